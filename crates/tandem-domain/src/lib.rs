@@ -1,0 +1,17 @@
+//! Tandem's domain: the model of workspaces, projects, tasks, dependencies,
+//! risks and stakeholders, and the rules that hold between them.
+//!
+//! This crate is pure. It does no IO, reads no clock and knows no database or
+//! HTTP type: callers pass in plain values (including "today") and get plain
+//! values back, with rule violations returned as data ([`FieldError`]s).
+//! Serialization of the API lives in `tandem-api`; storage in `tandem-store`.
+
+pub mod activity;
+pub mod dates;
+pub mod graph;
+pub mod model;
+pub mod rollup;
+pub mod validate;
+
+pub use model::*;
+pub use validate::{FieldError, Validation};
