@@ -19,12 +19,20 @@ pub fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<Fiel
     for (field, new) in after {
         let old = before.get(field).unwrap_or(&Value::Null);
         if old != new {
-            changes.push(FieldChange { field: field.clone(), before: old.clone(), after: new.clone() });
+            changes.push(FieldChange {
+                field: field.clone(),
+                before: old.clone(),
+                after: new.clone(),
+            });
         }
     }
     for (field, old) in before {
         if !after.contains_key(field) && !old.is_null() {
-            changes.push(FieldChange { field: field.clone(), before: old.clone(), after: Value::Null });
+            changes.push(FieldChange {
+                field: field.clone(),
+                before: old.clone(),
+                after: Value::Null,
+            });
         }
     }
     changes

@@ -23,7 +23,9 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         ["this", "week"] | ["eow"] | ["end", "of", "week"] => {
             Some(start_of_week(today) + Days::new(4))
         }
-        ["next", "month"] => today.with_day(1).and_then(|d| d.checked_add_months(Months::new(1))),
+        ["next", "month"] => today
+            .with_day(1)
+            .and_then(|d| d.checked_add_months(Months::new(1))),
         ["eom"] | ["end", "of", "month"] => today
             .with_day(1)
             .and_then(|d| d.checked_add_months(Months::new(1)))
@@ -39,7 +41,9 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         _ => None,
     };
     resolved.ok_or_else(|| {
-        format!("'{input}' is not a date: use YYYY-MM-DD, today, tomorrow, a weekday, next week, or +3d")
+        format!(
+            "'{input}' is not a date: use YYYY-MM-DD, today, tomorrow, a weekday, next week, or +3d"
+        )
     })
 }
 
@@ -49,9 +53,9 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
 pub fn parse_work_days(input: &str) -> Result<f64, String> {
     let text = input.trim().to_lowercase();
     let (number, unit) = split_number(&text);
-    let value: f64 = number.parse().map_err(|_| {
-        format!("'{input}' is not a duration: use a number of days, or 3d, 4h, 2w")
-    })?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("'{input}' is not a duration: use a number of days, or 3d, 4h, 2w"))?;
     let days = match unit.trim() {
         "" | "d" | "day" | "days" => value,
         "h" | "hour" | "hours" => value / HOURS_PER_DAY,
@@ -74,7 +78,12 @@ pub enum Bucket {
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 4] = [Bucket::Overdue, Bucket::Today, Bucket::ThisWeek, Bucket::Later];
+    pub const ALL: [Bucket; 4] = [
+        Bucket::Overdue,
+        Bucket::Today,
+        Bucket::ThisWeek,
+        Bucket::Later,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {

@@ -129,7 +129,11 @@ mod tests {
             indegree.entry(a).or_default();
             *indegree.entry(b).or_default() += 1;
         }
-        let mut ready: Vec<Id> = indegree.iter().filter(|(_, d)| **d == 0).map(|(n, _)| *n).collect();
+        let mut ready: Vec<Id> = indegree
+            .iter()
+            .filter(|(_, d)| **d == 0)
+            .map(|(n, _)| *n)
+            .collect();
         let mut seen = 0;
         while let Some(n) = ready.pop() {
             seen += 1;

@@ -164,7 +164,9 @@ impl ProjectKey {
             return Err("must be 2 to 10 letters or digits, starting with a letter".into());
         }
         if key == PERSONAL_KEY_PREFIX {
-            return Err(format!("{PERSONAL_KEY_PREFIX} is reserved for personal tasks"));
+            return Err(format!(
+                "{PERSONAL_KEY_PREFIX} is reserved for personal tasks"
+            ));
         }
         Ok(Self(key))
     }
@@ -203,7 +205,10 @@ impl TaskKey {
             return Ok(TaskKey::Personal { id: number });
         }
         let project = ProjectKey::parse(prefix).map_err(|e| format!("project key {e}"))?;
-        Ok(TaskKey::Project { project: project.0, number })
+        Ok(TaskKey::Project {
+            project: project.0,
+            number,
+        })
     }
 
     pub fn format(project_key: Option<&str>, number: i64, id: Id) -> String {
@@ -234,7 +239,11 @@ impl Email {
             }
             None => false,
         };
-        if valid { Ok(Self(email)) } else { Err("must be an email address".into()) }
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("must be an email address".into())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -256,7 +265,9 @@ impl Slug {
     pub fn parse(s: &str) -> Result<Self, String> {
         let slug = s.trim().to_ascii_lowercase();
         let valid = (2..=40).contains(&slug.len())
-            && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !slug.starts_with('-')
             && !slug.ends_with('-');
         if valid {
@@ -630,7 +641,10 @@ impl TaskFields {
                 v.push("due_date", "must not be before start_date");
             }
         }
-        for (field, value) in [("estimate_days", self.estimate_days), ("effort_hours", self.effort_hours)] {
+        for (field, value) in [
+            ("estimate_days", self.estimate_days),
+            ("effort_hours", self.effort_hours),
+        ] {
             if value.is_some_and(|x| !x.is_finite() || !(0.0..=100_000.0).contains(&x)) {
                 v.push(field, "must be between 0 and 100000");
             }
@@ -640,7 +654,10 @@ impl TaskFields {
             if all.iter().any(|x| !x.is_finite() || *x < 0.0) {
                 v.push("three_point", "estimates must be zero or more");
             } else if !(tp.optimistic <= tp.likely && tp.likely <= tp.pessimistic) {
-                v.push("three_point", "must satisfy optimistic <= likely <= pessimistic");
+                v.push(
+                    "three_point",
+                    "must satisfy optimistic <= likely <= pessimistic",
+                );
             }
         }
         if !(0..=100).contains(&self.percent_complete) {
@@ -671,7 +688,8 @@ impl TaskFields {
         }
         self.tags.sort();
         self.tags.dedup();
-        self.collaborators.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        self.collaborators
+            .sort_by(|a, b| a.as_str().cmp(b.as_str()));
         self.collaborators.dedup();
     }
 }
@@ -755,7 +773,10 @@ impl StakeholderFields {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
         match (&self.member, &self.name) {
-            (None, None) => v.push("name", "an external stakeholder needs a name (or give member)"),
+            (None, None) => v.push(
+                "name",
+                "an external stakeholder needs a name (or give member)",
+            ),
             (Some(_), Some(_)) => v.push("name", "give either member or name, not both"),
             (None, Some(name)) => {
                 required_text(Some(name), "name", 200, &mut v);
@@ -814,9 +835,15 @@ mod tests {
     fn task_keys() {
         assert_eq!(
             TaskKey::parse("launch-12").unwrap(),
-            TaskKey::Project { project: "LAUNCH".into(), number: 12 }
+            TaskKey::Project {
+                project: "LAUNCH".into(),
+                number: 12
+            }
         );
-        assert_eq!(TaskKey::parse("TASK-7").unwrap(), TaskKey::Personal { id: 7 });
+        assert_eq!(
+            TaskKey::parse("TASK-7").unwrap(),
+            TaskKey::Personal { id: 7 }
+        );
         assert!(TaskKey::parse("LAUNCH").is_err());
         assert!(TaskKey::parse("LAUNCH-0").is_err());
         assert!(TaskKey::parse("LAUNCH-x").is_err());
@@ -824,8 +851,14 @@ mod tests {
 
     #[test]
     fn vocabularies_parse_loosely_and_print_strictly() {
-        assert_eq!("In Progress".parse::<TaskStatus>().unwrap(), TaskStatus::InProgress);
-        assert_eq!("on-hold".parse::<ProjectStatus>().unwrap(), ProjectStatus::OnHold);
+        assert_eq!(
+            "In Progress".parse::<TaskStatus>().unwrap(),
+            TaskStatus::InProgress
+        );
+        assert_eq!(
+            "on-hold".parse::<ProjectStatus>().unwrap(),
+            ProjectStatus::OnHold
+        );
         assert_eq!(TaskStatus::InReview.as_str(), "in_review");
         let err = "soon".parse::<Priority>().unwrap_err();
         assert!(err.contains("urgent"), "{err}");
@@ -837,10 +870,17 @@ mod tests {
         fields.percent_complete = 120;
         fields.start_date = NaiveDate::from_ymd_opt(2026, 5, 2);
         fields.due_date = NaiveDate::from_ymd_opt(2026, 5, 1);
-        fields.three_point = Some(ThreePoint { optimistic: 3.0, likely: 2.0, pessimistic: 4.0 });
+        fields.three_point = Some(ThreePoint {
+            optimistic: 3.0,
+            likely: 2.0,
+            pessimistic: 4.0,
+        });
         let errors = fields.check().unwrap_err();
         let named: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(named, ["title", "due_date", "three_point", "percent_complete"]);
+        assert_eq!(
+            named,
+            ["title", "due_date", "three_point", "percent_complete"]
+        );
     }
 
     #[test]
@@ -876,7 +916,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
+        assert_eq!(
+            Email::parse(" Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
         assert!(Email::parse("ana").is_err());
         assert!(Email::parse("a@b@c").is_err());
         assert!(Email::parse("@x.org").is_err());

@@ -76,8 +76,22 @@ pub fn rollup<'a>(
 mod tests {
     use super::*;
 
-    fn task(id: Id, parent: Option<Id>, status: TaskStatus, pct: i64, effort: Option<f64>, days: Option<f64>) -> ProgressInput {
-        ProgressInput { id, parent_id: parent, status, percent_complete: pct, effort_hours: effort, estimate_days: days }
+    fn task(
+        id: Id,
+        parent: Option<Id>,
+        status: TaskStatus,
+        pct: i64,
+        effort: Option<f64>,
+        days: Option<f64>,
+    ) -> ProgressInput {
+        ProgressInput {
+            id,
+            parent_id: parent,
+            status,
+            percent_complete: pct,
+            effort_hours: effort,
+            estimate_days: days,
+        }
     }
 
     #[test]

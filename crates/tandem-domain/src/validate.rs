@@ -14,7 +14,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -59,7 +62,11 @@ impl Validation {
     }
 
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
-        if self.errors.is_empty() { Ok(value()) } else { Err(self.errors) }
+        if self.errors.is_empty() {
+            Ok(value())
+        } else {
+            Err(self.errors)
+        }
     }
 
     pub fn into_result(self) -> Result<(), Vec<FieldError>> {
@@ -103,5 +110,7 @@ pub fn optional_text(
     max_chars: usize,
     v: &mut Validation,
 ) -> Option<String> {
-    value.map(|s| text(s, field, max_chars, v)).filter(|s| !s.is_empty())
+    value
+        .map(|s| text(s, field, max_chars, v))
+        .filter(|s| !s.is_empty())
 }

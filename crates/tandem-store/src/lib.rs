@@ -1,1 +1,401 @@
-//! placeholder
+//! Tandem's storage: the [`Store`] trait the server speaks to, and its two
+//! implementations, [`SqliteStore`] (the embedded default) and [`PgStore`]
+//! (PostgreSQL, for several nodes), chosen by URL in [`open`].
+//!
+//! The trait is in domain terms: it takes the domain's parsed inputs and
+//! returns domain entities. Every call that touches a workspace takes a
+//! [`Scope`], and every query is confined to that workspace; guests see only
+//! the projects they are a stakeholder of, and personal tasks are seen only
+//! by their owner and creator. Writes run in one transaction each, check the
+//! object's version, and record what changed in the activity history.
+//!
+//! What this crate does not do: decide who may call what (the server checks
+//! roles before calling), speak HTTP, or know JSON beyond the activity log.
+
+mod migrate;
+mod postgres;
+mod sql;
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use tandem_domain::activity::FieldChange;
+use tandem_domain::rollup::Progress;
+use tandem_domain::{
+    Dependency, DependencyKind, Email, EntityKind, FieldError, Id, Member, Milestone,
+    MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority, Project,
+    ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields, Task, TaskFields,
+    TaskStatus, UserRef, Workspace,
+};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Who is asking, and in which workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub workspace_id: Id,
+    pub user_id: Id,
+    pub role: Role,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The object does not exist, or is not visible in this scope; the two
+    /// are deliberately indistinguishable.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The input breaks a rule, field by field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// The write conflicts with the stored state (a duplicate key, the last
+    /// owner leaving).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The dependency would close a cycle through these task keys.
+    #[error("dependency cycle: {}", .0.join(" → "))]
+    Cycle(Vec<String>),
+    /// The caller's copy is stale: the stored object is at `current`.
+    #[error("version mismatch: stored version is {current}")]
+    VersionMismatch { current: i64 },
+    /// The caller may not do this, whatever their role allows elsewhere.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl StoreError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiToken {
+    pub id: Id,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub workspace: Workspace,
+    pub role: Role,
+}
+
+/// Filters of the task list. Everything given must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    pub project: Option<String>,
+    /// `Some(None)` asks for unassigned tasks.
+    pub owner: Option<Option<Id>>,
+    pub statuses: Vec<TaskStatus>,
+    pub priorities: Vec<Priority>,
+    pub tag: Option<String>,
+    pub due_before: Option<NaiveDate>,
+    pub due_after: Option<NaiveDate>,
+    /// Words that must appear in the title or description.
+    pub text: Option<String>,
+    /// Only tasks that are neither done nor cancelled.
+    pub open: bool,
+    pub parent: Option<Id>,
+    /// Tasks with no project only.
+    pub personal: bool,
+    /// Cursor: tasks after this id.
+    pub after_id: Option<Id>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    /// The id to pass as `after_id` for the next page, if there is one.
+    pub next_after_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityEntry {
+    pub id: Id,
+    pub actor: Option<UserRef>,
+    pub at: DateTime<Utc>,
+    pub entity_kind: EntityKind,
+    pub entity_id: Id,
+    pub entity_label: String,
+    pub action: String,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActivityFilter {
+    pub entity: Option<(EntityKind, Id)>,
+    pub project_id: Option<Id>,
+    pub before_id: Option<Id>,
+    pub limit: usize,
+}
+
+/// Progress of a project, and of each of its phases and milestones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectProgress {
+    pub project: Progress,
+    pub phases: Vec<(Id, Progress)>,
+    pub milestones: Vec<(Id, Progress)>,
+}
+
+/// Tandem's storage, in domain terms. See the crate docs for the rules every
+/// implementation keeps.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is, for logs and the health endpoint.
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> Result<()>;
+
+    // Users, sign-in and tokens. Not scoped: they precede a workspace.
+    async fn create_user(&self, email: &Email, name: &str, password_hash: &str) -> Result<UserRef>;
+    async fn user_by_email(&self, email: &Email) -> Result<Option<UserRef>>;
+    /// The user and their password hash, for signing in.
+    async fn credentials(&self, email: &Email) -> Result<Option<(UserRef, String)>>;
+    async fn create_session(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRef>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str)
+    -> Result<ApiToken>;
+    async fn list_api_tokens(&self, user_id: Id) -> Result<Vec<ApiToken>>;
+    async fn revoke_api_token(&self, user_id: Id, token_id: Id) -> Result<()>;
+    async fn token_user(&self, token_hash: &str) -> Result<Option<UserRef>>;
+
+    // Workspaces and members.
+    /// Creates a workspace; `owner` (if any) becomes its first owner.
+    async fn create_workspace(
+        &self,
+        slug: &Slug,
+        name: &str,
+        owner: Option<Id>,
+    ) -> Result<Workspace>;
+    async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>>;
+    async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>>;
+    async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>>;
+    async fn list_members(&self, scope: Scope) -> Result<Vec<Member>>;
+    async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member>;
+    async fn set_member_role(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        role: Role,
+        expected_version: Option<i64>,
+    ) -> Result<Member>;
+    async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()>;
+
+    // Projects and their parts.
+    async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project>;
+    async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>>;
+    async fn get_project(&self, scope: Scope, key: &str) -> Result<Project>;
+    async fn update_project(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: i64,
+        fields: &ProjectFields,
+    ) -> Result<Project>;
+    async fn delete_project(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
+    async fn project_progress(&self, scope: Scope, project_id: Id) -> Result<ProjectProgress>;
+
+    async fn create_phase(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        phase: &PhaseFields,
+    ) -> Result<Phase>;
+    async fn list_phases(&self, scope: Scope, project_id: Id) -> Result<Vec<Phase>>;
+    async fn get_phase(&self, scope: Scope, id: Id) -> Result<Phase>;
+    async fn update_phase(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: i64,
+        phase: &PhaseFields,
+    ) -> Result<Phase>;
+    async fn delete_phase(&self, scope: Scope, id: Id, expected_version: Option<i64>)
+    -> Result<()>;
+
+    async fn create_milestone(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        milestone: &MilestoneFields,
+    ) -> Result<Milestone>;
+    async fn list_milestones(&self, scope: Scope, project_id: Id) -> Result<Vec<Milestone>>;
+    async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone>;
+    async fn update_milestone(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: i64,
+        milestone: &MilestoneFields,
+    ) -> Result<Milestone>;
+    async fn delete_milestone(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
+
+    // Tasks.
+    async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task>;
+    async fn get_task(&self, scope: Scope, key: &str) -> Result<Task>;
+    async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage>;
+    async fn update_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: i64,
+        fields: &TaskFields,
+    ) -> Result<Task>;
+    async fn delete_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
+
+    // Dependencies.
+    async fn create_dependency(
+        &self,
+        scope: Scope,
+        dependency: &NewDependency,
+    ) -> Result<Dependency>;
+    /// The links into and out of a task.
+    async fn task_dependencies(&self, scope: Scope, key: &str) -> Result<Vec<Dependency>>;
+    async fn project_dependencies(&self, scope: Scope, project_id: Id) -> Result<Vec<Dependency>>;
+    async fn update_dependency(
+        &self,
+        scope: Scope,
+        predecessor: &str,
+        successor: &str,
+        kind: DependencyKind,
+        lag_days: f64,
+        expected_version: Option<i64>,
+    ) -> Result<Dependency>;
+    async fn delete_dependency(
+        &self,
+        scope: Scope,
+        predecessor: &str,
+        successor: &str,
+    ) -> Result<()>;
+
+    // Stakeholders and risks.
+    async fn create_stakeholder(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        stakeholder: &StakeholderFields,
+    ) -> Result<Stakeholder>;
+    async fn list_stakeholders(&self, scope: Scope, project_id: Id) -> Result<Vec<Stakeholder>>;
+    async fn update_stakeholder(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: i64,
+        stakeholder: &StakeholderFields,
+    ) -> Result<Stakeholder>;
+    async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder>;
+    async fn delete_stakeholder(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
+
+    async fn create_risk(&self, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<Risk>;
+    async fn list_risks(&self, scope: Scope, project_id: Id) -> Result<Vec<Risk>>;
+    async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk>;
+    async fn update_risk(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: i64,
+        risk: &RiskFields,
+    ) -> Result<Risk>;
+    async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()>;
+
+    // History.
+    async fn list_activity(
+        &self,
+        scope: Scope,
+        filter: &ActivityFilter,
+    ) -> Result<Vec<ActivityEntry>>;
+}
+
+/// Throwaway databases for tests of this crate and the crates above it.
+pub mod testing {
+    use sqlx::Connection;
+
+    /// The PostgreSQL server tests should use, from `TANDEM_TEST_POSTGRES_URL`.
+    pub fn postgres_url() -> Option<String> {
+        std::env::var("TANDEM_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+    }
+
+    /// Creates a new, empty database on the server `admin_url` points at and
+    /// returns its URL.
+    pub async fn fresh_postgres_database(admin_url: &str) -> crate::Result<String> {
+        let name = format!("tandem_test_{}_{}", std::process::id(), unique());
+        let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await?;
+        let base = match admin_url.rsplit_once('/') {
+            Some((base, _)) => base.to_string(),
+            None => admin_url.to_string(),
+        };
+        Ok(format!("{base}/{name}"))
+    }
+
+    /// A fresh SQLite URL in a new temporary directory.
+    pub fn fresh_sqlite_url() -> String {
+        let dir =
+            std::env::temp_dir().join(format!("tandem-test-{}-{}", std::process::id(), unique()));
+        std::fs::create_dir_all(&dir).expect("create temporary directory");
+        format!("sqlite://{}", dir.join("tandem.db").display())
+    }
+
+    fn unique() -> u64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() as u64)
+            .unwrap_or(0);
+        nanos * 1000 + NEXT.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Opens the store a URL names: `sqlite://PATH` (created on first use) or
+/// `postgres://…`. Anything else is refused rather than guessed at.
+pub async fn open(url: &str) -> Result<Box<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Box::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::open(url).await?))
+    } else {
+        Err(StoreError::Config(format!(
+            "unsupported database URL '{url}': use sqlite://PATH or postgres://…"
+        )))
+    }
+}

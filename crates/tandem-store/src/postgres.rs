@@ -1,0 +1,51 @@
+//! The PostgreSQL backend, for teams that run several Tandem nodes against
+//! one database.
+//!
+//! Graph edits (dependencies) take a transaction-scoped advisory lock per
+//! workspace, so two nodes cannot each add half of a cycle.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::Result;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| crate::StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        run_migrations(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    const GRAPH_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7231, $1::int4)");
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+crate::migrate::migrator!(
+    sqlx::Postgres,
+    crate::migrate::POSTGRES,
+    Some("SELECT pg_advisory_xact_lock(7230)")
+);
+crate::sql::store_impl!(PgStore, sqlx::Postgres, "postgres");

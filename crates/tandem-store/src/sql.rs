@@ -1,0 +1,1975 @@
+//! The SQL both backends share. The statements are written once, in the
+//! dialect SQLite and PostgreSQL have in common (`$N` parameters,
+//! `RETURNING`, ISO dates), and [`store_impl!`] instantiates the [`Store`]
+//! implementation for each backend's concrete sqlx types; only pool setup,
+//! migrations and locking differ, and those live in `sqlite.rs` and
+//! `postgres.rs`.
+//!
+//! [`Store`]: crate::Store
+
+use serde_json::{Map, Value, json};
+use tandem_domain::activity::FieldChange;
+use tandem_domain::{
+    MilestoneFields, PhaseFields, ProjectFields, RiskFields, StakeholderFields, TaskFields,
+};
+
+pub(crate) const TASK_SELECT: &str = "SELECT t.id, t.project_id, p.key AS project_key, t.number, t.title, \
+    t.description, t.owner_id, o.email AS owner_email, o.name AS owner_name, t.status, t.priority, \
+    t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, t.likely_days, \
+    t.pessimistic_days, t.percent_complete, t.parent_id, pt.number AS parent_number, \
+    pt.title AS parent_title, t.phase_id, t.milestone_id, t.blocked_reason, t.created_by, \
+    c.email AS creator_email, c.name AS creator_name, t.version, t.created_at, t.updated_at, \
+    t.completed_at \
+    FROM tasks t \
+    LEFT JOIN projects p ON p.id = t.project_id \
+    LEFT JOIN users o ON o.id = t.owner_id \
+    LEFT JOIN users c ON c.id = t.created_by \
+    LEFT JOIN tasks pt ON pt.id = t.parent_id";
+
+pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
+    p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
+    p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at \
+    FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
+
+pub(crate) const RISK_SELECT: &str = "SELECT r.id, r.project_id, r.title, r.description, \
+    r.probability, r.impact, r.owner_id, o.email AS owner_email, o.name AS owner_name, \
+    r.mitigation, r.status, r.version, r.created_at, r.updated_at \
+    FROM risks r LEFT JOIN users o ON o.id = r.owner_id";
+
+pub(crate) const STAKEHOLDER_SELECT: &str = "SELECT s.id, s.project_id, s.user_id, \
+    u.email AS user_email, u.name AS user_name, s.name, s.email, s.role, s.version \
+    FROM stakeholders s LEFT JOIN users u ON u.id = s.user_id";
+
+pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.version, \
+    a.id AS pred_id, a.number AS pred_number, a.title AS pred_title, ap.key AS pred_project, \
+    b.id AS succ_id, b.number AS succ_number, b.title AS succ_title, bp.key AS succ_project \
+    FROM dependencies d \
+    JOIN tasks a ON a.id = d.predecessor_id LEFT JOIN projects ap ON ap.id = a.project_id \
+    JOIN tasks b ON b.id = d.successor_id LEFT JOIN projects bp ON bp.id = b.project_id";
+
+fn date(value: Option<chrono::NaiveDate>) -> Value {
+    value.map(|d| json!(d.to_string())).unwrap_or(Value::Null)
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// What the history records of a task: its fields as the caller wrote them
+/// (emails, keys), so the history reads without joins.
+pub(crate) fn task_snapshot(f: &TaskFields) -> Map<String, Value> {
+    object(json!({
+        "title": f.title,
+        "description": f.description,
+        "owner": f.owner.as_ref().map(|e| e.as_str()),
+        "collaborators": f.collaborators.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        "status": f.status.as_str(),
+        "priority": f.priority.as_str(),
+        "start_date": date(f.start_date),
+        "due_date": date(f.due_date),
+        "estimate_days": f.estimate_days,
+        "effort_hours": f.effort_hours,
+        "three_point": f.three_point.as_ref().map(|t| json!([t.optimistic, t.likely, t.pessimistic])),
+        "percent_complete": f.percent_complete,
+        "parent": f.parent,
+        "phase_id": f.phase_id,
+        "milestone_id": f.milestone_id,
+        "tags": f.tags,
+        "blocked_reason": f.blocked_reason,
+    }))
+}
+
+pub(crate) fn project_snapshot(f: &ProjectFields) -> Map<String, Value> {
+    object(json!({
+        "name": f.name,
+        "objective": f.objective,
+        "scope_in": f.scope_in,
+        "scope_out": f.scope_out,
+        "owner": f.owner.as_ref().map(|e| e.as_str()),
+        "status": f.status.as_str(),
+        "stage": f.stage.as_str(),
+        "start_date": date(f.start_date),
+        "target_date": date(f.target_date),
+        "budget": f.budget,
+        "ongoing": f.ongoing,
+    }))
+}
+
+pub(crate) fn phase_snapshot(f: &PhaseFields) -> Map<String, Value> {
+    object(json!({
+        "name": f.name, "position": f.position,
+        "start_date": date(f.start_date), "end_date": date(f.end_date),
+    }))
+}
+
+pub(crate) fn milestone_snapshot(f: &MilestoneFields) -> Map<String, Value> {
+    object(json!({
+        "name": f.name, "date": date(f.date), "description": f.description, "phase_id": f.phase_id,
+    }))
+}
+
+pub(crate) fn stakeholder_snapshot(f: &StakeholderFields) -> Map<String, Value> {
+    object(json!({
+        "member": f.member.as_ref().map(|e| e.as_str()),
+        "name": f.name,
+        "email": f.email.as_ref().map(|e| e.as_str()),
+        "role": f.role.as_str(),
+    }))
+}
+
+pub(crate) fn risk_snapshot(f: &RiskFields) -> Map<String, Value> {
+    object(json!({
+        "title": f.title, "description": f.description,
+        "probability": f.probability, "impact": f.impact,
+        "owner": f.owner.as_ref().map(|e| e.as_str()),
+        "mitigation": f.mitigation, "status": f.status.as_str(),
+        "tasks": f.task_keys, "milestones": f.milestone_ids,
+    }))
+}
+
+pub(crate) fn changes_json(changes: &[FieldChange]) -> String {
+    serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn decode_error(message: String) -> crate::StoreError {
+    crate::StoreError::Database(sqlx::Error::Decode(message.into()))
+}
+
+pub(crate) fn vocab<T: std::str::FromStr<Err = String>>(text: &str) -> crate::Result<T> {
+    text.parse()
+        .map_err(|e: String| decode_error(format!("stored value '{text}': {e}")))
+}
+
+/// A unique-constraint violation becomes a conflict naming what clashed;
+/// anything else stays a database error.
+pub(crate) fn unique_to_conflict(error: sqlx::Error, what: &str) -> crate::StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            crate::StoreError::Conflict(format!("{what} already exists"))
+        }
+        _ => crate::StoreError::Database(error),
+    }
+}
+
+macro_rules! store_impl {
+    ($store:ident, $db:ty, $backend:literal) => {
+        mod store_impl {
+            use super::$store;
+            use std::collections::HashMap;
+
+            use async_trait::async_trait;
+            use chrono::{DateTime, Utc};
+            use sqlx::{QueryBuilder, Row};
+            use tandem_domain::activity::{self, FieldChange};
+            use tandem_domain::graph::cycle_through;
+            use tandem_domain::rollup::{ProgressInput, rollup};
+            use tandem_domain::*;
+
+            use crate::sql::*;
+            use crate::*;
+
+            type Db = $db;
+            type DbRow = <$db as sqlx::Database>::Row;
+            type Tx = sqlx::Transaction<'static, $db>;
+
+            fn user_ref(row: &DbRow, id: &str, email: &str, name: &str) -> Result<Option<UserRef>> {
+                let id: Option<i64> = row.try_get(id)?;
+                Ok(match id {
+                    Some(id) => Some(UserRef { id, email: row.try_get(email)?, name: row.try_get(name)? }),
+                    None => None,
+                })
+            }
+
+            fn task_from_row(row: &DbRow) -> Result<Task> {
+                let id: i64 = row.try_get("id")?;
+                let project_id: Option<i64> = row.try_get("project_id")?;
+                let project_key: Option<String> = row.try_get("project_key")?;
+                let number: i64 = row.try_get("number")?;
+                let parent_id: Option<i64> = row.try_get("parent_id")?;
+                let parent = match parent_id {
+                    Some(pid) => {
+                        let pnum: i64 = row.try_get("parent_number")?;
+                        Some(TaskRef {
+                            id: pid,
+                            key: TaskKey::format(project_key.as_deref(), pnum, pid),
+                            title: row.try_get("parent_title")?,
+                        })
+                    }
+                    None => None,
+                };
+                let three_point = match (
+                    row.try_get::<Option<f64>, _>("optimistic_days")?,
+                    row.try_get::<Option<f64>, _>("likely_days")?,
+                    row.try_get::<Option<f64>, _>("pessimistic_days")?,
+                ) {
+                    (Some(optimistic), Some(likely), Some(pessimistic)) => {
+                        Some(ThreePoint { optimistic, likely, pessimistic })
+                    }
+                    _ => None,
+                };
+                Ok(Task {
+                    id,
+                    key: TaskKey::format(project_key.as_deref(), number, id),
+                    project: project_id.zip(project_key).map(|(id, key)| ProjectRef { id, key }),
+                    number,
+                    title: row.try_get("title")?,
+                    description: row.try_get("description")?,
+                    owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
+                    collaborators: Vec::new(),
+                    status: vocab(row.try_get::<&str, _>("status")?)?,
+                    priority: vocab(row.try_get::<&str, _>("priority")?)?,
+                    start_date: row.try_get("start_date")?,
+                    due_date: row.try_get("due_date")?,
+                    estimate_days: row.try_get("estimate_days")?,
+                    effort_hours: row.try_get("effort_hours")?,
+                    three_point,
+                    percent_complete: row.try_get("percent_complete")?,
+                    parent,
+                    phase_id: row.try_get("phase_id")?,
+                    milestone_id: row.try_get("milestone_id")?,
+                    tags: Vec::new(),
+                    blocked_reason: row.try_get("blocked_reason")?,
+                    created_by: user_ref(row, "created_by", "creator_email", "creator_name")?,
+                    version: row.try_get("version")?,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                    completed_at: row.try_get("completed_at")?,
+                })
+            }
+
+            fn project_from_row(row: &DbRow) -> Result<Project> {
+                Ok(Project {
+                    id: row.try_get("id")?,
+                    key: row.try_get("key")?,
+                    name: row.try_get("name")?,
+                    objective: row.try_get("objective")?,
+                    scope_in: row.try_get("scope_in")?,
+                    scope_out: row.try_get("scope_out")?,
+                    owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
+                    status: vocab(row.try_get::<&str, _>("status")?)?,
+                    stage: vocab(row.try_get::<&str, _>("stage")?)?,
+                    start_date: row.try_get("start_date")?,
+                    target_date: row.try_get("target_date")?,
+                    budget: row.try_get("budget")?,
+                    ongoing: row.try_get("ongoing")?,
+                    version: row.try_get("version")?,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            }
+
+            fn phase_from_row(row: &DbRow) -> Result<Phase> {
+                Ok(Phase {
+                    id: row.try_get("id")?,
+                    project_id: row.try_get("project_id")?,
+                    name: row.try_get("name")?,
+                    position: row.try_get("position")?,
+                    start_date: row.try_get("start_date")?,
+                    end_date: row.try_get("end_date")?,
+                    version: row.try_get("version")?,
+                })
+            }
+
+            fn milestone_from_row(row: &DbRow) -> Result<Milestone> {
+                Ok(Milestone {
+                    id: row.try_get("id")?,
+                    project_id: row.try_get("project_id")?,
+                    name: row.try_get("name")?,
+                    date: row.try_get("date")?,
+                    description: row.try_get("description")?,
+                    phase_id: row.try_get("phase_id")?,
+                    version: row.try_get("version")?,
+                })
+            }
+
+            fn stakeholder_from_row(row: &DbRow) -> Result<Stakeholder> {
+                let user = user_ref(row, "user_id", "user_email", "user_name")?;
+                let name: Option<String> = row.try_get("name")?;
+                Ok(Stakeholder {
+                    id: row.try_get("id")?,
+                    project_id: row.try_get("project_id")?,
+                    name: name.or_else(|| user.as_ref().map(|u| u.name.clone())).unwrap_or_default(),
+                    email: row
+                        .try_get::<Option<String>, _>("email")?
+                        .or_else(|| user.as_ref().map(|u| u.email.clone())),
+                    user,
+                    role: vocab(row.try_get::<&str, _>("role")?)?,
+                    version: row.try_get("version")?,
+                })
+            }
+
+            fn risk_from_row(row: &DbRow) -> Result<Risk> {
+                Ok(Risk {
+                    id: row.try_get("id")?,
+                    project_id: row.try_get("project_id")?,
+                    title: row.try_get("title")?,
+                    description: row.try_get("description")?,
+                    probability: row.try_get("probability")?,
+                    impact: row.try_get("impact")?,
+                    owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
+                    mitigation: row.try_get("mitigation")?,
+                    status: vocab(row.try_get::<&str, _>("status")?)?,
+                    task_ids: Vec::new(),
+                    milestone_ids: Vec::new(),
+                    version: row.try_get("version")?,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            }
+
+            fn dependency_from_row(row: &DbRow) -> Result<Dependency> {
+                let end = |id: &str, number: &str, title: &str, project: &str| -> Result<TaskRef> {
+                    let id: i64 = row.try_get(id)?;
+                    let number: i64 = row.try_get(number)?;
+                    let project: Option<String> = row.try_get(project)?;
+                    Ok(TaskRef { id, key: TaskKey::format(project.as_deref(), number, id), title: row.try_get(title)? })
+                };
+                Ok(Dependency {
+                    id: row.try_get("id")?,
+                    predecessor: end("pred_id", "pred_number", "pred_title", "pred_project")?,
+                    successor: end("succ_id", "succ_number", "succ_title", "succ_project")?,
+                    kind: vocab(row.try_get::<&str, _>("kind")?)?,
+                    lag_days: row.try_get("lag_days")?,
+                    version: row.try_get("version")?,
+                })
+            }
+
+            /// Guests see only the projects they are a stakeholder of.
+            fn push_project_visibility(qb: &mut QueryBuilder<'_, Db>, column: &str, scope: Scope) {
+                if !scope.role.sees_all_projects() {
+                    qb.push(format!(" AND {column} IN (SELECT project_id FROM stakeholders WHERE user_id = "));
+                    qb.push_bind(scope.user_id);
+                    qb.push(")");
+                }
+            }
+
+            /// Project tasks follow their project's visibility; personal
+            /// tasks are seen by their owner and creator only.
+            fn push_task_visibility(qb: &mut QueryBuilder<'_, Db>, scope: Scope) {
+                qb.push(" AND t.workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                qb.push(" AND ((t.project_id IS NULL AND (t.owner_id = ");
+                qb.push_bind(scope.user_id);
+                qb.push(" OR t.created_by = ");
+                qb.push_bind(scope.user_id);
+                qb.push(")) OR (t.project_id IS NOT NULL");
+                push_project_visibility(qb, "t.project_id", scope);
+                qb.push("))");
+            }
+
+            /// `WHERE` conditions selecting the task a key names.
+            fn push_task_key(qb: &mut QueryBuilder<'_, Db>, key: &TaskKey) {
+                match key {
+                    TaskKey::Project { project, number } => {
+                        qb.push(" WHERE p.key = ");
+                        qb.push_bind(project.clone());
+                        qb.push(" AND t.number = ");
+                        qb.push_bind(*number);
+                    }
+                    TaskKey::Personal { id } => {
+                        qb.push(" WHERE t.project_id IS NULL AND t.id = ");
+                        qb.push_bind(*id);
+                    }
+                }
+            }
+
+            fn parse_task_key(key: &str) -> Result<TaskKey> {
+                TaskKey::parse(key).map_err(|_| StoreError::NotFound("task"))
+            }
+
+            fn check_version(expected: Option<i64>, current: i64) -> Result<()> {
+                match expected {
+                    Some(expected) if expected != current => Err(StoreError::VersionMismatch { current }),
+                    _ => Ok(()),
+                }
+            }
+
+            async fn record(
+                tx: &mut Tx,
+                scope: Scope,
+                project_id: Option<Id>,
+                kind: EntityKind,
+                entity_id: Id,
+                label: &str,
+                action: &str,
+                changes: &[FieldChange],
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(scope.workspace_id)
+                .bind(project_id)
+                .bind(scope.user_id)
+                .bind(Utc::now())
+                .bind(kind.as_str())
+                .bind(entity_id)
+                .bind(label)
+                .bind(action)
+                .bind(changes_json(changes))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// The member of this workspace with this email, or a field error.
+            async fn member_id(tx: &mut Tx, scope: Scope, email: &Email, field: &str) -> Result<Id> {
+                let id: Option<i64> = sqlx::query_scalar(
+                    "SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = $1 WHERE u.email = $2",
+                )
+                .bind(scope.workspace_id)
+                .bind(email.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+                id.ok_or_else(|| StoreError::invalid(field, format!("{email} is not a member of this workspace")))
+            }
+
+            async fn optional_member(tx: &mut Tx, scope: Scope, email: Option<&Email>, field: &str) -> Result<Option<Id>> {
+                match email {
+                    Some(email) => Ok(Some(member_id(tx, scope, email, field).await?)),
+                    None => Ok(None),
+                }
+            }
+
+            async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
+                let key = parse_task_key(key)?;
+                let mut qb = QueryBuilder::<Db>::new(TASK_SELECT);
+                push_task_key(&mut qb, &key);
+                push_task_visibility(&mut qb, scope);
+                let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("task"))?;
+                let mut task = task_from_row(&row)?;
+                fill_tasks(&mut **tx, std::slice::from_mut(&mut task)).await?;
+                Ok(task)
+            }
+
+            /// Loads tags and collaborators of these tasks in two queries.
+            async fn fill_tasks(conn: &mut <Db as sqlx::Database>::Connection, tasks: &mut [Task]) -> Result<()> {
+                if tasks.is_empty() {
+                    return Ok(());
+                }
+                let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+                let mut qb = QueryBuilder::<Db>::new("SELECT task_id, tag FROM task_tags WHERE task_id IN (");
+                let mut ids = qb.separated(", ");
+                for task in tasks.iter() {
+                    ids.push_bind(task.id);
+                }
+                qb.push(") ORDER BY tag");
+                for row in qb.build().fetch_all(&mut *conn).await? {
+                    let task_id: i64 = row.try_get("task_id")?;
+                    tasks[index[&task_id]].tags.push(row.try_get("tag")?);
+                }
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (",
+                );
+                let mut ids = qb.separated(", ");
+                for task in tasks.iter() {
+                    ids.push_bind(task.id);
+                }
+                qb.push(") ORDER BY u.email");
+                for row in qb.build().fetch_all(&mut *conn).await? {
+                    let task_id: i64 = row.try_get("task_id")?;
+                    tasks[index[&task_id]].collaborators.push(UserRef {
+                        id: row.try_get("id")?,
+                        email: row.try_get("email")?,
+                        name: row.try_get("name")?,
+                    });
+                }
+                Ok(())
+            }
+
+            async fn fetch_project_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
+                let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT);
+                qb.push(" WHERE p.workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                qb.push(" AND p.key = ");
+                qb.push_bind(key.to_ascii_uppercase());
+                push_project_visibility(&mut qb, "p.id", scope);
+                let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("project"))?;
+                project_from_row(&row)
+            }
+
+            /// Resolves a task's references (people, parent, phase,
+            /// milestone) in its project, collecting every failure.
+            struct TaskRefs {
+                owner_id: Option<Id>,
+                collaborator_ids: Vec<Id>,
+                parent_id: Option<Id>,
+            }
+
+            async fn resolve_task_refs(
+                tx: &mut Tx,
+                scope: Scope,
+                project: Option<(Id, &str)>,
+                task_id: Option<Id>,
+                fields: &TaskFields,
+            ) -> Result<TaskRefs> {
+                let mut errors = Vec::new();
+                let mut take = |result: Result<Id>| -> Result<Option<Id>> {
+                    match result {
+                        Ok(id) => Ok(Some(id)),
+                        Err(StoreError::Invalid(e)) => {
+                            errors.extend(e);
+                            Ok(None)
+                        }
+                        Err(other) => Err(other),
+                    }
+                };
+                let owner_id = match &fields.owner {
+                    Some(email) => take(member_id(tx, scope, email, "owner").await)?,
+                    None => None,
+                };
+                let mut collaborator_ids = Vec::new();
+                for email in &fields.collaborators {
+                    if let Some(id) = take(member_id(tx, scope, email, "collaborators").await)? {
+                        collaborator_ids.push(id);
+                    }
+                }
+                let mut parent_id = None;
+                if let Some(parent_key) = &fields.parent {
+                    match fetch_task_tx(tx, scope, parent_key).await {
+                        Ok(parent) => {
+                            if parent.project.as_ref().map(|p| p.id) != project.map(|p| p.0) {
+                                errors.push(FieldError::new("parent", "must be a task of the same project"));
+                            } else if let Some(task_id) = task_id {
+                                let rows: Vec<(i64, i64)> = sqlx::query_as(
+                                    "SELECT id, parent_id FROM tasks WHERE workspace_id = $1 AND parent_id IS NOT NULL",
+                                )
+                                .bind(scope.workspace_id)
+                                .fetch_all(&mut **tx)
+                                .await?;
+                                let parent_of: HashMap<Id, Id> = rows.into_iter().collect();
+                                if tandem_domain::graph::parent_cycle(&parent_of, task_id, parent.id) {
+                                    errors.push(FieldError::new("parent", "a task cannot be its own ancestor"));
+                                } else {
+                                    parent_id = Some(parent.id);
+                                }
+                            } else {
+                                parent_id = Some(parent.id);
+                            }
+                        }
+                        Err(StoreError::NotFound(_)) => {
+                            errors.push(FieldError::new("parent", format!("no task {parent_key}")))
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+                for (field, id, table) in [
+                    ("phase_id", fields.phase_id, "phases"),
+                    ("milestone_id", fields.milestone_id, "milestones"),
+                ] {
+                    if let Some(id) = id {
+                        let found: Option<i64> = sqlx::query_scalar(&format!(
+                            "SELECT project_id FROM {table} WHERE id = $1 AND workspace_id = $2"
+                        ))
+                        .bind(id)
+                        .bind(scope.workspace_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                        if found.is_none() || found != project.map(|p| p.0) {
+                            errors.push(FieldError::new(field, "must belong to the task's project"));
+                        }
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(StoreError::Invalid(errors));
+                }
+                Ok(TaskRefs { owner_id, collaborator_ids, parent_id })
+            }
+
+            async fn write_task_sets(tx: &mut Tx, task_id: Id, tags: &[String], collaborators: &[Id]) -> Result<()> {
+                sqlx::query("DELETE FROM task_tags WHERE task_id = $1").bind(task_id).execute(&mut **tx).await?;
+                for tag in tags {
+                    sqlx::query("INSERT INTO task_tags (task_id, tag) VALUES ($1, $2)")
+                        .bind(task_id)
+                        .bind(tag)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM task_collaborators WHERE task_id = $1").bind(task_id).execute(&mut **tx).await?;
+                for user_id in collaborators {
+                    sqlx::query("INSERT INTO task_collaborators (task_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(task_id)
+                        .bind(user_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            fn task_fields_of(task: &Task) -> TaskFields {
+                TaskFields {
+                    title: task.title.clone(),
+                    description: task.description.clone(),
+                    owner: task.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+                    collaborators: task.collaborators.iter().filter_map(|u| Email::parse(&u.email).ok()).collect(),
+                    status: task.status,
+                    priority: task.priority,
+                    start_date: task.start_date,
+                    due_date: task.due_date,
+                    estimate_days: task.estimate_days,
+                    effort_hours: task.effort_hours,
+                    three_point: task.three_point.clone(),
+                    percent_complete: task.percent_complete,
+                    parent: task.parent.as_ref().map(|p| p.key.clone()),
+                    phase_id: task.phase_id,
+                    milestone_id: task.milestone_id,
+                    tags: task.tags.clone(),
+                    blocked_reason: task.blocked_reason.clone(),
+                }
+            }
+
+            fn project_fields_of(project: &Project) -> ProjectFields {
+                ProjectFields {
+                    name: project.name.clone(),
+                    objective: project.objective.clone(),
+                    scope_in: project.scope_in.clone(),
+                    scope_out: project.scope_out.clone(),
+                    owner: project.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+                    status: project.status,
+                    stage: project.stage,
+                    start_date: project.start_date,
+                    target_date: project.target_date,
+                    budget: project.budget,
+                    ongoing: project.ongoing,
+                }
+            }
+
+            async fn fetch_phase_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Phase> {
+                let mut qb = QueryBuilder::<Db>::new("SELECT * FROM phases WHERE id = ");
+                qb.push_bind(id);
+                qb.push(" AND workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                push_project_visibility(&mut qb, "project_id", scope);
+                let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("phase"))?;
+                phase_from_row(&row)
+            }
+
+            async fn fetch_milestone_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Milestone> {
+                let mut qb = QueryBuilder::<Db>::new("SELECT * FROM milestones WHERE id = ");
+                qb.push_bind(id);
+                qb.push(" AND workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                push_project_visibility(&mut qb, "project_id", scope);
+                let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("milestone"))?;
+                milestone_from_row(&row)
+            }
+
+            async fn fetch_stakeholder_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Stakeholder> {
+                let mut qb = QueryBuilder::<Db>::new(STAKEHOLDER_SELECT);
+                qb.push(" WHERE s.id = ");
+                qb.push_bind(id);
+                qb.push(" AND s.workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                push_project_visibility(&mut qb, "s.project_id", scope);
+                let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("stakeholder"))?;
+                stakeholder_from_row(&row)
+            }
+
+            async fn fetch_risk_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Risk> {
+                let mut qb = QueryBuilder::<Db>::new(RISK_SELECT);
+                qb.push(" WHERE r.id = ");
+                qb.push_bind(id);
+                qb.push(" AND r.workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                push_project_visibility(&mut qb, "r.project_id", scope);
+                let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("risk"))?;
+                let mut risk = risk_from_row(&row)?;
+                fill_risks(tx, std::slice::from_mut(&mut risk)).await?;
+                Ok(risk)
+            }
+
+            async fn fill_risks(tx: &mut Tx, risks: &mut [Risk]) -> Result<()> {
+                for risk in risks.iter_mut() {
+                    risk.task_ids = sqlx::query_scalar("SELECT task_id FROM risk_tasks WHERE risk_id = $1 ORDER BY task_id")
+                        .bind(risk.id)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                    risk.milestone_ids =
+                        sqlx::query_scalar("SELECT milestone_id FROM risk_milestones WHERE risk_id = $1 ORDER BY milestone_id")
+                            .bind(risk.id)
+                            .fetch_all(&mut **tx)
+                            .await?;
+                }
+                Ok(())
+            }
+
+            /// Resolves and writes a risk's owner and links.
+            async fn resolve_risk(tx: &mut Tx, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<(Option<Id>, Vec<Id>)> {
+                let mut errors = Vec::new();
+                let owner_id = match optional_member(tx, scope, risk.owner.as_ref(), "owner").await {
+                    Ok(id) => id,
+                    Err(StoreError::Invalid(e)) => {
+                        errors.extend(e);
+                        None
+                    }
+                    Err(e) => return Err(e),
+                };
+                let mut task_ids = Vec::new();
+                for key in &risk.task_keys {
+                    match fetch_task_tx(tx, scope, key).await {
+                        Ok(task) if task.project.as_ref().map(|p| p.id) == Some(project_id) => task_ids.push(task.id),
+                        Ok(_) => errors.push(FieldError::new("tasks", format!("{key} is not in this project"))),
+                        Err(StoreError::NotFound(_)) => errors.push(FieldError::new("tasks", format!("no task {key}"))),
+                        Err(e) => return Err(e),
+                    }
+                }
+                for id in &risk.milestone_ids {
+                    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM milestones WHERE id = $1 AND project_id = $2")
+                        .bind(id)
+                        .bind(project_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if found.is_none() {
+                        errors.push(FieldError::new("milestones", format!("no milestone {id} in this project")));
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(StoreError::Invalid(errors));
+                }
+                Ok((owner_id, task_ids))
+            }
+
+            async fn write_risk_links(tx: &mut Tx, risk_id: Id, task_ids: &[Id], milestone_ids: &[Id]) -> Result<()> {
+                sqlx::query("DELETE FROM risk_tasks WHERE risk_id = $1").bind(risk_id).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM risk_milestones WHERE risk_id = $1").bind(risk_id).execute(&mut **tx).await?;
+                for task_id in task_ids {
+                    sqlx::query("INSERT INTO risk_tasks (risk_id, task_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(risk_id)
+                        .bind(task_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for milestone_id in milestone_ids {
+                    sqlx::query("INSERT INTO risk_milestones (risk_id, milestone_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(risk_id)
+                        .bind(milestone_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn fetch_dependency_tx(tx: &mut Tx, scope: Scope, predecessor: &str, successor: &str) -> Result<(Dependency, Option<Id>)> {
+                let pred = fetch_task_tx(tx, scope, predecessor).await?;
+                let succ = fetch_task_tx(tx, scope, successor).await?;
+                let row = sqlx::query(&format!("{DEPENDENCY_SELECT} WHERE d.predecessor_id = $1 AND d.successor_id = $2"))
+                    .bind(pred.id)
+                    .bind(succ.id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("dependency"))?;
+                Ok((dependency_from_row(&row)?, succ.project.map(|p| p.id)))
+            }
+
+            fn dependency_snapshot(kind: DependencyKind, lag_days: f64) -> serde_json::Map<String, serde_json::Value> {
+                let mut map = serde_json::Map::new();
+                map.insert("type".into(), kind.as_str().into());
+                map.insert("lag_days".into(), lag_days.into());
+                map
+            }
+
+            async fn member_count_with_role(tx: &mut Tx, workspace_id: Id, role: Role) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE workspace_id = $1 AND role = $2")
+                    .bind(workspace_id)
+                    .bind(role.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?)
+            }
+
+            async fn fetch_member_tx(tx: &mut Tx, workspace_id: Id, user_id: Id) -> Result<Member> {
+                let row = sqlx::query(
+                    "SELECT u.id, u.email, u.name, m.role, m.version FROM members m JOIN users u ON u.id = m.user_id \
+                     WHERE m.workspace_id = $1 AND m.user_id = $2",
+                )
+                .bind(workspace_id)
+                .bind(user_id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound("member"))?;
+                Ok(Member {
+                    user: UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
+                    role: vocab(row.try_get::<&str, _>("role")?)?,
+                    version: row.try_get("version")?,
+                })
+            }
+
+            fn workspace_from_row(row: &DbRow) -> Result<Workspace> {
+                Ok(Workspace {
+                    id: row.try_get("id")?,
+                    slug: row.try_get("slug")?,
+                    name: row.try_get("name")?,
+                    version: row.try_get("version")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            }
+
+            fn membership_from_row(row: &DbRow) -> Result<Membership> {
+                Ok(Membership { workspace: workspace_from_row(row)?, role: vocab(row.try_get::<&str, _>("role")?)? })
+            }
+
+            /// Who may change a member's role or remove them: owners for
+            /// anything touching an owner, admins for the rest.
+            fn check_member_change(scope: Scope, target_role: Role, new_role: Option<Role>) -> Result<()> {
+                if !scope.role.can_manage_members() {
+                    return Err(StoreError::Forbidden("only owners and admins manage members".into()));
+                }
+                let touches_owner = target_role == Role::Owner || new_role == Some(Role::Owner);
+                if touches_owner && scope.role != Role::Owner {
+                    return Err(StoreError::Forbidden("only an owner can grant or take the owner role".into()));
+                }
+                Ok(())
+            }
+
+            #[async_trait]
+            impl Store for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn ping(&self) -> Result<()> {
+                    sqlx::query("SELECT 1").execute(self.reader()).await?;
+                    Ok(())
+                }
+
+                async fn create_user(&self, email: &Email, name: &str, password_hash: &str) -> Result<UserRef> {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(email.as_str())
+                    .bind(name)
+                    .bind(password_hash)
+                    .bind(Utc::now())
+                    .fetch_one(self.writer())
+                    .await
+                    .map_err(|e| unique_to_conflict(e, "a user with this email"))?;
+                    Ok(UserRef { id, email: email.as_str().to_string(), name: name.to_string() })
+                }
+
+                async fn user_by_email(&self, email: &Email) -> Result<Option<UserRef>> {
+                    Ok(self.credentials(email).await?.map(|(user, _)| user))
+                }
+
+                async fn credentials(&self, email: &Email) -> Result<Option<(UserRef, String)>> {
+                    let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+                        .bind(email.as_str())
+                        .fetch_optional(self.reader())
+                        .await?;
+                    row.map(|row| {
+                        Ok((
+                            UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
+                            row.try_get::<Option<String>, _>("password_hash")?.unwrap_or_default(),
+                        ))
+                    })
+                    .transpose()
+                }
+
+                async fn create_session(&self, user_id: Id, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
+                    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                        .bind(token_hash)
+                        .bind(user_id)
+                        .bind(Utc::now())
+                        .bind(expires_at)
+                        .execute(self.writer())
+                        .await?;
+                    Ok(())
+                }
+
+                async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRef>> {
+                    let row = sqlx::query(
+                        "SELECT u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    )
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    row.map(|row| Ok(UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? }))
+                        .transpose()
+                }
+
+                async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
+                    Ok(())
+                }
+
+                async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str) -> Result<ApiToken> {
+                    let now = Utc::now();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(user_id)
+                    .bind(name)
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_one(self.writer())
+                    .await?;
+                    Ok(ApiToken { id, name: name.to_string(), created_at: now, revoked_at: None })
+                }
+
+                async fn list_api_tokens(&self, user_id: Id) -> Result<Vec<ApiToken>> {
+                    let rows = sqlx::query("SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
+                        .bind(user_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(ApiToken {
+                                id: row.try_get("id")?,
+                                name: row.try_get("name")?,
+                                created_at: row.try_get("created_at")?,
+                                revoked_at: row.try_get("revoked_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn revoke_api_token(&self, user_id: Id, token_id: Id) -> Result<()> {
+                    let done = sqlx::query(
+                        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+                    )
+                    .bind(Utc::now())
+                    .bind(token_id)
+                    .bind(user_id)
+                    .execute(self.writer())
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("token"));
+                    }
+                    Ok(())
+                }
+
+                async fn token_user(&self, token_hash: &str) -> Result<Option<UserRef>> {
+                    let row = sqlx::query(
+                        "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    row.map(|row| Ok(UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? }))
+                        .transpose()
+                }
+
+                async fn create_workspace(&self, slug: &Slug, name: &str, owner: Option<Id>) -> Result<Workspace> {
+                    let mut tx = self.writer().begin().await?;
+                    let now = Utc::now();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(slug.as_str())
+                    .bind(name)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| unique_to_conflict(e, "a workspace with this slug"))?;
+                    if let Some(owner) = owner {
+                        sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, 'owner')")
+                            .bind(id)
+                            .bind(owner)
+                            .execute(&mut *tx)
+                            .await?;
+                        let scope = Scope { workspace_id: id, user_id: owner, role: Role::Owner };
+                        let changes = activity::created(&serde_json::Map::from_iter([
+                            ("slug".to_string(), slug.as_str().into()),
+                            ("name".to_string(), name.into()),
+                        ]));
+                        record(&mut tx, scope, None, EntityKind::Workspace, id, slug.as_str(), "created", &changes).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(Workspace { id, slug: slug.as_str().to_string(), name: name.to_string(), version: 1, created_at: now })
+                }
+
+                async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
+                    let row = sqlx::query("SELECT * FROM workspaces WHERE slug = $1")
+                        .bind(slug)
+                        .fetch_optional(self.reader())
+                        .await?;
+                    row.as_ref().map(workspace_from_row).transpose()
+                }
+
+                async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>> {
+                    let rows = sqlx::query(
+                        "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.slug",
+                    )
+                    .bind(user_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                    rows.iter().map(membership_from_row).collect()
+                }
+
+                async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>> {
+                    let row = sqlx::query(
+                        "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 AND w.slug = $2",
+                    )
+                    .bind(user_id)
+                    .bind(slug)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    row.as_ref().map(membership_from_row).transpose()
+                }
+
+                async fn list_members(&self, scope: Scope) -> Result<Vec<Member>> {
+                    let rows = sqlx::query(
+                        "SELECT u.id, u.email, u.name, m.role, m.version FROM members m JOIN users u ON u.id = m.user_id \
+                         WHERE m.workspace_id = $1 ORDER BY u.email",
+                    )
+                    .bind(scope.workspace_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Member {
+                                user: UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
+                                role: vocab(row.try_get::<&str, _>("role")?)?,
+                                version: row.try_get("version")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member> {
+                    check_member_change(scope, Role::Guest, Some(role))?;
+                    let mut tx = self.writer().begin().await?;
+                    sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| unique_to_conflict(e, "this member"))?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    let changes = activity::created(&serde_json::Map::from_iter([("role".to_string(), role.as_str().into())]));
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "created", &changes).await?;
+                    tx.commit().await?;
+                    Ok(member)
+                }
+
+                async fn set_member_role(&self, scope: Scope, user_id: Id, role: Role, expected_version: Option<i64>) -> Result<Member> {
+                    let mut tx = self.writer().begin().await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    check_member_change(scope, member.role, Some(role))?;
+                    check_version(expected_version, member.version)?;
+                    if member.role == Role::Owner && role != Role::Owner
+                        && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
+                    {
+                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
+                    }
+                    sqlx::query("UPDATE members SET role = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+                        .bind(role.as_str())
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let changes = vec![FieldChange { field: "role".into(), before: member.role.as_str().into(), after: role.as_str().into() }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "updated", &changes).await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    tx.commit().await?;
+                    Ok(member)
+                }
+
+                async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    check_member_change(scope, member.role, None)?;
+                    if member.role == Role::Owner && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1 {
+                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
+                    }
+                    sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let changes = vec![FieldChange { field: "role".into(), before: member.role.as_str().into(), after: serde_json::Value::Null }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project> {
+                    project.fields.check().map_err(StoreError::Invalid)?;
+                    let f = &project.fields;
+                    let mut tx = self.writer().begin().await?;
+                    let owner_id = optional_member(&mut tx, scope, f.owner.as_ref(), "owner").await?;
+                    let now = Utc::now();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO projects (workspace_id, key, name, objective, scope_in, scope_out, owner_id, status, stage, \
+                         start_date, target_date, budget, ongoing, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project.key.as_str())
+                    .bind(&f.name)
+                    .bind(&f.objective)
+                    .bind(&f.scope_in)
+                    .bind(&f.scope_out)
+                    .bind(owner_id)
+                    .bind(f.status.as_str())
+                    .bind(f.stage.as_str())
+                    .bind(f.start_date)
+                    .bind(f.target_date)
+                    .bind(f.budget)
+                    .bind(f.ongoing)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match unique_to_conflict(e, "a project with this key") {
+                        StoreError::Conflict(_) => StoreError::invalid("key", format!("{} is taken in this workspace", project.key)),
+                        other => other,
+                    })?;
+                    let mut snapshot = project_snapshot(f);
+                    snapshot.insert("key".into(), project.key.as_str().into());
+                    record(&mut tx, scope, Some(id), EntityKind::Project, id, project.key.as_str(), "created", &activity::created(&snapshot)).await?;
+                    let project = fetch_project_tx(&mut tx, scope, project.key.as_str()).await?;
+                    tx.commit().await?;
+                    Ok(project)
+                }
+
+                async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>> {
+                    let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT);
+                    qb.push(" WHERE p.workspace_id = ");
+                    qb.push_bind(scope.workspace_id);
+                    push_project_visibility(&mut qb, "p.id", scope);
+                    qb.push(" ORDER BY p.key");
+                    let rows = qb.build().fetch_all(self.reader()).await?;
+                    rows.iter().map(project_from_row).collect()
+                }
+
+                async fn get_project(&self, scope: Scope, key: &str) -> Result<Project> {
+                    let mut tx = self.reader().begin().await?;
+                    let project = fetch_project_tx(&mut tx, scope, key).await?;
+                    tx.commit().await?;
+                    Ok(project)
+                }
+
+                async fn update_project(&self, scope: Scope, key: &str, expected_version: i64, fields: &ProjectFields) -> Result<Project> {
+                    fields.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_project_tx(&mut tx, scope, key).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    let owner_id = optional_member(&mut tx, scope, fields.owner.as_ref(), "owner").await?;
+                    let f = fields;
+                    let updated = sqlx::query(
+                        "UPDATE projects SET name = $1, objective = $2, scope_in = $3, scope_out = $4, owner_id = $5, status = $6, \
+                         stage = $7, start_date = $8, target_date = $9, budget = $10, ongoing = $11, updated_at = $12, \
+                         version = version + 1 WHERE id = $13 AND version = $14",
+                    )
+                    .bind(&f.name)
+                    .bind(&f.objective)
+                    .bind(&f.scope_in)
+                    .bind(&f.scope_out)
+                    .bind(owner_id)
+                    .bind(f.status.as_str())
+                    .bind(f.stage.as_str())
+                    .bind(f.start_date)
+                    .bind(f.target_date)
+                    .bind(f.budget)
+                    .bind(f.ongoing)
+                    .bind(Utc::now())
+                    .bind(current.id)
+                    .bind(current.version)
+                    .execute(&mut *tx)
+                    .await?;
+                    if updated.rows_affected() == 0 {
+                        return Err(StoreError::VersionMismatch { current: current.version + 1 });
+                    }
+                    let changes = activity::diff(&project_snapshot(&project_fields_of(&current)), &project_snapshot(f));
+                    record(&mut tx, scope, Some(current.id), EntityKind::Project, current.id, &current.key, "updated", &changes).await?;
+                    let project = fetch_project_tx(&mut tx, scope, key).await?;
+                    tx.commit().await?;
+                    Ok(project)
+                }
+
+                async fn delete_project(&self, scope: Scope, key: &str, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_project_tx(&mut tx, scope, key).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("DELETE FROM projects WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
+                    let changes = activity::deleted(&project_snapshot(&project_fields_of(&current)));
+                    record(&mut tx, scope, Some(current.id), EntityKind::Project, current.id, &current.key, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn project_progress(&self, scope: Scope, project_id: Id) -> Result<ProjectProgress> {
+                    let rows = sqlx::query(
+                        "SELECT id, parent_id, status, percent_complete, effort_hours, estimate_days, phase_id, milestone_id \
+                         FROM tasks WHERE workspace_id = $1 AND project_id = $2",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                    let mut inputs = Vec::with_capacity(rows.len());
+                    let mut groups: Vec<(Option<Id>, Option<Id>)> = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        inputs.push(ProgressInput {
+                            id: row.try_get("id")?,
+                            parent_id: row.try_get("parent_id")?,
+                            status: vocab(row.try_get::<&str, _>("status")?)?,
+                            percent_complete: row.try_get("percent_complete")?,
+                            effort_hours: row.try_get("effort_hours")?,
+                            estimate_days: row.try_get("estimate_days")?,
+                        });
+                        groups.push((row.try_get("phase_id")?, row.try_get("milestone_id")?));
+                    }
+                    let phase_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM phases WHERE project_id = $1 ORDER BY position, id")
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    let milestone_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM milestones WHERE project_id = $1 ORDER BY date, id")
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    let of_group = |pick: &dyn Fn(&(Option<Id>, Option<Id>)) -> Option<Id>, id: Id| {
+                        rollup(inputs.iter().zip(&groups).filter(|(_, g)| pick(g) == Some(id)).map(|(t, _)| t), &inputs)
+                    };
+                    Ok(ProjectProgress {
+                        project: rollup(&inputs, &inputs),
+                        phases: phase_ids.iter().map(|&id| (id, of_group(&|g| g.0, id))).collect(),
+                        milestones: milestone_ids.iter().map(|&id| (id, of_group(&|g| g.1, id))).collect(),
+                    })
+                }
+
+                async fn create_phase(&self, scope: Scope, project_id: Id, phase: &PhaseFields) -> Result<Phase> {
+                    phase.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO phases (workspace_id, project_id, name, position, start_date, end_date) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(phase.name.trim())
+                    .bind(phase.position)
+                    .bind(phase.start_date)
+                    .bind(phase.end_date)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Phase, id, &phase.name, "created", &activity::created(&phase_snapshot(phase))).await?;
+                    let phase = fetch_phase_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(phase)
+                }
+
+                async fn list_phases(&self, scope: Scope, project_id: Id) -> Result<Vec<Phase>> {
+                    let rows = sqlx::query("SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id")
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(phase_from_row).collect()
+                }
+
+                async fn get_phase(&self, scope: Scope, id: Id) -> Result<Phase> {
+                    let mut tx = self.reader().begin().await?;
+                    let phase = fetch_phase_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(phase)
+                }
+
+                async fn update_phase(&self, scope: Scope, id: Id, expected_version: i64, phase: &PhaseFields) -> Result<Phase> {
+                    phase.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_phase_tx(&mut tx, scope, id).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    sqlx::query("UPDATE phases SET name = $1, position = $2, start_date = $3, end_date = $4, version = version + 1 WHERE id = $5")
+                        .bind(phase.name.trim())
+                        .bind(phase.position)
+                        .bind(phase.start_date)
+                        .bind(phase.end_date)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let before = PhaseFields { name: current.name.clone(), position: current.position, start_date: current.start_date, end_date: current.end_date };
+                    let changes = activity::diff(&phase_snapshot(&before), &phase_snapshot(phase));
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Phase, id, &phase.name, "updated", &changes).await?;
+                    let phase = fetch_phase_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(phase)
+                }
+
+                async fn delete_phase(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_phase_tx(&mut tx, scope, id).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("DELETE FROM phases WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let before = PhaseFields { name: current.name.clone(), position: current.position, start_date: current.start_date, end_date: current.end_date };
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Phase, id, &current.name, "deleted", &activity::deleted(&phase_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_milestone(&self, scope: Scope, project_id: Id, milestone: &MilestoneFields) -> Result<Milestone> {
+                    milestone.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    if let Some(phase_id) = milestone.phase_id {
+                        let phase = fetch_phase_tx(&mut tx, scope, phase_id).await;
+                        if !matches!(&phase, Ok(p) if p.project_id == project_id) {
+                            return Err(StoreError::invalid("phase_id", "must be a phase of this project"));
+                        }
+                    }
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(milestone.phase_id)
+                    .bind(milestone.name.trim())
+                    .bind(milestone.date)
+                    .bind(&milestone.description)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Milestone, id, &milestone.name, "created", &activity::created(&milestone_snapshot(milestone))).await?;
+                    let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(milestone)
+                }
+
+                async fn list_milestones(&self, scope: Scope, project_id: Id) -> Result<Vec<Milestone>> {
+                    let rows = sqlx::query("SELECT * FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY date, id")
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(milestone_from_row).collect()
+                }
+
+                async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone> {
+                    let mut tx = self.reader().begin().await?;
+                    let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(milestone)
+                }
+
+                async fn update_milestone(&self, scope: Scope, id: Id, expected_version: i64, milestone: &MilestoneFields) -> Result<Milestone> {
+                    milestone.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    if let Some(phase_id) = milestone.phase_id {
+                        let phase = fetch_phase_tx(&mut tx, scope, phase_id).await;
+                        if !matches!(&phase, Ok(p) if p.project_id == current.project_id) {
+                            return Err(StoreError::invalid("phase_id", "must be a phase of this project"));
+                        }
+                    }
+                    sqlx::query("UPDATE milestones SET name = $1, date = $2, description = $3, phase_id = $4, version = version + 1 WHERE id = $5")
+                        .bind(milestone.name.trim())
+                        .bind(milestone.date)
+                        .bind(&milestone.description)
+                        .bind(milestone.phase_id)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let before = MilestoneFields { name: current.name.clone(), date: current.date, description: current.description.clone(), phase_id: current.phase_id };
+                    let changes = activity::diff(&milestone_snapshot(&before), &milestone_snapshot(milestone));
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Milestone, id, &milestone.name, "updated", &changes).await?;
+                    let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(milestone)
+                }
+
+                async fn delete_milestone(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("DELETE FROM milestones WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let before = MilestoneFields { name: current.name.clone(), date: current.date, description: current.description.clone(), phase_id: current.phase_id };
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Milestone, id, &current.name, "deleted", &activity::deleted(&milestone_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task> {
+                    let mut fields = task.fields.clone();
+                    fields.normalize();
+                    fields.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let project = match &task.project {
+                        Some(key) => match fetch_project_tx(&mut tx, scope, key.as_str()).await {
+                            Ok(p) => Some(p),
+                            Err(StoreError::NotFound(_)) => {
+                                return Err(StoreError::invalid("project", format!("no project {key}")));
+                            }
+                            Err(e) => return Err(e),
+                        },
+                        None => None,
+                    };
+                    let refs = resolve_task_refs(&mut tx, scope, project.as_ref().map(|p| (p.id, p.key.as_str())), None, &fields).await?;
+                    let number: i64 = match &project {
+                        Some(p) => sqlx::query_scalar(
+                            "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = $1 RETURNING next_task_number",
+                        )
+                        .bind(p.id)
+                        .fetch_one(&mut *tx)
+                        .await?,
+                        None => 0,
+                    };
+                    let now = Utc::now();
+                    let tp = fields.three_point.as_ref();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, status, priority, \
+                         start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, pessimistic_days, \
+                         percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, created_at, updated_at, \
+                         completed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) \
+                         RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project.as_ref().map(|p| p.id))
+                    .bind(number)
+                    .bind(fields.title.trim())
+                    .bind(&fields.description)
+                    .bind(refs.owner_id)
+                    .bind(fields.status.as_str())
+                    .bind(fields.priority.as_str())
+                    .bind(fields.start_date)
+                    .bind(fields.due_date)
+                    .bind(fields.estimate_days)
+                    .bind(fields.effort_hours)
+                    .bind(tp.map(|t| t.optimistic))
+                    .bind(tp.map(|t| t.likely))
+                    .bind(tp.map(|t| t.pessimistic))
+                    .bind(fields.percent_complete)
+                    .bind(refs.parent_id)
+                    .bind(fields.phase_id)
+                    .bind(fields.milestone_id)
+                    .bind(&fields.blocked_reason)
+                    .bind(scope.user_id)
+                    .bind(now)
+                    .bind(fields.status.is_closed().then_some(now))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    write_task_sets(&mut tx, id, &fields.tags, &refs.collaborator_ids).await?;
+                    let key = TaskKey::format(project.as_ref().map(|p| p.key.as_str()), number, id);
+                    record(&mut tx, scope, project.as_ref().map(|p| p.id), EntityKind::Task, id, &key, "created", &activity::created(&task_snapshot(&fields))).await?;
+                    let task = fetch_task_tx(&mut tx, scope, &key).await?;
+                    tx.commit().await?;
+                    Ok(task)
+                }
+
+                async fn get_task(&self, scope: Scope, key: &str) -> Result<Task> {
+                    let key = parse_task_key(key)?;
+                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT);
+                    push_task_key(&mut qb, &key);
+                    push_task_visibility(&mut qb, scope);
+                    let mut conn = self.reader().acquire().await?;
+                    let row = qb.build().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound("task"))?;
+                    let mut task = task_from_row(&row)?;
+                    fill_tasks(&mut *conn, std::slice::from_mut(&mut task)).await?;
+                    Ok(task)
+                }
+
+                async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage> {
+                    let limit = filter.limit.clamp(1, 500);
+                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT);
+                    qb.push(" WHERE 1 = 1");
+                    push_task_visibility(&mut qb, scope);
+                    if let Some(after) = filter.after_id {
+                        qb.push(" AND t.id > ");
+                        qb.push_bind(after);
+                    }
+                    if let Some(project) = &filter.project {
+                        qb.push(" AND p.key = ");
+                        qb.push_bind(project.to_ascii_uppercase());
+                    }
+                    if filter.personal {
+                        qb.push(" AND t.project_id IS NULL");
+                    }
+                    match filter.owner {
+                        Some(Some(owner)) => {
+                            qb.push(" AND t.owner_id = ");
+                            qb.push_bind(owner);
+                        }
+                        Some(None) => {
+                            qb.push(" AND t.owner_id IS NULL");
+                        }
+                        None => {}
+                    }
+                    if !filter.statuses.is_empty() {
+                        qb.push(" AND t.status IN (");
+                        let mut list = qb.separated(", ");
+                        for status in &filter.statuses {
+                            list.push_bind(status.as_str());
+                        }
+                        qb.push(")");
+                    }
+                    if filter.open {
+                        qb.push(" AND t.status NOT IN ('done', 'cancelled')");
+                    }
+                    if !filter.priorities.is_empty() {
+                        qb.push(" AND t.priority IN (");
+                        let mut list = qb.separated(", ");
+                        for priority in &filter.priorities {
+                            list.push_bind(priority.as_str());
+                        }
+                        qb.push(")");
+                    }
+                    if let Some(tag) = &filter.tag {
+                        qb.push(" AND t.id IN (SELECT task_id FROM task_tags WHERE tag = ");
+                        qb.push_bind(tag.clone());
+                        qb.push(")");
+                    }
+                    if let Some(before) = filter.due_before {
+                        qb.push(" AND t.due_date < ");
+                        qb.push_bind(before);
+                    }
+                    if let Some(after) = filter.due_after {
+                        qb.push(" AND t.due_date > ");
+                        qb.push_bind(after);
+                    }
+                    if let Some(parent) = filter.parent {
+                        qb.push(" AND t.parent_id = ");
+                        qb.push_bind(parent);
+                    }
+                    if let Some(text) = &filter.text {
+                        for word in text.split_whitespace().take(8) {
+                            let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                            let pattern = format!("%{escaped}%");
+                            qb.push(" AND (LOWER(t.title) LIKE ");
+                            qb.push_bind(pattern.clone());
+                            qb.push(" ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE ");
+                            qb.push_bind(pattern);
+                            qb.push(" ESCAPE '\\')");
+                        }
+                    }
+                    qb.push(" ORDER BY t.id LIMIT ");
+                    qb.push_bind(limit as i64 + 1);
+                    let mut conn = self.reader().acquire().await?;
+                    let rows = qb.build().fetch_all(&mut *conn).await?;
+                    let mut tasks = rows.iter().take(limit).map(task_from_row).collect::<Result<Vec<_>>>()?;
+                    fill_tasks(&mut *conn, &mut tasks).await?;
+                    let next_after_id = (rows.len() > limit).then(|| tasks.last().map(|t| t.id)).flatten();
+                    Ok(TaskPage { tasks, next_after_id })
+                }
+
+                async fn update_task(&self, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields) -> Result<Task> {
+                    let mut fields = fields.clone();
+                    fields.normalize();
+                    fields.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_task_tx(&mut tx, scope, key).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
+                    let refs = resolve_task_refs(&mut tx, scope, project, Some(current.id), &fields).await?;
+                    let now = Utc::now();
+                    let completed_at = match (current.status.is_closed(), fields.status.is_closed()) {
+                        (false, true) => Some(now),
+                        (true, true) => current.completed_at,
+                        _ => None,
+                    };
+                    let tp = fields.three_point.as_ref();
+                    let updated = sqlx::query(
+                        "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \
+                         due_date = $7, estimate_days = $8, effort_hours = $9, optimistic_days = $10, likely_days = $11, \
+                         pessimistic_days = $12, percent_complete = $13, parent_id = $14, phase_id = $15, milestone_id = $16, \
+                         blocked_reason = $17, updated_at = $18, completed_at = $19, version = version + 1 \
+                         WHERE id = $20 AND version = $21",
+                    )
+                    .bind(fields.title.trim())
+                    .bind(&fields.description)
+                    .bind(refs.owner_id)
+                    .bind(fields.status.as_str())
+                    .bind(fields.priority.as_str())
+                    .bind(fields.start_date)
+                    .bind(fields.due_date)
+                    .bind(fields.estimate_days)
+                    .bind(fields.effort_hours)
+                    .bind(tp.map(|t| t.optimistic))
+                    .bind(tp.map(|t| t.likely))
+                    .bind(tp.map(|t| t.pessimistic))
+                    .bind(fields.percent_complete)
+                    .bind(refs.parent_id)
+                    .bind(fields.phase_id)
+                    .bind(fields.milestone_id)
+                    .bind(&fields.blocked_reason)
+                    .bind(now)
+                    .bind(completed_at)
+                    .bind(current.id)
+                    .bind(current.version)
+                    .execute(&mut *tx)
+                    .await?;
+                    if updated.rows_affected() == 0 {
+                        return Err(StoreError::VersionMismatch { current: current.version + 1 });
+                    }
+                    let before = task_fields_of(&current);
+                    if before.tags != fields.tags || before.collaborators != fields.collaborators {
+                        write_task_sets(&mut tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
+                    }
+                    let changes = activity::diff(&task_snapshot(&before), &task_snapshot(&fields));
+                    record(&mut tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "updated", &changes).await?;
+                    let task = fetch_task_tx(&mut tx, scope, &current.key).await?;
+                    tx.commit().await?;
+                    Ok(task)
+                }
+
+                async fn delete_task(&self, scope: Scope, key: &str, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_task_tx(&mut tx, scope, key).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("DELETE FROM tasks WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
+                    let changes = activity::deleted(&task_snapshot(&task_fields_of(&current)));
+                    record(&mut tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_dependency(&self, scope: Scope, dependency: &NewDependency) -> Result<Dependency> {
+                    dependency.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    if let Some(lock) = $store::GRAPH_LOCK {
+                        sqlx::query(lock).bind(scope.workspace_id).execute(&mut *tx).await?;
+                    }
+                    let mut errors = Vec::new();
+                    let mut find = async |field: &str, key: &str, tx: &mut Tx| -> Result<Option<Task>> {
+                        match fetch_task_tx(tx, scope, key).await {
+                            Ok(task) => Ok(Some(task)),
+                            Err(StoreError::NotFound(_)) => {
+                                errors.push(FieldError::new(field, format!("no task {key}")));
+                                Ok(None)
+                            }
+                            Err(e) => Err(e),
+                        }
+                    };
+                    let pred = find("predecessor", &dependency.predecessor, &mut tx).await?;
+                    let succ = find("successor", &dependency.successor, &mut tx).await?;
+                    let (Some(pred), Some(succ)) = (pred, succ) else {
+                        return Err(StoreError::Invalid(errors));
+                    };
+                    let links: Vec<(i64, i64)> = sqlx::query_as(
+                        "SELECT predecessor_id, successor_id FROM dependencies WHERE workspace_id = $1",
+                    )
+                    .bind(scope.workspace_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    if let Some(cycle) = cycle_through(&links, pred.id, succ.id) {
+                        let mut keys = Vec::with_capacity(cycle.len());
+                        for id in cycle {
+                            let row = sqlx::query("SELECT t.id, t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = $1")
+                                .bind(id)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let key: Option<String> = row.try_get("key")?;
+                            keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, id));
+                        }
+                        return Err(StoreError::Cycle(keys));
+                    }
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(pred.id)
+                    .bind(succ.id)
+                    .bind(dependency.kind.as_str())
+                    .bind(dependency.lag_days)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| unique_to_conflict(e, "a dependency between these tasks"))?;
+                    let label = format!("{} → {}", pred.key, succ.key);
+                    let changes = activity::created(&dependency_snapshot(dependency.kind, dependency.lag_days));
+                    record(&mut tx, scope, succ.project.as_ref().map(|p| p.id), EntityKind::Dependency, id, &label, "created", &changes).await?;
+                    let (dependency, _) = fetch_dependency_tx(&mut tx, scope, &pred.key, &succ.key).await?;
+                    tx.commit().await?;
+                    Ok(dependency)
+                }
+
+                async fn task_dependencies(&self, scope: Scope, key: &str) -> Result<Vec<Dependency>> {
+                    let mut tx = self.reader().begin().await?;
+                    let task = fetch_task_tx(&mut tx, scope, key).await?;
+                    let rows = sqlx::query(&format!("{DEPENDENCY_SELECT} WHERE d.predecessor_id = $1 OR d.successor_id = $1 ORDER BY d.id"))
+                        .bind(task.id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    rows.iter().map(dependency_from_row).collect()
+                }
+
+                async fn project_dependencies(&self, scope: Scope, project_id: Id) -> Result<Vec<Dependency>> {
+                    let rows = sqlx::query(&format!(
+                        "{DEPENDENCY_SELECT} WHERE d.workspace_id = $1 AND (a.project_id = $2 OR b.project_id = $2) ORDER BY d.id"
+                    ))
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                    rows.iter().map(dependency_from_row).collect()
+                }
+
+                async fn update_dependency(&self, scope: Scope, predecessor: &str, successor: &str, kind: DependencyKind, lag_days: f64, expected_version: Option<i64>) -> Result<Dependency> {
+                    let check = NewDependency { predecessor: predecessor.into(), successor: successor.into(), kind, lag_days };
+                    check.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let (current, project_id) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("UPDATE dependencies SET kind = $1, lag_days = $2, version = version + 1 WHERE id = $3")
+                        .bind(kind.as_str())
+                        .bind(lag_days)
+                        .bind(current.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let label = format!("{} → {}", current.predecessor.key, current.successor.key);
+                    let changes = activity::diff(&dependency_snapshot(current.kind, current.lag_days), &dependency_snapshot(kind, lag_days));
+                    record(&mut tx, scope, project_id, EntityKind::Dependency, current.id, &label, "updated", &changes).await?;
+                    let (dependency, _) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
+                    tx.commit().await?;
+                    Ok(dependency)
+                }
+
+                async fn delete_dependency(&self, scope: Scope, predecessor: &str, successor: &str) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let (current, project_id) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
+                    sqlx::query("DELETE FROM dependencies WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
+                    let label = format!("{} → {}", current.predecessor.key, current.successor.key);
+                    let changes = activity::deleted(&dependency_snapshot(current.kind, current.lag_days));
+                    record(&mut tx, scope, project_id, EntityKind::Dependency, current.id, &label, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_stakeholder(&self, scope: Scope, project_id: Id, stakeholder: &StakeholderFields) -> Result<Stakeholder> {
+                    stakeholder.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO stakeholders (workspace_id, project_id, user_id, name, email, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(stakeholder.name.as_deref().map(str::trim))
+                    .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
+                    .bind(stakeholder.role.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let created = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Stakeholder, id, &created.name, "created", &activity::created(&stakeholder_snapshot(stakeholder))).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn list_stakeholders(&self, scope: Scope, project_id: Id) -> Result<Vec<Stakeholder>> {
+                    let rows = sqlx::query(&format!("{STAKEHOLDER_SELECT} WHERE s.workspace_id = $1 AND s.project_id = $2 ORDER BY s.id"))
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(stakeholder_from_row).collect()
+                }
+
+                async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder> {
+                    let mut tx = self.reader().begin().await?;
+                    let s = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(s)
+                }
+
+                async fn update_stakeholder(&self, scope: Scope, id: Id, expected_version: i64, stakeholder: &StakeholderFields) -> Result<Stakeholder> {
+                    stakeholder.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
+                    sqlx::query("UPDATE stakeholders SET user_id = $1, name = $2, email = $3, role = $4, version = version + 1 WHERE id = $5")
+                        .bind(user_id)
+                        .bind(stakeholder.name.as_deref().map(str::trim))
+                        .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
+                        .bind(stakeholder.role.as_str())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let before = stakeholder_fields_of(&current);
+                    let changes = activity::diff(&stakeholder_snapshot(&before), &stakeholder_snapshot(stakeholder));
+                    let updated = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &updated.name, "updated", &changes).await?;
+                    tx.commit().await?;
+                    Ok(updated)
+                }
+
+                async fn delete_stakeholder(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("DELETE FROM stakeholders WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let changes = activity::deleted(&stakeholder_snapshot(&stakeholder_fields_of(&current)));
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &current.name, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_risk(&self, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<Risk> {
+                    risk.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let (owner_id, task_ids) = resolve_risk(&mut tx, scope, project_id, risk).await?;
+                    let now = Utc::now();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO risks (workspace_id, project_id, title, description, probability, impact, owner_id, mitigation, status, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(risk.title.trim())
+                    .bind(&risk.description)
+                    .bind(risk.probability)
+                    .bind(risk.impact)
+                    .bind(owner_id)
+                    .bind(&risk.mitigation)
+                    .bind(risk.status.as_str())
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Risk, id, &risk.title, "created", &activity::created(&risk_snapshot(risk))).await?;
+                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(risk)
+                }
+
+                async fn list_risks(&self, scope: Scope, project_id: Id) -> Result<Vec<Risk>> {
+                    let mut tx = self.reader().begin().await?;
+                    let rows = sqlx::query(&format!(
+                        "{RISK_SELECT} WHERE r.workspace_id = $1 AND r.project_id = $2 ORDER BY r.probability * r.impact DESC, r.id"
+                    ))
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let mut risks = rows.iter().map(risk_from_row).collect::<Result<Vec<_>>>()?;
+                    fill_risks(&mut tx, &mut risks).await?;
+                    tx.commit().await?;
+                    Ok(risks)
+                }
+
+                async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk> {
+                    let mut tx = self.reader().begin().await?;
+                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(risk)
+                }
+
+                async fn update_risk(&self, scope: Scope, id: Id, expected_version: i64, risk: &RiskFields) -> Result<Risk> {
+                    risk.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    let (owner_id, task_ids) = resolve_risk(&mut tx, scope, current.project_id, risk).await?;
+                    sqlx::query(
+                        "UPDATE risks SET title = $1, description = $2, probability = $3, impact = $4, owner_id = $5, mitigation = $6, \
+                         status = $7, updated_at = $8, version = version + 1 WHERE id = $9",
+                    )
+                    .bind(risk.title.trim())
+                    .bind(&risk.description)
+                    .bind(risk.probability)
+                    .bind(risk.impact)
+                    .bind(owner_id)
+                    .bind(&risk.mitigation)
+                    .bind(risk.status.as_str())
+                    .bind(Utc::now())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
+                    let before = risk_fields_of(&mut tx, &current).await?;
+                    let changes = activity::diff(&risk_snapshot(&before), &risk_snapshot(risk));
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &risk.title, "updated", &changes).await?;
+                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(risk)
+                }
+
+                async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    check_version(expected_version, current.version)?;
+                    let before = risk_fields_of(&mut tx, &current).await?;
+                    sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_activity(&self, scope: Scope, filter: &ActivityFilter) -> Result<Vec<ActivityEntry>> {
+                    let mut qb = QueryBuilder::<Db>::new(
+                        "SELECT a.id, a.actor_id, u.email AS actor_email, u.name AS actor_name, a.at, a.entity_kind, a.entity_id, \
+                         a.entity_label, a.action, a.changes FROM activity a LEFT JOIN users u ON u.id = a.actor_id WHERE a.workspace_id = ",
+                    );
+                    qb.push_bind(scope.workspace_id);
+                    if !scope.role.sees_all_projects() {
+                        qb.push(" AND a.project_id IS NOT NULL");
+                        push_project_visibility(&mut qb, "a.project_id", scope);
+                    }
+                    if let Some((kind, id)) = filter.entity {
+                        qb.push(" AND a.entity_kind = ");
+                        qb.push_bind(kind.as_str());
+                        qb.push(" AND a.entity_id = ");
+                        qb.push_bind(id);
+                    }
+                    if let Some(project_id) = filter.project_id {
+                        qb.push(" AND a.project_id = ");
+                        qb.push_bind(project_id);
+                    }
+                    if let Some(before) = filter.before_id {
+                        qb.push(" AND a.id < ");
+                        qb.push_bind(before);
+                    }
+                    qb.push(" ORDER BY a.id DESC LIMIT ");
+                    qb.push_bind(filter.limit.clamp(1, 500) as i64);
+                    let rows = qb.build().fetch_all(self.reader()).await?;
+                    rows.iter()
+                        .map(|row| {
+                            let changes: String = row.try_get("changes")?;
+                            Ok(ActivityEntry {
+                                id: row.try_get("id")?,
+                                actor: user_ref(row, "actor_id", "actor_email", "actor_name")?,
+                                at: row.try_get("at")?,
+                                entity_kind: vocab(row.try_get::<&str, _>("entity_kind")?)?,
+                                entity_id: row.try_get("entity_id")?,
+                                entity_label: row.try_get("entity_label")?,
+                                action: row.try_get("action")?,
+                                changes: serde_json::from_str(&changes).map_err(|e| decode_error(e.to_string()))?,
+                            })
+                        })
+                        .collect()
+                }
+            }
+
+            fn stakeholder_fields_of(s: &Stakeholder) -> StakeholderFields {
+                match &s.user {
+                    Some(user) => StakeholderFields { member: Email::parse(&user.email).ok(), name: None, email: None, role: s.role },
+                    None => StakeholderFields {
+                        member: None,
+                        name: Some(s.name.clone()),
+                        email: s.email.as_deref().and_then(|e| Email::parse(e).ok()),
+                        role: s.role,
+                    },
+                }
+            }
+
+            async fn risk_fields_of(tx: &mut Tx, risk: &Risk) -> Result<RiskFields> {
+                let mut task_keys = Vec::new();
+                for id in &risk.task_ids {
+                    let row = sqlx::query("SELECT t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = $1")
+                        .bind(id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    let key: Option<String> = row.try_get("key")?;
+                    task_keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, *id));
+                }
+                Ok(RiskFields {
+                    title: risk.title.clone(),
+                    description: risk.description.clone(),
+                    probability: risk.probability,
+                    impact: risk.impact,
+                    owner: risk.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+                    mitigation: risk.mitigation.clone(),
+                    status: risk.status,
+                    task_keys,
+                    milestone_ids: risk.milestone_ids.clone(),
+                })
+            }
+        }
+    };
+}
+pub(crate) use store_impl;
