@@ -456,7 +456,7 @@ pub struct Risk {
     pub owner: Option<UserRef>,
     pub mitigation: Option<String>,
     pub status: RiskStatus,
-    pub task_ids: Vec<Id>,
+    pub tasks: Vec<TaskRef>,
     pub milestone_ids: Vec<Id>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -464,6 +464,20 @@ pub struct Risk {
 }
 
 impl Risk {
+    pub fn fields(&self) -> RiskFields {
+        RiskFields {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            probability: self.probability,
+            impact: self.impact,
+            owner: self.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+            mitigation: self.mitigation.clone(),
+            status: self.status,
+            task_keys: self.tasks.iter().map(|t| t.key.clone()).collect(),
+            milestone_ids: self.milestone_ids.clone(),
+        }
+    }
+
     /// Probability times impact, 1 to 25.
     pub fn score(&self) -> i64 {
         self.probability * self.impact
@@ -477,6 +491,80 @@ pub fn risk_level(score: i64) -> &'static str {
         ..=4 => "low",
         5..=11 => "medium",
         _ => "high",
+    }
+}
+
+impl Task {
+    /// The task's fields as an input, for applying a partial update.
+    pub fn fields(&self) -> TaskFields {
+        TaskFields {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            owner: self.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+            collaborators: self.collaborators.iter().filter_map(|u| Email::parse(&u.email).ok()).collect(),
+            status: self.status,
+            priority: self.priority,
+            start_date: self.start_date,
+            due_date: self.due_date,
+            estimate_days: self.estimate_days,
+            effort_hours: self.effort_hours,
+            three_point: self.three_point.clone(),
+            percent_complete: self.percent_complete,
+            parent: self.parent.as_ref().map(|p| p.key.clone()),
+            phase_id: self.phase_id,
+            milestone_id: self.milestone_id,
+            tags: self.tags.clone(),
+            blocked_reason: self.blocked_reason.clone(),
+        }
+    }
+}
+
+impl Project {
+    pub fn fields(&self) -> ProjectFields {
+        ProjectFields {
+            name: self.name.clone(),
+            objective: self.objective.clone(),
+            scope_in: self.scope_in.clone(),
+            scope_out: self.scope_out.clone(),
+            owner: self.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+            status: self.status,
+            stage: self.stage,
+            start_date: self.start_date,
+            target_date: self.target_date,
+            budget: self.budget,
+            ongoing: self.ongoing,
+        }
+    }
+}
+
+impl Phase {
+    pub fn fields(&self) -> PhaseFields {
+        PhaseFields { name: self.name.clone(), position: self.position, start_date: self.start_date, end_date: self.end_date }
+    }
+}
+
+impl Milestone {
+    pub fn fields(&self) -> MilestoneFields {
+        MilestoneFields {
+            name: self.name.clone(),
+            date: self.date,
+            description: self.description.clone(),
+            phase_id: self.phase_id,
+        }
+    }
+}
+
+impl Stakeholder {
+    pub fn fields(&self) -> StakeholderFields {
+        match &self.user {
+            Some(user) => StakeholderFields { member: Email::parse(&user.email).ok(), name: None, email: None, role: self.role },
+            None => StakeholderFields {
+                member: None,
+                name: Some(self.name.clone()),
+                email: self.email.as_deref().and_then(|e| Email::parse(e).ok()),
+                role: self.role,
+            },
+        }
     }
 }
 

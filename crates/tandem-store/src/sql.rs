@@ -312,7 +312,7 @@ macro_rules! store_impl {
                     owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
                     mitigation: row.try_get("mitigation")?,
                     status: vocab(row.try_get::<&str, _>("status")?)?,
-                    task_ids: Vec::new(),
+                    tasks: Vec::new(),
                     milestone_ids: Vec::new(),
                     version: row.try_get("version")?,
                     created_at: row.try_get("created_at")?,
@@ -599,43 +599,7 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            fn task_fields_of(task: &Task) -> TaskFields {
-                TaskFields {
-                    title: task.title.clone(),
-                    description: task.description.clone(),
-                    owner: task.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
-                    collaborators: task.collaborators.iter().filter_map(|u| Email::parse(&u.email).ok()).collect(),
-                    status: task.status,
-                    priority: task.priority,
-                    start_date: task.start_date,
-                    due_date: task.due_date,
-                    estimate_days: task.estimate_days,
-                    effort_hours: task.effort_hours,
-                    three_point: task.three_point.clone(),
-                    percent_complete: task.percent_complete,
-                    parent: task.parent.as_ref().map(|p| p.key.clone()),
-                    phase_id: task.phase_id,
-                    milestone_id: task.milestone_id,
-                    tags: task.tags.clone(),
-                    blocked_reason: task.blocked_reason.clone(),
-                }
-            }
 
-            fn project_fields_of(project: &Project) -> ProjectFields {
-                ProjectFields {
-                    name: project.name.clone(),
-                    objective: project.objective.clone(),
-                    scope_in: project.scope_in.clone(),
-                    scope_out: project.scope_out.clone(),
-                    owner: project.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
-                    status: project.status,
-                    stage: project.stage,
-                    start_date: project.start_date,
-                    target_date: project.target_date,
-                    budget: project.budget,
-                    ongoing: project.ongoing,
-                }
-            }
 
             async fn fetch_phase_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Phase> {
                 let mut qb = QueryBuilder::<Db>::new("SELECT * FROM phases WHERE id = ");
@@ -683,10 +647,21 @@ macro_rules! store_impl {
 
             async fn fill_risks(tx: &mut Tx, risks: &mut [Risk]) -> Result<()> {
                 for risk in risks.iter_mut() {
-                    risk.task_ids = sqlx::query_scalar("SELECT task_id FROM risk_tasks WHERE risk_id = $1 ORDER BY task_id")
-                        .bind(risk.id)
-                        .fetch_all(&mut **tx)
-                        .await?;
+                    let rows = sqlx::query(
+                        "SELECT t.id, t.number, t.title, p.key FROM risk_tasks rt JOIN tasks t ON t.id = rt.task_id \
+                         LEFT JOIN projects p ON p.id = t.project_id WHERE rt.risk_id = $1 ORDER BY t.id",
+                    )
+                    .bind(risk.id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                    risk.tasks = rows
+                        .iter()
+                        .map(|row| {
+                            let id: i64 = row.try_get("id")?;
+                            let key: Option<String> = row.try_get("key")?;
+                            Ok(TaskRef { id, key: TaskKey::format(key.as_deref(), row.try_get("number")?, id), title: row.try_get("title")? })
+                        })
+                        .collect::<Result<Vec<_>>>()?;
                     risk.milestone_ids =
                         sqlx::query_scalar("SELECT milestone_id FROM risk_milestones WHERE risk_id = $1 ORDER BY milestone_id")
                             .bind(risk.id)
@@ -1175,7 +1150,7 @@ macro_rules! store_impl {
                     if updated.rows_affected() == 0 {
                         return Err(StoreError::VersionMismatch { current: current.version + 1 });
                     }
-                    let changes = activity::diff(&project_snapshot(&project_fields_of(&current)), &project_snapshot(f));
+                    let changes = activity::diff(&project_snapshot(&current.fields()), &project_snapshot(f));
                     record(&mut tx, scope, Some(current.id), EntityKind::Project, current.id, &current.key, "updated", &changes).await?;
                     let project = fetch_project_tx(&mut tx, scope, key).await?;
                     tx.commit().await?;
@@ -1187,7 +1162,7 @@ macro_rules! store_impl {
                     let current = fetch_project_tx(&mut tx, scope, key).await?;
                     check_version(expected_version, current.version)?;
                     sqlx::query("DELETE FROM projects WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
-                    let changes = activity::deleted(&project_snapshot(&project_fields_of(&current)));
+                    let changes = activity::deleted(&project_snapshot(&current.fields()));
                     record(&mut tx, scope, Some(current.id), EntityKind::Project, current.id, &current.key, "deleted", &changes).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1283,7 +1258,7 @@ macro_rules! store_impl {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    let before = PhaseFields { name: current.name.clone(), position: current.position, start_date: current.start_date, end_date: current.end_date };
+                    let before = current.fields();
                     let changes = activity::diff(&phase_snapshot(&before), &phase_snapshot(phase));
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Phase, id, &phase.name, "updated", &changes).await?;
                     let phase = fetch_phase_tx(&mut tx, scope, id).await?;
@@ -1296,7 +1271,7 @@ macro_rules! store_impl {
                     let current = fetch_phase_tx(&mut tx, scope, id).await?;
                     check_version(expected_version, current.version)?;
                     sqlx::query("DELETE FROM phases WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                    let before = PhaseFields { name: current.name.clone(), position: current.position, start_date: current.start_date, end_date: current.end_date };
+                    let before = current.fields();
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Phase, id, &current.name, "deleted", &activity::deleted(&phase_snapshot(&before))).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1364,7 +1339,7 @@ macro_rules! store_impl {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    let before = MilestoneFields { name: current.name.clone(), date: current.date, description: current.description.clone(), phase_id: current.phase_id };
+                    let before = current.fields();
                     let changes = activity::diff(&milestone_snapshot(&before), &milestone_snapshot(milestone));
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Milestone, id, &milestone.name, "updated", &changes).await?;
                     let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
@@ -1377,7 +1352,7 @@ macro_rules! store_impl {
                     let current = fetch_milestone_tx(&mut tx, scope, id).await?;
                     check_version(expected_version, current.version)?;
                     sqlx::query("DELETE FROM milestones WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                    let before = MilestoneFields { name: current.name.clone(), date: current.date, description: current.description.clone(), phase_id: current.phase_id };
+                    let before = current.fields();
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Milestone, id, &current.name, "deleted", &activity::deleted(&milestone_snapshot(&before))).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1595,7 +1570,7 @@ macro_rules! store_impl {
                     if updated.rows_affected() == 0 {
                         return Err(StoreError::VersionMismatch { current: current.version + 1 });
                     }
-                    let before = task_fields_of(&current);
+                    let before = current.fields();
                     if before.tags != fields.tags || before.collaborators != fields.collaborators {
                         write_task_sets(&mut tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
                     }
@@ -1611,7 +1586,7 @@ macro_rules! store_impl {
                     let current = fetch_task_tx(&mut tx, scope, key).await?;
                     check_version(expected_version, current.version)?;
                     sqlx::query("DELETE FROM tasks WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
-                    let changes = activity::deleted(&task_snapshot(&task_fields_of(&current)));
+                    let changes = activity::deleted(&task_snapshot(&current.fields()));
                     record(&mut tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "deleted", &changes).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1780,7 +1755,7 @@ macro_rules! store_impl {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    let before = stakeholder_fields_of(&current);
+                    let before = current.fields();
                     let changes = activity::diff(&stakeholder_snapshot(&before), &stakeholder_snapshot(stakeholder));
                     let updated = fetch_stakeholder_tx(&mut tx, scope, id).await?;
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &updated.name, "updated", &changes).await?;
@@ -1793,7 +1768,7 @@ macro_rules! store_impl {
                     let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
                     check_version(expected_version, current.version)?;
                     sqlx::query("DELETE FROM stakeholders WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                    let changes = activity::deleted(&stakeholder_snapshot(&stakeholder_fields_of(&current)));
+                    let changes = activity::deleted(&stakeholder_snapshot(&current.fields()));
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &current.name, "deleted", &changes).await?;
                     tx.commit().await?;
                     Ok(())
@@ -1871,7 +1846,7 @@ macro_rules! store_impl {
                     .execute(&mut *tx)
                     .await?;
                     write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
-                    let before = risk_fields_of(&mut tx, &current).await?;
+                    let before = current.fields();
                     let changes = activity::diff(&risk_snapshot(&before), &risk_snapshot(risk));
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &risk.title, "updated", &changes).await?;
                     let risk = fetch_risk_tx(&mut tx, scope, id).await?;
@@ -1883,7 +1858,7 @@ macro_rules! store_impl {
                     let mut tx = self.writer().begin().await?;
                     let current = fetch_risk_tx(&mut tx, scope, id).await?;
                     check_version(expected_version, current.version)?;
-                    let before = risk_fields_of(&mut tx, &current).await?;
+                    let before = current.fields();
                     sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
                     tx.commit().await?;
@@ -1935,40 +1910,6 @@ macro_rules! store_impl {
                 }
             }
 
-            fn stakeholder_fields_of(s: &Stakeholder) -> StakeholderFields {
-                match &s.user {
-                    Some(user) => StakeholderFields { member: Email::parse(&user.email).ok(), name: None, email: None, role: s.role },
-                    None => StakeholderFields {
-                        member: None,
-                        name: Some(s.name.clone()),
-                        email: s.email.as_deref().and_then(|e| Email::parse(e).ok()),
-                        role: s.role,
-                    },
-                }
-            }
-
-            async fn risk_fields_of(tx: &mut Tx, risk: &Risk) -> Result<RiskFields> {
-                let mut task_keys = Vec::new();
-                for id in &risk.task_ids {
-                    let row = sqlx::query("SELECT t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = $1")
-                        .bind(id)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                    let key: Option<String> = row.try_get("key")?;
-                    task_keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, *id));
-                }
-                Ok(RiskFields {
-                    title: risk.title.clone(),
-                    description: risk.description.clone(),
-                    probability: risk.probability,
-                    impact: risk.impact,
-                    owner: risk.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
-                    mitigation: risk.mitigation.clone(),
-                    status: risk.status,
-                    task_keys,
-                    milestone_ids: risk.milestone_ids.clone(),
-                })
-            }
         }
     };
 }

@@ -468,7 +468,7 @@ async fn storage_story() {
             .await
             .unwrap();
         assert_eq!(risk.score(), 12);
-        assert_eq!(risk.task_ids, [t3.id]);
+        assert_eq!(risk.tasks[0].key, "LAUNCH-3");
         assert_eq!(store.list_risks(w.owner, launch.id).await.unwrap().len(), 1);
 
         // Members: the last owner stays.
