@@ -470,7 +470,10 @@ impl Risk {
             description: self.description.clone(),
             probability: self.probability,
             impact: self.impact,
-            owner: self.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+            owner: self
+                .owner
+                .as_ref()
+                .and_then(|u| Email::parse(&u.email).ok()),
             mitigation: self.mitigation.clone(),
             status: self.status,
             task_keys: self.tasks.iter().map(|t| t.key.clone()).collect(),
@@ -500,8 +503,15 @@ impl Task {
         TaskFields {
             title: self.title.clone(),
             description: self.description.clone(),
-            owner: self.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
-            collaborators: self.collaborators.iter().filter_map(|u| Email::parse(&u.email).ok()).collect(),
+            owner: self
+                .owner
+                .as_ref()
+                .and_then(|u| Email::parse(&u.email).ok()),
+            collaborators: self
+                .collaborators
+                .iter()
+                .filter_map(|u| Email::parse(&u.email).ok())
+                .collect(),
             status: self.status,
             priority: self.priority,
             start_date: self.start_date,
@@ -526,7 +536,10 @@ impl Project {
             objective: self.objective.clone(),
             scope_in: self.scope_in.clone(),
             scope_out: self.scope_out.clone(),
-            owner: self.owner.as_ref().and_then(|u| Email::parse(&u.email).ok()),
+            owner: self
+                .owner
+                .as_ref()
+                .and_then(|u| Email::parse(&u.email).ok()),
             status: self.status,
             stage: self.stage,
             start_date: self.start_date,
@@ -539,7 +552,12 @@ impl Project {
 
 impl Phase {
     pub fn fields(&self) -> PhaseFields {
-        PhaseFields { name: self.name.clone(), position: self.position, start_date: self.start_date, end_date: self.end_date }
+        PhaseFields {
+            name: self.name.clone(),
+            position: self.position,
+            start_date: self.start_date,
+            end_date: self.end_date,
+        }
     }
 }
 
@@ -557,7 +575,12 @@ impl Milestone {
 impl Stakeholder {
     pub fn fields(&self) -> StakeholderFields {
         match &self.user {
-            Some(user) => StakeholderFields { member: Email::parse(&user.email).ok(), name: None, email: None, role: self.role },
+            Some(user) => StakeholderFields {
+                member: Email::parse(&user.email).ok(),
+                name: None,
+                email: None,
+                role: self.role,
+            },
             None => StakeholderFields {
                 member: None,
                 name: Some(self.name.clone()),

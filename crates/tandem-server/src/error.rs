@@ -1,0 +1,176 @@
+//! The API's one error type: every failure becomes an RFC 9457 problem
+//! details body with the right status. Causes of server errors are logged,
+//! never sent to the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tandem_api::Problem;
+use tandem_domain::FieldError;
+use tandem_store::StoreError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthorized,
+    Forbidden(String),
+    NotFound(String),
+    Invalid(Vec<FieldError>),
+    BadRequest(String),
+    Conflict(String),
+    Cycle(Vec<String>),
+    PreconditionFailed { current: i64 },
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            StoreError::Invalid(errors) => ApiError::Invalid(errors),
+            StoreError::Conflict(message) => ApiError::Conflict(message),
+            StoreError::Cycle(keys) => ApiError::Cycle(keys),
+            StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current },
+            StoreError::Forbidden(message) => ApiError::Forbidden(message),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ApiError::Invalid(errors)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, kind, title, detail, errors, cycle) = match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Sign in or send a bearer token",
+                None,
+                vec![],
+                None,
+            ),
+            ApiError::Forbidden(detail) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Not allowed",
+                Some(detail),
+                vec![],
+                None,
+            ),
+            ApiError::NotFound(detail) => (
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                Some(detail),
+                vec![],
+                None,
+            ),
+            ApiError::Invalid(errors) => {
+                let detail = errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    "Invalid input",
+                    Some(detail),
+                    errors,
+                    None,
+                )
+            }
+            ApiError::BadRequest(detail) => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "Bad request",
+                Some(detail),
+                vec![],
+                None,
+            ),
+            ApiError::Conflict(detail) => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict",
+                Some(detail),
+                vec![],
+                None,
+            ),
+            ApiError::Cycle(keys) => (
+                StatusCode::CONFLICT,
+                "dependency-cycle",
+                "The dependency would close a cycle",
+                Some(format!("cycle: {}", keys.join(" → "))),
+                vec![],
+                Some(keys),
+            ),
+            ApiError::PreconditionFailed { current } => (
+                StatusCode::PRECONDITION_FAILED,
+                "stale-version",
+                "The object changed since you read it",
+                Some(format!(
+                    "the stored version is {current}; read it again and retry"
+                )),
+                vec![],
+                None,
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Request body too large",
+                Some(format!("the limit is {} bytes", crate::BODY_LIMIT_BYTES)),
+                vec![],
+                None,
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Send the body as application/json",
+                None,
+                vec![],
+                None,
+            ),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal server error",
+                    None,
+                    vec![],
+                    None,
+                )
+            }
+        };
+        problem_response(Problem {
+            kind: format!("/problems/{kind}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors,
+            cycle,
+        })
+    }
+}
+
+pub fn problem_response(problem: Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
