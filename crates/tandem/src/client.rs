@@ -1,0 +1,192 @@
+//! The API client the CLI commands use: where the server is, which token to
+//! send, which workspace to act in, and problem details turned into
+//! readable errors.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tandem_api::{Me, Problem};
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub server: Option<String>,
+    pub token: Option<String>,
+    pub workspace: Option<String>,
+}
+
+pub fn config_path() -> Result<PathBuf> {
+    let dir = match std::env::var_os("TANDEM_CONFIG_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let base = std::env::var_os("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+                .ok_or_else(|| anyhow!("cannot find a config directory: set TANDEM_CONFIG_DIR"))?;
+            base.join("tandem")
+        }
+    };
+    Ok(dir.join("config.json"))
+}
+
+pub fn load_config() -> Result<Config> {
+    let path = config_path()?;
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+pub fn save_config(config: &Config) -> Result<()> {
+    let path = config_path()?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(config)?;
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("restricting {}", path.display()))?;
+    }
+    Ok(())
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    pub server: String,
+    token: Option<String>,
+    workspace: Option<String>,
+}
+
+impl Client {
+    /// The environment wins over the config file.
+    pub fn from_env(workspace_flag: Option<String>) -> Result<Self> {
+        let config = load_config()?;
+        let server = std::env::var("TANDEM_SERVER")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .or(config.server)
+            .ok_or_else(|| {
+                anyhow!("no server: run `tandem login --server URL …` or set TANDEM_SERVER")
+            })?;
+        let token = std::env::var("TANDEM_TOKEN")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .or(config.token);
+        let workspace = workspace_flag
+            .or_else(|| {
+                std::env::var("TANDEM_WORKSPACE")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+            })
+            .or(config.workspace);
+        Ok(Self::new(server, token, workspace))
+    }
+
+    pub fn new(server: String, token: Option<String>, workspace: Option<String>) -> Self {
+        let http = reqwest::Client::builder()
+            .build()
+            .expect("HTTP client builds");
+        Client {
+            http,
+            server: server.trim_end_matches('/').to_string(),
+            token,
+            workspace,
+        }
+    }
+
+    pub async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T> {
+        let value = self.send_raw(method, path, body, &[]).await?.1;
+        serde_json::from_value(value).context("the server's answer has an unexpected shape")
+    }
+
+    /// Sends a request and returns the status and JSON body (null when
+    /// empty); a problem becomes an error naming every offending field.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, String)],
+    ) -> Result<(StatusCode, Value, reqwest::header::HeaderMap)> {
+        let url = format!("{}{}", self.server, path);
+        let mut request = self.http.request(method, &url);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.server))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.context("reading the answer")?;
+        let value: Value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        if status.is_success() {
+            return Ok((status, value, headers));
+        }
+        match serde_json::from_value::<Problem>(value) {
+            Ok(problem) => Err(describe(problem)),
+            Err(_) => bail!("the server answered {status}"),
+        }
+    }
+
+    /// The workspace to act in: the flag, `TANDEM_WORKSPACE`, the config, or
+    /// else the caller's only (or first) workspace.
+    pub async fn workspace(&self) -> Result<String> {
+        if let Some(ws) = &self.workspace {
+            return Ok(ws.clone());
+        }
+        let me: Me = self.send(Method::GET, "/api/v1/me", None).await?;
+        me.workspaces
+            .first()
+            .map(|w| w.slug.clone())
+            .ok_or_else(|| anyhow!("you are not a member of any workspace"))
+    }
+
+    pub async fn ws_path(&self, rest: &str) -> Result<String> {
+        Ok(format!(
+            "/api/v1/workspaces/{}{}",
+            self.workspace().await?,
+            rest
+        ))
+    }
+}
+
+fn describe(problem: Problem) -> anyhow::Error {
+    let mut text = problem.title.clone();
+    if problem.errors.is_empty() {
+        if let Some(detail) = &problem.detail {
+            text.push_str(": ");
+            text.push_str(detail);
+        }
+    } else {
+        for e in &problem.errors {
+            text.push_str(&format!("\n  {}: {}", e.field, e.message));
+        }
+    }
+    anyhow!(text)
+}

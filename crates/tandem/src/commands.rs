@@ -1,0 +1,1616 @@
+//! The command line: clap definitions, then one function per command. Flags
+//! are parsed and checked first; the work happens once the whole command is
+//! known.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{Local, NaiveDate};
+use clap::{Args, Parser, Subcommand};
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+use tandem_api::*;
+use tandem_domain::dates::{Bucket, bucket, parse_date, parse_work_days};
+use tandem_domain::{Email, Role, Slug, check_password};
+
+use crate::client::{Client, Config, load_config, save_config};
+use crate::output::{json as print_json, or_dash, table};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Projects and tasks in one tool: the server and its client"
+)]
+pub struct Cli {
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The workspace to act in (default: TANDEM_WORKSPACE, the config, or your first).
+    #[arg(long, short = 'w', global = true)]
+    workspace: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Administer a database directly, without a server (bootstrapping).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Sign in and save a token for the other commands.
+    Login(LoginArgs),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Projects.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Tasks.
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Dependencies between tasks.
+    #[command(subcommand)]
+    Dep(DepCommand),
+    /// Risks of a project.
+    #[command(subcommand)]
+    Risk(RiskCommand),
+    /// Phases of a project.
+    #[command(subcommand)]
+    Phase(PhaseCommand),
+    /// Milestones of a project.
+    #[command(subcommand)]
+    Milestone(MilestoneCommand),
+    /// Stakeholders of a project.
+    #[command(subcommand)]
+    Stakeholder(StakeholderCommand),
+    /// My open tasks across all projects: overdue, today, this week, later.
+    My,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TANDEM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// sqlite://PATH (created if missing) or postgres://…
+    #[arg(
+        long,
+        env = "TANDEM_DATABASE_URL",
+        default_value = "sqlite://tandem.db"
+    )]
+    database: String,
+    /// Load the demo workspace (once).
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Workspaces.
+    #[command(subcommand)]
+    Workspace(AdminWorkspace),
+    /// Users.
+    #[command(subcommand)]
+    User(AdminUser),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminWorkspace {
+    /// Create a workspace.
+    Add {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(
+            long,
+            env = "TANDEM_DATABASE_URL",
+            default_value = "sqlite://tandem.db"
+        )]
+        database: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminUser {
+    /// Create a user (or reuse one with this email) and add them to a workspace.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        workspace: String,
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(
+            long,
+            env = "TANDEM_DATABASE_URL",
+            default_value = "sqlite://tandem.db"
+        )]
+        database: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct LoginArgs {
+    #[arg(long)]
+    server: String,
+    #[arg(long)]
+    email: String,
+    /// Read the password from standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it (shown once).
+    Create { name: String },
+    /// List your tokens.
+    List,
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectCommand {
+    /// Create a project.
+    Add {
+        key: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        fields: ProjectFlags,
+    },
+    /// List projects.
+    List,
+    /// Show a project with its progress, phases, milestones and risks.
+    Show { key: String },
+    /// Change a project's fields ("none" clears a field).
+    Edit {
+        key: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: ProjectFlags,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ProjectFlags {
+    #[arg(long)]
+    objective: Option<String>,
+    /// The outcome owner's email.
+    #[arg(long)]
+    owner: Option<String>,
+    #[arg(long)]
+    start: Option<String>,
+    #[arg(long)]
+    target: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    stage: Option<String>,
+    #[arg(long)]
+    budget: Option<String>,
+    #[arg(long)]
+    scope_in: Option<String>,
+    #[arg(long)]
+    scope_out: Option<String>,
+    /// An ongoing process with no end date.
+    #[arg(long)]
+    ongoing: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+enum TaskCommand {
+    /// Create a task (without --project, a personal task).
+    Add {
+        title: String,
+        #[arg(long)]
+        project: Option<String>,
+        #[command(flatten)]
+        fields: TaskFlags,
+    },
+    /// List tasks.
+    List {
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long, conflicts_with = "mine")]
+        owner: Option<String>,
+        #[arg(long)]
+        mine: bool,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        priority: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        /// Words in the title or description.
+        #[arg(long)]
+        search: Option<String>,
+        /// How many at most.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Show a task with its links and history.
+    Show { key: String },
+    /// Change a task's fields ("none" clears a field).
+    Edit {
+        key: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        fields: TaskFlags,
+    },
+    /// Mark a task done.
+    Done { key: String },
+}
+
+#[derive(Debug, Args)]
+struct TaskFlags {
+    /// The owner's email.
+    #[arg(long)]
+    owner: Option<String>,
+    #[arg(long)]
+    due: Option<String>,
+    #[arg(long)]
+    start: Option<String>,
+    #[arg(long)]
+    priority: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    /// Duration estimate: 3d, 4h, 2w.
+    #[arg(long)]
+    estimate: Option<String>,
+    /// Effort in hours.
+    #[arg(long)]
+    effort: Option<f64>,
+    #[arg(long)]
+    percent: Option<i64>,
+    /// The parent task's key.
+    #[arg(long)]
+    parent: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// A tag; repeat for several (replaces the list).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    #[arg(long)]
+    blocked_reason: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum DepCommand {
+    /// Make SUCC depend on PRED.
+    Add {
+        pred: String,
+        succ: String,
+        #[arg(long = "type", default_value = "FS")]
+        kind: String,
+        /// Lag in working days: 2d, -1d, 4h.
+        #[arg(long, default_value = "0d", allow_hyphen_values = true)]
+        lag: String,
+    },
+    /// Remove the link PRED → SUCC.
+    Rm { pred: String, succ: String },
+    /// A task's links, both ways.
+    List { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum RiskCommand {
+    /// Add a risk to a project.
+    Add {
+        key: String,
+        title: String,
+        #[arg(long)]
+        probability: i64,
+        #[arg(long)]
+        impact: i64,
+        #[arg(long)]
+        mitigation: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// A project's risk register.
+    List { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum PhaseCommand {
+    Add {
+        key: String,
+        name: String,
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        end: Option<String>,
+    },
+    List {
+        key: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MilestoneCommand {
+    Add {
+        key: String,
+        name: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    List {
+        key: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StakeholderCommand {
+    /// Add a member (--member EMAIL) or an external person (--name, --email).
+    Add {
+        key: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        member: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    List {
+        key: String,
+    },
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn read_password() -> Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading the password from standard input")?;
+    let password = text.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
+}
+
+/// A date flag: ISO or words; "none" clears.
+fn date_value(flag: &str, text: &str) -> Result<Value> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(Value::Null);
+    }
+    parse_date(text, today())
+        .map(|d| json!(d.to_string()))
+        .map_err(|e| anyhow!("--{flag}: {e}"))
+}
+
+fn text_value(text: &str) -> Value {
+    if text.eq_ignore_ascii_case("none") {
+        Value::Null
+    } else {
+        json!(text)
+    }
+}
+
+fn put(body: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        body.insert(key.into(), value);
+    }
+}
+
+fn project_body(flags: &ProjectFlags, body: &mut Map<String, Value>) -> Result<()> {
+    put(
+        body,
+        "objective",
+        flags.objective.as_deref().map(text_value),
+    );
+    put(body, "owner", flags.owner.as_deref().map(text_value));
+    put(
+        body,
+        "start_date",
+        flags
+            .start
+            .as_deref()
+            .map(|d| date_value("start", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "target_date",
+        flags
+            .target
+            .as_deref()
+            .map(|d| date_value("target", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "status",
+        flags
+            .status
+            .as_deref()
+            .map(|s| json!(s.to_lowercase().replace([' ', '-'], "_"))),
+    );
+    put(
+        body,
+        "stage",
+        flags.stage.as_deref().map(|s| json!(s.to_lowercase())),
+    );
+    let budget = match flags.budget.as_deref() {
+        Some(b) if b.eq_ignore_ascii_case("none") => Some(Value::Null),
+        Some(b) => Some(json!(
+            b.parse::<f64>()
+                .map_err(|_| anyhow!("--budget: '{b}' is not a number"))?
+        )),
+        None => None,
+    };
+    put(body, "budget", budget);
+    put(body, "scope_in", flags.scope_in.as_deref().map(text_value));
+    put(
+        body,
+        "scope_out",
+        flags.scope_out.as_deref().map(text_value),
+    );
+    put(body, "ongoing", flags.ongoing.map(Value::Bool));
+    Ok(())
+}
+
+fn task_body(flags: &TaskFlags, body: &mut Map<String, Value>) -> Result<()> {
+    put(body, "owner", flags.owner.as_deref().map(text_value));
+    put(
+        body,
+        "due_date",
+        flags
+            .due
+            .as_deref()
+            .map(|d| date_value("due", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "start_date",
+        flags
+            .start
+            .as_deref()
+            .map(|d| date_value("start", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "priority",
+        flags.priority.as_deref().map(|p| json!(p.to_lowercase())),
+    );
+    put(
+        body,
+        "status",
+        flags
+            .status
+            .as_deref()
+            .map(|s| json!(s.to_lowercase().replace([' ', '-'], "_"))),
+    );
+    let estimate = match flags.estimate.as_deref() {
+        Some(e) if e.eq_ignore_ascii_case("none") => Some(Value::Null),
+        Some(e) => Some(json!(
+            parse_work_days(e).map_err(|err| anyhow!("--estimate: {err}"))?
+        )),
+        None => None,
+    };
+    put(body, "estimate_days", estimate);
+    put(body, "effort_hours", flags.effort.map(|e| json!(e)));
+    put(body, "percent_complete", flags.percent.map(|p| json!(p)));
+    put(body, "parent", flags.parent.as_deref().map(text_value));
+    put(
+        body,
+        "description",
+        flags.description.as_deref().map(text_value),
+    );
+    if !flags.tags.is_empty() {
+        body.insert("tags".into(), json!(flags.tags));
+    }
+    put(
+        body,
+        "blocked_reason",
+        flags.blocked_reason.as_deref().map(text_value),
+    );
+    Ok(())
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let as_json = cli.json;
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Admin(command) => admin(command, as_json).await,
+        Command::Login(args) => login(args, cli.workspace).await,
+        command => {
+            let client = Client::from_env(cli.workspace)?;
+            client_command(&client, command, as_json).await
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let store: Arc<dyn tandem_store::Store> = Arc::from(
+        tandem_store::open(&args.database)
+            .await
+            .with_context(|| format!("opening the database {}", args.database))?,
+    );
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    if args.demo {
+        let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD)
+            .map_err(|e| anyhow!(e))?;
+        match tandem_server::demo::load(store.as_ref(), &hash, today())
+            .await
+            .context("loading the demo")?
+        {
+            Some(info) => {
+                println!(
+                    "Loaded the demo workspace '{}'.",
+                    tandem_server::demo::DEMO_WORKSPACE
+                );
+                println!(
+                    "Sign in as any of {} with the password '{}', e.g.:",
+                    info.emails.join(", "),
+                    tandem_server::demo::DEMO_PASSWORD
+                );
+            }
+            None => println!("The demo workspace is already loaded. Sign in, e.g.:"),
+        }
+        println!(
+            "  echo {} | tandem login --server http://{address} --email ana@demo.tandem --password-stdin",
+            tandem_server::demo::DEMO_PASSWORD
+        );
+    }
+    println!(
+        "Tandem is listening on http://{address} ({} database)",
+        store.backend()
+    );
+    tracing::info!(%address, backend = store.backend(), "listening");
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("signal handler");
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+        tracing::info!("shutting down");
+    };
+    tandem_server::serve(store, listener, shutdown)
+        .await
+        .context("serving")?;
+    Ok(())
+}
+
+async fn admin(command: AdminCommand, as_json: bool) -> Result<()> {
+    match command {
+        AdminCommand::Workspace(AdminWorkspace::Add {
+            slug,
+            name,
+            database,
+        }) => {
+            let slug = Slug::parse(&slug).map_err(|e| anyhow!("slug: {e}"))?;
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            let store = tandem_store::open(&database)
+                .await
+                .with_context(|| format!("opening {database}"))?;
+            let workspace = store.create_workspace(&slug, name.trim(), None).await?;
+            if as_json {
+                print_json(&json!({"slug": workspace.slug, "name": workspace.name}));
+            } else {
+                println!("Created workspace {} ({})", workspace.slug, workspace.name);
+            }
+        }
+        AdminCommand::User(AdminUser::Add {
+            email,
+            name,
+            workspace,
+            role,
+            password_stdin,
+            database,
+        }) => {
+            let email = Email::parse(&email).map_err(|e| anyhow!("email: {e}"))?;
+            let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
+            if name.trim().is_empty() {
+                bail!("--name must not be empty");
+            }
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            let password = read_password()?;
+            check_password(&password).map_err(|e| anyhow!("password: {e}"))?;
+            let store = tandem_store::open(&database)
+                .await
+                .with_context(|| format!("opening {database}"))?;
+            let ws = store
+                .workspace_by_slug(&workspace)
+                .await?
+                .ok_or_else(|| anyhow!("no workspace {workspace}"))?;
+            let user = match store.user_by_email(&email).await? {
+                Some(user) => user,
+                None => {
+                    let hash =
+                        tandem_server::auth::hash_password(&password).map_err(|e| anyhow!(e))?;
+                    store.create_user(&email, name.trim(), &hash).await?
+                }
+            };
+            // Bootstrapping acts as the workspace itself: an owner scope.
+            let scope = tandem_store::Scope {
+                workspace_id: ws.id,
+                user_id: user.id,
+                role: Role::Owner,
+            };
+            store.add_member(scope, user.id, role).await?;
+            if as_json {
+                print_json(&json!({"email": user.email, "workspace": ws.slug, "role": role}));
+            } else {
+                println!("Added {} to {} as {}", user.email, ws.slug, role);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn login(args: LoginArgs, workspace: Option<String>) -> Result<()> {
+    if !args.password_stdin {
+        bail!("give the password on standard input with --password-stdin");
+    }
+    let password = read_password()?;
+    let client = Client::new(args.server.clone(), None, None);
+    let (_, me, headers) = client
+        .send_raw(
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(&json!({"email": args.email, "password": password})),
+            &[],
+        )
+        .await?;
+    let me: Me = serde_json::from_value(me).context("unexpected sign-in answer")?;
+    let cookie = headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or_else(|| anyhow!("the server did not start a session"))?
+        .to_string();
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "this machine".into());
+    let (_, token, _) = client
+        .send_raw(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&json!({"name": format!("tandem CLI on {host}")})),
+            &[("cookie", cookie.clone())],
+        )
+        .await?;
+    let token: TokenView = serde_json::from_value(token)?;
+    client
+        .send_raw(
+            Method::POST,
+            "/api/v1/auth/logout",
+            None,
+            &[("cookie", cookie)],
+        )
+        .await?;
+    let workspace = workspace.or_else(|| me.workspaces.first().map(|w| w.slug.clone()));
+    let mut config = load_config().unwrap_or_else(|_| Config::default());
+    config.server = Some(args.server);
+    config.token = token.token;
+    config.workspace = workspace.clone();
+    save_config(&config)?;
+    println!(
+        "Signed in as {} ({}); workspace {}",
+        me.user.name,
+        me.user.email,
+        or_dash(workspace)
+    );
+    Ok(())
+}
+
+async fn client_command(client: &Client, command: Command, as_json: bool) -> Result<()> {
+    match command {
+        Command::Token(TokenCommand::Create { name }) => {
+            let token: TokenView = client
+                .send(Method::POST, "/api/v1/tokens", Some(&json!({"name": name})))
+                .await?;
+            if as_json {
+                print_json(&token);
+            } else {
+                println!("{}", token.token.unwrap_or_default());
+            }
+        }
+        Command::Token(TokenCommand::List) => {
+            let tokens: Vec<TokenView> = client.send(Method::GET, "/api/v1/tokens", None).await?;
+            if as_json {
+                return Ok(print_json(&tokens));
+            }
+            let rows = tokens
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.name.clone(),
+                        t.created_at.format("%Y-%m-%d").to_string(),
+                        if t.revoked_at.is_some() {
+                            "revoked".into()
+                        } else {
+                            "active".into()
+                        },
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["id", "name", "created", "state"], &rows);
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            client
+                .send_raw(Method::DELETE, &format!("/api/v1/tokens/{id}"), None, &[])
+                .await?;
+            println!("Revoked token {id}");
+        }
+        Command::Project(command) => project_command(client, command, as_json).await?,
+        Command::Task(command) => task_command(client, command, as_json).await?,
+        Command::Dep(command) => dep_command(client, command, as_json).await?,
+        Command::Risk(command) => risk_command(client, command, as_json).await?,
+        Command::Phase(command) => phase_command(client, command, as_json).await?,
+        Command::Milestone(command) => milestone_command(client, command, as_json).await?,
+        Command::Stakeholder(command) => stakeholder_command(client, command, as_json).await?,
+        Command::My => my(client, as_json).await?,
+        Command::Serve(_) | Command::Admin(_) | Command::Login(_) => unreachable!("handled before"),
+    }
+    Ok(())
+}
+
+fn print_project(p: &ProjectView) {
+    println!("{}  {}", p.key, p.name);
+    println!("  status      {} ({})", p.status, p.stage);
+    println!(
+        "  owner       {}",
+        or_dash(p.owner.as_ref().map(|o| o.email.clone()))
+    );
+    println!("  objective   {}", or_dash(p.objective.clone()));
+    println!("  scope in    {}", or_dash(p.scope_in.clone()));
+    println!("  scope out   {}", or_dash(p.scope_out.clone()));
+    println!(
+        "  dates       {} → {}",
+        or_dash(p.start_date),
+        if p.ongoing {
+            "ongoing".into()
+        } else {
+            or_dash(p.target_date)
+        }
+    );
+    println!("  budget      {}", or_dash(p.budget));
+    if let Some(progress) = &p.progress {
+        println!(
+            "  progress    {:.1}% of {} tasks ({} done)",
+            progress.percent, progress.leaf_tasks, progress.done_tasks
+        );
+    }
+}
+
+async fn project_command(client: &Client, command: ProjectCommand, as_json: bool) -> Result<()> {
+    match command {
+        ProjectCommand::Add { key, name, fields } => {
+            let mut body = Map::new();
+            body.insert("key".into(), json!(key));
+            body.insert("name".into(), json!(name));
+            project_body(&fields, &mut body)?;
+            let project: ProjectView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/projects").await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&project)
+            } else {
+                println!("Created project {} ({})", project.key, project.name)
+            }
+        }
+        ProjectCommand::List => {
+            let projects: Vec<ProjectView> = client
+                .send(Method::GET, &client.ws_path("/projects").await?, None)
+                .await?;
+            if as_json {
+                return Ok(print_json(&projects));
+            }
+            let rows = projects
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.key.clone(),
+                        p.name.clone(),
+                        p.status.to_string(),
+                        p.stage.to_string(),
+                        or_dash(p.owner.as_ref().map(|o| o.email.clone())),
+                        if p.ongoing {
+                            "ongoing".into()
+                        } else {
+                            or_dash(p.target_date)
+                        },
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(
+                &["key", "name", "status", "stage", "owner", "target"],
+                &rows,
+            );
+        }
+        ProjectCommand::Show { key } => {
+            let base = client.ws_path(&format!("/projects/{key}")).await?;
+            let project: ProjectView = client.send(Method::GET, &base, None).await?;
+            let phases: Vec<PhaseView> = client
+                .send(Method::GET, &format!("{base}/phases"), None)
+                .await?;
+            let milestones: Vec<MilestoneView> = client
+                .send(Method::GET, &format!("{base}/milestones"), None)
+                .await?;
+            let risks: Vec<RiskView> = client
+                .send(Method::GET, &format!("{base}/risks"), None)
+                .await?;
+            if as_json {
+                return Ok(print_json(
+                    &json!({"project": project, "phases": phases, "milestones": milestones, "risks": risks}),
+                ));
+            }
+            print_project(&project);
+            if !phases.is_empty() {
+                println!("\nPhases");
+                let rows = phases
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.name.clone(),
+                            or_dash(p.start_date),
+                            or_dash(p.end_date),
+                            format!(
+                                "{:.0}%",
+                                p.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                            ),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["phase", "start", "end", "progress"], &rows);
+            }
+            if !milestones.is_empty() {
+                println!("\nMilestones");
+                let rows = milestones
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.name.clone(),
+                            or_dash(m.date),
+                            format!(
+                                "{:.0}%",
+                                m.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                            ),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["milestone", "date", "progress"], &rows);
+            }
+            if !risks.is_empty() {
+                println!("\nTop risks");
+                let rows = risks
+                    .iter()
+                    .take(5)
+                    .map(|r| {
+                        vec![
+                            r.score.to_string(),
+                            r.level.clone(),
+                            r.title.clone(),
+                            r.status.to_string(),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["score", "level", "risk", "status"], &rows);
+            }
+        }
+        ProjectCommand::Edit { key, name, fields } => {
+            let mut body = Map::new();
+            put(&mut body, "name", name.map(|n| json!(n)));
+            project_body(&fields, &mut body)?;
+            if body.is_empty() {
+                bail!("nothing to change: give at least one field flag");
+            }
+            let project: ProjectView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/projects/{key}")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&project)
+            } else {
+                print_project(&project)
+            }
+        }
+    }
+    Ok(())
+}
+
+fn task_row(t: &TaskView) -> Vec<String> {
+    vec![
+        t.key.clone(),
+        t.title.clone(),
+        t.status.to_string(),
+        t.priority.to_string(),
+        or_dash(t.owner.as_ref().map(|o| o.email.clone())),
+        or_dash(t.due_date),
+    ]
+}
+
+const TASK_HEADER: [&str; 6] = ["key", "title", "status", "priority", "owner", "due"];
+
+/// Follows the cursor until `limit` tasks or the last page.
+async fn all_tasks(
+    client: &Client,
+    mut query: Vec<(String, String)>,
+    limit: usize,
+) -> Result<Vec<TaskView>> {
+    let path = client.ws_path("/tasks").await?;
+    let mut tasks = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page_size = (limit - tasks.len()).min(500);
+        query.retain(|(k, _)| k != "cursor" && k != "limit");
+        query.push(("limit".into(), page_size.to_string()));
+        if let Some(c) = &cursor {
+            query.push(("cursor".into(), c.clone()));
+        }
+        let qs = query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let page: TaskPage = client
+            .send(Method::GET, &format!("{path}?{qs}"), None)
+            .await?;
+        tasks.extend(page.tasks);
+        match page.next_cursor {
+            Some(next) if tasks.len() < limit => cursor = Some(next),
+            _ => return Ok(tasks),
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'@' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> Result<()> {
+    match command {
+        TaskCommand::Add {
+            title,
+            project,
+            fields,
+        } => {
+            let mut body = Map::new();
+            body.insert("title".into(), json!(title));
+            put(&mut body, "project", project.map(|p| json!(p)));
+            task_body(&fields, &mut body)?;
+            let task: TaskView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/tasks").await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                println!("Created {}  {}", task.key, task.title)
+            }
+        }
+        TaskCommand::List {
+            project,
+            owner,
+            mine,
+            status,
+            priority,
+            tag,
+            search,
+            limit,
+        } => {
+            let mut query = Vec::new();
+            let mut add = |k: &str, v: Option<String>| {
+                if let Some(v) = v {
+                    query.push((k.to_string(), v));
+                }
+            };
+            add("project", project);
+            add("owner", if mine { Some("me".into()) } else { owner });
+            add(
+                "status",
+                status.map(|s| s.to_lowercase().replace([' ', '-'], "_")),
+            );
+            add("priority", priority.map(|p| p.to_lowercase()));
+            add("tag", tag);
+            add("q", search);
+            let tasks = all_tasks(client, query, limit.max(1)).await?;
+            if as_json {
+                return Ok(print_json(&tasks));
+            }
+            table(
+                &TASK_HEADER,
+                &tasks.iter().map(task_row).collect::<Vec<_>>(),
+            );
+        }
+        TaskCommand::Show { key } => {
+            let base = client.ws_path(&format!("/tasks/{key}")).await?;
+            let task: TaskView = client.send(Method::GET, &base, None).await?;
+            let links: Vec<DependencyView> = client
+                .send(Method::GET, &format!("{base}/dependencies"), None)
+                .await?;
+            let history: Vec<ActivityView> = client
+                .send(Method::GET, &format!("{base}/activity"), None)
+                .await?;
+            if as_json {
+                return Ok(print_json(
+                    &json!({"task": task, "dependencies": links, "activity": history}),
+                ));
+            }
+            println!("{}  {}", task.key, task.title);
+            println!(
+                "  status      {}{}",
+                task.status,
+                task.blocked_reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            );
+            println!("  priority    {}", task.priority);
+            println!(
+                "  owner       {}",
+                or_dash(task.owner.as_ref().map(|o| o.email.clone()))
+            );
+            if !task.collaborators.is_empty() {
+                println!(
+                    "  with        {}",
+                    task.collaborators
+                        .iter()
+                        .map(|c| c.email.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            println!(
+                "  dates       {} → {}",
+                or_dash(task.start_date),
+                or_dash(task.due_date)
+            );
+            println!(
+                "  estimate    {} days, {} hours, {}% complete",
+                or_dash(task.estimate_days),
+                or_dash(task.effort_hours),
+                task.percent_complete
+            );
+            if let Some(parent) = &task.parent {
+                println!("  parent      {}  {}", parent.key, parent.title);
+            }
+            if !task.tags.is_empty() {
+                println!("  tags        {}", task.tags.join(", "));
+            }
+            if let Some(d) = &task.description {
+                println!("\n{d}");
+            }
+            for link in &links {
+                let (dir, other) = if link.successor.key == task.key {
+                    ("after ", &link.predecessor)
+                } else {
+                    ("before", &link.successor)
+                };
+                println!(
+                    "  {dir} {}  {} ({}{:+}d)",
+                    other.key,
+                    other.title,
+                    link.kind.as_str().to_uppercase(),
+                    link.lag_days
+                );
+            }
+            if !history.is_empty() {
+                println!("\nHistory");
+                for entry in history.iter().take(10) {
+                    let who = entry
+                        .actor
+                        .as_ref()
+                        .map(|a| a.email.as_str())
+                        .unwrap_or("someone");
+                    let fields = entry
+                        .changes
+                        .iter()
+                        .map(|c| c.field.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    println!(
+                        "  {}  {who} {} {fields}",
+                        entry.at.format("%Y-%m-%d %H:%M"),
+                        entry.action
+                    );
+                }
+            }
+        }
+        TaskCommand::Edit { key, title, fields } => {
+            let mut body = Map::new();
+            put(&mut body, "title", title.map(|t| json!(t)));
+            task_body(&fields, &mut body)?;
+            if body.is_empty() {
+                bail!("nothing to change: give at least one field flag");
+            }
+            let task: TaskView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/tasks/{key}")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                println!("Updated {}  {} [{}]", task.key, task.title, task.status)
+            }
+        }
+        TaskCommand::Done { key } => {
+            let task: TaskView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/tasks/{key}")).await?,
+                    Some(&json!({"status": "done"})),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                println!("Done: {}  {}", task.key, task.title)
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Result<()> {
+    match command {
+        DepCommand::Add {
+            pred,
+            succ,
+            kind,
+            lag,
+        } => {
+            let lag = parse_work_days(&lag).map_err(|e| anyhow!("--lag: {e}"))?;
+            let body = json!({"predecessor": pred, "successor": succ, "type": kind.to_lowercase(), "lag_days": lag});
+            let dep: DependencyView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/dependencies").await?,
+                    Some(&body),
+                )
+                .await?;
+            if as_json {
+                print_json(&dep)
+            } else {
+                println!(
+                    "{} → {} ({}, lag {}d)",
+                    dep.predecessor.key,
+                    dep.successor.key,
+                    dep.kind.as_str().to_uppercase(),
+                    dep.lag_days
+                )
+            }
+        }
+        DepCommand::Rm { pred, succ } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &client
+                        .ws_path(&format!("/dependencies/{pred}/{succ}"))
+                        .await?,
+                    None,
+                    &[],
+                )
+                .await?;
+            if !as_json {
+                println!("Removed {pred} → {succ}");
+            }
+        }
+        DepCommand::List { key } => {
+            let deps: Vec<DependencyView> = client
+                .send(
+                    Method::GET,
+                    &client
+                        .ws_path(&format!("/tasks/{key}/dependencies"))
+                        .await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                return Ok(print_json(&deps));
+            }
+            let rows = deps
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.predecessor.key.clone(),
+                        d.successor.key.clone(),
+                        d.kind.as_str().to_uppercase(),
+                        d.lag_days.to_string(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["predecessor", "successor", "type", "lag (days)"], &rows);
+        }
+    }
+    Ok(())
+}
+
+async fn risk_command(client: &Client, command: RiskCommand, as_json: bool) -> Result<()> {
+    match command {
+        RiskCommand::Add {
+            key,
+            title,
+            probability,
+            impact,
+            mitigation,
+            owner,
+        } => {
+            let mut body = Map::new();
+            body.insert("title".into(), json!(title));
+            body.insert("probability".into(), json!(probability));
+            body.insert("impact".into(), json!(impact));
+            put(&mut body, "mitigation", mitigation.map(|m| json!(m)));
+            put(&mut body, "owner", owner.map(|o| json!(o)));
+            let risk: RiskView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/projects/{key}/risks")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&risk)
+            } else {
+                println!(
+                    "Added risk {} (score {}, {})",
+                    risk.title, risk.score, risk.level
+                )
+            }
+        }
+        RiskCommand::List { key } => {
+            let risks: Vec<RiskView> = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/projects/{key}/risks")).await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                return Ok(print_json(&risks));
+            }
+            let rows = risks
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.title.clone(),
+                        format!("{}×{}", r.probability, r.impact),
+                        r.score.to_string(),
+                        r.level.clone(),
+                        r.status.to_string(),
+                        or_dash(r.mitigation.clone()),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(
+                &[
+                    "id",
+                    "risk",
+                    "p×i",
+                    "score",
+                    "level",
+                    "status",
+                    "mitigation",
+                ],
+                &rows,
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn phase_command(client: &Client, command: PhaseCommand, as_json: bool) -> Result<()> {
+    match command {
+        PhaseCommand::Add {
+            key,
+            name,
+            start,
+            end,
+        } => {
+            let mut body = Map::new();
+            body.insert("name".into(), json!(name));
+            put(
+                &mut body,
+                "start_date",
+                start
+                    .as_deref()
+                    .map(|d| date_value("start", d))
+                    .transpose()?,
+            );
+            put(
+                &mut body,
+                "end_date",
+                end.as_deref().map(|d| date_value("end", d)).transpose()?,
+            );
+            let phase: PhaseView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/projects/{key}/phases")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&phase)
+            } else {
+                println!("Added phase {} (id {})", phase.name, phase.id)
+            }
+        }
+        PhaseCommand::List { key } => {
+            let phases: Vec<PhaseView> = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/projects/{key}/phases")).await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                return Ok(print_json(&phases));
+            }
+            let rows = phases
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.name.clone(),
+                        or_dash(p.start_date),
+                        or_dash(p.end_date),
+                        format!(
+                            "{:.0}%",
+                            p.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                        ),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["id", "phase", "start", "end", "progress"], &rows);
+        }
+    }
+    Ok(())
+}
+
+async fn milestone_command(
+    client: &Client,
+    command: MilestoneCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        MilestoneCommand::Add { key, name, date } => {
+            let mut body = Map::new();
+            body.insert("name".into(), json!(name));
+            put(
+                &mut body,
+                "date",
+                date.as_deref().map(|d| date_value("date", d)).transpose()?,
+            );
+            let milestone: MilestoneView = client
+                .send(
+                    Method::POST,
+                    &client
+                        .ws_path(&format!("/projects/{key}/milestones"))
+                        .await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&milestone)
+            } else {
+                println!("Added milestone {} (id {})", milestone.name, milestone.id)
+            }
+        }
+        MilestoneCommand::List { key } => {
+            let milestones: Vec<MilestoneView> = client
+                .send(
+                    Method::GET,
+                    &client
+                        .ws_path(&format!("/projects/{key}/milestones"))
+                        .await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                return Ok(print_json(&milestones));
+            }
+            let rows = milestones
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.id.to_string(),
+                        m.name.clone(),
+                        or_dash(m.date),
+                        format!(
+                            "{:.0}%",
+                            m.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                        ),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["id", "milestone", "date", "progress"], &rows);
+        }
+    }
+    Ok(())
+}
+
+async fn stakeholder_command(
+    client: &Client,
+    command: StakeholderCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        StakeholderCommand::Add {
+            key,
+            role,
+            member,
+            name,
+            email,
+        } => {
+            let mut body = Map::new();
+            body.insert("role".into(), json!(role.to_lowercase()));
+            put(&mut body, "member", member.map(|m| json!(m)));
+            put(&mut body, "name", name.map(|n| json!(n)));
+            put(&mut body, "email", email.map(|e| json!(e)));
+            let s: StakeholderView = client
+                .send(
+                    Method::POST,
+                    &client
+                        .ws_path(&format!("/projects/{key}/stakeholders"))
+                        .await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&s)
+            } else {
+                println!("Added {} as {}", s.name, s.role)
+            }
+        }
+        StakeholderCommand::List { key } => {
+            let list: Vec<StakeholderView> = client
+                .send(
+                    Method::GET,
+                    &client
+                        .ws_path(&format!("/projects/{key}/stakeholders"))
+                        .await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                return Ok(print_json(&list));
+            }
+            let rows = list
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.name.clone(),
+                        or_dash(s.email.clone()),
+                        s.role.to_string(),
+                        if s.user.is_some() {
+                            "member".into()
+                        } else {
+                            "external".into()
+                        },
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["name", "email", "role", "kind"], &rows);
+        }
+    }
+    Ok(())
+}
+
+async fn my(client: &Client, as_json: bool) -> Result<()> {
+    let tasks = all_tasks(
+        client,
+        vec![
+            ("owner".into(), "me".into()),
+            ("open".into(), "true".into()),
+        ],
+        5000,
+    )
+    .await?;
+    let today = today();
+    let mut groups: Vec<(Bucket, Vec<&TaskView>)> =
+        Bucket::ALL.iter().map(|b| (*b, Vec::new())).collect();
+    for task in &tasks {
+        let b = bucket(task.due_date, today);
+        groups
+            .iter_mut()
+            .find(|(g, _)| *g == b)
+            .expect("every bucket listed")
+            .1
+            .push(task);
+    }
+    for (_, list) in groups.iter_mut() {
+        list.sort_by_key(|t| (t.due_date.unwrap_or(NaiveDate::MAX), t.priority, t.id));
+    }
+    if as_json {
+        let object: Map<String, Value> = groups
+            .iter()
+            .map(|(b, list)| (b.label().to_lowercase().replace(' ', "_"), json!(list)))
+            .collect();
+        return Ok(print_json(&object));
+    }
+    if tasks.is_empty() {
+        println!("Nothing open is assigned to you.");
+        return Ok(());
+    }
+    for (b, list) in &groups {
+        if list.is_empty() {
+            continue;
+        }
+        println!("{} ({})", b.label(), list.len());
+        let rows = list
+            .iter()
+            .map(|t| {
+                vec![
+                    t.key.clone(),
+                    t.title.clone(),
+                    t.status.to_string(),
+                    t.priority.to_string(),
+                    or_dash(t.due_date),
+                    t.project
+                        .as_ref()
+                        .map(|p| p.key.clone())
+                        .unwrap_or_else(|| "personal".into()),
+                ]
+            })
+            .collect::<Vec<_>>();
+        table(
+            &["key", "title", "status", "priority", "due", "project"],
+            &rows,
+        );
+        println!();
+    }
+    Ok(())
+}
