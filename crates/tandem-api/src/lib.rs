@@ -169,9 +169,7 @@ impl CreateProject {
             budget: self.budget,
             ongoing: self.ongoing.unwrap_or(false),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| NewProject {
             key: key.expect("checked"),
             fields,
@@ -276,9 +274,7 @@ impl UpdateProject {
             budget: Patch::from_option(self.budget).apply(current.budget),
             ongoing: self.ongoing.unwrap_or(current.ongoing),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }
@@ -391,9 +387,7 @@ impl PhaseInput {
             end_date: Patch::from_option(self.end_date)
                 .apply(current.as_ref().and_then(|c| c.end_date)),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }
@@ -471,9 +465,7 @@ impl MilestoneInput {
             phase_id: Patch::from_option(self.phase_id)
                 .apply(current.as_ref().and_then(|c| c.phase_id)),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }
@@ -592,9 +584,7 @@ impl CreateTask {
             tags: tags(&mut v, self.tags.as_deref().unwrap_or_default()),
             blocked_reason: self.blocked_reason.filter(|r| !r.trim().is_empty()),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| NewTask { project, fields })
     }
 }
@@ -710,9 +700,7 @@ impl UpdateTask {
             },
             blocked_reason: Patch::from_option(self.blocked_reason).apply(current.blocked_reason),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }
@@ -814,9 +802,7 @@ impl CreateDependency {
             kind: self.kind.unwrap_or(DependencyKind::Fs),
             lag_days: self.lag_days.unwrap_or(0.0),
         };
-        if v.is_empty() {
-            v.extend(dependency.check().err().unwrap_or_default());
-        }
+        v.merge(dependency.check());
         v.finish(|| dependency)
     }
 }
@@ -912,9 +898,7 @@ impl StakeholderInput {
             ),
             role,
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }
@@ -1032,9 +1016,7 @@ impl RiskInput {
                 .or(current.as_ref().map(|c| c.milestone_ids.clone()))
                 .unwrap_or_default(),
         };
-        if v.is_empty() {
-            v.extend(fields.check().err().unwrap_or_default());
-        }
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }

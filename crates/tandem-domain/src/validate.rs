@@ -57,6 +57,16 @@ impl Validation {
         self.errors.extend(errors);
     }
 
+    /// Adds the errors of a rule check, skipping fields already reported
+    /// (a field that did not parse needs no second complaint).
+    pub fn merge(&mut self, checked: Result<(), Vec<FieldError>>) {
+        for error in checked.err().unwrap_or_default() {
+            if !self.errors.iter().any(|seen| seen.field == error.field) {
+                self.errors.push(error);
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

@@ -230,12 +230,11 @@ fn parse_collecting<T: DeserializeOwned>(bytes: &[u8]) -> Result<JsonBody<T>, Ap
                 let path = error.path().to_string();
                 let message = error.into_inner().to_string();
                 let field = named_field(&message)
-                    .map(|name| {
-                        if path == "." {
-                            name.to_string()
-                        } else {
-                            format!("{path}.{name}")
-                        }
+                    .map(|name| match path.as_str() {
+                        // The path already ends at an unknown field.
+                        "." => name.to_string(),
+                        p if p.ends_with(name) => p.to_string(),
+                        p => format!("{p}.{name}"),
                     })
                     .unwrap_or_else(|| path.clone());
                 let top = field.split(['.', '[']).next().unwrap_or("").to_string();

@@ -1,0 +1,853 @@
+//! The JSON API through a real server on an ephemeral port, on SQLite and
+//! (when `TANDEM_TEST_POSTGRES_URL` is set) PostgreSQL.
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tandem_domain::{Email, Role, Slug};
+use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
+use tandem_store::{Scope, Store};
+use tokio::sync::oneshot;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Server {
+    base: String,
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start(url: &str) -> Server {
+        let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let done = tokio::spawn(async move {
+            tandem_server::serve(store, listener, async {
+                stopped.await.ok();
+            })
+            .await
+            .unwrap();
+        });
+        Server {
+            base,
+            url: url.to_string(),
+            stop: Some(stop),
+            done,
+        }
+    }
+
+    async fn stop(mut self) -> String {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.done.await.unwrap();
+        self.url
+    }
+}
+
+async fn databases() -> Vec<String> {
+    let mut urls = vec![fresh_sqlite_url()];
+    match postgres_url() {
+        Some(admin) => urls.push(fresh_postgres_database(&admin).await.unwrap()),
+        None => eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped"),
+    }
+    urls
+}
+
+/// Users: ana (owner), ada (admin), mel (member), gus (guest) in "acme";
+/// zoe owns "other".
+async fn seed(url: &str) {
+    let store = tandem_store::open(url).await.unwrap();
+    let hash = tandem_server::auth::hash_password(PASSWORD).unwrap();
+    let mut ids = Vec::new();
+    for name in ["ana", "ada", "mel", "gus", "zoe"] {
+        let user = store
+            .create_user(
+                &Email::parse(&format!("{name}@x.org")).unwrap(),
+                name,
+                &hash,
+            )
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    let acme = store
+        .create_workspace(&Slug::parse("acme").unwrap(), "Acme", Some(ids[0]))
+        .await
+        .unwrap();
+    store
+        .create_workspace(&Slug::parse("other").unwrap(), "Other", Some(ids[4]))
+        .await
+        .unwrap();
+    let owner = Scope {
+        workspace_id: acme.id,
+        user_id: ids[0],
+        role: Role::Owner,
+    };
+    store.add_member(owner, ids[1], Role::Admin).await.unwrap();
+    store.add_member(owner, ids[2], Role::Member).await.unwrap();
+    store.add_member(owner, ids[3], Role::Guest).await.unwrap();
+}
+
+struct Api {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    async fn login(base: &str, who: &str) -> Api {
+        let http = reqwest::Client::new();
+        let response = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"email": format!("{who}@x.org"), "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let token: Value = http
+            .post(format!("{base}/api/v1/tokens"))
+            .header("cookie", cookie)
+            .json(&json!({"name": "tests"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Api {
+            http,
+            base: base.to_string(),
+            token: Some(token["token"].as_str().unwrap().to_string()),
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.call_with(method, path, body, &[]).await
+    }
+
+    async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let is_problem = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("application/problem+json"));
+        let text = response.text().await.unwrap();
+        if status.is_client_error() || status.is_server_error() {
+            assert!(is_problem, "{status} without a problem body: {text}");
+        }
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
+}
+
+const WS: &str = "/api/v1/workspaces/acme";
+
+/// Creates LAUNCH with three tasks and a chain 1 → 2 → 3.
+async fn plan(ana: &Api) {
+    let (status, body) = ana
+        .post(
+            &format!("{WS}/projects"),
+            json!({"key": "LAUNCH", "name": "Launch", "owner": "ana@x.org"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for title in ["Brief", "Design", "Build"] {
+        let (status, body) = ana
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": title, "owner": "mel@x.org", "tags": ["web"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    for (p, s) in [("LAUNCH-1", "LAUNCH-2"), ("LAUNCH-2", "LAUNCH-3")] {
+        let (status, body) = ana
+            .post(
+                &format!("{WS}/dependencies"),
+                json!({"predecessor": p, "successor": s, "type": "fs"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+}
+
+/// What the database holds, as seen by the owner: every write leaves a
+/// trace in the history, so an unchanged history means nothing was written.
+async fn fingerprint(ana: &Api) -> Value {
+    let (_, history) = ana.get(&format!("{WS}/projects/LAUNCH/activity")).await;
+    let (_, tasks) = ana.get(&format!("{WS}/tasks?limit=500")).await;
+    json!({"history": history.as_array().map(|a| a.len()), "tasks": tasks["tasks"]})
+}
+
+#[tokio::test]
+async fn roles_and_workspaces_are_enforced() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        let ada = Api::login(&server.base, "ada").await;
+        let mel = Api::login(&server.base, "mel").await;
+        let gus = Api::login(&server.base, "gus").await;
+        let zoe = Api::login(&server.base, "zoe").await;
+
+        // Owner: everything, including members and roles.
+        let (status, _) = ana
+            .patch(&format!("{WS}/members/2"), json!({"role": "member"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = ana
+            .patch(&format!("{WS}/members/2"), json!({"role": "admin"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Admin: manages members, but cannot make or unmake owners.
+        let (status, body) = ada.post(&format!("{WS}/members"), json!({"email": "new@x.org", "name": "New", "password": PASSWORD, "role": "member"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, _) = ada
+            .patch(&format!("{WS}/members/1"), json!({"role": "member"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Member: works on tasks, but does not manage members.
+        let (status, _) = mel
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": "Mine"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, _) = mel
+            .patch(&format!("{WS}/members/4"), json!({"role": "member"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = mel
+            .call(Method::DELETE, &format!("{WS}/members/4"), None)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Guest: sees only projects shared with them, and writes nothing.
+        let (status, projects) = gus.get(&format!("{WS}/projects")).await;
+        assert_eq!(
+            (status, projects.as_array().unwrap().len()),
+            (StatusCode::OK, 0)
+        );
+        let (status, _) = gus.get(&format!("{WS}/tasks/LAUNCH-1")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/stakeholders"),
+                json!({"member": "gus@x.org", "role": "approver"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, task) = gus.get(&format!("{WS}/tasks/LAUNCH-1")).await;
+        assert_eq!(
+            (status, task["title"].as_str()),
+            (StatusCode::OK, Some("Brief"))
+        );
+        let before = fingerprint(&ana).await;
+        for (method, path, body) in [
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                Some(json!({"project": "LAUNCH", "title": "x"})),
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/tasks/LAUNCH-1"),
+                Some(json!({"status": "done"})),
+            ),
+            (Method::DELETE, format!("{WS}/tasks/LAUNCH-1"), None),
+            (
+                Method::POST,
+                format!("{WS}/projects"),
+                Some(json!({"key": "GUEST", "name": "x"})),
+            ),
+            (
+                Method::POST,
+                format!("{WS}/dependencies"),
+                Some(json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-3"})),
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/risks"),
+                Some(json!({"title": "x", "probability": 1, "impact": 1})),
+            ),
+        ] {
+            let (status, _) = gus.call(method.clone(), &path, body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "guest {method} {path}");
+        }
+        assert_eq!(fingerprint(&ana).await, before);
+
+        // Another workspace: its member sees nothing of ours, ids and all.
+        for path in [
+            format!("{WS}/projects"),
+            format!("{WS}/projects/LAUNCH"),
+            format!("{WS}/tasks/LAUNCH-1"),
+            format!("{WS}/tasks"),
+            format!("{WS}/risks/1"),
+            format!("{WS}/members"),
+        ] {
+            let (status, _) = zoe.get(&path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "zoe GET {path}");
+        }
+        let (status, _) = zoe
+            .patch(
+                &format!("{WS}/tasks/LAUNCH-1"),
+                json!({"title": "mine now"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = zoe
+            .post(
+                "/api/v1/workspaces/other/dependencies",
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-2"}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ids of another workspace are unknown there"
+        );
+        assert_eq!(fingerprint(&ana).await, before);
+
+        // No credentials, or a revoked token: 401.
+        let anonymous = Api {
+            http: reqwest::Client::new(),
+            base: server.base.clone(),
+            token: None,
+        };
+        assert_eq!(
+            anonymous.get(&format!("{WS}/projects")).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (_, tokens) = mel.get("/api/v1/tokens").await;
+        let id = tokens[0]["id"].as_i64().unwrap();
+        assert_eq!(
+            mel.call(Method::DELETE, &format!("/api/v1/tokens/{id}"), None)
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            mel.get(&format!("{WS}/projects")).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        let before = fingerprint(&ana).await;
+        let big = "x".repeat(300 * 1024);
+        let cases: Vec<(Method, String, Value, StatusCode, &[&str])> = vec![
+            (
+                Method::POST,
+                format!("{WS}/projects"),
+                json!({}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["key", "name"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects"),
+                json!({"key": "1x", "name": 5, "budget": "lots", "extra": true}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["name", "budget", "extra", "key"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects"),
+                json!({"key": "LAUNCH", "name": "Again"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["key"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects"),
+                json!({"key": "OPS", "name": "Ops", "ongoing": true, "target_date": "2027-01-01"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["target_date"],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/projects/LAUNCH"),
+                json!({"status": "finished"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["status"],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/projects/NOPE"),
+                json!({"name": "x"}),
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                json!({"project": "LAUNCH"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["title"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                json!({"title": 1, "priority": "soon", "due_date": "friday", "percent_complete": "half"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["title", "priority", "due_date", "percent_complete"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                json!({"title": "x", "project": "NOPE"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["project"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                json!({"title": "x", "project": "LAUNCH", "owner": "stranger@x.org", "parent": "LAUNCH-99"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["owner", "parent"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                json!({"title": "x", "start_date": "2026-02-02", "due_date": "2026-02-01", "percent_complete": 101}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["due_date", "percent_complete"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/tasks"),
+                json!({"title": big}),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &[],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/tasks/LAUNCH-1"),
+                json!({"status": "finished", "colour": "red"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["status", "colour"],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/tasks/LAUNCH-1"),
+                json!({"parent": "LAUNCH-1"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["parent"],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/tasks/LAUNCH-404"),
+                json!({"title": "x"}),
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::DELETE,
+                format!("{WS}/tasks/LAUNCH-404"),
+                Value::Null,
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1"}),
+                StatusCode::CONFLICT,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-2"}),
+                StatusCode::CONFLICT,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-1"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["successor"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-77", "type": "xx", "lag_days": "2d"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["type", "lag_days"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-77"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["successor"],
+            ),
+            (
+                Method::DELETE,
+                format!("{WS}/dependencies/LAUNCH-1/LAUNCH-3"),
+                Value::Null,
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/risks"),
+                json!({"title": "", "probability": 6, "impact": 0}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["title", "probability", "impact"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/risks"),
+                json!({"title": "x", "probability": 1, "impact": 1, "tasks": ["LAUNCH-50"]}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["tasks"],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/risks/999"),
+                json!({"title": "x"}),
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/stakeholders"),
+                json!({"role": "king"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["role"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/stakeholders"),
+                json!({"role": "sponsor"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["name"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/phases"),
+                json!({"name": "P", "start_date": "2026-03-02", "end_date": "2026-03-01"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["end_date"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/milestones"),
+                json!({"date": "soon"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["date"],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/phases/999"),
+                json!({"name": "x"}),
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/milestones/999"),
+                json!({"name": "x"}),
+                StatusCode::NOT_FOUND,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/members"),
+                json!({"email": "nobody@x.org", "role": "member"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["email"],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/members"),
+                json!({"email": "mel@x.org", "role": "member"}),
+                StatusCode::CONFLICT,
+                &[],
+            ),
+            (
+                Method::DELETE,
+                format!("{WS}/members/1"),
+                Value::Null,
+                StatusCode::CONFLICT,
+                &[],
+            ),
+            (
+                Method::POST,
+                "/api/v1/tokens".to_string(),
+                json!({"name": ""}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["name"],
+            ),
+            (
+                Method::POST,
+                "/api/v1/workspaces".to_string(),
+                json!({"slug": "Bad Slug!", "name": "x"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &["slug"],
+            ),
+            (
+                Method::POST,
+                "/api/v1/workspaces".to_string(),
+                json!({"slug": "acme", "name": "Again"}),
+                StatusCode::CONFLICT,
+                &[],
+            ),
+        ];
+        for (method, path, body, expect, fields) in cases {
+            let body = (!body.is_null()).then_some(body);
+            let (status, problem) = ana.call(method.clone(), &path, body).await;
+            assert_eq!(status, expect, "{method} {path}: {problem}");
+            let named: Vec<&str> = problem["errors"]
+                .as_array()
+                .map(|e| e.iter().filter_map(|x| x["field"].as_str()).collect())
+                .unwrap_or_default();
+            for field in fields {
+                assert!(
+                    named.contains(field),
+                    "{method} {path}: {field} not named in {problem}"
+                );
+            }
+            assert_eq!(problem["status"].as_u64(), Some(expect.as_u16() as u64));
+        }
+        // A cycle names its tasks.
+        let (_, problem) = ana
+            .post(
+                &format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1"}),
+            )
+            .await;
+        assert_eq!(
+            problem["cycle"],
+            json!(["LAUNCH-3", "LAUNCH-1", "LAUNCH-2", "LAUNCH-3"])
+        );
+        // Wrong media type, unknown query parameters and bad filters.
+        let response = reqwest::Client::new()
+            .post(format!("{}{WS}/tasks", server.base))
+            .bearer_auth(ana.token.as_ref().unwrap())
+            .body("title=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let (status, problem) = ana
+            .get(&format!("{WS}/tasks?colour=red&status=nope&limit=0"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            fingerprint(&ana).await,
+            before,
+            "a refused request changed the database"
+        );
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn stale_updates_get_412_and_data_survives_a_restart() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        let (status, task) = ana.get(&format!("{WS}/tasks/LAUNCH-1")).await;
+        assert_eq!(status, StatusCode::OK);
+        let version = task["version"].as_i64().unwrap().to_string();
+        let etag = format!("\"{version}\"");
+        let (status, updated) = ana
+            .call_with(
+                Method::PATCH,
+                &format!("{WS}/tasks/LAUNCH-1"),
+                Some(json!({"status": "in_progress", "percent_complete": 30})),
+                &[("if-match", &etag)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{updated}");
+        let (status, problem) = ana
+            .call_with(
+                Method::PATCH,
+                &format!("{WS}/tasks/LAUNCH-1"),
+                Some(json!({"title": "Overwritten"})),
+                &[("if-match", &etag)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{problem}");
+        let (_, project) = ana.get(&format!("{WS}/projects/LAUNCH")).await;
+        let stale = format!("\"{}\"", project["version"].as_i64().unwrap() - 1);
+        let (status, _) = ana
+            .call_with(
+                Method::PATCH,
+                &format!("{WS}/projects/LAUNCH"),
+                Some(json!({"name": "Renamed"})),
+                &[("if-match", &stale)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+        let (status, _) = ana
+            .call_with(
+                Method::DELETE,
+                &format!("{WS}/tasks/LAUNCH-1"),
+                None,
+                &[("if-match", "\"1\"")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+        let (_, task) = ana.get(&format!("{WS}/tasks/LAUNCH-1")).await;
+        assert_eq!(task["title"], "Brief");
+        assert_eq!(task["status"], "in_progress");
+
+        // History records who changed what.
+        let (_, history) = ana.get(&format!("{WS}/tasks/LAUNCH-1/activity")).await;
+        let last = &history[0];
+        assert_eq!(last["actor"]["email"], "ana@x.org");
+        assert!(
+            last["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["field"] == "status"
+                    && c["before"] == "todo"
+                    && c["after"] == "in_progress")
+        );
+
+        // Progress rolls up: 30 % of one of three equal leaves.
+        let (_, project) = ana.get(&format!("{WS}/projects/LAUNCH")).await;
+        assert_eq!(project["progress"]["percent"], 10.0);
+
+        // Everything acknowledged is there after a restart.
+        let snapshot = fingerprint(&ana).await;
+        let url = server.stop().await;
+        let server = Server::start(&url).await;
+        let ana_again = Api {
+            http: reqwest::Client::new(),
+            base: server.base.clone(),
+            token: ana.token.clone(),
+        };
+        assert_eq!(fingerprint(&ana_again).await, snapshot);
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn task_list_filters_and_pages() {
+    let url = fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    for i in 0..7 {
+        let (status, _) = ana
+            .post(&format!("{WS}/tasks"), json!({"project": "LAUNCH", "title": format!("Extra {i}"), "priority": if i % 2 == 0 { "high" } else { "low" }, "due_date": format!("2026-12-0{}", i + 1), "tags": ["extra"]}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, page) = ana.get(&format!("{WS}/tasks?limit=4")).await;
+    assert_eq!(page["tasks"].as_array().unwrap().len(), 4);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (_, next) = ana
+        .get(&format!("{WS}/tasks?limit=4&cursor={cursor}"))
+        .await;
+    assert_eq!(next["tasks"][0]["key"], "LAUNCH-5");
+    let (_, high) = ana
+        .get(&format!("{WS}/tasks?priority=high&tag=extra"))
+        .await;
+    assert_eq!(high["tasks"].as_array().unwrap().len(), 4);
+    let (_, due) = ana
+        .get(&format!(
+            "{WS}/tasks?due_after=2026-12-02&due_before=2026-12-05"
+        ))
+        .await;
+    assert_eq!(due["tasks"].as_array().unwrap().len(), 2);
+    let (_, owned) = ana.get(&format!("{WS}/tasks?owner=mel@x.org")).await;
+    assert_eq!(owned["tasks"].as_array().unwrap().len(), 3);
+    let (_, text) = ana.get(&format!("{WS}/tasks?q=design")).await;
+    assert_eq!(text["tasks"][0]["key"], "LAUNCH-2");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn openapi_documents_every_route() {
+    let url = fresh_sqlite_url();
+    let server = Server::start(&url).await;
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for route in tandem_server::routes::table() {
+        let operation = &doc["paths"][route.path][route.method];
+        assert!(
+            operation.is_object(),
+            "{} {} missing from the document",
+            route.method,
+            route.path
+        );
+    }
+    let create_task = &doc["paths"]["/api/v1/workspaces/{ws}/tasks"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["$ref"];
+    assert_eq!(create_task, "#/components/schemas/CreateTask");
+    assert!(doc["components"]["schemas"]["CreateTask"]["properties"]["priority"].is_object());
+    let health: Value = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    server.stop().await;
+}
