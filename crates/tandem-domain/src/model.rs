@@ -669,15 +669,15 @@ impl ProjectFields {
                 v.push(field, "must be at most 10000 characters");
             }
         }
-        if let (Some(start), Some(target)) = (self.start_date, self.target_date) {
-            if target < start {
-                v.push("target_date", "must not be before start_date");
-            }
+        if let (Some(start), Some(target)) = (self.start_date, self.target_date)
+            && target < start
+        {
+            v.push("target_date", "must not be before start_date");
         }
-        if let Some(budget) = self.budget {
-            if !budget.is_finite() || budget < 0.0 {
-                v.push("budget", "must be zero or more");
-            }
+        if let Some(budget) = self.budget
+            && (!budget.is_finite() || budget < 0.0)
+        {
+            v.push("budget", "must be zero or more");
         }
         if self.ongoing && self.target_date.is_some() {
             v.push("target_date", "an ongoing project has no target date");
@@ -747,10 +747,10 @@ impl TaskFields {
         if self.description.as_ref().is_some_and(|d| d.len() > 100_000) {
             v.push("description", "must be at most 100000 bytes");
         }
-        if let (Some(start), Some(due)) = (self.start_date, self.due_date) {
-            if due < start {
-                v.push("due_date", "must not be before start_date");
-            }
+        if let (Some(start), Some(due)) = (self.start_date, self.due_date)
+            && due < start
+        {
+            v.push("due_date", "must not be before start_date");
         }
         for (field, value) in [
             ("estimate_days", self.estimate_days),
@@ -780,10 +780,10 @@ impl TaskFields {
         if self.collaborators.len() > 100 {
             v.push("collaborators", "at most 100 collaborators");
         }
-        if let Some(reason) = &self.blocked_reason {
-            if reason.chars().count() > 2000 {
-                v.push("blocked_reason", "must be at most 2000 characters");
-            }
+        if let Some(reason) = &self.blocked_reason
+            && reason.chars().count() > 2000
+        {
+            v.push("blocked_reason", "must be at most 2000 characters");
         }
         v.into_result()
     }
@@ -844,10 +844,10 @@ impl PhaseFields {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
         required_text(Some(&self.name), "name", 200, &mut v);
-        if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
-            if e < s {
-                v.push("end_date", "must not be before start_date");
-            }
+        if let (Some(s), Some(e)) = (self.start_date, self.end_date)
+            && e < s
+        {
+            v.push("end_date", "must not be before start_date");
         }
         v.into_result()
     }

@@ -735,7 +735,11 @@ pub async fn create_task(
     body: JsonBody<CreateTask>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let task = body.into_domain(CreateTask::into_domain)?;
+    let mut task = body.into_domain(CreateTask::into_domain)?;
+    if task.project.is_none() && task.fields.owner.is_none() {
+        // A personal task is its creator's unless given to someone.
+        task.fields.owner = Email::parse(&ctx.user.email).ok();
+    }
     let task = state.store.create_task(scope, &task).await?;
     Ok(versioned(
         StatusCode::CREATED,

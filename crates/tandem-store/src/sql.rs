@@ -387,6 +387,9 @@ macro_rules! store_impl {
                 }
             }
 
+            // One row of history has this many independent parts; a struct
+            // would only be built to be taken apart again.
+            #[allow(clippy::too_many_arguments)]
             async fn record(
                 tx: &mut Tx,
                 scope: Scope,

@@ -747,7 +747,10 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Token(TokenCommand::List) => {
             let tokens: Vec<TokenView> = client.send(Method::GET, "/api/v1/tokens", None).await?;
             if as_json {
-                return Ok(print_json(&tokens));
+                return {
+                    print_json(&tokens);
+                    Ok(())
+                };
             }
             let rows = tokens
                 .iter()
@@ -838,7 +841,10 @@ async fn project_command(client: &Client, command: ProjectCommand, as_json: bool
                 .send(Method::GET, &client.ws_path("/projects").await?, None)
                 .await?;
             if as_json {
-                return Ok(print_json(&projects));
+                return {
+                    print_json(&projects);
+                    Ok(())
+                };
             }
             let rows = projects
                 .iter()
@@ -875,9 +881,12 @@ async fn project_command(client: &Client, command: ProjectCommand, as_json: bool
                 .send(Method::GET, &format!("{base}/risks"), None)
                 .await?;
             if as_json {
-                return Ok(print_json(
-                    &json!({"project": project, "phases": phases, "milestones": milestones, "risks": risks}),
-                ));
+                return {
+                    print_json(
+                        &json!({"project": project, "phases": phases, "milestones": milestones, "risks": risks}),
+                    );
+                    Ok(())
+                };
             }
             print_project(&project);
             if !phases.is_empty() {
@@ -1065,7 +1074,10 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
             add("q", search);
             let tasks = all_tasks(client, query, limit.max(1)).await?;
             if as_json {
-                return Ok(print_json(&tasks));
+                return {
+                    let _: () = print_json(&tasks);
+                    Ok(())
+                };
             }
             table(
                 &TASK_HEADER,
@@ -1082,9 +1094,10 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                 .send(Method::GET, &format!("{base}/activity"), None)
                 .await?;
             if as_json {
-                return Ok(print_json(
-                    &json!({"task": task, "dependencies": links, "activity": history}),
-                ));
+                return {
+                    print_json(&json!({"task": task, "dependencies": links, "activity": history}));
+                    Ok(())
+                };
             }
             println!("{}  {}", task.key, task.title);
             println!(
@@ -1259,7 +1272,10 @@ async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Res
                 )
                 .await?;
             if as_json {
-                return Ok(print_json(&deps));
+                return {
+                    print_json(&deps);
+                    Ok(())
+                };
             }
             let rows = deps
                 .iter()
@@ -1319,7 +1335,10 @@ async fn risk_command(client: &Client, command: RiskCommand, as_json: bool) -> R
                 )
                 .await?;
             if as_json {
-                return Ok(print_json(&risks));
+                return {
+                    print_json(&risks);
+                    Ok(())
+                };
             }
             let rows = risks
                 .iter()
@@ -1397,7 +1416,10 @@ async fn phase_command(client: &Client, command: PhaseCommand, as_json: bool) ->
                 )
                 .await?;
             if as_json {
-                return Ok(print_json(&phases));
+                return {
+                    print_json(&phases);
+                    Ok(())
+                };
             }
             let rows = phases
                 .iter()
@@ -1460,7 +1482,10 @@ async fn milestone_command(
                 )
                 .await?;
             if as_json {
-                return Ok(print_json(&milestones));
+                return {
+                    print_json(&milestones);
+                    Ok(())
+                };
             }
             let rows = milestones
                 .iter()
@@ -1526,7 +1551,10 @@ async fn stakeholder_command(
                 )
                 .await?;
             if as_json {
-                return Ok(print_json(&list));
+                return {
+                    print_json(&list);
+                    Ok(())
+                };
             }
             let rows = list
                 .iter()
@@ -1579,7 +1607,10 @@ async fn my(client: &Client, as_json: bool) -> Result<()> {
             .iter()
             .map(|(b, list)| (b.label().to_lowercase().replace(' ', "_"), json!(list)))
             .collect();
-        return Ok(print_json(&object));
+        return {
+            print_json(&object);
+            Ok(())
+        };
     }
     if tasks.is_empty() {
         println!("Nothing open is assigned to you.");

@@ -1,0 +1,480 @@
+//! The built `tandem` binary against a real `tandem serve` process.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tandem");
+
+struct ServerProcess {
+    child: Child,
+    url: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts `tandem serve` on a free port and waits for its "listening" line.
+fn serve(database: &str, dir: &Path) -> ServerProcess {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .current_dir(dir)
+        .env("TANDEM_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("Tandem is listening on ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    ServerProcess { child, url }
+}
+
+fn tandem(config: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("TANDEM_CONFIG_DIR", config)
+        .env_remove("TANDEM_SERVER")
+        .env_remove("TANDEM_TOKEN")
+        .env_remove("TANDEM_WORKSPACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn ok(config: &Path, args: &[&str]) -> String {
+    let out = tandem(config, args, None);
+    assert!(
+        out.status.success(),
+        "tandem {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(config: &Path, args: &[&str]) -> String {
+    let out = tandem(config, args, None);
+    assert!(!out.status.success(), "tandem {args:?} should have failed");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_team_plans_a_project_from_the_terminal() {
+    let dir = temp_dir("story");
+    let database = format!("sqlite://{}", dir.join("tandem.db").display());
+    let config = dir.join("config");
+    let admin = |args: &[&str], stdin: Option<&str>| {
+        let mut full: Vec<&str> = args.to_vec();
+        full.extend(["--database", database.as_str()]);
+        let out = tandem(&config, &full, stdin);
+        assert!(
+            out.status.success(),
+            "{:?}: {}",
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    admin(
+        &["admin", "workspace", "add", "acme", "--name", "Acme"],
+        None,
+    );
+    admin(
+        &[
+            "admin",
+            "user",
+            "add",
+            "ana@x.org",
+            "--name",
+            "Ana",
+            "--workspace",
+            "acme",
+            "--role",
+            "owner",
+            "--password-stdin",
+        ],
+        Some("s3cret-pass\n"),
+    );
+    admin(
+        &[
+            "admin",
+            "user",
+            "add",
+            "ben@x.org",
+            "--name",
+            "Ben",
+            "--workspace",
+            "acme",
+            "--role",
+            "member",
+            "--password-stdin",
+        ],
+        Some("s3cret-pass\n"),
+    );
+    // A bad role is refused before anything is written.
+    let out = tandem(
+        &config,
+        &[
+            "admin",
+            "user",
+            "add",
+            "x@x.org",
+            "--name",
+            "X",
+            "--workspace",
+            "acme",
+            "--role",
+            "king",
+            "--password-stdin",
+            "--database",
+            &database,
+        ],
+        Some("s3cret-pass\n"),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--role"));
+
+    let server = serve(&database, &dir);
+    let out = tandem(
+        &config,
+        &[
+            "login",
+            "--server",
+            &server.url,
+            "--email",
+            "ana@x.org",
+            "--password-stdin",
+        ],
+        Some("wrong-password\n"),
+    );
+    assert!(!out.status.success(), "a wrong password must not sign in");
+    let out = tandem(
+        &config,
+        &[
+            "login",
+            "--server",
+            &server.url,
+            "--email",
+            "ana@x.org",
+            "--password-stdin",
+        ],
+        Some("s3cret-pass\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let token = ok(&config, &["token", "create", "ci"]);
+    assert!(token.trim().starts_with("tdm_"), "{token}");
+
+    ok(
+        &config,
+        &[
+            "project",
+            "add",
+            "LAUNCH",
+            "--name",
+            "Launch",
+            "--objective",
+            "Ship",
+            "--owner",
+            "ana@x.org",
+            "--start",
+            "2026-11-02",
+            "--target",
+            "2026-12-18",
+        ],
+    );
+    assert!(ok(&config, &["project", "list"]).contains("LAUNCH"));
+    ok(
+        &config,
+        &[
+            "project",
+            "edit",
+            "LAUNCH",
+            "--stage",
+            "execution",
+            "--budget",
+            "5000",
+        ],
+    );
+    let shown = ok(&config, &["project", "show", "LAUNCH"]);
+    assert!(
+        shown.contains("execution") && shown.contains("5000"),
+        "{shown}"
+    );
+
+    let created = ok(
+        &config,
+        &[
+            "task",
+            "add",
+            "Write brief",
+            "--project",
+            "LAUNCH",
+            "--owner",
+            "ben@x.org",
+            "--due",
+            "tomorrow",
+            "--priority",
+            "high",
+            "--estimate",
+            "3d",
+        ],
+    );
+    assert!(created.contains("LAUNCH-1"), "{created}");
+    ok(
+        &config,
+        &[
+            "task",
+            "add",
+            "Design",
+            "--project",
+            "LAUNCH",
+            "--due",
+            "2026-12-01",
+            "--parent",
+            "LAUNCH-1",
+        ],
+    );
+    ok(
+        &config,
+        &[
+            "task",
+            "add",
+            "Build",
+            "--project",
+            "LAUNCH",
+            "--owner",
+            "ana@x.org",
+            "--due",
+            "yesterday",
+        ],
+    );
+    ok(&config, &["task", "add", "Call the bank", "--due", "today"]);
+    ok(
+        &config,
+        &[
+            "task",
+            "edit",
+            "LAUNCH-2",
+            "--status",
+            "in progress",
+            "--tag",
+            "design",
+        ],
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "task", "show", "LAUNCH-1"])).unwrap();
+    assert_eq!(json["task"]["estimate_days"], 3.0);
+    assert_eq!(json["task"]["owner"]["email"], "ben@x.org");
+
+    ok(
+        &config,
+        &[
+            "dep", "add", "LAUNCH-1", "LAUNCH-3", "--type", "SS", "--lag", "2d",
+        ],
+    );
+    ok(
+        &config,
+        &["dep", "add", "LAUNCH-3", "LAUNCH-2", "--lag", "-1d"],
+    );
+    let cycle = fails(&config, &["dep", "add", "LAUNCH-2", "LAUNCH-1"]);
+    assert!(
+        cycle.contains("LAUNCH-2 → LAUNCH-1 → LAUNCH-3 → LAUNCH-2"),
+        "{cycle}"
+    );
+    ok(&config, &["dep", "rm", "LAUNCH-3", "LAUNCH-2"]);
+    assert!(fails(&config, &["dep", "rm", "LAUNCH-3", "LAUNCH-2"]).contains("not found"));
+
+    ok(
+        &config,
+        &[
+            "risk",
+            "add",
+            "LAUNCH",
+            "Supplier late",
+            "--probability",
+            "4",
+            "--impact",
+            "3",
+            "--mitigation",
+            "Second supplier",
+        ],
+    );
+    let risks = ok(&config, &["risk", "list", "LAUNCH"]);
+    assert!(
+        risks.contains("Supplier late") && risks.contains("12") && risks.contains("high"),
+        "{risks}"
+    );
+    let bad = fails(
+        &config,
+        &[
+            "risk",
+            "add",
+            "LAUNCH",
+            "x",
+            "--probability",
+            "9",
+            "--impact",
+            "0",
+        ],
+    );
+    assert!(
+        bad.contains("probability") && bad.contains("impact"),
+        "{bad}"
+    );
+
+    let mine = ok(&config, &["task", "list", "--mine"]);
+    assert!(
+        mine.contains("LAUNCH-3") && !mine.contains("LAUNCH-1 "),
+        "{mine}"
+    );
+    let filtered = ok(
+        &config,
+        &[
+            "task",
+            "list",
+            "--project",
+            "LAUNCH",
+            "--status",
+            "in_progress",
+        ],
+    );
+    assert!(
+        filtered.contains("LAUNCH-2") && !filtered.contains("LAUNCH-3"),
+        "{filtered}"
+    );
+
+    let my = ok(&config, &["my"]);
+    let overdue = my.find("Overdue").expect("an overdue group");
+    let today = my.find("Today").expect("a today group");
+    assert!(
+        overdue < my.find("LAUNCH-3").unwrap() && my.find("LAUNCH-3").unwrap() < today,
+        "{my}"
+    );
+    assert!(my.contains("Call the bank"), "{my}");
+
+    ok(&config, &["task", "done", "LAUNCH-3"]);
+    assert!(!ok(&config, &["my"]).contains("LAUNCH-3"));
+
+    // Errors go to stderr with a non-zero exit; the bad date is named.
+    let err = fails(&config, &["task", "add", "x", "--due", "someday"]);
+    assert!(err.contains("--due"), "{err}");
+    let err = fails(&config, &["task", "show", "LAUNCH-99"]);
+    assert!(err.contains("not found"), "{err}");
+
+    // The environment overrides the config file.
+    let other = dir.join("elsewhere");
+    let out = Command::new(BIN)
+        .args(["project", "list"])
+        .env("TANDEM_CONFIG_DIR", &other)
+        .env("TANDEM_SERVER", &server.url)
+        .env("TANDEM_TOKEN", token.trim())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LAUNCH"));
+}
+
+#[test]
+fn the_demo_loads_once_and_signs_in() {
+    let dir = temp_dir("demo");
+    let database = format!("sqlite://{}", dir.join("demo.db").display());
+    let config = dir.join("config");
+    for _ in 0..2 {
+        let mut child = Command::new(BIN)
+            .args([
+                "serve",
+                "--demo",
+                "--listen",
+                "127.0.0.1:0",
+                "--database",
+                &database,
+            ])
+            .env("TANDEM_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut url = None;
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let line = line.unwrap();
+            if let Some(rest) = line.strip_prefix("Tandem is listening on ") {
+                url = Some(rest.split_whitespace().next().unwrap().to_string());
+                break;
+            }
+        }
+        let url = url.unwrap();
+        let out = tandem(
+            &config,
+            &[
+                "login",
+                "--server",
+                &url,
+                "--email",
+                "ana@demo.tandem",
+                "--password-stdin",
+            ],
+            Some("tandem-demo"),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tasks: serde_json::Value = serde_json::from_str(&ok(
+            &config,
+            &["--json", "task", "list", "--project", "LAUNCH"],
+        ))
+        .unwrap();
+        assert_eq!(
+            tasks.as_array().unwrap().len(),
+            43,
+            "the demo is loaded exactly once"
+        );
+        let deps: serde_json::Value =
+            serde_json::from_str(&ok(&config, &["--json", "dep", "list", "LAUNCH-31"])).unwrap();
+        assert!(deps.as_array().unwrap().len() >= 4);
+        assert!(ok(&config, &["project", "list"]).contains("OPS"));
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
