@@ -257,6 +257,14 @@ pub trait Store: Send + Sync + 'static {
 
     // Tasks.
     async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task>;
+    /// Creates many tasks in one project in one transaction: all or none.
+    /// Returns their keys in order.
+    async fn import_tasks(
+        &self,
+        scope: Scope,
+        project: &str,
+        tasks: &[TaskFields],
+    ) -> Result<Vec<String>>;
     async fn get_task(&self, scope: Scope, key: &str) -> Result<Task>;
     async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage>;
     async fn update_task(

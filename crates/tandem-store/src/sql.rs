@@ -494,6 +494,70 @@ macro_rules! store_impl {
                 project_from_row(&row)
             }
 
+            async fn project_for_task(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
+                match fetch_project_tx(tx, scope, key).await {
+                    Err(StoreError::NotFound(_)) => Err(StoreError::invalid("project", format!("no project {key}"))),
+                    other => other,
+                }
+            }
+
+            /// Inserts one task with its tags, collaborators and history row;
+            /// returns its key.
+            async fn insert_task_tx(tx: &mut Tx, scope: Scope, project: Option<&Project>, fields: &TaskFields) -> Result<String> {
+                let mut fields = fields.clone();
+                fields.normalize();
+                fields.check().map_err(StoreError::Invalid)?;
+                    let refs = resolve_task_refs(tx, scope, project.map(|p| (p.id, p.key.as_str())), None, &fields).await?;
+                    let number: i64 = match project {
+                        Some(p) => sqlx::query_scalar(
+                            "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = $1 RETURNING next_task_number",
+                        )
+                        .bind(p.id)
+                        .fetch_one(&mut **tx)
+                        .await?,
+                        None => 0,
+                    };
+                    let now = Utc::now();
+                    let tp = fields.three_point.as_ref();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, status, priority, \
+                         start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, pessimistic_days, \
+                         percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, created_at, updated_at, \
+                         completed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) \
+                         RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project.map(|p| p.id))
+                    .bind(number)
+                    .bind(fields.title.trim())
+                    .bind(&fields.description)
+                    .bind(refs.owner_id)
+                    .bind(fields.status.as_str())
+                    .bind(fields.priority.as_str())
+                    .bind(fields.start_date)
+                    .bind(fields.due_date)
+                    .bind(fields.estimate_days)
+                    .bind(fields.effort_hours)
+                    .bind(tp.map(|t| t.optimistic))
+                    .bind(tp.map(|t| t.likely))
+                    .bind(tp.map(|t| t.pessimistic))
+                    .bind(fields.percent_complete)
+                    .bind(refs.parent_id)
+                    .bind(fields.phase_id)
+                    .bind(fields.milestone_id)
+                    .bind(&fields.blocked_reason)
+                    .bind(scope.user_id)
+                    .bind(now)
+                    .bind(fields.status.is_closed().then_some(now))
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
+                    let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
+                    record(tx, scope, project.map(|p| p.id), EntityKind::Task, id, &key, "created", &activity::created(&task_snapshot(&fields))).await?;
+                Ok(key)
+            }
+
             /// Resolves a task's references (people, parent, phase,
             /// milestone) in its project, collecting every failure.
             struct TaskRefs {
@@ -1362,71 +1426,33 @@ macro_rules! store_impl {
                 }
 
                 async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task> {
-                    let mut fields = task.fields.clone();
-                    fields.normalize();
-                    fields.check().map_err(StoreError::Invalid)?;
                     let mut tx = self.writer().begin().await?;
                     let project = match &task.project {
-                        Some(key) => match fetch_project_tx(&mut tx, scope, key.as_str()).await {
-                            Ok(p) => Some(p),
-                            Err(StoreError::NotFound(_)) => {
-                                return Err(StoreError::invalid("project", format!("no project {key}")));
-                            }
-                            Err(e) => return Err(e),
-                        },
+                        Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
                         None => None,
                     };
-                    let refs = resolve_task_refs(&mut tx, scope, project.as_ref().map(|p| (p.id, p.key.as_str())), None, &fields).await?;
-                    let number: i64 = match &project {
-                        Some(p) => sqlx::query_scalar(
-                            "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = $1 RETURNING next_task_number",
-                        )
-                        .bind(p.id)
-                        .fetch_one(&mut *tx)
-                        .await?,
-                        None => 0,
-                    };
-                    let now = Utc::now();
-                    let tp = fields.three_point.as_ref();
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, status, priority, \
-                         start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, pessimistic_days, \
-                         percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, created_at, updated_at, \
-                         completed_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) \
-                         RETURNING id",
-                    )
-                    .bind(scope.workspace_id)
-                    .bind(project.as_ref().map(|p| p.id))
-                    .bind(number)
-                    .bind(fields.title.trim())
-                    .bind(&fields.description)
-                    .bind(refs.owner_id)
-                    .bind(fields.status.as_str())
-                    .bind(fields.priority.as_str())
-                    .bind(fields.start_date)
-                    .bind(fields.due_date)
-                    .bind(fields.estimate_days)
-                    .bind(fields.effort_hours)
-                    .bind(tp.map(|t| t.optimistic))
-                    .bind(tp.map(|t| t.likely))
-                    .bind(tp.map(|t| t.pessimistic))
-                    .bind(fields.percent_complete)
-                    .bind(refs.parent_id)
-                    .bind(fields.phase_id)
-                    .bind(fields.milestone_id)
-                    .bind(&fields.blocked_reason)
-                    .bind(scope.user_id)
-                    .bind(now)
-                    .bind(fields.status.is_closed().then_some(now))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    write_task_sets(&mut tx, id, &fields.tags, &refs.collaborator_ids).await?;
-                    let key = TaskKey::format(project.as_ref().map(|p| p.key.as_str()), number, id);
-                    record(&mut tx, scope, project.as_ref().map(|p| p.id), EntityKind::Task, id, &key, "created", &activity::created(&task_snapshot(&fields))).await?;
+                    let key = insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields).await?;
                     let task = fetch_task_tx(&mut tx, scope, &key).await?;
                     tx.commit().await?;
                     Ok(task)
+                }
+
+                async fn import_tasks(&self, scope: Scope, project: &str, tasks: &[TaskFields]) -> Result<Vec<String>> {
+                    let mut tx = self.writer().begin().await?;
+                    let project = project_for_task(&mut tx, scope, project).await?;
+                    let mut keys = Vec::with_capacity(tasks.len());
+                    for (index, fields) in tasks.iter().enumerate() {
+                        let key = insert_task_tx(&mut tx, scope, Some(&project), fields).await.map_err(|e| match e {
+                            // Name the row as well as the field.
+                            StoreError::Invalid(errors) => StoreError::Invalid(
+                                errors.into_iter().map(|e| FieldError::new(format!("tasks[{index}].{}", e.field), e.message)).collect(),
+                            ),
+                            other => other,
+                        })?;
+                        keys.push(key);
+                    }
+                    tx.commit().await?;
+                    Ok(keys)
                 }
 
                 async fn get_task(&self, scope: Scope, key: &str) -> Result<Task> {

@@ -505,6 +505,31 @@ async fn storage_story() {
             (Some("todo"), Some("done"))
         );
 
+        // Bulk import is all or nothing, and names the row that failed.
+        let mut rows = vec![
+            TaskFields::titled("Imported one"),
+            TaskFields::titled("Imported two"),
+        ];
+        let keys = store.import_tasks(w.owner, "LAUNCH", &rows).await.unwrap();
+        assert_eq!(keys, ["LAUNCH-5", "LAUNCH-6"], "{backend}");
+        rows.push(TaskFields::titled(""));
+        let err = store
+            .import_tasks(w.owner, "LAUNCH", &rows)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid(ref e) if e[0].field == "tasks[2].title"),
+            "{err:?}"
+        );
+        assert_eq!(
+            store
+                .get_task(w.owner, "LAUNCH-7")
+                .await
+                .unwrap_err()
+                .to_string(),
+            "task not found"
+        );
+
         // Deleting a task takes its links and subtasks with it.
         store.delete_task(w.owner, "LAUNCH-1", None).await.unwrap();
         assert!(matches!(

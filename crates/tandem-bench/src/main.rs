@@ -1,0 +1,298 @@
+//! Seeds a workspace with many tasks through the store, serves it on
+//! loopback, and measures the API as a client would: latency of show, list
+//! (a filtered page of 100), create and update, one request at a time; then
+//! throughput of the list endpoint under 16 connections with `wrk`.
+//!
+//! This is a benchmark, not a test: it asserts nothing and prints figures
+//! for `docs/benchmarks.md`. Only 127.0.0.1 is ever a target.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use chrono::{Days, Local};
+use clap::Parser;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use tandem_domain::*;
+use tandem_store::{Scope, Store};
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// Tasks to seed in the workspace.
+    #[arg(long, default_value_t = 100_000)]
+    tasks: usize,
+    /// Requests per latency phase.
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+    /// Database URL; a fresh SQLite file under /tmp by default.
+    #[arg(long)]
+    database: Option<String>,
+    /// How long wrk runs on the list endpoint (0 skips it).
+    #[arg(long, default_value = "15s")]
+    wrk_duration: String,
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// Seed of the generated data and the request mix.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+}
+
+const PEOPLE: usize = 20;
+const PASSWORD: &str = "benchmark-password";
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let database = match &args.database {
+        Some(url) => url.clone(),
+        None => {
+            let dir = std::env::temp_dir().join(format!("tandem-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            format!("sqlite://{}", dir.join("bench.db").display())
+        }
+    };
+    let store: Arc<dyn Store> = Arc::from(
+        tandem_store::open(&database)
+            .await
+            .context("opening the database")?,
+    );
+    let seeded = Instant::now();
+    seed(store.as_ref(), args.tasks, args.seed).await?;
+    eprintln!(
+        "seeded {} tasks in {:.1} s ({database})",
+        args.tasks,
+        seeded.elapsed().as_secs_f64()
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server_store = store.clone();
+    tokio::spawn(async move {
+        let _ = tandem_server::serve(server_store, listener, std::future::pending()).await;
+    });
+
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "person0@bench.example", "password": PASSWORD}))
+        .send()
+        .await?;
+    let cookie = login.headers()["set-cookie"]
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let token: Value = http
+        .post(format!("{base}/api/v1/tokens"))
+        .header("cookie", cookie)
+        .json(&json!({"name": "bench"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = token["token"].as_str().context("no token")?.to_string();
+    let ws = format!("{base}/api/v1/workspaces/bench");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
+    let n = args.requests;
+
+    let mut results = Vec::new();
+    let show = measure(n, |_| {
+        let key = format!("BENCH-{}", rng.gen_range(1..=args.tasks));
+        http.get(format!("{ws}/tasks/{key}")).bearer_auth(&token)
+    })
+    .await?;
+    results.push(("show one task", show));
+
+    // A filtered page: open tasks of one owner, 100 at a time, from a
+    // random point of the list (cursor = an id in hex).
+    let list = measure(n, |_| {
+        let owner = rng.gen_range(0..PEOPLE);
+        let from = rng.gen_range(0..args.tasks as i64);
+        http.get(format!("{ws}/tasks?project=BENCH&status=todo,in_progress&owner=person{owner}@bench.example&limit=100&cursor={from:x}")).bearer_auth(&token)
+    })
+    .await?;
+    results.push(("list 100 (filtered)", list));
+
+    let create = measure(n, |i| {
+        http.post(format!("{ws}/tasks"))
+            .bearer_auth(&token)
+            .json(&json!({"project": "BENCH", "title": format!("Created by the benchmark {i}"), "owner": "person1@bench.example", "priority": "high", "due_date": "2027-01-15", "tags": ["bench"]}))
+    })
+    .await?;
+    results.push(("create a task", create));
+
+    let update = measure(n, |i| {
+        http.patch(format!("{ws}/tasks/BENCH-{}", i + 1))
+            .bearer_auth(&token)
+            .json(&json!({"status": "in_progress", "percent_complete": 10}))
+    })
+    .await?;
+    results.push(("update status", update));
+
+    println!("| operation | requests | p50 ms | p95 ms | p99 ms | req/s (1 client) |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, r) in &results {
+        println!(
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.0} |",
+            r.count, r.p50, r.p95, r.p99, r.per_second
+        );
+    }
+
+    if args.wrk_duration != "0" {
+        let url = format!("{ws}/tasks?project=BENCH&status=todo&limit=100");
+        let output = tokio::process::Command::new("wrk")
+            .args([
+                "-t2",
+                &format!("-c{}", args.connections),
+                &format!("-d{}", args.wrk_duration),
+                "--latency",
+                "--timeout",
+                "30s",
+            ])
+            .args(["-H", &format!("Authorization: Bearer {token}"), &url])
+            .output()
+            .await;
+        match output {
+            Ok(out) => println!(
+                "\nwrk -t2 -c{} -d{} GET {url}\n{}",
+                args.connections,
+                args.wrk_duration,
+                String::from_utf8_lossy(&out.stdout)
+            ),
+            Err(e) => eprintln!("wrk did not run ({e}); install it with apt-get install wrk"),
+        }
+    }
+    Ok(())
+}
+
+struct Summary {
+    count: usize,
+    p50: f64,
+    p95: f64,
+    p99: f64,
+    per_second: f64,
+}
+
+/// Sends `n` requests one after another on one keep-alive connection.
+async fn measure(
+    n: usize,
+    mut request: impl FnMut(usize) -> reqwest::RequestBuilder,
+) -> Result<Summary> {
+    let mut times = Vec::with_capacity(n);
+    let started = Instant::now();
+    for i in 0..n {
+        let sent = Instant::now();
+        let response = request(i).send().await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        if !status.is_success() {
+            bail!(
+                "request {i} answered {status}: {}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        times.push(sent.elapsed());
+    }
+    let total = started.elapsed();
+    times.sort();
+    let pick = |q: f64| {
+        times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
+    };
+    Ok(Summary {
+        count: n,
+        p50: pick(0.50),
+        p95: pick(0.95),
+        p99: pick(0.99),
+        per_second: n as f64 / total.max(Duration::from_nanos(1)).as_secs_f64(),
+    })
+}
+
+/// One workspace "bench" with 20 people and a project BENCH of `tasks`
+/// tasks with varied owners, statuses, priorities, due dates and tags.
+async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
+    let hash = tandem_server::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
+    let mut ids = Vec::new();
+    for i in 0..PEOPLE {
+        let email =
+            Email::parse(&format!("person{i}@bench.example")).map_err(anyhow::Error::msg)?;
+        ids.push(
+            store
+                .create_user(&email, &format!("Person {i}"), &hash)
+                .await?
+                .id,
+        );
+    }
+    let workspace = store
+        .create_workspace(
+            &Slug::parse("bench").map_err(anyhow::Error::msg)?,
+            "Bench",
+            Some(ids[0]),
+        )
+        .await?;
+    let owner = Scope {
+        workspace_id: workspace.id,
+        user_id: ids[0],
+        role: Role::Owner,
+    };
+    for id in &ids[1..] {
+        store.add_member(owner, *id, Role::Member).await?;
+    }
+    store
+        .create_project(
+            owner,
+            &NewProject {
+                key: ProjectKey::parse("BENCH").map_err(anyhow::Error::msg)?,
+                fields: ProjectFields {
+                    name: "Benchmark".into(),
+                    objective: None,
+                    scope_in: None,
+                    scope_out: None,
+                    owner: None,
+                    status: ProjectStatus::Active,
+                    stage: Stage::Execution,
+                    start_date: None,
+                    target_date: None,
+                    budget: None,
+                    ongoing: true,
+                },
+            },
+        )
+        .await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let today = Local::now().date_naive();
+    let statuses = [
+        TaskStatus::Backlog,
+        TaskStatus::Todo,
+        TaskStatus::Todo,
+        TaskStatus::InProgress,
+        TaskStatus::InReview,
+        TaskStatus::Done,
+        TaskStatus::Done,
+    ];
+    let priorities = Priority::ALL;
+    let mut batch = Vec::with_capacity(10_000);
+    for i in 0..tasks {
+        let mut fields = TaskFields::titled(format!(
+            "Task {i}: {} the {}",
+            ["Write", "Review", "Ship", "Fix", "Plan"][i % 5],
+            ["brief", "API", "page", "release", "budget"][(i / 5) % 5]
+        ));
+        fields.owner = Some(
+            Email::parse(&format!("person{}@bench.example", rng.gen_range(0..PEOPLE)))
+                .map_err(anyhow::Error::msg)?,
+        );
+        fields.status = statuses[rng.gen_range(0..statuses.len())];
+        fields.priority = priorities[rng.gen_range(0..priorities.len())];
+        fields.due_date = Some(today + Days::new(rng.gen_range(0..120)));
+        fields.estimate_days = Some(rng.gen_range(1..10) as f64);
+        fields.tags = vec![["web", "api", "ops", "docs"][rng.gen_range(0..4)].to_string()];
+        batch.push(fields);
+        if batch.len() == 10_000 || i + 1 == tasks {
+            store.import_tasks(owner, "BENCH", &batch).await?;
+            batch.clear();
+        }
+    }
+    Ok(())
+}
