@@ -131,12 +131,14 @@ async fn main() -> Result<()> {
     .await?;
     results.push(("update status", update));
 
-    println!("| operation | requests | p50 ms | p95 ms | p99 ms | req/s (1 client) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| operation | requests | server p50 ms | client p50 ms | client p95 ms | client p99 ms | req/s (1 client) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for (name, r) in &results {
         println!(
-            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.0} |",
-            r.count, r.p50, r.p95, r.p99, r.per_second
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} |",
+            r.count, r.server_p50, r.p50, r.p95, r.p99, r.per_second
         );
     }
 
@@ -169,6 +171,8 @@ async fn main() -> Result<()> {
 
 struct Summary {
     count: usize,
+    /// The server's own time (its `Server-Timing` header), p50 in ms.
+    server_p50: f64,
     p50: f64,
     p95: f64,
     p99: f64,
@@ -181,11 +185,21 @@ async fn measure(
     mut request: impl FnMut(usize) -> reqwest::RequestBuilder,
 ) -> Result<Summary> {
     let mut times = Vec::with_capacity(n);
+    let mut server_times = Vec::with_capacity(n);
     let started = Instant::now();
     for i in 0..n {
         let sent = Instant::now();
         let response = request(i).send().await?;
         let status = response.status();
+        if let Some(ms) = response
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("app;dur="))
+            .and_then(|v| v.parse::<f64>().ok())
+        {
+            server_times.push(ms);
+        }
         let body = response.bytes().await?;
         if !status.is_success() {
             bail!(
@@ -197,11 +211,17 @@ async fn measure(
     }
     let total = started.elapsed();
     times.sort();
+    server_times.sort_by(f64::total_cmp);
+    let server_p50 = server_times
+        .get(server_times.len() / 2)
+        .copied()
+        .unwrap_or(f64::NAN);
     let pick = |q: f64| {
         times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
     };
     Ok(Summary {
         count: n,
+        server_p50,
         p50: pick(0.50),
         p95: pick(0.95),
         p99: pick(0.99),

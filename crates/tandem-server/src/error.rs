@@ -11,6 +11,7 @@ use tandem_store::StoreError;
 #[derive(Debug)]
 pub enum ApiError {
     Unauthorized,
+    WrongCredentials,
     Forbidden(String),
     NotFound(String),
     Invalid(Vec<FieldError>),
@@ -56,6 +57,14 @@ impl IntoResponse for ApiError {
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "Sign in or send a bearer token",
+                None,
+                vec![],
+                None,
+            ),
+            ApiError::WrongCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "wrong-credentials",
+                "Wrong email or password",
                 None,
                 vec![],
                 None,

@@ -37,25 +37,29 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct Caller(pub UserRef);
 
+/// The secret a request presents, hashed as stored: a bearer token, or else
+/// the session cookie (`true`).
+fn credential(parts: &Parts) -> Option<(String, bool)> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match bearer {
+        Some(token) => Some((hash_secret(token), false)),
+        None => session_cookie(&parts.headers).map(|s| (hash_secret(&s), true)),
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let user = if let Some(token) = bearer {
-            state.store.token_user(&hash_secret(token)).await?
-        } else if let Some(session) = session_cookie(&parts.headers) {
-            state
-                .store
-                .session_user(&hash_secret(&session), chrono::Utc::now())
-                .await?
-        } else {
-            None
+        let user = match credential(parts) {
+            Some((hash, false)) => state.store.token_user(&hash).await?,
+            Some((hash, true)) => state.store.session_user(&hash, chrono::Utc::now()).await?,
+            None => None,
         };
         user.map(Caller).ok_or(ApiError::Unauthorized)
     }
@@ -95,7 +99,6 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Caller(user) = Caller::from_request_parts(parts, state).await?;
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::NotFound("workspace not found".into()))?;
@@ -104,11 +107,17 @@ impl FromRequestParts<AppState> for Ctx {
             .find(|(name, _)| *name == "ws")
             .map(|(_, value)| value.to_string())
             .ok_or_else(|| ApiError::NotFound("workspace not found".into()))?;
-        let membership = state
+        let (hash, session) = credential(parts).ok_or(ApiError::Unauthorized)?;
+        // One lookup on the common path; telling a bad credential (401)
+        // from a foreign workspace (404) costs a second only on failure.
+        let found = state
             .store
-            .membership(user.id, &slug)
-            .await?
-            .ok_or_else(|| ApiError::NotFound("workspace not found".into()))?;
+            .credential_membership(&hash, session, &slug, chrono::Utc::now())
+            .await?;
+        let Some((user, membership)) = found else {
+            Caller::from_request_parts(parts, state).await?;
+            return Err(ApiError::NotFound("workspace not found".into()));
+        };
         let scope = Scope {
             workspace_id: membership.workspace.id,
             user_id: user.id,

@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::Serialize;
 use tandem_api::*;
 use tandem_domain::*;
-use tandem_store::{ActivityFilter, Scope, TaskFilter};
+use tandem_store::{ActivityFilter, OwnerFilter, Scope, TaskFilter};
 
 use crate::AppState;
 use crate::auth;
@@ -110,7 +110,7 @@ pub async fn login(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let user = match user {
         Some(user) if verified => user,
-        _ => return Err(ApiError::Unauthorized),
+        _ => return Err(ApiError::WrongCredentials),
     };
     let secret = auth::new_secret("tds_");
     state
@@ -678,15 +678,14 @@ async fn task_filter(
     v.into_result()?;
     let owner = match get("owner") {
         None => None,
-        Some("me") => Some(Some(ctx.user.id)),
-        Some("none") => Some(None),
-        Some(email) => {
-            let email = Email::parse(email).map_err(|e| ApiError::field("owner", e))?;
-            match state.store.user_by_email(&email).await? {
-                Some(user) => Some(Some(user.id)),
-                None => Some(Some(-1)),
-            }
-        }
+        Some("me") => Some(OwnerFilter::User(ctx.user.id)),
+        Some("none") => Some(OwnerFilter::Unassigned),
+        Some(email) => Some(OwnerFilter::Email(
+            Email::parse(email)
+                .map_err(|e| ApiError::field("owner", e))?
+                .as_str()
+                .to_string(),
+        )),
     };
     let parent = match get("parent") {
         None => None,

@@ -38,7 +38,29 @@ pub struct AppState {
 pub fn app(store: Arc<dyn Store>) -> Router {
     routes::router()
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(server_timing))
         .with_state(AppState { store })
+}
+
+/// Adds `Server-Timing: app;dur=<ms>`: the time the server spent on the
+/// request, body included, so clients (and browsers' developer tools) can
+/// tell server time from network time.
+async fn server_timing(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let (mut parts, body) = response.into_parts();
+    // Bodies here are complete buffers, so this measures the whole answer.
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+        parts.headers.insert("server-timing", value);
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.

@@ -93,8 +93,7 @@ pub struct Membership {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskFilter {
     pub project: Option<String>,
-    /// `Some(None)` asks for unassigned tasks.
-    pub owner: Option<Option<Id>>,
+    pub owner: Option<OwnerFilter>,
     pub statuses: Vec<TaskStatus>,
     pub priorities: Vec<Priority>,
     pub tag: Option<String>,
@@ -110,6 +109,14 @@ pub struct TaskFilter {
     /// Cursor: tasks after this id.
     pub after_id: Option<Id>,
     pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerFilter {
+    User(Id),
+    /// Resolved inside the list query, saving a lookup.
+    Email(String),
+    Unassigned,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +180,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_api_tokens(&self, user_id: Id) -> Result<Vec<ApiToken>>;
     async fn revoke_api_token(&self, user_id: Id, token_id: Id) -> Result<()>;
     async fn token_user(&self, token_hash: &str) -> Result<Option<UserRef>>;
+    /// The holder of an API token (`session = false`) or a session, and
+    /// their membership of the workspace `slug`, in one lookup: every
+    /// workspace request starts with it. `None` if either is missing.
+    async fn credential_membership(
+        &self,
+        secret_hash: &str,
+        session: bool,
+        slug: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(UserRef, Membership)>>;
 
     // Workspaces and members.
     /// Creates a workspace; `owner` (if any) becomes its first owner.

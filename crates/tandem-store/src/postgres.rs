@@ -48,4 +48,9 @@ crate::migrate::migrator!(
     crate::migrate::POSTGRES,
     Some("SELECT pg_advisory_xact_lock(7230)")
 );
-crate::sql::store_impl!(PgStore, sqlx::Postgres, "postgres");
+crate::sql::store_impl!(
+    PgStore,
+    sqlx::Postgres,
+    "postgres",
+    "string_agg(tt.tag, ' ')"
+);

@@ -13,13 +13,15 @@ use tandem_domain::{
     MilestoneFields, PhaseFields, ProjectFields, RiskFields, StakeholderFields, TaskFields,
 };
 
-pub(crate) const TASK_SELECT: &str = "SELECT t.id, t.project_id, p.key AS project_key, t.number, t.title, \
+/// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
+/// tags with spaces (tags never contain whitespace).
+pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key AS project_key, t.number, t.title, \
     t.description, t.owner_id, o.email AS owner_email, o.name AS owner_name, t.status, t.priority, \
     t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, t.likely_days, \
     t.pessimistic_days, t.percent_complete, t.parent_id, pt.number AS parent_number, \
     pt.title AS parent_title, t.phase_id, t.milestone_id, t.blocked_reason, t.created_by, \
     c.email AS creator_email, c.name AS creator_name, t.version, t.created_at, t.updated_at, \
-    t.completed_at \
+    t.completed_at, (SELECT {TAG_AGGREGATE} FROM task_tags tt WHERE tt.task_id = t.id) AS tags \
     FROM tasks t \
     LEFT JOIN projects p ON p.id = t.project_id \
     LEFT JOIN users o ON o.id = t.owner_id \
@@ -155,7 +157,7 @@ pub(crate) fn unique_to_conflict(error: sqlx::Error, what: &str) -> crate::Store
 }
 
 macro_rules! store_impl {
-    ($store:ident, $db:ty, $backend:literal) => {
+    ($store:ident, $db:ty, $backend:literal, $tag_aggregate:literal) => {
         mod store_impl {
             use super::$store;
             use std::collections::HashMap;
@@ -172,6 +174,9 @@ macro_rules! store_impl {
             use crate::*;
 
             type Db = $db;
+
+            static TASK_SELECT: std::sync::LazyLock<String> =
+                std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", $tag_aggregate));
             type DbRow = <$db as sqlx::Database>::Row;
             type Tx = sqlx::Transaction<'static, $db>;
 
@@ -230,7 +235,12 @@ macro_rules! store_impl {
                     parent,
                     phase_id: row.try_get("phase_id")?,
                     milestone_id: row.try_get("milestone_id")?,
-                    tags: Vec::new(),
+                    tags: {
+                        let joined: Option<String> = row.try_get("tags")?;
+                        let mut tags: Vec<String> = joined.unwrap_or_default().split_whitespace().map(str::to_string).collect();
+                        tags.sort();
+                        tags
+                    },
                     blocked_reason: row.try_get("blocked_reason")?,
                     created_by: user_ref(row, "created_by", "creator_email", "creator_name")?,
                     version: row.try_get("version")?,
@@ -361,11 +371,13 @@ macro_rules! store_impl {
             }
 
             /// `WHERE` conditions selecting the task a key names.
-            fn push_task_key(qb: &mut QueryBuilder<'_, Db>, key: &TaskKey) {
+            /// The project is resolved in a subquery so the lookup can use
+            /// the `(project_id, number)` index; a condition on the joined
+            /// `p.key` makes SQLite scan the workspace's tasks instead.
+            fn push_task_key(qb: &mut QueryBuilder<'_, Db>, scope: Scope, key: &TaskKey) {
                 match key {
                     TaskKey::Project { project, number } => {
-                        qb.push(" WHERE p.key = ");
-                        qb.push_bind(project.clone());
+                        push_project_id(qb, " WHERE t.project_id = ", scope, project);
                         qb.push(" AND t.number = ");
                         qb.push_bind(*number);
                     }
@@ -374,6 +386,15 @@ macro_rules! store_impl {
                         qb.push_bind(*id);
                     }
                 }
+            }
+
+            fn push_project_id(qb: &mut QueryBuilder<'_, Db>, prefix: &str, scope: Scope, key: &str) {
+                qb.push(prefix);
+                qb.push("(SELECT id FROM projects WHERE workspace_id = ");
+                qb.push_bind(scope.workspace_id);
+                qb.push(" AND key = ");
+                qb.push_bind(key.to_ascii_uppercase());
+                qb.push(")");
             }
 
             fn parse_task_key(key: &str) -> Result<TaskKey> {
@@ -439,8 +460,8 @@ macro_rules! store_impl {
 
             async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
                 let key = parse_task_key(key)?;
-                let mut qb = QueryBuilder::<Db>::new(TASK_SELECT);
-                push_task_key(&mut qb, &key);
+                let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+                push_task_key(&mut qb, scope, &key);
                 push_task_visibility(&mut qb, scope);
                 let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("task"))?;
                 let mut task = task_from_row(&row)?;
@@ -448,22 +469,13 @@ macro_rules! store_impl {
                 Ok(task)
             }
 
-            /// Loads tags and collaborators of these tasks in two queries.
+            /// Loads the collaborators of these tasks in one query (tags come with
+            /// the task row).
             async fn fill_tasks(conn: &mut <Db as sqlx::Database>::Connection, tasks: &mut [Task]) -> Result<()> {
                 if tasks.is_empty() {
                     return Ok(());
                 }
                 let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-                let mut qb = QueryBuilder::<Db>::new("SELECT task_id, tag FROM task_tags WHERE task_id IN (");
-                let mut ids = qb.separated(", ");
-                for task in tasks.iter() {
-                    ids.push_bind(task.id);
-                }
-                qb.push(") ORDER BY tag");
-                for row in qb.build().fetch_all(&mut *conn).await? {
-                    let task_id: i64 = row.try_get("task_id")?;
-                    tasks[index[&task_id]].tags.push(row.try_get("tag")?);
-                }
                 let mut qb = QueryBuilder::<Db>::new(
                     "SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (",
                 );
@@ -995,6 +1007,30 @@ macro_rules! store_impl {
                         .transpose()
                 }
 
+                async fn credential_membership(&self, secret_hash: &str, session: bool, slug: &str, now: DateTime<Utc>) -> Result<Option<(UserRef, Membership)>> {
+                    let mut qb = QueryBuilder::<Db>::new(
+                        "SELECT u.id AS user_id, u.email, u.name AS user_name, w.*, m.role FROM users u \
+                         JOIN members m ON m.user_id = u.id JOIN workspaces w ON w.id = m.workspace_id WHERE w.slug = ",
+                    );
+                    qb.push_bind(slug);
+                    if session {
+                        qb.push(" AND u.id = (SELECT user_id FROM sessions WHERE token_hash = ");
+                        qb.push_bind(secret_hash);
+                        qb.push(" AND expires_at > ");
+                        qb.push_bind(now);
+                    } else {
+                        qb.push(" AND u.id = (SELECT user_id FROM api_tokens WHERE revoked_at IS NULL AND token_hash = ");
+                        qb.push_bind(secret_hash);
+                    }
+                    qb.push(")");
+                    let row = qb.build().fetch_optional(self.reader()).await?;
+                    row.map(|row| {
+                        let user = UserRef { id: row.try_get("user_id")?, email: row.try_get("email")?, name: row.try_get("user_name")? };
+                        Ok((user, membership_from_row(&row)?))
+                    })
+                    .transpose()
+                }
+
                 async fn create_workspace(&self, slug: &Slug, name: &str, owner: Option<Id>) -> Result<Workspace> {
                     let mut tx = self.writer().begin().await?;
                     let now = Utc::now();
@@ -1457,8 +1493,8 @@ macro_rules! store_impl {
 
                 async fn get_task(&self, scope: Scope, key: &str) -> Result<Task> {
                     let key = parse_task_key(key)?;
-                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT);
-                    push_task_key(&mut qb, &key);
+                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+                    push_task_key(&mut qb, scope, &key);
                     push_task_visibility(&mut qb, scope);
                     let mut conn = self.reader().acquire().await?;
                     let row = qb.build().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound("task"))?;
@@ -1469,7 +1505,7 @@ macro_rules! store_impl {
 
                 async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage> {
                     let limit = filter.limit.clamp(1, 500);
-                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT);
+                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
                     qb.push(" WHERE 1 = 1");
                     push_task_visibility(&mut qb, scope);
                     if let Some(after) = filter.after_id {
@@ -1477,18 +1513,22 @@ macro_rules! store_impl {
                         qb.push_bind(after);
                     }
                     if let Some(project) = &filter.project {
-                        qb.push(" AND p.key = ");
-                        qb.push_bind(project.to_ascii_uppercase());
+                        push_project_id(&mut qb, " AND t.project_id = ", scope, project);
                     }
                     if filter.personal {
                         qb.push(" AND t.project_id IS NULL");
                     }
-                    match filter.owner {
-                        Some(Some(owner)) => {
+                    match &filter.owner {
+                        Some(OwnerFilter::User(owner)) => {
                             qb.push(" AND t.owner_id = ");
-                            qb.push_bind(owner);
+                            qb.push_bind(*owner);
                         }
-                        Some(None) => {
+                        Some(OwnerFilter::Email(email)) => {
+                            qb.push(" AND t.owner_id = (SELECT id FROM users WHERE email = ");
+                            qb.push_bind(email.to_lowercase());
+                            qb.push(")");
+                        }
+                        Some(OwnerFilter::Unassigned) => {
                             qb.push(" AND t.owner_id IS NULL");
                         }
                         None => {}

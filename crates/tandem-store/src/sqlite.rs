@@ -65,4 +65,9 @@ impl SqliteStore {
 }
 
 crate::migrate::migrator!(sqlx::Sqlite, crate::migrate::SQLITE, None::<&str>);
-crate::sql::store_impl!(SqliteStore, sqlx::Sqlite, "sqlite");
+crate::sql::store_impl!(
+    SqliteStore,
+    sqlx::Sqlite,
+    "sqlite",
+    "group_concat(tt.tag, ' ')"
+);

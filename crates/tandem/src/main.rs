@@ -9,6 +9,12 @@ mod output;
 
 use std::process::ExitCode;
 
+// Rows are decoded on sqlx's SQLite threads and freed on tokio's; glibc's
+// allocator spends much of a list request moving memory between its arenas
+// (measured in docs/benchmarks.md), mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {
