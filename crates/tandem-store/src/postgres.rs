@@ -41,6 +41,18 @@ impl PgStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    async fn task_page_rows(
+        &self,
+        scope: crate::Scope,
+        filter: &crate::TaskFilter,
+        limit: usize,
+    ) -> Result<(
+        Vec<crate::sql::TaskRow>,
+        Vec<(tandem_domain::Id, tandem_domain::UserRef)>,
+    )> {
+        store_impl::sqlx_task_page_rows(&self.pool, scope, filter, limit).await
+    }
 }
 
 crate::migrate::migrator!(

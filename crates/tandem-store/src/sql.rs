@@ -10,8 +10,11 @@
 use serde_json::{Map, Value, json};
 use tandem_domain::activity::FieldChange;
 use tandem_domain::{
-    MilestoneFields, PhaseFields, ProjectFields, RiskFields, StakeholderFields, TaskFields,
+    Id, MilestoneFields, PhaseFields, ProjectFields, ProjectRef, RiskFields, StakeholderFields,
+    Task, TaskFields, TaskKey, TaskRef, ThreePoint, UserRef,
 };
+
+use crate::{OwnerFilter, Scope, TaskFilter};
 
 /// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
 /// tags with spaces (tags never contain whitespace).
@@ -156,6 +159,338 @@ pub(crate) fn unique_to_conflict(error: sqlx::Error, what: &str) -> crate::Store
     }
 }
 
+/// Where SQL is being written: sqlx's `QueryBuilder` for either backend, or
+/// [`SqlText`] for a driver of its own. The clauses every query of a
+/// workspace needs are written once against it.
+pub(crate) trait SqlSink {
+    fn sql(&mut self, text: &str);
+    fn int(&mut self, value: i64);
+    fn text(&mut self, value: String);
+    fn date(&mut self, value: chrono::NaiveDate);
+}
+
+/// A parameter of [`SqlText`].
+#[derive(Debug, Clone)]
+pub(crate) enum SqlParam {
+    Int(i64),
+    Text(String),
+}
+
+/// SQL text with `$N` parameters and their values.
+#[derive(Debug, Default)]
+pub(crate) struct SqlText {
+    pub text: String,
+    pub params: Vec<SqlParam>,
+}
+
+impl SqlSink for SqlText {
+    fn sql(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+    fn int(&mut self, value: i64) {
+        self.params.push(SqlParam::Int(value));
+        self.text.push_str(&format!("${}", self.params.len()));
+    }
+    fn text(&mut self, value: String) {
+        self.params.push(SqlParam::Text(value));
+        self.text.push_str(&format!("${}", self.params.len()));
+    }
+    fn date(&mut self, value: chrono::NaiveDate) {
+        // Dates are ISO text in SQLite, the only user of SqlText.
+        self.text(value.to_string());
+    }
+}
+
+/// Guests see only the projects they are a stakeholder of.
+pub(crate) fn push_project_visibility(q: &mut impl SqlSink, column: &str, scope: Scope) {
+    if !scope.role.sees_all_projects() {
+        q.sql(&format!(
+            " AND {column} IN (SELECT project_id FROM stakeholders WHERE user_id = "
+        ));
+        q.int(scope.user_id);
+        q.sql(")");
+    }
+}
+
+/// Project tasks follow their project's visibility; personal tasks are seen
+/// by their owner and creator only.
+pub(crate) fn push_task_visibility(q: &mut impl SqlSink, scope: Scope) {
+    q.sql(" AND t.workspace_id = ");
+    q.int(scope.workspace_id);
+    q.sql(" AND ((t.project_id IS NULL AND (t.owner_id = ");
+    q.int(scope.user_id);
+    q.sql(" OR t.created_by = ");
+    q.int(scope.user_id);
+    q.sql(")) OR (t.project_id IS NOT NULL");
+    push_project_visibility(q, "t.project_id", scope);
+    q.sql("))");
+}
+
+/// `WHERE` conditions selecting the task a key names. The project is
+/// resolved in a subquery so the lookup can use the `(project_id, number)`
+/// index; a condition on the joined `p.key` makes SQLite scan the
+/// workspace's tasks instead.
+pub(crate) fn push_task_key(q: &mut impl SqlSink, scope: Scope, key: &TaskKey) {
+    match key {
+        TaskKey::Project { project, number } => {
+            push_project_id(q, " WHERE t.project_id = ", scope, project);
+            q.sql(" AND t.number = ");
+            q.int(*number);
+        }
+        TaskKey::Personal { id } => {
+            q.sql(" WHERE t.project_id IS NULL AND t.id = ");
+            q.int(*id);
+        }
+    }
+}
+
+pub(crate) fn push_project_id(q: &mut impl SqlSink, prefix: &str, scope: Scope, key: &str) {
+    q.sql(prefix);
+    q.sql("(SELECT id FROM projects WHERE workspace_id = ");
+    q.int(scope.workspace_id);
+    q.sql(" AND key = ");
+    q.text(key.to_ascii_uppercase());
+    q.sql(")");
+}
+
+/// The task list query: `limit + 1` rows, so the caller knows whether
+/// another page follows.
+pub(crate) fn push_task_list(
+    q: &mut impl SqlSink,
+    select: &str,
+    scope: Scope,
+    filter: &TaskFilter,
+    limit: usize,
+) {
+    q.sql(select);
+    q.sql(" WHERE 1 = 1");
+    push_task_visibility(q, scope);
+    if let Some(after) = filter.after_id {
+        q.sql(" AND t.id > ");
+        q.int(after);
+    }
+    if let Some(project) = &filter.project {
+        push_project_id(q, " AND t.project_id = ", scope, project);
+    }
+    if filter.personal {
+        q.sql(" AND t.project_id IS NULL");
+    }
+    match &filter.owner {
+        Some(OwnerFilter::User(owner)) => {
+            q.sql(" AND t.owner_id = ");
+            q.int(*owner);
+        }
+        Some(OwnerFilter::Email(email)) => {
+            q.sql(" AND t.owner_id = (SELECT id FROM users WHERE email = ");
+            q.text(email.to_lowercase());
+            q.sql(")");
+        }
+        Some(OwnerFilter::Unassigned) => q.sql(" AND t.owner_id IS NULL"),
+        None => {}
+    }
+    for (column, values) in [
+        (
+            "t.status",
+            filter
+                .statuses
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "t.priority",
+            filter
+                .priorities
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>(),
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        q.sql(&format!(" AND {column} IN ("));
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.text(value.to_string());
+        }
+        q.sql(")");
+    }
+    if filter.open {
+        q.sql(" AND t.status NOT IN ('done', 'cancelled')");
+    }
+    if let Some(tag) = &filter.tag {
+        q.sql(" AND t.id IN (SELECT task_id FROM task_tags WHERE tag = ");
+        q.text(tag.clone());
+        q.sql(")");
+    }
+    if let Some(before) = filter.due_before {
+        q.sql(" AND t.due_date < ");
+        q.date(before);
+    }
+    if let Some(after) = filter.due_after {
+        q.sql(" AND t.due_date > ");
+        q.date(after);
+    }
+    if let Some(parent) = filter.parent {
+        q.sql(" AND t.parent_id = ");
+        q.int(parent);
+    }
+    if let Some(text) = &filter.text {
+        for word in text.split_whitespace().take(8) {
+            let escaped = word
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = format!("%{escaped}%");
+            q.sql(" AND (LOWER(t.title) LIKE ");
+            q.text(pattern.clone());
+            q.sql(" ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE ");
+            q.text(pattern);
+            q.sql(" ESCAPE '\\')");
+        }
+    }
+    q.sql(" ORDER BY t.id LIMIT ");
+    q.int(limit as i64 + 1);
+}
+
+/// The collaborators of these tasks: rows of (task id, user id, email, name).
+pub(crate) fn push_collaborators(q: &mut impl SqlSink, task_ids: impl Iterator<Item = Id>) {
+    q.sql("SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (");
+    for (i, id) in task_ids.enumerate() {
+        if i > 0 {
+            q.sql(", ");
+        }
+        q.int(id);
+    }
+    q.sql(") ORDER BY u.email");
+}
+
+pub(crate) fn attach_collaborators(tasks: &mut [Task], collaborators: Vec<(Id, UserRef)>) {
+    let index: std::collections::HashMap<Id, usize> =
+        tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    for (task_id, user) in collaborators {
+        if let Some(&i) = index.get(&task_id) {
+            tasks[i].collaborators.push(user);
+        }
+    }
+}
+
+/// One row of the task query, in column order, before it becomes a
+/// [`Task`]. Both drivers fill it; only this turns it into the domain's.
+#[derive(Debug)]
+pub(crate) struct TaskRow {
+    pub id: i64,
+    pub project_id: Option<i64>,
+    pub project_key: Option<String>,
+    pub number: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_email: Option<String>,
+    pub owner_name: Option<String>,
+    pub status: String,
+    pub priority: String,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub due_date: Option<chrono::NaiveDate>,
+    pub estimate_days: Option<f64>,
+    pub effort_hours: Option<f64>,
+    pub optimistic_days: Option<f64>,
+    pub likely_days: Option<f64>,
+    pub pessimistic_days: Option<f64>,
+    pub percent_complete: i64,
+    pub parent_id: Option<i64>,
+    pub parent_number: Option<i64>,
+    pub parent_title: Option<String>,
+    pub phase_id: Option<i64>,
+    pub milestone_id: Option<i64>,
+    pub blocked_reason: Option<String>,
+    pub created_by: Option<i64>,
+    pub creator_email: Option<String>,
+    pub creator_name: Option<String>,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Tags joined by spaces.
+    pub tags: Option<String>,
+}
+
+fn user(id: Option<i64>, email: Option<String>, name: Option<String>) -> Option<UserRef> {
+    match (id, email, name) {
+        (Some(id), Some(email), Some(name)) => Some(UserRef { id, email, name }),
+        _ => None,
+    }
+}
+
+impl TaskRow {
+    pub(crate) fn into_task(self) -> crate::Result<Task> {
+        let key = self.project_key.as_deref();
+        let parent = match (self.parent_id, self.parent_number, self.parent_title) {
+            (Some(id), Some(number), Some(title)) => Some(TaskRef {
+                id,
+                key: TaskKey::format(key, number, id),
+                title,
+            }),
+            _ => None,
+        };
+        let three_point = match (
+            self.optimistic_days,
+            self.likely_days,
+            self.pessimistic_days,
+        ) {
+            (Some(optimistic), Some(likely), Some(pessimistic)) => Some(ThreePoint {
+                optimistic,
+                likely,
+                pessimistic,
+            }),
+            _ => None,
+        };
+        let mut tags: Vec<String> = self
+            .tags
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        tags.sort();
+        Ok(Task {
+            id: self.id,
+            key: TaskKey::format(key, self.number, self.id),
+            project: self
+                .project_id
+                .zip(self.project_key.clone())
+                .map(|(id, key)| ProjectRef { id, key }),
+            number: self.number,
+            title: self.title,
+            description: self.description,
+            owner: user(self.owner_id, self.owner_email, self.owner_name),
+            collaborators: Vec::new(),
+            status: vocab(&self.status)?,
+            priority: vocab(&self.priority)?,
+            start_date: self.start_date,
+            due_date: self.due_date,
+            estimate_days: self.estimate_days,
+            effort_hours: self.effort_hours,
+            three_point,
+            percent_complete: self.percent_complete,
+            parent,
+            phase_id: self.phase_id,
+            milestone_id: self.milestone_id,
+            tags,
+            blocked_reason: self.blocked_reason,
+            created_by: user(self.created_by, self.creator_email, self.creator_name),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
 macro_rules! store_impl {
     ($store:ident, $db:ty, $backend:literal, $tag_aggregate:literal) => {
         mod store_impl {
@@ -189,65 +524,96 @@ macro_rules! store_impl {
             }
 
             fn task_from_row(row: &DbRow) -> Result<Task> {
-                let id: i64 = row.try_get("id")?;
-                let project_id: Option<i64> = row.try_get("project_id")?;
-                let project_key: Option<String> = row.try_get("project_key")?;
-                let number: i64 = row.try_get("number")?;
-                let parent_id: Option<i64> = row.try_get("parent_id")?;
-                let parent = match parent_id {
-                    Some(pid) => {
-                        let pnum: i64 = row.try_get("parent_number")?;
-                        Some(TaskRef {
-                            id: pid,
-                            key: TaskKey::format(project_key.as_deref(), pnum, pid),
-                            title: row.try_get("parent_title")?,
-                        })
-                    }
-                    None => None,
-                };
-                let three_point = match (
-                    row.try_get::<Option<f64>, _>("optimistic_days")?,
-                    row.try_get::<Option<f64>, _>("likely_days")?,
-                    row.try_get::<Option<f64>, _>("pessimistic_days")?,
-                ) {
-                    (Some(optimistic), Some(likely), Some(pessimistic)) => {
-                        Some(ThreePoint { optimistic, likely, pessimistic })
-                    }
-                    _ => None,
-                };
-                Ok(Task {
-                    id,
-                    key: TaskKey::format(project_key.as_deref(), number, id),
-                    project: project_id.zip(project_key).map(|(id, key)| ProjectRef { id, key }),
-                    number,
-                    title: row.try_get("title")?,
-                    description: row.try_get("description")?,
-                    owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
-                    collaborators: Vec::new(),
-                    status: vocab(row.try_get::<&str, _>("status")?)?,
-                    priority: vocab(row.try_get::<&str, _>("priority")?)?,
-                    start_date: row.try_get("start_date")?,
-                    due_date: row.try_get("due_date")?,
-                    estimate_days: row.try_get("estimate_days")?,
-                    effort_hours: row.try_get("effort_hours")?,
-                    three_point,
-                    percent_complete: row.try_get("percent_complete")?,
-                    parent,
-                    phase_id: row.try_get("phase_id")?,
-                    milestone_id: row.try_get("milestone_id")?,
-                    tags: {
-                        let joined: Option<String> = row.try_get("tags")?;
-                        let mut tags: Vec<String> = joined.unwrap_or_default().split_whitespace().map(str::to_string).collect();
-                        tags.sort();
-                        tags
-                    },
-                    blocked_reason: row.try_get("blocked_reason")?,
-                    created_by: user_ref(row, "created_by", "creator_email", "creator_name")?,
-                    version: row.try_get("version")?,
-                    created_at: row.try_get("created_at")?,
-                    updated_at: row.try_get("updated_at")?,
-                    completed_at: row.try_get("completed_at")?,
+                task_row(row)?.into_task()
+            }
+
+            fn task_row(row: &DbRow) -> Result<TaskRow> {
+                Ok(TaskRow {
+                    id: row.try_get(0)?,
+                    project_id: row.try_get(1)?,
+                    project_key: row.try_get(2)?,
+                    number: row.try_get(3)?,
+                    title: row.try_get(4)?,
+                    description: row.try_get(5)?,
+                    owner_id: row.try_get(6)?,
+                    owner_email: row.try_get(7)?,
+                    owner_name: row.try_get(8)?,
+                    status: row.try_get(9)?,
+                    priority: row.try_get(10)?,
+                    start_date: row.try_get(11)?,
+                    due_date: row.try_get(12)?,
+                    estimate_days: row.try_get(13)?,
+                    effort_hours: row.try_get(14)?,
+                    optimistic_days: row.try_get(15)?,
+                    likely_days: row.try_get(16)?,
+                    pessimistic_days: row.try_get(17)?,
+                    percent_complete: row.try_get(18)?,
+                    parent_id: row.try_get(19)?,
+                    parent_number: row.try_get(20)?,
+                    parent_title: row.try_get(21)?,
+                    phase_id: row.try_get(22)?,
+                    milestone_id: row.try_get(23)?,
+                    blocked_reason: row.try_get(24)?,
+                    created_by: row.try_get(25)?,
+                    creator_email: row.try_get(26)?,
+                    creator_name: row.try_get(27)?,
+                    version: row.try_get(28)?,
+                    created_at: row.try_get(29)?,
+                    updated_at: row.try_get(30)?,
+                    completed_at: row.try_get(31)?,
+                    tags: row.try_get(32)?,
                 })
+            }
+
+            impl SqlSink for QueryBuilder<'_, Db> {
+                fn sql(&mut self, text: &str) {
+                    self.push(text);
+                }
+                fn int(&mut self, value: i64) {
+                    self.push_bind(value);
+                }
+                fn text(&mut self, value: String) {
+                    self.push_bind(value);
+                }
+                fn date(&mut self, value: chrono::NaiveDate) {
+                    self.push_bind(value);
+                }
+            }
+
+            /// The page of task rows and their collaborators, through sqlx
+            /// (SQLite reads its pages with its own driver instead).
+            #[allow(dead_code)]
+            pub(crate) async fn sqlx_task_page_rows(
+                pool: &sqlx::Pool<Db>,
+                scope: Scope,
+                filter: &TaskFilter,
+                limit: usize,
+            ) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
+                let mut qb = QueryBuilder::<Db>::new("");
+                push_task_list(&mut qb, &TASK_SELECT, scope, filter, limit);
+                let mut conn = pool.acquire().await?;
+                let rows = qb.build().fetch_all(&mut *conn).await?.iter().map(task_row).collect::<Result<Vec<_>>>()?;
+                let mut qb = QueryBuilder::<Db>::new("");
+                push_collaborators(&mut qb, rows.iter().map(|r| r.id));
+                let collaborators = if rows.is_empty() {
+                    Vec::new()
+                } else {
+                    qb.build()
+                        .fetch_all(&mut *conn)
+                        .await?
+                        .iter()
+                        .map(|row| {
+                            Ok((row.try_get(0)?, UserRef { id: row.try_get(1)?, email: row.try_get(2)?, name: row.try_get(3)? }))
+                        })
+                        .collect::<Result<Vec<_>>>()?
+                };
+                Ok((rows, collaborators))
+            }
+
+            /// The query text of the task list, for drivers other than sqlx.
+            #[allow(dead_code)]
+            pub(crate) fn task_select() -> &'static str {
+                TASK_SELECT.as_str()
             }
 
             fn project_from_row(row: &DbRow) -> Result<Project> {
@@ -345,56 +711,6 @@ macro_rules! store_impl {
                     lag_days: row.try_get("lag_days")?,
                     version: row.try_get("version")?,
                 })
-            }
-
-            /// Guests see only the projects they are a stakeholder of.
-            fn push_project_visibility(qb: &mut QueryBuilder<'_, Db>, column: &str, scope: Scope) {
-                if !scope.role.sees_all_projects() {
-                    qb.push(format!(" AND {column} IN (SELECT project_id FROM stakeholders WHERE user_id = "));
-                    qb.push_bind(scope.user_id);
-                    qb.push(")");
-                }
-            }
-
-            /// Project tasks follow their project's visibility; personal
-            /// tasks are seen by their owner and creator only.
-            fn push_task_visibility(qb: &mut QueryBuilder<'_, Db>, scope: Scope) {
-                qb.push(" AND t.workspace_id = ");
-                qb.push_bind(scope.workspace_id);
-                qb.push(" AND ((t.project_id IS NULL AND (t.owner_id = ");
-                qb.push_bind(scope.user_id);
-                qb.push(" OR t.created_by = ");
-                qb.push_bind(scope.user_id);
-                qb.push(")) OR (t.project_id IS NOT NULL");
-                push_project_visibility(qb, "t.project_id", scope);
-                qb.push("))");
-            }
-
-            /// `WHERE` conditions selecting the task a key names.
-            /// The project is resolved in a subquery so the lookup can use
-            /// the `(project_id, number)` index; a condition on the joined
-            /// `p.key` makes SQLite scan the workspace's tasks instead.
-            fn push_task_key(qb: &mut QueryBuilder<'_, Db>, scope: Scope, key: &TaskKey) {
-                match key {
-                    TaskKey::Project { project, number } => {
-                        push_project_id(qb, " WHERE t.project_id = ", scope, project);
-                        qb.push(" AND t.number = ");
-                        qb.push_bind(*number);
-                    }
-                    TaskKey::Personal { id } => {
-                        qb.push(" WHERE t.project_id IS NULL AND t.id = ");
-                        qb.push_bind(*id);
-                    }
-                }
-            }
-
-            fn push_project_id(qb: &mut QueryBuilder<'_, Db>, prefix: &str, scope: Scope, key: &str) {
-                qb.push(prefix);
-                qb.push("(SELECT id FROM projects WHERE workspace_id = ");
-                qb.push_bind(scope.workspace_id);
-                qb.push(" AND key = ");
-                qb.push_bind(key.to_ascii_uppercase());
-                qb.push(")");
             }
 
             fn parse_task_key(key: &str) -> Result<TaskKey> {
@@ -1505,88 +1821,12 @@ macro_rules! store_impl {
 
                 async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage> {
                     let limit = filter.limit.clamp(1, 500);
-                    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
-                    qb.push(" WHERE 1 = 1");
-                    push_task_visibility(&mut qb, scope);
-                    if let Some(after) = filter.after_id {
-                        qb.push(" AND t.id > ");
-                        qb.push_bind(after);
-                    }
-                    if let Some(project) = &filter.project {
-                        push_project_id(&mut qb, " AND t.project_id = ", scope, project);
-                    }
-                    if filter.personal {
-                        qb.push(" AND t.project_id IS NULL");
-                    }
-                    match &filter.owner {
-                        Some(OwnerFilter::User(owner)) => {
-                            qb.push(" AND t.owner_id = ");
-                            qb.push_bind(*owner);
-                        }
-                        Some(OwnerFilter::Email(email)) => {
-                            qb.push(" AND t.owner_id = (SELECT id FROM users WHERE email = ");
-                            qb.push_bind(email.to_lowercase());
-                            qb.push(")");
-                        }
-                        Some(OwnerFilter::Unassigned) => {
-                            qb.push(" AND t.owner_id IS NULL");
-                        }
-                        None => {}
-                    }
-                    if !filter.statuses.is_empty() {
-                        qb.push(" AND t.status IN (");
-                        let mut list = qb.separated(", ");
-                        for status in &filter.statuses {
-                            list.push_bind(status.as_str());
-                        }
-                        qb.push(")");
-                    }
-                    if filter.open {
-                        qb.push(" AND t.status NOT IN ('done', 'cancelled')");
-                    }
-                    if !filter.priorities.is_empty() {
-                        qb.push(" AND t.priority IN (");
-                        let mut list = qb.separated(", ");
-                        for priority in &filter.priorities {
-                            list.push_bind(priority.as_str());
-                        }
-                        qb.push(")");
-                    }
-                    if let Some(tag) = &filter.tag {
-                        qb.push(" AND t.id IN (SELECT task_id FROM task_tags WHERE tag = ");
-                        qb.push_bind(tag.clone());
-                        qb.push(")");
-                    }
-                    if let Some(before) = filter.due_before {
-                        qb.push(" AND t.due_date < ");
-                        qb.push_bind(before);
-                    }
-                    if let Some(after) = filter.due_after {
-                        qb.push(" AND t.due_date > ");
-                        qb.push_bind(after);
-                    }
-                    if let Some(parent) = filter.parent {
-                        qb.push(" AND t.parent_id = ");
-                        qb.push_bind(parent);
-                    }
-                    if let Some(text) = &filter.text {
-                        for word in text.split_whitespace().take(8) {
-                            let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                            let pattern = format!("%{escaped}%");
-                            qb.push(" AND (LOWER(t.title) LIKE ");
-                            qb.push_bind(pattern.clone());
-                            qb.push(" ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE ");
-                            qb.push_bind(pattern);
-                            qb.push(" ESCAPE '\\')");
-                        }
-                    }
-                    qb.push(" ORDER BY t.id LIMIT ");
-                    qb.push_bind(limit as i64 + 1);
-                    let mut conn = self.reader().acquire().await?;
-                    let rows = qb.build().fetch_all(&mut *conn).await?;
-                    let mut tasks = rows.iter().take(limit).map(task_from_row).collect::<Result<Vec<_>>>()?;
-                    fill_tasks(&mut *conn, &mut tasks).await?;
-                    let next_after_id = (rows.len() > limit).then(|| tasks.last().map(|t| t.id)).flatten();
+                    let (rows, collaborators) = self.task_page_rows(scope, filter, limit).await?;
+                    let mut tasks = rows.into_iter().take(limit + 1).map(TaskRow::into_task).collect::<Result<Vec<_>>>()?;
+                    let more = tasks.len() > limit;
+                    tasks.truncate(limit);
+                    attach_collaborators(&mut tasks, collaborators);
+                    let next_after_id = if more { tasks.last().map(|t| t.id) } else { None };
                     Ok(TaskPage { tasks, next_after_id })
                 }
 

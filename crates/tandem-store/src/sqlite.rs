@@ -12,11 +12,166 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::Result;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tandem_domain::{Id, UserRef};
+
+use crate::sql::{SqlParam, SqlText, TaskRow, push_collaborators, push_task_list};
+use crate::{Result, Scope, StoreError, TaskFilter};
 
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    lists: ListReaders,
+}
+
+/// Read-only connections of SQLite's own driver (rusqlite) for the task
+/// list, the hottest read. sqlx copies every column value of every row
+/// into its own allocation before handing it over; on a page of 100 tasks
+/// that was most of the request (see docs/benchmarks.md). rusqlite reads
+/// the columns in place on a blocking thread. Everything else goes through
+/// sqlx like the PostgreSQL backend.
+#[derive(Clone)]
+struct ListReaders {
+    path: PathBuf,
+    idle: Arc<Mutex<Vec<rusqlite::Connection>>>,
+}
+
+const IDLE_LIST_READERS: usize = 8;
+
+impl ListReaders {
+    fn connection(&self) -> Result<rusqlite::Connection> {
+        if let Some(connection) = self.idle.lock().map_err(|_| poisoned())?.pop() {
+            return Ok(connection);
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection =
+            rusqlite::Connection::open_with_flags(&self.path, flags).map_err(driver)?;
+        connection
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(driver)?;
+        Ok(connection)
+    }
+
+    fn give_back(&self, connection: rusqlite::Connection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < IDLE_LIST_READERS
+        {
+            idle.push(connection);
+        }
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Config("a list reader lock was poisoned".into())
+}
+
+fn driver(e: rusqlite::Error) -> StoreError {
+    crate::sql::decode_error(format!("SQLite: {e}"))
+}
+
+fn params(sql: &SqlText) -> Vec<rusqlite::types::Value> {
+    sql.params
+        .iter()
+        .map(|p| match p {
+            SqlParam::Int(v) => rusqlite::types::Value::Integer(*v),
+            SqlParam::Text(v) => rusqlite::types::Value::Text(v.clone()),
+        })
+        .collect()
+}
+
+/// sqlx stores dates as ISO text and times as RFC 3339.
+fn date(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
+fn time(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    text.map(|t| {
+        DateTime::parse_from_rfc3339(&t)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+    })
+    .transpose()
+}
+
+fn task_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
+    Ok(TaskRow {
+        id: row.get(0)?,
+        project_id: row.get(1)?,
+        project_key: row.get(2)?,
+        number: row.get(3)?,
+        title: row.get(4)?,
+        description: row.get(5)?,
+        owner_id: row.get(6)?,
+        owner_email: row.get(7)?,
+        owner_name: row.get(8)?,
+        status: row.get(9)?,
+        priority: row.get(10)?,
+        start_date: date(row.get(11)?)?,
+        due_date: date(row.get(12)?)?,
+        estimate_days: row.get(13)?,
+        effort_hours: row.get(14)?,
+        optimistic_days: row.get(15)?,
+        likely_days: row.get(16)?,
+        pessimistic_days: row.get(17)?,
+        percent_complete: row.get(18)?,
+        parent_id: row.get(19)?,
+        parent_number: row.get(20)?,
+        parent_title: row.get(21)?,
+        phase_id: row.get(22)?,
+        milestone_id: row.get(23)?,
+        blocked_reason: row.get(24)?,
+        created_by: row.get(25)?,
+        creator_email: row.get(26)?,
+        creator_name: row.get(27)?,
+        version: row.get(28)?,
+        created_at: time(row.get(29)?)?.unwrap_or_default(),
+        updated_at: time(row.get(30)?)?.unwrap_or_default(),
+        completed_at: time(row.get(31)?)?,
+        tags: row.get(32)?,
+    })
+}
+
+type PageRows = (Vec<TaskRow>, Vec<(Id, UserRef)>);
+
+fn read_page(connection: &rusqlite::Connection, page: &SqlText) -> rusqlite::Result<PageRows> {
+    let mut statement = connection.prepare_cached(&page.text)?;
+    let rows = statement
+        .query_map(rusqlite::params_from_iter(params(page)), task_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if rows.is_empty() {
+        return Ok((rows, Vec::new()));
+    }
+    let mut people = SqlText::default();
+    push_collaborators(&mut people, rows.iter().map(|r| r.id));
+    let mut statement = connection.prepare(&people.text)?;
+    let collaborators = statement
+        .query_map(rusqlite::params_from_iter(params(&people)), |row| {
+            Ok((
+                row.get(0)?,
+                UserRef {
+                    id: row.get(1)?,
+                    email: row.get(2)?,
+                    name: row.get(3)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((rows, collaborators))
 }
 
 impl SqliteStore {
@@ -39,11 +194,19 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         run_migrations(&writer).await?;
+        let lists = ListReaders {
+            path: options.get_filename().to_path_buf(),
+            idle: Arc::default(),
+        };
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(Self { reader, writer })
+        Ok(Self {
+            reader,
+            writer,
+            lists,
+        })
     }
 
     fn reader(&self) -> &SqlitePool {
@@ -56,6 +219,25 @@ impl SqliteStore {
 
     /// Single writer: the process-wide queue already serialises graph edits.
     const GRAPH_LOCK: Option<&'static str> = None;
+
+    async fn task_page_rows(
+        &self,
+        scope: Scope,
+        filter: &TaskFilter,
+        limit: usize,
+    ) -> Result<PageRows> {
+        let mut page = SqlText::default();
+        push_task_list(&mut page, store_impl::task_select(), scope, filter, limit);
+        let lists = self.lists.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = lists.connection()?;
+            let result = read_page(&connection, &page).map_err(driver);
+            lists.give_back(connection);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+    }
 
     /// Closes both pools, waiting for their connections to finish.
     pub async fn close(&self) {
