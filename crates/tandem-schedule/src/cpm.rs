@@ -1,0 +1,816 @@
+//! The critical path method over working time, with Microsoft Project's
+//! semantics (see the scheduling guide): a forward pass for early dates, a
+//! backward pass for late dates, then total and free slack and the critical
+//! path. Links to or from summary tasks apply to their leaves.
+//!
+//! Choices where sources differ, each tested:
+//! - Nothing starts before the project start, whatever the link type (MPXJ
+//!   applies this to FF successors but not SF; old Microsoft documentation
+//!   says both, and so do we).
+//! - Constraint dates are honoured over links (Project's default): a
+//!   no-later-than or must-on constraint may pull a task before what its
+//!   links allow; the broken link is reported as a diagnostic.
+//! - An ALAP task takes its late dates after the backward pass; its
+//!   successors are not moved again.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::calendar::{Calendar, Timeline};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Constraint {
+    AsSoonAsPossible,
+    AsLateAsPossible,
+    StartNoEarlierThan(NaiveDateTime),
+    StartNoLaterThan(NaiveDateTime),
+    FinishNoEarlierThan(NaiveDateTime),
+    FinishNoLaterThan(NaiveDateTime),
+    MustStartOn(NaiveDateTime),
+    MustFinishOn(NaiveDateTime),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    FinishToStart,
+    StartToStart,
+    FinishToFinish,
+    StartToFinish,
+}
+
+/// A link's lag (negative for a lead).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lag {
+    /// Working minutes on the calendar.
+    Work(i64),
+    /// Elapsed minutes, 24 × 7.
+    Elapsed(i64),
+    /// A percentage of the predecessor's duration.
+    Percent(f64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskSpec {
+    /// The caller's identifier, reported back in errors.
+    pub uid: i64,
+    pub name: String,
+    /// Index of the summary task this one sits under.
+    pub parent: Option<usize>,
+    /// Working minutes (ignored for summaries, which roll up).
+    pub duration: i64,
+    pub milestone: bool,
+    pub constraint: Constraint,
+    pub deadline: Option<NaiveDateTime>,
+    pub actual_start: Option<NaiveDateTime>,
+    pub actual_finish: Option<NaiveDateTime>,
+    /// People working on the task on their own calendars. When present,
+    /// the task finishes when the last of them does, as in Project; when
+    /// absent, it lasts `duration` on the plan's calendar.
+    pub assignments: Vec<Assignment>,
+}
+
+/// Work on a task by someone with a calendar of their own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// Index into [`Plan::calendars`].
+    pub calendar: usize,
+    /// Working minutes on that calendar (work divided by units).
+    pub minutes: i64,
+}
+
+impl TaskSpec {
+    pub fn new(uid: i64, name: impl Into<String>, duration: i64) -> Self {
+        TaskSpec {
+            uid,
+            name: name.into(),
+            parent: None,
+            duration,
+            milestone: duration == 0,
+            constraint: Constraint::AsSoonAsPossible,
+            deadline: None,
+            actual_start: None,
+            actual_finish: None,
+            assignments: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkSpec {
+    pub predecessor: usize,
+    pub successor: usize,
+    pub kind: LinkKind,
+    pub lag: Lag,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub calendar: Calendar,
+    /// Further calendars (people's), referred to by assignments.
+    pub calendars: Vec<Calendar>,
+    pub start: NaiveDateTime,
+    pub tasks: Vec<TaskSpec>,
+    pub links: Vec<LinkSpec>,
+}
+
+/// Dates are working-minute indices on the plan's timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskDates {
+    pub early_start: i64,
+    pub early_finish: i64,
+    pub late_start: i64,
+    pub late_finish: i64,
+    pub total_slack: i64,
+    pub free_slack: i64,
+    pub critical: bool,
+    pub summary: bool,
+    pub milestone: bool,
+    /// A milestone placed by a predecessor's finish is shown at that
+    /// finish (Friday 17:00); otherwise at the start it opens (Monday 08:00).
+    pub lands_at_finish: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Diagnostic {
+    /// A constraint moved a task earlier than a link of it allows.
+    ConstraintBreaksLink { task: usize, predecessor: usize },
+    /// A task finishes after its deadline.
+    DeadlineMissed { task: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    /// The links close a cycle through these tasks (uids, in link order,
+    /// first repeated at the end).
+    #[error("the links form a cycle: {0:?}")]
+    Cycle(Vec<i64>),
+    #[error("task {0}'s parent is not a task of the plan")]
+    BadParent(i64),
+    #[error("link {0} names a task that is not in the plan")]
+    BadLink(usize),
+}
+
+pub struct Schedule {
+    pub timeline: Timeline,
+    pub tasks: Vec<TaskDates>,
+    /// The project's start and finish, working indices.
+    pub start: i64,
+    pub finish: i64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Schedule {
+    /// The instants of a task's dates, as Project shows them: a start at the
+    /// beginning of the period it opens, a finish at the end of the period
+    /// it closes, and a milestone where it lands.
+    pub fn instants(&self, task: usize) -> [NaiveDateTime; 4] {
+        let d = &self.tasks[task];
+        let t = &self.timeline;
+        if d.milestone {
+            let lands = |w| {
+                if d.lands_at_finish {
+                    t.finish_instant(w)
+                } else {
+                    t.start_instant(w)
+                }
+            };
+            [
+                lands(d.early_start),
+                lands(d.early_finish),
+                lands(d.late_start),
+                lands(d.late_finish),
+            ]
+        } else {
+            [
+                t.start_instant(d.early_start),
+                t.finish_instant(d.early_finish),
+                t.start_instant(d.late_start),
+                t.finish_instant(d.late_finish),
+            ]
+        }
+    }
+
+    pub fn critical_path(&self) -> Vec<usize> {
+        let mut path: Vec<usize> = (0..self.tasks.len())
+            .filter(|&i| self.tasks[i].critical && !self.tasks[i].summary)
+            .collect();
+        path.sort_by_key(|&i| (self.tasks[i].early_start, self.tasks[i].early_finish, i));
+        path
+    }
+}
+
+/// Where an edge's predecessor date comes from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Leaf(usize),
+    /// The earliest-starting leaf under a summary (SS and SF links from it).
+    EarliestLeafOf(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    from: Source,
+    to: usize,
+    kind: LinkKind,
+    lag: Lag,
+    /// The duration a percentage lag is taken of.
+    lag_base: i64,
+}
+
+const TIMELINE_YEARS_BEFORE: u64 = 5;
+const TIMELINE_YEARS_AFTER: usize = 60;
+
+pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
+    let n = plan.tasks.len();
+    let first_day = plan.start.date() - chrono::Days::new(366 * TIMELINE_YEARS_BEFORE);
+    let timeline_days = 366 * (TIMELINE_YEARS_AFTER + TIMELINE_YEARS_BEFORE as usize);
+    let timeline = Timeline::new(&plan.calendar, first_day, timeline_days);
+    let project_start = timeline.to_work(plan.start);
+    let people: Vec<Timeline> = plan
+        .calendars
+        .iter()
+        .map(|c| Timeline::new(c, first_day, timeline_days))
+        .collect();
+    // The finish on the plan's calendar of work starting at `start` there.
+    let assigned_finish = |task: &TaskSpec, start: i64| -> Option<i64> {
+        task.assignments
+            .iter()
+            .filter_map(|a| {
+                let person = people.get(a.calendar)?;
+                let begin = person.to_work(timeline.start_instant(start));
+                Some(timeline.to_work(person.finish_instant(begin + a.minutes.max(0))))
+            })
+            .max()
+    };
+
+    // The outline: children of each task, leaves under each summary.
+    let mut children = vec![Vec::new(); n];
+    for (i, task) in plan.tasks.iter().enumerate() {
+        if let Some(parent) = task.parent {
+            if parent >= n || parent == i {
+                return Err(ScheduleError::BadParent(task.uid));
+            }
+            children[parent].push(i);
+        }
+    }
+    let summary: Vec<bool> = children.iter().map(|c| !c.is_empty()).collect();
+    let leaves_under = |root: usize| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        let mut guard = 0usize;
+        while let Some(t) = stack.pop() {
+            guard += 1;
+            if guard > n + 1 {
+                break; // a cyclic outline; BadParent catches the direct case
+            }
+            if summary[t] {
+                stack.extend(children[t].iter().copied())
+            } else {
+                out.push(t)
+            }
+        }
+        out
+    };
+    let mut leaves_cache: Vec<Option<Vec<usize>>> = vec![None; n];
+    let mut leaves_of = |t: usize| -> Vec<usize> {
+        leaves_cache[t]
+            .get_or_insert_with(|| leaves_under(t))
+            .clone()
+    };
+
+    // Links expanded to the leaves they bind.
+    let mut edges: Vec<Edge> = Vec::with_capacity(plan.links.len());
+    let mut order_edges: Vec<(usize, usize)> = Vec::with_capacity(plan.links.len());
+    for (index, link) in plan.links.iter().enumerate() {
+        if link.predecessor >= n || link.successor >= n {
+            return Err(ScheduleError::BadLink(index));
+        }
+        let successors = leaves_of(link.successor);
+        let predecessors = leaves_of(link.predecessor);
+        let pred_is_summary = summary[link.predecessor];
+        let lag_base = if pred_is_summary {
+            0
+        } else {
+            plan.tasks[link.predecessor].duration
+        };
+        for &to in &successors {
+            for &from in &predecessors {
+                order_edges.push((from, to));
+            }
+            let from_start = matches!(link.kind, LinkKind::StartToStart | LinkKind::StartToFinish);
+            if pred_is_summary && from_start {
+                edges.push(Edge {
+                    from: Source::EarliestLeafOf(link.predecessor),
+                    to,
+                    kind: link.kind,
+                    lag: link.lag,
+                    lag_base,
+                });
+            } else {
+                for &from in &predecessors {
+                    edges.push(Edge {
+                        from: Source::Leaf(from),
+                        to,
+                        kind: link.kind,
+                        lag: link.lag,
+                        lag_base,
+                    });
+                }
+            }
+        }
+    }
+
+    let order = topological_order(n, &summary, &order_edges).map_err(|cycle| {
+        ScheduleError::Cycle(cycle.into_iter().map(|i| plan.tasks[i].uid).collect())
+    })?;
+
+    let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (e, edge) in edges.iter().enumerate() {
+        incoming[edge.to].push(e);
+        match edge.from {
+            Source::Leaf(from) => outgoing[from].push(e),
+            Source::EarliestLeafOf(s) => {
+                for l in leaves_of(s) {
+                    outgoing[l].push(e);
+                }
+            }
+        }
+    }
+
+    let duration = |t: usize| plan.tasks[t].duration.max(0);
+    let work = |instant: NaiveDateTime| timeline.to_work(instant);
+    let shift = |base: i64, lag: Lag, lag_base: i64, from_finish: bool, sign: i64| -> i64 {
+        match lag {
+            Lag::Work(m) => base + sign * m,
+            Lag::Percent(p) => base + sign * ((p / 100.0) * lag_base as f64).round() as i64,
+            Lag::Elapsed(m) => timeline.add_elapsed(base, sign * m, from_finish),
+        }
+    };
+
+    // Forward pass.
+    let mut es = vec![0i64; n];
+    let mut ef = vec![0i64; n];
+    let mut lands_at_finish = vec![false; n];
+    let mut diagnostics = Vec::new();
+    let earliest_of = |s: usize, es: &[i64], leaves: &mut dyn FnMut(usize) -> Vec<usize>| -> i64 {
+        leaves(s).iter().map(|&l| es[l]).min().unwrap_or(0)
+    };
+    for &t in &order {
+        let task = &plan.tasks[t];
+        let d = duration(t);
+        let mut start = project_start;
+        let mut by_links = i64::MIN;
+        let mut binding_link = None;
+        for &e in &incoming[t] {
+            let edge = edges[e];
+            let (pred_start, pred_finish) = match edge.from {
+                Source::Leaf(p) => (es[p], ef[p]),
+                Source::EarliestLeafOf(s) => (earliest_of(s, &es, &mut leaves_of), 0),
+            };
+            let required_start = match edge.kind {
+                LinkKind::FinishToStart => shift(pred_finish, edge.lag, edge.lag_base, true, 1),
+                LinkKind::StartToStart => shift(pred_start, edge.lag, edge.lag_base, false, 1),
+                LinkKind::FinishToFinish => {
+                    shift(pred_finish, edge.lag, edge.lag_base, true, 1) - d
+                }
+                LinkKind::StartToFinish => shift(pred_start, edge.lag, edge.lag_base, false, 1) - d,
+            };
+            if required_start > by_links {
+                by_links = required_start;
+                binding_link = Some(edge);
+            }
+        }
+        if by_links > start {
+            lands_at_finish[t] = binding_link.is_some_and(|e| {
+                matches!(e.kind, LinkKind::FinishToStart | LinkKind::FinishToFinish)
+            });
+        }
+        start = start.max(by_links);
+        start = match task.constraint {
+            Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => start,
+            Constraint::StartNoEarlierThan(at) => start.max(work(at)),
+            Constraint::FinishNoEarlierThan(at) => start.max(work(at) - d),
+            Constraint::StartNoLaterThan(at) => start.min(work(at)),
+            Constraint::FinishNoLaterThan(at) => start.min(work(at) - d),
+            Constraint::MustStartOn(at) => work(at),
+            Constraint::MustFinishOn(at) => work(at) - d,
+        };
+        if let Some(actual) = task.actual_start {
+            start = work(actual);
+        }
+        if start < by_links
+            && let Some(edge) = binding_link
+        {
+            let predecessor = match edge.from {
+                Source::Leaf(p) => p,
+                Source::EarliestLeafOf(s) => s,
+            };
+            diagnostics.push(Diagnostic::ConstraintBreaksLink {
+                task: t,
+                predecessor,
+            });
+        }
+        es[t] = start;
+        ef[t] = match task.actual_finish {
+            Some(actual) => work(actual).max(start),
+            None => assigned_finish(task, start).unwrap_or(start + d),
+        };
+    }
+    let leaves: Vec<usize> = (0..n).filter(|&t| !summary[t]).collect();
+    let finish = leaves
+        .iter()
+        .map(|&t| ef[t])
+        .max()
+        .unwrap_or(project_start)
+        .max(project_start);
+
+    // Backward pass.
+    let mut ls = vec![0i64; n];
+    let mut lf = vec![0i64; n];
+    for &t in order.iter().rev() {
+        let task = &plan.tasks[t];
+        // An assigned task's span on the plan's calendar is what it took
+        // in the forward pass.
+        let d = if task.assignments.is_empty() {
+            duration(t)
+        } else {
+            ef[t] - es[t]
+        };
+        let mut late_finish = finish;
+        for &e in &outgoing[t] {
+            let edge = edges[e];
+            if let Source::EarliestLeafOf(s) = edge.from {
+                // Only the leaf the summary starts with is bound.
+                if es[t] != earliest_of(s, &es, &mut leaves_of) {
+                    continue;
+                }
+            }
+            let s = edge.to;
+            let bound = match edge.kind {
+                LinkKind::FinishToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1),
+                LinkKind::StartToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1) + d,
+                LinkKind::FinishToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1),
+                LinkKind::StartToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1) + d,
+            };
+            late_finish = late_finish.min(bound);
+        }
+        late_finish = match task.constraint {
+            Constraint::StartNoLaterThan(at) => late_finish.min(work(at) + d),
+            Constraint::FinishNoLaterThan(at) => late_finish.min(work(at)),
+            Constraint::MustStartOn(at) => work(at) + d,
+            Constraint::MustFinishOn(at) => work(at),
+            _ => late_finish,
+        };
+        if let Some(deadline) = task.deadline {
+            late_finish = late_finish.min(work(deadline));
+            if ef[t] > work(deadline) {
+                diagnostics.push(Diagnostic::DeadlineMissed { task: t });
+            }
+        }
+        lf[t] = late_finish;
+        ls[t] = late_finish - d;
+    }
+    for &t in &leaves {
+        if plan.tasks[t].constraint == Constraint::AsLateAsPossible
+            && plan.tasks[t].actual_start.is_none()
+        {
+            es[t] = ls[t].max(es[t]);
+            ef[t] = es[t] + duration(t);
+        }
+    }
+
+    // Slack.
+    let mut dates = vec![TaskDates::default(); n];
+    for &t in &leaves {
+        let total = (ls[t] - es[t]).min(lf[t] - ef[t]);
+        let mut free = i64::MAX;
+        for &e in &outgoing[t] {
+            let edge = edges[e];
+            let s = edge.to;
+            let gap = match edge.kind {
+                LinkKind::FinishToStart => es[s] - shift(ef[t], edge.lag, edge.lag_base, true, 1),
+                LinkKind::StartToStart => es[s] - shift(es[t], edge.lag, edge.lag_base, false, 1),
+                LinkKind::FinishToFinish => ef[s] - shift(ef[t], edge.lag, edge.lag_base, true, 1),
+                LinkKind::StartToFinish => ef[s] - shift(es[t], edge.lag, edge.lag_base, false, 1),
+            };
+            free = free.min(gap);
+        }
+        let free = if free == i64::MAX {
+            total
+        } else {
+            free.max(0).min(total.max(0))
+        };
+        let finished = plan.tasks[t].actual_finish.is_some();
+        dates[t] = TaskDates {
+            early_start: es[t],
+            early_finish: ef[t],
+            late_start: ls[t],
+            late_finish: lf[t],
+            total_slack: total,
+            free_slack: free,
+            critical: total <= 0 && !finished,
+            summary: false,
+            milestone: plan.tasks[t].milestone || duration(t) == 0,
+            lands_at_finish: lands_at_finish[t],
+        };
+    }
+    // Summaries roll up from their leaves.
+    for t in (0..n).filter(|&t| summary[t]) {
+        let under = leaves_of(t);
+        let pick = |f: &dyn Fn(&TaskDates) -> i64, min: bool| {
+            let values = under.iter().map(|&l| f(&dates[l]));
+            if min {
+                values.min().unwrap_or(0)
+            } else {
+                values.max().unwrap_or(0)
+            }
+        };
+        let (s, f, late_s, late_f) = (
+            pick(&|d| d.early_start, true),
+            pick(&|d| d.early_finish, false),
+            pick(&|d| d.late_start, true),
+            pick(&|d| d.late_finish, false),
+        );
+        let total = (late_s - s).min(late_f - f);
+        dates[t] = TaskDates {
+            early_start: s,
+            early_finish: f,
+            late_start: late_s,
+            late_finish: late_f,
+            total_slack: total,
+            free_slack: total.max(0),
+            critical: under.iter().any(|&l| dates[l].critical),
+            summary: true,
+            milestone: false,
+            lands_at_finish: false,
+        };
+    }
+    Ok(Schedule {
+        timeline,
+        tasks: dates,
+        start: project_start,
+        finish,
+        diagnostics,
+    })
+}
+
+/// Kahn's order over the leaves; on a cycle, the tasks on one cycle.
+fn topological_order(
+    n: usize,
+    summary: &[bool],
+    edges: &[(usize, usize)],
+) -> Result<Vec<usize>, Vec<usize>> {
+    let mut indegree = vec![0u32; n];
+    let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        next[a].push(b);
+        indegree[b] += 1;
+    }
+    let mut ready: Vec<usize> = (0..n)
+        .filter(|&t| !summary[t] && indegree[t] == 0)
+        .collect();
+    ready.reverse();
+    let mut order = Vec::with_capacity(n);
+    while let Some(t) = ready.pop() {
+        order.push(t);
+        for &s in &next[t] {
+            indegree[s] -= 1;
+            if indegree[s] == 0 {
+                ready.push(s);
+            }
+        }
+    }
+    let leaf_count = summary.iter().filter(|s| !**s).count();
+    if order.len() == leaf_count {
+        return Ok(order);
+    }
+    // Walk backwards from a blocked task along blocked predecessors until a
+    // task repeats: that stretch is a cycle.
+    let blocked: Vec<bool> = indegree.iter().map(|&d| d > 0).collect();
+    let mut previous: Vec<Option<usize>> = vec![None; n];
+    for &(a, b) in edges {
+        if blocked[a] && blocked[b] && previous[b].is_none() {
+            previous[b] = Some(a);
+        }
+    }
+    let start = (0..n).find(|&t| blocked[t] && !summary[t]).unwrap_or(0);
+    let mut seen = vec![usize::MAX; n];
+    let mut walk = Vec::new();
+    let mut at = start;
+    while seen[at] == usize::MAX {
+        seen[at] = walk.len();
+        walk.push(at);
+        match previous[at] {
+            Some(p) => at = p,
+            None => break,
+        }
+    }
+    let mut cycle: Vec<usize> = walk[seen[at].min(walk.len())..].to_vec();
+    cycle.reverse();
+    if let Some(&first) = cycle.first() {
+        cycle.push(first);
+    }
+    Err(cycle)
+}
+
+/// Midnight of a date, for building constraint instants in tests and
+/// callers that think in dates.
+pub fn day(date: NaiveDate, hour: u32) -> NaiveDateTime {
+    date.and_hms_opt(hour, 0, 0)
+        .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn monday() -> NaiveDateTime {
+        day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 8)
+    }
+
+    fn plan(durations_days: &[i64], links: &[(usize, usize, LinkKind, i64)]) -> Plan {
+        Plan {
+            calendar: Calendar::default(),
+            calendars: Vec::new(),
+            start: monday(),
+            tasks: durations_days
+                .iter()
+                .enumerate()
+                .map(|(i, d)| TaskSpec::new(i as i64 + 1, format!("T{i}"), d * 480))
+                .collect(),
+            links: links
+                .iter()
+                .map(|&(p, s, kind, lag_days)| LinkSpec {
+                    predecessor: p,
+                    successor: s,
+                    kind,
+                    lag: Lag::Work(lag_days * 480),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_chain_is_critical_and_a_side_task_has_slack() {
+        use LinkKind::*;
+        let result = schedule(&plan(&[2, 3, 1], &[(0, 1, FinishToStart, 0)])).unwrap();
+        let s = result.start;
+        assert_eq!(
+            (
+                result.tasks[1].early_start - s,
+                result.tasks[1].early_finish - s
+            ),
+            (960, 2400)
+        );
+        assert!(result.tasks[0].critical && result.tasks[1].critical);
+        assert_eq!(result.tasks[2].total_slack, 4 * 480);
+        assert_eq!(result.tasks[2].free_slack, 4 * 480);
+        assert_eq!(result.critical_path(), [0, 1]);
+    }
+
+    #[test]
+    fn cycles_are_named_by_uid() {
+        use LinkKind::*;
+        let err = schedule(&plan(
+            &[1, 1, 1],
+            &[
+                (0, 1, FinishToStart, 0),
+                (1, 2, FinishToStart, 0),
+                (2, 1, StartToStart, 0),
+            ],
+        ))
+        .err()
+        .unwrap();
+        match err {
+            ScheduleError::Cycle(uids) => {
+                assert_eq!(uids.first(), uids.last());
+                assert!(
+                    uids.contains(&2) && uids.contains(&3) && !uids.contains(&1),
+                    "{uids:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nothing_starts_before_the_project_start_whatever_the_link() {
+        use LinkKind::*;
+        // A 5-day task finishing with a 1-day one (FF), and one that must
+        // finish when a 1-day one starts (SF): both would start early.
+        let result = schedule(&plan(
+            &[1, 5, 1, 5],
+            &[(0, 1, FinishToFinish, 0), (2, 3, StartToFinish, 0)],
+        ))
+        .unwrap();
+        assert_eq!(result.tasks[1].early_start, result.start);
+        assert_eq!(result.tasks[3].early_start, result.start);
+    }
+
+    #[test]
+    fn a_no_later_than_constraint_pulls_against_links_and_says_so() {
+        use LinkKind::*;
+        let mut p = plan(&[3, 1], &[(0, 1, FinishToStart, 0)]);
+        p.tasks[1].constraint =
+            Constraint::StartNoLaterThan(day(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), 8));
+        let result = schedule(&p).unwrap();
+        assert_eq!(result.tasks[1].early_start - result.start, 480);
+        assert_eq!(
+            result.diagnostics,
+            [Diagnostic::ConstraintBreaksLink {
+                task: 1,
+                predecessor: 0
+            }]
+        );
+        assert!(
+            result.tasks[0].total_slack < 0,
+            "the predecessor shows negative slack"
+        );
+    }
+
+    #[test]
+    fn elapsed_lags_run_through_the_weekend() {
+        let mut p = plan(&[5, 1], &[]);
+        // Friday 17:00 + 2 elapsed days = Sunday 17:00 → Monday 08:00.
+        p.links.push(LinkSpec {
+            predecessor: 0,
+            successor: 1,
+            kind: LinkKind::FinishToStart,
+            lag: Lag::Elapsed(2 * 24 * 60),
+        });
+        let result = schedule(&p).unwrap();
+        assert_eq!(result.tasks[1].early_start - result.start, 5 * 480);
+    }
+
+    fn arbitrary_plan() -> impl Strategy<Value = Plan> {
+        (2usize..25).prop_flat_map(|n| {
+            let durations = prop::collection::vec(0i64..5, n);
+            let links = prop::collection::vec((0..n, 0..n, 0u8..4, -2i64..3), 0..(2 * n));
+            (durations, links).prop_map(|(durations, raw)| {
+                let kinds = [
+                    LinkKind::FinishToStart,
+                    LinkKind::StartToStart,
+                    LinkKind::FinishToFinish,
+                    LinkKind::StartToFinish,
+                ];
+                // Only forward links: the plan is acyclic by construction.
+                let links: Vec<_> = raw
+                    .into_iter()
+                    .filter(|(a, b, _, _)| a < b)
+                    .map(|(a, b, k, lag)| (a, b, kinds[k as usize], lag))
+                    .collect();
+                plan(&durations, &links)
+            })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn links_hold_and_slack_agrees_with_the_dates(p in arbitrary_plan()) {
+            let result = schedule(&p).unwrap();
+            for link in &p.links {
+                let (a, b) = (&result.tasks[link.predecessor], &result.tasks[link.successor]);
+                let Lag::Work(lag) = link.lag else { unreachable!() };
+                let holds = match link.kind {
+                    LinkKind::FinishToStart => b.early_start >= a.early_finish + lag,
+                    LinkKind::StartToStart => b.early_start >= a.early_start + lag,
+                    LinkKind::FinishToFinish => b.early_finish >= a.early_finish + lag,
+                    LinkKind::StartToFinish => b.early_finish >= a.early_start + lag,
+                };
+                prop_assert!(holds, "{:?} broken", link);
+            }
+            for d in &result.tasks {
+                prop_assert!(d.early_start >= result.start);
+                prop_assert!(d.late_start >= d.early_start, "no constraints, so no negative slack");
+                prop_assert_eq!(d.total_slack, (d.late_start - d.early_start).min(d.late_finish - d.early_finish));
+                prop_assert_eq!(d.critical, d.total_slack <= 0);
+                prop_assert!(d.free_slack <= d.total_slack.max(0));
+            }
+            prop_assert!(result.tasks.iter().any(|d| d.critical));
+        }
+
+        #[test]
+        fn the_order_tasks_are_given_in_does_not_matter(p in arbitrary_plan(), seed in 0u64..1000) {
+            let n = p.tasks.len();
+            // A permutation from the seed.
+            let mut order: Vec<usize> = (0..n).collect();
+            let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            for i in (1..n).rev() {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                order.swap(i, (state >> 33) as usize % (i + 1));
+            }
+            let position: Vec<usize> = { let mut pos = vec![0; n]; for (new, &old) in order.iter().enumerate() { pos[old] = new; } pos };
+            let shuffled = Plan {
+                tasks: order.iter().map(|&old| p.tasks[old].clone()).collect(),
+                links: p.links.iter().map(|l| LinkSpec { predecessor: position[l.predecessor], successor: position[l.successor], ..l.clone() }).collect(),
+                ..p.clone()
+            };
+            let a = schedule(&p).unwrap();
+            let b = schedule(&shuffled).unwrap();
+            for (old, &new) in position.iter().enumerate() {
+                prop_assert_eq!(a.tasks[old], b.tasks[new]);
+            }
+        }
+    }
+}
