@@ -69,6 +69,16 @@ enum Command {
     Stakeholder(StakeholderCommand),
     /// My open tasks across all projects: overdue, today, this week, later.
     My,
+    /// Schedule a plan: the critical path, the finish date and each task's slack.
+    Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+struct ScheduleArgs {
+    /// A Microsoft Project XML file, scheduled here without a server. With
+    /// --json: one JSON object per line per task.
+    #[arg(long)]
+    mspdi: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -533,6 +543,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Admin(command) => admin(command, as_json).await,
         Command::Login(args) => login(args, cli.workspace).await,
+        Command::Schedule(args) => schedule_file(&args, as_json),
         command => {
             let client = Client::from_env(cli.workspace)?;
             client_command(&client, command, as_json).await
@@ -783,7 +794,9 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Milestone(command) => milestone_command(client, command, as_json).await?,
         Command::Stakeholder(command) => stakeholder_command(client, command, as_json).await?,
         Command::My => my(client, as_json).await?,
-        Command::Serve(_) | Command::Admin(_) | Command::Login(_) => unreachable!("handled before"),
+        Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
+            unreachable!("handled before")
+        }
     }
     Ok(())
 }
@@ -1642,6 +1655,110 @@ async fn my(client: &Client, as_json: bool) -> Result<()> {
             &rows,
         );
         println!();
+    }
+    Ok(())
+}
+
+/// Schedules a Microsoft Project XML file locally and prints each task's
+/// dates and slack, in the file's order.
+fn schedule_file(args: &ScheduleArgs, as_json: bool) -> Result<()> {
+    let xml = std::fs::read_to_string(&args.mspdi)
+        .with_context(|| format!("reading {}", args.mspdi.display()))?;
+    let project = tandem_schedule::mspdi::read(&xml)
+        .with_context(|| format!("reading {}", args.mspdi.display()))?;
+    let plan = project.plan()?;
+    let result = tandem_schedule::schedule(&plan).map_err(|e| match e {
+        tandem_schedule::ScheduleError::Cycle(uids) => {
+            let names: Vec<String> = uids
+                .iter()
+                .map(|uid| {
+                    let name = plan
+                        .tasks
+                        .iter()
+                        .find(|t| t.uid == *uid)
+                        .map(|t| t.name.as_str())
+                        .unwrap_or("");
+                    format!("{uid} ({name})")
+                })
+                .collect();
+            anyhow!("the links form a cycle: {}", names.join(" → "))
+        }
+        other => anyhow!(other),
+    })?;
+    let format = |instant: chrono::NaiveDateTime| instant.format("%Y-%m-%dT%H:%M").to_string();
+    if as_json {
+        let mut out = String::with_capacity(plan.tasks.len() * 300);
+        for (i, task) in plan.tasks.iter().enumerate() {
+            let d = &result.tasks[i];
+            let [es, ef, ls, lf] = result.instants(i);
+            let line = json!({
+                "uid": task.uid,
+                "name": task.name,
+                "early_start": format(es),
+                "early_finish": format(ef),
+                "late_start": format(ls),
+                "late_finish": format(lf),
+                "total_slack_minutes": d.total_slack,
+                "free_slack_minutes": d.free_slack,
+                "critical": d.critical,
+                "summary": d.summary,
+                "milestone": d.milestone,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+        print!("{out}");
+        return Ok(());
+    }
+    let per_day = result.timeline.minutes_per_day as f64;
+    let rows = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, task)| {
+            let d = &result.tasks[i];
+            let [es, ef, ..] = result.instants(i);
+            vec![
+                task.uid.to_string(),
+                task.name.clone(),
+                format(es),
+                format(ef),
+                format!("{:.2}d", d.total_slack as f64 / per_day),
+                if d.critical {
+                    "critical".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &["uid", "task", "early start", "early finish", "slack", ""],
+        &rows,
+    );
+    println!(
+        "\nFinish: {}",
+        format(result.timeline.finish_instant(result.finish))
+    );
+    let path: Vec<&str> = result
+        .critical_path()
+        .iter()
+        .map(|&i| plan.tasks[i].name.as_str())
+        .collect();
+    println!("Critical path: {}", path.join(" → "));
+    for diagnostic in &result.diagnostics {
+        match diagnostic {
+            tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => eprintln!(
+                "warning: the constraint of {} moves it before its link from {} allows",
+                plan.tasks[*task].name, plan.tasks[*predecessor].name
+            ),
+            tandem_schedule::Diagnostic::DeadlineMissed { task } => {
+                eprintln!(
+                    "warning: {} finishes after its deadline",
+                    plan.tasks[*task].name
+                )
+            }
+        }
     }
     Ok(())
 }

@@ -1,0 +1,39 @@
+//! Times the scheduler on a Microsoft Project XML file: reading is timed
+//! apart from scheduling (forward and backward pass, slack and the critical
+//! path), which runs `REPEAT` times; prints the median.
+//!
+//! cargo run --release -p tandem-schedule --example bench_mspdi -- FILE [REPEAT]
+
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: bench_mspdi FILE [REPEAT]");
+    let repeat: usize = args
+        .next()
+        .map(|r| r.parse().expect("REPEAT is a number"))
+        .unwrap_or(7);
+    let started = Instant::now();
+    let xml = std::fs::read_to_string(&path).expect("readable file");
+    let project = tandem_schedule::mspdi::read(&xml).expect("MSPDI");
+    let plan = project.plan().expect("a plan");
+    let read = started.elapsed();
+    let mut times = Vec::with_capacity(repeat);
+    let mut critical = 0;
+    for _ in 0..repeat {
+        let started = Instant::now();
+        let result = tandem_schedule::schedule(&plan).expect("schedules");
+        critical = result.critical_path().len();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let leaves = plan.tasks.len();
+    println!(
+        "{path}: {leaves} tasks, {} links; read {:.0} ms; schedule + slack + critical path: median {:.1} ms (min {:.1}, max {:.1}) over {repeat}; {critical} critical",
+        plan.links.len(),
+        read.as_secs_f64() * 1e3,
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3,
+    );
+}
