@@ -355,134 +355,152 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
     let earliest_of = |s: usize, es: &[i64], leaves: &mut dyn FnMut(usize) -> Vec<usize>| -> i64 {
         leaves(s).iter().map(|&l| es[l]).min().unwrap_or(0)
     };
-    for &t in &order {
-        let task = &plan.tasks[t];
-        let d = duration(t);
-        let mut start = project_start;
-        let mut by_links = i64::MIN;
-        let mut binding_link = None;
-        for &e in &incoming[t] {
-            let edge = edges[e];
-            let (pred_start, pred_finish) = match edge.from {
-                Source::Leaf(p) => (es[p], ef[p]),
-                Source::EarliestLeafOf(s) => (earliest_of(s, &es, &mut leaves_of), 0),
-            };
-            let required_start = match edge.kind {
-                LinkKind::FinishToStart => shift(pred_finish, edge.lag, edge.lag_base, true, 1),
-                LinkKind::StartToStart => shift(pred_start, edge.lag, edge.lag_base, false, 1),
-                LinkKind::FinishToFinish => {
-                    shift(pred_finish, edge.lag, edge.lag_base, true, 1) - d
-                }
-                LinkKind::StartToFinish => shift(pred_start, edge.lag, edge.lag_base, false, 1) - d,
-            };
-            if required_start > by_links {
-                by_links = required_start;
-                binding_link = Some(edge);
-            }
-        }
-        if by_links > start {
-            lands_at_finish[t] = binding_link.is_some_and(|e| {
-                matches!(e.kind, LinkKind::FinishToStart | LinkKind::FinishToFinish)
-            });
-        }
-        start = start.max(by_links);
-        start = match task.constraint {
-            Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => start,
-            Constraint::StartNoEarlierThan(at) => start.max(work(at)),
-            Constraint::FinishNoEarlierThan(at) => start.max(work(at) - d),
-            Constraint::StartNoLaterThan(at) => start.min(work(at)),
-            Constraint::FinishNoLaterThan(at) => start.min(work(at) - d),
-            Constraint::MustStartOn(at) => work(at),
-            Constraint::MustFinishOn(at) => work(at) - d,
-        };
-        if let Some(actual) = task.actual_start {
-            start = work(actual);
-        }
-        if start < by_links
-            && let Some(edge) = binding_link
-        {
-            let predecessor = match edge.from {
-                Source::Leaf(p) => p,
-                Source::EarliestLeafOf(s) => s,
-            };
-            diagnostics.push(Diagnostic::ConstraintBreaksLink {
-                task: t,
-                predecessor,
-            });
-        }
-        es[t] = start;
-        ef[t] = match task.actual_finish {
-            Some(actual) => work(actual).max(start),
-            None => assigned_finish(task, start).unwrap_or(start + d),
-        };
-    }
     let leaves: Vec<usize> = (0..n).filter(|&t| !summary[t]).collect();
-    let finish = leaves
-        .iter()
-        .map(|&t| ef[t])
-        .max()
-        .unwrap_or(project_start)
-        .max(project_start);
-
-    // Backward pass.
     let mut ls = vec![0i64; n];
     let mut lf = vec![0i64; n];
-    for &t in order.iter().rev() {
-        let task = &plan.tasks[t];
-        // An assigned task's span on the plan's calendar is what it took
-        // in the forward pass.
-        let d = if task.assignments.is_empty() {
-            duration(t)
-        } else {
-            ef[t] - es[t]
-        };
-        let mut late_finish = finish;
-        for &e in &outgoing[t] {
-            let edge = edges[e];
-            if let Source::EarliestLeafOf(s) = edge.from {
-                // Only the leaf the summary starts with is bound.
-                if es[t] != earliest_of(s, &es, &mut leaves_of) {
-                    continue;
+    let mut finish = project_start;
+    // Where an ALAP task is actually scheduled: its late dates. Its
+    // successors follow that position in a second round, while its own
+    // early dates stay those of a forward pass (as in Project).
+    let mut scheduled: Vec<Option<(i64, i64)>> = vec![None; n];
+    let any_alap = leaves.iter().any(|&t| {
+        plan.tasks[t].constraint == Constraint::AsLateAsPossible
+            && plan.tasks[t].actual_start.is_none()
+    });
+    for round in 0..(1 + usize::from(any_alap)) {
+        diagnostics.clear();
+        for &t in &order {
+            let task = &plan.tasks[t];
+            let d = duration(t);
+            let mut start = project_start;
+            let mut by_links = i64::MIN;
+            let mut binding_link = None;
+            for &e in &incoming[t] {
+                let edge = edges[e];
+                let (pred_start, pred_finish) = match edge.from {
+                    Source::Leaf(p) => scheduled[p].unwrap_or((es[p], ef[p])),
+                    Source::EarliestLeafOf(s) => (earliest_of(s, &es, &mut leaves_of), 0),
+                };
+                let required_start = match edge.kind {
+                    LinkKind::FinishToStart => shift(pred_finish, edge.lag, edge.lag_base, true, 1),
+                    LinkKind::StartToStart => shift(pred_start, edge.lag, edge.lag_base, false, 1),
+                    LinkKind::FinishToFinish => {
+                        shift(pred_finish, edge.lag, edge.lag_base, true, 1) - d
+                    }
+                    LinkKind::StartToFinish => {
+                        shift(pred_start, edge.lag, edge.lag_base, false, 1) - d
+                    }
+                };
+                if required_start > by_links {
+                    by_links = required_start;
+                    binding_link = Some(edge);
                 }
             }
-            let s = edge.to;
-            let bound = match edge.kind {
-                LinkKind::FinishToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1),
-                LinkKind::StartToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1) + d,
-                LinkKind::FinishToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1),
-                LinkKind::StartToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1) + d,
-            };
-            late_finish = late_finish.min(bound);
-        }
-        late_finish = match task.constraint {
-            Constraint::StartNoLaterThan(at) => late_finish.min(work(at) + d),
-            Constraint::FinishNoLaterThan(at) => late_finish.min(work(at)),
-            Constraint::MustStartOn(at) => work(at) + d,
-            Constraint::MustFinishOn(at) => work(at),
-            _ => late_finish,
-        };
-        if let Some(deadline) = task.deadline {
-            late_finish = late_finish.min(work(deadline));
-            if ef[t] > work(deadline) {
-                diagnostics.push(Diagnostic::DeadlineMissed { task: t });
+            if by_links > start {
+                lands_at_finish[t] = binding_link.is_some_and(|e| {
+                    matches!(e.kind, LinkKind::FinishToStart | LinkKind::FinishToFinish)
+                });
             }
+            start = start.max(by_links);
+            start = match task.constraint {
+                Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => start,
+                Constraint::StartNoEarlierThan(at) => start.max(work(at)),
+                Constraint::FinishNoEarlierThan(at) => start.max(work(at) - d),
+                Constraint::StartNoLaterThan(at) => start.min(work(at)),
+                Constraint::FinishNoLaterThan(at) => start.min(work(at) - d),
+                Constraint::MustStartOn(at) => work(at),
+                Constraint::MustFinishOn(at) => work(at) - d,
+            };
+            if let Some(actual) = task.actual_start {
+                start = work(actual);
+            }
+            if start < by_links
+                && let Some(edge) = binding_link
+            {
+                let predecessor = match edge.from {
+                    Source::Leaf(p) => p,
+                    Source::EarliestLeafOf(s) => s,
+                };
+                diagnostics.push(Diagnostic::ConstraintBreaksLink {
+                    task: t,
+                    predecessor,
+                });
+            }
+            es[t] = start;
+            ef[t] = match task.actual_finish {
+                Some(actual) => work(actual).max(start),
+                None => assigned_finish(task, start).unwrap_or(start + d),
+            };
         }
-        lf[t] = late_finish;
-        ls[t] = late_finish - d;
-    }
-    for &t in &leaves {
-        if plan.tasks[t].constraint == Constraint::AsLateAsPossible
-            && plan.tasks[t].actual_start.is_none()
-        {
-            es[t] = ls[t].max(es[t]);
-            ef[t] = es[t] + duration(t);
+        finish = leaves
+            .iter()
+            .map(|&t| ef[t])
+            .max()
+            .unwrap_or(project_start)
+            .max(project_start);
+
+        // Backward pass.
+        for &t in order.iter().rev() {
+            let task = &plan.tasks[t];
+            // An assigned task's span on the plan's calendar is what it took
+            // in the forward pass.
+            let d = if task.assignments.is_empty() {
+                duration(t)
+            } else {
+                ef[t] - es[t]
+            };
+            let mut late_finish = finish;
+            for &e in &outgoing[t] {
+                let edge = edges[e];
+                if let Source::EarliestLeafOf(s) = edge.from {
+                    // Only the leaf the summary starts with is bound.
+                    if es[t] != earliest_of(s, &es, &mut leaves_of) {
+                        continue;
+                    }
+                }
+                let s = edge.to;
+                let bound = match edge.kind {
+                    LinkKind::FinishToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1),
+                    LinkKind::StartToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1) + d,
+                    LinkKind::FinishToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1),
+                    LinkKind::StartToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1) + d,
+                };
+                late_finish = late_finish.min(bound);
+            }
+            late_finish = match task.constraint {
+                Constraint::StartNoLaterThan(at) => late_finish.min(work(at) + d),
+                Constraint::FinishNoLaterThan(at) => late_finish.min(work(at)),
+                Constraint::MustStartOn(at) => work(at) + d,
+                Constraint::MustFinishOn(at) => work(at),
+                _ => late_finish,
+            };
+            if let Some(deadline) = task.deadline {
+                late_finish = late_finish.min(work(deadline));
+                if ef[t] > work(deadline) {
+                    diagnostics.push(Diagnostic::DeadlineMissed { task: t });
+                }
+            }
+            lf[t] = late_finish;
+            ls[t] = late_finish - d;
+        }
+        if round == 0 && any_alap {
+            for &t in &leaves {
+                if plan.tasks[t].constraint == Constraint::AsLateAsPossible
+                    && plan.tasks[t].actual_start.is_none()
+                {
+                    let start = ls[t].max(es[t]);
+                    scheduled[t] = Some((start, start + (ef[t] - es[t])));
+                }
+            }
         }
     }
 
     // Slack.
     let mut dates = vec![TaskDates::default(); n];
     for &t in &leaves {
-        let total = (ls[t] - es[t]).min(lf[t] - ef[t]);
+        // An ALAP task's slack is measured from where it is scheduled.
+        let (start, end) = scheduled[t].unwrap_or((es[t], ef[t]));
+        let total = (ls[t] - start).min(lf[t] - end);
         let mut free = i64::MAX;
         for &e in &outgoing[t] {
             let edge = edges[e];
