@@ -488,7 +488,9 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
                 if plan.tasks[t].constraint == Constraint::AsLateAsPossible
                     && plan.tasks[t].actual_start.is_none()
                 {
-                    let start = ls[t].max(es[t]);
+                    // At its late start even when that is before its early
+                    // start (negative slack), as MPXJ does.
+                    let start = ls[t];
                     scheduled[t] = Some((start, start + (ef[t] - es[t])));
                 }
             }
@@ -759,6 +761,32 @@ mod tests {
         });
         let result = schedule(&p).unwrap();
         assert_eq!(result.tasks[1].early_start - result.start, 5 * 480);
+    }
+
+    #[test]
+    fn an_alap_task_sits_at_its_late_dates_and_its_successor_follows() {
+        use LinkKind::*;
+        // A 1-day ALAP task before a 1-day task, beside a 5-day task that
+        // sets the finish: the pair slides to the end.
+        let mut p = plan(&[1, 1, 5], &[(0, 1, FinishToStart, 0)]);
+        p.tasks[0].constraint = Constraint::AsLateAsPossible;
+        let result = schedule(&p).unwrap();
+        let s = result.start;
+        assert_eq!(
+            result.tasks[0].early_start - s,
+            0,
+            "its early dates stay ASAP"
+        );
+        assert_eq!(
+            result.tasks[0].total_slack, 0,
+            "measured from where it is scheduled"
+        );
+        assert_eq!(
+            result.tasks[1].early_start - s,
+            4 * 480,
+            "the successor follows its late position"
+        );
+        assert!(result.tasks[1].critical);
     }
 
     fn arbitrary_plan() -> impl Strategy<Value = Plan> {
