@@ -225,6 +225,40 @@ async fn storage_story() {
             .await
             .unwrap();
         assert_eq!(text.tasks[0].key, "LAUNCH-1");
+        // Search words are literal: '_' and '%' are not wildcards.
+        for title in ["Rename snake_case fields", "Rename snakeXcase fields"] {
+            store
+                .create_task(w.owner, &task(Some("LAUNCH"), title))
+                .await
+                .unwrap();
+        }
+        let literal = store
+            .list_tasks(
+                w.owner,
+                &TaskFilter {
+                    text: Some("snake_case".into()),
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(literal.tasks.len(), 1, "{backend}");
+        assert_eq!(literal.tasks[0].title, "Rename snake_case fields");
+        let all_snakes = store
+            .list_tasks(
+                w.owner,
+                &TaskFilter {
+                    text: Some("snake".into()),
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        for t in &all_snakes.tasks {
+            store.delete_task(w.owner, &t.key, None).await.unwrap();
+        }
         let page1 = store
             .list_tasks(
                 w.owner,
@@ -511,7 +545,7 @@ async fn storage_story() {
             TaskFields::titled("Imported two"),
         ];
         let keys = store.import_tasks(w.owner, "LAUNCH", &rows).await.unwrap();
-        assert_eq!(keys, ["LAUNCH-5", "LAUNCH-6"], "{backend}");
+        assert_eq!(keys, ["LAUNCH-7", "LAUNCH-8"], "{backend}");
         rows.push(TaskFields::titled(""));
         let err = store
             .import_tasks(w.owner, "LAUNCH", &rows)
@@ -523,7 +557,7 @@ async fn storage_story() {
         );
         assert_eq!(
             store
-                .get_task(w.owner, "LAUNCH-7")
+                .get_task(w.owner, "LAUNCH-9")
                 .await
                 .unwrap_err()
                 .to_string(),
