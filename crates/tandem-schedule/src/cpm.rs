@@ -211,9 +211,23 @@ struct Edge {
     from: Source,
     to: usize,
     kind: LinkKind,
-    lag: Lag,
-    /// The duration a percentage lag is taken of.
-    lag_base: i64,
+    /// Working minutes, or elapsed minutes when `elapsed`; a percentage
+    /// lag is resolved to working minutes when the edge is built.
+    lag: i64,
+    elapsed: bool,
+}
+
+impl Edge {
+    fn lag_of(lag: Lag, predecessor_duration: i64) -> (i64, bool) {
+        match lag {
+            Lag::Work(m) => (m, false),
+            Lag::Percent(p) => (
+                ((p / 100.0) * predecessor_duration as f64).round() as i64,
+                false,
+            ),
+            Lag::Elapsed(m) => (m, true),
+        }
+    }
 }
 
 const TIMELINE_YEARS_BEFORE: u64 = 5;
@@ -242,44 +256,21 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
             .max()
     };
 
-    // The outline: children of each task, leaves under each summary.
-    let mut children = vec![Vec::new(); n];
+    // The outline: a task with children is a summary.
+    let mut summary = vec![false; n];
     for (i, task) in plan.tasks.iter().enumerate() {
         if let Some(parent) = task.parent {
             if parent >= n || parent == i {
                 return Err(ScheduleError::BadParent(task.uid));
             }
-            children[parent].push(i);
+            summary[parent] = true;
         }
     }
-    let summary: Vec<bool> = children.iter().map(|c| !c.is_empty()).collect();
-    let leaves_under = |root: usize| -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut stack = vec![root];
-        let mut guard = 0usize;
-        while let Some(t) = stack.pop() {
-            guard += 1;
-            if guard > n + 1 {
-                break; // a cyclic outline; BadParent catches the direct case
-            }
-            if summary[t] {
-                stack.extend(children[t].iter().copied())
-            } else {
-                out.push(t)
-            }
-        }
-        out
-    };
-    let mut leaves_cache: Vec<Option<Vec<usize>>> = vec![None; n];
-    let mut leaves_of = |t: usize| -> Vec<usize> {
-        leaves_cache[t]
-            .get_or_insert_with(|| leaves_under(t))
-            .clone()
-    };
+    let outline = Outline::new(plan, &summary);
+    let leaves_of = |t: usize| outline.leaves(t);
 
     // Links expanded to the leaves they bind.
     let mut edges: Vec<Edge> = Vec::with_capacity(plan.links.len());
-    let mut order_edges: Vec<(usize, usize)> = Vec::with_capacity(plan.links.len());
     for (index, link) in plan.links.iter().enumerate() {
         if link.predecessor >= n || link.successor >= n {
             return Err(ScheduleError::BadLink(index));
@@ -292,58 +283,64 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         } else {
             plan.tasks[link.predecessor].duration
         };
-        for &to in &successors {
-            for &from in &predecessors {
-                order_edges.push((from, to));
-            }
+        let (lag, elapsed) = Edge::lag_of(link.lag, lag_base);
+        for &to in successors {
             let from_start = matches!(link.kind, LinkKind::StartToStart | LinkKind::StartToFinish);
             if pred_is_summary && from_start {
                 edges.push(Edge {
                     from: Source::EarliestLeafOf(link.predecessor),
                     to,
                     kind: link.kind,
-                    lag: link.lag,
-                    lag_base,
+                    lag,
+                    elapsed,
                 });
             } else {
-                for &from in &predecessors {
+                for &from in predecessors {
                     edges.push(Edge {
                         from: Source::Leaf(from),
                         to,
                         kind: link.kind,
-                        lag: link.lag,
-                        lag_base,
+                        lag,
+                        elapsed,
                     });
                 }
             }
         }
     }
 
-    let order = topological_order(n, &summary, &order_edges).map_err(|cycle| {
+    let incoming = Adjacency::new(n, edges.iter().enumerate().map(|(e, edge)| (edge.to, e)));
+    let outgoing = Adjacency::new(
+        n,
+        edges.iter().enumerate().flat_map(|(e, edge)| {
+            let from: &[usize] = match edge.from {
+                Source::Leaf(from) => std::slice::from_ref(&outline.ids[from]),
+                Source::EarliestLeafOf(s) => leaves_of(s),
+            };
+            from.iter().map(move |&l| (l, e))
+        }),
+    );
+
+    // The outgoing lists hold every ordering constraint between leaves.
+    let order = topological_order(&summary, &outgoing, &edges).map_err(|cycle| {
         ScheduleError::Cycle(cycle.into_iter().map(|i| plan.tasks[i].uid).collect())
     })?;
 
-    let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (e, edge) in edges.iter().enumerate() {
-        incoming[edge.to].push(e);
-        match edge.from {
-            Source::Leaf(from) => outgoing[from].push(e),
-            Source::EarliestLeafOf(s) => {
-                for l in leaves_of(s) {
-                    outgoing[l].push(e);
-                }
-            }
-        }
-    }
-
-    let duration = |t: usize| plan.tasks[t].duration.max(0);
     let work = |instant: NaiveDateTime| timeline.to_work(instant);
-    let shift = |base: i64, lag: Lag, lag_base: i64, from_finish: bool, sign: i64| -> i64 {
-        match lag {
-            Lag::Work(m) => base + sign * m,
-            Lag::Percent(p) => base + sign * ((p / 100.0) * lag_base as f64).round() as i64,
-            Lag::Elapsed(m) => timeline.add_elapsed(base, sign * m, from_finish),
+    // What the passes read of each task, compact and converted to working
+    // time once: the passes visit tasks in topological order, all over
+    // memory, and the full task records would not stay in cache.
+    let durations: Vec<i64> = plan.tasks.iter().map(|t| t.duration.max(0)).collect();
+    let duration = |t: usize| durations[t];
+    let constraints: Vec<WorkConstraint> = plan
+        .tasks
+        .iter()
+        .map(|t| WorkConstraint::of(t, &work))
+        .collect();
+    let shift = |base: i64, edge: &Edge, from_finish: bool, sign: i64| -> i64 {
+        if edge.elapsed {
+            timeline.add_elapsed(base, sign * edge.lag, from_finish)
+        } else {
+            base + sign * edge.lag
         }
     };
 
@@ -352,8 +349,13 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
     let mut ef = vec![0i64; n];
     let mut lands_at_finish = vec![false; n];
     let mut diagnostics = Vec::new();
-    let earliest_of = |s: usize, es: &[i64], leaves: &mut dyn FnMut(usize) -> Vec<usize>| -> i64 {
-        leaves(s).iter().map(|&l| es[l]).min().unwrap_or(0)
+    // A summary's earliest leaf start, computed once per pass.
+    let mut summary_start = vec![i64::MIN; n];
+    let earliest_of = |s: usize, es: &[i64], cache: &mut [i64]| -> i64 {
+        if cache[s] == i64::MIN {
+            cache[s] = leaves_of(s).iter().map(|&l| es[l]).min().unwrap_or(0);
+        }
+        cache[s]
     };
     let leaves: Vec<usize> = (0..n).filter(|&t| !summary[t]).collect();
     let mut ls = vec![0i64; n];
@@ -367,29 +369,43 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         plan.tasks[t].constraint == Constraint::AsLateAsPossible
             && plan.tasks[t].actual_start.is_none()
     });
+    // Only what follows an ALAP task can move in the second round, and late
+    // dates cannot: the second round revisits a task only when a
+    // predecessor's dates moved.
+    let mut dirty = vec![false; n];
+    let mut broken_link: Vec<Option<usize>> = vec![None; n];
     for round in 0..(1 + usize::from(any_alap)) {
-        diagnostics.clear();
+        summary_start.fill(i64::MIN);
+        if round == 1 {
+            for &t in &leaves {
+                if scheduled[t].is_some() {
+                    for &e in outgoing.get(t) {
+                        dirty[edges[e].to] = true;
+                    }
+                }
+            }
+        }
         for &t in &order {
+            if round == 1 && !dirty[t] {
+                continue;
+            }
+            let before = (es[t], ef[t]);
             let task = &plan.tasks[t];
             let d = duration(t);
             let mut start = project_start;
             let mut by_links = i64::MIN;
             let mut binding_link = None;
-            for &e in &incoming[t] {
+            for &e in incoming.get(t) {
                 let edge = edges[e];
                 let (pred_start, pred_finish) = match edge.from {
                     Source::Leaf(p) => scheduled[p].unwrap_or((es[p], ef[p])),
-                    Source::EarliestLeafOf(s) => (earliest_of(s, &es, &mut leaves_of), 0),
+                    Source::EarliestLeafOf(s) => (earliest_of(s, &es, &mut summary_start), 0),
                 };
                 let required_start = match edge.kind {
-                    LinkKind::FinishToStart => shift(pred_finish, edge.lag, edge.lag_base, true, 1),
-                    LinkKind::StartToStart => shift(pred_start, edge.lag, edge.lag_base, false, 1),
-                    LinkKind::FinishToFinish => {
-                        shift(pred_finish, edge.lag, edge.lag_base, true, 1) - d
-                    }
-                    LinkKind::StartToFinish => {
-                        shift(pred_start, edge.lag, edge.lag_base, false, 1) - d
-                    }
+                    LinkKind::FinishToStart => shift(pred_finish, &edge, true, 1),
+                    LinkKind::StartToStart => shift(pred_start, &edge, false, 1),
+                    LinkKind::FinishToFinish => shift(pred_finish, &edge, true, 1) - d,
+                    LinkKind::StartToFinish => shift(pred_start, &edge, false, 1) - d,
                 };
                 if required_start > by_links {
                     by_links = required_start;
@@ -402,35 +418,37 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
                 });
             }
             start = start.max(by_links);
-            start = match task.constraint {
+            let c = &constraints[t];
+            start = match c.kind {
                 Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => start,
-                Constraint::StartNoEarlierThan(at) => start.max(work(at)),
-                Constraint::FinishNoEarlierThan(at) => start.max(work(at) - d),
-                Constraint::StartNoLaterThan(at) => start.min(work(at)),
-                Constraint::FinishNoLaterThan(at) => start.min(work(at) - d),
-                Constraint::MustStartOn(at) => work(at),
-                Constraint::MustFinishOn(at) => work(at) - d,
+                Constraint::StartNoEarlierThan(_) => start.max(c.at),
+                Constraint::FinishNoEarlierThan(_) => start.max(c.at - d),
+                Constraint::StartNoLaterThan(_) => start.min(c.at),
+                Constraint::FinishNoLaterThan(_) => start.min(c.at - d),
+                Constraint::MustStartOn(_) => c.at,
+                Constraint::MustFinishOn(_) => c.at - d,
             };
-            if let Some(actual) = task.actual_start {
-                start = work(actual);
+            if let Some(actual) = c.actual_start {
+                start = actual;
             }
-            if start < by_links
-                && let Some(edge) = binding_link
-            {
-                let predecessor = match edge.from {
+            broken_link[t] = match binding_link {
+                Some(edge) if start < by_links => Some(match edge.from {
                     Source::Leaf(p) => p,
                     Source::EarliestLeafOf(s) => s,
-                };
-                diagnostics.push(Diagnostic::ConstraintBreaksLink {
-                    task: t,
-                    predecessor,
-                });
-            }
-            es[t] = start;
-            ef[t] = match task.actual_finish {
-                Some(actual) => work(actual).max(start),
-                None => assigned_finish(task, start).unwrap_or(start + d),
+                }),
+                _ => None,
             };
+            es[t] = start;
+            ef[t] = match c.actual_finish {
+                Some(actual) => actual.max(start),
+                None if c.assigned => assigned_finish(task, start).unwrap_or(start + d),
+                None => start + d,
+            };
+            if round == 1 && (es[t], ef[t]) != before {
+                for &e in outgoing.get(t) {
+                    dirty[edges[e].to] = true;
+                }
+            }
         }
         finish = leaves
             .iter()
@@ -438,47 +456,47 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
             .max()
             .unwrap_or(project_start)
             .max(project_start);
+        if round == 1 {
+            break;
+        }
 
         // Backward pass.
         for &t in order.iter().rev() {
-            let task = &plan.tasks[t];
             // An assigned task's span on the plan's calendar is what it took
             // in the forward pass.
-            let d = if task.assignments.is_empty() {
-                duration(t)
-            } else {
+            let d = if constraints[t].assigned {
                 ef[t] - es[t]
+            } else {
+                duration(t)
             };
             let mut late_finish = finish;
-            for &e in &outgoing[t] {
+            for &e in outgoing.get(t) {
                 let edge = edges[e];
                 if let Source::EarliestLeafOf(s) = edge.from {
                     // Only the leaf the summary starts with is bound.
-                    if es[t] != earliest_of(s, &es, &mut leaves_of) {
+                    if es[t] != earliest_of(s, &es, &mut summary_start) {
                         continue;
                     }
                 }
                 let s = edge.to;
                 let bound = match edge.kind {
-                    LinkKind::FinishToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1),
-                    LinkKind::StartToStart => shift(ls[s], edge.lag, edge.lag_base, false, -1) + d,
-                    LinkKind::FinishToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1),
-                    LinkKind::StartToFinish => shift(lf[s], edge.lag, edge.lag_base, true, -1) + d,
+                    LinkKind::FinishToStart => shift(ls[s], &edge, false, -1),
+                    LinkKind::StartToStart => shift(ls[s], &edge, false, -1) + d,
+                    LinkKind::FinishToFinish => shift(lf[s], &edge, true, -1),
+                    LinkKind::StartToFinish => shift(lf[s], &edge, true, -1) + d,
                 };
                 late_finish = late_finish.min(bound);
             }
-            late_finish = match task.constraint {
-                Constraint::StartNoLaterThan(at) => late_finish.min(work(at) + d),
-                Constraint::FinishNoLaterThan(at) => late_finish.min(work(at)),
-                Constraint::MustStartOn(at) => work(at) + d,
-                Constraint::MustFinishOn(at) => work(at),
+            let c = &constraints[t];
+            late_finish = match c.kind {
+                Constraint::StartNoLaterThan(_) => late_finish.min(c.at + d),
+                Constraint::FinishNoLaterThan(_) => late_finish.min(c.at),
+                Constraint::MustStartOn(_) => c.at + d,
+                Constraint::MustFinishOn(_) => c.at,
                 _ => late_finish,
             };
-            if let Some(deadline) = task.deadline {
-                late_finish = late_finish.min(work(deadline));
-                if ef[t] > work(deadline) {
-                    diagnostics.push(Diagnostic::DeadlineMissed { task: t });
-                }
+            if let Some(deadline) = c.deadline {
+                late_finish = late_finish.min(deadline);
             }
             lf[t] = late_finish;
             ls[t] = late_finish - d;
@@ -497,6 +515,23 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         }
     }
 
+    for &t in &order {
+        if let Some(predecessor) = broken_link[t] {
+            diagnostics.push(Diagnostic::ConstraintBreaksLink {
+                task: t,
+                predecessor,
+            });
+        }
+    }
+    for &t in &leaves {
+        if let Some(deadline) = plan.tasks[t].deadline {
+            let end = scheduled[t].map_or(ef[t], |(_, end)| end);
+            if end > work(deadline) {
+                diagnostics.push(Diagnostic::DeadlineMissed { task: t });
+            }
+        }
+    }
+
     // Slack.
     let mut dates = vec![TaskDates::default(); n];
     for &t in &leaves {
@@ -504,14 +539,14 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
         let (start, end) = scheduled[t].unwrap_or((es[t], ef[t]));
         let total = (ls[t] - start).min(lf[t] - end);
         let mut free = i64::MAX;
-        for &e in &outgoing[t] {
+        for &e in outgoing.get(t) {
             let edge = edges[e];
             let s = edge.to;
             let gap = match edge.kind {
-                LinkKind::FinishToStart => es[s] - shift(ef[t], edge.lag, edge.lag_base, true, 1),
-                LinkKind::StartToStart => es[s] - shift(es[t], edge.lag, edge.lag_base, false, 1),
-                LinkKind::FinishToFinish => ef[s] - shift(ef[t], edge.lag, edge.lag_base, true, 1),
-                LinkKind::StartToFinish => ef[s] - shift(es[t], edge.lag, edge.lag_base, false, 1),
+                LinkKind::FinishToStart => es[s] - shift(ef[t], &edge, true, 1),
+                LinkKind::StartToStart => es[s] - shift(es[t], &edge, false, 1),
+                LinkKind::FinishToFinish => ef[s] - shift(ef[t], &edge, true, 1),
+                LinkKind::StartToFinish => ef[s] - shift(es[t], &edge, false, 1),
             };
             free = free.min(gap);
         }
@@ -574,17 +609,119 @@ pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
     })
 }
 
+/// A task's constraint and fixed dates in working minutes.
+struct WorkConstraint {
+    kind: Constraint,
+    /// The constraint's date, when it has one.
+    at: i64,
+    deadline: Option<i64>,
+    actual_start: Option<i64>,
+    actual_finish: Option<i64>,
+    assigned: bool,
+}
+
+impl WorkConstraint {
+    fn of(task: &TaskSpec, work: &impl Fn(NaiveDateTime) -> i64) -> WorkConstraint {
+        let at = match task.constraint {
+            Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => 0,
+            Constraint::StartNoEarlierThan(at)
+            | Constraint::StartNoLaterThan(at)
+            | Constraint::FinishNoEarlierThan(at)
+            | Constraint::FinishNoLaterThan(at)
+            | Constraint::MustStartOn(at)
+            | Constraint::MustFinishOn(at) => work(at),
+        };
+        WorkConstraint {
+            kind: task.constraint,
+            at,
+            deadline: task.deadline.map(work),
+            actual_start: task.actual_start.map(work),
+            actual_finish: task.actual_finish.map(work),
+            assigned: !task.assignments.is_empty(),
+        }
+    }
+}
+
+/// The leaves under each summary, computed once.
+struct Outline {
+    lists: Vec<Vec<usize>>,
+    summary: Vec<bool>,
+    /// `ids[t] == t`, so a leaf can lend itself as a one-element slice.
+    ids: Vec<usize>,
+}
+
+impl Outline {
+    fn new(plan: &Plan, summary: &[bool]) -> Outline {
+        let n = plan.tasks.len();
+        let mut lists = vec![Vec::new(); n];
+        for t in (0..n).filter(|&t| !summary[t]) {
+            let mut at = plan.tasks[t].parent;
+            let mut steps = 0;
+            while let Some(p) = at {
+                lists[p].push(t);
+                steps += 1;
+                if steps > n {
+                    break; // a cyclic outline
+                }
+                at = plan.tasks[p].parent;
+            }
+        }
+        Outline {
+            lists,
+            summary: summary.to_vec(),
+            ids: (0..n).collect(),
+        }
+    }
+
+    fn leaves(&self, t: usize) -> &[usize] {
+        if self.summary[t] {
+            &self.lists[t]
+        } else {
+            std::slice::from_ref(&self.ids[t])
+        }
+    }
+}
+
+/// Lists per node in two flat arrays (offsets and items), built from
+/// (node, item) pairs: one allocation instead of one per node.
+struct Adjacency {
+    offsets: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Adjacency {
+    fn new(n: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> Adjacency {
+        let mut offsets = vec![0usize; n + 1];
+        for (node, _) in pairs.clone() {
+            offsets[node + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut items = vec![0usize; offsets[n]];
+        for (node, item) in pairs {
+            items[fill[node]] = item;
+            fill[node] += 1;
+        }
+        Adjacency { offsets, items }
+    }
+
+    fn get(&self, node: usize) -> &[usize] {
+        &self.items[self.offsets[node]..self.offsets[node + 1]]
+    }
+}
+
 /// Kahn's order over the leaves; on a cycle, the tasks on one cycle.
 fn topological_order(
-    n: usize,
     summary: &[bool],
-    edges: &[(usize, usize)],
+    next: &Adjacency,
+    edges: &[Edge],
 ) -> Result<Vec<usize>, Vec<usize>> {
+    let n = summary.len();
     let mut indegree = vec![0u32; n];
-    let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(a, b) in edges {
-        next[a].push(b);
-        indegree[b] += 1;
+    for &e in &next.items {
+        indegree[edges[e].to] += 1;
     }
     let mut ready: Vec<usize> = (0..n)
         .filter(|&t| !summary[t] && indegree[t] == 0)
@@ -593,7 +730,8 @@ fn topological_order(
     let mut order = Vec::with_capacity(n);
     while let Some(t) = ready.pop() {
         order.push(t);
-        for &s in &next[t] {
+        for &e in next.get(t) {
+            let s = edges[e].to;
             indegree[s] -= 1;
             if indegree[s] == 0 {
                 ready.push(s);
@@ -608,9 +746,12 @@ fn topological_order(
     // task repeats: that stretch is a cycle.
     let blocked: Vec<bool> = indegree.iter().map(|&d| d > 0).collect();
     let mut previous: Vec<Option<usize>> = vec![None; n];
-    for &(a, b) in edges {
-        if blocked[a] && blocked[b] && previous[b].is_none() {
-            previous[b] = Some(a);
+    for a in 0..n {
+        for &e in next.get(a) {
+            let b = edges[e].to;
+            if blocked[a] && blocked[b] && previous[b].is_none() {
+                previous[b] = Some(a);
+            }
         }
     }
     let start = (0..n).find(|&t| blocked[t] && !summary[t]).unwrap_or(0);
