@@ -18,6 +18,10 @@ fn main() {
     let project = tandem_schedule::mspdi::read(&xml).expect("MSPDI");
     let plan = project.plan().expect("a plan");
     let read = started.elapsed();
+    drop(xml);
+    let after_read = memory("VmRSS");
+    // Reset the peak (Linux), so the peak below is the scheduling's.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let mut times = Vec::with_capacity(repeat);
     let mut critical = 0;
     for _ in 0..repeat {
@@ -27,13 +31,30 @@ fn main() {
         times.push(started.elapsed());
     }
     times.sort();
+    let peak = memory("VmHWM");
     let leaves = plan.tasks.len();
     println!(
-        "{path}: {leaves} tasks, {} links; read {:.0} ms; schedule + slack + critical path: median {:.1} ms (min {:.1}, max {:.1}) over {repeat}; {critical} critical",
+        "{path}: {leaves} tasks, {} links; read {:.0} ms; schedule + slack + critical path: median {:.1} ms (min {:.1}, max {:.1}) over {repeat}; {critical} critical; memory: {} MB holding the plan, peak while scheduling {} MB",
         plan.links.len(),
         read.as_secs_f64() * 1e3,
         times[times.len() / 2].as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3,
         times[times.len() - 1].as_secs_f64() * 1e3,
+        after_read / 1024,
+        peak / 1024,
     );
+}
+
+/// A field of /proc/self/status in KiB (0 where there is no /proc).
+fn memory(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0)
 }

@@ -719,9 +719,13 @@ fn topological_order(
     edges: &[Edge],
 ) -> Result<Vec<usize>, Vec<usize>> {
     let n = summary.len();
+    // The successor of each outgoing entry, in the adjacency's order, so
+    // the walk below reads memory in sequence.
+    let targets: Vec<u32> = next.items.iter().map(|&e| edges[e].to as u32).collect();
+    let successors = |t: usize| &targets[next.offsets[t]..next.offsets[t + 1]];
     let mut indegree = vec![0u32; n];
-    for &e in &next.items {
-        indegree[edges[e].to] += 1;
+    for &to in &targets {
+        indegree[to as usize] += 1;
     }
     let mut ready: Vec<usize> = (0..n)
         .filter(|&t| !summary[t] && indegree[t] == 0)
@@ -730,8 +734,8 @@ fn topological_order(
     let mut order = Vec::with_capacity(n);
     while let Some(t) = ready.pop() {
         order.push(t);
-        for &e in next.get(t) {
-            let s = edges[e].to;
+        for &s in successors(t) {
+            let s = s as usize;
             indegree[s] -= 1;
             if indegree[s] == 0 {
                 ready.push(s);
