@@ -1085,3 +1085,33 @@ pub struct Health {
     pub database: String,
     pub version: String,
 }
+
+// --- schedule ---------------------------------------------------------------
+
+/// One task's computed dates, local `YYYY-MM-DDTHH:MM`, and its slack in
+/// working minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScheduledTaskView {
+    pub key: String,
+    pub title: String,
+    pub early_start: String,
+    pub early_finish: String,
+    pub late_start: String,
+    pub late_finish: String,
+    pub total_slack_minutes: i64,
+    pub free_slack_minutes: i64,
+    pub critical: bool,
+    pub summary: bool,
+    pub milestone: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScheduleView {
+    pub start: String,
+    pub finish: String,
+    /// Keys of the critical leaf tasks, in start order.
+    pub critical_path: Vec<String>,
+    pub tasks: Vec<ScheduledTaskView>,
+    /// Constraints that break links, missed deadlines.
+    pub warnings: Vec<String>,
+}

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod dates;
 pub mod graph;
 pub mod model;
+pub mod planning;
 pub mod rollup;
 pub mod validate;
 

@@ -1121,3 +1121,92 @@ pub async fn project_activity(
             .collect(),
     ))
 }
+
+// --- schedule ---------------------------------------------------------------
+
+/// The project's schedule, computed from its tasks and dependencies now.
+pub async fn project_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<ScheduleView>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    let mut tasks = Vec::new();
+    let mut filter = TaskFilter {
+        project: Some(project.key.clone()),
+        limit: 500,
+        ..Default::default()
+    };
+    loop {
+        let page = state.store.list_tasks(ctx.scope, &filter).await?;
+        tasks.extend(page.tasks);
+        match page.next_after_id {
+            Some(after) => filter.after_id = Some(after),
+            None => break,
+        }
+    }
+    let dependencies = state
+        .store
+        .project_dependencies(ctx.scope, project.id)
+        .await?;
+    let today = chrono::Local::now().date_naive();
+    let planned = tandem_domain::planning::project_plan(&project, &tasks, &dependencies, today);
+    let result = tandem_schedule::schedule(&planned.plan).map_err(|e| match e {
+        tandem_schedule::ScheduleError::Cycle(ids) => {
+            let keys = ids
+                .iter()
+                .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
+                .collect();
+            ApiError::Cycle(keys)
+        }
+        other => ApiError::Internal(other.to_string()),
+    })?;
+    let format = |instant: chrono::NaiveDateTime| instant.format("%Y-%m-%dT%H:%M").to_string();
+    let by_id: HashMap<i64, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
+    let name = |i: usize| planned.plan.tasks[i].name.clone();
+    let views = planned
+        .task_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let d = &result.tasks[i];
+            let [es, ef, ls, lf] = result.instants(i);
+            ScheduledTaskView {
+                key: name(i),
+                title: by_id.get(id).map(|t| t.title.clone()).unwrap_or_default(),
+                early_start: format(es),
+                early_finish: format(ef),
+                late_start: format(ls),
+                late_finish: format(lf),
+                total_slack_minutes: d.total_slack,
+                free_slack_minutes: d.free_slack,
+                critical: d.critical,
+                summary: d.summary,
+                milestone: d.milestone,
+            }
+        })
+        .collect();
+    let warnings = result
+        .diagnostics
+        .iter()
+        .map(|d| match d {
+            tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => {
+                format!(
+                    "{}'s start date puts it before its link from {} allows",
+                    name(*task),
+                    name(*predecessor)
+                )
+            }
+            tandem_schedule::Diagnostic::DeadlineMissed { task } => {
+                format!("{} finishes after its due date", name(*task))
+            }
+        })
+        .collect();
+    Ok(Json(ScheduleView {
+        start: format(result.timeline.start_instant(result.start)),
+        finish: format(result.timeline.finish_instant(result.finish)),
+        critical_path: result.critical_path().into_iter().map(name).collect(),
+        tasks: views,
+        warnings,
+    }))
+}

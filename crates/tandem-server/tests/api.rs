@@ -851,3 +851,43 @@ async fn openapi_documents_every_route() {
     assert_eq!(health["status"], "ok");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_project_schedule_has_its_critical_path_and_slack() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        // LAUNCH-1 → 2 → 3 take a day each; a side task of one day.
+        let (status, _) = ana
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": "Side", "estimate_days": 1.0}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        ana.patch(
+            &format!("{WS}/projects/LAUNCH"),
+            json!({"start_date": "2026-11-23"}),
+        )
+        .await;
+        let (status, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(status, StatusCode::OK, "{schedule}");
+        assert_eq!(
+            schedule["critical_path"],
+            json!(["LAUNCH-1", "LAUNCH-2", "LAUNCH-3"])
+        );
+        assert_eq!(schedule["start"], "2026-11-23T08:00");
+        assert_eq!(schedule["finish"], "2026-11-25T17:00");
+        let side = schedule["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == "LAUNCH-4")
+            .unwrap();
+        assert_eq!(side["total_slack_minutes"], 960);
+        assert_eq!(side["critical"], false);
+        server.stop().await;
+    }
+}

@@ -75,10 +75,13 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ScheduleArgs {
+    /// The project to schedule (on the server).
+    #[arg(required_unless_present = "mspdi", conflicts_with = "mspdi")]
+    key: Option<String>,
     /// A Microsoft Project XML file, scheduled here without a server. With
     /// --json: one JSON object per line per task.
     #[arg(long)]
-    mspdi: std::path::PathBuf,
+    mspdi: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -543,7 +546,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Admin(command) => admin(command, as_json).await,
         Command::Login(args) => login(args, cli.workspace).await,
-        Command::Schedule(args) => schedule_file(&args, as_json),
+        Command::Schedule(ScheduleArgs {
+            mspdi: Some(path), ..
+        }) => schedule_file(&path, as_json),
         command => {
             let client = Client::from_env(cli.workspace)?;
             client_command(&client, command, as_json).await
@@ -794,6 +799,9 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Milestone(command) => milestone_command(client, command, as_json).await?,
         Command::Stakeholder(command) => stakeholder_command(client, command, as_json).await?,
         Command::My => my(client, as_json).await?,
+        Command::Schedule(ScheduleArgs { key: Some(key), .. }) => {
+            schedule_project(client, &key, as_json).await?
+        }
         Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
             unreachable!("handled before")
         }
@@ -1661,11 +1669,11 @@ async fn my(client: &Client, as_json: bool) -> Result<()> {
 
 /// Schedules a Microsoft Project XML file locally and prints each task's
 /// dates and slack, in the file's order.
-fn schedule_file(args: &ScheduleArgs, as_json: bool) -> Result<()> {
-    let xml = std::fs::read_to_string(&args.mspdi)
-        .with_context(|| format!("reading {}", args.mspdi.display()))?;
+fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()> {
+    let xml =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let project = tandem_schedule::mspdi::read(&xml)
-        .with_context(|| format!("reading {}", args.mspdi.display()))?;
+        .with_context(|| format!("reading {}", path.display()))?;
     let plan = project.plan()?;
     let result = tandem_schedule::schedule(&plan).map_err(|e| match e {
         tandem_schedule::ScheduleError::Cycle(uids) => {
@@ -1759,6 +1767,49 @@ fn schedule_file(args: &ScheduleArgs, as_json: bool) -> Result<()> {
                 )
             }
         }
+    }
+    Ok(())
+}
+
+/// Prints a project's critical path, finish date and each task's slack.
+async fn schedule_project(client: &Client, key: &str, as_json: bool) -> Result<()> {
+    let schedule: ScheduleView = client
+        .send(
+            Method::GET,
+            &client.ws_path(&format!("/projects/{key}/schedule")).await?,
+            None,
+        )
+        .await?;
+    if as_json {
+        print_json(&schedule);
+        return Ok(());
+    }
+    let rows = schedule
+        .tasks
+        .iter()
+        .map(|t| {
+            vec![
+                t.key.clone(),
+                t.title.clone(),
+                t.early_start.clone(),
+                t.early_finish.clone(),
+                format!("{:.2}d", t.total_slack_minutes as f64 / 480.0),
+                if t.critical {
+                    "critical".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &["key", "task", "early start", "early finish", "slack", ""],
+        &rows,
+    );
+    println!("\nFinish: {}", schedule.finish);
+    println!("Critical path: {}", schedule.critical_path.join(" → "));
+    for warning in &schedule.warnings {
+        eprintln!("warning: {warning}");
     }
     Ok(())
 }
