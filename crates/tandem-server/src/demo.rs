@@ -375,6 +375,43 @@ fn add_working_days(mut day: NaiveDate, days: f64) -> NaiveDate {
     day
 }
 
+/// Gives each launch task the start and due date the scheduler computes
+/// from the links, as a planner would after laying out the work, so the
+/// demo's due dates agree with its dependencies.
+async fn plan_launch_dates(
+    store: &dyn Store,
+    owner: Scope,
+    launch: &Project,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let filter = tandem_store::TaskFilter {
+        project: Some(launch.key.clone()),
+        limit: 500,
+        ..Default::default()
+    };
+    let tasks = store.list_tasks(owner, &filter).await?.tasks;
+    let dependencies = store.project_dependencies(owner, launch.id).await?;
+    let planned = tandem_domain::planning::project_plan(launch, &tasks, &dependencies, today);
+    let Ok(result) = tandem_schedule::schedule(&planned.plan) else {
+        return Ok(()); // the demo's links are acyclic; nothing to date otherwise
+    };
+    for (i, id) in planned.task_ids.iter().enumerate() {
+        let Some(task) = tasks.iter().find(|t| t.id == *id) else {
+            continue;
+        };
+        // Planned to start early, due when it must finish not to move the
+        // launch: its slack stays visible.
+        let [early_start, _, _, late_finish] = result.instants(i);
+        let mut fields = task.fields();
+        fields.start_date = Some(early_start.date());
+        fields.due_date = Some(late_finish.date().max(early_start.date()));
+        store
+            .update_task(owner, &task.key, task.version, &fields)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo unless it is already there. `hash` is the password hash
 /// every demo user gets. Returns what it loaded, or `None` if it was there.
 pub async fn load(
@@ -476,16 +513,12 @@ pub async fn load(
         milestone_ids.push(m.id);
     }
     for (i, (phase, title, who, days, hours, priority, status)) in LAUNCH_TASKS.iter().enumerate() {
-        let task_start =
-            add_working_days(phases[*phase].start_date.unwrap_or(start), (i % 4) as f64);
         let mut fields = TaskFields::titled(*title);
         fields.owner = Some(person(who));
         fields.estimate_days = Some(*days);
         fields.effort_hours = Some(*hours);
         fields.priority = *priority;
         fields.status = *status;
-        fields.start_date = Some(task_start);
-        fields.due_date = Some(add_working_days(task_start, (*days - 1.0).max(0.0)));
         fields.phase_id = Some(phases[*phase].id);
         fields.milestone_id = Some(
             milestone_ids[match phase {
@@ -555,6 +588,7 @@ pub async fn load(
             )
             .await?;
     }
+    plan_launch_dates(store, owner, &launch, today).await?;
     let risks = [
         (
             "Billing provider approval slips",

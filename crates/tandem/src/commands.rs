@@ -15,7 +15,7 @@ use tandem_domain::dates::{Bucket, bucket, parse_date, parse_work_days};
 use tandem_domain::{Email, Role, Slug, check_password};
 
 use crate::client::{Client, Config, load_config, save_config};
-use crate::output::{json as print_json, or_dash, table};
+use crate::output::{json as print_json, or_dash, outln, table};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -580,24 +580,24 @@ async fn serve(args: ServeArgs) -> Result<()> {
             .context("loading the demo")?
         {
             Some(info) => {
-                println!(
+                outln!(
                     "Loaded the demo workspace '{}'.",
                     tandem_server::demo::DEMO_WORKSPACE
                 );
-                println!(
+                outln!(
                     "Sign in as any of {} with the password '{}', e.g.:",
                     info.emails.join(", "),
                     tandem_server::demo::DEMO_PASSWORD
                 );
             }
-            None => println!("The demo workspace is already loaded. Sign in, e.g.:"),
+            None => outln!("The demo workspace is already loaded. Sign in, e.g.:"),
         }
-        println!(
+        outln!(
             "  echo {} | tandem login --server http://{address} --email ana@demo.tandem --password-stdin",
             tandem_server::demo::DEMO_PASSWORD
         );
     }
-    println!(
+    outln!(
         "Tandem is listening on http://{address} ({} database)",
         store.backend()
     );
@@ -641,7 +641,7 @@ async fn admin(command: AdminCommand, as_json: bool) -> Result<()> {
             if as_json {
                 print_json(&json!({"slug": workspace.slug, "name": workspace.name}));
             } else {
-                println!("Created workspace {} ({})", workspace.slug, workspace.name);
+                outln!("Created workspace {} ({})", workspace.slug, workspace.name);
             }
         }
         AdminCommand::User(AdminUser::Add {
@@ -687,7 +687,7 @@ async fn admin(command: AdminCommand, as_json: bool) -> Result<()> {
             if as_json {
                 print_json(&json!({"email": user.email, "workspace": ws.slug, "role": role}));
             } else {
-                println!("Added {} to {} as {}", user.email, ws.slug, role);
+                outln!("Added {} to {} as {}", user.email, ws.slug, role);
             }
         }
     }
@@ -739,7 +739,7 @@ async fn login(args: LoginArgs, workspace: Option<String>) -> Result<()> {
     config.token = token.token;
     config.workspace = workspace.clone();
     save_config(&config)?;
-    println!(
+    outln!(
         "Signed in as {} ({}); workspace {}",
         me.user.name,
         me.user.email,
@@ -757,7 +757,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             if as_json {
                 print_json(&token);
             } else {
-                println!("{}", token.token.unwrap_or_default());
+                outln!("{}", token.token.unwrap_or_default());
             }
         }
         Command::Token(TokenCommand::List) => {
@@ -789,7 +789,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             client
                 .send_raw(Method::DELETE, &format!("/api/v1/tokens/{id}"), None, &[])
                 .await?;
-            println!("Revoked token {id}");
+            outln!("Revoked token {id}");
         }
         Command::Project(command) => project_command(client, command, as_json).await?,
         Command::Task(command) => task_command(client, command, as_json).await?,
@@ -810,16 +810,16 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
 }
 
 fn print_project(p: &ProjectView) {
-    println!("{}  {}", p.key, p.name);
-    println!("  status      {} ({})", p.status, p.stage);
-    println!(
+    outln!("{}  {}", p.key, p.name);
+    outln!("  status      {} ({})", p.status, p.stage);
+    outln!(
         "  owner       {}",
         or_dash(p.owner.as_ref().map(|o| o.email.clone()))
     );
-    println!("  objective   {}", or_dash(p.objective.clone()));
-    println!("  scope in    {}", or_dash(p.scope_in.clone()));
-    println!("  scope out   {}", or_dash(p.scope_out.clone()));
-    println!(
+    outln!("  objective   {}", or_dash(p.objective.clone()));
+    outln!("  scope in    {}", or_dash(p.scope_in.clone()));
+    outln!("  scope out   {}", or_dash(p.scope_out.clone()));
+    outln!(
         "  dates       {} → {}",
         or_dash(p.start_date),
         if p.ongoing {
@@ -828,11 +828,13 @@ fn print_project(p: &ProjectView) {
             or_dash(p.target_date)
         }
     );
-    println!("  budget      {}", or_dash(p.budget));
+    outln!("  budget      {}", or_dash(p.budget));
     if let Some(progress) = &p.progress {
-        println!(
+        outln!(
             "  progress    {:.1}% of {} tasks ({} done)",
-            progress.percent, progress.leaf_tasks, progress.done_tasks
+            progress.percent,
+            progress.leaf_tasks,
+            progress.done_tasks
         );
     }
 }
@@ -854,7 +856,7 @@ async fn project_command(client: &Client, command: ProjectCommand, as_json: bool
             if as_json {
                 print_json(&project)
             } else {
-                println!("Created project {} ({})", project.key, project.name)
+                outln!("Created project {} ({})", project.key, project.name)
             }
         }
         ProjectCommand::List => {
@@ -911,7 +913,7 @@ async fn project_command(client: &Client, command: ProjectCommand, as_json: bool
             }
             print_project(&project);
             if !phases.is_empty() {
-                println!("\nPhases");
+                outln!("\nPhases");
                 let rows = phases
                     .iter()
                     .map(|p| {
@@ -929,7 +931,7 @@ async fn project_command(client: &Client, command: ProjectCommand, as_json: bool
                 table(&["phase", "start", "end", "progress"], &rows);
             }
             if !milestones.is_empty() {
-                println!("\nMilestones");
+                outln!("\nMilestones");
                 let rows = milestones
                     .iter()
                     .map(|m| {
@@ -946,7 +948,7 @@ async fn project_command(client: &Client, command: ProjectCommand, as_json: bool
                 table(&["milestone", "date", "progress"], &rows);
             }
             if !risks.is_empty() {
-                println!("\nTop risks");
+                outln!("\nTop risks");
                 let rows = risks
                     .iter()
                     .take(5)
@@ -1065,7 +1067,7 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
             if as_json {
                 print_json(&task)
             } else {
-                println!("Created {}  {}", task.key, task.title)
+                outln!("Created {}  {}", task.key, task.title)
             }
         }
         TaskCommand::List {
@@ -1120,8 +1122,8 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                     Ok(())
                 };
             }
-            println!("{}  {}", task.key, task.title);
-            println!(
+            outln!("{}  {}", task.key, task.title);
+            outln!(
                 "  status      {}{}",
                 task.status,
                 task.blocked_reason
@@ -1129,13 +1131,13 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                     .map(|r| format!(" ({r})"))
                     .unwrap_or_default()
             );
-            println!("  priority    {}", task.priority);
-            println!(
+            outln!("  priority    {}", task.priority);
+            outln!(
                 "  owner       {}",
                 or_dash(task.owner.as_ref().map(|o| o.email.clone()))
             );
             if !task.collaborators.is_empty() {
-                println!(
+                outln!(
                     "  with        {}",
                     task.collaborators
                         .iter()
@@ -1144,25 +1146,25 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                         .join(", ")
                 );
             }
-            println!(
+            outln!(
                 "  dates       {} → {}",
                 or_dash(task.start_date),
                 or_dash(task.due_date)
             );
-            println!(
+            outln!(
                 "  estimate    {} days, {} hours, {}% complete",
                 or_dash(task.estimate_days),
                 or_dash(task.effort_hours),
                 task.percent_complete
             );
             if let Some(parent) = &task.parent {
-                println!("  parent      {}  {}", parent.key, parent.title);
+                outln!("  parent      {}  {}", parent.key, parent.title);
             }
             if !task.tags.is_empty() {
-                println!("  tags        {}", task.tags.join(", "));
+                outln!("  tags        {}", task.tags.join(", "));
             }
             if let Some(d) = &task.description {
-                println!("\n{d}");
+                outln!("\n{d}");
             }
             for link in &links {
                 let (dir, other) = if link.successor.key == task.key {
@@ -1170,7 +1172,7 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                 } else {
                     ("before", &link.successor)
                 };
-                println!(
+                outln!(
                     "  {dir} {}  {} ({}{:+}d)",
                     other.key,
                     other.title,
@@ -1179,7 +1181,7 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                 );
             }
             if !history.is_empty() {
-                println!("\nHistory");
+                outln!("\nHistory");
                 for entry in history.iter().take(10) {
                     let who = entry
                         .actor
@@ -1192,7 +1194,7 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                         .map(|c| c.field.as_str())
                         .collect::<Vec<_>>()
                         .join(", ");
-                    println!(
+                    outln!(
                         "  {}  {who} {} {fields}",
                         entry.at.format("%Y-%m-%d %H:%M"),
                         entry.action
@@ -1217,7 +1219,7 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
             if as_json {
                 print_json(&task)
             } else {
-                println!("Updated {}  {} [{}]", task.key, task.title, task.status)
+                outln!("Updated {}  {} [{}]", task.key, task.title, task.status)
             }
         }
         TaskCommand::Done { key } => {
@@ -1231,7 +1233,7 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
             if as_json {
                 print_json(&task)
             } else {
-                println!("Done: {}  {}", task.key, task.title)
+                outln!("Done: {}  {}", task.key, task.title)
             }
         }
     }
@@ -1258,7 +1260,7 @@ async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Res
             if as_json {
                 print_json(&dep)
             } else {
-                println!(
+                outln!(
                     "{} → {} ({}, lag {}d)",
                     dep.predecessor.key,
                     dep.successor.key,
@@ -1279,7 +1281,7 @@ async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Res
                 )
                 .await?;
             if !as_json {
-                println!("Removed {pred} → {succ}");
+                outln!("Removed {pred} → {succ}");
             }
         }
         DepCommand::List { key } => {
@@ -1341,9 +1343,11 @@ async fn risk_command(client: &Client, command: RiskCommand, as_json: bool) -> R
             if as_json {
                 print_json(&risk)
             } else {
-                println!(
+                outln!(
                     "Added risk {} (score {}, {})",
-                    risk.title, risk.score, risk.level
+                    risk.title,
+                    risk.score,
+                    risk.level
                 )
             }
         }
@@ -1425,7 +1429,7 @@ async fn phase_command(client: &Client, command: PhaseCommand, as_json: bool) ->
             if as_json {
                 print_json(&phase)
             } else {
-                println!("Added phase {} (id {})", phase.name, phase.id)
+                outln!("Added phase {} (id {})", phase.name, phase.id)
             }
         }
         PhaseCommand::List { key } => {
@@ -1489,7 +1493,7 @@ async fn milestone_command(
             if as_json {
                 print_json(&milestone)
             } else {
-                println!("Added milestone {} (id {})", milestone.name, milestone.id)
+                outln!("Added milestone {} (id {})", milestone.name, milestone.id)
             }
         }
         MilestoneCommand::List { key } => {
@@ -1558,7 +1562,7 @@ async fn stakeholder_command(
             if as_json {
                 print_json(&s)
             } else {
-                println!("Added {} as {}", s.name, s.role)
+                outln!("Added {} as {}", s.name, s.role)
             }
         }
         StakeholderCommand::List { key } => {
@@ -1634,14 +1638,14 @@ async fn my(client: &Client, as_json: bool) -> Result<()> {
         };
     }
     if tasks.is_empty() {
-        println!("Nothing open is assigned to you.");
+        outln!("Nothing open is assigned to you.");
         return Ok(());
     }
     for (b, list) in &groups {
         if list.is_empty() {
             continue;
         }
-        println!("{} ({})", b.label(), list.len());
+        outln!("{} ({})", b.label(), list.len());
         let rows = list
             .iter()
             .map(|t| {
@@ -1662,7 +1666,7 @@ async fn my(client: &Client, as_json: bool) -> Result<()> {
             &["key", "title", "status", "priority", "due", "project"],
             &rows,
         );
-        println!();
+        outln!();
     }
     Ok(())
 }
@@ -1715,7 +1719,7 @@ fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()> {
             out.push_str(&line.to_string());
             out.push('\n');
         }
-        print!("{out}");
+        outln!("{}", out.trim_end_matches('\n'));
         return Ok(());
     }
     let per_day = result.timeline.minutes_per_day as f64;
@@ -1744,7 +1748,7 @@ fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()> {
         &["uid", "task", "early start", "early finish", "slack", ""],
         &rows,
     );
-    println!(
+    outln!(
         "\nFinish: {}",
         format(result.timeline.finish_instant(result.finish))
     );
@@ -1753,7 +1757,7 @@ fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()> {
         .iter()
         .map(|&i| plan.tasks[i].name.as_str())
         .collect();
-    println!("Critical path: {}", path.join(" → "));
+    outln!("Critical path: {}", path.join(" → "));
     for diagnostic in &result.diagnostics {
         match diagnostic {
             tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => eprintln!(
@@ -1806,8 +1810,8 @@ async fn schedule_project(client: &Client, key: &str, as_json: bool) -> Result<(
         &["key", "task", "early start", "early finish", "slack", ""],
         &rows,
     );
-    println!("\nFinish: {}", schedule.finish);
-    println!("Critical path: {}", schedule.critical_path.join(" → "));
+    outln!("\nFinish: {}", schedule.finish);
+    outln!("Critical path: {}", schedule.critical_path.join(" → "));
     for warning in &schedule.warnings {
         eprintln!("warning: {warning}");
     }
