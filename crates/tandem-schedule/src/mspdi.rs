@@ -342,7 +342,12 @@ pub fn read(xml: &str) -> Result<MspdiProject, MspdiError> {
                     _ => {}
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = path.last() {
+                    return Err(MspdiError::Xml(format!("the file ends inside <{open}>")));
+                }
+                break;
+            }
             _ => {}
         }
     }
@@ -585,6 +590,15 @@ impl MspdiProject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_truncated_file_is_an_error_naming_where_it_ends() {
+        let err = read("<Project><Tasks><Task><UID>1</UID>").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not well-formed XML: the file ends inside <Task>"
+        );
+    }
 
     #[test]
     fn durations() {
