@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod cpm;
+pub mod forecast;
 pub mod mspdi;
 
 pub use calendar::{Calendar, Period, Timeline};
