@@ -200,21 +200,21 @@ impl Schedule {
 
 /// Where an edge's predecessor date comes from.
 #[derive(Debug, Clone, Copy)]
-enum Source {
+pub(crate) enum Source {
     Leaf(usize),
     /// The earliest-starting leaf under a summary (SS and SF links from it).
     EarliestLeafOf(usize),
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Edge {
-    from: Source,
-    to: usize,
-    kind: LinkKind,
+pub(crate) struct Edge {
+    pub(crate) from: Source,
+    pub(crate) to: usize,
+    pub(crate) kind: LinkKind,
     /// Working minutes, or elapsed minutes when `elapsed`; a percentage
     /// lag is resolved to working minutes when the edge is built.
-    lag: i64,
-    elapsed: bool,
+    pub(crate) lag: i64,
+    pub(crate) elapsed: bool,
 }
 
 impl Edge {
@@ -257,19 +257,19 @@ pub(crate) struct Run {
 /// the forecast): its timeline, its links expanded to leaves, and its
 /// topological order, built once.
 pub struct Prepared<'a> {
-    plan: &'a Plan,
+    pub(crate) plan: &'a Plan,
     pub(crate) timeline: Timeline,
-    people: Vec<Timeline>,
-    project_start: i64,
-    summary: Vec<bool>,
-    outline: Outline,
-    edges: Vec<Edge>,
-    incoming: Adjacency,
-    outgoing: Adjacency,
-    order: Vec<usize>,
+    pub(crate) people: Vec<Timeline>,
+    pub(crate) project_start: i64,
+    pub(crate) summary: Vec<bool>,
+    pub(crate) outline: Outline,
+    pub(crate) edges: Vec<Edge>,
+    pub(crate) incoming: Adjacency,
+    pub(crate) outgoing: Adjacency,
+    pub(crate) order: Vec<usize>,
     /// The plan's own durations, working minutes.
     pub(crate) durations: Vec<i64>,
-    constraints: Vec<WorkConstraint>,
+    pub(crate) constraints: Vec<WorkConstraint>,
 }
 
 impl<'a> Prepared<'a> {
@@ -684,14 +684,14 @@ impl<'a> Prepared<'a> {
 }
 
 /// A task's constraint and fixed dates in working minutes.
-struct WorkConstraint {
-    kind: Constraint,
+pub(crate) struct WorkConstraint {
+    pub(crate) kind: Constraint,
     /// The constraint's date, when it has one.
     at: i64,
     deadline: Option<i64>,
-    actual_start: Option<i64>,
-    actual_finish: Option<i64>,
-    assigned: bool,
+    pub(crate) actual_start: Option<i64>,
+    pub(crate) actual_finish: Option<i64>,
+    pub(crate) assigned: bool,
 }
 
 impl WorkConstraint {
@@ -717,7 +717,7 @@ impl WorkConstraint {
 }
 
 /// The leaves under each summary, computed once.
-struct Outline {
+pub(crate) struct Outline {
     lists: Vec<Vec<usize>>,
     summary: Vec<bool>,
     /// `ids[t] == t`, so a leaf can lend itself as a one-element slice.
@@ -747,7 +747,7 @@ impl Outline {
         }
     }
 
-    fn leaves(&self, t: usize) -> &[usize] {
+    pub(crate) fn leaves(&self, t: usize) -> &[usize] {
         if self.summary[t] {
             &self.lists[t]
         } else {
@@ -758,7 +758,7 @@ impl Outline {
 
 /// Lists per node in two flat arrays (offsets and items), built from
 /// (node, item) pairs: one allocation instead of one per node.
-struct Adjacency {
+pub(crate) struct Adjacency {
     offsets: Vec<usize>,
     items: Vec<usize>,
 }
@@ -781,7 +781,7 @@ impl Adjacency {
         Adjacency { offsets, items }
     }
 
-    fn get(&self, node: usize) -> &[usize] {
+    pub(crate) fn get(&self, node: usize) -> &[usize] {
         &self.items[self.offsets[node]..self.offsets[node + 1]]
     }
 }

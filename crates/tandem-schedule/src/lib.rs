@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod cpm;
 pub mod forecast;
+pub mod level;
 pub mod mspdi;
 
 pub use calendar::{Calendar, Period, Timeline};

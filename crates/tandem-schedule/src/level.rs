@@ -1,0 +1,323 @@
+//! Resource levelling: delay work so that nobody is booked twice at once.
+//!
+//! Priority-rule serial schedule generation: tasks are placed one by one,
+//! a task becoming eligible once every task it depends on is placed; among
+//! the eligible, the earliest-starting in the unlevelled schedule goes
+//! first, then the one with least slack. Each is placed at the earliest
+//! instant its links allow (against the levelled dates of its
+//! predecessors) at which its owner is free for its whole duration. Time
+//! off is booked before anything else. Tasks with fixed dates (must start
+//! or finish on, an actual start) stay where they are, even if that
+//! overlaps. The result is a preview; nothing is changed until the caller
+//! applies it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::cpm::{Constraint, LinkKind, Plan, Prepared, ScheduleError, Source};
+
+/// Who does each task, and when people are away.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resources {
+    /// Per task, the index of its owner, if any.
+    pub owner: Vec<Option<usize>>,
+    /// Per person, periods of time off as working-minute ranges
+    /// `[from, to)` on the plan's timeline.
+    pub time_off: Vec<Vec<(i64, i64)>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Levelling {
+    /// Levelled start and finish of each task (working minutes).
+    pub start: Vec<i64>,
+    pub finish: Vec<i64>,
+    pub finish_before: i64,
+    pub finish_after: i64,
+    /// Per person, working minutes during which they were booked on more
+    /// than one thing, before and after levelling.
+    pub overallocated_before: Vec<i64>,
+    pub overallocated_after: Vec<i64>,
+    /// Tasks the levelling moved later.
+    pub delayed: Vec<usize>,
+}
+
+pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleError> {
+    let prepared = Prepared::new(plan)?;
+    let before = prepared.run(&prepared.durations);
+    let n = plan.tasks.len();
+    let people = resources.time_off.len().max(
+        resources
+            .owner
+            .iter()
+            .flatten()
+            .map(|&p| p + 1)
+            .max()
+            .unwrap_or(0),
+    );
+    let owner = |t: usize| resources.owner.get(t).copied().flatten();
+    let duration = |t: usize| prepared.durations[t].max(0);
+    let leaves: Vec<usize> = prepared.order.clone();
+
+    // Bookings per person, kept sorted by start.
+    let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
+    for (person, off) in resources.time_off.iter().enumerate() {
+        busy[person].extend(off.iter().copied().filter(|(a, b)| a < b));
+        busy[person].sort_unstable();
+    }
+
+    // How many predecessors each leaf waits for (ordering edges).
+    let mut waiting = vec![0usize; n];
+    for &t in &leaves {
+        for &e in prepared.outgoing.get(t) {
+            waiting[prepared.edges[e].to] += 1;
+        }
+    }
+    let priority = |t: usize| {
+        (
+            Reverse(before.tasks[t].early_start),
+            Reverse(before.tasks[t].total_slack),
+            Reverse(t),
+        )
+    };
+    let mut eligible: BinaryHeap<_> = leaves
+        .iter()
+        .copied()
+        .filter(|&t| waiting[t] == 0)
+        .map(|t| (priority(t), t))
+        .collect();
+
+    let mut start = vec![0i64; n];
+    let mut finish = vec![0i64; n];
+    let mut placed = vec![false; n];
+    let timeline = &prepared.timeline;
+    let shift = |base: i64, lag: i64, elapsed: bool, from_finish: bool| {
+        if elapsed {
+            timeline.add_elapsed(base, lag, from_finish)
+        } else {
+            base + lag
+        }
+    };
+    while let Some((_, t)) = eligible.pop() {
+        let d = duration(t);
+        let fixed = prepared.constraints[t].actual_start.is_some()
+            || matches!(
+                prepared.constraints[t].kind,
+                Constraint::MustStartOn(_) | Constraint::MustFinishOn(_)
+            );
+        let mut earliest = before.tasks[t].early_start;
+        if !fixed {
+            for &e in prepared.incoming.get(t) {
+                let edge = &prepared.edges[e];
+                let (pred_start, pred_finish) = match edge.from {
+                    Source::Leaf(p) => (start[p], finish[p]),
+                    Source::EarliestLeafOf(s) => (
+                        prepared
+                            .outline
+                            .leaves(s)
+                            .iter()
+                            .map(|&l| start[l])
+                            .min()
+                            .unwrap_or(0),
+                        0,
+                    ),
+                };
+                let required = match edge.kind {
+                    LinkKind::FinishToStart => shift(pred_finish, edge.lag, edge.elapsed, true),
+                    LinkKind::StartToStart => shift(pred_start, edge.lag, edge.elapsed, false),
+                    LinkKind::FinishToFinish => {
+                        shift(pred_finish, edge.lag, edge.elapsed, true) - d
+                    }
+                    LinkKind::StartToFinish => shift(pred_start, edge.lag, edge.elapsed, false) - d,
+                };
+                earliest = earliest.max(required);
+            }
+        }
+        let at = match owner(t) {
+            Some(person) if d > 0 && !fixed => first_free(&busy[person], earliest, d),
+            _ => earliest,
+        };
+        start[t] = at;
+        finish[t] = at + (before.tasks[t].early_finish - before.tasks[t].early_start).max(d);
+        if let Some(person) = owner(t).filter(|_| d > 0) {
+            let slot = busy[person].partition_point(|&(a, _)| a < at);
+            busy[person].insert(slot, (at, at + d));
+        }
+        placed[t] = true;
+        for &e in prepared.outgoing.get(t) {
+            let s = prepared.edges[e].to;
+            waiting[s] -= 1;
+            if waiting[s] == 0 && !placed[s] {
+                eligible.push((priority(s), s));
+            }
+        }
+    }
+
+    let bookings = |starts: &dyn Fn(usize) -> (i64, i64)| {
+        let mut per_person: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
+        for &t in &leaves {
+            if let Some(person) = owner(t).filter(|_| duration(t) > 0) {
+                let (a, _) = starts(t);
+                per_person[person].push((a, a + duration(t)));
+            }
+        }
+        per_person.iter().map(|b| overlap(b)).collect::<Vec<_>>()
+    };
+    let overallocated_before =
+        bookings(&|t| (before.tasks[t].early_start, before.tasks[t].early_finish));
+    let overallocated_after = bookings(&|t| (start[t], finish[t]));
+    let finish_after = leaves
+        .iter()
+        .map(|&t| finish[t])
+        .max()
+        .unwrap_or(before.finish)
+        .max(before.start);
+    let delayed = leaves
+        .iter()
+        .copied()
+        .filter(|&t| start[t] > before.tasks[t].early_start)
+        .collect();
+    Ok(Levelling {
+        start,
+        finish,
+        finish_before: before.finish,
+        finish_after,
+        overallocated_before,
+        overallocated_after,
+        delayed,
+    })
+}
+
+/// The earliest start at or after `from` of a free gap of `length` among
+/// sorted bookings.
+fn first_free(bookings: &[(i64, i64)], from: i64, length: i64) -> i64 {
+    let mut at = from;
+    for &(a, b) in bookings {
+        if b <= at {
+            continue;
+        }
+        if a >= at + length {
+            break;
+        }
+        at = at.max(b);
+    }
+    at
+}
+
+/// Minutes during which more than one booking is running.
+fn overlap(bookings: &[(i64, i64)]) -> i64 {
+    let mut events: Vec<(i64, i32)> = bookings
+        .iter()
+        .flat_map(|&(a, b)| [(a, 1), (b, -1)])
+        .collect();
+    events.sort_unstable();
+    let (mut running, mut last, mut total) = (0i32, 0i64, 0i64);
+    for (at, change) in events {
+        if running > 1 {
+            total += at - last;
+        }
+        running += change;
+        last = at;
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::cpm::{Lag, LinkSpec, TaskSpec, day};
+    use chrono::NaiveDate;
+
+    const DAY: i64 = 480;
+
+    fn plan(days: &[i64], links: &[(usize, usize)]) -> Plan {
+        Plan {
+            calendar: Calendar::default(),
+            calendars: Vec::new(),
+            start: day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 8),
+            tasks: days
+                .iter()
+                .enumerate()
+                .map(|(i, d)| TaskSpec::new(i as i64, format!("T{i}"), d * DAY))
+                .collect(),
+            links: links
+                .iter()
+                .map(|&(p, s)| LinkSpec {
+                    predecessor: p,
+                    successor: s,
+                    kind: LinkKind::FinishToStart,
+                    lag: Lag::Work(0),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn one_person_does_one_thing_at_a_time() {
+        let p = plan(&[2, 2, 1], &[]);
+        let resources = Resources {
+            owner: vec![Some(0), Some(0), Some(1)],
+            time_off: vec![],
+        };
+        let result = level(&p, &resources).unwrap();
+        assert_eq!(result.overallocated_before, [2 * DAY, 0]);
+        assert_eq!(result.overallocated_after, [0, 0]);
+        assert_eq!(
+            result.finish_after - result.finish_before,
+            2 * DAY,
+            "the cost in finish date"
+        );
+        assert_eq!(result.delayed, [1]);
+        assert_eq!(result.start[1], result.finish[0]);
+    }
+
+    #[test]
+    fn the_task_with_least_slack_goes_first_and_links_still_hold() {
+        // T0 (1 day) → T2 (3 days) is the long chain; T1 (1 day) has slack.
+        // T0 and T1 share an owner: T0 goes first so the chain is not
+        // delayed.
+        let p = plan(&[1, 1, 3], &[(0, 2)]);
+        let resources = Resources {
+            owner: vec![Some(0), Some(0), Some(1)],
+            time_off: vec![],
+        };
+        let result = level(&p, &resources).unwrap();
+        assert_eq!(result.finish_after, result.finish_before);
+        assert_eq!(result.delayed, [1]);
+        assert!(result.start[2] >= result.finish[0]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nobody_is_double_booked_and_links_hold(
+            days in proptest::collection::vec(0i64..4, 2..30),
+            raw_links in proptest::collection::vec((0usize..30, 0usize..30), 0..40),
+            owners in proptest::collection::vec(proptest::option::of(0usize..3), 30),
+        ) {
+            let n = days.len();
+            let links: Vec<(usize, usize)> = raw_links.into_iter().filter(|&(a, b)| a < b && b < n).collect();
+            let p = plan(&days, &links);
+            let resources = Resources { owner: owners[..n].to_vec(), time_off: vec![] };
+            let result = level(&p, &resources).unwrap();
+            proptest::prop_assert!(result.overallocated_after.iter().all(|&m| m == 0), "{:?}", result.overallocated_after);
+            for &(a, b) in &links {
+                proptest::prop_assert!(result.start[b] >= result.finish[a]);
+            }
+            proptest::prop_assert!(result.finish_after >= result.finish_before);
+        }
+    }
+
+    #[test]
+    fn time_off_is_worked_around() {
+        let p = plan(&[2], &[]);
+        let start = crate::cpm::schedule(&p).unwrap().start;
+        // Away on the first day.
+        let resources = Resources {
+            owner: vec![Some(0)],
+            time_off: vec![vec![(start, start + DAY)]],
+        };
+        let result = level(&p, &resources).unwrap();
+        assert_eq!(result.start[0], start + DAY);
+        assert_eq!(result.overallocated_after, [0]);
+    }
+}
