@@ -1115,3 +1115,59 @@ pub struct ScheduleView {
     /// Constraints that break links, missed deadlines.
     pub warnings: Vec<String>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CriticalityView {
+    pub key: String,
+    /// Share of runs in which the task was critical, 0 to 1.
+    pub index: f64,
+}
+
+/// Finish dates at three confidence levels, local `YYYY-MM-DDTHH:MM`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PercentilesView {
+    pub p50: String,
+    pub p80: String,
+    pub p95: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ForecastView {
+    pub runs: usize,
+    pub seed: u64,
+    /// The finish without uncertainty, for comparison.
+    pub planned_finish: String,
+    pub finish: PercentilesView,
+    /// Milestone tasks (estimated at zero) and their finish percentiles.
+    pub milestones: Vec<(String, PercentilesView)>,
+    /// Tasks by criticality index, highest first.
+    pub criticality: Vec<CriticalityView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OverallocationView {
+    pub owner: UserRef,
+    pub hours_before: f64,
+    pub hours_after: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LevelledTaskView {
+    pub key: String,
+    pub start: String,
+    pub finish: String,
+    /// Working days the levelling moved the task later.
+    pub delayed_days: f64,
+}
+
+/// A preview: nothing is changed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LevellingView {
+    pub finish_before: String,
+    pub finish_after: String,
+    /// Working days the finish moves.
+    pub cost_days: f64,
+    pub overallocations: Vec<OverallocationView>,
+    /// The tasks levelling delays.
+    pub delayed: Vec<LevelledTaskView>,
+}

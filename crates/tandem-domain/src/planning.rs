@@ -10,6 +10,8 @@
 //!   bending the plan.
 //! - Subtasks make their parent a summary. Cancelled tasks are left out,
 //!   with the links that touch them.
+//! - A three-point estimate (in days) feeds the forecast; the owner is the
+//!   person levelling books.
 //! - The plan starts at the project's start date, or else at the earliest
 //!   task start, or else at `today`; on the default calendar (Monday to
 //!   Friday, 08:00–12:00 and 13:00–17:00).
@@ -22,10 +24,13 @@ use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, TaskS
 use crate::model::{Dependency, DependencyKind, Id, Project, Task, TaskStatus};
 use crate::rollup::HOURS_PER_DAY;
 
-/// The plan, and which task each of its entries is.
+/// The plan, which task each of its entries is, each task's three-point
+/// estimate (for the forecast) and owner (for levelling).
 pub struct ProjectPlan {
     pub plan: Plan,
     pub task_ids: Vec<Id>,
+    pub estimates: Vec<Option<tandem_schedule::forecast::Estimate>>,
+    pub owners: Vec<Option<Id>>,
 }
 
 const MINUTES_PER_DAY: f64 = HOURS_PER_DAY * 60.0;
@@ -92,5 +97,22 @@ pub fn project_plan(
             links,
         },
         task_ids: tasks.iter().map(|t| t.id).collect(),
+        estimates: tasks
+            .iter()
+            .map(|t| {
+                t.three_point.as_ref().map(|tp| {
+                    let minutes = |days: f64| (days.max(0.0) * MINUTES_PER_DAY).round() as i64;
+                    tandem_schedule::forecast::Estimate {
+                        optimistic: minutes(tp.optimistic),
+                        likely: minutes(tp.likely),
+                        pessimistic: minutes(tp.pessimistic),
+                    }
+                })
+            })
+            .collect(),
+        owners: tasks
+            .iter()
+            .map(|t| t.owner.as_ref().map(|o| o.id))
+            .collect(),
     }
 }

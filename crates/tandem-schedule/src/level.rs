@@ -2,8 +2,9 @@
 //!
 //! Priority-rule serial schedule generation: tasks are placed one by one,
 //! a task becoming eligible once every task it depends on is placed; among
-//! the eligible, the earliest-starting in the unlevelled schedule goes
-//! first, then the one with least slack. Each is placed at the earliest
+//! the eligible, the one with the earliest late start in the unlevelled
+//! schedule goes first (the minimum-LST rule: what can wait least), then
+//! the one with least slack. Each is placed at the earliest
 //! instant its links allow (against the levelled dates of its
 //! predecessors) at which its owner is free for its whole duration. Time
 //! off is booked before anything else. Tasks with fixed dates (must start
@@ -72,10 +73,14 @@ pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleEr
             waiting[prepared.edges[e].to] += 1;
         }
     }
+    // Minimum late start first (the work that can wait least), then least
+    // slack, then earliest start.
     let priority = |t: usize| {
+        let d = &before.tasks[t];
         (
-            Reverse(before.tasks[t].early_start),
-            Reverse(before.tasks[t].total_slack),
+            Reverse(d.late_start),
+            Reverse(d.total_slack),
+            Reverse(d.early_start),
             Reverse(t),
         )
     };

@@ -1124,13 +1124,13 @@ pub async fn project_activity(
 
 // --- schedule ---------------------------------------------------------------
 
-/// The project's schedule, computed from its tasks and dependencies now.
-pub async fn project_schedule(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, key)): Path<(String, String)>,
-) -> ApiResult<Json<ScheduleView>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+/// A project's tasks, and the plan the scheduler sees for them.
+async fn project_plan(
+    state: &AppState,
+    ctx: &Ctx,
+    key: &str,
+) -> ApiResult<(Vec<Task>, tandem_domain::planning::ProjectPlan)> {
+    let project = state.store.get_project(ctx.scope, key).await?;
     let mut tasks = Vec::new();
     let mut filter = TaskFilter {
         project: Some(project.key.clone()),
@@ -1151,17 +1151,33 @@ pub async fn project_schedule(
         .await?;
     let today = chrono::Local::now().date_naive();
     let planned = tandem_domain::planning::project_plan(&project, &tasks, &dependencies, today);
-    let result = tandem_schedule::schedule(&planned.plan).map_err(|e| match e {
-        tandem_schedule::ScheduleError::Cycle(ids) => {
-            let keys = ids
-                .iter()
+    Ok((tasks, planned))
+}
+
+fn schedule_error(e: tandem_schedule::ScheduleError, tasks: &[Task]) -> ApiError {
+    match e {
+        tandem_schedule::ScheduleError::Cycle(ids) => ApiError::Cycle(
+            ids.iter()
                 .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
-                .collect();
-            ApiError::Cycle(keys)
-        }
+                .collect(),
+        ),
         other => ApiError::Internal(other.to_string()),
-    })?;
-    let format = |instant: chrono::NaiveDateTime| instant.format("%Y-%m-%dT%H:%M").to_string();
+    }
+}
+
+fn local(instant: chrono::NaiveDateTime) -> String {
+    instant.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// The project's schedule, computed from its tasks and dependencies now.
+pub async fn project_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<ScheduleView>> {
+    let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
+    let result = tandem_schedule::schedule(&planned.plan).map_err(|e| schedule_error(e, &tasks))?;
+    let format = local;
     let by_id: HashMap<i64, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
     let name = |i: usize| planned.plan.tasks[i].name.clone();
     let views = planned
@@ -1208,5 +1224,144 @@ pub async fn project_schedule(
         critical_path: result.critical_path().into_iter().map(name).collect(),
         tasks: views,
         warnings,
+    }))
+}
+
+/// A Monte Carlo forecast of the project's finish from its tasks'
+/// three-point estimates (tasks without one keep their estimate).
+pub async fn project_forecast(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<ForecastView>> {
+    let mut v = Validation::new();
+    for name in query
+        .keys()
+        .filter(|k| !["runs", "seed"].contains(&k.as_str()))
+    {
+        v.push(name, "unknown query parameter (allowed: runs, seed)");
+    }
+    let runs = match query.get("runs") {
+        None => 2000,
+        Some(r) => v
+            .take(
+                "runs",
+                r.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=20_000).contains(n))
+                    .ok_or_else(|| "must be 1 to 20000".to_string()),
+            )
+            .unwrap_or(0),
+    };
+    let seed = match query.get("seed") {
+        None => 1,
+        Some(s) => v
+            .take(
+                "seed",
+                s.parse::<u64>()
+                    .map_err(|_| "must be a whole number".to_string()),
+            )
+            .unwrap_or(0),
+    };
+    v.into_result()?;
+    let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
+    let schedule =
+        tandem_schedule::schedule(&planned.plan).map_err(|e| schedule_error(e, &tasks))?;
+    let result = tandem_schedule::forecast::forecast(&planned.plan, &planned.estimates, runs, seed)
+        .map_err(|e| schedule_error(e, &tasks))?;
+    let t = &schedule.timeline;
+    let view = |p: tandem_schedule::forecast::Percentiles| PercentilesView {
+        p50: local(t.finish_instant(p.p50)),
+        p80: local(t.finish_instant(p.p80)),
+        p95: local(t.finish_instant(p.p95)),
+    };
+    let name = |i: usize| planned.plan.tasks[i].name.clone();
+    let mut criticality: Vec<CriticalityView> = result
+        .criticality
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !schedule.tasks[*i].summary)
+        .map(|(i, &index)| CriticalityView {
+            key: name(i),
+            index,
+        })
+        .collect();
+    criticality.sort_by(|a, b| b.index.total_cmp(&a.index).then_with(|| a.key.cmp(&b.key)));
+    Ok(Json(ForecastView {
+        runs: result.runs,
+        seed,
+        planned_finish: local(t.finish_instant(schedule.finish)),
+        finish: view(result.project),
+        milestones: result
+            .milestones
+            .iter()
+            .map(|&(i, p)| (name(i), view(p)))
+            .collect(),
+        criticality,
+    }))
+}
+
+/// What levelling by owner would do to the project: a preview that
+/// changes nothing.
+pub async fn project_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
+    let mut people: Vec<UserRef> = Vec::new();
+    let owner_index: Vec<Option<usize>> = planned
+        .owners
+        .iter()
+        .map(|owner| {
+            let id = (*owner)?;
+            let user = tasks
+                .iter()
+                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
+                .clone();
+            Some(match people.iter().position(|p| p.id == id) {
+                Some(i) => i,
+                None => {
+                    people.push(user);
+                    people.len() - 1
+                }
+            })
+        })
+        .collect();
+    let resources = tandem_schedule::level::Resources {
+        owner: owner_index,
+        time_off: vec![Vec::new(); people.len()],
+    };
+    let result = tandem_schedule::level::level(&planned.plan, &resources)
+        .map_err(|e| schedule_error(e, &tasks))?;
+    let schedule =
+        tandem_schedule::schedule(&planned.plan).map_err(|e| schedule_error(e, &tasks))?;
+    let t = &schedule.timeline;
+    let per_day = t.minutes_per_day as f64;
+    Ok(Json(LevellingView {
+        finish_before: local(t.finish_instant(result.finish_before)),
+        finish_after: local(t.finish_instant(result.finish_after)),
+        cost_days: (result.finish_after - result.finish_before) as f64 / per_day,
+        overallocations: people
+            .into_iter()
+            .enumerate()
+            .map(|(i, owner)| OverallocationView {
+                owner,
+                hours_before: result.overallocated_before.get(i).copied().unwrap_or(0) as f64
+                    / 60.0,
+                hours_after: result.overallocated_after.get(i).copied().unwrap_or(0) as f64 / 60.0,
+            })
+            .collect(),
+        delayed: result
+            .delayed
+            .iter()
+            .map(|&i| LevelledTaskView {
+                key: planned.plan.tasks[i].name.clone(),
+                start: local(t.start_instant(result.start[i])),
+                finish: local(t.finish_instant(result.finish[i])),
+                delayed_days: (result.start[i] - schedule.tasks[i].early_start) as f64 / per_day,
+            })
+            .collect(),
     }))
 }

@@ -86,6 +86,8 @@ pub fn table() -> Vec<Route> {
         route!(patch "/api/v1/workspaces/{ws}/risks/{id}", "Update a risk", RiskInput, RiskView, 200, h::update_risk),
         route!(delete "/api/v1/workspaces/{ws}/risks/{id}", "Delete a risk", (), (), 204, h::delete_risk),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/schedule", "The critical path, the finish and each task's dates and slack, computed now", (), ScheduleView, 200, h::project_schedule),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates (query: runs, seed)", (), ForecastView, 200, h::project_forecast),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner: delays, over-allocation before and after, finish cost", (), LevellingView, 200, h::project_levelling),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/activity", "Recent changes in the project, newest first", (), Vec<ActivityView>, 200, h::project_activity),
         route!(get "/api/v1/workspaces/{ws}/tasks", "Tasks, filtered, by cursor pages", (), TaskPage, 200, h::list_tasks),
         route!(post "/api/v1/workspaces/{ws}/tasks", "Create a task (no project: a personal task)", CreateTask, TaskView, 201, h::create_task),

@@ -891,3 +891,71 @@ async fn a_project_schedule_has_its_critical_path_and_slack() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn forecast_and_levelling_previews() {
+    let url = fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    ana.patch(
+        &format!("{WS}/projects/LAUNCH"),
+        json!({"start_date": "2026-11-23"}),
+    )
+    .await;
+    // The three chained tasks are all Mel's; a fourth, unlinked, is Mel's too.
+    for key in ["LAUNCH-1", "LAUNCH-2", "LAUNCH-3"] {
+        let (status, body) = ana
+            .patch(&format!("{WS}/tasks/{key}"), json!({"estimate_days": 2.0, "three_point": {"optimistic": 1.0, "likely": 2.0, "pessimistic": 5.0}}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, _) = ana.post(&format!("{WS}/tasks"), json!({"project": "LAUNCH", "title": "Parallel", "owner": "mel@x.org", "estimate_days": 2.0})).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (status, forecast) = ana
+        .get(&format!("{WS}/projects/LAUNCH/forecast?runs=1000&seed=3"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{forecast}");
+    assert_eq!(forecast["runs"], 1000);
+    let (p50, p80, p95) = (
+        forecast["finish"]["p50"].as_str().unwrap(),
+        forecast["finish"]["p80"].as_str().unwrap(),
+        forecast["finish"]["p95"].as_str().unwrap(),
+    );
+    assert!(p50 <= p80 && p80 <= p95, "{forecast}");
+    assert!(
+        p50 > forecast["planned_finish"].as_str().unwrap(),
+        "skewed estimates finish later than planned: {forecast}"
+    );
+    assert_eq!(forecast["criticality"][0]["index"], 1.0);
+    let (_, again) = ana
+        .get(&format!("{WS}/projects/LAUNCH/forecast?runs=1000&seed=3"))
+        .await;
+    assert_eq!(again, forecast, "the same seed gives the same forecast");
+    let (status, problem) = ana
+        .get(&format!("{WS}/projects/LAUNCH/forecast?runs=0&colour=red"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
+
+    let (status, levelling) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
+    assert_eq!(status, StatusCode::OK, "{levelling}");
+    let mel = levelling["overallocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["owner"]["email"] == "mel@x.org")
+        .unwrap();
+    assert_eq!(
+        mel["hours_before"], 16.0,
+        "Parallel overlaps LAUNCH-1 for two days"
+    );
+    assert_eq!(mel["hours_after"], 0.0);
+    assert_eq!(levelling["delayed"].as_array().unwrap().len(), 1);
+    // A preview changes nothing.
+    let (_, task) = ana.get(&format!("{WS}/tasks/LAUNCH-4")).await;
+    assert_eq!(task["version"], 1);
+    server.stop().await;
+}
