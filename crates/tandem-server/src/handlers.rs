@@ -410,6 +410,13 @@ pub async fn delete_project(
 
 // --- phases and milestones --------------------------------------------------
 
+/// The rolled-up progress of one phase or milestone.
+fn progress_of(list: &[(Id, tandem_domain::rollup::Progress)], id: Id) -> Option<ProgressView> {
+    list.iter()
+        .find(|(of, _)| *of == id)
+        .map(|(_, progress)| (*progress).into())
+}
+
 pub async fn list_phases(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -424,11 +431,7 @@ pub async fn list_phases(
             .map(|p| {
                 let id = p.id;
                 let mut view = PhaseView::from(p);
-                view.progress = progress
-                    .phases
-                    .iter()
-                    .find(|(pid, _)| *pid == id)
-                    .map(|(_, pr)| (*pr).into());
+                view.progress = progress_of(&progress.phases, id);
                 view
             })
             .collect(),
@@ -504,11 +507,7 @@ pub async fn list_milestones(
             .map(|m| {
                 let id = m.id;
                 let mut view = MilestoneView::from(m);
-                view.progress = progress
-                    .milestones
-                    .iter()
-                    .find(|(mid, _)| *mid == id)
-                    .map(|(_, pr)| (*pr).into());
+                view.progress = progress_of(&progress.milestones, id);
                 view
             })
             .collect(),
