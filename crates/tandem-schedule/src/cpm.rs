@@ -273,6 +273,16 @@ pub struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
+    /// The plan's working-time timeline, for turning results into instants.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Whether task `t` has subtasks (and so rolls up rather than runs).
+    pub fn is_summary(&self, t: usize) -> bool {
+        self.summary[t]
+    }
+
     pub fn new(plan: &'a Plan) -> Result<Prepared<'a>, ScheduleError> {
         let n = plan.tasks.len();
         let first_day = plan.start.date() - chrono::Days::new(366 * TIMELINE_YEARS_BEFORE);

@@ -29,6 +29,8 @@ pub struct Percentiles {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Forecast {
     pub runs: usize,
+    /// The finish with every task at its own duration, for comparison.
+    pub planned_finish: i64,
     pub project: Percentiles,
     /// Each milestone (task index) and its finish percentiles.
     pub milestones: Vec<(usize, Percentiles)>,
@@ -44,7 +46,23 @@ pub fn forecast(
     runs: usize,
     seed: u64,
 ) -> Result<Forecast, ScheduleError> {
-    let prepared = Prepared::new(plan)?;
+    Ok(forecast_prepared(
+        &Prepared::new(plan)?,
+        estimates,
+        runs,
+        seed,
+    ))
+}
+
+/// As [`forecast`], on a plan already prepared (a caller that also needs
+/// its timeline prepares it once).
+pub fn forecast_prepared(
+    prepared: &Prepared<'_>,
+    estimates: &[Option<Estimate>],
+    runs: usize,
+    seed: u64,
+) -> Forecast {
+    let plan = prepared.plan;
     let n = plan.tasks.len();
     let runs = runs.max(1);
     let milestones: Vec<usize> = (0..n).filter(|&t| plan.tasks[t].milestone).collect();
@@ -70,8 +88,9 @@ pub fn forecast(
             }
         }
     }
-    Ok(Forecast {
+    Forecast {
         runs,
+        planned_finish: prepared.run(&prepared.durations).finish,
         project: percentiles(&mut project_finishes),
         milestones: milestones
             .iter()
@@ -82,7 +101,7 @@ pub fn forecast(
             .iter()
             .map(|&c| f64::from(c) / runs as f64)
             .collect(),
-    })
+    }
 }
 
 fn percentiles(values: &mut [i64]) -> Percentiles {

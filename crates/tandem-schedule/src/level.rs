@@ -29,7 +29,9 @@ pub struct Resources {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Levelling {
-    /// Levelled start and finish of each task (working minutes).
+    /// Each task's start before levelling, and its levelled start and
+    /// finish (working minutes).
+    pub start_before: Vec<i64>,
     pub start: Vec<i64>,
     pub finish: Vec<i64>,
     pub finish_before: i64,
@@ -43,7 +45,12 @@ pub struct Levelling {
 }
 
 pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleError> {
-    let prepared = Prepared::new(plan)?;
+    Ok(level_prepared(&Prepared::new(plan)?, resources))
+}
+
+/// As [`level`], on a plan already prepared.
+pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelling {
+    let plan = prepared.plan;
     let before = prepared.run(&prepared.durations);
     let n = plan.tasks.len();
     let people = resources.time_off.len().max(
@@ -181,7 +188,8 @@ pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleEr
         .copied()
         .filter(|&t| start[t] > before.tasks[t].early_start)
         .collect();
-    Ok(Levelling {
+    Levelling {
+        start_before: before.tasks.iter().map(|d| d.early_start).collect(),
         start,
         finish,
         finish_before: before.finish,
@@ -189,7 +197,7 @@ pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleEr
         overallocated_before,
         overallocated_after,
         delayed,
-    })
+    }
 }
 
 /// The earliest start at or after `from` of a free gap of `length` among

@@ -1265,11 +1265,11 @@ pub async fn project_forecast(
     };
     v.into_result()?;
     let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
-    let schedule =
-        tandem_schedule::schedule(&planned.plan).map_err(|e| schedule_error(e, &tasks))?;
-    let result = tandem_schedule::forecast::forecast(&planned.plan, &planned.estimates, runs, seed)
+    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
         .map_err(|e| schedule_error(e, &tasks))?;
-    let t = &schedule.timeline;
+    let result =
+        tandem_schedule::forecast::forecast_prepared(&prepared, &planned.estimates, runs, seed);
+    let t = prepared.timeline();
     let view = |p: tandem_schedule::forecast::Percentiles| PercentilesView {
         p50: local(t.finish_instant(p.p50)),
         p80: local(t.finish_instant(p.p80)),
@@ -1280,7 +1280,7 @@ pub async fn project_forecast(
         .criticality
         .iter()
         .enumerate()
-        .filter(|(i, _)| !schedule.tasks[*i].summary)
+        .filter(|(i, _)| !prepared.is_summary(*i))
         .map(|(i, &index)| CriticalityView {
             key: name(i),
             index,
@@ -1290,7 +1290,7 @@ pub async fn project_forecast(
     Ok(Json(ForecastView {
         runs: result.runs,
         seed,
-        planned_finish: local(t.finish_instant(schedule.finish)),
+        planned_finish: local(t.finish_instant(result.planned_finish)),
         finish: view(result.project),
         milestones: result
             .milestones
@@ -1332,11 +1332,10 @@ pub async fn project_levelling(
         owner: owner_index,
         time_off: vec![Vec::new(); people.len()],
     };
-    let result = tandem_schedule::level::level(&planned.plan, &resources)
+    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
         .map_err(|e| schedule_error(e, &tasks))?;
-    let schedule =
-        tandem_schedule::schedule(&planned.plan).map_err(|e| schedule_error(e, &tasks))?;
-    let t = &schedule.timeline;
+    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
+    let t = prepared.timeline();
     let per_day = t.minutes_per_day as f64;
     Ok(Json(LevellingView {
         finish_before: local(t.finish_instant(result.finish_before)),
@@ -1359,7 +1358,7 @@ pub async fn project_levelling(
                 key: planned.plan.tasks[i].name.clone(),
                 start: local(t.start_instant(result.start[i])),
                 finish: local(t.finish_instant(result.finish[i])),
-                delayed_days: (result.start[i] - schedule.tasks[i].early_start) as f64 / per_day,
+                delayed_days: (result.start[i] - result.start_before[i]) as f64 / per_day,
             })
             .collect(),
     }))
