@@ -1006,6 +1006,18 @@ macro_rules! store_impl {
                 phase_from_row(&row)
             }
 
+            /// A milestone's phase, if it has one, must be a phase of its project.
+            async fn phase_of_project(tx: &mut Tx, scope: Scope, phase_id: Option<Id>, project_id: Id) -> Result<()> {
+                let Some(phase_id) = phase_id else { return Ok(()) };
+                match fetch_phase_tx(tx, scope, phase_id).await {
+                    Ok(phase) if phase.project_id == project_id => Ok(()),
+                    Ok(_) | Err(StoreError::NotFound(_)) => {
+                        Err(StoreError::invalid("phase_id", "must be a phase of this project"))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+
             async fn fetch_milestone_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Milestone> {
                 let mut qb = QueryBuilder::<Db>::new("SELECT * FROM milestones WHERE id = ");
                 qb.push_bind(id);
@@ -1699,12 +1711,7 @@ macro_rules! store_impl {
                 async fn create_milestone(&self, scope: Scope, project_id: Id, milestone: &MilestoneFields) -> Result<Milestone> {
                     milestone.check().map_err(StoreError::Invalid)?;
                     let mut tx = self.writer().begin().await?;
-                    if let Some(phase_id) = milestone.phase_id {
-                        let phase = fetch_phase_tx(&mut tx, scope, phase_id).await;
-                        if !matches!(&phase, Ok(p) if p.project_id == project_id) {
-                            return Err(StoreError::invalid("phase_id", "must be a phase of this project"));
-                        }
-                    }
+                    phase_of_project(&mut tx, scope, milestone.phase_id, project_id).await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description) \
                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1744,12 +1751,7 @@ macro_rules! store_impl {
                     let mut tx = self.writer().begin().await?;
                     let current = fetch_milestone_tx(&mut tx, scope, id).await?;
                     check_version(Some(expected_version), current.version)?;
-                    if let Some(phase_id) = milestone.phase_id {
-                        let phase = fetch_phase_tx(&mut tx, scope, phase_id).await;
-                        if !matches!(&phase, Ok(p) if p.project_id == current.project_id) {
-                            return Err(StoreError::invalid("phase_id", "must be a phase of this project"));
-                        }
-                    }
+                    phase_of_project(&mut tx, scope, milestone.phase_id, current.project_id).await?;
                     sqlx::query("UPDATE milestones SET name = $1, date = $2, description = $3, phase_id = $4, version = version + 1 WHERE id = $5")
                         .bind(milestone.name.trim())
                         .bind(milestone.date)
