@@ -6,7 +6,7 @@
 //! with `From`. This is the only crate that decides how the model looks on
 //! the wire; it does no IO.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use tandem_domain::activity::FieldChange;
@@ -525,6 +525,16 @@ pub struct CreateTask {
     pub effort_hours: Option<f64>,
     pub three_point: Option<ThreePointView>,
     pub percent_complete: Option<i64>,
+    /// asap, alap, snet, snlt, fnet, fnlt, mso or mfo; without one, a start
+    /// date means "start no earlier than".
+    pub constraint_type: Option<ConstraintType>,
+    /// `YYYY-MM-DDTHH:MM`, or a date (the start of its working day for
+    /// start constraints, the end for finish constraints).
+    pub constraint_date: Option<String>,
+    /// `YYYY-MM-DDTHH:MM`, or a date (08:00).
+    pub actual_start: Option<String>,
+    /// `YYYY-MM-DDTHH:MM`, or a date (17:00).
+    pub actual_finish: Option<String>,
     /// The parent task's key.
     pub parent: Option<String>,
     pub phase_id: Option<Id>,
@@ -543,6 +553,43 @@ fn tags(v: &mut Validation, list: &[String]) -> Vec<String> {
     list.iter()
         .filter_map(|t| v.take("tags", parse_tag(t)))
         .collect()
+}
+
+/// A plan instant as the API takes it: `YYYY-MM-DDTHH:MM` (seconds
+/// allowed), or a bare date at `default_hour`.
+fn local_time(
+    v: &mut Validation,
+    field: &str,
+    value: Option<&str>,
+    default_hour: u32,
+) -> Option<NaiveDateTime> {
+    let text = value?.trim();
+    let parsed = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(default_hour, 0, 0))
+        });
+    if parsed.is_none() {
+        v.push(field, "must be YYYY-MM-DDTHH:MM or YYYY-MM-DD");
+    }
+    parsed
+}
+
+/// Formats a plan instant as the API writes it.
+pub fn format_local(instant: NaiveDateTime) -> String {
+    instant.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Whether a bare constraint date means the start (08:00) or the end
+/// (17:00) of its working day.
+fn constraint_hour(kind: Option<ConstraintType>) -> u32 {
+    match kind {
+        Some(ConstraintType::Fnet | ConstraintType::Fnlt | ConstraintType::Mfo) => 17,
+        _ => 8,
+    }
 }
 
 fn three_point(tp: ThreePointView) -> ThreePoint {
@@ -578,6 +625,22 @@ impl CreateTask {
             effort_hours: self.effort_hours,
             three_point: self.three_point.map(three_point),
             percent_complete: self.percent_complete.unwrap_or(0),
+            schedule: TaskScheduling {
+                constraint_type: self.constraint_type,
+                constraint_date: local_time(
+                    &mut v,
+                    "constraint_date",
+                    self.constraint_date.as_deref(),
+                    constraint_hour(self.constraint_type),
+                ),
+                actual_start: local_time(&mut v, "actual_start", self.actual_start.as_deref(), 8),
+                actual_finish: local_time(
+                    &mut v,
+                    "actual_finish",
+                    self.actual_finish.as_deref(),
+                    17,
+                ),
+            },
             parent: self.parent.filter(|p| !p.trim().is_empty()),
             phase_id: self.phase_id,
             milestone_id: self.milestone_id,
@@ -644,6 +707,30 @@ pub struct UpdateTask {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    pub constraint_type: Option<Option<ConstraintType>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub constraint_date: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub actual_start: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub actual_finish: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent: Option<Option<String>>,
     #[serde(
         default,
@@ -691,6 +778,36 @@ impl UpdateTask {
                 .map(three_point)
                 .apply(current.three_point),
             percent_complete: self.percent_complete.unwrap_or(current.percent_complete),
+            schedule: {
+                let constraint_type = Patch::from_option(self.constraint_type)
+                    .apply(current.schedule.constraint_type);
+                let mut time = |field: &str, patch: Option<Option<String>>, old, hour| match patch {
+                    None => old,
+                    Some(None) => None,
+                    Some(Some(text)) => local_time(&mut v, field, Some(&text), hour),
+                };
+                TaskScheduling {
+                    constraint_type,
+                    constraint_date: time(
+                        "constraint_date",
+                        self.constraint_date,
+                        current.schedule.constraint_date,
+                        constraint_hour(constraint_type),
+                    ),
+                    actual_start: time(
+                        "actual_start",
+                        self.actual_start,
+                        current.schedule.actual_start,
+                        8,
+                    ),
+                    actual_finish: time(
+                        "actual_finish",
+                        self.actual_finish,
+                        current.schedule.actual_finish,
+                        17,
+                    ),
+                }
+            },
             parent: Patch::from_option(self.parent).apply(current.parent),
             phase_id: Patch::from_option(self.phase_id).apply(current.phase_id),
             milestone_id: Patch::from_option(self.milestone_id).apply(current.milestone_id),
@@ -722,6 +839,14 @@ pub struct TaskView {
     pub effort_hours: Option<f64>,
     pub three_point: Option<ThreePointView>,
     pub percent_complete: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_type: Option<ConstraintType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_finish: Option<String>,
     pub parent: Option<TaskRef>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
@@ -756,6 +881,10 @@ impl From<Task> for TaskView {
                 pessimistic: tp.pessimistic,
             }),
             percent_complete: t.percent_complete,
+            constraint_type: t.schedule.constraint_type,
+            constraint_date: t.schedule.constraint_date.map(format_local),
+            actual_start: t.schedule.actual_start.map(format_local),
+            actual_finish: t.schedule.actual_finish.map(format_local),
             parent: t.parent,
             phase_id: t.phase_id,
             milestone_id: t.milestone_id,
@@ -1103,17 +1232,81 @@ pub struct ScheduledTaskView {
     pub critical: bool,
     pub summary: bool,
     pub milestone: bool,
+    /// Against the baseline, when the task is in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance: Option<VarianceView>,
+}
+
+/// Where a task (or milestone) stood in the baseline and how far it has
+/// moved since, in working days on the project's calendar: positive is
+/// later, or longer.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct VarianceView {
+    pub baseline_start: String,
+    pub baseline_finish: String,
+    pub start_days: f64,
+    pub finish_days: f64,
+    pub duration_days: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ScheduleView {
     pub start: String,
     pub finish: String,
+    /// When the stored schedule was computed.
+    pub computed_at: DateTime<Utc>,
     /// Keys of the critical leaf tasks, in start order.
     pub critical_path: Vec<String>,
     pub tasks: Vec<ScheduledTaskView>,
     /// Constraints that break links, missed deadlines.
     pub warnings: Vec<String>,
+    /// The baseline the variances are measured against: the newest one,
+    /// or the one named by `?baseline=ID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineView>,
+    /// Each milestone with tasks in the baseline: the latest finish of its
+    /// tasks then and now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneVarianceView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MilestoneVarianceView {
+    pub id: Id,
+    pub name: String,
+    pub finish: String,
+    pub baseline_finish: String,
+    pub finish_days: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBaseline {
+    /// Defaults to "Baseline N".
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct BaselineView {
+    pub id: Id,
+    pub name: String,
+    pub created_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    /// How many tasks it holds (absent in lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<usize>,
+}
+
+impl From<Baseline> for BaselineView {
+    fn from(b: Baseline) -> Self {
+        BaselineView {
+            id: b.id,
+            name: b.name,
+            created_by: b.created_by,
+            created_at: b.created_at,
+            tasks: (!b.tasks.is_empty()).then_some(b.tasks.len()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -1170,4 +1363,8 @@ pub struct LevellingView {
     pub overallocations: Vec<OverallocationView>,
     /// The tasks levelling delays.
     pub delayed: Vec<LevelledTaskView>,
+    /// Whether the delays were written to the tasks (as "start no earlier
+    /// than" their levelled start), or this is only a preview.
+    #[serde(default)]
+    pub applied: bool,
 }

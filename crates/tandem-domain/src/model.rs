@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::validate::{FieldError, Validation, optional_text, required_text, text};
@@ -118,6 +118,29 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// When a task may be scheduled, as in Microsoft Project: as soon or as
+    /// late as possible, start or finish no earlier / no later than a date,
+    /// or must start / finish on it.
+    ConstraintType {
+        Asap = "asap",
+        Alap = "alap",
+        Snet = "snet",
+        Snlt = "snlt",
+        Fnet = "fnet",
+        Fnlt = "fnlt",
+        Mso = "mso",
+        Mfo = "mfo",
+    }
+);
+
+impl ConstraintType {
+    /// Whether the constraint names a date (all but ASAP and ALAP).
+    pub fn has_date(self) -> bool {
+        !matches!(self, ConstraintType::Asap | ConstraintType::Alap)
+    }
+}
+
+vocabulary!(
     StakeholderRole {
         Sponsor = "sponsor",
         Approver = "approver",
@@ -142,6 +165,7 @@ vocabulary!(
         Dependency = "dependency",
         Stakeholder = "stakeholder",
         Risk = "risk",
+        Baseline = "baseline",
     }
 );
 
@@ -397,6 +421,7 @@ pub struct Task {
     pub effort_hours: Option<f64>,
     pub three_point: Option<ThreePoint>,
     pub percent_complete: i64,
+    pub schedule: TaskScheduling,
     pub parent: Option<TaskRef>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
@@ -407,6 +432,42 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// How a task is held in the plan beyond its estimate: an explicit
+/// constraint (without one, a start date means "start no earlier than"),
+/// and the actual start and finish of work, local to the project's
+/// calendar. Minute precision, as Microsoft Project keeps them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TaskScheduling {
+    pub constraint_type: Option<ConstraintType>,
+    pub constraint_date: Option<NaiveDateTime>,
+    pub actual_start: Option<NaiveDateTime>,
+    pub actual_finish: Option<NaiveDateTime>,
+}
+
+impl TaskScheduling {
+    fn check(&self, v: &mut Validation) {
+        match (self.constraint_type, self.constraint_date) {
+            (Some(kind), None) if kind.has_date() => v.push(
+                "constraint_date",
+                format!("a {kind} constraint needs a date"),
+            ),
+            (Some(kind), Some(_)) if !kind.has_date() => v.push(
+                "constraint_date",
+                format!("a {kind} constraint takes no date"),
+            ),
+            (None, Some(_)) => v.push("constraint_type", "a constraint date needs a type"),
+            _ => {}
+        }
+        match (self.actual_start, self.actual_finish) {
+            (None, Some(_)) => v.push("actual_start", "a task that finished has started"),
+            (Some(start), Some(finish)) if finish < start => {
+                v.push("actual_finish", "must not be before actual_start")
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -520,6 +581,7 @@ impl Task {
             effort_hours: self.effort_hours,
             three_point: self.three_point.clone(),
             percent_complete: self.percent_complete,
+            schedule: self.schedule,
             parent: self.parent.as_ref().map(|p| p.key.clone()),
             phase_id: self.phase_id,
             milestone_id: self.milestone_id,
@@ -707,6 +769,7 @@ pub struct TaskFields {
     pub effort_hours: Option<f64>,
     pub three_point: Option<ThreePoint>,
     pub percent_complete: i64,
+    pub schedule: TaskScheduling,
     pub parent: Option<String>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
@@ -730,6 +793,7 @@ impl TaskFields {
             effort_hours: None,
             three_point: None,
             percent_complete: 0,
+            schedule: TaskScheduling::default(),
             parent: None,
             phase_id: None,
             milestone_id: None,
@@ -774,6 +838,7 @@ impl TaskFields {
         if !(0..=100).contains(&self.percent_complete) {
             v.push("percent_complete", "must be between 0 and 100");
         }
+        self.schedule.check(&mut v);
         if self.tags.len() > 50 {
             v.push("tags", "at most 50 tags");
         }
@@ -927,6 +992,61 @@ impl RiskFields {
         optional_text(self.mitigation.as_deref(), "mitigation", 10_000, &mut v);
         v.into_result()
     }
+}
+
+// ---------------------------------------------------------------------------
+// Schedules: what the scheduler made of a project, and baselines of it.
+
+/// A saved copy of a project's schedule, to measure variance against.
+/// `tasks` is empty where only the list of baselines was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub id: Id,
+    pub project_id: Id,
+    pub name: String,
+    pub created_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    pub tasks: Vec<BaselineTask>,
+}
+
+/// A task's planned dates when the baseline was saved (local instants).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BaselineTask {
+    pub task_id: Id,
+    pub start: NaiveDateTime,
+    pub finish: NaiveDateTime,
+    pub duration_minutes: i64,
+}
+
+/// A project's schedule as computed and stored, with the fingerprint of
+/// the plan it was computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSchedule {
+    pub fingerprint: String,
+    /// When the plan it was computed from was read: of two schedules of a
+    /// project, the later reading is the newer.
+    pub computed_at: DateTime<Utc>,
+    pub start: NaiveDateTime,
+    pub finish: NaiveDateTime,
+    /// Task ids, in order along the path.
+    pub critical_path: Vec<Id>,
+    pub warnings: Vec<String>,
+    pub tasks: Vec<TaskSchedule>,
+}
+
+/// One task's computed dates (local instants) and slack (working minutes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskSchedule {
+    pub task_id: Id,
+    pub early_start: NaiveDateTime,
+    pub early_finish: NaiveDateTime,
+    pub late_start: NaiveDateTime,
+    pub late_finish: NaiveDateTime,
+    pub total_slack: i64,
+    pub free_slack: i64,
+    pub critical: bool,
+    pub summary: bool,
+    pub milestone: bool,
 }
 
 #[cfg(test)]

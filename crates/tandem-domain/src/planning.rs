@@ -4,10 +4,13 @@
 //! - Duration: the estimate in working days; without one, effort hours at
 //!   eight hours a day; without either, one day. A task estimated at zero
 //!   is a milestone.
-//! - A task's start date is "start no earlier than"; its due date is a
-//!   deadline (it caps the late finish and is reported when missed), not a
-//!   hard constraint, so a late task shows negative slack instead of
-//!   bending the plan.
+//! - A task's explicit constraint (type and date) holds as in Microsoft
+//!   Project; without one, its start date is "start no earlier than". Its
+//!   due date is a deadline (it caps the late finish and is reported when
+//!   missed), not a hard constraint, so a late task shows negative slack
+//!   instead of bending the plan.
+//! - Actual start and finish fix the dates of work that has begun or
+//!   ended.
 //! - Subtasks make their parent a summary. Cancelled tasks are left out,
 //!   with the links that touch them.
 //! - A three-point estimate (in days) feeds the forecast; the owner is the
@@ -18,10 +21,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, TaskSpec};
+use chrono::{DateTime, NaiveDate, Utc};
+use tandem_schedule::calendar::Timeline;
+use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Schedule, TaskSpec};
 
-use crate::model::{Dependency, DependencyKind, Id, Project, Task, TaskStatus};
+use crate::model::{
+    BaselineTask, ConstraintType, Dependency, DependencyKind, Id, Project, StoredSchedule, Task,
+    TaskSchedule, TaskStatus,
+};
 use crate::rollup::HOURS_PER_DAY;
 
 /// The plan, which task each of its entries is, each task's three-point
@@ -61,9 +68,9 @@ pub fn project_plan(
             let duration = (days.max(0.0) * MINUTES_PER_DAY).round() as i64;
             let mut spec = TaskSpec::new(t.id, t.key.clone(), duration);
             spec.parent = t.parent.as_ref().and_then(|p| index.get(&p.id).copied());
-            if let Some(day) = t.start_date {
-                spec.constraint = Constraint::StartNoEarlierThan(tandem_schedule::cpm::day(day, 8));
-            }
+            spec.constraint = constraint(t);
+            spec.actual_start = t.schedule.actual_start;
+            spec.actual_finish = t.schedule.actual_finish;
             spec.deadline = t.due_date.map(|day| tandem_schedule::cpm::day(day, 17));
             spec
         })
@@ -114,5 +121,287 @@ pub fn project_plan(
             .iter()
             .map(|t| t.owner.as_ref().map(|o| o.id))
             .collect(),
+    }
+}
+
+/// The task's constraint in the scheduler's terms: its own, or "start no
+/// earlier than" its start date.
+pub fn constraint(task: &Task) -> Constraint {
+    let s = &task.schedule;
+    match (s.constraint_type, s.constraint_date) {
+        (Some(ConstraintType::Asap), _) => Constraint::AsSoonAsPossible,
+        (Some(ConstraintType::Alap), _) => Constraint::AsLateAsPossible,
+        (Some(ConstraintType::Snet), Some(d)) => Constraint::StartNoEarlierThan(d),
+        (Some(ConstraintType::Snlt), Some(d)) => Constraint::StartNoLaterThan(d),
+        (Some(ConstraintType::Fnet), Some(d)) => Constraint::FinishNoEarlierThan(d),
+        (Some(ConstraintType::Fnlt), Some(d)) => Constraint::FinishNoLaterThan(d),
+        (Some(ConstraintType::Mso), Some(d)) => Constraint::MustStartOn(d),
+        (Some(ConstraintType::Mfo), Some(d)) => Constraint::MustFinishOn(d),
+        _ => match task.start_date {
+            Some(day) => Constraint::StartNoEarlierThan(tandem_schedule::cpm::day(day, 8)),
+            None => Constraint::AsSoonAsPossible,
+        },
+    }
+}
+
+impl ProjectPlan {
+    /// The fingerprint a stored schedule of this plan carries.
+    pub fn fingerprint(&self) -> String {
+        format!("{:016x}", self.plan.fingerprint())
+    }
+
+    /// What is worth telling about a schedule of this plan, in words.
+    pub fn warnings(&self, result: &Schedule) -> Vec<String> {
+        let name = |i: usize| self.plan.tasks[i].name.as_str();
+        result
+            .diagnostics
+            .iter()
+            .map(|d| match d {
+                tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => format!(
+                    "{}'s constraint puts it before its link from {} allows",
+                    name(*task),
+                    name(*predecessor)
+                ),
+                tandem_schedule::Diagnostic::DeadlineMissed { task } => {
+                    format!("{} finishes after its due date", name(*task))
+                }
+            })
+            .collect()
+    }
+
+    /// A schedule of this plan, in the form the store keeps.
+    pub fn stored(&self, result: &Schedule, computed_at: DateTime<Utc>) -> StoredSchedule {
+        StoredSchedule {
+            fingerprint: self.fingerprint(),
+            computed_at,
+            start: result.timeline.start_instant(result.start),
+            finish: result.timeline.finish_instant(result.finish),
+            critical_path: result
+                .critical_path()
+                .into_iter()
+                .map(|i| self.task_ids[i])
+                .collect(),
+            warnings: self.warnings(result),
+            tasks: self
+                .task_ids
+                .iter()
+                .enumerate()
+                .map(|(i, &task_id)| {
+                    let d = &result.tasks[i];
+                    let [early_start, early_finish, late_start, late_finish] = result.instants(i);
+                    TaskSchedule {
+                        task_id,
+                        early_start,
+                        early_finish,
+                        late_start,
+                        late_finish,
+                        total_slack: d.total_slack,
+                        free_slack: d.free_slack,
+                        critical: d.critical,
+                        summary: d.summary,
+                        milestone: d.milestone,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The planned dates of every task, to save as a baseline.
+    pub fn baseline(&self, result: &Schedule) -> Vec<BaselineTask> {
+        self.task_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &task_id)| {
+                let d = &result.tasks[i];
+                let [start, finish, _, _] = result.instants(i);
+                BaselineTask {
+                    task_id,
+                    start,
+                    finish,
+                    duration_minutes: d.early_finish - d.early_start,
+                }
+            })
+            .collect()
+    }
+}
+
+/// How far a task has moved from its baseline, in working minutes on the
+/// project's calendar: positive is later (or longer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variance {
+    pub task_id: Id,
+    pub start: i64,
+    pub finish: i64,
+    pub duration: i64,
+}
+
+/// The variance of each task in both the baseline and the current
+/// schedule (tasks added since, or deleted, have none).
+pub fn variance(
+    calendar: &Calendar,
+    baseline: &[BaselineTask],
+    current: &[TaskSchedule],
+) -> Vec<Variance> {
+    let Some(first) = baseline
+        .iter()
+        .map(|b| b.start)
+        .chain(current.iter().map(|c| c.early_start))
+        .min()
+    else {
+        return Vec::new();
+    };
+    let last = baseline
+        .iter()
+        .map(|b| b.finish)
+        .chain(current.iter().map(|c| c.early_finish))
+        .max()
+        .unwrap_or(first);
+    let first = first.date() - chrono::Days::new(1);
+    let days = (last.date() - first).num_days().max(0) as usize + 2;
+    let timeline = Timeline::new(calendar, first, days);
+    let work = |instant| timeline.to_work(instant);
+    let baseline: HashMap<Id, &BaselineTask> = baseline.iter().map(|b| (b.task_id, b)).collect();
+    current
+        .iter()
+        .filter_map(|c| {
+            let b = baseline.get(&c.task_id)?;
+            let duration = work(c.early_finish) - work(c.early_start);
+            Some(Variance {
+                task_id: c.task_id,
+                start: work(c.early_start) - work(b.start),
+                finish: work(c.early_finish) - work(b.finish),
+                duration: duration - b.duration_minutes,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Priority, TaskScheduling};
+
+    fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+    }
+
+    fn task(id: Id) -> Task {
+        Task {
+            id,
+            key: format!("P-{id}"),
+            project: None,
+            number: id,
+            title: format!("Task {id}"),
+            description: None,
+            owner: None,
+            collaborators: Vec::new(),
+            status: TaskStatus::Todo,
+            priority: Priority::None,
+            start_date: None,
+            due_date: None,
+            estimate_days: Some(1.0),
+            effort_hours: None,
+            three_point: None,
+            percent_complete: 0,
+            schedule: TaskScheduling::default(),
+            parent: None,
+            phase_id: None,
+            milestone_id: None,
+            tags: Vec::new(),
+            blocked_reason: None,
+            created_by: None,
+            version: 1,
+            created_at: DateTime::<Utc>::default(),
+            updated_at: DateTime::<Utc>::default(),
+            completed_at: None,
+        }
+    }
+
+    #[test]
+    fn an_explicit_constraint_rules_and_a_start_date_is_start_no_earlier_than() {
+        let mut t = task(1);
+        assert_eq!(constraint(&t), Constraint::AsSoonAsPossible);
+        t.start_date = NaiveDate::from_ymd_opt(2026, 11, 24);
+        assert_eq!(constraint(&t), Constraint::StartNoEarlierThan(at(24, 8)));
+        t.schedule.constraint_type = Some(ConstraintType::Mfo);
+        t.schedule.constraint_date = Some(at(27, 17));
+        assert_eq!(constraint(&t), Constraint::MustFinishOn(at(27, 17)));
+        t.schedule.constraint_type = Some(ConstraintType::Asap);
+        t.schedule.constraint_date = None;
+        assert_eq!(constraint(&t), Constraint::AsSoonAsPossible);
+    }
+
+    #[test]
+    fn variance_counts_working_time() {
+        let baseline = [BaselineTask {
+            task_id: 1,
+            start: at(20, 8),
+            finish: at(20, 17),
+            duration_minutes: 480,
+        }];
+        // Friday's task now runs Monday and Tuesday: a weekend is no slip.
+        let current = TaskSchedule {
+            task_id: 1,
+            early_start: at(23, 8),
+            early_finish: at(24, 17),
+            late_start: at(23, 8),
+            late_finish: at(24, 17),
+            total_slack: 0,
+            free_slack: 0,
+            critical: true,
+            summary: false,
+            milestone: false,
+        };
+        let unrelated = TaskSchedule {
+            task_id: 2,
+            ..current
+        };
+        let v = variance(&Calendar::default(), &baseline, &[current, unrelated]);
+        assert_eq!(
+            v,
+            [Variance {
+                task_id: 1,
+                start: 480,
+                finish: 960,
+                duration: 480
+            }]
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_follows_what_decides_the_schedule() {
+        let project = Project {
+            id: 1,
+            key: "P".into(),
+            name: "P".into(),
+            objective: None,
+            scope_in: None,
+            scope_out: None,
+            owner: None,
+            status: crate::model::ProjectStatus::Active,
+            stage: crate::model::Stage::Planning,
+            start_date: NaiveDate::from_ymd_opt(2026, 11, 23),
+            target_date: None,
+            budget: None,
+            ongoing: false,
+            version: 1,
+            created_at: DateTime::<Utc>::default(),
+            updated_at: DateTime::<Utc>::default(),
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let tasks = vec![task(1), task(2)];
+        let print = |tasks: &[Task]| project_plan(&project, tasks, &[], today).fingerprint();
+        assert_eq!(print(&tasks), print(&tasks.clone()));
+        let mut changed = tasks.clone();
+        changed[1].title = "Renamed".into();
+        assert_eq!(print(&changed), print(&tasks), "titles do not schedule");
+        changed[1].estimate_days = Some(2.0);
+        assert_ne!(print(&changed), print(&tasks));
+        let mut constrained = tasks.clone();
+        constrained[0].schedule.actual_start = Some(at(23, 8));
+        assert_ne!(print(&constrained), print(&tasks));
     }
 }

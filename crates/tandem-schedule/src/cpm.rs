@@ -112,6 +112,69 @@ pub struct Plan {
     pub links: Vec<LinkSpec>,
 }
 
+impl Plan {
+    /// A digest of everything that decides the schedule: the same plan
+    /// always gives the same value (within one build), a changed task,
+    /// link, constraint or calendar almost surely another. Callers that
+    /// store a schedule keep it beside the result to know when it is stale.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        fn calendar(c: &Calendar, h: &mut DefaultHasher) {
+            for day in &c.week {
+                day.len().hash(h);
+                for p in day {
+                    (p.start, p.end).hash(h);
+                }
+            }
+            for (date, periods) in &c.exceptions {
+                date.hash(h);
+                for p in periods {
+                    (p.start, p.end).hash(h);
+                }
+                periods.len().hash(h);
+            }
+            c.minutes_per_day.hash(h);
+        }
+        // SipHash with fixed keys: deterministic across runs and nodes.
+        let mut h = DefaultHasher::new();
+        calendar(&self.calendar, &mut h);
+        self.calendars.len().hash(&mut h);
+        for c in &self.calendars {
+            calendar(c, &mut h);
+        }
+        self.start.hash(&mut h);
+        self.tasks.len().hash(&mut h);
+        for t in &self.tasks {
+            (t.uid, &t.name, t.parent, t.duration, t.milestone).hash(&mut h);
+            std::mem::discriminant(&t.constraint).hash(&mut h);
+            match t.constraint {
+                Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => {}
+                Constraint::StartNoEarlierThan(d)
+                | Constraint::StartNoLaterThan(d)
+                | Constraint::FinishNoEarlierThan(d)
+                | Constraint::FinishNoLaterThan(d)
+                | Constraint::MustStartOn(d)
+                | Constraint::MustFinishOn(d) => d.hash(&mut h),
+            }
+            (t.deadline, t.actual_start, t.actual_finish).hash(&mut h);
+            for a in &t.assignments {
+                (a.calendar, a.minutes).hash(&mut h);
+            }
+            t.assignments.len().hash(&mut h);
+        }
+        self.links.len().hash(&mut h);
+        for l in &self.links {
+            (l.predecessor, l.successor, l.kind).hash(&mut h);
+            match l.lag {
+                Lag::Work(m) => (0u8, m).hash(&mut h),
+                Lag::Elapsed(m) => (1u8, m).hash(&mut h),
+                Lag::Percent(p) => (2u8, p.to_bits()).hash(&mut h),
+            }
+        }
+        h.finish()
+    }
+}
+
 /// Dates are working-minute indices on the plan's timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TaskDates {

@@ -389,6 +389,7 @@ pub async fn update_project(
             .await?)
     })
     .await?;
+    state.rescheduler.touch(scope, &project.key);
     let version = project.version;
     Ok(versioned(
         StatusCode::OK,
@@ -739,6 +740,7 @@ pub async fn create_task(
         task.fields.owner = Email::parse(&ctx.user.email).ok();
     }
     let task = state.store.create_task(scope, &task).await?;
+    state.rescheduler.touch_tasks(scope, [task.key.as_str()]);
     Ok(versioned(
         StatusCode::CREATED,
         task.version,
@@ -777,6 +779,7 @@ pub async fn update_task(
             .await?)
     })
     .await?;
+    state.rescheduler.touch_tasks(scope, [task.key.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         task.version,
@@ -790,10 +793,9 @@ pub async fn delete_task(
     Path((_, key)): Path<(String, String)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    state
-        .store
-        .delete_task(ctx.writer()?, &key, expected)
-        .await?;
+    let scope = ctx.writer()?;
+    state.store.delete_task(scope, &key, expected).await?;
+    state.rescheduler.touch_tasks(scope, [key.as_str()]);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -862,6 +864,13 @@ pub async fn create_dependency(
     let scope = ctx.writer()?;
     let dependency = body.into_domain(CreateDependency::into_domain)?;
     let dependency = state.store.create_dependency(scope, &dependency).await?;
+    state.rescheduler.touch_tasks(
+        scope,
+        [
+            dependency.predecessor.key.as_str(),
+            dependency.successor.key.as_str(),
+        ],
+    );
     Ok(versioned(
         StatusCode::CREATED,
         dependency.version,
@@ -897,6 +906,9 @@ pub async fn update_dependency(
         .store
         .update_dependency(scope, &pred, &succ, kind, lag, expected)
         .await?;
+    state
+        .rescheduler
+        .touch_tasks(scope, [pred.as_str(), succ.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         dependency.version,
@@ -909,10 +921,11 @@ pub async fn delete_dependency(
     ctx: Ctx,
     Path((_, pred, succ)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
+    let scope = ctx.writer()?;
+    state.store.delete_dependency(scope, &pred, &succ).await?;
     state
-        .store
-        .delete_dependency(ctx.writer()?, &pred, &succ)
-        .await?;
+        .rescheduler
+        .touch_tasks(scope, [pred.as_str(), succ.as_str()]);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1119,247 +1132,4 @@ pub async fn project_activity(
             .map(activity_view)
             .collect(),
     ))
-}
-
-// --- schedule ---------------------------------------------------------------
-
-/// A project's tasks, and the plan the scheduler sees for them.
-async fn project_plan(
-    state: &AppState,
-    ctx: &Ctx,
-    key: &str,
-) -> ApiResult<(Vec<Task>, tandem_domain::planning::ProjectPlan)> {
-    let project = state.store.get_project(ctx.scope, key).await?;
-    let mut tasks = Vec::new();
-    let mut filter = TaskFilter {
-        project: Some(project.key.clone()),
-        limit: 500,
-        ..Default::default()
-    };
-    loop {
-        let page = state.store.list_tasks(ctx.scope, &filter).await?;
-        tasks.extend(page.tasks);
-        match page.next_after_id {
-            Some(after) => filter.after_id = Some(after),
-            None => break,
-        }
-    }
-    let dependencies = state
-        .store
-        .project_dependencies(ctx.scope, project.id)
-        .await?;
-    let today = chrono::Local::now().date_naive();
-    let planned = tandem_domain::planning::project_plan(&project, &tasks, &dependencies, today);
-    Ok((tasks, planned))
-}
-
-fn schedule_error(e: tandem_schedule::ScheduleError, tasks: &[Task]) -> ApiError {
-    match e {
-        tandem_schedule::ScheduleError::Cycle(ids) => ApiError::Cycle(
-            ids.iter()
-                .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
-                .collect(),
-        ),
-        other => ApiError::Internal(other.to_string()),
-    }
-}
-
-fn local(instant: chrono::NaiveDateTime) -> String {
-    instant.format("%Y-%m-%dT%H:%M").to_string()
-}
-
-/// The project's schedule, computed from its tasks and dependencies now.
-pub async fn project_schedule(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, key)): Path<(String, String)>,
-) -> ApiResult<Json<ScheduleView>> {
-    let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
-    let result = tandem_schedule::schedule(&planned.plan).map_err(|e| schedule_error(e, &tasks))?;
-    let format = local;
-    let by_id: HashMap<i64, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
-    let name = |i: usize| planned.plan.tasks[i].name.clone();
-    let views = planned
-        .task_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let d = &result.tasks[i];
-            let [es, ef, ls, lf] = result.instants(i);
-            ScheduledTaskView {
-                key: name(i),
-                title: by_id.get(id).map(|t| t.title.clone()).unwrap_or_default(),
-                early_start: format(es),
-                early_finish: format(ef),
-                late_start: format(ls),
-                late_finish: format(lf),
-                total_slack_minutes: d.total_slack,
-                free_slack_minutes: d.free_slack,
-                critical: d.critical,
-                summary: d.summary,
-                milestone: d.milestone,
-            }
-        })
-        .collect();
-    let warnings = result
-        .diagnostics
-        .iter()
-        .map(|d| match d {
-            tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => {
-                format!(
-                    "{}'s start date puts it before its link from {} allows",
-                    name(*task),
-                    name(*predecessor)
-                )
-            }
-            tandem_schedule::Diagnostic::DeadlineMissed { task } => {
-                format!("{} finishes after its due date", name(*task))
-            }
-        })
-        .collect();
-    Ok(Json(ScheduleView {
-        start: format(result.timeline.start_instant(result.start)),
-        finish: format(result.timeline.finish_instant(result.finish)),
-        critical_path: result.critical_path().into_iter().map(name).collect(),
-        tasks: views,
-        warnings,
-    }))
-}
-
-/// A Monte Carlo forecast of the project's finish from its tasks'
-/// three-point estimates (tasks without one keep their estimate).
-pub async fn project_forecast(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, key)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<ForecastView>> {
-    let mut v = Validation::new();
-    for name in query
-        .keys()
-        .filter(|k| !["runs", "seed"].contains(&k.as_str()))
-    {
-        v.push(name, "unknown query parameter (allowed: runs, seed)");
-    }
-    let runs = match query.get("runs") {
-        None => 2000,
-        Some(r) => v
-            .take(
-                "runs",
-                r.parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=20_000).contains(n))
-                    .ok_or_else(|| "must be 1 to 20000".to_string()),
-            )
-            .unwrap_or(0),
-    };
-    let seed = match query.get("seed") {
-        None => 1,
-        Some(s) => v
-            .take(
-                "seed",
-                s.parse::<u64>()
-                    .map_err(|_| "must be a whole number".to_string()),
-            )
-            .unwrap_or(0),
-    };
-    v.into_result()?;
-    let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
-    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
-        .map_err(|e| schedule_error(e, &tasks))?;
-    let result =
-        tandem_schedule::forecast::forecast_prepared(&prepared, &planned.estimates, runs, seed);
-    let t = prepared.timeline();
-    let view = |p: tandem_schedule::forecast::Percentiles| PercentilesView {
-        p50: local(t.finish_instant(p.p50)),
-        p80: local(t.finish_instant(p.p80)),
-        p95: local(t.finish_instant(p.p95)),
-    };
-    let name = |i: usize| planned.plan.tasks[i].name.clone();
-    let mut criticality: Vec<CriticalityView> = result
-        .criticality
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !prepared.is_summary(*i))
-        .map(|(i, &index)| CriticalityView {
-            key: name(i),
-            index,
-        })
-        .collect();
-    criticality.sort_by(|a, b| b.index.total_cmp(&a.index).then_with(|| a.key.cmp(&b.key)));
-    Ok(Json(ForecastView {
-        runs: result.runs,
-        seed,
-        planned_finish: local(t.finish_instant(result.planned_finish)),
-        finish: view(result.project),
-        milestones: result
-            .milestones
-            .iter()
-            .map(|&(i, p)| (name(i), view(p)))
-            .collect(),
-        criticality,
-    }))
-}
-
-/// What levelling by owner would do to the project: a preview that
-/// changes nothing.
-pub async fn project_levelling(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, key)): Path<(String, String)>,
-) -> ApiResult<Json<LevellingView>> {
-    let (tasks, planned) = project_plan(&state, &ctx, &key).await?;
-    let mut people: Vec<UserRef> = Vec::new();
-    let owner_index: Vec<Option<usize>> = planned
-        .owners
-        .iter()
-        .map(|owner| {
-            let id = (*owner)?;
-            let user = tasks
-                .iter()
-                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
-                .clone();
-            Some(match people.iter().position(|p| p.id == id) {
-                Some(i) => i,
-                None => {
-                    people.push(user);
-                    people.len() - 1
-                }
-            })
-        })
-        .collect();
-    let resources = tandem_schedule::level::Resources {
-        owner: owner_index,
-        time_off: vec![Vec::new(); people.len()],
-    };
-    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
-        .map_err(|e| schedule_error(e, &tasks))?;
-    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
-    let t = prepared.timeline();
-    let per_day = t.minutes_per_day as f64;
-    Ok(Json(LevellingView {
-        finish_before: local(t.finish_instant(result.finish_before)),
-        finish_after: local(t.finish_instant(result.finish_after)),
-        cost_days: (result.finish_after - result.finish_before) as f64 / per_day,
-        overallocations: people
-            .into_iter()
-            .enumerate()
-            .map(|(i, owner)| OverallocationView {
-                owner,
-                hours_before: result.overallocated_before.get(i).copied().unwrap_or(0) as f64
-                    / 60.0,
-                hours_after: result.overallocated_after.get(i).copied().unwrap_or(0) as f64 / 60.0,
-            })
-            .collect(),
-        delayed: result
-            .delayed
-            .iter()
-            .map(|&i| LevelledTaskView {
-                key: planned.plan.tasks[i].name.clone(),
-                start: local(t.start_instant(result.start[i])),
-                finish: local(t.finish_instant(result.finish[i])),
-                delayed_days: (result.start[i] - result.start_before[i]) as f64 / per_day,
-            })
-            .collect(),
-    }))
 }

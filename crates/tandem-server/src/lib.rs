@@ -14,6 +14,9 @@ pub mod error;
 pub mod extract;
 /// The JSON API's handlers.
 mod handlers;
+/// Schedules of Tandem's projects: stored, kept current, baselines,
+/// forecast and levelling.
+pub mod planning;
 /// The route table, from which both the router and the OpenAPI document
 /// are built.
 pub mod routes;
@@ -32,14 +35,17 @@ pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub rescheduler: planning::Rescheduler,
 }
 
-/// The whole application as a router, ready to serve.
+/// The whole application as a router, ready to serve. Starts the
+/// background rescheduler, so it must be called within a tokio runtime.
 pub fn app(store: Arc<dyn Store>) -> Router {
+    let rescheduler = planning::Rescheduler::start(store.clone());
     routes::router()
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(server_timing))
-        .with_state(AppState { store })
+        .with_state(AppState { store, rescheduler })
 }
 
 /// Adds `Server-Timing: app;dur=<ms>`: the time the server spent on the

@@ -13,6 +13,7 @@ use tandem_api::*;
 
 use crate::AppState;
 use crate::handlers as h;
+use crate::planning as p;
 
 type SchemaFn = fn(&mut SchemaGenerator) -> schemars::Schema;
 
@@ -85,9 +86,13 @@ pub fn table() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/risks/{id}", "A risk", (), RiskView, 200, h::get_risk),
         route!(patch "/api/v1/workspaces/{ws}/risks/{id}", "Update a risk", RiskInput, RiskView, 200, h::update_risk),
         route!(delete "/api/v1/workspaces/{ws}/risks/{id}", "Delete a risk", (), (), 204, h::delete_risk),
-        route!(get "/api/v1/workspaces/{ws}/projects/{key}/schedule", "The critical path, the finish and each task's dates and slack, computed now", (), ScheduleView, 200, h::project_schedule),
-        route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates (query: runs, seed)", (), ForecastView, 200, h::project_forecast),
-        route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner: delays, over-allocation before and after, finish cost", (), LevellingView, 200, h::project_levelling),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/schedule", "The critical path, the finish, each task's dates and slack, and variance against a baseline (query: baseline)", (), ScheduleView, 200, p::project_schedule),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/baselines", "The project's baselines, newest first", (), Vec<BaselineView>, 200, p::list_baselines),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/baselines", "Save the current schedule as a baseline", CreateBaseline, BaselineView, 201, p::create_baseline),
+        route!(delete "/api/v1/workspaces/{ws}/projects/{key}/baselines/{id}", "Delete a baseline", (), (), 204, p::delete_baseline),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates (query: runs, seed)", (), ForecastView, 200, p::project_forecast),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner: delays, over-allocation before and after, finish cost", (), LevellingView, 200, p::project_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: delayed tasks start no earlier than their levelled start", (), LevellingView, 200, p::apply_levelling),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/activity", "Recent changes in the project, newest first", (), Vec<ActivityView>, 200, h::project_activity),
         route!(get "/api/v1/workspaces/{ws}/tasks", "Tasks, filtered, by cursor pages", (), TaskPage, 200, h::list_tasks),
         route!(post "/api/v1/workspaces/{ws}/tasks", "Create a task (no project: a personal task)", CreateTask, TaskView, 201, h::create_task),

@@ -22,10 +22,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::activity::FieldChange;
 use tandem_domain::rollup::Progress;
 use tandem_domain::{
-    Dependency, DependencyKind, Email, EntityKind, FieldError, Id, Member, Milestone,
-    MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority, Project,
-    ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields, Task, TaskFields,
-    TaskStatus, UserRef, Workspace,
+    Baseline, BaselineTask, Dependency, DependencyKind, Email, EntityKind, FieldError, Id, Member,
+    Milestone, MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority,
+    Project, ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields,
+    StoredSchedule, Task, TaskFields, TaskStatus, UserRef, Workspace,
 };
 
 pub use postgres::PgStore;
@@ -291,6 +291,13 @@ pub trait Store: Send + Sync + 'static {
         expected_version: i64,
         fields: &TaskFields,
     ) -> Result<Task>;
+    /// Updates several tasks in one transaction: all or none. Each names
+    /// the version it expects.
+    async fn update_tasks(
+        &self,
+        scope: Scope,
+        updates: &[(String, i64, TaskFields)],
+    ) -> Result<Vec<Task>>;
     async fn delete_task(
         &self,
         scope: Scope,
@@ -357,6 +364,37 @@ pub trait Store: Send + Sync + 'static {
         risk: &RiskFields,
     ) -> Result<Risk>;
     async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()>;
+
+    // Schedules. The stored schedule is derived data: it is replaced whole
+    // and recomputed when its fingerprint no longer matches the plan.
+    /// The fingerprint of the project's stored schedule, if there is one.
+    async fn schedule_fingerprint(&self, scope: Scope, project_id: Id) -> Result<Option<String>>;
+    async fn stored_schedule(&self, scope: Scope, project_id: Id)
+    -> Result<Option<StoredSchedule>>;
+    /// Replaces the stored schedule, unless the one stored was computed
+    /// from the same plan (same fingerprint) or from a later reading of it
+    /// (a later `computed_at`): a slow writer never overwrites a newer
+    /// result. Returns whether it wrote.
+    async fn save_schedule(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        schedule: &StoredSchedule,
+    ) -> Result<bool>;
+
+    /// Saves the planned dates of a project's tasks as a named baseline.
+    async fn create_baseline(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        name: &str,
+        tasks: &[BaselineTask],
+    ) -> Result<Baseline>;
+    /// The project's baselines, newest first, without their tasks.
+    async fn list_baselines(&self, scope: Scope, project_id: Id) -> Result<Vec<Baseline>>;
+    /// One baseline of the project, with its tasks.
+    async fn get_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<Baseline>;
+    async fn delete_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<()>;
 
     // History.
     async fn list_activity(

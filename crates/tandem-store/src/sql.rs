@@ -24,7 +24,8 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
     t.pessimistic_days, t.percent_complete, t.parent_id, pt.number AS parent_number, \
     pt.title AS parent_title, t.phase_id, t.milestone_id, t.blocked_reason, t.created_by, \
     c.email AS creator_email, c.name AS creator_name, t.version, t.created_at, t.updated_at, \
-    t.completed_at, (SELECT {TAG_AGGREGATE} FROM task_tags tt WHERE tt.task_id = t.id) AS tags \
+    t.completed_at, (SELECT {TAG_AGGREGATE} FROM task_tags tt WHERE tt.task_id = t.id) AS tags, \
+    t.constraint_type, t.constraint_date, t.actual_start, t.actual_finish \
     FROM tasks t \
     LEFT JOIN projects p ON p.id = t.project_id \
     LEFT JOIN users o ON o.id = t.owner_id \
@@ -51,6 +52,10 @@ pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.v
     FROM dependencies d \
     JOIN tasks a ON a.id = d.predecessor_id LEFT JOIN projects ap ON ap.id = a.project_id \
     JOIN tasks b ON b.id = d.successor_id LEFT JOIN projects bp ON bp.id = b.project_id";
+
+pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
+    u.email AS creator_email, u.name AS creator_name, b.created_at \
+    FROM baselines b LEFT JOIN users u ON u.id = b.created_by";
 
 fn date(value: Option<chrono::NaiveDate>) -> Value {
     value.map(|d| json!(d.to_string())).unwrap_or(Value::Null)
@@ -79,6 +84,10 @@ pub(crate) fn task_snapshot(f: &TaskFields) -> Map<String, Value> {
         "effort_hours": f.effort_hours,
         "three_point": f.three_point.as_ref().map(|t| json!([t.optimistic, t.likely, t.pessimistic])),
         "percent_complete": f.percent_complete,
+        "constraint_type": f.schedule.constraint_type.map(|c| c.as_str()),
+        "constraint_date": local_time(f.schedule.constraint_date),
+        "actual_start": local_time(f.schedule.actual_start),
+        "actual_finish": local_time(f.schedule.actual_finish),
         "parent": f.parent,
         "phase_id": f.phase_id,
         "milestone_id": f.milestone_id,
@@ -417,6 +426,28 @@ pub(crate) struct TaskRow {
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Tags joined by spaces.
     pub tags: Option<String>,
+    pub constraint_type: Option<String>,
+    /// Local date-times as `YYYY-MM-DDTHH:MM` (see [`local_time`]).
+    pub constraint_date: Option<String>,
+    pub actual_start: Option<String>,
+    pub actual_finish: Option<String>,
+}
+
+/// Plan instants (local to the project's calendar, no time zone) are kept
+/// as text in both backends, to the minute.
+pub(crate) fn local_time(value: Option<chrono::NaiveDateTime>) -> Option<String> {
+    value.map(|v| v.format("%Y-%m-%dT%H:%M").to_string())
+}
+
+pub(crate) fn parse_local_time(
+    value: Option<&str>,
+) -> crate::Result<Option<chrono::NaiveDateTime>> {
+    value
+        .map(|v| {
+            chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+                .map_err(|e| decode_error(format!("local time '{v}': {e}")))
+        })
+        .transpose()
 }
 
 fn user(id: Option<i64>, email: Option<String>, name: Option<String>) -> Option<UserRef> {
@@ -457,6 +488,12 @@ impl TaskRow {
             .map(str::to_string)
             .collect();
         tags.sort();
+        let schedule = tandem_domain::TaskScheduling {
+            constraint_type: self.constraint_type.as_deref().map(vocab).transpose()?,
+            constraint_date: parse_local_time(self.constraint_date.as_deref())?,
+            actual_start: parse_local_time(self.actual_start.as_deref())?,
+            actual_finish: parse_local_time(self.actual_finish.as_deref())?,
+        };
         Ok(Task {
             id: self.id,
             key: TaskKey::format(key, self.number, self.id),
@@ -477,6 +514,7 @@ impl TaskRow {
             effort_hours: self.effort_hours,
             three_point,
             percent_complete: self.percent_complete,
+            schedule,
             parent,
             phase_id: self.phase_id,
             milestone_id: self.milestone_id,
@@ -562,6 +600,10 @@ macro_rules! store_impl {
                     updated_at: row.try_get(30)?,
                     completed_at: row.try_get(31)?,
                     tags: row.try_get(32)?,
+                    constraint_type: row.try_get(33)?,
+                    constraint_date: row.try_get(34)?,
+                    actual_start: row.try_get(35)?,
+                    actual_finish: row.try_get(36)?,
                 })
             }
 
@@ -851,8 +893,9 @@ macro_rules! store_impl {
                         "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, status, priority, \
                          start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, pessimistic_days, \
                          percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, created_at, updated_at, \
-                         completed_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) \
+                         completed_at, constraint_type, constraint_date, actual_start, actual_finish) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, \
+                         $24, $25, $26, $27) \
                          RETURNING id",
                     )
                     .bind(scope.workspace_id)
@@ -878,6 +921,10 @@ macro_rules! store_impl {
                     .bind(scope.user_id)
                     .bind(now)
                     .bind(fields.status.is_closed().then_some(now))
+                    .bind(fields.schedule.constraint_type.map(|c| c.as_str()))
+                    .bind(local_time(fields.schedule.constraint_date))
+                    .bind(local_time(fields.schedule.actual_start))
+                    .bind(local_time(fields.schedule.actual_finish))
                     .fetch_one(&mut **tx)
                     .await?;
                     write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
@@ -994,7 +1041,105 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            async fn update_task_tx(tx: &mut Tx, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields) -> Result<Task> {
+                let mut fields = fields.clone();
+                fields.normalize();
+                fields.check().map_err(StoreError::Invalid)?;
+                let current = fetch_task_tx(&mut *tx, scope, key).await?;
+                check_version(Some(expected_version), current.version)?;
+                let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
+                let refs = resolve_task_refs(&mut *tx, scope, project, Some(current.id), &fields).await?;
+                let now = Utc::now();
+                let completed_at = match (current.status.is_closed(), fields.status.is_closed()) {
+                    (false, true) => Some(now),
+                    (true, true) => current.completed_at,
+                    _ => None,
+                };
+                let tp = fields.three_point.as_ref();
+                let updated = sqlx::query(
+                    "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \
+                     due_date = $7, estimate_days = $8, effort_hours = $9, optimistic_days = $10, likely_days = $11, \
+                     pessimistic_days = $12, percent_complete = $13, parent_id = $14, phase_id = $15, milestone_id = $16, \
+                     blocked_reason = $17, updated_at = $18, completed_at = $19, constraint_type = $22, \
+                     constraint_date = $23, actual_start = $24, actual_finish = $25, version = version + 1 \
+                     WHERE id = $20 AND version = $21",
+                )
+                .bind(fields.title.trim())
+                .bind(&fields.description)
+                .bind(refs.owner_id)
+                .bind(fields.status.as_str())
+                .bind(fields.priority.as_str())
+                .bind(fields.start_date)
+                .bind(fields.due_date)
+                .bind(fields.estimate_days)
+                .bind(fields.effort_hours)
+                .bind(tp.map(|t| t.optimistic))
+                .bind(tp.map(|t| t.likely))
+                .bind(tp.map(|t| t.pessimistic))
+                .bind(fields.percent_complete)
+                .bind(refs.parent_id)
+                .bind(fields.phase_id)
+                .bind(fields.milestone_id)
+                .bind(&fields.blocked_reason)
+                .bind(now)
+                .bind(completed_at)
+                .bind(current.id)
+                .bind(current.version)
+                .bind(fields.schedule.constraint_type.map(|c| c.as_str()))
+                .bind(local_time(fields.schedule.constraint_date))
+                .bind(local_time(fields.schedule.actual_start))
+                .bind(local_time(fields.schedule.actual_finish))
+                .execute(&mut **tx)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(StoreError::VersionMismatch { current: current.version + 1 });
+                }
+                let before = current.fields();
+                if before.tags != fields.tags || before.collaborators != fields.collaborators {
+                    write_task_sets(&mut *tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
+                }
+                let changes = activity::diff(&task_snapshot(&before), &task_snapshot(&fields));
+                record(&mut *tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "updated", &changes).await?;
+                let task = fetch_task_tx(&mut *tx, scope, &current.key).await?;
+                Ok(task)
+            }
 
+            async fn fetch_baseline_tx(tx: &mut Tx, scope: Scope, project_id: Id, id: Id) -> Result<Baseline> {
+                let row = sqlx::query(&format!("{BASELINE_SELECT} WHERE b.id = $1 AND b.workspace_id = $2 AND b.project_id = $3"))
+                    .bind(id)
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("baseline"))?;
+                let mut baseline = baseline_from_row(&row)?;
+                let rows = sqlx::query("SELECT task_id, start, finish, duration_minutes FROM baseline_tasks WHERE baseline_id = $1 ORDER BY task_id")
+                    .bind(id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                for row in &rows {
+                    let start: String = row.try_get("start")?;
+                    let finish: String = row.try_get("finish")?;
+                    baseline.tasks.push(BaselineTask {
+                        task_id: row.try_get("task_id")?,
+                        start: parse_local_time(Some(&start))?.unwrap_or_default(),
+                        finish: parse_local_time(Some(&finish))?.unwrap_or_default(),
+                        duration_minutes: row.try_get("duration_minutes")?,
+                    });
+                }
+                Ok(baseline)
+            }
+
+            fn baseline_from_row(row: &DbRow) -> Result<Baseline> {
+                Ok(Baseline {
+                    id: row.try_get("id")?,
+                    project_id: row.try_get("project_id")?,
+                    name: row.try_get("name")?,
+                    created_by: user_ref(row, "created_by", "creator_email", "creator_name")?,
+                    created_at: row.try_get("created_at")?,
+                    tasks: Vec::new(),
+                })
+            }
 
             async fn fetch_phase_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Phase> {
                 let mut qb = QueryBuilder::<Db>::new("SELECT * FROM phases WHERE id = ");
@@ -1833,63 +1978,20 @@ macro_rules! store_impl {
                 }
 
                 async fn update_task(&self, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields) -> Result<Task> {
-                    let mut fields = fields.clone();
-                    fields.normalize();
-                    fields.check().map_err(StoreError::Invalid)?;
                     let mut tx = self.writer().begin().await?;
-                    let current = fetch_task_tx(&mut tx, scope, key).await?;
-                    check_version(Some(expected_version), current.version)?;
-                    let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
-                    let refs = resolve_task_refs(&mut tx, scope, project, Some(current.id), &fields).await?;
-                    let now = Utc::now();
-                    let completed_at = match (current.status.is_closed(), fields.status.is_closed()) {
-                        (false, true) => Some(now),
-                        (true, true) => current.completed_at,
-                        _ => None,
-                    };
-                    let tp = fields.three_point.as_ref();
-                    let updated = sqlx::query(
-                        "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \
-                         due_date = $7, estimate_days = $8, effort_hours = $9, optimistic_days = $10, likely_days = $11, \
-                         pessimistic_days = $12, percent_complete = $13, parent_id = $14, phase_id = $15, milestone_id = $16, \
-                         blocked_reason = $17, updated_at = $18, completed_at = $19, version = version + 1 \
-                         WHERE id = $20 AND version = $21",
-                    )
-                    .bind(fields.title.trim())
-                    .bind(&fields.description)
-                    .bind(refs.owner_id)
-                    .bind(fields.status.as_str())
-                    .bind(fields.priority.as_str())
-                    .bind(fields.start_date)
-                    .bind(fields.due_date)
-                    .bind(fields.estimate_days)
-                    .bind(fields.effort_hours)
-                    .bind(tp.map(|t| t.optimistic))
-                    .bind(tp.map(|t| t.likely))
-                    .bind(tp.map(|t| t.pessimistic))
-                    .bind(fields.percent_complete)
-                    .bind(refs.parent_id)
-                    .bind(fields.phase_id)
-                    .bind(fields.milestone_id)
-                    .bind(&fields.blocked_reason)
-                    .bind(now)
-                    .bind(completed_at)
-                    .bind(current.id)
-                    .bind(current.version)
-                    .execute(&mut *tx)
-                    .await?;
-                    if updated.rows_affected() == 0 {
-                        return Err(StoreError::VersionMismatch { current: current.version + 1 });
-                    }
-                    let before = current.fields();
-                    if before.tags != fields.tags || before.collaborators != fields.collaborators {
-                        write_task_sets(&mut tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
-                    }
-                    let changes = activity::diff(&task_snapshot(&before), &task_snapshot(&fields));
-                    record(&mut tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "updated", &changes).await?;
-                    let task = fetch_task_tx(&mut tx, scope, &current.key).await?;
+                    let task = update_task_tx(&mut tx, scope, key, expected_version, fields).await?;
                     tx.commit().await?;
                     Ok(task)
+                }
+
+                async fn update_tasks(&self, scope: Scope, updates: &[(String, i64, TaskFields)]) -> Result<Vec<Task>> {
+                    let mut tx = self.writer().begin().await?;
+                    let mut tasks = Vec::with_capacity(updates.len());
+                    for (key, expected_version, fields) in updates {
+                        tasks.push(update_task_tx(&mut tx, scope, key, *expected_version, fields).await?);
+                    }
+                    tx.commit().await?;
+                    Ok(tasks)
                 }
 
                 async fn delete_task(&self, scope: Scope, key: &str, expected_version: Option<i64>) -> Result<()> {
@@ -2172,6 +2274,209 @@ macro_rules! store_impl {
                     let before = current.fields();
                     sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn schedule_fingerprint(&self, scope: Scope, project_id: Id) -> Result<Option<String>> {
+                    Ok(sqlx::query_scalar(
+                        "SELECT s.fingerprint FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+                         WHERE s.project_id = $1 AND p.workspace_id = $2",
+                    )
+                    .bind(project_id)
+                    .bind(scope.workspace_id)
+                    .fetch_optional(self.reader())
+                    .await?)
+                }
+
+                async fn stored_schedule(&self, scope: Scope, project_id: Id) -> Result<Option<StoredSchedule>> {
+                    let mut tx = self.reader().begin().await?;
+                    let Some(row) = sqlx::query(
+                        "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
+                         FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+                         WHERE s.project_id = $1 AND p.workspace_id = $2",
+                    )
+                    .bind(project_id)
+                    .bind(scope.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    else {
+                        return Ok(None);
+                    };
+                    let instant = |column: &str| -> Result<chrono::NaiveDateTime> {
+                        let text: String = row.try_get(column)?;
+                        Ok(parse_local_time(Some(&text))?.unwrap_or_default())
+                    };
+                    let critical_path: String = row.try_get("critical_path")?;
+                    let warnings: String = row.try_get("warnings")?;
+                    let mut schedule = StoredSchedule {
+                        fingerprint: row.try_get("fingerprint")?,
+                        computed_at: row.try_get("computed_at")?,
+                        start: instant("start")?,
+                        finish: instant("finish")?,
+                        critical_path: critical_path
+                            .split_whitespace()
+                            .map(|id| id.parse().map_err(|_| decode_error(format!("critical path '{critical_path}'"))))
+                            .collect::<Result<_>>()?,
+                        warnings: warnings.lines().map(str::to_string).collect(),
+                        tasks: Vec::new(),
+                    };
+                    let rows = sqlx::query(
+                        "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
+                         critical, summary, milestone FROM task_schedules WHERE project_id = $1 ORDER BY task_id",
+                    )
+                    .bind(project_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    for row in &rows {
+                        let instant = |column: &str| -> Result<chrono::NaiveDateTime> {
+                            let text: String = row.try_get(column)?;
+                            Ok(parse_local_time(Some(&text))?.unwrap_or_default())
+                        };
+                        schedule.tasks.push(TaskSchedule {
+                            task_id: row.try_get("task_id")?,
+                            early_start: instant("early_start")?,
+                            early_finish: instant("early_finish")?,
+                            late_start: instant("late_start")?,
+                            late_finish: instant("late_finish")?,
+                            total_slack: row.try_get("total_slack")?,
+                            free_slack: row.try_get("free_slack")?,
+                            critical: row.try_get("critical")?,
+                            summary: row.try_get("summary")?,
+                            milestone: row.try_get("milestone")?,
+                        });
+                    }
+                    Ok(Some(schedule))
+                }
+
+                async fn save_schedule(&self, scope: Scope, project_id: Id, schedule: &StoredSchedule) -> Result<bool> {
+                    let mut tx = self.writer().begin().await?;
+                    // Locks the project's row (a no-op update), so two
+                    // nodes or a request and the background worker saving
+                    // at once take turns instead of colliding on keys.
+                    let locked = sqlx::query("UPDATE projects SET id = id WHERE id = $1 AND workspace_id = $2")
+                        .bind(project_id)
+                        .bind(scope.workspace_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if locked.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("project"));
+                    }
+                    let stored = sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
+                        .bind(project_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(row) = stored {
+                        let fingerprint: String = row.try_get("fingerprint")?;
+                        let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
+                        if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
+                            tx.commit().await?;
+                            return Ok(false);
+                        }
+                    }
+                    sqlx::query("DELETE FROM task_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
+                    sqlx::query("DELETE FROM project_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
+                    let path = schedule.critical_path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ");
+                    sqlx::query(
+                        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(project_id)
+                    .bind(&schedule.fingerprint)
+                    .bind(schedule.computed_at)
+                    .bind(local_time(Some(schedule.start)))
+                    .bind(local_time(Some(schedule.finish)))
+                    .bind(path)
+                    .bind(schedule.warnings.join("\n"))
+                    .execute(&mut *tx)
+                    .await?;
+                    // Eleven values a row: 500 rows stay within both
+                    // backends' limits on bound parameters.
+                    for chunk in schedule.tasks.chunks(500) {
+                        let mut qb = QueryBuilder::<Db>::new(
+                            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
+                             total_slack, free_slack, critical, summary, milestone) ",
+                        );
+                        qb.push_values(chunk, |mut b, t| {
+                            b.push_bind(t.task_id)
+                                .push_bind(project_id)
+                                .push_bind(local_time(Some(t.early_start)))
+                                .push_bind(local_time(Some(t.early_finish)))
+                                .push_bind(local_time(Some(t.late_start)))
+                                .push_bind(local_time(Some(t.late_finish)))
+                                .push_bind(t.total_slack)
+                                .push_bind(t.free_slack)
+                                .push_bind(t.critical)
+                                .push_bind(t.summary)
+                                .push_bind(t.milestone);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn create_baseline(&self, scope: Scope, project_id: Id, name: &str, tasks: &[BaselineTask]) -> Result<Baseline> {
+                    let name = name.trim();
+                    if name.is_empty() || name.chars().count() > 200 {
+                        return Err(StoreError::invalid("name", "must be 1 to 200 characters"));
+                    }
+                    let mut tx = self.writer().begin().await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at) \
+                         SELECT $1, id, $3, $4, $5 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(name)
+                    .bind(scope.user_id)
+                    .bind(Utc::now())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("project"))?;
+                    for chunk in tasks.chunks(1000) {
+                        let mut qb = QueryBuilder::<Db>::new("INSERT INTO baseline_tasks (baseline_id, task_id, start, finish, duration_minutes) ");
+                        qb.push_values(chunk, |mut b, t| {
+                            b.push_bind(id)
+                                .push_bind(t.task_id)
+                                .push_bind(local_time(Some(t.start)))
+                                .push_bind(local_time(Some(t.finish)))
+                                .push_bind(t.duration_minutes);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    let changes = activity::created(&serde_json::Map::from_iter([
+                        ("name".to_string(), serde_json::json!(name)),
+                        ("tasks".to_string(), serde_json::json!(tasks.len())),
+                    ]));
+                    record(&mut tx, scope, Some(project_id), EntityKind::Baseline, id, name, "created", &changes).await?;
+                    let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
+                    tx.commit().await?;
+                    Ok(baseline)
+                }
+
+                async fn list_baselines(&self, scope: Scope, project_id: Id) -> Result<Vec<Baseline>> {
+                    let rows = sqlx::query(&format!("{BASELINE_SELECT} WHERE b.workspace_id = $1 AND b.project_id = $2 ORDER BY b.id DESC"))
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(baseline_from_row).collect()
+                }
+
+                async fn get_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<Baseline> {
+                    let mut tx = self.reader().begin().await?;
+                    let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
+                    tx.commit().await?;
+                    Ok(baseline)
+                }
+
+                async fn delete_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
+                    sqlx::query("DELETE FROM baselines WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Baseline, id, &baseline.name, "deleted", &[]).await?;
                     tx.commit().await?;
                     Ok(())
                 }

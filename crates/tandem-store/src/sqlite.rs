@@ -143,6 +143,10 @@ fn task_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         updated_at: time(row.get(30)?)?.unwrap_or_default(),
         completed_at: time(row.get(31)?)?,
         tags: row.get(32)?,
+        constraint_type: row.get(33)?,
+        constraint_date: row.get(34)?,
+        actual_start: row.get(35)?,
+        actual_finish: row.get(36)?,
     })
 }
 

@@ -71,6 +71,40 @@ enum Command {
     My,
     /// Schedule a plan: the critical path, the finish date and each task's slack.
     Schedule(ScheduleArgs),
+    /// Baselines of a project's schedule, to measure variance against.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// P50 / P80 / P95 finish of a project from its three-point estimates.
+    Forecast {
+        key: String,
+        /// Monte Carlo runs (1 to 20000).
+        #[arg(long)]
+        runs: Option<usize>,
+        /// The same seed gives the same forecast.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Level a project by task owner: a preview, or --apply to write it.
+    Level {
+        key: String,
+        /// Write the levelled starts to the tasks (as "start no earlier than").
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BaselineCommand {
+    /// Save the project's current schedule as a baseline.
+    Save {
+        key: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// The project's baselines, newest first.
+    List { key: String },
+    /// Delete a baseline.
+    Rm { key: String, id: i64 },
 }
 
 #[derive(Debug, Args)]
@@ -297,6 +331,18 @@ struct TaskFlags {
     tags: Vec<String>,
     #[arg(long)]
     blocked_reason: Option<String>,
+    /// asap, alap, snet, snlt, fnet, fnlt, mso or mfo ("none" to clear).
+    #[arg(long)]
+    constraint: Option<String>,
+    /// The constraint's date: a date, a date word, or YYYY-MM-DDTHH:MM.
+    #[arg(long)]
+    constraint_date: Option<String>,
+    /// When work really started: a date, a date word, or YYYY-MM-DDTHH:MM.
+    #[arg(long)]
+    actual_start: Option<String>,
+    /// When work really finished.
+    #[arg(long)]
+    actual_finish: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -407,6 +453,16 @@ fn date_value(flag: &str, text: &str) -> Result<Value> {
     parse_date(text, today())
         .map(|d| json!(d.to_string()))
         .map_err(|e| anyhow!("--{flag}: {e}"))
+}
+
+/// A plan instant for the API: `YYYY-MM-DDTHH:MM` as given, or a date
+/// (words allowed) that the server places at the start or end of the day.
+fn when_value(flag: &str, text: &str) -> Result<Value> {
+    if text.contains('T') {
+        Ok(json!(text))
+    } else {
+        date_value(flag, text)
+    }
 }
 
 fn text_value(text: &str) -> Value {
@@ -537,6 +593,25 @@ fn task_body(flags: &TaskFlags, body: &mut Map<String, Value>) -> Result<()> {
         "blocked_reason",
         flags.blocked_reason.as_deref().map(text_value),
     );
+    put(
+        body,
+        "constraint_type",
+        flags
+            .constraint
+            .as_deref()
+            .map(|c| text_value(&c.to_lowercase())),
+    );
+    for (flag, field, value) in [
+        ("constraint-date", "constraint_date", &flags.constraint_date),
+        ("actual-start", "actual_start", &flags.actual_start),
+        ("actual-finish", "actual_finish", &flags.actual_finish),
+    ] {
+        put(
+            body,
+            field,
+            value.as_deref().map(|v| when_value(flag, v)).transpose()?,
+        );
+    }
     Ok(())
 }
 
@@ -802,6 +877,11 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Schedule(ScheduleArgs { key: Some(key), .. }) => {
             schedule_project(client, &key, as_json).await?
         }
+        Command::Baseline(command) => baseline_command(client, command, as_json).await?,
+        Command::Forecast { key, runs, seed } => {
+            forecast(client, &key, runs, seed, as_json).await?
+        }
+        Command::Level { key, apply } => level(client, &key, apply, as_json).await?,
         Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
             unreachable!("handled before")
         }
@@ -1157,6 +1237,20 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                 or_dash(task.effort_hours),
                 task.percent_complete
             );
+            if let Some(kind) = task.constraint_type {
+                outln!(
+                    "  constraint  {} {}",
+                    kind,
+                    task.constraint_date.as_deref().unwrap_or_default()
+                );
+            }
+            if task.actual_start.is_some() {
+                outln!(
+                    "  actual      {} → {}",
+                    or_dash(task.actual_start.as_deref()),
+                    or_dash(task.actual_finish.as_deref())
+                );
+            }
             if let Some(parent) = &task.parent {
                 outln!("  parent      {}  {}", parent.key, parent.title);
             }
@@ -1788,32 +1882,240 @@ async fn schedule_project(client: &Client, key: &str, as_json: bool) -> Result<(
         print_json(&schedule);
         return Ok(());
     }
+    let with_baseline = schedule.baseline.is_some();
     let rows = schedule
         .tasks
         .iter()
         .map(|t| {
-            vec![
+            let mut row = vec![
                 t.key.clone(),
                 t.title.clone(),
                 t.early_start.clone(),
                 t.early_finish.clone(),
                 format!("{:.2}d", t.total_slack_minutes as f64 / 480.0),
-                if t.critical {
-                    "critical".into()
-                } else {
-                    String::new()
-                },
-            ]
+            ];
+            if with_baseline {
+                row.push(match &t.variance {
+                    Some(v) => format!("{:+.2}d", v.finish_days),
+                    None => "new".into(),
+                });
+            }
+            row.push(if t.critical {
+                "critical".into()
+            } else {
+                String::new()
+            });
+            row
         })
         .collect::<Vec<_>>();
-    table(
-        &["key", "task", "early start", "early finish", "slack", ""],
-        &rows,
-    );
+    let mut header = vec!["key", "task", "early start", "early finish", "slack"];
+    if with_baseline {
+        header.push("finish variance");
+    }
+    header.push("");
+    table(&header, &rows);
     outln!("\nFinish: {}", schedule.finish);
+    if let Some(b) = &schedule.baseline {
+        outln!(
+            "Baseline: {} (#{}, {})",
+            b.name,
+            b.id,
+            b.created_at.format("%Y-%m-%d %H:%M")
+        );
+        for m in &schedule.milestones {
+            outln!(
+                "  {}: {} (baseline {}, {:+.2}d)",
+                m.name,
+                m.finish,
+                m.baseline_finish,
+                m.finish_days
+            );
+        }
+    }
     outln!("Critical path: {}", schedule.critical_path.join(" → "));
     for warning in &schedule.warnings {
         eprintln!("warning: {warning}");
+    }
+    Ok(())
+}
+
+async fn baseline_command(client: &Client, command: BaselineCommand, as_json: bool) -> Result<()> {
+    match command {
+        BaselineCommand::Save { key, name } => {
+            let baseline: BaselineView = client
+                .send(
+                    Method::POST,
+                    &client
+                        .ws_path(&format!("/projects/{key}/baselines"))
+                        .await?,
+                    Some(&json!({ "name": name })),
+                )
+                .await?;
+            if as_json {
+                print_json(&baseline);
+            } else {
+                outln!(
+                    "Saved baseline #{} \"{}\" of {key} ({} tasks)",
+                    baseline.id,
+                    baseline.name,
+                    baseline.tasks.unwrap_or(0)
+                );
+            }
+        }
+        BaselineCommand::List { key } => {
+            let list: Vec<BaselineView> = client
+                .send(
+                    Method::GET,
+                    &client
+                        .ws_path(&format!("/projects/{key}/baselines"))
+                        .await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&list);
+            } else {
+                let rows = list
+                    .iter()
+                    .map(|b| {
+                        vec![
+                            b.id.to_string(),
+                            b.name.clone(),
+                            b.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                            or_dash(b.created_by.as_ref().map(|u| u.email.clone())),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["id", "name", "saved", "by"], &rows);
+            }
+        }
+        BaselineCommand::Rm { key, id } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &client
+                        .ws_path(&format!("/projects/{key}/baselines/{id}"))
+                        .await?,
+                    None,
+                    &[],
+                )
+                .await?;
+            if !as_json {
+                outln!("Deleted baseline #{id} of {key}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn forecast(
+    client: &Client,
+    key: &str,
+    runs: Option<usize>,
+    seed: Option<u64>,
+    as_json: bool,
+) -> Result<()> {
+    let mut query = Vec::new();
+    if let Some(runs) = runs {
+        query.push(format!("runs={runs}"));
+    }
+    if let Some(seed) = seed {
+        query.push(format!("seed={seed}"));
+    }
+    let path = format!("/projects/{key}/forecast?{}", query.join("&"));
+    let forecast: ForecastView = client
+        .send(Method::GET, &client.ws_path(&path).await?, None)
+        .await?;
+    if as_json {
+        print_json(&forecast);
+        return Ok(());
+    }
+    outln!(
+        "{} runs (seed {}); planned finish {}",
+        forecast.runs,
+        forecast.seed,
+        forecast.planned_finish
+    );
+    let mut rows = vec![vec![
+        key.to_string(),
+        forecast.finish.p50.clone(),
+        forecast.finish.p80.clone(),
+        forecast.finish.p95.clone(),
+    ]];
+    rows.extend(
+        forecast
+            .milestones
+            .iter()
+            .map(|(name, p)| vec![name.clone(), p.p50.clone(), p.p80.clone(), p.p95.clone()]),
+    );
+    table(&["finish of", "p50", "p80", "p95"], &rows);
+    let critical: Vec<String> = forecast
+        .criticality
+        .iter()
+        .filter(|c| c.index > 0.0)
+        .take(10)
+        .map(|c| format!("{} {:.0}%", c.key, c.index * 100.0))
+        .collect();
+    if !critical.is_empty() {
+        outln!("\nMost often critical: {}", critical.join(", "));
+    }
+    Ok(())
+}
+
+async fn level(client: &Client, key: &str, apply: bool, as_json: bool) -> Result<()> {
+    let method = if apply { Method::POST } else { Method::GET };
+    let body = apply.then(|| json!({}));
+    let levelling: LevellingView = client
+        .send(
+            method,
+            &client
+                .ws_path(&format!("/projects/{key}/levelling"))
+                .await?,
+            body.as_ref(),
+        )
+        .await?;
+    if as_json {
+        print_json(&levelling);
+        return Ok(());
+    }
+    let rows = levelling
+        .overallocations
+        .iter()
+        .map(|o| {
+            vec![
+                o.owner.email.clone(),
+                format!("{:.1}h", o.hours_before),
+                format!("{:.1}h", o.hours_after),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(&["owner", "overbooked before", "after"], &rows);
+    if !levelling.delayed.is_empty() {
+        outln!();
+        let rows = levelling
+            .delayed
+            .iter()
+            .map(|d| {
+                vec![
+                    d.key.clone(),
+                    d.start.clone(),
+                    d.finish.clone(),
+                    format!("+{:.2}d", d.delayed_days),
+                ]
+            })
+            .collect::<Vec<_>>();
+        table(&["delayed", "start", "finish", "by"], &rows);
+    }
+    outln!(
+        "\nFinish {} → {} ({:+.2}d)",
+        levelling.finish_before,
+        levelling.finish_after,
+        levelling.cost_days
+    );
+    if levelling.applied {
+        outln!("Applied: delayed tasks now start no earlier than their levelled start.");
+    } else if !levelling.delayed.is_empty() {
+        outln!("A preview: run again with --apply to write it.");
     }
     Ok(())
 }

@@ -1,0 +1,596 @@
+//! Scheduling Tandem's projects over HTTP: the stored schedule and the
+//! worker that keeps it current, baselines and variance, the forecast, and
+//! levelling (preview and apply). The scheduling itself is
+//! `tandem-schedule`'s, and the mapping of a project onto a plan is
+//! `tandem_domain::planning`'s; this module loads, stores and shapes.
+//!
+//! The stored schedule is derived data. Every write that changes a
+//! project's plan asks the [`Rescheduler`] to recompute it in the
+//! background (bursts coalesce into one run per project), and every read
+//! checks the stored copy's fingerprint against the plan as it is now and
+//! recomputes on a mismatch, so a schedule lost to a crash between a write
+//! and its rescheduling is never served stale.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tandem_api::*;
+use tandem_domain::planning::{ProjectPlan, project_plan};
+use tandem_domain::*;
+use tandem_store::{Scope, Store, TaskFilter};
+use tokio::sync::mpsc;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Ctx, JsonBody};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// A project as the scheduler sees it, with what it was made from.
+pub(crate) struct Loaded {
+    pub project: Project,
+    pub tasks: Vec<Task>,
+    pub planned: ProjectPlan,
+}
+
+/// Reads a project's tasks and dependencies and maps them onto a plan.
+pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Loaded> {
+    let project = store.get_project(scope, key).await?;
+    let mut tasks = Vec::new();
+    let mut filter = TaskFilter {
+        project: Some(project.key.clone()),
+        limit: 500,
+        ..Default::default()
+    };
+    loop {
+        let page = store.list_tasks(scope, &filter).await?;
+        tasks.extend(page.tasks);
+        match page.next_after_id {
+            Some(after) => filter.after_id = Some(after),
+            None => break,
+        }
+    }
+    let dependencies = store.project_dependencies(scope, project.id).await?;
+    let today = chrono::Local::now().date_naive();
+    let planned = project_plan(&project, &tasks, &dependencies, today);
+    Ok(Loaded {
+        project,
+        tasks,
+        planned,
+    })
+}
+
+fn schedule_error(e: tandem_schedule::ScheduleError, tasks: &[Task]) -> ApiError {
+    match e {
+        tandem_schedule::ScheduleError::Cycle(ids) => ApiError::Cycle(
+            ids.iter()
+                .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
+                .collect(),
+        ),
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+/// The project's schedule as stored, recomputed and stored first if the
+/// plan has changed since.
+pub(crate) async fn current_schedule(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+) -> ApiResult<(Loaded, StoredSchedule)> {
+    // Microseconds: what PostgreSQL keeps, so a stored time reads back equal.
+    let read_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+    let loaded = load(store, scope, key).await?;
+    let fingerprint = loaded.planned.fingerprint();
+    let project_id = loaded.project.id;
+    if store
+        .schedule_fingerprint(scope, project_id)
+        .await?
+        .as_deref()
+        == Some(&fingerprint)
+        && let Some(stored) = store.stored_schedule(scope, project_id).await?
+        && stored.fingerprint == fingerprint
+    {
+        return Ok((loaded, stored));
+    }
+    let result = tandem_schedule::schedule(&loaded.planned.plan)
+        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+    let computed = loaded.planned.stored(&result, read_at);
+    if !store.save_schedule(scope, project_id, &computed).await?
+        && let Some(stored) = store.stored_schedule(scope, project_id).await?
+        && stored.fingerprint == fingerprint
+    {
+        // Someone stored this very plan's schedule first: answer with it,
+        // so every reader sees one computed_at.
+        return Ok((loaded, stored));
+    }
+    Ok((loaded, computed))
+}
+
+/// Recomputes projects' stored schedules in the background after writes.
+/// Requests for the same project that arrive while one runs are served by
+/// one more run, not one each.
+#[derive(Clone)]
+pub struct Rescheduler {
+    sender: mpsc::UnboundedSender<(Scope, String)>,
+}
+
+impl Rescheduler {
+    /// Starts the worker on the current tokio runtime.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let (sender, mut receiver) = mpsc::unbounded_channel::<(Scope, String)>();
+        tokio::spawn(async move {
+            while let Some(first) = receiver.recv().await {
+                let mut pending = vec![first];
+                while let Ok(next) = receiver.try_recv() {
+                    if !pending.iter().any(|(_, key)| *key == next.1) {
+                        pending.push(next);
+                    }
+                }
+                for (scope, key) in pending {
+                    match current_schedule(store.as_ref(), scope, &key).await {
+                        Ok(_) | Err(ApiError::NotFound(_)) => {}
+                        // A cycle cannot be stored (links refuse it), so
+                        // anything else is worth a line in the log.
+                        Err(e) => tracing::warn!(project = %key, error = ?e, "rescheduling failed"),
+                    }
+                }
+            }
+        });
+        Rescheduler { sender }
+    }
+
+    /// Asks for the project's schedule to be recomputed.
+    pub fn touch(&self, scope: Scope, project_key: &str) {
+        // The worker lives as long as the runtime; a send fails only while
+        // shutting down, when the next read recomputes anyway.
+        let _ = self.sender.send((scope, project_key.to_ascii_uppercase()));
+    }
+
+    /// Asks for the projects of these task keys to be recomputed.
+    pub fn touch_tasks<'a>(&self, scope: Scope, keys: impl IntoIterator<Item = &'a str>) {
+        let mut projects: Vec<String> = keys
+            .into_iter()
+            .filter_map(|k| match TaskKey::parse(k) {
+                Ok(TaskKey::Project { project, .. }) => Some(project),
+                _ => None,
+            })
+            .collect();
+        projects.sort();
+        projects.dedup();
+        for project in projects {
+            self.touch(scope, &project);
+        }
+    }
+}
+
+fn local(instant: chrono::NaiveDateTime) -> String {
+    format_local(instant)
+}
+
+fn days(minutes: i64, per_day: i64) -> f64 {
+    let days = minutes as f64 / per_day.max(1) as f64;
+    (days * 100.0).round() / 100.0
+}
+
+/// The project's schedule: critical path, finish, each task's dates and
+/// slack, and its variance against a baseline when there is one.
+pub async fn project_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<ScheduleView>> {
+    let mut v = Validation::new();
+    for name in query.keys().filter(|k| k.as_str() != "baseline") {
+        v.push(name, "unknown query parameter (allowed: baseline)");
+    }
+    let baseline_id = query.get("baseline").and_then(|b| {
+        v.take(
+            "baseline",
+            b.parse::<Id>()
+                .map_err(|_| "must be a baseline id".to_string()),
+        )
+    });
+    v.into_result()?;
+    let store = state.store.as_ref();
+    let (loaded, stored) = current_schedule(store, ctx.scope, &key).await?;
+    let project_id = loaded.project.id;
+    let baseline = match baseline_id {
+        Some(id) => Some(store.get_baseline(ctx.scope, project_id, id).await?),
+        None => match store.list_baselines(ctx.scope, project_id).await?.first() {
+            Some(newest) => Some(store.get_baseline(ctx.scope, project_id, newest.id).await?),
+            None => None,
+        },
+    };
+    let calendar = &loaded.planned.plan.calendar;
+    let per_day = calendar.minutes_per_day;
+    let variances: HashMap<Id, tandem_domain::planning::Variance> = baseline
+        .as_ref()
+        .map(|b| tandem_domain::planning::variance(calendar, &b.tasks, &stored.tasks))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| (v.task_id, v))
+        .collect();
+    let in_baseline: HashMap<Id, &BaselineTask> = baseline
+        .iter()
+        .flat_map(|b| b.tasks.iter().map(|t| (t.task_id, t)))
+        .collect();
+    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
+    let tasks = stored
+        .tasks
+        .iter()
+        .map(|s| ScheduledTaskView {
+            key: key_of(s.task_id),
+            title: by_id
+                .get(&s.task_id)
+                .map(|t| t.title.clone())
+                .unwrap_or_default(),
+            early_start: local(s.early_start),
+            early_finish: local(s.early_finish),
+            late_start: local(s.late_start),
+            late_finish: local(s.late_finish),
+            total_slack_minutes: s.total_slack,
+            free_slack_minutes: s.free_slack,
+            critical: s.critical,
+            summary: s.summary,
+            milestone: s.milestone,
+            variance: variances.get(&s.task_id).and_then(|v| {
+                let b = in_baseline.get(&s.task_id)?;
+                Some(VarianceView {
+                    baseline_start: local(b.start),
+                    baseline_finish: local(b.finish),
+                    start_days: days(v.start, per_day),
+                    finish_days: days(v.finish, per_day),
+                    duration_days: days(v.duration, per_day),
+                })
+            }),
+        })
+        .collect();
+    let milestones = match &baseline {
+        Some(b) => milestone_variances(store, ctx.scope, &loaded, b, &stored).await?,
+        None => Vec::new(),
+    };
+    Ok(Json(ScheduleView {
+        start: local(stored.start),
+        finish: local(stored.finish),
+        computed_at: stored.computed_at,
+        critical_path: stored.critical_path.iter().map(|&id| key_of(id)).collect(),
+        tasks,
+        warnings: stored.warnings.clone(),
+        baseline: baseline.map(BaselineView::from),
+        milestones,
+    }))
+}
+
+/// For each of the project's milestones, the latest finish of its tasks in
+/// the baseline and now.
+async fn milestone_variances(
+    store: &dyn Store,
+    scope: Scope,
+    loaded: &Loaded,
+    baseline: &Baseline,
+    stored: &StoredSchedule,
+) -> ApiResult<Vec<MilestoneVarianceView>> {
+    let calendar = &loaded.planned.plan.calendar;
+    let milestones = store.list_milestones(scope, loaded.project.id).await?;
+    let mut views = Vec::new();
+    for m in milestones {
+        let ids: Vec<Id> = loaded
+            .tasks
+            .iter()
+            .filter(|t| t.milestone_id == Some(m.id))
+            .map(|t| t.id)
+            .collect();
+        let then = baseline
+            .tasks
+            .iter()
+            .filter(|b| ids.contains(&b.task_id))
+            .map(|b| b.finish)
+            .max();
+        let now = stored
+            .tasks
+            .iter()
+            .filter(|s| ids.contains(&s.task_id))
+            .map(|s| s.early_finish)
+            .max();
+        let (Some(then), Some(now)) = (then, now) else {
+            continue;
+        };
+        // One pseudo-task carries the milestone through the same variance
+        // arithmetic as tasks.
+        let point = |at| BaselineTask {
+            task_id: m.id,
+            start: at,
+            finish: at,
+            duration_minutes: 0,
+        };
+        let current = TaskSchedule {
+            task_id: m.id,
+            early_start: now,
+            early_finish: now,
+            late_start: now,
+            late_finish: now,
+            total_slack: 0,
+            free_slack: 0,
+            critical: false,
+            summary: false,
+            milestone: true,
+        };
+        let variance = tandem_domain::planning::variance(calendar, &[point(then)], &[current]);
+        views.push(MilestoneVarianceView {
+            id: m.id,
+            name: m.name,
+            finish: local(now),
+            baseline_finish: local(then),
+            finish_days: days(
+                variance.first().map(|v| v.finish).unwrap_or(0),
+                calendar.minutes_per_day,
+            ),
+        });
+    }
+    Ok(views)
+}
+
+// --- baselines --------------------------------------------------------------
+
+/// Saves the project's current schedule as a baseline.
+pub async fn create_baseline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<CreateBaseline>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let name = body.into_domain(|b| Ok(b.name))?;
+    let store = state.store.as_ref();
+    let loaded = load(store, scope, &key).await?;
+    let result = tandem_schedule::schedule(&loaded.planned.plan)
+        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+    let name = match name.filter(|n| !n.trim().is_empty()) {
+        Some(name) => name,
+        None => format!(
+            "Baseline {}",
+            store.list_baselines(scope, loaded.project.id).await?.len() + 1
+        ),
+    };
+    let baseline = store
+        .create_baseline(
+            scope,
+            loaded.project.id,
+            &name,
+            &loaded.planned.baseline(&result),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(BaselineView::from(baseline))).into_response())
+}
+
+pub async fn list_baselines(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<BaselineView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    Ok(Json(
+        state
+            .store
+            .list_baselines(ctx.scope, project.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn delete_baseline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, id)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.writer()?;
+    let project = state.store.get_project(scope, &key).await?;
+    let id: Id = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("baseline not found".into()))?;
+    state.store.delete_baseline(scope, project.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// --- forecast -------------------------------------------------------------
+
+/// A Monte Carlo forecast of the project's finish from its tasks'
+/// three-point estimates (tasks without one keep their estimate).
+pub async fn project_forecast(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<ForecastView>> {
+    let mut v = Validation::new();
+    for name in query
+        .keys()
+        .filter(|k| !["runs", "seed"].contains(&k.as_str()))
+    {
+        v.push(name, "unknown query parameter (allowed: runs, seed)");
+    }
+    let runs = match query.get("runs") {
+        None => 2000,
+        Some(r) => v
+            .take(
+                "runs",
+                r.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=20_000).contains(n))
+                    .ok_or_else(|| "must be 1 to 20000".to_string()),
+            )
+            .unwrap_or(0),
+    };
+    let seed = match query.get("seed") {
+        None => 1,
+        Some(s) => v
+            .take(
+                "seed",
+                s.parse::<u64>()
+                    .map_err(|_| "must be a whole number".to_string()),
+            )
+            .unwrap_or(0),
+    };
+    v.into_result()?;
+    let Loaded { tasks, planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
+    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
+        .map_err(|e| schedule_error(e, &tasks))?;
+    let result =
+        tandem_schedule::forecast::forecast_prepared(&prepared, &planned.estimates, runs, seed);
+    let t = prepared.timeline();
+    let view = |p: tandem_schedule::forecast::Percentiles| PercentilesView {
+        p50: local(t.finish_instant(p.p50)),
+        p80: local(t.finish_instant(p.p80)),
+        p95: local(t.finish_instant(p.p95)),
+    };
+    let name = |i: usize| planned.plan.tasks[i].name.clone();
+    let mut criticality: Vec<CriticalityView> = result
+        .criticality
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !prepared.is_summary(*i))
+        .map(|(i, &index)| CriticalityView {
+            key: name(i),
+            index,
+        })
+        .collect();
+    criticality.sort_by(|a, b| b.index.total_cmp(&a.index).then_with(|| a.key.cmp(&b.key)));
+    Ok(Json(ForecastView {
+        runs: result.runs,
+        seed,
+        planned_finish: local(t.finish_instant(result.planned_finish)),
+        finish: view(result.project),
+        milestones: result
+            .milestones
+            .iter()
+            .map(|&(i, p)| (name(i), view(p)))
+            .collect(),
+        criticality,
+    }))
+}
+
+// --- levelling --------------------------------------------------------------
+
+/// What levelling by owner would do to the project: a preview that
+/// changes nothing.
+pub async fn project_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let loaded = load(state.store.as_ref(), ctx.scope, &key).await?;
+    Ok(Json(levelling(&loaded)?.0))
+}
+
+/// Levels the project and writes the result: each delayed task gets "start
+/// no earlier than" its levelled start, all in one transaction. A task
+/// changed since the plan was read fails the whole write (409), so nothing
+/// is levelled against a stale plan.
+pub async fn apply_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let scope = ctx.writer()?;
+    let loaded = load(state.store.as_ref(), scope, &key).await?;
+    let (mut view, starts) = levelling(&loaded)?;
+    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let updates: Vec<(String, i64, TaskFields)> = starts
+        .iter()
+        .filter_map(|&(id, start)| {
+            let task = by_id.get(&id)?;
+            let mut fields = task.fields();
+            fields.schedule.constraint_type = Some(ConstraintType::Snet);
+            fields.schedule.constraint_date = Some(start);
+            Some((task.key.clone(), task.version, fields))
+        })
+        .collect();
+    state
+        .store
+        .update_tasks(scope, &updates)
+        .await
+        .map_err(|e| match e {
+            tandem_store::StoreError::VersionMismatch { .. } => {
+                ApiError::Conflict("a task changed while levelling; preview and apply again".into())
+            }
+            other => other.into(),
+        })?;
+    state.rescheduler.touch(scope, &loaded.project.key);
+    view.applied = true;
+    Ok(Json(view))
+}
+
+/// Levels the plan by task owner: the preview, and the levelled start of
+/// each delayed task.
+fn levelling(loaded: &Loaded) -> ApiResult<(LevellingView, Vec<(Id, chrono::NaiveDateTime)>)> {
+    let Loaded { tasks, planned, .. } = loaded;
+    let mut people: Vec<UserRef> = Vec::new();
+    let owner_index: Vec<Option<usize>> = planned
+        .owners
+        .iter()
+        .map(|owner| {
+            let id = (*owner)?;
+            let user = tasks
+                .iter()
+                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
+                .clone();
+            Some(match people.iter().position(|p| p.id == id) {
+                Some(i) => i,
+                None => {
+                    people.push(user);
+                    people.len() - 1
+                }
+            })
+        })
+        .collect();
+    let resources = tandem_schedule::level::Resources {
+        owner: owner_index,
+        time_off: vec![Vec::new(); people.len()],
+    };
+    let prepared =
+        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
+    let t = prepared.timeline();
+    let per_day = t.minutes_per_day;
+    let view = LevellingView {
+        finish_before: local(t.finish_instant(result.finish_before)),
+        finish_after: local(t.finish_instant(result.finish_after)),
+        cost_days: days(result.finish_after - result.finish_before, per_day),
+        overallocations: people
+            .into_iter()
+            .enumerate()
+            .map(|(i, owner)| OverallocationView {
+                owner,
+                hours_before: result.overallocated_before.get(i).copied().unwrap_or(0) as f64
+                    / 60.0,
+                hours_after: result.overallocated_after.get(i).copied().unwrap_or(0) as f64 / 60.0,
+            })
+            .collect(),
+        delayed: result
+            .delayed
+            .iter()
+            .map(|&i| LevelledTaskView {
+                key: planned.plan.tasks[i].name.clone(),
+                start: local(t.start_instant(result.start[i])),
+                finish: local(t.finish_instant(result.finish[i])),
+                delayed_days: days(result.start[i] - result.start_before[i], per_day),
+            })
+            .collect(),
+        applied: false,
+    };
+    let starts = result
+        .delayed
+        .iter()
+        .map(|&i| (planned.task_ids[i], t.start_instant(result.start[i])))
+        .collect();
+    Ok((view, starts))
+}
