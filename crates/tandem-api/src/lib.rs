@@ -136,6 +136,26 @@ pub struct CreateProject {
     pub target_date: Option<NaiveDate>,
     pub budget: Option<f64>,
     pub ongoing: Option<bool>,
+    /// Seven days of working hours, Monday first, e.g.
+    /// `"08:00-12:00 13:00-17:00"`; `""` is a day off. Default: Monday to
+    /// Friday, 08:00–12:00 and 13:00–17:00.
+    pub work_week: Option<Vec<String>>,
+    /// Hours in a day of estimate (default 8).
+    pub hours_per_day: Option<f64>,
+}
+
+/// The working week a request asks for, on top of `current`.
+fn work_week(
+    v: &mut Validation,
+    days: Option<Vec<String>>,
+    hours_per_day: Option<f64>,
+    current: WorkWeek,
+) -> WorkWeek {
+    if days.is_none() && hours_per_day.is_none() {
+        return current;
+    }
+    let days = days.unwrap_or_else(|| current.texts());
+    WorkWeek::parse(&days, hours_per_day.unwrap_or(current.hours_per_day), v).unwrap_or(current)
 }
 
 fn email_field(v: &mut Validation, field: &str, value: Option<&str>) -> Option<Email> {
@@ -168,6 +188,12 @@ impl CreateProject {
             target_date: self.target_date,
             budget: self.budget,
             ongoing: self.ongoing.unwrap_or(false),
+            work_week: work_week(
+                &mut v,
+                self.work_week,
+                self.hours_per_day,
+                WorkWeek::default(),
+            ),
         };
         v.merge(fields.check());
         v.finish(|| NewProject {
@@ -226,6 +252,8 @@ pub struct UpdateProject {
     )]
     pub budget: Option<Option<f64>>,
     pub ongoing: Option<bool>,
+    pub work_week: Option<Vec<String>>,
+    pub hours_per_day: Option<f64>,
 }
 
 fn patch_text(
@@ -273,6 +301,12 @@ impl UpdateProject {
             target_date: Patch::from_option(self.target_date).apply(current.target_date),
             budget: Patch::from_option(self.budget).apply(current.budget),
             ongoing: self.ongoing.unwrap_or(current.ongoing),
+            work_week: work_week(
+                &mut v,
+                self.work_week,
+                self.hours_per_day,
+                current.work_week,
+            ),
         };
         v.merge(fields.check());
         v.finish(|| fields)
@@ -314,6 +348,9 @@ pub struct ProjectView {
     pub target_date: Option<NaiveDate>,
     pub budget: Option<f64>,
     pub ongoing: bool,
+    /// Working hours of each day, Monday first.
+    pub work_week: Vec<String>,
+    pub hours_per_day: f64,
     /// Rolled up from the leaf tasks; present on single-project reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressView>,
@@ -338,10 +375,74 @@ impl From<Project> for ProjectView {
             target_date: p.target_date,
             budget: p.budget,
             ongoing: p.ongoing,
+            work_week: p.work_week.texts(),
+            hours_per_day: p.work_week.hours_per_day,
             progress: None,
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A holiday or a day of other hours in a project's calendar.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCalendarException {
+    pub name: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    /// Defaults to the start date.
+    pub end_date: Option<NaiveDate>,
+    /// The hours worked on those days, e.g. `"09:00-13:00"`; absent or
+    /// empty for none.
+    pub hours: Option<String>,
+}
+
+impl CreateCalendarException {
+    pub fn into_domain(self) -> Result<tandem_domain::calendar::ExceptionFields, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let name = validate::required_text(self.name.as_deref(), "name", 200, &mut v);
+        if self.start_date.is_none() {
+            v.push("start_date", "is required");
+        }
+        let hours = v
+            .take(
+                "hours",
+                tandem_domain::calendar::parse_hours(self.hours.as_deref().unwrap_or_default()),
+            )
+            .unwrap_or_default();
+        let start = self.start_date.unwrap_or_default();
+        let fields = tandem_domain::calendar::ExceptionFields {
+            name,
+            start,
+            end: self.end_date.unwrap_or(start),
+            hours,
+        };
+        if self.start_date.is_some() {
+            v.merge(fields.check());
+        }
+        v.finish(|| fields)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CalendarExceptionView {
+    pub id: Id,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Empty for a day off.
+    pub hours: String,
+}
+
+impl From<tandem_domain::calendar::CalendarException> for CalendarExceptionView {
+    fn from(e: tandem_domain::calendar::CalendarException) -> Self {
+        CalendarExceptionView {
+            id: e.id,
+            name: e.name,
+            start_date: e.start,
+            end_date: e.end,
+            hours: tandem_domain::calendar::format_hours(&e.hours),
         }
     }
 }

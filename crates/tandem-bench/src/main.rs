@@ -276,6 +276,7 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
                     target_date: None,
                     budget: None,
                     ongoing: true,
+                    work_week: WorkWeek::default(),
                 },
             },
         )

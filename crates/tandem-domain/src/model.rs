@@ -8,6 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::calendar::WorkWeek;
 use crate::validate::{FieldError, Validation, optional_text, required_text, text};
 
 pub type Id = i64;
@@ -369,6 +370,7 @@ pub struct Project {
     pub target_date: Option<NaiveDate>,
     pub budget: Option<f64>,
     pub ongoing: bool,
+    pub work_week: WorkWeek,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -608,6 +610,7 @@ impl Project {
             target_date: self.target_date,
             budget: self.budget,
             ongoing: self.ongoing,
+            work_week: self.work_week.clone(),
         }
     }
 }
@@ -711,6 +714,8 @@ pub struct ProjectFields {
     pub target_date: Option<NaiveDate>,
     pub budget: Option<f64>,
     pub ongoing: bool,
+    /// The project's working calendar (exceptions are kept apart).
+    pub work_week: WorkWeek,
 }
 
 impl ProjectFields {
@@ -1140,6 +1145,7 @@ mod tests {
             target_date: NaiveDate::from_ymd_opt(2026, 1, 1),
             budget: Some(-1.0),
             ongoing: true,
+            work_week: WorkWeek::default(),
         };
         let errors = fields.check().unwrap_err();
         assert_eq!(errors.len(), 2);

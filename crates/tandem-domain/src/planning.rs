@@ -1,8 +1,8 @@
 //! A project's tasks and dependencies as a plan for the scheduler: how
 //! Tandem's fields map onto Microsoft Project's model.
 //!
-//! - Duration: the estimate in working days; without one, effort hours at
-//!   eight hours a day; without either, one day. A task estimated at zero
+//! - Duration: the estimate in working days; without one, the effort in
+//!   working hours; without either, one day. A task estimated at zero
 //!   is a milestone.
 //! - A task's explicit constraint (type and date) holds as in Microsoft
 //!   Project; without one, its start date is "start no earlier than". Its
@@ -16,8 +16,9 @@
 //! - A three-point estimate (in days) feeds the forecast; the owner is the
 //!   person levelling books.
 //! - The plan starts at the project's start date, or else at the earliest
-//!   task start, or else at `today`; on the default calendar (Monday to
-//!   Friday, 08:00–12:00 and 13:00–17:00).
+//!   task start, or else at `today`; on the project's working week with its
+//!   exceptions (holidays). A day of estimate is the project's hours per
+//!   day.
 
 use std::collections::HashMap;
 
@@ -25,11 +26,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tandem_schedule::calendar::Timeline;
 use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Schedule, TaskSpec};
 
+use crate::calendar::CalendarException;
 use crate::model::{
     BaselineTask, ConstraintType, Dependency, DependencyKind, Id, Project, StoredSchedule, Task,
     TaskSchedule, TaskStatus,
 };
-use crate::rollup::HOURS_PER_DAY;
 
 /// The plan, which task each of its entries is, each task's three-point
 /// estimate (for the forecast) and owner (for levelling).
@@ -40,14 +41,15 @@ pub struct ProjectPlan {
     pub owners: Vec<Option<Id>>,
 }
 
-const MINUTES_PER_DAY: f64 = HOURS_PER_DAY * 60.0;
-
 pub fn project_plan(
     project: &Project,
+    exceptions: &[CalendarException],
     tasks: &[Task],
     dependencies: &[Dependency],
     today: NaiveDate,
 ) -> ProjectPlan {
+    let calendar = project.work_week.calendar(exceptions);
+    let minutes_per_day = calendar.minutes_per_day as f64;
     let tasks: Vec<&Task> = tasks
         .iter()
         .filter(|t| t.status != TaskStatus::Cancelled)
@@ -60,18 +62,18 @@ pub fn project_plan(
     let specs = tasks
         .iter()
         .map(|t| {
-            let days = match (t.estimate_days, t.effort_hours) {
-                (Some(days), _) => days,
-                (None, Some(hours)) => hours / HOURS_PER_DAY,
-                (None, None) => 1.0,
+            let minutes = match (t.estimate_days, t.effort_hours) {
+                (Some(days), _) => days * minutes_per_day,
+                (None, Some(hours)) => hours * 60.0,
+                (None, None) => minutes_per_day,
             };
-            let duration = (days.max(0.0) * MINUTES_PER_DAY).round() as i64;
+            let duration = minutes.max(0.0).round() as i64;
             let mut spec = TaskSpec::new(t.id, t.key.clone(), duration);
             spec.parent = t.parent.as_ref().and_then(|p| index.get(&p.id).copied());
             spec.constraint = constraint(t);
             spec.actual_start = t.schedule.actual_start;
             spec.actual_finish = t.schedule.actual_finish;
-            spec.deadline = t.due_date.map(|day| tandem_schedule::cpm::day(day, 17));
+            spec.deadline = t.due_date.map(end_of_day);
             spec
         })
         .collect();
@@ -86,7 +88,7 @@ pub fn project_plan(
                 DependencyKind::Ff => LinkKind::FinishToFinish,
                 DependencyKind::Sf => LinkKind::StartToFinish,
             };
-            let lag = Lag::Work((d.lag_days * MINUTES_PER_DAY).round() as i64);
+            let lag = Lag::Work((d.lag_days * minutes_per_day).round() as i64);
             Some(LinkSpec {
                 predecessor,
                 successor,
@@ -97,9 +99,9 @@ pub fn project_plan(
         .collect();
     ProjectPlan {
         plan: Plan {
-            calendar: Calendar::default(),
+            calendar,
             calendars: Vec::new(),
-            start: tandem_schedule::cpm::day(start, 8),
+            start: start_of_day(start),
             tasks: specs,
             links,
         },
@@ -108,7 +110,7 @@ pub fn project_plan(
             .iter()
             .map(|t| {
                 t.three_point.as_ref().map(|tp| {
-                    let minutes = |days: f64| (days.max(0.0) * MINUTES_PER_DAY).round() as i64;
+                    let minutes = |days: f64| (days.max(0.0) * minutes_per_day).round() as i64;
                     tandem_schedule::forecast::Estimate {
                         optimistic: minutes(tp.optimistic),
                         likely: minutes(tp.likely),
@@ -122,6 +124,17 @@ pub fn project_plan(
             .map(|t| t.owner.as_ref().map(|o| o.id))
             .collect(),
     }
+}
+
+/// A day's first working minute on any calendar: midnight, which working
+/// time counts from the day's first period.
+fn start_of_day(day: NaiveDate) -> chrono::NaiveDateTime {
+    tandem_schedule::cpm::day(day, 0)
+}
+
+/// A day's last working minute on any calendar.
+fn end_of_day(day: NaiveDate) -> chrono::NaiveDateTime {
+    tandem_schedule::cpm::day(day, 23) + chrono::Duration::minutes(59)
 }
 
 /// The task's constraint in the scheduler's terms: its own, or "start no
@@ -138,7 +151,7 @@ pub fn constraint(task: &Task) -> Constraint {
         (Some(ConstraintType::Mso), Some(d)) => Constraint::MustStartOn(d),
         (Some(ConstraintType::Mfo), Some(d)) => Constraint::MustFinishOn(d),
         _ => match task.start_date {
-            Some(day) => Constraint::StartNoEarlierThan(tandem_schedule::cpm::day(day, 8)),
+            Some(day) => Constraint::StartNoEarlierThan(start_of_day(day)),
             None => Constraint::AsSoonAsPossible,
         },
     }
@@ -279,7 +292,7 @@ pub fn variance(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Priority, TaskScheduling};
+    use crate::model::{Priority, TaskScheduling, WorkWeek};
 
     fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 11, day)
@@ -325,7 +338,7 @@ mod tests {
         let mut t = task(1);
         assert_eq!(constraint(&t), Constraint::AsSoonAsPossible);
         t.start_date = NaiveDate::from_ymd_opt(2026, 11, 24);
-        assert_eq!(constraint(&t), Constraint::StartNoEarlierThan(at(24, 8)));
+        assert_eq!(constraint(&t), Constraint::StartNoEarlierThan(at(24, 0)));
         t.schedule.constraint_type = Some(ConstraintType::Mfo);
         t.schedule.constraint_date = Some(at(27, 17));
         assert_eq!(constraint(&t), Constraint::MustFinishOn(at(27, 17)));
@@ -387,13 +400,14 @@ mod tests {
             target_date: None,
             budget: None,
             ongoing: false,
+            work_week: WorkWeek::default(),
             version: 1,
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let tasks = vec![task(1), task(2)];
-        let print = |tasks: &[Task]| project_plan(&project, tasks, &[], today).fingerprint();
+        let print = |tasks: &[Task]| project_plan(&project, &[], tasks, &[], today).fingerprint();
         assert_eq!(print(&tasks), print(&tasks.clone()));
         let mut changed = tasks.clone();
         changed[1].title = "Renamed".into();

@@ -391,7 +391,7 @@ async fn plan_launch_dates(
     };
     let tasks = store.list_tasks(owner, &filter).await?.tasks;
     let dependencies = store.project_dependencies(owner, launch.id).await?;
-    let planned = tandem_domain::planning::project_plan(launch, &tasks, &dependencies, today);
+    let planned = tandem_domain::planning::project_plan(launch, &[], &tasks, &dependencies, today);
     let Ok(result) = tandem_schedule::schedule(&planned.plan) else {
         return Ok(()); // the demo's links are acyclic; nothing to date otherwise
     };
@@ -460,6 +460,7 @@ pub async fn load(
                 target_date: Some(add_working_days(start, 45.0)),
                 budget: Some(85_000.0),
                 ongoing: false,
+                work_week: WorkWeek::default(),
             },
         })
         .await?;
@@ -699,6 +700,7 @@ pub async fn load(
                     target_date: None,
                     budget: None,
                     ongoing: true,
+                    work_week: WorkWeek::default(),
                 },
             },
         )

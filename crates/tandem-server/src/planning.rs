@@ -55,8 +55,9 @@ pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResul
         }
     }
     let dependencies = store.project_dependencies(scope, project.id).await?;
+    let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
     let today = chrono::Local::now().date_naive();
-    let planned = project_plan(&project, &tasks, &dependencies, today);
+    let planned = project_plan(&project, &exceptions, &tasks, &dependencies, today);
     Ok(Loaded {
         project,
         tasks,
@@ -335,6 +336,64 @@ async fn milestone_variances(
         });
     }
     Ok(views)
+}
+
+// --- calendars --------------------------------------------------------------
+
+pub async fn list_calendar_exceptions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<CalendarExceptionView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    Ok(Json(
+        state
+            .store
+            .list_calendar_exceptions(ctx.scope, project.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn create_calendar_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<CreateCalendarException>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let exception = body.into_domain(CreateCalendarException::into_domain)?;
+    let project = state.store.get_project(scope, &key).await?;
+    let created = state
+        .store
+        .create_calendar_exception(scope, project.id, &exception)
+        .await?;
+    state.rescheduler.touch(scope, &project.key);
+    Ok((
+        StatusCode::CREATED,
+        Json(CalendarExceptionView::from(created)),
+    )
+        .into_response())
+}
+
+pub async fn delete_calendar_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, id)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.writer()?;
+    let project = state.store.get_project(scope, &key).await?;
+    let id: Id = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("calendar exception not found".into()))?;
+    state
+        .store
+        .delete_calendar_exception(scope, project.id, id)
+        .await?;
+    state.rescheduler.touch(scope, &project.key);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // --- baselines --------------------------------------------------------------

@@ -1330,3 +1330,149 @@ async fn levelling_applied_removes_the_overallocation() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_project_calendar_with_holidays_moves_the_schedule() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        // A four-day week of 09:00-17:00 (eight hours, no lunch break).
+        let day = "09:00-17:00";
+        let (status, project) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH"),
+                json!({"start_date": "2026-11-23", "work_week": [day, day, day, day, "", "", ""]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{project}");
+        assert_eq!(project["work_week"][4], "");
+        assert_eq!(project["hours_per_day"], 8.0);
+        // Wednesday the 25th is a holiday.
+        let (status, holiday) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+                json!({"name": "Founders' day", "start_date": "2026-11-25"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{holiday}");
+        assert_eq!(holiday["end_date"], "2026-11-25");
+        assert_eq!(holiday["hours"], "");
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        // Monday, Tuesday, then Thursday: Wednesday is off.
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-1")["early_start"],
+            "2026-11-23T09:00"
+        );
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-2")["early_start"],
+            "2026-11-24T09:00"
+        );
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-3")["early_start"],
+            "2026-11-26T09:00"
+        );
+        assert_eq!(schedule["finish"], "2026-11-26T17:00");
+
+        // Thursday becomes a half day: LAUNCH-3 spills into Monday.
+        let (status, short) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+                json!({"name": "Short day", "start_date": "2026-11-26", "hours": "09:00-13:00"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{short}");
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(schedule["finish"], "2026-11-30T13:00");
+        let (_, list) = ana
+            .get(&format!("{WS}/projects/LAUNCH/calendar/exceptions"))
+            .await;
+        assert_eq!(list.as_array().unwrap().len(), 2);
+        let (status, _) = ana
+            .call(
+                Method::DELETE,
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions/{}", short["id"]),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(schedule["finish"], "2026-11-26T17:00");
+
+        // Bad calendars are refused, each field named, and change nothing.
+        let before = fingerprint(&ana).await;
+        for (body, field) in [
+            (json!({"work_week": [day, day]}), "work_week"),
+            (
+                json!({"work_week": [day, day, day, "9 to 5", "", "", ""]}),
+                "work_week[3]",
+            ),
+            (
+                json!({"work_week": ["", "", "", "", "", "", ""]}),
+                "work_week",
+            ),
+            (json!({"hours_per_day": 0}), "hours_per_day"),
+        ] {
+            let (status, problem) = ana
+                .patch(&format!("{WS}/projects/LAUNCH"), body.clone())
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+        }
+        for (body, field) in [
+            (json!({"name": "x"}), "start_date"),
+            (json!({"start_date": "2026-12-24"}), "name"),
+            (
+                json!({"name": "x", "start_date": "2026-12-24", "end_date": "2026-12-20"}),
+                "end_date",
+            ),
+            (
+                json!({"name": "x", "start_date": "2026-12-24", "hours": "late"}),
+                "hours",
+            ),
+        ] {
+            let (status, problem) = ana
+                .post(
+                    &format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+                    body.clone(),
+                )
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert!(
+                problem["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["field"] == field),
+                "{body} should name {field}: {problem}"
+            );
+        }
+        let gus = Api::login(&server.base, "gus").await;
+        let (status, _) = gus
+            .post(
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+                json!({"name": "Mine", "start_date": "2026-12-01"}),
+            )
+            .await;
+        assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND);
+        let (status, _) = ana
+            .call(
+                Method::DELETE,
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions/99999"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(fingerprint(&ana).await, before);
+        server.stop().await;
+    }
+}

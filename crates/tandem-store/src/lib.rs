@@ -365,6 +365,21 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Risk>;
     async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()>;
 
+    // Working calendars: a project's working week is a field of the
+    // project; these are the dated exceptions to it.
+    async fn list_calendar_exceptions(
+        &self,
+        scope: Scope,
+        project_id: Id,
+    ) -> Result<Vec<tandem_domain::calendar::CalendarException>>;
+    async fn create_calendar_exception(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        exception: &tandem_domain::calendar::ExceptionFields,
+    ) -> Result<tandem_domain::calendar::CalendarException>;
+    async fn delete_calendar_exception(&self, scope: Scope, project_id: Id, id: Id) -> Result<()>;
+
     // Schedules. The stored schedule is derived data: it is replaced whole
     // and recomputed when its fingerprint no longer matches the plan.
     /// The fingerprint of the project's stored schedule, if there is one.

@@ -20,6 +20,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "scheduling: constraints, actuals, baselines, stored schedules",
         sql: include_str!("../migrations/sqlite/0002_scheduling.sql"),
     },
+    Migration {
+        version: 3,
+        description: "working calendars of projects",
+        sql: include_str!("../migrations/sqlite/0003_calendars.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -32,6 +37,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         description: "scheduling: constraints, actuals, baselines, stored schedules",
         sql: include_str!("../migrations/postgres/0002_scheduling.sql"),
+    },
+    Migration {
+        version: 3,
+        description: "working calendars of projects",
+        sql: include_str!("../migrations/postgres/0003_calendars.sql"),
     },
 ];
 

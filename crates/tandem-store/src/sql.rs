@@ -34,7 +34,8 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
 
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
-    p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at \
+    p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at, \
+    p.work_week, p.hours_per_day \
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 pub(crate) const RISK_SELECT: &str = "SELECT r.id, r.project_id, r.title, r.description, \
@@ -52,6 +53,30 @@ pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.v
     FROM dependencies d \
     JOIN tasks a ON a.id = d.predecessor_id LEFT JOIN projects ap ON ap.id = a.project_id \
     JOIN tasks b ON b.id = d.successor_id LEFT JOIN projects bp ON bp.id = b.project_id";
+
+/// A working week as stored: seven days of hours joined by `|`.
+pub(crate) fn work_week_text(week: &tandem_domain::WorkWeek) -> String {
+    week.texts().join("|")
+}
+
+pub(crate) fn work_week_from(
+    text: String,
+    hours_per_day: f64,
+) -> crate::Result<tandem_domain::WorkWeek> {
+    let mut days: [Vec<tandem_domain::calendar::Period>; 7] = Default::default();
+    let parts: Vec<&str> = text.split('|').collect();
+    if parts.len() != 7 {
+        return Err(decode_error(format!("work week '{text}'")));
+    }
+    for (day, part) in days.iter_mut().zip(parts) {
+        *day = tandem_domain::calendar::parse_hours(part)
+            .map_err(|e| decode_error(format!("work week '{text}': {e}")))?;
+    }
+    Ok(tandem_domain::WorkWeek {
+        days,
+        hours_per_day,
+    })
+}
 
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
     u.email AS creator_email, u.name AS creator_name, b.created_at \
@@ -109,6 +134,8 @@ pub(crate) fn project_snapshot(f: &ProjectFields) -> Map<String, Value> {
         "target_date": date(f.target_date),
         "budget": f.budget,
         "ongoing": f.ongoing,
+        "work_week": f.work_week.texts(),
+        "hours_per_day": f.work_week.hours_per_day,
     }))
 }
 
@@ -542,6 +569,7 @@ macro_rules! store_impl {
             use tandem_domain::graph::cycle_through;
             use tandem_domain::rollup::{ProgressInput, rollup};
             use tandem_domain::*;
+            use tandem_domain::calendar::{CalendarException, ExceptionFields};
 
             use crate::sql::*;
             use crate::*;
@@ -673,6 +701,7 @@ macro_rules! store_impl {
                     target_date: row.try_get("target_date")?,
                     budget: row.try_get("budget")?,
                     ongoing: row.try_get("ongoing")?,
+                    work_week: work_week_from(row.try_get("work_week")?, row.try_get("hours_per_day")?)?,
                     version: row.try_get("version")?,
                     created_at: row.try_get("created_at")?,
                     updated_at: row.try_get("updated_at")?,
@@ -1128,6 +1157,18 @@ macro_rules! store_impl {
                     });
                 }
                 Ok(baseline)
+            }
+
+            fn exception_from_row(row: &DbRow) -> Result<CalendarException> {
+                let hours: String = row.try_get("hours")?;
+                Ok(CalendarException {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    start: row.try_get("start_date")?,
+                    end: row.try_get("end_date")?,
+                    hours: tandem_domain::calendar::parse_hours(&hours)
+                        .map_err(|e| decode_error(format!("exception hours '{hours}': {e}")))?,
+                })
             }
 
             fn baseline_from_row(row: &DbRow) -> Result<Baseline> {
@@ -1647,8 +1688,8 @@ macro_rules! store_impl {
                     let now = Utc::now();
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO projects (workspace_id, key, name, objective, scope_in, scope_out, owner_id, status, stage, \
-                         start_date, target_date, budget, ongoing, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+                         start_date, target_date, budget, ongoing, created_at, updated_at, work_week, hours_per_day) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) RETURNING id",
                     )
                     .bind(scope.workspace_id)
                     .bind(project.key.as_str())
@@ -1664,6 +1705,8 @@ macro_rules! store_impl {
                     .bind(f.budget)
                     .bind(f.ongoing)
                     .bind(now)
+                    .bind(work_week_text(&f.work_week))
+                    .bind(f.work_week.hours_per_day)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| match unique_to_conflict(e, "a project with this key") {
@@ -1705,7 +1748,7 @@ macro_rules! store_impl {
                     let updated = sqlx::query(
                         "UPDATE projects SET name = $1, objective = $2, scope_in = $3, scope_out = $4, owner_id = $5, status = $6, \
                          stage = $7, start_date = $8, target_date = $9, budget = $10, ongoing = $11, updated_at = $12, \
-                         version = version + 1 WHERE id = $13 AND version = $14",
+                         work_week = $15, hours_per_day = $16, version = version + 1 WHERE id = $13 AND version = $14",
                     )
                     .bind(&f.name)
                     .bind(&f.objective)
@@ -1721,6 +1764,8 @@ macro_rules! store_impl {
                     .bind(Utc::now())
                     .bind(current.id)
                     .bind(current.version)
+                    .bind(work_week_text(&f.work_week))
+                    .bind(f.work_week.hours_per_day)
                     .execute(&mut *tx)
                     .await?;
                     if updated.rows_affected() == 0 {
@@ -2274,6 +2319,78 @@ macro_rules! store_impl {
                     let before = current.fields();
                     sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_calendar_exceptions(&self, scope: Scope, project_id: Id) -> Result<Vec<CalendarException>> {
+                    let rows = sqlx::query(
+                        "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
+                         WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                    rows.iter().map(exception_from_row).collect()
+                }
+
+                async fn create_calendar_exception(&self, scope: Scope, project_id: Id, exception: &ExceptionFields) -> Result<CalendarException> {
+                    exception.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let key: String = sqlx::query_scalar("SELECT key FROM projects WHERE id = $1 AND workspace_id = $2")
+                        .bind(project_id)
+                        .bind(scope.workspace_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::NotFound("project"))?;
+                    let hours = tandem_domain::calendar::format_hours(&exception.hours);
+                    let row = sqlx::query(
+                        "INSERT INTO calendar_exceptions (workspace_id, project_id, name, start_date, end_date, hours) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, name, start_date, end_date, hours",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(exception.name.trim())
+                    .bind(exception.start)
+                    .bind(exception.end)
+                    .bind(&hours)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let created = exception_from_row(&row)?;
+                    let snapshot = serde_json::Map::from_iter([(
+                        "calendar_exception".to_string(),
+                        serde_json::json!({"name": created.name, "start_date": created.start.to_string(),
+                                           "end_date": created.end.to_string(), "hours": hours}),
+                    )]);
+                    record(&mut tx, scope, Some(project_id), EntityKind::Project, project_id, &key, "calendar exception added", &activity::created(&snapshot)).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn delete_calendar_exception(&self, scope: Scope, project_id: Id, id: Id) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let row = sqlx::query(
+                        "DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2 AND workspace_id = $3 \
+                         RETURNING id, name, start_date, end_date, hours",
+                    )
+                    .bind(id)
+                    .bind(project_id)
+                    .bind(scope.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("calendar exception"))?;
+                    let gone = exception_from_row(&row)?;
+                    let key: String = sqlx::query_scalar("SELECT key FROM projects WHERE id = $1")
+                        .bind(project_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let changes = [FieldChange {
+                        field: "calendar_exception".into(),
+                        before: serde_json::json!({"name": gone.name, "start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
+                        after: serde_json::Value::Null,
+                    }];
+                    record(&mut tx, scope, Some(project_id), EntityKind::Project, project_id, &key, "calendar exception removed", &changes).await?;
                     tx.commit().await?;
                     Ok(())
                 }

@@ -93,6 +93,7 @@ fn project(key: &str) -> NewProject {
             target_date: NaiveDate::from_ymd_opt(2026, 12, 18),
             budget: Some(12_000.0),
             ongoing: false,
+            work_week: WorkWeek::default(),
         },
     }
 }

@@ -71,6 +71,9 @@ enum Command {
     My,
     /// Schedule a plan: the critical path, the finish date and each task's slack.
     Schedule(ScheduleArgs),
+    /// Holidays and days of other hours in a project's calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Baselines of a project's schedule, to measure variance against.
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -91,6 +94,28 @@ enum Command {
         #[arg(long)]
         apply: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// Add a holiday (no work) or, with --hours, days of other hours.
+    Add {
+        key: String,
+        name: String,
+        /// The first day (a date or a date word).
+        #[arg(long)]
+        from: String,
+        /// The last day (default: the first).
+        #[arg(long)]
+        to: Option<String>,
+        /// The hours worked on those days, e.g. "09:00-13:00".
+        #[arg(long)]
+        hours: Option<String>,
+    },
+    /// The project's working week and its exceptions.
+    List { key: String },
+    /// Remove an exception.
+    Rm { key: String, id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,6 +278,13 @@ struct ProjectFlags {
     /// An ongoing process with no end date.
     #[arg(long)]
     ongoing: Option<bool>,
+    /// Working hours of the seven days, Monday first, separated by '|':
+    /// "09:00-17:00|09:00-17:00|09:00-17:00|09:00-17:00|||" is a four-day week.
+    #[arg(long)]
+    work_week: Option<String>,
+    /// Hours in a day of estimate.
+    #[arg(long)]
+    hours_per_day: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -533,6 +565,15 @@ fn project_body(flags: &ProjectFlags, body: &mut Map<String, Value>) -> Result<(
         flags.scope_out.as_deref().map(text_value),
     );
     put(body, "ongoing", flags.ongoing.map(Value::Bool));
+    put(
+        body,
+        "work_week",
+        flags
+            .work_week
+            .as_deref()
+            .map(|w| json!(w.split('|').map(str::trim).collect::<Vec<_>>())),
+    );
+    put(body, "hours_per_day", flags.hours_per_day.map(|h| json!(h)));
     Ok(())
 }
 
@@ -878,6 +919,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             schedule_project(client, &key, as_json).await?
         }
         Command::Baseline(command) => baseline_command(client, command, as_json).await?,
+        Command::Calendar(command) => calendar_command(client, command, as_json).await?,
         Command::Forecast { key, runs, seed } => {
             forecast(client, &key, runs, seed, as_json).await?
         }
@@ -2116,6 +2158,112 @@ async fn level(client: &Client, key: &str, apply: bool, as_json: bool) -> Result
         outln!("Applied: delayed tasks now start no earlier than their levelled start.");
     } else if !levelling.delayed.is_empty() {
         outln!("A preview: run again with --apply to write it.");
+    }
+    Ok(())
+}
+
+async fn calendar_command(client: &Client, command: CalendarCommand, as_json: bool) -> Result<()> {
+    match command {
+        CalendarCommand::Add {
+            key,
+            name,
+            from,
+            to,
+            hours,
+        } => {
+            let mut body = Map::new();
+            body.insert("name".into(), json!(name));
+            body.insert("start_date".into(), date_value("from", &from)?);
+            put(
+                &mut body,
+                "end_date",
+                to.as_deref().map(|d| date_value("to", d)).transpose()?,
+            );
+            put(&mut body, "hours", hours.map(|h| json!(h)));
+            let created: CalendarExceptionView = client
+                .send(
+                    Method::POST,
+                    &client
+                        .ws_path(&format!("/projects/{key}/calendar/exceptions"))
+                        .await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&created);
+            } else {
+                outln!(
+                    "Added #{} {} ({} → {}) to {key}'s calendar",
+                    created.id,
+                    created.name,
+                    created.start_date,
+                    created.end_date
+                );
+            }
+        }
+        CalendarCommand::List { key } => {
+            let project: ProjectView = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/projects/{key}")).await?,
+                    None,
+                )
+                .await?;
+            let exceptions: Vec<CalendarExceptionView> = client
+                .send(
+                    Method::GET,
+                    &client
+                        .ws_path(&format!("/projects/{key}/calendar/exceptions"))
+                        .await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(
+                    &json!({"work_week": project.work_week, "hours_per_day": project.hours_per_day, "exceptions": exceptions}),
+                );
+                return Ok(());
+            }
+            for (day, hours) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                .iter()
+                .zip(&project.work_week)
+            {
+                outln!("{day}  {}", if hours.is_empty() { "off" } else { hours });
+            }
+            outln!("A day of estimate is {} hours.\n", project.hours_per_day);
+            let rows = exceptions
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.id.to_string(),
+                        e.name.clone(),
+                        e.start_date.to_string(),
+                        e.end_date.to_string(),
+                        if e.hours.is_empty() {
+                            "off".into()
+                        } else {
+                            e.hours.clone()
+                        },
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["id", "exception", "from", "to", "hours"], &rows);
+        }
+        CalendarCommand::Rm { key, id } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &client
+                        .ws_path(&format!("/projects/{key}/calendar/exceptions/{id}"))
+                        .await?,
+                    None,
+                    &[],
+                )
+                .await?;
+            if !as_json {
+                outln!("Removed #{id} from {key}'s calendar");
+            }
+        }
     }
     Ok(())
 }
