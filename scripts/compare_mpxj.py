@@ -86,16 +86,26 @@ def lines(cmd):
     return [json.loads(l) for l in out.splitlines() if l.strip().startswith("{")]
 
 
+def generate(size, seed, path):
+    subprocess.run([sys.executable, os.path.join(PEERS, "gen_project.py"), str(size), "-o", path, "--seed", str(seed)],
+                   check=True, capture_output=True)
+
+
 def compare(size, seed, show):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, f"plan-{size}-{seed}.xml")
-        subprocess.run([sys.executable, os.path.join(PEERS, "gen_project.py"), str(size), "-o", path, "--seed", str(seed)],
-                       check=True, capture_output=True)
-        xml = open(path, encoding="utf-8").read()
-        start = re.search(r"<StartDate>(\d{4}-\d\d-\d\d)", xml).group(1)
-        work = Work(dt.date.fromisoformat(start) - dt.timedelta(days=400), holidays(xml))
-        theirs = {r["uid"]: r for r in lines([PY, os.path.join(PEERS, "schedule.py"), path, "--leaf-only"])}
-        ours = {r["uid"]: r for r in lines([TANDEM, "schedule", "--mspdi", path, "--json"])}
+        generate(size, seed, path)
+        return compare_file(path, f"size {size} seed {seed}", show)
+
+
+def compare_file(path, label, show):
+    """MPXJ against Tandem on one file (Mon-Fri 08-12, 13-17 calendars)."""
+    with open(path, encoding="utf-8") as f:
+        xml = f.read()
+    start = re.search(r"<StartDate>(\d{4}-\d\d-\d\d)", xml).group(1)
+    work = Work(dt.date.fromisoformat(start) - dt.timedelta(days=400), holidays(xml))
+    theirs = {r["uid"]: r for r in lines([PY, os.path.join(PEERS, "schedule.py"), path, "--leaf-only"])}
+    ours = {r["uid"]: r for r in lines([TANDEM, "schedule", "--mspdi", path, "--json"])}
     # D1: tasks MPXJ starts before the project start, and what follows them.
     project_start = work.index(start + "T08:00")
     successors = {}
@@ -130,7 +140,7 @@ def compare(size, seed, show):
         if slack != t["total_slack_minutes"]:
             diffs.append(f"uid {uid} total slack: MPXJ {slack}, Tandem {t['total_slack_minutes']}")
     leaves = sum(1 for m in theirs.values() if not m.get("summary"))
-    print(f"size {size} seed {seed}: {leaves} leaf tasks, {len(diffs)} differences, {deviations} by D1", flush=True)
+    print(f"{label}: {leaves} leaf tasks, {len(diffs)} differences, {deviations} by D1", flush=True)
     for d in diffs[:show]:
         print("   ", d)
     return len(diffs)

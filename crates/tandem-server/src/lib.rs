@@ -32,6 +32,10 @@ use tokio::net::TcpListener;
 /// The largest request body accepted.
 pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
+/// The largest Microsoft Project file accepted for import (a plan of some
+/// 50,000 tasks).
+pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,

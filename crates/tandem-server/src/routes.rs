@@ -87,6 +87,19 @@ pub fn table() -> Vec<Route> {
         route!(patch "/api/v1/workspaces/{ws}/risks/{id}", "Update a risk", RiskInput, RiskView, 200, h::update_risk),
         route!(delete "/api/v1/workspaces/{ws}/risks/{id}", "Delete a risk", (), (), 204, h::delete_risk),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/schedule", "The critical path, the finish, each task's dates and slack, and variance against a baseline (query: baseline)", (), ScheduleView, 200, p::project_schedule),
+        Route {
+            method: "post",
+            path: "/api/v1/workspaces/{ws}/imports/mspdi",
+            summary: "Import a Microsoft Project XML file (the body, application/xml) as a new project (query: key, name)",
+            request: None,
+            response: Some(schema::<ProjectView> as SchemaFn),
+            success: 201,
+            // Project files are larger than any JSON body.
+            handler: post(p::import_mspdi).layer(axum::extract::DefaultBodyLimit::max(
+                crate::IMPORT_LIMIT_BYTES,
+            )),
+        },
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/mspdi", "The project as Microsoft Project XML (application/xml)", (), (), 200, p::export_mspdi),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/calendar/exceptions", "Holidays and days of other hours in the project's calendar", (), Vec<CalendarExceptionView>, 200, p::list_calendar_exceptions),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/calendar/exceptions", "Add a holiday or days of other hours; the project is rescheduled", CreateCalendarException, CalendarExceptionView, 201, p::create_calendar_exception),
         route!(delete "/api/v1/workspaces/{ws}/projects/{key}/calendar/exceptions/{id}", "Remove a calendar exception", (), (), 204, p::delete_calendar_exception),

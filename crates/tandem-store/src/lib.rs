@@ -215,6 +215,13 @@ pub trait Store: Send + Sync + 'static {
 
     // Projects and their parts.
     async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project>;
+    /// Creates a project with its calendar, tasks, links and baseline, all
+    /// or nothing (an imported Microsoft Project file).
+    async fn import_project(
+        &self,
+        scope: Scope,
+        import: &tandem_domain::interop::ProjectImport,
+    ) -> Result<Project>;
     async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>>;
     async fn get_project(&self, scope: Scope, key: &str) -> Result<Project>;
     async fn update_project(

@@ -902,7 +902,7 @@ macro_rules! store_impl {
 
             /// Inserts one task with its tags, collaborators and history row;
             /// returns its key.
-            async fn insert_task_tx(tx: &mut Tx, scope: Scope, project: Option<&Project>, fields: &TaskFields) -> Result<String> {
+            async fn insert_task_tx(tx: &mut Tx, scope: Scope, project: Option<&Project>, fields: &TaskFields) -> Result<(Id, String)> {
                 let mut fields = fields.clone();
                 fields.normalize();
                 fields.check().map_err(StoreError::Invalid)?;
@@ -959,7 +959,7 @@ macro_rules! store_impl {
                     write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
                     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
                     record(tx, scope, project.map(|p| p.id), EntityKind::Task, id, &key, "created", &activity::created(&task_snapshot(&fields))).await?;
-                Ok(key)
+                Ok((id, key))
             }
 
             /// Resolves a task's references (people, parent, phase,
@@ -1131,6 +1131,44 @@ macro_rules! store_impl {
                 record(&mut *tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "updated", &changes).await?;
                 let task = fetch_task_tx(&mut *tx, scope, &current.key).await?;
                 Ok(task)
+            }
+
+            /// Inserts a project (its fields already checked) and records it.
+            async fn insert_project_tx(tx: &mut Tx, scope: Scope, project: &NewProject) -> Result<Id> {
+                let f = &project.fields;
+                let owner_id = optional_member(&mut *tx, scope, f.owner.as_ref(), "owner").await?;
+                let now = Utc::now();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO projects (workspace_id, key, name, objective, scope_in, scope_out, owner_id, status, stage, \
+                     start_date, target_date, budget, ongoing, created_at, updated_at, work_week, hours_per_day) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) RETURNING id",
+                )
+                .bind(scope.workspace_id)
+                .bind(project.key.as_str())
+                .bind(&f.name)
+                .bind(&f.objective)
+                .bind(&f.scope_in)
+                .bind(&f.scope_out)
+                .bind(owner_id)
+                .bind(f.status.as_str())
+                .bind(f.stage.as_str())
+                .bind(f.start_date)
+                .bind(f.target_date)
+                .bind(f.budget)
+                .bind(f.ongoing)
+                .bind(now)
+                .bind(work_week_text(&f.work_week))
+                .bind(f.work_week.hours_per_day)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| match unique_to_conflict(e, "a project with this key") {
+                    StoreError::Conflict(_) => StoreError::invalid("key", format!("{} is taken in this workspace", project.key)),
+                    other => other,
+                })?;
+                let mut snapshot = project_snapshot(f);
+                snapshot.insert("key".into(), project.key.as_str().into());
+                record(&mut *tx, scope, Some(id), EntityKind::Project, id, project.key.as_str(), "created", &activity::created(&snapshot)).await?;
+                Ok(id)
             }
 
             async fn fetch_baseline_tx(tx: &mut Tx, scope: Scope, project_id: Id, id: Id) -> Result<Baseline> {
@@ -1682,41 +1720,77 @@ macro_rules! store_impl {
 
                 async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project> {
                     project.fields.check().map_err(StoreError::Invalid)?;
-                    let f = &project.fields;
                     let mut tx = self.writer().begin().await?;
-                    let owner_id = optional_member(&mut tx, scope, f.owner.as_ref(), "owner").await?;
-                    let now = Utc::now();
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO projects (workspace_id, key, name, objective, scope_in, scope_out, owner_id, status, stage, \
-                         start_date, target_date, budget, ongoing, created_at, updated_at, work_week, hours_per_day) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) RETURNING id",
-                    )
-                    .bind(scope.workspace_id)
-                    .bind(project.key.as_str())
-                    .bind(&f.name)
-                    .bind(&f.objective)
-                    .bind(&f.scope_in)
-                    .bind(&f.scope_out)
-                    .bind(owner_id)
-                    .bind(f.status.as_str())
-                    .bind(f.stage.as_str())
-                    .bind(f.start_date)
-                    .bind(f.target_date)
-                    .bind(f.budget)
-                    .bind(f.ongoing)
-                    .bind(now)
-                    .bind(work_week_text(&f.work_week))
-                    .bind(f.work_week.hours_per_day)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| match unique_to_conflict(e, "a project with this key") {
-                        StoreError::Conflict(_) => StoreError::invalid("key", format!("{} is taken in this workspace", project.key)),
-                        other => other,
-                    })?;
-                    let mut snapshot = project_snapshot(f);
-                    snapshot.insert("key".into(), project.key.as_str().into());
-                    record(&mut tx, scope, Some(id), EntityKind::Project, id, project.key.as_str(), "created", &activity::created(&snapshot)).await?;
+                    insert_project_tx(&mut tx, scope, project).await?;
                     let project = fetch_project_tx(&mut tx, scope, project.key.as_str()).await?;
+                    tx.commit().await?;
+                    Ok(project)
+                }
+
+                async fn import_project(&self, scope: Scope, import: &tandem_domain::interop::ProjectImport) -> Result<Project> {
+                    import.project.fields.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let project_id = insert_project_tx(&mut tx, scope, &import.project).await?;
+                    let key = import.project.key.as_str();
+                    for e in &import.exceptions {
+                        sqlx::query(
+                            "INSERT INTO calendar_exceptions (workspace_id, project_id, name, start_date, end_date, hours) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .bind(e.name.trim())
+                        .bind(e.start)
+                        .bind(e.end)
+                        .bind(tandem_domain::calendar::format_hours(&e.hours))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let project = fetch_project_tx(&mut tx, scope, key).await?;
+                    let mut ids = Vec::with_capacity(import.tasks.len());
+                    for fields in &import.tasks {
+                        ids.push(insert_task_tx(&mut tx, scope, Some(&project), fields).await?);
+                    }
+                    for chunk in import.dependencies.chunks(1000) {
+                        let mut qb = QueryBuilder::<Db>::new("INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days) ");
+                        qb.push_values(chunk, |mut b, d| {
+                            b.push_bind(scope.workspace_id)
+                                .push_bind(ids[d.predecessor].0)
+                                .push_bind(ids[d.successor].0)
+                                .push_bind(d.kind.as_str())
+                                .push_bind(d.lag_days);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    if !import.baseline.is_empty() {
+                        let baseline_id: i64 = sqlx::query_scalar(
+                            "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        )
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .bind("Imported baseline")
+                        .bind(scope.user_id)
+                        .bind(Utc::now())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        for chunk in import.baseline.chunks(1000) {
+                            let mut qb = QueryBuilder::<Db>::new("INSERT INTO baseline_tasks (baseline_id, task_id, start, finish, duration_minutes) ");
+                            qb.push_values(chunk, |mut b, (task, start, finish, minutes)| {
+                                b.push_bind(baseline_id)
+                                    .push_bind(ids[*task].0)
+                                    .push_bind(local_time(Some(*start)))
+                                    .push_bind(local_time(Some(*finish)))
+                                    .push_bind(*minutes);
+                            });
+                            qb.build().execute(&mut *tx).await?;
+                        }
+                    }
+                    let changes = activity::created(&serde_json::Map::from_iter([
+                        ("tasks".to_string(), serde_json::json!(import.tasks.len())),
+                        ("dependencies".to_string(), serde_json::json!(import.dependencies.len())),
+                        ("calendar_exceptions".to_string(), serde_json::json!(import.exceptions.len())),
+                    ]));
+                    record(&mut tx, scope, Some(project_id), EntityKind::Project, project_id, key, "imported", &changes).await?;
                     tx.commit().await?;
                     Ok(project)
                 }
@@ -1975,7 +2049,7 @@ macro_rules! store_impl {
                         Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
                         None => None,
                     };
-                    let key = insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields).await?;
+                    let (_, key) = insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields).await?;
                     let task = fetch_task_tx(&mut tx, scope, &key).await?;
                     tx.commit().await?;
                     Ok(task)
@@ -1986,7 +2060,7 @@ macro_rules! store_impl {
                     let project = project_for_task(&mut tx, scope, project).await?;
                     let mut keys = Vec::with_capacity(tasks.len());
                     for (index, fields) in tasks.iter().enumerate() {
-                        let key = insert_task_tx(&mut tx, scope, Some(&project), fields).await.map_err(|e| match e {
+                        let (_, key) = insert_task_tx(&mut tx, scope, Some(&project), fields).await.map_err(|e| match e {
                             // Name the row as well as the field.
                             StoreError::Invalid(errors) => StoreError::Invalid(
                                 errors.into_iter().map(|e| FieldError::new(format!("tasks[{index}].{}", e.field), e.message)).collect(),

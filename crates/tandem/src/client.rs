@@ -154,6 +154,61 @@ impl Client {
         }
     }
 
+    /// Sends a body that is not JSON (a file), and reads a JSON answer.
+    pub async fn send_file<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<T> {
+        let url = format!("{}{}", self.server, path);
+        let mut request = self
+            .http
+            .request(method, &url)
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.server))?;
+        let status = response.status();
+        let bytes = response.bytes().await.context("reading the answer")?;
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if !status.is_success() {
+            return match serde_json::from_value::<Problem>(value) {
+                Ok(problem) => Err(describe(problem)),
+                Err(_) => bail!("the server answered {status}"),
+            };
+        }
+        serde_json::from_value(value).context("the server's answer has an unexpected shape")
+    }
+
+    /// Reads an answer that is not JSON (an exported file) as text.
+    pub async fn get_text(&self, path: &str) -> Result<String> {
+        let url = format!("{}{}", self.server, path);
+        let mut request = self.http.get(&url);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.server))?;
+        let status = response.status();
+        let text = response.text().await.context("reading the answer")?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        match serde_json::from_str::<Problem>(&text) {
+            Ok(problem) => Err(describe(problem)),
+            Err(_) => bail!("the server answered {status}"),
+        }
+    }
+
     /// The workspace to act in: the flag, `TANDEM_WORKSPACE`, the config, or
     /// else the caller's only (or first) workspace.
     pub async fn workspace(&self) -> Result<String> {

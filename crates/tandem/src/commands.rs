@@ -71,6 +71,12 @@ enum Command {
     My,
     /// Schedule a plan: the critical path, the finish date and each task's slack.
     Schedule(ScheduleArgs),
+    /// Import a file as a new project.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export a project as a file (to standard output).
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Holidays and days of other hours in a project's calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -94,6 +100,27 @@ enum Command {
         #[arg(long)]
         apply: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A Microsoft Project XML file: tasks, outline, links, constraints,
+    /// calendar, actuals and baseline.
+    Mspdi {
+        file: std::path::PathBuf,
+        /// The new project's key (default: made from the file's name).
+        #[arg(long)]
+        project: Option<String>,
+        /// The new project's name (default: the file's).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// As Microsoft Project XML: tandem export mspdi KEY > plan.xml
+    Mspdi { key: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -920,6 +947,50 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         }
         Command::Baseline(command) => baseline_command(client, command, as_json).await?,
         Command::Calendar(command) => calendar_command(client, command, as_json).await?,
+        Command::Import(ImportCommand::Mspdi {
+            file,
+            project,
+            name,
+        }) => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let mut query = Vec::new();
+            if let Some(key) = &project {
+                query.push(format!("key={}", encode(key)));
+            }
+            if let Some(name) = &name {
+                query.push(format!("name={}", encode(name)));
+            }
+            let path = client
+                .ws_path(&format!("/imports/mspdi?{}", query.join("&")))
+                .await?;
+            let project: ProjectView = client
+                .send_file(Method::POST, &path, "application/xml", bytes)
+                .await?;
+            if as_json {
+                print_json(&project);
+            } else {
+                let tasks = all_tasks(
+                    client,
+                    vec![("project".into(), project.key.clone())],
+                    usize::MAX,
+                )
+                .await?
+                .len();
+                outln!(
+                    "Imported {} as {} \"{}\" with {tasks} tasks",
+                    file.display(),
+                    project.key,
+                    project.name
+                );
+            }
+        }
+        Command::Export(ExportCommand::Mspdi { key }) => {
+            let xml = client
+                .get_text(&client.ws_path(&format!("/projects/{key}/mspdi")).await?)
+                .await?;
+            outln!("{}", xml.trim_end());
+        }
         Command::Forecast { key, runs, seed } => {
             forecast(client, &key, runs, seed, as_json).await?
         }
