@@ -105,6 +105,8 @@ pub struct UpdateMember {
 pub struct MemberView {
     pub user: UserRef,
     pub role: Role,
+    /// Hours a week they work.
+    pub capacity_hours: f64,
     pub version: i64,
 }
 
@@ -113,7 +115,45 @@ impl From<Member> for MemberView {
         MemberView {
             user: m.user,
             role: m.role,
+            capacity_hours: m.capacity_hours,
             version: m.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAvailability {
+    /// Hours a week (40 for full time).
+    pub capacity_hours: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTimeOff {
+    pub start_date: Option<NaiveDate>,
+    /// Defaults to the start date.
+    pub end_date: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TimeOffView {
+    pub id: Id,
+    pub user_id: Id,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl From<TimeOff> for TimeOffView {
+    fn from(t: TimeOff) -> Self {
+        TimeOffView {
+            id: t.id,
+            user_id: t.user_id,
+            start_date: t.start,
+            end_date: t.end,
+            note: t.note,
         }
     }
 }

@@ -352,7 +352,47 @@ pub struct Workspace {
 pub struct Member {
     pub user: UserRef,
     pub role: Role,
+    /// Hours a week they work (40 for full time); levelling and effort
+    /// estimates go by it.
+    pub capacity_hours: f64,
     pub version: i64,
+}
+
+/// Days a member is away (inclusive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeOff {
+    pub id: Id,
+    pub user_id: Id,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// A member's capacity must be a week's hours.
+pub fn check_capacity(hours: f64) -> Result<(), Vec<FieldError>> {
+    let mut v = Validation::new();
+    if !hours.is_finite() || !(0.0..=168.0).contains(&hours) {
+        v.push("capacity_hours", "must be between 0 and 168 hours a week");
+    }
+    v.into_result()
+}
+
+/// Checks time off as given.
+pub fn check_time_off(
+    start: NaiveDate,
+    end: NaiveDate,
+    note: Option<&str>,
+) -> Result<(), Vec<FieldError>> {
+    let mut v = Validation::new();
+    if end < start {
+        v.push("end_date", "must not be before start_date");
+    } else if (end - start).num_days() > 366 {
+        v.push("end_date", "time off spans at most a year at a time");
+    }
+    if note.is_some_and(|n| n.chars().count() > 500) {
+        v.push("note", "must be at most 500 characters");
+    }
+    v.into_result()
 }
 
 #[derive(Debug, Clone, PartialEq)]

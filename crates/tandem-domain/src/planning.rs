@@ -2,7 +2,8 @@
 //! Tandem's fields map onto Microsoft Project's model.
 //!
 //! - Duration: the estimate in working days; without one, the effort in
-//!   working hours; without either, one day. A task estimated at zero
+//!   working hours at the owner's share of a full week (capacity); without
+//!   either, one day. A task estimated at zero
 //!   is a milestone.
 //! - A task's explicit constraint (type and date) holds as in Microsoft
 //!   Project; without one, its start date is "start no earlier than". Its
@@ -41,15 +42,34 @@ pub struct ProjectPlan {
     pub owners: Vec<Option<Id>>,
 }
 
+/// `capacity` is each person's working hours a week; a task estimated by
+/// effort takes its owner effort ÷ (their share of the project's working
+/// week), so a half-time owner takes twice as long.
 pub fn project_plan(
     project: &Project,
     exceptions: &[CalendarException],
     tasks: &[Task],
     dependencies: &[Dependency],
+    capacity: &HashMap<Id, f64>,
     today: NaiveDate,
 ) -> ProjectPlan {
     let calendar = project.work_week.calendar(exceptions);
     let minutes_per_day = calendar.minutes_per_day as f64;
+    let week_hours = calendar
+        .week
+        .iter()
+        .flatten()
+        .map(|p| f64::from(p.end - p.start) / 60.0)
+        .sum::<f64>()
+        .max(1.0);
+    // At least a twentieth, so no one's work takes forever.
+    let units = |task: &Task| {
+        task.owner
+            .as_ref()
+            .and_then(|o| capacity.get(&o.id))
+            .map(|hours| (hours / week_hours).clamp(0.05, 1.0))
+            .unwrap_or(1.0)
+    };
     let tasks: Vec<&Task> = tasks
         .iter()
         .filter(|t| t.status != TaskStatus::Cancelled)
@@ -64,7 +84,7 @@ pub fn project_plan(
         .map(|t| {
             let minutes = match (t.estimate_days, t.effort_hours) {
                 (Some(days), _) => days * minutes_per_day,
-                (None, Some(hours)) => hours * 60.0,
+                (None, Some(hours)) => hours * 60.0 / units(t),
                 (None, None) => minutes_per_day,
             };
             let duration = minutes.max(0.0).round() as i64;
@@ -407,7 +427,9 @@ mod tests {
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let tasks = vec![task(1), task(2)];
-        let print = |tasks: &[Task]| project_plan(&project, &[], tasks, &[], today).fingerprint();
+        let print = |tasks: &[Task]| {
+            project_plan(&project, &[], tasks, &[], &HashMap::new(), today).fingerprint()
+        };
         assert_eq!(print(&tasks), print(&tasks.clone()));
         let mut changed = tasks.clone();
         changed[1].title = "Renamed".into();

@@ -391,7 +391,14 @@ async fn plan_launch_dates(
     };
     let tasks = store.list_tasks(owner, &filter).await?.tasks;
     let dependencies = store.project_dependencies(owner, launch.id).await?;
-    let planned = tandem_domain::planning::project_plan(launch, &[], &tasks, &dependencies, today);
+    let planned = tandem_domain::planning::project_plan(
+        launch,
+        &[],
+        &tasks,
+        &dependencies,
+        &Default::default(),
+        today,
+    );
     let Ok(result) = tandem_schedule::schedule(&planned.plan) else {
         return Ok(()); // the demo's links are acyclic; nothing to date otherwise
     };

@@ -84,6 +84,18 @@ impl Ctx {
         }
     }
 
+    /// Members write their own availability; owners and admins anyone's.
+    pub fn for_member(&self, user_id: tandem_domain::Id) -> Result<Scope, ApiError> {
+        let scope = self.writer()?;
+        if self.user.id == user_id || scope.role.can_manage_members() {
+            Ok(scope)
+        } else {
+            Err(ApiError::Forbidden(
+                "only owners, admins and the member themself may change this".into(),
+            ))
+        }
+    }
+
     pub fn admin(&self) -> Result<Scope, ApiError> {
         if self.scope.role.can_manage_members() {
             Ok(self.scope)

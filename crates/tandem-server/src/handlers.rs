@@ -307,6 +307,85 @@ pub async fn update_member(
     ))
 }
 
+/// Sets a member's weekly capacity; their projects are rescheduled, since
+/// effort-estimated work takes a part-timer longer.
+pub async fn update_availability(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<UpdateAvailability>,
+) -> ApiResult<Response> {
+    let scope = ctx.for_member(user_id)?;
+    let hours = body.into_domain(|b| match b.capacity_hours {
+        Some(hours) => check_capacity(hours).map(|_| hours),
+        None => Err(vec![FieldError::new("capacity_hours", "is required")]),
+    })?;
+    let member = state
+        .store
+        .set_member_capacity(scope, user_id, hours, expected)
+        .await?;
+    for project in state.store.list_projects(scope).await? {
+        state.rescheduler.touch(scope, &project.key);
+    }
+    Ok(versioned(
+        StatusCode::OK,
+        member.version,
+        MemberView::from(member),
+    ))
+}
+
+pub async fn list_time_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+) -> ApiResult<Json<Vec<TimeOffView>>> {
+    Ok(Json(
+        state
+            .store
+            .list_time_off(ctx.scope, Some(user_id))
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn create_time_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    body: JsonBody<CreateTimeOff>,
+) -> ApiResult<Response> {
+    let scope = ctx.for_member(user_id)?;
+    let (start, end, note) = body.into_domain(|b| {
+        let Some(start) = b.start_date else {
+            return Err(vec![FieldError::new("start_date", "is required")]);
+        };
+        let end = b.end_date.unwrap_or(start);
+        check_time_off(start, end, b.note.as_deref())?;
+        Ok((start, end, b.note))
+    })?;
+    let created = state
+        .store
+        .create_time_off(scope, user_id, start, end, note.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(TimeOffView::from(created))).into_response())
+}
+
+pub async fn delete_time_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id, id)): Path<(String, i64, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.for_member(user_id)?;
+    let id: Id = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("time off not found".into()))?;
+    state.store.delete_time_off(scope, user_id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn remove_member(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -35,6 +35,8 @@ pub(crate) struct Loaded {
     pub project: Project,
     pub tasks: Vec<Task>,
     pub planned: ProjectPlan,
+    /// Everyone's time off in the workspace, for levelling.
+    pub time_off: Vec<TimeOff>,
 }
 
 /// Reads a project's tasks and dependencies and maps them onto a plan.
@@ -56,12 +58,26 @@ pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResul
     }
     let dependencies = store.project_dependencies(scope, project.id).await?;
     let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
+    let members = store.list_members(scope).await?;
+    let capacity: HashMap<Id, f64> = members
+        .iter()
+        .map(|m| (m.user.id, m.capacity_hours))
+        .collect();
     let today = chrono::Local::now().date_naive();
-    let planned = project_plan(&project, &exceptions, &tasks, &dependencies, today);
+    let planned = project_plan(
+        &project,
+        &exceptions,
+        &tasks,
+        &dependencies,
+        &capacity,
+        today,
+    );
+    let time_off = store.list_time_off(scope, None).await?;
     Ok(Loaded {
         project,
         tasks,
         planned,
+        time_off,
     })
 }
 
@@ -709,7 +725,12 @@ pub async fn apply_levelling(
 /// Levels the plan by task owner: the preview, and the levelled start of
 /// each delayed task.
 fn levelling(loaded: &Loaded) -> ApiResult<(LevellingView, Vec<(Id, chrono::NaiveDateTime)>)> {
-    let Loaded { tasks, planned, .. } = loaded;
+    let Loaded {
+        tasks,
+        planned,
+        time_off,
+        ..
+    } = loaded;
     let mut people: Vec<UserRef> = Vec::new();
     let owner_index: Vec<Option<usize>> = planned
         .owners
@@ -729,12 +750,28 @@ fn levelling(loaded: &Loaded) -> ApiResult<(LevellingView, Vec<(Id, chrono::Naiv
             })
         })
         .collect();
-    let resources = tandem_schedule::level::Resources {
-        owner: owner_index,
-        time_off: vec![Vec::new(); people.len()],
-    };
     let prepared =
         tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let timeline = prepared.timeline();
+    // Whole days away, as working-minute ranges of the plan.
+    let away = |person: &UserRef| -> Vec<(i64, i64)> {
+        time_off
+            .iter()
+            .filter(|t| t.user_id == person.id)
+            .map(|t| {
+                let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
+                (
+                    timeline.to_work(midnight(t.start)),
+                    timeline.to_work(midnight(t.end + chrono::Days::new(1))),
+                )
+            })
+            .filter(|(from, to)| from < to)
+            .collect()
+    };
+    let resources = tandem_schedule::level::Resources {
+        owner: owner_index,
+        time_off: people.iter().map(away).collect(),
+    };
     let result = tandem_schedule::level::level_prepared(&prepared, &resources);
     let t = prepared.timeline();
     let per_day = t.minutes_per_day;

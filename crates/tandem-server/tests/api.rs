@@ -1682,3 +1682,162 @@ async fn microsoft_project_files_import_and_export() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn part_time_capacity_and_time_off_shape_the_plan_and_levelling() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        plan(&ana).await;
+        ana.patch(
+            &format!("{WS}/projects/LAUNCH"),
+            json!({"start_date": "2026-11-23"}),
+        )
+        .await;
+        let (_, members) = ana.get(&format!("{WS}/members")).await;
+        let id_of = |email: &str| {
+            members
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["user"]["email"] == email)
+                .unwrap()["user"]["id"]
+                .as_i64()
+                .unwrap()
+        };
+        let (mel_id, ada_id) = (id_of("mel@x.org"), id_of("ada@x.org"));
+        assert_eq!(members[0]["capacity_hours"], 40.0);
+        // LAUNCH-2 is eight hours of Mel's effort: a day at full time.
+        ana.patch(
+            &format!("{WS}/tasks/LAUNCH-2"),
+            json!({"effort_hours": 8.0}),
+        )
+        .await;
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(schedule["finish"], "2026-11-25T17:00");
+
+        // Mel goes half time: the effort takes two days.
+        let (status, member) = mel
+            .patch(
+                &format!("{WS}/members/{mel_id}/availability"),
+                json!({"capacity_hours": 20}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{member}");
+        assert_eq!(member["capacity_hours"], 20.0);
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-2")["early_finish"],
+            "2026-11-25T17:00"
+        );
+        assert_eq!(schedule["finish"], "2026-11-26T17:00");
+
+        // Mel is away on Tuesday and Wednesday: levelling moves her work
+        // past them.
+        let (status, away) = mel
+            .post(
+                &format!("{WS}/members/{mel_id}/time-off"),
+                json!({"start_date": "2026-11-24", "end_date": "2026-11-25", "note": "Conference"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{away}");
+        let (_, levelling) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
+        let delayed: Vec<&str> = levelling["delayed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(delayed, ["LAUNCH-2", "LAUNCH-3"], "{levelling}");
+        assert_eq!(levelling["delayed"][0]["start"], "2026-11-26T08:00");
+        assert_eq!(levelling["finish_after"], "2026-11-30T17:00");
+        let (_, list) = mel.get(&format!("{WS}/members/{mel_id}/time-off")).await;
+        assert_eq!(list.as_array().unwrap().len(), 1);
+
+        // Who may change whose availability, and bad input.
+        let gus = Api::login(&server.base, "gus").await;
+        let (status, _) = gus
+            .patch(
+                &format!("{WS}/members/{mel_id}/availability"),
+                json!({"capacity_hours": 10}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = mel
+            .post(
+                &format!("{WS}/members/{ada_id}/time-off"),
+                json!({"start_date": "2026-12-01"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = ana
+            .post(
+                &format!("{WS}/members/{ada_id}/time-off"),
+                json!({"start_date": "2026-12-01"}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CREATED,
+            "admins manage anyone's time off"
+        );
+        let before = ana.get(&format!("{WS}/members/{mel_id}/time-off")).await.1;
+        for (path, body, field) in [
+            (
+                "availability",
+                json!({"capacity_hours": 200}),
+                "capacity_hours",
+            ),
+            ("availability", json!({}), "capacity_hours"),
+            ("time-off", json!({"end_date": "2026-12-01"}), "start_date"),
+            (
+                "time-off",
+                json!({"start_date": "2026-12-02", "end_date": "2026-12-01"}),
+                "end_date",
+            ),
+        ] {
+            let url = format!("{WS}/members/{mel_id}/{path}");
+            let (status, problem) = if path == "availability" {
+                mel.patch(&url, body.clone()).await
+            } else {
+                mel.post(&url, body.clone()).await
+            };
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+        }
+        assert_eq!(
+            ana.get(&format!("{WS}/members/{mel_id}/time-off")).await.1,
+            before
+        );
+        let (_, other) = Api::login(&server.base, "zoe")
+            .await
+            .get("/api/v1/workspaces/other/members")
+            .await;
+        let zoe_id = other[0]["user"]["id"].as_i64().unwrap();
+        let (status, _) = ana
+            .post(
+                &format!("{WS}/members/{zoe_id}/time-off"),
+                json!({"start_date": "2026-12-01"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "not a member here");
+
+        let (status, _) = mel
+            .call(
+                Method::DELETE,
+                &format!("{WS}/members/{mel_id}/time-off/{}", away["id"]),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, levelling) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
+        assert_eq!(levelling["delayed"], json!([]), "{levelling}");
+        server.stop().await;
+    }
+}

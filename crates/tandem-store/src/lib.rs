@@ -25,7 +25,7 @@ use tandem_domain::{
     Baseline, BaselineTask, Dependency, DependencyKind, Email, EntityKind, FieldError, Id, Member,
     Milestone, MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority,
     Project, ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields,
-    StoredSchedule, Task, TaskFields, TaskStatus, UserRef, Workspace,
+    StoredSchedule, Task, TaskFields, TaskStatus, TimeOff, UserRef, Workspace,
 };
 
 pub use postgres::PgStore;
@@ -212,6 +212,25 @@ pub trait Store: Send + Sync + 'static {
         expected_version: Option<i64>,
     ) -> Result<Member>;
     async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()>;
+    /// Sets how many hours a week a member works.
+    async fn set_member_capacity(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        hours: f64,
+        expected_version: Option<i64>,
+    ) -> Result<Member>;
+    /// Time off in the workspace, of one member or of everyone, by date.
+    async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>>;
+    async fn create_time_off(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        start: NaiveDate,
+        end: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<TimeOff>;
+    async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()>;
 
     // Projects and their parts.
     async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project>;

@@ -25,6 +25,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "working calendars of projects",
         sql: include_str!("../migrations/sqlite/0003_calendars.sql"),
     },
+    Migration {
+        version: 4,
+        description: "people's capacity and time off",
+        sql: include_str!("../migrations/sqlite/0004_availability.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -42,6 +47,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         description: "working calendars of projects",
         sql: include_str!("../migrations/postgres/0003_calendars.sql"),
+    },
+    Migration {
+        version: 4,
+        description: "people's capacity and time off",
+        sql: include_str!("../migrations/postgres/0004_availability.sql"),
     },
 ];
 

@@ -1385,20 +1385,35 @@ macro_rules! store_impl {
                     .await?)
             }
 
-            async fn fetch_member_tx(tx: &mut Tx, workspace_id: Id, user_id: Id) -> Result<Member> {
-                let row = sqlx::query(
-                    "SELECT u.id, u.email, u.name, m.role, m.version FROM members m JOIN users u ON u.id = m.user_id \
-                     WHERE m.workspace_id = $1 AND m.user_id = $2",
-                )
-                .bind(workspace_id)
-                .bind(user_id)
-                .fetch_optional(&mut **tx)
-                .await?
-                .ok_or(StoreError::NotFound("member"))?;
+            const MEMBER_SELECT: &str = "SELECT u.id, u.email, u.name, m.role, m.capacity_hours, m.version \
+                FROM members m JOIN users u ON u.id = m.user_id";
+
+            fn member_from_row(row: &DbRow) -> Result<Member> {
                 Ok(Member {
                     user: UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
                     role: vocab(row.try_get::<&str, _>("role")?)?,
+                    capacity_hours: row.try_get("capacity_hours")?,
                     version: row.try_get("version")?,
+                })
+            }
+
+            async fn fetch_member_tx(tx: &mut Tx, workspace_id: Id, user_id: Id) -> Result<Member> {
+                let row = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 AND m.user_id = $2"))
+                    .bind(workspace_id)
+                    .bind(user_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("member"))?;
+                member_from_row(&row)
+            }
+
+            fn time_off_from_row(row: &DbRow) -> Result<TimeOff> {
+                Ok(TimeOff {
+                    id: row.try_get("id")?,
+                    user_id: row.try_get("user_id")?,
+                    start: row.try_get("start_date")?,
+                    end: row.try_get("end_date")?,
+                    note: row.try_get("note")?,
                 })
             }
 
@@ -1642,22 +1657,11 @@ macro_rules! store_impl {
                 }
 
                 async fn list_members(&self, scope: Scope) -> Result<Vec<Member>> {
-                    let rows = sqlx::query(
-                        "SELECT u.id, u.email, u.name, m.role, m.version FROM members m JOIN users u ON u.id = m.user_id \
-                         WHERE m.workspace_id = $1 ORDER BY u.email",
-                    )
-                    .bind(scope.workspace_id)
-                    .fetch_all(self.reader())
-                    .await?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(Member {
-                                user: UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
-                                role: vocab(row.try_get::<&str, _>("role")?)?,
-                                version: row.try_get("version")?,
-                            })
-                        })
-                        .collect()
+                    let rows = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 ORDER BY u.email"))
+                        .bind(scope.workspace_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(member_from_row).collect()
                 }
 
                 async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member> {
@@ -2393,6 +2397,88 @@ macro_rules! store_impl {
                     let before = current.fields();
                     sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
                     record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn set_member_capacity(&self, scope: Scope, user_id: Id, hours: f64, expected_version: Option<i64>) -> Result<Member> {
+                    check_capacity(hours).map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("UPDATE members SET capacity_hours = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+                        .bind(hours)
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let changes = [FieldChange {
+                        field: "capacity_hours".into(),
+                        before: serde_json::json!(current.capacity_hours),
+                        after: serde_json::json!(hours),
+                    }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &current.user.email, "updated", &changes).await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    tx.commit().await?;
+                    Ok(member)
+                }
+
+                async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>> {
+                    let mut qb = QueryBuilder::<Db>::new("SELECT id, user_id, start_date, end_date, note FROM time_off WHERE workspace_id = ");
+                    qb.push_bind(scope.workspace_id);
+                    if let Some(user_id) = user_id {
+                        qb.push(" AND user_id = ").push_bind(user_id);
+                    }
+                    qb.push(" ORDER BY start_date, id");
+                    let rows = qb.build().fetch_all(self.reader()).await?;
+                    rows.iter().map(time_off_from_row).collect()
+                }
+
+                async fn create_time_off(&self, scope: Scope, user_id: Id, start: NaiveDate, end: NaiveDate, note: Option<&str>) -> Result<TimeOff> {
+                    check_time_off(start, end, note).map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    let row = sqlx::query(
+                        "INSERT INTO time_off (workspace_id, user_id, start_date, end_date, note) VALUES ($1, $2, $3, $4, $5) \
+                         RETURNING id, user_id, start_date, end_date, note",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(user_id)
+                    .bind(start)
+                    .bind(end)
+                    .bind(note.map(str::trim).filter(|n| !n.is_empty()))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let created = time_off_from_row(&row)?;
+                    let snapshot = serde_json::Map::from_iter([(
+                        "time_off".to_string(),
+                        serde_json::json!({"start_date": start.to_string(), "end_date": end.to_string(), "note": created.note}),
+                    )]);
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "time off added", &activity::created(&snapshot)).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let row = sqlx::query(
+                        "DELETE FROM time_off WHERE id = $1 AND user_id = $2 AND workspace_id = $3 \
+                         RETURNING id, user_id, start_date, end_date, note",
+                    )
+                    .bind(id)
+                    .bind(user_id)
+                    .bind(scope.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("time off"))?;
+                    let gone = time_off_from_row(&row)?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    let changes = [FieldChange {
+                        field: "time_off".into(),
+                        before: serde_json::json!({"start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
+                        after: serde_json::Value::Null,
+                    }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "time off removed", &changes).await?;
                     tx.commit().await?;
                     Ok(())
                 }

@@ -80,6 +80,9 @@ enum Command {
     /// Holidays and days of other hours in a project's calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Members of the workspace: their hours a week and time off.
+    #[command(subcommand)]
+    Member(MemberCommand),
     /// Baselines of a project's schedule, to measure variance against.
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -121,6 +124,27 @@ enum ImportCommand {
 enum ExportCommand {
     /// As Microsoft Project XML: tandem export mspdi KEY > plan.xml
     Mspdi { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum MemberCommand {
+    /// Members, their roles and hours a week.
+    List,
+    /// Set how many hours a week a member works (40 is full time).
+    Capacity { email: String, hours: f64 },
+    /// Record time off: levelling keeps their work off those days.
+    Away {
+        email: String,
+        #[arg(long)]
+        from: String,
+        /// The last day away (default: the first).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// A member's time off.
+    TimeOff { email: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -947,6 +971,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         }
         Command::Baseline(command) => baseline_command(client, command, as_json).await?,
         Command::Calendar(command) => calendar_command(client, command, as_json).await?,
+        Command::Member(command) => member_command(client, command, as_json).await?,
         Command::Import(ImportCommand::Mspdi {
             file,
             project,
@@ -2334,6 +2359,115 @@ async fn calendar_command(client: &Client, command: CalendarCommand, as_json: bo
             if !as_json {
                 outln!("Removed #{id} from {key}'s calendar");
             }
+        }
+    }
+    Ok(())
+}
+
+async fn member_command(client: &Client, command: MemberCommand, as_json: bool) -> Result<()> {
+    let members: Vec<MemberView> = client
+        .send(Method::GET, &client.ws_path("/members").await?, None)
+        .await?;
+    let id_of = |email: &str| -> Result<i64> {
+        members
+            .iter()
+            .find(|m| m.user.email.eq_ignore_ascii_case(email))
+            .map(|m| m.user.id)
+            .ok_or_else(|| anyhow!("{email} is not a member of this workspace"))
+    };
+    match command {
+        MemberCommand::List => {
+            if as_json {
+                print_json(&members);
+                return Ok(());
+            }
+            let rows = members
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.user.email.clone(),
+                        m.user.name.clone(),
+                        m.role.to_string(),
+                        format!("{}h", m.capacity_hours),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["email", "name", "role", "week"], &rows);
+        }
+        MemberCommand::Capacity { email, hours } => {
+            let id = id_of(&email)?;
+            let member: MemberView = client
+                .send(
+                    Method::PATCH,
+                    &client
+                        .ws_path(&format!("/members/{id}/availability"))
+                        .await?,
+                    Some(&json!({ "capacity_hours": hours })),
+                )
+                .await?;
+            if as_json {
+                print_json(&member);
+            } else {
+                outln!(
+                    "{} works {} hours a week",
+                    member.user.email,
+                    member.capacity_hours
+                );
+            }
+        }
+        MemberCommand::Away {
+            email,
+            from,
+            to,
+            note,
+        } => {
+            let id = id_of(&email)?;
+            let mut body = Map::new();
+            body.insert("start_date".into(), date_value("from", &from)?);
+            put(
+                &mut body,
+                "end_date",
+                to.as_deref().map(|d| date_value("to", d)).transpose()?,
+            );
+            put(&mut body, "note", note.map(|n| json!(n)));
+            let away: TimeOffView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/members/{id}/time-off")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&away);
+            } else {
+                outln!("{email} is away {} → {}", away.start_date, away.end_date);
+            }
+        }
+        MemberCommand::TimeOff { email } => {
+            let id = id_of(&email)?;
+            let list: Vec<TimeOffView> = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/members/{id}/time-off")).await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&list);
+                return Ok(());
+            }
+            let rows = list
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.start_date.to_string(),
+                        t.end_date.to_string(),
+                        or_dash(t.note.clone()),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["id", "from", "to", "note"], &rows);
         }
     }
     Ok(())

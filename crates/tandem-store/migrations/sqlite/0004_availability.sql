@@ -1,0 +1,13 @@
+-- People's availability: hours a week each member works, and their time off.
+
+ALTER TABLE members ADD COLUMN capacity_hours REAL NOT NULL DEFAULT 40;
+
+CREATE TABLE time_off (
+    id           INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    start_date   TEXT NOT NULL,
+    end_date     TEXT NOT NULL,
+    note         TEXT
+);
+CREATE INDEX time_off_user ON time_off (workspace_id, user_id, start_date);
