@@ -182,6 +182,9 @@ pub struct CreateProject {
     pub work_week: Option<Vec<String>>,
     /// Hours in a day of estimate (default 8).
     pub hours_per_day: Option<f64>,
+    /// When progress was last reported, `YYYY-MM-DDTHH:MM` or a date (its
+    /// end): work not done is scheduled after it.
+    pub status_date: Option<String>,
 }
 
 /// The working week a request asks for, on top of `current`.
@@ -234,6 +237,7 @@ impl CreateProject {
                 self.hours_per_day,
                 WorkWeek::default(),
             ),
+            status_date: local_time(&mut v, "status_date", self.status_date.as_deref(), 17),
         };
         v.merge(fields.check());
         v.finish(|| NewProject {
@@ -294,6 +298,12 @@ pub struct UpdateProject {
     pub ongoing: Option<bool>,
     pub work_week: Option<Vec<String>>,
     pub hours_per_day: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_date: Option<Option<String>>,
 }
 
 fn patch_text(
@@ -347,6 +357,11 @@ impl UpdateProject {
                 self.hours_per_day,
                 current.work_week,
             ),
+            status_date: match self.status_date {
+                None => current.status_date,
+                Some(None) => None,
+                Some(Some(text)) => local_time(&mut v, "status_date", Some(&text), 17),
+            },
         };
         v.merge(fields.check());
         v.finish(|| fields)
@@ -391,6 +406,8 @@ pub struct ProjectView {
     /// Working hours of each day, Monday first.
     pub work_week: Vec<String>,
     pub hours_per_day: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<String>,
     /// Rolled up from the leaf tasks; present on single-project reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressView>,
@@ -417,6 +434,7 @@ impl From<Project> for ProjectView {
             ongoing: p.ongoing,
             work_week: p.work_week.texts(),
             hours_per_day: p.work_week.hours_per_day,
+            status_date: p.status_date.map(format_local),
             progress: None,
             version: p.version,
             created_at: p.created_at,

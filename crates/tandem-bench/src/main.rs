@@ -277,6 +277,7 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
                     budget: None,
                     ongoing: true,
                     work_week: WorkWeek::default(),
+                    status_date: None,
                 },
             },
         )

@@ -103,6 +103,9 @@ pub fn mspdi_project(
             budget: None,
             ongoing: false,
             work_week,
+            // Project keeps a status date but does not schedule by it
+            // unless asked to; neither does the import.
+            status_date: None,
         },
         key,
     };

@@ -411,6 +411,7 @@ pub struct Project {
     pub budget: Option<f64>,
     pub ongoing: bool,
     pub work_week: WorkWeek,
+    pub status_date: Option<NaiveDateTime>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -651,6 +652,7 @@ impl Project {
             budget: self.budget,
             ongoing: self.ongoing,
             work_week: self.work_week.clone(),
+            status_date: self.status_date,
         }
     }
 }
@@ -756,6 +758,9 @@ pub struct ProjectFields {
     pub ongoing: bool,
     /// The project's working calendar (exceptions are kept apart).
     pub work_week: WorkWeek,
+    /// When progress was last reported: work not done is scheduled after
+    /// it. None: the plan as planned.
+    pub status_date: Option<NaiveDateTime>,
 }
 
 impl ProjectFields {
@@ -1186,6 +1191,7 @@ mod tests {
             budget: Some(-1.0),
             ongoing: true,
             work_week: WorkWeek::default(),
+            status_date: None,
         };
         let errors = fields.check().unwrap_err();
         assert_eq!(errors.len(), 2);

@@ -92,6 +92,7 @@ pub fn project_plan(
             spec.parent = t.parent.as_ref().and_then(|p| index.get(&p.id).copied());
             spec.constraint = constraint(t);
             spec.actual_start = t.schedule.actual_start;
+            spec.percent_complete = t.percent_complete.clamp(0, 100) as u8;
             spec.actual_finish = t.schedule.actual_finish;
             spec.deadline = t.due_date.map(end_of_day);
             spec
@@ -122,6 +123,7 @@ pub fn project_plan(
             calendar,
             calendars: Vec::new(),
             start: start_of_day(start),
+            status_date: project.status_date,
             tasks: specs,
             links,
         },
@@ -421,6 +423,7 @@ mod tests {
             budget: None,
             ongoing: false,
             work_week: WorkWeek::default(),
+            status_date: None,
             version: 1,
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),

@@ -62,6 +62,9 @@ pub struct TaskSpec {
     pub deadline: Option<NaiveDateTime>,
     pub actual_start: Option<NaiveDateTime>,
     pub actual_finish: Option<NaiveDateTime>,
+    /// Work done, 0 to 100; with a status date, what is left of a started
+    /// task is scheduled after it.
+    pub percent_complete: u8,
     /// People working on the task on their own calendars. When present,
     /// the task finishes when the last of them does, as in Project; when
     /// absent, it lasts `duration` on the plan's calendar.
@@ -89,6 +92,7 @@ impl TaskSpec {
             deadline: None,
             actual_start: None,
             actual_finish: None,
+            percent_complete: 0,
             assignments: Vec::new(),
         }
     }
@@ -108,6 +112,11 @@ pub struct Plan {
     /// Further calendars (people's), referred to by assignments.
     pub calendars: Vec<Calendar>,
     pub start: NaiveDateTime,
+    /// When progress was last reported. Work not yet done cannot happen
+    /// before it: a task not started starts no earlier, and what remains
+    /// of a started one is scheduled after it (Project's "reschedule
+    /// uncompleted work to start after the status date"). None: as planned.
+    pub status_date: Option<NaiveDateTime>,
     pub tasks: Vec<TaskSpec>,
     pub links: Vec<LinkSpec>,
 }
@@ -142,7 +151,7 @@ impl Plan {
         for c in &self.calendars {
             calendar(c, &mut h);
         }
-        self.start.hash(&mut h);
+        (self.start, self.status_date).hash(&mut h);
         self.tasks.len().hash(&mut h);
         for t in &self.tasks {
             (t.uid, &t.name, t.parent, t.duration, t.milestone).hash(&mut h);
@@ -156,7 +165,13 @@ impl Plan {
                 | Constraint::MustStartOn(d)
                 | Constraint::MustFinishOn(d) => d.hash(&mut h),
             }
-            (t.deadline, t.actual_start, t.actual_finish).hash(&mut h);
+            (
+                t.deadline,
+                t.actual_start,
+                t.actual_finish,
+                t.percent_complete,
+            )
+                .hash(&mut h);
             for a in &t.assignments {
                 (a.calendar, a.minutes).hash(&mut h);
             }
@@ -324,6 +339,8 @@ pub struct Prepared<'a> {
     pub(crate) timeline: Timeline,
     pub(crate) people: Vec<Timeline>,
     pub(crate) project_start: i64,
+    /// The status date, working minutes.
+    pub(crate) status: Option<i64>,
     pub(crate) summary: Vec<bool>,
     pub(crate) outline: Outline,
     pub(crate) edges: Vec<Edge>,
@@ -439,11 +456,13 @@ impl<'a> Prepared<'a> {
             .map(|t| WorkConstraint::of(t, &work))
             .collect();
 
+        let status = plan.status_date.map(&work);
         Ok(Prepared {
             plan,
             timeline,
             people,
             project_start,
+            status,
             summary,
             outline,
             edges,
@@ -463,6 +482,7 @@ impl<'a> Prepared<'a> {
         let timeline = &self.timeline;
         let people = &self.people;
         let project_start = self.project_start;
+        let status = self.status;
         let summary = &self.summary;
         let outline = &self.outline;
         let leaves_of = |t: usize| outline.leaves(t);
@@ -577,6 +597,15 @@ impl<'a> Prepared<'a> {
                 };
                 if let Some(actual) = c.actual_start {
                     start = actual;
+                } else if let Some(status) = status
+                    && c.actual_finish.is_none()
+                    && !matches!(
+                        c.kind,
+                        Constraint::MustStartOn(_) | Constraint::MustFinishOn(_)
+                    )
+                {
+                    // Work not started cannot start in the past.
+                    start = start.max(status);
                 }
                 broken_link[t] = match binding_link {
                     Some(edge) if start < by_links => Some(match edge.from {
@@ -589,7 +618,15 @@ impl<'a> Prepared<'a> {
                 ef[t] = match c.actual_finish {
                     Some(actual) => actual.max(start),
                     None if c.assigned => assigned_finish(task, start).unwrap_or(start + d),
-                    None => start + d,
+                    None => match (status, c.actual_start) {
+                        // What is left of started work runs from the
+                        // status date when it is behind.
+                        (Some(status), Some(_)) => {
+                            let left = d * (100 - i64::from(task.percent_complete.min(100))) / 100;
+                            (start + d).max(status + left)
+                        }
+                        _ => start + d,
+                    },
                 };
                 if round == 1 && (es[t], ef[t]) != before {
                     for &e in outgoing.get(t) {
@@ -943,6 +980,7 @@ mod tests {
 
     fn plan(durations_days: &[i64], links: &[(usize, usize, LinkKind, i64)]) -> Plan {
         Plan {
+            status_date: None,
             calendar: Calendar::default(),
             calendars: Vec::new(),
             start: monday(),
@@ -1004,6 +1042,42 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn work_not_done_is_scheduled_after_the_status_date() {
+        use LinkKind::*;
+        let at = |d: u32, h: u32| day(NaiveDate::from_ymd_opt(2026, 11, d).unwrap(), h);
+        // A 4-day task started on Monday, half done by Wednesday evening;
+        // a 1-day task after it; a 2-day side task not started; a 1-day
+        // task that must start on Tuesday (fixed dates stay).
+        let mut p = plan(&[4, 1, 2, 1], &[(0, 1, FinishToStart, 0)]);
+        p.tasks[0].actual_start = Some(at(23, 8));
+        p.tasks[0].percent_complete = 50;
+        p.tasks[3].constraint = Constraint::MustStartOn(at(24, 8));
+        let planned = schedule(&p).unwrap();
+        p.status_date = Some(at(25, 17));
+        let result = schedule(&p).unwrap();
+        let instants = |i| result.instants(i);
+        // Two days left from Thursday: Friday evening, not Thursday's.
+        assert_eq!(planned.instants(0)[1], at(26, 17));
+        assert_eq!(instants(0)[0], at(23, 8), "the actual start stays");
+        assert_eq!(instants(0)[1], at(27, 17));
+        assert_eq!(instants(1)[0], at(30, 8));
+        assert_eq!(
+            instants(2)[0],
+            at(26, 8),
+            "not started: after the status date"
+        );
+        assert_eq!(instants(3)[0], at(24, 8), "a must-start-on date stays");
+        // Ahead of plan: nothing moves earlier than planned.
+        p.tasks[0].percent_complete = 90;
+        assert_eq!(schedule(&p).unwrap().instants(0)[1], at(26, 17));
+        assert_ne!(p.fingerprint(), {
+            let mut q = p.clone();
+            q.status_date = None;
+            q.fingerprint()
+        });
     }
 
     #[test]

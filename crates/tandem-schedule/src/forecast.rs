@@ -170,6 +170,7 @@ mod tests {
             })
             .collect();
         let plan = Plan {
+            status_date: None,
             calendar: Calendar::default(),
             calendars: Vec::new(),
             start: day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 8),

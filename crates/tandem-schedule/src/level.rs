@@ -245,6 +245,7 @@ mod tests {
 
     fn plan(days: &[i64], links: &[(usize, usize)]) -> Plan {
         Plan {
+            status_date: None,
             calendar: Calendar::default(),
             calendars: Vec::new(),
             start: day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 8),

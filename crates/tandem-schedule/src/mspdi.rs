@@ -559,6 +559,7 @@ impl MspdiProject {
                 _ => Constraint::AsSoonAsPossible,
             };
             specs.push(TaskSpec {
+                percent_complete: t.percent_complete.clamp(0, 100) as u8,
                 assignments: Vec::new(),
                 uid: t.uid,
                 name: t.name.clone(),
@@ -626,6 +627,7 @@ impl MspdiProject {
             }
         }
         Ok(Plan {
+            status_date: None,
             calendar: self.calendar.clone(),
             calendars,
             start,
@@ -903,6 +905,7 @@ mod tests {
             lag,
         };
         let plan = Plan {
+            status_date: None,
             calendar,
             calendars: Vec::new(),
             start: at(23, 8),

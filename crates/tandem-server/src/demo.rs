@@ -468,6 +468,7 @@ pub async fn load(
                 budget: Some(85_000.0),
                 ongoing: false,
                 work_week: WorkWeek::default(),
+                status_date: None,
             },
         })
         .await?;
@@ -708,6 +709,7 @@ pub async fn load(
                     budget: None,
                     ongoing: true,
                     work_week: WorkWeek::default(),
+                    status_date: None,
                 },
             },
         )

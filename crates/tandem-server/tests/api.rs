@@ -1030,6 +1030,43 @@ async fn constraints_and_actuals_hold_in_the_schedule() {
             "2026-11-26T08:00"
         );
 
+        // Progress reported on Friday evening: work not started moves after
+        // it; LAUNCH-1, done, stays.
+        let (status, project) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH"),
+                json!({"status_date": "2026-11-27"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{project}");
+        assert_eq!(project["status_date"], "2026-11-27T17:00");
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-1")["early_start"],
+            "2026-11-24T08:00"
+        );
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-2")["early_start"],
+            "2026-11-30T08:00"
+        );
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-3")["early_start"],
+            "2026-12-01T08:00"
+        );
+        let (status, problem) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH"),
+                json!({"status_date": "soon"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["errors"][0]["field"], "status_date");
+        ana.patch(
+            &format!("{WS}/projects/LAUNCH"),
+            json!({"status_date": null}),
+        )
+        .await;
+
         // Bad constraints and actuals are refused, each field named, and
         // change nothing.
         let before = fingerprint(&ana).await;

@@ -35,7 +35,7 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
     p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at, \
-    p.work_week, p.hours_per_day \
+    p.work_week, p.hours_per_day, p.status_date \
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 pub(crate) const RISK_SELECT: &str = "SELECT r.id, r.project_id, r.title, r.description, \
@@ -136,6 +136,7 @@ pub(crate) fn project_snapshot(f: &ProjectFields) -> Map<String, Value> {
         "ongoing": f.ongoing,
         "work_week": f.work_week.texts(),
         "hours_per_day": f.work_week.hours_per_day,
+        "status_date": local_time(f.status_date),
     }))
 }
 
@@ -702,6 +703,7 @@ macro_rules! store_impl {
                     budget: row.try_get("budget")?,
                     ongoing: row.try_get("ongoing")?,
                     work_week: work_week_from(row.try_get("work_week")?, row.try_get("hours_per_day")?)?,
+                    status_date: parse_local_time(row.try_get::<Option<&str>, _>("status_date")?)?,
                     version: row.try_get("version")?,
                     created_at: row.try_get("created_at")?,
                     updated_at: row.try_get("updated_at")?,
@@ -1159,6 +1161,7 @@ macro_rules! store_impl {
                 .bind(now)
                 .bind(work_week_text(&f.work_week))
                 .bind(f.work_week.hours_per_day)
+                .bind(local_time(f.status_date))
                 .fetch_one(&mut **tx)
                 .await
                 .map_err(|e| match unique_to_conflict(e, "a project with this key") {
@@ -1826,7 +1829,7 @@ macro_rules! store_impl {
                     let updated = sqlx::query(
                         "UPDATE projects SET name = $1, objective = $2, scope_in = $3, scope_out = $4, owner_id = $5, status = $6, \
                          stage = $7, start_date = $8, target_date = $9, budget = $10, ongoing = $11, updated_at = $12, \
-                         work_week = $15, hours_per_day = $16, version = version + 1 WHERE id = $13 AND version = $14",
+                         work_week = $15, hours_per_day = $16, status_date = $17, version = version + 1 WHERE id = $13 AND version = $14",
                     )
                     .bind(&f.name)
                     .bind(&f.objective)
@@ -1844,6 +1847,7 @@ macro_rules! store_impl {
                     .bind(current.version)
                     .bind(work_week_text(&f.work_week))
                     .bind(f.work_week.hours_per_day)
+                    .bind(local_time(f.status_date))
                     .execute(&mut *tx)
                     .await?;
                     if updated.rows_affected() == 0 {

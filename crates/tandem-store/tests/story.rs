@@ -94,6 +94,7 @@ fn project(key: &str) -> NewProject {
             budget: Some(12_000.0),
             ongoing: false,
             work_week: WorkWeek::default(),
+            status_date: None,
         },
     }
 }

@@ -336,6 +336,10 @@ struct ProjectFlags {
     /// Hours in a day of estimate.
     #[arg(long)]
     hours_per_day: Option<f64>,
+    /// When progress was last reported (a date, a date word, or
+    /// YYYY-MM-DDTHH:MM; "none" to clear): work not done moves after it.
+    #[arg(long)]
+    status_date: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -625,6 +629,15 @@ fn project_body(flags: &ProjectFlags, body: &mut Map<String, Value>) -> Result<(
             .map(|w| json!(w.split('|').map(str::trim).collect::<Vec<_>>())),
     );
     put(body, "hours_per_day", flags.hours_per_day.map(|h| json!(h)));
+    put(
+        body,
+        "status_date",
+        flags
+            .status_date
+            .as_deref()
+            .map(|d| when_value("status-date", d))
+            .transpose()?,
+    );
     Ok(())
 }
 

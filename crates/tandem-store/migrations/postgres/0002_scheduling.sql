@@ -6,6 +6,8 @@ ALTER TABLE tasks ADD COLUMN constraint_type TEXT;
 ALTER TABLE tasks ADD COLUMN constraint_date TEXT;
 ALTER TABLE tasks ADD COLUMN actual_start TEXT;
 ALTER TABLE tasks ADD COLUMN actual_finish TEXT;
+-- When progress was last reported; uncompleted work is scheduled after it.
+ALTER TABLE projects ADD COLUMN status_date TEXT;
 
 CREATE TABLE baselines (
     id           BIGSERIAL PRIMARY KEY,
