@@ -1074,8 +1074,11 @@ pub struct CreateDependency {
     pub successor: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<DependencyKind>,
-    /// Lag in working days; negative for a lead.
+    /// The lag, negative for a lead: working days, elapsed days, or a
+    /// percentage of the predecessor's duration, as `lag_format` says.
     pub lag_days: Option<f64>,
+    /// working_days (default), elapsed_days or percent.
+    pub lag_format: Option<LagFormat>,
 }
 
 impl CreateDependency {
@@ -1089,6 +1092,7 @@ impl CreateDependency {
             successor,
             kind: self.kind.unwrap_or(DependencyKind::Fs),
             lag_days: self.lag_days.unwrap_or(0.0),
+            lag_format: self.lag_format.unwrap_or(LagFormat::WorkingDays),
         };
         v.merge(dependency.check());
         v.finish(|| dependency)
@@ -1101,6 +1105,7 @@ pub struct UpdateDependency {
     #[serde(rename = "type")]
     pub kind: Option<DependencyKind>,
     pub lag_days: Option<f64>,
+    pub lag_format: Option<LagFormat>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -1111,6 +1116,7 @@ pub struct DependencyView {
     #[serde(rename = "type")]
     pub kind: DependencyKind,
     pub lag_days: f64,
+    pub lag_format: LagFormat,
     pub version: i64,
 }
 
@@ -1122,6 +1128,7 @@ impl From<Dependency> for DependencyView {
             successor: d.successor,
             kind: d.kind,
             lag_days: d.lag_days,
+            lag_format: d.lag_format,
             version: d.version,
         }
     }

@@ -12,8 +12,9 @@
 //!   set the status (done at 100 % or with an actual finish, in progress
 //!   with an actual start).
 //! - Constraints keep their type and date. Links keep their type and their
-//!   lag in working time; elapsed and percentage lags are refused, as are
-//!   links to the project summary and two links between the same tasks.
+//!   lag: in working days, elapsed days or a percentage, as the file's lag
+//!   format says. Links to the project summary and two links between the
+//!   same tasks are refused.
 //! - The calendar becomes the project's working week and exceptions; the
 //!   file's baseline 0 becomes a baseline.
 
@@ -24,8 +25,8 @@ use tandem_schedule::mspdi::MspdiProject;
 
 use crate::calendar::{ExceptionFields, WorkWeek};
 use crate::model::{
-    ConstraintType, DependencyKind, NewProject, Priority, ProjectFields, ProjectKey, ProjectStatus,
-    Stage, TaskFields, TaskScheduling, TaskStatus,
+    ConstraintType, DependencyKind, LagFormat, NewProject, Priority, ProjectFields, ProjectKey,
+    ProjectStatus, Stage, TaskFields, TaskScheduling, TaskStatus,
 };
 use crate::validate::{FieldError, Validation};
 
@@ -48,6 +49,7 @@ pub struct ImportLink {
     pub successor: usize,
     pub kind: DependencyKind,
     pub lag_days: f64,
+    pub lag_format: LagFormat,
 }
 
 /// Maps a read MSPDI file onto a new project `key` (named `name`, or else
@@ -201,18 +203,17 @@ pub fn mspdi_project(
                 continue;
             };
             let successor = index[&t.uid];
-            let lag_days = match l.lag_format % 32 {
-                4 | 6 | 8 | 10 | 12 | 19 | 20 => {
-                    v.push(
-                        "file",
-                        format!(
-                            "task {}'s link from task {} has an elapsed or percentage lag, which Tandem does not keep",
-                            t.uid, l.predecessor_uid
-                        ),
-                    );
-                    continue;
+            // Tenths of a minute, or of a percent; formats above 32 are the
+            // "estimated" variants of the same.
+            let (lag_days, lag_format) = match l.lag_format % 32 {
+                4 | 6 | 8 | 10 | 12 => {
+                    (l.lag as f64 / 10.0 / (24.0 * 60.0), LagFormat::ElapsedDays)
                 }
-                _ => (l.lag as f64 / 10.0) / minutes_per_day,
+                19 | 20 => (l.lag as f64 / 10.0, LagFormat::Percent),
+                _ => (
+                    (l.lag as f64 / 10.0) / minutes_per_day,
+                    LagFormat::WorkingDays,
+                ),
             };
             if dependencies
                 .iter()
@@ -237,7 +238,8 @@ pub fn mspdi_project(
                 predecessor,
                 successor,
                 kind,
-                lag_days: (lag_days * 1000.0).round() / 1000.0,
+                lag_days: (lag_days * 10_000.0).round() / 10_000.0,
+                lag_format,
             });
         }
     }
@@ -292,6 +294,63 @@ pub fn suggested_key(name: &str) -> ProjectKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_maps_onto_a_project() {
+        let xml = "<Project><Name>Plan</Name><StartDate>2026-11-23T08:00:00</StartDate><MinutesPerDay>480</MinutesPerDay>\
+            <Tasks><Task><UID>0</UID><OutlineLevel>0</OutlineLevel><Name>Plan</Name><Summary>1</Summary></Task>\
+            <Task><UID>1</UID><OutlineLevel>1</OutlineLevel><Name>Phase</Name><Summary>1</Summary><Duration>PT16H0M0S</Duration></Task>\
+            <Task><UID>2</UID><OutlineLevel>2</OutlineLevel><Name>Dig</Name><Duration>PT12H0M0S</Duration>\
+              <ConstraintType>4</ConstraintType><ConstraintDate>2026-11-24T08:00:00</ConstraintDate>\
+              <ActualStart>2026-11-24T08:00:00</ActualStart><PercentComplete>40</PercentComplete>\
+              <Baseline><Number>0</Number><Start>2026-11-23T08:00:00</Start><Finish>2026-11-24T12:00:00</Finish><Duration>PT12H0M0S</Duration></Baseline></Task>\
+            <Task><UID>3</UID><OutlineLevel>2</OutlineLevel><Name>Pour</Name><Duration>PT8H0M0S</Duration>\
+              <PredecessorLink><PredecessorUID>2</PredecessorUID><Type>1</Type><LinkLag>14400</LinkLag><LagFormat>8</LagFormat></PredecessorLink></Task>\
+            <Task><UID>4</UID><OutlineLevel>1</OutlineLevel><Name>Done</Name><Milestone>1</Milestone><Duration>PT0H0M0S</Duration>\
+              <PredecessorLink><PredecessorUID>3</PredecessorUID><Type>0</Type><LinkLag>500</LinkLag><LagFormat>19</LagFormat></PredecessorLink></Task>\
+            </Tasks></Project>";
+        let file = tandem_schedule::mspdi::read(xml).unwrap();
+        let import = mspdi_project(&file, ProjectKey::parse("PLAN").unwrap(), None).unwrap();
+        assert_eq!(import.project.fields.name, "Plan");
+        let titles: Vec<&str> = import.tasks.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles, ["Phase", "Dig", "Pour", "Done"]);
+        let parents: Vec<Option<&str>> = import.tasks.iter().map(|t| t.parent.as_deref()).collect();
+        assert_eq!(parents, [None, Some("PLAN-1"), Some("PLAN-1"), None]);
+        assert_eq!(import.tasks[0].estimate_days, None, "a summary rolls up");
+        assert_eq!(import.tasks[1].estimate_days, Some(1.5));
+        assert_eq!(import.tasks[3].estimate_days, Some(0.0));
+        let dig = &import.tasks[1];
+        assert_eq!(dig.schedule.constraint_type, Some(ConstraintType::Snet));
+        assert_eq!(
+            (dig.status, dig.percent_complete),
+            (TaskStatus::InProgress, 40)
+        );
+        assert_eq!(import.baseline.len(), 1);
+        let links: Vec<(usize, usize, DependencyKind, f64, LagFormat)> = import
+            .dependencies
+            .iter()
+            .map(|d| (d.predecessor, d.successor, d.kind, d.lag_days, d.lag_format))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (1, 2, DependencyKind::Fs, 1.0, LagFormat::ElapsedDays),
+                (2, 3, DependencyKind::Ff, 50.0, LagFormat::Percent)
+            ]
+        );
+        // A link to the project summary cannot be kept.
+        let bad = xml.replace(
+            "<PredecessorUID>3</PredecessorUID>",
+            "<PredecessorUID>0</PredecessorUID>",
+        );
+        let errors = mspdi_project(
+            &tandem_schedule::mspdi::read(&bad).unwrap(),
+            ProjectKey::parse("PLAN").unwrap(),
+            None,
+        )
+        .unwrap_err();
+        assert!(errors[0].message.contains("task 4"), "{errors:?}");
+    }
 
     #[test]
     fn keys_are_suggested_from_names() {

@@ -119,6 +119,13 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What a dependency's lag counts: working days on the project's
+    /// calendar, elapsed (calendar) days, or a percentage of the
+    /// predecessor's duration.
+    LagFormat { WorkingDays = "working_days", ElapsedDays = "elapsed_days", Percent = "percent" }
+);
+
+vocabulary!(
     /// When a task may be scheduled, as in Microsoft Project: as soon or as
     /// late as possible, start or finish no earlier / no later than a date,
     /// or must start / finish on it.
@@ -534,7 +541,9 @@ pub struct Dependency {
     pub predecessor: TaskRef,
     pub successor: TaskRef,
     pub kind: DependencyKind,
+    /// The lag (negative for a lead), in `lag_format`'s unit.
     pub lag_days: f64,
+    pub lag_format: LagFormat,
     pub version: i64,
 }
 
@@ -932,6 +941,7 @@ pub struct NewDependency {
     pub successor: String,
     pub kind: DependencyKind,
     pub lag_days: f64,
+    pub lag_format: LagFormat,
 }
 
 impl NewDependency {

@@ -29,8 +29,8 @@ use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Sched
 
 use crate::calendar::CalendarException;
 use crate::model::{
-    BaselineTask, ConstraintType, Dependency, DependencyKind, Id, Project, StoredSchedule, Task,
-    TaskSchedule, TaskStatus,
+    BaselineTask, ConstraintType, Dependency, DependencyKind, Id, LagFormat, Project,
+    StoredSchedule, Task, TaskSchedule, TaskStatus,
 };
 
 /// The plan, which task each of its entries is, each task's three-point
@@ -109,7 +109,11 @@ pub fn project_plan(
                 DependencyKind::Ff => LinkKind::FinishToFinish,
                 DependencyKind::Sf => LinkKind::StartToFinish,
             };
-            let lag = Lag::Work((d.lag_days * minutes_per_day).round() as i64);
+            let lag = match d.lag_format {
+                LagFormat::WorkingDays => Lag::Work((d.lag_days * minutes_per_day).round() as i64),
+                LagFormat::ElapsedDays => Lag::Elapsed((d.lag_days * 24.0 * 60.0).round() as i64),
+                LagFormat::Percent => Lag::Percent(d.lag_days),
+            };
             Some(LinkSpec {
                 predecessor,
                 successor,

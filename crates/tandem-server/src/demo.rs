@@ -593,6 +593,7 @@ pub async fn load(
                     successor: format!("LAUNCH-{succ}"),
                     kind: *kind,
                     lag_days: *lag,
+                    lag_format: LagFormat::WorkingDays,
                 },
             )
             .await?;

@@ -975,15 +975,19 @@ pub async fn update_dependency(
                 && d.successor.key.eq_ignore_ascii_case(&succ)
         })
         .ok_or_else(|| ApiError::NotFound("dependency not found".into()))?;
-    let (kind, lag) = body.into_domain(|b| {
-        Ok((
-            b.kind.unwrap_or(current.kind),
-            b.lag_days.unwrap_or(current.lag_days),
-        ))
+    let change = body.into_domain(|b| {
+        let change = NewDependency {
+            predecessor: pred.clone(),
+            successor: succ.clone(),
+            kind: b.kind.unwrap_or(current.kind),
+            lag_days: b.lag_days.unwrap_or(current.lag_days),
+            lag_format: b.lag_format.unwrap_or(current.lag_format),
+        };
+        change.check().map(|_| change)
     })?;
     let dependency = state
         .store
-        .update_dependency(scope, &pred, &succ, kind, lag, expected)
+        .update_dependency(scope, &change, expected)
         .await?;
     state
         .rescheduler

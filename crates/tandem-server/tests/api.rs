@@ -1030,6 +1030,35 @@ async fn constraints_and_actuals_hold_in_the_schedule() {
             "2026-11-26T08:00"
         );
 
+        // An elapsed lag runs over the weekend: LAUNCH-2 ends Thursday
+        // evening, two elapsed days later is Saturday evening, so LAUNCH-3
+        // starts Monday.
+        let (status, link) = ana
+            .patch(
+                &format!("{WS}/dependencies/LAUNCH-2/LAUNCH-3"),
+                json!({"lag_days": 2, "lag_format": "elapsed_days"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        assert_eq!(link["lag_format"], "elapsed_days");
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(
+            scheduled(&schedule, "LAUNCH-3")["early_start"],
+            "2026-11-30T08:00"
+        );
+        let (status, problem) = ana
+            .patch(
+                &format!("{WS}/dependencies/LAUNCH-2/LAUNCH-3"),
+                json!({"lag_format": "fortnights"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        ana.patch(
+            &format!("{WS}/dependencies/LAUNCH-2/LAUNCH-3"),
+            json!({"lag_days": 0, "lag_format": "working_days"}),
+        )
+        .await;
+
         // Progress reported on Friday evening: work not started moves after
         // it; LAUNCH-1, done, stays.
         let (status, project) = ana

@@ -22,10 +22,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::activity::FieldChange;
 use tandem_domain::rollup::Progress;
 use tandem_domain::{
-    Baseline, BaselineTask, Dependency, DependencyKind, Email, EntityKind, FieldError, Id, Member,
-    Milestone, MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority,
-    Project, ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields,
-    StoredSchedule, Task, TaskFields, TaskStatus, TimeOff, UserRef, Workspace,
+    Baseline, BaselineTask, Dependency, Email, EntityKind, FieldError, Id, Member, Milestone,
+    MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority, Project,
+    ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields, StoredSchedule,
+    Task, TaskFields, TaskStatus, TimeOff, UserRef, Workspace,
 };
 
 pub use postgres::PgStore;
@@ -340,13 +340,12 @@ pub trait Store: Send + Sync + 'static {
     /// The links into and out of a task.
     async fn task_dependencies(&self, scope: Scope, key: &str) -> Result<Vec<Dependency>>;
     async fn project_dependencies(&self, scope: Scope, project_id: Id) -> Result<Vec<Dependency>>;
+    /// Changes a link's type and lag; `change` names the link by its
+    /// predecessor and successor keys.
     async fn update_dependency(
         &self,
         scope: Scope,
-        predecessor: &str,
-        successor: &str,
-        kind: DependencyKind,
-        lag_days: f64,
+        change: &NewDependency,
         expected_version: Option<i64>,
     ) -> Result<Dependency>;
     async fn delete_dependency(

@@ -47,7 +47,7 @@ pub(crate) const STAKEHOLDER_SELECT: &str = "SELECT s.id, s.project_id, s.user_i
     u.email AS user_email, u.name AS user_name, s.name, s.email, s.role, s.version \
     FROM stakeholders s LEFT JOIN users u ON u.id = s.user_id";
 
-pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.version, \
+pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.lag_format, d.version, \
     a.id AS pred_id, a.number AS pred_number, a.title AS pred_title, ap.key AS pred_project, \
     b.id AS succ_id, b.number AS succ_number, b.title AS succ_title, bp.key AS succ_project \
     FROM dependencies d \
@@ -782,6 +782,7 @@ macro_rules! store_impl {
                     successor: end("succ_id", "succ_number", "succ_title", "succ_project")?,
                     kind: vocab(row.try_get::<&str, _>("kind")?)?,
                     lag_days: row.try_get("lag_days")?,
+                    lag_format: vocab(row.try_get::<&str, _>("lag_format")?)?,
                     version: row.try_get("version")?,
                 })
             }
@@ -1373,10 +1374,11 @@ macro_rules! store_impl {
                 Ok((dependency_from_row(&row)?, succ.project.map(|p| p.id)))
             }
 
-            fn dependency_snapshot(kind: DependencyKind, lag_days: f64) -> serde_json::Map<String, serde_json::Value> {
+            fn dependency_snapshot(kind: DependencyKind, lag_days: f64, lag_format: LagFormat) -> serde_json::Map<String, serde_json::Value> {
                 let mut map = serde_json::Map::new();
                 map.insert("type".into(), kind.as_str().into());
                 map.insert("lag_days".into(), lag_days.into());
+                map.insert("lag_format".into(), lag_format.as_str().into());
                 map
             }
 
@@ -1759,13 +1761,14 @@ macro_rules! store_impl {
                         ids.push(insert_task_tx(&mut tx, scope, Some(&project), fields).await?);
                     }
                     for chunk in import.dependencies.chunks(1000) {
-                        let mut qb = QueryBuilder::<Db>::new("INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days) ");
+                        let mut qb = QueryBuilder::<Db>::new("INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) ");
                         qb.push_values(chunk, |mut b, d| {
                             b.push_bind(scope.workspace_id)
                                 .push_bind(ids[d.predecessor].0)
                                 .push_bind(ids[d.successor].0)
                                 .push_bind(d.kind.as_str())
-                                .push_bind(d.lag_days);
+                                .push_bind(d.lag_days)
+                                .push_bind(d.lag_format.as_str());
                         });
                         qb.build().execute(&mut *tx).await?;
                     }
@@ -2173,18 +2176,19 @@ macro_rules! store_impl {
                         return Err(StoreError::Cycle(keys));
                     }
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     )
                     .bind(scope.workspace_id)
                     .bind(pred.id)
                     .bind(succ.id)
                     .bind(dependency.kind.as_str())
                     .bind(dependency.lag_days)
+                    .bind(dependency.lag_format.as_str())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| unique_to_conflict(e, "a dependency between these tasks"))?;
                     let label = format!("{} → {}", pred.key, succ.key);
-                    let changes = activity::created(&dependency_snapshot(dependency.kind, dependency.lag_days));
+                    let changes = activity::created(&dependency_snapshot(dependency.kind, dependency.lag_days, dependency.lag_format));
                     record(&mut tx, scope, succ.project.as_ref().map(|p| p.id), EntityKind::Dependency, id, &label, "created", &changes).await?;
                     let (dependency, _) = fetch_dependency_tx(&mut tx, scope, &pred.key, &succ.key).await?;
                     tx.commit().await?;
@@ -2213,20 +2217,24 @@ macro_rules! store_impl {
                     rows.iter().map(dependency_from_row).collect()
                 }
 
-                async fn update_dependency(&self, scope: Scope, predecessor: &str, successor: &str, kind: DependencyKind, lag_days: f64, expected_version: Option<i64>) -> Result<Dependency> {
-                    let check = NewDependency { predecessor: predecessor.into(), successor: successor.into(), kind, lag_days };
-                    check.check().map_err(StoreError::Invalid)?;
+                async fn update_dependency(&self, scope: Scope, change: &NewDependency, expected_version: Option<i64>) -> Result<Dependency> {
+                    change.check().map_err(StoreError::Invalid)?;
+                    let (predecessor, successor) = (change.predecessor.as_str(), change.successor.as_str());
                     let mut tx = self.writer().begin().await?;
                     let (current, project_id) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
                     check_version(expected_version, current.version)?;
-                    sqlx::query("UPDATE dependencies SET kind = $1, lag_days = $2, version = version + 1 WHERE id = $3")
-                        .bind(kind.as_str())
-                        .bind(lag_days)
+                    sqlx::query("UPDATE dependencies SET kind = $1, lag_days = $2, lag_format = $3, version = version + 1 WHERE id = $4")
+                        .bind(change.kind.as_str())
+                        .bind(change.lag_days)
+                        .bind(change.lag_format.as_str())
                         .bind(current.id)
                         .execute(&mut *tx)
                         .await?;
                     let label = format!("{} → {}", current.predecessor.key, current.successor.key);
-                    let changes = activity::diff(&dependency_snapshot(current.kind, current.lag_days), &dependency_snapshot(kind, lag_days));
+                    let changes = activity::diff(
+                        &dependency_snapshot(current.kind, current.lag_days, current.lag_format),
+                        &dependency_snapshot(change.kind, change.lag_days, change.lag_format),
+                    );
                     record(&mut tx, scope, project_id, EntityKind::Dependency, current.id, &label, "updated", &changes).await?;
                     let (dependency, _) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
                     tx.commit().await?;
@@ -2238,7 +2246,7 @@ macro_rules! store_impl {
                     let (current, project_id) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
                     sqlx::query("DELETE FROM dependencies WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
                     let label = format!("{} → {}", current.predecessor.key, current.successor.key);
-                    let changes = activity::deleted(&dependency_snapshot(current.kind, current.lag_days));
+                    let changes = activity::deleted(&dependency_snapshot(current.kind, current.lag_days, current.lag_format));
                     record(&mut tx, scope, project_id, EntityKind::Dependency, current.id, &label, "deleted", &changes).await?;
                     tx.commit().await?;
                     Ok(())

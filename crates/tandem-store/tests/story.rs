@@ -339,6 +339,7 @@ async fn storage_story() {
             successor: s.into(),
             kind: DependencyKind::Fs,
             lag_days: 0.0,
+            lag_format: LagFormat::WorkingDays,
         };
         store
             .create_dependency(w.owner, &dep("LAUNCH-1", "LAUNCH-3"))
@@ -374,10 +375,28 @@ async fn storage_story() {
         let changed = store
             .update_dependency(
                 w.owner,
-                "LAUNCH-1",
-                "LAUNCH-3",
-                DependencyKind::Ss,
-                -1.5,
+                &NewDependency {
+                    kind: DependencyKind::Ss,
+                    lag_days: 50.0,
+                    lag_format: LagFormat::Percent,
+                    ..dep("LAUNCH-1", "LAUNCH-3")
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (changed.kind, changed.lag_days, changed.lag_format),
+            (DependencyKind::Ss, 50.0, LagFormat::Percent)
+        );
+        let changed = store
+            .update_dependency(
+                w.owner,
+                &NewDependency {
+                    kind: DependencyKind::Ss,
+                    lag_days: -1.5,
+                    ..dep("LAUNCH-1", "LAUNCH-3")
+                },
                 None,
             )
             .await

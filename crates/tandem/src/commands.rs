@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 use tandem_api::*;
 use tandem_domain::dates::{Bucket, bucket, parse_date, parse_work_days};
-use tandem_domain::{Email, Role, Slug, check_password};
+use tandem_domain::{Email, LagFormat, Role, Slug, check_password};
 
 use crate::client::{Client, Config, load_config, save_config};
 use crate::output::{json as print_json, or_dash, outln, table};
@@ -440,7 +440,8 @@ enum DepCommand {
         succ: String,
         #[arg(long = "type", default_value = "FS")]
         kind: String,
-        /// Lag in working days: 2d, -1d, 4h.
+        /// Lag: working time (2d, -1d, 4h, 1w), elapsed time (3ed, 12eh,
+        /// 1ew) or a percentage of the predecessor's duration (50%).
         #[arg(long, default_value = "0d", allow_hyphen_values = true)]
         lag: String,
     },
@@ -1418,11 +1419,11 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
                     ("before", &link.successor)
                 };
                 outln!(
-                    "  {dir} {}  {} ({}{:+}d)",
+                    "  {dir} {}  {} ({}{})",
                     other.key,
                     other.title,
                     link.kind.as_str().to_uppercase(),
-                    link.lag_days
+                    lag_text(link.lag_days, link.lag_format)
                 );
             }
             if !history.is_empty() {
@@ -1485,6 +1486,37 @@ async fn task_command(client: &Client, command: TaskCommand, as_json: bool) -> R
     Ok(())
 }
 
+/// A lag as the CLI takes it: working time (`2d`, `4h`, `1w`), elapsed
+/// time (`3ed`, `12eh`, `1ew`) or a percentage (`50%`).
+fn parse_lag(text: &str) -> Result<(f64, LagFormat), String> {
+    let t = text.trim().to_lowercase();
+    if let Some(percent) = t.strip_suffix('%') {
+        let value: f64 = percent
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{text}' is not a percentage"))?;
+        return Ok((value, LagFormat::Percent));
+    }
+    for (unit, days) in [("ed", 1.0), ("eh", 1.0 / 24.0), ("ew", 7.0)] {
+        if let Some(number) = t.strip_suffix(unit) {
+            let value: f64 = number
+                .trim()
+                .parse()
+                .map_err(|_| format!("'{text}' is not an elapsed duration"))?;
+            return Ok((value * days, LagFormat::ElapsedDays));
+        }
+    }
+    Ok((parse_work_days(&t)?, LagFormat::WorkingDays))
+}
+
+fn lag_text(lag: f64, format: LagFormat) -> String {
+    match format {
+        LagFormat::WorkingDays => format!("{lag:+}d"),
+        LagFormat::ElapsedDays => format!("{lag:+}ed"),
+        LagFormat::Percent => format!("{lag:+}%"),
+    }
+}
+
 async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Result<()> {
     match command {
         DepCommand::Add {
@@ -1493,8 +1525,9 @@ async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Res
             kind,
             lag,
         } => {
-            let lag = parse_work_days(&lag).map_err(|e| anyhow!("--lag: {e}"))?;
-            let body = json!({"predecessor": pred, "successor": succ, "type": kind.to_lowercase(), "lag_days": lag});
+            let (lag, format) = parse_lag(&lag).map_err(|e| anyhow!("--lag: {e}"))?;
+            let body = json!({"predecessor": pred, "successor": succ, "type": kind.to_lowercase(),
+                              "lag_days": lag, "lag_format": format});
             let dep: DependencyView = client
                 .send(
                     Method::POST,
@@ -1506,11 +1539,11 @@ async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Res
                 print_json(&dep)
             } else {
                 outln!(
-                    "{} → {} ({}, lag {}d)",
+                    "{} → {} ({}, lag {})",
                     dep.predecessor.key,
                     dep.successor.key,
                     dep.kind.as_str().to_uppercase(),
-                    dep.lag_days
+                    lag_text(dep.lag_days, dep.lag_format)
                 )
             }
         }
@@ -1552,7 +1585,7 @@ async fn dep_command(client: &Client, command: DepCommand, as_json: bool) -> Res
                         d.predecessor.key.clone(),
                         d.successor.key.clone(),
                         d.kind.as_str().to_uppercase(),
-                        d.lag_days.to_string(),
+                        lag_text(d.lag_days, d.lag_format),
                     ]
                 })
                 .collect::<Vec<_>>();

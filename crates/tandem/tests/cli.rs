@@ -346,6 +346,29 @@ fn a_team_plans_a_project_from_the_terminal() {
         "{cycle}"
     );
     ok(&config, &["dep", "rm", "LAUNCH-3", "LAUNCH-2"]);
+    // Elapsed and percentage lags.
+    let added = ok(
+        &config,
+        &[
+            "dep", "add", "LAUNCH-2", "LAUNCH-3", "--type", "FF", "--lag", "3ed",
+        ],
+    );
+    assert!(added.contains("lag +3ed"), "{added}");
+    assert!(ok(&config, &["dep", "list", "LAUNCH-3"]).contains("+3ed"));
+    ok(&config, &["dep", "rm", "LAUNCH-2", "LAUNCH-3"]);
+    let added = ok(
+        &config,
+        &["dep", "add", "LAUNCH-2", "LAUNCH-3", "--lag", "50%"],
+    );
+    assert!(added.contains("lag +50%"), "{added}");
+    ok(&config, &["dep", "rm", "LAUNCH-2", "LAUNCH-3"]);
+    assert!(
+        fails(
+            &config,
+            &["dep", "add", "LAUNCH-2", "LAUNCH-3", "--lag", "3xd"]
+        )
+        .contains("--lag")
+    );
     assert!(fails(&config, &["dep", "rm", "LAUNCH-3", "LAUNCH-2"]).contains("not found"));
 
     ok(

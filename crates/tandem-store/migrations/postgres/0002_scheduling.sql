@@ -6,6 +6,9 @@ ALTER TABLE tasks ADD COLUMN constraint_type TEXT;
 ALTER TABLE tasks ADD COLUMN constraint_date TEXT;
 ALTER TABLE tasks ADD COLUMN actual_start TEXT;
 ALTER TABLE tasks ADD COLUMN actual_finish TEXT;
+-- A link's lag is in working days, elapsed days, or a percentage of the
+-- predecessor's duration.
+ALTER TABLE dependencies ADD COLUMN lag_format TEXT NOT NULL DEFAULT 'working_days';
 -- When progress was last reported; uncompleted work is scheduled after it.
 ALTER TABLE projects ADD COLUMN status_date TEXT;
 
