@@ -35,8 +35,6 @@ pub(crate) struct Loaded {
     pub project: Project,
     pub tasks: Vec<Task>,
     pub planned: ProjectPlan,
-    /// Everyone's time off in the workspace, for levelling.
-    pub time_off: Vec<TimeOff>,
 }
 
 /// Reads a project's tasks and dependencies and maps them onto a plan.
@@ -72,12 +70,10 @@ pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResul
         &capacity,
         today,
     );
-    let time_off = store.list_time_off(scope, None).await?;
     Ok(Loaded {
         project,
         tasks,
         planned,
-        time_off,
     })
 }
 
@@ -681,7 +677,8 @@ pub async fn project_levelling(
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<LevellingView>> {
     let loaded = load(state.store.as_ref(), ctx.scope, &key).await?;
-    Ok(Json(levelling(&loaded)?.0))
+    let time_off = state.store.list_time_off(ctx.scope, None).await?;
+    Ok(Json(levelling(&loaded, &time_off)?.0))
 }
 
 /// Levels the project and writes the result: each delayed task gets "start
@@ -695,7 +692,8 @@ pub async fn apply_levelling(
 ) -> ApiResult<Json<LevellingView>> {
     let scope = ctx.writer()?;
     let loaded = load(state.store.as_ref(), scope, &key).await?;
-    let (mut view, starts) = levelling(&loaded)?;
+    let time_off = state.store.list_time_off(scope, None).await?;
+    let (mut view, starts) = levelling(&loaded, &time_off)?;
     let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = starts
         .iter()
@@ -722,15 +720,13 @@ pub async fn apply_levelling(
     Ok(Json(view))
 }
 
-/// Levels the plan by task owner: the preview, and the levelled start of
-/// each delayed task.
-fn levelling(loaded: &Loaded) -> ApiResult<(LevellingView, Vec<(Id, chrono::NaiveDateTime)>)> {
-    let Loaded {
-        tasks,
-        planned,
-        time_off,
-        ..
-    } = loaded;
+/// Levels the plan by task owner, keeping work off their time off: the
+/// preview, and the levelled start of each delayed task.
+fn levelling(
+    loaded: &Loaded,
+    time_off: &[TimeOff],
+) -> ApiResult<(LevellingView, Vec<(Id, chrono::NaiveDateTime)>)> {
+    let Loaded { tasks, planned, .. } = loaded;
     let mut people: Vec<UserRef> = Vec::new();
     let owner_index: Vec<Option<usize>> = planned
         .owners

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -122,11 +122,7 @@ impl Client {
         body: Option<&Value>,
         headers: &[(&str, String)],
     ) -> Result<(StatusCode, Value, reqwest::header::HeaderMap)> {
-        let url = format!("{}{}", self.server, path);
-        let mut request = self.http.request(method, &url);
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
+        let mut request = self.request(method, path);
         for (name, value) in headers {
             request = request.header(*name, value);
         }
@@ -140,17 +136,25 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.context("reading the answer")?;
+        if !status.is_success() {
+            return Err(failure(status, &bytes));
+        }
         let value: Value = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
-        if status.is_success() {
-            return Ok((status, value, headers));
-        }
-        match serde_json::from_value::<Problem>(value) {
-            Ok(problem) => Err(describe(problem)),
-            Err(_) => bail!("the server answered {status}"),
+        Ok((status, value, headers))
+    }
+
+    /// A request to the server with the caller's token.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self
+            .http
+            .request(method, format!("{}{}", self.server, path));
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
         }
     }
 
@@ -162,51 +166,34 @@ impl Client {
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<T> {
-        let url = format!("{}{}", self.server, path);
-        let mut request = self
-            .http
-            .request(method, &url)
+        let response = self
+            .request(method, path)
             .header("content-type", content_type)
-            .body(body);
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response = request
+            .body(body)
             .send()
             .await
             .with_context(|| format!("cannot reach {}", self.server))?;
         let status = response.status();
         let bytes = response.bytes().await.context("reading the answer")?;
-        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if !status.is_success() {
-            return match serde_json::from_value::<Problem>(value) {
-                Ok(problem) => Err(describe(problem)),
-                Err(_) => bail!("the server answered {status}"),
-            };
+            return Err(failure(status, &bytes));
         }
-        serde_json::from_value(value).context("the server's answer has an unexpected shape")
+        serde_json::from_slice(&bytes).context("the server's answer has an unexpected shape")
     }
 
     /// Reads an answer that is not JSON (an exported file) as text.
     pub async fn get_text(&self, path: &str) -> Result<String> {
-        let url = format!("{}{}", self.server, path);
-        let mut request = self.http.get(&url);
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response = request
+        let response = self
+            .request(Method::GET, path)
             .send()
             .await
             .with_context(|| format!("cannot reach {}", self.server))?;
         let status = response.status();
-        let text = response.text().await.context("reading the answer")?;
-        if status.is_success() {
-            return Ok(text);
+        let bytes = response.bytes().await.context("reading the answer")?;
+        if !status.is_success() {
+            return Err(failure(status, &bytes));
         }
-        match serde_json::from_str::<Problem>(&text) {
-            Ok(problem) => Err(describe(problem)),
-            Err(_) => bail!("the server answered {status}"),
-        }
+        String::from_utf8(bytes.to_vec()).context("the server's answer is not UTF-8 text")
     }
 
     /// The workspace to act in: the flag, `TANDEM_WORKSPACE`, the config, or
@@ -228,6 +215,14 @@ impl Client {
             self.workspace().await?,
             rest
         ))
+    }
+}
+
+/// A refused request as an error: the problem's fields, or the status.
+fn failure(status: StatusCode, body: &[u8]) -> anyhow::Error {
+    match serde_json::from_slice::<Problem>(body) {
+        Ok(problem) => describe(problem),
+        Err(_) => anyhow!("the server answered {status}"),
     }
 }
 
