@@ -49,8 +49,9 @@ fn serve(database: &str, dir: &Path) -> ServerProcess {
     ServerProcess { child, url }
 }
 
-/// Starts `tandem serve --demo` on a free port; it stops when dropped.
-fn serve_demo(database: &str) -> ServerProcess {
+/// Starts `tandem serve --demo` on a free port and signs Ana in with
+/// `config`; the server stops when dropped.
+fn serve_demo(database: &str, config: &Path) -> ServerProcess {
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -69,7 +70,25 @@ fn serve_demo(database: &str) -> ServerProcess {
         let line = line.unwrap();
         if let Some(rest) = line.strip_prefix("Tandem is listening on ") {
             let url = rest.split_whitespace().next().unwrap().to_string();
-            return ServerProcess { child, url };
+            let server = ServerProcess { child, url };
+            let out = tandem(
+                config,
+                &[
+                    "login",
+                    "--server",
+                    &server.url,
+                    "--email",
+                    "ana@demo.tandem",
+                    "--password-stdin",
+                ],
+                Some("tandem-demo"),
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return server;
         }
     }
     let _ = child.kill();
@@ -471,25 +490,7 @@ fn the_demo_loads_once_and_signs_in() {
     let database = format!("sqlite://{}", dir.join("demo.db").display());
     let config = dir.join("config");
     for _ in 0..2 {
-        let server = serve_demo(&database);
-        let url = server.url.clone();
-        let out = tandem(
-            &config,
-            &[
-                "login",
-                "--server",
-                &url,
-                "--email",
-                "ana@demo.tandem",
-                "--password-stdin",
-            ],
-            Some("tandem-demo"),
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let server = serve_demo(&database, &config);
         let tasks: serde_json::Value = serde_json::from_str(&ok(
             &config,
             &["--json", "task", "list", "--project", "LAUNCH"],
@@ -513,25 +514,7 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     let dir = temp_dir("planning");
     let database = format!("sqlite://{}", dir.join("demo.db").display());
     let config = dir.join("config");
-    let server = serve_demo(&database);
-    let url = server.url.clone();
-    let out = tandem(
-        &config,
-        &[
-            "login",
-            "--server",
-            &url,
-            "--email",
-            "ana@demo.tandem",
-            "--password-stdin",
-        ],
-        Some("tandem-demo"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let server = serve_demo(&database, &config);
 
     let schedule = ok(&config, &["schedule", "LAUNCH"]);
     assert!(schedule.contains("Critical path: LAUNCH-"), "{schedule}");
