@@ -1147,6 +1147,13 @@ async fn the_schedule_is_stored_and_recomputed_when_the_plan_changes() {
         let server = Server::start(&url).await;
         let ana = Api::login(&server.base, "ana").await;
         plan(&ana).await;
+        // A start date, so the plan does not start "today" and change at
+        // midnight.
+        ana.patch(
+            &format!("{WS}/projects/LAUNCH"),
+            json!({"start_date": "2026-11-23"}),
+        )
+        .await;
         let (status, first) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
         assert_eq!(status, StatusCode::OK, "{first}");
         let (_, second) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
