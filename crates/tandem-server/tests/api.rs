@@ -1631,6 +1631,16 @@ async fn microsoft_project_files_import_and_export() {
                 "{}",
                 path.display()
             );
+            assert_eq!(
+                tasks.iter().filter(|t| !t["parent"].is_null()).count(),
+                kept.iter().filter(|t| t.outline_level >= 2).count(),
+                "{}: the outline becomes parents",
+                path.display()
+            );
+            if !kept.is_empty() {
+                let (_, history) = ana.get(&format!("{WS}/tasks/{key}-1/activity")).await;
+                assert_eq!(history[0]["action"], "created", "{history}");
+            }
             let constrained = kept.iter().filter(|t| t.constraint_type != 0).count();
             assert_eq!(
                 tasks
