@@ -30,6 +30,13 @@ impl ApiError {
     }
 }
 
+/// An object's id from a path: anything but a number names no object, so
+/// it is a 404 like a missing one.
+pub fn path_id(text: &str, what: &str) -> Result<tandem_domain::Id, ApiError> {
+    text.parse()
+        .map_err(|_| ApiError::NotFound(format!("{what} not found")))
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -15,7 +15,7 @@ use tandem_store::{ActivityFilter, OwnerFilter, Scope, TaskFilter};
 
 use crate::AppState;
 use crate::auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, path_id};
 use crate::extract::{Caller, Ctx, IfMatch, JsonBody, SESSION_COOKIE, hash_secret, session_cookie};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -379,9 +379,7 @@ pub async fn delete_time_off(
     Path((_, user_id, id)): Path<(String, i64, String)>,
 ) -> ApiResult<StatusCode> {
     let scope = ctx.for_member(user_id)?;
-    let id: Id = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("time off not found".into()))?;
+    let id = path_id(&id, "time off")?;
     state.store.delete_time_off(scope, user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

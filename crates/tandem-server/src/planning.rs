@@ -25,7 +25,7 @@ use tandem_store::{Scope, Store, TaskFilter};
 use tokio::sync::mpsc;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, path_id};
 use crate::extract::{Ctx, JsonBody};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -515,9 +515,7 @@ pub async fn delete_calendar_exception(
 ) -> ApiResult<StatusCode> {
     let scope = ctx.writer()?;
     let project = state.store.get_project(scope, &key).await?;
-    let id: Id = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("calendar exception not found".into()))?;
+    let id = path_id(&id, "calendar exception")?;
     state
         .store
         .delete_calendar_exception(scope, project.id, id)
@@ -583,9 +581,7 @@ pub async fn delete_baseline(
 ) -> ApiResult<StatusCode> {
     let scope = ctx.writer()?;
     let project = state.store.get_project(scope, &key).await?;
-    let id: Id = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("baseline not found".into()))?;
+    let id = path_id(&id, "baseline")?;
     state.store.delete_baseline(scope, project.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

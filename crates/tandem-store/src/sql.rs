@@ -920,45 +920,18 @@ macro_rules! store_impl {
                         None => 0,
                     };
                     let now = Utc::now();
-                    let tp = fields.three_point.as_ref();
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, status, priority, \
-                         start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, pessimistic_days, \
-                         percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, created_at, updated_at, \
-                         completed_at, constraint_type, constraint_date, actual_start, actual_finish) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, \
-                         $24, $25, $26, $27) \
-                         RETURNING id",
-                    )
-                    .bind(scope.workspace_id)
-                    .bind(project.map(|p| p.id))
-                    .bind(number)
-                    .bind(fields.title.trim())
-                    .bind(&fields.description)
-                    .bind(refs.owner_id)
-                    .bind(fields.status.as_str())
-                    .bind(fields.priority.as_str())
-                    .bind(fields.start_date)
-                    .bind(fields.due_date)
-                    .bind(fields.estimate_days)
-                    .bind(fields.effort_hours)
-                    .bind(tp.map(|t| t.optimistic))
-                    .bind(tp.map(|t| t.likely))
-                    .bind(tp.map(|t| t.pessimistic))
-                    .bind(fields.percent_complete)
-                    .bind(refs.parent_id)
-                    .bind(fields.phase_id)
-                    .bind(fields.milestone_id)
-                    .bind(&fields.blocked_reason)
-                    .bind(scope.user_id)
-                    .bind(now)
-                    .bind(fields.status.is_closed().then_some(now))
-                    .bind(fields.schedule.constraint_type.map(|c| c.as_str()))
-                    .bind(local_time(fields.schedule.constraint_date))
-                    .bind(local_time(fields.schedule.actual_start))
-                    .bind(local_time(fields.schedule.actual_finish))
-                    .fetch_one(&mut **tx)
-                    .await?;
+                    let row = TaskRowValues {
+                        project_id: project.map(|p| p.id),
+                        number,
+                        fields: &fields,
+                        owner_id: refs.owner_id,
+                        parent_id: refs.parent_id,
+                        now,
+                    };
+                    let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+                    qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
+                    qb.push(" RETURNING id");
+                    let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
                     write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
                     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
                     record(tx, scope, project.map(|p| p.id), EntityKind::Task, id, &key, "created", &activity::created(&task_snapshot(&fields))).await?;
@@ -1175,6 +1148,56 @@ macro_rules! store_impl {
                 Ok(id)
             }
 
+            /// A new task's row: its fields and what the store resolved.
+            struct TaskRowValues<'a> {
+                project_id: Option<Id>,
+                number: i64,
+                fields: &'a TaskFields,
+                owner_id: Option<Id>,
+                parent_id: Option<Id>,
+                now: DateTime<Utc>,
+            }
+
+            const TASK_INSERT: &str = "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, \
+                status, priority, start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, \
+                pessimistic_days, percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, \
+                created_at, updated_at, completed_at, constraint_type, constraint_date, actual_start, actual_finish) ";
+
+            /// Binds one row of [`TASK_INSERT`]: one task created through
+            /// the API, or many in an import.
+            fn push_task_row(b: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, scope: Scope, row: &TaskRowValues<'_>) {
+                let f = row.fields;
+                let tp = f.three_point.as_ref();
+                b.push_bind(scope.workspace_id)
+                    .push_bind(row.project_id)
+                    .push_bind(row.number)
+                    .push_bind(f.title.trim().to_string())
+                    .push_bind(f.description.clone())
+                    .push_bind(row.owner_id)
+                    .push_bind(f.status.as_str())
+                    .push_bind(f.priority.as_str())
+                    .push_bind(f.start_date)
+                    .push_bind(f.due_date)
+                    .push_bind(f.estimate_days)
+                    .push_bind(f.effort_hours)
+                    .push_bind(tp.map(|t| t.optimistic))
+                    .push_bind(tp.map(|t| t.likely))
+                    .push_bind(tp.map(|t| t.pessimistic))
+                    .push_bind(f.percent_complete)
+                    .push_bind(row.parent_id)
+                    .push_bind(f.phase_id)
+                    .push_bind(f.milestone_id)
+                    .push_bind(f.blocked_reason.clone())
+                    .push_bind(scope.user_id)
+                    .push_bind(row.now)
+                    .push_bind(row.now)
+                    .push_bind(f.status.is_closed().then_some(row.now))
+                    .push_bind(f.schedule.constraint_type.map(|c| c.as_str()))
+                    .push_bind(local_time(f.schedule.constraint_date))
+                    .push_bind(local_time(f.schedule.actual_start))
+                    .push_bind(local_time(f.schedule.actual_finish));
+            }
+
             /// The tasks of a new, imported project in a few statements: the
             /// rows in batches, then their parents, then their history. The
             /// tasks have no owners, collaborators, tags, phases or milestones,
@@ -1217,42 +1240,19 @@ macro_rules! store_impl {
                 .fetch_one(&mut **tx)
                 .await?;
                 let first_number = last_number - checked.len() as i64 + 1;
-                // 26 values a row: 500 rows stay within both backends' limits.
+                // 28 values a row: 500 rows stay within both backends' limits.
                 for (chunk_index, chunk) in checked.chunks(500).enumerate() {
-                    let mut qb = QueryBuilder::<Db>::new(
-                        "INSERT INTO tasks (workspace_id, project_id, number, title, description, status, priority, start_date, \
-                         due_date, estimate_days, effort_hours, optimistic_days, likely_days, pessimistic_days, percent_complete, \
-                         blocked_reason, created_by, created_at, updated_at, completed_at, constraint_type, constraint_date, \
-                         actual_start, actual_finish, version, owner_id) ",
-                    );
-                    qb.push_values(chunk.iter().enumerate(), |mut b, (i, f)| {
-                        let tp = f.three_point.as_ref();
-                        b.push_bind(scope.workspace_id)
-                            .push_bind(project.id)
-                            .push_bind(first_number + (chunk_index * 500 + i) as i64)
-                            .push_bind(f.title.trim().to_string())
-                            .push_bind(f.description.clone())
-                            .push_bind(f.status.as_str())
-                            .push_bind(f.priority.as_str())
-                            .push_bind(f.start_date)
-                            .push_bind(f.due_date)
-                            .push_bind(f.estimate_days)
-                            .push_bind(f.effort_hours)
-                            .push_bind(tp.map(|t| t.optimistic))
-                            .push_bind(tp.map(|t| t.likely))
-                            .push_bind(tp.map(|t| t.pessimistic))
-                            .push_bind(f.percent_complete)
-                            .push_bind(f.blocked_reason.clone())
-                            .push_bind(scope.user_id)
-                            .push_bind(now)
-                            .push_bind(now)
-                            .push_bind(f.status.is_closed().then_some(now))
-                            .push_bind(f.schedule.constraint_type.map(|c| c.as_str()))
-                            .push_bind(local_time(f.schedule.constraint_date))
-                            .push_bind(local_time(f.schedule.actual_start))
-                            .push_bind(local_time(f.schedule.actual_finish))
-                            .push_bind(1i64)
-                            .push_bind(None::<i64>);
+                    let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+                    qb.push_values(chunk.iter().enumerate(), |mut b, (i, fields)| {
+                        let row = TaskRowValues {
+                            project_id: Some(project.id),
+                            number: first_number + (chunk_index * 500 + i) as i64,
+                            fields,
+                            owner_id: None,
+                            parent_id: None,
+                            now,
+                        };
+                        push_task_row(&mut b, scope, &row);
                     });
                     qb.build().execute(&mut **tx).await?;
                 }
