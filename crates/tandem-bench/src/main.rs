@@ -3,6 +3,8 @@
 //! (a filtered page of 100), create and update, one request at a time; then
 //! throughput of the list endpoint under 16 connections with `wrk`.
 //!
+//! With `--web`, it measures the web pages instead (see `web.rs`).
+//!
 //! This is a benchmark, not a test: it asserts nothing and prints figures
 //! for `docs/benchmarks.md`. Only 127.0.0.1 is ever a target.
 
@@ -36,7 +38,14 @@ struct Args {
     /// Seed of the generated data and the request mix.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Measure the web pages on one project of `--tasks` tasks (2,000 in
+    /// docs/benchmarks.md), `--requests` fetches of each page.
+    #[arg(long)]
+    web: bool,
 }
+
+/// The web pages' benchmark.
+mod web;
 
 const PEOPLE: usize = 20;
 const PASSWORD: &str = "benchmark-password";
@@ -57,6 +66,14 @@ async fn main() -> Result<()> {
             .await
             .context("opening the database")?,
     );
+    if args.web {
+        let web_args = web::WebArgs {
+            tasks: args.tasks,
+            requests: args.requests,
+            seed: args.seed,
+        };
+        return web::run(store, web_args).await;
+    }
     let seeded = Instant::now();
     seed(store.as_ref(), args.tasks, args.seed).await?;
     eprintln!(

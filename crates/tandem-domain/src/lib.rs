@@ -13,8 +13,10 @@ pub mod graph;
 pub mod interop;
 pub mod model;
 pub mod planning;
+pub mod quick;
 pub mod rollup;
 pub mod validate;
+pub mod workload;
 
 pub use model::*;
 pub use validate::{FieldError, Validation};

@@ -16,8 +16,10 @@
 //!   with the links that touch them.
 //! - A three-point estimate (in days) feeds the forecast; the owner is the
 //!   person levelling books.
-//! - The plan starts at the project's start date, or else at the earliest
-//!   task start, or else at `today`; on the project's working week with its
+//! - The plan starts at the project's start date, or else at `today` or
+//!   the earliest task start if that is earlier (a start date in the future
+//!   holds only its own task, not the whole plan); on the project's working
+//!   week with its
 //!   exceptions (holidays). A day of estimate is the project's hours per
 //!   day.
 
@@ -75,10 +77,13 @@ pub fn project_plan(
         .filter(|t| t.status != TaskStatus::Cancelled)
         .collect();
     let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    let start = project
-        .start_date
-        .or_else(|| tasks.iter().filter_map(|t| t.start_date).min())
-        .unwrap_or(today);
+    let start = project.start_date.unwrap_or_else(|| {
+        tasks
+            .iter()
+            .filter_map(|t| t.start_date)
+            .min()
+            .map_or(today, |earliest| earliest.min(today))
+    });
     let specs = tasks
         .iter()
         .map(|t| {
@@ -410,9 +415,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_fingerprint_follows_what_decides_the_schedule() {
-        let project = Project {
+    fn sample_project() -> Project {
+        Project {
             id: 1,
             key: "P".into(),
             name: "P".into(),
@@ -431,7 +435,12 @@ mod tests {
             version: 1,
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_follows_what_decides_the_schedule() {
+        let project = sample_project();
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let tasks = vec![task(1), task(2)];
         let print = |tasks: &[Task]| {
@@ -446,5 +455,25 @@ mod tests {
         let mut constrained = tasks.clone();
         constrained[0].schedule.actual_start = Some(at(23, 8));
         assert_ne!(print(&constrained), print(&tasks));
+    }
+
+    /// Found in the browser: dragging one bar of a project without a start
+    /// date to next week moved every unlinked task there too.
+    #[test]
+    fn a_future_start_date_holds_its_own_task_only() {
+        let mut project = sample_project();
+        project.start_date = None;
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut tasks = vec![task(1), task(2)];
+        tasks[1].start_date = NaiveDate::from_ymd_opt(2026, 12, 2);
+        let planned = project_plan(&project, &[], &tasks, &[], &HashMap::new(), today);
+        assert_eq!(planned.plan.start, at(23, 0));
+        // An earlier start date still starts the plan earlier.
+        tasks[1].start_date = NaiveDate::from_ymd_opt(2026, 11, 16);
+        let planned = project_plan(&project, &[], &tasks, &[], &HashMap::new(), today);
+        assert_eq!(
+            planned.plan.start.date(),
+            NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+        );
     }
 }

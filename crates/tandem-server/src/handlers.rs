@@ -93,14 +93,16 @@ async fn me_of(state: &AppState, user: UserRef) -> ApiResult<Me> {
     Ok(Me { user, workspaces })
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    body: JsonBody<LoginRequest>,
-) -> ApiResult<Response> {
-    let request = body.into_domain(Ok)?;
-    let email = Email::parse(&request.email).map_err(|e| ApiError::field("email", e))?;
+/// Checks an email and password and opens a session: the user and the
+/// `Set-Cookie` value. Shared by the API's login and the sign-in page.
+pub(crate) async fn start_session(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> ApiResult<(UserRef, String)> {
+    let email = Email::parse(email).map_err(|e| ApiError::field("email", e))?;
     let found = state.store.credentials(&email).await?;
-    let password = request.password.clone();
+    let password = password.to_string();
     let (hash, user) = match found {
         Some((user, hash)) => (hash, Some(user)),
         None => (auth::dummy_hash().to_string(), None),
@@ -121,11 +123,20 @@ pub async fn login(
             Utc::now() + Duration::days(SESSION_DAYS),
         )
         .await?;
-    let me = me_of(&state, user).await?;
     let cookie = format!(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         SESSION_DAYS * 24 * 3600
     );
+    Ok((user, cookie))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    body: JsonBody<LoginRequest>,
+) -> ApiResult<Response> {
+    let request = body.into_domain(Ok)?;
+    let (user, cookie) = start_session(&state, &request.email, &request.password).await?;
+    let me = me_of(&state, user).await?;
     let mut response = Json(me).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

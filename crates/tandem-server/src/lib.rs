@@ -1,6 +1,6 @@
-//! Tandem's HTTP server: the JSON API under `/api/v1` (and, later, the web
-//! pages), each a thin adapter that extracts a request, calls the store in
-//! domain terms, and shapes the answer.
+//! Tandem's HTTP server: the JSON API under `/api/v1` and the web pages,
+//! two thin adapters that extract a request, call the store in domain
+//! terms, and shape the answer (JSON, or HTML).
 //!
 //! Modules:
 
@@ -13,13 +13,15 @@ pub mod error;
 /// Extractors for the caller, the workspace scope, bodies and `If-Match`.
 pub mod extract;
 /// The JSON API's handlers.
-mod handlers;
+pub(crate) mod handlers;
 /// Schedules of Tandem's projects: stored, kept current, baselines,
 /// forecast and levelling.
 pub mod planning;
 /// The route table, from which both the router and the OpenAPI document
 /// are built.
 pub mod routes;
+/// The web pages, server-rendered, and their live updates.
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,34 +42,102 @@ pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub rescheduler: planning::Rescheduler,
+    pub live: web::live::Live,
 }
 
-/// The whole application as a router, ready to serve. Starts the
-/// background rescheduler, so it must be called within a tokio runtime.
-pub fn app(store: Arc<dyn Store>) -> Router {
+/// The whole application as a router, ready to serve, and the live-update
+/// hub to close on shutdown. Starts the background rescheduler, so it must
+/// be called within a tokio runtime.
+pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
     let rescheduler = planning::Rescheduler::start(store.clone());
-    routes::router()
+    let live = web::live::Live::new();
+    let state = AppState {
+        store,
+        rescheduler,
+        live: live.clone(),
+    };
+    let router = web::router()
+        .merge(routes::router())
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(axum::middleware::from_fn(server_timing))
-        .with_state(AppState { store, rescheduler })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::live::announce_writes,
+        ))
+        .layer(axum::middleware::from_fn(finish))
+        .with_state(state);
+    (router, live)
 }
 
-/// Adds `Server-Timing: app;dur=<ms>`: the time the server spent on the
-/// request, body included, so clients (and browsers' developer tools) can
-/// tell server time from network time.
-async fn server_timing(
+/// Whether a content type is text worth compressing.
+fn compressible(content_type: &str) -> bool {
+    [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/json",
+        "application/xml",
+        "image/svg+xml",
+    ]
+    .iter()
+    .any(|t| content_type.starts_with(t))
+}
+
+/// Adds `Server-Timing: app;dur=<ms>` (the time the server spent on the
+/// request, body included, so clients and browsers' developer tools can
+/// tell server time from network time) and gzips text for clients that
+/// accept it. Event streams pass untouched: they never end.
+async fn finish(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
     let started = std::time::Instant::now();
+    let accepts_gzip = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
     let response = next.run(request).await;
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if content_type.starts_with("text/event-stream") {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
-    // Bodies here are complete buffers, so this measures the whole answer.
-    let bytes = axum::body::to_bytes(body, usize::MAX)
+    // Other bodies are complete buffers, so this measures the whole answer.
+    let mut bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
+    if accepts_gzip
+        && bytes.len() > 1024
+        && compressible(&content_type)
+        && !parts.headers.contains_key(header::CONTENT_ENCODING)
+    {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(bytes.len() / 4),
+            // Level 6 gives most of the size for a fraction of level 9's time.
+            flate2::Compression::new(6),
+        );
+        if encoder.write_all(&bytes).is_ok()
+            && let Ok(compressed) = encoder.finish()
+        {
+            bytes = compressed.into();
+            parts
+                .headers
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+        }
+        parts
+            .headers
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     let millis = started.elapsed().as_secs_f64() * 1000.0;
-    if let Ok(value) = axum::http::HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
         parts.headers.insert("server-timing", value);
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
@@ -79,10 +149,14 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (router, live) = app(store);
     axum::serve(
         listener,
-        app(store).into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        live.close();
+    })
     .await
 }

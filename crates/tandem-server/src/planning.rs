@@ -34,26 +34,22 @@ type ApiResult<T> = Result<T, ApiError>;
 pub(crate) struct Loaded {
     pub project: Project,
     pub tasks: Vec<Task>,
+    pub dependencies: Vec<Dependency>,
     pub planned: ProjectPlan,
 }
 
 /// Reads a project's tasks and dependencies and maps them onto a plan.
 pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Loaded> {
     let project = store.get_project(scope, key).await?;
-    let mut tasks = Vec::new();
-    let mut filter = TaskFilter {
-        project: Some(project.key.clone()),
-        limit: 500,
-        ..Default::default()
-    };
-    loop {
-        let page = store.list_tasks(scope, &filter).await?;
-        tasks.extend(page.tasks);
-        match page.next_after_id {
-            Some(after) => filter.after_id = Some(after),
-            None => break,
-        }
-    }
+    let tasks = all_tasks(
+        store,
+        scope,
+        TaskFilter {
+            project: Some(project.key.clone()),
+            ..Default::default()
+        },
+    )
+    .await?;
     let dependencies = store.project_dependencies(scope, project.id).await?;
     let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
     let members = store.list_members(scope).await?;
@@ -73,8 +69,28 @@ pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResul
     Ok(Loaded {
         project,
         tasks,
+        dependencies,
         planned,
     })
+}
+
+/// Every task the filter selects, page after page.
+pub(crate) async fn all_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    mut filter: TaskFilter,
+) -> ApiResult<Vec<Task>> {
+    filter.limit = 500;
+    filter.after_id = None;
+    let mut tasks = Vec::new();
+    loop {
+        let page = store.list_tasks(scope, &filter).await?;
+        tasks.extend(page.tasks);
+        match page.next_after_id {
+            Some(after) => filter.after_id = Some(after),
+            None => return Ok(tasks),
+        }
+    }
 }
 
 fn schedule_error(e: tandem_schedule::ScheduleError, tasks: &[Task]) -> ApiError {

@@ -324,6 +324,22 @@ pub trait Store: Send + Sync + 'static {
         scope: Scope,
         updates: &[(String, i64, TaskFields)],
     ) -> Result<Vec<Task>>;
+    /// Moves a task on the board: writes `fields` (a new status, say) as
+    /// [`Store::update_task`] does and places the task between `after` and
+    /// `before` (task keys of its new neighbours in the column, either
+    /// absent at an end), in one transaction.
+    async fn move_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: i64,
+        fields: &TaskFields,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<Task>;
+    /// Each task's place in its board column, lowest first, for the
+    /// project's tasks (see [`Store::move_task`]).
+    async fn board_ranks(&self, scope: Scope, project_id: Id) -> Result<Vec<(Id, f64)>>;
     async fn delete_task(
         &self,
         scope: Scope,

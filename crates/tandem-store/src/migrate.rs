@@ -30,6 +30,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "people's capacity and time off",
         sql: include_str!("../migrations/sqlite/0004_availability.sql"),
     },
+    Migration {
+        version: 5,
+        description: "board order of tasks",
+        sql: include_str!("../migrations/sqlite/0005_board_order.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -52,6 +57,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         description: "people's capacity and time off",
         sql: include_str!("../migrations/postgres/0004_availability.sql"),
+    },
+    Migration {
+        version: 5,
+        description: "board order of tasks",
+        sql: include_str!("../migrations/postgres/0005_board_order.sql"),
     },
 ];
 

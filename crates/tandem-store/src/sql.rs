@@ -54,6 +54,10 @@ pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.l
     JOIN tasks a ON a.id = d.predecessor_id LEFT JOIN projects ap ON ap.id = a.project_id \
     JOIN tasks b ON b.id = d.successor_id LEFT JOIN projects bp ON bp.id = b.project_id";
 
+/// The board rank of a task nobody has moved is its id times this, so a
+/// moved card always finds room between two neighbours.
+pub(crate) const UNRANKED_STEP: f64 = 1024.0;
+
 /// A working week as stored: seven days of hours joined by `|`.
 pub(crate) fn work_week_text(week: &tandem_domain::WorkWeek) -> String {
     week.texts().join("|")
@@ -2252,6 +2256,41 @@ macro_rules! store_impl {
                     }
                     tx.commit().await?;
                     Ok(tasks)
+                }
+
+                async fn move_task(&self, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields, after: Option<&str>, before: Option<&str>) -> Result<Task> {
+                    let mut tx = self.writer().begin().await?;
+                    let task = update_task_tx(&mut tx, scope, key, expected_version, fields).await?;
+                    let mut neighbour = async |key: Option<&str>| -> Result<Option<f64>> {
+                        let Some(key) = key else { return Ok(None) };
+                        let id = fetch_task_tx(&mut tx, scope, key).await?.id;
+                        let rank: Option<f64> = sqlx::query_scalar("SELECT board_rank FROM tasks WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+                        Ok(Some(rank.unwrap_or(id as f64 * UNRANKED_STEP)))
+                    };
+                    let after_rank = neighbour(after).await?;
+                    let before_rank = neighbour(before).await?;
+                    let rank = match (after_rank, before_rank) {
+                        (Some(a), Some(b)) => Some((a + b) / 2.0),
+                        (Some(a), None) => Some(a + UNRANKED_STEP),
+                        (None, Some(b)) => Some(b - UNRANKED_STEP),
+                        (None, None) => None,
+                    };
+                    if let Some(rank) = rank {
+                        sqlx::query("UPDATE tasks SET board_rank = $1 WHERE id = $2").bind(rank).bind(task.id).execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(task)
+                }
+
+                async fn board_ranks(&self, scope: Scope, project_id: Id) -> Result<Vec<(Id, f64)>> {
+                    let rows: Vec<(Id, Option<f64>)> = sqlx::query_as("SELECT id, board_rank FROM tasks WHERE workspace_id = $1 AND project_id = $2")
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    let mut ranks: Vec<(Id, f64)> = rows.into_iter().map(|(id, rank)| (id, rank.unwrap_or(id as f64 * UNRANKED_STEP))).collect();
+                    ranks.sort_by(|a, b| a.1.total_cmp(&b.1));
+                    Ok(ranks)
                 }
 
                 async fn delete_task(&self, scope: Scope, key: &str, expected_version: Option<i64>) -> Result<()> {

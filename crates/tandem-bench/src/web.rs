@@ -1,0 +1,302 @@
+//! The web pages' benchmark: a project of 2,000 tasks (phases, milestones,
+//! a dependency network, risks, twenty people), served on loopback, each
+//! page fetched as a browser fetches it (session cookie, gzip accepted).
+//! Prints, per page, the server's own time (its `Server-Timing`), the
+//! client's time, and the bytes over the wire compressed and not.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use chrono::{Days, Local};
+use rand::{Rng, SeedableRng};
+use tandem_domain::*;
+use tandem_store::{Scope, Store};
+
+const PEOPLE: usize = 20;
+const PASSWORD: &str = "benchmark-password";
+
+pub struct WebArgs {
+    pub tasks: usize,
+    pub requests: usize,
+    pub seed: u64,
+}
+
+pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> {
+    let seeded = Instant::now();
+    seed(store.as_ref(), args.tasks, args.seed).await?;
+    eprintln!(
+        "seeded a project of {} tasks in {:.1} s",
+        args.tasks,
+        seeded.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = tandem_server::serve(store, listener, std::future::pending()).await;
+    });
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let signin = http
+        .post(format!("{base}/signin"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "email=person0%40bench.example&password={PASSWORD}&next=%2F"
+        ))
+        .send()
+        .await?;
+    let cookie = signin
+        .headers()
+        .get("set-cookie")
+        .context("signing in set no cookie")?
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mid = args.tasks / 2;
+    let pages = [
+        ("My Work (person0's open tasks)", "/w/bench/my".to_string()),
+        ("Projects", "/w/bench/projects".to_string()),
+        ("Project overview", "/w/bench/p/WEB".to_string()),
+        ("List, all tasks", "/w/bench/p/WEB/list".to_string()),
+        (
+            "List, grouped by phase, by due date",
+            "/w/bench/p/WEB/list?group=phase&sort=due".to_string(),
+        ),
+        ("Board", "/w/bench/p/WEB/board".to_string()),
+        (
+            "Timeline (week zoom)",
+            "/w/bench/p/WEB/timeline".to_string(),
+        ),
+        (
+            "Timeline (day zoom)",
+            "/w/bench/p/WEB/timeline?zoom=day".to_string(),
+        ),
+        ("Task page", format!("/w/bench/t/WEB-{mid}")),
+        ("Workload (project)", "/w/bench/p/WEB/workload".to_string()),
+        ("Workload (workspace)", "/w/bench/workload".to_string()),
+        ("Risks", "/w/bench/p/WEB/risks".to_string()),
+    ];
+    println!("| page | server p50 ms | server p95 ms | client p50 ms | gzip KB | raw KB |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, path) in pages {
+        let url = format!("{base}{path}");
+        let raw = http.get(&url).header("cookie", &cookie).send().await?;
+        if !raw.status().is_success() {
+            bail!("{path} answered {}", raw.status());
+        }
+        let raw_bytes = raw.bytes().await?.len();
+        let mut server = Vec::with_capacity(args.requests);
+        let mut client = Vec::with_capacity(args.requests);
+        let mut gzip_bytes = 0;
+        for i in 0..args.requests + 3 {
+            let sent = Instant::now();
+            let response = http
+                .get(&url)
+                .header("cookie", &cookie)
+                .header("accept-encoding", "gzip")
+                .send()
+                .await?;
+            let timing = response
+                .headers()
+                .get("server-timing")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("app;dur="))
+                .and_then(|v| v.parse::<f64>().ok());
+            let body = response.bytes().await?;
+            // The first three warm the caches and the connection.
+            if i >= 3 {
+                server.extend(timing);
+                client.push(sent.elapsed().as_secs_f64() * 1000.0);
+                gzip_bytes = body.len();
+            }
+        }
+        server.sort_by(f64::total_cmp);
+        client.sort_by(f64::total_cmp);
+        let pick = |v: &[f64], q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
+            pick(&server, 0.5),
+            pick(&server, 0.95),
+            pick(&client, 0.5),
+            gzip_bytes as f64 / 1024.0,
+            raw_bytes as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
+/// Workspace "bench": twenty people; project WEB with eight phases, six
+/// milestones, `tasks` tasks linked into a
+/// network (most tasks wait for one or two of the twenty before them),
+/// and twenty risks.
+async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
+    let hash = tandem_server::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
+    let mut ids = Vec::new();
+    for i in 0..PEOPLE {
+        let email =
+            Email::parse(&format!("person{i}@bench.example")).map_err(anyhow::Error::msg)?;
+        ids.push(
+            store
+                .create_user(&email, &format!("Person {i}"), &hash)
+                .await?
+                .id,
+        );
+    }
+    let workspace = store
+        .create_workspace(
+            &Slug::parse("bench").map_err(anyhow::Error::msg)?,
+            "Bench",
+            Some(ids[0]),
+        )
+        .await?;
+    let owner = Scope {
+        workspace_id: workspace.id,
+        user_id: ids[0],
+        role: Role::Owner,
+    };
+    for id in &ids[1..] {
+        store.add_member(owner, *id, Role::Member).await?;
+    }
+    let today = Local::now().date_naive();
+    let project = store
+        .create_project(
+            owner,
+            &NewProject {
+                key: ProjectKey::parse("WEB").map_err(anyhow::Error::msg)?,
+                fields: ProjectFields {
+                    name: "Website rebuild".into(),
+                    objective: Some("A new site, measured".into()),
+                    scope_in: Some("Every page".into()),
+                    scope_out: None,
+                    owner: Email::parse("person0@bench.example").ok(),
+                    status: ProjectStatus::Active,
+                    stage: Stage::Execution,
+                    start_date: Some(today - Days::new(30)),
+                    target_date: Some(today + Days::new(200)),
+                    budget: None,
+                    ongoing: false,
+                    work_week: WorkWeek::default(),
+                    status_date: None,
+                },
+            },
+        )
+        .await?;
+    let mut phases = Vec::new();
+    for (i, name) in [
+        "Discovery",
+        "Design",
+        "Content",
+        "Build",
+        "Integrations",
+        "Testing",
+        "Launch",
+        "Follow-up",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let fields = PhaseFields {
+            name: name.to_string(),
+            position: i as i64,
+            start_date: None,
+            end_date: None,
+        };
+        phases.push(store.create_phase(owner, project.id, &fields).await?.id);
+    }
+    for (i, name) in [
+        "Scope signed",
+        "Designs approved",
+        "Content frozen",
+        "Feature complete",
+        "Go / no-go",
+        "Launch",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let fields = MilestoneFields {
+            name: name.to_string(),
+            date: Some(today + Days::new(30 * i as u64 + 10)),
+            description: None,
+            phase_id: Some(phases[i.min(phases.len() - 1)]),
+        };
+        store.create_milestone(owner, project.id, &fields).await?;
+    }
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let statuses = [
+        TaskStatus::Backlog,
+        TaskStatus::Todo,
+        TaskStatus::Todo,
+        TaskStatus::InProgress,
+        TaskStatus::InReview,
+        TaskStatus::Done,
+        TaskStatus::Blocked,
+    ];
+    let mut batch = Vec::with_capacity(tasks);
+    for i in 0..tasks {
+        let mut fields = TaskFields::titled(format!(
+            "{} the {} for section {}",
+            ["Write", "Review", "Design", "Build", "Test", "Plan"][i % 6],
+            [
+                "brief",
+                "page",
+                "component",
+                "copy",
+                "integration",
+                "checklist"
+            ][(i / 6) % 6],
+            i / 36 + 1
+        ));
+        fields.owner =
+            Email::parse(&format!("person{}@bench.example", rng.gen_range(0..PEOPLE))).ok();
+        fields.status = statuses[rng.gen_range(0..statuses.len())];
+        fields.priority = Priority::ALL[rng.gen_range(0..Priority::ALL.len())];
+        fields.due_date = Some(today + Days::new(rng.gen_range(0..180)));
+        fields.estimate_days = Some(rng.gen_range(1..8) as f64);
+        fields.effort_hours = Some(rng.gen_range(2..40) as f64);
+        fields.percent_complete = if fields.status == TaskStatus::InProgress {
+            40
+        } else {
+            0
+        };
+        fields.phase_id = Some(phases[i * phases.len() / tasks]);
+        fields.tags = vec![["web", "api", "ops", "docs"][rng.gen_range(0..4)].to_string()];
+        batch.push(fields);
+    }
+    let keys = store.import_tasks(owner, "WEB", &batch).await?;
+    for (i, key) in keys.iter().enumerate().skip(1) {
+        for _ in 0..rng.gen_range(1..=2) {
+            let before = &keys[i.saturating_sub(rng.gen_range(1..=20.min(i)))];
+            let link = NewDependency {
+                predecessor: before.clone(),
+                successor: key.clone(),
+                kind: DependencyKind::Fs,
+                lag_days: 0.0,
+                lag_format: LagFormat::WorkingDays,
+            };
+            match store.create_dependency(owner, &link).await {
+                Ok(_) => {}
+                // The same pair drawn twice.
+                Err(tandem_store::StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    for i in 0..20 {
+        let fields = RiskFields {
+            title: format!("Risk {i}: a supplier is late"),
+            description: None,
+            probability: rng.gen_range(1..=5),
+            impact: rng.gen_range(1..=5),
+            owner: Email::parse("person1@bench.example").ok(),
+            mitigation: Some("Weekly check-in".into()),
+            status: RiskStatus::Open,
+            task_keys: Vec::new(),
+            milestone_ids: Vec::new(),
+        };
+        store.create_risk(owner, project.id, &fields).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! Workload and health: how much work each person has in each week against
+//! what they can do, and whether a project is on track. Pure arithmetic
+//! over plain values; the caller brings the tasks' planned dates (from the
+//! schedule where there is one) and people's capacity and time off.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use crate::dates::start_of_week;
+use crate::model::{Id, TimeOff};
+
+/// Work on someone's plate: `hours` of effort spread evenly over the
+/// weekdays from `start` to `finish` (inclusive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub person: Id,
+    pub start: NaiveDate,
+    pub finish: NaiveDate,
+    pub hours: f64,
+}
+
+/// One person's weeks: hours assigned and hours available in each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonLoad {
+    pub person: Id,
+    pub assigned: Vec<f64>,
+    pub capacity: Vec<f64>,
+}
+
+impl PersonLoad {
+    /// Assigned over capacity in a week, as a fraction (1.0 = exactly full);
+    /// infinite when someone with no hours that week has work.
+    pub fn ratio(&self, week: usize) -> f64 {
+        let (assigned, capacity) = (self.assigned[week], self.capacity[week]);
+        if capacity > 0.0 {
+            assigned / capacity
+        } else if assigned > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    }
+}
+
+fn is_weekday(day: NaiveDate) -> bool {
+    day.weekday().num_days_from_monday() < 5
+}
+
+/// Loads of `people` (id, hours a week) over `weeks` weeks from the week of
+/// `first_day`. Work outside the window is left out; time off takes its
+/// weekdays out of capacity (work planned on them still counts: that is the
+/// over-allocation to show).
+pub fn weekly_load(
+    people: &[(Id, f64)],
+    time_off: &[TimeOff],
+    assignments: &[Assignment],
+    first_day: NaiveDate,
+    weeks: usize,
+) -> Vec<PersonLoad> {
+    let first = start_of_week(first_day);
+    let last = first + Days::new(7 * weeks as u64 - 1);
+    let week_of = |day: NaiveDate| ((day - first).num_days() / 7) as usize;
+    people
+        .iter()
+        .map(|&(person, hours_a_week)| {
+            let mut load = PersonLoad {
+                person,
+                assigned: vec![0.0; weeks],
+                capacity: vec![hours_a_week; weeks],
+            };
+            let per_day = hours_a_week / 5.0;
+            for off in time_off.iter().filter(|t| t.user_id == person) {
+                let mut day = off.start.max(first);
+                while day <= off.end.min(last) {
+                    if is_weekday(day) {
+                        load.capacity[week_of(day)] -= per_day;
+                    }
+                    day = day + Days::new(1);
+                }
+            }
+            for a in assignments.iter().filter(|a| a.person == person) {
+                let (start, finish) = (a.start.min(a.finish), a.start.max(a.finish));
+                let weekdays = (0..=(finish - start).num_days())
+                    .filter(|&n| is_weekday(start + Days::new(n as u64)))
+                    .count();
+                // Work dated on a weekend only lands on that weekend.
+                let (days, per_weekday) = if weekdays == 0 {
+                    (
+                        (finish - start).num_days() + 1,
+                        a.hours / ((finish - start).num_days() + 1) as f64,
+                    )
+                } else {
+                    ((finish - start).num_days() + 1, a.hours / weekdays as f64)
+                };
+                for n in 0..days {
+                    let day = start + Days::new(n as u64);
+                    if day < first || day > last || (weekdays > 0 && !is_weekday(day)) {
+                        continue;
+                    }
+                    load.assigned[week_of(day)] += per_weekday;
+                }
+            }
+            load
+        })
+        .collect()
+}
+
+/// Whether a project is on track, and why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Health {
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "On track",
+            Health::AtRisk => "At risk",
+            Health::OffTrack => "Off track",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::OnTrack => "on_track",
+            Health::AtRisk => "at_risk",
+            Health::OffTrack => "off_track",
+        }
+    }
+}
+
+/// What health is judged on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HealthInput {
+    pub target: Option<NaiveDate>,
+    /// The scheduled finish.
+    pub finish: Option<NaiveDate>,
+    pub open_tasks: usize,
+    pub overdue_tasks: usize,
+    /// The highest probability × impact among open risks (1 to 25).
+    pub worst_risk: i64,
+}
+
+/// Off track when the schedule finishes after the target date; at risk
+/// when a fifth or more of the open work is overdue, any is overdue by the
+/// plan's own measure while a severe risk (15+) is open, or the severe risk
+/// alone; on track otherwise. Each verdict comes with its reasons.
+pub fn project_health(input: HealthInput) -> (Health, Vec<String>) {
+    let mut reasons = Vec::new();
+    if let (Some(target), Some(finish)) = (input.target, input.finish)
+        && finish > target
+    {
+        reasons.push(format!(
+            "the schedule finishes {finish}, {} days after the target {target}",
+            (finish - target).num_days()
+        ));
+        return (Health::OffTrack, reasons);
+    }
+    if input.open_tasks > 0 && input.overdue_tasks * 5 >= input.open_tasks {
+        reasons.push(format!(
+            "{} of {} open tasks are overdue",
+            input.overdue_tasks, input.open_tasks
+        ));
+    }
+    if input.worst_risk >= 15 {
+        reasons.push(format!("an open risk scores {} of 25", input.worst_risk));
+    }
+    if reasons.is_empty() {
+        (Health::OnTrack, reasons)
+    } else {
+        (Health::AtRisk, reasons)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        // November 2026: the 16th is a Monday.
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn effort_spreads_over_weekdays_and_time_off_cuts_capacity() {
+        let work = [
+            // Two weeks of 80 hours: 8 a weekday.
+            Assignment {
+                person: 1,
+                start: day(16),
+                finish: day(27),
+                hours: 80.0,
+            },
+            // A day's job on the Wednesday.
+            Assignment {
+                person: 1,
+                start: day(18),
+                finish: day(18),
+                hours: 6.0,
+            },
+            Assignment {
+                person: 2,
+                start: day(23),
+                finish: day(24),
+                hours: 10.0,
+            },
+        ];
+        let off = [TimeOff {
+            id: 1,
+            user_id: 2,
+            start: day(23),
+            end: day(29),
+            note: None,
+        }];
+        let load = weekly_load(&[(1, 40.0), (2, 20.0)], &off, &work, day(18), 3);
+        assert_eq!(load[0].assigned, [46.0, 40.0, 0.0]);
+        assert_eq!(load[0].capacity, [40.0, 40.0, 40.0]);
+        assert!(load[0].ratio(0) > 1.0 && load[0].ratio(1) == 1.0);
+        assert_eq!(load[1].assigned, [0.0, 10.0, 0.0]);
+        assert_eq!(load[1].capacity, [20.0, 0.0, 20.0]);
+        assert!(load[1].ratio(1).is_infinite());
+    }
+
+    #[test]
+    fn health_verdicts() {
+        let base = HealthInput {
+            target: Some(day(30)),
+            finish: Some(day(27)),
+            open_tasks: 10,
+            overdue_tasks: 1,
+            worst_risk: 6,
+        };
+        assert_eq!(project_health(base).0, Health::OnTrack);
+        let late = HealthInput {
+            finish: Some(day(30) + Days::new(3)),
+            ..base
+        };
+        let (health, reasons) = project_health(late);
+        assert_eq!(health, Health::OffTrack);
+        assert!(reasons[0].contains("3 days after"));
+        assert_eq!(
+            project_health(HealthInput {
+                overdue_tasks: 2,
+                ..base
+            })
+            .0,
+            Health::AtRisk
+        );
+        assert_eq!(
+            project_health(HealthInput {
+                worst_risk: 16,
+                ..base
+            })
+            .0,
+            Health::AtRisk
+        );
+    }
+}

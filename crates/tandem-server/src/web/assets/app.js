@@ -1,0 +1,381 @@
+// Tandem's script, hand-written, no dependencies. The pages work without
+// it; this adds what HTML cannot do alone: inline saves, drag and drop on
+// the board and the timeline (each with a keyboard alternative), keyboard
+// shortcuts, and live updates. Every listener is delegated from the
+// document, so a page whose main content is swapped needs no re-wiring.
+"use strict";
+(function () {
+  document.documentElement.classList.add("js");
+  const ws = () => document.body.dataset.ws;
+  const main = () => document.getElementById("main");
+
+  function toast(message, link) {
+    const box = document.getElementById("toast");
+    if (!box) return;
+    box.textContent = message;
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = " " + link.text;
+      box.appendChild(a);
+    }
+    box.classList.add("show");
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => box.classList.remove("show"), 4000);
+  }
+
+  async function problem(response) {
+    try {
+      const body = await response.json();
+      if (body.errors && body.errors.length) return body.errors.map((e) => e.field + ": " + e.message).join("; ");
+      return body.detail || body.title || "Request failed (" + response.status + ")";
+    } catch (_) {
+      return "Request failed (" + response.status + ")";
+    }
+  }
+
+  // A task changed through the JSON API, at the version the page showed.
+  function patchTask(key, version, changes) {
+    return fetch("/api/v1/workspaces/" + ws() + "/tasks/" + encodeURIComponent(key), {
+      method: "PATCH",
+      headers: { "content-type": "application/json", "if-match": '"' + version + '"' },
+      body: JSON.stringify(changes),
+      credentials: "same-origin",
+    });
+  }
+
+  function postForm(url, fields) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-tandem": "fetch" },
+      body: new URLSearchParams(fields),
+      credentials: "same-origin",
+    });
+  }
+
+  // --- live updates: refetch this page, swap its main content ------------
+  let pending = false;
+  let busy = 0;
+  function editing() {
+    const el = document.activeElement;
+    const m = main();
+    if (busy > 0) return true;
+    if (!el || !m || !m.contains(el)) return false;
+    return /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.classList.contains("lifted");
+  }
+  async function refresh() {
+    if (editing()) { pending = true; return; }
+    pending = false;
+    const response = await fetch(location.href, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = doc.getElementById("main");
+    const m = main();
+    if (!fresh || !m || editing()) { pending = true; return; }
+    const focused = document.activeElement;
+    const focusKey = focused && (focused.id || focused.dataset.key);
+    const scrollers = [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].map((el) => [el.scrollLeft, el.scrollTop]);
+    m.innerHTML = fresh.innerHTML;
+    [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].forEach((el, i) => {
+      if (scrollers[i]) { el.scrollLeft = scrollers[i][0]; el.scrollTop = scrollers[i][1]; }
+    });
+    if (focusKey) {
+      const again = document.getElementById(focusKey) || m.querySelector('[data-key="' + CSS.escape(focusKey) + '"][tabindex]');
+      if (again) again.focus({ preventScroll: true });
+    }
+    document.dispatchEvent(new CustomEvent("tandem:refreshed"));
+  }
+  let debounce;
+  function soon() { clearTimeout(debounce); debounce = setTimeout(refresh, 120); }
+  document.addEventListener("focusout", () => { if (pending) setTimeout(() => { if (pending) refresh(); }, 0); });
+  if (ws() && window.EventSource) {
+    const source = new EventSource("/w/" + ws() + "/events");
+    source.addEventListener("change", soon);
+    source.addEventListener("open", () => document.body.dataset.live = "on");
+    // Hang up when leaving, so the connection is free for the next page
+    // (browsers allow six per server).
+    window.addEventListener("pagehide", () => source.close());
+  }
+
+  // --- keyboard shortcuts ------------------------------------------------
+  let prefix = null;
+  document.addEventListener("keydown", (event) => {
+    const t = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable) {
+      if (event.key === "Escape") t.blur();
+      return;
+    }
+    if (t.closest && (t.closest("li.card") || t.closest("g.bar"))) return;
+    if (prefix === "g") {
+      prefix = null;
+      const link = document.querySelector('nav.tabs a[data-key="' + event.key + '"], nav.sections a[data-key="' + event.key + '"]');
+      if (link) { event.preventDefault(); location.href = link.href; }
+      return;
+    }
+    if (event.key === "g") { prefix = "g"; setTimeout(() => (prefix = null), 1500); return; }
+    if (event.key === "q" || event.key === "n") {
+      const box = document.getElementById("quick-add");
+      if (box) { event.preventDefault(); box.focus(); }
+    } else if (event.key === "?") {
+      const help = document.getElementById("help");
+      if (help && help.showModal) { event.preventDefault(); help.showModal(); }
+    }
+  });
+
+  // --- forms that save in place ------------------------------------------
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (form.matches("form.quick")) {
+      event.preventDefault();
+      const response = await postForm(form.action, new FormData(form));
+      if (response.ok) {
+        const task = await response.json();
+        form.reset();
+        toast("Added " + task.key + ".", { href: "/w/" + ws() + "/t/" + task.key, text: "Open" });
+        soon();
+      } else {
+        toast(await problem(response));
+      }
+    } else if (form.matches("form.tick")) {
+      event.preventDefault();
+      const row = form.closest("li.todo");
+      const response = await postForm(form.action, new FormData(form));
+      if (response.ok) {
+        if (row) row.classList.add("done");
+        form.remove();
+        toast((row ? row.dataset.key : "Task") + " done.");
+      } else {
+        toast(await problem(response));
+      }
+    }
+  });
+
+  // Inline edits in the list: each control saves its own field.
+  document.addEventListener("change", async (event) => {
+    const control = event.target;
+    if (control.matches("input[data-select-all]")) {
+      document.querySelectorAll('input[name="sel"]').forEach((box) => (box.checked = control.checked));
+      countSelected();
+      return;
+    }
+    if (control.matches('input[name="sel"]')) { countSelected(); return; }
+    const field = control.dataset.field;
+    const row = control.closest("tr[data-key]");
+    if (!field || !row) return;
+    const value = control.value.trim();
+    const changes = {};
+    changes[field] = value === "" ? null : value;
+    busy++;
+    try {
+      const response = await patchTask(row.dataset.key, row.dataset.version, changes);
+      if (response.ok) {
+        const task = await response.json();
+        row.dataset.version = task.version;
+        const hidden = row.querySelector('input[type="hidden"][name^="v."]');
+        if (hidden) hidden.value = task.version;
+        row.classList.remove("failed");
+        row.classList.add("saved");
+        setTimeout(() => row.classList.remove("saved"), 1200);
+      } else {
+        row.classList.add("failed");
+        toast(row.dataset.key + ": " + (await problem(response)));
+        if (response.status === 412) soon();
+      }
+    } finally {
+      busy--;
+    }
+  });
+  function countSelected() {
+    const n = document.querySelectorAll('input[name="sel"]:checked').length;
+    const out = document.querySelector(".selected-count");
+    if (out) out.textContent = n ? n + " selected" : "";
+  }
+
+  // --- board: drag and drop, and the keyboard alternative ---------------
+  let origin = null;
+  function placeCard(card) {
+    const list = card.closest("ul.cards");
+    const prev = card.previousElementSibling;
+    const next = card.nextElementSibling;
+    return { status: list.dataset.status, after: prev ? prev.dataset.key : "", before: next ? next.dataset.key : "" };
+  }
+  function recount() {
+    document.querySelectorAll(".column").forEach((col) => {
+      const count = col.querySelector("h2 .count");
+      if (count) count.textContent = col.querySelectorAll("li.card").length;
+    });
+  }
+  async function saveMove(card) {
+    const board = card.closest(".board");
+    const place = placeCard(card);
+    busy++;
+    try {
+      const response = await postForm(board.dataset.move + encodeURIComponent(card.dataset.key) + "/move", {
+        status: place.status, after: place.after, before: place.before, version: card.dataset.version,
+      });
+      if (response.ok) {
+        const moved = await response.json();
+        card.dataset.version = moved.version;
+        toast(card.dataset.key + " moved.");
+      } else {
+        toast(card.dataset.key + ": " + (await problem(response)));
+        soon();
+      }
+    } finally {
+      busy--;
+    }
+    recount();
+  }
+  function cardAfter(list, y) {
+    const cards = [...list.querySelectorAll("li.card:not(.dragging)")];
+    return cards.find((c) => { const r = c.getBoundingClientRect(); return y < r.top + r.height / 2; }) || null;
+  }
+  // Pointer events, not HTML5 drag and drop: they work with touch and pens
+  // too, and a press that does not move stays a click.
+  let cardDrag = null;
+  document.addEventListener("pointerdown", (event) => {
+    const card = event.target.closest && event.target.closest("li.card[data-movable]");
+    if (!card || event.button !== 0 || event.target.closest("a")) return;
+    cardDrag = { card, x: event.clientX, y: event.clientY, started: false };
+    origin = placeCard(card);
+  });
+  document.addEventListener("pointermove", (event) => {
+    if (!cardDrag) return;
+    const card = cardDrag.card;
+    if (!cardDrag.started) {
+      if (Math.abs(event.clientX - cardDrag.x) + Math.abs(event.clientY - cardDrag.y) < 6) return;
+      cardDrag.started = true;
+      busy++;
+      card.classList.add("dragging");
+    }
+    event.preventDefault();
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    const column = under && under.closest(".column");
+    const list = column && column.querySelector("ul.cards");
+    if (!list) return;
+    document.querySelectorAll("ul.cards.over").forEach((l) => l !== list && l.classList.remove("over"));
+    list.classList.add("over");
+    const before = cardAfter(list, event.clientY);
+    if (before !== card) list.insertBefore(card, before);
+  });
+  function endCardDrag() {
+    if (!cardDrag) return;
+    const { card, started } = cardDrag;
+    cardDrag = null;
+    if (!started) return;
+    busy--;
+    card.classList.remove("dragging");
+    document.querySelectorAll("ul.cards.over").forEach((l) => l.classList.remove("over"));
+    const place = placeCard(card);
+    if (place.status !== origin.status || place.after !== origin.after || place.before !== origin.before) saveMove(card);
+    recount();
+  }
+  document.addEventListener("pointerup", endCardDrag);
+  document.addEventListener("pointercancel", endCardDrag);
+  document.addEventListener("keydown", (event) => {
+    const card = event.target.closest && event.target.closest("li.card");
+    if (!card || !card.hasAttribute("data-movable")) return;
+    const lifted = card.classList.contains("lifted");
+    if (event.key === " " || event.key === "Enter") {
+      if (event.target.tagName === "A" && !lifted && event.key === "Enter") return;
+      event.preventDefault();
+      if (!lifted) {
+        card.classList.add("lifted");
+        card.setAttribute("aria-grabbed", "true");
+        origin = placeCard(card);
+        toast("Picked up " + card.dataset.key + ". Arrow keys move it; Space drops it; Escape cancels.");
+      } else {
+        card.classList.remove("lifted");
+        card.removeAttribute("aria-grabbed");
+        const place = placeCard(card);
+        toast("Dropped " + card.dataset.key + " in " + card.closest("ul.cards").getAttribute("aria-label") + ".");
+        if (place.status !== origin.status || place.after !== origin.after || place.before !== origin.before) saveMove(card);
+      }
+      return;
+    }
+    if (!lifted) return;
+    const list = card.closest("ul.cards");
+    const lists = [...document.querySelectorAll("ul.cards")];
+    if (event.key === "ArrowUp" && card.previousElementSibling) {
+      list.insertBefore(card, card.previousElementSibling);
+    } else if (event.key === "ArrowDown" && card.nextElementSibling) {
+      list.insertBefore(card.nextElementSibling, card);
+    } else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      const target = lists[lists.indexOf(list) + (event.key === "ArrowLeft" ? -1 : 1)];
+      if (target) target.insertBefore(card, target.firstElementChild);
+    } else if (event.key === "Escape") {
+      card.classList.remove("lifted");
+      card.removeAttribute("aria-grabbed");
+      soon();
+      return;
+    } else {
+      return;
+    }
+    event.preventDefault();
+    card.focus();
+    recount();
+  });
+
+  // --- timeline: drag a bar (or press ← →) to move its start -------------
+  function shiftDate(text, days) {
+    const d = new Date(text + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  }
+  async function moveBar(bar, days) {
+    if (!days) return;
+    const changes = { start_date: shiftDate(bar.dataset.start, days) };
+    if (bar.dataset.due) changes.due_date = shiftDate(bar.dataset.due, days);
+    busy++;
+    try {
+      const response = await patchTask(bar.dataset.key, bar.dataset.version, changes);
+      if (response.ok) {
+        toast(bar.dataset.key + " now starts no earlier than " + changes.start_date + ".");
+      } else {
+        toast(bar.dataset.key + ": " + (await problem(response)));
+      }
+    } finally {
+      busy--;
+    }
+    // The plan is the server's: draw it again from the new schedule.
+    refresh();
+  }
+  let drag = null;
+  document.addEventListener("pointerdown", (event) => {
+    const bar = event.target.closest && event.target.closest("svg.gantt g.bar");
+    if (!bar || event.button !== 0) return;
+    const svg = bar.ownerSVGElement;
+    drag = { bar, x: event.clientX, ppd: parseFloat(svg.dataset.ppd), dx: 0 };
+    busy++;
+    bar.setPointerCapture(event.pointerId);
+    bar.classList.add("moving");
+    event.preventDefault();
+  });
+  document.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    drag.dx = event.clientX - drag.x;
+    drag.bar.setAttribute("transform", "translate(" + drag.dx + " 0)");
+  });
+  function endDrag() {
+    if (!drag) return;
+    const { bar, dx, ppd } = drag;
+    drag = null;
+    busy--;
+    bar.classList.remove("moving");
+    const days = Math.round(dx / ppd);
+    if (days) moveBar(bar, days); else bar.removeAttribute("transform");
+  }
+  document.addEventListener("pointerup", endDrag);
+  document.addEventListener("pointercancel", endDrag);
+  document.addEventListener("keydown", (event) => {
+    const bar = event.target.closest && event.target.closest("svg.gantt g.bar");
+    if (!bar) return;
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      event.preventDefault();
+      moveBar(bar, event.key === "ArrowLeft" ? -1 : 1);
+    } else if (event.key === "Enter") {
+      location.href = "/w/" + ws() + "/t/" + bar.dataset.key;
+    }
+  });
+})();

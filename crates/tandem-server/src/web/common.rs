@@ -1,0 +1,518 @@
+//! What every page shares: the viewer (who, in which workspace), the
+//! pages' own error type (a redirect to sign-in, or an error page; never a
+//! problem-details body), form bodies turned into the API's JSON inputs,
+//! and sign-in and sign-out.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde_json::{Map, Value};
+use tandem_domain::{FieldError, UserRef};
+use tandem_store::Membership;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Ctx, JsonBody, SESSION_COOKIE, hash_secret, session_cookie};
+
+/// A signed-in member looking at a workspace's pages.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub ctx: Ctx,
+    pub workspace: Membership,
+    pub workspaces: Vec<Membership>,
+    /// The path and query of this page, to come back to.
+    pub here: String,
+}
+
+impl Viewer {
+    pub fn user(&self) -> &UserRef {
+        &self.ctx.user
+    }
+
+    pub fn slug(&self) -> &str {
+        &self.workspace.workspace.slug
+    }
+
+    /// A path inside this workspace's pages.
+    pub fn url(&self, rest: &str) -> String {
+        format!("/w/{}{rest}", self.slug())
+    }
+
+    pub fn can_write(&self) -> bool {
+        self.ctx.scope.role.can_write()
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let ctx = match Ctx::from_request_parts(parts, state).await {
+            Ok(ctx) => ctx,
+            Err(ApiError::Unauthorized) => return Err(WebError::SignIn(here)),
+            Err(other) => return Err(other.into()),
+        };
+        let workspaces = state.store.memberships(ctx.user.id).await?;
+        let workspace = workspaces
+            .iter()
+            .find(|m| m.workspace.id == ctx.scope.workspace_id)
+            .cloned()
+            .ok_or_else(|| WebError::Page(StatusCode::NOT_FOUND, "workspace not found".into()))?;
+        Ok(Viewer {
+            ctx,
+            workspace,
+            workspaces,
+            here,
+        })
+    }
+}
+
+/// Whether a script sent the request (`x-tandem: fetch`): it wants a
+/// status and a problem body back, not a redirect or a page.
+pub fn from_script(headers: &HeaderMap) -> bool {
+    headers.get("x-tandem").is_some_and(|v| v == "fetch")
+}
+
+/// A page's failure.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in: off to the sign-in page, then back to this path.
+    SignIn(String),
+    /// An error page with this status and message.
+    Page(StatusCode, String),
+    /// A form the API's rules refused, field by field.
+    Invalid(Vec<FieldError>),
+    /// For scripts: the API's problem details as they are.
+    Api(ApiError),
+}
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Unauthorized => WebError::SignIn("/".into()),
+            ApiError::NotFound(what) => WebError::Page(StatusCode::NOT_FOUND, capitalised(&what)),
+            ApiError::Forbidden(why) => WebError::Page(StatusCode::FORBIDDEN, capitalised(&why)),
+            ApiError::Invalid(errors) => WebError::Invalid(errors),
+            ApiError::PreconditionFailed { .. } => WebError::Page(
+                StatusCode::PRECONDITION_FAILED,
+                "Someone changed this since you opened it. Go back, reload, and make your change again."
+                    .into(),
+            ),
+            ApiError::Conflict(why) => WebError::Page(StatusCode::CONFLICT, capitalised(&why)),
+            ApiError::Cycle(keys) => WebError::Page(
+                StatusCode::CONFLICT,
+                format!("That link would close a cycle: {}.", keys.join(" → ")),
+            ),
+            ApiError::BadRequest(why) => WebError::Page(StatusCode::BAD_REQUEST, capitalised(&why)),
+            other => {
+                // Logged by the API error's own response.
+                let _ = other.into_response();
+                WebError::Page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side; it has been logged.".into(),
+                )
+            }
+        }
+    }
+}
+
+impl From<tandem_store::StoreError> for WebError {
+    fn from(e: tandem_store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::SignIn(next) => {
+                Redirect::to(&format!("/signin?next={}", encode(&next))).into_response()
+            }
+            WebError::Page(status, message) => (
+                status,
+                bare_page("Tandem: a problem", error_body(&message, &[])),
+            )
+                .into_response(),
+            WebError::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                bare_page(
+                    "Tandem: check the form",
+                    error_body("That did not save. Please correct:", &errors),
+                ),
+            )
+                .into_response(),
+            WebError::Api(e) => e.into_response(),
+        }
+    }
+}
+
+fn error_body(message: &str, errors: &[FieldError]) -> Markup {
+    html! {
+        h1 { "That did not work" }
+        p role="alert" { (message) }
+        @if !errors.is_empty() {
+            ul.errors {
+                @for e in errors { li { strong { (e.field.replace('_', " ")) } ": " (e.message) } }
+            }
+        }
+        p { a href="javascript:history.back()" { "Go back" } " · " a href="/" { "Home" } }
+    }
+}
+
+/// A page without the workspace shell: sign-in and errors.
+pub fn bare_page(title: &str, body: Markup) -> Markup {
+    html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href=(super::css_url());
+            }
+            body.bare { main #main { (body) } }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Only a path on this site may be a redirect target (no `//evil.org`).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.into(),
+        _ => "/".into(),
+    }
+}
+
+/// Where to go after a form post: the page it came from (same site only),
+/// or `fallback`.
+pub fn back(headers: &HeaderMap, fallback: &str) -> String {
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            let host = headers.get(header::HOST)?.to_str().ok()?;
+            let rest = r
+                .strip_prefix("http://")
+                .or_else(|| r.strip_prefix("https://"))?;
+            rest.strip_prefix(host).map(str::to_string)
+        });
+    local_path(referer.as_deref().or(Some(fallback)))
+}
+
+/// A form body as ordered pairs (repeated names kept, as checkboxes send).
+#[derive(Debug, Default)]
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    pub fn parse(bytes: &Bytes) -> FormPairs {
+        FormPairs(
+            form_urlencoded_pairs(bytes)
+                .into_iter()
+                .collect::<Vec<(String, String)>>(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+fn form_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    fn decode(part: &[u8]) -> String {
+        let mut out = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            match part[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < part.len() => {
+                    let hex = std::str::from_utf8(&part[i + 1..i + 3]).ok();
+                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        Some(byte) => {
+                            out.push(byte);
+                            i += 2;
+                        }
+                        None => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    bytes
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let mut halves = pair.splitn(2, |&b| b == b'=');
+            let name = decode(halves.next().unwrap_or_default());
+            let value = decode(halves.next().unwrap_or_default());
+            (name, value)
+        })
+        .collect()
+}
+
+/// How a form field becomes a JSON value for the API's inputs.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Text; empty is kept as "" (a required field says so).
+    Text,
+    /// Text; empty means none (`null`).
+    Optional,
+    /// A number; empty means none.
+    Number,
+    /// A comma- or space-separated list.
+    List,
+}
+
+/// Turns named form fields into a JSON object the API's input types read,
+/// collecting what did not parse, as the API's own body does.
+pub fn json_body<T: serde::de::DeserializeOwned>(
+    form: &FormPairs,
+    fields: &[(&str, Kind)],
+) -> Result<JsonBody<T>, ApiError> {
+    let mut object = Map::new();
+    for (name, kind) in fields {
+        let Some(raw) = form.get(name) else { continue };
+        let text = raw.trim();
+        let value = match kind {
+            Kind::Text => Value::String(text.into()),
+            Kind::Optional if text.is_empty() => Value::Null,
+            Kind::Optional => Value::String(text.into()),
+            Kind::Number if text.is_empty() => Value::Null,
+            Kind::Number => match text.parse::<f64>() {
+                Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
+                Ok(n) => Value::from(n),
+                Err(_) => Value::String(text.into()),
+            },
+            Kind::List => Value::Array(
+                text.split([',', ' '])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Value::String(s.into()))
+                    .collect(),
+            ),
+        };
+        object.insert((*name).to_string(), value);
+    }
+    let bytes = serde_json::to_vec(&Value::Object(object)).unwrap_or_default();
+    crate::extract::parse_collecting(&bytes)
+}
+
+/// A form's expected version (`version` field), if it sent one.
+pub fn form_version(form: &FormPairs) -> Result<Option<i64>, WebError> {
+    match form.get("version").filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            WebError::Page(
+                StatusCode::BAD_REQUEST,
+                "The form's version is not a number.".into(),
+            )
+        }),
+    }
+}
+
+// --- sign-in -----------------------------------------------------------------
+
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    let Some(secret) = session_cookie(&headers) else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let Some(user) = state
+        .store
+        .session_user(&hash_secret(&secret), chrono::Utc::now())
+        .await?
+    else {
+        return Ok(Redirect::to("/signin").into_response());
+    };
+    let memberships = state.store.memberships(user.id).await?;
+    Ok(match memberships.first() {
+        Some(m) => Redirect::to(&format!("/w/{}/my", m.workspace.slug)).into_response(),
+        None => bare_page(
+            "Tandem",
+            html! {
+                h1 { "No workspace yet" }
+                p { "You are signed in as " (user.email) ", but not a member of any workspace. Ask an owner to add you, or create one with " code { "tandem workspace create" } "." }
+                form method="post" action="/signout" { button { "Sign out" } }
+            },
+        )
+        .into_response(),
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SigninQuery {
+    next: Option<String>,
+}
+
+fn signin_form(next: &str, email: &str, problem: Option<&str>) -> Markup {
+    bare_page(
+        "Sign in · Tandem",
+        html! {
+            div.signin {
+                h1 { "Tandem" }
+                p.muted { "Projects and tasks, one place." }
+                @if let Some(problem) = problem {
+                    p.alert role="alert" { (problem) }
+                }
+                form method="post" action="/signin" {
+                    input type="hidden" name="next" value=(next);
+                    label for="email" { "Email" }
+                    input #email type="email" name="email" value=(email) autocomplete="username" required autofocus;
+                    label for="password" { "Password" }
+                    input #password type="password" name="password" autocomplete="current-password" required;
+                    button.primary type="submit" { "Sign in" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn signin_page(Query(query): Query<SigninQuery>) -> Markup {
+    signin_form(&local_path(query.next.as_deref()), "", None)
+}
+
+pub async fn signin(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let next = local_path(form.get("next"));
+    let email = form.get("email").unwrap_or("").trim().to_string();
+    let password = form.get("password").unwrap_or("").to_string();
+    match crate::handlers::start_session(&state, &email, &password).await {
+        Ok((_, cookie)) => {
+            let mut response = Redirect::to(&next).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(ApiError::WrongCredentials) => Ok((
+            StatusCode::UNAUTHORIZED,
+            signin_form(&next, &email, Some("Wrong email or password.")),
+        )
+            .into_response()),
+        Err(ApiError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            signin_form(
+                &next,
+                &email,
+                Some(
+                    &errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            ),
+        )
+            .into_response()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn signout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Some(secret) = session_cookie(&headers) {
+        state.store.delete_session(&hash_secret(&secret)).await?;
+    }
+    let mut response = Redirect::to("/signin").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        ))
+        .unwrap_or(HeaderValue::from_static("")),
+    );
+    Ok(response)
+}
+
+/// Refuses form posts another site started: browsers say where a request
+/// comes from (`Sec-Fetch-Site`, `Origin`), and SameSite=Lax cookies
+/// already stay home on cross-site posts; this is the second lock.
+pub async fn same_origin(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.method() == axum::http::Method::POST {
+        let headers = request.headers();
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "cross-site");
+        let foreign_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin = origin.to_str().unwrap_or("");
+                let host = host.to_str().unwrap_or("");
+                origin != format!("http://{host}") && origin != format!("https://{host}")
+            }
+            _ => false,
+        };
+        if cross_site || foreign_origin {
+            return WebError::Page(
+                StatusCode::FORBIDDEN,
+                "Forms may only be sent from Tandem's own pages.".into(),
+            )
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// The answer to a successful form post: 204 for a script, else back to a
+/// page.
+pub fn posted(headers: &HeaderMap, to: &str) -> Response {
+    if from_script(headers) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        Redirect::to(to).into_response()
+    }
+}
+
+/// A failed form post: problem details for a script, an error page else.
+pub fn refused(headers: &HeaderMap, e: ApiError) -> WebError {
+    if from_script(headers) {
+        WebError::Api(e)
+    } else {
+        e.into()
+    }
+}

@@ -1,0 +1,240 @@
+//! The shell around every workspace page, and small pieces of markup pages
+//! share (badges, people, dates, select boxes). Pages pass their content;
+//! the shell adds the header (workspace switcher, sections, quick add,
+//! sign-out), the project's tabs, and the hooks `app.js` reads
+//! (`data-ws`, `data-live`).
+
+use chrono::NaiveDate;
+use maud::{Markup, PreEscaped, html};
+use tandem_domain::{Priority, TaskStatus, UserRef};
+
+use super::Viewer;
+
+/// Which top-level section a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    MyWork,
+    Projects,
+    Workload,
+}
+
+/// A project's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    List,
+    Board,
+    Timeline,
+    Workload,
+    Risks,
+}
+
+impl Tab {
+    const ALL: [(Tab, &'static str, &'static str, &'static str); 6] = [
+        (Tab::Overview, "Overview", "", "o"),
+        (Tab::List, "List", "/list", "l"),
+        (Tab::Board, "Board", "/board", "b"),
+        (Tab::Timeline, "Timeline", "/timeline", "t"),
+        (Tab::Workload, "Workload", "/workload", "w"),
+        (Tab::Risks, "Risks", "/risks", "r"),
+    ];
+}
+
+/// The project a page is about, for its heading and tabs.
+pub struct ProjectNav<'a> {
+    pub key: &'a str,
+    pub name: &'a str,
+    pub tab: Tab,
+}
+
+/// A whole workspace page.
+pub fn page(
+    viewer: &Viewer,
+    title: &str,
+    section: Section,
+    project: Option<ProjectNav<'_>>,
+    content: Markup,
+) -> Markup {
+    let full_title = match &project {
+        Some(p) => format!("{title} · {} · Tandem", p.name),
+        None => format!("{title} · Tandem"),
+    };
+    let nav = |s: Section, label: &str, href: String, key: &str| {
+        html! {
+            a href=(href) data-key=(key) aria-current=[(s == section).then_some("page")] { (label) }
+        }
+    };
+    html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (full_title) }
+                link rel="stylesheet" href=(super::css_url());
+                script src=(super::js_url()) defer {}
+            }
+            body data-ws=(viewer.slug()) data-user=(viewer.user().email) {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    a.brand href=(viewer.url("/my")) { "Tandem" }
+                    details.switcher {
+                        summary aria-label="Switch workspace" { (viewer.workspace.workspace.name) }
+                        ul {
+                            @for m in &viewer.workspaces {
+                                li { a href={ "/w/" (m.workspace.slug) "/my" } aria-current=[(m.workspace.id == viewer.workspace.workspace.id).then_some("true")] { (m.workspace.name) " " span.muted { "(" (m.role) ")" } } }
+                            }
+                        }
+                    }
+                    nav.sections aria-label="Sections" {
+                        (nav(Section::MyWork, "My Work", viewer.url("/my"), "m"))
+                        (nav(Section::Projects, "Projects", viewer.url("/projects"), "p"))
+                        (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
+                    }
+                    @if viewer.can_write() {
+                        form.quick method="post" action=(viewer.url("/quick")) role="search" {
+                            label.visually-hidden for="quick-add" { "Quick add a task" }
+                            input #quick-add name="text" type="text" autocomplete="off" required
+                                placeholder="Add a task: Write brief @ana #KEY due fri !high  (press q)";
+                            button type="submit" { "Add" }
+                        }
+                    }
+                    form.signout method="post" action="/signout" {
+                        span.muted.who { (viewer.user().name) }
+                        button type="submit" { "Sign out" }
+                    }
+                }
+                main #main tabindex="-1" data-live=(viewer.here) {
+                    @if let Some(p) = &project {
+                        div.project-head {
+                            h1 { span.key { (p.key) } " " (p.name) }
+                            nav.tabs aria-label="Project views" {
+                                @for (tab, label, path, key) in Tab::ALL {
+                                    a href=(viewer.url(&format!("/p/{}{path}", p.key))) data-key=(key)
+                                        aria-current=[(tab == p.tab).then_some("page")] { (label) }
+                                }
+                            }
+                        }
+                    } @else {
+                        h1 { (title) }
+                    }
+                    (content)
+                }
+                div #toast role="status" aria-live="polite" {}
+                dialog #help {
+                    h2 { "Keyboard shortcuts" }
+                    dl {
+                        dt { kbd { "q" } } dd { "Quick add" }
+                        dt { kbd { "g" } " " kbd { "m" } } dd { "My Work" }
+                        dt { kbd { "g" } " " kbd { "p" } } dd { "Projects" }
+                        dt { kbd { "g" } " " kbd { "o l b t w r" } } dd { "Project overview, list, board, timeline, workload, risks" }
+                        dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
+                        dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }
+                        dt { kbd { "?" } } dd { "This help" }
+                    }
+                    form method="dialog" { button { "Close" } }
+                }
+            }
+        }
+    }
+}
+
+pub fn status_badge(status: TaskStatus) -> Markup {
+    html! { span class={ "badge st-" (status) } { (status_label(status)) } }
+}
+
+pub fn status_label(status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Backlog => "Backlog",
+        TaskStatus::Todo => "To do",
+        TaskStatus::InProgress => "In progress",
+        TaskStatus::Blocked => "Blocked",
+        TaskStatus::InReview => "In review",
+        TaskStatus::Done => "Done",
+        TaskStatus::Cancelled => "Cancelled",
+    }
+}
+
+pub const STATUSES: [TaskStatus; 7] = [
+    TaskStatus::Backlog,
+    TaskStatus::Todo,
+    TaskStatus::InProgress,
+    TaskStatus::Blocked,
+    TaskStatus::InReview,
+    TaskStatus::Done,
+    TaskStatus::Cancelled,
+];
+
+pub const PRIORITIES: [Priority; 5] = [
+    Priority::Urgent,
+    Priority::High,
+    Priority::Medium,
+    Priority::Low,
+    Priority::None,
+];
+
+pub fn priority_label(priority: Priority) -> &'static str {
+    match priority {
+        Priority::Urgent => "Urgent",
+        Priority::High => "High",
+        Priority::Medium => "Medium",
+        Priority::Low => "Low",
+        Priority::None => "No priority",
+    }
+}
+
+pub fn priority_badge(priority: Priority) -> Markup {
+    html! {
+        @if priority != Priority::None {
+            span class={ "prio p-" (priority) } { (priority_label(priority)) }
+        }
+    }
+}
+
+/// Someone's name, or a dash for nobody.
+pub fn person(user: Option<&UserRef>) -> Markup {
+    html! {
+        @match user {
+            Some(u) => span.person title=(u.email) { (u.name) },
+            None => span.muted { "—" },
+        }
+    }
+}
+
+/// A date as people read it ("Fri 20 Nov"), with the year only when it is
+/// not this year's, in a `<time>` element.
+pub fn date(day: Option<NaiveDate>, today: NaiveDate) -> Markup {
+    use chrono::Datelike;
+    html! {
+        @match day {
+            Some(d) => time datetime=(d) class=[(d < today).then_some("late")] {
+                @if d.year() == today.year() { (d.format("%a %-d %b")) } @else { (d.format("%-d %b %Y")) }
+            },
+            None => span.muted { "—" },
+        }
+    }
+}
+
+/// A `<select>` of task statuses; `field` marks it for inline saving.
+pub fn status_select(name: &str, id: &str, current: TaskStatus, field: Option<&str>) -> Markup {
+    html! {
+        select name=(name) id=(id) data-field=[field] {
+            @for s in STATUSES {
+                option value=(s) selected[s == current] { (status_label(s)) }
+            }
+        }
+    }
+}
+
+/// Progress as a bar with its number.
+pub fn progress(percent: f64) -> Markup {
+    let shown = percent.clamp(0.0, 100.0);
+    html! {
+        span.progress {
+            span.bar role="progressbar" aria-valuenow=(format!("{shown:.0}")) aria-valuemin="0" aria-valuemax="100" aria-label="Progress" {
+                span style=(PreEscaped(format!("width:{shown:.1}%"))) {}
+            }
+            span.pct { (format!("{shown:.0} %")) }
+        }
+    }
+}

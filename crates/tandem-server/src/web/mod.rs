@@ -1,0 +1,113 @@
+//! The web pages: server-rendered HTML (maud) over the same store and
+//! handlers the JSON API uses. Each page module extracts the viewer, reads
+//! through the store, and renders; writes from forms go through the API's
+//! own handlers (same validation, same rescheduling, same history), so the
+//! two adapters cannot disagree about a rule.
+//!
+//! Pages read and their main forms post with JavaScript off; `app.js` adds
+//! drag and drop, inline edits, shortcuts and live updates on top. This
+//! module is not a second API: anything a script needs beyond a page and a
+//! form post, it asks `/api/v1` for.
+
+/// Sign-in, sign-out and the form and error plumbing every page shares.
+mod common;
+/// The page shell: header, workspace switcher, quick add, project tabs.
+mod layout;
+/// Server-sent events: every write in a workspace tells its open pages.
+pub mod live;
+/// My Work, the projects index, and the quick-add and task forms.
+mod my_work;
+/// A project's overview, list, board and risks.
+mod project;
+/// The task page.
+mod task;
+/// The timeline: a Gantt chart drawn as SVG from the stored schedule.
+mod timeline;
+/// People × weeks: assigned effort against capacity.
+mod workload;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub use common::{Viewer, WebError};
+
+use crate::AppState;
+
+const APP_CSS: &str = include_str!("assets/app.css");
+const APP_JS: &str = include_str!("assets/app.js");
+
+/// A short hash of an asset's content, so its URL changes when it does
+/// and browsers may cache it for good.
+fn asset_version(content: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(content.as_bytes());
+    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn css_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| format!("/assets/app.css?v={}", asset_version(APP_CSS)))
+}
+
+pub(crate) fn js_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| format!("/assets/app.js?v={}", asset_version(APP_JS)))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    response
+}
+
+/// The pages' routes; the API's are in [`crate::routes`].
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(common::home))
+        .route("/signin", get(common::signin_page).post(common::signin))
+        .route("/signout", post(common::signout))
+        .route(
+            "/assets/app.css",
+            get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route("/w/{ws}", get(my_work::workspace_home))
+        .route("/w/{ws}/my", get(my_work::my_work))
+        .route("/w/{ws}/events", get(live::events))
+        .route("/w/{ws}/quick", post(my_work::quick_add))
+        .route("/w/{ws}/tasks", post(my_work::create_task))
+        .route("/w/{ws}/tasks/bulk", post(project::bulk_edit))
+        .route(
+            "/w/{ws}/projects",
+            get(my_work::projects).post(my_work::create_project),
+        )
+        .route("/w/{ws}/workload", get(workload::workspace_workload))
+        .route("/w/{ws}/p/{key}", get(project::overview))
+        .route("/w/{ws}/p/{key}/list", get(project::list))
+        .route("/w/{ws}/p/{key}/board", get(project::board))
+        .route("/w/{ws}/p/{key}/timeline", get(timeline::timeline))
+        .route("/w/{ws}/p/{key}/workload", get(workload::project_workload))
+        .route(
+            "/w/{ws}/p/{key}/risks",
+            get(project::risks).post(project::create_risk),
+        )
+        .route(
+            "/w/{ws}/t/{key}",
+            get(task::task_page).post(task::edit_task),
+        )
+        .route("/w/{ws}/t/{key}/done", post(task::tick))
+        .route("/w/{ws}/t/{key}/move", post(project::move_card))
+        .route("/w/{ws}/t/{key}/links", post(task::add_link))
+        .route("/w/{ws}/t/{key}/links/remove", post(task::remove_link))
+        .layer(axum::middleware::from_fn(common::same_origin))
+}

@@ -1,0 +1,302 @@
+//! My Work (the viewer's open tasks across projects, by when they are
+//! due), the projects index, and the forms that create things: a project,
+//! a task, and the quick-add line.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use tandem_api::{CreateProject, CreateTask};
+use tandem_domain::dates::{Bucket, bucket};
+use tandem_domain::quick::{parse_quick_add, resolve_person};
+use tandem_domain::{Task, TaskStatus};
+use tandem_store::{OwnerFilter, TaskFilter};
+
+use super::common::{FormPairs, Kind, WebError, back, json_body, posted, refused};
+use super::layout::{self, Section, page};
+use super::{Viewer, common};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::planning::all_tasks;
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub async fn workspace_home(viewer: Viewer) -> Redirect {
+    Redirect::to(&viewer.url("/my"))
+}
+
+/// One task as a row of a to-do list: tick it off, open it.
+pub fn todo_row(viewer: &Viewer, task: &Task, today: chrono::NaiveDate) -> Markup {
+    let done = task.status.is_closed();
+    html! {
+        li.todo.done[done] data-key=(task.key) {
+            @if viewer.can_write() && !done {
+                form.tick method="post" action=(viewer.url(&format!("/t/{}/done", task.key))) {
+                    input type="hidden" name="version" value=(task.version);
+                    button.check type="submit" aria-label={ "Mark " (task.key) " done" } title="Mark done" {}
+                }
+            }
+            a.key href=(viewer.url(&format!("/t/{}", task.key))) { (task.key) }
+            a.title href=(viewer.url(&format!("/t/{}", task.key))) { (task.title) }
+            span.meta {
+                @match &task.project {
+                    Some(p) => a.tag href=(viewer.url(&format!("/p/{}", p.key))) { (p.key) },
+                    None => span.tag { "Personal" },
+                }
+                (layout::priority_badge(task.priority))
+                @if task.status != TaskStatus::Todo { (layout::status_badge(task.status)) }
+                (layout::date(task.due_date, today))
+            }
+        }
+    }
+}
+
+pub async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
+    let tasks = all_tasks(
+        state.store.as_ref(),
+        viewer.ctx.scope,
+        TaskFilter {
+            owner: Some(OwnerFilter::User(viewer.user().id)),
+            open: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let today = today();
+    let mut buckets: HashMap<Bucket, Vec<&Task>> = HashMap::new();
+    for task in &tasks {
+        buckets
+            .entry(bucket(task.due_date, today))
+            .or_default()
+            .push(task);
+    }
+    for list in buckets.values_mut() {
+        list.sort_by_key(|t| (t.due_date.is_none(), t.due_date, t.priority_rank(), t.id));
+    }
+    let personal = tasks.iter().filter(|t| t.project.is_none()).count();
+    let content = html! {
+        p.lede {
+            (tasks.len()) " open tasks across your projects"
+            @if personal > 0 { ", " (personal) " of them personal" } "."
+        }
+        @for b in Bucket::ALL {
+            @let list = buckets.get(&b).map(Vec::as_slice).unwrap_or(&[]);
+            section.bucket aria-labelledby={ "b-" (b.label().replace(' ', "-")) } {
+                h2 id={ "b-" (b.label().replace(' ', "-")) } { (b.label()) " " span.count { (list.len()) } }
+                @if list.is_empty() {
+                    p.muted { "Nothing here." }
+                } @else {
+                    ul.todos { @for task in list { (todo_row(&viewer, task, today)) } }
+                }
+            }
+        }
+        @if viewer.can_write() {
+            section {
+                h2 { "Add a personal task" }
+                form.inline-form method="post" action=(viewer.url("/tasks")) {
+                    label for="pt-title" { "Title" }
+                    input #pt-title name="title" required;
+                    label for="pt-due" { "Due" }
+                    input #pt-due name="due_date" type="date";
+                    button type="submit" { "Add" }
+                }
+            }
+        }
+    };
+    Ok(page(&viewer, "My Work", Section::MyWork, None, content))
+}
+
+trait PriorityRank {
+    fn priority_rank(&self) -> u8;
+}
+
+impl PriorityRank for Task {
+    /// Urgent first, no priority last.
+    fn priority_rank(&self) -> u8 {
+        layout::PRIORITIES
+            .iter()
+            .position(|p| *p == self.priority)
+            .unwrap_or(9) as u8
+    }
+}
+
+pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let projects = store.list_projects(viewer.ctx.scope).await?;
+    let mut rows = Vec::with_capacity(projects.len());
+    for project in projects {
+        let progress = store.project_progress(viewer.ctx.scope, project.id).await?;
+        rows.push((project, progress.project));
+    }
+    let today = today();
+    let content = html! {
+        @if rows.is_empty() {
+            p.muted { "No projects yet." }
+        } @else {
+            div.table-wrap {
+                table.grid {
+                    caption.visually-hidden { "Projects" }
+                    thead { tr { th scope="col" { "Key" } th scope="col" { "Project" } th scope="col" { "Owner" } th scope="col" { "Stage" } th scope="col" { "Status" } th scope="col" { "Target" } th scope="col" { "Progress" } } }
+                    tbody {
+                        @for (p, progress) in &rows {
+                            tr {
+                                td { a.key href=(viewer.url(&format!("/p/{}", p.key))) { (p.key) } }
+                                td { a href=(viewer.url(&format!("/p/{}", p.key))) { (p.name) } }
+                                td { (layout::person(p.owner.as_ref())) }
+                                td { (p.stage) }
+                                td { (p.status) }
+                                td { (layout::date(p.target_date, today)) }
+                                td { (layout::progress(progress.percent)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if viewer.can_write() {
+            section {
+                h2 { "New project" }
+                form.stacked method="post" action=(viewer.url("/projects")) {
+                    label for="np-key" { "Key " span.muted { "(2 to 10 letters or digits, starting with a letter: LAUNCH)" } }
+                    input #np-key name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}" autocapitalize="characters";
+                    label for="np-name" { "Name" }
+                    input #np-name name="name" required;
+                    label for="np-objective" { "Objective" }
+                    textarea #np-objective name="objective" rows="2" {}
+                    label for="np-target" { "Target date" }
+                    input #np-target name="target_date" type="date";
+                    button.primary type="submit" { "Create project" }
+                }
+            }
+        }
+    };
+    Ok(page(&viewer, "Projects", Section::Projects, None, content))
+}
+
+pub async fn create_project(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<CreateProject>(
+            &form,
+            &[
+                ("key", Kind::Text),
+                ("name", Kind::Text),
+                ("objective", Kind::Optional),
+                ("owner", Kind::Optional),
+                ("start_date", Kind::Optional),
+                ("target_date", Kind::Optional),
+            ],
+        )?;
+        crate::handlers::create_project(State(state.clone()), viewer.ctx.clone(), body).await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            let key = form.get("key").unwrap_or("").trim().to_ascii_uppercase();
+            Ok(posted(&headers, &viewer.url(&format!("/p/{key}"))))
+        }
+        Err(e) => Err(refused(&headers, e)),
+    }
+}
+
+/// The task form's fields, as the API's `CreateTask` names them.
+const TASK_FIELDS: &[(&str, Kind)] = &[
+    ("title", Kind::Text),
+    ("project", Kind::Optional),
+    ("owner", Kind::Optional),
+    ("status", Kind::Optional),
+    ("priority", Kind::Optional),
+    ("start_date", Kind::Optional),
+    ("due_date", Kind::Optional),
+    ("estimate_days", Kind::Number),
+    ("parent", Kind::Optional),
+    ("phase_id", Kind::Number),
+];
+
+pub async fn create_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<CreateTask>(&form, TASK_FIELDS)?;
+        crate::handlers::create_task(State(state.clone()), viewer.ctx.clone(), body).await
+    }
+    .await;
+    match result {
+        Ok(response) if common::from_script(&headers) => Ok(response),
+        Ok(_) => Ok(Redirect::to(&back(&headers, &viewer.url("/my"))).into_response()),
+        Err(e) => Err(refused(&headers, e)),
+    }
+}
+
+/// `POST /w/{ws}/quick`: one line, parsed, becomes a task. A script gets
+/// the new task (201); a plain form goes to the task's page.
+pub async fn quick_add(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result: Result<Response, ApiError> = async {
+        let quick = parse_quick_add(form.get("text").unwrap_or(""), today())?;
+        let owner = match &quick.person {
+            Some(name) => {
+                let members = state.store.list_members(viewer.ctx.scope).await?;
+                let people: Vec<_> = members.into_iter().map(|m| m.user).collect();
+                Some(
+                    resolve_person(name, &people)
+                        .map_err(|e| ApiError::field("owner", e))?
+                        .email
+                        .clone(),
+                )
+            }
+            None => None,
+        };
+        let input = CreateTask {
+            title: Some(quick.title),
+            project: quick.project.map(|p| p.as_str().to_string()),
+            owner,
+            due_date: quick.due,
+            priority: quick.priority,
+            ..Default::default()
+        };
+        crate::handlers::create_task(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            crate::extract::JsonBody {
+                value: input,
+                errors: Vec::new(),
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(response) if common::from_script(&headers) => Ok(response),
+        Ok(response) => {
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap_or_default();
+            let key = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v["key"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            Ok(Redirect::to(&viewer.url(&format!("/t/{key}"))).into_response())
+        }
+        Err(e) => Err(refused(&headers, e)),
+    }
+}

@@ -1,0 +1,374 @@
+//! The task page: every field in one form, subtasks, dependencies both
+//! ways, and the task's history; and the small posts that tick a task off
+//! and add or remove a link.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use tandem_api::{CreateDependency, UpdateTask};
+use tandem_domain::{EntityKind, TaskStatus};
+use tandem_store::{ActivityFilter, TaskFilter};
+
+use super::Viewer;
+use super::common::{
+    FormPairs, Kind, WebError, form_version, from_script, json_body, posted, refused,
+};
+use super::layout::{self, ProjectNav, Section, Tab, page};
+use super::my_work::today;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::IfMatch;
+use crate::planning::all_tasks;
+
+pub async fn task_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_, key)): Path<(String, String)>,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let task = store.get_task(scope, &key).await?;
+    let project = match &task.project {
+        Some(p) => Some(store.get_project(scope, &p.key).await?),
+        None => None,
+    };
+    let subtasks = all_tasks(
+        store,
+        scope,
+        TaskFilter {
+            parent: Some(task.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let links = store.task_dependencies(scope, &task.key).await?;
+    let history = store
+        .list_activity(
+            scope,
+            &ActivityFilter {
+                entity: Some((EntityKind::Task, task.id)),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let members = store.list_members(scope).await?;
+    let (phases, milestones) = match &project {
+        Some(p) => (
+            store.list_phases(scope, p.id).await?,
+            store.list_milestones(scope, p.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let today = today();
+    let writer = viewer.can_write();
+    let url = viewer.url(&format!("/t/{}", task.key));
+    let predecessors: Vec<_> = links.iter().filter(|d| d.successor.id == task.id).collect();
+    let successors: Vec<_> = links
+        .iter()
+        .filter(|d| d.predecessor.id == task.id)
+        .collect();
+    let s = &task.schedule;
+    let minutes =
+        |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
+    let content = html! {
+        div.task-page {
+            div.task-main {
+                h2.task-title { span.key { (task.key) } " " (task.title) }
+                p { (layout::status_badge(task.status)) " " (layout::priority_badge(task.priority)) " "
+                    @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
+                form.stacked.task-form method="post" action=(url) {
+                    input type="hidden" name="version" value=(task.version);
+                    fieldset disabled[!writer] {
+                        legend.visually-hidden { "Task fields" }
+                        label for="t-title" { "Title" }
+                        input #t-title name="title" value=(task.title) required;
+                        label for="t-description" { "Description" }
+                        textarea #t-description name="description" rows="5" { (task.description.as_deref().unwrap_or("")) }
+                        div.fields {
+                            div { label for="t-status" { "Status" } (layout::status_select("status", "t-status", task.status, None)) }
+                            div { label for="t-priority" { "Priority" }
+                                select #t-priority name="priority" { @for p in layout::PRIORITIES { option value=(p) selected[p == task.priority] { (layout::priority_label(p)) } } } }
+                            div { label for="t-owner" { "Owner" }
+                                select #t-owner name="owner" { option value="" { "Unassigned" } @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } } } }
+                            div { label for="t-collaborators" { "Collaborators " span.muted { "(emails)" } }
+                                input #t-collaborators name="collaborators" value=(task.collaborators.iter().map(|u| u.email.as_str()).collect::<Vec<_>>().join(", ")); }
+                            div { label for="t-start" { "Start" } input #t-start name="start_date" type="date" value=[task.start_date]; }
+                            div { label for="t-due" { "Due" } input #t-due name="due_date" type="date" value=[task.due_date]; }
+                            div { label for="t-estimate" { "Estimate (working days)" } input #t-estimate name="estimate_days" type="number" step="any" min="0" value=[task.estimate_days]; }
+                            div { label for="t-effort" { "Effort (hours)" } input #t-effort name="effort_hours" type="number" step="any" min="0" value=[task.effort_hours]; }
+                            div { label for="t-percent" { "% complete" } input #t-percent name="percent_complete" type="number" min="0" max="100" value=(task.percent_complete); }
+                            div { label for="t-tags" { "Tags" } input #t-tags name="tags" value=(task.tags.join(" ")); }
+                            @if !phases.is_empty() {
+                                div { label for="t-phase" { "Phase" }
+                                    select #t-phase name="phase_id" { option value="" { "—" } @for p in &phases { option value=(p.id) selected[task.phase_id == Some(p.id)] { (p.name) } } } }
+                            }
+                            @if !milestones.is_empty() {
+                                div { label for="t-milestone" { "Milestone" }
+                                    select #t-milestone name="milestone_id" { option value="" { "—" } @for m in &milestones { option value=(m.id) selected[task.milestone_id == Some(m.id)] { (m.name) } } } }
+                            }
+                            div { label for="t-constraint" { "Constraint" }
+                                select #t-constraint name="constraint_type" {
+                                    option value="" { "None" }
+                                    @for c in ["asap", "alap", "snet", "snlt", "fnet", "fnlt", "mso", "mfo"] {
+                                        option value=(c) selected[s.constraint_type.map(|t| t.as_str()) == Some(c)] { (c.to_uppercase()) }
+                                    }
+                                } }
+                            div { label for="t-constraint-date" { "Constraint date" } input #t-constraint-date name="constraint_date" type="datetime-local" value=[minutes(s.constraint_date)]; }
+                            div { label for="t-actual-start" { "Actual start" } input #t-actual-start name="actual_start" type="datetime-local" value=[minutes(s.actual_start)]; }
+                            div { label for="t-actual-finish" { "Actual finish" } input #t-actual-finish name="actual_finish" type="datetime-local" value=[minutes(s.actual_finish)]; }
+                        }
+                        label for="t-blocked" { "Blocked because " span.muted { "(when blocked)" } }
+                        input #t-blocked name="blocked_reason" value=[task.blocked_reason.as_deref()];
+                        @if writer { button.primary type="submit" { "Save" } }
+                    }
+                }
+            }
+            aside.task-side {
+                section aria-labelledby="h-sub" {
+                    h2 #h-sub { "Subtasks " span.count { (subtasks.len()) } }
+                    ul.todos { @for t in &subtasks { (super::my_work::todo_row(&viewer, t, today)) } }
+                    @if writer && task.project.is_some() {
+                        form.inline-form method="post" action=(viewer.url("/tasks")) {
+                            input type="hidden" name="project" value=[task.project.as_ref().map(|p| p.key.as_str())];
+                            input type="hidden" name="parent" value=(task.key);
+                            label for="sub-title" { "New subtask" }
+                            input #sub-title name="title" required;
+                            button type="submit" { "Add" }
+                        }
+                    }
+                }
+                section aria-labelledby="h-links" {
+                    h2 #h-links { "Dependencies" }
+                    h3 { "Waits for" }
+                    @if predecessors.is_empty() { p.muted { "Nothing." } }
+                    ul.plain { @for d in &predecessors { li { (link_line(&viewer, &d.predecessor, d, &task.key, writer, true)) } } }
+                    h3 { "Holds up" }
+                    @if successors.is_empty() { p.muted { "Nothing." } }
+                    ul.plain { @for d in &successors { li { (link_line(&viewer, &d.successor, d, &task.key, writer, false)) } } }
+                    @if writer {
+                        form.inline-form method="post" action={ (url) "/links" } {
+                            label for="l-pred" { "Waits for (task key)" }
+                            input #l-pred name="predecessor" required size="10";
+                            label for="l-type" { "Type" }
+                            select #l-type name="type" { option value="fs" { "Finish → start" } option value="ss" { "Start → start" } option value="ff" { "Finish → finish" } option value="sf" { "Start → finish" } }
+                            label for="l-lag" { "Lag (days)" }
+                            input #l-lag name="lag_days" type="number" step="any" value="0" size="4";
+                            button type="submit" { "Link" }
+                        }
+                    }
+                }
+                section aria-labelledby="h-history" {
+                    h2 #h-history { "History" }
+                    ol.activity {
+                        @for a in &history {
+                            li {
+                                time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
+                                (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) " " (a.action)
+                                @if !a.changes.is_empty() {
+                                    ul { @for c in &a.changes { li { (c.field.replace('_', " ")) ": " span.muted { (short(&c.before)) } " → " (short(&c.after)) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let nav = project.as_ref().map(|p| ProjectNav {
+        key: &p.key,
+        name: &p.name,
+        tab: Tab::List,
+    });
+    let section = if nav.is_some() {
+        Section::Projects
+    } else {
+        Section::MyWork
+    };
+    Ok(page(&viewer, &task.key, section, nav, content))
+}
+
+fn link_line(
+    viewer: &Viewer,
+    other: &tandem_domain::TaskRef,
+    d: &tandem_domain::Dependency,
+    this: &str,
+    writer: bool,
+    other_is_predecessor: bool,
+) -> Markup {
+    let (pred, succ) = if other_is_predecessor {
+        (other.key.as_str(), this)
+    } else {
+        (this, other.key.as_str())
+    };
+    html! {
+        a href=(viewer.url(&format!("/t/{}", other.key))) { (other.key) } " " (other.title) " "
+        span.muted { (d.kind.as_str().to_uppercase()) @if d.lag_days != 0.0 { " " (format!("{:+}", d.lag_days)) "d" } }
+        @if writer {
+            form.inline method="post" action=(viewer.url(&format!("/t/{this}/links/remove"))) {
+                input type="hidden" name="predecessor" value=(pred);
+                input type="hidden" name="successor" value=(succ);
+                button.link type="submit" aria-label={ "Remove the link " (pred) " → " (succ) } { "remove" }
+            }
+        }
+    }
+}
+
+fn short(value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::Null => "—".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// The task form's fields, as the API's `UpdateTask` names them.
+const EDIT_FIELDS: &[(&str, Kind)] = &[
+    ("title", Kind::Text),
+    ("description", Kind::Optional),
+    ("owner", Kind::Optional),
+    ("collaborators", Kind::List),
+    ("status", Kind::Optional),
+    ("priority", Kind::Optional),
+    ("start_date", Kind::Optional),
+    ("due_date", Kind::Optional),
+    ("estimate_days", Kind::Number),
+    ("effort_hours", Kind::Number),
+    ("percent_complete", Kind::Number),
+    ("tags", Kind::List),
+    ("phase_id", Kind::Number),
+    ("milestone_id", Kind::Number),
+    ("constraint_type", Kind::Optional),
+    ("constraint_date", Kind::Optional),
+    ("actual_start", Kind::Optional),
+    ("actual_finish", Kind::Optional),
+    ("blocked_reason", Kind::Optional),
+];
+
+/// `POST /w/{ws}/t/{key}`: the task form, saved through the API's update
+/// (If-Match: the version the form was rendered with).
+pub async fn edit_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let result = async {
+        let body = json_body::<UpdateTask>(&form, EDIT_FIELDS)?;
+        crate::handlers::update_task(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            IfMatch(expected),
+            body,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/t/{key}")))),
+        Err(e) => Err(refused(&headers, e)),
+    }
+}
+
+/// `POST /w/{ws}/t/{key}/done`: ticks a task off at the version shown.
+pub async fn tick(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let patch = UpdateTask {
+        status: Some(TaskStatus::Done),
+        ..Default::default()
+    };
+    let result = crate::handlers::update_task(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, key)),
+        IfMatch(expected),
+        crate::extract::JsonBody {
+            value: patch,
+            errors: Vec::new(),
+        },
+    )
+    .await;
+    match result {
+        Ok(response) if from_script(&headers) => Ok(response),
+        Ok(_) => {
+            Ok(Redirect::to(&super::common::back(&headers, &viewer.url("/my"))).into_response())
+        }
+        Err(e) => Err(refused(&headers, e)),
+    }
+}
+
+/// `POST /w/{ws}/t/{key}/links`: this task waits for `predecessor`.
+pub async fn add_link(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((_, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let mut form = FormPairs::parse(&body);
+    form.0.retain(|(name, _)| name != "successor");
+    form.0.push(("successor".into(), key.clone()));
+    let result = async {
+        let body = json_body::<CreateDependency>(
+            &form,
+            &[
+                ("predecessor", Kind::Text),
+                ("successor", Kind::Text),
+                ("type", Kind::Optional),
+                ("lag_days", Kind::Number),
+            ],
+        )?;
+        crate::handlers::create_dependency(State(state.clone()), viewer.ctx.clone(), body).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/t/{key}")))),
+        Err(e) => Err(refused(&headers, e)),
+    }
+}
+
+/// `POST /w/{ws}/t/{key}/links/remove`: removes the link named by
+/// `predecessor` and `successor`.
+pub async fn remove_link(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let (Some(pred), Some(succ)) = (form.get("predecessor"), form.get("successor")) else {
+        return Err(refused(
+            &headers,
+            ApiError::field("predecessor", "name both ends of the link"),
+        ));
+    };
+    let result = crate::handlers::delete_dependency(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, pred.to_string(), succ.to_string())),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/t/{key}")))),
+        Err(e) => Err(refused(&headers, e)),
+    }
+}

@@ -1,0 +1,464 @@
+//! The timeline: the stored schedule drawn as an SVG Gantt chart on the
+//! server. Bars are grouped by phase; dependencies are arrows; the critical
+//! path is marked; total slack trails each bar; the newest baseline shows
+//! under each bar; milestones are diamonds; a line marks today. Zoom sets
+//! the pixels per day. Nothing is computed in the browser: a dragged bar
+//! posts a new start date, and the page is drawn again from the new plan.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use axum::extract::{Path, Query, State};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use maud::{Markup, PreEscaped, html};
+use tandem_domain::{Id, Task, TaskSchedule};
+
+use super::Viewer;
+use super::common::WebError;
+use super::layout::{ProjectNav, Section, Tab, page};
+use super::my_work::today;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::planning::current_schedule;
+
+const LABEL_WIDTH: f64 = 300.0;
+const ROW: f64 = 24.0;
+const HEADER: f64 = 44.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zoom {
+    Day,
+    Week,
+    Month,
+}
+
+impl Zoom {
+    fn pixels_per_day(self) -> f64 {
+        match self {
+            Zoom::Day => 32.0,
+            Zoom::Week => 10.0,
+            Zoom::Month => 3.0,
+        }
+    }
+}
+
+/// Escapes text for SVG content and attributes.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub async fn timeline(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Markup, WebError> {
+    let zoom = match query.get("zoom").map(String::as_str) {
+        None | Some("week") => Zoom::Week,
+        Some("day") => Zoom::Day,
+        Some("month") => Zoom::Month,
+        Some(_) => return Err(ApiError::field("zoom", "must be day, week or month").into()),
+    };
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let (loaded, stored) = match current_schedule(store, scope, &key).await {
+        Ok(found) => found,
+        Err(ApiError::Cycle(keys)) => {
+            return Err(WebError::Page(
+                axum::http::StatusCode::CONFLICT,
+                format!(
+                    "The plan has a dependency cycle ({}); remove a link to see the timeline.",
+                    keys.join(" → ")
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let project = &loaded.project;
+    let baseline = match store.list_baselines(scope, project.id).await?.first() {
+        Some(newest) => Some(store.get_baseline(scope, project.id, newest.id).await?),
+        None => None,
+    };
+    let phases = store.list_phases(scope, project.id).await?;
+    let milestones = store.list_milestones(scope, project.id).await?;
+    let today = today();
+    let svg = draw(&Drawing {
+        viewer: &viewer,
+        tasks: &loaded.tasks,
+        schedule: &stored.tasks,
+        dependencies: &loaded.dependencies,
+        baseline: baseline.as_ref().map(|b| b.tasks.as_slice()).unwrap_or(&[]),
+        phases: &phases,
+        milestones: &milestones,
+        today,
+        zoom,
+    });
+    let critical = stored.critical_path.len();
+    let zoom_link = |z: Zoom, label: &str, value: &str| {
+        html! { a href=(viewer.url(&format!("/p/{}/timeline?zoom={value}", project.key))) aria-current=[(z == zoom).then_some("true")] { (label) } }
+    };
+    let content = html! {
+        div.timeline-bar {
+            nav.zoom aria-label="Zoom" { "Zoom: " (zoom_link(Zoom::Day, "Day", "day")) (zoom_link(Zoom::Week, "Week", "week")) (zoom_link(Zoom::Month, "Month", "month")) }
+            p.muted {
+                "Finish " strong { (stored.finish.format("%a %-d %b %Y")) } " · "
+                (critical) " tasks on the critical path · "
+                @match &baseline { Some(b) => { "baseline " (b.name) }, None => "no baseline saved" }
+                @if viewer.can_write() { " · drag a bar, or focus it and press ← →, to move its start" }
+            }
+            ul.legend aria-label="Legend" {
+                li { span.sw.sw-bar {} "Task" } li { span.sw.sw-crit {} "Critical" } li { span.sw.sw-slack {} "Slack" }
+                li { span.sw.sw-base {} "Baseline" } li { span.sw.sw-today {} "Today" }
+            }
+        }
+        @for w in &stored.warnings { p.warning { (w) } }
+        div.gantt-wrap { (PreEscaped(svg)) }
+    };
+    Ok(page(
+        &viewer,
+        "Timeline",
+        Section::Projects,
+        Some(ProjectNav {
+            key: &project.key,
+            name: &project.name,
+            tab: Tab::Timeline,
+        }),
+        content,
+    ))
+}
+
+struct Drawing<'a> {
+    viewer: &'a Viewer,
+    tasks: &'a [Task],
+    schedule: &'a [TaskSchedule],
+    dependencies: &'a [tandem_domain::Dependency],
+    baseline: &'a [tandem_domain::BaselineTask],
+    phases: &'a [tandem_domain::Phase],
+    milestones: &'a [tandem_domain::Milestone],
+    today: NaiveDate,
+    zoom: Zoom,
+}
+
+/// One row of the chart.
+enum Row<'a> {
+    Phase(&'a str),
+    Milestones,
+    Task(&'a Task, &'a TaskSchedule),
+}
+
+/// The SVG, written straight into a string: at 2,000 tasks a chart is some
+/// 15,000 elements, every number formatted once; text is escaped by `esc`.
+fn draw(d: &Drawing<'_>) -> String {
+    let by_id: HashMap<Id, &Task> = d.tasks.iter().map(|t| (t.id, t)).collect();
+    let mut scheduled: Vec<(&Task, &TaskSchedule)> = d
+        .schedule
+        .iter()
+        .filter_map(|s| by_id.get(&s.task_id).map(|t| (*t, s)))
+        .collect();
+    let phase_place: HashMap<Id, usize> = d
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
+    scheduled.sort_by_key(|(t, s)| {
+        (
+            t.phase_id
+                .and_then(|p| phase_place.get(&p).copied())
+                .unwrap_or(usize::MAX),
+            s.early_start,
+            t.number,
+        )
+    });
+    let mut rows: Vec<Row> = Vec::with_capacity(scheduled.len() + d.phases.len() + 1);
+    let dated_milestones: Vec<_> = d.milestones.iter().filter(|m| m.date.is_some()).collect();
+    if !dated_milestones.is_empty() {
+        rows.push(Row::Milestones);
+    }
+    let mut current_phase: Option<Option<Id>> = None;
+    for (task, s) in &scheduled {
+        if current_phase != Some(task.phase_id) && !d.phases.is_empty() {
+            current_phase = Some(task.phase_id);
+            let name = task
+                .phase_id
+                .and_then(|p| d.phases.iter().find(|ph| ph.id == p))
+                .map(|p| p.name.as_str())
+                .unwrap_or("No phase");
+            rows.push(Row::Phase(name));
+        }
+        rows.push(Row::Task(task, s));
+    }
+    let first = scheduled
+        .iter()
+        .map(|(_, s)| s.early_start.date())
+        .chain(dated_milestones.iter().filter_map(|m| m.date))
+        .min()
+        .unwrap_or(d.today)
+        .min(d.today);
+    let last = scheduled
+        .iter()
+        .map(|(_, s)| s.late_finish.date().max(s.early_finish.date()))
+        .chain(d.baseline.iter().map(|b| b.finish.date()))
+        .chain(dated_milestones.iter().filter_map(|m| m.date))
+        .max()
+        .unwrap_or(d.today)
+        .max(d.today);
+    let origin = first - Days::new(u64::from(first.weekday().num_days_from_monday()) + 7);
+    let end = last + Days::new(14);
+    let ppd = d.zoom.pixels_per_day();
+    let days = (end - origin).num_days() as f64;
+    let width = LABEL_WIDTH + days * ppd;
+    let height = HEADER + rows.len() as f64 * ROW + 8.0;
+    let x_of = |t: NaiveDateTime| -> f64 {
+        LABEL_WIDTH
+            + (t - origin.and_hms_opt(0, 0, 0).unwrap_or_default()).num_minutes() as f64 / 1440.0
+                * ppd
+    };
+    let x_day = |day: NaiveDate| LABEL_WIDTH + (day - origin).num_days() as f64 * ppd;
+    let mut svg = String::with_capacity(rows.len() * 420 + 4096);
+    let _ = write!(
+        svg,
+        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
+        n = scheduled.len(),
+    );
+    // Weekends, then the calendar header.
+    if d.zoom != Zoom::Month {
+        let mut day = origin + Days::new(5);
+        while day < end {
+            let _ = write!(
+                svg,
+                r#"<rect class="wkend" x="{:.1}" y="{HEADER}" width="{:.1}" height="{:.0}"/>"#,
+                x_day(day),
+                2.0 * ppd,
+                height - HEADER
+            );
+            day = day + Days::new(7);
+        }
+    }
+    let _ = write!(
+        svg,
+        r#"<rect class="hdr" x="0" y="0" width="{width:.0}" height="{HEADER}"/>"#
+    );
+    let mut day = origin;
+    while day < end {
+        let x = x_day(day);
+        let label = match d.zoom {
+            Zoom::Day => Some((
+                day.format("%-d").to_string(),
+                day.day() == 1 || day == origin,
+            )),
+            Zoom::Week if day.weekday().num_days_from_monday() == 0 => {
+                Some((day.format("%-d %b").to_string(), day.day() <= 7))
+            }
+            Zoom::Month if day.day() == 1 => {
+                Some((day.format("%b %Y").to_string(), day.month() == 1))
+            }
+            _ => None,
+        };
+        if let Some((text, major)) = label {
+            let _ = write!(
+                svg,
+                r#"<line class="{}" x1="{x:.1}" y1="{y0}" x2="{x:.1}" y2="{height:.0}"/><text class="tick" x="{:.1}" y="36">{text}</text>"#,
+                if major { "grid major" } else { "grid" },
+                x + 2.0,
+                y0 = if major { 0.0 } else { 24.0 }
+            );
+            if d.zoom != Zoom::Month && (day.day() == 1 || day == origin) {
+                let _ = write!(
+                    svg,
+                    r#"<text class="month" x="{:.1}" y="16">{}</text>"#,
+                    x + 2.0,
+                    day.format("%B %Y")
+                );
+            }
+        }
+        day = day + Days::new(1);
+    }
+    let mut place: HashMap<Id, (f64, f64, f64)> = HashMap::with_capacity(scheduled.len());
+    let baseline: HashMap<Id, &tandem_domain::BaselineTask> =
+        d.baseline.iter().map(|b| (b.task_id, b)).collect();
+    let task_url = d.viewer.url("/t/");
+    for (i, row) in rows.iter().enumerate() {
+        let y = HEADER + i as f64 * ROW;
+        match row {
+            Row::Phase(name) => {
+                let _ = write!(
+                    svg,
+                    r#"<rect class="phase" x="0" y="{y:.0}" width="{width:.0}" height="{ROW}"/><text class="phase-name" x="8" y="{:.0}">{}</text>"#,
+                    y + 16.0,
+                    esc(name)
+                );
+            }
+            Row::Milestones => {
+                let _ = write!(
+                    svg,
+                    r#"<text class="phase-name" x="8" y="{:.0}">Milestones</text>"#,
+                    y + 16.0
+                );
+                for m in &dated_milestones {
+                    let Some(date) = m.date else { continue };
+                    let x = x_day(date) + ppd;
+                    let _ = write!(
+                        svg,
+                        r#"<g class="pm"><title>{}: {date}</title><path d="M{x:.1},{:.1}l7,7l-7,7l-7,-7z"/><text x="{:.1}" y="{:.0}">{}</text></g>"#,
+                        esc(&m.name),
+                        y + 5.0,
+                        x + 9.0,
+                        y + 16.0,
+                        esc(&m.name)
+                    );
+                }
+            }
+            Row::Task(task, s) => {
+                let (x0, x1) = (x_of(s.early_start), x_of(s.early_finish));
+                let mid = y + ROW / 2.0;
+                place.insert(task.id, (x0, x1, mid));
+                let critical = if s.critical { " crit" } else { "" };
+                let title = esc(&task.title);
+                let _ = write!(
+                    svg,
+                    r#"<a href="{task_url}{key}"><text class="label" x="8" y="{:.0}"><tspan class="k">{key}</tspan> {}</text></a>"#,
+                    y + 16.0,
+                    truncate(&title, 44),
+                    key = task.key
+                );
+                if let Some(b) = baseline.get(&task.id) {
+                    let (b0, b1) = (x_of(b.start), x_of(b.finish));
+                    let _ = write!(
+                        svg,
+                        r#"<rect class="base" x="{b0:.1}" y="{:.1}" width="{:.1}" height="4"/>"#,
+                        y + ROW - 6.0,
+                        (b1 - b0).max(2.0)
+                    );
+                }
+                if s.late_finish > s.early_finish && s.total_slack > 0 {
+                    let _ = write!(
+                        svg,
+                        r#"<line class="slack" x1="{x1:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}"/>"#,
+                        x_of(s.late_finish)
+                    );
+                }
+                let tip = format!(
+                    "{key} {title}: {} to {}, slack {:.1} d{}",
+                    s.early_start.format("%-d %b %H:%M"),
+                    s.early_finish.format("%-d %b %H:%M"),
+                    s.total_slack as f64 / 480.0,
+                    if s.critical { ", critical" } else { "" },
+                    key = task.key,
+                );
+                if s.milestone {
+                    let _ = write!(
+                        svg,
+                        r#"<g class="ms{critical}"><title>{tip}</title><path d="M{x0:.1},{:.1}l7,7l-7,7l-7,-7z"/></g>"#,
+                        y + 5.0
+                    );
+                } else if s.summary {
+                    let _ = write!(
+                        svg,
+                        r#"<g class="sum"><title>{tip}</title><path d="M{x0:.1},{:.1}h{:.1}v9l-4,-4h{:.1}l-4,4z"/></g>"#,
+                        y + 6.0,
+                        (x1 - x0).max(8.0),
+                        -(x1 - x0).max(8.0) + 8.0
+                    );
+                } else {
+                    let w = (x1 - x0).max(3.0);
+                    let done = w * task.percent_complete as f64 / 100.0;
+                    let start = s.early_start.date();
+                    let _ = write!(
+                        svg,
+                        r#"<g class="bar{critical}" tabindex="0" role="button" aria-label="{tip}" data-key="{key}" data-version="{v}" data-start="{start}"{due}><title>{tip}</title><rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="14" rx="3"/>{pct}</g>"#,
+                        y + 5.0,
+                        key = task.key,
+                        v = task.version,
+                        due = task
+                            .due_date
+                            .map(|d| format!(r#" data-due="{d}""#))
+                            .unwrap_or_default(),
+                        pct = if done > 0.0 {
+                            format!(
+                                r#"<rect class="pct" x="{x0:.1}" y="{:.1}" width="{done:.1}" height="4" rx="2"/>"#,
+                                y + 15.0
+                            )
+                        } else {
+                            String::new()
+                        },
+                    );
+                }
+            }
+        }
+    }
+    // Arrows once every bar's place is known.
+    let critical_ids: std::collections::HashSet<Id> = d
+        .schedule
+        .iter()
+        .filter(|s| s.critical)
+        .map(|s| s.task_id)
+        .collect();
+    for dep in d.dependencies {
+        let (Some(&(p0, p1, py)), Some(&(s0, s1, sy))) =
+            (place.get(&dep.predecessor.id), place.get(&dep.successor.id))
+        else {
+            continue;
+        };
+        let (from, to) = match dep.kind {
+            tandem_domain::DependencyKind::Fs => (p1, s0),
+            tandem_domain::DependencyKind::Ss => (p0, s0),
+            tandem_domain::DependencyKind::Ff => (p1, s1),
+            tandem_domain::DependencyKind::Sf => (p0, s1),
+        };
+        let critical =
+            critical_ids.contains(&dep.predecessor.id) && critical_ids.contains(&dep.successor.id);
+        let bend = from + 5.0;
+        let turn_y = if sy > py {
+            sy - ROW / 2.0 + 2.0
+        } else {
+            sy + ROW / 2.0 - 2.0
+        };
+        let path = if to >= bend + 4.0 {
+            format!("M{from:.1},{py:.1}H{bend:.1}V{sy:.1}H{to:.1}")
+        } else {
+            format!(
+                "M{from:.1},{py:.1}H{bend:.1}V{turn_y:.1}H{:.1}V{sy:.1}H{to:.1}",
+                to - 8.0
+            )
+        };
+        let _ = write!(
+            svg,
+            r#"<path class="dep{}" d="{path}" marker-end="url(#arrow)"/>"#,
+            if critical { " crit" } else { "" }
+        );
+    }
+    let tx = x_day(d.today) + ppd / 2.0;
+    let _ = write!(
+        svg,
+        r#"<line class="today" x1="{tx:.1}" y1="0" x2="{tx:.1}" y2="{height:.0}"><title>Today</title></line></svg>"#
+    );
+    svg
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(max - 1).collect();
+        // Never cut an entity in half.
+        if let Some(amp) = cut.rfind('&')
+            && !cut[amp..].contains(';')
+        {
+            cut.truncate(amp);
+        }
+        cut.push('…');
+        cut
+    }
+}

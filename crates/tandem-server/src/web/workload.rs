@@ -1,0 +1,213 @@
+//! Workload: people × weeks, the open work each person owns against the
+//! hours they have, over-allocation marked in colour and in words. Work is
+//! placed on the schedule's dates where the project has a schedule, on its
+//! start and due dates otherwise; the arithmetic is the domain's
+//! (`tandem_domain::workload`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use chrono::{Days, NaiveDate};
+use maud::{Markup, html};
+use tandem_domain::workload::{Assignment, weekly_load};
+use tandem_domain::{Id, Task, TaskSchedule};
+use tandem_store::TaskFilter;
+
+use super::Viewer;
+use super::common::WebError;
+use super::layout::{ProjectNav, Section, Tab, page};
+use super::my_work::today;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::planning::{all_tasks, current_schedule};
+
+type Params = Query<HashMap<String, String>>;
+
+fn weeks_asked(query: &HashMap<String, String>) -> Result<usize, WebError> {
+    match query.get("weeks") {
+        None => Ok(8),
+        Some(w) => w
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=26).contains(n))
+            .ok_or_else(|| ApiError::field("weeks", "must be 1 to 26").into()),
+    }
+}
+
+pub async fn workspace_workload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Params,
+) -> Result<Markup, WebError> {
+    let weeks = weeks_asked(&query)?;
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let tasks = all_tasks(
+        store,
+        scope,
+        TaskFilter {
+            open: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut schedules: HashMap<Id, TaskSchedule> = HashMap::new();
+    let mut projects: Vec<Id> = tasks
+        .iter()
+        .filter_map(|t| t.project.as_ref().map(|p| p.id))
+        .collect();
+    projects.sort();
+    projects.dedup();
+    for project in projects {
+        // The stored copy: the rescheduler keeps it current after writes.
+        if let Some(stored) = store.stored_schedule(scope, project).await? {
+            schedules.extend(stored.tasks.into_iter().map(|s| (s.task_id, s)));
+        }
+    }
+    let content = render(&state, &viewer, &tasks, &schedules, weeks, None).await?;
+    Ok(page(&viewer, "Workload", Section::Workload, None, content))
+}
+
+pub async fn project_workload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Params,
+) -> Result<Markup, WebError> {
+    let weeks = weeks_asked(&query)?;
+    let (loaded, stored) = current_schedule(state.store.as_ref(), viewer.ctx.scope, &key).await?;
+    let schedules: HashMap<Id, TaskSchedule> =
+        stored.tasks.into_iter().map(|s| (s.task_id, s)).collect();
+    let open: Vec<Task> = loaded
+        .tasks
+        .into_iter()
+        .filter(|t| !t.status.is_closed())
+        .collect();
+    let project = loaded.project;
+    let content = render(
+        &state,
+        &viewer,
+        &open,
+        &schedules,
+        weeks,
+        Some(&project.key),
+    )
+    .await?;
+    Ok(page(
+        &viewer,
+        "Workload",
+        Section::Projects,
+        Some(ProjectNav {
+            key: &project.key,
+            name: &project.name,
+            tab: Tab::Workload,
+        }),
+        content,
+    ))
+}
+
+/// Where and how much: the hours left of a task, on its scheduled dates
+/// (or its own), or `None` when it has no dates at all.
+fn assignment(task: &Task, schedule: Option<&TaskSchedule>) -> Option<Assignment> {
+    let person = task.owner.as_ref()?.id;
+    let hours = task
+        .effort_hours
+        .or(task
+            .estimate_days
+            .map(|d| d * tandem_domain::rollup::HOURS_PER_DAY))
+        .unwrap_or(0.0)
+        * (100 - task.percent_complete).max(0) as f64
+        / 100.0;
+    let (start, finish) = match schedule.filter(|s| !s.summary) {
+        Some(s) => (s.early_start.date(), s.early_finish.date()),
+        None => match (task.start_date, task.due_date) {
+            (Some(s), Some(f)) => (s, f),
+            (Some(d), None) | (None, Some(d)) => (d, d),
+            (None, None) => return None,
+        },
+    };
+    Some(Assignment {
+        person,
+        start,
+        finish,
+        hours,
+    })
+}
+
+async fn render(
+    state: &AppState,
+    viewer: &Viewer,
+    tasks: &[Task],
+    schedules: &HashMap<Id, TaskSchedule>,
+    weeks: usize,
+    project: Option<&str>,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let members = store.list_members(scope).await?;
+    let time_off = store.list_time_off(scope, None).await?;
+    // Parents are the sum of their subtasks: only leaves carry work.
+    let parents: std::collections::HashSet<Id> = tasks
+        .iter()
+        .filter_map(|t| t.parent.as_ref().map(|p| p.id))
+        .collect();
+    let mut undated: HashMap<Id, usize> = HashMap::new();
+    let mut assignments = Vec::new();
+    for task in tasks.iter().filter(|t| !parents.contains(&t.id)) {
+        match assignment(task, schedules.get(&task.id)) {
+            Some(a) => assignments.push(a),
+            None => {
+                if let Some(owner) = &task.owner {
+                    *undated.entry(owner.id).or_default() += 1;
+                }
+            }
+        }
+    }
+    let today = today();
+    let people: Vec<(Id, f64)> = members
+        .iter()
+        .map(|m| (m.user.id, m.capacity_hours))
+        .collect();
+    let loads = weekly_load(&people, &time_off, &assignments, today, weeks);
+    let monday = tandem_domain::dates::start_of_week(today);
+    let week_start = |w: usize| -> NaiveDate { monday + Days::new(7 * w as u64) };
+    let here = match project {
+        Some(key) => viewer.url(&format!("/p/{key}/workload")),
+        None => viewer.url("/workload"),
+    };
+    Ok(html! {
+        p.muted {
+            "Open work by owner and week: hours left (effort, or estimate × 8 h) over the hours each person has, less time off. "
+            "Weeks: "
+            @for w in [4usize, 8, 13, 26] {
+                a href={ (here) "?weeks=" (w) } aria-current=[(w == weeks).then_some("true")] { (w) } " "
+            }
+        }
+        div.table-wrap {
+            table.grid.workload {
+                caption.visually-hidden { "Assigned hours against capacity, by person and week" }
+                thead { tr {
+                    th scope="col" { "Person" }
+                    @for w in 0..weeks { th scope="col" { (week_start(w).format("%-d %b")) } }
+                    th scope="col" { "Undated" }
+                } }
+                tbody {
+                    @for (member, load) in members.iter().zip(&loads) {
+                        tr {
+                            th scope="row" { (member.user.name) br; span.muted { (member.capacity_hours) " h/week" } }
+                            @for w in 0..weeks {
+                                @let ratio = load.ratio(w);
+                                @let class = if ratio > 1.0 { "load over" } else if ratio >= 0.8 { "load full" } else if load.assigned[w] > 0.0 { "load ok" } else { "load none" };
+                                td class=(class) title={ (format!("{:.1}", load.assigned[w])) " of " (format!("{:.1}", load.capacity[w])) " hours" } {
+                                    (format!("{:.0}", load.assigned[w])) span.muted { " / " (format!("{:.0}", load.capacity[w])) }
+                                    @if ratio > 1.0 { " " span.flag { "over" } }
+                                }
+                            }
+                            td { (undated.get(&member.user.id).copied().unwrap_or(0)) }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,335 @@
+//! The web pages over plain HTTP (no browser): redirects to sign-in, form
+//! posts that are refused change nothing, forms from other sites are
+//! refused, pages are compressed, and writes are announced on the event
+//! stream. The browser's own behaviour is in `browser.rs`.
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use serde_json::Value;
+use tandem_store::Store;
+use tandem_store::testing::fresh_sqlite_url;
+use tokio::sync::oneshot;
+
+struct Server {
+    base: String,
+    stop: Option<oneshot::Sender<()>>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn with_demo() -> Server {
+        let store: Arc<dyn Store> =
+            Arc::from(tandem_store::open(&fresh_sqlite_url()).await.unwrap());
+        let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD).unwrap();
+        tandem_server::demo::load(store.as_ref(), &hash, chrono::Local::now().date_naive())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let done = tokio::spawn(async move {
+            tandem_server::serve(store, listener, async {
+                stopped.await.ok();
+            })
+            .await
+            .unwrap();
+        });
+        Server {
+            base,
+            stop: Some(stop),
+            done,
+        }
+    }
+
+    async fn stop(mut self) {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.done.await.unwrap();
+    }
+}
+
+/// A browser-like client: a session cookie, no automatic redirects.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Browser {
+    async fn sign_in(base: &str, email: &str) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let response = http
+            .post(format!("{base}/signin"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "email={}&password={}&next=%2Fw%2Fdemo%2Fmy",
+                email.replace('@', "%40"),
+                tandem_server::demo::DEMO_PASSWORD
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()["location"], "/w/demo/my");
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        Browser {
+            http,
+            base: base.to_string(),
+            cookie,
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str, form: &str, extra: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string());
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    async fn task(&self, key: &str) -> Value {
+        self.get(&format!("/api/v1/workspaces/demo/tasks/{key}"))
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn count_tasks(&self) -> usize {
+        let page: Value = self
+            .get("/api/v1/workspaces/demo/tasks?project=LAUNCH&limit=500")
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["tasks"].as_array().unwrap().len()
+    }
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_send_you_back_after_sign_in() {
+    let server = Server::with_demo().await;
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let response = http
+        .get(format!("{}/w/demo/p/LAUNCH/board?x=1", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/signin?next=/w/demo/p/LAUNCH/board%3Fx%3D1"
+    );
+    let wrong = http
+        .post(format!("{}/signin", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=ana%40demo.tandem&password=nope&next=%2F")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Wrong email or password")
+    );
+    // Only a path on this site is a place to come back to.
+    let away = http
+        .post(format!("{}/signin", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=ana%40demo.tandem&password=tandem-demo&next=%2F%2Fevil.example%2F")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(away.headers()["location"], "/");
+    // Another workspace's pages are not found, like a missing one.
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    assert_eq!(
+        ana.get("/w/nobody/my").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ana.get("/w/demo/p/NOPE").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ana.get("/w/demo/p/LAUNCH/list?sort=colour").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn refused_forms_change_nothing() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let before = ana.count_tasks().await;
+
+    // Quick add without a title, and with a stranger as owner.
+    let (status, page) = ana
+        .post("/w/demo/quick", "text=%40ana+%23LAUNCH+due+fri", &[])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("title"), "{page}");
+    let (status, page) = ana
+        .post("/w/demo/quick", "text=Call+%40zed+%23LAUNCH", &[])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not a member"), "{page}");
+    // A script gets the API's problem details instead of a page.
+    let (status, body) = ana
+        .post(
+            "/w/demo/quick",
+            "text=%21soon+Fix",
+            &[("x-tandem", "fetch")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["errors"][0]["field"], "priority");
+    // A form from another site.
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks",
+            "title=Injected&project=LAUNCH",
+            &[("origin", "http://evil.example")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks",
+            "title=Injected&project=LAUNCH",
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(ana.count_tasks().await, before);
+
+    // Bulk save of two rows where one was read at an old version: neither
+    // changes (one transaction).
+    let (one, two) = (ana.task("LAUNCH-10").await, ana.task("LAUNCH-11").await);
+    let stale = one["version"].as_i64().unwrap() - 1;
+    let form = format!(
+        "action=save&v.LAUNCH-10={stale}&priority.LAUNCH-10=low&v.LAUNCH-11={}&priority.LAUNCH-11=low",
+        two["version"]
+    );
+    let (status, _) = ana.post("/w/demo/tasks/bulk", &form, &[]).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(ana.task("LAUNCH-10").await["priority"], one["priority"]);
+    assert_eq!(ana.task("LAUNCH-11").await["priority"], two["priority"]);
+    // A bad value names its row and field; nothing changes.
+    let form = "action=bulk&sel=LAUNCH-10&sel=LAUNCH-11&bulk_due=soon&bulk_status=done";
+    let (status, page) = ana.post("/w/demo/tasks/bulk", form, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("LAUNCH-10.due date"), "{page}");
+    assert_eq!(ana.task("LAUNCH-10").await["status"], one["status"]);
+    // The same bulk edit, right this time: both rows, redirected back.
+    let form = "action=bulk&sel=LAUNCH-10&sel=LAUNCH-11&bulk_priority=low";
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks/bulk",
+            form,
+            &[("referer", &format!("{}/w/demo/p/LAUNCH/list", server.base))],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(ana.task("LAUNCH-10").await["priority"], "low");
+    assert_eq!(ana.task("LAUNCH-11").await["priority"], "low");
+
+    // A task form saved at an old version is refused, and says why.
+    let task = ana.task("LAUNCH-12").await;
+    let (status, page) = ana
+        .post(
+            "/w/demo/t/LAUNCH-12",
+            &format!(
+                "version={}&title=Stale+edit",
+                task["version"].as_i64().unwrap() - 1
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert!(page.contains("changed this since you opened it"));
+    assert_eq!(ana.task("LAUNCH-12").await["title"], task["title"]);
+
+    // Guests read pages but post nothing.
+    let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
+    assert_eq!(gwen.get("/w/demo/p/LAUNCH").await.status(), StatusCode::OK);
+    let (status, _) = gwen
+        .post("/w/demo/quick", "text=Guest+task+%23LAUNCH", &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(ana.count_tasks().await, before);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn pages_are_compressed_and_writes_are_announced() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let page = ana
+        .http
+        .get(format!("{}/w/demo/p/LAUNCH/timeline", server.base))
+        .header("cookie", &ana.cookie)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    assert!(page.headers().contains_key("server-timing"));
+    let plain = ana.get("/w/demo/p/LAUNCH/timeline").await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    assert!(plain.text().await.unwrap().contains("<svg class=\"gantt\""));
+
+    // The event stream answers at once (it is not buffered) and carries a
+    // `change` after a write in the workspace.
+    let mut events = ana.get("/w/demo/events").await;
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let (status, _) = ana
+        .post(
+            "/w/demo/quick",
+            "text=Announce+me+%23LAUNCH",
+            &[("x-tandem", "fetch")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let chunk = events.chunk().await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&chunk);
+    assert!(
+        text.contains("event: change") && text.contains("data: demo"),
+        "{text}"
+    );
+    drop(events);
+    server.stop().await;
+}
