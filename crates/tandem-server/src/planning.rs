@@ -50,7 +50,35 @@ pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResul
         },
     )
     .await?;
-    let dependencies = store.project_dependencies(scope, project.id).await?;
+    // Links between the project's own tasks are all a plan uses; their
+    // ends' keys and titles come from the tasks just read.
+    let refs: HashMap<Id, TaskRef> = tasks
+        .iter()
+        .map(|t| {
+            let end = TaskRef {
+                id: t.id,
+                key: t.key.clone(),
+                title: t.title.clone(),
+            };
+            (t.id, end)
+        })
+        .collect();
+    let dependencies: Vec<Dependency> = store
+        .project_links(scope, project.id)
+        .await?
+        .into_iter()
+        .filter_map(|link| {
+            Some(Dependency {
+                id: link.id,
+                predecessor: refs.get(&link.predecessor_id)?.clone(),
+                successor: refs.get(&link.successor_id)?.clone(),
+                kind: link.kind,
+                lag_days: link.lag_days,
+                lag_format: link.lag_format,
+                version: link.version,
+            })
+        })
+        .collect();
     let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
     let members = store.list_members(scope).await?;
     let capacity: HashMap<Id, f64> = members
@@ -80,7 +108,7 @@ pub(crate) async fn all_tasks(
     scope: Scope,
     mut filter: TaskFilter,
 ) -> ApiResult<Vec<Task>> {
-    filter.limit = 500;
+    filter.limit = tandem_store::MAX_TASK_PAGE;
     filter.after_id = None;
     let mut tasks = Vec::new();
     loop {
@@ -115,6 +143,65 @@ pub(crate) async fn current_schedule(
     let read_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
     let loaded = load(store, scope, key).await?;
     let fingerprint = loaded.planned.fingerprint();
+    let project_id = loaded.project.id;
+    if let Some(known) = recent::get(store, project_id, &fingerprint) {
+        return Ok((loaded, known));
+    }
+    let (loaded, schedule) = stored_or_computed(store, scope, loaded, fingerprint, read_at).await?;
+    recent::put(store, project_id, &schedule);
+    Ok((loaded, schedule))
+}
+
+/// The schedules this process last read or computed, one per project, by
+/// the fingerprint of their plan. A schedule is a function of its plan, so
+/// one whose fingerprint matches the plan just read is the stored one
+/// (whichever node stored it), without reading it back.
+mod recent {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+
+    use tandem_domain::{Id, StoredSchedule};
+    use tandem_store::Store;
+
+    type Key = (usize, Id);
+
+    fn cache() -> &'static Mutex<HashMap<Key, StoredSchedule>> {
+        static CACHE: OnceLock<Mutex<HashMap<Key, StoredSchedule>>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    /// Stores are told apart by address; were one dropped and another made
+    /// at the same place, a hit still needs the same plan.
+    fn key(store: &dyn Store, project_id: Id) -> Key {
+        (store as *const dyn Store as *const () as usize, project_id)
+    }
+
+    pub fn get(store: &dyn Store, project_id: Id, fingerprint: &str) -> Option<StoredSchedule> {
+        let cache = cache().lock().ok()?;
+        cache
+            .get(&key(store, project_id))
+            .filter(|s| s.fingerprint == fingerprint)
+            .cloned()
+    }
+
+    pub fn put(store: &dyn Store, project_id: Id, schedule: &StoredSchedule) {
+        if let Ok(mut cache) = cache().lock() {
+            // A bound, not a policy: a busy server has few hot projects.
+            if cache.len() >= 256 {
+                cache.clear();
+            }
+            cache.insert(key(store, project_id), schedule.clone());
+        }
+    }
+}
+
+async fn stored_or_computed(
+    store: &dyn Store,
+    scope: Scope,
+    loaded: Loaded,
+    fingerprint: String,
+    read_at: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<(Loaded, StoredSchedule)> {
     let project_id = loaded.project.id;
     if store
         .schedule_fingerprint(scope, project_id)

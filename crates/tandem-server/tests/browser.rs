@@ -348,15 +348,80 @@ async fn a_team_plans_and_works_in_the_browser() {
         .unwrap();
     wait_for_text(&client, TOAST, "Added WEB-4").await;
     wait_for_text(&client, TASK_TABLE, "Write brief").await;
-    let owner = client
-        .find(Locator::Css("#ow-WEB-4"))
+    wait_for(
+        &client,
+        "tr[data-key=WEB-4] button.cell[data-field=owner][data-value='ben@demo.tandem']",
+    )
+    .await;
+    wait_for(
+        &client,
+        "tr[data-key=WEB-4] button.cell[data-field=priority][data-value=high]",
+    )
+    .await;
+    look(&client, "05-list").await;
+
+    // Inline edit: click the status cell, pick a status; it is saved and
+    // still there after a reload.
+    client
+        .find(Locator::Css(
+            "tr[data-key=WEB-4] button.cell[data-field=status]",
+        ))
         .await
         .unwrap()
-        .prop("value")
+        .click()
         .await
         .unwrap();
-    assert_eq!(owner.as_deref(), Some("ben@demo.tandem"));
-    look(&client, "05-list").await;
+    wait_for(&client, "tr[data-key=WEB-4] select[data-field=status]")
+        .await
+        .select_by_value("in_review")
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "tr[data-key=WEB-4] button.cell[data-field=status][data-value=in_review]",
+    )
+    .await;
+    client.refresh().await.unwrap();
+    wait_for(
+        &client,
+        "tr[data-key=WEB-4] button.cell[data-field=status][data-value=in_review]",
+    )
+    .await;
+
+    // Bulk edit: select two rows, set their priority, apply.
+    for key in ["WEB-1", "WEB-2"] {
+        client
+            .find(Locator::Css(&format!("input[name=sel][value={key}]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css("#b-priority"))
+        .await
+        .unwrap()
+        .select_by_value("urgent")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("fieldset.bulk button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "tr[data-key=WEB-2] button.cell[data-field=priority][data-value=urgent]",
+    )
+    .await;
+    wait_for(
+        &client,
+        "tr[data-key=WEB-1] button.cell[data-field=priority][data-value=urgent]",
+    )
+    .await;
 
     // The board: drag WEB-1 to Done; after a reload it is still done.
     client

@@ -236,12 +236,12 @@ async fn refused_forms_change_nothing() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(ana.count_tasks().await, before);
 
-    // Bulk save of two rows where one was read at an old version: neither
-    // changes (one transaction).
+    // A bulk edit of two rows where one was shown at an old version:
+    // neither changes (one transaction).
     let (one, two) = (ana.task("LAUNCH-10").await, ana.task("LAUNCH-11").await);
     let stale = one["version"].as_i64().unwrap() - 1;
     let form = format!(
-        "action=save&v.LAUNCH-10={stale}&priority.LAUNCH-10=low&v.LAUNCH-11={}&priority.LAUNCH-11=low",
+        "sel=LAUNCH-10&v.LAUNCH-10={stale}&sel=LAUNCH-11&v.LAUNCH-11={}&bulk_priority=low",
         two["version"]
     );
     let (status, _) = ana.post("/w/demo/tasks/bulk", &form, &[]).await;
@@ -249,13 +249,13 @@ async fn refused_forms_change_nothing() {
     assert_eq!(ana.task("LAUNCH-10").await["priority"], one["priority"]);
     assert_eq!(ana.task("LAUNCH-11").await["priority"], two["priority"]);
     // A bad value names its row and field; nothing changes.
-    let form = "action=bulk&sel=LAUNCH-10&sel=LAUNCH-11&bulk_due=soon&bulk_status=done";
+    let form = "sel=LAUNCH-10&sel=LAUNCH-11&bulk_due=soon&bulk_status=done";
     let (status, page) = ana.post("/w/demo/tasks/bulk", form, &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("LAUNCH-10.due date"), "{page}");
     assert_eq!(ana.task("LAUNCH-10").await["status"], one["status"]);
     // The same bulk edit, right this time: both rows, redirected back.
-    let form = "action=bulk&sel=LAUNCH-10&sel=LAUNCH-11&bulk_priority=low";
+    let form = "sel=LAUNCH-10&sel=LAUNCH-11&bulk_priority=low";
     let (status, _) = ana
         .post(
             "/w/demo/tasks/bulk",

@@ -53,6 +53,14 @@ impl PgStore {
     )> {
         store_impl::sqlx_task_page_rows(&self.pool, scope, filter, limit).await
     }
+
+    async fn link_rows(
+        &self,
+        scope: crate::Scope,
+        project_id: tandem_domain::Id,
+    ) -> Result<Vec<crate::Link>> {
+        store_impl::sqlx_link_rows(&self.pool, scope, project_id).await
+    }
 }
 
 crate::migrate::migrator!(

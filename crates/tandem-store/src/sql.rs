@@ -54,6 +54,13 @@ pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.l
     JOIN tasks a ON a.id = d.predecessor_id LEFT JOIN projects ap ON ap.id = a.project_id \
     JOIN tasks b ON b.id = d.successor_id LEFT JOIN projects bp ON bp.id = b.project_id";
 
+/// The links between two tasks of a project ($1 workspace, $2 project):
+/// two joins on primary keys, six columns, for planning's hot path.
+pub(crate) const LINK_SELECT: &str = "SELECT d.id, d.predecessor_id, d.successor_id, d.kind, d.lag_days, \
+    d.lag_format, d.version FROM dependencies d JOIN tasks a ON a.id = d.predecessor_id \
+    JOIN tasks b ON b.id = d.successor_id \
+    WHERE d.workspace_id = $1 AND a.project_id = $2 AND b.project_id = $2 ORDER BY d.id";
+
 /// The board rank of a task nobody has moved is its id times this, so a
 /// moved card always finds room between two neighbours.
 pub(crate) const UNRANKED_STEP: f64 = 1024.0;
@@ -653,6 +660,22 @@ macro_rules! store_impl {
                 fn date(&mut self, value: chrono::NaiveDate) {
                     self.push_bind(value);
                 }
+            }
+
+            /// The links between a project's own tasks, through sqlx
+            /// (SQLite reads them with its own driver instead).
+            #[allow(dead_code)]
+            pub(crate) async fn sqlx_link_rows(pool: &sqlx::Pool<Db>, scope: Scope, project_id: Id) -> Result<Vec<crate::Link>> {
+                let rows: Vec<(Id, Id, Id, String, f64, String, i64)> = sqlx::query_as(crate::sql::LINK_SELECT)
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|(id, predecessor_id, successor_id, kind, lag_days, lag_format, version)| {
+                        Ok(crate::Link { id, predecessor_id, successor_id, kind: vocab(&kind)?, lag_days, lag_format: vocab(&lag_format)?, version })
+                    })
+                    .collect()
             }
 
             /// The page of task rows and their collaborators, through sqlx
@@ -2231,7 +2254,7 @@ macro_rules! store_impl {
                 }
 
                 async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage> {
-                    let limit = filter.limit.clamp(1, 500);
+                    let limit = filter.limit.clamp(1, crate::MAX_TASK_PAGE);
                     let (rows, collaborators) = self.task_page_rows(scope, filter, limit).await?;
                     let mut tasks = rows.into_iter().take(limit + 1).map(TaskRow::into_task).collect::<Result<Vec<_>>>()?;
                     let more = tasks.len() > limit;
@@ -2384,6 +2407,10 @@ macro_rules! store_impl {
                     .fetch_all(self.reader())
                     .await?;
                     rows.iter().map(dependency_from_row).collect()
+                }
+
+                async fn project_links(&self, scope: Scope, project_id: Id) -> Result<Vec<crate::Link>> {
+                    self.link_rows(scope, project_id).await
                 }
 
                 async fn update_dependency(&self, scope: Scope, change: &NewDependency, expected_version: Option<i64>) -> Result<Dependency> {

@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_api::{RiskInput, UpdateTask};
+use tandem_domain::rollup::{ProgressInput, rollup};
 use tandem_domain::workload::{HealthInput, project_health};
 use tandem_domain::{Email, Id, Priority, Task, TaskFields, TaskStatus, risk_level};
 use tandem_store::{ActivityFilter, OwnerFilter, TaskFilter};
@@ -60,8 +61,31 @@ pub async fn overview(
             (project, tasks, None)
         }
     };
-    let progress = store.project_progress(scope, project.id).await?;
+    // Roll-up from the tasks in hand, as the store would from the same rows.
+    let inputs: Vec<ProgressInput> = tasks
+        .iter()
+        .map(|t| ProgressInput {
+            id: t.id,
+            parent_id: t.parent.as_ref().map(|p| p.id),
+            status: t.status,
+            percent_complete: t.percent_complete,
+            effort_hours: t.effort_hours,
+            estimate_days: t.estimate_days,
+        })
+        .collect();
+    let project_progress = rollup(&inputs, &inputs);
     let milestones = store.list_milestones(scope, project.id).await?;
+    let milestone_progress: HashMap<Id, f64> = milestones
+        .iter()
+        .map(|m| {
+            let of_milestone = inputs
+                .iter()
+                .zip(&tasks)
+                .filter(|(_, t)| t.milestone_id == Some(m.id))
+                .map(|(input, _)| input);
+            (m.id, rollup(of_milestone, &inputs).percent)
+        })
+        .collect();
     let risks = store.list_risks(scope, project.id).await?;
     let stakeholders = store.list_stakeholders(scope, project.id).await?;
     let activity = store
@@ -100,11 +124,6 @@ pub async fn overview(
         .filter(|m| m.date.is_none_or(|d| d >= today))
         .collect();
     upcoming.sort_by_key(|m| (m.date.is_none(), m.date));
-    let milestone_progress: HashMap<Id, f64> = progress
-        .milestones
-        .iter()
-        .map(|(id, p)| (*id, p.percent))
-        .collect();
     let content = html! {
         div.overview {
             section.card-panel.health aria-labelledby="h-health" {
@@ -118,7 +137,7 @@ pub async fn overview(
                     dt { "Start" } dd { (layout::date(project.start_date, today)) }
                     dt { "Target" } dd { (layout::date(project.target_date, today)) }
                     dt { "Scheduled finish" } dd { (layout::date(finish, today)) }
-                    dt { "Progress" } dd { (layout::progress(progress.project.percent)) " " span.muted { (progress.project.done_tasks) " of " (progress.project.leaf_tasks) " tasks done" } }
+                    dt { "Progress" } dd { (layout::progress(project_progress.percent)) " " span.muted { (project_progress.done_tasks) " of " (project_progress.leaf_tasks) " tasks done" } }
                     dt { "Open / overdue" } dd { (open.len()) " / " (overdue) }
                 }
             }
@@ -365,7 +384,7 @@ pub async fn list(
                     select #b-owner name="bulk_owner" { option value="" { "—" } option value="none" { "Unassigned" } @for m in &members { option value=(m.user.email) { (m.user.name) } } }
                     label for="b-due" { "Due" }
                     input #b-due name="bulk_due" type="date";
-                    button type="submit" name="action" value="bulk" { "Apply to selected" }
+                    button type="submit" { "Apply to selected" }
                     span.selected-count aria-live="polite" {}
                 }
             }
@@ -392,21 +411,11 @@ pub async fn list(
                                     td { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } }
                                     td.title { a href=(viewer.url(&format!("/t/{}", t.key))) { (t.title) } }
                                     @if writer {
-                                        td { label.visually-hidden for={ "st-" (t.key) } { "Status of " (t.key) } (layout::status_select(&format!("status.{}", t.key), &format!("st-{}", t.key), t.status, Some("status"))) }
-                                        td {
-                                            label.visually-hidden for={ "pr-" (t.key) } { "Priority of " (t.key) }
-                                            select id={ "pr-" (t.key) } name={ "priority." (t.key) } data-field="priority" {
-                                                @for p in layout::PRIORITIES { option value=(p) selected[p == t.priority] { (layout::priority_label(p)) } }
-                                            }
-                                        }
-                                        td {
-                                            label.visually-hidden for={ "ow-" (t.key) } { "Owner of " (t.key) }
-                                            input id={ "ow-" (t.key) } name={ "owner." (t.key) } list="members" data-field="owner" size="14" value=[t.owner.as_ref().map(|u| u.email.as_str())];
-                                        }
-                                        td {
-                                            label.visually-hidden for={ "du-" (t.key) } { "Due date of " (t.key) }
-                                            input id={ "du-" (t.key) } type="date" name={ "due." (t.key) } data-field="due_date" value=[t.due_date];
-                                        }
+                                        // Click to edit: app.js swaps the button for a control.
+                                        td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } }
+                                        td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } }
+                                        td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } }
+                                        td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::date(t.due_date, today)) } }
                                     } @else {
                                         td { (layout::status_badge(t.status)) }
                                         td { (layout::priority_badge(t.priority)) }
@@ -419,11 +428,14 @@ pub async fn list(
                     }
                 }
             }
-            @if writer {
-                p.nojs { button type="submit" name="action" value="save" { "Save changes" } }
-            }
         }
         @if writer {
+            template #tpl-status { select aria-label="Status" { @for st in layout::STATUSES { option value=(st) { (layout::status_label(st)) } } } }
+            template #tpl-priority { select aria-label="Priority" { @for p in layout::PRIORITIES { option value=(p) { (layout::priority_label(p)) } } } }
+            template #tpl-owner { input list="members" aria-label="Owner (email)" size="16"; }
+            template #tpl-due_date { input type="date" aria-label="Due date"; }
+        }
+            @if writer {
             section {
                 h2 { "Add a task" }
                 form.inline-form method="post" action=(viewer.url("/tasks")) {
@@ -448,10 +460,9 @@ pub async fn list(
     ))
 }
 
-/// `POST /w/{ws}/tasks/bulk`: the list's form. `action=bulk` applies the
-/// bulk fields to the selected rows; `action=save` (the list without
-/// JavaScript) saves every row whose fields differ from what is stored.
-/// Either way all rows save in one transaction, or none do.
+/// `POST /w/{ws}/tasks/bulk`: the list's form applies the bulk fields to
+/// the selected rows, each at the version the page showed (`v.KEY`), all
+/// in one transaction or none.
 pub async fn bulk_edit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -461,104 +472,68 @@ pub async fn bulk_edit(
     let form = FormPairs::parse(&body);
     let scope = viewer.ctx.writer().map_err(|e| refused(&headers, e))?;
     let store = state.store.as_ref();
-    let optional = |name: &str| form.get(name).map(str::trim).filter(|s| !s.is_empty());
-    let mut updates: Vec<(String, i64, TaskFields)> = Vec::new();
-    let mut errors = Vec::new();
-    let bulk = form.get("action") == Some("bulk");
-    let keys: Vec<String> = if bulk {
-        form.all("sel").into_iter().map(str::to_string).collect()
-    } else {
-        form.0
-            .iter()
-            .filter_map(|(n, _)| n.strip_prefix("v.").map(str::to_string))
-            .collect()
+    let bulk = |name: &str| {
+        form.get(&format!("bulk_{name}"))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     };
-    if bulk && keys.is_empty() {
+    let keys = form.all("sel");
+    if keys.is_empty() {
         return Err(refused(
             &headers,
             ApiError::field("sel", "select at least one row"),
         ));
     }
-    for key in &keys {
+    let mut updates: Vec<(String, i64, TaskFields)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut bad = |key: &str, field: &str, message: String| {
+        errors.push(tandem_domain::FieldError::new(
+            format!("{key}.{field}"),
+            message,
+        ))
+    };
+    for key in keys {
         let task = store
             .get_task(scope, key)
             .await
             .map_err(|e| refused(&headers, e.into()))?;
-        let field = |name: &str| {
-            if bulk {
-                optional(&format!("bulk_{name}")).map(str::to_string)
-            } else {
-                form.get(&format!("{name}.{key}"))
-                    .map(|s| s.trim().to_string())
-            }
-        };
         let mut patch = UpdateTask::default();
-        if let Some(status) = field("status") {
-            match status.parse::<TaskStatus>() {
-                Ok(s) if s != task.status => patch.status = Some(s),
-                Ok(_) => {}
-                Err(e) => errors.push(tandem_domain::FieldError::new(format!("{key}.status"), e)),
-            }
+        match bulk("status").map(str::parse::<TaskStatus>) {
+            Some(Ok(s)) if s != task.status => patch.status = Some(s),
+            Some(Err(e)) => bad(key, "status", e),
+            _ => {}
         }
-        if let Some(priority) = field("priority") {
-            match priority.parse::<Priority>() {
-                Ok(p) if p != task.priority => patch.priority = Some(p),
-                Ok(_) => {}
-                Err(e) => errors.push(tandem_domain::FieldError::new(format!("{key}.priority"), e)),
-            }
+        match bulk("priority").map(str::parse::<Priority>) {
+            Some(Ok(p)) if p != task.priority => patch.priority = Some(p),
+            Some(Err(e)) => bad(key, "priority", e),
+            _ => {}
         }
-        if let Some(owner) = field("owner") {
-            let current = task.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("");
-            let wanted = if owner == "none" { "" } else { owner.as_str() };
+        if let Some(owner) = bulk("owner") {
+            let current = task.owner.as_ref().map(|u| u.email.as_str());
+            let wanted = (owner != "none").then_some(owner);
             if wanted != current {
-                patch.owner = Some((!wanted.is_empty()).then(|| wanted.to_string()));
+                patch.owner = Some(wanted.map(str::to_string));
             }
         }
-        let due = if bulk {
-            optional("bulk_due").map(str::to_string)
-        } else {
-            form.get(&format!("due.{key}"))
-                .map(|s| s.trim().to_string())
-        };
-        if let Some(due) = due {
-            let wanted = if due.is_empty() {
-                None
-            } else {
-                match chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d") {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        errors.push(tandem_domain::FieldError::new(
-                            format!("{key}.due_date"),
-                            "must be a date, YYYY-MM-DD",
-                        ));
-                        None
-                    }
-                }
-            };
-            if wanted != task.due_date && (due.is_empty() || wanted.is_some()) {
-                patch.due_date = Some(wanted);
-            }
+        match bulk("due").map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
+            Some(Ok(d)) if Some(d) != task.due_date => patch.due_date = Some(Some(d)),
+            Some(Err(_)) => bad(key, "due_date", "must be a date, YYYY-MM-DD".into()),
+            _ => {}
         }
-        let expected = if bulk {
-            task.version
-        } else {
-            form.get(&format!("v.{key}"))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(task.version)
-        };
-        let untouched = patch.status.is_none()
-            && patch.priority.is_none()
-            && patch.owner.is_none()
-            && patch.due_date.is_none();
-        if untouched {
-            continue;
-        }
+        // The version the page showed: a row changed since is refused.
+        let expected = form
+            .get(&format!("v.{key}"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(task.version);
         match patch.apply(task.fields()) {
-            Ok(fields) => updates.push((task.key.clone(), expected, fields)),
+            Ok(fields) if fields != task.fields() => {
+                updates.push((task.key.clone(), expected, fields))
+            }
+            Ok(_) => {}
             Err(more) => {
-                errors.extend(more.into_iter().map(|e| {
-                    tandem_domain::FieldError::new(format!("{key}.{}", e.field), e.message)
-                }))
+                for e in more {
+                    bad(key, &e.field, e.message);
+                }
             }
         }
     }

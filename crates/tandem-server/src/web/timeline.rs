@@ -22,6 +22,12 @@ use crate::error::ApiError;
 use crate::planning::current_schedule;
 
 const LABEL_WIDTH: f64 = 300.0;
+/// Month abbreviations, written directly: chrono's `format` parses its
+/// pattern on every call, which at thousands of bars was a third of the
+/// drawing time.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const ROW: f64 = 24.0;
 const HEADER: f64 = 44.0;
 
@@ -220,16 +226,18 @@ fn draw(d: &Drawing<'_>) -> String {
     let days = (end - origin).num_days() as f64;
     let width = LABEL_WIDTH + days * ppd;
     let height = HEADER + rows.len() as f64 * ROW + 8.0;
+    // Whole pixels: an integral f64 prints without a fraction, through
+    // the fast shortest-form path (fixed precision formatting was a tenth
+    // of the time of a 2,000-task chart).
+    let midnight = origin.and_hms_opt(0, 0, 0).unwrap_or_default();
     let x_of = |t: NaiveDateTime| -> f64 {
-        LABEL_WIDTH
-            + (t - origin.and_hms_opt(0, 0, 0).unwrap_or_default()).num_minutes() as f64 / 1440.0
-                * ppd
+        (LABEL_WIDTH + (t - midnight).num_minutes() as f64 / 1440.0 * ppd).round()
     };
-    let x_day = |day: NaiveDate| LABEL_WIDTH + (day - origin).num_days() as f64 * ppd;
-    let mut svg = String::with_capacity(rows.len() * 420 + 4096);
+    let x_day = |day: NaiveDate| (LABEL_WIDTH + (day - origin).num_days() as f64 * ppd).round();
+    let mut svg = String::with_capacity(rows.len() * 700 + d.dependencies.len() * 100 + 8192);
     let _ = write!(
         svg,
-        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
+        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
         n = scheduled.len(),
     );
     // Weekends, then the calendar header.
@@ -238,7 +246,7 @@ fn draw(d: &Drawing<'_>) -> String {
         while day < end {
             let _ = write!(
                 svg,
-                r#"<rect class="wkend" x="{:.1}" y="{HEADER}" width="{:.1}" height="{:.0}"/>"#,
+                r#"<rect class="wkend" x="{}" y="{HEADER}" width="{}" height="{}"/>"#,
                 x_day(day),
                 2.0 * ppd,
                 height - HEADER
@@ -248,7 +256,7 @@ fn draw(d: &Drawing<'_>) -> String {
     }
     let _ = write!(
         svg,
-        r#"<rect class="hdr" x="0" y="0" width="{width:.0}" height="{HEADER}"/>"#
+        r#"<rect class="hdr" x="0" y="0" width="{width}" height="{HEADER}"/>"#
     );
     let mut day = origin;
     while day < end {
@@ -269,7 +277,7 @@ fn draw(d: &Drawing<'_>) -> String {
         if let Some((text, major)) = label {
             let _ = write!(
                 svg,
-                r#"<line class="{}" x1="{x:.1}" y1="{y0}" x2="{x:.1}" y2="{height:.0}"/><text class="tick" x="{:.1}" y="36">{text}</text>"#,
+                r#"<line class="{}" x1="{x}" y1="{y0}" x2="{x}" y2="{height}"/><text class="tick" x="{}" y="36">{text}</text>"#,
                 if major { "grid major" } else { "grid" },
                 x + 2.0,
                 y0 = if major { 0.0 } else { 24.0 }
@@ -277,7 +285,7 @@ fn draw(d: &Drawing<'_>) -> String {
             if d.zoom != Zoom::Month && (day.day() == 1 || day == origin) {
                 let _ = write!(
                     svg,
-                    r#"<text class="month" x="{:.1}" y="16">{}</text>"#,
+                    r#"<text class="month" x="{}" y="16">{}</text>"#,
                     x + 2.0,
                     day.format("%B %Y")
                 );
@@ -295,7 +303,7 @@ fn draw(d: &Drawing<'_>) -> String {
             Row::Phase(name) => {
                 let _ = write!(
                     svg,
-                    r#"<rect class="phase" x="0" y="{y:.0}" width="{width:.0}" height="{ROW}"/><text class="phase-name" x="8" y="{:.0}">{}</text>"#,
+                    r#"<rect class="phase" x="0" y="{y}" width="{width}" height="{ROW}"/><text class="phase-name" x="8" y="{}">{}</text>"#,
                     y + 16.0,
                     esc(name)
                 );
@@ -303,7 +311,7 @@ fn draw(d: &Drawing<'_>) -> String {
             Row::Milestones => {
                 let _ = write!(
                     svg,
-                    r#"<text class="phase-name" x="8" y="{:.0}">Milestones</text>"#,
+                    r#"<text class="phase-name" x="8" y="{}">Milestones</text>"#,
                     y + 16.0
                 );
                 for m in &dated_milestones {
@@ -311,7 +319,7 @@ fn draw(d: &Drawing<'_>) -> String {
                     let x = x_day(date) + ppd;
                     let _ = write!(
                         svg,
-                        r#"<g class="pm"><title>{}: {date}</title><path d="M{x:.1},{:.1}l7,7l-7,7l-7,-7z"/><text x="{:.1}" y="{:.0}">{}</text></g>"#,
+                        r#"<g class="pm"><title>{}: {date}</title><path d="M{x},{}l7,7l-7,7l-7,-7z"/><text x="{}" y="{}">{}</text></g>"#,
                         esc(&m.name),
                         y + 5.0,
                         x + 9.0,
@@ -328,7 +336,7 @@ fn draw(d: &Drawing<'_>) -> String {
                 let title = esc(&task.title);
                 let _ = write!(
                     svg,
-                    r#"<a href="{task_url}{key}"><text class="label" x="8" y="{:.0}"><tspan class="k">{key}</tspan> {}</text></a>"#,
+                    r#"<a href="{task_url}{key}"><text class="label" x="8" y="{}"><tspan class="k">{key}</tspan> {}</text></a>"#,
                     y + 16.0,
                     truncate(&title, 44),
                     key = task.key
@@ -337,7 +345,7 @@ fn draw(d: &Drawing<'_>) -> String {
                     let (b0, b1) = (x_of(b.start), x_of(b.finish));
                     let _ = write!(
                         svg,
-                        r#"<rect class="base" x="{b0:.1}" y="{:.1}" width="{:.1}" height="4"/>"#,
+                        r#"<rect class="base" x="{b0}" y="{}" width="{}" height="4"/>"#,
                         y + ROW - 6.0,
                         (b1 - b0).max(2.0)
                     );
@@ -345,39 +353,42 @@ fn draw(d: &Drawing<'_>) -> String {
                 if s.late_finish > s.early_finish && s.total_slack > 0 {
                     let _ = write!(
                         svg,
-                        r#"<line class="slack" x1="{x1:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}"/>"#,
+                        r#"<line class="slack" x1="{x1}" y1="{mid}" x2="{}" y2="{mid}"/>"#,
                         x_of(s.late_finish)
                     );
                 }
+                let (from, to) = (s.early_start.date(), s.early_finish.date());
                 let tip = format!(
-                    "{key} {title}: {} to {}, slack {:.1} d{}",
-                    s.early_start.format("%-d %b %H:%M"),
-                    s.early_finish.format("%-d %b %H:%M"),
-                    s.total_slack as f64 / 480.0,
+                    "{key} {title}: {} {} to {} {}, slack {} d{}",
+                    from.day(),
+                    MONTHS[from.month0() as usize],
+                    to.day(),
+                    MONTHS[to.month0() as usize],
+                    tenths(s.total_slack as f64 / 480.0),
                     if s.critical { ", critical" } else { "" },
                     key = task.key,
                 );
                 if s.milestone {
                     let _ = write!(
                         svg,
-                        r#"<g class="ms{critical}"><title>{tip}</title><path d="M{x0:.1},{:.1}l7,7l-7,7l-7,-7z"/></g>"#,
+                        r#"<g class="ms{critical}"><title>{tip}</title><path d="M{x0},{}l7,7l-7,7l-7,-7z"/></g>"#,
                         y + 5.0
                     );
                 } else if s.summary {
                     let _ = write!(
                         svg,
-                        r#"<g class="sum"><title>{tip}</title><path d="M{x0:.1},{:.1}h{:.1}v9l-4,-4h{:.1}l-4,4z"/></g>"#,
+                        r#"<g class="sum"><title>{tip}</title><path d="M{x0},{}h{}v9l-4,-4h{}l-4,4z"/></g>"#,
                         y + 6.0,
                         (x1 - x0).max(8.0),
                         -(x1 - x0).max(8.0) + 8.0
                     );
                 } else {
                     let w = (x1 - x0).max(3.0);
-                    let done = w * task.percent_complete as f64 / 100.0;
+                    let done = (w * task.percent_complete as f64 / 100.0).round();
                     let start = s.early_start.date();
                     let _ = write!(
                         svg,
-                        r#"<g class="bar{critical}" tabindex="0" role="button" aria-label="{tip}" data-key="{key}" data-version="{v}" data-start="{start}"{due}><title>{tip}</title><rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="14" rx="3"/>{pct}</g>"#,
+                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}"{due}><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>{pct}</g>"#,
                         y + 5.0,
                         key = task.key,
                         v = task.version,
@@ -387,7 +398,7 @@ fn draw(d: &Drawing<'_>) -> String {
                             .unwrap_or_default(),
                         pct = if done > 0.0 {
                             format!(
-                                r#"<rect class="pct" x="{x0:.1}" y="{:.1}" width="{done:.1}" height="4" rx="2"/>"#,
+                                r#"<rect class="pct" x="{x0}" y="{}" width="{done}" height="4" rx="2"/>"#,
                                 y + 15.0
                             )
                         } else {
@@ -426,12 +437,9 @@ fn draw(d: &Drawing<'_>) -> String {
             sy + ROW / 2.0 - 2.0
         };
         let path = if to >= bend + 4.0 {
-            format!("M{from:.1},{py:.1}H{bend:.1}V{sy:.1}H{to:.1}")
+            format!("M{from},{py}H{bend}V{sy}H{to}")
         } else {
-            format!(
-                "M{from:.1},{py:.1}H{bend:.1}V{turn_y:.1}H{:.1}V{sy:.1}H{to:.1}",
-                to - 8.0
-            )
+            format!("M{from},{py}H{bend}V{turn_y}H{}V{sy}H{to}", to - 8.0)
         };
         let _ = write!(
             svg,
@@ -442,9 +450,16 @@ fn draw(d: &Drawing<'_>) -> String {
     let tx = x_day(d.today) + ppd / 2.0;
     let _ = write!(
         svg,
-        r#"<line class="today" x1="{tx:.1}" y1="0" x2="{tx:.1}" y2="{height:.0}"><title>Today</title></line></svg>"#
+        r#"<line class="today" x1="{tx}" y1="0" x2="{tx}" y2="{height}"><title>Today</title></line></svg>"#
     );
     svg
+}
+
+/// A number to one decimal, without fixed-precision float formatting.
+fn tenths(value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -151,7 +151,40 @@
     }
   });
 
-  // Inline edits in the list: each control saves its own field.
+  // Inline edits in the list: a cell is a button showing the value; a
+  // click swaps in the control from the page's template, and a change
+  // saves that one field through the API at the row's version.
+  document.addEventListener("click", (event) => {
+    const cell = event.target.closest && event.target.closest("button.cell");
+    if (!cell) return;
+    const template = document.getElementById("tpl-" + cell.dataset.field);
+    if (!template) return;
+    const control = template.content.firstElementChild.cloneNode(true);
+    control.value = cell.dataset.value || "";
+    control.dataset.field = cell.dataset.field;
+    cell.hidden = true;
+    cell.after(control);
+    control.focus();
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      control.remove();
+      cell.hidden = false;
+    };
+    control.addEventListener("blur", () => setTimeout(close, 0));
+    control.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") { close(); cell.focus(); }
+      if (e.key === "Enter" && control.tagName === "INPUT") { e.preventDefault(); control.blur(); }
+    });
+    control.addEventListener("tandem:saved", () => {
+      cell.dataset.value = control.value;
+      const option = control.tagName === "SELECT" ? control.selectedOptions[0] : null;
+      cell.textContent = option ? option.textContent : control.value || "—";
+      close();
+      cell.focus();
+    });
+  });
   document.addEventListener("change", async (event) => {
     const control = event.target;
     if (control.matches("input[data-select-all]")) {
@@ -177,6 +210,7 @@
         row.classList.remove("failed");
         row.classList.add("saved");
         setTimeout(() => row.classList.remove("saved"), 1200);
+        control.dispatchEvent(new Event("tandem:saved"));
       } else {
         row.classList.add("failed");
         toast(row.dataset.key + ": " + (await problem(response)));
