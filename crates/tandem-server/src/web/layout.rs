@@ -201,13 +201,22 @@ pub fn person(user: Option<&UserRef>) -> Markup {
     }
 }
 
+/// A task's due date, marked late only while the task is open.
+pub fn due(task: &tandem_domain::Task, today: NaiveDate) -> Markup {
+    dated(task.due_date, today, !task.status.is_closed())
+}
+
 /// A date as people read it ("Fri 20 Nov"), with the year only when it is
-/// not this year's, in a `<time>` element.
+/// not this year's, in a `<time>` element; past dates marked late.
 pub fn date(day: Option<NaiveDate>, today: NaiveDate) -> Markup {
+    dated(day, today, true)
+}
+
+fn dated(day: Option<NaiveDate>, today: NaiveDate, mark_late: bool) -> Markup {
     use chrono::Datelike;
     html! {
         @match day {
-            Some(d) => time datetime=(d) class=[(d < today).then_some("late")] {
+            Some(d) => time datetime=(d) class=[(mark_late && d < today).then_some("late")] {
                 @if d.year() == today.year() { (d.format("%a %-d %b")) } @else { (d.format("%-d %b %Y")) }
             },
             None => span.muted { "—" },

@@ -50,7 +50,7 @@ pub fn todo_row(viewer: &Viewer, task: &Task, today: chrono::NaiveDate) -> Marku
                 }
                 (layout::priority_badge(task.priority))
                 @if task.status != TaskStatus::Todo { (layout::status_badge(task.status)) }
-                (layout::date(task.due_date, today))
+                (layout::due(task, today))
             }
         }
     }

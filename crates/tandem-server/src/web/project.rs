@@ -415,12 +415,12 @@ pub async fn list(
                                         td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } }
                                         td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } }
                                         td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } }
-                                        td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::date(t.due_date, today)) } }
+                                        td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } }
                                     } @else {
                                         td { (layout::status_badge(t.status)) }
                                         td { (layout::priority_badge(t.priority)) }
                                         td { (layout::person(t.owner.as_ref())) }
-                                        td { (layout::date(t.due_date, today)) }
+                                        td { (layout::due(t, today)) }
                                     }
                                 }
                             }
@@ -625,7 +625,7 @@ pub async fn board(
                                 span.title { (t.title) }
                                 span.meta {
                                     (layout::priority_badge(t.priority))
-                                    (layout::date(t.due_date, today))
+                                    (layout::due(t, today))
                                     @if let Some(o) = &t.owner { span.avatar title=(o.name) aria-label={ "Owner " (o.name) } { (initials(&o.name)) } }
                                 }
                             }
