@@ -314,18 +314,37 @@ fn draw(d: &Drawing<'_>) -> String {
                     r#"<text class="phase-name" x="8" y="{}">Milestones</text>"#,
                     y + 16.0
                 );
-                for m in &dated_milestones {
-                    let Some(date) = m.date else { continue };
-                    let x = x_day(date) + ppd;
+                let mut by_date: Vec<_> = dated_milestones
+                    .iter()
+                    .filter_map(|m| Some((m.date?, m)))
+                    .collect();
+                by_date.sort_by_key(|(date, _)| *date);
+                // A name that would run into the next one's diamond is left
+                // to its tooltip.
+                let mut free_from = f64::MIN;
+                for (i, (date, m)) in by_date.iter().enumerate() {
+                    let x = x_day(*date) + ppd;
+                    let next = by_date
+                        .get(i + 1)
+                        .map_or(f64::MAX, |(d, _)| x_day(*d) + ppd);
+                    let name = esc(&m.name);
+                    let fits = x >= free_from
+                        && x + 9.0 + 7.0 * m.name.chars().count() as f64 <= next - 8.0;
                     let _ = write!(
                         svg,
-                        r#"<g class="pm"><title>{}: {date}</title><path d="M{x},{}l7,7l-7,7l-7,-7z"/><text x="{}" y="{}">{}</text></g>"#,
-                        esc(&m.name),
+                        r#"<g class="pm"><title>{name}: {date}</title><path d="M{x},{}l7,7l-7,7l-7,-7z"/>"#,
                         y + 5.0,
-                        x + 9.0,
-                        y + 16.0,
-                        esc(&m.name)
                     );
+                    if fits {
+                        let _ = write!(
+                            svg,
+                            r#"<text x="{}" y="{}">{name}</text>"#,
+                            x + 9.0,
+                            y + 16.0
+                        );
+                        free_from = x + 9.0 + 7.0 * m.name.chars().count() as f64;
+                    }
+                    svg.push_str("</g>");
                 }
             }
             Row::Task(task, s) => {
