@@ -1073,6 +1073,33 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            /// A task's place on the board (see `UNRANKED_STEP`), if named.
+            async fn board_rank_tx(tx: &mut Tx, scope: Scope, key: Option<&str>) -> Result<Option<f64>> {
+                let Some(key) = key else { return Ok(None) };
+                let id = fetch_task_tx(&mut *tx, scope, key).await?.id;
+                let rank: Option<f64> = sqlx::query_scalar("SELECT board_rank FROM tasks WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+                Ok(Some(rank.unwrap_or(id as f64 * UNRANKED_STEP)))
+            }
+
+            /// Spaces a project's board ranks a step apart, order kept.
+            async fn renumber_board_tx(tx: &mut Tx, scope: Scope, project_id: Id) -> Result<()> {
+                let rows: Vec<(Id, Option<f64>)> = sqlx::query_as("SELECT id, board_rank FROM tasks WHERE workspace_id = $1 AND project_id = $2")
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                let mut order: Vec<(f64, Id)> = rows.into_iter().map(|(id, rank)| (rank.unwrap_or(id as f64 * UNRANKED_STEP), id)).collect();
+                order.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                for (place, (_, id)) in order.iter().enumerate() {
+                    sqlx::query("UPDATE tasks SET board_rank = $1 WHERE id = $2")
+                        .bind((place as f64 + 1.0) * UNRANKED_STEP)
+                        .bind(*id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
             async fn update_task_tx(tx: &mut Tx, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields) -> Result<Task> {
                 let mut fields = fields.clone();
                 fields.normalize();
@@ -2284,14 +2311,19 @@ macro_rules! store_impl {
                 async fn move_task(&self, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields, after: Option<&str>, before: Option<&str>) -> Result<Task> {
                     let mut tx = self.writer().begin().await?;
                     let task = update_task_tx(&mut tx, scope, key, expected_version, fields).await?;
-                    let mut neighbour = async |key: Option<&str>| -> Result<Option<f64>> {
-                        let Some(key) = key else { return Ok(None) };
-                        let id = fetch_task_tx(&mut tx, scope, key).await?.id;
-                        let rank: Option<f64> = sqlx::query_scalar("SELECT board_rank FROM tasks WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-                        Ok(Some(rank.unwrap_or(id as f64 * UNRANKED_STEP)))
-                    };
-                    let after_rank = neighbour(after).await?;
-                    let before_rank = neighbour(before).await?;
+                    let mut after_rank = board_rank_tx(&mut tx, scope, after).await?;
+                    let mut before_rank = board_rank_tx(&mut tx, scope, before).await?;
+                    // Halving a gap runs out after some fifty moves into
+                    // it; then the project's cards are renumbered in their
+                    // order, a step apart, and the gap is wide again.
+                    if let (Some(a), Some(b), Some(project)) = (after_rank, before_rank, task.project.as_ref()) {
+                        let middle = (a + b) / 2.0;
+                        if !(a < middle && middle < b) {
+                            renumber_board_tx(&mut tx, scope, project.id).await?;
+                            after_rank = board_rank_tx(&mut tx, scope, after).await?;
+                            before_rank = board_rank_tx(&mut tx, scope, before).await?;
+                        }
+                    }
                     let rank = match (after_rank, before_rank) {
                         (Some(a), Some(b)) => Some((a + b) / 2.0),
                         (Some(a), None) => Some(a + UNRANKED_STEP),

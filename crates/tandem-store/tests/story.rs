@@ -973,6 +973,36 @@ async fn board_moves_order_cards_and_keep_versions() {
             order(store.board_ranks(w.owner, project.id).await.unwrap()),
             [ids[2], ids[1], ids[0]]
         );
+        // Sixty moves into the same ever-narrower gap: the order stays
+        // right (the column is renumbered when halving runs out).
+        let mut between = (cards[2].key.clone(), cards[1].key.clone());
+        for i in 0..60 {
+            let card = store
+                .create_task(w.owner, &task(Some("BOARD"), &format!("Squeezed {i}")))
+                .await
+                .unwrap();
+            store
+                .move_task(
+                    w.owner,
+                    &card.key,
+                    card.version,
+                    &card.fields(),
+                    Some(&between.0),
+                    Some(&between.1),
+                )
+                .await
+                .unwrap();
+            let ranks = store.board_ranks(w.owner, project.id).await.unwrap();
+            let place = |id: Id| ranks.iter().position(|(r, _)| *r == id).unwrap();
+            let after = store.get_task(w.owner, &between.0).await.unwrap().id;
+            let before = store.get_task(w.owner, &between.1).await.unwrap().id;
+            assert_eq!(
+                (place(after) + 1, place(card.id) + 1),
+                (place(card.id), place(before)),
+                "move {i}"
+            );
+            between.1 = card.key.clone();
+        }
         // Another workspace sees no ranks of this project.
         assert!(
             store
