@@ -67,10 +67,26 @@ impl Server {
     }
 }
 
-/// A chromedriver process, killed when dropped.
+/// A chromedriver process in its own process group. Dropping it ends the
+/// group (chromedriver and every Chromium it started, even when a test
+/// panicked before closing its session) and removes the profiles.
 struct Driver {
     url: String,
-    _process: tokio::process::Child,
+    process: tokio::process::Child,
+    profiles: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.process.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &format!("-{pid}")])
+                .status();
+        }
+        for profile in self.profiles.lock().map(|p| p.clone()).unwrap_or_default() {
+            let _ = std::fs::remove_dir_all(profile);
+        }
+    }
 }
 
 async fn chromedriver() -> Driver {
@@ -88,6 +104,7 @@ async fn chromedriver() -> Driver {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
+        .process_group(0)
         .spawn()
         .expect("chromedriver starts");
     // chromedriver says when it listens; read until it does.
@@ -100,7 +117,8 @@ async fn chromedriver() -> Driver {
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Driver {
         url: format!("http://127.0.0.1:{port}"),
-        _process: process,
+        process,
+        profiles: std::sync::Mutex::new(Vec::new()),
     }
 }
 
@@ -111,6 +129,9 @@ async fn browser(driver: &Driver) -> Client {
         std::process::id(),
         rand_suffix()
     ));
+    if let Ok(mut profiles) = driver.profiles.lock() {
+        profiles.push(profile.clone());
+    }
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
