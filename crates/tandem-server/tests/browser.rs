@@ -79,8 +79,11 @@ struct Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         if let Some(pid) = self.process.id() {
+            // `--` before the negative group id: procps' kill without it
+            // signals far more than the group (it took the test machine's
+            // PostgreSQL down with it).
             let _ = std::process::Command::new("kill")
-                .args(["-TERM", &format!("-{pid}")])
+                .args(["-s", "TERM", "--", &format!("-{pid}")])
                 .status();
         }
         for profile in self.profiles.lock().map(|p| p.clone()).unwrap_or_default() {
