@@ -547,6 +547,32 @@ pub struct Dependency {
     pub version: i64,
 }
 
+/// A dependency by its ends' ids: all that planning and drawing need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    pub id: Id,
+    pub predecessor_id: Id,
+    pub successor_id: Id,
+    pub kind: DependencyKind,
+    pub lag_days: f64,
+    pub lag_format: LagFormat,
+    pub version: i64,
+}
+
+impl Dependency {
+    pub fn link(&self) -> Link {
+        Link {
+            id: self.id,
+            predecessor_id: self.predecessor.id,
+            successor_id: self.successor.id,
+            kind: self.kind,
+            lag_days: self.lag_days,
+            lag_format: self.lag_format,
+            version: self.version,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stakeholder {
     pub id: Id,

@@ -31,8 +31,8 @@ use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Sched
 
 use crate::calendar::CalendarException;
 use crate::model::{
-    BaselineTask, ConstraintType, Dependency, DependencyKind, Id, LagFormat, Project,
-    StoredSchedule, Task, TaskSchedule, TaskStatus,
+    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Project, StoredSchedule,
+    Task, TaskSchedule, TaskStatus,
 };
 
 /// The plan, which task each of its entries is, each task's three-point
@@ -51,7 +51,7 @@ pub fn project_plan(
     project: &Project,
     exceptions: &[CalendarException],
     tasks: &[Task],
-    dependencies: &[Dependency],
+    links: &[Link],
     capacity: &HashMap<Id, f64>,
     today: NaiveDate,
 ) -> ProjectPlan {
@@ -103,11 +103,11 @@ pub fn project_plan(
             spec
         })
         .collect();
-    let links = dependencies
+    let links = links
         .iter()
         .filter_map(|d| {
-            let predecessor = *index.get(&d.predecessor.id)?;
-            let successor = *index.get(&d.successor.id)?;
+            let predecessor = *index.get(&d.predecessor_id)?;
+            let successor = *index.get(&d.successor_id)?;
             let kind = match d.kind {
                 DependencyKind::Fs => LinkKind::FinishToStart,
                 DependencyKind::Ss => LinkKind::StartToStart,

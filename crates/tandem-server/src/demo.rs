@@ -390,12 +390,12 @@ async fn plan_launch_dates(
         ..Default::default()
     };
     let tasks = store.list_tasks(owner, &filter).await?.tasks;
-    let dependencies = store.project_dependencies(owner, launch.id).await?;
+    let links = store.project_links(owner, launch.id).await?;
     let planned = tandem_domain::planning::project_plan(
         launch,
         &[],
         &tasks,
-        &dependencies,
+        &links,
         &Default::default(),
         today,
     );

@@ -34,51 +34,16 @@ type ApiResult<T> = Result<T, ApiError>;
 pub(crate) struct Loaded {
     pub project: Project,
     pub tasks: Vec<Task>,
-    pub dependencies: Vec<Dependency>,
+    pub dependencies: Vec<Link>,
     pub planned: ProjectPlan,
 }
 
 /// Reads a project's tasks and dependencies and maps them onto a plan.
 pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Loaded> {
     let project = store.get_project(scope, key).await?;
-    let tasks = all_tasks(
-        store,
-        scope,
-        TaskFilter {
-            project: Some(project.key.clone()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    // Links between the project's own tasks are all a plan uses; their
-    // ends' keys and titles come from the tasks just read.
-    let refs: HashMap<Id, TaskRef> = tasks
-        .iter()
-        .map(|t| {
-            let end = TaskRef {
-                id: t.id,
-                key: t.key.clone(),
-                title: t.title.clone(),
-            };
-            (t.id, end)
-        })
-        .collect();
-    let dependencies: Vec<Dependency> = store
-        .project_links(scope, project.id)
-        .await?
-        .into_iter()
-        .filter_map(|link| {
-            Some(Dependency {
-                id: link.id,
-                predecessor: refs.get(&link.predecessor_id)?.clone(),
-                successor: refs.get(&link.successor_id)?.clone(),
-                kind: link.kind,
-                lag_days: link.lag_days,
-                lag_format: link.lag_format,
-                version: link.version,
-            })
-        })
-        .collect();
+    let tasks = project_tasks(store, scope, &project.key).await?;
+    // Links between the project's own tasks are all a plan uses.
+    let dependencies = store.project_links(scope, project.id).await?;
     let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
     let members = store.list_members(scope).await?;
     let capacity: HashMap<Id, f64> = members
@@ -100,6 +65,19 @@ pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResul
         dependencies,
         planned,
     })
+}
+
+/// Every task of the project.
+pub(crate) async fn project_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+) -> ApiResult<Vec<Task>> {
+    let filter = TaskFilter {
+        project: Some(key.to_string()),
+        ..Default::default()
+    };
+    all_tasks(store, scope, filter).await
 }
 
 /// Every task the filter selects, page after page.

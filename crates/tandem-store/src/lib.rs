@@ -22,14 +22,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::activity::FieldChange;
 use tandem_domain::rollup::Progress;
 use tandem_domain::{
-    Baseline, BaselineTask, Dependency, DependencyKind, Email, EntityKind, FieldError, Id,
-    LagFormat, Member, Milestone, MilestoneFields, NewDependency, NewProject, NewTask, Phase,
-    PhaseFields, Priority, Project, ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder,
-    StakeholderFields, StoredSchedule, Task, TaskFields, TaskStatus, TimeOff, UserRef, Workspace,
+    Baseline, BaselineTask, Dependency, Email, EntityKind, FieldError, Id, Member, Milestone,
+    MilestoneFields, NewDependency, NewProject, NewTask, Phase, PhaseFields, Priority, Project,
+    ProjectFields, Risk, RiskFields, Role, Slug, Stakeholder, StakeholderFields, StoredSchedule,
+    Task, TaskFields, TaskStatus, TimeOff, UserRef, Workspace,
 };
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use tandem_domain::Link;
 
 /// Who is asking, and in which workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,18 +118,6 @@ pub enum OwnerFilter {
     /// Resolved inside the list query, saving a lookup.
     Email(String),
     Unassigned,
-}
-
-/// A dependency by its ends' ids.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Link {
-    pub id: Id,
-    pub predecessor_id: Id,
-    pub successor_id: Id,
-    pub kind: DependencyKind,
-    pub lag_days: f64,
-    pub lag_format: LagFormat,
-    pub version: i64,
 }
 
 /// The most tasks one page may hold; the server's own readers (a

@@ -48,19 +48,11 @@ impl Zoom {
     }
 }
 
-/// Escapes text for SVG content and attributes.
+/// Text escaped for SVG content and double-quoted attributes, as maud
+/// escapes everything else on the page.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    maud::Render::render_to(text, &mut out);
     out
 }
 
@@ -148,7 +140,7 @@ struct Drawing<'a> {
     viewer: &'a Viewer,
     tasks: &'a [Task],
     schedule: &'a [TaskSchedule],
-    dependencies: &'a [tandem_domain::Dependency],
+    dependencies: &'a [tandem_domain::Link],
     baseline: &'a [tandem_domain::BaselineTask],
     phases: &'a [tandem_domain::Phase],
     milestones: &'a [tandem_domain::Milestone],
@@ -437,7 +429,7 @@ fn draw(d: &Drawing<'_>) -> String {
         .collect();
     for dep in d.dependencies {
         let (Some(&(p0, p1, py)), Some(&(s0, s1, sy))) =
-            (place.get(&dep.predecessor.id), place.get(&dep.successor.id))
+            (place.get(&dep.predecessor_id), place.get(&dep.successor_id))
         else {
             continue;
         };
@@ -448,7 +440,7 @@ fn draw(d: &Drawing<'_>) -> String {
             tandem_domain::DependencyKind::Sf => (p0, s1),
         };
         let critical =
-            critical_ids.contains(&dep.predecessor.id) && critical_ids.contains(&dep.successor.id);
+            critical_ids.contains(&dep.predecessor_id) && critical_ids.contains(&dep.successor_id);
         let bend = from + 5.0;
         let turn_y = if sy > py {
             sy - ROW / 2.0 + 2.0
