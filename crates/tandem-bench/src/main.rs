@@ -47,8 +47,8 @@ struct Args {
 /// The web pages' benchmark.
 mod web;
 
-const PEOPLE: usize = 20;
-const PASSWORD: &str = "benchmark-password";
+pub(crate) const PEOPLE: usize = 20;
+pub(crate) const PASSWORD: &str = "benchmark-password";
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -246,9 +246,9 @@ async fn measure(
     })
 }
 
-/// One workspace "bench" with 20 people and a project BENCH of `tasks`
-/// tasks with varied owners, statuses, priorities, due dates and tags.
-async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
+/// Workspace "bench": `PEOPLE` people (person0, the owner, to person19),
+/// each with the password `PASSWORD`.
+pub(crate) async fn bench_workspace(store: &dyn Store) -> Result<Scope> {
     let hash = tandem_server::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
     let mut ids = Vec::new();
     for i in 0..PEOPLE {
@@ -276,6 +276,13 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
     for id in &ids[1..] {
         store.add_member(owner, *id, Role::Member).await?;
     }
+    Ok(owner)
+}
+
+/// Workspace "bench" with a project BENCH of `tasks` tasks with varied
+/// owners, statuses, priorities, due dates and tags.
+async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
+    let owner = bench_workspace(store).await?;
     store
         .create_project(
             owner,

@@ -10,10 +10,9 @@ use anyhow::{Context, Result, bail};
 use chrono::{Days, Local};
 use rand::{Rng, SeedableRng};
 use tandem_domain::*;
-use tandem_store::{Scope, Store};
+use tandem_store::Store;
 
-const PEOPLE: usize = 20;
-const PASSWORD: &str = "benchmark-password";
+use crate::{PASSWORD, PEOPLE};
 
 pub struct WebArgs {
     pub tasks: usize,
@@ -132,33 +131,7 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
 /// network (most tasks wait for one or two of the twenty before them),
 /// and twenty risks.
 async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
-    let hash = tandem_server::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
-    let mut ids = Vec::new();
-    for i in 0..PEOPLE {
-        let email =
-            Email::parse(&format!("person{i}@bench.example")).map_err(anyhow::Error::msg)?;
-        ids.push(
-            store
-                .create_user(&email, &format!("Person {i}"), &hash)
-                .await?
-                .id,
-        );
-    }
-    let workspace = store
-        .create_workspace(
-            &Slug::parse("bench").map_err(anyhow::Error::msg)?,
-            "Bench",
-            Some(ids[0]),
-        )
-        .await?;
-    let owner = Scope {
-        workspace_id: workspace.id,
-        user_id: ids[0],
-        role: Role::Owner,
-    };
-    for id in &ids[1..] {
-        store.add_member(owner, *id, Role::Member).await?;
-    }
+    let owner = crate::bench_workspace(store).await?;
     let today = Local::now().date_naive();
     let project = store
         .create_project(

@@ -681,6 +681,21 @@ const TASK_QUERY: &[&str] = &[
     "limit",
 ];
 
+/// The `owner` of a task filter: `me` (the caller), `none`, or an email.
+pub(crate) fn owner_filter(caller: Id, owner: Option<&str>) -> ApiResult<Option<OwnerFilter>> {
+    Ok(match owner {
+        None => None,
+        Some("me") => Some(OwnerFilter::User(caller)),
+        Some("none") => Some(OwnerFilter::Unassigned),
+        Some(email) => Some(OwnerFilter::Email(
+            Email::parse(email)
+                .map_err(|e| ApiError::field("owner", e))?
+                .as_str()
+                .to_string(),
+        )),
+    })
+}
+
 async fn task_filter(
     state: &AppState,
     ctx: &Ctx,
@@ -764,17 +779,7 @@ async fn task_filter(
     });
     let tag = get("tag").and_then(|t| v.take("tag", parse_tag(t)));
     v.into_result()?;
-    let owner = match get("owner") {
-        None => None,
-        Some("me") => Some(OwnerFilter::User(ctx.user.id)),
-        Some("none") => Some(OwnerFilter::Unassigned),
-        Some(email) => Some(OwnerFilter::Email(
-            Email::parse(email)
-                .map_err(|e| ApiError::field("owner", e))?
-                .as_str()
-                .to_string(),
-        )),
-    };
+    let owner = owner_filter(ctx.user.id, get("owner"))?;
     let parent = match get("parent") {
         None => None,
         Some(key) => Some(

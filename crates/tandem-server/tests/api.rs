@@ -1,51 +1,17 @@
 //! The JSON API through a real server on an ephemeral port, on SQLite and
 //! (when `TANDEM_TEST_POSTGRES_URL` is set) PostgreSQL.
 
-use std::sync::Arc;
+mod common;
+
+use common::Server;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tandem_domain::{Email, Role, Slug};
+use tandem_store::Scope;
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
-use tandem_store::{Scope, Store};
-use tokio::sync::oneshot;
 
 const PASSWORD: &str = "correct horse battery";
-
-struct Server {
-    base: String,
-    url: String,
-    stop: Option<oneshot::Sender<()>>,
-    done: tokio::task::JoinHandle<()>,
-}
-
-impl Server {
-    async fn start(url: &str) -> Server {
-        let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let done = tokio::spawn(async move {
-            tandem_server::serve(store, listener, async {
-                stopped.await.ok();
-            })
-            .await
-            .unwrap();
-        });
-        Server {
-            base,
-            url: url.to_string(),
-            stop: Some(stop),
-            done,
-        }
-    }
-
-    async fn stop(mut self) -> String {
-        self.stop.take().unwrap().send(()).unwrap();
-        self.done.await.unwrap();
-        self.url
-    }
-}
 
 async fn databases() -> Vec<String> {
     let mut urls = vec![fresh_sqlite_url()];

@@ -7,18 +7,17 @@
 //! `.ci/run` installs `chromium` and `chromium-driver` where they are
 //! missing; without them these tests fail and say so.
 
+mod common;
+
+use common::Server;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use tandem_store::Store;
-use tandem_store::testing::fresh_sqlite_url;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::sync::oneshot;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -27,45 +26,6 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const PATIENCE: Duration = Duration::from_secs(20);
 const TASK_TABLE: &str = "//table[contains(@class, 'tasks')]";
 const TOAST: &str = "//div[@id='toast']";
-
-struct Server {
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    done: tokio::task::JoinHandle<()>,
-}
-
-impl Server {
-    /// A server with the demo workspace loaded.
-    async fn with_demo() -> Server {
-        let store: Arc<dyn Store> =
-            Arc::from(tandem_store::open(&fresh_sqlite_url()).await.unwrap());
-        let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD).unwrap();
-        let today = chrono::Local::now().date_naive();
-        tandem_server::demo::load(store.as_ref(), &hash, today)
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let done = tokio::spawn(async move {
-            tandem_server::serve(store, listener, async {
-                stopped.await.ok();
-            })
-            .await
-            .unwrap();
-        });
-        Server {
-            base,
-            stop: Some(stop),
-            done,
-        }
-    }
-
-    async fn stop(mut self) {
-        self.stop.take().unwrap().send(()).unwrap();
-        self.done.await.unwrap();
-    }
-}
 
 /// A chromedriver process in its own process group. Dropping it ends the
 /// group (chromedriver and every Chromium it started, even when a test

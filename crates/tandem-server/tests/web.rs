@@ -3,51 +3,13 @@
 //! refused, pages are compressed, and writes are announced on the event
 //! stream. The browser's own behaviour is in `browser.rs`.
 
-use std::sync::Arc;
+mod common;
+
+use common::Server;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::Value;
-use tandem_store::Store;
-use tandem_store::testing::fresh_sqlite_url;
-use tokio::sync::oneshot;
-
-struct Server {
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    done: tokio::task::JoinHandle<()>,
-}
-
-impl Server {
-    async fn with_demo() -> Server {
-        let store: Arc<dyn Store> =
-            Arc::from(tandem_store::open(&fresh_sqlite_url()).await.unwrap());
-        let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD).unwrap();
-        tandem_server::demo::load(store.as_ref(), &hash, chrono::Local::now().date_naive())
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let done = tokio::spawn(async move {
-            tandem_server::serve(store, listener, async {
-                stopped.await.ok();
-            })
-            .await
-            .unwrap();
-        });
-        Server {
-            base,
-            stop: Some(stop),
-            done,
-        }
-    }
-
-    async fn stop(mut self) {
-        self.stop.take().unwrap().send(()).unwrap();
-        self.done.await.unwrap();
-    }
-}
 
 /// A browser-like client: a session cookie, no automatic redirects.
 struct Browser {

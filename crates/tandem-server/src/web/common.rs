@@ -179,12 +179,7 @@ pub fn bare_page(title: &str, body: Markup) -> Markup {
     html! {
         (maud::DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                link rel="stylesheet" href=(super::css_url());
-            }
+            (super::layout::head(title, false))
             body.bare { main #main { (body) } }
         }
     }
@@ -233,12 +228,10 @@ pub fn back(headers: &HeaderMap, fallback: &str) -> String {
 pub struct FormPairs(pub Vec<(String, String)>);
 
 impl FormPairs {
+    /// A body that is not form encoded reads as no fields, so each form
+    /// then says which field it is missing.
     pub fn parse(bytes: &Bytes) -> FormPairs {
-        FormPairs(
-            form_urlencoded_pairs(bytes)
-                .into_iter()
-                .collect::<Vec<(String, String)>>(),
-        )
+        FormPairs(serde_urlencoded::from_bytes(bytes).unwrap_or_default())
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -255,41 +248,6 @@ impl FormPairs {
             .map(|(_, v)| v.as_str())
             .collect()
     }
-}
-
-fn form_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
-    fn decode(part: &[u8]) -> String {
-        let mut out = Vec::with_capacity(part.len());
-        let mut i = 0;
-        while i < part.len() {
-            match part[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < part.len() => {
-                    let hex = std::str::from_utf8(&part[i + 1..i + 3]).ok();
-                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                        Some(byte) => {
-                            out.push(byte);
-                            i += 2;
-                        }
-                        None => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    bytes
-        .split(|&b| b == b'&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let mut halves = pair.splitn(2, |&b| b == b'=');
-            let name = decode(halves.next().unwrap_or_default());
-            let value = decode(halves.next().unwrap_or_default());
-            (name, value)
-        })
-        .collect()
 }
 
 /// How a form field becomes a JSON value for the API's inputs.
@@ -505,6 +463,21 @@ pub fn posted(headers: &HeaderMap, to: &str) -> Response {
         StatusCode::NO_CONTENT.into_response()
     } else {
         Redirect::to(to).into_response()
+    }
+}
+
+/// The answer to a form an API handler took: a script gets the API's own
+/// response (or its problem details); a page goes on to `to` (or to an
+/// error page).
+pub fn answer(
+    headers: &HeaderMap,
+    result: Result<Response, ApiError>,
+    to: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(response) if from_script(headers) => Ok(response),
+        Ok(_) => Ok(Redirect::to(to).into_response()),
+        Err(e) => Err(refused(headers, e)),
     }
 }
 

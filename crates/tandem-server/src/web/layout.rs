@@ -47,6 +47,20 @@ pub struct ProjectNav<'a> {
     pub tab: Tab,
 }
 
+/// Every page's `<head>`; pages outside a workspace (sign-in, errors) run
+/// no script.
+pub fn head(title: &str, script: bool) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            link rel="stylesheet" href=(super::css_url());
+            @if script { script src=(super::js_url()) defer {} }
+        }
+    }
+}
+
 /// A whole workspace page.
 pub fn page(
     viewer: &Viewer,
@@ -67,13 +81,7 @@ pub fn page(
     html! {
         (maud::DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (full_title) }
-                link rel="stylesheet" href=(super::css_url());
-                script src=(super::js_url()) defer {}
-            }
+            (head(&full_title, true))
             body data-ws=(viewer.slug()) data-user=(viewer.user().email) {
                 a.skip href="#main" { "Skip to content" }
                 header.top {

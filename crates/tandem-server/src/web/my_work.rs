@@ -15,7 +15,7 @@ use tandem_domain::quick::{parse_quick_add, resolve_person};
 use tandem_domain::{Task, TaskStatus};
 use tandem_store::{OwnerFilter, TaskFilter};
 
-use super::common::{FormPairs, Kind, WebError, back, json_body, posted, refused};
+use super::common::{FormPairs, Kind, WebError, answer, back, json_body, refused};
 use super::layout::{self, Section, page};
 use super::{Viewer, common};
 use crate::AppState;
@@ -200,13 +200,8 @@ pub async fn create_project(
         crate::handlers::create_project(State(state.clone()), viewer.ctx.clone(), body).await
     }
     .await;
-    match result {
-        Ok(_) => {
-            let key = form.get("key").unwrap_or("").trim().to_ascii_uppercase();
-            Ok(posted(&headers, &viewer.url(&format!("/p/{key}"))))
-        }
-        Err(e) => Err(refused(&headers, e)),
-    }
+    let key = form.get("key").unwrap_or("").trim().to_ascii_uppercase();
+    answer(&headers, result, &viewer.url(&format!("/p/{key}")))
 }
 
 /// The task form's fields, as the API's `CreateTask` names them.
@@ -235,11 +230,7 @@ pub async fn create_task(
         crate::handlers::create_task(State(state.clone()), viewer.ctx.clone(), body).await
     }
     .await;
-    match result {
-        Ok(response) if common::from_script(&headers) => Ok(response),
-        Ok(_) => Ok(Redirect::to(&back(&headers, &viewer.url("/my"))).into_response()),
-        Err(e) => Err(refused(&headers, e)),
-    }
+    answer(&headers, result, &back(&headers, &viewer.url("/my")))
 }
 
 /// `POST /w/{ws}/quick`: one line, parsed, becomes a task. A script gets

@@ -8,23 +8,23 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use tandem_api::{RiskInput, UpdateTask};
+use tandem_api::{RiskInput, TaskView, UpdateTask};
 use tandem_domain::rollup::{ProgressInput, rollup};
 use tandem_domain::workload::{HealthInput, project_health};
-use tandem_domain::{Email, Id, Priority, Task, TaskFields, TaskStatus, risk_level};
-use tandem_store::{ActivityFilter, OwnerFilter, TaskFilter};
+use tandem_domain::{Id, Priority, Task, TaskFields, TaskStatus, risk_level};
+use tandem_store::{ActivityFilter, TaskFilter};
 
 use super::Viewer;
 use super::common::{
-    FormPairs, Kind, WebError, back, form_version, from_script, json_body, posted, refused,
+    FormPairs, Kind, WebError, answer, back, form_version, json_body, posted, refused,
 };
 use super::layout::{self, ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::{all_tasks, current_schedule};
+use crate::planning::{all_tasks, current_schedule, project_tasks};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -53,11 +53,7 @@ pub async fn overview(
         Err(_) => {
             // A plan the scheduler refuses still has an overview.
             let project = store.get_project(scope, &key).await?;
-            let filter = TaskFilter {
-                project: Some(project.key.clone()),
-                ..Default::default()
-            };
-            let tasks = all_tasks(store, scope, filter).await?;
+            let tasks = project_tasks(store, scope, &project.key).await?;
             (project, tasks, None)
         }
     };
@@ -254,17 +250,7 @@ pub async fn list(
             }
         }
     }
-    filter.owner = match get("owner") {
-        None => None,
-        Some("me") => Some(OwnerFilter::User(viewer.user().id)),
-        Some("none") => Some(OwnerFilter::Unassigned),
-        Some(email) => Some(OwnerFilter::Email(
-            Email::parse(email)
-                .map_err(|e| ApiError::field("owner", e))?
-                .as_str()
-                .to_string(),
-        )),
-    };
+    filter.owner = crate::handlers::owner_filter(viewer.user().id, get("owner"))?;
     filter.text = get("q").map(str::to_string);
     let phase_filter: Option<Option<Id>> = match get("phase") {
         None => None,
@@ -554,15 +540,12 @@ pub async fn bulk_edit(
 
 // --- board ----------------------------------------------------------------------
 
-/// The board's columns; cancelled work leaves the board.
-const COLUMNS: [TaskStatus; 6] = [
-    TaskStatus::Backlog,
-    TaskStatus::Todo,
-    TaskStatus::InProgress,
-    TaskStatus::Blocked,
-    TaskStatus::InReview,
-    TaskStatus::Done,
-];
+/// The board's columns: every status but cancelled (cancelled work leaves the board).
+fn board_columns() -> impl Iterator<Item = TaskStatus> {
+    layout::STATUSES
+        .into_iter()
+        .filter(|s| *s != TaskStatus::Cancelled)
+}
 
 fn initials(name: &str) -> String {
     name.split_whitespace()
@@ -580,15 +563,7 @@ pub async fn board(
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let project = store.get_project(scope, &key).await?;
-    let tasks = all_tasks(
-        store,
-        scope,
-        TaskFilter {
-            project: Some(project.key.clone()),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let tasks = project_tasks(store, scope, &project.key).await?;
     let ranks: HashMap<Id, usize> = store
         .board_ranks(scope, project.id)
         .await?
@@ -596,10 +571,10 @@ pub async fn board(
         .enumerate()
         .map(|(place, (id, _))| (id, place))
         .collect();
-    let mut columns: Vec<Vec<&Task>> = vec![Vec::new(); COLUMNS.len()];
+    let mut columns: Vec<Vec<&Task>> = vec![Vec::new(); board_columns().count()];
     let mut cancelled = 0;
     for task in &tasks {
-        match COLUMNS.iter().position(|s| *s == task.status) {
+        match board_columns().position(|s| s == task.status) {
             Some(i) => columns[i].push(task),
             None => cancelled += 1,
         }
@@ -615,10 +590,10 @@ pub async fn board(
             @if cancelled > 0 { (cancelled) " cancelled tasks are not shown." }
         }
         div.board data-move=(viewer.url("/t/")) {
-            @for (status, cards) in COLUMNS.iter().zip(&columns) {
+            @for (status, cards) in board_columns().zip(&columns) {
                 section.column aria-labelledby={ "col-" (status) } {
-                    h2 id={ "col-" (status) } { (layout::status_label(*status)) " " span.count { (cards.len()) } }
-                    ul.cards data-status=(status) aria-label=(layout::status_label(*status)) {
+                    h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count { (cards.len()) } }
+                    ul.cards data-status=(status) aria-label=(layout::status_label(status)) {
                         @for t in cards {
                             li.card tabindex="0" data-movable=[writer.then_some("")] data-key=(t.key) data-version=(t.version) aria-describedby="board-help" {
                                 a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) }
@@ -688,16 +663,12 @@ pub async fn move_card(
         Ok(task)
     }
     .await;
-    match result {
-        Ok(task) if from_script(&headers) => Ok(Json(
-            serde_json::json!({"key": task.key, "version": task.version, "status": task.status}),
-        )
-        .into_response()),
-        Ok(task) => Ok(
-            Redirect::to(&back(&headers, &viewer.url(&format!("/t/{}", task.key)))).into_response(),
-        ),
-        Err(e) => Err(refused(&headers, e)),
-    }
+    let to = back(&headers, &viewer.url(&format!("/t/{key}")));
+    answer(
+        &headers,
+        result.map(|task| Json(TaskView::from(task)).into_response()),
+        &to,
+    )
 }
 
 // --- risks ------------------------------------------------------------------------
@@ -823,8 +794,5 @@ pub async fn create_risk(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/p/{key}/risks")))),
-        Err(e) => Err(refused(&headers, e)),
-    }
+    answer(&headers, result, &viewer.url(&format!("/p/{key}/risks")))
 }

@@ -5,16 +5,14 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_api::{CreateDependency, UpdateTask};
 use tandem_domain::{EntityKind, TaskStatus};
 use tandem_store::{ActivityFilter, TaskFilter};
 
 use super::Viewer;
-use super::common::{
-    FormPairs, Kind, WebError, form_version, from_script, json_body, posted, refused,
-};
+use super::common::{FormPairs, Kind, WebError, answer, form_version, json_body, refused};
 use super::layout::{self, ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
@@ -275,10 +273,7 @@ pub async fn edit_task(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/t/{key}")))),
-        Err(e) => Err(refused(&headers, e)),
-    }
+    answer(&headers, result, &viewer.url(&format!("/t/{key}")))
 }
 
 /// `POST /w/{ws}/t/{key}/done`: ticks a task off at the version shown.
@@ -306,13 +301,11 @@ pub async fn tick(
         },
     )
     .await;
-    match result {
-        Ok(response) if from_script(&headers) => Ok(response),
-        Ok(_) => {
-            Ok(Redirect::to(&super::common::back(&headers, &viewer.url("/my"))).into_response())
-        }
-        Err(e) => Err(refused(&headers, e)),
-    }
+    answer(
+        &headers,
+        result,
+        &super::common::back(&headers, &viewer.url("/my")),
+    )
 }
 
 /// `POST /w/{ws}/t/{key}/links`: this task waits for `predecessor`.
@@ -339,10 +332,7 @@ pub async fn add_link(
         crate::handlers::create_dependency(State(state.clone()), viewer.ctx.clone(), body).await
     }
     .await;
-    match result {
-        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/t/{key}")))),
-        Err(e) => Err(refused(&headers, e)),
-    }
+    answer(&headers, result, &viewer.url(&format!("/t/{key}")))
 }
 
 /// `POST /w/{ws}/t/{key}/links/remove`: removes the link named by
@@ -366,9 +356,7 @@ pub async fn remove_link(
         viewer.ctx.clone(),
         Path((ws, pred.to_string(), succ.to_string())),
     )
-    .await;
-    match result {
-        Ok(_) => Ok(posted(&headers, &viewer.url(&format!("/t/{key}")))),
-        Err(e) => Err(refused(&headers, e)),
-    }
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url(&format!("/t/{key}")))
 }

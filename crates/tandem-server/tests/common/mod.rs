@@ -1,0 +1,65 @@
+//! The server the HTTP and browser tests talk to: a real one, on an
+//! ephemeral port of 127.0.0.1, over a real database.
+
+// Each test crate uses a part of this module.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use tandem_store::Store;
+use tandem_store::testing::fresh_sqlite_url;
+use tokio::sync::oneshot;
+
+pub struct Server {
+    pub base: String,
+    pub url: String,
+    stop: Option<oneshot::Sender<()>>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// A server over the database at `url`.
+    pub async fn start(url: &str) -> Server {
+        let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
+        Server::serving(store, url).await
+    }
+
+    /// A server over a fresh SQLite file with the demo workspace loaded.
+    pub async fn with_demo() -> Server {
+        let url = fresh_sqlite_url();
+        let store: Arc<dyn Store> = Arc::from(tandem_store::open(&url).await.unwrap());
+        let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD).unwrap();
+        let today = chrono::Local::now().date_naive();
+        tandem_server::demo::load(store.as_ref(), &hash, today)
+            .await
+            .unwrap();
+        Server::serving(store, &url).await
+    }
+
+    async fn serving(store: Arc<dyn Store>, url: &str) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let done = tokio::spawn(async move {
+            tandem_server::serve(store, listener, async {
+                stopped.await.ok();
+            })
+            .await
+            .unwrap();
+        });
+        Server {
+            base,
+            url: url.to_string(),
+            stop: Some(stop),
+            done,
+        }
+    }
+
+    /// Stops the server, letting requests in flight finish; gives back the
+    /// database URL, to start another on the same data.
+    pub async fn stop(mut self) -> String {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.done.await.unwrap();
+        self.url
+    }
+}
