@@ -413,7 +413,12 @@ async fn plan_launch_dates(
         fields.start_date = Some(early_start.date());
         fields.due_date = Some(late_finish.date().max(early_start.date()));
         store
-            .update_task(owner, &task.key, task.version, &fields)
+            .update_task(
+                owner,
+                &task.key,
+                Some(task.version),
+                &|_| Ok(fields.clone()),
+            )
             .await?;
     }
     Ok(())

@@ -8,7 +8,7 @@ use tandem_api::Problem;
 use tandem_domain::FieldError;
 use tandem_store::StoreError;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ApiError {
     Unauthorized,
     WrongCredentials,
@@ -21,6 +21,7 @@ pub enum ApiError {
     PreconditionFailed { current: i64 },
     PayloadTooLarge,
     UnsupportedMediaType,
+    TooManyRequests { retry_after: u64 },
     Internal(String),
 }
 
@@ -157,6 +158,22 @@ impl IntoResponse for ApiError {
                 vec![],
                 None,
             ),
+            ApiError::TooManyRequests { retry_after } => {
+                let mut response = problem_response(Problem {
+                    kind: "/problems/too-many-requests".into(),
+                    title: "Too many attempts".into(),
+                    status: StatusCode::TOO_MANY_REQUESTS.as_u16(),
+                    detail: Some(format!(
+                        "too many wrong passwords from this address; try again in {retry_after} s"
+                    )),
+                    errors: vec![],
+                    cycle: None,
+                });
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                return response;
+            }
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (

@@ -37,19 +37,88 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct Caller(pub UserRef);
 
+/// The bearer token of an `Authorization` header. The scheme's name is
+/// case-insensitive (RFC 9110), so `bearer` and `BEARER` count too.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
 /// The secret a request presents, hashed as stored: a bearer token, or else
 /// the session cookie (`true`).
 fn credential(parts: &Parts) -> Option<(String, bool)> {
-    let bearer = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    match bearer {
+    presented_credential(&parts.headers)
+}
+
+/// The credential a request presents, hashed as stored, and whether it is
+/// a session: for those who must check it again later (an open stream).
+pub fn presented_credential(headers: &HeaderMap) -> Option<(String, bool)> {
+    match bearer_token(headers) {
         Some(token) => Some((hash_secret(token), false)),
-        None => session_cookie(&parts.headers).map(|s| (hash_secret(&s), true)),
+        None => session_cookie(headers).map(|s| (hash_secret(&s), true)),
     }
+}
+
+/// What the browser says of where a request comes from: `Some(true)` when
+/// it is this site, `Some(false)` when it is another (or an opaque
+/// `null` origin), `None` when nothing says (not a browser). Browsers set
+/// `Sec-Fetch-Site` and `Origin` themselves; pages cannot forge them.
+pub fn same_origin(headers: &HeaderMap) -> Option<bool> {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return Some(site == "same-origin");
+    }
+    let origin = headers.get(header::ORIGIN)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let origin = origin.to_str().unwrap_or("");
+    Some(origin == format!("http://{host}") || origin == format!("https://{host}"))
+}
+
+/// Refuses writes to the API that ride on a browser's session cookie when
+/// the browser says another site started them. A cookie is sent by the
+/// browser whichever site starts the request, and some bodies (a
+/// `text/plain` form, a multipart upload, an XML file) need no preflight,
+/// so the content type alone cannot stop another site. Every browser sends
+/// `Origin` (and current ones `Sec-Fetch-Site`) on a cross-origin write, so
+/// a request that carries neither did not come from another site's page:
+/// the CLI signing in, a script with a cookie jar. Bearer tokens are never
+/// sent by a browser on its own and pass.
+pub async fn api_same_origin(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let headers = request.headers();
+    if !request.method().is_safe()
+        && bearer_token(headers).is_none()
+        && session_cookie(headers).is_some()
+        && same_origin(headers) == Some(false)
+    {
+        return ApiError::Forbidden(
+            "a write with the session cookie must come from Tandem's own pages \
+             (Origin or Sec-Fetch-Site naming this site); scripts use a bearer token"
+                .into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// `application/json` or a `+json` type, judged by the media type itself:
+/// its parameters (`text/plain;charset=+json`) do not count.
+pub fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or("").trim();
+    let essence = essence.to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.len() > "+json".len() && sub.ends_with("+json"))
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -62,6 +131,25 @@ impl FromRequestParts<AppState> for Caller {
             None => None,
         };
         user.map(Caller).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The address of the client at the other end of the connection, where the
+/// server was started with connection info (as `serve` does). A proxy's
+/// `X-Forwarded-For` is not believed: any client could write one.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
     }
 }
 
@@ -168,21 +256,40 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 /// collected (not just the first): the value holds what did parse, and
 /// `errors` what did not, so handlers can add the domain's own complaints
 /// and answer once.
+///
+/// A body that is not JSON at all (wrong content type, too large, not an
+/// object, a required field missing) is not refused while extracting: the
+/// refusal waits until the handler converts the body, after its role
+/// check, so a caller who may not write hears 403 whatever they sent.
 #[derive(Debug)]
 pub struct JsonBody<T> {
-    pub value: T,
-    pub errors: Vec<FieldError>,
+    parsed: Result<(T, Vec<FieldError>), ApiError>,
 }
 
 impl<T> JsonBody<T> {
+    /// A body built by the server itself (a form turned into the API's
+    /// input).
+    pub fn new(value: T) -> JsonBody<T> {
+        JsonBody {
+            parsed: Ok((value, Vec::new())),
+        }
+    }
+
+    /// A body already parsed, with the fields that did not parse.
+    pub fn from_parts(value: T, errors: Vec<FieldError>) -> JsonBody<T> {
+        JsonBody {
+            parsed: Ok((value, errors)),
+        }
+    }
+
     /// Converts the body into a domain input, reporting the parse errors and
     /// the domain's errors together (one per field).
     pub fn into_domain<D>(
         self,
         convert: impl FnOnce(T) -> Result<D, Vec<FieldError>>,
     ) -> Result<D, ApiError> {
-        let mut errors = self.errors;
-        match convert(self.value) {
+        let (value, mut errors) = self.parsed?;
+        match convert(value) {
             Ok(value) if errors.is_empty() => Ok(value),
             Ok(_) => Err(ApiError::Invalid(errors)),
             Err(more) => {
@@ -198,39 +305,62 @@ impl<T> JsonBody<T> {
 }
 
 impl<T: Clone> JsonBody<T> {
+    /// As [`JsonBody::to_domain`], with the errors as field errors: what a
+    /// store [`Patch`](tandem_store::Patch) answers.
+    pub fn to_patch<D>(
+        &self,
+        convert: impl FnOnce(T) -> Result<D, Vec<FieldError>>,
+    ) -> Result<D, Vec<FieldError>> {
+        match self.to_domain(convert) {
+            Ok(value) => Ok(value),
+            Err(ApiError::Invalid(errors)) => Err(errors),
+            Err(other) => Err(vec![FieldError::new("body", format!("{other:?}"))]),
+        }
+    }
+
     /// As [`JsonBody::into_domain`], keeping the body for another attempt.
     pub fn to_domain<D>(
         &self,
         convert: impl FnOnce(T) -> Result<D, Vec<FieldError>>,
     ) -> Result<D, ApiError> {
         JsonBody {
-            value: self.value.clone(),
-            errors: self.errors.clone(),
+            parsed: self.parsed.clone(),
         }
         .into_domain(convert)
+    }
+
+    /// Whether the body is readable at all; for handlers that must know
+    /// before they write anything else.
+    pub fn check(&self) -> Result<(), ApiError> {
+        self.parsed.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
+    type Rejection = std::convert::Infallible;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+            .is_some_and(is_json_media_type);
         if !is_json {
-            return Err(ApiError::UnsupportedMediaType);
+            return Ok(JsonBody {
+                parsed: Err(ApiError::UnsupportedMediaType),
+            });
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge)?;
-        parse_collecting(&bytes)
+        let parsed = match Bytes::from_request(req, state).await {
+            Ok(bytes) => parse_collecting(&bytes),
+            Err(_) => Err(ApiError::PayloadTooLarge),
+        };
+        Ok(JsonBody { parsed })
     }
 }
 
-pub(crate) fn parse_collecting<T: DeserializeOwned>(bytes: &[u8]) -> Result<JsonBody<T>, ApiError> {
+pub(crate) fn parse_collecting<T: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<(T, Vec<FieldError>), ApiError> {
     let mut value: Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::field("body", format!("not valid JSON: {e}")))?;
     if !value.is_object() {
@@ -242,10 +372,7 @@ pub(crate) fn parse_collecting<T: DeserializeOwned>(bytes: &[u8]) -> Result<Json
     loop {
         match serde_path_to_error::deserialize::<_, T>(&value) {
             Ok(parsed) => {
-                return Ok(JsonBody {
-                    value: parsed,
-                    errors,
-                });
+                return Ok((parsed, errors));
             }
             Err(error) => {
                 let path = error.path().to_string();
@@ -313,7 +440,7 @@ mod tests {
     fn every_bad_field_is_reported() {
         let body = br#"{"title": 5, "percent": "x", "bogus": 1, "nested": [1, "a"]}"#;
         let parsed = parse_collecting::<Sample>(body).unwrap();
-        let mut fields: Vec<_> = parsed.errors.iter().map(|e| e.field.as_str()).collect();
+        let mut fields: Vec<_> = parsed.1.iter().map(|e| e.field.as_str()).collect();
         fields.sort();
         assert_eq!(fields, ["bogus", "nested[1]", "percent", "title"]);
     }
@@ -332,6 +459,30 @@ mod tests {
             panic!("expected a validation error");
         };
         assert_eq!(errors[0].field, "password");
+    }
+
+    #[test]
+    fn only_json_media_types_are_json() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("Application/JSON; charset=utf-8"));
+        assert!(is_json_media_type("application/merge-patch+json"));
+        assert!(!is_json_media_type("text/plain;charset=+json"));
+        assert!(!is_json_media_type("text/plain; application/json"));
+        assert!(!is_json_media_type("multipart/form-data; boundary=+json"));
+        assert!(!is_json_media_type("application/+json"));
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        let mut headers = HeaderMap::new();
+        for value in ["Bearer abc", "bearer abc", "BEARER  abc "] {
+            headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+            assert_eq!(bearer_token(&headers), Some("abc"), "{value}");
+        }
+        headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(header::AUTHORIZATION, "Bearer ".parse().unwrap());
+        assert_eq!(bearer_token(&headers), None);
     }
 
     #[test]

@@ -16,7 +16,9 @@ use tandem_store::{ActivityFilter, OwnerFilter, Scope, TaskFilter};
 use crate::AppState;
 use crate::auth;
 use crate::error::{ApiError, path_id};
-use crate::extract::{Caller, Ctx, IfMatch, JsonBody, SESSION_COOKIE, hash_secret, session_cookie};
+use crate::extract::{
+    Caller, ClientAddr, Ctx, IfMatch, JsonBody, SESSION_COOKIE, hash_secret, session_cookie,
+};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -29,36 +31,6 @@ fn versioned<T: Serialize>(status: StatusCode, version: i64, body: T) -> Respons
         response.headers_mut().insert(header::ETAG, value);
     }
     response
-}
-
-/// Applies a partial update: `attempt` reads the object, checks the
-/// version the caller expects, applies the patch and writes. Without
-/// `If-Match`, a concurrent change between our read and our write is retried
-/// on the fresh copy, never overwritten; with it, a stale version is the
-/// caller's to resolve (412).
-async fn update_with_retry<T, Fut>(
-    expected: Option<i64>,
-    mut attempt: impl FnMut() -> Fut,
-) -> ApiResult<T>
-where
-    Fut: std::future::Future<Output = ApiResult<T>>,
-{
-    for _ in 0..3 {
-        match attempt().await {
-            Err(ApiError::PreconditionFailed { .. }) if expected.is_none() => continue,
-            other => return other,
-        }
-    }
-    Err(ApiError::Conflict(
-        "the object kept changing; try again".into(),
-    ))
-}
-
-fn expect_version(expected: Option<i64>, current: i64) -> ApiResult<()> {
-    match expected {
-        Some(e) if e != current => Err(ApiError::PreconditionFailed { current }),
-        _ => Ok(()),
-    }
 }
 
 // --- health and identity ----------------------------------------------------
@@ -95,25 +67,42 @@ async fn me_of(state: &AppState, user: UserRef) -> ApiResult<Me> {
 
 /// Checks an email and password and opens a session: the user and the
 /// `Set-Cookie` value. Shared by the API's login and the sign-in page.
+/// Wrong passwords are counted per client address and per address and
+/// account (`throttle`); past the limit the answer is 429 before any hash
+/// is computed.
 pub(crate) async fn start_session(
     state: &AppState,
     email: &str,
     password: &str,
+    address: Option<std::net::IpAddr>,
 ) -> ApiResult<(UserRef, String)> {
     let email = Email::parse(email).map_err(|e| ApiError::field("email", e))?;
+    let throttle = &state.throttle;
+    throttle
+        .check(address, email.as_str(), std::time::Instant::now())
+        .map_err(|wait| ApiError::TooManyRequests {
+            retry_after: wait.as_secs().max(1),
+        })?;
     let found = state.store.credentials(&email).await?;
     let password = password.to_string();
     let (hash, user) = match found {
         Some((user, hash)) => (hash, Some(user)),
         None => (auth::dummy_hash().to_string(), None),
     };
-    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let verified = {
+        let _turn = throttle.hashing_turn().await;
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+    };
     let user = match user {
         Some(user) if verified => user,
-        _ => return Err(ApiError::WrongCredentials),
+        _ => {
+            throttle.failed(address, email.as_str(), std::time::Instant::now());
+            return Err(ApiError::WrongCredentials);
+        }
     };
+    throttle.succeeded(address, email.as_str());
     let secret = auth::new_secret("tds_");
     state
         .store
@@ -132,10 +121,11 @@ pub(crate) async fn start_session(
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
     let request = body.into_domain(Ok)?;
-    let (user, cookie) = start_session(&state, &request.email, &request.password).await?;
+    let (user, cookie) = start_session(&state, &request.email, &request.password, address).await?;
     let me = me_of(&state, user).await?;
     let mut response = Json(me).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -147,6 +137,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(secret) = session_cookie(&headers) {
         state.store.delete_session(&hash_secret(&secret)).await?;
+        state.live.access_changed();
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
@@ -210,6 +201,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     state.store.revoke_api_token(user.id, id).await?;
+    state.live.access_changed();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -402,6 +394,7 @@ pub async fn remove_member(
 ) -> ApiResult<StatusCode> {
     let scope = ctx.admin()?;
     state.store.remove_member(scope, user_id).await?;
+    state.live.access_changed();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -467,16 +460,12 @@ pub async fn update_project(
     body: JsonBody<UpdateProject>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let (store, body, key) = (&state.store, &body, key.as_str());
-    let project = update_with_retry(expected, || async move {
-        let current = store.get_project(scope, key).await?;
-        expect_version(expected, current.version)?;
-        let fields = body.to_domain(|b| b.apply(current.fields()))?;
-        Ok(store
-            .update_project(scope, key, current.version, &fields)
-            .await?)
-    })
-    .await?;
+    let project = state
+        .store
+        .update_project(scope, &key, expected, &|current| {
+            body.to_patch(|b| b.apply(current))
+        })
+        .await?;
     state.rescheduler.touch(scope, &project.key);
     let version = project.version;
     Ok(versioned(
@@ -552,16 +541,12 @@ pub async fn update_phase(
     body: JsonBody<PhaseInput>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let (store, body) = (&state.store, &body);
-    let phase = update_with_retry(expected, || async move {
-        let current = store.get_phase(scope, id).await?;
-        expect_version(expected, current.version)?;
-        let fields = body.to_domain(|b| b.apply(Some(current.fields())))?;
-        Ok(store
-            .update_phase(scope, id, current.version, &fields)
-            .await?)
-    })
-    .await?;
+    let phase = state
+        .store
+        .update_phase(scope, id, expected, &|current| {
+            body.to_patch(|b| b.apply(Some(current)))
+        })
+        .await?;
     Ok(versioned(
         StatusCode::OK,
         phase.version,
@@ -631,16 +616,12 @@ pub async fn update_milestone(
     body: JsonBody<MilestoneInput>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let (store, body) = (&state.store, &body);
-    let milestone = update_with_retry(expected, || async move {
-        let current = store.get_milestone(scope, id).await?;
-        expect_version(expected, current.version)?;
-        let fields = body.to_domain(|b| b.apply(Some(current.fields())))?;
-        Ok(store
-            .update_milestone(scope, id, current.version, &fields)
-            .await?)
-    })
-    .await?;
+    let milestone = state
+        .store
+        .update_milestone(scope, id, expected, &|current| {
+            body.to_patch(|b| b.apply(Some(current)))
+        })
+        .await?;
     Ok(versioned(
         StatusCode::OK,
         milestone.version,
@@ -862,16 +843,12 @@ pub async fn update_task(
     body: JsonBody<UpdateTask>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let (store, body, key) = (&state.store, &body, key.as_str());
-    let task = update_with_retry(expected, || async move {
-        let current = store.get_task(scope, key).await?;
-        expect_version(expected, current.version)?;
-        let fields = body.to_domain(|b| b.apply(current.fields()))?;
-        Ok(store
-            .update_task(scope, key, current.version, &fields)
-            .await?)
-    })
-    .await?;
+    let task = state
+        .store
+        .update_task(scope, &key, expected, &|current| {
+            body.to_patch(|b| b.apply(current))
+        })
+        .await?;
     state.rescheduler.touch_tasks(scope, [task.key.as_str()]);
     Ok(versioned(
         StatusCode::OK,
@@ -1073,16 +1050,12 @@ pub async fn update_stakeholder(
     body: JsonBody<StakeholderInput>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let (store, body) = (&state.store, &body);
-    let stakeholder = update_with_retry(expected, || async move {
-        let current = store.get_stakeholder(scope, id).await?;
-        expect_version(expected, current.version)?;
-        let fields = body.to_domain(|b| b.apply(Some(current.fields())))?;
-        Ok(store
-            .update_stakeholder(scope, id, current.version, &fields)
-            .await?)
-    })
-    .await?;
+    let stakeholder = state
+        .store
+        .update_stakeholder(scope, id, expected, &|current| {
+            body.to_patch(|b| b.apply(Some(current)))
+        })
+        .await?;
     Ok(versioned(
         StatusCode::OK,
         stakeholder.version,
@@ -1158,16 +1131,12 @@ pub async fn update_risk(
     body: JsonBody<RiskInput>,
 ) -> ApiResult<Response> {
     let scope = ctx.writer()?;
-    let (store, body) = (&state.store, &body);
-    let risk = update_with_retry(expected, || async move {
-        let current = store.get_risk(scope, id).await?;
-        expect_version(expected, current.version)?;
-        let fields = body.to_domain(|b| b.apply(Some(current.fields())))?;
-        Ok(store
-            .update_risk(scope, id, current.version, &fields)
-            .await?)
-    })
-    .await?;
+    let risk = state
+        .store
+        .update_risk(scope, id, expected, &|current| {
+            body.to_patch(|b| b.apply(Some(current)))
+        })
+        .await?;
     Ok(versioned(
         StatusCode::OK,
         risk.version,

@@ -20,6 +20,8 @@ pub mod planning;
 /// The route table, from which both the router and the OpenAPI document
 /// are built.
 pub mod routes;
+/// Sign-in throttling and the bound on concurrent password hashing.
+pub mod throttle;
 /// The web pages, server-rendered, and their live updates.
 pub mod web;
 
@@ -43,6 +45,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub rescheduler: planning::Rescheduler,
     pub live: web::live::Live,
+    pub throttle: throttle::SignInThrottle,
 }
 
 /// The whole application as a router, ready to serve, and the live-update
@@ -50,22 +53,97 @@ pub struct AppState {
 /// be called within a tokio runtime.
 pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
     let rescheduler = planning::Rescheduler::start(store.clone());
+    purge_sessions(store.clone());
     let live = web::live::Live::new();
     let state = AppState {
         store,
         rescheduler,
         live: live.clone(),
+        throttle: throttle::SignInThrottle::new(),
     };
+    let api = routes::router().layer(axum::middleware::from_fn(extract::api_same_origin));
     let router = web::router()
-        .merge(routes::router())
+        .merge(api)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::live::announce_writes,
         ))
         .layer(axum::middleware::from_fn(finish))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state);
     (router, live)
+}
+
+/// Deletes expired sessions now and every hour after: a session is
+/// refused once expired, but its row would otherwise stay for good. Ends
+/// with the runtime.
+fn purge_sessions(store: Arc<dyn Store>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match store.purge_expired_sessions(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
+                Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            }
+        }
+    });
+}
+
+/// The content security policy of every answer: the app's own script and
+/// stylesheet by path, no inline script or style, no plugins, no framing,
+/// forms and fetches only to this site.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+    base-uri 'none'; frame-ancestors 'none'";
+
+/// Headers that tell browsers what this site allows: see
+/// [`CONTENT_SECURITY_POLICY`]; never sniff a type into script; no framing
+/// (also for browsers that predate `frame-ancestors`); the address of a
+/// page goes only to this site (form posts go back to the page they came
+/// from by its `Referer`). Behind a proxy that says the client used HTTPS,
+/// the session cookie is marked `Secure`.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let https = request
+        .headers()
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if https {
+        let cookies: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| {
+                let text = v.to_str().ok()?;
+                HeaderValue::from_str(&format!("{text}; Secure")).ok()
+            })
+            .collect();
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            headers.append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
 }
 
 /// Whether a content type is text worth compressing.

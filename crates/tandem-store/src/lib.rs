@@ -63,7 +63,7 @@ pub enum StoreError {
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("configuration: {0}")]
     Config(String),
 }
@@ -75,6 +75,42 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What an update makes of an object's current fields. The store applies
+/// it inside the transaction that writes, after locking the object, so an
+/// update without an expected version applies to whatever is current
+/// instead of failing when someone else wrote first. Its errors are the
+/// caller's field errors (the update's input did not fit).
+pub type Patch<'a, F> = &'a (dyn Fn(F) -> std::result::Result<F, Vec<FieldError>> + Send + Sync);
+
+impl StoreError {
+    /// A deadlock victim or a serialization failure: nothing of the attempt
+    /// was kept, and running it again may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => matches!(
+                db.code().as_deref(),
+                // PostgreSQL: serialization_failure, deadlock_detected;
+                // SQLite: SQLITE_BUSY (another process holds the lock).
+                Some("40001") | Some("40P01") | Some("5") | Some("517")
+            ),
+            _ => false,
+        }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            // A row the write refers to went away between the write's
+            // reading and its writing (another request deleted it).
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Conflict(
+                "an object this refers to was deleted meanwhile; read it again".into(),
+            ),
+            _ => StoreError::Database(error),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiToken {
@@ -181,6 +217,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRef>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Deletes the sessions that expired by `now`; how many went.
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str)
     -> Result<ApiToken>;
     async fn list_api_tokens(&self, user_id: Id) -> Result<Vec<ApiToken>>;
@@ -253,8 +291,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: Scope,
         key: &str,
-        expected_version: i64,
-        fields: &ProjectFields,
+        expected_version: Option<i64>,
+        change: Patch<'_, ProjectFields>,
     ) -> Result<Project>;
     async fn delete_project(
         &self,
@@ -276,8 +314,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: Scope,
         id: Id,
-        expected_version: i64,
-        phase: &PhaseFields,
+        expected_version: Option<i64>,
+        change: Patch<'_, PhaseFields>,
     ) -> Result<Phase>;
     async fn delete_phase(&self, scope: Scope, id: Id, expected_version: Option<i64>)
     -> Result<()>;
@@ -294,8 +332,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: Scope,
         id: Id,
-        expected_version: i64,
-        milestone: &MilestoneFields,
+        expected_version: Option<i64>,
+        change: Patch<'_, MilestoneFields>,
     ) -> Result<Milestone>;
     async fn delete_milestone(
         &self,
@@ -320,8 +358,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: Scope,
         key: &str,
-        expected_version: i64,
-        fields: &TaskFields,
+        expected_version: Option<i64>,
+        change: Patch<'_, TaskFields>,
     ) -> Result<Task>;
     /// Updates several tasks in one transaction: all or none. Each names
     /// the version it expects.
@@ -392,8 +430,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: Scope,
         id: Id,
-        expected_version: i64,
-        stakeholder: &StakeholderFields,
+        expected_version: Option<i64>,
+        change: Patch<'_, StakeholderFields>,
     ) -> Result<Stakeholder>;
     async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder>;
     async fn delete_stakeholder(
@@ -410,8 +448,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scope: Scope,
         id: Id,
-        expected_version: i64,
-        risk: &RiskFields,
+        expected_version: Option<i64>,
+        change: Patch<'_, RiskFields>,
     ) -> Result<Risk>;
     async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()>;
 

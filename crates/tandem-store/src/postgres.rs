@@ -38,6 +38,17 @@ impl PgStore {
 
     const GRAPH_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7231, $1::int4)");
 
+    /// Every write to a project's objects takes its project's row first, so
+    /// writers of one project (requests, the rescheduler, other nodes)
+    /// queue in one order instead of deadlocking, and read what they change
+    /// only once the one before them committed. `NO KEY UPDATE` still lets
+    /// new rows reference the project.
+    const PROJECT_LOCK: Option<&'static str> =
+        Some("SELECT id FROM projects WHERE id = $1 FOR NO KEY UPDATE");
+    /// A personal task has no project: its own row is the lock.
+    const TASK_LOCK: Option<&'static str> =
+        Some("SELECT id FROM tasks WHERE id = $1 FOR NO KEY UPDATE");
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -203,8 +203,49 @@ pub(crate) fn unique_to_conflict(error: sqlx::Error, what: &str) -> crate::Store
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             crate::StoreError::Conflict(format!("{what} already exists"))
         }
-        _ => crate::StoreError::Database(error),
+        _ => crate::StoreError::from(error),
     }
+}
+
+/// Runs a write again when the database chose it as a deadlock victim or
+/// could not serialize it: the attempt left nothing behind, and the one it
+/// lost to is about to finish. Other errors, and the tenth failure, are
+/// the caller's.
+pub(crate) async fn retry_transient<T, Fut>(mut attempt: impl FnMut() -> Fut) -> crate::Result<T>
+where
+    Fut: std::future::Future<Output = crate::Result<T>>,
+{
+    let mut failures = 0u32;
+    loop {
+        match attempt().await {
+            Err(e) if e.is_transient() && failures < 10 => {
+                failures += 1;
+                // Back off a little longer each time, up to ~64 ms, so the
+                // writers that collided do not collide again in step.
+                let millis = (1u64 << failures.min(6)) + u64::from(rand_jitter());
+                tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A few milliseconds that differ between concurrent retries.
+fn rand_jitter() -> u8 {
+    use std::hash::{BuildHasher, RandomState};
+    (RandomState::new().hash_one(std::time::Instant::now()) % 8) as u8
+}
+
+/// How a task the caller may not open is named where it must be mentioned.
+pub const HIDDEN_TASK: &str = "a task you cannot see";
+
+/// Links are listed only where the caller may open both ends: a link's
+/// other end shows its key and title, and a task in a project the caller
+/// is no stakeholder of, or someone else's personal task, must not. The
+/// schedule still follows every link; only the listing leaves them out.
+pub(crate) fn push_link_visibility(q: &mut impl SqlSink, scope: Scope) {
+    push_task_visibility_of(q, "a", scope);
+    push_task_visibility_of(q, "b", scope);
 }
 
 /// Where SQL is being written: sqlx's `QueryBuilder` for either backend, or
@@ -263,14 +304,22 @@ pub(crate) fn push_project_visibility(q: &mut impl SqlSink, column: &str, scope:
 /// Project tasks follow their project's visibility; personal tasks are seen
 /// by their owner and creator only.
 pub(crate) fn push_task_visibility(q: &mut impl SqlSink, scope: Scope) {
-    q.sql(" AND t.workspace_id = ");
+    push_task_visibility_of(q, "t", scope);
+}
+
+/// [`push_task_visibility`] for the task table under another alias, for
+/// queries that show a second task (a link's other end).
+pub(crate) fn push_task_visibility_of(q: &mut impl SqlSink, alias: &str, scope: Scope) {
+    q.sql(&format!(" AND {alias}.workspace_id = "));
     q.int(scope.workspace_id);
-    q.sql(" AND ((t.project_id IS NULL AND (t.owner_id = ");
+    q.sql(&format!(
+        " AND (({alias}.project_id IS NULL AND ({alias}.owner_id = "
+    ));
     q.int(scope.user_id);
-    q.sql(" OR t.created_by = ");
+    q.sql(&format!(" OR {alias}.created_by = "));
     q.int(scope.user_id);
-    q.sql(")) OR (t.project_id IS NOT NULL");
-    push_project_visibility(q, "t.project_id", scope);
+    q.sql(&format!(")) OR ({alias}.project_id IS NOT NULL"));
+    push_project_visibility(q, &format!("{alias}.project_id"), scope);
     q.sql("))");
 }
 
@@ -818,6 +867,38 @@ macro_rules! store_impl {
                 TaskKey::parse(key).map_err(|_| StoreError::NotFound("task"))
             }
 
+            /// Takes the project's write lock (see the backends'
+            /// `PROJECT_LOCK`); `true` when one was taken, so what was
+            /// read before must be read again.
+            async fn lock_project_tx(tx: &mut Tx, project_id: Id) -> Result<bool> {
+                let Some(lock) = $store::PROJECT_LOCK else { return Ok(false) };
+                sqlx::query(lock).bind(project_id).fetch_optional(&mut **tx).await?;
+                Ok(true)
+            }
+
+            /// The task a key names, read after taking its project's lock
+            /// (or its own, for a personal task): what it is now, which no
+            /// other writer changes before this transaction ends.
+            async fn locked_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
+                let task = fetch_task_tx(&mut *tx, scope, key).await?;
+                let locked = match &task.project {
+                    Some(project) => lock_project_tx(&mut *tx, project.id).await?,
+                    None => match $store::TASK_LOCK {
+                        Some(lock) => {
+                            sqlx::query(lock).bind(task.id).fetch_optional(&mut **tx).await?;
+                            true
+                        }
+                        None => false,
+                    },
+                };
+                if locked { fetch_task_tx(&mut *tx, scope, key).await } else { Ok(task) }
+            }
+
+            /// Applies an update's change to the current fields.
+            fn patched<F>(change: crate::Patch<'_, F>, current: F) -> Result<F> {
+                change(current).map_err(StoreError::Invalid)
+            }
+
             fn check_version(expected: Option<i64>, current: i64) -> Result<()> {
                 match expected {
                     Some(expected) if expected != current => Err(StoreError::VersionMismatch { current }),
@@ -1100,12 +1181,12 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            async fn update_task_tx(tx: &mut Tx, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields) -> Result<Task> {
-                let mut fields = fields.clone();
+            /// Writes `fields` over `current`, a task read under its lock
+            /// ([`locked_task_tx`]) in this transaction.
+            async fn update_task_tx(tx: &mut Tx, scope: Scope, current: Task, fields: TaskFields) -> Result<Task> {
+                let mut fields = fields;
                 fields.normalize();
                 fields.check().map_err(StoreError::Invalid)?;
-                let current = fetch_task_tx(&mut *tx, scope, key).await?;
-                check_version(Some(expected_version), current.version)?;
                 let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
                 let refs = resolve_task_refs(&mut *tx, scope, project, Some(current.id), &fields).await?;
                 let now = Utc::now();
@@ -1636,6 +1717,85 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            /// [`Store::save_schedule`], one attempt.
+                async fn save_schedule_once(store: &$store, scope: Scope, project_id: Id, schedule: &StoredSchedule) -> Result<bool> {
+                    let mut tx = store.writer().begin().await?;
+                    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
+                        .bind(project_id)
+                        .bind(scope.workspace_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if found.is_none() {
+                        return Err(StoreError::NotFound("project"));
+                    }
+                    // The project's lock, as every writer of its tasks
+                    // takes it first: two nodes, or a request and the
+                    // background worker saving at once, take turns.
+                    lock_project_tx(&mut tx, project_id).await?;
+                    // Tasks deleted since the plan was read have no row to
+                    // hang a schedule on; the plan's fingerprint no longer
+                    // matches either, so the next read recomputes.
+                    let present: std::collections::HashSet<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE project_id = $1")
+                        .bind(project_id)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .collect();
+                    let stored = sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
+                        .bind(project_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(row) = stored {
+                        let fingerprint: String = row.try_get("fingerprint")?;
+                        let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
+                        if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
+                            tx.commit().await?;
+                            return Ok(false);
+                        }
+                    }
+                    sqlx::query("DELETE FROM task_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
+                    sqlx::query("DELETE FROM project_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
+                    let path = schedule.critical_path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ");
+                    sqlx::query(
+                        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(project_id)
+                    .bind(&schedule.fingerprint)
+                    .bind(schedule.computed_at)
+                    .bind(local_time(Some(schedule.start)))
+                    .bind(local_time(Some(schedule.finish)))
+                    .bind(path)
+                    .bind(schedule.warnings.join("\n"))
+                    .execute(&mut *tx)
+                    .await?;
+                    // Eleven values a row: 500 rows stay within both
+                    // backends' limits on bound parameters.
+                    let rows: Vec<&TaskSchedule> = schedule.tasks.iter().filter(|t| present.contains(&t.task_id)).collect();
+                    for chunk in rows.chunks(500) {
+                        let mut qb = QueryBuilder::<Db>::new(
+                            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
+                             total_slack, free_slack, critical, summary, milestone) ",
+                        );
+                        qb.push_values(chunk, |mut b, t| {
+                            b.push_bind(t.task_id)
+                                .push_bind(project_id)
+                                .push_bind(local_time(Some(t.early_start)))
+                                .push_bind(local_time(Some(t.early_finish)))
+                                .push_bind(local_time(Some(t.late_start)))
+                                .push_bind(local_time(Some(t.late_finish)))
+                                .push_bind(t.total_slack)
+                                .push_bind(t.free_slack)
+                                .push_bind(t.critical)
+                                .push_bind(t.summary)
+                                .push_bind(t.milestone);
+                        });
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
             #[async_trait]
             impl Store for $store {
                 fn backend(&self) -> &'static str {
@@ -1706,6 +1866,14 @@ macro_rules! store_impl {
                 async fn delete_session(&self, token_hash: &str) -> Result<()> {
                     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
                     Ok(())
+                }
+
+                async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+                    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                        .bind(now)
+                        .execute(self.writer())
+                        .await?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str) -> Result<ApiToken> {
@@ -2006,11 +2174,15 @@ macro_rules! store_impl {
                     Ok(project)
                 }
 
-                async fn update_project(&self, scope: Scope, key: &str, expected_version: i64, fields: &ProjectFields) -> Result<Project> {
-                    fields.check().map_err(StoreError::Invalid)?;
+                async fn update_project(&self, scope: Scope, key: &str, expected_version: Option<i64>, change: crate::Patch<'_, ProjectFields>) -> Result<Project> {
                     let mut tx = self.writer().begin().await?;
-                    let current = fetch_project_tx(&mut tx, scope, key).await?;
-                    check_version(Some(expected_version), current.version)?;
+                    let mut current = fetch_project_tx(&mut tx, scope, key).await?;
+                    if lock_project_tx(&mut tx, current.id).await? {
+                        current = fetch_project_tx(&mut tx, scope, key).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let fields = &patched(change, current.fields())?;
+                    fields.check().map_err(StoreError::Invalid)?;
                     let owner_id = optional_member(&mut tx, scope, fields.owner.as_ref(), "owner").await?;
                     let f = fields;
                     let updated = sqlx::query(
@@ -2135,11 +2307,15 @@ macro_rules! store_impl {
                     Ok(phase)
                 }
 
-                async fn update_phase(&self, scope: Scope, id: Id, expected_version: i64, phase: &PhaseFields) -> Result<Phase> {
-                    phase.check().map_err(StoreError::Invalid)?;
+                async fn update_phase(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, PhaseFields>) -> Result<Phase> {
                     let mut tx = self.writer().begin().await?;
-                    let current = fetch_phase_tx(&mut tx, scope, id).await?;
-                    check_version(Some(expected_version), current.version)?;
+                    let mut current = fetch_phase_tx(&mut tx, scope, id).await?;
+                    if lock_project_tx(&mut tx, current.project_id).await? {
+                        current = fetch_phase_tx(&mut tx, scope, id).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let phase = &patched(change, current.fields())?;
+                    phase.check().map_err(StoreError::Invalid)?;
                     sqlx::query("UPDATE phases SET name = $1, position = $2, start_date = $3, end_date = $4, version = version + 1 WHERE id = $5")
                         .bind(phase.name.trim())
                         .bind(phase.position)
@@ -2205,11 +2381,15 @@ macro_rules! store_impl {
                     Ok(milestone)
                 }
 
-                async fn update_milestone(&self, scope: Scope, id: Id, expected_version: i64, milestone: &MilestoneFields) -> Result<Milestone> {
-                    milestone.check().map_err(StoreError::Invalid)?;
+                async fn update_milestone(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, MilestoneFields>) -> Result<Milestone> {
                     let mut tx = self.writer().begin().await?;
-                    let current = fetch_milestone_tx(&mut tx, scope, id).await?;
-                    check_version(Some(expected_version), current.version)?;
+                    let mut current = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    if lock_project_tx(&mut tx, current.project_id).await? {
+                        current = fetch_milestone_tx(&mut tx, scope, id).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let milestone = &patched(change, current.fields())?;
+                    milestone.check().map_err(StoreError::Invalid)?;
                     phase_of_project(&mut tx, scope, milestone.phase_id, current.project_id).await?;
                     sqlx::query("UPDATE milestones SET name = $1, date = $2, description = $3, phase_id = $4, version = version + 1 WHERE id = $5")
                         .bind(milestone.name.trim())
@@ -2291,26 +2471,39 @@ macro_rules! store_impl {
                     Ok(TaskPage { tasks, next_after_id })
                 }
 
-                async fn update_task(&self, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields) -> Result<Task> {
-                    let mut tx = self.writer().begin().await?;
-                    let task = update_task_tx(&mut tx, scope, key, expected_version, fields).await?;
-                    tx.commit().await?;
-                    Ok(task)
+                async fn update_task(&self, scope: Scope, key: &str, expected_version: Option<i64>, change: crate::Patch<'_, TaskFields>) -> Result<Task> {
+                    retry_transient(|| async move {
+                        let mut tx = self.writer().begin().await?;
+                        let current = locked_task_tx(&mut tx, scope, key).await?;
+                        check_version(expected_version, current.version)?;
+                        let fields = patched(change, current.fields())?;
+                        let task = update_task_tx(&mut tx, scope, current, fields).await?;
+                        tx.commit().await?;
+                        Ok(task)
+                    })
+                    .await
                 }
 
                 async fn update_tasks(&self, scope: Scope, updates: &[(String, i64, TaskFields)]) -> Result<Vec<Task>> {
-                    let mut tx = self.writer().begin().await?;
-                    let mut tasks = Vec::with_capacity(updates.len());
-                    for (key, expected_version, fields) in updates {
-                        tasks.push(update_task_tx(&mut tx, scope, key, *expected_version, fields).await?);
-                    }
-                    tx.commit().await?;
-                    Ok(tasks)
+                    retry_transient(|| async move {
+                        let mut tx = self.writer().begin().await?;
+                        let mut tasks = Vec::with_capacity(updates.len());
+                        for (key, expected_version, fields) in updates {
+                            let current = locked_task_tx(&mut tx, scope, key).await?;
+                            check_version(Some(*expected_version), current.version)?;
+                            tasks.push(update_task_tx(&mut tx, scope, current, fields.clone()).await?);
+                        }
+                        tx.commit().await?;
+                        Ok(tasks)
+                    })
+                    .await
                 }
 
                 async fn move_task(&self, scope: Scope, key: &str, expected_version: i64, fields: &TaskFields, after: Option<&str>, before: Option<&str>) -> Result<Task> {
                     let mut tx = self.writer().begin().await?;
-                    let task = update_task_tx(&mut tx, scope, key, expected_version, fields).await?;
+                    let current = locked_task_tx(&mut tx, scope, key).await?;
+                    check_version(Some(expected_version), current.version)?;
+                    let task = update_task_tx(&mut tx, scope, current, fields.clone()).await?;
                     let mut after_rank = board_rank_tx(&mut tx, scope, after).await?;
                     let mut before_rank = board_rank_tx(&mut tx, scope, before).await?;
                     // Halving a gap runs out after some fifty moves into
@@ -2349,14 +2542,17 @@ macro_rules! store_impl {
                 }
 
                 async fn delete_task(&self, scope: Scope, key: &str, expected_version: Option<i64>) -> Result<()> {
-                    let mut tx = self.writer().begin().await?;
-                    let current = fetch_task_tx(&mut tx, scope, key).await?;
-                    check_version(expected_version, current.version)?;
-                    sqlx::query("DELETE FROM tasks WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
-                    let changes = activity::deleted(&task_snapshot(&current.fields()));
-                    record(&mut tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "deleted", &changes).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    retry_transient(|| async move {
+                        let mut tx = self.writer().begin().await?;
+                        let current = locked_task_tx(&mut tx, scope, key).await?;
+                        check_version(expected_version, current.version)?;
+                        sqlx::query("DELETE FROM tasks WHERE id = $1").bind(current.id).execute(&mut *tx).await?;
+                        let changes = activity::deleted(&task_snapshot(&current.fields()));
+                        record(&mut tx, scope, current.project.as_ref().map(|p| p.id), EntityKind::Task, current.id, &current.key, "deleted", &changes).await?;
+                        tx.commit().await?;
+                        Ok(())
+                    })
+                    .await
                 }
 
                 async fn create_dependency(&self, scope: Scope, dependency: &NewDependency) -> Result<Dependency> {
@@ -2390,12 +2586,18 @@ macro_rules! store_impl {
                     if let Some(cycle) = cycle_through(&links, pred.id, succ.id) {
                         let mut keys = Vec::with_capacity(cycle.len());
                         for id in cycle {
-                            let row = sqlx::query("SELECT t.id, t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = $1")
-                                .bind(id)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                            let key: Option<String> = row.try_get("key")?;
-                            keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, id));
+                            let mut qb = QueryBuilder::<Db>::new("SELECT t.id, t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = ");
+                            qb.push_bind(id);
+                            push_task_visibility(&mut qb, scope);
+                            // The cycle may run through tasks the caller
+                            // cannot open: they are named, but not by key.
+                            match qb.build().fetch_optional(&mut *tx).await? {
+                                Some(row) => {
+                                    let key: Option<String> = row.try_get("key")?;
+                                    keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, id));
+                                }
+                                None => keys.push(HIDDEN_TASK.to_string()),
+                            }
                         }
                         return Err(StoreError::Cycle(keys));
                     }
@@ -2422,22 +2624,31 @@ macro_rules! store_impl {
                 async fn task_dependencies(&self, scope: Scope, key: &str) -> Result<Vec<Dependency>> {
                     let mut tx = self.reader().begin().await?;
                     let task = fetch_task_tx(&mut tx, scope, key).await?;
-                    let rows = sqlx::query(&format!("{DEPENDENCY_SELECT} WHERE d.predecessor_id = $1 OR d.successor_id = $1 ORDER BY d.id"))
-                        .bind(task.id)
-                        .fetch_all(&mut *tx)
-                        .await?;
+                    let mut qb = QueryBuilder::<Db>::new(DEPENDENCY_SELECT);
+                    qb.push(" WHERE (d.predecessor_id = ");
+                    qb.push_bind(task.id);
+                    qb.push(" OR d.successor_id = ");
+                    qb.push_bind(task.id);
+                    qb.push(")");
+                    push_link_visibility(&mut qb, scope);
+                    qb.push(" ORDER BY d.id");
+                    let rows = qb.build().fetch_all(&mut *tx).await?;
                     tx.commit().await?;
                     rows.iter().map(dependency_from_row).collect()
                 }
 
                 async fn project_dependencies(&self, scope: Scope, project_id: Id) -> Result<Vec<Dependency>> {
-                    let rows = sqlx::query(&format!(
-                        "{DEPENDENCY_SELECT} WHERE d.workspace_id = $1 AND (a.project_id = $2 OR b.project_id = $2) ORDER BY d.id"
-                    ))
-                    .bind(scope.workspace_id)
-                    .bind(project_id)
-                    .fetch_all(self.reader())
-                    .await?;
+                    let mut qb = QueryBuilder::<Db>::new(DEPENDENCY_SELECT);
+                    qb.push(" WHERE d.workspace_id = ");
+                    qb.push_bind(scope.workspace_id);
+                    qb.push(" AND (a.project_id = ");
+                    qb.push_bind(project_id);
+                    qb.push(" OR b.project_id = ");
+                    qb.push_bind(project_id);
+                    qb.push(")");
+                    push_link_visibility(&mut qb, scope);
+                    qb.push(" ORDER BY d.id");
+                    let rows = qb.build().fetch_all(self.reader()).await?;
                     rows.iter().map(dependency_from_row).collect()
                 }
 
@@ -2517,11 +2728,15 @@ macro_rules! store_impl {
                     Ok(s)
                 }
 
-                async fn update_stakeholder(&self, scope: Scope, id: Id, expected_version: i64, stakeholder: &StakeholderFields) -> Result<Stakeholder> {
-                    stakeholder.check().map_err(StoreError::Invalid)?;
+                async fn update_stakeholder(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, StakeholderFields>) -> Result<Stakeholder> {
                     let mut tx = self.writer().begin().await?;
-                    let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    check_version(Some(expected_version), current.version)?;
+                    let mut current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    if lock_project_tx(&mut tx, current.project_id).await? {
+                        current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let stakeholder = &patched(change, current.fields())?;
+                    stakeholder.check().map_err(StoreError::Invalid)?;
                     let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
                     sqlx::query("UPDATE stakeholders SET user_id = $1, name = $2, email = $3, role = $4, version = version + 1 WHERE id = $5")
                         .bind(user_id)
@@ -2600,11 +2815,15 @@ macro_rules! store_impl {
                     Ok(risk)
                 }
 
-                async fn update_risk(&self, scope: Scope, id: Id, expected_version: i64, risk: &RiskFields) -> Result<Risk> {
-                    risk.check().map_err(StoreError::Invalid)?;
+                async fn update_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, RiskFields>) -> Result<Risk> {
                     let mut tx = self.writer().begin().await?;
-                    let current = fetch_risk_tx(&mut tx, scope, id).await?;
-                    check_version(Some(expected_version), current.version)?;
+                    let mut current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    if lock_project_tx(&mut tx, current.project_id).await? {
+                        current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let risk = &patched(change, current.fields())?;
+                    risk.check().map_err(StoreError::Invalid)?;
                     let (owner_id, task_ids) = resolve_risk(&mut tx, scope, current.project_id, risk).await?;
                     sqlx::query(
                         "UPDATE risks SET title = $1, description = $2, probability = $3, impact = $4, owner_id = $5, mitigation = $6, \
@@ -2868,71 +3087,9 @@ macro_rules! store_impl {
                 }
 
                 async fn save_schedule(&self, scope: Scope, project_id: Id, schedule: &StoredSchedule) -> Result<bool> {
-                    let mut tx = self.writer().begin().await?;
-                    // Locks the project's row (a no-op update), so two
-                    // nodes or a request and the background worker saving
-                    // at once take turns instead of colliding on keys.
-                    let locked = sqlx::query("UPDATE projects SET id = id WHERE id = $1 AND workspace_id = $2")
-                        .bind(project_id)
-                        .bind(scope.workspace_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    if locked.rows_affected() == 0 {
-                        return Err(StoreError::NotFound("project"));
-                    }
-                    let stored = sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
-                        .bind(project_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = stored {
-                        let fingerprint: String = row.try_get("fingerprint")?;
-                        let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
-                        if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
-                            tx.commit().await?;
-                            return Ok(false);
-                        }
-                    }
-                    sqlx::query("DELETE FROM task_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
-                    sqlx::query("DELETE FROM project_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
-                    let path = schedule.critical_path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ");
-                    sqlx::query(
-                        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(project_id)
-                    .bind(&schedule.fingerprint)
-                    .bind(schedule.computed_at)
-                    .bind(local_time(Some(schedule.start)))
-                    .bind(local_time(Some(schedule.finish)))
-                    .bind(path)
-                    .bind(schedule.warnings.join("\n"))
-                    .execute(&mut *tx)
-                    .await?;
-                    // Eleven values a row: 500 rows stay within both
-                    // backends' limits on bound parameters.
-                    for chunk in schedule.tasks.chunks(500) {
-                        let mut qb = QueryBuilder::<Db>::new(
-                            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
-                             total_slack, free_slack, critical, summary, milestone) ",
-                        );
-                        qb.push_values(chunk, |mut b, t| {
-                            b.push_bind(t.task_id)
-                                .push_bind(project_id)
-                                .push_bind(local_time(Some(t.early_start)))
-                                .push_bind(local_time(Some(t.early_finish)))
-                                .push_bind(local_time(Some(t.late_start)))
-                                .push_bind(local_time(Some(t.late_finish)))
-                                .push_bind(t.total_slack)
-                                .push_bind(t.free_slack)
-                                .push_bind(t.critical)
-                                .push_bind(t.summary)
-                                .push_bind(t.milestone);
-                        });
-                        qb.build().execute(&mut *tx).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(true)
+                    retry_transient(|| async move { save_schedule_once(self, scope, project_id, schedule).await }).await
                 }
+
 
                 async fn create_baseline(&self, scope: Scope, project_id: Id, name: &str, tasks: &[BaselineTask]) -> Result<Baseline> {
                     let name = name.trim();
@@ -3025,7 +3182,7 @@ macro_rules! store_impl {
                     qb.push(" ORDER BY a.id DESC LIMIT ");
                     qb.push_bind(filter.limit.clamp(1, 500) as i64);
                     let rows = qb.build().fetch_all(self.reader()).await?;
-                    rows.iter()
+                    let mut entries = rows.iter()
                         .map(|row| {
                             let changes: String = row.try_get("changes")?;
                             Ok(ActivityEntry {
@@ -3039,7 +3196,26 @@ macro_rules! store_impl {
                                 changes: serde_json::from_str(&changes).map_err(|e| decode_error(e.to_string()))?,
                             })
                         })
-                        .collect()
+                        .collect::<Result<Vec<ActivityEntry>>>()?;
+                    // A link's history is labelled by its ends' keys: an
+                    // end the caller may not open is not named.
+                    for entry in entries.iter_mut().filter(|e| e.entity_kind == EntityKind::Dependency) {
+                        let mut ends = Vec::new();
+                        for key in entry.entity_label.split(" → ") {
+                            let visible = match parse_task_key(key) {
+                                Ok(parsed) => {
+                                    let mut qb = QueryBuilder::<Db>::new("SELECT t.id FROM tasks t");
+                                    push_task_key(&mut qb, scope, &parsed);
+                                    push_task_visibility(&mut qb, scope);
+                                    qb.build().fetch_optional(self.reader()).await?.is_some()
+                                }
+                                Err(_) => false,
+                            };
+                            ends.push(if visible { key.to_string() } else { HIDDEN_TASK.to_string() });
+                        }
+                        entry.entity_label = ends.join(" → ");
+                    }
+                    Ok(entries)
                 }
             }
 

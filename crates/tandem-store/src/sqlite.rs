@@ -263,6 +263,10 @@ impl SqliteStore {
 
     /// Single writer: the process-wide queue already serialises graph edits.
     const GRAPH_LOCK: Option<&'static str> = None;
+    /// One writer connection: a write transaction is never interleaved with
+    /// another, so it needs no row locks.
+    const PROJECT_LOCK: Option<&'static str> = None;
+    const TASK_LOCK: Option<&'static str> = None;
 
     async fn task_page_rows(
         &self,

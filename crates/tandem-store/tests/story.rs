@@ -304,13 +304,17 @@ async fn storage_story() {
         fields.status = TaskStatus::Done;
         fields.parent = Some("LAUNCH-1".into());
         let updated = store
-            .update_task(w.owner, "LAUNCH-2", t2.version, &fields)
+            .update_task(w.owner, "LAUNCH-2", Some(t2.version), &|_| {
+                Ok(fields.clone())
+            })
             .await
             .unwrap();
         assert_eq!(updated.percent_complete, 100);
         assert!(updated.completed_at.is_some());
         let stale = store
-            .update_task(w.owner, "LAUNCH-2", t2.version, &TaskFields::titled("x"))
+            .update_task(w.owner, "LAUNCH-2", Some(t2.version), &|_| {
+                Ok(TaskFields::titled("x"))
+            })
             .await
             .unwrap_err();
         assert!(
@@ -325,7 +329,9 @@ async fn storage_story() {
         let mut looped = TaskFields::titled("Write brief");
         looped.parent = Some("LAUNCH-2".into());
         let err = store
-            .update_task(w.owner, "LAUNCH-1", t1.version, &looped)
+            .update_task(w.owner, "LAUNCH-1", Some(t1.version), &|_| {
+                Ok(looped.clone())
+            })
             .await
             .unwrap_err();
         assert!(
@@ -447,7 +453,9 @@ async fn storage_story() {
         in_phase.milestone_id = Some(milestone.id);
         in_phase.percent_complete = 50;
         store
-            .update_task(w.owner, "LAUNCH-3", t3.version, &in_phase)
+            .update_task(w.owner, "LAUNCH-3", Some(t3.version), &|_| {
+                Ok(in_phase.clone())
+            })
             .await
             .unwrap();
         let progress = store.project_progress(w.owner, launch.id).await.unwrap();
@@ -1010,6 +1018,36 @@ async fn board_moves_order_cards_and_keep_versions() {
                 .await
                 .unwrap()
                 .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn expired_sessions_are_purged_and_live_ones_kept() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let w = world(store).await;
+        let now = chrono::Utc::now();
+        let day = chrono::Duration::days(1);
+        store
+            .create_session(w.owner.user_id, "expired", now - day)
+            .await
+            .unwrap();
+        store
+            .create_session(w.owner.user_id, "live", now + day)
+            .await
+            .unwrap();
+        assert_eq!(store.purge_expired_sessions(now).await.unwrap(), 1);
+        assert_eq!(store.purge_expired_sessions(now).await.unwrap(), 0);
+        assert!(store.session_user("live", now).await.unwrap().is_some());
+        // Read past its expiry, the expired one was never valid anyway;
+        // the purge removed the row itself.
+        assert!(
+            store
+                .session_user("expired", now - day * 2)
+                .await
+                .unwrap()
+                .is_none()
         );
     }
 }

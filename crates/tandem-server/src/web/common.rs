@@ -199,10 +199,20 @@ pub fn encode(text: &str) -> String {
     out
 }
 
-/// Only a path on this site may be a redirect target (no `//evil.org`).
+/// Only a path on this site may be a redirect target. Browsers drop tabs
+/// and line breaks from a URL and read `\\` as `/`, so `/<TAB>/evil.test`
+/// or `/\\evil.test` would leave the site: only visible ASCII other than
+/// a backslash is accepted, after a single leading `/` (control
+/// characters would not fit a `Location` header anyway).
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.into(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            p.into()
+        }
         _ => "/".into(),
     }
 }
@@ -295,6 +305,7 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
     }
     let bytes = serde_json::to_vec(&Value::Object(object)).unwrap_or_default();
     crate::extract::parse_collecting(&bytes)
+        .map(|(value, errors)| JsonBody::from_parts(value, errors))
 }
 
 /// A form's expected version (`version` field), if it sent one.
@@ -370,17 +381,40 @@ pub async fn signin_page(Query(query): Query<SigninQuery>) -> Markup {
     signin_form(&local_path(query.next.as_deref()), "", None)
 }
 
-pub async fn signin(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+pub async fn signin(
+    State(state): State<AppState>,
+    crate::extract::ClientAddr(address): crate::extract::ClientAddr,
+    body: Bytes,
+) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
     let next = local_path(form.get("next"));
     let email = form.get("email").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("").to_string();
-    match crate::handlers::start_session(&state, &email, &password).await {
+    match crate::handlers::start_session(&state, &email, &password, address).await {
         Ok((_, cookie)) => {
             let mut response = Redirect::to(&next).into_response();
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
             }
+            Ok(response)
+        }
+        Err(ApiError::TooManyRequests { retry_after }) => {
+            let minutes = retry_after.div_ceil(60);
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                signin_form(
+                    &next,
+                    &email,
+                    Some(&format!(
+                        "Too many wrong passwords from here. Try again in {minutes} minute{}.",
+                        if minutes == 1 { "" } else { "s" }
+                    )),
+                ),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             Ok(response)
         }
         Err(ApiError::WrongCredentials) => Ok((
@@ -413,6 +447,7 @@ pub async fn signout(
 ) -> Result<Response, WebError> {
     if let Some(secret) = session_cookie(&headers) {
         state.store.delete_session(&hash_secret(&secret)).await?;
+        state.live.access_changed();
     }
     let mut response = Redirect::to("/signin").into_response();
     response.headers_mut().insert(
@@ -432,26 +467,14 @@ pub async fn same_origin(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if request.method() == axum::http::Method::POST {
-        let headers = request.headers();
-        let cross_site = headers
-            .get("sec-fetch-site")
-            .is_some_and(|v| v == "cross-site");
-        let foreign_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
-            (Some(origin), Some(host)) => {
-                let origin = origin.to_str().unwrap_or("");
-                let host = host.to_str().unwrap_or("");
-                origin != format!("http://{host}") && origin != format!("https://{host}")
-            }
-            _ => false,
-        };
-        if cross_site || foreign_origin {
-            return WebError::Page(
-                StatusCode::FORBIDDEN,
-                "Forms may only be sent from Tandem's own pages.".into(),
-            )
-            .into_response();
-        }
+    if request.method() == axum::http::Method::POST
+        && crate::extract::same_origin(request.headers()) == Some(false)
+    {
+        return WebError::Page(
+            StatusCode::FORBIDDEN,
+            "Forms may only be sent from Tandem's own pages.".into(),
+        )
+        .into_response();
     }
     next.run(request).await
 }

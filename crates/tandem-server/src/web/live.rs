@@ -9,10 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream::{self, Stream};
+use futures_util::stream;
 use tokio::sync::{broadcast, watch};
 
 use super::Viewer;
@@ -22,6 +23,7 @@ use crate::AppState;
 #[derive(Clone)]
 pub struct Live {
     changes: broadcast::Sender<Arc<str>>,
+    access: broadcast::Sender<()>,
     closing: watch::Sender<bool>,
 }
 
@@ -36,14 +38,26 @@ impl Live {
         // A page that falls this far behind just refreshes once: it
         // learns of the lag from the channel.
         let (changes, _) = broadcast::channel(256);
+        let (access, _) = broadcast::channel(16);
         let (closing, _) = watch::channel(false);
-        Live { changes, closing }
+        Live {
+            changes,
+            access,
+            closing,
+        }
     }
 
     /// Tells the workspace's open pages that something changed.
     pub fn announce(&self, workspace_slug: &str) {
         // No receivers is not an error: nobody is looking.
         let _ = self.changes.send(Arc::from(workspace_slug));
+    }
+
+    /// Tells every open stream that someone's access may have ended (a
+    /// sign-out, a member removed, a role or token changed): each checks
+    /// its own credential again at once.
+    pub fn access_changed(&self) {
+        let _ = self.access.send(());
     }
 
     /// Ends every event stream, so a graceful shutdown need not wait for
@@ -82,45 +96,89 @@ pub async fn announce_writes(
     response
 }
 
-/// `GET /w/{ws}/events`: an event `change` whenever the workspace changes.
-pub async fn events(State(state): State<AppState>, viewer: Viewer) -> Response {
-    let slug: Arc<str> = Arc::from(viewer.slug());
-    let receiver = state.live.changes.subscribe();
-    let closing = state.live.closing.subscribe();
-    Sse::new(changes(slug, receiver, closing))
+/// How often an open stream checks that its viewer may still see the
+/// workspace when nothing else made it check: a session that expires
+/// quietly ends its streams within this.
+const RECHECK: Duration = Duration::from_secs(15);
+
+/// `GET /w/{ws}/events`: an event `change` whenever the workspace changes,
+/// for as long as the credential that opened it still opens the workspace.
+pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
+    let Some(credential) = crate::extract::presented_credential(&headers) else {
+        return axum::http::StatusCode::UNAUTHORIZED.into_response();
+    };
+    let stream = OpenStream {
+        slug: Arc::from(viewer.slug()),
+        credential,
+        state: state.clone(),
+        changes: state.live.changes.subscribe(),
+        access: state.live.access.subscribe(),
+        closing: state.live.closing.subscribe(),
+    };
+    Sse::new(changes(stream))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response()
 }
 
-fn changes(
+struct OpenStream {
     slug: Arc<str>,
-    receiver: broadcast::Receiver<Arc<str>>,
+    credential: (String, bool),
+    state: AppState,
+    changes: broadcast::Receiver<Arc<str>>,
+    access: broadcast::Receiver<()>,
     closing: watch::Receiver<bool>,
-) -> impl Stream<Item = Result<Event, Infallible>> {
+}
+
+impl OpenStream {
+    /// Whether the credential still opens the workspace (a database error
+    /// counts as no: the page reconnects and is asked to sign in if need be).
+    async fn allowed(&self) -> bool {
+        let (hash, session) = &self.credential;
+        matches!(
+            self.state
+                .store
+                .credential_membership(hash, *session, &self.slug, chrono::Utc::now())
+                .await,
+            Ok(Some(_))
+        )
+    }
+}
+
+fn changes(stream: OpenStream) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
     // The data names the workspace: browsers drop events with empty data.
-    stream::unfold(
-        (slug, receiver, closing),
-        |(slug, mut receiver, mut closing)| async move {
-            loop {
-                if *closing.borrow() {
-                    return None;
-                }
-                tokio::select! {
-                    _ = closing.changed() => return None,
-                    received = receiver.recv() => match received {
-                        Ok(changed) if changed == slug => {
-                            return Some((Ok(Event::default().event("change").data(slug.as_ref())), (slug, receiver, closing)));
-                        }
-                        Ok(_) => continue,
-                        Err(broadcast::error::RecvError::Lagged(_)) => {
-                            return Some((Ok(Event::default().event("change").data(slug.as_ref())), (slug, receiver, closing)));
-                        }
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    }
-                }
+    stream::unfold(stream, |mut s| async move {
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+        loop {
+            if *s.closing.borrow() {
+                return None;
             }
-        },
-    )
+            let send = tokio::select! {
+                _ = s.closing.changed() => return None,
+                _ = recheck.tick() => false,
+                access = s.access.recv() => {
+                    if matches!(access, Err(broadcast::error::RecvError::Closed)) {
+                        return None;
+                    }
+                    false
+                }
+                received = s.changes.recv() => match received {
+                    Ok(changed) if changed == s.slug => true,
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            };
+            // Checked before every event, not only on a sign-out: an
+            // expired session or a removed member hears nothing more.
+            if !s.allowed().await {
+                return None;
+            }
+            if send {
+                let event = Event::default().event("change").data(s.slug.as_ref());
+                return Some((Ok(event), s));
+            }
+        }
+    })
 }
 
 #[cfg(test)]

@@ -243,6 +243,8 @@ pub async fn quick_add(
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
     let result: Result<Response, ApiError> = async {
+        // The role first: a guest hears 403 whatever the line says.
+        viewer.ctx.writer()?;
         let quick = parse_quick_add(form.get("text").unwrap_or(""), today())?;
         let owner = match &quick.person {
             Some(name) => {
@@ -268,10 +270,7 @@ pub async fn quick_add(
         crate::handlers::create_task(
             State(state.clone()),
             viewer.ctx.clone(),
-            crate::extract::JsonBody {
-                value: input,
-                errors: Vec::new(),
-            },
+            crate::extract::JsonBody::new(input),
         )
         .await
     }

@@ -295,10 +295,7 @@ pub async fn tick(
         viewer.ctx.clone(),
         Path((ws, key)),
         IfMatch(expected),
-        crate::extract::JsonBody {
-            value: patch,
-            errors: Vec::new(),
-        },
+        crate::extract::JsonBody::new(patch),
     )
     .await;
     answer(
@@ -345,6 +342,7 @@ pub async fn remove_link(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
+    viewer.ctx.writer().map_err(|e| refused(&headers, e))?;
     let (Some(pred), Some(succ)) = (form.get("predecessor"), form.get("successor")) else {
         return Err(refused(
             &headers,

@@ -4,6 +4,9 @@
 // Each test crate uses a part of this module.
 #![allow(dead_code)]
 
+/// The JSON API's test client and shared world.
+pub mod api;
+
 use std::sync::Arc;
 
 use tandem_store::Store;
