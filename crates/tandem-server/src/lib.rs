@@ -20,12 +20,15 @@ pub mod planning;
 /// The route table, from which both the router and the OpenAPI document
 /// are built.
 pub mod routes;
+/// The accept loop, and each connection's timeouts.
+mod serving;
 /// Sign-in throttling and the bound on concurrent password hashing.
 pub mod throttle;
 /// The web pages, server-rendered, and their live updates.
 pub mod web;
 
-use std::net::SocketAddr;
+pub use serving::{BODY_MIN_RATE, ServeOptions};
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -227,18 +230,27 @@ async fn finish(
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests.
+/// Serves with the default [`ServeOptions`] until `shutdown` resolves,
+/// then finishes in-flight requests.
 pub async fn serve(
     store: Arc<dyn Store>,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(store, listener, ServeOptions::default(), shutdown).await
+}
+
+/// Serves until `shutdown` resolves: then stops accepting, ends the event
+/// streams, lets requests in flight finish, and returns once every
+/// connection has closed. Handlers see the peer as `ConnectInfo<SocketAddr>`.
+pub async fn serve_with(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (router, live) = app(store);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    serving::run(router, listener, options, async move {
         shutdown.await;
         live.close();
     })

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use tandem_api::*;
 use tandem_domain::dates::{Bucket, bucket, parse_date, parse_work_days};
 use tandem_domain::{Email, LagFormat, Role, Slug, check_password};
+use tandem_server::ServeOptions;
 
 use crate::client::{Client, Config, load_config, save_config};
 use crate::output::{json as print_json, or_dash, outln, table};
@@ -209,6 +210,66 @@ struct ServeArgs {
     /// Load the demo workspace (once).
     #[arg(long)]
     demo: bool,
+    /// Seconds a client has to send a request's headers, from connecting
+    /// or from the request's first byte.
+    #[arg(
+        long,
+        env = "TANDEM_HEADER_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().header_read_timeout.as_secs()
+    )]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body, plus one for every
+    /// 64 KiB sent.
+    #[arg(
+        long,
+        env = "TANDEM_BODY_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().body_read_timeout.as_secs()
+    )]
+    body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(
+        long,
+        env = "TANDEM_IDLE_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().idle_timeout.as_secs()
+    )]
+    idle_timeout: u64,
+    /// Connections open at once; more wait to be accepted. Keep it below
+    /// the open-file limit (ulimit -n).
+    #[arg(
+        long,
+        env = "TANDEM_MAX_CONNECTIONS",
+        value_name = "N",
+        value_parser = connections,
+        default_value_t = ServeOptions::default().max_connections
+    )]
+    max_connections: usize,
+}
+
+/// A timeout flag: whole seconds, at least one, at most a day.
+fn seconds(text: &str) -> std::result::Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1 second (0 would close every connection at once)".into()),
+        Ok(n) if n <= 86_400 => Ok(n),
+        Ok(_) => Err("must be at most 86400 seconds (a day)".into()),
+        Err(_) => Err(format!("'{text}' is not a whole number of seconds")),
+    }
+}
+
+/// The connection cap: at least one.
+fn connections(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("must be at least 1 (0 would accept no connection)".into()),
+        Ok(n) => Ok(n as usize),
+        Err(_) => Err(format!(
+            "'{text}' is not a whole number from 1 to 4294967295"
+        )),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -798,7 +859,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
         }
         tracing::info!("shutting down");
     };
-    tandem_server::serve(store, listener, shutdown)
+    let options = ServeOptions {
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
+        body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+        max_connections: args.max_connections,
+    };
+    tandem_server::serve_with(store, listener, options, shutdown)
         .await
         .context("serving")?;
     Ok(())

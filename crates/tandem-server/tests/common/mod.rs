@@ -9,6 +9,7 @@ pub mod api;
 
 use std::sync::Arc;
 
+use tandem_server::ServeOptions;
 use tandem_store::Store;
 use tandem_store::testing::fresh_sqlite_url;
 use tokio::sync::oneshot;
@@ -29,6 +30,20 @@ impl Server {
 
     /// A server over a fresh SQLite file with the demo workspace loaded.
     pub async fn with_demo() -> Server {
+        Server::with_demo_and(ServeOptions::default()).await
+    }
+
+    /// A server over a fresh, empty SQLite file, with these timeouts and
+    /// connection cap.
+    pub async fn with_options(options: ServeOptions) -> Server {
+        let url = fresh_sqlite_url();
+        let store: Arc<dyn Store> = Arc::from(tandem_store::open(&url).await.unwrap());
+        Server::serving_with(store, &url, options).await
+    }
+
+    /// A server over a fresh SQLite file with the demo workspace loaded,
+    /// with these timeouts and connection cap.
+    pub async fn with_demo_and(options: ServeOptions) -> Server {
         let url = fresh_sqlite_url();
         let store: Arc<dyn Store> = Arc::from(tandem_store::open(&url).await.unwrap());
         let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD).unwrap();
@@ -36,15 +51,19 @@ impl Server {
         tandem_server::demo::load(store.as_ref(), &hash, today)
             .await
             .unwrap();
-        Server::serving(store, &url).await
+        Server::serving_with(store, &url, options).await
     }
 
     async fn serving(store: Arc<dyn Store>, url: &str) -> Server {
+        Server::serving_with(store, url, ServeOptions::default()).await
+    }
+
+    async fn serving_with(store: Arc<dyn Store>, url: &str, options: ServeOptions) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let done = tokio::spawn(async move {
-            tandem_server::serve(store, listener, async {
+            tandem_server::serve_with(store, listener, options, async {
                 stopped.await.ok();
             })
             .await
