@@ -88,11 +88,25 @@ pub struct CreateWorkspace {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
+    /// Whom to invite. The answer is the same whether an account has this
+    /// email or not; the person joins when they accept.
     pub email: String,
     pub role: Role,
-    /// With `password`, creates the user when no account has this email.
-    pub name: Option<String>,
-    pub password: Option<String>,
+}
+
+/// An invitation to join a workspace, waiting for the person it names.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct InvitationView {
+    pub id: Id,
+    /// The workspace it invites to.
+    pub workspace: String,
+    pub workspace_name: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    /// After this it can no longer be accepted.
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -56,10 +56,9 @@ pub struct ExceptionFields {
 impl ExceptionFields {
     pub fn check(&self) -> Result<(), Vec<crate::FieldError>> {
         let mut v = Validation::new();
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            v.push("name", "must be 1 to 200 characters");
-        }
+        crate::validate::required_text(Some(&self.name), "name", 200, &mut v);
+        crate::validate::check_date(Some(self.start), "start_date", &mut v);
+        crate::validate::check_date(Some(self.end), "end_date", &mut v);
         if self.end < self.start {
             v.push("end_date", "must not be before start_date");
         } else if (self.end - self.start).num_days() > 3660 {

@@ -9,7 +9,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use crate::calendar::WorkWeek;
-use crate::validate::{FieldError, Validation, optional_text, required_text, text};
+use crate::validate::{
+    FieldError, Validation, check_characters, check_date, optional_text, required_text,
+};
 
 pub type Id = i64;
 
@@ -266,6 +268,7 @@ impl Email {
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
                     && !email.contains(char::is_whitespace)
+                    && !email.chars().any(crate::validate::is_invisible)
                     && email.matches('@').count() == 1
                     && email.len() <= 254
             }
@@ -317,7 +320,8 @@ impl Slug {
 /// A tag: lower-case, no spaces.
 pub fn parse_tag(s: &str) -> Result<String, String> {
     let tag = s.trim().trim_start_matches('#').to_lowercase();
-    if tag.is_empty() || tag.chars().count() > 40 || tag.contains(char::is_whitespace) {
+    if tag.is_empty() || tag.chars().count() > 40 || tag.chars().any(crate::validate::is_invisible)
+    {
         return Err("tags are 1 to 40 characters without spaces".into());
     }
     Ok(tag)
@@ -391,6 +395,8 @@ pub fn check_time_off(
     note: Option<&str>,
 ) -> Result<(), Vec<FieldError>> {
     let mut v = Validation::new();
+    check_date(Some(start), "start_date", &mut v);
+    check_date(Some(end), "end_date", &mut v);
     if end < start {
         v.push("end_date", "must not be before start_date");
     } else if (end - start).num_days() > 366 {
@@ -498,6 +504,9 @@ pub struct TaskScheduling {
 
 impl TaskScheduling {
     fn check(&self, v: &mut Validation) {
+        check_date(self.constraint_date.map(|d| d.date()), "constraint_date", v);
+        check_date(self.actual_start.map(|d| d.date()), "actual_start", v);
+        check_date(self.actual_finish.map(|d| d.date()), "actual_finish", v);
         match (self.constraint_type, self.constraint_date) {
             (Some(kind), None) if kind.has_date() => v.push(
                 "constraint_date",
@@ -801,21 +810,22 @@ pub struct ProjectFields {
 impl ProjectFields {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
-        if self.name.trim().is_empty() {
-            v.push("name", "must not be empty");
-        }
-        if self.name.chars().count() > 200 {
-            v.push("name", "must be at most 200 characters");
-        }
+        required_text(Some(&self.name), "name", 200, &mut v);
         for (field, value) in [
             ("objective", &self.objective),
             ("scope_in", &self.scope_in),
             ("scope_out", &self.scope_out),
         ] {
-            if value.as_ref().is_some_and(|t| t.chars().count() > 10_000) {
-                v.push(field, "must be at most 10000 characters");
+            if let Some(text) = value {
+                if text.chars().count() > 10_000 {
+                    v.push(field, "must be at most 10000 characters");
+                }
+                check_characters(text, field, true, &mut v);
             }
         }
+        check_date(self.start_date, "start_date", &mut v);
+        check_date(self.target_date, "target_date", &mut v);
+        check_date(self.status_date.map(|d| d.date()), "status_date", &mut v);
         if let (Some(start), Some(target)) = (self.start_date, self.target_date)
             && target < start
         {
@@ -889,13 +899,15 @@ impl TaskFields {
 
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
-        let title = text(&self.title, "title", 500, &mut v);
-        if title.is_empty() {
-            v.push("title", "must not be empty");
+        required_text(Some(&self.title), "title", 500, &mut v);
+        if let Some(description) = &self.description {
+            if description.len() > 100_000 {
+                v.push("description", "must be at most 100000 bytes");
+            }
+            check_characters(description, "description", true, &mut v);
         }
-        if self.description.as_ref().is_some_and(|d| d.len() > 100_000) {
-            v.push("description", "must be at most 100000 bytes");
-        }
+        check_date(self.start_date, "start_date", &mut v);
+        check_date(self.due_date, "due_date", &mut v);
         if let (Some(start), Some(due)) = (self.start_date, self.due_date)
             && due < start
         {
@@ -930,10 +942,11 @@ impl TaskFields {
         if self.collaborators.len() > 100 {
             v.push("collaborators", "at most 100 collaborators");
         }
-        if let Some(reason) = &self.blocked_reason
-            && reason.chars().count() > 2000
-        {
-            v.push("blocked_reason", "must be at most 2000 characters");
+        if let Some(reason) = &self.blocked_reason {
+            if reason.chars().count() > 2000 {
+                v.push("blocked_reason", "must be at most 2000 characters");
+            }
+            check_characters(reason, "blocked_reason", true, &mut v);
         }
         v.into_result()
     }
@@ -975,6 +988,15 @@ impl NewDependency {
         let mut v = Validation::new();
         if !self.lag_days.is_finite() || self.lag_days.abs() > 10_000.0 {
             v.push("lag_days", "must be between -10000 and 10000");
+        } else if self.lag_format == LagFormat::Percent
+            && !(-100.0..=1_000.0).contains(&self.lag_days)
+        {
+            // A lead of the whole predecessor at most; a lag of ten
+            // times it at most (5000 % is a slip for 50 %).
+            v.push(
+                "lag_days",
+                "a percentage lag must be between -100 and 1000 (% of the predecessor's duration)",
+            );
         }
         if self.predecessor.eq_ignore_ascii_case(&self.successor) {
             v.push("successor", "a task cannot depend on itself");
@@ -991,10 +1013,22 @@ pub struct PhaseFields {
     pub end_date: Option<NaiveDate>,
 }
 
+/// The largest position a phase takes: far more phases than any project
+/// has, far from the ends of an integer.
+pub const PHASE_POSITIONS: i64 = 1_000_000;
+
 impl PhaseFields {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
         required_text(Some(&self.name), "name", 200, &mut v);
+        if !(0..=PHASE_POSITIONS).contains(&self.position) {
+            v.push(
+                "position",
+                format!("must be between 0 and {PHASE_POSITIONS}"),
+            );
+        }
+        check_date(self.start_date, "start_date", &mut v);
+        check_date(self.end_date, "end_date", &mut v);
         if let (Some(s), Some(e)) = (self.start_date, self.end_date)
             && e < s
         {
@@ -1017,6 +1051,7 @@ impl MilestoneFields {
         let mut v = Validation::new();
         required_text(Some(&self.name), "name", 200, &mut v);
         optional_text(self.description.as_deref(), "description", 10_000, &mut v);
+        check_date(self.date, "date", &mut v);
         v.into_result()
     }
 }

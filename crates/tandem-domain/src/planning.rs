@@ -206,6 +206,10 @@ impl ProjectPlan {
                     name(*task),
                     name(*predecessor)
                 ),
+                tandem_schedule::Diagnostic::BeyondHorizon { task } => format!(
+                    "{}'s dates run past what the schedule covers (sixty years from the project's start); check its dates",
+                    name(*task)
+                ),
                 tandem_schedule::Diagnostic::DeadlineMissed { task } => {
                     format!("{} finishes after its due date", name(*task))
                 }

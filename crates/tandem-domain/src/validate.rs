@@ -84,13 +84,63 @@ impl Validation {
     }
 }
 
-/// Checks a required or optional text field's length after trimming and
-/// returns the trimmed text.
+/// Texts up to this long are names and titles: one line. Longer ones
+/// (descriptions, objectives) may break lines and hold tabs.
+const ONE_LINE_MAX: usize = 500;
+
+/// Characters that take no room and show nothing: zero-width spaces and
+/// joiners, direction marks and overrides, the byte-order mark, the soft
+/// hyphen. A name of only these looks empty and may read as someone
+/// else's.
+pub fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// Refuses control characters (NUL, escape, DEL…): they have no business
+/// in text people read, and some break what stores or shows it. Line
+/// breaks and tabs are allowed only in long, multi-line texts.
+pub fn check_characters(value: &str, field: &str, multi_line: bool, v: &mut Validation) {
+    let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        v.push(
+            field,
+            if multi_line {
+                "must not contain control characters (other than line breaks and tabs)"
+            } else {
+                "must be one line without control characters"
+            },
+        );
+    }
+}
+
+/// Checks a required or optional text field's length and characters after
+/// trimming and returns the trimmed text.
 pub fn text(value: &str, field: &str, max_chars: usize, v: &mut Validation) -> String {
     let trimmed = value.trim();
     if trimmed.chars().count() > max_chars {
         v.push(field, format!("must be at most {max_chars} characters"));
     }
+    check_characters(trimmed, field, max_chars > ONE_LINE_MAX, v);
     trimmed.to_string()
 }
 
@@ -105,11 +155,28 @@ pub fn required_text(
             v.push(field, "is required");
             String::new()
         }
-        Some("") => {
-            v.push(field, "must not be empty");
+        Some(s) if s.chars().all(is_invisible) => {
+            v.push(field, "must not be empty (it has no visible character)");
             String::new()
         }
         Some(s) => text(s, field, max_chars, v),
+    }
+}
+
+/// The dates Tandem takes: plans are made within these, and the scheduler
+/// lays out sixty years from a project's start. A year such as -1 or 9999
+/// is a typing slip, not a plan.
+pub const EARLIEST_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const LATEST_DATE: (i32, u32, u32) = (2199, 12, 31);
+
+/// Refuses a date outside [`EARLIEST_DATE`]..=[`LATEST_DATE`].
+pub fn check_date(value: Option<chrono::NaiveDate>, field: &str, v: &mut Validation) {
+    use chrono::Datelike;
+    if let Some(date) = value {
+        let ymd = (date.year(), date.month(), date.day());
+        if ymd < EARLIEST_DATE || ymd > LATEST_DATE {
+            v.push(field, "must be a date between 1900-01-01 and 2199-12-31");
+        }
     }
 }
 
@@ -123,4 +190,91 @@ pub fn optional_text(
     value
         .map(|s| text(s, field, max_chars, v))
         .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(check: impl FnOnce(&mut Validation)) -> Vec<FieldError> {
+        let mut v = Validation::new();
+        check(&mut v);
+        v.into_result().err().unwrap_or_default()
+    }
+
+    #[test]
+    fn names_of_nothing_visible_are_empty() {
+        for name in [
+            "\u{200B}\u{200B}",
+            "\u{202E}\u{2066}",
+            " \u{FEFF} ",
+            "\u{00AD}",
+        ] {
+            let e = errors(|v| {
+                required_text(Some(name), "title", 500, v);
+            });
+            assert_eq!(e[0].field, "title", "{name:?}");
+        }
+        assert!(
+            errors(|v| {
+                required_text(Some("Plan \u{200B}B"), "title", 500, v);
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_long_texts_keep_lines() {
+        for bad in ["a\u{0}b", "a\u{1b}[31mb", "a\u{7f}", "two\nlines"] {
+            assert_eq!(
+                errors(|v| {
+                    text(bad, "name", 200, v);
+                })
+                .len(),
+                1,
+                "{bad:?}"
+            );
+        }
+        assert!(
+            errors(|v| {
+                text("two\nlines\tand a tab", "description", 10_000, v);
+            })
+            .is_empty()
+        );
+        assert_eq!(
+            errors(|v| {
+                text("nul\u{0}", "description", 10_000, v);
+            })
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn dates_stay_within_plans() {
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        for bad in [
+            date(-1, 1, 1),
+            date(1899, 12, 31),
+            date(2200, 1, 1),
+            date(9999, 12, 31),
+        ] {
+            assert_eq!(
+                errors(|v| check_date(bad, "due_date", v)).len(),
+                1,
+                "{bad:?}"
+            );
+        }
+        for good in [
+            date(1900, 1, 1),
+            date(2026, 12, 2),
+            date(2199, 12, 31),
+            None,
+        ] {
+            assert!(
+                errors(|v| check_date(good, "due_date", v)).is_empty(),
+                "{good:?}"
+            );
+        }
+    }
 }

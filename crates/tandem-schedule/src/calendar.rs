@@ -157,6 +157,12 @@ impl Timeline {
         self.before[day] + within
     }
 
+    /// The working minute at which the timeline ends: nothing is placed
+    /// later, instants past it come back as its last day.
+    pub fn end(&self) -> i64 {
+        self.before.last().copied().unwrap_or(0)
+    }
+
     /// The instant at which working minute `work` begins: the start of a
     /// working period when `work` falls between two.
     pub fn start_instant(&self, work: i64) -> NaiveDateTime {

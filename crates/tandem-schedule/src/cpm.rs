@@ -211,6 +211,10 @@ pub struct TaskDates {
 pub enum Diagnostic {
     /// A constraint moved a task earlier than a link of it allows.
     ConstraintBreaksLink { task: usize, predecessor: usize },
+    /// A task's dates run past the end of the working timeline the plan is
+    /// laid on (sixty years after its start), where instants stop moving:
+    /// its dates are not to be believed.
+    BeyondHorizon { task: usize },
     /// A task finishes after its deadline.
     DeadlineMissed { task: usize },
 }
@@ -705,6 +709,13 @@ impl<'a> Prepared<'a> {
                     task: t,
                     predecessor,
                 });
+            }
+        }
+        let horizon = self.timeline.end();
+        for &t in &leaves {
+            let end = scheduled[t].map_or(ef[t], |(_, end)| end);
+            if end >= horizon {
+                diagnostics.push(Diagnostic::BeyondHorizon { task: t });
             }
         }
         for &t in &leaves {

@@ -248,46 +248,98 @@ pub async fn list_members(
     ))
 }
 
+/// How long an invitation waits for its answer.
+const INVITATION_DAYS: i64 = 14;
+
+fn invitation_view(i: tandem_store::Invitation) -> InvitationView {
+    InvitationView {
+        id: i.id,
+        workspace: i.workspace.slug,
+        workspace_name: i.workspace.name,
+        email: i.email.as_str().to_string(),
+        role: i.role,
+        invited_by: i.invited_by,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+    }
+}
+
+/// Adding someone invites them: nobody joins a workspace without saying
+/// yes, and the answer is the same whether the email has an account (the
+/// inviter cannot use it to find out who uses Tandem).
 pub async fn add_member(
     State(state): State<AppState>,
     ctx: Ctx,
     body: JsonBody<AddMember>,
 ) -> ApiResult<Response> {
     let scope = ctx.admin()?;
-    let request = body.into_domain(|b| {
+    let (email, role) = body.into_domain(|b| {
         let mut v = Validation::new();
         let email = v.take("email", Email::parse(&b.email));
-        if let Some(password) = &b.password {
-            v.take("password", check_password(password));
-            if b.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                v.push("name", "is required to create a user");
-            }
-        }
-        v.finish(|| (email.expect("checked"), b))
+        v.finish(|| (email.expect("checked"), b.role))
     })?;
-    let (email, b) = request;
-    let user = match state.store.user_by_email(&email).await? {
-        Some(user) => user,
-        None => {
-            let (Some(name), Some(password)) = (b.name, b.password) else {
-                return Err(ApiError::field(
-                    "email",
-                    "no user has this email; give name and password to create one",
-                ));
-            };
-            let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(ApiError::Internal)?;
-            state.store.create_user(&email, name.trim(), &hash).await?
-        }
-    };
-    let member = state.store.add_member(scope, user.id, b.role).await?;
-    Ok(versioned(
-        StatusCode::CREATED,
-        member.version,
-        MemberView::from(member),
-    ))
+    let invitation = state
+        .store
+        .create_invitation(
+            scope,
+            &email,
+            role,
+            Utc::now() + Duration::days(INVITATION_DAYS),
+        )
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(invitation_view(invitation))).into_response())
+}
+
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<InvitationView>>> {
+    let scope = ctx.admin()?;
+    let invitations = state.store.list_invitations(scope).await?;
+    Ok(Json(invitations.into_iter().map(invitation_view).collect()))
+}
+
+pub async fn delete_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.admin()?;
+    state.store.delete_invitation(scope, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The invitations waiting for the caller.
+pub async fn my_invitations(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+) -> ApiResult<Json<Vec<InvitationView>>> {
+    let email = Email::parse(&user.email).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let invitations = state.store.invitations_for(&email, Utc::now()).await?;
+    Ok(Json(invitations.into_iter().map(invitation_view).collect()))
+}
+
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<WorkspaceView>> {
+    let membership = state.store.accept_invitation(&user, id, Utc::now()).await?;
+    state.live.access_changed();
+    Ok(Json(WorkspaceView {
+        slug: membership.workspace.slug,
+        name: membership.workspace.name,
+        role: membership.role,
+    }))
+}
+
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.store.decline_invitation(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn update_member(

@@ -29,6 +29,8 @@ struct World {
     mel_id: i64,
     time_off_id: i64,
     token_id: i64,
+    /// An open invitation of the workspace, for someone without an account.
+    invitation_id: i64,
 }
 
 /// Titles and keys each caller must never read, whatever they ask.
@@ -163,7 +165,15 @@ async fn world(ana: &Api, mel: &Api) -> World {
     )
     .await;
     let (_, tokens) = ana.get("/api/v1/tokens").await;
+    let invitation = ana
+        .post(
+            &format!("{WS}/members"),
+            json!({"email": "ghost@x.org", "role": "guest"}),
+        )
+        .await
+        .1;
     World {
+        invitation_id: invitation["id"].as_i64().unwrap(),
         launch,
         secret,
         mel_id,
@@ -188,6 +198,7 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{user_id}" => world.mel_id.to_string(),
             "{id}" => match before {
                 "time-off" => world.time_off_id.to_string(),
+                "invitations" => world.invitation_id.to_string(),
                 "tokens" => world.token_id.to_string(),
                 kind => reach.ids[kind].to_string(),
             },
@@ -240,6 +251,7 @@ fn assert_nothing_leaks(who: Who, what: &str, body: &str) {
 fn owners_and_admins_only(method: &str, path: &str) -> bool {
     path.ends_with("/members")
         || path.ends_with("/members/{user_id}")
+        || path.starts_with("/api/v1/workspaces/{ws}/invitations")
         || (method == "delete" && path.ends_with("/projects/{key}"))
 }
 
@@ -265,8 +277,13 @@ fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: Stat
             matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
             "{what}"
         ),
-        Who::Guest if read => assert_eq!(status, StatusCode::OK, "{what}"),
+        Who::Guest if read && !path.contains("/invitations") => {
+            assert_eq!(status, StatusCode::OK, "{what}")
+        }
         Who::Guest => assert_eq!(status, StatusCode::FORBIDDEN, "{what}"),
+        Who::Member if owners_and_admins_only(method, path) && !path.ends_with("/members") => {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
+        }
         Who::Member if read => assert_eq!(status, StatusCode::OK, "{what}"),
         Who::Member if owners_and_admins_only(method, path) => {
             assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
@@ -326,7 +343,8 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
                 .iter()
                 .any(|p| route.path.contains(p))
                 && !route.path.contains("time-off")
-                && !route.path.contains("tokens");
+                && !route.path.contains("tokens")
+                && !route.path.contains("invitations");
             let reaches: Vec<(&Reach, bool)> = if project_object {
                 vec![(&world.launch, true), (&world.secret, false)]
             } else {
@@ -435,7 +453,7 @@ impl Browser {
 }
 
 /// Every page and form of the web app, for a project and a task key.
-fn web_routes(project: &str, task: &str) -> Vec<(&'static str, String, bool)> {
+fn web_routes(project: &str, task: &str, invitation: i64) -> Vec<(&'static str, String, bool)> {
     let get = |p: String| ("get", p, true);
     let post = |p: String| ("post", p, false);
     vec![
@@ -460,6 +478,8 @@ fn web_routes(project: &str, task: &str) -> Vec<(&'static str, String, bool)> {
         post(format!("/w/acme/t/{task}/move")),
         post(format!("/w/acme/t/{task}/links")),
         post(format!("/w/acme/t/{task}/links/remove")),
+        post(format!("/invitations/{invitation}/accept")),
+        post(format!("/invitations/{invitation}/decline")),
     ]
 }
 
@@ -479,7 +499,8 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
         (Who::Owner, Browser::sign_in(&server.base, "ana").await),
     ];
     for (reach, in_reach) in [(&world.launch, true), (&world.secret, false)] {
-        for (method, path, read) in web_routes(&reach.project, &reach.tasks[0]) {
+        for (method, path, read) in web_routes(&reach.project, &reach.tasks[0], world.invitation_id)
+        {
             for (who, browser) in &browsers {
                 let (status, body) = if read {
                     browser.get(&path).await
@@ -495,6 +516,10 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                     // The workspace's address leads to My Work.
                     _ if path == "/w/acme" && status == StatusCode::SEE_OTHER => {}
                     Who::Foreign => assert_eq!(status, StatusCode::NOT_FOUND, "{what}"),
+                    // Someone else's invitation is nobody's business.
+                    _ if path.starts_with("/invitations/") => {
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+                    }
                     Who::Guest if read && in_reach => {
                         assert_eq!(status, StatusCode::OK, "{what}")
                     }
@@ -1082,5 +1107,329 @@ async fn event_streams_end_with_the_session_and_the_membership() {
     let chunk = events.chunk().await.unwrap().unwrap();
     assert!(String::from_utf8_lossy(&chunk).contains("event: change"));
     drop(events);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn nonsense_input_is_refused_naming_the_field_and_changes_nothing() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    let before = fingerprint(&ana).await;
+    let tasks = format!("{WS}/tasks");
+    let cases: Vec<(&str, String, Value, &str)> = vec![
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "a\u{0}b"}),
+            "title",
+        ),
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "line\nbreak"}),
+            "title",
+        ),
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "\u{200B}\u{200D}"}),
+            "title",
+        ),
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "\u{202E}\u{2066}"}),
+            "title",
+        ),
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "Ok", "description": "x\u{1b}[2J"}),
+            "description",
+        ),
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "Ok", "due_date": "-0001-01-01"}),
+            "due_date",
+        ),
+        (
+            "post",
+            tasks.clone(),
+            json!({"project": "LAUNCH", "title": "Ok", "start_date": "9999-12-31"}),
+            "start_date",
+        ),
+        (
+            "patch",
+            format!("{WS}/tasks/LAUNCH-1"),
+            json!({"due_date": "2200-01-01"}),
+            "due_date",
+        ),
+        (
+            "post",
+            format!("{WS}/projects/LAUNCH/phases"),
+            json!({"name": "P", "position": i64::MIN}),
+            "position",
+        ),
+        (
+            "post",
+            format!("{WS}/projects/LAUNCH/phases"),
+            json!({"name": "\u{0}"}),
+            "name",
+        ),
+        (
+            "post",
+            format!("{WS}/projects/LAUNCH/milestones"),
+            json!({"name": "M", "date": "0000-01-01"}),
+            "date",
+        ),
+        (
+            "post",
+            format!("{WS}/dependencies"),
+            json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-3", "lag_days": 5000, "lag_format": "percent"}),
+            "lag_days",
+        ),
+        (
+            "post",
+            format!("{WS}/members"),
+            json!({"email": "new\u{0}@x.org", "name": "New", "password": PASSWORD, "role": "member"}),
+            "email",
+        ),
+        (
+            "post",
+            format!("{WS}/members"),
+            json!({"email": "new@x.org", "name": "Ne\u{7f}w", "password": PASSWORD, "role": "member"}),
+            "name",
+        ),
+        (
+            "post",
+            "/api/v1/tokens".into(),
+            json!({"name": "ci\u{0}"}),
+            "name",
+        ),
+        (
+            "post",
+            "/api/v1/workspaces".into(),
+            json!({"slug": "evil", "name": "\u{FEFF}"}),
+            "name",
+        ),
+        (
+            "post",
+            format!("{WS}/projects/LAUNCH/baselines"),
+            json!({"name": "b\u{0}"}),
+            "name",
+        ),
+        (
+            "post",
+            format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+            json!({"name": "Far", "start_date": "9999-01-01", "end_date": "9999-01-02"}),
+            "start_date",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let method: Method = method.to_uppercase().parse().unwrap();
+        let (status, answer) = ana.call(method.clone(), &path, Some(body.clone())).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path} {body}: {answer}"
+        );
+        let fields: Vec<&str> = answer["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(fields.contains(&field), "{body}: {answer}");
+    }
+    assert_eq!(fingerprint(&ana).await, before, "nothing was written");
+    let (_, tokens) = ana.get("/api/v1/tokens").await;
+    assert_eq!(tokens.as_array().unwrap().len(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn dates_beyond_the_schedule_are_warned_about() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    // Within what is accepted, but past the sixty years a schedule covers.
+    let (status, body) = ana
+        .patch(
+            &format!("{WS}/tasks/LAUNCH-3"),
+            json!({"start_date": "2150-06-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+    assert_eq!(status, StatusCode::OK);
+    let warnings = schedule["warnings"].to_string();
+    assert!(warnings.contains("LAUNCH-3's dates run past"), "{schedule}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn adding_a_person_invites_them_and_says_nothing_of_their_account() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let zoe = Api::login(&server.base, "zoe").await;
+        let members = format!("{WS}/members");
+
+        // An account (Zoe's) and no account answer alike.
+        let (status, zoe_invite) = ana
+            .post(&members, json!({"email": "zoe@x.org", "role": "member"}))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{zoe_invite}");
+        let (status, ghost_invite) = ana
+            .post(&members, json!({"email": "ghost@x.org", "role": "member"}))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{ghost_invite}");
+        let shape = |v: &Value| {
+            let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            (
+                keys,
+                v["role"].clone(),
+                v["workspace"].clone(),
+                v["invited_by"].clone(),
+            )
+        };
+        assert_eq!(shape(&zoe_invite), shape(&ghost_invite));
+        // No account is created or changed by inviting, and no password
+        // can be given.
+        let (status, body) = ana
+            .post(
+                &members,
+                json!({"email": "new@x.org", "role": "member", "name": "New", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+        // Until she accepts, Zoe is no member.
+        let (status, _) = zoe.get(&format!("{WS}/projects")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, waiting) = zoe.get("/api/v1/invitations").await;
+        assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");
+        assert_eq!(waiting[0]["workspace"], "acme");
+        // Nobody else can accept or decline it.
+        let mel = Api::login(&server.base, "mel").await;
+        let id = zoe_invite["id"].as_i64().unwrap();
+        let (status, _) = mel
+            .call(
+                Method::POST,
+                &format!("/api/v1/invitations/{id}/accept"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = mel
+            .call(Method::DELETE, &format!("/api/v1/invitations/{id}"), None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, joined) = zoe
+            .call(
+                Method::POST,
+                &format!("/api/v1/invitations/{id}/accept"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{joined}");
+        assert_eq!(joined["role"], "member");
+        let (status, _) = zoe.get(&format!("{WS}/projects")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, waiting) = zoe.get("/api/v1/invitations").await;
+        assert_eq!(waiting.as_array().unwrap().len(), 0);
+        // A member is not invited again.
+        let (status, _) = ana
+            .post(&members, json!({"email": "zoe@x.org", "role": "admin"}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
+        // Declining closes it; an admin withdraws one; only owners and
+        // admins invite, and only owners invite owners.
+        let ada = Api::login(&server.base, "ada").await;
+        let (_, open) = ada.get(&format!("{WS}/invitations")).await;
+        assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+        let ghost_id = ghost_invite["id"].as_i64().unwrap();
+        let (status, _) = ada
+            .call(
+                Method::DELETE,
+                &format!("{WS}/invitations/{ghost_id}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, open) = ada.get(&format!("{WS}/invitations")).await;
+        assert_eq!(open.as_array().unwrap().len(), 0);
+        let (status, _) = ada
+            .post(&members, json!({"email": "boss@x.org", "role": "owner"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        for who in ["mel", "gus"] {
+            let api = Api::login(&server.base, who).await;
+            let (status, _) = api
+                .post(&members, json!({"email": "friend@x.org", "role": "member"}))
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+            let (status, _) = api.get(&format!("{WS}/invitations")).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let other = "/api/v1/workspaces/other/members";
+        let (status, invite) = zoe
+            .post(other, json!({"email": "mel@x.org", "role": "guest"}))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let id = invite["id"].as_i64().unwrap();
+        let (status, _) = mel
+            .call(Method::DELETE, &format!("/api/v1/invitations/{id}"), None)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = mel.get("/api/v1/workspaces/other/projects").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "declined: no member");
+        let (_, waiting) = mel.get("/api/v1/invitations").await;
+        assert_eq!(waiting.as_array().unwrap().len(), 0);
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_is_accepted_in_the_web_app() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    let (status, invite) = ana
+        .post(
+            &format!("{WS}/members"),
+            json!({"email": "zoe@x.org", "role": "member"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let zoe = Browser::sign_in(&server.base, "zoe").await;
+    let (status, page) = zoe.get("/w/other/my").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Acme</strong> invites you as member"),
+        "{page}"
+    );
+    let id = invite["id"].as_i64().unwrap();
+    let response = zoe
+        .request(Method::POST, &format!("/invitations/{id}/accept"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/w/acme/my");
+    let (status, page) = zoe.get("/w/acme/my").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("invites you"));
     server.stop().await;
 }

@@ -126,6 +126,19 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// An open invitation to join a workspace with a role. The person whose
+/// email it names accepts or declines it; until then they are no member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub id: Id,
+    pub workspace: Workspace,
+    pub email: Email,
+    pub role: Role,
+    pub invited_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Filters of the task list. Everything given must hold.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskFilter {
@@ -234,6 +247,34 @@ pub trait Store: Send + Sync + 'static {
         slug: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(UserRef, Membership)>>;
+
+    // Invitations. Adding a person to a workspace is an invitation they
+    // accept: nobody joins a workspace without consenting, and inviting
+    // answers the same whether the email has an account or not.
+    /// Invites `email` with `role` (owners and admins; only owners invite
+    /// owners). A second invitation of the same email replaces the first.
+    async fn create_invitation(
+        &self,
+        scope: Scope,
+        email: &Email,
+        role: Role,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Invitation>;
+    /// The workspace's open invitations, expired ones included.
+    async fn list_invitations(&self, scope: Scope) -> Result<Vec<Invitation>>;
+    async fn delete_invitation(&self, scope: Scope, id: Id) -> Result<()>;
+    /// The open, unexpired invitations of an email, across workspaces.
+    async fn invitations_for(&self, email: &Email, now: DateTime<Utc>) -> Result<Vec<Invitation>>;
+    /// Makes `user` a member as invitation `id` says, if it is addressed to
+    /// their email and unexpired, and closes it; in one transaction.
+    async fn accept_invitation(
+        &self,
+        user: &UserRef,
+        id: Id,
+        now: DateTime<Utc>,
+    ) -> Result<Membership>;
+    /// Closes invitation `id` addressed to `user` without joining.
+    async fn decline_invitation(&self, user: &UserRef, id: Id) -> Result<()>;
 
     // Workspaces and members.
     /// Creates a workspace; `owner` (if any) becomes its first owner.

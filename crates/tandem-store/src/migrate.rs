@@ -35,6 +35,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "board order of tasks",
         sql: include_str!("../migrations/sqlite/0005_board_order.sql"),
     },
+    Migration {
+        version: 6,
+        description: "invitations to workspaces",
+        sql: include_str!("../migrations/sqlite/0006_invitations.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -62,6 +67,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         description: "board order of tasks",
         sql: include_str!("../migrations/postgres/0005_board_order.sql"),
+    },
+    Migration {
+        version: 6,
+        description: "invitations to workspaces",
+        sql: include_str!("../migrations/postgres/0006_invitations.sql"),
     },
 ];
 

@@ -89,6 +89,13 @@ pub(crate) fn work_week_from(
     })
 }
 
+pub(crate) const INVITATION_SELECT: &str = "SELECT i.id, i.email, i.role, i.invited_by, \
+    u.email AS inviter_email, u.name AS inviter_name, i.created_at, i.expires_at, \
+    w.id AS ws_id, w.slug AS ws_slug, w.name AS ws_name, w.version AS ws_version, \
+    w.created_at AS ws_created_at \
+    FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
+    LEFT JOIN users u ON u.id = i.invited_by";
+
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
     u.email AS creator_email, u.name AS creator_name, b.created_at \
     FROM baselines b LEFT JOIN users u ON u.id = b.created_by";
@@ -1700,6 +1707,34 @@ macro_rules! store_impl {
                 })
             }
 
+            fn invitation_from_row(row: &DbRow) -> Result<crate::Invitation> {
+                let email: String = row.try_get("email")?;
+                Ok(crate::Invitation {
+                    id: row.try_get("id")?,
+                    workspace: Workspace {
+                        id: row.try_get("ws_id")?,
+                        slug: row.try_get("ws_slug")?,
+                        name: row.try_get("ws_name")?,
+                        version: row.try_get("ws_version")?,
+                        created_at: row.try_get("ws_created_at")?,
+                    },
+                    email: Email::parse(&email).map_err(decode_error)?,
+                    role: vocab(row.try_get::<&str, _>("role")?)?,
+                    invited_by: user_ref(row, "invited_by", "inviter_email", "inviter_name")?,
+                    created_at: row.try_get("created_at")?,
+                    expires_at: row.try_get("expires_at")?,
+                })
+            }
+
+            async fn fetch_invitation_tx(tx: &mut Tx, condition: &str, id: Id) -> Result<crate::Invitation> {
+                let row = sqlx::query(&format!("{INVITATION_SELECT} WHERE {condition}"))
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("invitation"))?;
+                invitation_from_row(&row)
+            }
+
             fn membership_from_row(row: &DbRow) -> Result<Membership> {
                 Ok(Membership { workspace: workspace_from_row(row)?, role: vocab(row.try_get::<&str, _>("role")?)? })
             }
@@ -1993,6 +2028,119 @@ macro_rules! store_impl {
                         .fetch_optional(self.reader())
                         .await?;
                     row.as_ref().map(workspace_from_row).transpose()
+                }
+
+                async fn create_invitation(&self, scope: Scope, email: &Email, role: Role, expires_at: DateTime<Utc>) -> Result<crate::Invitation> {
+                    check_member_change(scope, Role::Guest, Some(role))?;
+                    let mut tx = self.writer().begin().await?;
+                    let member: Option<i64> = sqlx::query_scalar(
+                        "SELECT m.user_id FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(email.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if member.is_some() {
+                        // Who is a member the inviter sees anyway.
+                        return Err(StoreError::Conflict(format!("{email} is already a member")));
+                    }
+                    sqlx::query("DELETE FROM invitations WHERE workspace_id = $1 AND email = $2")
+                        .bind(scope.workspace_id)
+                        .bind(email.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO invitations (workspace_id, email, role, invited_by, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(email.as_str())
+                    .bind(role.as_str())
+                    .bind(scope.user_id)
+                    .bind(Utc::now())
+                    .bind(expires_at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let changes = activity::created(&serde_json::Map::from_iter([("role".to_string(), role.as_str().into())]));
+                    record(&mut tx, scope, None, EntityKind::Member, id, email.as_str(), "invited", &changes).await?;
+                    let invitation = fetch_invitation_tx(&mut tx, "i.id = $1", id).await?;
+                    tx.commit().await?;
+                    Ok(invitation)
+                }
+
+                async fn list_invitations(&self, scope: Scope) -> Result<Vec<crate::Invitation>> {
+                    let rows = sqlx::query(&format!("{INVITATION_SELECT} WHERE i.workspace_id = $1 ORDER BY i.email"))
+                        .bind(scope.workspace_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(invitation_from_row).collect()
+                }
+
+                async fn delete_invitation(&self, scope: Scope, id: Id) -> Result<()> {
+                    if !scope.role.can_manage_members() {
+                        return Err(StoreError::Forbidden("only owners and admins manage members".into()));
+                    }
+                    let done = sqlx::query("DELETE FROM invitations WHERE id = $1 AND workspace_id = $2")
+                        .bind(id)
+                        .bind(scope.workspace_id)
+                        .execute(self.writer())
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("invitation"));
+                    }
+                    Ok(())
+                }
+
+                async fn invitations_for(&self, email: &Email, now: DateTime<Utc>) -> Result<Vec<crate::Invitation>> {
+                    let rows = sqlx::query(&format!("{INVITATION_SELECT} WHERE i.email = $1 AND i.expires_at > $2 ORDER BY w.slug"))
+                        .bind(email.as_str())
+                        .bind(now)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(invitation_from_row).collect()
+                }
+
+                async fn accept_invitation(&self, user: &UserRef, id: Id, now: DateTime<Utc>) -> Result<Membership> {
+                    let mut tx = self.writer().begin().await?;
+                    let invitation = fetch_invitation_tx(&mut tx, "i.id = $1", id).await?;
+                    // Someone else's invitation is no business of the caller's.
+                    if !invitation.email.as_str().eq_ignore_ascii_case(&user.email) || invitation.expires_at <= now {
+                        return Err(StoreError::NotFound("invitation"));
+                    }
+                    sqlx::query("DELETE FROM invitations WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let joined = sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+                        .bind(invitation.workspace.id)
+                        .bind(user.id)
+                        .bind(invitation.role.as_str())
+                        .execute(&mut *tx)
+                        .await;
+                    match joined {
+                        Ok(_) => {}
+                        // Already a member (joined another way meanwhile):
+                        // the invitation is spent, the membership stands.
+                        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                            tx.commit().await?;
+                            return self.membership(user.id, &invitation.workspace.slug).await?.ok_or(StoreError::NotFound("invitation"));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                    let scope = Scope { workspace_id: invitation.workspace.id, user_id: user.id, role: invitation.role };
+                    let changes = activity::created(&serde_json::Map::from_iter([("role".to_string(), invitation.role.as_str().into())]));
+                    record(&mut tx, scope, None, EntityKind::Member, user.id, &user.email, "joined", &changes).await?;
+                    tx.commit().await?;
+                    Ok(Membership { workspace: invitation.workspace, role: invitation.role })
+                }
+
+                async fn decline_invitation(&self, user: &UserRef, id: Id) -> Result<()> {
+                    let done = sqlx::query("DELETE FROM invitations WHERE id = $1 AND email = $2")
+                        .bind(id)
+                        .bind(user.email.to_lowercase())
+                        .execute(self.writer())
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound("invitation"));
+                    }
+                    Ok(())
                 }
 
                 async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>> {
@@ -3092,10 +3240,10 @@ macro_rules! store_impl {
 
 
                 async fn create_baseline(&self, scope: Scope, project_id: Id, name: &str, tasks: &[BaselineTask]) -> Result<Baseline> {
-                    let name = name.trim();
-                    if name.is_empty() || name.chars().count() > 200 {
-                        return Err(StoreError::invalid("name", "must be 1 to 200 characters"));
-                    }
+                    let mut v = tandem_domain::Validation::new();
+                    let name = tandem_domain::validate::required_text(Some(name), "name", 200, &mut v);
+                    v.into_result().map_err(StoreError::Invalid)?;
+                    let name = name.as_str();
                     let mut tx = self.writer().begin().await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at) \

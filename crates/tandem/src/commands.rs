@@ -81,9 +81,12 @@ enum Command {
     /// Holidays and days of other hours in a project's calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
-    /// Members of the workspace: their hours a week and time off.
+    /// Members of the workspace: invitations, hours a week and time off.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Invitations to workspaces that wait for your answer.
+    #[command(subcommand)]
+    Invitation(InvitationCommand),
     /// Baselines of a project's schedule, to measure variance against.
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -146,6 +149,28 @@ enum MemberCommand {
     },
     /// A member's time off.
     TimeOff { email: String },
+    /// Invite a person by email; they join when they accept
+    /// (`tandem invitation accept ID`). Owners and admins.
+    Invite {
+        email: String,
+        /// The role they join with: owner (owners only), admin, member or guest.
+        #[arg(long, default_value = "member", value_parser = ["owner", "admin", "member", "guest"])]
+        role: String,
+    },
+    /// The workspace's open invitations (owners and admins).
+    Invitations,
+    /// Withdraw an invitation by its id (owners and admins).
+    Uninvite { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum InvitationCommand {
+    /// Invitations waiting for you, in any workspace.
+    List,
+    /// Accept an invitation: join its workspace with its role.
+    Accept { id: i64 },
+    /// Decline an invitation.
+    Decline { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1053,6 +1078,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Baseline(command) => baseline_command(client, command, as_json).await?,
         Command::Calendar(command) => calendar_command(client, command, as_json).await?,
         Command::Member(command) => member_command(client, command, as_json).await?,
+        Command::Invitation(command) => invitation_command(client, command, as_json).await?,
         Command::Import(ImportCommand::Mspdi {
             file,
             project,
@@ -2109,6 +2135,10 @@ fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()> {
                 "warning: the constraint of {} moves it before its link from {} allows",
                 plan.tasks[*task].name, plan.tasks[*predecessor].name
             ),
+            tandem_schedule::Diagnostic::BeyondHorizon { task } => eprintln!(
+                "warning: the dates of {} run past the sixty years the schedule covers",
+                plan.tasks[*task].name
+            ),
             tandem_schedule::Diagnostic::DeadlineMissed { task } => {
                 eprintln!(
                     "warning: {} finishes after its deadline",
@@ -2477,7 +2507,128 @@ async fn calendar_command(client: &Client, command: CalendarCommand, as_json: bo
     Ok(())
 }
 
+fn print_invitations(invitations: &[InvitationView], as_json: bool) {
+    if as_json {
+        print_json(&invitations);
+        return;
+    }
+    let rows = invitations
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.to_string(),
+                i.workspace.clone(),
+                i.email.clone(),
+                i.role.to_string(),
+                or_dash(i.invited_by.as_ref().map(|u| u.name.clone())),
+                i.expires_at.format("%Y-%m-%d").to_string(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &["id", "workspace", "email", "role", "invited by", "until"],
+        &rows,
+    );
+}
+
+async fn invitation_command(
+    client: &Client,
+    command: InvitationCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        InvitationCommand::List => {
+            let list: Vec<InvitationView> = client
+                .send(Method::GET, "/api/v1/invitations", None)
+                .await?;
+            print_invitations(&list, as_json);
+        }
+        InvitationCommand::Accept { id } => {
+            let joined: WorkspaceView = client
+                .send(
+                    Method::POST,
+                    &format!("/api/v1/invitations/{id}/accept"),
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&joined);
+            } else {
+                outln!(
+                    "Joined {} ({}) as {}; use it with --workspace {}",
+                    joined.name,
+                    joined.slug,
+                    joined.role,
+                    joined.slug
+                );
+            }
+        }
+        InvitationCommand::Decline { id } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &format!("/api/v1/invitations/{id}"),
+                    None,
+                    &[],
+                )
+                .await?;
+            outln!("Declined invitation {id}");
+        }
+    }
+    Ok(())
+}
+
 async fn member_command(client: &Client, command: MemberCommand, as_json: bool) -> Result<()> {
+    // Invitations need no member list.
+    match &command {
+        MemberCommand::Invite { email, role } => {
+            let request = AddMember {
+                email: email.clone(),
+                role: role.parse::<Role>().map_err(|e| anyhow!(e))?,
+            };
+            let invitation: InvitationView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/members").await?,
+                    Some(&serde_json::to_value(&request)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&invitation);
+            } else {
+                outln!(
+                    "Invited {} to {} as {} (invitation {}, open until {}); they join with: tandem invitation accept {}",
+                    invitation.email,
+                    invitation.workspace,
+                    invitation.role,
+                    invitation.id,
+                    invitation.expires_at.format("%Y-%m-%d"),
+                    invitation.id
+                );
+            }
+            return Ok(());
+        }
+        MemberCommand::Invitations => {
+            let list: Vec<InvitationView> = client
+                .send(Method::GET, &client.ws_path("/invitations").await?, None)
+                .await?;
+            print_invitations(&list, as_json);
+            return Ok(());
+        }
+        MemberCommand::Uninvite { id } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &client.ws_path(&format!("/invitations/{id}")).await?,
+                    None,
+                    &[],
+                )
+                .await?;
+            outln!("Withdrew invitation {id}");
+            return Ok(());
+        }
+        _ => {}
+    }
     let members: Vec<MemberView> = client
         .send(Method::GET, &client.ws_path("/members").await?, None)
         .await?;
@@ -2581,6 +2732,11 @@ async fn member_command(client: &Client, command: MemberCommand, as_json: bool) 
                 })
                 .collect::<Vec<_>>();
             table(&["id", "from", "to", "note"], &rows);
+        }
+        MemberCommand::Invite { .. }
+        | MemberCommand::Invitations
+        | MemberCommand::Uninvite { .. } => {
+            unreachable!("answered above")
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! and sign-in and sign-out.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -337,16 +337,85 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     let memberships = state.store.memberships(user.id).await?;
     Ok(match memberships.first() {
         Some(m) => Redirect::to(&format!("/w/{}/my", m.workspace.slug)).into_response(),
-        None => bare_page(
-            "Tandem",
-            html! {
-                h1 { "No workspace yet" }
-                p { "You are signed in as " (user.email) ", but not a member of any workspace. Ask an owner to add you, or create one with " code { "tandem workspace create" } "." }
-                form method="post" action="/signout" { button { "Sign out" } }
-            },
-        )
-        .into_response(),
+        None => {
+            let invitations = waiting_invitations(&state, &user).await?;
+            bare_page(
+                "Tandem",
+                html! {
+                    h1 { "No workspace yet" }
+                    p { "You are signed in as " (user.email) ", but not a member of any workspace. Ask an owner to invite you, or create one with " code { "tandem workspace create" } "." }
+                    (invitations_block(&invitations))
+                    form method="post" action="/signout" { button { "Sign out" } }
+                },
+            )
+            .into_response()
+        }
     })
+}
+
+/// The invitations waiting for `user`.
+pub async fn waiting_invitations(
+    state: &AppState,
+    user: &tandem_domain::UserRef,
+) -> Result<Vec<tandem_store::Invitation>, WebError> {
+    let Ok(email) = tandem_domain::Email::parse(&user.email) else {
+        return Ok(Vec::new());
+    };
+    Ok(state
+        .store
+        .invitations_for(&email, chrono::Utc::now())
+        .await?)
+}
+
+/// Invitations with a button to accept and one to decline each; nothing
+/// when there are none.
+pub fn invitations_block(invitations: &[tandem_store::Invitation]) -> Markup {
+    html! {
+        @if !invitations.is_empty() {
+            section.invitations aria-labelledby="invitations" {
+                h2 #invitations { "Invitations" }
+                ul {
+                    @for i in invitations {
+                        li {
+                            strong { (i.workspace.name) }
+                            " invites you as " (i.role.as_str())
+                            @if let Some(by) = &i.invited_by { " (from " (by.name) ")" }
+                            " "
+                            form.inline-form method="post" action={ "/invitations/" (i.id) "/accept" } {
+                                button { "Accept" }
+                            }
+                            " "
+                            form.inline-form method="post" action={ "/invitations/" (i.id) "/decline" } {
+                                button { "Decline" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /invitations/{id}/accept`: joins, then opens the workspace.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    caller: Result<crate::extract::Caller, ApiError>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let caller = caller.map_err(|_| WebError::SignIn("/".into()))?;
+    let joined = crate::handlers::accept_invitation(State(state), caller, Path(id)).await?;
+    Ok(Redirect::to(&format!("/w/{}/my", joined.0.slug)).into_response())
+}
+
+/// `POST /invitations/{id}/decline`: back home.
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    caller: Result<crate::extract::Caller, ApiError>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let caller = caller.map_err(|_| WebError::SignIn("/".into()))?;
+    crate::handlers::decline_invitation(State(state), caller, Path(id)).await?;
+    Ok(Redirect::to("/").into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -73,6 +73,11 @@ pub fn router() -> Router<AppState> {
         .route("/", get(common::home))
         .route("/signin", get(common::signin_page).post(common::signin))
         .route("/signout", post(common::signout))
+        .route("/invitations/{id}/accept", post(common::accept_invitation))
+        .route(
+            "/invitations/{id}/decline",
+            post(common::decline_invitation),
+        )
         .route(
             "/assets/app.css",
             get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),

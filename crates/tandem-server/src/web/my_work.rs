@@ -79,7 +79,9 @@ pub async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Ma
         list.sort_by_key(|t| (t.due_date.is_none(), t.due_date, t.priority_rank(), t.id));
     }
     let personal = tasks.iter().filter(|t| t.project.is_none()).count();
+    let invitations = common::waiting_invitations(&state, viewer.user()).await?;
     let content = html! {
+        (common::invitations_block(&invitations))
         p.lede {
             (tasks.len()) " open tasks across your projects"
             @if personal > 0 { ", " (personal) " of them personal" } "."
