@@ -78,18 +78,29 @@ pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
     (router, live)
 }
 
-/// Deletes expired sessions now and every hour after: a session is
-/// refused once expired, but its row would otherwise stay for good. Ends
-/// with the runtime.
+/// Deletes expired sessions and abandoned imports now and every hour
+/// after: a session is refused once expired, and an import that died
+/// half-way is invisible, but their rows would otherwise stay for good.
+/// Ends with the runtime.
 fn purge_sessions(store: Arc<dyn Store>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            match store.purge_expired_sessions(chrono::Utc::now()).await {
+            let now = chrono::Utc::now();
+            match store.purge_expired_sessions(now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
                 Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            }
+            // An import running on another node takes minutes at most.
+            match store
+                .purge_abandoned_imports(now - chrono::Duration::hours(1))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(imports = n, "purged abandoned imports"),
+                Err(e) => tracing::warn!(error = %e, "could not purge abandoned imports"),
             }
         }
     });

@@ -230,6 +230,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRef>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Deletes what imports that never finished (the process died) left
+    /// in their staging workspaces, for imports started before
+    /// `started_before`; how many went.
+    async fn purge_abandoned_imports(&self, started_before: DateTime<Utc>) -> Result<u64>;
     /// Deletes the sessions that expired by `now`; how many went.
     async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str)
