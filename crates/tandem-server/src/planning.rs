@@ -227,7 +227,10 @@ impl Rescheduler {
                 }
                 for (scope, key) in pending {
                     match current_schedule(store.as_ref(), scope, &key).await {
-                        Ok(_) | Err(ApiError::NotFound(_)) => {}
+                        // The project, or what the plan was read from,
+                        // went away meanwhile: the write that removed it
+                        // asks for its own rescheduling.
+                        Ok(_) | Err(ApiError::NotFound(_)) | Err(ApiError::Conflict(_)) => {}
                         // A cycle cannot be stored (links refuse it), so
                         // anything else is worth a line in the log.
                         Err(e) => tracing::warn!(project = %key, error = ?e, "rescheduling failed"),
