@@ -297,13 +297,7 @@ async fn sign_in(server: &Server) -> (reqwest::Client, String) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = common::session_cookie_of(&response);
     (http, cookie)
 }
 

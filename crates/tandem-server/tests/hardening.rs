@@ -150,14 +150,7 @@ async fn world(ana: &Api, mel: &Api) -> World {
         json!({"predecessor": ana_own["key"], "successor": "LAUNCH-3"}),
     )
     .await;
-    let (_, members) = ana.get(&format!("{WS}/members")).await;
-    let mel_id = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["user"]["email"] == "mel@x.org")
-        .map(|m| m["user"]["id"].as_i64().unwrap())
-        .unwrap();
+    let mel_id = member_id(ana, "mel@x.org").await;
     let time_off = created(
         mel,
         &format!("{WS}/members/{mel_id}/time-off"),
@@ -180,6 +173,27 @@ async fn world(ana: &Api, mel: &Api) -> World {
         time_off_id: time_off["id"].as_i64().unwrap(),
         token_id: tokens[0]["id"].as_i64().unwrap(),
     }
+}
+
+/// The user id of a member of acme.
+async fn member_id(api: &Api, email: &str) -> i64 {
+    let (_, members) = api.get(&format!("{WS}/members")).await;
+    members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user"]["email"] == email)
+        .map(|m| m["user"]["id"].as_i64().unwrap())
+        .unwrap()
+}
+
+/// Everything an event stream says until the server ends it.
+async fn until_it_ends(mut events: reqwest::Response) -> String {
+    let mut heard = String::new();
+    while let Some(chunk) = events.chunk().await.unwrap() {
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    heard
 }
 
 /// The route's path with real objects of `reach` in place of its
@@ -402,13 +416,7 @@ impl Browser {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let cookie = common::session_cookie_of(&response);
         Browser {
             http,
             base: base.to_string(),
@@ -1045,7 +1053,7 @@ async fn event_streams_end_with_the_session_and_the_membership() {
 
     // Signed out: the stream ends, and carries no change made after.
     let mel = Browser::sign_in(&server.base, "mel").await;
-    let mut events = mel
+    let events = mel
         .request(Method::GET, "/w/acme/events")
         .send()
         .await
@@ -1058,28 +1066,18 @@ async fn event_streams_end_with_the_session_and_the_membership() {
         json!({"title": "After sign-out"}),
     )
     .await;
-    let mut heard = String::new();
-    while let Some(chunk) = events.chunk().await.unwrap() {
-        heard.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let heard = until_it_ends(events).await;
     assert!(!heard.contains("event: change"), "{heard}");
 
     // Removed from the workspace: the same.
     let gus = Browser::sign_in(&server.base, "gus").await;
-    let mut events = gus
+    let events = gus
         .request(Method::GET, "/w/acme/events")
         .send()
         .await
         .unwrap();
     assert_eq!(events.status(), StatusCode::OK);
-    let (_, members) = ana.get(&format!("{WS}/members")).await;
-    let gus_id = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["user"]["email"] == "gus@x.org")
-        .map(|m| m["user"]["id"].as_i64().unwrap())
-        .unwrap();
+    let gus_id = member_id(&ana, "gus@x.org").await;
     let (status, _) = ana
         .call(Method::DELETE, &format!("{WS}/members/{gus_id}"), None)
         .await;
@@ -1089,10 +1087,7 @@ async fn event_streams_end_with_the_session_and_the_membership() {
         json!({"title": "After removal"}),
     )
     .await;
-    let mut heard = String::new();
-    while let Some(chunk) = events.chunk().await.unwrap() {
-        heard.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let heard = until_it_ends(events).await;
     assert!(!heard.contains("event: change"), "{heard}");
 
     // A member still signed in hears the change.

@@ -37,13 +37,7 @@ impl Browser {
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()["location"], "/w/demo/my");
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let cookie = common::session_cookie_of(&response);
         Browser {
             http,
             base: base.to_string(),

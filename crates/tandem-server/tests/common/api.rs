@@ -70,13 +70,7 @@ impl Api {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let cookie = super::session_cookie_of(&response);
         let token: Value = http
             .post(format!("{base}/api/v1/tokens"))
             .header("cookie", cookie)

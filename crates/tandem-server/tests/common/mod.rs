@@ -85,3 +85,14 @@ impl Server {
         self.url
     }
 }
+
+/// The `name=value` of the session cookie a sign-in answer sets.
+pub fn session_cookie_of(response: &reqwest::Response) -> String {
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
