@@ -215,6 +215,16 @@ pub fn mspdi_project(
                     LagFormat::WorkingDays,
                 ),
             };
+            if let Err(message) = crate::check_lag(lag_days, lag_format) {
+                v.push(
+                    "file",
+                    format!(
+                        "the lag of the link from task {} to task {}: {message}",
+                        l.predecessor_uid, t.uid
+                    ),
+                );
+                continue;
+            }
             if dependencies
                 .iter()
                 .any(|d| d.predecessor == predecessor && d.successor == successor)

@@ -402,8 +402,8 @@ pub fn check_time_off(
     } else if (end - start).num_days() > 366 {
         v.push("end_date", "time off spans at most a year at a time");
     }
-    if note.is_some_and(|n| n.chars().count() > 500) {
-        v.push("note", "must be at most 500 characters");
+    if let Some(note) = note {
+        crate::validate::text(note, "note", 500, &mut v);
     }
     v.into_result()
 }
@@ -986,23 +986,30 @@ pub struct NewDependency {
 impl NewDependency {
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
-        if !self.lag_days.is_finite() || self.lag_days.abs() > 10_000.0 {
-            v.push("lag_days", "must be between -10000 and 10000");
-        } else if self.lag_format == LagFormat::Percent
-            && !(-100.0..=1_000.0).contains(&self.lag_days)
-        {
-            // A lead of the whole predecessor at most; a lag of ten
-            // times it at most (5000 % is a slip for 50 %).
-            v.push(
-                "lag_days",
-                "a percentage lag must be between -100 and 1000 (% of the predecessor's duration)",
-            );
+        if let Err(message) = check_lag(self.lag_days, self.lag_format) {
+            v.push("lag_days", message);
         }
         if self.predecessor.eq_ignore_ascii_case(&self.successor) {
             v.push("successor", "a task cannot depend on itself");
         }
         v.into_result()
     }
+}
+
+/// A link's lag as given: days within ten thousand either way; as a
+/// percentage, a lead of the whole predecessor at most and a lag of ten
+/// times it at most (5000 % is a slip for 50 %).
+pub fn check_lag(lag: f64, format: LagFormat) -> Result<(), String> {
+    if !lag.is_finite() || lag.abs() > 10_000.0 {
+        return Err("must be between -10000 and 10000".into());
+    }
+    if format == LagFormat::Percent && !(-100.0..=1_000.0).contains(&lag) {
+        return Err(
+            "a percentage lag must be between -100 and 1000 (% of the predecessor's duration)"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -109,6 +109,7 @@ pub fn is_invisible(c: char) -> bool {
                 | '\u{202A}'..='\u{202E}'
                 | '\u{2060}'..='\u{2064}'
                 | '\u{2066}'..='\u{206F}'
+                | '\u{2800}'
                 | '\u{3164}'
                 | '\u{FE00}'..='\u{FE0F}'
                 | '\u{FEFF}'
@@ -116,11 +117,34 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// Combining marks of the common blocks: shown only on a character
+/// before them.
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Direction overrides and isolates: in a name they can make text read in
+/// another order than it is stored (a title that reads as someone else's).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Refuses control characters (NUL, escape, DEL…): they have no business
 /// in text people read, and some break what stores or shows it. Line
 /// breaks and tabs are allowed only in long, multi-line texts.
 pub fn check_characters(value: &str, field: &str, multi_line: bool, v: &mut Validation) {
     let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
+    if !multi_line && value.chars().any(is_direction_control) {
+        v.push(field, "must not contain direction overrides");
+        return;
+    }
     if value.chars().any(|c| c.is_control() && !allowed(c)) {
         v.push(
             field,
@@ -155,7 +179,8 @@ pub fn required_text(
             v.push(field, "is required");
             String::new()
         }
-        Some(s) if s.chars().all(is_invisible) => {
+        // Combining marks alone stack on nothing: no visible character.
+        Some(s) if s.chars().all(|c| is_invisible(c) || is_combining(c)) => {
             v.push(field, "must not be empty (it has no visible character)");
             String::new()
         }

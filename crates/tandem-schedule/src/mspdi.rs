@@ -832,8 +832,9 @@ pub fn write(
             };
             // Lags are in tenths of a minute (of a percent for percentages).
             let (lag, format) = match l.lag {
-                Lag::Work(m) => (m * 10, 7),
-                Lag::Elapsed(m) => (m * 10, 8),
+                // Saturating: a plan read from elsewhere may carry any lag.
+                Lag::Work(m) => (m.saturating_mul(10), 7),
+                Lag::Elapsed(m) => (m.saturating_mul(10), 8),
                 Lag::Percent(p) => ((p * 10.0).round() as i64, 19),
             };
             out.push_str(&format!(

@@ -18,10 +18,16 @@ pub enum ApiError {
     BadRequest(String),
     Conflict(String),
     Cycle(Vec<String>),
-    PreconditionFailed { current: i64 },
+    PreconditionFailed {
+        current: i64,
+    },
     PayloadTooLarge,
     UnsupportedMediaType,
-    TooManyRequests { retry_after: u64 },
+    TooManyRequests {
+        retry_after: u64,
+    },
+    /// A person holds as many live-update streams as one may.
+    TooManyStreams,
     Internal(String),
 }
 
@@ -174,6 +180,17 @@ impl IntoResponse for ApiError {
                     .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
                 return response;
             }
+            ApiError::TooManyStreams => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-streams",
+                "Too many open live-update streams",
+                Some(format!(
+                    "one person may hold {} at once; close a tab",
+                    crate::web::live::STREAMS_PER_USER
+                )),
+                vec![],
+                None,
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (

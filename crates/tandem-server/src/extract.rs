@@ -366,6 +366,13 @@ pub(crate) fn parse_collecting<T: DeserializeOwned>(
     if !value.is_object() {
         return Err(ApiError::field("body", "must be a JSON object"));
     }
+    if let Some(field) = nul_in(&value, "") {
+        // No text Tandem keeps may hold one (PostgreSQL refuses the byte).
+        return Err(ApiError::field(
+            if field.is_empty() { "body" } else { &field },
+            "must not contain NUL characters",
+        ));
+    }
     let mut errors = Vec::new();
     // Each round removes the field serde stopped at; an object has finitely
     // many keys, so this ends.
@@ -397,6 +404,30 @@ pub(crate) fn parse_collecting<T: DeserializeOwned>(
                 }
             }
         }
+    }
+}
+
+/// The path of the first string (or key) in `value` holding a NUL.
+fn nul_in(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_in(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let here = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if key.contains('\0') {
+                Some(path.to_string())
+            } else {
+                nul_in(item, &here)
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -483,6 +514,16 @@ mod tests {
         assert_eq!(bearer_token(&headers), None);
         headers.insert(header::AUTHORIZATION, "Bearer ".parse().unwrap());
         assert_eq!(bearer_token(&headers), None);
+    }
+
+    #[test]
+    fn a_nul_anywhere_is_refused_naming_where() {
+        let Err(ApiError::Invalid(errors)) = parse_collecting::<Sample>(
+            br#"{"title": "ok", "nested": [1], "note": {"a": ["x", "b\u0000"]}}"#,
+        ) else {
+            panic!("expected a validation error");
+        };
+        assert_eq!(errors[0].field, "note.a[1]");
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub(crate) async fn start_session(
     let email = Email::parse(email).map_err(|e| ApiError::field("email", e))?;
     let throttle = &state.throttle;
     throttle
-        .check(address, email.as_str(), std::time::Instant::now())
+        .attempt(address, email.as_str(), std::time::Instant::now())
         .map_err(|wait| ApiError::TooManyRequests {
             retry_after: wait.as_secs().max(1),
         })?;
@@ -97,10 +97,8 @@ pub(crate) async fn start_session(
     };
     let user = match user {
         Some(user) if verified => user,
-        _ => {
-            throttle.failed(address, email.as_str(), std::time::Instant::now());
-            return Err(ApiError::WrongCredentials);
-        }
+        // The attempt was counted as a failure when it was let through.
+        _ => return Err(ApiError::WrongCredentials),
     };
     throttle.succeeded(address, email.as_str());
     let secret = auth::new_secret("tds_");

@@ -73,6 +73,8 @@ pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
             web::live::announce_writes,
         ))
         .layer(axum::middleware::from_fn(finish))
+        .layer(axum::middleware::from_fn(refuse_nul))
+        .layer(axum::middleware::from_fn(catch_panics))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state);
     (router, live)
@@ -106,6 +108,50 @@ fn purge_sessions(store: Arc<dyn Store>) {
     });
 }
 
+/// A handler that panics answers 500 with a problem, and the panic is
+/// logged, instead of the connection dropping with no answer.
+async fn catch_panics(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            error::ApiError::Internal(format!("handler panicked: {what}")).into_response()
+        }
+    }
+}
+
+/// Refuses a NUL in the path or the query before anything reads them: no
+/// key, slug or search word has one, and PostgreSQL refuses the byte in
+/// text, which would surface as a server error. A path with one names
+/// nothing (404); a query with one is a bad request.
+async fn refuse_nul(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
+    if has_nul(request.uri().path()) {
+        return error::ApiError::NotFound("nothing has a NUL in its name".into()).into_response();
+    }
+    if request.uri().query().is_some_and(has_nul) {
+        return error::ApiError::BadRequest("the query must not contain NUL characters".into())
+            .into_response();
+    }
+    next.run(request).await
+}
+
 /// The content security policy of every answer: the app's own script and
 /// stylesheet by path, no inline script or style, no plugins, no framing,
 /// forms and fetches only to this site.
@@ -128,8 +174,13 @@ async fn security_headers(
         .headers()
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let personal = extract::presented_credential(request.headers()).is_some();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // What a signed-in person reads stays out of shared and browser caches.
+    if personal && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -711,8 +711,22 @@ pub async fn project_forecast(
     };
     v.into_result()?;
     let Loaded { tasks, planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
-    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
-        .map_err(|e| schedule_error(e, &tasks))?;
+    // Thousands of schedules: seconds of CPU for a big plan, which must not
+    // hold up the executor's threads that serve every other request.
+    let view = tokio::task::spawn_blocking(move || forecast_view(&tasks, &planned, runs, seed))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    Ok(Json(view))
+}
+
+fn forecast_view(
+    tasks: &[Task],
+    planned: &tandem_domain::planning::ProjectPlan,
+    runs: usize,
+    seed: u64,
+) -> ApiResult<ForecastView> {
+    let prepared =
+        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
     let result =
         tandem_schedule::forecast::forecast_prepared(&prepared, &planned.estimates, runs, seed);
     let t = prepared.timeline();
@@ -733,7 +747,7 @@ pub async fn project_forecast(
         })
         .collect();
     criticality.sort_by(|a, b| b.index.total_cmp(&a.index).then_with(|| a.key.cmp(&b.key)));
-    Ok(Json(ForecastView {
+    Ok(ForecastView {
         runs: result.runs,
         seed,
         planned_finish: local(t.finish_instant(result.planned_finish)),
@@ -744,7 +758,7 @@ pub async fn project_forecast(
             .map(|&(i, p)| (name(i), view(p)))
             .collect(),
         criticality,
-    }))
+    })
 }
 
 // --- levelling --------------------------------------------------------------

@@ -56,9 +56,13 @@ impl SignInThrottle {
         }
     }
 
-    /// `Err(wait)` when this address, or this address for this account,
-    /// has failed too often within the window.
-    pub fn check(
+    /// Takes a turn to try a password: `Err(wait)` when this address, or
+    /// this address for this account, has failed too often within the
+    /// window. An attempt let through counts as a failure at once, before
+    /// its hash is computed, so attempts sent all at once cannot pass the
+    /// check together; a right password gives its turn back
+    /// ([`SignInThrottle::succeeded`]).
+    pub fn attempt(
         &self,
         address: Option<IpAddr>,
         account: &str,
@@ -78,17 +82,9 @@ impl SignInThrottle {
                 }
             }
         }
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait.max(Duration::from_secs(1)))
+        if !wait.is_zero() {
+            return Err(wait.max(Duration::from_secs(1)));
         }
-    }
-
-    /// Counts a wrong password.
-    pub fn failed(&self, address: Option<IpAddr>, account: &str, now: Instant) {
-        let Some(address) = address else { return };
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if failures.len() >= SWEEP_AT {
             failures.retain(|_, times| {
                 expire(times, now);
@@ -97,21 +93,26 @@ impl SignInThrottle {
         }
         for (key, limit) in keys(address, account) {
             let times = failures.entry(key).or_default();
-            expire(times, now);
             times.push_back(now);
             // Older failures than the limit's worth no longer decide anything.
             while times.len() > limit {
                 times.pop_front();
             }
         }
+        Ok(())
     }
 
     /// A right password from this address for this account forgets the
-    /// pair's failures (not the address's: it may be guessing others).
+    /// pair's failures and gives back the turn its attempt took from the
+    /// address (the address's other failures stay: it may be guessing
+    /// others).
     pub fn succeeded(&self, address: Option<IpAddr>, account: &str) {
         let Some(address) = address else { return };
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         failures.remove(&Key::Pair(address, account.to_ascii_lowercase()));
+        if let Some(times) = failures.get_mut(&Key::Address(address)) {
+            times.pop_back();
+        }
     }
 
     /// A turn to compute a password hash.
@@ -156,18 +157,17 @@ mod tests {
         let start = Instant::now();
         for i in 0..PER_ACCOUNT_AND_ADDRESS {
             assert!(
-                throttle.check(ip(1), "ana@x.org", start).is_ok(),
+                throttle.attempt(ip(1), "ana@x.org", start).is_ok(),
                 "attempt {i}"
             );
-            throttle.failed(ip(1), "ana@x.org", start);
         }
-        let wait = throttle.check(ip(1), "Ana@X.org", start).unwrap_err();
+        let wait = throttle.attempt(ip(1), "Ana@X.org", start).unwrap_err();
         assert!(wait > Duration::from_secs(60) && wait <= WINDOW, "{wait:?}");
         // Ana from elsewhere, and another account from the same address.
-        assert!(throttle.check(ip(2), "ana@x.org", start).is_ok());
-        assert!(throttle.check(ip(1), "ben@x.org", start).is_ok());
+        assert!(throttle.attempt(ip(2), "ana@x.org", start).is_ok());
+        assert!(throttle.attempt(ip(1), "ben@x.org", start).is_ok());
         // The window passes.
-        assert!(throttle.check(ip(1), "ana@x.org", start + WINDOW).is_ok());
+        assert!(throttle.attempt(ip(1), "ana@x.org", start + WINDOW).is_ok());
     }
 
     #[test]
@@ -175,21 +175,35 @@ mod tests {
         let throttle = SignInThrottle::new();
         let now = Instant::now();
         for i in 0..PER_ADDRESS {
-            throttle.failed(ip(3), &format!("user{i}@x.org"), now);
+            assert!(
+                throttle
+                    .attempt(ip(3), &format!("user{i}@x.org"), now)
+                    .is_ok()
+            );
         }
-        assert!(throttle.check(ip(3), "someone@x.org", now).is_err());
-        assert!(throttle.check(ip(4), "someone@x.org", now).is_ok());
+        assert!(throttle.attempt(ip(3), "someone@x.org", now).is_err());
+        assert!(throttle.attempt(ip(4), "someone@x.org", now).is_ok());
     }
 
     #[test]
-    fn success_forgets_the_pair() {
+    fn attempts_at_once_cannot_all_pass() {
         let throttle = SignInThrottle::new();
         let now = Instant::now();
-        for _ in 0..PER_ACCOUNT_AND_ADDRESS {
-            throttle.failed(ip(5), "ana@x.org", now);
+        // Sixty attempts taken before any of them is judged.
+        let passed = (0..60)
+            .filter(|_| throttle.attempt(ip(5), "eli@x.org", now).is_ok())
+            .count();
+        assert_eq!(passed, PER_ACCOUNT_AND_ADDRESS);
+    }
+
+    #[test]
+    fn a_right_password_gives_its_turn_back() {
+        let throttle = SignInThrottle::new();
+        let now = Instant::now();
+        for _ in 0..PER_ADDRESS * 2 {
+            assert!(throttle.attempt(ip(6), "ana@x.org", now).is_ok());
+            throttle.succeeded(ip(6), "ana@x.org");
         }
-        throttle.succeeded(ip(5), "ana@x.org");
-        assert!(throttle.check(ip(5), "ana@x.org", now).is_ok());
     }
 
     #[test]
@@ -198,9 +212,9 @@ mod tests {
         let then = Instant::now();
         for i in 0..SWEEP_AT {
             let address = IpAddr::from([10, 1, (i / 256) as u8, (i % 256) as u8]);
-            throttle.failed(Some(address), "a@x.org", then);
+            assert!(throttle.attempt(Some(address), "a@x.org", then).is_ok());
         }
-        throttle.failed(ip(6), "a@x.org", then + WINDOW);
+        assert!(throttle.attempt(ip(7), "a@x.org", then + WINDOW).is_ok());
         assert_eq!(throttle.failures.lock().unwrap().len(), 2);
     }
 }

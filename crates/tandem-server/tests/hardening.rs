@@ -1047,6 +1047,24 @@ async fn wrong_passwords_are_throttled_without_locking_the_owner_out() {
         last = response.status();
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // Attempts sent all at once cannot pass the check together: at most
+    // the limit's worth are judged, even with the right password last.
+    let burst = client_from([127, 0, 0, 5]);
+    let attempts = (0..40).map(|i| {
+        let burst = burst.clone();
+        let base = server.base.clone();
+        let password = if i == 39 { PASSWORD } else { "guess" };
+        async move { sign_in_from(&burst, &base, "mel", password).await.status() }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    let judged = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(
+        judged <= tandem_server::throttle::PER_ACCOUNT_AND_ADDRESS,
+        "{judged} of 40 were judged: {statuses:?}"
+    );
     // Concurrent attempts all get an answer (hashes take turns).
     let crowd = client_from([127, 0, 0, 4]);
     let attempts = (0..32).map(|i| {
@@ -1131,9 +1149,14 @@ async fn event_streams_end_with_the_session_and_the_membership() {
 
 #[tokio::test]
 async fn nonsense_input_is_refused_naming_the_field_and_changes_nothing() {
-    let url = tandem_store::testing::fresh_sqlite_url();
-    seed(&url).await;
-    let server = Server::start(&url).await;
+    for url in databases().await {
+        nonsense_is_refused(&url).await;
+    }
+}
+
+async fn nonsense_is_refused(url: &str) {
+    seed(url).await;
+    let server = Server::start(url).await;
     let ana = Api::login(&server.base, "ana").await;
     plan(&ana).await;
     let before = fingerprint(&ana).await;
@@ -1264,9 +1287,116 @@ async fn nonsense_input_is_refused_naming_the_field_and_changes_nothing() {
             .collect();
         assert!(fields.contains(&field), "{body}: {answer}");
     }
+    // A NUL anywhere in a body, a path or a query (PostgreSQL refuses the
+    // byte in text: it must never get that far).
+    let mel_id = member_id(&ana, "mel@x.org").await;
+    let (status, answer) = ana
+        .post(
+            &format!("{WS}/members/{mel_id}/time-off"),
+            json!({"start_date": "2027-01-04", "end_date": "2027-01-04", "note": "a\u{0}b"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["errors"][0]["field"], "note");
+    for (path, expected) in [
+        (format!("{WS}/tasks?search=%00"), StatusCode::BAD_REQUEST),
+        (format!("{WS}/tasks?project=%00"), StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/workspaces/ac%00me/members".into(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("{WS}/projects/LA%00/schedule"),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/w/acme/p/LA%00UNCH".into(), StatusCode::NOT_FOUND),
+    ] {
+        let (status, _) = ana.get(&path).await;
+        assert_eq!(status, expected, "{path}");
+    }
+    // A plan file's lags are held to the same rules as a link's.
+    for (lag, format) in [("50000", "19"), ("9223372036854775807", "7")] {
+        let file = format!(
+            "<Project><StartDate>2026-11-23T08:00:00</StartDate><Tasks>\
+             <Task><UID>1</UID><ID>1</ID><Name>A</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration></Task>\
+             <Task><UID>2</UID><ID>2</ID><Name>B</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration>\
+             <PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type><LinkLag>{lag}</LinkLag><LagFormat>{format}</LagFormat></PredecessorLink></Task></Tasks></Project>"
+        );
+        let response = ana
+            .http
+            .post(format!("{}{WS}/imports/mspdi?key=LAGS", ana.base))
+            .bearer_auth(ana.token.as_ref().unwrap())
+            .header("content-type", "application/xml")
+            .body(file)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lag {lag}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert!(problem.to_string().contains("lag"), "{problem}");
+    }
     assert_eq!(fingerprint(&ana).await, before, "nothing was written");
     let (_, tokens) = ana.get("/api/v1/tokens").await;
     assert_eq!(tokens.as_array().unwrap().len(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn one_person_cannot_hold_every_connection_with_event_streams() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let gus = Browser::sign_in(&server.base, "gus").await;
+    let mut open = Vec::new();
+    for _ in 0..tandem_server::web::live::STREAMS_PER_USER {
+        let events = gus
+            .request(Method::GET, "/w/acme/events")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(events.status(), StatusCode::OK);
+        open.push(events);
+    }
+    let refused = gus
+        .request(Method::GET, "/w/acme/events")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Someone else is not affected.
+    let ana = Browser::sign_in(&server.base, "ana").await;
+    let events = ana
+        .request(Method::GET, "/w/acme/events")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), StatusCode::OK);
+    drop(events);
+    // Closing one gives its place back (the server notices the closed
+    // connection when it next writes to it; a change makes it write).
+    drop(open.pop());
+    let api = Api::login(&server.base, "ana").await;
+    plan(&api).await;
+    let mut again = None;
+    for _ in 0..50 {
+        let events = gus
+            .request(Method::GET, "/w/acme/events")
+            .send()
+            .await
+            .unwrap();
+        if events.status() == StatusCode::OK {
+            again = Some(events);
+            break;
+        }
+        api.patch(&format!("{WS}/tasks/LAUNCH-1"), json!({"title": "Nudge"}))
+            .await;
+    }
+    assert!(again.is_some(), "a closed stream's place was given back");
+    drop(open);
     server.stop().await;
 }
 

@@ -904,8 +904,10 @@ async fn admin(command: AdminCommand, as_json: bool) -> Result<()> {
             database,
         }) => {
             let slug = Slug::parse(&slug).map_err(|e| anyhow!("slug: {e}"))?;
-            if name.trim().is_empty() {
-                bail!("--name must not be empty");
+            let mut v = tandem_domain::Validation::new();
+            let name = tandem_domain::validate::required_text(Some(&name), "name", 200, &mut v);
+            if let Err(errors) = v.into_result() {
+                bail!("--name {}", errors[0].message);
             }
             let store = tandem_store::open(&database)
                 .await
@@ -927,8 +929,10 @@ async fn admin(command: AdminCommand, as_json: bool) -> Result<()> {
         }) => {
             let email = Email::parse(&email).map_err(|e| anyhow!("email: {e}"))?;
             let role: Role = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
-            if name.trim().is_empty() {
-                bail!("--name must not be empty");
+            let mut v = tandem_domain::Validation::new();
+            let name = tandem_domain::validate::required_text(Some(&name), "name", 200, &mut v);
+            if let Err(errors) = v.into_result() {
+                bail!("--name {}", errors[0].message);
             }
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");

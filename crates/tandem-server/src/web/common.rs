@@ -170,7 +170,7 @@ fn error_body(message: &str, errors: &[FieldError]) -> Markup {
                 @for e in errors { li { strong { (e.field.replace('_', " ")) } ": " (e.message) } }
             }
         }
-        p { a href="javascript:history.back()" { "Go back" } " · " a href="/" { "Home" } }
+        p { a href="/" { "Home" } }
     }
 }
 
@@ -209,6 +209,7 @@ pub fn local_path(next: Option<&str>) -> String {
         Some(p)
             if p.starts_with('/')
                 && !p.starts_with("//")
+                && p.len() <= 2048
                 && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
         {
             p.into()
@@ -290,8 +291,10 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
             Kind::Number if text.is_empty() => Value::Null,
             Kind::Number => match text.parse::<f64>() {
                 Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
-                Ok(n) => Value::from(n),
-                Err(_) => Value::String(text.into()),
+                // JSON has no NaN or infinity (`Value::from` would make them
+                // null, clearing the field): left as text, they are refused.
+                Ok(n) if n.is_finite() => Value::from(n),
+                _ => Value::String(text.into()),
             },
             Kind::List => Value::Array(
                 text.split([',', ' '])

@@ -25,6 +25,31 @@ pub struct Live {
     changes: broadcast::Sender<Arc<str>>,
     access: broadcast::Sender<()>,
     closing: watch::Sender<bool>,
+    /// Open streams per user, so one person cannot hold every connection
+    /// the server takes.
+    open: Arc<std::sync::Mutex<std::collections::HashMap<tandem_domain::Id, usize>>>,
+}
+
+/// Streams one person may hold open on one server: a browser opens one a
+/// tab and keeps at most six connections to a site.
+pub const STREAMS_PER_USER: usize = 8;
+
+/// One open stream of a user's; gives its place back when dropped.
+struct StreamSlot {
+    open: Arc<std::sync::Mutex<std::collections::HashMap<tandem_domain::Id, usize>>>,
+    user: tandem_domain::Id,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.user) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
 }
 
 impl Default for Live {
@@ -44,7 +69,23 @@ impl Live {
             changes,
             access,
             closing,
+            open: Arc::default(),
         }
+    }
+
+    /// A place for one more stream of `user`'s, unless they hold
+    /// [`STREAMS_PER_USER`] already.
+    fn slot(&self, user: tandem_domain::Id) -> Option<StreamSlot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(user).or_insert(0);
+        if *count >= STREAMS_PER_USER {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot {
+            open: self.open.clone(),
+            user,
+        })
     }
 
     /// Tells the workspace's open pages that something changed.
@@ -107,7 +148,11 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
     let Some(credential) = crate::extract::presented_credential(&headers) else {
         return axum::http::StatusCode::UNAUTHORIZED.into_response();
     };
+    let Some(slot) = state.live.slot(viewer.user().id) else {
+        return crate::error::ApiError::TooManyStreams.into_response();
+    };
     let stream = OpenStream {
+        _slot: slot,
         slug: Arc::from(viewer.slug()),
         credential,
         state: state.clone(),
@@ -121,6 +166,7 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
 }
 
 struct OpenStream {
+    _slot: StreamSlot,
     slug: Arc<str>,
     credential: (String, bool),
     state: AppState,
