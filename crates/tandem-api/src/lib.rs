@@ -2,8 +2,10 @@
 //! which produces them, and the CLI, which consumes them.
 //!
 //! Requests convert into the domain's inputs through explicit methods that
-//! collect every offending field; responses are built from domain entities
-//! with `From`. This is the only crate that decides how the model looks on
+//! collect every offending field: a field the server requires is still an
+//! `Option` here, so that a missing one is reported with the rest, and is
+//! marked `#[schemars(required)]` for the OpenAPI document. Responses are
+//! built from domain entities with `From`. This is the only crate that decides how the model looks on
 //! the wire; it does no IO.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -139,12 +141,14 @@ impl From<Member> for MemberView {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAvailability {
     /// Hours a week (40 for full time).
+    #[schemars(required)]
     pub capacity_hours: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTimeOff {
+    #[schemars(required)]
     pub start_date: Option<NaiveDate>,
     /// Defaults to the start date.
     pub end_date: Option<NaiveDate>,
@@ -177,7 +181,9 @@ impl From<TimeOff> for TimeOffView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProject {
+    #[schemars(required)]
     pub key: Option<String>,
+    #[schemars(required)]
     pub name: Option<String>,
     pub objective: Option<String>,
     pub scope_in: Option<String>,
@@ -461,7 +467,9 @@ impl From<Project> for ProjectView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCalendarException {
+    #[schemars(required)]
     pub name: Option<String>,
+    #[schemars(required)]
     pub start_date: Option<NaiveDate>,
     /// Defaults to the start date.
     pub end_date: Option<NaiveDate>,
@@ -682,6 +690,7 @@ pub struct ThreePointView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTask {
+    #[schemars(required)]
     pub title: Option<String>,
     /// The project's key; none for a personal task.
     pub project: Option<String>,
@@ -1084,7 +1093,9 @@ pub struct TaskPage {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDependency {
+    #[schemars(required)]
     pub predecessor: Option<String>,
+    #[schemars(required)]
     pub successor: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<DependencyKind>,

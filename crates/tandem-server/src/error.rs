@@ -224,3 +224,86 @@ pub fn problem_response(problem: Problem) -> Response {
     );
     response
 }
+
+/// Whether a response already carries JSON (a problem, or a document such
+/// as the health check's that has its own status).
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"))
+}
+
+/// Middleware: an error answered without a JSON body becomes problem
+/// details. axum answers some requests itself before any handler runs (a
+/// path segment that is not a number, a method the path does not take, a
+/// body over the limit) in plain text or with no body; API clients parse
+/// one error shape. Headers such as `Allow` are kept.
+pub async fn problems_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // axum's refusals are a line of text; a longer body is cut, not read.
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let allow = parts
+        .headers
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (kind, title, detail) = match status {
+        StatusCode::BAD_REQUEST => ("bad-request", "Bad request", Some(text)),
+        StatusCode::NOT_FOUND => ("not-found", "Not found", Some(text)),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method-not-allowed",
+            "Method not allowed",
+            allow.map(|methods| format!("this path takes {methods}")),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload-too-large",
+            "Request body too large",
+            Some(format!(
+                "the limit is {} bytes, {} for a Microsoft Project file",
+                crate::BODY_LIMIT_BYTES,
+                crate::IMPORT_LIMIT_BYTES
+            )),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported-media-type",
+            "Unsupported media type",
+            Some(text),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => ("validation", "Invalid input", Some(text)),
+        _ if status.is_server_error() => {
+            tracing::error!(%status, body = %text, "a server error without a problem body");
+            ("internal", "Internal server error", None)
+        }
+        _ => (
+            "http",
+            status.canonical_reason().unwrap_or("Error"),
+            Some(text),
+        ),
+    };
+    let (_, body) = problem_response(Problem {
+        kind: format!("/problems/{kind}"),
+        title: title.into(),
+        status: status.as_u16(),
+        detail: detail.filter(|d| !d.is_empty()),
+        errors: vec![],
+        cycle: None,
+    })
+    .into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    Response::from_parts(parts, body)
+}

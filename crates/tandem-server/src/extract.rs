@@ -231,6 +231,45 @@ impl FromRequestParts<AppState> for Ctx {
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub Option<i64>);
 
+/// What an `If-Match` that names no version expects: no stored version is
+/// negative, so the change fails as stale (412), as RFC 9110 has it for
+/// tags that match nothing, rather than going ahead unchecked.
+const NO_VERSION: i64 = -1;
+
+/// The version an `If-Match` value expects: `None` for `*`, else the first
+/// entity tag (weak or strong) that is a version, or [`NO_VERSION`] when
+/// none is (an empty list, or tags another server made). A bare number is
+/// taken too. `Err` when the value is no list of entity tags.
+fn expected_version(value: &str) -> Result<Option<i64>, ()> {
+    let value = value.trim_matches([' ', '\t']);
+    if value == "*" {
+        return Ok(None);
+    }
+    if let Ok(version) = value.parse() {
+        return Ok(Some(version));
+    }
+    let mut first = None;
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        if rest.is_empty() {
+            return Ok(Some(first.unwrap_or(NO_VERSION)));
+        }
+        let quoted = rest.strip_prefix("W/").unwrap_or(rest);
+        let tag = quoted.strip_prefix('"').ok_or(())?;
+        let end = tag.find('"').ok_or(())?;
+        let opaque = &tag[..end];
+        if !opaque
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x7e).contains(&b))
+        {
+            return Err(());
+        }
+        first = first.or_else(|| opaque.parse().ok());
+        rest = &tag[end + 1..];
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
@@ -238,14 +277,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(header::IF_MATCH) else {
             return Ok(IfMatch(None));
         };
-        let text = value.to_str().unwrap_or("").trim();
-        if text == "*" {
-            return Ok(IfMatch(None));
-        }
-        text.trim_start_matches("W/")
-            .trim_matches('"')
-            .parse()
-            .map(|v| IfMatch(Some(v)))
+        value
+            .to_str()
+            .map_err(|_| ())
+            .and_then(expected_version)
+            .map(IfMatch)
             .map_err(|_| {
                 ApiError::BadRequest("If-Match must be a version ETag such as \"3\"".into())
             })
@@ -524,6 +560,22 @@ mod tests {
             panic!("expected a validation error");
         };
         assert_eq!(errors[0].field, "note.a[1]");
+    }
+
+    #[test]
+    fn if_match_names_a_version_or_none() {
+        assert_eq!(expected_version("*"), Ok(None));
+        assert_eq!(expected_version("\"3\""), Ok(Some(3)));
+        assert_eq!(expected_version(" W/\"3\" "), Ok(Some(3)));
+        assert_eq!(expected_version("3"), Ok(Some(3)));
+        assert_eq!(expected_version("\"x,y\", \"7\", \"8\""), Ok(Some(7)));
+        // Well-formed, but nothing Tandem stores can match it.
+        for value in ["", ",", "\"\"", "\"abc\"", "W/\"v1\", \"-\""] {
+            assert_eq!(expected_version(value), Ok(Some(NO_VERSION)), "{value}");
+        }
+        for value in ["abc", "\"3", "{}", "\"3\" x", "\"a b\""] {
+            assert_eq!(expected_version(value), Err(()), "{value}");
+        }
     }
 
     #[test]

@@ -641,6 +641,77 @@ async fn openapi_documents_every_route() {
         ["application/json"]["schema"]["$ref"];
     assert_eq!(create_task, "#/components/schemas/CreateTask");
     assert!(doc["components"]["schemas"]["CreateTask"]["properties"]["priority"].is_object());
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let body = &operation["requestBody"];
+            assert_eq!(
+                body.is_null(),
+                matches!(method.as_str(), "get" | "delete")
+                    || path.ends_with("/logout")
+                    || path.ends_with("/levelling"),
+                "{method} {path}: {body}"
+            );
+            for content in body["content"]
+                .as_object()
+                .into_iter()
+                .flat_map(|c| c.values())
+            {
+                assert_ne!(
+                    content["schema"],
+                    json!({"type": "null"}),
+                    "{method} {path}"
+                );
+            }
+            if let Some(no_content) = operation["responses"].get("204") {
+                assert!(
+                    no_content.get("content").is_none(),
+                    "{method} {path}: {no_content}"
+                );
+            }
+            // Every refusal is a problem.
+            assert_eq!(
+                operation["responses"]["default"]["content"]["application/problem+json"]["schema"]
+                    ["$ref"],
+                "#/components/schemas/Problem",
+                "{method} {path}"
+            );
+        }
+    }
+    // Ids are numbers, keys text; fields the server refuses without are
+    // required.
+    let params = &doc["paths"]["/api/v1/workspaces/{ws}/dependencies/{predecessor}/{successor}"]["delete"]
+        ["parameters"];
+    assert_eq!(params[1]["schema"]["type"], "string");
+    let params = &doc["paths"]["/api/v1/workspaces/{ws}/risks/{id}"]["get"]["parameters"];
+    assert_eq!(params[1]["schema"]["type"], "integer");
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["CreateDependency"]["required"],
+        json!(["predecessor", "successor"])
+    );
+    assert_eq!(
+        schemas["UpdateAvailability"]["required"],
+        json!(["capacity_hours"])
+    );
+    assert_eq!(
+        schemas["CreateDependency"]["properties"]["predecessor"]["type"],
+        "string"
+    );
+    let create_phase = &doc["paths"]["/api/v1/workspaces/{ws}/projects/{key}/phases"]["post"]["requestBody"]
+        ["content"]["application/json"]["schema"];
+    assert_eq!(create_phase["required"], json!(["name"]));
+    assert_eq!(create_phase["properties"]["name"]["type"], "string");
+    let import = &doc["paths"]["/api/v1/workspaces/{ws}/imports/mspdi"]["post"];
+    assert!(import["requestBody"]["content"]["application/xml"].is_object());
+    assert!(
+        import["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "key")
+    );
+    let export = &doc["paths"]["/api/v1/workspaces/{ws}/projects/{key}/mspdi"]["get"];
+    assert!(export["responses"]["200"]["content"]["application/xml"].is_object());
     let health: Value = reqwest::get(format!("{}/healthz", server.base))
         .await
         .unwrap()
@@ -648,6 +719,67 @@ async fn openapi_documents_every_route() {
         .await
         .unwrap();
     assert_eq!(health["status"], "ok");
+    server.stop().await;
+}
+
+/// axum refuses some requests before a handler runs; those answers are
+/// problem details too (`call` checks every error's content type).
+#[tokio::test]
+async fn refusals_before_a_handler_are_problems() {
+    let url = fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+
+    let (status, problem) = ana.get(&format!("{WS}/risks/not-a-number")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["type"], "/problems/bad-request");
+    let (status, _) = ana.call(Method::DELETE, "/api/v1/tokens/x", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, problem) = ana.call(Method::PUT, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(problem["status"], 405);
+    let (status, _) = ana.get("/api/v1/no-such-thing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A body over the import's limit is refused before it is read whole.
+    let response = reqwest::Client::new()
+        .post(format!("{}{WS}/imports/mspdi", server.base))
+        .bearer_auth(ana.token.as_deref().unwrap())
+        .header("content-type", "application/xml")
+        .body(vec![b' '; tandem_server::IMPORT_LIMIT_BYTES + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "/problems/payload-too-large");
+
+    // If-Match: a list of entity tags none of which is a version can
+    // match nothing (412); a value that is no entity tag is malformed.
+    let task = format!("{WS}/tasks/LAUNCH-1");
+    for (value, expected) in [
+        ("\"abc\"", StatusCode::PRECONDITION_FAILED),
+        ("", StatusCode::PRECONDITION_FAILED),
+        ("\"99\", W/\"x\"", StatusCode::PRECONDITION_FAILED),
+        ("abc", StatusCode::BAD_REQUEST),
+        ("\"1\"", StatusCode::OK),
+    ] {
+        let (status, body) = ana
+            .call_with(
+                Method::PATCH,
+                &task,
+                Some(json!({"title": "Brief"})),
+                &[("if-match", value)],
+            )
+            .await;
+        assert_eq!(status, expected, "If-Match: {value}: {body}");
+    }
     server.stop().await;
 }
 
