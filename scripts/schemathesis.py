@@ -23,6 +23,7 @@ looked for beside this Python, then on PATH.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,11 +79,13 @@ def run_config(base, token, workspace, directory):
 
     Every operation below /api/v1/workspaces/{ws} runs in `workspace`: a
     random slug names no workspace the caller is in, and every request
-    would stop at that 404. Project and task keys and ids are, half of the
-    time, ones that exist, so that requests reach the work behind the 404.
-    Member operations act on a spare member, and token revocation on a
-    spare token: removing or demoting the caller, or revoking its token,
-    would leave the rest of the run with 401s, 403s and 404s."""
+    would stop at that 404. Project and task keys, ids and members' emails,
+    in paths and bodies, are half of the time ones that exist, so that
+    requests reach the work behind the 404s and 422s.
+    Member operations act on a spare member, token revocation on a spare
+    token and project deletion on a spare project: removing or demoting the
+    caller, revoking its token or deleting the projects would leave the
+    rest of the run with 401s, 403s and 404s."""
     auth = {"authorization": f"Bearer {token}"}
     ws = f"/api/v1/workspaces/{workspace}"
     _, spare_token = request(base, "POST", "/api/v1/tokens", {"name": "schemathesis spare"}, auth)
@@ -93,10 +96,14 @@ def run_config(base, token, workspace, directory):
         "password": "schemathesis-spare",
     }
     _, spare_member = request(base, "POST", f"{ws}/members", member, auth)
+    spare_project = {"key": f"SPARE{spare_token['id']}", "name": "Schemathesis spare"}
+    request(base, "POST", f"{ws}/projects", spare_project, auth)
     _, projects = request(base, "GET", f"{ws}/projects", headers=auth)
     _, tasks = request(base, "GET", f"{ws}/tasks?limit=500", headers=auth)
+    _, members = request(base, "GET", f"{ws}/members", headers=auth)
     project_keys = [p["key"] for p in projects] or ["NONE"]
     task_keys = [t["key"] for t in tasks["tasks"]] or ["NONE-1"]
+    emails = [m["user"]["email"] for m in members]
     path = os.path.join(directory, "schemathesis.toml")
     with open(CONFIG) as static, open(path, "w") as config:
         config.write(static.read())
@@ -107,8 +114,14 @@ values = {toml_list(project_keys)}
 [dictionaries.tasks]
 values = {toml_list(task_keys)}
 
+[dictionaries.spare_project]
+values = {toml_list([spare_project["key"]])}
+
 [dictionaries.ids]
 values = {toml_list(range(1, 31))}
+
+[dictionaries.emails]
+values = {toml_list(emails)}
 
 [parameters]
 "path.ws" = {json.dumps(workspace)}
@@ -116,6 +129,26 @@ values = {toml_list(range(1, 31))}
 "path.id" = {{ dictionary = "ids", probability = 0.5 }}
 "path.predecessor" = {{ dictionary = "tasks", probability = 0.5 }}
 "path.successor" = {{ dictionary = "tasks", probability = 0.5 }}
+"body.predecessor" = {{ dictionary = "tasks", probability = 0.5 }}
+"body.successor" = {{ dictionary = "tasks", probability = 0.5 }}
+"body.parent" = {{ dictionary = "tasks", probability = 0.5 }}
+"body.tasks[*]" = {{ dictionary = "tasks", probability = 0.5 }}
+"body.project" = {{ dictionary = "projects", probability = 0.5 }}
+"body.owner" = {{ dictionary = "emails", probability = 0.5 }}
+"body.member" = {{ dictionary = "emails", probability = 0.5 }}
+"body.collaborators[*]" = {{ dictionary = "emails", probability = 0.5 }}
+"body.phase_id" = {{ dictionary = "ids", probability = 0.5 }}
+"body.milestone_id" = {{ dictionary = "ids", probability = 0.5 }}
+"body.milestones[*]" = {{ dictionary = "ids", probability = 0.5 }}
+
+# The first entry that names an operation's parameters decides them.
+[[operations]]
+include-operation-id = "delete_projects"
+parameters = {{ "path.key" = {{ dictionary = "spare_project", probability = 0.5 }} }}
+
+[[operations]]
+include-operation-id = "delete_tokens"
+parameters = {{ "path.id" = {int(spare_token["id"])} }}
 
 [[operations]]
 include-path-regex = "/projects/[{{]key[}}]"
@@ -124,10 +157,6 @@ parameters = {{ "path.key" = {{ dictionary = "projects", probability = 0.5 }} }}
 [[operations]]
 include-path-regex = "/tasks/[{{]key[}}]"
 parameters = {{ "path.key" = {{ dictionary = "tasks", probability = 0.5 }} }}
-
-[[operations]]
-include-operation-id = "delete_tokens"
-parameters = {{ "path.id" = {int(spare_token["id"])} }}
 """)
     return path
 
@@ -144,7 +173,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "TANDEM_LOG": os.environ.get("TANDEM_LOG", "warn")},
+            env={**os.environ, "TANDEM_LOG": os.environ.get("TANDEM_LOG", "warn"), "NO_COLOR": "1"},
         )
         self.base = None
         found = threading.Event()
@@ -230,11 +259,14 @@ def main():
             log = open(server.log_path).read()
             if code != 0:
                 print(f"--- the server's log ---\n{log}")
-            elif "ERROR" in log:
-                # Schemathesis saw only problem details, but the server
-                # logged a cause: a 500 the checks could not tell apart.
-                print(f"--- errors in the server's log ---\n{log}")
-                code = 1
+            else:
+                noted = [line for line in log.splitlines() if re.search(r"\b(WARN|ERROR)\b", line)]
+                if noted:
+                    print("--- warnings and errors in the server's log ---\n" + "\n".join(noted))
+                if any(re.search(r"\bERROR\b", line) for line in noted):
+                    # The server logged the cause of a server error that
+                    # the checks did not see as one.
+                    code = 1
     elif args.base_url and args.token:
         code = run_schemathesis(binary, args.base_url, args.token, args)
     else:

@@ -239,7 +239,7 @@ fn is_json(response: &Response) -> bool {
 /// details. axum answers some requests itself before any handler runs (a
 /// path segment that is not a number, a method the path does not take, a
 /// body over the limit) in plain text or with no body; API clients parse
-/// one error shape. Headers such as `Allow` are kept.
+/// one error shape. The answer's headers are kept.
 pub async fn problems_only(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -250,21 +250,17 @@ pub async fn problems_only(
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    // axum's refusals are a line of text; a longer body is cut, not read.
+    // axum's refusals are a line of text; a longer body is not worth reading.
     let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&text).trim().to_string();
-    let allow = parts
-        .headers
-        .get(header::ALLOW)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
     let (kind, title, detail) = match status {
         StatusCode::BAD_REQUEST => ("bad-request", "Bad request", Some(text)),
         StatusCode::NOT_FOUND => ("not-found", "Not found", Some(text)),
+        // axum adds `Allow` outside this layer, after it.
         StatusCode::METHOD_NOT_ALLOWED => (
             "method-not-allowed",
             "Method not allowed",
-            allow.map(|methods| format!("this path takes {methods}")),
+            Some("the Allow header lists the methods this path takes".into()),
         ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "payload-too-large",

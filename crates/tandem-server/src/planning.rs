@@ -194,7 +194,18 @@ async fn stored_or_computed(
     let result = tandem_schedule::schedule(&loaded.planned.plan)
         .map_err(|e| schedule_error(e, &loaded.tasks))?;
     let computed = loaded.planned.stored(&result, read_at);
-    if !store.save_schedule(scope, project_id, &computed).await?
+    let saved = match store.save_schedule(scope, project_id, &computed).await {
+        Ok(saved) => saved,
+        // The stored schedule is a copy kept for readers. Saving it fails
+        // when the plan changes between the read and this write (a task
+        // deleted meanwhile: its rows are gone); the answer is still the
+        // schedule of the plan that was read, and that change reschedules.
+        Err(e) => {
+            tracing::warn!(project = %loaded.project.key, error = %e, "the schedule was not stored");
+            true
+        }
+    };
+    if !saved
         && let Some(stored) = store.stored_schedule(scope, project_id).await?
         && stored.fingerprint == fingerprint
     {

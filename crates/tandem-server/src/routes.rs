@@ -26,8 +26,13 @@ pub enum Body {
     /// JSON of the shape the function describes.
     Json(SchemaFn),
     /// JSON of a shape shared by create and update, whose listed fields
-    /// the create still refuses without (and refuses as `null`).
-    JsonRequiring(SchemaFn, &'static [&'static str]),
+    /// the create still refuses without (and refuses as `null`): the
+    /// document names it apart.
+    JsonRequiring {
+        shared: SchemaFn,
+        name: &'static str,
+        required: &'static [&'static str],
+    },
     /// A Microsoft Project XML file.
     Xml,
 }
@@ -96,8 +101,8 @@ fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> schemars::Schema {
     generator.subschema_for::<T>()
 }
 
-/// The type's own object schema, not a reference to it, so that a create
-/// can demand fields the shared type leaves optional for updates.
+/// The type's own object schema, to be named apart: a create demands
+/// fields the shared type leaves optional for updates.
 fn inline<T: JsonSchema>(generator: &mut SchemaGenerator) -> schemars::Schema {
     T::json_schema(generator)
 }
@@ -110,8 +115,12 @@ fn json<T: JsonSchema>() -> Body {
     Body::Json(schema::<T>)
 }
 
-fn creating<T: JsonSchema>(required: &'static [&'static str]) -> Body {
-    Body::JsonRequiring(inline::<T>, required)
+fn creating<T: JsonSchema>(name: &'static str, required: &'static [&'static str]) -> Body {
+    Body::JsonRequiring {
+        shared: inline::<T>,
+        name,
+        required,
+    }
 }
 
 fn xml() -> Body {
@@ -254,6 +263,14 @@ const IMPORT_QUERY: &[Param] = &[
     },
 ];
 
+/// A small Microsoft Project XML file: two tasks, one after the other.
+const MSPDI_EXAMPLE: &str = "<Project xmlns=\"http://schemas.microsoft.com/project\">\
+<Name>Example</Name><StartDate>2026-01-05T08:00:00</StartDate><Tasks>\
+<Task><UID>1</UID><ID>1</ID><Name>Design</Name><OutlineLevel>1</OutlineLevel><Duration>PT16H0M0S</Duration></Task>\
+<Task><UID>2</UID><ID>2</ID><Name>Build</Name><OutlineLevel>1</OutlineLevel><Duration>PT24H0M0S</Duration>\
+<PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type></PredecessorLink></Task>\
+</Tasks></Project>";
+
 /// `*`, a version, or a list of entity tags (RFC 9110), as
 /// [`crate::extract::IfMatch`] reads it.
 const IF_MATCH_PATTERN: &str =
@@ -296,20 +313,20 @@ pub fn table() -> Vec<Route> {
         route!(patch "/api/v1/workspaces/{ws}/projects/{key}", "Update a project", json::<UpdateProject>(), json::<ProjectView>(), 200, h::update_project).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/projects/{key}", "Delete a project and its work (owners and admins)", none(), none(), 204, h::delete_project).if_match(),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/phases", "Phases with progress", none(), json::<Vec<PhaseView>>(), 200, h::list_phases),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/phases", "Add a phase", creating::<PhaseInput>(&["name"]), json::<PhaseView>(), 201, h::create_phase).etag(),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/phases", "Add a phase", creating::<PhaseInput>("CreatePhase", &["name"]), json::<PhaseView>(), 201, h::create_phase).etag(),
         route!(patch "/api/v1/workspaces/{ws}/phases/{id}", "Update a phase", json::<PhaseInput>(), json::<PhaseView>(), 200, h::update_phase).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/phases/{id}", "Delete a phase", none(), none(), 204, h::delete_phase).if_match(),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Milestones with progress", none(), json::<Vec<MilestoneView>>(), 200, h::list_milestones),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Add a milestone", creating::<MilestoneInput>(&["name"]), json::<MilestoneView>(), 201, h::create_milestone).etag(),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Add a milestone", creating::<MilestoneInput>("CreateMilestone", &["name"]), json::<MilestoneView>(), 201, h::create_milestone).etag(),
         route!(patch "/api/v1/workspaces/{ws}/milestones/{id}", "Update a milestone", json::<MilestoneInput>(), json::<MilestoneView>(), 200, h::update_milestone).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/milestones/{id}", "Delete a milestone", none(), none(), 204, h::delete_milestone).if_match(),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/dependencies", "Links into or out of the project's tasks", none(), json::<Vec<DependencyView>>(), 200, h::project_dependencies),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/stakeholders", "Stakeholders", none(), json::<Vec<StakeholderView>>(), 200, h::list_stakeholders),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/stakeholders", "Add a stakeholder (a member or an external person)", creating::<StakeholderInput>(&["role"]), json::<StakeholderView>(), 201, h::create_stakeholder).etag(),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/stakeholders", "Add a stakeholder (a member or an external person)", creating::<StakeholderInput>("CreateStakeholder", &["role"]), json::<StakeholderView>(), 201, h::create_stakeholder).etag(),
         route!(patch "/api/v1/workspaces/{ws}/stakeholders/{id}", "Update a stakeholder", json::<StakeholderInput>(), json::<StakeholderView>(), 200, h::update_stakeholder).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/stakeholders/{id}", "Remove a stakeholder", none(), none(), 204, h::delete_stakeholder).if_match(),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/risks", "The risk register, highest score first", none(), json::<Vec<RiskView>>(), 200, h::list_risks),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/risks", "Add a risk", creating::<RiskInput>(&["title", "probability", "impact"]), json::<RiskView>(), 201, h::create_risk).etag(),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/risks", "Add a risk", creating::<RiskInput>("CreateRisk", &["title", "probability", "impact"]), json::<RiskView>(), 201, h::create_risk).etag(),
         route!(get "/api/v1/workspaces/{ws}/risks/{id}", "A risk", none(), json::<RiskView>(), 200, h::get_risk).etag(),
         route!(patch "/api/v1/workspaces/{ws}/risks/{id}", "Update a risk", json::<RiskInput>(), json::<RiskView>(), 200, h::update_risk).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/risks/{id}", "Delete a risk", none(), none(), 204, h::delete_risk).if_match(),
@@ -399,22 +416,32 @@ fn content(body: Body, generator: &mut SchemaGenerator) -> Option<Value> {
     match body {
         Body::Empty => None,
         Body::Json(schema) => Some(json!({"application/json": {"schema": schema(generator)}})),
-        Body::JsonRequiring(schema, fields) => {
-            let mut schema = schema(generator).to_value();
-            for field in fields {
+        Body::JsonRequiring {
+            shared,
+            name,
+            required,
+        } => {
+            let mut schema = shared(generator).to_value();
+            for field in required {
                 non_null(&mut schema["properties"][field]);
-                let required = schema
+                let list = schema
                     .as_object_mut()
                     .expect("a struct's schema is an object")
                     .entry("required")
                     .or_insert_with(|| json!([]));
-                if let Some(required) = required.as_array_mut() {
-                    required.push(json!(field));
+                if let Some(list) = list.as_array_mut() {
+                    list.push(json!(field));
                 }
             }
-            Some(json!({"application/json": {"schema": schema}}))
+            generator.definitions_mut().insert(name.into(), schema);
+            let reference = format!("#/components/schemas/{name}");
+            Some(json!({"application/json": {"schema": {"$ref": reference}}}))
         }
-        Body::Xml => Some(json!({"application/xml": {"schema": {"type": "string"}}})),
+        // A file, sent and answered as it is: no JSON value wrapped in XML.
+        Body::Xml => Some(json!({"application/xml": {
+            "schema": {"type": "string", "format": "binary"},
+            "example": MSPDI_EXAMPLE,
+        }})),
     }
 }
 
