@@ -206,10 +206,10 @@ class Server:
 def run_schemathesis(binary, base, token, args):
     with tempfile.TemporaryDirectory(prefix="tandem-schemathesis-") as directory:
         config = run_config(base, token, args.workspace, directory)
-        return run_with_config(binary, config, base, token, args)
+        return run_with_config(binary, config, directory, base, token, args)
 
 
-def run_with_config(binary, config, base, token, args):
+def run_with_config(binary, config, directory, base, token, args):
     command = [
         binary,
         "--config-file",
@@ -232,7 +232,8 @@ def run_with_config(binary, config, base, token, args):
     command += args.extra
     printable = [("Authorization: Bearer ***" if c.startswith("Authorization:") else c) for c in command]
     print("$ " + " ".join(printable), flush=True)
-    return subprocess.call(command)
+    # Hypothesis keeps caches in the working directory unless told where.
+    return subprocess.call(command, env={**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": directory})
 
 
 def main():
