@@ -196,14 +196,13 @@ async fn stored_or_computed(
     let computed = loaded.planned.stored(&result, read_at);
     let saved = match store.save_schedule(scope, project_id, &computed).await {
         Ok(saved) => saved,
-        // The stored schedule is a copy kept for readers. Saving it fails
-        // when the plan changes between the read and this write (a task
-        // deleted meanwhile: its rows are gone); the answer is still the
-        // schedule of the plan that was read, and that change reschedules.
-        Err(e) => {
-            tracing::warn!(project = %loaded.project.key, error = %e, "the schedule was not stored");
-            true
-        }
+        // The stored schedule is a copy kept for readers. Saving it
+        // conflicts when the plan changed between the read and this write
+        // (a task deleted meanwhile: its rows are gone); the answer is
+        // still the schedule of the plan that was read, and the change
+        // reschedules.
+        Err(tandem_store::StoreError::Conflict(_)) => true,
+        Err(e) => return Err(e.into()),
     };
     if !saved
         && let Some(stored) = store.stored_schedule(scope, project_id).await?
