@@ -149,7 +149,15 @@ macro_rules! route {
 /// Words of a closed vocabulary, as examples of a filter that takes them
 /// comma-separated (in any case, with spaces or dashes for underscores).
 fn words(words: impl IntoIterator<Item = &'static str>) -> Value {
-    json!({"type": "string", "examples": words.into_iter().collect::<Vec<_>>()})
+    let mut schema = query_text();
+    schema["examples"] = words.into_iter().collect::<Vec<_>>().into();
+    schema
+}
+
+/// Text in a query: anything but NUL, which the server refuses in any
+/// query (400) before a handler reads it.
+fn query_text() -> Value {
+    json!({"type": "string", "pattern": "^[^\\u0000]*$"})
 }
 
 /// A task filter given empty is no filter, as in a form's empty field.
@@ -161,12 +169,12 @@ const TASK_FILTERS: &[Param] = &[
     Param {
         name: "project",
         description: "A project's key",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "owner",
         description: "`me`, `none` (unassigned) or an owner's email",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "status",
@@ -181,7 +189,7 @@ const TASK_FILTERS: &[Param] = &[
     Param {
         name: "tag",
         description: "A tag, with or without `#`",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "due_before",
@@ -196,7 +204,7 @@ const TASK_FILTERS: &[Param] = &[
     Param {
         name: "q",
         description: "Text in the title or description",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "open",
@@ -206,7 +214,7 @@ const TASK_FILTERS: &[Param] = &[
     Param {
         name: "parent",
         description: "Only the subtasks of this task (its key)",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "personal",
@@ -216,7 +224,7 @@ const TASK_FILTERS: &[Param] = &[
     Param {
         name: "cursor",
         description: "`next_cursor` of the previous page",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "limit",
@@ -254,12 +262,12 @@ const IMPORT_QUERY: &[Param] = &[
     Param {
         name: "key",
         description: "The new project's key (default: made from the file's name)",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
     Param {
         name: "name",
         description: "The new project's name (default: the file's)",
-        schema: || json!({"type": "string"}),
+        schema: query_text,
     },
 ];
 
