@@ -687,6 +687,16 @@ pub struct ThreePointView {
     pub pessimistic: f64,
 }
 
+/// One line that becomes a task: `Write brief @ana #WEB due fri !high`
+/// (the title; `@person` by email, name or first name; `#PROJECT`; `due`
+/// and a date or date words; `!priority`: low, medium, high or urgent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuickAdd {
+    #[schemars(required)]
+    pub text: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTask {

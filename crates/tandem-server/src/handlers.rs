@@ -872,6 +872,46 @@ pub async fn create_task(
     ))
 }
 
+/// A task from one line (`Write brief @ana #LAUNCH due fri !high`): the
+/// web's quick add, the CLI's `tandem add` and this route are one
+/// operation. Dates are read against the server's today.
+pub async fn quick_add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<QuickAdd>,
+) -> ApiResult<Response> {
+    // The role first: a guest hears 403 whatever the line says.
+    ctx.writer()?;
+    let text = body.into_domain(|b| {
+        b.text
+            .ok_or_else(|| vec![FieldError::new("text", "is required")])
+    })?;
+    let today = chrono::Local::now().date_naive();
+    let quick = tandem_domain::quick::parse_quick_add(&text, today)?;
+    let owner = match &quick.person {
+        Some(name) => {
+            let members = state.store.list_members(ctx.scope).await?;
+            let people: Vec<_> = members.into_iter().map(|m| m.user).collect();
+            Some(
+                tandem_domain::quick::resolve_person(name, &people)
+                    .map_err(|e| ApiError::field("owner", e))?
+                    .email
+                    .clone(),
+            )
+        }
+        None => None,
+    };
+    let input = CreateTask {
+        title: Some(quick.title),
+        project: quick.project.map(|p| p.as_str().to_string()),
+        owner,
+        due_date: quick.due,
+        priority: quick.priority,
+        ..Default::default()
+    };
+    create_task(State(state), ctx, JsonBody::new(input)).await
+}
+
 pub async fn get_task(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -356,6 +356,7 @@ pub fn table() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/activity", "Recent changes in the project, newest first", none(), json::<Vec<ActivityView>>(), 200, h::project_activity).query(ACTIVITY_PAGE),
         route!(get "/api/v1/workspaces/{ws}/tasks", "Tasks, filtered, by cursor pages", none(), json::<TaskPage>(), 200, h::list_tasks).query(TASK_FILTERS),
         route!(post "/api/v1/workspaces/{ws}/tasks", "Create a task (no project: a personal task)", json::<CreateTask>(), json::<TaskView>(), 201, h::create_task).etag(),
+        route!(post "/api/v1/workspaces/{ws}/quick", "Add a task from one line: 'Write brief @ana #WEB due fri !high' (title, @person, #PROJECT, due DATE WORDS, !priority)", json::<QuickAdd>(), json::<TaskView>(), 201, h::quick_add).etag(),
         route!(get "/api/v1/workspaces/{ws}/tasks/{key}", "A task", none(), json::<TaskView>(), 200, h::get_task).etag(),
         route!(patch "/api/v1/workspaces/{ws}/tasks/{key}", "Update a task", json::<UpdateTask>(), json::<TaskView>(), 200, h::update_task).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/tasks/{key}", "Delete a task and its subtasks", none(), none(), 204, h::delete_task).if_match(),

@@ -1864,3 +1864,46 @@ async fn part_time_capacity_and_time_off_shape_the_plan_and_levelling() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_task_is_added_from_one_line() {
+    let url = fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    let (status, task) = ana
+        .post(
+            &format!("{WS}/quick"),
+            json!({"text": "Ship the kit @mel #LAUNCH due 2027-03-01 !urgent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+    assert_eq!(task["title"], "Ship the kit");
+    assert_eq!(task["key"], "LAUNCH-4");
+    assert_eq!(task["owner"]["email"], "mel@x.org");
+    assert_eq!(task["priority"], "urgent");
+    assert_eq!(task["due_date"], "2027-03-01");
+    // Without a project, a personal task of the caller's.
+    let (status, task) = ana
+        .post(&format!("{WS}/quick"), json!({"text": "Buy stamps"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+    assert_eq!(task["owner"]["email"], "ana@x.org");
+    for (body, field) in [
+        (json!({}), "text"),
+        (json!({"text": "   "}), "title"),
+        (json!({"text": "Call @nobody"}), "owner"),
+        (json!({"text": "Plan #NOPE"}), "project"),
+    ] {
+        let (status, problem) = ana.post(&format!("{WS}/quick"), body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {problem}"
+        );
+        let fields = problem["errors"].to_string();
+        assert!(fields.contains(field), "{body}: {problem}");
+    }
+    server.stop().await;
+}

@@ -68,6 +68,12 @@ enum Command {
     /// Stakeholders of a project.
     #[command(subcommand)]
     Stakeholder(StakeholderCommand),
+    /// Add a task from one line, as the web's quick add reads it:
+    /// tandem add "Write brief @ana #LAUNCH due fri !high"
+    /// (@person by email, name or first name; #PROJECT key; due and a date
+    /// or date words such as fri, tomorrow, 2027-01-15; !low, !medium,
+    /// !high or !urgent). Without #PROJECT it is a personal task.
+    Add { text: String },
     /// My open tasks across all projects: overdue, today, this week, later.
     My,
     /// Schedule a plan: the critical path, the finish date and each task's slack.
@@ -1075,6 +1081,34 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Phase(command) => phase_command(client, command, as_json).await?,
         Command::Milestone(command) => milestone_command(client, command, as_json).await?,
         Command::Stakeholder(command) => stakeholder_command(client, command, as_json).await?,
+        Command::Add { text } => {
+            let request = QuickAdd { text: Some(text) };
+            let task: TaskView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/quick").await?,
+                    Some(&serde_json::to_value(&request)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                let mut details = Vec::new();
+                if let Some(owner) = &task.owner {
+                    details.push(format!("owner {}", owner.name));
+                }
+                if let Some(due) = task.due_date {
+                    details.push(format!("due {due}"));
+                }
+                details.push(format!("{} priority", task.priority));
+                outln!(
+                    "Created {}  {}  ({})",
+                    task.key,
+                    task.title,
+                    details.join(", ")
+                )
+            }
+        }
         Command::My => my(client, as_json).await?,
         Command::Schedule(ScheduleArgs { key: Some(key), .. }) => {
             schedule_project(client, &key, as_json).await?

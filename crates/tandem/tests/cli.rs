@@ -825,3 +825,29 @@ fn a_person_joins_a_workspace_by_accepting_an_invitation() {
     assert!(!ok(&ana, &["member", "invitations"]).contains("newcomer@x.org"));
     drop(server);
 }
+
+#[test]
+fn a_task_is_added_from_one_line() {
+    let dir = temp_dir("quick");
+    let database = format!("sqlite://{}", dir.join("quick.db").display());
+    let config = dir.join("config");
+    let _server = serve_demo(&database, &config);
+    let out = ok(&config, &["add", "Write brief @ben #LAUNCH due fri !high"]);
+    assert!(out.starts_with("Created LAUNCH-"), "{out}");
+    assert!(
+        out.contains("Write brief") && out.contains("high priority"),
+        "{out}"
+    );
+    let task: serde_json::Value = serde_json::from_str(&ok(
+        &config,
+        &["--json", "add", "Book the venue @ben #LAUNCH due fri !high"],
+    ))
+    .unwrap();
+    assert_eq!(task["title"], "Book the venue");
+    assert_eq!(task["priority"], "high");
+    assert!(task["owner"]["email"].as_str().unwrap().starts_with("ben"));
+    assert!(task["due_date"].is_string());
+    // A line that names nobody known is refused, naming the field.
+    let err = fails(&config, &["add", "Call @nobody-at-all about it"]);
+    assert!(err.contains("owner"), "{err}");
+}

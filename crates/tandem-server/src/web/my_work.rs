@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_api::{CreateProject, CreateTask};
 use tandem_domain::dates::{Bucket, bucket};
-use tandem_domain::quick::{parse_quick_add, resolve_person};
 use tandem_domain::{Task, TaskStatus};
 use tandem_store::{OwnerFilter, TaskFilter};
 
@@ -19,7 +18,6 @@ use super::common::{FormPairs, Kind, WebError, answer, back, json_body, refused}
 use super::layout::{self, Section, page};
 use super::{Viewer, common};
 use crate::AppState;
-use crate::error::ApiError;
 use crate::planning::all_tasks;
 
 pub fn today() -> chrono::NaiveDate {
@@ -244,38 +242,14 @@ pub async fn quick_add(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
-    let result: Result<Response, ApiError> = async {
-        // The role first: a guest hears 403 whatever the line says.
-        viewer.ctx.writer()?;
-        let quick = parse_quick_add(form.get("text").unwrap_or(""), today())?;
-        let owner = match &quick.person {
-            Some(name) => {
-                let members = state.store.list_members(viewer.ctx.scope).await?;
-                let people: Vec<_> = members.into_iter().map(|m| m.user).collect();
-                Some(
-                    resolve_person(name, &people)
-                        .map_err(|e| ApiError::field("owner", e))?
-                        .email
-                        .clone(),
-                )
-            }
-            None => None,
-        };
-        let input = CreateTask {
-            title: Some(quick.title),
-            project: quick.project.map(|p| p.as_str().to_string()),
-            owner,
-            due_date: quick.due,
-            priority: quick.priority,
-            ..Default::default()
-        };
-        crate::handlers::create_task(
-            State(state.clone()),
-            viewer.ctx.clone(),
-            crate::extract::JsonBody::new(input),
-        )
-        .await
-    }
+    let input = tandem_api::QuickAdd {
+        text: Some(form.get("text").unwrap_or("").to_string()),
+    };
+    let result = crate::handlers::quick_add(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        crate::extract::JsonBody::new(input),
+    )
     .await;
     match result {
         Ok(response) if common::from_script(&headers) => Ok(response),
