@@ -50,17 +50,16 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 
 /// The secret a request presents, hashed as stored: a bearer token, or else
 /// the session cookie (`true`).
-fn credential(parts: &Parts) -> Option<(String, bool)> {
-    presented_credential(&parts.headers)
-}
-
-/// The credential a request presents, hashed as stored, and whether it is
-/// a session: for those who must check it again later (an open stream).
 pub fn presented_credential(headers: &HeaderMap) -> Option<(String, bool)> {
     match bearer_token(headers) {
         Some(token) => Some((hash_secret(token), false)),
         None => session_cookie(headers).map(|s| (hash_secret(&s), true)),
     }
+}
+
+/// Whether a request presents a credential at all (nothing hashed).
+pub fn has_credential(headers: &HeaderMap) -> bool {
+    bearer_token(headers).is_some() || session_cookie(headers).is_some()
 }
 
 /// What the browser says of where a request comes from: `Some(true)` when
@@ -125,7 +124,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let user = match credential(parts) {
+        let user = match presented_credential(&parts.headers) {
             Some((hash, false)) => state.store.token_user(&hash).await?,
             Some((hash, true)) => state.store.session_user(&hash, chrono::Utc::now()).await?,
             None => None,
@@ -207,7 +206,7 @@ impl FromRequestParts<AppState> for Ctx {
             .find(|(name, _)| *name == "ws")
             .map(|(_, value)| value.to_string())
             .ok_or_else(|| ApiError::NotFound("workspace not found".into()))?;
-        let (hash, session) = credential(parts).ok_or(ApiError::Unauthorized)?;
+        let (hash, session) = presented_credential(&parts.headers).ok_or(ApiError::Unauthorized)?;
         // One lookup on the common path; telling a bad credential (401)
         // from a foreign workspace (404) costs a second only on failure.
         let found = state

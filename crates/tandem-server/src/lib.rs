@@ -141,7 +141,13 @@ async fn refuse_nul(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
+    let has_nul = |text: &str| {
+        text.contains('\0')
+            || text
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    };
     if has_nul(request.uri().path()) {
         return error::ApiError::NotFound("nothing has a NUL in its name".into()).into_response();
     }
@@ -174,7 +180,7 @@ async fn security_headers(
         .headers()
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    let personal = extract::presented_credential(request.headers()).is_some();
+    let personal = extract::has_credential(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     // What a signed-in person reads stays out of shared and browser caches.
