@@ -42,8 +42,18 @@ struct Args {
     /// docs/benchmarks.md), `--requests` fetches of each page.
     #[arg(long)]
     web: bool,
+    /// Measure the outbox and live updates across two nodes (PostgreSQL
+    /// only): events per second for `--seconds`, then `--requests` writes
+    /// on node 1 heard by a page on node 2.
+    #[arg(long)]
+    live: bool,
+    /// How long the outbox phase of `--live` runs, in seconds.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
 }
 
+/// The outbox and live updates across nodes.
+mod live;
 /// The web pages' benchmark.
 mod web;
 
@@ -61,6 +71,13 @@ async fn main() -> Result<()> {
             format!("sqlite://{}", dir.join("bench.db").display())
         }
     };
+    if args.live {
+        let live_args = live::LiveArgs {
+            requests: args.requests,
+            seconds: args.seconds,
+        };
+        return live::run(&database, live_args).await;
+    }
     let store: Arc<dyn Store> = Arc::from(
         tandem_store::open(&database)
             .await
@@ -90,26 +107,7 @@ async fn main() -> Result<()> {
     });
 
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "person0@bench.example", "password": PASSWORD}))
-        .send()
-        .await?;
-    let cookie = login.headers()["set-cookie"]
-        .to_str()?
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let token: Value = http
-        .post(format!("{base}/api/v1/tokens"))
-        .header("cookie", cookie)
-        .json(&json!({"name": "bench"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = token["token"].as_str().context("no token")?.to_string();
+    let token = token(&http, &base).await?;
     let ws = format!("{base}/api/v1/workspaces/bench");
     let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
     let n = args.requests;
@@ -244,6 +242,30 @@ async fn measure(
         p99: pick(0.99),
         per_second: n as f64 / total.max(Duration::from_nanos(1)).as_secs_f64(),
     })
+}
+
+/// An API token of person0's, through the sign-in a script would use.
+pub(crate) async fn token(http: &reqwest::Client, base: &str) -> Result<String> {
+    let login = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "person0@bench.example", "password": PASSWORD}))
+        .send()
+        .await?;
+    let cookie = login.headers()["set-cookie"]
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let token: Value = http
+        .post(format!("{base}/api/v1/tokens"))
+        .header("cookie", cookie)
+        .json(&json!({"name": "bench"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(token["token"].as_str().context("no token")?.to_string())
 }
 
 /// Workspace "bench": `PEOPLE` people (person0, the owner, to person19),

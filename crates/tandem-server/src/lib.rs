@@ -12,8 +12,10 @@ pub mod demo;
 pub mod error;
 /// Extractors for the caller, the workspace scope, bodies and `If-Match`.
 pub mod extract;
+// Background work: the outbox's once-only consumers and periodic jobs.
 /// The JSON API's handlers.
 pub(crate) mod handlers;
+pub mod jobs;
 /// Schedules of Tandem's projects: stored, kept current, baselines,
 /// forecast and levelling.
 pub mod planning;
@@ -46,7 +48,7 @@ pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    pub rescheduler: planning::Rescheduler,
+    pub rescheduler: jobs::Rescheduler,
     pub live: web::live::Live,
     pub throttle: throttle::SignInThrottle,
 }
@@ -55,8 +57,8 @@ pub struct AppState {
 /// hub to close on shutdown. Starts the background rescheduler, so it must
 /// be called within a tokio runtime.
 pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
-    let rescheduler = planning::Rescheduler::start(store.clone());
-    purge_sessions(store.clone());
+    let rescheduler = jobs::Rescheduler::start(store.clone());
+    jobs::start(store.clone());
     let live = web::live::Live::new();
     let state = AppState {
         store,
@@ -68,44 +70,12 @@ pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
     let router = web::router()
         .merge(api)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            web::live::announce_writes,
-        ))
         .layer(axum::middleware::from_fn(finish))
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::middleware::from_fn(catch_panics))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state);
     (router, live)
-}
-
-/// Deletes expired sessions and abandoned imports now and every hour
-/// after: a session is refused once expired, and an import that died
-/// half-way is invisible, but their rows would otherwise stay for good.
-/// Ends with the runtime.
-fn purge_sessions(store: Arc<dyn Store>) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            let now = chrono::Utc::now();
-            match store.purge_expired_sessions(now).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
-                Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
-            }
-            // An import running on another node takes minutes at most.
-            match store
-                .purge_abandoned_imports(now - chrono::Duration::hours(1))
-                .await
-            {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(imports = n, "purged abandoned imports"),
-                Err(e) => tracing::warn!(error = %e, "could not purge abandoned imports"),
-            }
-        }
-    });
 }
 
 /// A handler that panics answers 500 with a problem, and the panic is

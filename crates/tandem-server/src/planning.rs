@@ -5,14 +5,14 @@
 //! `tandem_domain::planning`'s; this module loads, stores and shapes.
 //!
 //! The stored schedule is derived data. Every write that changes a
-//! project's plan asks the [`Rescheduler`] to recompute it in the
-//! background (bursts coalesce into one run per project), and every read
+//! project's plan leaves an event the rescheduler (`crate::jobs`) consumes
+//! to recompute it in the background (bursts coalesce into one run per
+//! project), and every read
 //! checks the stored copy's fingerprint against the plan as it is now and
 //! recomputes on a mismatch, so a schedule lost to a crash between a write
 //! and its rescheduling is never served stale.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -22,7 +22,6 @@ use tandem_api::*;
 use tandem_domain::planning::{ProjectPlan, project_plan};
 use tandem_domain::*;
 use tandem_store::{Scope, Store, TaskFilter};
-use tokio::sync::mpsc;
 
 use crate::AppState;
 use crate::error::{ApiError, path_id};
@@ -213,66 +212,6 @@ async fn stored_or_computed(
         return Ok((loaded, stored));
     }
     Ok((loaded, computed))
-}
-
-/// Recomputes projects' stored schedules in the background after writes.
-/// Requests for the same project that arrive while one runs are served by
-/// one more run, not one each.
-#[derive(Clone)]
-pub struct Rescheduler {
-    sender: mpsc::UnboundedSender<(Scope, String)>,
-}
-
-impl Rescheduler {
-    /// Starts the worker on the current tokio runtime.
-    pub fn start(store: Arc<dyn Store>) -> Self {
-        let (sender, mut receiver) = mpsc::unbounded_channel::<(Scope, String)>();
-        tokio::spawn(async move {
-            while let Some(first) = receiver.recv().await {
-                let mut pending = vec![first];
-                while let Ok(next) = receiver.try_recv() {
-                    if !pending.iter().any(|(_, key)| *key == next.1) {
-                        pending.push(next);
-                    }
-                }
-                for (scope, key) in pending {
-                    match current_schedule(store.as_ref(), scope, &key).await {
-                        // The project, or what the plan was read from,
-                        // went away meanwhile: the write that removed it
-                        // asks for its own rescheduling.
-                        Ok(_) | Err(ApiError::NotFound(_)) | Err(ApiError::Conflict(_)) => {}
-                        // A cycle cannot be stored (links refuse it), so
-                        // anything else is worth a line in the log.
-                        Err(e) => tracing::warn!(project = %key, error = ?e, "rescheduling failed"),
-                    }
-                }
-            }
-        });
-        Rescheduler { sender }
-    }
-
-    /// Asks for the project's schedule to be recomputed.
-    pub fn touch(&self, scope: Scope, project_key: &str) {
-        // The worker lives as long as the runtime; a send fails only while
-        // shutting down, when the next read recomputes anyway.
-        let _ = self.sender.send((scope, project_key.to_ascii_uppercase()));
-    }
-
-    /// Asks for the projects of these task keys to be recomputed.
-    pub fn touch_tasks<'a>(&self, scope: Scope, keys: impl IntoIterator<Item = &'a str>) {
-        let mut projects: Vec<String> = keys
-            .into_iter()
-            .filter_map(|k| match TaskKey::parse(k) {
-                Ok(TaskKey::Project { project, .. }) => Some(project),
-                _ => None,
-            })
-            .collect();
-        projects.sort();
-        projects.dedup();
-        for project in projects {
-            self.touch(scope, &project);
-        }
-    }
 }
 
 fn local(instant: chrono::NaiveDateTime) -> String {

@@ -1147,6 +1147,85 @@ async fn event_streams_end_with_the_session_and_the_membership() {
     server.stop().await;
 }
 
+/// Reads a stream until `wanted` appears; what it heard on the way.
+async fn hear_until(events: &mut reqwest::Response, wanted: &str) -> String {
+    let mut heard = String::new();
+    while !heard.contains(wanted) {
+        let chunk = events.chunk().await.unwrap().expect("the stream ended");
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    heard
+}
+
+#[tokio::test]
+async fn event_streams_say_nothing_of_what_the_viewer_may_not_open() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    let (status, _) = ana
+        .post(
+            &format!("{WS}/projects"),
+            json!({"key": "SEEN", "name": "Seen"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = ana
+        .post(
+            &format!("{WS}/projects/SEEN/stakeholders"),
+            json!({"member": "gus@x.org", "role": "informed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Gus, a guest, is a stakeholder of SEEN only; Ada is an admin.
+    let gus = Browser::sign_in(&server.base, "gus").await;
+    let mut gus_events = gus
+        .request(Method::GET, "/w/acme/events")
+        .send()
+        .await
+        .unwrap();
+    let ada = Browser::sign_in(&server.base, "ada").await;
+    let mut ada_events = ada
+        .request(Method::GET, "/w/acme/events")
+        .send()
+        .await
+        .unwrap();
+    let mel = Api::login(&server.base, "mel").await;
+
+    ana.patch(&format!("{WS}/tasks/LAUNCH-1"), json!({"title": "Secret"}))
+        .await;
+    let (status, personal) = mel
+        .post(&format!("{WS}/tasks"), json!({"title": "Mel's own"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let personal = personal["key"].as_str().unwrap().to_string();
+    let (status, _) = ana
+        .post(
+            &format!("{WS}/tasks"),
+            json!({"project": "SEEN", "title": "Open"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Everything Gus hears before SEEN's task is about what he may open.
+    let heard = hear_until(&mut gus_events, r#""key":"SEEN-1""#).await;
+    assert!(!heard.contains("LAUNCH"), "{heard}");
+    assert!(!heard.contains(&personal), "{heard}");
+    // Ada sees every project, but not Mel's personal task: she hears that
+    // a task changed, not which.
+    let heard = hear_until(&mut ada_events, r#""key":"SEEN-1""#).await;
+    assert!(heard.contains(r#""key":"LAUNCH-1""#), "{heard}");
+    assert!(!heard.contains(&personal), "{heard}");
+    assert!(
+        !heard.contains("Secret") && !heard.contains("Mel's own"),
+        "{heard}"
+    );
+    drop((gus_events, ada_events));
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn nonsense_input_is_refused_naming_the_field_and_changes_nothing() {
     for url in databases().await {

@@ -12,6 +12,7 @@
 //! What this crate does not do: decide who may call what (the server checks
 //! roles before calling), speak HTTP, or know JSON beyond the activity log.
 
+pub mod events;
 mod migrate;
 mod postgres;
 mod sql;
@@ -28,6 +29,7 @@ use tandem_domain::{
     Task, TaskFields, TaskStatus, TimeOff, UserRef, Workspace,
 };
 
+pub use events::{Delivery, Event, EventStore};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use tandem_domain::Link;
@@ -212,7 +214,7 @@ pub struct ProjectProgress {
 /// Tandem's storage, in domain terms. See the crate docs for the rules every
 /// implementation keeps.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: EventStore + Send + Sync + 'static {
     /// Which backend this is, for logs and the health endpoint.
     fn backend(&self) -> &'static str;
     async fn ping(&self) -> Result<()>;
@@ -331,6 +333,9 @@ pub trait Store: Send + Sync + 'static {
         import: &tandem_domain::interop::ProjectImport,
     ) -> Result<Project>;
     async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>>;
+    /// The id and key of every project the caller may open: what a live
+    /// stream needs to name projects and to drop the others' events.
+    async fn project_keys(&self, scope: Scope) -> Result<Vec<(Id, String)>>;
     async fn get_project(&self, scope: Scope, key: &str) -> Result<Project>;
     async fn update_project(
         &self,

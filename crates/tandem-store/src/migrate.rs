@@ -40,6 +40,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "invitations to workspaces",
         sql: include_str!("../migrations/sqlite/0006_invitations.sql"),
     },
+    Migration {
+        version: 7,
+        description: "the outbox of events, their deliveries, periodic jobs",
+        sql: include_str!("../migrations/sqlite/0007_events.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -72,6 +77,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         description: "invitations to workspaces",
         sql: include_str!("../migrations/postgres/0006_invitations.sql"),
+    },
+    Migration {
+        version: 7,
+        description: "the outbox of events, their deliveries, periodic jobs",
+        sql: include_str!("../migrations/postgres/0007_events.sql"),
     },
 ];
 

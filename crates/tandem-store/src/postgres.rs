@@ -13,6 +13,7 @@ use crate::Result;
 
 pub struct PgStore {
     pool: PgPool,
+    feed: std::sync::OnceLock<tokio::sync::broadcast::Sender<crate::events::Event>>,
 }
 
 impl PgStore {
@@ -25,7 +26,10 @@ impl PgStore {
             .connect_with(options)
             .await?;
         run_migrations(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            feed: std::sync::OnceLock::new(),
+        })
     }
 
     fn reader(&self) -> &PgPool {
@@ -48,6 +52,76 @@ impl PgStore {
     /// A personal task has no project: its own row is the lock.
     const TASK_LOCK: Option<&'static str> =
         Some("SELECT id FROM tasks WHERE id = $1 FOR NO KEY UPDATE");
+
+    /// Events reach every node as `NOTIFY` on this channel, sent in the
+    /// write's transaction: PostgreSQL delivers it only if that commits.
+    const NOTIFY: Option<&'static str> = Some("SELECT pg_notify('tandem_events', $1)");
+    /// Of several nodes claiming deliveries at once, each takes rows the
+    /// others do not hold instead of queueing behind them.
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+
+    /// The event feed: one listening connection per node, started by the
+    /// first subscriber. A lost connection is re-opened; what was said
+    /// meanwhile is lost, so the feed says [`Event::resync`] instead.
+    ///
+    /// [`Event::resync`]: crate::events::Event::resync
+    fn feed(&self) -> tokio::sync::broadcast::Receiver<crate::events::Event> {
+        self.feed
+            .get_or_init(|| {
+                let (sender, _) = tokio::sync::broadcast::channel(crate::events::FEED_CAPACITY);
+                let pool = self.pool.clone();
+                let feeding = sender.clone();
+                tokio::spawn(async move {
+                    let mut connected = false;
+                    loop {
+                        if pool.is_closed() {
+                            return;
+                        }
+                        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                            Ok(listener) => listener,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "connecting the event feed");
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                                continue;
+                            }
+                        };
+                        if let Err(e) = listener.listen("tandem_events").await {
+                            tracing::warn!(error = %e, "listening for events");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                            continue;
+                        }
+                        if connected {
+                            let _ = feeding.send(crate::events::Event::resync());
+                        }
+                        connected = true;
+                        loop {
+                            match listener.try_recv().await {
+                                Ok(Some(notification)) => {
+                                    match serde_json::from_str(notification.payload()) {
+                                        Ok(event) => {
+                                            let _ = feeding.send(event);
+                                        }
+                                        Err(e) => tracing::warn!(error = %e, "an event the feed cannot read"),
+                                    }
+                                }
+                                // The connection dropped; it reconnects on
+                                // the next receive, having missed whatever
+                                // was said meanwhile.
+                                Ok(None) => {
+                                    let _ = feeding.send(crate::events::Event::resync());
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "the event feed's connection failed");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                });
+                sender
+            })
+            .subscribe()
+    }
 
     pub async fn close(&self) {
         self.pool.close().await;

@@ -941,8 +941,16 @@ macro_rules! store_impl {
                 .bind(changes_json(changes))
                 .execute(&mut **tx)
                 .await?;
-                Ok(())
+                // Titles stay out of events: tasks, projects and
+                // workspaces go by key, everything else by number.
+                let key = match kind {
+                    EntityKind::Task | EntityKind::Project | EntityKind::Workspace => label.to_string(),
+                    _ => entity_id.to_string(),
+                };
+                emit(tx, scope.workspace_id, project_id, kind.as_str(), action, &key, Some(scope.user_id)).await
             }
+
+            crate::events::events_impl!($store);
 
             /// The member of this workspace with this email, or a field error.
             async fn member_id(tx: &mut Tx, scope: Scope, email: &Email, field: &str) -> Result<Id> {
@@ -1870,6 +1878,20 @@ macro_rules! store_impl {
                         })?;
                 }
                 sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(staging).execute(&mut *tx).await?;
+                // The staging workspace's events become the caller's, and
+                // the caller's pages hear of the arrival now.
+                sqlx::query("UPDATE events SET workspace_id = $1 WHERE workspace_id = $2")
+                    .bind(scope.workspace_id)
+                    .bind(staging)
+                    .execute(&mut *tx)
+                    .await?;
+                let project: Option<(i64, String)> = sqlx::query_as("SELECT id, key FROM projects WHERE workspace_id = $1 ORDER BY id DESC LIMIT 1")
+                    .bind(scope.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some((id, key)) = project {
+                    emit(&mut tx, scope.workspace_id, Some(id), "project", "imported", &key, Some(scope.user_id)).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -1949,6 +1971,7 @@ macro_rules! store_impl {
                         });
                         qb.build().execute(&mut *tx).await?;
                     }
+                    emit(&mut tx, scope.workspace_id, Some(project_id), "schedule", "computed", &project_id.to_string(), None).await?;
                     tx.commit().await?;
                     Ok(true)
                 }
@@ -2409,6 +2432,13 @@ macro_rules! store_impl {
                     qb.push(" ORDER BY p.key");
                     let rows = qb.build().fetch_all(self.reader()).await?;
                     rows.iter().map(project_from_row).collect()
+                }
+
+                async fn project_keys(&self, scope: Scope) -> Result<Vec<(Id, String)>> {
+                    let mut qb = QueryBuilder::<Db>::new("SELECT p.id, p.key FROM projects p WHERE p.workspace_id = ");
+                    qb.push_bind(scope.workspace_id);
+                    push_project_visibility(&mut qb, "p.id", scope);
+                    Ok(qb.build_query_as::<(i64, String)>().fetch_all(self.reader()).await?)
                 }
 
                 async fn get_project(&self, scope: Scope, key: &str) -> Result<Project> {

@@ -25,6 +25,10 @@ pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
     lists: ListReaders,
+    feed: std::sync::OnceLock<tokio::sync::broadcast::Sender<crate::events::Event>>,
+    /// The newest event when the store opened: the feed tells what
+    /// comes after.
+    feed_start: i64,
 }
 
 /// Read-only connections of SQLite's own driver (rusqlite) for the task
@@ -238,6 +242,10 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         run_migrations(&writer).await?;
+        let feed_start: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+            .fetch_one(&writer)
+            .await?;
+        let feed_start = feed_start.unwrap_or(0);
         let lists = ListReaders {
             path: options.get_filename().to_path_buf(),
             idle: Arc::default(),
@@ -250,6 +258,8 @@ impl SqliteStore {
             reader,
             writer,
             lists,
+            feed: std::sync::OnceLock::new(),
+            feed_start,
         })
     }
 
@@ -267,6 +277,44 @@ impl SqliteStore {
     /// another, so it needs no row locks.
     const PROJECT_LOCK: Option<&'static str> = None;
     const TASK_LOCK: Option<&'static str> = None;
+    /// One process: the feed reads the table itself (see [`Self::feed`]).
+    const NOTIFY: Option<&'static str> = None;
+    const SKIP_LOCKED: &'static str = "";
+
+    /// The event feed. One process writes this file, and its single writer
+    /// commits events in id order, so reading past the last id seen misses
+    /// nothing; a fifth of a second between reads keeps a page's update
+    /// well within a second for the price of one indexed query.
+    fn feed(&self) -> tokio::sync::broadcast::Receiver<crate::events::Event> {
+        self.feed
+            .get_or_init(|| {
+                let (sender, _) = tokio::sync::broadcast::channel(crate::events::FEED_CAPACITY);
+                let reader = self.reader.clone();
+                let feeding = sender.clone();
+                let mut last = self.feed_start;
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        tick.tick().await;
+                        if reader.is_closed() {
+                            return;
+                        }
+                        match store_impl::events_after(&reader, last, 500).await {
+                            Ok(events) => {
+                                for event in events {
+                                    last = event.id;
+                                    let _ = feeding.send(event);
+                                }
+                            }
+                            Err(e) => tracing::warn!(error = %e, "reading the event feed"),
+                        }
+                    }
+                });
+                sender
+            })
+            .subscribe()
+    }
 
     async fn task_page_rows(
         &self,

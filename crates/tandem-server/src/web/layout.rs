@@ -18,6 +18,19 @@ pub enum Section {
     Workload,
 }
 
+impl Section {
+    /// The kinds of change (`tandem_store::Event::kind`) a page of this
+    /// section outside any one project shows, so it refreshes on those
+    /// only; a project's pages refresh on their project's changes.
+    fn live_kinds(self) -> &'static str {
+        match self {
+            Section::MyWork => "task project member",
+            Section::Projects => "project task schedule",
+            Section::Workload => "task member schedule project",
+        }
+    }
+}
+
 /// A project's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -112,7 +125,9 @@ pub fn page(
                         button type="submit" { "Sign out" }
                     }
                 }
-                main #main tabindex="-1" data-live=(viewer.here) {
+                main #main tabindex="-1" data-live=(viewer.here)
+                    data-live-project=[project.as_ref().map(|p| p.key)]
+                    data-live-kinds=[project.is_none().then(|| section.live_kinds())] {
                     @if let Some(p) = &project {
                         div.project-head {
                             h1 { span.key { (p.key) } " " (p.name) }

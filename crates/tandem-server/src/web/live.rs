@@ -1,28 +1,31 @@
-//! Live pages. Every successful write under a workspace (through the API
-//! or a form) is announced to that workspace's open pages over server-sent
-//! events; a page that hears one fetches itself again and swaps its main
-//! content. The announcement says only *that* something changed, so what
-//! a viewer may see is decided where it always is, when the page renders.
+//! Live pages. Every write commits an event to the outbox
+//! (`tandem_store::events`); the store's feed hands each to every node,
+//! and this module passes it on to the open pages of its workspace over
+//! server-sent events. An event names what changed (kind, action, key,
+//! project) and never a title; a page refreshes only when the change is
+//! about something it shows, and what it then shows is decided where it
+//! always is, when the page renders. Events about objects the viewer may
+//! not open are not passed on at all.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
+use tandem_store::Event;
 use tokio::sync::{broadcast, watch};
 
 use super::Viewer;
 use crate::AppState;
 
-/// The announcements of one server.
+/// The open streams of one server and what they are told besides events.
 #[derive(Clone)]
 pub struct Live {
-    changes: broadcast::Sender<Arc<str>>,
     access: broadcast::Sender<()>,
     closing: watch::Sender<bool>,
     /// Open streams per user, so one person cannot hold every connection
@@ -60,13 +63,9 @@ impl Default for Live {
 
 impl Live {
     pub fn new() -> Live {
-        // A page that falls this far behind just refreshes once: it
-        // learns of the lag from the channel.
-        let (changes, _) = broadcast::channel(256);
         let (access, _) = broadcast::channel(16);
         let (closing, _) = watch::channel(false);
         Live {
-            changes,
             access,
             closing,
             open: Arc::default(),
@@ -88,12 +87,6 @@ impl Live {
         })
     }
 
-    /// Tells the workspace's open pages that something changed.
-    pub fn announce(&self, workspace_slug: &str) {
-        // No receivers is not an error: nobody is looking.
-        let _ = self.changes.send(Arc::from(workspace_slug));
-    }
-
     /// Tells every open stream that someone's access may have ended (a
     /// sign-out, a member removed, a role or token changed): each checks
     /// its own credential again at once.
@@ -108,42 +101,16 @@ impl Live {
     }
 }
 
-/// The workspace slug of a path that writes into one:
-/// `/api/v1/workspaces/{ws}/…` or `/w/{ws}/…`.
-fn workspace_of(path: &str) -> Option<&str> {
-    let rest = path
-        .strip_prefix("/api/v1/workspaces/")
-        .or_else(|| path.strip_prefix("/w/"))?;
-    let (slug, _) = rest.split_once('/')?;
-    Some(slug).filter(|s| !s.is_empty())
-}
-
-/// Announces successful writes (any method but GET and HEAD that answered
-/// 2xx, or 303 from a form) to the workspace they were made in.
-pub async fn announce_writes(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let method = request.method().clone();
-    let slug = workspace_of(request.uri().path()).map(str::to_string);
-    let response = next.run(request).await;
-    let wrote = !matches!(method, axum::http::Method::GET | axum::http::Method::HEAD)
-        && (response.status().is_success()
-            || response.status() == axum::http::StatusCode::SEE_OTHER);
-    if wrote && let Some(slug) = slug {
-        state.live.announce(&slug);
-    }
-    response
-}
-
 /// How often an open stream checks that its viewer may still see the
 /// workspace when nothing else made it check: a session that expires
 /// quietly ends its streams within this.
 const RECHECK: Duration = Duration::from_secs(15);
 
-/// `GET /w/{ws}/events`: an event `change` whenever the workspace changes,
-/// for as long as the credential that opened it still opens the workspace.
+/// `GET /w/{ws}/events`: an event `change` for each change in the
+/// workspace the viewer may see, for as long as the credential that opened
+/// it still opens the workspace. Its data is JSON: `kind`, `action`, `key`
+/// and `project` (a project key), or just `{"kind":"resync"}` when changes
+/// may have been missed.
 pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Response {
     let Some(credential) = crate::extract::presented_credential(&headers) else {
         return axum::http::StatusCode::UNAUTHORIZED.into_response();
@@ -151,15 +118,23 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
     let Some(slot) = state.live.slot(viewer.user().id) else {
         return crate::error::ApiError::TooManyStreams.into_response();
     };
-    let stream = OpenStream {
+    // Subscribed before the projects are read: a project created between
+    // the two is looked up again when its first event arrives.
+    let events = state.store.event_feed();
+    let mut stream = OpenStream {
         _slot: slot,
         slug: Arc::from(viewer.slug()),
+        scope: viewer.ctx.scope,
         credential,
         state: state.clone(),
-        changes: state.live.changes.subscribe(),
+        projects: HashMap::new(),
+        events,
         access: state.live.access.subscribe(),
         closing: state.live.closing.subscribe(),
     };
+    if stream.load_projects().await.is_err() {
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     Sse::new(changes(stream))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response()
@@ -168,12 +143,35 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
 struct OpenStream {
     _slot: StreamSlot,
     slug: Arc<str>,
+    scope: tandem_store::Scope,
     credential: (String, bool),
     state: AppState,
-    changes: broadcast::Receiver<Arc<str>>,
+    /// The projects the viewer may open, by id: their keys name them in
+    /// what the page hears.
+    projects: HashMap<tandem_domain::Id, String>,
+    events: broadcast::Receiver<Event>,
     access: broadcast::Receiver<()>,
     closing: watch::Receiver<bool>,
 }
+
+/// What a page hears of one change.
+#[derive(serde::Serialize)]
+struct Change<'a> {
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: Option<&'a str>,
+}
+
+const RESYNC: Change<'static> = Change {
+    kind: Event::RESYNC,
+    action: None,
+    key: None,
+    project: None,
+};
 
 impl OpenStream {
     /// Whether the credential still opens the workspace (a database error
@@ -188,29 +186,79 @@ impl OpenStream {
             Ok(Some(_))
         )
     }
+
+    async fn load_projects(&mut self) -> tandem_store::Result<()> {
+        self.projects = self
+            .state
+            .store
+            .project_keys(self.scope)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(())
+    }
+
+    /// What the viewer hears of `event`: nothing when it is another
+    /// workspace's or about what they may not open.
+    async fn visible(&mut self, event: &Event) -> Option<String> {
+        if event.workspace_id != self.scope.workspace_id {
+            return None;
+        }
+        let project = match event.project_id {
+            Some(id) => {
+                if !self.projects.contains_key(&id) && self.load_projects().await.is_err() {
+                    return None;
+                }
+                // Deleted, or not the viewer's to see.
+                Some(self.projects.get(&id)?.as_str())
+            }
+            None => None,
+        };
+        // A personal task is its owner's and creator's: others hear that
+        // some task changed, not which.
+        let key = (project.is_some()
+            || event.kind != "task"
+            || event.actor_id == Some(self.scope.user_id))
+        .then_some(event.key.as_str());
+        let change = Change {
+            kind: &event.kind,
+            action: Some(&event.action),
+            key,
+            project,
+        };
+        serde_json::to_string(&change).ok()
+    }
 }
 
-fn changes(stream: OpenStream) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
-    // The data names the workspace: browsers drop events with empty data.
+fn changes(stream: OpenStream) -> impl futures_util::Stream<Item = Result<SseEvent, Infallible>> {
     stream::unfold(stream, |mut s| async move {
         let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
         loop {
             if *s.closing.borrow() {
                 return None;
             }
-            let send = tokio::select! {
+            let data = tokio::select! {
                 _ = s.closing.changed() => return None,
-                _ = recheck.tick() => false,
+                _ = recheck.tick() => None,
                 access = s.access.recv() => {
                     if matches!(access, Err(broadcast::error::RecvError::Closed)) {
                         return None;
                     }
-                    false
+                    // A role or membership may have changed: so may what
+                    // the viewer sees.
+                    if s.load_projects().await.is_err() {
+                        return None;
+                    }
+                    None
                 }
-                received = s.changes.recv() => match received {
-                    Ok(changed) if changed == s.slug => true,
-                    Ok(_) => continue,
-                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                received = s.events.recv() => match received {
+                    Ok(event) if event.is_resync() => serde_json::to_string(&RESYNC).ok(),
+                    Ok(event) => match s.visible(&event).await {
+                        Some(data) => Some(data),
+                        None => continue,
+                    },
+                    // Fell behind: the page refreshes once.
+                    Err(broadcast::error::RecvError::Lagged(_)) => serde_json::to_string(&RESYNC).ok(),
                     Err(broadcast::error::RecvError::Closed) => return None,
                 }
             };
@@ -219,23 +267,10 @@ fn changes(stream: OpenStream) -> impl futures_util::Stream<Item = Result<Event,
             if !s.allowed().await {
                 return None;
             }
-            if send {
-                let event = Event::default().event("change").data(s.slug.as_ref());
+            if let Some(data) = data {
+                let event = SseEvent::default().event("change").data(data);
                 return Some((Ok(event), s));
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::workspace_of;
-
-    #[test]
-    fn writes_are_told_to_their_workspace() {
-        assert_eq!(workspace_of("/api/v1/workspaces/acme/tasks"), Some("acme"));
-        assert_eq!(workspace_of("/w/acme/t/LAUNCH-1/move"), Some("acme"));
-        assert_eq!(workspace_of("/api/v1/workspaces"), None);
-        assert_eq!(workspace_of("/signin"), None);
-    }
 }

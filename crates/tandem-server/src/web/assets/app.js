@@ -85,12 +85,24 @@
     }
     document.dispatchEvent(new CustomEvent("tandem:refreshed"));
   }
+  function concerns(change) {
+    const m = main();
+    if (!m || change.kind === "resync") return true;
+    if (m.dataset.liveProject) return change.project === m.dataset.liveProject;
+    return (m.dataset.liveKinds || "").split(" ").includes(change.kind);
+  }
   let debounce;
   function soon() { clearTimeout(debounce); debounce = setTimeout(refresh, 120); }
   document.addEventListener("focusout", () => { if (pending) setTimeout(() => { if (pending) refresh(); }, 0); });
   if (ws() && window.EventSource) {
     const source = new EventSource("/w/" + ws() + "/events");
-    source.addEventListener("change", soon);
+    // A change names its kind and project (never a title): refresh only
+    // when it is about what this page shows.
+    source.addEventListener("change", (event) => {
+      let change;
+      try { change = JSON.parse(event.data); } catch (_) { change = { kind: "resync" }; }
+      if (concerns(change)) soon();
+    });
     source.addEventListener("open", () => document.body.dataset.live = "on");
     // Hang up when leaving, so the connection is free for the next page
     // (browsers allow six per server).

@@ -1,0 +1,208 @@
+//! Background work, run once across nodes: the outbox's once-only
+//! consumers (today the rescheduler) and the periodic jobs (purges).
+//!
+//! Each node runs the same loops; the store decides which node does a
+//! piece of work. A consumer claims deliveries under a lease
+//! (`EventStore::claim_deliveries`: `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL), so an event is handled by one node, and by another if that
+//! one dies before finishing it. A periodic job is claimed by one atomic
+//! update of its due time (`EventStore::claim_job`).
+//!
+//! What is not here: deciding what a write means for a page (that is
+//! `web::live`, which every node runs for its own pages).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tandem_domain::{Id, Role};
+use tandem_store::{Scope, Store};
+use tokio::sync::Notify;
+
+use crate::error::ApiError;
+use crate::planning::current_schedule;
+
+/// How long a node holds claimed deliveries before another may take them:
+/// far longer than rescheduling the largest project takes (seconds).
+const LEASE: Duration = Duration::from_secs(120);
+
+/// Events claimed at once: one batch's projects are rescheduled once each.
+const BATCH: usize = 500;
+
+/// How often a consumer looks for work nobody told it of: deliveries whose
+/// lease ran out (their node died) or that it missed while the feed was
+/// reconnecting.
+const SWEEP: Duration = Duration::from_secs(5);
+
+/// Recomputes projects' stored schedules after the writes that change
+/// their plans. Writes reach it through the outbox; a burst of writes to
+/// one project is served by one run.
+#[derive(Clone)]
+pub struct Rescheduler {
+    wake: Arc<Notify>,
+}
+
+impl Rescheduler {
+    /// Starts the consumer on the current tokio runtime.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let wake = Arc::new(Notify::new());
+        let waker = wake.clone();
+        let mut feed = store.event_feed();
+        // The feed wakes the consumer on every node; the claims decide
+        // which does the work.
+        tokio::spawn(async move {
+            loop {
+                match feed.recv().await {
+                    Ok(event)
+                        if event.is_resync()
+                            || (event.project_id.is_some()
+                                && matches!(
+                                    event.kind.as_str(),
+                                    "task" | "dependency" | "project"
+                                )) =>
+                    {
+                        waker.notify_one()
+                    }
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => waker.notify_one(),
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        let consumer = wake.clone();
+        tokio::spawn(async move {
+            let mut sweep = tokio::time::interval(SWEEP);
+            sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = consumer.notified() => {}
+                    _ = sweep.tick() => {}
+                }
+                while let Ok(true) = reschedule_batch(store.as_ref()).await {}
+            }
+        });
+        Rescheduler { wake }
+    }
+
+    /// Asks the consumer to look at the outbox now. Writes need not: their
+    /// events wake it.
+    pub fn touch(&self, _scope: Scope, _project_key: &str) {
+        self.wake.notify_one();
+    }
+
+    /// [`Rescheduler::touch`], for the projects of some task keys.
+    pub fn touch_tasks<'a>(&self, _scope: Scope, _keys: impl IntoIterator<Item = &'a str>) {
+        self.wake.notify_one();
+    }
+}
+
+/// Claims a batch of the rescheduler's deliveries and reschedules each
+/// project named in it once. `Ok(true)` when there may be more.
+async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
+    let claimed = store
+        .claim_deliveries(tandem_store::events::RESCHEDULER, BATCH, LEASE)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "claiming the rescheduler's events"))?;
+    if claimed.is_empty() {
+        return Ok(false);
+    }
+    let full = claimed.len() == BATCH;
+    let projects: BTreeSet<(Id, String)> = claimed
+        .iter()
+        .filter_map(|d| Some((d.event.workspace_id, d.project_key.clone()?)))
+        .collect();
+    let mut handled: Vec<Id> = Vec::with_capacity(claimed.len());
+    for (workspace_id, key) in &projects {
+        // The rescheduler reads a whole project's plan, whoever's write
+        // asked for it: it acts as the workspace, not as the writer.
+        let scope = Scope {
+            workspace_id: *workspace_id,
+            user_id: 0,
+            role: Role::Owner,
+        };
+        match current_schedule(store, scope, key).await {
+            // The project, or what the plan was read from, went away
+            // meanwhile: the write that removed it has its own event.
+            Ok(_) | Err(ApiError::NotFound(_)) | Err(ApiError::Conflict(_)) => {
+                handled.extend(
+                    claimed
+                        .iter()
+                        .filter(|d| {
+                            d.event.workspace_id == *workspace_id
+                                && d.project_key.as_deref() == Some(key.as_str())
+                        })
+                        .map(|d| d.event.id),
+                );
+            }
+            // Left claimed: the lease runs out and the work is tried again.
+            Err(e) => tracing::warn!(project = %key, error = ?e, "rescheduling failed"),
+        }
+    }
+    // Events of projects deleted since need nothing.
+    handled.extend(
+        claimed
+            .iter()
+            .filter(|d| d.project_key.is_none())
+            .map(|d| d.event.id),
+    );
+    store
+        .complete_deliveries(tandem_store::events::RESCHEDULER, &handled)
+        .await?;
+    Ok(full)
+}
+
+/// A periodic job: its name (the claim's key), how often it runs, and
+/// what it does.
+struct Job {
+    name: &'static str,
+    every: Duration,
+}
+
+/// Expired sessions, abandoned imports and handled events older than a
+/// week: each is refused or invisible already, but their rows would
+/// otherwise stay for good.
+const PURGE: Job = Job {
+    name: "purge",
+    every: Duration::from_secs(3600),
+};
+
+/// How often a node asks whether a job is due.
+const POLL: Duration = Duration::from_secs(60);
+
+/// Starts the periodic jobs on the current tokio runtime; they end with it.
+pub fn start(store: Arc<dyn Store>) {
+    tokio::spawn(async move {
+        let mut poll = tokio::time::interval(POLL);
+        loop {
+            poll.tick().await;
+            let now = chrono::Utc::now();
+            match store.claim_job(PURGE.name, now, PURGE.every).await {
+                Ok(true) => purge(store.as_ref(), now).await,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(job = PURGE.name, error = %e, "could not claim a job"),
+            }
+        }
+    });
+}
+
+async fn purge(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) {
+    match store.purge_expired_sessions(now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
+        Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+    }
+    // An import running on another node takes minutes at most.
+    match store
+        .purge_abandoned_imports(now - chrono::Duration::hours(1))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(imports = n, "purged abandoned imports"),
+        Err(e) => tracing::warn!(error = %e, "could not purge abandoned imports"),
+    }
+    match store.purge_events(now - chrono::Duration::days(7)).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(events = n, "purged handled events"),
+        Err(e) => tracing::warn!(error = %e, "could not purge events"),
+    }
+}

@@ -1,0 +1,383 @@
+//! The outbox: what every accepted write records in its own transaction,
+//! and how consumers read it.
+//!
+//! Two kinds of consumer read events. Those that must act once however
+//! many nodes run (the rescheduler; later notifications, automation and
+//! webhooks) get a delivery row per event, written with it, and claim
+//! deliveries under a lease ([`EventStore::claim_deliveries`]): PostgreSQL
+//! skips rows another node holds (`FOR UPDATE SKIP LOCKED`), SQLite has
+//! one process. Those that every node must hear (live pages) follow the
+//! feed ([`EventStore::event_feed`]): PostgreSQL's `NOTIFY`, sent in the
+//! write's transaction and so delivered only if it commits, on every node;
+//! SQLite's own table, polled by its one process.
+//!
+//! Periodic jobs (purges) are claimed the same way, once across nodes
+//! ([`EventStore::claim_job`]).
+//!
+//! This module is not the event's meaning: consumers decide what an event
+//! asks of them.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tandem_domain::Id;
+
+use crate::Result;
+
+/// One thing that happened: in which workspace (and project), to which
+/// object, by whom. It names objects by key or number, never by title, so
+/// passing it on shows nothing a page would not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: Id,
+    pub workspace_id: Id,
+    pub project_id: Option<Id>,
+    /// What kind of object: `task`, `project`, `dependency`, `phase`,
+    /// `milestone`, `stakeholder`, `risk`, `member`, `baseline`,
+    /// `workspace`, `schedule`.
+    pub kind: String,
+    /// What happened to it: `created`, `updated`, `deleted`, …
+    pub action: String,
+    /// The object: a task or project key, otherwise its number.
+    pub key: String,
+    pub actor_id: Option<Id>,
+    pub at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The feed's word that events may have been missed (a lost
+    /// connection): listeners should assume anything changed.
+    pub const RESYNC: &'static str = "resync";
+
+    pub fn resync() -> Event {
+        Event {
+            id: 0,
+            workspace_id: 0,
+            project_id: None,
+            kind: Event::RESYNC.into(),
+            action: Event::RESYNC.into(),
+            key: String::new(),
+            actor_id: None,
+            at: Utc::now(),
+        }
+    }
+
+    pub fn is_resync(&self) -> bool {
+        self.kind == Event::RESYNC
+    }
+}
+
+/// An event claimed by a once-only consumer, with the current key of its
+/// project (a project's key is what the scheduler's reads take).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub event: Event,
+    pub project_key: Option<String>,
+}
+
+/// The consumer that recomputes project schedules.
+pub const RESCHEDULER: &str = "rescheduler";
+
+/// Whether the rescheduler needs to hear of events of this kind: what
+/// feeds a project's plan.
+pub(crate) fn reschedules(kind: &str, project_id: Option<Id>) -> bool {
+    project_id.is_some() && matches!(kind, "task" | "dependency" | "project")
+}
+
+/// The outbox's part of the store.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Events after `after` in the order they were recorded, at most `limit`.
+    async fn events_after(&self, after: Id, limit: usize) -> Result<Vec<Event>>;
+
+    /// The newest event's id (0 when there is none).
+    async fn last_event_id(&self) -> Result<Id>;
+
+    /// Claims up to `limit` of `consumer`'s deliveries that nobody holds,
+    /// for `lease`: until then no other node gets them. Oldest first.
+    async fn claim_deliveries(
+        &self,
+        consumer: &str,
+        limit: usize,
+        lease: Duration,
+    ) -> Result<Vec<Delivery>>;
+
+    /// Marks claimed deliveries handled: they are never handed out again.
+    async fn complete_deliveries(&self, consumer: &str, event_ids: &[Id]) -> Result<()>;
+
+    /// How many deliveries `consumer` has yet to handle and how old the
+    /// oldest is.
+    async fn outbox_backlog(
+        &self,
+        consumer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, Option<Duration>)>;
+
+    /// Claims the periodic job `name` if it is due (or has never run):
+    /// `true` for exactly one caller across nodes, which then runs it; the
+    /// job is next due `every` from `now`.
+    async fn claim_job(&self, name: &str, now: DateTime<Utc>, every: Duration) -> Result<bool>;
+
+    /// Removes events recorded before `before` that no consumer still has
+    /// to handle.
+    async fn purge_events(&self, before: DateTime<Utc>) -> Result<u64>;
+
+    /// Every event as it commits, on this node, whichever node wrote it.
+    /// A receiver that falls behind hears of it ([`tokio::sync::broadcast`]'s
+    /// `Lagged`); after a lost connection the feed sends [`Event::resync`].
+    fn event_feed(&self) -> tokio::sync::broadcast::Receiver<Event>;
+}
+
+/// How many events the feed holds for a slow receiver.
+pub(crate) const FEED_CAPACITY: usize = 1024;
+
+/// The payload of PostgreSQL's `NOTIFY`: the event itself, small (keys and
+/// numbers only), far below the 8,000-byte limit.
+pub(crate) fn notify_payload(event: &Event) -> String {
+    serde_json::to_string(event).unwrap_or_default()
+}
+
+/// The outbox's SQL, once for both backends; instantiated inside
+/// `store_impl!` where `Db`, `Tx` and the store type are in scope.
+macro_rules! events_impl {
+    ($store:ident) => {
+        fn event_from_row(row: &DbRow) -> Result<crate::events::Event> {
+            Ok(crate::events::Event {
+                id: row.try_get("id")?,
+                workspace_id: row.try_get("workspace_id")?,
+                project_id: row.try_get("project_id")?,
+                kind: row.try_get("kind")?,
+                action: row.try_get("action")?,
+                key: row.try_get("object_key")?,
+                actor_id: row.try_get("actor_id")?,
+                at: row.try_get("at")?,
+            })
+        }
+
+        /// Records an event in the write's transaction, with a delivery
+        /// for each once-only consumer that needs it, and (PostgreSQL)
+        /// tells every node at commit.
+        async fn emit(
+            tx: &mut Tx,
+            workspace_id: Id,
+            project_id: Option<Id>,
+            kind: &str,
+            action: &str,
+            key: &str,
+            actor_id: Option<Id>,
+        ) -> Result<()> {
+            let at = Utc::now();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(workspace_id)
+            .bind(project_id)
+            .bind(kind)
+            .bind(action)
+            .bind(key)
+            .bind(actor_id)
+            .bind(at)
+            .fetch_one(&mut **tx)
+            .await?;
+            if crate::events::reschedules(kind, project_id) {
+                sqlx::query("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, $2)")
+                    .bind(crate::events::RESCHEDULER)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            if let Some(notify) = $store::NOTIFY {
+                let event = crate::events::Event {
+                    id,
+                    workspace_id,
+                    project_id,
+                    kind: kind.to_string(),
+                    action: action.to_string(),
+                    key: key.to_string(),
+                    actor_id,
+                    at,
+                };
+                sqlx::query(notify)
+                    .bind(crate::events::notify_payload(&event))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        }
+
+        const EVENT_COLUMNS: &str =
+            "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at";
+
+        /// [`EventStore::events_after`](crate::events::EventStore::events_after)
+        /// on a pool, for the SQLite feed's own task.
+        pub(crate) async fn events_after(pool: &sqlx::Pool<Db>, after: Id, limit: usize) -> Result<Vec<crate::events::Event>> {
+            let rows = sqlx::query(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events e WHERE e.id > $1 ORDER BY e.id LIMIT $2"
+            ))
+            .bind(after)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(event_from_row).collect()
+        }
+
+        #[async_trait]
+        impl crate::events::EventStore for $store {
+            async fn events_after(&self, after: Id, limit: usize) -> Result<Vec<crate::events::Event>> {
+                events_after(self.reader(), after, limit).await
+            }
+
+            async fn last_event_id(&self) -> Result<Id> {
+                let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+                    .fetch_one(self.reader())
+                    .await?;
+                Ok(id.unwrap_or(0))
+            }
+
+            async fn claim_deliveries(
+                &self,
+                consumer: &str,
+                limit: usize,
+                lease: std::time::Duration,
+            ) -> Result<Vec<crate::events::Delivery>> {
+                let now = Utc::now();
+                let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
+                retry_transient(|| async {
+                    let mut tx = self.writer().begin().await?;
+                    let claimed: Vec<i64> = sqlx::query_scalar(&format!(
+                        "SELECT event_id FROM event_deliveries \
+                         WHERE consumer = $1 AND (claimed_until IS NULL OR claimed_until < $2) \
+                         ORDER BY event_id LIMIT $3{}",
+                        $store::SKIP_LOCKED
+                    ))
+                    .bind(consumer)
+                    .bind(now)
+                    .bind(limit as i64)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    if claimed.is_empty() {
+                        tx.commit().await?;
+                        return Ok(Vec::new());
+                    }
+                    let mut update = QueryBuilder::<Db>::new("UPDATE event_deliveries SET claimed_until = ");
+                    update.push_bind(until).push(" WHERE consumer = ").push_bind(consumer).push(" AND event_id IN (");
+                    let mut ids = update.separated(", ");
+                    for id in &claimed {
+                        ids.push_bind(*id);
+                    }
+                    update.push(")");
+                    update.build().execute(&mut *tx).await?;
+                    let mut select = QueryBuilder::<Db>::new(format!(
+                        "SELECT {EVENT_COLUMNS}, p.key AS project_key FROM events e \
+                         LEFT JOIN projects p ON p.id = e.project_id WHERE e.id IN ("
+                    ));
+                    let mut ids = select.separated(", ");
+                    for id in &claimed {
+                        ids.push_bind(*id);
+                    }
+                    select.push(") ORDER BY e.id");
+                    let rows = select.build().fetch_all(&mut *tx).await?;
+                    tx.commit().await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(crate::events::Delivery {
+                                event: event_from_row(row)?,
+                                project_key: row.try_get("project_key")?,
+                            })
+                        })
+                        .collect()
+                })
+                .await
+            }
+
+            async fn complete_deliveries(&self, consumer: &str, event_ids: &[Id]) -> Result<()> {
+                for chunk in event_ids.chunks(500) {
+                    let mut delete = QueryBuilder::<Db>::new("DELETE FROM event_deliveries WHERE consumer = ");
+                    delete.push_bind(consumer).push(" AND event_id IN (");
+                    let mut ids = delete.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(*id);
+                    }
+                    delete.push(")");
+                    delete.build().execute(self.writer()).await?;
+                }
+                Ok(())
+            }
+
+            async fn outbox_backlog(
+                &self,
+                consumer: &str,
+                now: DateTime<Utc>,
+            ) -> Result<(u64, Option<std::time::Duration>)> {
+                let row = sqlx::query(
+                    "SELECT COUNT(*) AS pending, MIN(e.at) AS oldest FROM event_deliveries d \
+                     JOIN events e ON e.id = d.event_id WHERE d.consumer = $1",
+                )
+                .bind(consumer)
+                .fetch_one(self.reader())
+                .await?;
+                let pending: i64 = row.try_get("pending")?;
+                let oldest: Option<DateTime<Utc>> = row.try_get("oldest")?;
+                Ok((
+                    pending.max(0) as u64,
+                    oldest.map(|at| (now - at).to_std().unwrap_or_default()),
+                ))
+            }
+
+            async fn claim_job(
+                &self,
+                name: &str,
+                now: DateTime<Utc>,
+                every: std::time::Duration,
+            ) -> Result<bool> {
+                let next = now + chrono::Duration::from_std(every).unwrap_or(chrono::Duration::hours(1));
+                // A first run: the row appears already claimed by whoever
+                // inserts it; the other nodes' inserts do nothing.
+                let inserted = sqlx::query(
+                    "INSERT INTO jobs (name, due_at, last_run_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(next)
+                .bind(now)
+                .execute(self.writer())
+                .await?
+                .rows_affected();
+                if inserted == 1 {
+                    return Ok(true);
+                }
+                // One statement: of nodes racing, one finds it due.
+                let claimed = sqlx::query(
+                    "UPDATE jobs SET due_at = $1, last_run_at = $2 WHERE name = $3 AND due_at <= $2",
+                )
+                .bind(next)
+                .bind(now)
+                .bind(name)
+                .execute(self.writer())
+                .await?
+                .rows_affected();
+                Ok(claimed == 1)
+            }
+
+            async fn purge_events(&self, before: DateTime<Utc>) -> Result<u64> {
+                let purged = sqlx::query(
+                    "DELETE FROM events WHERE at < $1 \
+                     AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id)",
+                )
+                .bind(before)
+                .execute(self.writer())
+                .await?
+                .rows_affected();
+                Ok(purged)
+            }
+
+            fn event_feed(&self) -> tokio::sync::broadcast::Receiver<crate::events::Event> {
+                self.feed()
+            }
+        }
+    };
+}
+
+pub(crate) use events_impl;
