@@ -1,9 +1,6 @@
 //! The server the HTTP and browser tests talk to: a real one, on an
 //! ephemeral port of 127.0.0.1, over a real database.
 
-// Each test crate uses a part of this module.
-#![allow(dead_code)]
-
 /// The JSON API's test client and shared world.
 pub mod api;
 

@@ -1,11 +1,9 @@
 //! The web pages over plain HTTP (no browser): redirects to sign-in, form
 //! posts that are refused change nothing, forms from other sites are
 //! refused, pages are compressed, and writes are announced on the event
-//! stream. The browser's own behaviour is in `browser.rs`.
+//! stream. The browser's own behaviour is in `browser`.
 
-mod common;
-
-use common::Server;
+use crate::common::Server;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -37,7 +35,7 @@ impl Browser {
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()["location"], "/w/demo/my");
-        let cookie = common::session_cookie_of(&response);
+        let cookie = crate::common::session_cookie_of(&response);
         Browser {
             http,
             base: base.to_string(),

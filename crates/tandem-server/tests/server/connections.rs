@@ -5,11 +5,9 @@
 //! All over real sockets to a real server, with timeouts of a fraction of
 //! a second so the tests are quick.
 
-mod common;
-
 use std::time::Duration;
 
-use common::Server;
+use crate::common::Server;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
@@ -297,7 +295,7 @@ async fn sign_in(server: &Server) -> (reqwest::Client, String) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let cookie = common::session_cookie_of(&response);
+    let cookie = crate::common::session_cookie_of(&response);
     (http, cookie)
 }
 

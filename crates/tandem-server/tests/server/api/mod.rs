@@ -1,0 +1,25 @@
+//! The JSON API through a real server on an ephemeral port, on SQLite and
+//! (when `TANDEM_TEST_POSTGRES_URL` is set) PostgreSQL.
+
+mod access;
+mod calendars;
+mod input;
+mod mspdi;
+mod schedule;
+
+use crate::common::Server;
+use crate::common::api::*;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tandem_store::testing::fresh_sqlite_url;
+
+/// The scheduled row of one task in a schedule answer.
+fn scheduled<'a>(schedule: &'a Value, key: &str) -> &'a Value {
+    schedule["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == key)
+        .unwrap_or_else(|| panic!("{key} is not in {schedule}"))
+}

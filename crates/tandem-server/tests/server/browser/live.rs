@@ -1,0 +1,89 @@
+//! A change made in one browser shows in another without a reload.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_one_browser_shows_in_another() {
+    let server = Server::with_demo().await;
+    let driver = chromedriver().await;
+    let (ana, ben) = (browser(&driver).await, browser(&driver).await);
+    let base = server.base.clone();
+    sign_in(&ana, &base, "ana@demo.tandem").await;
+    sign_in(&ben, &base, "ben@demo.tandem").await;
+
+    // Ben watches the launch's list; the page is connected for live updates.
+    ben.goto(&format!("{base}/w/demo/p/LAUNCH/list"))
+        .await
+        .unwrap();
+    wait_for(&ben, "body[data-live=on] table.tasks").await;
+    // Ana renames a task on its page.
+    ana.goto(&format!("{base}/w/demo/t/LAUNCH-3"))
+        .await
+        .unwrap();
+    submit_form(
+        &ana,
+        &[("#t-title", "Renamed while Ben watches")],
+        "form.task-form button.primary",
+    )
+    .await;
+    let saved = Instant::now();
+    wait_for_text(&ben, TASK_TABLE, "Renamed while Ben watches").await;
+    eprintln!(
+        "the rename reached the other browser {} ms after Ana's save was sent",
+        saved.elapsed().as_millis()
+    );
+
+    // And a board move shows on the other's board without a reload.
+    ben.goto(&format!("{base}/w/demo/p/LAUNCH/board"))
+        .await
+        .unwrap();
+    wait_for(&ben, "body[data-live=on] .board").await;
+    // A mark on the window survives a swap of the content, not a reload.
+    let marker = ben
+        .execute("window.tandemMark = 'same page'; return 1", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!(1));
+    let task: Value = ana
+        .execute(
+            "return fetch('/api/v1/workspaces/demo/tasks/LAUNCH-3').then(r => r.json())",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let status = if task["status"] == "done" {
+        "in_review"
+    } else {
+        "done"
+    };
+    let moved = ana
+        .execute_async(
+            "const [key, version, status, done] = arguments;
+             fetch('/w/demo/t/' + key + '/move', {method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded', 'x-tandem': 'fetch'},
+                    body: new URLSearchParams({status, version})}).then(r => done(r.status))",
+            vec![json!("LAUNCH-3"), task["version"].clone(), json!(status)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved, json!(200));
+    wait_for(
+        &ben,
+        &format!("ul.cards[data-status={status}] li.card[data-key=LAUNCH-3]"),
+    )
+    .await;
+    let same = ben
+        .execute("return window.tandemMark || null", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same,
+        json!("same page"),
+        "the board changed without a reload"
+    );
+    let url = ben.current_url().await.unwrap();
+    assert!(url.path().ends_with("/board"));
+
+    ana.close().await.unwrap();
+    ben.close().await.unwrap();
+    server.stop().await;
+}

@@ -1,0 +1,246 @@
+//! The web pages in a real browser: Debian's headless Chromium, driven over
+//! WebDriver (chromedriver), against a real server on an ephemeral port
+//! with the demo workspace on a fresh SQLite file. Every page visited is
+//! checked for form controls without a label and saved as a screenshot
+//! under `target/screenshots/`.
+//!
+//! `.ci/run` installs `chromium` and `chromium-driver` where they are
+//! missing; without them these tests fail and say so.
+
+mod live;
+mod team;
+
+use crate::common::Server;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// How long a page may take to show what we wait for before the test
+/// fails; a generous bound for a loaded 2-core machine, not a speed check.
+const PATIENCE: Duration = Duration::from_secs(20);
+const TASK_TABLE: &str = "//table[contains(@class, 'tasks')]";
+const TOAST: &str = "//div[@id='toast']";
+
+/// A chromedriver process in its own process group. Dropping it ends the
+/// group (chromedriver and every Chromium it started, even when a test
+/// panicked before closing its session) and removes the profiles.
+struct Driver {
+    url: String,
+    process: tokio::process::Child,
+    profiles: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.process.id() {
+            // `--` before the negative group id: procps' kill without it
+            // signals far more than the group (it took the test machine's
+            // PostgreSQL down with it).
+            let _ = std::process::Command::new("kill")
+                .args(["-s", "TERM", "--", &format!("-{pid}")])
+                .status();
+        }
+        for profile in self.profiles.lock().map(|p| p.clone()).unwrap_or_default() {
+            let _ = std::fs::remove_dir_all(profile);
+        }
+    }
+}
+
+async fn chromedriver() -> Driver {
+    assert!(
+        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+        "browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut process = tokio::process::Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .process_group(0)
+        .spawn()
+        .expect("chromedriver starts");
+    // chromedriver says when it listens; read until it does.
+    let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("started successfully") {
+            break;
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Driver {
+        url: format!("http://127.0.0.1:{port}"),
+        process,
+        profiles: std::sync::Mutex::new(Vec::new()),
+    }
+}
+
+/// A fresh headless Chromium with its own profile.
+async fn browser(driver: &Driver) -> Client {
+    let profile = std::env::temp_dir().join(format!(
+        "tandem-chromium-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    if let Ok(mut profiles) = driver.profiles.lock() {
+        profiles.push(profile.clone());
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--disable-dev-shm-usage", "--window-size=1360,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session")
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn screenshots() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Saves a screenshot of the page and checks that every form control on it
+/// has a label, as screen readers need.
+async fn look(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+    let unlabelled = client
+        .execute(
+            "return [...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')]
+                .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+                .map(e => e.outerHTML.slice(0, 120))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unlabelled, json!([]), "{name}: controls without a label");
+}
+
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    match client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(element) => element,
+        Err(e) => failed(client, &format!("waited for {css}: {e}")).await,
+    }
+}
+
+/// Waits until the element `scope` (an XPath) contains `text`.
+async fn wait_for_text(client: &Client, scope: &str, text: &str) {
+    let xpath = format!(
+        "{scope}[contains(normalize-space(.), '{}')]",
+        text.replace('\'', "")
+    );
+    if let Err(e) = client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(&xpath))
+        .await
+    {
+        failed(client, &format!("waited for '{text}' in {scope}: {e}")).await;
+    }
+}
+
+/// Fails the test with what the page showed: its address, its main text,
+/// and a screenshot.
+async fn failed(client: &Client, why: &str) -> ! {
+    let png = client.screenshot().await.unwrap_or_default();
+    std::fs::write(screenshots().join("failure.png"), png).ok();
+    let url = client
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let text = match client.find(Locator::Css("main")).await {
+        Ok(main) => main.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    panic!(
+        "{why}\nat {url} (screenshot: target/screenshots/failure.png):\n{}",
+        text.chars().take(1500).collect::<String>()
+    );
+}
+
+async fn sign_in(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/w/demo/my")).await.unwrap();
+    // Not signed in: sent to the sign-in page, which comes back here.
+    wait_for(client, "input#email")
+        .await
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input#password"))
+        .await
+        .unwrap()
+        .send_keys(tandem_server::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(".signin button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(client, "section.bucket").await;
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/w/demo/my")
+    );
+}
+
+async fn submit_form(client: &Client, fields: &[(&str, &str)], button: &str) {
+    for (css, value) in fields {
+        let input = client.find(Locator::Css(css)).await.unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    client
+        .find(Locator::Css(button))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}

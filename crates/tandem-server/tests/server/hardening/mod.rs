@@ -1,0 +1,286 @@
+//! What a security and reliability review broke, kept fixed: every route
+//! for every role (status codes, and no body naming what the caller may
+//! not open), concurrent writers on both databases, cross-site writes,
+//! redirects, throttled sign-in, security headers, and event streams that
+//! end with the access that opened them.
+
+mod invitations;
+mod roles;
+mod sessions;
+mod writes;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use crate::common::Server;
+use crate::common::api::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// The objects of one reach: LAUNCH (shared with the guest) or SECRET
+/// (not), each with one of everything a path can name.
+#[derive(Debug, Clone, Default)]
+struct Reach {
+    project: String,
+    tasks: [String; 2],
+    ids: HashMap<&'static str, i64>,
+}
+
+struct World {
+    launch: Reach,
+    secret: Reach,
+    mel_id: i64,
+    time_off_id: i64,
+    token_id: i64,
+    /// An open invitation of the workspace, for someone without an account.
+    invitation_id: i64,
+}
+
+/// Titles and keys each caller must never read, whatever they ask.
+const SECRET_WORDS: [&str; 4] = ["SECRET", "Secret plan", "Secret risk", "Sam Secret"];
+const MEL_PRIVATE: &str = "Mel private";
+const ANA_PRIVATE: &str = "Ana private";
+
+async fn created(api: &Api, path: &str, body: Value) -> Value {
+    let (status, answer) = api.post(path, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{path}: {answer}");
+    answer
+}
+
+/// One of everything under a project: a second task and a link, a phase, a
+/// milestone, a stakeholder, a risk, a calendar exception, a baseline.
+async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach {
+    let mut reach = Reach {
+        project: key.to_string(),
+        tasks: [format!("{key}-1"), format!("{key}-2")],
+        ..Default::default()
+    };
+    let p = format!("{WS}/projects/{key}");
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    reach.ids.insert(
+        "phases",
+        id(created(ana, &format!("{p}/phases"), json!({"name": "Phase"})).await),
+    );
+    reach.ids.insert(
+        "milestones",
+        id(created(ana, &format!("{p}/milestones"), json!({"name": "Gate"})).await),
+    );
+    reach.ids.insert(
+        "stakeholders",
+        id(created(ana, &format!("{p}/stakeholders"), stakeholder).await),
+    );
+    reach.ids.insert(
+        "risks",
+        id(created(
+            ana,
+            &format!("{p}/risks"),
+            json!({"title": risk, "probability": 3, "impact": 4, "tasks": [format!("{key}-1")]}),
+        )
+        .await),
+    );
+    reach.ids.insert(
+        "exceptions",
+        id(created(
+            ana,
+            &format!("{p}/calendar/exceptions"),
+            json!({"name": "Holiday", "start_date": "2031-12-24", "end_date": "2031-12-26"}),
+        )
+        .await),
+    );
+    reach.ids.insert(
+        "baselines",
+        id(created(ana, &format!("{p}/baselines"), json!({"name": "Plan"})).await),
+    );
+    reach
+}
+
+/// LAUNCH (via `plan`) shared with Gus as a stakeholder; SECRET not; a
+/// personal task each for Mel and Ana, both linked into LAUNCH, as is
+/// SECRET-1.
+async fn world(ana: &Api, mel: &Api) -> World {
+    plan(ana).await;
+    let launch = furnish(
+        ana,
+        "LAUNCH",
+        json!({"member": "gus@x.org", "role": "informed"}),
+        "Launch risk",
+    )
+    .await;
+    created(
+        ana,
+        &format!("{WS}/projects"),
+        json!({"key": "SECRET", "name": "Secret plan"}),
+    )
+    .await;
+    for title in ["Secret plan", "Secret step"] {
+        created(
+            ana,
+            &format!("{WS}/tasks"),
+            json!({"project": "SECRET", "title": title}),
+        )
+        .await;
+    }
+    created(
+        ana,
+        &format!("{WS}/dependencies"),
+        json!({"predecessor": "SECRET-1", "successor": "SECRET-2"}),
+    )
+    .await;
+    let secret = furnish(
+        ana,
+        "SECRET",
+        json!({"name": "Sam Secret", "role": "sponsor"}),
+        "Secret risk",
+    )
+    .await;
+    created(
+        ana,
+        &format!("{WS}/dependencies"),
+        json!({"predecessor": "SECRET-1", "successor": "LAUNCH-1"}),
+    )
+    .await;
+    let mine = created(mel, &format!("{WS}/tasks"), json!({"title": MEL_PRIVATE})).await;
+    created(
+        mel,
+        &format!("{WS}/dependencies"),
+        json!({"predecessor": mine["key"], "successor": "LAUNCH-2"}),
+    )
+    .await;
+    let ana_own = created(ana, &format!("{WS}/tasks"), json!({"title": ANA_PRIVATE})).await;
+    created(
+        ana,
+        &format!("{WS}/dependencies"),
+        json!({"predecessor": ana_own["key"], "successor": "LAUNCH-3"}),
+    )
+    .await;
+    let mel_id = member_id(ana, "mel@x.org").await;
+    let time_off = created(
+        mel,
+        &format!("{WS}/members/{mel_id}/time-off"),
+        json!({"start_date": "2031-08-01", "end_date": "2031-08-05", "note": "Away"}),
+    )
+    .await;
+    let (_, tokens) = ana.get("/api/v1/tokens").await;
+    let invitation = ana
+        .post(
+            &format!("{WS}/members"),
+            json!({"email": "ghost@x.org", "role": "guest"}),
+        )
+        .await
+        .1;
+    World {
+        invitation_id: invitation["id"].as_i64().unwrap(),
+        launch,
+        secret,
+        mel_id,
+        time_off_id: time_off["id"].as_i64().unwrap(),
+        token_id: tokens[0]["id"].as_i64().unwrap(),
+    }
+}
+
+/// On PostgreSQL, a second node on the same database (with its own
+/// rescheduler); SQLite is one process's file, so none.
+async fn second_node(url: &str) -> Option<Server> {
+    if url.starts_with("postgres") {
+        Some(Server::start(url).await)
+    } else {
+        None
+    }
+}
+
+/// The user id of a member of acme.
+async fn member_id(api: &Api, email: &str) -> i64 {
+    let (_, members) = api.get(&format!("{WS}/members")).await;
+    members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user"]["email"] == email)
+        .map(|m| m["user"]["id"].as_i64().unwrap())
+        .unwrap()
+}
+
+/// Everything an event stream says until the server ends it.
+async fn until_it_ends(mut events: reqwest::Response) -> String {
+    let mut heard = String::new();
+    while let Some(chunk) = events.chunk().await.unwrap() {
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    heard
+}
+
+async fn anonymous(base: &str) -> Api {
+    Api {
+        http: reqwest::Client::new(),
+        base: base.to_string(),
+        token: None,
+    }
+}
+
+/// A browser-like client: the session cookie, no redirects followed.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    async fn sign_in(base: &str, who: &str) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = http
+            .post(format!("{base}/signin"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "email={who}%40x.org&password={}",
+                PASSWORD.replace(' ', "+")
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = crate::common::session_cookie_of(&response);
+        Browser {
+            http,
+            base: base.to_string(),
+            cookie: Some(cookie),
+        }
+    }
+
+    fn anonymous(base: &str) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: base.to_string(),
+            cookie: None,
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let response = self.request(Method::GET, path).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    async fn post_form(&self, path: &str, form: &str) -> (StatusCode, String) {
+        let response = self
+            .request(Method::POST, path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}

@@ -1,0 +1,350 @@
+//! Every route and every page for every role: the status each gets, and no
+//! body naming what the caller may not open.
+
+use super::*;
+
+/// The route's path with real objects of `reach` in place of its
+/// parameters.
+fn concrete(path: &str, world: &World, reach: &Reach) -> String {
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut out = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let before = if i > 0 { segments[i - 1] } else { "" };
+        let value = match *segment {
+            "{ws}" => "acme".to_string(),
+            "{key}" if before == "tasks" => reach.tasks[0].clone(),
+            "{key}" => reach.project.clone(),
+            "{predecessor}" => reach.tasks[0].clone(),
+            "{successor}" => reach.tasks[1].clone(),
+            "{user_id}" => world.mel_id.to_string(),
+            "{id}" => match before {
+                "time-off" => world.time_off_id.to_string(),
+                "invitations" => world.invitation_id.to_string(),
+                "tokens" => world.token_id.to_string(),
+                kind => reach.ids[kind].to_string(),
+            },
+            other => other.to_string(),
+        };
+        out.push(value);
+    }
+    out.join("/")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Anonymous,
+    Foreign,
+    Guest,
+    Member,
+    Admin,
+    Owner,
+}
+
+/// What a body for `who` must never contain.
+fn forbidden(who: Who) -> Vec<&'static str> {
+    match who {
+        Who::Anonymous | Who::Foreign => {
+            let mut words = SECRET_WORDS.to_vec();
+            words.extend(["LAUNCH", "Brief", MEL_PRIVATE, ANA_PRIVATE]);
+            words
+        }
+        Who::Guest => {
+            let mut words = SECRET_WORDS.to_vec();
+            words.extend([MEL_PRIVATE, ANA_PRIVATE, "TASK-"]);
+            words
+        }
+        Who::Member => vec![ANA_PRIVATE],
+        Who::Admin | Who::Owner => vec![MEL_PRIVATE],
+    }
+}
+
+fn assert_nothing_leaks(who: Who, what: &str, body: &str) {
+    for word in forbidden(who) {
+        assert!(
+            !body.contains(word),
+            "{who:?} read '{word}' in {what}: {body}"
+        );
+    }
+}
+
+/// Writes only owners and admins may make: members and roles, and
+/// deleting a whole project.
+fn owners_and_admins_only(method: &str, path: &str) -> bool {
+    path.ends_with("/members")
+        || path.ends_with("/members/{user_id}")
+        || path.starts_with("/api/v1/workspaces/{ws}/invitations")
+        || (method == "delete" && path.ends_with("/projects/{key}"))
+}
+
+/// The status a caller gets from one route, checked against the roles.
+fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: StatusCode) {
+    let what = format!("{who:?} {method} {path} (in reach: {in_reach}) → {status}");
+    assert!(!status.is_server_error(), "{what}");
+    let public = matches!(
+        path,
+        "/healthz" | "/api/v1/openapi.json" | "/api/v1/auth/login"
+    );
+    if public || path == "/api/v1/auth/logout" {
+        return;
+    }
+    let in_workspace = path.starts_with("/api/v1/workspaces/{ws}");
+    let read = method == "get";
+    match who {
+        Who::Anonymous => assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}"),
+        Who::Foreign if in_workspace => assert_eq!(status, StatusCode::NOT_FOUND, "{what}"),
+        Who::Foreign => {}
+        Who::Guest if !in_workspace => {}
+        Who::Guest if !in_reach => assert!(
+            matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+            "{what}"
+        ),
+        Who::Guest if read && !path.contains("/invitations") => {
+            assert_eq!(status, StatusCode::OK, "{what}")
+        }
+        Who::Guest => assert_eq!(status, StatusCode::FORBIDDEN, "{what}"),
+        Who::Member if owners_and_admins_only(method, path) && !path.ends_with("/members") => {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
+        }
+        Who::Member if read => assert_eq!(status, StatusCode::OK, "{what}"),
+        Who::Member if owners_and_admins_only(method, path) => {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
+        }
+        Who::Member | Who::Admin | Who::Owner => {
+            assert!(
+                !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                "{what}"
+            );
+            if read {
+                assert_eq!(status, StatusCode::OK, "{what}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        let world = world(&ana, &mel).await;
+        let callers = [
+            (Who::Anonymous, anonymous(&server.base).await),
+            (Who::Foreign, Api::login(&server.base, "zoe").await),
+            (Who::Guest, Api::login(&server.base, "gus").await),
+            (Who::Member, mel),
+            (Who::Admin, Api::login(&server.base, "ada").await),
+            (Who::Owner, ana),
+        ];
+        // Reads and writes first, deletes last: each caller's deletes
+        // would take objects the others' requests name.
+        let mut routes = tandem_server::routes::table();
+        // Removing a member and revoking a token come last of all: after
+        // them, the callers they affect can no longer be checked.
+        routes.sort_by_key(|r| match (r.method, r.path) {
+            ("delete", p) if p.ends_with("/members/{user_id}") => 2,
+            ("delete", p) if p.starts_with("/api/v1/tokens/") => 3,
+            ("delete", _) => 1,
+            _ => 0,
+        });
+        let mut checked = 0;
+        for route in &routes {
+            // Personal and workspace-wide routes have one reach; project
+            // objects are tried in the guest's reach and out of it.
+            let project_object = ["{key}", "{id}", "{predecessor}"]
+                .iter()
+                .any(|p| route.path.contains(p))
+                && !route.path.contains("time-off")
+                && !route.path.contains("tokens")
+                && !route.path.contains("invitations");
+            let reaches: Vec<(&Reach, bool)> = if project_object {
+                vec![(&world.launch, true), (&world.secret, false)]
+            } else {
+                vec![(&world.launch, true)]
+            };
+            for (reach, in_reach) in reaches {
+                let path = concrete(route.path, &world, reach);
+                for (who, api) in &callers {
+                    let method: Method = route.method.to_uppercase().parse().unwrap();
+                    let body = matches!(route.method, "post" | "patch").then(|| json!({}));
+                    // A stale version: where a delete checks it, the
+                    // object survives for the next caller.
+                    let headers: &[(&str, &str)] = if route.method == "delete" {
+                        &[("if-match", "\"999999\"")]
+                    } else {
+                        &[]
+                    };
+                    let (status, answer) = api.call_with(method, &path, body, headers).await;
+                    check_status(*who, route.method, route.path, in_reach, status);
+                    assert_nothing_leaks(
+                        *who,
+                        &format!("{} {path}", route.method),
+                        &answer.to_string(),
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 6 * 60, "only {checked} requests were checked");
+        server.stop().await;
+    }
+}
+
+/// Every page and form of the web app, for a project and a task key.
+fn web_routes(project: &str, task: &str, invitation: i64) -> Vec<(&'static str, String, bool)> {
+    let get = |p: String| ("get", p, true);
+    let post = |p: String| ("post", p, false);
+    vec![
+        get("/w/acme".into()),
+        get("/w/acme/my".into()),
+        get("/w/acme/projects".into()),
+        get("/w/acme/workload".into()),
+        get(format!("/w/acme/p/{project}")),
+        get(format!("/w/acme/p/{project}/list")),
+        get(format!("/w/acme/p/{project}/board")),
+        get(format!("/w/acme/p/{project}/timeline")),
+        get(format!("/w/acme/p/{project}/workload")),
+        get(format!("/w/acme/p/{project}/risks")),
+        get(format!("/w/acme/t/{task}")),
+        post("/w/acme/quick".into()),
+        post("/w/acme/tasks".into()),
+        post("/w/acme/tasks/bulk".into()),
+        post("/w/acme/projects".into()),
+        post(format!("/w/acme/p/{project}/risks")),
+        post(format!("/w/acme/t/{task}")),
+        post(format!("/w/acme/t/{task}/done")),
+        post(format!("/w/acme/t/{task}/move")),
+        post(format!("/w/acme/t/{task}/links")),
+        post(format!("/w/acme/t/{task}/links/remove")),
+        post(format!("/invitations/{invitation}/accept")),
+        post(format!("/invitations/{invitation}/decline")),
+    ]
+}
+
+#[tokio::test]
+async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    let mel = Api::login(&server.base, "mel").await;
+    let world = world(&ana, &mel).await;
+    let browsers = [
+        (Who::Anonymous, Browser::anonymous(&server.base)),
+        (Who::Foreign, Browser::sign_in(&server.base, "zoe").await),
+        (Who::Guest, Browser::sign_in(&server.base, "gus").await),
+        (Who::Member, Browser::sign_in(&server.base, "mel").await),
+        (Who::Owner, Browser::sign_in(&server.base, "ana").await),
+    ];
+    for (reach, in_reach) in [(&world.launch, true), (&world.secret, false)] {
+        for (method, path, read) in web_routes(&reach.project, &reach.tasks[0], world.invitation_id)
+        {
+            for (who, browser) in &browsers {
+                let (status, body) = if read {
+                    browser.get(&path).await
+                } else {
+                    // An empty form: refused for its fields where the
+                    // caller may write at all.
+                    browser.post_form(&path, "").await
+                };
+                let what = format!("{who:?} {method} {path} → {status}");
+                assert!(!status.is_server_error(), "{what}");
+                match who {
+                    Who::Anonymous => assert_eq!(status, StatusCode::SEE_OTHER, "{what}"),
+                    // The workspace's address leads to My Work.
+                    _ if path == "/w/acme" && status == StatusCode::SEE_OTHER => {}
+                    Who::Foreign => assert_eq!(status, StatusCode::NOT_FOUND, "{what}"),
+                    // Someone else's invitation is nobody's business.
+                    _ if path.starts_with("/invitations/") => {
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+                    }
+                    Who::Guest if read && in_reach => {
+                        assert_eq!(status, StatusCode::OK, "{what}")
+                    }
+                    Who::Guest
+                        if read
+                            && (path.starts_with("/w/acme/p/")
+                                || path.starts_with("/w/acme/t/")) =>
+                    {
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+                    }
+                    Who::Guest if read => assert_eq!(status, StatusCode::OK, "{what}"),
+                    Who::Guest => assert!(
+                        matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                        "{what}"
+                    ),
+                    _ if read => assert_eq!(status, StatusCode::OK, "{what}"),
+                    _ => assert!(
+                        !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                        "{what}"
+                    ),
+                }
+                assert_nothing_leaks(*who, &what, &body);
+            }
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn links_name_only_tasks_the_caller_may_open() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        world(&ana, &mel).await;
+        let gus = Api::login(&server.base, "gus").await;
+
+        // The guest sees LAUNCH's own chain, and neither the SECRET task
+        // nor anyone's personal task linked into it.
+        let (status, links) = gus.get(&format!("{WS}/tasks/LAUNCH-1/dependencies")).await;
+        assert_eq!(status, StatusCode::OK);
+        let keys: Vec<String> = links
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| format!("{} → {}", l["predecessor"]["key"], l["successor"]["key"]))
+            .collect();
+        assert_eq!(keys, ["\"LAUNCH-1\" → \"LAUNCH-2\""]);
+        let (_, links) = gus.get(&format!("{WS}/projects/LAUNCH/dependencies")).await;
+        assert_eq!(links.as_array().unwrap().len(), 2, "{links}");
+        // The history of the links names the hidden ends without a key.
+        let (_, history) = gus.get(&format!("{WS}/projects/LAUNCH/activity")).await;
+        let history = history.to_string();
+        assert!(
+            history.contains("a task you cannot see → LAUNCH-1"),
+            "{history}"
+        );
+        assert!(!history.contains("SECRET") && !history.contains("TASK-"));
+
+        // Mel sees her own link and SECRET's, not Ana's personal task.
+        let (_, links) = mel.get(&format!("{WS}/projects/LAUNCH/dependencies")).await;
+        let text = links.to_string();
+        assert!(
+            text.contains(MEL_PRIVATE) && text.contains("Secret plan"),
+            "{text}"
+        );
+        assert!(!text.contains(ANA_PRIVATE), "{text}");
+
+        // A cycle through a task the caller cannot open does not name it.
+        let (_, ana_tasks) = ana.get(&format!("{WS}/tasks?personal=true")).await;
+        let ana_key = ana_tasks["tasks"][0]["key"].as_str().unwrap().to_string();
+        ana.post(
+            &format!("{WS}/dependencies"),
+            json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1"}),
+        )
+        .await;
+        let (status, body) = mel
+            .post(
+                &format!("{WS}/dependencies"),
+                json!({"predecessor": "LAUNCH-3", "successor": ana_key}),
+            )
+            .await;
+        // Mel cannot open Ana's task at all: no task by that key.
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(!body.to_string().contains(ANA_PRIVATE));
+        server.stop().await;
+    }
+}

@@ -1,0 +1,19 @@
+//! The server's integration tests, one binary (linking one test binary per
+//! crate instead of one per file saves most of the suite's link time): a
+//! real server on an ephemeral port over a real database, driven over HTTP,
+//! raw sockets, and a real browser. A module per area; `common` is the
+//! server and the API client they share.
+
+/// The server under test and the JSON API's test client.
+mod common;
+
+/// The JSON API, on SQLite and PostgreSQL.
+mod api;
+/// The web pages in headless Chromium (skipped, loudly, without it).
+mod browser;
+/// Timeouts and the connection cap, over raw sockets.
+mod connections;
+/// What a security and reliability review broke, kept fixed.
+mod hardening;
+/// The web pages over plain HTTP.
+mod web;

@@ -1,0 +1,134 @@
+//! Board moves order cards and keep versions.
+
+use super::*;
+
+#[tokio::test]
+async fn board_moves_order_cards_and_keep_versions() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let w = world(store).await;
+        let project = store
+            .create_project(w.owner, &project("BOARD"))
+            .await
+            .unwrap();
+        let mut cards = Vec::new();
+        for title in ["A", "B", "C"] {
+            cards.push(
+                store
+                    .create_task(w.owner, &task(Some("BOARD"), title))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let order =
+            |ranks: Vec<(Id, f64)>| -> Vec<Id> { ranks.into_iter().map(|(id, _)| id).collect() };
+        let ids: Vec<Id> = cards.iter().map(|t| t.id).collect();
+        assert_eq!(
+            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            ids
+        );
+
+        // C goes between A and B, and to In progress, in one write.
+        let c = &cards[2];
+        let mut fields = c.fields();
+        fields.status = TaskStatus::InProgress;
+        let moved = store
+            .move_task(
+                w.owner,
+                &c.key,
+                c.version,
+                &fields,
+                Some(&cards[0].key),
+                Some(&cards[1].key),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (moved.status, moved.version),
+            (TaskStatus::InProgress, c.version + 1)
+        );
+        assert_eq!(
+            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            [ids[0], ids[2], ids[1]]
+        );
+        // A to the bottom, after B.
+        let a = &cards[0];
+        store
+            .move_task(
+                w.owner,
+                &a.key,
+                a.version,
+                &a.fields(),
+                Some(&cards[1].key),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            [ids[2], ids[1], ids[0]]
+        );
+        // A stale move changes neither the status nor the order.
+        let mut fields = cards[1].fields();
+        fields.status = TaskStatus::Done;
+        assert!(matches!(
+            store
+                .move_task(
+                    w.owner,
+                    &cards[1].key,
+                    cards[1].version - 1,
+                    &fields,
+                    None,
+                    Some(&cards[2].key)
+                )
+                .await,
+            Err(StoreError::VersionMismatch { .. })
+        ));
+        assert_eq!(
+            store.get_task(w.owner, &cards[1].key).await.unwrap().status,
+            TaskStatus::Todo
+        );
+        assert_eq!(
+            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            [ids[2], ids[1], ids[0]]
+        );
+        // Sixty moves into the same ever-narrower gap: the order stays
+        // right (the column is renumbered when halving runs out).
+        let mut between = (cards[2].key.clone(), cards[1].key.clone());
+        for i in 0..60 {
+            let card = store
+                .create_task(w.owner, &task(Some("BOARD"), &format!("Squeezed {i}")))
+                .await
+                .unwrap();
+            store
+                .move_task(
+                    w.owner,
+                    &card.key,
+                    card.version,
+                    &card.fields(),
+                    Some(&between.0),
+                    Some(&between.1),
+                )
+                .await
+                .unwrap();
+            let ranks = store.board_ranks(w.owner, project.id).await.unwrap();
+            let place = |id: Id| ranks.iter().position(|(r, _)| *r == id).unwrap();
+            let after = store.get_task(w.owner, &between.0).await.unwrap().id;
+            let before = store.get_task(w.owner, &between.1).await.unwrap().id;
+            assert_eq!(
+                (place(after) + 1, place(card.id) + 1),
+                (place(card.id), place(before)),
+                "move {i}"
+            );
+            between.1 = card.key.clone();
+        }
+        // Another workspace sees no ranks of this project.
+        assert!(
+            store
+                .board_ranks(w.other, project.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

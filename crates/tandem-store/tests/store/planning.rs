@@ -1,0 +1,266 @@
+//! Stored schedules, baselines and batch updates.
+
+use super::*;
+
+#[tokio::test]
+async fn schedules_baselines_and_batch_updates() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let w = world(store).await;
+        let project = store
+            .create_project(w.owner, &project("PLAN"))
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for title in ["One", "Two"] {
+            ids.push(
+                store
+                    .create_task(w.owner, &task(Some("PLAN"), title))
+                    .await
+                    .unwrap(),
+            );
+        }
+
+        // A stored schedule reads back as written, and is replaced whole.
+        let row = |task: &Task, day: u32, critical: bool| TaskSchedule {
+            task_id: task.id,
+            early_start: at(day, 8),
+            early_finish: at(day, 17),
+            late_start: at(day, 8),
+            late_finish: at(day, 17),
+            total_slack: if critical { 0 } else { 480 },
+            free_slack: 0,
+            critical,
+            summary: false,
+            milestone: false,
+        };
+        let schedule = StoredSchedule {
+            fingerprint: "abc".into(),
+            computed_at: chrono::Utc::now(),
+            start: at(23, 8),
+            finish: at(24, 17),
+            critical_path: vec![ids[1].id, ids[0].id],
+            warnings: vec!["one".into(), "two".into()],
+            tasks: vec![row(&ids[0], 23, true), row(&ids[1], 24, false)],
+        };
+        assert_eq!(
+            store
+                .schedule_fingerprint(w.owner, project.id)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store.stored_schedule(w.owner, project.id).await.unwrap(),
+            None
+        );
+        assert!(
+            store
+                .save_schedule(w.owner, project.id, &schedule)
+                .await
+                .unwrap()
+        );
+        let read = store
+            .stored_schedule(w.owner, project.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.critical_path, schedule.critical_path);
+        assert_eq!(read.warnings, schedule.warnings);
+        assert_eq!(read.tasks, schedule.tasks);
+        assert_eq!((read.start, read.finish), (schedule.start, schedule.finish));
+        let shorter = StoredSchedule {
+            fingerprint: "def".into(),
+            tasks: vec![row(&ids[0], 25, true)],
+            critical_path: Vec::new(),
+            warnings: Vec::new(),
+            ..schedule.clone()
+        };
+        assert!(
+            store
+                .save_schedule(w.owner, project.id, &shorter)
+                .await
+                .unwrap()
+        );
+        let read = store
+            .stored_schedule(w.owner, project.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.tasks, shorter.tasks);
+        // A schedule of the same plan, or of an older reading, is not
+        // written over what is stored.
+        let again = StoredSchedule {
+            computed_at: chrono::Utc::now(),
+            ..shorter.clone()
+        };
+        assert!(
+            !store
+                .save_schedule(w.owner, project.id, &again)
+                .await
+                .unwrap()
+        );
+        let older = StoredSchedule {
+            fingerprint: "old".into(),
+            computed_at: shorter.computed_at - chrono::Duration::seconds(1),
+            ..schedule.clone()
+        };
+        assert!(
+            !store
+                .save_schedule(w.owner, project.id, &older)
+                .await
+                .unwrap()
+        );
+        assert!(read.critical_path.is_empty() && read.warnings.is_empty());
+        assert_eq!(
+            store
+                .schedule_fingerprint(w.owner, project.id)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("def")
+        );
+        // Another workspace sees none of it and cannot write it.
+        assert_eq!(
+            store.stored_schedule(w.other, project.id).await.unwrap(),
+            None
+        );
+        assert!(matches!(
+            store.save_schedule(w.other, project.id, &schedule).await,
+            Err(StoreError::NotFound(_))
+        ));
+
+        // Baselines: saved whole, listed newest first, scoped, deleted.
+        let planned = [
+            BaselineTask {
+                task_id: ids[0].id,
+                start: at(23, 8),
+                finish: at(23, 17),
+                duration_minutes: 480,
+            },
+            BaselineTask {
+                task_id: ids[1].id,
+                start: at(24, 8),
+                finish: at(24, 12),
+                duration_minutes: 240,
+            },
+        ];
+        let first = store
+            .create_baseline(w.owner, project.id, "First", &planned)
+            .await
+            .unwrap();
+        assert_eq!(first.tasks, planned);
+        assert_eq!(
+            first.created_by.as_ref().map(|u| u.email.as_str()),
+            Some("ana@example.org")
+        );
+        let second = store
+            .create_baseline(w.member, project.id, " Second ", &planned[..1])
+            .await
+            .unwrap();
+        assert_eq!(second.name, "Second");
+        let list = store.list_baselines(w.owner, project.id).await.unwrap();
+        assert_eq!(
+            list.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
+            ["Second", "First"]
+        );
+        assert!(list.iter().all(|b| b.tasks.is_empty()));
+        assert_eq!(
+            store
+                .get_baseline(w.owner, project.id, first.id)
+                .await
+                .unwrap(),
+            first
+        );
+        assert!(matches!(
+            store.get_baseline(w.other, project.id, first.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            store
+                .create_baseline(w.owner, project.id, "  ", &planned)
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            store
+                .create_baseline(w.other, project.id, "Theirs", &planned)
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        store
+            .delete_baseline(w.owner, project.id, second.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .list_baselines(w.owner, project.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        // Deleting a task takes it out of baselines and the schedule.
+        store.delete_task(w.owner, &ids[0].key, None).await.unwrap();
+        let first = store
+            .get_baseline(w.owner, project.id, first.id)
+            .await
+            .unwrap();
+        assert_eq!(first.tasks, planned[1..]);
+        assert!(
+            store
+                .stored_schedule(w.owner, project.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .tasks
+                .is_empty()
+        );
+
+        // A batch of task updates is all or none: a stale version anywhere
+        // leaves every task as it was.
+        let two = store.get_task(w.owner, &ids[1].key).await.unwrap();
+        let third = store
+            .create_task(w.owner, &task(Some("PLAN"), "Three"))
+            .await
+            .unwrap();
+        let mut constrained = two.fields();
+        constrained.schedule.constraint_type = Some(ConstraintType::Snet);
+        constrained.schedule.constraint_date = Some(at(30, 13));
+        let stale = vec![
+            (two.key.clone(), two.version, constrained.clone()),
+            (third.key.clone(), third.version + 5, third.fields()),
+        ];
+        assert!(matches!(
+            store.update_tasks(w.owner, &stale).await,
+            Err(StoreError::VersionMismatch { .. })
+        ));
+        assert_eq!(store.get_task(w.owner, &two.key).await.unwrap(), two);
+        let updated = store
+            .update_tasks(w.owner, &[(two.key.clone(), two.version, constrained)])
+            .await
+            .unwrap();
+        assert_eq!(updated[0].schedule.constraint_date, Some(at(30, 13)));
+        assert_eq!(
+            updated[0].schedule.constraint_type,
+            Some(ConstraintType::Snet)
+        );
+        let history = store
+            .list_activity(
+                w.owner,
+                &ActivityFilter {
+                    entity: Some((EntityKind::Task, two.id)),
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            history[0]
+                .changes
+                .iter()
+                .any(|c| c.field == "constraint_date")
+        );
+    }
+}

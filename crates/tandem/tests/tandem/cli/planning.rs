@@ -1,0 +1,141 @@
+//! A project owner baselines, forecasts and levels from the terminal.
+
+use super::*;
+
+#[test]
+fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
+    let dir = temp_dir("planning");
+    let database = format!("sqlite://{}", dir.join("demo.db").display());
+    let config = dir.join("config");
+    let server = serve_demo(&database, &config);
+
+    let schedule = ok(&config, &["schedule", "LAUNCH"]);
+    assert!(schedule.contains("Critical path: LAUNCH-"), "{schedule}");
+    assert!(
+        !schedule.contains("FINISH VARIANCE"),
+        "no baseline yet: {schedule}"
+    );
+    let saved = ok(
+        &config,
+        &["baseline", "save", "LAUNCH", "--name", "Signed off"],
+    );
+    assert!(saved.contains("Signed off"), "{saved}");
+    let list = ok(&config, &["baseline", "list", "LAUNCH"]);
+    assert!(
+        list.contains("Signed off") && list.contains("ana@demo.tandem"),
+        "{list}"
+    );
+
+    // The first task on the critical path slips by a week: the finish
+    // variance shows it.
+    let plan: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "schedule", "LAUNCH"])).unwrap();
+    let first = plan["critical_path"][0].as_str().unwrap().to_string();
+    let finish_before = plan["finish"].as_str().unwrap().to_string();
+    ok(
+        &config,
+        &[
+            "task",
+            "edit",
+            &first,
+            "--constraint",
+            "snet",
+            "--constraint-date",
+            "+7d",
+        ],
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "task", "show", &first])).unwrap();
+    assert_eq!(shown["task"]["constraint_type"], "snet");
+    let schedule = ok(&config, &["schedule", "LAUNCH"]);
+    assert!(
+        schedule.contains("FINISH VARIANCE") && schedule.contains("Baseline: Signed off"),
+        "{schedule}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "schedule", "LAUNCH"])).unwrap();
+    assert!(
+        plan["finish"].as_str().unwrap() > finish_before.as_str(),
+        "{plan}"
+    );
+    let last = plan["critical_path"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap();
+    let row = plan["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == last)
+        .unwrap();
+    assert!(
+        row["variance"]["finish_days"].as_f64().unwrap() > 0.0,
+        "{row}"
+    );
+
+    // A constraint without its date is refused, naming the field.
+    let err = fails(
+        &config,
+        &[
+            "task",
+            "edit",
+            &first,
+            "--constraint",
+            "mso",
+            "--constraint-date",
+            "none",
+        ],
+    );
+    assert!(err.contains("constraint_date"), "{err}");
+    let err = fails(
+        &config,
+        &["task", "edit", &first, "--actual-start", "soonish"],
+    );
+    assert!(err.contains("--actual-start"), "{err}");
+
+    let forecast = ok(
+        &config,
+        &["forecast", "LAUNCH", "--runs", "500", "--seed", "7"],
+    );
+    assert!(
+        forecast.contains("P50") && forecast.contains("500 runs (seed 7)"),
+        "{forecast}"
+    );
+    assert_eq!(
+        forecast,
+        ok(
+            &config,
+            &["forecast", "LAUNCH", "--runs", "500", "--seed", "7"]
+        ),
+        "the same seed gives the same forecast"
+    );
+    assert!(fails(&config, &["forecast", "LAUNCH", "--runs", "0"]).contains("runs"));
+
+    let preview = ok(&config, &["level", "LAUNCH"]);
+    assert!(preview.contains("OVERBOOKED BEFORE"), "{preview}");
+    let levelling: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "level", "LAUNCH"])).unwrap();
+    if !levelling["delayed"].as_array().unwrap().is_empty() {
+        assert!(preview.contains("--apply"), "{preview}");
+        let applied = ok(&config, &["level", "LAUNCH", "--apply"]);
+        assert!(applied.contains("Applied"), "{applied}");
+    }
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "level", "LAUNCH"])).unwrap();
+    assert_eq!(after["delayed"], serde_json::json!([]), "{after}");
+
+    let id = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    ok(&config, &["baseline", "rm", "LAUNCH", &id]);
+    assert!(fails(&config, &["baseline", "rm", "LAUNCH", &id]).contains("not found"));
+    drop(server);
+}

@@ -1,0 +1,8 @@
+//! The `tandem` binary's integration tests, one test binary: the built
+//! binary against a real `tandem serve` process, and the workspace's own
+//! conventions.
+
+/// The command-line client against a real server.
+mod cli;
+/// Acknowledged writes survive `kill -9` of the server.
+mod crash;
