@@ -1,8 +1,16 @@
 //! A minimal, append-only migration runner: each migration is embedded in
-//! the binary, applied once in its own transaction, and recorded in
-//! `schema_migrations`. A database newer than this binary is refused.
+//! the binary, applied once, and recorded in `schema_migrations` with the
+//! SHA-256 of its SQL. A database newer than this binary, or one where an
+//! applied migration's checksum differs from the embedded one (somebody
+//! edited a migration that had shipped), is refused. It does not roll
+//! back, and it does not repair a database.
+//!
+//! Chosen over `sqlx::migrate!`, which needs sqlx's macros feature (a
+//! heavier build), for the same guarantees: ordered, checksummed, one
+//! transaction.
 
 /// The migrations of one backend, in order.
+#[derive(Debug)]
 pub(crate) struct Migration {
     pub version: i64,
     pub description: &'static str,
@@ -85,41 +93,132 @@ pub(crate) const POSTGRES: &[Migration] = &[
     },
 ];
 
+/// The bookkeeping table as this binary creates it. Databases created
+/// before checksums have it without the `checksum` column, which
+/// `run_migrations` adds.
 pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
-     version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
+     version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT)";
 
-/// Generates `run(pool)` for one backend: the logic is the same, the pool
-/// type differs.
+/// Counts the `checksum` column of `schema_migrations` (0 or 1), per
+/// backend: SQLite and PostgreSQL describe their tables differently, and
+/// neither lets `ADD COLUMN` be conditional in a way the other accepts.
+pub(crate) const SQLITE_HAS_CHECKSUM: &str =
+    "SELECT COUNT(*) FROM pragma_table_info('schema_migrations') WHERE name = 'checksum'";
+pub(crate) const POSTGRES_HAS_CHECKSUM: &str = "SELECT COUNT(*) FROM information_schema.columns \
+     WHERE table_schema = current_schema() AND table_name = 'schema_migrations' AND column_name = 'checksum'";
+
+/// The hex SHA-256 of a migration's SQL, as stored in `schema_migrations`.
+pub(crate) fn checksum(sql: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// What a start has to do to a database, given what it has applied
+/// (version, recorded checksum).
+#[derive(Debug)]
+pub(crate) struct Plan<'m> {
+    /// Applied before checksums were kept: record the embedded one.
+    pub record: Vec<&'m Migration>,
+    /// Not applied yet, in order.
+    pub apply: Vec<&'m Migration>,
+}
+
+/// Decides what to do, or refuses: a database newer than `migrations`, or
+/// an applied migration whose recorded checksum is not the embedded one.
+pub(crate) fn plan<'m>(
+    migrations: &'m [Migration],
+    applied: &[(i64, Option<String>)],
+) -> crate::Result<Plan<'m>> {
+    let newest_known = migrations.last().map(|m| m.version).unwrap_or(0);
+    if let Some(newest) = applied.iter().map(|(version, _)| *version).max()
+        && newest > newest_known
+    {
+        return Err(crate::StoreError::Config(format!(
+            "the database is at schema version {newest}, newer than this binary's {newest_known}"
+        )));
+    }
+    let mut plan = Plan {
+        record: Vec::new(),
+        apply: Vec::new(),
+    };
+    for migration in migrations {
+        match applied
+            .iter()
+            .find(|(version, _)| *version == migration.version)
+        {
+            None => plan.apply.push(migration),
+            Some((_, None)) => plan.record.push(migration),
+            Some((_, Some(recorded))) => {
+                let embedded = checksum(migration.sql);
+                if *recorded != embedded {
+                    return Err(crate::StoreError::Config(format!(
+                        "migration {} ({}) was changed after it was applied to this database: \
+                         its recorded checksum is {recorded}, this binary's is {embedded}; \
+                         migrations are append-only, so run the binary that applied it or \
+                         restore the database",
+                        migration.version, migration.description
+                    )));
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Generates `run_migrations(pool)` for one backend: the logic is the same,
+/// the pool type, the lock and the column query differ. Everything happens
+/// in one transaction (both backends have transactional DDL), so a refused
+/// or failed start leaves the database as it found it.
 macro_rules! migrator {
-    ($db:ty, $migrations:expr, $lock:expr) => {
+    ($db:ty, $migrations:expr, $lock:expr, $has_checksum:expr) => {
         pub(crate) async fn run_migrations(pool: &sqlx::Pool<$db>) -> crate::Result<()> {
-            use crate::migrate::CREATE_TABLE;
+            use crate::migrate::{CREATE_TABLE, checksum, plan};
             let mut tx = pool.begin().await?;
             if let Some(lock) = $lock {
                 // Several nodes starting at once migrate one at a time.
                 sqlx::query(lock).execute(&mut *tx).await?;
             }
             sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
-            let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
-                .fetch_all(&mut *tx)
+            let has_checksum: i64 = sqlx::query_scalar($has_checksum)
+                .fetch_one(&mut *tx)
                 .await?;
-            let newest_known = $migrations.last().map(|m| m.version).unwrap_or(0);
-            if let Some(newest) = applied.last() {
-                if *newest > newest_known {
-                    return Err(crate::StoreError::Config(format!(
-                        "the database is at schema version {newest}, newer than this binary's {newest_known}"
-                    )));
-                }
-            }
-            for migration in $migrations.iter().filter(|m| !applied.contains(&m.version)) {
-                tracing::info!(version = migration.version, "applying migration: {}", migration.description);
-                sqlx::raw_sql(migration.sql).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)")
-                    .bind(migration.version)
-                    .bind(migration.description)
-                    .bind(chrono::Utc::now().to_rfc3339())
+            if has_checksum == 0 {
+                sqlx::query("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT")
                     .execute(&mut *tx)
                     .await?;
+            }
+            let applied: Vec<(i64, Option<String>)> =
+                sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let plan = plan($migrations, &applied)?;
+            for migration in plan.record {
+                sqlx::query("UPDATE schema_migrations SET checksum = $1 WHERE version = $2")
+                    .bind(checksum(migration.sql))
+                    .bind(migration.version)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for migration in plan.apply {
+                tracing::info!(
+                    version = migration.version,
+                    "applying migration: {}",
+                    migration.description
+                );
+                sqlx::raw_sql(migration.sql).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO schema_migrations (version, description, applied_at, checksum) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(migration.version)
+                .bind(migration.description)
+                .bind(chrono::Utc::now().to_rfc3339())
+                .bind(checksum(migration.sql))
+                .execute(&mut *tx)
+                .await?;
             }
             tx.commit().await?;
             Ok(())
@@ -127,3 +226,70 @@ macro_rules! migrator {
     };
 }
 pub(crate) use migrator;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_count_up_from_one_on_both_backends() {
+        for migrations in [SQLITE, POSTGRES] {
+            let versions: Vec<i64> = migrations.iter().map(|m| m.version).collect();
+            let expected: Vec<i64> = (1..=migrations.len() as i64).collect();
+            assert_eq!(versions, expected);
+        }
+        assert_eq!(SQLITE.len(), POSTGRES.len());
+    }
+
+    #[test]
+    fn the_checksum_is_the_sha256_of_the_sql() {
+        // SHA-256 of the empty string and of "abc" (FIPS 180-2's example).
+        assert_eq!(
+            checksum(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            checksum("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_fresh_database_applies_everything() {
+        let plan = plan(SQLITE, &[]).unwrap();
+        assert!(plan.record.is_empty());
+        assert_eq!(plan.apply.len(), SQLITE.len());
+    }
+
+    #[test]
+    fn applied_migrations_without_a_checksum_get_one_recorded() {
+        let applied = [(1, None), (2, Some(checksum(SQLITE[1].sql)))];
+        let plan = plan(SQLITE, &applied).unwrap();
+        let recorded: Vec<i64> = plan.record.iter().map(|m| m.version).collect();
+        let applying: Vec<i64> = plan.apply.iter().map(|m| m.version).collect();
+        assert_eq!(recorded, [1]);
+        assert_eq!(applying, (3..=SQLITE.len() as i64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_edited_migration_is_refused_by_its_version() {
+        let mut applied: Vec<(i64, Option<String>)> = SQLITE
+            .iter()
+            .map(|m| (m.version, Some(checksum(m.sql))))
+            .collect();
+        applied[2].1 = Some(checksum("DROP TABLE tasks"));
+        let error = plan(SQLITE, &applied).unwrap_err().to_string();
+        assert!(
+            error.contains("migration 3 (working calendars of projects) was changed"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let error = plan(SQLITE, &[(1, None), (999, None)])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("schema version 999"), "{error}");
+    }
+}

@@ -151,7 +151,8 @@ impl PgStore {
 crate::migrate::migrator!(
     sqlx::Postgres,
     crate::migrate::POSTGRES,
-    Some("SELECT pg_advisory_xact_lock(7230)")
+    Some("SELECT pg_advisory_xact_lock(7230)"),
+    crate::migrate::POSTGRES_HAS_CHECKSUM
 );
 crate::sql::store_impl!(
     PgStore,

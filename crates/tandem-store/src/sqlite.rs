@@ -356,7 +356,12 @@ impl SqliteStore {
     }
 }
 
-crate::migrate::migrator!(sqlx::Sqlite, crate::migrate::SQLITE, None::<&str>);
+crate::migrate::migrator!(
+    sqlx::Sqlite,
+    crate::migrate::SQLITE,
+    None::<&str>,
+    crate::migrate::SQLITE_HAS_CHECKSUM
+);
 crate::sql::store_impl!(
     SqliteStore,
     sqlx::Sqlite,

@@ -6,6 +6,7 @@
 mod board;
 mod events;
 mod import;
+mod migrations;
 mod planning;
 mod sessions;
 mod story;

@@ -1,0 +1,229 @@
+//! Migrations are checksummed: a database where an applied migration was
+//! edited is refused, naming the version; a database from before checksums
+//! gets them recorded on its first start; a refused start changes nothing.
+//! On SQLite and, with `TANDEM_TEST_POSTGRES_URL`, PostgreSQL.
+
+use sha2::{Digest, Sha256};
+use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
+
+/// A fresh database of one backend, reached both through the store and
+/// directly, to do to it what the store never would.
+enum Database {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Database {
+    async fn all() -> Vec<Database> {
+        let mut databases = vec![Database::Sqlite(fresh_sqlite_url())];
+        match postgres_url() {
+            Some(admin) => databases.push(Database::Postgres(
+                fresh_postgres_database(&admin).await.unwrap(),
+            )),
+            None => eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped"),
+        }
+        databases
+    }
+
+    fn url(&self) -> &str {
+        match self {
+            Database::Sqlite(url) | Database::Postgres(url) => url,
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Opens the store, migrating, and closes it again.
+    async fn start(&self) -> tandem_store::Result<()> {
+        tandem_store::open(self.url()).await.map(drop)
+    }
+
+    async fn execute(&self, sql: &str) {
+        match self {
+            Database::Sqlite(url) => {
+                let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Database::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    /// Whether `schema_migrations` has the `checksum` column.
+    async fn has_checksum_column(&self) -> bool {
+        let count: i64 = match self {
+            Database::Sqlite(url) => {
+                let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+                let count = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pragma_table_info('schema_migrations') \
+                     WHERE name = 'checksum'",
+                )
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                count
+            }
+            Database::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                let count = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.columns \
+                     WHERE table_schema = current_schema() \
+                     AND table_name = 'schema_migrations' AND column_name = 'checksum'",
+                )
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                pool.close().await;
+                count
+            }
+        };
+        count == 1
+    }
+
+    /// `schema_migrations` as (version, checksum); no checksums where the
+    /// column is missing.
+    async fn recorded(&self) -> Vec<(i64, Option<String>)> {
+        let query = if self.has_checksum_column().await {
+            "SELECT version, checksum FROM schema_migrations ORDER BY version"
+        } else {
+            // PostgreSQL types a bare NULL as text, which reads as Option<String>.
+            "SELECT version, NULL FROM schema_migrations ORDER BY version"
+        };
+        match self {
+            Database::Sqlite(url) => {
+                let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+                let rows = sqlx::query_as(query).fetch_all(&pool).await.unwrap();
+                pool.close().await;
+                rows
+            }
+            Database::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                let rows = sqlx::query_as(query).fetch_all(&pool).await.unwrap();
+                pool.close().await;
+                rows
+            }
+        }
+    }
+
+    /// The SHA-256 of each migration file of this backend, in order, read
+    /// from the source tree: what the binary embedded.
+    fn expected(&self) -> Vec<(i64, Option<String>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(self.backend());
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .enumerate()
+            .map(|(index, path)| {
+                let digest = Sha256::digest(std::fs::read(path).unwrap());
+                let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
+                (index as i64 + 1, Some(hex))
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn every_applied_migration_is_recorded_with_its_checksum() {
+    for database in Database::all().await {
+        database.start().await.unwrap();
+        assert_eq!(
+            database.recorded().await,
+            database.expected(),
+            "{}",
+            database.backend()
+        );
+        // A second start finds everything in place.
+        database.start().await.unwrap();
+        assert_eq!(
+            database.recorded().await,
+            database.expected(),
+            "{}",
+            database.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_edited_migration_is_refused_naming_its_version() {
+    for database in Database::all().await {
+        database.start().await.unwrap();
+        database
+            .execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 3")
+            .await;
+        let error = database.start().await.unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "migration 3 (working calendars of projects) was changed after it was applied"
+            ),
+            "{}: {error}",
+            database.backend()
+        );
+        assert!(error.contains("recorded checksum is edited"), "{error}");
+        // Refused, not repaired.
+        let recorded = database.recorded().await;
+        assert_eq!(recorded[2], (3, Some("edited".to_string())));
+    }
+}
+
+#[tokio::test]
+async fn a_database_from_before_checksums_gets_them_on_its_first_start() {
+    for database in Database::all().await {
+        database.start().await.unwrap();
+        // What a database migrated by the runner without checksums looks like.
+        database
+            .execute("ALTER TABLE schema_migrations DROP COLUMN checksum")
+            .await;
+        assert!(!database.has_checksum_column().await);
+        assert_eq!(database.recorded().await.len(), database.expected().len());
+
+        database.start().await.unwrap();
+        assert_eq!(
+            database.recorded().await,
+            database.expected(),
+            "{}",
+            database.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_start_leaves_an_old_database_as_it_was() {
+    for database in Database::all().await {
+        database.start().await.unwrap();
+        database
+            .execute(
+                "ALTER TABLE schema_migrations DROP COLUMN checksum; \
+                 INSERT INTO schema_migrations (version, description, applied_at) \
+                 VALUES (999, 'from the future', '2030-01-01T00:00:00Z')",
+            )
+            .await;
+        let before = database.recorded().await;
+
+        let error = database.start().await.unwrap_err().to_string();
+        assert!(error.contains("schema version 999"), "{error}");
+        // The start added the column before it saw version 999; its
+        // transaction took the column back with it.
+        assert!(
+            !database.has_checksum_column().await,
+            "{}",
+            database.backend()
+        );
+        assert_eq!(database.recorded().await, before, "{}", database.backend());
+    }
+}
