@@ -4,6 +4,7 @@
 //! they share.
 
 mod board;
+mod drivers;
 mod events;
 mod import;
 mod migrations;
