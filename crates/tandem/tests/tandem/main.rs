@@ -6,3 +6,5 @@
 mod cli;
 /// Acknowledged writes survive `kill -9` of the server.
 mod crash;
+/// Which crate may depend on which.
+mod dependencies;
