@@ -1,8 +1,13 @@
-//! The server's integration tests, one binary (linking one test binary per
-//! crate instead of one per file saves most of the suite's link time): a
-//! real server on an ephemeral port over a real database, driven over HTTP,
-//! raw sockets, and a real browser. A module per area; `common` is the
+//! The server's integration tests, in one binary (one per crate rather
+//! than one per file, so the suite links fewer): a real server on an
+//! ephemeral port over a real database, driven over HTTP, raw sockets,
+//! and a real browser. A module per area; `common` is the
 //! server and the API client they share.
+//!
+//! A new area is a module declared here (`mod operable;` for
+//! `server/operable.rs`, which reaches the shared server as
+//! `crate::common`); a file directly in `tests/` would link a binary of
+//! its own.
 
 /// The server under test and the JSON API's test client.
 mod common;

@@ -1,6 +1,9 @@
 //! The `tandem` binary's integration tests, one test binary: the built
 //! binary against a real `tandem serve` process, and the workspace's own
 //! conventions.
+//!
+//! A new area is a module declared here (`mod tls;` for `tandem/tls.rs`);
+//! a file directly in `tests/` would link a binary of its own.
 
 /// The command-line client against a real server.
 mod cli;
