@@ -1,0 +1,296 @@
+//! `tandem member` and `tandem invitation`: the people of a workspace, their
+//! hours and time off, and invitations from both sides (sent by a
+//! workspace's owners and admins, answered by the invited).
+
+use anyhow::{Result, anyhow};
+use clap::Subcommand;
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+use tandem_api::*;
+use tandem_domain::Role;
+
+use super::values::{date_value, put};
+use crate::client::Client;
+use crate::output::{json as print_json, or_dash, outln, table};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum MemberCommand {
+    /// Members, their roles and hours a week.
+    List,
+    /// Set how many hours a week a member works (40 is full time).
+    Capacity { email: String, hours: f64 },
+    /// Record time off: levelling keeps their work off those days.
+    Away {
+        email: String,
+        #[arg(long)]
+        from: String,
+        /// The last day away (default: the first).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// A member's time off.
+    TimeOff { email: String },
+    /// Invite a person by email; they join when they accept
+    /// (`tandem invitation accept ID`). Owners and admins.
+    Invite {
+        email: String,
+        /// The role they join with: owner (owners only), admin, member or guest.
+        #[arg(long, default_value = "member", value_parser = ["owner", "admin", "member", "guest"])]
+        role: String,
+    },
+    /// The workspace's open invitations (owners and admins).
+    Invitations,
+    /// Withdraw an invitation by its id (owners and admins).
+    Uninvite { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum InvitationCommand {
+    /// Invitations waiting for you, in any workspace.
+    List,
+    /// Accept an invitation: join its workspace with its role.
+    Accept { id: i64 },
+    /// Decline an invitation.
+    Decline { id: i64 },
+}
+
+fn print_invitations(invitations: &[InvitationView], as_json: bool) {
+    if as_json {
+        print_json(&invitations);
+        return;
+    }
+    let rows = invitations
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.to_string(),
+                i.workspace.clone(),
+                i.email.clone(),
+                i.role.to_string(),
+                or_dash(i.invited_by.as_ref().map(|u| u.name.clone())),
+                i.expires_at.format("%Y-%m-%d").to_string(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &["id", "workspace", "email", "role", "invited by", "until"],
+        &rows,
+    );
+}
+
+pub(super) async fn invitation_command(
+    client: &Client,
+    command: InvitationCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        InvitationCommand::List => {
+            let list: Vec<InvitationView> = client
+                .send(Method::GET, "/api/v1/invitations", None)
+                .await?;
+            print_invitations(&list, as_json);
+        }
+        InvitationCommand::Accept { id } => {
+            let joined: WorkspaceView = client
+                .send(
+                    Method::POST,
+                    &format!("/api/v1/invitations/{id}/accept"),
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&joined);
+            } else {
+                outln!(
+                    "Joined {} ({}) as {}; use it with --workspace {}",
+                    joined.name,
+                    joined.slug,
+                    joined.role,
+                    joined.slug
+                );
+            }
+        }
+        InvitationCommand::Decline { id } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &format!("/api/v1/invitations/{id}"),
+                    None,
+                    &[],
+                )
+                .await?;
+            outln!("Declined invitation {id}");
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn member_command(
+    client: &Client,
+    command: MemberCommand,
+    as_json: bool,
+) -> Result<()> {
+    // Invitations need no member list.
+    match &command {
+        MemberCommand::Invite { email, role } => {
+            let request = AddMember {
+                email: email.clone(),
+                role: role.parse::<Role>().map_err(|e| anyhow!(e))?,
+            };
+            let invitation: InvitationView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/members").await?,
+                    Some(&serde_json::to_value(&request)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&invitation);
+            } else {
+                outln!(
+                    "Invited {} to {} as {} (invitation {}, open until {}); they join with: tandem invitation accept {}",
+                    invitation.email,
+                    invitation.workspace,
+                    invitation.role,
+                    invitation.id,
+                    invitation.expires_at.format("%Y-%m-%d"),
+                    invitation.id
+                );
+            }
+            return Ok(());
+        }
+        MemberCommand::Invitations => {
+            let list: Vec<InvitationView> = client
+                .send(Method::GET, &client.ws_path("/invitations").await?, None)
+                .await?;
+            print_invitations(&list, as_json);
+            return Ok(());
+        }
+        MemberCommand::Uninvite { id } => {
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &client.ws_path(&format!("/invitations/{id}")).await?,
+                    None,
+                    &[],
+                )
+                .await?;
+            outln!("Withdrew invitation {id}");
+            return Ok(());
+        }
+        _ => {}
+    }
+    let members: Vec<MemberView> = client
+        .send(Method::GET, &client.ws_path("/members").await?, None)
+        .await?;
+    let id_of = |email: &str| -> Result<i64> {
+        members
+            .iter()
+            .find(|m| m.user.email.eq_ignore_ascii_case(email))
+            .map(|m| m.user.id)
+            .ok_or_else(|| anyhow!("{email} is not a member of this workspace"))
+    };
+    match command {
+        MemberCommand::List => {
+            if as_json {
+                print_json(&members);
+                return Ok(());
+            }
+            let rows = members
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.user.email.clone(),
+                        m.user.name.clone(),
+                        m.role.to_string(),
+                        format!("{}h", m.capacity_hours),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["email", "name", "role", "week"], &rows);
+        }
+        MemberCommand::Capacity { email, hours } => {
+            let id = id_of(&email)?;
+            let member: MemberView = client
+                .send(
+                    Method::PATCH,
+                    &client
+                        .ws_path(&format!("/members/{id}/availability"))
+                        .await?,
+                    Some(&json!({ "capacity_hours": hours })),
+                )
+                .await?;
+            if as_json {
+                print_json(&member);
+            } else {
+                outln!(
+                    "{} works {} hours a week",
+                    member.user.email,
+                    member.capacity_hours
+                );
+            }
+        }
+        MemberCommand::Away {
+            email,
+            from,
+            to,
+            note,
+        } => {
+            let id = id_of(&email)?;
+            let mut body = Map::new();
+            body.insert("start_date".into(), date_value("from", &from)?);
+            put(
+                &mut body,
+                "end_date",
+                to.as_deref().map(|d| date_value("to", d)).transpose()?,
+            );
+            put(&mut body, "note", note.map(|n| json!(n)));
+            let away: TimeOffView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/members/{id}/time-off")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&away);
+            } else {
+                outln!("{email} is away {} → {}", away.start_date, away.end_date);
+            }
+        }
+        MemberCommand::TimeOff { email } => {
+            let id = id_of(&email)?;
+            let list: Vec<TimeOffView> = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/members/{id}/time-off")).await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&list);
+                return Ok(());
+            }
+            let rows = list
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.start_date.to_string(),
+                        t.end_date.to_string(),
+                        or_dash(t.note.clone()),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(&["id", "from", "to", "note"], &rows);
+        }
+        MemberCommand::Invite { .. }
+        | MemberCommand::Invitations
+        | MemberCommand::Uninvite { .. } => {
+            unreachable!("answered above")
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! The command line: the top-level clap `Cli` and `Command` and the
+//! dispatch to one module per feature, which holds that feature's flags and
+//! the functions that run them. Flags are parsed and checked first; the work
+//! happens once the whole command is known.
+
+/// `tandem admin`: bootstrapping a database without a server.
+mod admin;
+/// `tandem login` and `tandem token`.
+mod auth;
+/// `tandem baseline`.
+mod baseline;
+/// `tandem calendar`.
+mod calendar;
+/// `tandem dep`, and lags as the CLI writes them.
+mod dependency;
+/// `tandem member` and `tandem invitation`.
+mod members;
+/// `tandem add` and `tandem my`.
+mod my_work;
+/// `tandem phase` and `tandem milestone`.
+mod phase;
+/// `tandem project`.
+mod project;
+/// `tandem risk`.
+mod risk;
+/// `tandem schedule`, `tandem forecast` and `tandem level`.
+mod schedule;
+/// `tandem serve`.
+mod serve;
+/// `tandem stakeholder`.
+mod stakeholder;
+/// `tandem task`, and the paged task list other commands read.
+mod task;
+/// `tandem import` and `tandem export`.
+mod transfer;
+/// Flag text to request values (dates, "none"), shared by the modules.
+mod values;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::client::Client;
+use admin::AdminCommand;
+use auth::{LoginArgs, TokenCommand};
+use baseline::BaselineCommand;
+use calendar::CalendarCommand;
+use dependency::DepCommand;
+use members::{InvitationCommand, MemberCommand};
+use phase::{MilestoneCommand, PhaseCommand};
+use project::ProjectCommand;
+use risk::RiskCommand;
+use schedule::ScheduleArgs;
+use serve::ServeArgs;
+use stakeholder::StakeholderCommand;
+use task::TaskCommand;
+use transfer::{ExportCommand, ImportCommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Projects and tasks in one tool: the server and its client"
+)]
+pub struct Cli {
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The workspace to act in (default: TANDEM_WORKSPACE, the config, or your first).
+    #[arg(long, short = 'w', global = true)]
+    workspace: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Administer a database directly, without a server (bootstrapping).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Sign in and save a token for the other commands.
+    Login(LoginArgs),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Projects.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Tasks.
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Dependencies between tasks.
+    #[command(subcommand)]
+    Dep(DepCommand),
+    /// Risks of a project.
+    #[command(subcommand)]
+    Risk(RiskCommand),
+    /// Phases of a project.
+    #[command(subcommand)]
+    Phase(PhaseCommand),
+    /// Milestones of a project.
+    #[command(subcommand)]
+    Milestone(MilestoneCommand),
+    /// Stakeholders of a project.
+    #[command(subcommand)]
+    Stakeholder(StakeholderCommand),
+    /// Add a task from one line, as the web's quick add reads it:
+    /// tandem add "Write brief @ana #LAUNCH due fri !high"
+    /// (@person by email, name or first name; #PROJECT key; due and a date
+    /// or date words such as fri, tomorrow, 2027-01-15; !low, !medium,
+    /// !high or !urgent). Without #PROJECT it is a personal task.
+    Add { text: String },
+    /// My open tasks across all projects: overdue, today, this week, later.
+    My,
+    /// Schedule a plan: the critical path, the finish date and each task's slack.
+    Schedule(ScheduleArgs),
+    /// Import a file as a new project.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export a project as a file (to standard output).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Holidays and days of other hours in a project's calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Members of the workspace: invitations, hours a week and time off.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Invitations to workspaces that wait for your answer.
+    #[command(subcommand)]
+    Invitation(InvitationCommand),
+    /// Baselines of a project's schedule, to measure variance against.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// P50 / P80 / P95 finish of a project from its three-point estimates.
+    Forecast {
+        key: String,
+        /// Monte Carlo runs (1 to 20000).
+        #[arg(long)]
+        runs: Option<usize>,
+        /// The same seed gives the same forecast.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Level a project by task owner: a preview, or --apply to write it.
+    Level {
+        key: String,
+        /// Write the levelled starts to the tasks (as "start no earlier than").
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let as_json = cli.json;
+    match cli.command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Admin(command) => admin::admin(command, as_json).await,
+        Command::Login(args) => auth::login(args, cli.workspace).await,
+        Command::Schedule(ScheduleArgs {
+            mspdi: Some(path), ..
+        }) => schedule::schedule_file(&path, as_json),
+        command => {
+            let client = Client::from_env(cli.workspace)?;
+            client_command(&client, command, as_json).await
+        }
+    }
+}
+
+async fn client_command(client: &Client, command: Command, as_json: bool) -> Result<()> {
+    match command {
+        Command::Token(command) => auth::token_command(client, command, as_json).await,
+        Command::Project(command) => project::project_command(client, command, as_json).await,
+        Command::Task(command) => task::task_command(client, command, as_json).await,
+        Command::Dep(command) => dependency::dep_command(client, command, as_json).await,
+        Command::Risk(command) => risk::risk_command(client, command, as_json).await,
+        Command::Phase(command) => phase::phase_command(client, command, as_json).await,
+        Command::Milestone(command) => phase::milestone_command(client, command, as_json).await,
+        Command::Stakeholder(command) => {
+            stakeholder::stakeholder_command(client, command, as_json).await
+        }
+        Command::Add { text } => my_work::quick_add(client, text, as_json).await,
+        Command::My => my_work::my(client, as_json).await,
+        Command::Schedule(ScheduleArgs { key: Some(key), .. }) => {
+            schedule::schedule_project(client, &key, as_json).await
+        }
+        Command::Baseline(command) => baseline::baseline_command(client, command, as_json).await,
+        Command::Calendar(command) => calendar::calendar_command(client, command, as_json).await,
+        Command::Member(command) => members::member_command(client, command, as_json).await,
+        Command::Invitation(command) => members::invitation_command(client, command, as_json).await,
+        Command::Import(command) => transfer::import(client, command, as_json).await,
+        Command::Export(command) => transfer::export(client, command).await,
+        Command::Forecast { key, runs, seed } => {
+            schedule::forecast(client, &key, runs, seed, as_json).await
+        }
+        Command::Level { key, apply } => schedule::level(client, &key, apply, as_json).await,
+        Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
+            unreachable!("handled before")
+        }
+    }
+}

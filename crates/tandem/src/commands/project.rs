@@ -1,0 +1,331 @@
+//! `tandem project`: creating, listing, showing and editing projects.
+//! Phases, milestones, risks and stakeholders have their own modules.
+
+use anyhow::{Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+use tandem_api::*;
+
+use super::values::{date_value, put, text_value, when_value};
+use crate::client::Client;
+use crate::output::{json as print_json, or_dash, outln, table};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ProjectCommand {
+    /// Create a project.
+    Add {
+        key: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        fields: ProjectFlags,
+    },
+    /// List projects.
+    List,
+    /// Show a project with its progress, phases, milestones and risks.
+    Show { key: String },
+    /// Change a project's fields ("none" clears a field).
+    Edit {
+        key: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: ProjectFlags,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ProjectFlags {
+    #[arg(long)]
+    objective: Option<String>,
+    /// The outcome owner's email.
+    #[arg(long)]
+    owner: Option<String>,
+    #[arg(long)]
+    start: Option<String>,
+    #[arg(long)]
+    target: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    stage: Option<String>,
+    #[arg(long)]
+    budget: Option<String>,
+    #[arg(long)]
+    scope_in: Option<String>,
+    #[arg(long)]
+    scope_out: Option<String>,
+    /// An ongoing process with no end date.
+    #[arg(long)]
+    ongoing: Option<bool>,
+    /// Working hours of the seven days, Monday first, separated by '|':
+    /// "09:00-17:00|09:00-17:00|09:00-17:00|09:00-17:00|||" is a four-day week.
+    #[arg(long)]
+    work_week: Option<String>,
+    /// Hours in a day of estimate.
+    #[arg(long)]
+    hours_per_day: Option<f64>,
+    /// When progress was last reported (a date, a date word, or
+    /// YYYY-MM-DDTHH:MM; "none" to clear): work not done moves after it.
+    #[arg(long)]
+    status_date: Option<String>,
+}
+
+fn project_body(flags: &ProjectFlags, body: &mut Map<String, Value>) -> Result<()> {
+    put(
+        body,
+        "objective",
+        flags.objective.as_deref().map(text_value),
+    );
+    put(body, "owner", flags.owner.as_deref().map(text_value));
+    put(
+        body,
+        "start_date",
+        flags
+            .start
+            .as_deref()
+            .map(|d| date_value("start", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "target_date",
+        flags
+            .target
+            .as_deref()
+            .map(|d| date_value("target", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "status",
+        flags
+            .status
+            .as_deref()
+            .map(|s| json!(s.to_lowercase().replace([' ', '-'], "_"))),
+    );
+    put(
+        body,
+        "stage",
+        flags.stage.as_deref().map(|s| json!(s.to_lowercase())),
+    );
+    let budget = match flags.budget.as_deref() {
+        Some(b) if b.eq_ignore_ascii_case("none") => Some(Value::Null),
+        Some(b) => Some(json!(
+            b.parse::<f64>()
+                .map_err(|_| anyhow!("--budget: '{b}' is not a number"))?
+        )),
+        None => None,
+    };
+    put(body, "budget", budget);
+    put(body, "scope_in", flags.scope_in.as_deref().map(text_value));
+    put(
+        body,
+        "scope_out",
+        flags.scope_out.as_deref().map(text_value),
+    );
+    put(body, "ongoing", flags.ongoing.map(Value::Bool));
+    put(
+        body,
+        "work_week",
+        flags
+            .work_week
+            .as_deref()
+            .map(|w| json!(w.split('|').map(str::trim).collect::<Vec<_>>())),
+    );
+    put(body, "hours_per_day", flags.hours_per_day.map(|h| json!(h)));
+    put(
+        body,
+        "status_date",
+        flags
+            .status_date
+            .as_deref()
+            .map(|d| when_value("status-date", d))
+            .transpose()?,
+    );
+    Ok(())
+}
+
+fn print_project(p: &ProjectView) {
+    outln!("{}  {}", p.key, p.name);
+    outln!("  status      {} ({})", p.status, p.stage);
+    outln!(
+        "  owner       {}",
+        or_dash(p.owner.as_ref().map(|o| o.email.clone()))
+    );
+    outln!("  objective   {}", or_dash(p.objective.clone()));
+    outln!("  scope in    {}", or_dash(p.scope_in.clone()));
+    outln!("  scope out   {}", or_dash(p.scope_out.clone()));
+    outln!(
+        "  dates       {} → {}",
+        or_dash(p.start_date),
+        if p.ongoing {
+            "ongoing".into()
+        } else {
+            or_dash(p.target_date)
+        }
+    );
+    outln!("  budget      {}", or_dash(p.budget));
+    if let Some(progress) = &p.progress {
+        outln!(
+            "  progress    {:.1}% of {} tasks ({} done)",
+            progress.percent,
+            progress.leaf_tasks,
+            progress.done_tasks
+        );
+    }
+}
+
+pub(super) async fn project_command(
+    client: &Client,
+    command: ProjectCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        ProjectCommand::Add { key, name, fields } => {
+            let mut body = Map::new();
+            body.insert("key".into(), json!(key));
+            body.insert("name".into(), json!(name));
+            project_body(&fields, &mut body)?;
+            let project: ProjectView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/projects").await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&project)
+            } else {
+                outln!("Created project {} ({})", project.key, project.name)
+            }
+        }
+        ProjectCommand::List => {
+            let projects: Vec<ProjectView> = client
+                .send(Method::GET, &client.ws_path("/projects").await?, None)
+                .await?;
+            if as_json {
+                return {
+                    print_json(&projects);
+                    Ok(())
+                };
+            }
+            let rows = projects
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.key.clone(),
+                        p.name.clone(),
+                        p.status.to_string(),
+                        p.stage.to_string(),
+                        or_dash(p.owner.as_ref().map(|o| o.email.clone())),
+                        if p.ongoing {
+                            "ongoing".into()
+                        } else {
+                            or_dash(p.target_date)
+                        },
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(
+                &["key", "name", "status", "stage", "owner", "target"],
+                &rows,
+            );
+        }
+        ProjectCommand::Show { key } => {
+            let base = client.ws_path(&format!("/projects/{key}")).await?;
+            let project: ProjectView = client.send(Method::GET, &base, None).await?;
+            let phases: Vec<PhaseView> = client
+                .send(Method::GET, &format!("{base}/phases"), None)
+                .await?;
+            let milestones: Vec<MilestoneView> = client
+                .send(Method::GET, &format!("{base}/milestones"), None)
+                .await?;
+            let risks: Vec<RiskView> = client
+                .send(Method::GET, &format!("{base}/risks"), None)
+                .await?;
+            if as_json {
+                return {
+                    print_json(
+                        &json!({"project": project, "phases": phases, "milestones": milestones, "risks": risks}),
+                    );
+                    Ok(())
+                };
+            }
+            print_project(&project);
+            if !phases.is_empty() {
+                outln!("\nPhases");
+                let rows = phases
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.name.clone(),
+                            or_dash(p.start_date),
+                            or_dash(p.end_date),
+                            format!(
+                                "{:.0}%",
+                                p.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                            ),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["phase", "start", "end", "progress"], &rows);
+            }
+            if !milestones.is_empty() {
+                outln!("\nMilestones");
+                let rows = milestones
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.name.clone(),
+                            or_dash(m.date),
+                            format!(
+                                "{:.0}%",
+                                m.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                            ),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["milestone", "date", "progress"], &rows);
+            }
+            if !risks.is_empty() {
+                outln!("\nTop risks");
+                let rows = risks
+                    .iter()
+                    .take(5)
+                    .map(|r| {
+                        vec![
+                            r.score.to_string(),
+                            r.level.clone(),
+                            r.title.clone(),
+                            r.status.to_string(),
+                        ]
+                    })
+                    .collect::<Vec<_>>();
+                table(&["score", "level", "risk", "status"], &rows);
+            }
+        }
+        ProjectCommand::Edit { key, name, fields } => {
+            let mut body = Map::new();
+            put(&mut body, "name", name.map(|n| json!(n)));
+            project_body(&fields, &mut body)?;
+            if body.is_empty() {
+                bail!("nothing to change: give at least one field flag");
+            }
+            let project: ProjectView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/projects/{key}")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&project)
+            } else {
+                print_project(&project)
+            }
+        }
+    }
+    Ok(())
+}

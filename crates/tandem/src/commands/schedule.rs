@@ -1,0 +1,314 @@
+//! `tandem schedule`, `tandem forecast` and `tandem level`: a project's
+//! schedule from the server, a Microsoft Project file scheduled locally,
+//! the Monte Carlo forecast and resource levelling. Baselines and calendars
+//! have their own modules.
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use reqwest::Method;
+use serde_json::json;
+use tandem_api::*;
+
+use crate::client::Client;
+use crate::output::{json as print_json, outln, table};
+
+#[derive(Debug, Args)]
+pub(super) struct ScheduleArgs {
+    /// The project to schedule (on the server).
+    #[arg(required_unless_present = "mspdi", conflicts_with = "mspdi")]
+    pub(super) key: Option<String>,
+    /// A Microsoft Project XML file, scheduled here without a server. With
+    /// --json: one JSON object per line per task.
+    #[arg(long)]
+    pub(super) mspdi: Option<std::path::PathBuf>,
+}
+
+/// Schedules a Microsoft Project XML file locally and prints each task's
+/// dates and slack, in the file's order.
+pub(super) fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()> {
+    let xml =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let project = tandem_schedule::mspdi::read(&xml)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let plan = project.plan()?;
+    let result = tandem_schedule::schedule(&plan).map_err(|e| match e {
+        tandem_schedule::ScheduleError::Cycle(uids) => {
+            let names: Vec<String> = uids
+                .iter()
+                .map(|uid| {
+                    let name = plan
+                        .tasks
+                        .iter()
+                        .find(|t| t.uid == *uid)
+                        .map(|t| t.name.as_str())
+                        .unwrap_or("");
+                    format!("{uid} ({name})")
+                })
+                .collect();
+            anyhow!("the links form a cycle: {}", names.join(" → "))
+        }
+        other => anyhow!(other),
+    })?;
+    let format = |instant: chrono::NaiveDateTime| instant.format("%Y-%m-%dT%H:%M").to_string();
+    if as_json {
+        let mut out = String::with_capacity(plan.tasks.len() * 300);
+        for (i, task) in plan.tasks.iter().enumerate() {
+            let d = &result.tasks[i];
+            let [es, ef, ls, lf] = result.instants(i);
+            let line = json!({
+                "uid": task.uid,
+                "name": task.name,
+                "early_start": format(es),
+                "early_finish": format(ef),
+                "late_start": format(ls),
+                "late_finish": format(lf),
+                "total_slack_minutes": d.total_slack,
+                "free_slack_minutes": d.free_slack,
+                "critical": d.critical,
+                "summary": d.summary,
+                "milestone": d.milestone,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+        outln!("{}", out.trim_end_matches('\n'));
+        return Ok(());
+    }
+    let per_day = result.timeline.minutes_per_day as f64;
+    let rows = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, task)| {
+            let d = &result.tasks[i];
+            let [es, ef, ..] = result.instants(i);
+            vec![
+                task.uid.to_string(),
+                task.name.clone(),
+                format(es),
+                format(ef),
+                format!("{:.2}d", d.total_slack as f64 / per_day),
+                if d.critical {
+                    "critical".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &["uid", "task", "early start", "early finish", "slack", ""],
+        &rows,
+    );
+    outln!(
+        "\nFinish: {}",
+        format(result.timeline.finish_instant(result.finish))
+    );
+    let path: Vec<&str> = result
+        .critical_path()
+        .iter()
+        .map(|&i| plan.tasks[i].name.as_str())
+        .collect();
+    outln!("Critical path: {}", path.join(" → "));
+    for diagnostic in &result.diagnostics {
+        match diagnostic {
+            tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => eprintln!(
+                "warning: the constraint of {} moves it before its link from {} allows",
+                plan.tasks[*task].name, plan.tasks[*predecessor].name
+            ),
+            tandem_schedule::Diagnostic::BeyondHorizon { task } => eprintln!(
+                "warning: the dates of {} run past the sixty years the schedule covers",
+                plan.tasks[*task].name
+            ),
+            tandem_schedule::Diagnostic::DeadlineMissed { task } => {
+                eprintln!(
+                    "warning: {} finishes after its deadline",
+                    plan.tasks[*task].name
+                )
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Prints a project's critical path, finish date and each task's slack.
+pub(super) async fn schedule_project(client: &Client, key: &str, as_json: bool) -> Result<()> {
+    let schedule: ScheduleView = client
+        .send(
+            Method::GET,
+            &client.ws_path(&format!("/projects/{key}/schedule")).await?,
+            None,
+        )
+        .await?;
+    if as_json {
+        print_json(&schedule);
+        return Ok(());
+    }
+    let with_baseline = schedule.baseline.is_some();
+    let rows = schedule
+        .tasks
+        .iter()
+        .map(|t| {
+            let mut row = vec![
+                t.key.clone(),
+                t.title.clone(),
+                t.early_start.clone(),
+                t.early_finish.clone(),
+                format!("{:.2}d", t.total_slack_minutes as f64 / 480.0),
+            ];
+            if with_baseline {
+                row.push(match &t.variance {
+                    Some(v) => format!("{:+.2}d", v.finish_days),
+                    None => "new".into(),
+                });
+            }
+            row.push(if t.critical {
+                "critical".into()
+            } else {
+                String::new()
+            });
+            row
+        })
+        .collect::<Vec<_>>();
+    let mut header = vec!["key", "task", "early start", "early finish", "slack"];
+    if with_baseline {
+        header.push("finish variance");
+    }
+    header.push("");
+    table(&header, &rows);
+    outln!("\nFinish: {}", schedule.finish);
+    if let Some(b) = &schedule.baseline {
+        outln!(
+            "Baseline: {} (#{}, {})",
+            b.name,
+            b.id,
+            b.created_at.format("%Y-%m-%d %H:%M")
+        );
+        for m in &schedule.milestones {
+            outln!(
+                "  {}: {} (baseline {}, {:+.2}d)",
+                m.name,
+                m.finish,
+                m.baseline_finish,
+                m.finish_days
+            );
+        }
+    }
+    outln!("Critical path: {}", schedule.critical_path.join(" → "));
+    for warning in &schedule.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
+}
+
+pub(super) async fn forecast(
+    client: &Client,
+    key: &str,
+    runs: Option<usize>,
+    seed: Option<u64>,
+    as_json: bool,
+) -> Result<()> {
+    let mut query = Vec::new();
+    if let Some(runs) = runs {
+        query.push(format!("runs={runs}"));
+    }
+    if let Some(seed) = seed {
+        query.push(format!("seed={seed}"));
+    }
+    let path = format!("/projects/{key}/forecast?{}", query.join("&"));
+    let forecast: ForecastView = client
+        .send(Method::GET, &client.ws_path(&path).await?, None)
+        .await?;
+    if as_json {
+        print_json(&forecast);
+        return Ok(());
+    }
+    outln!(
+        "{} runs (seed {}); planned finish {}",
+        forecast.runs,
+        forecast.seed,
+        forecast.planned_finish
+    );
+    let mut rows = vec![vec![
+        key.to_string(),
+        forecast.finish.p50.clone(),
+        forecast.finish.p80.clone(),
+        forecast.finish.p95.clone(),
+    ]];
+    rows.extend(
+        forecast
+            .milestones
+            .iter()
+            .map(|(name, p)| vec![name.clone(), p.p50.clone(), p.p80.clone(), p.p95.clone()]),
+    );
+    table(&["finish of", "p50", "p80", "p95"], &rows);
+    let critical: Vec<String> = forecast
+        .criticality
+        .iter()
+        .filter(|c| c.index > 0.0)
+        .take(10)
+        .map(|c| format!("{} {:.0}%", c.key, c.index * 100.0))
+        .collect();
+    if !critical.is_empty() {
+        outln!("\nMost often critical: {}", critical.join(", "));
+    }
+    Ok(())
+}
+
+pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool) -> Result<()> {
+    let method = if apply { Method::POST } else { Method::GET };
+    let body = apply.then(|| json!({}));
+    let levelling: LevellingView = client
+        .send(
+            method,
+            &client
+                .ws_path(&format!("/projects/{key}/levelling"))
+                .await?,
+            body.as_ref(),
+        )
+        .await?;
+    if as_json {
+        print_json(&levelling);
+        return Ok(());
+    }
+    let rows = levelling
+        .overallocations
+        .iter()
+        .map(|o| {
+            vec![
+                o.owner.email.clone(),
+                format!("{:.1}h", o.hours_before),
+                format!("{:.1}h", o.hours_after),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(&["owner", "overbooked before", "after"], &rows);
+    if !levelling.delayed.is_empty() {
+        outln!();
+        let rows = levelling
+            .delayed
+            .iter()
+            .map(|d| {
+                vec![
+                    d.key.clone(),
+                    d.start.clone(),
+                    d.finish.clone(),
+                    format!("+{:.2}d", d.delayed_days),
+                ]
+            })
+            .collect::<Vec<_>>();
+        table(&["delayed", "start", "finish", "by"], &rows);
+    }
+    outln!(
+        "\nFinish {} → {} ({:+.2}d)",
+        levelling.finish_before,
+        levelling.finish_after,
+        levelling.cost_days
+    );
+    if levelling.applied {
+        outln!("Applied: delayed tasks now start no earlier than their levelled start.");
+    } else if !levelling.delayed.is_empty() {
+        outln!("A preview: run again with --apply to write it.");
+    }
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! `tandem serve`: its flags and the function that runs the server. Not
+//! the server itself, which is `tandem_server`.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use tandem_server::ServeOptions;
+
+use super::values::today;
+use crate::output::outln;
+
+#[derive(Debug, Args)]
+pub(super) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TANDEM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// sqlite://PATH (created if missing) or postgres://…
+    #[arg(
+        long,
+        env = "TANDEM_DATABASE_URL",
+        default_value = "sqlite://tandem.db"
+    )]
+    database: String,
+    /// Load the demo workspace (once).
+    #[arg(long)]
+    demo: bool,
+    /// Seconds a client has to send a request's headers, from connecting
+    /// or from the request's first byte.
+    #[arg(
+        long,
+        env = "TANDEM_HEADER_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().header_read_timeout.as_secs()
+    )]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body, plus one for every
+    /// 64 KiB sent.
+    #[arg(
+        long,
+        env = "TANDEM_BODY_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().body_read_timeout.as_secs()
+    )]
+    body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(
+        long,
+        env = "TANDEM_IDLE_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().idle_timeout.as_secs()
+    )]
+    idle_timeout: u64,
+    /// Connections open at once; more wait to be accepted. Keep it below
+    /// the open-file limit (ulimit -n).
+    #[arg(
+        long,
+        env = "TANDEM_MAX_CONNECTIONS",
+        value_name = "N",
+        value_parser = connections,
+        default_value_t = ServeOptions::default().max_connections
+    )]
+    max_connections: usize,
+}
+
+/// A timeout flag: whole seconds, at least one, at most a day.
+fn seconds(text: &str) -> std::result::Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1 second (0 would close every connection at once)".into()),
+        Ok(n) if n <= 86_400 => Ok(n),
+        Ok(_) => Err("must be at most 86400 seconds (a day)".into()),
+        Err(_) => Err(format!("'{text}' is not a whole number of seconds")),
+    }
+}
+
+/// The connection cap: at least one.
+fn connections(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("must be at least 1 (0 would accept no connection)".into()),
+        Ok(n) => Ok(n as usize),
+        Err(_) => Err(format!(
+            "'{text}' is not a whole number from 1 to 4294967295"
+        )),
+    }
+}
+
+pub(super) async fn serve(args: ServeArgs) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let store: Arc<dyn tandem_store::Store> = Arc::from(
+        tandem_store::open(&args.database)
+            .await
+            .with_context(|| format!("opening the database {}", args.database))?,
+    );
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    if args.demo {
+        let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD)
+            .map_err(|e| anyhow!(e))?;
+        match tandem_server::demo::load(store.as_ref(), &hash, today())
+            .await
+            .context("loading the demo")?
+        {
+            Some(info) => {
+                outln!(
+                    "Loaded the demo workspace '{}'.",
+                    tandem_server::demo::DEMO_WORKSPACE
+                );
+                outln!(
+                    "Sign in as any of {} with the password '{}', e.g.:",
+                    info.emails.join(", "),
+                    tandem_server::demo::DEMO_PASSWORD
+                );
+            }
+            None => outln!("The demo workspace is already loaded. Sign in, e.g.:"),
+        }
+        outln!(
+            "  echo {} | tandem login --server http://{address} --email ana@demo.tandem --password-stdin",
+            tandem_server::demo::DEMO_PASSWORD
+        );
+    }
+    outln!(
+        "Tandem is listening on http://{address} ({} database)",
+        store.backend()
+    );
+    tracing::info!(%address, backend = store.backend(), "listening");
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("signal handler");
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+        tracing::info!("shutting down");
+    };
+    let options = ServeOptions {
+        header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
+        body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+        max_connections: args.max_connections,
+    };
+    tandem_server::serve_with(store, listener, options, shutdown)
+        .await
+        .context("serving")?;
+    Ok(())
+}

@@ -1,0 +1,441 @@
+//! `tandem task`: creating, listing, showing, editing and finishing tasks,
+//! and the paged task list other commands read. Quick add and My Work are
+//! in `my_work`, links in `dependency`.
+
+use anyhow::{Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+use tandem_api::*;
+use tandem_domain::dates::parse_work_days;
+
+use super::dependency::lag_text;
+use super::values::{date_value, encode, put, text_value, when_value};
+use crate::client::Client;
+use crate::output::{json as print_json, or_dash, outln, table};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum TaskCommand {
+    /// Create a task (without --project, a personal task).
+    Add {
+        title: String,
+        #[arg(long)]
+        project: Option<String>,
+        #[command(flatten)]
+        fields: TaskFlags,
+    },
+    /// List tasks.
+    List {
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long, conflicts_with = "mine")]
+        owner: Option<String>,
+        #[arg(long)]
+        mine: bool,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        priority: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        /// Words in the title or description.
+        #[arg(long)]
+        search: Option<String>,
+        /// How many at most.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Show a task with its links and history.
+    Show { key: String },
+    /// Change a task's fields ("none" clears a field).
+    Edit {
+        key: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        fields: TaskFlags,
+    },
+    /// Mark a task done.
+    Done { key: String },
+}
+
+#[derive(Debug, Args)]
+pub(super) struct TaskFlags {
+    /// The owner's email.
+    #[arg(long)]
+    owner: Option<String>,
+    #[arg(long)]
+    due: Option<String>,
+    #[arg(long)]
+    start: Option<String>,
+    #[arg(long)]
+    priority: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    /// Duration estimate: 3d, 4h, 2w.
+    #[arg(long)]
+    estimate: Option<String>,
+    /// Effort in hours.
+    #[arg(long)]
+    effort: Option<f64>,
+    #[arg(long)]
+    percent: Option<i64>,
+    /// The parent task's key.
+    #[arg(long)]
+    parent: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// A tag; repeat for several (replaces the list).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    #[arg(long)]
+    blocked_reason: Option<String>,
+    /// asap, alap, snet, snlt, fnet, fnlt, mso or mfo ("none" to clear).
+    #[arg(long)]
+    constraint: Option<String>,
+    /// The constraint's date: a date, a date word, or YYYY-MM-DDTHH:MM.
+    #[arg(long)]
+    constraint_date: Option<String>,
+    /// When work really started: a date, a date word, or YYYY-MM-DDTHH:MM.
+    #[arg(long)]
+    actual_start: Option<String>,
+    /// When work really finished.
+    #[arg(long)]
+    actual_finish: Option<String>,
+}
+
+fn task_body(flags: &TaskFlags, body: &mut Map<String, Value>) -> Result<()> {
+    put(body, "owner", flags.owner.as_deref().map(text_value));
+    put(
+        body,
+        "due_date",
+        flags
+            .due
+            .as_deref()
+            .map(|d| date_value("due", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "start_date",
+        flags
+            .start
+            .as_deref()
+            .map(|d| date_value("start", d))
+            .transpose()?,
+    );
+    put(
+        body,
+        "priority",
+        flags.priority.as_deref().map(|p| json!(p.to_lowercase())),
+    );
+    put(
+        body,
+        "status",
+        flags
+            .status
+            .as_deref()
+            .map(|s| json!(s.to_lowercase().replace([' ', '-'], "_"))),
+    );
+    let estimate = match flags.estimate.as_deref() {
+        Some(e) if e.eq_ignore_ascii_case("none") => Some(Value::Null),
+        Some(e) => Some(json!(
+            parse_work_days(e).map_err(|err| anyhow!("--estimate: {err}"))?
+        )),
+        None => None,
+    };
+    put(body, "estimate_days", estimate);
+    put(body, "effort_hours", flags.effort.map(|e| json!(e)));
+    put(body, "percent_complete", flags.percent.map(|p| json!(p)));
+    put(body, "parent", flags.parent.as_deref().map(text_value));
+    put(
+        body,
+        "description",
+        flags.description.as_deref().map(text_value),
+    );
+    if !flags.tags.is_empty() {
+        body.insert("tags".into(), json!(flags.tags));
+    }
+    put(
+        body,
+        "blocked_reason",
+        flags.blocked_reason.as_deref().map(text_value),
+    );
+    put(
+        body,
+        "constraint_type",
+        flags
+            .constraint
+            .as_deref()
+            .map(|c| text_value(&c.to_lowercase())),
+    );
+    for (flag, field, value) in [
+        ("constraint-date", "constraint_date", &flags.constraint_date),
+        ("actual-start", "actual_start", &flags.actual_start),
+        ("actual-finish", "actual_finish", &flags.actual_finish),
+    ] {
+        put(
+            body,
+            field,
+            value.as_deref().map(|v| when_value(flag, v)).transpose()?,
+        );
+    }
+    Ok(())
+}
+
+fn task_row(t: &TaskView) -> Vec<String> {
+    vec![
+        t.key.clone(),
+        t.title.clone(),
+        t.status.to_string(),
+        t.priority.to_string(),
+        or_dash(t.owner.as_ref().map(|o| o.email.clone())),
+        or_dash(t.due_date),
+    ]
+}
+
+const TASK_HEADER: [&str; 6] = ["key", "title", "status", "priority", "owner", "due"];
+
+/// Follows the cursor until `limit` tasks or the last page.
+pub(super) async fn all_tasks(
+    client: &Client,
+    mut query: Vec<(String, String)>,
+    limit: usize,
+) -> Result<Vec<TaskView>> {
+    let path = client.ws_path("/tasks").await?;
+    let mut tasks = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page_size = (limit - tasks.len()).min(500);
+        query.retain(|(k, _)| k != "cursor" && k != "limit");
+        query.push(("limit".into(), page_size.to_string()));
+        if let Some(c) = &cursor {
+            query.push(("cursor".into(), c.clone()));
+        }
+        let qs = query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let page: TaskPage = client
+            .send(Method::GET, &format!("{path}?{qs}"), None)
+            .await?;
+        tasks.extend(page.tasks);
+        match page.next_cursor {
+            Some(next) if tasks.len() < limit => cursor = Some(next),
+            _ => return Ok(tasks),
+        }
+    }
+}
+
+pub(super) async fn task_command(
+    client: &Client,
+    command: TaskCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        TaskCommand::Add {
+            title,
+            project,
+            fields,
+        } => {
+            let mut body = Map::new();
+            body.insert("title".into(), json!(title));
+            put(&mut body, "project", project.map(|p| json!(p)));
+            task_body(&fields, &mut body)?;
+            let task: TaskView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/tasks").await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                outln!("Created {}  {}", task.key, task.title)
+            }
+        }
+        TaskCommand::List {
+            project,
+            owner,
+            mine,
+            status,
+            priority,
+            tag,
+            search,
+            limit,
+        } => {
+            let mut query = Vec::new();
+            let mut add = |k: &str, v: Option<String>| {
+                if let Some(v) = v {
+                    query.push((k.to_string(), v));
+                }
+            };
+            add("project", project);
+            add("owner", if mine { Some("me".into()) } else { owner });
+            add(
+                "status",
+                status.map(|s| s.to_lowercase().replace([' ', '-'], "_")),
+            );
+            add("priority", priority.map(|p| p.to_lowercase()));
+            add("tag", tag);
+            add("q", search);
+            let tasks = all_tasks(client, query, limit.max(1)).await?;
+            if as_json {
+                return {
+                    let _: () = print_json(&tasks);
+                    Ok(())
+                };
+            }
+            table(
+                &TASK_HEADER,
+                &tasks.iter().map(task_row).collect::<Vec<_>>(),
+            );
+        }
+        TaskCommand::Show { key } => {
+            let base = client.ws_path(&format!("/tasks/{key}")).await?;
+            let task: TaskView = client.send(Method::GET, &base, None).await?;
+            let links: Vec<DependencyView> = client
+                .send(Method::GET, &format!("{base}/dependencies"), None)
+                .await?;
+            let history: Vec<ActivityView> = client
+                .send(Method::GET, &format!("{base}/activity"), None)
+                .await?;
+            if as_json {
+                return {
+                    print_json(&json!({"task": task, "dependencies": links, "activity": history}));
+                    Ok(())
+                };
+            }
+            outln!("{}  {}", task.key, task.title);
+            outln!(
+                "  status      {}{}",
+                task.status,
+                task.blocked_reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            );
+            outln!("  priority    {}", task.priority);
+            outln!(
+                "  owner       {}",
+                or_dash(task.owner.as_ref().map(|o| o.email.clone()))
+            );
+            if !task.collaborators.is_empty() {
+                outln!(
+                    "  with        {}",
+                    task.collaborators
+                        .iter()
+                        .map(|c| c.email.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            outln!(
+                "  dates       {} → {}",
+                or_dash(task.start_date),
+                or_dash(task.due_date)
+            );
+            outln!(
+                "  estimate    {} days, {} hours, {}% complete",
+                or_dash(task.estimate_days),
+                or_dash(task.effort_hours),
+                task.percent_complete
+            );
+            if let Some(kind) = task.constraint_type {
+                outln!(
+                    "  constraint  {} {}",
+                    kind,
+                    task.constraint_date.as_deref().unwrap_or_default()
+                );
+            }
+            if task.actual_start.is_some() {
+                outln!(
+                    "  actual      {} → {}",
+                    or_dash(task.actual_start.as_deref()),
+                    or_dash(task.actual_finish.as_deref())
+                );
+            }
+            if let Some(parent) = &task.parent {
+                outln!("  parent      {}  {}", parent.key, parent.title);
+            }
+            if !task.tags.is_empty() {
+                outln!("  tags        {}", task.tags.join(", "));
+            }
+            if let Some(d) = &task.description {
+                outln!("\n{d}");
+            }
+            for link in &links {
+                let (dir, other) = if link.successor.key == task.key {
+                    ("after ", &link.predecessor)
+                } else {
+                    ("before", &link.successor)
+                };
+                outln!(
+                    "  {dir} {}  {} ({}{})",
+                    other.key,
+                    other.title,
+                    link.kind.as_str().to_uppercase(),
+                    lag_text(link.lag_days, link.lag_format)
+                );
+            }
+            if !history.is_empty() {
+                outln!("\nHistory");
+                for entry in history.iter().take(10) {
+                    let who = entry
+                        .actor
+                        .as_ref()
+                        .map(|a| a.email.as_str())
+                        .unwrap_or("someone");
+                    let fields = entry
+                        .changes
+                        .iter()
+                        .map(|c| c.field.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    outln!(
+                        "  {}  {who} {} {fields}",
+                        entry.at.format("%Y-%m-%d %H:%M"),
+                        entry.action
+                    );
+                }
+            }
+        }
+        TaskCommand::Edit { key, title, fields } => {
+            let mut body = Map::new();
+            put(&mut body, "title", title.map(|t| json!(t)));
+            task_body(&fields, &mut body)?;
+            if body.is_empty() {
+                bail!("nothing to change: give at least one field flag");
+            }
+            let task: TaskView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/tasks/{key}")).await?,
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                outln!("Updated {}  {} [{}]", task.key, task.title, task.status)
+            }
+        }
+        TaskCommand::Done { key } => {
+            let task: TaskView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/tasks/{key}")).await?,
+                    Some(&json!({"status": "done"})),
+                )
+                .await?;
+            if as_json {
+                print_json(&task)
+            } else {
+                outln!("Done: {}  {}", task.key, task.title)
+            }
+        }
+    }
+    Ok(())
+}
