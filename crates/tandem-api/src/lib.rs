@@ -7,6 +7,10 @@
 //! marked `#[schemars(required)]` for the OpenAPI document. Responses are
 //! built from domain entities with `From`. This is the only crate that decides how the model looks on
 //! the wire; it does no IO.
+//!
+//! Requests also serialize, for the CLI that sends them: a field not set is
+//! left out, so `null` on the wire only ever means "clear this field" (the
+//! `Some(None)` of a partial update).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use schemars::JsonSchema;
@@ -151,7 +155,9 @@ pub struct CreateTimeOff {
     #[schemars(required)]
     pub start_date: Option<NaiveDate>,
     /// Defaults to the start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -185,25 +191,38 @@ pub struct CreateProject {
     pub key: Option<String>,
     #[schemars(required)]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_in: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_out: Option<String>,
     /// The outcome owner's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ProjectStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ongoing: Option<bool>,
     /// Seven days of working hours, Monday first, e.g.
     /// `"08:00-12:00 13:00-17:00"`; `""` is a day off. Default: Monday to
     /// Friday, 08:00–12:00 and 13:00–17:00.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_week: Option<Vec<String>>,
     /// Hours in a day of estimate (default 8).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_per_day: Option<f64>,
     /// When progress was last reported, `YYYY-MM-DDTHH:MM` or a date (its
     /// end): work not done is scheduled after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_date: Option<String>,
 }
 
@@ -270,6 +289,7 @@ impl CreateProject {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProject {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(
         default,
@@ -295,7 +315,9 @@ pub struct UpdateProject {
         skip_serializing_if = "Option::is_none"
     )]
     pub owner: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ProjectStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
     #[serde(
         default,
@@ -315,8 +337,11 @@ pub struct UpdateProject {
         skip_serializing_if = "Option::is_none"
     )]
     pub budget: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ongoing: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_week: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_per_day: Option<f64>,
     #[serde(
         default,
@@ -472,9 +497,11 @@ pub struct CreateCalendarException {
     #[schemars(required)]
     pub start_date: Option<NaiveDate>,
     /// Defaults to the start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<NaiveDate>,
     /// The hours worked on those days, e.g. `"09:00-13:00"`; absent or
     /// empty for none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
 }
 
@@ -532,7 +559,9 @@ impl From<tandem_domain::calendar::CalendarException> for CalendarExceptionView 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     #[serde(
         default,
@@ -602,6 +631,7 @@ impl From<Phase> for PhaseView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestoneInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(
         default,
@@ -703,35 +733,56 @@ pub struct CreateTask {
     #[schemars(required)]
     pub title: Option<String>,
     /// The project's key; none for a personal task.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The owner's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub collaborators: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<NaiveDate>,
     /// Duration estimate in working days.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate_days: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effort_hours: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub three_point: Option<ThreePointView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<i64>,
     /// asap, alap, snet, snlt, fnet, fnlt, mso or mfo; without one, a start
     /// date means "start no earlier than".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint_type: Option<ConstraintType>,
     /// `YYYY-MM-DDTHH:MM`, or a date (the start of its working day for
     /// start constraints, the end for finish constraints).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint_date: Option<String>,
     /// `YYYY-MM-DDTHH:MM`, or a date (08:00).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_start: Option<String>,
     /// `YYYY-MM-DDTHH:MM`, or a date (17:00).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_finish: Option<String>,
     /// The parent task's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase_id: Option<Id>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestone_id: Option<Id>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
 }
 
@@ -847,6 +898,7 @@ impl CreateTask {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTask {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(
         default,
@@ -860,8 +912,11 @@ pub struct UpdateTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub owner: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub collaborators: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
     #[serde(
         default,
@@ -893,6 +948,7 @@ pub struct UpdateTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub three_point: Option<Option<ThreePointView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<i64>,
     #[serde(
         default,
@@ -936,6 +992,7 @@ pub struct UpdateTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub milestone_id: Option<Option<Id>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     #[serde(
         default,
@@ -1108,11 +1165,14 @@ pub struct CreateDependency {
     #[schemars(required)]
     pub successor: Option<String>,
     #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DependencyKind>,
     /// The lag, negative for a lead: working days, elapsed days, or a
     /// percentage of the predecessor's duration, as `lag_format` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_days: Option<f64>,
     /// working_days (default), elapsed_days or percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_format: Option<LagFormat>,
 }
 
@@ -1138,8 +1198,11 @@ impl CreateDependency {
 #[serde(deny_unknown_fields)]
 pub struct UpdateDependency {
     #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DependencyKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_days: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_format: Option<LagFormat>,
 }
 
@@ -1194,6 +1257,7 @@ pub struct StakeholderInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<StakeholderRole>,
 }
 
@@ -1259,6 +1323,7 @@ impl From<Stakeholder> for StakeholderView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(
         default,
@@ -1267,8 +1332,10 @@ pub struct RiskInput {
     )]
     pub description: Option<Option<String>>,
     /// 1 (rare) to 5 (almost certain).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: Option<i64>,
     /// 1 (negligible) to 5 (severe).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<i64>,
     #[serde(
         default,
@@ -1282,10 +1349,13 @@ pub struct RiskInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub mitigation: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RiskStatus>,
     /// Keys of linked tasks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<String>>,
     /// Ids of linked milestones.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Vec<Id>>,
 }
 
@@ -1484,6 +1554,7 @@ pub struct MilestoneVarianceView {
 #[serde(deny_unknown_fields)]
 pub struct CreateBaseline {
     /// Defaults to "Baseline N".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -1568,4 +1639,48 @@ pub struct LevellingView {
     /// than" their levelled start), or this is only a preview.
     #[serde(default)]
     pub applied: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn wire(request: &impl Serialize) -> Value {
+        serde_json::to_value(request).unwrap()
+    }
+
+    /// A client that sets nothing sends nothing: a partial update must not
+    /// clear what it does not name.
+    #[test]
+    fn requests_leave_out_what_is_not_set() {
+        assert_eq!(wire(&UpdateProject::default()), json!({}));
+        assert_eq!(wire(&UpdateTask::default()), json!({}));
+        assert_eq!(wire(&UpdateDependency::default()), json!({}));
+        assert_eq!(wire(&PhaseInput::default()), json!({}));
+        assert_eq!(wire(&MilestoneInput::default()), json!({}));
+        assert_eq!(wire(&StakeholderInput::default()), json!({}));
+        assert_eq!(wire(&RiskInput::default()), json!({}));
+        assert_eq!(wire(&CreateBaseline::default()), json!({}));
+        let task = CreateTask {
+            title: Some("Write brief".into()),
+            ..CreateTask::default()
+        };
+        assert_eq!(wire(&task), json!({"title": "Write brief"}));
+    }
+
+    /// `null` clears, and reads back as a clear.
+    #[test]
+    fn a_cleared_field_is_sent_as_null_and_read_back_as_cleared() {
+        let patch = UpdateTask {
+            owner: Some(None),
+            status: Some(TaskStatus::Done),
+            ..UpdateTask::default()
+        };
+        let sent = wire(&patch);
+        assert_eq!(sent, json!({"owner": null, "status": "done"}));
+        let read: UpdateTask = serde_json::from_value(sent).unwrap();
+        assert!(matches!(read.owner, Some(None)), "{read:?}");
+        assert!(read.due_date.is_none(), "{read:?}");
+    }
 }

@@ -4,10 +4,9 @@
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use reqwest::Method;
-use serde_json::json;
 use tandem_api::*;
 
-use super::values::read_password;
+use super::values::{read_password, request_body};
 use crate::client::{Client, Config, load_config, save_config};
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -42,7 +41,10 @@ pub(super) async fn login(args: LoginArgs, workspace: Option<String>) -> Result<
         .send_raw(
             Method::POST,
             "/api/v1/auth/login",
-            Some(&json!({"email": args.email, "password": password})),
+            Some(&request_body(&LoginRequest {
+                email: args.email,
+                password,
+            })?),
             &[],
         )
         .await?;
@@ -58,7 +60,9 @@ pub(super) async fn login(args: LoginArgs, workspace: Option<String>) -> Result<
         .send_raw(
             Method::POST,
             "/api/v1/tokens",
-            Some(&json!({"name": format!("tandem CLI on {host}")})),
+            Some(&request_body(&CreateToken {
+                name: format!("tandem CLI on {host}"),
+            })?),
             &[("cookie", cookie.clone())],
         )
         .await?;
@@ -94,7 +98,11 @@ pub(super) async fn token_command(
     match command {
         TokenCommand::Create { name } => {
             let token: TokenView = client
-                .send(Method::POST, "/api/v1/tokens", Some(&json!({"name": name})))
+                .send(
+                    Method::POST,
+                    "/api/v1/tokens",
+                    Some(&request_body(&CreateToken { name })?),
+                )
                 .await?;
             if as_json {
                 print_json(&token);

@@ -4,9 +4,9 @@
 use anyhow::Result;
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::json;
 use tandem_api::*;
 
+use super::values::request_body;
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -37,7 +37,7 @@ pub(super) async fn baseline_command(
                     &client
                         .ws_path(&format!("/projects/{key}/baselines"))
                         .await?,
-                    Some(&json!({ "name": name })),
+                    Some(&request_body(&CreateBaseline { name })?),
                 )
                 .await?;
             if as_json {

@@ -4,10 +4,10 @@
 use anyhow::Result;
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use tandem_api::*;
 
-use super::values::{date_value, put};
+use super::values::{date_value, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, outln, table};
 
@@ -46,22 +46,23 @@ pub(super) async fn calendar_command(
             to,
             hours,
         } => {
-            let mut body = Map::new();
-            body.insert("name".into(), json!(name));
-            body.insert("start_date".into(), date_value("from", &from)?);
-            put(
-                &mut body,
-                "end_date",
-                to.as_deref().map(|d| date_value("to", d)).transpose()?,
-            );
-            put(&mut body, "hours", hours.map(|h| json!(h)));
+            let request = CreateCalendarException {
+                name: Some(name),
+                start_date: date_value("from", &from)?,
+                end_date: to
+                    .as_deref()
+                    .map(|d| date_value("to", d))
+                    .transpose()?
+                    .flatten(),
+                hours,
+            };
             let created: CalendarExceptionView = client
                 .send(
                     Method::POST,
                     &client
                         .ws_path(&format!("/projects/{key}/calendar/exceptions"))
                         .await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {

@@ -4,11 +4,11 @@
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::json;
 use tandem_api::*;
 use tandem_domain::LagFormat;
 use tandem_domain::dates::parse_work_days;
 
+use super::values::{choice, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, outln, table};
 
@@ -71,13 +71,18 @@ pub(super) async fn dep_command(client: &Client, command: DepCommand, as_json: b
             lag,
         } => {
             let (lag, format) = parse_lag(&lag).map_err(|e| anyhow!("--lag: {e}"))?;
-            let body = json!({"predecessor": pred, "successor": succ, "type": kind.to_lowercase(),
-                              "lag_days": lag, "lag_format": format});
+            let request = CreateDependency {
+                predecessor: Some(pred),
+                successor: Some(succ),
+                kind: Some(choice("type", &kind)?),
+                lag_days: Some(lag),
+                lag_format: Some(format),
+            };
             let dep: DependencyView = client
                 .send(
                     Method::POST,
                     &client.ws_path("/dependencies").await?,
-                    Some(&body),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {

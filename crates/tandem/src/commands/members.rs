@@ -5,11 +5,10 @@
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
 use tandem_api::*;
 use tandem_domain::Role;
 
-use super::values::{date_value, put};
+use super::values::{date_value, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -143,7 +142,7 @@ pub(super) async fn member_command(
                 .send(
                     Method::POST,
                     &client.ws_path("/members").await?,
-                    Some(&serde_json::to_value(&request)?),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {
@@ -219,7 +218,9 @@ pub(super) async fn member_command(
                     &client
                         .ws_path(&format!("/members/{id}/availability"))
                         .await?,
-                    Some(&json!({ "capacity_hours": hours })),
+                    Some(&request_body(&UpdateAvailability {
+                        capacity_hours: Some(hours),
+                    })?),
                 )
                 .await?;
             if as_json {
@@ -239,19 +240,20 @@ pub(super) async fn member_command(
             note,
         } => {
             let id = id_of(&email)?;
-            let mut body = Map::new();
-            body.insert("start_date".into(), date_value("from", &from)?);
-            put(
-                &mut body,
-                "end_date",
-                to.as_deref().map(|d| date_value("to", d)).transpose()?,
-            );
-            put(&mut body, "note", note.map(|n| json!(n)));
+            let request = CreateTimeOff {
+                start_date: date_value("from", &from)?,
+                end_date: to
+                    .as_deref()
+                    .map(|d| date_value("to", d))
+                    .transpose()?
+                    .flatten(),
+                note,
+            };
             let away: TimeOffView = client
                 .send(
                     Method::POST,
                     &client.ws_path(&format!("/members/{id}/time-off")).await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {

@@ -9,7 +9,7 @@ use tandem_api::*;
 use tandem_domain::dates::{Bucket, bucket};
 
 use super::task::all_tasks;
-use super::values::today;
+use super::values::{request_body, today};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -20,7 +20,7 @@ pub(super) async fn quick_add(client: &Client, text: String, as_json: bool) -> R
         .send(
             Method::POST,
             &client.ws_path("/quick").await?,
-            Some(&serde_json::to_value(&request)?),
+            Some(&request_body(&request)?),
         )
         .await?;
     if as_json {

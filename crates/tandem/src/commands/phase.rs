@@ -4,10 +4,9 @@
 use anyhow::Result;
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
 use tandem_api::*;
 
-use super::values::{date_value, put};
+use super::values::{date_value, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -51,26 +50,20 @@ pub(super) async fn phase_command(
             start,
             end,
         } => {
-            let mut body = Map::new();
-            body.insert("name".into(), json!(name));
-            put(
-                &mut body,
-                "start_date",
-                start
+            let request = PhaseInput {
+                name: Some(name),
+                position: None,
+                start_date: start
                     .as_deref()
                     .map(|d| date_value("start", d))
                     .transpose()?,
-            );
-            put(
-                &mut body,
-                "end_date",
-                end.as_deref().map(|d| date_value("end", d)).transpose()?,
-            );
+                end_date: end.as_deref().map(|d| date_value("end", d)).transpose()?,
+            };
             let phase: PhaseView = client
                 .send(
                     Method::POST,
                     &client.ws_path(&format!("/projects/{key}/phases")).await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {
@@ -121,20 +114,18 @@ pub(super) async fn milestone_command(
 ) -> Result<()> {
     match command {
         MilestoneCommand::Add { key, name, date } => {
-            let mut body = Map::new();
-            body.insert("name".into(), json!(name));
-            put(
-                &mut body,
-                "date",
-                date.as_deref().map(|d| date_value("date", d)).transpose()?,
-            );
+            let request = MilestoneInput {
+                name: Some(name),
+                date: date.as_deref().map(|d| date_value("date", d)).transpose()?,
+                ..MilestoneInput::default()
+            };
             let milestone: MilestoneView = client
                 .send(
                     Method::POST,
                     &client
                         .ws_path(&format!("/projects/{key}/milestones"))
                         .await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {

@@ -4,10 +4,10 @@
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use tandem_api::*;
 
-use super::values::{date_value, put, text_value, when_value};
+use super::values::{choice, date_value, request_body, text_value, when_value};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -72,79 +72,58 @@ pub(super) struct ProjectFlags {
     status_date: Option<String>,
 }
 
-fn project_body(flags: &ProjectFlags, body: &mut Map<String, Value>) -> Result<()> {
-    put(
-        body,
-        "objective",
-        flags.objective.as_deref().map(text_value),
-    );
-    put(body, "owner", flags.owner.as_deref().map(text_value));
-    put(
-        body,
-        "start_date",
-        flags
+/// The fields the flags set, as a partial update: a flag not given leaves
+/// its field alone, "none" clears it. A new project takes the same fields.
+fn project_update(name: Option<String>, flags: &ProjectFlags) -> Result<UpdateProject> {
+    Ok(UpdateProject {
+        name,
+        objective: flags.objective.as_deref().map(text_value),
+        owner: flags.owner.as_deref().map(text_value),
+        start_date: flags
             .start
             .as_deref()
             .map(|d| date_value("start", d))
             .transpose()?,
-    );
-    put(
-        body,
-        "target_date",
-        flags
+        target_date: flags
             .target
             .as_deref()
             .map(|d| date_value("target", d))
             .transpose()?,
-    );
-    put(
-        body,
-        "status",
-        flags
+        status: flags
             .status
             .as_deref()
-            .map(|s| json!(s.to_lowercase().replace([' ', '-'], "_"))),
-    );
-    put(
-        body,
-        "stage",
-        flags.stage.as_deref().map(|s| json!(s.to_lowercase())),
-    );
-    let budget = match flags.budget.as_deref() {
-        Some(b) if b.eq_ignore_ascii_case("none") => Some(Value::Null),
-        Some(b) => Some(json!(
-            b.parse::<f64>()
-                .map_err(|_| anyhow!("--budget: '{b}' is not a number"))?
-        )),
-        None => None,
-    };
-    put(body, "budget", budget);
-    put(body, "scope_in", flags.scope_in.as_deref().map(text_value));
-    put(
-        body,
-        "scope_out",
-        flags.scope_out.as_deref().map(text_value),
-    );
-    put(body, "ongoing", flags.ongoing.map(Value::Bool));
-    put(
-        body,
-        "work_week",
-        flags
+            .map(|s| choice("status", s))
+            .transpose()?,
+        stage: flags
+            .stage
+            .as_deref()
+            .map(|s| choice("stage", s))
+            .transpose()?,
+        budget: flags.budget.as_deref().map(budget_value).transpose()?,
+        scope_in: flags.scope_in.as_deref().map(text_value),
+        scope_out: flags.scope_out.as_deref().map(text_value),
+        ongoing: flags.ongoing,
+        work_week: flags
             .work_week
             .as_deref()
-            .map(|w| json!(w.split('|').map(str::trim).collect::<Vec<_>>())),
-    );
-    put(body, "hours_per_day", flags.hours_per_day.map(|h| json!(h)));
-    put(
-        body,
-        "status_date",
-        flags
+            .map(|w| w.split('|').map(|day| day.trim().to_string()).collect()),
+        hours_per_day: flags.hours_per_day,
+        status_date: flags
             .status_date
             .as_deref()
             .map(|d| when_value("status-date", d))
             .transpose()?,
-    );
-    Ok(())
+    })
+}
+
+/// The --budget flag: a number, or "none" to clear it.
+fn budget_value(text: &str) -> Result<Option<f64>> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    text.parse::<f64>()
+        .map(Some)
+        .map_err(|_| anyhow!("--budget: '{text}' is not a number"))
 }
 
 fn print_project(p: &ProjectView) {
@@ -184,15 +163,29 @@ pub(super) async fn project_command(
 ) -> Result<()> {
     match command {
         ProjectCommand::Add { key, name, fields } => {
-            let mut body = Map::new();
-            body.insert("key".into(), json!(key));
-            body.insert("name".into(), json!(name));
-            project_body(&fields, &mut body)?;
+            let fields = project_update(None, &fields)?;
+            let request = CreateProject {
+                key: Some(key),
+                name: Some(name),
+                objective: fields.objective.flatten(),
+                scope_in: fields.scope_in.flatten(),
+                scope_out: fields.scope_out.flatten(),
+                owner: fields.owner.flatten(),
+                status: fields.status,
+                stage: fields.stage,
+                start_date: fields.start_date.flatten(),
+                target_date: fields.target_date.flatten(),
+                budget: fields.budget.flatten(),
+                ongoing: fields.ongoing,
+                work_week: fields.work_week,
+                hours_per_day: fields.hours_per_day,
+                status_date: fields.status_date.flatten(),
+            };
             let project: ProjectView = client
                 .send(
                     Method::POST,
                     &client.ws_path("/projects").await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {
@@ -307,17 +300,15 @@ pub(super) async fn project_command(
             }
         }
         ProjectCommand::Edit { key, name, fields } => {
-            let mut body = Map::new();
-            put(&mut body, "name", name.map(|n| json!(n)));
-            project_body(&fields, &mut body)?;
-            if body.is_empty() {
+            let body = request_body(&project_update(name, &fields)?)?;
+            if body.as_object().is_some_and(|fields| fields.is_empty()) {
                 bail!("nothing to change: give at least one field flag");
             }
             let project: ProjectView = client
                 .send(
                     Method::PATCH,
                     &client.ws_path(&format!("/projects/{key}")).await?,
-                    Some(&Value::Object(body)),
+                    Some(&body),
                 )
                 .await?;
             if as_json {

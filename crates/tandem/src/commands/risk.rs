@@ -3,10 +3,9 @@
 use anyhow::Result;
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
 use tandem_api::*;
 
-use super::values::put;
+use super::values::request_body;
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -43,17 +42,19 @@ pub(super) async fn risk_command(
             mitigation,
             owner,
         } => {
-            let mut body = Map::new();
-            body.insert("title".into(), json!(title));
-            body.insert("probability".into(), json!(probability));
-            body.insert("impact".into(), json!(impact));
-            put(&mut body, "mitigation", mitigation.map(|m| json!(m)));
-            put(&mut body, "owner", owner.map(|o| json!(o)));
+            let request = RiskInput {
+                title: Some(title),
+                probability: Some(probability),
+                impact: Some(impact),
+                mitigation: mitigation.map(Some),
+                owner: owner.map(Some),
+                ..RiskInput::default()
+            };
             let risk: RiskView = client
                 .send(
                     Method::POST,
                     &client.ws_path(&format!("/projects/{key}/risks")).await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {

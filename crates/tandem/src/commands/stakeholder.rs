@@ -3,10 +3,9 @@
 use anyhow::Result;
 use clap::Subcommand;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
 use tandem_api::*;
 
-use super::values::put;
+use super::values::{choice, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -42,18 +41,19 @@ pub(super) async fn stakeholder_command(
             name,
             email,
         } => {
-            let mut body = Map::new();
-            body.insert("role".into(), json!(role.to_lowercase()));
-            put(&mut body, "member", member.map(|m| json!(m)));
-            put(&mut body, "name", name.map(|n| json!(n)));
-            put(&mut body, "email", email.map(|e| json!(e)));
+            let request = StakeholderInput {
+                role: Some(choice("role", &role)?),
+                member: member.map(Some),
+                name: name.map(Some),
+                email: email.map(Some),
+            };
             let s: StakeholderView = client
                 .send(
                     Method::POST,
                     &client
                         .ws_path(&format!("/projects/{key}/stakeholders"))
                         .await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {

@@ -5,12 +5,13 @@
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use tandem_api::*;
+use tandem_domain::TaskStatus;
 use tandem_domain::dates::parse_work_days;
 
 use super::dependency::lag_text;
-use super::values::{date_value, encode, put, text_value, when_value};
+use super::values::{choice, date_value, encode, request_body, text_value, when_value};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -104,83 +105,74 @@ pub(super) struct TaskFlags {
     actual_finish: Option<String>,
 }
 
-fn task_body(flags: &TaskFlags, body: &mut Map<String, Value>) -> Result<()> {
-    put(body, "owner", flags.owner.as_deref().map(text_value));
-    put(
-        body,
-        "due_date",
-        flags
+/// The fields the flags set, as a partial update: a flag not given leaves
+/// its field alone, "none" clears it. A new task takes the same fields.
+fn task_update(title: Option<String>, flags: &TaskFlags) -> Result<UpdateTask> {
+    Ok(UpdateTask {
+        title,
+        owner: flags.owner.as_deref().map(text_value),
+        due_date: flags
             .due
             .as_deref()
             .map(|d| date_value("due", d))
             .transpose()?,
-    );
-    put(
-        body,
-        "start_date",
-        flags
+        start_date: flags
             .start
             .as_deref()
             .map(|d| date_value("start", d))
             .transpose()?,
-    );
-    put(
-        body,
-        "priority",
-        flags.priority.as_deref().map(|p| json!(p.to_lowercase())),
-    );
-    put(
-        body,
-        "status",
-        flags
+        priority: flags
+            .priority
+            .as_deref()
+            .map(|p| choice("priority", p))
+            .transpose()?,
+        status: flags
             .status
             .as_deref()
-            .map(|s| json!(s.to_lowercase().replace([' ', '-'], "_"))),
-    );
-    let estimate = match flags.estimate.as_deref() {
-        Some(e) if e.eq_ignore_ascii_case("none") => Some(Value::Null),
-        Some(e) => Some(json!(
-            parse_work_days(e).map_err(|err| anyhow!("--estimate: {err}"))?
-        )),
-        None => None,
-    };
-    put(body, "estimate_days", estimate);
-    put(body, "effort_hours", flags.effort.map(|e| json!(e)));
-    put(body, "percent_complete", flags.percent.map(|p| json!(p)));
-    put(body, "parent", flags.parent.as_deref().map(text_value));
-    put(
-        body,
-        "description",
-        flags.description.as_deref().map(text_value),
-    );
-    if !flags.tags.is_empty() {
-        body.insert("tags".into(), json!(flags.tags));
-    }
-    put(
-        body,
-        "blocked_reason",
-        flags.blocked_reason.as_deref().map(text_value),
-    );
-    put(
-        body,
-        "constraint_type",
-        flags
+            .map(|s| choice("status", s))
+            .transpose()?,
+        estimate_days: flags.estimate.as_deref().map(estimate_value).transpose()?,
+        effort_hours: flags.effort.map(Some),
+        percent_complete: flags.percent,
+        parent: flags.parent.as_deref().map(text_value),
+        description: flags.description.as_deref().map(text_value),
+        tags: (!flags.tags.is_empty()).then(|| flags.tags.clone()),
+        blocked_reason: flags.blocked_reason.as_deref().map(text_value),
+        constraint_type: flags
             .constraint
             .as_deref()
-            .map(|c| text_value(&c.to_lowercase())),
-    );
-    for (flag, field, value) in [
-        ("constraint-date", "constraint_date", &flags.constraint_date),
-        ("actual-start", "actual_start", &flags.actual_start),
-        ("actual-finish", "actual_finish", &flags.actual_finish),
-    ] {
-        put(
-            body,
-            field,
-            value.as_deref().map(|v| when_value(flag, v)).transpose()?,
-        );
+            .map(|c| match text_value(c) {
+                Some(kind) => choice("constraint", &kind).map(Some),
+                None => Ok(None),
+            })
+            .transpose()?,
+        constraint_date: flags
+            .constraint_date
+            .as_deref()
+            .map(|v| when_value("constraint-date", v))
+            .transpose()?,
+        actual_start: flags
+            .actual_start
+            .as_deref()
+            .map(|v| when_value("actual-start", v))
+            .transpose()?,
+        actual_finish: flags
+            .actual_finish
+            .as_deref()
+            .map(|v| when_value("actual-finish", v))
+            .transpose()?,
+        ..UpdateTask::default()
+    })
+}
+
+/// The --estimate flag: a duration (3d, 4h, 2w), or "none" to clear it.
+fn estimate_value(text: &str) -> Result<Option<f64>> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
     }
-    Ok(())
+    parse_work_days(text)
+        .map(Some)
+        .map_err(|err| anyhow!("--estimate: {err}"))
 }
 
 fn task_row(t: &TaskView) -> Vec<String> {
@@ -239,15 +231,36 @@ pub(super) async fn task_command(
             project,
             fields,
         } => {
-            let mut body = Map::new();
-            body.insert("title".into(), json!(title));
-            put(&mut body, "project", project.map(|p| json!(p)));
-            task_body(&fields, &mut body)?;
+            let fields = task_update(None, &fields)?;
+            let request = CreateTask {
+                title: Some(title),
+                project,
+                description: fields.description.flatten(),
+                owner: fields.owner.flatten(),
+                collaborators: None,
+                status: fields.status,
+                priority: fields.priority,
+                start_date: fields.start_date.flatten(),
+                due_date: fields.due_date.flatten(),
+                estimate_days: fields.estimate_days.flatten(),
+                effort_hours: fields.effort_hours.flatten(),
+                three_point: None,
+                percent_complete: fields.percent_complete,
+                constraint_type: fields.constraint_type.flatten(),
+                constraint_date: fields.constraint_date.flatten(),
+                actual_start: fields.actual_start.flatten(),
+                actual_finish: fields.actual_finish.flatten(),
+                parent: fields.parent.flatten(),
+                phase_id: None,
+                milestone_id: None,
+                tags: fields.tags,
+                blocked_reason: fields.blocked_reason.flatten(),
+            };
             let task: TaskView = client
                 .send(
                     Method::POST,
                     &client.ws_path("/tasks").await?,
-                    Some(&Value::Object(body)),
+                    Some(&request_body(&request)?),
                 )
                 .await?;
             if as_json {
@@ -403,17 +416,15 @@ pub(super) async fn task_command(
             }
         }
         TaskCommand::Edit { key, title, fields } => {
-            let mut body = Map::new();
-            put(&mut body, "title", title.map(|t| json!(t)));
-            task_body(&fields, &mut body)?;
-            if body.is_empty() {
+            let body = request_body(&task_update(title, &fields)?)?;
+            if body.as_object().is_some_and(|fields| fields.is_empty()) {
                 bail!("nothing to change: give at least one field flag");
             }
             let task: TaskView = client
                 .send(
                     Method::PATCH,
                     &client.ws_path(&format!("/tasks/{key}")).await?,
-                    Some(&Value::Object(body)),
+                    Some(&body),
                 )
                 .await?;
             if as_json {
@@ -427,7 +438,10 @@ pub(super) async fn task_command(
                 .send(
                     Method::PATCH,
                     &client.ws_path(&format!("/tasks/{key}")).await?,
-                    Some(&json!({"status": "done"})),
+                    Some(&request_body(&UpdateTask {
+                        status: Some(TaskStatus::Done),
+                        ..UpdateTask::default()
+                    })?),
                 )
                 .await?;
             if as_json {

@@ -1,12 +1,14 @@
 //! What the flags' text becomes in a request: dates, plan instants,
-//! "none" for clearing a field, query encoding, and the password read from
-//! standard input. Shared by the feature modules; no command lives here.
+//! vocabulary words, "none" for clearing a field, the JSON body, query
+//! encoding, and the password read from standard input. Shared by the feature modules; no command lives here.
 
 use std::io::Read;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Local, NaiveDate};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use tandem_domain::dates::parse_date;
 
 pub(super) fn today() -> NaiveDate {
@@ -25,38 +27,46 @@ pub(super) fn read_password() -> Result<String> {
     Ok(password)
 }
 
-/// A date flag: ISO or words; "none" clears.
-pub(super) fn date_value(flag: &str, text: &str) -> Result<Value> {
+/// A date flag: ISO or words; "none" clears (`None`).
+pub(super) fn date_value(flag: &str, text: &str) -> Result<Option<NaiveDate>> {
     if text.eq_ignore_ascii_case("none") {
-        return Ok(Value::Null);
+        return Ok(None);
     }
     parse_date(text, today())
-        .map(|d| json!(d.to_string()))
+        .map(Some)
         .map_err(|e| anyhow!("--{flag}: {e}"))
 }
 
 /// A plan instant for the API: `YYYY-MM-DDTHH:MM` as given, or a date
 /// (words allowed) that the server places at the start or end of the day.
-pub(super) fn when_value(flag: &str, text: &str) -> Result<Value> {
+pub(super) fn when_value(flag: &str, text: &str) -> Result<Option<String>> {
     if text.contains('T') {
-        Ok(json!(text))
+        Ok(Some(text.to_string()))
     } else {
-        date_value(flag, text)
+        Ok(date_value(flag, text)?.map(|date| date.to_string()))
     }
 }
 
-pub(super) fn text_value(text: &str) -> Value {
+/// A text flag; "none" clears (`None`).
+pub(super) fn text_value(text: &str) -> Option<String> {
     if text.eq_ignore_ascii_case("none") {
-        Value::Null
+        None
     } else {
-        json!(text)
+        Some(text.to_string())
     }
 }
 
-pub(super) fn put(body: &mut Map<String, Value>, key: &str, value: Option<Value>) {
-    if let Some(value) = value {
-        body.insert(key.into(), value);
-    }
+/// A word of a closed vocabulary (a status, a priority, a link type),
+/// read as loosely as the domain reads it ("In progress" is in_progress),
+/// so that a wrong one is named by its flag before anything is sent.
+pub(super) fn choice<T: FromStr<Err = String>>(flag: &str, text: &str) -> Result<T> {
+    text.parse().map_err(|e| anyhow!("--{flag}: {e}"))
+}
+
+/// The JSON body of an API request type. The request types leave out what
+/// is not set, so a partial update says only what it changes.
+pub(super) fn request_body(request: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(request).context("encoding the request")
 }
 
 /// Percent-encodes a query value.

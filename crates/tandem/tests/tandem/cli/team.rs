@@ -332,6 +332,32 @@ fn a_team_plans_a_project_from_the_terminal() {
     assert!(err.contains("--due"), "{err}");
     let err = fails(&config, &["task", "show", "LAUNCH-99"]);
     assert!(err.contains("not found"), "{err}");
+    // A wrong word is named by its flag before anything is sent; an edit
+    // without a field flag is refused; "none" clears a field.
+    let err = fails(&config, &["task", "add", "x", "--priority", "whenever"]);
+    assert!(
+        err.contains("--priority") && err.contains("urgent"),
+        "{err}"
+    );
+    let err = fails(&config, &["task", "edit", "LAUNCH-1"]);
+    assert!(err.contains("nothing to change"), "{err}");
+    ok(
+        &config,
+        &[
+            "task",
+            "edit",
+            "LAUNCH-1",
+            "--owner",
+            "none",
+            "--estimate",
+            "none",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "task", "show", "LAUNCH-1"])).unwrap();
+    assert!(json["task"]["owner"].is_null(), "{json}");
+    assert!(json["task"]["estimate_days"].is_null(), "{json}");
+    assert_eq!(json["task"]["title"], "Write brief", "{json}");
 
     // The environment overrides the config file.
     let other = dir.join("elsewhere");
