@@ -1,0 +1,427 @@
+//! Tasks: quick add, creating and changing one, how one is shown, and a
+//! page of the task list. Links between tasks are in `dependencies`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tandem_domain::*;
+
+use crate::common::{double_option, email_field, format_local, local_time, patch_email};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThreePointView {
+    pub optimistic: f64,
+    pub likely: f64,
+    pub pessimistic: f64,
+}
+
+/// One line that becomes a task: `Write brief @ana #WEB due fri !high`
+/// (the title; `@person` by email, name or first name; `#PROJECT`; `due`
+/// and a date or date words; `!priority`: low, medium, high or urgent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuickAdd {
+    #[schemars(required)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTask {
+    #[schemars(required)]
+    pub title: Option<String>,
+    /// The project's key; none for a personal task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The owner's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collaborators: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<NaiveDate>,
+    /// Duration estimate in working days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate_days: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effort_hours: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub three_point: Option<ThreePointView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent_complete: Option<i64>,
+    /// asap, alap, snet, snlt, fnet, fnlt, mso or mfo; without one, a start
+    /// date means "start no earlier than".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_type: Option<ConstraintType>,
+    /// `YYYY-MM-DDTHH:MM`, or a date (the start of its working day for
+    /// start constraints, the end for finish constraints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_date: Option<String>,
+    /// `YYYY-MM-DDTHH:MM`, or a date (08:00).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_start: Option<String>,
+    /// `YYYY-MM-DDTHH:MM`, or a date (17:00).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_finish: Option<String>,
+    /// The parent task's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase_id: Option<Id>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone_id: Option<Id>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_reason: Option<String>,
+}
+
+fn emails(v: &mut Validation, field: &str, list: &[String]) -> Vec<Email> {
+    list.iter()
+        .filter_map(|e| v.take(field, Email::parse(e)))
+        .collect()
+}
+
+fn tags(v: &mut Validation, list: &[String]) -> Vec<String> {
+    list.iter()
+        .filter_map(|t| v.take("tags", parse_tag(t)))
+        .collect()
+}
+
+/// Whether a bare constraint date means the start (08:00) or the end
+/// (17:00) of its working day.
+fn constraint_hour(kind: Option<ConstraintType>) -> u32 {
+    match kind {
+        Some(ConstraintType::Fnet | ConstraintType::Fnlt | ConstraintType::Mfo) => 17,
+        _ => 8,
+    }
+}
+
+fn three_point(tp: ThreePointView) -> ThreePoint {
+    ThreePoint {
+        optimistic: tp.optimistic,
+        likely: tp.likely,
+        pessimistic: tp.pessimistic,
+    }
+}
+
+impl CreateTask {
+    pub fn into_domain(self) -> Result<NewTask, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let project = self
+            .project
+            .as_deref()
+            .and_then(|k| v.take("project", ProjectKey::parse(k)));
+        let title = validate::required_text(self.title.as_deref(), "title", 500, &mut v);
+        let fields = TaskFields {
+            title,
+            description: self.description.filter(|d| !d.trim().is_empty()),
+            owner: email_field(&mut v, "owner", self.owner.as_deref()),
+            collaborators: emails(
+                &mut v,
+                "collaborators",
+                self.collaborators.as_deref().unwrap_or_default(),
+            ),
+            status: self.status.unwrap_or(TaskStatus::Todo),
+            priority: self.priority.unwrap_or(Priority::None),
+            start_date: self.start_date,
+            due_date: self.due_date,
+            estimate_days: self.estimate_days,
+            effort_hours: self.effort_hours,
+            three_point: self.three_point.map(three_point),
+            percent_complete: self.percent_complete.unwrap_or(0),
+            schedule: TaskScheduling {
+                constraint_type: self.constraint_type,
+                constraint_date: local_time(
+                    &mut v,
+                    "constraint_date",
+                    self.constraint_date.as_deref(),
+                    constraint_hour(self.constraint_type),
+                ),
+                actual_start: local_time(&mut v, "actual_start", self.actual_start.as_deref(), 8),
+                actual_finish: local_time(
+                    &mut v,
+                    "actual_finish",
+                    self.actual_finish.as_deref(),
+                    17,
+                ),
+            },
+            parent: self.parent.filter(|p| !p.trim().is_empty()),
+            phase_id: self.phase_id,
+            milestone_id: self.milestone_id,
+            tags: tags(&mut v, self.tags.as_deref().unwrap_or_default()),
+            blocked_reason: self.blocked_reason.filter(|r| !r.trim().is_empty()),
+        };
+        v.merge(fields.check());
+        v.finish(|| NewTask { project, fields })
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTask {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub owner: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collaborators: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_date: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub due_date: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimate_days: Option<Option<f64>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub effort_hours: Option<Option<f64>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub three_point: Option<Option<ThreePointView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent_complete: Option<i64>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub constraint_type: Option<Option<ConstraintType>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub constraint_date: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub actual_start: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub actual_finish: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phase_id: Option<Option<Id>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub milestone_id: Option<Option<Id>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub blocked_reason: Option<Option<String>>,
+}
+
+impl UpdateTask {
+    pub fn apply(self, current: TaskFields) -> Result<TaskFields, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let title = match self.title {
+            Some(title) => validate::required_text(Some(&title), "title", 500, &mut v),
+            None => current.title,
+        };
+        let fields = TaskFields {
+            title,
+            description: Patch::from_option(self.description).apply(current.description),
+            owner: patch_email(&mut v, "owner", self.owner, current.owner),
+            collaborators: match self.collaborators {
+                Some(list) => emails(&mut v, "collaborators", &list),
+                None => current.collaborators,
+            },
+            status: self.status.unwrap_or(current.status),
+            priority: self.priority.unwrap_or(current.priority),
+            start_date: Patch::from_option(self.start_date).apply(current.start_date),
+            due_date: Patch::from_option(self.due_date).apply(current.due_date),
+            estimate_days: Patch::from_option(self.estimate_days).apply(current.estimate_days),
+            effort_hours: Patch::from_option(self.effort_hours).apply(current.effort_hours),
+            three_point: Patch::from_option(self.three_point)
+                .map(three_point)
+                .apply(current.three_point),
+            percent_complete: self.percent_complete.unwrap_or(current.percent_complete),
+            schedule: {
+                let constraint_type = Patch::from_option(self.constraint_type)
+                    .apply(current.schedule.constraint_type);
+                let mut time = |field: &str, patch: Option<Option<String>>, old, hour| match patch {
+                    None => old,
+                    Some(None) => None,
+                    Some(Some(text)) => local_time(&mut v, field, Some(&text), hour),
+                };
+                TaskScheduling {
+                    constraint_type,
+                    constraint_date: time(
+                        "constraint_date",
+                        self.constraint_date,
+                        current.schedule.constraint_date,
+                        constraint_hour(constraint_type),
+                    ),
+                    actual_start: time(
+                        "actual_start",
+                        self.actual_start,
+                        current.schedule.actual_start,
+                        8,
+                    ),
+                    actual_finish: time(
+                        "actual_finish",
+                        self.actual_finish,
+                        current.schedule.actual_finish,
+                        17,
+                    ),
+                }
+            },
+            parent: Patch::from_option(self.parent).apply(current.parent),
+            phase_id: Patch::from_option(self.phase_id).apply(current.phase_id),
+            milestone_id: Patch::from_option(self.milestone_id).apply(current.milestone_id),
+            tags: match self.tags {
+                Some(list) => tags(&mut v, &list),
+                None => current.tags,
+            },
+            blocked_reason: Patch::from_option(self.blocked_reason).apply(current.blocked_reason),
+        };
+        v.merge(fields.check());
+        v.finish(|| fields)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TaskView {
+    pub id: Id,
+    pub key: String,
+    pub project: Option<ProjectRef>,
+    pub title: String,
+    pub description: Option<String>,
+    pub owner: Option<UserRef>,
+    pub collaborators: Vec<UserRef>,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub estimate_days: Option<f64>,
+    pub effort_hours: Option<f64>,
+    pub three_point: Option<ThreePointView>,
+    pub percent_complete: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_type: Option<ConstraintType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_finish: Option<String>,
+    pub parent: Option<TaskRef>,
+    pub phase_id: Option<Id>,
+    pub milestone_id: Option<Id>,
+    pub tags: Vec<String>,
+    pub blocked_reason: Option<String>,
+    pub created_by: Option<UserRef>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+impl From<Task> for TaskView {
+    fn from(t: Task) -> Self {
+        TaskView {
+            id: t.id,
+            key: t.key,
+            project: t.project,
+            title: t.title,
+            description: t.description,
+            owner: t.owner,
+            collaborators: t.collaborators,
+            status: t.status,
+            priority: t.priority,
+            start_date: t.start_date,
+            due_date: t.due_date,
+            estimate_days: t.estimate_days,
+            effort_hours: t.effort_hours,
+            three_point: t.three_point.map(|tp| ThreePointView {
+                optimistic: tp.optimistic,
+                likely: tp.likely,
+                pessimistic: tp.pessimistic,
+            }),
+            percent_complete: t.percent_complete,
+            constraint_type: t.schedule.constraint_type,
+            constraint_date: t.schedule.constraint_date.map(format_local),
+            actual_start: t.schedule.actual_start.map(format_local),
+            actual_finish: t.schedule.actual_finish.map(format_local),
+            parent: t.parent,
+            phase_id: t.phase_id,
+            milestone_id: t.milestone_id,
+            tags: t.tags,
+            blocked_reason: t.blocked_reason,
+            created_by: t.created_by,
+            version: t.version,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            completed_at: t.completed_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TaskPage {
+    pub tasks: Vec<TaskView>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,112 @@
+//! Workspaces, their members (roles, hours a week, time off) and
+//! invitations.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tandem_domain::*;
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct WorkspaceView {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkspace {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    /// Whom to invite. The answer is the same whether an account has this
+    /// email or not; the person joins when they accept.
+    pub email: String,
+    pub role: Role,
+}
+
+/// An invitation to join a workspace, waiting for the person it names.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct InvitationView {
+    pub id: Id,
+    /// The workspace it invites to.
+    pub workspace: String,
+    pub workspace_name: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    /// After this it can no longer be accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMember {
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MemberView {
+    pub user: UserRef,
+    pub role: Role,
+    /// Hours a week they work.
+    pub capacity_hours: f64,
+    pub version: i64,
+}
+
+impl From<Member> for MemberView {
+    fn from(m: Member) -> Self {
+        MemberView {
+            user: m.user,
+            role: m.role,
+            capacity_hours: m.capacity_hours,
+            version: m.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAvailability {
+    /// Hours a week (40 for full time).
+    #[schemars(required)]
+    pub capacity_hours: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTimeOff {
+    #[schemars(required)]
+    pub start_date: Option<NaiveDate>,
+    /// Defaults to the start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TimeOffView {
+    pub id: Id,
+    pub user_id: Id,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl From<TimeOff> for TimeOffView {
+    fn from(t: TimeOff) -> Self {
+        TimeOffView {
+            id: t.id,
+            user_id: t.user_id,
+            start_date: t.start,
+            end_date: t.end,
+            note: t.note,
+        }
+    }
+}
