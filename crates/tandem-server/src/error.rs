@@ -58,6 +58,23 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<tandem_usecases::Error> for ApiError {
+    fn from(e: tandem_usecases::Error) -> Self {
+        use tandem_usecases::Error;
+        match e {
+            Error::Forbidden(message) => ApiError::Forbidden(message),
+            Error::Invalid(errors) => ApiError::Invalid(errors),
+            Error::StaleInBatch { key, current } => ApiError::Conflict(match key {
+                Some(key) => format!(
+                    "{key} changed since you read it (it is at version {current}); nothing was changed"
+                ),
+                None => "a task changed meanwhile; nothing was changed".into(),
+            }),
+            Error::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<Vec<FieldError>> for ApiError {
     fn from(errors: Vec<FieldError>) -> Self {
         ApiError::Invalid(errors)

@@ -10,6 +10,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tandem_domain::{FieldError, UserRef};
 use tandem_store::Scope;
+use tandem_usecases::Actor;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -162,35 +163,27 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The caller as the use cases take it.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.user.clone(),
+            scope: self.scope,
+        }
+    }
+
     /// Guests read; everyone else may write.
     pub fn writer(&self) -> Result<Scope, ApiError> {
-        if self.scope.role.can_write() {
-            Ok(self.scope)
-        } else {
-            Err(ApiError::Forbidden("guests have read-only access".into()))
-        }
+        Ok(self.actor().writer()?.scope())
     }
 
     /// Members write their own availability; owners and admins anyone's.
     pub fn for_member(&self, user_id: tandem_domain::Id) -> Result<Scope, ApiError> {
-        let scope = self.writer()?;
-        if self.user.id == user_id || scope.role.can_manage_members() {
-            Ok(scope)
-        } else {
-            Err(ApiError::Forbidden(
-                "only owners, admins and the member themself may change this".into(),
-            ))
-        }
+        Ok(self.actor().for_member(user_id)?.scope())
     }
 
+    /// Owners and admins only.
     pub fn admin(&self) -> Result<Scope, ApiError> {
-        if self.scope.role.can_manage_members() {
-            Ok(self.scope)
-        } else {
-            Err(ApiError::Forbidden(
-                "only owners and admins may do this".into(),
-            ))
-        }
+        Ok(self.actor().admin()?.scope())
     }
 }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tandem_api::*;
 use tandem_domain::*;
 use tandem_store::{ActivityFilter, OwnerFilter, Scope, TaskFilter};
+use tandem_usecases::tasks;
 
 use crate::AppState;
 use crate::auth;
@@ -857,14 +858,12 @@ pub async fn create_task(
     ctx: Ctx,
     body: JsonBody<CreateTask>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let mut task = body.into_domain(CreateTask::into_domain)?;
-    if task.project.is_none() && task.fields.owner.is_none() {
-        // A personal task is its creator's unless given to someone.
-        task.fields.owner = Email::parse(&ctx.user.email).ok();
-    }
-    let task = state.store.create_task(scope, &task).await?;
-    state.rescheduler.touch_tasks(scope, [task.key.as_str()]);
+    let writer = ctx.actor().writer()?;
+    let task = body.into_domain(CreateTask::into_domain)?;
+    let task = tasks::create(state.store.as_ref(), &writer, task).await?;
+    state
+        .rescheduler
+        .touch_tasks(writer.scope(), [task.key.as_str()]);
     Ok(versioned(
         StatusCode::CREATED,
         task.version,
@@ -881,35 +880,24 @@ pub async fn quick_add(
     body: JsonBody<QuickAdd>,
 ) -> ApiResult<Response> {
     // The role first: a guest hears 403 whatever the line says.
-    ctx.writer()?;
+    let writer = ctx.actor().writer()?;
     let text = body.into_domain(|b| {
         b.text
             .ok_or_else(|| vec![FieldError::new("text", "is required")])
     })?;
-    let today = chrono::Local::now().date_naive();
-    let quick = tandem_domain::quick::parse_quick_add(&text, today)?;
-    let owner = match &quick.person {
-        Some(name) => {
-            let members = state.store.list_members(ctx.scope).await?;
-            let people: Vec<_> = members.into_iter().map(|m| m.user).collect();
-            Some(
-                tandem_domain::quick::resolve_person(name, &people)
-                    .map_err(|e| ApiError::field("owner", e))?
-                    .email
-                    .clone(),
-            )
-        }
-        None => None,
+    let line = tasks::QuickLine {
+        text,
+        today: chrono::Local::now().date_naive(),
     };
-    let input = CreateTask {
-        title: Some(quick.title),
-        project: quick.project.map(|p| p.as_str().to_string()),
-        owner,
-        due_date: quick.due,
-        priority: quick.priority,
-        ..Default::default()
-    };
-    create_task(State(state), ctx, JsonBody::new(input)).await
+    let task = tasks::quick_add(state.store.as_ref(), &writer, line).await?;
+    state
+        .rescheduler
+        .touch_tasks(writer.scope(), [task.key.as_str()]);
+    Ok(versioned(
+        StatusCode::CREATED,
+        task.version,
+        TaskView::from(task),
+    ))
 }
 
 pub async fn get_task(
@@ -932,14 +920,12 @@ pub async fn update_task(
     IfMatch(expected): IfMatch,
     body: JsonBody<UpdateTask>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let task = state
-        .store
-        .update_task(scope, &key, expected, &|current| {
-            body.to_patch(|b| b.apply(current))
-        })
-        .await?;
-    state.rescheduler.touch_tasks(scope, [task.key.as_str()]);
+    let writer = ctx.actor().writer()?;
+    let change = |current| body.to_patch(|b| b.apply(current));
+    let task = tasks::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
+    state
+        .rescheduler
+        .touch_tasks(writer.scope(), [task.key.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         task.version,
@@ -953,9 +939,11 @@ pub async fn delete_task(
     Path((_, key)): Path<(String, String)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.writer()?;
-    state.store.delete_task(scope, &key, expected).await?;
-    state.rescheduler.touch_tasks(scope, [key.as_str()]);
+    let writer = ctx.actor().writer()?;
+    tasks::delete(state.store.as_ref(), &writer, &key, expected).await?;
+    state
+        .rescheduler
+        .touch_tasks(writer.scope(), [key.as_str()]);
     Ok(StatusCode::NO_CONTENT)
 }
 

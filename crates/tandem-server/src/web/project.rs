@@ -10,11 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use tandem_api::{RiskInput, TaskView, UpdateTask};
+use tandem_api::{RiskInput, TaskView};
 use tandem_domain::rollup::{ProgressInput, rollup};
 use tandem_domain::workload::{HealthInput, project_health};
-use tandem_domain::{Id, Priority, Task, TaskFields, TaskStatus, risk_level};
+use tandem_domain::{Email, FieldError, Id, Priority, Task, TaskStatus, risk_level};
 use tandem_store::{ActivityFilter, TaskFilter};
+use tandem_usecases::Error as UseCaseError;
+use tandem_usecases::tasks::{self, BulkChange};
 
 use super::Viewer;
 use super::common::{
@@ -448,7 +450,9 @@ pub async fn list(
 
 /// `POST /w/{ws}/tasks/bulk`: the list's form applies the bulk fields to
 /// the selected rows, each at the version the page showed (`v.KEY`), all
-/// in one transaction or none.
+/// in one transaction or none. A bad value is named by row, as the list
+/// shows it (`LAUNCH-10.due_date`), and a stale row is the page's "changed
+/// since you opened it".
 pub async fn bulk_edit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -456,8 +460,7 @@ pub async fn bulk_edit(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
-    let scope = viewer.ctx.writer().map_err(|e| refused(&headers, e))?;
-    let store = state.store.as_ref();
+    let writer = (viewer.ctx.actor().writer()).map_err(|e| refused(&headers, e.into()))?;
     let bulk = |name: &str| {
         form.get(&format!("bulk_{name}"))
             .map(str::trim)
@@ -470,72 +473,76 @@ pub async fn bulk_edit(
             ApiError::field("sel", "select at least one row"),
         ));
     }
-    let mut updates: Vec<(String, i64, TaskFields)> = Vec::new();
     let mut errors = Vec::new();
-    let mut bad = |key: &str, field: &str, message: String| {
-        errors.push(tandem_domain::FieldError::new(
-            format!("{key}.{field}"),
-            message,
-        ))
+    let mut bad = |field: &str, message: String| {
+        for key in &keys {
+            errors.push(FieldError::new(format!("{key}.{field}"), message.clone()));
+        }
     };
-    for key in keys {
-        let task = store
-            .get_task(scope, key)
-            .await
-            .map_err(|e| refused(&headers, e.into()))?;
-        let mut patch = UpdateTask::default();
-        match bulk("status").map(str::parse::<TaskStatus>) {
-            Some(Ok(s)) if s != task.status => patch.status = Some(s),
-            Some(Err(e)) => bad(key, "status", e),
-            _ => {}
-        }
-        match bulk("priority").map(str::parse::<Priority>) {
-            Some(Ok(p)) if p != task.priority => patch.priority = Some(p),
-            Some(Err(e)) => bad(key, "priority", e),
-            _ => {}
-        }
-        if let Some(owner) = bulk("owner") {
-            let current = task.owner.as_ref().map(|u| u.email.as_str());
-            let wanted = (owner != "none").then_some(owner);
-            if wanted != current {
-                patch.owner = Some(wanted.map(str::to_string));
-            }
-        }
-        match bulk("due").map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
-            Some(Ok(d)) if Some(d) != task.due_date => patch.due_date = Some(Some(d)),
-            Some(Err(_)) => bad(key, "due_date", "must be a date, YYYY-MM-DD".into()),
-            _ => {}
-        }
-        // The version the page showed: a row changed since is refused.
-        let expected = form
-            .get(&format!("v.{key}"))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(task.version);
-        match patch.apply(task.fields()) {
-            Ok(fields) if fields != task.fields() => {
-                updates.push((task.key.clone(), expected, fields))
-            }
-            Ok(_) => {}
-            Err(more) => {
-                for e in more {
-                    bad(key, &e.field, e.message);
-                }
-            }
-        }
+    let mut change = BulkChange::default();
+    match bulk("status").map(str::parse::<TaskStatus>) {
+        Some(Ok(s)) => change.status = Some(s),
+        Some(Err(e)) => bad("status", e),
+        None => {}
+    }
+    match bulk("priority").map(str::parse::<Priority>) {
+        Some(Ok(p)) => change.priority = Some(p),
+        Some(Err(e)) => bad("priority", e),
+        None => {}
+    }
+    match bulk("owner") {
+        Some("none") => change.owner = Some(None),
+        Some(owner) => match Email::parse(owner) {
+            Ok(email) => change.owner = Some(Some(email)),
+            Err(e) => bad("owner", e),
+        },
+        None => {}
+    }
+    match bulk("due").map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
+        Some(Ok(d)) => change.due_date = Some(Some(d)),
+        Some(Err(_)) => bad("due_date", "must be a date, YYYY-MM-DD".into()),
+        None => {}
     }
     if !errors.is_empty() {
         return Err(refused(&headers, ApiError::Invalid(errors)));
     }
-    if !updates.is_empty() {
-        store
-            .update_tasks(scope, &updates)
-            .await
-            .map_err(|e| refused(&headers, e.into()))?;
-        state
+    let seen: Vec<tasks::Seen> = keys
+        .iter()
+        .map(|key| tasks::Seen {
+            key: key.to_string(),
+            version: form.get(&format!("v.{key}")).and_then(|v| v.parse().ok()),
+        })
+        .collect();
+    let store = state.store.as_ref();
+    match tasks::bulk_edit(store, &writer, &seen, &change).await {
+        Ok(written) => state
             .rescheduler
-            .touch_tasks(scope, updates.iter().map(|(k, _, _)| k.as_str()));
+            .touch_tasks(writer.scope(), written.iter().map(|t| t.key.as_str())),
+        Err(UseCaseError::StaleInBatch { current, .. }) => {
+            return Err(refused(&headers, ApiError::PreconditionFailed { current }));
+        }
+        Err(UseCaseError::Invalid(errors)) => {
+            let by_row = errors.into_iter().map(|e| FieldError {
+                field: row_field(&e.field, &keys),
+                message: e.message,
+            });
+            return Err(refused(&headers, ApiError::Invalid(by_row.collect())));
+        }
+        Err(other) => return Err(refused(&headers, other.into())),
     }
     Ok(posted(&headers, &back(&headers, &viewer.url("/my"))))
+}
+
+/// `tasks[1].due_date` as the list names it: `LAUNCH-11.due_date`.
+fn row_field(field: &str, keys: &[&str]) -> String {
+    let row = field
+        .strip_prefix("tasks[")
+        .and_then(|rest| rest.split_once("]."))
+        .and_then(|(index, rest)| Some((keys.get(index.parse::<usize>().ok()?)?, rest)));
+    match row {
+        Some((key, rest)) => format!("{key}.{rest}"),
+        None => field.to_string(),
+    }
 }
 
 // --- board ----------------------------------------------------------------------
@@ -632,34 +639,26 @@ pub async fn move_card(
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
     let result: Result<tandem_domain::Task, ApiError> = async {
-        let scope = viewer.ctx.writer()?;
-        let expected =
+        let writer = viewer.ctx.actor().writer()?;
+        let version =
             form_version(&form).map_err(|_| ApiError::field("version", "must be a number"))?;
-        let current = state.store.get_task(scope, &key).await?;
-        let patch = UpdateTask {
-            status: match form.get("status").filter(|s| !s.is_empty()) {
+        let given = |name: &str| form.get(name).filter(|s| !s.is_empty());
+        let to = tasks::Move {
+            status: match given("status") {
                 Some(s) => Some(
                     s.parse()
                         .map_err(|e: String| ApiError::field("status", e))?,
                 ),
                 None => None,
             },
-            ..Default::default()
+            after: given("after").map(str::to_string),
+            before: given("before").map(str::to_string),
+            version,
         };
-        let fields = patch.apply(current.fields())?;
-        let neighbour = |name: &str| form.get(name).filter(|s| !s.is_empty());
-        let task = state
-            .store
-            .move_task(
-                scope,
-                &key,
-                expected.unwrap_or(current.version),
-                &fields,
-                neighbour("after"),
-                neighbour("before"),
-            )
-            .await?;
-        state.rescheduler.touch_tasks(scope, [task.key.as_str()]);
+        let task = tasks::move_card(state.store.as_ref(), &writer, &key, &to).await?;
+        state
+            .rescheduler
+            .touch_tasks(writer.scope(), [task.key.as_str()]);
         Ok(task)
     }
     .await;

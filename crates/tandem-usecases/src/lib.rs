@@ -1,0 +1,119 @@
+//! Tandem's use cases: one function per thing a user can do (create a
+//! task, move a card, edit many tasks at once, …). Each takes the caller
+//! and a typed domain input, checks what the caller's role allows, makes
+//! the write through the [`Store`](tandem_store::Store) (again, where a
+//! write without a version met a concurrent one), and returns domain
+//! values or an [`Error`].
+//!
+//! The JSON API, the web pages and the background jobs are adapters over
+//! this layer: they turn a request into an input and an answer out of the
+//! result. What this crate is not: an adapter. It knows no HTTP, JSON or
+//! HTML (no axum, hyper, tandem-api or tandem-server), and it announces no
+//! events; what a write sets off is the adapters' for now.
+//!
+//! Role checks come first and are types: a write takes a [`Writer`], which
+//! only [`Actor::writer`] and its stricter siblings make, so an adapter can
+//! read a request body after the check (a guest hears 403 whatever they
+//! sent) but cannot write without it.
+
+/// Tasks: create, quick add, update, delete, bulk edit and board moves.
+pub mod tasks;
+
+use tandem_domain::{FieldError, Id, UserRef};
+use tandem_store::{Scope, StoreError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Who is asking, and in which workspace with which role.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: UserRef,
+    pub scope: Scope,
+}
+
+/// A caller whose role lets them write in their workspace. Only the role
+/// checks of [`Actor`] make one.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    user: UserRef,
+    scope: Scope,
+}
+
+impl Writer {
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    pub fn user(&self) -> &UserRef {
+        &self.user
+    }
+}
+
+impl Actor {
+    /// Guests read; everyone else may write.
+    pub fn writer(&self) -> Result<Writer> {
+        if self.scope.role.can_write() {
+            Ok(Writer {
+                user: self.user.clone(),
+                scope: self.scope,
+            })
+        } else {
+            Err(Error::Forbidden("guests have read-only access".into()))
+        }
+    }
+
+    /// Members write their own availability; owners and admins anyone's.
+    pub fn for_member(&self, user_id: Id) -> Result<Writer> {
+        let writer = self.writer()?;
+        if self.user.id == user_id || self.scope.role.can_manage_members() {
+            Ok(writer)
+        } else {
+            Err(Error::Forbidden(
+                "only owners, admins and the member themself may change this".into(),
+            ))
+        }
+    }
+
+    /// Owners and admins: members, invitations, deleting projects.
+    pub fn admin(&self) -> Result<Writer> {
+        if self.scope.role.can_manage_members() {
+            self.writer()
+        } else {
+            Err(Error::Forbidden(
+                "only owners and admins may do this".into(),
+            ))
+        }
+    }
+}
+
+/// Why a use case refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The caller's role does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The input breaks a rule, field by field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// One of several objects written together was at another version
+    /// than the caller saw: nothing was written. The versions came in the
+    /// input, not in `If-Match`, so this is a conflict rather than a failed
+    /// precondition. `key` is the object's, where known, and `current` its
+    /// stored version.
+    #[error("stale version of {}", key.as_deref().unwrap_or("an object"))]
+    StaleInBatch { key: Option<String>, current: i64 },
+    /// What the store said: not found, a conflict, a stale `If-Match`, a
+    /// cycle, or a failure of its own.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Vec<FieldError>> for Error {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Error::Invalid(errors)
+    }
+}
+
+/// How many times a write without an expected version is tried when
+/// another write keeps getting in between its reading and its writing.
+const ATTEMPTS: usize = 3;
