@@ -16,6 +16,8 @@
 mod activity;
 /// Signing in, the caller, personal tokens.
 mod auth;
+/// Bulk edits and board moves of tasks.
+mod bulk;
 /// Helpers the features' request types share.
 mod common;
 /// Dependencies between tasks.
@@ -39,6 +41,7 @@ mod workspaces;
 
 pub use activity::*;
 pub use auth::*;
+pub use bulk::*;
 pub use common::format_local;
 pub use dependencies::*;
 pub use phases::*;

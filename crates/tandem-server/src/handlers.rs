@@ -947,6 +947,105 @@ pub async fn delete_task(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The bulk edit's input: the tasks as read, and the fields to set. Every
+/// bad field is named (`tasks[1].version`, `owner`).
+fn bulk_input(b: BulkEditTasks) -> Result<(Vec<tasks::Seen>, tasks::BulkChange), Vec<FieldError>> {
+    let mut v = Validation::new();
+    let mut seen: Vec<tasks::Seen> = Vec::new();
+    match b.tasks {
+        None => v.push("tasks", "is required"),
+        Some(list) if list.is_empty() => v.push("tasks", "must name at least one task"),
+        Some(list) if list.len() > BULK_LIMIT => {
+            v.push("tasks", format!("must name at most {BULK_LIMIT} tasks"))
+        }
+        Some(list) => {
+            for (index, task) in list.into_iter().enumerate() {
+                let (Some(key), Some(version)) = (&task.key, task.version) else {
+                    for (field, given) in [
+                        ("key", task.key.is_some()),
+                        ("version", task.version.is_some()),
+                    ] {
+                        if !given {
+                            v.push(&format!("tasks[{index}].{field}"), "is required");
+                        }
+                    }
+                    continue;
+                };
+                if seen.iter().any(|s| s.key.eq_ignore_ascii_case(key.trim())) {
+                    v.push(
+                        &format!("tasks[{index}].key"),
+                        "names a task already listed",
+                    );
+                }
+                seen.push(tasks::Seen {
+                    key: key.trim().to_string(),
+                    version: Some(version),
+                });
+            }
+        }
+    }
+    let owner = match b.owner {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(email)) if email.trim().is_empty() => Some(None),
+        Some(Some(email)) => v.take("owner", Email::parse(&email)).map(Some),
+    };
+    let change = tasks::BulkChange {
+        status: b.status,
+        priority: b.priority,
+        owner,
+        due_date: b.due_date,
+    };
+    v.finish(|| (seen, change))
+}
+
+/// Sets the same fields on several tasks, each at the version the caller
+/// read: all or none; a task changed since is a conflict (409).
+pub async fn bulk_edit_tasks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<BulkEditTasks>,
+) -> ApiResult<Json<Vec<TaskView>>> {
+    let writer = ctx.actor().writer()?;
+    let (seen, change) = body.into_domain(bulk_input)?;
+    let written = tasks::bulk_edit(state.store.as_ref(), &writer, &seen, &change).await?;
+    state
+        .rescheduler
+        .touch_tasks(writer.scope(), written.iter().map(|t| t.key.as_str()));
+    Ok(Json(written.into_iter().map(TaskView::from).collect()))
+}
+
+/// Moves a task on its project's board: its column and its place. The
+/// version read comes as `If-Match` or in the body; without either, the
+/// move applies to whatever is current.
+pub async fn move_task(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<MoveTask>,
+) -> ApiResult<Response> {
+    let writer = ctx.actor().writer()?;
+    let neighbour = |key: Option<String>| key.filter(|k| !k.trim().is_empty());
+    let to = body.into_domain(|b| {
+        Ok(tasks::Move {
+            status: b.status,
+            after: neighbour(b.after),
+            before: neighbour(b.before),
+            version: expected.or(b.version),
+        })
+    })?;
+    let task = tasks::move_card(state.store.as_ref(), &writer, &key, &to).await?;
+    state
+        .rescheduler
+        .touch_tasks(writer.scope(), [task.key.as_str()]);
+    Ok(versioned(
+        StatusCode::OK,
+        task.version,
+        TaskView::from(task),
+    ))
+}
+
 pub async fn task_dependencies(
     State(state): State<AppState>,
     ctx: Ctx,

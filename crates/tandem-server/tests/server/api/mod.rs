@@ -2,6 +2,7 @@
 //! (when `TANDEM_TEST_POSTGRES_URL` is set) PostgreSQL.
 
 mod access;
+mod bulk;
 mod calendars;
 mod input;
 mod mspdi;
