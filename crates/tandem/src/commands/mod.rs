@@ -7,6 +7,8 @@
 mod admin;
 /// `tandem login` and `tandem token`.
 mod auth;
+/// Bulk edits and board moves of tasks.
+mod board;
 /// `tandem baseline`.
 mod baseline;
 /// `tandem calendar`.

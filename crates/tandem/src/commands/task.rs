@@ -58,6 +58,10 @@ pub(super) enum TaskCommand {
     },
     /// Mark a task done.
     Done { key: String },
+    /// Set the same fields on several tasks at once: all or none.
+    BulkEdit(super::board::BulkEditArgs),
+    /// Move a task on its project's board: to another column, between two cards.
+    Move(super::board::MoveArgs),
 }
 
 #[derive(Debug, Args)]
@@ -175,7 +179,7 @@ fn estimate_value(text: &str) -> Result<Option<f64>> {
         .map_err(|err| anyhow!("--estimate: {err}"))
 }
 
-fn task_row(t: &TaskView) -> Vec<String> {
+pub(super) fn task_row(t: &TaskView) -> Vec<String> {
     vec![
         t.key.clone(),
         t.title.clone(),
@@ -186,7 +190,7 @@ fn task_row(t: &TaskView) -> Vec<String> {
     ]
 }
 
-const TASK_HEADER: [&str; 6] = ["key", "title", "status", "priority", "owner", "due"];
+pub(super) const TASK_HEADER: [&str; 6] = ["key", "title", "status", "priority", "owner", "due"];
 
 /// Follows the cursor until `limit` tasks or the last page.
 pub(super) async fn all_tasks(
@@ -433,6 +437,8 @@ pub(super) async fn task_command(
                 outln!("Updated {}  {} [{}]", task.key, task.title, task.status)
             }
         }
+        TaskCommand::BulkEdit(args) => super::board::bulk_edit(client, args, as_json).await?,
+        TaskCommand::Move(args) => super::board::move_task(client, args, as_json).await?,
         TaskCommand::Done { key } => {
             let task: TaskView = client
                 .send(

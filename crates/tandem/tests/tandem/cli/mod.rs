@@ -1,5 +1,6 @@
 //! The built `tandem` binary against a real `tandem serve` process.
 
+mod board;
 mod invitations;
 mod planning;
 mod serve;
