@@ -12,12 +12,13 @@ pub mod demo;
 pub mod error;
 /// Extractors for the caller, the workspace scope, bodies and `If-Match`.
 pub mod extract;
-// Background work: the outbox's once-only consumers and periodic jobs.
-/// The JSON API's handlers.
+/// The JSON API's handlers, one module per feature, each with its rows
+/// of the route table.
 pub(crate) mod handlers;
+/// Background work: the outbox's once-only consumers and periodic jobs.
 pub mod jobs;
-/// Schedules of Tandem's projects: stored, kept current, baselines,
-/// forecast and levelling.
+/// Schedules of Tandem's projects: a project read as a plan and its stored
+/// schedule.
 pub mod planning;
 /// The route table, from which both the router and the OpenAPI document
 /// are built.

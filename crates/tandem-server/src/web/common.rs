@@ -406,7 +406,8 @@ pub async fn accept_invitation(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let caller = caller.map_err(|_| WebError::SignIn("/".into()))?;
-    let joined = crate::handlers::accept_invitation(State(state), caller, Path(id)).await?;
+    let joined =
+        crate::handlers::workspaces::accept_invitation(State(state), caller, Path(id)).await?;
     Ok(Redirect::to(&format!("/w/{}/my", joined.0.slug)).into_response())
 }
 
@@ -417,7 +418,7 @@ pub async fn decline_invitation(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let caller = caller.map_err(|_| WebError::SignIn("/".into()))?;
-    crate::handlers::decline_invitation(State(state), caller, Path(id)).await?;
+    crate::handlers::workspaces::decline_invitation(State(state), caller, Path(id)).await?;
     Ok(Redirect::to("/").into_response())
 }
 
@@ -462,7 +463,7 @@ pub async fn signin(
     let next = local_path(form.get("next"));
     let email = form.get("email").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("").to_string();
-    match crate::handlers::start_session(&state, &email, &password, address).await {
+    match crate::handlers::auth::start_session(&state, &email, &password, address).await {
         Ok((_, cookie)) => {
             let mut response = Redirect::to(&next).into_response();
             if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -197,7 +197,8 @@ pub async fn create_project(
                 ("target_date", Kind::Optional),
             ],
         )?;
-        crate::handlers::create_project(State(state.clone()), viewer.ctx.clone(), body).await
+        crate::handlers::projects::create_project(State(state.clone()), viewer.ctx.clone(), body)
+            .await
     }
     .await;
     let key = form.get("key").unwrap_or("").trim().to_ascii_uppercase();
@@ -227,7 +228,7 @@ pub async fn create_task(
     let form = FormPairs::parse(&body);
     let result = async {
         let body = json_body::<CreateTask>(&form, TASK_FIELDS)?;
-        crate::handlers::create_task(State(state.clone()), viewer.ctx.clone(), body).await
+        crate::handlers::tasks::create_task(State(state.clone()), viewer.ctx.clone(), body).await
     }
     .await;
     answer(&headers, result, &back(&headers, &viewer.url("/my")))
@@ -245,7 +246,7 @@ pub async fn quick_add(
     let input = tandem_api::QuickAdd {
         text: Some(form.get("text").unwrap_or("").to_string()),
     };
-    let result = crate::handlers::quick_add(
+    let result = crate::handlers::tasks::quick_add(
         State(state.clone()),
         viewer.ctx.clone(),
         crate::extract::JsonBody::new(input),

@@ -252,7 +252,7 @@ pub async fn list(
             }
         }
     }
-    filter.owner = crate::handlers::owner_filter(viewer.user().id, get("owner"))?;
+    filter.owner = crate::handlers::tasks::owner_filter(viewer.user().id, get("owner"))?;
     filter.text = get("q").map(str::to_string);
     let phase_filter: Option<Option<Id>> = match get("phase") {
         None => None,
@@ -784,7 +784,7 @@ pub async fn create_risk(
                 ("mitigation", Kind::Optional),
             ],
         )?;
-        crate::handlers::create_risk(
+        crate::handlers::risks::create_risk(
             State(state.clone()),
             viewer.ctx.clone(),
             Path((ws, key.clone())),

@@ -263,7 +263,7 @@ pub async fn edit_task(
     let expected = form_version(&form)?;
     let result = async {
         let body = json_body::<UpdateTask>(&form, EDIT_FIELDS)?;
-        crate::handlers::update_task(
+        crate::handlers::tasks::update_task(
             State(state.clone()),
             viewer.ctx.clone(),
             Path((ws, key.clone())),
@@ -290,7 +290,7 @@ pub async fn tick(
         status: Some(TaskStatus::Done),
         ..Default::default()
     };
-    let result = crate::handlers::update_task(
+    let result = crate::handlers::tasks::update_task(
         State(state.clone()),
         viewer.ctx.clone(),
         Path((ws, key)),
@@ -326,7 +326,12 @@ pub async fn add_link(
                 ("lag_days", Kind::Number),
             ],
         )?;
-        crate::handlers::create_dependency(State(state.clone()), viewer.ctx.clone(), body).await
+        crate::handlers::dependencies::create_dependency(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            body,
+        )
+        .await
     }
     .await;
     answer(&headers, result, &viewer.url(&format!("/t/{key}")))
@@ -349,7 +354,7 @@ pub async fn remove_link(
             ApiError::field("predecessor", "name both ends of the link"),
         ));
     };
-    let result = crate::handlers::delete_dependency(
+    let result = crate::handlers::dependencies::delete_dependency(
         State(state.clone()),
         viewer.ctx.clone(),
         Path((ws, pred.to_string(), succ.to_string())),

@@ -1,0 +1,76 @@
+//! A project's calendar exceptions: holidays and days of other hours.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tandem_api::*;
+
+use super::ApiResult;
+use crate::AppState;
+use crate::error::path_id;
+use crate::extract::{Ctx, JsonBody};
+use crate::routes::*;
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/calendar/exceptions", "Holidays and days of other hours in the project's calendar", none(), json::<Vec<CalendarExceptionView>>(), 200, list_calendar_exceptions),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/calendar/exceptions", "Add a holiday or days of other hours; the project is rescheduled", json::<CreateCalendarException>(), json::<CalendarExceptionView>(), 201, create_calendar_exception),
+        route!(delete "/api/v1/workspaces/{ws}/projects/{key}/calendar/exceptions/{id}", "Remove a calendar exception", none(), none(), 204, delete_calendar_exception),
+    ]
+}
+
+pub async fn list_calendar_exceptions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<CalendarExceptionView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    Ok(Json(
+        state
+            .store
+            .list_calendar_exceptions(ctx.scope, project.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn create_calendar_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<CreateCalendarException>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let exception = body.into_domain(CreateCalendarException::into_domain)?;
+    let project = state.store.get_project(scope, &key).await?;
+    let created = state
+        .store
+        .create_calendar_exception(scope, project.id, &exception)
+        .await?;
+    state.rescheduler.touch(scope, &project.key);
+    Ok((
+        StatusCode::CREATED,
+        Json(CalendarExceptionView::from(created)),
+    )
+        .into_response())
+}
+
+pub async fn delete_calendar_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, id)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.writer()?;
+    let project = state.store.get_project(scope, &key).await?;
+    let id = path_id(&id, "calendar exception")?;
+    state
+        .store
+        .delete_calendar_exception(scope, project.id, id)
+        .await?;
+    state.rescheduler.touch(scope, &project.key);
+    Ok(StatusCode::NO_CONTENT)
+}

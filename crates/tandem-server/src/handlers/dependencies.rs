@@ -1,0 +1,119 @@
+//! Links between tasks: a project's, and adding, changing and removing
+//! one (a cycle is refused).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use tandem_api::*;
+use tandem_domain::*;
+
+use super::{ApiResult, versioned};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Ctx, IfMatch, JsonBody};
+use crate::routes::*;
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/dependencies", "Links into or out of the project's tasks", none(), json::<Vec<DependencyView>>(), 200, project_dependencies),
+        route!(post "/api/v1/workspaces/{ws}/dependencies", "Link two tasks; a cycle is refused with 409", json::<CreateDependency>(), json::<DependencyView>(), 201, create_dependency).etag(),
+        route!(patch "/api/v1/workspaces/{ws}/dependencies/{predecessor}/{successor}", "Change a link's type or lag", json::<UpdateDependency>(), json::<DependencyView>(), 200, update_dependency).if_match().etag(),
+        route!(delete "/api/v1/workspaces/{ws}/dependencies/{predecessor}/{successor}", "Remove a link", none(), none(), 204, delete_dependency),
+    ]
+}
+
+pub async fn project_dependencies(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<DependencyView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    Ok(Json(
+        state
+            .store
+            .project_dependencies(ctx.scope, project.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn create_dependency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<CreateDependency>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let dependency = body.into_domain(CreateDependency::into_domain)?;
+    let dependency = state.store.create_dependency(scope, &dependency).await?;
+    state.rescheduler.touch_tasks(
+        scope,
+        [
+            dependency.predecessor.key.as_str(),
+            dependency.successor.key.as_str(),
+        ],
+    );
+    Ok(versioned(
+        StatusCode::CREATED,
+        dependency.version,
+        DependencyView::from(dependency),
+    ))
+}
+
+pub async fn update_dependency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, pred, succ)): Path<(String, String, String)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<UpdateDependency>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let current = state
+        .store
+        .task_dependencies(scope, &succ)
+        .await?
+        .into_iter()
+        .find(|d| {
+            d.predecessor.key.eq_ignore_ascii_case(&pred)
+                && d.successor.key.eq_ignore_ascii_case(&succ)
+        })
+        .ok_or_else(|| ApiError::NotFound("dependency not found".into()))?;
+    let change = body.into_domain(|b| {
+        let change = NewDependency {
+            predecessor: pred.clone(),
+            successor: succ.clone(),
+            kind: b.kind.unwrap_or(current.kind),
+            lag_days: b.lag_days.unwrap_or(current.lag_days),
+            lag_format: b.lag_format.unwrap_or(current.lag_format),
+        };
+        change.check().map(|_| change)
+    })?;
+    let dependency = state
+        .store
+        .update_dependency(scope, &change, expected)
+        .await?;
+    state
+        .rescheduler
+        .touch_tasks(scope, [pred.as_str(), succ.as_str()]);
+    Ok(versioned(
+        StatusCode::OK,
+        dependency.version,
+        DependencyView::from(dependency),
+    ))
+}
+
+pub async fn delete_dependency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, pred, succ)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.writer()?;
+    state.store.delete_dependency(scope, &pred, &succ).await?;
+    state
+        .rescheduler
+        .touch_tasks(scope, [pred.as_str(), succ.as_str()]);
+    Ok(StatusCode::NO_CONTENT)
+}

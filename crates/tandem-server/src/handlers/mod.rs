@@ -1,0 +1,54 @@
+//! The JSON API's handlers, one module per feature. Each handler extracts
+//! the request, converts its body into a domain input after the caller's
+//! role is checked, calls a use case (`tandem_usecases`) or, for reads,
+//! the store, and shapes the answer as its `tandem-api` view. Each module
+//! also lists its rows of the route table (`routes()`), which
+//! [`crate::routes::table`] puts together.
+//!
+//! What these modules are not: the rules. Who may do what and how a write
+//! is made are the use cases'; these only speak HTTP.
+
+/// A project's rows of the activity history.
+pub(crate) mod activity;
+/// Sign-in, sessions, the caller and their API tokens.
+pub(crate) mod auth;
+/// A project's calendar exceptions.
+pub(crate) mod calendars;
+/// Links between tasks.
+pub(crate) mod dependencies;
+/// The health check.
+pub(crate) mod health;
+/// Microsoft Project XML import and export.
+pub(crate) mod mspdi;
+/// Phases and milestones.
+pub(crate) mod phases;
+/// Projects.
+pub(crate) mod projects;
+/// The risk register.
+pub(crate) mod risks;
+/// Schedules, baselines, the forecast and levelling.
+pub(crate) mod schedule;
+/// Stakeholders.
+pub(crate) mod stakeholders;
+/// Tasks, bulk edits and board moves.
+pub(crate) mod tasks;
+/// Workspaces, members, invitations, availability and time off.
+pub(crate) mod workspaces;
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON answer with the object's version as its ETag.
+pub(crate) fn versioned<T: Serialize>(status: StatusCode, version: i64, body: T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}

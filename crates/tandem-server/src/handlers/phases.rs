@@ -1,0 +1,181 @@
+//! A project's phases and milestones, with their rolled-up progress.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use tandem_api::*;
+use tandem_domain::*;
+
+use super::{ApiResult, versioned};
+use crate::AppState;
+use crate::extract::{Ctx, IfMatch, JsonBody};
+use crate::routes::*;
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/phases", "Phases with progress", none(), json::<Vec<PhaseView>>(), 200, list_phases),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/phases", "Add a phase", creating::<PhaseInput>("CreatePhase", &["name"]), json::<PhaseView>(), 201, create_phase).etag(),
+        route!(patch "/api/v1/workspaces/{ws}/phases/{id}", "Update a phase", json::<PhaseInput>(), json::<PhaseView>(), 200, update_phase).if_match().etag(),
+        route!(delete "/api/v1/workspaces/{ws}/phases/{id}", "Delete a phase", none(), none(), 204, delete_phase).if_match(),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Milestones with progress", none(), json::<Vec<MilestoneView>>(), 200, list_milestones),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Add a milestone", creating::<MilestoneInput>("CreateMilestone", &["name"]), json::<MilestoneView>(), 201, create_milestone).etag(),
+        route!(patch "/api/v1/workspaces/{ws}/milestones/{id}", "Update a milestone", json::<MilestoneInput>(), json::<MilestoneView>(), 200, update_milestone).if_match().etag(),
+        route!(delete "/api/v1/workspaces/{ws}/milestones/{id}", "Delete a milestone", none(), none(), 204, delete_milestone).if_match(),
+    ]
+}
+
+/// The rolled-up progress of one phase or milestone.
+fn progress_of(list: &[(Id, tandem_domain::rollup::Progress)], id: Id) -> Option<ProgressView> {
+    list.iter()
+        .find(|(of, _)| *of == id)
+        .map(|(_, progress)| (*progress).into())
+}
+
+pub async fn list_phases(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<PhaseView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    let progress = state.store.project_progress(ctx.scope, project.id).await?;
+    let phases = state.store.list_phases(ctx.scope, project.id).await?;
+    Ok(Json(
+        phases
+            .into_iter()
+            .map(|p| {
+                let id = p.id;
+                let mut view = PhaseView::from(p);
+                view.progress = progress_of(&progress.phases, id);
+                view
+            })
+            .collect(),
+    ))
+}
+
+pub async fn create_phase(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<PhaseInput>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let project = state.store.get_project(scope, &key).await?;
+    let fields = body.into_domain(|b| b.apply(None))?;
+    let phase = state.store.create_phase(scope, project.id, &fields).await?;
+    Ok(versioned(
+        StatusCode::CREATED,
+        phase.version,
+        PhaseView::from(phase),
+    ))
+}
+
+pub async fn update_phase(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<PhaseInput>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let phase = state
+        .store
+        .update_phase(scope, id, expected, &|current| {
+            body.to_patch(|b| b.apply(Some(current)))
+        })
+        .await?;
+    Ok(versioned(
+        StatusCode::OK,
+        phase.version,
+        PhaseView::from(phase),
+    ))
+}
+
+pub async fn delete_phase(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .delete_phase(ctx.writer()?, id, expected)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn list_milestones(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<MilestoneView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    let progress = state.store.project_progress(ctx.scope, project.id).await?;
+    let milestones = state.store.list_milestones(ctx.scope, project.id).await?;
+    Ok(Json(
+        milestones
+            .into_iter()
+            .map(|m| {
+                let id = m.id;
+                let mut view = MilestoneView::from(m);
+                view.progress = progress_of(&progress.milestones, id);
+                view
+            })
+            .collect(),
+    ))
+}
+
+pub async fn create_milestone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<MilestoneInput>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let project = state.store.get_project(scope, &key).await?;
+    let fields = body.into_domain(|b| b.apply(None))?;
+    let milestone = state
+        .store
+        .create_milestone(scope, project.id, &fields)
+        .await?;
+    Ok(versioned(
+        StatusCode::CREATED,
+        milestone.version,
+        MilestoneView::from(milestone),
+    ))
+}
+
+pub async fn update_milestone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<MilestoneInput>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let milestone = state
+        .store
+        .update_milestone(scope, id, expected, &|current| {
+            body.to_patch(|b| b.apply(Some(current)))
+        })
+        .await?;
+    Ok(versioned(
+        StatusCode::OK,
+        milestone.version,
+        MilestoneView::from(milestone),
+    ))
+}
+
+pub async fn delete_milestone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .delete_milestone(ctx.writer()?, id, expected)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

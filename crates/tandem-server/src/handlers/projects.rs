@@ -1,0 +1,111 @@
+//! Projects: list, create, read (with rolled-up progress), update, delete.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use tandem_api::*;
+use tandem_domain::*;
+use tandem_store::Scope;
+
+use super::{ApiResult, versioned};
+use crate::AppState;
+use crate::extract::{Ctx, IfMatch, JsonBody};
+use crate::routes::*;
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(get "/api/v1/workspaces/{ws}/projects", "Projects visible to the caller", none(), json::<Vec<ProjectView>>(), 200, list_projects),
+        route!(post "/api/v1/workspaces/{ws}/projects", "Create a project", json::<CreateProject>(), json::<ProjectView>(), 201, create_project).etag(),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}", "A project with its rolled-up progress", none(), json::<ProjectView>(), 200, get_project).etag(),
+        route!(patch "/api/v1/workspaces/{ws}/projects/{key}", "Update a project", json::<UpdateProject>(), json::<ProjectView>(), 200, update_project).if_match().etag(),
+        route!(delete "/api/v1/workspaces/{ws}/projects/{key}", "Delete a project and its work (owners and admins)", none(), none(), 204, delete_project).if_match(),
+    ]
+}
+
+pub async fn list_projects(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<ProjectView>>> {
+    Ok(Json(
+        state
+            .store
+            .list_projects(ctx.scope)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+async fn project_view(state: &AppState, scope: Scope, project: Project) -> ApiResult<ProjectView> {
+    let progress = state.store.project_progress(scope, project.id).await?;
+    let mut view = ProjectView::from(project);
+    view.progress = Some(progress.project.into());
+    Ok(view)
+}
+
+pub async fn create_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<CreateProject>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let project = body.into_domain(CreateProject::into_domain)?;
+    let project = state.store.create_project(scope, &project).await?;
+    let version = project.version;
+    Ok(versioned(
+        StatusCode::CREATED,
+        version,
+        project_view(&state, scope, project).await?,
+    ))
+}
+
+pub async fn get_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    let version = project.version;
+    Ok(versioned(
+        StatusCode::OK,
+        version,
+        project_view(&state, ctx.scope, project).await?,
+    ))
+}
+
+pub async fn update_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<UpdateProject>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let project = state
+        .store
+        .update_project(scope, &key, expected, &|current| {
+            body.to_patch(|b| b.apply(current))
+        })
+        .await?;
+    state.rescheduler.touch(scope, &project.key);
+    let version = project.version;
+    Ok(versioned(
+        StatusCode::OK,
+        version,
+        project_view(&state, scope, project).await?,
+    ))
+}
+
+pub async fn delete_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    IfMatch(expected): IfMatch,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.admin()?;
+    state.store.delete_project(scope, &key, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

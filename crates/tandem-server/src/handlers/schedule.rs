@@ -1,0 +1,510 @@
+//! A project's schedule (critical path, slack, variance against a
+//! baseline), its baselines, the Monte Carlo forecast and levelling.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tandem_api::*;
+use tandem_domain::*;
+use tandem_store::{Scope, Store};
+
+use super::ApiResult;
+use crate::AppState;
+use crate::error::{ApiError, path_id};
+use crate::extract::{Ctx, JsonBody};
+use crate::planning::*;
+use crate::routes::*;
+
+const SCHEDULE_QUERY: &[Param] = &[Param {
+    name: "baseline",
+    description: "The baseline's id (default: the newest)",
+    schema: id_schema,
+}];
+
+const FORECAST_QUERY: &[Param] = &[
+    Param {
+        name: "runs",
+        description: "Simulated runs (default 2000)",
+        schema: || json!({"type": "integer", "minimum": 1, "maximum": 20000}),
+    },
+    Param {
+        name: "seed",
+        description: "The random seed, for repeatable answers (default 1)",
+        schema: || json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
+    },
+];
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/schedule", "The critical path, the finish, each task's dates and slack, and variance against a baseline", none(), json::<ScheduleView>(), 200, project_schedule).query(SCHEDULE_QUERY),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/baselines", "The project's baselines, newest first", none(), json::<Vec<BaselineView>>(), 200, list_baselines),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/baselines", "Save the current schedule as a baseline", json::<CreateBaseline>(), json::<BaselineView>(), 201, create_baseline),
+        route!(delete "/api/v1/workspaces/{ws}/projects/{key}/baselines/{id}", "Delete a baseline", none(), none(), 204, delete_baseline),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates", none(), json::<ForecastView>(), 200, project_forecast).query(FORECAST_QUERY),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner: delays, over-allocation before and after, finish cost", none(), json::<LevellingView>(), 200, project_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: delayed tasks start no earlier than their levelled start", none(), json::<LevellingView>(), 200, apply_levelling),
+    ]
+}
+
+fn local(instant: chrono::NaiveDateTime) -> String {
+    format_local(instant)
+}
+
+fn days(minutes: i64, per_day: i64) -> f64 {
+    let days = minutes as f64 / per_day.max(1) as f64;
+    (days * 100.0).round() / 100.0
+}
+
+/// The project's schedule: critical path, finish, each task's dates and
+/// slack, and its variance against a baseline when there is one.
+pub async fn project_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<ScheduleView>> {
+    let mut v = Validation::new();
+    for name in query.keys().filter(|k| k.as_str() != "baseline") {
+        v.push(name, "unknown query parameter (allowed: baseline)");
+    }
+    let baseline_id = query.get("baseline").and_then(|b| {
+        v.take(
+            "baseline",
+            b.parse::<Id>()
+                .map_err(|_| "must be a baseline id".to_string()),
+        )
+    });
+    v.into_result()?;
+    let store = state.store.as_ref();
+    let (loaded, stored) = current_schedule(store, ctx.scope, &key).await?;
+    let project_id = loaded.project.id;
+    let baseline = match baseline_id {
+        Some(id) => Some(store.get_baseline(ctx.scope, project_id, id).await?),
+        None => match store.list_baselines(ctx.scope, project_id).await?.first() {
+            Some(newest) => Some(store.get_baseline(ctx.scope, project_id, newest.id).await?),
+            None => None,
+        },
+    };
+    let calendar = &loaded.planned.plan.calendar;
+    let per_day = calendar.minutes_per_day;
+    let variances: HashMap<Id, tandem_domain::planning::Variance> = baseline
+        .as_ref()
+        .map(|b| tandem_domain::planning::variance(calendar, &b.tasks, &stored.tasks))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| (v.task_id, v))
+        .collect();
+    let in_baseline: HashMap<Id, &BaselineTask> = baseline
+        .iter()
+        .flat_map(|b| b.tasks.iter().map(|t| (t.task_id, t)))
+        .collect();
+    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
+    let tasks = stored
+        .tasks
+        .iter()
+        .map(|s| ScheduledTaskView {
+            key: key_of(s.task_id),
+            title: by_id
+                .get(&s.task_id)
+                .map(|t| t.title.clone())
+                .unwrap_or_default(),
+            early_start: local(s.early_start),
+            early_finish: local(s.early_finish),
+            late_start: local(s.late_start),
+            late_finish: local(s.late_finish),
+            total_slack_minutes: s.total_slack,
+            free_slack_minutes: s.free_slack,
+            critical: s.critical,
+            summary: s.summary,
+            milestone: s.milestone,
+            variance: variances.get(&s.task_id).and_then(|v| {
+                let b = in_baseline.get(&s.task_id)?;
+                Some(VarianceView {
+                    baseline_start: local(b.start),
+                    baseline_finish: local(b.finish),
+                    start_days: days(v.start, per_day),
+                    finish_days: days(v.finish, per_day),
+                    duration_days: days(v.duration, per_day),
+                })
+            }),
+        })
+        .collect();
+    let milestones = match &baseline {
+        Some(b) => milestone_variances(store, ctx.scope, &loaded, b, &stored).await?,
+        None => Vec::new(),
+    };
+    Ok(Json(ScheduleView {
+        start: local(stored.start),
+        finish: local(stored.finish),
+        computed_at: stored.computed_at,
+        critical_path: stored.critical_path.iter().map(|&id| key_of(id)).collect(),
+        tasks,
+        warnings: stored.warnings.clone(),
+        baseline: baseline.map(BaselineView::from),
+        milestones,
+    }))
+}
+
+/// For each of the project's milestones, the latest finish of its tasks in
+/// the baseline and now.
+async fn milestone_variances(
+    store: &dyn Store,
+    scope: Scope,
+    loaded: &Loaded,
+    baseline: &Baseline,
+    stored: &StoredSchedule,
+) -> ApiResult<Vec<MilestoneVarianceView>> {
+    let calendar = &loaded.planned.plan.calendar;
+    let milestones = store.list_milestones(scope, loaded.project.id).await?;
+    let mut views = Vec::new();
+    for m in milestones {
+        let ids: Vec<Id> = loaded
+            .tasks
+            .iter()
+            .filter(|t| t.milestone_id == Some(m.id))
+            .map(|t| t.id)
+            .collect();
+        let then = baseline
+            .tasks
+            .iter()
+            .filter(|b| ids.contains(&b.task_id))
+            .map(|b| b.finish)
+            .max();
+        let now = stored
+            .tasks
+            .iter()
+            .filter(|s| ids.contains(&s.task_id))
+            .map(|s| s.early_finish)
+            .max();
+        let (Some(then), Some(now)) = (then, now) else {
+            continue;
+        };
+        // One pseudo-task carries the milestone through the same variance
+        // arithmetic as tasks.
+        let point = |at| BaselineTask {
+            task_id: m.id,
+            start: at,
+            finish: at,
+            duration_minutes: 0,
+        };
+        let current = TaskSchedule {
+            task_id: m.id,
+            early_start: now,
+            early_finish: now,
+            late_start: now,
+            late_finish: now,
+            total_slack: 0,
+            free_slack: 0,
+            critical: false,
+            summary: false,
+            milestone: true,
+        };
+        let variance = tandem_domain::planning::variance(calendar, &[point(then)], &[current]);
+        views.push(MilestoneVarianceView {
+            id: m.id,
+            name: m.name,
+            finish: local(now),
+            baseline_finish: local(then),
+            finish_days: days(
+                variance.first().map(|v| v.finish).unwrap_or(0),
+                calendar.minutes_per_day,
+            ),
+        });
+    }
+    Ok(views)
+}
+
+/// Saves the project's current schedule as a baseline.
+pub async fn create_baseline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<CreateBaseline>,
+) -> ApiResult<Response> {
+    let scope = ctx.writer()?;
+    let name = body.into_domain(|b| Ok(b.name))?;
+    let store = state.store.as_ref();
+    let loaded = load(store, scope, &key).await?;
+    let result = tandem_schedule::schedule(&loaded.planned.plan)
+        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+    let name = match name.filter(|n| !n.trim().is_empty()) {
+        Some(name) => name,
+        None => format!(
+            "Baseline {}",
+            store.list_baselines(scope, loaded.project.id).await?.len() + 1
+        ),
+    };
+    let baseline = store
+        .create_baseline(
+            scope,
+            loaded.project.id,
+            &name,
+            &loaded.planned.baseline(&result),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(BaselineView::from(baseline))).into_response())
+}
+
+pub async fn list_baselines(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<BaselineView>>> {
+    let project = state.store.get_project(ctx.scope, &key).await?;
+    Ok(Json(
+        state
+            .store
+            .list_baselines(ctx.scope, project.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn delete_baseline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, id)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.writer()?;
+    let project = state.store.get_project(scope, &key).await?;
+    let id = path_id(&id, "baseline")?;
+    state.store.delete_baseline(scope, project.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// --- forecast -------------------------------------------------------------
+
+/// A Monte Carlo forecast of the project's finish from its tasks'
+/// three-point estimates (tasks without one keep their estimate).
+pub async fn project_forecast(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<ForecastView>> {
+    let mut v = Validation::new();
+    for name in query
+        .keys()
+        .filter(|k| !["runs", "seed"].contains(&k.as_str()))
+    {
+        v.push(name, "unknown query parameter (allowed: runs, seed)");
+    }
+    let runs = match query.get("runs") {
+        None => 2000,
+        Some(r) => v
+            .take(
+                "runs",
+                r.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=20_000).contains(n))
+                    .ok_or_else(|| "must be 1 to 20000".to_string()),
+            )
+            .unwrap_or(0),
+    };
+    let seed = match query.get("seed") {
+        None => 1,
+        Some(s) => v
+            .take(
+                "seed",
+                s.parse::<u64>()
+                    .map_err(|_| "must be a whole number".to_string()),
+            )
+            .unwrap_or(0),
+    };
+    v.into_result()?;
+    let Loaded { tasks, planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
+    // Thousands of schedules: seconds of CPU for a big plan, which must not
+    // hold up the executor's threads that serve every other request.
+    let view = tokio::task::spawn_blocking(move || forecast_view(&tasks, &planned, runs, seed))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    Ok(Json(view))
+}
+
+fn forecast_view(
+    tasks: &[Task],
+    planned: &tandem_domain::planning::ProjectPlan,
+    runs: usize,
+    seed: u64,
+) -> ApiResult<ForecastView> {
+    let prepared =
+        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let result =
+        tandem_schedule::forecast::forecast_prepared(&prepared, &planned.estimates, runs, seed);
+    let t = prepared.timeline();
+    let view = |p: tandem_schedule::forecast::Percentiles| PercentilesView {
+        p50: local(t.finish_instant(p.p50)),
+        p80: local(t.finish_instant(p.p80)),
+        p95: local(t.finish_instant(p.p95)),
+    };
+    let name = |i: usize| planned.plan.tasks[i].name.clone();
+    let mut criticality: Vec<CriticalityView> = result
+        .criticality
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !prepared.is_summary(*i))
+        .map(|(i, &index)| CriticalityView {
+            key: name(i),
+            index,
+        })
+        .collect();
+    criticality.sort_by(|a, b| b.index.total_cmp(&a.index).then_with(|| a.key.cmp(&b.key)));
+    Ok(ForecastView {
+        runs: result.runs,
+        seed,
+        planned_finish: local(t.finish_instant(result.planned_finish)),
+        finish: view(result.project),
+        milestones: result
+            .milestones
+            .iter()
+            .map(|&(i, p)| (name(i), view(p)))
+            .collect(),
+        criticality,
+    })
+}
+
+// --- levelling --------------------------------------------------------------
+
+/// What levelling by owner would do to the project: a preview that
+/// changes nothing.
+pub async fn project_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let loaded = load(state.store.as_ref(), ctx.scope, &key).await?;
+    let time_off = state.store.list_time_off(ctx.scope, None).await?;
+    Ok(Json(levelling(&loaded, &time_off)?.0))
+}
+
+/// Levels the project and writes the result: each delayed task gets "start
+/// no earlier than" its levelled start, all in one transaction. A task
+/// changed since the plan was read fails the whole write (409), so nothing
+/// is levelled against a stale plan.
+pub async fn apply_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let scope = ctx.writer()?;
+    let loaded = load(state.store.as_ref(), scope, &key).await?;
+    let time_off = state.store.list_time_off(scope, None).await?;
+    let (mut view, starts) = levelling(&loaded, &time_off)?;
+    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let updates: Vec<(String, i64, TaskFields)> = starts
+        .iter()
+        .filter_map(|&(id, start)| {
+            let task = by_id.get(&id)?;
+            let mut fields = task.fields();
+            fields.schedule.constraint_type = Some(ConstraintType::Snet);
+            fields.schedule.constraint_date = Some(start);
+            Some((task.key.clone(), task.version, fields))
+        })
+        .collect();
+    state
+        .store
+        .update_tasks(scope, &updates)
+        .await
+        .map_err(|e| match e {
+            tandem_store::StoreError::VersionMismatch { .. } => {
+                ApiError::Conflict("a task changed while levelling; preview and apply again".into())
+            }
+            other => other.into(),
+        })?;
+    state.rescheduler.touch(scope, &loaded.project.key);
+    view.applied = true;
+    Ok(Json(view))
+}
+
+/// Levels the plan by task owner, keeping work off their time off: the
+/// preview, and the levelled start of each delayed task.
+fn levelling(
+    loaded: &Loaded,
+    time_off: &[TimeOff],
+) -> ApiResult<(LevellingView, Vec<(Id, chrono::NaiveDateTime)>)> {
+    let Loaded { tasks, planned, .. } = loaded;
+    let mut people: Vec<UserRef> = Vec::new();
+    let owner_index: Vec<Option<usize>> = planned
+        .owners
+        .iter()
+        .map(|owner| {
+            let id = (*owner)?;
+            let user = tasks
+                .iter()
+                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
+                .clone();
+            Some(match people.iter().position(|p| p.id == id) {
+                Some(i) => i,
+                None => {
+                    people.push(user);
+                    people.len() - 1
+                }
+            })
+        })
+        .collect();
+    let prepared =
+        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let timeline = prepared.timeline();
+    // Whole days away, as working-minute ranges of the plan.
+    let away = |person: &UserRef| -> Vec<(i64, i64)> {
+        time_off
+            .iter()
+            .filter(|t| t.user_id == person.id)
+            .map(|t| {
+                let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
+                (
+                    timeline.to_work(midnight(t.start)),
+                    timeline.to_work(midnight(t.end + chrono::Days::new(1))),
+                )
+            })
+            .filter(|(from, to)| from < to)
+            .collect()
+    };
+    let resources = tandem_schedule::level::Resources {
+        owner: owner_index,
+        time_off: people.iter().map(away).collect(),
+    };
+    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
+    let t = prepared.timeline();
+    let per_day = t.minutes_per_day;
+    let view = LevellingView {
+        finish_before: local(t.finish_instant(result.finish_before)),
+        finish_after: local(t.finish_instant(result.finish_after)),
+        cost_days: days(result.finish_after - result.finish_before, per_day),
+        overallocations: people
+            .into_iter()
+            .enumerate()
+            .map(|(i, owner)| OverallocationView {
+                owner,
+                hours_before: result.overallocated_before.get(i).copied().unwrap_or(0) as f64
+                    / 60.0,
+                hours_after: result.overallocated_after.get(i).copied().unwrap_or(0) as f64 / 60.0,
+            })
+            .collect(),
+        delayed: result
+            .delayed
+            .iter()
+            .map(|&i| LevelledTaskView {
+                key: planned.plan.tasks[i].name.clone(),
+                start: local(t.start_instant(result.start[i])),
+                finish: local(t.finish_instant(result.finish[i])),
+                delayed_days: days(result.start[i] - result.start_before[i], per_day),
+            })
+            .collect(),
+        applied: false,
+    };
+    let starts = result
+        .delayed
+        .iter()
+        .map(|&i| (planned.task_ids[i], t.start_instant(result.start[i])))
+        .collect();
+    Ok((view, starts))
+}

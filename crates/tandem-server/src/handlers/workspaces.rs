@@ -1,0 +1,279 @@
+//! Workspaces and who is in them: members and roles, invitations,
+//! availability (hours a week) and time off.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use tandem_api::*;
+use tandem_domain::*;
+
+use super::{ApiResult, versioned};
+use crate::AppState;
+use crate::error::{ApiError, path_id};
+use crate::extract::{Caller, Ctx, IfMatch, JsonBody};
+use crate::routes::*;
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(post "/api/v1/workspaces", "Create a workspace owned by the caller", json::<CreateWorkspace>(), json::<WorkspaceView>(), 201, create_workspace),
+        route!(get "/api/v1/workspaces/{ws}/members", "Members and their roles", none(), json::<Vec<MemberView>>(), 200, list_members),
+        route!(post "/api/v1/workspaces/{ws}/members", "Invite a person by email (owners and admins); they join when they accept. The answer is the same whether the email has an account", json::<AddMember>(), json::<InvitationView>(), 202, add_member),
+        route!(get "/api/v1/workspaces/{ws}/invitations", "The workspace's open invitations (owners and admins)", none(), json::<Vec<InvitationView>>(), 200, list_invitations),
+        route!(delete "/api/v1/workspaces/{ws}/invitations/{id}", "Withdraw an invitation (owners and admins)", none(), none(), 204, delete_invitation),
+        route!(get "/api/v1/invitations", "Invitations waiting for the caller", none(), json::<Vec<InvitationView>>(), 200, my_invitations),
+        route!(post "/api/v1/invitations/{id}/accept", "Accept an invitation: join its workspace with its role", none(), json::<WorkspaceView>(), 200, accept_invitation),
+        route!(delete "/api/v1/invitations/{id}", "Decline an invitation", none(), none(), 204, decline_invitation),
+        route!(patch "/api/v1/workspaces/{ws}/members/{user_id}", "Change a member's role", json::<UpdateMember>(), json::<MemberView>(), 200, update_member).if_match().etag(),
+        route!(delete "/api/v1/workspaces/{ws}/members/{user_id}", "Remove a member", none(), none(), 204, remove_member),
+        route!(patch "/api/v1/workspaces/{ws}/members/{user_id}/availability", "Set a member's hours a week (the member, owners and admins)", json::<UpdateAvailability>(), json::<MemberView>(), 200, update_availability).if_match().etag(),
+        route!(get "/api/v1/workspaces/{ws}/members/{user_id}/time-off", "A member's time off", none(), json::<Vec<TimeOffView>>(), 200, list_time_off),
+        route!(post "/api/v1/workspaces/{ws}/members/{user_id}/time-off", "Add time off; levelling keeps work off those days", json::<CreateTimeOff>(), json::<TimeOffView>(), 201, create_time_off),
+        route!(delete "/api/v1/workspaces/{ws}/members/{user_id}/time-off/{id}", "Remove time off", none(), none(), 204, delete_time_off),
+    ]
+}
+
+pub async fn create_workspace(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    body: JsonBody<CreateWorkspace>,
+) -> ApiResult<Response> {
+    let (slug, name) = body.into_domain(|b| {
+        let mut v = Validation::new();
+        let slug = v.take("slug", Slug::parse(&b.slug));
+        let name = validate::required_text(Some(&b.name), "name", 200, &mut v);
+        v.finish(|| (slug.expect("checked"), name))
+    })?;
+    let workspace = state
+        .store
+        .create_workspace(&slug, &name, Some(user.id))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WorkspaceView {
+            slug: workspace.slug,
+            name: workspace.name,
+            role: Role::Owner,
+        }),
+    )
+        .into_response())
+}
+
+pub async fn list_members(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<MemberView>>> {
+    Ok(Json(
+        state
+            .store
+            .list_members(ctx.scope)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// How long an invitation waits for its answer.
+const INVITATION_DAYS: i64 = 14;
+
+fn invitation_view(i: tandem_store::Invitation) -> InvitationView {
+    InvitationView {
+        id: i.id,
+        workspace: i.workspace.slug,
+        workspace_name: i.workspace.name,
+        email: i.email.as_str().to_string(),
+        role: i.role,
+        invited_by: i.invited_by,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+    }
+}
+
+/// Adding someone invites them: nobody joins a workspace without saying
+/// yes, and the answer is the same whether the email has an account (the
+/// inviter cannot use it to find out who uses Tandem).
+pub async fn add_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<AddMember>,
+) -> ApiResult<Response> {
+    let scope = ctx.admin()?;
+    let (email, role) = body.into_domain(|b| {
+        let mut v = Validation::new();
+        let email = v.take("email", Email::parse(&b.email));
+        v.finish(|| (email.expect("checked"), b.role))
+    })?;
+    let invitation = state
+        .store
+        .create_invitation(
+            scope,
+            &email,
+            role,
+            Utc::now() + Duration::days(INVITATION_DAYS),
+        )
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(invitation_view(invitation))).into_response())
+}
+
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<InvitationView>>> {
+    let scope = ctx.admin()?;
+    let invitations = state.store.list_invitations(scope).await?;
+    Ok(Json(invitations.into_iter().map(invitation_view).collect()))
+}
+
+pub async fn delete_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.admin()?;
+    state.store.delete_invitation(scope, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The invitations waiting for the caller.
+pub async fn my_invitations(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+) -> ApiResult<Json<Vec<InvitationView>>> {
+    let email = Email::parse(&user.email).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let invitations = state.store.invitations_for(&email, Utc::now()).await?;
+    Ok(Json(invitations.into_iter().map(invitation_view).collect()))
+}
+
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<WorkspaceView>> {
+    let membership = state.store.accept_invitation(&user, id, Utc::now()).await?;
+    state.live.access_changed();
+    Ok(Json(WorkspaceView {
+        slug: membership.workspace.slug,
+        name: membership.workspace.name,
+        role: membership.role,
+    }))
+}
+
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    state.store.decline_invitation(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn update_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<UpdateMember>,
+) -> ApiResult<Response> {
+    let scope = ctx.admin()?;
+    let role = body.into_domain(|b| Ok(b.role))?;
+    let member = state
+        .store
+        .set_member_role(scope, user_id, role, expected)
+        .await?;
+    Ok(versioned(
+        StatusCode::OK,
+        member.version,
+        MemberView::from(member),
+    ))
+}
+
+/// Sets a member's weekly capacity; their projects are rescheduled, since
+/// effort-estimated work takes a part-timer longer.
+pub async fn update_availability(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<UpdateAvailability>,
+) -> ApiResult<Response> {
+    let scope = ctx.for_member(user_id)?;
+    let hours = body.into_domain(|b| match b.capacity_hours {
+        Some(hours) => check_capacity(hours).map(|_| hours),
+        None => Err(vec![FieldError::new("capacity_hours", "is required")]),
+    })?;
+    let member = state
+        .store
+        .set_member_capacity(scope, user_id, hours, expected)
+        .await?;
+    for project in state.store.list_projects(scope).await? {
+        state.rescheduler.touch(scope, &project.key);
+    }
+    Ok(versioned(
+        StatusCode::OK,
+        member.version,
+        MemberView::from(member),
+    ))
+}
+
+pub async fn list_time_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+) -> ApiResult<Json<Vec<TimeOffView>>> {
+    Ok(Json(
+        state
+            .store
+            .list_time_off(ctx.scope, Some(user_id))
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+pub async fn create_time_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    body: JsonBody<CreateTimeOff>,
+) -> ApiResult<Response> {
+    let scope = ctx.for_member(user_id)?;
+    let (start, end, note) = body.into_domain(|b| {
+        let Some(start) = b.start_date else {
+            return Err(vec![FieldError::new("start_date", "is required")]);
+        };
+        let end = b.end_date.unwrap_or(start);
+        check_time_off(start, end, b.note.as_deref())?;
+        Ok((start, end, b.note))
+    })?;
+    let created = state
+        .store
+        .create_time_off(scope, user_id, start, end, note.as_deref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(TimeOffView::from(created))).into_response())
+}
+
+pub async fn delete_time_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id, id)): Path<(String, i64, String)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.for_member(user_id)?;
+    let id = path_id(&id, "time off")?;
+    state.store.delete_time_off(scope, user_id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+) -> ApiResult<StatusCode> {
+    let scope = ctx.admin()?;
+    state.store.remove_member(scope, user_id).await?;
+    state.live.access_changed();
+    Ok(StatusCode::NO_CONTENT)
+}
