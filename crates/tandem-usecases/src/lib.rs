@@ -16,6 +16,16 @@
 //! read a request body after the check (a guest hears 403 whatever they
 //! sent) but cannot write without it.
 
+/// Links between tasks.
+pub mod dependencies;
+/// A project's phases and milestones.
+pub mod phases;
+/// Projects: create, update and delete.
+pub mod projects;
+/// A project's risk register.
+pub mod risks;
+/// A project's stakeholders.
+pub mod stakeholders;
 /// Tasks: create, quick add, update, delete, bulk edit and board moves.
 pub mod tasks;
 

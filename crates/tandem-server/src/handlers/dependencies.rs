@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tandem_api::*;
 use tandem_domain::*;
+use tandem_usecases::dependencies;
 
 use super::{ApiResult, versioned};
 use crate::AppState;
-use crate::error::ApiError;
 use crate::extract::{Ctx, IfMatch, JsonBody};
 use crate::routes::*;
 
@@ -46,11 +46,11 @@ pub async fn create_dependency(
     ctx: Ctx,
     body: JsonBody<CreateDependency>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
+    let writer = ctx.actor().writer()?;
     let dependency = body.into_domain(CreateDependency::into_domain)?;
-    let dependency = state.store.create_dependency(scope, &dependency).await?;
+    let dependency = dependencies::create(state.store.as_ref(), &writer, &dependency).await?;
     state.rescheduler.touch_tasks(
-        scope,
+        writer.scope(),
         [
             dependency.predecessor.key.as_str(),
             dependency.successor.key.as_str(),
@@ -70,34 +70,23 @@ pub async fn update_dependency(
     IfMatch(expected): IfMatch,
     body: JsonBody<UpdateDependency>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let current = state
-        .store
-        .task_dependencies(scope, &succ)
-        .await?
-        .into_iter()
-        .find(|d| {
-            d.predecessor.key.eq_ignore_ascii_case(&pred)
-                && d.successor.key.eq_ignore_ascii_case(&succ)
+    let writer = ctx.actor().writer()?;
+    body.check()?;
+    let change = |current: NewDependency| {
+        body.to_patch(|b| {
+            Ok(NewDependency {
+                kind: b.kind.unwrap_or(current.kind),
+                lag_days: b.lag_days.unwrap_or(current.lag_days),
+                lag_format: b.lag_format.unwrap_or(current.lag_format),
+                ..current
+            })
         })
-        .ok_or_else(|| ApiError::NotFound("dependency not found".into()))?;
-    let change = body.into_domain(|b| {
-        let change = NewDependency {
-            predecessor: pred.clone(),
-            successor: succ.clone(),
-            kind: b.kind.unwrap_or(current.kind),
-            lag_days: b.lag_days.unwrap_or(current.lag_days),
-            lag_format: b.lag_format.unwrap_or(current.lag_format),
-        };
-        change.check().map(|_| change)
-    })?;
-    let dependency = state
-        .store
-        .update_dependency(scope, &change, expected)
-        .await?;
+    };
+    let store = state.store.as_ref();
+    let dependency = dependencies::update(store, &writer, &pred, &succ, expected, &change).await?;
     state
         .rescheduler
-        .touch_tasks(scope, [pred.as_str(), succ.as_str()]);
+        .touch_tasks(writer.scope(), [pred.as_str(), succ.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         dependency.version,
@@ -110,10 +99,10 @@ pub async fn delete_dependency(
     ctx: Ctx,
     Path((_, pred, succ)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.writer()?;
-    state.store.delete_dependency(scope, &pred, &succ).await?;
+    let writer = ctx.actor().writer()?;
+    dependencies::delete(state.store.as_ref(), &writer, &pred, &succ).await?;
     state
         .rescheduler
-        .touch_tasks(scope, [pred.as_str(), succ.as_str()]);
+        .touch_tasks(writer.scope(), [pred.as_str(), succ.as_str()]);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tandem_api::*;
 use tandem_domain::*;
+use tandem_usecases::phases;
 
 use super::{ApiResult, versioned};
 use crate::AppState;
@@ -60,10 +61,9 @@ pub async fn create_phase(
     Path((_, key)): Path<(String, String)>,
     body: JsonBody<PhaseInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let project = state.store.get_project(scope, &key).await?;
+    let writer = ctx.actor().writer()?;
     let fields = body.into_domain(|b| b.apply(None))?;
-    let phase = state.store.create_phase(scope, project.id, &fields).await?;
+    let phase = phases::create_phase(state.store.as_ref(), &writer, &key, &fields).await?;
     Ok(versioned(
         StatusCode::CREATED,
         phase.version,
@@ -78,13 +78,10 @@ pub async fn update_phase(
     IfMatch(expected): IfMatch,
     body: JsonBody<PhaseInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let phase = state
-        .store
-        .update_phase(scope, id, expected, &|current| {
-            body.to_patch(|b| b.apply(Some(current)))
-        })
-        .await?;
+    let writer = ctx.actor().writer()?;
+    let change = |current| body.to_patch(|b| b.apply(Some(current)));
+    let store = state.store.as_ref();
+    let phase = phases::update_phase(store, &writer, id, expected, &change).await?;
     Ok(versioned(
         StatusCode::OK,
         phase.version,
@@ -98,10 +95,8 @@ pub async fn delete_phase(
     Path((_, id)): Path<(String, i64)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    state
-        .store
-        .delete_phase(ctx.writer()?, id, expected)
-        .await?;
+    let writer = ctx.actor().writer()?;
+    phases::delete_phase(state.store.as_ref(), &writer, id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,13 +127,9 @@ pub async fn create_milestone(
     Path((_, key)): Path<(String, String)>,
     body: JsonBody<MilestoneInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let project = state.store.get_project(scope, &key).await?;
+    let writer = ctx.actor().writer()?;
     let fields = body.into_domain(|b| b.apply(None))?;
-    let milestone = state
-        .store
-        .create_milestone(scope, project.id, &fields)
-        .await?;
+    let milestone = phases::create_milestone(state.store.as_ref(), &writer, &key, &fields).await?;
     Ok(versioned(
         StatusCode::CREATED,
         milestone.version,
@@ -153,13 +144,10 @@ pub async fn update_milestone(
     IfMatch(expected): IfMatch,
     body: JsonBody<MilestoneInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let milestone = state
-        .store
-        .update_milestone(scope, id, expected, &|current| {
-            body.to_patch(|b| b.apply(Some(current)))
-        })
-        .await?;
+    let writer = ctx.actor().writer()?;
+    let change = |current| body.to_patch(|b| b.apply(Some(current)));
+    let store = state.store.as_ref();
+    let milestone = phases::update_milestone(store, &writer, id, expected, &change).await?;
     Ok(versioned(
         StatusCode::OK,
         milestone.version,
@@ -173,9 +161,7 @@ pub async fn delete_milestone(
     Path((_, id)): Path<(String, i64)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    state
-        .store
-        .delete_milestone(ctx.writer()?, id, expected)
-        .await?;
+    let writer = ctx.actor().writer()?;
+    phases::delete_milestone(state.store.as_ref(), &writer, id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }

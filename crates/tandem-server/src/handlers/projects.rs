@@ -7,6 +7,7 @@ use axum::response::Response;
 use tandem_api::*;
 use tandem_domain::*;
 use tandem_store::Scope;
+use tandem_usecases::projects;
 
 use super::{ApiResult, versioned};
 use crate::AppState;
@@ -51,14 +52,14 @@ pub async fn create_project(
     ctx: Ctx,
     body: JsonBody<CreateProject>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
+    let writer = ctx.actor().writer()?;
     let project = body.into_domain(CreateProject::into_domain)?;
-    let project = state.store.create_project(scope, &project).await?;
+    let project = projects::create(state.store.as_ref(), &writer, &project).await?;
     let version = project.version;
     Ok(versioned(
         StatusCode::CREATED,
         version,
-        project_view(&state, scope, project).await?,
+        project_view(&state, writer.scope(), project).await?,
     ))
 }
 
@@ -83,19 +84,15 @@ pub async fn update_project(
     IfMatch(expected): IfMatch,
     body: JsonBody<UpdateProject>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let project = state
-        .store
-        .update_project(scope, &key, expected, &|current| {
-            body.to_patch(|b| b.apply(current))
-        })
-        .await?;
-    state.rescheduler.touch(scope, &project.key);
+    let writer = ctx.actor().writer()?;
+    let change = |current| body.to_patch(|b| b.apply(current));
+    let project = projects::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
+    state.rescheduler.touch(writer.scope(), &project.key);
     let version = project.version;
     Ok(versioned(
         StatusCode::OK,
         version,
-        project_view(&state, scope, project).await?,
+        project_view(&state, writer.scope(), project).await?,
     ))
 }
 
@@ -105,7 +102,6 @@ pub async fn delete_project(
     Path((_, key)): Path<(String, String)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.admin()?;
-    state.store.delete_project(scope, &key, expected).await?;
+    projects::delete(state.store.as_ref(), &ctx.actor(), &key, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }

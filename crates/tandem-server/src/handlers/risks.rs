@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tandem_api::*;
+use tandem_usecases::risks;
 
 use super::{ApiResult, versioned};
 use crate::AppState;
@@ -45,10 +46,9 @@ pub async fn create_risk(
     Path((_, key)): Path<(String, String)>,
     body: JsonBody<RiskInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let project = state.store.get_project(scope, &key).await?;
+    let writer = ctx.actor().writer()?;
     let fields = body.into_domain(|b| b.apply(None))?;
-    let risk = state.store.create_risk(scope, project.id, &fields).await?;
+    let risk = risks::create(state.store.as_ref(), &writer, &key, &fields).await?;
     Ok(versioned(
         StatusCode::CREATED,
         risk.version,
@@ -76,13 +76,9 @@ pub async fn update_risk(
     IfMatch(expected): IfMatch,
     body: JsonBody<RiskInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let risk = state
-        .store
-        .update_risk(scope, id, expected, &|current| {
-            body.to_patch(|b| b.apply(Some(current)))
-        })
-        .await?;
+    let writer = ctx.actor().writer()?;
+    let change = |current| body.to_patch(|b| b.apply(Some(current)));
+    let risk = risks::update(state.store.as_ref(), &writer, id, expected, &change).await?;
     Ok(versioned(
         StatusCode::OK,
         risk.version,
@@ -96,7 +92,8 @@ pub async fn delete_risk(
     Path((_, id)): Path<(String, i64)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    state.store.delete_risk(ctx.writer()?, id, expected).await?;
+    let writer = ctx.actor().writer()?;
+    risks::delete(state.store.as_ref(), &writer, id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

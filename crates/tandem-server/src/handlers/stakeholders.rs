@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tandem_api::*;
+use tandem_usecases::stakeholders;
 
 use super::{ApiResult, versioned};
 use crate::AppState;
@@ -44,13 +45,9 @@ pub async fn create_stakeholder(
     Path((_, key)): Path<(String, String)>,
     body: JsonBody<StakeholderInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let project = state.store.get_project(scope, &key).await?;
+    let writer = ctx.actor().writer()?;
     let fields = body.into_domain(|b| b.apply(None))?;
-    let stakeholder = state
-        .store
-        .create_stakeholder(scope, project.id, &fields)
-        .await?;
+    let stakeholder = stakeholders::create(state.store.as_ref(), &writer, &key, &fields).await?;
     Ok(versioned(
         StatusCode::CREATED,
         stakeholder.version,
@@ -65,13 +62,10 @@ pub async fn update_stakeholder(
     IfMatch(expected): IfMatch,
     body: JsonBody<StakeholderInput>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
-    let stakeholder = state
-        .store
-        .update_stakeholder(scope, id, expected, &|current| {
-            body.to_patch(|b| b.apply(Some(current)))
-        })
-        .await?;
+    let writer = ctx.actor().writer()?;
+    let change = |current| body.to_patch(|b| b.apply(Some(current)));
+    let stakeholder =
+        stakeholders::update(state.store.as_ref(), &writer, id, expected, &change).await?;
     Ok(versioned(
         StatusCode::OK,
         stakeholder.version,
@@ -85,9 +79,7 @@ pub async fn delete_stakeholder(
     Path((_, id)): Path<(String, i64)>,
     IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
-    state
-        .store
-        .delete_stakeholder(ctx.writer()?, id, expected)
-        .await?;
+    let writer = ctx.actor().writer()?;
+    stakeholders::delete(state.store.as_ref(), &writer, id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
