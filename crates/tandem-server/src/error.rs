@@ -70,6 +70,9 @@ impl From<tandem_usecases::Error> for ApiError {
                 ),
                 None => "a task changed meanwhile; nothing was changed".into(),
             }),
+            Error::Conflict(message) => ApiError::Conflict(message),
+            Error::Cycle(keys) => ApiError::Cycle(keys),
+            Error::Schedule(cause) => ApiError::Internal(cause),
             Error::Store(e) => e.into(),
         }
     }

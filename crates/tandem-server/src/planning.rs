@@ -16,49 +16,20 @@
 
 use std::collections::HashMap;
 
-use tandem_domain::planning::{ProjectPlan, project_plan};
 use tandem_domain::*;
 use tandem_store::{Scope, Store, TaskFilter};
+use tandem_usecases::planning;
 
 use crate::error::ApiError;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// A project as the scheduler sees it, with what it was made from.
-pub(crate) struct Loaded {
-    pub project: Project,
-    pub tasks: Vec<Task>,
-    pub dependencies: Vec<Link>,
-    pub planned: ProjectPlan,
-}
+pub(crate) use tandem_usecases::planning::Loaded;
 
-/// Reads a project's tasks and dependencies and maps them onto a plan.
+/// Reads a project and maps it onto a plan from the server's today.
 pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Loaded> {
-    let project = store.get_project(scope, key).await?;
-    let tasks = project_tasks(store, scope, &project.key).await?;
-    // Links between the project's own tasks are all a plan uses.
-    let dependencies = store.project_links(scope, project.id).await?;
-    let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
-    let members = store.list_members(scope).await?;
-    let capacity: HashMap<Id, f64> = members
-        .iter()
-        .map(|m| (m.user.id, m.capacity_hours))
-        .collect();
     let today = chrono::Local::now().date_naive();
-    let planned = project_plan(
-        &project,
-        &exceptions,
-        &tasks,
-        &dependencies,
-        &capacity,
-        today,
-    );
-    Ok(Loaded {
-        project,
-        tasks,
-        dependencies,
-        planned,
-    })
+    Ok(planning::load(store, scope, key, today).await?)
 }
 
 /// Every task of the project.
@@ -67,41 +38,20 @@ pub(crate) async fn project_tasks(
     scope: Scope,
     key: &str,
 ) -> ApiResult<Vec<Task>> {
-    let filter = TaskFilter {
-        project: Some(key.to_string()),
-        ..Default::default()
-    };
-    all_tasks(store, scope, filter).await
+    Ok(planning::project_tasks(store, scope, key).await?)
 }
 
 /// Every task the filter selects, page after page.
 pub(crate) async fn all_tasks(
     store: &dyn Store,
     scope: Scope,
-    mut filter: TaskFilter,
+    filter: TaskFilter,
 ) -> ApiResult<Vec<Task>> {
-    filter.limit = tandem_store::MAX_TASK_PAGE;
-    filter.after_id = None;
-    let mut tasks = Vec::new();
-    loop {
-        let page = store.list_tasks(scope, &filter).await?;
-        tasks.extend(page.tasks);
-        match page.next_after_id {
-            Some(after) => filter.after_id = Some(after),
-            None => return Ok(tasks),
-        }
-    }
+    Ok(planning::all_tasks(store, scope, filter).await?)
 }
 
 pub(crate) fn schedule_error(e: tandem_schedule::ScheduleError, tasks: &[Task]) -> ApiError {
-    match e {
-        tandem_schedule::ScheduleError::Cycle(ids) => ApiError::Cycle(
-            ids.iter()
-                .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
-                .collect(),
-        ),
-        other => ApiError::Internal(other.to_string()),
-    }
+    planning::schedule_error(e, tasks).into()
 }
 
 /// The project's schedule as stored, recomputed and stored first if the

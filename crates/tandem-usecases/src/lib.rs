@@ -20,6 +20,9 @@
 pub mod dependencies;
 /// A project's phases and milestones.
 pub mod phases;
+/// Levelling applied and Microsoft Project files imported, and a project
+/// read as a plan.
+pub mod planning;
 /// Projects: create, update and delete.
 pub mod projects;
 /// A project's risk register.
@@ -112,6 +115,18 @@ pub enum Error {
     /// stored version.
     #[error("stale version of {}", key.as_deref().unwrap_or("an object"))]
     StaleInBatch { key: Option<String>, current: i64 },
+    /// The write conflicts with what happened meanwhile; reading again and
+    /// retrying may succeed.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The plan's links close a cycle through these tasks.
+    #[error("dependency cycle: {}", .0.join(" → "))]
+    Cycle(Vec<String>),
+    /// The scheduler refused a plan for a reason of its own making (a
+    /// parent or link naming no task of the plan): a fault, not the
+    /// caller's.
+    #[error("schedule: {0}")]
+    Schedule(String),
     /// What the store said: not found, a conflict, a stale `If-Match`, a
     /// cycle, or a failure of its own.
     #[error(transparent)]

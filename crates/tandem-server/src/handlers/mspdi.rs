@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tandem_api::*;
 use tandem_domain::*;
+use tandem_usecases::planning;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::error::ApiError;
 use crate::extract::Ctx;
 use crate::planning::*;
 use crate::routes::*;
@@ -49,7 +49,7 @@ pub async fn import_mspdi(
     Query(query): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
+    let writer = ctx.actor().writer()?;
     let mut v = Validation::new();
     for name in query
         .keys()
@@ -57,36 +57,14 @@ pub async fn import_mspdi(
     {
         v.push(name, "unknown query parameter (allowed: key, name)");
     }
-    let key = query
-        .get("key")
-        .and_then(|k| v.take("key", ProjectKey::parse(k)));
-    let text = std::str::from_utf8(&body)
-        .map(|t| t.trim_start_matches('\u{feff}'))
-        .map_err(|_| "is not UTF-8 text".to_string());
-    let file = v.take("file", text).and_then(|t| {
-        v.take(
-            "file",
-            tandem_schedule::mspdi::read(t).map_err(|e| e.to_string()),
-        )
-    });
     v.into_result()?;
-    let file = file.expect("checked");
-    let plan = file
-        .plan()
-        .map_err(|e| ApiError::field("file", e.to_string()))?;
-    if let Err(tandem_schedule::ScheduleError::Cycle(uids)) = tandem_schedule::schedule(&plan) {
-        return Err(ApiError::Cycle(
-            uids.iter().map(|uid| format!("task {uid}")).collect(),
-        ));
-    }
-    let key = key.unwrap_or_else(|| {
-        tandem_domain::interop::suggested_key(file.name.as_deref().unwrap_or_default())
-    });
-    let import =
-        tandem_domain::interop::mspdi_project(&file, key, query.get("name").map(String::as_str))
-            .map_err(ApiError::Invalid)?;
-    let project = state.store.import_project(scope, &import).await?;
-    state.rescheduler.touch(scope, &project.key);
+    let import = planning::MspdiImport {
+        file: &body,
+        key: query.get("key").map(String::as_str),
+        name: query.get("name").map(String::as_str),
+    };
+    let project = planning::import_mspdi(state.store.as_ref(), &writer, import).await?;
+    state.rescheduler.touch(writer.scope(), &project.key);
     Ok((StatusCode::CREATED, Json(ProjectView::from(project))).into_response())
 }
 

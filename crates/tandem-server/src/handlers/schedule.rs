@@ -11,6 +11,7 @@ use serde_json::json;
 use tandem_api::*;
 use tandem_domain::*;
 use tandem_store::{Scope, Store};
+use tandem_usecases::planning;
 
 use super::ApiResult;
 use crate::AppState;
@@ -380,131 +381,54 @@ pub async fn project_levelling(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<LevellingView>> {
-    let loaded = load(state.store.as_ref(), ctx.scope, &key).await?;
-    let time_off = state.store.list_time_off(ctx.scope, None).await?;
-    Ok(Json(levelling(&loaded, &time_off)?.0))
+    let today = chrono::Local::now().date_naive();
+    let levelled =
+        planning::preview_levelling(state.store.as_ref(), ctx.scope, &key, today).await?;
+    Ok(Json(levelling_view(levelled, false)))
 }
 
-/// Levels the project and writes the result: each delayed task gets "start
-/// no earlier than" its levelled start, all in one transaction. A task
-/// changed since the plan was read fails the whole write (409), so nothing
-/// is levelled against a stale plan.
+/// Levels the project and writes the result (see
+/// [`planning::apply_levelling`]): a task changed since the plan was read
+/// fails the whole write (409).
 pub async fn apply_levelling(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<LevellingView>> {
-    let scope = ctx.writer()?;
-    let loaded = load(state.store.as_ref(), scope, &key).await?;
-    let time_off = state.store.list_time_off(scope, None).await?;
-    let (mut view, starts) = levelling(&loaded, &time_off)?;
-    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
-    let updates: Vec<(String, i64, TaskFields)> = starts
-        .iter()
-        .filter_map(|&(id, start)| {
-            let task = by_id.get(&id)?;
-            let mut fields = task.fields();
-            fields.schedule.constraint_type = Some(ConstraintType::Snet);
-            fields.schedule.constraint_date = Some(start);
-            Some((task.key.clone(), task.version, fields))
-        })
-        .collect();
+    let writer = ctx.actor().writer()?;
+    let today = chrono::Local::now().date_naive();
+    let levelled = planning::apply_levelling(state.store.as_ref(), &writer, &key, today).await?;
     state
-        .store
-        .update_tasks(scope, &updates)
-        .await
-        .map_err(|e| match e {
-            tandem_store::StoreError::VersionMismatch { .. } => {
-                ApiError::Conflict("a task changed while levelling; preview and apply again".into())
-            }
-            other => other.into(),
-        })?;
-    state.rescheduler.touch(scope, &loaded.project.key);
-    view.applied = true;
-    Ok(Json(view))
+        .rescheduler
+        .touch(writer.scope(), &levelled.project_key);
+    Ok(Json(levelling_view(levelled, true)))
 }
 
-/// Levels the plan by task owner, keeping work off their time off: the
-/// preview, and the levelled start of each delayed task.
-fn levelling(
-    loaded: &Loaded,
-    time_off: &[TimeOff],
-) -> ApiResult<(LevellingView, Vec<(Id, chrono::NaiveDateTime)>)> {
-    let Loaded { tasks, planned, .. } = loaded;
-    let mut people: Vec<UserRef> = Vec::new();
-    let owner_index: Vec<Option<usize>> = planned
-        .owners
-        .iter()
-        .map(|owner| {
-            let id = (*owner)?;
-            let user = tasks
-                .iter()
-                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
-                .clone();
-            Some(match people.iter().position(|p| p.id == id) {
-                Some(i) => i,
-                None => {
-                    people.push(user);
-                    people.len() - 1
-                }
-            })
-        })
-        .collect();
-    let prepared =
-        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
-    let timeline = prepared.timeline();
-    // Whole days away, as working-minute ranges of the plan.
-    let away = |person: &UserRef| -> Vec<(i64, i64)> {
-        time_off
-            .iter()
-            .filter(|t| t.user_id == person.id)
-            .map(|t| {
-                let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
-                (
-                    timeline.to_work(midnight(t.start)),
-                    timeline.to_work(midnight(t.end + chrono::Days::new(1))),
-                )
-            })
-            .filter(|(from, to)| from < to)
-            .collect()
-    };
-    let resources = tandem_schedule::level::Resources {
-        owner: owner_index,
-        time_off: people.iter().map(away).collect(),
-    };
-    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
-    let t = prepared.timeline();
-    let per_day = t.minutes_per_day;
-    let view = LevellingView {
-        finish_before: local(t.finish_instant(result.finish_before)),
-        finish_after: local(t.finish_instant(result.finish_after)),
-        cost_days: days(result.finish_after - result.finish_before, per_day),
-        overallocations: people
+fn levelling_view(levelled: planning::Levelled, applied: bool) -> LevellingView {
+    let per_day = levelled.minutes_per_day;
+    LevellingView {
+        finish_before: local(levelled.finish_before),
+        finish_after: local(levelled.finish_after),
+        cost_days: days(levelled.cost_minutes, per_day),
+        overallocations: levelled
+            .overallocations
             .into_iter()
-            .enumerate()
-            .map(|(i, owner)| OverallocationView {
-                owner,
-                hours_before: result.overallocated_before.get(i).copied().unwrap_or(0) as f64
-                    / 60.0,
-                hours_after: result.overallocated_after.get(i).copied().unwrap_or(0) as f64 / 60.0,
+            .map(|o| OverallocationView {
+                owner: o.owner,
+                hours_before: o.minutes_before as f64 / 60.0,
+                hours_after: o.minutes_after as f64 / 60.0,
             })
             .collect(),
-        delayed: result
+        delayed: levelled
             .delayed
-            .iter()
-            .map(|&i| LevelledTaskView {
-                key: planned.plan.tasks[i].name.clone(),
-                start: local(t.start_instant(result.start[i])),
-                finish: local(t.finish_instant(result.finish[i])),
-                delayed_days: days(result.start[i] - result.start_before[i], per_day),
+            .into_iter()
+            .map(|d| LevelledTaskView {
+                key: d.key,
+                start: local(d.start),
+                finish: local(d.finish),
+                delayed_days: days(d.delay_minutes, per_day),
             })
             .collect(),
-        applied: false,
-    };
-    let starts = result
-        .delayed
-        .iter()
-        .map(|&i| (planned.task_ids[i], t.start_instant(result.start[i])))
-        .collect();
-    Ok((view, starts))
+        applied,
+    }
 }

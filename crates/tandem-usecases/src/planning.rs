@@ -1,0 +1,299 @@
+//! A project as the scheduler sees it ([`load`]), and what a user does
+//! with a plan that writes: levelling applied ([`apply_levelling`]) and a
+//! Microsoft Project file imported as a new project ([`import_mspdi`]).
+//! The scheduling is `tandem-schedule`'s and the mapping of a project onto
+//! a plan `tandem_domain::planning`'s; this module reads, decides and
+//! writes. Reading the stored schedule, and keeping it current, is the
+//! server's.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use tandem_domain::planning::{ProjectPlan, project_plan};
+use tandem_domain::{
+    ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields, TimeOff, UserRef,
+    Validation,
+};
+use tandem_schedule::ScheduleError;
+use tandem_store::{Scope, Store, StoreError, TaskFilter};
+
+use crate::{Error, Result, Writer};
+
+/// A project as the scheduler sees it, with what it was made from.
+pub struct Loaded {
+    pub project: Project,
+    pub tasks: Vec<Task>,
+    pub dependencies: Vec<Link>,
+    pub planned: ProjectPlan,
+}
+
+/// Reads a project's tasks, links, calendar and its people's capacity,
+/// and maps them onto a plan; work not done is planned from `today`.
+pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) -> Result<Loaded> {
+    let project = store.get_project(scope, key).await?;
+    let tasks = project_tasks(store, scope, &project.key).await?;
+    // Links between the project's own tasks are all a plan uses.
+    let dependencies = store.project_links(scope, project.id).await?;
+    let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
+    let members = store.list_members(scope).await?;
+    let capacity: HashMap<Id, f64> = members
+        .iter()
+        .map(|m| (m.user.id, m.capacity_hours))
+        .collect();
+    let planned = project_plan(
+        &project,
+        &exceptions,
+        &tasks,
+        &dependencies,
+        &capacity,
+        today,
+    );
+    Ok(Loaded {
+        project,
+        tasks,
+        dependencies,
+        planned,
+    })
+}
+
+/// Every task of the project.
+pub async fn project_tasks(store: &dyn Store, scope: Scope, key: &str) -> Result<Vec<Task>> {
+    let filter = TaskFilter {
+        project: Some(key.to_string()),
+        ..Default::default()
+    };
+    all_tasks(store, scope, filter).await
+}
+
+/// Every task the filter selects, page after page.
+pub async fn all_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    mut filter: TaskFilter,
+) -> Result<Vec<Task>> {
+    filter.limit = tandem_store::MAX_TASK_PAGE;
+    filter.after_id = None;
+    let mut tasks = Vec::new();
+    loop {
+        let page = store.list_tasks(scope, &filter).await?;
+        tasks.extend(page.tasks);
+        match page.next_after_id {
+            Some(after) => filter.after_id = Some(after),
+            None => return Ok(tasks),
+        }
+    }
+}
+
+/// The scheduler's refusal of a plan, its cycle named by task keys.
+pub fn schedule_error(e: ScheduleError, tasks: &[Task]) -> Error {
+    match e {
+        ScheduleError::Cycle(ids) => Error::Cycle(
+            ids.iter()
+                .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
+                .collect(),
+        ),
+        other => Error::Schedule(other.to_string()),
+    }
+}
+
+/// A project levelled by task owner: what a preview shows and what
+/// applying writes. Times are working minutes where not instants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Levelled {
+    /// The project's key as stored.
+    pub project_key: String,
+    pub finish_before: NaiveDateTime,
+    pub finish_after: NaiveDateTime,
+    /// How much later the project finishes, in working minutes.
+    pub cost_minutes: i64,
+    /// The working minutes of one of the project's days.
+    pub minutes_per_day: i64,
+    pub overallocations: Vec<Overallocation>,
+    pub delayed: Vec<Delayed>,
+}
+
+/// One owner's working minutes booked on more than one thing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overallocation {
+    pub owner: UserRef,
+    pub minutes_before: i64,
+    pub minutes_after: i64,
+}
+
+/// A task levelling moved later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delayed {
+    pub task_id: Id,
+    pub key: String,
+    pub start: NaiveDateTime,
+    pub finish: NaiveDateTime,
+    /// How much later it starts, in working minutes.
+    pub delay_minutes: i64,
+}
+
+/// Levels the plan by task owner, keeping work off their time off.
+pub fn level(loaded: &Loaded, time_off: &[TimeOff]) -> Result<Levelled> {
+    let Loaded { tasks, planned, .. } = loaded;
+    let mut people: Vec<UserRef> = Vec::new();
+    let owner_index: Vec<Option<usize>> = planned
+        .owners
+        .iter()
+        .map(|owner| {
+            let id = (*owner)?;
+            let user = tasks
+                .iter()
+                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
+                .clone();
+            Some(match people.iter().position(|p| p.id == id) {
+                Some(i) => i,
+                None => {
+                    people.push(user);
+                    people.len() - 1
+                }
+            })
+        })
+        .collect();
+    let prepared =
+        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let timeline = prepared.timeline();
+    // Whole days away, as working-minute ranges of the plan.
+    let away = |person: &UserRef| -> Vec<(i64, i64)> {
+        time_off
+            .iter()
+            .filter(|t| t.user_id == person.id)
+            .map(|t| {
+                let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
+                (
+                    timeline.to_work(midnight(t.start)),
+                    timeline.to_work(midnight(t.end + chrono::Days::new(1))),
+                )
+            })
+            .filter(|(from, to)| from < to)
+            .collect()
+    };
+    let resources = tandem_schedule::level::Resources {
+        owner: owner_index,
+        time_off: people.iter().map(away).collect(),
+    };
+    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
+    let t = prepared.timeline();
+    Ok(Levelled {
+        project_key: loaded.project.key.clone(),
+        finish_before: t.finish_instant(result.finish_before),
+        finish_after: t.finish_instant(result.finish_after),
+        cost_minutes: result.finish_after - result.finish_before,
+        minutes_per_day: t.minutes_per_day,
+        overallocations: people
+            .into_iter()
+            .enumerate()
+            .map(|(i, owner)| Overallocation {
+                owner,
+                minutes_before: result.overallocated_before.get(i).copied().unwrap_or(0),
+                minutes_after: result.overallocated_after.get(i).copied().unwrap_or(0),
+            })
+            .collect(),
+        delayed: result
+            .delayed
+            .iter()
+            .map(|&i| Delayed {
+                task_id: planned.task_ids[i],
+                key: planned.plan.tasks[i].name.clone(),
+                start: t.start_instant(result.start[i]),
+                finish: t.finish_instant(result.finish[i]),
+                delay_minutes: result.start[i] - result.start_before[i],
+            })
+            .collect(),
+    })
+}
+
+/// What levelling the project would do, without writing anything.
+pub async fn preview_levelling(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+) -> Result<Levelled> {
+    let loaded = load(store, scope, key, today).await?;
+    let time_off = store.list_time_off(scope, None).await?;
+    level(&loaded, &time_off)
+}
+
+/// Levels the project and writes the result: each delayed task gets
+/// "start no earlier than" its levelled start, all in one transaction. A
+/// task changed since the plan was read fails the whole write (a
+/// conflict), so nothing is levelled against a stale plan.
+pub async fn apply_levelling(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+    today: NaiveDate,
+) -> Result<Levelled> {
+    let scope = writer.scope();
+    let loaded = load(store, scope, key, today).await?;
+    let time_off = store.list_time_off(scope, None).await?;
+    let levelled = level(&loaded, &time_off)?;
+    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let updates: Vec<(String, i64, TaskFields)> = levelled
+        .delayed
+        .iter()
+        .filter_map(|delayed| {
+            let task = by_id.get(&delayed.task_id)?;
+            let mut fields = task.fields();
+            fields.schedule.constraint_type = Some(ConstraintType::Snet);
+            fields.schedule.constraint_date = Some(delayed.start);
+            Some((task.key.clone(), task.version, fields))
+        })
+        .collect();
+    match store.update_tasks(scope, &updates).await {
+        Ok(_) => Ok(levelled),
+        Err(StoreError::VersionMismatch { .. }) => Err(Error::Conflict(
+            "a task changed while levelling; preview and apply again".into(),
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A Microsoft Project XML file to import, with the new project's key
+/// (else one made from the file's name) and name (else the file's).
+#[derive(Debug, Clone, Copy)]
+pub struct MspdiImport<'a> {
+    pub file: &'a [u8],
+    pub key: Option<&'a str>,
+    pub name: Option<&'a str>,
+}
+
+/// Imports a Microsoft Project file as a new project. The file's plan is
+/// scheduled first, so a file whose links form a cycle is refused whole;
+/// a bad key and a bad file are reported together.
+pub async fn import_mspdi(
+    store: &dyn Store,
+    writer: &Writer,
+    import: MspdiImport<'_>,
+) -> Result<Project> {
+    let mut v = Validation::new();
+    let key = import.key.and_then(|k| v.take("key", ProjectKey::parse(k)));
+    let text = std::str::from_utf8(import.file)
+        .map(|t| t.trim_start_matches('\u{feff}'))
+        .map_err(|_| "is not UTF-8 text".to_string());
+    let file = v.take("file", text).and_then(|t| {
+        v.take(
+            "file",
+            tandem_schedule::mspdi::read(t).map_err(|e| e.to_string()),
+        )
+    });
+    v.into_result()?;
+    let file = file.expect("checked");
+    let plan = file
+        .plan()
+        .map_err(|e| Error::Invalid(vec![FieldError::new("file", e.to_string())]))?;
+    if let Err(ScheduleError::Cycle(uids)) = tandem_schedule::schedule(&plan) {
+        return Err(Error::Cycle(
+            uids.iter().map(|uid| format!("task {uid}")).collect(),
+        ));
+    }
+    let key = key.unwrap_or_else(|| {
+        tandem_domain::interop::suggested_key(file.name.as_deref().unwrap_or_default())
+    });
+    let project = tandem_domain::interop::mspdi_project(&file, key, import.name)?;
+    Ok(store.import_project(writer.scope(), &project).await?)
+}
