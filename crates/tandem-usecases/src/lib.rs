@@ -16,8 +16,13 @@
 //! read a request body after the check (a guest hears 403 whatever they
 //! sent) but cannot write without it.
 
+/// A project's calendar exceptions.
+pub mod calendars;
 /// Links between tasks.
 pub mod dependencies;
+/// Workspaces and their people: members, roles, invitations, hours and
+/// time off.
+pub mod members;
 /// A project's phases and milestones.
 pub mod phases;
 /// Levelling applied and Microsoft Project files imported, and a project
@@ -75,11 +80,15 @@ impl Actor {
         }
     }
 
-    /// Members write their own availability; owners and admins anyone's.
-    pub fn for_member(&self, user_id: Id) -> Result<Writer> {
+    /// Members write their own availability and time off; owners and
+    /// admins anyone's.
+    pub fn for_member(&self, user_id: Id) -> Result<MemberWriter> {
         let writer = self.writer()?;
         if self.user.id == user_id || self.scope.role.can_manage_members() {
-            Ok(writer)
+            Ok(MemberWriter {
+                writer,
+                member: user_id,
+            })
         } else {
             Err(Error::Forbidden(
                 "only owners, admins and the member themself may change this".into(),
@@ -88,14 +97,45 @@ impl Actor {
     }
 
     /// Owners and admins: members, invitations, deleting projects.
-    pub fn admin(&self) -> Result<Writer> {
+    pub fn admin(&self) -> Result<Admin> {
         if self.scope.role.can_manage_members() {
-            self.writer()
+            Ok(Admin(self.writer()?))
         } else {
             Err(Error::Forbidden(
                 "only owners and admins may do this".into(),
             ))
         }
+    }
+}
+
+/// A caller who may manage the workspace's people (an owner or admin).
+/// Only [`Actor::admin`] makes one.
+#[derive(Debug, Clone)]
+pub struct Admin(Writer);
+
+impl Admin {
+    pub fn scope(&self) -> Scope {
+        self.0.scope
+    }
+}
+
+/// A caller who may change what belongs to one member (their hours, their
+/// time off): the member, or an owner or admin. Only
+/// [`Actor::for_member`] makes one.
+#[derive(Debug, Clone)]
+pub struct MemberWriter {
+    writer: Writer,
+    member: Id,
+}
+
+impl MemberWriter {
+    pub fn scope(&self) -> Scope {
+        self.writer.scope
+    }
+
+    /// The member whose things may be changed.
+    pub fn member(&self) -> Id {
+        self.member
     }
 }
 

@@ -1,6 +1,7 @@
 //! A project as the scheduler sees it ([`load`]), and what a user does
 //! with a plan that writes: levelling applied ([`apply_levelling`]) and a
-//! Microsoft Project file imported as a new project ([`import_mspdi`]).
+//! Microsoft Project file imported as a new project ([`import_mspdi`]),
+//! and baselines saved and deleted.
 //! The scheduling is `tandem-schedule`'s and the mapping of a project onto
 //! a plan `tandem_domain::planning`'s; this module reads, decides and
 //! writes. Reading the stored schedule, and keeping it current, is the
@@ -11,8 +12,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::planning::{ProjectPlan, project_plan};
 use tandem_domain::{
-    ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields, TimeOff, UserRef,
-    Validation,
+    Baseline, ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields, TimeOff,
+    UserRef, Validation,
 };
 use tandem_schedule::ScheduleError;
 use tandem_store::{Scope, Store, StoreError, TaskFilter};
@@ -251,6 +252,39 @@ pub async fn apply_levelling(
         )),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Saves the project's schedule as it is now as a baseline, named
+/// `name` or else "Baseline N".
+pub async fn create_baseline(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+    name: Option<String>,
+    today: NaiveDate,
+) -> Result<Baseline> {
+    let scope = writer.scope();
+    let loaded = load(store, scope, key, today).await?;
+    let result = tandem_schedule::schedule(&loaded.planned.plan)
+        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+    let name = match name.filter(|n| !n.trim().is_empty()) {
+        Some(name) => name,
+        None => format!(
+            "Baseline {}",
+            store.list_baselines(scope, loaded.project.id).await?.len() + 1
+        ),
+    };
+    let tasks = loaded.planned.baseline(&result);
+    Ok(store
+        .create_baseline(scope, loaded.project.id, &name, &tasks)
+        .await?)
+}
+
+pub async fn delete_baseline(store: &dyn Store, writer: &Writer, key: &str, id: Id) -> Result<()> {
+    let project = store.get_project(writer.scope(), key).await?;
+    Ok(store
+        .delete_baseline(writer.scope(), project.id, id)
+        .await?)
 }
 
 /// A Microsoft Project XML file to import, with the new project's key

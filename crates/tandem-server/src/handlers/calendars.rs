@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tandem_api::*;
+use tandem_usecases::calendars;
 
 use super::ApiResult;
 use crate::AppState;
@@ -44,14 +45,11 @@ pub async fn create_calendar_exception(
     Path((_, key)): Path<(String, String)>,
     body: JsonBody<CreateCalendarException>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
+    let writer = ctx.actor().writer()?;
     let exception = body.into_domain(CreateCalendarException::into_domain)?;
-    let project = state.store.get_project(scope, &key).await?;
-    let created = state
-        .store
-        .create_calendar_exception(scope, project.id, &exception)
-        .await?;
-    state.rescheduler.touch(scope, &project.key);
+    let store = state.store.as_ref();
+    let (project, created) = calendars::create_exception(store, &writer, &key, &exception).await?;
+    state.rescheduler.touch(writer.scope(), &project);
     Ok((
         StatusCode::CREATED,
         Json(CalendarExceptionView::from(created)),
@@ -64,13 +62,9 @@ pub async fn delete_calendar_exception(
     ctx: Ctx,
     Path((_, key, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.writer()?;
-    let project = state.store.get_project(scope, &key).await?;
+    let writer = ctx.actor().writer()?;
     let id = path_id(&id, "calendar exception")?;
-    state
-        .store
-        .delete_calendar_exception(scope, project.id, id)
-        .await?;
-    state.rescheduler.touch(scope, &project.key);
+    let project = calendars::delete_exception(state.store.as_ref(), &writer, &key, id).await?;
+    state.rescheduler.touch(writer.scope(), &project);
     Ok(StatusCode::NO_CONTENT)
 }

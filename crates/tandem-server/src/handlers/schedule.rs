@@ -228,27 +228,11 @@ pub async fn create_baseline(
     Path((_, key)): Path<(String, String)>,
     body: JsonBody<CreateBaseline>,
 ) -> ApiResult<Response> {
-    let scope = ctx.writer()?;
+    let writer = ctx.actor().writer()?;
     let name = body.into_domain(|b| Ok(b.name))?;
-    let store = state.store.as_ref();
-    let loaded = load(store, scope, &key).await?;
-    let result = tandem_schedule::schedule(&loaded.planned.plan)
-        .map_err(|e| schedule_error(e, &loaded.tasks))?;
-    let name = match name.filter(|n| !n.trim().is_empty()) {
-        Some(name) => name,
-        None => format!(
-            "Baseline {}",
-            store.list_baselines(scope, loaded.project.id).await?.len() + 1
-        ),
-    };
-    let baseline = store
-        .create_baseline(
-            scope,
-            loaded.project.id,
-            &name,
-            &loaded.planned.baseline(&result),
-        )
-        .await?;
+    let today = chrono::Local::now().date_naive();
+    let baseline =
+        planning::create_baseline(state.store.as_ref(), &writer, &key, name, today).await?;
     Ok((StatusCode::CREATED, Json(BaselineView::from(baseline))).into_response())
 }
 
@@ -274,10 +258,9 @@ pub async fn delete_baseline(
     ctx: Ctx,
     Path((_, key, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.writer()?;
-    let project = state.store.get_project(scope, &key).await?;
+    let writer = ctx.actor().writer()?;
     let id = path_id(&id, "baseline")?;
-    state.store.delete_baseline(scope, project.id, id).await?;
+    planning::delete_baseline(state.store.as_ref(), &writer, &key, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -5,9 +5,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use tandem_api::*;
 use tandem_domain::*;
+use tandem_usecases::members;
 
 use super::{ApiResult, versioned};
 use crate::AppState;
@@ -46,10 +47,7 @@ pub async fn create_workspace(
         let name = validate::required_text(Some(&b.name), "name", 200, &mut v);
         v.finish(|| (slug.expect("checked"), name))
     })?;
-    let workspace = state
-        .store
-        .create_workspace(&slug, &name, Some(user.id))
-        .await?;
+    let workspace = members::create_workspace(state.store.as_ref(), &user, &slug, &name).await?;
     Ok((
         StatusCode::CREATED,
         Json(WorkspaceView {
@@ -76,9 +74,6 @@ pub async fn list_members(
     ))
 }
 
-/// How long an invitation waits for its answer.
-const INVITATION_DAYS: i64 = 14;
-
 fn invitation_view(i: tandem_store::Invitation) -> InvitationView {
     InvitationView {
         id: i.id,
@@ -100,21 +95,14 @@ pub async fn add_member(
     ctx: Ctx,
     body: JsonBody<AddMember>,
 ) -> ApiResult<Response> {
-    let scope = ctx.admin()?;
+    let admin = ctx.actor().admin()?;
     let (email, role) = body.into_domain(|b| {
         let mut v = Validation::new();
         let email = v.take("email", Email::parse(&b.email));
         v.finish(|| (email.expect("checked"), b.role))
     })?;
-    let invitation = state
-        .store
-        .create_invitation(
-            scope,
-            &email,
-            role,
-            Utc::now() + Duration::days(INVITATION_DAYS),
-        )
-        .await?;
+    let invitation =
+        members::invite(state.store.as_ref(), &admin, &email, role, Utc::now()).await?;
     Ok((StatusCode::ACCEPTED, Json(invitation_view(invitation))).into_response())
 }
 
@@ -132,8 +120,8 @@ pub async fn delete_invitation(
     ctx: Ctx,
     Path((_, id)): Path<(String, i64)>,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.admin()?;
-    state.store.delete_invitation(scope, id).await?;
+    let admin = ctx.actor().admin()?;
+    members::withdraw_invitation(state.store.as_ref(), &admin, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -152,7 +140,8 @@ pub async fn accept_invitation(
     Caller(user): Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<WorkspaceView>> {
-    let membership = state.store.accept_invitation(&user, id, Utc::now()).await?;
+    let membership =
+        members::accept_invitation(state.store.as_ref(), &user, id, Utc::now()).await?;
     state.live.access_changed();
     Ok(Json(WorkspaceView {
         slug: membership.workspace.slug,
@@ -166,7 +155,7 @@ pub async fn decline_invitation(
     Caller(user): Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    state.store.decline_invitation(&user, id).await?;
+    members::decline_invitation(state.store.as_ref(), &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -177,12 +166,9 @@ pub async fn update_member(
     IfMatch(expected): IfMatch,
     body: JsonBody<UpdateMember>,
 ) -> ApiResult<Response> {
-    let scope = ctx.admin()?;
+    let admin = ctx.actor().admin()?;
     let role = body.into_domain(|b| Ok(b.role))?;
-    let member = state
-        .store
-        .set_member_role(scope, user_id, role, expected)
-        .await?;
+    let member = members::set_role(state.store.as_ref(), &admin, user_id, role, expected).await?;
     Ok(versioned(
         StatusCode::OK,
         member.version,
@@ -199,15 +185,13 @@ pub async fn update_availability(
     IfMatch(expected): IfMatch,
     body: JsonBody<UpdateAvailability>,
 ) -> ApiResult<Response> {
-    let scope = ctx.for_member(user_id)?;
+    let writer = ctx.actor().for_member(user_id)?;
     let hours = body.into_domain(|b| match b.capacity_hours {
         Some(hours) => check_capacity(hours).map(|_| hours),
         None => Err(vec![FieldError::new("capacity_hours", "is required")]),
     })?;
-    let member = state
-        .store
-        .set_member_capacity(scope, user_id, hours, expected)
-        .await?;
+    let member = members::set_capacity(state.store.as_ref(), &writer, hours, expected).await?;
+    let scope = writer.scope();
     for project in state.store.list_projects(scope).await? {
         state.rescheduler.touch(scope, &project.key);
     }
@@ -240,7 +224,7 @@ pub async fn create_time_off(
     Path((_, user_id)): Path<(String, i64)>,
     body: JsonBody<CreateTimeOff>,
 ) -> ApiResult<Response> {
-    let scope = ctx.for_member(user_id)?;
+    let writer = ctx.actor().for_member(user_id)?;
     let (start, end, note) = body.into_domain(|b| {
         let Some(start) = b.start_date else {
             return Err(vec![FieldError::new("start_date", "is required")]);
@@ -249,10 +233,8 @@ pub async fn create_time_off(
         check_time_off(start, end, b.note.as_deref())?;
         Ok((start, end, b.note))
     })?;
-    let created = state
-        .store
-        .create_time_off(scope, user_id, start, end, note.as_deref())
-        .await?;
+    let store = state.store.as_ref();
+    let created = members::add_time_off(store, &writer, start, end, note.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(TimeOffView::from(created))).into_response())
 }
 
@@ -261,9 +243,9 @@ pub async fn delete_time_off(
     ctx: Ctx,
     Path((_, user_id, id)): Path<(String, i64, String)>,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.for_member(user_id)?;
+    let writer = ctx.actor().for_member(user_id)?;
     let id = path_id(&id, "time off")?;
-    state.store.delete_time_off(scope, user_id, id).await?;
+    members::remove_time_off(state.store.as_ref(), &writer, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -272,8 +254,8 @@ pub async fn remove_member(
     ctx: Ctx,
     Path((_, user_id)): Path<(String, i64)>,
 ) -> ApiResult<StatusCode> {
-    let scope = ctx.admin()?;
-    state.store.remove_member(scope, user_id).await?;
+    let admin = ctx.actor().admin()?;
+    members::remove(state.store.as_ref(), &admin, user_id).await?;
     state.live.access_changed();
     Ok(StatusCode::NO_CONTENT)
 }
