@@ -201,12 +201,15 @@ pub struct Move {
 }
 
 /// Moves a task on its project's board, its new status and place in one
-/// write. A stale version is the store's `VersionMismatch`.
+/// write. A neighbour that is no card of the same board is refused by
+/// name (`after`, `before`); a stale version is the store's
+/// `VersionMismatch`.
 pub async fn move_card(store: &dyn Store, writer: &Writer, key: &str, to: &Move) -> Result<Task> {
     let scope = writer.scope();
     let mut attempt = 1;
     loop {
         let current = store.get_task(scope, key).await?;
+        check_neighbours(store, writer, &current, to).await?;
         let mut fields = current.fields();
         if let Some(status) = to.status {
             fields.status = status;
@@ -232,5 +235,38 @@ pub async fn move_card(store: &dyn Store, writer: &Writer, key: &str, to: &Move)
             }
             other => return Ok(other?),
         }
+    }
+}
+
+/// The cards a move names as neighbours are cards of the moved task's own
+/// board, other than itself.
+async fn check_neighbours(
+    store: &dyn Store,
+    writer: &Writer,
+    task: &Task,
+    to: &Move,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    for (field, key) in [("after", &to.after), ("before", &to.before)] {
+        let Some(key) = key else { continue };
+        let problem = match store.get_task(writer.scope(), key).await {
+            Ok(other) if other.id == task.id => Some("is the task being moved".to_string()),
+            Ok(other)
+                if other.project.as_ref().map(|p| p.id) != task.project.as_ref().map(|p| p.id) =>
+            {
+                Some(format!("{} is not on the same board", other.key))
+            }
+            Ok(_) => None,
+            Err(StoreError::NotFound(_)) => Some(format!("no task {key}")),
+            Err(other) => return Err(other.into()),
+        };
+        if let Some(message) = problem {
+            errors.push(FieldError::new(field, message));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
     }
 }

@@ -244,10 +244,26 @@ async fn a_card_moves_on_the_board() {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         assert_eq!(problem["errors"][0]["field"], "status", "{problem}");
-        for key in [
-            personal_task_of(&ana).await,
-            foreign_task(&server.base).await,
+        // Neighbours must be other cards of the same board.
+        let personal = personal_task_of(&ana).await;
+        for (body, field) in [
+            (json!({"after": "LAUNCH-99"}), "after"),
+            (json!({"before": "LAUNCH-1"}), "before"),
+            (json!({"after": personal}), "after"),
         ] {
+            let before = fingerprint(&ana).await;
+            let (status, problem) = ana
+                .post(&format!("{WS}/tasks/LAUNCH-1/move"), body.clone())
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+            assert_eq!(fingerprint(&ana).await, before);
+        }
+        for key in [personal, foreign_task(&server.base).await] {
             let before = fingerprint(&ana).await;
             let (status, problem) = mel
                 .post(&format!("{WS}/tasks/{key}/move"), json!({"status": "done"}))
