@@ -34,66 +34,46 @@ const BATCH: usize = 500;
 /// reconnecting.
 const SWEEP: Duration = Duration::from_secs(5);
 
-/// Recomputes projects' stored schedules after the writes that change
-/// their plans. Writes reach it through the outbox; a burst of writes to
-/// one project is served by one run.
-#[derive(Clone)]
-pub struct Rescheduler {
-    wake: Arc<Notify>,
-}
-
-impl Rescheduler {
-    /// Starts the consumer on the current tokio runtime.
-    pub fn start(store: Arc<dyn Store>) -> Self {
-        let wake = Arc::new(Notify::new());
-        let waker = wake.clone();
-        let mut feed = store.event_feed();
-        // The feed wakes the consumer on every node; the claims decide
-        // which does the work.
-        tokio::spawn(async move {
-            loop {
-                match feed.recv().await {
-                    Ok(event)
-                        if event.is_resync()
-                            || (event.project_id.is_some()
-                                && matches!(
-                                    event.kind.as_str(),
-                                    "task" | "dependency" | "project"
-                                )) =>
-                    {
-                        waker.notify_one()
-                    }
-                    Ok(_) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => waker.notify_one(),
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+/// Starts the rescheduler on the current tokio runtime: it recomputes
+/// projects' stored schedules after the writes that change their plans.
+/// Writes reach it through the outbox (their events wake it); a burst of
+/// writes to one project is served by one run.
+pub fn start_rescheduler(store: Arc<dyn Store>) {
+    let wake = Arc::new(Notify::new());
+    let waker = wake.clone();
+    let mut feed = store.event_feed();
+    // The feed wakes the consumer on every node; the claims decide which
+    // does the work.
+    tokio::spawn(async move {
+        loop {
+            match feed.recv().await {
+                Ok(event)
+                    if event.is_resync()
+                        || tandem_store::events::reschedules(
+                            &event.kind,
+                            &event.action,
+                            event.project_id,
+                        ) =>
+                {
+                    waker.notify_one()
                 }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => waker.notify_one(),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             }
-        });
-        let consumer = wake.clone();
-        tokio::spawn(async move {
-            let mut sweep = tokio::time::interval(SWEEP);
-            sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = consumer.notified() => {}
-                    _ = sweep.tick() => {}
-                }
-                while let Ok(true) = reschedule_batch(store.as_ref()).await {}
+        }
+    });
+    tokio::spawn(async move {
+        let mut sweep = tokio::time::interval(SWEEP);
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = sweep.tick() => {}
             }
-        });
-        Rescheduler { wake }
-    }
-
-    /// Asks the consumer to look at the outbox now. Writes need not: their
-    /// events wake it.
-    pub fn touch(&self, _scope: Scope, _project_key: &str) {
-        self.wake.notify_one();
-    }
-
-    /// [`Rescheduler::touch`], for the projects of some task keys.
-    pub fn touch_tasks<'a>(&self, _scope: Scope, _keys: impl IntoIterator<Item = &'a str>) {
-        self.wake.notify_one();
-    }
+            while let Ok(true) = reschedule_batch(store.as_ref()).await {}
+        }
+    });
 }
 
 /// Claims a batch of the rescheduler's deliveries and reschedules each
@@ -107,20 +87,28 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
         return Ok(false);
     }
     let full = claimed.len() == BATCH;
-    let projects: BTreeSet<(Id, String)> = claimed
+    let mut projects: BTreeSet<(Id, String)> = claimed
         .iter()
         .filter_map(|d| Some((d.event.workspace_id, d.project_key.clone()?)))
         .collect();
-    let mut handled: Vec<Id> = Vec::with_capacity(claimed.len());
+    // A member's availability changed: every project of the workspace.
+    let workspaces: BTreeSet<Id> = claimed
+        .iter()
+        .filter(|d| d.event.project_id.is_none())
+        .map(|d| d.event.workspace_id)
+        .collect();
+    for workspace_id in &workspaces {
+        for (_, key) in store.project_keys(acting_as(*workspace_id)).await? {
+            projects.insert((*workspace_id, key));
+        }
+    }
+    let mut handled: Vec<Id> = claimed
+        .iter()
+        .filter(|d| d.event.project_id.is_none())
+        .map(|d| d.event.id)
+        .collect();
     for (workspace_id, key) in &projects {
-        // The rescheduler reads a whole project's plan, whoever's write
-        // asked for it: it acts as the workspace, not as the writer.
-        let scope = Scope {
-            workspace_id: *workspace_id,
-            user_id: 0,
-            role: Role::Owner,
-        };
-        match current_schedule(store, scope, key).await {
+        match current_schedule(store, acting_as(*workspace_id), key).await {
             // The project, or what the plan was read from, went away
             // meanwhile: the write that removed it has its own event.
             Ok(_) | Err(ApiError::NotFound(_)) | Err(ApiError::Conflict(_)) => {
@@ -142,13 +130,23 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
     handled.extend(
         claimed
             .iter()
-            .filter(|d| d.project_key.is_none())
+            .filter(|d| d.event.project_id.is_some() && d.project_key.is_none())
             .map(|d| d.event.id),
     );
     store
         .complete_deliveries(tandem_store::events::RESCHEDULER, &handled)
         .await?;
     Ok(full)
+}
+
+/// The rescheduler reads a whole project's plan, whoever's write asked for
+/// it: it acts as the workspace, not as the writer.
+fn acting_as(workspace_id: Id) -> Scope {
+    Scope {
+        workspace_id,
+        user_id: 0,
+        role: Role::Owner,
+    }
 }
 
 /// A periodic job: its name (the claim's key), how often it runs, and

@@ -49,7 +49,6 @@ pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    pub rescheduler: jobs::Rescheduler,
     pub live: web::live::Live,
     pub throttle: throttle::SignInThrottle,
 }
@@ -58,12 +57,11 @@ pub struct AppState {
 /// hub to close on shutdown. Starts the background rescheduler, so it must
 /// be called within a tokio runtime.
 pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
-    let rescheduler = jobs::Rescheduler::start(store.clone());
+    jobs::start_rescheduler(store.clone());
     jobs::start(store.clone());
     let live = web::live::Live::new();
     let state = AppState {
         store,
-        rescheduler,
         live: live.clone(),
         throttle: throttle::SignInThrottle::new(),
     };

@@ -14,8 +14,6 @@
 //! recomputes on a mismatch, so a schedule lost to a crash between a write
 //! and its rescheduling is never served stale.
 
-use std::collections::HashMap;
-
 use tandem_domain::*;
 use tandem_store::{Scope, Store, TaskFilter};
 use tandem_usecases::planning;
@@ -158,4 +156,3 @@ async fn stored_or_computed(
     }
     Ok((loaded, computed))
 }
-

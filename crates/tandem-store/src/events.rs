@@ -81,9 +81,13 @@ pub struct Delivery {
 pub const RESCHEDULER: &str = "rescheduler";
 
 /// Whether the rescheduler needs to hear of events of this kind: what
-/// feeds a project's plan.
-pub(crate) fn reschedules(kind: &str, project_id: Option<Id>) -> bool {
-    project_id.is_some() && matches!(kind, "task" | "dependency" | "project")
+/// feeds a project's plan, and a member's availability (effort-estimated
+/// work takes a part-timer longer), which feeds every project's.
+pub fn reschedules(kind: &str, action: &str, project_id: Option<Id>) -> bool {
+    match project_id {
+        Some(_) => matches!(kind, "task" | "dependency" | "project"),
+        None => kind == "member" && action == "updated",
+    }
 }
 
 /// The outbox's part of the store.
@@ -182,7 +186,7 @@ macro_rules! events_impl {
             .bind(at)
             .fetch_one(&mut **tx)
             .await?;
-            if crate::events::reschedules(kind, project_id) {
+            if crate::events::reschedules(kind, action, project_id) {
                 sqlx::query("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, $2)")
                     .bind(crate::events::RESCHEDULER)
                     .bind(id)

@@ -48,8 +48,7 @@ pub async fn create_calendar_exception(
     let writer = ctx.actor().writer()?;
     let exception = body.into_domain(CreateCalendarException::into_domain)?;
     let store = state.store.as_ref();
-    let (project, created) = calendars::create_exception(store, &writer, &key, &exception).await?;
-    state.rescheduler.touch(writer.scope(), &project);
+    let (_, created) = calendars::create_exception(store, &writer, &key, &exception).await?;
     Ok((
         StatusCode::CREATED,
         Json(CalendarExceptionView::from(created)),
@@ -64,7 +63,6 @@ pub async fn delete_calendar_exception(
 ) -> ApiResult<StatusCode> {
     let writer = ctx.actor().writer()?;
     let id = path_id(&id, "calendar exception")?;
-    let project = calendars::delete_exception(state.store.as_ref(), &writer, &key, id).await?;
-    state.rescheduler.touch(writer.scope(), &project);
+    calendars::delete_exception(state.store.as_ref(), &writer, &key, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,13 +49,6 @@ pub async fn create_dependency(
     let writer = ctx.actor().writer()?;
     let dependency = body.into_domain(CreateDependency::into_domain)?;
     let dependency = dependencies::create(state.store.as_ref(), &writer, &dependency).await?;
-    state.rescheduler.touch_tasks(
-        writer.scope(),
-        [
-            dependency.predecessor.key.as_str(),
-            dependency.successor.key.as_str(),
-        ],
-    );
     Ok(versioned(
         StatusCode::CREATED,
         dependency.version,
@@ -84,9 +77,6 @@ pub async fn update_dependency(
     };
     let store = state.store.as_ref();
     let dependency = dependencies::update(store, &writer, &pred, &succ, expected, &change).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [pred.as_str(), succ.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         dependency.version,
@@ -101,8 +91,5 @@ pub async fn delete_dependency(
 ) -> ApiResult<StatusCode> {
     let writer = ctx.actor().writer()?;
     dependencies::delete(state.store.as_ref(), &writer, &pred, &succ).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [pred.as_str(), succ.as_str()]);
     Ok(StatusCode::NO_CONTENT)
 }

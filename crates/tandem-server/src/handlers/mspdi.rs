@@ -64,7 +64,6 @@ pub async fn import_mspdi(
         name: query.get("name").map(String::as_str),
     };
     let project = planning::import_mspdi(state.store.as_ref(), &writer, import).await?;
-    state.rescheduler.touch(writer.scope(), &project.key);
     Ok((StatusCode::CREATED, Json(ProjectView::from(project))).into_response())
 }
 

@@ -87,7 +87,6 @@ pub async fn update_project(
     let writer = ctx.actor().writer()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let project = projects::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
-    state.rescheduler.touch(writer.scope(), &project.key);
     let version = project.version;
     Ok(versioned(
         StatusCode::OK,

@@ -381,9 +381,6 @@ pub async fn apply_levelling(
     let writer = ctx.actor().writer()?;
     let today = chrono::Local::now().date_naive();
     let levelled = planning::apply_levelling(state.store.as_ref(), &writer, &key, today).await?;
-    state
-        .rescheduler
-        .touch(writer.scope(), &levelled.project_key);
     Ok(Json(levelling_view(levelled, true)))
 }
 

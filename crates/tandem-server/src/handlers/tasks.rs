@@ -272,9 +272,6 @@ pub async fn create_task(
     let writer = ctx.actor().writer()?;
     let task = body.into_domain(CreateTask::into_domain)?;
     let task = tasks::create(state.store.as_ref(), &writer, task).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [task.key.as_str()]);
     Ok(versioned(
         StatusCode::CREATED,
         task.version,
@@ -301,9 +298,6 @@ pub async fn quick_add(
         today: chrono::Local::now().date_naive(),
     };
     let task = tasks::quick_add(state.store.as_ref(), &writer, line).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [task.key.as_str()]);
     Ok(versioned(
         StatusCode::CREATED,
         task.version,
@@ -334,9 +328,6 @@ pub async fn update_task(
     let writer = ctx.actor().writer()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let task = tasks::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [task.key.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         task.version,
@@ -352,9 +343,6 @@ pub async fn delete_task(
 ) -> ApiResult<StatusCode> {
     let writer = ctx.actor().writer()?;
     tasks::delete(state.store.as_ref(), &writer, &key, expected).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [key.as_str()]);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -420,9 +408,6 @@ pub async fn bulk_edit_tasks(
     let writer = ctx.actor().writer()?;
     let (seen, change) = body.into_domain(bulk_input)?;
     let written = tasks::bulk_edit(state.store.as_ref(), &writer, &seen, &change).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), written.iter().map(|t| t.key.as_str()));
     Ok(Json(written.into_iter().map(TaskView::from).collect()))
 }
 
@@ -447,9 +432,6 @@ pub async fn move_task(
         })
     })?;
     let task = tasks::move_card(state.store.as_ref(), &writer, &key, &to).await?;
-    state
-        .rescheduler
-        .touch_tasks(writer.scope(), [task.key.as_str()]);
     Ok(versioned(
         StatusCode::OK,
         task.version,

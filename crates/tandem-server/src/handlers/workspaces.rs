@@ -191,10 +191,6 @@ pub async fn update_availability(
         None => Err(vec![FieldError::new("capacity_hours", "is required")]),
     })?;
     let member = members::set_capacity(state.store.as_ref(), &writer, hours, expected).await?;
-    let scope = writer.scope();
-    for project in state.store.list_projects(scope).await? {
-        state.rescheduler.touch(scope, &project.key);
-    }
     Ok(versioned(
         StatusCode::OK,
         member.version,

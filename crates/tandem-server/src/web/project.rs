@@ -515,9 +515,7 @@ pub async fn bulk_edit(
         .collect();
     let store = state.store.as_ref();
     match tasks::bulk_edit(store, &writer, &seen, &change).await {
-        Ok(written) => state
-            .rescheduler
-            .touch_tasks(writer.scope(), written.iter().map(|t| t.key.as_str())),
+        Ok(_) => {}
         Err(UseCaseError::StaleInBatch { current, .. }) => {
             return Err(refused(&headers, ApiError::PreconditionFailed { current }));
         }
@@ -656,9 +654,6 @@ pub async fn move_card(
             version,
         };
         let task = tasks::move_card(state.store.as_ref(), &writer, &key, &to).await?;
-        state
-            .rescheduler
-            .touch_tasks(writer.scope(), [task.key.as_str()]);
         Ok(task)
     }
     .await;

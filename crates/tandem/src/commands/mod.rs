@@ -7,10 +7,10 @@
 mod admin;
 /// `tandem login` and `tandem token`.
 mod auth;
-/// Bulk edits and board moves of tasks.
-mod board;
 /// `tandem baseline`.
 mod baseline;
+/// Bulk edits and board moves of tasks.
+mod board;
 /// `tandem calendar`.
 mod calendar;
 /// `tandem dep`, and lags as the CLI writes them.

@@ -2,7 +2,6 @@
 
 use super::*;
 
-
 fn version_of(task: &Value) -> i64 {
     task["version"].as_i64().unwrap()
 }

@@ -2,7 +2,6 @@
 
 use super::*;
 
-
 /// A task of the demo's LAUNCH project, as the API shows it.
 fn task_json(config: &Path, key: &str) -> serde_json::Value {
     let list: serde_json::Value = serde_json::from_str(&ok(
