@@ -1,0 +1,43 @@
+//! The entities of the model, their closed vocabularies (roles, statuses,
+//! priorities, link types) and the parsed values (keys, emails) that carry
+//! their preconditions in their type, one module per feature; everything is
+//! re-exported here (and from the crate root).
+
+pub use crate::calendar::WorkWeek;
+
+pub type Id = i64;
+
+/// Dependencies between tasks.
+mod dependency;
+/// Absent, cleared or set: a field of a partial update.
+mod patch;
+/// Phases and milestones.
+mod phase;
+/// Projects.
+mod project;
+/// Risks.
+mod risk;
+/// Stored schedules and baselines.
+mod schedule;
+/// Stakeholders.
+mod stakeholder;
+/// Tasks and how they are held in the plan.
+mod task;
+/// Keys, emails, slugs, tags and passwords.
+mod values;
+/// Roles, statuses, priorities and the other closed vocabularies.
+mod vocab;
+/// Users, workspaces, members and time off.
+mod workspace;
+
+pub use dependency::*;
+pub use patch::*;
+pub use phase::*;
+pub use project::*;
+pub use risk::*;
+pub use schedule::*;
+pub use stakeholder::*;
+pub use task::*;
+pub use values::*;
+pub use vocab::*;
+pub use workspace::*;

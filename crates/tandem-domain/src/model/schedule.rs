@@ -1,0 +1,57 @@
+//! What the scheduler made of a project, as stored, and baselines of it.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::*;
+
+/// A saved copy of a project's schedule, to measure variance against.
+/// `tasks` is empty where only the list of baselines was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub id: Id,
+    pub project_id: Id,
+    pub name: String,
+    pub created_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    pub tasks: Vec<BaselineTask>,
+}
+
+/// A task's planned dates when the baseline was saved (local instants).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BaselineTask {
+    pub task_id: Id,
+    pub start: NaiveDateTime,
+    pub finish: NaiveDateTime,
+    pub duration_minutes: i64,
+}
+
+/// A project's schedule as computed and stored, with the fingerprint of
+/// the plan it was computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSchedule {
+    pub fingerprint: String,
+    /// When the plan it was computed from was read: of two schedules of a
+    /// project, the later reading is the newer.
+    pub computed_at: DateTime<Utc>,
+    pub start: NaiveDateTime,
+    pub finish: NaiveDateTime,
+    /// Task ids, in order along the path.
+    pub critical_path: Vec<Id>,
+    pub warnings: Vec<String>,
+    pub tasks: Vec<TaskSchedule>,
+}
+
+/// One task's computed dates (local instants) and slack (working minutes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskSchedule {
+    pub task_id: Id,
+    pub early_start: NaiveDateTime,
+    pub early_finish: NaiveDateTime,
+    pub late_start: NaiveDateTime,
+    pub late_finish: NaiveDateTime,
+    pub total_slack: i64,
+    pub free_slack: i64,
+    pub critical: bool,
+    pub summary: bool,
+    pub milestone: bool,
+}

@@ -1,0 +1,192 @@
+//! The closed vocabularies of the model: roles, statuses, priorities, link
+//! and constraint types, and what activity is about. Each is spelled in
+//! snake_case on the wire and in storage.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a closed vocabulary: a fieldless enum spelled in snake_case on
+/// the wire and in storage, with `ALL`, `as_str` and `FromStr`.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let wanted = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+                match wanted.as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "must be one of {}",
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// A member's role in a workspace.
+    Role { Owner = "owner", Admin = "admin", Member = "member", Guest = "guest" }
+);
+
+impl Role {
+    /// Guests read what is shared with them and change nothing.
+    pub fn can_write(self) -> bool {
+        !matches!(self, Role::Guest)
+    }
+
+    pub fn can_manage_members(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// Guests see only the projects they are a stakeholder of.
+    pub fn sees_all_projects(self) -> bool {
+        !matches!(self, Role::Guest)
+    }
+}
+
+vocabulary!(
+    ProjectStatus {
+        Proposed = "proposed",
+        Active = "active",
+        OnHold = "on_hold",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+);
+
+vocabulary!(
+    Stage { Initiation = "initiation", Planning = "planning", Execution = "execution", Closing = "closing" }
+);
+
+vocabulary!(
+    /// The fixed status categories of a task; projects may rename them for
+    /// display, but roll-ups and My Work always reason in these.
+    TaskStatus {
+        Backlog = "backlog",
+        Todo = "todo",
+        InProgress = "in_progress",
+        Blocked = "blocked",
+        InReview = "in_review",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+);
+
+impl TaskStatus {
+    /// Done and cancelled tasks need no more work.
+    pub fn is_closed(self) -> bool {
+        matches!(self, TaskStatus::Done | TaskStatus::Cancelled)
+    }
+}
+
+vocabulary!(
+    Priority { Urgent = "urgent", High = "high", Medium = "medium", Low = "low", None = "none" }
+);
+
+vocabulary!(
+    /// The four link types of a dependency, as in Microsoft Project.
+    DependencyKind { Fs = "fs", Ss = "ss", Ff = "ff", Sf = "sf" }
+);
+
+vocabulary!(
+    /// What a dependency's lag counts: working days on the project's
+    /// calendar, elapsed (calendar) days, or a percentage of the
+    /// predecessor's duration.
+    LagFormat { WorkingDays = "working_days", ElapsedDays = "elapsed_days", Percent = "percent" }
+);
+
+vocabulary!(
+    /// When a task may be scheduled, as in Microsoft Project: as soon or as
+    /// late as possible, start or finish no earlier / no later than a date,
+    /// or must start / finish on it.
+    ConstraintType {
+        Asap = "asap",
+        Alap = "alap",
+        Snet = "snet",
+        Snlt = "snlt",
+        Fnet = "fnet",
+        Fnlt = "fnlt",
+        Mso = "mso",
+        Mfo = "mfo",
+    }
+);
+
+impl ConstraintType {
+    /// Whether the constraint names a date (all but ASAP and ALAP).
+    pub fn has_date(self) -> bool {
+        !matches!(self, ConstraintType::Asap | ConstraintType::Alap)
+    }
+}
+
+vocabulary!(
+    StakeholderRole {
+        Sponsor = "sponsor",
+        Approver = "approver",
+        Contributor = "contributor",
+        Informed = "informed",
+    }
+);
+
+vocabulary!(
+    RiskStatus { Open = "open", Mitigating = "mitigating", Closed = "closed", Occurred = "occurred" }
+);
+
+vocabulary!(
+    /// What kind of object an activity record or a risk link is about.
+    EntityKind {
+        Workspace = "workspace",
+        Member = "member",
+        Project = "project",
+        Phase = "phase",
+        Milestone = "milestone",
+        Task = "task",
+        Dependency = "dependency",
+        Stakeholder = "stakeholder",
+        Risk = "risk",
+        Baseline = "baseline",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_parse_loosely_and_print_strictly() {
+        assert_eq!(
+            "In Progress".parse::<TaskStatus>().unwrap(),
+            TaskStatus::InProgress
+        );
+        assert_eq!(
+            "on-hold".parse::<ProjectStatus>().unwrap(),
+            ProjectStatus::OnHold
+        );
+        assert_eq!(TaskStatus::InReview.as_str(), "in_review");
+        let err = "soon".parse::<Priority>().unwrap_err();
+        assert!(err.contains("urgent"), "{err}");
+    }
+}
