@@ -171,17 +171,15 @@ impl Ctx {
         }
     }
 
-    /// Guests read; everyone else may write.
+    /// Guests read; everyone else may write. For an adapter that must
+    /// refuse a guest before it calls a handler; writes take the use
+    /// cases' `Writer` from [`Ctx::actor`].
     pub fn writer(&self) -> Result<Scope, ApiError> {
         Ok(self.actor().writer()?.scope())
     }
 
-    /// Members write their own availability; owners and admins anyone's.
-    pub fn for_member(&self, user_id: tandem_domain::Id) -> Result<Scope, ApiError> {
-        Ok(self.actor().for_member(user_id)?.scope())
-    }
-
-    /// Owners and admins only.
+    /// Owners and admins only: for reads only they may make (the open
+    /// invitations).
     pub fn admin(&self) -> Result<Scope, ApiError> {
         Ok(self.actor().admin()?.scope())
     }
