@@ -43,8 +43,7 @@ const WEB: &[&str] = &[
     "maud",
 ];
 
-/// Lowest first. A row may precede its crate (tandem-usecases, the
-/// use-case layer, is on its way).
+/// Lowest first.
 const RULES: &[Rule] = &[
     Rule {
         krate: "tandem-schedule",
