@@ -15,8 +15,13 @@ pub mod extract;
 /// The JSON API's handlers, one module per feature, each with its rows
 /// of the route table.
 pub(crate) mod handlers;
-/// Background work: the outbox's once-only consumers and periodic jobs.
+/// Background work: the outbox's once-only consumers and periodic jobs,
+/// started and stopped together.
 pub mod jobs;
+/// The Prometheus metrics and their `/metrics` router.
+pub mod metrics;
+/// Request ids, the request span and log line, and the log's format.
+pub mod observe;
 /// Schedules of Tandem's projects: a project read as a plan and its stored
 /// schedule.
 pub mod planning;
@@ -27,6 +32,8 @@ pub mod routes;
 mod serving;
 /// Sign-in throttling and the bound on concurrent password hashing.
 pub mod throttle;
+/// HTTPS served directly: the certificate and key.
+pub mod tls;
 /// The web pages, server-rendered, and their live updates.
 pub mod web;
 
@@ -51,30 +58,68 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub live: web::live::Live,
     pub throttle: throttle::SignInThrottle,
+    pub metrics: metrics::Metrics,
 }
 
-/// The whole application as a router, ready to serve, and the live-update
-/// hub to close on shutdown. Starts the background rescheduler, so it must
-/// be called within a tokio runtime.
-pub fn app(store: Arc<dyn Store>) -> (Router, web::live::Live) {
-    jobs::start_rescheduler(store.clone());
-    jobs::start(store.clone());
+/// The application: its router, ready to serve, and what shutdown stops.
+pub struct App {
+    pub router: Router,
+    /// The live-update hub, whose streams end at shutdown.
+    pub live: web::live::Live,
+    /// The background jobs, stopped after the last request.
+    pub jobs: jobs::Jobs,
+    pub metrics: metrics::Metrics,
+}
+
+/// The whole application. Starts the background jobs, so it must be
+/// called within a tokio runtime.
+pub fn app(store: Arc<dyn Store>) -> App {
+    let metrics = metrics::Metrics::new();
+    let jobs = jobs::Jobs::new(metrics.clone());
+    jobs::start(store.clone(), &jobs);
     let live = web::live::Live::new();
     let state = AppState {
         store,
         live: live.clone(),
         throttle: throttle::SignInThrottle::new(),
+        metrics: metrics.clone(),
     };
     let api = routes::router().layer(axum::middleware::from_fn(extract::api_same_origin));
     let router = web::router()
         .merge(api)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(finish))
+        .layer(compression())
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::middleware::from_fn(catch_panics))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            observe::observe,
+        ))
         .with_state(state);
-    (router, live)
+    App {
+        router,
+        live,
+        jobs,
+        metrics,
+    }
+}
+
+/// gzip for clients that accept it, of text worth it: bodies from 1 KiB
+/// (smaller ones gain less than the header costs), never event streams
+/// (each event must leave at once) nor images.
+fn compression()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    tower_http::compression::CompressionLayer::new()
+        .gzip(true)
+        .compress_when(
+            SizeAbove::new(1024)
+                .and(NotForContentType::GRPC)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::SSE),
+        )
 }
 
 /// A handler that panics answers 500 with a problem, and the panic is
@@ -138,17 +183,18 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
 /// [`CONTENT_SECURITY_POLICY`]; never sniff a type into script; no framing
 /// (also for browsers that predate `frame-ancestors`); the address of a
 /// page goes only to this site (form posts go back to the page they came
-/// from by its `Referer`). Behind a proxy that says the client used HTTPS,
-/// the session cookie is marked `Secure`.
+/// from by its `Referer`). Over HTTPS, served here or behind a proxy that
+/// says the client used it, the session cookie is marked `Secure`.
 async fn security_headers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
-    let https = request
-        .headers()
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let https = request.extensions().get::<serving::Encrypted>().is_some()
+        || request
+            .headers()
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
     let personal = extract::has_credential(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -186,85 +232,21 @@ async fn security_headers(
     response
 }
 
-/// Whether a content type is text worth compressing.
-fn compressible(content_type: &str) -> bool {
-    [
-        "text/html",
-        "text/css",
-        "text/javascript",
-        "application/json",
-        "application/xml",
-        "image/svg+xml",
-    ]
-    .iter()
-    .any(|t| content_type.starts_with(t))
-}
-
-/// Adds `Server-Timing: app;dur=<ms>` (the time the server spent on the
-/// request, body included, so clients and browsers' developer tools can
-/// tell server time from network time) and gzips text for clients that
-/// accept it. Event streams pass untouched: they never end.
+/// Adds `Server-Timing: app;dur=<ms>`: the time the server spent on the
+/// request, so clients and browsers' developer tools can tell server time
+/// from network time. Handlers answer with whole bodies (event streams
+/// aside), so this is the time to the whole answer, before compression.
 async fn finish(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
     let started = std::time::Instant::now();
-    let accepts_gzip = request
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let response = next.run(request).await;
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    if content_type.starts_with("text/event-stream") {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    // Other bodies are complete buffers, so this measures the whole answer.
-    let mut bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    if accepts_gzip
-        && bytes.len() > 1024
-        && compressible(&content_type)
-        && !parts.headers.contains_key(header::CONTENT_ENCODING)
-    {
-        use std::io::Write;
-        let mut encoder = flate2::write::GzEncoder::new(
-            Vec::with_capacity(bytes.len() / 4),
-            // Level 6 gives most of the size for a fraction of level 9's
-            // time; big pages (a long list, a timeline) take level 1, a
-            // third of the time for a fifth more bytes.
-            if bytes.len() > 256 * 1024 {
-                flate2::Compression::fast()
-            } else {
-                flate2::Compression::new(6)
-            },
-        );
-        if encoder.write_all(&bytes).is_ok()
-            && let Ok(compressed) = encoder.finish()
-        {
-            bytes = compressed.into();
-            parts
-                .headers
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            parts.headers.remove(header::CONTENT_LENGTH);
-        }
-        parts
-            .headers
-            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    }
+    let mut response = next.run(request).await;
     let millis = started.elapsed().as_secs_f64() * 1000.0;
-    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
-        parts.headers.insert("server-timing", value);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+        response.headers_mut().insert("server-timing", value);
     }
-    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+    response
 }
 
 /// Serves with the default [`ServeOptions`] until `shutdown` resolves,
@@ -277,19 +259,90 @@ pub async fn serve(
     serve_with(store, listener, ServeOptions::default(), shutdown).await
 }
 
-/// Serves until `shutdown` resolves: then stops accepting, ends the event
-/// streams, lets requests in flight finish, and returns once every
-/// connection has closed. Handlers see the peer as `ConnectInfo<SocketAddr>`.
+/// Serves until `shutdown` resolves, like [`Server::run`], with neither
+/// TLS nor a metrics address.
 pub async fn serve_with(
     store: Arc<dyn Store>,
     listener: TcpListener,
     options: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let (router, live) = app(store);
-    serving::run(router, listener, options, async move {
-        shutdown.await;
-        live.close();
-    })
+    Server {
+        options,
+        ..Server::new(store, listener)
+    }
+    .run(shutdown)
     .await
+}
+
+/// A server to run: where it listens and how.
+pub struct Server {
+    pub store: Arc<dyn Store>,
+    pub listener: TcpListener,
+    pub options: ServeOptions,
+    /// Serve HTTPS on `listener` instead of HTTP.
+    pub tls: Option<tls::Tls>,
+    /// Where `/metrics` is served (never on `listener`); none by default.
+    pub metrics_listener: Option<TcpListener>,
+}
+
+impl Server {
+    pub fn new(store: Arc<dyn Store>, listener: TcpListener) -> Server {
+        Server {
+            store,
+            listener,
+            options: ServeOptions::default(),
+            tls: None,
+            metrics_listener: None,
+        }
+    }
+
+    /// Serves until `shutdown` resolves: then stops accepting, ends the
+    /// event streams, lets requests in flight finish (within the shutdown
+    /// timeout), stops the background jobs after the unit each is doing,
+    /// and returns. Handlers see the peer as `ConnectInfo<SocketAddr>`.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = app(self.store.clone());
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let live = app.live.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            live.close();
+            let _ = stop.send(true);
+        });
+        let stopping = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
+        };
+        let main = serving::run(
+            app.router,
+            self.listener,
+            self.options,
+            self.tls,
+            stopping(stopped.clone()),
+        );
+        let metrics = async {
+            match self.metrics_listener {
+                Some(listener) => {
+                    let router = metrics::router(app.metrics.clone(), self.store.clone());
+                    let options = ServeOptions {
+                        max_connections: 16,
+                        ..ServeOptions::default()
+                    };
+                    serving::run(router, listener, options, None, stopping(stopped.clone())).await
+                }
+                None => Ok(()),
+            }
+        };
+        let (served, metrics_served) = tokio::join!(main, metrics);
+        if tokio::time::timeout(self.options.shutdown_timeout, app.jobs.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background jobs still busy at the shutdown timeout; leaving them");
+        }
+        served.and(metrics_served)
+    }
 }

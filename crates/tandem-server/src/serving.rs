@@ -7,6 +7,12 @@
 //! on open connections keeps idle sockets from using up the process's file
 //! descriptors.
 //!
+//! With TLS, the handshake comes first and has the header timeout too;
+//! requests on an encrypted connection carry [`Encrypted`].
+//!
+//! At shutdown the loop stops accepting, idle connections close, and
+//! requests in flight get up to the shutdown timeout to finish.
+//!
 //! hyper's own `header_read_timeout` is not used: it starts the moment a
 //! connection turns idle, so it would also be the idle timeout, and the
 //! two could not differ.
@@ -48,6 +54,9 @@ pub struct ServeOptions {
     /// Connections open at once; past it the server stops accepting until
     /// one closes (new clients wait in the listen backlog).
     pub max_connections: usize,
+    /// At shutdown, how long requests in flight get to finish before their
+    /// connections are dropped.
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for ServeOptions {
@@ -62,6 +71,9 @@ impl Default for ServeOptions {
             // Half the usual soft limit of 1024 file descriptors, leaving
             // the rest to the database, the log and the listener.
             max_connections: 512,
+            // Under the 30 s orchestrators such as Kubernetes wait between
+            // SIGTERM and SIGKILL, counting the jobs' wait after it.
+            shutdown_timeout: Duration::from_secs(25),
         }
     }
 }
@@ -76,10 +88,15 @@ pub const BODY_MIN_RATE: u64 = 64 * 1024;
 /// pause, doubled up to the last while accepts keep failing.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
 
+/// A request that arrived over TLS, in its extensions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Encrypted;
+
 pub(crate) async fn run(
     router: Router,
     listener: TcpListener,
     options: ServeOptions,
+    tls: Option<crate::tls::Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     // Waiting for every permit is how shutdown waits for every connection.
@@ -110,11 +127,12 @@ pub(crate) async fn run(
         match accepted {
             Ok((stream, peer)) => {
                 backoff = ACCEPT_BACKOFF.0;
-                tokio::spawn(connection(
+                tokio::spawn(accepted_connection(
                     stream,
                     peer,
                     router.clone(),
                     options,
+                    tls.clone(),
                     stop.clone(),
                     permit,
                 ));
@@ -137,10 +155,19 @@ pub(crate) async fn run(
     }
     drop(listener);
     let _ = stopping.send(true);
-    let _all_closed = permits
-        .acquire_many(permits_total)
+    let all_closed = permits.acquire_many(permits_total);
+    if tokio::time::timeout(options.shutdown_timeout, all_closed)
         .await
-        .expect("the semaphore is never closed");
+        .is_err()
+    {
+        // The connections' tasks end with the runtime; returning lets
+        // the process exit instead of waiting on a stuck client.
+        tracing::warn!(
+            open = permits_total as usize - permits.available_permits(),
+            timeout_s = options.shutdown_timeout.as_secs_f64(),
+            "requests still in flight at the shutdown timeout; dropping them"
+        );
+    }
     Ok(())
 }
 
@@ -153,16 +180,41 @@ fn is_connection_error(e: &io::Error) -> bool {
     )
 }
 
-/// Serves one connection until it closes, times out, or the server stops;
-/// the permit is given back when it ends.
-async fn connection(
+/// Serves an accepted socket, after the TLS handshake when there is one.
+async fn accepted_connection(
     stream: TcpStream,
     peer: SocketAddr,
     router: Router,
     options: ServeOptions,
+    tls: Option<crate::tls::Tls>,
+    mut stop: watch::Receiver<bool>,
+    permit: OwnedSemaphorePermit,
+) {
+    let Some(tls) = tls else {
+        return connection(stream, peer, router, options, false, stop, permit).await;
+    };
+    let Some(stream) = tls
+        .handshake(stream, peer, options.header_read_timeout, &mut stop)
+        .await
+    else {
+        return;
+    };
+    connection(stream, peer, router, options, true, stop, permit).await
+}
+
+/// Serves one connection until it closes, times out, or the server stops;
+/// the permit is given back when it ends.
+async fn connection<S>(
+    stream: S,
+    peer: SocketAddr,
+    router: Router,
+    options: ServeOptions,
+    encrypted: bool,
     mut stop: watch::Receiver<bool>,
     _permit: OwnedSemaphorePermit,
-) {
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let clock = Arc::new(Clock::new(&options));
     let io = TokioIo::new(Watched {
         stream,
@@ -171,6 +223,7 @@ async fn connection(
     let service = Handler {
         router,
         peer,
+        encrypted,
         clock: clock.clone(),
         body_timeout: options.body_read_timeout,
     };
@@ -307,13 +360,14 @@ impl Drop for Busy {
     }
 }
 
-/// The socket, telling the clock when bytes arrive.
-struct Watched {
-    stream: TcpStream,
+/// The socket (or the TLS stream over it), telling the clock when bytes
+/// arrive.
+struct Watched<S> {
+    stream: S,
     clock: Arc<Clock>,
 }
 
-impl AsyncRead for Watched {
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -328,7 +382,7 @@ impl AsyncRead for Watched {
     }
 }
 
-impl AsyncWrite for Watched {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -364,6 +418,7 @@ impl AsyncWrite for Watched {
 struct Handler {
     router: Router,
     peer: SocketAddr,
+    encrypted: bool,
     clock: Arc<Clock>,
     body_timeout: Duration,
 }
@@ -376,6 +431,9 @@ impl hyper::service::Service<Request<Incoming>> for Handler {
     fn call(&self, mut request: Request<Incoming>) -> Self::Future {
         let busy = self.clock.busy();
         request.extensions_mut().insert(ConnectInfo(self.peer));
+        if self.encrypted {
+            request.extensions_mut().insert(Encrypted);
+        }
         let late = Arc::new(AtomicBool::new(false));
         let request = request.map(|body| {
             if body.is_end_stream() {
@@ -393,7 +451,13 @@ impl hyper::service::Service<Request<Incoming>> for Handler {
             let response = router.call(request).await?;
             // The handler saw the body fail, whatever it made of that.
             let response = if late.load(Ordering::Relaxed) {
-                body_too_slow(body_timeout)
+                let mut refusal = body_too_slow(body_timeout);
+                if let Some(id) = response.headers().get(crate::observe::REQUEST_ID) {
+                    refusal
+                        .headers_mut()
+                        .insert(crate::observe::REQUEST_ID, id.clone());
+                }
+                refusal
             } else {
                 response
             };
@@ -568,9 +632,15 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(run(router, listener, ServeOptions::default(), async {
-            stopped.await.ok();
-        }));
+        let server = tokio::spawn(run(
+            router,
+            listener,
+            ServeOptions::default(),
+            None,
+            async {
+                stopped.await.ok();
+            },
+        ));
         let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
         client
             .write_all(b"GET /peer HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n")
@@ -598,7 +668,14 @@ mod tests {
             max_connections: 0,
             ..ServeOptions::default()
         };
-        let refused = run(Router::new(), listener, options, std::future::pending()).await;
+        let refused = run(
+            Router::new(),
+            listener,
+            options,
+            None,
+            std::future::pending(),
+        )
+        .await;
         assert_eq!(
             refused.unwrap_err().kind(),
             std::io::ErrorKind::InvalidInput

@@ -211,12 +211,38 @@ pub struct ProjectProgress {
     pub milestones: Vec<(Id, Progress)>,
 }
 
+/// A database connection pool as it is now, for the server's metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Which pool of the backend: `main`, or SQLite's `reader` and `writer`.
+    pub name: &'static str,
+    /// Connections open.
+    pub size: u32,
+    /// Of those, connections waiting for work.
+    pub idle: usize,
+    /// The most connections the pool opens.
+    pub max: u32,
+}
+
+impl PoolStats {
+    pub(crate) fn of<DB: sqlx::Database>(name: &'static str, pool: &sqlx::Pool<DB>) -> PoolStats {
+        PoolStats {
+            name,
+            size: pool.size(),
+            idle: pool.num_idle(),
+            max: pool.options().get_max_connections(),
+        }
+    }
+}
+
 /// Tandem's storage, in domain terms. See the crate docs for the rules every
 /// implementation keeps.
 #[async_trait]
 pub trait Store: EventStore + Send + Sync + 'static {
     /// Which backend this is, for logs and the health endpoint.
     fn backend(&self) -> &'static str;
+    /// The connection pools' state now.
+    fn pools(&self) -> Vec<PoolStats>;
     async fn ping(&self) -> Result<()>;
 
     // Users, sign-in and tokens. Not scoped: they precede a workspace.

@@ -3,6 +3,11 @@
 //!
 //! Graph edits (dependencies) take a transaction-scoped advisory lock per
 //! workspace, so two nodes cannot each add half of a cycle.
+//!
+//! The URL's `sslmode` decides TLS (rustls on ring): `prefer` (the
+//! default) encrypts when the server offers it, `require` refuses a server
+//! that does not, `verify-ca` and `verify-full` also check its certificate
+//! against `sslrootcert` or the system's roots.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -123,6 +128,10 @@ impl PgStore {
             .subscribe()
     }
 
+    fn pool_stats(&self) -> Vec<crate::PoolStats> {
+        vec![crate::PoolStats::of("main", &self.pool)]
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -160,3 +169,51 @@ crate::sql::store_impl!(
     "postgres",
     "string_agg(tt.tag, ' ')"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::PgStore;
+    use crate::testing::{fresh_postgres_database, postgres_url};
+
+    /// `sslmode=require` in the URL: the store's own connections are
+    /// encrypted, or it does not open.
+    #[tokio::test]
+    async fn sslmode_require_encrypts_the_connections() {
+        let Some(admin) = postgres_url() else {
+            eprintln!("TANDEM_TEST_POSTGRES_URL is not set: skipped");
+            return;
+        };
+        let url = fresh_postgres_database(&admin).await.unwrap();
+        let plain = PgStore::open(&format!("{url}?sslmode=disable"))
+            .await
+            .unwrap();
+        let offered: String = sqlx::query_scalar("SHOW ssl")
+            .fetch_one(&plain.pool)
+            .await
+            .unwrap();
+        let encrypted: bool =
+            sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .fetch_one(&plain.pool)
+                .await
+                .unwrap();
+        assert!(!encrypted, "sslmode=disable still encrypted");
+        plain.close().await;
+        let required = PgStore::open(&format!("{url}?sslmode=require")).await;
+        if offered != "on" {
+            assert!(
+                required.is_err(),
+                "opened without TLS on a server without it"
+            );
+            eprintln!("the PostgreSQL server has ssl = off: only the refusal was checked");
+            return;
+        }
+        let store = required.unwrap();
+        let encrypted: bool =
+            sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .fetch_one(&store.pool)
+                .await
+                .unwrap();
+        assert!(encrypted, "sslmode=require gave an unencrypted connection");
+        store.close().await;
+    }
+}

@@ -1982,6 +1982,10 @@ macro_rules! store_impl {
                     $backend
                 }
 
+                fn pools(&self) -> Vec<crate::PoolStats> {
+                    self.pool_stats()
+                }
+
                 async fn ping(&self) -> Result<()> {
                     sqlx::query("SELECT 1").execute(self.reader()).await?;
                     Ok(())

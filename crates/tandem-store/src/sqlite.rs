@@ -349,6 +349,13 @@ impl SqliteStore {
         .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
     }
 
+    fn pool_stats(&self) -> Vec<crate::PoolStats> {
+        vec![
+            crate::PoolStats::of("reader", &self.reader),
+            crate::PoolStats::of("writer", &self.writer),
+        ]
+    }
+
     /// Closes both pools, waiting for their connections to finish.
     pub async fn close(&self) {
         self.reader.close().await;

@@ -216,7 +216,19 @@ pub async fn preview_levelling(
 ) -> Result<Levelled> {
     let loaded = load(store, scope, key, today).await?;
     let time_off = store.list_time_off(scope, None).await?;
-    level(&loaded, &time_off)
+    Ok(level_off_executor(loaded, time_off).await?.1)
+}
+
+/// [`level`] on a blocking thread: levelling a big plan is seconds of CPU,
+/// which must not hold up the executor's threads. Gives the plan back for
+/// the write that follows.
+async fn level_off_executor(loaded: Loaded, time_off: Vec<TimeOff>) -> Result<(Loaded, Levelled)> {
+    tokio::task::spawn_blocking(move || {
+        let levelled = level(&loaded, &time_off)?;
+        Ok((loaded, levelled))
+    })
+    .await
+    .map_err(|e| Error::Schedule(format!("levelling stopped: {e}")))?
 }
 
 /// Levels the project and writes the result: each delayed task gets
@@ -232,7 +244,7 @@ pub async fn apply_levelling(
     let scope = writer.scope();
     let loaded = load(store, scope, key, today).await?;
     let time_off = store.list_time_off(scope, None).await?;
-    let levelled = level(&loaded, &time_off)?;
+    let (loaded, levelled) = level_off_executor(loaded, time_off).await?;
     let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = levelled
         .delayed
@@ -304,6 +316,26 @@ pub async fn import_mspdi(
     writer: &Writer,
     import: MspdiImport<'_>,
 ) -> Result<Project> {
+    // Reading and scheduling a file of tens of thousands of tasks is
+    // seconds of CPU, which must not hold up the executor's threads.
+    let file = import.file.to_vec();
+    let key = import.key.map(str::to_string);
+    let name = import.name.map(str::to_string);
+    let project =
+        tokio::task::spawn_blocking(move || read_mspdi(&file, key.as_deref(), name.as_deref()))
+            .await
+            .map_err(|e| Error::Schedule(format!("reading the file stopped: {e}")))??;
+    Ok(store.import_project(writer.scope(), &project).await?)
+}
+
+/// What a Microsoft Project file becomes, or every fault of it and of the
+/// key asked for.
+fn read_mspdi(
+    file: &[u8],
+    key: Option<&str>,
+    name: Option<&str>,
+) -> Result<tandem_domain::interop::ProjectImport> {
+    let import = MspdiImport { file, key, name };
     let mut v = Validation::new();
     let key = import.key.and_then(|k| v.take("key", ProjectKey::parse(k)));
     let text = std::str::from_utf8(import.file)
@@ -328,6 +360,9 @@ pub async fn import_mspdi(
     let key = key.unwrap_or_else(|| {
         tandem_domain::interop::suggested_key(file.name.as_deref().unwrap_or_default())
     });
-    let project = tandem_domain::interop::mspdi_project(&file, key, import.name)?;
-    Ok(store.import_project(writer.scope(), &project).await?)
+    Ok(tandem_domain::interop::mspdi_project(
+        &file,
+        key,
+        import.name,
+    )?)
 }

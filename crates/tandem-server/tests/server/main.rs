@@ -20,5 +20,7 @@ mod browser;
 mod connections;
 /// What a security and reliability review broke, kept fixed.
 mod hardening;
+/// Request ids, logs, metrics, shutdown and HTTPS.
+mod operable;
 /// The web pages over plain HTTP.
 mod web;

@@ -64,6 +64,45 @@ pub(super) struct ServeArgs {
         default_value_t = ServeOptions::default().max_connections
     )]
     max_connections: usize,
+    /// Seconds requests in flight get to finish at shutdown (SIGTERM or
+    /// Ctrl-C), and then the background jobs.
+    #[arg(
+        long,
+        env = "TANDEM_SHUTDOWN_TIMEOUT",
+        value_name = "SECONDS",
+        value_parser = seconds,
+        default_value_t = ServeOptions::default().shutdown_timeout.as_secs()
+    )]
+    shutdown_timeout: u64,
+    /// Serve Prometheus metrics at http://ADDR/metrics (off by default;
+    /// never on --listen).
+    #[arg(long, env = "TANDEM_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<String>,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(
+        long,
+        env = "TANDEM_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(
+        long,
+        env = "TANDEM_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<std::path::PathBuf>,
+    /// Log lines as text or json (one object per line), on standard error.
+    #[arg(
+        long,
+        env = "TANDEM_LOG_FORMAT",
+        value_name = "FORMAT",
+        value_parser = ["text", "json"],
+        default_value = "text"
+    )]
+    log_format: String,
 }
 
 /// A timeout flag: whole seconds, at least one, at most a day.
@@ -88,12 +127,11 @@ fn connections(text: &str) -> std::result::Result<usize, String> {
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    tandem_server::observe::init_logs(args.log_format.parse().map_err(|e: String| anyhow!(e))?);
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tandem_server::tls::Tls::from_pem_files(cert, key)?),
+        _ => None,
+    };
     let store: Arc<dyn tandem_store::Store> = Arc::from(
         tandem_store::open(&args.database)
             .await
@@ -103,6 +141,15 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let metrics_listener = match &args.metrics_listen {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("listening for metrics on {at}"))?,
+        ),
+        None => None,
+    };
     if args.demo {
         let hash = tandem_server::auth::hash_password(tandem_server::demo::DEMO_PASSWORD)
             .map_err(|e| anyhow!(e))?;
@@ -124,14 +171,17 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
             None => outln!("The demo workspace is already loaded. Sign in, e.g.:"),
         }
         outln!(
-            "  echo {} | tandem login --server http://{address} --email ana@demo.tandem --password-stdin",
+            "  echo {} | tandem login --server {scheme}://{address} --email ana@demo.tandem --password-stdin",
             tandem_server::demo::DEMO_PASSWORD
         );
     }
     outln!(
-        "Tandem is listening on http://{address} ({} database)",
+        "Tandem is listening on {scheme}://{address} ({} database)",
         store.backend()
     );
+    if let Some(metrics) = &metrics_listener {
+        outln!("Metrics are at http://{}/metrics", metrics.local_addr()?);
+    }
     tracing::info!(%address, backend = store.backend(), "listening");
     let shutdown = async {
         let ctrl_c = tokio::signal::ctrl_c();
@@ -153,9 +203,17 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
         idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
         max_connections: args.max_connections,
+        shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
     };
-    tandem_server::serve_with(store, listener, options, shutdown)
-        .await
-        .context("serving")?;
+    tandem_server::Server {
+        options,
+        tls,
+        metrics_listener,
+        ..tandem_server::Server::new(store, listener)
+    }
+    .run(shutdown)
+    .await
+    .context("serving")?;
+    tracing::info!("stopped");
     Ok(())
 }

@@ -1,15 +1,5 @@
-//! Background work, run once across nodes: the outbox's once-only
-//! consumers (today the rescheduler) and the periodic jobs (purges).
-//!
-//! Each node runs the same loops; the store decides which node does a
-//! piece of work. A consumer claims deliveries under a lease
-//! (`EventStore::claim_deliveries`: `FOR UPDATE SKIP LOCKED` on
-//! PostgreSQL), so an event is handled by one node, and by another if that
-//! one dies before finishing it. A periodic job is claimed by one atomic
-//! update of its due time (`EventStore::claim_job`).
-//!
-//! What is not here: deciding what a write means for a page (that is
-//! `web::live`, which every node runs for its own pages).
+//! The rescheduler: the outbox's consumer that recomputes projects'
+//! stored schedules after the writes that change their plans.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -19,6 +9,7 @@ use tandem_domain::{Id, Role};
 use tandem_store::{Scope, Store};
 use tokio::sync::Notify;
 
+use super::Jobs;
 use crate::error::ApiError;
 use crate::planning::current_schedule;
 
@@ -38,7 +29,7 @@ const SWEEP: Duration = Duration::from_secs(5);
 /// projects' stored schedules after the writes that change their plans.
 /// Writes reach it through the outbox (their events wake it); a burst of
 /// writes to one project is served by one run.
-pub fn start_rescheduler(store: Arc<dyn Store>) {
+pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
     let wake = Arc::new(Notify::new());
     let waker = wake.clone();
     let mut feed = store.event_feed();
@@ -63,15 +54,37 @@ pub fn start_rescheduler(store: Arc<dyn Store>) {
             }
         }
     });
-    tokio::spawn(async move {
+    let worker = jobs.clone();
+    jobs.spawn(move |mut stopping| async move {
         let mut sweep = tokio::time::interval(SWEEP);
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
+                biased;
+                () = stopping.wait() => return,
                 _ = wake.notified() => {}
                 _ = sweep.tick() => {}
             }
-            while let Ok(true) = reschedule_batch(store.as_ref()).await {}
+            // A batch is a unit: at shutdown the one under way finishes;
+            // what is left stays in the outbox for the next start.
+            while !stopping.is_set() {
+                let batch = worker.unit(
+                    "rescheduler",
+                    reschedule_batch(store.as_ref()),
+                    Result::is_ok,
+                );
+                match batch.await {
+                    Ok(true) => continue,
+                    Ok(false) | Err(_) => break,
+                }
+            }
+            match store
+                .outbox_backlog(tandem_store::events::RESCHEDULER, chrono::Utc::now())
+                .await
+            {
+                Ok((_, oldest)) => worker.metrics().set_outbox_lag(oldest.unwrap_or_default()),
+                Err(e) => tracing::warn!(error = %e, "reading the outbox's backlog"),
+            }
         }
     });
 }
@@ -146,61 +159,5 @@ fn acting_as(workspace_id: Id) -> Scope {
         workspace_id,
         user_id: 0,
         role: Role::Owner,
-    }
-}
-
-/// A periodic job: its name (the claim's key), how often it runs, and
-/// what it does.
-struct Job {
-    name: &'static str,
-    every: Duration,
-}
-
-/// Expired sessions, abandoned imports and handled events older than a
-/// week: each is refused or invisible already, but their rows would
-/// otherwise stay for good.
-const PURGE: Job = Job {
-    name: "purge",
-    every: Duration::from_secs(3600),
-};
-
-/// How often a node asks whether a job is due.
-const POLL: Duration = Duration::from_secs(60);
-
-/// Starts the periodic jobs on the current tokio runtime; they end with it.
-pub fn start(store: Arc<dyn Store>) {
-    tokio::spawn(async move {
-        let mut poll = tokio::time::interval(POLL);
-        loop {
-            poll.tick().await;
-            let now = chrono::Utc::now();
-            match store.claim_job(PURGE.name, now, PURGE.every).await {
-                Ok(true) => purge(store.as_ref(), now).await,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(job = PURGE.name, error = %e, "could not claim a job"),
-            }
-        }
-    });
-}
-
-async fn purge(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) {
-    match store.purge_expired_sessions(now).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(sessions = n, "purged expired sessions"),
-        Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
-    }
-    // An import running on another node takes minutes at most.
-    match store
-        .purge_abandoned_imports(now - chrono::Duration::hours(1))
-        .await
-    {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(imports = n, "purged abandoned imports"),
-        Err(e) => tracing::warn!(error = %e, "could not purge abandoned imports"),
-    }
-    match store.purge_events(now - chrono::Duration::days(7)).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(events = n, "purged handled events"),
-        Err(e) => tracing::warn!(error = %e, "could not purge events"),
     }
 }

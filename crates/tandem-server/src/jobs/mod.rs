@@ -1,0 +1,155 @@
+//! Background work: the outbox's once-only consumers (the rescheduler)
+//! and the periodic jobs (the purge), started together, counted in the
+//! [`Metrics`] one unit of work at a time, and stopped together at
+//! shutdown, each after the unit it is doing.
+//!
+//! Every node runs the same loops; the store decides which node does a
+//! piece of work. A consumer claims deliveries under a lease
+//! (`EventStore::claim_deliveries`: `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL), so an event is handled by one node, and by another if that
+//! one dies before finishing it. A periodic job is claimed by one atomic
+//! update of its due time (`EventStore::claim_job`).
+//!
+//! What is not here: deciding what a write means for a page (that is
+//! `web::live`, which every node runs for its own pages).
+
+mod purge;
+mod rescheduler;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use tandem_store::Store;
+
+use crate::metrics::Metrics;
+
+/// Starts every background job of this node.
+pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
+    rescheduler::start(store.clone(), jobs);
+    purge::start(store, jobs);
+}
+
+/// The jobs of one server.
+#[derive(Clone)]
+pub struct Jobs {
+    metrics: Metrics,
+    stop: Arc<watch::Sender<bool>>,
+    running: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+/// Tells a job's loop that the server is stopping.
+#[derive(Clone)]
+pub struct Stopping(watch::Receiver<bool>);
+
+impl Stopping {
+    /// Resolves once the server is stopping (at once if it already is).
+    pub async fn wait(&mut self) {
+        // An error means the sender is gone, which is a stop too.
+        let _ = self.0.wait_for(|stopping| *stopping).await;
+    }
+
+    pub fn is_set(&self) -> bool {
+        *self.0.borrow()
+    }
+}
+
+impl Jobs {
+    pub fn new(metrics: Metrics) -> Jobs {
+        let (stop, _) = watch::channel(false);
+        Jobs {
+            metrics,
+            stop: Arc::new(stop),
+            running: Arc::default(),
+        }
+    }
+
+    /// Runs a job's loop on the current runtime; the loop should end soon
+    /// after its [`Stopping`] resolves.
+    pub fn spawn<F>(&self, job: impl FnOnce(Stopping) -> F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let handle = tokio::spawn(job(Stopping(self.stop.subscribe())));
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
+    }
+
+    /// The metrics the jobs report to.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Does one unit of `job`'s work, counting it as a run (and as a
+    /// failure when `ok` says so of its result) with its duration.
+    pub async fn unit<T>(
+        &self,
+        job: &'static str,
+        work: impl Future<Output = T>,
+        ok: impl FnOnce(&T) -> bool,
+    ) -> T {
+        let started = Instant::now();
+        let result = work.await;
+        self.metrics.job_ran(job, started.elapsed(), ok(&result));
+        result
+    }
+
+    /// Tells every job to stop and waits until each has finished the unit
+    /// it was doing.
+    pub async fn stop(&self) {
+        let _ = self.stop.send(true);
+        let handles: Vec<JoinHandle<()>> =
+            std::mem::take(&mut *self.running.lock().unwrap_or_else(|e| e.into_inner()));
+        for handle in handles {
+            if let Err(e) = handle.await
+                && e.is_panic()
+            {
+                tracing::error!(error = %e, "a background job panicked");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stopping_waits_for_the_unit_in_progress() {
+        let jobs = Jobs::new(Metrics::new());
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+        let (finish_tx, finish_rx) = tokio::sync::oneshot::channel::<()>();
+        let worker = jobs.clone();
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = done.clone();
+        jobs.spawn(move |mut stopping| async move {
+            let unit = worker.unit(
+                "test",
+                async {
+                    started_tx.send(()).unwrap();
+                    finish_rx.await.unwrap();
+                    seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                },
+                |_| true,
+            );
+            unit.await;
+            stopping.wait().await;
+        });
+        started_rx.await.unwrap();
+        let stopper = jobs.clone();
+        let stopped = tokio::spawn(async move { stopper.stop().await });
+        finish_tx.send(()).unwrap();
+        stopped.await.unwrap();
+        assert!(done.load(std::sync::atomic::Ordering::SeqCst));
+        let text = jobs.metrics.render(&[]);
+        assert!(
+            text.contains("tandem_job_runs_total{job=\"test\"} 1"),
+            "{text}"
+        );
+    }
+}
