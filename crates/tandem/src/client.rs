@@ -1,6 +1,7 @@
 //! The API client the CLI commands use: where the server is, which token to
 //! send, which workspace to act in, and problem details turned into
-//! readable errors.
+//! readable errors. HTTPS goes through rustls with the system's roots, or
+//! the certificates of `SSL_CERT_FILE` when it is set.
 
 use std::path::PathBuf;
 
@@ -88,19 +89,46 @@ impl Client {
                     .filter(|s| !s.is_empty())
             })
             .or(config.workspace);
-        Ok(Self::new(server, token, workspace))
+        Self::new(server, token, workspace)
     }
 
-    pub fn new(server: String, token: Option<String>, workspace: Option<String>) -> Self {
+    pub fn new(server: String, token: Option<String>, workspace: Option<String>) -> Result<Self> {
+        // rustls-native-certs reads SSL_CERT_FILE instead of the system's
+        // roots, and a file it cannot read leaves no roots at all: say so
+        // here rather than as an untrusted certificate later.
+        if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
+            std::fs::metadata(&file).with_context(|| {
+                format!("SSL_CERT_FILE={}: cannot read it", file.to_string_lossy())
+            })?;
+        }
         let http = reqwest::Client::builder()
             .build()
-            .expect("HTTP client builds");
-        Client {
+            .context("setting up HTTPS (the system's certificates, or SSL_CERT_FILE)")?;
+        Ok(Client {
             http,
             server: server.trim_end_matches('/').to_string(),
             token,
             workspace,
+        })
+    }
+
+    /// Why the server could not be reached, in words: an untrusted
+    /// certificate says what to do about it.
+    fn unreachable(&self, error: reqwest::Error) -> anyhow::Error {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(e) = source {
+            let text = e.to_string();
+            if text.contains("invalid peer certificate") {
+                return anyhow!(
+                    "cannot reach {}: its TLS certificate is not trusted ({text}); \
+                     if it is yours, point SSL_CERT_FILE at its certificate (PEM) \
+                     or add it to the system's trusted certificates",
+                    self.server
+                );
+            }
+            source = e.source();
         }
+        anyhow::Error::new(error).context(format!("cannot reach {}", self.server))
     }
 
     pub async fn send<T: DeserializeOwned>(
@@ -129,10 +157,7 @@ impl Client {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {}", self.server))?;
+        let response = request.send().await.map_err(|e| self.unreachable(e))?;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.context("reading the answer")?;
@@ -172,7 +197,7 @@ impl Client {
             .body(body)
             .send()
             .await
-            .with_context(|| format!("cannot reach {}", self.server))?;
+            .map_err(|e| self.unreachable(e))?;
         let status = response.status();
         let bytes = response.bytes().await.context("reading the answer")?;
         if !status.is_success() {
@@ -187,7 +212,7 @@ impl Client {
             .request(Method::GET, path)
             .send()
             .await
-            .with_context(|| format!("cannot reach {}", self.server))?;
+            .map_err(|e| self.unreachable(e))?;
         let status = response.status();
         let bytes = response.bytes().await.context("reading the answer")?;
         if !status.is_success() {

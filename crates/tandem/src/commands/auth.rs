@@ -36,7 +36,7 @@ pub(super) async fn login(args: LoginArgs, workspace: Option<String>) -> Result<
         bail!("give the password on standard input with --password-stdin");
     }
     let password = read_password()?;
-    let client = Client::new(args.server.clone(), None, None);
+    let client = Client::new(args.server.clone(), None, None)?;
     let (_, me, headers) = client
         .send_raw(
             Method::POST,

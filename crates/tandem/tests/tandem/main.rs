@@ -11,3 +11,7 @@ mod cli;
 mod crash;
 /// Which crate may depend on which.
 mod dependencies;
+/// `tandem serve`'s logs, metrics and shutdown, as an operator meets them.
+mod operable;
+/// HTTPS: `tandem serve --tls-cert/--tls-key` and the CLI over it.
+mod tls;
