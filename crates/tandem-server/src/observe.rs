@@ -77,7 +77,8 @@ pub(crate) async fn observe(
     let status = response.status();
     metrics.answered(&route, &method, status, elapsed);
     span.in_scope(|| {
-        let millis = elapsed.as_secs_f64() * 1000.0;
+        // Microseconds are all a log reader needs of the float.
+        let millis = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;
         if status.is_server_error() {
             tracing::warn!(status = status.as_u16(), millis, path = %path, "answered");
         } else {
