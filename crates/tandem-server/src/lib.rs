@@ -307,22 +307,31 @@ impl Server {
     ) -> std::io::Result<()> {
         let app = app(self.store.clone());
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let stop = Arc::new(stop);
         let live = app.live.clone();
+        let signal = stop.clone();
         tokio::spawn(async move {
             shutdown.await;
             live.close();
-            let _ = stop.send(true);
+            let _ = signal.send(true);
         });
         let stopping = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
             let _ = stopped.wait_for(|stopping| *stopping).await;
         };
-        let main = serving::run(
-            app.router,
-            self.listener,
-            self.options,
-            self.tls,
-            stopping(stopped.clone()),
-        );
+        let main = async {
+            let served = serving::run(
+                app.router,
+                self.listener,
+                self.options,
+                self.tls,
+                stopping(stopped.clone()),
+            )
+            .await;
+            // Also when the main address failed at once: the metrics
+            // address must not outlive it.
+            let _ = stop.send(true);
+            served
+        };
         let metrics = async {
             match self.metrics_listener {
                 Some(listener) => {

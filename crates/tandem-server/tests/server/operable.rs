@@ -54,6 +54,21 @@ async fn start(
     tls: Option<tandem_server::tls::Tls>,
     with_metrics: bool,
 ) -> Running {
+    start_with(
+        store,
+        tls,
+        with_metrics,
+        tandem_server::ServeOptions::default(),
+    )
+    .await
+}
+
+async fn start_with(
+    store: Arc<dyn Store>,
+    tls: Option<tandem_server::tls::Tls>,
+    with_metrics: bool,
+    options: tandem_server::ServeOptions,
+) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let scheme = if tls.is_some() { "https" } else { "http" };
     let base = format!("{scheme}://{}", listener.local_addr().unwrap());
@@ -67,6 +82,7 @@ async fn start(
         .map(|l| format!("http://{}/metrics", l.local_addr().unwrap()));
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tandem_server::Server {
+        options,
         tls,
         metrics_listener,
         ..tandem_server::Server::new(store, listener)
@@ -160,6 +176,35 @@ async fn every_answer_carries_a_request_id() {
         "application/problem+json"
     );
     assert!(is_generated(&request_id(&problem)));
+    server.stop().await;
+}
+
+/// The 408 for a body that does not arrive is made outside the router,
+/// and still names the request.
+#[tokio::test]
+async fn a_late_body_is_refused_with_the_request_id() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let options = tandem_server::ServeOptions {
+        body_read_timeout: Duration::from_secs(1),
+        ..tandem_server::ServeOptions::default()
+    };
+    let server = start_with(store_with_ana().await, None, false, options).await;
+    let address = server.base.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    socket
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nhost: t\r\ncontent-type: application/json\r\n\
+              content-length: 100\r\nx-request-id: late-body-1\r\n\r\n{\"email\"",
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(20), socket.read_to_string(&mut answer))
+        .await
+        .expect("no answer in time")
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(answer.contains("x-request-id: late-body-1\r\n"), "{answer}");
     server.stop().await;
 }
 
