@@ -36,7 +36,12 @@ impl Running {
 
 /// A fresh SQLite store with ana, owner of the workspace "acme".
 async fn store_with_ana() -> Arc<dyn Store> {
-    let store: Arc<dyn Store> = Arc::from(tandem_store::open(&fresh_sqlite_url()).await.unwrap());
+    store_with_ana_at(&fresh_sqlite_url()).await
+}
+
+/// The store at `url` (a fresh database) with ana, owner of "acme".
+async fn store_with_ana_at(url: &str) -> Arc<dyn Store> {
+    let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
     let hash = tandem_server::auth::hash_password(PASSWORD).unwrap();
     let ana = store
         .create_user(&Email::parse("ana@x.org").unwrap(), "Ana", &hash)
@@ -216,7 +221,22 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_template_on_their_own_address() {
-    let server = start(store_with_ana().await, None, true).await;
+    let mut urls = vec![fresh_sqlite_url()];
+    match tandem_store::testing::postgres_url() {
+        Some(admin) => urls.push(
+            tandem_store::testing::fresh_postgres_database(&admin)
+                .await
+                .unwrap(),
+        ),
+        None => eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped"),
+    }
+    for url in urls {
+        metrics_of_one_server(&url).await;
+    }
+}
+
+async fn metrics_of_one_server(url: &str) {
+    let server = start(store_with_ana_at(url).await, None, true).await;
     let metrics_url = server.metrics.clone().unwrap();
     let http = reqwest::Client::new();
     let (cookie, _) = sign_in(&http, &server.base).await;
@@ -345,19 +365,36 @@ async fn metrics_count_requests_by_route_template_on_their_own_address() {
         Some(0.0),
         "{text}"
     );
+    let (pool, max) = if url.starts_with("sqlite:") {
+        // One writer, by design.
+        assert_eq!(
+            sample(&text, "tandem_db_pool_max_connections{pool=\"writer\"}"),
+            Some(1.0),
+            "{text}"
+        );
+        ("reader", 4.0)
+    } else {
+        ("main", 16.0)
+    };
     assert_eq!(
-        sample(&text, "tandem_db_pool_max_connections{pool=\"writer\"}"),
-        Some(1.0),
-        "{text}"
-    );
-    assert!(
         sample(
             &text,
-            "tandem_db_pool_connections{pool=\"reader\",state=\"idle\"}"
-        )
-        .is_some(),
+            &format!("tandem_db_pool_max_connections{{pool=\"{pool}\"}}")
+        ),
+        Some(max),
         "{text}"
     );
+    let open: f64 = ["idle", "busy"]
+        .iter()
+        .map(|state| {
+            sample(
+                &text,
+                &format!("tandem_db_pool_connections{{pool=\"{pool}\",state=\"{state}\"}}"),
+            )
+            .unwrap_or_else(|| panic!("no {state} count of {pool}:\n{text}"))
+        })
+        .sum();
+    assert!((1.0..=max).contains(&open), "{text}");
     server.stop().await;
 }
 
