@@ -399,7 +399,7 @@ async fn metrics_of_one_server(url: &str) {
 }
 
 #[tokio::test]
-async fn pages_are_gzipped_and_event_streams_are_not() {
+async fn pages_are_gzipped_and_event_streams_are_not_and_end_at_shutdown() {
     let server = start(store_with_ana().await, None, false).await;
     let http = reqwest::Client::new();
     let (cookie, _) = sign_in(&http, &server.base).await;
@@ -443,8 +443,15 @@ async fn pages_are_gzipped_and_event_streams_are_not() {
         String::from_utf8_lossy(&chunk).contains("change"),
         "{chunk:?}"
     );
-    drop(events);
-    server.stop().await;
+    // Shutdown ends the stream rather than waiting the shutdown timeout
+    // (25 s) for the browser to hang up.
+    let stopping = tokio::spawn(server.stop());
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(_)) = events.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the event stream outlived the shutdown");
+    stopping.await.unwrap();
 }
 
 /// A self-signed certificate for localhost and 127.0.0.1, as PEM files.
