@@ -89,7 +89,10 @@ pub fn app(store: Arc<dyn Store>) -> App {
         .merge(api)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(finish))
-        .layer(compression())
+        // The inner layer takes the big bodies; the outer one never
+        // compresses what already is.
+        .layer(Compression::above(256 * 1024, 1))
+        .layer(Compression::above(1024, 6))
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(axum::middleware::from_fn(catch_panics))
         .layer(axum::middleware::from_fn(security_headers))
@@ -108,18 +111,43 @@ pub fn app(store: Arc<dyn Store>) -> App {
 
 /// gzip for clients that accept it, of text worth it: bodies from 1 KiB
 /// (smaller ones gain less than the header costs), never event streams
-/// (each event must leave at once) nor images.
-fn compression()
--> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
-    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-    tower_http::compression::CompressionLayer::new()
-        .gzip(true)
-        .compress_when(
-            SizeAbove::new(1024)
-                .and(NotForContentType::GRPC)
-                .and(NotForContentType::IMAGES)
-                .and(NotForContentType::SSE),
-        )
+/// (each event must leave at once) nor images. Level 6 gives most of the
+/// size for a fraction of level 9's time; a body over 256 KiB (a long
+/// list, a timeline) takes level 1, a third of the time for a fifth more
+/// bytes (docs/benchmarks.md).
+struct Compression;
+
+impl Compression {
+    fn above(
+        bytes: u64,
+        level: i32,
+    ) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+        use tower_http::compression::predicate::{NotForContentType, Predicate};
+        tower_http::compression::CompressionLayer::new()
+            .gzip(true)
+            .quality(tower_http::CompressionLevel::Precise(level))
+            .compress_when(
+                BodyOver(bytes)
+                    .and(NotForContentType::GRPC)
+                    .and(NotForContentType::IMAGES)
+                    .and(NotForContentType::SSE),
+            )
+    }
+}
+
+/// Bodies of more than this many bytes; tower-http's own `SizeAbove`
+/// stops at 64 KiB. A body of unknown size (a stream) is not one.
+#[derive(Clone, Copy)]
+struct BodyOver(u64);
+
+impl tower_http::compression::Predicate for BodyOver {
+    fn should_compress<B: http_body::Body>(&self, response: &axum::http::Response<B>) -> bool {
+        response
+            .body()
+            .size_hint()
+            .exact()
+            .is_some_and(|size| size > self.0)
+    }
 }
 
 /// A handler that panics answers 500 with a problem, and the panic is
@@ -353,5 +381,54 @@ impl Server {
             tracing::warn!("background jobs still busy at the shutdown timeout; leaving them");
         }
         served.and(metrics_served)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{Request, header};
+    use tower_service::Service;
+
+    use super::Compression;
+
+    /// A router answering `size` bytes of text at `/`, behind the two
+    /// gzip layers as `app` stacks them.
+    async fn fetch(size: usize) -> axum::http::Response<axum::body::Body> {
+        let text = "tandem ".repeat(size / 7 + 1)[..size].to_string();
+        let mut router = axum::Router::new()
+            .route("/", axum::routing::get(move || async move { text }))
+            .layer(Compression::above(256 * 1024, 1))
+            .layer(Compression::above(1024, 6));
+        let request = Request::get("/")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router.call(request).await.unwrap();
+        response.map(axum::body::Body::new)
+    }
+
+    async fn gunzip(response: axum::http::Response<axum::body::Body>) -> usize {
+        use std::io::Read;
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert!(plain.starts_with("tandem tandem"), "compressed twice?");
+        plain.len()
+    }
+
+    #[tokio::test]
+    async fn small_bodies_stay_plain_and_big_ones_are_gzipped_once() {
+        let small = fetch(1000).await;
+        assert!(!small.headers().contains_key(header::CONTENT_ENCODING));
+        for size in [10_000, 300 * 1024] {
+            let response = fetch(size).await;
+            assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+            assert_eq!(response.headers()[header::VARY], "accept-encoding");
+            assert_eq!(gunzip(response).await, size);
+        }
     }
 }
