@@ -21,7 +21,7 @@ pub enum Section {
 impl Section {
     /// The kinds of change (`tandem_store::Event::kind`) a page of this
     /// section outside any one project shows, so it refreshes on those
-    /// only; a project's pages refresh on their project's changes.
+    /// only; a project's pages go by their tab's.
     fn live_kinds(self) -> &'static str {
         match self {
             Section::MyWork => "task project member",
@@ -43,6 +43,22 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// The kinds of change (`tandem_store::Event::kind`) this tab shows of
+    /// its project, so it refreshes on those only: a list has no use for a
+    /// recomputed schedule, a timeline has.
+    fn live_kinds(self) -> &'static str {
+        match self {
+            Tab::Overview => {
+                "project task phase milestone stakeholder risk dependency schedule baseline"
+            }
+            Tab::List => "project task phase milestone",
+            Tab::Board => "project task",
+            Tab::Timeline => "project task phase milestone dependency schedule baseline",
+            Tab::Workload => "project task member schedule",
+            Tab::Risks => "project risk task milestone",
+        }
+    }
+
     const ALL: [(Tab, &'static str, &'static str, &'static str); 6] = [
         (Tab::Overview, "Overview", "", "o"),
         (Tab::List, "List", "/list", "l"),
@@ -127,7 +143,7 @@ pub fn page(
                 }
                 main #main tabindex="-1" data-live=(viewer.here)
                     data-live-project=[project.as_ref().map(|p| p.key)]
-                    data-live-kinds=[project.is_none().then(|| section.live_kinds())] {
+                    data-live-kinds=(project.as_ref().map_or(section.live_kinds(), |p| p.tab.live_kinds())) {
                     @if let Some(p) = &project {
                         div.project-head {
                             h1 { span.key { (p.key) } " " (p.name) }

@@ -121,7 +121,14 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
     // Subscribed before the projects are read: a project created between
     // the two is looked up again when its first event arrives.
     let events = state.store.event_feed();
+    // What committed before the page opened its stream is already on the
+    // page (its own write, just before the redirect that loaded it): a
+    // feed that delivers it a moment late must not refresh the page again.
+    let Ok(opened_after) = state.store.last_event_id().await else {
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
     let mut stream = OpenStream {
+        opened_after,
         _slot: slot,
         slug: Arc::from(viewer.slug()),
         scope: viewer.ctx.scope,
@@ -142,6 +149,8 @@ pub async fn events(State(state): State<AppState>, viewer: Viewer, headers: Head
 
 struct OpenStream {
     _slot: StreamSlot,
+    /// The newest event when the stream opened.
+    opened_after: tandem_domain::Id,
     slug: Arc<str>,
     scope: tandem_store::Scope,
     credential: (String, bool),
@@ -253,6 +262,7 @@ fn changes(stream: OpenStream) -> impl futures_util::Stream<Item = Result<SseEve
                 }
                 received = s.events.recv() => match received {
                     Ok(event) if event.is_resync() => serde_json::to_string(&RESYNC).ok(),
+                    Ok(event) if event.id <= s.opened_after => continue,
                     Ok(event) => match s.visible(&event).await {
                         Some(data) => Some(data),
                         None => continue,

@@ -85,11 +85,16 @@
     }
     document.dispatchEvent(new CustomEvent("tandem:refreshed"));
   }
+  // A page names the kinds of change it shows, and its project if it is
+  // one project's: only those changes refresh it (a member's hours belong
+  // to no project but show on a project's workload).
   function concerns(change) {
     const m = main();
     if (!m || change.kind === "resync") return true;
-    if (m.dataset.liveProject) return change.project === m.dataset.liveProject;
-    return (m.dataset.liveKinds || "").split(" ").includes(change.kind);
+    if (!(m.dataset.liveKinds || "").split(" ").includes(change.kind)) return false;
+    const project = m.dataset.liveProject;
+    if (!project) return true;
+    return change.project ? change.project === project : change.kind === "member";
   }
   let debounce;
   function soon() { clearTimeout(debounce); debounce = setTimeout(refresh, 120); }
