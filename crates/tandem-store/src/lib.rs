@@ -583,7 +583,10 @@ pub trait Store: EventStore + Send + Sync + 'static {
     ) -> Result<Vec<ActivityEntry>>;
 }
 
-/// Throwaway databases for tests of this crate and the crates above it.
+/// Throwaway databases for tests of this crate and the crates above it;
+/// not part of the production API (the `testing` feature, which only
+/// dev-dependencies turn on).
+#[cfg(any(test, feature = "testing"))]
 pub mod testing {
     use sqlx::Connection;
 
