@@ -631,7 +631,7 @@ macro_rules! store_impl {
             use std::collections::HashMap;
 
             use async_trait::async_trait;
-            use chrono::{DateTime, Utc};
+            use chrono::{DateTime, NaiveDate, Utc};
             use sqlx::{QueryBuilder, Row};
             use tandem_domain::activity::{self, FieldChange};
             use tandem_domain::graph::cycle_through;
@@ -1896,85 +1896,85 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            /// [`Store::save_schedule`], one attempt.
-                async fn save_schedule_once(store: &$store, scope: Scope, project_id: Id, schedule: &StoredSchedule) -> Result<bool> {
-                    let mut tx = store.writer().begin().await?;
-                    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
-                        .bind(project_id)
-                        .bind(scope.workspace_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if found.is_none() {
-                        return Err(StoreError::NotFound("project"));
-                    }
-                    // The project's lock, as every writer of its tasks
-                    // takes it first: two nodes, or a request and the
-                    // background worker saving at once, take turns.
-                    lock_project_tx(&mut tx, project_id).await?;
-                    // Tasks deleted since the plan was read have no row to
-                    // hang a schedule on; the plan's fingerprint no longer
-                    // matches either, so the next read recomputes.
-                    let present: std::collections::HashSet<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE project_id = $1")
-                        .bind(project_id)
-                        .fetch_all(&mut *tx)
-                        .await?
-                        .into_iter()
-                        .collect();
-                    let stored = sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
-                        .bind(project_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = stored {
-                        let fingerprint: String = row.try_get("fingerprint")?;
-                        let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
-                        if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
-                            tx.commit().await?;
-                            return Ok(false);
-                        }
-                    }
-                    sqlx::query("DELETE FROM task_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
-                    sqlx::query("DELETE FROM project_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
-                    let path = schedule.critical_path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ");
-                    sqlx::query(
-                        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
+            /// [`PlanStore::save_schedule`], one attempt.
+            async fn save_schedule_once(store: &$store, scope: Scope, project_id: Id, schedule: &StoredSchedule) -> Result<bool> {
+                let mut tx = store.writer().begin().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
                     .bind(project_id)
-                    .bind(&schedule.fingerprint)
-                    .bind(schedule.computed_at)
-                    .bind(local_time(Some(schedule.start)))
-                    .bind(local_time(Some(schedule.finish)))
-                    .bind(path)
-                    .bind(schedule.warnings.join("\n"))
-                    .execute(&mut *tx)
+                    .bind(scope.workspace_id)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    // Eleven values a row: 500 rows stay within both
-                    // backends' limits on bound parameters.
-                    let rows: Vec<&TaskSchedule> = schedule.tasks.iter().filter(|t| present.contains(&t.task_id)).collect();
-                    for chunk in rows.chunks(500) {
-                        let mut qb = QueryBuilder::<Db>::new(
-                            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
-                             total_slack, free_slack, critical, summary, milestone) ",
-                        );
-                        qb.push_values(chunk, |mut b, t| {
-                            b.push_bind(t.task_id)
-                                .push_bind(project_id)
-                                .push_bind(local_time(Some(t.early_start)))
-                                .push_bind(local_time(Some(t.early_finish)))
-                                .push_bind(local_time(Some(t.late_start)))
-                                .push_bind(local_time(Some(t.late_finish)))
-                                .push_bind(t.total_slack)
-                                .push_bind(t.free_slack)
-                                .push_bind(t.critical)
-                                .push_bind(t.summary)
-                                .push_bind(t.milestone);
-                        });
-                        qb.build().execute(&mut *tx).await?;
-                    }
-                    emit(&mut tx, scope.workspace_id, Some(project_id), "schedule", "computed", &project_id.to_string(), None).await?;
-                    tx.commit().await?;
-                    Ok(true)
+                if found.is_none() {
+                    return Err(StoreError::NotFound("project"));
                 }
+                // The project's lock, as every writer of its tasks
+                // takes it first: two nodes, or a request and the
+                // background worker saving at once, take turns.
+                lock_project_tx(&mut tx, project_id).await?;
+                // Tasks deleted since the plan was read have no row to
+                // hang a schedule on; the plan's fingerprint no longer
+                // matches either, so the next read recomputes.
+                let present: std::collections::HashSet<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE project_id = $1")
+                    .bind(project_id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let stored = sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
+                    .bind(project_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = stored {
+                    let fingerprint: String = row.try_get("fingerprint")?;
+                    let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
+                    if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
+                        tx.commit().await?;
+                        return Ok(false);
+                    }
+                }
+                sqlx::query("DELETE FROM task_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM project_schedules WHERE project_id = $1").bind(project_id).execute(&mut *tx).await?;
+                let path = schedule.critical_path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ");
+                sqlx::query(
+                    "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(project_id)
+                .bind(&schedule.fingerprint)
+                .bind(schedule.computed_at)
+                .bind(local_time(Some(schedule.start)))
+                .bind(local_time(Some(schedule.finish)))
+                .bind(path)
+                .bind(schedule.warnings.join("\n"))
+                .execute(&mut *tx)
+                .await?;
+                // Eleven values a row: 500 rows stay within both
+                // backends' limits on bound parameters.
+                let rows: Vec<&TaskSchedule> = schedule.tasks.iter().filter(|t| present.contains(&t.task_id)).collect();
+                for chunk in rows.chunks(500) {
+                    let mut qb = QueryBuilder::<Db>::new(
+                        "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
+                         total_slack, free_slack, critical, summary, milestone) ",
+                    );
+                    qb.push_values(chunk, |mut b, t| {
+                        b.push_bind(t.task_id)
+                            .push_bind(project_id)
+                            .push_bind(local_time(Some(t.early_start)))
+                            .push_bind(local_time(Some(t.early_finish)))
+                            .push_bind(local_time(Some(t.late_start)))
+                            .push_bind(local_time(Some(t.late_finish)))
+                            .push_bind(t.total_slack)
+                            .push_bind(t.free_slack)
+                            .push_bind(t.critical)
+                            .push_bind(t.summary)
+                            .push_bind(t.milestone);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                emit(&mut tx, scope.workspace_id, Some(project_id), "schedule", "computed", &project_id.to_string(), None).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
 
             #[async_trait]
             impl Store for $store {
@@ -1990,7 +1990,10 @@ macro_rules! store_impl {
                     sqlx::query("SELECT 1").execute(self.reader()).await?;
                     Ok(())
                 }
+            }
 
+            #[async_trait]
+            impl AccountStore for $store {
                 async fn create_user(&self, email: &Email, name: &str, password_hash: &str) -> Result<UserRef> {
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -2141,7 +2144,10 @@ macro_rules! store_impl {
                     })
                     .transpose()
                 }
+            }
 
+            #[async_trait]
+            impl WorkspaceStore for $store {
                 async fn create_workspace(&self, slug: &Slug, name: &str, owner: Option<Id>) -> Result<Workspace> {
                     let mut tx = self.writer().begin().await?;
                     let now = Utc::now();
@@ -2177,6 +2183,175 @@ macro_rules! store_impl {
                         .fetch_optional(self.reader())
                         .await?;
                     row.as_ref().map(workspace_from_row).transpose()
+                }
+
+                async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>> {
+                    let rows = sqlx::query(
+                        "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.slug",
+                    )
+                    .bind(user_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                    rows.iter().map(membership_from_row).collect()
+                }
+
+                async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>> {
+                    let row = sqlx::query(
+                        "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 AND w.slug = $2",
+                    )
+                    .bind(user_id)
+                    .bind(slug)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    row.as_ref().map(membership_from_row).transpose()
+                }
+
+                async fn list_members(&self, scope: Scope) -> Result<Vec<Member>> {
+                    let rows = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 ORDER BY u.email"))
+                        .bind(scope.workspace_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(member_from_row).collect()
+                }
+
+                async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member> {
+                    check_member_change(scope, Role::Guest, Some(role))?;
+                    let mut tx = self.writer().begin().await?;
+                    sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| unique_to_conflict(e, "this member"))?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    let changes = activity::created(&serde_json::Map::from_iter([("role".to_string(), role.as_str().into())]));
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "created", &changes).await?;
+                    tx.commit().await?;
+                    Ok(member)
+                }
+
+                async fn set_member_role(&self, scope: Scope, user_id: Id, role: Role, expected_version: Option<i64>) -> Result<Member> {
+                    let mut tx = self.writer().begin().await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    check_member_change(scope, member.role, Some(role))?;
+                    check_version(expected_version, member.version)?;
+                    if member.role == Role::Owner && role != Role::Owner
+                        && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
+                    {
+                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
+                    }
+                    sqlx::query("UPDATE members SET role = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+                        .bind(role.as_str())
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let changes = vec![FieldChange { field: "role".into(), before: member.role.as_str().into(), after: role.as_str().into() }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "updated", &changes).await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    tx.commit().await?;
+                    Ok(member)
+                }
+
+                async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    check_member_change(scope, member.role, None)?;
+                    if member.role == Role::Owner && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1 {
+                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
+                    }
+                    sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let changes = vec![FieldChange { field: "role".into(), before: member.role.as_str().into(), after: serde_json::Value::Null }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn set_member_capacity(&self, scope: Scope, user_id: Id, hours: f64, expected_version: Option<i64>) -> Result<Member> {
+                    check_capacity(hours).map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("UPDATE members SET capacity_hours = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+                        .bind(hours)
+                        .bind(scope.workspace_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let changes = [FieldChange {
+                        field: "capacity_hours".into(),
+                        before: serde_json::json!(current.capacity_hours),
+                        after: serde_json::json!(hours),
+                    }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &current.user.email, "updated", &changes).await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    tx.commit().await?;
+                    Ok(member)
+                }
+
+                async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>> {
+                    let mut qb = QueryBuilder::<Db>::new("SELECT id, user_id, start_date, end_date, note FROM time_off WHERE workspace_id = ");
+                    qb.push_bind(scope.workspace_id);
+                    if let Some(user_id) = user_id {
+                        qb.push(" AND user_id = ").push_bind(user_id);
+                    }
+                    qb.push(" ORDER BY start_date, id");
+                    let rows = qb.build().fetch_all(self.reader()).await?;
+                    rows.iter().map(time_off_from_row).collect()
+                }
+
+                async fn create_time_off(&self, scope: Scope, user_id: Id, start: NaiveDate, end: NaiveDate, note: Option<&str>) -> Result<TimeOff> {
+                    check_time_off(start, end, note).map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    let row = sqlx::query(
+                        "INSERT INTO time_off (workspace_id, user_id, start_date, end_date, note) VALUES ($1, $2, $3, $4, $5) \
+                         RETURNING id, user_id, start_date, end_date, note",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(user_id)
+                    .bind(start)
+                    .bind(end)
+                    .bind(note.map(str::trim).filter(|n| !n.is_empty()))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let created = time_off_from_row(&row)?;
+                    let snapshot = serde_json::Map::from_iter([(
+                        "time_off".to_string(),
+                        serde_json::json!({"start_date": start.to_string(), "end_date": end.to_string(), "note": created.note}),
+                    )]);
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "time off added", &activity::created(&snapshot)).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let row = sqlx::query(
+                        "DELETE FROM time_off WHERE id = $1 AND user_id = $2 AND workspace_id = $3 \
+                         RETURNING id, user_id, start_date, end_date, note",
+                    )
+                    .bind(id)
+                    .bind(user_id)
+                    .bind(scope.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("time off"))?;
+                    let gone = time_off_from_row(&row)?;
+                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+                    let changes = [FieldChange {
+                        field: "time_off".into(),
+                        before: serde_json::json!({"start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
+                        after: serde_json::Value::Null,
+                    }];
+                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "time off removed", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn create_invitation(&self, scope: Scope, email: &Email, role: Role, expires_at: DateTime<Utc>) -> Result<crate::Invitation> {
@@ -2291,94 +2466,10 @@ macro_rules! store_impl {
                     }
                     Ok(())
                 }
+            }
 
-                async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>> {
-                    let rows = sqlx::query(
-                        "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.slug",
-                    )
-                    .bind(user_id)
-                    .fetch_all(self.reader())
-                    .await?;
-                    rows.iter().map(membership_from_row).collect()
-                }
-
-                async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>> {
-                    let row = sqlx::query(
-                        "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 AND w.slug = $2",
-                    )
-                    .bind(user_id)
-                    .bind(slug)
-                    .fetch_optional(self.reader())
-                    .await?;
-                    row.as_ref().map(membership_from_row).transpose()
-                }
-
-                async fn list_members(&self, scope: Scope) -> Result<Vec<Member>> {
-                    let rows = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 ORDER BY u.email"))
-                        .bind(scope.workspace_id)
-                        .fetch_all(self.reader())
-                        .await?;
-                    rows.iter().map(member_from_row).collect()
-                }
-
-                async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member> {
-                    check_member_change(scope, Role::Guest, Some(role))?;
-                    let mut tx = self.writer().begin().await?;
-                    sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
-                        .bind(scope.workspace_id)
-                        .bind(user_id)
-                        .bind(role.as_str())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| unique_to_conflict(e, "this member"))?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    let changes = activity::created(&serde_json::Map::from_iter([("role".to_string(), role.as_str().into())]));
-                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "created", &changes).await?;
-                    tx.commit().await?;
-                    Ok(member)
-                }
-
-                async fn set_member_role(&self, scope: Scope, user_id: Id, role: Role, expected_version: Option<i64>) -> Result<Member> {
-                    let mut tx = self.writer().begin().await?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    check_member_change(scope, member.role, Some(role))?;
-                    check_version(expected_version, member.version)?;
-                    if member.role == Role::Owner && role != Role::Owner
-                        && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
-                    {
-                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
-                    }
-                    sqlx::query("UPDATE members SET role = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
-                        .bind(role.as_str())
-                        .bind(scope.workspace_id)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let changes = vec![FieldChange { field: "role".into(), before: member.role.as_str().into(), after: role.as_str().into() }];
-                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "updated", &changes).await?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    tx.commit().await?;
-                    Ok(member)
-                }
-
-                async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()> {
-                    let mut tx = self.writer().begin().await?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    check_member_change(scope, member.role, None)?;
-                    if member.role == Role::Owner && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1 {
-                        return Err(StoreError::Conflict("a workspace keeps at least one owner".into()));
-                    }
-                    sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
-                        .bind(scope.workspace_id)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let changes = vec![FieldChange { field: "role".into(), before: member.role.as_str().into(), after: serde_json::Value::Null }];
-                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "deleted", &changes).await?;
-                    tx.commit().await?;
-                    Ok(())
-                }
-
+            #[async_trait]
+            impl ProjectStore for $store {
                 async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project> {
                     project.fields.check().map_err(StoreError::Invalid)?;
                     let mut tx = self.writer().begin().await?;
@@ -2386,46 +2477,6 @@ macro_rules! store_impl {
                     let project = fetch_project_tx(&mut tx, scope, project.key.as_str()).await?;
                     tx.commit().await?;
                     Ok(project)
-                }
-
-                async fn import_project(&self, scope: Scope, import: &tandem_domain::interop::ProjectImport) -> Result<Project> {
-                    import.project.fields.check().map_err(StoreError::Invalid)?;
-                    let key = import.project.key.as_str();
-                    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE workspace_id = $1 AND key = $2")
-                        .bind(scope.workspace_id)
-                        .bind(key)
-                        .fetch_optional(self.reader())
-                        .await?;
-                    if taken.is_some() {
-                        return Err(StoreError::invalid("key", format!("{key} is taken in this workspace")));
-                    }
-                    // Built in a workspace of its own that nobody belongs to,
-                    // one short transaction per batch, so other writers
-                    // (SQLite has one writer) take turns with a big import;
-                    // then moved into place in one transaction. A failure
-                    // removes the staging workspace and everything in it.
-                    let staging = stage_workspace(self).await?;
-                    let staged = Scope { workspace_id: staging, ..scope };
-                    let built = import_staged(self, staged, import).await;
-                    let moved = match built {
-                        Ok(_) => move_staged(self, staging, scope).await,
-                        Err(e) => Err(e),
-                    };
-                    if moved.is_err() {
-                        // Best effort: an abandoned staging workspace is also
-                        // purged later (`purge_abandoned_imports`).
-                        let _ = sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(staging).execute(self.writer()).await;
-                    }
-                    moved?;
-                    self.get_project(scope, key).await
-                }
-
-                async fn purge_abandoned_imports(&self, started_before: DateTime<Utc>) -> Result<u64> {
-                    let done = sqlx::query("DELETE FROM workspaces WHERE slug LIKE '~import-%' AND created_at < $1")
-                        .bind(started_before)
-                        .execute(self.writer())
-                        .await?;
-                    Ok(done.rows_affected())
                 }
 
                 async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>> {
@@ -2695,7 +2746,185 @@ macro_rules! store_impl {
                     tx.commit().await?;
                     Ok(())
                 }
+            }
 
+            #[async_trait]
+            impl StakeholderStore for $store {
+                async fn create_stakeholder(&self, scope: Scope, project_id: Id, stakeholder: &StakeholderFields) -> Result<Stakeholder> {
+                    stakeholder.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO stakeholders (workspace_id, project_id, user_id, name, email, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(stakeholder.name.as_deref().map(str::trim))
+                    .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
+                    .bind(stakeholder.role.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let created = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Stakeholder, id, &created.name, "created", &activity::created(&stakeholder_snapshot(stakeholder))).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn list_stakeholders(&self, scope: Scope, project_id: Id) -> Result<Vec<Stakeholder>> {
+                    let rows = sqlx::query(&format!("{STAKEHOLDER_SELECT} WHERE s.workspace_id = $1 AND s.project_id = $2 ORDER BY s.id"))
+                        .bind(scope.workspace_id)
+                        .bind(project_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    rows.iter().map(stakeholder_from_row).collect()
+                }
+
+                async fn update_stakeholder(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, StakeholderFields>) -> Result<Stakeholder> {
+                    let mut tx = self.writer().begin().await?;
+                    let mut current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    if lock_project_tx(&mut tx, current.project_id).await? {
+                        current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let stakeholder = &patched(change, current.fields())?;
+                    stakeholder.check().map_err(StoreError::Invalid)?;
+                    let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
+                    sqlx::query("UPDATE stakeholders SET user_id = $1, name = $2, email = $3, role = $4, version = version + 1 WHERE id = $5")
+                        .bind(user_id)
+                        .bind(stakeholder.name.as_deref().map(str::trim))
+                        .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
+                        .bind(stakeholder.role.as_str())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let before = current.fields();
+                    let changes = activity::diff(&stakeholder_snapshot(&before), &stakeholder_snapshot(stakeholder));
+                    let updated = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &updated.name, "updated", &changes).await?;
+                    tx.commit().await?;
+                    Ok(updated)
+                }
+
+                async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder> {
+                    let mut tx = self.reader().begin().await?;
+                    let s = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(s)
+                }
+
+                async fn delete_stakeholder(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
+                    check_version(expected_version, current.version)?;
+                    sqlx::query("DELETE FROM stakeholders WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let changes = activity::deleted(&stakeholder_snapshot(&current.fields()));
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &current.name, "deleted", &changes).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
+            #[async_trait]
+            impl RiskStore for $store {
+                async fn create_risk(&self, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<Risk> {
+                    risk.check().map_err(StoreError::Invalid)?;
+                    let mut tx = self.writer().begin().await?;
+                    let (owner_id, task_ids) = resolve_risk(&mut tx, scope, project_id, risk).await?;
+                    let now = Utc::now();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO risks (workspace_id, project_id, title, description, probability, impact, owner_id, mitigation, status, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    )
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .bind(risk.title.trim())
+                    .bind(&risk.description)
+                    .bind(risk.probability)
+                    .bind(risk.impact)
+                    .bind(owner_id)
+                    .bind(&risk.mitigation)
+                    .bind(risk.status.as_str())
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
+                    record(&mut tx, scope, Some(project_id), EntityKind::Risk, id, &risk.title, "created", &activity::created(&risk_snapshot(risk))).await?;
+                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(risk)
+                }
+
+                async fn list_risks(&self, scope: Scope, project_id: Id) -> Result<Vec<Risk>> {
+                    let mut tx = self.reader().begin().await?;
+                    let rows = sqlx::query(&format!(
+                        "{RISK_SELECT} WHERE r.workspace_id = $1 AND r.project_id = $2 ORDER BY r.probability * r.impact DESC, r.id"
+                    ))
+                    .bind(scope.workspace_id)
+                    .bind(project_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let mut risks = rows.iter().map(risk_from_row).collect::<Result<Vec<_>>>()?;
+                    fill_risks(&mut tx, &mut risks).await?;
+                    tx.commit().await?;
+                    Ok(risks)
+                }
+
+                async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk> {
+                    let mut tx = self.reader().begin().await?;
+                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(risk)
+                }
+
+                async fn update_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, RiskFields>) -> Result<Risk> {
+                    let mut tx = self.writer().begin().await?;
+                    let mut current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    if lock_project_tx(&mut tx, current.project_id).await? {
+                        current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    }
+                    check_version(expected_version, current.version)?;
+                    let risk = &patched(change, current.fields())?;
+                    risk.check().map_err(StoreError::Invalid)?;
+                    let (owner_id, task_ids) = resolve_risk(&mut tx, scope, current.project_id, risk).await?;
+                    sqlx::query(
+                        "UPDATE risks SET title = $1, description = $2, probability = $3, impact = $4, owner_id = $5, mitigation = $6, \
+                         status = $7, updated_at = $8, version = version + 1 WHERE id = $9",
+                    )
+                    .bind(risk.title.trim())
+                    .bind(&risk.description)
+                    .bind(risk.probability)
+                    .bind(risk.impact)
+                    .bind(owner_id)
+                    .bind(&risk.mitigation)
+                    .bind(risk.status.as_str())
+                    .bind(Utc::now())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
+                    let before = current.fields();
+                    let changes = activity::diff(&risk_snapshot(&before), &risk_snapshot(risk));
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &risk.title, "updated", &changes).await?;
+                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
+                    tx.commit().await?;
+                    Ok(risk)
+                }
+
+                async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    let current = fetch_risk_tx(&mut tx, scope, id).await?;
+                    check_version(expected_version, current.version)?;
+                    let before = current.fields();
+                    sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
+            #[async_trait]
+            impl TaskStore for $store {
                 async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task> {
                     let mut tx = self.writer().begin().await?;
                     let project = match &task.project {
@@ -2832,7 +3061,10 @@ macro_rules! store_impl {
                     })
                     .await
                 }
+            }
 
+            #[async_trait]
+            impl DependencyStore for $store {
                 async fn create_dependency(&self, scope: Scope, dependency: &NewDependency) -> Result<Dependency> {
                     dependency.check().map_err(StoreError::Invalid)?;
                     let mut tx = self.writer().begin().await?;
@@ -2968,258 +3200,10 @@ macro_rules! store_impl {
                     tx.commit().await?;
                     Ok(())
                 }
+            }
 
-                async fn create_stakeholder(&self, scope: Scope, project_id: Id, stakeholder: &StakeholderFields) -> Result<Stakeholder> {
-                    stakeholder.check().map_err(StoreError::Invalid)?;
-                    let mut tx = self.writer().begin().await?;
-                    let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO stakeholders (workspace_id, project_id, user_id, name, email, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    )
-                    .bind(scope.workspace_id)
-                    .bind(project_id)
-                    .bind(user_id)
-                    .bind(stakeholder.name.as_deref().map(str::trim))
-                    .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
-                    .bind(stakeholder.role.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let created = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    record(&mut tx, scope, Some(project_id), EntityKind::Stakeholder, id, &created.name, "created", &activity::created(&stakeholder_snapshot(stakeholder))).await?;
-                    tx.commit().await?;
-                    Ok(created)
-                }
-
-                async fn list_stakeholders(&self, scope: Scope, project_id: Id) -> Result<Vec<Stakeholder>> {
-                    let rows = sqlx::query(&format!("{STAKEHOLDER_SELECT} WHERE s.workspace_id = $1 AND s.project_id = $2 ORDER BY s.id"))
-                        .bind(scope.workspace_id)
-                        .bind(project_id)
-                        .fetch_all(self.reader())
-                        .await?;
-                    rows.iter().map(stakeholder_from_row).collect()
-                }
-
-                async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder> {
-                    let mut tx = self.reader().begin().await?;
-                    let s = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    tx.commit().await?;
-                    Ok(s)
-                }
-
-                async fn update_stakeholder(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, StakeholderFields>) -> Result<Stakeholder> {
-                    let mut tx = self.writer().begin().await?;
-                    let mut current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    if lock_project_tx(&mut tx, current.project_id).await? {
-                        current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    }
-                    check_version(expected_version, current.version)?;
-                    let stakeholder = &patched(change, current.fields())?;
-                    stakeholder.check().map_err(StoreError::Invalid)?;
-                    let user_id = optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
-                    sqlx::query("UPDATE stakeholders SET user_id = $1, name = $2, email = $3, role = $4, version = version + 1 WHERE id = $5")
-                        .bind(user_id)
-                        .bind(stakeholder.name.as_deref().map(str::trim))
-                        .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
-                        .bind(stakeholder.role.as_str())
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let before = current.fields();
-                    let changes = activity::diff(&stakeholder_snapshot(&before), &stakeholder_snapshot(stakeholder));
-                    let updated = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &updated.name, "updated", &changes).await?;
-                    tx.commit().await?;
-                    Ok(updated)
-                }
-
-                async fn delete_stakeholder(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
-                    let mut tx = self.writer().begin().await?;
-                    let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-                    check_version(expected_version, current.version)?;
-                    sqlx::query("DELETE FROM stakeholders WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                    let changes = activity::deleted(&stakeholder_snapshot(&current.fields()));
-                    record(&mut tx, scope, Some(current.project_id), EntityKind::Stakeholder, id, &current.name, "deleted", &changes).await?;
-                    tx.commit().await?;
-                    Ok(())
-                }
-
-                async fn create_risk(&self, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<Risk> {
-                    risk.check().map_err(StoreError::Invalid)?;
-                    let mut tx = self.writer().begin().await?;
-                    let (owner_id, task_ids) = resolve_risk(&mut tx, scope, project_id, risk).await?;
-                    let now = Utc::now();
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO risks (workspace_id, project_id, title, description, probability, impact, owner_id, mitigation, status, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                    )
-                    .bind(scope.workspace_id)
-                    .bind(project_id)
-                    .bind(risk.title.trim())
-                    .bind(&risk.description)
-                    .bind(risk.probability)
-                    .bind(risk.impact)
-                    .bind(owner_id)
-                    .bind(&risk.mitigation)
-                    .bind(risk.status.as_str())
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
-                    record(&mut tx, scope, Some(project_id), EntityKind::Risk, id, &risk.title, "created", &activity::created(&risk_snapshot(risk))).await?;
-                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
-                    tx.commit().await?;
-                    Ok(risk)
-                }
-
-                async fn list_risks(&self, scope: Scope, project_id: Id) -> Result<Vec<Risk>> {
-                    let mut tx = self.reader().begin().await?;
-                    let rows = sqlx::query(&format!(
-                        "{RISK_SELECT} WHERE r.workspace_id = $1 AND r.project_id = $2 ORDER BY r.probability * r.impact DESC, r.id"
-                    ))
-                    .bind(scope.workspace_id)
-                    .bind(project_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let mut risks = rows.iter().map(risk_from_row).collect::<Result<Vec<_>>>()?;
-                    fill_risks(&mut tx, &mut risks).await?;
-                    tx.commit().await?;
-                    Ok(risks)
-                }
-
-                async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk> {
-                    let mut tx = self.reader().begin().await?;
-                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
-                    tx.commit().await?;
-                    Ok(risk)
-                }
-
-                async fn update_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>, change: crate::Patch<'_, RiskFields>) -> Result<Risk> {
-                    let mut tx = self.writer().begin().await?;
-                    let mut current = fetch_risk_tx(&mut tx, scope, id).await?;
-                    if lock_project_tx(&mut tx, current.project_id).await? {
-                        current = fetch_risk_tx(&mut tx, scope, id).await?;
-                    }
-                    check_version(expected_version, current.version)?;
-                    let risk = &patched(change, current.fields())?;
-                    risk.check().map_err(StoreError::Invalid)?;
-                    let (owner_id, task_ids) = resolve_risk(&mut tx, scope, current.project_id, risk).await?;
-                    sqlx::query(
-                        "UPDATE risks SET title = $1, description = $2, probability = $3, impact = $4, owner_id = $5, mitigation = $6, \
-                         status = $7, updated_at = $8, version = version + 1 WHERE id = $9",
-                    )
-                    .bind(risk.title.trim())
-                    .bind(&risk.description)
-                    .bind(risk.probability)
-                    .bind(risk.impact)
-                    .bind(owner_id)
-                    .bind(&risk.mitigation)
-                    .bind(risk.status.as_str())
-                    .bind(Utc::now())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                    write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
-                    let before = current.fields();
-                    let changes = activity::diff(&risk_snapshot(&before), &risk_snapshot(risk));
-                    record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &risk.title, "updated", &changes).await?;
-                    let risk = fetch_risk_tx(&mut tx, scope, id).await?;
-                    tx.commit().await?;
-                    Ok(risk)
-                }
-
-                async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
-                    let mut tx = self.writer().begin().await?;
-                    let current = fetch_risk_tx(&mut tx, scope, id).await?;
-                    check_version(expected_version, current.version)?;
-                    let before = current.fields();
-                    sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                    record(&mut tx, scope, Some(current.project_id), EntityKind::Risk, id, &current.title, "deleted", &activity::deleted(&risk_snapshot(&before))).await?;
-                    tx.commit().await?;
-                    Ok(())
-                }
-
-                async fn set_member_capacity(&self, scope: Scope, user_id: Id, hours: f64, expected_version: Option<i64>) -> Result<Member> {
-                    check_capacity(hours).map_err(StoreError::Invalid)?;
-                    let mut tx = self.writer().begin().await?;
-                    let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    check_version(expected_version, current.version)?;
-                    sqlx::query("UPDATE members SET capacity_hours = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
-                        .bind(hours)
-                        .bind(scope.workspace_id)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let changes = [FieldChange {
-                        field: "capacity_hours".into(),
-                        before: serde_json::json!(current.capacity_hours),
-                        after: serde_json::json!(hours),
-                    }];
-                    record(&mut tx, scope, None, EntityKind::Member, user_id, &current.user.email, "updated", &changes).await?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    tx.commit().await?;
-                    Ok(member)
-                }
-
-                async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>> {
-                    let mut qb = QueryBuilder::<Db>::new("SELECT id, user_id, start_date, end_date, note FROM time_off WHERE workspace_id = ");
-                    qb.push_bind(scope.workspace_id);
-                    if let Some(user_id) = user_id {
-                        qb.push(" AND user_id = ").push_bind(user_id);
-                    }
-                    qb.push(" ORDER BY start_date, id");
-                    let rows = qb.build().fetch_all(self.reader()).await?;
-                    rows.iter().map(time_off_from_row).collect()
-                }
-
-                async fn create_time_off(&self, scope: Scope, user_id: Id, start: NaiveDate, end: NaiveDate, note: Option<&str>) -> Result<TimeOff> {
-                    check_time_off(start, end, note).map_err(StoreError::Invalid)?;
-                    let mut tx = self.writer().begin().await?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    let row = sqlx::query(
-                        "INSERT INTO time_off (workspace_id, user_id, start_date, end_date, note) VALUES ($1, $2, $3, $4, $5) \
-                         RETURNING id, user_id, start_date, end_date, note",
-                    )
-                    .bind(scope.workspace_id)
-                    .bind(user_id)
-                    .bind(start)
-                    .bind(end)
-                    .bind(note.map(str::trim).filter(|n| !n.is_empty()))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let created = time_off_from_row(&row)?;
-                    let snapshot = serde_json::Map::from_iter([(
-                        "time_off".to_string(),
-                        serde_json::json!({"start_date": start.to_string(), "end_date": end.to_string(), "note": created.note}),
-                    )]);
-                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "time off added", &activity::created(&snapshot)).await?;
-                    tx.commit().await?;
-                    Ok(created)
-                }
-
-                async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()> {
-                    let mut tx = self.writer().begin().await?;
-                    let row = sqlx::query(
-                        "DELETE FROM time_off WHERE id = $1 AND user_id = $2 AND workspace_id = $3 \
-                         RETURNING id, user_id, start_date, end_date, note",
-                    )
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(scope.workspace_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound("time off"))?;
-                    let gone = time_off_from_row(&row)?;
-                    let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-                    let changes = [FieldChange {
-                        field: "time_off".into(),
-                        before: serde_json::json!({"start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
-                        after: serde_json::Value::Null,
-                    }];
-                    record(&mut tx, scope, None, EntityKind::Member, user_id, &member.user.email, "time off removed", &changes).await?;
-                    tx.commit().await?;
-                    Ok(())
-                }
-
+            #[async_trait]
+            impl PlanStore for $store {
                 async fn list_calendar_exceptions(&self, scope: Scope, project_id: Id) -> Result<Vec<CalendarException>> {
                     let rows = sqlx::query(
                         "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
@@ -3368,7 +3352,6 @@ macro_rules! store_impl {
                     retry_transient(|| async move { save_schedule_once(self, scope, project_id, schedule).await }).await
                 }
 
-
                 async fn create_baseline(&self, scope: Scope, project_id: Id, name: &str, tasks: &[BaselineTask]) -> Result<Baseline> {
                     let mut v = tandem_domain::Validation::new();
                     let name = tandem_domain::validate::required_text(Some(name), "name", 200, &mut v);
@@ -3432,7 +3415,53 @@ macro_rules! store_impl {
                     tx.commit().await?;
                     Ok(())
                 }
+            }
 
+            #[async_trait]
+            impl ImportStore for $store {
+                async fn import_project(&self, scope: Scope, import: &tandem_domain::interop::ProjectImport) -> Result<Project> {
+                    import.project.fields.check().map_err(StoreError::Invalid)?;
+                    let key = import.project.key.as_str();
+                    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE workspace_id = $1 AND key = $2")
+                        .bind(scope.workspace_id)
+                        .bind(key)
+                        .fetch_optional(self.reader())
+                        .await?;
+                    if taken.is_some() {
+                        return Err(StoreError::invalid("key", format!("{key} is taken in this workspace")));
+                    }
+                    // Built in a workspace of its own that nobody belongs to,
+                    // one short transaction per batch, so other writers
+                    // (SQLite has one writer) take turns with a big import;
+                    // then moved into place in one transaction. A failure
+                    // removes the staging workspace and everything in it.
+                    let staging = stage_workspace(self).await?;
+                    let staged = Scope { workspace_id: staging, ..scope };
+                    let built = import_staged(self, staged, import).await;
+                    let moved = match built {
+                        Ok(_) => move_staged(self, staging, scope).await,
+                        Err(e) => Err(e),
+                    };
+                    if moved.is_err() {
+                        // Best effort: an abandoned staging workspace is also
+                        // purged later (`purge_abandoned_imports`).
+                        let _ = sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(staging).execute(self.writer()).await;
+                    }
+                    moved?;
+                    self.get_project(scope, key).await
+                }
+
+                async fn purge_abandoned_imports(&self, started_before: DateTime<Utc>) -> Result<u64> {
+                    let done = sqlx::query("DELETE FROM workspaces WHERE slug LIKE '~import-%' AND created_at < $1")
+                        .bind(started_before)
+                        .execute(self.writer())
+                        .await?;
+                    Ok(done.rows_affected())
+                }
+            }
+
+            #[async_trait]
+            impl ActivityStore for $store {
                 async fn list_activity(&self, scope: Scope, filter: &ActivityFilter) -> Result<Vec<ActivityEntry>> {
                     let mut qb = QueryBuilder::<Db>::new(
                         "SELECT a.id, a.actor_id, u.email AS actor_email, u.name AS actor_name, a.at, a.entity_kind, a.entity_id, \

@@ -1,0 +1,105 @@
+//! Tasks: creating, reading, listing (filtered, paged), editing one or
+//! many, and placing them on the board.
+//!
+//! Not here: the links between tasks ([`crate::DependencyStore`]) and
+//! their schedule ([`crate::PlanStore`]).
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use tandem_domain::{Id, NewTask, Priority, Task, TaskFields, TaskStatus};
+
+use crate::{Patch, Result, Scope};
+
+/// Filters of the task list. Everything given must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskFilter {
+    pub project: Option<String>,
+    pub owner: Option<OwnerFilter>,
+    pub statuses: Vec<TaskStatus>,
+    pub priorities: Vec<Priority>,
+    pub tag: Option<String>,
+    pub due_before: Option<NaiveDate>,
+    pub due_after: Option<NaiveDate>,
+    /// Words that must appear in the title or description.
+    pub text: Option<String>,
+    /// Only tasks that are neither done nor cancelled.
+    pub open: bool,
+    pub parent: Option<Id>,
+    /// Tasks with no project only.
+    pub personal: bool,
+    /// Cursor: tasks after this id.
+    pub after_id: Option<Id>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerFilter {
+    User(Id),
+    /// Resolved inside the list query, saving a lookup.
+    Email(String),
+    Unassigned,
+}
+
+/// The most tasks one page may hold; the server's own readers (a
+/// project's plan, its pages) page by this many. Pages of 5,000 measured
+/// slower than pages of 500 for a 2,000-task project (docs/benchmarks.md).
+pub const MAX_TASK_PAGE: usize = 500;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    /// The id to pass as `after_id` for the next page, if there is one.
+    pub next_after_id: Option<Id>,
+}
+
+/// Tasks, project and personal, and their places on the board.
+#[async_trait]
+pub trait TaskStore: Send + Sync {
+    async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task>;
+    /// Creates many tasks in one project in one transaction: all or none.
+    /// Returns their keys in order.
+    async fn import_tasks(
+        &self,
+        scope: Scope,
+        project: &str,
+        tasks: &[TaskFields],
+    ) -> Result<Vec<String>>;
+    async fn get_task(&self, scope: Scope, key: &str) -> Result<Task>;
+    async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage>;
+    async fn update_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+        change: Patch<'_, TaskFields>,
+    ) -> Result<Task>;
+    /// Updates several tasks in one transaction: all or none. Each names
+    /// the version it expects.
+    async fn update_tasks(
+        &self,
+        scope: Scope,
+        updates: &[(String, i64, TaskFields)],
+    ) -> Result<Vec<Task>>;
+    /// Moves a task on the board: writes `fields` (a new status, say) as
+    /// [`TaskStore::update_task`] does and places the task between `after` and
+    /// `before` (task keys of its new neighbours in the column, either
+    /// absent at an end), in one transaction.
+    async fn move_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: i64,
+        fields: &TaskFields,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<Task>;
+    /// Each task's place in its board column, lowest first, for the
+    /// project's tasks (see [`TaskStore::move_task`]).
+    async fn board_ranks(&self, scope: Scope, project_id: Id) -> Result<Vec<(Id, f64)>>;
+    async fn delete_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
+}
