@@ -1,0 +1,401 @@
+//! A task as read: the task query, the list's filters and paging, and the
+//! row ([`TaskRow`]) both drivers fill before it becomes a domain `Task`.
+//!
+//! Not here: writing tasks (`tasks.rs`).
+
+use tandem_domain::{Id, ProjectRef, Task, TaskKey, TaskRef, ThreePoint, UserRef};
+
+use super::{SqlSink, parse_local_time, push_project_id, push_task_visibility, vocab};
+use crate::{OwnerFilter, Scope, TaskFilter};
+
+/// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
+/// tags with spaces (tags never contain whitespace).
+pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key AS project_key, t.number, t.title, \
+    t.description, t.owner_id, o.email AS owner_email, o.name AS owner_name, t.status, t.priority, \
+    t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, t.likely_days, \
+    t.pessimistic_days, t.percent_complete, t.parent_id, pt.number AS parent_number, \
+    pt.title AS parent_title, t.phase_id, t.milestone_id, t.blocked_reason, t.created_by, \
+    c.email AS creator_email, c.name AS creator_name, t.version, t.created_at, t.updated_at, \
+    t.completed_at, (SELECT {TAG_AGGREGATE} FROM task_tags tt WHERE tt.task_id = t.id) AS tags, \
+    t.constraint_type, t.constraint_date, t.actual_start, t.actual_finish \
+    FROM tasks t \
+    LEFT JOIN projects p ON p.id = t.project_id \
+    LEFT JOIN users o ON o.id = t.owner_id \
+    LEFT JOIN users c ON c.id = t.created_by \
+    LEFT JOIN tasks pt ON pt.id = t.parent_id";
+
+/// The task list query: `limit + 1` rows, so the caller knows whether
+/// another page follows.
+pub(crate) fn push_task_list(
+    q: &mut impl SqlSink,
+    select: &str,
+    scope: Scope,
+    filter: &TaskFilter,
+    limit: usize,
+) {
+    q.sql(select);
+    q.sql(" WHERE 1 = 1");
+    push_task_visibility(q, scope);
+    if let Some(after) = filter.after_id {
+        q.sql(" AND t.id > ");
+        q.int(after);
+    }
+    if let Some(project) = &filter.project {
+        push_project_id(q, " AND t.project_id = ", scope, project);
+    }
+    if filter.personal {
+        q.sql(" AND t.project_id IS NULL");
+    }
+    match &filter.owner {
+        Some(OwnerFilter::User(owner)) => {
+            q.sql(" AND t.owner_id = ");
+            q.int(*owner);
+        }
+        Some(OwnerFilter::Email(email)) => {
+            q.sql(" AND t.owner_id = (SELECT id FROM users WHERE email = ");
+            q.text(email.to_lowercase());
+            q.sql(")");
+        }
+        Some(OwnerFilter::Unassigned) => q.sql(" AND t.owner_id IS NULL"),
+        None => {}
+    }
+    for (column, values) in [
+        (
+            "t.status",
+            filter
+                .statuses
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "t.priority",
+            filter
+                .priorities
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>(),
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        q.sql(&format!(" AND {column} IN ("));
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.text(value.to_string());
+        }
+        q.sql(")");
+    }
+    if filter.open {
+        q.sql(" AND t.status NOT IN ('done', 'cancelled')");
+    }
+    if let Some(tag) = &filter.tag {
+        q.sql(" AND t.id IN (SELECT task_id FROM task_tags WHERE tag = ");
+        q.text(tag.clone());
+        q.sql(")");
+    }
+    if let Some(before) = filter.due_before {
+        q.sql(" AND t.due_date < ");
+        q.date(before);
+    }
+    if let Some(after) = filter.due_after {
+        q.sql(" AND t.due_date > ");
+        q.date(after);
+    }
+    if let Some(parent) = filter.parent {
+        q.sql(" AND t.parent_id = ");
+        q.int(parent);
+    }
+    if let Some(text) = &filter.text {
+        for word in text.split_whitespace().take(8) {
+            let escaped = word
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = format!("%{escaped}%");
+            q.sql(" AND (LOWER(t.title) LIKE ");
+            q.text(pattern.clone());
+            q.sql(" ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE ");
+            q.text(pattern);
+            q.sql(" ESCAPE '\\')");
+        }
+    }
+    q.sql(" ORDER BY t.id LIMIT ");
+    q.int(limit as i64 + 1);
+}
+
+/// The collaborators of these tasks: rows of (task id, user id, email, name).
+pub(crate) fn push_collaborators(q: &mut impl SqlSink, task_ids: impl Iterator<Item = Id>) {
+    q.sql("SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (");
+    for (i, id) in task_ids.enumerate() {
+        if i > 0 {
+            q.sql(", ");
+        }
+        q.int(id);
+    }
+    q.sql(") ORDER BY u.email");
+}
+
+pub(crate) fn attach_collaborators(tasks: &mut [Task], collaborators: Vec<(Id, UserRef)>) {
+    let index: std::collections::HashMap<Id, usize> =
+        tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    for (task_id, user) in collaborators {
+        if let Some(&i) = index.get(&task_id) {
+            tasks[i].collaborators.push(user);
+        }
+    }
+}
+
+/// One row of the task query, in column order, before it becomes a
+/// [`Task`]. Both drivers fill it; only this turns it into the domain's.
+#[derive(Debug)]
+pub(crate) struct TaskRow {
+    pub id: i64,
+    pub project_id: Option<i64>,
+    pub project_key: Option<String>,
+    pub number: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_email: Option<String>,
+    pub owner_name: Option<String>,
+    pub status: String,
+    pub priority: String,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub due_date: Option<chrono::NaiveDate>,
+    pub estimate_days: Option<f64>,
+    pub effort_hours: Option<f64>,
+    pub optimistic_days: Option<f64>,
+    pub likely_days: Option<f64>,
+    pub pessimistic_days: Option<f64>,
+    pub percent_complete: i64,
+    pub parent_id: Option<i64>,
+    pub parent_number: Option<i64>,
+    pub parent_title: Option<String>,
+    pub phase_id: Option<i64>,
+    pub milestone_id: Option<i64>,
+    pub blocked_reason: Option<String>,
+    pub created_by: Option<i64>,
+    pub creator_email: Option<String>,
+    pub creator_name: Option<String>,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Tags joined by spaces.
+    pub tags: Option<String>,
+    pub constraint_type: Option<String>,
+    /// Local date-times as `YYYY-MM-DDTHH:MM` (see [`local_time`]).
+    pub constraint_date: Option<String>,
+    pub actual_start: Option<String>,
+    pub actual_finish: Option<String>,
+}
+
+fn user(id: Option<i64>, email: Option<String>, name: Option<String>) -> Option<UserRef> {
+    match (id, email, name) {
+        (Some(id), Some(email), Some(name)) => Some(UserRef { id, email, name }),
+        _ => None,
+    }
+}
+
+impl TaskRow {
+    pub(crate) fn into_task(self) -> crate::Result<Task> {
+        let key = self.project_key.as_deref();
+        let parent = match (self.parent_id, self.parent_number, self.parent_title) {
+            (Some(id), Some(number), Some(title)) => Some(TaskRef {
+                id,
+                key: TaskKey::format(key, number, id),
+                title,
+            }),
+            _ => None,
+        };
+        let three_point = match (
+            self.optimistic_days,
+            self.likely_days,
+            self.pessimistic_days,
+        ) {
+            (Some(optimistic), Some(likely), Some(pessimistic)) => Some(ThreePoint {
+                optimistic,
+                likely,
+                pessimistic,
+            }),
+            _ => None,
+        };
+        let mut tags: Vec<String> = self
+            .tags
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        tags.sort();
+        let schedule = tandem_domain::TaskScheduling {
+            constraint_type: self.constraint_type.as_deref().map(vocab).transpose()?,
+            constraint_date: parse_local_time(self.constraint_date.as_deref())?,
+            actual_start: parse_local_time(self.actual_start.as_deref())?,
+            actual_finish: parse_local_time(self.actual_finish.as_deref())?,
+        };
+        Ok(Task {
+            id: self.id,
+            key: TaskKey::format(key, self.number, self.id),
+            project: self
+                .project_id
+                .zip(self.project_key.clone())
+                .map(|(id, key)| ProjectRef { id, key }),
+            number: self.number,
+            title: self.title,
+            description: self.description,
+            owner: user(self.owner_id, self.owner_email, self.owner_name),
+            collaborators: Vec::new(),
+            status: vocab(&self.status)?,
+            priority: vocab(&self.priority)?,
+            start_date: self.start_date,
+            due_date: self.due_date,
+            estimate_days: self.estimate_days,
+            effort_hours: self.effort_hours,
+            three_point,
+            percent_complete: self.percent_complete,
+            schedule,
+            parent,
+            phase_id: self.phase_id,
+            milestone_id: self.milestone_id,
+            tags,
+            blocked_reason: self.blocked_reason,
+            created_by: user(self.created_by, self.creator_email, self.creator_name),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+/// Reading tasks through sqlx; expanded inside `store_impl!`.
+macro_rules! task_list_impl {
+    ($store:ident) => {
+        fn task_from_row(row: &DbRow) -> Result<Task> {
+            task_row(row)?.into_task()
+        }
+
+        fn task_row(row: &DbRow) -> Result<TaskRow> {
+            Ok(TaskRow {
+                id: row.try_get(0)?,
+                project_id: row.try_get(1)?,
+                project_key: row.try_get(2)?,
+                number: row.try_get(3)?,
+                title: row.try_get(4)?,
+                description: row.try_get(5)?,
+                owner_id: row.try_get(6)?,
+                owner_email: row.try_get(7)?,
+                owner_name: row.try_get(8)?,
+                status: row.try_get(9)?,
+                priority: row.try_get(10)?,
+                start_date: row.try_get(11)?,
+                due_date: row.try_get(12)?,
+                estimate_days: row.try_get(13)?,
+                effort_hours: row.try_get(14)?,
+                optimistic_days: row.try_get(15)?,
+                likely_days: row.try_get(16)?,
+                pessimistic_days: row.try_get(17)?,
+                percent_complete: row.try_get(18)?,
+                parent_id: row.try_get(19)?,
+                parent_number: row.try_get(20)?,
+                parent_title: row.try_get(21)?,
+                phase_id: row.try_get(22)?,
+                milestone_id: row.try_get(23)?,
+                blocked_reason: row.try_get(24)?,
+                created_by: row.try_get(25)?,
+                creator_email: row.try_get(26)?,
+                creator_name: row.try_get(27)?,
+                version: row.try_get(28)?,
+                created_at: row.try_get(29)?,
+                updated_at: row.try_get(30)?,
+                completed_at: row.try_get(31)?,
+                tags: row.try_get(32)?,
+                constraint_type: row.try_get(33)?,
+                constraint_date: row.try_get(34)?,
+                actual_start: row.try_get(35)?,
+                actual_finish: row.try_get(36)?,
+            })
+        }
+
+        /// The page of task rows and their collaborators, through sqlx
+        /// (SQLite reads its pages with its own driver instead).
+        #[allow(dead_code)]
+        pub(crate) async fn sqlx_task_page_rows(
+            pool: &sqlx::Pool<Db>,
+            scope: Scope,
+            filter: &TaskFilter,
+            limit: usize,
+        ) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
+            let mut qb = QueryBuilder::<Db>::new("");
+            push_task_list(&mut qb, &TASK_SELECT, scope, filter, limit);
+            let mut conn = pool.acquire().await?;
+            let rows = qb.build().fetch_all(&mut *conn).await?.iter().map(task_row).collect::<Result<Vec<_>>>()?;
+            let mut qb = QueryBuilder::<Db>::new("");
+            push_collaborators(&mut qb, rows.iter().map(|r| r.id));
+            let collaborators = if rows.is_empty() {
+                Vec::new()
+            } else {
+                qb.build()
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .map(|row| {
+                        Ok((row.try_get(0)?, UserRef { id: row.try_get(1)?, email: row.try_get(2)?, name: row.try_get(3)? }))
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            Ok((rows, collaborators))
+        }
+
+        /// The query text of the task list, for drivers other than sqlx.
+        #[allow(dead_code)]
+        pub(crate) fn task_select() -> &'static str {
+            TASK_SELECT.as_str()
+        }
+
+        async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
+            let key = parse_task_key(key)?;
+            let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+            push_task_key(&mut qb, scope, &key);
+            push_task_visibility(&mut qb, scope);
+            let row = qb.build().fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound("task"))?;
+            let mut task = task_from_row(&row)?;
+            fill_tasks(&mut **tx, std::slice::from_mut(&mut task)).await?;
+            Ok(task)
+        }
+
+        /// Loads the collaborators of these tasks in one query (tags come with
+        /// the task row).
+        async fn fill_tasks(conn: &mut <Db as sqlx::Database>::Connection, tasks: &mut [Task]) -> Result<()> {
+            if tasks.is_empty() {
+                return Ok(());
+            }
+            let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (",
+            );
+            let mut ids = qb.separated(", ");
+            for task in tasks.iter() {
+                ids.push_bind(task.id);
+            }
+            qb.push(") ORDER BY u.email");
+            for row in qb.build().fetch_all(&mut *conn).await? {
+                let task_id: i64 = row.try_get("task_id")?;
+                tasks[index[&task_id]].collaborators.push(UserRef {
+                    id: row.try_get("id")?,
+                    email: row.try_get("email")?,
+                    name: row.try_get("name")?,
+                });
+            }
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use task_list_impl;
