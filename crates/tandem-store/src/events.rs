@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use tandem_domain::Id;
 
 use crate::Result;
+use crate::sql::Columns;
 
 /// One thing that happened: in which workspace (and project), to which
 /// object, by whom. It names objects by key or number, never by title, so
@@ -143,23 +144,23 @@ pub(crate) fn notify_payload(event: &Event) -> String {
     serde_json::to_string(event).unwrap_or_default()
 }
 
+pub(crate) fn event_from_row(row: &impl Columns) -> Result<Event> {
+    Ok(Event {
+        id: row.get("id")?,
+        workspace_id: row.get("workspace_id")?,
+        project_id: row.get("project_id")?,
+        kind: row.get("kind")?,
+        action: row.get("action")?,
+        key: row.get("object_key")?,
+        actor_id: row.get("actor_id")?,
+        at: row.get("at")?,
+    })
+}
+
 /// The outbox's SQL, once for both backends; instantiated inside
 /// `store_impl!` where `Db`, `Tx` and the store type are in scope.
 macro_rules! events_impl {
     ($store:ident) => {
-        fn event_from_row(row: &DbRow) -> Result<crate::events::Event> {
-            Ok(crate::events::Event {
-                id: row.try_get("id")?,
-                workspace_id: row.try_get("workspace_id")?,
-                project_id: row.try_get("project_id")?,
-                kind: row.try_get("kind")?,
-                action: row.try_get("action")?,
-                key: row.try_get("object_key")?,
-                actor_id: row.try_get("actor_id")?,
-                at: row.try_get("at")?,
-            })
-        }
-
         /// Records an event in the write's transaction, with a delivery
         /// for each once-only consumer that needs it, and (PostgreSQL)
         /// tells every node at commit.
@@ -225,7 +226,7 @@ macro_rules! events_impl {
             .bind(limit as i64)
             .fetch_all(pool)
             .await?;
-            rows.iter().map(event_from_row).collect()
+            rows.iter().map(crate::events::event_from_row).collect()
         }
 
         #[async_trait]
@@ -288,7 +289,7 @@ macro_rules! events_impl {
                     rows.iter()
                         .map(|row| {
                             Ok(crate::events::Delivery {
-                                event: event_from_row(row)?,
+                                event: crate::events::event_from_row(row)?,
                                 project_key: row.try_get("project_key")?,
                             })
                         })

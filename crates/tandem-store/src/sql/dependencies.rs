@@ -1,6 +1,11 @@
 //! Links between tasks, and the graph lock that keeps two writers from
 //! each adding half of a cycle.
 
+use tandem_domain::{Dependency, DependencyKind, LagFormat, TaskKey, TaskRef};
+
+use super::{Columns, vocab};
+use crate::Result;
+
 pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.lag_format, d.version, \
     a.id AS pred_id, a.number AS pred_number, a.title AS pred_title, ap.key AS pred_project, \
     b.id AS succ_id, b.number AS succ_number, b.title AS succ_title, bp.key AS succ_project \
@@ -14,6 +19,40 @@ pub(crate) const LINK_SELECT: &str = "SELECT d.id, d.predecessor_id, d.successor
     d.lag_format, d.version FROM dependencies d JOIN tasks a ON a.id = d.predecessor_id \
     JOIN tasks b ON b.id = d.successor_id \
     WHERE d.workspace_id = $1 AND a.project_id = $2 AND b.project_id = $2 ORDER BY d.id";
+
+pub(crate) fn dependency_from_row(row: &impl Columns) -> Result<Dependency> {
+    let end = |id: &str, number: &str, title: &str, project: &str| -> Result<TaskRef> {
+        let id: i64 = row.get(id)?;
+        let number: i64 = row.get(number)?;
+        let project: Option<String> = row.get(project)?;
+        Ok(TaskRef {
+            id,
+            key: TaskKey::format(project.as_deref(), number, id),
+            title: row.get(title)?,
+        })
+    };
+    Ok(Dependency {
+        id: row.get("id")?,
+        predecessor: end("pred_id", "pred_number", "pred_title", "pred_project")?,
+        successor: end("succ_id", "succ_number", "succ_title", "succ_project")?,
+        kind: vocab(row.text("kind")?)?,
+        lag_days: row.get("lag_days")?,
+        lag_format: vocab(row.text("lag_format")?)?,
+        version: row.get("version")?,
+    })
+}
+
+pub(crate) fn dependency_snapshot(
+    kind: DependencyKind,
+    lag_days: f64,
+    lag_format: LagFormat,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    map.insert("type".into(), kind.as_str().into());
+    map.insert("lag_days".into(), lag_days.into());
+    map.insert("lag_format".into(), lag_format.as_str().into());
+    map
+}
 
 /// [`crate::DependencyStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! dependencies_impl {
@@ -34,24 +73,6 @@ macro_rules! dependencies_impl {
                 .collect()
         }
 
-        fn dependency_from_row(row: &DbRow) -> Result<Dependency> {
-            let end = |id: &str, number: &str, title: &str, project: &str| -> Result<TaskRef> {
-                let id: i64 = row.try_get(id)?;
-                let number: i64 = row.try_get(number)?;
-                let project: Option<String> = row.try_get(project)?;
-                Ok(TaskRef { id, key: TaskKey::format(project.as_deref(), number, id), title: row.try_get(title)? })
-            };
-            Ok(Dependency {
-                id: row.try_get("id")?,
-                predecessor: end("pred_id", "pred_number", "pred_title", "pred_project")?,
-                successor: end("succ_id", "succ_number", "succ_title", "succ_project")?,
-                kind: vocab(row.try_get::<&str, _>("kind")?)?,
-                lag_days: row.try_get("lag_days")?,
-                lag_format: vocab(row.try_get::<&str, _>("lag_format")?)?,
-                version: row.try_get("version")?,
-            })
-        }
-
         async fn fetch_dependency_tx(tx: &mut Tx, scope: Scope, predecessor: &str, successor: &str) -> Result<(Dependency, Option<Id>)> {
             let pred = fetch_task_tx(tx, scope, predecessor).await?;
             let succ = fetch_task_tx(tx, scope, successor).await?;
@@ -62,14 +83,6 @@ macro_rules! dependencies_impl {
                 .await?
                 .ok_or(StoreError::NotFound("dependency"))?;
             Ok((dependency_from_row(&row)?, succ.project.map(|p| p.id)))
-        }
-
-        fn dependency_snapshot(kind: DependencyKind, lag_days: f64, lag_format: LagFormat) -> serde_json::Map<String, serde_json::Value> {
-            let mut map = serde_json::Map::new();
-            map.insert("type".into(), kind.as_str().into());
-            map.insert("lag_days".into(), lag_days.into());
-            map.insert("lag_format".into(), lag_format.as_str().into());
-            map
         }
 
         #[async_trait]

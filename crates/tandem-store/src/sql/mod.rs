@@ -5,11 +5,13 @@
 //! and locking differ, and those live in `sqlite.rs` and `postgres.rs`.
 //!
 //! One file per feature, as the traits are: each holds its plain Rust
-//! (SELECT lists, history snapshots) and a macro, `<feature>_impl!`, with
-//! the queries, expanded inside `store_impl!`'s module where `Db`, `Tx`,
-//! `DbRow` and the store type are in scope. This file holds what they
-//! share: decoding and retrying helpers, and the skeleton with the
-//! transaction helpers every write uses (locks, versions, history).
+//! (SELECT lists, row mappers, history snapshots, checks) and a macro,
+//! `<feature>_impl!`, with the queries, expanded inside `store_impl!`'s
+//! module where `Db`, `Tx` and the store type are in scope. Row mappers
+//! read either backend's rows through [`Columns`] (`row.rs`). This file
+//! holds what the features share: decoding and retrying helpers, and the
+//! skeleton with the transaction helpers every write uses (locks,
+//! versions, history).
 //!
 //! Not here: which backend does what differently (the backends' own files
 //! and their associated consts), or the migrations (`migrate.rs`).
@@ -22,6 +24,7 @@ mod imports;
 mod plans;
 mod projects;
 mod risks;
+mod row;
 mod stakeholders;
 mod task_list;
 mod tasks;
@@ -35,13 +38,17 @@ pub(crate) use imports::*;
 pub(crate) use plans::*;
 pub(crate) use projects::*;
 pub(crate) use risks::*;
+pub(crate) use row::*;
 pub(crate) use stakeholders::*;
 pub(crate) use task_list::*;
 pub(crate) use tasks::*;
 pub(crate) use workspaces::*;
 
 use serde_json::{Map, Value, json};
+use tandem_domain::TaskKey;
 use tandem_domain::activity::FieldChange;
+
+use crate::{Result, StoreError};
 
 fn date(value: Option<chrono::NaiveDate>) -> Value {
     value.map(|d| json!(d.to_string())).unwrap_or(Value::Null)
@@ -124,6 +131,22 @@ pub(crate) fn parse_local_time(
         .transpose()
 }
 
+pub(crate) fn parse_task_key(key: &str) -> Result<TaskKey> {
+    TaskKey::parse(key).map_err(|_| StoreError::NotFound("task"))
+}
+
+/// Applies an update's change to the current fields.
+pub(crate) fn patched<F>(change: crate::Patch<'_, F>, current: F) -> Result<F> {
+    change(current).map_err(StoreError::Invalid)
+}
+
+pub(crate) fn check_version(expected: Option<i64>, current: i64) -> Result<()> {
+    match expected {
+        Some(expected) if expected != current => Err(StoreError::VersionMismatch { current }),
+        _ => Ok(()),
+    }
+}
+
 macro_rules! store_impl {
     ($store:ident, $db:ty, $backend:literal, $tag_aggregate:literal) => {
         mod store_impl {
@@ -146,16 +169,7 @@ macro_rules! store_impl {
 
             static TASK_SELECT: std::sync::LazyLock<String> =
                 std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", $tag_aggregate));
-            type DbRow = <$db as sqlx::Database>::Row;
             type Tx = sqlx::Transaction<'static, $db>;
-
-            fn user_ref(row: &DbRow, id: &str, email: &str, name: &str) -> Result<Option<UserRef>> {
-                let id: Option<i64> = row.try_get(id)?;
-                Ok(match id {
-                    Some(id) => Some(UserRef { id, email: row.try_get(email)?, name: row.try_get(name)? }),
-                    None => None,
-                })
-            }
 
             impl SqlSink for QueryBuilder<'_, Db> {
                 fn sql(&mut self, text: &str) {
@@ -170,10 +184,6 @@ macro_rules! store_impl {
                 fn date(&mut self, value: chrono::NaiveDate) {
                     self.push_bind(value);
                 }
-            }
-
-            fn parse_task_key(key: &str) -> Result<TaskKey> {
-                TaskKey::parse(key).map_err(|_| StoreError::NotFound("task"))
             }
 
             /// Takes the project's write lock (see the backends'
@@ -201,18 +211,6 @@ macro_rules! store_impl {
                     },
                 };
                 if locked { fetch_task_tx(&mut *tx, scope, key).await } else { Ok(task) }
-            }
-
-            /// Applies an update's change to the current fields.
-            fn patched<F>(change: crate::Patch<'_, F>, current: F) -> Result<F> {
-                change(current).map_err(StoreError::Invalid)
-            }
-
-            fn check_version(expected: Option<i64>, current: i64) -> Result<()> {
-                match expected {
-                    Some(expected) if expected != current => Err(StoreError::VersionMismatch { current }),
-                    _ => Ok(()),
-                }
             }
 
             // One row of history has this many independent parts; a struct

@@ -1,8 +1,37 @@
 //! Calendar exceptions, stored schedules and baselines.
 
+use tandem_domain::Baseline;
+use tandem_domain::calendar::CalendarException;
+
+use super::{Columns, decode_error, user_ref};
+use crate::Result;
+
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
     u.email AS creator_email, u.name AS creator_name, b.created_at \
     FROM baselines b LEFT JOIN users u ON u.id = b.created_by";
+
+pub(crate) fn exception_from_row(row: &impl Columns) -> Result<CalendarException> {
+    let hours: String = row.get("hours")?;
+    Ok(CalendarException {
+        id: row.get("id")?,
+        name: row.get("name")?,
+        start: row.get("start_date")?,
+        end: row.get("end_date")?,
+        hours: tandem_domain::calendar::parse_hours(&hours)
+            .map_err(|e| decode_error(format!("exception hours '{hours}': {e}")))?,
+    })
+}
+
+pub(crate) fn baseline_from_row(row: &impl Columns) -> Result<Baseline> {
+    Ok(Baseline {
+        id: row.get("id")?,
+        project_id: row.get("project_id")?,
+        name: row.get("name")?,
+        created_by: user_ref(row, "created_by", "creator_email", "creator_name")?,
+        created_at: row.get("created_at")?,
+        tasks: Vec::new(),
+    })
+}
 
 /// [`crate::PlanStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! plans_impl {
@@ -31,29 +60,6 @@ macro_rules! plans_impl {
                 });
             }
             Ok(baseline)
-        }
-
-        fn exception_from_row(row: &DbRow) -> Result<CalendarException> {
-            let hours: String = row.try_get("hours")?;
-            Ok(CalendarException {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                start: row.try_get("start_date")?,
-                end: row.try_get("end_date")?,
-                hours: tandem_domain::calendar::parse_hours(&hours)
-                    .map_err(|e| decode_error(format!("exception hours '{hours}': {e}")))?,
-            })
-        }
-
-        fn baseline_from_row(row: &DbRow) -> Result<Baseline> {
-            Ok(Baseline {
-                id: row.try_get("id")?,
-                project_id: row.try_get("project_id")?,
-                name: row.try_get("name")?,
-                created_by: user_ref(row, "created_by", "creator_email", "creator_name")?,
-                created_at: row.try_get("created_at")?,
-                tasks: Vec::new(),
-            })
         }
 
         /// [`PlanStore::save_schedule`], one attempt.

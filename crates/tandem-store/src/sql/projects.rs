@@ -1,9 +1,12 @@
 //! Projects, their phases and milestones, and their progress.
 
 use serde_json::{Map, Value, json};
-use tandem_domain::{MilestoneFields, PhaseFields, ProjectFields};
+use tandem_domain::{
+    Milestone, MilestoneFields, Phase, PhaseFields, Project, ProjectFields, WorkWeek,
+};
 
-use super::{date, decode_error, local_time, object};
+use super::{Columns, date, decode_error, local_time, object, parse_local_time, user_ref, vocab};
+use crate::Result;
 
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
@@ -12,14 +15,11 @@ pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 /// A working week as stored: seven days of hours joined by `|`.
-pub(crate) fn work_week_text(week: &tandem_domain::WorkWeek) -> String {
+pub(crate) fn work_week_text(week: &WorkWeek) -> String {
     week.texts().join("|")
 }
 
-pub(crate) fn work_week_from(
-    text: String,
-    hours_per_day: f64,
-) -> crate::Result<tandem_domain::WorkWeek> {
+pub(crate) fn work_week_from(text: String, hours_per_day: f64) -> crate::Result<WorkWeek> {
     let mut days: [Vec<tandem_domain::calendar::Period>; 7] = Default::default();
     let parts: Vec<&str> = text.split('|').collect();
     if parts.len() != 7 {
@@ -29,7 +29,7 @@ pub(crate) fn work_week_from(
         *day = tandem_domain::calendar::parse_hours(part)
             .map_err(|e| decode_error(format!("work week '{text}': {e}")))?;
     }
-    Ok(tandem_domain::WorkWeek {
+    Ok(WorkWeek {
         days,
         hours_per_day,
     })
@@ -67,55 +67,56 @@ pub(crate) fn milestone_snapshot(f: &MilestoneFields) -> Map<String, Value> {
     }))
 }
 
+pub(crate) fn project_from_row(row: &impl Columns) -> Result<Project> {
+    Ok(Project {
+        id: row.get("id")?,
+        key: row.get("key")?,
+        name: row.get("name")?,
+        objective: row.get("objective")?,
+        scope_in: row.get("scope_in")?,
+        scope_out: row.get("scope_out")?,
+        owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
+        status: vocab(row.text("status")?)?,
+        stage: vocab(row.text("stage")?)?,
+        start_date: row.get("start_date")?,
+        target_date: row.get("target_date")?,
+        budget: row.get("budget")?,
+        ongoing: row.get("ongoing")?,
+        work_week: work_week_from(row.get("work_week")?, row.get("hours_per_day")?)?,
+        status_date: parse_local_time(row.text_opt("status_date")?)?,
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+pub(crate) fn phase_from_row(row: &impl Columns) -> Result<Phase> {
+    Ok(Phase {
+        id: row.get("id")?,
+        project_id: row.get("project_id")?,
+        name: row.get("name")?,
+        position: row.get("position")?,
+        start_date: row.get("start_date")?,
+        end_date: row.get("end_date")?,
+        version: row.get("version")?,
+    })
+}
+
+pub(crate) fn milestone_from_row(row: &impl Columns) -> Result<Milestone> {
+    Ok(Milestone {
+        id: row.get("id")?,
+        project_id: row.get("project_id")?,
+        name: row.get("name")?,
+        date: row.get("date")?,
+        description: row.get("description")?,
+        phase_id: row.get("phase_id")?,
+        version: row.get("version")?,
+    })
+}
+
 /// [`crate::ProjectStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! projects_impl {
     ($store:ident) => {
-        fn project_from_row(row: &DbRow) -> Result<Project> {
-            Ok(Project {
-                id: row.try_get("id")?,
-                key: row.try_get("key")?,
-                name: row.try_get("name")?,
-                objective: row.try_get("objective")?,
-                scope_in: row.try_get("scope_in")?,
-                scope_out: row.try_get("scope_out")?,
-                owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
-                status: vocab(row.try_get::<&str, _>("status")?)?,
-                stage: vocab(row.try_get::<&str, _>("stage")?)?,
-                start_date: row.try_get("start_date")?,
-                target_date: row.try_get("target_date")?,
-                budget: row.try_get("budget")?,
-                ongoing: row.try_get("ongoing")?,
-                work_week: work_week_from(row.try_get("work_week")?, row.try_get("hours_per_day")?)?,
-                status_date: parse_local_time(row.try_get::<Option<&str>, _>("status_date")?)?,
-                version: row.try_get("version")?,
-                created_at: row.try_get("created_at")?,
-                updated_at: row.try_get("updated_at")?,
-            })
-        }
-
-        fn phase_from_row(row: &DbRow) -> Result<Phase> {
-            Ok(Phase {
-                id: row.try_get("id")?,
-                project_id: row.try_get("project_id")?,
-                name: row.try_get("name")?,
-                position: row.try_get("position")?,
-                start_date: row.try_get("start_date")?,
-                end_date: row.try_get("end_date")?,
-                version: row.try_get("version")?,
-            })
-        }
-
-        fn milestone_from_row(row: &DbRow) -> Result<Milestone> {
-            Ok(Milestone {
-                id: row.try_get("id")?,
-                project_id: row.try_get("project_id")?,
-                name: row.try_get("name")?,
-                date: row.try_get("date")?,
-                description: row.try_get("description")?,
-                phase_id: row.try_get("phase_id")?,
-                version: row.try_get("version")?,
-            })
-        }
 
         async fn fetch_project_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
             let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT);

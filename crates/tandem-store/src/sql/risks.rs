@@ -1,9 +1,10 @@
 //! A project's risks and what they threaten.
 
 use serde_json::{Map, Value, json};
-use tandem_domain::RiskFields;
+use tandem_domain::{Risk, RiskFields};
 
-use super::object;
+use super::{Columns, object, user_ref, vocab};
+use crate::Result;
 
 pub(crate) const RISK_SELECT: &str = "SELECT r.id, r.project_id, r.title, r.description, \
     r.probability, r.impact, r.owner_id, o.email AS owner_email, o.name AS owner_name, \
@@ -20,27 +21,28 @@ pub(crate) fn risk_snapshot(f: &RiskFields) -> Map<String, Value> {
     }))
 }
 
+pub(crate) fn risk_from_row(row: &impl Columns) -> Result<Risk> {
+    Ok(Risk {
+        id: row.get("id")?,
+        project_id: row.get("project_id")?,
+        title: row.get("title")?,
+        description: row.get("description")?,
+        probability: row.get("probability")?,
+        impact: row.get("impact")?,
+        owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
+        mitigation: row.get("mitigation")?,
+        status: vocab(row.text("status")?)?,
+        tasks: Vec::new(),
+        milestone_ids: Vec::new(),
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
 /// [`crate::RiskStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! risks_impl {
     ($store:ident) => {
-        fn risk_from_row(row: &DbRow) -> Result<Risk> {
-            Ok(Risk {
-                id: row.try_get("id")?,
-                project_id: row.try_get("project_id")?,
-                title: row.try_get("title")?,
-                description: row.try_get("description")?,
-                probability: row.try_get("probability")?,
-                impact: row.try_get("impact")?,
-                owner: user_ref(row, "owner_id", "owner_email", "owner_name")?,
-                mitigation: row.try_get("mitigation")?,
-                status: vocab(row.try_get::<&str, _>("status")?)?,
-                tasks: Vec::new(),
-                milestone_ids: Vec::new(),
-                version: row.try_get("version")?,
-                created_at: row.try_get("created_at")?,
-                updated_at: row.try_get("updated_at")?,
-            })
-        }
 
         async fn fetch_risk_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Risk> {
             let mut qb = QueryBuilder::<Db>::new(RISK_SELECT);

@@ -1,9 +1,10 @@
 //! A project's stakeholders.
 
 use serde_json::{Map, Value, json};
-use tandem_domain::StakeholderFields;
+use tandem_domain::{Stakeholder, StakeholderFields};
 
-use super::object;
+use super::{Columns, object, user_ref, vocab};
+use crate::Result;
 
 pub(crate) const STAKEHOLDER_SELECT: &str = "SELECT s.id, s.project_id, s.user_id, \
     u.email AS user_email, u.name AS user_name, s.name, s.email, s.role, s.version \
@@ -18,24 +19,27 @@ pub(crate) fn stakeholder_snapshot(f: &StakeholderFields) -> Map<String, Value> 
     }))
 }
 
+pub(crate) fn stakeholder_from_row(row: &impl Columns) -> Result<Stakeholder> {
+    let user = user_ref(row, "user_id", "user_email", "user_name")?;
+    let name: Option<String> = row.get("name")?;
+    Ok(Stakeholder {
+        id: row.get("id")?,
+        project_id: row.get("project_id")?,
+        name: name
+            .or_else(|| user.as_ref().map(|u| u.name.clone()))
+            .unwrap_or_default(),
+        email: row
+            .get::<Option<String>>("email")?
+            .or_else(|| user.as_ref().map(|u| u.email.clone())),
+        user,
+        role: vocab(row.text("role")?)?,
+        version: row.get("version")?,
+    })
+}
+
 /// [`crate::StakeholderStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! stakeholders_impl {
     ($store:ident) => {
-        fn stakeholder_from_row(row: &DbRow) -> Result<Stakeholder> {
-            let user = user_ref(row, "user_id", "user_email", "user_name")?;
-            let name: Option<String> = row.try_get("name")?;
-            Ok(Stakeholder {
-                id: row.try_get("id")?,
-                project_id: row.try_get("project_id")?,
-                name: name.or_else(|| user.as_ref().map(|u| u.name.clone())).unwrap_or_default(),
-                email: row
-                    .try_get::<Option<String>, _>("email")?
-                    .or_else(|| user.as_ref().map(|u| u.email.clone())),
-                user,
-                role: vocab(row.try_get::<&str, _>("role")?)?,
-                version: row.try_get("version")?,
-            })
-        }
 
         async fn fetch_stakeholder_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Stakeholder> {
             let mut qb = QueryBuilder::<Db>::new(STAKEHOLDER_SELECT);

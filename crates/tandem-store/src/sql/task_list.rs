@@ -5,8 +5,8 @@
 
 use tandem_domain::{Id, ProjectRef, Task, TaskKey, TaskRef, ThreePoint, UserRef};
 
-use super::{SqlSink, parse_local_time, push_project_id, push_task_visibility, vocab};
-use crate::{OwnerFilter, Scope, TaskFilter};
+use super::{Columns, SqlSink, parse_local_time, push_project_id, push_task_visibility, vocab};
+use crate::{OwnerFilter, Result, Scope, TaskFilter};
 
 /// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
 /// tags with spaces (tags never contain whitespace).
@@ -274,54 +274,55 @@ impl TaskRow {
     }
 }
 
+pub(crate) fn task_from_row(row: &impl Columns) -> Result<Task> {
+    task_row(row)?.into_task()
+}
+
+pub(crate) fn task_row(row: &impl Columns) -> Result<TaskRow> {
+    Ok(TaskRow {
+        id: row.at(0)?,
+        project_id: row.at(1)?,
+        project_key: row.at(2)?,
+        number: row.at(3)?,
+        title: row.at(4)?,
+        description: row.at(5)?,
+        owner_id: row.at(6)?,
+        owner_email: row.at(7)?,
+        owner_name: row.at(8)?,
+        status: row.at(9)?,
+        priority: row.at(10)?,
+        start_date: row.at(11)?,
+        due_date: row.at(12)?,
+        estimate_days: row.at(13)?,
+        effort_hours: row.at(14)?,
+        optimistic_days: row.at(15)?,
+        likely_days: row.at(16)?,
+        pessimistic_days: row.at(17)?,
+        percent_complete: row.at(18)?,
+        parent_id: row.at(19)?,
+        parent_number: row.at(20)?,
+        parent_title: row.at(21)?,
+        phase_id: row.at(22)?,
+        milestone_id: row.at(23)?,
+        blocked_reason: row.at(24)?,
+        created_by: row.at(25)?,
+        creator_email: row.at(26)?,
+        creator_name: row.at(27)?,
+        version: row.at(28)?,
+        created_at: row.at(29)?,
+        updated_at: row.at(30)?,
+        completed_at: row.at(31)?,
+        tags: row.at(32)?,
+        constraint_type: row.at(33)?,
+        constraint_date: row.at(34)?,
+        actual_start: row.at(35)?,
+        actual_finish: row.at(36)?,
+    })
+}
+
 /// Reading tasks through sqlx; expanded inside `store_impl!`.
 macro_rules! task_list_impl {
     ($store:ident) => {
-        fn task_from_row(row: &DbRow) -> Result<Task> {
-            task_row(row)?.into_task()
-        }
-
-        fn task_row(row: &DbRow) -> Result<TaskRow> {
-            Ok(TaskRow {
-                id: row.try_get(0)?,
-                project_id: row.try_get(1)?,
-                project_key: row.try_get(2)?,
-                number: row.try_get(3)?,
-                title: row.try_get(4)?,
-                description: row.try_get(5)?,
-                owner_id: row.try_get(6)?,
-                owner_email: row.try_get(7)?,
-                owner_name: row.try_get(8)?,
-                status: row.try_get(9)?,
-                priority: row.try_get(10)?,
-                start_date: row.try_get(11)?,
-                due_date: row.try_get(12)?,
-                estimate_days: row.try_get(13)?,
-                effort_hours: row.try_get(14)?,
-                optimistic_days: row.try_get(15)?,
-                likely_days: row.try_get(16)?,
-                pessimistic_days: row.try_get(17)?,
-                percent_complete: row.try_get(18)?,
-                parent_id: row.try_get(19)?,
-                parent_number: row.try_get(20)?,
-                parent_title: row.try_get(21)?,
-                phase_id: row.try_get(22)?,
-                milestone_id: row.try_get(23)?,
-                blocked_reason: row.try_get(24)?,
-                created_by: row.try_get(25)?,
-                creator_email: row.try_get(26)?,
-                creator_name: row.try_get(27)?,
-                version: row.try_get(28)?,
-                created_at: row.try_get(29)?,
-                updated_at: row.try_get(30)?,
-                completed_at: row.try_get(31)?,
-                tags: row.try_get(32)?,
-                constraint_type: row.try_get(33)?,
-                constraint_date: row.try_get(34)?,
-                actual_start: row.try_get(35)?,
-                actual_finish: row.try_get(36)?,
-            })
-        }
 
         /// The page of task rows and their collaborators, through sqlx
         /// (SQLite reads its pages with its own driver instead).

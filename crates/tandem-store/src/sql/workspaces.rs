@@ -1,11 +1,96 @@
 //! Workspaces, members, invitations, capacity and time off.
 
+use tandem_domain::{Email, Member, Role, TimeOff, UserRef, Workspace};
+
+use super::{Columns, decode_error, user_ref, vocab};
+use crate::{Membership, Result, Scope, StoreError};
+
 pub(crate) const INVITATION_SELECT: &str = "SELECT i.id, i.email, i.role, i.invited_by, \
     u.email AS inviter_email, u.name AS inviter_name, i.created_at, i.expires_at, \
     w.id AS ws_id, w.slug AS ws_slug, w.name AS ws_name, w.version AS ws_version, \
     w.created_at AS ws_created_at \
     FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
     LEFT JOIN users u ON u.id = i.invited_by";
+
+pub(crate) fn member_from_row(row: &impl Columns) -> Result<Member> {
+    Ok(Member {
+        user: UserRef {
+            id: row.get("id")?,
+            email: row.get("email")?,
+            name: row.get("name")?,
+        },
+        role: vocab(row.text("role")?)?,
+        capacity_hours: row.get("capacity_hours")?,
+        version: row.get("version")?,
+    })
+}
+
+pub(crate) fn time_off_from_row(row: &impl Columns) -> Result<TimeOff> {
+    Ok(TimeOff {
+        id: row.get("id")?,
+        user_id: row.get("user_id")?,
+        start: row.get("start_date")?,
+        end: row.get("end_date")?,
+        note: row.get("note")?,
+    })
+}
+
+pub(crate) fn workspace_from_row(row: &impl Columns) -> Result<Workspace> {
+    Ok(Workspace {
+        id: row.get("id")?,
+        slug: row.get("slug")?,
+        name: row.get("name")?,
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
+    })
+}
+
+pub(crate) fn invitation_from_row(row: &impl Columns) -> Result<crate::Invitation> {
+    let email: String = row.get("email")?;
+    Ok(crate::Invitation {
+        id: row.get("id")?,
+        workspace: Workspace {
+            id: row.get("ws_id")?,
+            slug: row.get("ws_slug")?,
+            name: row.get("ws_name")?,
+            version: row.get("ws_version")?,
+            created_at: row.get("ws_created_at")?,
+        },
+        email: Email::parse(&email).map_err(decode_error)?,
+        role: vocab(row.text("role")?)?,
+        invited_by: user_ref(row, "invited_by", "inviter_email", "inviter_name")?,
+        created_at: row.get("created_at")?,
+        expires_at: row.get("expires_at")?,
+    })
+}
+
+pub(crate) fn membership_from_row(row: &impl Columns) -> Result<Membership> {
+    Ok(Membership {
+        workspace: workspace_from_row(row)?,
+        role: vocab(row.text("role")?)?,
+    })
+}
+
+/// Who may change a member's role or remove them: owners for
+/// anything touching an owner, admins for the rest.
+pub(crate) fn check_member_change(
+    scope: Scope,
+    target_role: Role,
+    new_role: Option<Role>,
+) -> Result<()> {
+    if !scope.role.can_manage_members() {
+        return Err(StoreError::Forbidden(
+            "only owners and admins manage members".into(),
+        ));
+    }
+    let touches_owner = target_role == Role::Owner || new_role == Some(Role::Owner);
+    if touches_owner && scope.role != Role::Owner {
+        return Err(StoreError::Forbidden(
+            "only an owner can grant or take the owner role".into(),
+        ));
+    }
+    Ok(())
+}
 
 /// [`crate::WorkspaceStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! workspaces_impl {
@@ -21,15 +106,6 @@ macro_rules! workspaces_impl {
         const MEMBER_SELECT: &str = "SELECT u.id, u.email, u.name, m.role, m.capacity_hours, m.version \
             FROM members m JOIN users u ON u.id = m.user_id";
 
-        fn member_from_row(row: &DbRow) -> Result<Member> {
-            Ok(Member {
-                user: UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
-                role: vocab(row.try_get::<&str, _>("role")?)?,
-                capacity_hours: row.try_get("capacity_hours")?,
-                version: row.try_get("version")?,
-            })
-        }
-
         async fn fetch_member_tx(tx: &mut Tx, workspace_id: Id, user_id: Id) -> Result<Member> {
             let row = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 AND m.user_id = $2"))
                 .bind(workspace_id)
@@ -40,45 +116,6 @@ macro_rules! workspaces_impl {
             member_from_row(&row)
         }
 
-        fn time_off_from_row(row: &DbRow) -> Result<TimeOff> {
-            Ok(TimeOff {
-                id: row.try_get("id")?,
-                user_id: row.try_get("user_id")?,
-                start: row.try_get("start_date")?,
-                end: row.try_get("end_date")?,
-                note: row.try_get("note")?,
-            })
-        }
-
-        fn workspace_from_row(row: &DbRow) -> Result<Workspace> {
-            Ok(Workspace {
-                id: row.try_get("id")?,
-                slug: row.try_get("slug")?,
-                name: row.try_get("name")?,
-                version: row.try_get("version")?,
-                created_at: row.try_get("created_at")?,
-            })
-        }
-
-        fn invitation_from_row(row: &DbRow) -> Result<crate::Invitation> {
-            let email: String = row.try_get("email")?;
-            Ok(crate::Invitation {
-                id: row.try_get("id")?,
-                workspace: Workspace {
-                    id: row.try_get("ws_id")?,
-                    slug: row.try_get("ws_slug")?,
-                    name: row.try_get("ws_name")?,
-                    version: row.try_get("ws_version")?,
-                    created_at: row.try_get("ws_created_at")?,
-                },
-                email: Email::parse(&email).map_err(decode_error)?,
-                role: vocab(row.try_get::<&str, _>("role")?)?,
-                invited_by: user_ref(row, "invited_by", "inviter_email", "inviter_name")?,
-                created_at: row.try_get("created_at")?,
-                expires_at: row.try_get("expires_at")?,
-            })
-        }
-
         async fn fetch_invitation_tx(tx: &mut Tx, condition: &str, id: Id) -> Result<crate::Invitation> {
             let row = sqlx::query(&format!("{INVITATION_SELECT} WHERE {condition}"))
                 .bind(id)
@@ -86,23 +123,6 @@ macro_rules! workspaces_impl {
                 .await?
                 .ok_or(StoreError::NotFound("invitation"))?;
             invitation_from_row(&row)
-        }
-
-        fn membership_from_row(row: &DbRow) -> Result<Membership> {
-            Ok(Membership { workspace: workspace_from_row(row)?, role: vocab(row.try_get::<&str, _>("role")?)? })
-        }
-
-        /// Who may change a member's role or remove them: owners for
-        /// anything touching an owner, admins for the rest.
-        fn check_member_change(scope: Scope, target_role: Role, new_role: Option<Role>) -> Result<()> {
-            if !scope.role.can_manage_members() {
-                return Err(StoreError::Forbidden("only owners and admins manage members".into()));
-            }
-            let touches_owner = target_role == Role::Owner || new_role == Some(Role::Owner);
-            if touches_owner && scope.role != Role::Owner {
-                return Err(StoreError::Forbidden("only an owner can grant or take the owner role".into()));
-            }
-            Ok(())
         }
 
         #[async_trait]
