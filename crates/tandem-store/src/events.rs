@@ -157,6 +157,13 @@ pub(crate) fn event_from_row(row: &impl Columns) -> Result<Event> {
     })
 }
 
+pub(crate) fn delivery_from_row(row: &impl Columns) -> Result<Delivery> {
+    Ok(Delivery {
+        event: event_from_row(row)?,
+        project_key: row.get("project_key")?,
+    })
+}
+
 /// The outbox's SQL, once for both backends; instantiated inside
 /// `store_impl!` where `Db`, `Tx` and the store type are in scope.
 macro_rules! events_impl {
@@ -287,12 +294,7 @@ macro_rules! events_impl {
                     let rows = select.build().fetch_all(&mut *tx).await?;
                     tx.commit().await?;
                     rows.iter()
-                        .map(|row| {
-                            Ok(crate::events::Delivery {
-                                event: crate::events::event_from_row(row)?,
-                                project_key: row.try_get("project_key")?,
-                            })
-                        })
+                        .map(crate::events::delivery_from_row)
                         .collect()
                 })
                 .await

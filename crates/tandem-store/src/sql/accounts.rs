@@ -1,5 +1,45 @@
 //! Users, sessions and API tokens.
 
+use tandem_domain::UserRef;
+
+use super::{Columns, membership_from_row};
+use crate::{ApiToken, Membership, Result};
+
+/// A user from the columns `id`, `email` and `name`.
+pub(crate) fn user_from_row(row: &impl Columns) -> Result<UserRef> {
+    Ok(UserRef {
+        id: row.get("id")?,
+        email: row.get("email")?,
+        name: row.get("name")?,
+    })
+}
+
+/// A user and their password hash (empty for an account that has none).
+pub(crate) fn credentials_from_row(row: &impl Columns) -> Result<(UserRef, String)> {
+    let hash: Option<String> = row.get("password_hash")?;
+    Ok((user_from_row(row)?, hash.unwrap_or_default()))
+}
+
+pub(crate) fn api_token_from_row(row: &impl Columns) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: row.get("id")?,
+        name: row.get("name")?,
+        created_at: row.get("created_at")?,
+        revoked_at: row.get("revoked_at")?,
+    })
+}
+
+/// The holder of a credential (`user_id`, `email`, `user_name`) and their
+/// membership of the workspace the row also holds.
+pub(crate) fn credential_from_row(row: &impl Columns) -> Result<(UserRef, Membership)> {
+    let user = UserRef {
+        id: row.get("user_id")?,
+        email: row.get("email")?,
+        name: row.get("user_name")?,
+    };
+    Ok((user, membership_from_row(row)?))
+}
+
 /// [`crate::AccountStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! accounts_impl {
     ($store:ident) => {
@@ -28,13 +68,7 @@ macro_rules! accounts_impl {
                     .bind(email.as_str())
                     .fetch_optional(self.reader())
                     .await?;
-                row.map(|row| {
-                    Ok((
-                        UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? },
-                        row.try_get::<Option<String>, _>("password_hash")?.unwrap_or_default(),
-                    ))
-                })
-                .transpose()
+                row.as_ref().map(credentials_from_row).transpose()
             }
 
             async fn create_session(&self, user_id: Id, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
@@ -57,8 +91,7 @@ macro_rules! accounts_impl {
                 .bind(now)
                 .fetch_optional(self.reader())
                 .await?;
-                row.map(|row| Ok(UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? }))
-                    .transpose()
+                row.as_ref().map(user_from_row).transpose()
             }
 
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -93,16 +126,7 @@ macro_rules! accounts_impl {
                     .bind(user_id)
                     .fetch_all(self.reader())
                     .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok(ApiToken {
-                            id: row.try_get("id")?,
-                            name: row.try_get("name")?,
-                            created_at: row.try_get("created_at")?,
-                            revoked_at: row.try_get("revoked_at")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(api_token_from_row).collect()
             }
 
             async fn revoke_api_token(&self, user_id: Id, token_id: Id) -> Result<()> {
@@ -128,8 +152,7 @@ macro_rules! accounts_impl {
                 .bind(token_hash)
                 .fetch_optional(self.reader())
                 .await?;
-                row.map(|row| Ok(UserRef { id: row.try_get("id")?, email: row.try_get("email")?, name: row.try_get("name")? }))
-                    .transpose()
+                row.as_ref().map(user_from_row).transpose()
             }
 
             async fn credential_membership(&self, secret_hash: &str, session: bool, slug: &str, now: DateTime<Utc>) -> Result<Option<(UserRef, Membership)>> {
@@ -149,11 +172,7 @@ macro_rules! accounts_impl {
                 }
                 qb.push(")");
                 let row = qb.build().fetch_optional(self.reader()).await?;
-                row.map(|row| {
-                    let user = UserRef { id: row.try_get("user_id")?, email: row.try_get("email")?, name: row.try_get("user_name")? };
-                    Ok((user, membership_from_row(&row)?))
-                })
-                .transpose()
+                row.as_ref().map(credential_from_row).transpose()
             }
         }
     };

@@ -1,5 +1,22 @@
 //! Reading the activity history, naming only what the reader may open.
 
+use super::{Columns, decode_error, user_ref, vocab};
+use crate::{ActivityEntry, Result};
+
+pub(crate) fn activity_from_row(row: &impl Columns) -> Result<ActivityEntry> {
+    let changes: String = row.get("changes")?;
+    Ok(ActivityEntry {
+        id: row.get("id")?,
+        actor: user_ref(row, "actor_id", "actor_email", "actor_name")?,
+        at: row.get("at")?,
+        entity_kind: vocab(row.text("entity_kind")?)?,
+        entity_id: row.get("entity_id")?,
+        entity_label: row.get("entity_label")?,
+        action: row.get("action")?,
+        changes: serde_json::from_str(&changes).map_err(|e| decode_error(e.to_string()))?,
+    })
+}
+
 /// [`crate::ActivityStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! activity_impl {
     ($store:ident) => {
@@ -32,21 +49,7 @@ macro_rules! activity_impl {
                 qb.push(" ORDER BY a.id DESC LIMIT ");
                 qb.push_bind(filter.limit.clamp(1, 500) as i64);
                 let rows = qb.build().fetch_all(self.reader()).await?;
-                let mut entries = rows.iter()
-                    .map(|row| {
-                        let changes: String = row.try_get("changes")?;
-                        Ok(ActivityEntry {
-                            id: row.try_get("id")?,
-                            actor: user_ref(row, "actor_id", "actor_email", "actor_name")?,
-                            at: row.try_get("at")?,
-                            entity_kind: vocab(row.try_get::<&str, _>("entity_kind")?)?,
-                            entity_id: row.try_get("entity_id")?,
-                            entity_label: row.try_get("entity_label")?,
-                            action: row.try_get("action")?,
-                            changes: serde_json::from_str(&changes).map_err(|e| decode_error(e.to_string()))?,
-                        })
-                    })
-                    .collect::<Result<Vec<ActivityEntry>>>()?;
+                let mut entries = rows.iter().map(activity_from_row).collect::<Result<Vec<ActivityEntry>>>()?;
                 // A link's history is labelled by its ends' keys: an
                 // end the caller may not open is not named.
                 for entry in entries.iter_mut().filter(|e| e.entity_kind == EntityKind::Dependency) {

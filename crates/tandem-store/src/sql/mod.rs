@@ -158,7 +158,7 @@ macro_rules! store_impl {
             use sqlx::{QueryBuilder, Row};
             use tandem_domain::activity::{self, FieldChange};
             use tandem_domain::graph::cycle_through;
-            use tandem_domain::rollup::{ProgressInput, rollup};
+            use tandem_domain::rollup::rollup;
             use tandem_domain::*;
             use tandem_domain::calendar::{CalendarException, ExceptionFields};
 

@@ -1,10 +1,11 @@
 //! Calendar exceptions, stored schedules and baselines.
 
-use tandem_domain::Baseline;
+use chrono::NaiveDateTime;
 use tandem_domain::calendar::CalendarException;
+use tandem_domain::{Baseline, BaselineTask, StoredSchedule, TaskSchedule};
 
-use super::{Columns, decode_error, user_ref};
-use crate::Result;
+use super::{Columns, decode_error, parse_local_time, user_ref};
+use crate::{Result, StoreError};
 
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
     u.email AS creator_email, u.name AS creator_name, b.created_at \
@@ -33,6 +34,65 @@ pub(crate) fn baseline_from_row(row: &impl Columns) -> Result<Baseline> {
     })
 }
 
+/// A plan instant stored as text; an unreadable one is a decoding error.
+fn instant(row: &impl Columns, column: &str) -> Result<NaiveDateTime> {
+    let text: String = row.get(column)?;
+    Ok(parse_local_time(Some(&text))?.unwrap_or_default())
+}
+
+pub(crate) fn baseline_task_from_row(row: &impl Columns) -> Result<BaselineTask> {
+    Ok(BaselineTask {
+        task_id: row.get("task_id")?,
+        start: instant(row, "start")?,
+        finish: instant(row, "finish")?,
+        duration_minutes: row.get("duration_minutes")?,
+    })
+}
+
+/// A stored schedule's own row, without its tasks.
+pub(crate) fn schedule_from_row(row: &impl Columns) -> Result<StoredSchedule> {
+    let critical_path: String = row.get("critical_path")?;
+    let warnings: String = row.get("warnings")?;
+    Ok(StoredSchedule {
+        fingerprint: row.get("fingerprint")?,
+        computed_at: row.get("computed_at")?,
+        start: instant(row, "start")?,
+        finish: instant(row, "finish")?,
+        critical_path: critical_path
+            .split_whitespace()
+            .map(|id| {
+                id.parse()
+                    .map_err(|_| decode_error(format!("critical path '{critical_path}'")))
+            })
+            .collect::<Result<_>>()?,
+        warnings: warnings.lines().map(str::to_string).collect(),
+        tasks: Vec::new(),
+    })
+}
+
+pub(crate) fn task_schedule_from_row(row: &impl Columns) -> Result<TaskSchedule> {
+    Ok(TaskSchedule {
+        task_id: row.get("task_id")?,
+        early_start: instant(row, "early_start")?,
+        early_finish: instant(row, "early_finish")?,
+        late_start: instant(row, "late_start")?,
+        late_finish: instant(row, "late_finish")?,
+        total_slack: row.get("total_slack")?,
+        free_slack: row.get("free_slack")?,
+        critical: row.get("critical")?,
+        summary: row.get("summary")?,
+        milestone: row.get("milestone")?,
+    })
+}
+
+/// A baseline's name, checked as every name is.
+pub(crate) fn baseline_name(name: &str) -> Result<String> {
+    let mut v = tandem_domain::Validation::new();
+    let name = tandem_domain::validate::required_text(Some(name), "name", 200, &mut v);
+    v.into_result().map_err(StoreError::Invalid)?;
+    Ok(name)
+}
+
 /// [`crate::PlanStore`]'s SQL; expanded inside `store_impl!`.
 macro_rules! plans_impl {
     ($store:ident) => {
@@ -49,16 +109,7 @@ macro_rules! plans_impl {
                 .bind(id)
                 .fetch_all(&mut **tx)
                 .await?;
-            for row in &rows {
-                let start: String = row.try_get("start")?;
-                let finish: String = row.try_get("finish")?;
-                baseline.tasks.push(BaselineTask {
-                    task_id: row.try_get("task_id")?,
-                    start: parse_local_time(Some(&start))?.unwrap_or_default(),
-                    finish: parse_local_time(Some(&finish))?.unwrap_or_default(),
-                    duration_minutes: row.try_get("duration_minutes")?,
-                });
-            }
+            baseline.tasks = rows.iter().map(baseline_task_from_row).collect::<Result<_>>()?;
             Ok(baseline)
         }
 
@@ -241,24 +292,7 @@ macro_rules! plans_impl {
                 else {
                     return Ok(None);
                 };
-                let instant = |column: &str| -> Result<chrono::NaiveDateTime> {
-                    let text: String = row.try_get(column)?;
-                    Ok(parse_local_time(Some(&text))?.unwrap_or_default())
-                };
-                let critical_path: String = row.try_get("critical_path")?;
-                let warnings: String = row.try_get("warnings")?;
-                let mut schedule = StoredSchedule {
-                    fingerprint: row.try_get("fingerprint")?,
-                    computed_at: row.try_get("computed_at")?,
-                    start: instant("start")?,
-                    finish: instant("finish")?,
-                    critical_path: critical_path
-                        .split_whitespace()
-                        .map(|id| id.parse().map_err(|_| decode_error(format!("critical path '{critical_path}'"))))
-                        .collect::<Result<_>>()?,
-                    warnings: warnings.lines().map(str::to_string).collect(),
-                    tasks: Vec::new(),
-                };
+                let mut schedule = schedule_from_row(&row)?;
                 let rows = sqlx::query(
                     "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
                      critical, summary, milestone FROM task_schedules WHERE project_id = $1 ORDER BY task_id",
@@ -267,24 +301,7 @@ macro_rules! plans_impl {
                 .fetch_all(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                for row in &rows {
-                    let instant = |column: &str| -> Result<chrono::NaiveDateTime> {
-                        let text: String = row.try_get(column)?;
-                        Ok(parse_local_time(Some(&text))?.unwrap_or_default())
-                    };
-                    schedule.tasks.push(TaskSchedule {
-                        task_id: row.try_get("task_id")?,
-                        early_start: instant("early_start")?,
-                        early_finish: instant("early_finish")?,
-                        late_start: instant("late_start")?,
-                        late_finish: instant("late_finish")?,
-                        total_slack: row.try_get("total_slack")?,
-                        free_slack: row.try_get("free_slack")?,
-                        critical: row.try_get("critical")?,
-                        summary: row.try_get("summary")?,
-                        milestone: row.try_get("milestone")?,
-                    });
-                }
+                schedule.tasks = rows.iter().map(task_schedule_from_row).collect::<Result<_>>()?;
                 Ok(Some(schedule))
             }
 
@@ -293,9 +310,7 @@ macro_rules! plans_impl {
             }
 
             async fn create_baseline(&self, scope: Scope, project_id: Id, name: &str, tasks: &[BaselineTask]) -> Result<Baseline> {
-                let mut v = tandem_domain::Validation::new();
-                let name = tandem_domain::validate::required_text(Some(name), "name", 200, &mut v);
-                v.into_result().map_err(StoreError::Invalid)?;
+                let name = baseline_name(name)?;
                 let name = name.as_str();
                 let mut tx = self.writer().begin().await?;
                 let id: i64 = sqlx::query_scalar(

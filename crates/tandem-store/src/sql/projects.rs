@@ -1,8 +1,9 @@
 //! Projects, their phases and milestones, and their progress.
 
 use serde_json::{Map, Value, json};
+use tandem_domain::rollup::ProgressInput;
 use tandem_domain::{
-    Milestone, MilestoneFields, Phase, PhaseFields, Project, ProjectFields, WorkWeek,
+    Id, Milestone, MilestoneFields, Phase, PhaseFields, Project, ProjectFields, WorkWeek,
 };
 
 use super::{Columns, date, decode_error, local_time, object, parse_local_time, user_ref, vocab};
@@ -112,6 +113,22 @@ pub(crate) fn milestone_from_row(row: &impl Columns) -> Result<Milestone> {
         phase_id: row.get("phase_id")?,
         version: row.get("version")?,
     })
+}
+
+/// The phase and milestone a task counts towards.
+pub(crate) type ProgressGroup = (Option<Id>, Option<Id>);
+
+/// A task as progress counts it, and where it counts.
+pub(crate) fn progress_from_row(row: &impl Columns) -> Result<(ProgressInput, ProgressGroup)> {
+    let input = ProgressInput {
+        id: row.get("id")?,
+        parent_id: row.get("parent_id")?,
+        status: vocab(row.text("status")?)?,
+        percent_complete: row.get("percent_complete")?,
+        effort_hours: row.get("effort_hours")?,
+        estimate_days: row.get("estimate_days")?,
+    };
+    Ok((input, (row.get("phase_id")?, row.get("milestone_id")?)))
 }
 
 /// [`crate::ProjectStore`]'s SQL; expanded inside `store_impl!`.
@@ -301,17 +318,11 @@ macro_rules! projects_impl {
                 .fetch_all(self.reader())
                 .await?;
                 let mut inputs = Vec::with_capacity(rows.len());
-                let mut groups: Vec<(Option<Id>, Option<Id>)> = Vec::with_capacity(rows.len());
+                let mut groups: Vec<ProgressGroup> = Vec::with_capacity(rows.len());
                 for row in &rows {
-                    inputs.push(ProgressInput {
-                        id: row.try_get("id")?,
-                        parent_id: row.try_get("parent_id")?,
-                        status: vocab(row.try_get::<&str, _>("status")?)?,
-                        percent_complete: row.try_get("percent_complete")?,
-                        effort_hours: row.try_get("effort_hours")?,
-                        estimate_days: row.try_get("estimate_days")?,
-                    });
-                    groups.push((row.try_get("phase_id")?, row.try_get("milestone_id")?));
+                    let (input, group) = progress_from_row(row)?;
+                    inputs.push(input);
+                    groups.push(group);
                 }
                 let phase_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM phases WHERE project_id = $1 ORDER BY position, id")
                     .bind(project_id)

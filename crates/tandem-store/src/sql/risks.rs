@@ -66,14 +66,7 @@ macro_rules! risks_impl {
                 .bind(risk.id)
                 .fetch_all(&mut **tx)
                 .await?;
-                risk.tasks = rows
-                    .iter()
-                    .map(|row| {
-                        let id: i64 = row.try_get("id")?;
-                        let key: Option<String> = row.try_get("key")?;
-                        Ok(TaskRef { id, key: TaskKey::format(key.as_deref(), row.try_get("number")?, id), title: row.try_get("title")? })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                risk.tasks = rows.iter().map(task_ref_from_row).collect::<Result<Vec<_>>>()?;
                 risk.milestone_ids =
                     sqlx::query_scalar("SELECT milestone_id FROM risk_milestones WHERE risk_id = $1 ORDER BY milestone_id")
                         .bind(risk.id)

@@ -320,6 +320,29 @@ pub(crate) fn task_row(row: &impl Columns) -> Result<TaskRow> {
     })
 }
 
+/// A task named by `id`, `number`, `title` and its project's `key`.
+pub(crate) fn task_ref_from_row(row: &impl Columns) -> Result<TaskRef> {
+    let id: i64 = row.get("id")?;
+    let key: Option<String> = row.get("key")?;
+    Ok(TaskRef {
+        id,
+        key: TaskKey::format(key.as_deref(), row.get("number")?, id),
+        title: row.get("title")?,
+    })
+}
+
+/// A row of [`push_collaborators`]: the task's id and the collaborator.
+pub(crate) fn collaborator_from_row(row: &impl Columns) -> Result<(Id, UserRef)> {
+    Ok((
+        row.at(0)?,
+        UserRef {
+            id: row.at(1)?,
+            email: row.at(2)?,
+            name: row.at(3)?,
+        },
+    ))
+}
+
 /// Reading tasks through sqlx; expanded inside `store_impl!`.
 macro_rules! task_list_impl {
     ($store:ident) => {
@@ -346,9 +369,7 @@ macro_rules! task_list_impl {
                     .fetch_all(&mut *conn)
                     .await?
                     .iter()
-                    .map(|row| {
-                        Ok((row.try_get(0)?, UserRef { id: row.try_get(1)?, email: row.try_get(2)?, name: row.try_get(3)? }))
-                    })
+                    .map(collaborator_from_row)
                     .collect::<Result<Vec<_>>>()?
             };
             Ok((rows, collaborators))
@@ -388,11 +409,7 @@ macro_rules! task_list_impl {
             qb.push(") ORDER BY u.email");
             for row in qb.build().fetch_all(&mut *conn).await? {
                 let task_id: i64 = row.try_get("task_id")?;
-                tasks[index[&task_id]].collaborators.push(UserRef {
-                    id: row.try_get("id")?,
-                    email: row.try_get("email")?,
-                    name: row.try_get("name")?,
-                });
+                tasks[index[&task_id]].collaborators.push(user_from_row(&row)?);
             }
             Ok(())
         }
