@@ -131,6 +131,7 @@ pub(crate) fn parse_local_time(
         .transpose()
 }
 
+/// A key that cannot be a task's names none: 404, as a missing task.
 pub(crate) fn parse_task_key(key: &str) -> Result<TaskKey> {
     TaskKey::parse(key).map_err(|_| StoreError::NotFound("task"))
 }
@@ -147,6 +148,9 @@ pub(crate) fn check_version(expected: Option<i64>, current: i64) -> Result<()> {
     }
 }
 
+/// Every feature's trait for one backend: `$store` with its sqlx database
+/// `$db`, its name for `Store::backend` and its function joining tags.
+/// Expanded once in `sqlite.rs` and once in `postgres.rs`.
 macro_rules! store_impl {
     ($store:ident, $db:ty, $backend:literal, $tag_aggregate:literal) => {
         mod store_impl {
