@@ -1,0 +1,257 @@
+//! The critical path method's unit tests: worked examples for each
+//! choice in the module docs, and property tests over arbitrary plans.
+
+use super::*;
+use proptest::prelude::*;
+
+fn monday() -> NaiveDateTime {
+    day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), 8)
+}
+
+fn plan(durations_days: &[i64], links: &[(usize, usize, LinkKind, i64)]) -> Plan {
+    Plan {
+        status_date: None,
+        calendar: Calendar::default(),
+        calendars: Vec::new(),
+        start: monday(),
+        tasks: durations_days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| TaskSpec::new(i as i64 + 1, format!("T{i}"), d * 480))
+            .collect(),
+        links: links
+            .iter()
+            .map(|&(p, s, kind, lag_days)| LinkSpec {
+                predecessor: p,
+                successor: s,
+                kind,
+                lag: Lag::Work(lag_days * 480),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_chain_is_critical_and_a_side_task_has_slack() {
+    use LinkKind::*;
+    let result = schedule(&plan(&[2, 3, 1], &[(0, 1, FinishToStart, 0)])).unwrap();
+    let s = result.start;
+    assert_eq!(
+        (
+            result.tasks[1].early_start - s,
+            result.tasks[1].early_finish - s
+        ),
+        (960, 2400)
+    );
+    assert!(result.tasks[0].critical && result.tasks[1].critical);
+    assert_eq!(result.tasks[2].total_slack, 4 * 480);
+    assert_eq!(result.tasks[2].free_slack, 4 * 480);
+    assert_eq!(result.critical_path(), [0, 1]);
+}
+
+#[test]
+fn cycles_are_named_by_uid() {
+    use LinkKind::*;
+    let err = schedule(&plan(
+        &[1, 1, 1],
+        &[
+            (0, 1, FinishToStart, 0),
+            (1, 2, FinishToStart, 0),
+            (2, 1, StartToStart, 0),
+        ],
+    ))
+    .err()
+    .unwrap();
+    match err {
+        ScheduleError::Cycle(uids) => {
+            assert_eq!(uids.first(), uids.last());
+            assert!(
+                uids.contains(&2) && uids.contains(&3) && !uids.contains(&1),
+                "{uids:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn work_not_done_is_scheduled_after_the_status_date() {
+    use LinkKind::*;
+    let at = |d: u32, h: u32| day(NaiveDate::from_ymd_opt(2026, 11, d).unwrap(), h);
+    // A 4-day task started on Monday, half done by Wednesday evening;
+    // a 1-day task after it; a 2-day side task not started; a 1-day
+    // task that must start on Tuesday (fixed dates stay).
+    let mut p = plan(&[4, 1, 2, 1], &[(0, 1, FinishToStart, 0)]);
+    p.tasks[0].actual_start = Some(at(23, 8));
+    p.tasks[0].percent_complete = 50;
+    p.tasks[3].constraint = Constraint::MustStartOn(at(24, 8));
+    let planned = schedule(&p).unwrap();
+    p.status_date = Some(at(25, 17));
+    let result = schedule(&p).unwrap();
+    let instants = |i| result.instants(i);
+    // Two days left from Thursday: Friday evening, not Thursday's.
+    assert_eq!(planned.instants(0)[1], at(26, 17));
+    assert_eq!(instants(0)[0], at(23, 8), "the actual start stays");
+    assert_eq!(instants(0)[1], at(27, 17));
+    assert_eq!(instants(1)[0], at(30, 8));
+    assert_eq!(
+        instants(2)[0],
+        at(26, 8),
+        "not started: after the status date"
+    );
+    assert_eq!(instants(3)[0], at(24, 8), "a must-start-on date stays");
+    // Ahead of plan: nothing moves earlier than planned.
+    p.tasks[0].percent_complete = 90;
+    assert_eq!(schedule(&p).unwrap().instants(0)[1], at(26, 17));
+    assert_ne!(p.fingerprint(), {
+        let mut q = p.clone();
+        q.status_date = None;
+        q.fingerprint()
+    });
+}
+
+#[test]
+fn nothing_starts_before_the_project_start_whatever_the_link() {
+    use LinkKind::*;
+    // A 5-day task finishing with a 1-day one (FF), and one that must
+    // finish when a 1-day one starts (SF): both would start early.
+    let result = schedule(&plan(
+        &[1, 5, 1, 5],
+        &[(0, 1, FinishToFinish, 0), (2, 3, StartToFinish, 0)],
+    ))
+    .unwrap();
+    assert_eq!(result.tasks[1].early_start, result.start);
+    assert_eq!(result.tasks[3].early_start, result.start);
+}
+
+#[test]
+fn a_no_later_than_constraint_pulls_against_links_and_says_so() {
+    use LinkKind::*;
+    let mut p = plan(&[3, 1], &[(0, 1, FinishToStart, 0)]);
+    p.tasks[1].constraint =
+        Constraint::StartNoLaterThan(day(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), 8));
+    let result = schedule(&p).unwrap();
+    assert_eq!(result.tasks[1].early_start - result.start, 480);
+    assert_eq!(
+        result.diagnostics,
+        [Diagnostic::ConstraintBreaksLink {
+            task: 1,
+            predecessor: 0
+        }]
+    );
+    assert!(
+        result.tasks[0].total_slack < 0,
+        "the predecessor shows negative slack"
+    );
+}
+
+#[test]
+fn elapsed_lags_run_through_the_weekend() {
+    let mut p = plan(&[5, 1], &[]);
+    // Friday 17:00 + 2 elapsed days = Sunday 17:00 → Monday 08:00.
+    p.links.push(LinkSpec {
+        predecessor: 0,
+        successor: 1,
+        kind: LinkKind::FinishToStart,
+        lag: Lag::Elapsed(2 * 24 * 60),
+    });
+    let result = schedule(&p).unwrap();
+    assert_eq!(result.tasks[1].early_start - result.start, 5 * 480);
+}
+
+#[test]
+fn an_alap_task_sits_at_its_late_dates_and_its_successor_follows() {
+    use LinkKind::*;
+    // A 1-day ALAP task before a 1-day task, beside a 5-day task that
+    // sets the finish: the pair slides to the end.
+    let mut p = plan(&[1, 1, 5], &[(0, 1, FinishToStart, 0)]);
+    p.tasks[0].constraint = Constraint::AsLateAsPossible;
+    let result = schedule(&p).unwrap();
+    let s = result.start;
+    assert_eq!(
+        result.tasks[0].early_start - s,
+        0,
+        "its early dates stay ASAP"
+    );
+    assert_eq!(
+        result.tasks[0].total_slack, 0,
+        "measured from where it is scheduled"
+    );
+    assert_eq!(
+        result.tasks[1].early_start - s,
+        4 * 480,
+        "the successor follows its late position"
+    );
+    assert!(result.tasks[1].critical);
+}
+
+fn arbitrary_plan() -> impl Strategy<Value = Plan> {
+    (2usize..25).prop_flat_map(|n| {
+        let durations = prop::collection::vec(0i64..5, n);
+        let links = prop::collection::vec((0..n, 0..n, 0u8..4, -2i64..3), 0..(2 * n));
+        (durations, links).prop_map(|(durations, raw)| {
+            let kinds = [
+                LinkKind::FinishToStart,
+                LinkKind::StartToStart,
+                LinkKind::FinishToFinish,
+                LinkKind::StartToFinish,
+            ];
+            // Only forward links: the plan is acyclic by construction.
+            let links: Vec<_> = raw
+                .into_iter()
+                .filter(|(a, b, _, _)| a < b)
+                .map(|(a, b, k, lag)| (a, b, kinds[k as usize], lag))
+                .collect();
+            plan(&durations, &links)
+        })
+    })
+}
+
+proptest! {
+    #[test]
+    fn links_hold_and_slack_agrees_with_the_dates(p in arbitrary_plan()) {
+        let result = schedule(&p).unwrap();
+        for link in &p.links {
+            let (a, b) = (&result.tasks[link.predecessor], &result.tasks[link.successor]);
+            let Lag::Work(lag) = link.lag else { unreachable!() };
+            let holds = match link.kind {
+                LinkKind::FinishToStart => b.early_start >= a.early_finish + lag,
+                LinkKind::StartToStart => b.early_start >= a.early_start + lag,
+                LinkKind::FinishToFinish => b.early_finish >= a.early_finish + lag,
+                LinkKind::StartToFinish => b.early_finish >= a.early_start + lag,
+            };
+            prop_assert!(holds, "{:?} broken", link);
+        }
+        for d in &result.tasks {
+            prop_assert!(d.early_start >= result.start);
+            prop_assert!(d.late_start >= d.early_start, "no constraints, so no negative slack");
+            prop_assert_eq!(d.total_slack, (d.late_start - d.early_start).min(d.late_finish - d.early_finish));
+            prop_assert_eq!(d.critical, d.total_slack <= 0);
+            prop_assert!(d.free_slack <= d.total_slack.max(0));
+        }
+        prop_assert!(result.tasks.iter().any(|d| d.critical));
+    }
+
+    #[test]
+    fn the_order_tasks_are_given_in_does_not_matter(p in arbitrary_plan(), seed in 0u64..1000) {
+        let n = p.tasks.len();
+        // A permutation from the seed.
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        for i in (1..n).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let position: Vec<usize> = { let mut pos = vec![0; n]; for (new, &old) in order.iter().enumerate() { pos[old] = new; } pos };
+        let shuffled = Plan {
+            tasks: order.iter().map(|&old| p.tasks[old].clone()).collect(),
+            links: p.links.iter().map(|l| LinkSpec { predecessor: position[l.predecessor], successor: position[l.successor], ..l.clone() }).collect(),
+            ..p.clone()
+        };
+        let a = schedule(&p).unwrap();
+        let b = schedule(&shuffled).unwrap();
+        for (old, &new) in position.iter().enumerate() {
+            prop_assert_eq!(a.tasks[old], b.tasks[new]);
+        }
+    }
+}
