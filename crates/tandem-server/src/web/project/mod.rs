@@ -1,0 +1,31 @@
+//! A project's pages, one module each: the overview, the list (filter,
+//! sort, group, inline and bulk edits), the board (columns by status,
+//! ordered by hand) and the risk register with its heat map. What they
+//! share (the tab bar, query parameters) lives here; the task page and the
+//! timeline are elsewhere.
+
+mod board;
+mod list;
+mod overview;
+mod risks;
+
+use std::collections::HashMap;
+
+use axum::extract::Query;
+
+use crate::web::layout::{ProjectNav, Tab};
+
+pub use board::{board, move_card};
+pub use list::{bulk_edit, list};
+pub use overview::overview;
+pub use risks::{create_risk, risks};
+
+type Params = Query<HashMap<String, String>>;
+
+fn nav<'a>(project: &'a tandem_domain::Project, tab: Tab) -> Option<ProjectNav<'a>> {
+    Some(ProjectNav {
+        key: &project.key,
+        name: &project.name,
+        tab,
+    })
+}

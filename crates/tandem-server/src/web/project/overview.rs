@@ -1,0 +1,184 @@
+//! A project's overview page: its health, progress, schedule dates, open
+//! risks, milestones and recent activity, read-only.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use maud::{Markup, html};
+use tandem_domain::rollup::{ProgressInput, rollup};
+use tandem_domain::workload::{HealthInput, project_health};
+use tandem_domain::{Id, Task, risk_level};
+use tandem_store::ActivityFilter;
+
+use super::nav;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::planning::{current_schedule, project_tasks};
+use crate::web::Viewer;
+use crate::web::common::WebError;
+use crate::web::layout::{self, Section, Tab, page};
+use crate::web::my_work::today;
+
+pub async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_, key)): Path<(String, String)>,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let today = today();
+    let schedule = current_schedule(store, scope, &key).await;
+    let (project, tasks, finish) = match schedule {
+        Ok((loaded, stored)) => (loaded.project, loaded.tasks, Some(stored.finish.date())),
+        Err(ApiError::NotFound(what)) => return Err(ApiError::NotFound(what).into()),
+        Err(_) => {
+            // A plan the scheduler refuses still has an overview.
+            let project = store.get_project(scope, &key).await?;
+            let tasks = project_tasks(store, scope, &project.key).await?;
+            (project, tasks, None)
+        }
+    };
+    // Roll-up from the tasks in hand, as the store would from the same rows.
+    let inputs: Vec<ProgressInput> = tasks
+        .iter()
+        .map(|t| ProgressInput {
+            id: t.id,
+            parent_id: t.parent.as_ref().map(|p| p.id),
+            status: t.status,
+            percent_complete: t.percent_complete,
+            effort_hours: t.effort_hours,
+            estimate_days: t.estimate_days,
+        })
+        .collect();
+    let project_progress = rollup(&inputs, &inputs);
+    let milestones = store.list_milestones(scope, project.id).await?;
+    let milestone_progress: HashMap<Id, f64> = milestones
+        .iter()
+        .map(|m| {
+            let of_milestone = inputs
+                .iter()
+                .zip(&tasks)
+                .filter(|(_, t)| t.milestone_id == Some(m.id))
+                .map(|(input, _)| input);
+            (m.id, rollup(of_milestone, &inputs).percent)
+        })
+        .collect();
+    let risks = store.list_risks(scope, project.id).await?;
+    let stakeholders = store.list_stakeholders(scope, project.id).await?;
+    let activity = store
+        .list_activity(
+            scope,
+            &ActivityFilter {
+                project_id: Some(project.id),
+                limit: 12,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let open: Vec<&Task> = tasks.iter().filter(|t| !t.status.is_closed()).collect();
+    let overdue = open
+        .iter()
+        .filter(|t| t.due_date.is_some_and(|d| d < today))
+        .count();
+    let open_risks: Vec<_> = risks
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                tandem_domain::RiskStatus::Open | tandem_domain::RiskStatus::Mitigating
+            )
+        })
+        .collect();
+    let (health, reasons) = project_health(HealthInput {
+        target: project.target_date,
+        finish,
+        open_tasks: open.len(),
+        overdue_tasks: overdue,
+        worst_risk: open_risks.iter().map(|r| r.score()).max().unwrap_or(0),
+    });
+    let mut upcoming: Vec<_> = milestones
+        .iter()
+        .filter(|m| m.date.is_none_or(|d| d >= today))
+        .collect();
+    upcoming.sort_by_key(|m| (m.date.is_none(), m.date));
+    let content = html! {
+        div.overview {
+            section.card-panel.health aria-labelledby="h-health" {
+                h2 #h-health { "Health" }
+                p { span class={ "health h-" (health.as_str()) } { (health.label()) } }
+                @if !reasons.is_empty() { ul { @for r in &reasons { li { (r) } } } }
+                dl.facts {
+                    dt { "Stage" } dd { (project.stage) }
+                    dt { "Status" } dd { (project.status) }
+                    dt { "Outcome owner" } dd { (layout::person(project.owner.as_ref())) }
+                    dt { "Start" } dd { (layout::date(project.start_date, today)) }
+                    dt { "Target" } dd { (layout::date(project.target_date, today)) }
+                    dt { "Scheduled finish" } dd { (layout::date(finish, today)) }
+                    dt { "Progress" } dd { (layout::progress(project_progress.percent)) " " span.muted { (project_progress.done_tasks) " of " (project_progress.leaf_tasks) " tasks done" } }
+                    dt { "Open / overdue" } dd { (open.len()) " / " (overdue) }
+                }
+            }
+            section.card-panel aria-labelledby="h-objective" {
+                h2 #h-objective { "Objective" }
+                p { (project.objective.as_deref().unwrap_or("No objective written yet.")) }
+                h3 { "In scope" }
+                p { (project.scope_in.as_deref().unwrap_or("—")) }
+                h3 { "Out of scope" }
+                p { (project.scope_out.as_deref().unwrap_or("—")) }
+            }
+            section.card-panel aria-labelledby="h-milestones" {
+                h2 #h-milestones { "Next milestones" }
+                @if upcoming.is_empty() { p.muted { "None ahead." } }
+                ul.plain {
+                    @for m in upcoming.iter().take(5) {
+                        li { strong { (m.name) } " " (layout::date(m.date, today)) " " (layout::progress(milestone_progress.get(&m.id).copied().unwrap_or(0.0))) }
+                    }
+                }
+            }
+            section.card-panel aria-labelledby="h-risks" {
+                h2 #h-risks { "Top risks" }
+                @if open_risks.is_empty() { p.muted { "No open risks." } }
+                ul.plain {
+                    @for r in open_risks.iter().take(5) {
+                        li { span class={ "score lv-" (risk_level(r.score())) } { (r.score()) } " " (r.title) " " span.muted { "(" (r.probability) " × " (r.impact) ")" } }
+                    }
+                }
+                p { a href=(viewer.url(&format!("/p/{}/risks", project.key))) { "Risk register" } }
+            }
+            section.card-panel aria-labelledby="h-people" {
+                h2 #h-people { "Stakeholders" }
+                @if stakeholders.is_empty() { p.muted { "None listed." } }
+                ul.plain {
+                    @for s in &stakeholders {
+                        li { (s.name) " " span.muted { "(" (s.role) ")" } }
+                    }
+                }
+            }
+            section.card-panel.wide aria-labelledby="h-activity" {
+                h2 #h-activity { "Recent activity" }
+                @if activity.is_empty() { p.muted { "Nothing yet." } }
+                ol.activity {
+                    @for a in &activity {
+                        li {
+                            time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
+                            (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) " " (a.action) " " (a.entity_kind) " "
+                            @if a.entity_kind == tandem_domain::EntityKind::Task {
+                                a href=(viewer.url(&format!("/t/{}", a.entity_label))) { (a.entity_label) }
+                            } @else { strong { (a.entity_label) } }
+                            @if !a.changes.is_empty() {
+                                span.muted { ": " (a.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(
+        &viewer,
+        "Overview",
+        Section::Projects,
+        nav(&project, Tab::Overview),
+        content,
+    ))
+}
