@@ -13,10 +13,8 @@
 //! PostgreSQL's defaults, which a process kill does not exercise.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -24,7 +22,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tandem");
+use super::{
+    EMAIL, PASSWORD, PROJECT, REQUEST_TIMEOUT, Server, WORKSPACE, admin, sign_in, temp_dir,
+};
 
 const WRITERS: usize = 8;
 const ROUNDS: usize = 3;
@@ -37,13 +37,6 @@ const MAX_WRITES_PER_WRITER: usize = 300;
 /// A round is killed after this long whatever was acknowledged, so a slow
 /// machine bounds the test's time rather than hanging it.
 const ROUND_DEADLINE: Duration = Duration::from_secs(10);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
-
-const WORKSPACE: &str = "crash";
-const PROJECT: &str = "CRASH";
-const EMAIL: &str = "writer@crash.test";
-const PASSWORD: &str = "crash-test-pass";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_keeps_every_acknowledged_write_through_kill_9() {
@@ -409,239 +402,4 @@ async fn stored_titles(http: &reqwest::Client, url: &str, token: &str) -> BTreeM
         }
     }
     panic!("the task list did not end within 100 pages");
-}
-
-/// Signs in with the password and trades the session for an API token, as
-/// a script would.
-async fn sign_in(http: &reqwest::Client, url: &str) -> String {
-    let login = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let cookie = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_string();
-    let token = http
-        .post(format!("{url}/api/v1/tokens"))
-        .header("cookie", cookie)
-        .json(&json!({"name": "crash test"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(token.status(), 201);
-    let token: Value = token.json().await.unwrap();
-    token["token"]
-        .as_str()
-        .expect("the token's secret")
-        .to_string()
-}
-
-/// A running `tandem serve`, killed when dropped so that a failing test
-/// leaves no server behind.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    /// Starts the binary itself (no shell in between, so the kill reaches
-    /// the server) on a free port, reads the port from its "listening"
-    /// line, and waits until /healthz answers.
-    async fn start(database: &str, dir: &Path) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
-            .current_dir(dir)
-            .env("TANDEM_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start tandem serve");
-        let stdout = child.stdout.take().unwrap();
-        let mut server = Server {
-            child,
-            url: String::new(),
-        };
-        let (sender, receiver) = tokio::sync::oneshot::channel();
-        // The thread keeps reading to the end, so the server never writes
-        // into a pipe that nobody drains or that is closed.
-        std::thread::spawn(move || {
-            let mut sender = Some(sender);
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix("Tandem is listening on ")
-                    && let Some(sender) = sender.take()
-                {
-                    let url = rest.split_whitespace().next().unwrap_or_default();
-                    let _ = sender.send(url.to_string());
-                }
-            }
-        });
-        server.url = tokio::time::timeout(STARTUP_TIMEOUT, receiver)
-            .await
-            .expect("tandem serve printed no listening line in time")
-            .expect("tandem serve exited before listening");
-        server.wait_healthy().await;
-        server
-    }
-
-    async fn wait_healthy(&self) {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()
-            .unwrap();
-        // Bounded: 200 polls 25 ms apart is five seconds of trying.
-        for _ in 0..200 {
-            if let Ok(response) = http.get(format!("{}/healthz", self.url)).send().await
-                && response.status() == 200
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("{} never answered /healthz", self.url);
-    }
-
-    /// SIGKILL (what `Child::kill` sends on Unix), then reaps the process.
-    fn kill_9(&mut self) -> ExitStatus {
-        self.child.kill().expect("kill -9 the server");
-        self.child.wait().expect("reap the server")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs `tandem admin …` against the database, with `stdin` as its input.
-fn admin(database: &str, args: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .args(["--database", database])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "tandem {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tandem-crash-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Two `tandem serve` processes on one PostgreSQL database: a page open on
-/// the second hears a write made through the first, named by kind and key.
-/// (How fast is measured by `tandem-bench --live`, not asserted here.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_page_on_one_node_hears_a_write_made_on_another() {
-    let Some(admin_url) = tandem_store::testing::postgres_url() else {
-        eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped");
-        return;
-    };
-    let database = tandem_store::testing::fresh_postgres_database(&admin_url)
-        .await
-        .expect("create a fresh PostgreSQL database");
-    let dir = temp_dir("two-nodes");
-    admin(
-        &database,
-        &["admin", "workspace", "add", WORKSPACE, "--name", "Crash"],
-        None,
-    );
-    admin(
-        &database,
-        &[
-            "admin",
-            "user",
-            "add",
-            EMAIL,
-            "--name",
-            "Writer",
-            "--workspace",
-            WORKSPACE,
-            "--role",
-            "owner",
-            "--password-stdin",
-        ],
-        Some(PASSWORD),
-    );
-    let one = Server::start(&database, &dir).await;
-    let two = Server::start(&database, &dir).await;
-    let http = reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .unwrap();
-    let token = sign_in(&http, &one.url).await;
-    let project = http
-        .post(format!(
-            "{}/api/v1/workspaces/{WORKSPACE}/projects",
-            one.url
-        ))
-        .bearer_auth(&token)
-        .json(&json!({"key": PROJECT, "name": "Two nodes"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(project.status(), 201);
-
-    // A page's stream on node 2, opened with a token as a script would.
-    let stream_http = reqwest::Client::new();
-    let mut events = stream_http
-        .get(format!("{}/w/{WORKSPACE}/events", two.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(events.status(), 200);
-    assert_eq!(events.headers()["content-type"], "text/event-stream");
-
-    let created = http
-        .post(format!("{}/api/v1/workspaces/{WORKSPACE}/tasks", one.url))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Heard elsewhere", "project": PROJECT}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let key = created.json::<Value>().await.unwrap()["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
-
-    let wanted = format!(r#""kind":"task","action":"created","key":"{key}","project":"{PROJECT}""#);
-    let mut heard = String::new();
-    // Bounded: a node that never hears fails here instead of hanging.
-    tokio::time::timeout(Duration::from_secs(20), async {
-        while !heard.contains(&wanted) {
-            let chunk = events.chunk().await.unwrap().expect("the stream ended");
-            heard.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("node 2 did not hear the write; it heard: {heard}"));
-    assert!(!heard.contains("Heard elsewhere"), "events carry no titles");
-    drop(one);
-    drop(two);
-    let _ = std::fs::remove_dir_all(&dir);
 }
