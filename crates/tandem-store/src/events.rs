@@ -112,6 +112,17 @@ pub trait EventStore: Send + Sync {
     /// Marks claimed deliveries handled: they are never handed out again.
     async fn complete_deliveries(&self, consumer: &str, event_ids: &[Id]) -> Result<()>;
 
+    /// Marks handled, claimed or not, every delivery of `consumer`'s for
+    /// events of `project_id` up to `up_to` (an event id read before the
+    /// work that handles them all began): a burst of writes to one project
+    /// is then one run, not one per batch of deliveries.
+    async fn complete_project_deliveries(
+        &self,
+        consumer: &str,
+        project_id: Id,
+        up_to: Id,
+    ) -> Result<u64>;
+
     /// How many deliveries `consumer` has yet to handle and how old the
     /// oldest is.
     async fn outbox_backlog(
@@ -312,6 +323,25 @@ macro_rules! events_impl {
                     delete.build().execute(self.writer()).await?;
                 }
                 Ok(())
+            }
+
+            async fn complete_project_deliveries(
+                &self,
+                consumer: &str,
+                project_id: Id,
+                up_to: Id,
+            ) -> Result<u64> {
+                let done = sqlx::query(
+                    "DELETE FROM event_deliveries WHERE consumer = $1 AND event_id <= $2 \
+                     AND EXISTS (SELECT 1 FROM events e WHERE e.id = event_deliveries.event_id AND e.project_id = $3)",
+                )
+                .bind(consumer)
+                .bind(up_to)
+                .bind(project_id)
+                .execute(self.writer())
+                .await?
+                .rows_affected();
+                Ok(done)
             }
 
             async fn outbox_backlog(

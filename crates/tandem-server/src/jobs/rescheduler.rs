@@ -100,9 +100,16 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
         return Ok(false);
     }
     let full = claimed.len() == BATCH;
-    let mut projects: BTreeSet<(Id, String)> = claimed
+    // (workspace, project, key) of every project to recompute.
+    let mut projects: BTreeSet<(Id, Id, String)> = claimed
         .iter()
-        .filter_map(|d| Some((d.event.workspace_id, d.project_key.clone()?)))
+        .filter_map(|d| {
+            Some((
+                d.event.workspace_id,
+                d.event.project_id?,
+                d.project_key.clone()?,
+            ))
+        })
         .collect();
     // A member's availability changed: every project of the workspace.
     let workspaces: BTreeSet<Id> = claimed
@@ -111,8 +118,8 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
         .map(|d| d.event.workspace_id)
         .collect();
     for workspace_id in &workspaces {
-        for (_, key) in store.project_keys(acting_as(*workspace_id)).await? {
-            projects.insert((*workspace_id, key));
+        for (id, key) in store.project_keys(acting_as(*workspace_id)).await? {
+            projects.insert((*workspace_id, id, key));
         }
     }
     let mut handled: Vec<Id> = claimed
@@ -120,20 +127,25 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
         .filter(|d| d.event.project_id.is_none())
         .map(|d| d.event.id)
         .collect();
-    for (workspace_id, key) in &projects {
+    for (workspace_id, project_id, key) in &projects {
+        // Read before the plan: every event up to here is in the plan the
+        // run reads, so their deliveries, claimed or still waiting, are
+        // served by this one run. (On PostgreSQL an event below this id
+        // may commit after the read; its delivery goes too, and the
+        // stored schedule is then stale until the next read of it, which
+        // recomputes on the fingerprint.)
+        let horizon = store.last_event_id().await?;
         match current_schedule(store, acting_as(*workspace_id), key).await {
             // The project, or what the plan was read from, went away
             // meanwhile: the write that removed it has its own event.
             Ok(_) | Err(ApiError::NotFound(_)) | Err(ApiError::Conflict(_)) => {
-                handled.extend(
-                    claimed
-                        .iter()
-                        .filter(|d| {
-                            d.event.workspace_id == *workspace_id
-                                && d.project_key.as_deref() == Some(key.as_str())
-                        })
-                        .map(|d| d.event.id),
-                );
+                store
+                    .complete_project_deliveries(
+                        tandem_store::events::RESCHEDULER,
+                        *project_id,
+                        horizon,
+                    )
+                    .await?;
             }
             // Left claimed: the lease runs out and the work is tried again.
             Err(e) => tracing::warn!(project = %key, error = ?e, "rescheduling failed"),

@@ -241,3 +241,54 @@ async fn the_feed_hears_writes_made_on_another_node() {
         assert_eq!(heard.workspace_id, w.owner.workspace_id);
     }
 }
+
+#[tokio::test]
+async fn one_run_serves_every_delivery_of_its_project_up_to_where_it_read() {
+    use tandem_store::events::RESCHEDULER;
+    for store in backends().await {
+        let w = world(store.as_ref()).await;
+        let a = store
+            .create_project(w.owner, &project("AAA"))
+            .await
+            .unwrap();
+        for title in ["One", "Two", "Three"] {
+            store
+                .create_task(w.owner, &task(Some("AAA"), title))
+                .await
+                .unwrap();
+        }
+        store
+            .create_project(w.owner, &project("BBB"))
+            .await
+            .unwrap();
+        store
+            .create_task(w.owner, &task(Some("BBB"), "Other"))
+            .await
+            .unwrap();
+        let horizon = store.last_event_id().await.unwrap();
+        // Written after the run read its plan: still owed.
+        let late = store
+            .create_task(w.owner, &task(Some("AAA"), "Late"))
+            .await
+            .unwrap();
+        let done = store
+            .complete_project_deliveries(RESCHEDULER, a.id, horizon)
+            .await
+            .unwrap();
+        assert_eq!(done, 4, "AAA's creation and its three tasks");
+        let left = store
+            .claim_deliveries(RESCHEDULER, 100, LEASE)
+            .await
+            .unwrap();
+        let left: Vec<(&str, &str)> = left
+            .iter()
+            .map(|d| (d.project_key.as_deref().unwrap(), d.event.key.as_str()))
+            .collect();
+        assert_eq!(
+            left,
+            [("BBB", "BBB"), ("BBB", "BBB-1"), ("AAA", late.key.as_str())],
+            "{}",
+            store.backend()
+        );
+    }
+}
