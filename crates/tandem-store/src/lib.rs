@@ -201,14 +201,59 @@ pub mod testing {
     pub async fn fresh_postgres_database(admin_url: &str) -> crate::Result<String> {
         let name = format!("tandem_test_{}_{}", std::process::id(), unique());
         let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+        static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+        SWEPT.get_or_init(|| drop_abandoned(admin_url)).await;
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&mut conn)
             .await?;
+        sqlx::query(&format!(
+            "COMMENT ON DATABASE {name} IS '{}'",
+            owner_mark(std::process::id())
+        ))
+        .execute(&mut conn)
+        .await?;
         let base = match admin_url.rsplit_once('/') {
             Some((base, _)) => base.to_string(),
             None => admin_url.to_string(),
         };
         Ok(format!("{base}/{name}"))
+    }
+
+    /// Who made a test database: this machine and a process id, so a later
+    /// run can tell a database whose process has ended from one in use.
+    fn owner_mark(pid: u32) -> String {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+        format!("tandem test {} {pid}", host.trim())
+    }
+
+    /// Drops the test databases this machine's ended processes left (the
+    /// suite creates dozens a run; nothing else would ever drop them).
+    /// Databases made elsewhere, or by a process still running, stay.
+    async fn drop_abandoned(admin_url: &str) {
+        let Ok(mut conn) = sqlx::PgConnection::connect(admin_url).await else {
+            return;
+        };
+        let marked: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT datname::text, shobj_description(oid, 'pg_database') FROM pg_database \
+             WHERE datname LIKE 'tandem\\_test\\_%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_default();
+        for (name, mark) in marked {
+            let Some(pid) = mark
+                .as_deref()
+                .and_then(|m| m.rsplit(' ').next()?.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let ended = !std::path::Path::new(&format!("/proc/{pid}")).exists();
+            if ended && mark.as_deref() == Some(owner_mark(pid).as_str()) {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await;
+            }
+        }
     }
 
     /// A fresh SQLite URL in a new temporary directory.
