@@ -32,7 +32,8 @@ pub async fn run(database: &str, args: LiveArgs) -> Result<()> {
     let one: Arc<dyn Store> = Arc::from(tandem_store::open(database).await?);
     let two: Arc<dyn Store> = Arc::from(tandem_store::open(database).await?);
     let owner = crate::bench_workspace(one.as_ref()).await?;
-    one.create_project(owner, &project("LIVE")?).await?;
+    one.create_project(owner, &crate::bench_project("LIVE", "Live")?)
+        .await?;
     let mut keys = Vec::new();
     for i in 0..100 {
         let task = one
@@ -42,27 +43,6 @@ pub async fn run(database: &str, args: LiveArgs) -> Result<()> {
     }
     outbox_throughput(&one, &two, owner, &keys, args.seconds).await?;
     live_latency(one, two, &keys, args.requests).await
-}
-
-fn project(key: &str) -> Result<NewProject> {
-    Ok(NewProject {
-        key: ProjectKey::parse(key).map_err(anyhow::Error::msg)?,
-        fields: ProjectFields {
-            name: "Live".into(),
-            objective: None,
-            scope_in: None,
-            scope_out: None,
-            owner: None,
-            status: ProjectStatus::Active,
-            stage: Stage::Execution,
-            start_date: None,
-            target_date: None,
-            budget: None,
-            ongoing: true,
-            work_week: WorkWeek::default(),
-            status_date: None,
-        },
-    })
 }
 
 fn task(title: &str) -> NewTask {

@@ -301,32 +301,34 @@ pub(crate) async fn bench_workspace(store: &dyn Store) -> Result<Scope> {
     Ok(owner)
 }
 
+/// An active, ongoing project on the default working week.
+pub(crate) fn bench_project(key: &str, name: &str) -> Result<NewProject> {
+    Ok(NewProject {
+        key: ProjectKey::parse(key).map_err(anyhow::Error::msg)?,
+        fields: ProjectFields {
+            name: name.into(),
+            objective: None,
+            scope_in: None,
+            scope_out: None,
+            owner: None,
+            status: ProjectStatus::Active,
+            stage: Stage::Execution,
+            start_date: None,
+            target_date: None,
+            budget: None,
+            ongoing: true,
+            work_week: WorkWeek::default(),
+            status_date: None,
+        },
+    })
+}
+
 /// Workspace "bench" with a project BENCH of `tasks` tasks with varied
 /// owners, statuses, priorities, due dates and tags.
 async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
     let owner = bench_workspace(store).await?;
     store
-        .create_project(
-            owner,
-            &NewProject {
-                key: ProjectKey::parse("BENCH").map_err(anyhow::Error::msg)?,
-                fields: ProjectFields {
-                    name: "Benchmark".into(),
-                    objective: None,
-                    scope_in: None,
-                    scope_out: None,
-                    owner: None,
-                    status: ProjectStatus::Active,
-                    stage: Stage::Execution,
-                    start_date: None,
-                    target_date: None,
-                    budget: None,
-                    ongoing: true,
-                    work_week: WorkWeek::default(),
-                    status_date: None,
-                },
-            },
-        )
+        .create_project(owner, &bench_project("BENCH", "Benchmark")?)
         .await?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let today = Local::now().date_naive();

@@ -134,6 +134,33 @@ impl Drop for Server {
     }
 }
 
+/// The workspace and its owner (the writer), made offline with `tandem
+/// admin` as an operator would.
+fn seed_writer(database: &str) {
+    admin(
+        database,
+        &["admin", "workspace", "add", WORKSPACE, "--name", "Crash"],
+        None,
+    );
+    admin(
+        database,
+        &[
+            "admin",
+            "user",
+            "add",
+            EMAIL,
+            "--name",
+            "Writer",
+            "--workspace",
+            WORKSPACE,
+            "--role",
+            "owner",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    );
+}
+
 /// Runs `tandem admin …` against the database, with `stdin` as its input.
 fn admin(database: &str, args: &[&str], stdin: Option<&str>) {
     let mut child = Command::new(BIN)

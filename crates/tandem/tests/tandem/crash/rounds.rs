@@ -22,9 +22,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use super::{
-    EMAIL, PASSWORD, PROJECT, REQUEST_TIMEOUT, Server, WORKSPACE, admin, sign_in, temp_dir,
-};
+use super::{PROJECT, REQUEST_TIMEOUT, Server, WORKSPACE, seed_writer, sign_in, temp_dir};
 
 const WRITERS: usize = 8;
 const ROUNDS: usize = 3;
@@ -65,28 +63,7 @@ async fn postgres_keeps_every_acknowledged_write_through_kill_9() {
 /// writes too: a restart must not lose what an earlier restart kept.
 async fn crash_rounds(backend: &str, database: &str, dir: &Path) {
     let started = Instant::now();
-    admin(
-        database,
-        &["admin", "workspace", "add", WORKSPACE, "--name", "Crash"],
-        None,
-    );
-    admin(
-        database,
-        &[
-            "admin",
-            "user",
-            "add",
-            EMAIL,
-            "--name",
-            "Writer",
-            "--workspace",
-            WORKSPACE,
-            "--role",
-            "owner",
-            "--password-stdin",
-        ],
-        Some(PASSWORD),
-    );
+    seed_writer(database);
 
     let mut server = Server::start(database, dir).await;
     let http = reqwest::Client::builder()

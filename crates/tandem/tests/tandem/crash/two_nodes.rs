@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{
-    EMAIL, PASSWORD, PROJECT, REQUEST_TIMEOUT, Server, WORKSPACE, admin, sign_in, temp_dir,
-};
+use super::{PROJECT, REQUEST_TIMEOUT, Server, WORKSPACE, seed_writer, sign_in, temp_dir};
 
 /// Two `tandem serve` processes on one PostgreSQL database: a page open on
 /// the second hears a write made through the first, named by kind and key.
@@ -22,28 +20,7 @@ async fn a_page_on_one_node_hears_a_write_made_on_another() {
         .await
         .expect("create a fresh PostgreSQL database");
     let dir = temp_dir("two-nodes");
-    admin(
-        &database,
-        &["admin", "workspace", "add", WORKSPACE, "--name", "Crash"],
-        None,
-    );
-    admin(
-        &database,
-        &[
-            "admin",
-            "user",
-            "add",
-            EMAIL,
-            "--name",
-            "Writer",
-            "--workspace",
-            WORKSPACE,
-            "--role",
-            "owner",
-            "--password-stdin",
-        ],
-        Some(PASSWORD),
-    );
+    seed_writer(&database);
     let one = Server::start(&database, &dir).await;
     let two = Server::start(&database, &dir).await;
     let http = reqwest::Client::builder()
