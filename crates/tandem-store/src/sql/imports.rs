@@ -219,6 +219,10 @@ macro_rules! imports_impl {
         /// caller's, all at once, and removes the staging workspace.
         async fn move_staged(store: &$store, staging: Id, scope: Scope) -> Result<()> {
             let mut tx = store.writer().begin().await?;
+            let imported: Option<(i64, String)> = sqlx::query_as("SELECT id, key FROM projects WHERE workspace_id = $1")
+                .bind(staging)
+                .fetch_optional(&mut *tx)
+                .await?;
             for table in ["projects", "tasks", "dependencies", "calendar_exceptions", "baselines", "activity"] {
                 sqlx::query(&format!("UPDATE {table} SET workspace_id = $1 WHERE workspace_id = $2"))
                     .bind(scope.workspace_id)
@@ -232,18 +236,14 @@ macro_rules! imports_impl {
                     })?;
             }
             sqlx::query("DELETE FROM workspaces WHERE id = $1").bind(staging).execute(&mut *tx).await?;
-            // The staging workspace's events become the caller's, and
-            // the caller's pages hear of the arrival now.
-            sqlx::query("UPDATE events SET workspace_id = $1 WHERE workspace_id = $2")
-                .bind(scope.workspace_id)
+            // The building's own events were seen by nobody (no one
+            // belongs to the staging workspace); the caller's workspace
+            // hears of the arrival once, now.
+            sqlx::query("DELETE FROM events WHERE workspace_id = $1")
                 .bind(staging)
                 .execute(&mut *tx)
                 .await?;
-            let project: Option<(i64, String)> = sqlx::query_as("SELECT id, key FROM projects WHERE workspace_id = $1 ORDER BY id DESC LIMIT 1")
-                .bind(scope.workspace_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some((id, key)) = project {
+            if let Some((id, key)) = imported {
                 emit(&mut tx, scope.workspace_id, Some(id), "project", "imported", &key, Some(scope.user_id)).await?;
             }
             tx.commit().await?;
@@ -285,10 +285,21 @@ macro_rules! imports_impl {
             }
 
             async fn purge_abandoned_imports(&self, started_before: DateTime<Utc>) -> Result<u64> {
+                let mut tx = self.writer().begin().await?;
+                // Events keep no reference to their workspace (they outlive
+                // what they tell of), so a dead import's go with it here.
+                sqlx::query(
+                    "DELETE FROM events WHERE workspace_id IN \
+                     (SELECT id FROM workspaces WHERE slug LIKE '~import-%' AND created_at < $1)",
+                )
+                .bind(started_before)
+                .execute(&mut *tx)
+                .await?;
                 let done = sqlx::query("DELETE FROM workspaces WHERE slug LIKE '~import-%' AND created_at < $1")
                     .bind(started_before)
-                    .execute(self.writer())
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(done.rows_affected())
             }
         }
