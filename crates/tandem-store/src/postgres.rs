@@ -145,7 +145,7 @@ impl PgStore {
         Vec<crate::sql::TaskRow>,
         Vec<(tandem_domain::Id, tandem_domain::UserRef)>,
     )> {
-        store_impl::sqlx_task_page_rows(&self.pool, scope, filter, limit).await
+        queries::sqlx_task_page_rows(&self.pool, scope, filter, limit).await
     }
 
     async fn link_rows(
@@ -153,7 +153,7 @@ impl PgStore {
         scope: crate::Scope,
         project_id: tandem_domain::Id,
     ) -> Result<Vec<crate::Link>> {
-        store_impl::sqlx_link_rows(&self.pool, scope, project_id).await
+        queries::sqlx_link_rows(&self.pool, scope, project_id).await
     }
 }
 
@@ -163,12 +163,21 @@ crate::migrate::migrator!(
     Some("SELECT pg_advisory_xact_lock(7230)"),
     crate::migrate::POSTGRES_HAS_CHECKSUM
 );
-crate::sql::store_impl!(
-    PgStore,
-    sqlx::Postgres,
-    "postgres",
-    "string_agg(tt.tag, ' ')"
-);
+/// What the shared queries are compiled for here.
+mod backend {
+    pub(super) type DbStore = super::PgStore;
+    pub(super) type Db = sqlx::Postgres;
+    /// This backend's name for `Store::backend`.
+    pub(super) const NAME: &str = "postgres";
+    /// How this dialect joins a task's tags into one text.
+    pub(super) const TAG_AGGREGATE: &str = "string_agg(tt.tag, ' ')";
+}
+
+// The same file is this backend's module and the other's, on purpose: one
+// text of the queries, compiled over each backend's concrete types.
+#[allow(clippy::duplicate_mod)]
+#[path = "queries/mod.rs"]
+mod queries;
 
 #[cfg(test)]
 mod tests {

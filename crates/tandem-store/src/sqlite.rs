@@ -300,7 +300,7 @@ impl SqliteStore {
                         if reader.is_closed() {
                             return;
                         }
-                        match store_impl::events_after(&reader, last, 500).await {
+                        match queries::events_after(&reader, last, 500).await {
                             Ok(events) => {
                                 for event in events {
                                     last = event.id;
@@ -323,7 +323,7 @@ impl SqliteStore {
         limit: usize,
     ) -> Result<PageRows> {
         let mut page = SqlText::default();
-        push_task_list(&mut page, store_impl::task_select(), scope, filter, limit);
+        push_task_list(&mut page, queries::task_select(), scope, filter, limit);
         let lists = self.lists.clone();
         tokio::task::spawn_blocking(move || {
             let connection = lists.connection()?;
@@ -369,9 +369,18 @@ crate::migrate::migrator!(
     None::<&str>,
     crate::migrate::SQLITE_HAS_CHECKSUM
 );
-crate::sql::store_impl!(
-    SqliteStore,
-    sqlx::Sqlite,
-    "sqlite",
-    "group_concat(tt.tag, ' ')"
-);
+/// What the shared queries are compiled for here.
+mod backend {
+    pub(super) type DbStore = super::SqliteStore;
+    pub(super) type Db = sqlx::Sqlite;
+    /// This backend's name for `Store::backend`.
+    pub(super) const NAME: &str = "sqlite";
+    /// How this dialect joins a task's tags into one text.
+    pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
+}
+
+// The same file is this backend's module and the other's, on purpose: one
+// text of the queries, compiled over each backend's concrete types.
+#[allow(clippy::duplicate_mod)]
+#[path = "queries/mod.rs"]
+mod queries;

@@ -1,8 +1,7 @@
 //! Reading a row of either backend in plain Rust. The row mappers (a
 //! project from its row, a task's row, …) are generic over [`Columns`],
 //! which the rows of both backends implement, so each is written once
-//! where rustfmt, the compiler's messages and the IDE see it, instead of
-//! inside `store_impl!`.
+//! once for both backends rather than once per backend.
 //!
 //! sqlx's own `Row::try_get` is generic over the database too, but every
 //! mapper would have to repeat a decoding bound per column type; here the

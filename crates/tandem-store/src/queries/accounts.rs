@@ -1,0 +1,165 @@
+//! People, sessions and API tokens; the queries, compiled once per backend
+//! (see `mod.rs`).
+
+use super::*;
+
+#[async_trait]
+impl AccountStore for DbStore {
+    async fn create_user(&self, email: &Email, name: &str, password_hash: &str) -> Result<UserRef> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(email.as_str())
+        .bind(name)
+        .bind(password_hash)
+        .bind(Utc::now())
+        .fetch_one(self.writer())
+        .await
+        .map_err(|e| unique_to_conflict(e, "a user with this email"))?;
+        Ok(UserRef {
+            id,
+            email: email.as_str().to_string(),
+            name: name.to_string(),
+        })
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<UserRef>> {
+        Ok(self.credentials(email).await?.map(|(user, _)| user))
+    }
+
+    async fn credentials(&self, email: &Email) -> Result<Option<(UserRef, String)>> {
+        let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(credentials_from_row).transpose()
+    }
+
+    async fn create_session(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(Utc::now())
+            .bind(expires_at)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRef>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(self.writer())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn create_api_token(
+        &self,
+        user_id: Id,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<ApiToken> {
+        let now = Utc::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_one(self.writer())
+        .await?;
+        Ok(ApiToken {
+            id,
+            name: name.to_string(),
+            created_at: now,
+            revoked_at: None,
+        })
+    }
+
+    async fn list_api_tokens(&self, user_id: Id) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query("SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(api_token_from_row).collect()
+    }
+
+    async fn revoke_api_token(&self, user_id: Id, token_id: Id) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(Utc::now())
+        .bind(token_id)
+        .bind(user_id)
+        .execute(self.writer())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("token"));
+        }
+        Ok(())
+    }
+
+    async fn token_user(&self, token_hash: &str) -> Result<Option<UserRef>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn credential_membership(
+        &self,
+        secret_hash: &str,
+        session: bool,
+        slug: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(UserRef, Membership)>> {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT u.id AS user_id, u.email, u.name AS user_name, w.*, m.role FROM users u \
+             JOIN members m ON m.user_id = u.id JOIN workspaces w ON w.id = m.workspace_id WHERE w.slug = ",
+        );
+        qb.push_bind(slug);
+        if session {
+            qb.push(" AND u.id = (SELECT user_id FROM sessions WHERE token_hash = ");
+            qb.push_bind(secret_hash);
+            qb.push(" AND expires_at > ");
+            qb.push_bind(now);
+        } else {
+            qb.push(" AND u.id = (SELECT user_id FROM api_tokens WHERE revoked_at IS NULL AND token_hash = ");
+            qb.push_bind(secret_hash);
+        }
+        qb.push(")");
+        let row = qb.build().fetch_optional(self.reader()).await?;
+        row.as_ref().map(credential_from_row).transpose()
+    }
+}

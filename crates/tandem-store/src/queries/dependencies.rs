@@ -1,0 +1,254 @@
+//! Links between tasks, checked for cycles under the graph lock; the queries,
+//! compiled once per backend (see `mod.rs`).
+
+use super::*;
+
+/// The links between a project's own tasks, through sqlx
+/// (SQLite reads them with its own driver instead).
+#[allow(dead_code)]
+pub(crate) async fn sqlx_link_rows(
+    pool: &sqlx::Pool<Db>,
+    scope: Scope,
+    project_id: Id,
+) -> Result<Vec<crate::Link>> {
+    let rows: Vec<(Id, Id, Id, String, f64, String, i64)> = sqlx::query_as(crate::sql::LINK_SELECT)
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter()
+        .map(
+            |(id, predecessor_id, successor_id, kind, lag_days, lag_format, version)| {
+                Ok(crate::Link {
+                    id,
+                    predecessor_id,
+                    successor_id,
+                    kind: vocab(&kind)?,
+                    lag_days,
+                    lag_format: vocab(&lag_format)?,
+                    version,
+                })
+            },
+        )
+        .collect()
+}
+
+pub(super) async fn fetch_dependency_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    predecessor: &str,
+    successor: &str,
+) -> Result<(Dependency, Option<Id>)> {
+    let pred = fetch_task_tx(tx, scope, predecessor).await?;
+    let succ = fetch_task_tx(tx, scope, successor).await?;
+    let row = sqlx::query(&format!(
+        "{DEPENDENCY_SELECT} WHERE d.predecessor_id = $1 AND d.successor_id = $2"
+    ))
+    .bind(pred.id)
+    .bind(succ.id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("dependency"))?;
+    Ok((dependency_from_row(&row)?, succ.project.map(|p| p.id)))
+}
+
+#[async_trait]
+impl DependencyStore for DbStore {
+    async fn create_dependency(
+        &self,
+        scope: Scope,
+        dependency: &NewDependency,
+    ) -> Result<Dependency> {
+        dependency.check().map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        if let Some(lock) = DbStore::GRAPH_LOCK {
+            sqlx::query(lock)
+                .bind(scope.workspace_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut errors = Vec::new();
+        let mut find = async |field: &str, key: &str, tx: &mut Tx| -> Result<Option<Task>> {
+            match fetch_task_tx(tx, scope, key).await {
+                Ok(task) => Ok(Some(task)),
+                Err(StoreError::NotFound(_)) => {
+                    errors.push(FieldError::new(field, format!("no task {key}")));
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        let pred = find("predecessor", &dependency.predecessor, &mut tx).await?;
+        let succ = find("successor", &dependency.successor, &mut tx).await?;
+        let (Some(pred), Some(succ)) = (pred, succ) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        let links: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT predecessor_id, successor_id FROM dependencies WHERE workspace_id = $1",
+        )
+        .bind(scope.workspace_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Some(cycle) = cycle_through(&links, pred.id, succ.id) {
+            let mut keys = Vec::with_capacity(cycle.len());
+            for id in cycle {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "SELECT t.id, t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = ",
+                );
+                qb.push_bind(id);
+                push_task_visibility(&mut qb, scope);
+                // The cycle may run through tasks the caller
+                // cannot open: they are named, but not by key.
+                match qb.build().fetch_optional(&mut *tx).await? {
+                    Some(row) => {
+                        let key: Option<String> = row.try_get("key")?;
+                        keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, id));
+                    }
+                    None => keys.push(HIDDEN_TASK.to_string()),
+                }
+            }
+            return Err(StoreError::Cycle(keys));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(pred.id)
+        .bind(succ.id)
+        .bind(dependency.kind.as_str())
+        .bind(dependency.lag_days)
+        .bind(dependency.lag_format.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| unique_to_conflict(e, "a dependency between these tasks"))?;
+        let label = format!("{} → {}", pred.key, succ.key);
+        let changes = activity::created(&dependency_snapshot(
+            dependency.kind,
+            dependency.lag_days,
+            dependency.lag_format,
+        ));
+        record(
+            &mut tx,
+            scope,
+            succ.project.as_ref().map(|p| p.id),
+            EntityKind::Dependency,
+            id,
+            &label,
+            "created",
+            &changes,
+        )
+        .await?;
+        let (dependency, _) = fetch_dependency_tx(&mut tx, scope, &pred.key, &succ.key).await?;
+        tx.commit().await?;
+        Ok(dependency)
+    }
+
+    async fn task_dependencies(&self, scope: Scope, key: &str) -> Result<Vec<Dependency>> {
+        let mut tx = self.reader().begin().await?;
+        let task = fetch_task_tx(&mut tx, scope, key).await?;
+        let mut qb = QueryBuilder::<Db>::new(DEPENDENCY_SELECT);
+        qb.push(" WHERE (d.predecessor_id = ");
+        qb.push_bind(task.id);
+        qb.push(" OR d.successor_id = ");
+        qb.push_bind(task.id);
+        qb.push(")");
+        push_link_visibility(&mut qb, scope);
+        qb.push(" ORDER BY d.id");
+        let rows = qb.build().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter().map(dependency_from_row).collect()
+    }
+
+    async fn project_dependencies(&self, scope: Scope, project_id: Id) -> Result<Vec<Dependency>> {
+        let mut qb = QueryBuilder::<Db>::new(DEPENDENCY_SELECT);
+        qb.push(" WHERE d.workspace_id = ");
+        qb.push_bind(scope.workspace_id);
+        qb.push(" AND (a.project_id = ");
+        qb.push_bind(project_id);
+        qb.push(" OR b.project_id = ");
+        qb.push_bind(project_id);
+        qb.push(")");
+        push_link_visibility(&mut qb, scope);
+        qb.push(" ORDER BY d.id");
+        let rows = qb.build().fetch_all(self.reader()).await?;
+        rows.iter().map(dependency_from_row).collect()
+    }
+
+    async fn project_links(&self, scope: Scope, project_id: Id) -> Result<Vec<crate::Link>> {
+        self.link_rows(scope, project_id).await
+    }
+
+    async fn update_dependency(
+        &self,
+        scope: Scope,
+        change: &NewDependency,
+        expected_version: Option<i64>,
+    ) -> Result<Dependency> {
+        change.check().map_err(StoreError::Invalid)?;
+        let (predecessor, successor) = (change.predecessor.as_str(), change.successor.as_str());
+        let mut tx = self.writer().begin().await?;
+        let (current, project_id) =
+            fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query("UPDATE dependencies SET kind = $1, lag_days = $2, lag_format = $3, version = version + 1 WHERE id = $4")
+            .bind(change.kind.as_str())
+            .bind(change.lag_days)
+            .bind(change.lag_format.as_str())
+            .bind(current.id)
+            .execute(&mut *tx)
+            .await?;
+        let label = format!("{} → {}", current.predecessor.key, current.successor.key);
+        let changes = activity::diff(
+            &dependency_snapshot(current.kind, current.lag_days, current.lag_format),
+            &dependency_snapshot(change.kind, change.lag_days, change.lag_format),
+        );
+        record(
+            &mut tx,
+            scope,
+            project_id,
+            EntityKind::Dependency,
+            current.id,
+            &label,
+            "updated",
+            &changes,
+        )
+        .await?;
+        let (dependency, _) = fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
+        tx.commit().await?;
+        Ok(dependency)
+    }
+
+    async fn delete_dependency(
+        &self,
+        scope: Scope,
+        predecessor: &str,
+        successor: &str,
+    ) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let (current, project_id) =
+            fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
+        sqlx::query("DELETE FROM dependencies WHERE id = $1")
+            .bind(current.id)
+            .execute(&mut *tx)
+            .await?;
+        let label = format!("{} → {}", current.predecessor.key, current.successor.key);
+        let changes = activity::deleted(&dependency_snapshot(
+            current.kind,
+            current.lag_days,
+            current.lag_format,
+        ));
+        record(
+            &mut tx,
+            scope,
+            project_id,
+            EntityKind::Dependency,
+            current.id,
+            &label,
+            "deleted",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,249 @@
+//! The outbox: events written with each write, deliveries claimed by once-
+//! only consumers, and jobs claimed by one node; the queries, compiled once
+//! per backend (see `mod.rs`).
+
+use super::*;
+
+/// Records an event in the write's transaction, with a delivery
+/// for each once-only consumer that needs it, and (PostgreSQL)
+/// tells every node at commit.
+pub(super) async fn emit(
+    tx: &mut Tx,
+    workspace_id: Id,
+    project_id: Option<Id>,
+    kind: &str,
+    action: &str,
+    key: &str,
+    actor_id: Option<Id>,
+) -> Result<()> {
+    let at = Utc::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(project_id)
+    .bind(kind)
+    .bind(action)
+    .bind(key)
+    .bind(actor_id)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    if crate::events::reschedules(kind, action, project_id) {
+        sqlx::query("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, $2)")
+            .bind(crate::events::RESCHEDULER)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some(notify) = DbStore::NOTIFY {
+        let event = crate::events::Event {
+            id,
+            workspace_id,
+            project_id,
+            kind: kind.to_string(),
+            action: action.to_string(),
+            key: key.to_string(),
+            actor_id,
+            at,
+        };
+        sqlx::query(notify)
+            .bind(crate::events::notify_payload(&event))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(super) const EVENT_COLUMNS: &str =
+    "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at";
+
+/// [`EventStore::events_after`](crate::events::EventStore::events_after)
+/// on a pool, for the SQLite feed's own task.
+pub(crate) async fn events_after(
+    pool: &sqlx::Pool<Db>,
+    after: Id,
+    limit: usize,
+) -> Result<Vec<crate::events::Event>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events e WHERE e.id > $1 ORDER BY e.id LIMIT $2"
+    ))
+    .bind(after)
+    .bind(limit as i64)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(crate::events::event_from_row).collect()
+}
+
+#[async_trait]
+impl crate::events::EventStore for DbStore {
+    async fn events_after(&self, after: Id, limit: usize) -> Result<Vec<crate::events::Event>> {
+        events_after(self.reader(), after, limit).await
+    }
+
+    async fn last_event_id(&self) -> Result<Id> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+            .fetch_one(self.reader())
+            .await?;
+        Ok(id.unwrap_or(0))
+    }
+
+    async fn claim_deliveries(
+        &self,
+        consumer: &str,
+        limit: usize,
+        lease: std::time::Duration,
+    ) -> Result<Vec<crate::events::Delivery>> {
+        let now = Utc::now();
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
+        retry_transient(|| async {
+            let mut tx = self.writer().begin().await?;
+            let claimed: Vec<i64> = sqlx::query_scalar(&format!(
+                "SELECT event_id FROM event_deliveries \
+                 WHERE consumer = $1 AND (claimed_until IS NULL OR claimed_until < $2) \
+                 ORDER BY event_id LIMIT $3{}",
+                DbStore::SKIP_LOCKED
+            ))
+            .bind(consumer)
+            .bind(now)
+            .bind(limit as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+            if claimed.is_empty() {
+                tx.commit().await?;
+                return Ok(Vec::new());
+            }
+            let mut update =
+                QueryBuilder::<Db>::new("UPDATE event_deliveries SET claimed_until = ");
+            update
+                .push_bind(until)
+                .push(" WHERE consumer = ")
+                .push_bind(consumer)
+                .push(" AND event_id IN (");
+            let mut ids = update.separated(", ");
+            for id in &claimed {
+                ids.push_bind(*id);
+            }
+            update.push(")");
+            update.build().execute(&mut *tx).await?;
+            let mut select = QueryBuilder::<Db>::new(format!(
+                "SELECT {EVENT_COLUMNS}, p.key AS project_key FROM events e \
+                 LEFT JOIN projects p ON p.id = e.project_id WHERE e.id IN ("
+            ));
+            let mut ids = select.separated(", ");
+            for id in &claimed {
+                ids.push_bind(*id);
+            }
+            select.push(") ORDER BY e.id");
+            let rows = select.build().fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            rows.iter().map(crate::events::delivery_from_row).collect()
+        })
+        .await
+    }
+
+    async fn complete_deliveries(&self, consumer: &str, event_ids: &[Id]) -> Result<()> {
+        for chunk in event_ids.chunks(500) {
+            let mut delete =
+                QueryBuilder::<Db>::new("DELETE FROM event_deliveries WHERE consumer = ");
+            delete.push_bind(consumer).push(" AND event_id IN (");
+            let mut ids = delete.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            delete.push(")");
+            delete.build().execute(self.writer()).await?;
+        }
+        Ok(())
+    }
+
+    async fn complete_project_deliveries(
+        &self,
+        consumer: &str,
+        project_id: Id,
+        up_to: Id,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM event_deliveries WHERE consumer = $1 AND event_id <= $2 \
+             AND EXISTS (SELECT 1 FROM events e WHERE e.id = event_deliveries.event_id AND e.project_id = $3)",
+        )
+        .bind(consumer)
+        .bind(up_to)
+        .bind(project_id)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(done)
+    }
+
+    async fn outbox_backlog(
+        &self,
+        consumer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(u64, Option<std::time::Duration>)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS pending, MIN(e.at) AS oldest FROM event_deliveries d \
+             JOIN events e ON e.id = d.event_id WHERE d.consumer = $1",
+        )
+        .bind(consumer)
+        .fetch_one(self.reader())
+        .await?;
+        let pending: i64 = row.try_get("pending")?;
+        let oldest: Option<DateTime<Utc>> = row.try_get("oldest")?;
+        Ok((
+            pending.max(0) as u64,
+            oldest.map(|at| (now - at).to_std().unwrap_or_default()),
+        ))
+    }
+
+    async fn claim_job(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        every: std::time::Duration,
+    ) -> Result<bool> {
+        let next = now + chrono::Duration::from_std(every).unwrap_or(chrono::Duration::hours(1));
+        // A first run: the row appears already claimed by whoever
+        // inserts it; the other nodes' inserts do nothing.
+        let inserted = sqlx::query(
+            "INSERT INTO jobs (name, due_at, last_run_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(next)
+        .bind(now)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(true);
+        }
+        // One statement: of nodes racing, one finds it due.
+        let claimed = sqlx::query(
+            "UPDATE jobs SET due_at = $1, last_run_at = $2 WHERE name = $3 AND due_at <= $2",
+        )
+        .bind(next)
+        .bind(now)
+        .bind(name)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(claimed == 1)
+    }
+
+    async fn purge_events(&self, before: DateTime<Utc>) -> Result<u64> {
+        let purged = sqlx::query(
+            "DELETE FROM events WHERE at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = events.id)",
+        )
+        .bind(before)
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(purged)
+    }
+
+    fn event_feed(&self) -> tokio::sync::broadcast::Receiver<crate::events::Event> {
+        self.feed()
+    }
+}

@@ -1,0 +1,205 @@
+//! The SQL both backends share, as plain Rust. The statements are written
+//! once, in the dialect SQLite and PostgreSQL have in common (`$N`
+//! parameters, `RETURNING`, ISO dates); this module is compiled twice, as
+//! `sqlite::queries` and `postgres::queries` (each declares it with
+//! `#[path]`), and reads its backend's sqlx database, store type and
+//! dialect from the parent's `backend` module. So `Db`, `Tx` and `Store`
+//! are concrete types here, not generics, and rustfmt and the IDE see every
+//! line.
+//!
+//! One file per feature, as the store traits are: each holds that
+//! feature's queries and its trait's `impl` for `Store`. The plain parts
+//! (SELECT lists, row mappers, history snapshots) live in `crate::sql`,
+//! compiled once. This file holds what every write uses: locks, the
+//! history row and its event, and member lookups.
+//!
+//! Not here: which backend does what differently (the backends' own files
+//! and their associated consts), or the migrations (`migrate.rs`).
+
+mod accounts;
+mod dependencies;
+mod events;
+mod history;
+mod imports;
+mod plans;
+mod projects;
+mod risks;
+mod stakeholders;
+mod task_list;
+mod tasks;
+mod workspaces;
+
+// Each backend reads through a different few of these.
+#[allow(unused_imports)]
+pub(crate) use dependencies::sqlx_link_rows;
+#[allow(unused_imports)]
+pub(crate) use events::events_after;
+#[allow(unused_imports)]
+pub(crate) use task_list::{sqlx_task_page_rows, task_select};
+
+use events::*;
+use projects::*;
+use task_list::*;
+use tasks::*;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{QueryBuilder, Row};
+use tandem_domain::activity::{self, FieldChange};
+use tandem_domain::calendar::{CalendarException, ExceptionFields};
+use tandem_domain::graph::cycle_through;
+use tandem_domain::rollup::rollup;
+use tandem_domain::*;
+
+use crate::sql::*;
+use crate::*;
+
+use super::backend::{Db, DbStore, NAME, TAG_AGGREGATE};
+
+pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", TAG_AGGREGATE));
+pub(super) type Tx = sqlx::Transaction<'static, Db>;
+
+impl SqlSink for QueryBuilder<'_, Db> {
+    fn sql(&mut self, text: &str) {
+        self.push(text);
+    }
+    fn int(&mut self, value: i64) {
+        self.push_bind(value);
+    }
+    fn text(&mut self, value: String) {
+        self.push_bind(value);
+    }
+    fn date(&mut self, value: chrono::NaiveDate) {
+        self.push_bind(value);
+    }
+}
+
+/// Takes the project's write lock (see the backends'
+/// `PROJECT_LOCK`); `true` when one was taken, so what was
+/// read before must be read again.
+pub(super) async fn lock_project_tx(tx: &mut Tx, project_id: Id) -> Result<bool> {
+    let Some(lock) = DbStore::PROJECT_LOCK else {
+        return Ok(false);
+    };
+    sqlx::query(lock)
+        .bind(project_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// The task a key names, read after taking its project's lock
+/// (or its own, for a personal task): what it is now, which no
+/// other writer changes before this transaction ends.
+pub(super) async fn locked_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
+    let task = fetch_task_tx(&mut *tx, scope, key).await?;
+    let locked = match &task.project {
+        Some(project) => lock_project_tx(&mut *tx, project.id).await?,
+        None => match DbStore::TASK_LOCK {
+            Some(lock) => {
+                sqlx::query(lock)
+                    .bind(task.id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                true
+            }
+            None => false,
+        },
+    };
+    if locked {
+        fetch_task_tx(&mut *tx, scope, key).await
+    } else {
+        Ok(task)
+    }
+}
+
+// One row of history has this many independent parts; a struct
+// would only be built to be taken apart again.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn record(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Option<Id>,
+    kind: EntityKind,
+    entity_id: Id,
+    label: &str,
+    action: &str,
+    changes: &[FieldChange],
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .bind(scope.user_id)
+    .bind(Utc::now())
+    .bind(kind.as_str())
+    .bind(entity_id)
+    .bind(label)
+    .bind(action)
+    .bind(changes_json(changes))
+    .execute(&mut **tx)
+    .await?;
+    // Titles stay out of events: tasks, projects and
+    // workspaces go by key, everything else by number.
+    let key = match kind {
+        EntityKind::Task | EntityKind::Project | EntityKind::Workspace => label.to_string(),
+        _ => entity_id.to_string(),
+    };
+    emit(
+        tx,
+        scope.workspace_id,
+        project_id,
+        kind.as_str(),
+        action,
+        &key,
+        Some(scope.user_id),
+    )
+    .await
+}
+
+/// The member of this workspace with this email, or a field error.
+pub(super) async fn member_id(tx: &mut Tx, scope: Scope, email: &Email, field: &str) -> Result<Id> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = $1 WHERE u.email = $2",
+    )
+    .bind(scope.workspace_id)
+    .bind(email.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    id.ok_or_else(|| {
+        StoreError::invalid(field, format!("{email} is not a member of this workspace"))
+    })
+}
+
+pub(super) async fn optional_member(
+    tx: &mut Tx,
+    scope: Scope,
+    email: Option<&Email>,
+    field: &str,
+) -> Result<Option<Id>> {
+    match email {
+        Some(email) => Ok(Some(member_id(tx, scope, email, field).await?)),
+        None => Ok(None),
+    }
+}
+
+#[async_trait]
+impl Store for DbStore {
+    fn backend(&self) -> &'static str {
+        NAME
+    }
+
+    fn pools(&self) -> Vec<crate::PoolStats> {
+        self.pool_stats()
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+}

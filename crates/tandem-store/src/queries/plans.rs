@@ -1,0 +1,400 @@
+//! Calendars, stored schedules and baselines; the queries, compiled once per
+//! backend (see `mod.rs`).
+
+use super::*;
+
+pub(super) async fn fetch_baseline_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Id,
+    id: Id,
+) -> Result<Baseline> {
+    let row = sqlx::query(&format!(
+        "{BASELINE_SELECT} WHERE b.id = $1 AND b.workspace_id = $2 AND b.project_id = $3"
+    ))
+    .bind(id)
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("baseline"))?;
+    let mut baseline = baseline_from_row(&row)?;
+    let rows = sqlx::query("SELECT task_id, start, finish, duration_minutes FROM baseline_tasks WHERE baseline_id = $1 ORDER BY task_id")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+    baseline.tasks = rows
+        .iter()
+        .map(baseline_task_from_row)
+        .collect::<Result<_>>()?;
+    Ok(baseline)
+}
+
+/// [`PlanStore::save_schedule`], one attempt.
+pub(super) async fn save_schedule_once(
+    store: &DbStore,
+    scope: Scope,
+    project_id: Id,
+    schedule: &StoredSchedule,
+) -> Result<bool> {
+    let mut tx = store.writer().begin().await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
+            .bind(project_id)
+            .bind(scope.workspace_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if found.is_none() {
+        return Err(StoreError::NotFound("project"));
+    }
+    // The project's lock, as every writer of its tasks
+    // takes it first: two nodes, or a request and the
+    // background worker saving at once, take turns.
+    lock_project_tx(&mut tx, project_id).await?;
+    // Tasks deleted since the plan was read have no row to
+    // hang a schedule on; the plan's fingerprint no longer
+    // matches either, so the next read recomputes.
+    let present: std::collections::HashSet<i64> =
+        sqlx::query_scalar("SELECT id FROM tasks WHERE project_id = $1")
+            .bind(project_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    let stored =
+        sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
+            .bind(project_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(row) = stored {
+        let fingerprint: String = row.try_get("fingerprint")?;
+        let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
+        if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
+            tx.commit().await?;
+            return Ok(false);
+        }
+    }
+    sqlx::query("DELETE FROM task_schedules WHERE project_id = $1")
+        .bind(project_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM project_schedules WHERE project_id = $1")
+        .bind(project_id)
+        .execute(&mut *tx)
+        .await?;
+    let path = schedule
+        .critical_path
+        .iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    sqlx::query(
+        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(project_id)
+    .bind(&schedule.fingerprint)
+    .bind(schedule.computed_at)
+    .bind(local_time(Some(schedule.start)))
+    .bind(local_time(Some(schedule.finish)))
+    .bind(path)
+    .bind(schedule.warnings.join("\n"))
+    .execute(&mut *tx)
+    .await?;
+    // Eleven values a row: 500 rows stay within both
+    // backends' limits on bound parameters.
+    let rows: Vec<&TaskSchedule> = schedule
+        .tasks
+        .iter()
+        .filter(|t| present.contains(&t.task_id))
+        .collect();
+    for chunk in rows.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
+             total_slack, free_slack, critical, summary, milestone) ",
+        );
+        qb.push_values(chunk, |mut b, t| {
+            b.push_bind(t.task_id)
+                .push_bind(project_id)
+                .push_bind(local_time(Some(t.early_start)))
+                .push_bind(local_time(Some(t.early_finish)))
+                .push_bind(local_time(Some(t.late_start)))
+                .push_bind(local_time(Some(t.late_finish)))
+                .push_bind(t.total_slack)
+                .push_bind(t.free_slack)
+                .push_bind(t.critical)
+                .push_bind(t.summary)
+                .push_bind(t.milestone);
+        });
+        qb.build().execute(&mut *tx).await?;
+    }
+    emit(
+        &mut tx,
+        scope.workspace_id,
+        Some(project_id),
+        "schedule",
+        "computed",
+        &project_id.to_string(),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[async_trait]
+impl PlanStore for DbStore {
+    async fn list_calendar_exceptions(
+        &self,
+        scope: Scope,
+        project_id: Id,
+    ) -> Result<Vec<CalendarException>> {
+        let rows = sqlx::query(
+            "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
+             WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(exception_from_row).collect()
+    }
+
+    async fn create_calendar_exception(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        exception: &ExceptionFields,
+    ) -> Result<CalendarException> {
+        exception.check().map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        let key: String =
+            sqlx::query_scalar("SELECT key FROM projects WHERE id = $1 AND workspace_id = $2")
+                .bind(project_id)
+                .bind(scope.workspace_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound("project"))?;
+        let hours = tandem_domain::calendar::format_hours(&exception.hours);
+        let row = sqlx::query(
+            "INSERT INTO calendar_exceptions (workspace_id, project_id, name, start_date, end_date, hours) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, name, start_date, end_date, hours",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(exception.name.trim())
+        .bind(exception.start)
+        .bind(exception.end)
+        .bind(&hours)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = exception_from_row(&row)?;
+        let snapshot = serde_json::Map::from_iter([(
+            "calendar_exception".to_string(),
+            serde_json::json!({"name": created.name, "start_date": created.start.to_string(),
+                               "end_date": created.end.to_string(), "hours": hours}),
+        )]);
+        record(
+            &mut tx,
+            scope,
+            Some(project_id),
+            EntityKind::Project,
+            project_id,
+            &key,
+            "calendar exception added",
+            &activity::created(&snapshot),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn delete_calendar_exception(&self, scope: Scope, project_id: Id, id: Id) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let row = sqlx::query(
+            "DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2 AND workspace_id = $3 \
+             RETURNING id, name, start_date, end_date, hours",
+        )
+        .bind(id)
+        .bind(project_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("calendar exception"))?;
+        let gone = exception_from_row(&row)?;
+        let key: String = sqlx::query_scalar("SELECT key FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let changes = [FieldChange {
+            field: "calendar_exception".into(),
+            before: serde_json::json!({"name": gone.name, "start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
+            after: serde_json::Value::Null,
+        }];
+        record(
+            &mut tx,
+            scope,
+            Some(project_id),
+            EntityKind::Project,
+            project_id,
+            &key,
+            "calendar exception removed",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn schedule_fingerprint(&self, scope: Scope, project_id: Id) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT s.fingerprint FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+             WHERE s.project_id = $1 AND p.workspace_id = $2",
+        )
+        .bind(project_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(self.reader())
+        .await?)
+    }
+
+    async fn stored_schedule(
+        &self,
+        scope: Scope,
+        project_id: Id,
+    ) -> Result<Option<StoredSchedule>> {
+        let mut tx = self.reader().begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
+             FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+             WHERE s.project_id = $1 AND p.workspace_id = $2",
+        )
+        .bind(project_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let mut schedule = schedule_from_row(&row)?;
+        let rows = sqlx::query(
+            "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
+             critical, summary, milestone FROM task_schedules WHERE project_id = $1 ORDER BY task_id",
+        )
+        .bind(project_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        schedule.tasks = rows
+            .iter()
+            .map(task_schedule_from_row)
+            .collect::<Result<_>>()?;
+        Ok(Some(schedule))
+    }
+
+    async fn save_schedule(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        schedule: &StoredSchedule,
+    ) -> Result<bool> {
+        retry_transient(
+            || async move { save_schedule_once(self, scope, project_id, schedule).await },
+        )
+        .await
+    }
+
+    async fn create_baseline(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        name: &str,
+        tasks: &[BaselineTask],
+    ) -> Result<Baseline> {
+        let name = baseline_name(name)?;
+        let name = name.as_str();
+        let mut tx = self.writer().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at) \
+             SELECT $1, id, $3, $4, $5 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(name)
+        .bind(scope.user_id)
+        .bind(Utc::now())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("project"))?;
+        for chunk in tasks.chunks(1000) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "INSERT INTO baseline_tasks (baseline_id, task_id, start, finish, duration_minutes) ",
+            );
+            qb.push_values(chunk, |mut b, t| {
+                b.push_bind(id)
+                    .push_bind(t.task_id)
+                    .push_bind(local_time(Some(t.start)))
+                    .push_bind(local_time(Some(t.finish)))
+                    .push_bind(t.duration_minutes);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        let changes = activity::created(&serde_json::Map::from_iter([
+            ("name".to_string(), serde_json::json!(name)),
+            ("tasks".to_string(), serde_json::json!(tasks.len())),
+        ]));
+        record(
+            &mut tx,
+            scope,
+            Some(project_id),
+            EntityKind::Baseline,
+            id,
+            name,
+            "created",
+            &changes,
+        )
+        .await?;
+        let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
+        tx.commit().await?;
+        Ok(baseline)
+    }
+
+    async fn list_baselines(&self, scope: Scope, project_id: Id) -> Result<Vec<Baseline>> {
+        let rows = sqlx::query(&format!(
+            "{BASELINE_SELECT} WHERE b.workspace_id = $1 AND b.project_id = $2 ORDER BY b.id DESC"
+        ))
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(baseline_from_row).collect()
+    }
+
+    async fn get_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<Baseline> {
+        let mut tx = self.reader().begin().await?;
+        let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
+        tx.commit().await?;
+        Ok(baseline)
+    }
+
+    async fn delete_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
+        sqlx::query("DELETE FROM baselines WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            scope,
+            Some(project_id),
+            EntityKind::Baseline,
+            id,
+            &baseline.name,
+            "deleted",
+            &[],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,547 @@
+//! Projects, their phases and milestones, and their progress; the queries,
+//! compiled once per backend (see `mod.rs`).
+
+use super::*;
+
+pub(super) async fn fetch_project_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
+    let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT);
+    qb.push(" WHERE p.workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    qb.push(" AND p.key = ");
+    qb.push_bind(key.to_ascii_uppercase());
+    push_project_visibility(&mut qb, "p.id", scope);
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("project"))?;
+    project_from_row(&row)
+}
+
+/// Inserts a project (its fields already checked) and records it.
+pub(super) async fn insert_project_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project: &NewProject,
+) -> Result<Id> {
+    let f = &project.fields;
+    let owner_id = optional_member(&mut *tx, scope, f.owner.as_ref(), "owner").await?;
+    let now = Utc::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO projects (workspace_id, key, name, objective, scope_in, scope_out, owner_id, status, stage, \
+         start_date, target_date, budget, ongoing, created_at, updated_at, work_week, hours_per_day) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project.key.as_str())
+    .bind(&f.name)
+    .bind(&f.objective)
+    .bind(&f.scope_in)
+    .bind(&f.scope_out)
+    .bind(owner_id)
+    .bind(f.status.as_str())
+    .bind(f.stage.as_str())
+    .bind(f.start_date)
+    .bind(f.target_date)
+    .bind(f.budget)
+    .bind(f.ongoing)
+    .bind(now)
+    .bind(work_week_text(&f.work_week))
+    .bind(f.work_week.hours_per_day)
+    .bind(local_time(f.status_date))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| match unique_to_conflict(e, "a project with this key") {
+        StoreError::Conflict(_) => StoreError::invalid("key", format!("{} is taken in this workspace", project.key)),
+        other => other,
+    })?;
+    let mut snapshot = project_snapshot(f);
+    snapshot.insert("key".into(), project.key.as_str().into());
+    record(
+        &mut *tx,
+        scope,
+        Some(id),
+        EntityKind::Project,
+        id,
+        project.key.as_str(),
+        "created",
+        &activity::created(&snapshot),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub(super) async fn fetch_phase_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Phase> {
+    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM phases WHERE id = ");
+    qb.push_bind(id);
+    qb.push(" AND workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    push_project_visibility(&mut qb, "project_id", scope);
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("phase"))?;
+    phase_from_row(&row)
+}
+
+/// A milestone's phase, if it has one, must be a phase of its project.
+pub(super) async fn phase_of_project(
+    tx: &mut Tx,
+    scope: Scope,
+    phase_id: Option<Id>,
+    project_id: Id,
+) -> Result<()> {
+    let Some(phase_id) = phase_id else {
+        return Ok(());
+    };
+    match fetch_phase_tx(tx, scope, phase_id).await {
+        Ok(phase) if phase.project_id == project_id => Ok(()),
+        Ok(_) | Err(StoreError::NotFound(_)) => Err(StoreError::invalid(
+            "phase_id",
+            "must be a phase of this project",
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+pub(super) async fn fetch_milestone_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Milestone> {
+    let mut qb = QueryBuilder::<Db>::new("SELECT * FROM milestones WHERE id = ");
+    qb.push_bind(id);
+    qb.push(" AND workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    push_project_visibility(&mut qb, "project_id", scope);
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("milestone"))?;
+    milestone_from_row(&row)
+}
+
+#[async_trait]
+impl ProjectStore for DbStore {
+    async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project> {
+        project.fields.check().map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        insert_project_tx(&mut tx, scope, project).await?;
+        let project = fetch_project_tx(&mut tx, scope, project.key.as_str()).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>> {
+        let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT);
+        qb.push(" WHERE p.workspace_id = ");
+        qb.push_bind(scope.workspace_id);
+        push_project_visibility(&mut qb, "p.id", scope);
+        qb.push(" ORDER BY p.key");
+        let rows = qb.build().fetch_all(self.reader()).await?;
+        rows.iter().map(project_from_row).collect()
+    }
+
+    async fn project_keys(&self, scope: Scope) -> Result<Vec<(Id, String)>> {
+        let mut qb =
+            QueryBuilder::<Db>::new("SELECT p.id, p.key FROM projects p WHERE p.workspace_id = ");
+        qb.push_bind(scope.workspace_id);
+        push_project_visibility(&mut qb, "p.id", scope);
+        Ok(qb
+            .build_query_as::<(i64, String)>()
+            .fetch_all(self.reader())
+            .await?)
+    }
+
+    async fn get_project(&self, scope: Scope, key: &str) -> Result<Project> {
+        let mut tx = self.reader().begin().await?;
+        let project = fetch_project_tx(&mut tx, scope, key).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    async fn update_project(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+        change: crate::Patch<'_, ProjectFields>,
+    ) -> Result<Project> {
+        let mut tx = self.writer().begin().await?;
+        let mut current = fetch_project_tx(&mut tx, scope, key).await?;
+        if lock_project_tx(&mut tx, current.id).await? {
+            current = fetch_project_tx(&mut tx, scope, key).await?;
+        }
+        check_version(expected_version, current.version)?;
+        let fields = &patched(change, current.fields())?;
+        fields.check().map_err(StoreError::Invalid)?;
+        let owner_id = optional_member(&mut tx, scope, fields.owner.as_ref(), "owner").await?;
+        let f = fields;
+        let updated = sqlx::query(
+            "UPDATE projects SET name = $1, objective = $2, scope_in = $3, scope_out = $4, owner_id = $5, status = $6, \
+             stage = $7, start_date = $8, target_date = $9, budget = $10, ongoing = $11, updated_at = $12, \
+             work_week = $15, hours_per_day = $16, status_date = $17, version = version + 1 WHERE id = $13 AND version = $14",
+        )
+        .bind(&f.name)
+        .bind(&f.objective)
+        .bind(&f.scope_in)
+        .bind(&f.scope_out)
+        .bind(owner_id)
+        .bind(f.status.as_str())
+        .bind(f.stage.as_str())
+        .bind(f.start_date)
+        .bind(f.target_date)
+        .bind(f.budget)
+        .bind(f.ongoing)
+        .bind(Utc::now())
+        .bind(current.id)
+        .bind(current.version)
+        .bind(work_week_text(&f.work_week))
+        .bind(f.work_week.hours_per_day)
+        .bind(local_time(f.status_date))
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::VersionMismatch {
+                current: current.version + 1,
+            });
+        }
+        let changes = activity::diff(&project_snapshot(&current.fields()), &project_snapshot(f));
+        record(
+            &mut tx,
+            scope,
+            Some(current.id),
+            EntityKind::Project,
+            current.id,
+            &current.key,
+            "updated",
+            &changes,
+        )
+        .await?;
+        let project = fetch_project_tx(&mut tx, scope, key).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
+    async fn delete_project(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let current = fetch_project_tx(&mut tx, scope, key).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query("DELETE FROM projects WHERE id = $1")
+            .bind(current.id)
+            .execute(&mut *tx)
+            .await?;
+        let changes = activity::deleted(&project_snapshot(&current.fields()));
+        record(
+            &mut tx,
+            scope,
+            Some(current.id),
+            EntityKind::Project,
+            current.id,
+            &current.key,
+            "deleted",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn project_progress(&self, scope: Scope, project_id: Id) -> Result<ProjectProgress> {
+        let rows = sqlx::query(
+            "SELECT id, parent_id, status, percent_complete, effort_hours, estimate_days, phase_id, milestone_id \
+             FROM tasks WHERE workspace_id = $1 AND project_id = $2",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(self.reader())
+        .await?;
+        let mut inputs = Vec::with_capacity(rows.len());
+        let mut groups: Vec<ProgressGroup> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let (input, group) = progress_from_row(row)?;
+            inputs.push(input);
+            groups.push(group);
+        }
+        let phase_ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM phases WHERE project_id = $1 ORDER BY position, id")
+                .bind(project_id)
+                .fetch_all(self.reader())
+                .await?;
+        let milestone_ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM milestones WHERE project_id = $1 ORDER BY date, id")
+                .bind(project_id)
+                .fetch_all(self.reader())
+                .await?;
+        let of_group = |pick: &dyn Fn(&(Option<Id>, Option<Id>)) -> Option<Id>, id: Id| {
+            rollup(
+                inputs
+                    .iter()
+                    .zip(&groups)
+                    .filter(|(_, g)| pick(g) == Some(id))
+                    .map(|(t, _)| t),
+                &inputs,
+            )
+        };
+        Ok(ProjectProgress {
+            project: rollup(&inputs, &inputs),
+            phases: phase_ids
+                .iter()
+                .map(|&id| (id, of_group(&|g| g.0, id)))
+                .collect(),
+            milestones: milestone_ids
+                .iter()
+                .map(|&id| (id, of_group(&|g| g.1, id)))
+                .collect(),
+        })
+    }
+
+    async fn create_phase(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        phase: &PhaseFields,
+    ) -> Result<Phase> {
+        phase.check().map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO phases (workspace_id, project_id, name, position, start_date, end_date) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(phase.name.trim())
+        .bind(phase.position)
+        .bind(phase.start_date)
+        .bind(phase.end_date)
+        .fetch_one(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            scope,
+            Some(project_id),
+            EntityKind::Phase,
+            id,
+            &phase.name,
+            "created",
+            &activity::created(&phase_snapshot(phase)),
+        )
+        .await?;
+        let phase = fetch_phase_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(phase)
+    }
+
+    async fn list_phases(&self, scope: Scope, project_id: Id) -> Result<Vec<Phase>> {
+        let rows = sqlx::query("SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id")
+            .bind(scope.workspace_id)
+            .bind(project_id)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(phase_from_row).collect()
+    }
+
+    async fn get_phase(&self, scope: Scope, id: Id) -> Result<Phase> {
+        let mut tx = self.reader().begin().await?;
+        let phase = fetch_phase_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(phase)
+    }
+
+    async fn update_phase(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: Option<i64>,
+        change: crate::Patch<'_, PhaseFields>,
+    ) -> Result<Phase> {
+        let mut tx = self.writer().begin().await?;
+        let mut current = fetch_phase_tx(&mut tx, scope, id).await?;
+        if lock_project_tx(&mut tx, current.project_id).await? {
+            current = fetch_phase_tx(&mut tx, scope, id).await?;
+        }
+        check_version(expected_version, current.version)?;
+        let phase = &patched(change, current.fields())?;
+        phase.check().map_err(StoreError::Invalid)?;
+        sqlx::query("UPDATE phases SET name = $1, position = $2, start_date = $3, end_date = $4, version = version + 1 WHERE id = $5")
+            .bind(phase.name.trim())
+            .bind(phase.position)
+            .bind(phase.start_date)
+            .bind(phase.end_date)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = current.fields();
+        let changes = activity::diff(&phase_snapshot(&before), &phase_snapshot(phase));
+        record(
+            &mut tx,
+            scope,
+            Some(current.project_id),
+            EntityKind::Phase,
+            id,
+            &phase.name,
+            "updated",
+            &changes,
+        )
+        .await?;
+        let phase = fetch_phase_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(phase)
+    }
+
+    async fn delete_phase(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let current = fetch_phase_tx(&mut tx, scope, id).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query("DELETE FROM phases WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = current.fields();
+        record(
+            &mut tx,
+            scope,
+            Some(current.project_id),
+            EntityKind::Phase,
+            id,
+            &current.name,
+            "deleted",
+            &activity::deleted(&phase_snapshot(&before)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_milestone(
+        &self,
+        scope: Scope,
+        project_id: Id,
+        milestone: &MilestoneFields,
+    ) -> Result<Milestone> {
+        milestone.check().map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        phase_of_project(&mut tx, scope, milestone.phase_id, project_id).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(milestone.phase_id)
+        .bind(milestone.name.trim())
+        .bind(milestone.date)
+        .bind(&milestone.description)
+        .fetch_one(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            scope,
+            Some(project_id),
+            EntityKind::Milestone,
+            id,
+            &milestone.name,
+            "created",
+            &activity::created(&milestone_snapshot(milestone)),
+        )
+        .await?;
+        let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(milestone)
+    }
+
+    async fn list_milestones(&self, scope: Scope, project_id: Id) -> Result<Vec<Milestone>> {
+        let rows = sqlx::query("SELECT * FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY date, id")
+            .bind(scope.workspace_id)
+            .bind(project_id)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(milestone_from_row).collect()
+    }
+
+    async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone> {
+        let mut tx = self.reader().begin().await?;
+        let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(milestone)
+    }
+
+    async fn update_milestone(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: Option<i64>,
+        change: crate::Patch<'_, MilestoneFields>,
+    ) -> Result<Milestone> {
+        let mut tx = self.writer().begin().await?;
+        let mut current = fetch_milestone_tx(&mut tx, scope, id).await?;
+        if lock_project_tx(&mut tx, current.project_id).await? {
+            current = fetch_milestone_tx(&mut tx, scope, id).await?;
+        }
+        check_version(expected_version, current.version)?;
+        let milestone = &patched(change, current.fields())?;
+        milestone.check().map_err(StoreError::Invalid)?;
+        phase_of_project(&mut tx, scope, milestone.phase_id, current.project_id).await?;
+        sqlx::query("UPDATE milestones SET name = $1, date = $2, description = $3, phase_id = $4, version = version + 1 WHERE id = $5")
+            .bind(milestone.name.trim())
+            .bind(milestone.date)
+            .bind(&milestone.description)
+            .bind(milestone.phase_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = current.fields();
+        let changes = activity::diff(&milestone_snapshot(&before), &milestone_snapshot(milestone));
+        record(
+            &mut tx,
+            scope,
+            Some(current.project_id),
+            EntityKind::Milestone,
+            id,
+            &milestone.name,
+            "updated",
+            &changes,
+        )
+        .await?;
+        let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(milestone)
+    }
+
+    async fn delete_milestone(
+        &self,
+        scope: Scope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let current = fetch_milestone_tx(&mut tx, scope, id).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query("DELETE FROM milestones WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let before = current.fields();
+        record(
+            &mut tx,
+            scope,
+            Some(current.project_id),
+            EntityKind::Milestone,
+            id,
+            &current.name,
+            "deleted",
+            &activity::deleted(&milestone_snapshot(&before)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,86 @@
+//! Reading tasks by key and by filter; the queries, compiled once per backend
+//! (see `mod.rs`).
+
+use super::*;
+
+/// The page of task rows and their collaborators, through sqlx
+/// (SQLite reads its pages with its own driver instead).
+#[allow(dead_code)]
+pub(crate) async fn sqlx_task_page_rows(
+    pool: &sqlx::Pool<Db>,
+    scope: Scope,
+    filter: &TaskFilter,
+    limit: usize,
+) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_task_list(&mut qb, &TASK_SELECT, scope, filter, limit);
+    let mut conn = pool.acquire().await?;
+    let rows = qb
+        .build()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(task_row)
+        .collect::<Result<Vec<_>>>()?;
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_collaborators(&mut qb, rows.iter().map(|r| r.id));
+    let collaborators = if rows.is_empty() {
+        Vec::new()
+    } else {
+        qb.build()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(collaborator_from_row)
+            .collect::<Result<Vec<_>>>()?
+    };
+    Ok((rows, collaborators))
+}
+
+/// The query text of the task list, for drivers other than sqlx.
+#[allow(dead_code)]
+pub(crate) fn task_select() -> &'static str {
+    TASK_SELECT.as_str()
+}
+
+pub(super) async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
+    let key = parse_task_key(key)?;
+    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+    push_task_key(&mut qb, scope, &key);
+    push_task_visibility(&mut qb, scope);
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("task"))?;
+    let mut task = task_from_row(&row)?;
+    fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
+    Ok(task)
+}
+
+/// Loads the collaborators of these tasks in one query (tags come with
+/// the task row).
+pub(super) async fn fill_tasks(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    tasks: &mut [Task],
+) -> Result<()> {
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (",
+    );
+    let mut ids = qb.separated(", ");
+    for task in tasks.iter() {
+        ids.push_bind(task.id);
+    }
+    qb.push(") ORDER BY u.email");
+    for row in qb.build().fetch_all(&mut *conn).await? {
+        let task_id: i64 = row.try_get("task_id")?;
+        tasks[index[&task_id]]
+            .collaborators
+            .push(user_from_row(&row)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,585 @@
+//! Writing tasks: create, update, bulk edit, board moves, delete; the
+//! queries, compiled once per backend (see `mod.rs`).
+
+use super::*;
+
+pub(super) async fn project_for_task(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
+    match fetch_project_tx(tx, scope, key).await {
+        Err(StoreError::NotFound(_)) => {
+            Err(StoreError::invalid("project", format!("no project {key}")))
+        }
+        other => other,
+    }
+}
+
+/// Inserts one task with its tags, collaborators and history row;
+/// returns its key.
+pub(super) async fn insert_task_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project: Option<&Project>,
+    fields: &TaskFields,
+) -> Result<(Id, String)> {
+    let mut fields = fields.clone();
+    fields.normalize();
+    fields.check().map_err(StoreError::Invalid)?;
+    let refs = resolve_task_refs(
+        tx,
+        scope,
+        project.map(|p| (p.id, p.key.as_str())),
+        None,
+        &fields,
+    )
+    .await?;
+    let number: i64 = match project {
+            Some(p) => sqlx::query_scalar(
+                "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = $1 RETURNING next_task_number",
+            )
+            .bind(p.id)
+            .fetch_one(&mut **tx)
+            .await?,
+            None => 0,
+        };
+    let now = Utc::now();
+    let row = TaskRowValues {
+        project_id: project.map(|p| p.id),
+        number,
+        fields: &fields,
+        owner_id: refs.owner_id,
+        parent_id: refs.parent_id,
+        now,
+    };
+    let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+    qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
+    qb.push(" RETURNING id");
+    let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
+    write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
+    let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
+    record(
+        tx,
+        scope,
+        project.map(|p| p.id),
+        EntityKind::Task,
+        id,
+        &key,
+        "created",
+        &activity::created(&task_snapshot(&fields)),
+    )
+    .await?;
+    Ok((id, key))
+}
+
+/// Resolves a task's references (people, parent, phase,
+/// milestone) in its project, collecting every failure.
+pub(super) struct TaskRefs {
+    owner_id: Option<Id>,
+    collaborator_ids: Vec<Id>,
+    parent_id: Option<Id>,
+}
+
+pub(super) async fn resolve_task_refs(
+    tx: &mut Tx,
+    scope: Scope,
+    project: Option<(Id, &str)>,
+    task_id: Option<Id>,
+    fields: &TaskFields,
+) -> Result<TaskRefs> {
+    let mut errors = Vec::new();
+    let mut take = |result: Result<Id>| -> Result<Option<Id>> {
+        match result {
+            Ok(id) => Ok(Some(id)),
+            Err(StoreError::Invalid(e)) => {
+                errors.extend(e);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    };
+    let owner_id = match &fields.owner {
+        Some(email) => take(member_id(tx, scope, email, "owner").await)?,
+        None => None,
+    };
+    let mut collaborator_ids = Vec::new();
+    for email in &fields.collaborators {
+        if let Some(id) = take(member_id(tx, scope, email, "collaborators").await)? {
+            collaborator_ids.push(id);
+        }
+    }
+    let mut parent_id = None;
+    if let Some(parent_key) = &fields.parent {
+        match fetch_task_tx(tx, scope, parent_key).await {
+            Ok(parent) => {
+                if parent.project.as_ref().map(|p| p.id) != project.map(|p| p.0) {
+                    errors.push(FieldError::new(
+                        "parent",
+                        "must be a task of the same project",
+                    ));
+                } else if let Some(task_id) = task_id {
+                    let rows: Vec<(i64, i64)> = sqlx::query_as(
+                        "SELECT id, parent_id FROM tasks WHERE workspace_id = $1 AND parent_id IS NOT NULL",
+                    )
+                    .bind(scope.workspace_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                    let parent_of: HashMap<Id, Id> = rows.into_iter().collect();
+                    if tandem_domain::graph::parent_cycle(&parent_of, task_id, parent.id) {
+                        errors.push(FieldError::new(
+                            "parent",
+                            "a task cannot be its own ancestor",
+                        ));
+                    } else {
+                        parent_id = Some(parent.id);
+                    }
+                } else {
+                    parent_id = Some(parent.id);
+                }
+            }
+            Err(StoreError::NotFound(_)) => {
+                errors.push(FieldError::new("parent", format!("no task {parent_key}")))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    for (field, id, table) in [
+        ("phase_id", fields.phase_id, "phases"),
+        ("milestone_id", fields.milestone_id, "milestones"),
+    ] {
+        if let Some(id) = id {
+            let found: Option<i64> = sqlx::query_scalar(&format!(
+                "SELECT project_id FROM {table} WHERE id = $1 AND workspace_id = $2"
+            ))
+            .bind(id)
+            .bind(scope.workspace_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if found.is_none() || found != project.map(|p| p.0) {
+                errors.push(FieldError::new(field, "must belong to the task's project"));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    Ok(TaskRefs {
+        owner_id,
+        collaborator_ids,
+        parent_id,
+    })
+}
+
+pub(super) async fn write_task_sets(
+    tx: &mut Tx,
+    task_id: Id,
+    tags: &[String],
+    collaborators: &[Id],
+) -> Result<()> {
+    sqlx::query("DELETE FROM task_tags WHERE task_id = $1")
+        .bind(task_id)
+        .execute(&mut **tx)
+        .await?;
+    for tag in tags {
+        sqlx::query("INSERT INTO task_tags (task_id, tag) VALUES ($1, $2)")
+            .bind(task_id)
+            .bind(tag)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM task_collaborators WHERE task_id = $1")
+        .bind(task_id)
+        .execute(&mut **tx)
+        .await?;
+    for user_id in collaborators {
+        sqlx::query("INSERT INTO task_collaborators (task_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(task_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A task's place on the board (see `UNRANKED_STEP`), if named.
+pub(super) async fn board_rank_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    key: Option<&str>,
+) -> Result<Option<f64>> {
+    let Some(key) = key else { return Ok(None) };
+    let id = fetch_task_tx(&mut *tx, scope, key).await?.id;
+    let rank: Option<f64> = sqlx::query_scalar("SELECT board_rank FROM tasks WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Some(rank.unwrap_or(id as f64 * UNRANKED_STEP)))
+}
+
+/// Spaces a project's board ranks a step apart, order kept.
+pub(super) async fn renumber_board_tx(tx: &mut Tx, scope: Scope, project_id: Id) -> Result<()> {
+    let rows: Vec<(Id, Option<f64>)> = sqlx::query_as(
+        "SELECT id, board_rank FROM tasks WHERE workspace_id = $1 AND project_id = $2",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut order: Vec<(f64, Id)> = rows
+        .into_iter()
+        .map(|(id, rank)| (rank.unwrap_or(id as f64 * UNRANKED_STEP), id))
+        .collect();
+    order.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    for (place, (_, id)) in order.iter().enumerate() {
+        sqlx::query("UPDATE tasks SET board_rank = $1 WHERE id = $2")
+            .bind((place as f64 + 1.0) * UNRANKED_STEP)
+            .bind(*id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes `fields` over `current`, a task read under its lock
+/// ([`locked_task_tx`]) in this transaction.
+pub(super) async fn update_task_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    current: Task,
+    fields: TaskFields,
+) -> Result<Task> {
+    let mut fields = fields;
+    fields.normalize();
+    fields.check().map_err(StoreError::Invalid)?;
+    let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
+    let refs = resolve_task_refs(&mut *tx, scope, project, Some(current.id), &fields).await?;
+    let now = Utc::now();
+    let completed_at = match (current.status.is_closed(), fields.status.is_closed()) {
+        (false, true) => Some(now),
+        (true, true) => current.completed_at,
+        _ => None,
+    };
+    let tp = fields.three_point.as_ref();
+    let updated = sqlx::query(
+        "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \
+         due_date = $7, estimate_days = $8, effort_hours = $9, optimistic_days = $10, likely_days = $11, \
+         pessimistic_days = $12, percent_complete = $13, parent_id = $14, phase_id = $15, milestone_id = $16, \
+         blocked_reason = $17, updated_at = $18, completed_at = $19, constraint_type = $22, \
+         constraint_date = $23, actual_start = $24, actual_finish = $25, version = version + 1 \
+         WHERE id = $20 AND version = $21",
+    )
+    .bind(fields.title.trim())
+    .bind(&fields.description)
+    .bind(refs.owner_id)
+    .bind(fields.status.as_str())
+    .bind(fields.priority.as_str())
+    .bind(fields.start_date)
+    .bind(fields.due_date)
+    .bind(fields.estimate_days)
+    .bind(fields.effort_hours)
+    .bind(tp.map(|t| t.optimistic))
+    .bind(tp.map(|t| t.likely))
+    .bind(tp.map(|t| t.pessimistic))
+    .bind(fields.percent_complete)
+    .bind(refs.parent_id)
+    .bind(fields.phase_id)
+    .bind(fields.milestone_id)
+    .bind(&fields.blocked_reason)
+    .bind(now)
+    .bind(completed_at)
+    .bind(current.id)
+    .bind(current.version)
+    .bind(fields.schedule.constraint_type.map(|c| c.as_str()))
+    .bind(local_time(fields.schedule.constraint_date))
+    .bind(local_time(fields.schedule.actual_start))
+    .bind(local_time(fields.schedule.actual_finish))
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::VersionMismatch {
+            current: current.version + 1,
+        });
+    }
+    let before = current.fields();
+    if before.tags != fields.tags || before.collaborators != fields.collaborators {
+        write_task_sets(&mut *tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
+    }
+    let changes = activity::diff(&task_snapshot(&before), &task_snapshot(&fields));
+    record(
+        &mut *tx,
+        scope,
+        current.project.as_ref().map(|p| p.id),
+        EntityKind::Task,
+        current.id,
+        &current.key,
+        "updated",
+        &changes,
+    )
+    .await?;
+    let task = fetch_task_tx(&mut *tx, scope, &current.key).await?;
+    Ok(task)
+}
+
+/// A new task's row: its fields and what the store resolved.
+pub(super) struct TaskRowValues<'a> {
+    pub(super) project_id: Option<Id>,
+    pub(super) number: i64,
+    pub(super) fields: &'a TaskFields,
+    pub(super) owner_id: Option<Id>,
+    pub(super) parent_id: Option<Id>,
+    pub(super) now: DateTime<Utc>,
+}
+
+pub(super) const TASK_INSERT: &str = "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, \
+    status, priority, start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, \
+    pessimistic_days, percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, \
+    created_at, updated_at, completed_at, constraint_type, constraint_date, actual_start, actual_finish) ";
+
+/// Binds one row of [`TASK_INSERT`]: one task created through
+/// the API, or many in an import.
+pub(super) fn push_task_row(
+    b: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>,
+    scope: Scope,
+    row: &TaskRowValues<'_>,
+) {
+    let f = row.fields;
+    let tp = f.three_point.as_ref();
+    b.push_bind(scope.workspace_id)
+        .push_bind(row.project_id)
+        .push_bind(row.number)
+        .push_bind(f.title.trim().to_string())
+        .push_bind(f.description.clone())
+        .push_bind(row.owner_id)
+        .push_bind(f.status.as_str())
+        .push_bind(f.priority.as_str())
+        .push_bind(f.start_date)
+        .push_bind(f.due_date)
+        .push_bind(f.estimate_days)
+        .push_bind(f.effort_hours)
+        .push_bind(tp.map(|t| t.optimistic))
+        .push_bind(tp.map(|t| t.likely))
+        .push_bind(tp.map(|t| t.pessimistic))
+        .push_bind(f.percent_complete)
+        .push_bind(row.parent_id)
+        .push_bind(f.phase_id)
+        .push_bind(f.milestone_id)
+        .push_bind(f.blocked_reason.clone())
+        .push_bind(scope.user_id)
+        .push_bind(row.now)
+        .push_bind(row.now)
+        .push_bind(f.status.is_closed().then_some(row.now))
+        .push_bind(f.schedule.constraint_type.map(|c| c.as_str()))
+        .push_bind(local_time(f.schedule.constraint_date))
+        .push_bind(local_time(f.schedule.actual_start))
+        .push_bind(local_time(f.schedule.actual_finish));
+}
+
+#[async_trait]
+impl TaskStore for DbStore {
+    async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task> {
+        let mut tx = self.writer().begin().await?;
+        let project = match &task.project {
+            Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
+            None => None,
+        };
+        let (_, key) = insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields).await?;
+        let task = fetch_task_tx(&mut tx, scope, &key).await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    async fn import_tasks(
+        &self,
+        scope: Scope,
+        project: &str,
+        tasks: &[TaskFields],
+    ) -> Result<Vec<String>> {
+        let mut tx = self.writer().begin().await?;
+        let project = project_for_task(&mut tx, scope, project).await?;
+        let mut keys = Vec::with_capacity(tasks.len());
+        for (index, fields) in tasks.iter().enumerate() {
+            let (_, key) = insert_task_tx(&mut tx, scope, Some(&project), fields)
+                .await
+                .map_err(|e| match e {
+                    // Name the row as well as the field.
+                    StoreError::Invalid(errors) => StoreError::Invalid(
+                        errors
+                            .into_iter()
+                            .map(|e| {
+                                FieldError::new(format!("tasks[{index}].{}", e.field), e.message)
+                            })
+                            .collect(),
+                    ),
+                    other => other,
+                })?;
+            keys.push(key);
+        }
+        tx.commit().await?;
+        Ok(keys)
+    }
+
+    async fn get_task(&self, scope: Scope, key: &str) -> Result<Task> {
+        let key = parse_task_key(key)?;
+        let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+        push_task_key(&mut qb, scope, &key);
+        push_task_visibility(&mut qb, scope);
+        let mut conn = self.reader().acquire().await?;
+        let row = qb
+            .build()
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound("task"))?;
+        let mut task = task_from_row(&row)?;
+        fill_tasks(&mut conn, std::slice::from_mut(&mut task)).await?;
+        Ok(task)
+    }
+
+    async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage> {
+        let limit = filter.limit.clamp(1, crate::MAX_TASK_PAGE);
+        let (rows, collaborators) = self.task_page_rows(scope, filter, limit).await?;
+        let mut tasks = rows
+            .into_iter()
+            .take(limit + 1)
+            .map(TaskRow::into_task)
+            .collect::<Result<Vec<_>>>()?;
+        let more = tasks.len() > limit;
+        tasks.truncate(limit);
+        attach_collaborators(&mut tasks, collaborators);
+        let next_after_id = if more {
+            tasks.last().map(|t| t.id)
+        } else {
+            None
+        };
+        Ok(TaskPage {
+            tasks,
+            next_after_id,
+        })
+    }
+
+    async fn update_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+        change: crate::Patch<'_, TaskFields>,
+    ) -> Result<Task> {
+        retry_transient(|| async move {
+            let mut tx = self.writer().begin().await?;
+            let current = locked_task_tx(&mut tx, scope, key).await?;
+            check_version(expected_version, current.version)?;
+            let fields = patched(change, current.fields())?;
+            let task = update_task_tx(&mut tx, scope, current, fields).await?;
+            tx.commit().await?;
+            Ok(task)
+        })
+        .await
+    }
+
+    async fn update_tasks(
+        &self,
+        scope: Scope,
+        updates: &[(String, i64, TaskFields)],
+    ) -> Result<Vec<Task>> {
+        retry_transient(|| async move {
+            let mut tx = self.writer().begin().await?;
+            let mut tasks = Vec::with_capacity(updates.len());
+            for (key, expected_version, fields) in updates {
+                let current = locked_task_tx(&mut tx, scope, key).await?;
+                check_version(Some(*expected_version), current.version)?;
+                tasks.push(update_task_tx(&mut tx, scope, current, fields.clone()).await?);
+            }
+            tx.commit().await?;
+            Ok(tasks)
+        })
+        .await
+    }
+
+    async fn move_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: i64,
+        fields: &TaskFields,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<Task> {
+        let mut tx = self.writer().begin().await?;
+        let current = locked_task_tx(&mut tx, scope, key).await?;
+        check_version(Some(expected_version), current.version)?;
+        let task = update_task_tx(&mut tx, scope, current, fields.clone()).await?;
+        let mut after_rank = board_rank_tx(&mut tx, scope, after).await?;
+        let mut before_rank = board_rank_tx(&mut tx, scope, before).await?;
+        // Halving a gap runs out after some fifty moves into
+        // it; then the project's cards are renumbered in their
+        // order, a step apart, and the gap is wide again.
+        if let (Some(a), Some(b), Some(project)) = (after_rank, before_rank, task.project.as_ref())
+        {
+            let middle = (a + b) / 2.0;
+            if !(a < middle && middle < b) {
+                renumber_board_tx(&mut tx, scope, project.id).await?;
+                after_rank = board_rank_tx(&mut tx, scope, after).await?;
+                before_rank = board_rank_tx(&mut tx, scope, before).await?;
+            }
+        }
+        let rank = match (after_rank, before_rank) {
+            (Some(a), Some(b)) => Some((a + b) / 2.0),
+            (Some(a), None) => Some(a + UNRANKED_STEP),
+            (None, Some(b)) => Some(b - UNRANKED_STEP),
+            (None, None) => None,
+        };
+        if let Some(rank) = rank {
+            sqlx::query("UPDATE tasks SET board_rank = $1 WHERE id = $2")
+                .bind(rank)
+                .bind(task.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    async fn board_ranks(&self, scope: Scope, project_id: Id) -> Result<Vec<(Id, f64)>> {
+        let rows: Vec<(Id, Option<f64>)> = sqlx::query_as(
+            "SELECT id, board_rank FROM tasks WHERE workspace_id = $1 AND project_id = $2",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(self.reader())
+        .await?;
+        let mut ranks: Vec<(Id, f64)> = rows
+            .into_iter()
+            .map(|(id, rank)| (id, rank.unwrap_or(id as f64 * UNRANKED_STEP)))
+            .collect();
+        ranks.sort_by(|a, b| a.1.total_cmp(&b.1));
+        Ok(ranks)
+    }
+
+    async fn delete_task(
+        &self,
+        scope: Scope,
+        key: &str,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        retry_transient(|| async move {
+            let mut tx = self.writer().begin().await?;
+            let current = locked_task_tx(&mut tx, scope, key).await?;
+            check_version(expected_version, current.version)?;
+            sqlx::query("DELETE FROM tasks WHERE id = $1")
+                .bind(current.id)
+                .execute(&mut *tx)
+                .await?;
+            let changes = activity::deleted(&task_snapshot(&current.fields()));
+            record(
+                &mut tx,
+                scope,
+                current.project.as_ref().map(|p| p.id),
+                EntityKind::Task,
+                current.id,
+                &current.key,
+                "deleted",
+                &changes,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

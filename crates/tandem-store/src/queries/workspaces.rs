@@ -1,0 +1,559 @@
+//! Workspaces and their people: members, roles, hours, time off and
+//! invitations; the queries, compiled once per backend (see `mod.rs`).
+
+use super::*;
+
+pub(super) async fn member_count_with_role(
+    tx: &mut Tx,
+    workspace_id: Id,
+    role: Role,
+) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE workspace_id = $1 AND role = $2")
+            .bind(workspace_id)
+            .bind(role.as_str())
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+pub(super) const MEMBER_SELECT: &str = "SELECT u.id, u.email, u.name, m.role, m.capacity_hours, m.version \
+    FROM members m JOIN users u ON u.id = m.user_id";
+
+pub(super) async fn fetch_member_tx(tx: &mut Tx, workspace_id: Id, user_id: Id) -> Result<Member> {
+    let row = sqlx::query(&format!(
+        "{MEMBER_SELECT} WHERE m.workspace_id = $1 AND m.user_id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("member"))?;
+    member_from_row(&row)
+}
+
+pub(super) async fn fetch_invitation_tx(
+    tx: &mut Tx,
+    condition: &str,
+    id: Id,
+) -> Result<crate::Invitation> {
+    let row = sqlx::query(&format!("{INVITATION_SELECT} WHERE {condition}"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("invitation"))?;
+    invitation_from_row(&row)
+}
+
+#[async_trait]
+impl WorkspaceStore for DbStore {
+    async fn create_workspace(
+        &self,
+        slug: &Slug,
+        name: &str,
+        owner: Option<Id>,
+    ) -> Result<Workspace> {
+        let mut tx = self.writer().begin().await?;
+        let now = Utc::now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(slug.as_str())
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| unique_to_conflict(e, "a workspace with this slug"))?;
+        if let Some(owner) = owner {
+            sqlx::query(
+                "INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, 'owner')",
+            )
+            .bind(id)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?;
+            let scope = Scope {
+                workspace_id: id,
+                user_id: owner,
+                role: Role::Owner,
+            };
+            let changes = activity::created(&serde_json::Map::from_iter([
+                ("slug".to_string(), slug.as_str().into()),
+                ("name".to_string(), name.into()),
+            ]));
+            record(
+                &mut tx,
+                scope,
+                None,
+                EntityKind::Workspace,
+                id,
+                slug.as_str(),
+                "created",
+                &changes,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Workspace {
+            id,
+            slug: slug.as_str().to_string(),
+            name: name.to_string(),
+            version: 1,
+            created_at: now,
+        })
+    }
+
+    async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
+        let row = sqlx::query("SELECT * FROM workspaces WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(workspace_from_row).transpose()
+    }
+
+    async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY w.slug",
+        )
+        .bind(user_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(membership_from_row).collect()
+    }
+
+    async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>> {
+        let row = sqlx::query(
+            "SELECT w.*, m.role FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 AND w.slug = $2",
+        )
+        .bind(user_id)
+        .bind(slug)
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(membership_from_row).transpose()
+    }
+
+    async fn list_members(&self, scope: Scope) -> Result<Vec<Member>> {
+        let rows = sqlx::query(&format!(
+            "{MEMBER_SELECT} WHERE m.workspace_id = $1 ORDER BY u.email"
+        ))
+        .bind(scope.workspace_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member> {
+        check_member_change(scope, Role::Guest, Some(role))?;
+        let mut tx = self.writer().begin().await?;
+        sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique_to_conflict(e, "this member"))?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        let changes = activity::created(&serde_json::Map::from_iter([(
+            "role".to_string(),
+            role.as_str().into(),
+        )]));
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "created",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    async fn set_member_role(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        role: Role,
+        expected_version: Option<i64>,
+    ) -> Result<Member> {
+        let mut tx = self.writer().begin().await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        check_member_change(scope, member.role, Some(role))?;
+        check_version(expected_version, member.version)?;
+        if member.role == Role::Owner
+            && role != Role::Owner
+            && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
+        {
+            return Err(StoreError::Conflict(
+                "a workspace keeps at least one owner".into(),
+            ));
+        }
+        sqlx::query("UPDATE members SET role = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+            .bind(role.as_str())
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let changes = vec![FieldChange {
+            field: "role".into(),
+            before: member.role.as_str().into(),
+            after: role.as_str().into(),
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "updated",
+            &changes,
+        )
+        .await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        check_member_change(scope, member.role, None)?;
+        if member.role == Role::Owner
+            && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
+        {
+            return Err(StoreError::Conflict(
+                "a workspace keeps at least one owner".into(),
+            ));
+        }
+        sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let changes = vec![FieldChange {
+            field: "role".into(),
+            before: member.role.as_str().into(),
+            after: serde_json::Value::Null,
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "deleted",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_member_capacity(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        hours: f64,
+        expected_version: Option<i64>,
+    ) -> Result<Member> {
+        check_capacity(hours).map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query("UPDATE members SET capacity_hours = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+            .bind(hours)
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let changes = [FieldChange {
+            field: "capacity_hours".into(),
+            before: serde_json::json!(current.capacity_hours),
+            after: serde_json::json!(hours),
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &current.user.email,
+            "updated",
+            &changes,
+        )
+        .await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>> {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT id, user_id, start_date, end_date, note FROM time_off WHERE workspace_id = ",
+        );
+        qb.push_bind(scope.workspace_id);
+        if let Some(user_id) = user_id {
+            qb.push(" AND user_id = ").push_bind(user_id);
+        }
+        qb.push(" ORDER BY start_date, id");
+        let rows = qb.build().fetch_all(self.reader()).await?;
+        rows.iter().map(time_off_from_row).collect()
+    }
+
+    async fn create_time_off(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        start: NaiveDate,
+        end: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<TimeOff> {
+        check_time_off(start, end, note).map_err(StoreError::Invalid)?;
+        let mut tx = self.writer().begin().await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        let row = sqlx::query(
+            "INSERT INTO time_off (workspace_id, user_id, start_date, end_date, note) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, user_id, start_date, end_date, note",
+        )
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .bind(start)
+        .bind(end)
+        .bind(note.map(str::trim).filter(|n| !n.is_empty()))
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = time_off_from_row(&row)?;
+        let snapshot = serde_json::Map::from_iter([(
+            "time_off".to_string(),
+            serde_json::json!({"start_date": start.to_string(), "end_date": end.to_string(), "note": created.note}),
+        )]);
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "time off added",
+            &activity::created(&snapshot),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        let row = sqlx::query(
+            "DELETE FROM time_off WHERE id = $1 AND user_id = $2 AND workspace_id = $3 \
+             RETURNING id, user_id, start_date, end_date, note",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("time off"))?;
+        let gone = time_off_from_row(&row)?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        let changes = [FieldChange {
+            field: "time_off".into(),
+            before: serde_json::json!({"start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
+            after: serde_json::Value::Null,
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "time off removed",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_invitation(
+        &self,
+        scope: Scope,
+        email: &Email,
+        role: Role,
+        expires_at: DateTime<Utc>,
+    ) -> Result<crate::Invitation> {
+        check_member_change(scope, Role::Guest, Some(role))?;
+        let mut tx = self.writer().begin().await?;
+        let member: Option<i64> = sqlx::query_scalar(
+            "SELECT m.user_id FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
+        )
+        .bind(scope.workspace_id)
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if member.is_some() {
+            // Who is a member the inviter sees anyway.
+            return Err(StoreError::Conflict(format!("{email} is already a member")));
+        }
+        sqlx::query("DELETE FROM invitations WHERE workspace_id = $1 AND email = $2")
+            .bind(scope.workspace_id)
+            .bind(email.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invitations (workspace_id, email, role, invited_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(email.as_str())
+        .bind(role.as_str())
+        .bind(scope.user_id)
+        .bind(Utc::now())
+        .bind(expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let changes = activity::created(&serde_json::Map::from_iter([(
+            "role".to_string(),
+            role.as_str().into(),
+        )]));
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            id,
+            email.as_str(),
+            "invited",
+            &changes,
+        )
+        .await?;
+        let invitation = fetch_invitation_tx(&mut tx, "i.id = $1", id).await?;
+        tx.commit().await?;
+        Ok(invitation)
+    }
+
+    async fn list_invitations(&self, scope: Scope) -> Result<Vec<crate::Invitation>> {
+        let rows = sqlx::query(&format!(
+            "{INVITATION_SELECT} WHERE i.workspace_id = $1 ORDER BY i.email"
+        ))
+        .bind(scope.workspace_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(invitation_from_row).collect()
+    }
+
+    async fn delete_invitation(&self, scope: Scope, id: Id) -> Result<()> {
+        if !scope.role.can_manage_members() {
+            return Err(StoreError::Forbidden(
+                "only owners and admins manage members".into(),
+            ));
+        }
+        let done = sqlx::query("DELETE FROM invitations WHERE id = $1 AND workspace_id = $2")
+            .bind(id)
+            .bind(scope.workspace_id)
+            .execute(self.writer())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("invitation"));
+        }
+        Ok(())
+    }
+
+    async fn invitations_for(
+        &self,
+        email: &Email,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::Invitation>> {
+        let rows = sqlx::query(&format!(
+            "{INVITATION_SELECT} WHERE i.email = $1 AND i.expires_at > $2 ORDER BY w.slug"
+        ))
+        .bind(email.as_str())
+        .bind(now)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(invitation_from_row).collect()
+    }
+
+    async fn accept_invitation(
+        &self,
+        user: &UserRef,
+        id: Id,
+        now: DateTime<Utc>,
+    ) -> Result<Membership> {
+        let mut tx = self.writer().begin().await?;
+        let invitation = fetch_invitation_tx(&mut tx, "i.id = $1", id).await?;
+        // Someone else's invitation is no business of the caller's.
+        if !invitation.email.as_str().eq_ignore_ascii_case(&user.email)
+            || invitation.expires_at <= now
+        {
+            return Err(StoreError::NotFound("invitation"));
+        }
+        sqlx::query("DELETE FROM invitations WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let joined =
+            sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+                .bind(invitation.workspace.id)
+                .bind(user.id)
+                .bind(invitation.role.as_str())
+                .execute(&mut *tx)
+                .await;
+        match joined {
+            Ok(_) => {}
+            // Already a member (joined another way meanwhile):
+            // the invitation is spent, the membership stands.
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                tx.commit().await?;
+                return self
+                    .membership(user.id, &invitation.workspace.slug)
+                    .await?
+                    .ok_or(StoreError::NotFound("invitation"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let scope = Scope {
+            workspace_id: invitation.workspace.id,
+            user_id: user.id,
+            role: invitation.role,
+        };
+        let changes = activity::created(&serde_json::Map::from_iter([(
+            "role".to_string(),
+            invitation.role.as_str().into(),
+        )]));
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user.id,
+            &user.email,
+            "joined",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Membership {
+            workspace: invitation.workspace,
+            role: invitation.role,
+        })
+    }
+
+    async fn decline_invitation(&self, user: &UserRef, id: Id) -> Result<()> {
+        let done = sqlx::query("DELETE FROM invitations WHERE id = $1 AND email = $2")
+            .bind(id)
+            .bind(user.email.to_lowercase())
+            .execute(self.writer())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("invitation"));
+        }
+        Ok(())
+    }
+}
