@@ -32,12 +32,18 @@ pub async fn run(database: &str, args: LiveArgs) -> Result<()> {
     let one: Arc<dyn Store> = Arc::from(tandem_store::open(database).await?);
     let two: Arc<dyn Store> = Arc::from(tandem_store::open(database).await?);
     let owner = crate::bench_workspace(one.as_ref()).await?;
-    one.create_project(owner, &crate::bench_project("LIVE", "Live")?)
-        .await?;
+    one.create_project(
+        owner.writer().expect("the bench works as an owner"),
+        &crate::bench_project("LIVE", "Live")?,
+    )
+    .await?;
     let mut keys = Vec::new();
     for i in 0..100 {
         let task = one
-            .create_task(owner, &task(&format!("Live task {i}")))
+            .create_task(
+                owner.writer().expect("the bench works as an owner"),
+                &task(&format!("Live task {i}")),
+            )
             .await?;
         keys.push(task.key);
     }
@@ -79,7 +85,16 @@ async fn outbox_throughput(
                     f.title = title.clone();
                     Ok(f)
                 };
-                if store.update_task(owner, key, None, &change).await.is_ok() {
+                if store
+                    .update_task(
+                        owner.writer().expect("the bench works as an owner"),
+                        key,
+                        None,
+                        &change,
+                    )
+                    .await
+                    .is_ok()
+                {
                     written.fetch_add(1, Ordering::Relaxed);
                 }
                 n += 1;

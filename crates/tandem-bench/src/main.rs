@@ -296,7 +296,9 @@ pub(crate) async fn bench_workspace(store: &dyn Store) -> Result<Scope> {
         role: Role::Owner,
     };
     for id in &ids[1..] {
-        store.add_member(owner, *id, Role::Member).await?;
+        store
+            .add_member(owner.admin().unwrap(), *id, Role::Member)
+            .await?;
     }
     Ok(owner)
 }
@@ -328,7 +330,10 @@ pub(crate) fn bench_project(key: &str, name: &str) -> Result<NewProject> {
 async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
     let owner = bench_workspace(store).await?;
     store
-        .create_project(owner, &bench_project("BENCH", "Benchmark")?)
+        .create_project(
+            owner.writer().expect("the bench works as an owner"),
+            &bench_project("BENCH", "Benchmark")?,
+        )
         .await?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let today = Local::now().date_naive();
@@ -360,7 +365,13 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
         fields.tags = vec![["web", "api", "ops", "docs"][rng.gen_range(0..4)].to_string()];
         batch.push(fields);
         if batch.len() == 10_000 || i + 1 == tasks {
-            store.import_tasks(owner, "BENCH", &batch).await?;
+            store
+                .import_tasks(
+                    owner.writer().expect("the bench works as an owner"),
+                    "BENCH",
+                    &batch,
+                )
+                .await?;
             batch.clear();
         }
     }

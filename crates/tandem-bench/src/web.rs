@@ -135,7 +135,7 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
     let today = Local::now().date_naive();
     let project = store
         .create_project(
-            owner,
+            owner.writer().expect("the bench works as an owner"),
             &NewProject {
                 key: ProjectKey::parse("WEB").map_err(anyhow::Error::msg)?,
                 fields: ProjectFields {
@@ -176,7 +176,16 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
             start_date: None,
             end_date: None,
         };
-        phases.push(store.create_phase(owner, project.id, &fields).await?.id);
+        phases.push(
+            store
+                .create_phase(
+                    owner.writer().expect("the bench works as an owner"),
+                    project.id,
+                    &fields,
+                )
+                .await?
+                .id,
+        );
     }
     for (i, name) in [
         "Scope signed",
@@ -195,7 +204,13 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
             description: None,
             phase_id: Some(phases[i.min(phases.len() - 1)]),
         };
-        store.create_milestone(owner, project.id, &fields).await?;
+        store
+            .create_milestone(
+                owner.writer().expect("the bench works as an owner"),
+                project.id,
+                &fields,
+            )
+            .await?;
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let statuses = [
@@ -238,7 +253,13 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
         fields.tags = vec![["web", "api", "ops", "docs"][rng.gen_range(0..4)].to_string()];
         batch.push(fields);
     }
-    let keys = store.import_tasks(owner, "WEB", &batch).await?;
+    let keys = store
+        .import_tasks(
+            owner.writer().expect("the bench works as an owner"),
+            "WEB",
+            &batch,
+        )
+        .await?;
     for (i, key) in keys.iter().enumerate().skip(1) {
         for _ in 0..rng.gen_range(1..=2) {
             let before = &keys[i.saturating_sub(rng.gen_range(1..=20.min(i)))];
@@ -249,7 +270,10 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
                 lag_days: 0.0,
                 lag_format: LagFormat::WorkingDays,
             };
-            match store.create_dependency(owner, &link).await {
+            match store
+                .create_dependency(owner.writer().expect("the bench works as an owner"), &link)
+                .await
+            {
                 Ok(_) => {}
                 // The same pair drawn twice.
                 Err(tandem_store::StoreError::Conflict(_)) => {}
@@ -269,7 +293,13 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
             task_keys: Vec::new(),
             milestone_ids: Vec::new(),
         };
-        store.create_risk(owner, project.id, &fields).await?;
+        store
+            .create_risk(
+                owner.writer().expect("the bench works as an owner"),
+                project.id,
+                &fields,
+            )
+            .await?;
     }
     Ok(())
 }

@@ -175,13 +175,13 @@ impl Ctx {
     /// refuse a guest before it calls a handler; writes take the use
     /// cases' `Writer` from [`Ctx::actor`].
     pub fn writer(&self) -> Result<Scope, ApiError> {
-        Ok(self.actor().writer()?.scope())
+        Ok(*self.actor().writer()?.scope())
     }
 
     /// Owners and admins only: for reads only they may make (the open
     /// invitations).
     pub fn admin(&self) -> Result<Scope, ApiError> {
-        Ok(self.actor().admin()?.scope())
+        Ok(*self.actor().admin()?.scope())
     }
 }
 

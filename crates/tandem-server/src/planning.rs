@@ -67,7 +67,7 @@ pub(crate) async fn current_schedule(
     if let Some(known) = recent::get(store, project_id, &fingerprint) {
         return Ok((loaded, known));
     }
-    let (loaded, schedule) = stored_or_computed(store, scope, loaded, fingerprint, read_at).await?;
+    let (loaded, schedule) = stored_or_computed(store, loaded, fingerprint, read_at).await?;
     recent::put(store, project_id, &schedule);
     Ok((loaded, schedule))
 }
@@ -117,18 +117,13 @@ mod recent {
 
 async fn stored_or_computed(
     store: &dyn Store,
-    scope: Scope,
     loaded: Loaded,
     fingerprint: String,
     read_at: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<(Loaded, StoredSchedule)> {
-    let project_id = loaded.project.id;
-    if store
-        .schedule_fingerprint(scope, project_id)
-        .await?
-        .as_deref()
-        == Some(&fingerprint)
-        && let Some(stored) = store.stored_schedule(scope, project_id).await?
+    let access = loaded.access;
+    if store.schedule_fingerprint(access).await?.as_deref() == Some(&fingerprint)
+        && let Some(stored) = store.stored_schedule(access).await?
         && stored.fingerprint == fingerprint
     {
         return Ok((loaded, stored));
@@ -136,7 +131,7 @@ async fn stored_or_computed(
     let result = tandem_schedule::schedule(&loaded.planned.plan)
         .map_err(|e| schedule_error(e, &loaded.tasks))?;
     let computed = loaded.planned.stored(&result, read_at);
-    let saved = match store.save_schedule(scope, project_id, &computed).await {
+    let saved = match store.save_schedule(access, &computed).await {
         Ok(saved) => saved,
         // The stored schedule is a copy kept for readers. Saving it
         // conflicts when the plan changed between the read and this write
@@ -147,7 +142,7 @@ async fn stored_or_computed(
         Err(e) => return Err(e.into()),
     };
     if !saved
-        && let Some(stored) = store.stored_schedule(scope, project_id).await?
+        && let Some(stored) = store.stored_schedule(access).await?
         && stored.fingerprint == fingerprint
     {
         // Someone stored this very plan's schedule first: answer with it,

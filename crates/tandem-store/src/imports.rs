@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tandem_domain::Project;
 
-use crate::{Result, Scope};
+use crate::{Result, WriteScope};
 
 /// Whole projects from files.
 #[async_trait]
@@ -18,7 +18,7 @@ pub trait ImportStore: Send + Sync {
     /// or nothing (an imported Microsoft Project file).
     async fn import_project(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         import: &tandem_domain::interop::ProjectImport,
     ) -> Result<Project>;
     /// Deletes what imports that never finished (the process died) left

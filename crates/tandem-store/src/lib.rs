@@ -12,11 +12,16 @@
 //! return domain entities. Every call that touches a workspace takes a
 //! [`Scope`], and every query is confined to that workspace; guests see only
 //! the projects they are a stakeholder of, and personal tasks are seen only
-//! by their owner and creator. Writes run in one transaction each, check the
-//! object's version, and record what changed in the activity history.
+//! by their owner and creator. A write takes a [`WriteScope`] (managing
+//! people an [`AdminScope`]), which only the role check on a scope makes;
+//! a per-project read takes a [`ProjectAccess`], which only reading the
+//! project in the caller's scope makes. Writes run in one transaction each,
+//! check the object's version, and record what changed in the activity
+//! history and the outbox.
 //!
-//! What this crate does not do: decide who may call what (the server checks
-//! roles before calling), speak HTTP, or know JSON beyond the activity log.
+//! What this crate does not do: word refusals or decide finer rules (a
+//! member changing only their own hours: the use-case layer), speak HTTP,
+//! or know JSON beyond the activity log.
 
 pub mod accounts;
 pub mod activity;
@@ -28,6 +33,7 @@ pub mod plans;
 mod postgres;
 pub mod projects;
 pub mod risks;
+mod scope;
 mod sql;
 mod sqlite;
 pub mod stakeholders;
@@ -35,7 +41,7 @@ pub mod tasks;
 pub mod workspaces;
 
 use async_trait::async_trait;
-use tandem_domain::{FieldError, Id, Role};
+use tandem_domain::FieldError;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
@@ -46,19 +52,12 @@ pub use plans::PlanStore;
 pub use postgres::PgStore;
 pub use projects::{ProjectProgress, ProjectStore};
 pub use risks::RiskStore;
+pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
 pub use tandem_domain::Link;
 pub use tasks::{MAX_TASK_PAGE, OwnerFilter, TaskFilter, TaskPage, TaskStore};
 pub use workspaces::{Invitation, Membership, WorkspaceStore};
-
-/// Who is asking, and in which workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scope {
-    pub workspace_id: Id,
-    pub user_id: Id,
-    pub role: Role,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

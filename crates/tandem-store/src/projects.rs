@@ -12,7 +12,7 @@ use tandem_domain::{
     Id, Milestone, MilestoneFields, NewProject, Phase, PhaseFields, Project, ProjectFields,
 };
 
-use crate::{Patch, Result, Scope};
+use crate::{AdminScope, Patch, ProjectAccess, Result, Scope, WriteScope};
 
 /// Progress of a project, and of each of its phases and milestones.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,65 +25,87 @@ pub struct ProjectProgress {
 /// Projects, their phases and milestones, and their progress.
 #[async_trait]
 pub trait ProjectStore: Send + Sync {
-    async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project>;
+    async fn create_project(&self, scope: WriteScope, project: &NewProject) -> Result<Project>;
     async fn list_projects(&self, scope: Scope) -> Result<Vec<Project>>;
     /// The id and key of every project the caller may open: what a live
     /// stream needs to name projects and to drop the others' events.
     async fn project_keys(&self, scope: Scope) -> Result<Vec<(Id, String)>>;
+    /// Every project the caller may open, each with its proof of access.
+    async fn open_projects(&self, scope: Scope) -> Result<Vec<(Project, ProjectAccess)>> {
+        let projects = self.list_projects(scope).await?;
+        Ok(projects
+            .into_iter()
+            .map(|project| {
+                let access = ProjectAccess::new(scope, project.id);
+                (project, access)
+            })
+            .collect())
+    }
     async fn get_project(&self, scope: Scope, key: &str) -> Result<Project>;
+    /// The project a key names, with the proof that the caller may open
+    /// it, which the per-project reads take.
+    async fn open_project(&self, scope: Scope, key: &str) -> Result<(Project, ProjectAccess)> {
+        let project = self.get_project(scope, key).await?;
+        let access = ProjectAccess::new(scope, project.id);
+        Ok((project, access))
+    }
     async fn update_project(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: Option<i64>,
         change: Patch<'_, ProjectFields>,
     ) -> Result<Project>;
     async fn delete_project(
         &self,
-        scope: Scope,
+        scope: AdminScope,
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<()>;
-    async fn project_progress(&self, scope: Scope, project_id: Id) -> Result<ProjectProgress>;
+    async fn project_progress(&self, project: ProjectAccess) -> Result<ProjectProgress>;
 
     // Phases.
     async fn create_phase(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         phase: &PhaseFields,
     ) -> Result<Phase>;
-    async fn list_phases(&self, scope: Scope, project_id: Id) -> Result<Vec<Phase>>;
+    async fn list_phases(&self, project: ProjectAccess) -> Result<Vec<Phase>>;
     async fn get_phase(&self, scope: Scope, id: Id) -> Result<Phase>;
     async fn update_phase(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: Patch<'_, PhaseFields>,
     ) -> Result<Phase>;
-    async fn delete_phase(&self, scope: Scope, id: Id, expected_version: Option<i64>)
-    -> Result<()>;
+    async fn delete_phase(
+        &self,
+        scope: WriteScope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
 
     // Milestones.
     async fn create_milestone(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         milestone: &MilestoneFields,
     ) -> Result<Milestone>;
-    async fn list_milestones(&self, scope: Scope, project_id: Id) -> Result<Vec<Milestone>>;
+    async fn list_milestones(&self, project: ProjectAccess) -> Result<Vec<Milestone>>;
     async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone>;
     async fn update_milestone(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: Patch<'_, MilestoneFields>,
     ) -> Result<Milestone>;
     async fn delete_milestone(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
     ) -> Result<()>;

@@ -4,20 +4,30 @@
 use async_trait::async_trait;
 use tandem_domain::{Id, Risk, RiskFields};
 
-use crate::{Patch, Result, Scope};
+use crate::{Patch, ProjectAccess, Result, Scope, WriteScope};
 
 /// The risks of a project.
 #[async_trait]
 pub trait RiskStore: Send + Sync {
-    async fn create_risk(&self, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<Risk>;
-    async fn list_risks(&self, scope: Scope, project_id: Id) -> Result<Vec<Risk>>;
+    async fn create_risk(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        risk: &RiskFields,
+    ) -> Result<Risk>;
+    async fn list_risks(&self, project: ProjectAccess) -> Result<Vec<Risk>>;
     async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk>;
     async fn update_risk(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: Patch<'_, RiskFields>,
     ) -> Result<Risk>;
-    async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()>;
+    async fn delete_risk(
+        &self,
+        scope: WriteScope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()>;
 }

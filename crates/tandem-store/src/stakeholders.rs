@@ -7,21 +7,21 @@
 use async_trait::async_trait;
 use tandem_domain::{Id, Stakeholder, StakeholderFields};
 
-use crate::{Patch, Result, Scope};
+use crate::{Patch, ProjectAccess, Result, Scope, WriteScope};
 
 /// The stakeholders of a project.
 #[async_trait]
 pub trait StakeholderStore: Send + Sync {
     async fn create_stakeholder(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         stakeholder: &StakeholderFields,
     ) -> Result<Stakeholder>;
-    async fn list_stakeholders(&self, scope: Scope, project_id: Id) -> Result<Vec<Stakeholder>>;
+    async fn list_stakeholders(&self, project: ProjectAccess) -> Result<Vec<Stakeholder>>;
     async fn update_stakeholder(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: Patch<'_, StakeholderFields>,
@@ -29,7 +29,7 @@ pub trait StakeholderStore: Send + Sync {
     async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder>;
     async fn delete_stakeholder(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
     ) -> Result<()>;

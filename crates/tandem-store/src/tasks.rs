@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use tandem_domain::{Id, NewTask, Priority, Task, TaskFields, TaskStatus};
 
-use crate::{Patch, Result, Scope};
+use crate::{Patch, ProjectAccess, Result, Scope, WriteScope};
 
 /// Filters of the task list. Everything given must hold.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,12 +55,12 @@ pub struct TaskPage {
 /// Tasks, project and personal, and their places on the board.
 #[async_trait]
 pub trait TaskStore: Send + Sync {
-    async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task>;
+    async fn create_task(&self, scope: WriteScope, task: &NewTask) -> Result<Task>;
     /// Creates many tasks in one project in one transaction: all or none.
     /// Returns their keys in order.
     async fn import_tasks(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project: &str,
         tasks: &[TaskFields],
     ) -> Result<Vec<String>>;
@@ -68,7 +68,7 @@ pub trait TaskStore: Send + Sync {
     async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage>;
     async fn update_task(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: Option<i64>,
         change: Patch<'_, TaskFields>,
@@ -77,7 +77,7 @@ pub trait TaskStore: Send + Sync {
     /// the version it expects.
     async fn update_tasks(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         updates: &[(String, i64, TaskFields)],
     ) -> Result<Vec<Task>>;
     /// Moves a task on the board: writes `fields` (a new status, say) as
@@ -86,7 +86,7 @@ pub trait TaskStore: Send + Sync {
     /// absent at an end), in one transaction.
     async fn move_task(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: i64,
         fields: &TaskFields,
@@ -95,10 +95,10 @@ pub trait TaskStore: Send + Sync {
     ) -> Result<Task>;
     /// Each task's place in its board column, lowest first, for the
     /// project's tasks (see [`TaskStore::move_task`]).
-    async fn board_ranks(&self, scope: Scope, project_id: Id) -> Result<Vec<(Id, f64)>>;
+    async fn board_ranks(&self, project: ProjectAccess) -> Result<Vec<(Id, f64)>>;
     async fn delete_task(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<()>;

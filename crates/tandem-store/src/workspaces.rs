@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::{Email, Id, Member, Role, Slug, TimeOff, UserRef, Workspace};
 
-use crate::{Result, Scope};
+use crate::{AdminScope, Result, Scope, WriteScope};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Membership {
@@ -43,21 +43,21 @@ pub trait WorkspaceStore: Send + Sync {
     async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>>;
     async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>>;
     async fn list_members(&self, scope: Scope) -> Result<Vec<Member>>;
-    async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member>;
+    async fn add_member(&self, scope: AdminScope, user_id: Id, role: Role) -> Result<Member>;
     async fn set_member_role(
         &self,
-        scope: Scope,
+        scope: AdminScope,
         user_id: Id,
         role: Role,
         expected_version: Option<i64>,
     ) -> Result<Member>;
-    async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()>;
+    async fn remove_member(&self, scope: AdminScope, user_id: Id) -> Result<()>;
 
     // Availability: what the workload view plans with.
     /// Sets how many hours a week a member works.
     async fn set_member_capacity(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         user_id: Id,
         hours: f64,
         expected_version: Option<i64>,
@@ -66,13 +66,13 @@ pub trait WorkspaceStore: Send + Sync {
     async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>>;
     async fn create_time_off(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         user_id: Id,
         start: NaiveDate,
         end: NaiveDate,
         note: Option<&str>,
     ) -> Result<TimeOff>;
-    async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()>;
+    async fn delete_time_off(&self, scope: WriteScope, user_id: Id, id: Id) -> Result<()>;
 
     // Invitations. Adding a person to a workspace is an invitation they
     // accept: nobody joins a workspace without consenting, and inviting
@@ -81,14 +81,14 @@ pub trait WorkspaceStore: Send + Sync {
     /// owners). A second invitation of the same email replaces the first.
     async fn create_invitation(
         &self,
-        scope: Scope,
+        scope: AdminScope,
         email: &Email,
         role: Role,
         expires_at: DateTime<Utc>,
     ) -> Result<Invitation>;
     /// The workspace's open invitations, expired ones included.
     async fn list_invitations(&self, scope: Scope) -> Result<Vec<Invitation>>;
-    async fn delete_invitation(&self, scope: Scope, id: Id) -> Result<()>;
+    async fn delete_invitation(&self, scope: AdminScope, id: Id) -> Result<()>;
     /// The open, unexpired invitations of an email, across workspaces.
     async fn invitations_for(&self, email: &Email, now: DateTime<Utc>) -> Result<Vec<Invitation>>;
     /// Makes `user` a member as invitation `id` says, if it is addressed to

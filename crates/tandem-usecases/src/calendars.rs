@@ -15,7 +15,7 @@ pub async fn create_exception(
     project_key: &str,
     exception: &ExceptionFields,
 ) -> Result<(String, CalendarException)> {
-    let project = store.get_project(writer.scope(), project_key).await?;
+    let project = store.get_project(*writer.scope(), project_key).await?;
     let created = store
         .create_calendar_exception(writer.scope(), project.id, exception)
         .await?;
@@ -30,7 +30,7 @@ pub async fn delete_exception(
     project_key: &str,
     id: Id,
 ) -> Result<String> {
-    let project = store.get_project(writer.scope(), project_key).await?;
+    let project = store.get_project(*writer.scope(), project_key).await?;
     store
         .delete_calendar_exception(writer.scope(), project.id, id)
         .await?;

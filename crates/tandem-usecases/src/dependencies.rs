@@ -27,7 +27,7 @@ pub async fn update(
 ) -> Result<Dependency> {
     let scope = writer.scope();
     let current = store
-        .task_dependencies(scope, successor)
+        .task_dependencies(*scope, successor)
         .await?
         .into_iter()
         .find(|d| {

@@ -38,7 +38,7 @@ pub mod stakeholders;
 pub mod tasks;
 
 use tandem_domain::{FieldError, Id, UserRef};
-use tandem_store::{Scope, StoreError};
+use tandem_store::{AdminScope, Scope, StoreError, WriteScope};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -54,11 +54,11 @@ pub struct Actor {
 #[derive(Debug, Clone)]
 pub struct Writer {
     user: UserRef,
-    scope: Scope,
+    scope: WriteScope,
 }
 
 impl Writer {
-    pub fn scope(&self) -> Scope {
+    pub fn scope(&self) -> WriteScope {
         self.scope
     }
 
@@ -70,13 +70,12 @@ impl Writer {
 impl Actor {
     /// Guests read; everyone else may write.
     pub fn writer(&self) -> Result<Writer> {
-        if self.scope.role.can_write() {
-            Ok(Writer {
+        match self.scope.writer() {
+            Some(scope) => Ok(Writer {
                 user: self.user.clone(),
-                scope: self.scope,
-            })
-        } else {
-            Err(Error::Forbidden("guests have read-only access".into()))
+                scope,
+            }),
+            None => Err(Error::Forbidden("guests have read-only access".into())),
         }
     }
 
@@ -98,8 +97,8 @@ impl Actor {
 
     /// Owners and admins: members, invitations, deleting projects.
     pub fn admin(&self) -> Result<Admin> {
-        if self.scope.role.can_manage_members() {
-            Ok(Admin(self.writer()?))
+        if let Some(scope) = self.scope.admin() {
+            Ok(Admin(scope))
         } else {
             Err(Error::Forbidden(
                 "only owners and admins may do this".into(),
@@ -111,11 +110,11 @@ impl Actor {
 /// A caller who may manage the workspace's people (an owner or admin).
 /// Only [`Actor::admin`] makes one.
 #[derive(Debug, Clone)]
-pub struct Admin(Writer);
+pub struct Admin(AdminScope);
 
 impl Admin {
-    pub fn scope(&self) -> Scope {
-        self.0.scope
+    pub fn scope(&self) -> AdminScope {
+        self.0
     }
 }
 
@@ -129,7 +128,7 @@ pub struct MemberWriter {
 }
 
 impl MemberWriter {
-    pub fn scope(&self) -> Scope {
+    pub fn scope(&self) -> WriteScope {
         self.writer.scope
     }
 

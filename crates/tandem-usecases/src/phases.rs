@@ -13,7 +13,7 @@ pub async fn create_phase(
     project_key: &str,
     fields: &PhaseFields,
 ) -> Result<Phase> {
-    let project = store.get_project(writer.scope(), project_key).await?;
+    let project = store.get_project(*writer.scope(), project_key).await?;
     Ok(store
         .create_phase(writer.scope(), project.id, fields)
         .await?)
@@ -49,7 +49,7 @@ pub async fn create_milestone(
     project_key: &str,
     fields: &MilestoneFields,
 ) -> Result<Milestone> {
-    let project = store.get_project(writer.scope(), project_key).await?;
+    let project = store.get_project(*writer.scope(), project_key).await?;
     Ok(store
         .create_milestone(writer.scope(), project.id, fields)
         .await?)

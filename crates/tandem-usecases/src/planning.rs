@@ -16,13 +16,15 @@ use tandem_domain::{
     UserRef, Validation,
 };
 use tandem_schedule::ScheduleError;
-use tandem_store::{Scope, Store, StoreError, TaskFilter};
+use tandem_store::{ProjectAccess, Scope, Store, StoreError, TaskFilter};
 
 use crate::{Error, Result, Writer};
 
 /// A project as the scheduler sees it, with what it was made from.
 pub struct Loaded {
     pub project: Project,
+    /// The caller's proof of access, for the project's other reads.
+    pub access: ProjectAccess,
     pub tasks: Vec<Task>,
     pub dependencies: Vec<Link>,
     pub planned: ProjectPlan,
@@ -31,11 +33,11 @@ pub struct Loaded {
 /// Reads a project's tasks, links, calendar and its people's capacity,
 /// and maps them onto a plan; work not done is planned from `today`.
 pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) -> Result<Loaded> {
-    let project = store.get_project(scope, key).await?;
+    let (project, access) = store.open_project(scope, key).await?;
     let tasks = project_tasks(store, scope, &project.key).await?;
     // Links between the project's own tasks are all a plan uses.
-    let dependencies = store.project_links(scope, project.id).await?;
-    let exceptions = store.list_calendar_exceptions(scope, project.id).await?;
+    let dependencies = store.project_links(access).await?;
+    let exceptions = store.list_calendar_exceptions(access).await?;
     let members = store.list_members(scope).await?;
     let capacity: HashMap<Id, f64> = members
         .iter()
@@ -51,6 +53,7 @@ pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) 
     );
     Ok(Loaded {
         project,
+        access,
         tasks,
         dependencies,
         planned,
@@ -242,8 +245,8 @@ pub async fn apply_levelling(
     today: NaiveDate,
 ) -> Result<Levelled> {
     let scope = writer.scope();
-    let loaded = load(store, scope, key, today).await?;
-    let time_off = store.list_time_off(scope, None).await?;
+    let loaded = load(store, *scope, key, today).await?;
+    let time_off = store.list_time_off(*scope, None).await?;
     let (loaded, levelled) = level_off_executor(loaded, time_off).await?;
     let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = levelled
@@ -276,14 +279,14 @@ pub async fn create_baseline(
     today: NaiveDate,
 ) -> Result<Baseline> {
     let scope = writer.scope();
-    let loaded = load(store, scope, key, today).await?;
+    let loaded = load(store, *scope, key, today).await?;
     let result = tandem_schedule::schedule(&loaded.planned.plan)
         .map_err(|e| schedule_error(e, &loaded.tasks))?;
     let name = match name.filter(|n| !n.trim().is_empty()) {
         Some(name) => name,
         None => format!(
             "Baseline {}",
-            store.list_baselines(scope, loaded.project.id).await?.len() + 1
+            store.list_baselines(loaded.access).await?.len() + 1
         ),
     };
     let tasks = loaded.planned.baseline(&result);
@@ -293,7 +296,7 @@ pub async fn create_baseline(
 }
 
 pub async fn delete_baseline(store: &dyn Store, writer: &Writer, key: &str, id: Id) -> Result<()> {
-    let project = store.get_project(writer.scope(), key).await?;
+    let project = store.get_project(*writer.scope(), key).await?;
     Ok(store
         .delete_baseline(writer.scope(), project.id, id)
         .await?)

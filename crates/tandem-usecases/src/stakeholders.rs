@@ -13,7 +13,7 @@ pub async fn create(
     project_key: &str,
     fields: &StakeholderFields,
 ) -> Result<Stakeholder> {
-    let project = store.get_project(writer.scope(), project_key).await?;
+    let project = store.get_project(*writer.scope(), project_key).await?;
     Ok(store
         .create_stakeholder(writer.scope(), project.id, fields)
         .await?)

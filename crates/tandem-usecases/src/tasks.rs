@@ -35,7 +35,7 @@ pub async fn quick_add(store: &dyn Store, writer: &Writer, line: QuickLine) -> R
     let quick = parse_quick_add(&line.text, line.today)?;
     let owner = match &quick.person {
         Some(name) => {
-            let members = store.list_members(writer.scope()).await?;
+            let members = store.list_members(*writer.scope()).await?;
             let people: Vec<_> = members.into_iter().map(|m| m.user).collect();
             let owner = resolve_person(name, &people).and_then(|p| Email::parse(&p.email));
             Some(owner.map_err(|e| Error::Invalid(vec![FieldError::new("owner", e)]))?)
@@ -138,7 +138,7 @@ pub async fn bulk_edit(
         let mut updates = Vec::new();
         let mut errors = Vec::new();
         for (index, seen) in tasks.iter().enumerate() {
-            let task = store.get_task(scope, &seen.key).await?;
+            let task = store.get_task(*scope, &seen.key).await?;
             if seen.version.is_some_and(|v| v != task.version) {
                 return Err(Error::StaleInBatch {
                     key: Some(task.key),
@@ -208,7 +208,7 @@ pub async fn move_card(store: &dyn Store, writer: &Writer, key: &str, to: &Move)
     let scope = writer.scope();
     let mut attempt = 1;
     loop {
-        let current = store.get_task(scope, key).await?;
+        let current = store.get_task(*scope, key).await?;
         check_neighbours(store, writer, &current, to).await?;
         let mut fields = current.fields();
         if let Some(status) = to.status {
@@ -249,7 +249,7 @@ async fn check_neighbours(
     let mut errors = Vec::new();
     for (field, key) in [("after", &to.after), ("before", &to.before)] {
         let Some(key) = key else { continue };
-        let problem = match store.get_task(writer.scope(), key).await {
+        let problem = match store.get_task(*writer.scope(), key).await {
             Ok(other) if other.id == task.id => Some("is the task being moved".to_string()),
             Ok(other)
                 if other.project.as_ref().map(|p| p.id) != task.project.as_ref().map(|p| p.id) =>

@@ -46,11 +46,11 @@ async fn worlds() -> Vec<World> {
         };
         let owner = actor(&people[0], Role::Owner);
         store
-            .add_member(owner.scope, people[1].id, Role::Member)
+            .add_member(owner.scope.admin().unwrap(), people[1].id, Role::Member)
             .await
             .unwrap();
         store
-            .add_member(owner.scope, people[2].id, Role::Guest)
+            .add_member(owner.scope.admin().unwrap(), people[2].id, Role::Guest)
             .await
             .unwrap();
         let member = actor(&people[1], Role::Member);
@@ -112,7 +112,10 @@ async fn only_the_role_checks_make_writers() {
         assert!(forbidden(world.member.for_member(owner_id).map(drop)));
         let own = world.member.for_member(world.member.user.id).unwrap();
         assert_eq!(own.member(), world.member.user.id);
-        assert_eq!(world.owner.admin().unwrap().scope(), world.owner.scope);
+        assert_eq!(
+            world.owner.admin().unwrap().scope(),
+            world.owner.scope.admin().unwrap()
+        );
         // Deleting a project checks for an owner or admin itself.
         launch(&world).await;
         let refused = projects::delete(world.store.as_ref(), &world.member, "LAUNCH", None).await;
@@ -229,9 +232,9 @@ async fn a_card_moves_between_its_neighbours() {
         let store = world.store.as_ref();
         let writer = world.member.writer().unwrap();
         let scope = world.owner.scope;
-        let project = store.get_project(scope, "LAUNCH").await.unwrap();
+        let (_, access) = store.open_project(scope, "LAUNCH").await.unwrap();
         let order = || async {
-            let ranks = store.board_ranks(scope, project.id).await.unwrap();
+            let ranks = store.board_ranks(access).await.unwrap();
             let tasks = tandem_usecases::planning::project_tasks(store, scope, "LAUNCH")
                 .await
                 .unwrap();

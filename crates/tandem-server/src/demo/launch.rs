@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use tandem_domain::*;
-use tandem_store::{Scope, Store, StoreError};
+use tandem_store::{Store, StoreError, WriteScope};
 
 use super::launch_tasks::{LAUNCH_LINKS, LAUNCH_TASKS};
 use super::{email, person};
@@ -25,7 +25,7 @@ fn add_working_days(mut day: NaiveDate, days: f64) -> NaiveDate {
 /// demo's due dates agree with its dependencies.
 async fn plan_launch_dates(
     store: &dyn Store,
-    owner: Scope,
+    owner: WriteScope,
     launch: &Project,
     today: NaiveDate,
 ) -> Result<(), StoreError> {
@@ -34,8 +34,9 @@ async fn plan_launch_dates(
         limit: 500,
         ..Default::default()
     };
-    let tasks = store.list_tasks(owner, &filter).await?.tasks;
-    let links = store.project_links(owner, launch.id).await?;
+    let tasks = store.list_tasks(*owner, &filter).await?.tasks;
+    let (_, access) = store.open_project(*owner, &launch.key).await?;
+    let links = store.project_links(access).await?;
     let planned = tandem_domain::planning::project_plan(
         launch,
         &[],
@@ -72,7 +73,7 @@ async fn plan_launch_dates(
 /// Seeds the launch, which started on `start`.
 pub(super) async fn seed(
     store: &dyn Store,
-    owner: Scope,
+    owner: WriteScope,
     start: NaiveDate,
     today: NaiveDate,
 ) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 use tandem_domain::*;
-use tandem_store::{Scope, Store, StoreError};
+use tandem_store::{Store, StoreError, WriteScope};
 
 use super::person;
 
@@ -11,7 +11,7 @@ use super::person;
 /// personal tasks.
 pub(super) async fn seed(
     store: &dyn Store,
-    owner: Scope,
+    owner: WriteScope,
     start: NaiveDate,
     today: NaiveDate,
 ) -> Result<(), StoreError> {

@@ -1,7 +1,7 @@
 //! The demo's people and the workspace they share, Ana owning it.
 
 use tandem_domain::*;
-use tandem_store::{Scope, Store, StoreError};
+use tandem_store::{Scope, Store, StoreError, WriteScope};
 
 use super::{DEMO_WORKSPACE, email};
 
@@ -16,7 +16,7 @@ pub(super) const PEOPLE: &[(&str, &str, Role)] = &[
 
 /// Creates (or finds) each person, the workspace and its members; returns
 /// the owner's scope, which seeds everything else.
-pub(super) async fn workspace(store: &dyn Store, hash: &str) -> Result<Scope, StoreError> {
+pub(super) async fn workspace(store: &dyn Store, hash: &str) -> Result<WriteScope, StoreError> {
     let mut ids = Vec::new();
     for (address, name, _) in PEOPLE {
         let user = match store.user_by_email(&email(address)).await? {
@@ -33,9 +33,11 @@ pub(super) async fn workspace(store: &dyn Store, hash: &str) -> Result<Scope, St
         workspace_id: workspace.id,
         user_id: ids[0],
         role: Role::Owner,
-    };
+    }
+    .admin()
+    .expect("a workspace's owner manages its people");
     for ((_, _, role), id) in PEOPLE.iter().zip(&ids).skip(1) {
         store.add_member(owner, *id, *role).await?;
     }
-    Ok(owner)
+    Ok(owner.writer())
 }

@@ -27,11 +27,11 @@ pub async fn list_calendar_exceptions(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<CalendarExceptionView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
     Ok(Json(
         state
             .store
-            .list_calendar_exceptions(ctx.scope, project.id)
+            .list_calendar_exceptions(access)
             .await?
             .into_iter()
             .map(Into::into)

@@ -29,11 +29,11 @@ pub async fn project_dependencies(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<DependencyView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
     Ok(Json(
         state
             .store
-            .project_dependencies(ctx.scope, project.id)
+            .project_dependencies(access)
             .await?
             .into_iter()
             .map(Into::into)

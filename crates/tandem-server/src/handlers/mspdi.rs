@@ -79,17 +79,8 @@ pub async fn export_mspdi(
     let loaded = load(store, ctx.scope, &key).await?;
     let result = tandem_schedule::schedule(&loaded.planned.plan)
         .map_err(|e| schedule_error(e, &loaded.tasks))?;
-    let baseline = match store
-        .list_baselines(ctx.scope, loaded.project.id)
-        .await?
-        .first()
-    {
-        Some(newest) => {
-            store
-                .get_baseline(ctx.scope, loaded.project.id, newest.id)
-                .await?
-                .tasks
-        }
+    let baseline = match store.list_baselines(loaded.access).await?.first() {
+        Some(newest) => store.get_baseline(loaded.access, newest.id).await?.tasks,
         None => Vec::new(),
     };
     let baseline: HashMap<Id, &BaselineTask> = baseline.iter().map(|b| (b.task_id, b)).collect();

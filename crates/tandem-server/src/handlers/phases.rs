@@ -39,9 +39,9 @@ pub async fn list_phases(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<PhaseView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
-    let progress = state.store.project_progress(ctx.scope, project.id).await?;
-    let phases = state.store.list_phases(ctx.scope, project.id).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
+    let progress = state.store.project_progress(access).await?;
+    let phases = state.store.list_phases(access).await?;
     Ok(Json(
         phases
             .into_iter()
@@ -105,9 +105,9 @@ pub async fn list_milestones(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<MilestoneView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
-    let progress = state.store.project_progress(ctx.scope, project.id).await?;
-    let milestones = state.store.list_milestones(ctx.scope, project.id).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
+    let progress = state.store.project_progress(access).await?;
+    let milestones = state.store.list_milestones(access).await?;
     Ok(Json(
         milestones
             .into_iter()

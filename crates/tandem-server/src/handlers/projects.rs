@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tandem_api::*;
 use tandem_domain::*;
-use tandem_store::Scope;
+use tandem_store::ProjectAccess;
 use tandem_usecases::projects;
 
 use super::{ApiResult, versioned};
@@ -40,8 +40,12 @@ pub async fn list_projects(
     ))
 }
 
-async fn project_view(state: &AppState, scope: Scope, project: Project) -> ApiResult<ProjectView> {
-    let progress = state.store.project_progress(scope, project.id).await?;
+async fn project_view(
+    state: &AppState,
+    access: ProjectAccess,
+    project: Project,
+) -> ApiResult<ProjectView> {
+    let progress = state.store.project_progress(access).await?;
     let mut view = ProjectView::from(project);
     view.progress = Some(progress.project.into());
     Ok(view)
@@ -55,11 +59,15 @@ pub async fn create_project(
     let writer = ctx.actor().writer()?;
     let project = body.into_domain(CreateProject::into_domain)?;
     let project = projects::create(state.store.as_ref(), &writer, &project).await?;
+    let (project, access) = state
+        .store
+        .open_project(*writer.scope(), &project.key)
+        .await?;
     let version = project.version;
     Ok(versioned(
         StatusCode::CREATED,
         version,
-        project_view(&state, writer.scope(), project).await?,
+        project_view(&state, access, project).await?,
     ))
 }
 
@@ -68,12 +76,12 @@ pub async fn get_project(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+    let (project, access) = state.store.open_project(ctx.scope, &key).await?;
     let version = project.version;
     Ok(versioned(
         StatusCode::OK,
         version,
-        project_view(&state, ctx.scope, project).await?,
+        project_view(&state, access, project).await?,
     ))
 }
 
@@ -87,11 +95,15 @@ pub async fn update_project(
     let writer = ctx.actor().writer()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let project = projects::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
+    let (project, access) = state
+        .store
+        .open_project(*writer.scope(), &project.key)
+        .await?;
     let version = project.version;
     Ok(versioned(
         StatusCode::OK,
         version,
-        project_view(&state, writer.scope(), project).await?,
+        project_view(&state, access, project).await?,
     ))
 }
 

@@ -28,11 +28,11 @@ pub async fn list_risks(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<RiskView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
     Ok(Json(
         state
             .store
-            .list_risks(ctx.scope, project.id)
+            .list_risks(access)
             .await?
             .into_iter()
             .map(Into::into)

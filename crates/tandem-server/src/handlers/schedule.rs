@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tandem_api::*;
 use tandem_domain::*;
-use tandem_store::{Scope, Store};
+use tandem_store::Store;
 use tandem_usecases::planning;
 
 use super::ApiResult;
@@ -83,11 +83,11 @@ pub async fn project_schedule(
     v.into_result()?;
     let store = state.store.as_ref();
     let (loaded, stored) = current_schedule(store, ctx.scope, &key).await?;
-    let project_id = loaded.project.id;
+    let access = loaded.access;
     let baseline = match baseline_id {
-        Some(id) => Some(store.get_baseline(ctx.scope, project_id, id).await?),
-        None => match store.list_baselines(ctx.scope, project_id).await?.first() {
-            Some(newest) => Some(store.get_baseline(ctx.scope, project_id, newest.id).await?),
+        Some(id) => Some(store.get_baseline(access, id).await?),
+        None => match store.list_baselines(access).await?.first() {
+            Some(newest) => Some(store.get_baseline(access, newest.id).await?),
             None => None,
         },
     };
@@ -137,7 +137,7 @@ pub async fn project_schedule(
         })
         .collect();
     let milestones = match &baseline {
-        Some(b) => milestone_variances(store, ctx.scope, &loaded, b, &stored).await?,
+        Some(b) => milestone_variances(store, &loaded, b, &stored).await?,
         None => Vec::new(),
     };
     Ok(Json(ScheduleView {
@@ -156,13 +156,12 @@ pub async fn project_schedule(
 /// the baseline and now.
 async fn milestone_variances(
     store: &dyn Store,
-    scope: Scope,
     loaded: &Loaded,
     baseline: &Baseline,
     stored: &StoredSchedule,
 ) -> ApiResult<Vec<MilestoneVarianceView>> {
     let calendar = &loaded.planned.plan.calendar;
-    let milestones = store.list_milestones(scope, loaded.project.id).await?;
+    let milestones = store.list_milestones(loaded.access).await?;
     let mut views = Vec::new();
     for m in milestones {
         let ids: Vec<Id> = loaded
@@ -241,11 +240,11 @@ pub async fn list_baselines(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<BaselineView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
     Ok(Json(
         state
             .store
-            .list_baselines(ctx.scope, project.id)
+            .list_baselines(access)
             .await?
             .into_iter()
             .map(Into::into)

@@ -27,11 +27,11 @@ pub async fn list_stakeholders(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<StakeholderView>>> {
-    let project = state.store.get_project(ctx.scope, &key).await?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
     Ok(Json(
         state
             .store
-            .list_stakeholders(ctx.scope, project.id)
+            .list_stakeholders(access)
             .await?
             .into_iter()
             .map(Into::into)

@@ -127,10 +127,10 @@ impl PriorityRank for Task {
 
 pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
-    let projects = store.list_projects(viewer.ctx.scope).await?;
+    let projects = store.open_projects(viewer.ctx.scope).await?;
     let mut rows = Vec::with_capacity(projects.len());
-    for project in projects {
-        let progress = store.project_progress(viewer.ctx.scope, project.id).await?;
+    for (project, access) in projects {
+        let progress = store.project_progress(access).await?;
         rows.push((project, progress.project));
     }
     let today = today();

@@ -54,10 +54,13 @@ pub async fn task_page(
         .await?;
     let members = store.list_members(scope).await?;
     let (phases, milestones) = match &project {
-        Some(p) => (
-            store.list_phases(scope, p.id).await?,
-            store.list_milestones(scope, p.id).await?,
-        ),
+        Some(p) => {
+            let (_, access) = store.open_project(scope, &p.key).await?;
+            (
+                store.list_phases(access).await?,
+                store.list_milestones(access).await?,
+            )
+        }
         None => (Vec::new(), Vec::new()),
     };
     let today = today();

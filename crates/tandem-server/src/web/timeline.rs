@@ -84,12 +84,13 @@ pub async fn timeline(
         Err(e) => return Err(e.into()),
     };
     let project = &loaded.project;
-    let baseline = match store.list_baselines(scope, project.id).await?.first() {
-        Some(newest) => Some(store.get_baseline(scope, project.id, newest.id).await?),
+    let access = loaded.access;
+    let baseline = match store.list_baselines(access).await?.first() {
+        Some(newest) => Some(store.get_baseline(access, newest.id).await?),
         None => None,
     };
-    let phases = store.list_phases(scope, project.id).await?;
-    let milestones = store.list_milestones(scope, project.id).await?;
+    let phases = store.list_phases(access).await?;
+    let milestones = store.list_milestones(access).await?;
     let today = today();
     let svg = draw(&Drawing {
         viewer: &viewer,

@@ -52,15 +52,16 @@ pub async fn workspace_workload(
     )
     .await?;
     let mut schedules: HashMap<Id, TaskSchedule> = HashMap::new();
-    let mut projects: Vec<Id> = tasks
+    let shown: std::collections::HashSet<Id> = tasks
         .iter()
         .filter_map(|t| t.project.as_ref().map(|p| p.id))
         .collect();
-    projects.sort();
-    projects.dedup();
-    for project in projects {
+    for (project, access) in store.open_projects(scope).await? {
+        if !shown.contains(&project.id) {
+            continue;
+        }
         // The stored copy: the rescheduler keeps it current after writes.
-        if let Some(stored) = store.stored_schedule(scope, project).await? {
+        if let Some(stored) = store.stored_schedule(access).await? {
             schedules.extend(stored.tasks.into_iter().map(|s| (s.task_id, s)));
         }
     }

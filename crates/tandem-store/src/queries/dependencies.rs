@@ -56,9 +56,10 @@ pub(super) async fn fetch_dependency_tx(
 impl DependencyStore for DbStore {
     async fn create_dependency(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         dependency: &NewDependency,
     ) -> Result<Dependency> {
+        let scope = *scope;
         dependency.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         if let Some(lock) = DbStore::GRAPH_LOCK {
@@ -159,7 +160,8 @@ impl DependencyStore for DbStore {
         rows.iter().map(dependency_from_row).collect()
     }
 
-    async fn project_dependencies(&self, scope: Scope, project_id: Id) -> Result<Vec<Dependency>> {
+    async fn project_dependencies(&self, access: ProjectAccess) -> Result<Vec<Dependency>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let mut qb = QueryBuilder::<Db>::new(DEPENDENCY_SELECT);
         qb.push(" WHERE d.workspace_id = ");
         qb.push_bind(scope.workspace_id);
@@ -174,16 +176,18 @@ impl DependencyStore for DbStore {
         rows.iter().map(dependency_from_row).collect()
     }
 
-    async fn project_links(&self, scope: Scope, project_id: Id) -> Result<Vec<crate::Link>> {
+    async fn project_links(&self, access: ProjectAccess) -> Result<Vec<crate::Link>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         self.link_rows(scope, project_id).await
     }
 
     async fn update_dependency(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         change: &NewDependency,
         expected_version: Option<i64>,
     ) -> Result<Dependency> {
+        let scope = *scope;
         change.check().map_err(StoreError::Invalid)?;
         let (predecessor, successor) = (change.predecessor.as_str(), change.successor.as_str());
         let mut tx = self.writer().begin().await?;
@@ -220,10 +224,11 @@ impl DependencyStore for DbStore {
 
     async fn delete_dependency(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         predecessor: &str,
         successor: &str,
     ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let (current, project_id) =
             fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;

@@ -344,9 +344,10 @@ pub(super) async fn move_staged(store: &DbStore, staging: Id, scope: Scope) -> R
 impl ImportStore for DbStore {
     async fn import_project(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         import: &tandem_domain::interop::ProjectImport,
     ) -> Result<Project> {
+        let scope = *scope;
         import.project.fields.check().map_err(StoreError::Invalid)?;
         let key = import.project.key.as_str();
         let taken: Option<i64> =

@@ -146,9 +146,9 @@ pub(super) async fn save_schedule_once(
 impl PlanStore for DbStore {
     async fn list_calendar_exceptions(
         &self,
-        scope: Scope,
-        project_id: Id,
+        access: ProjectAccess,
     ) -> Result<Vec<CalendarException>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows = sqlx::query(
             "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
              WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id",
@@ -162,10 +162,11 @@ impl PlanStore for DbStore {
 
     async fn create_calendar_exception(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         exception: &ExceptionFields,
     ) -> Result<CalendarException> {
+        let scope = *scope;
         exception.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         let key: String =
@@ -209,7 +210,13 @@ impl PlanStore for DbStore {
         Ok(created)
     }
 
-    async fn delete_calendar_exception(&self, scope: Scope, project_id: Id, id: Id) -> Result<()> {
+    async fn delete_calendar_exception(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        id: Id,
+    ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let row = sqlx::query(
             "DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2 AND workspace_id = $3 \
@@ -246,7 +253,8 @@ impl PlanStore for DbStore {
         Ok(())
     }
 
-    async fn schedule_fingerprint(&self, scope: Scope, project_id: Id) -> Result<Option<String>> {
+    async fn schedule_fingerprint(&self, access: ProjectAccess) -> Result<Option<String>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         Ok(sqlx::query_scalar(
             "SELECT s.fingerprint FROM project_schedules s JOIN projects p ON p.id = s.project_id \
              WHERE s.project_id = $1 AND p.workspace_id = $2",
@@ -257,11 +265,8 @@ impl PlanStore for DbStore {
         .await?)
     }
 
-    async fn stored_schedule(
-        &self,
-        scope: Scope,
-        project_id: Id,
-    ) -> Result<Option<StoredSchedule>> {
+    async fn stored_schedule(&self, access: ProjectAccess) -> Result<Option<StoredSchedule>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let mut tx = self.reader().begin().await?;
         let Some(row) = sqlx::query(
             "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
@@ -293,10 +298,10 @@ impl PlanStore for DbStore {
 
     async fn save_schedule(
         &self,
-        scope: Scope,
-        project_id: Id,
+        access: ProjectAccess,
         schedule: &StoredSchedule,
     ) -> Result<bool> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         retry_transient(
             || async move { save_schedule_once(self, scope, project_id, schedule).await },
         )
@@ -305,11 +310,12 @@ impl PlanStore for DbStore {
 
     async fn create_baseline(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         name: &str,
         tasks: &[BaselineTask],
     ) -> Result<Baseline> {
+        let scope = *scope;
         let name = baseline_name(name)?;
         let name = name.as_str();
         let mut tx = self.writer().begin().await?;
@@ -358,7 +364,8 @@ impl PlanStore for DbStore {
         Ok(baseline)
     }
 
-    async fn list_baselines(&self, scope: Scope, project_id: Id) -> Result<Vec<Baseline>> {
+    async fn list_baselines(&self, access: ProjectAccess) -> Result<Vec<Baseline>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows = sqlx::query(&format!(
             "{BASELINE_SELECT} WHERE b.workspace_id = $1 AND b.project_id = $2 ORDER BY b.id DESC"
         ))
@@ -369,14 +376,16 @@ impl PlanStore for DbStore {
         rows.iter().map(baseline_from_row).collect()
     }
 
-    async fn get_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<Baseline> {
+    async fn get_baseline(&self, access: ProjectAccess, id: Id) -> Result<Baseline> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let mut tx = self.reader().begin().await?;
         let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
         tx.commit().await?;
         Ok(baseline)
     }
 
-    async fn delete_baseline(&self, scope: Scope, project_id: Id, id: Id) -> Result<()> {
+    async fn delete_baseline(&self, scope: WriteScope, project_id: Id, id: Id) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
         sqlx::query("DELETE FROM baselines WHERE id = $1")

@@ -121,7 +121,8 @@ pub(super) async fn fetch_milestone_tx(tx: &mut Tx, scope: Scope, id: Id) -> Res
 
 #[async_trait]
 impl ProjectStore for DbStore {
-    async fn create_project(&self, scope: Scope, project: &NewProject) -> Result<Project> {
+    async fn create_project(&self, scope: WriteScope, project: &NewProject) -> Result<Project> {
+        let scope = *scope;
         project.fields.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         insert_project_tx(&mut tx, scope, project).await?;
@@ -160,11 +161,12 @@ impl ProjectStore for DbStore {
 
     async fn update_project(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: Option<i64>,
         change: crate::Patch<'_, ProjectFields>,
     ) -> Result<Project> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let mut current = fetch_project_tx(&mut tx, scope, key).await?;
         if lock_project_tx(&mut tx, current.id).await? {
@@ -223,10 +225,11 @@ impl ProjectStore for DbStore {
 
     async fn delete_project(
         &self,
-        scope: Scope,
+        scope: AdminScope,
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let current = fetch_project_tx(&mut tx, scope, key).await?;
         check_version(expected_version, current.version)?;
@@ -250,7 +253,8 @@ impl ProjectStore for DbStore {
         Ok(())
     }
 
-    async fn project_progress(&self, scope: Scope, project_id: Id) -> Result<ProjectProgress> {
+    async fn project_progress(&self, access: ProjectAccess) -> Result<ProjectProgress> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows = sqlx::query(
             "SELECT id, parent_id, status, percent_complete, effort_hours, estimate_days, phase_id, milestone_id \
              FROM tasks WHERE workspace_id = $1 AND project_id = $2",
@@ -301,10 +305,11 @@ impl ProjectStore for DbStore {
 
     async fn create_phase(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         phase: &PhaseFields,
     ) -> Result<Phase> {
+        let scope = *scope;
         phase.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -335,7 +340,8 @@ impl ProjectStore for DbStore {
         Ok(phase)
     }
 
-    async fn list_phases(&self, scope: Scope, project_id: Id) -> Result<Vec<Phase>> {
+    async fn list_phases(&self, access: ProjectAccess) -> Result<Vec<Phase>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows = sqlx::query("SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id")
             .bind(scope.workspace_id)
             .bind(project_id)
@@ -353,11 +359,12 @@ impl ProjectStore for DbStore {
 
     async fn update_phase(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: crate::Patch<'_, PhaseFields>,
     ) -> Result<Phase> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let mut current = fetch_phase_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
@@ -394,10 +401,11 @@ impl ProjectStore for DbStore {
 
     async fn delete_phase(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
     ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let current = fetch_phase_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
@@ -423,10 +431,11 @@ impl ProjectStore for DbStore {
 
     async fn create_milestone(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         milestone: &MilestoneFields,
     ) -> Result<Milestone> {
+        let scope = *scope;
         milestone.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         phase_of_project(&mut tx, scope, milestone.phase_id, project_id).await?;
@@ -458,7 +467,8 @@ impl ProjectStore for DbStore {
         Ok(milestone)
     }
 
-    async fn list_milestones(&self, scope: Scope, project_id: Id) -> Result<Vec<Milestone>> {
+    async fn list_milestones(&self, access: ProjectAccess) -> Result<Vec<Milestone>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows = sqlx::query("SELECT * FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY date, id")
             .bind(scope.workspace_id)
             .bind(project_id)
@@ -476,11 +486,12 @@ impl ProjectStore for DbStore {
 
     async fn update_milestone(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: crate::Patch<'_, MilestoneFields>,
     ) -> Result<Milestone> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let mut current = fetch_milestone_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
@@ -518,10 +529,11 @@ impl ProjectStore for DbStore {
 
     async fn delete_milestone(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
     ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let current = fetch_milestone_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;

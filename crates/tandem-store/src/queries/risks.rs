@@ -130,7 +130,13 @@ pub(super) async fn write_risk_links(
 
 #[async_trait]
 impl RiskStore for DbStore {
-    async fn create_risk(&self, scope: Scope, project_id: Id, risk: &RiskFields) -> Result<Risk> {
+    async fn create_risk(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        risk: &RiskFields,
+    ) -> Result<Risk> {
+        let scope = *scope;
         risk.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         let (owner_id, task_ids) = resolve_risk(&mut tx, scope, project_id, risk).await?;
@@ -168,7 +174,8 @@ impl RiskStore for DbStore {
         Ok(risk)
     }
 
-    async fn list_risks(&self, scope: Scope, project_id: Id) -> Result<Vec<Risk>> {
+    async fn list_risks(&self, access: ProjectAccess) -> Result<Vec<Risk>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let mut tx = self.reader().begin().await?;
         let rows = sqlx::query(&format!(
             "{RISK_SELECT} WHERE r.workspace_id = $1 AND r.project_id = $2 ORDER BY r.probability * r.impact DESC, r.id"
@@ -192,11 +199,12 @@ impl RiskStore for DbStore {
 
     async fn update_risk(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: crate::Patch<'_, RiskFields>,
     ) -> Result<Risk> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let mut current = fetch_risk_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
@@ -240,7 +248,13 @@ impl RiskStore for DbStore {
         Ok(risk)
     }
 
-    async fn delete_risk(&self, scope: Scope, id: Id, expected_version: Option<i64>) -> Result<()> {
+    async fn delete_risk(
+        &self,
+        scope: WriteScope,
+        id: Id,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let current = fetch_risk_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;

@@ -22,10 +22,11 @@ pub(super) async fn fetch_stakeholder_tx(tx: &mut Tx, scope: Scope, id: Id) -> R
 impl StakeholderStore for DbStore {
     async fn create_stakeholder(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project_id: Id,
         stakeholder: &StakeholderFields,
     ) -> Result<Stakeholder> {
+        let scope = *scope;
         stakeholder.check().map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         let user_id =
@@ -57,7 +58,8 @@ impl StakeholderStore for DbStore {
         Ok(created)
     }
 
-    async fn list_stakeholders(&self, scope: Scope, project_id: Id) -> Result<Vec<Stakeholder>> {
+    async fn list_stakeholders(&self, access: ProjectAccess) -> Result<Vec<Stakeholder>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows = sqlx::query(&format!(
             "{STAKEHOLDER_SELECT} WHERE s.workspace_id = $1 AND s.project_id = $2 ORDER BY s.id"
         ))
@@ -70,11 +72,12 @@ impl StakeholderStore for DbStore {
 
     async fn update_stakeholder(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
         change: crate::Patch<'_, StakeholderFields>,
     ) -> Result<Stakeholder> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let mut current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
@@ -123,10 +126,11 @@ impl StakeholderStore for DbStore {
 
     async fn delete_stakeholder(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         id: Id,
         expected_version: Option<i64>,
     ) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;

@@ -373,7 +373,8 @@ pub(super) fn push_task_row(
 
 #[async_trait]
 impl TaskStore for DbStore {
-    async fn create_task(&self, scope: Scope, task: &NewTask) -> Result<Task> {
+    async fn create_task(&self, scope: WriteScope, task: &NewTask) -> Result<Task> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let project = match &task.project {
             Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
@@ -387,10 +388,11 @@ impl TaskStore for DbStore {
 
     async fn import_tasks(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         project: &str,
         tasks: &[TaskFields],
     ) -> Result<Vec<String>> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let project = project_for_task(&mut tx, scope, project).await?;
         let mut keys = Vec::with_capacity(tasks.len());
@@ -455,11 +457,12 @@ impl TaskStore for DbStore {
 
     async fn update_task(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: Option<i64>,
         change: crate::Patch<'_, TaskFields>,
     ) -> Result<Task> {
+        let scope = *scope;
         retry_transient(|| async move {
             let mut tx = self.writer().begin().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;
@@ -474,9 +477,10 @@ impl TaskStore for DbStore {
 
     async fn update_tasks(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         updates: &[(String, i64, TaskFields)],
     ) -> Result<Vec<Task>> {
+        let scope = *scope;
         retry_transient(|| async move {
             let mut tx = self.writer().begin().await?;
             let mut tasks = Vec::with_capacity(updates.len());
@@ -493,13 +497,14 @@ impl TaskStore for DbStore {
 
     async fn move_task(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: i64,
         fields: &TaskFields,
         after: Option<&str>,
         before: Option<&str>,
     ) -> Result<Task> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let current = locked_task_tx(&mut tx, scope, key).await?;
         check_version(Some(expected_version), current.version)?;
@@ -535,7 +540,8 @@ impl TaskStore for DbStore {
         Ok(task)
     }
 
-    async fn board_ranks(&self, scope: Scope, project_id: Id) -> Result<Vec<(Id, f64)>> {
+    async fn board_ranks(&self, access: ProjectAccess) -> Result<Vec<(Id, f64)>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
         let rows: Vec<(Id, Option<f64>)> = sqlx::query_as(
             "SELECT id, board_rank FROM tasks WHERE workspace_id = $1 AND project_id = $2",
         )
@@ -553,10 +559,11 @@ impl TaskStore for DbStore {
 
     async fn delete_task(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<()> {
+        let scope = *scope;
         retry_transient(|| async move {
             let mut tx = self.writer().begin().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;

@@ -142,7 +142,8 @@ impl WorkspaceStore for DbStore {
         rows.iter().map(member_from_row).collect()
     }
 
-    async fn add_member(&self, scope: Scope, user_id: Id, role: Role) -> Result<Member> {
+    async fn add_member(&self, scope: AdminScope, user_id: Id, role: Role) -> Result<Member> {
+        let scope = *scope;
         check_member_change(scope, Role::Guest, Some(role))?;
         let mut tx = self.writer().begin().await?;
         sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
@@ -174,11 +175,12 @@ impl WorkspaceStore for DbStore {
 
     async fn set_member_role(
         &self,
-        scope: Scope,
+        scope: AdminScope,
         user_id: Id,
         role: Role,
         expected_version: Option<i64>,
     ) -> Result<Member> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         check_member_change(scope, member.role, Some(role))?;
@@ -218,7 +220,8 @@ impl WorkspaceStore for DbStore {
         Ok(member)
     }
 
-    async fn remove_member(&self, scope: Scope, user_id: Id) -> Result<()> {
+    async fn remove_member(&self, scope: AdminScope, user_id: Id) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         check_member_change(scope, member.role, None)?;
@@ -256,11 +259,12 @@ impl WorkspaceStore for DbStore {
 
     async fn set_member_capacity(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         user_id: Id,
         hours: f64,
         expected_version: Option<i64>,
     ) -> Result<Member> {
+        let scope = *scope;
         check_capacity(hours).map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
@@ -307,12 +311,13 @@ impl WorkspaceStore for DbStore {
 
     async fn create_time_off(
         &self,
-        scope: Scope,
+        scope: WriteScope,
         user_id: Id,
         start: NaiveDate,
         end: NaiveDate,
         note: Option<&str>,
     ) -> Result<TimeOff> {
+        let scope = *scope;
         check_time_off(start, end, note).map_err(StoreError::Invalid)?;
         let mut tx = self.writer().begin().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
@@ -347,7 +352,8 @@ impl WorkspaceStore for DbStore {
         Ok(created)
     }
 
-    async fn delete_time_off(&self, scope: Scope, user_id: Id, id: Id) -> Result<()> {
+    async fn delete_time_off(&self, scope: WriteScope, user_id: Id, id: Id) -> Result<()> {
+        let scope = *scope;
         let mut tx = self.writer().begin().await?;
         let row = sqlx::query(
             "DELETE FROM time_off WHERE id = $1 AND user_id = $2 AND workspace_id = $3 \
@@ -383,11 +389,12 @@ impl WorkspaceStore for DbStore {
 
     async fn create_invitation(
         &self,
-        scope: Scope,
+        scope: AdminScope,
         email: &Email,
         role: Role,
         expires_at: DateTime<Utc>,
     ) -> Result<crate::Invitation> {
+        let scope = *scope;
         check_member_change(scope, Role::Guest, Some(role))?;
         let mut tx = self.writer().begin().await?;
         let member: Option<i64> = sqlx::query_scalar(
@@ -448,7 +455,8 @@ impl WorkspaceStore for DbStore {
         rows.iter().map(invitation_from_row).collect()
     }
 
-    async fn delete_invitation(&self, scope: Scope, id: Id) -> Result<()> {
+    async fn delete_invitation(&self, scope: AdminScope, id: Id) -> Result<()> {
+        let scope = *scope;
         if !scope.role.can_manage_members() {
             return Err(StoreError::Forbidden(
                 "only owners and admins manage members".into(),

@@ -8,14 +8,15 @@ async fn board_moves_order_cards_and_keep_versions() {
         let store = store.as_ref();
         let w = world(store).await;
         let project = store
-            .create_project(w.owner, &project("BOARD"))
+            .create_project(w.owner.writer().unwrap(), &project("BOARD"))
             .await
             .unwrap();
+        let (_, access) = store.open_project(w.owner, &project.key).await.unwrap();
         let mut cards = Vec::new();
         for title in ["A", "B", "C"] {
             cards.push(
                 store
-                    .create_task(w.owner, &task(Some("BOARD"), title))
+                    .create_task(w.owner.writer().unwrap(), &task(Some("BOARD"), title))
                     .await
                     .unwrap(),
             );
@@ -23,10 +24,7 @@ async fn board_moves_order_cards_and_keep_versions() {
         let order =
             |ranks: Vec<(Id, f64)>| -> Vec<Id> { ranks.into_iter().map(|(id, _)| id).collect() };
         let ids: Vec<Id> = cards.iter().map(|t| t.id).collect();
-        assert_eq!(
-            order(store.board_ranks(w.owner, project.id).await.unwrap()),
-            ids
-        );
+        assert_eq!(order(store.board_ranks(access).await.unwrap()), ids);
 
         // C goes between A and B, and to In progress, in one write.
         let c = &cards[2];
@@ -34,7 +32,7 @@ async fn board_moves_order_cards_and_keep_versions() {
         fields.status = TaskStatus::InProgress;
         let moved = store
             .move_task(
-                w.owner,
+                w.owner.writer().unwrap(),
                 &c.key,
                 c.version,
                 &fields,
@@ -48,14 +46,14 @@ async fn board_moves_order_cards_and_keep_versions() {
             (TaskStatus::InProgress, c.version + 1)
         );
         assert_eq!(
-            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            order(store.board_ranks(access).await.unwrap()),
             [ids[0], ids[2], ids[1]]
         );
         // A to the bottom, after B.
         let a = &cards[0];
         store
             .move_task(
-                w.owner,
+                w.owner.writer().unwrap(),
                 &a.key,
                 a.version,
                 &a.fields(),
@@ -65,7 +63,7 @@ async fn board_moves_order_cards_and_keep_versions() {
             .await
             .unwrap();
         assert_eq!(
-            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            order(store.board_ranks(access).await.unwrap()),
             [ids[2], ids[1], ids[0]]
         );
         // A stale move changes neither the status nor the order.
@@ -74,7 +72,7 @@ async fn board_moves_order_cards_and_keep_versions() {
         assert!(matches!(
             store
                 .move_task(
-                    w.owner,
+                    w.owner.writer().unwrap(),
                     &cards[1].key,
                     cards[1].version - 1,
                     &fields,
@@ -89,7 +87,7 @@ async fn board_moves_order_cards_and_keep_versions() {
             TaskStatus::Todo
         );
         assert_eq!(
-            order(store.board_ranks(w.owner, project.id).await.unwrap()),
+            order(store.board_ranks(access).await.unwrap()),
             [ids[2], ids[1], ids[0]]
         );
         // Sixty moves into the same ever-narrower gap: the order stays
@@ -97,12 +95,15 @@ async fn board_moves_order_cards_and_keep_versions() {
         let mut between = (cards[2].key.clone(), cards[1].key.clone());
         for i in 0..60 {
             let card = store
-                .create_task(w.owner, &task(Some("BOARD"), &format!("Squeezed {i}")))
+                .create_task(
+                    w.owner.writer().unwrap(),
+                    &task(Some("BOARD"), &format!("Squeezed {i}")),
+                )
                 .await
                 .unwrap();
             store
                 .move_task(
-                    w.owner,
+                    w.owner.writer().unwrap(),
                     &card.key,
                     card.version,
                     &card.fields(),
@@ -111,7 +112,7 @@ async fn board_moves_order_cards_and_keep_versions() {
                 )
                 .await
                 .unwrap();
-            let ranks = store.board_ranks(w.owner, project.id).await.unwrap();
+            let ranks = store.board_ranks(access).await.unwrap();
             let place = |id: Id| ranks.iter().position(|(r, _)| *r == id).unwrap();
             let after = store.get_task(w.owner, &between.0).await.unwrap().id;
             let before = store.get_task(w.owner, &between.1).await.unwrap().id;
@@ -122,13 +123,10 @@ async fn board_moves_order_cards_and_keep_versions() {
             );
             between.1 = card.key.clone();
         }
-        // Another workspace sees no ranks of this project.
-        assert!(
-            store
-                .board_ranks(w.other, project.id)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        // Another workspace cannot open the project, so it reads no ranks.
+        assert!(matches!(
+            store.open_project(w.other, &project.key).await,
+            Err(StoreError::NotFound(_))
+        ));
     }
 }

@@ -174,12 +174,12 @@ async fn the_task_list_and_a_single_task_read_every_field_alike() {
         let store = store.as_ref();
         let w = world(store).await;
         let project = store
-            .create_project(w.owner, &super::project("DRV"))
+            .create_project(w.owner.writer().unwrap(), &super::project("DRV"))
             .await
             .unwrap();
         let phase = store
             .create_phase(
-                w.owner,
+                w.owner.writer().unwrap(),
                 project.id,
                 &PhaseFields {
                     name: "Build".into(),
@@ -192,7 +192,7 @@ async fn the_task_list_and_a_single_task_read_every_field_alike() {
             .unwrap();
         let milestone = store
             .create_milestone(
-                w.owner,
+                w.owner.writer().unwrap(),
                 project.id,
                 &MilestoneFields {
                     name: "Beta".into(),
@@ -204,19 +204,19 @@ async fn the_task_list_and_a_single_task_read_every_field_alike() {
             .await
             .unwrap();
         let parent = store
-            .create_task(w.owner, &task(Some("DRV"), "Parent"))
+            .create_task(w.owner.writer().unwrap(), &task(Some("DRV"), "Parent"))
             .await
             .unwrap();
         let blocked = store
             .create_task(
-                w.owner,
+                w.owner.writer().unwrap(),
                 &everything(&parent.key, phase.id, milestone.id, TaskStatus::Blocked),
             )
             .await
             .unwrap();
         let done = store
             .create_task(
-                w.owner,
+                w.owner.writer().unwrap(),
                 &everything(&parent.key, phase.id, milestone.id, TaskStatus::Done),
             )
             .await

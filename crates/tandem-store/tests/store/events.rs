@@ -13,15 +13,15 @@ async fn every_write_leaves_an_event_in_its_transaction_and_a_refused_one_none()
         let w = world(store.as_ref()).await;
         let before = store.last_event_id().await.unwrap();
         let project = store
-            .create_project(w.owner, &project("OUT"))
+            .create_project(w.owner.writer().unwrap(), &project("OUT"))
             .await
             .unwrap();
         let first = store
-            .create_task(w.owner, &task(Some("OUT"), "First"))
+            .create_task(w.owner.writer().unwrap(), &task(Some("OUT"), "First"))
             .await
             .unwrap();
         let personal = store
-            .create_task(w.member, &task(None, "Mine"))
+            .create_task(w.member.writer().unwrap(), &task(None, "Mine"))
             .await
             .unwrap();
         let events = store.events_after(before, 100).await.unwrap();
@@ -75,12 +75,17 @@ async fn every_write_leaves_an_event_in_its_transaction_and_a_refused_one_none()
         // Refused writes leave no event: a stale version, a missing project.
         let last = store.last_event_id().await.unwrap();
         let stale = store
-            .update_task(w.owner, &first.key, Some(first.version + 7), &|f| Ok(f))
+            .update_task(
+                w.owner.writer().unwrap(),
+                &first.key,
+                Some(first.version + 7),
+                &|f| Ok(f),
+            )
             .await;
         assert!(matches!(stale, Err(StoreError::VersionMismatch { .. })));
         assert!(
             store
-                .create_task(w.owner, &task(Some("NOPE"), "Lost"))
+                .create_task(w.owner.writer().unwrap(), &task(Some("NOPE"), "Lost"))
                 .await
                 .is_err()
         );
@@ -146,12 +151,17 @@ async fn two_nodes_claiming_at_once_handle_each_event_once() {
         return;
     };
     let w = world(a.as_ref()).await;
-    a.create_project(w.owner, &project("TWO")).await.unwrap();
+    a.create_project(w.owner.writer().unwrap(), &project("TWO"))
+        .await
+        .unwrap();
     for n in 0..120 {
         let node = if n % 2 == 0 { &a } else { &b };
-        node.create_task(w.owner, &task(Some("TWO"), &format!("Task {n}")))
-            .await
-            .unwrap();
+        node.create_task(
+            w.owner.writer().unwrap(),
+            &task(Some("TWO"), &format!("Task {n}")),
+        )
+        .await
+        .unwrap();
     }
     async fn drain(store: &dyn Store) -> Vec<Id> {
         let mut handled = Vec::new();
@@ -224,7 +234,7 @@ async fn the_feed_hears_writes_made_on_another_node() {
         // Bounded: a feed that never delivers fails here, not by hanging.
         let bound = std::time::Duration::from_secs(20);
         let project = writer
-            .create_project(w.owner, &project("FEED"))
+            .create_project(w.owner.writer().unwrap(), &project("FEED"))
             .await
             .unwrap();
         let heard = tokio::time::timeout(bound, async {
@@ -248,27 +258,27 @@ async fn one_run_serves_every_delivery_of_its_project_up_to_where_it_read() {
     for store in backends().await {
         let w = world(store.as_ref()).await;
         let a = store
-            .create_project(w.owner, &project("AAA"))
+            .create_project(w.owner.writer().unwrap(), &project("AAA"))
             .await
             .unwrap();
         for title in ["One", "Two", "Three"] {
             store
-                .create_task(w.owner, &task(Some("AAA"), title))
+                .create_task(w.owner.writer().unwrap(), &task(Some("AAA"), title))
                 .await
                 .unwrap();
         }
         store
-            .create_project(w.owner, &project("BBB"))
+            .create_project(w.owner.writer().unwrap(), &project("BBB"))
             .await
             .unwrap();
         store
-            .create_task(w.owner, &task(Some("BBB"), "Other"))
+            .create_task(w.owner.writer().unwrap(), &task(Some("BBB"), "Other"))
             .await
             .unwrap();
         let horizon = store.last_event_id().await.unwrap();
         // Written after the run read its plan: still owed.
         let late = store
-            .create_task(w.owner, &task(Some("AAA"), "Late"))
+            .create_task(w.owner.writer().unwrap(), &task(Some("AAA"), "Late"))
             .await
             .unwrap();
         let done = store

@@ -40,7 +40,9 @@ async fn a_big_import_is_built_unseen_and_leaves_nothing_when_it_fails() {
         // A bad task in the third batch: the first two were written to the
         // staging workspace and must go.
         import.tasks[2_200].percent_complete = 150;
-        let failed = store.import_project(w.owner, &import).await;
+        let failed = store
+            .import_project(w.owner.writer().unwrap(), &import)
+            .await;
         assert!(matches!(failed, Err(StoreError::Invalid(_))), "{failed:?}");
         assert!(matches!(
             store.get_project(w.owner, "BIG").await,
@@ -70,11 +72,15 @@ async fn a_big_import_is_built_unseen_and_leaves_nothing_when_it_fails() {
         );
 
         import.tasks[2_200].percent_complete = 0;
-        let project = store.import_project(w.owner, &import).await.unwrap();
+        let project = store
+            .import_project(w.owner.writer().unwrap(), &import)
+            .await
+            .unwrap();
         assert_eq!(project.key, "BIG");
         let child = store.get_task(w.owner, "BIG-2500").await.unwrap();
         assert_eq!(child.fields().parent.as_deref(), Some("BIG-1"));
-        let links = store.project_links(w.owner, project.id).await.unwrap();
+        let (_, access) = store.open_project(w.owner, &project.key).await.unwrap();
+        let links = store.project_links(access).await.unwrap();
         assert_eq!(links.len(), 2_499);
         let history = store
             .list_activity(
@@ -89,7 +95,9 @@ async fn a_big_import_is_built_unseen_and_leaves_nothing_when_it_fails() {
             .unwrap();
         assert_eq!(history[0].action, "imported");
         // A second import of the same key is refused, naming the key.
-        let again = store.import_project(w.owner, &import).await;
+        let again = store
+            .import_project(w.owner.writer().unwrap(), &import)
+            .await;
         assert!(
             matches!(&again, Err(StoreError::Invalid(e)) if e[0].field == "key"),
             "{again:?}"

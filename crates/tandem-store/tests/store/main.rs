@@ -67,8 +67,14 @@ async fn world(store: &dyn Store) -> World {
         user_id: ana.id,
         role: Role::Owner,
     };
-    store.add_member(owner, ben.id, Role::Member).await.unwrap();
-    store.add_member(owner, gus.id, Role::Guest).await.unwrap();
+    store
+        .add_member(owner.admin().unwrap(), ben.id, Role::Member)
+        .await
+        .unwrap();
+    store
+        .add_member(owner.admin().unwrap(), gus.id, Role::Guest)
+        .await
+        .unwrap();
     World {
         owner,
         member: Scope {

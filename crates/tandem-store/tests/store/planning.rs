@@ -8,14 +8,15 @@ async fn schedules_baselines_and_batch_updates() {
         let store = store.as_ref();
         let w = world(store).await;
         let project = store
-            .create_project(w.owner, &project("PLAN"))
+            .create_project(w.owner.writer().unwrap(), &project("PLAN"))
             .await
             .unwrap();
+        let (_, access) = store.open_project(w.owner, &project.key).await.unwrap();
         let mut ids = Vec::new();
         for title in ["One", "Two"] {
             ids.push(
                 store
-                    .create_task(w.owner, &task(Some("PLAN"), title))
+                    .create_task(w.owner.writer().unwrap(), &task(Some("PLAN"), title))
                     .await
                     .unwrap(),
             );
@@ -43,28 +44,10 @@ async fn schedules_baselines_and_batch_updates() {
             warnings: vec!["one".into(), "two".into()],
             tasks: vec![row(&ids[0], 23, true), row(&ids[1], 24, false)],
         };
-        assert_eq!(
-            store
-                .schedule_fingerprint(w.owner, project.id)
-                .await
-                .unwrap(),
-            None
-        );
-        assert_eq!(
-            store.stored_schedule(w.owner, project.id).await.unwrap(),
-            None
-        );
-        assert!(
-            store
-                .save_schedule(w.owner, project.id, &schedule)
-                .await
-                .unwrap()
-        );
-        let read = store
-            .stored_schedule(w.owner, project.id)
-            .await
-            .unwrap()
-            .unwrap();
+        assert_eq!(store.schedule_fingerprint(access).await.unwrap(), None);
+        assert_eq!(store.stored_schedule(access).await.unwrap(), None);
+        assert!(store.save_schedule(access, &schedule).await.unwrap());
+        let read = store.stored_schedule(access).await.unwrap().unwrap();
         assert_eq!(read.critical_path, schedule.critical_path);
         assert_eq!(read.warnings, schedule.warnings);
         assert_eq!(read.tasks, schedule.tasks);
@@ -76,17 +59,8 @@ async fn schedules_baselines_and_batch_updates() {
             warnings: Vec::new(),
             ..schedule.clone()
         };
-        assert!(
-            store
-                .save_schedule(w.owner, project.id, &shorter)
-                .await
-                .unwrap()
-        );
-        let read = store
-            .stored_schedule(w.owner, project.id)
-            .await
-            .unwrap()
-            .unwrap();
+        assert!(store.save_schedule(access, &shorter).await.unwrap());
+        let read = store.stored_schedule(access).await.unwrap().unwrap();
         assert_eq!(read.tasks, shorter.tasks);
         // A schedule of the same plan, or of an older reading, is not
         // written over what is stored.
@@ -94,39 +68,22 @@ async fn schedules_baselines_and_batch_updates() {
             computed_at: chrono::Utc::now(),
             ..shorter.clone()
         };
-        assert!(
-            !store
-                .save_schedule(w.owner, project.id, &again)
-                .await
-                .unwrap()
-        );
+        assert!(!store.save_schedule(access, &again).await.unwrap());
         let older = StoredSchedule {
             fingerprint: "old".into(),
             computed_at: shorter.computed_at - chrono::Duration::seconds(1),
             ..schedule.clone()
         };
-        assert!(
-            !store
-                .save_schedule(w.owner, project.id, &older)
-                .await
-                .unwrap()
-        );
+        assert!(!store.save_schedule(access, &older).await.unwrap());
         assert!(read.critical_path.is_empty() && read.warnings.is_empty());
         assert_eq!(
-            store
-                .schedule_fingerprint(w.owner, project.id)
-                .await
-                .unwrap()
-                .as_deref(),
+            store.schedule_fingerprint(access).await.unwrap().as_deref(),
             Some("def")
         );
-        // Another workspace sees none of it and cannot write it.
-        assert_eq!(
-            store.stored_schedule(w.other, project.id).await.unwrap(),
-            None
-        );
+        // Another workspace cannot open the project, so it reads and
+        // writes none of its schedule.
         assert!(matches!(
-            store.save_schedule(w.other, project.id, &schedule).await,
+            store.open_project(w.other, &project.key).await,
             Err(StoreError::NotFound(_))
         ));
 
@@ -146,7 +103,7 @@ async fn schedules_baselines_and_batch_updates() {
             },
         ];
         let first = store
-            .create_baseline(w.owner, project.id, "First", &planned)
+            .create_baseline(w.owner.writer().unwrap(), project.id, "First", &planned)
             .await
             .unwrap();
         assert_eq!(first.tasks, planned);
@@ -155,61 +112,49 @@ async fn schedules_baselines_and_batch_updates() {
             Some("ana@example.org")
         );
         let second = store
-            .create_baseline(w.member, project.id, " Second ", &planned[..1])
+            .create_baseline(
+                w.member.writer().unwrap(),
+                project.id,
+                " Second ",
+                &planned[..1],
+            )
             .await
             .unwrap();
         assert_eq!(second.name, "Second");
-        let list = store.list_baselines(w.owner, project.id).await.unwrap();
+        let list = store.list_baselines(access).await.unwrap();
         assert_eq!(
             list.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
             ["Second", "First"]
         );
         assert!(list.iter().all(|b| b.tasks.is_empty()));
-        assert_eq!(
-            store
-                .get_baseline(w.owner, project.id, first.id)
-                .await
-                .unwrap(),
-            first
-        );
-        assert!(matches!(
-            store.get_baseline(w.other, project.id, first.id).await,
-            Err(StoreError::NotFound(_))
-        ));
+        assert_eq!(store.get_baseline(access, first.id).await.unwrap(), first);
         assert!(matches!(
             store
-                .create_baseline(w.owner, project.id, "  ", &planned)
+                .create_baseline(w.owner.writer().unwrap(), project.id, "  ", &planned)
                 .await,
             Err(StoreError::Invalid(_))
         ));
         assert!(matches!(
             store
-                .create_baseline(w.other, project.id, "Theirs", &planned)
+                .create_baseline(w.other.writer().unwrap(), project.id, "Theirs", &planned)
                 .await,
             Err(StoreError::NotFound(_))
         ));
         store
-            .delete_baseline(w.owner, project.id, second.id)
+            .delete_baseline(w.owner.writer().unwrap(), project.id, second.id)
             .await
             .unwrap();
-        assert_eq!(
-            store
-                .list_baselines(w.owner, project.id)
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(store.list_baselines(access).await.unwrap().len(), 1);
         // Deleting a task takes it out of baselines and the schedule.
-        store.delete_task(w.owner, &ids[0].key, None).await.unwrap();
-        let first = store
-            .get_baseline(w.owner, project.id, first.id)
+        store
+            .delete_task(w.owner.writer().unwrap(), &ids[0].key, None)
             .await
             .unwrap();
+        let first = store.get_baseline(access, first.id).await.unwrap();
         assert_eq!(first.tasks, planned[1..]);
         assert!(
             store
-                .stored_schedule(w.owner, project.id)
+                .stored_schedule(access)
                 .await
                 .unwrap()
                 .unwrap()
@@ -221,7 +166,7 @@ async fn schedules_baselines_and_batch_updates() {
         // leaves every task as it was.
         let two = store.get_task(w.owner, &ids[1].key).await.unwrap();
         let third = store
-            .create_task(w.owner, &task(Some("PLAN"), "Three"))
+            .create_task(w.owner.writer().unwrap(), &task(Some("PLAN"), "Three"))
             .await
             .unwrap();
         let mut constrained = two.fields();
@@ -232,12 +177,15 @@ async fn schedules_baselines_and_batch_updates() {
             (third.key.clone(), third.version + 5, third.fields()),
         ];
         assert!(matches!(
-            store.update_tasks(w.owner, &stale).await,
+            store.update_tasks(w.owner.writer().unwrap(), &stale).await,
             Err(StoreError::VersionMismatch { .. })
         ));
         assert_eq!(store.get_task(w.owner, &two.key).await.unwrap(), two);
         let updated = store
-            .update_tasks(w.owner, &[(two.key.clone(), two.version, constrained)])
+            .update_tasks(
+                w.owner.writer().unwrap(),
+                &[(two.key.clone(), two.version, constrained)],
+            )
             .await
             .unwrap();
         assert_eq!(updated[0].schedule.constraint_date, Some(at(30, 13)));

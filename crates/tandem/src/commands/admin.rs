@@ -122,7 +122,13 @@ pub(super) async fn admin(command: AdminCommand, as_json: bool) -> Result<()> {
                 user_id: user.id,
                 role: Role::Owner,
             };
-            store.add_member(scope, user.id, role).await?;
+            store
+                .add_member(
+                    scope.admin().expect("an owner manages people"),
+                    user.id,
+                    role,
+                )
+                .await?;
             if as_json {
                 print_json(&json!({"email": user.email, "workspace": ws.slug, "role": role}));
             } else {

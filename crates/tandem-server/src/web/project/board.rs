@@ -44,10 +44,10 @@ pub async fn board(
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let project = store.get_project(scope, &key).await?;
+    let (project, access) = store.open_project(scope, &key).await?;
     let tasks = project_tasks(store, scope, &project.key).await?;
     let ranks: HashMap<Id, usize> = store
-        .board_ranks(scope, project.id)
+        .board_ranks(access)
         .await?
         .into_iter()
         .enumerate()

@@ -51,7 +51,7 @@ pub async fn list(
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let project = store.get_project(scope, &key).await?;
+    let (project, access) = store.open_project(scope, &key).await?;
     let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
     let mut filter = TaskFilter {
         project: Some(project.key.clone()),
@@ -96,7 +96,7 @@ pub async fn list(
         tasks.retain(|t| t.phase_id == phase);
     }
     let members = store.list_members(scope).await?;
-    let phases = store.list_phases(scope, project.id).await?;
+    let phases = store.list_phases(access).await?;
     let phase_name: HashMap<Id, &str> = phases.iter().map(|p| (p.id, p.name.as_str())).collect();
     let owner_name = |t: &Task| t.owner.as_ref().map(|u| u.name.to_lowercase());
     match sort {

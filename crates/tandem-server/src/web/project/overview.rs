@@ -28,14 +28,19 @@ pub async fn overview(
     let scope = viewer.ctx.scope;
     let today = today();
     let schedule = current_schedule(store, scope, &key).await;
-    let (project, tasks, finish) = match schedule {
-        Ok((loaded, stored)) => (loaded.project, loaded.tasks, Some(stored.finish.date())),
+    let (project, access, tasks, finish) = match schedule {
+        Ok((loaded, stored)) => (
+            loaded.project,
+            loaded.access,
+            loaded.tasks,
+            Some(stored.finish.date()),
+        ),
         Err(ApiError::NotFound(what)) => return Err(ApiError::NotFound(what).into()),
         Err(_) => {
             // A plan the scheduler refuses still has an overview.
-            let project = store.get_project(scope, &key).await?;
+            let (project, access) = store.open_project(scope, &key).await?;
             let tasks = project_tasks(store, scope, &project.key).await?;
-            (project, tasks, None)
+            (project, access, tasks, None)
         }
     };
     // Roll-up from the tasks in hand, as the store would from the same rows.
@@ -51,7 +56,7 @@ pub async fn overview(
         })
         .collect();
     let project_progress = rollup(&inputs, &inputs);
-    let milestones = store.list_milestones(scope, project.id).await?;
+    let milestones = store.list_milestones(access).await?;
     let milestone_progress: HashMap<Id, f64> = milestones
         .iter()
         .map(|m| {
@@ -63,8 +68,8 @@ pub async fn overview(
             (m.id, rollup(of_milestone, &inputs).percent)
         })
         .collect();
-    let risks = store.list_risks(scope, project.id).await?;
-    let stakeholders = store.list_stakeholders(scope, project.id).await?;
+    let risks = store.list_risks(access).await?;
+    let stakeholders = store.list_stakeholders(access).await?;
     let activity = store
         .list_activity(
             scope,

@@ -24,8 +24,8 @@ pub async fn risks(
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let project = store.get_project(scope, &key).await?;
-    let risks = store.list_risks(scope, project.id).await?;
+    let (project, access) = store.open_project(scope, &key).await?;
+    let risks = store.list_risks(access).await?;
     let members = store.list_members(scope).await?;
     let mut cells: HashMap<(i64, i64), Vec<&tandem_domain::Risk>> = HashMap::new();
     for r in risks

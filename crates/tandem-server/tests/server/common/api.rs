@@ -49,9 +49,18 @@ pub async fn seed(url: &str) {
         user_id: ids[0],
         role: Role::Owner,
     };
-    store.add_member(owner, ids[1], Role::Admin).await.unwrap();
-    store.add_member(owner, ids[2], Role::Member).await.unwrap();
-    store.add_member(owner, ids[3], Role::Guest).await.unwrap();
+    store
+        .add_member(owner.admin().unwrap(), ids[1], Role::Admin)
+        .await
+        .unwrap();
+    store
+        .add_member(owner.admin().unwrap(), ids[2], Role::Member)
+        .await
+        .unwrap();
+    store
+        .add_member(owner.admin().unwrap(), ids[3], Role::Guest)
+        .await
+        .unwrap();
 }
 
 pub struct Api {
