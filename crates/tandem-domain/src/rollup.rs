@@ -41,6 +41,80 @@ pub fn weight_hours(task: &ProgressInput) -> f64 {
     }
 }
 
+/// A leaf's weight in whole milli-hours: sums of these kept by adding and
+/// subtracting (the store's roll-up cells) equal sums made afresh, which
+/// sums of floats would not.
+pub fn weight_milli_hours(task: &ProgressInput) -> i64 {
+    (weight_hours(task) * 1000.0).round() as i64
+}
+
+/// The sums a roll-up is made of; they add up, so a store can keep them
+/// per project, phase and milestone as tasks change, and [`rollup`] makes
+/// them from a list of tasks the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RollupSums {
+    pub leaf_tasks: i64,
+    pub done_tasks: i64,
+    /// Σ weight, milli-hours.
+    pub weight_mh: i64,
+    /// Σ weight × percent complete (a done task counts 100).
+    pub done_mh_pct: i64,
+}
+
+impl RollupSums {
+    /// What one task adds: nothing unless it is a leaf (no subtasks) and
+    /// not cancelled.
+    pub fn of(task: &ProgressInput, is_leaf: bool) -> Self {
+        if !is_leaf || task.status == TaskStatus::Cancelled {
+            return RollupSums::default();
+        }
+        let weight = weight_milli_hours(task);
+        let (done, percent) = if task.status == TaskStatus::Done {
+            (1, 100)
+        } else {
+            (0, task.percent_complete.clamp(0, 100))
+        };
+        RollupSums {
+            leaf_tasks: 1,
+            done_tasks: done,
+            weight_mh: weight,
+            done_mh_pct: weight * percent,
+        }
+    }
+
+    pub fn add(&mut self, other: &RollupSums) {
+        self.leaf_tasks += other.leaf_tasks;
+        self.done_tasks += other.done_tasks;
+        self.weight_mh += other.weight_mh;
+        self.done_mh_pct += other.done_mh_pct;
+    }
+
+    pub fn subtract(&mut self, other: &RollupSums) {
+        self.leaf_tasks -= other.leaf_tasks;
+        self.done_tasks -= other.done_tasks;
+        self.weight_mh -= other.weight_mh;
+        self.done_mh_pct -= other.done_mh_pct;
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == RollupSums::default()
+    }
+
+    pub fn progress(&self) -> Progress {
+        let percent = if self.weight_mh > 0 {
+            (self.done_mh_pct as f64 / self.weight_mh as f64 * 10.0).round() / 10.0
+        } else {
+            0.0
+        };
+        Progress {
+            percent,
+            leaf_tasks: self.leaf_tasks.max(0) as usize,
+            done_tasks: self.done_tasks.max(0) as usize,
+            total_weight_hours: self.weight_mh as f64 / 1000.0,
+        }
+    }
+}
+
 /// Progress over the leaves among `tasks` (a task is a leaf when no task in
 /// `all_tasks` names it as parent).
 pub fn rollup<'a>(
@@ -49,27 +123,11 @@ pub fn rollup<'a>(
 ) -> Progress {
     let parents: std::collections::HashSet<Id> =
         all_tasks.iter().filter_map(|t| t.parent_id).collect();
-    let mut progress = Progress::default();
-    let mut done_weight = 0.0;
+    let mut sums = RollupSums::default();
     for task in tasks {
-        if parents.contains(&task.id) || task.status == TaskStatus::Cancelled {
-            continue;
-        }
-        let weight = weight_hours(task);
-        let fraction = if task.status == TaskStatus::Done {
-            progress.done_tasks += 1;
-            1.0
-        } else {
-            task.percent_complete.clamp(0, 100) as f64 / 100.0
-        };
-        progress.leaf_tasks += 1;
-        progress.total_weight_hours += weight;
-        done_weight += weight * fraction;
+        sums.add(&RollupSums::of(task, !parents.contains(&task.id)));
     }
-    if progress.total_weight_hours > 0.0 {
-        progress.percent = (done_weight / progress.total_weight_hours * 1000.0).round() / 10.0;
-    }
-    progress
+    sums.progress()
 }
 
 #[cfg(test)]

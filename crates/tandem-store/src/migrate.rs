@@ -53,6 +53,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "the outbox of events, their deliveries, periodic jobs",
         sql: include_str!("../migrations/sqlite/0007_events.sql"),
     },
+    Migration {
+        version: 8,
+        description: "roll-ups kept by each write",
+        sql: include_str!("../migrations/sqlite/0008_rollups.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -90,6 +95,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         description: "the outbox of events, their deliveries, periodic jobs",
         sql: include_str!("../migrations/postgres/0007_events.sql"),
+    },
+    Migration {
+        version: 8,
+        description: "roll-ups kept by each write",
+        sql: include_str!("../migrations/postgres/0008_rollups.sql"),
     },
 ];
 

@@ -5,6 +5,7 @@
 //! a field of the project ([`crate::ProjectStore`]).
 
 use async_trait::async_trait;
+use chrono::NaiveDateTime;
 use tandem_domain::{Baseline, BaselineTask, Id, StoredSchedule};
 
 use crate::{ProjectAccess, Result, WriteScope};
@@ -35,6 +36,9 @@ pub trait PlanStore: Send + Sync {
     // and recomputed when its fingerprint no longer matches the plan.
     /// The fingerprint of the project's stored schedule, if there is one.
     async fn schedule_fingerprint(&self, project: ProjectAccess) -> Result<Option<String>>;
+    /// The finish of the project's stored schedule, without its tasks:
+    /// what a page that shows only the date reads.
+    async fn stored_finish(&self, project: ProjectAccess) -> Result<Option<NaiveDateTime>>;
     async fn stored_schedule(&self, project: ProjectAccess) -> Result<Option<StoredSchedule>>;
     /// Replaces the stored schedule, unless the one stored was computed
     /// from the same plan (same fingerprint) or from a later reading of it

@@ -7,6 +7,7 @@
 //! ([`crate::ImportStore`]).
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use tandem_domain::rollup::Progress;
 use tandem_domain::{
     Id, Milestone, MilestoneFields, NewProject, Phase, PhaseFields, Project, ProjectFields,
@@ -20,6 +21,8 @@ pub struct ProjectProgress {
     pub project: Progress,
     pub phases: Vec<(Id, Progress)>,
     pub milestones: Vec<(Id, Progress)>,
+    /// Tasks neither done nor cancelled, parents included.
+    pub open_tasks: usize,
 }
 
 /// Projects, their phases and milestones, and their progress.
@@ -62,7 +65,10 @@ pub trait ProjectStore: Send + Sync {
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<()>;
+    /// Read from the roll-ups each write keeps, not from the tasks.
     async fn project_progress(&self, project: ProjectAccess) -> Result<ProjectProgress>;
+    /// Open tasks due before `today`.
+    async fn overdue_tasks(&self, project: ProjectAccess, today: NaiveDate) -> Result<usize>;
 
     // Phases.
     async fn create_phase(

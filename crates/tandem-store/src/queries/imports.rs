@@ -214,6 +214,10 @@ pub(super) async fn import_staged(
         tx.commit().await?;
         ids.extend(more);
     }
+    // Parents are set batch by batch, so who is a leaf is known only now.
+    let mut tx = store.writer().begin().await?;
+    rebuild_rollups(&mut tx, project_id).await?;
+    tx.commit().await?;
     for batch in import.dependencies.chunks(IMPORT_BATCH) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) ",

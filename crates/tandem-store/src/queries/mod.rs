@@ -24,6 +24,7 @@ mod imports;
 mod plans;
 mod projects;
 mod risks;
+mod rollups;
 mod stakeholders;
 mod task_list;
 mod tasks;
@@ -39,18 +40,19 @@ pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
 use events::*;
 use projects::*;
+use rollups::*;
 use task_list::*;
 use tasks::*;
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 use tandem_domain::activity::{self, FieldChange};
 use tandem_domain::calendar::{CalendarException, ExceptionFields};
 use tandem_domain::graph::cycle_through;
-use tandem_domain::rollup::rollup;
+use tandem_domain::rollup::RollupSums;
 use tandem_domain::*;
 
 use crate::sql::*;

@@ -265,6 +265,19 @@ impl PlanStore for DbStore {
         .await?)
     }
 
+    async fn stored_finish(&self, access: ProjectAccess) -> Result<Option<NaiveDateTime>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
+        let finish: Option<String> = sqlx::query_scalar(
+            "SELECT s.finish FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+             WHERE s.project_id = $1 AND p.workspace_id = $2",
+        )
+        .bind(project_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(self.reader())
+        .await?;
+        parse_local_time(finish.as_deref())
+    }
+
     async fn stored_schedule(&self, access: ProjectAccess) -> Result<Option<StoredSchedule>> {
         let (scope, project_id) = (access.scope(), access.project_id());
         let mut tx = self.reader().begin().await?;

@@ -254,22 +254,8 @@ impl ProjectStore for DbStore {
     }
 
     async fn project_progress(&self, access: ProjectAccess) -> Result<ProjectProgress> {
-        let (scope, project_id) = (access.scope(), access.project_id());
-        let rows = sqlx::query(
-            "SELECT id, parent_id, status, percent_complete, effort_hours, estimate_days, phase_id, milestone_id \
-             FROM tasks WHERE workspace_id = $1 AND project_id = $2",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .fetch_all(self.reader())
-        .await?;
-        let mut inputs = Vec::with_capacity(rows.len());
-        let mut groups: Vec<ProgressGroup> = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let (input, group) = progress_from_row(row)?;
-            inputs.push(input);
-            groups.push(group);
-        }
+        let project_id = access.project_id();
+        let cells = project_cells(self.reader(), project_id).await?;
         let phase_ids: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM phases WHERE project_id = $1 ORDER BY position, id")
                 .bind(project_id)
@@ -280,27 +266,38 @@ impl ProjectStore for DbStore {
                 .bind(project_id)
                 .fetch_all(self.reader())
                 .await?;
-        let of_group = |pick: &dyn Fn(&(Option<Id>, Option<Id>)) -> Option<Id>, id: Id| {
-            rollup(
-                inputs
-                    .iter()
-                    .zip(&groups)
-                    .filter(|(_, g)| pick(g) == Some(id))
-                    .map(|(t, _)| t),
-                &inputs,
-            )
+        let sum = |pick: &dyn Fn(Id, Id) -> bool| {
+            let mut sums = RollupSums::default();
+            for (phase, milestone, cell, _) in &cells {
+                if pick(*phase, *milestone) {
+                    sums.add(cell);
+                }
+            }
+            sums.progress()
         };
         Ok(ProjectProgress {
-            project: rollup(&inputs, &inputs),
+            project: sum(&|_, _| true),
             phases: phase_ids
                 .iter()
-                .map(|&id| (id, of_group(&|g| g.0, id)))
+                .map(|&id| (id, sum(&|phase, _| phase == id)))
                 .collect(),
             milestones: milestone_ids
                 .iter()
-                .map(|&id| (id, of_group(&|g| g.1, id)))
+                .map(|&id| (id, sum(&|_, milestone| milestone == id)))
                 .collect(),
+            open_tasks: cells.iter().map(|c| c.3).sum::<i64>().max(0) as usize,
         })
+    }
+
+    async fn overdue_tasks(&self, access: ProjectAccess, today: NaiveDate) -> Result<usize> {
+        let overdue: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(open_tasks) AS BIGINT) FROM project_open_due WHERE project_id = $1 AND due_date < $2",
+        )
+        .bind(access.project_id())
+        .bind(today)
+        .fetch_one(self.reader())
+        .await?;
+        Ok(overdue.unwrap_or(0).max(0) as usize)
     }
 
     async fn create_phase(
@@ -409,6 +406,7 @@ impl ProjectStore for DbStore {
         let mut tx = self.writer().begin().await?;
         let current = fetch_phase_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
+        fold_cells(&mut tx, FoldColumn::Phase, id).await?;
         sqlx::query("DELETE FROM phases WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -537,6 +535,7 @@ impl ProjectStore for DbStore {
         let mut tx = self.writer().begin().await?;
         let current = fetch_milestone_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
+        fold_cells(&mut tx, FoldColumn::Milestone, id).await?;
         sqlx::query("DELETE FROM milestones WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

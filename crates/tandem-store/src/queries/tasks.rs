@@ -40,6 +40,10 @@ pub(super) async fn insert_task_tx(
             .await?,
             None => 0,
         };
+    let watch = match project {
+        Some(_) => Some(RollupWatch::before(tx, refs.parent_id).await?),
+        None => None,
+    };
     let now = Utc::now();
     let row = TaskRowValues {
         project_id: project.map(|p| p.id),
@@ -54,6 +58,9 @@ pub(super) async fn insert_task_tx(
     qb.push(" RETURNING id");
     let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
     write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
+    if let Some(watch) = watch {
+        watch.settle(tx, [id]).await?;
+    }
     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
     record(
         tx,
@@ -115,14 +122,18 @@ pub(super) async fn resolve_task_refs(
                         "must be a task of the same project",
                     ));
                 } else if let Some(task_id) = task_id {
-                    let rows: Vec<(i64, i64)> = sqlx::query_as(
-                        "SELECT id, parent_id FROM tasks WHERE workspace_id = $1 AND parent_id IS NOT NULL",
+                    // The new parent's ancestors, itself included: a walk
+                    // up one branch, not a read of every parented task.
+                    let ancestors: Vec<i64> = sqlx::query_scalar(
+                        "WITH RECURSIVE up(id, parent_id) AS ( \
+                         SELECT id, parent_id FROM tasks WHERE id = $1 \
+                         UNION SELECT t.id, t.parent_id FROM tasks t JOIN up ON t.id = up.parent_id) \
+                         SELECT id FROM up",
                     )
-                    .bind(scope.workspace_id)
+                    .bind(parent.id)
                     .fetch_all(&mut **tx)
                     .await?;
-                    let parent_of: HashMap<Id, Id> = rows.into_iter().collect();
-                    if tandem_domain::graph::parent_cycle(&parent_of, task_id, parent.id) {
+                    if ancestors.contains(&task_id) {
                         errors.push(FieldError::new(
                             "parent",
                             "a task cannot be its own ancestor",
@@ -256,6 +267,16 @@ pub(super) async fn update_task_tx(
         (true, true) => current.completed_at,
         _ => None,
     };
+    let watch = match &current.project {
+        Some(_) => {
+            let parents = [current.parent.as_ref().map(|p| p.id), refs.parent_id];
+            Some(
+                RollupWatch::before(&mut *tx, parents.into_iter().flatten().chain([current.id]))
+                    .await?,
+            )
+        }
+        None => None,
+    };
     let tp = fields.three_point.as_ref();
     let updated = sqlx::query(
         "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \
@@ -296,6 +317,9 @@ pub(super) async fn update_task_tx(
         return Err(StoreError::VersionMismatch {
             current: current.version + 1,
         });
+    }
+    if let Some(watch) = watch {
+        watch.settle(&mut *tx, []).await?;
     }
     let before = current.fields();
     if before.tags != fields.tags || before.collaborators != fields.collaborators {
@@ -568,10 +592,22 @@ impl TaskStore for DbStore {
             let mut tx = self.writer().begin().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;
             check_version(expected_version, current.version)?;
+            // Its subtasks go with it, and its parent may become a leaf.
+            let watch = match &current.project {
+                Some(_) => {
+                    let mut ids = subtree_ids(&mut tx, current.id).await?;
+                    ids.extend(current.parent.as_ref().map(|p| p.id));
+                    Some(RollupWatch::before(&mut tx, ids).await?)
+                }
+                None => None,
+            };
             sqlx::query("DELETE FROM tasks WHERE id = $1")
                 .bind(current.id)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(watch) = watch {
+                watch.settle(&mut tx, []).await?;
+            }
             let changes = activity::deleted(&task_snapshot(&current.fields()));
             record(
                 &mut tx,

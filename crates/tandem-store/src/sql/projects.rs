@@ -1,9 +1,8 @@
 //! Projects, their phases and milestones, and their progress.
 
 use serde_json::{Map, Value, json};
-use tandem_domain::rollup::ProgressInput;
 use tandem_domain::{
-    Id, Milestone, MilestoneFields, Phase, PhaseFields, Project, ProjectFields, WorkWeek,
+    Milestone, MilestoneFields, Phase, PhaseFields, Project, ProjectFields, WorkWeek,
 };
 
 use super::{Columns, date, decode_error, local_time, object, parse_local_time, user_ref, vocab};
@@ -113,20 +112,4 @@ pub(crate) fn milestone_from_row(row: &impl Columns) -> Result<Milestone> {
         phase_id: row.get("phase_id")?,
         version: row.get("version")?,
     })
-}
-
-/// The phase and milestone a task counts towards.
-pub(crate) type ProgressGroup = (Option<Id>, Option<Id>);
-
-/// A task as progress counts it, and where it counts.
-pub(crate) fn progress_from_row(row: &impl Columns) -> Result<(ProgressInput, ProgressGroup)> {
-    let input = ProgressInput {
-        id: row.get("id")?,
-        parent_id: row.get("parent_id")?,
-        status: vocab(row.text("status")?)?,
-        percent_complete: row.get("percent_complete")?,
-        effort_hours: row.get("effort_hours")?,
-        estimate_days: row.get("estimate_days")?,
-    };
-    Ok((input, (row.get("phase_id")?, row.get("milestone_id")?)))
 }

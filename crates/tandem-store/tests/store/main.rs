@@ -9,6 +9,7 @@ mod events;
 mod import;
 mod migrations;
 mod planning;
+mod rollups;
 mod sessions;
 mod story;
 

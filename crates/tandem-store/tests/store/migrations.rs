@@ -227,3 +227,73 @@ async fn a_refused_start_leaves_an_old_database_as_it_was() {
         assert_eq!(database.recorded().await, before, "{}", database.backend());
     }
 }
+
+/// A database from before migration 8 gets its roll-ups from the
+/// migration's backfill: the same figures the writes keep since.
+#[tokio::test]
+async fn the_roll_up_backfill_makes_what_writes_keep() {
+    use tandem_domain::*;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    for db in Database::all().await {
+        let store = tandem_store::open(db.url()).await.unwrap();
+        let w = super::world(store.as_ref()).await;
+        let writer = w.owner.writer().unwrap();
+        store
+            .create_project(writer, &super::project("FILL"))
+            .await
+            .unwrap();
+        let add = |title: &str, f: &dyn Fn(&mut TaskFields)| {
+            let mut fields = TaskFields::titled(title);
+            f(&mut fields);
+            NewTask {
+                project: Some(ProjectKey::parse("FILL").unwrap()),
+                fields,
+            }
+        };
+        let parent = store
+            .create_task(writer, &add("Parent", &|_| {}))
+            .await
+            .unwrap();
+        let tasks = [
+            add("Half", &|f| {
+                f.parent = Some(parent.key.clone());
+                f.percent_complete = 50;
+                f.effort_hours = Some(12.345);
+                f.due_date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
+            }),
+            add("Done", &|f| {
+                f.parent = Some(parent.key.clone());
+                f.status = TaskStatus::Done;
+                f.estimate_days = Some(1.25);
+            }),
+            add("Cancelled", &|f| f.status = TaskStatus::Cancelled),
+            add("Later", &|f| {
+                f.percent_complete = 33;
+                f.due_date = chrono::NaiveDate::from_ymd_opt(2026, 12, 10);
+            }),
+        ];
+        for task in &tasks {
+            store.create_task(writer, task).await.unwrap();
+        }
+        let read = |store: Box<dyn tandem_store::Store>| async move {
+            let (_, access) = store.open_project(w.owner, "FILL").await.unwrap();
+            let progress = store.project_progress(access).await.unwrap();
+            let overdue = store.overdue_tasks(access, today).await.unwrap();
+            (progress, overdue)
+        };
+        let kept = read(store).await;
+        assert_eq!(kept.0.project.leaf_tasks, 3, "{}", db.backend());
+        assert_eq!((kept.0.open_tasks, kept.1), (3, 1), "{}", db.backend());
+        let migration = match db.backend() {
+            "sqlite" => include_str!("../../migrations/sqlite/0008_rollups.sql"),
+            _ => include_str!("../../migrations/postgres/0008_rollups.sql"),
+        };
+        let backfill = &migration[migration.find("-- Backfill").unwrap()..];
+        db.execute(&format!(
+            "DELETE FROM rollup_cells; DELETE FROM project_open_due; {backfill}"
+        ))
+        .await;
+        let filled = read(tandem_store::open(db.url()).await.unwrap()).await;
+        assert_eq!(filled, kept, "{}", db.backend());
+    }
+}

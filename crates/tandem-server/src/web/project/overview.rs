@@ -5,15 +5,13 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
-use tandem_domain::rollup::{ProgressInput, rollup};
 use tandem_domain::workload::{HealthInput, project_health};
-use tandem_domain::{Id, Task, risk_level};
+use tandem_domain::{Id, risk_level};
 use tandem_store::ActivityFilter;
 
 use super::nav;
 use crate::AppState;
-use crate::error::ApiError;
-use crate::planning::{current_schedule, project_tasks};
+use crate::planning::current_schedule;
 use crate::web::Viewer;
 use crate::web::common::WebError;
 use crate::web::layout::{self, Section, Tab, page};
@@ -27,46 +25,27 @@ pub async fn overview(
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let today = today();
-    let schedule = current_schedule(store, scope, &key).await;
-    let (project, access, tasks, finish) = match schedule {
-        Ok((loaded, stored)) => (
-            loaded.project,
-            loaded.access,
-            loaded.tasks,
-            Some(stored.finish.date()),
-        ),
-        Err(ApiError::NotFound(what)) => return Err(ApiError::NotFound(what).into()),
-        Err(_) => {
-            // A plan the scheduler refuses still has an overview.
-            let (project, access) = store.open_project(scope, &key).await?;
-            let tasks = project_tasks(store, scope, &project.key).await?;
-            (project, access, tasks, None)
-        }
+    let (project, access) = store.open_project(scope, &key).await?;
+    // Everything here is read from what writes keep (roll-ups, the stored
+    // schedule), never from the project's tasks: the page costs the same
+    // at a hundred tasks and at a million.
+    let progress = store.project_progress(access).await?;
+    let overdue = store.overdue_tasks(access, today).await?;
+    let finish = match store.stored_finish(access).await? {
+        Some(finish) => Some(finish.date()),
+        // Never scheduled yet (the rescheduler stores it after a write):
+        // compute it now; a plan the scheduler refuses has no finish.
+        None => current_schedule(store, scope, &key)
+            .await
+            .ok()
+            .map(|(_, stored)| stored.finish.date()),
     };
-    // Roll-up from the tasks in hand, as the store would from the same rows.
-    let inputs: Vec<ProgressInput> = tasks
-        .iter()
-        .map(|t| ProgressInput {
-            id: t.id,
-            parent_id: t.parent.as_ref().map(|p| p.id),
-            status: t.status,
-            percent_complete: t.percent_complete,
-            effort_hours: t.effort_hours,
-            estimate_days: t.estimate_days,
-        })
-        .collect();
-    let project_progress = rollup(&inputs, &inputs);
+    let project_progress = progress.project;
     let milestones = store.list_milestones(access).await?;
-    let milestone_progress: HashMap<Id, f64> = milestones
+    let milestone_progress: HashMap<Id, f64> = progress
+        .milestones
         .iter()
-        .map(|m| {
-            let of_milestone = inputs
-                .iter()
-                .zip(&tasks)
-                .filter(|(_, t)| t.milestone_id == Some(m.id))
-                .map(|(input, _)| input);
-            (m.id, rollup(of_milestone, &inputs).percent)
-        })
+        .map(|(id, p)| (*id, p.percent))
         .collect();
     let risks = store.list_risks(access).await?;
     let stakeholders = store.list_stakeholders(access).await?;
@@ -80,11 +59,6 @@ pub async fn overview(
             },
         )
         .await?;
-    let open: Vec<&Task> = tasks.iter().filter(|t| !t.status.is_closed()).collect();
-    let overdue = open
-        .iter()
-        .filter(|t| t.due_date.is_some_and(|d| d < today))
-        .count();
     let open_risks: Vec<_> = risks
         .iter()
         .filter(|r| {
@@ -97,7 +71,7 @@ pub async fn overview(
     let (health, reasons) = project_health(HealthInput {
         target: project.target_date,
         finish,
-        open_tasks: open.len(),
+        open_tasks: progress.open_tasks,
         overdue_tasks: overdue,
         worst_risk: open_risks.iter().map(|r| r.score()).max().unwrap_or(0),
     });
@@ -120,7 +94,7 @@ pub async fn overview(
                     dt { "Target" } dd { (layout::date(project.target_date, today)) }
                     dt { "Scheduled finish" } dd { (layout::date(finish, today)) }
                     dt { "Progress" } dd { (layout::progress(project_progress.percent)) " " span.muted { (project_progress.done_tasks) " of " (project_progress.leaf_tasks) " tasks done" } }
-                    dt { "Open / overdue" } dd { (open.len()) " / " (overdue) }
+                    dt { "Open / overdue" } dd { (progress.open_tasks) " / " (overdue) }
                 }
             }
             section.card-panel aria-labelledby="h-objective" {

@@ -1,0 +1,316 @@
+//! Roll-ups kept current by each write: the sums a project's, phase's and
+//! milestone's progress are made of, its open tasks, and its open tasks by
+//! due date (tables `rollup_cells` and `project_open_due`, migration 8).
+//! A write reads what the tasks it touches contribute before it changes
+//! them ([`RollupWatch::before`]), and again after
+//! ([`RollupWatch::settle`]), and adds the difference, all in its own
+//! transaction; so a read of progress costs the few cells of one project,
+//! never its tasks. The queries, compiled once per backend (see `mod.rs`).
+//!
+//! Not here: what a task contributes (the domain's
+//! [`tandem_domain::rollup::RollupSums`]), or reading progress back
+//! (`projects.rs`).
+
+use std::collections::BTreeMap;
+
+use tandem_domain::rollup::{ProgressInput, RollupSums};
+
+use super::*;
+
+/// What one task adds to its project's roll-up.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Contribution {
+    cell: Cell,
+    sums: RollupSums,
+    open: bool,
+    due: Option<NaiveDate>,
+}
+
+/// A project, phase and milestone (0: none).
+type Cell = (Id, Id, Id);
+
+type ContributionRow = (
+    Id,
+    Option<Id>,
+    Option<Id>,
+    String,
+    i64,
+    Option<f64>,
+    Option<f64>,
+    Option<NaiveDate>,
+    i64,
+);
+
+const CONTRIBUTION_SELECT: &str = "SELECT t.project_id, t.phase_id, t.milestone_id, t.status, \
+    t.percent_complete, t.effort_hours, t.estimate_days, t.due_date, \
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) THEN 1 ELSE 0 END AS BIGINT) \
+    FROM tasks t WHERE t.project_id IS NOT NULL AND ";
+
+fn contribution(row: ContributionRow) -> Result<Contribution> {
+    let (project_id, phase_id, milestone_id, status, percent, effort, estimate, due, children) =
+        row;
+    let status: TaskStatus = vocab(&status)?;
+    let input = ProgressInput {
+        id: 0,
+        parent_id: None,
+        status,
+        percent_complete: percent,
+        effort_hours: effort,
+        estimate_days: estimate,
+    };
+    Ok(Contribution {
+        cell: (project_id, phase_id.unwrap_or(0), milestone_id.unwrap_or(0)),
+        sums: RollupSums::of(&input, children == 0),
+        open: !status.is_closed(),
+        due,
+    })
+}
+
+/// What the project tasks among `ids` contribute now.
+async fn contributions(tx: &mut Tx, ids: &[Id]) -> Result<Vec<Contribution>> {
+    let mut found = Vec::with_capacity(ids.len());
+    // Bounded statements: a bulk edit may touch thousands of tasks.
+    for chunk in ids.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(CONTRIBUTION_SELECT);
+        qb.push("t.id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        let rows: Vec<ContributionRow> = qb.build_query_as().fetch_all(&mut **tx).await?;
+        for row in rows {
+            found.push(contribution(row)?);
+        }
+    }
+    Ok(found)
+}
+
+/// The tasks a write is about to change, with what they contribute before
+/// it.
+pub(super) struct RollupWatch {
+    ids: Vec<Id>,
+    before: Vec<Contribution>,
+}
+
+impl RollupWatch {
+    /// Reads what `ids` contribute now: every task the write changes,
+    /// creates under, or deletes, and the parents it takes a subtask from
+    /// or gives one to (a task with subtasks is not a leaf).
+    pub(super) async fn before(tx: &mut Tx, ids: impl IntoIterator<Item = Id>) -> Result<Self> {
+        let mut ids: Vec<Id> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let before = contributions(tx, &ids).await?;
+        Ok(RollupWatch { ids, before })
+    }
+
+    /// After the write: reads the same tasks and `created` ones again and
+    /// adds the difference to the roll-ups.
+    pub(super) async fn settle(
+        self,
+        tx: &mut Tx,
+        created: impl IntoIterator<Item = Id>,
+    ) -> Result<()> {
+        let mut ids = self.ids;
+        ids.extend(created);
+        ids.sort_unstable();
+        ids.dedup();
+        let after = contributions(tx, &ids).await?;
+        apply(tx, &self.before, &after).await
+    }
+}
+
+/// The ids of a task and all of its subtasks, which its deletion takes
+/// with it.
+pub(super) async fn subtree_ids(tx: &mut Tx, task_id: Id) -> Result<Vec<Id>> {
+    Ok(sqlx::query_scalar(
+        "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) \
+         UNION ALL SELECT t.id FROM tasks t JOIN sub ON t.parent_id = sub.id) \
+         SELECT id FROM sub",
+    )
+    .bind(task_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Makes a project's roll-ups afresh from its tasks: for writes that add
+/// a whole project's tasks at once (a Microsoft Project import), which
+/// read them all anyway.
+pub(super) async fn rebuild_rollups(tx: &mut Tx, project_id: Id) -> Result<()> {
+    for table in ["rollup_cells", "project_open_due"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
+            .bind(project_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut qb = QueryBuilder::<Db>::new(CONTRIBUTION_SELECT);
+    qb.push("t.project_id = ");
+    qb.push_bind(project_id);
+    let rows: Vec<ContributionRow> = qb.build_query_as().fetch_all(&mut **tx).await?;
+    let after = rows
+        .into_iter()
+        .map(contribution)
+        .collect::<Result<Vec<_>>>()?;
+    apply(tx, &[], &after).await
+}
+
+/// Moves a deleted phase's or milestone's cells to "none" (0), as the
+/// database sets its tasks' `phase_id` or `milestone_id` to null. (The
+/// sums would add up without it; it keeps every cell's group real.)
+pub(super) async fn fold_cells(tx: &mut Tx, group: FoldColumn, id: Id) -> Result<()> {
+    let column = match group {
+        FoldColumn::Phase => "phase_id",
+        FoldColumn::Milestone => "milestone_id",
+    };
+    let rows: Vec<CellRow> = sqlx::query_as(&format!("{CELL_SELECT} WHERE {column} = $1"))
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut cells: BTreeMap<Cell, (RollupSums, i64)> = BTreeMap::new();
+    for row in rows {
+        let (cell, sums, open) = cell_from_row(row);
+        let (project, phase, milestone) = cell;
+        let folded = match group {
+            FoldColumn::Phase => (project, 0, milestone),
+            FoldColumn::Milestone => (project, phase, 0),
+        };
+        let mut negative = RollupSums::default();
+        negative.subtract(&sums);
+        add_cell(&mut cells, cell, &negative, -open);
+        add_cell(&mut cells, folded, &sums, open);
+    }
+    write_cells(tx, cells).await?;
+    sqlx::query(&format!("DELETE FROM rollup_cells WHERE {column} = $1"))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Which of a task's groups [`fold_cells`] folds.
+pub(super) enum FoldColumn {
+    Phase,
+    Milestone,
+}
+
+const CELL_SELECT: &str = "SELECT project_id, phase_id, milestone_id, leaf_tasks, done_tasks, \
+    weight_mh, done_mh_pct, open_tasks FROM rollup_cells";
+
+type CellRow = (Id, Id, Id, i64, i64, i64, i64, i64);
+
+fn cell_from_row(row: CellRow) -> (Cell, RollupSums, i64) {
+    let (project, phase, milestone, leaf, done, weight, done_pct, open) = row;
+    let sums = RollupSums {
+        leaf_tasks: leaf,
+        done_tasks: done,
+        weight_mh: weight,
+        done_mh_pct: done_pct,
+    };
+    ((project, phase, milestone), sums, open)
+}
+
+fn add_cell(
+    cells: &mut BTreeMap<Cell, (RollupSums, i64)>,
+    cell: Cell,
+    sums: &RollupSums,
+    open: i64,
+) {
+    let entry = cells.entry(cell).or_default();
+    entry.0.add(sums);
+    entry.1 += open;
+}
+
+/// Adds `after` and takes away `before`, cell by cell and date by date,
+/// in key order (so concurrent writers lock rows in one order).
+async fn apply(tx: &mut Tx, before: &[Contribution], after: &[Contribution]) -> Result<()> {
+    let mut cells: BTreeMap<Cell, (RollupSums, i64)> = BTreeMap::new();
+    let mut due: BTreeMap<(Id, NaiveDate), i64> = BTreeMap::new();
+    for (contributions, sign) in [(after, 1), (before, -1)] {
+        for c in contributions {
+            let mut sums = RollupSums::default();
+            if sign > 0 {
+                sums.add(&c.sums);
+            } else {
+                sums.subtract(&c.sums);
+            }
+            add_cell(&mut cells, c.cell, &sums, sign * i64::from(c.open));
+            if let (true, Some(date)) = (c.open, c.due) {
+                *due.entry((c.cell.0, date)).or_default() += sign;
+            }
+        }
+    }
+    write_cells(tx, cells).await?;
+    for ((project_id, date), change) in due {
+        if change == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO project_open_due (project_id, due_date, open_tasks) VALUES ($1, $2, $3) \
+             ON CONFLICT (project_id, due_date) \
+             DO UPDATE SET open_tasks = project_open_due.open_tasks + excluded.open_tasks",
+        )
+        .bind(project_id)
+        .bind(date)
+        .bind(change)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM project_open_due WHERE project_id = $1 AND due_date = $2 AND open_tasks = 0",
+        )
+        .bind(project_id)
+        .bind(date)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_cells(tx: &mut Tx, cells: BTreeMap<Cell, (RollupSums, i64)>) -> Result<()> {
+    for ((project_id, phase_id, milestone_id), (sums, open)) in cells {
+        if sums.is_zero() && open == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO rollup_cells (project_id, phase_id, milestone_id, leaf_tasks, done_tasks, \
+             weight_mh, done_mh_pct, open_tasks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (project_id, phase_id, milestone_id) DO UPDATE SET \
+             leaf_tasks = rollup_cells.leaf_tasks + excluded.leaf_tasks, \
+             done_tasks = rollup_cells.done_tasks + excluded.done_tasks, \
+             weight_mh = rollup_cells.weight_mh + excluded.weight_mh, \
+             done_mh_pct = rollup_cells.done_mh_pct + excluded.done_mh_pct, \
+             open_tasks = rollup_cells.open_tasks + excluded.open_tasks",
+        )
+        .bind(project_id)
+        .bind(phase_id)
+        .bind(milestone_id)
+        .bind(sums.leaf_tasks)
+        .bind(sums.done_tasks)
+        .bind(sums.weight_mh)
+        .bind(sums.done_mh_pct)
+        .bind(open)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A project's cells: what its progress, and its phases' and milestones',
+/// are read from. Each is its phase, its milestone, its sums and its open
+/// tasks.
+pub(super) async fn project_cells(
+    pool: &sqlx::Pool<Db>,
+    project_id: Id,
+) -> Result<Vec<(Id, Id, RollupSums, i64)>> {
+    let rows: Vec<CellRow> = sqlx::query_as(&format!("{CELL_SELECT} WHERE project_id = $1"))
+        .bind(project_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let ((_, phase, milestone), sums, open) = cell_from_row(row);
+            (phase, milestone, sums, open)
+        })
+        .collect())
+}
