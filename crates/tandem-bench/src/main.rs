@@ -50,10 +50,18 @@ struct Args {
     /// How long the outbox phase of `--live` runs, in seconds.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Measure how the work grows with the workspace: a fresh database per
+    /// size (tasks, comma-separated, e.g. 10000,100000,1000000), each
+    /// read `--requests` times; with `--database postgres://…` a database
+    /// per size is made on that server and dropped after.
+    #[arg(long, value_delimiter = ',')]
+    sizes: Vec<usize>,
 }
 
 /// The outbox and live updates across nodes.
 mod live;
+/// How the work grows with the size of the workspace.
+mod scale;
 /// The web pages' benchmark.
 mod web;
 
@@ -71,6 +79,19 @@ async fn main() -> Result<()> {
             format!("sqlite://{}", dir.join("bench.db").display())
         }
     };
+    if !args.sizes.is_empty() {
+        let postgres = args
+            .database
+            .clone()
+            .filter(|url| url.starts_with("postgres"));
+        return scale::run(scale::ScaleArgs {
+            sizes: args.sizes.clone(),
+            requests: args.requests,
+            seed: args.seed,
+            postgres,
+        })
+        .await;
+    }
     if args.live {
         let live_args = live::LiveArgs {
             requests: args.requests,
@@ -184,8 +205,10 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-struct Summary {
+pub(crate) struct Summary {
     count: usize,
+    /// The last answer's body, in bytes as sent.
+    bytes: usize,
     /// The server's own time (its `Server-Timing` header), p50 in ms.
     server_p50: f64,
     p50: f64,
@@ -195,12 +218,13 @@ struct Summary {
 }
 
 /// Sends `n` requests one after another on one keep-alive connection.
-async fn measure(
+pub(crate) async fn measure(
     n: usize,
     mut request: impl FnMut(usize) -> reqwest::RequestBuilder,
 ) -> Result<Summary> {
     let mut times = Vec::with_capacity(n);
     let mut server_times = Vec::with_capacity(n);
+    let mut bytes = 0;
     let started = Instant::now();
     for i in 0..n {
         let sent = Instant::now();
@@ -223,6 +247,7 @@ async fn measure(
             );
         }
         times.push(sent.elapsed());
+        bytes = body.len();
     }
     let total = started.elapsed();
     times.sort();
@@ -236,6 +261,7 @@ async fn measure(
     };
     Ok(Summary {
         count: n,
+        bytes,
         server_p50,
         p50: pick(0.50),
         p95: pick(0.95),
@@ -327,7 +353,7 @@ pub(crate) fn bench_project(key: &str, name: &str) -> Result<NewProject> {
 
 /// Workspace "bench" with a project BENCH of `tasks` tasks with varied
 /// owners, statuses, priorities, due dates and tags.
-async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
+pub(crate) async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
     let owner = bench_workspace(store).await?;
     store
         .create_project(

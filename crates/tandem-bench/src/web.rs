@@ -36,23 +36,7 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let signin = http
-        .post(format!("{base}/signin"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "email=person0%40bench.example&password={PASSWORD}&next=%2F"
-        ))
-        .send()
-        .await?;
-    let cookie = signin
-        .headers()
-        .get("set-cookie")
-        .context("signing in set no cookie")?
-        .to_str()?
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let cookie = session_cookie(&http, &base).await?;
     let mid = args.tasks / 2;
     let pages = [
         ("My Work (person0's open tasks)", "/w/bench/my".to_string()),
@@ -124,6 +108,27 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
         );
     }
     Ok(())
+}
+
+/// A session cookie of person0's, through the sign-in form.
+pub(crate) async fn session_cookie(http: &reqwest::Client, base: &str) -> Result<String> {
+    let signin = http
+        .post(format!("{base}/signin"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "email=person0%40bench.example&password={PASSWORD}&next=%2F"
+        ))
+        .send()
+        .await?;
+    Ok(signin
+        .headers()
+        .get("set-cookie")
+        .context("signing in set no cookie")?
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string())
 }
 
 /// Workspace "bench": twenty people; project WEB with eight phases, six
