@@ -179,6 +179,12 @@ pub trait Store:
     /// The connection pools' state now.
     fn pools(&self) -> Vec<PoolStats>;
     async fn ping(&self) -> Result<()>;
+    /// Refreshes the query planner's statistics of the tables changed
+    /// much since they were last analysed (a tenth of their rows, or 50
+    /// rows), so plans never depend on autovacuum being on; the names of
+    /// the tables analysed. PostgreSQL only: SQLite's hot queries are
+    /// written so their plan needs no statistics, and SQLite has none.
+    async fn refresh_statistics(&self) -> Result<Vec<String>>;
 }
 
 /// Throwaway databases for tests of this crate and the crates above it;

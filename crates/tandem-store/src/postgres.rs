@@ -64,6 +64,20 @@ impl PgStore {
     /// Of several nodes claiming deliveries at once, each takes rows the
     /// others do not hold instead of queueing behind them.
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    /// Tables changed by a tenth of their rows (or 50) since their last
+    /// analysis. The counters are the server's own, kept whether or not
+    /// autovacuum runs.
+    const STALE_STATISTICS: Option<&'static str> = Some(
+        "SELECT relname::text FROM pg_stat_user_tables WHERE schemaname = current_schema() \
+         AND n_mod_since_analyze > GREATEST(50, n_live_tup / 10) ORDER BY relname",
+    );
+    /// What a bulk write (an import, a large batch of edits) changes, to
+    /// analyse right after it: on a fresh database without statistics a
+    /// project-filtered page took 175 ms instead of 4.5 ms.
+    const BULK_ANALYZE: Option<&'static str> = Some(
+        "ANALYZE tasks, task_tags, task_collaborators, dependencies, activity, events, \
+         event_deliveries, rollup_cells, project_open_due",
+    );
 
     /// The event feed: one listening connection per node, started by the
     /// first subscriber. A lost connection is re-opened; what was said

@@ -280,6 +280,9 @@ impl SqliteStore {
     /// One process: the feed reads the table itself (see [`Self::feed`]).
     const NOTIFY: Option<&'static str> = None;
     const SKIP_LOCKED: &'static str = "";
+    /// No statistics (see `Store::refresh_statistics`).
+    const STALE_STATISTICS: Option<&'static str> = None;
+    const BULK_ANALYZE: Option<&'static str> = None;
 
     /// The event feed. One process writes this file, and its single writer
     /// commits events in id order, so reading past the last id seen misses

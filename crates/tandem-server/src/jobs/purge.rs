@@ -1,5 +1,6 @@
-//! The periodic jobs: the hourly purge of expired sessions, abandoned
-//! imports and handled events, run by whichever node claims it.
+//! The periodic jobs, each run by whichever node claims it: the hourly
+//! purge of expired sessions, abandoned imports and handled events, and
+//! the refresh of the database's planner statistics every ten minutes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +24,13 @@ const PURGE: Job = Job {
     every: Duration::from_secs(3600),
 };
 
+/// Tables changed much since their last analysis are analysed again, so
+/// query plans never wait for autovacuum (which may be off).
+const STATISTICS: Job = Job {
+    name: "statistics",
+    every: Duration::from_secs(600),
+};
+
 /// How often a node asks whether a job is due.
 const POLL: Duration = Duration::from_secs(60);
 
@@ -39,14 +47,21 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
                 _ = poll.tick() => {}
             }
             let now = chrono::Utc::now();
-            match store.claim_job(PURGE.name, now, PURGE.every).await {
-                Ok(true) => {
-                    worker
-                        .unit(PURGE.name, purge(store.as_ref(), now), |ok| *ok)
-                        .await;
+            for job in [&PURGE, &STATISTICS] {
+                match store.claim_job(job.name, now, job.every).await {
+                    Ok(true) => {
+                        let run = async {
+                            if job.name == PURGE.name {
+                                purge(store.as_ref(), now).await
+                            } else {
+                                refresh_statistics(store.as_ref()).await
+                            }
+                        };
+                        worker.unit(job.name, run, |ok| *ok).await;
+                    }
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(job = job.name, error = %e, "could not claim a job"),
                 }
-                Ok(false) => {}
-                Err(e) => tracing::warn!(job = PURGE.name, error = %e, "could not claim a job"),
             }
         }
     });
@@ -84,4 +99,18 @@ async fn purge(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> bool {
         }
     }
     ok
+}
+
+async fn refresh_statistics(store: &dyn Store) -> bool {
+    match store.refresh_statistics().await {
+        Ok(tables) if tables.is_empty() => true,
+        Ok(tables) => {
+            tracing::info!(tables = %tables.join(", "), "refreshed planner statistics");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not refresh planner statistics");
+            false
+        }
+    }
 }

@@ -390,6 +390,7 @@ impl ImportStore for DbStore {
                 .await;
         }
         moved?;
+        analyze_after_bulk(self).await?;
         self.get_project(scope, key).await
     }
 

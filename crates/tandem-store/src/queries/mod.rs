@@ -164,6 +164,19 @@ pub(super) async fn record(
     .await
 }
 
+/// Rows one write must change for its tables' statistics to be refreshed
+/// right after it (smaller ones wait for `Store::refresh_statistics`).
+pub(super) const BULK_ROWS: usize = 1000;
+
+/// Refreshes the statistics of what bulk writes change, after one
+/// (PostgreSQL; outside its transaction, which `ANALYZE` needs to see).
+pub(super) async fn analyze_after_bulk(store: &DbStore) -> Result<()> {
+    if let Some(analyze) = DbStore::BULK_ANALYZE {
+        sqlx::query(analyze).execute(store.writer()).await?;
+    }
+    Ok(())
+}
+
 /// The member of this workspace with this email, or a field error.
 pub(super) async fn member_id(tx: &mut Tx, scope: Scope, email: &Email, field: &str) -> Result<Id> {
     let id: Option<i64> = sqlx::query_scalar(
@@ -203,5 +216,19 @@ impl Store for DbStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(self.reader()).await?;
         Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> Result<Vec<String>> {
+        let Some(stale) = DbStore::STALE_STATISTICS else {
+            return Ok(Vec::new());
+        };
+        let tables: Vec<String> = sqlx::query_scalar(stale).fetch_all(self.writer()).await?;
+        for table in &tables {
+            // Names from the catalogue, quoted as identifiers.
+            sqlx::query(&format!("ANALYZE \"{}\"", table.replace('"', "\"\"")))
+                .execute(self.writer())
+                .await?;
+        }
+        Ok(tables)
     }
 }

@@ -438,6 +438,9 @@ impl TaskStore for DbStore {
             keys.push(key);
         }
         tx.commit().await?;
+        if keys.len() >= BULK_ROWS {
+            analyze_after_bulk(self).await?;
+        }
         Ok(keys)
     }
 
@@ -514,6 +517,9 @@ impl TaskStore for DbStore {
                 tasks.push(update_task_tx(&mut tx, scope, current, fields.clone()).await?);
             }
             tx.commit().await?;
+            if tasks.len() >= BULK_ROWS {
+                analyze_after_bulk(self).await?;
+            }
             Ok(tasks)
         })
         .await

@@ -11,6 +11,7 @@ mod migrations;
 mod planning;
 mod rollups;
 mod sessions;
+mod statistics;
 mod story;
 
 use chrono::NaiveDate;

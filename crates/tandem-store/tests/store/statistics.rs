@@ -1,0 +1,57 @@
+//! PostgreSQL's planner statistics are Tandem's to keep: a bulk write
+//! analyses what it changed right away, and `refresh_statistics` analyses
+//! whatever changed much since, autovacuum or not.
+
+use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
+
+use super::*;
+
+#[tokio::test]
+async fn a_bulk_import_leaves_fresh_statistics_behind() {
+    let sqlite = tandem_store::open(&fresh_sqlite_url()).await.unwrap();
+    assert!(sqlite.refresh_statistics().await.unwrap().is_empty());
+    let Some(admin) = postgres_url() else {
+        eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped");
+        return;
+    };
+    let url = fresh_postgres_database(&admin).await.unwrap();
+    let store = tandem_store::open(&url).await.unwrap();
+    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+    let analysed = || async {
+        let at: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'tasks'",
+        )
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+        at
+    };
+    let w = world(store.as_ref()).await;
+    let writer = w.owner.writer().unwrap();
+    store
+        .create_project(writer, &project("BULK"))
+        .await
+        .unwrap();
+    assert_eq!(analysed().await, None, "a new database has no statistics");
+    let rows: Vec<TaskFields> = (0..1_200)
+        .map(|i| TaskFields::titled(format!("Imported {i}")))
+        .collect();
+    store.import_tasks(writer, "BULK", &rows).await.unwrap();
+    assert!(
+        analysed().await.is_some(),
+        "tasks was not analysed after a bulk import"
+    );
+    // Whatever it finds stale, it names real tables and analyses them.
+    let refreshed = store.refresh_statistics().await.unwrap();
+    for table in &refreshed {
+        let known: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = $1 AND last_analyze IS NOT NULL",
+        )
+        .bind(table)
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+        assert_eq!(known, 1, "{table}");
+    }
+    raw.close().await;
+}
