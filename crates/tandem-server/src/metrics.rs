@@ -169,6 +169,13 @@ impl Metrics {
         );
         render_pools(&mut out, pools);
         self.render_jobs(&mut out);
+        let _ = writeln!(
+            out,
+            "# HELP tandem_schedule_cache_bytes Bytes of schedules kept in memory (bounded).\n\
+             # TYPE tandem_schedule_cache_bytes gauge\n\
+             tandem_schedule_cache_bytes {}",
+            crate::planning::cached_schedule_bytes()
+        );
         let lag = f64::from_bits(self.inner.outbox_lag.load(Ordering::Relaxed));
         if !lag.is_nan() {
             let _ = writeln!(

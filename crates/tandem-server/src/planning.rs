@@ -75,18 +75,37 @@ pub(crate) async fn current_schedule(
 /// The schedules this process last read or computed, one per project, by
 /// the fingerprint of their plan. A schedule is a function of its plan, so
 /// one whose fingerprint matches the plan just read is the stored one
-/// (whichever node stored it), without reading it back.
+/// (whichever node stored it), without reading it back. Bounded by bytes,
+/// not entries: the least recently used go first, and a schedule bigger
+/// than a quarter of the budget is not kept at all.
 mod recent {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
 
-    use tandem_domain::{Id, StoredSchedule};
+    use tandem_domain::{Id, StoredSchedule, TaskSchedule};
     use tandem_store::Store;
+
+    /// What the cache may hold: a few hundred schedules of a thousand
+    /// tasks, or a handful of big ones.
+    pub const BUDGET_BYTES: usize = 64 << 20;
 
     type Key = (usize, Id);
 
-    fn cache() -> &'static Mutex<HashMap<Key, StoredSchedule>> {
-        static CACHE: OnceLock<Mutex<HashMap<Key, StoredSchedule>>> = OnceLock::new();
+    #[derive(Default)]
+    struct Cache {
+        entries: HashMap<Key, Entry>,
+        bytes: usize,
+        clock: u64,
+    }
+
+    struct Entry {
+        used: u64,
+        bytes: usize,
+        schedule: StoredSchedule,
+    }
+
+    fn cache() -> &'static Mutex<Cache> {
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
         CACHE.get_or_init(Default::default)
     }
 
@@ -96,23 +115,140 @@ mod recent {
         (store as *const dyn Store as *const () as usize, project_id)
     }
 
+    /// What a schedule takes in memory, near enough.
+    pub fn size_of(schedule: &StoredSchedule) -> usize {
+        std::mem::size_of::<StoredSchedule>()
+            + schedule.tasks.len() * std::mem::size_of::<TaskSchedule>()
+            + schedule.critical_path.len() * std::mem::size_of::<Id>()
+            + schedule.fingerprint.len()
+            + schedule.warnings.iter().map(String::len).sum::<usize>()
+    }
+
+    /// Bytes held now, for `/metrics`.
+    pub fn bytes() -> usize {
+        cache().lock().map(|c| c.bytes).unwrap_or(0)
+    }
+
     pub fn get(store: &dyn Store, project_id: Id, fingerprint: &str) -> Option<StoredSchedule> {
-        let cache = cache().lock().ok()?;
-        cache
-            .get(&key(store, project_id))
-            .filter(|s| s.fingerprint == fingerprint)
-            .cloned()
+        get_key(key(store, project_id), fingerprint)
     }
 
     pub fn put(store: &dyn Store, project_id: Id, schedule: &StoredSchedule) {
-        if let Ok(mut cache) = cache().lock() {
-            // A bound, not a policy: a busy server has few hot projects.
-            if cache.len() >= 256 {
-                cache.clear();
+        put_key(key(store, project_id), schedule)
+    }
+
+    fn get_key(key: Key, fingerprint: &str) -> Option<StoredSchedule> {
+        let mut cache = cache().lock().ok()?;
+        cache.clock += 1;
+        let now = cache.clock;
+        let entry = cache.entries.get_mut(&key)?;
+        if entry.schedule.fingerprint != fingerprint {
+            return None;
+        }
+        entry.used = now;
+        Some(entry.schedule.clone())
+    }
+
+    fn put_key(key: Key, schedule: &StoredSchedule) {
+        let Ok(mut cache) = cache().lock() else {
+            return;
+        };
+        if let Some(old) = cache.entries.remove(&key) {
+            cache.bytes -= old.bytes;
+        }
+        let bytes = size_of(schedule);
+        if bytes > BUDGET_BYTES / 4 {
+            return;
+        }
+        while cache.bytes + bytes > BUDGET_BYTES {
+            let Some(oldest) = cache
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| *k)
+            else {
+                break;
+            };
+            if let Some(gone) = cache.entries.remove(&oldest) {
+                cache.bytes -= gone.bytes;
             }
-            cache.insert(key(store, project_id), schedule.clone());
+        }
+        cache.clock += 1;
+        let used = cache.clock;
+        cache.bytes += bytes;
+        cache.entries.insert(
+            key,
+            Entry {
+                used,
+                bytes,
+                schedule: schedule.clone(),
+            },
+        );
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn schedule(tasks: usize, fingerprint: &str) -> StoredSchedule {
+            let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap();
+            let task = TaskSchedule {
+                task_id: 1,
+                early_start: at,
+                early_finish: at,
+                late_start: at,
+                late_finish: at,
+                total_slack: 0,
+                free_slack: 0,
+                critical: true,
+                summary: false,
+                milestone: false,
+            };
+            StoredSchedule {
+                fingerprint: fingerprint.into(),
+                computed_at: chrono::Utc::now(),
+                start: at,
+                finish: at,
+                critical_path: Vec::new(),
+                warnings: Vec::new(),
+                tasks: vec![task; tasks],
+            }
+        }
+
+        /// One test touches the process-wide cache, under keys no store
+        /// has (address 0), so the bound is checked on what it holds.
+        #[test]
+        fn the_cache_stays_within_its_bytes_and_drops_the_least_used() {
+            let big = schedule(100_000, "big");
+            let each = size_of(&big);
+            assert!(each < BUDGET_BYTES / 4 && each * 12 > BUDGET_BYTES);
+            for project in 0..200 {
+                put_key((0, project), &big);
+                assert!(bytes() <= BUDGET_BYTES, "{} bytes held", bytes());
+            }
+            // The first projects went to make room; a recently read one stays.
+            assert!(get_key((0, 0), "big").is_none());
+            assert!(get_key((0, 199), "big").is_some());
+            put_key((0, 1_000), &schedule(10, "small"));
+            assert!(get_key((0, 199), "big").is_some());
+            // Too big to keep at all.
+            let huge = schedule(
+                BUDGET_BYTES / 4 / std::mem::size_of::<TaskSchedule>() + 1,
+                "huge",
+            );
+            put_key((0, 2_000), &huge);
+            assert!(get_key((0, 2_000), "huge").is_none());
+            assert!(bytes() <= BUDGET_BYTES);
         }
     }
+}
+
+/// Bytes of schedules this process keeps in memory (see `recent`).
+pub(crate) fn cached_schedule_bytes() -> usize {
+    recent::bytes()
 }
 
 async fn stored_or_computed(
