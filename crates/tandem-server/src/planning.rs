@@ -65,6 +65,9 @@ pub(crate) async fn current_schedule(
     let fingerprint = loaded.planned.fingerprint();
     let project_id = loaded.project.id;
     if let Some(known) = recent::get(store, project_id, &fingerprint) {
+        store
+            .stamp_schedule(loaded.access, &fingerprint, loaded.stamp)
+            .await?;
         return Ok((loaded, known));
     }
     let (loaded, schedule) = stored_or_computed(store, loaded, fingerprint, read_at).await?;
@@ -262,12 +265,15 @@ async fn stored_or_computed(
         && let Some(stored) = store.stored_schedule(access).await?
         && stored.fingerprint == fingerprint
     {
+        store
+            .stamp_schedule(access, &fingerprint, loaded.stamp)
+            .await?;
         return Ok((loaded, stored));
     }
     let result = tandem_schedule::schedule(&loaded.planned.plan)
         .map_err(|e| schedule_error(e, &loaded.tasks))?;
     let computed = loaded.planned.stored(&result, read_at);
-    let saved = match store.save_schedule(access, &computed).await {
+    let saved = match store.save_schedule(access, &computed, loaded.stamp).await {
         Ok(saved) => saved,
         // The stored schedule is a copy kept for readers. Saving it
         // conflicts when the plan changed between the read and this write

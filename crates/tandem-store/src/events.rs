@@ -87,7 +87,9 @@ pub const RESCHEDULER: &str = "rescheduler";
 pub fn reschedules(kind: &str, action: &str, project_id: Option<Id>) -> bool {
     match project_id {
         Some(_) => matches!(kind, "task" | "dependency" | "project"),
-        None => kind == "member" && action == "updated",
+        // A member's hours feed every plan of the workspace, and one who
+        // leaves takes theirs away.
+        None => kind == "member" && matches!(action, "updated" | "deleted"),
     }
 }
 

@@ -48,7 +48,7 @@ pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
 pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use imports::ImportStore;
-pub use plans::PlanStore;
+pub use plans::{PlanStamp, PlanStore, TaskName};
 pub use postgres::PgStore;
 pub use projects::{ProjectProgress, ProjectStore};
 pub use risks::RiskStore;

@@ -58,6 +58,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "roll-ups kept by each write",
         sql: include_str!("../migrations/sqlite/0008_rollups.sql"),
     },
+    Migration {
+        version: 9,
+        description: "the plan version a stored schedule was computed from",
+        sql: include_str!("../migrations/sqlite/0009_plan_versions.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -100,6 +105,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         description: "roll-ups kept by each write",
         sql: include_str!("../migrations/postgres/0008_rollups.sql"),
+    },
+    Migration {
+        version: 9,
+        description: "the plan version a stored schedule was computed from",
+        sql: include_str!("../migrations/postgres/0009_plan_versions.sql"),
     },
 ];
 

@@ -5,12 +5,30 @@
 //! a field of the project ([`crate::ProjectStore`]).
 
 use async_trait::async_trait;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::{Baseline, BaselineTask, Id, StoredSchedule};
 
 use crate::{ProjectAccess, Result, WriteScope};
 
 /// Calendars, schedules and baselines of projects.
+/// Which plan a schedule is the schedule of: the project's plan version
+/// (bumped by every write that changes the plan, in its transaction) and
+/// the day it was planned from (work not done starts today).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanStamp {
+    pub version: i64,
+    pub planned_on: NaiveDate,
+}
+
+/// A task as a schedule's row shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskName {
+    pub id: Id,
+    pub key: String,
+    pub title: String,
+    pub milestone_id: Option<Id>,
+}
+
 #[async_trait]
 pub trait PlanStore: Send + Sync {
     // Working calendars: a project's working week is a field of the
@@ -45,12 +63,34 @@ pub trait PlanStore: Send + Sync {
     /// (a later `computed_at`): a slow writer never overwrites a newer
     /// result. Returns whether it wrote. Any reader of the project may
     /// store it: it is the plan's schedule, whoever computed it, not a
-    /// change to the plan.
+    /// change to the plan. `stamp` is the plan it was computed from (see
+    /// [`PlanStamp`]); a schedule stored with the same fingerprint is
+    /// stamped with it instead.
     async fn save_schedule(
         &self,
         project: ProjectAccess,
         schedule: &StoredSchedule,
+        stamp: PlanStamp,
     ) -> Result<bool>;
+    /// The project's plan version now: read before the plan, it is what a
+    /// schedule computed from that plan is stamped with.
+    async fn plan_version(&self, project: ProjectAccess) -> Result<i64>;
+    /// Records that the stored schedule, if its fingerprint is this one,
+    /// is the schedule of the plan `stamp` names (never stamping an older
+    /// version over a newer).
+    async fn stamp_schedule(
+        &self,
+        project: ProjectAccess,
+        fingerprint: &str,
+        stamp: PlanStamp,
+    ) -> Result<()>;
+    /// Whether the stored schedule is the schedule of the plan as it is
+    /// now, planned from `today`: answered from two rows, without reading
+    /// the plan.
+    async fn schedule_is_current(&self, project: ProjectAccess, today: NaiveDate) -> Result<bool>;
+    /// Each task's id, key, title and milestone: what a schedule's rows
+    /// are shown with, without reading whole tasks.
+    async fn task_names(&self, project: ProjectAccess) -> Result<Vec<TaskName>>;
 
     // Baselines.
     /// Saves the planned dates of a project's tasks as a named baseline.

@@ -16,7 +16,7 @@ use tandem_domain::{
     UserRef, Validation,
 };
 use tandem_schedule::ScheduleError;
-use tandem_store::{ProjectAccess, Scope, Store, StoreError, TaskFilter};
+use tandem_store::{PlanStamp, ProjectAccess, Scope, Store, StoreError, TaskFilter};
 
 use crate::{Error, Result, Writer};
 
@@ -25,6 +25,9 @@ pub struct Loaded {
     pub project: Project,
     /// The caller's proof of access, for the project's other reads.
     pub access: ProjectAccess,
+    /// The plan version and day the plan was read at: what its schedule
+    /// is stamped with.
+    pub stamp: PlanStamp,
     pub tasks: Vec<Task>,
     pub dependencies: Vec<Link>,
     pub planned: ProjectPlan,
@@ -34,6 +37,12 @@ pub struct Loaded {
 /// and maps them onto a plan; work not done is planned from `today`.
 pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) -> Result<Loaded> {
     let (project, access) = store.open_project(scope, key).await?;
+    // Read before the plan: a write between the two leaves the schedule
+    // stamped older than the plan, so it reads as stale, never the reverse.
+    let stamp = PlanStamp {
+        version: store.plan_version(access).await?,
+        planned_on: today,
+    };
     let tasks = project_tasks(store, scope, &project.key).await?;
     // Links between the project's own tasks are all a plan uses.
     let dependencies = store.project_links(access).await?;
@@ -54,6 +63,7 @@ pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) 
     Ok(Loaded {
         project,
         access,
+        stamp,
         tasks,
         dependencies,
         planned,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tandem_api::*;
 use tandem_domain::*;
-use tandem_store::Store;
+use tandem_store::{ProjectAccess, Store, TaskName};
 use tandem_usecases::planning;
 
 use super::ApiResult;
@@ -82,8 +82,7 @@ pub async fn project_schedule(
     });
     v.into_result()?;
     let store = state.store.as_ref();
-    let (loaded, stored) = current_schedule(store, ctx.scope, &key).await?;
-    let access = loaded.access;
+    let (stored, names, calendar, access) = schedule_and_names(store, ctx.scope, &key).await?;
     let baseline = match baseline_id {
         Some(id) => Some(store.get_baseline(access, id).await?),
         None => match store.list_baselines(access).await?.first() {
@@ -91,7 +90,7 @@ pub async fn project_schedule(
             None => None,
         },
     };
-    let calendar = &loaded.planned.plan.calendar;
+    let calendar = &calendar;
     let per_day = calendar.minutes_per_day;
     let variances: HashMap<Id, tandem_domain::planning::Variance> = baseline
         .as_ref()
@@ -104,7 +103,7 @@ pub async fn project_schedule(
         .iter()
         .flat_map(|b| b.tasks.iter().map(|t| (t.task_id, t)))
         .collect();
-    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let by_id: HashMap<Id, &TaskName> = names.iter().map(|t| (t.id, t)).collect();
     let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
     let tasks = stored
         .tasks
@@ -137,7 +136,7 @@ pub async fn project_schedule(
         })
         .collect();
     let milestones = match &baseline {
-        Some(b) => milestone_variances(store, &loaded, b, &stored).await?,
+        Some(b) => milestone_variances(store, access, calendar, &names, b, &stored).await?,
         None => Vec::new(),
     };
     Ok(Json(ScheduleView {
@@ -152,20 +151,58 @@ pub async fn project_schedule(
     }))
 }
 
+/// The project's schedule and its tasks' names. A stored schedule stamped
+/// with the plan as it is now is served as it is, without reading the
+/// plan (two rows say so); otherwise the plan is read and the schedule
+/// made current first.
+async fn schedule_and_names(
+    store: &dyn Store,
+    scope: tandem_store::Scope,
+    key: &str,
+) -> ApiResult<(
+    StoredSchedule,
+    Vec<TaskName>,
+    tandem_schedule::Calendar,
+    ProjectAccess,
+)> {
+    let today = chrono::Local::now().date_naive();
+    let (project, access) = store.open_project(scope, key).await?;
+    if store.schedule_is_current(access, today).await?
+        && let Some(stored) = store.stored_schedule(access).await?
+    {
+        let names = store.task_names(access).await?;
+        let exceptions = store.list_calendar_exceptions(access).await?;
+        let calendar = project.work_week.calendar(&exceptions);
+        return Ok((stored, names, calendar, access));
+    }
+    let (loaded, stored) = current_schedule(store, scope, key).await?;
+    let names = loaded
+        .tasks
+        .iter()
+        .map(|t| TaskName {
+            id: t.id,
+            key: t.key.clone(),
+            title: t.title.clone(),
+            milestone_id: t.milestone_id,
+        })
+        .collect();
+    Ok((stored, names, loaded.planned.plan.calendar, loaded.access))
+}
+
 /// For each of the project's milestones, the latest finish of its tasks in
 /// the baseline and now.
 async fn milestone_variances(
     store: &dyn Store,
-    loaded: &Loaded,
+    access: ProjectAccess,
+    calendar: &tandem_schedule::Calendar,
+    names: &[TaskName],
     baseline: &Baseline,
     stored: &StoredSchedule,
 ) -> ApiResult<Vec<MilestoneVarianceView>> {
-    let calendar = &loaded.planned.plan.calendar;
-    let milestones = store.list_milestones(loaded.access).await?;
+    let milestones = store.list_milestones(access).await?;
     let mut views = Vec::new();
     for m in milestones {
-        let ids: Vec<Id> = loaded
-            .tasks
+        let ids: Vec<Id> = names
             .iter()
             .filter(|t| t.milestone_id == Some(m.id))
             .map(|t| t.id)

@@ -36,6 +36,25 @@ pub(super) async fn emit(
             .bind(id)
             .execute(&mut **tx)
             .await?;
+        // The plan changed: a stored schedule stamped with the version
+        // before is no longer current. A change to a person's hours
+        // changes every plan of the workspace.
+        match project_id {
+            Some(project_id) => {
+                sqlx::query("UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1")
+                    .bind(project_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1",
+                )
+                .bind(workspace_id)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
     }
     if let Some(notify) = DbStore::NOTIFY {
         let event = crate::events::Event {

@@ -30,12 +30,30 @@ pub(super) async fn fetch_baseline_tx(
     Ok(baseline)
 }
 
+/// Stamps the stored schedule of this fingerprint with `stamp`, unless it
+/// carries a newer plan version already.
+async fn stamp_tx(tx: &mut Tx, project_id: Id, fingerprint: &str, stamp: PlanStamp) -> Result<()> {
+    sqlx::query(
+        "UPDATE project_schedules SET plan_version = $1, planned_on = $2 \
+         WHERE project_id = $3 AND fingerprint = $4 \
+         AND (plan_version IS NULL OR plan_version < $1 OR (plan_version = $1 AND planned_on <> $2))",
+    )
+    .bind(stamp.version)
+    .bind(stamp.planned_on)
+    .bind(project_id)
+    .bind(fingerprint)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// [`PlanStore::save_schedule`], one attempt.
 pub(super) async fn save_schedule_once(
     store: &DbStore,
     scope: Scope,
     project_id: Id,
     schedule: &StoredSchedule,
+    stamp: PlanStamp,
 ) -> Result<bool> {
     let mut tx = store.writer().begin().await?;
     let found: Option<i64> =
@@ -70,6 +88,9 @@ pub(super) async fn save_schedule_once(
         let fingerprint: String = row.try_get("fingerprint")?;
         let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
         if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
+            if fingerprint == schedule.fingerprint {
+                stamp_tx(&mut tx, project_id, &fingerprint, stamp).await?;
+            }
             tx.commit().await?;
             return Ok(false);
         }
@@ -89,8 +110,8 @@ pub(super) async fn save_schedule_once(
         .collect::<Vec<_>>()
         .join(" ");
     sqlx::query(
-        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings, \
+         plan_version, planned_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(project_id)
     .bind(&schedule.fingerprint)
@@ -99,6 +120,8 @@ pub(super) async fn save_schedule_once(
     .bind(local_time(Some(schedule.finish)))
     .bind(path)
     .bind(schedule.warnings.join("\n"))
+    .bind(stamp.version)
+    .bind(stamp.planned_on)
     .execute(&mut *tx)
     .await?;
     // Eleven values a row: 500 rows stay within both
@@ -313,12 +336,66 @@ impl PlanStore for DbStore {
         &self,
         access: ProjectAccess,
         schedule: &StoredSchedule,
+        stamp: PlanStamp,
     ) -> Result<bool> {
         let (scope, project_id) = (access.scope(), access.project_id());
-        retry_transient(
-            || async move { save_schedule_once(self, scope, project_id, schedule).await },
-        )
+        retry_transient(|| async move {
+            save_schedule_once(self, scope, project_id, schedule, stamp).await
+        })
         .await
+    }
+
+    async fn plan_version(&self, access: ProjectAccess) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT plan_version FROM projects WHERE id = $1")
+                .bind(access.project_id())
+                .fetch_one(self.reader())
+                .await?,
+        )
+    }
+
+    async fn stamp_schedule(
+        &self,
+        access: ProjectAccess,
+        fingerprint: &str,
+        stamp: PlanStamp,
+    ) -> Result<()> {
+        let mut tx = self.writer().begin().await?;
+        stamp_tx(&mut tx, access.project_id(), fingerprint, stamp).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn schedule_is_current(&self, access: ProjectAccess, today: NaiveDate) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT s.project_id FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+             WHERE s.project_id = $1 AND s.plan_version = p.plan_version AND s.planned_on = $2",
+        )
+        .bind(access.project_id())
+        .bind(today)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn task_names(&self, access: ProjectAccess) -> Result<Vec<TaskName>> {
+        let rows: Vec<(Id, i64, String, Option<Id>, String)> = sqlx::query_as(
+            "SELECT t.id, t.number, t.title, t.milestone_id, p.key FROM tasks t \
+             JOIN projects p ON p.id = t.project_id WHERE t.project_id = $1 AND t.workspace_id = $2",
+        )
+        .bind(access.project_id())
+        .bind(access.scope().workspace_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, number, title, milestone_id, key)| TaskName {
+                id,
+                key: TaskKey::format(Some(&key), number, id),
+                title,
+                milestone_id,
+            })
+            .collect())
     }
 
     async fn create_baseline(

@@ -1,5 +1,7 @@
 //! Stored schedules, baselines and batch updates.
 
+use tandem_store::PlanStamp;
+
 use super::*;
 
 #[tokio::test]
@@ -46,7 +48,21 @@ async fn schedules_baselines_and_batch_updates() {
         };
         assert_eq!(store.schedule_fingerprint(access).await.unwrap(), None);
         assert_eq!(store.stored_schedule(access).await.unwrap(), None);
-        assert!(store.save_schedule(access, &schedule).await.unwrap());
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let stamp = PlanStamp {
+            version: store.plan_version(access).await.unwrap(),
+            planned_on: today,
+        };
+        assert!(!store.schedule_is_current(access, today).await.unwrap());
+        assert!(store.save_schedule(access, &schedule, stamp).await.unwrap());
+        // Current for the plan it was stamped with, on that day only.
+        assert!(store.schedule_is_current(access, today).await.unwrap());
+        assert!(
+            !store
+                .schedule_is_current(access, today.succ_opt().unwrap())
+                .await
+                .unwrap()
+        );
         let read = store.stored_schedule(access).await.unwrap().unwrap();
         assert_eq!(read.critical_path, schedule.critical_path);
         assert_eq!(read.warnings, schedule.warnings);
@@ -59,7 +75,7 @@ async fn schedules_baselines_and_batch_updates() {
             warnings: Vec::new(),
             ..schedule.clone()
         };
-        assert!(store.save_schedule(access, &shorter).await.unwrap());
+        assert!(store.save_schedule(access, &shorter, stamp).await.unwrap());
         let read = store.stored_schedule(access).await.unwrap().unwrap();
         assert_eq!(read.tasks, shorter.tasks);
         // A schedule of the same plan, or of an older reading, is not
@@ -68,17 +84,47 @@ async fn schedules_baselines_and_batch_updates() {
             computed_at: chrono::Utc::now(),
             ..shorter.clone()
         };
-        assert!(!store.save_schedule(access, &again).await.unwrap());
+        assert!(!store.save_schedule(access, &again, stamp).await.unwrap());
         let older = StoredSchedule {
             fingerprint: "old".into(),
             computed_at: shorter.computed_at - chrono::Duration::seconds(1),
             ..schedule.clone()
         };
-        assert!(!store.save_schedule(access, &older).await.unwrap());
+        assert!(!store.save_schedule(access, &older, stamp).await.unwrap());
         assert!(read.critical_path.is_empty() && read.warnings.is_empty());
         assert_eq!(
             store.schedule_fingerprint(access).await.unwrap().as_deref(),
             Some("def")
+        );
+        // A change to the plan makes the stored schedule stale at once;
+        // stamping it (the same plan, read again) makes it current, and
+        // an older stamp never overwrites a newer one.
+        assert!(store.schedule_is_current(access, today).await.unwrap());
+        let change = |mut f: TaskFields| {
+            f.estimate_days = Some(3.0);
+            Ok(f)
+        };
+        store
+            .update_task(w.owner.writer().unwrap(), &ids[0].key, None, &change)
+            .await
+            .unwrap();
+        assert!(!store.schedule_is_current(access, today).await.unwrap());
+        let newer = PlanStamp {
+            version: store.plan_version(access).await.unwrap(),
+            planned_on: today,
+        };
+        assert!(newer.version > stamp.version);
+        store.stamp_schedule(access, "other", newer).await.unwrap();
+        assert!(!store.schedule_is_current(access, today).await.unwrap());
+        store.stamp_schedule(access, "def", newer).await.unwrap();
+        assert!(store.schedule_is_current(access, today).await.unwrap());
+        store.stamp_schedule(access, "def", stamp).await.unwrap();
+        assert!(store.schedule_is_current(access, today).await.unwrap());
+        let names = store.task_names(access).await.unwrap();
+        assert_eq!(names.len(), ids.len());
+        assert_eq!(
+            (names[0].id, names[0].key.as_str()),
+            (ids[0].id, ids[0].key.as_str())
         );
         // Another workspace cannot open the project, so it reads and
         // writes none of its schedule.

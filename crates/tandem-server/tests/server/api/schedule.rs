@@ -39,6 +39,21 @@ async fn a_project_schedule_has_its_critical_path_and_slack() {
             .unwrap();
         assert_eq!(side["total_slack_minutes"], 960);
         assert_eq!(side["critical"], false);
+        // Read again, the stored schedule is current for the plan as it
+        // is (its stamp says so) and is served without reading the plan:
+        // the same answer, to the computed_at.
+        let (_, again) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(again, schedule);
+        // A change to the plan is seen at once, stamp or not.
+        ana.patch(
+            &format!("{WS}/tasks/LAUNCH-4"),
+            json!({"estimate_days": 4.0}),
+        )
+        .await;
+        let (_, changed) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(changed["finish"], "2026-11-26T17:00", "{changed}");
+        let (_, again) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(again, changed);
         server.stop().await;
     }
 }
