@@ -113,7 +113,16 @@ pub struct ScheduleView {
     pub computed_at: DateTime<Utc>,
     /// Keys of the critical leaf tasks, in start order.
     pub critical_path: Vec<String>,
+    /// Each task's row, in the order of the tasks' ids; empty in the
+    /// compact form (`?form=compact`), which has `rows` instead.
     pub tasks: Vec<ScheduledTaskView>,
+    /// The compact form's rows: `[key, early_start, early_finish,
+    /// total_slack_minutes, critical]`, what a page of bars needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<CompactScheduleRow>,
+    /// With `?limit=`: the `cursor` of the next page, absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
     /// Constraints that break links, missed deadlines.
     pub warnings: Vec<String>,
     /// The baseline the variances are measured against: the newest one,
@@ -125,6 +134,11 @@ pub struct ScheduleView {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<MilestoneVarianceView>,
 }
+
+/// A task's row in the compact form of a schedule: key, early start, early
+/// finish, total slack in minutes, and whether it is critical.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CompactScheduleRow(pub String, pub String, pub String, pub i64, pub bool);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct MilestoneVarianceView {

@@ -20,11 +20,31 @@ use crate::extract::{Ctx, JsonBody};
 use crate::planning::*;
 use crate::routes::*;
 
-const SCHEDULE_QUERY: &[Param] = &[Param {
-    name: "baseline",
-    description: "The baseline's id (default: the newest)",
-    schema: id_schema,
-}];
+const SCHEDULE_QUERY: &[Param] = &[
+    Param {
+        name: "baseline",
+        description: "The baseline's id (default: the newest)",
+        schema: id_schema,
+    },
+    Param {
+        name: "limit",
+        description: "Rows per page, 1 to 5000 (default: every task in one answer). A page carries no milestone variances",
+        schema: || json!({"type": "integer", "minimum": 1, "maximum": MAX_SCHEDULE_PAGE}),
+    },
+    Param {
+        name: "cursor",
+        description: "`next_cursor` of the previous page",
+        schema: || json!({"type": "string"}),
+    },
+    Param {
+        name: "form",
+        description: "`full` (default) or `compact`: only key, early start and finish, slack and criticality per task, in `rows`",
+        schema: || json!({"type": "string", "enum": ["full", "compact"]}),
+    },
+];
+
+/// The most rows one page of a schedule holds.
+const MAX_SCHEDULE_PAGE: usize = 5000;
 
 const FORECAST_QUERY: &[Param] = &[
     Param {
@@ -70,8 +90,14 @@ pub async fn project_schedule(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<ScheduleView>> {
     let mut v = Validation::new();
-    for name in query.keys().filter(|k| k.as_str() != "baseline") {
-        v.push(name, "unknown query parameter (allowed: baseline)");
+    for name in query
+        .keys()
+        .filter(|k| !["baseline", "limit", "cursor", "form"].contains(&k.as_str()))
+    {
+        v.push(
+            name,
+            "unknown query parameter (allowed: baseline, limit, cursor, form)",
+        );
     }
     let baseline_id = query.get("baseline").and_then(|b| {
         v.take(
@@ -80,9 +106,43 @@ pub async fn project_schedule(
                 .map_err(|_| "must be a baseline id".to_string()),
         )
     });
+    let limit = query.get("limit").and_then(|l| {
+        v.take(
+            "limit",
+            l.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_SCHEDULE_PAGE).contains(n))
+                .ok_or_else(|| format!("must be a whole number from 1 to {MAX_SCHEDULE_PAGE}")),
+        )
+    });
+    let after = query
+        .get("cursor")
+        .and_then(|c| {
+            v.take(
+                "cursor",
+                i64::from_str_radix(c, 16).map_err(|_| "is not a cursor from this API".to_string()),
+            )
+        })
+        .unwrap_or(0);
+    let compact = match query.get("form").map(String::as_str) {
+        None | Some("full") => false,
+        Some("compact") => true,
+        Some(_) => {
+            v.push("form", "must be full or compact");
+            false
+        }
+    };
     v.into_result()?;
     let store = state.store.as_ref();
-    let (stored, names, calendar, access) = schedule_and_names(store, ctx.scope, &key).await?;
+    let page = limit.map(|limit| Page { after, limit });
+    let (stored, names, calendar, access) =
+        schedule_and_names(store, ctx.scope, &key, page).await?;
+    let next_cursor = match (limit, stored.tasks.last()) {
+        (Some(limit), Some(last)) if stored.tasks.len() == limit => {
+            Some(format!("{:x}", last.task_id))
+        }
+        _ => None,
+    };
     let baseline = match baseline_id {
         Some(id) => Some(store.get_baseline(access, id).await?),
         None => match store.list_baselines(access).await?.first() {
@@ -104,6 +164,33 @@ pub async fn project_schedule(
         .flat_map(|b| b.tasks.iter().map(|t| (t.task_id, t)))
         .collect();
     let by_id: HashMap<Id, &TaskName> = names.iter().map(|t| (t.id, t)).collect();
+    if compact {
+        let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
+        return Ok(Json(ScheduleView {
+            start: local(stored.start),
+            finish: local(stored.finish),
+            computed_at: stored.computed_at,
+            critical_path: stored.critical_path.iter().map(|&id| key_of(id)).collect(),
+            tasks: Vec::new(),
+            rows: stored
+                .tasks
+                .iter()
+                .map(|s| {
+                    CompactScheduleRow(
+                        key_of(s.task_id),
+                        local(s.early_start),
+                        local(s.early_finish),
+                        s.total_slack,
+                        s.critical,
+                    )
+                })
+                .collect(),
+            next_cursor,
+            warnings: stored.warnings.clone(),
+            baseline: None,
+            milestones: Vec::new(),
+        }));
+    }
     let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
     let tasks = stored
         .tasks
@@ -135,9 +222,9 @@ pub async fn project_schedule(
             }),
         })
         .collect();
-    let milestones = match &baseline {
-        Some(b) => milestone_variances(store, access, calendar, &names, b, &stored).await?,
-        None => Vec::new(),
+    let milestones = match (&baseline, page) {
+        (Some(b), None) => milestone_variances(store, access, calendar, &names, b, &stored).await?,
+        _ => Vec::new(),
     };
     Ok(Json(ScheduleView {
         start: local(stored.start),
@@ -145,6 +232,8 @@ pub async fn project_schedule(
         computed_at: stored.computed_at,
         critical_path: stored.critical_path.iter().map(|&id| key_of(id)).collect(),
         tasks,
+        rows: Vec::new(),
+        next_cursor,
         warnings: stored.warnings.clone(),
         baseline: baseline.map(BaselineView::from),
         milestones,
@@ -159,6 +248,7 @@ async fn schedule_and_names(
     store: &dyn Store,
     scope: tandem_store::Scope,
     key: &str,
+    page: Option<Page>,
 ) -> ApiResult<(
     StoredSchedule,
     Vec<TaskName>,
@@ -167,15 +257,38 @@ async fn schedule_and_names(
 )> {
     let today = chrono::Local::now().date_naive();
     let (project, access) = store.open_project(scope, key).await?;
-    if store.schedule_is_current(access, today).await?
-        && let Some(stored) = store.stored_schedule(access).await?
-    {
-        let names = store.task_names(access).await?;
-        let exceptions = store.list_calendar_exceptions(access).await?;
-        let calendar = project.work_week.calendar(&exceptions);
-        return Ok((stored, names, calendar, access));
+    if store.schedule_is_current(access, today).await? {
+        let stored = match page {
+            Some(page) => {
+                store
+                    .stored_schedule_page(access, page.after, page.limit)
+                    .await?
+            }
+            None => store.stored_schedule(access).await?,
+        };
+        if let Some(stored) = stored {
+            // The page's tasks and the critical path's, not every task.
+            let names = match page {
+                Some(_) => {
+                    let mut ids: Vec<Id> = stored.tasks.iter().map(|t| t.task_id).collect();
+                    ids.extend(&stored.critical_path);
+                    store.task_names_of(access, &ids).await?
+                }
+                None => store.task_names(access).await?,
+            };
+            let exceptions = store.list_calendar_exceptions(access).await?;
+            let calendar = project.work_week.calendar(&exceptions);
+            return Ok((stored, names, calendar, access));
+        }
     }
-    let (loaded, stored) = current_schedule(store, scope, key).await?;
+    // Stale (or never stored): the plan is read and scheduled whole, and
+    // the page cut from it.
+    let (loaded, mut stored) = current_schedule(store, scope, key).await?;
+    if let Some(page) = page {
+        stored.tasks.sort_by_key(|t| t.task_id);
+        stored.tasks.retain(|t| t.task_id > page.after);
+        stored.tasks.truncate(page.limit);
+    }
     let names = loaded
         .tasks
         .iter()
@@ -187,6 +300,14 @@ async fn schedule_and_names(
         })
         .collect();
     Ok((stored, names, loaded.planned.plan.calendar, loaded.access))
+}
+
+/// Which rows of a schedule to answer with: those of the tasks after
+/// `after` (by id), at most `limit`.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    after: Id,
+    limit: usize,
 }
 
 /// For each of the project's milestones, the latest finish of its tasks in

@@ -47,6 +47,84 @@ async fn stamp_tx(tx: &mut Tx, project_id: Id, fingerprint: &str, stamp: PlanSta
     Ok(())
 }
 
+/// The stored schedule with the rows of tasks after `after`, all or
+/// `limit` of them, read in one transaction so header and rows agree.
+async fn stored_schedule_rows(
+    store: &DbStore,
+    access: ProjectAccess,
+    after: Id,
+    limit: Option<usize>,
+) -> Result<Option<StoredSchedule>> {
+    let (scope, project_id) = (access.scope(), access.project_id());
+    let mut tx = store.reader().begin().await?;
+    let Some(row) = sqlx::query(
+        "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
+         FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+         WHERE s.project_id = $1 AND p.workspace_id = $2",
+    )
+    .bind(project_id)
+    .bind(scope.workspace_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let mut schedule = schedule_from_row(&row)?;
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
+         critical, summary, milestone FROM task_schedules WHERE project_id = ",
+    );
+    qb.push_bind(project_id);
+    qb.push(" AND task_id > ");
+    qb.push_bind(after);
+    qb.push(" ORDER BY task_id");
+    if let Some(limit) = limit {
+        qb.push(" LIMIT ");
+        qb.push_bind(limit as i64);
+    }
+    let rows = qb.build().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    schedule.tasks = rows
+        .iter()
+        .map(task_schedule_from_row)
+        .collect::<Result<_>>()?;
+    Ok(Some(schedule))
+}
+
+/// The names of the project's tasks, or of those among `ids`.
+async fn task_names_where(
+    store: &DbStore,
+    access: ProjectAccess,
+    ids: Option<&[Id]>,
+) -> Result<Vec<TaskName>> {
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT t.id, t.number, t.title, t.milestone_id, p.key FROM tasks t \
+         JOIN projects p ON p.id = t.project_id WHERE t.project_id = ",
+    );
+    qb.push_bind(access.project_id());
+    qb.push(" AND t.workspace_id = ");
+    qb.push_bind(access.scope().workspace_id);
+    if let Some(ids) = ids {
+        qb.push(" AND t.id IN (");
+        let mut list = qb.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+    }
+    let rows: Vec<(Id, i64, String, Option<Id>, String)> =
+        qb.build_query_as().fetch_all(store.reader()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, title, milestone_id, key)| TaskName {
+            id,
+            key: TaskKey::format(Some(&key), number, id),
+            title,
+            milestone_id,
+        })
+        .collect())
+}
+
 /// [`PlanStore::save_schedule`], one attempt.
 pub(super) async fn save_schedule_once(
     store: &DbStore,
@@ -302,34 +380,16 @@ impl PlanStore for DbStore {
     }
 
     async fn stored_schedule(&self, access: ProjectAccess) -> Result<Option<StoredSchedule>> {
-        let (scope, project_id) = (access.scope(), access.project_id());
-        let mut tx = self.reader().begin().await?;
-        let Some(row) = sqlx::query(
-            "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
-             FROM project_schedules s JOIN projects p ON p.id = s.project_id \
-             WHERE s.project_id = $1 AND p.workspace_id = $2",
-        )
-        .bind(project_id)
-        .bind(scope.workspace_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let mut schedule = schedule_from_row(&row)?;
-        let rows = sqlx::query(
-            "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
-             critical, summary, milestone FROM task_schedules WHERE project_id = $1 ORDER BY task_id",
-        )
-        .bind(project_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        schedule.tasks = rows
-            .iter()
-            .map(task_schedule_from_row)
-            .collect::<Result<_>>()?;
-        Ok(Some(schedule))
+        stored_schedule_rows(self, access, 0, None).await
+    }
+
+    async fn stored_schedule_page(
+        &self,
+        access: ProjectAccess,
+        after: Id,
+        limit: usize,
+    ) -> Result<Option<StoredSchedule>> {
+        stored_schedule_rows(self, access, after, Some(limit)).await
     }
 
     async fn save_schedule(
@@ -379,23 +439,15 @@ impl PlanStore for DbStore {
     }
 
     async fn task_names(&self, access: ProjectAccess) -> Result<Vec<TaskName>> {
-        let rows: Vec<(Id, i64, String, Option<Id>, String)> = sqlx::query_as(
-            "SELECT t.id, t.number, t.title, t.milestone_id, p.key FROM tasks t \
-             JOIN projects p ON p.id = t.project_id WHERE t.project_id = $1 AND t.workspace_id = $2",
-        )
-        .bind(access.project_id())
-        .bind(access.scope().workspace_id)
-        .fetch_all(self.reader())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, number, title, milestone_id, key)| TaskName {
-                id,
-                key: TaskKey::format(Some(&key), number, id),
-                title,
-                milestone_id,
-            })
-            .collect())
+        task_names_where(self, access, None).await
+    }
+
+    async fn task_names_of(&self, access: ProjectAccess, ids: &[Id]) -> Result<Vec<TaskName>> {
+        let mut names = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            names.extend(task_names_where(self, access, Some(chunk)).await?);
+        }
+        Ok(names)
     }
 
     async fn create_baseline(

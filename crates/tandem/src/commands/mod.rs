@@ -184,8 +184,8 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         }
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My => my_work::my(client, as_json).await,
-        Command::Schedule(ScheduleArgs { key: Some(key), .. }) => {
-            schedule::schedule_project(client, &key, as_json).await
+        Command::Schedule(args @ ScheduleArgs { key: Some(_), .. }) => {
+            schedule::schedule_project(client, &args, as_json).await
         }
         Command::Baseline(command) => baseline::baseline_command(client, command, as_json).await,
         Command::Calendar(command) => calendar::calendar_command(client, command, as_json).await,

@@ -3,7 +3,7 @@
 //! the Monte Carlo forecast and resource levelling. Baselines and calendars
 //! have their own modules.
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use reqwest::Method;
 use serde_json::json;
@@ -21,6 +21,16 @@ pub(super) struct ScheduleArgs {
     /// --json: one JSON object per line per task.
     #[arg(long)]
     pub(super) mspdi: Option<std::path::PathBuf>,
+    /// Rows per page, 1 to 5000 (default: every task at once); a page
+    /// ends with the command that prints the next.
+    #[arg(long, conflicts_with = "mspdi", value_parser = clap::value_parser!(u16).range(1..=5000))]
+    pub(super) limit: Option<u16>,
+    /// Where the previous page ended (printed with it).
+    #[arg(long, conflicts_with = "mspdi", requires = "limit")]
+    pub(super) cursor: Option<String>,
+    /// Only key, early start, early finish, slack and criticality per task.
+    #[arg(long, conflicts_with = "mspdi")]
+    pub(super) compact: bool,
 }
 
 /// Schedules a Microsoft Project XML file locally and prints each task's
@@ -131,18 +141,63 @@ pub(super) fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()>
     Ok(())
 }
 
-/// Prints a project's critical path, finish date and each task's slack.
-pub(super) async fn schedule_project(client: &Client, key: &str, as_json: bool) -> Result<()> {
+/// Prints a project's critical path, finish date and each task's slack,
+/// all of it or a page at a time.
+pub(super) async fn schedule_project(
+    client: &Client,
+    args: &ScheduleArgs,
+    as_json: bool,
+) -> Result<()> {
+    let Some(key) = &args.key else {
+        bail!("name the project to schedule, or give --mspdi FILE");
+    };
+    let mut query = Vec::new();
+    if let Some(limit) = args.limit {
+        query.push(format!("limit={limit}"));
+    }
+    if let Some(cursor) = &args.cursor {
+        query.push(format!("cursor={cursor}"));
+    }
+    if args.compact {
+        query.push("form=compact".to_string());
+    }
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
     let schedule: ScheduleView = client
         .send(
             Method::GET,
-            &client.ws_path(&format!("/projects/{key}/schedule")).await?,
+            &client
+                .ws_path(&format!("/projects/{key}/schedule{query}"))
+                .await?,
             None,
         )
         .await?;
     if as_json {
         print_json(&schedule);
         return Ok(());
+    }
+    if args.compact {
+        let rows = schedule
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.0.clone(),
+                    r.1.clone(),
+                    r.2.clone(),
+                    format!("{:.2}d", r.3 as f64 / 480.0),
+                    if r.4 {
+                        "critical".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect::<Vec<_>>();
+        table(&["key", "early start", "early finish", "slack", ""], &rows);
     }
     let with_baseline = schedule.baseline.is_some();
     let rows = schedule
@@ -175,7 +230,13 @@ pub(super) async fn schedule_project(client: &Client, key: &str, as_json: bool) 
         header.push("finish variance");
     }
     header.push("");
-    table(&header, &rows);
+    if !args.compact {
+        table(&header, &rows);
+    }
+    if let (Some(next), Some(limit)) = (&schedule.next_cursor, args.limit) {
+        let compact = if args.compact { " --compact" } else { "" };
+        outln!("More: tandem schedule {key} --limit {limit} --cursor {next}{compact}");
+    }
     outln!("\nFinish: {}", schedule.finish);
     if let Some(b) = &schedule.baseline {
         outln!(

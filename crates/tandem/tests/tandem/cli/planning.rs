@@ -15,6 +15,35 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
         !schedule.contains("FINISH VARIANCE"),
         "no baseline yet: {schedule}"
     );
+    // A page at a time, compact: each page ends with the command that
+    // prints the next, and the pages together name every task once.
+    let mut args: Vec<String> = ["schedule", "LAUNCH", "--limit", "5", "--compact"]
+        .map(String::from)
+        .to_vec();
+    let mut keys = Vec::new();
+    loop {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let page = ok(&config, &refs);
+        keys.extend(
+            page.lines()
+                .filter_map(|l| l.split_whitespace().next())
+                .filter(|w| w.starts_with("LAUNCH-"))
+                .map(String::from),
+        );
+        match page.lines().find_map(|l| l.strip_prefix("More: tandem ")) {
+            Some(next) => args = next.split_whitespace().map(String::from).collect(),
+            None => break,
+        }
+    }
+    let whole: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "schedule", "LAUNCH"])).unwrap();
+    assert_eq!(
+        keys.len(),
+        whole["tasks"].as_array().unwrap().len(),
+        "{keys:?}"
+    );
+    let refused = fails(&config, &["schedule", "LAUNCH", "--limit", "0"]);
+    assert!(refused.contains("--limit"), "{refused}");
     let saved = ok(
         &config,
         &["baseline", "save", "LAUNCH", "--name", "Signed off"],
