@@ -111,7 +111,8 @@ pub struct ScheduleView {
     pub finish: String,
     /// When the stored schedule was computed.
     pub computed_at: DateTime<Utc>,
-    /// Keys of the critical leaf tasks, in start order.
+    /// Keys of the critical leaf tasks, in start order; empty on a page
+    /// (`?limit=`), whose rows say which are critical.
     pub critical_path: Vec<String>,
     /// Each task's row, in the order of the tasks' ids; empty in the
     /// compact form (`?form=compact`), which has `rows` instead.

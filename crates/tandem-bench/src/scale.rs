@@ -201,6 +201,25 @@ async fn measure_size(
         "GET schedule (whole project)",
         p50(crate::measure(n.min(5), api(format!("{ws}/projects/BENCH/schedule"))).await?),
     ));
+    figures.push((
+        "GET schedule, whole project, compact",
+        p50(crate::measure(
+            n.min(5),
+            api(format!("{ws}/projects/BENCH/schedule?form=compact")),
+        )
+        .await?),
+    ));
+    figures.push((
+        "GET schedule, compact page of 1,000",
+        p50(crate::measure(
+            n,
+            api(format!(
+                "{ws}/projects/BENCH/schedule?form=compact&limit=1000&cursor={:x}",
+                size / 2
+            )),
+        )
+        .await?),
+    ));
 
     // Background work a burst of writes sets off, until it is done.
     let cpu_before = cpu_seconds()?;

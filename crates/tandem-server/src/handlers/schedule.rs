@@ -28,7 +28,7 @@ const SCHEDULE_QUERY: &[Param] = &[
     },
     Param {
         name: "limit",
-        description: "Rows per page, 1 to 5000 (default: every task in one answer). A page carries no milestone variances",
+        description: "Rows per page, 1 to 5000 (default: every task in one answer). A page carries no critical path and no milestone variances: each row says whether its task is critical",
         schema: || json!({"type": "integer", "minimum": 1, "maximum": MAX_SCHEDULE_PAGE}),
     },
     Param {
@@ -135,8 +135,13 @@ pub async fn project_schedule(
     v.into_result()?;
     let store = state.store.as_ref();
     let page = limit.map(|limit| Page { after, limit });
-    let (stored, names, calendar, access) =
+    let (mut stored, names, calendar, access) =
         schedule_and_names(store, ctx.scope, &key, page).await?;
+    // The critical path spans the project: a page leaves it out (each row
+    // says whether its task is critical).
+    if page.is_some() {
+        stored.critical_path.clear();
+    }
     let next_cursor = match (limit, stored.tasks.last()) {
         (Some(limit), Some(last)) if stored.tasks.len() == limit => {
             Some(format!("{:x}", last.task_id))
@@ -267,11 +272,10 @@ async fn schedule_and_names(
             None => store.stored_schedule(access).await?,
         };
         if let Some(stored) = stored {
-            // The page's tasks and the critical path's, not every task.
+            // The page's tasks only, not every task.
             let names = match page {
                 Some(_) => {
-                    let mut ids: Vec<Id> = stored.tasks.iter().map(|t| t.task_id).collect();
-                    ids.extend(&stored.critical_path);
+                    let ids: Vec<Id> = stored.tasks.iter().map(|t| t.task_id).collect();
                     store.task_names_of(access, &ids).await?
                 }
                 None => store.task_names(access).await?,

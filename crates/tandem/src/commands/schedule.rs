@@ -255,7 +255,9 @@ pub(super) async fn schedule_project(
             );
         }
     }
-    outln!("Critical path: {}", schedule.critical_path.join(" → "));
+    if !schedule.critical_path.is_empty() {
+        outln!("Critical path: {}", schedule.critical_path.join(" → "));
+    }
     for warning in &schedule.warnings {
         eprintln!("warning: {warning}");
     }
