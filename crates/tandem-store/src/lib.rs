@@ -56,7 +56,9 @@ pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
 pub use tandem_domain::Link;
-pub use tasks::{MAX_TASK_PAGE, OwnerFilter, TaskFilter, TaskPage, TaskStore};
+pub use tasks::{
+    MAX_TASK_PAGE, OwnerFilter, TaskCursor, TaskFilter, TaskOrder, TaskPage, TaskStore,
+};
 pub use workspaces::{Invitation, Membership, WorkspaceStore};
 
 #[derive(Debug, thiserror::Error)]

@@ -63,6 +63,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "the plan version a stored schedule was computed from",
         sql: include_str!("../migrations/sqlite/0009_plan_versions.sql"),
     },
+    Migration {
+        version: 10,
+        description: "an index of each person's open tasks by due date",
+        sql: include_str!("../migrations/sqlite/0010_my_work.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -110,6 +115,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 9,
         description: "the plan version a stored schedule was computed from",
         sql: include_str!("../migrations/postgres/0009_plan_versions.sql"),
+    },
+    Migration {
+        version: 10,
+        description: "an index of each person's open tasks by due date",
+        sql: include_str!("../migrations/postgres/0010_my_work.sql"),
     },
 ];
 

@@ -154,12 +154,13 @@ impl PgStore {
         &self,
         scope: crate::Scope,
         filter: &crate::TaskFilter,
+        part: crate::sql::ListPart,
         limit: usize,
     ) -> Result<(
         Vec<crate::sql::TaskRow>,
         Vec<(tandem_domain::Id, tandem_domain::UserRef)>,
     )> {
-        queries::sqlx_task_page_rows(&self.pool, scope, filter, limit).await
+        queries::sqlx_task_page_rows(&self.pool, scope, filter, part, limit).await
     }
 
     async fn link_rows(

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::{Id, UserRef};
 
-use crate::sql::{SqlParam, SqlText, TaskRow, push_collaborators, push_task_list};
+use crate::sql::{ListPart, SqlParam, SqlText, TaskRow, push_collaborators, push_task_list};
 use crate::{Result, Scope, StoreError, TaskFilter};
 
 pub struct SqliteStore {
@@ -323,10 +323,18 @@ impl SqliteStore {
         &self,
         scope: Scope,
         filter: &TaskFilter,
+        part: ListPart,
         limit: usize,
     ) -> Result<PageRows> {
         let mut page = SqlText::default();
-        push_task_list(&mut page, queries::task_select(), scope, filter, limit);
+        push_task_list(
+            &mut page,
+            queries::task_select(),
+            scope,
+            filter,
+            part,
+            limit,
+        );
         let lists = self.lists.clone();
         tokio::task::spawn_blocking(move || {
             let connection = lists.connection()?;

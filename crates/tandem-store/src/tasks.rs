@@ -27,9 +27,54 @@ pub struct TaskFilter {
     pub parent: Option<Id>,
     /// Tasks with no project only.
     pub personal: bool,
-    /// Cursor: tasks after this id.
-    pub after_id: Option<Id>,
+    /// The order of the list, and so what a cursor means.
+    pub order: TaskOrder,
+    /// Cursor: tasks after this one in `order`.
+    pub after: Option<TaskCursor>,
     pub limit: usize,
+}
+
+/// The orders the task list can be paged in. Each is total (the id breaks
+/// ties), so a cursor names one place in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskOrder {
+    /// By id: the order tasks were created in.
+    #[default]
+    Id,
+    /// By due date, then id; tasks without a due date last.
+    Due,
+}
+
+/// A place in a [`TaskOrder`]: the last task of a page, as much of it as
+/// the order compares. In [`TaskOrder::Id`] only `id` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskCursor {
+    pub due_date: Option<NaiveDate>,
+    pub id: Id,
+}
+
+impl TaskCursor {
+    /// After this task.
+    pub fn after(task: &Task) -> Self {
+        TaskCursor {
+            due_date: task.due_date,
+            id: task.id,
+        }
+    }
+
+    /// In [`TaskOrder::Due`], the place after every task due on `day` (and
+    /// before those due later): where a range of due dates starts.
+    pub fn after_day(day: NaiveDate) -> Self {
+        TaskCursor {
+            due_date: Some(day),
+            id: Id::MAX,
+        }
+    }
+
+    /// In [`TaskOrder::Id`], after this id.
+    pub fn after_id(id: Id) -> Self {
+        TaskCursor { due_date: None, id }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +93,8 @@ pub const MAX_TASK_PAGE: usize = 500;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskPage {
     pub tasks: Vec<Task>,
-    /// The id to pass as `after_id` for the next page, if there is one.
-    pub next_after_id: Option<Id>,
+    /// The cursor to pass as `after` for the next page, if there is one.
+    pub next: Option<TaskCursor>,
 }
 
 /// Tasks, project and personal, and their places on the board.
@@ -66,6 +111,17 @@ pub trait TaskStore: Send + Sync {
     ) -> Result<Vec<String>>;
     async fn get_task(&self, scope: Scope, key: &str) -> Result<Task>;
     async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage>;
+    /// How many tasks the filter selects (its cursor and limit aside) in
+    /// each band of due dates cut at `edges` (ascending): due before
+    /// `edges[0]`, from `edges[i]` to before `edges[i + 1]`, and from the
+    /// last edge on or with no due date: `edges.len() + 1` counts. A
+    /// person's open tasks are counted from an index alone.
+    async fn count_tasks_by_due(
+        &self,
+        scope: Scope,
+        filter: &TaskFilter,
+        edges: &[NaiveDate],
+    ) -> Result<Vec<u64>>;
     async fn update_task(
         &self,
         scope: WriteScope,

@@ -86,13 +86,13 @@ pub async fn all_tasks(
     mut filter: TaskFilter,
 ) -> Result<Vec<Task>> {
     filter.limit = tandem_store::MAX_TASK_PAGE;
-    filter.after_id = None;
+    filter.after = None;
     let mut tasks = Vec::new();
     loop {
         let page = store.list_tasks(scope, &filter).await?;
         tasks.extend(page.tasks);
-        match page.next_after_id {
-            Some(after) => filter.after_id = Some(after),
+        match page.next {
+            Some(after) => filter.after = Some(after),
             None => return Ok(tasks),
         }
     }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use tandem_api::*;
 use tandem_domain::*;
-use tandem_store::{ActivityFilter, OwnerFilter, TaskFilter};
+use tandem_store::{ActivityFilter, OwnerFilter, TaskCursor, TaskFilter, TaskOrder};
 use tandem_usecases::tasks;
 
 use super::activity::activity_view;
@@ -79,8 +79,13 @@ const TASK_FILTERS: &[Param] = &[
         schema: || or_empty(json!({"type": "boolean"})),
     },
     Param {
+        name: "sort",
+        description: "The order of the pages: `id` (default, the order tasks were created in) or `due` (by due date, then id; tasks without a due date last)",
+        schema: || or_empty(json!({"type": "string", "enum": ["id", "due"]})),
+    },
+    Param {
         name: "cursor",
-        description: "`next_cursor` of the previous page",
+        description: "`next_cursor` of the previous page, asked for with the same `sort`",
         schema: query_text,
     },
     Param {
@@ -120,6 +125,7 @@ const TASK_QUERY: &[&str] = &[
     "open",
     "parent",
     "personal",
+    "sort",
     "cursor",
     "limit",
 ];
@@ -214,10 +220,21 @@ async fn task_filter(
             )
             .unwrap_or(50),
     };
-    let after_id = get("cursor").and_then(|c| {
+    let order = match get("sort") {
+        None | Some("id") => TaskOrder::Id,
+        Some("due") => TaskOrder::Due,
+        Some(_) => {
+            v.push("sort", "must be id or due");
+            TaskOrder::Id
+        }
+    };
+    let after = get("cursor").and_then(|c| {
         v.take(
             "cursor",
-            i64::from_str_radix(c, 16).map_err(|_| "is not a cursor from this API".to_string()),
+            parse_cursor(order, c).ok_or_else(|| {
+                "is not a cursor of this sort order: pass the `next_cursor` of a page with the same `sort`"
+                    .to_string()
+            }),
         )
     });
     let tag = get("tag").and_then(|t| v.take("tag", parse_tag(t)));
@@ -246,9 +263,47 @@ async fn task_filter(
         open,
         parent,
         personal,
-        after_id,
+        order,
+        after,
         limit,
     })
+}
+
+/// A cursor as the API writes it: in id order the id in hex (as before
+/// there were orders); in due order the due date and the id, or `none`
+/// and the id for a task without a due date (`2026-11-20.1f`, `none.2a`).
+/// Opaque to callers, but readable when debugging.
+pub(crate) fn format_cursor(order: TaskOrder, cursor: TaskCursor) -> String {
+    match order {
+        TaskOrder::Id => format!("{:x}", cursor.id),
+        TaskOrder::Due => match cursor.due_date {
+            Some(day) => format!("{day}.{:x}", cursor.id),
+            None => format!("none.{:x}", cursor.id),
+        },
+    }
+}
+
+/// Reads what [`format_cursor`] wrote for the same order.
+pub(crate) fn parse_cursor(order: TaskOrder, text: &str) -> Option<TaskCursor> {
+    let id = |hex: &str| {
+        i64::from_str_radix(hex, 16)
+            .ok()
+            .filter(|_| !hex.starts_with(['+', '-']))
+    };
+    match order {
+        TaskOrder::Id => id(text).map(TaskCursor::after_id),
+        TaskOrder::Due => {
+            let (day, hex) = text.split_once('.')?;
+            let due_date = match day {
+                "none" => None,
+                day => Some(NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?),
+            };
+            Some(TaskCursor {
+                due_date,
+                id: id(hex)?,
+            })
+        }
+    }
 }
 
 pub async fn list_tasks(
@@ -260,7 +315,7 @@ pub async fn list_tasks(
     let page = state.store.list_tasks(ctx.scope, &filter).await?;
     Ok(Json(tandem_api::TaskPage {
         tasks: page.tasks.into_iter().map(Into::into).collect(),
-        next_cursor: page.next_after_id.map(|id| format!("{id:x}")),
+        next_cursor: page.next.map(|next| format_cursor(filter.order, next)),
     }))
 }
 

@@ -1,5 +1,6 @@
-//! Reading tasks by key and by filter; the queries, compiled once per backend
-//! (see `mod.rs`).
+//! Reading tasks by key and by filter, a page at a time, and counting
+//! them by due date; the queries, compiled once per backend (see
+//! `mod.rs`).
 
 use super::*;
 
@@ -10,10 +11,11 @@ pub(crate) async fn sqlx_task_page_rows(
     pool: &sqlx::Pool<Db>,
     scope: Scope,
     filter: &TaskFilter,
+    part: ListPart,
     limit: usize,
 ) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
     let mut qb = QueryBuilder::<Db>::new("");
-    push_task_list(&mut qb, &TASK_SELECT, scope, filter, limit);
+    push_task_list(&mut qb, &TASK_SELECT, scope, filter, part, limit);
     let mut conn = pool.acquire().await?;
     let rows = qb
         .build()
@@ -35,6 +37,55 @@ pub(crate) async fn sqlx_task_page_rows(
             .collect::<Result<Vec<_>>>()?
     };
     Ok((rows, collaborators))
+}
+
+/// A page of the task list: the parts of its order (see [`ListPart`]),
+/// each read in its index's order, the next only while the page still
+/// has room (one row past it says another page follows).
+pub(super) async fn task_page(
+    store: &DbStore,
+    scope: Scope,
+    filter: &TaskFilter,
+) -> Result<TaskPage> {
+    let limit = filter.limit.clamp(1, crate::MAX_TASK_PAGE);
+    let mut tasks = Vec::new();
+    for part in ListPart::of(filter) {
+        let room = limit + 1 - tasks.len();
+        let (rows, collaborators) = store.task_page_rows(scope, filter, part, room).await?;
+        let mut more = rows
+            .into_iter()
+            .take(room)
+            .map(TaskRow::into_task)
+            .collect::<Result<Vec<_>>>()?;
+        attach_collaborators(&mut more, collaborators);
+        tasks.append(&mut more);
+        if tasks.len() > limit {
+            break;
+        }
+    }
+    let more = tasks.len() > limit;
+    tasks.truncate(limit);
+    let next = if more {
+        tasks.last().map(crate::TaskCursor::after)
+    } else {
+        None
+    };
+    Ok(TaskPage { tasks, next })
+}
+
+/// `TaskStore::count_tasks_by_due`: one row, one count per band.
+pub(super) async fn due_counts(
+    pool: &sqlx::Pool<Db>,
+    scope: Scope,
+    filter: &TaskFilter,
+    edges: &[NaiveDate],
+) -> Result<Vec<u64>> {
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_due_counts(&mut qb, scope, filter, edges);
+    let row = qb.build().fetch_one(pool).await?;
+    (0..=edges.len())
+        .map(|i| Ok(row.try_get::<i64, _>(i)?.max(0) as u64))
+        .collect()
 }
 
 /// The query text of the task list, for drivers other than sqlx.

@@ -461,25 +461,16 @@ impl TaskStore for DbStore {
     }
 
     async fn list_tasks(&self, scope: Scope, filter: &TaskFilter) -> Result<TaskPage> {
-        let limit = filter.limit.clamp(1, crate::MAX_TASK_PAGE);
-        let (rows, collaborators) = self.task_page_rows(scope, filter, limit).await?;
-        let mut tasks = rows
-            .into_iter()
-            .take(limit + 1)
-            .map(TaskRow::into_task)
-            .collect::<Result<Vec<_>>>()?;
-        let more = tasks.len() > limit;
-        tasks.truncate(limit);
-        attach_collaborators(&mut tasks, collaborators);
-        let next_after_id = if more {
-            tasks.last().map(|t| t.id)
-        } else {
-            None
-        };
-        Ok(TaskPage {
-            tasks,
-            next_after_id,
-        })
+        task_page(self, scope, filter).await
+    }
+
+    async fn count_tasks_by_due(
+        &self,
+        scope: Scope,
+        filter: &TaskFilter,
+        edges: &[chrono::NaiveDate],
+    ) -> Result<Vec<u64>> {
+        due_counts(self.reader(), scope, filter, edges).await
     }
 
     async fn update_task(

@@ -6,7 +6,7 @@
 use tandem_domain::{Id, ProjectRef, Task, TaskKey, TaskRef, ThreePoint, UserRef};
 
 use super::{Columns, SqlSink, parse_local_time, push_project_id, push_task_visibility, vocab};
-use crate::{OwnerFilter, Result, Scope, TaskFilter};
+use crate::{OwnerFilter, Result, Scope, TaskCursor, TaskFilter, TaskOrder};
 
 /// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
 /// tags with spaces (tags never contain whitespace).
@@ -24,21 +24,159 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
     LEFT JOIN users c ON c.id = t.created_by \
     LEFT JOIN tasks pt ON pt.id = t.parent_id";
 
-/// The task list query: `limit + 1` rows, so the caller knows whether
-/// another page follows.
+/// One stretch of a list's order that a single index range reads in
+/// order: a page of [`TaskOrder::Due`] is read as up to three of them, so
+/// each query starts exactly at the cursor, on both backends (SQLite sorts
+/// no dates first and PostgreSQL last, and a row-value comparison would
+/// make SQLite step over every task due on the cursor's day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListPart {
+    /// By id, after this one.
+    ById(Option<Id>),
+    /// Due on this day, after this id.
+    SameDay(chrono::NaiveDate, Id),
+    /// With a due date, after this day (or all), by due date then id.
+    Dated(Option<chrono::NaiveDate>),
+    /// Without a due date, after this id (or all), by id.
+    Undated(Option<Id>),
+}
+
+impl ListPart {
+    /// The parts a page of `filter` reads, in order, from its cursor.
+    pub(crate) fn of(filter: &TaskFilter) -> Vec<ListPart> {
+        // A due-date bound leaves out every task without a due date.
+        let undated = filter.due_before.is_none() && filter.due_after.is_none();
+        match (filter.order, filter.after) {
+            (TaskOrder::Id, after) => vec![ListPart::ById(after.map(|a| a.id))],
+            (TaskOrder::Due, None) => {
+                let mut parts = vec![ListPart::Dated(None)];
+                if undated {
+                    parts.push(ListPart::Undated(None));
+                }
+                parts
+            }
+            (
+                TaskOrder::Due,
+                Some(TaskCursor {
+                    due_date: Some(day),
+                    id,
+                }),
+            ) => {
+                let mut parts = vec![ListPart::SameDay(day, id), ListPart::Dated(Some(day))];
+                if undated {
+                    parts.push(ListPart::Undated(None));
+                }
+                parts
+            }
+            (TaskOrder::Due, Some(TaskCursor { due_date: None, id })) if undated => {
+                vec![ListPart::Undated(Some(id))]
+            }
+            (TaskOrder::Due, Some(TaskCursor { due_date: None, .. })) => Vec::new(),
+        }
+    }
+}
+
+/// A part of the task list query: `limit + 1` rows, so the caller knows
+/// whether another page follows.
 pub(crate) fn push_task_list(
     q: &mut impl SqlSink,
     select: &str,
     scope: Scope,
     filter: &TaskFilter,
+    part: ListPart,
     limit: usize,
 ) {
     q.sql(select);
+    push_task_where(q, scope, filter);
+    let order = match part {
+        ListPart::ById(after) => {
+            if let Some(after) = after {
+                q.sql(" AND t.id > ");
+                q.int(after);
+            }
+            " ORDER BY t.id"
+        }
+        ListPart::SameDay(day, after) => {
+            q.sql(" AND t.due_date = ");
+            q.date(day);
+            q.sql(" AND t.id > ");
+            q.int(after);
+            " ORDER BY t.id"
+        }
+        ListPart::Dated(after) => {
+            q.sql(" AND t.due_date IS NOT NULL");
+            if let Some(after) = after {
+                q.sql(" AND t.due_date > ");
+                q.date(after);
+            }
+            " ORDER BY t.due_date, t.id"
+        }
+        ListPart::Undated(after) => {
+            q.sql(" AND t.due_date IS NULL");
+            if let Some(after) = after {
+                q.sql(" AND t.id > ");
+                q.int(after);
+            }
+            " ORDER BY t.id"
+        }
+    };
+    q.sql(order);
+    q.sql(" LIMIT ");
+    q.int(limit as i64 + 1);
+}
+
+/// How many tasks the filter selects in each band of due dates (see
+/// `TaskStore::count_tasks_by_due`): one row of `edges.len() + 1` counts.
+pub(crate) fn push_due_counts(
+    q: &mut impl SqlSink,
+    scope: Scope,
+    filter: &TaskFilter,
+    edges: &[chrono::NaiveDate],
+) {
+    q.sql("SELECT ");
+    for band in 0..=edges.len() {
+        if band > 0 {
+            q.sql(", ");
+        }
+        q.sql("COALESCE(SUM(CASE WHEN ");
+        match (band.checked_sub(1).map(|i| edges[i]), edges.get(band)) {
+            (None, Some(end)) => {
+                q.sql("t.due_date < ");
+                q.date(*end);
+            }
+            (Some(start), Some(end)) => {
+                q.sql("t.due_date >= ");
+                q.date(start);
+                q.sql(" AND t.due_date < ");
+                q.date(*end);
+            }
+            (Some(start), None) => {
+                q.sql("t.due_date >= ");
+                q.date(start);
+                q.sql(" OR t.due_date IS NULL");
+            }
+            (None, None) => q.sql("1 = 1"),
+        }
+        q.sql(" THEN 1 ELSE 0 END), 0)");
+    }
+    q.sql(" FROM tasks t");
+    push_task_where(q, scope, filter);
+}
+
+/// The `WHERE` clause of the list: visibility and every filter but the
+/// cursor.
+fn push_task_where(q: &mut impl SqlSink, scope: Scope, filter: &TaskFilter) {
     q.sql(" WHERE 1 = 1");
-    push_task_visibility(q, scope);
-    if let Some(after) = filter.after_id {
-        q.sql(" AND t.id > ");
-        q.int(after);
+    let own = matches!(filter.owner, Some(OwnerFilter::User(owner)) if owner == scope.user_id);
+    if own && scope.role.sees_all_projects() {
+        // The caller's own tasks are all theirs to see (personal ones by
+        // ownership, the rest by role), so only the workspace is checked:
+        // the visibility clause would read columns no index of a
+        // person's work holds, and make counting it read every task.
+        q.sql(" AND t.workspace_id = ");
+        q.int(scope.workspace_id);
+    } else {
+        push_task_visibility(q, scope);
     }
     if let Some(project) = &filter.project {
         push_project_id(q, " AND t.project_id = ", scope, project);
@@ -124,8 +262,6 @@ pub(crate) fn push_task_list(
             q.sql(" ESCAPE '\\')");
         }
     }
-    q.sql(" ORDER BY t.id LIMIT ");
-    q.int(limit as i64 + 1);
 }
 
 /// The collaborators of these tasks: rows of (task id, user id, email, name).

@@ -8,6 +8,7 @@ mod drivers;
 mod events;
 mod import;
 mod migrations;
+mod paging;
 mod planning;
 mod rollups;
 mod sessions;

@@ -18,7 +18,7 @@ async fn recomputed(
     milestones: &[Id],
 ) -> (Vec<rollup::Progress>, usize, usize) {
     let mut tasks = Vec::new();
-    let mut after_id = None;
+    let mut after = None;
     loop {
         let page = store
             .list_tasks(
@@ -26,15 +26,15 @@ async fn recomputed(
                 &TaskFilter {
                     project: Some("ROLL".into()),
                     limit: 500,
-                    after_id,
+                    after,
                     ..Default::default()
                 },
             )
             .await
             .unwrap();
         tasks.extend(page.tasks);
-        match page.next_after_id {
-            Some(id) => after_id = Some(id),
+        match page.next {
+            Some(next) => after = Some(next),
             None => break,
         }
     }

@@ -190,14 +190,14 @@ async fn storage_story() {
                 w.owner,
                 &TaskFilter {
                     limit: 2,
-                    after_id: page1.next_after_id,
+                    after: page1.next,
                     ..Default::default()
                 },
             )
             .await
             .unwrap();
         assert_eq!(page2.tasks.len(), 2);
-        assert_eq!(page2.next_after_id, None);
+        assert_eq!(page2.next, None);
         let due = store
             .list_tasks(
                 w.owner,

@@ -6,6 +6,7 @@ mod bulk;
 mod calendars;
 mod input;
 mod mspdi;
+mod paging;
 mod schedule;
 
 use crate::common::Server;
