@@ -22,6 +22,8 @@ mod bulk;
 mod common;
 /// Dependencies between tasks.
 mod dependencies;
+/// The caller's open tasks by when they are due.
+mod my_work;
 /// Phases and milestones.
 mod phases;
 /// Calendar exceptions, schedules, baselines, forecasts, levelling.
@@ -44,6 +46,7 @@ pub use auth::*;
 pub use bulk::*;
 pub use common::format_local;
 pub use dependencies::*;
+pub use my_work::*;
 pub use phases::*;
 pub use planning::*;
 pub use problem::*;

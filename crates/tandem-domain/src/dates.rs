@@ -1,6 +1,7 @@
 //! Dates as people type them ("today", "fri", "next week", "2026-12-01")
 //! and durations ("3d", "4h", "2w"), resolved against a given today; and the
-//! My Work buckets (overdue, today, this week, later).
+//! My Work buckets (overdue, today, this week, later) and the due dates
+//! each holds.
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
@@ -91,6 +92,50 @@ impl Bucket {
             Bucket::Today => "Today",
             Bucket::ThisWeek => "This week",
             Bucket::Later => "Later",
+        }
+    }
+
+    /// The bucket's name in URLs and JSON: `overdue`, `today`,
+    /// `this_week`, `later`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Overdue => "overdue",
+            Bucket::Today => "today",
+            Bucket::ThisWeek => "this_week",
+            Bucket::Later => "later",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Bucket, String> {
+        Bucket::ALL
+            .into_iter()
+            .find(|b| b.as_str() == name)
+            .ok_or_else(|| {
+                format!("'{name}' is not a bucket: use overdue, today, this_week or later")
+            })
+    }
+
+    /// The due dates the buckets hold, as the days each after the first
+    /// starts on: overdue is before `edges[0]`, today from `edges[0]` to
+    /// before `edges[1]`, this week to before `edges[2]`, later from
+    /// `edges[2]` on, and no due date. The buckets are contiguous in due
+    /// date order (no date last), so each is one range of it.
+    pub fn edges(today: NaiveDate) -> [NaiveDate; 3] {
+        let tomorrow = today + Days::new(1);
+        let next_monday = start_of_week(today) + Days::new(7);
+        [today, tomorrow, next_monday]
+    }
+
+    /// The first and the last-plus-one day of this bucket's due dates;
+    /// `None` where it is open (overdue has no first day; later no end,
+    /// and it holds the tasks with no due date).
+    pub fn range(self, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let [today, tomorrow, next_monday] = Bucket::edges(today);
+        match self {
+            Bucket::Overdue => (None, Some(today)),
+            Bucket::Today => (Some(today), Some(tomorrow)),
+            Bucket::ThisWeek => (Some(tomorrow), Some(next_monday)),
+            Bucket::Later => (Some(next_monday), None),
         }
     }
 }
@@ -213,5 +258,28 @@ mod tests {
         assert_eq!(bucket(Some(d(2026, 11, 22)), today), Bucket::ThisWeek);
         assert_eq!(bucket(Some(d(2026, 11, 23)), today), Bucket::Later);
         assert_eq!(bucket(None, today), Bucket::Later);
+    }
+
+    #[test]
+    fn each_bucket_is_the_range_of_due_dates_it_holds() {
+        // Every weekday as today, Sunday (an empty "this week") included.
+        for today in (16..=22).map(|day| d(2026, 11, day)) {
+            for offset in -10i64..20 {
+                let due = add_days(today, offset).unwrap();
+                let holder = bucket(Some(due), today);
+                for b in Bucket::ALL {
+                    let (start, end) = b.range(today);
+                    let inside = start.is_none_or(|s| due >= s) && end.is_none_or(|e| due < e);
+                    assert_eq!(inside, b == holder, "{due} on {today}: {b:?}");
+                }
+            }
+            assert_eq!(Bucket::Later.range(today).1, None);
+            let edges = Bucket::edges(today);
+            assert!(edges.windows(2).all(|w| w[0] <= w[1]));
+        }
+        for b in Bucket::ALL {
+            assert_eq!(Bucket::parse(b.as_str()), Ok(b));
+        }
+        assert!(Bucket::parse("soon").unwrap_err().contains("soon"));
     }
 }

@@ -202,6 +202,7 @@ pub fn table() -> Vec<Route> {
         calendars::routes(),
         activity::routes(),
         tasks::routes(),
+        my_work::routes(),
         vec![
             route!(get "/api/v1/openapi.json", "This document", none(), json::<Value>(), 200, openapi_handler).public(),
         ],

@@ -23,6 +23,8 @@ pub mod dependencies;
 /// Workspaces and their people: members, roles, invitations, hours and
 /// time off.
 pub mod members;
+/// A person's open tasks by when they are due, a page at a time.
+pub mod my_work;
 /// A project's phases and milestones.
 pub mod phases;
 /// Levelling applied and Microsoft Project files imported, and a project

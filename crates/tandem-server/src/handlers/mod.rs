@@ -20,6 +20,8 @@ pub(crate) mod dependencies;
 pub(crate) mod health;
 /// Microsoft Project XML import and export.
 pub(crate) mod mspdi;
+/// My Work: the caller's open tasks by when they are due.
+pub(crate) mod my_work;
 /// Phases and milestones.
 pub(crate) mod phases;
 /// Projects.

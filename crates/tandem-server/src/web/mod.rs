@@ -32,6 +32,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use common::{Viewer, WebError};
+/// The server's date: what "today" is for pages and My Work.
+pub(crate) use my_work::today;
 
 use crate::AppState;
 

@@ -1,24 +1,26 @@
 //! My Work (the viewer's open tasks across projects, by when they are
-//! due), the projects index, and the forms that create things: a project,
-//! a task, and the quick-add line.
+//! due, a page of each bucket at a time), the projects index, and the
+//! forms that create things: a project, a task, and the quick-add line.
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_api::{CreateProject, CreateTask};
-use tandem_domain::dates::{Bucket, bucket};
+use tandem_domain::dates::Bucket;
 use tandem_domain::{Task, TaskStatus};
-use tandem_store::{OwnerFilter, TaskFilter};
+use tandem_store::TaskOrder;
+use tandem_usecases::my_work::{self, BUCKET_PAGE, BucketPage};
 
 use super::common::{FormPairs, Kind, WebError, answer, back, json_body, refused};
 use super::layout::{self, Section, page};
 use super::{Viewer, common};
 use crate::AppState;
-use crate::planning::all_tasks;
+use crate::error::ApiError;
+use crate::handlers::tasks::{format_cursor, parse_cursor};
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -54,48 +56,75 @@ pub fn todo_row(viewer: &Viewer, task: &Task, today: chrono::NaiveDate) -> Marku
     }
 }
 
-pub async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
-    let tasks = all_tasks(
-        state.store.as_ref(),
-        viewer.ctx.scope,
-        TaskFilter {
-            owner: Some(OwnerFilter::User(viewer.user().id)),
-            open: true,
-            ..Default::default()
-        },
-    )
-    .await?;
+/// `GET /w/{ws}/my`: each bucket's count and its first tasks, first due
+/// first; with `bucket` and `cursor` (a bucket's "more" link), the next
+/// page of that bucket alone. No page reads more than a page of a bucket.
+pub async fn my_work(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Markup, WebError> {
+    let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let only = get("bucket")
+        .map(|b| Bucket::parse(b).map_err(|e| ApiError::field("bucket", e)))
+        .transpose()?;
+    let after = get("cursor")
+        .map(|c| {
+            parse_cursor(TaskOrder::Due, c)
+                .ok_or_else(|| ApiError::field("cursor", "is not a link from My Work"))
+        })
+        .transpose()?;
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
     let today = today();
-    let mut buckets: HashMap<Bucket, Vec<&Task>> = HashMap::new();
-    for task in &tasks {
-        buckets
-            .entry(bucket(task.due_date, today))
-            .or_default()
-            .push(task);
-    }
-    for list in buckets.values_mut() {
-        list.sort_by_key(|t| (t.due_date.is_none(), t.due_date, t.priority_rank(), t.id));
-    }
-    let personal = tasks.iter().filter(|t| t.project.is_none()).count();
+    let buckets = match only {
+        Some(b) => vec![
+            my_work::bucket(store, scope, today, b, after, BUCKET_PAGE)
+                .await
+                .map_err(ApiError::from)?,
+        ],
+        None => my_work::my_work(store, scope, today, BUCKET_PAGE)
+            .await
+            .map_err(ApiError::from)?,
+    };
+    let more = |b: &BucketPage| {
+        b.next.map(|next| {
+            viewer.url(&format!(
+                "/my?bucket={}&cursor={}",
+                b.bucket.as_str(),
+                format_cursor(TaskOrder::Due, next)
+            ))
+        })
+    };
     let invitations = common::waiting_invitations(&state, viewer.user()).await?;
+    let total: u64 = buckets.iter().map(|b| b.count).sum();
     let content = html! {
         (common::invitations_block(&invitations))
-        p.lede {
-            (tasks.len()) " open tasks across your projects"
-            @if personal > 0 { ", " (personal) " of them personal" } "."
+        @if only.is_some() {
+            p.lede { a href=(viewer.url("/my")) { "← All of My Work" } }
+        } @else {
+            p.lede { (total) " open tasks across your projects." }
         }
-        @for b in Bucket::ALL {
-            @let list = buckets.get(&b).map(Vec::as_slice).unwrap_or(&[]);
-            section.bucket aria-labelledby={ "b-" (b.label().replace(' ', "-")) } {
-                h2 id={ "b-" (b.label().replace(' ', "-")) } { (b.label()) " " span.count { (list.len()) } }
-                @if list.is_empty() {
-                    p.muted { "Nothing here." }
+        @for b in &buckets {
+            @let id = format!("b-{}", b.bucket.as_str());
+            section.bucket aria-labelledby=(id) {
+                h2 id=(id) { (b.bucket.label()) " " span.count { (b.count) } }
+                @if b.tasks.is_empty() {
+                    p.muted { @if after.is_some() { "Nothing more here." } @else { "Nothing here." } }
                 } @else {
-                    ul.todos { @for task in list { (todo_row(&viewer, task, today)) } }
+                    ul.todos { @for task in &b.tasks { (todo_row(&viewer, task, today)) } }
+                }
+                @if let Some(href) = more(b) {
+                    p.more {
+                        a href=(href) rel="next" {
+                            "Show more of " (b.bucket.label().to_lowercase())
+                            @if after.is_none() { " (" (b.count.saturating_sub(b.tasks.len() as u64)) " not shown)" }
+                        }
+                    }
                 }
             }
         }
-        @if viewer.can_write() {
+        @if viewer.can_write() && only.is_none() {
             section {
                 h2 { "Add a personal task" }
                 form.inline-form method="post" action=(viewer.url("/tasks")) {
@@ -109,20 +138,6 @@ pub async fn my_work(State(state): State<AppState>, viewer: Viewer) -> Result<Ma
         }
     };
     Ok(page(&viewer, "My Work", Section::MyWork, None, content))
-}
-
-trait PriorityRank {
-    fn priority_rank(&self) -> u8;
-}
-
-impl PriorityRank for Task {
-    /// Urgent first, no priority last.
-    fn priority_rank(&self) -> u8 {
-        layout::PRIORITIES
-            .iter()
-            .position(|p| *p == self.priority)
-            .unwrap_or(9) as u8
-    }
 }
 
 pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {

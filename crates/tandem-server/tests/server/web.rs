@@ -294,3 +294,107 @@ async fn pages_are_compressed_and_writes_are_announced() {
     drop(events);
     server.stop().await;
 }
+
+/// The sections of My Work, each as (bucket, count shown, task keys,
+/// "more" link).
+fn buckets_of(html: &str) -> Vec<(String, u64, Vec<String>, Option<String>)> {
+    html.split("<section class=\"bucket\" aria-labelledby=\"b-")
+        .skip(1)
+        .map(|section| {
+            let section = section.split("</section>").next().unwrap();
+            let name = section.split('"').next().unwrap().to_string();
+            let count = section
+                .split("<span class=\"count\">")
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .unwrap()
+                .parse()
+                .unwrap();
+            let keys = section
+                .split("<li class=\"todo\" data-key=\"")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap().to_string())
+                .collect();
+            let more = section
+                .split("<a href=\"")
+                .filter(|s| s.contains("rel=\"next\""))
+                .map(|s| s.split('"').next().unwrap().replace("&amp;", "&"))
+                .next();
+            (name, count, keys, more)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn my_work_shows_counts_and_a_page_of_each_bucket_with_more() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    // Far off, so "later" whatever today is: more than a page of it.
+    for n in 0..57 {
+        let (status, body) = ana
+            .post(
+                "/w/demo/tasks",
+                &format!(
+                    "title=Someday+{n}&owner=ana%40demo.tandem&due_date=2031-01-{:02}",
+                    1 + n % 20
+                ),
+                &[("x-tandem", "fetch")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let counts: Value = ana
+        .get("/api/v1/workspaces/demo/my-work?limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let page = ana.get("/w/demo/my").await.text().await.unwrap();
+    let buckets = buckets_of(&page);
+    let names: Vec<&str> = buckets.iter().map(|b| b.0.as_str()).collect();
+    assert_eq!(names, ["overdue", "today", "this_week", "later"]);
+    let mut total = 0;
+    for ((name, count, keys, more), api) in
+        buckets.iter().zip(counts["buckets"].as_array().unwrap())
+    {
+        assert_eq!(api["bucket"], name.as_str());
+        assert_eq!(*count, api["count"].as_u64().unwrap(), "{name}");
+        assert!(keys.len() <= 50, "{name}: {}", keys.len());
+        assert_eq!(keys.len() as u64, (*count).min(50), "{name}");
+        assert_eq!(more.is_some(), *count > 50, "{name}");
+        total += count;
+    }
+    assert!(page.contains(&format!("{total} open tasks across your projects")));
+
+    // "More" pages on through the rest of the bucket, each task once.
+    let (_, count, first, more) = &buckets[3];
+    assert!(*count >= 57);
+    let mut seen = first.clone();
+    let mut next = more.clone();
+    while let Some(href) = next {
+        assert!(
+            href.starts_with("/w/demo/my?bucket=later&cursor="),
+            "{href}"
+        );
+        let page = ana.get(&href).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        let only = buckets_of(&page);
+        assert_eq!(only.len(), 1, "only the bucket asked for");
+        assert_eq!(only[0].0, "later");
+        assert_eq!(only[0].1, *count);
+        seen.extend(only[0].2.iter().cloned());
+        next = only[0].3.clone();
+    }
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(
+        (seen.len(), unique.len()),
+        (*count as usize, *count as usize)
+    );
+
+    // A link that is not from My Work is refused, naming what is wrong.
+    let bad = ana.get("/w/demo/my?bucket=later&cursor=nope").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("cursor"));
+    server.stop().await;
+}

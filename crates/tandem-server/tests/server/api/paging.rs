@@ -1,5 +1,5 @@
 //! Paging by due date: the task list's `sort=due` visits every task once,
-//! first due first.
+//! first due first, and My Work counts each bucket whole and pages it.
 
 use super::*;
 
@@ -124,6 +124,99 @@ async fn the_task_list_by_due_date_visits_every_open_task_once_in_order() {
             .unwrap();
         let sort = params.iter().find(|p| p["name"] == "sort").unwrap();
         assert!(sort.to_string().contains("\"due\""), "{sort}");
+        assert!(
+            doc["paths"]["/api/v1/workspaces/{ws}/my-work"]["get"].is_object(),
+            "My Work is documented"
+        );
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn my_work_counts_every_bucket_and_pages_each_one() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        plan(&ana).await;
+        let open = mels_work(&ana, &mel).await;
+
+        // 2026-11-14 is a Saturday: overdue before it, this week is Sunday
+        // the 15th, later from the 16th on and undated.
+        let today = "2026-11-14";
+        let (status, work) = mel
+            .get(&format!("{WS}/my-work?today={today}&limit=2"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{work}");
+        assert_eq!(work["today"], today);
+        let buckets = work["buckets"].as_array().unwrap();
+        let names: Vec<&str> = buckets
+            .iter()
+            .map(|b| b["bucket"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["overdue", "today", "this_week", "later"]);
+        let count = |b: &Value| b["count"].as_u64().unwrap() as usize;
+        assert_eq!(buckets.iter().map(count).sum::<usize>(), open);
+        for b in buckets {
+            let name = b["bucket"].as_str().unwrap();
+            let mut tasks: Vec<Value> = b["tasks"].as_array().unwrap().clone();
+            assert!(tasks.len() <= 2, "{b}");
+            let mut cursor = b["next_cursor"].as_str().map(str::to_string);
+            while let Some(c) = cursor {
+                let (status, next) = mel
+                    .get(&format!(
+                        "{WS}/my-work?today={today}&limit=2&bucket={name}&cursor={c}"
+                    ))
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{next}");
+                let page = &next["buckets"][0];
+                assert_eq!(page["bucket"], name);
+                assert_eq!(count(page), count(b));
+                tasks.extend(page["tasks"].as_array().unwrap().iter().cloned());
+                cursor = page["next_cursor"].as_str().map(str::to_string);
+            }
+            // Paging the bucket visits each of its tasks once, in order,
+            // and only tasks whose due date belongs there.
+            assert_eq!(tasks.len(), count(b), "{name}");
+            let order: Vec<_> = tasks.iter().map(due_and_id).collect();
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{name}: {order:?}");
+            for task in &tasks {
+                let due = task["due_date"].as_str().unwrap_or("none");
+                let fits = match name {
+                    "overdue" => due < today,
+                    "today" => due == today,
+                    "this_week" => due == "2026-11-15",
+                    _ => due == "none" || due >= "2026-11-16",
+                };
+                assert!(fits, "{} due {due} is not {name}", task["key"]);
+            }
+        }
+        // A bucket's cursor in another bucket starts at that bucket.
+        let later = buckets[3]["next_cursor"].as_str().unwrap();
+        let (_, overdue) = mel
+            .get(&format!(
+                "{WS}/my-work?today={today}&bucket=overdue&cursor={later}"
+            ))
+            .await;
+        assert_eq!(overdue["buckets"][0]["tasks"], json!([]));
+
+        for (query, field) in [
+            ("cursor=2026-11-12.1f", "cursor"),
+            ("bucket=soon", "bucket"),
+            ("bucket=later&cursor=1f", "cursor"),
+            ("limit=0", "limit"),
+            ("today=tomorrow", "today"),
+            ("sort=due", "sort"),
+        ] {
+            let (status, problem) = mel.get(&format!("{WS}/my-work?{query}")).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{query}: {problem}"
+            );
+            assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
+        }
         server.stop().await;
     }
 }
