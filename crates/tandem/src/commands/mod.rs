@@ -113,8 +113,9 @@ enum Command {
     /// or date words such as fri, tomorrow, 2027-01-15; !low, !medium,
     /// !high or !urgent). Without #PROJECT it is a personal task.
     Add { text: String },
-    /// My open tasks across all projects: overdue, today, this week, later.
-    My,
+    /// My open tasks across all projects: overdue, today, this week, later
+    /// (each with its count, first due first, a page of each at a time).
+    My(my_work::MyArgs),
     /// Schedule a plan: the critical path, the finish date and each task's slack.
     Schedule(ScheduleArgs),
     /// Import a file as a new project.
@@ -183,7 +184,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             stakeholder::stakeholder_command(client, command, as_json).await
         }
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
-        Command::My => my_work::my(client, as_json).await,
+        Command::My(args) => my_work::my(client, args, as_json).await,
         Command::Schedule(args @ ScheduleArgs { key: Some(_), .. }) => {
             schedule::schedule_project(client, &args, as_json).await
         }

@@ -1,15 +1,12 @@
 //! The commands about the caller's own work: `tandem add` (quick add from
-//! one line) and `tandem my` (open tasks by when they are due).
+//! one line) and `tandem my` (open tasks by when they are due, a page of
+//! each bucket at a time).
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
 use tandem_api::*;
-use tandem_domain::dates::{Bucket, bucket};
 
-use super::task::all_tasks;
-use super::values::{request_body, today};
+use super::values::{encode, request_body, today};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -44,51 +41,80 @@ pub(super) async fn quick_add(client: &Client, text: String, as_json: bool) -> R
     Ok(())
 }
 
-pub(super) async fn my(client: &Client, as_json: bool) -> Result<()> {
-    let tasks = all_tasks(
-        client,
-        vec![
-            ("owner".into(), "me".into()),
-            ("open".into(), "true".into()),
-        ],
-        5000,
-    )
-    .await?;
-    let today = today();
-    let mut groups: Vec<(Bucket, Vec<&TaskView>)> =
-        Bucket::ALL.iter().map(|b| (*b, Vec::new())).collect();
-    for task in &tasks {
-        let b = bucket(task.due_date, today);
-        groups
-            .iter_mut()
-            .find(|(g, _)| *g == b)
-            .expect("every bucket listed")
-            .1
-            .push(task);
-    }
-    for (_, list) in groups.iter_mut() {
-        list.sort_by_key(|t| (t.due_date.unwrap_or(NaiveDate::MAX), t.priority, t.id));
+/// What `tandem my` shows: a page of every bucket, one bucket's next
+/// page, or all of it.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MyArgs {
+    /// Tasks shown per bucket, 1 to 500; the count of each bucket is always
+    /// its whole.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=500))]
+    limit: u16,
+    /// Only this bucket.
+    #[arg(long, value_parser = ["overdue", "today", "this_week", "later"])]
+    bucket: Option<String>,
+    /// Where the bucket's next page starts: the cursor printed under a
+    /// bucket with more (needs --bucket).
+    #[arg(long, requires = "bucket", conflicts_with = "all")]
+    cursor: Option<String>,
+    /// Every task of each bucket shown, a page of --limit at a time.
+    #[arg(long)]
+    all: bool,
+}
+
+pub(super) async fn my(client: &Client, args: MyArgs, as_json: bool) -> Result<()> {
+    let path = client.ws_path("/my-work").await?;
+    let query = |bucket: Option<&str>, cursor: Option<&str>| {
+        let mut pairs = vec![
+            format!("today={}", today()),
+            format!("limit={}", args.limit),
+        ];
+        if let Some(bucket) = bucket {
+            pairs.push(format!("bucket={}", encode(bucket)));
+        }
+        if let Some(cursor) = cursor {
+            pairs.push(format!("cursor={}", encode(cursor)));
+        }
+        format!("{path}?{}", pairs.join("&"))
+    };
+    let mut work: MyWork = client
+        .send(
+            Method::GET,
+            &query(args.bucket.as_deref(), args.cursor.as_deref()),
+            None,
+        )
+        .await?;
+    if args.all {
+        for bucket in &mut work.buckets {
+            while let Some(cursor) = bucket.next_cursor.take() {
+                let next: MyWork = client
+                    .send(
+                        Method::GET,
+                        &query(Some(&bucket.bucket), Some(&cursor)),
+                        None,
+                    )
+                    .await?;
+                for page in next.buckets {
+                    bucket.tasks.extend(page.tasks);
+                    bucket.next_cursor = page.next_cursor;
+                }
+            }
+        }
     }
     if as_json {
-        let object: Map<String, Value> = groups
-            .iter()
-            .map(|(b, list)| (b.label().to_lowercase().replace(' ', "_"), json!(list)))
-            .collect();
-        return {
-            print_json(&object);
-            Ok(())
-        };
+        print_json(&work);
+        return Ok(());
     }
-    if tasks.is_empty() {
+    if work.buckets.iter().all(|b| b.count == 0) {
         outln!("Nothing open is assigned to you.");
         return Ok(());
     }
-    for (b, list) in &groups {
-        if list.is_empty() {
+    for bucket in &work.buckets {
+        if bucket.count == 0 {
             continue;
         }
-        outln!("{} ({})", b.label(), list.len());
-        let rows = list
+        outln!("{} ({})", bucket.label, bucket.count);
+        let rows = bucket
+            .tasks
             .iter()
             .map(|t| {
                 vec![
@@ -104,10 +130,18 @@ pub(super) async fn my(client: &Client, as_json: bool) -> Result<()> {
                 ]
             })
             .collect::<Vec<_>>();
-        table(
-            &["key", "title", "status", "priority", "due", "project"],
-            &rows,
-        );
+        if !rows.is_empty() {
+            table(
+                &["key", "title", "status", "priority", "due", "project"],
+                &rows,
+            );
+        }
+        if let Some(cursor) = &bucket.next_cursor {
+            outln!(
+                "More: tandem my --bucket {} --cursor {cursor}",
+                bucket.bucket
+            );
+        }
         outln!();
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 mod board;
 mod invitations;
+mod my_work;
 mod planning;
 mod serve;
 mod team;
