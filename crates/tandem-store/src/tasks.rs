@@ -25,6 +25,8 @@ pub struct TaskFilter {
     /// Only tasks that are neither done nor cancelled.
     pub open: bool,
     pub parent: Option<Id>,
+    /// Tasks in this phase; `Some(None)`: tasks in no phase.
+    pub phase: Option<Option<Id>>,
     /// Tasks with no project only.
     pub personal: bool,
     /// The order of the list, and so what a cursor means.

@@ -262,6 +262,7 @@ async fn task_filter(
         text: get("q").map(str::to_string),
         open,
         parent,
+        phase: None,
         personal,
         order,
         after,

@@ -398,3 +398,90 @@ async fn my_work_shows_counts_and_a_page_of_each_bucket_with_more() {
     assert!(bad.text().await.unwrap().contains("cursor"));
     server.stop().await;
 }
+
+/// The task keys of a list page's rows, and its "Show the next" link.
+fn list_rows(html: &str) -> (Vec<String>, Option<String>) {
+    let keys = html
+        .split("<tr data-key=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    let more = html
+        .split("<a href=\"")
+        .filter(|s| s.contains("rel=\"next\""))
+        .map(|s| s.split('"').next().unwrap().replace("&amp;", "&"))
+        .next();
+    (keys, more)
+}
+
+#[tokio::test]
+async fn a_long_list_shows_a_page_of_rows_and_the_next_on_request() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let (status, body) = ana
+        .post(
+            "/w/demo/projects",
+            "key=PAGED&name=Paged",
+            &[("x-tandem", "fetch")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for n in 1..=205 {
+        let due = if n % 3 == 0 {
+            String::new()
+        } else {
+            format!("2031-02-{:02}", 1 + n % 4)
+        };
+        let (status, body) = ana
+            .post(
+                "/w/demo/tasks",
+                &format!("project=PAGED&title=Row+{n}&due_date={due}"),
+                &[("x-tandem", "fetch")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let all: Vec<String> = (1..=205).map(|n| format!("PAGED-{n}")).collect();
+    // Each order pages through every row once: by key in key order.
+    for (sort, in_order) in [("key", true), ("due", false)] {
+        let mut seen = Vec::new();
+        let mut next = Some(format!("/w/demo/p/PAGED/list?sort={sort}&q=row"));
+        let mut pages = 0;
+        while let Some(href) = next {
+            let page = ana.get(&href).await;
+            assert_eq!(page.status(), StatusCode::OK, "{href}");
+            let (keys, more) = list_rows(&page.text().await.unwrap());
+            assert!(keys.len() <= 200, "{href}: {}", keys.len());
+            if let Some(more) = &more {
+                // The filters and the order go with the link.
+                assert!(
+                    more.contains(&format!("sort={sort}")) && more.contains("q=row"),
+                    "{more}"
+                );
+            }
+            seen.extend(keys);
+            next = more;
+            pages += 1;
+        }
+        assert_eq!(pages, 2, "{sort}");
+        let mut sorted = seen.clone();
+        sorted.sort_by_key(|k| k[6..].parse::<u32>().unwrap());
+        if in_order {
+            assert_eq!(seen, all);
+        }
+        assert_eq!(sorted, all, "{sort}: every row once");
+    }
+    // Grouped, the list is one page (its groups need every row), and the
+    // phase filter is the store's: no task of PAGED has a phase.
+    let (grouped, more) = list_rows(
+        &ana.get("/w/demo/p/PAGED/list?group=status&phase=none")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!((grouped.len(), more), (205, None));
+    let bad = ana.get("/w/demo/p/PAGED/list?cursor=zz").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}

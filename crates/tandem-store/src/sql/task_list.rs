@@ -247,6 +247,14 @@ fn push_task_where(q: &mut impl SqlSink, scope: Scope, filter: &TaskFilter) {
         q.sql(" AND t.parent_id = ");
         q.int(parent);
     }
+    match filter.phase {
+        Some(Some(phase)) => {
+            q.sql(" AND t.phase_id = ");
+            q.int(phase);
+        }
+        Some(None) => q.sql(" AND t.phase_id IS NULL"),
+        None => {}
+    }
     if let Some(text) = &filter.text {
         for word in text.split_whitespace().take(8) {
             let escaped = word

@@ -251,3 +251,57 @@ async fn a_guest_pages_and_counts_only_the_projects_they_may_open() {
         assert_eq!(counts, [0, 2]);
     }
 }
+
+#[tokio::test]
+async fn the_list_filters_by_phase_or_by_no_phase() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let w = world(store).await;
+        let writer = w.owner.writer().unwrap();
+        let project = store.create_project(writer, &project("PH")).await.unwrap();
+        let phase = store
+            .create_phase(
+                writer,
+                project.id,
+                &PhaseFields {
+                    name: "Build".into(),
+                    position: 0,
+                    start_date: None,
+                    end_date: None,
+                },
+            )
+            .await
+            .unwrap();
+        for n in 0..5 {
+            let mut fields = TaskFields::titled(format!("T{n}"));
+            fields.phase_id = (n % 2 == 0).then_some(phase.id);
+            store
+                .create_task(
+                    writer,
+                    &NewTask {
+                        project: Some(ProjectKey::parse("PH").unwrap()),
+                        fields,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let titles = |phase: Option<Id>| {
+            let filter = TaskFilter {
+                project: Some("PH".into()),
+                phase: Some(phase),
+                limit: 2,
+                ..Default::default()
+            };
+            async move {
+                paged(store, w.owner, &filter, 2)
+                    .await
+                    .into_iter()
+                    .map(|t| t.title)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(titles(Some(phase.id)).await, ["T0", "T2", "T4"]);
+        assert_eq!(titles(None).await, ["T1", "T3"]);
+    }
+}

@@ -1,5 +1,6 @@
-//! A project's list page (filter, sort, group, inline edits) and the bulk
-//! edit its form posts. Not the task page's own edits.
+//! A project's list page (filter, sort, group, inline edits; by key or due
+//! date a page of rows at a time) and the bulk edit its form posts. Not
+//! the task page's own edits.
 
 use std::collections::HashMap;
 
@@ -9,16 +10,17 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 use tandem_domain::{Email, FieldError, Id, Priority, Task, TaskStatus};
-use tandem_store::TaskFilter;
+use tandem_store::{TaskFilter, TaskOrder};
 use tandem_usecases::Error as UseCaseError;
 use tandem_usecases::tasks::{self, BulkChange};
 
 use super::{Params, nav};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::handlers::tasks::{format_cursor, parse_cursor};
 use crate::planning::all_tasks;
 use crate::web::Viewer;
-use crate::web::common::{FormPairs, WebError, back, posted, refused};
+use crate::web::common::{FormPairs, WebError, back, encode, posted, refused};
 use crate::web::layout::{self, Section, Tab, page};
 use crate::web::my_work::today;
 
@@ -31,6 +33,10 @@ const SORTS: [(&str, &str); 7] = [
     ("owner", "Owner"),
     ("start", "Start date"),
 ];
+
+/// Rows a page of the list shows when it is paged (by key or due date,
+/// ungrouped).
+const LIST_PAGE: usize = 200;
 
 const GROUPS: [(&str, &str); 4] = [
     ("none", "Nothing"),
@@ -70,7 +76,7 @@ pub async fn list(
     }
     filter.owner = crate::handlers::tasks::owner_filter(viewer.user().id, get("owner"))?;
     filter.text = get("q").map(str::to_string);
-    let phase_filter: Option<Option<Id>> = match get("phase") {
+    filter.phase = match get("phase") {
         None => None,
         Some("none") => Some(None),
         Some(id) => {
@@ -91,15 +97,53 @@ pub async fn list(
     if !GROUPS.iter().any(|(g, _)| *g == group) {
         return Err(ApiError::field("group", "must be none, status, owner or phase").into());
     }
-    let mut tasks = all_tasks(store, scope, filter).await?;
-    if let Some(phase) = phase_filter {
-        tasks.retain(|t| t.phase_id == phase);
-    }
+    // By key or due date and ungrouped, the list is read a page at a time
+    // in the store's order. The other orders and the groups are made here
+    // from every task the filters select: the store has no index for them
+    // (yet), so they still read the whole selection.
+    let order = match (sort, group) {
+        ("key", "none") => Some(TaskOrder::Id),
+        ("due", "none") => Some(TaskOrder::Due),
+        _ => None,
+    };
+    let (mut tasks, after, next) = match order {
+        Some(order) => {
+            filter.order = order;
+            filter.limit = LIST_PAGE;
+            filter.after = get("cursor")
+                .map(|c| {
+                    parse_cursor(order, c)
+                        .ok_or_else(|| ApiError::field("cursor", "is not a link from this list"))
+                })
+                .transpose()?;
+            let page = store.list_tasks(scope, &filter).await?;
+            (page.tasks, filter.after, page.next)
+        }
+        None => (all_tasks(store, scope, filter).await?, None, None),
+    };
+    // The filters and the order go with the links to other pages.
+    let kept: Vec<String> = ["q", "status", "owner", "phase", "sort", "group"]
+        .into_iter()
+        .filter_map(|name| get(name).map(|v| format!("{name}={}", encode(v))))
+        .collect();
+    let list_url =
+        |pairs: &[String]| viewer.url(&format!("/p/{}/list?{}", project.key, pairs.join("&")));
+    let first = list_url(&kept);
+    let more = next.map(|next| {
+        let mut pairs = kept.clone();
+        pairs.push(format!(
+            "cursor={}",
+            format_cursor(order.unwrap_or_default(), next)
+        ));
+        list_url(&pairs)
+    });
     let members = store.list_members(scope).await?;
     let phases = store.list_phases(access).await?;
     let phase_name: HashMap<Id, &str> = phases.iter().map(|p| (p.id, p.name.as_str())).collect();
     let owner_name = |t: &Task| t.owner.as_ref().map(|u| u.name.to_lowercase());
     match sort {
+        // A page comes in the store's order already.
+        _ if order.is_some() => {}
         "due" => tasks.sort_by_key(|t| (t.due_date.is_none(), t.due_date, t.number)),
         "start" => tasks.sort_by_key(|t| (t.start_date.is_none(), t.start_date, t.number)),
         "priority" => tasks.sort_by_key(|t| (rank(&layout::PRIORITIES, &t.priority), t.number)),
@@ -174,7 +218,14 @@ pub async fn list(
             }
             button type="submit" { "Apply" }
         }
-        p.muted { (tasks.len()) " tasks" }
+        p.muted {
+            @if more.is_some() || after.is_some() {
+                (tasks.len()) " tasks shown, " (LIST_PAGE) " at a time"
+                @if after.is_some() { " · " a href=(first) { "back to the first" } }
+            } @else {
+                (tasks.len()) " tasks"
+            }
+        }
         datalist #members { @for m in &members { option value=(m.user.email) { (m.user.name) } } }
         form #list-form method="post" action=(viewer.url("/tasks/bulk")) {
             @if writer {
@@ -232,6 +283,9 @@ pub async fn list(
                     }
                 }
             }
+        }
+        @if let Some(href) = &more {
+            p.more { a href=(href) rel="next" { "Show the next " (LIST_PAGE) } }
         }
         @if writer {
             template #tpl-status { select aria-label="Status" { @for st in layout::STATUSES { option value=(st) { (layout::status_label(st)) } } } }
