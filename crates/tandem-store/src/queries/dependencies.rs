@@ -33,6 +33,24 @@ pub(crate) async fn sqlx_link_rows(
         .collect()
 }
 
+/// Takes the locks of the projects of a link's two tasks, lower id first:
+/// a link's write changes its projects' plans (their `plan_version`), and
+/// every writer of a project takes its lock before anything else it
+/// locks, so a link and a task deleted beside it queue instead of
+/// deadlocking.
+pub(super) async fn lock_projects_of(tx: &mut Tx, tasks: [&Task; 2]) -> Result<()> {
+    let mut ids: Vec<Id> = tasks
+        .iter()
+        .filter_map(|t| t.project.as_ref().map(|p| p.id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        lock_project_tx(tx, id).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn fetch_dependency_tx(
     tx: &mut Tx,
     scope: Scope,
@@ -41,6 +59,7 @@ pub(super) async fn fetch_dependency_tx(
 ) -> Result<(Dependency, Option<Id>)> {
     let pred = fetch_task_tx(tx, scope, predecessor).await?;
     let succ = fetch_task_tx(tx, scope, successor).await?;
+    lock_projects_of(tx, [&pred, &succ]).await?;
     let row = sqlx::query(&format!(
         "{DEPENDENCY_SELECT} WHERE d.predecessor_id = $1 AND d.successor_id = $2"
     ))
@@ -84,6 +103,7 @@ impl DependencyStore for DbStore {
         let (Some(pred), Some(succ)) = (pred, succ) else {
             return Err(StoreError::Invalid(errors));
         };
+        lock_projects_of(&mut tx, [&pred, &succ]).await?;
         let links: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT predecessor_id, successor_id FROM dependencies WHERE workspace_id = $1",
         )
