@@ -17,6 +17,7 @@
 //! and their associated consts), or the migrations (`migrate.rs`).
 
 mod accounts;
+mod board;
 mod dependencies;
 mod events;
 mod history;
@@ -38,6 +39,7 @@ pub(crate) use events::events_after;
 #[allow(unused_imports)]
 pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
+use board::*;
 use events::*;
 use projects::*;
 use rollups::*;
