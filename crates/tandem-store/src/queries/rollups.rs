@@ -66,7 +66,7 @@ fn contribution(row: ContributionRow) -> Result<Contribution> {
     })
 }
 
-/// What the project tasks among `ids` contribute now.
+/// What the project tasks among `ids` contribute now (no ids: no query).
 async fn contributions(tx: &mut Tx, ids: &[Id]) -> Result<Vec<Contribution>> {
     let mut found = Vec::with_capacity(ids.len());
     // Bounded statements: a bulk edit may touch thousands of tasks.
@@ -88,7 +88,10 @@ async fn contributions(tx: &mut Tx, ids: &[Id]) -> Result<Vec<Contribution>> {
 
 /// The tasks a write is about to change, with what they contribute before
 /// it.
+/// A personal task (no project) rolls up nowhere: its watch reads and
+/// writes nothing.
 pub(super) struct RollupWatch {
+    in_project: bool,
     ids: Vec<Id>,
     before: Vec<Contribution>,
 }
@@ -97,12 +100,35 @@ impl RollupWatch {
     /// Reads what `ids` contribute now: every task the write changes,
     /// creates under, or deletes, and the parents it takes a subtask from
     /// or gives one to (a task with subtasks is not a leaf).
-    pub(super) async fn before(tx: &mut Tx, ids: impl IntoIterator<Item = Id>) -> Result<Self> {
-        let mut ids: Vec<Id> = ids.into_iter().collect();
+    pub(super) async fn before(
+        tx: &mut Tx,
+        in_project: bool,
+        ids: impl IntoIterator<Item = Id>,
+    ) -> Result<Self> {
+        let mut ids: Vec<Id> = if in_project {
+            ids.into_iter().collect()
+        } else {
+            Vec::new()
+        };
         ids.sort_unstable();
         ids.dedup();
         let before = contributions(tx, &ids).await?;
-        Ok(RollupWatch { ids, before })
+        Ok(RollupWatch {
+            in_project,
+            ids,
+            before,
+        })
+    }
+
+    /// Before deleting `task`: it and its subtasks go, and its parent may
+    /// become a leaf.
+    pub(super) async fn before_deleting(tx: &mut Tx, task: &Task) -> Result<Self> {
+        if task.project.is_none() {
+            return Self::before(tx, false, []).await;
+        }
+        let mut ids = subtree_ids(tx, task.id).await?;
+        ids.extend(task.parent.as_ref().map(|p| p.id));
+        Self::before(tx, true, ids).await
     }
 
     /// After the write: reads the same tasks and `created` ones again and
@@ -112,6 +138,9 @@ impl RollupWatch {
         tx: &mut Tx,
         created: impl IntoIterator<Item = Id>,
     ) -> Result<()> {
+        if !self.in_project {
+            return Ok(());
+        }
         let mut ids = self.ids;
         ids.extend(created);
         ids.sort_unstable();
@@ -123,7 +152,7 @@ impl RollupWatch {
 
 /// The ids of a task and all of its subtasks, which its deletion takes
 /// with it.
-pub(super) async fn subtree_ids(tx: &mut Tx, task_id: Id) -> Result<Vec<Id>> {
+async fn subtree_ids(tx: &mut Tx, task_id: Id) -> Result<Vec<Id>> {
     Ok(sqlx::query_scalar(
         "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) \
          UNION ALL SELECT t.id FROM tasks t JOIN sub ON t.parent_id = sub.id) \

@@ -40,10 +40,7 @@ pub(super) async fn insert_task_tx(
             .await?,
             None => 0,
         };
-    let watch = match project {
-        Some(_) => Some(RollupWatch::before(tx, refs.parent_id).await?),
-        None => None,
-    };
+    let watch = RollupWatch::before(tx, project.is_some(), refs.parent_id).await?;
     let now = Utc::now();
     let row = TaskRowValues {
         project_id: project.map(|p| p.id),
@@ -58,9 +55,7 @@ pub(super) async fn insert_task_tx(
     qb.push(" RETURNING id");
     let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
     write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
-    if let Some(watch) = watch {
-        watch.settle(tx, [id]).await?;
-    }
+    watch.settle(tx, [id]).await?;
     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
     record(
         tx,
@@ -228,16 +223,9 @@ pub(super) async fn update_task_tx(
         (true, true) => current.completed_at,
         _ => None,
     };
-    let watch = match &current.project {
-        Some(_) => {
-            let parents = [current.parent.as_ref().map(|p| p.id), refs.parent_id];
-            Some(
-                RollupWatch::before(&mut *tx, parents.into_iter().flatten().chain([current.id]))
-                    .await?,
-            )
-        }
-        None => None,
-    };
+    let parents = [current.parent.as_ref().map(|p| p.id), refs.parent_id];
+    let touched = parents.into_iter().flatten().chain([current.id]);
+    let watch = RollupWatch::before(&mut *tx, current.project.is_some(), touched).await?;
     let tp = fields.three_point.as_ref();
     let updated = sqlx::query(
         "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \
@@ -279,9 +267,7 @@ pub(super) async fn update_task_tx(
             current: current.version + 1,
         });
     }
-    if let Some(watch) = watch {
-        watch.settle(&mut *tx, []).await?;
-    }
+    watch.settle(&mut *tx, []).await?;
     let before = current.fields();
     if before.tags != fields.tags || before.collaborators != fields.collaborators {
         write_task_sets(&mut *tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
@@ -550,22 +536,12 @@ impl TaskStore for DbStore {
             let mut tx = self.writer().begin().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;
             check_version(expected_version, current.version)?;
-            // Its subtasks go with it, and its parent may become a leaf.
-            let watch = match &current.project {
-                Some(_) => {
-                    let mut ids = subtree_ids(&mut tx, current.id).await?;
-                    ids.extend(current.parent.as_ref().map(|p| p.id));
-                    Some(RollupWatch::before(&mut tx, ids).await?)
-                }
-                None => None,
-            };
+            let watch = RollupWatch::before_deleting(&mut tx, &current).await?;
             sqlx::query("DELETE FROM tasks WHERE id = $1")
                 .bind(current.id)
                 .execute(&mut *tx)
                 .await?;
-            if let Some(watch) = watch {
-                watch.settle(&mut tx, []).await?;
-            }
+            watch.settle(&mut tx, []).await?;
             let changes = activity::deleted(&task_snapshot(&current.fields()));
             record(
                 &mut tx,
