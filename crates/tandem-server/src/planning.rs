@@ -64,14 +64,20 @@ pub(crate) async fn current_schedule(
     let loaded = load(store, scope, key).await?;
     let fingerprint = loaded.planned.fingerprint();
     let project_id = loaded.project.id;
-    if let Some(known) = recent::get(store, project_id, &fingerprint) {
-        store
-            .stamp_schedule(loaded.access, &fingerprint, loaded.stamp)
-            .await?;
+    if let Some((known, stamp)) = recent::get(store, project_id, &fingerprint) {
+        // Only a plan version the store has not heard of for this schedule
+        // costs a write; a read of an unchanged plan writes nothing.
+        if stamp != Some(loaded.stamp) {
+            store
+                .stamp_schedule(loaded.access, &fingerprint, loaded.stamp)
+                .await?;
+            recent::stamped(store, project_id, loaded.stamp);
+        }
         return Ok((loaded, known));
     }
+    let stamp = loaded.stamp;
     let (loaded, schedule) = stored_or_computed(store, loaded, fingerprint, read_at).await?;
-    recent::put(store, project_id, &schedule);
+    recent::put(store, project_id, &schedule, stamp);
     Ok((loaded, schedule))
 }
 
@@ -86,7 +92,7 @@ mod recent {
     use std::sync::{Mutex, OnceLock};
 
     use tandem_domain::{Id, StoredSchedule, TaskSchedule};
-    use tandem_store::Store;
+    use tandem_store::{PlanStamp, Store};
 
     /// What the cache may hold: a few hundred schedules of a thousand
     /// tasks, or a handful of big ones.
@@ -105,6 +111,9 @@ mod recent {
         used: u64,
         bytes: usize,
         schedule: StoredSchedule,
+        /// The stamp this process last saw stored with it, if any: a hit
+        /// with the same stamp needs no write to say so again.
+        stamp: Option<PlanStamp>,
     }
 
     fn cache() -> &'static Mutex<Cache> {
@@ -132,12 +141,38 @@ mod recent {
         cache().lock().map(|c| c.bytes).unwrap_or(0)
     }
 
-    pub fn get(store: &dyn Store, project_id: Id, fingerprint: &str) -> Option<StoredSchedule> {
-        get_key(key(store, project_id), fingerprint)
+    /// The schedule of this plan, if kept, and the stamp last seen stored
+    /// with it.
+    pub fn get(
+        store: &dyn Store,
+        project_id: Id,
+        fingerprint: &str,
+    ) -> Option<(StoredSchedule, Option<PlanStamp>)> {
+        let schedule = get_key(key(store, project_id), fingerprint)?;
+        let stamp = cache()
+            .lock()
+            .ok()?
+            .entries
+            .get(&key(store, project_id))
+            .and_then(|e| e.stamp);
+        Some((schedule, stamp))
     }
 
-    pub fn put(store: &dyn Store, project_id: Id, schedule: &StoredSchedule) {
-        put_key(key(store, project_id), schedule)
+    /// Keeps a schedule, stored with `stamp`. The stamp is a hint: were it
+    /// wrong (another node stored a later reading first), reads of the
+    /// stored schedule would only find it stale and take the slow path.
+    pub fn put(store: &dyn Store, project_id: Id, schedule: &StoredSchedule, stamp: PlanStamp) {
+        put_key(key(store, project_id), schedule);
+        stamped(store, project_id, stamp);
+    }
+
+    /// Notes that the kept schedule is now stored with `stamp`.
+    pub fn stamped(store: &dyn Store, project_id: Id, stamp: PlanStamp) {
+        if let Ok(mut cache) = cache().lock()
+            && let Some(entry) = cache.entries.get_mut(&key(store, project_id))
+        {
+            entry.stamp = Some(stamp);
+        }
     }
 
     fn get_key(key: Key, fingerprint: &str) -> Option<StoredSchedule> {
@@ -185,6 +220,7 @@ mod recent {
                 used,
                 bytes,
                 schedule: schedule.clone(),
+                stamp: None,
             },
         );
     }
