@@ -1,5 +1,6 @@
 //! Paging by due date: the task list's `sort=due` visits every task once,
-//! first due first, and My Work counts each bucket whole and pages it.
+//! first due first, and My Work counts each bucket whole and pages it; and
+//! a project's schedule pages by task, full and compact.
 
 use super::*;
 
@@ -218,5 +219,67 @@ async fn my_work_counts_every_bucket_and_pages_each_one() {
             assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
         }
         server.stop().await;
+    }
+}
+
+/// The pages of LAUNCH's schedule (`changed`, as read without a limit),
+/// full and compact, name every task once in order and leave the critical
+/// path to the rows; bad paging input is refused naming its field.
+pub(super) async fn schedule_pages_visit_every_task(ana: &Api, changed: &Value) {
+    let whole: Vec<String> = changed["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap().to_string())
+        .collect();
+    for form in ["full", "compact"] {
+        let mut seen = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let (status, page) = ana
+                .get(&format!(
+                    "{WS}/projects/LAUNCH/schedule?limit=3&form={form}{cursor}"
+                ))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert_eq!(page["finish"], changed["finish"]);
+            assert_eq!(page["critical_path"], json!([]));
+            let rows = if form == "full" {
+                &page["tasks"]
+            } else {
+                &page["rows"]
+            };
+            let rows = rows.as_array().unwrap();
+            assert!(rows.len() <= 3);
+            for row in rows {
+                let key = if form == "full" { &row["key"] } else { &row[0] };
+                seen.push(key.as_str().unwrap().to_string());
+            }
+            if form == "compact" {
+                assert!(page["tasks"].as_array().unwrap().is_empty());
+                assert_eq!(rows[0].as_array().unwrap().len(), 5);
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, whole, "{form}");
+    }
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=5001", "limit"),
+        ("limit=2&cursor=zz", "cursor"),
+        ("form=tiny", "form"),
+    ] {
+        let (status, problem) = ana
+            .get(&format!("{WS}/projects/LAUNCH/schedule?{query}"))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {problem}"
+        );
+        assert!(problem.to_string().contains(field), "{query}: {problem}");
     }
 }

@@ -55,62 +55,7 @@ async fn a_project_schedule_has_its_critical_path_and_slack() {
         let (_, again) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
         assert_eq!(again, changed);
         // Pages of it, full and compact, visit every task once, in order.
-        let whole: Vec<String> = changed["tasks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["key"].as_str().unwrap().to_string())
-            .collect();
-        for form in ["full", "compact"] {
-            let mut seen = Vec::new();
-            let mut cursor = String::new();
-            loop {
-                let (status, page) = ana
-                    .get(&format!(
-                        "{WS}/projects/LAUNCH/schedule?limit=3&form={form}{cursor}"
-                    ))
-                    .await;
-                assert_eq!(status, StatusCode::OK, "{page}");
-                assert_eq!(page["finish"], changed["finish"]);
-                assert_eq!(page["critical_path"], json!([]));
-                let rows = if form == "full" {
-                    &page["tasks"]
-                } else {
-                    &page["rows"]
-                };
-                let rows = rows.as_array().unwrap();
-                assert!(rows.len() <= 3);
-                for row in rows {
-                    let key = if form == "full" { &row["key"] } else { &row[0] };
-                    seen.push(key.as_str().unwrap().to_string());
-                }
-                if form == "compact" {
-                    assert!(page["tasks"].as_array().unwrap().is_empty());
-                    assert_eq!(rows[0].as_array().unwrap().len(), 5);
-                }
-                match page["next_cursor"].as_str() {
-                    Some(next) => cursor = format!("&cursor={next}"),
-                    None => break,
-                }
-            }
-            assert_eq!(seen, whole, "{form}");
-        }
-        for (query, field) in [
-            ("limit=0", "limit"),
-            ("limit=5001", "limit"),
-            ("limit=2&cursor=zz", "cursor"),
-            ("form=tiny", "form"),
-        ] {
-            let (status, problem) = ana
-                .get(&format!("{WS}/projects/LAUNCH/schedule?{query}"))
-                .await;
-            assert_eq!(
-                status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{query}: {problem}"
-            );
-            assert!(problem.to_string().contains(field), "{query}: {problem}");
-        }
+        super::paging::schedule_pages_visit_every_task(&ana, &changed).await;
         server.stop().await;
     }
 }
