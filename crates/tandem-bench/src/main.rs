@@ -35,6 +35,12 @@ struct Args {
     wrk_duration: String,
     #[arg(long, default_value_t = 16)]
     connections: usize,
+    /// Then run show, list, create and update again with this many clients
+    /// at once each (comma-separated; empty skips it), `--requests`
+    /// requests per phase: throughput under concurrency, as Redmine's
+    /// `bench.py -c N` measures it.
+    #[arg(long, value_delimiter = ',', default_value = "4,16")]
+    clients: Vec<usize>,
     /// Seed of the generated data and the request mix.
     #[arg(long, default_value_t = 7)]
     seed: u64,
@@ -178,6 +184,10 @@ async fn main() -> Result<()> {
         );
     }
 
+    if !args.clients.is_empty() {
+        concurrent(&http, &ws, &token, store.as_ref(), &args).await?;
+    }
+
     if args.wrk_duration != "0" {
         let url = format!("{ws}/tasks?project=BENCH&status=todo&limit=100");
         let output = tokio::process::Command::new("wrk")
@@ -203,6 +213,186 @@ async fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Show, list, create and update with several clients at once. Creates
+/// and updates name tasks the single-client phases did not touch.
+async fn concurrent(
+    http: &reqwest::Client,
+    ws: &str,
+    token: &str,
+    store: &dyn Store,
+    args: &Args,
+) -> Result<()> {
+    println!(
+        "\n| operation | clients | requests | client p50 ms | client p95 ms | client p99 ms | req/s | writes per commit |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    let n = args.requests;
+    let tasks = args.tasks;
+    let mut created = 0;
+    for (round, &clients) in args.clients.iter().enumerate() {
+        let seed = args.seed + round as u64;
+        let show = {
+            let (ws, token) = (ws.to_string(), token.to_string());
+            measure_concurrent(http, clients, n, move |i| {
+                let key = 1 + (splitmix(seed ^ i as u64) % tasks as u64);
+                http_get(&format!("{ws}/tasks/BENCH-{key}"), &token)
+            })
+        }
+        .await?;
+        let list = {
+            let (ws, token) = (ws.to_string(), token.to_string());
+            measure_concurrent(http, clients, n, move |i| {
+                let draw = splitmix(seed ^ i as u64);
+                let owner = draw % PEOPLE as u64;
+                let from = (draw >> 8) % tasks as u64;
+                http_get(&format!("{ws}/tasks?project=BENCH&status=todo,in_progress&owner=person{owner}@bench.example&limit=100&cursor={from:x}"), &token)
+            })
+        }
+        .await?;
+        let before = store.commits();
+        let create = {
+            let (ws, token) = (ws.to_string(), token.to_string());
+            measure_concurrent(http, clients, n, move |i| {
+                Request::Post(
+                    format!("{ws}/tasks"),
+                    token.clone(),
+                    json!({"project": "BENCH", "title": format!("Created by {clients} clients {i}"), "owner": "person1@bench.example", "priority": "high", "due_date": "2027-01-15", "tags": ["bench"]}),
+                )
+            })
+        }
+        .await?;
+        let create_grouping = per_commit(before, store.commits());
+        // Tasks the single-client update phase did not touch.
+        let first = n + created + 1;
+        created += n;
+        let before = store.commits();
+        let update = {
+            let (ws, token) = (ws.to_string(), token.to_string());
+            measure_concurrent(http, clients, n, move |i| {
+                Request::Patch(
+                    format!("{ws}/tasks/BENCH-{}", first + i),
+                    token.clone(),
+                    json!({"status": "in_progress", "percent_complete": 10}),
+                )
+            })
+        }
+        .await?;
+        let update_grouping = per_commit(before, store.commits());
+        for (name, r, grouping) in [
+            ("show one task", &show, None),
+            ("list 100 (filtered)", &list, None),
+            ("create a task", &create, create_grouping),
+            ("update status", &update, update_grouping),
+        ] {
+            println!(
+                "| {name} | {clients} | {} | {:.2} | {:.2} | {:.2} | {:.0} | {} |",
+                r.count,
+                r.p50,
+                r.p95,
+                r.p99,
+                r.per_second,
+                grouping.map_or("".to_string(), |g| format!("{g:.1}"))
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes per commit between two readings of the store's counts.
+fn per_commit(
+    before: Option<tandem_store::CommitCounts>,
+    after: Option<tandem_store::CommitCounts>,
+) -> Option<f64> {
+    let (before, after) = (before?, after?);
+    let commits = after.commits.checked_sub(before.commits)?.max(1);
+    Some((after.writes - before.writes) as f64 / commits as f64)
+}
+
+/// A well-mixed 64-bit number from `x`: each client draws its own keys
+/// without sharing a generator.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A request a client task can build on its own.
+pub(crate) enum Request {
+    Get(String, String),
+    Post(String, String, Value),
+    Patch(String, String, Value),
+}
+
+fn http_get(url: &str, token: &str) -> Request {
+    Request::Get(url.to_string(), token.to_string())
+}
+
+impl Request {
+    fn build(self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        match self {
+            Request::Get(url, token) => http.get(url).bearer_auth(token),
+            Request::Post(url, token, body) => http.post(url).bearer_auth(token).json(&body),
+            Request::Patch(url, token, body) => http.patch(url).bearer_auth(token).json(&body),
+        }
+    }
+}
+
+/// `n` requests from `clients` tasks at once, each on its own keep-alive
+/// connection, each taking the next request number when it is free.
+pub(crate) async fn measure_concurrent(
+    http: &reqwest::Client,
+    clients: usize,
+    n: usize,
+    request: impl Fn(usize) -> Request + Send + Sync + 'static,
+) -> Result<Summary> {
+    let request = Arc::new(request);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..clients {
+        let (http, request, next) = (http.clone(), request.clone(), next.clone());
+        workers.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    return Ok::<_, anyhow::Error>(times);
+                }
+                let sent = Instant::now();
+                let response = request(i).build(&http).send().await?;
+                let status = response.status();
+                let body = response.bytes().await?;
+                if !status.is_success() {
+                    bail!(
+                        "request {i} answered {status}: {}",
+                        String::from_utf8_lossy(&body)
+                    );
+                }
+                times.push(sent.elapsed());
+            }
+        }));
+    }
+    let mut times = Vec::with_capacity(n);
+    for worker in workers {
+        times.extend(worker.await??);
+    }
+    let total = started.elapsed();
+    times.sort();
+    let pick = |q: f64| {
+        times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
+    };
+    Ok(Summary {
+        count: n,
+        bytes: 0,
+        server_p50: f64::NAN,
+        p50: pick(0.50),
+        p95: pick(0.95),
+        p99: pick(0.99),
+        per_second: n as f64 / total.max(Duration::from_nanos(1)).as_secs_f64(),
+    })
 }
 
 pub(crate) struct Summary {

@@ -305,6 +305,21 @@ fn escape(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// SQLite's group commit: writes over commits is how many writes each
+/// sync carried.
+fn render_commits(out: &mut String, commits: tandem_store::CommitCounts) {
+    let _ = writeln!(
+        out,
+        "# HELP tandem_commits_total Durable commits of the SQLite writer.\n\
+         # TYPE tandem_commits_total counter\n\
+         tandem_commits_total {}\n\
+         # HELP tandem_committed_writes_total Writes acknowledged by those commits.\n\
+         # TYPE tandem_committed_writes_total counter\n\
+         tandem_committed_writes_total {}",
+        commits.commits, commits.writes
+    );
+}
+
 /// Counts a request in flight until dropped, however its handling ends.
 pub(crate) struct InFlight(Metrics);
 
@@ -319,7 +334,10 @@ pub(crate) fn router(metrics: Metrics, store: Arc<dyn Store>) -> axum::Router {
     axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
-            let text = metrics.render(&store.pools());
+            let mut text = metrics.render(&store.pools());
+            if let Some(commits) = store.commits() {
+                render_commits(&mut text, commits);
+            }
             async move {
                 (
                     [(

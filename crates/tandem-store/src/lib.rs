@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod activity;
 pub mod dependencies;
 pub mod events;
+mod group_commit;
 pub mod imports;
 mod migrate;
 pub mod plans;
@@ -157,6 +158,13 @@ impl PoolStats {
     }
 }
 
+/// Commits made and the writes they acknowledged (SQLite's group commit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitCounts {
+    pub commits: usize,
+    pub writes: usize,
+}
+
 /// Tandem's storage, in domain terms: every feature's part together. See
 /// the crate docs for the rules every implementation keeps.
 #[async_trait]
@@ -180,6 +188,9 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// The connection pools' state now.
     fn pools(&self) -> Vec<PoolStats>;
+    /// How many writes shared how many commits since the store opened;
+    /// `None` where the server groups commits itself (PostgreSQL).
+    fn commits(&self) -> Option<CommitCounts>;
     async fn ping(&self) -> Result<()>;
     /// Refreshes the query planner's statistics of the tables changed
     /// much since they were last analysed (a tenth of their rows, or 50

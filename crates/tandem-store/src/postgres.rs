@@ -45,6 +45,20 @@ impl PgStore {
         &self.pool
     }
 
+    /// The server flushes concurrent commits' WAL together itself, so a
+    /// write is a transaction of its own.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    async fn read_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    fn commit_counts(&self) -> Option<crate::CommitCounts> {
+        None
+    }
+
     const GRAPH_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7231, $1::int4)");
 
     /// Every write to a project's objects takes its project's row first, so
@@ -182,6 +196,7 @@ crate::migrate::migrator!(
 mod backend {
     pub(super) type DbStore = super::PgStore;
     pub(super) type Db = sqlx::Postgres;
+    pub(super) type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "postgres";
     /// How this dialect joins a task's tags into one text.

@@ -3,7 +3,8 @@
 //! Writes go through a pool of exactly one connection, so they queue in
 //! process instead of failing with "database is locked"; reads use their own
 //! pool and run beside the writer, as WAL allows. `synchronous = FULL` makes
-//! every acknowledged commit durable across a power cut, not just a crash.
+//! every acknowledged commit durable across a power cut, not just a crash;
+//! concurrent writes share that commit (`group_commit.rs`).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -18,12 +19,14 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::{Id, UserRef};
 
+use crate::group_commit::{GroupCommit, Member};
 use crate::sql::{ListPart, SqlParam, SqlText, TaskRow, push_collaborators, push_task_list};
 use crate::{Result, Scope, StoreError, TaskFilter};
 
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    group: GroupCommit,
     lists: ListReaders,
     feed: std::sync::OnceLock<tokio::sync::broadcast::Sender<crate::events::Event>>,
     /// The newest event when the store opened: the feed tells what
@@ -256,6 +259,7 @@ impl SqliteStore {
             .await?;
         Ok(Self {
             reader,
+            group: GroupCommit::new(writer.clone()),
             writer,
             lists,
             feed: std::sync::OnceLock::new(),
@@ -267,8 +271,25 @@ impl SqliteStore {
         &self.reader
     }
 
+    /// For what runs outside any write transaction (a purge, a login's
+    /// timestamp); it queues behind an open commit group for the one
+    /// connection.
     fn writer(&self) -> &SqlitePool {
         &self.writer
+    }
+
+    /// A write transaction: a savepoint in the writer's open commit group.
+    async fn write_tx(&self) -> Result<SqliteTx> {
+        Ok(SqliteTx::Write(self.group.begin().await?))
+    }
+
+    async fn read_tx(&self) -> Result<SqliteTx> {
+        Ok(SqliteTx::Read(self.reader.begin().await?))
+    }
+
+    fn commit_counts(&self) -> Option<crate::CommitCounts> {
+        let (commits, writes) = self.group.stats();
+        Some(crate::CommitCounts { commits, writes })
     }
 
     /// Single writer: the process-wide queue already serialises graph edits.
@@ -374,6 +395,41 @@ impl SqliteStore {
     }
 }
 
+/// A transaction as the shared queries see it: a read on a reader
+/// connection, or a write in the writer's commit group.
+pub(crate) enum SqliteTx {
+    Read(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Write(Member),
+}
+
+impl SqliteTx {
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            SqliteTx::Read(transaction) => Ok(transaction.commit().await?),
+            SqliteTx::Write(member) => member.commit().await,
+        }
+    }
+}
+
+impl std::ops::Deref for SqliteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            SqliteTx::Read(transaction) => transaction,
+            SqliteTx::Write(member) => member,
+        }
+    }
+}
+
+impl std::ops::DerefMut for SqliteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            SqliteTx::Read(transaction) => transaction,
+            SqliteTx::Write(member) => member,
+        }
+    }
+}
+
 crate::migrate::migrator!(
     sqlx::Sqlite,
     crate::migrate::SQLITE,
@@ -384,6 +440,7 @@ crate::migrate::migrator!(
 mod backend {
     pub(super) type DbStore = super::SqliteStore;
     pub(super) type Db = sqlx::Sqlite;
+    pub(super) type Tx = super::SqliteTx;
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "sqlite";
     /// How this dialect joins a task's tags into one text.

@@ -80,7 +80,7 @@ impl DependencyStore for DbStore {
     ) -> Result<Dependency> {
         let scope = *scope;
         dependency.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         if let Some(lock) = DbStore::GRAPH_LOCK {
             sqlx::query(lock)
                 .bind(scope.workspace_id)
@@ -165,7 +165,7 @@ impl DependencyStore for DbStore {
     }
 
     async fn task_dependencies(&self, scope: Scope, key: &str) -> Result<Vec<Dependency>> {
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let task = fetch_task_tx(&mut tx, scope, key).await?;
         let mut qb = QueryBuilder::<Db>::new(DEPENDENCY_SELECT);
         qb.push(" WHERE (d.predecessor_id = ");
@@ -210,7 +210,7 @@ impl DependencyStore for DbStore {
         let scope = *scope;
         change.check().map_err(StoreError::Invalid)?;
         let (predecessor, successor) = (change.predecessor.as_str(), change.successor.as_str());
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let (current, project_id) =
             fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
         check_version(expected_version, current.version)?;
@@ -249,7 +249,7 @@ impl DependencyStore for DbStore {
         successor: &str,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let (current, project_id) =
             fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
         sqlx::query("DELETE FROM dependencies WHERE id = $1")

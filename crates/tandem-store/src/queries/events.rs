@@ -117,7 +117,7 @@ impl crate::events::EventStore for DbStore {
         let now = Utc::now();
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
         retry_transient(|| async {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.write_tx().await?;
             let claimed: Vec<i64> = sqlx::query_scalar(&format!(
                 "SELECT event_id FROM event_deliveries \
                  WHERE consumer = $1 AND (claimed_until IS NULL OR claimed_until < $2) \

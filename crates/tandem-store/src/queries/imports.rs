@@ -189,7 +189,7 @@ pub(super) async fn import_staged(
     import: &tandem_domain::interop::ProjectImport,
 ) -> Result<Id> {
     let key = import.project.key.as_str();
-    let mut tx = store.writer().begin().await?;
+    let mut tx = store.write_tx().await?;
     let project_id = insert_project_tx(&mut tx, staged, &import.project).await?;
     for e in &import.exceptions {
         sqlx::query(
@@ -209,13 +209,13 @@ pub(super) async fn import_staged(
     tx.commit().await?;
     let mut ids: Vec<(Id, String)> = Vec::with_capacity(import.tasks.len());
     for batch in import.tasks.chunks(IMPORT_BATCH) {
-        let mut tx = store.writer().begin().await?;
+        let mut tx = store.write_tx().await?;
         let more = insert_imported_tasks_tx(&mut tx, staged, &project, batch, &ids).await?;
         tx.commit().await?;
         ids.extend(more);
     }
     // Parents are set batch by batch, so who is a leaf is known only now.
-    let mut tx = store.writer().begin().await?;
+    let mut tx = store.write_tx().await?;
     rebuild_rollups(&mut tx, project_id).await?;
     tx.commit().await?;
     for batch in import.dependencies.chunks(IMPORT_BATCH) {
@@ -257,7 +257,7 @@ pub(super) async fn import_staged(
             qb.build().execute(store.writer()).await?;
         }
     }
-    let mut tx = store.writer().begin().await?;
+    let mut tx = store.write_tx().await?;
     let changes = activity::created(&serde_json::Map::from_iter([
         ("tasks".to_string(), serde_json::json!(import.tasks.len())),
         (
@@ -287,7 +287,7 @@ pub(super) async fn import_staged(
 /// Moves a built import from its staging workspace into the
 /// caller's, all at once, and removes the staging workspace.
 pub(super) async fn move_staged(store: &DbStore, staging: Id, scope: Scope) -> Result<()> {
-    let mut tx = store.writer().begin().await?;
+    let mut tx = store.write_tx().await?;
     let imported: Option<(i64, String)> =
         sqlx::query_as("SELECT id, key FROM projects WHERE workspace_id = $1")
             .bind(staging)
@@ -395,7 +395,7 @@ impl ImportStore for DbStore {
     }
 
     async fn purge_abandoned_imports(&self, started_before: DateTime<Utc>) -> Result<u64> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         // Events keep no reference to their workspace (they outlive
         // what they tell of), so a dead import's go with it here.
         sqlx::query(

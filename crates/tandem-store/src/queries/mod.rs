@@ -60,11 +60,12 @@ use tandem_domain::*;
 use crate::sql::*;
 use crate::*;
 
+/// A read or write transaction of this backend (see its `write_tx`).
+pub(super) use super::backend::Tx;
 use super::backend::{Db, DbStore, NAME, TAG_AGGREGATE};
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", TAG_AGGREGATE));
-pub(super) type Tx = sqlx::Transaction<'static, Db>;
 
 impl SqlSink for QueryBuilder<'_, Db> {
     fn sql(&mut self, text: &str) {
@@ -213,6 +214,10 @@ impl Store for DbStore {
 
     fn pools(&self) -> Vec<crate::PoolStats> {
         self.pool_stats()
+    }
+
+    fn commits(&self) -> Option<crate::CommitCounts> {
+        self.commit_counts()
     }
 
     async fn ping(&self) -> Result<()> {

@@ -56,7 +56,7 @@ async fn stored_schedule_rows(
     limit: Option<usize>,
 ) -> Result<Option<StoredSchedule>> {
     let (scope, project_id) = (access.scope(), access.project_id());
-    let mut tx = store.reader().begin().await?;
+    let mut tx = store.read_tx().await?;
     let Some(row) = sqlx::query(
         "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
          FROM project_schedules s JOIN projects p ON p.id = s.project_id \
@@ -133,7 +133,7 @@ pub(super) async fn save_schedule_once(
     schedule: &StoredSchedule,
     stamp: PlanStamp,
 ) -> Result<bool> {
-    let mut tx = store.writer().begin().await?;
+    let mut tx = store.write_tx().await?;
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
             .bind(project_id)
@@ -269,7 +269,7 @@ impl PlanStore for DbStore {
     ) -> Result<CalendarException> {
         let scope = *scope;
         exception.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let key: String =
             sqlx::query_scalar("SELECT key FROM projects WHERE id = $1 AND workspace_id = $2")
                 .bind(project_id)
@@ -318,7 +318,7 @@ impl PlanStore for DbStore {
         id: Id,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2 AND workspace_id = $3 \
              RETURNING id, name, start_date, end_date, hours",
@@ -420,7 +420,7 @@ impl PlanStore for DbStore {
         fingerprint: &str,
         stamp: PlanStamp,
     ) -> Result<()> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         stamp_tx(&mut tx, access.project_id(), fingerprint, stamp).await?;
         tx.commit().await?;
         Ok(())
@@ -460,7 +460,7 @@ impl PlanStore for DbStore {
         let scope = *scope;
         let name = baseline_name(name)?;
         let name = name.as_str();
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at) \
              SELECT $1, id, $3, $4, $5 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
@@ -520,7 +520,7 @@ impl PlanStore for DbStore {
 
     async fn get_baseline(&self, access: ProjectAccess, id: Id) -> Result<Baseline> {
         let (scope, project_id) = (access.scope(), access.project_id());
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
         tx.commit().await?;
         Ok(baseline)
@@ -528,7 +528,7 @@ impl PlanStore for DbStore {
 
     async fn delete_baseline(&self, scope: WriteScope, project_id: Id, id: Id) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
         sqlx::query("DELETE FROM baselines WHERE id = $1")
             .bind(id)

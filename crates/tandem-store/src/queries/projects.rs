@@ -124,7 +124,7 @@ impl ProjectStore for DbStore {
     async fn create_project(&self, scope: WriteScope, project: &NewProject) -> Result<Project> {
         let scope = *scope;
         project.fields.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         insert_project_tx(&mut tx, scope, project).await?;
         let project = fetch_project_tx(&mut tx, scope, project.key.as_str()).await?;
         tx.commit().await?;
@@ -153,7 +153,7 @@ impl ProjectStore for DbStore {
     }
 
     async fn get_project(&self, scope: Scope, key: &str) -> Result<Project> {
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let project = fetch_project_tx(&mut tx, scope, key).await?;
         tx.commit().await?;
         Ok(project)
@@ -167,7 +167,7 @@ impl ProjectStore for DbStore {
         change: crate::Patch<'_, ProjectFields>,
     ) -> Result<Project> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut current = fetch_project_tx(&mut tx, scope, key).await?;
         if lock_project_tx(&mut tx, current.id).await? {
             current = fetch_project_tx(&mut tx, scope, key).await?;
@@ -230,7 +230,7 @@ impl ProjectStore for DbStore {
         expected_version: Option<i64>,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = fetch_project_tx(&mut tx, scope, key).await?;
         check_version(expected_version, current.version)?;
         sqlx::query("DELETE FROM projects WHERE id = $1")
@@ -308,7 +308,7 @@ impl ProjectStore for DbStore {
     ) -> Result<Phase> {
         let scope = *scope;
         phase.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO phases (workspace_id, project_id, name, position, start_date, end_date) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -348,7 +348,7 @@ impl ProjectStore for DbStore {
     }
 
     async fn get_phase(&self, scope: Scope, id: Id) -> Result<Phase> {
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let phase = fetch_phase_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(phase)
@@ -362,7 +362,7 @@ impl ProjectStore for DbStore {
         change: crate::Patch<'_, PhaseFields>,
     ) -> Result<Phase> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut current = fetch_phase_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
             current = fetch_phase_tx(&mut tx, scope, id).await?;
@@ -403,7 +403,7 @@ impl ProjectStore for DbStore {
         expected_version: Option<i64>,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = fetch_phase_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
         fold_cells(&mut tx, FoldColumn::Phase, id).await?;
@@ -435,7 +435,7 @@ impl ProjectStore for DbStore {
     ) -> Result<Milestone> {
         let scope = *scope;
         milestone.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         phase_of_project(&mut tx, scope, milestone.phase_id, project_id).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description) \
@@ -476,7 +476,7 @@ impl ProjectStore for DbStore {
     }
 
     async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone> {
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(milestone)
@@ -490,7 +490,7 @@ impl ProjectStore for DbStore {
         change: crate::Patch<'_, MilestoneFields>,
     ) -> Result<Milestone> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut current = fetch_milestone_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
             current = fetch_milestone_tx(&mut tx, scope, id).await?;
@@ -532,7 +532,7 @@ impl ProjectStore for DbStore {
         expected_version: Option<i64>,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = fetch_milestone_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
         fold_cells(&mut tx, FoldColumn::Milestone, id).await?;

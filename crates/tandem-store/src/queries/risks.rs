@@ -138,7 +138,7 @@ impl RiskStore for DbStore {
     ) -> Result<Risk> {
         let scope = *scope;
         risk.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let (owner_id, task_ids) = resolve_risk(&mut tx, scope, project_id, risk).await?;
         let now = Utc::now();
         let id: i64 = sqlx::query_scalar(
@@ -176,7 +176,7 @@ impl RiskStore for DbStore {
 
     async fn list_risks(&self, access: ProjectAccess) -> Result<Vec<Risk>> {
         let (scope, project_id) = (access.scope(), access.project_id());
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let rows = sqlx::query(&format!(
             "{RISK_SELECT} WHERE r.workspace_id = $1 AND r.project_id = $2 ORDER BY r.probability * r.impact DESC, r.id"
         ))
@@ -191,7 +191,7 @@ impl RiskStore for DbStore {
     }
 
     async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk> {
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let risk = fetch_risk_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(risk)
@@ -205,7 +205,7 @@ impl RiskStore for DbStore {
         change: crate::Patch<'_, RiskFields>,
     ) -> Result<Risk> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut current = fetch_risk_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
             current = fetch_risk_tx(&mut tx, scope, id).await?;
@@ -255,7 +255,7 @@ impl RiskStore for DbStore {
         expected_version: Option<i64>,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = fetch_risk_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
         let before = current.fields();

@@ -28,7 +28,7 @@ impl StakeholderStore for DbStore {
     ) -> Result<Stakeholder> {
         let scope = *scope;
         stakeholder.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let user_id =
             optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
         let id: i64 = sqlx::query_scalar(
@@ -78,7 +78,7 @@ impl StakeholderStore for DbStore {
         change: crate::Patch<'_, StakeholderFields>,
     ) -> Result<Stakeholder> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
         if lock_project_tx(&mut tx, current.project_id).await? {
             current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
@@ -118,7 +118,7 @@ impl StakeholderStore for DbStore {
     }
 
     async fn get_stakeholder(&self, scope: Scope, id: Id) -> Result<Stakeholder> {
-        let mut tx = self.reader().begin().await?;
+        let mut tx = self.read_tx().await?;
         let s = fetch_stakeholder_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(s)
@@ -131,7 +131,7 @@ impl StakeholderStore for DbStore {
         expected_version: Option<i64>,
     ) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = fetch_stakeholder_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
         sqlx::query("DELETE FROM stakeholders WHERE id = $1")

@@ -346,7 +346,7 @@ pub(super) fn push_task_row(
 impl TaskStore for DbStore {
     async fn create_task(&self, scope: WriteScope, task: &NewTask) -> Result<Task> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let project = match &task.project {
             Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
             None => None,
@@ -364,7 +364,7 @@ impl TaskStore for DbStore {
         tasks: &[TaskFields],
     ) -> Result<Vec<String>> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let project = project_for_task(&mut tx, scope, project).await?;
         let mut keys = Vec::with_capacity(tasks.len());
         for (index, fields) in tasks.iter().enumerate() {
@@ -429,7 +429,7 @@ impl TaskStore for DbStore {
     ) -> Result<Task> {
         let scope = *scope;
         retry_transient(|| async move {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.write_tx().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;
             check_version(expected_version, current.version)?;
             let fields = patched(change, current.fields())?;
@@ -447,7 +447,7 @@ impl TaskStore for DbStore {
     ) -> Result<Vec<Task>> {
         let scope = *scope;
         retry_transient(|| async move {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.write_tx().await?;
             let mut tasks = Vec::with_capacity(updates.len());
             for (key, expected_version, fields) in updates {
                 let current = locked_task_tx(&mut tx, scope, key).await?;
@@ -473,7 +473,7 @@ impl TaskStore for DbStore {
         before: Option<&str>,
     ) -> Result<Task> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = locked_task_tx(&mut tx, scope, key).await?;
         check_version(Some(expected_version), current.version)?;
         let task = update_task_tx(&mut tx, scope, current, fields.clone()).await?;
@@ -533,7 +533,7 @@ impl TaskStore for DbStore {
     ) -> Result<()> {
         let scope = *scope;
         retry_transient(|| async move {
-            let mut tx = self.writer().begin().await?;
+            let mut tx = self.write_tx().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;
             check_version(expected_version, current.version)?;
             let watch = RollupWatch::before_deleting(&mut tx, &current).await?;

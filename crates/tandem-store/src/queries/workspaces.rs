@@ -53,7 +53,7 @@ impl WorkspaceStore for DbStore {
         name: &str,
         owner: Option<Id>,
     ) -> Result<Workspace> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let now = Utc::now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
@@ -145,7 +145,7 @@ impl WorkspaceStore for DbStore {
     async fn add_member(&self, scope: AdminScope, user_id: Id, role: Role) -> Result<Member> {
         let scope = *scope;
         check_member_change(scope, Role::Guest, Some(role))?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
             .bind(scope.workspace_id)
             .bind(user_id)
@@ -181,7 +181,7 @@ impl WorkspaceStore for DbStore {
         expected_version: Option<i64>,
     ) -> Result<Member> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         check_member_change(scope, member.role, Some(role))?;
         check_version(expected_version, member.version)?;
@@ -222,7 +222,7 @@ impl WorkspaceStore for DbStore {
 
     async fn remove_member(&self, scope: AdminScope, user_id: Id) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         check_member_change(scope, member.role, None)?;
         if member.role == Role::Owner
@@ -266,7 +266,7 @@ impl WorkspaceStore for DbStore {
     ) -> Result<Member> {
         let scope = *scope;
         check_capacity(hours).map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         check_version(expected_version, current.version)?;
         sqlx::query("UPDATE members SET capacity_hours = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
@@ -319,7 +319,7 @@ impl WorkspaceStore for DbStore {
     ) -> Result<TimeOff> {
         let scope = *scope;
         check_time_off(start, end, note).map_err(StoreError::Invalid)?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         let row = sqlx::query(
             "INSERT INTO time_off (workspace_id, user_id, start_date, end_date, note) VALUES ($1, $2, $3, $4, $5) \
@@ -354,7 +354,7 @@ impl WorkspaceStore for DbStore {
 
     async fn delete_time_off(&self, scope: WriteScope, user_id: Id, id: Id) -> Result<()> {
         let scope = *scope;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "DELETE FROM time_off WHERE id = $1 AND user_id = $2 AND workspace_id = $3 \
              RETURNING id, user_id, start_date, end_date, note",
@@ -396,7 +396,7 @@ impl WorkspaceStore for DbStore {
     ) -> Result<crate::Invitation> {
         let scope = *scope;
         check_member_change(scope, Role::Guest, Some(role))?;
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let member: Option<i64> = sqlx::query_scalar(
             "SELECT m.user_id FROM members m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
         )
@@ -494,7 +494,7 @@ impl WorkspaceStore for DbStore {
         id: Id,
         now: DateTime<Utc>,
     ) -> Result<Membership> {
-        let mut tx = self.writer().begin().await?;
+        let mut tx = self.write_tx().await?;
         let invitation = fetch_invitation_tx(&mut tx, "i.id = $1", id).await?;
         // Someone else's invitation is no business of the caller's.
         if !invitation.email.as_str().eq_ignore_ascii_case(&user.email)

@@ -1,0 +1,481 @@
+//! Group commit for the SQLite writer: concurrent writes share one durable
+//! commit instead of each waiting for its own fsync.
+//!
+//! SQLite has one writer, so writes queue anyway; what made them slow was
+//! that each paid a full `synchronous = FULL` sync of the WAL. Here the
+//! writer connection holds one open transaction, a *group*, and every write
+//! runs in its own savepoint inside it. A write that fails is rolled back to
+//! its savepoint and leaves the others alone. A write that succeeds releases
+//! its savepoint and waits: the group is committed, and synced, by the last
+//! write in the queue (the one that sees nobody waiting behind it), and only
+//! then is every member acknowledged. Nothing is acknowledged before it is
+//! on disk, so a crash loses only writes that never got their answer.
+//!
+//! The queue is the writer lock itself (tokio's mutex is first come, first
+//! served); `waiting` counts who stands in it. A group therefore holds at
+//! most the writes that were in flight together, bounded again by
+//! [`MAX_MEMBERS`] and [`MAX_AGE`] so that a steady stream cannot keep one
+//! write's answer waiting.
+//!
+//! Every way out of a member — committed, failed, or its request dropped
+//! mid-way — ends in [`settle`], run on a spawned task that holds the
+//! group, so that a client hanging up can neither cancel a commit half-way
+//! nor leave the group without anyone to commit it.
+//!
+//! Not here: what the writes do (`queries/`), or PostgreSQL, whose server
+//! already flushes concurrent commits together.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+
+use crate::{Result, StoreError};
+
+/// The most writes one commit acknowledges.
+const MAX_MEMBERS: usize = 256;
+/// The longest a group stays open: the first member's answer waits at most
+/// this long for the ones that joined after it.
+const MAX_AGE: Duration = Duration::from_millis(50);
+
+/// What a group's commit told its members; a `String` because every
+/// member needs its own copy of the error.
+type Ack = std::result::Result<(), String>;
+
+/// The writer: one connection, one open group at a time.
+#[derive(Clone)]
+pub(crate) struct GroupCommit {
+    pool: SqlitePool,
+    group: Arc<Mutex<Group>>,
+    waiting: Arc<AtomicUsize>,
+    stats: Arc<GroupStats>,
+    max_members: usize,
+    max_age: Duration,
+}
+
+#[derive(Default)]
+struct Group {
+    transaction: Option<Transaction<'static, Sqlite>>,
+    opened: Option<Instant>,
+    /// Members whose savepoint was released, waiting for the commit.
+    done: Vec<oneshot::Sender<Ack>>,
+    /// A member's savepoint is open: whoever takes the group next while it
+    /// is still set finds a member that vanished without settling.
+    open_member: bool,
+}
+
+/// Commits and the writes they carried, for `/metrics`.
+#[derive(Default)]
+struct GroupStats {
+    commits: AtomicUsize,
+    writes: AtomicUsize,
+    /// Members that left the commit to someone queued behind them.
+    handed_on: AtomicUsize,
+}
+
+impl GroupCommit {
+    pub(crate) fn new(pool: SqlitePool) -> Self {
+        Self::with_limits(pool, MAX_MEMBERS, MAX_AGE)
+    }
+
+    fn with_limits(pool: SqlitePool, max_members: usize, max_age: Duration) -> Self {
+        Self {
+            pool,
+            group: Arc::default(),
+            waiting: Arc::default(),
+            stats: Arc::default(),
+            max_members,
+            max_age,
+        }
+    }
+
+    pub(crate) fn stats(&self) -> (usize, usize) {
+        (
+            self.stats.commits.load(Ordering::Relaxed),
+            self.stats.writes.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Joins the open group (or opens one) in a savepoint of its own.
+    pub(crate) async fn begin(&self) -> Result<Member> {
+        let queued = Queued::new(self.clone());
+        let guard = self.group.clone().lock_owned().await;
+        queued.served();
+        // From here on the member's drop settles the group, whatever
+        // happens below.
+        let mut member = Member {
+            guard: Some(guard),
+            writer: self.clone(),
+        };
+        let group = member.group();
+        if group.open_member {
+            rollback_member(group).await?;
+        }
+        if group.transaction.is_none() {
+            group.transaction = Some(self.pool.begin().await?);
+            group.opened = Some(Instant::now());
+        }
+        let connection = &mut **group.transaction.as_mut().expect("opened above");
+        sqlx::query("SAVEPOINT tandem_write")
+            .execute(connection)
+            .await?;
+        group.open_member = true;
+        Ok(member)
+    }
+}
+
+/// One write in a group; derefs to the writer connection.
+pub(crate) struct Member {
+    guard: Option<OwnedMutexGuard<Group>>,
+    writer: GroupCommit,
+}
+
+impl Member {
+    fn group(&mut self) -> &mut Group {
+        self.guard
+            .as_mut()
+            .expect("a member holds the group until it ends")
+    }
+
+    /// Keeps this write and answers once the group holding it is synced.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        let guard = self
+            .guard
+            .take()
+            .expect("a member holds the group until it ends");
+        let (ack, acked) = oneshot::channel();
+        // Spawned with the group in hand: if this request is dropped from
+        // here on, its write still ends, kept or rolled back, and the
+        // group still commits.
+        tokio::spawn(release(self.writer.clone(), guard, ack));
+        match acked.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::Database(sqlx::Error::Protocol(message))),
+            Err(_) => Err(StoreError::Database(sqlx::Error::Protocol(
+                "the shared commit was abandoned".into(),
+            ))),
+        }
+    }
+}
+
+/// Ends a member that kept its write: out of its savepoint and into the
+/// group's list of writes to acknowledge.
+async fn release(
+    writer: GroupCommit,
+    mut guard: OwnedMutexGuard<Group>,
+    ack: oneshot::Sender<Ack>,
+) {
+    let released = match guard.transaction.as_mut() {
+        Some(transaction) => sqlx::query("RELEASE tandem_write")
+            .execute(&mut **transaction)
+            .await
+            .map(|_| ()),
+        None => Err(sqlx::Error::Protocol("the write's group was closed".into())),
+    };
+    match released {
+        Ok(()) => {
+            guard.open_member = false;
+            guard.done.push(ack);
+        }
+        // The savepoint stays open for `settle` to roll back; this write
+        // alone reports the error.
+        Err(e) => {
+            let _ = ack.send(Err(e.to_string()));
+        }
+    }
+    settle(writer, guard).await;
+}
+
+impl Drop for Member {
+    /// A member dropped unfinished (an error, or its request cancelled) is
+    /// rolled back to its savepoint, and the group goes on without it.
+    fn drop(&mut self) {
+        if let Some(guard) = self.guard.take() {
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(settle(self.writer.clone(), guard));
+                }
+                // No runtime to roll back on: `open_member` stays set and
+                // the next member rolls it back before it starts.
+                Err(_) => drop(guard),
+            }
+        }
+    }
+}
+
+impl Deref for Member {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        self.guard
+            .as_ref()
+            .and_then(|g| g.transaction.as_deref())
+            .expect("a member's group is open until it ends")
+    }
+}
+
+impl DerefMut for Member {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        self.group()
+            .transaction
+            .as_deref_mut()
+            .expect("a member's group is open until it ends")
+    }
+}
+
+/// Rolls a vanished member back to its savepoint; the group is lost with
+/// it if even that fails.
+async fn rollback_member(group: &mut Group) -> Result<()> {
+    let Some(transaction) = group.transaction.as_mut() else {
+        group.open_member = false;
+        return Ok(());
+    };
+    let mut undone = sqlx::query("ROLLBACK TO tandem_write")
+        .execute(&mut **transaction)
+        .await;
+    if undone.is_ok() {
+        undone = sqlx::query("RELEASE tandem_write")
+            .execute(&mut **transaction)
+            .await;
+    }
+    if let Err(e) = undone {
+        fail(group, &e.to_string());
+        return Err(e.into());
+    }
+    // Only now: a rollback cut short leaves the member open for the next
+    // one to roll back.
+    group.open_member = false;
+    Ok(())
+}
+
+/// Ends the group's transaction without keeping it, and tells its members.
+fn fail(group: &mut Group, why: &str) {
+    // Dropping an open sqlx transaction rolls it back.
+    group.transaction = None;
+    group.open_member = false;
+    group.opened = None;
+    for ack in group.done.drain(..) {
+        let _ = ack.send(Err(format!("the shared commit failed: {why}")));
+    }
+}
+
+/// What every member ends with: commit the group now, unless someone is
+/// queued behind who will settle it later (and the group is still young
+/// and small enough to wait for them).
+async fn settle(writer: GroupCommit, mut guard: OwnedMutexGuard<Group>) {
+    if guard.open_member {
+        // Its error, if any, has reached the members through `fail`.
+        let _ = rollback_member(&mut guard).await;
+    }
+    let young = guard.opened.is_some_and(|at| at.elapsed() < writer.max_age);
+    if writer.waiting.load(Ordering::SeqCst) > 0 && young && guard.done.len() < writer.max_members {
+        writer.stats.handed_on.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let Some(transaction) = guard.transaction.take() else {
+        return;
+    };
+    guard.opened = None;
+    let members = std::mem::take(&mut guard.done);
+    match transaction.commit().await {
+        Ok(()) => {
+            writer.stats.commits.fetch_add(1, Ordering::Relaxed);
+            writer
+                .stats
+                .writes
+                .fetch_add(members.len(), Ordering::Relaxed);
+            for ack in members {
+                let _ = ack.send(Ok(()));
+            }
+        }
+        Err(e) => {
+            guard.done = members;
+            fail(&mut guard, &e.to_string());
+        }
+    }
+}
+
+/// One place in the writer's queue. Served, it leaves the count; dropped
+/// before (its request was cancelled while queued), it must not leave a
+/// group waiting for it, so it settles the group itself.
+struct Queued {
+    writer: Option<GroupCommit>,
+}
+
+impl Queued {
+    fn new(writer: GroupCommit) -> Self {
+        writer.waiting.fetch_add(1, Ordering::SeqCst);
+        Self {
+            writer: Some(writer),
+        }
+    }
+
+    fn served(mut self) {
+        if let Some(writer) = self.writer.take() {
+            writer.waiting.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        let Some(writer) = self.writer.take() else {
+            return;
+        };
+        writer.waiting.fetch_sub(1, Ordering::SeqCst);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let guard = writer.group.clone().lock_owned().await;
+                settle(writer, guard).await;
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
+    use std::str::FromStr;
+
+    /// A writer on a fresh file whose groups never close by age, so what a
+    /// test sees does not depend on how loaded the machine is.
+    async fn writer() -> (GroupCommit, SqlitePool) {
+        let url = crate::testing::fresh_sqlite_url();
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let reader = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let writer = GroupCommit::with_limits(pool, MAX_MEMBERS, Duration::from_secs(3600));
+        (writer, reader)
+    }
+
+    async fn insert(member: &mut Member, x: i64) {
+        sqlx::query("INSERT INTO t (x) VALUES ($1)")
+            .bind(x)
+            .execute(&mut **member)
+            .await
+            .unwrap();
+    }
+
+    async fn rows(reader: &SqlitePool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+            .fetch_all(reader)
+            .await
+            .unwrap()
+    }
+
+    async fn until(what: impl Fn() -> bool) {
+        while !what() {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn queued_writes_share_one_commit_and_a_failed_one_rolls_back_alone() {
+        let (writer, reader) = writer().await;
+        let mut first = writer.begin().await.unwrap();
+        insert(&mut first, 1).await;
+
+        let failing = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let mut member = writer.begin().await.unwrap();
+                insert(&mut member, 2).await;
+                // Dropped without commit: the request failed after writing.
+            }
+        });
+        let kept = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let mut member = writer.begin().await.unwrap();
+                insert(&mut member, 3).await;
+                member.commit().await
+            }
+        });
+        until(|| writer.waiting.load(Ordering::SeqCst) == 2).await;
+
+        first.commit().await.unwrap();
+        failing.await.unwrap();
+        kept.await.unwrap().unwrap();
+
+        assert_eq!(rows(&reader).await, vec![1, 3]);
+        assert_eq!(
+            writer.stats(),
+            (1, 2),
+            "one commit carried both kept writes"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_write_is_answered_only_once_its_group_is_committed() {
+        let (writer, reader) = writer().await;
+        let mut first = writer.begin().await.unwrap();
+        insert(&mut first, 1).await;
+        let (go, went) = oneshot::channel::<()>();
+        let second = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let mut member = writer.begin().await.unwrap();
+                insert(&mut member, 2).await;
+                went.await.unwrap();
+                member.commit().await
+            }
+        });
+        until(|| writer.waiting.load(Ordering::SeqCst) == 1).await;
+        let first = tokio::spawn(first.commit());
+        until(|| writer.stats.handed_on.load(Ordering::Relaxed) == 1).await;
+
+        assert!(!first.is_finished(), "answered before its commit");
+        assert_eq!(rows(&reader).await, Vec::<i64>::new(), "committed early");
+        go.send(()).unwrap();
+        second.await.unwrap().unwrap();
+        first.await.unwrap().unwrap();
+        assert_eq!(rows(&reader).await, vec![1, 2]);
+        assert_eq!(writer.stats(), (1, 2));
+    }
+
+    #[tokio::test]
+    async fn a_write_cancelled_in_the_queue_does_not_strand_the_group() {
+        let (writer, reader) = writer().await;
+        let mut first = writer.begin().await.unwrap();
+        insert(&mut first, 1).await;
+        let queued = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let mut member = writer.begin().await.unwrap();
+                insert(&mut member, 2).await;
+                member.commit().await
+            }
+        });
+        until(|| writer.waiting.load(Ordering::SeqCst) == 1).await;
+        let first = tokio::spawn(first.commit());
+        until(|| writer.stats.handed_on.load(Ordering::Relaxed) == 1).await;
+        // The client hung up before its write reached the writer.
+        queued.abort();
+
+        first.await.unwrap().unwrap();
+        let after = rows(&reader).await;
+        assert!(
+            after.starts_with(&[1]),
+            "the acknowledged write is kept: {after:?}"
+        );
+    }
+}
