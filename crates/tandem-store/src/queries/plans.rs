@@ -126,6 +126,109 @@ async fn task_names_where(
 }
 
 /// [`PlanStore::save_schedule`], one attempt.
+/// One task's stored schedule, as its columns hold it.
+type ScheduleRow = (String, String, String, String, i64, i64, bool, bool, bool);
+
+/// A row's fingerprint: the stored side of the comparison is kept as this,
+/// not as the row, so a plan of a million tasks costs 16 MB to compare,
+/// not hundreds.
+fn row_hash(row: &ScheduleRow) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    row.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn schedule_row(t: &TaskSchedule) -> ScheduleRow {
+    let at = |v| local_time(Some(v)).unwrap_or_default();
+    (
+        at(t.early_start),
+        at(t.early_finish),
+        at(t.late_start),
+        at(t.late_finish),
+        t.total_slack,
+        t.free_slack,
+        t.critical,
+        t.summary,
+        t.milestone,
+    )
+}
+
+/// Writes only the task rows that differ from what is stored: a write
+/// moves a few tasks of a big plan, and rewriting all of them held the
+/// writer (and every write queued behind it) for seconds at a million.
+async fn save_changed_rows(
+    tx: &mut Tx,
+    project_id: Id,
+    schedule: &StoredSchedule,
+    present: &std::collections::HashSet<i64>,
+) -> Result<()> {
+    let mut stored: HashMap<i64, u64> = HashMap::new();
+    {
+        let mut rows = sqlx::query_as::<_, (i64, String, String, String, String, i64, i64, bool, bool, bool)>(
+            "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
+             critical, summary, milestone FROM task_schedules WHERE project_id = $1",
+        )
+        .bind(project_id)
+        .fetch(&mut **tx);
+        use futures_util::TryStreamExt;
+        while let Some((id, es, ef, ls, lf, ts, fs, c, s, m)) = rows.try_next().await? {
+            stored.insert(id, row_hash(&(es, ef, ls, lf, ts, fs, c, s, m)));
+        }
+    }
+    let mut changed: Vec<(&TaskSchedule, ScheduleRow)> = Vec::new();
+    for t in &schedule.tasks {
+        if !present.contains(&t.task_id) {
+            continue;
+        }
+        let row = schedule_row(t);
+        if stored.remove(&t.task_id) != Some(row_hash(&row)) {
+            changed.push((t, row));
+        }
+    }
+    // What is left was stored for tasks the plan no longer has.
+    let gone: Vec<i64> = stored.into_keys().collect();
+    for chunk in gone.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new("DELETE FROM task_schedules WHERE task_id IN (");
+        let mut ids = qb.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    // Eleven values a row: 500 rows stay within both backends' limits on
+    // bound parameters.
+    for chunk in changed.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
+             total_slack, free_slack, critical, summary, milestone) ",
+        );
+        qb.push_values(chunk, |mut b, (t, row)| {
+            b.push_bind(t.task_id)
+                .push_bind(project_id)
+                .push_bind(row.0.clone())
+                .push_bind(row.1.clone())
+                .push_bind(row.2.clone())
+                .push_bind(row.3.clone())
+                .push_bind(row.4)
+                .push_bind(row.5)
+                .push_bind(row.6)
+                .push_bind(row.7)
+                .push_bind(row.8);
+        });
+        qb.push(
+            " ON CONFLICT (task_id) DO UPDATE SET project_id = excluded.project_id, \
+             early_start = excluded.early_start, early_finish = excluded.early_finish, \
+             late_start = excluded.late_start, late_finish = excluded.late_finish, \
+             total_slack = excluded.total_slack, free_slack = excluded.free_slack, \
+             critical = excluded.critical, summary = excluded.summary, milestone = excluded.milestone",
+        );
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn save_schedule_once(
     store: &DbStore,
     scope: Scope,
@@ -173,10 +276,6 @@ pub(super) async fn save_schedule_once(
             return Ok(false);
         }
     }
-    sqlx::query("DELETE FROM task_schedules WHERE project_id = $1")
-        .bind(project_id)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("DELETE FROM project_schedules WHERE project_id = $1")
         .bind(project_id)
         .execute(&mut *tx)
@@ -202,33 +301,7 @@ pub(super) async fn save_schedule_once(
     .bind(stamp.planned_on)
     .execute(&mut *tx)
     .await?;
-    // Eleven values a row: 500 rows stay within both
-    // backends' limits on bound parameters.
-    let rows: Vec<&TaskSchedule> = schedule
-        .tasks
-        .iter()
-        .filter(|t| present.contains(&t.task_id))
-        .collect();
-    for chunk in rows.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
-             total_slack, free_slack, critical, summary, milestone) ",
-        );
-        qb.push_values(chunk, |mut b, t| {
-            b.push_bind(t.task_id)
-                .push_bind(project_id)
-                .push_bind(local_time(Some(t.early_start)))
-                .push_bind(local_time(Some(t.early_finish)))
-                .push_bind(local_time(Some(t.late_start)))
-                .push_bind(local_time(Some(t.late_finish)))
-                .push_bind(t.total_slack)
-                .push_bind(t.free_slack)
-                .push_bind(t.critical)
-                .push_bind(t.summary)
-                .push_bind(t.milestone);
-        });
-        qb.build().execute(&mut *tx).await?;
-    }
+    save_changed_rows(&mut tx, project_id, schedule, &present).await?;
     emit(
         &mut tx,
         scope.workspace_id,

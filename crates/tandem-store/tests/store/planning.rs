@@ -120,6 +120,42 @@ async fn schedules_baselines_and_batch_updates() {
         assert!(store.schedule_is_current(access, today).await.unwrap());
         store.stamp_schedule(access, "def", stamp).await.unwrap();
         assert!(store.schedule_is_current(access, today).await.unwrap());
+        // Saving writes only the rows that changed; what it reads back is
+        // still exactly the new schedule: a row kept, one added, one
+        // changed in a single flag.
+        let grown = StoredSchedule {
+            fingerprint: "ghi".into(),
+            computed_at: chrono::Utc::now(),
+            tasks: vec![row(&ids[0], 25, true), row(&ids[1], 26, true)],
+            ..shorter.clone()
+        };
+        assert!(store.save_schedule(access, &grown, newer).await.unwrap());
+        assert_eq!(
+            store.stored_schedule(access).await.unwrap().unwrap().tasks,
+            grown.tasks
+        );
+        let mut flipped = StoredSchedule {
+            fingerprint: "jkl".into(),
+            computed_at: chrono::Utc::now(),
+            ..grown.clone()
+        };
+        flipped.tasks[1].critical = false;
+        assert!(store.save_schedule(access, &flipped, newer).await.unwrap());
+        assert_eq!(
+            store.stored_schedule(access).await.unwrap().unwrap().tasks,
+            flipped.tasks
+        );
+        let shrunk = StoredSchedule {
+            fingerprint: "mno".into(),
+            computed_at: chrono::Utc::now(),
+            tasks: shorter.tasks.clone(),
+            ..flipped.clone()
+        };
+        assert!(store.save_schedule(access, &shrunk, newer).await.unwrap());
+        assert_eq!(
+            store.stored_schedule(access).await.unwrap().unwrap().tasks,
+            shrunk.tasks
+        );
         let names = store.task_names(access).await.unwrap();
         assert_eq!(names.len(), ids.len());
         assert_eq!(
