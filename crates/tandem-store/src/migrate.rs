@@ -68,6 +68,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "an index of each person's open tasks by due date",
         sql: include_str!("../migrations/sqlite/0010_my_work.sql"),
     },
+    Migration {
+        version: 11,
+        description: "indexes of the task list's filters: text search, tags, priority",
+        sql: include_str!("../migrations/sqlite/0011_search.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -120,6 +125,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 10,
         description: "an index of each person's open tasks by due date",
         sql: include_str!("../migrations/postgres/0010_my_work.sql"),
+    },
+    Migration {
+        version: 11,
+        description: "indexes of the task list's filters: text search, tags, priority",
+        sql: include_str!("../migrations/postgres/0011_search.sql"),
     },
 ];
 

@@ -296,6 +296,9 @@ pub(super) async fn move_staged(store: &DbStore, staging: Id, scope: Scope) -> R
     for table in [
         "projects",
         "tasks",
+        // None yet (an import brings no tags), but a tag's workspace is
+        // its task's.
+        "task_tags",
         "dependencies",
         "calendar_exceptions",
         "baselines",

@@ -54,7 +54,7 @@ pub(super) async fn insert_task_tx(
     qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
     qb.push(" RETURNING id");
     let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
-    write_task_sets(tx, id, &fields.tags, &refs.collaborator_ids).await?;
+    write_task_sets(tx, scope, id, &fields.tags, &refs.collaborator_ids).await?;
     watch.settle(tx, [id]).await?;
     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
     record(
@@ -173,8 +173,10 @@ pub(super) async fn resolve_task_refs(
     })
 }
 
+/// Replaces the tags and collaborators of a task in `scope`'s workspace.
 pub(super) async fn write_task_sets(
     tx: &mut Tx,
+    scope: Scope,
     task_id: Id,
     tags: &[String],
     collaborators: &[Id],
@@ -184,9 +186,11 @@ pub(super) async fn write_task_sets(
         .execute(&mut **tx)
         .await?;
     for tag in tags {
-        sqlx::query("INSERT INTO task_tags (task_id, tag) VALUES ($1, $2)")
+        // The workspace is the task's, copied for the tag filter's index.
+        sqlx::query("INSERT INTO task_tags (task_id, tag, workspace_id) VALUES ($1, $2, $3)")
             .bind(task_id)
             .bind(tag)
+            .bind(scope.workspace_id)
             .execute(&mut **tx)
             .await?;
     }
@@ -270,7 +274,14 @@ pub(super) async fn update_task_tx(
     watch.settle(&mut *tx, []).await?;
     let before = current.fields();
     if before.tags != fields.tags || before.collaborators != fields.collaborators {
-        write_task_sets(&mut *tx, current.id, &fields.tags, &refs.collaborator_ids).await?;
+        write_task_sets(
+            &mut *tx,
+            scope,
+            current.id,
+            &fields.tags,
+            &refs.collaborator_ids,
+        )
+        .await?;
     }
     let changes = activity::diff(&task_snapshot(&before), &task_snapshot(&fields));
     record(

@@ -115,9 +115,9 @@ impl Database {
         }
     }
 
-    /// The SHA-256 of each migration file of this backend, in order, read
-    /// from the source tree: what the binary embedded.
-    fn expected(&self) -> Vec<(i64, Option<String>)> {
+    /// This backend's migration files, in order, read from the source
+    /// tree: what the binary embedded.
+    fn migrations(&self) -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("migrations")
             .join(self.backend());
@@ -128,13 +128,50 @@ impl Database {
         files.sort();
         files
             .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect()
+    }
+
+    /// The SHA-256 of each migration, in order.
+    fn expected(&self) -> Vec<(i64, Option<String>)> {
+        self.migrations()
+            .iter()
             .enumerate()
-            .map(|(index, path)| {
-                let digest = Sha256::digest(std::fs::read(path).unwrap());
+            .map(|(index, sql)| {
+                let digest = Sha256::digest(sql.as_bytes());
                 let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
                 (index as i64 + 1, Some(hex))
             })
             .collect()
+    }
+
+    /// Brings the empty database to schema version `version` as a runner
+    /// of that time would have (one without checksums, which the next
+    /// start records), without opening the store.
+    async fn migrate_to(&self, version: usize) {
+        // The store creates the SQLite file on first use; here it is not
+        // used yet.
+        let setup = match self {
+            Database::Sqlite(url) => Database::Sqlite(format!("{url}?mode=rwc")),
+            Database::Postgres(url) => Database::Postgres(url.clone()),
+        };
+        for sql in self.migrations().iter().take(version) {
+            setup.execute(sql).await;
+        }
+        setup
+            .execute(
+                "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, \
+                 description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            )
+            .await;
+        for applied in 1..=version {
+            setup
+                .execute(&format!(
+                    "INSERT INTO schema_migrations (version, description, applied_at) \
+                     VALUES ({applied}, 'before', '2026-11-01T00:00:00Z')"
+                ))
+                .await;
+        }
     }
 }
 
@@ -295,5 +332,117 @@ async fn the_roll_up_backfill_makes_what_writes_keep() {
         .await;
         let filled = read(tandem_store::open(db.url()).await.unwrap()).await;
         assert_eq!(filled, kept, "{}", db.backend());
+    }
+}
+
+/// A database from before migration 11 gets its search index and its
+/// tags' workspaces from the migration: what was there is found as what
+/// is written since, and each workspace's only by that workspace.
+#[tokio::test]
+async fn the_search_and_tag_backfill_finds_what_was_there() {
+    use tandem_domain::*;
+    use tandem_store::{Scope, TaskFilter};
+    for db in Database::all().await {
+        let backend = db.backend();
+        db.migrate_to(10).await;
+        // Written as the version-10 store would have: two workspaces,
+        // personal tasks of each one's owner, tags without a workspace.
+        let at = "'2026-11-01T00:00:00Z'";
+        db.execute(&format!(
+            "INSERT INTO users (email, name, created_at) VALUES \
+                 ('ana@example.org', 'Ana', {at}), ('zoe@example.org', 'Zoe', {at}); \
+             INSERT INTO workspaces (slug, name, created_at) VALUES \
+                 ('acme', 'Acme', {at}), ('other', 'Other', {at}); \
+             INSERT INTO members (workspace_id, user_id, role) VALUES (1, 1, 'owner'), (2, 2, 'owner'); \
+             INSERT INTO tasks (workspace_id, number, title, description, owner_id, created_by, \
+                 status, priority, created_at, updated_at) VALUES \
+                 (1, 1, 'Migrated brief', NULL, 1, 1, 'todo', 'high', {at}, {at}), \
+                 (1, 2, 'Old budget', 'Kept from the migrated era', 1, 1, 'todo', 'low', {at}, {at}), \
+                 (1, 3, 'Untagged', NULL, 1, 1, 'todo', 'low', {at}, {at}), \
+                 (2, 4, 'Their migrated brief', NULL, 2, 2, 'todo', 'low', {at}, {at}); \
+             INSERT INTO task_tags (task_id, tag) VALUES (1, 'old'), (2, 'old'), (2, 'kept'), (4, 'old')"
+        ))
+        .await;
+
+        let store = tandem_store::open(db.url()).await.unwrap();
+        let ana = Scope {
+            workspace_id: 1,
+            user_id: 1,
+            role: Role::Owner,
+        };
+        let zoe = Scope {
+            workspace_id: 2,
+            user_id: 2,
+            role: Role::Owner,
+        };
+        let titles = |scope: Scope, filter: TaskFilter| {
+            let store = &store;
+            async move {
+                let page = store
+                    .list_tasks(
+                        scope,
+                        &TaskFilter {
+                            limit: 10,
+                            ..filter
+                        },
+                    )
+                    .await
+                    .unwrap();
+                page.tasks.into_iter().map(|t| t.title).collect::<Vec<_>>()
+            }
+        };
+        let text = |words: &str| TaskFilter {
+            text: Some(words.into()),
+            ..Default::default()
+        };
+        let tag = |tag: &str| TaskFilter {
+            tag: Some(tag.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            titles(ana, text("migrat")).await,
+            ["Migrated brief", "Old budget"],
+            "{backend}"
+        );
+        assert_eq!(
+            titles(ana, tag("old")).await,
+            ["Migrated brief", "Old budget"],
+            "{backend}"
+        );
+        assert_eq!(titles(ana, tag("kept")).await, ["Old budget"], "{backend}");
+        assert_eq!(
+            titles(zoe, tag("old")).await,
+            ["Their migrated brief"],
+            "{backend}"
+        );
+
+        // What is written after the migration joins what was there.
+        let mut fields = TaskFields::titled("New brief");
+        fields.tags = vec!["old".into()];
+        store
+            .create_task(
+                ana.writer().unwrap(),
+                &NewTask {
+                    project: None,
+                    fields,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            titles(ana, tag("old")).await,
+            ["Migrated brief", "Old budget", "New brief"],
+            "{backend}"
+        );
+        assert_eq!(
+            titles(ana, text("brief")).await,
+            ["Migrated brief", "New brief"],
+            "{backend}"
+        );
+        assert_eq!(
+            titles(zoe, text("brief")).await,
+            ["Their migrated brief"],
+            "{backend}"
+        );
     }
 }

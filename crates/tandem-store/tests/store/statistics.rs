@@ -32,13 +32,15 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
         .create_project(writer, &project("BULK"))
         .await
         .unwrap();
-    assert_eq!(analysed().await, None, "a new database has no statistics");
+    // Migration 11 analyses the tables it indexes, empty in a new
+    // database; the import must analyse them again.
+    let migrated = analysed().await;
     let rows: Vec<TaskFields> = (0..1_200)
         .map(|i| TaskFields::titled(format!("Imported {i}")))
         .collect();
     store.import_tasks(writer, "BULK", &rows).await.unwrap();
     assert!(
-        analysed().await.is_some(),
+        analysed().await > migrated,
         "tasks was not analysed after a bulk import"
     );
     // Whatever it finds stale, it names real tables and analyses them.
