@@ -201,6 +201,14 @@ mod backend {
     pub(super) const NAME: &str = "postgres";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "string_agg(tt.tag, ' ')";
+    /// A search is a condition on the generated `search` column, found
+    /// through its GIN index (migration 11); `word:*` is a prefix.
+    pub(super) const TEXT_MATCH: crate::sql::TextMatch = crate::sql::TextMatch {
+        source: None,
+        condition: (" AND t.search @@ to_tsquery('simple', ", ")"),
+        term: ("", ":*"),
+        and: " & ",
+    };
 }
 
 // The same file is this backend's module and the other's, on purpose: one

@@ -351,6 +351,7 @@ impl SqliteStore {
         push_task_list(
             &mut page,
             queries::task_select(),
+            &backend::TEXT_MATCH,
             scope,
             filter,
             part,
@@ -445,6 +446,16 @@ mod backend {
     pub(super) const NAME: &str = "sqlite";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
+    /// A search reads the FTS5 index `tasks_fts` (migration 11), which
+    /// gives its matches in rowid (task id) order. A quoted word followed
+    /// by `*` is a prefix of a word to FTS5, even one that spells an
+    /// operator (`OR`, `NOT`, `NEAR`).
+    pub(super) const TEXT_MATCH: crate::sql::TextMatch = crate::sql::TextMatch {
+        source: Some(("tasks_fts", "tasks_fts.rowid")),
+        condition: (" AND tasks_fts MATCH ", ""),
+        term: ("\"", "\"*"),
+        and: " AND ",
+    };
 }
 
 // The same file is this backend's module and the other's, on purpose: one

@@ -62,7 +62,7 @@ use crate::*;
 
 /// A read or write transaction of this backend (see its `write_tx`).
 pub(super) use super::backend::Tx;
-use super::backend::{Db, DbStore, NAME, TAG_AGGREGATE};
+use super::backend::{Db, DbStore, NAME, TAG_AGGREGATE, TEXT_MATCH};
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", TAG_AGGREGATE));

@@ -15,7 +15,15 @@ pub(crate) async fn sqlx_task_page_rows(
     limit: usize,
 ) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
     let mut qb = QueryBuilder::<Db>::new("");
-    push_task_list(&mut qb, &TASK_SELECT, scope, filter, part, limit);
+    push_task_list(
+        &mut qb,
+        &TASK_SELECT,
+        &TEXT_MATCH,
+        scope,
+        filter,
+        part,
+        limit,
+    );
     let mut conn = pool.acquire().await?;
     let rows = qb
         .build()
@@ -81,7 +89,7 @@ pub(super) async fn due_counts(
     edges: &[NaiveDate],
 ) -> Result<Vec<u64>> {
     let mut qb = QueryBuilder::<Db>::new("");
-    push_due_counts(&mut qb, scope, filter, edges);
+    push_due_counts(&mut qb, &TEXT_MATCH, scope, filter, edges);
     let row = qb.build().fetch_one(pool).await?;
     (0..=edges.len())
         .map(|i| Ok(row.try_get::<i64, _>(i)?.max(0) as u64))

@@ -78,30 +78,43 @@ impl ListPart {
 
 /// A part of the task list query: `limit + 1` rows, so the caller knows
 /// whether another page follows.
+///
+/// The page's ids are chosen first, by a query that reads only what the
+/// filters need, and the page's columns (its joins and tags) are read for
+/// those ids alone: where a plan must sort (a due range in id order, a tag
+/// in due order) it sorts ids, not whole rows, and where it need not (a
+/// search or a tag in id order, read from its index in id order; see
+/// [`Source`]) it stops after the page.
 pub(crate) fn push_task_list(
     q: &mut impl SqlSink,
     select: &str,
+    text: &TextMatch,
     scope: Scope,
     filter: &TaskFilter,
     part: ListPart,
     limit: usize,
 ) {
+    let words = search_words(filter.text.as_deref());
+    let source = Source::of(filter, text, &words, matches!(part, ListPart::ById(_)));
+    let id = source.id();
     q.sql(select);
-    push_task_where(q, scope, filter);
+    q.sql(&format!(" WHERE t.id IN (SELECT {id}"));
+    source.push_from(q);
+    push_task_where(q, scope, filter, text, &words, source);
     let order = match part {
         ListPart::ById(after) => {
             if let Some(after) = after {
-                q.sql(" AND t.id > ");
+                q.sql(&format!(" AND {id} > "));
                 q.int(after);
             }
-            " ORDER BY t.id"
+            None
         }
         ListPart::SameDay(day, after) => {
             q.sql(" AND t.due_date = ");
             q.date(day);
-            q.sql(" AND t.id > ");
+            q.sql(&format!(" AND {id} > "));
             q.int(after);
-            " ORDER BY t.id"
+            None
         }
         ListPart::Dated(after) => {
             q.sql(" AND t.due_date IS NOT NULL");
@@ -109,30 +122,35 @@ pub(crate) fn push_task_list(
                 q.sql(" AND t.due_date > ");
                 q.date(after);
             }
-            " ORDER BY t.due_date, t.id"
+            Some("t.due_date, ")
         }
         ListPart::Undated(after) => {
             q.sql(" AND t.due_date IS NULL");
             if let Some(after) = after {
-                q.sql(" AND t.id > ");
+                q.sql(&format!(" AND {id} > "));
                 q.int(after);
             }
-            " ORDER BY t.id"
+            None
         }
     };
-    q.sql(order);
-    q.sql(" LIMIT ");
+    let order = order.unwrap_or("");
+    q.sql(&format!(" ORDER BY {order}{id} LIMIT "));
     q.int(limit as i64 + 1);
+    q.sql(&format!(") ORDER BY {order}t.id"));
 }
 
 /// How many tasks the filter selects in each band of due dates (see
 /// `TaskStore::count_tasks_by_due`): one row of `edges.len() + 1` counts.
 pub(crate) fn push_due_counts(
     q: &mut impl SqlSink,
+    text: &TextMatch,
     scope: Scope,
     filter: &TaskFilter,
     edges: &[chrono::NaiveDate],
 ) {
+    let words = search_words(filter.text.as_deref());
+    // Counting reads every match in no order: from the fewest rows.
+    let source = Source::of(filter, text, &words, true);
     q.sql("SELECT ");
     for band in 0..=edges.len() {
         if band > 0 {
@@ -159,13 +177,20 @@ pub(crate) fn push_due_counts(
         }
         q.sql(" THEN 1 ELSE 0 END), 0)");
     }
-    q.sql(" FROM tasks t");
-    push_task_where(q, scope, filter);
+    source.push_from(q);
+    push_task_where(q, scope, filter, text, &words, source);
 }
 
 /// The `WHERE` clause of the list: visibility and every filter but the
-/// cursor.
-fn push_task_where(q: &mut impl SqlSink, scope: Scope, filter: &TaskFilter) {
+/// cursor, over `source`'s tables.
+fn push_task_where(
+    q: &mut impl SqlSink,
+    scope: Scope,
+    filter: &TaskFilter,
+    text: &TextMatch,
+    words: &[String],
+    source: Source,
+) {
     q.sql(" WHERE 1 = 1");
     let own = matches!(filter.owner, Some(OwnerFilter::User(owner)) if owner == scope.user_id);
     if own && scope.role.sees_all_projects() {
@@ -231,9 +256,20 @@ fn push_task_where(q: &mut impl SqlSink, scope: Scope, filter: &TaskFilter) {
         q.sql(" AND t.status NOT IN ('done', 'cancelled')");
     }
     if let Some(tag) = &filter.tag {
-        q.sql(" AND t.id IN (SELECT task_id FROM task_tags WHERE tag = ");
+        // The tag's entries are the read's source, or the list its tasks
+        // are looked up in.
+        let (start, end) = match source {
+            Source::Tag => (" AND ft.workspace_id = ", ""),
+            _ => (
+                " AND t.id IN (SELECT task_id FROM task_tags WHERE workspace_id = ",
+                ")",
+            ),
+        };
+        q.sql(start);
+        q.int(scope.workspace_id);
+        q.sql(" AND tag = ");
         q.text(tag.clone());
-        q.sql(")");
+        q.sql(end);
     }
     if let Some(before) = filter.due_before {
         q.sql(" AND t.due_date < ");
@@ -255,19 +291,98 @@ fn push_task_where(q: &mut impl SqlSink, scope: Scope, filter: &TaskFilter) {
         Some(None) => q.sql(" AND t.phase_id IS NULL"),
         None => {}
     }
-    if let Some(text) = &filter.text {
-        for word in text.split_whitespace().take(8) {
-            let escaped = word
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = format!("%{escaped}%");
-            q.sql(" AND (LOWER(t.title) LIKE ");
-            q.text(pattern.clone());
-            q.sql(" ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE ");
-            q.text(pattern);
-            q.sql(" ESCAPE '\\')");
+    if !words.is_empty() {
+        q.sql(text.condition.0);
+        q.text(text.query(words));
+        q.sql(text.condition.1);
+    }
+}
+
+/// How a backend finds the tasks whose title or description has, for
+/// each word of a search (`q`), a word beginning with it. The words it
+/// is given are letters and digits only ([`search_words`]), so nothing
+/// typed into a search is read as either dialect's query syntax.
+#[derive(Debug)]
+pub(crate) struct TextMatch {
+    /// The index of matches to read a page from in id order, joined to
+    /// the tasks `t`, and its column of task ids; none where the index
+    /// gives matches in no useful order (a condition on `t` then).
+    pub source: Option<(&'static str, &'static str)>,
+    /// The condition, before and after the search's parameter.
+    pub condition: (&'static str, &'static str),
+    /// What makes a word a prefix term: before and after it.
+    pub term: (&'static str, &'static str),
+    /// What joins the terms so that every one must match.
+    pub and: &'static str,
+}
+
+impl TextMatch {
+    /// The search's parameter: every word as a prefix term.
+    fn query(&self, words: &[String]) -> String {
+        let (before, after) = self.term;
+        words
+            .iter()
+            .map(|word| format!("{before}{word}{after}"))
+            .collect::<Vec<_>>()
+            .join(self.and)
+    }
+}
+
+/// A search reads at most this many words.
+const SEARCH_WORDS: usize = 8;
+
+/// The words of a search: its runs of letters and digits, lowercased.
+/// Anything else (quotes, operators, punctuation) only separates words,
+/// as it does in the text both backends index. None: no text filter.
+pub(crate) fn search_words(text: Option<&str>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(SEARCH_WORDS)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Where a filtered read starts. A search (where the backend's index
+/// gives matches in id order) is read from its index, so a page costs
+/// what the search matches, at most. A tag is read from its own index in
+/// task id order when the page is in id order (`by_id`), so the page
+/// stops after the page instead of sorting every task of the tag; in due
+/// order the tasks are read by due date, the tag a list they are looked up
+/// in, which stops after the page too unless the tag is rare. Otherwise
+/// the read starts at the tasks.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Tasks,
+    /// `task_tags ft`, by `ft.task_id`.
+    Tag,
+    /// The backend's index of matches (its table, its id column).
+    Text(&'static str, &'static str),
+}
+
+impl Source {
+    fn of(filter: &TaskFilter, text: &TextMatch, words: &[String], by_id: bool) -> Source {
+        match text.source {
+            Some((table, id)) if !words.is_empty() => Source::Text(table, id),
+            _ if filter.tag.is_some() && by_id => Source::Tag,
+            _ => Source::Tasks,
+        }
+    }
+
+    /// The column of task ids the read is in the order of.
+    fn id(self) -> &'static str {
+        match self {
+            Source::Tasks => "t.id",
+            Source::Tag => "ft.task_id",
+            Source::Text(_, id) => id,
+        }
+    }
+
+    fn push_from(self, q: &mut impl SqlSink) {
+        match self {
+            Source::Tasks => q.sql(" FROM tasks t"),
+            Source::Tag => q.sql(" FROM task_tags ft JOIN tasks t ON t.id = ft.task_id"),
+            Source::Text(table, id) => q.sql(&format!(" FROM {table} JOIN tasks t ON t.id = {id}")),
         }
     }
 }

@@ -6,6 +6,7 @@
 mod board;
 mod drivers;
 mod events;
+mod filters;
 mod import;
 mod migrations;
 mod paging;

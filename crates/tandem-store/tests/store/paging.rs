@@ -12,7 +12,12 @@ fn day(d: u32) -> NaiveDate {
 }
 
 /// Every task the filter selects, page after page of `limit`.
-async fn paged(store: &dyn Store, scope: Scope, filter: &TaskFilter, limit: usize) -> Vec<Task> {
+pub(super) async fn paged(
+    store: &dyn Store,
+    scope: Scope,
+    filter: &TaskFilter,
+    limit: usize,
+) -> Vec<Task> {
     let mut filter = TaskFilter {
         limit,
         ..filter.clone()
