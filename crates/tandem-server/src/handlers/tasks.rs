@@ -60,7 +60,7 @@ const TASK_FILTERS: &[Param] = &[
     },
     Param {
         name: "q",
-        description: "Text in the title or description",
+        description: "Words, each the beginning of a word in the title or description (`plan` finds \"Planning\"; case does not matter, nor accents on SQLite); anything but letters and digits only separates words",
         schema: query_text,
     },
     Param {

@@ -39,7 +39,8 @@ pub(super) enum TaskCommand {
         priority: Option<String>,
         #[arg(long)]
         tag: Option<String>,
-        /// Words in the title or description.
+        /// Words, each the beginning of a word in the title or
+        /// description (`plan` finds "Planning").
         #[arg(long)]
         search: Option<String>,
         /// How many at most.
