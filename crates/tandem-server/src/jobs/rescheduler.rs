@@ -25,6 +25,18 @@ const BATCH: usize = 500;
 /// reconnecting.
 const SWEEP: Duration = Duration::from_secs(5);
 
+/// After each run the rescheduler rests this many times as long as the
+/// run took, so rescheduling takes at most a quarter of one core however
+/// fast writes come: a burst of writes to a big plan is served by a few
+/// runs, not one per write. The price is freshness: the stored schedule
+/// (the overview's finish date, live pages) lags the plan by up to five
+/// runs' time. A read of the schedule itself never waits for it: when its
+/// plan stamp is stale the request computes (`planning::current_schedule`).
+const REST: u32 = 3;
+
+/// The longest rest, whatever the last run cost.
+const MAX_REST: Duration = Duration::from_secs(60);
+
 /// Starts the rescheduler on the current tokio runtime: it recomputes
 /// projects' stored schedules after the writes that change their plans.
 /// Writes reach it through the outbox (their events wake it); a burst of
@@ -67,6 +79,7 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
             }
             // A batch is a unit: at shutdown the one under way finishes;
             // what is left stays in the outbox for the next start.
+            let working = std::time::Instant::now();
             while !stopping.is_set() {
                 let batch = worker.unit(
                     "rescheduler",
@@ -84,6 +97,14 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
             {
                 Ok((_, oldest)) => worker.metrics().set_outbox_lag(oldest.unwrap_or_default()),
                 Err(e) => tracing::warn!(error = %e, "reading the outbox's backlog"),
+            }
+            // Writes that arrive meanwhile wait for the next run, which
+            // serves them all at once (see `REST`).
+            let rest = (working.elapsed() * REST).min(MAX_REST);
+            tokio::select! {
+                biased;
+                () = stopping.wait() => return,
+                () = tokio::time::sleep(rest) => {}
             }
         }
     });
