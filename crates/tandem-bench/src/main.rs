@@ -362,15 +362,7 @@ pub(crate) async fn measure_concurrent(
                     return Ok::<_, anyhow::Error>(times);
                 }
                 let sent = Instant::now();
-                let response = request(i).build(&http).send().await?;
-                let status = response.status();
-                let body = response.bytes().await?;
-                if !status.is_success() {
-                    bail!(
-                        "request {i} answered {status}: {}",
-                        String::from_utf8_lossy(&body)
-                    );
-                }
+                body_of(i, request(i).build(&http).send().await?).await?;
                 times.push(sent.elapsed());
             }
         }));
@@ -379,20 +371,7 @@ pub(crate) async fn measure_concurrent(
     for worker in workers {
         times.extend(worker.await??);
     }
-    let total = started.elapsed();
-    times.sort();
-    let pick = |q: f64| {
-        times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
-    };
-    Ok(Summary {
-        count: n,
-        bytes: 0,
-        server_p50: f64::NAN,
-        p50: pick(0.50),
-        p95: pick(0.95),
-        p99: pick(0.99),
-        per_second: n as f64 / total.max(Duration::from_nanos(1)).as_secs_f64(),
-    })
+    Ok(Summary::of(times, started.elapsed(), 0, f64::NAN))
 }
 
 pub(crate) struct Summary {
@@ -419,7 +398,6 @@ pub(crate) async fn measure(
     for i in 0..n {
         let sent = Instant::now();
         let response = request(i).send().await?;
-        let status = response.status();
         if let Some(ms) = response
             .headers()
             .get("server-timing")
@@ -429,35 +407,49 @@ pub(crate) async fn measure(
         {
             server_times.push(ms);
         }
-        let body = response.bytes().await?;
-        if !status.is_success() {
-            bail!(
-                "request {i} answered {status}: {}",
-                String::from_utf8_lossy(&body)
-            );
-        }
+        bytes = body_of(i, response).await?;
         times.push(sent.elapsed());
-        bytes = body.len();
     }
     let total = started.elapsed();
-    times.sort();
     server_times.sort_by(f64::total_cmp);
     let server_p50 = server_times
         .get(server_times.len() / 2)
         .copied()
         .unwrap_or(f64::NAN);
-    let pick = |q: f64| {
-        times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
-    };
-    Ok(Summary {
-        count: n,
-        bytes,
-        server_p50,
-        p50: pick(0.50),
-        p95: pick(0.95),
-        p99: pick(0.99),
-        per_second: n as f64 / total.max(Duration::from_nanos(1)).as_secs_f64(),
-    })
+    Ok(Summary::of(times, total, bytes, server_p50))
+}
+
+/// The length of request `i`'s answer, or an error naming its status.
+async fn body_of(i: usize, response: reqwest::Response) -> Result<usize> {
+    let status = response.status();
+    let body = response.bytes().await?;
+    if !status.is_success() {
+        bail!(
+            "request {i} answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    Ok(body.len())
+}
+
+impl Summary {
+    /// Percentiles and throughput of requests that took `times`, all of
+    /// them in `total`.
+    fn of(mut times: Vec<Duration>, total: Duration, bytes: usize, server_p50: f64) -> Summary {
+        times.sort();
+        let pick = |q: f64| {
+            times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
+        };
+        Summary {
+            count: times.len(),
+            bytes,
+            server_p50,
+            p50: pick(0.50),
+            p95: pick(0.95),
+            p99: pick(0.99),
+            per_second: times.len() as f64 / total.max(Duration::from_nanos(1)).as_secs_f64(),
+        }
+    }
 }
 
 /// An API token of person0's, through the sign-in a script would use.
