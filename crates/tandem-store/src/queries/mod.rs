@@ -26,6 +26,7 @@ mod plans;
 mod projects;
 mod risks;
 mod rollups;
+mod schedule_save;
 mod stakeholders;
 mod task_list;
 mod tasks;

@@ -1,6 +1,7 @@
 //! Calendars, stored schedules and baselines; the queries, compiled once per
 //! backend (see `mod.rs`).
 
+use super::schedule_save::save_schedule_once;
 use super::*;
 
 pub(super) async fn fetch_baseline_tx(
@@ -32,7 +33,12 @@ pub(super) async fn fetch_baseline_tx(
 
 /// Stamps the stored schedule of this fingerprint with `stamp`, unless it
 /// carries a newer plan version already.
-async fn stamp_tx(tx: &mut Tx, project_id: Id, fingerprint: &str, stamp: PlanStamp) -> Result<()> {
+pub(super) async fn stamp_tx(
+    tx: &mut Tx,
+    project_id: Id,
+    fingerprint: &str,
+    stamp: PlanStamp,
+) -> Result<()> {
     sqlx::query(
         "UPDATE project_schedules SET plan_version = $1, planned_on = $2 \
          WHERE project_id = $3 AND fingerprint = $4 \
@@ -123,197 +129,6 @@ async fn task_names_where(
             milestone_id,
         })
         .collect())
-}
-
-/// [`PlanStore::save_schedule`], one attempt.
-/// One task's stored schedule, as its columns hold it.
-type ScheduleRow = (String, String, String, String, i64, i64, bool, bool, bool);
-
-/// A row's fingerprint: the stored side of the comparison is kept as this,
-/// not as the row, so a plan of a million tasks costs 16 MB to compare,
-/// not hundreds.
-fn row_hash(row: &ScheduleRow) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    row.hash(&mut hasher);
-    hasher.finish()
-}
-
-fn schedule_row(t: &TaskSchedule) -> ScheduleRow {
-    let at = |v| local_time(Some(v)).unwrap_or_default();
-    (
-        at(t.early_start),
-        at(t.early_finish),
-        at(t.late_start),
-        at(t.late_finish),
-        t.total_slack,
-        t.free_slack,
-        t.critical,
-        t.summary,
-        t.milestone,
-    )
-}
-
-/// Writes only the task rows that differ from what is stored: a write
-/// moves a few tasks of a big plan, and rewriting all of them held the
-/// writer (and every write queued behind it) for seconds at a million.
-async fn save_changed_rows(
-    tx: &mut Tx,
-    project_id: Id,
-    schedule: &StoredSchedule,
-    present: &std::collections::HashSet<i64>,
-) -> Result<()> {
-    let mut stored: HashMap<i64, u64> = HashMap::new();
-    {
-        let mut rows = sqlx::query_as::<_, (i64, String, String, String, String, i64, i64, bool, bool, bool)>(
-            "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
-             critical, summary, milestone FROM task_schedules WHERE project_id = $1",
-        )
-        .bind(project_id)
-        .fetch(&mut **tx);
-        use futures_util::TryStreamExt;
-        while let Some((id, es, ef, ls, lf, ts, fs, c, s, m)) = rows.try_next().await? {
-            stored.insert(id, row_hash(&(es, ef, ls, lf, ts, fs, c, s, m)));
-        }
-    }
-    let mut changed: Vec<(&TaskSchedule, ScheduleRow)> = Vec::new();
-    for t in &schedule.tasks {
-        if !present.contains(&t.task_id) {
-            continue;
-        }
-        let row = schedule_row(t);
-        if stored.remove(&t.task_id) != Some(row_hash(&row)) {
-            changed.push((t, row));
-        }
-    }
-    // What is left was stored for tasks the plan no longer has.
-    let gone: Vec<i64> = stored.into_keys().collect();
-    for chunk in gone.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new("DELETE FROM task_schedules WHERE task_id IN (");
-        let mut ids = qb.separated(", ");
-        for id in chunk {
-            ids.push_bind(*id);
-        }
-        qb.push(")");
-        qb.build().execute(&mut **tx).await?;
-    }
-    // Eleven values a row: 500 rows stay within both backends' limits on
-    // bound parameters.
-    for chunk in changed.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
-             total_slack, free_slack, critical, summary, milestone) ",
-        );
-        qb.push_values(chunk, |mut b, (t, row)| {
-            b.push_bind(t.task_id)
-                .push_bind(project_id)
-                .push_bind(row.0.clone())
-                .push_bind(row.1.clone())
-                .push_bind(row.2.clone())
-                .push_bind(row.3.clone())
-                .push_bind(row.4)
-                .push_bind(row.5)
-                .push_bind(row.6)
-                .push_bind(row.7)
-                .push_bind(row.8);
-        });
-        qb.push(
-            " ON CONFLICT (task_id) DO UPDATE SET project_id = excluded.project_id, \
-             early_start = excluded.early_start, early_finish = excluded.early_finish, \
-             late_start = excluded.late_start, late_finish = excluded.late_finish, \
-             total_slack = excluded.total_slack, free_slack = excluded.free_slack, \
-             critical = excluded.critical, summary = excluded.summary, milestone = excluded.milestone",
-        );
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-pub(super) async fn save_schedule_once(
-    store: &DbStore,
-    scope: Scope,
-    project_id: Id,
-    schedule: &StoredSchedule,
-    stamp: PlanStamp,
-) -> Result<bool> {
-    let mut tx = store.write_tx().await?;
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
-            .bind(project_id)
-            .bind(scope.workspace_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if found.is_none() {
-        return Err(StoreError::NotFound("project"));
-    }
-    // The project's lock, as every writer of its tasks
-    // takes it first: two nodes, or a request and the
-    // background worker saving at once, take turns.
-    lock_project_tx(&mut tx, project_id).await?;
-    // Tasks deleted since the plan was read have no row to
-    // hang a schedule on; the plan's fingerprint no longer
-    // matches either, so the next read recomputes.
-    let present: std::collections::HashSet<i64> =
-        sqlx::query_scalar("SELECT id FROM tasks WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
-    let stored =
-        sqlx::query("SELECT fingerprint, computed_at FROM project_schedules WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(row) = stored {
-        let fingerprint: String = row.try_get("fingerprint")?;
-        let computed_at: DateTime<Utc> = row.try_get("computed_at")?;
-        if fingerprint == schedule.fingerprint || computed_at > schedule.computed_at {
-            if fingerprint == schedule.fingerprint {
-                stamp_tx(&mut tx, project_id, &fingerprint, stamp).await?;
-            }
-            tx.commit().await?;
-            return Ok(false);
-        }
-    }
-    sqlx::query("DELETE FROM project_schedules WHERE project_id = $1")
-        .bind(project_id)
-        .execute(&mut *tx)
-        .await?;
-    let path = schedule
-        .critical_path
-        .iter()
-        .map(|id| id.to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
-    sqlx::query(
-        "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings, \
-         plan_version, planned_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(project_id)
-    .bind(&schedule.fingerprint)
-    .bind(schedule.computed_at)
-    .bind(local_time(Some(schedule.start)))
-    .bind(local_time(Some(schedule.finish)))
-    .bind(path)
-    .bind(schedule.warnings.join("\n"))
-    .bind(stamp.version)
-    .bind(stamp.planned_on)
-    .execute(&mut *tx)
-    .await?;
-    save_changed_rows(&mut tx, project_id, schedule, &present).await?;
-    emit(
-        &mut tx,
-        scope.workspace_id,
-        Some(project_id),
-        "schedule",
-        "computed",
-        &project_id.to_string(),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 #[async_trait]
