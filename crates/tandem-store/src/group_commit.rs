@@ -382,6 +382,16 @@ mod tests {
             .unwrap()
     }
 
+    /// A request that writes `x` and keeps it, on a task of its own.
+    fn spawn_write(writer: &GroupCommit, x: i64) -> tokio::task::JoinHandle<Result<()>> {
+        let writer = writer.clone();
+        tokio::spawn(async move {
+            let mut member = writer.begin().await.unwrap();
+            insert(&mut member, x).await;
+            member.commit().await
+        })
+    }
+
     async fn until(what: impl Fn() -> bool) {
         while !what() {
             tokio::task::yield_now().await;
@@ -402,14 +412,7 @@ mod tests {
                 // Dropped without commit: the request failed after writing.
             }
         });
-        let kept = tokio::spawn({
-            let writer = writer.clone();
-            async move {
-                let mut member = writer.begin().await.unwrap();
-                insert(&mut member, 3).await;
-                member.commit().await
-            }
-        });
+        let kept = spawn_write(&writer, 3);
         until(|| writer.waiting.load(Ordering::SeqCst) == 2).await;
 
         first.commit().await.unwrap();
@@ -457,14 +460,7 @@ mod tests {
         let (writer, reader) = writer().await;
         let mut first = writer.begin().await.unwrap();
         insert(&mut first, 1).await;
-        let queued = tokio::spawn({
-            let writer = writer.clone();
-            async move {
-                let mut member = writer.begin().await.unwrap();
-                insert(&mut member, 2).await;
-                member.commit().await
-            }
-        });
+        let queued = spawn_write(&writer, 2);
         until(|| writer.waiting.load(Ordering::SeqCst) == 1).await;
         let first = tokio::spawn(first.commit());
         until(|| writer.stats.handed_on.load(Ordering::Relaxed) == 1).await;
