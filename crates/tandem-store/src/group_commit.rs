@@ -17,6 +17,11 @@
 //! [`MAX_MEMBERS`] and [`MAX_AGE`] so that a steady stream cannot keep one
 //! write's answer waiting.
 //!
+//! A long write (a whole schedule's save, an import's batch) takes a group
+//! of its own ([`GroupCommit::begin_alone`]): it commits the group before
+//! it first, so the short writes there are answered without waiting for
+//! its work, and nothing joins it.
+//!
 //! Every way out of a member — committed, failed, or its request dropped
 //! mid-way — ends in [`settle`], run on a spawned task that holds the
 //! group, so that a client hanging up can neither cancel a commit half-way
@@ -65,6 +70,8 @@ struct Group {
     /// A member's savepoint is open: whoever takes the group next while it
     /// is still set finds a member that vanished without settling.
     open_member: bool,
+    /// The group is one long write's: it commits when that write ends.
+    alone: bool,
 }
 
 /// Commits and the writes they carried, for `/metrics`.
@@ -101,6 +108,18 @@ impl GroupCommit {
 
     /// Joins the open group (or opens one) in a savepoint of its own.
     pub(crate) async fn begin(&self) -> Result<Member> {
+        self.join(false).await
+    }
+
+    /// A member for a long write (a whole schedule's save): the writes
+    /// already in the open group are committed first, and this one is
+    /// committed on its own, so short writes neither wait for its work
+    /// to be acknowledged nor join a group it holds open.
+    pub(crate) async fn begin_alone(&self) -> Result<Member> {
+        self.join(true).await
+    }
+
+    async fn join(&self, alone: bool) -> Result<Member> {
         let queued = Queued::new(self.clone());
         let guard = self.group.clone().lock_owned().await;
         queued.served();
@@ -114,6 +133,10 @@ impl GroupCommit {
         if group.open_member {
             rollback_member(group).await?;
         }
+        if alone && group.transaction.is_some() {
+            commit_now(&self.stats, group).await?;
+        }
+        group.alone = alone;
         if group.transaction.is_none() {
             group.transaction = Some(self.pool.begin().await?);
             group.opened = Some(Instant::now());
@@ -255,6 +278,7 @@ fn fail(group: &mut Group, why: &str) {
     // Dropping an open sqlx transaction rolls it back.
     group.transaction = None;
     group.open_member = false;
+    group.alone = false;
     group.opened = None;
     for ack in group.done.drain(..) {
         let _ = ack.send(Err(format!("the shared commit failed: {why}")));
@@ -270,29 +294,39 @@ async fn settle(writer: GroupCommit, mut guard: OwnedMutexGuard<Group>) {
         let _ = rollback_member(&mut guard).await;
     }
     let young = guard.opened.is_some_and(|at| at.elapsed() < writer.max_age);
-    if writer.waiting.load(Ordering::SeqCst) > 0 && young && guard.done.len() < writer.max_members {
+    if writer.waiting.load(Ordering::SeqCst) > 0
+        && young
+        && !guard.alone
+        && guard.done.len() < writer.max_members
+    {
         writer.stats.handed_on.fetch_add(1, Ordering::Relaxed);
         return;
     }
-    let Some(transaction) = guard.transaction.take() else {
-        return;
+    // Its error, if any, has reached the members through `fail`.
+    let _ = commit_now(&writer.stats, &mut guard).await;
+}
+
+/// Commits the open group, if any, and answers its members.
+async fn commit_now(stats: &GroupStats, group: &mut Group) -> Result<()> {
+    group.alone = false;
+    let Some(transaction) = group.transaction.take() else {
+        return Ok(());
     };
-    guard.opened = None;
-    let members = std::mem::take(&mut guard.done);
+    group.opened = None;
+    let members = std::mem::take(&mut group.done);
     match transaction.commit().await {
         Ok(()) => {
-            writer.stats.commits.fetch_add(1, Ordering::Relaxed);
-            writer
-                .stats
-                .writes
-                .fetch_add(members.len(), Ordering::Relaxed);
+            stats.commits.fetch_add(1, Ordering::Relaxed);
+            stats.writes.fetch_add(members.len(), Ordering::Relaxed);
             for ack in members {
                 let _ = ack.send(Ok(()));
             }
+            Ok(())
         }
         Err(e) => {
-            guard.done = members;
-            fail(&mut guard, &e.to_string());
+            group.done = members;
+            fail(group, &e.to_string());
+            Err(e.into())
         }
     }
 }
@@ -473,5 +507,35 @@ mod tests {
             after.starts_with(&[1]),
             "the acknowledged write is kept: {after:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_long_write_commits_the_group_before_it_and_then_alone() {
+        let (writer, reader) = writer().await;
+        let mut first = writer.begin().await.unwrap();
+        insert(&mut first, 1).await;
+        let (go, went) = oneshot::channel::<()>();
+        let long = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let mut member = writer.begin_alone().await.unwrap();
+                insert(&mut member, 2).await;
+                went.await.unwrap();
+                member.commit().await
+            }
+        });
+        until(|| writer.waiting.load(Ordering::SeqCst) == 1).await;
+        // The first write hands its commit on to the long one queued behind
+        // it, which commits it before it starts its own work.
+        first.commit().await.unwrap();
+        assert_eq!(rows(&reader).await, vec![1], "the write before it is kept");
+        // A short write queued behind the long one does not join it.
+        let short = spawn_write(&writer, 3);
+        until(|| writer.waiting.load(Ordering::SeqCst) == 1).await;
+        go.send(()).unwrap();
+        long.await.unwrap().unwrap();
+        short.await.unwrap().unwrap();
+        assert_eq!(rows(&reader).await, vec![1, 2, 3]);
+        assert_eq!(writer.stats(), (3, 3), "three commits of one write each");
     }
 }

@@ -51,6 +51,11 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// The same as [`Self::write_tx`]: commits are not grouped here.
+    async fn write_tx_alone(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.write_tx().await
+    }
+
     async fn read_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }

@@ -283,6 +283,12 @@ impl SqliteStore {
         Ok(SqliteTx::Write(self.group.begin().await?))
     }
 
+    /// A write transaction for a long write: committed on its own, after
+    /// the writes already in the open group (see `GroupCommit::begin_alone`).
+    async fn write_tx_alone(&self) -> Result<SqliteTx> {
+        Ok(SqliteTx::Write(self.group.begin_alone().await?))
+    }
+
     async fn read_tx(&self) -> Result<SqliteTx> {
         Ok(SqliteTx::Read(self.reader.begin().await?))
     }

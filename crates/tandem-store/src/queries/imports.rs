@@ -209,7 +209,9 @@ pub(super) async fn import_staged(
     tx.commit().await?;
     let mut ids: Vec<(Id, String)> = Vec::with_capacity(import.tasks.len());
     for batch in import.tasks.chunks(IMPORT_BATCH) {
-        let mut tx = store.write_tx().await?;
+        // A batch is a long write: committed on its own, so short writes
+        // meanwhile are not kept in its group.
+        let mut tx = store.write_tx_alone().await?;
         let more = insert_imported_tasks_tx(&mut tx, staged, &project, batch, &ids).await?;
         tx.commit().await?;
         ids.extend(more);

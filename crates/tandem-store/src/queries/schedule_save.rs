@@ -116,7 +116,9 @@ pub(super) async fn save_schedule_once(
     schedule: &StoredSchedule,
     stamp: PlanStamp,
 ) -> Result<bool> {
-    let mut tx = store.write_tx().await?;
+    // A whole plan's save can hold the writer for a long while: the short
+    // writes before it are not kept waiting for it.
+    let mut tx = store.write_tx_alone().await?;
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM projects WHERE id = $1 AND workspace_id = $2")
             .bind(project_id)
