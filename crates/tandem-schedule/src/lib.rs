@@ -14,5 +14,5 @@ pub mod mspdi;
 pub use calendar::{Calendar, Period, Timeline};
 pub use cpm::{
     Assignment, Constraint, Diagnostic, Lag, LinkKind, LinkSpec, Plan, Schedule, ScheduleError,
-    TaskDates, TaskSpec, schedule,
+    TaskDates, TaskSpec, schedule, schedule_beside,
 };

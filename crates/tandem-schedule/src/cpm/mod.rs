@@ -18,6 +18,8 @@ mod prepare;
 #[cfg(test)]
 mod tests;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::calendar::{Calendar, Timeline};
@@ -133,8 +135,19 @@ impl Plan {
     /// always gives the same value (within one build), a changed task,
     /// link, constraint or calendar almost surely another. Callers that
     /// store a schedule keep it beside the result to know when it is stale.
+    ///
+    /// It is the wrapping sum of [`Plan::context_digest`] and one digest
+    /// per task and per link, each naming tasks by uid, not by place: a
+    /// caller that adds tasks to a plan can update a stored fingerprint by
+    /// adding theirs, without the rest of the plan (see
+    /// [`Plan::items_digest`]).
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::{DefaultHasher, Hash, Hasher};
+        self.context_digest().wrapping_add(self.items_digest())
+    }
+
+    /// The digest of the plan's calendars, start and status date: what
+    /// every task is scheduled on.
+    pub fn context_digest(&self) -> u64 {
         fn calendar(c: &Calendar, h: &mut DefaultHasher) {
             for day in &c.week {
                 day.len().hash(h);
@@ -159,9 +172,18 @@ impl Plan {
             calendar(c, &mut h);
         }
         (self.start, self.status_date).hash(&mut h);
-        self.tasks.len().hash(&mut h);
+        h.finish()
+    }
+
+    /// The sum of the digests of the plan's tasks and links: the part of
+    /// the fingerprint that tasks added to the plan add to.
+    pub fn items_digest(&self) -> u64 {
+        let uid = |i: usize| self.tasks.get(i).map(|t| t.uid);
+        let mut sum = 0u64;
         for t in &self.tasks {
-            (t.uid, &t.name, t.parent, t.duration, t.milestone).hash(&mut h);
+            let mut h = DefaultHasher::new();
+            0u8.hash(&mut h);
+            (t.uid, &t.name, t.parent.map(uid), t.duration, t.milestone).hash(&mut h);
             std::mem::discriminant(&t.constraint).hash(&mut h);
             match t.constraint {
                 Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => {}
@@ -183,17 +205,20 @@ impl Plan {
                 (a.calendar, a.minutes).hash(&mut h);
             }
             t.assignments.len().hash(&mut h);
+            sum = sum.wrapping_add(h.finish());
         }
-        self.links.len().hash(&mut h);
         for l in &self.links {
-            (l.predecessor, l.successor, l.kind).hash(&mut h);
+            let mut h = DefaultHasher::new();
+            1u8.hash(&mut h);
+            (uid(l.predecessor), uid(l.successor), l.kind).hash(&mut h);
             match l.lag {
                 Lag::Work(m) => (0u8, m).hash(&mut h),
                 Lag::Elapsed(m) => (1u8, m).hash(&mut h),
                 Lag::Percent(p) => (2u8, p.to_bits()).hash(&mut h),
             }
+            sum = sum.wrapping_add(h.finish());
         }
-        h.finish()
+        sum
     }
 }
 
@@ -244,6 +269,10 @@ pub struct Schedule {
     /// The project's start and finish, working indices.
     pub start: i64,
     pub finish: i64,
+    /// The finish the late dates count back from: `finish`, unless tasks
+    /// as late as possible pushed their successors past it in a second
+    /// round. What [`schedule_beside`] takes to add tasks to this plan.
+    pub late_from: i64,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -320,13 +349,26 @@ impl Edge {
 }
 
 pub fn schedule(plan: &Plan) -> Result<Schedule, ScheduleError> {
+    schedule_beside(plan, i64::MIN)
+}
+
+/// Schedules tasks that are to join a plan already scheduled, whose late
+/// dates counted back from `late_from` ([`Schedule::late_from`]), on that
+/// plan's calendars, start and status date. For tasks with no parent, no
+/// subtasks and no links, the dates are exactly those a schedule of the
+/// whole plan with them gives, as long as none of them finishes after
+/// `late_from` (the result's `finish` is then `late_from`): nothing links
+/// them to the rest, and the rest's finish is what their late dates count
+/// back from. Adding a task costs its own scheduling, not the plan's.
+pub fn schedule_beside(plan: &Plan, late_from: i64) -> Result<Schedule, ScheduleError> {
     let prepared = Prepared::new(plan)?;
-    let run = prepared.run(&prepared.durations);
+    let run = prepared.run_beside(&prepared.durations, late_from);
     Ok(Schedule {
         timeline: prepared.timeline,
         tasks: run.tasks,
         start: run.start,
         finish: run.finish,
+        late_from: run.late_from,
         diagnostics: run.diagnostics,
     })
 }

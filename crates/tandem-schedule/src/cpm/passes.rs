@@ -11,6 +11,9 @@ pub(crate) struct Run {
     pub tasks: Vec<TaskDates>,
     pub start: i64,
     pub finish: i64,
+    /// The finish the backward pass counted back from (before a second
+    /// round for tasks as late as possible moved their successors).
+    pub late_from: i64,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -18,6 +21,13 @@ impl<'a> Prepared<'a> {
     /// Schedules the plan with these durations (working minutes, one per
     /// task, in the plan's order).
     pub(crate) fn run(&self, durations: &[i64]) -> Run {
+        self.run_beside(durations, i64::MIN)
+    }
+
+    /// [`Prepared::run`] for tasks that sit beside others, unlinked, in a
+    /// plan whose finish is at least `finish_floor`: their late dates count
+    /// back from that finish, as they would in the whole plan.
+    pub(crate) fn run_beside(&self, durations: &[i64], finish_floor: i64) -> Run {
         let plan = self.plan;
         let n = plan.tasks.len();
         let timeline = &self.timeline;
@@ -69,6 +79,7 @@ impl<'a> Prepared<'a> {
         let mut ls = vec![0i64; n];
         let mut lf = vec![0i64; n];
         let mut finish = project_start;
+        let mut late_from = project_start;
         // Where an ALAP task is actually scheduled: its late dates. Its
         // successors follow that position in a second round, while its own
         // early dates stay those of a forward pass (as in Project).
@@ -180,10 +191,12 @@ impl<'a> Prepared<'a> {
                 .map(|&t| ef[t])
                 .max()
                 .unwrap_or(project_start)
-                .max(project_start);
+                .max(project_start)
+                .max(finish_floor);
             if round == 1 {
                 break;
             }
+            late_from = finish;
 
             // Backward pass.
             for &t in order.iter().rev() {
@@ -336,6 +349,7 @@ impl<'a> Prepared<'a> {
             tasks: dates,
             start: project_start,
             finish,
+            late_from,
             diagnostics,
         }
     }

@@ -255,3 +255,67 @@ proptest! {
         }
     }
 }
+
+/// Tasks to add beside a plan: unlinked, without parents, each with one
+/// of the ways a task is held (a constraint, a deadline, work begun).
+fn arbitrary_loose_tasks() -> impl Strategy<Value = Vec<TaskSpec>> {
+    prop::collection::vec((0i64..8, 0u8..6, 0i64..15), 1..5).prop_map(|raw| {
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, (days, how, at_days))| {
+                let mut t = TaskSpec::new(1000 + i as i64, format!("N{i}"), days * 480);
+                let at = monday() + chrono::Duration::days(at_days);
+                match how {
+                    0 => {}
+                    1 => t.constraint = Constraint::StartNoEarlierThan(at),
+                    2 => t.constraint = Constraint::AsLateAsPossible,
+                    3 => t.deadline = Some(at),
+                    4 => t.constraint = Constraint::FinishNoLaterThan(at),
+                    _ => {
+                        t.actual_start = Some(monday());
+                        t.percent_complete = 50;
+                    }
+                }
+                t
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #[test]
+    fn loose_tasks_scheduled_beside_a_plan_get_the_dates_the_whole_plan_gives(
+        p in arbitrary_plan(),
+        alap in prop::collection::vec(any::<bool>(), 25),
+        loose in arbitrary_loose_tasks(),
+    ) {
+        let mut p = p;
+        // Some of the plan's tasks as late as possible, so that its finish
+        // and the finish its late dates count from can differ.
+        for (t, late) in p.tasks.iter_mut().zip(&alap) {
+            if *late {
+                t.constraint = Constraint::AsLateAsPossible;
+            }
+        }
+        let before = schedule(&p).unwrap();
+        let beside = schedule_beside(&Plan { tasks: loose.clone(), links: Vec::new(), ..p.clone() }, before.late_from).unwrap();
+        let mut whole = p.clone();
+        whole.tasks.extend(loose.iter().cloned());
+        let after = schedule(&whole).unwrap();
+        prop_assert_eq!(
+            whole.fingerprint(),
+            p.fingerprint().wrapping_add(Plan { tasks: loose.clone(), links: Vec::new(), ..p.clone() }.items_digest())
+        );
+        if beside.late_from == before.late_from && beside.finish == before.late_from {
+            prop_assert_eq!(after.finish, before.finish);
+            prop_assert_eq!(after.late_from, before.late_from);
+            let n = p.tasks.len();
+            for (i, dates) in beside.tasks.iter().enumerate() {
+                prop_assert_eq!(*dates, after.tasks[n + i]);
+            }
+            for i in 0..n {
+                prop_assert_eq!(before.tasks[i], after.tasks[i]);
+            }
+        }
+    }
+}
