@@ -31,8 +31,8 @@ use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Sched
 
 use crate::calendar::CalendarException;
 use crate::model::{
-    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Project, StoredSchedule,
-    Task, TaskSchedule, TaskStatus,
+    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Project, ScheduleBasis,
+    StoredSchedule, Task, TaskSchedule, TaskStatus,
 };
 
 /// The plan, which task each of its entries is, each task's three-point
@@ -55,6 +55,37 @@ pub fn project_plan(
     capacity: &HashMap<Id, f64>,
     today: NaiveDate,
 ) -> ProjectPlan {
+    let planned: Vec<&Task> = tasks
+        .iter()
+        .filter(|t| t.status != TaskStatus::Cancelled)
+        .collect();
+    let start = project.start_date.unwrap_or_else(|| {
+        planned
+            .iter()
+            .filter_map(|t| t.start_date)
+            .min()
+            .map_or(today, |earliest| earliest.min(today))
+    });
+    plan_from(
+        project,
+        exceptions,
+        &planned,
+        links,
+        capacity,
+        start_of_day(start),
+    )
+}
+
+/// [`project_plan`] of these tasks (none cancelled) from a start already
+/// decided.
+fn plan_from(
+    project: &Project,
+    exceptions: &[CalendarException],
+    tasks: &[&Task],
+    links: &[Link],
+    capacity: &HashMap<Id, f64>,
+    start: chrono::NaiveDateTime,
+) -> ProjectPlan {
     let calendar = project.work_week.calendar(exceptions);
     let minutes_per_day = calendar.minutes_per_day as f64;
     let week_hours = calendar
@@ -72,18 +103,7 @@ pub fn project_plan(
             .map(|hours| (hours / week_hours).clamp(0.05, 1.0))
             .unwrap_or(1.0)
     };
-    let tasks: Vec<&Task> = tasks
-        .iter()
-        .filter(|t| t.status != TaskStatus::Cancelled)
-        .collect();
     let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    let start = project.start_date.unwrap_or_else(|| {
-        tasks
-            .iter()
-            .filter_map(|t| t.start_date)
-            .min()
-            .map_or(today, |earliest| earliest.min(today))
-    });
     let specs = tasks
         .iter()
         .map(|t| {
@@ -131,7 +151,7 @@ pub fn project_plan(
         plan: Plan {
             calendar,
             calendars: Vec::new(),
-            start: start_of_day(start),
+            start,
             status_date: project.status_date,
             tasks: specs,
             links,
@@ -155,6 +175,60 @@ pub fn project_plan(
             .map(|t| t.owner.as_ref().map(|o| o.id))
             .collect(),
     }
+}
+
+/// Tasks added to a project, scheduled on their own against the stored
+/// schedule of the plan before them: the rows to add and the fingerprint
+/// of the plan with them. The stored schedule's header (start, finish,
+/// critical path, warnings) holds for the plan with them unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beside {
+    pub fingerprint: String,
+    pub tasks: Vec<TaskSchedule>,
+}
+
+/// Schedules `added`, tasks new to the project's plan, against the plan's
+/// stored schedule (its `fingerprint` and `basis`), without the rest of
+/// the plan: what the rescheduler does after a burst of creates, at a cost
+/// that does not grow with the project. The caller vouches that no task
+/// of the project is linked to any of them or has one as its parent.
+///
+/// None when the whole plan must be scheduled again, because adding them
+/// changes more than their own rows: one of them has a parent, is
+/// cancelled, starts before the plan does (when the project has no start
+/// of its own), finishes after the finish the late dates count back from,
+/// is critical (the critical path's order is the whole plan's), or earns
+/// a warning (warnings come in plan order).
+pub fn beside(
+    project: &Project,
+    exceptions: &[CalendarException],
+    added: &[Task],
+    capacity: &HashMap<Id, f64>,
+    fingerprint: &str,
+    basis: ScheduleBasis,
+) -> Option<Beside> {
+    let loose = |t: &Task| t.parent.is_none() && t.status != TaskStatus::Cancelled;
+    let starts_within = |t: &Task| match project.start_date {
+        Some(day) => start_of_day(day) == basis.plan_start,
+        None => t
+            .start_date
+            .is_none_or(|day| start_of_day(day) >= basis.plan_start),
+    };
+    if added.is_empty() || !added.iter().all(|t| loose(t) && starts_within(t)) {
+        return None;
+    }
+    let before = u64::from_str_radix(fingerprint, 16).ok()?;
+    let tasks: Vec<&Task> = added.iter().collect();
+    let planned = plan_from(project, exceptions, &tasks, &[], capacity, basis.plan_start);
+    let result = tandem_schedule::schedule_beside(&planned.plan, basis.late_from).ok()?;
+    let fits = result.finish == basis.late_from && result.late_from == basis.late_from;
+    if !fits || !result.diagnostics.is_empty() || result.tasks.iter().any(|d| d.critical) {
+        return None;
+    }
+    Some(Beside {
+        fingerprint: format!("{:016x}", before.wrapping_add(planned.plan.items_digest())),
+        tasks: planned.task_rows(&result),
+    })
 }
 
 /// A day's first working minute on any calendar: midnight, which working
@@ -230,28 +304,36 @@ impl ProjectPlan {
                 .map(|i| self.task_ids[i])
                 .collect(),
             warnings: self.warnings(result),
-            tasks: self
-                .task_ids
-                .iter()
-                .enumerate()
-                .map(|(i, &task_id)| {
-                    let d = &result.tasks[i];
-                    let [early_start, early_finish, late_start, late_finish] = result.instants(i);
-                    TaskSchedule {
-                        task_id,
-                        early_start,
-                        early_finish,
-                        late_start,
-                        late_finish,
-                        total_slack: d.total_slack,
-                        free_slack: d.free_slack,
-                        critical: d.critical,
-                        summary: d.summary,
-                        milestone: d.milestone,
-                    }
-                })
-                .collect(),
+            tasks: self.task_rows(result),
+            basis: Some(ScheduleBasis {
+                plan_start: self.plan.start,
+                late_from: result.late_from,
+            }),
         }
+    }
+
+    /// Each task's row of a schedule of this plan.
+    fn task_rows(&self, result: &Schedule) -> Vec<TaskSchedule> {
+        self.task_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &task_id)| {
+                let d = &result.tasks[i];
+                let [early_start, early_finish, late_start, late_finish] = result.instants(i);
+                TaskSchedule {
+                    task_id,
+                    early_start,
+                    early_finish,
+                    late_start,
+                    late_finish,
+                    total_slack: d.total_slack,
+                    free_slack: d.free_slack,
+                    critical: d.critical,
+                    summary: d.summary,
+                    milestone: d.milestone,
+                }
+            })
+            .collect()
     }
 
     /// The planned dates of every task, to save as a baseline.

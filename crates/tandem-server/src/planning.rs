@@ -254,6 +254,7 @@ mod recent {
                 critical_path: Vec::new(),
                 warnings: Vec::new(),
                 tasks: vec![task; tasks],
+                basis: None,
             }
         }
 

@@ -73,6 +73,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "indexes of the task list's filters: text search, tags, priority",
         sql: include_str!("../migrations/sqlite/0011_search.sql"),
     },
+    Migration {
+        version: 12,
+        description: "what adding tasks to a stored schedule needs: its plan's start, late finish, and events by plan version",
+        sql: include_str!("../migrations/sqlite/0012_schedule_basis.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -130,6 +135,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 11,
         description: "indexes of the task list's filters: text search, tags, priority",
         sql: include_str!("../migrations/postgres/0011_search.sql"),
+    },
+    Migration {
+        version: 12,
+        description: "what adding tasks to a stored schedule needs: its plan's start, late finish, and events by plan version",
+        sql: include_str!("../migrations/postgres/0012_schedule_basis.sql"),
     },
 ];
 

@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
-use tandem_domain::{Baseline, BaselineTask, Id, StoredSchedule};
+use tandem_domain::{Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskSchedule};
 
 use crate::{ProjectAccess, Result, WriteScope};
 
@@ -18,6 +18,25 @@ use crate::{ProjectAccess, Result, WriteScope};
 pub struct PlanStamp {
     pub version: i64,
     pub planned_on: NaiveDate,
+}
+
+/// A stored schedule without its rows: which plan it is the schedule of,
+/// and what tasks added to that plan are scheduled against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleHead {
+    pub fingerprint: String,
+    pub stamp: PlanStamp,
+    pub basis: ScheduleBasis,
+}
+
+/// A write that changed a project's plan, by the event it left: the plan
+/// version it made, and what it did to which object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChange {
+    pub version: i64,
+    pub kind: String,
+    pub action: String,
+    pub key: String,
 }
 
 /// A task as a schedule's row shows it.
@@ -79,6 +98,31 @@ pub trait PlanStore: Send + Sync {
         project: ProjectAccess,
         schedule: &StoredSchedule,
         stamp: PlanStamp,
+    ) -> Result<bool>;
+    /// The stored schedule's head, when it has one and keeps its basis and
+    /// stamp (schedules stored before them do not).
+    async fn schedule_head(&self, project: ProjectAccess) -> Result<Option<ScheduleHead>>;
+    /// The writes that changed the project's plan after version `after`,
+    /// oldest first, at most `limit`: what its stored schedule has not seen.
+    async fn plan_changes(
+        &self,
+        project: ProjectAccess,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<PlanChange>>;
+    /// Adds the rows of tasks new to the plan to the stored schedule and
+    /// gives it the fingerprint and stamp of the plan with them, if the
+    /// stored schedule is still the one `head` describes; otherwise
+    /// writes nothing. Returns whether it wrote. `stamp` is the plan
+    /// version the tasks were read at; the plan may be past it already.
+    /// The rows come from `tandem_domain::planning::beside`.
+    async fn add_to_schedule(
+        &self,
+        project: ProjectAccess,
+        head: &ScheduleHead,
+        stamp: PlanStamp,
+        fingerprint: &str,
+        rows: &[TaskSchedule],
     ) -> Result<bool>;
     /// The project's plan version now: read before the plan, it is what a
     /// schedule computed from that plan is stamped with.

@@ -70,6 +70,95 @@ pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) 
     })
 }
 
+/// The most writes since a stored schedule that [`catch_up_schedule`]
+/// takes one by one; after more, the whole plan is scheduled again.
+const MOST_ADDED: usize = 1_000;
+
+/// Brings a project's stored schedule up to its plan without reading the
+/// plan, when every write since it was stored created a loose task (no
+/// parent, no link): each new task is scheduled on its own against the
+/// stored schedule and its row added (`tandem_domain::planning::beside`).
+/// That is the common burst (tasks added to a big project) and it costs
+/// what the new tasks cost, where scheduling the whole plan costs what
+/// the project does. Returns whether the stored schedule is now the
+/// schedule of the plan as of the version read here (writes that came
+/// after are left to the next run, by their events); when not, nothing
+/// was written and the caller schedules the whole plan.
+///
+/// Why no task can have gained a subtask or a link unseen: every write
+/// that changes a plan leaves an event with the plan version it made
+/// (`PlanStore::plan_changes`); here all of them are creates of tasks
+/// without a parent, and a task created with links is refused below.
+pub async fn catch_up_schedule(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+) -> Result<bool> {
+    let (project, access) = store.open_project(scope, key).await?;
+    let Some(head) = store.schedule_head(access).await? else {
+        return Ok(false);
+    };
+    if head.stamp.planned_on != today {
+        return Ok(false);
+    }
+    let version = store.plan_version(access).await?;
+    if version == head.stamp.version {
+        return Ok(true);
+    }
+    let changes = store
+        .plan_changes(access, head.stamp.version, MOST_ADDED + 1)
+        .await?;
+    let since: Vec<_> = changes.iter().filter(|c| c.version <= version).collect();
+    let every_version = since
+        .iter()
+        .zip(head.stamp.version + 1..)
+        .all(|(c, v)| c.version == v && c.kind == "task" && c.action == "created");
+    if since.len() > MOST_ADDED
+        || since.len() as i64 != version - head.stamp.version
+        || !every_version
+    {
+        return Ok(false);
+    }
+    let mut added = Vec::with_capacity(since.len());
+    for change in since {
+        let task = match store.get_task(scope, &change.key).await {
+            Ok(task) => task,
+            Err(StoreError::NotFound(_)) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let here = task.project.as_ref().is_some_and(|p| p.id == project.id);
+        if !here || !store.task_dependencies(scope, &task.key).await?.is_empty() {
+            return Ok(false);
+        }
+        added.push(task);
+    }
+    let exceptions = store.list_calendar_exceptions(access).await?;
+    let capacity: HashMap<Id, f64> = store
+        .list_members(scope)
+        .await?
+        .iter()
+        .map(|m| (m.user.id, m.capacity_hours))
+        .collect();
+    let Some(beside) = tandem_domain::planning::beside(
+        &project,
+        &exceptions,
+        &added,
+        &capacity,
+        &head.fingerprint,
+        head.basis,
+    ) else {
+        return Ok(false);
+    };
+    let stamp = PlanStamp {
+        version,
+        planned_on: today,
+    };
+    Ok(store
+        .add_to_schedule(access, &head, stamp, &beside.fingerprint, &beside.tasks)
+        .await?)
+}
+
 /// Every task of the project.
 pub async fn project_tasks(store: &dyn Store, scope: Scope, key: &str) -> Result<Vec<Task>> {
     let filter = TaskFilter {

@@ -39,6 +39,23 @@ pub struct StoredSchedule {
     pub critical_path: Vec<Id>,
     pub warnings: Vec<String>,
     pub tasks: Vec<TaskSchedule>,
+    /// What tasks added to the plan unlinked are scheduled against, alone
+    /// (see `planning::ProjectPlan::beside`); none in schedules stored
+    /// before it was kept.
+    pub basis: Option<ScheduleBasis>,
+}
+
+/// Where a schedule's working minutes count from and back from. Tasks
+/// added to the plan with no link, parent or subtask take the dates the
+/// whole plan would give them when scheduled on their own against it,
+/// so long as they finish by `late_from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleBasis {
+    /// The plan's start: the first instant of its timeline.
+    pub plan_start: NaiveDateTime,
+    /// The finish, in working minutes on that timeline, the late dates
+    /// count back from.
+    pub late_from: i64,
 }
 
 /// One task's computed dates (local instants) and slack (working minutes).

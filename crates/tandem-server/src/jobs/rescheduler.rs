@@ -156,7 +156,24 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
         // stored schedule is then stale until the next read of it, which
         // recomputes on the fingerprint.)
         let horizon = store.last_event_id().await?;
-        match current_schedule(store, acting_as(*workspace_id), key).await {
+        let scope = acting_as(*workspace_id);
+        // Tasks only added since the stored schedule: theirs are the only
+        // rows to compute. Anything else, or any doubt, schedules the
+        // whole plan.
+        let today = chrono::Local::now().date_naive();
+        let caught_up =
+            match tandem_usecases::planning::catch_up_schedule(store, scope, key, today).await {
+                Ok(caught_up) => caught_up,
+                Err(e) => {
+                    tracing::debug!(project = %key, error = ?e, "adding to the stored schedule");
+                    false
+                }
+            };
+        let run = match caught_up {
+            true => Ok(()),
+            false => current_schedule(store, scope, key).await.map(|_| ()),
+        };
+        match run {
             // The project, or what the plan was read from, went away
             // meanwhile: the write that removed it has its own event.
             Ok(_) | Err(ApiError::NotFound(_)) | Err(ApiError::Conflict(_)) => {

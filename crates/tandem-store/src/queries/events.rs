@@ -17,9 +17,30 @@ pub(super) async fn emit(
     actor_id: Option<Id>,
 ) -> Result<()> {
     let at = Utc::now();
+    let reschedules = crate::events::reschedules(kind, action, project_id);
+    // The plan changed: a stored schedule stamped with the version before
+    // is no longer current. A change to a person's hours changes every
+    // plan of the workspace. The event keeps the version a project's
+    // change made, so the changes since a stored schedule can be found.
+    let plan_version: Option<i64> = match (reschedules, project_id) {
+        (false, _) => None,
+        (true, Some(project_id)) => sqlx::query_scalar(
+            "UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1 RETURNING plan_version",
+        )
+        .bind(project_id)
+        .fetch_optional(&mut **tx)
+        .await?,
+        (true, None) => {
+            sqlx::query("UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1")
+                .bind(workspace_id)
+                .execute(&mut **tx)
+                .await?;
+            None
+        }
+    };
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(workspace_id)
     .bind(project_id)
@@ -28,33 +49,15 @@ pub(super) async fn emit(
     .bind(key)
     .bind(actor_id)
     .bind(at)
+    .bind(plan_version)
     .fetch_one(&mut **tx)
     .await?;
-    if crate::events::reschedules(kind, action, project_id) {
+    if reschedules {
         sqlx::query("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, $2)")
             .bind(crate::events::RESCHEDULER)
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        // The plan changed: a stored schedule stamped with the version
-        // before is no longer current. A change to a person's hours
-        // changes every plan of the workspace.
-        match project_id {
-            Some(project_id) => {
-                sqlx::query("UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1")
-                    .bind(project_id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query(
-                    "UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1",
-                )
-                .bind(workspace_id)
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
     }
     if let Some(notify) = DbStore::NOTIFY {
         let event = crate::events::Event {

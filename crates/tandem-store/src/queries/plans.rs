@@ -1,7 +1,7 @@
 //! Calendars, stored schedules and baselines; the queries, compiled once per
 //! backend (see `mod.rs`).
 
-use super::schedule_save::save_schedule_once;
+use super::schedule_save::{add_to_schedule_once, save_schedule_once};
 use super::*;
 
 pub(super) async fn fetch_baseline_tx(
@@ -64,7 +64,8 @@ async fn stored_schedule_rows(
     let (scope, project_id) = (access.scope(), access.project_id());
     let mut tx = store.read_tx().await?;
     let Some(row) = sqlx::query(
-        "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings \
+        "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings, \
+         s.plan_start, s.late_from \
          FROM project_schedules s JOIN projects p ON p.id = s.project_id \
          WHERE s.project_id = $1 AND p.workspace_id = $2",
     )
@@ -289,6 +290,76 @@ impl PlanStore for DbStore {
         let (scope, project_id) = (access.scope(), access.project_id());
         retry_transient(|| async move {
             save_schedule_once(self, scope, project_id, schedule, stamp).await
+        })
+        .await
+    }
+
+    async fn schedule_head(&self, access: ProjectAccess) -> Result<Option<ScheduleHead>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
+        let Some(row) = sqlx::query(
+            "SELECT s.fingerprint, s.plan_version, s.planned_on, s.plan_start, s.late_from \
+             FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+             WHERE s.project_id = $1 AND p.workspace_id = $2",
+        )
+        .bind(project_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(self.reader())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let version: Option<i64> = row.try_get("plan_version")?;
+        let planned_on: Option<NaiveDate> = row.try_get("planned_on")?;
+        Ok(match (version, planned_on, basis_from_row(&row)?) {
+            (Some(version), Some(planned_on), Some(basis)) => Some(ScheduleHead {
+                fingerprint: row.try_get("fingerprint")?,
+                stamp: PlanStamp {
+                    version,
+                    planned_on,
+                },
+                basis,
+            }),
+            _ => None,
+        })
+    }
+
+    async fn plan_changes(
+        &self,
+        access: ProjectAccess,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<PlanChange>> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT plan_version, kind, action, object_key FROM events \
+             WHERE project_id = $1 AND plan_version > $2 ORDER BY plan_version LIMIT $3",
+        )
+        .bind(access.project_id())
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(version, kind, action, key)| PlanChange {
+                version,
+                kind,
+                action,
+                key,
+            })
+            .collect())
+    }
+
+    async fn add_to_schedule(
+        &self,
+        access: ProjectAccess,
+        head: &ScheduleHead,
+        stamp: PlanStamp,
+        fingerprint: &str,
+        rows: &[TaskSchedule],
+    ) -> Result<bool> {
+        let (scope, project_id) = (access.scope(), access.project_id());
+        retry_transient(|| async move {
+            add_to_schedule_once(self, scope, project_id, head, stamp, fingerprint, rows).await
         })
         .await
     }

@@ -76,9 +76,19 @@ async fn save_changed_rows(
         qb.push(")");
         qb.build().execute(&mut **tx).await?;
     }
+    upsert_rows(tx, project_id, &changed).await
+}
+
+/// Writes these task rows of the project's stored schedule, over what
+/// is stored for the same tasks.
+async fn upsert_rows(
+    tx: &mut Tx,
+    project_id: Id,
+    rows: &[(&TaskSchedule, ScheduleRow)],
+) -> Result<()> {
     // Eleven values a row: 500 rows stay within both backends' limits on
     // bound parameters.
-    for chunk in changed.chunks(500) {
+    for chunk in rows.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
              total_slack, free_slack, critical, summary, milestone) ",
@@ -106,6 +116,69 @@ async fn save_changed_rows(
         qb.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// [`PlanStore::add_to_schedule`], one attempt.
+pub(super) async fn add_to_schedule_once(
+    store: &DbStore,
+    scope: Scope,
+    project_id: Id,
+    head: &ScheduleHead,
+    stamp: PlanStamp,
+    fingerprint: &str,
+    rows: &[TaskSchedule],
+) -> Result<bool> {
+    let mut tx = store.write_tx().await?;
+    // Taken first, as by every writer of the project's tasks: no task of
+    // it is written between the checks below and the rows.
+    lock_project_tx(&mut tx, project_id).await?;
+    let current: Option<(i64,)> = sqlx::query_as(
+        "SELECT p.plan_version FROM projects p JOIN project_schedules s ON s.project_id = p.id \
+         WHERE p.id = $1 AND p.workspace_id = $2 AND s.fingerprint = $3 AND s.plan_version = $4 \
+         AND s.planned_on = $5",
+    )
+    .bind(project_id)
+    .bind(scope.workspace_id)
+    .bind(&head.fingerprint)
+    .bind(head.stamp.version)
+    .bind(head.stamp.planned_on)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // The stored schedule moved on meanwhile: whoever moved it did the
+    // work. The plan may have moved on too (writes keep coming while tasks
+    // are added): the schedule is stamped with the version the added
+    // tasks were read at, so it reads as stale, and the writes after it
+    // are the next run's, as their events are still to be handled.
+    if !current.is_some_and(|(version,)| version >= stamp.version) {
+        tx.commit().await?;
+        return Ok(false);
+    }
+    let rows: Vec<(&TaskSchedule, ScheduleRow)> =
+        rows.iter().map(|t| (t, schedule_row(t))).collect();
+    upsert_rows(&mut tx, project_id, &rows).await?;
+    sqlx::query(
+        "UPDATE project_schedules SET fingerprint = $1, plan_version = $2, planned_on = $3, computed_at = $4 \
+         WHERE project_id = $5",
+    )
+    .bind(fingerprint)
+    .bind(stamp.version)
+    .bind(stamp.planned_on)
+    .bind(chrono::SubsecRound::trunc_subsecs(Utc::now(), 6))
+    .bind(project_id)
+    .execute(&mut *tx)
+    .await?;
+    emit(
+        &mut tx,
+        scope.workspace_id,
+        Some(project_id),
+        "schedule",
+        "computed",
+        &project_id.to_string(),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// [`PlanStore::save_schedule`], one attempt.
@@ -170,7 +243,7 @@ pub(super) async fn save_schedule_once(
         .join(" ");
     sqlx::query(
         "INSERT INTO project_schedules (project_id, fingerprint, computed_at, start, finish, critical_path, warnings, \
-         plan_version, planned_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         plan_version, planned_on, plan_start, late_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(project_id)
     .bind(&schedule.fingerprint)
@@ -181,6 +254,8 @@ pub(super) async fn save_schedule_once(
     .bind(schedule.warnings.join("\n"))
     .bind(stamp.version)
     .bind(stamp.planned_on)
+    .bind(local_time(schedule.basis.map(|b| b.plan_start)))
+    .bind(schedule.basis.map(|b| b.late_from))
     .execute(&mut *tx)
     .await?;
     save_changed_rows(&mut tx, project_id, schedule, &present).await?;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use tandem_domain::calendar::CalendarException;
-use tandem_domain::{Baseline, BaselineTask, StoredSchedule, TaskSchedule};
+use tandem_domain::{Baseline, BaselineTask, ScheduleBasis, StoredSchedule, TaskSchedule};
 
 use super::{Columns, decode_error, parse_local_time, user_ref};
 use crate::{Result, StoreError};
@@ -67,7 +67,23 @@ pub(crate) fn schedule_from_row(row: &impl Columns) -> Result<StoredSchedule> {
             .collect::<Result<_>>()?,
         warnings: warnings.lines().map(str::to_string).collect(),
         tasks: Vec::new(),
+        basis: basis_from_row(row)?,
     })
+}
+
+/// A stored schedule's basis, where it was stored with one.
+pub(crate) fn basis_from_row(row: &impl Columns) -> Result<Option<ScheduleBasis>> {
+    let plan_start: Option<String> = row.get("plan_start")?;
+    let late_from: Option<i64> = row.get("late_from")?;
+    Ok(
+        match (parse_local_time(plan_start.as_deref())?, late_from) {
+            (Some(plan_start), Some(late_from)) => Some(ScheduleBasis {
+                plan_start,
+                late_from,
+            }),
+            _ => None,
+        },
+    )
 }
 
 pub(crate) fn task_schedule_from_row(row: &impl Columns) -> Result<TaskSchedule> {

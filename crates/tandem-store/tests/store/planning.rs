@@ -45,6 +45,10 @@ async fn schedules_baselines_and_batch_updates() {
             critical_path: vec![ids[1].id, ids[0].id],
             warnings: vec!["one".into(), "two".into()],
             tasks: vec![row(&ids[0], 23, true), row(&ids[1], 24, false)],
+            basis: Some(tandem_domain::ScheduleBasis {
+                plan_start: at(23, 0),
+                late_from: 2 * 480,
+            }),
         };
         assert_eq!(store.schedule_fingerprint(access).await.unwrap(), None);
         assert_eq!(store.stored_schedule(access).await.unwrap(), None);
@@ -68,6 +72,7 @@ async fn schedules_baselines_and_batch_updates() {
         assert_eq!(read.warnings, schedule.warnings);
         assert_eq!(read.tasks, schedule.tasks);
         assert_eq!((read.start, read.finish), (schedule.start, schedule.finish));
+        assert_eq!(read.basis, schedule.basis);
         let shorter = StoredSchedule {
             fingerprint: "def".into(),
             tasks: vec![row(&ids[0], 25, true)],

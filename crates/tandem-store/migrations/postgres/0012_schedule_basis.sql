@@ -1,0 +1,13 @@
+-- What it takes to add tasks to a stored schedule without recomputing the
+-- whole plan (tandem_usecases::planning::add_to_schedule): the day the plan
+-- starts on (the timeline its working minutes count from) and the finish,
+-- in those minutes, its late dates count back from. NULL in schedules
+-- stored before: those are recomputed whole once.
+ALTER TABLE project_schedules ADD COLUMN plan_start TEXT;
+ALTER TABLE project_schedules ADD COLUMN late_from BIGINT;
+
+-- The plan version an event's write made: the changes since a stored
+-- schedule are the events after its version, looked up by project.
+ALTER TABLE events ADD COLUMN plan_version BIGINT;
+CREATE INDEX events_plan_versions ON events (project_id, plan_version)
+    WHERE plan_version IS NOT NULL;
