@@ -177,57 +177,92 @@ fn plan_from(
     }
 }
 
-/// Tasks added to a project, scheduled on their own against the stored
-/// schedule of the plan before them: the rows to add and the fingerprint
-/// of the plan with them. The stored schedule's header (start, finish,
-/// critical path, warnings) holds for the plan with them unchanged.
+/// Tasks created or changed in a project, scheduled on their own against
+/// the stored schedule of the plan before them: the rows to write, the
+/// rows to remove (tasks cancelled), and the fingerprint of the plan as it
+/// is now. The stored schedule's header (start, finish, critical path,
+/// warnings) holds for that plan unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Beside {
     pub fingerprint: String,
     pub tasks: Vec<TaskSchedule>,
+    pub removed: Vec<Id>,
 }
 
-/// Schedules `added`, tasks new to the project's plan, against the plan's
-/// stored schedule (its `fingerprint` and `basis`), without the rest of
-/// the plan: what the rescheduler does after a burst of creates, at a cost
-/// that does not grow with the project. The caller vouches that no task
-/// of the project is linked to any of them or has one as its parent.
+/// Schedules tasks new to the project's plan or changed in it (`changed`:
+/// each as it is now, with its row in the stored schedule if it had one)
+/// against the plan's stored schedule (its `fingerprint`, `basis` and
+/// `warnings`), without the rest of the plan: what the rescheduler does
+/// after a burst of creates and edits, at a cost that does not grow with
+/// the project. The caller vouches that no task of the project is linked
+/// to any of them or has one as its parent, and that nothing else in the
+/// plan changed.
 ///
-/// None when the whole plan must be scheduled again, because adding them
-/// changes more than their own rows: one of them has a parent, is
-/// cancelled, starts before the plan does (when the project has no start
-/// of its own), finishes after the finish the late dates count back from,
-/// is critical (the critical path's order is the whole plan's), or earns
-/// a warning (warnings come in plan order).
+/// None when the whole plan must be scheduled again, because the change
+/// reaches beyond the tasks' own rows: a task was not loose before (its
+/// row keeps no digest: it had a parent, subtasks or links) or was
+/// critical or warned about (it may have set the finish, the critical
+/// path or the warnings); or, as it is now, has a parent, starts before
+/// the plan does (when the project has no start of its own), finishes
+/// after the finish the late dates count back from, is critical, or earns
+/// a warning.
 pub fn beside(
     project: &Project,
     exceptions: &[CalendarException],
-    added: &[Task],
+    changed: &[(Task, Option<TaskSchedule>)],
     capacity: &HashMap<Id, f64>,
     fingerprint: &str,
     basis: ScheduleBasis,
+    warnings: &[String],
 ) -> Option<Beside> {
-    let loose = |t: &Task| t.parent.is_none() && t.status != TaskStatus::Cancelled;
+    let mut digest = u64::from_str_radix(fingerprint, 16).ok()?;
+    let named = |t: &Task| {
+        warnings
+            .iter()
+            .any(|w| w.starts_with(&format!("{} ", t.key)) || w.starts_with(&format!("{}'", t.key)))
+    };
     let starts_within = |t: &Task| match project.start_date {
         Some(day) => start_of_day(day) == basis.plan_start,
         None => t
             .start_date
             .is_none_or(|day| start_of_day(day) >= basis.plan_start),
     };
-    if added.is_empty() || !added.iter().all(|t| loose(t) && starts_within(t)) {
-        return None;
+    let mut planned: Vec<&Task> = Vec::new();
+    let mut removed = Vec::new();
+    for (task, stored) in changed {
+        if let Some(row) = stored {
+            let before = row.loose_digest?;
+            if row.critical || named(task) {
+                return None;
+            }
+            digest = digest.wrapping_sub(before as u64);
+        }
+        if task.status == TaskStatus::Cancelled {
+            removed.extend(stored.map(|row| row.task_id));
+            continue;
+        }
+        if task.parent.is_some() || !starts_within(task) {
+            return None;
+        }
+        planned.push(task);
     }
-    let before = u64::from_str_radix(fingerprint, 16).ok()?;
-    let tasks: Vec<&Task> = added.iter().collect();
-    let planned = plan_from(project, exceptions, &tasks, &[], capacity, basis.plan_start);
-    let result = tandem_schedule::schedule_beside(&planned.plan, basis.late_from).ok()?;
+    let plan = plan_from(
+        project,
+        exceptions,
+        &planned,
+        &[],
+        capacity,
+        basis.plan_start,
+    );
+    let result = tandem_schedule::schedule_beside(&plan.plan, basis.late_from).ok()?;
     let fits = result.finish == basis.late_from && result.late_from == basis.late_from;
     if !fits || !result.diagnostics.is_empty() || result.tasks.iter().any(|d| d.critical) {
         return None;
     }
     Some(Beside {
-        fingerprint: format!("{:016x}", before.wrapping_add(planned.plan.items_digest())),
-        tasks: planned.task_rows(&result),
+        fingerprint: format!("{:016x}", digest.wrapping_add(plan.plan.items_digest())),
+        tasks: plan.task_rows(&result),
+        removed,
     })
 }
 
@@ -314,10 +349,18 @@ impl ProjectPlan {
 
     /// Each task's row of a schedule of this plan.
     fn task_rows(&self, result: &Schedule) -> Vec<TaskSchedule> {
+        let plan = &self.plan;
+        let mut linked = vec![false; plan.tasks.len()];
+        for l in &plan.links {
+            linked[l.predecessor] = true;
+            linked[l.successor] = true;
+        }
         self.task_ids
             .iter()
             .enumerate()
             .map(|(i, &task_id)| {
+                let loose =
+                    plan.tasks[i].parent.is_none() && !result.tasks[i].summary && !linked[i];
                 let d = &result.tasks[i];
                 let [early_start, early_finish, late_start, late_finish] = result.instants(i);
                 TaskSchedule {
@@ -331,6 +374,8 @@ impl ProjectPlan {
                     critical: d.critical,
                     summary: d.summary,
                     milestone: d.milestone,
+                    // The digest's bits, as the databases keep signed integers.
+                    loose_digest: loose.then(|| plan.task_digest(i) as i64),
                 }
             })
             .collect()
@@ -484,6 +529,7 @@ mod tests {
             critical: true,
             summary: false,
             milestone: false,
+            loose_digest: None,
         };
         let unrelated = TaskSchedule {
             task_id: 2,

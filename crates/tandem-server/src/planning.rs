@@ -245,6 +245,7 @@ mod recent {
                 critical: true,
                 summary: false,
                 milestone: false,
+                loose_digest: None,
             };
             StoredSchedule {
                 fingerprint: fingerprint.into(),

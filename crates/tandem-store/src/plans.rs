@@ -27,6 +27,7 @@ pub struct ScheduleHead {
     pub fingerprint: String,
     pub stamp: PlanStamp,
     pub basis: ScheduleBasis,
+    pub warnings: Vec<String>,
 }
 
 /// A write that changed a project's plan, by the event it left: the plan
@@ -110,19 +111,21 @@ pub trait PlanStore: Send + Sync {
         after: i64,
         limit: usize,
     ) -> Result<Vec<PlanChange>>;
-    /// Adds the rows of tasks new to the plan to the stored schedule and
-    /// gives it the fingerprint and stamp of the plan with them, if the
-    /// stored schedule is still the one `head` describes; otherwise
-    /// writes nothing. Returns whether it wrote. `stamp` is the plan
-    /// version the tasks were read at; the plan may be past it already.
-    /// The rows come from `tandem_domain::planning::beside`.
-    async fn add_to_schedule(
+    /// The stored rows of these tasks (those that have one).
+    async fn stored_rows_of(&self, project: ProjectAccess, ids: &[Id])
+    -> Result<Vec<TaskSchedule>>;
+    /// Writes and removes the rows a patch names in the stored schedule
+    /// and gives it the patch's fingerprint and `stamp`, if the stored
+    /// schedule is still the one `head` describes; otherwise writes
+    /// nothing. Returns whether it wrote. `stamp` is the plan version the
+    /// patched tasks were read at; the plan may be past it already. The
+    /// patch comes from `tandem_domain::planning::beside`.
+    async fn patch_schedule(
         &self,
         project: ProjectAccess,
         head: &ScheduleHead,
         stamp: PlanStamp,
-        fingerprint: &str,
-        rows: &[TaskSchedule],
+        patch: &tandem_domain::planning::Beside,
     ) -> Result<bool>;
     /// The project's plan version now: read before the plan, it is what a
     /// schedule computed from that plan is stamped with.

@@ -72,23 +72,27 @@ pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) 
 
 /// The most writes since a stored schedule that [`catch_up_schedule`]
 /// takes one by one; after more, the whole plan is scheduled again.
-const MOST_ADDED: usize = 1_000;
+const MOST_CHANGES: usize = 1_000;
 
 /// Brings a project's stored schedule up to its plan without reading the
-/// plan, when every write since it was stored created a loose task (no
-/// parent, no link): each new task is scheduled on its own against the
-/// stored schedule and its row added (`tandem_domain::planning::beside`).
-/// That is the common burst (tasks added to a big project) and it costs
-/// what the new tasks cost, where scheduling the whole plan costs what
-/// the project does. Returns whether the stored schedule is now the
-/// schedule of the plan as of the version read here (writes that came
-/// after are left to the next run, by their events); when not, nothing
-/// was written and the caller schedules the whole plan.
+/// plan, when every write since it was stored created or edited a loose
+/// task (no parent, subtask or link): each such task is scheduled on its
+/// own against the stored schedule, and its row written
+/// (`tandem_domain::planning::beside`). That is the common stream (tasks
+/// added to a big project, their status and dates changed), and it costs
+/// what those tasks cost, where scheduling the whole plan costs what the
+/// project does. Returns whether the stored schedule is now the schedule
+/// of the plan as of the version read here (writes that came after are
+/// left to the next run, by their events); when not, nothing was written
+/// and the caller schedules the whole plan.
 ///
-/// Why no task can have gained a subtask or a link unseen: every write
-/// that changes a plan leaves an event with the plan version it made
-/// (`PlanStore::plan_changes`); here all of them are creates of tasks
-/// without a parent, and a task created with links is refused below.
+/// Why nothing else can have changed unseen: every write that changes a
+/// plan leaves an event with the plan version it made
+/// (`PlanStore::plan_changes`), and here all of them are creates and
+/// edits of tasks. A task created or edited with links is refused below;
+/// one that had a parent, subtasks or links before is refused by
+/// `beside` (its stored row keeps no digest); a subtask created under one
+/// of them has a parent and is refused too.
 pub async fn catch_up_schedule(
     store: &dyn Store,
     scope: Scope,
@@ -107,22 +111,28 @@ pub async fn catch_up_schedule(
         return Ok(true);
     }
     let changes = store
-        .plan_changes(access, head.stamp.version, MOST_ADDED + 1)
+        .plan_changes(access, head.stamp.version, MOST_CHANGES + 1)
         .await?;
     let since: Vec<_> = changes.iter().filter(|c| c.version <= version).collect();
-    let every_version = since
-        .iter()
-        .zip(head.stamp.version + 1..)
-        .all(|(c, v)| c.version == v && c.kind == "task" && c.action == "created");
-    if since.len() > MOST_ADDED
+    let every_version = since.iter().zip(head.stamp.version + 1..).all(|(c, v)| {
+        c.version == v && c.kind == "task" && matches!(c.action.as_str(), "created" | "updated")
+    });
+    if since.len() > MOST_CHANGES
         || since.len() as i64 != version - head.stamp.version
         || !every_version
     {
         return Ok(false);
     }
-    let mut added = Vec::with_capacity(since.len());
-    for change in since {
-        let task = match store.get_task(scope, &change.key).await {
+    // Each task once, as it is now, however often it changed.
+    let mut keys: Vec<&str> = Vec::new();
+    for change in &since {
+        if !keys.contains(&change.key.as_str()) {
+            keys.push(&change.key);
+        }
+    }
+    let mut tasks = Vec::with_capacity(keys.len());
+    for key in keys {
+        let task = match store.get_task(scope, key).await {
             Ok(task) => task,
             Err(StoreError::NotFound(_)) => return Ok(false),
             Err(e) => return Err(e.into()),
@@ -131,8 +141,22 @@ pub async fn catch_up_schedule(
         if !here || !store.task_dependencies(scope, &task.key).await?.is_empty() {
             return Ok(false);
         }
-        added.push(task);
+        tasks.push(task);
     }
+    let ids: Vec<Id> = tasks.iter().map(|t| t.id).collect();
+    let mut stored: HashMap<Id, tandem_domain::TaskSchedule> = store
+        .stored_rows_of(access, &ids)
+        .await?
+        .into_iter()
+        .map(|row| (row.task_id, row))
+        .collect();
+    let changed: Vec<_> = tasks
+        .into_iter()
+        .map(|t| {
+            let row = stored.remove(&t.id);
+            (t, row)
+        })
+        .collect();
     let exceptions = store.list_calendar_exceptions(access).await?;
     let capacity: HashMap<Id, f64> = store
         .list_members(scope)
@@ -140,13 +164,14 @@ pub async fn catch_up_schedule(
         .iter()
         .map(|m| (m.user.id, m.capacity_hours))
         .collect();
-    let Some(beside) = tandem_domain::planning::beside(
+    let Some(patch) = tandem_domain::planning::beside(
         &project,
         &exceptions,
-        &added,
+        &changed,
         &capacity,
         &head.fingerprint,
         head.basis,
+        &head.warnings,
     ) else {
         return Ok(false);
     };
@@ -154,9 +179,7 @@ pub async fn catch_up_schedule(
         version,
         planned_on: today,
     };
-    Ok(store
-        .add_to_schedule(access, &head, stamp, &beside.fingerprint, &beside.tasks)
-        .await?)
+    Ok(store.patch_schedule(access, &head, stamp, &patch).await?)
 }
 
 /// Every task of the project.

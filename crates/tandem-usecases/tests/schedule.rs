@@ -1,14 +1,15 @@
 //! Catching a stored schedule up with tasks added to its plan
 //! (`planning::catch_up_schedule`) against scheduling the whole plan
 //! again: after any sequence of writes, a schedule caught up is the one a
-//! whole run stores, and a write that is not a loose task's create is
-//! never caught up with. On a fresh SQLite file, and a fresh PostgreSQL
+//! whole run stores, and a write that is not a loose task's create or
+//! edit is never caught up with. On a fresh SQLite file, and a fresh PostgreSQL
 //! database when `TANDEM_TEST_POSTGRES_URL` is set.
 
 use chrono::{Days, NaiveDate, Utc};
 use tandem_domain::{
     ConstraintType, DependencyKind, LagFormat, NewDependency, NewProject, NewTask, ProjectFields,
-    ProjectKey, ProjectStatus, Role, Slug, Stage, StoredSchedule, TaskFields, UserRef, WorkWeek,
+    ProjectKey, ProjectStatus, Role, Slug, Stage, StoredSchedule, TaskFields, TaskStatus, UserRef,
+    WorkWeek,
 };
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
 use tandem_store::{Scope, Store};
@@ -79,6 +80,7 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
             .unwrap();
         let mut caught_up = 0;
         let mut refused = 0;
+        let mut edits_caught_up = 0;
         for seed in 0..6u64 {
             let mut dice = Dice(seed);
             let slug = Slug::parse(&format!("ws{seed}")).unwrap();
@@ -122,6 +124,7 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
             // leave them out, as a link from a summary to its own subtask
             // is a cycle.
             let mut outlined = std::collections::HashSet::new();
+            let mut linked = std::collections::HashSet::from([0, 1, 2, 3, 4]);
             let create = |fields: TaskFields| NewTask {
                 project: Some(ProjectKey::parse("PLAN").unwrap()),
                 fields,
@@ -150,10 +153,50 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
 
             for step in 0..25 {
                 // One to three writes, then a run of the rescheduler.
-                let mut only_loose_creates = true;
+                let mut only_loose_changes = true;
+                let mut edited = false;
                 for _ in 0..1 + dice.below(3) {
                     let title = format!("S{step}");
-                    match dice.below(10) {
+                    match dice.below(12) {
+                        10 | 11 => {
+                            // An edit: new dates, estimate or constraint, a
+                            // new title, or the task cancelled.
+                            // Mostly a loose task: those are the edits a
+                            // catch-up can take.
+                            let loose: Vec<usize> = (0..keys.len())
+                                .filter(|i| !outlined.contains(i) && !linked.contains(i))
+                                .collect();
+                            let i = match dice.below(4) {
+                                1..=3 if !loose.is_empty() => {
+                                    loose[dice.below(loose.len() as u64) as usize]
+                                }
+                                _ => dice.below(keys.len() as u64) as usize,
+                            };
+                            let fresh = drawn(&mut dice, format!("E{step}"), today);
+                            let cancel = dice.below(5) == 0;
+                            let edit = move |current: TaskFields| {
+                                Ok(TaskFields {
+                                    title: fresh.title.clone(),
+                                    estimate_days: fresh.estimate_days,
+                                    start_date: fresh.start_date,
+                                    due_date: fresh.due_date,
+                                    schedule: fresh.schedule,
+                                    status: if cancel {
+                                        TaskStatus::Cancelled
+                                    } else {
+                                        current.status
+                                    },
+                                    ..current
+                                })
+                            };
+                            tasks::update(store, &writer, &keys[i], None, &edit)
+                                .await
+                                .unwrap();
+                            if outlined.contains(&i) || linked.contains(&i) {
+                                only_loose_changes = false;
+                            }
+                            edited = true;
+                        }
                         0 => {
                             let mut f = drawn(&mut dice, title, today);
                             let parent = dice.below(keys.len() as u64) as usize;
@@ -161,7 +204,7 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
                             let task = tasks::create(store, &writer, create(f)).await.unwrap();
                             outlined.extend([parent, keys.len()]);
                             keys.push(task.key);
-                            only_loose_creates = false;
+                            only_loose_changes = false;
                         }
                         1 => {
                             let n = keys.len() as u64;
@@ -180,7 +223,8 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
                                 && loose
                                 && dependencies::create(store, &writer, &link).await.is_ok()
                             {
-                                only_loose_creates = false;
+                                only_loose_changes = false;
+                                linked.extend([a, b]);
                             }
                         }
                         _ => {
@@ -201,10 +245,11 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
                     continue;
                 }
                 assert!(
-                    only_loose_creates,
-                    "seed {seed} step {step}: caught up with a link or a subtask"
+                    only_loose_changes,
+                    "seed {seed} step {step}: caught up with a link, a subtask or an outlined task's edit"
                 );
                 caught_up += 1;
+                edits_caught_up += usize::from(edited);
                 let mut stored = store.stored_schedule(access).await.unwrap().unwrap();
                 stored.tasks.sort_by_key(|t| t.task_id);
                 let expected = whole(store, actor.scope, today).await;
@@ -236,8 +281,13 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
                 // head was read writes nothing.
                 let head = store.schedule_head(access).await.unwrap().unwrap();
                 if head != head_before {
+                    let stale = tandem_domain::planning::Beside {
+                        fingerprint: "0".into(),
+                        tasks: stored.tasks[..1].to_vec(),
+                        removed: vec![stored.tasks[1].task_id],
+                    };
                     let late = store
-                        .add_to_schedule(access, &head_before, head.stamp, "0", &stored.tasks[..1])
+                        .patch_schedule(access, &head_before, head.stamp, &stale)
                         .await
                         .unwrap();
                     assert!(!late, "{context}");
@@ -250,5 +300,10 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
         // refusals it guards.
         assert!(caught_up >= 20, "caught up only {caught_up} times");
         assert!(refused >= 20, "refused only {refused} times");
+        assert!(
+            edits_caught_up >= 5,
+            "caught up with edits only {edits_caught_up} times"
+        );
+        eprintln!("caught up {caught_up} times ({edits_caught_up} with edits), refused {refused}");
     }
 }

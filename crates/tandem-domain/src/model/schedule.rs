@@ -71,4 +71,8 @@ pub struct TaskSchedule {
     pub critical: bool,
     pub summary: bool,
     pub milestone: bool,
+    /// The task's part of its plan's fingerprint, when it was loose (no
+    /// parent, subtask or link) in that plan: what an edit of it takes
+    /// out of the fingerprint (see `planning::beside`).
+    pub loose_digest: Option<i64>,
 }

@@ -178,47 +178,56 @@ impl Plan {
     /// The sum of the digests of the plan's tasks and links: the part of
     /// the fingerprint that tasks added to the plan add to.
     pub fn items_digest(&self) -> u64 {
+        let tasks = (0..self.tasks.len()).map(|i| self.task_digest(i));
+        let links = (0..self.links.len()).map(|i| self.link_digest(i));
+        tasks.chain(links).fold(0u64, u64::wrapping_add)
+    }
+
+    /// Task `i`'s part of the fingerprint: what a task leaving the plan
+    /// takes out of it.
+    pub fn task_digest(&self, i: usize) -> u64 {
         let uid = |i: usize| self.tasks.get(i).map(|t| t.uid);
-        let mut sum = 0u64;
-        for t in &self.tasks {
-            let mut h = DefaultHasher::new();
-            0u8.hash(&mut h);
-            (t.uid, &t.name, t.parent.map(uid), t.duration, t.milestone).hash(&mut h);
-            std::mem::discriminant(&t.constraint).hash(&mut h);
-            match t.constraint {
-                Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => {}
-                Constraint::StartNoEarlierThan(d)
-                | Constraint::StartNoLaterThan(d)
-                | Constraint::FinishNoEarlierThan(d)
-                | Constraint::FinishNoLaterThan(d)
-                | Constraint::MustStartOn(d)
-                | Constraint::MustFinishOn(d) => d.hash(&mut h),
-            }
-            (
-                t.deadline,
-                t.actual_start,
-                t.actual_finish,
-                t.percent_complete,
-            )
-                .hash(&mut h);
-            for a in &t.assignments {
-                (a.calendar, a.minutes).hash(&mut h);
-            }
-            t.assignments.len().hash(&mut h);
-            sum = sum.wrapping_add(h.finish());
+        let t = &self.tasks[i];
+        let mut h = DefaultHasher::new();
+        0u8.hash(&mut h);
+        (t.uid, &t.name, t.parent.map(uid), t.duration, t.milestone).hash(&mut h);
+        std::mem::discriminant(&t.constraint).hash(&mut h);
+        match t.constraint {
+            Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => {}
+            Constraint::StartNoEarlierThan(d)
+            | Constraint::StartNoLaterThan(d)
+            | Constraint::FinishNoEarlierThan(d)
+            | Constraint::FinishNoLaterThan(d)
+            | Constraint::MustStartOn(d)
+            | Constraint::MustFinishOn(d) => d.hash(&mut h),
         }
-        for l in &self.links {
-            let mut h = DefaultHasher::new();
-            1u8.hash(&mut h);
-            (uid(l.predecessor), uid(l.successor), l.kind).hash(&mut h);
-            match l.lag {
-                Lag::Work(m) => (0u8, m).hash(&mut h),
-                Lag::Elapsed(m) => (1u8, m).hash(&mut h),
-                Lag::Percent(p) => (2u8, p.to_bits()).hash(&mut h),
-            }
-            sum = sum.wrapping_add(h.finish());
+        (
+            t.deadline,
+            t.actual_start,
+            t.actual_finish,
+            t.percent_complete,
+        )
+            .hash(&mut h);
+        for a in &t.assignments {
+            (a.calendar, a.minutes).hash(&mut h);
         }
-        sum
+        t.assignments.len().hash(&mut h);
+        h.finish()
+    }
+
+    /// Link `i`'s part of the fingerprint.
+    fn link_digest(&self, i: usize) -> u64 {
+        let uid = |i: usize| self.tasks.get(i).map(|t| t.uid);
+        let l = &self.links[i];
+        let mut h = DefaultHasher::new();
+        1u8.hash(&mut h);
+        (uid(l.predecessor), uid(l.successor), l.kind).hash(&mut h);
+        match l.lag {
+            Lag::Work(m) => (0u8, m).hash(&mut h),
+            Lag::Elapsed(m) => (1u8, m).hash(&mut h),
+            Lag::Percent(p) => (2u8, p.to_bits()).hash(&mut h),
+        }
+        h.finish()
     }
 }
 

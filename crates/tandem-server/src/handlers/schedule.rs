@@ -366,6 +366,7 @@ async fn milestone_variances(
             critical: false,
             summary: false,
             milestone: true,
+            loose_digest: None,
         };
         let variance = tandem_domain::planning::variance(calendar, &[point(then)], &[current]);
         views.push(MilestoneVarianceView {

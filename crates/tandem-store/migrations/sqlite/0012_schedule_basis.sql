@@ -11,3 +11,8 @@ ALTER TABLE project_schedules ADD COLUMN late_from INTEGER;
 ALTER TABLE events ADD COLUMN plan_version INTEGER;
 CREATE INDEX events_plan_versions ON events (project_id, plan_version)
     WHERE plan_version IS NOT NULL;
+
+-- A task's part of its plan's fingerprint, kept when the task was loose
+-- (no parent, subtask or link) as the schedule was computed: what an edit
+-- of it takes out of the fingerprint. NULL for every other task.
+ALTER TABLE task_schedules ADD COLUMN loose_digest INTEGER;

@@ -1,7 +1,7 @@
 //! Calendars, stored schedules and baselines; the queries, compiled once per
 //! backend (see `mod.rs`).
 
-use super::schedule_save::{add_to_schedule_once, save_schedule_once};
+use super::schedule_save::{patch_schedule_once, save_schedule_once};
 use super::*;
 
 pub(super) async fn fetch_baseline_tx(
@@ -79,7 +79,7 @@ async fn stored_schedule_rows(
     let mut schedule = schedule_from_row(&row)?;
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
-         critical, summary, milestone FROM task_schedules WHERE project_id = ",
+         critical, summary, milestone, loose_digest FROM task_schedules WHERE project_id = ",
     );
     qb.push_bind(project_id);
     qb.push(" AND task_id > ");
@@ -297,7 +297,7 @@ impl PlanStore for DbStore {
     async fn schedule_head(&self, access: ProjectAccess) -> Result<Option<ScheduleHead>> {
         let (scope, project_id) = (access.scope(), access.project_id());
         let Some(row) = sqlx::query(
-            "SELECT s.fingerprint, s.plan_version, s.planned_on, s.plan_start, s.late_from \
+            "SELECT s.fingerprint, s.plan_version, s.planned_on, s.plan_start, s.late_from, s.warnings \
              FROM project_schedules s JOIN projects p ON p.id = s.project_id \
              WHERE s.project_id = $1 AND p.workspace_id = $2",
         )
@@ -308,6 +308,7 @@ impl PlanStore for DbStore {
         else {
             return Ok(None);
         };
+        let warnings: String = row.try_get("warnings")?;
         let version: Option<i64> = row.try_get("plan_version")?;
         let planned_on: Option<NaiveDate> = row.try_get("planned_on")?;
         Ok(match (version, planned_on, basis_from_row(&row)?) {
@@ -318,9 +319,31 @@ impl PlanStore for DbStore {
                     planned_on,
                 },
                 basis,
+                warnings: warnings.lines().map(str::to_string).collect(),
             }),
             _ => None,
         })
+    }
+
+    async fn stored_rows_of(&self, access: ProjectAccess, ids: &[Id]) -> Result<Vec<TaskSchedule>> {
+        let mut rows = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
+                 critical, summary, milestone, loose_digest FROM task_schedules WHERE project_id = ",
+            );
+            qb.push_bind(access.project_id());
+            qb.push(" AND task_id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            for row in qb.build().fetch_all(self.reader()).await? {
+                rows.push(task_schedule_from_row(&row)?);
+            }
+        }
+        Ok(rows)
     }
 
     async fn plan_changes(
@@ -349,17 +372,16 @@ impl PlanStore for DbStore {
             .collect())
     }
 
-    async fn add_to_schedule(
+    async fn patch_schedule(
         &self,
         access: ProjectAccess,
         head: &ScheduleHead,
         stamp: PlanStamp,
-        fingerprint: &str,
-        rows: &[TaskSchedule],
+        patch: &tandem_domain::planning::Beside,
     ) -> Result<bool> {
         let (scope, project_id) = (access.scope(), access.project_id());
         retry_transient(|| async move {
-            add_to_schedule_once(self, scope, project_id, head, stamp, fingerprint, rows).await
+            patch_schedule_once(self, scope, project_id, head, stamp, patch).await
         })
         .await
     }

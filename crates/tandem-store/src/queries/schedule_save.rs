@@ -6,7 +6,18 @@ use super::plans::stamp_tx;
 use super::*;
 
 /// One task's stored schedule, as its columns hold it.
-type ScheduleRow = (String, String, String, String, i64, i64, bool, bool, bool);
+type ScheduleRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    bool,
+    bool,
+    bool,
+    Option<i64>,
+);
 
 /// A row's fingerprint: the stored side of the comparison is kept as this,
 /// not as the row, so a plan of a million tasks costs 16 MB to compare,
@@ -30,6 +41,7 @@ fn schedule_row(t: &TaskSchedule) -> ScheduleRow {
         t.critical,
         t.summary,
         t.milestone,
+        t.loose_digest,
     )
 }
 
@@ -44,15 +56,27 @@ async fn save_changed_rows(
 ) -> Result<()> {
     let mut stored: HashMap<i64, u64> = HashMap::new();
     {
-        let mut rows = sqlx::query_as::<_, (i64, String, String, String, String, i64, i64, bool, bool, bool)>(
+        let mut rows = sqlx::query(
             "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
-             critical, summary, milestone FROM task_schedules WHERE project_id = $1",
+             critical, summary, milestone, loose_digest FROM task_schedules WHERE project_id = $1",
         )
         .bind(project_id)
         .fetch(&mut **tx);
         use futures_util::TryStreamExt;
-        while let Some((id, es, ef, ls, lf, ts, fs, c, s, m)) = rows.try_next().await? {
-            stored.insert(id, row_hash(&(es, ef, ls, lf, ts, fs, c, s, m)));
+        while let Some(row) = rows.try_next().await? {
+            let stored_row: ScheduleRow = (
+                row.try_get("early_start")?,
+                row.try_get("early_finish")?,
+                row.try_get("late_start")?,
+                row.try_get("late_finish")?,
+                row.try_get("total_slack")?,
+                row.try_get("free_slack")?,
+                row.try_get("critical")?,
+                row.try_get("summary")?,
+                row.try_get("milestone")?,
+                row.try_get("loose_digest")?,
+            );
+            stored.insert(row.try_get("task_id")?, row_hash(&stored_row));
         }
     }
     let mut changed: Vec<(&TaskSchedule, ScheduleRow)> = Vec::new();
@@ -67,16 +91,22 @@ async fn save_changed_rows(
     }
     // What is left was stored for tasks the plan no longer has.
     let gone: Vec<i64> = stored.into_keys().collect();
-    for chunk in gone.chunks(500) {
+    delete_rows(tx, &gone).await?;
+    upsert_rows(tx, project_id, &changed).await
+}
+
+/// Removes these tasks' rows from the stored schedule.
+async fn delete_rows(tx: &mut Tx, ids: &[Id]) -> Result<()> {
+    for chunk in ids.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new("DELETE FROM task_schedules WHERE task_id IN (");
-        let mut ids = qb.separated(", ");
+        let mut list = qb.separated(", ");
         for id in chunk {
-            ids.push_bind(*id);
+            list.push_bind(*id);
         }
         qb.push(")");
         qb.build().execute(&mut **tx).await?;
     }
-    upsert_rows(tx, project_id, &changed).await
+    Ok(())
 }
 
 /// Writes these task rows of the project's stored schedule, over what
@@ -86,12 +116,12 @@ async fn upsert_rows(
     project_id: Id,
     rows: &[(&TaskSchedule, ScheduleRow)],
 ) -> Result<()> {
-    // Eleven values a row: 500 rows stay within both backends' limits on
+    // Twelve values a row: 500 rows stay within both backends' limits on
     // bound parameters.
     for chunk in rows.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO task_schedules (task_id, project_id, early_start, early_finish, late_start, late_finish, \
-             total_slack, free_slack, critical, summary, milestone) ",
+             total_slack, free_slack, critical, summary, milestone, loose_digest) ",
         );
         qb.push_values(chunk, |mut b, (t, row)| {
             b.push_bind(t.task_id)
@@ -104,29 +134,30 @@ async fn upsert_rows(
                 .push_bind(row.5)
                 .push_bind(row.6)
                 .push_bind(row.7)
-                .push_bind(row.8);
+                .push_bind(row.8)
+                .push_bind(row.9);
         });
         qb.push(
             " ON CONFLICT (task_id) DO UPDATE SET project_id = excluded.project_id, \
              early_start = excluded.early_start, early_finish = excluded.early_finish, \
              late_start = excluded.late_start, late_finish = excluded.late_finish, \
              total_slack = excluded.total_slack, free_slack = excluded.free_slack, \
-             critical = excluded.critical, summary = excluded.summary, milestone = excluded.milestone",
+             critical = excluded.critical, summary = excluded.summary, milestone = excluded.milestone, \
+             loose_digest = excluded.loose_digest",
         );
         qb.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
 
-/// [`PlanStore::add_to_schedule`], one attempt.
-pub(super) async fn add_to_schedule_once(
+/// [`PlanStore::patch_schedule`], one attempt.
+pub(super) async fn patch_schedule_once(
     store: &DbStore,
     scope: Scope,
     project_id: Id,
     head: &ScheduleHead,
     stamp: PlanStamp,
-    fingerprint: &str,
-    rows: &[TaskSchedule],
+    patch: &tandem_domain::planning::Beside,
 ) -> Result<bool> {
     let mut tx = store.write_tx().await?;
     // Taken first, as by every writer of the project's tasks: no task of
@@ -149,18 +180,19 @@ pub(super) async fn add_to_schedule_once(
     // are added): the schedule is stamped with the version the added
     // tasks were read at, so it reads as stale, and the writes after it
     // are the next run's, as their events are still to be handled.
-    if !current.is_some_and(|(version,)| version >= stamp.version) {
+    if current.is_none_or(|(version,)| version < stamp.version) {
         tx.commit().await?;
         return Ok(false);
     }
     let rows: Vec<(&TaskSchedule, ScheduleRow)> =
-        rows.iter().map(|t| (t, schedule_row(t))).collect();
+        patch.tasks.iter().map(|t| (t, schedule_row(t))).collect();
     upsert_rows(&mut tx, project_id, &rows).await?;
+    delete_rows(&mut tx, &patch.removed).await?;
     sqlx::query(
         "UPDATE project_schedules SET fingerprint = $1, plan_version = $2, planned_on = $3, computed_at = $4 \
          WHERE project_id = $5",
     )
-    .bind(fingerprint)
+    .bind(&patch.fingerprint)
     .bind(stamp.version)
     .bind(stamp.planned_on)
     .bind(chrono::SubsecRound::trunc_subsecs(Utc::now(), 6))

@@ -98,6 +98,7 @@ pub(crate) fn task_schedule_from_row(row: &impl Columns) -> Result<TaskSchedule>
         critical: row.get("critical")?,
         summary: row.get("summary")?,
         milestone: row.get("milestone")?,
+        loose_digest: row.get("loose_digest")?,
     })
 }
 

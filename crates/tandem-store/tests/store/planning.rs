@@ -36,6 +36,7 @@ async fn schedules_baselines_and_batch_updates() {
             critical,
             summary: false,
             milestone: false,
+            loose_digest: Some(7),
         };
         let schedule = StoredSchedule {
             fingerprint: "abc".into(),
