@@ -26,7 +26,7 @@ use tandem_schedule::mspdi::MspdiProject;
 use crate::calendar::{ExceptionFields, WorkWeek};
 use crate::model::{
     ConstraintType, DependencyKind, LagFormat, NewProject, Priority, ProjectFields, ProjectKey,
-    ProjectStatus, Stage, TaskFields, TaskScheduling, TaskStatus,
+    TaskFields, TaskScheduling, TaskStatus,
 };
 use crate::validate::{FieldError, Validation};
 
@@ -93,21 +93,12 @@ pub fn mspdi_project(
         .unwrap_or_else(|| key.as_str().to_string());
     let project = NewProject {
         fields: ProjectFields {
-            name: name.chars().take(200).collect(),
-            objective: None,
-            scope_in: None,
-            scope_out: None,
-            owner: None,
-            status: ProjectStatus::Active,
-            stage: Stage::Planning,
             start_date: file.start.map(|s| s.date()),
-            target_date: None,
-            budget: None,
-            ongoing: false,
             work_week,
             // Project keeps a status date but does not schedule by it
-            // unless asked to; neither does the import.
-            status_date: None,
+            // unless asked to; neither does the import (`named` leaves it
+            // unset).
+            ..ProjectFields::named(name.chars().take(200).collect::<String>())
         },
         key,
     };

@@ -124,12 +124,12 @@ pub async fn catch_up_schedule(
         return Ok(false);
     }
     // Each task once, as it is now, however often it changed.
-    let mut keys: Vec<&str> = Vec::new();
-    for change in &since {
-        if !keys.contains(&change.key.as_str()) {
-            keys.push(&change.key);
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<&str> = since
+        .iter()
+        .map(|c| c.key.as_str())
+        .filter(|key| seen.insert(*key))
+        .collect();
     let mut tasks = Vec::with_capacity(keys.len());
     for key in keys {
         let task = match store.get_task(scope, key).await {

@@ -8,8 +8,7 @@
 use chrono::{Days, NaiveDate, Utc};
 use tandem_domain::{
     ConstraintType, DependencyKind, LagFormat, NewDependency, NewProject, NewTask, ProjectFields,
-    ProjectKey, ProjectStatus, Role, Slug, Stage, StoredSchedule, TaskFields, TaskStatus, UserRef,
-    WorkWeek,
+    ProjectKey, Role, Slug, StoredSchedule, TaskFields, TaskStatus, UserRef,
 };
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
 use tandem_store::{Scope, Store};
@@ -98,21 +97,10 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
             };
             let writer = actor.writer().unwrap();
             let fields = ProjectFields {
-                name: "Plan".into(),
-                objective: None,
-                scope_in: None,
-                scope_out: None,
-                owner: None,
-                status: ProjectStatus::Active,
-                stage: Stage::Planning,
                 // Half the projects start on a date of their own; the others
                 // start with their earliest task or today.
                 start_date: (seed % 2 == 0).then_some(today),
-                target_date: None,
-                budget: None,
-                ongoing: false,
-                work_week: WorkWeek::default(),
-                status_date: None,
+                ..ProjectFields::named("Plan")
             };
             let project = NewProject {
                 key: ProjectKey::parse("PLAN").unwrap(),

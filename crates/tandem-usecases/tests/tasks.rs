@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use tandem_domain::{
-    Email, NewProject, NewTask, Priority, ProjectFields, ProjectKey, ProjectStatus, Role, Slug,
-    Stage, TaskFields, TaskStatus, UserRef, WorkWeek,
+    Email, NewProject, NewTask, Priority, ProjectFields, ProjectKey, Role, Slug, TaskFields,
+    TaskStatus, UserRef,
 };
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
 use tandem_store::{Scope, Store, StoreError};
@@ -68,21 +68,7 @@ async fn worlds() -> Vec<World> {
 /// LAUNCH with three tasks, LAUNCH-1 to LAUNCH-3.
 async fn launch(world: &World) {
     let writer = world.owner.writer().unwrap();
-    let fields = ProjectFields {
-        name: "Launch".into(),
-        objective: None,
-        scope_in: None,
-        scope_out: None,
-        owner: None,
-        status: ProjectStatus::Active,
-        stage: Stage::Planning,
-        start_date: None,
-        target_date: None,
-        budget: None,
-        ongoing: false,
-        work_week: WorkWeek::default(),
-        status_date: None,
-    };
+    let fields = ProjectFields::named("Launch");
     let project = NewProject {
         key: ProjectKey::parse("LAUNCH").unwrap(),
         fields,

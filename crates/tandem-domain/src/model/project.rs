@@ -82,6 +82,26 @@ pub struct ProjectFields {
 }
 
 impl ProjectFields {
+    /// An active project in planning named `name`, with every other field
+    /// at its default.
+    pub fn named(name: impl Into<String>) -> Self {
+        ProjectFields {
+            name: name.into(),
+            objective: None,
+            scope_in: None,
+            scope_out: None,
+            owner: None,
+            status: ProjectStatus::Active,
+            stage: Stage::Planning,
+            start_date: None,
+            target_date: None,
+            budget: None,
+            ongoing: false,
+            work_week: WorkWeek::default(),
+            status_date: None,
+        }
+    }
+
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
         required_text(Some(&self.name), "name", 200, &mut v);

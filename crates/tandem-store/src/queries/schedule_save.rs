@@ -150,6 +150,23 @@ async fn upsert_rows(
     Ok(())
 }
 
+/// Tells the project's readers (live pages, other nodes) that its stored
+/// schedule changed, and commits.
+async fn computed(mut tx: Tx, scope: Scope, project_id: Id) -> Result<()> {
+    emit(
+        &mut tx,
+        scope.workspace_id,
+        Some(project_id),
+        "schedule",
+        "computed",
+        &project_id.to_string(),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// [`PlanStore::patch_schedule`], one attempt.
 pub(super) async fn patch_schedule_once(
     store: &DbStore,
@@ -199,17 +216,7 @@ pub(super) async fn patch_schedule_once(
     .bind(project_id)
     .execute(&mut *tx)
     .await?;
-    emit(
-        &mut tx,
-        scope.workspace_id,
-        Some(project_id),
-        "schedule",
-        "computed",
-        &project_id.to_string(),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    computed(tx, scope, project_id).await?;
     Ok(true)
 }
 
@@ -291,16 +298,6 @@ pub(super) async fn save_schedule_once(
     .execute(&mut *tx)
     .await?;
     save_changed_rows(&mut tx, project_id, schedule, &present).await?;
-    emit(
-        &mut tx,
-        scope.workspace_id,
-        Some(project_id),
-        "schedule",
-        "computed",
-        &project_id.to_string(),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    computed(tx, scope, project_id).await?;
     Ok(true)
 }
