@@ -72,5 +72,5 @@ pub(crate) fn local_time(
 
 /// Formats a plan instant as the API writes it.
 pub fn format_local(instant: NaiveDateTime) -> String {
-    instant.format("%Y-%m-%dT%H:%M").to_string()
+    tandem_domain::minutes::format(instant)
 }

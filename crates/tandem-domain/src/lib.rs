@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod dates;
 pub mod graph;
 pub mod interop;
+pub mod minutes;
 pub mod model;
 pub mod planning;
 pub mod quick;

@@ -72,8 +72,7 @@ pub async fn task_page(
         .filter(|d| d.predecessor.id == task.id)
         .collect();
     let s = &task.schedule;
-    let minutes =
-        |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
+    let minutes = |t: Option<chrono::NaiveDateTime>| t.map(tandem_domain::minutes::format);
     let content = html! {
         div.task-page {
             div.task-main {

@@ -107,7 +107,7 @@ fn rand_jitter() -> u8 {
 /// Plan instants (local to the project's calendar, no time zone) are kept
 /// as text in both backends, to the minute.
 pub(crate) fn local_time(value: Option<chrono::NaiveDateTime>) -> Option<String> {
-    value.map(|v| v.format("%Y-%m-%dT%H:%M").to_string())
+    value.map(tandem_domain::minutes::format)
 }
 
 pub(crate) fn parse_local_time(
@@ -115,7 +115,7 @@ pub(crate) fn parse_local_time(
 ) -> crate::Result<Option<chrono::NaiveDateTime>> {
     value
         .map(|v| {
-            chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+            tandem_domain::minutes::parse(v)
                 .map_err(|e| decode_error(format!("local time '{v}': {e}")))
         })
         .transpose()

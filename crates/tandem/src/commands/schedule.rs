@@ -59,7 +59,7 @@ pub(super) fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()>
         }
         other => anyhow!(other),
     })?;
-    let format = |instant: chrono::NaiveDateTime| instant.format("%Y-%m-%dT%H:%M").to_string();
+    let format = tandem_domain::minutes::format;
     if as_json {
         let mut out = String::with_capacity(plan.tasks.len() * 300);
         for (i, task) in plan.tasks.iter().enumerate() {
