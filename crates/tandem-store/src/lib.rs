@@ -49,7 +49,7 @@ pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
 pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use imports::ImportStore;
-pub use plans::{PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
+pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
 pub use postgres::PgStore;
 pub use projects::{ProjectProgress, ProjectStore};
 pub use risks::RiskStore;

@@ -78,6 +78,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "what adding tasks to a stored schedule needs: its plan's start, late finish, and events by plan version",
         sql: include_str!("../migrations/sqlite/0012_schedule_basis.sql"),
     },
+    Migration {
+        version: 13,
+        description: "a stored schedule's rows indexed by project and task, in the order they are read",
+        sql: include_str!("../migrations/sqlite/0013_schedule_rows_by_project.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -140,6 +145,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 12,
         description: "what adding tasks to a stored schedule needs: its plan's start, late finish, and events by plan version",
         sql: include_str!("../migrations/postgres/0012_schedule_basis.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "a stored schedule's rows indexed by project and task, in the order they are read",
+        sql: include_str!("../migrations/postgres/0013_schedule_rows_by_project.sql"),
     },
 ];
 

@@ -49,6 +49,14 @@ pub struct TaskName {
     pub milestone_id: Option<Id>,
 }
 
+/// A stored schedule and the names of its rows' tasks (a row whose task
+/// has left the project has none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedSchedule {
+    pub schedule: StoredSchedule,
+    pub names: Vec<TaskName>,
+}
+
 #[async_trait]
 pub trait PlanStore: Send + Sync {
     // Working calendars: a project's working week is a field of the
@@ -78,14 +86,16 @@ pub trait PlanStore: Send + Sync {
     /// what a page that shows only the date reads.
     async fn stored_finish(&self, project: ProjectAccess) -> Result<Option<NaiveDateTime>>;
     async fn stored_schedule(&self, project: ProjectAccess) -> Result<Option<StoredSchedule>>;
-    /// The stored schedule with only the rows of the tasks after `after`
-    /// (by id), at most `limit`: a page of a big project's schedule.
-    async fn stored_schedule_page(
+    /// The stored schedule with the names of its rows' tasks, read
+    /// together: every row, or with `limit` only the rows of the tasks
+    /// after `after` (by id), at most `limit` (a page of a big project's
+    /// schedule).
+    async fn named_schedule(
         &self,
         project: ProjectAccess,
         after: Id,
-        limit: usize,
-    ) -> Result<Option<StoredSchedule>>;
+        limit: Option<usize>,
+    ) -> Result<Option<NamedSchedule>>;
     /// Replaces the stored schedule, unless the one stored was computed
     /// from the same plan (same fingerprint) or from a later reading of it
     /// (a later `computed_at`): a slow writer never overwrites a newer
@@ -146,8 +156,6 @@ pub trait PlanStore: Send + Sync {
     /// Each task's id, key, title and milestone: what a schedule's rows
     /// are shown with, without reading whole tasks.
     async fn task_names(&self, project: ProjectAccess) -> Result<Vec<TaskName>>;
-    /// [`Self::task_names`] of these tasks only.
-    async fn task_names_of(&self, project: ProjectAccess, ids: &[Id]) -> Result<Vec<TaskName>>;
 
     // Baselines.
     /// Saves the planned dates of a project's tasks as a named baseline.

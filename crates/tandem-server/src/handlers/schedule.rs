@@ -148,8 +148,11 @@ pub async fn project_schedule(
         }
         _ => None,
     };
+    // The compact form shows no variance: it reads a baseline only when
+    // one is named (a wrong id is still a 404).
     let baseline = match baseline_id {
         Some(id) => Some(store.get_baseline(access, id).await?),
+        None if compact => None,
         None => match store.list_baselines(access).await?.first() {
             Some(newest) => Some(store.get_baseline(access, newest.id).await?),
             None => None,
@@ -168,21 +171,42 @@ pub async fn project_schedule(
         .iter()
         .flat_map(|b| b.tasks.iter().map(|t| (t.task_id, t)))
         .collect();
-    let by_id: HashMap<Id, &TaskName> = names.iter().map(|t| (t.id, t)).collect();
+    let milestones = match (&baseline, page, compact) {
+        (Some(b), None, false) => {
+            milestone_variances(store, access, calendar, &names, b, &stored).await?
+        }
+        _ => Vec::new(),
+    };
+    // Each row's name is moved into its row, not copied: a whole
+    // schedule is thousands of them. The critical path names its tasks
+    // first.
+    let mut by_id: HashMap<Id, TaskName> = names.into_iter().map(|t| (t.id, t)).collect();
+    let critical_path = stored
+        .critical_path
+        .iter()
+        .map(|id| by_id.get(id).map(|t| t.key.clone()).unwrap_or_default())
+        .collect();
+    let mut name_of = |id: Id| {
+        by_id.remove(&id).unwrap_or_else(|| TaskName {
+            id,
+            key: String::new(),
+            title: String::new(),
+            milestone_id: None,
+        })
+    };
     if compact {
-        let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
         return Ok(Json(ScheduleView {
             start: local(stored.start),
             finish: local(stored.finish),
             computed_at: stored.computed_at,
-            critical_path: stored.critical_path.iter().map(|&id| key_of(id)).collect(),
+            critical_path,
             tasks: Vec::new(),
             rows: stored
                 .tasks
                 .iter()
                 .map(|s| {
                     CompactScheduleRow(
-                        key_of(s.task_id),
+                        name_of(s.task_id).key,
                         local(s.early_start),
                         local(s.early_finish),
                         s.total_slack,
@@ -191,55 +215,50 @@ pub async fn project_schedule(
                 })
                 .collect(),
             next_cursor,
-            warnings: stored.warnings.clone(),
+            warnings: stored.warnings,
             baseline: None,
-            milestones: Vec::new(),
+            milestones,
         }));
     }
-    let key_of = |id: Id| by_id.get(&id).map(|t| t.key.clone()).unwrap_or_default();
     let tasks = stored
         .tasks
         .iter()
-        .map(|s| ScheduledTaskView {
-            key: key_of(s.task_id),
-            title: by_id
-                .get(&s.task_id)
-                .map(|t| t.title.clone())
-                .unwrap_or_default(),
-            early_start: local(s.early_start),
-            early_finish: local(s.early_finish),
-            late_start: local(s.late_start),
-            late_finish: local(s.late_finish),
-            total_slack_minutes: s.total_slack,
-            free_slack_minutes: s.free_slack,
-            critical: s.critical,
-            summary: s.summary,
-            milestone: s.milestone,
-            variance: variances.get(&s.task_id).and_then(|v| {
-                let b = in_baseline.get(&s.task_id)?;
-                Some(VarianceView {
-                    baseline_start: local(b.start),
-                    baseline_finish: local(b.finish),
-                    start_days: days(v.start, per_day),
-                    finish_days: days(v.finish, per_day),
-                    duration_days: days(v.duration, per_day),
-                })
-            }),
+        .map(|s| {
+            let TaskName { key, title, .. } = name_of(s.task_id);
+            ScheduledTaskView {
+                key,
+                title,
+                early_start: local(s.early_start),
+                early_finish: local(s.early_finish),
+                late_start: local(s.late_start),
+                late_finish: local(s.late_finish),
+                total_slack_minutes: s.total_slack,
+                free_slack_minutes: s.free_slack,
+                critical: s.critical,
+                summary: s.summary,
+                milestone: s.milestone,
+                variance: variances.get(&s.task_id).and_then(|v| {
+                    let b = in_baseline.get(&s.task_id)?;
+                    Some(VarianceView {
+                        baseline_start: local(b.start),
+                        baseline_finish: local(b.finish),
+                        start_days: days(v.start, per_day),
+                        finish_days: days(v.finish, per_day),
+                        duration_days: days(v.duration, per_day),
+                    })
+                }),
+            }
         })
         .collect();
-    let milestones = match (&baseline, page) {
-        (Some(b), None) => milestone_variances(store, access, calendar, &names, b, &stored).await?,
-        _ => Vec::new(),
-    };
     Ok(Json(ScheduleView {
         start: local(stored.start),
         finish: local(stored.finish),
         computed_at: stored.computed_at,
-        critical_path: stored.critical_path.iter().map(|&id| key_of(id)).collect(),
+        critical_path,
         tasks,
         rows: Vec::new(),
         next_cursor,
-        warnings: stored.warnings.clone(),
+        warnings: stored.warnings,
         baseline: baseline.map(BaselineView::from),
         milestones,
     }))
@@ -263,26 +282,11 @@ async fn schedule_and_names(
     let today = chrono::Local::now().date_naive();
     let (project, access) = store.open_project(scope, key).await?;
     if store.schedule_is_current(access, today).await? {
-        let stored = match page {
-            Some(page) => {
-                store
-                    .stored_schedule_page(access, page.after, page.limit)
-                    .await?
-            }
-            None => store.stored_schedule(access).await?,
-        };
-        if let Some(stored) = stored {
-            // The page's tasks only, not every task.
-            let names = match page {
-                Some(_) => {
-                    let ids: Vec<Id> = stored.tasks.iter().map(|t| t.task_id).collect();
-                    store.task_names_of(access, &ids).await?
-                }
-                None => store.task_names(access).await?,
-            };
+        let (after, limit) = page.map_or((0, None), |p| (p.after, Some(p.limit)));
+        if let Some(named) = store.named_schedule(access, after, limit).await? {
             let exceptions = store.list_calendar_exceptions(access).await?;
             let calendar = project.work_week.calendar(&exceptions);
-            return Ok((stored, names, calendar, access));
+            return Ok((named.schedule, named.names, calendar, access));
         }
     }
     // Stale (or never stored): the plan is read and scheduled whole, and

@@ -395,7 +395,7 @@ impl ImportStore for DbStore {
                 .await;
         }
         moved?;
-        analyze_after_bulk(self).await?;
+        analyze_after_bulk(self, TASK_TABLES).await?;
         self.get_project(scope, key).await
     }
 

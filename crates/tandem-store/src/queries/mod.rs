@@ -38,6 +38,8 @@ pub(crate) use dependencies::sqlx_link_rows;
 #[allow(unused_imports)]
 pub(crate) use events::events_after;
 #[allow(unused_imports)]
+pub(crate) use plans::sqlx_schedule_rows;
+#[allow(unused_imports)]
 pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
 use board::*;
@@ -172,11 +174,18 @@ pub(super) async fn record(
 /// right after it (smaller ones wait for `Store::refresh_statistics`).
 pub(super) const BULK_ROWS: usize = 1000;
 
-/// Refreshes the statistics of what bulk writes change, after one
-/// (PostgreSQL; outside its transaction, which `ANALYZE` needs to see).
-pub(super) async fn analyze_after_bulk(store: &DbStore) -> Result<()> {
-    if let Some(analyze) = DbStore::BULK_ANALYZE {
-        sqlx::query(analyze).execute(store.writer()).await?;
+/// What a bulk write of tasks (an import, a large batch of edits) changes.
+pub(super) const TASK_TABLES: &str = "tasks, task_tags, task_collaborators, dependencies, \
+    activity, events, event_deliveries, rollup_cells, project_open_due";
+
+/// Refreshes the statistics of these tables after a bulk write changed
+/// them (PostgreSQL; outside its transaction, which `ANALYZE` needs to
+/// see).
+pub(super) async fn analyze_after_bulk(store: &DbStore, tables: &str) -> Result<()> {
+    if DbStore::ANALYZES {
+        sqlx::query(&format!("ANALYZE {tables}"))
+            .execute(store.writer())
+            .await?;
     }
     Ok(())
 }

@@ -54,82 +54,51 @@ pub(super) async fn stamp_tx(
 }
 
 /// The stored schedule with the rows of tasks after `after`, all or
-/// `limit` of them, read in one transaction so header and rows agree.
-async fn stored_schedule_rows(
+/// `limit` of them, and their tasks' names, through sqlx, read in one
+/// transaction so header and rows agree (SQLite reads them with its own
+/// driver instead).
+#[allow(dead_code)]
+pub(crate) async fn sqlx_schedule_rows(
     store: &DbStore,
     access: ProjectAccess,
     after: Id,
     limit: Option<usize>,
-) -> Result<Option<StoredSchedule>> {
+) -> Result<Option<NamedSchedule>> {
     let (scope, project_id) = (access.scope(), access.project_id());
     let mut tx = store.read_tx().await?;
-    let Some(row) = sqlx::query(
-        "SELECT s.fingerprint, s.computed_at, s.start, s.finish, s.critical_path, s.warnings, \
-         s.plan_start, s.late_from \
-         FROM project_schedules s JOIN projects p ON p.id = s.project_id \
-         WHERE s.project_id = $1 AND p.workspace_id = $2",
-    )
-    .bind(project_id)
-    .bind(scope.workspace_id)
-    .fetch_optional(&mut *tx)
-    .await?
+    let Some(head) = sqlx::query(SCHEDULE_HEAD_SELECT)
+        .bind(project_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(&mut *tx)
+        .await?
     else {
         return Ok(None);
     };
-    let mut schedule = schedule_from_row(&row)?;
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
-         critical, summary, milestone, loose_digest FROM task_schedules WHERE project_id = ",
-    );
-    qb.push_bind(project_id);
-    qb.push(" AND task_id > ");
-    qb.push_bind(after);
-    qb.push(" ORDER BY task_id");
-    if let Some(limit) = limit {
-        qb.push(" LIMIT ");
-        qb.push_bind(limit as i64);
-    }
-    let rows = qb.build().fetch_all(&mut *tx).await?;
+    let rows = sqlx::query(TASK_SCHEDULE_SELECT)
+        .bind(project_id)
+        .bind(after)
+        .bind(row_limit(limit))
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
+    let key: String = Columns::get(&head, "key")?;
+    let mut schedule = schedule_from_row(&head)?;
+    let mut names = Vec::with_capacity(rows.len());
     schedule.tasks = rows
         .iter()
-        .map(task_schedule_from_row)
-        .collect::<Result<_>>()?;
-    Ok(Some(schedule))
-}
-
-/// The names of the project's tasks, or of those among `ids`.
-async fn task_names_where(
-    store: &DbStore,
-    access: ProjectAccess,
-    ids: Option<&[Id]>,
-) -> Result<Vec<TaskName>> {
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT t.id, t.number, t.title, t.milestone_id, p.key FROM tasks t \
-         JOIN projects p ON p.id = t.project_id WHERE t.project_id = ",
-    );
-    qb.push_bind(access.project_id());
-    qb.push(" AND t.workspace_id = ");
-    qb.push_bind(access.scope().workspace_id);
-    if let Some(ids) = ids {
-        qb.push(" AND t.id IN (");
-        let mut list = qb.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        qb.push(")");
-    }
-    let rows: Vec<(Id, i64, String, Option<Id>, String)> =
-        qb.build_query_as().fetch_all(store.reader()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, number, title, milestone_id, key)| TaskName {
-            id,
-            key: TaskKey::format(Some(&key), number, id),
-            title,
-            milestone_id,
+        .map(|row| {
+            let task = task_schedule_from_row(row)?;
+            names.extend(row_task_name(
+                &key,
+                task.task_id,
+                row.at(11)?,
+                row.at(12)?,
+                row.at(13)?,
+            ));
+            Ok(task)
         })
-        .collect())
+        .collect::<Result<_>>()?;
+    Ok(Some(NamedSchedule { schedule, names }))
 }
 
 #[async_trait]
@@ -269,16 +238,19 @@ impl PlanStore for DbStore {
     }
 
     async fn stored_schedule(&self, access: ProjectAccess) -> Result<Option<StoredSchedule>> {
-        stored_schedule_rows(self, access, 0, None).await
+        Ok(self
+            .schedule_rows(access, 0, None)
+            .await?
+            .map(|named| named.schedule))
     }
 
-    async fn stored_schedule_page(
+    async fn named_schedule(
         &self,
         access: ProjectAccess,
         after: Id,
-        limit: usize,
-    ) -> Result<Option<StoredSchedule>> {
-        stored_schedule_rows(self, access, after, Some(limit)).await
+        limit: Option<usize>,
+    ) -> Result<Option<NamedSchedule>> {
+        self.schedule_rows(access, after, limit).await
     }
 
     async fn save_schedule(
@@ -288,10 +260,14 @@ impl PlanStore for DbStore {
         stamp: PlanStamp,
     ) -> Result<bool> {
         let (scope, project_id) = (access.scope(), access.project_id());
-        retry_transient(|| async move {
+        let rows = retry_transient(|| async move {
             save_schedule_once(self, scope, project_id, schedule, stamp).await
         })
-        .await
+        .await?;
+        if rows.is_some_and(|rows| rows >= BULK_ROWS) {
+            analyze_after_bulk(self, "task_schedules").await?;
+        }
+        Ok(rows.is_some())
     }
 
     async fn schedule_head(&self, access: ProjectAccess) -> Result<Option<ScheduleHead>> {
@@ -328,12 +304,11 @@ impl PlanStore for DbStore {
     async fn stored_rows_of(&self, access: ProjectAccess, ids: &[Id]) -> Result<Vec<TaskSchedule>> {
         let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let mut qb = QueryBuilder::<Db>::new(
-                "SELECT task_id, early_start, early_finish, late_start, late_finish, total_slack, free_slack, \
-                 critical, summary, milestone, loose_digest FROM task_schedules WHERE project_id = ",
-            );
+            let mut qb = QueryBuilder::<Db>::new(format!(
+                "SELECT {TASK_SCHEDULE_COLUMNS} FROM task_schedules s WHERE s.project_id = "
+            ));
             qb.push_bind(access.project_id());
-            qb.push(" AND task_id IN (");
+            qb.push(" AND s.task_id IN (");
             let mut list = qb.separated(", ");
             for id in chunk {
                 list.push_bind(*id);
@@ -420,15 +395,23 @@ impl PlanStore for DbStore {
     }
 
     async fn task_names(&self, access: ProjectAccess) -> Result<Vec<TaskName>> {
-        task_names_where(self, access, None).await
-    }
-
-    async fn task_names_of(&self, access: ProjectAccess, ids: &[Id]) -> Result<Vec<TaskName>> {
-        let mut names = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            names.extend(task_names_where(self, access, Some(chunk)).await?);
-        }
-        Ok(names)
+        let rows: Vec<(Id, i64, String, Option<Id>, String)> = sqlx::query_as(
+            "SELECT t.id, t.number, t.title, t.milestone_id, p.key FROM tasks t \
+             JOIN projects p ON p.id = t.project_id WHERE t.project_id = $1 AND t.workspace_id = $2",
+        )
+        .bind(access.project_id())
+        .bind(access.scope().workspace_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, number, title, milestone_id, key)| TaskName {
+                id,
+                key: TaskKey::format(Some(&key), number, id),
+                title,
+                milestone_id,
+            })
+            .collect())
     }
 
     async fn create_baseline(

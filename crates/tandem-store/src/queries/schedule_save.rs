@@ -53,7 +53,7 @@ async fn save_changed_rows(
     project_id: Id,
     schedule: &StoredSchedule,
     present: &std::collections::HashSet<i64>,
-) -> Result<()> {
+) -> Result<usize> {
     let mut stored: HashMap<i64, u64> = HashMap::new();
     {
         let mut rows = sqlx::query(
@@ -92,7 +92,8 @@ async fn save_changed_rows(
     // What is left was stored for tasks the plan no longer has.
     let gone: Vec<i64> = stored.into_keys().collect();
     delete_rows(tx, &gone).await?;
-    upsert_rows(tx, project_id, &changed).await
+    upsert_rows(tx, project_id, &changed).await?;
+    Ok(gone.len() + changed.len())
 }
 
 /// Removes these tasks' rows from the stored schedule.
@@ -220,14 +221,15 @@ pub(super) async fn patch_schedule_once(
     Ok(true)
 }
 
-/// [`PlanStore::save_schedule`], one attempt.
+/// [`PlanStore::save_schedule`], one attempt: how many task rows it
+/// wrote, or `None` if it wrote nothing.
 pub(super) async fn save_schedule_once(
     store: &DbStore,
     scope: Scope,
     project_id: Id,
     schedule: &StoredSchedule,
     stamp: PlanStamp,
-) -> Result<bool> {
+) -> Result<Option<usize>> {
     // A whole plan's save can hold the writer for a long while: the short
     // writes before it are not kept waiting for it.
     let mut tx = store.write_tx_alone().await?;
@@ -267,7 +269,7 @@ pub(super) async fn save_schedule_once(
                 stamp_tx(&mut tx, project_id, &fingerprint, stamp).await?;
             }
             tx.commit().await?;
-            return Ok(false);
+            return Ok(None);
         }
     }
     sqlx::query("DELETE FROM project_schedules WHERE project_id = $1")
@@ -297,7 +299,7 @@ pub(super) async fn save_schedule_once(
     .bind(schedule.basis.map(|b| b.late_from))
     .execute(&mut *tx)
     .await?;
-    save_changed_rows(&mut tx, project_id, schedule, &present).await?;
+    let rows = save_changed_rows(&mut tx, project_id, schedule, &present).await?;
     computed(tx, scope, project_id).await?;
-    Ok(true)
+    Ok(Some(rows))
 }

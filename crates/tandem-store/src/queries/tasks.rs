@@ -397,7 +397,7 @@ impl TaskStore for DbStore {
         }
         tx.commit().await?;
         if keys.len() >= BULK_ROWS {
-            analyze_after_bulk(self).await?;
+            analyze_after_bulk(self, TASK_TABLES).await?;
         }
         Ok(keys)
     }
@@ -467,7 +467,7 @@ impl TaskStore for DbStore {
             }
             tx.commit().await?;
             if tasks.len() >= BULK_ROWS {
-                analyze_after_bulk(self).await?;
+                analyze_after_bulk(self, TASK_TABLES).await?;
             }
             Ok(tasks)
         })

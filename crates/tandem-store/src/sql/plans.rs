@@ -1,15 +1,69 @@
 //! Calendar exceptions, stored schedules and baselines.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use tandem_domain::calendar::CalendarException;
-use tandem_domain::{Baseline, BaselineTask, ScheduleBasis, StoredSchedule, TaskSchedule};
+use tandem_domain::{
+    Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskKey, TaskSchedule,
+};
 
 use super::{Columns, decode_error, parse_local_time, user_ref};
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, TaskName};
 
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
     u.email AS creator_email, u.name AS creator_name, b.created_at \
     FROM baselines b LEFT JOIN users u ON u.id = b.created_by";
+
+/// A stored schedule's own row, and its project's key (what its rows'
+/// tasks are named with): `$1` the project, `$2` its workspace.
+pub(crate) const SCHEDULE_HEAD_SELECT: &str = "SELECT s.fingerprint, s.computed_at, s.start, \
+    s.finish, s.critical_path, s.warnings, s.plan_start, s.late_from, p.key \
+    FROM project_schedules s JOIN projects p ON p.id = s.project_id \
+    WHERE s.project_id = $1 AND p.workspace_id = $2";
+
+/// The rows of a stored schedule of tasks after `$2` (by id), at most
+/// `$3`, each with its task's number, title and milestone (null where the
+/// task has left the project since): `$1` the project.
+pub(crate) const TASK_SCHEDULE_SELECT: &str = concat!(
+    "SELECT ",
+    task_schedule_columns!(),
+    ", t.number, t.title, t.milestone_id \
+    FROM task_schedules s LEFT JOIN tasks t ON t.id = s.task_id AND t.project_id = s.project_id \
+    WHERE s.project_id = $1 AND s.task_id > $2 ORDER BY s.task_id LIMIT $3"
+);
+
+/// A stored schedule's row of a task (`task_schedules s`), first in every
+/// SELECT of them, in the order [`task_schedule_from_row`] reads.
+pub(crate) const TASK_SCHEDULE_COLUMNS: &str = task_schedule_columns!();
+
+macro_rules! task_schedule_columns {
+    () => {
+        "s.task_id, s.early_start, s.early_finish, s.late_start, s.late_finish, \
+         s.total_slack, s.free_slack, s.critical, s.summary, s.milestone, s.loose_digest"
+    };
+}
+use task_schedule_columns;
+
+/// A row limit that is none: both dialects take a bound `LIMIT`.
+pub(crate) fn row_limit(limit: Option<usize>) -> i64 {
+    limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX))
+}
+
+/// The name of a schedule row's task, from the columns
+/// [`TASK_SCHEDULE_SELECT`] adds (none where the task is gone).
+pub(crate) fn row_task_name(
+    project_key: &str,
+    task_id: Id,
+    number: Option<i64>,
+    title: Option<String>,
+    milestone_id: Option<Id>,
+) -> Option<TaskName> {
+    Some(TaskName {
+        id: task_id,
+        key: TaskKey::format(Some(project_key), number?, task_id),
+        title: title?,
+        milestone_id,
+    })
+}
 
 pub(crate) fn exception_from_row(row: &impl Columns) -> Result<CalendarException> {
     let hours: String = row.get("hours")?;
@@ -36,8 +90,12 @@ pub(crate) fn baseline_from_row(row: &impl Columns) -> Result<Baseline> {
 
 /// A plan instant stored as text; an unreadable one is a decoding error.
 fn instant(row: &impl Columns, column: &str) -> Result<NaiveDateTime> {
-    let text: String = row.get(column)?;
-    Ok(parse_local_time(Some(&text))?.unwrap_or_default())
+    minute(row.text(column)?)
+}
+
+/// A plan instant's text (see `tandem_domain::minutes`).
+pub(crate) fn minute(text: &str) -> Result<NaiveDateTime> {
+    Ok(parse_local_time(Some(text))?.unwrap_or_default())
 }
 
 pub(crate) fn baseline_task_from_row(row: &impl Columns) -> Result<BaselineTask> {
@@ -51,54 +109,87 @@ pub(crate) fn baseline_task_from_row(row: &impl Columns) -> Result<BaselineTask>
 
 /// A stored schedule's own row, without its tasks.
 pub(crate) fn schedule_from_row(row: &impl Columns) -> Result<StoredSchedule> {
-    let critical_path: String = row.get("critical_path")?;
-    let warnings: String = row.get("warnings")?;
-    Ok(StoredSchedule {
+    ScheduleHeadColumns {
         fingerprint: row.get("fingerprint")?,
         computed_at: row.get("computed_at")?,
-        start: instant(row, "start")?,
-        finish: instant(row, "finish")?,
-        critical_path: critical_path
-            .split_whitespace()
-            .map(|id| {
-                id.parse()
-                    .map_err(|_| decode_error(format!("critical path '{critical_path}'")))
-            })
-            .collect::<Result<_>>()?,
-        warnings: warnings.lines().map(str::to_string).collect(),
-        tasks: Vec::new(),
-        basis: basis_from_row(row)?,
-    })
+        start: row.get("start")?,
+        finish: row.get("finish")?,
+        critical_path: row.get("critical_path")?,
+        warnings: row.get("warnings")?,
+        plan_start: row.get("plan_start")?,
+        late_from: row.get("late_from")?,
+    }
+    .parse()
+}
+
+/// A stored schedule's own row as its columns hold it, whichever driver
+/// read them.
+pub(crate) struct ScheduleHeadColumns {
+    pub fingerprint: String,
+    pub computed_at: DateTime<Utc>,
+    pub start: String,
+    pub finish: String,
+    pub critical_path: String,
+    pub warnings: String,
+    pub plan_start: Option<String>,
+    pub late_from: Option<i64>,
+}
+
+impl ScheduleHeadColumns {
+    pub(crate) fn parse(self) -> Result<StoredSchedule> {
+        let critical_path = &self.critical_path;
+        Ok(StoredSchedule {
+            fingerprint: self.fingerprint,
+            computed_at: self.computed_at,
+            start: minute(&self.start)?,
+            finish: minute(&self.finish)?,
+            critical_path: critical_path
+                .split_whitespace()
+                .map(|id| {
+                    id.parse()
+                        .map_err(|_| decode_error(format!("critical path '{critical_path}'")))
+                })
+                .collect::<Result<_>>()?,
+            warnings: self.warnings.lines().map(str::to_string).collect(),
+            tasks: Vec::new(),
+            basis: basis(self.plan_start.as_deref(), self.late_from)?,
+        })
+    }
 }
 
 /// A stored schedule's basis, where it was stored with one.
 pub(crate) fn basis_from_row(row: &impl Columns) -> Result<Option<ScheduleBasis>> {
     let plan_start: Option<String> = row.get("plan_start")?;
-    let late_from: Option<i64> = row.get("late_from")?;
-    Ok(
-        match (parse_local_time(plan_start.as_deref())?, late_from) {
-            (Some(plan_start), Some(late_from)) => Some(ScheduleBasis {
-                plan_start,
-                late_from,
-            }),
-            _ => None,
-        },
-    )
+    basis(plan_start.as_deref(), row.get("late_from")?)
 }
 
+fn basis(plan_start: Option<&str>, late_from: Option<i64>) -> Result<Option<ScheduleBasis>> {
+    Ok(match (parse_local_time(plan_start)?, late_from) {
+        (Some(plan_start), Some(late_from)) => Some(ScheduleBasis {
+            plan_start,
+            late_from,
+        }),
+        _ => None,
+    })
+}
+
+/// A task's row of a stored schedule, read by position: a whole
+/// schedule is thousands of rows, and a column found by name is a lookup
+/// per value ([`TASK_SCHEDULE_COLUMNS`] fixes the positions).
 pub(crate) fn task_schedule_from_row(row: &impl Columns) -> Result<TaskSchedule> {
+    let at = |i: usize| -> Result<NaiveDateTime> { minute(row.text_at(i)?) };
     Ok(TaskSchedule {
-        task_id: row.get("task_id")?,
-        early_start: instant(row, "early_start")?,
-        early_finish: instant(row, "early_finish")?,
-        late_start: instant(row, "late_start")?,
-        late_finish: instant(row, "late_finish")?,
-        total_slack: row.get("total_slack")?,
-        free_slack: row.get("free_slack")?,
-        critical: row.get("critical")?,
-        summary: row.get("summary")?,
-        milestone: row.get("milestone")?,
-        loose_digest: row.get("loose_digest")?,
+        task_id: row.at(0)?,
+        early_start: at(1)?,
+        early_finish: at(2)?,
+        late_start: at(3)?,
+        late_finish: at(4)?,
+        total_slack: row.at(5)?,
+        free_slack: row.at(6)?,
+        critical: row.at(7)?,
+        summary: row.at(8)?,
+        milestone: row.at(9)?,
+        loose_digest: row.at(10)?,
     })
 }
 

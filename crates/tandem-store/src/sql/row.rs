@@ -33,6 +33,7 @@ pub(crate) trait Columns {
     /// Text borrowed from the row, for a value parsed at once (a
     /// vocabulary word), saving a copy.
     fn text(&self, column: &str) -> Result<&str>;
+    fn text_at(&self, index: usize) -> Result<&str>;
     fn text_opt(&self, column: &str) -> Result<Option<&str>>;
 }
 
@@ -47,6 +48,10 @@ impl Columns for SqliteRow {
 
     fn text(&self, column: &str) -> Result<&str> {
         Ok(self.try_get(column)?)
+    }
+
+    fn text_at(&self, index: usize) -> Result<&str> {
+        Ok(self.try_get(index)?)
     }
 
     fn text_opt(&self, column: &str) -> Result<Option<&str>> {
@@ -65,6 +70,10 @@ impl Columns for PgRow {
 
     fn text(&self, column: &str) -> Result<&str> {
         Ok(self.try_get(column)?)
+    }
+
+    fn text_at(&self, index: usize) -> Result<&str> {
+        Ok(self.try_get(index)?)
     }
 
     fn text_opt(&self, column: &str) -> Result<Option<&str>> {

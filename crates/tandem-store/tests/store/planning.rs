@@ -151,6 +151,42 @@ async fn schedules_baselines_and_batch_updates() {
             store.stored_schedule(access).await.unwrap().unwrap().tasks,
             flipped.tasks
         );
+        // Read with its tasks' names, whole or a page at a time: the same
+        // rows, each named by its task's key and title.
+        let named = store
+            .named_schedule(access, 0, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(named.schedule.tasks, flipped.tasks);
+        assert_eq!(named.schedule.basis, flipped.basis);
+        assert_eq!(named.schedule.critical_path, flipped.critical_path);
+        let drift = named.schedule.computed_at - flipped.computed_at;
+        assert!(drift.num_milliseconds().abs() < 1, "{drift}");
+        let keys: Vec<(Id, &str, &str)> = named
+            .names
+            .iter()
+            .map(|n| (n.id, n.key.as_str(), n.title.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [&ids[0], &ids[1]]
+                .map(|t| (t.id, t.key.as_str(), t.title.as_str()))
+                .to_vec()
+        );
+        let page = store
+            .named_schedule(access, ids[0].id, Some(1))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(page.schedule.tasks, flipped.tasks[1..]);
+        assert_eq!(page.names, named.names[1..]);
+        let past_the_end = store
+            .named_schedule(access, ids[1].id, Some(5))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(past_the_end.schedule.tasks.is_empty() && past_the_end.names.is_empty());
         let shrunk = StoredSchedule {
             fingerprint: "mno".into(),
             computed_at: chrono::Utc::now(),

@@ -17,15 +17,17 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
     let url = fresh_postgres_database(&admin).await.unwrap();
     let store = tandem_store::open(&url).await.unwrap();
     let raw = sqlx::PgPool::connect(&url).await.unwrap();
-    let analysed = || async {
-        let at: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
-            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'tasks'",
-        )
-        .fetch_one(&raw)
-        .await
-        .unwrap();
+    let pool = &raw;
+    let analysed_table = |table: &'static str| async move {
+        let at: Option<chrono::DateTime<chrono::Utc>> =
+            sqlx::query_scalar("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = $1")
+                .bind(table)
+                .fetch_one(pool)
+                .await
+                .unwrap();
         at
     };
+    let analysed = || analysed_table("tasks");
     let w = world(store.as_ref()).await;
     let writer = w.owner.writer().unwrap();
     store
@@ -43,6 +45,48 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
         analysed().await > migrated,
         "tasks was not analysed after a bulk import"
     );
+    // Saving the schedule of those tasks is a bulk write too.
+    let (_, access) = store.open_project(w.owner, "BULK").await.unwrap();
+    let before = analysed_table("task_schedules").await;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let at = day.and_hms_opt(8, 0, 0).unwrap();
+    let schedule = StoredSchedule {
+        fingerprint: "bulk".into(),
+        computed_at: chrono::Utc::now(),
+        start: at,
+        finish: at,
+        critical_path: Vec::new(),
+        warnings: Vec::new(),
+        tasks: store
+            .task_names(access)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| TaskSchedule {
+                task_id: t.id,
+                early_start: at,
+                early_finish: at,
+                late_start: at,
+                late_finish: at,
+                total_slack: 0,
+                free_slack: 0,
+                critical: true,
+                summary: false,
+                milestone: false,
+                loose_digest: None,
+            })
+            .collect(),
+        basis: None,
+    };
+    let stamp = tandem_store::PlanStamp {
+        version: store.plan_version(access).await.unwrap(),
+        planned_on: day,
+    };
+    assert!(store.save_schedule(access, &schedule, stamp).await.unwrap());
+    assert!(
+        analysed_table("task_schedules").await > before,
+        "task_schedules was not analysed after a schedule of 1,200 rows was saved"
+    );
     // Whatever it finds stale, it names real tables and analyses them.
     let refreshed = store.refresh_statistics().await.unwrap();
     for table in &refreshed {
@@ -50,7 +94,7 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
             "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = $1 AND last_analyze IS NOT NULL",
         )
         .bind(table)
-        .fetch_one(&raw)
+        .fetch_one(pool)
         .await
         .unwrap();
         assert_eq!(known, 1, "{table}");
