@@ -18,7 +18,7 @@ use crate::routes::*;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/dependencies", "Links into or out of the project's tasks", none(), json::<Vec<DependencyView>>(), 200, project_dependencies),
-        route!(post "/api/v1/workspaces/{ws}/dependencies", "Link two tasks; a cycle is refused with 409", json::<CreateDependency>(), json::<DependencyView>(), 201, create_dependency).etag(),
+        route!(post "/api/v1/workspaces/{ws}/dependencies", "Link two tasks; a cycle is refused with 409, a link between a summary task and its own subtask with 422", json::<CreateDependency>(), json::<DependencyView>(), 201, create_dependency).etag(),
         route!(patch "/api/v1/workspaces/{ws}/dependencies/{predecessor}/{successor}", "Change a link's type or lag", json::<UpdateDependency>(), json::<DependencyView>(), 200, update_dependency).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/dependencies/{predecessor}/{successor}", "Remove a link", none(), none(), 204, delete_dependency),
     ]

@@ -71,6 +71,22 @@ pub(super) async fn fetch_dependency_tx(
     Ok((dependency_from_row(&row)?, succ.project.map(|p| p.id)))
 }
 
+/// Whether `ancestor` is `task`'s parent, or its parent's, and so on up.
+async fn is_ancestor_tx(tx: &mut Tx, ancestor: Id, task: Id) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE up(id) AS ( \
+            SELECT parent_id FROM tasks WHERE id = $1 AND parent_id IS NOT NULL \
+            UNION \
+            SELECT t.parent_id FROM tasks t JOIN up ON t.id = up.id WHERE t.parent_id IS NOT NULL) \
+         SELECT id FROM up WHERE id = $2",
+    )
+    .bind(task)
+    .bind(ancestor)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
 #[async_trait]
 impl DependencyStore for DbStore {
     async fn create_dependency(
@@ -104,10 +120,33 @@ impl DependencyStore for DbStore {
             return Err(StoreError::Invalid(errors));
         };
         lock_projects_of(&mut tx, [&pred, &succ]).await?;
+        // A summary task's dates are its subtasks': a link between them
+        // would make a task wait for itself (Microsoft Project refuses it
+        // too).
+        for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
+            if is_ancestor_tx(&mut tx, outer.id, inner.id).await? {
+                return Err(StoreError::invalid(
+                    field,
+                    format!(
+                        "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
+                        inner.key, outer.key
+                    ),
+                ));
+            }
+        }
+        // Only the links reachable from the successor can close a cycle
+        // through the new one: those are read, not the workspace's.
         let links: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT predecessor_id, successor_id FROM dependencies WHERE workspace_id = $1",
+            "WITH RECURSIVE reach(id) AS ( \
+                SELECT CAST($2 AS BIGINT) \
+                UNION \
+                SELECT d.successor_id FROM dependencies d JOIN reach r ON d.predecessor_id = r.id \
+                WHERE d.workspace_id = $1) \
+             SELECT d.predecessor_id, d.successor_id FROM dependencies d \
+             JOIN reach r ON d.predecessor_id = r.id WHERE d.workspace_id = $1",
         )
         .bind(scope.workspace_id)
+        .bind(succ.id)
         .fetch_all(&mut *tx)
         .await?;
         if let Some(cycle) = cycle_through(&links, pred.id, succ.id) {

@@ -71,14 +71,44 @@ pub(super) async fn insert_task_tx(
     Ok((id, key))
 }
 
-/// Resolves a task's references (people, parent, phase,
-/// milestone) in its project, collecting every failure.
+/// Whether a link joins `task` or a task under it to one of `above`: what
+/// would link a summary task to its own subtask once `task` moved under
+/// them.
+async fn linked_across(tx: &mut Tx, task: Id, above: &[Id]) -> Result<bool> {
+    if above.is_empty() {
+        return Ok(false);
+    }
+    let mut qb = QueryBuilder::<Db>::new(
+        "WITH RECURSIVE down(id) AS ( \
+            SELECT CAST(",
+    );
+    qb.push_bind(task);
+    qb.push(
+        " AS BIGINT) UNION SELECT t.id FROM tasks t JOIN down ON t.parent_id = down.id) \
+         SELECT d.id FROM dependencies d WHERE \
+         (d.predecessor_id IN (SELECT id FROM down) AND d.successor_id IN (",
+    );
+    let mut list = qb.separated(", ");
+    for id in above {
+        list.push_bind(*id);
+    }
+    qb.push(")) OR (d.successor_id IN (SELECT id FROM down) AND d.predecessor_id IN (");
+    let mut list = qb.separated(", ");
+    for id in above {
+        list.push_bind(*id);
+    }
+    qb.push(")) LIMIT 1");
+    Ok(qb.build().fetch_optional(&mut **tx).await?.is_some())
+}
+
 pub(super) struct TaskRefs {
     owner_id: Option<Id>,
     collaborator_ids: Vec<Id>,
     parent_id: Option<Id>,
 }
 
+/// Resolves a task's references (people, parent, phase,
+/// milestone) in its project, collecting every failure.
 pub(super) async fn resolve_task_refs(
     tx: &mut Tx,
     scope: Scope,
@@ -132,6 +162,15 @@ pub(super) async fn resolve_task_refs(
                         errors.push(FieldError::new(
                             "parent",
                             "a task cannot be its own ancestor",
+                        ));
+                    } else if linked_across(tx, task_id, &ancestors).await? {
+                        errors.push(FieldError::new(
+                            "parent",
+                            format!(
+                                "this task or one of its subtasks is linked to {parent_key} \
+                                 or a task above it: a summary task and its own subtasks \
+                                 cannot be linked"
+                            ),
                         ));
                     } else {
                         parent_id = Some(parent.id);

@@ -287,6 +287,47 @@ async fn storage_story() {
             }
             other => panic!("{backend}: {other:?}"),
         }
+        // A summary task and its own subtask (LAUNCH-2's parent is
+        // LAUNCH-1) are never linked, either way round.
+        for (p, s, field) in [
+            ("LAUNCH-1", "LAUNCH-2", "successor"),
+            ("LAUNCH-2", "LAUNCH-1", "predecessor"),
+        ] {
+            let err = store
+                .create_dependency(w.owner.writer().unwrap(), &dep(p, s))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, StoreError::Invalid(ref e) if e[0].field == field
+                    && e[0].message.contains("LAUNCH-2 is a subtask of LAUNCH-1")),
+                "{backend}: {err:?}"
+            );
+        }
+        assert!(
+            store
+                .task_dependencies(w.owner, "LAUNCH-2")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Nor does moving a task under one it is linked to (LAUNCH-1 →
+        // LAUNCH-3) make such a pair.
+        let mut under = store.get_task(w.owner, "LAUNCH-3").await.unwrap().fields();
+        under.parent = Some("LAUNCH-1".into());
+        let err = store
+            .update_task(w.owner.writer().unwrap(), "LAUNCH-3", None, &|_| {
+                Ok(under.clone())
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid(ref e) if e[0].field == "parent"),
+            "{backend}: {err:?}"
+        );
+        assert_eq!(
+            store.get_task(w.owner, "LAUNCH-3").await.unwrap().parent,
+            None
+        );
         let again = store
             .create_dependency(w.owner.writer().unwrap(), &dep("LAUNCH-1", "LAUNCH-3"))
             .await
