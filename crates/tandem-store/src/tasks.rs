@@ -18,7 +18,10 @@ pub struct TaskFilter {
     pub statuses: Vec<TaskStatus>,
     pub priorities: Vec<Priority>,
     pub tag: Option<String>,
+    /// Due strictly before this day (the API's `due_before` includes its
+    /// day, and asks for the day after).
     pub due_before: Option<NaiveDate>,
+    /// Due strictly after this day.
     pub due_after: Option<NaiveDate>,
     /// Words that must appear in the title or description.
     pub text: Option<String>,

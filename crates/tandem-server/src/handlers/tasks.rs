@@ -257,8 +257,9 @@ async fn task_filter(
         statuses,
         priorities,
         tag,
-        due_before,
-        due_after,
+        // The API's bounds include their day; the store's do not.
+        due_before: due_before.and_then(|d| d.succ_opt()),
+        due_after: due_after.and_then(|d| d.pred_opt()),
         text: get("q").map(str::to_string),
         open,
         parent,

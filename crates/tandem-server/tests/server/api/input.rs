@@ -437,7 +437,17 @@ async fn task_list_filters_and_pages() {
             "{WS}/tasks?due_after=2026-12-02&due_before=2026-12-05"
         ))
         .await;
-    assert_eq!(due["tasks"].as_array().unwrap().len(), 2);
+    // Both bounds include their day: 2 to 5 December, four tasks.
+    let dues: Vec<&str> = due["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["due_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dues,
+        ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05"]
+    );
     let (_, owned) = ana.get(&format!("{WS}/tasks?owner=mel@x.org")).await;
     assert_eq!(owned["tasks"].as_array().unwrap().len(), 3);
     let (_, text) = ana.get(&format!("{WS}/tasks?q=design")).await;
