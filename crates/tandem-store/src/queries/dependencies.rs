@@ -120,20 +120,6 @@ impl DependencyStore for DbStore {
             return Err(StoreError::Invalid(errors));
         };
         lock_projects_of(&mut tx, [&pred, &succ]).await?;
-        // A summary task's dates are its subtasks': a link between them
-        // would make a task wait for itself (Microsoft Project refuses it
-        // too).
-        for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
-            if is_ancestor_tx(&mut tx, outer.id, inner.id).await? {
-                return Err(StoreError::invalid(
-                    field,
-                    format!(
-                        "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
-                        inner.key, outer.key
-                    ),
-                ));
-            }
-        }
         // Only the links reachable from the successor can close a cycle
         // through the new one: those are read, not the workspace's.
         let links: Vec<(i64, i64)> = sqlx::query_as(
@@ -168,6 +154,20 @@ impl DependencyStore for DbStore {
                 }
             }
             return Err(StoreError::Cycle(keys));
+        }
+        // A summary task's dates are its subtasks': a link between them
+        // would make a task wait for itself (Microsoft Project refuses it
+        // too).
+        for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
+            if is_ancestor_tx(&mut tx, outer.id, inner.id).await? {
+                return Err(StoreError::invalid(
+                    field,
+                    format!(
+                        "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
+                        inner.key, outer.key
+                    ),
+                ));
+            }
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
