@@ -151,12 +151,6 @@ pub trait EventStore: Send + Sync {
 /// How many events the feed holds for a slow receiver.
 pub(crate) const FEED_CAPACITY: usize = 1024;
 
-/// The payload of PostgreSQL's `NOTIFY`: the event itself, small (keys and
-/// numbers only), far below the 8,000-byte limit.
-pub(crate) fn notify_payload(event: &Event) -> String {
-    serde_json::to_string(event).unwrap_or_default()
-}
-
 pub(crate) fn event_from_row(row: &impl Columns) -> Result<Event> {
     Ok(Event {
         id: row.get("id")?,

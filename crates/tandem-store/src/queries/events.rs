@@ -4,78 +4,61 @@
 
 use super::*;
 
-/// Records an event in the write's transaction, with a delivery
-/// for each once-only consumer that needs it, and (PostgreSQL)
-/// tells every node at commit.
-pub(super) async fn emit(
-    tx: &mut Tx,
+/// Adds an event to the write's batch, with a delivery for each once-only
+/// consumer that needs it, and (PostgreSQL) the word to every node that is
+/// sent at commit.
+pub(super) fn emit(
+    batch: &mut Batch,
     workspace_id: Id,
     project_id: Option<Id>,
     kind: &str,
     action: &str,
     key: &str,
     actor_id: Option<Id>,
-) -> Result<()> {
-    let at = Utc::now();
+) {
     let reschedules = crate::events::reschedules(kind, action, project_id);
     // The plan changed: a stored schedule stamped with the version before
     // is no longer current. A change to a person's hours changes every
     // plan of the workspace. The event keeps the version a project's
     // change made, so the changes since a stored schedule can be found.
-    let plan_version: Option<i64> = match (reschedules, project_id) {
+    let plan_version = match (reschedules, project_id) {
         (false, _) => None,
-        (true, Some(project_id)) => sqlx::query_scalar(
-            "UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1 RETURNING plan_version",
-        )
-        .bind(project_id)
-        .fetch_optional(&mut **tx)
-        .await?,
+        (true, Some(project_id)) => {
+            batch
+                .push("UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1")
+                .bind(project_id);
+            Some(project_id)
+        }
         (true, None) => {
-            sqlx::query("UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1")
-                .bind(workspace_id)
-                .execute(&mut **tx)
-                .await?;
+            batch
+                .push("UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1")
+                .bind(workspace_id);
             None
         }
     };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(workspace_id)
-    .bind(project_id)
-    .bind(kind)
-    .bind(action)
-    .bind(key)
-    .bind(actor_id)
-    .bind(at)
-    .bind(plan_version)
-    .fetch_one(&mut **tx)
-    .await?;
+    batch
+        .push(
+            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8))",
+        )
+        .bind(workspace_id)
+        .bind(project_id)
+        .bind(kind.to_string())
+        .bind(action.to_string())
+        .bind(key.to_string())
+        .bind(actor_id)
+        .bind(Utc::now())
+        .bind(plan_version);
     if reschedules {
-        sqlx::query("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, $2)")
-            .bind(crate::events::RESCHEDULER)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        batch
+            .push(&format!(
+                "INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, {LAST_EVENT_ID})"
+            ))
+            .bind(crate::events::RESCHEDULER);
     }
     if let Some(notify) = DbStore::NOTIFY {
-        let event = crate::events::Event {
-            id,
-            workspace_id,
-            project_id,
-            kind: kind.to_string(),
-            action: action.to_string(),
-            key: key.to_string(),
-            actor_id,
-            at,
-        };
-        sqlx::query(notify)
-            .bind(crate::events::notify_payload(&event))
-            .execute(&mut **tx)
-            .await?;
+        batch.push(notify);
     }
-    Ok(())
 }
 
 pub(super) const EVENT_COLUMNS: &str =

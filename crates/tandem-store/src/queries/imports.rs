@@ -334,16 +334,17 @@ pub(super) async fn move_staged(store: &DbStore, staging: Id, scope: Scope) -> R
         .execute(&mut *tx)
         .await?;
     if let Some((id, key)) = imported {
+        let mut batch = Batch::default();
         emit(
-            &mut tx,
+            &mut batch,
             scope.workspace_id,
             Some(id),
             "project",
             "imported",
             &key,
             Some(scope.user_id),
-        )
-        .await?;
+        );
+        batch.run(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(())

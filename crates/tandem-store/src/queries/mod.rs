@@ -65,7 +65,7 @@ use crate::*;
 
 /// A read or write transaction of this backend (see its `write_tx`).
 pub(super) use super::backend::Tx;
-use super::backend::{Db, DbStore, NAME, TAG_AGGREGATE, TEXT_MATCH};
+use super::backend::{Db, DbStore, LAST_EVENT_ID, NAME, TAG_AGGREGATE, TEXT_MATCH};
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", TAG_AGGREGATE));
@@ -137,21 +137,39 @@ pub(super) async fn record(
     action: &str,
     changes: &[FieldChange],
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(scope.workspace_id)
-    .bind(project_id)
-    .bind(scope.user_id)
-    .bind(Utc::now())
-    .bind(kind.as_str())
-    .bind(entity_id)
-    .bind(label)
-    .bind(action)
-    .bind(changes_json(changes))
-    .execute(&mut **tx)
-    .await?;
+    let mut batch = Batch::default();
+    record_in(
+        &mut batch, scope, project_id, kind, entity_id, label, action, changes,
+    );
+    batch.run(tx).await
+}
+
+/// [`record`] as statements of a batch the write runs with its others.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_in(
+    batch: &mut Batch,
+    scope: Scope,
+    project_id: Option<Id>,
+    kind: EntityKind,
+    entity_id: Id,
+    label: &str,
+    action: &str,
+    changes: &[FieldChange],
+) {
+    batch
+        .push(
+            "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(scope.user_id)
+        .bind(Utc::now())
+        .bind(kind.as_str())
+        .bind(entity_id)
+        .bind(label.to_string())
+        .bind(action.to_string())
+        .bind(changes_json(changes));
     // Titles stay out of events: tasks, projects and
     // workspaces go by key, everything else by number.
     let key = match kind {
@@ -159,15 +177,82 @@ pub(super) async fn record(
         _ => entity_id.to_string(),
     };
     emit(
-        tx,
+        batch,
         scope.workspace_id,
         project_id,
         kind.as_str(),
         action,
         &key,
         Some(scope.user_id),
-    )
-    .await
+    );
+}
+
+/// Statements of one write that return nothing it reads, sent together:
+/// as one command where the backend runs several statements in one
+/// ([`DbStore::ONE_COMMAND_BATCHES`], SQLite), so a write's history,
+/// event and roll-ups cost one round trip to the connection's thread
+/// instead of one each; one by one where it does not (PostgreSQL's
+/// extended protocol takes one statement per message).
+///
+/// Each statement numbers its parameters from `$1`, as a lone statement
+/// would; joined, they are renumbered after the ones before. A `$` that
+/// is not a parameter (in a string literal) is not supported.
+#[derive(Default)]
+pub(super) struct Batch {
+    statements: Vec<(String, <Db as sqlx::Database>::Arguments<'static>)>,
+}
+
+impl Batch {
+    /// Adds a statement; its parameters follow with [`Self::bind`].
+    pub(super) fn push(&mut self, sql: &str) -> &mut Self {
+        match self.statements.last_mut() {
+            Some((text, args)) if DbStore::ONE_COMMAND_BATCHES => {
+                text.push_str(";\n");
+                push_renumbered(text, sql, sqlx::Arguments::len(args));
+            }
+            _ => self.statements.push((sql.to_string(), Default::default())),
+        }
+        self
+    }
+
+    /// The next parameter of the statement pushed last.
+    pub(super) fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Send + sqlx::Encode<'static, Db> + sqlx::Type<Db>,
+    {
+        let (_, args) = self
+            .statements
+            .last_mut()
+            .expect("a statement is pushed before its parameters");
+        // Encoding an owned value into the backend's own buffer cannot
+        // fail for the types bound here; an error would be a bug.
+        sqlx::Arguments::add(args, value).expect("a parameter this backend encodes");
+        self
+    }
+
+    /// Runs the statements in order, in the write's transaction.
+    pub(super) async fn run(self, tx: &mut Tx) -> Result<()> {
+        for (sql, args) in self.statements {
+            sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends `sql` to `text` with each `$N` moved up by `offset`.
+fn push_renumbered(text: &mut String, sql: &str, offset: usize) {
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        text.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => text.push_str(&(n + offset).to_string()),
+            Err(_) => text.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    text.push_str(rest);
 }
 
 /// Rows one write must change for its tables' statistics to be refreshed
@@ -247,5 +332,27 @@ impl Store for DbStore {
                 .await?;
         }
         Ok(tables)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_renumbered;
+
+    #[test]
+    fn a_joined_statement_numbers_its_parameters_after_the_ones_before() {
+        let mut text = String::from("UPDATE a SET x = $1 WHERE id = $2;\n");
+        push_renumbered(
+            &mut text,
+            "INSERT INTO b (y, z) VALUES ($1, $2), ($10, $1)",
+            2,
+        );
+        assert_eq!(
+            text,
+            "UPDATE a SET x = $1 WHERE id = $2;\nINSERT INTO b (y, z) VALUES ($3, $4), ($12, $3)"
+        );
+        let mut text = String::new();
+        push_renumbered(&mut text, "SELECT $ || $x, $7", 0);
+        assert_eq!(text, "SELECT $ || $x, $7", "offset 0 changes nothing");
     }
 }

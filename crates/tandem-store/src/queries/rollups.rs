@@ -66,6 +66,32 @@ fn contribution(row: ContributionRow) -> Result<Contribution> {
     })
 }
 
+impl Contribution {
+    /// What a task just written with `fields` contributes: a leaf, since
+    /// nothing is under it yet. The fields are the ones its row was
+    /// written from, so this is what reading the row back would give.
+    pub(super) fn created(project_id: Id, fields: &TaskFields) -> Self {
+        let input = ProgressInput {
+            id: 0,
+            parent_id: None,
+            status: fields.status,
+            percent_complete: fields.percent_complete,
+            effort_hours: fields.effort_hours,
+            estimate_days: fields.estimate_days,
+        };
+        Contribution {
+            cell: (
+                project_id,
+                fields.phase_id.unwrap_or(0),
+                fields.milestone_id.unwrap_or(0),
+            ),
+            sums: RollupSums::of(&input, true),
+            open: !fields.status.is_closed(),
+            due: fields.due_date,
+        }
+    }
+}
+
 /// What the project tasks among `ids` contribute now (no ids: no query).
 async fn contributions(tx: &mut Tx, ids: &[Id]) -> Result<Vec<Contribution>> {
     let mut found = Vec::with_capacity(ids.len());
@@ -131,22 +157,22 @@ impl RollupWatch {
         Self::before(tx, true, ids).await
     }
 
-    /// After the write: reads the same tasks and `created` ones again and
-    /// adds the difference to the roll-ups.
+    /// After the write: reads the same tasks again, adds what a `created`
+    /// one contributes, and adds the difference to the roll-ups.
+    /// The changes go into `batch`, which the write runs with its others.
     pub(super) async fn settle(
         self,
         tx: &mut Tx,
-        created: impl IntoIterator<Item = Id>,
+        batch: &mut Batch,
+        created: Option<Contribution>,
     ) -> Result<()> {
         if !self.in_project {
             return Ok(());
         }
-        let mut ids = self.ids;
-        ids.extend(created);
-        ids.sort_unstable();
-        ids.dedup();
-        let after = contributions(tx, &ids).await?;
-        apply(tx, &self.before, &after).await
+        let mut after = contributions(tx, &self.ids).await?;
+        after.extend(created);
+        apply(batch, &self.before, &after);
+        Ok(())
     }
 }
 
@@ -181,7 +207,9 @@ pub(super) async fn rebuild_rollups(tx: &mut Tx, project_id: Id) -> Result<()> {
         .into_iter()
         .map(contribution)
         .collect::<Result<Vec<_>>>()?;
-    apply(tx, &[], &after).await
+    let mut batch = Batch::default();
+    apply(&mut batch, &[], &after);
+    batch.run(tx).await
 }
 
 /// Moves a deleted phase's or milestone's cells to "none" (0), as the
@@ -209,12 +237,12 @@ pub(super) async fn fold_cells(tx: &mut Tx, group: FoldColumn, id: Id) -> Result
         add_cell(&mut cells, cell, &negative, -open);
         add_cell(&mut cells, folded, &sums, open);
     }
-    write_cells(tx, cells).await?;
-    sqlx::query(&format!("DELETE FROM rollup_cells WHERE {column} = $1"))
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    let mut batch = Batch::default();
+    push_cells(&mut batch, cells);
+    batch
+        .push(&format!("DELETE FROM rollup_cells WHERE {column} = $1"))
+        .bind(id);
+    batch.run(tx).await
 }
 
 /// Which of a task's groups [`fold_cells`] folds.
@@ -252,7 +280,7 @@ fn add_cell(
 
 /// Adds `after` and takes away `before`, cell by cell and date by date,
 /// in key order (so concurrent writers lock rows in one order).
-async fn apply(tx: &mut Tx, before: &[Contribution], after: &[Contribution]) -> Result<()> {
+fn apply(batch: &mut Batch, before: &[Contribution], after: &[Contribution]) {
     let mut cells: BTreeMap<Cell, (RollupSums, i64)> = BTreeMap::new();
     let mut due: BTreeMap<(Id, NaiveDate), i64> = BTreeMap::new();
     for (contributions, sign) in [(after, 1), (before, -1)] {
@@ -269,59 +297,56 @@ async fn apply(tx: &mut Tx, before: &[Contribution], after: &[Contribution]) -> 
             }
         }
     }
-    write_cells(tx, cells).await?;
+    push_cells(batch, cells);
     for ((project_id, date), change) in due {
         if change == 0 {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO project_open_due (project_id, due_date, open_tasks) VALUES ($1, $2, $3) \
-             ON CONFLICT (project_id, due_date) \
-             DO UPDATE SET open_tasks = project_open_due.open_tasks + excluded.open_tasks",
-        )
-        .bind(project_id)
-        .bind(date)
-        .bind(change)
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(
-            "DELETE FROM project_open_due WHERE project_id = $1 AND due_date = $2 AND open_tasks = 0",
-        )
-        .bind(project_id)
-        .bind(date)
-        .execute(&mut **tx)
-        .await?;
+        batch
+            .push(
+                "INSERT INTO project_open_due (project_id, due_date, open_tasks) VALUES ($1, $2, $3) \
+                 ON CONFLICT (project_id, due_date) \
+                 DO UPDATE SET open_tasks = project_open_due.open_tasks + excluded.open_tasks",
+            )
+            .bind(project_id)
+            .bind(date)
+            .bind(change);
+        if change < 0 {
+            batch
+                .push(
+                    "DELETE FROM project_open_due WHERE project_id = $1 AND due_date = $2 AND open_tasks = 0",
+                )
+                .bind(project_id)
+                .bind(date);
+        }
     }
-    Ok(())
 }
 
-async fn write_cells(tx: &mut Tx, cells: BTreeMap<Cell, (RollupSums, i64)>) -> Result<()> {
+fn push_cells(batch: &mut Batch, cells: BTreeMap<Cell, (RollupSums, i64)>) {
     for ((project_id, phase_id, milestone_id), (sums, open)) in cells {
         if sums.is_zero() && open == 0 {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO rollup_cells (project_id, phase_id, milestone_id, leaf_tasks, done_tasks, \
-             weight_mh, done_mh_pct, open_tasks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (project_id, phase_id, milestone_id) DO UPDATE SET \
-             leaf_tasks = rollup_cells.leaf_tasks + excluded.leaf_tasks, \
-             done_tasks = rollup_cells.done_tasks + excluded.done_tasks, \
-             weight_mh = rollup_cells.weight_mh + excluded.weight_mh, \
-             done_mh_pct = rollup_cells.done_mh_pct + excluded.done_mh_pct, \
-             open_tasks = rollup_cells.open_tasks + excluded.open_tasks",
-        )
-        .bind(project_id)
-        .bind(phase_id)
-        .bind(milestone_id)
-        .bind(sums.leaf_tasks)
-        .bind(sums.done_tasks)
-        .bind(sums.weight_mh)
-        .bind(sums.done_mh_pct)
-        .bind(open)
-        .execute(&mut **tx)
-        .await?;
+        batch
+            .push(
+                "INSERT INTO rollup_cells (project_id, phase_id, milestone_id, leaf_tasks, done_tasks, \
+                 weight_mh, done_mh_pct, open_tasks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (project_id, phase_id, milestone_id) DO UPDATE SET \
+                 leaf_tasks = rollup_cells.leaf_tasks + excluded.leaf_tasks, \
+                 done_tasks = rollup_cells.done_tasks + excluded.done_tasks, \
+                 weight_mh = rollup_cells.weight_mh + excluded.weight_mh, \
+                 done_mh_pct = rollup_cells.done_mh_pct + excluded.done_mh_pct, \
+                 open_tasks = rollup_cells.open_tasks + excluded.open_tasks",
+            )
+            .bind(project_id)
+            .bind(phase_id)
+            .bind(milestone_id)
+            .bind(sums.leaf_tasks)
+            .bind(sums.done_tasks)
+            .bind(sums.weight_mh)
+            .bind(sums.done_mh_pct)
+            .bind(open);
     }
-    Ok(())
 }
 
 /// A project's cells: what its progress, and its phases' and milestones',

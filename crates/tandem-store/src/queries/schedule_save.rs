@@ -154,16 +154,17 @@ async fn upsert_rows(
 /// Tells the project's readers (live pages, other nodes) that its stored
 /// schedule changed, and commits.
 async fn computed(mut tx: Tx, scope: Scope, project_id: Id) -> Result<()> {
+    let mut batch = Batch::default();
     emit(
-        &mut tx,
+        &mut batch,
         scope.workspace_id,
         Some(project_id),
         "schedule",
         "computed",
         &project_id.to_string(),
         None,
-    )
-    .await?;
+    );
+    batch.run(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -103,6 +103,14 @@ pub(crate) fn task_select() -> &'static str {
 }
 
 pub(super) async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
+    let mut task = fetch_task_row_tx(tx, scope, key).await?;
+    fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
+    Ok(task)
+}
+
+/// A task as [`fetch_task_tx`] reads it, without its collaborators (a
+/// second query): for a write that knows it gave the task none.
+pub(super) async fn fetch_task_row_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
     let key = parse_task_key(key)?;
     let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
     push_task_key(&mut qb, scope, &key);
@@ -112,9 +120,7 @@ pub(super) async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Resul
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("task"))?;
-    let mut task = task_from_row(&row)?;
-    fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
-    Ok(task)
+    task_from_row(&row)
 }
 
 /// Loads the collaborators of these tasks in one query (tags come with

@@ -54,11 +54,20 @@ pub(super) async fn insert_task_tx(
     qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
     qb.push(" RETURNING id");
     let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
-    write_task_sets(tx, scope, id, &fields.tags, &refs.collaborator_ids).await?;
-    watch.settle(tx, [id]).await?;
+    let mut batch = Batch::default();
+    push_task_sets(
+        &mut batch,
+        scope,
+        id,
+        TaskSets::Fresh,
+        &fields.tags,
+        &refs.collaborator_ids,
+    );
+    let created = project.map(|p| Contribution::created(p.id, &fields));
+    watch.settle(tx, &mut batch, created).await?;
     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
-    record(
-        tx,
+    record_in(
+        &mut batch,
         scope,
         project.map(|p| p.id),
         EntityKind::Task,
@@ -66,8 +75,8 @@ pub(super) async fn insert_task_tx(
         &key,
         "created",
         &activity::created(&task_snapshot(&fields)),
-    )
-    .await?;
+    );
+    batch.run(tx).await?;
     Ok((id, key))
 }
 
@@ -212,39 +221,44 @@ pub(super) async fn resolve_task_refs(
     })
 }
 
-/// Replaces the tags and collaborators of a task in `scope`'s workspace.
-pub(super) async fn write_task_sets(
-    tx: &mut Tx,
+/// The tags and collaborators of a task in `scope`'s workspace: `Fresh`
+/// for a task just created, which has none yet, `Replace` for one that
+/// may.
+pub(super) enum TaskSets {
+    Fresh,
+    Replace,
+}
+
+pub(super) fn push_task_sets(
+    batch: &mut Batch,
     scope: Scope,
     task_id: Id,
+    sets: TaskSets,
     tags: &[String],
     collaborators: &[Id],
-) -> Result<()> {
-    sqlx::query("DELETE FROM task_tags WHERE task_id = $1")
-        .bind(task_id)
-        .execute(&mut **tx)
-        .await?;
+) {
+    if let TaskSets::Replace = sets {
+        batch
+            .push("DELETE FROM task_tags WHERE task_id = $1")
+            .bind(task_id);
+        batch
+            .push("DELETE FROM task_collaborators WHERE task_id = $1")
+            .bind(task_id);
+    }
     for tag in tags {
         // The workspace is the task's, copied for the tag filter's index.
-        sqlx::query("INSERT INTO task_tags (task_id, tag, workspace_id) VALUES ($1, $2, $3)")
+        batch
+            .push("INSERT INTO task_tags (task_id, tag, workspace_id) VALUES ($1, $2, $3)")
             .bind(task_id)
-            .bind(tag)
-            .bind(scope.workspace_id)
-            .execute(&mut **tx)
-            .await?;
+            .bind(tag.clone())
+            .bind(scope.workspace_id);
     }
-    sqlx::query("DELETE FROM task_collaborators WHERE task_id = $1")
-        .bind(task_id)
-        .execute(&mut **tx)
-        .await?;
     for user_id in collaborators {
-        sqlx::query("INSERT INTO task_collaborators (task_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        batch
+            .push("INSERT INTO task_collaborators (task_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(task_id)
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await?;
+            .bind(*user_id);
     }
-    Ok(())
 }
 
 /// Writes `fields` over `current`, a task read under its lock
@@ -310,21 +324,22 @@ pub(super) async fn update_task_tx(
             current: current.version + 1,
         });
     }
-    watch.settle(&mut *tx, []).await?;
+    let mut batch = Batch::default();
+    watch.settle(&mut *tx, &mut batch, None).await?;
     let before = current.fields();
     if before.tags != fields.tags || before.collaborators != fields.collaborators {
-        write_task_sets(
-            &mut *tx,
+        push_task_sets(
+            &mut batch,
             scope,
             current.id,
+            TaskSets::Replace,
             &fields.tags,
             &refs.collaborator_ids,
-        )
-        .await?;
+        );
     }
     let changes = activity::diff(&task_snapshot(&before), &task_snapshot(&fields));
-    record(
-        &mut *tx,
+    record_in(
+        &mut batch,
         scope,
         current.project.as_ref().map(|p| p.id),
         EntityKind::Task,
@@ -332,8 +347,8 @@ pub(super) async fn update_task_tx(
         &current.key,
         "updated",
         &changes,
-    )
-    .await?;
+    );
+    batch.run(&mut *tx).await?;
     let task = fetch_task_tx(&mut *tx, scope, &current.key).await?;
     Ok(task)
 }
@@ -402,7 +417,11 @@ impl TaskStore for DbStore {
             None => None,
         };
         let (_, key) = insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields).await?;
-        let task = fetch_task_tx(&mut tx, scope, &key).await?;
+        let task = if task.fields.collaborators.is_empty() {
+            fetch_task_row_tx(&mut tx, scope, &key).await?
+        } else {
+            fetch_task_tx(&mut tx, scope, &key).await?
+        };
         tx.commit().await?;
         Ok(task)
     }
@@ -591,10 +610,11 @@ impl TaskStore for DbStore {
                 .bind(current.id)
                 .execute(&mut *tx)
                 .await?;
-            watch.settle(&mut tx, []).await?;
+            let mut batch = Batch::default();
+            watch.settle(&mut tx, &mut batch, None).await?;
             let changes = activity::deleted(&task_snapshot(&current.fields()));
-            record(
-                &mut tx,
+            record_in(
+                &mut batch,
                 scope,
                 current.project.as_ref().map(|p| p.id),
                 EntityKind::Task,
@@ -602,8 +622,8 @@ impl TaskStore for DbStore {
                 &current.key,
                 "deleted",
                 &changes,
-            )
-            .await?;
+            );
+            batch.run(&mut tx).await?;
             tx.commit().await?;
             Ok(())
         })
