@@ -74,6 +74,10 @@ mod web;
 pub(crate) const PEOPLE: usize = 20;
 pub(crate) const PASSWORD: &str = "benchmark-password";
 
+// The server binary's allocator, so that what is measured is what runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();

@@ -220,10 +220,7 @@ impl Batch {
     where
         T: 'static + Send + sqlx::Encode<'static, Db> + sqlx::Type<Db>,
     {
-        let (_, args) = self
-            .statements
-            .last_mut()
-            .expect("a statement is pushed before its parameters");
+        let (_, args) = self.last();
         // Encoding an owned value into the backend's own buffer cannot
         // fail for the types bound here; an error would be a bug.
         sqlx::Arguments::add(args, value).expect("a parameter this backend encodes");
@@ -236,6 +233,54 @@ impl Batch {
             sqlx::query_with(&sql, args).execute(&mut **tx).await?;
         }
         Ok(())
+    }
+
+    /// Runs the statements in order, the last of them a query (written
+    /// through [`SqlSink`]) whose first row this returns: what a write
+    /// reads back once its changes are made.
+    pub(super) async fn run_fetching(
+        mut self,
+        tx: &mut Tx,
+    ) -> Result<Option<<Db as sqlx::Database>::Row>> {
+        let Some((query, args)) = self.statements.pop() else {
+            return Ok(None);
+        };
+        self.run(&mut *tx).await?;
+        Ok(sqlx::query_with(&query, args)
+            .fetch_optional(&mut **tx)
+            .await?)
+    }
+
+    fn last(&mut self) -> &mut (String, <Db as sqlx::Database>::Arguments<'static>) {
+        self.statements
+            .last_mut()
+            .expect("a statement is pushed before its parameters")
+    }
+
+    fn placeholder<T>(&mut self, value: T)
+    where
+        T: 'static + Send + sqlx::Encode<'static, Db> + sqlx::Type<Db>,
+    {
+        self.bind(value);
+        let (text, args) = self.last();
+        text.push('$');
+        text.push_str(&sqlx::Arguments::len(args).to_string());
+    }
+}
+
+/// The rest of the statement pushed last, clause by clause.
+impl SqlSink for Batch {
+    fn sql(&mut self, text: &str) {
+        self.last().0.push_str(text);
+    }
+    fn int(&mut self, value: i64) {
+        self.placeholder(value);
+    }
+    fn text(&mut self, value: String) {
+        self.placeholder(value);
+    }
+    fn date(&mut self, value: chrono::NaiveDate) {
+        self.placeholder(value);
     }
 }
 

@@ -103,14 +103,6 @@ pub(crate) fn task_select() -> &'static str {
 }
 
 pub(super) async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
-    let mut task = fetch_task_row_tx(tx, scope, key).await?;
-    fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
-    Ok(task)
-}
-
-/// A task as [`fetch_task_tx`] reads it, without its collaborators (a
-/// second query): for a write that knows it gave the task none.
-pub(super) async fn fetch_task_row_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
     let key = parse_task_key(key)?;
     let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
     push_task_key(&mut qb, scope, &key);
@@ -120,7 +112,35 @@ pub(super) async fn fetch_task_row_tx(tx: &mut Tx, scope: Scope, key: &str) -> R
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("task"))?;
-    task_from_row(&row)
+    let mut task = task_from_row(&row)?;
+    fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
+    Ok(task)
+}
+
+/// Runs a write's `batch` and reads the task `key` back in the same
+/// round trip where the backend allows ([`Batch::run_fetching`]), as
+/// [`fetch_task_tx`] would; its collaborators take a second query, made
+/// only when the write gave it some.
+pub(super) async fn run_and_fetch_task(
+    tx: &mut Tx,
+    mut batch: Batch,
+    scope: Scope,
+    key: &str,
+    collaborators: bool,
+) -> Result<Task> {
+    let key = parse_task_key(key)?;
+    batch.push(TASK_SELECT.as_str());
+    push_task_key(&mut batch, scope, &key);
+    push_task_visibility(&mut batch, scope);
+    let row = batch
+        .run_fetching(tx)
+        .await?
+        .ok_or(StoreError::NotFound("task"))?;
+    let mut task = task_from_row(&row)?;
+    if collaborators {
+        fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
+    }
+    Ok(task)
 }
 
 /// Loads the collaborators of these tasks in one query (tags come with

@@ -19,6 +19,7 @@ pub(super) async fn insert_task_tx(
     scope: Scope,
     project: Option<&Project>,
     fields: &TaskFields,
+    batch: &mut Batch,
 ) -> Result<(Id, String)> {
     let mut fields = fields.clone();
     fields.normalize();
@@ -54,9 +55,8 @@ pub(super) async fn insert_task_tx(
     qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
     qb.push(" RETURNING id");
     let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
-    let mut batch = Batch::default();
     push_task_sets(
-        &mut batch,
+        batch,
         scope,
         id,
         TaskSets::Fresh,
@@ -64,10 +64,10 @@ pub(super) async fn insert_task_tx(
         &refs.collaborator_ids,
     );
     let created = project.map(|p| Contribution::created(p.id, &fields));
-    watch.settle(tx, &mut batch, created).await?;
+    watch.settle(tx, batch, created).await?;
     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
     record_in(
-        &mut batch,
+        batch,
         scope,
         project.map(|p| p.id),
         EntityKind::Task,
@@ -76,7 +76,6 @@ pub(super) async fn insert_task_tx(
         "created",
         &activity::created(&task_snapshot(&fields)),
     );
-    batch.run(tx).await?;
     Ok((id, key))
 }
 
@@ -348,9 +347,8 @@ pub(super) async fn update_task_tx(
         "updated",
         &changes,
     );
-    batch.run(&mut *tx).await?;
-    let task = fetch_task_tx(&mut *tx, scope, &current.key).await?;
-    Ok(task)
+    let collaborators = !fields.collaborators.is_empty();
+    run_and_fetch_task(&mut *tx, batch, scope, &current.key, collaborators).await
 }
 
 /// A new task's row: its fields and what the store resolved.
@@ -416,12 +414,11 @@ impl TaskStore for DbStore {
             Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
             None => None,
         };
-        let (_, key) = insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields).await?;
-        let task = if task.fields.collaborators.is_empty() {
-            fetch_task_row_tx(&mut tx, scope, &key).await?
-        } else {
-            fetch_task_tx(&mut tx, scope, &key).await?
-        };
+        let mut batch = Batch::default();
+        let (_, key) =
+            insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields, &mut batch).await?;
+        let collaborators = !task.fields.collaborators.is_empty();
+        let task = run_and_fetch_task(&mut tx, batch, scope, &key, collaborators).await?;
         tx.commit().await?;
         Ok(task)
     }
@@ -437,20 +434,22 @@ impl TaskStore for DbStore {
         let project = project_for_task(&mut tx, scope, project).await?;
         let mut keys = Vec::with_capacity(tasks.len());
         for (index, fields) in tasks.iter().enumerate() {
-            let (_, key) = insert_task_tx(&mut tx, scope, Some(&project), fields)
-                .await
-                .map_err(|e| match e {
-                    // Name the row as well as the field.
-                    StoreError::Invalid(errors) => StoreError::Invalid(
-                        errors
-                            .into_iter()
-                            .map(|e| {
-                                FieldError::new(format!("tasks[{index}].{}", e.field), e.message)
-                            })
-                            .collect(),
-                    ),
-                    other => other,
-                })?;
+            let mut batch = Batch::default();
+            let inserted = insert_task_tx(&mut tx, scope, Some(&project), fields, &mut batch).await;
+            let inserted = match inserted {
+                Ok(key) => batch.run(&mut tx).await.map(|()| key),
+                Err(e) => Err(e),
+            };
+            let (_, key) = inserted.map_err(|e| match e {
+                // Name the row as well as the field.
+                StoreError::Invalid(errors) => StoreError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|e| FieldError::new(format!("tasks[{index}].{}", e.field), e.message))
+                        .collect(),
+                ),
+                other => other,
+            })?;
             keys.push(key);
         }
         tx.commit().await?;
