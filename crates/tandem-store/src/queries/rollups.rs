@@ -3,9 +3,11 @@
 //! due date (tables `rollup_cells` and `project_open_due`, migration 8).
 //! A write reads what the tasks it touches contribute before it changes
 //! them ([`RollupWatch::before`]), and again after
-//! ([`RollupWatch::settle`]), and adds the difference, all in its own
-//! transaction; so a read of progress costs the few cells of one project,
-//! never its tasks. The queries, compiled once per backend (see `mod.rs`).
+//! ([`RollupWatch::settle`]; a task it created contributes what its
+//! fields say, [`Contribution::created`]), and adds the difference, all
+//! in its own transaction and as statements of its batch; so a read of
+//! progress costs the few cells of one project, never its tasks. The
+//! queries, compiled once per backend (see `mod.rs`).
 //!
 //! Not here: what a task contributes (the domain's
 //! [`tandem_domain::rollup::RollupSums`]), or reading progress back
