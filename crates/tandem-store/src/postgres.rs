@@ -249,6 +249,38 @@ mod tests {
     use super::PgStore;
     use crate::testing::{fresh_postgres_database, postgres_url};
 
+    /// The event a write tells the other nodes of is found by its key,
+    /// not by reading every event: compared with `currval(…)` directly, a
+    /// volatile call, it was a scan of the table on every write.
+    #[tokio::test]
+    async fn the_event_to_notify_is_found_by_its_key() {
+        let Some(admin) = postgres_url() else {
+            eprintln!("TANDEM_TEST_POSTGRES_URL is not set: skipped");
+            return;
+        };
+        let url = fresh_postgres_database(&admin).await.unwrap();
+        let store = PgStore::open(&url).await.unwrap();
+        let mut tx = store.pool.begin().await.unwrap();
+        // Scans cost so much here that the plan shows one only if no
+        // index can serve the statement.
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let plan: Vec<String> = sqlx::query_scalar(&format!(
+            "EXPLAIN {}",
+            PgStore::NOTIFY.expect("PostgreSQL notifies")
+        ))
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("Index"), "{plan}");
+        assert!(!plan.contains("Seq Scan"), "{plan}");
+        tx.rollback().await.unwrap();
+        store.close().await;
+    }
+
     /// `sslmode=require` in the URL: the store's own connections are
     /// encrypted, or it does not open.
     #[tokio::test]
