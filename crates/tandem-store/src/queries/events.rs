@@ -21,7 +21,8 @@ pub(super) fn emit(
     // is no longer current. A change to a person's hours changes every
     // plan of the workspace. The event keeps the version a project's
     // change made, so the changes since a stored schedule can be found.
-    let plan_version = match (reschedules, project_id) {
+    // The project whose new version the event keeps, read back in SQL.
+    let versioned = match (reschedules, project_id) {
         (false, _) => None,
         (true, Some(project_id)) => {
             batch
@@ -48,18 +49,21 @@ pub(super) fn emit(
         .bind(key.to_string())
         .bind(actor_id)
         .bind(Utc::now())
-        .bind(plan_version);
+        .bind(versioned);
     if reschedules {
         batch
-            .push(&format!(
-                "INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, {LAST_EVENT_ID})"
-            ))
+            .push(&DELIVERY_INSERT)
             .bind(crate::events::RESCHEDULER);
     }
     if let Some(notify) = DbStore::NOTIFY {
         batch.push(notify);
     }
 }
+
+/// A delivery of the event the write inserted last.
+static DELIVERY_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, {LAST_EVENT_ID})")
+});
 
 pub(super) const EVENT_COLUMNS: &str =
     "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at";

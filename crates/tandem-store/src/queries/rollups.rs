@@ -51,24 +51,28 @@ const CONTRIBUTION_SELECT: &str = "SELECT t.project_id, t.phase_id, t.milestone_
 fn contribution(row: ContributionRow) -> Result<Contribution> {
     let (project_id, phase_id, milestone_id, status, percent, effort, estimate, due, children) =
         row;
-    let status: TaskStatus = vocab(&status)?;
     let input = ProgressInput {
         id: 0,
         parent_id: None,
-        status,
+        status: vocab(&status)?,
         percent_complete: percent,
         effort_hours: effort,
         estimate_days: estimate,
     };
-    Ok(Contribution {
-        cell: (project_id, phase_id.unwrap_or(0), milestone_id.unwrap_or(0)),
-        sums: RollupSums::of(&input, children == 0),
-        open: !status.is_closed(),
-        due,
-    })
+    let cell = (project_id, phase_id.unwrap_or(0), milestone_id.unwrap_or(0));
+    Ok(Contribution::of(cell, &input, due, children == 0))
 }
 
 impl Contribution {
+    fn of(cell: Cell, input: &ProgressInput, due: Option<NaiveDate>, leaf: bool) -> Self {
+        Contribution {
+            cell,
+            sums: RollupSums::of(input, leaf),
+            open: !input.status.is_closed(),
+            due,
+        }
+    }
+
     /// What a task just written with `fields` contributes: a leaf, since
     /// nothing is under it yet. The fields are the ones its row was
     /// written from, so this is what reading the row back would give.
@@ -81,16 +85,12 @@ impl Contribution {
             effort_hours: fields.effort_hours,
             estimate_days: fields.estimate_days,
         };
-        Contribution {
-            cell: (
-                project_id,
-                fields.phase_id.unwrap_or(0),
-                fields.milestone_id.unwrap_or(0),
-            ),
-            sums: RollupSums::of(&input, true),
-            open: !fields.status.is_closed(),
-            due: fields.due_date,
-        }
+        let cell = (
+            project_id,
+            fields.phase_id.unwrap_or(0),
+            fields.milestone_id.unwrap_or(0),
+        );
+        Contribution::of(cell, &input, fields.due_date, true)
     }
 }
 

@@ -103,24 +103,13 @@ pub(crate) fn task_select() -> &'static str {
 }
 
 pub(super) async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
-    let key = parse_task_key(key)?;
-    let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
-    push_task_key(&mut qb, scope, &key);
-    push_task_visibility(&mut qb, scope);
-    let row = qb
-        .build()
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound("task"))?;
-    let mut task = task_from_row(&row)?;
-    fill_tasks(tx, std::slice::from_mut(&mut task)).await?;
-    Ok(task)
+    run_and_fetch_task(tx, Batch::default(), scope, key, true).await
 }
 
 /// Runs a write's `batch` and reads the task `key` back in the same
-/// round trip where the backend allows ([`Batch::run_fetching`]), as
-/// [`fetch_task_tx`] would; its collaborators take a second query, made
-/// only when the write gave it some.
+/// round trip where the backend allows ([`Batch::run_fetching`]); its
+/// collaborators take a second query, made only when `collaborators`
+/// says it may have some.
 pub(super) async fn run_and_fetch_task(
     tx: &mut Tx,
     mut batch: Batch,
