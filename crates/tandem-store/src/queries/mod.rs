@@ -29,6 +29,7 @@ mod rollups;
 mod schedule_save;
 mod stakeholders;
 mod task_list;
+mod task_refs;
 mod tasks;
 mod workspaces;
 
@@ -47,6 +48,7 @@ use events::*;
 use projects::*;
 use rollups::*;
 use task_list::*;
+use task_refs::*;
 use tasks::*;
 
 use std::collections::HashMap;

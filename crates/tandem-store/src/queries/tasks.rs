@@ -79,187 +79,6 @@ pub(super) async fn insert_task_tx(
     Ok((id, key))
 }
 
-/// Whether a link joins `task` or a task under it to one of `above`: what
-/// would link a summary task to its own subtask once `task` moved under
-/// them.
-async fn linked_across(tx: &mut Tx, task: Id, above: &[Id]) -> Result<bool> {
-    if above.is_empty() {
-        return Ok(false);
-    }
-    let mut qb = QueryBuilder::<Db>::new(
-        "WITH RECURSIVE down(id) AS ( \
-            SELECT CAST(",
-    );
-    qb.push_bind(task);
-    qb.push(
-        " AS BIGINT) UNION SELECT t.id FROM tasks t JOIN down ON t.parent_id = down.id) \
-         SELECT d.id FROM dependencies d WHERE \
-         (d.predecessor_id IN (SELECT id FROM down) AND d.successor_id IN (",
-    );
-    let mut list = qb.separated(", ");
-    for id in above {
-        list.push_bind(*id);
-    }
-    qb.push(")) OR (d.successor_id IN (SELECT id FROM down) AND d.predecessor_id IN (");
-    let mut list = qb.separated(", ");
-    for id in above {
-        list.push_bind(*id);
-    }
-    qb.push(")) LIMIT 1");
-    Ok(qb.build().fetch_optional(&mut **tx).await?.is_some())
-}
-
-pub(super) struct TaskRefs {
-    owner_id: Option<Id>,
-    collaborator_ids: Vec<Id>,
-    parent_id: Option<Id>,
-}
-
-/// Resolves a task's references (people, parent, phase,
-/// milestone) in its project, collecting every failure.
-pub(super) async fn resolve_task_refs(
-    tx: &mut Tx,
-    scope: Scope,
-    project: Option<(Id, &str)>,
-    task_id: Option<Id>,
-    fields: &TaskFields,
-) -> Result<TaskRefs> {
-    let mut errors = Vec::new();
-    let mut take = |result: Result<Id>| -> Result<Option<Id>> {
-        match result {
-            Ok(id) => Ok(Some(id)),
-            Err(StoreError::Invalid(e)) => {
-                errors.extend(e);
-                Ok(None)
-            }
-            Err(other) => Err(other),
-        }
-    };
-    let owner_id = match &fields.owner {
-        Some(email) => take(member_id(tx, scope, email, "owner").await)?,
-        None => None,
-    };
-    let mut collaborator_ids = Vec::new();
-    for email in &fields.collaborators {
-        if let Some(id) = take(member_id(tx, scope, email, "collaborators").await)? {
-            collaborator_ids.push(id);
-        }
-    }
-    let mut parent_id = None;
-    if let Some(parent_key) = &fields.parent {
-        match fetch_task_tx(tx, scope, parent_key).await {
-            Ok(parent) => {
-                if parent.project.as_ref().map(|p| p.id) != project.map(|p| p.0) {
-                    errors.push(FieldError::new(
-                        "parent",
-                        "must be a task of the same project",
-                    ));
-                } else if let Some(task_id) = task_id {
-                    // The new parent's ancestors, itself included: a walk
-                    // up one branch, not a read of every parented task.
-                    let ancestors: Vec<i64> = sqlx::query_scalar(
-                        "WITH RECURSIVE up(id, parent_id) AS ( \
-                         SELECT id, parent_id FROM tasks WHERE id = $1 \
-                         UNION SELECT t.id, t.parent_id FROM tasks t JOIN up ON t.id = up.parent_id) \
-                         SELECT id FROM up",
-                    )
-                    .bind(parent.id)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                    if ancestors.contains(&task_id) {
-                        errors.push(FieldError::new(
-                            "parent",
-                            "a task cannot be its own ancestor",
-                        ));
-                    } else if linked_across(tx, task_id, &ancestors).await? {
-                        errors.push(FieldError::new(
-                            "parent",
-                            format!(
-                                "this task or one of its subtasks is linked to {parent_key} \
-                                 or a task above it: a summary task and its own subtasks \
-                                 cannot be linked"
-                            ),
-                        ));
-                    } else {
-                        parent_id = Some(parent.id);
-                    }
-                } else {
-                    parent_id = Some(parent.id);
-                }
-            }
-            Err(StoreError::NotFound(_)) => {
-                errors.push(FieldError::new("parent", format!("no task {parent_key}")))
-            }
-            Err(other) => return Err(other),
-        }
-    }
-    for (field, id, table) in [
-        ("phase_id", fields.phase_id, "phases"),
-        ("milestone_id", fields.milestone_id, "milestones"),
-    ] {
-        if let Some(id) = id {
-            let found: Option<i64> = sqlx::query_scalar(&format!(
-                "SELECT project_id FROM {table} WHERE id = $1 AND workspace_id = $2"
-            ))
-            .bind(id)
-            .bind(scope.workspace_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-            if found.is_none() || found != project.map(|p| p.0) {
-                errors.push(FieldError::new(field, "must belong to the task's project"));
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(StoreError::Invalid(errors));
-    }
-    Ok(TaskRefs {
-        owner_id,
-        collaborator_ids,
-        parent_id,
-    })
-}
-
-/// The tags and collaborators of a task in `scope`'s workspace: `Fresh`
-/// for a task just created, which has none yet, `Replace` for one that
-/// may.
-pub(super) enum TaskSets {
-    Fresh,
-    Replace,
-}
-
-pub(super) fn push_task_sets(
-    batch: &mut Batch,
-    scope: Scope,
-    task_id: Id,
-    sets: TaskSets,
-    tags: &[String],
-    collaborators: &[Id],
-) {
-    if let TaskSets::Replace = sets {
-        batch
-            .push("DELETE FROM task_tags WHERE task_id = $1")
-            .bind(task_id);
-        batch
-            .push("DELETE FROM task_collaborators WHERE task_id = $1")
-            .bind(task_id);
-    }
-    for tag in tags {
-        // The workspace is the task's, copied for the tag filter's index.
-        batch
-            .push("INSERT INTO task_tags (task_id, tag, workspace_id) VALUES ($1, $2, $3)")
-            .bind(task_id)
-            .bind(tag.clone())
-            .bind(scope.workspace_id);
-    }
-    for user_id in collaborators {
-        batch
-            .push("INSERT INTO task_collaborators (task_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(task_id)
-            .bind(*user_id);
-    }
-}
-
 /// Writes `fields` over `current`, a task read under its lock
 /// ([`locked_task_tx`]) in this transaction.
 pub(super) async fn update_task_tx(
@@ -436,10 +255,6 @@ impl TaskStore for DbStore {
         for (index, fields) in tasks.iter().enumerate() {
             let mut batch = Batch::default();
             let inserted = insert_task_tx(&mut tx, scope, Some(&project), fields, &mut batch).await;
-            let inserted = match inserted {
-                Ok(key) => batch.run(&mut tx).await.map(|()| key),
-                Err(e) => Err(e),
-            };
             let (_, key) = inserted.map_err(|e| match e {
                 // Name the row as well as the field.
                 StoreError::Invalid(errors) => StoreError::Invalid(
@@ -450,6 +265,7 @@ impl TaskStore for DbStore {
                 ),
                 other => other,
             })?;
+            batch.run(&mut tx).await?;
             keys.push(key);
         }
         tx.commit().await?;
