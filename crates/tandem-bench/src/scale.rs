@@ -33,9 +33,12 @@ pub async fn run(args: ScaleArgs) -> Result<()> {
         let (url, drop_after) = database(&args, size).await?;
         let store: Arc<dyn Store> = Arc::from(tandem_store::open(&url).await.context("opening")?);
         let seeded = Instant::now();
+        let mut memory = Phases::start()?;
         crate::seed(store.as_ref(), size, args.seed).await?;
         eprintln!("{size}: seeded in {:.1} s", seeded.elapsed().as_secs_f64());
-        for (row, figure) in measure_size(store.clone(), size, &args).await? {
+        memory.end("peak RSS MB (resident before): seeding")?;
+        let figures = measure_size(store.clone(), size, &args, &mut memory).await?;
+        for (row, figure) in figures.into_iter().chain(memory.rows) {
             if !rows.contains(&row) {
                 rows.push(row);
             }
@@ -122,6 +125,7 @@ async fn measure_size(
     store: Arc<dyn Store>,
     size: usize,
     args: &ScaleArgs,
+    memory: &mut Phases,
 ) -> Result<Vec<(&'static str, String)>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -142,6 +146,7 @@ async fn measure_size(
     // not the reads'.
     let first = caught_up(store.as_ref()).await?;
     eprintln!("{size}: rescheduler caught up in {first:.1} s");
+    memory.end("peak RSS MB (resident before): the first whole-plan schedule")?;
 
     let ws = format!("{base}/api/v1/workspaces/bench");
     let n = args.requests;
@@ -230,6 +235,8 @@ async fn measure_size(
         .await?),
     ));
 
+    memory.end("peak RSS MB (resident before): the reads above, whole schedules included")?;
+
     // Background work a burst of writes sets off, until it is done.
     let cpu_before = cpu_seconds()?;
     let create = crate::measure(50, |i| {
@@ -246,8 +253,9 @@ async fn measure_size(
     ));
     figures.push((
         "peak RSS MB (process so far)",
-        format!("{:.0}", peak_rss_mb()?),
+        format!("{:.0}", memory.overall.max(kb("VmHWM")?) / 1024.0),
     ));
+    memory.end("peak RSS MB (resident before): 50 creates and their rescheduling")?;
     let _ = stop.send(());
     let _ = server.await;
     Ok(figures)
@@ -281,15 +289,57 @@ fn cpu_seconds() -> Result<f64> {
     Ok(ticks / 100.0)
 }
 
-fn peak_rss_mb() -> Result<f64> {
+/// A `/proc/self/status` figure in kB: `VmHWM` (peak resident) or `VmRSS`.
+fn kb(field: &str) -> Result<f64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
-    let kb: f64 = status
+    let prefix = format!("{field}:");
+    Ok(status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .context("no VmHWM")?
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .with_context(|| format!("no {field}"))?
         .trim()
         .trim_end_matches(" kB")
         .trim()
-        .parse()?;
-    Ok(kb / 1024.0)
+        .parse()?)
+}
+
+/// The peak resident memory of each phase of a size's run: the kernel's
+/// high-water mark, reset (`clear_refs`) when a phase starts, so a phase's
+/// peak is what it held at most, what earlier phases left resident
+/// included (shown beside it).
+pub struct Phases {
+    /// The highest mark of every phase so far, in kB.
+    overall: f64,
+    /// Resident at the start of the running phase, in kB.
+    started_at: f64,
+    rows: Vec<(&'static str, String)>,
+}
+
+impl Phases {
+    fn start() -> Result<Self> {
+        let mut phases = Self {
+            overall: kb("VmHWM")?,
+            started_at: 0.0,
+            rows: Vec::new(),
+        };
+        phases.reset()?;
+        Ok(phases)
+    }
+
+    fn reset(&mut self) -> Result<()> {
+        std::fs::write("/proc/self/clear_refs", "5").context("resetting the peak")?;
+        self.started_at = kb("VmRSS")?;
+        Ok(())
+    }
+
+    /// Ends a phase: its row, its peak and what it started from, in MB.
+    fn end(&mut self, row: &'static str) -> Result<()> {
+        let peak = kb("VmHWM")?;
+        self.overall = self.overall.max(peak);
+        self.rows.push((
+            row,
+            format!("{:.0} ({:.0})", peak / 1024.0, self.started_at / 1024.0),
+        ));
+        self.reset()
+    }
 }
