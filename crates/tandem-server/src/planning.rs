@@ -26,8 +26,20 @@ pub(crate) use tandem_usecases::planning::Loaded;
 
 /// Reads a project and maps it onto a plan from the server's today.
 pub(crate) async fn load(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Loaded> {
-    let today = chrono::Local::now().date_naive();
-    Ok(planning::load(store, scope, key, today).await?)
+    Ok(planning::load(store, scope, key, server_today()).await?)
+}
+
+/// [`load`], and the project's tasks as pages show them.
+pub(crate) async fn load_with_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+) -> ApiResult<(Loaded, Vec<Task>)> {
+    Ok(planning::load_with_tasks(store, scope, key, server_today()).await?)
+}
+
+fn server_today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Every task of the project.
@@ -48,8 +60,11 @@ pub(crate) async fn all_tasks(
     Ok(planning::all_tasks(store, scope, filter).await?)
 }
 
-pub(crate) fn schedule_error(e: tandem_schedule::ScheduleError, tasks: &[Task]) -> ApiError {
-    planning::schedule_error(e, tasks).into()
+pub(crate) fn schedule_error(
+    e: tandem_schedule::ScheduleError,
+    planned: &tandem_domain::planning::ProjectPlan,
+) -> ApiError {
+    planning::schedule_error(e, planned).into()
 }
 
 /// The project's schedule as stored, recomputed and stored first if the
@@ -59,9 +74,35 @@ pub(crate) async fn current_schedule(
     scope: Scope,
     key: &str,
 ) -> ApiResult<(Loaded, StoredSchedule)> {
-    // Microseconds: what PostgreSQL keeps, so a stored time reads back equal.
-    let read_at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+    let read_at = read_now();
     let loaded = load(store, scope, key).await?;
+    let schedule = schedule_of(store, &loaded, read_at).await?;
+    Ok((loaded, schedule))
+}
+
+/// [`current_schedule`], and the project's tasks as pages show them.
+pub(crate) async fn current_schedule_with_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+) -> ApiResult<(Loaded, Vec<Task>, StoredSchedule)> {
+    let read_at = read_now();
+    let (loaded, tasks) = load_with_tasks(store, scope, key).await?;
+    let schedule = schedule_of(store, &loaded, read_at).await?;
+    Ok((loaded, tasks, schedule))
+}
+
+/// Microseconds: what PostgreSQL keeps, so a stored time reads back equal.
+fn read_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)
+}
+
+/// The schedule of the plan `loaded` holds: kept, stored or computed.
+async fn schedule_of(
+    store: &dyn Store,
+    loaded: &Loaded,
+    read_at: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<StoredSchedule> {
     let fingerprint = loaded.planned.fingerprint();
     let project_id = loaded.project.id;
     if let Some((known, stamp)) = recent::get(store, project_id, &fingerprint) {
@@ -73,12 +114,11 @@ pub(crate) async fn current_schedule(
                 .await?;
             recent::stamped(store, project_id, loaded.stamp);
         }
-        return Ok((loaded, known));
+        return Ok(known);
     }
-    let stamp = loaded.stamp;
-    let (loaded, schedule) = stored_or_computed(store, loaded, fingerprint, read_at).await?;
-    recent::put(store, project_id, &schedule, stamp);
-    Ok((loaded, schedule))
+    let schedule = stored_or_computed(store, loaded, fingerprint, read_at).await?;
+    recent::put(store, project_id, &schedule, loaded.stamp);
+    Ok(schedule)
 }
 
 /// The schedules this process last read or computed, one per project, by
@@ -294,10 +334,10 @@ pub(crate) fn cached_schedule_bytes() -> usize {
 
 async fn stored_or_computed(
     store: &dyn Store,
-    loaded: Loaded,
+    loaded: &Loaded,
     fingerprint: String,
     read_at: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<(Loaded, StoredSchedule)> {
+) -> ApiResult<StoredSchedule> {
     let access = loaded.access;
     if store.schedule_fingerprint(access).await?.as_deref() == Some(&fingerprint)
         && let Some(stored) = store.stored_schedule(access).await?
@@ -306,10 +346,10 @@ async fn stored_or_computed(
         store
             .stamp_schedule(access, &fingerprint, loaded.stamp)
             .await?;
-        return Ok((loaded, stored));
+        return Ok(stored);
     }
     let result = tandem_schedule::schedule(&loaded.planned.plan)
-        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+        .map_err(|e| schedule_error(e, &loaded.planned))?;
     let computed = loaded.planned.stored(&result, read_at);
     let saved = match store.save_schedule(access, &computed, loaded.stamp).await {
         Ok(saved) => saved,
@@ -327,7 +367,7 @@ async fn stored_or_computed(
     {
         // Someone stored this very plan's schedule first: answer with it,
         // so every reader sees one computed_at.
-        return Ok((loaded, stored));
+        return Ok(stored);
     }
-    Ok((loaded, computed))
+    Ok(computed)
 }

@@ -6,6 +6,7 @@
 
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
+use tandem_domain::planning::PlanTask;
 use tandem_domain::{Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskSchedule};
 
 use crate::{ProjectAccess, Result, WriteScope};
@@ -80,6 +81,10 @@ pub trait PlanStore: Send + Sync {
 
     // Schedules. The stored schedule is derived data: it is replaced whole
     // and recomputed when its fingerprint no longer matches the plan.
+    /// What the plan reads of every task of the project (`project_plan`'s
+    /// input), in one read: a whole-plan schedule holds these, not whole
+    /// tasks.
+    async fn plan_tasks(&self, project: ProjectAccess) -> Result<Vec<PlanTask>>;
     /// The fingerprint of the project's stored schedule, if there is one.
     async fn schedule_fingerprint(&self, project: ProjectAccess) -> Result<Option<String>>;
     /// The finish of the project's stored schedule, without its tasks:

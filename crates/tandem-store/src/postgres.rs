@@ -201,6 +201,13 @@ impl PgStore {
         queries::sqlx_link_rows(&self.pool, scope, project_id).await
     }
 
+    async fn plan_task_rows(
+        &self,
+        access: crate::ProjectAccess,
+    ) -> Result<Vec<tandem_domain::planning::PlanTask>> {
+        queries::sqlx_plan_task_rows(&self.pool, access).await
+    }
+
     async fn schedule_rows(
         &self,
         access: crate::ProjectAccess,

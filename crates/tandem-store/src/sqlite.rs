@@ -199,6 +199,50 @@ fn read_links(
         .collect()
 }
 
+/// What the plan reads of each task of a project, row by row into the
+/// answer: no row is held beyond its own task.
+fn read_plan_tasks(
+    connection: &rusqlite::Connection,
+    workspace_id: Id,
+    project_id: Id,
+) -> Result<Vec<tandem_domain::planning::PlanTask>> {
+    let mut statement = connection
+        .prepare_cached(crate::sql::PLAN_TASK_SELECT)
+        .map_err(driver)?;
+    let mut rows = statement
+        .query(rusqlite::params![workspace_id, project_id])
+        .map_err(driver)?;
+    let mut tasks = Vec::new();
+    while let Some(row) = rows.next().map_err(driver)? {
+        let columns = crate::sql::PlanTaskRow {
+            id: row.get(0).map_err(driver)?,
+            number: row.get(1).map_err(driver)?,
+            status: row.get(2).map_err(driver)?,
+            parent_id: row.get(3).map_err(driver)?,
+            owner_id: row.get(4).map_err(driver)?,
+            start_date: date(row.get(5).map_err(driver)?).map_err(driver)?,
+            due_date: date(row.get(6).map_err(driver)?).map_err(driver)?,
+            estimate_days: row.get(7).map_err(driver)?,
+            effort_hours: row.get(8).map_err(driver)?,
+            optimistic_days: row.get(9).map_err(driver)?,
+            likely_days: row.get(10).map_err(driver)?,
+            pessimistic_days: row.get(11).map_err(driver)?,
+            percent_complete: row.get(12).map_err(driver)?,
+            constraint_type: row.get(13).map_err(driver)?,
+            constraint_date: row.get(14).map_err(driver)?,
+            actual_start: row.get(15).map_err(driver)?,
+            actual_finish: row.get(16).map_err(driver)?,
+        };
+        let key = row
+            .get_ref(17)
+            .and_then(|v| Ok(v.as_str()?))
+            .map_err(driver)?;
+        tasks.push(columns.into_plan_task(key)?);
+    }
+    tasks.shrink_to_fit();
+    Ok(tasks)
+}
+
 /// The stored schedule's header and rows, read in one transaction so they
 /// agree, and the names of the rows' tasks.
 fn read_schedule(
@@ -463,6 +507,24 @@ impl SqliteStore {
         tokio::task::spawn_blocking(move || {
             let connection = lists.connection()?;
             let result = read_links(&connection, scope.workspace_id, project_id);
+            lists.give_back(connection);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+    }
+
+    /// A whole-plan schedule reads every task of the project; through
+    /// rusqlite, decoded row by row.
+    async fn plan_task_rows(
+        &self,
+        access: crate::ProjectAccess,
+    ) -> Result<Vec<tandem_domain::planning::PlanTask>> {
+        let lists = self.lists.clone();
+        let (workspace_id, project_id) = (access.scope().workspace_id, access.project_id());
+        tokio::task::spawn_blocking(move || {
+            let connection = lists.connection()?;
+            let result = read_plan_tasks(&connection, workspace_id, project_id);
             lists.give_back(connection);
             result
         })

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use tandem_domain::planning::{ProjectPlan, project_plan};
+use tandem_domain::planning::{PlanTask, ProjectPlan, project_plan};
 use tandem_domain::{
     Baseline, ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields, TimeOff,
     UserRef, Validation,
@@ -20,7 +20,10 @@ use tandem_store::{PlanStamp, ProjectAccess, Scope, Store, StoreError, TaskFilte
 
 use crate::{Error, Result, Writer};
 
-/// A project as the scheduler sees it, with what it was made from.
+/// A project as the scheduler sees it, with what it was made from. It
+/// holds no task: a plan of a million tasks is what the scheduler needs
+/// of them ([`PlanTask`], read and dropped by [`load`]); a caller that shows
+/// tasks reads them with the plan ([`load_with_tasks`]).
 pub struct Loaded {
     pub project: Project,
     /// The caller's proof of access, for the project's other reads.
@@ -28,22 +31,63 @@ pub struct Loaded {
     /// The plan version and day the plan was read at: what its schedule
     /// is stamped with.
     pub stamp: PlanStamp,
-    pub tasks: Vec<Task>,
     pub dependencies: Vec<Link>,
     pub planned: ProjectPlan,
 }
 
-/// Reads a project's tasks, links, calendar and its people's capacity,
-/// and maps them onto a plan; work not done is planned from `today`.
+/// Reads what the plan needs of a project's tasks, its links, calendar
+/// and its people's capacity, and maps them onto a plan; work not done is
+/// planned from `today`.
 pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) -> Result<Loaded> {
+    let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
+    let tasks = store.plan_tasks(access).await?;
+    plan_of(store, scope, project, access, stamp, &tasks).await
+}
+
+/// [`load`], and every task of the project as a page shows it: one read
+/// of the tasks serves both.
+pub async fn load_with_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+) -> Result<(Loaded, Vec<Task>)> {
+    let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
+    let tasks = project_tasks(store, scope, &project.key).await?;
+    let planned: Vec<PlanTask> = tasks.iter().map(PlanTask::from).collect();
+    let loaded = plan_of(store, scope, project, access, stamp, &planned).await?;
+    Ok((loaded, tasks))
+}
+
+async fn open_for_plan(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+) -> Result<(Project, ProjectAccess, PlanStamp)> {
     let (project, access) = store.open_project(scope, key).await?;
     // Read before the plan: a write between the two leaves the schedule
     // stamped older than the plan, so it reads as stale, never the reverse.
-    let stamp = PlanStamp {
-        version: store.plan_version(access).await?,
-        planned_on: today,
-    };
-    let tasks = project_tasks(store, scope, &project.key).await?;
+    let version = store.plan_version(access).await?;
+    Ok((
+        project,
+        access,
+        PlanStamp {
+            version,
+            planned_on: today,
+        },
+    ))
+}
+
+async fn plan_of(
+    store: &dyn Store,
+    scope: Scope,
+    project: Project,
+    access: ProjectAccess,
+    stamp: PlanStamp,
+    tasks: &[PlanTask],
+) -> Result<Loaded> {
+    let today = stamp.planned_on;
     // Links between the project's own tasks are all a plan uses.
     let dependencies = store.project_links(access).await?;
     let exceptions = store.list_calendar_exceptions(access).await?;
@@ -55,7 +99,7 @@ pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) 
     let planned = project_plan(
         &project,
         &exceptions,
-        &tasks,
+        tasks,
         &dependencies,
         &capacity,
         today,
@@ -64,7 +108,6 @@ pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) 
         project,
         access,
         stamp,
-        tasks,
         dependencies,
         planned,
     })
@@ -151,11 +194,8 @@ pub async fn catch_up_schedule(
         .map(|row| (row.task_id, row))
         .collect();
     let changed: Vec<_> = tasks
-        .into_iter()
-        .map(|t| {
-            let row = stored.remove(&t.id);
-            (t, row)
-        })
+        .iter()
+        .map(|t| (PlanTask::from(t), stored.remove(&t.id)))
         .collect();
     let exceptions = store.list_calendar_exceptions(access).await?;
     let capacity: HashMap<Id, f64> = store
@@ -211,11 +251,14 @@ pub async fn all_tasks(
 }
 
 /// The scheduler's refusal of a plan, its cycle named by task keys.
-pub fn schedule_error(e: ScheduleError, tasks: &[Task]) -> Error {
+pub fn schedule_error(e: ScheduleError, planned: &ProjectPlan) -> Error {
     match e {
         ScheduleError::Cycle(ids) => Error::Cycle(
             ids.iter()
-                .filter_map(|id| tasks.iter().find(|t| t.id == *id).map(|t| t.key.clone()))
+                .filter_map(|id| {
+                    let i = planned.task_ids.iter().position(|t| t == id)?;
+                    Some(planned.plan.tasks[i].name.clone())
+                })
                 .collect(),
         ),
         other => Error::Schedule(other.to_string()),
@@ -257,9 +300,10 @@ pub struct Delayed {
     pub delay_minutes: i64,
 }
 
-/// Levels the plan by task owner, keeping work off their time off.
-pub fn level(loaded: &Loaded, time_off: &[TimeOff]) -> Result<Levelled> {
-    let Loaded { tasks, planned, .. } = loaded;
+/// Levels the plan by task owner, keeping work off their time off;
+/// `tasks` are the plan's, for their owners' names.
+pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Levelled> {
+    let planned = &loaded.planned;
     let mut people: Vec<UserRef> = Vec::new();
     let owner_index: Vec<Option<usize>> = planned
         .owners
@@ -279,8 +323,8 @@ pub fn level(loaded: &Loaded, time_off: &[TimeOff]) -> Result<Levelled> {
             })
         })
         .collect();
-    let prepared =
-        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
+        .map_err(|e| schedule_error(e, planned))?;
     let timeline = prepared.timeline();
     // Whole days away, as working-minute ranges of the plan.
     let away = |person: &UserRef| -> Vec<(i64, i64)> {
@@ -339,7 +383,7 @@ pub async fn preview_levelling(
     key: &str,
     today: NaiveDate,
 ) -> Result<Levelled> {
-    let loaded = load(store, scope, key, today).await?;
+    let loaded = load_with_tasks(store, scope, key, today).await?;
     let time_off = store.list_time_off(scope, None).await?;
     Ok(level_off_executor(loaded, time_off).await?.1)
 }
@@ -347,9 +391,12 @@ pub async fn preview_levelling(
 /// [`level`] on a blocking thread: levelling a big plan is seconds of CPU,
 /// which must not hold up the executor's threads. Gives the plan back for
 /// the write that follows.
-async fn level_off_executor(loaded: Loaded, time_off: Vec<TimeOff>) -> Result<(Loaded, Levelled)> {
+async fn level_off_executor(
+    loaded: (Loaded, Vec<Task>),
+    time_off: Vec<TimeOff>,
+) -> Result<((Loaded, Vec<Task>), Levelled)> {
     tokio::task::spawn_blocking(move || {
-        let levelled = level(&loaded, &time_off)?;
+        let levelled = level(&loaded.0, &loaded.1, &time_off)?;
         Ok((loaded, levelled))
     })
     .await
@@ -367,10 +414,10 @@ pub async fn apply_levelling(
     today: NaiveDate,
 ) -> Result<Levelled> {
     let scope = writer.scope();
-    let loaded = load(store, *scope, key, today).await?;
+    let loaded = load_with_tasks(store, *scope, key, today).await?;
     let time_off = store.list_time_off(*scope, None).await?;
-    let (loaded, levelled) = level_off_executor(loaded, time_off).await?;
-    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let ((_, tasks), levelled) = level_off_executor(loaded, time_off).await?;
+    let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = levelled
         .delayed
         .iter()
@@ -403,7 +450,7 @@ pub async fn create_baseline(
     let scope = writer.scope();
     let loaded = load(store, *scope, key, today).await?;
     let result = tandem_schedule::schedule(&loaded.planned.plan)
-        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+        .map_err(|e| schedule_error(e, &loaded.planned))?;
     let name = match name.filter(|n| !n.trim().is_empty()) {
         Some(name) => name,
         None => format!(

@@ -37,10 +37,11 @@ async fn plan_launch_dates(
     let tasks = store.list_tasks(*owner, &filter).await?.tasks;
     let (_, access) = store.open_project(*owner, &launch.key).await?;
     let links = store.project_links(access).await?;
+    let plan_tasks: Vec<tandem_domain::planning::PlanTask> = tasks.iter().map(Into::into).collect();
     let planned = tandem_domain::planning::project_plan(
         launch,
         &[],
-        &tasks,
+        &plan_tasks,
         &links,
         &Default::default(),
         today,

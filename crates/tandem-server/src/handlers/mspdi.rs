@@ -76,15 +76,15 @@ pub async fn export_mspdi(
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let store = state.store.as_ref();
-    let loaded = load(store, ctx.scope, &key).await?;
+    let (loaded, tasks) = load_with_tasks(store, ctx.scope, &key).await?;
     let result = tandem_schedule::schedule(&loaded.planned.plan)
-        .map_err(|e| schedule_error(e, &loaded.tasks))?;
+        .map_err(|e| schedule_error(e, &loaded.planned))?;
     let baseline = match store.list_baselines(loaded.access).await?.first() {
         Some(newest) => store.get_baseline(loaded.access, newest.id).await?.tasks,
         None => Vec::new(),
     };
     let baseline: HashMap<Id, &BaselineTask> = baseline.iter().map(|b| (b.task_id, b)).collect();
-    let by_id: HashMap<Id, &Task> = loaded.tasks.iter().map(|t| (t.id, t)).collect();
+    let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
     let extras: Vec<tandem_schedule::mspdi::ExportTask> = loaded
         .planned
         .task_ids

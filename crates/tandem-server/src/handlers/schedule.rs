@@ -291,14 +291,13 @@ async fn schedule_and_names(
     }
     // Stale (or never stored): the plan is read and scheduled whole, and
     // the page cut from it.
-    let (loaded, mut stored) = current_schedule(store, scope, key).await?;
+    let (loaded, tasks, mut stored) = current_schedule_with_tasks(store, scope, key).await?;
     if let Some(page) = page {
         stored.tasks.sort_by_key(|t| t.task_id);
         stored.tasks.retain(|t| t.task_id > page.after);
         stored.tasks.truncate(page.limit);
     }
-    let names = loaded
-        .tasks
+    let names = tasks
         .iter()
         .map(|t| TaskName {
             id: t.id,
@@ -470,23 +469,22 @@ pub async fn project_forecast(
             .unwrap_or(0),
     };
     v.into_result()?;
-    let Loaded { tasks, planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
+    let Loaded { planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
     // Thousands of schedules: seconds of CPU for a big plan, which must not
     // hold up the executor's threads that serve every other request.
-    let view = tokio::task::spawn_blocking(move || forecast_view(&tasks, &planned, runs, seed))
+    let view = tokio::task::spawn_blocking(move || forecast_view(&planned, runs, seed))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(Json(view))
 }
 
 fn forecast_view(
-    tasks: &[Task],
     planned: &tandem_domain::planning::ProjectPlan,
     runs: usize,
     seed: u64,
 ) -> ApiResult<ForecastView> {
-    let prepared =
-        tandem_schedule::cpm::Prepared::new(&planned.plan).map_err(|e| schedule_error(e, tasks))?;
+    let prepared = tandem_schedule::cpm::Prepared::new(&planned.plan)
+        .map_err(|e| schedule_error(e, planned))?;
     let result =
         tandem_schedule::forecast::forecast_prepared(&prepared, &planned.estimates, runs, seed);
     let t = prepared.timeline();

@@ -19,7 +19,7 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::current_schedule;
+use crate::planning::current_schedule_with_tasks;
 
 const LABEL_WIDTH: f64 = 300.0;
 /// Month abbreviations, written directly: chrono's `format` parses its
@@ -70,7 +70,7 @@ pub async fn timeline(
     };
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let (loaded, stored) = match current_schedule(store, scope, &key).await {
+    let (loaded, tasks, stored) = match current_schedule_with_tasks(store, scope, &key).await {
         Ok(found) => found,
         Err(ApiError::Cycle(keys)) => {
             return Err(WebError::Page(
@@ -94,7 +94,7 @@ pub async fn timeline(
     let today = today();
     let svg = draw(&Drawing {
         viewer: &viewer,
-        tasks: &loaded.tasks,
+        tasks: &tasks,
         schedule: &stored.tasks,
         dependencies: &loaded.dependencies,
         baseline: baseline.as_ref().map(|b| b.tasks.as_slice()).unwrap_or(&[]),

@@ -19,7 +19,7 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::{all_tasks, current_schedule};
+use crate::planning::{all_tasks, current_schedule_with_tasks};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -76,11 +76,11 @@ pub async fn project_workload(
     Query(query): Params,
 ) -> Result<Markup, WebError> {
     let weeks = weeks_asked(&query)?;
-    let (loaded, stored) = current_schedule(state.store.as_ref(), viewer.ctx.scope, &key).await?;
+    let (loaded, tasks, stored) =
+        current_schedule_with_tasks(state.store.as_ref(), viewer.ctx.scope, &key).await?;
     let schedules: HashMap<Id, TaskSchedule> =
         stored.tasks.into_iter().map(|s| (s.task_id, s)).collect();
-    let open: Vec<Task> = loaded
-        .tasks
+    let open: Vec<Task> = tasks
         .into_iter()
         .filter(|t| !t.status.is_closed())
         .collect();

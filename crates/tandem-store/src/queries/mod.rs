@@ -39,7 +39,7 @@ pub(crate) use dependencies::sqlx_link_rows;
 #[allow(unused_imports)]
 pub(crate) use events::events_after;
 #[allow(unused_imports)]
-pub(crate) use plans::sqlx_schedule_rows;
+pub(crate) use plans::{sqlx_plan_task_rows, sqlx_schedule_rows};
 #[allow(unused_imports)]
 pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
@@ -59,6 +59,7 @@ use sqlx::{QueryBuilder, Row};
 use tandem_domain::activity::{self, FieldChange};
 use tandem_domain::calendar::{CalendarException, ExceptionFields};
 use tandem_domain::graph::cycle_through;
+use tandem_domain::planning::PlanTask;
 use tandem_domain::rollup::RollupSums;
 use tandem_domain::*;
 

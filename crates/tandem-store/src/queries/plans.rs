@@ -4,6 +4,28 @@
 use super::schedule_save::{patch_schedule_once, save_schedule_once};
 use super::*;
 
+/// What the plan reads of each task of a project, through sqlx, decoded
+/// as the rows arrive so no row outlives its task (SQLite reads them with
+/// its own driver instead).
+#[allow(dead_code)]
+pub(crate) async fn sqlx_plan_task_rows(
+    pool: &sqlx::Pool<Db>,
+    access: ProjectAccess,
+) -> Result<Vec<PlanTask>> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(PLAN_TASK_SELECT)
+        .bind(access.scope().workspace_id)
+        .bind(access.project_id())
+        .fetch(pool);
+    let mut tasks = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        let (columns, key) = plan_task_row(&row)?;
+        tasks.push(columns.into_plan_task(key)?);
+    }
+    tasks.shrink_to_fit();
+    Ok(tasks)
+}
+
 pub(super) async fn fetch_baseline_tx(
     tx: &mut Tx,
     scope: Scope,
@@ -242,6 +264,10 @@ impl PlanStore for DbStore {
             .schedule_rows(access, 0, None)
             .await?
             .map(|named| named.schedule))
+    }
+
+    async fn plan_tasks(&self, access: ProjectAccess) -> Result<Vec<PlanTask>> {
+        self.plan_task_rows(access).await
     }
 
     async fn named_schedule(

@@ -1,12 +1,14 @@
 //! Calendar exceptions, stored schedules and baselines.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tandem_domain::calendar::CalendarException;
+use tandem_domain::planning::PlanTask;
 use tandem_domain::{
     Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskKey, TaskSchedule,
+    TaskScheduling, ThreePoint,
 };
 
-use super::{Columns, decode_error, parse_local_time, user_ref};
+use super::{Columns, decode_error, parse_local_time, user_ref, vocab};
 use crate::{Result, StoreError, TaskName};
 
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
@@ -199,4 +201,98 @@ pub(crate) fn baseline_name(name: &str) -> Result<String> {
     let name = tandem_domain::validate::required_text(Some(name), "name", 200, &mut v);
     v.into_result().map_err(StoreError::Invalid)?;
     Ok(name)
+}
+
+/// What the plan reads of each task of a project (`$1` the workspace, `$2`
+/// the project), last the project's key, in the order the backends fill
+/// [`PlanTaskRow`] from. By the `(project, number)` index, without a sort.
+pub(crate) const PLAN_TASK_SELECT: &str = "SELECT t.id, t.number, t.status, t.parent_id, \
+    t.owner_id, t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, \
+    t.likely_days, t.pessimistic_days, t.percent_complete, t.constraint_type, t.constraint_date, \
+    t.actual_start, t.actual_finish, p.key \
+    FROM tasks t JOIN projects p ON p.id = t.project_id \
+    WHERE p.workspace_id = $1 AND t.project_id = $2 ORDER BY t.number";
+
+/// A row of [`PLAN_TASK_SELECT`] as its columns hold it, whichever driver
+/// read them (SQLite's dates are text to its own driver).
+pub(crate) struct PlanTaskRow {
+    pub id: Id,
+    pub number: i64,
+    pub status: String,
+    pub parent_id: Option<Id>,
+    pub owner_id: Option<Id>,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub estimate_days: Option<f64>,
+    pub effort_hours: Option<f64>,
+    pub optimistic_days: Option<f64>,
+    pub likely_days: Option<f64>,
+    pub pessimistic_days: Option<f64>,
+    pub percent_complete: i64,
+    pub constraint_type: Option<String>,
+    pub constraint_date: Option<String>,
+    pub actual_start: Option<String>,
+    pub actual_finish: Option<String>,
+}
+
+impl PlanTaskRow {
+    pub(crate) fn into_plan_task(self, project_key: &str) -> Result<PlanTask> {
+        let three_point = match (
+            self.optimistic_days,
+            self.likely_days,
+            self.pessimistic_days,
+        ) {
+            (Some(optimistic), Some(likely), Some(pessimistic)) => Some(ThreePoint {
+                optimistic,
+                likely,
+                pessimistic,
+            }),
+            _ => None,
+        };
+        Ok(PlanTask {
+            id: self.id,
+            key: TaskKey::format(Some(project_key), self.number, self.id),
+            status: vocab(&self.status)?,
+            parent_id: self.parent_id,
+            owner_id: self.owner_id,
+            start_date: self.start_date,
+            due_date: self.due_date,
+            estimate_days: self.estimate_days,
+            effort_hours: self.effort_hours,
+            three_point,
+            percent_complete: self.percent_complete,
+            schedule: TaskScheduling {
+                constraint_type: self.constraint_type.as_deref().map(vocab).transpose()?,
+                constraint_date: parse_local_time(self.constraint_date.as_deref())?,
+                actual_start: parse_local_time(self.actual_start.as_deref())?,
+                actual_finish: parse_local_time(self.actual_finish.as_deref())?,
+            },
+        })
+    }
+}
+
+/// A row of [`PLAN_TASK_SELECT`] read through sqlx, and its project's key.
+pub(crate) fn plan_task_row(row: &impl Columns) -> Result<(PlanTaskRow, &str)> {
+    Ok((
+        PlanTaskRow {
+            id: row.at(0)?,
+            number: row.at(1)?,
+            status: row.at(2)?,
+            parent_id: row.at(3)?,
+            owner_id: row.at(4)?,
+            start_date: row.at(5)?,
+            due_date: row.at(6)?,
+            estimate_days: row.at(7)?,
+            effort_hours: row.at(8)?,
+            optimistic_days: row.at(9)?,
+            likely_days: row.at(10)?,
+            pessimistic_days: row.at(11)?,
+            percent_complete: row.at(12)?,
+            constraint_type: row.at(13)?,
+            constraint_date: row.at(14)?,
+            actual_start: row.at(15)?,
+            actual_finish: row.at(16)?,
+        },
+        row.text_at(17)?,
+    ))
 }

@@ -337,3 +337,79 @@ async fn schedules_baselines_and_batch_updates() {
         );
     }
 }
+
+/// What a whole-plan schedule reads of the tasks (`plan_tasks`, a read of
+/// its own for memory's sake) is what the whole tasks say, field by field,
+/// on every backend: every field the plan uses set, none set, a subtask, a
+/// cancelled task; and only the project's own tasks.
+#[tokio::test]
+async fn the_plan_reads_every_task_of_the_project_as_it_is() {
+    use tandem_domain::planning::PlanTask;
+    for store in backends().await {
+        let store = store.as_ref();
+        let w = world(store).await;
+        let writer = w.owner.writer().unwrap();
+        for key in ["PLAN", "ELSE"] {
+            store.create_project(writer, &project(key)).await.unwrap();
+        }
+        let plain = store
+            .create_task(writer, &task(Some("PLAN"), "Plain"))
+            .await
+            .unwrap();
+        let mut full = task(Some("PLAN"), "Everything the plan reads");
+        full.fields.owner = Some(Email::parse("ben@example.org").unwrap());
+        full.fields.status = TaskStatus::InProgress;
+        full.fields.start_date = NaiveDate::from_ymd_opt(2026, 11, 23);
+        full.fields.due_date = NaiveDate::from_ymd_opt(2026, 12, 4);
+        full.fields.estimate_days = Some(2.5);
+        full.fields.effort_hours = Some(12.0);
+        full.fields.three_point = Some(ThreePoint {
+            optimistic: 1.0,
+            likely: 2.0,
+            pessimistic: 4.5,
+        });
+        full.fields.percent_complete = 40;
+        full.fields.schedule = TaskScheduling {
+            constraint_type: Some(ConstraintType::Mfo),
+            constraint_date: Some(at(27, 17)),
+            actual_start: Some(at(23, 9)),
+            actual_finish: None,
+        };
+        full.fields.parent = Some(plain.key.clone());
+        store.create_task(writer, &full).await.unwrap();
+        let mut cancelled = task(Some("PLAN"), "Dropped");
+        cancelled.fields.status = TaskStatus::Cancelled;
+        cancelled.fields.schedule.actual_start = Some(at(23, 10));
+        cancelled.fields.schedule.actual_finish = Some(at(24, 12));
+        store.create_task(writer, &cancelled).await.unwrap();
+        store
+            .create_task(writer, &task(Some("ELSE"), "Another project's"))
+            .await
+            .unwrap();
+        store
+            .create_task(writer, &task(None, "Personal"))
+            .await
+            .unwrap();
+
+        let (_, access) = store.open_project(w.owner, "PLAN").await.unwrap();
+        let mut read = store.plan_tasks(access).await.unwrap();
+        read.sort_by_key(|t| t.id);
+        let filter = TaskFilter {
+            project: Some("PLAN".into()),
+            limit: 100,
+            ..Default::default()
+        };
+        let mut expected: Vec<PlanTask> = store
+            .list_tasks(w.owner, &filter)
+            .await
+            .unwrap()
+            .tasks
+            .iter()
+            .map(PlanTask::from)
+            .collect();
+        expected.sort_by_key(|t| t.id);
+        assert_eq!(expected.len(), 3, "{}", store.backend());
+        assert_eq!(read, expected, "{}", store.backend());
+        assert!(read.iter().any(|t| t.parent_id == Some(plain.id)));
+    }
+}
