@@ -30,6 +30,8 @@ pub mod planning;
 pub mod routes;
 /// The accept loop, and each connection's timeouts.
 mod serving;
+/// JSON answers serialized while they are sent.
+mod streamed;
 /// Sign-in throttling and the bound on concurrent password hashing.
 pub mod throttle;
 /// HTTPS served directly: the certificate and key.

@@ -88,7 +88,8 @@ pub async fn project_schedule(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<ScheduleView>> {
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Response> {
     let mut v = Validation::new();
     for name in query
         .keys()
@@ -159,7 +160,6 @@ pub async fn project_schedule(
         },
     };
     let calendar = &calendar;
-    let per_day = calendar.minutes_per_day;
     let variances: HashMap<Id, tandem_domain::planning::Variance> = baseline
         .as_ref()
         .map(|b| tandem_domain::planning::variance(calendar, &b.tasks, &stored.tasks))
@@ -167,101 +167,173 @@ pub async fn project_schedule(
         .into_iter()
         .map(|v| (v.task_id, v))
         .collect();
-    let in_baseline: HashMap<Id, &BaselineTask> = baseline
-        .iter()
-        .flat_map(|b| b.tasks.iter().map(|t| (t.task_id, t)))
-        .collect();
     let milestones = match (&baseline, page, compact) {
         (Some(b), None, false) => {
             milestone_variances(store, access, calendar, &names, b, &stored).await?
         }
         _ => Vec::new(),
     };
-    // Each row's name is moved into its row, not copied: a whole
-    // schedule is thousands of them. The critical path names its tasks
-    // first.
-    let mut by_id: HashMap<Id, TaskName> = names.into_iter().map(|t| (t.id, t)).collect();
+    let in_baseline: HashMap<Id, BaselineTask> = baseline
+        .as_ref()
+        .map(|b| b.tasks.iter().map(|t| (t.task_id, *t)).collect())
+        .unwrap_or_default();
+    let names: HashMap<Id, TaskName> = names.into_iter().map(|t| (t.id, t)).collect();
     let critical_path = stored
         .critical_path
         .iter()
-        .map(|id| by_id.get(id).map(|t| t.key.clone()).unwrap_or_default())
+        .map(|id| names.get(id).map(|t| t.key.clone()).unwrap_or_default())
         .collect();
-    let mut name_of = |id: Id| {
-        by_id.remove(&id).unwrap_or_else(|| TaskName {
-            id,
-            key: String::new(),
-            title: String::new(),
-            milestone_id: None,
-        })
-    };
-    if compact {
-        return Ok(Json(ScheduleView {
-            start: local(stored.start),
-            finish: local(stored.finish),
-            computed_at: stored.computed_at,
-            critical_path,
-            tasks: Vec::new(),
-            rows: stored
-                .tasks
-                .iter()
-                .map(|s| {
-                    CompactScheduleRow(
-                        name_of(s.task_id).key,
-                        local(s.early_start),
-                        local(s.early_finish),
-                        s.total_slack,
-                        s.critical,
-                    )
-                })
-                .collect(),
-            next_cursor,
-            warnings: stored.warnings,
-            baseline: None,
-            milestones,
-        }));
-    }
-    let tasks = stored
-        .tasks
-        .iter()
-        .map(|s| {
-            let TaskName { key, title, .. } = name_of(s.task_id);
-            ScheduledTaskView {
-                key,
-                title,
-                early_start: local(s.early_start),
-                early_finish: local(s.early_finish),
-                late_start: local(s.late_start),
-                late_finish: local(s.late_finish),
-                total_slack_minutes: s.total_slack,
-                free_slack_minutes: s.free_slack,
-                critical: s.critical,
-                summary: s.summary,
-                milestone: s.milestone,
-                variance: variances.get(&s.task_id).and_then(|v| {
-                    let b = in_baseline.get(&s.task_id)?;
-                    Some(VarianceView {
-                        baseline_start: local(b.start),
-                        baseline_finish: local(b.finish),
-                        start_days: days(v.start, per_day),
-                        finish_days: days(v.finish, per_day),
-                        duration_days: days(v.duration, per_day),
-                    })
-                }),
-            }
-        })
-        .collect();
-    Ok(Json(ScheduleView {
+    let answer = ScheduleAnswer {
         start: local(stored.start),
         finish: local(stored.finish),
         computed_at: stored.computed_at,
         critical_path,
-        tasks,
-        rows: Vec::new(),
+        compact,
+        rows: stored.tasks,
+        names,
+        variances,
+        in_baseline,
+        minutes_per_day: calendar.minutes_per_day,
         next_cursor,
         warnings: stored.warnings,
         baseline: baseline.map(BaselineView::from),
         milestones,
-    }))
+    };
+    Ok(crate::streamed::json(answer, &headers))
+}
+
+/// A schedule's answer as [`ScheduleView`] shows it, with each task's row
+/// made as it is written: a whole schedule is a row per task, and the
+/// rows of a million-task project would take a gigabyte as views and as
+/// text held at once (see `crate::streamed`).
+struct ScheduleAnswer {
+    start: String,
+    finish: String,
+    computed_at: chrono::DateTime<chrono::Utc>,
+    critical_path: Vec<String>,
+    /// The compact form: `rows` instead of `tasks`.
+    compact: bool,
+    rows: Vec<TaskSchedule>,
+    names: HashMap<Id, TaskName>,
+    variances: HashMap<Id, tandem_domain::planning::Variance>,
+    in_baseline: HashMap<Id, BaselineTask>,
+    minutes_per_day: i64,
+    next_cursor: Option<String>,
+    warnings: Vec<String>,
+    baseline: Option<BaselineView>,
+    milestones: Vec<MilestoneVarianceView>,
+}
+
+impl ScheduleAnswer {
+    fn key_and_title(&self, id: Id) -> (String, String) {
+        self.names
+            .get(&id)
+            .map(|t| (t.key.clone(), t.title.clone()))
+            .unwrap_or_default()
+    }
+
+    fn task(&self, s: &TaskSchedule) -> ScheduledTaskView {
+        let (key, title) = self.key_and_title(s.task_id);
+        let per_day = self.minutes_per_day;
+        ScheduledTaskView {
+            key,
+            title,
+            early_start: local(s.early_start),
+            early_finish: local(s.early_finish),
+            late_start: local(s.late_start),
+            late_finish: local(s.late_finish),
+            total_slack_minutes: s.total_slack,
+            free_slack_minutes: s.free_slack,
+            critical: s.critical,
+            summary: s.summary,
+            milestone: s.milestone,
+            variance: self.variances.get(&s.task_id).and_then(|v| {
+                let b = self.in_baseline.get(&s.task_id)?;
+                Some(VarianceView {
+                    baseline_start: local(b.start),
+                    baseline_finish: local(b.finish),
+                    start_days: days(v.start, per_day),
+                    finish_days: days(v.finish, per_day),
+                    duration_days: days(v.duration, per_day),
+                })
+            }),
+        }
+    }
+
+    fn compact_row(&self, s: &TaskSchedule) -> CompactScheduleRow {
+        CompactScheduleRow(
+            self.key_and_title(s.task_id).0,
+            local(s.early_start),
+            local(s.early_finish),
+            s.total_slack,
+            s.critical,
+        )
+    }
+
+    /// The same answer held whole, for the test that both write the same.
+    #[cfg(test)]
+    fn collected(&self) -> ScheduleView {
+        let each = |show: bool| show.then_some(self.rows.iter()).into_iter().flatten();
+        ScheduleView {
+            start: self.start.clone(),
+            finish: self.finish.clone(),
+            computed_at: self.computed_at,
+            critical_path: self.critical_path.clone(),
+            tasks: each(!self.compact).map(|s| self.task(s)).collect(),
+            rows: each(self.compact).map(|s| self.compact_row(s)).collect(),
+            next_cursor: self.next_cursor.clone(),
+            warnings: self.warnings.clone(),
+            baseline: self.baseline.clone(),
+            milestones: self.milestones.clone(),
+        }
+    }
+}
+
+/// Rows made one at a time as they are written.
+struct Each<'a, T>(&'a ScheduleAnswer, fn(&ScheduleAnswer, &TaskSchedule) -> T);
+
+impl<T: serde::Serialize> serde::Serialize for Each<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Each(answer, row) = *self;
+        serializer.collect_seq(answer.rows.iter().map(|s| row(answer, s)))
+    }
+}
+
+/// Field for field what `ScheduleView`'s derived serializer writes (the
+/// test below holds the two to it).
+impl serde::Serialize for ScheduleAnswer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ScheduleView", 10)?;
+        out.serialize_field("start", &self.start)?;
+        out.serialize_field("finish", &self.finish)?;
+        out.serialize_field("computed_at", &self.computed_at)?;
+        out.serialize_field("critical_path", &self.critical_path)?;
+        if self.compact {
+            out.serialize_field("tasks", &[(); 0])?;
+            match self.rows.is_empty() {
+                true => out.skip_field("rows")?,
+                false => out.serialize_field("rows", &Each(self, Self::compact_row))?,
+            }
+        } else {
+            out.serialize_field("tasks", &Each(self, Self::task))?;
+            out.skip_field("rows")?;
+        }
+        match &self.next_cursor {
+            Some(cursor) => out.serialize_field("next_cursor", cursor)?,
+            None => out.skip_field("next_cursor")?,
+        }
+        out.serialize_field("warnings", &self.warnings)?;
+        match &self.baseline {
+            Some(baseline) => out.serialize_field("baseline", baseline)?,
+            None => out.skip_field("baseline")?,
+        }
+        match self.milestones.is_empty() {
+            true => out.skip_field("milestones")?,
+            false => out.serialize_field("milestones", &self.milestones)?,
+        }
+        out.end()
+    }
 }
 
 /// The project's schedule and its tasks' names. A stored schedule stamped
@@ -574,5 +646,100 @@ fn levelling_view(levelled: planning::Levelled, applied: bool) -> LevellingView 
             })
             .collect(),
         applied,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+    }
+
+    fn answer(compact: bool, rows: usize) -> ScheduleAnswer {
+        let row = |id: Id| TaskSchedule {
+            task_id: id,
+            early_start: at(23, 8),
+            early_finish: at(24, 17),
+            late_start: at(25, 8),
+            late_finish: at(26, 17),
+            total_slack: 960,
+            free_slack: 480,
+            critical: id == 1,
+            summary: false,
+            milestone: id == 2,
+            loose_digest: None,
+        };
+        let rows: Vec<TaskSchedule> = (1..=rows as Id).map(row).collect();
+        let names = rows
+            .iter()
+            .map(|r| {
+                let name = TaskName {
+                    id: r.task_id,
+                    key: format!("P-{}", r.task_id),
+                    title: format!("Task \"{}\"", r.task_id),
+                    milestone_id: None,
+                };
+                (r.task_id, name)
+            })
+            .collect();
+        let in_baseline = [(
+            1,
+            BaselineTask {
+                task_id: 1,
+                start: at(20, 8),
+                finish: at(20, 17),
+                duration_minutes: 480,
+            },
+        )]
+        .into();
+        let variances = [(
+            1,
+            tandem_domain::planning::Variance {
+                task_id: 1,
+                start: 960,
+                finish: 1440,
+                duration: 480,
+            },
+        )]
+        .into();
+        ScheduleAnswer {
+            start: local(at(23, 8)),
+            finish: local(at(26, 17)),
+            computed_at: chrono::Utc::now(),
+            critical_path: vec!["P-1".into()],
+            compact,
+            rows,
+            names,
+            variances,
+            in_baseline,
+            minutes_per_day: 480,
+            next_cursor: compact.then(|| "2".into()),
+            warnings: vec!["P-2 finishes after its due date".into()],
+            baseline: None,
+            milestones: Vec::new(),
+        }
+    }
+
+    /// The answer written row by row is the text `ScheduleView`'s own
+    /// serializer makes of the same answer held whole, in either form,
+    /// empty or not (the API's clients read it as a `ScheduleView`).
+    #[test]
+    fn a_schedule_written_row_by_row_is_its_view() {
+        for (compact, rows) in [(false, 3), (true, 3), (false, 0), (true, 0)] {
+            let answer = answer(compact, rows);
+            let streamed = serde_json::to_string(&answer).unwrap();
+            let whole = serde_json::to_string(&answer.collected()).unwrap();
+            assert_eq!(streamed, whole, "compact {compact}, {rows} rows");
+            let read: ScheduleView = serde_json::from_str(&streamed).unwrap();
+            assert_eq!(read.tasks.len() + read.rows.len(), rows);
+        }
+        let full = serde_json::to_value(answer(false, 2)).unwrap();
+        assert_eq!(full["tasks"][0]["variance"]["start_days"], 2.0);
+        assert!(full["tasks"][1].get("variance").is_none());
     }
 }
