@@ -4,43 +4,135 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::model::Id;
 
-/// If adding `predecessor → successor` to `links` (pairs of predecessor,
-/// successor) would close a cycle, returns the tasks on that cycle in link
-/// order, starting and ending with `predecessor`.
+/// A point in the order a plan keeps: a task's start or its finish.
 ///
-/// Breadth-first from the successor, so the cycle reported is a shortest one.
-pub fn cycle_through(links: &[(Id, Id)], predecessor: Id, successor: Id) -> Option<Vec<Id>> {
+/// A task finishes after it starts; a link's successor starts after its
+/// predecessor finishes; a subtask starts after its summary starts (a link
+/// into a summary holds every task under it) and the summary finishes
+/// after each of its subtasks (a link out of a summary waits for all of
+/// them). That is the scheduler's order, where a link on a summary binds
+/// the summary's leaves (`tandem_schedule`), kept at the level of tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Point {
+    Start(Id),
+    Finish(Id),
+}
+
+/// The links (predecessor, successor) and outline (task, its parent) of
+/// some tasks, as the order of their starts and finishes.
+pub struct Order {
+    successors: HashMap<Id, Vec<Id>>,
+    children: HashMap<Id, Vec<Id>>,
+    parent: HashMap<Id, Id>,
+}
+
+impl Order {
+    pub fn new(links: &[(Id, Id)], parents: &[(Id, Id)]) -> Self {
+        let mut successors: HashMap<Id, Vec<Id>> = HashMap::new();
+        for &(from, to) in links {
+            successors.entry(from).or_default().push(to);
+        }
+        let mut children: HashMap<Id, Vec<Id>> = HashMap::new();
+        for &(task, parent) in parents {
+            children.entry(parent).or_default().push(task);
+        }
+        Order {
+            successors,
+            children,
+            parent: parents.iter().copied().collect(),
+        }
+    }
+
+    /// What comes right after `point`.
+    fn after(&self, point: Point) -> Vec<Point> {
+        let list = |map: &HashMap<Id, Vec<Id>>, id: Id| map.get(&id).cloned().unwrap_or_default();
+        match point {
+            Point::Start(t) => std::iter::once(Point::Finish(t))
+                .chain(list(&self.children, t).into_iter().map(Point::Start))
+                .collect(),
+            Point::Finish(t) => list(&self.successors, t)
+                .into_iter()
+                .map(Point::Start)
+                .chain(self.parent.get(&t).map(|&p| Point::Finish(p)))
+                .collect(),
+        }
+    }
+
+    /// A shortest way from `from` to `to` through the order, as the tasks
+    /// it passes in order (a task's start and finish named once); none
+    /// when `to` does not come after `from`. Breadth-first.
+    pub fn path(&self, from: Point, to: Point) -> Option<Vec<Id>> {
+        let mut came_from: HashMap<Point, Point> = HashMap::new();
+        let mut queue = VecDeque::from([from]);
+        while let Some(point) = queue.pop_front() {
+            for next in self.after(point) {
+                if next == from || came_from.contains_key(&next) {
+                    continue;
+                }
+                came_from.insert(next, point);
+                if next == to {
+                    let mut points = vec![to];
+                    let mut at = to;
+                    while at != from {
+                        at = came_from[&at];
+                        points.push(at);
+                    }
+                    let mut ids: Vec<Id> = points.into_iter().rev().map(Point::task).collect();
+                    ids.dedup();
+                    return Some(ids);
+                }
+                queue.push_back(next);
+            }
+        }
+        None
+    }
+}
+
+impl Point {
+    pub fn task(self) -> Id {
+        match self {
+            Point::Start(t) | Point::Finish(t) => t,
+        }
+    }
+}
+
+/// If adding `predecessor → successor` would close a cycle in the order
+/// `order` keeps (links and outline), returns the tasks on that cycle in
+/// order, starting and ending with `predecessor`: the successor would have
+/// to start after the predecessor finishes, which already comes after it.
+pub fn cycle_through(order: &Order, predecessor: Id, successor: Id) -> Option<Vec<Id>> {
     if predecessor == successor {
         return Some(vec![predecessor, predecessor]);
     }
-    let mut next: HashMap<Id, Vec<Id>> = HashMap::new();
-    for &(from, to) in links {
-        next.entry(from).or_default().push(to);
-    }
-    let mut came_from: HashMap<Id, Id> = HashMap::new();
-    let mut queue = VecDeque::from([successor]);
-    while let Some(task) = queue.pop_front() {
-        if task == predecessor {
-            let mut path = vec![predecessor];
-            let mut at = predecessor;
-            while at != successor {
-                at = came_from[&at];
-                path.push(at);
-            }
-            // [pred, …, successor, pred] read backwards is the cycle in link
-            // order: pred → successor → … → pred.
-            path.push(predecessor);
-            path.reverse();
-            return Some(path);
-        }
-        for &to in next.get(&task).map(Vec::as_slice).unwrap_or(&[]) {
-            if to != successor && !came_from.contains_key(&to) {
-                came_from.insert(to, task);
-                queue.push_back(to);
-            }
-        }
-    }
-    None
+    let path = order.path(Point::Start(successor), Point::Finish(predecessor))?;
+    Some(std::iter::once(predecessor).chain(path).collect())
+}
+
+/// If making `parent` the summary of `task` would close a cycle in the
+/// order of `links` and `parents` (`task`'s present parent left out),
+/// returns the tasks on it: the task's start would follow the summary's,
+/// which already follows it, or the summary's finish would follow the
+/// task's, which already follows it.
+pub fn cycle_under(
+    links: &[(Id, Id)],
+    parents: &[(Id, Id)],
+    task: Id,
+    parent: Id,
+) -> Option<Vec<Id>> {
+    let others: Vec<(Id, Id)> = parents
+        .iter()
+        .copied()
+        .filter(|&(t, _)| t != task)
+        .collect();
+    let order = Order::new(links, &others);
+    order
+        .path(Point::Start(task), Point::Start(parent))
+        .map(|path| path.into_iter().chain([task]).collect())
+        .or_else(|| {
+            order
+                .path(Point::Finish(parent), Point::Finish(task))
+                .map(|path| path.into_iter().chain([parent]).collect())
+        })
 }
 
 /// Whether making `parent` the parent of `task` would make a task its own
@@ -67,27 +159,76 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn links_only(links: &[(Id, Id)]) -> Order {
+        Order::new(links, &[])
+    }
+
     #[test]
     fn no_cycle_in_a_chain() {
-        assert_eq!(cycle_through(&[(1, 2), (2, 3)], 3, 4), None);
-        assert_eq!(cycle_through(&[(1, 2), (2, 3)], 1, 3), None);
+        assert_eq!(cycle_through(&links_only(&[(1, 2), (2, 3)]), 3, 4), None);
+        assert_eq!(cycle_through(&links_only(&[(1, 2), (2, 3)]), 1, 3), None);
     }
 
     #[test]
     fn closing_a_chain_names_every_task_in_order() {
-        let cycle = cycle_through(&[(1, 2), (2, 3), (3, 4)], 4, 1).unwrap();
+        let cycle = cycle_through(&links_only(&[(1, 2), (2, 3), (3, 4)]), 4, 1).unwrap();
         assert_eq!(cycle, [4, 1, 2, 3, 4]);
+    }
+
+    /// Found by a session: a link into a summary holds its subtasks, so a
+    /// subtask cannot also come before the link's predecessor; and a link
+    /// out of a summary waits for its subtasks, so none of them can come
+    /// after the link's successor. Siblings linked under one summary are
+    /// no cycle.
+    #[test]
+    fn links_on_a_summary_bind_its_subtasks() {
+        // 10 is a summary of 11 and 12.
+        let outline = [(11, 10), (12, 10)];
+        let into_summary = Order::new(&[(1, 10)], &outline);
+        assert_eq!(
+            cycle_through(&into_summary, 11, 1).unwrap(),
+            [11, 1, 10, 11]
+        );
+        let out_of_summary = Order::new(&[(10, 2)], &outline);
+        assert_eq!(
+            cycle_through(&out_of_summary, 2, 12).unwrap(),
+            [2, 12, 10, 2]
+        );
+        let siblings = Order::new(&[(11, 3)], &outline);
+        assert_eq!(cycle_through(&siblings, 3, 12), None);
+        assert_eq!(
+            cycle_through(&Order::new(&[(11, 12)], &outline), 3, 11),
+            None
+        );
+    }
+
+    #[test]
+    fn a_task_moved_under_a_summary_takes_on_its_links() {
+        // 1 → 10 and 11 → 1: 11 cannot go under 10, which waits for 1.
+        assert_eq!(
+            cycle_under(&[(1, 10), (11, 1)], &[], 11, 10).unwrap(),
+            [11, 1, 10, 11]
+        );
+        // 10 → 2 and 2 → 11: 10 would wait for 11, which waits for 10.
+        assert!(cycle_under(&[(10, 2), (2, 11)], &[], 11, 10).is_some());
+        // Its present summary's links are left behind: 5 → 11 only
+        // through 11's old summary 6.
+        assert_eq!(cycle_under(&[(6, 10)], &[(11, 6)], 11, 10), None);
+        assert_eq!(cycle_under(&[(1, 2)], &[], 11, 10), None);
     }
 
     #[test]
     fn shortest_cycle_is_reported() {
         let links = [(1, 2), (2, 3), (3, 4), (4, 5), (2, 5)];
-        assert_eq!(cycle_through(&links, 5, 1).unwrap(), [5, 1, 2, 5]);
+        assert_eq!(
+            cycle_through(&links_only(&links), 5, 1).unwrap(),
+            [5, 1, 2, 5]
+        );
     }
 
     #[test]
     fn self_link_is_a_cycle() {
-        assert_eq!(cycle_through(&[], 7, 7).unwrap(), [7, 7]);
+        assert_eq!(cycle_through(&links_only(&[]), 7, 7).unwrap(), [7, 7]);
     }
 
     #[test]
@@ -106,7 +247,7 @@ mod tests {
         fn refused_links_are_exactly_the_cyclic_ones(pairs in prop::collection::vec((0i64..12, 0i64..12), 0..60)) {
             let mut links: Vec<(Id, Id)> = Vec::new();
             for (a, b) in pairs {
-                match cycle_through(&links, a, b) {
+                match cycle_through(&links_only(&links), a, b) {
                     Some(cycle) => {
                         prop_assert_eq!(cycle.first(), Some(&a));
                         prop_assert_eq!(cycle.last(), Some(&a));
@@ -120,6 +261,51 @@ mod tests {
                 }
             }
             prop_assert!(is_acyclic(&links));
+        }
+    }
+
+    proptest! {
+        /// With an outline, the links refused are exactly those that would
+        /// give the scheduler a cycle: there a link binds the leaves under
+        /// each end (every leaf under the predecessor before every leaf
+        /// under the successor), and the leaf graph stays acyclic.
+        #[test]
+        fn refused_links_are_exactly_those_cyclic_among_leaves(
+            outline in prop::collection::vec(prop::option::of(0usize..10), 10),
+            pairs in prop::collection::vec((0i64..10, 0i64..10), 0..40),
+        ) {
+            // Task i's parent is an earlier task, so the outline is a forest.
+            let parents: Vec<(Id, Id)> = outline
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.filter(|p| *p < i).map(|p| (i as Id, p as Id)))
+                .collect();
+            let leaves = |t: Id| -> Vec<Id> {
+                let mut found = Vec::new();
+                let mut stack = vec![t];
+                while let Some(at) = stack.pop() {
+                    let under: Vec<Id> = parents.iter().filter(|(_, p)| *p == at).map(|(c, _)| *c).collect();
+                    if under.is_empty() { found.push(at) } else { stack.extend(under) }
+                }
+                found
+            };
+            let expand = |links: &[(Id, Id)]| -> Vec<(Id, Id)> {
+                links.iter().flat_map(|&(a, b)| {
+                    let to = leaves(b);
+                    leaves(a).into_iter().flat_map(move |x| to.clone().into_iter().map(move |y| (x, y)))
+                }).collect()
+            };
+            let mut links: Vec<(Id, Id)> = Vec::new();
+            for (a, b) in pairs {
+                let mut with_new = links.clone();
+                with_new.push((a, b));
+                let cyclic = !is_acyclic(&expand(&with_new));
+                let refused = cycle_through(&Order::new(&links, &parents), a, b).is_some();
+                prop_assert_eq!(refused, cyclic, "link {} → {} after {:?}", a, b, links);
+                if !refused {
+                    links = with_new;
+                }
+            }
         }
     }
 

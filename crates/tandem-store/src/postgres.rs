@@ -235,6 +235,18 @@ mod backend {
     pub(super) const LAST_EVENT_ID: &str = "currval(pg_get_serial_sequence('events', 'id'))";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "string_agg(tt.tag, ' ')";
+    /// What comes after a task's start ($3 = 1) or its finish ($3 = 0) in
+    /// the plan's order (`tandem_domain::graph::Point`), $2 the task, $1
+    /// the workspace: PostgreSQL takes the recursive reference once, so
+    /// the ways on are one lateral union.
+    pub(super) const ORDER_REACH: &str = "WITH RECURSIVE reach(id, entered) AS ( \
+            SELECT CAST($2 AS BIGINT), CAST($3 AS INTEGER) \
+            UNION SELECT x.id, x.entered FROM reach r CROSS JOIN LATERAL ( \
+                SELECT d.successor_id AS id, 1 AS entered FROM dependencies d \
+                    WHERE d.predecessor_id = r.id AND d.workspace_id = $1 \
+                UNION ALL SELECT t.id, 1 FROM tasks t WHERE t.parent_id = r.id AND r.entered = 1 \
+                UNION ALL SELECT t.parent_id, 0 FROM tasks t \
+                    WHERE t.id = r.id AND t.parent_id IS NOT NULL) x)";
     /// A search is a condition on the generated `search` column, found
     /// through its GIN index (migration 11); `word:*` is a prefix.
     pub(super) const TEXT_MATCH: crate::sql::TextMatch = crate::sql::TextMatch {

@@ -618,6 +618,16 @@ mod backend {
     pub(super) const LAST_EVENT_ID: &str = "last_insert_rowid()";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
+    /// What comes after a task's start ($3 = 1) or its finish ($3 = 0) in
+    /// the plan's order (`tandem_domain::graph::Point`), $2 the task, $1
+    /// the workspace: SQLite takes one recursive SELECT per way on.
+    pub(super) const ORDER_REACH: &str = "WITH RECURSIVE reach(id, entered) AS ( \
+            SELECT CAST($2 AS BIGINT), CAST($3 AS INTEGER) \
+            UNION SELECT d.successor_id, 1 FROM dependencies d JOIN reach r ON d.predecessor_id = r.id \
+                WHERE d.workspace_id = $1 \
+            UNION SELECT t.id, 1 FROM tasks t JOIN reach r ON t.parent_id = r.id WHERE r.entered = 1 \
+            UNION SELECT t.parent_id, 0 FROM tasks t JOIN reach r ON t.id = r.id \
+                WHERE t.parent_id IS NOT NULL)";
     /// A search reads the FTS5 index `tasks_fts` (migration 11), which
     /// gives its matches in rowid (task id) order. A quoted word followed
     /// by `*` is a prefix of a word to FTS5, even one that spells an

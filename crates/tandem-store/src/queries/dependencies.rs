@@ -33,6 +33,59 @@ pub(crate) async fn sqlx_link_rows(
         .collect()
 }
 
+/// The links (predecessor, successor) and outline (task, parent) among
+/// the tasks that come after `from` in the plan's order
+/// (`tandem_domain::graph::Point`), read in one query: all that a cycle
+/// through a new link or a new summary could pass.
+pub(super) async fn order_after(
+    tx: &mut Tx,
+    scope: Scope,
+    from: Point,
+) -> Result<(Vec<(Id, Id)>, Vec<(Id, Id)>)> {
+    let (id, entered): (Id, i32) = match from {
+        Point::Start(id) => (id, 1),
+        Point::Finish(id) => (id, 0),
+    };
+    let sql = format!(
+        "{ORDER_REACH} \
+         SELECT CAST(0 AS INTEGER), d.predecessor_id, d.successor_id FROM dependencies d \
+         JOIN (SELECT DISTINCT id FROM reach) r ON d.predecessor_id = r.id \
+         WHERE d.workspace_id = $1 \
+         UNION ALL SELECT CAST(1 AS INTEGER), t.id, t.parent_id FROM tasks t \
+         JOIN (SELECT DISTINCT id FROM reach) r ON t.id = r.id WHERE t.parent_id IS NOT NULL"
+    );
+    let rows: Vec<(i32, Id, Id)> = sqlx::query_as(&sql)
+        .bind(scope.workspace_id)
+        .bind(id)
+        .bind(entered)
+        .fetch_all(&mut **tx)
+        .await?;
+    let (links, parents): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(kind, ..)| *kind == 0);
+    let pairs = |rows: Vec<(i32, Id, Id)>| rows.into_iter().map(|(_, a, b)| (a, b)).collect();
+    Ok((pairs(links), pairs(parents)))
+}
+
+/// The tasks of a cycle by key; those the caller cannot open are named,
+/// but not by key.
+pub(super) async fn cycle_keys(tx: &mut Tx, scope: Scope, cycle: Vec<Id>) -> Result<Vec<String>> {
+    let mut keys = Vec::with_capacity(cycle.len());
+    for id in cycle {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT t.id, t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = ",
+        );
+        qb.push_bind(id);
+        push_task_visibility(&mut qb, scope);
+        match qb.build().fetch_optional(&mut **tx).await? {
+            Some(row) => {
+                let key: Option<String> = row.try_get("key")?;
+                keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, id));
+            }
+            None => keys.push(HIDDEN_TASK.to_string()),
+        }
+    }
+    Ok(keys)
+}
+
 /// Takes the locks of the projects of a link's two tasks, lower id first:
 /// a link's write changes its projects' plans (their `plan_version`), and
 /// every writer of a project takes its lock before anything else it
@@ -120,44 +173,9 @@ impl DependencyStore for DbStore {
             return Err(StoreError::Invalid(errors));
         };
         lock_projects_of(&mut tx, [&pred, &succ]).await?;
-        // Only the links reachable from the successor can close a cycle
-        // through the new one: those are read, not the workspace's.
-        let links: Vec<(i64, i64)> = sqlx::query_as(
-            "WITH RECURSIVE reach(id) AS ( \
-                SELECT CAST($2 AS BIGINT) \
-                UNION \
-                SELECT d.successor_id FROM dependencies d JOIN reach r ON d.predecessor_id = r.id \
-                WHERE d.workspace_id = $1) \
-             SELECT d.predecessor_id, d.successor_id FROM dependencies d \
-             JOIN reach r ON d.predecessor_id = r.id WHERE d.workspace_id = $1",
-        )
-        .bind(scope.workspace_id)
-        .bind(succ.id)
-        .fetch_all(&mut *tx)
-        .await?;
-        if let Some(cycle) = cycle_through(&links, pred.id, succ.id) {
-            let mut keys = Vec::with_capacity(cycle.len());
-            for id in cycle {
-                let mut qb = QueryBuilder::<Db>::new(
-                    "SELECT t.id, t.number, p.key FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = ",
-                );
-                qb.push_bind(id);
-                push_task_visibility(&mut qb, scope);
-                // The cycle may run through tasks the caller
-                // cannot open: they are named, but not by key.
-                match qb.build().fetch_optional(&mut *tx).await? {
-                    Some(row) => {
-                        let key: Option<String> = row.try_get("key")?;
-                        keys.push(TaskKey::format(key.as_deref(), row.try_get("number")?, id));
-                    }
-                    None => keys.push(HIDDEN_TASK.to_string()),
-                }
-            }
-            return Err(StoreError::Cycle(keys));
-        }
         // A summary task's dates are its subtasks': a link between them
         // would make a task wait for itself (Microsoft Project refuses it
-        // too).
+        // too). Told apart from other cycles, which it also is.
         for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
             if is_ancestor_tx(&mut tx, outer.id, inner.id).await? {
                 return Err(StoreError::invalid(
@@ -168,6 +186,12 @@ impl DependencyStore for DbStore {
                     ),
                 ));
             }
+        }
+        // Only what comes after the successor's start can close a cycle
+        // through the new link: that is read, not the workspace's graph.
+        let (links, parents) = order_after(&mut tx, scope, Point::Start(succ.id)).await?;
+        if let Some(cycle) = cycle_through(&Order::new(&links, &parents), pred.id, succ.id) {
+            return Err(StoreError::Cycle(cycle_keys(&mut tx, scope, cycle).await?));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -44,6 +44,7 @@ pub(crate) use plans::{sqlx_plan_task_rows, sqlx_schedule_rows};
 pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
 use board::*;
+use dependencies::{cycle_keys, order_after};
 use events::*;
 use projects::*;
 use rollups::*;
@@ -58,7 +59,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 use tandem_domain::activity::{self, FieldChange};
 use tandem_domain::calendar::{CalendarException, ExceptionFields};
-use tandem_domain::graph::cycle_through;
+use tandem_domain::graph::{Order, Point, cycle_through, cycle_under};
 use tandem_domain::planning::PlanTask;
 use tandem_domain::rollup::RollupSums;
 use tandem_domain::*;
@@ -68,7 +69,7 @@ use crate::*;
 
 /// A read or write transaction of this backend (see its `write_tx`).
 pub(super) use super::backend::Tx;
-use super::backend::{Db, DbStore, LAST_EVENT_ID, NAME, TAG_AGGREGATE, TEXT_MATCH};
+use super::backend::{Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, TAG_AGGREGATE, TEXT_MATCH};
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", TAG_AGGREGATE));

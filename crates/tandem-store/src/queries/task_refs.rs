@@ -37,6 +37,21 @@ async fn linked_across(tx: &mut Tx, task: Id, above: &[Id]) -> Result<bool> {
     Ok(qb.build().fetch_optional(&mut **tx).await?.is_some())
 }
 
+/// [`cycle_under`] on what the task's start and the new summary's finish
+/// reach (a task moved under a summary takes on the summary's links).
+async fn cycle_under_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    task: Id,
+    parent: Id,
+) -> Result<Option<Vec<Id>>> {
+    let (mut links, mut parents) = order_after(tx, scope, Point::Start(task)).await?;
+    let (more_links, more_parents) = order_after(tx, scope, Point::Finish(parent)).await?;
+    links.extend(more_links);
+    parents.extend(more_parents);
+    Ok(cycle_under(&links, &parents, task, parent))
+}
+
 pub(super) struct TaskRefs {
     pub(super) owner_id: Option<Id>,
     pub(super) collaborator_ids: Vec<Id>,
@@ -44,12 +59,13 @@ pub(super) struct TaskRefs {
 }
 
 /// Resolves a task's references (people, parent, phase,
-/// milestone) in its project, collecting every failure.
+/// milestone) in its project, collecting every failure. `task` is the
+/// task written and its present parent, for an edit.
 pub(super) async fn resolve_task_refs(
     tx: &mut Tx,
     scope: Scope,
     project: Option<(Id, &str)>,
-    task_id: Option<Id>,
+    task: Option<(Id, Option<Id>)>,
     fields: &TaskFields,
 ) -> Result<TaskRefs> {
     let mut errors = Vec::new();
@@ -82,7 +98,7 @@ pub(super) async fn resolve_task_refs(
                         "parent",
                         "must be a task of the same project",
                     ));
-                } else if let Some(task_id) = task_id {
+                } else if let Some((task_id, present)) = task {
                     // The new parent's ancestors, itself included: a walk
                     // up one branch, not a read of every parented task.
                     let ancestors: Vec<i64> = sqlx::query_scalar(
@@ -106,6 +122,17 @@ pub(super) async fn resolve_task_refs(
                                 "this task or one of its subtasks is linked to {parent_key} \
                                  or a task above it: a summary task and its own subtasks \
                                  cannot be linked"
+                            ),
+                        ));
+                    } else if present != Some(parent.id)
+                        && let Some(cycle) = cycle_under_tx(tx, scope, task_id, parent.id).await?
+                    {
+                        let keys = cycle_keys(tx, scope, cycle).await?;
+                        errors.push(FieldError::new(
+                            "parent",
+                            format!(
+                                "under {parent_key} this task would wait for itself: {}",
+                                keys.join(" → ")
                             ),
                         ));
                     } else {

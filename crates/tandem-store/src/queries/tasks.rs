@@ -91,7 +91,8 @@ pub(super) async fn update_task_tx(
     fields.normalize();
     fields.check().map_err(StoreError::Invalid)?;
     let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
-    let refs = resolve_task_refs(&mut *tx, scope, project, Some(current.id), &fields).await?;
+    let present = (current.id, current.parent.as_ref().map(|p| p.id));
+    let refs = resolve_task_refs(&mut *tx, scope, project, Some(present), &fields).await?;
     let now = Utc::now();
     let completed_at = match (current.status.is_closed(), fields.status.is_closed()) {
         (false, true) => Some(now),

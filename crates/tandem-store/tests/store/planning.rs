@@ -1,5 +1,7 @@
 //! Stored schedules, baselines and batch updates.
 
+use std::collections::HashMap;
+
 use tandem_store::PlanStamp;
 
 use super::*;
@@ -411,5 +413,117 @@ async fn the_plan_reads_every_task_of_the_project_as_it_is() {
         assert_eq!(expected.len(), 3, "{}", store.backend());
         assert_eq!(read, expected, "{}", store.backend());
         assert!(read.iter().any(|t| t.parent_id == Some(plain.id)));
+    }
+}
+
+/// Found by a session: a link into a summary holds its subtasks and a link
+/// out of it waits for them (the scheduler binds a summary's links to its
+/// leaves), so the store refuses, on every backend, a link or a move
+/// under a summary that would have a task wait for itself through one,
+/// names the tasks of the cycle, and changes nothing; siblings linked
+/// through another task are no cycle.
+#[tokio::test]
+async fn links_on_a_summary_close_no_cycle_through_its_subtasks() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let writer = w.owner.writer().unwrap();
+        store.create_project(writer, &project("OUT")).await.unwrap();
+        let mut made: HashMap<&str, String> = HashMap::new();
+        for (name, parent) in [
+            ("summary", None),
+            ("first", Some("summary")),
+            ("second", Some("summary")),
+            ("before", None),
+            ("after", None),
+            ("beside", None),
+            ("loose", None),
+            ("spare", None),
+        ] {
+            let mut new = task(Some("OUT"), name);
+            new.fields.parent = parent.map(|p: &str| made[p].clone());
+            let created = store.create_task(writer, &new).await.unwrap();
+            made.insert(name, created.key);
+        }
+        let key = |name: &str| made[name].clone();
+        let link = |p: &str, s: &str| NewDependency {
+            predecessor: key(p),
+            successor: key(s),
+            kind: DependencyKind::Fs,
+            lag_days: 0.0,
+            lag_format: LagFormat::WorkingDays,
+        };
+        for (p, s) in [
+            ("before", "summary"),
+            ("summary", "after"),
+            ("first", "beside"),
+        ] {
+            store.create_dependency(writer, &link(p, s)).await.unwrap();
+        }
+        let refused = [
+            // The summary waits for `before`, and so does `first`.
+            (("first", "before"), ["first", "before", "summary", "first"]),
+            // `after` waits for the summary, which waits for `second`.
+            (("after", "second"), ["after", "second", "summary", "after"]),
+        ];
+        for ((p, s), cycle) in refused {
+            match store.create_dependency(writer, &link(p, s)).await {
+                Err(StoreError::Cycle(keys)) => {
+                    assert_eq!(keys, cycle.map(key), "{backend}: {p} → {s}")
+                }
+                other => panic!("{backend}: {p} → {s}: {other:?}"),
+            }
+        }
+        // `first` → `beside` → `second` under one summary: no cycle.
+        store
+            .create_dependency(writer, &link("beside", "second"))
+            .await
+            .unwrap();
+
+        // `loose` comes before `before`; under the summary it would also
+        // come after it.
+        store
+            .create_dependency(writer, &link("loose", "before"))
+            .await
+            .unwrap();
+        let mut moved = store
+            .get_task(w.owner, &key("loose"))
+            .await
+            .unwrap()
+            .fields();
+        moved.parent = Some(key("summary"));
+        let err = store
+            .update_task(writer, &key("loose"), None, &|_| Ok(moved.clone()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Invalid(e) if e[0].field == "parent"
+                && e[0].message.contains(&format!("{} → {}", key("loose"), key("before")))),
+            "{backend}: {err:?}"
+        );
+        assert_eq!(
+            store.get_task(w.owner, &key("loose")).await.unwrap().parent,
+            None,
+            "{backend}"
+        );
+        // A task tied to nothing goes under the summary and takes on its
+        // links.
+        let mut fine = store
+            .get_task(w.owner, &key("spare"))
+            .await
+            .unwrap()
+            .fields();
+        fine.parent = Some(key("summary"));
+        store
+            .update_task(writer, &key("spare"), None, &|_| Ok(fine.clone()))
+            .await
+            .unwrap();
+        let (_, access) = store.open_project(w.owner, "OUT").await.unwrap();
+        assert_eq!(
+            store.project_links(access).await.unwrap().len(),
+            5,
+            "{backend}"
+        );
     }
 }
