@@ -157,13 +157,21 @@ pub async fn catch_up_schedule(
         .plan_changes(access, head.stamp.version, MOST_CHANGES + 1)
         .await?;
     let since: Vec<_> = changes.iter().filter(|c| c.version <= version).collect();
-    let every_version = since.iter().zip(head.stamp.version + 1..).all(|(c, v)| {
-        c.version == v && c.kind == "task" && matches!(c.action.as_str(), "created" | "updated")
+    // Every version from the stored schedule's to the plan's, in order,
+    // each with its write's events (a write of many tasks leaves them all
+    // at the one version it made), and every event a task created or
+    // edited.
+    let mut next = head.stamp.version + 1;
+    let every_version = since.iter().all(|c| {
+        let in_order = if c.version == next {
+            next += 1;
+            true
+        } else {
+            c.version + 1 == next && c.version > head.stamp.version
+        };
+        in_order && c.kind == "task" && matches!(c.action.as_str(), "created" | "updated")
     });
-    if since.len() > MOST_CHANGES
-        || since.len() as i64 != version - head.stamp.version
-        || !every_version
-    {
+    if since.len() > MOST_CHANGES || next != version + 1 || !every_version {
         return Ok(false);
     }
     // Each task once, as it is now, however often it changed.

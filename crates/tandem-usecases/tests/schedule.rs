@@ -215,6 +215,18 @@ async fn a_schedule_caught_up_with_added_tasks_is_the_whole_plans_schedule() {
                                 linked.extend([a, b]);
                             }
                         }
+                        9 => {
+                            // An import of loose tasks: one write, one plan
+                            // version, an event per task.
+                            let batch: Vec<TaskFields> = (0..1 + dice.below(3))
+                                .map(|n| drawn(&mut dice, format!("{title}-{n}"), today))
+                                .collect();
+                            let imported = store
+                                .import_tasks(writer.scope(), "PLAN", &batch)
+                                .await
+                                .unwrap();
+                            keys.extend(imported);
+                        }
                         _ => {
                             let f = drawn(&mut dice, title, today);
                             let task = tasks::create(store, &writer, create(f)).await.unwrap();

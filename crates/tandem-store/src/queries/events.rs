@@ -25,9 +25,13 @@ pub(super) fn emit(
     let versioned = match (reschedules, project_id) {
         (false, _) => None,
         (true, Some(project_id)) => {
-            batch
-                .push("UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1")
-                .bind(project_id);
+            // Once a write: its events all keep the version it made.
+            if !batch.versioned.contains(&project_id) {
+                batch
+                    .push("UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1")
+                    .bind(project_id);
+                batch.versioned.push(project_id);
+            }
             Some(project_id)
         }
         (true, None) => {

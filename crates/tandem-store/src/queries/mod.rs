@@ -204,6 +204,14 @@ pub(super) fn record_in(
 #[derive(Default)]
 pub(super) struct Batch {
     statements: Vec<(String, <Db as sqlx::Database>::Arguments<'static>)>,
+    /// Projects whose plan version this write has moved on: the write's
+    /// later events keep that version (`emit`).
+    versioned: Vec<Id>,
+    /// What the write's tasks contribute to the roll-ups, added up and
+    /// written when the batch runs: a write of many tasks changes each
+    /// roll-up row once, not once a task (PostgreSQL walks every version
+    /// of a row its own transaction updated to find the live one).
+    rollups: RollupDelta,
 }
 
 impl Batch {
@@ -231,9 +239,19 @@ impl Batch {
         self
     }
 
-    /// Runs the statements in order, in the write's transaction.
-    pub(super) async fn run(self, tx: &mut Tx) -> Result<()> {
-        for (sql, args) in self.statements {
+    /// Runs the statements in order, in the write's transaction, the
+    /// roll-ups last.
+    pub(super) async fn run(mut self, tx: &mut Tx) -> Result<()> {
+        let rollups = std::mem::take(&mut self.rollups);
+        rollups.write(&mut self);
+        self.flush(tx).await
+    }
+
+    /// Runs the statements pushed so far, for a write of many tasks whose
+    /// later ones read what the earlier ones wrote; the plan versions it
+    /// moved on and its roll-ups stay for the rest of the write.
+    pub(super) async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
+        for (sql, args) in std::mem::take(&mut self.statements) {
             sqlx::query_with(&sql, args).execute(&mut **tx).await?;
         }
         Ok(())

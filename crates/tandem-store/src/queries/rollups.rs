@@ -173,8 +173,26 @@ impl RollupWatch {
         }
         let mut after = contributions(tx, &self.ids).await?;
         after.extend(created);
-        apply(batch, &self.before, &after);
+        batch.rollups.before.extend(self.before);
+        batch.rollups.after.extend(after);
         Ok(())
+    }
+}
+
+/// What a write's tasks contributed before it and contribute after it,
+/// gathered task by task ([`RollupWatch::settle`]) and written as one
+/// difference per roll-up row when its batch runs.
+#[derive(Default)]
+pub(super) struct RollupDelta {
+    before: Vec<Contribution>,
+    after: Vec<Contribution>,
+}
+
+impl RollupDelta {
+    pub(super) fn write(self, batch: &mut Batch) {
+        if !self.before.is_empty() || !self.after.is_empty() {
+            apply(batch, &self.before, &self.after);
+        }
     }
 }
 

@@ -12,6 +12,20 @@ pub(super) async fn project_for_task(tx: &mut Tx, scope: Scope, key: &str) -> Re
     }
 }
 
+/// The next `count` numbers of the project's tasks, taken: the first.
+async fn take_task_numbers(tx: &mut Tx, project_id: Id, count: usize) -> Result<i64> {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE projects SET next_task_number = next_task_number + $2 WHERE id = $1 \
+         RETURNING next_task_number",
+    )
+    .bind(project_id)
+    .bind(count)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(last - count + 1)
+}
+
 /// Inserts one task with its tags, collaborators and history row;
 /// returns its key.
 pub(super) async fn insert_task_tx(
@@ -19,6 +33,22 @@ pub(super) async fn insert_task_tx(
     scope: Scope,
     project: Option<&Project>,
     fields: &TaskFields,
+    batch: &mut Batch,
+) -> Result<(Id, String)> {
+    let number = match project {
+        Some(p) => take_task_numbers(tx, p.id, 1).await?,
+        None => 0,
+    };
+    insert_numbered_task_tx(tx, scope, project, fields, number, batch).await
+}
+
+/// [`insert_task_tx`] with the task's number already taken.
+async fn insert_numbered_task_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project: Option<&Project>,
+    fields: &TaskFields,
+    number: i64,
     batch: &mut Batch,
 ) -> Result<(Id, String)> {
     let mut fields = fields.clone();
@@ -32,15 +62,6 @@ pub(super) async fn insert_task_tx(
         &fields,
     )
     .await?;
-    let number: i64 = match project {
-            Some(p) => sqlx::query_scalar(
-                "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = $1 RETURNING next_task_number",
-            )
-            .bind(p.id)
-            .fetch_one(&mut **tx)
-            .await?,
-            None => 0,
-        };
     let watch = RollupWatch::before(tx, project.is_some(), refs.parent_id).await?;
     let now = Utc::now();
     let row = TaskRowValues {
@@ -253,9 +274,15 @@ impl TaskStore for DbStore {
         let mut tx = self.write_tx().await?;
         let project = project_for_task(&mut tx, scope, project).await?;
         let mut keys = Vec::with_capacity(tasks.len());
-        for (index, fields) in tasks.iter().enumerate() {
-            let mut batch = Batch::default();
-            let inserted = insert_task_tx(&mut tx, scope, Some(&project), fields, &mut batch).await;
+        // One batch for the whole import, run task by task (a later task
+        // may name an earlier one as its parent): the project's counters
+        // and roll-ups are each changed once, not once a task.
+        let first = take_task_numbers(&mut tx, project.id, tasks.len()).await?;
+        let mut batch = Batch::default();
+        for ((index, fields), number) in tasks.iter().enumerate().zip(first..) {
+            let inserted =
+                insert_numbered_task_tx(&mut tx, scope, Some(&project), fields, number, &mut batch)
+                    .await;
             let (_, key) = inserted.map_err(|e| match e {
                 // Name the row as well as the field.
                 StoreError::Invalid(errors) => StoreError::Invalid(
@@ -266,9 +293,10 @@ impl TaskStore for DbStore {
                 ),
                 other => other,
             })?;
-            batch.run(&mut tx).await?;
+            batch.flush(&mut tx).await?;
             keys.push(key);
         }
+        batch.run(&mut tx).await?;
         tx.commit().await?;
         if keys.len() >= BULK_ROWS {
             analyze_after_bulk(self, TASK_TABLES).await?;

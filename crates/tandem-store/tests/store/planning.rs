@@ -527,3 +527,54 @@ async fn links_on_a_summary_close_no_cycle_through_its_subtasks() {
         );
     }
 }
+
+/// An import is one write: it takes its tasks' numbers at once, moves the
+/// plan version on once, and leaves an event per task at that version
+/// (what the rescheduler reads its changes from), on every backend.
+#[tokio::test]
+async fn an_import_is_one_plan_version_with_an_event_per_task() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let writer = w.owner.writer().unwrap();
+        store
+            .create_project(writer, &project("BULK"))
+            .await
+            .unwrap();
+        store
+            .create_task(writer, &task(Some("BULK"), "Before"))
+            .await
+            .unwrap();
+        let (_, access) = store.open_project(w.owner, "BULK").await.unwrap();
+        let before = store.plan_version(access).await.unwrap();
+        let fields: Vec<TaskFields> = (0..3)
+            .map(|n| TaskFields::titled(format!("Imported {n}")))
+            .collect();
+        let keys = store.import_tasks(writer, "BULK", &fields).await.unwrap();
+        assert_eq!(keys, ["BULK-2", "BULK-3", "BULK-4"], "{backend}");
+        let after = store.plan_version(access).await.unwrap();
+        assert_eq!(after, before + 1, "{backend}");
+        let changes = store.plan_changes(access, before, 10).await.unwrap();
+        let mut named: Vec<_> = changes
+            .iter()
+            .map(|c| (c.version, c.action.as_str(), c.key.as_str()))
+            .collect();
+        named.sort();
+        assert_eq!(
+            named,
+            [
+                (after, "created", "BULK-2"),
+                (after, "created", "BULK-3"),
+                (after, "created", "BULK-4")
+            ],
+            "{backend}"
+        );
+        // The next create takes the next number.
+        let next = store
+            .create_task(writer, &task(Some("BULK"), "After"))
+            .await
+            .unwrap();
+        assert_eq!(next.key, "BULK-5", "{backend}");
+    }
+}

@@ -190,6 +190,20 @@ async fn kept_roll_ups_equal_roll_ups_made_afresh_after_random_writes() {
                         .await
                         .unwrap();
                     keys.push(task.key);
+                } else if roll < 48 {
+                    // An import: its tasks' roll-ups are written once, as
+                    // one difference per row.
+                    let batch: Vec<TaskFields> = (0..rng.gen_range(1..6))
+                        .map(|n| {
+                            let mut fields =
+                                random_fields(&mut rng, format!("I{seed}-{step}-{n}"), &groups);
+                            if !keys.is_empty() && rng.gen_bool(0.5) {
+                                fields.parent = Some(keys[rng.gen_range(0..keys.len())].clone());
+                            }
+                            fields
+                        })
+                        .collect();
+                    keys.extend(store.import_tasks(writer, "ROLL", &batch).await.unwrap());
                 } else if roll < 80 {
                     let key = keys[rng.gen_range(0..keys.len())].clone();
                     let mut fields = random_fields(&mut rng, format!("E{seed}-{step}"), &groups);
