@@ -81,14 +81,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let database = match &args.database {
-        Some(url) => url.clone(),
-        None => {
-            let dir = std::env::temp_dir().join(format!("tandem-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir)?;
-            format!("sqlite://{}", dir.join("bench.db").display())
-        }
-    };
+    // The scale runs make a database per size of their own.
     if !args.sizes.is_empty() {
         let postgres = args
             .database
@@ -102,6 +95,14 @@ async fn main() -> Result<()> {
         })
         .await;
     }
+    let database = match &args.database {
+        Some(url) => url.clone(),
+        None => {
+            let dir = std::env::temp_dir().join(format!("tandem-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            format!("sqlite://{}", dir.join("bench.db").display())
+        }
+    };
     if args.live {
         let live_args = live::LiveArgs {
             requests: args.requests,
