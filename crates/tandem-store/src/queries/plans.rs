@@ -96,20 +96,20 @@ pub(crate) async fn sqlx_schedule_rows(
     else {
         return Ok(None);
     };
-    let rows = sqlx::query(TASK_SCHEDULE_SELECT)
-        .bind(project_id)
-        .bind(after)
-        .bind(row_limit(limit))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
     let key: String = Columns::get(&head, "key")?;
     let mut schedule = schedule_from_row(&head)?;
-    let mut names = Vec::with_capacity(rows.len());
-    schedule.tasks = rows
-        .iter()
-        .map(|row| {
-            let task = task_schedule_from_row(row)?;
+    let mut names = Vec::new();
+    // Decoded as the rows arrive: a million rows held as driver rows
+    // first took more memory than the schedule they make.
+    {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(TASK_SCHEDULE_SELECT)
+            .bind(project_id)
+            .bind(after)
+            .bind(row_limit(limit))
+            .fetch(&mut *tx);
+        while let Some(row) = rows.try_next().await? {
+            let task = task_schedule_from_row(&row)?;
             names.extend(row_task_name(
                 &key,
                 task.task_id,
@@ -117,9 +117,10 @@ pub(crate) async fn sqlx_schedule_rows(
                 row.at(12)?,
                 row.at(13)?,
             ));
-            Ok(task)
-        })
-        .collect::<Result<_>>()?;
+            schedule.tasks.push(task);
+        }
+    }
+    tx.commit().await?;
     Ok(Some(NamedSchedule { schedule, names }))
 }
 
