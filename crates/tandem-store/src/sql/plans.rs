@@ -24,12 +24,17 @@ pub(crate) const SCHEDULE_HEAD_SELECT: &str = "SELECT s.fingerprint, s.computed_
 
 /// The rows of a stored schedule of tasks after `$2` (by id), at most
 /// `$3`, each with its task's number, title and milestone (null where the
-/// task has left the project since): `$1` the project.
+/// task has left the project since): `$1` the project. The join repeats
+/// the cursor for the tasks: PostgreSQL does not carry it across the
+/// outer join, and its merge join read the tasks from the first id (a
+/// page in the middle of a million took 189 ms, 1.3 ms with it). `$1`
+/// comes first: SQLite numbers `$` parameters in the order they appear.
 pub(crate) const TASK_SCHEDULE_SELECT: &str = concat!(
     "SELECT ",
     task_schedule_columns!(),
     ", t.number, t.title, t.milestone_id \
-    FROM task_schedules s LEFT JOIN tasks t ON t.id = s.task_id AND t.project_id = s.project_id \
+    FROM task_schedules s LEFT JOIN tasks t \
+    ON t.project_id = $1 AND t.id = s.task_id AND t.id > $2 \
     WHERE s.project_id = $1 AND s.task_id > $2 ORDER BY s.task_id LIMIT $3"
 );
 
