@@ -221,16 +221,23 @@ fn a_team_plans_a_project_from_the_terminal() {
             "dep", "add", "LAUNCH-1", "LAUNCH-3", "--type", "SS", "--lag", "2d",
         ],
     );
-    ok(
+    // LAUNCH-3 waits for LAUNCH-1, which finishes with its subtask
+    // LAUNCH-2: LAUNCH-2 cannot also wait for LAUNCH-3.
+    let cycle = fails(
         &config,
         &["dep", "add", "LAUNCH-3", "LAUNCH-2", "--lag", "-1d"],
     );
-    let cycle = fails(&config, &["dep", "add", "LAUNCH-2", "LAUNCH-1"]);
     assert!(
-        cycle.contains("LAUNCH-2 → LAUNCH-1 → LAUNCH-3 → LAUNCH-2"),
+        cycle.contains("LAUNCH-3 → LAUNCH-2 → LAUNCH-1 → LAUNCH-3"),
         "{cycle}"
     );
-    ok(&config, &["dep", "rm", "LAUNCH-3", "LAUNCH-2"]);
+    // A negative lag on a link that closes nothing.
+    ok(
+        &config,
+        &["dep", "add", "LAUNCH-2", "LAUNCH-3", "--lag", "-1d"],
+    );
+    assert!(ok(&config, &["dep", "list", "LAUNCH-3"]).contains("-1d"));
+    ok(&config, &["dep", "rm", "LAUNCH-2", "LAUNCH-3"]);
     // Elapsed and percentage lags.
     let added = ok(
         &config,
