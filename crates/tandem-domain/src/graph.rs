@@ -45,14 +45,14 @@ impl Order {
 
     /// What comes right after `point`.
     fn after(&self, point: Point) -> Vec<Point> {
-        let list = |map: &HashMap<Id, Vec<Id>>, id: Id| map.get(&id).cloned().unwrap_or_default();
+        fn starts(ids: Option<&Vec<Id>>) -> impl Iterator<Item = Point> + '_ {
+            ids.into_iter().flatten().map(|&t| Point::Start(t))
+        }
         match point {
             Point::Start(t) => std::iter::once(Point::Finish(t))
-                .chain(list(&self.children, t).into_iter().map(Point::Start))
+                .chain(starts(self.children.get(&t)))
                 .collect(),
-            Point::Finish(t) => list(&self.successors, t)
-                .into_iter()
-                .map(Point::Start)
+            Point::Finish(t) => starts(self.successors.get(&t))
                 .chain(self.parent.get(&t).map(|&p| Point::Finish(p)))
                 .collect(),
         }

@@ -70,6 +70,23 @@ impl ListReaders {
             idle.push(connection);
         }
     }
+
+    /// Runs `read` on an idle connection, on a blocking thread: rusqlite
+    /// waits on the file, which must not hold up the executor.
+    async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let lists = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let connection = lists.connection()?;
+            let result = read(&connection);
+            lists.give_back(connection);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+    }
 }
 
 fn poisoned() -> StoreError {
@@ -489,29 +506,17 @@ impl SqliteStore {
             part,
             limit,
         );
-        let lists = self.lists.clone();
-        tokio::task::spawn_blocking(move || {
-            let connection = lists.connection()?;
-            let result = read_page(&connection, &page).map_err(driver);
-            lists.give_back(connection);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+        self.lists
+            .read(move |connection| read_page(connection, &page).map_err(driver))
+            .await
     }
 
     /// Planning reads every link of a project; through rusqlite that is a
     /// few milliseconds for thousands, where sqlx took tens.
     async fn link_rows(&self, scope: Scope, project_id: Id) -> Result<Vec<crate::Link>> {
-        let lists = self.lists.clone();
-        tokio::task::spawn_blocking(move || {
-            let connection = lists.connection()?;
-            let result = read_links(&connection, scope.workspace_id, project_id);
-            lists.give_back(connection);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+        self.lists
+            .read(move |connection| read_links(connection, scope.workspace_id, project_id))
+            .await
     }
 
     /// A whole-plan schedule reads every task of the project; through
@@ -520,16 +525,10 @@ impl SqliteStore {
         &self,
         access: crate::ProjectAccess,
     ) -> Result<Vec<tandem_domain::planning::PlanTask>> {
-        let lists = self.lists.clone();
         let (workspace_id, project_id) = (access.scope().workspace_id, access.project_id());
-        tokio::task::spawn_blocking(move || {
-            let connection = lists.connection()?;
-            let result = read_plan_tasks(&connection, workspace_id, project_id);
-            lists.give_back(connection);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+        self.lists
+            .read(move |connection| read_plan_tasks(connection, workspace_id, project_id))
+            .await
     }
 
     /// A whole schedule is a row per task; through rusqlite 10,000 of them
@@ -540,16 +539,12 @@ impl SqliteStore {
         after: Id,
         limit: Option<usize>,
     ) -> Result<Option<crate::NamedSchedule>> {
-        let lists = self.lists.clone();
         let (workspace_id, project_id) = (access.scope().workspace_id, access.project_id());
-        tokio::task::spawn_blocking(move || {
-            let connection = lists.connection()?;
-            let result = read_schedule(&connection, workspace_id, project_id, after, limit);
-            lists.give_back(connection);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Config(format!("the list reader stopped: {e}")))?
+        self.lists
+            .read(move |connection| {
+                read_schedule(connection, workspace_id, project_id, after, limit)
+            })
+            .await
     }
 
     fn pool_stats(&self) -> Vec<crate::PoolStats> {

@@ -5,10 +5,11 @@ use tandem_domain::calendar::CalendarException;
 use tandem_domain::planning::PlanTask;
 use tandem_domain::{
     Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskKey, TaskSchedule,
-    TaskScheduling, ThreePoint,
 };
 
-use super::{Columns, decode_error, parse_local_time, user_ref, vocab};
+use super::{
+    Columns, decode_error, parse_local_time, task_scheduling, three_point, user_ref, vocab,
+};
 use crate::{Result, StoreError, TaskName};
 
 pub(crate) const BASELINE_SELECT: &str = "SELECT b.id, b.project_id, b.name, b.created_by, \
@@ -242,18 +243,6 @@ pub(crate) struct PlanTaskRow {
 
 impl PlanTaskRow {
     pub(crate) fn into_plan_task(self, project_key: &str) -> Result<PlanTask> {
-        let three_point = match (
-            self.optimistic_days,
-            self.likely_days,
-            self.pessimistic_days,
-        ) {
-            (Some(optimistic), Some(likely), Some(pessimistic)) => Some(ThreePoint {
-                optimistic,
-                likely,
-                pessimistic,
-            }),
-            _ => None,
-        };
         Ok(PlanTask {
             id: self.id,
             key: TaskKey::format(Some(project_key), self.number, self.id),
@@ -264,14 +253,18 @@ impl PlanTaskRow {
             due_date: self.due_date,
             estimate_days: self.estimate_days,
             effort_hours: self.effort_hours,
-            three_point,
+            three_point: three_point(
+                self.optimistic_days,
+                self.likely_days,
+                self.pessimistic_days,
+            ),
             percent_complete: self.percent_complete,
-            schedule: TaskScheduling {
-                constraint_type: self.constraint_type.as_deref().map(vocab).transpose()?,
-                constraint_date: parse_local_time(self.constraint_date.as_deref())?,
-                actual_start: parse_local_time(self.actual_start.as_deref())?,
-                actual_finish: parse_local_time(self.actual_finish.as_deref())?,
-            },
+            schedule: task_scheduling(
+                self.constraint_type.as_deref(),
+                self.constraint_date.as_deref(),
+                self.actual_start.as_deref(),
+                self.actual_finish.as_deref(),
+            )?,
         })
     }
 }

@@ -461,6 +461,38 @@ fn user(id: Option<i64>, email: Option<String>, name: Option<String>) -> Option<
     }
 }
 
+/// A three-point estimate from its columns: all three, or none.
+pub(crate) fn three_point(
+    optimistic: Option<f64>,
+    likely: Option<f64>,
+    pessimistic: Option<f64>,
+) -> Option<ThreePoint> {
+    match (optimistic, likely, pessimistic) {
+        (Some(optimistic), Some(likely), Some(pessimistic)) => Some(ThreePoint {
+            optimistic,
+            likely,
+            pessimistic,
+        }),
+        _ => None,
+    }
+}
+
+/// A task's constraint and actuals from their columns (local instants as
+/// minute text).
+pub(crate) fn task_scheduling(
+    constraint_type: Option<&str>,
+    constraint_date: Option<&str>,
+    actual_start: Option<&str>,
+    actual_finish: Option<&str>,
+) -> crate::Result<tandem_domain::TaskScheduling> {
+    Ok(tandem_domain::TaskScheduling {
+        constraint_type: constraint_type.map(vocab).transpose()?,
+        constraint_date: parse_local_time(constraint_date)?,
+        actual_start: parse_local_time(actual_start)?,
+        actual_finish: parse_local_time(actual_finish)?,
+    })
+}
+
 impl TaskRow {
     pub(crate) fn into_task(self) -> crate::Result<Task> {
         let key = self.project_key.as_deref();
@@ -472,18 +504,11 @@ impl TaskRow {
             }),
             _ => None,
         };
-        let three_point = match (
+        let three_point = three_point(
             self.optimistic_days,
             self.likely_days,
             self.pessimistic_days,
-        ) {
-            (Some(optimistic), Some(likely), Some(pessimistic)) => Some(ThreePoint {
-                optimistic,
-                likely,
-                pessimistic,
-            }),
-            _ => None,
-        };
+        );
         let mut tags: Vec<String> = self
             .tags
             .as_deref()
@@ -492,12 +517,12 @@ impl TaskRow {
             .map(str::to_string)
             .collect();
         tags.sort();
-        let schedule = tandem_domain::TaskScheduling {
-            constraint_type: self.constraint_type.as_deref().map(vocab).transpose()?,
-            constraint_date: parse_local_time(self.constraint_date.as_deref())?,
-            actual_start: parse_local_time(self.actual_start.as_deref())?,
-            actual_finish: parse_local_time(self.actual_finish.as_deref())?,
-        };
+        let schedule = task_scheduling(
+            self.constraint_type.as_deref(),
+            self.constraint_date.as_deref(),
+            self.actual_start.as_deref(),
+            self.actual_finish.as_deref(),
+        )?;
         Ok(Task {
             id: self.id,
             key: TaskKey::format(key, self.number, self.id),
