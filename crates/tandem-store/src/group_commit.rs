@@ -5,8 +5,9 @@
 //! that each paid a full `synchronous = FULL` sync of the WAL. Here the
 //! writer connection holds one open transaction, a *group*, and every write
 //! runs in its own savepoint inside it. A write that fails is rolled back to
-//! its savepoint and leaves the others alone. A write that succeeds releases
-//! its savepoint and waits: the group is committed, and synced, by the last
+//! its savepoint and leaves the others alone. A write that succeeds keeps
+//! its savepoint open (the next member releases it in the command that
+//! opens its own) and waits: the group is committed, and synced, by the last
 //! write in the queue (the one that sees nobody waiting behind it), and only
 //! then is every member acknowledged. Nothing is acknowledged before it is
 //! on disk, so a crash loses only writes that never got their answer.
@@ -70,6 +71,12 @@ struct Group {
     /// A member's savepoint is open: whoever takes the group next while it
     /// is still set finds a member that vanished without settling.
     open_member: bool,
+    /// The last member kept its write and left its savepoint open: the
+    /// next member releases it in the command that opens its own, or the
+    /// group's commit takes it along. Releasing it when its write ends
+    /// would cost each write one more trip to the connection's thread,
+    /// which is most of what a short write costs here.
+    kept_open: bool,
     /// The group is one long write's: it commits when that write ends.
     alone: bool,
 }
@@ -142,9 +149,15 @@ impl GroupCommit {
             group.opened = Some(Instant::now());
         }
         let connection = &mut **group.transaction.as_mut().expect("opened above");
-        sqlx::query("SAVEPOINT tandem_write")
-            .execute(connection)
-            .await?;
+        let open = if group.kept_open {
+            "RELEASE tandem_write; SAVEPOINT tandem_write"
+        } else {
+            "SAVEPOINT tandem_write"
+        };
+        // Whatever became of it, the kept savepoint is not released again:
+        // one left behind only deepens the stack the commit ends.
+        group.kept_open = false;
+        sqlx::query(open).execute(connection).await?;
         group.open_member = true;
         Ok(member)
     }
@@ -165,15 +178,21 @@ impl Member {
 
     /// Keeps this write and answers once the group holding it is synced.
     pub(crate) async fn commit(mut self) -> Result<()> {
-        let guard = self
+        let mut guard = self
             .guard
             .take()
             .expect("a member holds the group until it ends");
         let (ack, acked) = oneshot::channel();
-        // Spawned with the group in hand: if this request is dropped from
-        // here on, its write still ends, kept or rolled back, and the
-        // group still commits.
-        tokio::spawn(release(self.writer.clone(), guard, ack));
+        guard.open_member = false;
+        guard.kept_open = true;
+        guard.done.push(ack);
+        if hands_on(&self.writer, &guard) {
+            drop(guard);
+        } else {
+            // Spawned with the group in hand: if this request is dropped
+            // from here on, the group still commits.
+            tokio::spawn(settle(self.writer.clone(), guard));
+        }
         match acked.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(message)) => Err(StoreError::Database(sqlx::Error::Protocol(message))),
@@ -182,34 +201,6 @@ impl Member {
             ))),
         }
     }
-}
-
-/// Ends a member that kept its write: out of its savepoint and into the
-/// group's list of writes to acknowledge.
-async fn release(
-    writer: GroupCommit,
-    mut guard: OwnedMutexGuard<Group>,
-    ack: oneshot::Sender<Ack>,
-) {
-    let released = match guard.transaction.as_mut() {
-        Some(transaction) => sqlx::query("RELEASE tandem_write")
-            .execute(&mut **transaction)
-            .await
-            .map(|_| ()),
-        None => Err(sqlx::Error::Protocol("the write's group was closed".into())),
-    };
-    match released {
-        Ok(()) => {
-            guard.open_member = false;
-            guard.done.push(ack);
-        }
-        // The savepoint stays open for `settle` to roll back; this write
-        // alone reports the error.
-        Err(e) => {
-            let _ = ack.send(Err(e.to_string()));
-        }
-    }
-    settle(writer, guard).await;
 }
 
 impl Drop for Member {
@@ -278,6 +269,7 @@ fn fail(group: &mut Group, why: &str) {
     // Dropping an open sqlx transaction rolls it back.
     group.transaction = None;
     group.open_member = false;
+    group.kept_open = false;
     group.alone = false;
     group.opened = None;
     for ack in group.done.drain(..) {
@@ -293,22 +285,32 @@ async fn settle(writer: GroupCommit, mut guard: OwnedMutexGuard<Group>) {
         // Its error, if any, has reached the members through `fail`.
         let _ = rollback_member(&mut guard).await;
     }
-    let young = guard.opened.is_some_and(|at| at.elapsed() < writer.max_age);
-    if writer.waiting.load(Ordering::SeqCst) > 0
-        && young
-        && !guard.alone
-        && guard.done.len() < writer.max_members
-    {
-        writer.stats.handed_on.fetch_add(1, Ordering::Relaxed);
+    if hands_on(&writer, &guard) {
         return;
     }
     // Its error, if any, has reached the members through `fail`.
     let _ = commit_now(&writer.stats, &mut guard).await;
 }
 
+/// Whether the group may stay open for a write queued behind: someone is
+/// waiting who will settle it, and it is still young and small enough.
+/// Counted when it does.
+fn hands_on(writer: &GroupCommit, group: &Group) -> bool {
+    let young = group.opened.is_some_and(|at| at.elapsed() < writer.max_age);
+    let hands_on = writer.waiting.load(Ordering::SeqCst) > 0
+        && young
+        && !group.alone
+        && group.done.len() < writer.max_members;
+    if hands_on {
+        writer.stats.handed_on.fetch_add(1, Ordering::Relaxed);
+    }
+    hands_on
+}
+
 /// Commits the open group, if any, and answers its members.
 async fn commit_now(stats: &GroupStats, group: &mut Group) -> Result<()> {
     group.alone = false;
+    group.kept_open = false;
     let Some(transaction) = group.transaction.take() else {
         return Ok(());
     };

@@ -79,7 +79,7 @@ pub(super) async fn insert_imported_tasks_tx(
         qb.push_values(chunk.iter().enumerate(), |mut b, (i, fields)| {
             let row = TaskRowValues {
                 project_id: Some(project.id),
-                number: first_number + (chunk_index * 500 + i) as i64,
+                number: Some(first_number + (chunk_index * 500 + i) as i64),
                 fields,
                 owner_id: None,
                 parent_id: None,

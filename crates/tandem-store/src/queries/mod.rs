@@ -257,9 +257,17 @@ impl Batch {
         Ok(())
     }
 
-    /// Runs the statements in order, the last of them a query (written
-    /// through [`SqlSink`]) whose first row this returns: what a write
-    /// reads back once its changes are made.
+    /// Adds the query [`Self::run_fetching`] answers with, after the
+    /// roll-ups: on SQLite the whole write then goes as one command.
+    pub(super) fn push_query(&mut self, sql: &str) -> &mut Self {
+        let rollups = std::mem::take(&mut self.rollups);
+        rollups.write(self);
+        self.push(sql)
+    }
+
+    /// Runs the statements in order, the last of them a query (pushed with
+    /// [`Self::push_query`], written through [`SqlSink`]) whose first row
+    /// this returns: what a write reads back once its changes are made.
     pub(super) async fn run_fetching(
         mut self,
         tx: &mut Tx,
@@ -342,18 +350,22 @@ pub(super) async fn analyze_after_bulk(store: &DbStore, tables: &str) -> Result<
     Ok(())
 }
 
+/// The id of the member of workspace `$1` whose email is `$2`.
+pub(super) const MEMBER_BY_EMAIL: &str = "SELECT u.id FROM users u \
+    JOIN members m ON m.user_id = u.id AND m.workspace_id = $1 WHERE u.email = $2";
+
 /// The member of this workspace with this email, or a field error.
 pub(super) async fn member_id(tx: &mut Tx, scope: Scope, email: &Email, field: &str) -> Result<Id> {
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = $1 WHERE u.email = $2",
-    )
-    .bind(scope.workspace_id)
-    .bind(email.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    id.ok_or_else(|| {
-        StoreError::invalid(field, format!("{email} is not a member of this workspace"))
-    })
+    let id: Option<i64> = sqlx::query_scalar(MEMBER_BY_EMAIL)
+        .bind(scope.workspace_id)
+        .bind(email.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    id.ok_or_else(|| not_a_member(email, field))
+}
+
+pub(super) fn not_a_member(email: &Email, field: &str) -> StoreError {
+    StoreError::invalid(field, format!("{email} is not a member of this workspace"))
 }
 
 pub(super) async fn optional_member(

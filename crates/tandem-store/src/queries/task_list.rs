@@ -118,7 +118,7 @@ pub(super) async fn run_and_fetch_task(
     collaborators: bool,
 ) -> Result<Task> {
     let key = parse_task_key(key)?;
-    batch.push(TASK_SELECT.as_str());
+    batch.push_query(TASK_SELECT.as_str());
     push_task_key(&mut batch, scope, &key);
     push_task_visibility(&mut batch, scope);
     let row = batch

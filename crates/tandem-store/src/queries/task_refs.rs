@@ -58,6 +58,16 @@ pub(super) struct TaskRefs {
     pub(super) parent_id: Option<Id>,
 }
 
+/// The member a task's owner email names, when the write has already read
+/// it along with something else (a new task's project): one statement
+/// fewer on the write's path.
+#[derive(Clone, Copy)]
+pub(super) enum Owner {
+    ToLookUp,
+    /// `None`: no member of the workspace has that email.
+    LookedUp(Option<Id>),
+}
+
 /// Resolves a task's references (people, parent, phase,
 /// milestone) in its project, collecting every failure. `task` is the
 /// task written and its present parent, for an edit.
@@ -67,6 +77,7 @@ pub(super) async fn resolve_task_refs(
     project: Option<(Id, &str)>,
     task: Option<(Id, Option<Id>)>,
     fields: &TaskFields,
+    owner: Owner,
 ) -> Result<TaskRefs> {
     let mut errors = Vec::new();
     let mut take = |result: Result<Id>| -> Result<Option<Id>> {
@@ -79,9 +90,12 @@ pub(super) async fn resolve_task_refs(
             Err(other) => Err(other),
         }
     };
-    let owner_id = match &fields.owner {
-        Some(email) => take(member_id(tx, scope, email, "owner").await)?,
-        None => None,
+    let owner_id = match (&fields.owner, owner) {
+        (Some(email), Owner::LookedUp(found)) => {
+            take(found.ok_or_else(|| not_a_member(email, "owner")))?
+        }
+        (Some(email), Owner::ToLookUp) => take(member_id(tx, scope, email, "owner").await)?,
+        (None, _) => None,
     };
     let mut collaborator_ids = Vec::new();
     for email in &fields.collaborators {

@@ -12,6 +12,40 @@ pub(super) async fn project_for_task(tx: &mut Tx, scope: Scope, key: &str) -> Re
     }
 }
 
+/// [`project_for_task`], with the member `email` names read in the same
+/// statement.
+async fn project_and_member_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    key: &str,
+    email: Option<&Email>,
+) -> Result<(Project, Owner)> {
+    let Some(email) = email else {
+        return Ok((project_for_task(tx, scope, key).await?, Owner::ToLookUp));
+    };
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT q.*, (SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = ",
+    );
+    qb.push_bind(scope.workspace_id);
+    qb.push(" WHERE u.email = ");
+    qb.push_bind(email.as_str().to_string());
+    qb.push(") AS member_id FROM (");
+    qb.push(PROJECT_SELECT);
+    qb.push(" WHERE p.workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    qb.push(" AND p.key = ");
+    qb.push_bind(key.to_ascii_uppercase());
+    push_project_visibility(&mut qb, "p.id", scope);
+    qb.push(") q");
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::invalid("project", format!("no project {key}")))?;
+    let member: Option<i64> = row.try_get("member_id")?;
+    Ok((project_from_row(&row)?, Owner::LookedUp(member)))
+}
+
 /// The next `count` numbers of the project's tasks, taken: the first.
 async fn take_task_numbers(tx: &mut Tx, project_id: Id, count: usize) -> Result<i64> {
     let count = i64::try_from(count).unwrap_or(i64::MAX);
@@ -33,22 +67,29 @@ pub(super) async fn insert_task_tx(
     scope: Scope,
     project: Option<&Project>,
     fields: &TaskFields,
+    owner: Owner,
     batch: &mut Batch,
 ) -> Result<(Id, String)> {
     let number = match project {
-        Some(p) => take_task_numbers(tx, p.id, 1).await?,
-        None => 0,
+        // Taken by the command that inserts the task, where one command
+        // may hold several statements: one trip to SQLite's connection
+        // thread fewer, which is what a short write costs there.
+        Some(_) if DbStore::ONE_COMMAND_BATCHES => None,
+        Some(p) => Some(take_task_numbers(tx, p.id, 1).await?),
+        None => Some(0),
     };
-    insert_numbered_task_tx(tx, scope, project, fields, number, batch).await
+    insert_numbered_task_tx(tx, scope, project, fields, number, owner, batch).await
 }
 
-/// [`insert_task_tx`] with the task's number already taken.
+/// [`insert_task_tx`] with the task's number already taken, or (`None`)
+/// taken by the insert itself.
 async fn insert_numbered_task_tx(
     tx: &mut Tx,
     scope: Scope,
     project: Option<&Project>,
     fields: &TaskFields,
-    number: i64,
+    number: Option<i64>,
+    owner: Owner,
     batch: &mut Batch,
 ) -> Result<(Id, String)> {
     let mut fields = fields.clone();
@@ -60,6 +101,7 @@ async fn insert_numbered_task_tx(
         project.map(|p| (p.id, p.key.as_str())),
         None,
         &fields,
+        owner,
     )
     .await?;
     let watch = RollupWatch::before(tx, project.is_some(), refs.parent_id).await?;
@@ -72,10 +114,21 @@ async fn insert_numbered_task_tx(
         parent_id: refs.parent_id,
         now,
     };
-    let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+    let mut qb = match (number, project) {
+        (None, Some(p)) => {
+            let mut qb = QueryBuilder::<Db>::new(
+                "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = ",
+            );
+            qb.push_bind(p.id);
+            qb.push(";\n");
+            qb.push(TASK_INSERT);
+            qb
+        }
+        _ => QueryBuilder::<Db>::new(TASK_INSERT),
+    };
     qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
-    qb.push(" RETURNING id");
-    let id: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
+    qb.push(" RETURNING id, number");
+    let (id, number): (i64, i64) = qb.build_query_as().fetch_one(&mut **tx).await?;
     push_task_sets(
         batch,
         scope,
@@ -113,7 +166,15 @@ pub(super) async fn update_task_tx(
     fields.check().map_err(StoreError::Invalid)?;
     let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
     let present = (current.id, current.parent.as_ref().map(|p| p.id));
-    let refs = resolve_task_refs(&mut *tx, scope, project, Some(present), &fields).await?;
+    let refs = resolve_task_refs(
+        &mut *tx,
+        scope,
+        project,
+        Some(present),
+        &fields,
+        Owner::ToLookUp,
+    )
+    .await?;
     let now = Utc::now();
     let completed_at = match (current.status.is_closed(), fields.status.is_closed()) {
         (false, true) => Some(now),
@@ -195,7 +256,8 @@ pub(super) async fn update_task_tx(
 /// A new task's row: its fields and what the store resolved.
 pub(super) struct TaskRowValues<'a> {
     pub(super) project_id: Option<Id>,
-    pub(super) number: i64,
+    /// `None`: the project's next, which the same command has just taken.
+    pub(super) number: Option<i64>,
     pub(super) fields: &'a TaskFields,
     pub(super) owner_id: Option<Id>,
     pub(super) parent_id: Option<Id>,
@@ -216,10 +278,15 @@ pub(super) fn push_task_row(
 ) {
     let f = row.fields;
     let tp = f.three_point.as_ref();
-    b.push_bind(scope.workspace_id)
-        .push_bind(row.project_id)
-        .push_bind(row.number)
-        .push_bind(f.title.trim().to_string())
+    b.push_bind(scope.workspace_id).push_bind(row.project_id);
+    match row.number {
+        Some(number) => b.push_bind(number),
+        None => b
+            .push("(SELECT next_task_number FROM projects WHERE id = ")
+            .push_bind_unseparated(row.project_id)
+            .push_unseparated(")"),
+    };
+    b.push_bind(f.title.trim().to_string())
         .push_bind(f.description.clone())
         .push_bind(row.owner_id)
         .push_bind(f.status.as_str())
@@ -251,13 +318,25 @@ impl TaskStore for DbStore {
     async fn create_task(&self, scope: WriteScope, task: &NewTask) -> Result<Task> {
         let scope = *scope;
         let mut tx = self.write_tx().await?;
-        let project = match &task.project {
-            Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
-            None => None,
+        let (project, owner) = match &task.project {
+            Some(key) => {
+                let owner = task.fields.owner.as_ref();
+                let (project, owner) =
+                    project_and_member_tx(&mut tx, scope, key.as_str(), owner).await?;
+                (Some(project), owner)
+            }
+            None => (None, Owner::ToLookUp),
         };
         let mut batch = Batch::default();
-        let (_, key) =
-            insert_task_tx(&mut tx, scope, project.as_ref(), &task.fields, &mut batch).await?;
+        let (_, key) = insert_task_tx(
+            &mut tx,
+            scope,
+            project.as_ref(),
+            &task.fields,
+            owner,
+            &mut batch,
+        )
+        .await?;
         let collaborators = !task.fields.collaborators.is_empty();
         let task = run_and_fetch_task(&mut tx, batch, scope, &key, collaborators).await?;
         tx.commit().await?;
@@ -280,9 +359,16 @@ impl TaskStore for DbStore {
         let first = take_task_numbers(&mut tx, project.id, tasks.len()).await?;
         let mut batch = Batch::default();
         for ((index, fields), number) in tasks.iter().enumerate().zip(first..) {
-            let inserted =
-                insert_numbered_task_tx(&mut tx, scope, Some(&project), fields, number, &mut batch)
-                    .await;
+            let inserted = insert_numbered_task_tx(
+                &mut tx,
+                scope,
+                Some(&project),
+                fields,
+                Some(number),
+                Owner::ToLookUp,
+                &mut batch,
+            )
+            .await;
             let (_, key) = inserted.map_err(|e| match e {
                 // Name the row as well as the field.
                 StoreError::Invalid(errors) => StoreError::Invalid(

@@ -4,6 +4,7 @@
 //! they share.
 
 mod board;
+mod creates;
 mod drivers;
 mod events;
 mod filters;
