@@ -184,13 +184,14 @@ impl PgStore {
         &self,
         scope: crate::Scope,
         filter: &crate::TaskFilter,
+        search: &crate::sql::Search,
         part: crate::sql::ListPart,
         limit: usize,
     ) -> Result<(
         Vec<crate::sql::TaskRow>,
         Vec<(tandem_domain::Id, tandem_domain::UserRef)>,
     )> {
-        queries::sqlx_task_page_rows(&self.pool, scope, filter, part, limit).await
+        queries::sqlx_task_page_rows(&self.pool, scope, filter, search, part, limit).await
     }
 
     async fn link_rows(
@@ -254,6 +255,16 @@ mod backend {
         condition: (" AND t.search @@ to_tsquery('simple', ", ")"),
         term: ("", ":*"),
         and: " & ",
+        // PostgreSQL estimates a prefix search at a fixed share of the
+        // rows, rare or not, and reads a page of one by walking the tasks
+        // in id order: every task, when nothing matches. The probe is
+        // planned on its own (a materialized CTE), where that estimate
+        // chooses the index, and stops at its limit.
+        probe: Some(
+            "WITH m AS MATERIALIZED (SELECT id FROM tasks \
+             WHERE workspace_id = $1 AND search @@ to_tsquery('simple', $2)) \
+             SELECT id FROM m LIMIT $3",
+        ),
     };
 }
 

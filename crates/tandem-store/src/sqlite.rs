@@ -20,7 +20,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tandem_domain::{Id, UserRef};
 
 use crate::group_commit::{GroupCommit, Member};
-use crate::sql::{ListPart, SqlParam, SqlText, TaskRow, push_collaborators, push_task_list};
+use crate::sql::{
+    ListPart, Search, SqlParam, SqlText, TaskRow, push_collaborators, push_task_list,
+};
 use crate::{Result, Scope, StoreError, TaskFilter};
 
 pub struct SqliteStore {
@@ -493,6 +495,7 @@ impl SqliteStore {
         &self,
         scope: Scope,
         filter: &TaskFilter,
+        search: &Search,
         part: ListPart,
         limit: usize,
     ) -> Result<PageRows> {
@@ -503,6 +506,7 @@ impl SqliteStore {
             &backend::TEXT_MATCH,
             scope,
             filter,
+            search,
             part,
             limit,
         );
@@ -632,6 +636,8 @@ mod backend {
         condition: (" AND tasks_fts MATCH ", ""),
         term: ("\"", "\"*"),
         and: " AND ",
+        // The page reads the index itself, in id order: no probe.
+        probe: None,
     };
 }
 

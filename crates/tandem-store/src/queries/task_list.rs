@@ -11,6 +11,7 @@ pub(crate) async fn sqlx_task_page_rows(
     pool: &sqlx::Pool<Db>,
     scope: Scope,
     filter: &TaskFilter,
+    search: &Search,
     part: ListPart,
     limit: usize,
 ) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
@@ -21,6 +22,7 @@ pub(crate) async fn sqlx_task_page_rows(
         &TEXT_MATCH,
         scope,
         filter,
+        search,
         part,
         limit,
     );
@@ -56,10 +58,19 @@ pub(super) async fn task_page(
     filter: &TaskFilter,
 ) -> Result<TaskPage> {
     let limit = filter.limit.clamp(1, crate::MAX_TASK_PAGE);
+    let search = probe_search(store, scope, filter).await?;
+    if search == Search::Found(Vec::new()) {
+        return Ok(TaskPage {
+            tasks: Vec::new(),
+            next: None,
+        });
+    }
     let mut tasks = Vec::new();
     for part in ListPart::of(filter) {
         let room = limit + 1 - tasks.len();
-        let (rows, collaborators) = store.task_page_rows(scope, filter, part, room).await?;
+        let (rows, collaborators) = store
+            .task_page_rows(scope, filter, &search, part, room)
+            .await?;
         let mut more = rows
             .into_iter()
             .take(room)
@@ -79,6 +90,31 @@ pub(super) async fn task_page(
         None
     };
     Ok(TaskPage { tasks, next })
+}
+
+/// Most matches a probe reads ([`TextMatch::probe`]). A search with more
+/// is common enough for a page to find its matches soon walking the
+/// tasks in order, which is what the planner does with any search.
+const PROBE_MATCHES: usize = 1000;
+
+/// The list's search, looked up in the index first where the backend
+/// probes ([`TextMatch::probe`]): every match when there are few.
+async fn probe_search(store: &DbStore, scope: Scope, filter: &TaskFilter) -> Result<Search> {
+    let words = search_words(filter.text.as_deref());
+    let Some(probe) = TEXT_MATCH.probe.filter(|_| !words.is_empty()) else {
+        return Ok(Search::Words(words));
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(probe)
+        .bind(scope.workspace_id)
+        .bind(TEXT_MATCH.query(&words))
+        .bind(PROBE_MATCHES as i64 + 1)
+        .fetch_all(store.reader())
+        .await?;
+    Ok(if ids.len() > PROBE_MATCHES {
+        Search::Words(words)
+    } else {
+        Search::Found(ids)
+    })
 }
 
 /// `TaskStore::count_tasks_by_due`: one row, one count per band.

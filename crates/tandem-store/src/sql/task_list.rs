@@ -85,22 +85,25 @@ impl ListPart {
 /// in due order) it sorts ids, not whole rows, and where it need not (a
 /// search or a tag in id order, read from its index in id order; see
 /// [`Source`]) it stops after the page.
+// Each of these is one part of what a page is; a struct would only be
+// built to be taken apart again.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn push_task_list(
     q: &mut impl SqlSink,
     select: &str,
     text: &TextMatch,
     scope: Scope,
     filter: &TaskFilter,
+    search: &Search,
     part: ListPart,
     limit: usize,
 ) {
-    let words = search_words(filter.text.as_deref());
-    let source = Source::of(filter, text, &words, matches!(part, ListPart::ById(_)));
+    let source = Source::of(filter, text, search, matches!(part, ListPart::ById(_)));
     let id = source.id();
     q.sql(select);
     q.sql(&format!(" WHERE t.id IN (SELECT {id}"));
     source.push_from(q);
-    push_task_where(q, scope, filter, text, &words, source);
+    push_task_where(q, scope, filter, text, search, source);
     let order = match part {
         ListPart::ById(after) => {
             if let Some(after) = after {
@@ -148,9 +151,9 @@ pub(crate) fn push_due_counts(
     filter: &TaskFilter,
     edges: &[chrono::NaiveDate],
 ) {
-    let words = search_words(filter.text.as_deref());
+    let search = Search::Words(search_words(filter.text.as_deref()));
     // Counting reads every match in no order: from the fewest rows.
-    let source = Source::of(filter, text, &words, true);
+    let source = Source::of(filter, text, &search, true);
     q.sql("SELECT ");
     for band in 0..=edges.len() {
         if band > 0 {
@@ -178,7 +181,7 @@ pub(crate) fn push_due_counts(
         q.sql(" THEN 1 ELSE 0 END), 0)");
     }
     source.push_from(q);
-    push_task_where(q, scope, filter, text, &words, source);
+    push_task_where(q, scope, filter, text, &search, source);
 }
 
 /// The `WHERE` clause of the list: visibility and every filter but the
@@ -188,7 +191,7 @@ fn push_task_where(
     scope: Scope,
     filter: &TaskFilter,
     text: &TextMatch,
-    words: &[String],
+    search: &Search,
     source: Source,
 ) {
     q.sql(" WHERE 1 = 1");
@@ -291,11 +294,34 @@ fn push_task_where(
         Some(None) => q.sql(" AND t.phase_id IS NULL"),
         None => {}
     }
-    if !words.is_empty() {
-        q.sql(text.condition.0);
-        q.text(text.query(words));
-        q.sql(text.condition.1);
+    match search {
+        Search::Words(words) if words.is_empty() => {}
+        Search::Words(words) => {
+            q.sql(text.condition.0);
+            q.text(text.query(words));
+            q.sql(text.condition.1);
+        }
+        Search::Found(ids) if ids.is_empty() => q.sql(" AND 1 = 0"),
+        Search::Found(ids) => {
+            q.sql(" AND t.id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    q.sql(", ");
+                }
+                q.int(*id);
+            }
+            q.sql(")");
+        }
     }
+}
+
+/// A list's text search as its page reads it: the words every match has
+/// (each as a prefix), or, where the backend looked them up in its index
+/// first ([`TextMatch::probe`]), every task that has them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Search {
+    Words(Vec<String>),
+    Found(Vec<Id>),
 }
 
 /// How a backend finds the tasks whose title or description has, for
@@ -314,11 +340,16 @@ pub(crate) struct TextMatch {
     pub term: (&'static str, &'static str),
     /// What joins the terms so that every one must match.
     pub and: &'static str,
+    /// A query of at most `$3` ids of workspace `$1`'s tasks matching the
+    /// search's parameter `$2`, read from the index alone, for a backend
+    /// whose planner cannot tell a rare search from a common one: when it
+    /// finds them all, the page reads those tasks and nothing else.
+    pub probe: Option<&'static str>,
 }
 
 impl TextMatch {
     /// The search's parameter: every word as a prefix term.
-    fn query(&self, words: &[String]) -> String {
+    pub(crate) fn query(&self, words: &[String]) -> String {
         let (before, after) = self.term;
         words
             .iter()
@@ -361,9 +392,11 @@ enum Source {
 }
 
 impl Source {
-    fn of(filter: &TaskFilter, text: &TextMatch, words: &[String], by_id: bool) -> Source {
-        match text.source {
-            Some((table, id)) if !words.is_empty() => Source::Text(table, id),
+    fn of(filter: &TaskFilter, text: &TextMatch, search: &Search, by_id: bool) -> Source {
+        match (text.source, search) {
+            (Some((table, id)), Search::Words(words)) if !words.is_empty() => {
+                Source::Text(table, id)
+            }
             _ if filter.tag.is_some() && by_id => Source::Tag,
             _ => Source::Tasks,
         }

@@ -518,3 +518,56 @@ async fn tags_due_ranges_and_priorities_select_exactly_their_tasks_page_by_page(
         assert!(found.is_empty(), "{backend}: Ben owns none");
     }
 }
+
+/// PostgreSQL looks a search up in its index first and reads only the
+/// matches when there are at most a thousand; past that it walks the
+/// tasks in order. Either way a search pages through exactly its matches,
+/// in either order.
+#[tokio::test]
+async fn a_search_common_or_rare_pages_through_exactly_its_matches() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        store
+            .create_project(w.owner.writer().unwrap(), &project("BIG"))
+            .await
+            .unwrap();
+        let tasks: Vec<TaskFields> = (0..1_100)
+            .map(|n| {
+                let word = if n % 275 == 0 { "rare" } else { "common" };
+                let mut t = TaskFields::titled(format!("A {word} task {n}"));
+                t.due_date = Some(day(1 + n % 28));
+                t
+            })
+            .collect();
+        let keys = store
+            .import_tasks(w.owner.writer().unwrap(), "BIG", &tasks)
+            .await
+            .unwrap();
+        assert_eq!(keys.len(), 1_100);
+        for (words, expected) in [("comm", 1_096), ("RARE task", 4), ("rarely", 0)] {
+            for order in [TaskOrder::Id, TaskOrder::Due] {
+                let filter = TaskFilter {
+                    order,
+                    ..search(words)
+                };
+                let found = paged(store, w.member, &filter, 300).await;
+                assert_eq!(found.len(), expected, "{words} {order:?} on {backend}");
+                let ids: Vec<Id> = found.iter().map(|t| t.id).collect();
+                let mut sorted = found.clone();
+                match order {
+                    TaskOrder::Id => sorted.sort_by_key(|t| t.id),
+                    _ => sorted.sort_by_key(|t| (t.due_date, t.id)),
+                }
+                let in_order: Vec<Id> = sorted.iter().map(|t| t.id).collect();
+                assert_eq!(ids, in_order, "{words} {order:?} on {backend}");
+                let stem = words.split(' ').next().unwrap().to_lowercase();
+                assert!(found.iter().all(|t| t.title.contains(stem.as_str())));
+            }
+        }
+        // Another workspace's matches are neither found nor counted.
+        let theirs = paged(store, w.other, &search("common"), 300).await;
+        assert!(theirs.is_empty(), "{backend}");
+    }
+}
