@@ -83,6 +83,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "a stored schedule's rows indexed by project and task, in the order they are read",
         sql: include_str!("../migrations/sqlite/0013_schedule_rows_by_project.sql"),
     },
+    Migration {
+        version: 14,
+        description: "a person's open tasks by due date, kept by each write, for My Work's counts",
+        sql: include_str!("../migrations/sqlite/0014_owner_open_due.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -150,6 +155,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 13,
         description: "a stored schedule's rows indexed by project and task, in the order they are read",
         sql: include_str!("../migrations/postgres/0013_schedule_rows_by_project.sql"),
+    },
+    Migration {
+        version: 14,
+        description: "a person's open tasks by due date, kept by each write, for My Work's counts",
+        sql: include_str!("../migrations/postgres/0014_owner_open_due.sql"),
     },
 ];
 

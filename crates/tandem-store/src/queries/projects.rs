@@ -233,6 +233,7 @@ impl ProjectStore for DbStore {
         let mut tx = self.write_tx().await?;
         let current = fetch_project_tx(&mut tx, scope, key).await?;
         check_version(expected_version, current.version)?;
+        forget_project_owners(&mut tx, current.id).await?;
         sqlx::query("DELETE FROM projects WHERE id = $1")
             .bind(current.id)
             .execute(&mut *tx)

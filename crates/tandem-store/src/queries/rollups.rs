@@ -1,6 +1,8 @@
 //! Roll-ups kept current by each write: the sums a project's, phase's and
 //! milestone's progress are made of, its open tasks, and its open tasks by
-//! due date (tables `rollup_cells` and `project_open_due`, migration 8).
+//! due date (tables `rollup_cells` and `project_open_due`, migration 8);
+//! and each person's open tasks by due date, which My Work counts
+//! (`owner_open_due`, migration 14).
 //! A write reads what the tasks it touches contribute before it changes
 //! them ([`RollupWatch::before`]), and again after
 //! ([`RollupWatch::settle`]; a task it created contributes what its
@@ -19,20 +21,31 @@ use tandem_domain::rollup::{ProgressInput, RollupSums};
 
 use super::*;
 
-/// What one task adds to its project's roll-up.
+/// What one task adds to its project's roll-up and to its owner's count.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Contribution {
-    cell: Cell,
+    /// None: a personal task, in no project's roll-up.
+    cell: Option<Cell>,
     sums: RollupSums,
     open: bool,
     due: Option<NaiveDate>,
+    /// Its workspace and owner, whose My Work counts it while it is open.
+    owner: Option<(Id, Id)>,
 }
 
 /// A project, phase and milestone (0: none).
 type Cell = (Id, Id, Id);
 
+/// A workspace, a person, and a due date ([`NO_DUE`]: none).
+type OwnerDue = (Id, Id, NaiveDate);
+
+/// Where `owner_open_due` keeps tasks without a due date (migration 14):
+/// after every date a band can start on, and a date both backends store
+/// as they store any other.
+const NO_DUE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+
 type ContributionRow = (
-    Id,
+    Option<Id>,
     Option<Id>,
     Option<Id>,
     String,
@@ -41,16 +54,30 @@ type ContributionRow = (
     Option<f64>,
     Option<NaiveDate>,
     i64,
+    Id,
+    Option<Id>,
 );
 
 const CONTRIBUTION_SELECT: &str = "SELECT t.project_id, t.phase_id, t.milestone_id, t.status, \
     t.percent_complete, t.effort_hours, t.estimate_days, t.due_date, \
-    CAST(CASE WHEN EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) THEN 1 ELSE 0 END AS BIGINT) \
-    FROM tasks t WHERE t.project_id IS NOT NULL AND ";
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) THEN 1 ELSE 0 END AS BIGINT), \
+    t.workspace_id, t.owner_id \
+    FROM tasks t WHERE ";
 
 fn contribution(row: ContributionRow) -> Result<Contribution> {
-    let (project_id, phase_id, milestone_id, status, percent, effort, estimate, due, children) =
-        row;
+    let (
+        project_id,
+        phase_id,
+        milestone_id,
+        status,
+        percent,
+        effort,
+        estimate,
+        due,
+        children,
+        workspace_id,
+        owner_id,
+    ) = row;
     let input = ProgressInput {
         id: 0,
         parent_id: None,
@@ -59,24 +86,37 @@ fn contribution(row: ContributionRow) -> Result<Contribution> {
         effort_hours: effort,
         estimate_days: estimate,
     };
-    let cell = (project_id, phase_id.unwrap_or(0), milestone_id.unwrap_or(0));
-    Ok(Contribution::of(cell, &input, due, children == 0))
+    let cell = project_id.map(|p| (p, phase_id.unwrap_or(0), milestone_id.unwrap_or(0)));
+    let owner = owner_id.map(|o| (workspace_id, o));
+    Ok(Contribution::of(cell, owner, &input, due, children == 0))
 }
 
 impl Contribution {
-    fn of(cell: Cell, input: &ProgressInput, due: Option<NaiveDate>, leaf: bool) -> Self {
+    fn of(
+        cell: Option<Cell>,
+        owner: Option<(Id, Id)>,
+        input: &ProgressInput,
+        due: Option<NaiveDate>,
+        leaf: bool,
+    ) -> Self {
         Contribution {
             cell,
             sums: RollupSums::of(input, leaf),
             open: !input.status.is_closed(),
             due,
+            owner,
         }
     }
 
     /// What a task just written with `fields` contributes: a leaf, since
-    /// nothing is under it yet. The fields are the ones its row was
-    /// written from, so this is what reading the row back would give.
-    pub(super) fn created(project_id: Id, fields: &TaskFields) -> Self {
+    /// nothing is under it yet. The fields and ids are the ones its row
+    /// was written from, so this is what reading the row back would give.
+    pub(super) fn created(
+        workspace_id: Id,
+        project_id: Option<Id>,
+        owner_id: Option<Id>,
+        fields: &TaskFields,
+    ) -> Self {
         let input = ProgressInput {
             id: 0,
             parent_id: None,
@@ -85,12 +125,15 @@ impl Contribution {
             effort_hours: fields.effort_hours,
             estimate_days: fields.estimate_days,
         };
-        let cell = (
-            project_id,
-            fields.phase_id.unwrap_or(0),
-            fields.milestone_id.unwrap_or(0),
-        );
-        Contribution::of(cell, &input, fields.due_date, true)
+        let cell = project_id.map(|p| {
+            (
+                p,
+                fields.phase_id.unwrap_or(0),
+                fields.milestone_id.unwrap_or(0),
+            )
+        });
+        let owner = owner_id.map(|o| (workspace_id, o));
+        Contribution::of(cell, owner, &input, fields.due_date, true)
     }
 }
 
@@ -116,10 +159,7 @@ async fn contributions(tx: &mut Tx, ids: &[Id]) -> Result<Vec<Contribution>> {
 
 /// The tasks a write is about to change, with what they contribute before
 /// it.
-/// A personal task (no project) rolls up nowhere: its watch reads and
-/// writes nothing.
 pub(super) struct RollupWatch {
-    in_project: bool,
     ids: Vec<Id>,
     before: Vec<Contribution>,
 }
@@ -128,35 +168,20 @@ impl RollupWatch {
     /// Reads what `ids` contribute now: every task the write changes,
     /// creates under, or deletes, and the parents it takes a subtask from
     /// or gives one to (a task with subtasks is not a leaf).
-    pub(super) async fn before(
-        tx: &mut Tx,
-        in_project: bool,
-        ids: impl IntoIterator<Item = Id>,
-    ) -> Result<Self> {
-        let mut ids: Vec<Id> = if in_project {
-            ids.into_iter().collect()
-        } else {
-            Vec::new()
-        };
+    pub(super) async fn before(tx: &mut Tx, ids: impl IntoIterator<Item = Id>) -> Result<Self> {
+        let mut ids: Vec<Id> = ids.into_iter().collect();
         ids.sort_unstable();
         ids.dedup();
         let before = contributions(tx, &ids).await?;
-        Ok(RollupWatch {
-            in_project,
-            ids,
-            before,
-        })
+        Ok(RollupWatch { ids, before })
     }
 
     /// Before deleting `task`: it and its subtasks go, and its parent may
     /// become a leaf.
     pub(super) async fn before_deleting(tx: &mut Tx, task: &Task) -> Result<Self> {
-        if task.project.is_none() {
-            return Self::before(tx, false, []).await;
-        }
         let mut ids = subtree_ids(tx, task.id).await?;
         ids.extend(task.parent.as_ref().map(|p| p.id));
-        Self::before(tx, true, ids).await
+        Self::before(tx, ids).await
     }
 
     /// After the write: reads the same tasks again, adds what a `created`
@@ -168,9 +193,6 @@ impl RollupWatch {
         batch: &mut Batch,
         created: Option<Contribution>,
     ) -> Result<()> {
-        if !self.in_project {
-            return Ok(());
-        }
         let mut after = contributions(tx, &self.ids).await?;
         after.extend(created);
         batch.rollups.before.extend(self.before);
@@ -211,7 +233,8 @@ async fn subtree_ids(tx: &mut Tx, task_id: Id) -> Result<Vec<Id>> {
 
 /// Makes a project's roll-ups afresh from its tasks: for writes that add
 /// a whole project's tasks at once (a Microsoft Project import), which
-/// read them all anyway.
+/// read them all anyway. Its tasks' owners, if any, are counted too: the
+/// write added them without counting them.
 pub(super) async fn rebuild_rollups(tx: &mut Tx, project_id: Id) -> Result<()> {
     for table in ["rollup_cells", "project_open_due"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
@@ -303,21 +326,30 @@ fn add_cell(
 fn apply(batch: &mut Batch, before: &[Contribution], after: &[Contribution]) {
     let mut cells: BTreeMap<Cell, (RollupSums, i64)> = BTreeMap::new();
     let mut due: BTreeMap<(Id, NaiveDate), i64> = BTreeMap::new();
+    let mut owners: BTreeMap<OwnerDue, i64> = BTreeMap::new();
     for (contributions, sign) in [(after, 1), (before, -1)] {
         for c in contributions {
+            if let (true, Some((workspace, owner))) = (c.open, c.owner) {
+                let date = c.due.unwrap_or(NO_DUE);
+                *owners.entry((workspace, owner, date)).or_default() += sign;
+            }
+            let Some(cell) = c.cell else {
+                continue;
+            };
             let mut sums = RollupSums::default();
             if sign > 0 {
                 sums.add(&c.sums);
             } else {
                 sums.subtract(&c.sums);
             }
-            add_cell(&mut cells, c.cell, &sums, sign * i64::from(c.open));
+            add_cell(&mut cells, cell, &sums, sign * i64::from(c.open));
             if let (true, Some(date)) = (c.open, c.due) {
-                *due.entry((c.cell.0, date)).or_default() += sign;
+                *due.entry((cell.0, date)).or_default() += sign;
             }
         }
     }
     push_cells(batch, cells);
+    push_owner_dues(batch, owners);
     for ((project_id, date), change) in due {
         if change == 0 {
             continue;
@@ -340,6 +372,57 @@ fn apply(batch: &mut Batch, before: &[Contribution], after: &[Contribution]) {
                 .bind(date);
         }
     }
+}
+
+/// Adds each change to a person's open tasks on a date, in key order.
+fn push_owner_dues(batch: &mut Batch, owners: BTreeMap<OwnerDue, i64>) {
+    for ((workspace_id, owner_id, date), change) in owners {
+        if change == 0 {
+            continue;
+        }
+        batch
+            .push(
+                "INSERT INTO owner_open_due (workspace_id, owner_id, due_date, open_tasks) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, owner_id, due_date) \
+                 DO UPDATE SET open_tasks = owner_open_due.open_tasks + excluded.open_tasks",
+            )
+            .bind(workspace_id)
+            .bind(owner_id)
+            .bind(date)
+            .bind(change);
+        if change < 0 {
+            batch
+                .push(
+                    "DELETE FROM owner_open_due \
+                     WHERE workspace_id = $1 AND owner_id = $2 AND due_date = $3 AND open_tasks = 0",
+                )
+                .bind(workspace_id)
+                .bind(owner_id)
+                .bind(date);
+        }
+    }
+}
+
+/// Before a project is deleted with its tasks: its open tasks leave their
+/// owners' counts. (Its own roll-up rows go with it.)
+pub(super) async fn forget_project_owners(tx: &mut Tx, project_id: Id) -> Result<()> {
+    let rows: Vec<(Id, Id, Option<NaiveDate>, i64)> = sqlx::query_as(
+        "SELECT workspace_id, owner_id, due_date, COUNT(*) FROM tasks \
+         WHERE project_id = $1 AND owner_id IS NOT NULL AND status NOT IN ('done', 'cancelled') \
+         GROUP BY workspace_id, owner_id, due_date",
+    )
+    .bind(project_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut owners: BTreeMap<OwnerDue, i64> = BTreeMap::new();
+    for (workspace, owner, due, open) in rows {
+        *owners
+            .entry((workspace, owner, due.unwrap_or(NO_DUE)))
+            .or_default() -= open;
+    }
+    let mut batch = Batch::default();
+    push_owner_dues(&mut batch, owners);
+    batch.run(tx).await
 }
 
 fn push_cells(batch: &mut Batch, cells: BTreeMap<Cell, (RollupSums, i64)>) {

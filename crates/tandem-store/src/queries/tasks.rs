@@ -104,7 +104,7 @@ async fn insert_numbered_task_tx(
         owner,
     )
     .await?;
-    let watch = RollupWatch::before(tx, project.is_some(), refs.parent_id).await?;
+    let watch = RollupWatch::before(tx, refs.parent_id).await?;
     let now = Utc::now();
     let row = TaskRowValues {
         project_id: project.map(|p| p.id),
@@ -137,8 +137,13 @@ async fn insert_numbered_task_tx(
         &fields.tags,
         &refs.collaborator_ids,
     );
-    let created = project.map(|p| Contribution::created(p.id, &fields));
-    watch.settle(tx, batch, created).await?;
+    let created = Contribution::created(
+        scope.workspace_id,
+        project.map(|p| p.id),
+        refs.owner_id,
+        &fields,
+    );
+    watch.settle(tx, batch, Some(created)).await?;
     let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
     record_in(
         batch,
@@ -183,7 +188,7 @@ pub(super) async fn update_task_tx(
     };
     let parents = [current.parent.as_ref().map(|p| p.id), refs.parent_id];
     let touched = parents.into_iter().flatten().chain([current.id]);
-    let watch = RollupWatch::before(&mut *tx, current.project.is_some(), touched).await?;
+    let watch = RollupWatch::before(&mut *tx, touched).await?;
     let tp = fields.three_point.as_ref();
     let updated = sqlx::query(
         "UPDATE tasks SET title = $1, description = $2, owner_id = $3, status = $4, priority = $5, start_date = $6, \

@@ -144,6 +144,9 @@ pub(crate) fn push_task_list(
 
 /// How many tasks the filter selects in each band of due dates (see
 /// `TaskStore::count_tasks_by_due`): one row of `edges.len() + 1` counts.
+/// A person's own open tasks, all of which they may see (My Work), are
+/// summed from their counts by due date, kept by each write, and not
+/// counted task by task.
 pub(crate) fn push_due_counts(
     q: &mut impl SqlSink,
     text: &TextMatch,
@@ -151,15 +154,21 @@ pub(crate) fn push_due_counts(
     filter: &TaskFilter,
     edges: &[chrono::NaiveDate],
 ) {
-    let search = Search::Words(search_words(filter.text.as_deref()));
-    // Counting reads every match in no order: from the fewest rows.
-    let source = Source::of(filter, text, &search, true);
+    let own_open_work = TaskFilter {
+        owner: Some(OwnerFilter::User(scope.user_id)),
+        open: true,
+        order: filter.order,
+        after: filter.after,
+        limit: filter.limit,
+        ..Default::default()
+    };
+    let kept = scope.role.sees_all_projects() && *filter == own_open_work;
     q.sql("SELECT ");
     for band in 0..=edges.len() {
         if band > 0 {
             q.sql(", ");
         }
-        q.sql("COALESCE(SUM(CASE WHEN ");
+        q.sql("CAST(COALESCE(SUM(CASE WHEN ");
         match (band.checked_sub(1).map(|i| edges[i]), edges.get(band)) {
             (None, Some(end)) => {
                 q.sql("t.due_date < ");
@@ -178,8 +187,23 @@ pub(crate) fn push_due_counts(
             }
             (None, None) => q.sql("1 = 1"),
         }
-        q.sql(" THEN 1 ELSE 0 END), 0)");
+        q.sql(if kept {
+            " THEN t.open_tasks ELSE 0 END), 0) AS BIGINT)"
+        } else {
+            " THEN 1 ELSE 0 END), 0) AS BIGINT)"
+        });
     }
+    if kept {
+        // Undated tasks are kept under a date after every band's start.
+        q.sql(" FROM owner_open_due t WHERE t.workspace_id = ");
+        q.int(scope.workspace_id);
+        q.sql(" AND t.owner_id = ");
+        q.int(scope.user_id);
+        return;
+    }
+    let search = Search::Words(search_words(filter.text.as_deref()));
+    // Counting reads every match in no order: from the fewest rows.
+    let source = Source::of(filter, text, &search, true);
     source.push_from(q);
     push_task_where(q, scope, filter, text, &search, source);
 }

@@ -335,6 +335,70 @@ async fn the_roll_up_backfill_makes_what_writes_keep() {
     }
 }
 
+/// A database from before migration 14 gets each person's open work by
+/// due date from the migration's backfill: the counts the writes keep.
+#[tokio::test]
+async fn the_owner_count_backfill_makes_what_writes_keep() {
+    use tandem_domain::*;
+    let edges = [
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+    ];
+    for db in Database::all().await {
+        let store = tandem_store::open(db.url()).await.unwrap();
+        let w = super::world(store.as_ref()).await;
+        let writer = w.owner.writer().unwrap();
+        store
+            .create_project(writer, &super::project("FILL"))
+            .await
+            .unwrap();
+        let dates = [None, Some((11, 20)), Some((12, 1)), Some((12, 10))];
+        for (n, date) in dates.iter().enumerate() {
+            for (project, owner, status) in [
+                (Some("FILL"), "ana@example.org", TaskStatus::Todo),
+                (Some("FILL"), "ben@example.org", TaskStatus::InProgress),
+                (None, "ana@example.org", TaskStatus::Todo),
+                (Some("FILL"), "ana@example.org", TaskStatus::Done),
+            ] {
+                let mut new = super::task(project, &format!("Task {n}"));
+                new.fields.owner = Some(Email::parse(owner).unwrap());
+                new.fields.status = status;
+                new.fields.due_date =
+                    date.and_then(|(m, d)| chrono::NaiveDate::from_ymd_opt(2026, m, d));
+                store.create_task(writer, &new).await.unwrap();
+            }
+        }
+        let read = |store: Box<dyn tandem_store::Store>| async move {
+            let mut counts = Vec::new();
+            for scope in [w.owner, w.member] {
+                let filter = tandem_store::TaskFilter {
+                    owner: Some(tandem_store::OwnerFilter::User(scope.user_id)),
+                    open: true,
+                    ..Default::default()
+                };
+                counts.push(
+                    store
+                        .count_tasks_by_due(scope, &filter, &edges)
+                        .await
+                        .unwrap(),
+                );
+            }
+            counts
+        };
+        let kept = read(store).await;
+        assert_eq!(kept, vec![vec![2, 2, 4], vec![1, 1, 2]], "{}", db.backend());
+        let migration = match db.backend() {
+            "sqlite" => include_str!("../../migrations/sqlite/0014_owner_open_due.sql"),
+            _ => include_str!("../../migrations/postgres/0014_owner_open_due.sql"),
+        };
+        let backfill = &migration[migration.find("-- Backfill").unwrap()..];
+        db.execute(&format!("DELETE FROM owner_open_due; {backfill}"))
+            .await;
+        let filled = read(tandem_store::open(db.url()).await.unwrap()).await;
+        assert_eq!(filled, kept, "{}", db.backend());
+    }
+}
+
 /// A database from before migration 11 gets its search index and its
 /// tags' workspaces from the migration: what was there is found as what
 /// is written since, and each workspace's only by that workspace.

@@ -1,7 +1,9 @@
 //! The roll-ups each write keeps equal a roll-up made afresh from the
 //! tasks, after any sequence of writes: creates under parents, edits of
 //! everything progress depends on, re-parenting, deletes of subtrees, and
-//! deleted phases and milestones.
+//! deleted phases and milestones. So do each person's counts of open work
+//! by due date (My Work), with personal tasks among the writes and a
+//! deleted project at the end.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -90,8 +92,52 @@ async fn kept(
     (progress, kept.open_tasks, overdue, phases, milestones)
 }
 
+/// The bands My Work counts on `today` (before, this week, later or
+/// undated), as the store keeps them and as counted from the list.
+async fn my_work_counts(store: &dyn Store, scope: Scope) -> (Vec<u64>, Vec<u64>) {
+    let edges = [
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+    ];
+    let mut filter = TaskFilter {
+        owner: Some(tandem_store::OwnerFilter::User(scope.user_id)),
+        open: true,
+        limit: 500,
+        ..Default::default()
+    };
+    let kept = store
+        .count_tasks_by_due(scope, &filter, &edges)
+        .await
+        .unwrap();
+    let mut counted = vec![0; edges.len() + 1];
+    loop {
+        let page = store.list_tasks(scope, &filter).await.unwrap();
+        for task in &page.tasks {
+            let band = match task.due_date {
+                Some(due) => edges.iter().filter(|edge| due >= **edge).count(),
+                None => edges.len(),
+            };
+            counted[band] += 1;
+        }
+        match page.next {
+            Some(next) => filter.after = Some(next),
+            None => break,
+        }
+    }
+    (kept, counted)
+}
+
+async fn assert_my_work_kept(store: &dyn Store, w: &World, when: &str) {
+    for scope in [w.owner, w.member] {
+        let (kept, counted) = my_work_counts(store, scope).await;
+        assert_eq!(kept, counted, "{} {when}", store.backend());
+    }
+}
+
 fn random_fields(rng: &mut StdRng, title: String, groups: &Groups) -> TaskFields {
     let mut fields = TaskFields::titled(title);
+    fields.owner = [None, Some("ana@example.org"), Some("ben@example.org")][rng.gen_range(0..3)]
+        .map(|email| Email::parse(email).unwrap());
     fields.status = [
         TaskStatus::Todo,
         TaskStatus::InProgress,
@@ -169,12 +215,56 @@ async fn kept_roll_ups_equal_roll_ups_made_afresh_after_random_writes() {
                 .unwrap();
             groups.milestones.push(milestone.id);
         }
+        let mut personal: Vec<String> = Vec::new();
         for seed in 0..3u64 {
             let mut rng = StdRng::seed_from_u64(seed);
             let mut keys: Vec<String> = Vec::new();
             for step in 0..60 {
                 let roll = rng.gen_range(0..100);
-                if keys.is_empty() || roll < 40 {
+                if !keys.is_empty() && roll < 8 {
+                    // A personal task, its own or Ben's, made or changed.
+                    let no_groups = Groups {
+                        phases: Vec::new(),
+                        milestones: Vec::new(),
+                    };
+                    let fields = random_fields(&mut rng, format!("P{seed}-{step}"), &no_groups);
+                    let scope = [w.owner, w.member][rng.gen_range(0..2)];
+                    if personal.is_empty() || rng.gen_bool(0.5) {
+                        let new = NewTask {
+                            project: None,
+                            fields,
+                        };
+                        match store.create_task(scope.writer().unwrap(), &new).await {
+                            Ok(task) => personal.push(task.key),
+                            // Another's personal task cannot be theirs.
+                            Err(StoreError::Invalid(_)) => {}
+                            Err(other) => panic!("personal create: {other}"),
+                        }
+                    } else {
+                        let key = personal[rng.gen_range(0..personal.len())].clone();
+                        let change = move |_current: TaskFields| Ok(fields.clone());
+                        if rng.gen_bool(0.3) {
+                            match store.delete_task(scope.writer().unwrap(), &key, None).await {
+                                Ok(()) => personal.retain(|k| *k != key),
+                                Err(StoreError::NotFound(_) | StoreError::Forbidden(_)) => {}
+                                Err(other) => panic!("personal delete {key}: {other}"),
+                            }
+                        } else {
+                            match store
+                                .update_task(scope.writer().unwrap(), &key, None, &change)
+                                .await
+                            {
+                                Ok(_)
+                                | Err(
+                                    StoreError::Invalid(_)
+                                    | StoreError::NotFound(_)
+                                    | StoreError::Forbidden(_),
+                                ) => {}
+                                Err(other) => panic!("personal update {key}: {other}"),
+                            }
+                        }
+                    }
+                } else if keys.is_empty() || roll < 40 {
                     let mut fields = random_fields(&mut rng, format!("T{seed}-{step}"), &groups);
                     if !keys.is_empty() && rng.gen_bool(0.5) {
                         fields.parent = Some(keys[rng.gen_range(0..keys.len())].clone());
@@ -247,8 +337,19 @@ async fn kept_roll_ups_equal_roll_ups_made_afresh_after_random_writes() {
                         "{} seed {seed} step {step}",
                         store.backend()
                     );
+                    assert_my_work_kept(store, &w, &format!("seed {seed} step {step}")).await;
                 }
             }
         }
+        store
+            .delete_project(w.owner.admin().unwrap(), "ROLL", None)
+            .await
+            .unwrap();
+        assert_my_work_kept(store, &w, "after the project was deleted").await;
+        let (left, _) = my_work_counts(store, w.owner).await;
+        assert!(
+            left.iter().sum::<u64>() > 0,
+            "personal work is left to count"
+        );
     }
 }
