@@ -68,15 +68,20 @@ struct Group {
     opened: Option<Instant>,
     /// Members whose savepoint was released, waiting for the commit.
     done: Vec<oneshot::Sender<Ack>>,
-    /// A member's savepoint is open: whoever takes the group next while it
-    /// is still set finds a member that vanished without settling.
-    open_member: bool,
-    /// The last member kept its write and left its savepoint open: the
-    /// next member releases it in the command that opens its own, or the
-    /// group's commit takes it along. Releasing it when its write ends
-    /// would cost each write one more trip to the connection's thread,
-    /// which is most of what a short write costs here.
-    kept_open: bool,
+    /// The savepoint of the member at work, open or about to be: whoever
+    /// takes the group next while it is still set finds a member that
+    /// vanished without settling. Members' savepoints take two names in
+    /// turn ([`savepoint_name`]), so one that never opened is never taken
+    /// for the kept one below it: rolling back to it finds no savepoint.
+    open_member: Option<u64>,
+    /// The savepoint of the last member, which kept its write and left it
+    /// open: the next member releases it in the command that opens its
+    /// own, or the group's commit takes it along. Releasing it when its
+    /// write ends would cost each write one more trip to the connection's
+    /// thread, which is most of what a short write costs here.
+    kept: Option<u64>,
+    /// Savepoints opened so far: the next one's name.
+    savepoints: u64,
     /// The group is one long write's: it commits when that write ends.
     alone: bool,
 }
@@ -115,7 +120,14 @@ impl GroupCommit {
 
     /// Joins the open group (or opens one) in a savepoint of its own.
     pub(crate) async fn begin(&self) -> Result<Member> {
-        self.join(false).await
+        self.join(false, false).await
+    }
+
+    /// [`Self::begin`] for a write that sends its savepoint's opening
+    /// with its first statement ([`Member::opening`]): one trip to the
+    /// connection's thread fewer.
+    pub(crate) async fn begin_deferred(&self) -> Result<Member> {
+        self.join(false, true).await
     }
 
     /// A member for a long write (a whole schedule's save): the writes
@@ -123,10 +135,10 @@ impl GroupCommit {
     /// committed on its own, so short writes neither wait for its work
     /// to be acknowledged nor join a group it holds open.
     pub(crate) async fn begin_alone(&self) -> Result<Member> {
-        self.join(true).await
+        self.join(true, false).await
     }
 
-    async fn join(&self, alone: bool) -> Result<Member> {
+    async fn join(&self, alone: bool, deferred: bool) -> Result<Member> {
         let queued = Queued::new(self.clone());
         let guard = self.group.clone().lock_owned().await;
         queued.served();
@@ -135,10 +147,11 @@ impl GroupCommit {
         let mut member = Member {
             guard: Some(guard),
             writer: self.clone(),
+            opening: None,
         };
         let group = member.group();
-        if group.open_member {
-            rollback_member(group).await?;
+        if group.open_member.is_some() {
+            rollback_member(&self.stats, group).await?;
         }
         if alone && group.transaction.is_some() {
             commit_now(&self.stats, group).await?;
@@ -148,17 +161,24 @@ impl GroupCommit {
             group.transaction = Some(self.pool.begin().await?);
             group.opened = Some(Instant::now());
         }
-        let connection = &mut **group.transaction.as_mut().expect("opened above");
-        let open = if group.kept_open {
-            "RELEASE tandem_write; SAVEPOINT tandem_write"
-        } else {
-            "SAVEPOINT tandem_write"
+        group.savepoints += 1;
+        let savepoint = group.savepoints;
+        let release = match group.kept.take() {
+            Some(kept) => format!("RELEASE {}; ", savepoint_name(kept)),
+            None => String::new(),
         };
-        // Whatever became of it, the kept savepoint is not released again:
-        // one left behind only deepens the stack the commit ends.
-        group.kept_open = false;
-        sqlx::query(open).execute(connection).await?;
-        group.open_member = true;
+        let opening = format!("{release}SAVEPOINT {}; ", savepoint_name(savepoint));
+        // Set before it runs: if it fails, rolling back to a savepoint that
+        // never opened finds none. And whatever became of the kept
+        // savepoint, it is not released again: one left behind only
+        // deepens the stack the commit ends.
+        group.open_member = Some(savepoint);
+        if deferred {
+            member.opening = Some(opening);
+        } else {
+            let connection = &mut **group.transaction.as_mut().expect("opened above");
+            sqlx::query(&opening).execute(connection).await?;
+        }
         Ok(member)
     }
 }
@@ -167,9 +187,19 @@ impl GroupCommit {
 pub(crate) struct Member {
     guard: Option<OwnedMutexGuard<Group>>,
     writer: GroupCommit,
+    /// What opens this write's savepoint, until its first statement takes
+    /// it along ([`GroupCommit::begin_deferred`]).
+    opening: Option<String>,
 }
 
 impl Member {
+    /// The statements that open this write's savepoint, to send ahead of
+    /// its first statement in the same command; empty once sent. A
+    /// deferred member refuses to run anything before it is taken.
+    pub(crate) fn opening(&mut self) -> String {
+        self.opening.take().unwrap_or_default()
+    }
+
     fn group(&mut self) -> &mut Group {
         self.guard
             .as_mut()
@@ -183,8 +213,9 @@ impl Member {
             .take()
             .expect("a member holds the group until it ends");
         let (ack, acked) = oneshot::channel();
-        guard.open_member = false;
-        guard.kept_open = true;
+        let savepoint = guard.open_member.take();
+        // A write that never sent its opening has no savepoint to keep.
+        guard.kept = savepoint.filter(|_| self.opening.is_none());
         guard.done.push(ack);
         if hands_on(&self.writer, &guard) {
             drop(guard);
@@ -223,6 +254,9 @@ impl Drop for Member {
 impl Deref for Member {
     type Target = SqliteConnection;
     fn deref(&self) -> &SqliteConnection {
+        // Run outside its savepoint, a write would be rolled back with
+        // the one before it, or not at all.
+        assert!(self.opening.is_none(), "a write opens its savepoint first");
         self.guard
             .as_ref()
             .and_then(|g| g.transaction.as_deref())
@@ -232,6 +266,7 @@ impl Deref for Member {
 
 impl DerefMut for Member {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
+        assert!(self.opening.is_none(), "a write opens its savepoint first");
         self.group()
             .transaction
             .as_deref_mut()
@@ -239,37 +274,63 @@ impl DerefMut for Member {
     }
 }
 
+/// A savepoint's name: two in turn, so that the text of each statement
+/// that opens one is one of four, which the connection keeps prepared.
+fn savepoint_name(savepoint: u64) -> &'static str {
+    match savepoint % 2 {
+        0 => "tandem_write_0",
+        _ => "tandem_write_1",
+    }
+}
+
 /// Rolls a vanished member back to its savepoint; the group is lost with
-/// it if even that fails.
-async fn rollback_member(group: &mut Group) -> Result<()> {
-    let Some(transaction) = group.transaction.as_mut() else {
-        group.open_member = false;
+/// it if even that fails. A member whose savepoint never opened (the
+/// command that opens it failed, or was never sent) ran nothing: the group
+/// then holds only kept writes, and is committed, so that no savepoint
+/// left below is ever mistaken for a later one of the same name.
+async fn rollback_member(stats: &GroupStats, group: &mut Group) -> Result<()> {
+    let (Some(savepoint), Some(transaction)) = (group.open_member, group.transaction.as_mut())
+    else {
+        group.open_member = None;
         return Ok(());
     };
-    let mut undone = sqlx::query("ROLLBACK TO tandem_write")
+    let name = savepoint_name(savepoint);
+    let undone = match sqlx::query(&format!("ROLLBACK TO {name}"))
         .execute(&mut **transaction)
-        .await;
-    if undone.is_ok() {
-        undone = sqlx::query("RELEASE tandem_write")
+        .await
+    {
+        Ok(_) => sqlx::query(&format!("RELEASE {name}"))
             .execute(&mut **transaction)
-            .await;
-    }
+            .await
+            .map(|_| ()),
+        Err(e) if never_opened(&e) => {
+            group.open_member = None;
+            return commit_now(stats, group).await;
+        }
+        Err(e) => Err(e),
+    };
     if let Err(e) = undone {
         fail(group, &e.to_string());
         return Err(e.into());
     }
     // Only now: a rollback cut short leaves the member open for the next
     // one to roll back.
-    group.open_member = false;
+    group.open_member = None;
     Ok(())
+}
+
+/// SQLite's answer to a rollback to a savepoint that does not exist.
+fn never_opened(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|e| e.message().starts_with("no such savepoint"))
 }
 
 /// Ends the group's transaction without keeping it, and tells its members.
 fn fail(group: &mut Group, why: &str) {
     // Dropping an open sqlx transaction rolls it back.
     group.transaction = None;
-    group.open_member = false;
-    group.kept_open = false;
+    group.open_member = None;
+    group.kept = None;
     group.alone = false;
     group.opened = None;
     for ack in group.done.drain(..) {
@@ -281,9 +342,9 @@ fn fail(group: &mut Group, why: &str) {
 /// queued behind who will settle it later (and the group is still young
 /// and small enough to wait for them).
 async fn settle(writer: GroupCommit, mut guard: OwnedMutexGuard<Group>) {
-    if guard.open_member {
+    if guard.open_member.is_some() {
         // Its error, if any, has reached the members through `fail`.
-        let _ = rollback_member(&mut guard).await;
+        let _ = rollback_member(&writer.stats, &mut guard).await;
     }
     if hands_on(&writer, &guard) {
         return;
@@ -310,7 +371,8 @@ fn hands_on(writer: &GroupCommit, group: &Group) -> bool {
 /// Commits the open group, if any, and answers its members.
 async fn commit_now(stats: &GroupStats, group: &mut Group) -> Result<()> {
     group.alone = false;
-    group.kept_open = false;
+    group.open_member = None;
+    group.kept = None;
     let Some(transaction) = group.transaction.take() else {
         return Ok(());
     };
@@ -461,6 +523,56 @@ mod tests {
             (1, 2),
             "one commit carried both kept writes"
         );
+    }
+
+    /// A deferred write that sends `x` with its opening and keeps it or not.
+    fn spawn_deferred(
+        writer: &GroupCommit,
+        x: i64,
+        keep: bool,
+    ) -> tokio::task::JoinHandle<Result<()>> {
+        let writer = writer.clone();
+        tokio::spawn(async move {
+            let mut member = writer.begin_deferred().await.unwrap();
+            let opening = member.opening();
+            sqlx::query(&format!("{opening}INSERT INTO t (x) VALUES ($1)"))
+                .bind(x)
+                .execute(&mut *member)
+                .await
+                .unwrap();
+            match keep {
+                true => member.commit().await,
+                false => Ok(()),
+            }
+        })
+    }
+
+    #[tokio::test]
+    async fn a_deferred_write_opens_its_savepoint_with_its_first_statement() {
+        let (writer, reader) = writer().await;
+        let mut first = writer.begin().await.unwrap();
+        insert(&mut first, 1).await;
+        let failing = spawn_deferred(&writer, 2, false);
+        // A request that hung up before its first statement.
+        let vanished = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                let member = writer.begin_deferred().await.unwrap();
+                drop(member);
+            }
+        });
+        let kept = spawn_deferred(&writer, 3, true);
+        until(|| writer.waiting.load(Ordering::SeqCst) == 3).await;
+
+        first.commit().await.unwrap();
+        failing.await.unwrap().unwrap();
+        vanished.await.unwrap();
+        kept.await.unwrap().unwrap();
+
+        assert_eq!(rows(&reader).await, vec![1, 3]);
+        // The one that never opened its savepoint had the group committed
+        // at once; how many commits that made depends on the queue's order.
+        assert_eq!(writer.stats().1, 2, "both kept writes acknowledged");
     }
 
     #[tokio::test]

@@ -51,6 +51,11 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// The same as [`Self::write_tx`]: a transaction opens with `BEGIN`.
+    async fn write_tx_deferred(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.write_tx().await
+    }
+
     /// The same as [`Self::write_tx`]: commits are not grouped here.
     async fn write_tx_alone(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         self.write_tx().await
@@ -230,6 +235,11 @@ mod backend {
     pub(super) type DbStore = super::PgStore;
     pub(super) type Db = sqlx::Postgres;
     pub(super) type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
+
+    /// Nothing: a write's transaction is open before its first statement.
+    pub(super) fn opening(_: &mut Tx) -> String {
+        String::new()
+    }
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "postgres";
     /// The id the write's last `INSERT INTO events` gave its row.

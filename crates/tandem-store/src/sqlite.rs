@@ -424,6 +424,12 @@ impl SqliteStore {
         Ok(SqliteTx::Write(self.group.begin().await?))
     }
 
+    /// [`Self::write_tx`] whose savepoint opens with its first statement,
+    /// which must start with the transaction's [`SqliteTx::opening`].
+    async fn write_tx_deferred(&self) -> Result<SqliteTx> {
+        Ok(SqliteTx::Write(self.group.begin_deferred().await?))
+    }
+
     /// A write transaction for a long write: committed on its own, after
     /// the writes already in the open group (see `GroupCommit::begin_alone`).
     async fn write_tx_alone(&self) -> Result<SqliteTx> {
@@ -573,6 +579,15 @@ pub(crate) enum SqliteTx {
 }
 
 impl SqliteTx {
+    /// What a write begun deferred sends ahead of its first statement
+    /// (see `Member::opening`); empty otherwise.
+    pub(crate) fn opening(&mut self) -> String {
+        match self {
+            SqliteTx::Read(_) => String::new(),
+            SqliteTx::Write(member) => member.opening(),
+        }
+    }
+
     pub(crate) async fn commit(self) -> Result<()> {
         match self {
             SqliteTx::Read(transaction) => Ok(transaction.commit().await?),
@@ -611,6 +626,11 @@ mod backend {
     pub(super) type DbStore = super::SqliteStore;
     pub(super) type Db = sqlx::Sqlite;
     pub(super) type Tx = super::SqliteTx;
+
+    /// What opens a deferred write's savepoint (`SqliteTx::opening`).
+    pub(super) fn opening(tx: &mut Tx) -> String {
+        tx.opening()
+    }
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "sqlite";
     /// The id the write's last `INSERT INTO events` gave its row.

@@ -69,7 +69,9 @@ use crate::*;
 
 /// A read or write transaction of this backend (see its `write_tx`).
 pub(super) use super::backend::Tx;
-use super::backend::{Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, TAG_AGGREGATE, TEXT_MATCH};
+use super::backend::{
+    Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, TAG_AGGREGATE, TEXT_MATCH, opening,
+};
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| TASK_SELECT_TEMPLATE.replace("{TAG_AGGREGATE}", TAG_AGGREGATE));
