@@ -66,7 +66,7 @@ pub(crate) struct GroupCommit {
 struct Group {
     transaction: Option<Transaction<'static, Sqlite>>,
     opened: Option<Instant>,
-    /// Members whose savepoint was released, waiting for the commit.
+    /// Members that kept their write, waiting for the commit.
     done: Vec<oneshot::Sender<Ack>>,
     /// The savepoint of the member at work, open or about to be: whoever
     /// takes the group next while it is still set finds a member that
@@ -163,11 +163,7 @@ impl GroupCommit {
         }
         group.savepoints += 1;
         let savepoint = group.savepoints;
-        let release = match group.kept.take() {
-            Some(kept) => format!("RELEASE {}; ", savepoint_name(kept)),
-            None => String::new(),
-        };
-        let opening = format!("{release}SAVEPOINT {}; ", savepoint_name(savepoint));
+        let opening = opening(group.kept.take(), savepoint);
         // Set before it runs: if it fails, rolling back to a savepoint that
         // never opened finds none. And whatever became of the kept
         // savepoint, it is not released again: one left behind only
@@ -177,7 +173,7 @@ impl GroupCommit {
             member.opening = Some(opening);
         } else {
             let connection = &mut **group.transaction.as_mut().expect("opened above");
-            sqlx::query(&opening).execute(connection).await?;
+            sqlx::query(opening).execute(connection).await?;
         }
         Ok(member)
     }
@@ -189,14 +185,14 @@ pub(crate) struct Member {
     writer: GroupCommit,
     /// What opens this write's savepoint, until its first statement takes
     /// it along ([`GroupCommit::begin_deferred`]).
-    opening: Option<String>,
+    opening: Option<&'static str>,
 }
 
 impl Member {
     /// The statements that open this write's savepoint, to send ahead of
     /// its first statement in the same command; empty once sent. A
     /// deferred member refuses to run anything before it is taken.
-    pub(crate) fn opening(&mut self) -> String {
+    pub(crate) fn opening(&mut self) -> &'static str {
         self.opening.take().unwrap_or_default()
     }
 
@@ -274,12 +270,24 @@ impl DerefMut for Member {
     }
 }
 
-/// A savepoint's name: two in turn, so that the text of each statement
-/// that opens one is one of four, which the connection keeps prepared.
+/// A savepoint's name: two in turn, so that each statement that opens or
+/// ends one has one of a few texts, which the connection keeps prepared.
 fn savepoint_name(savepoint: u64) -> &'static str {
     match savepoint % 2 {
         0 => "tandem_write_0",
         _ => "tandem_write_1",
+    }
+}
+
+/// What opens `savepoint`, releasing the `kept` one before it, if any.
+fn opening(kept: Option<u64>, savepoint: u64) -> &'static str {
+    match (kept.map(|k| k % 2), savepoint % 2) {
+        (None, 0) => "SAVEPOINT tandem_write_0; ",
+        (None, _) => "SAVEPOINT tandem_write_1; ",
+        (Some(0), 0) => "RELEASE tandem_write_0; SAVEPOINT tandem_write_0; ",
+        (Some(0), _) => "RELEASE tandem_write_0; SAVEPOINT tandem_write_1; ",
+        (Some(_), 0) => "RELEASE tandem_write_1; SAVEPOINT tandem_write_0; ",
+        (Some(_), _) => "RELEASE tandem_write_1; SAVEPOINT tandem_write_1; ",
     }
 }
 

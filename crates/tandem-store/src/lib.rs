@@ -37,6 +37,7 @@ pub mod risks;
 mod scope;
 mod sql;
 mod sqlite;
+mod sqlite_reads;
 pub mod stakeholders;
 pub mod tasks;
 pub mod workspaces;

@@ -237,8 +237,8 @@ mod backend {
     pub(super) type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
 
     /// Nothing: a write's transaction is open before its first statement.
-    pub(super) fn opening(_: &mut Tx) -> String {
-        String::new()
+    pub(super) fn opening(_: &mut Tx) -> &'static str {
+        ""
     }
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "postgres";

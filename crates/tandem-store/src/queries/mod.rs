@@ -205,7 +205,7 @@ pub(super) fn record_in(
 /// is not a parameter (in a string literal) is not supported.
 #[derive(Default)]
 pub(super) struct Batch {
-    statements: Vec<(String, <Db as sqlx::Database>::Arguments<'static>)>,
+    commands: Vec<Command>,
     /// Projects whose plan version this write has moved on: the write's
     /// later events keep that version (`emit`).
     versioned: Vec<Id>,
@@ -216,15 +216,42 @@ pub(super) struct Batch {
     rollups: RollupDelta,
 }
 
+/// Statements sent as one command: their text, their parameters, and how
+/// many they are.
+struct Command {
+    text: String,
+    args: <Db as sqlx::Database>::Arguments<'static>,
+    statements: usize,
+}
+
+impl Command {
+    /// Whether the connection keeps the command prepared. A short write's
+    /// command (a create's joins about ten statements) has the same text
+    /// every time, and preparing it again would cost more than running it;
+    /// a bulk write's roll-ups join one statement per row they change, a
+    /// text seen once whose thousands of prepared statements would stay in
+    /// the connection's cache (700 MB while a million tasks were imported,
+    /// until this).
+    fn kept_prepared(&self) -> bool {
+        self.statements <= 32
+    }
+}
+
 impl Batch {
     /// Adds a statement; its parameters follow with [`Self::bind`].
     pub(super) fn push(&mut self, sql: &str) -> &mut Self {
-        match self.statements.last_mut() {
-            Some((text, args)) if DbStore::ONE_COMMAND_BATCHES => {
-                text.push_str(";\n");
-                push_renumbered(text, sql, sqlx::Arguments::len(args));
+        match self.commands.last_mut() {
+            Some(command) if DbStore::ONE_COMMAND_BATCHES => {
+                command.text.push_str(";\n");
+                let offset = sqlx::Arguments::len(&command.args);
+                push_renumbered(&mut command.text, sql, offset);
+                command.statements += 1;
             }
-            _ => self.statements.push((sql.to_string(), Default::default())),
+            _ => self.commands.push(Command {
+                text: sql.to_string(),
+                args: Default::default(),
+                statements: 1,
+            }),
         }
         self
     }
@@ -234,7 +261,7 @@ impl Batch {
     where
         T: 'static + Send + sqlx::Encode<'static, Db> + sqlx::Type<Db>,
     {
-        let (_, args) = self.last();
+        let args = &mut self.last().args;
         // Encoding an owned value into the backend's own buffer cannot
         // fail for the types bound here; an error would be a bug.
         sqlx::Arguments::add(args, value).expect("a parameter this backend encodes");
@@ -244,18 +271,24 @@ impl Batch {
     /// Runs the statements in order, in the write's transaction, the
     /// roll-ups last.
     pub(super) async fn run(mut self, tx: &mut Tx) -> Result<()> {
-        let rollups = std::mem::take(&mut self.rollups);
-        rollups.write(&mut self);
+        self.push_rollups();
         self.flush(tx).await
+    }
+
+    /// The roll-up rows the write's tasks change, as statements.
+    fn push_rollups(&mut self) {
+        let rollups = std::mem::take(&mut self.rollups);
+        rollups.write(self);
     }
 
     /// Runs the statements pushed so far, for a write of many tasks whose
     /// later ones read what the earlier ones wrote; the plan versions it
     /// moved on and its roll-ups stay for the rest of the write.
     pub(super) async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
-        for (sql, args) in std::mem::take(&mut self.statements) {
-            sqlx::query_with(&sql, args)
-                .persistent(kept_prepared(&sql))
+        for command in std::mem::take(&mut self.commands) {
+            let persistent = command.kept_prepared();
+            sqlx::query_with(&command.text, command.args)
+                .persistent(persistent)
                 .execute(&mut **tx)
                 .await?;
         }
@@ -265,8 +298,7 @@ impl Batch {
     /// Adds the query [`Self::run_fetching`] answers with, after the
     /// roll-ups: on SQLite the whole write then goes as one command.
     pub(super) fn push_query(&mut self, sql: &str) -> &mut Self {
-        let rollups = std::mem::take(&mut self.rollups);
-        rollups.write(self);
+        self.push_rollups();
         self.push(sql)
     }
 
@@ -277,18 +309,19 @@ impl Batch {
         mut self,
         tx: &mut Tx,
     ) -> Result<Option<<Db as sqlx::Database>::Row>> {
-        let Some((query, args)) = self.statements.pop() else {
+        let Some(query) = self.commands.pop() else {
             return Ok(None);
         };
         self.run(&mut *tx).await?;
-        Ok(sqlx::query_with(&query, args)
-            .persistent(kept_prepared(&query))
+        let persistent = query.kept_prepared();
+        Ok(sqlx::query_with(&query.text, query.args)
+            .persistent(persistent)
             .fetch_optional(&mut **tx)
             .await?)
     }
 
-    fn last(&mut self) -> &mut (String, <Db as sqlx::Database>::Arguments<'static>) {
-        self.statements
+    fn last(&mut self) -> &mut Command {
+        self.commands
             .last_mut()
             .expect("a statement is pushed before its parameters")
     }
@@ -298,16 +331,18 @@ impl Batch {
         T: 'static + Send + sqlx::Encode<'static, Db> + sqlx::Type<Db>,
     {
         self.bind(value);
-        let (text, args) = self.last();
-        text.push('$');
-        text.push_str(&sqlx::Arguments::len(args).to_string());
+        let command = self.last();
+        command.text.push('$');
+        command
+            .text
+            .push_str(&sqlx::Arguments::len(&command.args).to_string());
     }
 }
 
 /// The rest of the statement pushed last, clause by clause.
 impl SqlSink for Batch {
     fn sql(&mut self, text: &str) {
-        self.last().0.push_str(text);
+        self.last().text.push_str(text);
     }
     fn int(&mut self, value: i64) {
         self.placeholder(value);
@@ -318,19 +353,6 @@ impl SqlSink for Batch {
     fn date(&mut self, value: chrono::NaiveDate) {
         self.placeholder(value);
     }
-}
-
-/// Most statements a command of a batch may join and still be kept
-/// prepared by the connection. A short write's command (a create's is
-/// about ten) has the same text every time, and preparing it again would
-/// cost more than running it; a bulk write's roll-ups join one statement
-/// per row they change, a text seen once whose thousands of prepared
-/// statements would stay in the connection's cache (700 MB while a
-/// million tasks were imported, until this).
-const KEPT_PREPARED: usize = 32;
-
-fn kept_prepared(command: &str) -> bool {
-    command.matches(";\n").count() < KEPT_PREPARED
 }
 
 /// Appends `sql` to `text` with each `$N` moved up by `offset`.
@@ -369,17 +391,19 @@ pub(super) async fn analyze_after_bulk(store: &DbStore, tables: &str) -> Result<
     Ok(())
 }
 
-/// The id of the member of workspace `$1` whose email is `$2`.
-pub(super) const MEMBER_BY_EMAIL: &str = "SELECT u.id FROM users u \
-    JOIN members m ON m.user_id = u.id AND m.workspace_id = $1 WHERE u.email = $2";
+/// The id of the member of the caller's workspace whose email this is.
+pub(super) fn push_member_by_email(qb: &mut QueryBuilder<'_, Db>, scope: Scope, email: &Email) {
+    qb.push("SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    qb.push(" WHERE u.email = ");
+    qb.push_bind(email.as_str().to_string());
+}
 
 /// The member of this workspace with this email, or a field error.
 pub(super) async fn member_id(tx: &mut Tx, scope: Scope, email: &Email, field: &str) -> Result<Id> {
-    let id: Option<i64> = sqlx::query_scalar(MEMBER_BY_EMAIL)
-        .bind(scope.workspace_id)
-        .bind(email.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_member_by_email(&mut qb, scope, email);
+    let id: Option<i64> = qb.build_query_scalar().fetch_optional(&mut **tx).await?;
     id.ok_or_else(|| not_a_member(email, field))
 }
 

@@ -4,18 +4,25 @@
 use super::*;
 
 pub(super) async fn fetch_project_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
-    let mut qb = QueryBuilder::<Db>::new(PROJECT_SELECT);
-    qb.push(" WHERE p.workspace_id = ");
-    qb.push_bind(scope.workspace_id);
-    qb.push(" AND p.key = ");
-    qb.push_bind(key.to_ascii_uppercase());
-    push_project_visibility(&mut qb, "p.id", scope);
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_project_by_key(&mut qb, scope, key);
     let row = qb
         .build()
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("project"))?;
     project_from_row(&row)
+}
+
+/// The project `key` names in the caller's workspace, if they may open it:
+/// [`PROJECT_SELECT`] and its conditions.
+pub(super) fn push_project_by_key(qb: &mut QueryBuilder<'_, Db>, scope: Scope, key: &str) {
+    qb.push(PROJECT_SELECT);
+    qb.push(" WHERE p.workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    qb.push(" AND p.key = ");
+    qb.push_bind(key.to_ascii_uppercase());
+    push_project_visibility(qb, "p.id", scope);
 }
 
 /// Inserts a project (its fields already checked) and records it.

@@ -36,8 +36,8 @@ pub(super) struct Contribution {
 /// A project, phase and milestone (0: none).
 type Cell = (Id, Id, Id);
 
-/// A workspace, a person, and a due date ([`NO_DUE`]: none).
-type OwnerDue = (Id, Id, NaiveDate);
+/// A workspace and a person, and a due date ([`NO_DUE`]: none).
+type OwnerDue = ([Id; 2], NaiveDate);
 
 /// Where `owner_open_due` keeps tasks without a due date (migration 14):
 /// after every date a band can start on, and a date both backends store
@@ -325,13 +325,13 @@ fn add_cell(
 /// in key order (so concurrent writers lock rows in one order).
 fn apply(batch: &mut Batch, before: &[Contribution], after: &[Contribution]) {
     let mut cells: BTreeMap<Cell, (RollupSums, i64)> = BTreeMap::new();
-    let mut due: BTreeMap<(Id, NaiveDate), i64> = BTreeMap::new();
+    let mut due: BTreeMap<([Id; 1], NaiveDate), i64> = BTreeMap::new();
     let mut owners: BTreeMap<OwnerDue, i64> = BTreeMap::new();
     for (contributions, sign) in [(after, 1), (before, -1)] {
         for c in contributions {
             if let (true, Some((workspace, owner))) = (c.open, c.owner) {
                 let date = c.due.unwrap_or(NO_DUE);
-                *owners.entry((workspace, owner, date)).or_default() += sign;
+                *owners.entry(([workspace, owner], date)).or_default() += sign;
             }
             let Some(cell) = c.cell else {
                 continue;
@@ -344,61 +344,61 @@ fn apply(batch: &mut Batch, before: &[Contribution], after: &[Contribution]) {
             }
             add_cell(&mut cells, cell, &sums, sign * i64::from(c.open));
             if let (true, Some(date)) = (c.open, c.due) {
-                *due.entry((cell.0, date)).or_default() += sign;
+                *due.entry(([cell.0], date)).or_default() += sign;
             }
         }
     }
     push_cells(batch, cells);
-    push_owner_dues(batch, owners);
-    for ((project_id, date), change) in due {
-        if change == 0 {
-            continue;
-        }
-        batch
-            .push(
-                "INSERT INTO project_open_due (project_id, due_date, open_tasks) VALUES ($1, $2, $3) \
-                 ON CONFLICT (project_id, due_date) \
-                 DO UPDATE SET open_tasks = project_open_due.open_tasks + excluded.open_tasks",
-            )
-            .bind(project_id)
-            .bind(date)
-            .bind(change);
-        if change < 0 {
-            batch
-                .push(
-                    "DELETE FROM project_open_due WHERE project_id = $1 AND due_date = $2 AND open_tasks = 0",
-                )
-                .bind(project_id)
-                .bind(date);
-        }
-    }
+    push_open_dues(batch, &PROJECT_DUES, due);
+    push_open_dues(batch, &OWNER_DUES, owners);
 }
 
-/// Adds each change to a person's open tasks on a date, in key order.
-fn push_owner_dues(batch: &mut Batch, owners: BTreeMap<OwnerDue, i64>) {
-    for ((workspace_id, owner_id, date), change) in owners {
+/// A table of open tasks by due date under a key of `N` ids.
+struct OpenDues<const N: usize> {
+    upsert: &'static str,
+    /// Drops a row the change brought to zero.
+    drop_empty: &'static str,
+}
+
+/// A project's open tasks by due date (migration 8).
+const PROJECT_DUES: OpenDues<1> = OpenDues {
+    upsert: "INSERT INTO project_open_due (project_id, due_date, open_tasks) VALUES ($1, $2, $3) \
+        ON CONFLICT (project_id, due_date) \
+        DO UPDATE SET open_tasks = project_open_due.open_tasks + excluded.open_tasks",
+    drop_empty: "DELETE FROM project_open_due \
+        WHERE project_id = $1 AND due_date = $2 AND open_tasks = 0",
+};
+
+/// A person's open tasks in a workspace by due date (migration 14).
+const OWNER_DUES: OpenDues<2> = OpenDues {
+    upsert: "INSERT INTO owner_open_due (workspace_id, owner_id, due_date, open_tasks) \
+        VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, owner_id, due_date) \
+        DO UPDATE SET open_tasks = owner_open_due.open_tasks + excluded.open_tasks",
+    drop_empty: "DELETE FROM owner_open_due \
+        WHERE workspace_id = $1 AND owner_id = $2 AND due_date = $3 AND open_tasks = 0",
+};
+
+/// Adds each change to the open tasks of a key on a date, in key order.
+fn push_open_dues<const N: usize>(
+    batch: &mut Batch,
+    table: &OpenDues<N>,
+    changes: BTreeMap<([Id; N], NaiveDate), i64>,
+) {
+    for ((key, date), change) in changes {
         if change == 0 {
             continue;
         }
-        batch
-            .push(
-                "INSERT INTO owner_open_due (workspace_id, owner_id, due_date, open_tasks) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, owner_id, due_date) \
-                 DO UPDATE SET open_tasks = owner_open_due.open_tasks + excluded.open_tasks",
-            )
-            .bind(workspace_id)
-            .bind(owner_id)
-            .bind(date)
-            .bind(change);
+        batch.push(table.upsert);
+        for id in key {
+            batch.bind(id);
+        }
+        batch.bind(date).bind(change);
         if change < 0 {
-            batch
-                .push(
-                    "DELETE FROM owner_open_due \
-                     WHERE workspace_id = $1 AND owner_id = $2 AND due_date = $3 AND open_tasks = 0",
-                )
-                .bind(workspace_id)
-                .bind(owner_id)
-                .bind(date);
+            batch.push(table.drop_empty);
+            for id in key {
+                batch.bind(id);
+            }
+            batch.bind(date);
         }
     }
 }
@@ -417,11 +417,11 @@ pub(super) async fn forget_project_owners(tx: &mut Tx, project_id: Id) -> Result
     let mut owners: BTreeMap<OwnerDue, i64> = BTreeMap::new();
     for (workspace, owner, due, open) in rows {
         *owners
-            .entry((workspace, owner, due.unwrap_or(NO_DUE)))
+            .entry(([workspace, owner], due.unwrap_or(NO_DUE)))
             .or_default() -= open;
     }
     let mut batch = Batch::default();
-    push_owner_dues(&mut batch, owners);
+    push_open_dues(&mut batch, &OWNER_DUES, owners);
     batch.run(tx).await
 }
 

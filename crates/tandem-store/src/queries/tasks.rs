@@ -5,18 +5,21 @@ use super::*;
 
 pub(super) async fn project_for_task(tx: &mut Tx, scope: Scope, key: &str) -> Result<Project> {
     match fetch_project_tx(tx, scope, key).await {
-        Err(StoreError::NotFound(_)) => {
-            Err(StoreError::invalid("project", format!("no project {key}")))
-        }
+        Err(StoreError::NotFound(_)) => Err(no_project(key)),
         other => other,
     }
+}
+
+/// A task names a project the caller cannot open, or none at all.
+fn no_project(key: &str) -> StoreError {
+    StoreError::invalid("project", format!("no project {key}"))
 }
 
 /// [`project_for_task`], with the member `email` names read in the same
 /// statement, which `opening` starts (see `write_tx_deferred`).
 async fn project_and_member_tx(
     tx: &mut Tx,
-    opening: String,
+    opening: &str,
     scope: Scope,
     key: &str,
     email: Option<&Email>,
@@ -24,27 +27,18 @@ async fn project_and_member_tx(
     let mut qb = QueryBuilder::<Db>::new(opening);
     qb.push("SELECT q.*");
     if let Some(email) = email {
-        qb.push(
-            ", (SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = ",
-        );
-        qb.push_bind(scope.workspace_id);
-        qb.push(" WHERE u.email = ");
-        qb.push_bind(email.as_str().to_string());
+        qb.push(", (");
+        push_member_by_email(&mut qb, scope, email);
         qb.push(") AS member_id");
     }
     qb.push(" FROM (");
-    qb.push(PROJECT_SELECT);
-    qb.push(" WHERE p.workspace_id = ");
-    qb.push_bind(scope.workspace_id);
-    qb.push(" AND p.key = ");
-    qb.push_bind(key.to_ascii_uppercase());
-    push_project_visibility(&mut qb, "p.id", scope);
+    push_project_by_key(&mut qb, scope, key);
     qb.push(") q");
     let row = qb
         .build()
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| StoreError::invalid("project", format!("no project {key}")))?;
+        .ok_or_else(|| no_project(key))?;
     let owner = match email {
         Some(_) => Owner::LookedUp(row.try_get("member_id")?),
         None => Owner::ToLookUp,
@@ -341,7 +335,7 @@ impl TaskStore for DbStore {
             }
             None => {
                 if !opening.is_empty() {
-                    sqlx::query(&opening).execute(&mut *tx).await?;
+                    sqlx::query(opening).execute(&mut *tx).await?;
                 }
                 (None, Owner::ToLookUp)
             }

@@ -16,8 +16,10 @@ mod plans;
 mod projects;
 mod risks;
 mod row;
+mod search;
 mod stakeholders;
 mod task_list;
+mod task_row;
 mod tasks;
 mod workspaces;
 
@@ -29,8 +31,10 @@ pub(crate) use plans::*;
 pub(crate) use projects::*;
 pub(crate) use risks::*;
 pub(crate) use row::*;
+pub(crate) use search::*;
 pub(crate) use stakeholders::*;
 pub(crate) use task_list::*;
+pub(crate) use task_row::*;
 pub(crate) use tasks::*;
 pub(crate) use workspaces::*;
 
