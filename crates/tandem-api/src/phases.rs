@@ -13,6 +13,9 @@ use crate::projects::ProgressView;
 pub struct PhaseInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Where the phase sorts among the project's phases (lower first, 0 to
+    /// 1,000,000); a new phase without one (or with 0) goes after the last.
+    /// To move phases around, `PUT …/phases/order` renumbers them all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     #[serde(
@@ -52,6 +55,16 @@ impl PhaseInput {
         v.merge(fields.check());
         v.finish(|| fields)
     }
+}
+
+/// A project's phases in the order they should go: every phase of the
+/// project once, first first. Their positions become 1, 2, 3, … in one
+/// write.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseOrder {
+    #[schemars(required)]
+    pub phases: Option<Vec<Id>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

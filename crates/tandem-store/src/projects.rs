@@ -92,6 +92,15 @@ pub trait ProjectStore: Send + Sync {
         id: Id,
         expected_version: Option<i64>,
     ) -> Result<()>;
+    /// Puts the project's phases in `order` (each of them once, first
+    /// first): their positions become 1, 2, 3, … in one transaction, and
+    /// each phase that moved is recorded as changed.
+    async fn reorder_phases(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        order: &[Id],
+    ) -> Result<Vec<Phase>>;
 
     // Milestones.
     async fn create_milestone(

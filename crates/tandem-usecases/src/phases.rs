@@ -31,6 +31,19 @@ pub async fn update_phase(
         .await?)
 }
 
+/// Puts the phases of the project `project_key` names in `order`.
+pub async fn reorder_phases(
+    store: &dyn Store,
+    writer: &Writer,
+    project_key: &str,
+    order: &[Id],
+) -> Result<Vec<Phase>> {
+    let project = store.get_project(*writer.scope(), project_key).await?;
+    Ok(store
+        .reorder_phases(writer.scope(), project.id, order)
+        .await?)
+}
+
 pub async fn delete_phase(
     store: &dyn Store,
     writer: &Writer,

@@ -141,6 +141,22 @@ impl Client {
         serde_json::from_value(value).context("the server's answer has an unexpected shape")
     }
 
+    /// Sends a change to an object only if it is still at `version`, the
+    /// version the caller read (`If-Match`): a change made meanwhile makes
+    /// the server refuse it (412) instead of being overwritten. The answer
+    /// is read as `T`; `()` takes an empty one (a delete's 204).
+    pub async fn send_if_match<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        version: i64,
+    ) -> Result<T> {
+        let if_match = [("if-match", format!("\"{version}\""))];
+        let value = self.send_raw(method, path, body, &if_match).await?.1;
+        serde_json::from_value(value).context("the server's answer has an unexpected shape")
+    }
+
     /// Sends a request and returns the status and JSON body (null when
     /// empty); a problem becomes an error naming every offending field.
     pub async fn send_raw(

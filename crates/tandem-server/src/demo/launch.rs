@@ -115,7 +115,7 @@ pub(super) async fn seed(
                 launch.id,
                 &PhaseFields {
                     name: name.to_string(),
-                    position: i as i64,
+                    position: i as i64 + 1,
                     start_date: Some(phase_start),
                     end_date: Some(end),
                 },

@@ -18,6 +18,7 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/phases", "Phases with progress", none(), json::<Vec<PhaseView>>(), 200, list_phases),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/phases", "Add a phase", creating::<PhaseInput>("CreatePhase", &["name"]), json::<PhaseView>(), 201, create_phase).etag(),
+        route!(put "/api/v1/workspaces/{ws}/projects/{key}/phases/order", "Put the project's phases in this order (each once, first first): positions become 1, 2, 3, …", json::<PhaseOrder>(), json::<Vec<PhaseView>>(), 200, reorder_phases),
         route!(patch "/api/v1/workspaces/{ws}/phases/{id}", "Update a phase", json::<PhaseInput>(), json::<PhaseView>(), 200, update_phase).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/phases/{id}", "Delete a phase", none(), none(), 204, delete_phase).if_match(),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Milestones with progress", none(), json::<Vec<MilestoneView>>(), 200, list_milestones),
@@ -69,6 +70,25 @@ pub async fn create_phase(
         phase.version,
         PhaseView::from(phase),
     ))
+}
+
+pub async fn reorder_phases(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<PhaseOrder>,
+) -> ApiResult<Json<Vec<PhaseView>>> {
+    let writer = ctx.actor().writer()?;
+    let order = body.into_domain(|b| {
+        b.phases.ok_or_else(|| {
+            vec![FieldError::new(
+                "phases",
+                "is required: every phase's id, first first",
+            )]
+        })
+    })?;
+    phases::reorder_phases(state.store.as_ref(), &writer, &key, &order).await?;
+    list_phases(State(state), ctx, Path((String::new(), key))).await
 }
 
 pub async fn update_phase(

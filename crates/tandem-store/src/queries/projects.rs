@@ -317,9 +317,12 @@ impl ProjectStore for DbStore {
         let scope = *scope;
         phase.check().map_err(StoreError::Invalid)?;
         let mut tx = self.write_tx().await?;
+        // Position 0 (none asked for) puts the new phase after the last.
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO phases (workspace_id, project_id, name, position, start_date, end_date) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+             VALUES ($1, $2, $3, CASE WHEN $4 > 0 THEN $4 \
+                 ELSE (SELECT COALESCE(MAX(position), 0) + 1 FROM phases WHERE project_id = $2) END, $5, $6) \
+             RETURNING id",
         )
         .bind(scope.workspace_id)
         .bind(project_id)
@@ -402,6 +405,91 @@ impl ProjectStore for DbStore {
         let phase = fetch_phase_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(phase)
+    }
+
+    async fn reorder_phases(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        order: &[Id],
+    ) -> Result<Vec<Phase>> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        lock_project_tx(&mut tx, project_id).await?;
+        let rows = sqlx::query(
+            "SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let phases = rows
+            .iter()
+            .map(phase_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let mut listed = order.to_vec();
+        listed.sort_unstable();
+        let mut wanted: Vec<Id> = phases.iter().map(|p| p.id).collect();
+        wanted.sort_unstable();
+        if listed != wanted {
+            let ids = |ids: &[Id]| ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", ");
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "phases",
+                format!(
+                    "must list each of the project's phases once ({}); got {}",
+                    ids(&wanted),
+                    if order.is_empty() {
+                        "none".to_string()
+                    } else {
+                        ids(order)
+                    }
+                ),
+            )]));
+        }
+        for (index, id) in order.iter().enumerate() {
+            let position = index as i64 + 1;
+            let Some(phase) = phases.iter().find(|p| p.id == *id) else {
+                continue;
+            };
+            if phase.position == position {
+                continue;
+            }
+            sqlx::query("UPDATE phases SET position = $1, version = version + 1 WHERE id = $2")
+                .bind(position)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let before = phase.fields();
+            let after = PhaseFields {
+                position,
+                ..before.clone()
+            };
+            let changes = activity::diff(&phase_snapshot(&before), &phase_snapshot(&after));
+            record(
+                &mut tx,
+                scope,
+                Some(project_id),
+                EntityKind::Phase,
+                *id,
+                &phase.name,
+                "updated",
+                &changes,
+            )
+            .await?;
+        }
+        let rows = sqlx::query(
+            "SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let phases = rows
+            .iter()
+            .map(phase_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit().await?;
+        Ok(phases)
     }
 
     async fn delete_phase(

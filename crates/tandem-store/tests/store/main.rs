@@ -11,6 +11,7 @@ mod filters;
 mod import;
 mod migrations;
 mod paging;
+mod phases;
 mod planning;
 mod rollups;
 mod sessions;

@@ -1,12 +1,12 @@
 //! `tandem phase` and `tandem milestone`: the stages and checkpoints of a
 //! project.
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use reqwest::Method;
 use tandem_api::*;
 
-use super::values::{date_value, request_body};
+use super::values::{date_value, request_body, text_value};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -23,6 +23,41 @@ pub(super) enum PhaseCommand {
     List {
         key: String,
     },
+    /// Change a phase's name or dates ("none" clears a date).
+    Edit {
+        /// The project's key.
+        key: String,
+        /// The phase's id (see `tandem phase list KEY`).
+        id: i64,
+        /// The new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The start: YYYY-MM-DD or a date word (today, tomorrow, fri,
+        /// next week, +3d), or "none" to clear it.
+        #[arg(long)]
+        start: Option<String>,
+        /// The end: YYYY-MM-DD or a date word (today, tomorrow, fri,
+        /// next week, +3d), or "none" to clear it.
+        #[arg(long)]
+        end: Option<String>,
+    },
+    /// Delete a phase; its tasks and milestones stay in the project, in no
+    /// phase.
+    Delete {
+        /// The project's key.
+        key: String,
+        /// The phase's id (see `tandem phase list KEY`).
+        id: i64,
+    },
+    /// Put a project's phases in a new order: every phase's id once, first
+    /// first (see `tandem phase list KEY`).
+    Reorder {
+        /// The project's key.
+        key: String,
+        /// The ids of all the project's phases, in their new order.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +71,98 @@ pub(super) enum MilestoneCommand {
     List {
         key: String,
     },
+    /// Change a milestone's name, date, description or phase ("none" clears
+    /// a field).
+    Edit {
+        /// The project's key.
+        key: String,
+        /// The milestone's id (see `tandem milestone list KEY`).
+        id: i64,
+        /// The new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The date: YYYY-MM-DD or a date word (today, tomorrow, fri,
+        /// next week, +3d), or "none" to clear it.
+        #[arg(long)]
+        date: Option<String>,
+        /// The description, or "none" to clear it.
+        #[arg(long)]
+        description: Option<String>,
+        /// The id of the phase it belongs to (see `tandem phase list KEY`),
+        /// or "none" for no phase.
+        #[arg(long)]
+        phase: Option<String>,
+    },
+    /// Delete a milestone; its tasks stay in the project, at no milestone.
+    Delete {
+        /// The project's key.
+        key: String,
+        /// The milestone's id (see `tandem milestone list KEY`).
+        id: i64,
+    },
+}
+
+/// The phase `id` of project `key` as its list shows it now: its version
+/// is what a change sends as If-Match.
+async fn listed_phase(client: &Client, key: &str, id: i64) -> Result<PhaseView> {
+    let phases: Vec<PhaseView> = client
+        .send(
+            Method::GET,
+            &client.ws_path(&format!("/projects/{key}/phases")).await?,
+            None,
+        )
+        .await?;
+    phases
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| anyhow!("project {key} has no phase {id} (see `tandem phase list {key}`)"))
+}
+
+/// The milestone `id` of project `key` as its list shows it now: its
+/// version is what a change sends as If-Match.
+async fn listed_milestone(client: &Client, key: &str, id: i64) -> Result<MilestoneView> {
+    let milestones: Vec<MilestoneView> = client
+        .send(
+            Method::GET,
+            &client
+                .ws_path(&format!("/projects/{key}/milestones"))
+                .await?,
+            None,
+        )
+        .await?;
+    milestones.into_iter().find(|m| m.id == id).ok_or_else(|| {
+        anyhow!("project {key} has no milestone {id} (see `tandem milestone list {key}`)")
+    })
+}
+
+/// The --phase flag: a phase id, or "none" for no phase.
+fn phase_value(text: &str) -> Result<Option<i64>> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| anyhow!("--phase: '{text}' is not a phase id (or \"none\")"))
+}
+
+/// A project's phases as a table, in their order.
+fn print_phases(phases: &[PhaseView]) {
+    let rows = phases
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.to_string(),
+                p.name.clone(),
+                or_dash(p.start_date),
+                or_dash(p.end_date),
+                format!(
+                    "{:.0}%",
+                    p.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                ),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(&["id", "phase", "start", "end", "progress"], &rows);
 }
 
 pub(super) async fn phase_command(
@@ -86,22 +213,75 @@ pub(super) async fn phase_command(
                     Ok(())
                 };
             }
-            let rows = phases
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.id.to_string(),
-                        p.name.clone(),
-                        or_dash(p.start_date),
-                        or_dash(p.end_date),
-                        format!(
-                            "{:.0}%",
-                            p.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
-                        ),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            table(&["id", "phase", "start", "end", "progress"], &rows);
+            print_phases(&phases);
+        }
+        PhaseCommand::Edit {
+            key,
+            id,
+            name,
+            start,
+            end,
+        } => {
+            let request = PhaseInput {
+                name,
+                position: None,
+                start_date: start
+                    .as_deref()
+                    .map(|d| date_value("start", d))
+                    .transpose()?,
+                end_date: end.as_deref().map(|d| date_value("end", d)).transpose()?,
+            };
+            let body = request_body(&request)?;
+            if body.as_object().is_some_and(|fields| fields.is_empty()) {
+                bail!("nothing to change: give --name, --start or --end");
+            }
+            let current = listed_phase(client, &key, id).await?;
+            let phase: PhaseView = client
+                .send_if_match(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/phases/{id}")).await?,
+                    Some(&body),
+                    current.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&phase)
+            } else {
+                outln!("Updated phase {} (id {})", phase.name, phase.id)
+            }
+        }
+        PhaseCommand::Delete { key, id } => {
+            let current = listed_phase(client, &key, id).await?;
+            client
+                .send_if_match::<()>(
+                    Method::DELETE,
+                    &client.ws_path(&format!("/phases/{id}")).await?,
+                    None,
+                    current.version,
+                )
+                .await?;
+            if !as_json {
+                outln!("Deleted phase {} (id {})", current.name, current.id);
+            }
+        }
+        PhaseCommand::Reorder { key, ids } => {
+            let request = PhaseOrder { phases: Some(ids) };
+            let phases: Vec<PhaseView> = client
+                .send(
+                    Method::PUT,
+                    &client
+                        .ws_path(&format!("/projects/{key}/phases/order"))
+                        .await?,
+                    Some(&request_body(&request)?),
+                )
+                .await?;
+            if as_json {
+                return {
+                    print_json(&phases);
+                    Ok(())
+                };
+            }
+            print_phases(&phases);
         }
     }
     Ok(())
@@ -165,6 +345,53 @@ pub(super) async fn milestone_command(
                 })
                 .collect::<Vec<_>>();
             table(&["id", "milestone", "date", "progress"], &rows);
+        }
+        MilestoneCommand::Edit {
+            key,
+            id,
+            name,
+            date,
+            description,
+            phase,
+        } => {
+            let request = MilestoneInput {
+                name,
+                date: date.as_deref().map(|d| date_value("date", d)).transpose()?,
+                description: description.as_deref().map(text_value),
+                phase_id: phase.as_deref().map(phase_value).transpose()?,
+            };
+            let body = request_body(&request)?;
+            if body.as_object().is_some_and(|fields| fields.is_empty()) {
+                bail!("nothing to change: give --name, --date, --description or --phase");
+            }
+            let current = listed_milestone(client, &key, id).await?;
+            let milestone: MilestoneView = client
+                .send_if_match(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/milestones/{id}")).await?,
+                    Some(&body),
+                    current.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&milestone)
+            } else {
+                outln!("Updated milestone {} (id {})", milestone.name, milestone.id)
+            }
+        }
+        MilestoneCommand::Delete { key, id } => {
+            let current = listed_milestone(client, &key, id).await?;
+            client
+                .send_if_match::<()>(
+                    Method::DELETE,
+                    &client.ws_path(&format!("/milestones/{id}")).await?,
+                    None,
+                    current.version,
+                )
+                .await?;
+            if !as_json {
+                outln!("Deleted milestone {} (id {})", current.name, current.id);
+            }
         }
     }
     Ok(())

@@ -33,6 +33,16 @@ pub(super) enum ProjectCommand {
         #[command(flatten)]
         fields: ProjectFlags,
     },
+    /// Delete a project and all its work: tasks, phases, milestones, risks,
+    /// stakeholders and baselines (workspace owners and admins only). There
+    /// is no undo, so it asks for --yes.
+    Delete {
+        /// The project's key.
+        key: String,
+        /// Confirm the deletion; without it nothing is deleted.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -315,6 +325,19 @@ pub(super) async fn project_command(
                 print_json(&project)
             } else {
                 print_project(&project)
+            }
+        }
+        ProjectCommand::Delete { key, yes } => {
+            if !yes {
+                bail!("refusing to delete {key} and all its tasks without --yes");
+            }
+            let path = client.ws_path(&format!("/projects/{key}")).await?;
+            let project: ProjectView = client.send(Method::GET, &path, None).await?;
+            client
+                .send_if_match::<()>(Method::DELETE, &path, None, project.version)
+                .await?;
+            if !as_json {
+                outln!("Deleted project {} ({})", project.key, project.name);
             }
         }
     }

@@ -1,11 +1,11 @@
 //! `tandem stakeholder`: the people of a project, members or external.
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use reqwest::Method;
 use tandem_api::*;
 
-use super::values::{choice, request_body};
+use super::values::{choice, request_body, text_value};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -26,6 +26,47 @@ pub(super) enum StakeholderCommand {
     List {
         key: String,
     },
+    /// Change a stakeholder's role, or an external person's name or email
+    /// ("none" clears the email).
+    Edit {
+        /// The project's key.
+        key: String,
+        /// The stakeholder's id (see `tandem stakeholder list KEY`).
+        id: i64,
+        /// sponsor, approver, contributor or informed.
+        #[arg(long)]
+        role: Option<String>,
+        /// An external person's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// An external person's email, or "none" to clear it.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Remove a stakeholder from a project.
+    Remove {
+        /// The project's key.
+        key: String,
+        /// The stakeholder's id (see `tandem stakeholder list KEY`).
+        id: i64,
+    },
+}
+
+/// The stakeholder `id` of project `key` as its list shows it now: its
+/// version is what a change sends as If-Match.
+async fn listed_stakeholder(client: &Client, key: &str, id: i64) -> Result<StakeholderView> {
+    let list: Vec<StakeholderView> = client
+        .send(
+            Method::GET,
+            &client
+                .ws_path(&format!("/projects/{key}/stakeholders"))
+                .await?,
+            None,
+        )
+        .await?;
+    list.into_iter().find(|s| s.id == id).ok_or_else(|| {
+        anyhow!("project {key} has no stakeholder {id} (see `tandem stakeholder list {key}`)")
+    })
 }
 
 pub(super) async fn stakeholder_command(
@@ -82,6 +123,7 @@ pub(super) async fn stakeholder_command(
                 .iter()
                 .map(|s| {
                     vec![
+                        s.id.to_string(),
                         s.name.clone(),
                         or_dash(s.email.clone()),
                         s.role.to_string(),
@@ -93,7 +135,57 @@ pub(super) async fn stakeholder_command(
                     ]
                 })
                 .collect::<Vec<_>>();
-            table(&["name", "email", "role", "kind"], &rows);
+            table(&["id", "name", "email", "role", "kind"], &rows);
+        }
+        StakeholderCommand::Edit {
+            key,
+            id,
+            role,
+            name,
+            email,
+        } => {
+            let request = StakeholderInput {
+                role: role.as_deref().map(|r| choice("role", r)).transpose()?,
+                member: None,
+                name: name.map(Some),
+                email: email.as_deref().map(text_value),
+            };
+            let body = request_body(&request)?;
+            if body.as_object().is_some_and(|fields| fields.is_empty()) {
+                bail!("nothing to change: give --role, --name or --email");
+            }
+            let current = listed_stakeholder(client, &key, id).await?;
+            let s: StakeholderView = client
+                .send_if_match(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/stakeholders/{id}")).await?,
+                    Some(&body),
+                    current.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&s)
+            } else {
+                outln!("Updated stakeholder {} (id {}), {}", s.name, s.id, s.role)
+            }
+        }
+        StakeholderCommand::Remove { key, id } => {
+            let current = listed_stakeholder(client, &key, id).await?;
+            client
+                .send_if_match::<()>(
+                    Method::DELETE,
+                    &client.ws_path(&format!("/stakeholders/{id}")).await?,
+                    None,
+                    current.version,
+                )
+                .await?;
+            if !as_json {
+                outln!(
+                    "Removed stakeholder {} (id {}) from {key}",
+                    current.name,
+                    current.id
+                );
+            }
         }
     }
     Ok(())
