@@ -43,6 +43,11 @@ impl Viewer {
     pub fn can_write(&self) -> bool {
         self.ctx.scope.role.can_write()
     }
+
+    /// Owners and admins: members, roles and deleting whole projects.
+    pub fn can_manage_members(&self) -> bool {
+        self.ctx.scope.role.can_manage_members()
+    }
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -272,6 +277,12 @@ pub enum Kind {
     Number,
     /// A comma- or space-separated list.
     List,
+    /// A checkbox: checked is `true`, absent (unchecked) `false`; only for
+    /// forms that always show it.
+    Flag,
+    /// Whole numbers from every field of the name (a multiple select,
+    /// hidden inputs in order); none is an empty list.
+    Numbers,
 }
 
 /// Turns named form fields into a JSON object the API's input types read,
@@ -282,33 +293,53 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
 ) -> Result<JsonBody<T>, ApiError> {
     let mut object = Map::new();
     for (name, kind) in fields {
-        let Some(raw) = form.get(name) else { continue };
-        let text = raw.trim();
-        let value = match kind {
-            Kind::Text => Value::String(text.into()),
-            Kind::Optional if text.is_empty() => Value::Null,
-            Kind::Optional => Value::String(text.into()),
-            Kind::Number if text.is_empty() => Value::Null,
-            Kind::Number => match text.parse::<f64>() {
-                Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
-                // JSON has no NaN or infinity (`Value::from` would make them
-                // null, clearing the field): left as text, they are refused.
-                Ok(n) if n.is_finite() => Value::from(n),
-                _ => Value::String(text.into()),
-            },
-            Kind::List => Value::Array(
-                text.split([',', ' '])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| Value::String(s.into()))
-                    .collect(),
-            ),
-        };
-        object.insert((*name).to_string(), value);
+        if let Some(value) = field_value(form, name, *kind) {
+            object.insert((*name).to_string(), value);
+        }
     }
     let bytes = serde_json::to_vec(&Value::Object(object)).unwrap_or_default();
     crate::extract::parse_collecting(&bytes)
         .map(|(value, errors)| JsonBody::from_parts(value, errors))
+}
+
+/// One form field as JSON; `None` where the form does not have it (the
+/// API then keeps what is stored).
+fn field_value(form: &FormPairs, name: &str, kind: Kind) -> Option<Value> {
+    let number = |text: &str| match text.parse::<f64>() {
+        Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
+        // JSON has no NaN or infinity (`Value::from` would make them
+        // null, clearing the field): left as text, they are refused.
+        Ok(n) if n.is_finite() => Value::from(n),
+        _ => Value::String(text.into()),
+    };
+    let text = form.get(name).map(str::trim);
+    Some(match kind {
+        Kind::Flag => Value::Bool(
+            form.all(name)
+                .iter()
+                .any(|v| matches!(v.trim(), "true" | "on")),
+        ),
+        Kind::Numbers => Value::Array(
+            form.all(name)
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(number)
+                .collect(),
+        ),
+        Kind::Text => Value::String(text?.into()),
+        Kind::Optional | Kind::Number if text?.is_empty() => Value::Null,
+        Kind::Optional => Value::String(text?.into()),
+        Kind::Number => number(text?),
+        Kind::List => Value::Array(
+            text?
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.into()))
+                .collect(),
+        ),
+    })
 }
 
 /// A form's expected version (`version` field), if it sent one.

@@ -108,6 +108,50 @@ pub fn router() -> Router<AppState> {
             "/w/{ws}/p/{key}/risks",
             get(project::risks).post(project::create_risk),
         )
+        .route("/w/{ws}/p/{key}/risks/{id}", post(project::update_risk))
+        .route(
+            "/w/{ws}/p/{key}/risks/{id}/delete",
+            post(project::delete_risk),
+        )
+        .route(
+            "/w/{ws}/p/{key}/settings",
+            get(project::settings).post(project::update_project),
+        )
+        .route("/w/{ws}/p/{key}/delete", post(project::delete_project))
+        .route("/w/{ws}/p/{key}/phases", post(project::create_phase))
+        .route(
+            "/w/{ws}/p/{key}/phases/order",
+            post(project::reorder_phases),
+        )
+        .route("/w/{ws}/p/{key}/phases/{id}", post(project::update_phase))
+        .route(
+            "/w/{ws}/p/{key}/phases/{id}/delete",
+            post(project::delete_phase),
+        )
+        .route(
+            "/w/{ws}/p/{key}/milestones",
+            post(project::create_milestone),
+        )
+        .route(
+            "/w/{ws}/p/{key}/milestones/{id}",
+            post(project::update_milestone),
+        )
+        .route(
+            "/w/{ws}/p/{key}/milestones/{id}/delete",
+            post(project::delete_milestone),
+        )
+        .route(
+            "/w/{ws}/p/{key}/stakeholders",
+            post(project::create_stakeholder),
+        )
+        .route(
+            "/w/{ws}/p/{key}/stakeholders/{id}",
+            post(project::update_stakeholder),
+        )
+        .route(
+            "/w/{ws}/p/{key}/stakeholders/{id}/delete",
+            post(project::delete_stakeholder),
+        )
         .route(
             "/w/{ws}/t/{key}",
             get(task::task_page).post(task::edit_task),

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_api::{CreateProject, CreateTask};
 use tandem_domain::dates::Bucket;
-use tandem_domain::{Task, TaskStatus};
+use tandem_domain::{ProjectStatus, Stage, Task, TaskStatus};
 use tandem_store::TaskOrder;
 use tandem_usecases::my_work::{self, BUCKET_PAGE, BucketPage};
 
@@ -143,6 +143,11 @@ pub async fn my_work(
 pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let projects = store.open_projects(viewer.ctx.scope).await?;
+    let members = if viewer.can_write() {
+        store.list_members(viewer.ctx.scope).await?
+    } else {
+        Vec::new()
+    };
     let mut rows = Vec::with_capacity(projects.len());
     for (project, access) in projects {
         let progress = store.project_progress(access).await?;
@@ -176,16 +181,50 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
         @if viewer.can_write() {
             section {
                 h2 { "New project" }
-                form.stacked method="post" action=(viewer.url("/projects")) {
-                    label for="np-key" { "Key " span.muted { "(2 to 10 letters or digits, starting with a letter: LAUNCH)" } }
-                    input #np-key name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}" autocapitalize="characters";
+                form.stacked.new-project method="post" action=(viewer.url("/projects")) {
                     label for="np-name" { "Name" }
-                    input #np-name name="name" required;
-                    label for="np-objective" { "Objective" }
+                    input #np-name name="name" required maxlength="200";
+                    label for="np-key" { "Key " span.muted { "(2 to 10 letters or digits, starting with a letter; suggested from the name)" } }
+                    input #np-key name="key" required pattern="[A-Za-z][A-Za-z0-9]{1,9}" autocapitalize="characters" autocomplete="off";
+                    label for="np-objective" { "Objective " span.muted { "(the outcome this project exists for)" } }
                     textarea #np-objective name="objective" rows="2" {}
-                    label for="np-target" { "Target date" }
-                    input #np-target name="target_date" type="date";
-                    button.primary type="submit" { "Create project" }
+                    label for="np-scope-in" { "In scope" }
+                    textarea #np-scope-in name="scope_in" rows="2" {}
+                    label for="np-scope-out" { "Out of scope" }
+                    textarea #np-scope-out name="scope_out" rows="2" {}
+                    label for="np-owner" { "Outcome owner" }
+                    (crate::web::project::member_select("np-owner", "owner", &members, Some(viewer.user().email.as_str())))
+                    div.pair {
+                        div {
+                            label for="np-stage" { "Stage" }
+                            select #np-stage name="stage" {
+                                @for s in Stage::ALL { option value=(s) selected[*s == Stage::Initiation] { (crate::web::project::stage_label(*s)) } }
+                            }
+                        }
+                        div {
+                            label for="np-status" { "Status" }
+                            select #np-status name="status" {
+                                @for s in ProjectStatus::ALL { option value=(s) selected[*s == ProjectStatus::Active] { (crate::web::project::project_status_label(*s)) } }
+                            }
+                        }
+                    }
+                    div.pair {
+                        div {
+                            label for="np-start" { "Start" }
+                            input #np-start name="start_date" type="date";
+                        }
+                        div {
+                            label for="np-target" { "Target date" }
+                            input #np-target name="target_date" type="date";
+                        }
+                    }
+                    label for="np-budget" { "Budget " span.muted { "(empty for none)" } }
+                    input #np-budget name="budget" type="number" min="0" step="0.01" inputmode="decimal";
+                    label.check for="np-ongoing" {
+                        input #np-ongoing name="ongoing" type="checkbox" value="true";
+                        " Ongoing work " span.muted { "(no finish: operations, support)" }
+                    }
+                    div { button.primary type="submit" { "Create project" } }
                 }
             }
         }
@@ -207,9 +246,15 @@ pub async fn create_project(
                 ("key", Kind::Text),
                 ("name", Kind::Text),
                 ("objective", Kind::Optional),
+                ("scope_in", Kind::Optional),
+                ("scope_out", Kind::Optional),
                 ("owner", Kind::Optional),
+                ("stage", Kind::Optional),
+                ("status", Kind::Optional),
                 ("start_date", Kind::Optional),
                 ("target_date", Kind::Optional),
+                ("budget", Kind::Number),
+                ("ongoing", Kind::Flag),
             ],
         )?;
         crate::handlers::projects::create_project(State(state.clone()), viewer.ctx.clone(), body)

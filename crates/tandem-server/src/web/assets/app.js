@@ -143,6 +143,11 @@
   // --- forms that save in place ------------------------------------------
   document.addEventListener("submit", async (event) => {
     const form = event.target;
+    // Deleting asks first; without a script the post goes straight on.
+    if (form.matches("form.confirm") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
     if (form.matches("form.quick")) {
       event.preventDefault();
       const response = await postForm(form.action, new FormData(form));
@@ -166,6 +171,28 @@
         toast(await problem(response));
       }
     }
+  });
+
+  // A new project's key, suggested from its name until the key is typed
+  // in: a word's first letters, or several words' initials, not a key the
+  // projects table already shows.
+  function suggestKey(name) {
+    const words = name.toUpperCase().normalize("NFD").replace(/[^A-Z0-9 ]/g, " ").split(/ +/).filter(Boolean);
+    let key = words.length > 1 ? words.map((w) => w[0]).join("") : words.length ? words[0].slice(0, 6) : "";
+    if (key.length < 2 && words.length) key = (words[0] + (words[1] || "")).slice(0, 4);
+    key = key.replace(/^[0-9]+/, "").slice(0, 10);
+    if (key.length < 2) return "";
+    const taken = new Set([...document.querySelectorAll("table.grid a.key")].map((a) => a.textContent.trim()));
+    let candidate = key;
+    for (let n = 2; taken.has(candidate); n++) candidate = key.slice(0, 10 - String(n).length) + n;
+    return candidate;
+  }
+  document.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target.id === "np-key") target.dataset.typed = target.value ? "1" : "";
+    if (target.id !== "np-name") return;
+    const key = document.getElementById("np-key");
+    if (key && !key.dataset.typed) key.value = suggestKey(target.value);
   });
 
   // Inline edits in the list: a cell is a button showing the value; a

@@ -8,6 +8,7 @@ mod board;
 mod list;
 mod overview;
 mod risks;
+mod settings;
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ pub use board::{board, move_card};
 pub use list::{bulk_edit, list};
 pub use overview::overview;
 pub use risks::{create_risk, risks};
+pub use settings::*;
 
 type Params = Query<HashMap<String, String>>;
 

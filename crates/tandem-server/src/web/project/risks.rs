@@ -1,5 +1,7 @@
-//! A project's risk register with its heat map, and the form that adds a
-//! risk.
+//! A project's risk register with its heat map, the form that adds a
+//! risk and, on each risk, the form that changes, closes or links it to
+//! tasks and milestones. The change and delete posts are in `settings`,
+//! beside the project's other objects'.
 
 use std::collections::HashMap;
 
@@ -9,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 use tandem_api::RiskInput;
-use tandem_domain::risk_level;
+use tandem_domain::{RiskStatus, risk_level};
 
 use super::nav;
 use crate::AppState;
@@ -27,6 +29,8 @@ pub async fn risks(
     let (project, access) = store.open_project(scope, &key).await?;
     let risks = store.list_risks(access).await?;
     let members = store.list_members(scope).await?;
+    let milestones = store.list_milestones(access).await?;
+    let writes = viewer.can_write();
     let mut cells: HashMap<(i64, i64), Vec<&tandem_domain::Risk>> = HashMap::new();
     for r in risks
         .iter()
@@ -64,16 +68,27 @@ pub async fn risks(
                 div.table-wrap {
                     table.grid {
                         caption.visually-hidden { "Risks, highest score first" }
-                        thead { tr { th scope="col" { "Score" } th scope="col" { "Risk" } th scope="col" { "P × I" } th scope="col" { "Owner" } th scope="col" { "Status" } th scope="col" { "Mitigation" } } }
+                        thead { tr { th scope="col" { "Score" } th scope="col" { "Risk" } th scope="col" { "P × I" } th scope="col" { "Owner" } th scope="col" { "Status" } th scope="col" { "Mitigation" } th scope="col" { "Linked to" } } }
                         tbody {
                             @for r in &risks {
-                                tr id={ "risk-" (r.id) } {
+                                tr id={ "risk-" (r.id) } class=[(r.status == RiskStatus::Closed).then_some("closed")] {
                                     td { span class={ "score lv-" (risk_level(r.score())) } { (r.score()) } }
-                                    td { (r.title) }
+                                    td.risk {
+                                        @if writes {
+                                            details.edit {
+                                                summary { (r.title) }
+                                                (risk_form(&viewer, &project.key, r, &members, &milestones))
+                                            }
+                                        } @else { (r.title) }
+                                    }
                                     td { (r.probability) " × " (r.impact) }
                                     td { (layout::person(r.owner.as_ref())) }
-                                    td { (r.status) }
+                                    td { (status_label(r.status)) }
                                     td { (r.mitigation.as_deref().unwrap_or("—")) }
+                                    td {
+                                        @for t in &r.tasks { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " }
+                                        @for m in milestones.iter().filter(|m| r.milestone_ids.contains(&m.id)) { span.tag { "◆ " (m.name) } " " }
+                                    }
                                 }
                             }
                         }
@@ -81,7 +96,7 @@ pub async fn risks(
                 }
             }
         }
-        @if viewer.can_write() {
+        @if writes {
             section {
                 h2 { "Add a risk" }
                 form.stacked method="post" action=(viewer.url(&format!("/p/{}/risks", project.key))) {
@@ -107,6 +122,83 @@ pub async fn risks(
         nav(&project, Tab::Risks),
         content,
     ))
+}
+
+/// The fields of a risk's change form, as the API's `RiskInput` names
+/// them.
+pub(super) const RISK_FIELDS: &[(&str, Kind)] = &[
+    ("title", Kind::Text),
+    ("description", Kind::Optional),
+    ("probability", Kind::Number),
+    ("impact", Kind::Number),
+    ("owner", Kind::Optional),
+    ("mitigation", Kind::Optional),
+    ("status", Kind::Optional),
+    ("tasks", Kind::List),
+    ("milestones", Kind::Numbers),
+];
+
+fn status_label(status: RiskStatus) -> &'static str {
+    match status {
+        RiskStatus::Open => "Open",
+        RiskStatus::Mitigating => "Mitigating",
+        RiskStatus::Closed => "Closed",
+        RiskStatus::Occurred => "Occurred",
+    }
+}
+
+/// One risk's change form: every field, its status (closing it is a
+/// status), the tasks and milestones it threatens; and its delete.
+fn risk_form(
+    viewer: &Viewer,
+    key: &str,
+    r: &tandem_domain::Risk,
+    members: &[tandem_domain::Member],
+    milestones: &[tandem_domain::Milestone],
+) -> Markup {
+    let id = |field: &str| format!("rk-{field}-{}", r.id);
+    let tasks: Vec<&str> = r.tasks.iter().map(|t| t.key.as_str()).collect();
+    html! {
+        form.stacked method="post" action=(viewer.url(&format!("/p/{key}/risks/{}", r.id))) {
+            input type="hidden" name="version" value=(r.version);
+            label for=(id("title")) { "Risk" }
+            input id=(id("title")) name="title" required maxlength="200" value=(r.title);
+            label for=(id("description")) { "Description" }
+            textarea id=(id("description")) name="description" rows="2" { (r.description.as_deref().unwrap_or("")) }
+            div.pair {
+                div {
+                    label for=(id("p")) { "Probability (1–5)" }
+                    input id=(id("p")) name="probability" type="number" min="1" max="5" required value=(r.probability);
+                }
+                div {
+                    label for=(id("i")) { "Impact (1–5)" }
+                    input id=(id("i")) name="impact" type="number" min="1" max="5" required value=(r.impact);
+                }
+            }
+            label for=(id("owner")) { "Owner" }
+            (super::settings::member_select(&id("owner"), "owner", members, r.owner.as_ref().map(|o| o.email.as_str())))
+            label for=(id("status")) { "Status" }
+            select id=(id("status")) name="status" {
+                @for s in RiskStatus::ALL { option value=(s) selected[*s == r.status] { (status_label(*s)) } }
+            }
+            label for=(id("mitigation")) { "Mitigation" }
+            textarea id=(id("mitigation")) name="mitigation" rows="2" { (r.mitigation.as_deref().unwrap_or("")) }
+            label for=(id("tasks")) { "Tasks it threatens " span.muted { "(keys, comma-separated: " (key) "-4, " (key) "-9)" } }
+            input id=(id("tasks")) name="tasks" value=(tasks.join(", ")) autocomplete="off";
+            @if !milestones.is_empty() {
+                label for=(id("milestones")) { "Milestones it threatens" }
+                select id=(id("milestones")) name="milestones" multiple size=(milestones.len().min(5)) {
+                    @for m in milestones { option value=(m.id) selected[r.milestone_ids.contains(&m.id)] { (m.name) } }
+                }
+            }
+            div { button.primary type="submit" { "Save risk" } }
+        }
+        form.inline.confirm method="post" action=(viewer.url(&format!("/p/{key}/risks/{}/delete", r.id)))
+            data-confirm={ "Delete the risk " (r.title) "? Closing it keeps its history." } {
+            input type="hidden" name="version" value=(r.version);
+            button.link type="submit" { "Delete risk" }
+        }
+    }
 }
 
 pub async fn create_risk(

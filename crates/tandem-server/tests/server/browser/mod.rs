@@ -12,6 +12,7 @@
 //! override the paths (Debian's by default).
 
 mod live;
+mod settings;
 mod team;
 
 use crate::common::Server;

@@ -167,7 +167,7 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
                 let path = concrete(route.path, &world, reach);
                 for (who, api) in &callers {
                     let method: Method = route.method.to_uppercase().parse().unwrap();
-                    let body = matches!(route.method, "post" | "patch").then(|| json!({}));
+                    let body = matches!(route.method, "post" | "patch" | "put").then(|| json!({}));
                     // A stale version: where a delete checks it, the
                     // object survives for the next caller.
                     let headers: &[(&str, &str)] = if route.method == "delete" {
@@ -192,9 +192,11 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
 }
 
 /// Every page and form of the web app, for a project and a task key.
-fn web_routes(project: &str, task: &str, invitation: i64) -> Vec<(&'static str, String, bool)> {
+fn web_routes(reach: &Reach, invitation: i64) -> Vec<(&'static str, String, bool)> {
+    let (project, task) = (&reach.project, &reach.tasks[0]);
     let get = |p: String| ("get", p, true);
     let post = |p: String| ("post", p, false);
+    let of = |kind: &str| format!("/w/acme/p/{project}/{kind}/{}", reach.ids[kind]);
     vec![
         get("/w/acme".into()),
         get("/w/acme/my".into()),
@@ -206,12 +208,28 @@ fn web_routes(project: &str, task: &str, invitation: i64) -> Vec<(&'static str, 
         get(format!("/w/acme/p/{project}/timeline")),
         get(format!("/w/acme/p/{project}/workload")),
         get(format!("/w/acme/p/{project}/risks")),
+        get(format!("/w/acme/p/{project}/settings")),
         get(format!("/w/acme/t/{task}")),
         post("/w/acme/quick".into()),
         post("/w/acme/tasks".into()),
         post("/w/acme/tasks/bulk".into()),
         post("/w/acme/projects".into()),
         post(format!("/w/acme/p/{project}/risks")),
+        post(format!("/w/acme/p/{project}/settings")),
+        post(format!("/w/acme/p/{project}/phases")),
+        post(format!("/w/acme/p/{project}/phases/order")),
+        post(format!("/w/acme/p/{project}/milestones")),
+        post(format!("/w/acme/p/{project}/stakeholders")),
+        post(of("phases")),
+        post(of("milestones")),
+        post(of("stakeholders")),
+        post(of("risks")),
+        // An empty form has no confirmation: the project stays.
+        post(format!("/w/acme/p/{project}/delete")),
+        post(format!("{}/delete", of("phases"))),
+        post(format!("{}/delete", of("milestones"))),
+        post(format!("{}/delete", of("stakeholders"))),
+        post(format!("{}/delete", of("risks"))),
         post(format!("/w/acme/t/{task}")),
         post(format!("/w/acme/t/{task}/done")),
         post(format!("/w/acme/t/{task}/move")),
@@ -238,8 +256,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
         (Who::Owner, Browser::sign_in(&server.base, "ana").await),
     ];
     for (reach, in_reach) in [(&world.launch, true), (&world.secret, false)] {
-        for (method, path, read) in web_routes(&reach.project, &reach.tasks[0], world.invitation_id)
-        {
+        for (method, path, read) in web_routes(reach, world.invitation_id) {
             for (who, browser) in &browsers {
                 let (status, body) = if read {
                     browser.get(&path).await
@@ -270,6 +287,9 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }
                     Who::Guest if read => assert_eq!(status, StatusCode::OK, "{what}"),
+                    Who::Member if path.ends_with(&format!("/p/{}/delete", reach.project)) => {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
+                    }
                     Who::Guest => assert!(
                         matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
                         "{what}"

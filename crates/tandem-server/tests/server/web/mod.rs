@@ -3,6 +3,8 @@
 //! refused, pages are compressed, and writes are announced on the event
 //! stream. The browser's own behaviour is in `browser`.
 
+mod settings;
+
 use crate::common::Server;
 
 use reqwest::StatusCode;

@@ -1,0 +1,643 @@
+//! A project's settings: every field of the project, its phases (in
+//! order), milestones and stakeholders, each added, changed and removed
+//! in place; and deleting the project, behind a typed confirmation.
+//!
+//! Each form posts to a route here that turns it into the API's input and
+//! calls the API's own handler, so a rule holds the same on both doors.
+//! Every change form carries the version it was drawn from: a change made
+//! meanwhile by someone else is refused (412), not overwritten.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use tandem_api::{MilestoneInput, PhaseInput, PhaseOrder, StakeholderInput, UpdateProject};
+use tandem_domain::{Id, Member, Phase, ProjectStatus, Stage, StakeholderRole};
+
+use super::nav;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{IfMatch, JsonBody};
+use crate::web::Viewer;
+use crate::web::common::{FormPairs, Kind, WebError, answer, form_version, json_body};
+use crate::web::layout::{Section, Tab, page};
+
+/// The fields of the project form, as the API's `UpdateProject` names
+/// them.
+const PROJECT_FIELDS: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("objective", Kind::Optional),
+    ("scope_in", Kind::Optional),
+    ("scope_out", Kind::Optional),
+    ("owner", Kind::Optional),
+    ("stage", Kind::Optional),
+    ("status", Kind::Optional),
+    ("start_date", Kind::Optional),
+    ("target_date", Kind::Optional),
+    ("budget", Kind::Number),
+    ("ongoing", Kind::Flag),
+];
+
+const PHASE_FIELDS: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("start_date", Kind::Optional),
+    ("end_date", Kind::Optional),
+];
+
+const MILESTONE_FIELDS: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("date", Kind::Optional),
+    ("description", Kind::Optional),
+    ("phase_id", Kind::Number),
+];
+
+const STAKEHOLDER_FIELDS: &[(&str, Kind)] = &[
+    ("member", Kind::Optional),
+    ("name", Kind::Optional),
+    ("email", Kind::Optional),
+    ("role", Kind::Optional),
+];
+
+pub(crate) fn project_status_label(status: ProjectStatus) -> &'static str {
+    match status {
+        ProjectStatus::Proposed => "Proposed",
+        ProjectStatus::Active => "Active",
+        ProjectStatus::OnHold => "On hold",
+        ProjectStatus::Done => "Done",
+        ProjectStatus::Cancelled => "Cancelled",
+    }
+}
+
+pub(crate) fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Initiation => "Initiation",
+        Stage::Planning => "Planning",
+        Stage::Execution => "Execution",
+        Stage::Closing => "Closing",
+    }
+}
+
+fn role_label(role: StakeholderRole) -> &'static str {
+    match role {
+        StakeholderRole::Sponsor => "Sponsor",
+        StakeholderRole::Approver => "Approver",
+        StakeholderRole::Contributor => "Contributor",
+        StakeholderRole::Informed => "Informed",
+    }
+}
+
+/// A `<select>` of the workspace's members by name (their email is what
+/// the API takes), with "nobody" first.
+pub(crate) fn member_select(
+    id: &str,
+    name: &str,
+    members: &[Member],
+    current: Option<&str>,
+) -> Markup {
+    html! {
+        select #(id) name=(name) {
+            option value="" { "—" }
+            @for m in members {
+                option value=(m.user.email) selected[current == Some(m.user.email.as_str())] { (m.user.name) }
+            }
+        }
+    }
+}
+
+/// The ids of `phases` with the one at `from` moved to `to`: the order a
+/// Move up / Move down button asks for.
+fn moved(phases: &[Phase], from: usize, to: usize) -> Vec<Id> {
+    let mut ids: Vec<Id> = phases.iter().map(|p| p.id).collect();
+    let id = ids.remove(from);
+    ids.insert(to, id);
+    ids
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_, key)): Path<(String, String)>,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let (project, access) = store.open_project(scope, &key).await?;
+    let members = store.list_members(scope).await?;
+    let phases = store.list_phases(access).await?;
+    let milestones = store.list_milestones(access).await?;
+    let stakeholders = store.list_stakeholders(access).await?;
+    let base = format!("/p/{}", project.key);
+    let url = |rest: &str| viewer.url(&format!("{base}{rest}"));
+    let writes = viewer.can_write();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let content = html! {
+        div.settings {
+        section.card-panel aria-labelledby="h-project" {
+            h2 #h-project { "Project" }
+            form.stacked method="post" action=(url("/settings")) {
+                input type="hidden" name="version" value=(project.version);
+                fieldset disabled[!writes] {
+                    legend.visually-hidden { "The project's fields" }
+                    label for="ps-name" { "Name" }
+                    input #ps-name name="name" required maxlength="200" value=(project.name);
+                    label for="ps-objective" { "Objective " span.muted { "(the outcome this project exists for)" } }
+                    textarea #ps-objective name="objective" rows="2" { (project.objective.as_deref().unwrap_or("")) }
+                    label for="ps-scope-in" { "In scope" }
+                    textarea #ps-scope-in name="scope_in" rows="2" { (project.scope_in.as_deref().unwrap_or("")) }
+                    label for="ps-scope-out" { "Out of scope" }
+                    textarea #ps-scope-out name="scope_out" rows="2" { (project.scope_out.as_deref().unwrap_or("")) }
+                    label for="ps-owner" { "Outcome owner" }
+                    (member_select("ps-owner", "owner", &members, project.owner.as_ref().map(|o| o.email.as_str())))
+                    div.pair {
+                        div {
+                            label for="ps-stage" { "Stage" }
+                            select #ps-stage name="stage" {
+                                @for s in Stage::ALL { option value=(s) selected[*s == project.stage] { (stage_label(*s)) } }
+                            }
+                        }
+                        div {
+                            label for="ps-status" { "Status" }
+                            select #ps-status name="status" {
+                                @for s in ProjectStatus::ALL { option value=(s) selected[*s == project.status] { (project_status_label(*s)) } }
+                            }
+                        }
+                    }
+                    div.pair {
+                        div {
+                            label for="ps-start" { "Start" }
+                            input #ps-start name="start_date" type="date" value=(date(project.start_date));
+                        }
+                        div {
+                            label for="ps-target" { "Target" }
+                            input #ps-target name="target_date" type="date" value=(date(project.target_date));
+                        }
+                    }
+                    label for="ps-budget" { "Budget " span.muted { "(in the workspace's currency; empty for none)" } }
+                    input #ps-budget name="budget" type="number" min="0" step="0.01" inputmode="decimal"
+                        value=(project.budget.map(|b| b.to_string()).unwrap_or_default());
+                    label.check for="ps-ongoing" {
+                        input #ps-ongoing name="ongoing" type="checkbox" value="true" checked[project.ongoing];
+                        " Ongoing work " span.muted { "(no finish: operations, support)" }
+                    }
+                    @if writes { div { button.primary type="submit" { "Save project" } } }
+                }
+            }
+        }
+
+        section.card-panel aria-labelledby="h-phases" {
+            h2 #h-phases { "Phases" }
+            @if phases.is_empty() { p.muted { "No phases yet." } }
+            ol.rows {
+                @for (i, p) in phases.iter().enumerate() {
+                    li #{ "phase-" (p.id) } {
+                        form.row-form method="post" action=(url(&format!("/phases/{}", p.id))) {
+                            input type="hidden" name="version" value=(p.version);
+                            fieldset disabled[!writes] {
+                                legend.visually-hidden { "Phase " (p.name) }
+                                label.visually-hidden for={ "ph-name-" (p.id) } { "Name of phase " (i + 1) }
+                                input id={ "ph-name-" (p.id) } name="name" required maxlength="200" value=(p.name);
+                                label for={ "ph-start-" (p.id) } { "Start" }
+                                input id={ "ph-start-" (p.id) } name="start_date" type="date" value=(date(p.start_date));
+                                label for={ "ph-end-" (p.id) } { "End" }
+                                input id={ "ph-end-" (p.id) } name="end_date" type="date" value=(date(p.end_date));
+                                @if writes { button type="submit" { "Save" } }
+                            }
+                        }
+                        @if writes {
+                            @if i > 0 {
+                                form.inline method="post" action=(url("/phases/order")) {
+                                    @for id in moved(&phases, i, i - 1) { input type="hidden" name="phases" value=(id); }
+                                    button.link type="submit" aria-label={ "Move " (p.name) " up" } { "↑" }
+                                }
+                            }
+                            @if i + 1 < phases.len() {
+                                form.inline method="post" action=(url("/phases/order")) {
+                                    @for id in moved(&phases, i, i + 1) { input type="hidden" name="phases" value=(id); }
+                                    button.link type="submit" aria-label={ "Move " (p.name) " down" } { "↓" }
+                                }
+                            }
+                            form.inline.confirm method="post" action=(url(&format!("/phases/{}/delete", p.id)))
+                                data-confirm={ "Delete the phase " (p.name) "? Its tasks stay, without a phase." } {
+                                input type="hidden" name="version" value=(p.version);
+                                button.link type="submit" aria-label={ "Delete " (p.name) } { "Delete" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if writes {
+                form.inline-form method="post" action=(url("/phases")) {
+                    label for="np-phase" { "New phase" }
+                    input #np-phase name="name" required maxlength="200" placeholder="Design";
+                    label for="np-phase-start" { "Start" }
+                    input #np-phase-start name="start_date" type="date";
+                    label for="np-phase-end" { "End" }
+                    input #np-phase-end name="end_date" type="date";
+                    button type="submit" { "Add phase" }
+                }
+            }
+        }
+
+        section.card-panel aria-labelledby="h-milestones" {
+            h2 #h-milestones { "Milestones" }
+            @if milestones.is_empty() { p.muted { "No milestones yet." } }
+            ol.rows {
+                @for m in &milestones {
+                    li #{ "milestone-" (m.id) } {
+                        form.row-form method="post" action=(url(&format!("/milestones/{}", m.id))) {
+                            input type="hidden" name="version" value=(m.version);
+                            fieldset disabled[!writes] {
+                                legend.visually-hidden { "Milestone " (m.name) }
+                                label.visually-hidden for={ "ms-name-" (m.id) } { "Name of milestone" }
+                                input id={ "ms-name-" (m.id) } name="name" required maxlength="200" value=(m.name);
+                                label for={ "ms-date-" (m.id) } { "Date" }
+                                input id={ "ms-date-" (m.id) } name="date" type="date" value=(date(m.date));
+                                label for={ "ms-phase-" (m.id) } { "Phase" }
+                                select id={ "ms-phase-" (m.id) } name="phase_id" {
+                                    option value="" { "—" }
+                                    @for p in &phases { option value=(p.id) selected[m.phase_id == Some(p.id)] { (p.name) } }
+                                }
+                                label for={ "ms-desc-" (m.id) } { "Description" }
+                                input id={ "ms-desc-" (m.id) } name="description" maxlength="2000" value=(m.description.as_deref().unwrap_or(""));
+                                @if writes { button type="submit" { "Save" } }
+                            }
+                        }
+                        @if writes {
+                            form.inline.confirm method="post" action=(url(&format!("/milestones/{}/delete", m.id)))
+                                data-confirm={ "Delete the milestone " (m.name) "? Its tasks stay." } {
+                                input type="hidden" name="version" value=(m.version);
+                                button.link type="submit" aria-label={ "Delete " (m.name) } { "Delete" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if writes {
+                form.inline-form method="post" action=(url("/milestones")) {
+                    label for="nm-name" { "New milestone" }
+                    input #nm-name name="name" required maxlength="200" placeholder="Beta ready";
+                    label for="nm-date" { "Date" }
+                    input #nm-date name="date" type="date";
+                    @if !phases.is_empty() {
+                        label for="nm-phase" { "Phase" }
+                        select #nm-phase name="phase_id" {
+                            option value="" { "—" }
+                            @for p in &phases { option value=(p.id) { (p.name) } }
+                        }
+                    }
+                    button type="submit" { "Add milestone" }
+                }
+            }
+        }
+
+        section.card-panel aria-labelledby="h-stakeholders" {
+            h2 #h-stakeholders { "Stakeholders" }
+            @if stakeholders.is_empty() { p.muted { "None listed." } }
+            ol.rows {
+                @for s in &stakeholders {
+                    li #{ "stakeholder-" (s.id) } {
+                        span.who { strong { (s.name) } @if let Some(e) = &s.email { " " span.muted { (e) } } @if s.user.is_none() { " " span.muted { "(outside the workspace)" } } }
+                        form.row-form method="post" action=(url(&format!("/stakeholders/{}", s.id))) {
+                            input type="hidden" name="version" value=(s.version);
+                            fieldset disabled[!writes] {
+                                legend.visually-hidden { "Stakeholder " (s.name) }
+                                label for={ "sh-role-" (s.id) } { "Role" }
+                                select id={ "sh-role-" (s.id) } name="role" {
+                                    @for r in StakeholderRole::ALL { option value=(r) selected[*r == s.role] { (role_label(*r)) } }
+                                }
+                                @if writes { button type="submit" { "Change role" } }
+                            }
+                        }
+                        @if writes {
+                            form.inline.confirm method="post" action=(url(&format!("/stakeholders/{}/delete", s.id)))
+                                data-confirm={ "Remove " (s.name) " from the stakeholders?" } {
+                                input type="hidden" name="version" value=(s.version);
+                                button.link type="submit" aria-label={ "Remove " (s.name) } { "Remove" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if writes {
+                form.inline-form method="post" action=(url("/stakeholders")) {
+                    label for="ns-member" { "A member" }
+                    (member_select("ns-member", "member", &members, None))
+                    span.muted { "or someone outside:" }
+                    label for="ns-name" { "Name" }
+                    input #ns-name name="name" maxlength="200";
+                    label for="ns-email" { "Email" }
+                    input #ns-email name="email" type="email" maxlength="320";
+                    label for="ns-role" { "Role" }
+                    select #ns-role name="role" {
+                        @for r in StakeholderRole::ALL { option value=(r) selected[*r == StakeholderRole::Informed] { (role_label(*r)) } }
+                    }
+                    button type="submit" { "Add stakeholder" }
+                }
+            }
+        }
+
+        @if viewer.can_manage_members() {
+            section.card-panel.danger aria-labelledby="h-delete" {
+                h2 #h-delete { "Delete this project" }
+                p { "Deleting " strong { (project.key) } " removes its tasks, phases, milestones, risks, baselines and history for good. "
+                    "To stop work on it but keep it, set its status to Done or Cancelled instead." }
+                form.stacked method="post" action=(url("/delete")) {
+                    input type="hidden" name="version" value=(project.version);
+                    label for="pd-confirm" { "Type the project's key, " strong { (project.key) } ", to confirm" }
+                    input #pd-confirm name="confirm" required autocomplete="off" autocapitalize="characters";
+                    div { button.danger type="submit" { "Delete project and all its work" } }
+                }
+            }
+        }
+        }
+    };
+    Ok(page(
+        &viewer,
+        "Settings",
+        Section::Projects,
+        nav(&project, Tab::Settings),
+        content,
+    ))
+}
+
+/// `POST …/settings`: the project form.
+pub async fn update_project(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let result = async {
+        let body = json_body::<UpdateProject>(&form, PROJECT_FIELDS)?;
+        crate::handlers::projects::update_project(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            IfMatch(expected),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(&headers, result, &viewer.url(&format!("/p/{key}/settings")))
+}
+
+/// `POST …/delete`: deletes the project once its key is typed back.
+pub async fn delete_project(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let result = async {
+        // Who may not delete hears so before being asked to confirm.
+        if !viewer.can_manage_members() {
+            return Err(ApiError::Forbidden(
+                "only the workspace's owners and admins delete projects".into(),
+            ));
+        }
+        let typed = form.get("confirm").unwrap_or("").trim();
+        if !typed.eq_ignore_ascii_case(&key) {
+            return Err(ApiError::field(
+                "confirm",
+                format!("Type the project's key, {key}, to delete it"),
+            ));
+        }
+        crate::handlers::projects::delete_project(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            IfMatch(expected),
+        )
+        .await
+        .map(IntoResponse::into_response)
+    }
+    .await;
+    answer(&headers, result, &viewer.url("/projects"))
+}
+
+pub async fn create_phase(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<PhaseInput>(&form, PHASE_FIELDS)?;
+        crate::handlers::phases::create_phase(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-phases")),
+    )
+}
+
+/// `POST …/phases/order`: the phases' ids in their new order.
+pub async fn reorder_phases(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<PhaseOrder>(&form, &[("phases", Kind::Numbers)])?;
+        crate::handlers::phases::reorder_phases(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            body,
+        )
+        .await
+        .map(IntoResponse::into_response)
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-phases")),
+    )
+}
+
+/// A change to one object of the project, at the version its form shows;
+/// then back to the project's page `$to`.
+macro_rules! change {
+    ($name:ident, $input:ty, $fields:expr, $handler:path, $to:literal) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            viewer: Viewer,
+            headers: HeaderMap,
+            Path((ws, key, id)): Path<(String, String, i64)>,
+            body: Bytes,
+        ) -> Result<Response, WebError> {
+            let form = FormPairs::parse(&body);
+            let expected = form_version(&form)?;
+            let result = async {
+                let body = json_body::<$input>(&form, $fields)?;
+                $handler(
+                    State(state.clone()),
+                    viewer.ctx.clone(),
+                    Path((ws, id)),
+                    IfMatch(expected),
+                    body,
+                )
+                .await
+            }
+            .await;
+            answer(
+                &headers,
+                result,
+                &viewer.url(&format!(concat!("/p/{}", $to), key)),
+            )
+        }
+    };
+}
+
+/// Removing one object of the project, at the version its form shows.
+macro_rules! remove {
+    ($name:ident, $handler:path, $to:literal) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            viewer: Viewer,
+            headers: HeaderMap,
+            Path((ws, key, id)): Path<(String, String, i64)>,
+            body: Bytes,
+        ) -> Result<Response, WebError> {
+            let form = FormPairs::parse(&body);
+            let expected = form_version(&form)?;
+            let result = $handler(
+                State(state.clone()),
+                viewer.ctx.clone(),
+                Path((ws, id)),
+                IfMatch(expected),
+            )
+            .await
+            .map(IntoResponse::into_response);
+            answer(
+                &headers,
+                result,
+                &viewer.url(&format!(concat!("/p/{}", $to), key)),
+            )
+        }
+    };
+}
+
+change!(
+    update_phase,
+    PhaseInput,
+    PHASE_FIELDS,
+    crate::handlers::phases::update_phase,
+    "/settings#h-phases"
+);
+remove!(
+    delete_phase,
+    crate::handlers::phases::delete_phase,
+    "/settings#h-phases"
+);
+change!(
+    update_milestone,
+    MilestoneInput,
+    MILESTONE_FIELDS,
+    crate::handlers::phases::update_milestone,
+    "/settings#h-milestones"
+);
+remove!(
+    delete_milestone,
+    crate::handlers::phases::delete_milestone,
+    "/settings#h-milestones"
+);
+change!(
+    update_stakeholder,
+    StakeholderInput,
+    &[("role", Kind::Optional)],
+    crate::handlers::stakeholders::update_stakeholder,
+    "/settings#h-stakeholders"
+);
+remove!(
+    delete_stakeholder,
+    crate::handlers::stakeholders::delete_stakeholder,
+    "/settings#h-stakeholders"
+);
+change!(
+    update_risk,
+    tandem_api::RiskInput,
+    super::risks::RISK_FIELDS,
+    crate::handlers::risks::update_risk,
+    "/risks"
+);
+remove!(delete_risk, crate::handlers::risks::delete_risk, "/risks");
+
+pub async fn create_milestone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<MilestoneInput>(&form, MILESTONE_FIELDS)?;
+        crate::handlers::phases::create_milestone(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-milestones")),
+    )
+}
+
+pub async fn create_stakeholder(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        // A member picked wins over the outside name the form also has.
+        let fields: &[(&str, Kind)] = if form.get("member").is_some_and(|m| !m.trim().is_empty()) {
+            &[("member", Kind::Optional), ("role", Kind::Optional)]
+        } else {
+            STAKEHOLDER_FIELDS
+        };
+        let body: JsonBody<StakeholderInput> = json_body(&form, fields)?;
+        crate::handlers::stakeholders::create_stakeholder(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-stakeholders")),
+    )
+}

@@ -1,0 +1,156 @@
+//! A project set up in the browser: its key suggested from its name, its
+//! phases added, moved and deleted (after a confirmation), its fields
+//! changed, on a desktop's width and a phone's.
+
+use super::*;
+
+/// The names in the phases list, in the order shown.
+async fn phase_names(client: &Client) -> Value {
+    client
+        .execute(
+            "return [...document.querySelectorAll('section[aria-labelledby=h-phases] ol.rows input[name=name]')].map(i => i.value)",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+/// Waits until the phases list shows `names`, in that order.
+async fn wait_for_phases(client: &Client, names: &[&str]) {
+    let wanted = json!(names);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if phase_names(client).await == wanted {
+            return;
+        }
+        if Instant::now() > deadline {
+            failed(client, &format!("waited for the phases {wanted}")).await;
+        }
+        // Polling the page as a person looks again; no fixed sleep.
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await.click().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_is_set_up_in_the_browser() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+
+    // The key follows the name until it is typed in.
+    client
+        .goto(&format!("{base}/w/demo/projects"))
+        .await
+        .unwrap();
+    wait_for(&client, "#np-name")
+        .await
+        .send_keys("Office move")
+        .await
+        .unwrap();
+    let key = client
+        .find(Locator::Css("#np-key"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(key.as_deref(), Some("OM"));
+    client
+        .find(Locator::Css("#np-objective"))
+        .await
+        .unwrap()
+        .send_keys("Everyone at the new office by June")
+        .await
+        .unwrap();
+    look(&client, "20-new-project").await;
+    click(&client, "form.new-project button.primary").await;
+    wait_for_text(&client, "//div[@class='project-head']/h1", "Office move").await;
+
+    // Phases: added, the second moved up, the other deleted after a yes.
+    client
+        .goto(&format!("{base}/w/demo/p/OM/settings"))
+        .await
+        .unwrap();
+    for name in ["Find a site", "Fit out"] {
+        submit_form(
+            &client,
+            &[("#np-phase", name)],
+            "form[action$='/phases'] button",
+        )
+        .await;
+        wait_for(
+            &client,
+            &format!("section[aria-labelledby=h-phases] input[value='{name}']"),
+        )
+        .await;
+    }
+    wait_for_phases(&client, &["Find a site", "Fit out"]).await;
+    click(&client, "button[aria-label='Move Fit out up']").await;
+    wait_for_phases(&client, &["Fit out", "Find a site"]).await;
+    click(&client, "button[aria-label='Delete Find a site']").await;
+    client.accept_alert().await.unwrap();
+    wait_for_phases(&client, &["Fit out"]).await;
+
+    // The project's own fields, saved from the same page.
+    let name = wait_for(&client, "#ps-name").await;
+    name.clear().await.unwrap();
+    name.send_keys("Office move 2027").await.unwrap();
+    click(&client, "form[action$='/settings'] button.primary").await;
+    wait_for_text(
+        &client,
+        "//div[@class='project-head']/h1",
+        "Office move 2027",
+    )
+    .await;
+    look(&client, "21-project-settings").await;
+    client
+        .execute(
+            "document.getElementById('h-stakeholders').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    look(&client, "21-project-settings-people").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/settings"))
+        .await
+        .unwrap();
+    wait_for(&client, "#ps-name").await;
+    look(&client, "23-launch-settings").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/risks"))
+        .await
+        .unwrap();
+    click(&client, "td.risk details.edit summary").await;
+    look(&client, "24-risk-edit").await;
+
+    client.set_window_size(390, 844).await.unwrap();
+    client
+        .goto(&format!("{base}/w/demo/p/OM/settings"))
+        .await
+        .unwrap();
+    wait_for(&client, "#ps-name").await;
+    let overflow: Value = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "settings: the page is wider than the phone ({overflow} px)"
+    );
+    look(&client, "22-phone-project-settings").await;
+
+    client.close().await.unwrap();
+    server.stop().await;
+}

@@ -1,0 +1,311 @@
+//! A project set up and changed through its settings page's forms: every
+//! field of the project, its phases in order, milestones, stakeholders,
+//! risks, and deleting it behind a typed confirmation. Each refused form
+//! changes nothing.
+
+use super::*;
+
+/// A JSON list at `path` as (id, field) pairs, in the order served.
+async fn ids_and(ana: &Browser, path: &str, field: &str) -> Vec<(i64, Value)> {
+    let list: Value = ana
+        .get(&format!("/api/v1/workspaces/demo{path}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| (item["id"].as_i64().unwrap(), item[field].clone()))
+        .collect()
+}
+
+async fn project(ana: &Browser, key: &str) -> Value {
+    ana.get(&format!("/api/v1/workspaces/demo/projects/{key}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_project_is_set_up_and_changed_from_its_settings_page() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+
+    // A new project with every field the form has.
+    let (status, _) = ana
+        .post(
+            "/w/demo/projects",
+            "name=Data+centre+move&key=dcm&objective=Out+by+March&scope_in=Servers&scope_out=Desks\
+             &owner=ben%40demo.tandem&stage=planning&status=proposed&start_date=2027-01-04\
+             &target_date=2027-03-31&budget=25000",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let dcm = project(&ana, "DCM").await;
+    assert_eq!(dcm["owner"]["email"], "ben@demo.tandem");
+    assert_eq!(dcm["stage"], "planning");
+    assert_eq!(dcm["status"], "proposed");
+    assert_eq!(dcm["scope_out"], "Desks");
+    assert_eq!(dcm["budget"], 25000.0);
+    assert_eq!(dcm["ongoing"], false);
+
+    // The settings page shows the fields as stored, and saves them all.
+    let page = ana
+        .get("/w/demo/p/DCM/settings")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"value="Data centre move""#), "{page}");
+    assert!(
+        page.contains(r#"<option value="planning" selected>"#),
+        "{page}"
+    );
+    let form = format!(
+        "version={}&name=Data+centre+exit&objective=&scope_in=Servers+and+racks&scope_out=Desks\
+         &owner=&stage=execution&status=on_hold&start_date=2027-01-04&target_date=&budget=&ongoing=true",
+        dcm["version"]
+    );
+    let (status, _) = ana.post("/w/demo/p/DCM/settings", &form, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let changed = project(&ana, "DCM").await;
+    assert_eq!(changed["name"], "Data centre exit");
+    assert_eq!(changed["objective"], Value::Null);
+    assert_eq!(changed["owner"], Value::Null);
+    assert_eq!(changed["status"], "on_hold");
+    assert_eq!(changed["budget"], Value::Null);
+    assert_eq!(changed["target_date"], Value::Null);
+    assert_eq!(changed["ongoing"], true);
+    // The same form again, from the version it was drawn at: refused.
+    let (status, page) = ana.post("/w/demo/p/DCM/settings", &form, &[]).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert!(page.contains("changed this since you opened it"), "{page}");
+    // Unticking "ongoing" is a change too (an unticked box sends nothing).
+    let form = format!("version={}&name=Data+centre+exit", changed["version"]);
+    let (status, _) = ana.post("/w/demo/p/DCM/settings", &form, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(project(&ana, "DCM").await["ongoing"], false);
+
+    // Phases: added last, reordered in one write, renamed, deleted.
+    for name in ["Plan", "Move", "Check"] {
+        let (status, _) = ana
+            .post("/w/demo/p/DCM/phases", &format!("name={name}"), &[])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let phases = ids_and(&ana, "/projects/DCM/phases", "name").await;
+    let names: Vec<&Value> = phases.iter().map(|(_, n)| n).collect();
+    assert_eq!(names, ["Plan", "Move", "Check"]);
+    let (plan, moving, check) = (phases[0].0, phases[1].0, phases[2].0);
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/phases/order",
+            &format!("phases={check}&phases={plan}&phases={moving}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let order = ids_and(&ana, "/projects/DCM/phases", "position").await;
+    assert_eq!(
+        order,
+        [(check, 1.into()), (plan, 2.into()), (moving, 3.into())]
+    );
+    // An order that leaves a phase out is refused whole.
+    let (status, page) = ana
+        .post(
+            "/w/demo/p/DCM/phases/order",
+            &format!("phases={plan}&phases={check}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("phases"), "{page}");
+    assert_eq!(
+        ids_and(&ana, "/projects/DCM/phases", "position").await,
+        order
+    );
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/phases/{check}"),
+            "version=2&name=Verify&start_date=2027-03-01&end_date=2027-03-12",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Ends before it starts: refused, nothing changes.
+    let (status, page) = ana
+        .post(
+            &format!("/w/demo/p/DCM/phases/{check}"),
+            "version=3&name=Verify&start_date=2027-03-12&end_date=2027-03-01",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("end date"), "{page}");
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/phases/{plan}/delete"),
+            "version=2",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let phases = ids_and(&ana, "/projects/DCM/phases", "name").await;
+    assert_eq!(phases, [(check, "Verify".into()), (moving, "Move".into())]);
+
+    // Milestones: added in a phase, changed, deleted.
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/milestones",
+            &format!("name=Racks+out&date=2027-02-26&phase_id={moving}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let gate = ids_and(&ana, "/projects/DCM/milestones", "phase_id").await;
+    assert_eq!(gate.len(), 1);
+    assert_eq!(gate[0].1, moving);
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/milestones/{}", gate[0].0),
+            "version=1&name=Racks+out&date=2027-03-05&phase_id=&description=All+racks",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let gate_now = ids_and(&ana, "/projects/DCM/milestones", "date").await;
+    assert_eq!(gate_now[0].1, "2027-03-05");
+    assert_eq!(
+        ids_and(&ana, "/projects/DCM/milestones", "phase_id").await[0].1,
+        Value::Null
+    );
+
+    // Stakeholders: a member, someone outside, a new role, removed.
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/stakeholders",
+            "member=ben%40demo.tandem&name=&email=&role=approver",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/stakeholders",
+            "member=&name=Facilities+desk&email=facilities%40example.com&role=informed",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let people = ids_and(&ana, "/projects/DCM/stakeholders", "role").await;
+    assert_eq!(people.len(), 2);
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/stakeholders/{}", people[1].0),
+            "version=1&role=sponsor",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/stakeholders/{}/delete", people[0].0),
+            "version=1",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ids_and(&ana, "/projects/DCM/stakeholders", "role").await,
+        [(people[1].0, "sponsor".into())]
+    );
+
+    // A risk: linked to a task and the milestone, then closed.
+    let (status, _) = ana
+        .post("/w/demo/tasks", "title=Book+the+van&project=DCM", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/risks",
+            "title=Van+late&probability=3&impact=4",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let risk = ids_and(&ana, "/projects/DCM/risks", "version").await[0].0;
+    let page = ana.get("/w/demo/p/DCM/risks").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("/w/demo/p/DCM/risks/{risk}")),
+        "{page}"
+    );
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/risks/{risk}"),
+            &format!(
+                "version=1&title=Van+late&probability=2&impact=4&owner=ben%40demo.tandem\
+                 &status=closed&mitigation=Second+van&tasks=DCM-1&milestones={}",
+                gate[0].0
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stored: Value = ana
+        .get(&format!("/api/v1/workspaces/demo/risks/{risk}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["status"], "closed");
+    assert_eq!(stored["tasks"][0]["key"], "DCM-1");
+    assert_eq!(stored["milestones"][0], gate[0].0);
+    assert_eq!(stored["owner"]["email"], "ben@demo.tandem");
+
+    // Deleting: a member may not; the owner must type the key back.
+    let chloe = Browser::sign_in(&server.base, "chloe@demo.tandem").await;
+    let version = project(&ana, "DCM").await["version"].clone();
+    let (status, _) = chloe
+        .post(
+            "/w/demo/p/DCM/delete",
+            &format!("version={version}&confirm=DCM"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let page = chloe
+        .get("/w/demo/p/DCM/settings")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Delete this project"), "{page}");
+    let (status, page) = ana
+        .post(
+            "/w/demo/p/DCM/delete",
+            &format!("version={version}&confirm=LAUNCH"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Type the project"), "{page}");
+    assert_eq!(project(&ana, "DCM").await["name"], "Data centre exit");
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/delete",
+            &format!("version={version}&confirm=dcm"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ana.get("/api/v1/workspaces/demo/projects/DCM")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    server.stop().await;
+}
