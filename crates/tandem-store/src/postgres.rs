@@ -19,6 +19,9 @@ use crate::Result;
 pub struct PgStore {
     pool: PgPool,
     feed: std::sync::OnceLock<tokio::sync::broadcast::Sender<crate::events::Event>>,
+    /// The newest event when the store opened: the feed starts after it,
+    /// as SQLite's does, however late its listening connection is up.
+    feed_start: i64,
 }
 
 impl PgStore {
@@ -31,9 +34,13 @@ impl PgStore {
             .connect_with(options)
             .await?;
         run_migrations(&pool).await?;
+        let feed_start: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
+            .fetch_one(&pool)
+            .await?;
         Ok(Self {
             pool,
             feed: std::sync::OnceLock::new(),
+            feed_start: feed_start.unwrap_or(0),
         })
     }
 
@@ -115,8 +122,10 @@ impl PgStore {
     const ONE_COMMAND_BATCHES: bool = false;
 
     /// The event feed: one listening connection per node, started by the
-    /// first subscriber. A lost connection is re-opened; what was said
-    /// meanwhile is lost, so the feed says [`Event::resync`] instead.
+    /// first subscriber; once it listens it reads what was written since
+    /// the store opened, so a write made before the connection was up is
+    /// heard too. A lost connection is re-opened; what was said meanwhile
+    /// is lost, so the feed says [`Event::resync`] instead.
     ///
     /// [`Event::resync`]: crate::events::Event::resync
     fn feed(&self) -> tokio::sync::broadcast::Receiver<crate::events::Event> {
@@ -125,8 +134,12 @@ impl PgStore {
                 let (sender, _) = tokio::sync::broadcast::channel(crate::events::FEED_CAPACITY);
                 let pool = self.pool.clone();
                 let feeding = sender.clone();
+                let feed_start = self.feed_start;
                 tokio::spawn(async move {
                     let mut connected = false;
+                    // Events read from the table when the feed first
+                    // listens; their notifications may still come.
+                    let mut caught = std::collections::HashSet::new();
                     loop {
                         if pool.is_closed() {
                             return;
@@ -146,12 +159,37 @@ impl PgStore {
                         }
                         if connected {
                             let _ = feeding.send(crate::events::Event::resync());
+                        } else {
+                            // What was written between the store's opening
+                            // and this LISTEN was notified to nobody here:
+                            // read it, as SQLite's feed reads everything.
+                            let mut after = feed_start;
+                            loop {
+                                match queries::events_after(&pool, after, 500).await {
+                                    Ok(events) => {
+                                        let done = events.len() < 500;
+                                        for event in events {
+                                            after = event.id;
+                                            caught.insert(event.id);
+                                            let _ = feeding.send(event);
+                                        }
+                                        if done {
+                                            break;
+                                        }
+                                    }
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "reading the event feed");
+                                        break;
+                                    }
+                                }
+                            }
                         }
                         connected = true;
                         loop {
                             match listener.try_recv().await {
                                 Ok(Some(notification)) => {
-                                    match serde_json::from_str(notification.payload()) {
+                                    match serde_json::from_str::<crate::events::Event>(notification.payload()) {
+                                        Ok(event) if caught.remove(&event.id) => {}
                                         Ok(event) => {
                                             let _ = feeding.send(event);
                                         }

@@ -230,13 +230,15 @@ async fn the_feed_hears_writes_made_on_another_node() {
     for (writer, listener) in pairs {
         let listener = listener.as_deref().unwrap_or(writer.as_ref());
         let w = world(writer.as_ref()).await;
-        let mut feed = listener.event_feed();
         // Bounded: a feed that never delivers fails here, not by hanging.
         let bound = std::time::Duration::from_secs(20);
         let project = writer
             .create_project(w.owner.writer().unwrap(), &project("FEED"))
             .await
             .unwrap();
+        // Subscribed after the write, as a node's first subscriber may be
+        // (its listening connection still coming up): it still hears it.
+        let mut feed = listener.event_feed();
         let heard = tokio::time::timeout(bound, async {
             loop {
                 let event = feed.recv().await.unwrap();
