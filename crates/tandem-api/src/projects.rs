@@ -253,6 +253,10 @@ pub struct ProjectView {
     /// Rolled up from the leaf tasks; present on single-project reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressView>,
+    /// When the project was archived (out of the projects index until it
+    /// is unarchived); null while it is not.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -278,6 +282,7 @@ impl From<Project> for ProjectView {
             hours_per_day: p.work_week.hours_per_day,
             status_date: p.status_date.map(format_local),
             progress: None,
+            archived_at: p.archived_at,
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,

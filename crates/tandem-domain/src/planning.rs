@@ -610,6 +610,7 @@ mod tests {
             ongoing: false,
             work_week: WorkWeek::default(),
             status_date: None,
+            archived_at: None,
             version: 1,
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),

@@ -88,6 +88,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "a person's open tasks by due date, kept by each write, for My Work's counts",
         sql: include_str!("../migrations/sqlite/0014_owner_open_due.sql"),
     },
+    Migration {
+        version: 15,
+        description: "when a project was archived",
+        sql: include_str!("../migrations/sqlite/0015_project_archive.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -160,6 +165,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 14,
         description: "a person's open tasks by due date, kept by each write, for My Work's counts",
         sql: include_str!("../migrations/postgres/0014_owner_open_due.sql"),
+    },
+    Migration {
+        version: 15,
+        description: "when a project was archived",
+        sql: include_str!("../migrations/postgres/0015_project_archive.sql"),
     },
 ];
 

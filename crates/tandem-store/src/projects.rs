@@ -65,6 +65,16 @@ pub trait ProjectStore: Send + Sync {
         key: &str,
         expected_version: Option<i64>,
     ) -> Result<()>;
+    /// Archives the project (`archived`) or brings it back: an archived
+    /// project is kept whole and readable, out of the projects index.
+    /// Archiving an archived project changes nothing.
+    async fn archive_project(
+        &self,
+        scope: AdminScope,
+        key: &str,
+        expected_version: Option<i64>,
+        archived: bool,
+    ) -> Result<Project>;
     /// Read from the roll-ups each write keeps, not from the tasks.
     async fn project_progress(&self, project: ProjectAccess) -> Result<ProjectProgress>;
     /// Open tasks due before `today`.

@@ -36,3 +36,18 @@ pub async fn delete(
         .delete_project(admin.scope(), key, expected_version)
         .await?)
 }
+
+/// Archives the project `key` names, or brings it back (owners and
+/// admins).
+pub async fn archive(
+    store: &dyn Store,
+    actor: &Actor,
+    key: &str,
+    expected_version: Option<i64>,
+    archived: bool,
+) -> Result<Project> {
+    let admin = actor.admin()?;
+    Ok(store
+        .archive_project(admin.scope(), key, expected_version, archived)
+        .await?)
+}

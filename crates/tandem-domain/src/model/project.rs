@@ -24,6 +24,9 @@ pub struct Project {
     pub ongoing: bool,
     pub work_week: WorkWeek,
     pub status_date: Option<NaiveDateTime>,
+    /// When it was archived: out of the projects index and the pickers,
+    /// still readable, until it is unarchived.
+    pub archived_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

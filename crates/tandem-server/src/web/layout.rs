@@ -76,6 +76,8 @@ impl Tab {
 pub struct ProjectNav<'a> {
     pub key: &'a str,
     pub name: &'a str,
+    /// Archived: the heading says so, and its settings bring it back.
+    pub archived: bool,
     pub tab: Tab,
 }
 
@@ -149,7 +151,7 @@ pub fn page(
                     data-live-kinds=(project.as_ref().map_or(section.live_kinds(), |p| p.tab.live_kinds())) {
                     @if let Some(p) = &project {
                         div.project-head {
-                            h1 { span.key { (p.key) } " " (p.name) }
+                            h1 { span.key { (p.key) } " " (p.name) @if p.archived { " " span.badge.archived { "Archived" } } }
                             nav.tabs aria-label="Project views" {
                                 @for (tab, label, path, key) in Tab::ALL {
                                     a href=(viewer.url(&format!("/p/{}{path}", p.key))) data-key=(key)

@@ -118,6 +118,11 @@ pub fn router() -> Router<AppState> {
             get(project::settings).post(project::update_project),
         )
         .route("/w/{ws}/p/{key}/delete", post(project::delete_project))
+        .route("/w/{ws}/p/{key}/archive", post(project::archive_project))
+        .route(
+            "/w/{ws}/p/{key}/unarchive",
+            post(project::unarchive_project),
+        )
         .route("/w/{ws}/p/{key}/phases", post(project::create_phase))
         .route(
             "/w/{ws}/p/{key}/phases/order",

@@ -148,6 +148,9 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
     } else {
         Vec::new()
     };
+    let (archived, projects): (Vec<_>, Vec<_>) = projects
+        .into_iter()
+        .partition(|(p, _)| p.archived_at.is_some());
     let mut rows = Vec::with_capacity(projects.len());
     for (project, access) in projects {
         let progress = store.project_progress(access).await?;
@@ -173,6 +176,20 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
                                 td { (layout::date(p.target_date, today)) }
                                 td { (layout::progress(progress.percent)) }
                             }
+                        }
+                    }
+                }
+            }
+        }
+        @if !archived.is_empty() {
+            details.archived-projects {
+                summary { "Archived projects " span.count { (archived.len()) } }
+                ul.plain {
+                    @for (p, _) in &archived {
+                        li {
+                            a.key href=(viewer.url(&format!("/p/{}", p.key))) { (p.key) } " "
+                            a href=(viewer.url(&format!("/p/{}", p.key))) { (p.name) } " "
+                            @if let Some(at) = p.archived_at { span.muted { "archived " (at.format("%-d %b %Y")) } }
                         }
                     }
                 }

@@ -180,6 +180,9 @@ pub async fn task_page(
     let nav = project.as_ref().map(|p| ProjectNav {
         key: &p.key,
         name: &p.name,
+        // A task's page names its project; the project's own pages say
+        // whether it is archived.
+        archived: false,
         tab: Tab::List,
     });
     let section = if nav.is_some() {

@@ -131,6 +131,7 @@ pub async fn timeline(
         Some(ProjectNav {
             key: &project.key,
             name: &project.name,
+            archived: project.archived_at.is_some(),
             tab: Tab::Timeline,
         }),
         content,

@@ -101,6 +101,7 @@ pub async fn project_workload(
         Some(ProjectNav {
             key: &project.key,
             name: &project.name,
+            archived: project.archived_at.is_some(),
             tab: Tab::Workload,
         }),
         content,

@@ -230,6 +230,51 @@ impl ProjectStore for DbStore {
         Ok(project)
     }
 
+    async fn archive_project(
+        &self,
+        scope: AdminScope,
+        key: &str,
+        expected_version: Option<i64>,
+        archived: bool,
+    ) -> Result<Project> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let current = fetch_project_tx(&mut tx, scope, key).await?;
+        check_version(expected_version, current.version)?;
+        if current.archived_at.is_some() == archived {
+            tx.commit().await?;
+            return Ok(current);
+        }
+        let now = Utc::now();
+        sqlx::query(
+            "UPDATE projects SET archived_at = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind(archived.then_some(now))
+        .bind(now)
+        .bind(current.id)
+        .execute(&mut *tx)
+        .await?;
+        let change = FieldChange {
+            field: "archived".into(),
+            before: (!archived).into(),
+            after: archived.into(),
+        };
+        record(
+            &mut tx,
+            scope,
+            Some(current.id),
+            EntityKind::Project,
+            current.id,
+            &current.key,
+            if archived { "archived" } else { "unarchived" },
+            &[change],
+        )
+        .await?;
+        let project = fetch_project_tx(&mut tx, scope, key).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+
     async fn delete_project(
         &self,
         scope: AdminScope,

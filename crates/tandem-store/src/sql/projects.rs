@@ -11,7 +11,7 @@ use crate::Result;
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
     p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at, \
-    p.work_week, p.hours_per_day, p.status_date \
+    p.work_week, p.hours_per_day, p.status_date, p.archived_at \
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 /// A working week as stored: seven days of hours joined by `|`.
@@ -84,6 +84,7 @@ pub(crate) fn project_from_row(row: &impl Columns) -> Result<Project> {
         ongoing: row.get("ongoing")?,
         work_week: work_week_from(row.get("work_week")?, row.get("hours_per_day")?)?,
         status_date: parse_local_time(row.text_opt("status_date")?)?,
+        archived_at: row.get("archived_at")?,
         version: row.get("version")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,

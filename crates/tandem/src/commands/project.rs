@@ -21,8 +21,12 @@ pub(super) enum ProjectCommand {
         #[command(flatten)]
         fields: ProjectFlags,
     },
-    /// List projects.
-    List,
+    /// List projects: those in use, or with --archived the archived ones.
+    List {
+        /// Which projects: in-use (the default), archived, or all.
+        #[arg(long, value_enum, default_value_t = Archived::InUse)]
+        archived: Archived,
+    },
     /// Show a project with its progress, phases, milestones and risks.
     Show { key: String },
     /// Change a project's fields ("none" clears a field).
@@ -32,6 +36,18 @@ pub(super) enum ProjectCommand {
         name: Option<String>,
         #[command(flatten)]
         fields: ProjectFlags,
+    },
+    /// Archive a project (workspace owners and admins): it leaves the
+    /// projects list; its tasks, plan and history stay and can be read.
+    Archive {
+        /// The project's key.
+        key: String,
+    },
+    /// Bring an archived project back into the projects list (owners and
+    /// admins).
+    Unarchive {
+        /// The project's key.
+        key: String,
     },
     /// Delete a project and all its work: tasks, phases, milestones, risks,
     /// stakeholders and baselines (workspace owners and admins only). There
@@ -43,6 +59,20 @@ pub(super) enum ProjectCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// Which projects `project list` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Archived {
+    /// Projects in use (not archived).
+    #[value(name = "no")]
+    InUse,
+    /// Only archived projects.
+    #[value(name = "yes")]
+    Only,
+    /// Every project.
+    #[value(name = "all")]
+    All,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +169,9 @@ fn budget_value(text: &str) -> Result<Option<f64>> {
 fn print_project(p: &ProjectView) {
     outln!("{}  {}", p.key, p.name);
     outln!("  status      {} ({})", p.status, p.stage);
+    if let Some(at) = p.archived_at {
+        outln!("  archived    {}", at.format("%Y-%m-%d"));
+    }
     outln!(
         "  owner       {}",
         or_dash(p.owner.as_ref().map(|o| o.email.clone()))
@@ -204,9 +237,20 @@ pub(super) async fn project_command(
                 outln!("Created project {} ({})", project.key, project.name)
             }
         }
-        ProjectCommand::List => {
+        ProjectCommand::List { archived } => {
+            let which = match archived {
+                Archived::InUse => "false",
+                Archived::Only => "true",
+                Archived::All => "any",
+            };
             let projects: Vec<ProjectView> = client
-                .send(Method::GET, &client.ws_path("/projects").await?, None)
+                .send(
+                    Method::GET,
+                    &client
+                        .ws_path(&format!("/projects?archived={which}"))
+                        .await?,
+                    None,
+                )
                 .await?;
             if as_json {
                 return {
@@ -327,6 +371,8 @@ pub(super) async fn project_command(
                 print_project(&project)
             }
         }
+        ProjectCommand::Archive { key } => set_archived(client, &key, true, as_json).await?,
+        ProjectCommand::Unarchive { key } => set_archived(client, &key, false, as_json).await?,
         ProjectCommand::Delete { key, yes } => {
             if !yes {
                 bail!("refusing to delete {key} and all its tasks without --yes");
@@ -340,6 +386,29 @@ pub(super) async fn project_command(
                 outln!("Deleted project {} ({})", project.key, project.name);
             }
         }
+    }
+    Ok(())
+}
+
+/// Archives the project or brings it back, at the version just read.
+async fn set_archived(client: &Client, key: &str, archive: bool, as_json: bool) -> Result<()> {
+    let path = client.ws_path(&format!("/projects/{key}")).await?;
+    let current: ProjectView = client.send(Method::GET, &path, None).await?;
+    let verb = if archive { "archive" } else { "unarchive" };
+    let project: ProjectView = client
+        .send_if_match(
+            Method::POST,
+            &format!("{path}/{verb}"),
+            None,
+            current.version,
+        )
+        .await?;
+    if as_json {
+        print_json(&project);
+    } else if archive {
+        outln!("Archived {} ({})", project.key, project.name);
+    } else {
+        outln!("Unarchived {} ({})", project.key, project.name);
     }
     Ok(())
 }

@@ -182,7 +182,7 @@
     if (key.length < 2 && words.length) key = (words[0] + (words[1] || "")).slice(0, 4);
     key = key.replace(/^[0-9]+/, "").slice(0, 10);
     if (key.length < 2) return "";
-    const taken = new Set([...document.querySelectorAll("table.grid a.key")].map((a) => a.textContent.trim()));
+    const taken = new Set([...document.querySelectorAll("main a.key")].map((a) => a.textContent.trim()));
     let candidate = key;
     for (let n = 2; taken.has(candidate); n++) candidate = key.slice(0, 10 - String(n).length) + n;
     return candidate;

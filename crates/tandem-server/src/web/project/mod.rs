@@ -28,6 +28,7 @@ fn nav<'a>(project: &'a tandem_domain::Project, tab: Tab) -> Option<ProjectNav<'
     Some(ProjectNav {
         key: &project.key,
         name: &project.name,
+        archived: project.archived_at.is_some(),
         tab,
     })
 }

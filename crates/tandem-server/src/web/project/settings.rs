@@ -337,6 +337,27 @@ pub async fn settings(
         }
 
         @if viewer.can_manage_members() {
+            section.card-panel aria-labelledby="h-archive" {
+                @match project.archived_at {
+                    Some(at) => {
+                        h2 #h-archive { "Archived" }
+                        p { "Archived on " (at.format("%-d %b %Y")) ". It is out of the projects list; its work is all here. Bring it back to list it again." }
+                        form.inline method="post" action=(url("/unarchive")) {
+                            input type="hidden" name="version" value=(project.version);
+                            button.primary type="submit" { "Unarchive project" }
+                        }
+                    }
+                    None => {
+                        h2 #h-archive { "Archive this project" }
+                        p { "An archived project leaves the projects list; its tasks, plan and history stay, readable, and it can be brought back." }
+                        form.inline.confirm method="post" action=(url("/archive"))
+                            data-confirm={ "Archive " (project.key) "? It leaves the projects list until it is unarchived." } {
+                            input type="hidden" name="version" value=(project.version);
+                            button type="submit" { "Archive project" }
+                        }
+                    }
+                }
+            }
             section.card-panel.danger aria-labelledby="h-delete" {
                 h2 #h-delete { "Delete this project" }
                 p { "Deleting " strong { (project.key) } " removes its tasks, phases, milestones, risks, baselines and history for good. "
@@ -383,6 +404,58 @@ pub async fn update_project(
     }
     .await;
     answer(&headers, result, &viewer.url(&format!("/p/{key}/settings")))
+}
+
+/// `POST …/archive` and `…/unarchive`: at the version the page showed.
+async fn set_archived(
+    state: AppState,
+    viewer: Viewer,
+    headers: HeaderMap,
+    (ws, key): (String, String),
+    body: Bytes,
+    archived: bool,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let path = Path((ws, key.clone()));
+    let result = if archived {
+        crate::handlers::projects::archive_project(
+            State(state),
+            viewer.ctx.clone(),
+            path,
+            IfMatch(expected),
+        )
+        .await
+    } else {
+        crate::handlers::projects::unarchive_project(
+            State(state),
+            viewer.ctx.clone(),
+            path,
+            IfMatch(expected),
+        )
+        .await
+    };
+    answer(&headers, result, &viewer.url(&format!("/p/{key}/settings")))
+}
+
+pub async fn archive_project(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(path): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    set_archived(state, viewer, headers, path, body, true).await
+}
+
+pub async fn unarchive_project(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(path): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    set_archived(state, viewer, headers, path, body, false).await
 }
 
 /// `POST …/delete`: deletes the project once its key is typed back.

@@ -74,6 +74,8 @@ fn owners_and_admins_only(method: &str, path: &str) -> bool {
         || path.ends_with("/members/{user_id}")
         || path.starts_with("/api/v1/workspaces/{ws}/invitations")
         || (method == "delete" && path.ends_with("/projects/{key}"))
+        || path.ends_with("/projects/{key}/archive")
+        || path.ends_with("/projects/{key}/unarchive")
 }
 
 /// The status a caller gets from one route, checked against the roles.
@@ -224,6 +226,8 @@ fn web_routes(reach: &Reach, invitation: i64) -> Vec<(&'static str, String, bool
         post(of("milestones")),
         post(of("stakeholders")),
         post(of("risks")),
+        post(format!("/w/acme/p/{project}/archive")),
+        post(format!("/w/acme/p/{project}/unarchive")),
         // An empty form has no confirmation: the project stays.
         post(format!("/w/acme/p/{project}/delete")),
         post(format!("{}/delete", of("phases"))),
@@ -287,7 +291,11 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }
                     Who::Guest if read => assert_eq!(status, StatusCode::OK, "{what}"),
-                    Who::Member if path.ends_with(&format!("/p/{}/delete", reach.project)) => {
+                    Who::Member
+                        if ["delete", "archive", "unarchive"]
+                            .iter()
+                            .any(|end| path.ends_with(&format!("/p/{}/{end}", reach.project))) =>
+                    {
                         assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
                     }
                     Who::Guest => assert!(

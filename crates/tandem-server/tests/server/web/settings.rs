@@ -265,8 +265,67 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
     assert_eq!(stored["milestones"][0], gate[0].0);
     assert_eq!(stored["owner"]["email"], "ben@demo.tandem");
 
-    // Deleting: a member may not; the owner must type the key back.
+    // Archiving: out of the projects list (API, page), back again; a
+    // member may not.
     let chloe = Browser::sign_in(&server.base, "chloe@demo.tandem").await;
+    let version = project(&ana, "DCM").await["version"].clone();
+    let (status, _) = chloe
+        .post("/w/demo/p/DCM/archive", &format!("version={version}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ana
+        .post("/w/demo/p/DCM/archive", &format!("version={version}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let keys = |list: Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let listed = |query: &'static str| {
+        let ana = &ana;
+        async move {
+            let list: Value = ana
+                .get(&format!("/api/v1/workspaces/demo/projects{query}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            keys(list)
+        }
+    };
+    assert_eq!(listed("").await, ["LAUNCH", "OPS"]);
+    assert_eq!(listed("?archived=true").await, ["DCM"]);
+    assert_eq!(listed("?archived=any").await, ["DCM", "LAUNCH", "OPS"]);
+    assert_eq!(
+        ana.get("/api/v1/workspaces/demo/projects?archived=maybe")
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let archived = project(&ana, "DCM").await;
+    assert!(archived["archived_at"].is_string(), "{archived}");
+    let page = ana.get("/w/demo/projects").await.text().await.unwrap();
+    let (in_use, archived_part) = page.split_once("Archived projects").unwrap();
+    assert!(!in_use.contains("/w/demo/p/DCM"), "{page}");
+    assert!(archived_part.contains("/w/demo/p/DCM"), "{page}");
+    // Its pages still open and say so.
+    let overview = ana.get("/w/demo/p/DCM").await.text().await.unwrap();
+    assert!(overview.contains("badge archived"), "{overview}");
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/unarchive",
+            &format!("version={}", archived["version"]),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(project(&ana, "DCM").await["archived_at"], Value::Null);
+    assert_eq!(listed("").await, ["DCM", "LAUNCH", "OPS"]);
+
+    // Deleting: a member may not; the owner must type the key back.
     let version = project(&ana, "DCM").await["version"].clone();
     let (status, _) = chloe
         .post(

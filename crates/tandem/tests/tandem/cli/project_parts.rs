@@ -541,3 +541,40 @@ fn a_project_is_deleted_only_with_yes() {
     let err = fails(&config, &["project", "delete", "PARTS", "--yes"]);
     assert!(err.contains("not found"), "{err}");
 }
+
+#[test]
+fn a_project_is_archived_out_of_the_list_and_brought_back() {
+    let (config, _server) = parts_server("archive");
+    let keys = |args: &[&str]| -> Vec<String> {
+        json(&config, args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ok(&config, &["project", "archive", "PARTS"]).trim(),
+        "Archived PARTS (Parts)"
+    );
+    assert_eq!(keys(&["project", "list"]), ["LAUNCH", "OPS"]);
+    assert_eq!(keys(&["project", "list", "--archived", "yes"]), ["PARTS"]);
+    assert_eq!(
+        keys(&["project", "list", "--archived", "all"]),
+        ["LAUNCH", "OPS", "PARTS"]
+    );
+    let shown = ok(&config, &["project", "show", "PARTS"]);
+    assert!(shown.contains("archived"), "{shown}");
+    // Its work is still there to add to and read.
+    ok(
+        &config,
+        &["task", "add", "Still here", "--project", "PARTS"],
+    );
+    let err = fails(&config, &["project", "list", "--archived", "maybe"]);
+    assert!(err.contains("yes") && err.contains("all"), "{err}");
+    assert_eq!(
+        ok(&config, &["project", "unarchive", "PARTS"]).trim(),
+        "Unarchived PARTS (Parts)"
+    );
+    assert_eq!(keys(&["project", "list"]), ["LAUNCH", "OPS", "PARTS"]);
+}
