@@ -16,6 +16,7 @@ pub enum Section {
     MyWork,
     Projects,
     Workload,
+    Settings,
 }
 
 impl Section {
@@ -27,6 +28,7 @@ impl Section {
             Section::MyWork => "task project member",
             Section::Projects => "project task schedule",
             Section::Workload => "task member schedule project",
+            Section::Settings => "member",
         }
     }
 }
@@ -132,6 +134,7 @@ pub fn page(
                         (nav(Section::MyWork, "My Work", viewer.url("/my"), "m"))
                         (nav(Section::Projects, "Projects", viewer.url("/projects"), "p"))
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
+                        (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
                     }
                     @if viewer.can_write() {
                         form.quick method="post" action=(viewer.url("/quick")) role="search" {

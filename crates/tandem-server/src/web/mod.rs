@@ -19,6 +19,8 @@ pub mod live;
 mod my_work;
 /// A project's overview, list, board and risks.
 mod project;
+/// The workspace's people and the viewer's API tokens.
+mod settings;
 /// The task page.
 mod task;
 /// The timeline: a Gantt chart drawn as SVG from the stored schedule.
@@ -99,6 +101,31 @@ pub fn router() -> Router<AppState> {
             get(my_work::projects).post(my_work::create_project),
         )
         .route("/w/{ws}/workload", get(workload::workspace_workload))
+        .route("/w/{ws}/settings", get(settings::settings))
+        .route("/w/{ws}/settings/tokens", post(settings::create_token))
+        .route(
+            "/w/{ws}/settings/tokens/{id}/revoke",
+            post(settings::revoke_token),
+        )
+        .route("/w/{ws}/members", post(settings::invite))
+        .route("/w/{ws}/members/{user_id}", post(settings::change_role))
+        .route("/w/{ws}/members/{user_id}/hours", post(settings::set_hours))
+        .route(
+            "/w/{ws}/members/{user_id}/remove",
+            post(settings::remove_member),
+        )
+        .route(
+            "/w/{ws}/members/{user_id}/time-off",
+            post(settings::add_time_off),
+        )
+        .route(
+            "/w/{ws}/members/{user_id}/time-off/{id}/delete",
+            post(settings::remove_time_off),
+        )
+        .route(
+            "/w/{ws}/invitations/{id}/withdraw",
+            post(settings::withdraw_invitation),
+        )
         .route("/w/{ws}/p/{key}", get(project::overview))
         .route("/w/{ws}/p/{key}/list", get(project::list))
         .route("/w/{ws}/p/{key}/board", get(project::board))

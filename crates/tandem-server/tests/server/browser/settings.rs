@@ -131,25 +131,41 @@ async fn a_project_is_set_up_in_the_browser() {
         .unwrap();
     click(&client, "td.risk details.edit summary").await;
     look(&client, "24-risk-edit").await;
+    client
+        .goto(&format!("{base}/w/demo/settings"))
+        .await
+        .unwrap();
+    wait_for(&client, "#inv-email").await;
+    look(&client, "25-workspace-settings").await;
 
     client.set_window_size(390, 844).await.unwrap();
-    client
-        .goto(&format!("{base}/w/demo/p/OM/settings"))
-        .await
-        .unwrap();
-    wait_for(&client, "#ps-name").await;
-    let overflow: Value = client
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "settings: the page is wider than the phone ({overflow} px)"
-    );
-    look(&client, "22-phone-project-settings").await;
+    for (name, path, ready) in [
+        (
+            "22-phone-project-settings",
+            "/w/demo/p/OM/settings",
+            "#ps-name",
+        ),
+        (
+            "26-phone-workspace-settings",
+            "/w/demo/settings",
+            "#inv-email",
+        ),
+    ] {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        wait_for(&client, ready).await;
+        let overflow: Value = client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{name}: the page is wider than the phone ({overflow} px)"
+        );
+        look(&client, name).await;
+    }
 
     client.close().await.unwrap();
     server.stop().await;

@@ -193,8 +193,13 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
     }
 }
 
+/// A user id nobody has.
+const NOBODY: i64 = 999_999;
+
 /// Every page and form of the web app, for a project and a task key.
-fn web_routes(reach: &Reach, invitation: i64) -> Vec<(&'static str, String, bool)> {
+fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)> {
+    let invitation = world.invitation_id;
+    let mel = world.mel_id;
     let (project, task) = (&reach.project, &reach.tasks[0]);
     let get = |p: String| ("get", p, true);
     let post = |p: String| ("post", p, false);
@@ -204,6 +209,7 @@ fn web_routes(reach: &Reach, invitation: i64) -> Vec<(&'static str, String, bool
         get("/w/acme/my".into()),
         get("/w/acme/projects".into()),
         get("/w/acme/workload".into()),
+        get("/w/acme/settings".into()),
         get(format!("/w/acme/p/{project}")),
         get(format!("/w/acme/p/{project}/list")),
         get(format!("/w/acme/p/{project}/board")),
@@ -239,6 +245,20 @@ fn web_routes(reach: &Reach, invitation: i64) -> Vec<(&'static str, String, bool
         post(format!("/w/acme/t/{task}/move")),
         post(format!("/w/acme/t/{task}/links")),
         post(format!("/w/acme/t/{task}/links/remove")),
+        post("/w/acme/settings/tokens".into()),
+        post(format!("/w/acme/settings/tokens/{}/revoke", world.token_id)),
+        post("/w/acme/members".into()),
+        // Nobody's id: a role change or removal that finds no one, rather
+        // than one that takes a caller out of the rest of the matrix.
+        post(format!("/w/acme/members/{NOBODY}")),
+        post(format!("/w/acme/members/{NOBODY}/remove")),
+        post(format!("/w/acme/members/{mel}/hours")),
+        post(format!("/w/acme/members/{mel}/time-off")),
+        post(format!(
+            "/w/acme/members/{mel}/time-off/{}/delete",
+            world.time_off_id
+        )),
+        post(format!("/w/acme/invitations/{invitation}/withdraw")),
         post(format!("/invitations/{invitation}/accept")),
         post(format!("/invitations/{invitation}/decline")),
     ]
@@ -260,7 +280,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
         (Who::Owner, Browser::sign_in(&server.base, "ana").await),
     ];
     for (reach, in_reach) in [(&world.launch, true), (&world.secret, false)] {
-        for (method, path, read) in web_routes(reach, world.invitation_id) {
+        for (method, path, read) in web_routes(reach, &world) {
             for (who, browser) in &browsers {
                 let (status, body) = if read {
                     browser.get(&path).await
@@ -291,6 +311,15 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }
                     Who::Guest if read => assert_eq!(status, StatusCode::OK, "{what}"),
+                    // A guest's own API tokens are theirs to make.
+                    Who::Guest if path.starts_with("/w/acme/settings/tokens") => {}
+                    Who::Member
+                        if path == "/w/acme/members"
+                            || path.starts_with(&format!("/w/acme/members/{NOBODY}"))
+                            || path.starts_with("/w/acme/invitations/") =>
+                    {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
+                    }
                     Who::Member
                         if ["delete", "archive", "unarchive"]
                             .iter()

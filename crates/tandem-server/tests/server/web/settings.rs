@@ -368,3 +368,214 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
     );
     server.stop().await;
 }
+
+/// The id and version of the demo member with `email`.
+async fn member(ana: &Browser, email: &str) -> (i64, i64) {
+    let members: Value = ana
+        .get("/api/v1/workspaces/demo/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let m = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user"]["email"] == email)
+        .unwrap_or_else(|| panic!("{email} is not a member: {members}"));
+    (
+        m["user"]["id"].as_i64().unwrap(),
+        m["version"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_workspace_settings_page_manages_people_and_tokens() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let chloe = Browser::sign_in(&server.base, "chloe@demo.tandem").await;
+    let page = ana.get("/w/demo/settings").await.text().await.unwrap();
+    assert!(page.contains("Invite someone"), "{page}");
+    let page = chloe.get("/w/demo/settings").await.text().await.unwrap();
+    assert!(!page.contains("Invite someone"), "a member invites nobody");
+
+    // A token: shown once on the page it was made on, then it works, then
+    // revoked it does not.
+    let (status, page) = ana
+        .post("/w/demo/settings/tokens", "name=laptop+CLI", &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let secret = page
+        .split("value=\"tdm_")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|s| format!("tdm_{s}"))
+        .unwrap_or_else(|| panic!("no token on the page: {page}"));
+    let me = |token: String| {
+        let base = server.base.clone();
+        async move {
+            reqwest::Client::new()
+                .get(format!("{base}/api/v1/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(me(secret.clone()).await, StatusCode::OK);
+    assert!(
+        !ana.get("/w/demo/settings")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&secret),
+        "the secret is shown once"
+    );
+    let tokens: Value = ana.get("/api/v1/tokens").await.json().await.unwrap();
+    let id = tokens[0]["id"].as_i64().unwrap();
+    let (status, _) = ana
+        .post(&format!("/w/demo/settings/tokens/{id}/revoke"), "", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(me(secret).await, StatusCode::UNAUTHORIZED);
+
+    // An invitation, then withdrawn; a member may do neither.
+    let (status, _) = chloe
+        .post(
+            "/w/demo/members",
+            "email=new%40example.com&role=member",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ana
+        .post(
+            "/w/demo/members",
+            "email=new%40example.com&role=member",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let open: Value = ana
+        .get("/api/v1/workspaces/demo/invitations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open[0]["email"], "new@example.com");
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/invitations/{}/withdraw", open[0]["id"]),
+            "",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let open: Value = ana
+        .get("/api/v1/workspaces/demo/invitations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open, serde_json::json!([]));
+
+    // A role, at the version the page showed.
+    let (dev, version) = member(&ana, "dev@demo.tandem").await;
+    let form = format!("version={version}&role=admin");
+    let (status, _) = ana
+        .post(&format!("/w/demo/members/{dev}"), &form, &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = ana
+        .post(&format!("/w/demo/members/{dev}"), &form, &[])
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+
+    // Hours and time off: one's own, not another's (for a member).
+    let (me_chloe, version) = member(&ana, "chloe@demo.tandem").await;
+    let (status, _) = chloe
+        .post(
+            &format!("/w/demo/members/{me_chloe}/hours"),
+            &format!("version={version}&capacity_hours=24"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, dev_version) = member(&ana, "dev@demo.tandem").await;
+    let (status, _) = chloe
+        .post(
+            &format!("/w/demo/members/{dev}/hours"),
+            &format!("version={dev_version}&capacity_hours=1"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let time_off = |id: i64| {
+        let ana = &ana;
+        async move {
+            let list: Value = ana
+                .get(&format!("/api/v1/workspaces/demo/members/{id}/time-off"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            list
+        }
+    };
+    let (status, page) = chloe
+        .post(
+            &format!("/w/demo/members/{me_chloe}/time-off"),
+            "start_date=2027-01-08&end_date=2027-01-04",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("end date"), "{page}");
+    let before = time_off(me_chloe).await.as_array().unwrap().len();
+    let (status, _) = chloe
+        .post(
+            &format!("/w/demo/members/{me_chloe}/time-off"),
+            "start_date=2027-01-04&end_date=2027-01-08&note=Ski",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let away = time_off(me_chloe).await;
+    assert_eq!(away.as_array().unwrap().len(), before + 1);
+    let added = away
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["note"] == "Ski")
+        .unwrap()["id"]
+        .clone();
+    let (status, _) = chloe
+        .post(
+            &format!("/w/demo/members/{me_chloe}/time-off/{added}/delete"),
+            "",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(time_off(me_chloe).await.as_array().unwrap().len(), before);
+
+    // Removing someone.
+    let (eli, _) = member(&ana, "eli@demo.tandem").await;
+    let (status, _) = ana
+        .post(&format!("/w/demo/members/{eli}/remove"), "", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let members: Value = ana
+        .get("/api/v1/workspaces/demo/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !members.to_string().contains("eli@demo.tandem"),
+        "{members}"
+    );
+    server.stop().await;
+}

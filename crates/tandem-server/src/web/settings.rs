@@ -1,0 +1,445 @@
+//! The workspace's settings page: the people in it (roles, hours a week,
+//! time off, invitations, removing someone) and the viewer's own API
+//! tokens. Each form posts to a route here that calls the API's own
+//! handler, so the rules (who may change whom, the last owner staying)
+//! are the API's.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use tandem_api::{
+    AddMember, CreateTimeOff, CreateToken, TokenView, UpdateAvailability, UpdateMember,
+};
+use tandem_domain::Role;
+
+use super::common::{FormPairs, Kind, WebError, answer, form_version, json_body, refused};
+use super::layout::{self, Section, page};
+use super::{Viewer, today};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Caller, IfMatch, JsonBody};
+
+/// Who may not change the workspace's people hears so before their form
+/// is read, as the API answers.
+fn must_manage(viewer: &Viewer) -> Result<(), ApiError> {
+    if viewer.can_manage_members() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only the workspace's owners and admins manage its members".into(),
+        ))
+    }
+}
+
+/// A person's own hours and time off are theirs to set, and the owners'
+/// and admins'.
+fn must_be_or_manage(viewer: &Viewer, user_id: i64) -> Result<(), ApiError> {
+    if viewer.user().id == user_id && viewer.can_write() {
+        Ok(())
+    } else {
+        must_manage(viewer)
+    }
+}
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "Owner",
+        Role::Admin => "Admin",
+        Role::Member => "Member",
+        Role::Guest => "Guest",
+    }
+}
+
+fn role_select(id: &str, current: Role) -> Markup {
+    html! {
+        select #(id) name="role" {
+            @for r in Role::ALL { option value=(r) selected[*r == current] { (role_label(*r)) } }
+        }
+    }
+}
+
+pub async fn settings(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
+    settings_page(&state, &viewer, None).await
+}
+
+/// The page, with a token just created shown once above the list.
+async fn settings_page(
+    state: &AppState,
+    viewer: &Viewer,
+    new_token: Option<TokenView>,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let members = store.list_members(scope).await?;
+    let manages = viewer.can_manage_members();
+    let invitations = if manages {
+        store.list_invitations(scope).await?
+    } else {
+        Vec::new()
+    };
+    let all_time_off = store.list_time_off(scope, None).await?;
+    let time_off: Vec<Vec<&tandem_domain::TimeOff>> = members
+        .iter()
+        .map(|m| {
+            all_time_off
+                .iter()
+                .filter(|t| t.user_id == m.user.id)
+                .collect()
+        })
+        .collect();
+    let tokens = store.list_api_tokens(viewer.user().id).await?;
+    let me = viewer.user().id;
+    let today = today();
+    let content = html! {
+        div.settings {
+        section.card-panel aria-labelledby="h-members" {
+            h2 #h-members { "Members " span.count { (members.len()) } }
+            p.muted { "Hours a week are what levelling and the workload go by; time off keeps work off those days." }
+            ol.rows {
+                @for (m, away) in members.iter().zip(&time_off) {
+                    @let id = m.user.id;
+                    @let own = id == me;
+                    li #{ "member-" (id) } {
+                        span.who { strong { (m.user.name) } " " span.muted { (m.user.email) } @if own { " " span.muted { "(you)" } } }
+                        @if manages && !own {
+                            form.row-form method="post" action=(viewer.url(&format!("/members/{id}"))) {
+                                input type="hidden" name="version" value=(m.version);
+                                fieldset {
+                                    legend.visually-hidden { "Role of " (m.user.name) }
+                                    label for={ "mr-" (id) } { "Role" }
+                                    (role_select(&format!("mr-{id}"), m.role))
+                                    button type="submit" { "Change role" }
+                                }
+                            }
+                        } @else {
+                            span.badge { (role_label(m.role)) }
+                        }
+                        @if manages || own {
+                            form.row-form method="post" action=(viewer.url(&format!("/members/{id}/hours"))) {
+                                input type="hidden" name="version" value=(m.version);
+                                fieldset {
+                                    legend.visually-hidden { "Hours a week of " (m.user.name) }
+                                    label for={ "mh-" (id) } { "Hours a week" }
+                                    input id={ "mh-" (id) } name="capacity_hours" type="number" min="0" max="168" step="0.5" required value=(m.capacity_hours);
+                                    button type="submit" { "Save hours" }
+                                }
+                            }
+                        } @else {
+                            span.muted { (m.capacity_hours) " h a week" }
+                        }
+                        details.time-off {
+                            summary { "Time off " span.count { (away.len()) } }
+                            ul.plain {
+                                @for t in away {
+                                    li {
+                                        (layout::date(Some(t.start), today)) " – " (layout::date(Some(t.end), today))
+                                        @if let Some(note) = &t.note { " " span.muted { (note) } }
+                                        @if manages || own {
+                                            " "
+                                            form.inline method="post" action=(viewer.url(&format!("/members/{id}/time-off/{}/delete", t.id))) {
+                                                button.link type="submit" aria-label={ "Remove time off from " (t.start) } { "Remove" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            @if manages || own {
+                                form.inline-form method="post" action=(viewer.url(&format!("/members/{id}/time-off"))) {
+                                    label for={ "ta-from-" (id) } { "From" }
+                                    input id={ "ta-from-" (id) } name="start_date" type="date" required;
+                                    label for={ "ta-to-" (id) } { "To" }
+                                    input id={ "ta-to-" (id) } name="end_date" type="date" required;
+                                    label for={ "ta-note-" (id) } { "Note" }
+                                    input id={ "ta-note-" (id) } name="note" maxlength="200";
+                                    button type="submit" { "Add time off" }
+                                }
+                            }
+                        }
+                        @if manages && !own {
+                            form.inline.confirm method="post" action=(viewer.url(&format!("/members/{id}/remove")))
+                                data-confirm={ "Remove " (m.user.name) " from the workspace? Their tasks stay, without an owner." } {
+                                button.link type="submit" aria-label={ "Remove " (m.user.name) } { "Remove" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if manages {
+            section.card-panel aria-labelledby="h-invite" {
+                h2 #h-invite { "Invite someone" }
+                p.muted { "They join when they accept, in the app or with tandem invitation accept." }
+                form.inline-form method="post" action=(viewer.url("/members")) {
+                    label for="inv-email" { "Email" }
+                    input #inv-email name="email" type="email" required maxlength="320";
+                    label for="inv-role" { "Role" }
+                    (role_select("inv-role", Role::Member))
+                    button.primary type="submit" { "Invite" }
+                }
+                @if !invitations.is_empty() {
+                    h3 { "Waiting for an answer" }
+                    ul.plain {
+                        @for i in &invitations {
+                            li {
+                                strong { (i.email) } " " span.muted { "as " (role_label(i.role)) ", until " (i.expires_at.format("%-d %b %Y")) }
+                                " "
+                                form.inline method="post" action=(viewer.url(&format!("/invitations/{}/withdraw", i.id))) {
+                                    button.link type="submit" aria-label={ "Withdraw the invitation to " (i.email) } { "Withdraw" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.card-panel aria-labelledby="h-tokens" {
+            h2 #h-tokens { "Your API tokens" }
+            p.muted { "For the command line and scripts: send one as Authorization: Bearer …. A token acts as you, in every workspace you are in." }
+            @if let Some(token) = &new_token {
+                div.alert.created role="status" {
+                    p { "Token " strong { (token.name) } " created. Copy it now; it is not shown again." }
+                    label for="new-token" { "Your new token" }
+                    input #new-token readonly value=(token.token.as_deref().unwrap_or("")) autocomplete="off";
+                }
+            }
+            @if tokens.is_empty() { p.muted { "No tokens yet." } }
+            ul.plain {
+                @for t in &tokens {
+                    li {
+                        strong { (t.name) } " " span.muted { "created " (t.created_at.format("%-d %b %Y")) }
+                        @match t.revoked_at {
+                            Some(at) => { " " span.muted { "revoked " (at.format("%-d %b %Y")) } }
+                            None => {
+                                " "
+                                form.inline.confirm method="post" action=(viewer.url(&format!("/settings/tokens/{}/revoke", t.id)))
+                                    data-confirm={ "Revoke " (t.name) "? Whatever uses it stops working." } {
+                                    button.link type="submit" aria-label={ "Revoke " (t.name) } { "Revoke" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.inline-form method="post" action=(viewer.url("/settings/tokens")) {
+                label for="tok-name" { "New token's name" }
+                input #tok-name name="name" required maxlength="100" placeholder="laptop CLI";
+                button type="submit" { "Create token" }
+            }
+        }
+        }
+    };
+    Ok(page(viewer, "Settings", Section::Settings, None, content))
+}
+
+/// `POST /w/{ws}/settings/tokens`: the page again, showing the new
+/// token's secret this once (a redirect would lose it).
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let input = CreateToken {
+        name: form.get("name").unwrap_or("").trim().to_string(),
+    };
+    let created = crate::handlers::auth::create_token(
+        State(state.clone()),
+        Caller(viewer.user().clone()),
+        JsonBody::new(input),
+    )
+    .await;
+    let response = match created {
+        Ok(response) => response,
+        Err(e) => return Err(refused(&headers, e)),
+    };
+    if super::common::from_script(&headers) {
+        return Ok(response);
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap_or_default();
+    let token: Option<TokenView> = serde_json::from_slice(&bytes).ok();
+    Ok(settings_page(&state, &viewer, token).await?.into_response())
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::auth::revoke_token(
+        State(state.clone()),
+        Caller(viewer.user().clone()),
+        Path(id),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url("/settings#h-tokens"))
+}
+
+/// `POST /w/{ws}/members`: an invitation.
+pub async fn invite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        must_manage(&viewer)?;
+        let body = json_body::<AddMember>(&form, &[("email", Kind::Text), ("role", Kind::Text)])?;
+        crate::handlers::workspaces::add_member(State(state.clone()), viewer.ctx.clone(), body)
+            .await
+    }
+    .await;
+    answer(&headers, result, &viewer.url("/settings#h-invite"))
+}
+
+pub async fn withdraw_invitation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::workspaces::delete_invitation(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, id)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url("/settings#h-invite"))
+}
+
+/// `POST /w/{ws}/members/{user_id}`: a member's role, at the version shown.
+pub async fn change_role(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let result = async {
+        must_manage(&viewer)?;
+        let body = json_body::<UpdateMember>(&form, &[("role", Kind::Text)])?;
+        crate::handlers::workspaces::update_member(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, user_id)),
+            IfMatch(expected),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/settings#member-{user_id}")),
+    )
+}
+
+pub async fn set_hours(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let result = async {
+        must_be_or_manage(&viewer, user_id)?;
+        let body = json_body::<UpdateAvailability>(&form, &[("capacity_hours", Kind::Number)])?;
+        crate::handlers::workspaces::update_availability(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, user_id)),
+            IfMatch(expected),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/settings#member-{user_id}")),
+    )
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::workspaces::remove_member(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, user_id)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url("/settings#h-members"))
+}
+
+pub async fn add_time_off(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        must_be_or_manage(&viewer, user_id)?;
+        let body = json_body::<CreateTimeOff>(
+            &form,
+            &[
+                ("start_date", Kind::Optional),
+                ("end_date", Kind::Optional),
+                ("note", Kind::Optional),
+            ],
+        )?;
+        crate::handlers::workspaces::create_time_off(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, user_id)),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/settings#member-{user_id}")),
+    )
+}
+
+pub async fn remove_time_off(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id, id)): Path<(String, i64, String)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::workspaces::delete_time_off(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, user_id, id)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/settings#member-{user_id}")),
+    )
+}
