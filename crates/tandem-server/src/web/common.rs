@@ -283,6 +283,9 @@ pub enum Kind {
     /// Whole numbers from every field of the name (a multiple select,
     /// hidden inputs in order); none is an empty list.
     Numbers,
+    /// Texts from every field of the name, in order, empty ones kept (one
+    /// input a weekday).
+    Texts,
 }
 
 /// Turns named form fields into a JSON object the API's input types read,
@@ -325,6 +328,12 @@ fn field_value(form: &FormPairs, name: &str, kind: Kind) -> Option<Value> {
                 .map(|v| v.trim())
                 .filter(|v| !v.is_empty())
                 .map(number)
+                .collect(),
+        ),
+        Kind::Texts => Value::Array(
+            form.all(name)
+                .iter()
+                .map(|v| Value::String(v.trim().into()))
                 .collect(),
         ),
         Kind::Text => Value::String(text?.into()),

@@ -145,6 +145,15 @@ pub fn router() -> Router<AppState> {
             get(project::settings).post(project::update_project),
         )
         .route("/w/{ws}/p/{key}/delete", post(project::delete_project))
+        .route("/w/{ws}/p/{key}/calendar", post(project::update_calendar))
+        .route(
+            "/w/{ws}/p/{key}/calendar/exceptions",
+            post(project::add_calendar_exception),
+        )
+        .route(
+            "/w/{ws}/p/{key}/calendar/exceptions/{id}/delete",
+            post(project::remove_calendar_exception),
+        )
         .route("/w/{ws}/p/{key}/archive", post(project::archive_project))
         .route(
             "/w/{ws}/p/{key}/unarchive",

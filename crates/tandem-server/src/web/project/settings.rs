@@ -105,6 +105,16 @@ pub(crate) fn member_select(
     }
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 /// The ids of `phases` with the one at `from` moved to `to`: the order a
 /// Move up / Move down button asks for.
 fn moved(phases: &[Phase], from: usize, to: usize) -> Vec<Id> {
@@ -126,6 +136,7 @@ pub async fn settings(
     let phases = store.list_phases(access).await?;
     let milestones = store.list_milestones(access).await?;
     let stakeholders = store.list_stakeholders(access).await?;
+    let exceptions = store.list_calendar_exceptions(access).await?;
     let base = format!("/p/{}", project.key);
     let url = |rest: &str| viewer.url(&format!("{base}{rest}"));
     let writes = viewer.can_write();
@@ -336,6 +347,56 @@ pub async fn settings(
             }
         }
 
+        section.card-panel aria-labelledby="h-calendar" {
+            h2 #h-calendar { "Calendar" }
+            p.muted { "The hours the plan schedules work in. A day's hours are periods like 08:00-12:00 13:00-17:00; empty is a day off." }
+            form.stacked method="post" action=(url("/calendar")) {
+                input type="hidden" name="version" value=(project.version);
+                fieldset disabled[!writes] {
+                    legend.visually-hidden { "Working week" }
+                    @for (day, hours) in WEEKDAYS.iter().zip(project.work_week.texts()) {
+                        div.day {
+                            label for={ "wk-" (day) } { (day) }
+                            input id={ "wk-" (day) } name="work_week" value=(hours) placeholder="off" autocomplete="off";
+                        }
+                    }
+                    label for="wk-hours" { "Hours in a day of estimate " span.muted { "(a 2-day estimate is twice this)" } }
+                    input #wk-hours name="hours_per_day" type="number" min="0.5" max="24" step="0.25" required value=(project.work_week.hours_per_day);
+                    @if writes { div { button type="submit" { "Save working week" } } }
+                }
+            }
+            h3 { "Holidays and other days" }
+            @if exceptions.is_empty() { p.muted { "None." } }
+            ul.plain {
+                @for e in &exceptions {
+                    li {
+                        strong { (e.name) } " " (e.start.format("%-d %b %Y"))
+                        @if e.end != e.start { " – " (e.end.format("%-d %b %Y")) }
+                        " " span.muted { @if e.hours.is_empty() { "off" } @else { (tandem_domain::calendar::format_hours(&e.hours)) } }
+                        @if writes {
+                            " "
+                            form.inline method="post" action=(url(&format!("/calendar/exceptions/{}/delete", e.id))) {
+                                button.link type="submit" aria-label={ "Remove " (e.name) } { "Remove" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if writes {
+                form.inline-form method="post" action=(url("/calendar/exceptions")) {
+                    label for="ce-name" { "Name" }
+                    input #ce-name name="name" required maxlength="200" placeholder="Company holiday";
+                    label for="ce-from" { "From" }
+                    input #ce-from name="start_date" type="date" required;
+                    label for="ce-to" { "To" }
+                    input #ce-to name="end_date" type="date" required;
+                    label for="ce-hours" { "Hours " span.muted { "(empty: off)" } }
+                    input #ce-hours name="hours" placeholder="09:00-13:00" autocomplete="off";
+                    button type="submit" { "Add" }
+                }
+            }
+        }
+
         @if viewer.can_manage_members() {
             section.card-panel aria-labelledby="h-archive" {
                 @match project.archived_at {
@@ -456,6 +517,92 @@ pub async fn unarchive_project(
     body: Bytes,
 ) -> Result<Response, WebError> {
     set_archived(state, viewer, headers, path, body, false).await
+}
+
+/// `POST …/calendar`: the working week, at the project's version.
+pub async fn update_calendar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let expected = form_version(&form)?;
+    let result = async {
+        let body = json_body::<UpdateProject>(
+            &form,
+            &[("work_week", Kind::Texts), ("hours_per_day", Kind::Number)],
+        )?;
+        crate::handlers::projects::update_project(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            IfMatch(expected),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-calendar")),
+    )
+}
+
+pub async fn add_calendar_exception(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<tandem_api::CreateCalendarException>(
+            &form,
+            &[
+                ("name", Kind::Optional),
+                ("start_date", Kind::Optional),
+                ("end_date", Kind::Optional),
+                ("hours", Kind::Optional),
+            ],
+        )?;
+        crate::handlers::calendars::create_calendar_exception(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            Path((ws, key.clone())),
+            body,
+        )
+        .await
+    }
+    .await;
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-calendar")),
+    )
+}
+
+pub async fn remove_calendar_exception(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, id)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::calendars::delete_calendar_exception(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, key.clone(), id)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/settings#h-calendar")),
+    )
 }
 
 /// `POST …/delete`: deletes the project once its key is typed back.

@@ -232,6 +232,12 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(of("milestones")),
         post(of("stakeholders")),
         post(of("risks")),
+        post(format!("/w/acme/p/{project}/calendar")),
+        post(format!("/w/acme/p/{project}/calendar/exceptions")),
+        post(format!(
+            "/w/acme/p/{project}/calendar/exceptions/{}/delete",
+            reach.ids["exceptions"]
+        )),
         post(format!("/w/acme/p/{project}/archive")),
         post(format!("/w/acme/p/{project}/unarchive")),
         // An empty form has no confirmation: the project stays.

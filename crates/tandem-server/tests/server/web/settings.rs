@@ -89,6 +89,72 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(project(&ana, "DCM").await["ongoing"], false);
 
+    // The calendar: a working week (Saturday mornings too), a holiday.
+    let version = project(&ana, "DCM").await["version"].clone();
+    let form_of = |days: &[&str]| -> String {
+        days.iter()
+            .map(|d| format!("work_week={}", d.replace(' ', "+")))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let day = "08:00-12:00 13:00-17:00";
+    let week = form_of(&[
+        day,
+        day,
+        day,
+        day,
+        "08:00-12:00 13:00-16:00",
+        "09:00-13:00",
+        "",
+    ]);
+    let (status, page) = ana
+        .post(
+            "/w/demo/p/DCM/calendar",
+            &format!(
+                "version={version}&{}&hours_per_day=7.5",
+                form_of(&["9-5", day, day, day, day, "", ""])
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not like 08:00-12:00"), "{page}");
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/calendar",
+            &format!("version={version}&{week}&hours_per_day=7.5"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let planned = project(&ana, "DCM").await;
+    assert_eq!(planned["work_week"][5], "09:00-13:00", "{planned}");
+    assert_eq!(planned["work_week"][6], "", "{planned}");
+    assert_eq!(planned["hours_per_day"], 7.5);
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/calendar/exceptions",
+            "name=Move+day&start_date=2027-02-12&end_date=2027-02-12&hours=",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let holidays = ids_and(&ana, "/projects/DCM/calendar/exceptions", "name").await;
+    assert_eq!(holidays.len(), 1);
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/calendar/exceptions/{}/delete", holidays[0].0),
+            "",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        ids_and(&ana, "/projects/DCM/calendar/exceptions", "name")
+            .await
+            .is_empty()
+    );
+
     // Phases: added last, reordered in one write, renamed, deleted.
     for name in ["Plan", "Move", "Check"] {
         let (status, _) = ana
