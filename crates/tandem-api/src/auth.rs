@@ -20,6 +20,27 @@ pub struct Me {
     pub workspaces: Vec<WorkspaceView>,
 }
 
+/// The caller's own profile: the name everyone sees (the email is how
+/// they sign in, and stays).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A new password for the caller, given with the one it replaces. Their
+/// other sign-in sessions end; API tokens stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    #[schemars(required)]
+    pub current_password: Option<String>,
+    /// At least 8 characters.
+    #[schemars(required)]
+    pub new_password: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {

@@ -20,6 +20,14 @@ pub struct CreateWorkspace {
     pub name: String,
 }
 
+/// A workspace's name (its slug, in every address, stays).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWorkspace {
+    #[schemars(required)]
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {

@@ -25,6 +25,17 @@ pub struct ApiToken {
 pub trait AccountStore: Send + Sync {
     async fn create_user(&self, email: &Email, name: &str, password_hash: &str) -> Result<UserRef>;
     async fn user_by_email(&self, email: &Email) -> Result<Option<UserRef>>;
+    /// A person's name, as everyone sees it.
+    async fn rename_user(&self, user_id: Id, name: &str) -> Result<UserRef>;
+    /// A person's new password hash; in the same transaction their other
+    /// sign-in sessions end (all but `keep`, the one that changed it), so a
+    /// stolen session does not outlive the change. API tokens stay.
+    async fn set_password(
+        &self,
+        user_id: Id,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<()>;
     /// The user and their password hash, for signing in.
     async fn credentials(&self, email: &Email) -> Result<Option<(UserRef, String)>>;
     async fn create_session(

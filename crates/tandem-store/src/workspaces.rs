@@ -40,6 +40,8 @@ pub trait WorkspaceStore: Send + Sync {
         owner: Option<Id>,
     ) -> Result<Workspace>;
     async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>>;
+    /// The workspace's name (its slug, in every address, stays).
+    async fn rename_workspace(&self, scope: AdminScope, name: &str) -> Result<Workspace>;
     async fn memberships(&self, user_id: Id) -> Result<Vec<Membership>>;
     async fn membership(&self, user_id: Id, slug: &str) -> Result<Option<Membership>>;
     async fn list_members(&self, scope: Scope) -> Result<Vec<Member>>;

@@ -24,6 +24,8 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/auth/login", "Sign in with email and password; sets the session cookie", json::<LoginRequest>(), json::<Me>(), 200, login).public(),
         route!(post "/api/v1/auth/logout", "Sign out of this browser session (its cookie, if any) and clear the cookie", none(), none(), 204, logout).public(),
         route!(get "/api/v1/me", "The caller and their workspaces", none(), json::<Me>(), 200, me),
+        route!(patch "/api/v1/me", "Change the caller's name", json::<UpdateMe>(), json::<Me>(), 200, update_me),
+        route!(post "/api/v1/me/password", "Change the caller's password, giving the current one; their other sign-in sessions end", json::<ChangePassword>(), none(), 204, change_password),
         route!(get "/api/v1/tokens", "The caller's API tokens", none(), json::<Vec<TokenView>>(), 200, list_tokens),
         route!(post "/api/v1/tokens", "Create an API token; the secret is shown once", json::<CreateToken>(), json::<TokenView>(), 201, create_token),
         route!(delete "/api/v1/tokens/{id}", "Revoke one of the caller's tokens", none(), none(), 204, revoke_token),
@@ -127,6 +129,105 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 
 pub async fn me(State(state): State<AppState>, Caller(user): Caller) -> ApiResult<Json<Me>> {
     Ok(Json(me_of(&state, user).await?))
+}
+
+pub async fn update_me(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    body: JsonBody<UpdateMe>,
+) -> ApiResult<Json<Me>> {
+    let name = body.into_domain(|b| {
+        let mut v = Validation::new();
+        let name = b
+            .name
+            .map(|name| validate::required_text(Some(&name), "name", 200, &mut v));
+        v.finish(|| name)
+    })?;
+    let user = match name {
+        Some(name) => {
+            let user = state.store.rename_user(user.id, &name).await?;
+            state.live.access_changed();
+            user
+        }
+        None => user,
+    };
+    Ok(Json(me_of(&state, user).await?))
+}
+
+/// Checks the current password as signing in does (counted by the same
+/// throttle, hashed in the same bounded turns), then stores the new one
+/// and ends the caller's other sessions, keeping the one making the
+/// change.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
+    body: JsonBody<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    let (current, new) = body.into_domain(|b| {
+        let mut v = Validation::new();
+        let current = match b.current_password {
+            Some(p) if !p.is_empty() => Some(p),
+            _ => {
+                v.push("current_password", "is required");
+                None
+            }
+        };
+        let new = match b.new_password {
+            Some(p) => match check_password(&p) {
+                Ok(()) => Some(p),
+                Err(e) => {
+                    v.push("new_password", e);
+                    None
+                }
+            },
+            None => {
+                v.push("new_password", "is required");
+                None
+            }
+        };
+        v.finish(|| (current.unwrap_or_default(), new.unwrap_or_default()))
+    })?;
+    let email = Email::parse(&user.email).map_err(|e| ApiError::field("email", e))?;
+    let throttle = &state.throttle;
+    throttle
+        .attempt(address, email.as_str(), std::time::Instant::now())
+        .map_err(|wait| ApiError::TooManyRequests {
+            retry_after: wait.as_secs().max(1),
+        })?;
+    let (_, hash) = state
+        .store
+        .credentials(&email)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let new_hash = {
+        let _turn = throttle.hashing_turn().await;
+        tokio::task::spawn_blocking(move || {
+            if auth::verify_password(&current, &hash) {
+                auth::hash_password(&new).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)?
+    };
+    let Some(new_hash) = new_hash else {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
+    };
+    throttle.succeeded(address, email.as_str());
+    let keep = session_cookie(&headers).map(|secret| hash_secret(&secret));
+    state
+        .store
+        .set_password(user.id, &new_hash, keep.as_deref())
+        .await?;
+    state.live.access_changed();
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn list_tokens(

@@ -20,6 +20,7 @@ use crate::routes::*;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route!(post "/api/v1/workspaces", "Create a workspace owned by the caller", json::<CreateWorkspace>(), json::<WorkspaceView>(), 201, create_workspace),
+        route!(patch "/api/v1/workspaces/{ws}", "Rename the workspace (owners and admins); its address stays", json::<UpdateWorkspace>(), json::<WorkspaceView>(), 200, update_workspace),
         route!(get "/api/v1/workspaces/{ws}/members", "Members and their roles", none(), json::<Vec<MemberView>>(), 200, list_members),
         route!(post "/api/v1/workspaces/{ws}/members", "Invite a person by email (owners and admins); they join when they accept. The answer is the same whether the email has an account", json::<AddMember>(), json::<InvitationView>(), 202, add_member),
         route!(get "/api/v1/workspaces/{ws}/invitations", "The workspace's open invitations (owners and admins)", none(), json::<Vec<InvitationView>>(), 200, list_invitations),
@@ -57,6 +58,26 @@ pub async fn create_workspace(
         }),
     )
         .into_response())
+}
+
+pub async fn update_workspace(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<UpdateWorkspace>,
+) -> ApiResult<Json<WorkspaceView>> {
+    let admin = ctx.actor().admin()?;
+    let name = body.into_domain(|b| {
+        let mut v = Validation::new();
+        let name = validate::required_text(b.name.as_deref(), "name", 200, &mut v);
+        v.finish(|| name)
+    })?;
+    let workspace = state.store.rename_workspace(admin.scope(), &name).await?;
+    state.live.access_changed();
+    Ok(Json(WorkspaceView {
+        slug: workspace.slug,
+        name: workspace.name,
+        role: ctx.scope.role,
+    }))
 }
 
 pub async fn list_members(

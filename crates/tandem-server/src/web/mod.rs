@@ -102,6 +102,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/w/{ws}/workload", get(workload::workspace_workload))
         .route("/w/{ws}/settings", get(settings::settings))
+        .route("/w/{ws}/settings/profile", post(settings::update_profile))
+        .route("/w/{ws}/settings/password", post(settings::change_password))
+        .route(
+            "/w/{ws}/settings/workspace",
+            post(settings::rename_workspace),
+        )
         .route("/w/{ws}/settings/tokens", post(settings::create_token))
         .route(
             "/w/{ws}/settings/tokens/{id}/revoke",

@@ -1,6 +1,6 @@
-//! The workspace's settings page: the people in it (roles, hours a week,
-//! time off, invitations, removing someone) and the viewer's own API
-//! tokens. Each form posts to a route here that calls the API's own
+//! The workspace's settings page: its name, the people in it (roles,
+//! hours a week, time off, invitations, removing someone), and the
+//! viewer's own profile, password and API tokens. Each form posts to a route here that calls the API's own
 //! handler, so the rules (who may change whom, the last owner staying)
 //! are the API's.
 
@@ -10,7 +10,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_api::{
-    AddMember, CreateTimeOff, CreateToken, TokenView, UpdateAvailability, UpdateMember,
+    AddMember, ChangePassword, CreateTimeOff, CreateToken, TokenView, UpdateAvailability, UpdateMe,
+    UpdateMember, UpdateWorkspace,
 };
 use tandem_domain::Role;
 
@@ -94,6 +95,35 @@ async fn settings_page(
     let today = today();
     let content = html! {
         div.settings {
+        section.card-panel aria-labelledby="h-profile" {
+            h2 #h-profile { "Your profile" }
+            form.stacked method="post" action=(viewer.url("/settings/profile")) {
+                label for="me-name" { "Your name " span.muted { "(as everyone sees it; you sign in as " (viewer.user().email) ")" } }
+                input #me-name name="name" required maxlength="200" value=(viewer.user().name) autocomplete="name";
+                div { button type="submit" { "Save name" } }
+            }
+            h3 { "Password" }
+            form.stacked method="post" action=(viewer.url("/settings/password")) {
+                label for="pw-current" { "Current password" }
+                input #pw-current name="current_password" type="password" required autocomplete="current-password";
+                label for="pw-new" { "New password " span.muted { "(at least 8 characters)" } }
+                input #pw-new name="new_password" type="password" required minlength="8" autocomplete="new-password";
+                label for="pw-again" { "New password again" }
+                input #pw-again name="new_password_again" type="password" required minlength="8" autocomplete="new-password";
+                p.muted { "Your other sign-ins end; API tokens keep working." }
+                div { button type="submit" { "Change password" } }
+            }
+        }
+        @if manages {
+            section.card-panel aria-labelledby="h-workspace" {
+                h2 #h-workspace { "Workspace" }
+                form.stacked method="post" action=(viewer.url("/settings/workspace")) {
+                    label for="ws-name" { "Name " span.muted { "(its address, /w/" (viewer.slug()) ", stays)" } }
+                    input #ws-name name="name" required maxlength="200" value=(viewer.workspace.workspace.name);
+                    div { button type="submit" { "Rename workspace" } }
+                }
+            }
+        }
         section.card-panel aria-labelledby="h-members" {
             h2 #h-members { "Members " span.count { (members.len()) } }
             p.muted { "Hours a week are what levelling and the workload go by; time off keeps work off those days." }
@@ -279,6 +309,79 @@ pub async fn revoke_token(
     .await
     .map(IntoResponse::into_response);
     answer(&headers, result, &viewer.url("/settings#h-tokens"))
+}
+
+pub async fn update_profile(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        let body = json_body::<UpdateMe>(&form, &[("name", Kind::Text)])?;
+        crate::handlers::auth::update_me(State(state.clone()), Caller(viewer.user().clone()), body)
+            .await
+            .map(IntoResponse::into_response)
+    }
+    .await;
+    answer(&headers, result, &viewer.url("/settings#h-profile"))
+}
+
+/// `POST /w/{ws}/settings/password`: the new one typed twice, the same.
+pub async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    address: crate::extract::ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        if form.get("new_password") != form.get("new_password_again") {
+            return Err(ApiError::field(
+                "new_password_again",
+                "is not the same as the new password",
+            ));
+        }
+        let input = ChangePassword {
+            current_password: form.get("current_password").map(str::to_string),
+            new_password: form.get("new_password").map(str::to_string),
+        };
+        crate::handlers::auth::change_password(
+            State(state.clone()),
+            Caller(viewer.user().clone()),
+            address,
+            headers.clone(),
+            JsonBody::new(input),
+        )
+        .await
+        .map(IntoResponse::into_response)
+    }
+    .await;
+    answer(&headers, result, &viewer.url("/settings#h-profile"))
+}
+
+pub async fn rename_workspace(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let result = async {
+        must_manage(&viewer)?;
+        let body = json_body::<UpdateWorkspace>(&form, &[("name", Kind::Text)])?;
+        crate::handlers::workspaces::update_workspace(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            body,
+        )
+        .await
+        .map(IntoResponse::into_response)
+    }
+    .await;
+    answer(&headers, result, &viewer.url("/settings#h-workspace"))
 }
 
 /// `POST /w/{ws}/members`: an invitation.

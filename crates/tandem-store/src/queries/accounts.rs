@@ -27,6 +27,40 @@ impl AccountStore for DbStore {
         Ok(self.credentials(email).await?.map(|(user, _)| user))
     }
 
+    async fn rename_user(&self, user_id: Id, name: &str) -> Result<UserRef> {
+        let row = sqlx::query("UPDATE users SET name = $1 WHERE id = $2 RETURNING id, email, name")
+            .bind(name)
+            .bind(user_id)
+            .fetch_optional(self.writer())
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        user_from_row(&row)
+    }
+
+    async fn set_password(
+        &self,
+        user_id: Id,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write_tx_alone().await?;
+        let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn credentials(&self, email: &Email) -> Result<Option<(UserRef, String)>> {
         let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
             .bind(email.as_str())

@@ -103,6 +103,42 @@ impl WorkspaceStore for DbStore {
         })
     }
 
+    async fn rename_workspace(&self, scope: AdminScope, name: &str) -> Result<Workspace> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let before: String = sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
+            .bind(scope.workspace_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("workspace"))?;
+        let row = sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2 RETURNING *")
+            .bind(name)
+            .bind(scope.workspace_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let workspace = workspace_from_row(&row)?;
+        if before != name {
+            let change = FieldChange {
+                field: "name".into(),
+                before: before.into(),
+                after: name.into(),
+            };
+            record(
+                &mut tx,
+                scope,
+                None,
+                EntityKind::Workspace,
+                scope.workspace_id,
+                name,
+                "updated",
+                &[change],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(workspace)
+    }
+
     async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
         let row = sqlx::query("SELECT * FROM workspaces WHERE slug = $1")
             .bind(slug)

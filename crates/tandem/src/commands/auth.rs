@@ -1,5 +1,6 @@
-//! Signing in (`tandem login`, which saves a personal token) and the
-//! personal API tokens (`tandem token`).
+//! Signing in (`tandem login`, which saves a personal token), the
+//! personal API tokens (`tandem token`), your own profile (`tandem
+//! profile`) and your workspaces (`tandem workspace`).
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -140,6 +141,139 @@ pub(super) async fn token_command(
                 .send_raw(Method::DELETE, &format!("/api/v1/tokens/{id}"), None, &[])
                 .await?;
             outln!("Revoked token {id}");
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ProfileCommand {
+    /// Who you are signed in as, and your workspaces with your role in each.
+    Show,
+    /// Change your name, as everyone sees it (your email stays).
+    Edit {
+        #[arg(long)]
+        name: String,
+    },
+    /// Change your password. Standard input gives the current password on
+    /// its first line and the new one (at least 8 characters) on its
+    /// second. Your other sign-in sessions end; API tokens stay.
+    Password {
+        /// Read both passwords from standard input.
+        #[arg(long)]
+        passwords_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum WorkspaceCommand {
+    /// Your workspaces and your role in each.
+    List,
+    /// Rename the workspace (-w, or your default; owners and admins). Its
+    /// address, the slug, stays.
+    Rename { name: String },
+}
+
+fn print_me(me: &Me) {
+    outln!("{} <{}>", me.user.name, me.user.email);
+    let rows = me
+        .workspaces
+        .iter()
+        .map(|w| vec![w.slug.clone(), w.name.clone(), w.role.to_string()])
+        .collect::<Vec<_>>();
+    table(&["workspace", "name", "role"], &rows);
+}
+
+pub(super) async fn profile_command(
+    client: &Client,
+    command: ProfileCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        ProfileCommand::Show => {
+            let me: Me = client.send(Method::GET, "/api/v1/me", None).await?;
+            if as_json {
+                print_json(&me);
+            } else {
+                print_me(&me);
+            }
+        }
+        ProfileCommand::Edit { name } => {
+            let me: Me = client
+                .send(
+                    Method::PATCH,
+                    "/api/v1/me",
+                    Some(&request_body(&UpdateMe { name: Some(name) })?),
+                )
+                .await?;
+            if as_json {
+                print_json(&me);
+            } else {
+                outln!("Your name is now {}", me.user.name);
+            }
+        }
+        ProfileCommand::Password { passwords_stdin } => {
+            if !passwords_stdin {
+                bail!(
+                    "give the current and the new password on standard input, a line each, with --passwords-stdin"
+                );
+            }
+            let text = read_password()?;
+            let mut lines = text.lines();
+            let (Some(current), Some(new)) = (lines.next(), lines.next()) else {
+                bail!("standard input needs two lines: the current password, then the new one");
+            };
+            client
+                .send_raw(
+                    Method::POST,
+                    "/api/v1/me/password",
+                    Some(&request_body(&ChangePassword {
+                        current_password: Some(current.to_string()),
+                        new_password: Some(new.trim_end_matches('\r').to_string()),
+                    })?),
+                    &[],
+                )
+                .await?;
+            if !as_json {
+                outln!("Password changed; your other sessions are signed out");
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn workspace_command(
+    client: &Client,
+    command: WorkspaceCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        WorkspaceCommand::List => {
+            let me: Me = client.send(Method::GET, "/api/v1/me", None).await?;
+            if as_json {
+                print_json(&me.workspaces);
+            } else {
+                print_me(&me);
+            }
+        }
+        WorkspaceCommand::Rename { name } => {
+            let path = client.ws_path("").await?;
+            let workspace: WorkspaceView = client
+                .send(
+                    Method::PATCH,
+                    &path,
+                    Some(&request_body(&UpdateWorkspace { name: Some(name) })?),
+                )
+                .await?;
+            if as_json {
+                print_json(&workspace);
+            } else {
+                outln!(
+                    "Workspace {} is now called {}",
+                    workspace.slug,
+                    workspace.name
+                );
+            }
         }
     }
     Ok(())

@@ -86,6 +86,12 @@ enum Command {
     /// Personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Your profile: your name and your password.
+    #[command(subcommand)]
+    Profile(auth::ProfileCommand),
+    /// Your workspaces; renaming one.
+    #[command(subcommand)]
+    Workspace(auth::WorkspaceCommand),
     /// Projects.
     #[command(subcommand)]
     Project(ProjectCommand),
@@ -174,6 +180,8 @@ pub async fn run(cli: Cli) -> Result<()> {
 async fn client_command(client: &Client, command: Command, as_json: bool) -> Result<()> {
     match command {
         Command::Token(command) => auth::token_command(client, command, as_json).await,
+        Command::Profile(command) => auth::profile_command(client, command, as_json).await,
+        Command::Workspace(command) => auth::workspace_command(client, command, as_json).await,
         Command::Project(command) => project::project_command(client, command, as_json).await,
         Command::Task(command) => task::task_command(client, command, as_json).await,
         Command::Dep(command) => dependency::dep_command(client, command, as_json).await,

@@ -74,6 +74,7 @@ fn owners_and_admins_only(method: &str, path: &str) -> bool {
         || path.ends_with("/members/{user_id}")
         || path.starts_with("/api/v1/workspaces/{ws}/invitations")
         || (method == "delete" && path.ends_with("/projects/{key}"))
+        || (method == "patch" && path == "/api/v1/workspaces/{ws}")
         || path.ends_with("/projects/{key}/archive")
         || path.ends_with("/projects/{key}/unarchive")
 }
@@ -251,6 +252,9 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/t/{task}/move")),
         post(format!("/w/acme/t/{task}/links")),
         post(format!("/w/acme/t/{task}/links/remove")),
+        post("/w/acme/settings/profile".into()),
+        post("/w/acme/settings/password".into()),
+        post("/w/acme/settings/workspace".into()),
         post("/w/acme/settings/tokens".into()),
         post(format!("/w/acme/settings/tokens/{}/revoke", world.token_id)),
         post("/w/acme/members".into()),
@@ -317,10 +321,14 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }
                     Who::Guest if read => assert_eq!(status, StatusCode::OK, "{what}"),
-                    // A guest's own API tokens are theirs to make.
-                    Who::Guest if path.starts_with("/w/acme/settings/tokens") => {}
+                    // A guest's own profile, password and API tokens are
+                    // theirs to change.
+                    Who::Guest
+                        if path.starts_with("/w/acme/settings/")
+                            && path != "/w/acme/settings/workspace" => {}
                     Who::Member
                         if path == "/w/acme/members"
+                            || path == "/w/acme/settings/workspace"
                             || path.starts_with(&format!("/w/acme/members/{NOBODY}"))
                             || path.starts_with("/w/acme/invitations/") =>
                     {

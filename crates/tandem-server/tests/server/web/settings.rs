@@ -645,3 +645,93 @@ async fn the_workspace_settings_page_manages_people_and_tokens() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_person_renames_themselves_changes_their_password_and_an_owner_the_workspace() {
+    let server = Server::with_demo().await;
+    let chloe = Browser::sign_in(&server.base, "chloe@demo.tandem").await;
+    let elsewhere = Browser::sign_in(&server.base, "chloe@demo.tandem").await;
+    let me = |browser: &Browser| {
+        let http = browser.http.clone();
+        let url = format!("{}/api/v1/me", server.base);
+        let cookie = browser.cookie.clone();
+        async move { http.get(url).header("cookie", cookie).send().await.unwrap() }
+    };
+
+    let (status, _) = chloe
+        .post(
+            "/w/demo/settings/profile",
+            "name=Chlo%C3%A9+Martin-Roy",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let who: Value = me(&chloe).await.json().await.unwrap();
+    assert_eq!(who["user"]["name"], "Chloé Martin-Roy");
+    let (status, _) = chloe.post("/w/demo/settings/profile", "name=+", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The new password twice, and the current one right; else nothing.
+    let new = "a-longer-secret";
+    for (form, field) in [
+        (
+            format!(
+                "current_password=tandem-demo&new_password={new}&new_password_again=other-secret"
+            ),
+            "new password again",
+        ),
+        (
+            format!("current_password=wrong-one&new_password={new}&new_password_again={new}"),
+            "is not your current password",
+        ),
+        (
+            "current_password=tandem-demo&new_password=short&new_password_again=short".to_string(),
+            "at least 8 characters",
+        ),
+    ] {
+        let (status, page) = chloe.post("/w/demo/settings/password", &form, &[]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+        assert!(page.contains(field), "{form}: {page}");
+    }
+    assert_eq!(me(&elsewhere).await.status(), StatusCode::OK);
+    let (status, _) = chloe
+        .post(
+            "/w/demo/settings/password",
+            &format!("current_password=tandem-demo&new_password={new}&new_password_again={new}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // This session goes on; the other one is over; the old password is.
+    assert_eq!(me(&chloe).await.status(), StatusCode::OK);
+    assert_eq!(me(&elsewhere).await.status(), StatusCode::UNAUTHORIZED);
+    let sign_in = |password: &'static str| {
+        let base = server.base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&serde_json::json!({"email": "chloe@demo.tandem", "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(sign_in("tandem-demo").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in("a-longer-secret").await, StatusCode::OK);
+
+    // The workspace's name: owners and admins only; its address stays.
+    let (status, _) = chloe
+        .post("/w/demo/settings/workspace", "name=Chloe%27s+Co", &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let (status, _) = ana
+        .post("/w/demo/settings/workspace", "name=Demo+Company", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let who: Value = me(&ana).await.json().await.unwrap();
+    assert_eq!(who["workspaces"][0]["name"], "Demo Company", "{who}");
+    assert_eq!(who["workspaces"][0]["slug"], "demo", "{who}");
+    server.stop().await;
+}

@@ -4,6 +4,7 @@ mod board;
 mod invitations;
 mod my_work;
 mod planning;
+mod profile;
 mod project_parts;
 mod serve;
 mod team;
