@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tandem_domain::{Priority, TaskStatus};
+use tandem_domain::{Id, Priority, TaskStatus};
 
 /// The most tasks one bulk edit may name.
 pub const BULK_LIMIT: usize = 500;
@@ -35,6 +35,22 @@ pub struct BulkEditTasks {
         skip_serializing_if = "Option::is_none"
     )]
     pub due_date: Option<Option<NaiveDate>>,
+    /// A phase of the tasks' project (its id); `null` takes them out of
+    /// their phase.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phase_id: Option<Option<Id>>,
+    /// A milestone of the tasks' project (its id); `null` takes them off
+    /// their milestone.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub milestone_id: Option<Option<Id>>,
 }
 
 /// A task as the caller read it.

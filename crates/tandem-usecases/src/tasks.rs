@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use tandem_domain::quick::{parse_quick_add, resolve_person};
 use tandem_domain::validate::required_text;
 use tandem_domain::{
-    Email, FieldError, NewTask, Priority, Task, TaskFields, TaskStatus, Validation,
+    Email, FieldError, Id, NewTask, Priority, Task, TaskFields, TaskStatus, Validation,
 };
 use tandem_store::{Patch, Store, StoreError};
 
@@ -99,6 +99,11 @@ pub struct BulkChange {
     pub priority: Option<Priority>,
     pub owner: Option<Option<Email>>,
     pub due_date: Option<Option<NaiveDate>>,
+    /// A phase of the tasks' project, or `Some(None)` to take them out of
+    /// theirs.
+    pub phase_id: Option<Option<Id>>,
+    /// A milestone of the tasks' project, or `Some(None)`.
+    pub milestone_id: Option<Option<Id>>,
 }
 
 impl BulkChange {
@@ -114,6 +119,12 @@ impl BulkChange {
         }
         if let Some(due) = self.due_date {
             fields.due_date = due;
+        }
+        if let Some(phase) = self.phase_id {
+            fields.phase_id = phase;
+        }
+        if let Some(milestone) = self.milestone_id {
+            fields.milestone_id = milestone;
         }
         fields
     }

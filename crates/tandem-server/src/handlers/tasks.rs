@@ -451,6 +451,8 @@ fn bulk_input(b: BulkEditTasks) -> Result<(Vec<tasks::Seen>, tasks::BulkChange),
         priority: b.priority,
         owner,
         due_date: b.due_date,
+        phase_id: b.phase_id,
+        milestone_id: b.milestone_id,
     };
     v.finish(|| (seen, change))
 }

@@ -29,6 +29,25 @@ pub(super) struct BulkEditArgs {
     /// The due date: YYYY-MM-DD (or words such as fri), or "none" to clear it.
     #[arg(long)]
     due: Option<String>,
+    /// A phase of the tasks' project, by id (see `tandem phase list KEY`),
+    /// or "none" to take them out of their phase.
+    #[arg(long)]
+    phase: Option<String>,
+    /// A milestone of the tasks' project, by id (see `tandem milestone list
+    /// KEY`), or "none".
+    #[arg(long)]
+    milestone: Option<String>,
+}
+
+/// An id flag: a number, or "none" (`Some(None)`).
+fn id_or_none(flag: &str, text: &str) -> Result<Option<i64>> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| anyhow!("--{flag}: '{text}' is not an id (a number) or none"))
 }
 
 #[derive(Debug, Args)]
@@ -68,8 +87,21 @@ pub(super) async fn bulk_edit(client: &Client, args: BulkEditArgs, as_json: bool
         )),
     };
     let due_date = args.due.map(|d| date_value("due", &d)).transpose()?;
-    if status.is_none() && priority.is_none() && owner.is_none() && due_date.is_none() {
-        bail!("nothing to change: give --status, --priority, --owner or --due");
+    let phase_id = args.phase.map(|p| id_or_none("phase", &p)).transpose()?;
+    let milestone_id = args
+        .milestone
+        .map(|m| id_or_none("milestone", &m))
+        .transpose()?;
+    if status.is_none()
+        && priority.is_none()
+        && owner.is_none()
+        && due_date.is_none()
+        && phase_id.is_none()
+        && milestone_id.is_none()
+    {
+        bail!(
+            "nothing to change: give --status, --priority, --owner, --due, --phase or --milestone"
+        );
     }
     let mut seen = Vec::new();
     for key in &args.keys {
@@ -86,6 +118,8 @@ pub(super) async fn bulk_edit(client: &Client, args: BulkEditArgs, as_json: bool
         priority,
         owner,
         due_date,
+        phase_id,
+        milestone_id,
     };
     let tasks: Vec<TaskView> = client
         .send(

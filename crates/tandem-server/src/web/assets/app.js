@@ -206,6 +206,7 @@
     const control = template.content.firstElementChild.cloneNode(true);
     control.value = cell.dataset.value || "";
     control.dataset.field = cell.dataset.field;
+    control.dataset.saved = control.value;
     cell.hidden = true;
     cell.after(control);
     control.focus();
@@ -240,9 +241,34 @@
     const field = control.dataset.field;
     const row = control.closest("tr[data-key]");
     if (!field || !row) return;
+    // Arrows in a closed select step through its options, each a change
+    // event: save once it is settled (Enter or leaving it), not every step.
+    if (control.dataset.stepping) return;
+    save(control, field, row);
+  });
+  document.addEventListener("keydown", (event) => {
+    const control = event.target;
+    if (!control.dataset || !control.dataset.field || control.tagName !== "SELECT") return;
+    if (["ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"].includes(event.key)) {
+      control.dataset.stepping = "1";
+    } else if (event.key === "Enter" && control.dataset.stepping) {
+      delete control.dataset.stepping;
+      const row = control.closest("tr[data-key]");
+      if (row) save(control, control.dataset.field, row);
+    }
+  });
+  document.addEventListener("focusout", (event) => {
+    const control = event.target;
+    if (!control.dataset || !control.dataset.stepping) return;
+    delete control.dataset.stepping;
+    const row = control.closest("tr[data-key]");
+    if (row && control.value !== (control.dataset.saved || "")) save(control, control.dataset.field, row);
+  }, true);
+  async function save(control, field, row) {
     const value = control.value.trim();
+    control.dataset.saved = value;
     const changes = {};
-    changes[field] = value === "" ? null : value;
+    changes[field] = value === "" ? null : control.dataset.kind === "id" ? Number(value) : value;
     busy++;
     try {
       const response = await patchTask(row.dataset.key, row.dataset.version, changes);
@@ -263,7 +289,7 @@
     } finally {
       busy--;
     }
-  });
+  }
   function countSelected() {
     const n = document.querySelectorAll('input[name="sel"]:checked').length;
     const out = document.querySelector(".selected-count");

@@ -139,6 +139,7 @@ pub async fn list(
     });
     let members = store.list_members(scope).await?;
     let phases = store.list_phases(access).await?;
+    let milestones = store.list_milestones(access).await?;
     let phase_name: HashMap<Id, &str> = phases.iter().map(|p| (p.id, p.name.as_str())).collect();
     let owner_name = |t: &Task| t.owner.as_ref().map(|u| u.name.to_lowercase());
     match sort {
@@ -239,6 +240,14 @@ pub async fn list(
                     select #b-owner name="bulk_owner" { option value="" { "—" } option value="none" { "Unassigned" } @for m in &members { option value=(m.user.email) { (m.user.name) } } }
                     label for="b-due" { "Due" }
                     input #b-due name="bulk_due" type="date";
+                    @if !phases.is_empty() {
+                        label for="b-phase" { "Phase" }
+                        select #b-phase name="bulk_phase" { option value="" { "—" } option value="none" { "No phase" } @for p in &phases { option value=(p.id) { (p.name) } } }
+                    }
+                    @if !milestones.is_empty() {
+                        label for="b-milestone" { "Milestone" }
+                        select #b-milestone name="bulk_milestone" { option value="" { "—" } option value="none" { "No milestone" } @for m in &milestones { option value=(m.id) { (m.name) } } }
+                    }
                     button type="submit" { "Apply to selected" }
                     span.selected-count aria-live="polite" {}
                 }
@@ -248,12 +257,12 @@ pub async fn list(
                     caption.visually-hidden { "Tasks of " (project.name) }
                     thead { tr {
                         @if writer { th scope="col" { input type="checkbox" data-select-all aria-label="Select all rows"; } }
-                        th scope="col" { "Key" } th scope="col" { "Title" } th scope="col" { "Status" } th scope="col" { "Priority" } th scope="col" { "Owner" } th scope="col" { "Due" }
+                        th scope="col" { "Key" } th scope="col" { "Title" } th scope="col" { "Status" } th scope="col" { "Priority" } th scope="col" { "Owner" } th scope="col" { "Due" } th scope="col" { "Phase" }
                     } }
                     @for (name, list) in &groups {
                         tbody {
                             @if group != "none" {
-                                tr.group { th colspan="7" scope="rowgroup" { (name) " " span.count { (list.len()) } } }
+                                tr.group { th colspan="8" scope="rowgroup" { (name) " " span.count { (list.len()) } } }
                             }
                             @for t in list {
                                 tr data-key=(t.key) data-version=(t.version) {
@@ -271,11 +280,13 @@ pub async fn list(
                                         td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } }
                                         td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } }
                                         td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } }
+                                        td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (t.phase_id.and_then(|id| phase_name.get(&id).copied()).unwrap_or("—")) } }
                                     } @else {
                                         td { (layout::status_badge(t.status)) }
                                         td { (layout::priority_badge(t.priority)) }
                                         td { (layout::person(t.owner.as_ref())) }
                                         td { (layout::due(t, today)) }
+                                        td { (t.phase_id.and_then(|id| phase_name.get(&id).copied()).unwrap_or("—")) }
                                     }
                                 }
                             }
@@ -292,6 +303,7 @@ pub async fn list(
             template #tpl-priority { select aria-label="Priority" { @for p in layout::PRIORITIES { option value=(p) { (layout::priority_label(p)) } } } }
             template #tpl-owner { input list="members" aria-label="Owner (email)" size="16"; }
             template #tpl-due_date { input type="date" aria-label="Due date"; }
+            template #tpl-phase_id { select aria-label="Phase" data-kind="id" { option value="" { "—" } @for p in &phases { option value=(p.id) { (p.name) } } } }
         }
             @if writer {
             section {
@@ -372,6 +384,24 @@ pub async fn bulk_edit(
         Some(Ok(d)) => change.due_date = Some(Some(d)),
         Some(Err(_)) => bad("due_date", "must be a date, YYYY-MM-DD".into()),
         None => {}
+    }
+    for (field, name) in [("phase", "phase_id"), ("milestone", "milestone_id")] {
+        let chosen = match bulk(field) {
+            Some("none") => Some(None),
+            Some(id) => match id.parse::<Id>() {
+                Ok(id) => Some(Some(id)),
+                Err(_) => {
+                    bad(name, format!("must be one of the project's {field}s"));
+                    continue;
+                }
+            },
+            None => continue,
+        };
+        if field == "phase" {
+            change.phase_id = chosen;
+        } else {
+            change.milestone_id = chosen;
+        }
     }
     if !errors.is_empty() {
         return Err(refused(&headers, ApiError::Invalid(errors)));

@@ -161,6 +161,72 @@ async fn tasks_are_edited_in_bulk_all_or_none() {
         }
         let (_, one_now) = ana.get(&format!("{WS}/tasks/LAUNCH-1")).await;
         assert_eq!(one_now, one, "{before}");
+
+        // Into a phase and onto a milestone together; another project's
+        // phase is refused for every task and changes nothing.
+        let (_, phase) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/phases"),
+                json!({"name": "Build"}),
+            )
+            .await;
+        let (_, gate) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/milestones"),
+                json!({"name": "Beta"}),
+            )
+            .await;
+        let (status, other) = ana
+            .post(
+                &format!("{WS}/projects"),
+                json!({"key": "ELSE", "name": "Else"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{other}");
+        let (_, elsewhere) = ana
+            .post(
+                &format!("{WS}/projects/ELSE/phases"),
+                json!({"name": "There"}),
+            )
+            .await;
+        let (_, three) = ana.get(&format!("{WS}/tasks/LAUNCH-3")).await;
+        let seen_both = json!([{"key": "LAUNCH-1", "version": version_of(&one)},
+                               {"key": "LAUNCH-3", "version": version_of(&three)}]);
+        let before = fingerprint(&ana).await;
+        let (status, problem) = mel
+            .post(
+                &bulk,
+                json!({"tasks": seen_both, "phase_id": elsewhere["id"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(problem.to_string().contains("phase_id"), "{problem}");
+        assert_eq!(fingerprint(&ana).await, before);
+        let (status, tasks) = mel
+            .post(
+                &bulk,
+                json!({"tasks": seen_both, "phase_id": phase["id"], "milestone_id": gate["id"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{tasks}");
+        for task in tasks.as_array().unwrap() {
+            assert_eq!(task["phase_id"], phase["id"], "{task}");
+            assert_eq!(task["milestone_id"], gate["id"], "{task}");
+        }
+        let seen_both = json!(
+            tasks
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| json!({"key": t["key"], "version": t["version"]}))
+                .collect::<Vec<_>>()
+        );
+        let (status, tasks) = mel
+            .post(&bulk, json!({"tasks": seen_both, "phase_id": null}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{tasks}");
+        assert_eq!(tasks[0]["phase_id"], Value::Null, "{tasks}");
+        assert_eq!(tasks[0]["milestone_id"], gate["id"], "{tasks}");
         server.stop().await;
     }
 }

@@ -170,3 +170,86 @@ async fn a_project_is_set_up_in_the_browser() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+/// A task as the API answers it, fetched by the page itself (its session).
+async fn task_json(client: &Client, key: &str) -> Value {
+    client
+        .execute_async(
+            "const [key, done] = arguments;
+             fetch('/api/v1/workspaces/demo/tasks/' + key).then(r => r.json()).then(done)",
+            vec![json!(key)],
+        )
+        .await
+        .unwrap()
+}
+
+/// Waits until the list row of `key` shows a version other than `from`.
+async fn wait_for_new_version(client: &Client, key: &str, from: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let version = client
+            .execute(
+                "return document.querySelector(`tr[data-key='${arguments[0]}']`).dataset.version",
+                vec![json!(key)],
+            )
+            .await
+            .unwrap();
+        if version.as_str() != Some(from) {
+            return;
+        }
+        if Instant::now() > deadline {
+            failed(client, &format!("waited for {key} to be saved")).await;
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cell_stepped_through_with_arrows_saves_once() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/list"))
+        .await
+        .unwrap();
+    let row = "tr[data-key='LAUNCH-20']";
+    let before = task_json(&client, "LAUNCH-20").await;
+    let version = before["version"].to_string();
+
+    // Two steps down the status options, then Enter: one save, of the
+    // option it settled on.
+    click(&client, &format!("{row} button.cell[data-field=status]")).await;
+    let select = wait_for(&client, &format!("{row} select[data-field=status]")).await;
+    select.send_keys("\u{E015}").await.unwrap();
+    select.send_keys("\u{E015}").await.unwrap();
+    let settled = select.prop("value").await.unwrap().unwrap();
+    assert_ne!(json!(settled), before["status"]);
+    select.send_keys("\u{E007}").await.unwrap();
+    wait_for_new_version(&client, "LAUNCH-20", &version).await;
+    let after = task_json(&client, "LAUNCH-20").await;
+    assert_eq!(after["status"], json!(settled), "{after}");
+    assert_eq!(
+        after["version"].as_i64(),
+        before["version"].as_i64().map(|v| v + 1),
+        "one save for two steps and Enter: {after}"
+    );
+
+    // The phase column puts the task in a phase (its id, a number).
+    let version = after["version"].to_string();
+    click(&client, &format!("{row} button.cell[data-field=phase_id]")).await;
+    let select = wait_for(&client, &format!("{row} select[data-field=phase_id]")).await;
+    select.send_keys("\u{E015}").await.unwrap();
+    select.send_keys("\u{E007}").await.unwrap();
+    wait_for_new_version(&client, "LAUNCH-20", &version).await;
+    let placed = task_json(&client, "LAUNCH-20").await;
+    assert!(placed["phase_id"].is_i64(), "{placed}");
+    assert_ne!(placed["phase_id"], before["phase_id"], "{placed}");
+
+    client.close().await.unwrap();
+    server.stop().await;
+}

@@ -735,3 +735,58 @@ async fn a_person_renames_themselves_changes_their_password_and_an_owner_the_wor
     assert_eq!(who["workspaces"][0]["slug"], "demo", "{who}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn tasks_go_into_phases_from_the_list() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let page = ana.get("/w/demo/p/LAUNCH/list").await.text().await.unwrap();
+    assert!(page.contains(r#"data-field="phase_id""#), "a phase column");
+    assert!(page.contains(r#"name="bulk_phase""#), "a bulk phase");
+    let phases = ids_and(&ana, "/projects/LAUNCH/phases", "name").await;
+    let (phase, milestone) = (
+        phases[1].0,
+        ids_and(&ana, "/projects/LAUNCH/milestones", "name").await[0].0,
+    );
+    let ana = &ana;
+    let form = |extra: String| async move {
+        let (ten, eleven) = (ana.task("LAUNCH-10").await, ana.task("LAUNCH-11").await);
+        format!(
+            "sel=LAUNCH-10&v.LAUNCH-10={}&sel=LAUNCH-11&v.LAUNCH-11={}&{extra}",
+            ten["version"], eleven["version"]
+        )
+    };
+    let (status, page) = ana
+        .post(
+            "/w/demo/tasks/bulk",
+            &form("bulk_phase=soon".into()).await,
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("LAUNCH-10.phase"), "{page}");
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks/bulk",
+            &form(format!("bulk_phase={phase}&bulk_milestone={milestone}")).await,
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for key in ["LAUNCH-10", "LAUNCH-11"] {
+        let task = ana.task(key).await;
+        assert_eq!(task["phase_id"], phase, "{task}");
+        assert_eq!(task["milestone_id"], milestone, "{task}");
+    }
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks/bulk",
+            &form("bulk_phase=none".into()).await,
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(ana.task("LAUNCH-10").await["phase_id"], Value::Null);
+    assert_eq!(ana.task("LAUNCH-10").await["milestone_id"], milestone);
+    server.stop().await;
+}

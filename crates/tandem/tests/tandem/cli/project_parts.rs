@@ -578,3 +578,50 @@ fn a_project_is_archived_out_of_the_list_and_brought_back() {
     );
     assert_eq!(keys(&["project", "list"]), ["LAUNCH", "OPS", "PARTS"]);
 }
+
+#[test]
+fn tasks_are_put_in_a_phase_and_on_a_milestone_in_bulk() {
+    let (config, _server) = parts_server("bulk-phase");
+    let phase = id_of(&json(&config, &["phase", "add", "PARTS", "Build"]));
+    let gate = id_of(&json(&config, &["milestone", "add", "PARTS", "Beta"]));
+    for title in ["One", "Two"] {
+        ok(&config, &["task", "add", title, "--project", "PARTS"]);
+    }
+    let err = fails(
+        &config,
+        &[
+            "task",
+            "bulk-edit",
+            "PARTS-1",
+            "PARTS-2",
+            "--phase",
+            "first",
+        ],
+    );
+    assert!(err.contains("--phase"), "{err}");
+    ok(
+        &config,
+        &[
+            "task",
+            "bulk-edit",
+            "PARTS-1",
+            "PARTS-2",
+            "--phase",
+            &phase,
+            "--milestone",
+            &gate,
+        ],
+    );
+    for key in ["PARTS-1", "PARTS-2"] {
+        let task = json(&config, &["task", "show", key]);
+        assert_eq!(task["task"]["phase_id"].to_string(), phase, "{task}");
+        assert_eq!(task["task"]["milestone_id"].to_string(), gate, "{task}");
+    }
+    ok(
+        &config,
+        &["task", "bulk-edit", "PARTS-1", "--phase", "none"],
+    );
+    let task = json(&config, &["task", "show", "PARTS-1"]);
+    assert_eq!(task["task"]["phase_id"], Value::Null, "{task}");
+    assert_eq!(task["task"]["milestone_id"].to_string(), gate, "{task}");
+}
