@@ -56,22 +56,41 @@
   // --- live updates: refetch this page, swap its main content ------------
   let pending = false;
   let busy = 0;
+  // A form field that holds what the person typed or chose but has not
+  // saved: swapping the page would throw it away.
+  function unsaved(m) {
+    return [...m.querySelectorAll("input, textarea, select")].some((f) => {
+      if (f.type === "hidden" || f.dataset.field || f.disabled) return false;
+      if (f.type === "checkbox" || f.type === "radio") return f.checked !== f.defaultChecked;
+      if (f.tagName === "SELECT") return [...f.options].some((o) => o.selected !== o.defaultSelected);
+      return f.value !== f.defaultValue;
+    });
+  }
   function editing() {
     const el = document.activeElement;
     const m = main();
     if (busy > 0) return true;
-    if (!el || !m || !m.contains(el)) return false;
+    if (!m) return false;
+    if (unsaved(m)) return true;
+    if (!el || !m.contains(el)) return false;
     return /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.classList.contains("lifted");
   }
+  // Held back: the page says so, and refreshes once the edits are saved
+  // or undone.
+  function hold() {
+    pending = true;
+    document.body.dataset.stale = "1";
+  }
   async function refresh() {
-    if (editing()) { pending = true; return; }
+    if (editing()) { hold(); return; }
     pending = false;
     const response = await fetch(location.href, { credentials: "same-origin" });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = doc.getElementById("main");
     const m = main();
-    if (!fresh || !m || editing()) { pending = true; return; }
+    if (!fresh || !m || editing()) { hold(); return; }
+    delete document.body.dataset.stale;
     const focused = document.activeElement;
     const focusKey = focused && (focused.id || focused.dataset.key);
     const scrollers = [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].map((el) => [el.scrollLeft, el.scrollTop]);
@@ -99,6 +118,8 @@
   let debounce;
   function soon() { clearTimeout(debounce); debounce = setTimeout(refresh, 120); }
   document.addEventListener("focusout", () => { if (pending) setTimeout(() => { if (pending) refresh(); }, 0); });
+  // Undoing an edit by hand (back to what was saved) lets the refresh in.
+  document.addEventListener("input", () => { if (pending && !editing()) soon(); });
   if (ws() && window.EventSource) {
     const source = new EventSource("/w/" + ws() + "/events");
     // A change names its kind and project (never a title): refresh only

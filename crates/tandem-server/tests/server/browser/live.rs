@@ -89,3 +89,78 @@ async fn a_change_in_one_browser_shows_in_another() {
     ben.close().await.unwrap();
     server.stop().await;
 }
+
+/// Waits until the page says it held a refresh back.
+async fn wait_until_held(client: &Client) {
+    wait_for(client, "body[data-stale]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_one_types_survives_a_change_made_elsewhere() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let (ana, ben) = (browser(&driver).await, browser(&driver).await);
+    let base = server.base.clone();
+    sign_in(&ana, &base, "ana@demo.tandem").await;
+    sign_in(&ben, &base, "ben@demo.tandem").await;
+
+    // Ana writes a description she has not saved, then clicks away.
+    ana.goto(&format!("{base}/w/demo/t/LAUNCH-3"))
+        .await
+        .unwrap();
+    wait_for(&ana, "body[data-live=on]").await;
+    let typed = "Half a thought about the brief";
+    let description = wait_for(&ana, "#t-description").await;
+    description.clear().await.unwrap();
+    description.send_keys(typed).await.unwrap();
+    ana.find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Ben changes another task of the project: Ana's page hears it, holds
+    // its refresh back, and keeps her words.
+    ben.goto(&format!("{base}/w/demo/t/LAUNCH-4"))
+        .await
+        .unwrap();
+    submit_form(
+        &ben,
+        &[("#t-title", "Changed by Ben meanwhile")],
+        "form.task-form button.primary",
+    )
+    .await;
+    wait_until_held(&ana).await;
+    let kept = ana
+        .find(Locator::Css("#t-description"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(typed));
+
+    // Saved, it is stored.
+    ana.find(Locator::Css("form.task-form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&ana, "//main", typed).await;
+    let task = ana
+        .execute_async(
+            "const [done] = arguments;
+             fetch('/api/v1/workspaces/demo/tasks/LAUNCH-3').then(r => r.json()).then(done)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(task["description"], typed, "{task}");
+    ana.close().await.unwrap();
+    ben.close().await.unwrap();
+    server.stop().await;
+}
