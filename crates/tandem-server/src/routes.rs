@@ -212,6 +212,27 @@ pub fn table() -> Vec<Route> {
     .collect()
 }
 
+/// No route has this path. A page's address with a trailing slash
+/// (`/w/demo/my/`, as people type and paste them) is sent on to the page
+/// (308 keeps the method and the body); the API's paths are exact, as its
+/// document gives them; anything else is not found.
+async fn unmatched(uri: axum::http::Uri) -> axum::response::Response {
+    let path = uri.path();
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/api/") {
+        let trimmed = path.trim_end_matches('/');
+        let to = match uri.query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        // `//evil.example/` would trim to `//evil.example`, an address
+        // elsewhere: only paths that stay paths are followed.
+        if trimmed.starts_with('/') && !trimmed.starts_with("//") {
+            return axum::response::Redirect::permanent(&to).into_response();
+        }
+    }
+    crate::error::ApiError::NotFound("no such endpoint".into()).into_response()
+}
+
 async fn openapi_handler() -> impl IntoResponse {
     axum::Json(openapi())
 }
@@ -222,7 +243,7 @@ pub fn router() -> Router<AppState> {
         .fold(Router::new(), |router, route| {
             router.route(route.path, route.handler)
         })
-        .fallback(|| async { crate::error::ApiError::NotFound("no such endpoint".into()) })
+        .fallback(unmatched)
         // axum refuses some requests before a handler runs (a path or
         // query that does not parse, a body over the limit, a method the
         // path lacks), in plain text; the API promises problem details.

@@ -172,10 +172,62 @@ fn error_body(message: &str, errors: &[FieldError]) -> Markup {
         p role="alert" { (message) }
         @if !errors.is_empty() {
             ul.errors {
-                @for e in errors { li { strong { (e.field.replace('_', " ")) } ": " (e.message) } }
+                @for e in errors { li { (sentence(&e.field, &e.message)) } }
             }
         }
         p { a href="/" { "Home" } }
+    }
+}
+
+/// A refused field as a person reads it: "Due date must not be before
+/// start date." The API's names (`due_date`, `tasks[1].due_date`) become
+/// words; a row's key leads ("LAUNCH-10: due date …"); a message that is
+/// a sentence already stands alone.
+pub fn sentence(field: &str, message: &str) -> String {
+    let words = |text: &str| -> String {
+        text.split(' ')
+            .map(|word| {
+                let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+                if bare.contains('_') && bare.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    word.replace('_', " ")
+                } else {
+                    word.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let message = words(message.trim());
+    let (row, name) = match field.rsplit_once('.') {
+        Some((row, name)) if row.contains('-') => (Some(row), name),
+        _ => (None, field),
+    };
+    // `work_week[0]`: the first of a list, counted from 1 as people do.
+    let name = match name.split_once('[') {
+        Some((list, rest)) => match rest.trim_end_matches(']').parse::<usize>() {
+            Ok(index) => format!("{list} {}", index + 1),
+            Err(_) => name.to_string(),
+        },
+        None => name.to_string(),
+    };
+    let mut name = words(&name.replace('_', " "));
+    if row.is_none()
+        && let Some(first) = name.get(..1)
+    {
+        name = first.to_uppercase() + &name[1..];
+    }
+    let first = message.chars().next();
+    let mut text = match first {
+        Some(c) if c.is_lowercase() => format!("{name} {message}"),
+        Some(c) if c.is_uppercase() => message,
+        _ => format!("{name}: {message}"),
+    };
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    match row {
+        Some(row) => format!("{row}: {text}"),
+        None => text,
     }
 }
 
@@ -598,8 +650,20 @@ pub fn posted(headers: &HeaderMap, to: &str) -> Response {
     if from_script(headers) {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        Redirect::to(to).into_response()
+        saved(to)
     }
+}
+
+/// A saved form goes on to `to`, which says so: a short-lived cookie the
+/// next page's script shows as a toast and clears (a page drawn without
+/// the script shows the saved state itself).
+fn saved(to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("tandem_flash=saved; Path=/; Max-Age=60; SameSite=Lax"),
+    );
+    response
 }
 
 /// The answer to a form an API handler took: a script gets the API's own
@@ -612,7 +676,7 @@ pub fn answer(
 ) -> Result<Response, WebError> {
     match result {
         Ok(response) if from_script(headers) => Ok(response),
-        Ok(_) => Ok(Redirect::to(to).into_response()),
+        Ok(_) => Ok(saved(to)),
         Err(e) => Err(refused(headers, e)),
     }
 }
@@ -623,5 +687,30 @@ pub fn refused(headers: &HeaderMap, e: ApiError) -> WebError {
         WebError::Api(e)
     } else {
         e.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn refusals_read_as_sentences() {
+        assert_eq!(
+            sentence("end_date", "must not be before start_date"),
+            "End date must not be before start date."
+        );
+        assert_eq!(
+            sentence("LAUNCH-10.due_date", "must be a date, YYYY-MM-DD"),
+            "LAUNCH-10: due date must be a date, YYYY-MM-DD."
+        );
+        assert_eq!(
+            sentence("confirm", "Type the project's key, DCM, to delete it"),
+            "Type the project's key, DCM, to delete it."
+        );
+        assert_eq!(
+            sentence("work_week[0]", "'9-5' is not like 08:00-12:00"),
+            "Work week 1: '9-5' is not like 08:00-12:00."
+        );
     }
 }

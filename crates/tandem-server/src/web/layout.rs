@@ -91,6 +91,7 @@ pub fn head(title: &str, script: bool) -> Markup {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) }
+            link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
             link rel="stylesheet" href=(super::css_url());
             @if script { script src=(super::js_url()) defer {} }
         }

@@ -41,6 +41,8 @@ use crate::AppState;
 
 const APP_CSS: &str = include_str!("assets/app.css");
 const APP_JS: &str = include_str!("assets/app.js");
+/// Tandem's mark: a T and a dot, drawn for this app.
+const FAVICON: &str = include_str!("assets/favicon.svg");
 
 /// A short hash of an asset's content, so its URL changes when it does
 /// and browsers may cache it for good.
@@ -85,6 +87,16 @@ pub fn router() -> Router<AppState> {
         .route(
             "/assets/app.css",
             get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
+        )
+        // Browsers ask for /favicon.ico whatever a page links; an SVG
+        // answers both.
+        .route(
+            "/favicon.ico",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
+        )
+        .route(
+            "/assets/favicon.svg",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
         )
         .route(
             "/assets/app.js",

@@ -24,10 +24,20 @@
     toast.timer = setTimeout(() => box.classList.remove("show"), 4000);
   }
 
+  // A refused field in words, as the server's error page writes it:
+  // "Due date must not be before start date."
+  function sentence(field, message) {
+    const words = (text) => text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (w) => w.replace(/_/g, " "));
+    const name = words(field.replace(/\[(\d+)\]/g, (_, i) => " " + (Number(i) + 1))).replace(/^./, (c) => c.toUpperCase());
+    const text = words(message);
+    const joined = /^[a-z]/.test(text) ? name + " " + text : /^[A-Z]/.test(text) ? text : name + ": " + text;
+    return /[.!?]$/.test(joined) ? joined : joined + ".";
+  }
+
   async function problem(response) {
     try {
       const body = await response.json();
-      if (body.errors && body.errors.length) return body.errors.map((e) => e.field + ": " + e.message).join("; ");
+      if (body.errors && body.errors.length) return body.errors.map((e) => sentence(e.field, e.message)).join(" ");
       return body.detail || body.title || "Request failed (" + response.status + ")";
     } catch (_) {
       return "Request failed (" + response.status + ")";
@@ -53,6 +63,12 @@
     });
   }
 
+  // A form saved without the script lands here with a cookie saying so.
+  if (/(?:^|; )tandem_flash=saved(?:;|$)/.test(document.cookie)) {
+    document.cookie = "tandem_flash=; Path=/; Max-Age=0; SameSite=Lax";
+    if (ws()) window.addEventListener("DOMContentLoaded", () => toast("Saved."));
+  }
+
   // --- live updates: refetch this page, swap its main content ------------
   let pending = false;
   let busy = 0;
@@ -62,7 +78,12 @@
     return [...m.querySelectorAll("input, textarea, select")].some((f) => {
       if (f.type === "hidden" || f.dataset.field || f.disabled) return false;
       if (f.type === "checkbox" || f.type === "radio") return f.checked !== f.defaultChecked;
-      if (f.tagName === "SELECT") return [...f.options].some((o) => o.selected !== o.defaultSelected);
+      if (f.tagName === "SELECT") {
+        // Without a `selected` option a single select starts on its first.
+        const options = [...f.options];
+        const drawn = options.some((o) => o.defaultSelected);
+        return options.some((o, i) => o.selected !== (drawn ? o.defaultSelected : !f.multiple && i === 0));
+      }
       return f.value !== f.defaultValue;
     });
   }

@@ -31,8 +31,19 @@ async fn wait_for_phases(client: &Client, names: &[&str]) {
     }
 }
 
+/// Clicks what `css` finds; found again if a live refresh replaced it
+/// between finding and clicking.
 async fn click(client: &Client, css: &str) {
-    wait_for(client, css).await.click().await.unwrap();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match wait_for(client, css).await.click().await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && Instant::now() < deadline => {}
+            Err(e) => failed(client, &format!("clicking {css}: {e}")).await,
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -208,7 +208,7 @@ async fn refused_forms_change_nothing() {
     let form = "sel=LAUNCH-10&sel=LAUNCH-11&bulk_due=soon&bulk_status=done";
     let (status, page) = ana.post("/w/demo/tasks/bulk", form, &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("LAUNCH-10.due date"), "{page}");
+    assert!(page.contains("LAUNCH-10: due date"), "{page}");
     assert_eq!(ana.task("LAUNCH-10").await["status"], one["status"]);
     // The same bulk edit, right this time: both rows, redirected back.
     let form = "sel=LAUNCH-10&sel=LAUNCH-11&bulk_priority=low";
@@ -485,5 +485,36 @@ async fn a_long_list_shows_a_page_of_rows_and_the_next_on_request() {
     assert_eq!((grouped.len(), more), (205, None));
     let bad = ana.get("/w/demo/p/PAGED/list?cursor=zz").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_address_with_a_trailing_slash_and_the_favicon_answer() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let slashed = ana.get("/w/demo/p/LAUNCH/list/?sort=due").await;
+    assert_eq!(slashed.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        slashed.headers()["location"],
+        "/w/demo/p/LAUNCH/list?sort=due"
+    );
+    assert_eq!(
+        ana.get("/w/demo/p/LAUNCH/list").await.status(),
+        StatusCode::OK
+    );
+    // Not to another site, and not in the API, whose paths are exact.
+    assert_eq!(
+        ana.get("//evil.example/").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(ana.get("/api/v1/me/").await.status(), StatusCode::NOT_FOUND);
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let icon = ana.get(path).await;
+        assert_eq!(icon.status(), StatusCode::OK, "{path}");
+        assert_eq!(icon.headers()["content-type"], "image/svg+xml", "{path}");
+        assert!(icon.text().await.unwrap().starts_with("<svg"), "{path}");
+    }
+    let page = ana.get("/w/demo/my").await.text().await.unwrap();
+    assert!(page.contains(r#"rel="icon""#), "{page}");
     server.stop().await;
 }

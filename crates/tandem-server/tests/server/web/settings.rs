@@ -210,7 +210,10 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("end date"), "{page}");
+    assert!(
+        page.contains("End date must not be before start date."),
+        "{page}"
+    );
     let (status, _) = ana
         .post(
             &format!("/w/demo/p/DCM/phases/{plan}/delete"),
@@ -598,7 +601,10 @@ async fn the_workspace_settings_page_manages_people_and_tokens() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("end date"), "{page}");
+    assert!(
+        page.contains("End date must not be before start date."),
+        "{page}"
+    );
     let before = time_off(me_chloe).await.as_array().unwrap().len();
     let (status, _) = chloe
         .post(
@@ -764,7 +770,7 @@ async fn tasks_go_into_phases_from_the_list() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("LAUNCH-10.phase"), "{page}");
+    assert!(page.contains("LAUNCH-10: phase id"), "{page}");
     let (status, _) = ana
         .post(
             "/w/demo/tasks/bulk",
