@@ -18,15 +18,25 @@ pub struct Assignment {
     pub hours: f64,
 }
 
-/// One person's weeks: hours assigned and hours available in each.
+/// One person's weeks: hours assigned and hours available in each, and
+/// the open work dated outside them, so none of it goes uncounted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonLoad {
     pub person: Id,
     pub assigned: Vec<f64>,
     pub capacity: Vec<f64>,
+    /// Hours of open work dated before the first week: late, still owed.
+    pub before: f64,
+    /// Hours dated after the last week.
+    pub after: f64,
 }
 
 impl PersonLoad {
+    /// Every hour of the person's open dated work, in the window or not.
+    pub fn total(&self) -> f64 {
+        self.before + self.assigned.iter().sum::<f64>() + self.after
+    }
+
     /// Assigned over capacity in a week, as a fraction (1.0 = exactly full);
     /// infinite when someone with no hours that week has work.
     pub fn ratio(&self, week: usize) -> f64 {
@@ -46,9 +56,9 @@ fn is_weekday(day: NaiveDate) -> bool {
 }
 
 /// Loads of `people` (id, hours a week) over `weeks` weeks from the week of
-/// `first_day`. Work outside the window is left out; time off takes its
-/// weekdays out of capacity (work planned on them still counts: that is the
-/// over-allocation to show).
+/// `first_day`. Work dated before the window counts as `before` (late),
+/// after it as `after`; time off takes its weekdays out of capacity (work
+/// planned on them still counts: that is the over-allocation to show).
 pub fn weekly_load(
     people: &[(Id, f64)],
     time_off: &[TimeOff],
@@ -66,6 +76,8 @@ pub fn weekly_load(
                 person,
                 assigned: vec![0.0; weeks],
                 capacity: vec![hours_a_week; weeks],
+                before: 0.0,
+                after: 0.0,
             };
             let per_day = hours_a_week / 5.0;
             for off in time_off.iter().filter(|t| t.user_id == person) {
@@ -93,10 +105,16 @@ pub fn weekly_load(
                 };
                 for n in 0..days {
                     let day = start + Days::new(n as u64);
-                    if day < first || day > last || (weekdays > 0 && !is_weekday(day)) {
+                    if weekdays > 0 && !is_weekday(day) {
                         continue;
                     }
-                    load.assigned[week_of(day)] += per_weekday;
+                    if day < first {
+                        load.before += per_weekday;
+                    } else if day > last {
+                        load.after += per_weekday;
+                    } else {
+                        load.assigned[week_of(day)] += per_weekday;
+                    }
                 }
             }
             load
@@ -220,6 +238,31 @@ mod tests {
         assert_eq!(load[1].assigned, [0.0, 10.0, 0.0]);
         assert_eq!(load[1].capacity, [20.0, 0.0, 20.0]);
         assert!(load[1].ratio(1).is_infinite());
+    }
+
+    #[test]
+    fn work_outside_the_window_is_counted_before_or_after_it() {
+        let date = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let work = [
+            // Late: the week of 2 November.
+            (date(11, 2), date(11, 6), 10.0),
+            // Wed 11 to Fri 20 November: 8 weekdays, 3 before the window.
+            (date(11, 11), date(11, 20), 16.0),
+            // Fri 4 and Mon 7 December: the window ends on Sunday the 6th.
+            (date(12, 4), date(12, 7), 4.0),
+            (date(12, 8), date(12, 8), 2.0),
+        ]
+        .map(|(start, finish, hours)| Assignment {
+            person: 1,
+            start,
+            finish,
+            hours,
+        });
+        let load = weekly_load(&[(1, 40.0)], &[], &work, day(16), 3);
+        assert_eq!(load[0].before, 10.0 + 6.0);
+        assert_eq!(load[0].assigned, [10.0, 0.0, 2.0]);
+        assert_eq!(load[0].after, 2.0 + 2.0);
+        assert_eq!(load[0].total(), 10.0 + 16.0 + 4.0 + 2.0);
     }
 
     #[test]

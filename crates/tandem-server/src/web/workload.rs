@@ -1,5 +1,7 @@
 //! Workload: people × weeks, the open work each person owns against the
-//! hours they have, over-allocation marked in colour and in words. Work is
+//! hours they have, over-allocation marked in colour and in words; work
+//! dated before or after the weeks shown is counted beside them, so a
+//! person's total is all their open dated work. Work is
 //! placed on the schedule's dates where the project has a schedule, on its
 //! start and due dates otherwise; the arithmetic is the domain's
 //! (`tandem_domain::workload`).
@@ -19,7 +21,7 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::{all_tasks, current_schedule_with_tasks};
+use crate::planning::{all_tasks, current_schedule, current_schedule_with_tasks};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -56,13 +58,16 @@ pub async fn workspace_workload(
         .iter()
         .filter_map(|t| t.project.as_ref().map(|p| p.id))
         .collect();
-    for (project, access) in store.open_projects(scope).await? {
+    for (project, _) in store.open_projects(scope).await? {
         if !shown.contains(&project.id) {
             continue;
         }
-        // The stored copy: the rescheduler keeps it current after writes.
-        if let Some(stored) = store.stored_schedule(access).await? {
-            schedules.extend(stored.tasks.into_iter().map(|s| (s.task_id, s)));
+        // The schedule as of the plan now, as the project's own workload
+        // reads it: a stored copy the rescheduler has not caught up with
+        // yet is recomputed, so the two pages agree whoever looked first.
+        // A plan the scheduler refuses falls back to its tasks' dates.
+        if let Ok((_, current)) = current_schedule(store, scope, &project.key).await {
+            schedules.extend(current.tasks.into_iter().map(|s| (s.task_id, s)));
         }
     }
     let content = render(&state, &viewer, &tasks, &schedules, weeks, None).await?;
@@ -190,13 +195,17 @@ async fn render(
                 caption.visually-hidden { "Assigned hours against capacity, by person and week" }
                 thead { tr {
                     th scope="col" { "Person" }
+                    th scope="col" { abbr title="Open work dated before this week: late" { "Earlier" } }
                     @for w in 0..weeks { th scope="col" { (week_start(w).format("%-d %b")) } }
-                    th scope="col" { "Undated" }
+                    th scope="col" { abbr title={ "Dated after the week of " (week_start(weeks - 1).format("%-d %b")) } { "Later" } }
+                    th scope="col" { "Total" }
+                    th scope="col" { abbr title="Open tasks with neither dates nor a schedule" { "Undated" } }
                 } }
                 tbody {
                     @for (member, load) in members.iter().zip(&loads) {
                         tr {
                             th scope="row" { (member.user.name) br; span.muted { (member.capacity_hours) " h/week" } }
+                            td class=[(load.before > 0.0).then_some("load late")] { (format!("{:.0}", load.before)) }
                             @for w in 0..weeks {
                                 @let ratio = load.ratio(w);
                                 @let class = if ratio > 1.0 { "load over" } else if ratio >= 0.8 { "load full" } else if load.assigned[w] > 0.0 { "load ok" } else { "load none" };
@@ -205,6 +214,8 @@ async fn render(
                                     @if ratio > 1.0 { " " span.flag { "over" } }
                                 }
                             }
+                            td { (format!("{:.0}", load.after)) }
+                            td.total data-hours=(format!("{:.1}", load.total())) { (format!("{:.0}", load.total())) }
                             td { (undated.get(&member.user.id).copied().unwrap_or(0)) }
                         }
                     }

@@ -518,3 +518,56 @@ async fn a_page_address_with_a_trailing_slash_and_the_favicon_answer() {
     assert!(page.contains(r#"rel="icon""#), "{page}");
     server.stop().await;
 }
+
+/// Each person's total open dated hours on a workload page, in the order
+/// of its rows.
+fn workload_totals(html: &str) -> Vec<f64> {
+    html.split(r#"data-hours=""#)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_persons_workspace_workload_holds_all_their_work_in_each_project() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    // A write that moves the plan: the stored schedule is behind it until
+    // the rescheduler runs, and the pages must not depend on that.
+    let task = ana.task("LAUNCH-12").await;
+    let (status, _) = ana
+        .post(
+            "/w/demo/t/LAUNCH-12",
+            &format!(
+                "version={}&title={}&estimate_days=15",
+                task["version"], "Long+job"
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = |path: &'static str| {
+        let ana = &ana;
+        async move { ana.get(path).await.text().await.unwrap() }
+    };
+    // Four weeks: much of the demo's work is dated after them, and
+    // counted as later rather than left out.
+    let everywhere = workload_totals(&page("/w/demo/workload?weeks=4").await);
+    let launch = workload_totals(&page("/w/demo/p/LAUNCH/workload?weeks=4").await);
+    let ops = workload_totals(&page("/w/demo/p/OPS/workload?weeks=4").await);
+    assert_eq!(everywhere.len(), launch.len());
+    assert!(everywhere.iter().sum::<f64>() > 0.0);
+    for (person, total) in everywhere.iter().enumerate() {
+        let in_projects = launch[person] + ops[person];
+        assert!(
+            *total + 0.05 >= in_projects,
+            "person {person}: {total} h in the workspace, {in_projects} in its projects"
+        );
+    }
+    // The window's length moves hours between columns, never the total.
+    let longer = workload_totals(&page("/w/demo/workload?weeks=26").await);
+    for (short, long) in everywhere.iter().zip(&longer) {
+        assert!((short - long).abs() < 0.05, "{everywhere:?} vs {longer:?}");
+    }
+    server.stop().await;
+}
