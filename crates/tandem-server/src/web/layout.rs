@@ -139,9 +139,19 @@ pub fn page(
                     }
                     @if viewer.can_write() {
                         form.quick method="post" action=(viewer.url("/quick")) role="search" {
-                            label.visually-hidden for="quick-add" { "Quick add a task" }
-                            input #quick-add name="text" type="text" autocomplete="off" required
-                                placeholder="Add a task: Write brief @ana #KEY due fri !high  (press q)";
+                            @match &project {
+                                Some(p) => {
+                                    input type="hidden" name="project" value=(p.key);
+                                    label.visually-hidden for="quick-add" { "Quick add a task to " (p.key) }
+                                    input #quick-add name="text" type="text" autocomplete="off" required
+                                        placeholder={ "Add a task to " (p.key) ": Write brief @ana due fri !high  (press q)" };
+                                }
+                                None => {
+                                    label.visually-hidden for="quick-add" { "Quick add a task" }
+                                    input #quick-add name="text" type="text" autocomplete="off" required
+                                        placeholder="Add a task: Write brief @ana #KEY due fri !high  (press q)";
+                                }
+                            }
                             button type="submit" { "Add" }
                         }
                     }

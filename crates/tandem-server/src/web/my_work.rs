@@ -320,9 +320,17 @@ pub async fn quick_add(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
-    let input = tandem_api::QuickAdd {
-        text: Some(form.get("text").unwrap_or("").to_string()),
-    };
+    let mut text = form.get("text").unwrap_or("").to_string();
+    // From a project's page the task goes to that project, unless the
+    // line names one itself.
+    if let Some(key) = form.get("project").map(str::trim).filter(|k| !k.is_empty())
+        && !text
+            .split_whitespace()
+            .any(|word| word.starts_with('#') && word.len() > 1)
+    {
+        text = format!("{text} #{key}");
+    }
+    let input = tandem_api::QuickAdd { text: Some(text) };
     let result = crate::handlers::tasks::quick_add(
         State(state.clone()),
         viewer.ctx.clone(),

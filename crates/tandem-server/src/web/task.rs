@@ -93,8 +93,10 @@ pub async fn task_page(
                                 select #t-priority name="priority" { @for p in layout::PRIORITIES { option value=(p) selected[p == task.priority] { (layout::priority_label(p)) } } } }
                             div { label for="t-owner" { "Owner" }
                                 select #t-owner name="owner" { option value="" { "Unassigned" } @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } } } }
-                            div { label for="t-collaborators" { "Collaborators " span.muted { "(emails)" } }
-                                input #t-collaborators name="collaborators" value=(task.collaborators.iter().map(|u| u.email.as_str()).collect::<Vec<_>>().join(", ")); }
+                            div { label for="t-collaborators" { "Collaborators " span.muted { "(Ctrl or ⌘ to pick several)" } }
+                                select #t-collaborators name="collaborators" multiple size=(members.len().clamp(2, 5)) {
+                                    @for m in &members { option value=(m.user.email) selected[task.collaborators.iter().any(|c| c.id == m.user.id)] { (m.user.name) } }
+                                } }
                             div { label for="t-start" { "Start" } input #t-start name="start_date" type="date" value=[task.start_date]; }
                             div { label for="t-due" { "Due" } input #t-due name="due_date" type="date" value=[task.due_date]; }
                             div { label for="t-estimate" { "Estimate (working days)" } input #t-estimate name="estimate_days" type="number" step="any" min="0" value=[task.estimate_days]; }
@@ -150,8 +152,9 @@ pub async fn task_page(
                     ul.plain { @for d in &successors { li { (link_line(&viewer, &d.successor, d, &task.key, writer, false)) } } }
                     @if writer {
                         form.inline-form method="post" action={ (url) "/links" } {
-                            label for="l-pred" { "Waits for (task key)" }
-                            input #l-pred name="predecessor" required size="10";
+                            label for="l-pred" { "Waits for " span.muted { "(a key, or type words of its title)" } }
+                            input #l-pred name="predecessor" required size="24" list="task-search" autocomplete="off" data-task-search;
+                            datalist #task-search {}
                             label for="l-type" { "Type" }
                             select #l-type name="type" { option value="fs" { "Finish → start" } option value="ss" { "Start → start" } option value="ff" { "Finish → finish" } option value="sf" { "Start → finish" } }
                             label for="l-lag" { "Lag (days)" }
@@ -237,7 +240,7 @@ const EDIT_FIELDS: &[(&str, Kind)] = &[
     ("title", Kind::Text),
     ("description", Kind::Optional),
     ("owner", Kind::Optional),
-    ("collaborators", Kind::List),
+    ("collaborators", Kind::Texts),
     ("status", Kind::Optional),
     ("priority", Kind::Optional),
     ("start_date", Kind::Optional),

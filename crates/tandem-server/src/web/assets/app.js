@@ -215,6 +215,31 @@
     }
   });
 
+  // A task picked by its title: typing words asks the API's search and
+  // offers what it finds (key and title); a key typed in still works.
+  let searching;
+  document.addEventListener("input", (event) => {
+    const box = event.target;
+    if (!box.matches || !box.matches("input[data-task-search]")) return;
+    const words = box.value.trim();
+    const list = document.getElementById(box.getAttribute("list"));
+    clearTimeout(searching);
+    if (!list || words.length < 2 || /^[A-Za-z][A-Za-z0-9]*-\d+$/.test(words)) return;
+    searching = setTimeout(async () => {
+      const url = "/api/v1/workspaces/" + ws() + "/tasks?limit=10&q=" + encodeURIComponent(words);
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = await response.json();
+      list.replaceChildren(...page.tasks.map((t) => {
+        const option = document.createElement("option");
+        option.value = t.key;
+        option.label = t.title;
+        option.textContent = t.title;
+        return option;
+      }));
+    }, 150);
+  });
+
   // A new project's key, suggested from its name until the key is typed
   // in: a word's first letters, or several words' initials, not a key the
   // projects table already shows.

@@ -216,7 +216,7 @@ async fn wait_for_new_version(client: &Client, key: &str, from: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cell_stepped_through_with_arrows_saves_once() {
+async fn a_cell_stepped_through_with_arrows_saves_once_and_a_task_is_found_by_title() {
     let Some(driver) = chromedriver().await else {
         return;
     };
@@ -260,6 +260,32 @@ async fn a_cell_stepped_through_with_arrows_saves_once() {
     let placed = task_json(&client, "LAUNCH-20").await;
     assert!(placed["phase_id"].is_i64(), "{placed}");
     assert_ne!(placed["phase_id"], before["phase_id"], "{placed}");
+
+    // A predecessor found by words of its title, not a typed key.
+    client
+        .goto(&format!("{base}/w/demo/t/LAUNCH-20"))
+        .await
+        .unwrap();
+    wait_for(&client, "#l-pred")
+        .await
+        .send_keys("positioning")
+        .await
+        .unwrap();
+    let offered = wait_for(&client, "#task-search option").await;
+    let key = offered.attr("value").await.unwrap().unwrap();
+    let title = offered.attr("label").await.unwrap().unwrap();
+    assert!(title.to_lowercase().contains("positioning"), "{title}");
+    submit_form(
+        &client,
+        &[("#l-pred", &key)],
+        "form[action$='/links'] button",
+    )
+    .await;
+    wait_for(
+        &client,
+        &format!("section[aria-labelledby=h-links] ul a[href$='/t/{key}']"),
+    )
+    .await;
 
     client.close().await.unwrap();
     server.stop().await;

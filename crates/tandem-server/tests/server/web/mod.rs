@@ -571,3 +571,83 @@ async fn a_persons_workspace_workload_holds_all_their_work_in_each_project() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn quick_add_on_a_project_page_goes_to_that_project_and_people_are_picked_by_name() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let page = ana.get("/w/demo/p/OPS/board").await.text().await.unwrap();
+    assert!(page.contains(r#"name="project" value="OPS""#), "{page}");
+    let (status, _) = ana
+        .post(
+            "/w/demo/quick",
+            "text=Rotate+the+zebra+keys+%40ben&project=OPS",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = ana
+        .post(
+            "/w/demo/quick",
+            "text=Book+the+hall+%23LAUNCH&project=OPS",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let ops: Value = ana
+        .get("/api/v1/workspaces/demo/tasks?project=OPS&q=zebra&limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ops["tasks"][0]["title"], "Rotate the zebra keys", "{ops}");
+    assert_eq!(ops["tasks"][0]["owner"]["email"], "ben@demo.tandem");
+    let launch: Value = ana
+        .get("/api/v1/workspaces/demo/tasks?project=LAUNCH&q=hall&limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(launch["tasks"][0]["title"], "Book the hall", "{launch}");
+
+    // Collaborators are picked from the members by name, several at once.
+    let page = ana.get("/w/demo/t/LAUNCH-5").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"select id="t-collaborators" name="collaborators" multiple"#),
+        "{page}"
+    );
+    let task = ana.task("LAUNCH-5").await;
+    let (status, _) = ana
+        .post(
+            "/w/demo/t/LAUNCH-5",
+            &format!(
+                "version={}&title=Pick&collaborators=ben%40demo.tandem&collaborators=chloe%40demo.tandem",
+                task["version"]
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let task = ana.task("LAUNCH-5").await;
+    let emails: Vec<&str> = task["collaborators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["ben@demo.tandem", "chloe@demo.tandem"], "{task}");
+    // None picked: none left.
+    let (status, _) = ana
+        .post(
+            "/w/demo/t/LAUNCH-5",
+            &format!("version={}&title=Pick", task["version"]),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ana.task("LAUNCH-5").await["collaborators"],
+        serde_json::json!([])
+    );
+    server.stop().await;
+}
