@@ -338,6 +338,9 @@ pub enum Kind {
     /// Texts from every field of the name, in order, empty ones kept (one
     /// input a weekday).
     Texts,
+    /// A three-point estimate from `{name}.optimistic`, `.likely` and
+    /// `.pessimistic`: all empty clears it.
+    ThreePoint,
 }
 
 /// Turns named form fields into a JSON object the API's input types read,
@@ -388,6 +391,23 @@ fn field_value(form: &FormPairs, name: &str, kind: Kind) -> Option<Value> {
                 .map(|v| Value::String(v.trim().into()))
                 .collect(),
         ),
+        Kind::ThreePoint => {
+            let parts = ["optimistic", "likely", "pessimistic"]
+                .map(|part| (part, form.get(&format!("{name}.{part}")).map(str::trim)));
+            if parts.iter().all(|(_, v)| v.is_none()) {
+                return None;
+            }
+            if parts.iter().all(|(_, v)| v.is_none_or(str::is_empty)) {
+                Value::Null
+            } else {
+                Value::Object(
+                    parts
+                        .iter()
+                        .map(|(part, v)| ((*part).to_string(), number(v.unwrap_or(""))))
+                        .collect(),
+                )
+            }
+        }
         Kind::Text => Value::String(text?.into()),
         Kind::Optional | Kind::Number if text?.is_empty() => Value::Null,
         Kind::Optional => Value::String(text?.into()),

@@ -42,6 +42,7 @@ pub enum Tab {
     Timeline,
     Workload,
     Risks,
+    Plan,
     Settings,
 }
 
@@ -59,17 +60,19 @@ impl Tab {
             Tab::Timeline => "project task phase milestone dependency schedule baseline",
             Tab::Workload => "project task member schedule",
             Tab::Risks => "project risk task milestone",
+            Tab::Plan => "baseline",
             Tab::Settings => "project phase milestone stakeholder",
         }
     }
 
-    const ALL: [(Tab, &'static str, &'static str, &'static str); 7] = [
+    const ALL: [(Tab, &'static str, &'static str, &'static str); 8] = [
         (Tab::Overview, "Overview", "", "o"),
         (Tab::List, "List", "/list", "l"),
         (Tab::Board, "Board", "/board", "b"),
         (Tab::Timeline, "Timeline", "/timeline", "t"),
         (Tab::Workload, "Workload", "/workload", "w"),
         (Tab::Risks, "Risks", "/risks", "r"),
+        (Tab::Plan, "Plan", "/plan", "a"),
         (Tab::Settings, "Settings", "/settings", "s"),
     ];
 }
@@ -185,7 +188,7 @@ pub fn page(
                         dt { kbd { "q" } } dd { "Quick add" }
                         dt { kbd { "g" } " " kbd { "m" } } dd { "My Work" }
                         dt { kbd { "g" } " " kbd { "p" } } dd { "Projects" }
-                        dt { kbd { "g" } " " kbd { "o l b t w r s" } } dd { "Project overview, list, board, timeline, workload, risks, settings" }
+                        dt { kbd { "g" } " " kbd { "o l b t w r a s" } } dd { "Project overview, list, board, timeline, workload, risks, plan, settings" }
                         dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
                         dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }
                         dt { kbd { "?" } } dd { "This help" }

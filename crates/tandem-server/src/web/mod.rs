@@ -162,6 +162,13 @@ pub fn router() -> Router<AppState> {
             "/w/{ws}/p/{key}/settings",
             get(project::settings).post(project::update_project),
         )
+        .route("/w/{ws}/p/{key}/plan", get(project::plan))
+        .route("/w/{ws}/p/{key}/plan/level", post(project::apply_levelling))
+        .route("/w/{ws}/p/{key}/baselines", post(project::create_baseline))
+        .route(
+            "/w/{ws}/p/{key}/baselines/{id}/delete",
+            post(project::delete_baseline),
+        )
         .route("/w/{ws}/p/{key}/delete", post(project::delete_project))
         .route("/w/{ws}/p/{key}/calendar", post(project::update_calendar))
         .route(

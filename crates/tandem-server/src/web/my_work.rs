@@ -196,6 +196,20 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
             }
         }
         @if viewer.can_write() {
+            section.needs-js aria-labelledby="h-import" {
+                h2 #h-import { "Import a Microsoft Project file" }
+                form.stacked.import method="post" action={ "/api/v1/workspaces/" (viewer.slug()) "/imports/mspdi" } {
+                    label for="im-file" { "File " span.muted { "(Microsoft Project XML: File › Save As › XML)" } }
+                    input #im-file name="file" type="file" accept=".xml,application/xml,text/xml" required;
+                    label for="im-key" { "Key " span.muted { "(empty: made from the file's name)" } }
+                    input #im-key name="key" pattern="[A-Za-z][A-Za-z0-9]{1,9}" autocapitalize="characters" autocomplete="off";
+                    label for="im-name" { "Name " span.muted { "(empty: the file's)" } }
+                    input #im-name name="name" maxlength="200";
+                    div { button type="submit" { "Import" } }
+                }
+            }
+        }
+        @if viewer.can_write() {
             section {
                 h2 { "New project" }
                 form.stacked.new-project method="post" action=(viewer.url("/projects")) {

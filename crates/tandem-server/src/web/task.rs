@@ -100,6 +100,13 @@ pub async fn task_page(
                             div { label for="t-start" { "Start" } input #t-start name="start_date" type="date" value=[task.start_date]; }
                             div { label for="t-due" { "Due" } input #t-due name="due_date" type="date" value=[task.due_date]; }
                             div { label for="t-estimate" { "Estimate (working days)" } input #t-estimate name="estimate_days" type="number" step="any" min="0" value=[task.estimate_days]; }
+                            fieldset.three-point {
+                                legend { "Three-point estimate " span.muted { "(working days, for the forecast)" } }
+                                @let tp = task.three_point.as_ref();
+                                div { label for="t-tp-o" { "Optimistic" } input #t-tp-o name="three_point.optimistic" type="number" step="any" min="0" value=[tp.map(|t| t.optimistic)]; }
+                                div { label for="t-tp-l" { "Most likely" } input #t-tp-l name="three_point.likely" type="number" step="any" min="0" value=[tp.map(|t| t.likely)]; }
+                                div { label for="t-tp-p" { "Pessimistic" } input #t-tp-p name="three_point.pessimistic" type="number" step="any" min="0" value=[tp.map(|t| t.pessimistic)]; }
+                            }
                             div { label for="t-effort" { "Effort (hours)" } input #t-effort name="effort_hours" type="number" step="any" min="0" value=[task.effort_hours]; }
                             div { label for="t-percent" { "% complete" } input #t-percent name="percent_complete" type="number" min="0" max="100" value=(task.percent_complete); }
                             div { label for="t-tags" { "Tags" } input #t-tags name="tags" value=(task.tags.join(" ")); }
@@ -246,6 +253,7 @@ const EDIT_FIELDS: &[(&str, Kind)] = &[
     ("start_date", Kind::Optional),
     ("due_date", Kind::Optional),
     ("estimate_days", Kind::Number),
+    ("three_point", Kind::ThreePoint),
     ("effort_hours", Kind::Number),
     ("percent_complete", Kind::Number),
     ("tags", Kind::List),

@@ -85,8 +85,22 @@ pub async fn timeline(
     };
     let project = &loaded.project;
     let access = loaded.access;
-    let baseline = match store.list_baselines(access).await?.first() {
-        Some(newest) => Some(store.get_baseline(access, newest.id).await?),
+    // The baseline asked for (`?baseline=ID`, from the Plan tab), else the
+    // newest.
+    let baselines = store.list_baselines(access).await?;
+    let chosen = match query.get("baseline") {
+        Some(id) => Some(
+            id.parse::<Id>()
+                .ok()
+                .filter(|id| baselines.iter().any(|b| b.id == *id))
+                .ok_or_else(|| {
+                    ApiError::field("baseline", "must be one of the project's baselines")
+                })?,
+        ),
+        None => baselines.first().map(|b| b.id),
+    };
+    let baseline = match chosen {
+        Some(id) => Some(store.get_baseline(access, id).await?),
         None => None,
     };
     let phases = store.list_phases(access).await?;

@@ -190,6 +190,30 @@
       event.preventDefault();
       return;
     }
+    if (form.matches("form.import")) {
+      // The file goes to the API as it is; the new project opens.
+      event.preventDefault();
+      const file = form.querySelector("input[type=file]").files[0];
+      if (!file) return;
+      const query = new URLSearchParams();
+      for (const name of ["key", "name"]) {
+        const value = form.elements[name].value.trim();
+        if (value) query.set(name, value);
+      }
+      const response = await fetch(form.action + "?" + query, {
+        method: "POST",
+        headers: { "content-type": "application/xml" },
+        body: await file.text(),
+        credentials: "same-origin",
+      });
+      if (response.ok) {
+        const project = await response.json();
+        location.href = "/w/" + ws() + "/p/" + project.key + "/timeline";
+      } else {
+        toast(await problem(response));
+      }
+      return;
+    }
     if (form.matches("form.quick")) {
       event.preventDefault();
       const response = await postForm(form.action, new FormData(form));

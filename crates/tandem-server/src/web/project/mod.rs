@@ -7,6 +7,7 @@
 mod board;
 mod list;
 mod overview;
+mod plan;
 mod risks;
 mod settings;
 
@@ -19,6 +20,7 @@ use crate::web::layout::{ProjectNav, Tab};
 pub use board::{board, move_card};
 pub use list::{bulk_edit, list};
 pub use overview::overview;
+pub use plan::{apply_levelling, create_baseline, delete_baseline, plan};
 pub use risks::{create_risk, risks};
 pub use settings::*;
 

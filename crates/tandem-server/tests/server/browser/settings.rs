@@ -143,6 +143,12 @@ async fn a_project_is_set_up_in_the_browser() {
     click(&client, "td.risk details.edit summary").await;
     look(&client, "24-risk-edit").await;
     client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/plan?runs=200&level=1"))
+        .await
+        .unwrap();
+    wait_for(&client, "#h-levelling").await;
+    look(&client, "27-plan").await;
+    client
         .goto(&format!("{base}/w/demo/settings"))
         .await
         .unwrap();
@@ -177,6 +183,37 @@ async fn a_project_is_set_up_in_the_browser() {
         );
         look(&client, name).await;
     }
+
+    // A Microsoft Project file brought in from the Projects page.
+    let file = std::env::temp_dir().join(format!("tandem-import-{}.xml", rand_suffix()));
+    std::fs::write(
+        &file,
+        "<Project xmlns=\"http://schemas.microsoft.com/project\"><Name>Fit-out</Name>\
+         <StartDate>2027-01-04T08:00:00</StartDate><Tasks>\
+         <Task><UID>1</UID><ID>1</ID><Name>Walls</Name><OutlineLevel>1</OutlineLevel><Duration>PT16H0M0S</Duration></Task>\
+         <Task><UID>2</UID><ID>2</ID><Name>Paint</Name><OutlineLevel>1</OutlineLevel><Duration>PT8H0M0S</Duration>\
+         <PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type></PredecessorLink></Task>\
+         </Tasks></Project>",
+    )
+    .unwrap();
+    client
+        .goto(&format!("{base}/w/demo/projects"))
+        .await
+        .unwrap();
+    wait_for(&client, "#im-file")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    wait_for(&client, "#im-key")
+        .await
+        .send_keys("FIT")
+        .await
+        .unwrap();
+    click(&client, "form.import button").await;
+    wait_for_text(&client, "//div[@class='project-head']/h1", "FIT").await;
+    wait_for(&client, "svg.gantt").await;
+    std::fs::remove_file(&file).ok();
 
     client.close().await.unwrap();
     server.stop().await;
@@ -216,7 +253,7 @@ async fn wait_for_new_version(client: &Client, key: &str, from: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cell_stepped_through_with_arrows_saves_once_and_a_task_is_found_by_title() {
+async fn an_arrowed_cell_saves_once_a_task_is_found_by_title_and_a_file_imports() {
     let Some(driver) = chromedriver().await else {
         return;
     };

@@ -218,6 +218,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get(format!("/w/acme/p/{project}/workload")),
         get(format!("/w/acme/p/{project}/risks")),
         get(format!("/w/acme/p/{project}/settings")),
+        get(format!("/w/acme/p/{project}/plan")),
+        get(format!("/w/acme/p/{project}/plan?runs=50&level=1")),
         get(format!("/w/acme/t/{task}")),
         post("/w/acme/quick".into()),
         post("/w/acme/tasks".into()),
@@ -233,6 +235,12 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(of("milestones")),
         post(of("stakeholders")),
         post(of("risks")),
+        post(format!("/w/acme/p/{project}/plan/level")),
+        post(format!("/w/acme/p/{project}/baselines")),
+        post(format!(
+            "/w/acme/p/{project}/baselines/{}/delete",
+            reach.ids["baselines"]
+        )),
         post(format!("/w/acme/p/{project}/calendar")),
         post(format!("/w/acme/p/{project}/calendar/exceptions")),
         post(format!(

@@ -796,3 +796,103 @@ async fn tasks_go_into_phases_from_the_list() {
     assert_eq!(ana.task("LAUNCH-10").await["milestone_id"], milestone);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn baselines_the_forecast_and_levelling_from_the_plan_tab() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let text = |path: String| {
+        let ana = &ana;
+        async move {
+            let response = ana.get(&path).await;
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    // A three-point estimate from the task page, and cleared again.
+    let task = ana.task("LAUNCH-5").await;
+    let (status, _) = ana
+        .post(
+            "/w/demo/t/LAUNCH-5",
+            &format!(
+                "version={}&title=Estimate&three_point.optimistic=2&three_point.likely=3&three_point.pessimistic=8",
+                task["version"]
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let task = ana.task("LAUNCH-5").await;
+    assert_eq!(
+        task["three_point"],
+        serde_json::json!({"optimistic": 2.0, "likely": 3.0, "pessimistic": 8.0})
+    );
+    let (status, page) = ana
+        .post(
+            "/w/demo/t/LAUNCH-5",
+            &format!(
+                "version={}&title=Estimate&three_point.optimistic=9&three_point.likely=3&three_point.pessimistic=8",
+                task["version"]
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert_eq!(
+        ana.task("LAUNCH-5").await["three_point"],
+        task["three_point"]
+    );
+
+    // A baseline: saved, compared on the timeline, deleted.
+    let (status, page) = text("/w/demo/p/LAUNCH/plan".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Save baseline"), "{page}");
+    let (status, _) = ana
+        .post("/w/demo/p/LAUNCH/baselines", "name=Signed+off", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let saved = ids_and(&ana, "/projects/LAUNCH/baselines", "name").await;
+    let signed = saved
+        .iter()
+        .find(|(_, name)| name == "Signed off")
+        .unwrap()
+        .0;
+    let (status, page) = text(format!("/w/demo/p/LAUNCH/timeline?baseline={signed}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("baseline Signed off"), "{page}");
+    let (status, _) = text("/w/demo/p/LAUNCH/timeline?baseline=999999".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The forecast and the levelling preview, when asked for.
+    let (status, page) = text("/w/demo/p/LAUNCH/plan?runs=200".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("P80") && page.contains("Most often critical"),
+        "{page}"
+    );
+    let (status, page) = text("/w/demo/p/LAUNCH/plan?level=1".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Finish levelled"), "{page}");
+    let (status, page) = ana.post("/w/demo/p/LAUNCH/plan/level", "", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Levelling applied"), "{page}");
+    let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
+    let (status, _) = gwen.post("/w/demo/p/LAUNCH/plan/level", "", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/LAUNCH/baselines/{signed}/delete"),
+            "",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        !ids_and(&ana, "/projects/LAUNCH/baselines", "name")
+            .await
+            .iter()
+            .any(|(id, _)| *id == signed)
+    );
+    server.stop().await;
+}
