@@ -17,6 +17,7 @@ pub enum Section {
     Projects,
     Workload,
     Settings,
+    Search,
 }
 
 impl Section {
@@ -29,6 +30,9 @@ impl Section {
             Section::Projects => "project task schedule",
             Section::Workload => "task member schedule project",
             Section::Settings => "member",
+            // Results are what was asked for; a change elsewhere does not
+            // re-run the search under the reader.
+            Section::Search => "",
         }
     }
 }
@@ -140,8 +144,12 @@ pub fn page(
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
                         (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
                     }
+                    form.find role="search" method="get" action=(viewer.url("/search")) {
+                        label.visually-hidden for="find" { "Search" }
+                        input #find name="q" type="search" autocomplete="off" placeholder="Search  (Ctrl K)";
+                    }
                     @if viewer.can_write() {
-                        form.quick method="post" action=(viewer.url("/quick")) role="search" {
+                        form.quick method="post" action=(viewer.url("/quick")) {
                             @match &project {
                                 Some(p) => {
                                     input type="hidden" name="project" value=(p.key);
@@ -182,9 +190,19 @@ pub fn page(
                     (content)
                 }
                 div #toast role="status" aria-live="polite" {}
+                dialog #palette aria-label="Find anything" {
+                    form method="get" action=(viewer.url("/search")) role="search" {
+                        label.visually-hidden for="palette-q" { "Find tasks, projects, people and pages" }
+                        input #palette-q name="q" type="search" autocomplete="off" placeholder="Find tasks, projects, people, pages";
+                    }
+                    ol #palette-results {}
+                    p.muted { kbd { "↑" } " " kbd { "↓" } " to choose, " kbd { "Enter" } " to open, " kbd { "Esc" } " to close" }
+                }
                 dialog #help {
                     h2 { "Keyboard shortcuts" }
                     dl {
+                        dt { kbd { "Ctrl" } " " kbd { "K" } } dd { "Find anything (⌘ K on a Mac)" }
+                        dt { kbd { "/" } } dd { "Search" }
                         dt { kbd { "q" } } dd { "Quick add" }
                         dt { kbd { "g" } " " kbd { "m" } } dd { "My Work" }
                         dt { kbd { "g" } " " kbd { "p" } } dd { "Projects" }

@@ -19,6 +19,8 @@ pub mod live;
 mod my_work;
 /// A project's overview, list, board and risks.
 mod project;
+/// Find anything: tasks, projects, people, pages.
+mod search;
 /// The workspace's people and the viewer's API tokens.
 mod settings;
 /// The task page.
@@ -113,6 +115,7 @@ pub fn router() -> Router<AppState> {
             get(my_work::projects).post(my_work::create_project),
         )
         .route("/w/{ws}/workload", get(workload::workspace_workload))
+        .route("/w/{ws}/search", get(search::search))
         .route("/w/{ws}/settings", get(settings::settings))
         .route("/w/{ws}/settings/profile", post(settings::update_profile))
         .route("/w/{ws}/settings/password", post(settings::change_password))

@@ -173,7 +173,10 @@
       return;
     }
     if (event.key === "g") { prefix = "g"; setTimeout(() => (prefix = null), 1500); return; }
-    if (event.key === "q" || event.key === "n") {
+    if (event.key === "/") {
+      const box = document.getElementById("find");
+      if (box) { event.preventDefault(); box.focus(); }
+    } else if (event.key === "q" || event.key === "n") {
       const box = document.getElementById("quick-add");
       if (box) { event.preventDefault(); box.focus(); }
     } else if (event.key === "?") {
@@ -237,6 +240,67 @@
         toast(await problem(response));
       }
     }
+  });
+
+  // --- find anything: Ctrl/Cmd-K opens a palette over the search page's
+  // results, read as one types --------------------------------------------
+  const palette = () => document.getElementById("palette");
+  let finding;
+  function openPalette() {
+    const box = palette();
+    if (!box || box.open) return;
+    box.showModal();
+    const input = document.getElementById("palette-q");
+    input.select();
+  }
+  async function find(words) {
+    const list = document.getElementById("palette-results");
+    if (!list) return;
+    if (!words) { list.replaceChildren(); return; }
+    const response = await fetch("/w/" + ws() + "/search?q=" + encodeURIComponent(words), { credentials: "same-origin" });
+    if (!response.ok) return;
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const found = [...doc.querySelectorAll("#main a[data-result]")].slice(0, 12);
+    list.replaceChildren(...found.map((a) => {
+      const li = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = a.getAttribute("href");
+      link.textContent = a.textContent.replace(/\s+/g, " ").trim();
+      li.appendChild(link);
+      return li;
+    }));
+    if (!found.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "Nothing matches.";
+      list.appendChild(li);
+    }
+  }
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k" && ws()) {
+      event.preventDefault();
+      openPalette();
+      return;
+    }
+    const box = palette();
+    if (!box || !box.open) return;
+    const links = [...box.querySelectorAll("#palette-results a")];
+    const at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = event.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
+      if (next < 0) document.getElementById("palette-q").focus();
+      else if (links[next]) links[next].focus();
+    } else if (event.key === "Enter" && event.target.id === "palette-q" && links.length) {
+      event.preventDefault();
+      location.href = links[0].href;
+    }
+  });
+  document.addEventListener("input", (event) => {
+    if (event.target.id !== "palette-q") return;
+    clearTimeout(finding);
+    const words = event.target.value.trim();
+    finding = setTimeout(() => find(words), 120);
   });
 
   // A task picked by its title: typing words asks the API's search and

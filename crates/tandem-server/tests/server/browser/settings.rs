@@ -47,7 +47,7 @@ async fn click(client: &Client, css: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_project_is_set_up_in_the_browser() {
+async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     let Some(driver) = chromedriver().await else {
         return;
     };
@@ -184,6 +184,39 @@ async fn a_project_is_set_up_in_the_browser() {
         look(&client, name).await;
     }
 
+    // Ctrl-K: the palette finds a task by words of its title and opens it.
+    client.goto(&format!("{base}/w/demo/my")).await.unwrap();
+    wait_for(&client, "section.bucket").await;
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E009}k\u{E000}")
+        .await
+        .unwrap();
+    let input = wait_for(&client, "dialog#palette[open] #palette-q").await;
+    input.send_keys("positioning").await.unwrap();
+    wait_for(&client, "#palette-results a[href*='/t/LAUNCH-']").await;
+    look(&client, "28-palette").await;
+    input.send_keys("\u{E015}").await.unwrap();
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    wait_for(&client, "section[aria-labelledby=h-links]").await;
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/w/demo/t/LAUNCH-"),
+        "the palette opened the task"
+    );
+
     // A Microsoft Project file brought in from the Projects page.
     let file = std::env::temp_dir().join(format!("tandem-import-{}.xml", rand_suffix()));
     std::fs::write(
@@ -253,7 +286,7 @@ async fn wait_for_new_version(client: &Client, key: &str, from: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_arrowed_cell_saves_once_a_task_is_found_by_title_and_a_file_imports() {
+async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     let Some(driver) = chromedriver().await else {
         return;
     };

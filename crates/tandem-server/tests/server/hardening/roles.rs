@@ -211,6 +211,10 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get("/w/acme/projects".into()),
         get("/w/acme/workload".into()),
         get("/w/acme/settings".into()),
+        // What search finds is what the caller may open, titles included.
+        get("/w/acme/search?q=secret".into()),
+        get("/w/acme/search?q=private".into()),
+        get("/w/acme/search?q=plan+risk".into()),
         get(format!("/w/acme/p/{project}")),
         get(format!("/w/acme/p/{project}/list")),
         get(format!("/w/acme/p/{project}/board")),

@@ -651,3 +651,43 @@ async fn quick_add_on_a_project_page_goes_to_that_project_and_people_are_picked_
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn search_finds_tasks_projects_people_and_pages_the_viewer_may_open() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
+    async fn search(who: &Browser, q: &str) -> String {
+        let response = who.get(&format!("/w/demo/search?q={q}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
+    }
+    let found = search(&ana, "positioning").await;
+    assert!(found.contains(r#"href="/w/demo/t/LAUNCH-"#), "{found}");
+    let found = search(&ana, "LAUNCH-3").await;
+    assert!(found.contains(r#"href="/w/demo/t/LAUNCH-3""#), "{found}");
+    let found = search(&ana, "lau").await;
+    assert!(found.contains(r#"href="/w/demo/p/LAUNCH""#), "{found}");
+    assert!(
+        found.contains(r#"href="/w/demo/p/LAUNCH/timeline""#),
+        "{found}"
+    );
+    let found = search(&ana, "okafor").await;
+    assert!(found.contains("ben@demo.tandem"), "{found}");
+    let found = search(&ana, "workload").await;
+    assert!(found.contains(r#"href="/w/demo/workload""#), "{found}");
+    let found = search(&ana, "zzzz").await;
+    assert!(found.contains("Nothing matches"), "{found}");
+    // Operations is not Gwen's to open (she is a guest on the launch):
+    // its tasks and the project itself stay out of her results.
+    let found = search(&ana, "on-call").await;
+    assert!(found.contains("/w/demo/t/OPS-"), "{found}");
+    let hers = search(&gwen, "on-call").await;
+    assert!(
+        !hers.contains("/w/demo/t/OPS-") && !hers.contains("on-call schedule"),
+        "{hers}"
+    );
+    let hers = search(&gwen, "operations").await;
+    assert!(!hers.contains(r#"href="/w/demo/p/OPS""#), "{hers}");
+    server.stop().await;
+}
