@@ -684,7 +684,7 @@ async fn a_person_renames_themselves_changes_their_password_and_an_owner_the_wor
             format!(
                 "current_password=tandem-demo&new_password={new}&new_password_again=other-secret"
             ),
-            "new password again",
+            "New password again is not the same",
         ),
         (
             format!("current_password=wrong-one&new_password={new}&new_password_again={new}"),
