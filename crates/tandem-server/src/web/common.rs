@@ -338,6 +338,11 @@ pub enum Kind {
     /// Texts from every field of the name, in order, empty ones kept (one
     /// input a weekday).
     Texts,
+    /// Every non-empty value of the name (a multiple select). The form
+    /// marks the control with an empty hidden field of the same name, so
+    /// none picked is an empty list, and a form without the control
+    /// leaves the field as it is.
+    Picks,
     /// A three-point estimate from `{name}.optimistic`, `.likely` and
     /// `.pessimistic`: all empty clears it.
     ThreePoint,
@@ -391,6 +396,20 @@ fn field_value(form: &FormPairs, name: &str, kind: Kind) -> Option<Value> {
                 .map(|v| Value::String(v.trim().into()))
                 .collect(),
         ),
+        Kind::Picks => {
+            let values = form.all(name);
+            if values.is_empty() {
+                return None;
+            }
+            Value::Array(
+                values
+                    .iter()
+                    .map(|v| v.trim())
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Value::String(v.into()))
+                    .collect(),
+            )
+        }
         Kind::ThreePoint => {
             let parts = ["optimistic", "likely", "pessimistic"]
                 .map(|part| (part, form.get(&format!("{name}.{part}")).map(str::trim)));

@@ -94,6 +94,7 @@ pub async fn task_page(
                             div { label for="t-owner" { "Owner" }
                                 select #t-owner name="owner" { option value="" { "Unassigned" } @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } } } }
                             div { label for="t-collaborators" { "Collaborators " span.muted { "(Ctrl or ⌘ to pick several)" } }
+                                input type="hidden" name="collaborators" value="";
                                 select #t-collaborators name="collaborators" multiple size=(members.len().clamp(2, 5)) {
                                     @for m in &members { option value=(m.user.email) selected[task.collaborators.iter().any(|c| c.id == m.user.id)] { (m.user.name) } }
                                 } }
@@ -176,9 +177,17 @@ pub async fn task_page(
                         @for a in &history {
                             li {
                                 time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
-                                (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) " " (a.action)
-                                @if !a.changes.is_empty() {
-                                    ul { @for c in &a.changes { li { (c.field.replace('_', " ")) ": " span.muted { (short(&c.before)) } " → " (short(&c.after)) } } }
+                                strong { (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) } " "
+                                @if a.action == "updated" && !a.changes.is_empty() {
+                                    @let said = Names { members: &members, phases: &phases, milestones: &milestones };
+                                    @if let [only] = a.changes.as_slice() {
+                                        (said.change(only))
+                                    } @else {
+                                        "changed the task:"
+                                        ul { @for c in &a.changes { li { (said.change(c)) } } }
+                                    }
+                                } @else {
+                                    (a.action) " the task"
                                 }
                             }
                         }
@@ -229,6 +238,92 @@ fn link_line(
     }
 }
 
+/// What a history entry's values stand for, to write them as a person
+/// reads them: names for people, phases and milestones, labels for
+/// statuses and priorities, dates as dates.
+struct Names<'a> {
+    members: &'a [tandem_domain::Member],
+    phases: &'a [tandem_domain::Phase],
+    milestones: &'a [tandem_domain::Milestone],
+}
+
+impl Names<'_> {
+    /// "set the due date to Fri 4 Dec", "changed the status from To do to
+    /// In progress", "cleared the phase (was Discovery)".
+    fn change(&self, c: &tandem_domain::activity::FieldChange) -> String {
+        let field = match c.field.as_str() {
+            "phase_id" => "phase".to_string(),
+            "milestone_id" => "milestone".to_string(),
+            "percent_complete" => "progress".to_string(),
+            "three_point" => "three-point estimate".to_string(),
+            other => other.replace('_', " "),
+        };
+        let (before, after) = (
+            self.value(&c.field, &c.before),
+            self.value(&c.field, &c.after),
+        );
+        match (before, after) {
+            (None, Some(after)) => format!("set the {field} to {after}"),
+            (Some(before), None) => format!("cleared the {field} (was {before})"),
+            (Some(before), Some(after)) => format!("changed the {field} from {before} to {after}"),
+            (None, None) => format!("changed the {field}"),
+        }
+    }
+
+    fn value(&self, field: &str, value: &serde_json::Value) -> Option<String> {
+        use serde_json::Value;
+        let text = match value {
+            Value::Null => return None,
+            Value::Array(items) if items.is_empty() => return None,
+            Value::String(s) if s.is_empty() => return None,
+            Value::String(s) => s.clone(),
+            Value::Array(items) if field == "three_point" => {
+                items
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+                    + " days"
+            }
+            Value::Array(items) => items
+                .iter()
+                .map(|v| self.value("owner", v).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        };
+        let id = || text.parse::<tandem_domain::Id>().ok();
+        let named = match field {
+            "owner" | "collaborators" => self
+                .members
+                .iter()
+                .find(|m| m.user.email == text)
+                .map(|m| m.user.name.clone()),
+            "status" => text
+                .parse::<TaskStatus>()
+                .ok()
+                .map(|s| layout::status_label(s).to_string()),
+            "priority" => text
+                .parse::<tandem_domain::Priority>()
+                .ok()
+                .map(|p| layout::priority_label(p).to_string()),
+            "phase_id" => id()
+                .and_then(|id| self.phases.iter().find(|p| p.id == id))
+                .map(|p| p.name.clone()),
+            "milestone_id" => id()
+                .and_then(|id| self.milestones.iter().find(|m| m.id == id))
+                .map(|m| m.name.clone()),
+            "percent_complete" => Some(format!("{text} %")),
+            "estimate_days" => Some(format!("{text} days")),
+            "effort_hours" => Some(format!("{text} hours")),
+            _ => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.format("%a %-d %b %Y").to_string()),
+        };
+        Some(short(&Value::String(named.unwrap_or(text))))
+    }
+}
+
 fn short(value: &serde_json::Value) -> String {
     let text = match value {
         serde_json::Value::Null => "—".to_string(),
@@ -247,7 +342,7 @@ const EDIT_FIELDS: &[(&str, Kind)] = &[
     ("title", Kind::Text),
     ("description", Kind::Optional),
     ("owner", Kind::Optional),
-    ("collaborators", Kind::Texts),
+    ("collaborators", Kind::Picks),
     ("status", Kind::Optional),
     ("priority", Kind::Optional),
     ("start_date", Kind::Optional),

@@ -640,7 +640,7 @@ async fn quick_add_on_a_project_page_goes_to_that_project_and_people_are_picked_
     let (status, _) = ana
         .post(
             "/w/demo/t/LAUNCH-5",
-            &format!("version={}&title=Pick", task["version"]),
+            &format!("version={}&title=Pick&collaborators=", task["version"]),
             &[],
         )
         .await;
@@ -689,5 +689,54 @@ async fn search_finds_tasks_projects_people_and_pages_the_viewer_may_open() {
     );
     let hers = search(&gwen, "operations").await;
     assert!(!hers.contains(r#"href="/w/demo/p/OPS""#), "{hers}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_tasks_history_reads_as_sentences_with_names() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let task = ana.task("LAUNCH-7").await;
+    let phases: Value = ana
+        .get("/api/v1/workspaces/demo/projects/LAUNCH/phases")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other_phase = phases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] != task["phase_id"])
+        .unwrap()
+        .clone();
+    let (status, _) = ana
+        .post(
+            "/w/demo/t/LAUNCH-7",
+            &format!(
+                "version={}&title={}&status=blocked&owner=eli%40demo.tandem&phase_id={}",
+                task["version"],
+                task["title"].as_str().unwrap().replace(' ', "+"),
+                other_phase["id"]
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = ana.get("/w/demo/t/LAUNCH-7").await.text().await.unwrap();
+    let history = page.split("id=\"h-history\"").nth(1).unwrap();
+    assert!(history.contains("to Blocked"), "{history}");
+    assert!(history.contains("to Eli Novak"), "{history}");
+    // A form without the collaborators' control leaves them as they were.
+    assert!(!history.contains("collaborators"), "{history}");
+    assert!(
+        history.contains("phase from ") || history.contains("set the phase to"),
+        "{history}"
+    );
+    assert!(
+        history.contains(other_phase["name"].as_str().unwrap()),
+        "{history}"
+    );
+    assert!(!history.contains("phase id"), "{history}");
     server.stop().await;
 }
