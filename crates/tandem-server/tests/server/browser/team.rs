@@ -344,11 +344,34 @@ async fn a_team_plans_and_works_in_the_browser() {
         }
     }
 
+    // At 1440 px every board column shows, the last one too.
+    client.set_window_size(1440, 900).await.unwrap();
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/board"))
+        .await
+        .unwrap();
+    wait_for(&client, ".board").await;
+    let hidden: Value = client
+        .execute(
+            "const b = document.querySelector('.board'); return b.scrollWidth - b.clientWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        hidden.as_i64().unwrap() <= 0,
+        "the board's last column is off screen at 1440 px ({hidden} px)"
+    );
+
     // A phone's width: the same pages, narrowed.
     client.set_window_size(390, 844).await.unwrap();
     for (name, path, ready) in [
         ("18-phone-my-work", "/w/demo/my", "section.bucket"),
         ("19-phone-board", "/w/demo/p/LAUNCH/board", ".board"),
+        ("19-phone-task", "/w/demo/t/LAUNCH-3", "#t-title"),
+        ("19-phone-risks", "/w/demo/p/LAUNCH/risks", "table.heat"),
+        ("19-phone-plan", "/w/demo/p/LAUNCH/plan", "#h-levelling"),
+        ("19-phone-search", "/w/demo/search?q=launch", "ol.results"),
     ] {
         client.goto(&format!("{base}{path}")).await.unwrap();
         wait_for(&client, ready).await;
