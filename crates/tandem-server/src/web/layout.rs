@@ -131,7 +131,7 @@ pub fn page(
                 header.top {
                     a.brand href=(viewer.url("/my")) { "Tandem" }
                     details.switcher {
-                        summary aria-label="Switch workspace" { (viewer.workspace.workspace.name) }
+                        summary { (viewer.workspace.workspace.name) span.visually-hidden { ", switch workspace" } }
                         ul {
                             @for m in &viewer.workspaces {
                                 li { a href={ "/w/" (m.workspace.slug) "/my" } aria-current=[(m.workspace.id == viewer.workspace.workspace.id).then_some("true")] { (m.workspace.name) " " span.muted { "(" (m.role) ")" } } }

@@ -161,7 +161,7 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
         @if rows.is_empty() {
             p.muted { "No projects yet." }
         } @else {
-            div.table-wrap {
+            div.table-wrap tabindex="0" role="region" aria-label="Projects table" {
                 table.grid {
                     caption.visually-hidden { "Projects" }
                     thead { tr { th scope="col" { "Key" } th scope="col" { "Project" } th scope="col" { "Owner" } th scope="col" { "Stage" } th scope="col" { "Status" } th scope="col" { "Target" } th scope="col" { "Progress" } } }

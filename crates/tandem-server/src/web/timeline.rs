@@ -136,7 +136,7 @@ pub async fn timeline(
             }
         }
         @for w in &stored.warnings { p.warning { (w) } }
-        div.gantt-wrap { (PreEscaped(svg)) }
+        div.gantt-wrap tabindex="0" role="region" aria-label="Timeline chart" { (PreEscaped(svg)) }
     };
     Ok(page(
         &viewer,
@@ -245,7 +245,7 @@ fn draw(d: &Drawing<'_>) -> String {
     let mut svg = String::with_capacity(rows.len() * 700 + d.dependencies.len() * 100 + 8192);
     let _ = write!(
         svg,
-        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
+        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
         n = scheduled.len(),
     );
     // Weekends, then the calendar header.

@@ -190,7 +190,7 @@ async fn render(
                 a href={ (here) "?weeks=" (w) } aria-current=[(w == weeks).then_some("true")] { (w) } " "
             }
         }
-        div.table-wrap {
+        div.table-wrap tabindex="0" role="region" aria-label="Workload by person and week" {
             table.grid.workload {
                 caption.visually-hidden { "Assigned hours against capacity, by person and week" }
                 thead { tr {

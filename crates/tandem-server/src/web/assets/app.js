@@ -530,11 +530,45 @@
     if (place.status !== origin.status || place.after !== origin.after || place.before !== origin.before) saveMove(card);
     recount();
   }
+  // Moving focus, not cards: up and down a column (arrows, or k and j),
+  // left and right to the next column's card at the same height.
+  function goAmongCards(event, card) {
+    const list = card.closest("ul.cards");
+    const lists = [...document.querySelectorAll("ul.cards")];
+    const cards = [...list.querySelectorAll("li.card")];
+    const at = cards.indexOf(card);
+    let next = null;
+    if (event.key === "ArrowDown" || event.key === "j") next = cards[at + 1];
+    else if (event.key === "ArrowUp" || event.key === "k") next = cards[at - 1];
+    else if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      const step = event.key === "ArrowLeft" ? -1 : 1;
+      for (let i = lists.indexOf(list) + step; i >= 0 && i < lists.length && !next; i += step) {
+        const there = [...lists[i].querySelectorAll("li.card")];
+        next = there[Math.min(at, there.length - 1)] || null;
+      }
+    } else return;
+    event.preventDefault();
+    if (next) next.focus();
+  }
+  // The list's rows: j and k (or the arrows, from a row's key) go down and
+  // up, focusing each row's key link.
+  document.addEventListener("keydown", (event) => {
+    const row = event.target.closest && event.target.closest("table.tasks tr[data-key]");
+    if (!row || !event.target.matches("a.key")) return;
+    const down = event.key === "j" || event.key === "ArrowDown";
+    const up = event.key === "k" || event.key === "ArrowUp";
+    if (!down && !up) return;
+    const rows = [...document.querySelectorAll("table.tasks tr[data-key] a.key")];
+    const next = rows[rows.indexOf(event.target) + (down ? 1 : -1)];
+    event.preventDefault();
+    if (next) next.focus();
+  });
   document.addEventListener("pointerup", endCardDrag);
   document.addEventListener("pointercancel", endCardDrag);
   document.addEventListener("keydown", (event) => {
     const card = event.target.closest && event.target.closest("li.card");
-    if (!card || !card.hasAttribute("data-movable")) return;
+    if (!card) return;
+    if (!card.hasAttribute("data-movable")) { goAmongCards(event, card); return; }
     const lifted = card.classList.contains("lifted");
     if (event.key === " " || event.key === "Enter") {
       if (event.target.tagName === "A" && !lifted && event.key === "Enter") return;
@@ -553,7 +587,7 @@
       }
       return;
     }
-    if (!lifted) return;
+    if (!lifted) { goAmongCards(event, card); return; }
     const list = card.closest("ul.cards");
     const lists = [...document.querySelectorAll("ul.cards")];
     if (event.key === "ArrowUp" && card.previousElementSibling) {

@@ -71,13 +71,14 @@ pub async fn board(
             @if writer { "Drag cards between and within columns, or focus a card and press Space, move it with the arrow keys, and press Space again. " }
             @if cancelled > 0 { (cancelled) " cancelled tasks are not shown." }
         }
-        div.board data-move=(viewer.url("/t/")) {
+        div.board data-move=(viewer.url("/t/")) tabindex="0" role="region" aria-label="Board columns" {
             @for (status, cards) in board_columns().zip(&columns) {
                 section.column aria-labelledby={ "col-" (status) } {
                     h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count { (cards.len()) } }
                     ul.cards data-status=(status) aria-label=(layout::status_label(status)) {
                         @for t in cards {
-                            li.card tabindex="0" data-movable=[writer.then_some("")] data-key=(t.key) data-version=(t.version) aria-describedby="board-help" {
+                            li.card tabindex="0" data-movable=[writer.then_some("")] data-key=(t.key) data-version=(t.version) aria-describedby="board-help"
+                                aria-label={ (t.key) ": " (t.title) ", " (layout::status_label(t.status)) @if let Some(o) = &t.owner { ", " (o.name) } } {
                                 a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) }
                                 span.title { (t.title) }
                                 span.meta {
@@ -91,7 +92,7 @@ pub async fn board(
                 }
             }
         }
-        p #board-help.visually-hidden { "Press Space to pick up this card, arrow keys to move it, Space to drop it, Escape to cancel." }
+        p #board-help.visually-hidden { "Arrow keys or j and k go from card to card. Press Space to pick up this card, arrow keys to move it, Space to drop it, Escape to cancel." }
     };
     Ok(page(
         &viewer,

@@ -252,7 +252,7 @@ pub async fn list(
                     span.selected-count aria-live="polite" {}
                 }
             }
-            div.table-wrap {
+            div.table-wrap tabindex="0" role="region" aria-label="Tasks table" {
                 table.grid.tasks {
                     caption.visually-hidden { "Tasks of " (project.name) }
                     thead { tr {

@@ -117,7 +117,7 @@ pub async fn plan(
                 }
                 @if !f.milestones.is_empty() {
                     h3 { "Milestones" }
-                    div.table-wrap { table.grid {
+                    div.table-wrap tabindex="0" role="region" aria-label="Milestone forecast" { table.grid {
                         caption.visually-hidden { "Milestone finish percentiles" }
                         thead { tr { th scope="col" { "Milestone" } th scope="col" { "P50" } th scope="col" { "P80" } th scope="col" { "P95" } } }
                         tbody { @for (name, p) in &f.milestones { tr { th scope="row" { (name) } td { (when(&p.p50)) } td { (when(&p.p80)) } td { (when(&p.p95)) } } } }
@@ -181,7 +181,7 @@ fn levelling_result(viewer: &Viewer, l: &LevellingView) -> Markup {
         @if l.delayed.is_empty() {
             p { "Nobody is over their hours: nothing to move." }
         } @else {
-            div.table-wrap { table.grid {
+            div.table-wrap tabindex="0" role="region" aria-label="Levelled tasks" { table.grid {
                 caption { @if l.applied { "Delayed" } @else { "Would be delayed" } }
                 thead { tr { th scope="col" { "Task" } th scope="col" { "Start" } th scope="col" { "Finish" } th scope="col" { "Later by" } } }
                 tbody {

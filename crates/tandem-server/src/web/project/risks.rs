@@ -65,7 +65,7 @@ pub async fn risks(
             }
             section aria-labelledby="h-register" {
                 h2 #h-register { "Register" }
-                div.table-wrap {
+                div.table-wrap tabindex="0" role="region" aria-label="Risk register" {
                     table.grid {
                         caption.visually-hidden { "Risks, highest score first" }
                         thead { tr { th scope="col" { "Score" } th scope="col" { "Risk" } th scope="col" { "P × I" } th scope="col" { "Owner" } th scope="col" { "Status" } th scope="col" { "Mitigation" } th scope="col" { "Linked to" } } }

@@ -331,6 +331,51 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     assert!(placed["phase_id"].is_i64(), "{placed}");
     assert_ne!(placed["phase_id"], before["phase_id"], "{placed}");
 
+    // The keyboard goes from row to row (j, k) and card to card (arrows).
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/list"))
+        .await
+        .unwrap();
+    let first = wait_for(&client, "table.tasks tr[data-key] a.key").await;
+    let focused = |client: &Client| {
+        let client = client.clone();
+        async move {
+            client
+                .execute(
+                    "const e = document.activeElement; return (e.closest('[data-key]') || e).dataset.key || null",
+                    vec![],
+                )
+                .await
+                .unwrap()
+        }
+    };
+    first.send_keys("j").await.unwrap();
+    let second: Value = client
+        .execute(
+            "return document.querySelectorAll('table.tasks tr[data-key]')[1].dataset.key",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused(&client).await, second);
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/board"))
+        .await
+        .unwrap();
+    let card = wait_for(&client, "ul.cards li.card").await;
+    let name = card.attr("aria-label").await.unwrap().unwrap();
+    let key = card.attr("data-key").await.unwrap().unwrap();
+    assert!(name.starts_with(&format!("{key}: ")), "{name}");
+    card.send_keys("\u{E015}").await.unwrap();
+    let below: Value = client
+        .execute(
+            "const c = document.querySelector('ul.cards li.card'); const n = c.nextElementSibling; return n ? n.dataset.key : c.dataset.key",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused(&client).await, below);
+
     // A predecessor found by words of its title, not a typed key.
     client
         .goto(&format!("{base}/w/demo/t/LAUNCH-20"))
