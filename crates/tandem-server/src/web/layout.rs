@@ -144,7 +144,7 @@ pub fn page(
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
                         (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
                     }
-                    form.find role="search" method="get" action=(viewer.url("/search")) {
+                    form.find role="search" aria-label="Search the workspace" method="get" action=(viewer.url("/search")) {
                         label.visually-hidden for="find" { "Search" }
                         input #find name="q" type="search" autocomplete="off" placeholder="Search  (Ctrl K)";
                     }
@@ -191,7 +191,7 @@ pub fn page(
                 }
                 div #toast role="status" aria-live="polite" {}
                 dialog #palette aria-label="Find anything" {
-                    form method="get" action=(viewer.url("/search")) role="search" {
+                    form method="get" action=(viewer.url("/search")) role="search" aria-label="Find anything" {
                         label.visually-hidden for="palette-q" { "Find tasks, projects, people and pages" }
                         input #palette-q name="q" type="search" autocomplete="off" placeholder="Find tasks, projects, people, pages";
                     }

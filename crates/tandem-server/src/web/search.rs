@@ -111,7 +111,7 @@ pub async fn search(
     }
     let found = tasks.len() + projects.len() + people.len() + pages.len();
     let content = html! {
-        form.search-page role="search" method="get" action=(viewer.url("/search")) {
+        form.search-page role="search" aria-label="Search again" method="get" action=(viewer.url("/search")) {
             label.visually-hidden for="search-q" { "Search" }
             input #search-q name="q" type="search" value=(q) autocomplete="off" placeholder="Tasks, projects, people, pages";
             button type="submit" { "Search" }

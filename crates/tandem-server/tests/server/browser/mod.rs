@@ -1,8 +1,8 @@
 //! The web pages in a real browser: Debian's headless Chromium, driven over
 //! WebDriver (chromedriver), against a real server on an ephemeral port
 //! with the demo workspace on a fresh SQLite file. Every page visited is
-//! checked for form controls without a label and saved as a screenshot
-//! under `target/screenshots/`.
+//! checked with axe-core (from npm, see `axe_script`) and for form controls
+//! without a label, and saved as a screenshot under `target/screenshots/`.
 //!
 //! Without Chromium or ChromeDriver each test passes without running and
 //! the first one prints a banner saying the browser tests were skipped;
@@ -182,11 +182,65 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-/// Saves a screenshot of the page and checks that every form control on it
-/// has a label, as screen readers need.
+/// axe-core's script, from npm (`.ci/run` installs it under
+/// `target/axe`; `TANDEM_AXE` names another copy). Without it, under
+/// `TANDEM_REQUIRE_BROWSER=1`, the browser tests fail; else they run
+/// without it, as they do without a browser.
+fn axe_script() -> Option<&'static str> {
+    static SCRIPT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SCRIPT
+        .get_or_init(|| {
+            let path = std::env::var_os("TANDEM_AXE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| screenshots().join("../axe/node_modules/axe-core/axe.min.js"));
+            match std::fs::read_to_string(&path) {
+                Ok(script) => Some(script),
+                Err(e) => {
+                    assert!(
+                        std::env::var("TANDEM_REQUIRE_BROWSER").as_deref() != Ok("1"),
+                        "axe-core is missing at {} ({e}): npm install --prefix target/axe axe-core",
+                        path.display()
+                    );
+                    None
+                }
+            }
+        })
+        .as_deref()
+}
+
+/// What axe-core finds wrong on the page: each violated rule with the
+/// first places it fails.
+async fn axe_violations(client: &Client) -> Vec<String> {
+    let Some(script) = axe_script() else {
+        return Vec::new();
+    };
+    client
+        .execute(&format!("{script}\n;return true;"), vec![])
+        .await
+        .unwrap();
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
+               v.id + ': ' + v.help + ' (' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')')));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// Saves a screenshot of the page and checks it as a screen reader's user
+/// needs: axe-core finds nothing wrong, and every form control has a
+/// label.
 async fn look(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+    let violations = axe_violations(client).await;
+    assert!(
+        violations.is_empty(),
+        "{name}: axe-core finds {violations:#?}"
+    );
     let unlabelled = client
         .execute(
             "return [...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')]
