@@ -102,15 +102,15 @@
     pending = true;
     document.body.dataset.stale = "1";
   }
-  async function refresh() {
-    if (editing()) { hold(); return; }
+  async function refresh(force) {
+    if (!force && editing()) { hold(); return; }
     pending = false;
     const response = await fetch(location.href, { credentials: "same-origin" });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = doc.getElementById("main");
     const m = main();
-    if (!fresh || !m || editing()) { hold(); return; }
+    if (!fresh || !m || (!force && editing())) { hold(); return; }
     delete document.body.dataset.stale;
     const focused = document.activeElement;
     const focusKey = focused && (focused.id || focused.dataset.key);
@@ -185,12 +185,98 @@
     }
   });
 
+  // --- forms that keep what was typed when a save is refused -------------
+  // A refused field is marked beside itself, in words; a change made
+  // meanwhile (412) shows the stored value beside each field it touched,
+  // and the form takes the stored version, so saving again keeps what
+  // this person typed, knowingly.
+  function drawnValue(control) {
+    if (control.tagName === "SELECT") {
+      const drawn = [...control.options].find((o) => o.defaultSelected) || control.options[0];
+      return drawn ? drawn.value : "";
+    }
+    if (control.type === "checkbox") return control.defaultChecked ? "true" : "false";
+    return control.defaultValue;
+  }
+  function storedText(value) {
+    if (value === null || value === undefined) return "";
+    if (Array.isArray(value)) return value.map(storedText).join(", ");
+    if (typeof value === "object") return value.email || value.key || value.name || "";
+    return String(value);
+  }
+  function note(form, control, text, kind) {
+    const span = document.createElement("span");
+    span.className = "field-note " + kind;
+    span.id = "note-" + (control.id || control.name) + "-" + kind;
+    span.textContent = text;
+    control.insertAdjacentElement("afterend", span);
+    control.setAttribute("aria-describedby", span.id);
+    if (kind === "refused") control.setAttribute("aria-invalid", "true");
+  }
+  async function keepSave(form) {
+    form.querySelectorAll(".field-note").forEach((n) => n.remove());
+    form.querySelectorAll("[aria-invalid]").forEach((c) => c.removeAttribute("aria-invalid"));
+    busy++;
+    try {
+      const response = await postForm(form.action, new FormData(form));
+      if (response.ok) {
+        await refresh(true);
+        toast("Saved.");
+        return;
+      }
+      if (response.status === 422) {
+        const body = await response.json();
+        const loose = [];
+        let first = null;
+        for (const e of body.errors || []) {
+          const name = e.field.replace(/\[\d+\]$/, "");
+          const control = form.elements[name] || form.querySelector('[name^="' + name + '."]');
+          if (control && control.insertAdjacentElement) {
+            note(form, control, sentence(e.field, e.message), "refused");
+            first = first || control;
+          } else {
+            loose.push(sentence(e.field, e.message));
+          }
+        }
+        if (loose.length) {
+          const alert = document.createElement("p");
+          alert.className = "field-note refused";
+          alert.setAttribute("role", "alert");
+          alert.textContent = loose.join(" ");
+          form.prepend(alert);
+        }
+        if (first) first.focus();
+        toast("Not saved: what to correct is marked beside it.");
+      } else if (response.status === 412 && form.dataset.current) {
+        const current = await (await fetch(form.dataset.current, { credentials: "same-origin" })).json();
+        for (const control of form.elements) {
+          if (!control.name || control.type === "hidden" || !(control.name in current)) continue;
+          const now = storedText(current[control.name]);
+          if (now !== drawnValue(control) && !(control.multiple)) {
+            note(form, control, "Changed meanwhile to: " + (now || "nothing"), "merge");
+          }
+        }
+        form.elements.version.value = current.version;
+        toast("Someone changed this meanwhile; their values are beside yours. Save again to keep yours.");
+      } else {
+        toast(await problem(response));
+      }
+    } finally {
+      busy--;
+    }
+  }
+
   // --- forms that save in place ------------------------------------------
   document.addEventListener("submit", async (event) => {
     const form = event.target;
     // Deleting asks first; without a script the post goes straight on.
     if (form.matches("form.confirm") && !window.confirm(form.dataset.confirm)) {
       event.preventDefault();
+      return;
+    }
+    if (form.matches("form.keeps")) {
+      event.preventDefault();
+      await keepSave(form);
       return;
     }
     if (form.matches("form.import")) {

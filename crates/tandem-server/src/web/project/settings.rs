@@ -145,7 +145,8 @@ pub async fn settings(
         div.settings {
         section.card-panel aria-labelledby="h-project" {
             h2 #h-project { "Project" }
-            form.stacked method="post" action=(url("/settings")) {
+            form.stacked.keeps method="post" action=(url("/settings"))
+                data-current={ "/api/v1/workspaces/" (viewer.slug()) "/projects/" (project.key) } {
                 input type="hidden" name="version" value=(project.version);
                 fieldset disabled[!writes] {
                     legend.visually-hidden { "The project's fields" }

@@ -164,3 +164,97 @@ async fn what_one_types_survives_a_change_made_elsewhere() {
     ben.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let (ana, ben) = (browser(&driver).await, browser(&driver).await);
+    let base = server.base.clone();
+    sign_in(&ana, &base, "ana@demo.tandem").await;
+    sign_in(&ben, &base, "ben@demo.tandem").await;
+    ana.goto(&format!("{base}/w/demo/t/LAUNCH-8"))
+        .await
+        .unwrap();
+
+    // Due before start: refused, said beside the due date, nothing lost.
+    let title = wait_for(&ana, "#t-title").await;
+    title.clear().await.unwrap();
+    title.send_keys("Kept while refused").await.unwrap();
+    ana.execute(
+        "document.querySelector('#t-start').value = '2027-03-10';
+         document.querySelector('#t-due').value = '2027-03-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    ana.find(Locator::Css("form.task-form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&ana, "#t-due[aria-invalid=true] + .field-note.refused").await;
+    wait_for_text(
+        &ana,
+        "//span[contains(@class,'refused')]",
+        "Due date must not be before",
+    )
+    .await;
+    let kept = ana
+        .find(Locator::Css("#t-title"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Kept while refused"));
+
+    // Ben renames it meanwhile: Ana's save is refused (412), his title
+    // shows beside hers, and her second save keeps hers.
+    ana.execute(
+        "document.querySelector('#t-due').value = '2027-03-20';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    ben.goto(&format!("{base}/w/demo/t/LAUNCH-8"))
+        .await
+        .unwrap();
+    submit_form(
+        &ben,
+        &[("#t-title", "Renamed by Ben")],
+        "form.task-form button.primary",
+    )
+    .await;
+    wait_for_text(&ben, TOAST, "Saved.").await;
+    ana.find(Locator::Css("form.task-form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&ana, "//span[contains(@class,'merge')]", "Renamed by Ben").await;
+    ana.find(Locator::Css("form.task-form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&ana, TOAST, "Saved.").await;
+    let task = ana
+        .execute_async(
+            "const [done] = arguments;
+             fetch('/api/v1/workspaces/demo/tasks/LAUNCH-8').then(r => r.json()).then(done)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(task["title"], "Kept while refused", "{task}");
+    assert_eq!(task["due_date"], "2027-03-20", "{task}");
+    ana.close().await.unwrap();
+    ben.close().await.unwrap();
+    server.stop().await;
+}
