@@ -34,7 +34,7 @@ pub async fn workspace_home(viewer: Viewer) -> Redirect {
 pub fn todo_row(viewer: &Viewer, task: &Task, today: chrono::NaiveDate) -> Markup {
     let done = task.status.is_closed();
     html! {
-        li.todo.done[done] data-key=(task.key) {
+        li.todo.done[done] data-key=(task.key) data-status=(task.status) {
             @if viewer.can_write() && !done {
                 form.tick method="post" action=(viewer.url(&format!("/t/{}/done", task.key))) {
                     input type="hidden" name="version" value=(task.version);

@@ -9,19 +9,31 @@
   const ws = () => document.body.dataset.ws;
   const main = () => document.getElementById("main");
 
+  // A message at the bottom of the page, with a link to follow or an
+  // action to take back what was just done (Undo), for a while.
   function toast(message, link) {
     const box = document.getElementById("toast");
     if (!box) return;
     box.textContent = message;
-    if (link) {
+    if (link && link.href) {
       const a = document.createElement("a");
       a.href = link.href;
       a.textContent = " " + link.text;
       box.appendChild(a);
+    } else if (link && link.undo) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link undo";
+      button.textContent = "Undo";
+      button.addEventListener("click", async () => {
+        box.classList.remove("show");
+        await link.undo();
+      });
+      box.append(" ", button);
     }
     box.classList.add("show");
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => box.classList.remove("show"), 4000);
+    toast.timer = setTimeout(() => box.classList.remove("show"), link && link.undo ? 8000 : 4000);
   }
 
   // A refused field in words, as the server's error page writes it:
@@ -319,9 +331,17 @@
       const row = form.closest("li.todo");
       const response = await postForm(form.action, new FormData(form));
       if (response.ok) {
+        const task = await response.json();
+        const before = row && row.dataset.status;
         if (row) row.classList.add("done");
         form.remove();
-        toast((row ? row.dataset.key : "Task") + " done.");
+        toast(task.key + " done.", before && {
+          undo: async () => {
+            const back = await patchTask(task.key, task.version, { status: before });
+            toast(back.ok ? task.key + " is " + before.replace(/_/g, " ") + " again." : task.key + ": " + (await problem(back)));
+            soon();
+          },
+        });
       } else {
         toast(await problem(response));
       }
@@ -554,15 +574,25 @@
   async function saveMove(card) {
     const board = card.closest(".board");
     const place = placeCard(card);
+    const from = origin;
+    const url = board.dataset.move + encodeURIComponent(card.dataset.key) + "/move";
     busy++;
     try {
-      const response = await postForm(board.dataset.move + encodeURIComponent(card.dataset.key) + "/move", {
+      const response = await postForm(url, {
         status: place.status, after: place.after, before: place.before, version: card.dataset.version,
       });
       if (response.ok) {
         const moved = await response.json();
         card.dataset.version = moved.version;
-        toast(card.dataset.key + " moved.");
+        toast(card.dataset.key + " moved.", from && {
+          undo: async () => {
+            const back = await postForm(url, {
+              status: from.status, after: from.after, before: from.before, version: card.dataset.version,
+            });
+            toast(back.ok ? card.dataset.key + " is back where it was." : card.dataset.key + ": " + (await problem(back)));
+            soon();
+          },
+        });
       } else {
         toast(card.dataset.key + ": " + (await problem(response)));
         soon();

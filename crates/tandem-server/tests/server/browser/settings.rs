@@ -376,6 +376,29 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
         .unwrap();
     assert_eq!(focused(&client).await, below);
 
+    // Ticked off by mistake: the toast's Undo puts the task back.
+    client.goto(&format!("{base}/w/demo/my")).await.unwrap();
+    let todo = wait_for(&client, "li.todo[data-key^='LAUNCH-'] form.tick").await;
+    let item: Value = client
+        .execute(
+            "const li = document.querySelector(\"li.todo[data-key^='LAUNCH-']\"); return [li.dataset.key, li.dataset.status]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (key, status) = (item[0].as_str().unwrap(), item[1].clone());
+    todo.find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, TOAST, &format!("{key} done.")).await;
+    assert_eq!(task_json(&client, key).await["status"], "done");
+    click(&client, "#toast button.undo").await;
+    wait_for_text(&client, TOAST, "again").await;
+    assert_eq!(task_json(&client, key).await["status"], status);
+
     // A predecessor found by words of its title, not a typed key.
     client
         .goto(&format!("{base}/w/demo/t/LAUNCH-20"))

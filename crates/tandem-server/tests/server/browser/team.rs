@@ -246,6 +246,32 @@ async fn a_team_plans_and_works_in_the_browser() {
         "ul.cards[data-status=in_progress] li.card[data-key=WEB-2]",
     )
     .await;
+    // Moved again, then taken back with the toast's Undo.
+    let card = wait_for(&client, "li.card[data-key=WEB-2]").await;
+    card.send_keys(" ").await.unwrap();
+    card.send_keys("\u{E014}").await.unwrap();
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(" ")
+        .await
+        .unwrap();
+    wait_for_text(&client, TOAST, "WEB-2 moved").await;
+    client
+        .find(Locator::Css("#toast button.undo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, TOAST, "WEB-2 is back where it was").await;
+    client.refresh().await.unwrap();
+    wait_for(
+        &client,
+        "ul.cards[data-status=in_progress] li.card[data-key=WEB-2]",
+    )
+    .await;
 
     // The timeline: the chain is the critical path.
     client
