@@ -1,8 +1,10 @@
 //! The timeline: the stored schedule drawn as an SVG Gantt chart on the
 //! server. Bars are grouped by phase; dependencies are arrows; the critical
-//! path is marked; total slack trails each bar; the newest baseline shows
-//! under each bar; milestones are diamonds; a line marks today. Zoom sets
-//! the pixels per day. Nothing is computed in the browser: a dragged bar
+//! path is marked; total slack trails each bar; the newest baseline (or
+//! the one asked for) shows under each bar; milestones are diamonds; a
+//! flag marks each due date, red where the schedule finishes after it; a
+//! line marks today. Zoom sets the pixels per day, or fits the whole plan
+//! in the browser's width; the chart always fills that width. Nothing is computed in the browser: a dragged bar
 //! posts a new start date, and the page is drawn again from the new plan.
 
 use std::collections::HashMap;
@@ -36,17 +38,35 @@ enum Zoom {
     Day,
     Week,
     Month,
+    /// The whole plan in the width the browser has.
+    Fit,
 }
 
 impl Zoom {
+    /// Pixels per day; `Fit`'s depends on the plan's length and the width.
     fn pixels_per_day(self) -> f64 {
         match self {
             Zoom::Day => 32.0,
-            Zoom::Week => 10.0,
+            Zoom::Week | Zoom::Fit => 10.0,
             Zoom::Month => 3.0,
         }
     }
+
+    /// The calendar a scale is labelled like: days, weeks or months.
+    fn scale_of(ppd: f64) -> Zoom {
+        if ppd >= 20.0 {
+            Zoom::Day
+        } else if ppd >= 6.0 {
+            Zoom::Week
+        } else {
+            Zoom::Month
+        }
+    }
 }
+
+/// The width a chart is drawn to fill when the page does not say (the
+/// script sends the browser's, `?width=`).
+const DEFAULT_WIDTH: f64 = 1200.0;
 
 /// Text escaped for SVG content and double-quoted attributes, as maud
 /// escapes everything else on the page.
@@ -66,7 +86,16 @@ pub async fn timeline(
         None | Some("week") => Zoom::Week,
         Some("day") => Zoom::Day,
         Some("month") => Zoom::Month,
-        Some(_) => return Err(ApiError::field("zoom", "must be day, week or month").into()),
+        Some("fit") => Zoom::Fit,
+        Some(_) => return Err(ApiError::field("zoom", "must be day, week, month or fit").into()),
+    };
+    let width = match query.get("width") {
+        None => DEFAULT_WIDTH,
+        Some(w) => w
+            .parse::<f64>()
+            .ok()
+            .filter(|w| (320.0..=10_000.0).contains(w))
+            .ok_or_else(|| ApiError::field("width", "must be 320 to 10000 (pixels)"))?,
     };
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
@@ -116,6 +145,7 @@ pub async fn timeline(
         milestones: &milestones,
         today,
         zoom,
+        width,
     });
     let critical = stored.critical_path.len();
     let zoom_link = |z: Zoom, label: &str, value: &str| {
@@ -123,7 +153,7 @@ pub async fn timeline(
     };
     let content = html! {
         div.timeline-bar {
-            nav.zoom aria-label="Zoom" { "Zoom: " (zoom_link(Zoom::Day, "Day", "day")) (zoom_link(Zoom::Week, "Week", "week")) (zoom_link(Zoom::Month, "Month", "month")) }
+            nav.zoom aria-label="Zoom" { "Zoom: " (zoom_link(Zoom::Day, "Day", "day")) (zoom_link(Zoom::Week, "Week", "week")) (zoom_link(Zoom::Month, "Month", "month")) (zoom_link(Zoom::Fit, "Fit", "fit")) }
             p.muted {
                 "Finish " strong { (stored.finish.format("%a %-d %b %Y")) } " · "
                 (critical) " tasks on the critical path · "
@@ -132,7 +162,7 @@ pub async fn timeline(
             }
             ul.legend aria-label="Legend" {
                 li { span.sw.sw-bar {} "Task" } li { span.sw.sw-crit {} "Critical" } li { span.sw.sw-slack {} "Slack" }
-                li { span.sw.sw-base {} "Baseline" } li { span.sw.sw-today {} "Today" }
+                li { span.sw.sw-base {} "Baseline" } li { span.sw.sw-due {} "Due date" } li { span.sw.sw-today {} "Today" }
             }
         }
         @for w in &stored.warnings { p.warning { (w) } }
@@ -162,6 +192,9 @@ struct Drawing<'a> {
     milestones: &'a [tandem_domain::Milestone],
     today: NaiveDate,
     zoom: Zoom,
+    /// The width to fill, in pixels: the chart is never narrower, and
+    /// `Fit` puts the whole plan in it.
+    width: f64,
 }
 
 /// One row of the chart.
@@ -229,8 +262,18 @@ fn draw(d: &Drawing<'_>) -> String {
         .unwrap_or(d.today)
         .max(d.today);
     let origin = first - Days::new(u64::from(first.weekday().num_days_from_monday()) + 7);
-    let end = last + Days::new(14);
-    let ppd = d.zoom.pixels_per_day();
+    let mut end = last + Days::new(14);
+    let span = (end - origin).num_days() as f64;
+    let ppd = match d.zoom {
+        Zoom::Fit => ((d.width - LABEL_WIDTH) / span).clamp(0.5, 32.0),
+        zoom => zoom.pixels_per_day(),
+    };
+    let scale = Zoom::scale_of(ppd);
+    // A short plan still fills the width: the calendar runs on.
+    let filled = ((d.width - LABEL_WIDTH) / ppd).ceil();
+    if filled > span {
+        end = end + Days::new((filled - span) as u64);
+    }
     let days = (end - origin).num_days() as f64;
     let width = LABEL_WIDTH + days * ppd;
     let height = HEADER + rows.len() as f64 * ROW + 8.0;
@@ -249,7 +292,7 @@ fn draw(d: &Drawing<'_>) -> String {
         n = scheduled.len(),
     );
     // Weekends, then the calendar header.
-    if d.zoom != Zoom::Month {
+    if scale != Zoom::Month {
         let mut day = origin + Days::new(5);
         while day < end {
             let _ = write!(
@@ -269,7 +312,7 @@ fn draw(d: &Drawing<'_>) -> String {
     let mut day = origin;
     while day < end {
         let x = x_day(day);
-        let label = match d.zoom {
+        let label = match scale {
             Zoom::Day => Some((
                 day.format("%-d").to_string(),
                 day.day() == 1 || day == origin,
@@ -290,7 +333,7 @@ fn draw(d: &Drawing<'_>) -> String {
                 x + 2.0,
                 y0 = if major { 0.0 } else { 24.0 }
             );
-            if d.zoom != Zoom::Month && (day.day() == 1 || day == origin) {
+            if scale != Zoom::Month && (day.day() == 1 || day == origin) {
                 let _ = write!(
                     svg,
                     r#"<text class="month" x="{}" y="16">{}</text>"#,
@@ -431,6 +474,26 @@ fn draw(d: &Drawing<'_>) -> String {
                         } else {
                             String::new()
                         },
+                    );
+                }
+                // The due date, at the end of its day: red where the
+                // schedule finishes after it.
+                if let Some(due) = task.due_date
+                    && !s.summary
+                {
+                    let late = if s.early_finish.date() > due {
+                        " late"
+                    } else {
+                        ""
+                    };
+                    let _ = write!(
+                        svg,
+                        r#"<g class="due{late}"><title>{key} due {} {}</title><path d="M{},{}v16l-4,-4h4"/></g>"#,
+                        due.day(),
+                        MONTHS[due.month0() as usize],
+                        x_day(due) + ppd,
+                        y + 4.0,
+                        key = task.key,
                     );
                 }
             }

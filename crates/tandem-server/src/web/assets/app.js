@@ -348,6 +348,26 @@
     }
   });
 
+  // --- the timeline: zoom to the browser's width; open at today --------
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("nav.zoom a");
+    const wrap = document.querySelector(".gantt-wrap");
+    if (!link || !wrap) return;
+    const url = new URL(link.href);
+    url.searchParams.set("width", Math.max(320, Math.round(wrap.clientWidth)));
+    link.href = url.toString();
+  });
+  function toToday() {
+    const wrap = document.querySelector(".gantt-wrap");
+    const today = wrap && wrap.querySelector("line.today");
+    if (!today || wrap.dataset.placed) return;
+    wrap.dataset.placed = "1";
+    const x = today.x1.baseVal.value;
+    if (x > wrap.clientWidth - 80) wrap.scrollLeft = x - wrap.clientWidth / 2;
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", toToday);
+  else toToday();
+
   // --- find anything: Ctrl/Cmd-K opens a palette over the search page's
   // results, read as one types --------------------------------------------
   const palette = () => document.getElementById("palette");

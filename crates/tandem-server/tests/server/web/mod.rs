@@ -740,3 +740,44 @@ async fn a_tasks_history_reads_as_sentences_with_names() {
     assert!(!history.contains("phase id"), "{history}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_timeline_fits_the_width_and_marks_due_dates() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let svg_width = |page: &str| -> f64 {
+        page.split(r#"<svg class="gantt""#)
+            .nth(1)
+            .and_then(|rest| rest.split(r#"width=""#).nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let page = |path: &'static str| {
+        let ana = &ana;
+        async move {
+            let response = ana.get(path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    // Fit: the whole plan in the width asked for, to the pixel or so.
+    let fit = page("/w/demo/p/LAUNCH/timeline?zoom=fit&width=1000").await;
+    assert!(
+        (svg_width(&fit) - 1000.0).abs() <= 32.0,
+        "{}",
+        svg_width(&fit)
+    );
+    // Month zoom still fills a wide screen rather than stopping short.
+    let month = page("/w/demo/p/LAUNCH/timeline?zoom=month&width=3000").await;
+    assert!(svg_width(&month) >= 3000.0, "{}", svg_width(&month));
+    // Each dated task has its due-date flag.
+    let week = page("/w/demo/p/LAUNCH/timeline").await;
+    assert!(week.contains(r#"<g class="due"#), "due markers");
+    assert_eq!(
+        ana.get("/w/demo/p/LAUNCH/timeline?width=5").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    server.stop().await;
+}
