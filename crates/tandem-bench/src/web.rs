@@ -60,6 +60,14 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
         ("Workload (project)", "/w/bench/p/WEB/workload".to_string()),
         ("Workload (workspace)", "/w/bench/workload".to_string()),
         ("Risks", "/w/bench/p/WEB/risks".to_string()),
+        (
+            "List, filtered (to do, by due date)",
+            "/w/bench/p/WEB/list?status=todo&sort=due".to_string(),
+        ),
+        ("Plan (baselines)", "/w/bench/p/WEB/plan".to_string()),
+        ("Project settings", "/w/bench/p/WEB/settings".to_string()),
+        ("Workspace settings", "/w/bench/settings".to_string()),
+        ("Search (\"task 1\")", "/w/bench/search?q=task+1".to_string()),
     ];
     println!("| page | server p50 ms | server p95 ms | client p50 ms | gzip KB | raw KB |");
     println!("|---|---:|---:|---:|---:|---:|");

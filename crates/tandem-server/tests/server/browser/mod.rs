@@ -154,7 +154,7 @@ async fn browser(driver: &Driver) -> Client {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--disable-dev-shm-usage", "--window-size=1360,900",
+                "--disable-dev-shm-usage", "--window-size=1440,900",
                 format!("--user-data-dir={}", profile.display()),
             ]
         }),

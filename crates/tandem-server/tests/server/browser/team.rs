@@ -416,7 +416,7 @@ async fn a_team_plans_and_works_in_the_browser() {
     }
 
     // Signing out ends the session: pages send you to sign in again.
-    client.set_window_size(1360, 900).await.unwrap();
+    client.set_window_size(1440, 900).await.unwrap();
     client.goto(&format!("{base}/w/demo/my")).await.unwrap();
     client
         .find(Locator::Css("form.signout button"))
