@@ -67,7 +67,10 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
         ("Plan (baselines)", "/w/bench/p/WEB/plan".to_string()),
         ("Project settings", "/w/bench/p/WEB/settings".to_string()),
         ("Workspace settings", "/w/bench/settings".to_string()),
-        ("Search (\"task 1\")", "/w/bench/search?q=task+1".to_string()),
+        (
+            "Search (\"task 1\")",
+            "/w/bench/search?q=task+1".to_string(),
+        ),
     ];
     println!("| page | server p50 ms | server p95 ms | client p50 ms | gzip KB | raw KB |");
     println!("|---|---:|---:|---:|---:|---:|");

@@ -75,6 +75,14 @@ pub async fn board(
             @for (status, cards) in board_columns().zip(&columns) {
                 section.column aria-labelledby={ "col-" (status) } {
                     h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count { (cards.len()) } }
+                    @if writer {
+                        form.add-card method="post" action=(viewer.url("/tasks")) {
+                            input type="hidden" name="project" value=(project.key);
+                            input type="hidden" name="status" value=(status);
+                            label.visually-hidden for={ "add-" (status) } { "Add a card to " (layout::status_label(status)) }
+                            input id={ "add-" (status) } name="title" required maxlength="500" placeholder="+ Add a card" autocomplete="off";
+                        }
+                    }
                     ul.cards data-status=(status) aria-label=(layout::status_label(status)) {
                         @for t in cards {
                             li.card tabindex="0" data-movable=[writer.then_some("")] data-key=(t.key) data-version=(t.version) aria-describedby="board-help"

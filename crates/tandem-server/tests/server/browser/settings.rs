@@ -362,6 +362,18 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
         .goto(&format!("{base}/w/demo/p/LAUNCH/board"))
         .await
         .unwrap();
+    // A card added at the top of a column lands in that column.
+    wait_for(&client, "#add-in_review")
+        .await
+        .send_keys("Card from the board\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        "//ul[@data-status='in_review']",
+        "Card from the board",
+    )
+    .await;
     let card = wait_for(&client, "ul.cards li.card").await;
     let name = card.attr("aria-label").await.unwrap().unwrap();
     let key = card.attr("data-key").await.unwrap().unwrap();
