@@ -73,6 +73,10 @@ pub struct SeenTask {
 pub struct MoveTask {
     /// The new status (its column); left out, the card stays in its own.
     pub status: Option<TaskStatus>,
+    /// Why it is blocked, when it goes to the blocked column (kept as it
+    /// was when left out; cleared when it leaves that column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_reason: Option<String>,
     /// The key of the card it goes after.
     pub after: Option<String>,
     /// The key of the card it goes before.

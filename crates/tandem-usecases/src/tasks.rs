@@ -206,6 +206,8 @@ pub async fn bulk_edit(
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Move {
     pub status: Option<TaskStatus>,
+    /// Why, when the card goes to Blocked; kept as it is when not given.
+    pub blocked_reason: Option<String>,
     pub after: Option<String>,
     pub before: Option<String>,
     pub version: Option<i64>,
@@ -225,6 +227,10 @@ pub async fn move_card(store: &dyn Store, writer: &Writer, key: &str, to: &Move)
         if let Some(status) = to.status {
             fields.status = status;
         }
+        if let Some(reason) = to.blocked_reason.as_deref().map(str::trim) {
+            fields.blocked_reason = (!reason.is_empty()).then(|| reason.to_string());
+        }
+        fields.normalize();
         fields.check()?;
         let written = store
             .move_task(

@@ -485,6 +485,7 @@ pub async fn move_task(
     let to = body.into_domain(|b| {
         Ok(tasks::Move {
             status: b.status,
+            blocked_reason: b.blocked_reason,
             after: neighbour(b.after),
             before: neighbour(b.before),
             version: expected.or(b.version),

@@ -63,6 +63,9 @@ pub(super) struct MoveArgs {
     /// The key of the card it goes before.
     #[arg(long)]
     before: Option<String>,
+    /// Why it is blocked, moving it to blocked.
+    #[arg(long)]
+    blocked_reason: Option<String>,
 }
 
 /// `tandem task bulk-edit`: reads each task's version, then sends one
@@ -147,6 +150,7 @@ pub(super) async fn move_task(client: &Client, args: MoveArgs, as_json: bool) ->
             .status
             .map(|s| choice::<TaskStatus>("status", &s))
             .transpose()?,
+        blocked_reason: args.blocked_reason,
         after: args.after,
         before: args.before,
         version: None,

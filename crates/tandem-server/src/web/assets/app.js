@@ -547,9 +547,14 @@
   }, true);
   async function save(control, field, row) {
     const value = control.value.trim();
-    control.dataset.saved = value;
     const changes = {};
     changes[field] = value === "" ? null : control.dataset.kind === "id" ? Number(value) : value;
+    if (field === "status" && value === "blocked" && control.dataset.saved !== "blocked") {
+      const reason = window.prompt("Why is " + row.dataset.key + " blocked?");
+      if (reason === null) { control.value = control.dataset.saved || ""; return; }
+      changes.blocked_reason = reason;
+    }
+    control.dataset.saved = value;
     busy++;
     try {
       const response = await patchTask(row.dataset.key, row.dataset.version, changes);
@@ -596,11 +601,16 @@
     const place = placeCard(card);
     const from = origin;
     const url = board.dataset.move + encodeURIComponent(card.dataset.key) + "/move";
+    const fields = { status: place.status, after: place.after, before: place.before, version: card.dataset.version };
+    // Blocked says why: asked as the card lands there; no answer, no move.
+    if (place.status === "blocked" && (!from || from.status !== "blocked")) {
+      const reason = window.prompt("Why is " + card.dataset.key + " blocked?");
+      if (reason === null) { toast(card.dataset.key + " not moved."); soon(); return; }
+      fields.blocked_reason = reason;
+    }
     busy++;
     try {
-      const response = await postForm(url, {
-        status: place.status, after: place.after, before: place.before, version: card.dataset.version,
-      });
+      const response = await postForm(url, fields);
       if (response.ok) {
         const moved = await response.json();
         card.dataset.version = moved.version;

@@ -135,6 +135,7 @@ pub async fn move_card(
                 ),
                 None => None,
             },
+            blocked_reason: form.get("blocked_reason").map(str::to_string),
             after: given("after").map(str::to_string),
             before: given("before").map(str::to_string),
             version,

@@ -338,6 +338,25 @@ async fn a_card_moves_on_the_board() {
         }
         let (_, one) = ana.get(&format!("{WS}/tasks/LAUNCH-1")).await;
         assert_ne!(one["status"], "done", "{before}");
+
+        // To Blocked with its reason; out of Blocked, the reason goes.
+        let (status, task) = mel
+            .post(
+                &format!("{WS}/tasks/LAUNCH-3/move"),
+                json!({"status": "blocked", "blocked_reason": "Waiting on legal"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{task}");
+        assert_eq!(task["status"], "blocked");
+        assert_eq!(task["blocked_reason"], "Waiting on legal");
+        let (status, task) = mel
+            .post(
+                &format!("{WS}/tasks/LAUNCH-3/move"),
+                json!({"status": "todo"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{task}");
+        assert_eq!(task["blocked_reason"], Value::Null, "{task}");
         server.stop().await;
     }
 }

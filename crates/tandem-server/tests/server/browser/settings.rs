@@ -311,9 +311,20 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     let settled = select.prop("value").await.unwrap().unwrap();
     assert_ne!(json!(settled), before["status"]);
     select.send_keys("\u{E007}").await.unwrap();
+    // Blocked asks why before it saves.
+    if settled == "blocked" {
+        client
+            .send_alert_text("Waiting on the vendor")
+            .await
+            .unwrap();
+        client.accept_alert().await.unwrap();
+    }
     wait_for_new_version(&client, "LAUNCH-20", &version).await;
     let after = task_json(&client, "LAUNCH-20").await;
     assert_eq!(after["status"], json!(settled), "{after}");
+    if settled == "blocked" {
+        assert_eq!(after["blocked_reason"], "Waiting on the vendor", "{after}");
+    }
     assert_eq!(
         after["version"].as_i64(),
         before["version"].as_i64().map(|v| v + 1),

@@ -246,7 +246,7 @@ async fn a_team_plans_and_works_in_the_browser() {
         "ul.cards[data-status=in_progress] li.card[data-key=WEB-2]",
     )
     .await;
-    // Moved again, then taken back with the toast's Undo.
+    // Moved on to Blocked, which asks why; then taken back with Undo.
     let card = wait_for(&client, "li.card[data-key=WEB-2]").await;
     card.send_keys(" ").await.unwrap();
     card.send_keys("\u{E014}").await.unwrap();
@@ -257,7 +257,19 @@ async fn a_team_plans_and_works_in_the_browser() {
         .send_keys(" ")
         .await
         .unwrap();
+    client.send_alert_text("Waiting on legal").await.unwrap();
+    client.accept_alert().await.unwrap();
     wait_for_text(&client, TOAST, "WEB-2 moved").await;
+    let blocked = client
+        .execute_async(
+            "const [done] = arguments;
+             fetch('/api/v1/workspaces/demo/tasks/WEB-2').then(r => r.json()).then(done)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(blocked["status"], "blocked", "{blocked}");
+    assert_eq!(blocked["blocked_reason"], "Waiting on legal", "{blocked}");
     client
         .find(Locator::Css("#toast button.undo"))
         .await

@@ -146,7 +146,23 @@ fn tasks_are_edited_in_bulk_and_moved_from_the_terminal() {
     }
     assert_eq!(task_json(&config, one), before);
     let help = ok(&config, &["task", "move", "--help"]);
-    for word in ["in_progress", "--after", "--before"] {
+    for word in ["in_progress", "--after", "--before", "--blocked-reason"] {
         assert!(help.contains(word), "{help}");
     }
+    // Blocked, with why.
+    ok(
+        &config,
+        &[
+            "task",
+            "move",
+            two,
+            "--status",
+            "blocked",
+            "--blocked-reason",
+            "Waiting on legal",
+        ],
+    );
+    let blocked = task_json(&config, two);
+    assert_eq!(blocked["status"], "blocked");
+    assert_eq!(blocked["blocked_reason"], "Waiting on legal");
 }
