@@ -151,14 +151,7 @@ async fn what_one_types_survives_a_change_made_elsewhere() {
         .await
         .unwrap();
     wait_for_text(&ana, "//main", typed).await;
-    let task = ana
-        .execute_async(
-            "const [done] = arguments;
-             fetch('/api/v1/workspaces/demo/tasks/LAUNCH-3').then(r => r.json()).then(done)",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let task = task_json(&ana, "LAUNCH-3").await;
     assert_eq!(task["description"], typed, "{task}");
     ana.close().await.unwrap();
     ben.close().await.unwrap();
@@ -244,14 +237,7 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
         .await
         .unwrap();
     wait_for_text(&ana, TOAST, "Saved.").await;
-    let task = ana
-        .execute_async(
-            "const [done] = arguments;
-             fetch('/api/v1/workspaces/demo/tasks/LAUNCH-8').then(r => r.json()).then(done)",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let task = task_json(&ana, "LAUNCH-8").await;
     assert_eq!(task["title"], "Kept while refused", "{task}");
     assert_eq!(task["due_date"], "2027-03-20", "{task}");
     ana.close().await.unwrap();

@@ -301,6 +301,18 @@ async fn failed(client: &Client, why: &str) -> ! {
     );
 }
 
+/// A task as the API answers it, fetched by the page itself (its session).
+async fn task_json(client: &Client, key: &str) -> Value {
+    client
+        .execute_async(
+            "const [key, done] = arguments;
+             fetch('/api/v1/workspaces/demo/tasks/' + key).then(r => r.json()).then(done)",
+            vec![json!(key)],
+        )
+        .await
+        .unwrap()
+}
+
 async fn sign_in(client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/w/demo/my")).await.unwrap();
     // Not signed in: sent to the sign-in page, which comes back here.

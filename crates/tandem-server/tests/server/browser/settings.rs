@@ -252,18 +252,6 @@ async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     server.stop().await;
 }
 
-/// A task as the API answers it, fetched by the page itself (its session).
-async fn task_json(client: &Client, key: &str) -> Value {
-    client
-        .execute_async(
-            "const [key, done] = arguments;
-             fetch('/api/v1/workspaces/demo/tasks/' + key).then(r => r.json()).then(done)",
-            vec![json!(key)],
-        )
-        .await
-        .unwrap()
-}
-
 /// Waits until the list row of `key` shows a version other than `from`.
 async fn wait_for_new_version(client: &Client, key: &str, from: &str) {
     let deadline = Instant::now() + PATIENCE;

@@ -260,14 +260,7 @@ async fn a_team_plans_and_works_in_the_browser() {
     client.send_alert_text("Waiting on legal").await.unwrap();
     client.accept_alert().await.unwrap();
     wait_for_text(&client, TOAST, "WEB-2 moved").await;
-    let blocked = client
-        .execute_async(
-            "const [done] = arguments;
-             fetch('/api/v1/workspaces/demo/tasks/WEB-2').then(r => r.json()).then(done)",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let blocked = task_json(&client, "WEB-2").await;
     assert_eq!(blocked["status"], "blocked", "{blocked}");
     assert_eq!(blocked["blocked_reason"], "Waiting on legal", "{blocked}");
     client
