@@ -14,7 +14,7 @@ use tandem_store::Membership;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Ctx, JsonBody, SESSION_COOKIE, hash_secret, session_cookie};
+use crate::extract::{Ctx, IfMatch, JsonBody, SESSION_COOKIE, hash_secret, session_cookie};
 
 /// A signed-in member looking at a workspace's pages.
 #[derive(Debug, Clone)]
@@ -718,6 +718,31 @@ pub fn answer(
         Ok(_) => Ok(saved(to)),
         Err(e) => Err(refused(headers, e)),
     }
+}
+
+/// A form post an API handler takes: the form's `fields` become the
+/// handler's JSON input `T`, its `version` field the `If-Match`; then the
+/// page goes on to `to` (or to an error page), and a script gets the
+/// API's own answer. Every form that changes something comes through
+/// here, so none reads its form or answers differently.
+pub async fn forward<T, Fut>(
+    headers: &HeaderMap,
+    body: &Bytes,
+    fields: &[(&str, Kind)],
+    to: &str,
+    call: impl FnOnce(JsonBody<T>, IfMatch) -> Fut,
+) -> Result<Response, WebError>
+where
+    T: serde::de::DeserializeOwned,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    let form = FormPairs::parse(body);
+    let expected = form_version(&form)?;
+    let result = match json_body::<T>(&form, fields) {
+        Ok(input) => call(input, IfMatch(expected)).await,
+        Err(e) => Err(e),
+    };
+    answer(headers, result, to)
 }
 
 /// A failed form post: problem details for a script, an error page else.

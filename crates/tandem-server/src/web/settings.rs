@@ -15,12 +15,12 @@ use tandem_api::{
 };
 use tandem_domain::Role;
 
-use super::common::{FormPairs, Kind, WebError, answer, form_version, json_body, refused};
+use super::common::{FormPairs, Kind, WebError, answer, forward, refused};
 use super::layout::{self, Section, page};
 use super::{Viewer, today};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Caller, IfMatch, JsonBody};
+use crate::extract::{Caller, JsonBody};
 
 /// Who may not change the workspace's people hears so before their form
 /// is read, as the API answers.
@@ -317,15 +317,20 @@ pub async fn update_profile(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let form = FormPairs::parse(&body);
-    let result = async {
-        let body = json_body::<UpdateMe>(&form, &[("name", Kind::Text)])?;
-        crate::handlers::auth::update_me(State(state.clone()), Caller(viewer.user().clone()), body)
-            .await
-            .map(IntoResponse::into_response)
-    }
-    .await;
-    answer(&headers, result, &viewer.url("/settings#h-profile"))
+    let to = viewer.url("/settings#h-profile");
+    let caller = Caller(viewer.user().clone());
+    forward(
+        &headers,
+        &body,
+        &[("name", Kind::Text)],
+        &to,
+        |input: JsonBody<UpdateMe>, _| async move {
+            crate::handlers::auth::update_me(State(state), caller, input)
+                .await
+                .map(IntoResponse::into_response)
+        },
+    )
+    .await
 }
 
 /// `POST /w/{ws}/settings/password`: the new one typed twice, the same.
@@ -368,20 +373,21 @@ pub async fn rename_workspace(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let form = FormPairs::parse(&body);
-    let result = async {
-        must_manage(&viewer)?;
-        let body = json_body::<UpdateWorkspace>(&form, &[("name", Kind::Text)])?;
-        crate::handlers::workspaces::update_workspace(
-            State(state.clone()),
-            viewer.ctx.clone(),
-            body,
-        )
-        .await
-        .map(IntoResponse::into_response)
-    }
-    .await;
-    answer(&headers, result, &viewer.url("/settings#h-workspace"))
+    must_manage(&viewer).map_err(|e| refused(&headers, e))?;
+    let to = viewer.url("/settings#h-workspace");
+    let ctx = viewer.ctx.clone();
+    forward(
+        &headers,
+        &body,
+        &[("name", Kind::Text)],
+        &to,
+        |input: JsonBody<UpdateWorkspace>, _| async move {
+            crate::handlers::workspaces::update_workspace(State(state), ctx, input)
+                .await
+                .map(IntoResponse::into_response)
+        },
+    )
+    .await
 }
 
 /// `POST /w/{ws}/members`: an invitation.
@@ -391,15 +397,20 @@ pub async fn invite(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let form = FormPairs::parse(&body);
-    let result = async {
-        must_manage(&viewer)?;
-        let body = json_body::<AddMember>(&form, &[("email", Kind::Text), ("role", Kind::Text)])?;
-        crate::handlers::workspaces::add_member(State(state.clone()), viewer.ctx.clone(), body)
-            .await
-    }
-    .await;
-    answer(&headers, result, &viewer.url("/settings#h-invite"))
+    must_manage(&viewer).map_err(|e| refused(&headers, e))?;
+    let to = viewer.url("/settings#h-invite");
+    let ctx = viewer.ctx.clone();
+    let fields = [("email", Kind::Text), ("role", Kind::Text)];
+    forward(
+        &headers,
+        &body,
+        &fields,
+        &to,
+        |input: JsonBody<AddMember>, _| async move {
+            crate::handlers::workspaces::add_member(State(state), ctx, input).await
+        },
+    )
+    .await
 }
 
 pub async fn withdraw_invitation(
@@ -426,26 +437,26 @@ pub async fn change_role(
     Path((ws, user_id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let form = FormPairs::parse(&body);
-    let expected = form_version(&form)?;
-    let result = async {
-        must_manage(&viewer)?;
-        let body = json_body::<UpdateMember>(&form, &[("role", Kind::Text)])?;
-        crate::handlers::workspaces::update_member(
-            State(state.clone()),
-            viewer.ctx.clone(),
-            Path((ws, user_id)),
-            IfMatch(expected),
-            body,
-        )
-        .await
-    }
-    .await;
-    answer(
+    must_manage(&viewer).map_err(|e| refused(&headers, e))?;
+    let to = viewer.url(&format!("/settings#member-{user_id}"));
+    let ctx = viewer.ctx.clone();
+    forward(
         &headers,
-        result,
-        &viewer.url(&format!("/settings#member-{user_id}")),
+        &body,
+        &[("role", Kind::Text)],
+        &to,
+        |input: JsonBody<UpdateMember>, if_match| async move {
+            crate::handlers::workspaces::update_member(
+                State(state),
+                ctx,
+                Path((ws, user_id)),
+                if_match,
+                input,
+            )
+            .await
+        },
     )
+    .await
 }
 
 pub async fn set_hours(
@@ -455,26 +466,27 @@ pub async fn set_hours(
     Path((ws, user_id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let form = FormPairs::parse(&body);
-    let expected = form_version(&form)?;
-    let result = async {
-        must_be_or_manage(&viewer, user_id)?;
-        let body = json_body::<UpdateAvailability>(&form, &[("capacity_hours", Kind::Number)])?;
-        crate::handlers::workspaces::update_availability(
-            State(state.clone()),
-            viewer.ctx.clone(),
-            Path((ws, user_id)),
-            IfMatch(expected),
-            body,
-        )
-        .await
-    }
-    .await;
-    answer(
+    must_be_or_manage(&viewer, user_id).map_err(|e| refused(&headers, e))?;
+    let to = viewer.url(&format!("/settings#member-{user_id}"));
+    let ctx = viewer.ctx.clone();
+    let fields = [("capacity_hours", Kind::Number)];
+    forward(
         &headers,
-        result,
-        &viewer.url(&format!("/settings#member-{user_id}")),
+        &body,
+        &fields,
+        &to,
+        |input: JsonBody<UpdateAvailability>, if_match| async move {
+            crate::handlers::workspaces::update_availability(
+                State(state),
+                ctx,
+                Path((ws, user_id)),
+                if_match,
+                input,
+            )
+            .await
+        },
     )
+    .await
 }
 
 pub async fn remove_member(
@@ -500,31 +512,30 @@ pub async fn add_time_off(
     Path((ws, user_id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let form = FormPairs::parse(&body);
-    let result = async {
-        must_be_or_manage(&viewer, user_id)?;
-        let body = json_body::<CreateTimeOff>(
-            &form,
-            &[
-                ("start_date", Kind::Optional),
-                ("end_date", Kind::Optional),
-                ("note", Kind::Optional),
-            ],
-        )?;
-        crate::handlers::workspaces::create_time_off(
-            State(state.clone()),
-            viewer.ctx.clone(),
-            Path((ws, user_id)),
-            body,
-        )
-        .await
-    }
-    .await;
-    answer(
+    must_be_or_manage(&viewer, user_id).map_err(|e| refused(&headers, e))?;
+    let to = viewer.url(&format!("/settings#member-{user_id}"));
+    let ctx = viewer.ctx.clone();
+    let fields = [
+        ("start_date", Kind::Optional),
+        ("end_date", Kind::Optional),
+        ("note", Kind::Optional),
+    ];
+    forward(
         &headers,
-        result,
-        &viewer.url(&format!("/settings#member-{user_id}")),
+        &body,
+        &fields,
+        &to,
+        |input: JsonBody<CreateTimeOff>, _| async move {
+            crate::handlers::workspaces::create_time_off(
+                State(state),
+                ctx,
+                Path((ws, user_id)),
+                input,
+            )
+            .await
+        },
     )
+    .await
 }
 
 pub async fn remove_time_off(

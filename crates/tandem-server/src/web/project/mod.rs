@@ -8,6 +8,7 @@ mod board;
 mod list;
 mod overview;
 mod plan;
+mod posts;
 mod risks;
 mod settings;
 
@@ -21,8 +22,10 @@ pub use board::{board, move_card};
 pub use list::{bulk_edit, list};
 pub use overview::overview;
 pub use plan::{apply_levelling, create_baseline, delete_baseline, plan};
+pub use posts::*;
 pub use risks::{create_risk, risks};
-pub use settings::*;
+pub use settings::settings;
+pub(crate) use settings::{member_select, project_status_label, stage_label};
 
 type Params = Query<HashMap<String, String>>;
 
