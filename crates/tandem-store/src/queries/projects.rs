@@ -92,6 +92,23 @@ pub(super) async fn fetch_phase_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<
     phase_from_row(&row)
 }
 
+/// A project's phases in their order, read where `db` reads (a pool, or
+/// a write's transaction).
+async fn project_phases<'c>(
+    db: impl sqlx::Executor<'c, Database = Db>,
+    scope: Scope,
+    project_id: Id,
+) -> Result<Vec<Phase>> {
+    let rows = sqlx::query(
+        "SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(phase_from_row).collect()
+}
+
 /// A milestone's phase, if it has one, must be a phase of its project.
 pub(super) async fn phase_of_project(
     tx: &mut Tx,
@@ -394,13 +411,7 @@ impl ProjectStore for DbStore {
     }
 
     async fn list_phases(&self, access: ProjectAccess) -> Result<Vec<Phase>> {
-        let (scope, project_id) = (access.scope(), access.project_id());
-        let rows = sqlx::query("SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id")
-            .bind(scope.workspace_id)
-            .bind(project_id)
-            .fetch_all(self.reader())
-            .await?;
-        rows.iter().map(phase_from_row).collect()
+        project_phases(self.reader(), access.scope(), access.project_id()).await
     }
 
     async fn get_phase(&self, scope: Scope, id: Id) -> Result<Phase> {
@@ -461,17 +472,7 @@ impl ProjectStore for DbStore {
         let scope = *scope;
         let mut tx = self.write_tx().await?;
         lock_project_tx(&mut tx, project_id).await?;
-        let rows = sqlx::query(
-            "SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let phases = rows
-            .iter()
-            .map(phase_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let phases = project_phases(&mut *tx, scope, project_id).await?;
         let mut listed = order.to_vec();
         listed.sort_unstable();
         let mut wanted: Vec<Id> = phases.iter().map(|p| p.id).collect();
@@ -491,48 +492,37 @@ impl ProjectStore for DbStore {
                 ),
             )]));
         }
-        for (index, id) in order.iter().enumerate() {
-            let position = index as i64 + 1;
-            let Some(phase) = phases.iter().find(|p| p.id == *id) else {
-                continue;
-            };
+        // Each phase moved is written and recorded; the answer is the
+        // phases as read, in their new places (no second read).
+        let mut phases = phases;
+        for phase in &mut phases {
+            let position = order.iter().position(|id| *id == phase.id).unwrap_or(0) as i64 + 1;
             if phase.position == position {
                 continue;
             }
             sqlx::query("UPDATE phases SET position = $1, version = version + 1 WHERE id = $2")
                 .bind(position)
-                .bind(id)
+                .bind(phase.id)
                 .execute(&mut *tx)
                 .await?;
             let before = phase.fields();
-            let after = PhaseFields {
-                position,
-                ..before.clone()
-            };
-            let changes = activity::diff(&phase_snapshot(&before), &phase_snapshot(&after));
+            phase.position = position;
+            phase.version += 1;
+            let changes =
+                activity::diff(&phase_snapshot(&before), &phase_snapshot(&phase.fields()));
             record(
                 &mut tx,
                 scope,
                 Some(project_id),
                 EntityKind::Phase,
-                *id,
+                phase.id,
                 &phase.name,
                 "updated",
                 &changes,
             )
             .await?;
         }
-        let rows = sqlx::query(
-            "SELECT * FROM phases WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let phases = rows
-            .iter()
-            .map(phase_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        phases.sort_by_key(|p| p.position);
         tx.commit().await?;
         Ok(phases)
     }
