@@ -61,8 +61,10 @@ pub async fn search(
             )
             .await?
             .tasks;
-        // A key typed whole finds its task even where the words do not.
-        if let Ok(found) = store.get_task(scope, &q).await
+        // A key typed whole (LAUNCH-12, TASK-3) finds its task even where
+        // the words do not; other searches do not ask.
+        if tandem_domain::TaskKey::parse(&q).is_ok()
+            && let Ok(found) = store.get_task(scope, &q).await
             && !tasks.iter().any(|t| t.id == found.id)
         {
             tasks.insert(0, found);
