@@ -80,6 +80,36 @@ pub(crate) async fn current_schedule(
     Ok((loaded, schedule))
 }
 
+/// Whether the project's stored schedule is current: it was, or only
+/// tasks were added since and their rows were added to it now
+/// (`planning::catch_up_schedule`). `false`, or any doubt, means the plan
+/// must be scheduled whole ([`current_schedule`]).
+pub(crate) async fn caught_up(store: &dyn Store, scope: Scope, key: &str) -> bool {
+    match planning::catch_up_schedule(store, scope, key, server_today()).await {
+        Ok(caught_up) => caught_up,
+        Err(e) => {
+            tracing::debug!(project = %key, error = ?e, "adding to the stored schedule");
+            false
+        }
+    }
+}
+
+/// The schedule of the project's plan as it is now, at the least cost:
+/// the stored copy when it is current ([`caught_up`]), else computed.
+pub(crate) async fn fresh_schedule(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    access: tandem_store::ProjectAccess,
+) -> ApiResult<StoredSchedule> {
+    if caught_up(store, scope, key).await
+        && let Some(stored) = store.stored_schedule(access).await?
+    {
+        return Ok(stored);
+    }
+    Ok(current_schedule(store, scope, key).await?.1)
+}
+
 /// [`current_schedule`], and the project's tasks as pages show them.
 pub(crate) async fn current_schedule_with_tasks(
     store: &dyn Store,

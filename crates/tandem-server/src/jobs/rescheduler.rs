@@ -160,16 +160,7 @@ async fn reschedule_batch(store: &dyn Store) -> tandem_store::Result<bool> {
         // Tasks only added since the stored schedule: theirs are the only
         // rows to compute. Anything else, or any doubt, schedules the
         // whole plan.
-        let today = chrono::Local::now().date_naive();
-        let caught_up =
-            match tandem_usecases::planning::catch_up_schedule(store, scope, key, today).await {
-                Ok(caught_up) => caught_up,
-                Err(e) => {
-                    tracing::debug!(project = %key, error = ?e, "adding to the stored schedule");
-                    false
-                }
-            };
-        let run = match caught_up {
+        let run = match crate::planning::caught_up(store, scope, key).await {
             true => Ok(()),
             false => current_schedule(store, scope, key).await.map(|_| ()),
         };

@@ -21,7 +21,7 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::{all_tasks, current_schedule, current_schedule_with_tasks};
+use crate::planning::{all_tasks, current_schedule_with_tasks, fresh_schedule};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -58,15 +58,16 @@ pub async fn workspace_workload(
         .iter()
         .filter_map(|t| t.project.as_ref().map(|p| p.id))
         .collect();
-    for (project, _) in store.open_projects(scope).await? {
+    for (project, access) in store.open_projects(scope).await? {
         if !shown.contains(&project.id) {
             continue;
         }
         // The schedule as of the plan now, as the project's own workload
         // reads it: a stored copy the rescheduler has not caught up with
-        // yet is recomputed, so the two pages agree whoever looked first.
-        // A plan the scheduler refuses falls back to its tasks' dates.
-        if let Ok((_, current)) = current_schedule(store, scope, &project.key).await {
+        // yet is brought up to date or recomputed, so the two pages agree
+        // whoever looked first. A plan the scheduler refuses falls back
+        // to its tasks' dates.
+        if let Ok(current) = fresh_schedule(store, scope, &project.key, access).await {
             schedules.extend(current.tasks.into_iter().map(|s| (s.task_id, s)));
         }
     }
