@@ -271,23 +271,11 @@ pub async fn create_project(
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
     let result = async {
-        let body = json_body::<CreateProject>(
-            &form,
-            &[
-                ("key", Kind::Text),
-                ("name", Kind::Text),
-                ("objective", Kind::Optional),
-                ("scope_in", Kind::Optional),
-                ("scope_out", Kind::Optional),
-                ("owner", Kind::Optional),
-                ("stage", Kind::Optional),
-                ("status", Kind::Optional),
-                ("start_date", Kind::Optional),
-                ("target_date", Kind::Optional),
-                ("budget", Kind::Number),
-                ("ongoing", Kind::Flag),
-            ],
-        )?;
+        // The settings form's fields, and the key only a new project takes.
+        let fields: Vec<(&str, Kind)> = std::iter::once(("key", Kind::Text))
+            .chain(crate::web::project::PROJECT_FIELDS.iter().copied())
+            .collect();
+        let body = json_body::<CreateProject>(&form, &fields)?;
         crate::handlers::projects::create_project(State(state.clone()), viewer.ctx.clone(), body)
             .await
     }

@@ -24,9 +24,9 @@ use crate::web::common::{FormPairs, Kind, WebError, forward, refused};
 /// nothing but its version.
 type NoInput = JsonBody<serde_json::Value>;
 
-/// The fields of the project form, as the API's `UpdateProject` names
-/// them.
-const PROJECT_FIELDS: &[(&str, Kind)] = &[
+/// The fields of the project form, as the API's `UpdateProject` (and,
+/// with the key, `CreateProject`) names them.
+pub(crate) const PROJECT_FIELDS: &[(&str, Kind)] = &[
     ("name", Kind::Text),
     ("objective", Kind::Optional),
     ("scope_in", Kind::Optional),
