@@ -42,15 +42,6 @@ fn server_today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// Every task of the project.
-pub(crate) async fn project_tasks(
-    store: &dyn Store,
-    scope: Scope,
-    key: &str,
-) -> ApiResult<Vec<Task>> {
-    Ok(planning::project_tasks(store, scope, key).await?)
-}
-
 /// Every task the filter selects, page after page.
 pub(crate) async fn all_tasks(
     store: &dyn Store,

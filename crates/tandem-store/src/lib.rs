@@ -59,7 +59,8 @@ pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
 pub use tandem_domain::Link;
 pub use tasks::{
-    MAX_TASK_PAGE, OwnerFilter, TaskCursor, TaskFilter, TaskOrder, TaskPage, TaskStore,
+    GroupKey, MAX_TASK_PAGE, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskGroup, TaskOrder,
+    TaskPage, TaskStore,
 };
 pub use workspaces::{Invitation, Membership, WorkspaceStore};
 

@@ -228,7 +228,7 @@ impl PgStore {
         scope: crate::Scope,
         filter: &crate::TaskFilter,
         search: &crate::sql::Search,
-        part: crate::sql::ListPart,
+        part: crate::sql::ListPart<'_>,
         limit: usize,
     ) -> Result<(
         Vec<crate::sql::TaskRow>,

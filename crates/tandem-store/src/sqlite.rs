@@ -171,7 +171,7 @@ impl SqliteStore {
         scope: Scope,
         filter: &TaskFilter,
         search: &Search,
-        part: ListPart,
+        part: ListPart<'_>,
         limit: usize,
     ) -> Result<PageRows> {
         let mut page = SqlText::default();

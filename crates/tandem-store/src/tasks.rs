@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use tandem_domain::{Id, NewTask, Priority, Task, TaskFields, TaskStatus};
 
-use crate::{Patch, ProjectAccess, Result, Scope, WriteScope};
+use crate::{Patch, Result, Scope, WriteScope};
 
 /// Filters of the task list. Everything given must hold.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,7 +40,9 @@ pub struct TaskFilter {
 }
 
 /// The orders the task list can be paged in. Each is total (the id breaks
-/// ties), so a cursor names one place in it.
+/// ties), so a cursor names one place in it. Where a task may have no
+/// value to sort by (no due date, no start, no owner), those tasks come
+/// last, by id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TaskOrder {
     /// By id: the order tasks were created in.
@@ -48,22 +50,60 @@ pub enum TaskOrder {
     Id,
     /// By due date, then id; tasks without a due date last.
     Due,
+    /// By start date, then id; tasks without a start last.
+    Start,
+    /// Urgent first, no priority last ([`Priority::ALL`]'s order).
+    Priority,
+    /// In the order of work ([`TaskStatus::ALL`]'s): backlog first.
+    Status,
+    /// By title, ignoring case as the database lowers it.
+    Title,
+    /// By the owner's name, ignoring case; unassigned last.
+    Owner,
+    /// The board's hand-made order (a card never ranked sits by its id).
+    Board,
 }
 
 /// A place in a [`TaskOrder`]: the last task of a page, as much of it as
-/// the order compares. In [`TaskOrder::Id`] only `id` counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// the order compares. In [`TaskOrder::Id`] and [`TaskOrder::Board`] only
+/// `id` counts (the board reads the card's rank where it stands now); in
+/// [`TaskOrder::Due`] `due_date` and `id`; in the others `value` and `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskCursor {
     pub due_date: Option<NaiveDate>,
     pub id: Id,
+    /// What the order sorts by, as the last task had it; `None` where it
+    /// had nothing (no start, no owner).
+    pub value: Option<SortValue>,
+}
+
+/// A task's value in an order other than by id or due date. Text is kept
+/// as the task has it: the database lowers both sides the same way, so a
+/// cursor never depends on how Rust and the database differ in casing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    Date(NaiveDate),
+    /// A place in a closed vocabulary's order.
+    Rank(i64),
+    Text(String),
 }
 
 impl TaskCursor {
-    /// After this task.
-    pub fn after(task: &Task) -> Self {
+    /// After this task, in `order`.
+    pub fn after(order: TaskOrder, task: &Task) -> Self {
+        let rank = |place: Option<usize>| place.map(|p| SortValue::Rank(p as i64));
+        let value = match order {
+            TaskOrder::Id | TaskOrder::Due | TaskOrder::Board => None,
+            TaskOrder::Start => task.start_date.map(SortValue::Date),
+            TaskOrder::Priority => rank(Priority::ALL.iter().position(|p| *p == task.priority)),
+            TaskOrder::Status => rank(TaskStatus::ALL.iter().position(|s| *s == task.status)),
+            TaskOrder::Title => Some(SortValue::Text(task.title.clone())),
+            TaskOrder::Owner => task.owner.as_ref().map(|o| SortValue::Text(o.name.clone())),
+        };
         TaskCursor {
             due_date: task.due_date,
             id: task.id,
+            value,
         }
     }
 
@@ -73,13 +113,35 @@ impl TaskCursor {
         TaskCursor {
             due_date: Some(day),
             id: Id::MAX,
+            value: None,
         }
     }
 
     /// In [`TaskOrder::Id`], after this id.
     pub fn after_id(id: Id) -> Self {
-        TaskCursor { due_date: None, id }
+        TaskCursor {
+            due_date: None,
+            id,
+            value: None,
+        }
     }
+}
+
+/// What a list or board groups its tasks by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskGroup {
+    Status,
+    Owner,
+    Phase,
+}
+
+/// One group of a [`TaskGroup`]: a status, an owner's or phase's id, or
+/// no owner / no phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupKey {
+    Status(TaskStatus),
+    Id(Id),
+    Nobody,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +189,14 @@ pub trait TaskStore: Send + Sync {
         filter: &TaskFilter,
         edges: &[NaiveDate],
     ) -> Result<Vec<u64>>;
+    /// How many tasks the filter selects (its cursor and limit aside) in
+    /// each group of `by`, in no order; groups with none are left out.
+    async fn count_tasks_by(
+        &self,
+        scope: Scope,
+        filter: &TaskFilter,
+        by: TaskGroup,
+    ) -> Result<Vec<(GroupKey, u64)>>;
     async fn update_task(
         &self,
         scope: WriteScope,
@@ -154,9 +224,6 @@ pub trait TaskStore: Send + Sync {
         after: Option<&str>,
         before: Option<&str>,
     ) -> Result<Task>;
-    /// Each task's place in its board column, lowest first, for the
-    /// project's tasks (see [`TaskStore::move_task`]).
-    async fn board_ranks(&self, project: ProjectAccess) -> Result<Vec<(Id, f64)>>;
     async fn delete_task(
         &self,
         scope: WriteScope,

@@ -218,17 +218,15 @@ async fn a_card_moves_between_its_neighbours() {
         let store = world.store.as_ref();
         let writer = world.member.writer().unwrap();
         let scope = world.owner.scope;
-        let (_, access) = store.open_project(scope, "LAUNCH").await.unwrap();
         let order = || async {
-            let ranks = store.board_ranks(access).await.unwrap();
-            let tasks = tandem_usecases::planning::project_tasks(store, scope, "LAUNCH")
-                .await
-                .unwrap();
-            let key_of = |id| tasks.iter().find(|t| t.id == id).unwrap().key.clone();
-            ranks
-                .into_iter()
-                .map(|(id, _)| key_of(id))
-                .collect::<Vec<_>>()
+            let filter = tandem_store::TaskFilter {
+                project: Some("LAUNCH".into()),
+                order: tandem_store::TaskOrder::Board,
+                limit: tandem_store::MAX_TASK_PAGE,
+                ..Default::default()
+            };
+            let page = store.list_tasks(scope, &filter).await.unwrap();
+            page.tasks.into_iter().map(|t| t.key).collect::<Vec<_>>()
         };
         let to = Move {
             status: Some(TaskStatus::InProgress),

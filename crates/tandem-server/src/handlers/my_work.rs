@@ -126,6 +126,6 @@ fn bucket_view(page: BucketPage) -> MyWorkBucket {
         label: page.bucket.label().to_string(),
         count: page.count,
         tasks: page.tasks.into_iter().map(Into::into).collect(),
-        next_cursor: page.next.map(|next| format_cursor(TaskOrder::Due, next)),
+        next_cursor: page.next.map(|next| format_cursor(TaskOrder::Due, &next)),
     }
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use tandem_api::*;
 use tandem_domain::*;
-use tandem_store::{ActivityFilter, OwnerFilter, TaskCursor, TaskFilter, TaskOrder};
+use tandem_store::{ActivityFilter, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskOrder};
 use tandem_usecases::tasks;
 
 use super::activity::activity_view;
@@ -80,8 +80,12 @@ const TASK_FILTERS: &[Param] = &[
     },
     Param {
         name: "sort",
-        description: "The order of the pages: `id` (default, the order tasks were created in) or `due` (by due date, then id; tasks without a due date last)",
-        schema: || or_empty(json!({"type": "string", "enum": ["id", "due"]})),
+        description: "The order of the pages: `id` (default, the order tasks were created in), `due` or `start` (by date; tasks without one last), `priority` (urgent first), `status` (backlog to cancelled), `title` or `owner` (by name, ignoring case; unassigned last), or `board` (the board's order). Ties go by id",
+        schema: || {
+            or_empty(json!({"type": "string", "enum": [
+                "id", "due", "start", "priority", "status", "title", "owner", "board"
+            ]}))
+        },
     },
     Param {
         name: "cursor",
@@ -221,12 +225,17 @@ async fn task_filter(
             .unwrap_or(50),
     };
     let order = match get("sort") {
-        None | Some("id") => TaskOrder::Id,
-        Some("due") => TaskOrder::Due,
-        Some(_) => {
-            v.push("sort", "must be id or due");
-            TaskOrder::Id
-        }
+        None => TaskOrder::Id,
+        Some(name) => match SORTS.iter().find(|(n, _)| *n == name) {
+            Some((_, order)) => *order,
+            None => {
+                v.push(
+                    "sort",
+                    "must be id, due, start, priority, status, title, owner or board",
+                );
+                TaskOrder::Id
+            }
+        },
     };
     let after = get("cursor").and_then(|c| {
         v.take(
@@ -271,16 +280,40 @@ async fn task_filter(
     })
 }
 
-/// A cursor as the API writes it: in id order the id in hex (as before
-/// there were orders); in due order the due date and the id, or `none`
-/// and the id for a task without a due date (`2026-11-20.1f`, `none.2a`).
+/// The list's orders by their names in `sort`, the API's and the CLI's.
+pub(crate) const SORTS: [(&str, TaskOrder); 8] = [
+    ("id", TaskOrder::Id),
+    ("due", TaskOrder::Due),
+    ("start", TaskOrder::Start),
+    ("priority", TaskOrder::Priority),
+    ("status", TaskOrder::Status),
+    ("title", TaskOrder::Title),
+    ("owner", TaskOrder::Owner),
+    ("board", TaskOrder::Board),
+];
+
+/// A cursor as the API writes it: in id and board order the id in hex
+/// (as before there were orders); in due order the due date and the id,
+/// or `none` and the id for a task without a due date (`2026-11-20.1f`,
+/// `none.2a`); in the others the value (a date, a place, or `x` and the
+/// text's UTF-8 bytes in hex, so any title survives a URL) and the id.
 /// Opaque to callers, but readable when debugging.
-pub(crate) fn format_cursor(order: TaskOrder, cursor: TaskCursor) -> String {
+pub(crate) fn format_cursor(order: TaskOrder, cursor: &TaskCursor) -> String {
+    let id = cursor.id;
     match order {
-        TaskOrder::Id => format!("{:x}", cursor.id),
+        TaskOrder::Id | TaskOrder::Board => format!("{id:x}"),
         TaskOrder::Due => match cursor.due_date {
-            Some(day) => format!("{day}.{:x}", cursor.id),
-            None => format!("none.{:x}", cursor.id),
+            Some(day) => format!("{day}.{id:x}"),
+            None => format!("none.{id:x}"),
+        },
+        _ => match &cursor.value {
+            None => format!("none.{id:x}"),
+            Some(SortValue::Date(day)) => format!("{day}.{id:x}"),
+            Some(SortValue::Rank(place)) => format!("{place}.{id:x}"),
+            Some(SortValue::Text(text)) => {
+                let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
+                format!("x{hex}.{id:x}")
+            }
         },
     }
 }
@@ -292,20 +325,37 @@ pub(crate) fn parse_cursor(order: TaskOrder, text: &str) -> Option<TaskCursor> {
             .ok()
             .filter(|_| !hex.starts_with(['+', '-']))
     };
-    match order {
-        TaskOrder::Id => id(text).map(TaskCursor::after_id),
-        TaskOrder::Due => {
-            let (day, hex) = text.split_once('.')?;
-            let due_date = match day {
-                "none" => None,
-                day => Some(NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?),
-            };
-            Some(TaskCursor {
-                due_date,
-                id: id(hex)?,
-            })
-        }
+    let date = |day: &str| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok();
+    if matches!(order, TaskOrder::Id | TaskOrder::Board) {
+        return id(text).map(TaskCursor::after_id);
     }
+    let (value, hex) = text.rsplit_once('.')?;
+    let mut cursor = TaskCursor::after_id(id(hex)?);
+    if value == "none" {
+        return Some(cursor);
+    }
+    match order {
+        TaskOrder::Due => cursor.due_date = Some(date(value)?),
+        TaskOrder::Start => cursor.value = Some(SortValue::Date(date(value)?)),
+        TaskOrder::Priority | TaskOrder::Status => {
+            cursor.value = Some(SortValue::Rank(
+                value.parse().ok().filter(|p: &i64| *p >= 0)?,
+            ))
+        }
+        TaskOrder::Title | TaskOrder::Owner => {
+            let hex = value.strip_prefix('x')?;
+            if hex.len() % 2 != 0 {
+                return None;
+            }
+            let bytes = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                .collect::<Option<Vec<u8>>>()?;
+            cursor.value = Some(SortValue::Text(String::from_utf8(bytes).ok()?));
+        }
+        TaskOrder::Id | TaskOrder::Board => unreachable!("read above"),
+    }
+    Some(cursor)
 }
 
 pub async fn list_tasks(
@@ -317,7 +367,7 @@ pub async fn list_tasks(
     let page = state.store.list_tasks(ctx.scope, &filter).await?;
     Ok(Json(tandem_api::TaskPage {
         tasks: page.tasks.into_iter().map(Into::into).collect(),
-        next_cursor: page.next.map(|next| format_cursor(filter.order, next)),
+        next_cursor: page.next.map(|next| format_cursor(filter.order, &next)),
     }))
 }
 

@@ -79,7 +79,7 @@ pub async fn my_work(
     let today = today();
     let buckets = match only {
         Some(b) => vec![
-            my_work::bucket(store, scope, today, b, after, BUCKET_PAGE)
+            my_work::bucket(store, scope, today, b, after.clone(), BUCKET_PAGE)
                 .await
                 .map_err(ApiError::from)?,
         ],
@@ -88,7 +88,7 @@ pub async fn my_work(
             .map_err(ApiError::from)?,
     };
     let more = |b: &BucketPage| {
-        b.next.map(|next| {
+        b.next.as_ref().map(|next| {
             viewer.url(&format!(
                 "/my?bucket={}&cursor={}",
                 b.bucket.as_str(),

@@ -12,7 +12,7 @@ pub(crate) async fn sqlx_task_page_rows(
     scope: Scope,
     filter: &TaskFilter,
     search: &Search,
-    part: ListPart,
+    part: ListPart<'_>,
     limit: usize,
 ) -> Result<(Vec<TaskRow>, Vec<(Id, UserRef)>)> {
     let mut qb = QueryBuilder::<Db>::new("");
@@ -85,7 +85,9 @@ pub(super) async fn task_page(
     let more = tasks.len() > limit;
     tasks.truncate(limit);
     let next = if more {
-        tasks.last().map(crate::TaskCursor::after)
+        tasks
+            .last()
+            .map(|last| crate::TaskCursor::after(filter.order, last))
     } else {
         None
     };
@@ -129,6 +131,31 @@ pub(super) async fn due_counts(
     let row = qb.build().fetch_one(pool).await?;
     (0..=edges.len())
         .map(|i| Ok(row.try_get::<i64, _>(i)?.max(0) as u64))
+        .collect()
+}
+
+/// `TaskStore::count_tasks_by`.
+pub(super) async fn group_counts(
+    pool: &sqlx::Pool<Db>,
+    scope: Scope,
+    filter: &TaskFilter,
+    by: crate::TaskGroup,
+) -> Result<Vec<(crate::GroupKey, u64)>> {
+    let mut qb = QueryBuilder::<Db>::new("");
+    push_group_counts(&mut qb, &TEXT_MATCH, scope, filter, by);
+    let rows: Vec<(Option<String>, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|(key, count)| {
+            let key = match (by, key) {
+                (_, None) => crate::GroupKey::Nobody,
+                (crate::TaskGroup::Status, Some(s)) => crate::GroupKey::Status(vocab(&s)?),
+                (_, Some(id)) => crate::GroupKey::Id(
+                    id.parse()
+                        .map_err(|_| decode_error(format!("stored group id '{id}'")))?,
+                ),
+            };
+            Ok((key, count.max(0) as u64))
+        })
         .collect()
 }
 

@@ -432,6 +432,15 @@ impl TaskStore for DbStore {
         due_counts(self.reader(), scope, filter, edges).await
     }
 
+    async fn count_tasks_by(
+        &self,
+        scope: Scope,
+        filter: &TaskFilter,
+        by: crate::TaskGroup,
+    ) -> Result<Vec<(crate::GroupKey, u64)>> {
+        group_counts(self.reader(), scope, filter, by).await
+    }
+
     async fn update_task(
         &self,
         scope: WriteScope,
@@ -518,23 +527,6 @@ impl TaskStore for DbStore {
         }
         tx.commit().await?;
         Ok(task)
-    }
-
-    async fn board_ranks(&self, access: ProjectAccess) -> Result<Vec<(Id, f64)>> {
-        let (scope, project_id) = (access.scope(), access.project_id());
-        let rows: Vec<(Id, Option<f64>)> = sqlx::query_as(
-            "SELECT id, board_rank FROM tasks WHERE workspace_id = $1 AND project_id = $2",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .fetch_all(self.reader())
-        .await?;
-        let mut ranks: Vec<(Id, f64)> = rows
-            .into_iter()
-            .map(|(id, rank)| (id, rank.unwrap_or(id as f64 * UNRANKED_STEP)))
-            .collect();
-        ranks.sort_by(|a, b| a.1.total_cmp(&b.1));
-        Ok(ranks)
     }
 
     async fn delete_task(

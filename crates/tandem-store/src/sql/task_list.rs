@@ -3,10 +3,10 @@
 //! Not here: the row both drivers fill (`task_row.rs`), the search's words
 //! (`search.rs`), or writing tasks (`tasks.rs`).
 
-use tandem_domain::Id;
+use tandem_domain::{Id, Priority, TaskStatus};
 
 use super::{Search, SqlSink, TextMatch, push_project_id, push_task_visibility, search_words};
-use crate::{OwnerFilter, Scope, TaskCursor, TaskFilter, TaskOrder};
+use crate::{OwnerFilter, Scope, SortValue, TaskCursor, TaskFilter, TaskOrder};
 
 /// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
 /// tags with spaces (tags never contain whitespace).
@@ -30,7 +30,7 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
 /// no dates first and PostgreSQL last, and a row-value comparison would
 /// make SQLite step over every task due on the cursor's day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ListPart {
+pub(crate) enum ListPart<'a> {
     /// By id, after this one.
     ById(Option<Id>),
     /// Due on this day, after this id.
@@ -39,14 +39,23 @@ pub(crate) enum ListPart {
     Dated(Option<chrono::NaiveDate>),
     /// Without a due date, after this id (or all), by id.
     Undated(Option<Id>),
+    /// Any other order, whole, from this cursor (or the start). No index
+    /// holds these orders: the filtered tasks are sorted by the value
+    /// alone (not whole rows) and the page's first `limit` kept, which is
+    /// a scan of what the filters select (a project's tasks, say).
+    Sorted(TaskOrder, Option<&'a TaskCursor>),
 }
 
-impl ListPart {
+impl<'a> ListPart<'a> {
     /// The parts a page of `filter` reads, in order, from its cursor.
-    pub(crate) fn of(filter: &TaskFilter) -> Vec<ListPart> {
+    pub(crate) fn of(filter: &'a TaskFilter) -> Vec<ListPart<'a>> {
         // A due-date bound leaves out every task without a due date.
         let undated = filter.due_before.is_none() && filter.due_after.is_none();
-        match (filter.order, filter.after) {
+        match (filter.order, &filter.after) {
+            (TaskOrder::Id | TaskOrder::Due, _) => {}
+            (order, after) => return vec![ListPart::Sorted(order, after.as_ref())],
+        }
+        match (filter.order, filter.after.clone()) {
             (TaskOrder::Id, after) => vec![ListPart::ById(after.map(|a| a.id))],
             (TaskOrder::Due, None) => {
                 let mut parts = vec![ListPart::Dated(None)];
@@ -60,6 +69,7 @@ impl ListPart {
                 Some(TaskCursor {
                     due_date: Some(day),
                     id,
+                    ..
                 }),
             ) => {
                 let mut parts = vec![ListPart::SameDay(day, id), ListPart::Dated(Some(day))];
@@ -68,10 +78,106 @@ impl ListPart {
                 }
                 parts
             }
-            (TaskOrder::Due, Some(TaskCursor { due_date: None, id })) if undated => {
+            (
+                TaskOrder::Due,
+                Some(TaskCursor {
+                    due_date: None, id, ..
+                }),
+            ) if undated => {
                 vec![ListPart::Undated(Some(id))]
             }
             (TaskOrder::Due, Some(TaskCursor { due_date: None, .. })) => Vec::new(),
+            (_, _) => unreachable!("the other orders returned above"),
+        }
+    }
+}
+
+/// A `CASE` giving each of `values` its place in the slice's order.
+fn rank_of<T: Copy>(column: &str, values: &[T], text: impl Fn(T) -> &'static str) -> String {
+    let mut case = format!("CASE {column}");
+    for (place, value) in values.iter().enumerate() {
+        case.push_str(&format!(" WHEN '{}' THEN {place}", text(*value)));
+    }
+    case + " END"
+}
+
+/// What `order` sorts by, as SQL over `tasks t` (NULL where a task has
+/// nothing to sort by). Both backends compute it the same way on both
+/// sides of a cursor's comparison.
+fn sort_expression(order: TaskOrder) -> String {
+    match order {
+        TaskOrder::Id => "t.id".into(),
+        TaskOrder::Due => "t.due_date".into(),
+        TaskOrder::Start => "t.start_date".into(),
+        TaskOrder::Priority => rank_of("t.priority", Priority::ALL, Priority::as_str),
+        TaskOrder::Status => rank_of("t.status", TaskStatus::ALL, TaskStatus::as_str),
+        TaskOrder::Title => "LOWER(t.title)".into(),
+        TaskOrder::Owner => "(SELECT LOWER(su.name) FROM users su WHERE su.id = t.owner_id)".into(),
+        TaskOrder::Board => board_rank("t"),
+    }
+}
+
+/// A card's place on the board: its rank, or for a card never moved, a
+/// place by id with room between (`UNRANKED_STEP`).
+fn board_rank(alias: &str) -> String {
+    format!(
+        "COALESCE({alias}.board_rank, CAST({alias}.id AS DOUBLE PRECISION) * {})",
+        super::tasks::UNRANKED_STEP
+    )
+}
+
+/// The condition "after `cursor`" in `order` sorted by `expression`
+/// (nulls last, then by `id`).
+fn push_after_sorted(
+    q: &mut impl SqlSink,
+    order: TaskOrder,
+    expression: &str,
+    id: &str,
+    cursor: &TaskCursor,
+) {
+    match (&cursor.value, order) {
+        (None, TaskOrder::Board) => {
+            q.sql(&format!(
+                " AND ({expression} > (SELECT {b} FROM tasks b WHERE b.id = ",
+                b = board_rank("b")
+            ));
+            q.int(cursor.id);
+            q.sql(&format!(
+                ") OR ({expression} = (SELECT {b} FROM tasks b WHERE b.id = ",
+                b = board_rank("b")
+            ));
+            q.int(cursor.id);
+            q.sql(&format!(") AND {id} > "));
+            q.int(cursor.id);
+            q.sql("))");
+        }
+        (None, _) => {
+            q.sql(&format!(" AND {expression} IS NULL AND {id} > "));
+            q.int(cursor.id);
+        }
+        (Some(value), _) => {
+            // Greater, or equal and a later id; a task with nothing to
+            // sort by comes after every value. Text is bound as the task
+            // has it and lowered by the database, like the expression.
+            q.sql(&format!(" AND ({expression} IS NULL OR {expression} > "));
+            push_sort_value(q, value);
+            q.sql(&format!(" OR ({expression} = "));
+            push_sort_value(q, value);
+            q.sql(&format!(" AND {id} > "));
+            q.int(cursor.id);
+            q.sql("))");
+        }
+    }
+}
+
+fn push_sort_value(q: &mut impl SqlSink, value: &SortValue) {
+    match value {
+        SortValue::Date(day) => q.date(*day),
+        SortValue::Rank(place) => q.int(*place),
+        SortValue::Text(text) => {
+            q.sql("LOWER(");
+            q.text(text.clone());
+            q.sql(")");
         }
     }
 }
@@ -95,7 +201,7 @@ pub(crate) fn push_task_list(
     scope: Scope,
     filter: &TaskFilter,
     search: &Search,
-    part: ListPart,
+    part: ListPart<'_>,
     limit: usize,
 ) {
     let source = Source::of(filter, text, search, matches!(part, ListPart::ById(_)));
@@ -125,7 +231,7 @@ pub(crate) fn push_task_list(
                 q.sql(" AND t.due_date > ");
                 q.date(after);
             }
-            Some("t.due_date, ")
+            Some("t.due_date, ".to_string())
         }
         ListPart::Undated(after) => {
             q.sql(" AND t.due_date IS NULL");
@@ -135,8 +241,15 @@ pub(crate) fn push_task_list(
             }
             None
         }
+        ListPart::Sorted(order, after) => {
+            let expression = sort_expression(order);
+            if let Some(cursor) = after {
+                push_after_sorted(q, order, &expression, id, cursor);
+            }
+            Some(format!("({expression}) IS NULL, {expression}, "))
+        }
     };
-    let order = order.unwrap_or("");
+    let order = order.unwrap_or_default();
     q.sql(&format!(" ORDER BY {order}{id} LIMIT "));
     q.int(limit as i64 + 1);
     q.sql(&format!(") ORDER BY {order}t.id"));
@@ -158,7 +271,7 @@ pub(crate) fn push_due_counts(
         owner: Some(OwnerFilter::User(scope.user_id)),
         open: true,
         order: filter.order,
-        after: filter.after,
+        after: filter.after.clone(),
         limit: filter.limit,
         ..Default::default()
     };
@@ -206,6 +319,30 @@ pub(crate) fn push_due_counts(
     let source = Source::of(filter, text, &search, true);
     source.push_from(q);
     push_task_where(q, scope, filter, text, &search, source);
+}
+
+/// How many tasks the filter selects in each group of `by`: rows of the
+/// group's column (as text) and its count.
+pub(crate) fn push_group_counts(
+    q: &mut impl SqlSink,
+    text: &TextMatch,
+    scope: Scope,
+    filter: &TaskFilter,
+    by: crate::TaskGroup,
+) {
+    let column = match by {
+        crate::TaskGroup::Status => "t.status",
+        crate::TaskGroup::Owner => "t.owner_id",
+        crate::TaskGroup::Phase => "t.phase_id",
+    };
+    q.sql(&format!(
+        "SELECT CAST({column} AS TEXT), CAST(COUNT(*) AS BIGINT)"
+    ));
+    let search = Search::Words(search_words(filter.text.as_deref()));
+    let source = Source::of(filter, text, &search, true);
+    source.push_from(q);
+    push_task_where(q, scope, filter, text, &search, source);
+    q.sql(&format!(" GROUP BY {column}"));
 }
 
 /// The `WHERE` clause of the list: visibility and every filter but the

@@ -10,6 +10,7 @@ mod events;
 mod filters;
 mod import;
 mod migrations;
+mod orders;
 mod paging;
 mod phases;
 mod planning;

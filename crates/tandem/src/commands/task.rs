@@ -43,6 +43,13 @@ pub(super) enum TaskCommand {
         /// description (`plan` finds "Planning").
         #[arg(long)]
         search: Option<String>,
+        /// The order: id (the order tasks were created in), due, start,
+        /// priority (urgent first), status (backlog first), title, owner
+        /// (unassigned last) or board (the board's order). Ties by id.
+        #[arg(long, default_value = "id", value_parser = [
+            "id", "due", "start", "priority", "status", "title", "owner", "board"
+        ])]
+        sort: String,
         /// How many at most.
         #[arg(long, default_value_t = 200)]
         limit: usize,
@@ -282,9 +289,10 @@ pub(super) async fn task_command(
             priority,
             tag,
             search,
+            sort,
             limit,
         } => {
-            let mut query = Vec::new();
+            let mut query = vec![("sort".to_string(), sort)];
             let mut add = |k: &str, v: Option<String>| {
                 if let Some(v) = v {
                     query.push((k.to_string(), v));

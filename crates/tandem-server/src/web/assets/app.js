@@ -115,7 +115,7 @@
     document.body.dataset.stale = "1";
   }
   async function refresh(force) {
-    if (!force && editing()) { hold(); return; }
+    if (!force && (editing() || (main() && main().dataset.extended))) { hold(); return; }
     pending = false;
     const response = await fetch(location.href, { credentials: "same-origin" });
     if (!response.ok) return;
@@ -148,6 +148,57 @@
     if (!project) return true;
     return change.project ? change.project === project : change.kind === "member";
   }
+  // A list row changed elsewhere: that row alone is fetched (the page
+  // answers `only=KEY` with it) and swapped, unless it holds an edit.
+  // A change to a task the page does not show (new, or now matching the
+  // filters) refreshes the page instead: false.
+  function redrawRow(key) {
+    const m = main();
+    const row = m && m.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
+    if (!row || action() !== "list") return false;
+    if (row.contains(document.activeElement) || unsaved(row)) { hold(); return true; }
+    const url = new URL(location.href);
+    url.searchParams.set("only", key);
+    url.searchParams.delete("cursor");
+    fetch(url, { credentials: "same-origin" }).then(async (response) => {
+      if (!response.ok) return;
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = doc.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
+      if (fresh) row.replaceWith(document.importNode(fresh, true));
+      else row.remove();
+    });
+    return true;
+  }
+  function action() {
+    const tab = document.querySelector('nav.tabs [aria-current="page"]');
+    return tab ? tab.textContent.trim().toLowerCase() : "";
+  }
+
+  // --- windows: "Show more" links append the next rows or cards ---------
+  // The link is the next window's own page (it works without the script);
+  // here its rows are appended where the page shows them, and the link
+  // moves on to the window after.
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("a[data-append]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    const target = document.querySelector(link.dataset.append);
+    const response = await fetch(link.href, { credentials: "same-origin" });
+    if (!target || !response.ok) { location.href = link.href; return; }
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const from = doc.querySelector(link.dataset.from || link.dataset.append);
+    if (from) {
+      [...from.children].filter((el) => !el.classList.contains("group")).forEach((el) => target.appendChild(document.importNode(el, true)));
+    }
+    main().dataset.extended = "1";
+    const next = doc.querySelector("a[rel=next][data-append]");
+    if (next) link.href = next.getAttribute("href");
+    else link.closest(".more").remove();
+    const shown = document.querySelector(".shown-count");
+    if (shown) shown.textContent = document.querySelectorAll("#rows tr[data-key]").length;
+    document.dispatchEvent(new CustomEvent("tandem:refreshed"));
+  });
+
   let debounce;
   function soon() { clearTimeout(debounce); debounce = setTimeout(refresh, 120); }
   document.addEventListener("focusout", () => { if (pending) setTimeout(() => { if (pending) refresh(); }, 0); });
@@ -160,7 +211,12 @@
     source.addEventListener("change", (event) => {
       let change;
       try { change = JSON.parse(event.data); } catch (_) { change = { kind: "resync" }; }
-      if (concerns(change)) soon();
+      if (!concerns(change)) return;
+      if (change.kind === "task" && change.key && redrawRow(change.key)) return;
+      // A page grown by "more" windows would lose them to a whole refetch
+      // of its first window: it says it is stale instead.
+      if (main() && main().dataset.extended) { hold(); return; }
+      soon();
     });
     source.addEventListener("open", () => document.body.dataset.live = "on");
     // Hang up when leaving, so the connection is free for the next page

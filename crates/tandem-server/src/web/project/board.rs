@@ -5,18 +5,19 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_api::TaskView;
-use tandem_domain::{Id, Task, TaskStatus};
+use tandem_domain::{Task, TaskStatus};
+use tandem_store::{GroupKey, TaskFilter, TaskGroup, TaskOrder};
 use tandem_usecases::tasks;
 
-use super::nav;
+use super::{Params, nav};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::project_tasks;
+use crate::handlers::tasks::{format_cursor, parse_cursor};
 use crate::web::Viewer;
 use crate::web::common::{FormPairs, WebError, answer, back, form_version};
 use crate::web::layout::{self, Section, Tab, page};
@@ -37,44 +38,99 @@ fn initials(name: &str) -> String {
         .to_uppercase()
 }
 
+/// Cards each column shows before its "more" link.
+const BOARD_PAGE: usize = 50;
+
+/// One column as shown: its status, how many cards it has, the first of
+/// them in the board's order, and where the rest continue.
+struct Column {
+    status: TaskStatus,
+    count: u64,
+    cards: Vec<Task>,
+    more: Option<String>,
+}
+
+/// `GET /w/{ws}/p/{key}/board`: every column's first cards; with `status`
+/// and `cursor` (a column's "more" link), that column alone, after the
+/// cursor. No column reads more than its window.
 pub async fn board(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((_, key)): Path<(String, String)>,
+    Query(query): Params,
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let (project, access) = store.open_project(scope, &key).await?;
-    let tasks = project_tasks(store, scope, &project.key).await?;
-    let ranks: HashMap<Id, usize> = store
-        .board_ranks(access)
+    let (project, _) = store.open_project(scope, &key).await?;
+    let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let only: Option<TaskStatus> = get("status")
+        .map(|s| s.parse().map_err(|e: String| ApiError::field("status", e)))
+        .transpose()?;
+    let after = get("cursor")
+        .map(|c| {
+            parse_cursor(TaskOrder::Board, c)
+                .ok_or_else(|| ApiError::field("cursor", "is not a link from this board"))
+        })
+        .transpose()?;
+    let filter = TaskFilter {
+        project: Some(project.key.clone()),
+        order: TaskOrder::Board,
+        limit: BOARD_PAGE,
+        ..Default::default()
+    };
+    let counts: HashMap<TaskStatus, u64> = store
+        .count_tasks_by(scope, &filter, TaskGroup::Status)
         .await?
         .into_iter()
-        .enumerate()
-        .map(|(place, (id, _))| (id, place))
+        .filter_map(|(key, count)| match key {
+            GroupKey::Status(s) => Some((s, count)),
+            _ => None,
+        })
         .collect();
-    let mut columns: Vec<Vec<&Task>> = vec![Vec::new(); board_columns().count()];
-    let mut cancelled = 0;
-    for task in &tasks {
-        match board_columns().position(|s| s == task.status) {
-            Some(i) => columns[i].push(task),
-            None => cancelled += 1,
-        }
-    }
-    for column in &mut columns {
-        column.sort_by_key(|t| ranks.get(&t.id).copied().unwrap_or(usize::MAX));
+    let cancelled = counts.get(&TaskStatus::Cancelled).copied().unwrap_or(0);
+    let mut columns = Vec::new();
+    for status in board_columns().filter(|s| only.is_none_or(|o| o == *s)) {
+        let count = counts.get(&status).copied().unwrap_or(0);
+        let page = if count == 0 {
+            tandem_store::TaskPage {
+                tasks: Vec::new(),
+                next: None,
+            }
+        } else {
+            let column = TaskFilter {
+                statuses: vec![status],
+                after: after.clone().filter(|_| only.is_some()),
+                ..filter.clone()
+            };
+            store.list_tasks(scope, &column).await?
+        };
+        let more = page.next.map(|next| {
+            viewer.url(&format!(
+                "/p/{}/board?status={status}&cursor={}",
+                project.key,
+                format_cursor(TaskOrder::Board, &next)
+            ))
+        });
+        columns.push(Column {
+            status,
+            count,
+            cards: page.tasks,
+            more,
+        });
     }
     let today = today();
     let writer = viewer.can_write();
     let content = html! {
         p.muted.board-help {
+            @if only.is_some() { a href=(viewer.url(&format!("/p/{}/board", project.key))) { "← The whole board" } " " }
             @if writer { "Drag cards between and within columns, or focus a card and press Space, move it with the arrow keys, and press Space again. " }
-            @if cancelled > 0 { (cancelled) " cancelled tasks are not shown." }
+            @if cancelled > 0 && only.is_none() { (cancelled) " cancelled tasks are not shown." }
         }
         div.board data-move=(viewer.url("/t/")) tabindex="0" role="region" aria-label="Board columns" {
-            @for (status, cards) in board_columns().zip(&columns) {
+            @for column in &columns {
+                @let status = column.status;
                 section.column aria-labelledby={ "col-" (status) } {
-                    h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count { (cards.len()) } }
+                    h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count { (column.count) } }
                     @if writer {
                         form.add-card method="post" action=(viewer.url("/tasks")) {
                             input type="hidden" name="project" value=(project.key);
@@ -83,8 +139,8 @@ pub async fn board(
                             input id={ "add-" (status) } name="title" required maxlength="500" placeholder="+ Add a card" autocomplete="off";
                         }
                     }
-                    ul.cards data-status=(status) aria-label=(layout::status_label(status)) {
-                        @for t in cards {
+                    ul.cards id={ "cards-" (status) } data-status=(status) aria-label=(layout::status_label(status)) {
+                        @for t in &column.cards {
                             li.card tabindex="0" data-movable=[writer.then_some("")] data-key=(t.key) data-version=(t.version) aria-describedby="board-help"
                                 aria-label={ (t.key) ": " (t.title) ", " (layout::status_label(t.status)) @if let Some(o) = &t.owner { ", " (o.name) } } {
                                 a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) }
@@ -96,6 +152,11 @@ pub async fn board(
                                 }
                             }
                         }
+                    }
+                    @if let Some(href) = &column.more {
+                        p.more { a href=(href) rel="next" data-append={ "#cards-" (status) } {
+                            "Show more of " (layout::status_label(status))
+                        } }
                     }
                 }
             }

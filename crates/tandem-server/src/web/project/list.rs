@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 use tandem_domain::{Email, FieldError, Id, Priority, Task, TaskStatus};
-use tandem_store::{TaskFilter, TaskOrder};
+use tandem_store::{GroupKey, OwnerFilter, TaskFilter, TaskGroup, TaskOrder};
 use tandem_usecases::Error as UseCaseError;
 use tandem_usecases::tasks::{self, BulkChange};
 
@@ -18,25 +18,28 @@ use super::{Params, nav};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::handlers::tasks::{format_cursor, parse_cursor};
-use crate::planning::all_tasks;
 use crate::web::Viewer;
 use crate::web::common::{FormPairs, WebError, back, encode, posted, refused};
 use crate::web::layout::{self, Section, Tab, page};
 use crate::web::my_work::today;
 
-const SORTS: [(&str, &str); 7] = [
-    ("key", "Key"),
-    ("due", "Due date"),
-    ("priority", "Priority"),
-    ("status", "Status"),
-    ("title", "Title"),
-    ("owner", "Owner"),
-    ("start", "Start date"),
+const SORTS: [(&str, &str, TaskOrder); 7] = [
+    ("key", "Key", TaskOrder::Id),
+    ("due", "Due date", TaskOrder::Due),
+    ("priority", "Priority", TaskOrder::Priority),
+    ("status", "Status", TaskOrder::Status),
+    ("title", "Title", TaskOrder::Title),
+    ("owner", "Owner", TaskOrder::Owner),
+    ("start", "Start date", TaskOrder::Start),
 ];
 
-/// Rows a page of the list shows when it is paged (by key or due date,
-/// ungrouped).
+/// Rows a page of the ungrouped list shows; the next are read after the
+/// last one's place in the order (a keyset cursor), whatever the order.
 const LIST_PAGE: usize = 200;
+
+/// Rows each group of a grouped list shows before its "more" link, which
+/// continues that group alone.
+const GROUP_PAGE: usize = 50;
 
 const GROUPS: [(&str, &str); 4] = [
     ("none", "Nothing"),
@@ -47,6 +50,15 @@ const GROUPS: [(&str, &str); 4] = [
 
 fn rank<T: PartialEq>(all: &[T], value: &T) -> usize {
     all.iter().position(|v| v == value).unwrap_or(all.len())
+}
+
+/// One group of a grouped list (or the one "group" of an ungrouped one):
+/// its first rows, how many it has, and where the rest continue.
+struct Group {
+    name: String,
+    count: Option<u64>,
+    tasks: Vec<Task>,
+    more: Option<String>,
 }
 
 pub async fn list(
@@ -86,106 +98,181 @@ pub async fn list(
         }
     };
     let sort = get("sort").unwrap_or("key");
-    if !SORTS.iter().any(|(s, _)| *s == sort) {
+    let Some(&(_, _, order)) = SORTS.iter().find(|(s, _, _)| *s == sort) else {
         return Err(ApiError::field(
             "sort",
             "must be key, due, priority, status, title, owner or start",
         )
         .into());
-    }
+    };
+    filter.order = order;
     let group = get("group").unwrap_or("none");
     if !GROUPS.iter().any(|(g, _)| *g == group) {
         return Err(ApiError::field("group", "must be none, status, owner or phase").into());
     }
-    // By key or due date and ungrouped, the list is read a page at a time
-    // in the store's order. The other orders and the groups are made here
-    // from every task the filters select: the store has no index for them
-    // (yet), so they still read the whole selection.
-    let order = match (sort, group) {
-        ("key", "none") => Some(TaskOrder::Id),
-        ("due", "none") => Some(TaskOrder::Due),
-        _ => None,
-    };
-    let (mut tasks, after, next) = match order {
-        Some(order) => {
-            filter.order = order;
-            filter.limit = LIST_PAGE;
-            filter.after = get("cursor")
-                .map(|c| {
-                    parse_cursor(order, c)
-                        .ok_or_else(|| ApiError::field("cursor", "is not a link from this list"))
-                })
-                .transpose()?;
-            let page = store.list_tasks(scope, &filter).await?;
-            (page.tasks, filter.after, page.next)
-        }
-        None => (all_tasks(store, scope, filter).await?, None, None),
-    };
-    // The filters and the order go with the links to other pages.
-    let kept: Vec<String> = ["q", "status", "owner", "phase", "sort", "group"]
-        .into_iter()
-        .filter_map(|name| get(name).map(|v| format!("{name}={}", encode(v))))
-        .collect();
-    let list_url =
-        |pairs: &[String]| viewer.url(&format!("/p/{}/list?{}", project.key, pairs.join("&")));
-    let first = list_url(&kept);
-    let more = next.map(|next| {
-        let mut pairs = kept.clone();
-        pairs.push(format!(
-            "cursor={}",
-            format_cursor(order.unwrap_or_default(), next)
-        ));
-        list_url(&pairs)
-    });
     let members = store.list_members(scope).await?;
     let phases = store.list_phases(access).await?;
     let milestones = store.list_milestones(access).await?;
     let phase_name: HashMap<Id, &str> = phases.iter().map(|p| (p.id, p.name.as_str())).collect();
-    let owner_name = |t: &Task| t.owner.as_ref().map(|u| u.name.to_lowercase());
-    match sort {
-        // A page comes in the store's order already.
-        _ if order.is_some() => {}
-        "due" => tasks.sort_by_key(|t| (t.due_date.is_none(), t.due_date, t.number)),
-        "start" => tasks.sort_by_key(|t| (t.start_date.is_none(), t.start_date, t.number)),
-        "priority" => tasks.sort_by_key(|t| (rank(&layout::PRIORITIES, &t.priority), t.number)),
-        "status" => tasks.sort_by_key(|t| (rank(&layout::STATUSES, &t.status), t.number)),
-        "title" => tasks.sort_by_key(|t| (t.title.to_lowercase(), t.number)),
-        "owner" => tasks.sort_by_key(|t| (owner_name(t).is_none(), owner_name(t), t.number)),
-        _ => tasks.sort_by_key(|t| t.number),
-    }
-    // Groups in a meaningful order (status order, phase position, names).
-    let mut groups: Vec<(String, Vec<&Task>)> = Vec::new();
-    let group_of = |t: &Task| -> (usize, String) {
-        match group {
-            "status" => (
-                rank(&layout::STATUSES, &t.status),
-                layout::status_label(t.status).to_string(),
-            ),
-            "owner" => match &t.owner {
-                Some(u) => (0, u.name.clone()),
-                None => (1, "Unassigned".into()),
-            },
-            "phase" => match t.phase_id {
-                Some(id) => (
-                    phases.iter().position(|p| p.id == id).unwrap_or(0),
-                    phase_name.get(&id).unwrap_or(&"?").to_string(),
-                ),
-                None => (usize::MAX, "No phase".into()),
-            },
-            _ => (0, String::new()),
-        }
+    // The filters and the order go with the links to other pages.
+    let kept = |leave: &[&str]| -> Vec<String> {
+        ["q", "status", "owner", "phase", "sort", "group"]
+            .into_iter()
+            .filter(|name| !leave.contains(name))
+            .filter_map(|name| get(name).map(|v| format!("{name}={}", encode(v))))
+            .collect()
     };
-    let mut keyed: Vec<((usize, String), &Task)> = tasks.iter().map(|t| (group_of(t), t)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((_, name), task) in keyed {
-        match groups.last_mut() {
-            Some((last, list)) if *last == name => list.push(task),
-            _ => groups.push((name, vec![task])),
+    let list_url =
+        |pairs: &[String]| viewer.url(&format!("/p/{}/list?{}", project.key, pairs.join("&")));
+    let first = list_url(&kept(&[]));
+    let after = get("cursor")
+        .map(|c| {
+            parse_cursor(order, c)
+                .ok_or_else(|| ApiError::field("cursor", "is not a link from this list"))
+        })
+        .transpose()?;
+    let paged = after.is_some();
+    let mut groups: Vec<Group> = Vec::new();
+    if let Some(only) = get("only") {
+        // One row, as a live update redraws it.
+        let task = store.get_task(scope, only).await?;
+        if task.project.as_ref().is_some_and(|p| p.id == project.id) {
+            groups.push(Group {
+                name: String::new(),
+                count: None,
+                tasks: vec![task],
+                more: None,
+            });
+        }
+    } else if group == "none" {
+        filter.limit = LIST_PAGE;
+        filter.after = after;
+        let page = store.list_tasks(scope, &filter).await?;
+        let more = page.next.map(|next| {
+            let mut pairs = kept(&[]);
+            pairs.push(format!("cursor={}", format_cursor(order, &next)));
+            list_url(&pairs)
+        });
+        groups.push(Group {
+            name: String::new(),
+            count: None,
+            tasks: page.tasks,
+            more,
+        });
+    } else {
+        // A group's window is read with the list's filters narrowed to it;
+        // its "more" link is that narrowed list, ungrouped, after the
+        // window's last row.
+        let by = match group {
+            "status" => TaskGroup::Status,
+            "owner" => TaskGroup::Owner,
+            _ => TaskGroup::Phase,
+        };
+        let mut counts = store.count_tasks_by(scope, &filter, by).await?;
+        let member = |id: Id| members.iter().find(|m| m.user.id == id);
+        let place = |key: &GroupKey| -> (usize, String) {
+            match key {
+                GroupKey::Status(s) => (rank(&layout::STATUSES, s), String::new()),
+                GroupKey::Id(id) if by == TaskGroup::Owner => (
+                    0,
+                    member(*id)
+                        .map(|m| m.user.name.to_lowercase())
+                        .unwrap_or_default(),
+                ),
+                GroupKey::Id(id) => (
+                    phases.iter().position(|p| p.id == *id).unwrap_or(0),
+                    String::new(),
+                ),
+                GroupKey::Nobody => (usize::MAX, String::new()),
+            }
+        };
+        counts.sort_by_key(|(key, _)| place(key));
+        for (key, count) in counts {
+            let (name, narrowed_pair) = match key {
+                GroupKey::Status(s) => (layout::status_label(s).to_string(), format!("status={s}")),
+                GroupKey::Id(id) if by == TaskGroup::Owner => {
+                    let Some(m) = member(id) else { continue };
+                    (
+                        m.user.name.clone(),
+                        format!("owner={}", encode(&m.user.email)),
+                    )
+                }
+                GroupKey::Id(id) => (
+                    phase_name.get(&id).unwrap_or(&"?").to_string(),
+                    format!("phase={id}"),
+                ),
+                GroupKey::Nobody if by == TaskGroup::Owner => {
+                    ("Unassigned".into(), "owner=none".into())
+                }
+                GroupKey::Nobody => ("No phase".into(), "phase=none".into()),
+            };
+            let mut narrowed = filter.clone();
+            narrowed.limit = GROUP_PAGE;
+            match key {
+                GroupKey::Status(s) => {
+                    narrowed.open = false;
+                    narrowed.statuses = vec![s];
+                }
+                GroupKey::Id(id) if by == TaskGroup::Owner => {
+                    narrowed.owner = Some(OwnerFilter::User(id))
+                }
+                GroupKey::Id(id) => narrowed.phase = Some(Some(id)),
+                GroupKey::Nobody if by == TaskGroup::Owner => {
+                    narrowed.owner = Some(OwnerFilter::Unassigned)
+                }
+                GroupKey::Nobody => narrowed.phase = Some(None),
+            }
+            let page = store.list_tasks(scope, &narrowed).await?;
+            let more = page.next.map(|next| {
+                let mut pairs = kept(&["group", group]);
+                pairs.push(narrowed_pair);
+                pairs.push(format!("cursor={}", format_cursor(order, &next)));
+                list_url(&pairs)
+            });
+            groups.push(Group {
+                name,
+                count: Some(count),
+                tasks: page.tasks,
+                more,
+            });
         }
     }
     let today = today();
     let writer = viewer.can_write();
     let selected = |name: &str, value: &str| get(name) == Some(value);
+    let phase_of = |t: &Task| {
+        t.phase_id
+            .and_then(|id| phase_name.get(&id).copied())
+            .unwrap_or("—")
+    };
+    let row = |t: &Task| {
+        html! {
+            tr data-key=(t.key) data-version=(t.version) {
+                @if writer {
+                    td {
+                        input type="checkbox" name="sel" value=(t.key) aria-label={ "Select " (t.key) };
+                        input type="hidden" name={ "v." (t.key) } value=(t.version);
+                    }
+                }
+                td { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } }
+                td.title { a href=(viewer.url(&format!("/t/{}", t.key))) { (t.title) } }
+                @if writer {
+                    // Click to edit: app.js swaps the button for a control.
+                    td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } }
+                    td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } }
+                    td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } }
+                    td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } }
+                    td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } }
+                } @else {
+                    td { (layout::status_badge(t.status)) }
+                    td { (layout::priority_badge(t.priority)) }
+                    td { (layout::person(t.owner.as_ref())) }
+                    td { (layout::due(t, today)) }
+                    td { (phase_of(t)) }
+                }
+            }
+        }
+    };
     let content = html! {
         form.filters method="get" aria-label="Filter, sort and group" {
             label for="f-q" { "Search" }
@@ -211,7 +298,7 @@ pub async fn list(
             }
             label for="f-sort" { "Sort by" }
             select #f-sort name="sort" {
-                @for (value, label) in SORTS { option value=(value) selected[sort == value] { (label) } }
+                @for (value, label, _) in SORTS { option value=(value) selected[sort == value] { (label) } }
             }
             label for="f-group" { "Group by" }
             select #f-group name="group" {
@@ -220,11 +307,16 @@ pub async fn list(
             button type="submit" { "Apply" }
         }
         p.muted {
-            @if more.is_some() || after.is_some() {
-                (tasks.len()) " tasks shown, " (LIST_PAGE) " at a time"
-                @if after.is_some() { " · " a href=(first) { "back to the first" } }
+            @if group == "none" {
+                @let shown = groups.first().map_or(0, |g| g.tasks.len());
+                @if groups.first().is_some_and(|g| g.more.is_some()) || paged {
+                    span.shown-count { (shown) } " tasks shown, " (LIST_PAGE) " at a time"
+                    @if paged { " · " a href=(first) { "back to the first" } }
+                } @else {
+                    (shown) " tasks"
+                }
             } @else {
-                (tasks.len()) " tasks"
+                (groups.iter().filter_map(|g| g.count).sum::<u64>()) " tasks in " (groups.len()) " groups, the first " (GROUP_PAGE) " of each shown"
             }
         }
         datalist #members { @for m in &members { option value=(m.user.email) { (m.user.name) } } }
@@ -259,44 +351,25 @@ pub async fn list(
                         @if writer { th scope="col" { input type="checkbox" data-select-all aria-label="Select all rows"; } }
                         th scope="col" { "Key" } th scope="col" { "Title" } th scope="col" { "Status" } th scope="col" { "Priority" } th scope="col" { "Owner" } th scope="col" { "Due" } th scope="col" { "Phase" }
                     } }
-                    @for (name, list) in &groups {
-                        tbody {
-                            @if group != "none" {
-                                tr.group { th colspan="8" scope="rowgroup" { (name) " " span.count { (list.len()) } } }
+                    @for (i, g) in groups.iter().enumerate() {
+                        @let id = if group == "none" { "rows".to_string() } else { format!("g-{i}") };
+                        tbody id=(id) {
+                            @if let Some(count) = g.count {
+                                tr.group { th colspan="8" scope="rowgroup" { (g.name) " " span.count { (count) } } }
                             }
-                            @for t in list {
-                                tr data-key=(t.key) data-version=(t.version) {
-                                    @if writer {
-                                        td {
-                                            input type="checkbox" name="sel" value=(t.key) aria-label={ "Select " (t.key) };
-                                            input type="hidden" name={ "v." (t.key) } value=(t.version);
-                                        }
-                                    }
-                                    td { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } }
-                                    td.title { a href=(viewer.url(&format!("/t/{}", t.key))) { (t.title) } }
-                                    @if writer {
-                                        // Click to edit: app.js swaps the button for a control.
-                                        td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } }
-                                        td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } }
-                                        td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } }
-                                        td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } }
-                                        td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (t.phase_id.and_then(|id| phase_name.get(&id).copied()).unwrap_or("—")) } }
-                                    } @else {
-                                        td { (layout::status_badge(t.status)) }
-                                        td { (layout::priority_badge(t.priority)) }
-                                        td { (layout::person(t.owner.as_ref())) }
-                                        td { (layout::due(t, today)) }
-                                        td { (t.phase_id.and_then(|id| phase_name.get(&id).copied()).unwrap_or("—")) }
-                                    }
-                                }
-                            }
+                            @for t in &g.tasks { (row(t)) }
                         }
                     }
                 }
             }
         }
-        @if let Some(href) = &more {
-            p.more { a href=(href) rel="next" { "Show the next " (LIST_PAGE) } }
+        @for (i, g) in groups.iter().enumerate() {
+            @if let Some(href) = &g.more {
+                @let target = if group == "none" { "#rows".to_string() } else { format!("#g-{i}") };
+                p.more { a href=(href) rel="next" data-append=(target) data-from="#rows" {
+                    @if group == "none" { "Show the next " (LIST_PAGE) } @else { "Show more of " (g.name) }
+                } }
+            }
         }
         @if writer {
             template #tpl-status { select aria-label="Status" { @for st in layout::STATUSES { option value=(st) { (layout::status_label(st)) } } } }

@@ -133,6 +133,73 @@ async fn the_task_list_by_due_date_visits_every_open_task_once_in_order() {
     }
 }
 
+/// Every other order pages through the same tasks, each in its order;
+/// titles with any characters survive the cursor's trip through a URL.
+#[tokio::test]
+async fn every_sort_of_the_task_list_pages_through_every_task_once() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        plan(&ana).await;
+        mels_work(&ana, &mel).await;
+        for (n, title) in ["Zebra & co", "ärger?", "a+b=c", "Zebra & co", "#1 / 100%"]
+            .iter()
+            .enumerate()
+        {
+            let priority = ["urgent", "low", "none", "high", "medium"][n];
+            let (status, answer) = ana
+                .post(
+                    &format!("{WS}/tasks"),
+                    json!({"project": "LAUNCH", "title": title, "priority": priority}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{answer}");
+        }
+        let (_, all) = ana.get(&format!("{WS}/tasks?limit=500")).await;
+        let all = all["tasks"].as_array().unwrap().clone();
+        let ids = |tasks: &[Value]| {
+            let mut ids: Vec<i64> = tasks.iter().map(|t| t["id"].as_i64().unwrap()).collect();
+            ids.sort();
+            ids
+        };
+        let priorities = ["urgent", "high", "medium", "low", "none"];
+        for sort in ["start", "priority", "status", "title", "owner", "board"] {
+            let mut seen: Vec<Value> = Vec::new();
+            let mut cursor = String::new();
+            loop {
+                let (status, page) = ana
+                    .get(&format!(
+                        // The cursor is URL-safe as it comes.
+                        "{WS}/tasks?sort={sort}&limit=2&cursor={cursor}"
+                    ))
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{sort}: {page}");
+                seen.extend(page["tasks"].as_array().unwrap().iter().cloned());
+                match page["next_cursor"].as_str() {
+                    Some(next) => cursor = next.to_string(),
+                    None => break,
+                }
+            }
+            assert_eq!(ids(&seen), ids(&all), "{sort}: every task once");
+            if sort == "priority" {
+                let places: Vec<usize> = seen
+                    .iter()
+                    .map(|t| priorities.iter().position(|p| t["priority"] == *p).unwrap())
+                    .collect();
+                assert!(places.is_sorted(), "{sort}: {places:?}");
+            }
+        }
+        let (status, problem) = ana
+            .get(&format!("{WS}/tasks?sort=title&cursor=xzz.1"))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "cursor");
+        server.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn my_work_counts_every_bucket_and_pages_each_one() {
     for url in databases().await {

@@ -444,8 +444,13 @@ async fn a_long_list_shows_a_page_of_rows_and_the_next_on_request() {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     let all: Vec<String> = (1..=205).map(|n| format!("PAGED-{n}")).collect();
-    // Each order pages through every row once: by key in key order.
-    for (sort, in_order) in [("key", true), ("due", false)] {
+    let number = |k: &String| k[6..].parse::<u32>().unwrap();
+    let due = |n: u32| (!n.is_multiple_of(3)).then_some(1 + n % 4);
+    // Every order pages through every row once, in its order: ties (all
+    // of these rows have one status, priority, owner and start) by key.
+    for sort in [
+        "key", "due", "title", "priority", "status", "owner", "start",
+    ] {
         let mut seen = Vec::new();
         let mut next = Some(format!("/w/demo/p/PAGED/list?sort={sort}&q=row"));
         let mut pages = 0;
@@ -466,23 +471,58 @@ async fn a_long_list_shows_a_page_of_rows_and_the_next_on_request() {
             pages += 1;
         }
         assert_eq!(pages, 2, "{sort}");
-        let mut sorted = seen.clone();
-        sorted.sort_by_key(|k| k[6..].parse::<u32>().unwrap());
-        if in_order {
-            assert_eq!(seen, all);
+        let mut expected = all.clone();
+        match sort {
+            "due" => expected.sort_by_key(|k| {
+                let n = number(k);
+                (due(n).is_none(), due(n), n)
+            }),
+            "title" => expected.sort_by_key(|k| (format!("row {}", number(k)), number(k))),
+            _ => {}
         }
-        assert_eq!(sorted, all, "{sort}: every row once");
+        assert_eq!(seen, expected, "{sort}: every row once, in order");
     }
-    // Grouped, the list is one page (its groups need every row), and the
-    // phase filter is the store's: no task of PAGED has a phase.
-    let (grouped, more) = list_rows(
-        &ana.get("/w/demo/p/PAGED/list?group=status&phase=none")
+    // Grouped, each group shows its first rows and continues alone: the
+    // group's link is the list narrowed to it, after the rows shown.
+    let grouped = ana
+        .get("/w/demo/p/PAGED/list?group=status&phase=none&sort=title")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let (first, more) = list_rows(&grouped);
+    assert_eq!(first.len(), 50);
+    assert!(grouped.contains("205 tasks in 1 groups"), "{grouped}");
+    let more = more.expect("the group continues");
+    assert!(
+        more.contains("status=todo") && more.contains("phase=none") && !more.contains("group="),
+        "{more}"
+    );
+    let (rest, after) = list_rows(&ana.get(&more).await.text().await.unwrap());
+    assert_eq!((rest.len(), after), (155, None));
+    let mut expected = all.clone();
+    expected.sort_by_key(|k| (format!("row {}", number(k)), number(k)));
+    assert_eq!([first, rest].concat(), expected);
+    // A live update asks for one row alone.
+    let (one, _) = list_rows(
+        &ana.get("/w/demo/p/PAGED/list?only=PAGED-7")
             .await
             .text()
             .await
             .unwrap(),
     );
-    assert_eq!((grouped.len(), more), (205, None));
+    assert_eq!(one, ["PAGED-7"]);
+    // Grouped by owner, the unassigned rows are a group of their own.
+    let by_owner = ana
+        .get("/w/demo/p/PAGED/list?group=owner")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        by_owner.contains("Unassigned <span class=\"count\">205</span>"),
+        "{by_owner}"
+    );
     let bad = ana.get("/w/demo/p/PAGED/list?cursor=zz").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
