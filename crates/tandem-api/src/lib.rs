@@ -38,6 +38,8 @@ mod risks;
 mod stakeholders;
 /// Tasks.
 mod tasks;
+/// Saved views of a project's list.
+mod views;
 /// Workspaces, members and invitations.
 mod workspaces;
 
@@ -54,6 +56,7 @@ pub use projects::*;
 pub use risks::*;
 pub use stakeholders::*;
 pub use tasks::*;
+pub use views::*;
 pub use workspaces::*;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //!
 //! [`Store`] is the sum of one trait per feature, each in its own module
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
-//! [`ProjectStore`], [`StakeholderStore`], [`RiskStore`], [`TaskStore`],
+//! [`ProjectStore`], [`StakeholderStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
 //! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`]
 //! and [`EventStore`]. Callers hold a `dyn Store` and call any of them.
 //!
@@ -40,6 +40,7 @@ mod sqlite;
 mod sqlite_reads;
 pub mod stakeholders;
 pub mod tasks;
+pub mod views;
 pub mod workspaces;
 
 use async_trait::async_trait;
@@ -62,6 +63,7 @@ pub use tasks::{
     GroupKey, MAX_TASK_PAGE, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskGroup, TaskOrder,
     TaskPage, TaskStore,
 };
+pub use views::ViewStore;
 pub use workspaces::{Invitation, Membership, WorkspaceStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +178,7 @@ pub trait Store:
     + ProjectStore
     + StakeholderStore
     + RiskStore
+    + ViewStore
     + TaskStore
     + DependencyStore
     + PlanStore

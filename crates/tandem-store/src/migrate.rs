@@ -93,6 +93,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "when a project was archived",
         sql: include_str!("../migrations/sqlite/0015_project_archive.sql"),
     },
+    Migration {
+        version: 16,
+        description: "saved views of a project's list",
+        sql: include_str!("../migrations/sqlite/0016_saved_views.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -170,6 +175,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 15,
         description: "when a project was archived",
         sql: include_str!("../migrations/postgres/0015_project_archive.sql"),
+    },
+    Migration {
+        version: 16,
+        description: "saved views of a project's list",
+        sql: include_str!("../migrations/postgres/0016_saved_views.sql"),
     },
 ];
 

@@ -38,6 +38,8 @@ pub mod risks;
 pub mod stakeholders;
 /// Tasks: create, quick add, update, delete, bulk edit and board moves.
 pub mod tasks;
+/// Saved views of a project's list.
+pub mod views;
 
 use tandem_domain::{FieldError, Id, UserRef};
 use tandem_store::{AdminScope, Scope, StoreError, WriteScope};

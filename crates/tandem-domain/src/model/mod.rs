@@ -25,6 +25,8 @@ mod stakeholder;
 mod task;
 /// Keys, emails, slugs, tags and passwords.
 mod values;
+/// Saved views of a project's list.
+mod view;
 /// Roles, statuses, priorities and the other closed vocabularies.
 mod vocab;
 /// Users, workspaces, members and time off.
@@ -39,5 +41,6 @@ pub use schedule::*;
 pub use stakeholder::*;
 pub use task::*;
 pub use values::*;
+pub use view::*;
 pub use vocab::*;
 pub use workspace::*;

@@ -34,6 +34,7 @@ pub(crate) mod schedule;
 pub(crate) mod stakeholders;
 /// Tasks, bulk edits and board moves.
 pub(crate) mod tasks;
+pub(crate) mod views;
 /// Workspaces, members, invitations, availability and time off.
 pub(crate) mod workspaces;
 

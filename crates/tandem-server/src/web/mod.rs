@@ -213,6 +213,11 @@ pub fn router() -> Router<AppState> {
             "/w/{ws}/p/{key}/stakeholders",
             post(project::create_stakeholder),
         )
+        .route("/w/{ws}/p/{key}/views", post(project::create_view))
+        .route(
+            "/w/{ws}/p/{key}/views/{id}/delete",
+            post(project::delete_view),
+        )
         .route(
             "/w/{ws}/p/{key}/stakeholders/{id}",
             post(project::update_stakeholder),

@@ -31,6 +31,7 @@ mod stakeholders;
 mod task_list;
 mod task_refs;
 mod tasks;
+mod views;
 mod workspaces;
 
 // Each backend reads through a different few of these.

@@ -37,6 +37,8 @@ mod task;
 mod transfer;
 /// Flag text to request values (dates, "none"), shared by the modules.
 mod values;
+/// `tandem view`.
+mod view;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -56,6 +58,7 @@ use serve::ServeArgs;
 use stakeholder::StakeholderCommand;
 use task::TaskCommand;
 use transfer::{ExportCommand, ImportCommand};
+use view::ViewCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -110,6 +113,9 @@ enum Command {
     /// Milestones of a project.
     #[command(subcommand)]
     Milestone(MilestoneCommand),
+    /// Saved views of a project's list.
+    #[command(subcommand)]
+    View(ViewCommand),
     /// Stakeholders of a project.
     #[command(subcommand)]
     Stakeholder(StakeholderCommand),
@@ -188,6 +194,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Risk(command) => risk::risk_command(client, command, as_json).await,
         Command::Phase(command) => phase::phase_command(client, command, as_json).await,
         Command::Milestone(command) => phase::milestone_command(client, command, as_json).await,
+        Command::View(command) => view::view_command(client, command, as_json).await,
         Command::Stakeholder(command) => {
             stakeholder::stakeholder_command(client, command, as_json).await
         }

@@ -174,6 +174,12 @@
     return tab ? tab.textContent.trim().toLowerCase() : "";
   }
 
+  // --- filters apply as they are chosen ---------------------------------
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("form.filters");
+    if (form && event.target.matches("select, input[type=checkbox]")) form.requestSubmit();
+  });
+
   // --- windows: "Show more" links append the next rows or cards ---------
   // The link is the next window's own page (it works without the script);
   // here its rows are appended where the page shows them, and the link

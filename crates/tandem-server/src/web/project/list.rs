@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
@@ -52,6 +52,18 @@ fn rank<T: PartialEq>(all: &[T], value: &T) -> usize {
     all.iter().position(|v| v == value).unwrap_or(all.len())
 }
 
+/// The columns a list may show besides key and title, and what it shows
+/// when the address does not say (`cols`).
+const COLUMNS: [(&str, &str); 6] = [
+    ("status", "Status"),
+    ("priority", "Priority"),
+    ("owner", "Owner"),
+    ("due", "Due"),
+    ("phase", "Phase"),
+    ("start", "Start"),
+];
+const DEFAULT_COLUMNS: [&str; 5] = ["status", "priority", "owner", "due", "phase"];
+
 /// One group of a grouped list (or the one "group" of an ungrouped one):
 /// its first rows, how many it has, and where the rest continue.
 struct Group {
@@ -66,11 +78,40 @@ pub async fn list(
     viewer: Viewer,
     Path((_, key)): Path<(String, String)>,
     Query(query): Params,
+    RawQuery(raw): RawQuery,
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let (project, access) = store.open_project(scope, &key).await?;
     let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    // Columns come as one list (`cols=owner,due`, from a link) or one
+    // parameter each (the form's boxes).
+    let chosen: Vec<String> = FormPairs::parse(&Bytes::from(raw.unwrap_or_default()))
+        .all("cols")
+        .iter()
+        .flat_map(|c| c.split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    if let Some(bad) = chosen.iter().find(|c| !COLUMNS.iter().any(|(n, _)| n == c)) {
+        return Err(ApiError::field(
+            "cols",
+            format!("must name status, priority, owner, due, phase or start (not {bad})"),
+        )
+        .into());
+    }
+    let cols: Vec<&str> = if chosen.is_empty() {
+        DEFAULT_COLUMNS.to_vec()
+    } else {
+        COLUMNS
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| chosen.iter().any(|c| c == n))
+            .collect()
+    };
+    let shows = |column: &str| cols.contains(&column);
+    let cols_pair = (!chosen.is_empty()).then(|| format!("cols={}", cols.join(",")));
     let mut filter = TaskFilter {
         project: Some(project.key.clone()),
         ..Default::default()
@@ -120,8 +161,13 @@ pub async fn list(
             .into_iter()
             .filter(|name| !leave.contains(name))
             .filter_map(|name| get(name).map(|v| format!("{name}={}", encode(v))))
+            .chain(cols_pair.clone())
             .collect()
     };
+    let views = tandem_usecases::views::list(store, scope, &project.key)
+        .await
+        .map_err(ApiError::from)?;
+    let current_query = kept(&[]).join("&");
     let list_url =
         |pairs: &[String]| viewer.url(&format!("/p/{}/list?{}", project.key, pairs.join("&")));
     let first = list_url(&kept(&[]));
@@ -256,24 +302,44 @@ pub async fn list(
                 }
                 td { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } }
                 td.title { a href=(viewer.url(&format!("/t/{}", t.key))) { (t.title) } }
-                @if writer {
-                    // Click to edit: app.js swaps the button for a control.
-                    td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } }
-                    td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } }
-                    td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } }
-                    td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } }
-                    td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } }
-                } @else {
-                    td { (layout::status_badge(t.status)) }
-                    td { (layout::priority_badge(t.priority)) }
-                    td { (layout::person(t.owner.as_ref())) }
-                    td { (layout::due(t, today)) }
-                    td { (phase_of(t)) }
+                @for column in &cols {
+                    @match (*column, writer) {
+                        // Click to edit: app.js swaps the button for a control.
+                        ("status", true) => td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } },
+                        ("priority", true) => td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } },
+                        ("owner", true) => td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } },
+                        ("due", true) => td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } },
+                        ("phase", true) => td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } },
+                        ("start", true) => td { button.cell type="button" data-field="start_date" data-value=[t.start_date] { (t.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) } },
+                        ("status", false) => td { (layout::status_badge(t.status)) },
+                        ("priority", false) => td { (layout::priority_badge(t.priority)) },
+                        ("owner", false) => td { (layout::person(t.owner.as_ref())) },
+                        ("due", false) => td { (layout::due(t, today)) },
+                        ("phase", false) => td { (phase_of(t)) },
+                        (_, _) => td { (t.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) },
+                    }
                 }
             }
         }
     };
     let content = html! {
+        @if !views.is_empty() {
+            nav.views aria-label="Saved views" {
+                span { "Views:" }
+                @for v in &views {
+                    span.view {
+                        a href=(viewer.url(&format!("/p/{}/list?{}", project.key, v.query))) aria-current=[(v.query == current_query).then_some("page")] { (v.name) }
+                        @if v.shared { " " span.muted { "(shared by " (v.owner.name) ")" } }
+                        @if writer && (v.owner.id == viewer.user().id || (v.shared && viewer.ctx.scope.role.can_manage_members())) {
+                            " "
+                            form method="post" action=(viewer.url(&format!("/p/{}/views/{}/delete", project.key, v.id))) {
+                                button.link type="submit" aria-label={ "Delete the view " (v.name) } { "×" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         form.filters method="get" aria-label="Filter, sort and group" {
             label for="f-q" { "Search" }
             input #f-q name="q" type="search" value=[get("q")];
@@ -303,6 +369,13 @@ pub async fn list(
             label for="f-group" { "Group by" }
             select #f-group name="group" {
                 @for (value, label) in GROUPS { option value=(value) selected[group == value] { (label) } }
+            }
+            fieldset.cols {
+                legend.visually-hidden { "Columns" }
+                span { "Columns:" }
+                @for (name, label) in COLUMNS {
+                    label { input type="checkbox" name="cols" value=(name) checked[shows(name)]; " " (label) }
+                }
             }
             button type="submit" { "Apply" }
         }
@@ -349,18 +422,28 @@ pub async fn list(
                     caption.visually-hidden { "Tasks of " (project.name) }
                     thead { tr {
                         @if writer { th scope="col" { input type="checkbox" data-select-all aria-label="Select all rows"; } }
-                        th scope="col" { "Key" } th scope="col" { "Title" } th scope="col" { "Status" } th scope="col" { "Priority" } th scope="col" { "Owner" } th scope="col" { "Due" } th scope="col" { "Phase" }
+                        th scope="col" { "Key" } th scope="col" { "Title" }
+                        @for (name, label) in COLUMNS { @if shows(name) { th scope="col" { (label) } } }
                     } }
                     @for (i, g) in groups.iter().enumerate() {
                         @let id = if group == "none" { "rows".to_string() } else { format!("g-{i}") };
                         tbody id=(id) {
                             @if let Some(count) = g.count {
-                                tr.group { th colspan="8" scope="rowgroup" { (g.name) " " span.count { (count) } } }
+                                tr.group { th colspan=(cols.len() + 3) scope="rowgroup" { (g.name) " " span.count { (count) } } }
                             }
                             @for t in &g.tasks { (row(t)) }
                         }
                     }
                 }
+            }
+        }
+        @if writer {
+            form.save-view method="post" action=(viewer.url(&format!("/p/{}/views", project.key))) aria-label="Save this view" {
+                input type="hidden" name="query" value=(current_query);
+                label for="sv-name" { "Save these filters, sort, grouping and columns as a view:" }
+                input #sv-name name="name" required maxlength="80" placeholder="Name";
+                label { input type="checkbox" name="shared"; " Share with the project" }
+                button type="submit" { "Save view" }
             }
         }
         @for (i, g) in groups.iter().enumerate() {
@@ -376,6 +459,7 @@ pub async fn list(
             template #tpl-priority { select aria-label="Priority" { @for p in layout::PRIORITIES { option value=(p) { (layout::priority_label(p)) } } } }
             template #tpl-owner { input list="members" aria-label="Owner (email)" size="16"; }
             template #tpl-due_date { input type="date" aria-label="Due date"; }
+            template #tpl-start_date { input type="date" aria-label="Start date"; }
             template #tpl-phase_id { select aria-label="Phase" data-kind="id" { option value="" { "—" } @for p in &phases { option value=(p.id) { (p.name) } } } }
         }
             @if writer {

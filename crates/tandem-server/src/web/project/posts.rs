@@ -16,7 +16,7 @@ use tandem_api::{
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::JsonBody;
-use crate::handlers::{calendars, phases, projects, risks, stakeholders};
+use crate::handlers::{calendars, phases, projects, risks, stakeholders, views};
 use crate::web::Viewer;
 use crate::web::common::{FormPairs, Kind, WebError, forward, refused};
 
@@ -373,5 +373,58 @@ pub async fn delete_project(
                 .map(IntoResponse::into_response)
         },
     )
+    .await
+}
+
+const VIEW_FIELDS: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("query", Kind::Text),
+    ("shared", Kind::Flag),
+];
+
+/// `POST /w/{ws}/p/{key}/views`: the list as it is, saved under a name;
+/// back to the list showing it.
+pub async fn create_view(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let query = FormPairs::parse(&body)
+        .get("query")
+        .unwrap_or_default()
+        .to_string();
+    let to = viewer.url(&format!("/p/{key}/list?{query}"));
+    let ctx = viewer.ctx.clone();
+    forward(
+        &headers,
+        &body,
+        VIEW_FIELDS,
+        &to,
+        |input: JsonBody<tandem_api::ViewInput>, _| async move {
+            views::create_view(State(state), ctx, Path((ws, key)), input)
+                .await
+                .map(IntoResponse::into_response)
+        },
+    )
+    .await
+}
+
+/// `POST /w/{ws}/p/{key}/views/{id}/delete`.
+pub async fn delete_view(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, id)): Path<(String, String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/p/{key}/list"));
+    let ctx = viewer.ctx.clone();
+    forward(&headers, &body, &[], &to, |_: NoInput, _| async move {
+        views::delete_view(State(state), ctx, Path((ws, id)))
+            .await
+            .map(IntoResponse::into_response)
+    })
     .await
 }

@@ -48,7 +48,8 @@ async fn created(api: &Api, path: &str, body: Value) -> Value {
 }
 
 /// One of everything under a project: a second task and a link, a phase, a
-/// milestone, a stakeholder, a risk, a calendar exception, a baseline.
+/// milestone, a stakeholder, a risk, a saved view, a calendar exception, a
+/// baseline.
 async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach {
     let mut reach = Reach {
         project: key.to_string(),
@@ -84,6 +85,16 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
             ana,
             &format!("{p}/calendar/exceptions"),
             json!({"name": "Holiday", "start_date": "2031-12-24", "end_date": "2031-12-26"}),
+        )
+        .await),
+    );
+    // Ana's own view: someone else's delete finds nothing.
+    reach.ids.insert(
+        "views",
+        id(created(
+            ana,
+            &format!("{p}/views"),
+            json!({"name": "Ana's view", "query": "status=open&sort=due"}),
         )
         .await),
     );

@@ -4,6 +4,7 @@
 //! stream. The browser's own behaviour is in `browser`.
 
 mod settings;
+mod views;
 
 use crate::common::Server;
 

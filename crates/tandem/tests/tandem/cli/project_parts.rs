@@ -625,3 +625,70 @@ fn tasks_are_put_in_a_phase_and_on_a_milestone_in_bulk() {
     assert_eq!(task["task"]["phase_id"], Value::Null, "{task}");
     assert_eq!(task["task"]["milestone_id"].to_string(), gate, "{task}");
 }
+
+#[test]
+fn views_of_the_list_are_saved_listed_sorted_by_and_deleted_from_the_terminal() {
+    let (config, _server) = parts_server("views");
+    let saved = json(
+        &config,
+        &[
+            "view",
+            "save",
+            "PARTS",
+            "--name",
+            "Open by due",
+            "--query",
+            "status=open&sort=due&cols=owner,due",
+            "--shared",
+        ],
+    );
+    assert_eq!(saved["query"], "status=open&sort=due&cols=owner,due");
+    assert_eq!(saved["shared"], true);
+    let id = id_of(&saved);
+    let listed = json(&config, &["view", "list", "PARTS"]);
+    assert_eq!(item(&listed, &id).unwrap()["name"], "Open by due");
+    // A query with anything but the list's parameters is refused, by name.
+    let refused = fails(
+        &config,
+        &[
+            "view",
+            "save",
+            "PARTS",
+            "--name",
+            "Odd",
+            "--query",
+            "colour=red",
+        ],
+    );
+    assert!(refused.contains("query"), "{refused}");
+    assert_eq!(
+        json(&config, &["view", "list", "PARTS"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The task list sorts as the views do; the allowed values are named.
+    ok(&config, &["task", "add", "Zeta", "--project", "PARTS"]);
+    ok(&config, &["task", "add", "alpha", "--project", "PARTS"]);
+    let by_title = json(
+        &config,
+        &["task", "list", "--project", "PARTS", "--sort", "title"],
+    );
+    let titles: Vec<&str> = by_title
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["alpha", "Zeta"]);
+    let wrong = fails(&config, &["task", "list", "--sort", "colour"]);
+    assert!(wrong.contains("priority"), "{wrong}");
+    ok(&config, &["view", "delete", &id]);
+    assert!(
+        json(&config, &["view", "list", "PARTS"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
