@@ -98,6 +98,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "saved views of a project's list",
         sql: include_str!("../migrations/sqlite/0016_saved_views.sql"),
     },
+    Migration {
+        version: 17,
+        description: "the board's order by project and status, for its windows",
+        sql: include_str!("../migrations/sqlite/0017_board_order_index.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -180,6 +185,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 16,
         description: "saved views of a project's list",
         sql: include_str!("../migrations/postgres/0016_saved_views.sql"),
+    },
+    Migration {
+        version: 17,
+        description: "the board's order by project and status, for its windows",
+        sql: include_str!("../migrations/postgres/0017_board_order_index.sql"),
     },
 ];
 

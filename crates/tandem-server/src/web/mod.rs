@@ -231,6 +231,7 @@ pub fn router() -> Router<AppState> {
             get(task::task_page).post(task::edit_task),
         )
         .route("/w/{ws}/t/{key}/done", post(task::tick))
+        .route("/w/{ws}/t/{key}/delete", post(task::delete_task))
         .route("/w/{ws}/t/{key}/move", post(project::move_card))
         .route("/w/{ws}/t/{key}/links", post(task::add_link))
         .route("/w/{ws}/t/{key}/links/remove", post(task::remove_link))

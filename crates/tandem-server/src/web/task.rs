@@ -172,6 +172,20 @@ pub async fn task_page(
                         }
                     }
                 }
+                @if writer {
+                    section aria-labelledby="h-delete" {
+                        h2 #h-delete { "Delete" }
+                        // The script holds the delete back for a few
+                        // seconds with an Undo; without it, the post asks
+                        // nothing more.
+                        form.delete-task method="post" action={ (url) "/delete" } data-key=(task.key)
+                            data-then=(project.as_ref().map_or_else(|| viewer.url("/my"), |p| viewer.url(&format!("/p/{}/list", p.key)))) {
+                            input type="hidden" name="version" value=(task.version);
+                            p.muted { "Deletes the task and its subtasks, with their links." }
+                            button.danger type="submit" { "Delete " (task.key) }
+                        }
+                    }
+                }
                 section aria-labelledby="h-history" {
                     h2 #h-history { "History" }
                     ol.activity {
@@ -386,6 +400,49 @@ pub async fn edit_task(
     }
     .await;
     answer(&headers, result, &viewer.url(&format!("/t/{key}")))
+}
+
+/// `POST /w/{ws}/t/{key}/delete`: deletes the task at the version shown,
+/// then on to its project's list (or My Work).
+pub async fn delete_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let project = key
+        .rsplit_once('-')
+        .map(|(project, _)| project.to_string())
+        .filter(|p| !p.is_empty());
+    let to = match project {
+        Some(p) if p != tandem_domain::PERSONAL_KEY_PREFIX => viewer.url(&format!("/p/{p}/list")),
+        _ => viewer.url("/my"),
+    };
+    // A delete is of the task as the page showed it: never blind.
+    let refuse = |e: ApiError| Err(super::common::refused(&headers, e));
+    if let Err(e) = viewer.ctx.actor().writer() {
+        return refuse(e.into());
+    }
+    if FormPairs::parse(&body).get("version").is_none() {
+        return refuse(ApiError::field(
+            "version",
+            "is required: the version of the task the page showed",
+        ));
+    }
+    let ctx = viewer.ctx.clone();
+    super::common::forward(
+        &headers,
+        &body,
+        &[],
+        &to,
+        |_: crate::extract::JsonBody<serde_json::Value>, if_match| async move {
+            crate::handlers::tasks::delete_task(State(state), ctx, Path((ws, key)), if_match)
+                .await
+                .map(IntoResponse::into_response)
+        },
+    )
+    .await
 }
 
 /// `POST /w/{ws}/t/{key}/done`: ticks a task off at the version shown.

@@ -31,6 +31,9 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 const ROW: f64 = 24.0;
+/// Task rows one page of the chart draws; the others are a link away
+/// (`?from=`), drawn on the same calendar.
+const WINDOW: usize = 250;
 const HEADER: f64 = 44.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +100,12 @@ pub async fn timeline(
             .filter(|w| (320.0..=10_000.0).contains(w))
             .ok_or_else(|| ApiError::field("width", "must be 320 to 10000 (pixels)"))?,
     };
+    let from = match query.get("from") {
+        None => 0,
+        Some(n) => n
+            .parse::<usize>()
+            .map_err(|_| ApiError::field("from", "must be a row number, 0 or more"))?,
+    };
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let (loaded, tasks, stored) = match current_schedule_with_tasks(store, scope, &key).await {
@@ -135,7 +144,7 @@ pub async fn timeline(
     let phases = store.list_phases(access).await?;
     let milestones = store.list_milestones(access).await?;
     let today = today();
-    let svg = draw(&Drawing {
+    let (svg, shown, total) = draw(&Drawing {
         viewer: &viewer,
         tasks: &tasks,
         schedule: &stored.tasks,
@@ -146,7 +155,14 @@ pub async fn timeline(
         today,
         zoom,
         width,
+        from,
     });
+    // The other windows, at the same zoom, width and baseline.
+    let window_link = |start: usize| {
+        let mut url = url_with(&query, &[("from", (start > 0).then(|| start.to_string()))]);
+        url.insert_str(0, &viewer.url(&format!("/p/{}/timeline", project.key)));
+        url
+    };
     let critical = stored.critical_path.len();
     let zoom_link = |z: Zoom, label: &str, value: &str| {
         html! { a href=(viewer.url(&format!("/p/{}/timeline?zoom={value}", project.key))) aria-current=[(z == zoom).then_some("true")] { (label) } }
@@ -166,6 +182,13 @@ pub async fn timeline(
             }
         }
         @for w in &stored.warnings { p.warning { (w) } }
+        @if total > WINDOW {
+            nav.windows aria-label="Rows of the timeline" {
+                "Tasks " (shown.start + 1) "–" (shown.end) " of " (total) " "
+                @if shown.start > 0 { a href=(window_link(shown.start.saturating_sub(WINDOW))) rel="prev" { "← Previous " (WINDOW) } " " }
+                @if shown.end < total { a href=(window_link(shown.end)) rel="next" { "Next " ((total - shown.end).min(WINDOW)) " →" } }
+            }
+        }
         div.gantt-wrap tabindex="0" role="region" aria-label="Timeline chart" { (PreEscaped(svg)) }
     };
     Ok(page(
@@ -195,6 +218,8 @@ struct Drawing<'a> {
     /// The width to fill, in pixels: the chart is never narrower, and
     /// `Fit` puts the whole plan in it.
     width: f64,
+    /// The first task row drawn; [`WINDOW`] rows are.
+    from: usize,
 }
 
 /// One row of the chart.
@@ -204,9 +229,11 @@ enum Row<'a> {
     Task(&'a Task, &'a TaskSchedule),
 }
 
-/// The SVG, written straight into a string: at 2,000 tasks a chart is some
-/// 15,000 elements, every number formatted once; text is escaped by `esc`.
-fn draw(d: &Drawing<'_>) -> String {
+/// The SVG of one window of task rows, written straight into a string
+/// (every number formatted once; text escaped by `esc`), with the rows it
+/// drew and how many there are. The calendar is the whole plan's, so
+/// every window lines up with the others.
+fn draw(d: &Drawing<'_>) -> (String, std::ops::Range<usize>, usize) {
     let by_id: HashMap<Id, &Task> = d.tasks.iter().map(|t| (t.id, t)).collect();
     let mut scheduled: Vec<(&Task, &TaskSchedule)> = d
         .schedule
@@ -233,8 +260,10 @@ fn draw(d: &Drawing<'_>) -> String {
     if !dated_milestones.is_empty() {
         rows.push(Row::Milestones);
     }
+    let total = scheduled.len();
+    let shown = d.from.min(total)..(d.from + WINDOW).min(total);
     let mut current_phase: Option<Option<Id>> = None;
-    for (task, s) in &scheduled {
+    for (task, s) in &scheduled[shown.clone()] {
         if current_phase != Some(task.phase_id) && !d.phases.is_empty() {
             current_phase = Some(task.phase_id);
             let name = task
@@ -542,7 +571,31 @@ fn draw(d: &Drawing<'_>) -> String {
         svg,
         r#"<line class="today" x1="{tx}" y1="0" x2="{tx}" y2="{height}"><title>Today</title></line></svg>"#
     );
-    svg
+    (svg, shown, total)
+}
+
+/// The page's query with `changes` made (`None` removes the parameter),
+/// as `?a=1&b=2`, in a stable order.
+fn url_with(query: &HashMap<String, String>, changes: &[(&str, Option<String>)]) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(name, _)| name == k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    pairs.extend(
+        changes
+            .iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v))),
+    );
+    pairs.sort();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let joined: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", super::common::encode(v)))
+        .collect();
+    format!("?{}", joined.join("&"))
 }
 
 /// A number to one decimal, without fixed-precision float formatting.

@@ -117,6 +117,11 @@ fn sort_expression(order: TaskOrder) -> String {
     }
 }
 
+/// Whether some tasks have nothing to sort by in `order`.
+fn nullable(order: TaskOrder) -> bool {
+    matches!(order, TaskOrder::Due | TaskOrder::Start | TaskOrder::Owner)
+}
+
 /// A card's place on the board: its rank, or for a card never moved, a
 /// place by id with room between (`UNRANKED_STEP`).
 fn board_rank(alias: &str) -> String {
@@ -246,7 +251,14 @@ pub(crate) fn push_task_list(
             if let Some(cursor) = after {
                 push_after_sorted(q, order, &expression, id, cursor);
             }
-            Some(format!("({expression}) IS NULL, {expression}, "))
+            // Only an order with gaps sorts them last first: a leading
+            // flag would keep an index on the value (the board's) from
+            // giving the order.
+            Some(if nullable(order) {
+                format!("({expression}) IS NULL, {expression}, ")
+            } else {
+                format!("{expression}, ")
+            })
         }
     };
     let order = order.unwrap_or_default();

@@ -377,6 +377,95 @@
       }
       return;
     }
+    if (form.matches("form.delete-task")) {
+      // Held back: nothing is deleted while the Undo shows; then (or when
+      // the page is left first) the delete is sent, and the page moves on.
+      event.preventDefault();
+      const key = form.dataset.key;
+      const m = main();
+      const send = () => fetch(form.action, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-tandem": "fetch" },
+        body: new URLSearchParams(new FormData(form)),
+        credentials: "same-origin",
+        keepalive: true,
+      });
+      let undone = false;
+      const leaving = () => { if (!undone) send(); };
+      window.addEventListener("pagehide", leaving);
+      if (m) m.setAttribute("inert", "");
+      document.body.dataset.deleting = key;
+      toast(key + " will be deleted.", {
+        undo: async () => {
+          undone = true;
+          window.removeEventListener("pagehide", leaving);
+          if (m) m.removeAttribute("inert");
+          delete document.body.dataset.deleting;
+          toast(key + " kept.");
+        },
+      });
+      setTimeout(async () => {
+        if (undone) return;
+        undone = true;
+        window.removeEventListener("pagehide", leaving);
+        const response = await send();
+        if (response.ok) {
+          document.cookie = "tandem_flash=saved; Path=/; Max-Age=60; SameSite=Lax";
+          location.href = form.dataset.then;
+        } else {
+          if (m) m.removeAttribute("inert");
+          delete document.body.dataset.deleting;
+          toast(key + ": " + (await problem(response)));
+        }
+      }, 8000);
+      return;
+    }
+    if (form.id === "list-form") {
+      // A bulk edit, undoable: each selected task is read first, so Undo
+      // can put back what each had (tasks differ); Undo puts a field back
+      // only where it still holds what the edit wrote.
+      event.preventDefault();
+      const data = new FormData(form);
+      const keys = data.getAll("sel");
+      const fields = { bulk_status: "status", bulk_priority: "priority", bulk_owner: "owner", bulk_due: "due_date", bulk_phase: "phase_id", bulk_milestone: "milestone_id" };
+      const changed = Object.keys(fields).filter((name) => (data.get(name) || "").trim() !== "").map((name) => fields[name]);
+      const api = (key) => "/api/v1/workspaces/" + ws() + "/tasks/" + encodeURIComponent(key);
+      const read = async (key) => {
+        const r = await fetch(api(key), { credentials: "same-origin" });
+        return r.ok ? r.json() : null;
+      };
+      const value = (task, field) => field === "owner" ? (task.owner ? task.owner.email : null) : task[field];
+      const before = keys.length && changed.length ? await Promise.all(keys.map(read)) : [];
+      const response = await postForm(form.action, data);
+      if (!response.ok) { toast(await problem(response)); return; }
+      const after = await Promise.all(keys.map(read));
+      form.reset();
+      soon();
+      toast(keys.length + (keys.length === 1 ? " task" : " tasks") + " changed.", before.length > 0 && {
+        undo: async () => {
+          let undone = 0;
+          const kept = [];
+          for (const [i, key] of keys.entries()) {
+            const was = before[i];
+            const wrote = after[i];
+            const now = await read(key);
+            if (!was || !wrote || !now) continue;
+            const back = {};
+            for (const field of changed) {
+              if (JSON.stringify(value(now, field)) !== JSON.stringify(value(wrote, field))) { kept.push(key); continue; }
+              if (JSON.stringify(value(was, field)) !== JSON.stringify(value(wrote, field))) back[field] = value(was, field);
+            }
+            if (Object.keys(back).length === 0) continue;
+            const r = await patchTask(key, now.version, back);
+            if (r.ok) undone++; else kept.push(key);
+          }
+          const unique = [...new Set(kept)];
+          toast(undone + " put back." + (unique.length ? " Changed since, left as they are: " + unique.join(", ") + "." : ""));
+          soon();
+        },
+      });
+      return;
+    }
     if (form.matches("form.quick")) {
       event.preventDefault();
       const response = await postForm(form.action, new FormData(form));

@@ -439,3 +439,71 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_bulk_edit_and_a_delete_are_taken_back_with_undo() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/list?sort=key"))
+        .await
+        .unwrap();
+    // Two rows with different priorities go to Urgent together; Undo
+    // puts each back to its own.
+    let keys = ["LAUNCH-2", "LAUNCH-3"];
+    let before: Vec<Value> = {
+        let mut tasks = Vec::new();
+        for key in keys {
+            tasks.push(task_json(&client, key).await);
+        }
+        tasks
+    };
+    for key in keys {
+        click(&client, &format!("input[name=sel][value='{key}']")).await;
+    }
+    client
+        .execute(
+            "const s = document.getElementById('b-priority'); s.value = 'urgent';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "fieldset.bulk button[type=submit]").await;
+    wait_for_text(&client, TOAST, "2 tasks changed.").await;
+    for key in keys {
+        assert_eq!(task_json(&client, key).await["priority"], "urgent", "{key}");
+    }
+    click(&client, "#toast button.undo").await;
+    wait_for_text(&client, TOAST, "2 put back.").await;
+    for (key, was) in keys.iter().zip(&before) {
+        assert_eq!(
+            task_json(&client, key).await["priority"],
+            was["priority"],
+            "{key}"
+        );
+    }
+
+    // A delete is held back while its Undo shows: taken back, the task
+    // stays; let go, it is deleted and the page moves on to the list.
+    client
+        .goto(&format!("{base}/w/demo/t/LAUNCH-4"))
+        .await
+        .unwrap();
+    click(&client, "form.delete-task button").await;
+    wait_for_text(&client, TOAST, "LAUNCH-4 will be deleted.").await;
+    click(&client, "#toast button.undo").await;
+    wait_for_text(&client, TOAST, "LAUNCH-4 kept.").await;
+    assert_eq!(task_json(&client, "LAUNCH-4").await["key"], "LAUNCH-4");
+    click(&client, "form.delete-task button").await;
+    wait_for_text(&client, TOAST, "LAUNCH-4 will be deleted.").await;
+    wait_for(&client, "form#list-form").await;
+    let gone = task_json(&client, "LAUNCH-4").await;
+    assert_eq!(gone["status"], 404, "{gone}");
+    client.close().await.unwrap();
+    server.stop().await;
+}

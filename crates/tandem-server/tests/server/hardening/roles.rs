@@ -263,6 +263,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("{}/delete", of("views"))),
         post(format!("/w/acme/t/{task}")),
         post(format!("/w/acme/t/{task}/done")),
+        // Without the page's version, nothing is deleted.
+        post(format!("/w/acme/t/{task}/delete")),
         post(format!("/w/acme/t/{task}/move")),
         post(format!("/w/acme/t/{task}/links")),
         post(format!("/w/acme/t/{task}/links/remove")),

@@ -822,3 +822,59 @@ async fn the_timeline_fits_the_width_and_marks_due_dates() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_long_timeline_draws_a_window_of_rows_and_links_the_others() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let (status, body) = ana
+        .post(
+            "/w/demo/projects",
+            "key=WIN&name=Windows&start_date=2031-03-03",
+            &[("x-tandem", "fetch")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for n in 1..=260 {
+        let (status, body) = ana
+            .post(
+                "/w/demo/tasks",
+                &format!("project=WIN&title=Step+{n}"),
+                &[("x-tandem", "fetch")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let bars = |page: &str| page.matches(r#"<g class="bar"#).count();
+    let page = |path: String| {
+        let ana = &ana;
+        async move {
+            let response = ana.get(&path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    let first = page("/w/demo/p/WIN/timeline?zoom=month&width=1400".into()).await;
+    assert_eq!(bars(&first), 250);
+    assert!(first.contains("Tasks 1–250 of 260"), "{first}");
+    let (_, next) = list_rows(&first);
+    let next = next.expect("a link to the rest");
+    // The link keeps the zoom and width, and the calendar is the same.
+    assert!(
+        next.contains("from=250") && next.contains("zoom=month") && next.contains("width=1400"),
+        "{next}"
+    );
+    let rest = page(next).await;
+    assert_eq!(bars(&rest), 10);
+    assert!(rest.contains("Tasks 251–260 of 260"), "{rest}");
+    assert!(rest.contains(r#"rel="prev""#), "{rest}");
+    // The chart's opening tag up to its height (its width, scale).
+    let svg_head = |page: &str| {
+        let svg = page.split(r#"<svg class="gantt""#).nth(1).unwrap();
+        svg.split(" height=").next().unwrap().to_string()
+    };
+    assert_eq!(svg_head(&first), svg_head(&rest), "one calendar, one width");
+    let bad = ana.get("/w/demo/p/WIN/timeline?from=-1").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}
