@@ -39,7 +39,7 @@ use crate::model::{
 /// and nothing a page shows (title, description, tags, people's names).
 /// A whole-plan run holds one per task of the project, so this is what a
 /// million-task plan costs in memory: a third of a whole [`Task`] or less
-/// (192 bytes and its key, against 560 and its texts).
+/// (about 200 bytes and its key, against 560 and its texts).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanTask {
     pub id: Id,
@@ -53,6 +53,8 @@ pub struct PlanTask {
     pub effort_hours: Option<f64>,
     pub three_point: Option<ThreePoint>,
     pub percent_complete: i64,
+    /// Not the schedule's: where the timeline draws the task.
+    pub phase_id: Option<Id>,
     pub schedule: TaskScheduling,
 }
 
@@ -70,6 +72,7 @@ impl From<&Task> for PlanTask {
             effort_hours: t.effort_hours,
             three_point: t.three_point.clone(),
             percent_complete: t.percent_complete,
+            phase_id: t.phase_id,
             schedule: t.schedule,
         }
     }

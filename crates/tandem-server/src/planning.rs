@@ -113,6 +113,23 @@ pub(crate) async fn current_schedule_with_tasks(
     Ok((loaded, tasks, schedule))
 }
 
+/// [`current_schedule_with_tasks`] for a page that draws a window of the
+/// plan: what the plan read of each task instead of whole tasks.
+pub(crate) async fn current_schedule_with_plan_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+) -> ApiResult<(
+    Loaded,
+    Vec<tandem_domain::planning::PlanTask>,
+    StoredSchedule,
+)> {
+    let read_at = read_now();
+    let (loaded, tasks) = planning::load_with_plan_tasks(store, scope, key, server_today()).await?;
+    let schedule = schedule_of(store, &loaded, read_at).await?;
+    Ok((loaded, tasks, schedule))
+}
+
 /// Microseconds: what PostgreSQL keeps, so a stored time reads back equal.
 fn read_now() -> chrono::DateTime<chrono::Utc> {
     chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)

@@ -230,9 +230,10 @@ pub(crate) fn read_plan_tasks(
             constraint_date: row.get(14).map_err(driver)?,
             actual_start: row.get(15).map_err(driver)?,
             actual_finish: row.get(16).map_err(driver)?,
+            phase_id: row.get(17).map_err(driver)?,
         };
         let key = row
-            .get_ref(17)
+            .get_ref(18)
             .and_then(|v| Ok(v.as_str()?))
             .map_err(driver)?;
         tasks.push(columns.into_plan_task(key)?);

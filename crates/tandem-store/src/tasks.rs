@@ -32,6 +32,9 @@ pub struct TaskFilter {
     pub phase: Option<Option<Id>>,
     /// Tasks with no project only.
     pub personal: bool,
+    /// Only these tasks (when not empty): a page drawing some tasks of a
+    /// plan reads those alone.
+    pub ids: Vec<Id>,
     /// The order of the list, and so what a cursor means.
     pub order: TaskOrder,
     /// Cursor: tasks after this one in `order`.

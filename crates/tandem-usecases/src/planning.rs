@@ -39,9 +39,22 @@ pub struct Loaded {
 /// and its people's capacity, and maps them onto a plan; work not done is
 /// planned from `today`.
 pub async fn load(store: &dyn Store, scope: Scope, key: &str, today: NaiveDate) -> Result<Loaded> {
+    Ok(load_with_plan_tasks(store, scope, key, today).await?.0)
+}
+
+/// [`load`], and what the plan read of each task (its phase too): a
+/// page that draws the plan a window at a time orders every task by
+/// these, and reads whole tasks for the window alone.
+pub async fn load_with_plan_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+) -> Result<(Loaded, Vec<PlanTask>)> {
     let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
     let tasks = store.plan_tasks(access).await?;
-    plan_of(store, scope, project, access, stamp, &tasks).await
+    let loaded = plan_of(store, scope, project, access, stamp, &tasks).await?;
+    Ok((loaded, tasks))
 }
 
 /// [`load`], and every task of the project as a page shows it: one read

@@ -274,6 +274,7 @@ async fn task_filter(
         parent,
         phase: None,
         personal,
+        ids: Vec::new(),
         order,
         after,
         limit,

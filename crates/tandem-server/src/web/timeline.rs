@@ -4,8 +4,12 @@
 //! the one asked for) shows under each bar; milestones are diamonds; a
 //! flag marks each due date, red where the schedule finishes after it; a
 //! line marks today. Zoom sets the pixels per day, or fits the whole plan
-//! in the browser's width; the chart always fills that width. Nothing is computed in the browser: a dragged bar
-//! posts a new start date, and the page is drawn again from the new plan.
+//! in the browser's width; the chart always fills that width. A page draws
+//! a window of [`WINDOW`] task rows on the whole plan's calendar: every
+//! row is ordered from what the plan reads of each task, and whole tasks
+//! are read for the window alone. Nothing is computed in the browser: a
+//! dragged bar posts a new start date, and the page is drawn again from
+//! the new plan.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -21,7 +25,9 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::current_schedule_with_tasks;
+use crate::planning::current_schedule_with_plan_tasks;
+use tandem_domain::planning::PlanTask;
+use tandem_store::{MAX_TASK_PAGE, TaskFilter};
 
 const LABEL_WIDTH: f64 = 300.0;
 /// Month abbreviations, written directly: chrono's `format` parses its
@@ -108,19 +114,20 @@ pub async fn timeline(
     };
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let (loaded, tasks, stored) = match current_schedule_with_tasks(store, scope, &key).await {
-        Ok(found) => found,
-        Err(ApiError::Cycle(keys)) => {
-            return Err(WebError::Page(
-                axum::http::StatusCode::CONFLICT,
-                format!(
-                    "The plan has a dependency cycle ({}); remove a link to see the timeline.",
-                    keys.join(" → ")
-                ),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (loaded, plan_tasks, stored) =
+        match current_schedule_with_plan_tasks(store, scope, &key).await {
+            Ok(found) => found,
+            Err(ApiError::Cycle(keys)) => {
+                return Err(WebError::Page(
+                    axum::http::StatusCode::CONFLICT,
+                    format!(
+                        "The plan has a dependency cycle ({}); remove a link to see the timeline.",
+                        keys.join(" → ")
+                    ),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
     let project = &loaded.project;
     let access = loaded.access;
     // The baseline asked for (`?baseline=ID`, from the Plan tab), else the
@@ -144,10 +151,32 @@ pub async fn timeline(
     let phases = store.list_phases(access).await?;
     let milestones = store.list_milestones(access).await?;
     let today = today();
-    let (svg, shown, total) = draw(&Drawing {
+    // Every row is ordered; whole tasks are read for the window alone.
+    let order = chart_order(&stored.tasks, &plan_tasks, &phases);
+    let total = order.len();
+    let shown = from.min(total)..(from + WINDOW).min(total);
+    let ids: Vec<Id> = order[shown.clone()].iter().map(|s| s.task_id).collect();
+    let tasks = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let filter = TaskFilter {
+            project: Some(project.key.clone()),
+            ids,
+            limit: MAX_TASK_PAGE,
+            ..Default::default()
+        };
+        store.list_tasks(scope, &filter).await?.tasks
+    };
+    let mut by_id: HashMap<Id, Task> = tasks.into_iter().map(|t| (t.id, t)).collect();
+    let window: Vec<(Task, &TaskSchedule)> = order[shown.clone()]
+        .iter()
+        .filter_map(|s| by_id.remove(&s.task_id).map(|t| (t, *s)))
+        .collect();
+    let svg = draw(&Drawing {
         viewer: &viewer,
-        tasks: &tasks,
+        window: &window,
         schedule: &stored.tasks,
+        total,
         dependencies: &loaded.dependencies,
         baseline: baseline.as_ref().map(|b| b.tasks.as_slice()).unwrap_or(&[]),
         phases: &phases,
@@ -155,7 +184,6 @@ pub async fn timeline(
         today,
         zoom,
         width,
-        from,
     });
     // The other windows, at the same zoom, width and baseline.
     let window_link = |start: usize| {
@@ -207,8 +235,12 @@ pub async fn timeline(
 
 struct Drawing<'a> {
     viewer: &'a Viewer,
-    tasks: &'a [Task],
+    /// The rows to draw, in order, with their tasks.
+    window: &'a [(Task, &'a TaskSchedule)],
+    /// Every row of the plan: its calendar and its critical tasks.
     schedule: &'a [TaskSchedule],
+    /// How many task rows the plan has.
+    total: usize,
     dependencies: &'a [tandem_domain::Link],
     baseline: &'a [tandem_domain::BaselineTask],
     phases: &'a [tandem_domain::Phase],
@@ -218,8 +250,6 @@ struct Drawing<'a> {
     /// The width to fill, in pixels: the chart is never narrower, and
     /// `Fit` puts the whole plan in it.
     width: f64,
-    /// The first task row drawn; [`WINDOW`] rows are.
-    from: usize,
 }
 
 /// One row of the chart.
@@ -229,41 +259,44 @@ enum Row<'a> {
     Task(&'a Task, &'a TaskSchedule),
 }
 
-/// The SVG of one window of task rows, written straight into a string
-/// (every number formatted once; text escaped by `esc`), with the rows it
-/// drew and how many there are. The calendar is the whole plan's, so
-/// every window lines up with the others.
-fn draw(d: &Drawing<'_>) -> (String, std::ops::Range<usize>, usize) {
-    let by_id: HashMap<Id, &Task> = d.tasks.iter().map(|t| (t.id, t)).collect();
-    let mut scheduled: Vec<(&Task, &TaskSchedule)> = d
-        .schedule
+/// The plan's rows in the chart's order (by phase, then early start),
+/// each with its task's phase: every row is ordered, whichever are drawn.
+fn chart_order<'a>(
+    schedule: &'a [TaskSchedule],
+    tasks: &[PlanTask],
+    phases: &[tandem_domain::Phase],
+) -> Vec<&'a TaskSchedule> {
+    let phase_of: HashMap<Id, Option<Id>> = tasks.iter().map(|t| (t.id, t.phase_id)).collect();
+    let phase_place: HashMap<Id, usize> =
+        phases.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let mut order: Vec<&TaskSchedule> = schedule
         .iter()
-        .filter_map(|s| by_id.get(&s.task_id).map(|t| (*t, s)))
+        .filter(|s| phase_of.contains_key(&s.task_id))
         .collect();
-    let phase_place: HashMap<Id, usize> = d
-        .phases
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id, i))
-        .collect();
-    scheduled.sort_by_key(|(t, s)| {
+    order.sort_by_key(|s| {
         (
-            t.phase_id
+            phase_of[&s.task_id]
                 .and_then(|p| phase_place.get(&p).copied())
                 .unwrap_or(usize::MAX),
             s.early_start,
-            t.number,
+            s.task_id,
         )
     });
+    order
+}
+
+/// The SVG of one window of task rows, written straight into a string
+/// (every number formatted once; text escaped by `esc`). The calendar is
+/// the whole plan's, so every window lines up with the others.
+fn draw(d: &Drawing<'_>) -> String {
+    let scheduled = d.window;
     let mut rows: Vec<Row> = Vec::with_capacity(scheduled.len() + d.phases.len() + 1);
     let dated_milestones: Vec<_> = d.milestones.iter().filter(|m| m.date.is_some()).collect();
     if !dated_milestones.is_empty() {
         rows.push(Row::Milestones);
     }
-    let total = scheduled.len();
-    let shown = d.from.min(total)..(d.from + WINDOW).min(total);
     let mut current_phase: Option<Option<Id>> = None;
-    for (task, s) in &scheduled[shown.clone()] {
+    for (task, s) in scheduled {
         if current_phase != Some(task.phase_id) && !d.phases.is_empty() {
             current_phase = Some(task.phase_id);
             let name = task
@@ -275,16 +308,18 @@ fn draw(d: &Drawing<'_>) -> (String, std::ops::Range<usize>, usize) {
         }
         rows.push(Row::Task(task, s));
     }
-    let first = scheduled
+    let first = d
+        .schedule
         .iter()
-        .map(|(_, s)| s.early_start.date())
+        .map(|s| s.early_start.date())
         .chain(dated_milestones.iter().filter_map(|m| m.date))
         .min()
         .unwrap_or(d.today)
         .min(d.today);
-    let last = scheduled
+    let last = d
+        .schedule
         .iter()
-        .map(|(_, s)| s.late_finish.date().max(s.early_finish.date()))
+        .map(|s| s.late_finish.date().max(s.early_finish.date()))
         .chain(d.baseline.iter().map(|b| b.finish.date()))
         .chain(dated_milestones.iter().filter_map(|m| m.date))
         .max()
@@ -318,7 +353,7 @@ fn draw(d: &Drawing<'_>) -> (String, std::ops::Range<usize>, usize) {
     let _ = write!(
         svg,
         r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
-        n = scheduled.len(),
+        n = d.total,
     );
     // Weekends, then the calendar header.
     if scale != Zoom::Month {
@@ -571,7 +606,7 @@ fn draw(d: &Drawing<'_>) -> (String, std::ops::Range<usize>, usize) {
         svg,
         r#"<line class="today" x1="{tx}" y1="0" x2="{tx}" y2="{height}"><title>Today</title></line></svg>"#
     );
-    (svg, shown, total)
+    svg
 }
 
 /// The page's query with `changes` made (`None` removes the parameter),

@@ -385,6 +385,16 @@ fn push_task_where(
     if filter.personal {
         q.sql(" AND t.project_id IS NULL");
     }
+    if !filter.ids.is_empty() {
+        q.sql(" AND t.id IN (");
+        for (i, id) in filter.ids.iter().enumerate() {
+            if i > 0 {
+                q.sql(", ");
+            }
+            q.int(*id);
+        }
+        q.sql(")");
+    }
     match &filter.owner {
         Some(OwnerFilter::User(owner)) => {
             q.sql(" AND t.owner_id = ");

@@ -194,7 +194,9 @@
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const from = doc.querySelector(link.dataset.from || link.dataset.append);
     if (from) {
-      [...from.children].filter((el) => !el.classList.contains("group")).forEach((el) => target.appendChild(document.importNode(el, true)));
+      const fresh = [...from.children].filter((el) => !el.classList.contains("group"));
+      fresh.forEach((el) => target.appendChild(document.importNode(el, true)));
+      if (target.dataset.shown) target.dataset.shown = Number(target.dataset.shown) + fresh.length;
     }
     main().dataset.extended = "1";
     const next = doc.querySelector("a[rel=next][data-append]");
@@ -627,9 +629,10 @@
     if (key && !key.dataset.typed) key.value = suggestKey(target.value);
   });
 
-  // Inline edits in the list: a cell is a button showing the value; a
-  // click swaps in the control from the page's template, and a change
-  // saves that one field through the API at the row's version.
+  // Inline edits in the list (and a card's phase on the board): a cell is
+  // a button showing the value; a click swaps in the control from the
+  // page's template, and a change saves that one field through the API at
+  // the row's (card's) version.
   document.addEventListener("click", (event) => {
     const cell = event.target.closest && event.target.closest("button.cell");
     if (!cell) return;
@@ -658,6 +661,8 @@
       cell.dataset.value = control.value;
       const option = control.tagName === "SELECT" ? control.selectedOptions[0] : null;
       cell.textContent = option ? option.textContent : control.value || "—";
+      const named = cell.getAttribute("aria-label");
+      if (named) cell.setAttribute("aria-label", named.replace(/: [^:]*$/, ": " + cell.textContent));
       close();
       cell.focus();
     });
@@ -671,7 +676,7 @@
     }
     if (control.matches('input[name="sel"]')) { countSelected(); return; }
     const field = control.dataset.field;
-    const row = control.closest("tr[data-key]");
+    const row = control.closest("[data-key][data-version]");
     if (!field || !row) return;
     // Arrows in a closed select step through its options, each a change
     // event: save once it is settled (Enter or leaving it), not every step.
@@ -685,7 +690,7 @@
       control.dataset.stepping = "1";
     } else if (event.key === "Enter" && control.dataset.stepping) {
       delete control.dataset.stepping;
-      const row = control.closest("tr[data-key]");
+      const row = control.closest("[data-key][data-version]");
       if (row) save(control, control.dataset.field, row);
     }
   });
@@ -693,7 +698,7 @@
     const control = event.target;
     if (!control.dataset || !control.dataset.stepping) return;
     delete control.dataset.stepping;
-    const row = control.closest("tr[data-key]");
+    const row = control.closest("[data-key][data-version]");
     if (row && control.value !== (control.dataset.saved || "")) save(control, control.dataset.field, row);
   }, true);
   async function save(control, field, row) {
@@ -741,10 +746,15 @@
     const next = card.nextElementSibling;
     return { status: list.dataset.status, after: prev ? prev.dataset.key : "", before: next ? next.dataset.key : "" };
   }
+  // A column's count is its total (the server's), give or take the cards
+  // moved in or out since: a column shows a window of its cards.
   function recount() {
     document.querySelectorAll(".column").forEach((col) => {
       const count = col.querySelector("h2 .count");
-      if (count) count.textContent = col.querySelectorAll("li.card").length;
+      const list = col.querySelector("ul.cards");
+      if (!count || !list) return;
+      const total = Number(count.dataset.total || 0);
+      count.textContent = total + list.querySelectorAll("li.card").length - Number(list.dataset.shown || 0);
     });
   }
   async function saveMove(card) {
@@ -792,7 +802,7 @@
   let cardDrag = null;
   document.addEventListener("pointerdown", (event) => {
     const card = event.target.closest && event.target.closest("li.card[data-movable]");
-    if (!card || event.button !== 0 || event.target.closest("a")) return;
+    if (!card || event.button !== 0 || event.target.closest("a, button, select")) return;
     cardDrag = { card, x: event.clientX, y: event.clientY, started: false };
     origin = placeCard(card);
   });
@@ -865,6 +875,8 @@
   document.addEventListener("keydown", (event) => {
     const card = event.target.closest && event.target.closest("li.card");
     if (!card) return;
+    // A control on the card (its phase) takes its own keys.
+    if (event.target.matches("select, input, button")) return;
     if (!card.hasAttribute("data-movable")) { goAmongCards(event, card); return; }
     const lifted = card.classList.contains("lifted");
     if (event.key === " " || event.key === "Enter") {

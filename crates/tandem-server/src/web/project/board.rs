@@ -61,7 +61,12 @@ pub async fn board(
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let (project, _) = store.open_project(scope, &key).await?;
+    let (project, access) = store.open_project(scope, &key).await?;
+    let phases = store.list_phases(access).await?;
+    let phase_name = |id: Option<tandem_domain::Id>| {
+        id.and_then(|id| phases.iter().find(|p| p.id == id))
+            .map_or("No phase", |p| p.name.as_str())
+    };
     let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
     let only: Option<TaskStatus> = get("status")
         .map(|s| s.parse().map_err(|e: String| ApiError::field("status", e)))
@@ -130,7 +135,7 @@ pub async fn board(
             @for column in &columns {
                 @let status = column.status;
                 section.column aria-labelledby={ "col-" (status) } {
-                    h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count { (column.count) } }
+                    h2 id={ "col-" (status) } { (layout::status_label(status)) " " span.count data-total=(column.count) { (column.count) } }
                     @if writer {
                         form.add-card method="post" action=(viewer.url("/tasks")) {
                             input type="hidden" name="project" value=(project.key);
@@ -139,7 +144,7 @@ pub async fn board(
                             input id={ "add-" (status) } name="title" required maxlength="500" placeholder="+ Add a card" autocomplete="off";
                         }
                     }
-                    ul.cards id={ "cards-" (status) } data-status=(status) aria-label=(layout::status_label(status)) {
+                    ul.cards id={ "cards-" (status) } data-status=(status) data-shown=(column.cards.len()) aria-label=(layout::status_label(status)) {
                         @for t in &column.cards {
                             li.card tabindex="0" data-movable=[writer.then_some("")] data-key=(t.key) data-version=(t.version) aria-describedby="board-help"
                                 aria-label={ (t.key) ": " (t.title) ", " (layout::status_label(t.status)) @if let Some(o) = &t.owner { ", " (o.name) } } {
@@ -149,6 +154,12 @@ pub async fn board(
                                     (layout::priority_badge(t.priority))
                                     (layout::due(t, today))
                                     @if let Some(o) = &t.owner { span.avatar title=(o.name) aria-label={ "Owner " (o.name) } { (initials(&o.name)) } }
+                                }
+                                // A card goes into a phase here, as a list
+                                // row does: the list's inline edit.
+                                @if writer && !phases.is_empty() {
+                                    button.cell.phase type="button" data-field="phase_id" data-value=[t.phase_id]
+                                        aria-label={ "Phase of " (t.key) ": " (phase_name(t.phase_id)) } { (phase_name(t.phase_id)) }
                                 }
                             }
                         }
@@ -160,6 +171,9 @@ pub async fn board(
                     }
                 }
             }
+        }
+        @if writer && !phases.is_empty() {
+            template #tpl-phase_id { select aria-label="Phase" data-kind="id" { option value="" { "No phase" } @for p in &phases { option value=(p.id) { (p.name) } } } }
         }
         p #board-help.visually-hidden { "Arrow keys or j and k go from card to card. Press Space to pick up this card, arrow keys to move it, Space to drop it, Escape to cancel." }
     };

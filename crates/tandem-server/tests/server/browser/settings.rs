@@ -507,3 +507,61 @@ async fn a_bulk_edit_and_a_delete_are_taken_back_with_undo() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_card_is_put_into_a_phase_from_the_board() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/board"))
+        .await
+        .unwrap();
+    look(&client, "board-phases").await;
+    let card = wait_for(&client, "li.card[data-key] button.cell.phase").await;
+    let key: Value = client
+        .execute(
+            "return document.querySelector('li.card button.cell.phase').closest('li.card').dataset.key",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let key = key.as_str().unwrap().to_string();
+    let before = task_json(&client, &key).await;
+    card.click().await.unwrap();
+    let select = wait_for(&client, "li.card select[data-field=phase_id]").await;
+    // The last phase, whatever the card had.
+    let chosen: Value = client
+        .execute(
+            "const s = document.querySelector('li.card select[data-field=phase_id]'); const o = s.options[s.options.length - 1]; return [o.value, o.textContent]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (phase, name) = (chosen[0].as_str().unwrap(), chosen[1].as_str().unwrap());
+    select.select_by_value(phase).await.unwrap();
+    wait_for_text(&client, &format!("//li[@data-key='{key}']//button"), name).await;
+    let after = task_json(&client, &key).await;
+    assert_eq!(after["phase_id"].to_string(), phase, "{after}");
+    assert_eq!(
+        after["status"], before["status"],
+        "the card stays in its column"
+    );
+    // The count is the column's total, not the cards shown.
+    let counts: Value = client
+        .execute(
+            "return [...document.querySelectorAll('.column h2 .count')].map(c => [c.textContent, c.dataset.total])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for pair in counts.as_array().unwrap() {
+        assert_eq!(pair[0], pair[1], "{counts}");
+    }
+    client.close().await.unwrap();
+    server.stop().await;
+}
