@@ -54,13 +54,14 @@ fn rank<T: PartialEq>(all: &[T], value: &T) -> usize {
 
 /// The columns a list may show besides key and title, and what it shows
 /// when the address does not say (`cols`).
-const COLUMNS: [(&str, &str); 6] = [
+const COLUMNS: [(&str, &str); 7] = [
     ("status", "Status"),
     ("priority", "Priority"),
     ("owner", "Owner"),
     ("due", "Due"),
     ("phase", "Phase"),
     ("start", "Start"),
+    ("variance", "Finish vs baseline"),
 ];
 const DEFAULT_COLUMNS: [&str; 5] = ["status", "priority", "owner", "due", "phase"];
 
@@ -97,7 +98,7 @@ pub async fn list(
     if let Some(bad) = chosen.iter().find(|c| !COLUMNS.iter().any(|(n, _)| n == c)) {
         return Err(ApiError::field(
             "cols",
-            format!("must name status, priority, owner, due, phase or start (not {bad})"),
+            format!("must name status, priority, owner, due, phase, start or variance (not {bad})"),
         )
         .into());
     }
@@ -283,6 +284,14 @@ pub async fn list(
             });
         }
     }
+    // Finish variance: the schedule's finish against the newest
+    // baseline's, in calendar days (late is positive). Read only when the
+    // column is shown: it needs the project's current schedule.
+    let variance: HashMap<Id, i64> = if shows("variance") {
+        variance_days(&state, &viewer, &project.key, access).await?
+    } else {
+        HashMap::new()
+    };
     let today = today();
     let writer = viewer.can_write();
     let selected = |name: &str, value: &str| get(name) == Some(value);
@@ -316,6 +325,13 @@ pub async fn list(
                         ("owner", false) => td { (layout::person(t.owner.as_ref())) },
                         ("due", false) => td { (layout::due(t, today)) },
                         ("phase", false) => td { (phase_of(t)) },
+                        ("variance", _) => td {
+                            @match variance.get(&t.id) {
+                                Some(days) if *days > 0 => span.late title="Finishes after the baseline" { "+" (days) " d" },
+                                Some(days) => { (days) " d" },
+                                None => "—",
+                            }
+                        },
                         (_, _) => td { (t.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) },
                     }
                 }
@@ -485,6 +501,39 @@ pub async fn list(
         nav(&project, Tab::List),
         content,
     ))
+}
+
+/// Each task's finish in the project's current schedule against its
+/// finish in the newest baseline, in days; empty without a baseline or a
+/// schedule (a plan with a cycle has none).
+async fn variance_days(
+    state: &AppState,
+    viewer: &Viewer,
+    key: &str,
+    access: tandem_store::ProjectAccess,
+) -> Result<HashMap<Id, i64>, WebError> {
+    let store = state.store.as_ref();
+    let Some(newest) = store.list_baselines(access).await?.into_iter().next() else {
+        return Ok(HashMap::new());
+    };
+    let baseline = store.get_baseline(access, newest.id).await?;
+    let Ok((_, schedule)) = crate::planning::current_schedule(store, viewer.ctx.scope, key).await
+    else {
+        return Ok(HashMap::new());
+    };
+    let finish: HashMap<Id, chrono::NaiveDate> = schedule
+        .tasks
+        .iter()
+        .map(|s| (s.task_id, s.early_finish.date()))
+        .collect();
+    Ok(baseline
+        .tasks
+        .iter()
+        .filter_map(|b| {
+            let now = finish.get(&b.task_id)?;
+            Some((b.task_id, (*now - b.finish.date()).num_days()))
+        })
+        .collect())
 }
 
 /// `POST /w/{ws}/tasks/bulk`: the list's form applies the bulk fields to

@@ -147,3 +147,67 @@ async fn a_saved_view_keeps_the_lists_filters_and_columns_for_whom_it_is_for() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_list_shows_each_tasks_finish_against_the_newest_baseline() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let api = "/api/v1/workspaces/demo";
+    let page: Value = ana
+        .get(&format!("{api}/tasks?project=LAUNCH&status=todo&limit=1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task = &page["tasks"][0];
+    let key = task["key"].as_str().unwrap().to_string();
+    let row = |html: &str| -> String {
+        let start = html
+            .find(&format!(r#"<tr data-key="{key}""#))
+            .unwrap_or_else(|| panic!("{key} is listed"));
+        html[start..].split("</tr>").next().unwrap().to_string()
+    };
+    let list = || async {
+        ana.get("/w/demo/p/LAUNCH/list?cols=status,variance")
+            .await
+            .text()
+            .await
+            .unwrap()
+    };
+    // A baseline of the plan as it is: nothing has moved.
+    let response = ana
+        .http
+        .post(format!("{}{api}/projects/LAUNCH/baselines", server.base))
+        .header("cookie", &ana.cookie)
+        .header("content-type", "application/json")
+        .body(r#"{"name": "Before"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let before = list().await;
+    assert!(before.contains("Finish vs baseline"), "{before}");
+    assert!(row(&before).contains("<td>0 d</td>"), "{}", row(&before));
+    // Ten more days of work: it finishes after the baseline.
+    let response = ana
+        .http
+        .patch(format!("{}{api}/tasks/{key}", server.base))
+        .header("cookie", &ana.cookie)
+        .header("content-type", "application/json")
+        .body(r#"{"estimate_days": 30}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{}",
+        response.text().await.unwrap()
+    );
+    let after = row(&list().await);
+    assert!(
+        after.contains(r#"class="late""#) && after.contains(" d</span>"),
+        "{after}"
+    );
+    server.stop().await;
+}
