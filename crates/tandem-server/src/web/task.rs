@@ -411,12 +411,10 @@ pub async fn delete_task(
     Path((ws, key)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let project = key
-        .rsplit_once('-')
-        .map(|(project, _)| project.to_string())
-        .filter(|p| !p.is_empty());
-    let to = match project {
-        Some(p) if p != tandem_domain::PERSONAL_KEY_PREFIX => viewer.url(&format!("/p/{p}/list")),
+    let to = match tandem_domain::TaskKey::parse(&key) {
+        Ok(tandem_domain::TaskKey::Project { project, .. }) => {
+            viewer.url(&format!("/p/{project}/list"))
+        }
         _ => viewer.url("/my"),
     };
     // A delete is of the task as the page showed it: never blind.

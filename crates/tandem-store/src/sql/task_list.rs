@@ -51,11 +51,8 @@ impl<'a> ListPart<'a> {
     pub(crate) fn of(filter: &'a TaskFilter) -> Vec<ListPart<'a>> {
         // A due-date bound leaves out every task without a due date.
         let undated = filter.due_before.is_none() && filter.due_after.is_none();
-        match (filter.order, &filter.after) {
-            (TaskOrder::Id | TaskOrder::Due, _) => {}
-            (order, after) => return vec![ListPart::Sorted(order, after.as_ref())],
-        }
-        match (filter.order, filter.after.clone()) {
+        let after = filter.after.as_ref();
+        match (filter.order, after) {
             (TaskOrder::Id, after) => vec![ListPart::ById(after.map(|a| a.id))],
             (TaskOrder::Due, None) => {
                 let mut parts = vec![ListPart::Dated(None)];
@@ -66,7 +63,7 @@ impl<'a> ListPart<'a> {
             }
             (
                 TaskOrder::Due,
-                Some(TaskCursor {
+                Some(&TaskCursor {
                     due_date: Some(day),
                     id,
                     ..
@@ -80,14 +77,14 @@ impl<'a> ListPart<'a> {
             }
             (
                 TaskOrder::Due,
-                Some(TaskCursor {
+                Some(&TaskCursor {
                     due_date: None, id, ..
                 }),
             ) if undated => {
                 vec![ListPart::Undated(Some(id))]
             }
-            (TaskOrder::Due, Some(TaskCursor { due_date: None, .. })) => Vec::new(),
-            (_, _) => unreachable!("the other orders returned above"),
+            (TaskOrder::Due, Some(_)) => Vec::new(),
+            (order, after) => vec![ListPart::Sorted(order, after)],
         }
     }
 }

@@ -155,7 +155,7 @@
   function redrawRow(key) {
     const m = main();
     const row = m && m.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
-    if (!row || action() !== "list") return false;
+    if (!row || !row.closest("#list-form")) return false;
     if (row.contains(document.activeElement) || unsaved(row)) { hold(); return true; }
     const url = new URL(location.href);
     url.searchParams.set("only", key);
@@ -168,10 +168,6 @@
       else row.remove();
     });
     return true;
-  }
-  function action() {
-    const tab = document.querySelector('nav.tabs [aria-current="page"]');
-    return tab ? tab.textContent.trim().toLowerCase() : "";
   }
 
   // --- filters apply as they are chosen ---------------------------------
@@ -440,7 +436,9 @@
       const before = keys.length && changed.length ? await Promise.all(keys.map(read)) : [];
       const response = await postForm(form.action, data);
       if (!response.ok) { toast(await problem(response)); return; }
-      const after = await Promise.all(keys.map(read));
+      // The answer is the rows as the edit wrote them.
+      const written = new Map((await response.json()).map((task) => [task.key, task]));
+      const after = keys.map((key) => written.get(key) || null);
       form.reset();
       soon();
       toast(keys.length + (keys.length === 1 ? " task" : " tasks") + " changed.", before.length > 0 && {

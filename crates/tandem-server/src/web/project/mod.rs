@@ -1,10 +1,11 @@
 //! A project's pages, one module each: the overview, the list (filter,
-//! sort, group, inline and bulk edits), the board (columns by status,
+//! sort, group, inline edits; its bulk edit in `bulk`), the board (columns by status,
 //! ordered by hand) and the risk register with its heat map. What they
 //! share (the tab bar, query parameters) lives here; the task page and the
 //! timeline are elsewhere.
 
 mod board;
+mod bulk;
 mod list;
 mod overview;
 mod plan;
@@ -19,7 +20,8 @@ use axum::extract::Query;
 use crate::web::layout::{ProjectNav, Tab};
 
 pub use board::{board, move_card};
-pub use list::{bulk_edit, list};
+pub use bulk::bulk_edit;
+pub use list::list;
 pub use overview::overview;
 pub use plan::{apply_levelling, create_baseline, delete_baseline, plan};
 pub use posts::*;
