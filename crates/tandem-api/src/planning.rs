@@ -239,4 +239,33 @@ pub struct LevellingView {
     /// than" their levelled start), or this is only a preview.
     #[serde(default)]
     pub applied: bool,
+    /// The newest levelling written to the project and not taken back:
+    /// what `POST …/levelling/undo` would take back. None if there is none.
+    #[serde(default)]
+    pub standing: Option<AppliedLevellingView>,
+}
+
+/// A levelling written to a project.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedLevellingView {
+    pub id: Id,
+    pub applied_by: Option<UserRef>,
+    pub applied_at: DateTime<Utc>,
+    /// When it was taken back; absent while it stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_at: Option<DateTime<Utc>>,
+    /// The keys of the tasks it delayed.
+    pub tasks: Vec<String>,
+}
+
+impl From<AppliedLevelling> for AppliedLevellingView {
+    fn from(l: AppliedLevelling) -> Self {
+        AppliedLevellingView {
+            id: l.id,
+            applied_by: l.applied_by,
+            applied_at: l.applied_at,
+            undone_at: l.undone_at,
+            tasks: l.tasks.into_iter().map(|t| t.key).collect(),
+        }
+    }
 }

@@ -103,6 +103,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "the board's order by project and status, for its windows",
         sql: include_str!("../migrations/sqlite/0017_board_order_index.sql"),
     },
+    Migration {
+        version: 18,
+        description: "levellings applied, to take back",
+        sql: include_str!("../migrations/sqlite/0018_levellings.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -190,6 +195,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 17,
         description: "the board's order by project and status, for its windows",
         sql: include_str!("../migrations/postgres/0017_board_order_index.sql"),
+    },
+    Migration {
+        version: 18,
+        description: "levellings applied, to take back",
+        sql: include_str!("../migrations/postgres/0018_levellings.sql"),
     },
 ];
 

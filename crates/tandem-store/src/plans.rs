@@ -1,5 +1,5 @@
 //! What scheduling keeps: working calendars' exceptions, the stored
-//! schedule of each project, and baselines.
+//! schedule of each project, baselines, and the levellings applied.
 //!
 //! The scheduling itself is `tandem-schedule`'s (pure); a working week is
 //! a field of the project ([`crate::ProjectStore`]).
@@ -7,7 +7,9 @@
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::planning::PlanTask;
-use tandem_domain::{Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskSchedule};
+use tandem_domain::{
+    AppliedLevelling, Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskSchedule,
+};
 
 use crate::{ProjectAccess, Result, WriteScope};
 
@@ -176,4 +178,26 @@ pub trait PlanStore: Send + Sync {
     /// One baseline of the project, with its tasks.
     async fn get_baseline(&self, project: ProjectAccess, id: Id) -> Result<Baseline>;
     async fn delete_baseline(&self, scope: WriteScope, project_id: Id, id: Id) -> Result<()>;
+
+    // Levelling written and taken back.
+    /// Writes a levelling: each task at the version it names, as
+    /// [`crate::TaskStore::update_tasks`] does, and a record of the
+    /// constraint each had before, in one transaction.
+    async fn apply_levelling(
+        &self,
+        scope: WriteScope,
+        access: ProjectAccess,
+        updates: &[(String, i64, tandem_domain::TaskFields)],
+    ) -> Result<AppliedLevelling>;
+    /// The project's newest levelling, taken back or not.
+    async fn last_levelling(&self, access: ProjectAccess) -> Result<Option<AppliedLevelling>>;
+    /// Takes back the project's newest levelling: each task's constraint as
+    /// it was before, in one transaction. Refused whole if it was taken
+    /// back already (a conflict) or a task changed since (a version
+    /// mismatch, named in the conflict); not found if there is none.
+    async fn undo_levelling(
+        &self,
+        scope: WriteScope,
+        access: ProjectAccess,
+    ) -> Result<AppliedLevelling>;
 }

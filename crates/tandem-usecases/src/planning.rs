@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::planning::{PlanTask, ProjectPlan, project_plan};
 use tandem_domain::{
-    Baseline, ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields, TimeOff,
-    UserRef, Validation,
+    AppliedLevelling, Baseline, ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task,
+    TaskFields, TimeOff, UserRef, Validation,
 };
 use tandem_schedule::ScheduleError;
 use tandem_store::{PlanStamp, ProjectAccess, Scope, Store, StoreError, TaskFilter};
@@ -425,7 +425,8 @@ async fn level_off_executor(
 }
 
 /// Levels the project and writes the result: each delayed task gets
-/// "start no earlier than" its levelled start, all in one transaction. A
+/// "start no earlier than" its levelled start, all in one transaction,
+/// with a record of what it replaced ([`undo_levelling`]). A
 /// task changed since the plan was read fails the whole write (a
 /// conflict), so nothing is levelled against a stale plan.
 pub async fn apply_levelling(
@@ -433,11 +434,11 @@ pub async fn apply_levelling(
     writer: &Writer,
     key: &str,
     today: NaiveDate,
-) -> Result<Levelled> {
+) -> Result<(Levelled, Option<AppliedLevelling>)> {
     let scope = writer.scope();
     let loaded = load_with_tasks(store, *scope, key, today).await?;
     let time_off = store.list_time_off(*scope, None).await?;
-    let ((_, tasks), levelled) = level_off_executor(loaded, time_off).await?;
+    let ((loaded, tasks), levelled) = level_off_executor(loaded, time_off).await?;
     let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = levelled
         .delayed
@@ -450,13 +451,42 @@ pub async fn apply_levelling(
             Some((task.key.clone(), task.version, fields))
         })
         .collect();
-    match store.update_tasks(scope, &updates).await {
-        Ok(_) => Ok(levelled),
+    if updates.is_empty() {
+        return Ok((levelled, None));
+    }
+    match store.apply_levelling(scope, loaded.access, &updates).await {
+        Ok(applied) => Ok((levelled, Some(applied))),
         Err(StoreError::VersionMismatch { .. }) => Err(Error::Conflict(
             "a task changed while levelling; preview and apply again".into(),
         )),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The project's newest levelling, if it still stands: what an undo
+/// would take back.
+pub async fn standing_levelling(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+) -> Result<Option<AppliedLevelling>> {
+    let (_, access) = store.open_project(scope, key).await?;
+    Ok(store
+        .last_levelling(access)
+        .await?
+        .filter(|l| l.undone_at.is_none()))
+}
+
+/// Takes back the project's newest levelling: every task it delayed gets
+/// the constraint it had before, in one transaction, or nothing changes
+/// (a task changed since, or it was taken back already).
+pub async fn undo_levelling(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+) -> Result<AppliedLevelling> {
+    let (_, access) = store.open_project(*writer.scope(), key).await?;
+    Ok(store.undo_levelling(writer.scope(), access).await?)
 }
 
 /// Saves the project's schedule as it is now as a baseline, named

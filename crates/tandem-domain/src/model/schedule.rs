@@ -1,6 +1,7 @@
 //! What the scheduler made of a project, as stored, and baselines of it.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::*;
 
@@ -14,6 +15,30 @@ pub struct Baseline {
     pub created_by: Option<UserRef>,
     pub created_at: DateTime<Utc>,
     pub tasks: Vec<BaselineTask>,
+}
+
+/// A levelling written to a project: who applied it and when, and what
+/// each task it delayed had before, so that it can be taken back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedLevelling {
+    pub id: Id,
+    pub project_id: Id,
+    pub applied_by: Option<UserRef>,
+    pub applied_at: DateTime<Utc>,
+    /// When it was taken back; `None` while it stands.
+    pub undone_at: Option<DateTime<Utc>>,
+    pub tasks: Vec<LevelledTask>,
+}
+
+/// A task a levelling delayed: the version the levelling wrote (an undo
+/// of a task changed since is refused) and the constraint it replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelledTask {
+    pub task_id: Id,
+    pub key: String,
+    pub version: i64,
+    pub constraint_type: Option<ConstraintType>,
+    pub constraint_date: Option<NaiveDateTime>,
 }
 
 /// A task's planned dates when the baseline was saved (local instants).

@@ -69,6 +69,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates", none(), json::<ForecastView>(), 200, project_forecast).query(FORECAST_QUERY),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner: delays, over-allocation before and after, finish cost", none(), json::<LevellingView>(), 200, project_levelling),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: delayed tasks start no earlier than their levelled start", none(), json::<LevellingView>(), 200, apply_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/undo", "Take back the newest levelling applied: each task it delayed gets its constraint back; 404 if none was applied, 409 if a task changed since or it was taken back already", none(), json::<AppliedLevellingView>(), 200, undo_levelling),
     ]
 }
 
@@ -601,9 +602,10 @@ pub async fn project_levelling(
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<LevellingView>> {
     let today = chrono::Local::now().date_naive();
-    let levelled =
-        planning::preview_levelling(state.store.as_ref(), ctx.scope, &key, today).await?;
-    Ok(Json(levelling_view(levelled, false)))
+    let store = state.store.as_ref();
+    let levelled = planning::preview_levelling(store, ctx.scope, &key, today).await?;
+    let standing = planning::standing_levelling(store, ctx.scope, &key).await?;
+    Ok(Json(levelling_view(levelled, false, standing)))
 }
 
 /// Levels the project and writes the result (see
@@ -616,11 +618,34 @@ pub async fn apply_levelling(
 ) -> ApiResult<Json<LevellingView>> {
     let writer = ctx.actor().writer()?;
     let today = chrono::Local::now().date_naive();
-    let levelled = planning::apply_levelling(state.store.as_ref(), &writer, &key, today).await?;
-    Ok(Json(levelling_view(levelled, true)))
+    let store = state.store.as_ref();
+    let (levelled, written) = planning::apply_levelling(store, &writer, &key, today).await?;
+    // Nothing delayed writes nothing: the levelling standing is the older.
+    let standing = match written {
+        Some(written) => Some(written),
+        None => planning::standing_levelling(store, ctx.scope, &key).await?,
+    };
+    Ok(Json(levelling_view(levelled, true, standing)))
 }
 
-fn levelling_view(levelled: planning::Levelled, applied: bool) -> LevellingView {
+/// Takes back the project's newest levelling (see
+/// [`planning::undo_levelling`]): 404 if none was applied, 409 if it was
+/// taken back already or a task it delayed has changed since.
+pub async fn undo_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<AppliedLevellingView>> {
+    let writer = ctx.actor().writer()?;
+    let undone = planning::undo_levelling(state.store.as_ref(), &writer, &key).await?;
+    Ok(Json(undone.into()))
+}
+
+fn levelling_view(
+    levelled: planning::Levelled,
+    applied: bool,
+    standing: Option<AppliedLevelling>,
+) -> LevellingView {
     let per_day = levelled.minutes_per_day;
     LevellingView {
         finish_before: local(levelled.finish_before),
@@ -646,6 +671,7 @@ fn levelling_view(levelled: planning::Levelled, applied: bool) -> LevellingView 
             })
             .collect(),
         applied,
+        standing: standing.map(Into::into),
     }
 }
 

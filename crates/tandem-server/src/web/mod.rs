@@ -167,6 +167,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/w/{ws}/p/{key}/plan", get(project::plan))
         .route("/w/{ws}/p/{key}/plan/level", post(project::apply_levelling))
+        .route(
+            "/w/{ws}/p/{key}/plan/level/undo",
+            post(project::undo_levelling),
+        )
         .route("/w/{ws}/p/{key}/baselines", post(project::create_baseline))
         .route(
             "/w/{ws}/p/{key}/baselines/{id}/delete",

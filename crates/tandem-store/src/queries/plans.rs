@@ -539,4 +539,137 @@ impl PlanStore for DbStore {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn apply_levelling(
+        &self,
+        scope: WriteScope,
+        access: ProjectAccess,
+        updates: &[(String, i64, TaskFields)],
+    ) -> Result<AppliedLevelling> {
+        let scope = *scope;
+        if access.scope().workspace_id != scope.workspace_id {
+            return Err(StoreError::NotFound("project"));
+        }
+        retry_transient(|| async move {
+            let mut tx = self.write_tx().await?;
+            let mut tasks = Vec::with_capacity(updates.len());
+            for (key, expected_version, fields) in updates {
+                let current = locked_task_tx(&mut tx, scope, key).await?;
+                check_version(Some(*expected_version), current.version)?;
+                let before = current.schedule;
+                let written = update_task_tx(&mut tx, scope, current, fields.clone()).await?;
+                tasks.push(LevelledTask {
+                    task_id: written.id,
+                    key: written.key,
+                    version: written.version,
+                    constraint_type: before.constraint_type,
+                    constraint_date: before.constraint_date,
+                });
+            }
+            let json = serde_json::to_string(&tasks)
+                .map_err(|e| decode_error(format!("a levelling's tasks: {e}")))?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO levellings (workspace_id, project_id, applied_by, applied_at, tasks) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(scope.workspace_id)
+            .bind(access.project_id())
+            .bind(scope.user_id)
+            .bind(Utc::now())
+            .bind(json)
+            .fetch_one(&mut *tx)
+            .await?;
+            let levelling = fetch_levelling_tx(&mut tx, id).await?;
+            tx.commit().await?;
+            Ok(levelling)
+        })
+        .await
+    }
+
+    async fn last_levelling(&self, access: ProjectAccess) -> Result<Option<AppliedLevelling>> {
+        let row = sqlx::query(&format!(
+            "{LEVELLING_SELECT} WHERE l.workspace_id = $1 AND l.project_id = $2 \
+             ORDER BY l.id DESC LIMIT 1"
+        ))
+        .bind(access.scope().workspace_id)
+        .bind(access.project_id())
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(levelling_from_row).transpose()
+    }
+
+    async fn undo_levelling(
+        &self,
+        scope: WriteScope,
+        access: ProjectAccess,
+    ) -> Result<AppliedLevelling> {
+        let scope = *scope;
+        if access.scope().workspace_id != scope.workspace_id {
+            return Err(StoreError::NotFound("project"));
+        }
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "{LEVELLING_SELECT} WHERE l.workspace_id = $1 AND l.project_id = $2 \
+             ORDER BY l.id DESC LIMIT 1"
+        ))
+        .bind(scope.workspace_id)
+        .bind(access.project_id())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let levelling = row
+            .as_ref()
+            .map(levelling_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound("levelling"))?;
+        // Claimed first: of two undoing at once, one takes it back.
+        let claimed =
+            sqlx::query("UPDATE levellings SET undone_at = $1 WHERE id = $2 AND undone_at IS NULL")
+                .bind(Utc::now())
+                .bind(levelling.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if claimed == 0 {
+            return Err(StoreError::Conflict(
+                "the newest levelling was taken back already".into(),
+            ));
+        }
+        let mut changed = Vec::new();
+        for levelled in &levelling.tasks {
+            let current = match locked_task_tx(&mut tx, scope, &levelled.key).await {
+                Ok(task) if task.id == levelled.task_id => task,
+                Ok(_) | Err(StoreError::NotFound(_)) => {
+                    changed.push(levelled.key.clone());
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
+            if current.version != levelled.version {
+                changed.push(levelled.key.clone());
+                continue;
+            }
+            let mut fields = current.fields();
+            fields.schedule.constraint_type = levelled.constraint_type;
+            fields.schedule.constraint_date = levelled.constraint_date;
+            update_task_tx(&mut tx, scope, current, fields).await?;
+        }
+        if !changed.is_empty() {
+            return Err(StoreError::Conflict(format!(
+                "{} changed since the levelling; change {} back by hand, or level again",
+                changed.join(", "),
+                if changed.len() == 1 { "it" } else { "them" }
+            )));
+        }
+        let undone = fetch_levelling_tx(&mut tx, levelling.id).await?;
+        tx.commit().await?;
+        Ok(undone)
+    }
+}
+
+async fn fetch_levelling_tx(tx: &mut Tx, id: Id) -> Result<AppliedLevelling> {
+    let row = sqlx::query(&format!("{LEVELLING_SELECT} WHERE l.id = $1"))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    levelling_from_row(&row)
 }

@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tandem_domain::calendar::CalendarException;
 use tandem_domain::planning::PlanTask;
 use tandem_domain::{
-    Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskKey, TaskSchedule,
+    AppliedLevelling, Baseline, BaselineTask, Id, ScheduleBasis, StoredSchedule, TaskKey,
+    TaskSchedule,
 };
 
 use super::{
@@ -82,6 +83,24 @@ pub(crate) fn exception_from_row(row: &impl Columns) -> Result<CalendarException
         end: row.get("end_date")?,
         hours: tandem_domain::calendar::parse_hours(&hours)
             .map_err(|e| decode_error(format!("exception hours '{hours}': {e}")))?,
+    })
+}
+
+/// A levelling as applied, with who applied it.
+pub(crate) const LEVELLING_SELECT: &str = "SELECT l.id, l.project_id, l.applied_by, \
+    u.email AS applier_email, u.name AS applier_name, l.applied_at, l.undone_at, l.tasks \
+    FROM levellings l LEFT JOIN users u ON u.id = l.applied_by";
+
+pub(crate) fn levelling_from_row(row: &impl Columns) -> Result<AppliedLevelling> {
+    let tasks: String = row.get("tasks")?;
+    Ok(AppliedLevelling {
+        id: row.get("id")?,
+        project_id: row.get("project_id")?,
+        applied_by: user_ref(row, "applied_by", "applier_email", "applier_name")?,
+        applied_at: row.get("applied_at")?,
+        undone_at: row.get("undone_at")?,
+        tasks: serde_json::from_str(&tasks)
+            .map_err(|e| decode_error(format!("a levelling's tasks: {e}")))?,
     })
 }
 

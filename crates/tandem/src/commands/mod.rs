@@ -158,12 +158,17 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
-    /// Level a project by task owner: a preview, or --apply to write it.
+    /// Level a project by task owner: a preview, --apply to write it, or
+    /// --undo to take back the levelling applied last.
     Level {
         key: String,
         /// Write the levelled starts to the tasks (as "start no earlier than").
-        #[arg(long)]
+        #[arg(long, conflicts_with = "undo")]
         apply: bool,
+        /// Give each task the newest levelling delayed the constraint it had
+        /// before; refused if one of them changed since.
+        #[arg(long)]
+        undo: bool,
     },
 }
 
@@ -212,7 +217,10 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Forecast { key, runs, seed } => {
             schedule::forecast(client, &key, runs, seed, as_json).await
         }
-        Command::Level { key, apply } => schedule::level(client, &key, apply, as_json).await,
+        Command::Level {
+            key, undo: true, ..
+        } => schedule::undo_level(client, &key, as_json).await,
+        Command::Level { key, apply, .. } => schedule::level(client, &key, apply, as_json).await,
         Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
             unreachable!("handled before")
         }

@@ -373,5 +373,49 @@ pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool
     } else if !levelling.delayed.is_empty() {
         outln!("A preview: run again with --apply to write it.");
     }
+    if let Some(standing) = &levelling.standing {
+        outln!(
+            "Levelling applied {}{} delayed {}: --undo takes it back.",
+            standing.applied_at.format("%Y-%m-%d %H:%M UTC"),
+            standing
+                .applied_by
+                .as_ref()
+                .map(|u| format!(" by {}", u.email))
+                .unwrap_or_default(),
+            standing.tasks.join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn undo_level(client: &Client, key: &str, as_json: bool) -> Result<()> {
+    let undone: AppliedLevellingView = client
+        .send(
+            Method::POST,
+            &client
+                .ws_path(&format!("/projects/{key}/levelling/undo"))
+                .await?,
+            Some(&json!({})),
+        )
+        .await?;
+    if as_json {
+        print_json(&undone);
+        return Ok(());
+    }
+    outln!(
+        "Levelling of {} taken back: {} {} the constraint {} before.",
+        undone.applied_at.format("%Y-%m-%d %H:%M UTC"),
+        undone.tasks.join(", "),
+        if undone.tasks.len() == 1 {
+            "has"
+        } else {
+            "have"
+        },
+        if undone.tasks.len() == 1 {
+            "it had"
+        } else {
+            "they had"
+        },
+    );
     Ok(())
 }

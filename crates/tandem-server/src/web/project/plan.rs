@@ -1,7 +1,7 @@
 //! A project's planning tools, the ones the API had and the pages did
 //! not: baselines (saved, compared on the timeline, deleted), the Monte
 //! Carlo forecast from three-point estimates, levelling by owner (preview,
-//! then apply) and the Microsoft Project file out.
+//! apply, take back) and the Microsoft Project file out.
 //!
 //! The forecast and the levelling preview are computed when asked for
 //! (they cost a schedule run or thousands of them), not on every visit.
@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use tandem_api::{BaselineView, CreateBaseline, ForecastView, LevellingView};
+use tandem_api::{AppliedLevellingView, BaselineView, CreateBaseline, ForecastView, LevellingView};
 
 use super::{Params, nav};
 use crate::AppState;
@@ -69,6 +69,11 @@ pub async fn plan(
     } else {
         None
     };
+    let standing: Option<AppliedLevellingView> =
+        tandem_usecases::planning::standing_levelling(store, viewer.ctx.scope, &key)
+            .await
+            .map_err(ApiError::from)?
+            .map(Into::into);
     let url = |rest: &str| viewer.url(&format!("/p/{}{rest}", project.key));
     let writes = viewer.can_write();
     let content = html! {
@@ -135,6 +140,7 @@ pub async fn plan(
         section.card-panel aria-labelledby="h-levelling" {
             h2 #h-levelling { "Levelling" }
             p.muted { "Moves tasks later so nobody is booked beyond their hours a week; applying it writes each delayed task's new start as \"start no earlier than\"." }
+            @if let Some(applied) = &standing { (standing_levelling(&viewer, &project.key, applied)) }
             @match &levelling {
                 None => {
                     form.inline-form method="get" action=(url("/plan")) {
@@ -206,6 +212,54 @@ fn levelling_result(viewer: &Viewer, l: &LevellingView) -> Markup {
     }
 }
 
+/// The levelling that stands, and the button that takes it back.
+fn standing_levelling(viewer: &Viewer, key: &str, applied: &AppliedLevellingView) -> Markup {
+    let count = applied.tasks.len();
+    let tasks = if count == 1 { "task" } else { "tasks" };
+    html! {
+        div.standing {
+            p {
+                "Levelling applied " (applied.applied_at.format("%-d %b %Y %H:%M"))
+                @if let Some(by) = &applied.applied_by { " by " (by.name) }
+                " delayed " (count) " " (tasks) ": "
+                @for (i, k) in applied.tasks.iter().take(12).enumerate() {
+                    @if i > 0 { ", " }
+                    a.key href=(viewer.url(&format!("/t/{k}"))) { (k) }
+                }
+                @if count > 12 { " and " (count - 12) " more" }
+                "."
+            }
+            @if viewer.can_write() {
+                form.inline.confirm method="post" action=(viewer.url(&format!("/p/{key}/plan/level/undo")))
+                    data-confirm={ "Give the " (count) " " (tasks) " the constraints they had before the levelling?" } {
+                    button type="submit" { "Undo levelling" }
+                }
+            }
+        }
+    }
+}
+
+/// `POST …/plan/level/undo`: takes back the newest levelling.
+pub async fn undo_levelling(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::schedule::undo_levelling(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, key.clone())),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/plan#h-levelling")),
+    )
+}
+
 pub async fn create_baseline(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -275,6 +329,7 @@ pub async fn apply_levelling(
                 section.card-panel aria-labelledby="h-levelled" {
                     h2 #h-levelled { "Levelling applied" }
                     (levelling_result(&viewer, &view))
+                    @if let Some(applied) = &view.standing { (standing_levelling(&viewer, &key, applied)) }
                     p { a href=(viewer.url(&format!("/p/{key}/timeline"))) { "See the timeline" } " · " a href=(viewer.url(&format!("/p/{key}/plan"))) { "Back to the plan" } }
                 }
             };

@@ -558,6 +558,103 @@ async fn levelling_applied_removes_the_overallocation() {
             let row = scheduled(&schedule, d["key"].as_str().unwrap());
             assert_eq!(row["early_start"], d["start"]);
         }
+
+        // The levelling stands until taken back, and says which tasks.
+        let keys: Vec<&str> = delayed.iter().map(|d| d["key"].as_str().unwrap()).collect();
+        assert_eq!(applied["standing"]["tasks"], json!(keys), "{applied}");
+        assert_eq!(again["standing"]["id"], applied["standing"]["id"]);
+        assert_eq!(applied["standing"]["applied_by"]["email"], "ana@x.org");
+        // A task changed since: the undo is refused whole, nothing moves.
+        let first = keys[0];
+        let (status, _) = ana
+            .patch(&format!("{WS}/tasks/{first}"), json!({"priority": "high"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, problem) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains(first),
+            "{problem}"
+        );
+        for key in &keys {
+            let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
+            assert_eq!(task["constraint_type"], "snet", "{task}");
+        }
+        // Refused, it still stands.
+        let (_, latest) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
+        assert_eq!(latest["standing"]["id"], applied["standing"]["id"]);
+        let gus = Api::login(&server.base, "gus").await;
+        let (status, _) = gus
+            .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
+            .await;
+        assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND);
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_levelling_is_taken_back_whole() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        ana.patch(
+            &format!("{WS}/projects/LAUNCH"),
+            json!({"start_date": "2026-11-23"}),
+        )
+        .await;
+        ana.post(
+            &format!("{WS}/tasks"),
+            json!({"project": "LAUNCH", "title": "Parallel", "owner": "mel@x.org", "estimate_days": 1.5}),
+        )
+        .await;
+        // Nothing applied yet: nothing to take back.
+        let (status, _) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, before_schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        let (_, applied) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling"), json!({}))
+            .await;
+        let keys: Vec<String> = applied["delayed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["key"].as_str().unwrap().to_string())
+            .collect();
+        assert!(!keys.is_empty(), "{applied}");
+        let mut before = Vec::new();
+        for key in &keys {
+            let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
+            assert_eq!(task["constraint_type"], "snet");
+            before.push(task);
+        }
+        let (status, undone) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{undone}");
+        assert_eq!(undone["tasks"], json!(keys));
+        assert!(undone["undone_at"].is_string(), "{undone}");
+        for (key, was) in keys.iter().zip(&before) {
+            let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
+            assert!(task["constraint_type"].is_null(), "{task}");
+            assert!(task["constraint_date"].is_null(), "{task}");
+            assert!(task["version"].as_i64() > was["version"].as_i64());
+        }
+        // The schedule is the one before the levelling again.
+        let (_, after_schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(after_schedule["finish"], before_schedule["finish"]);
+        // Once only; and the preview no longer offers it.
+        let (status, problem) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        let (_, preview) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
+        assert!(preview["standing"].is_null(), "{preview}");
         server.stop().await;
     }
 }

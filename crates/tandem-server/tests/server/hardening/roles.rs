@@ -241,6 +241,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(of("stakeholders")),
         post(of("risks")),
         post(format!("/w/acme/p/{project}/plan/level")),
+        post(format!("/w/acme/p/{project}/plan/level/undo")),
         post(format!("/w/acme/p/{project}/baselines")),
         post(format!(
             "/w/acme/p/{project}/baselines/{}/delete",

@@ -876,9 +876,23 @@ async fn baselines_the_forecast_and_levelling_from_the_plan_tab() {
     let (status, page) = ana.post("/w/demo/p/LAUNCH/plan/level", "", &[]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Levelling applied"), "{page}");
+    // What it delayed stands, with its undo, on the result and the plan.
+    assert!(page.contains("Undo levelling"), "{page}");
+    let (_, plan) = text("/w/demo/p/LAUNCH/plan".into()).await;
+    assert!(plan.contains("Undo levelling"), "{plan}");
     let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
     let (status, _) = gwen.post("/w/demo/p/LAUNCH/plan/level", "", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = gwen.post("/w/demo/p/LAUNCH/plan/level/undo", "", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ana.post("/w/demo/p/LAUNCH/plan/level/undo", "", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, plan) = text("/w/demo/p/LAUNCH/plan".into()).await;
+    assert!(!plan.contains("Undo levelling"), "{plan}");
+    // Twice is refused, in words.
+    let (status, page) = ana.post("/w/demo/p/LAUNCH/plan/level/undo", "", &[]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("taken back already"), "{page}");
 
     let (status, _) = ana
         .post(

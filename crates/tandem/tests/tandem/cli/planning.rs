@@ -147,14 +147,29 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     assert!(preview.contains("OVERBOOKED BEFORE"), "{preview}");
     let levelling: serde_json::Value =
         serde_json::from_str(&ok(&config, &["--json", "level", "LAUNCH"])).unwrap();
-    if !levelling["delayed"].as_array().unwrap().is_empty() {
-        assert!(preview.contains("--apply"), "{preview}");
-        let applied = ok(&config, &["level", "LAUNCH", "--apply"]);
-        assert!(applied.contains("Applied"), "{applied}");
-    }
+    // The demo's launch books people twice: levelling delays someone.
+    assert!(
+        !levelling["delayed"].as_array().unwrap().is_empty(),
+        "{levelling}"
+    );
+    assert!(preview.contains("--apply"), "{preview}");
+    let applied = ok(&config, &["level", "LAUNCH", "--apply"]);
+    assert!(
+        applied.contains("Applied") && applied.contains("--undo takes it back"),
+        "{applied}"
+    );
     let after: serde_json::Value =
         serde_json::from_str(&ok(&config, &["--json", "level", "LAUNCH"])).unwrap();
     assert_eq!(after["delayed"], serde_json::json!([]), "{after}");
+    // Taken back: the plan levels as it did before, once only.
+    let undone = ok(&config, &["level", "LAUNCH", "--undo"]);
+    assert!(undone.contains("taken back"), "{undone}");
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&config, &["--json", "level", "LAUNCH"])).unwrap();
+    assert_eq!(again["delayed"], levelling["delayed"], "{again}");
+    assert!(again["standing"].is_null(), "{again}");
+    assert!(fails(&config, &["level", "LAUNCH", "--undo"]).contains("taken back already"));
+    assert!(fails(&config, &["level", "LAUNCH", "--undo", "--apply"]).contains("--apply"));
 
     let id = list
         .lines()
