@@ -209,6 +209,7 @@ pub fn page(
                         dt { kbd { "g" } " " kbd { "o l b t w r a s" } } dd { "Project overview, list, board, timeline, workload, risks, plan, settings" }
                         dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
                         dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }
+                        dt { kbd { "Shift" } "+" kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: a working day shorter or longer" }
                         dt { kbd { "?" } } dd { "This help" }
                     }
                     form method="dialog" { button { "Close" } }

@@ -4,12 +4,14 @@
 //! the one asked for) shows under each bar; milestones are diamonds; a
 //! flag marks each due date, red where the schedule finishes after it; a
 //! line marks today. Zoom sets the pixels per day, or fits the whole plan
-//! in the browser's width; the chart always fills that width. A page draws
+//! in the browser's width; the chart always fills that width. The names
+//! are drawn apart from the bars so they stay in view. A page draws
 //! a window of [`WINDOW`] task rows on the whole plan's calendar: every
 //! row is ordered from what the plan reads of each task, and whole tasks
 //! are read for the window alone. Nothing is computed in the browser: a
-//! dragged bar posts a new start date, and the page is drawn again from
-//! the new plan.
+//! dragged bar posts a new start date (a resized one a new estimate, a
+//! ring dropped on another bar a new link), and the page is drawn again
+//! from the new plan.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -181,6 +183,7 @@ pub async fn timeline(
         baseline: baseline.as_ref().map(|b| b.tasks.as_slice()).unwrap_or(&[]),
         phases: &phases,
         milestones: &milestones,
+        calendar: &loaded.planned.plan.calendar,
         today,
         zoom,
         width,
@@ -202,7 +205,7 @@ pub async fn timeline(
                 "Finish " strong { (stored.finish.format("%a %-d %b %Y")) } " · "
                 (critical) " tasks on the critical path · "
                 @match &baseline { Some(b) => { "baseline " (b.name) }, None => "no baseline saved" }
-                @if viewer.can_write() { " · drag a bar, or focus it and press ← →, to move its start" }
+                @if viewer.can_write() { " · drag a bar (or focus it and press ← →) to move its start, its end (Shift+← →) to change its length, its ring onto another bar to link them" }
             }
             ul.legend aria-label="Legend" {
                 li { span.sw.sw-bar {} "Task" } li { span.sw.sw-crit {} "Critical" } li { span.sw.sw-slack {} "Slack" }
@@ -245,6 +248,9 @@ struct Drawing<'a> {
     baseline: &'a [tandem_domain::BaselineTask],
     phases: &'a [tandem_domain::Phase],
     milestones: &'a [tandem_domain::Milestone],
+    /// The project's working time, which a resized bar's new length is
+    /// counted in.
+    calendar: &'a tandem_schedule::Calendar,
     today: NaiveDate,
     zoom: Zoom,
     /// The width to fill, in pixels: the chart is never narrower, and
@@ -350,9 +356,31 @@ fn draw(d: &Drawing<'_>) -> String {
     };
     let x_day = |day: NaiveDate| (LABEL_WIDTH + (day - origin).num_days() as f64 * ppd).round();
     let mut svg = String::with_capacity(rows.len() * 700 + d.dependencies.len() * 100 + 8192);
+    // The names are a chart of their own beside the bars, so that they
+    // stay in view (CSS `sticky`) while the bars scroll; the bars' chart
+    // keeps the names' coordinates by starting its view at their width.
+    let mut names = String::with_capacity(rows.len() * 200 + 512);
+    let _ = write!(
+        names,
+        r#"<svg class="gantt-names" xmlns="http://www.w3.org/2000/svg" width="{LABEL_WIDTH}" height="{height}" role="group" aria-label="Tasks"><rect class="hdr" x="0" y="0" width="{LABEL_WIDTH}" height="{HEADER}"/>"#
+    );
+    // Which days have working time, one digit a day from the origin: what
+    // a resized bar's new length is counted in by the script.
+    let work: String = origin
+        .iter_days()
+        .take_while(|day| *day < end)
+        .map(|day| {
+            if d.calendar.periods(day).is_empty() {
+                '0'
+            } else {
+                '1'
+            }
+        })
+        .collect();
+    let chart_width = width - LABEL_WIDTH;
     let _ = write!(
         svg,
-        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-labelledby="gantt-title" data-ppd="{ppd}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
+        r#"<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="{chart_width}" height="{height}" viewBox="{LABEL_WIDTH} 0 {chart_width} {height}" role="group" aria-labelledby="gantt-title" data-ppd="{ppd}" data-origin="{origin}" data-work="{work}"><title id="gantt-title">Timeline: {n} tasks from {first} to {last}</title><defs><marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L6,3L0,6z"/></marker></defs>"#,
         n = d.total,
     );
     // Weekends, then the calendar header.
@@ -418,14 +446,18 @@ fn draw(d: &Drawing<'_>) -> String {
             Row::Phase(name) => {
                 let _ = write!(
                     svg,
-                    r#"<rect class="phase" x="0" y="{y}" width="{width}" height="{ROW}"/><text class="phase-name" x="8" y="{}">{}</text>"#,
+                    r#"<rect class="phase" x="{LABEL_WIDTH}" y="{y}" width="{chart_width}" height="{ROW}"/>"#
+                );
+                let _ = write!(
+                    names,
+                    r#"<rect class="phase" x="0" y="{y}" width="{LABEL_WIDTH}" height="{ROW}"/><text class="phase-name" x="8" y="{}">{}</text>"#,
                     y + 16.0,
                     esc(name)
                 );
             }
             Row::Milestones => {
                 let _ = write!(
-                    svg,
+                    names,
                     r#"<text class="phase-name" x="8" y="{}">Milestones</text>"#,
                     y + 16.0
                 );
@@ -469,7 +501,7 @@ fn draw(d: &Drawing<'_>) -> String {
                 let critical = if s.critical { " crit" } else { "" };
                 let title = esc(&task.title);
                 let _ = write!(
-                    svg,
+                    names,
                     r#"<a href="{task_url}{key}"><text class="label" x="8" y="{}"><tspan class="k">{key}</tspan> {}</text></a>"#,
                     y + 16.0,
                     truncate(&title, 44),
@@ -505,8 +537,9 @@ fn draw(d: &Drawing<'_>) -> String {
                 if s.milestone {
                     let _ = write!(
                         svg,
-                        r#"<g class="ms{critical}"><title>{tip}</title><path d="M{x0},{}l7,7l-7,7l-7,-7z"/></g>"#,
-                        y + 5.0
+                        r#"<g class="ms{critical}" data-key="{key}"><title>{tip}</title><path d="M{x0},{}l7,7l-7,7l-7,-7z"/></g>"#,
+                        y + 5.0,
+                        key = task.key,
                     );
                 } else if s.summary {
                     let _ = write!(
@@ -522,23 +555,39 @@ fn draw(d: &Drawing<'_>) -> String {
                     let start = s.early_start.date();
                     let _ = write!(
                         svg,
-                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}"{due}><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>{pct}</g>"#,
+                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}" data-finish="{finish}" data-set-start="{set_start}" data-estimate="{estimate}"><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>"#,
                         y + 5.0,
                         key = task.key,
                         v = task.version,
-                        due = task
-                            .due_date
-                            .map(|d| format!(r#" data-due="{d}""#))
+                        finish = s.early_finish.date(),
+                        set_start = task.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                        estimate = task
+                            .estimate_days
+                            .map(|e| e.to_string())
                             .unwrap_or_default(),
-                        pct = if done > 0.0 {
-                            format!(
-                                r#"<rect class="pct" x="{x0}" y="{}" width="{done}" height="4" rx="2"/>"#,
-                                y + 15.0
-                            )
-                        } else {
-                            String::new()
-                        },
                     );
+                    if done > 0.0 {
+                        let _ = write!(
+                            svg,
+                            r#"<rect class="pct" x="{x0}" y="{}" width="{done}" height="4" rx="2"/>"#,
+                            y + 15.0
+                        );
+                    }
+                    // Grips for who may change the plan: the bar's end
+                    // (drag to change its length) and a ring past it (drag
+                    // to another bar to link them, finish to start).
+                    // A short bar keeps most of its length for moving.
+                    if d.viewer.can_write() {
+                        let grip = (w / 3.0).clamp(2.0, 8.0).round();
+                        let _ = write!(
+                            svg,
+                            r#"<rect class="grip" x="{}" y="{}" width="{grip}" height="14"/><circle class="link" cx="{}" cy="{mid}" r="4"/>"#,
+                            x0 + w - (grip / 2.0).round(),
+                            y + 5.0,
+                            x0 + w + 8.0,
+                        );
+                    }
+                    svg.push_str("</g>");
                 }
                 // The due date, at the end of its day: red where the
                 // schedule finishes after it.
@@ -606,7 +655,9 @@ fn draw(d: &Drawing<'_>) -> String {
         svg,
         r#"<line class="today" x1="{tx}" y1="0" x2="{tx}" y2="{height}"><title>Today</title></line></svg>"#
     );
-    svg
+    let mut out = String::with_capacity(names.len() + svg.len() + 64);
+    let _ = write!(out, r#"<div class="gantt-rows">{names}</svg>{svg}</div>"#);
+    out
 }
 
 /// The page's query with `changes` made (`None` removes the parameter),

@@ -20,20 +20,20 @@
       a.href = link.href;
       a.textContent = " " + link.text;
       box.appendChild(a);
-    } else if (link && link.undo) {
+    } else if (link && (link.undo || link.act)) {
       const button = document.createElement("button");
       button.type = "button";
-      button.className = "link undo";
-      button.textContent = "Undo";
+      button.className = link.undo ? "link undo" : "link act";
+      button.textContent = link.undo ? "Undo" : link.label;
       button.addEventListener("click", async () => {
         box.classList.remove("show");
-        await link.undo();
+        await (link.undo || link.act)();
       });
       box.append(" ", button);
     }
     box.classList.add("show");
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => box.classList.remove("show"), link && link.undo ? 8000 : 4000);
+    toast.timer = setTimeout(() => box.classList.remove("show"), link && (link.undo || link.act) ? 8000 : 4000);
   }
 
   // A refused field in words, as the server's error page writes it:
@@ -114,15 +114,27 @@
     pending = true;
     document.body.dataset.stale = "1";
   }
+  // A write of this page's own on its way (a drag, a save) holds a
+  // refresh back quietly: the page refreshes when the last one is done.
+  function idle() {
+    busy--;
+    if (busy === 0 && pending && !editing()) setTimeout(() => { if (pending) refresh(); }, 0);
+  }
+  function held() {
+    if (busy > 0) { pending = true; return true; }
+    if (editing() || (main() && main().dataset.extended)) { hold(); return true; }
+    return false;
+  }
   async function refresh(force) {
-    if (!force && (editing() || (main() && main().dataset.extended))) { hold(); return; }
+    if (!force && held()) return;
     pending = false;
     const response = await fetch(location.href, { credentials: "same-origin" });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = doc.getElementById("main");
     const m = main();
-    if (!fresh || !m || (!force && editing())) { hold(); return; }
+    if (!fresh || !m) { hold(); return; }
+    if (!force && held()) return;
     delete document.body.dataset.stale;
     const focused = document.activeElement;
     const focusKey = focused && (focused.id || focused.dataset.key);
@@ -334,7 +346,7 @@
         toast(await problem(response));
       }
     } finally {
-      busy--;
+      idle();
     }
   }
 
@@ -513,8 +525,13 @@
     const today = wrap && wrap.querySelector("line.today");
     if (!today || wrap.dataset.placed) return;
     wrap.dataset.placed = "1";
-    const x = today.x1.baseVal.value;
-    if (x > wrap.clientWidth - 80) wrap.scrollLeft = x - wrap.clientWidth / 2;
+    // The chart's coordinates start after the names' drawn width; on a
+    // phone the names column is narrower than that.
+    const names = wrap.querySelector("svg.gantt-names");
+    const shown = names ? names.getBoundingClientRect().width : 0;
+    const drawn = names ? parseFloat(names.getAttribute("width")) : 0;
+    const x = today.x1.baseVal.value - drawn + shown;
+    if (x > wrap.clientWidth - 80) wrap.scrollLeft = x - shown - (wrap.clientWidth - shown) / 2;
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", toToday);
   else toToday();
@@ -727,7 +744,7 @@
         if (response.status === 412) soon();
       }
     } finally {
-      busy--;
+      idle();
     }
   }
   function countSelected() {
@@ -787,7 +804,7 @@
         soon();
       }
     } finally {
-      busy--;
+      idle();
     }
     recount();
   }
@@ -828,7 +845,7 @@
     const { card, started } = cardDrag;
     cardDrag = null;
     if (!started) return;
-    busy--;
+    idle();
     card.classList.remove("dragging");
     document.querySelectorAll("ul.cards.over").forEach((l) => l.classList.remove("over"));
     const place = placeCard(card);
@@ -917,36 +934,157 @@
     recount();
   });
 
-  // --- timeline: drag a bar (or press ← →) to move its start -------------
+  // --- timeline: drag a bar (or press ← →) to move its start, its end
+  // (Shift+← →) to change its length, its ring onto another bar to link
+  // them -------------------------------------------------------------------
   function shiftDate(text, days) {
     const d = new Date(text + "T00:00:00Z");
     d.setUTCDate(d.getUTCDate() + days);
     return d.toISOString().slice(0, 10);
   }
+  // Day numbers from the chart's first day, and whether each is worked,
+  // as the server drew them.
+  function dayIndex(svg, text) {
+    return Math.round((Date.parse(text + "T00:00:00Z") - Date.parse(svg.dataset.origin + "T00:00:00Z")) / 86400000);
+  }
+  function worked(svg, from, to) {
+    const work = svg.dataset.work || "";
+    let n = 0;
+    for (let i = Math.max(0, from); i <= to && i < work.length; i++) if (work[i] === "1") n++;
+    return n;
+  }
+  async function saved(bar, response, message, undo) {
+    if (response.ok) {
+      const task = await response.json();
+      toast(message, { undo: () => undo(task.version) });
+    } else {
+      toast(bar.dataset.key + ": " + (await problem(response)));
+    }
+  }
+  // Moving changes the start alone: the due date is a commitment the
+  // schedule is measured against, never dragged along with it.
   async function moveBar(bar, days) {
     if (!days) return;
-    const changes = { start_date: shiftDate(bar.dataset.start, days) };
-    if (bar.dataset.due) changes.due_date = shiftDate(bar.dataset.due, days);
+    const key = bar.dataset.key;
+    const start = shiftDate(bar.dataset.start, days);
+    const before = bar.dataset.setStart || null;
     busy++;
     try {
-      const response = await patchTask(bar.dataset.key, bar.dataset.version, changes);
+      const response = await patchTask(key, bar.dataset.version, { start_date: start });
       if (response.ok) {
-        toast(bar.dataset.key + " now starts no earlier than " + changes.start_date + ".");
+        await saved(bar, response, key + " now starts no earlier than " + start + ".", async (version) => {
+          const back = await patchTask(key, version, { start_date: before });
+          toast(back.ok ? key + " starts as it did." : key + ": " + (await problem(back)));
+          refresh();
+        });
       } else {
-        toast(bar.dataset.key + ": " + (await problem(response)));
+        const text = await problem(response);
+        // A start past the due date: say so, and offer to move the due
+        // date as well, which only the person may decide.
+        if (response.status === 422 && /due date/i.test(text)) {
+          toast(key + ": " + text, {
+            label: "Move the due date to " + start,
+            act: async () => {
+              const both = await patchTask(key, bar.dataset.version, { start_date: start, due_date: start });
+              toast(both.ok ? key + " now starts and is due " + start + "." : key + ": " + (await problem(both)));
+              refresh();
+            },
+          });
+        } else {
+          toast(key + ": " + text);
+        }
       }
     } finally {
-      busy--;
+      idle();
     }
     // The plan is the server's: draw it again from the new schedule.
     refresh();
+  }
+  // A new length in working days: the bar's (its estimate, else the
+  // working days it spans) changed by the working days its end moved.
+  function resizeBar(bar, days) {
+    const svg = bar.ownerSVGElement;
+    const end = dayIndex(svg, bar.dataset.finish);
+    return lengthen(bar, days > 0 ? worked(svg, end + 1, end + days) : -worked(svg, end + days + 1, end));
+  }
+  async function lengthen(bar, moved) {
+    const svg = bar.ownerSVGElement;
+    const key = bar.dataset.key;
+    const before = bar.dataset.estimate ? parseFloat(bar.dataset.estimate) : null;
+    const length = before !== null ? before : worked(svg, dayIndex(svg, bar.dataset.start), dayIndex(svg, bar.dataset.finish));
+    const estimate = Math.round((length + moved) * 100) / 100;
+    if (!moved) { refresh(); return; }
+    if (estimate <= 0) {
+      toast(key + " must last some time: to make it a milestone, set its estimate to 0 on its page.");
+      refresh();
+      return;
+    }
+    busy++;
+    try {
+      const response = await patchTask(key, bar.dataset.version, { estimate_days: estimate });
+      await saved(bar, response, key + " now lasts " + estimate + " working day" + (estimate === 1 ? "" : "s") + ".", async (version) => {
+        const back = await patchTask(key, version, { estimate_days: before });
+        toast(back.ok ? key + " lasts as it did." : key + ": " + (await problem(back)));
+        refresh();
+      });
+    } finally {
+      idle();
+    }
+    refresh();
+  }
+  async function linkBars(from, to) {
+    const [predecessor, successor] = [from.dataset.key, to.dataset.key];
+    busy++;
+    try {
+      const response = await fetch("/api/v1/workspaces/" + ws() + "/dependencies", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ predecessor, successor, type: "fs" }),
+        credentials: "same-origin",
+      });
+      if (response.ok) {
+        toast(successor + " now waits for " + predecessor + " to finish.", {
+          undo: async () => {
+            const back = await fetch("/api/v1/workspaces/" + ws() + "/dependencies/" + encodeURIComponent(predecessor) + "/" + encodeURIComponent(successor), {
+              method: "DELETE",
+              credentials: "same-origin",
+            });
+            toast(back.ok ? "The link from " + predecessor + " to " + successor + " is gone." : await problem(back));
+            refresh();
+          },
+        });
+      } else {
+        toast(predecessor + " → " + successor + ": " + (await problem(response)));
+      }
+    } finally {
+      idle();
+    }
+    refresh();
+  }
+  function svgPoint(svg, event) {
+    const point = svg.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    return point.matrixTransform(svg.getScreenCTM().inverse());
   }
   let drag = null;
   document.addEventListener("pointerdown", (event) => {
     const bar = event.target.closest && event.target.closest("svg.gantt g.bar");
     if (!bar || event.button !== 0) return;
     const svg = bar.ownerSVGElement;
-    drag = { bar, x: event.clientX, ppd: parseFloat(svg.dataset.ppd), dx: 0 };
+    const kind = event.target.closest("circle.link") ? "link" : event.target.closest("rect.grip") ? "resize" : "move";
+    drag = { bar, kind, x: event.clientX, ppd: parseFloat(svg.dataset.ppd), dx: 0 };
+    if (kind === "link") {
+      const ring = event.target.closest("circle.link");
+      const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+      line.setAttribute("class", "drawing");
+      for (const [a, v] of [["x1", ring.cx.baseVal.value], ["y1", ring.cy.baseVal.value], ["x2", ring.cx.baseVal.value], ["y2", ring.cy.baseVal.value]]) line.setAttribute(a, v);
+      svg.appendChild(line);
+      drag.line = line;
+    } else {
+      drag.rect = bar.querySelector("rect");
+      drag.width = parseFloat(drag.rect.getAttribute("width"));
+    }
     busy++;
     bar.setPointerCapture(event.pointerId);
     bar.classList.add("moving");
@@ -955,16 +1093,35 @@
   document.addEventListener("pointermove", (event) => {
     if (!drag) return;
     drag.dx = event.clientX - drag.x;
-    drag.bar.setAttribute("transform", "translate(" + drag.dx + " 0)");
+    if (drag.kind === "link") {
+      const p = svgPoint(drag.bar.ownerSVGElement, event);
+      drag.line.setAttribute("x2", p.x);
+      drag.line.setAttribute("y2", p.y);
+    } else if (drag.kind === "resize") {
+      drag.rect.setAttribute("width", Math.max(3, drag.width + drag.dx));
+    } else {
+      drag.bar.setAttribute("transform", "translate(" + drag.dx + " 0)");
+    }
   });
-  function endDrag() {
+  function endDrag(event) {
     if (!drag) return;
-    const { bar, dx, ppd } = drag;
+    const { bar, kind, dx, ppd, line, rect, width } = drag;
     drag = null;
-    busy--;
+    idle();
     bar.classList.remove("moving");
     const days = Math.round(dx / ppd);
-    if (days) moveBar(bar, days); else bar.removeAttribute("transform");
+    if (kind === "link") {
+      line.remove();
+      const under = event.type === "pointerup" && document.elementFromPoint(event.clientX, event.clientY);
+      const target = under && under.closest && under.closest("svg.gantt g.bar, svg.gantt g.ms");
+      if (target && target !== bar && target.dataset.key) linkBars(bar, target);
+    } else if (kind === "resize") {
+      if (days) resizeBar(bar, days); else rect.setAttribute("width", width);
+    } else if (days) {
+      moveBar(bar, days);
+    } else {
+      bar.removeAttribute("transform");
+    }
   }
   document.addEventListener("pointerup", endDrag);
   document.addEventListener("pointercancel", endDrag);
@@ -973,7 +1130,8 @@
     if (!bar) return;
     if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
       event.preventDefault();
-      moveBar(bar, event.key === "ArrowLeft" ? -1 : 1);
+      const step = event.key === "ArrowLeft" ? -1 : 1;
+      if (event.shiftKey) lengthen(bar, step); else moveBar(bar, step);
     } else if (event.key === "Enter") {
       location.href = "/w/" + ws() + "/t/" + bar.dataset.key;
     }

@@ -14,6 +14,7 @@
 mod live;
 mod settings;
 mod team;
+mod timeline;
 
 use crate::common::Server;
 use std::io::Write;
@@ -295,8 +296,16 @@ async fn failed(client: &Client, why: &str) -> ! {
         Ok(main) => main.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     };
+    // The last message shown, gone from the screen by now perhaps.
+    let toast = client
+        .execute(
+            "const t = document.getElementById('toast'); return t ? t.textContent : ''",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
     panic!(
-        "{why}\nat {url} (screenshot: target/screenshots/failure.png):\n{}",
+        "{why}\nat {url} (screenshot: target/screenshots/failure.png), last message {toast}:\n{}",
         text.chars().take(1500).collect::<String>()
     );
 }

@@ -786,14 +786,18 @@ async fn a_tasks_history_reads_as_sentences_with_names() {
 async fn the_timeline_fits_the_width_and_marks_due_dates() {
     let server = Server::with_demo().await;
     let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    // The names' chart and the bars' chart side by side.
     let svg_width = |page: &str| -> f64 {
-        page.split(r#"<svg class="gantt""#)
-            .nth(1)
-            .and_then(|rest| rest.split(r#"width=""#).nth(1))
-            .and_then(|rest| rest.split('"').next())
-            .unwrap()
-            .parse()
-            .unwrap()
+        let width = |class: &str| -> f64 {
+            page.split(&format!(r#"<svg class="{class}""#))
+                .nth(1)
+                .and_then(|rest| rest.split(r#"width=""#).nth(1))
+                .and_then(|rest| rest.split('"').next())
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        width("gantt-names") + width("gantt")
     };
     let page = |path: &'static str| {
         let ana = &ana;
