@@ -91,6 +91,10 @@ pub(super) struct TaskFlags {
     /// Effort in hours.
     #[arg(long)]
     effort: Option<f64>,
+    /// Three-point estimate for the forecast: optimistic / most likely /
+    /// pessimistic working days, as "2/3/6" ("none" to clear).
+    #[arg(long)]
+    three_point: Option<String>,
     #[arg(long)]
     percent: Option<i64>,
     /// The parent task's key.
@@ -145,6 +149,11 @@ fn task_update(title: Option<String>, flags: &TaskFlags) -> Result<UpdateTask> {
             .transpose()?,
         estimate_days: flags.estimate.as_deref().map(estimate_value).transpose()?,
         effort_hours: flags.effort.map(Some),
+        three_point: flags
+            .three_point
+            .as_deref()
+            .map(three_point_value)
+            .transpose()?,
         percent_complete: flags.percent,
         parent: flags.parent.as_deref().map(text_value),
         description: flags.description.as_deref().map(text_value),
@@ -185,6 +194,29 @@ fn estimate_value(text: &str) -> Result<Option<f64>> {
     parse_work_days(text)
         .map(Some)
         .map_err(|err| anyhow!("--estimate: {err}"))
+}
+
+/// The --three-point flag: three working-day figures, "2/3/6", or "none".
+fn three_point_value(text: &str) -> Result<Option<ThreePointView>> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let figures: Vec<f64> = text
+        .split(['/', ',', ' '])
+        .filter(|part| !part.is_empty())
+        .map(|part| part.trim_end_matches('d').parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| anyhow!("--three-point: write optimistic/likely/pessimistic working days, as 2/3/6 (not {text})"))?;
+    match figures[..] {
+        [optimistic, likely, pessimistic] => Ok(Some(ThreePointView {
+            optimistic,
+            likely,
+            pessimistic,
+        })),
+        _ => bail!(
+            "--three-point: write optimistic/likely/pessimistic working days, as 2/3/6 (not {text})"
+        ),
+    }
 }
 
 pub(super) fn task_row(t: &TaskView) -> Vec<String> {
@@ -256,7 +288,7 @@ pub(super) async fn task_command(
                 due_date: fields.due_date.flatten(),
                 estimate_days: fields.estimate_days.flatten(),
                 effort_hours: fields.effort_hours.flatten(),
-                three_point: None,
+                three_point: fields.three_point.flatten(),
                 percent_complete: fields.percent_complete,
                 constraint_type: fields.constraint_type.flatten(),
                 constraint_date: fields.constraint_date.flatten(),
@@ -369,6 +401,14 @@ pub(super) async fn task_command(
                 or_dash(task.effort_hours),
                 task.percent_complete
             );
+            if let Some(tp) = &task.three_point {
+                outln!(
+                    "  three-point {} / {} / {} days (optimistic / likely / pessimistic)",
+                    tp.optimistic,
+                    tp.likely,
+                    tp.pessimistic
+                );
+            }
             if let Some(kind) = task.constraint_type {
                 outln!(
                     "  constraint  {} {}",

@@ -29,8 +29,10 @@ pub(super) enum ViewCommand {
         /// cancelled), owner (me, none or an email), phase (an id or
         /// none), sort (key, due, priority, status, title, owner, start),
         /// group (none, status, owner, phase) and cols (a comma list of
-        /// status, priority, owner, due, phase, start, variance: finish
-        /// against the newest baseline, in days). For example
+        /// status, priority, owner, due, phase, start, estimate: working
+        /// days, three_point: optimistic / most likely / pessimistic
+        /// working days, variance: finish against the newest baseline, in
+        /// days). For example
         /// "status=open&sort=due&cols=owner,due".
         #[arg(long, default_value = "")]
         query: String,

@@ -675,7 +675,7 @@
     control.addEventListener("tandem:saved", () => {
       cell.dataset.value = control.value;
       const option = control.tagName === "SELECT" ? control.selectedOptions[0] : null;
-      cell.textContent = option ? option.textContent : control.value || "—";
+      cell.textContent = option ? option.textContent : control.value ? control.value + (control.dataset.unit || "") : "—";
       const named = cell.getAttribute("aria-label");
       if (named) cell.setAttribute("aria-label", named.replace(/: [^:]*$/, ": " + cell.textContent));
       close();
@@ -716,10 +716,34 @@
     const row = control.closest("[data-key][data-version]");
     if (row && control.value !== (control.dataset.saved || "")) save(control, control.dataset.field, row);
   }, true);
+  // What a cell's control holds, as the API takes it: `2 / 3 / 6` is a
+  // three-point estimate; undefined when it cannot be read.
+  function fieldValue(control, value) {
+    if (value === "") return null;
+    switch (control.dataset.kind) {
+      case "id":
+      case "number":
+        return Number.isFinite(Number(value)) ? Number(value) : undefined;
+      case "three-point": {
+        const parts = value.split(/[\s/,;]+/).filter(Boolean).map(Number);
+        if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n))) return undefined;
+        return { optimistic: parts[0], likely: parts[1], pessimistic: parts[2] };
+      }
+      default:
+        return value;
+    }
+  }
   async function save(control, field, row) {
     const value = control.value.trim();
     const changes = {};
-    changes[field] = value === "" ? null : control.dataset.kind === "id" ? Number(value) : value;
+    changes[field] = fieldValue(control, value);
+    if (changes[field] === undefined) {
+      row.classList.add("failed");
+      toast(row.dataset.key + ": " + (control.dataset.kind === "three-point"
+        ? "Write a three-point estimate as optimistic / most likely / pessimistic working days, as 2 / 3 / 6."
+        : "Write a number."));
+      return;
+    }
     if (field === "status" && value === "blocked" && control.dataset.saved !== "blocked") {
       const reason = window.prompt("Why is " + row.dataset.key + " blocked?");
       if (reason === null) { control.value = control.dataset.saved || ""; return; }

@@ -50,13 +50,15 @@ fn rank<T: PartialEq>(all: &[T], value: &T) -> usize {
 
 /// The columns a list may show besides key and title, and what it shows
 /// when the address does not say (`cols`).
-const COLUMNS: [(&str, &str); 7] = [
+const COLUMNS: [(&str, &str); 9] = [
     ("status", "Status"),
     ("priority", "Priority"),
     ("owner", "Owner"),
     ("due", "Due"),
     ("phase", "Phase"),
     ("start", "Start"),
+    ("estimate", "Estimate (days)"),
+    ("three_point", "Three-point (O / M / P days)"),
     ("variance", "Finish vs baseline"),
 ];
 const DEFAULT_COLUMNS: [&str; 5] = ["status", "priority", "owner", "due", "phase"];
@@ -94,7 +96,9 @@ pub async fn list(
     if let Some(bad) = chosen.iter().find(|c| !COLUMNS.iter().any(|(n, _)| n == c)) {
         return Err(ApiError::field(
             "cols",
-            format!("must name status, priority, owner, due, phase, start or variance (not {bad})"),
+            format!(
+                "must name status, priority, owner, due, phase, start, estimate, three_point or variance (not {bad})"
+            ),
         )
         .into());
     }
@@ -314,6 +318,10 @@ pub async fn list(
                         ("due", true) => td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } },
                         ("phase", true) => td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } },
                         ("start", true) => td { button.cell type="button" data-field="start_date" data-value=[t.start_date] { (t.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) } },
+                        ("estimate", true) => td.num { button.cell type="button" data-field="estimate_days" data-value=[t.estimate_days] { (days(t.estimate_days)) } },
+                        ("three_point", true) => td.num { button.cell type="button" data-field="three_point" data-value=(three_point(t)) { (three_point_label(t)) } },
+                        ("estimate", false) => td.num { (days(t.estimate_days)) },
+                        ("three_point", false) => td.num { (three_point_label(t)) },
                         ("status", false) => td { (layout::status_badge(t.status)) },
                         ("priority", false) => td { (layout::priority_badge(t.priority)) },
                         ("owner", false) => td { (layout::person(t.owner.as_ref())) },
@@ -470,6 +478,8 @@ pub async fn list(
             template #tpl-owner { input list="members" aria-label="Owner (email)" size="16"; }
             template #tpl-due_date { input type="date" aria-label="Due date"; }
             template #tpl-start_date { input type="date" aria-label="Start date"; }
+            template #tpl-estimate_days { input type="number" min="0" step="0.25" aria-label="Estimate (working days)" data-kind="number" data-unit=" d" size="5"; }
+            template #tpl-three_point { input aria-label="Three-point estimate: optimistic / most likely / pessimistic working days" placeholder="2 / 3 / 6" data-kind="three-point" data-unit=" d" size="10"; }
             template #tpl-phase_id { select aria-label="Phase" data-kind="id" { option value="" { "—" } @for p in &phases { option value=(p.id) { (p.name) } } } }
         }
             @if writer {
@@ -500,6 +510,26 @@ pub async fn list(
 /// Each task's finish in the project's current schedule against its
 /// finish in the newest baseline, in days; empty without a baseline or a
 /// schedule (a plan with a cycle has none).
+/// Working days, as the list shows an estimate.
+fn days(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".into(), |d| format!("{d} d"))
+}
+
+/// A three-point estimate as it is typed: `2 / 3 / 6`, empty for none.
+fn three_point(t: &Task) -> String {
+    t.three_point
+        .as_ref()
+        .map(|tp| format!("{} / {} / {}", tp.optimistic, tp.likely, tp.pessimistic))
+        .unwrap_or_default()
+}
+
+fn three_point_label(t: &Task) -> String {
+    match three_point(t) {
+        text if text.is_empty() => "—".into(),
+        text => format!("{text} d"),
+    }
+}
+
 async fn variance_days(
     state: &AppState,
     viewer: &Viewer,

@@ -565,3 +565,111 @@ async fn a_card_is_put_into_a_phase_from_the_board() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn estimates_and_three_point_estimates_are_typed_in_the_list() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!(
+            "{base}/w/demo/p/LAUNCH/list?cols=status,estimate,three_point"
+        ))
+        .await
+        .unwrap();
+    wait_for(&client, "button.cell[data-field=three_point]").await;
+    look(&client, "list-estimates").await;
+    let key: Value = client
+        .execute(
+            "return document.querySelector('#list-form tr[data-key]').dataset.key",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let key = key.as_str().unwrap().to_string();
+    let row = format!("#list-form tr[data-key={key}]");
+    let version = task_json(&client, &key).await["version"].clone();
+
+    // Typed as a person writes it: three numbers with slashes, over what
+    // is there (selected with Ctrl+A: WebDriver's clear would leave the
+    // field, which saves it).
+    click(
+        &client,
+        &format!("{row} button.cell[data-field=three_point]"),
+    )
+    .await;
+    let input = wait_for(&client, &format!("{row} input[data-field=three_point]")).await;
+    // The demo's estimate is there to change.
+    assert_eq!(input.prop("value").await.unwrap().unwrap(), "3.75 / 5 / 9");
+    input
+        .send_keys("\u{E009}a\u{E000}2 / 3 / 7\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        &format!("//tr[@data-key='{key}']//button[@data-field='three_point']"),
+        "2 / 3 / 7 d",
+    )
+    .await;
+    let task = task_json(&client, &key).await;
+    assert_eq!(
+        task["three_point"],
+        json!({"optimistic": 2, "likely": 3, "pessimistic": 7}),
+        "{task}"
+    );
+    assert_ne!(task["version"], version, "{task}");
+
+    // The estimate beside it, in working days.
+    click(
+        &client,
+        &format!("{row} button.cell[data-field=estimate_days]"),
+    )
+    .await;
+    let input = wait_for(&client, &format!("{row} input[data-field=estimate_days]")).await;
+    input
+        .send_keys("\u{E009}a\u{E000}4.5\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        &format!("//tr[@data-key='{key}']//button[@data-field='estimate_days']"),
+        "4.5 d",
+    )
+    .await;
+    assert_eq!(task_json(&client, &key).await["estimate_days"], 4.5);
+
+    // Out of order, the server refuses it in words and nothing changes.
+    click(
+        &client,
+        &format!("{row} button.cell[data-field=three_point]"),
+    )
+    .await;
+    let input = wait_for(&client, &format!("{row} input[data-field=three_point]")).await;
+    input
+        .send_keys("\u{E009}a\u{E000}7 / 3 / 2\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(&client, TOAST, "optimistic <= likely <= pessimistic").await;
+    // Not three numbers: said so before anything is sent.
+    click(
+        &client,
+        &format!("{row} button.cell[data-field=three_point]"),
+    )
+    .await;
+    let input = wait_for(&client, &format!("{row} input[data-field=three_point]")).await;
+    input
+        .send_keys("\u{E009}a\u{E000}about a week\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(&client, TOAST, "optimistic / most likely / pessimistic").await;
+    assert_eq!(
+        task_json(&client, &key).await["three_point"],
+        json!({"optimistic": 2, "likely": 3, "pessimistic": 7})
+    );
+    client.close().await.unwrap();
+    server.stop().await;
+}

@@ -125,6 +125,22 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     );
     assert!(err.contains("--actual-start"), "{err}");
 
+    // A three-point estimate, typed as three figures; out of order is
+    // refused by the server, naming the field; "none" clears it.
+    ok(&config, &["task", "edit", &first, "--three-point", "2/3/6"]);
+    let shown = ok(&config, &["task", "show", &first]);
+    assert!(shown.contains("three-point 2 / 3 / 6 days"), "{shown}");
+    let err = fails(&config, &["task", "edit", &first, "--three-point", "6/3/2"]);
+    assert!(err.contains("three_point"), "{err}");
+    let err = fails(
+        &config,
+        &["task", "edit", &first, "--three-point", "a week"],
+    );
+    assert!(err.contains("--three-point"), "{err}");
+    ok(&config, &["task", "edit", &first, "--three-point", "none"]);
+    let shown = ok(&config, &["task", "show", &first]);
+    assert!(!shown.contains("three-point"), "{shown}");
+
     let forecast = ok(
         &config,
         &["forecast", "LAUNCH", "--runs", "500", "--seed", "7"],
