@@ -78,10 +78,14 @@ async fn open_for_plan(
     key: &str,
     today: NaiveDate,
 ) -> Result<(Project, ProjectAccess, PlanStamp)> {
-    let (project, access) = store.open_project(scope, key).await?;
-    // Read before the plan: a write between the two leaves the schedule
-    // stamped older than the plan, so it reads as stale, never the reverse.
+    let (_, access) = store.open_project(scope, key).await?;
+    // Read before the plan, the project included (its status date, start
+    // and working week are plan): a write between the two leaves the
+    // schedule stamped older than the plan, so it reads as stale, never
+    // the reverse. The project read before the version once let a
+    // schedule of the old status date be stamped current.
     let version = store.plan_version(access).await?;
+    let project = store.get_project(scope, key).await?;
     Ok((
         project,
         access,
