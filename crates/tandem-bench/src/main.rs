@@ -48,6 +48,10 @@ struct Args {
     /// docs/benchmarks.md), `--requests` fetches of each page.
     #[arg(long)]
     web: bool,
+    /// With `--web`, only the pages whose name holds one of these
+    /// (comma-separated, e.g. timeline,list).
+    #[arg(long, requires = "web", value_delimiter = ',')]
+    only: Vec<String>,
     /// Measure the outbox and live updates across two nodes (PostgreSQL
     /// only): events per second for `--seconds`, then `--requests` writes
     /// on node 1 heard by a page on node 2.
@@ -120,6 +124,7 @@ async fn main() -> Result<()> {
             tasks: args.tasks,
             requests: args.requests,
             seed: args.seed,
+            only: args.only.clone(),
         };
         return web::run(store, web_args).await;
     }

@@ -18,6 +18,9 @@ pub struct WebArgs {
     pub tasks: usize,
     pub requests: usize,
     pub seed: u64,
+    /// Only the pages whose name holds one of these (any case); all if
+    /// none.
+    pub only: Vec<String>,
 }
 
 pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> {
@@ -74,7 +77,14 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
     ];
     println!("| page | server p50 ms | server p95 ms | client p50 ms | gzip KB | raw KB |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for (name, path) in pages {
+    let wanted = |name: &str| {
+        args.only.is_empty()
+            || args
+                .only
+                .iter()
+                .any(|only| name.to_lowercase().contains(&only.to_lowercase()))
+    };
+    for (name, path) in pages.into_iter().filter(|(name, _)| wanted(name)) {
         let url = format!("{base}{path}");
         let raw = http.get(&url).header("cookie", &cookie).send().await?;
         if !raw.status().is_success() {

@@ -86,19 +86,50 @@ pub(crate) async fn caught_up(store: &dyn Store, scope: Scope, key: &str) -> boo
 }
 
 /// The schedule of the project's plan as it is now, at the least cost:
-/// the stored copy when it is current ([`caught_up`]), else computed.
+/// the stored copy when it is current ([`stored_if_current`]), else
+/// computed.
 pub(crate) async fn fresh_schedule(
     store: &dyn Store,
     scope: Scope,
     key: &str,
     access: tandem_store::ProjectAccess,
 ) -> ApiResult<StoredSchedule> {
-    if caught_up(store, scope, key).await
-        && let Some(stored) = store.stored_schedule(access).await?
-    {
+    if let Some(stored) = stored_if_current(store, scope, key, access).await? {
         return Ok(stored);
     }
     Ok(current_schedule(store, scope, key).await?.1)
+}
+
+/// The project's stored schedule if it is current, without reading the
+/// plan: current by the plan version alone ([`caught_up`]), and kept by
+/// this process under the stored copy's fingerprint (a schedule is a
+/// function of its plan) or else read. None when the plan must be read
+/// and scheduled ([`current_schedule`]).
+pub(crate) async fn stored_if_current(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    access: tandem_store::ProjectAccess,
+) -> ApiResult<Option<StoredSchedule>> {
+    if !caught_up(store, scope, key).await {
+        return Ok(None);
+    }
+    let Some(head) = store.schedule_head(access).await? else {
+        return Ok(None);
+    };
+    let project_id = access.project_id();
+    if let Some((known, _)) = recent::get(store, project_id, &head.fingerprint) {
+        return Ok(Some(known));
+    }
+    let Some(stored) = store.stored_schedule(access).await? else {
+        return Ok(None);
+    };
+    // Kept with the stamp read alongside its fingerprint only if they are
+    // one copy's (a write may have landed between the two reads).
+    if stored.fingerprint == head.fingerprint {
+        recent::put(store, project_id, &stored, head.stamp);
+    }
+    Ok(Some(stored))
 }
 
 /// [`current_schedule`], and the project's tasks as pages show them.

@@ -163,6 +163,16 @@ pub trait PlanStore: Send + Sync {
     /// Each task's id, key, title and milestone: what a schedule's rows
     /// are shown with, without reading whole tasks.
     async fn task_names(&self, project: ProjectAccess) -> Result<Vec<TaskName>>;
+    /// Each task of the project with its phase: what a chart grouped by
+    /// phase needs of every task, without reading the tasks.
+    async fn task_phases(&self, project: ProjectAccess) -> Result<Vec<(Id, Option<Id>)>>;
+    /// The links between tasks of `ids` (of the project): the arrows of a
+    /// window of its chart.
+    async fn links_among(
+        &self,
+        project: ProjectAccess,
+        ids: &[Id],
+    ) -> Result<Vec<tandem_domain::Link>>;
 
     // Baselines.
     /// Saves the planned dates of a project's tasks as a named baseline.

@@ -252,6 +252,17 @@ impl PgStore {
         queries::sqlx_plan_task_rows(&self.pool, access).await
     }
 
+    async fn task_phase_rows(
+        &self,
+        access: crate::ProjectAccess,
+    ) -> Result<Vec<(tandem_domain::Id, Option<tandem_domain::Id>)>> {
+        Ok(sqlx::query_as(crate::sql::TASK_PHASE_SELECT)
+            .bind(access.scope().workspace_id)
+            .bind(access.project_id())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     async fn schedule_rows(
         &self,
         access: crate::ProjectAccess,

@@ -157,6 +157,23 @@ fn task_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
 
 pub(crate) type PageRows = (Vec<TaskRow>, Vec<(Id, UserRef)>);
 
+pub(crate) fn read_task_phases(
+    connection: &rusqlite::Connection,
+    workspace_id: Id,
+    project_id: Id,
+) -> Result<Vec<(Id, Option<Id>)>> {
+    let mut statement = connection
+        .prepare_cached(crate::sql::TASK_PHASE_SELECT)
+        .map_err(driver)?;
+    statement
+        .query_map(rusqlite::params![workspace_id, project_id], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?))
+        })
+        .map_err(driver)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(driver)
+}
+
 pub(crate) fn read_links(
     connection: &rusqlite::Connection,
     workspace_id: Id,

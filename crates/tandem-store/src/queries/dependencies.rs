@@ -11,11 +11,18 @@ pub(crate) async fn sqlx_link_rows(
     scope: Scope,
     project_id: Id,
 ) -> Result<Vec<crate::Link>> {
-    let rows: Vec<(Id, Id, Id, String, f64, String, i64)> = sqlx::query_as(crate::sql::LINK_SELECT)
+    let rows: Vec<LinkRow> = sqlx::query_as(crate::sql::LINK_SELECT)
         .bind(scope.workspace_id)
         .bind(project_id)
         .fetch_all(pool)
         .await?;
+    links_from(rows)
+}
+
+/// A link's columns as `LINK_SELECT` reads them.
+pub(super) type LinkRow = (Id, Id, Id, String, f64, String, i64);
+
+pub(super) fn links_from(rows: Vec<LinkRow>) -> Result<Vec<crate::Link>> {
     rows.into_iter()
         .map(
             |(id, predecessor_id, successor_id, kind, lag_days, lag_format, version)| {

@@ -441,6 +441,37 @@ impl PlanStore for DbStore {
             .collect())
     }
 
+    async fn task_phases(&self, access: ProjectAccess) -> Result<Vec<(Id, Option<Id>)>> {
+        self.task_phase_rows(access).await
+    }
+
+    async fn links_among(&self, access: ProjectAccess, ids: &[Id]) -> Result<Vec<Link>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let among: std::collections::HashSet<Id> = ids.iter().copied().collect();
+        let mut rows = Vec::new();
+        // By predecessor, a thousand at a time (under every backend's
+        // limit on parameters); the successors are checked here.
+        for chunk in ids.chunks(1000) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "SELECT d.id, d.predecessor_id, d.successor_id, d.kind, d.lag_days, d.lag_format, \
+                 d.version FROM dependencies d WHERE d.workspace_id = ",
+            );
+            qb.push_bind(access.scope().workspace_id);
+            qb.push(" AND d.predecessor_id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(") ORDER BY d.id");
+            let found: Vec<super::dependencies::LinkRow> =
+                qb.build_query_as().fetch_all(self.reader()).await?;
+            rows.extend(found.into_iter().filter(|row| among.contains(&row.2)));
+        }
+        super::dependencies::links_from(rows)
+    }
+
     async fn create_baseline(
         &self,
         scope: WriteScope,

@@ -86,6 +86,10 @@ pub(crate) fn exception_from_row(row: &impl Columns) -> Result<CalendarException
     })
 }
 
+/// Each task of a project with its phase: `$1` its workspace, `$2` it.
+pub(crate) const TASK_PHASE_SELECT: &str =
+    "SELECT id, phase_id FROM tasks WHERE workspace_id = $1 AND project_id = $2";
+
 /// A levelling as applied, with who applied it.
 pub(crate) const LEVELLING_SELECT: &str = "SELECT l.id, l.project_id, l.applied_by, \
     u.email AS applier_email, u.name AS applier_name, l.applied_at, l.undone_at, l.tasks \

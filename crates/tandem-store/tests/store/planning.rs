@@ -578,3 +578,68 @@ async fn an_import_is_one_plan_version_with_an_event_per_task() {
         assert_eq!(next.key, "BULK-5", "{backend}");
     }
 }
+
+/// What the timeline reads of a big plan instead of the plan: each task's
+/// phase, and the links among a window of tasks only (both ends in it).
+#[tokio::test]
+async fn a_window_reads_each_tasks_phase_and_the_links_among_its_tasks() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let writer = w.owner.writer().unwrap();
+        let win = store.create_project(writer, &project("WIN")).await.unwrap();
+        store
+            .create_project(writer, &project("OTHER"))
+            .await
+            .unwrap();
+        let (_, access) = store.open_project(w.owner, "WIN").await.unwrap();
+        let build = PhaseFields {
+            name: "Build".into(),
+            position: 0,
+            start_date: None,
+            end_date: None,
+        };
+        let phase = store.create_phase(writer, win.id, &build).await.unwrap();
+        let mut tasks = Vec::new();
+        for n in 0..4 {
+            let mut new = task(Some("WIN"), &format!("Step {n}"));
+            new.fields.phase_id = (n % 2 == 0).then_some(phase.id);
+            tasks.push(store.create_task(writer, &new).await.unwrap());
+        }
+        store
+            .create_task(writer, &task(Some("OTHER"), "Elsewhere"))
+            .await
+            .unwrap();
+        let link = |p: usize, s: usize| NewDependency {
+            predecessor: tasks[p].key.clone(),
+            successor: tasks[s].key.clone(),
+            kind: DependencyKind::Fs,
+            lag_days: 0.0,
+            lag_format: LagFormat::WorkingDays,
+        };
+        for (p, s) in [(0, 1), (1, 2), (2, 3)] {
+            store.create_dependency(writer, &link(p, s)).await.unwrap();
+        }
+
+        let mut phases = store.task_phases(access).await.unwrap();
+        phases.sort();
+        let expected: Vec<(i64, Option<i64>)> = tasks.iter().map(|t| (t.id, t.phase_id)).collect();
+        assert_eq!(phases, expected, "{backend}");
+        assert_eq!(expected[0].1, Some(phase.id), "{backend}");
+
+        // Tasks 0, 1 and 2: the links 0→1 and 1→2, not 2→3.
+        let window: Vec<i64> = tasks[..3].iter().map(|t| t.id).collect();
+        let links = store.links_among(access, &window).await.unwrap();
+        let pairs: Vec<(i64, i64)> = links
+            .iter()
+            .map(|l| (l.predecessor_id, l.successor_id))
+            .collect();
+        assert_eq!(
+            pairs,
+            [(tasks[0].id, tasks[1].id), (tasks[1].id, tasks[2].id)],
+            "{backend}"
+        );
+        assert!(store.links_among(access, &[]).await.unwrap().is_empty());
+    }
+}

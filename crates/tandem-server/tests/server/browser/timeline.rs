@@ -24,37 +24,48 @@ async fn api(client: &Client, method: &str, path: &str, body: Value) -> (u16, Va
 }
 
 /// Drags from the middle of what `from` finds by `dx` pixels, or onto
-/// the middle of what `to` finds.
+/// the middle of what `to` finds; found again if a live refresh replaced
+/// them between finding and dragging.
 async fn drag(client: &Client, from: &str, to: Result<&str, f64>) {
-    let start = wait_for(client, from).await;
-    let mut actions = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: start,
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let start = wait_for(client, from).await;
+        let mut actions = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: start,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+            });
+        actions = match to {
+            Ok(css) => actions.then(PointerAction::MoveToElement {
+                element: wait_for(client, css).await,
+                duration: Some(Duration::from_millis(200)),
+                x: 0.0,
+                y: 0.0,
+            }),
+            Err(dx) => actions.then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(200)),
+                x: dx,
+                y: 0.0,
+            }),
+        };
+        let actions = actions.then(PointerAction::Up {
             button: fantoccini::actions::MOUSE_BUTTON_LEFT,
         });
-    actions = match to {
-        Ok(css) => actions.then(PointerAction::MoveToElement {
-            element: wait_for(client, css).await,
-            duration: Some(Duration::from_millis(200)),
-            x: 0.0,
-            y: 0.0,
-        }),
-        Err(dx) => actions.then(PointerAction::MoveBy {
-            duration: Some(Duration::from_millis(200)),
-            x: dx,
-            y: 0.0,
-        }),
-    };
-    let actions = actions.then(PointerAction::Up {
-        button: fantoccini::actions::MOUSE_BUTTON_LEFT,
-    });
-    client.perform_actions(actions).await.unwrap();
-    client.release_actions().await.unwrap();
+        let done = client.perform_actions(actions).await;
+        client.release_actions().await.unwrap();
+        match done {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && Instant::now() < deadline => {}
+            Err(e) => failed(client, &format!("dragging {from}: {e}")).await,
+        }
+    }
 }
 
 #[tokio::test]
