@@ -21,7 +21,7 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::{all_tasks, current_schedule_with_tasks, fresh_schedule};
+use crate::planning::{all_tasks, fresh_schedule};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -82,15 +82,24 @@ pub async fn project_workload(
     Query(query): Params,
 ) -> Result<Markup, WebError> {
     let weeks = weeks_asked(&query)?;
-    let (loaded, tasks, stored) =
-        current_schedule_with_tasks(state.store.as_ref(), viewer.ctx.scope, &key).await?;
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let (project, access) = store.open_project(scope, &key).await?;
+    // The schedule as the timeline reads it (current by the plan version,
+    // kept in memory), and the open tasks alone: the closed carry no load.
+    let stored = fresh_schedule(store, scope, &project.key, access).await?;
     let schedules: HashMap<Id, TaskSchedule> =
         stored.tasks.into_iter().map(|s| (s.task_id, s)).collect();
-    let open: Vec<Task> = tasks
-        .into_iter()
-        .filter(|t| !t.status.is_closed())
-        .collect();
-    let project = loaded.project;
+    let open: Vec<Task> = all_tasks(
+        store,
+        scope,
+        TaskFilter {
+            project: Some(project.key.clone()),
+            open: true,
+            ..Default::default()
+        },
+    )
+    .await?;
     let content = render(
         &state,
         &viewer,
