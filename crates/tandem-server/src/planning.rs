@@ -95,7 +95,7 @@ pub(crate) async fn fresh_schedule(
     access: tandem_store::ProjectAccess,
 ) -> ApiResult<StoredSchedule> {
     if let Some(stored) = stored_if_current(store, scope, key, access).await? {
-        return Ok(stored);
+        return Ok(std::sync::Arc::unwrap_or_clone(stored));
     }
     Ok(current_schedule(store, scope, key).await?.1)
 }
@@ -103,14 +103,15 @@ pub(crate) async fn fresh_schedule(
 /// The project's stored schedule if it is current, without reading the
 /// plan: current by the plan version alone ([`caught_up`]), and kept by
 /// this process under the stored copy's fingerprint (a schedule is a
-/// function of its plan) or else read. None when the plan must be read
-/// and scheduled ([`current_schedule`]).
+/// function of its plan) or else read, shared rather than copied (20,000
+/// rows are 2 MB). None when the plan must be read and scheduled
+/// ([`current_schedule`]).
 pub(crate) async fn stored_if_current(
     store: &dyn Store,
     scope: Scope,
     key: &str,
     access: tandem_store::ProjectAccess,
-) -> ApiResult<Option<StoredSchedule>> {
+) -> ApiResult<Option<std::sync::Arc<StoredSchedule>>> {
     if !caught_up(store, scope, key).await {
         return Ok(None);
     }
@@ -129,7 +130,7 @@ pub(crate) async fn stored_if_current(
     if stored.fingerprint == head.fingerprint {
         recent::put(store, project_id, &stored, head.stamp);
     }
-    Ok(Some(stored))
+    Ok(Some(std::sync::Arc::new(stored)))
 }
 
 /// [`current_schedule`], and the project's tasks as pages show them.
@@ -175,6 +176,7 @@ async fn schedule_of(
     let fingerprint = loaded.planned.fingerprint();
     let project_id = loaded.project.id;
     if let Some((known, stamp)) = recent::get(store, project_id, &fingerprint) {
+        let known = std::sync::Arc::unwrap_or_clone(known);
         // Only a plan version the store has not heard of for this schedule
         // costs a write; a read of an unchanged plan writes nothing.
         if stamp != Some(loaded.stamp) {
@@ -198,7 +200,7 @@ async fn schedule_of(
 /// than a quarter of the budget is not kept at all.
 mod recent {
     use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::{Arc, Mutex, OnceLock};
 
     use tandem_domain::{Id, StoredSchedule, TaskSchedule};
     use tandem_store::{PlanStamp, Store};
@@ -219,7 +221,7 @@ mod recent {
     struct Entry {
         used: u64,
         bytes: usize,
-        schedule: StoredSchedule,
+        schedule: Arc<StoredSchedule>,
         /// The stamp this process last saw stored with it, if any: a hit
         /// with the same stamp needs no write to say so again.
         stamp: Option<PlanStamp>,
@@ -256,7 +258,7 @@ mod recent {
         store: &dyn Store,
         project_id: Id,
         fingerprint: &str,
-    ) -> Option<(StoredSchedule, Option<PlanStamp>)> {
+    ) -> Option<(Arc<StoredSchedule>, Option<PlanStamp>)> {
         let schedule = get_key(key(store, project_id), fingerprint)?;
         let stamp = cache()
             .lock()
@@ -284,7 +286,7 @@ mod recent {
         }
     }
 
-    fn get_key(key: Key, fingerprint: &str) -> Option<StoredSchedule> {
+    fn get_key(key: Key, fingerprint: &str) -> Option<Arc<StoredSchedule>> {
         let mut cache = cache().lock().ok()?;
         cache.clock += 1;
         let now = cache.clock;
@@ -293,7 +295,7 @@ mod recent {
             return None;
         }
         entry.used = now;
-        Some(entry.schedule.clone())
+        Some(Arc::clone(&entry.schedule))
     }
 
     fn put_key(key: Key, schedule: &StoredSchedule) {
@@ -328,7 +330,7 @@ mod recent {
             Entry {
                 used,
                 bytes,
-                schedule: schedule.clone(),
+                schedule: Arc::new(schedule.clone()),
                 stamp: None,
             },
         );

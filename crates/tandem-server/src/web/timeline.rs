@@ -256,7 +256,7 @@ fn warnings(all: &[String]) -> Markup {
 struct PlanRead {
     project: tandem_domain::Project,
     access: tandem_store::ProjectAccess,
-    schedule: StoredSchedule,
+    schedule: std::sync::Arc<StoredSchedule>,
     phase_of: HashMap<Id, Option<Id>>,
     links: Option<Vec<tandem_domain::Link>>,
     calendar: tandem_schedule::Calendar,
@@ -304,7 +304,7 @@ async fn read_plan(
         links: Some(loaded.dependencies),
         project: loaded.project,
         access: loaded.access,
-        schedule,
+        schedule: std::sync::Arc::new(schedule),
     })
 }
 
