@@ -52,6 +52,12 @@ struct Args {
     /// (comma-separated, e.g. timeline,list).
     #[arg(long, requires = "web", value_delimiter = ',')]
     only: Vec<String>,
+    /// With `--web`, then load the same pages in headless Chromium (Debian's
+    /// `chromium` and `chromium-driver`): the browser's navigation timing
+    /// per page (`--requests` loads each), an inline edit in the list, and
+    /// a change made elsewhere until the open list shows it.
+    #[arg(long, requires = "web")]
+    browser: bool,
     /// Measure the outbox and live updates across two nodes (PostgreSQL
     /// only): events per second for `--seconds`, then `--requests` writes
     /// on node 1 heard by a page on node 2.
@@ -68,6 +74,8 @@ struct Args {
     sizes: Vec<usize>,
 }
 
+/// The web pages in headless Chromium.
+mod browser;
 /// The outbox and live updates across nodes.
 mod live;
 /// How the work grows with the size of the workspace.
@@ -125,6 +133,7 @@ async fn main() -> Result<()> {
             requests: args.requests,
             seed: args.seed,
             only: args.only.clone(),
+            browser: args.browser,
         };
         return web::run(store, web_args).await;
     }

@@ -2,7 +2,8 @@
 //! a dependency network, risks, twenty people), served on loopback, each
 //! page fetched as a browser fetches it (session cookie, gzip accepted).
 //! Prints, per page, the server's own time (its `Server-Timing`), the
-//! client's time, and the bytes over the wire compressed and not.
+//! client's time, and the bytes over the wire compressed and not; with
+//! `--browser`, the same pages in Chromium after (`browser.rs`).
 
 use std::time::Instant;
 
@@ -21,6 +22,8 @@ pub struct WebArgs {
     /// Only the pages whose name holds one of these (any case); all if
     /// none.
     pub only: Vec<String>,
+    /// Then load the same pages in headless Chromium (see `browser.rs`).
+    pub browser: bool,
 }
 
 pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> {
@@ -85,7 +88,8 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
                 .iter()
                 .any(|only| name.to_lowercase().contains(&only.to_lowercase()))
     };
-    for (name, path) in pages.into_iter().filter(|(name, _)| wanted(name)) {
+    let pages: Vec<_> = pages.into_iter().filter(|(name, _)| wanted(name)).collect();
+    for (name, path) in &pages {
         let url = format!("{base}{path}");
         let raw = http.get(&url).header("cookie", &cookie).send().await?;
         if !raw.status().is_success() {
@@ -128,6 +132,16 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
             gzip_bytes as f64 / 1024.0,
             raw_bytes as f64 / 1024.0
         );
+    }
+    if args.browser {
+        crate::browser::run(crate::browser::BrowserArgs {
+            base: &base,
+            pages: &pages,
+            runs: args.requests,
+            http: &http,
+            cookie: &cookie,
+        })
+        .await?;
     }
     Ok(())
 }

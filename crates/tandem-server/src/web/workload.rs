@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use chrono::{Days, NaiveDate};
 use maud::{Markup, html};
+use tandem_domain::planning::PlanTask;
 use tandem_domain::workload::{Assignment, weekly_load};
-use tandem_domain::{Id, Task, TaskSchedule};
+use tandem_domain::{Id, TaskSchedule};
 use tandem_store::TaskFilter;
 
 use super::Viewer;
@@ -44,24 +45,29 @@ pub async fn workspace_workload(
     let weeks = weeks_asked(&query)?;
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let tasks = all_tasks(
+    // What the workload needs of each task is what the plan reads of it
+    // (owner, hours, percent, dates), read per project the viewer may
+    // open; tasks of no project are read whole, there are few.
+    let mut tasks: Vec<PlanTask> = all_tasks(
         store,
         scope,
         TaskFilter {
             open: true,
+            personal: true,
             ..Default::default()
         },
     )
-    .await?;
+    .await?
+    .iter()
+    .map(PlanTask::from)
+    .collect();
     let mut schedules: HashMap<Id, TaskSchedule> = HashMap::new();
-    let shown: std::collections::HashSet<Id> = tasks
-        .iter()
-        .filter_map(|t| t.project.as_ref().map(|p| p.id))
-        .collect();
     for (project, access) in store.open_projects(scope).await? {
-        if !shown.contains(&project.id) {
+        let open = open_plan_tasks(store, access).await?;
+        if open.is_empty() {
             continue;
         }
+        tasks.extend(open);
         // The schedule as of the plan now, as the project's own workload
         // reads it: a stored copy the rescheduler has not caught up with
         // yet is brought up to date or recomputed, so the two pages agree
@@ -90,16 +96,7 @@ pub async fn project_workload(
     let stored = fresh_schedule(store, scope, &project.key, access).await?;
     let schedules: HashMap<Id, TaskSchedule> =
         stored.tasks.into_iter().map(|s| (s.task_id, s)).collect();
-    let open: Vec<Task> = all_tasks(
-        store,
-        scope,
-        TaskFilter {
-            project: Some(project.key.clone()),
-            open: true,
-            ..Default::default()
-        },
-    )
-    .await?;
+    let open = open_plan_tasks(store, access).await?;
     let content = render(
         &state,
         &viewer,
@@ -123,10 +120,21 @@ pub async fn project_workload(
     ))
 }
 
+/// The project's open tasks, as its plan reads them: the closed carry no
+/// load.
+async fn open_plan_tasks(
+    store: &dyn tandem_store::Store,
+    access: tandem_store::ProjectAccess,
+) -> Result<Vec<PlanTask>, WebError> {
+    let mut tasks = store.plan_tasks(access).await.map_err(ApiError::from)?;
+    tasks.retain(|t| !t.status.is_closed());
+    Ok(tasks)
+}
+
 /// Where and how much: the hours left of a task, on its scheduled dates
 /// (or its own), or `None` when it has no dates at all.
-fn assignment(task: &Task, schedule: Option<&TaskSchedule>) -> Option<Assignment> {
-    let person = task.owner.as_ref()?.id;
+fn assignment(task: &PlanTask, schedule: Option<&TaskSchedule>) -> Option<Assignment> {
+    let person = task.owner_id?;
     let hours = task
         .effort_hours
         .or(task
@@ -154,7 +162,7 @@ fn assignment(task: &Task, schedule: Option<&TaskSchedule>) -> Option<Assignment
 async fn render(
     state: &AppState,
     viewer: &Viewer,
-    tasks: &[Task],
+    tasks: &[PlanTask],
     schedules: &HashMap<Id, TaskSchedule>,
     weeks: usize,
     project: Option<&str>,
@@ -164,18 +172,15 @@ async fn render(
     let members = store.list_members(scope).await?;
     let time_off = store.list_time_off(scope, None).await?;
     // Parents are the sum of their subtasks: only leaves carry work.
-    let parents: std::collections::HashSet<Id> = tasks
-        .iter()
-        .filter_map(|t| t.parent.as_ref().map(|p| p.id))
-        .collect();
+    let parents: std::collections::HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
     let mut undated: HashMap<Id, usize> = HashMap::new();
     let mut assignments = Vec::new();
     for task in tasks.iter().filter(|t| !parents.contains(&t.id)) {
         match assignment(task, schedules.get(&task.id)) {
             Some(a) => assignments.push(a),
             None => {
-                if let Some(owner) = &task.owner {
-                    *undated.entry(owner.id).or_default() += 1;
+                if let Some(owner) = task.owner_id {
+                    *undated.entry(owner).or_default() += 1;
                 }
             }
         }
