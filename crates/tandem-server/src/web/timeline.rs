@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use axum::extract::{Path, Query, State};
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 use maud::{Markup, PreEscaped, html};
 use tandem_domain::{Id, StoredSchedule, Task, TaskSchedule};
 
@@ -77,6 +77,10 @@ impl Zoom {
 /// The width a chart is drawn to fill when the page does not say (the
 /// script sends the browser's, `?width=`).
 const DEFAULT_WIDTH: f64 = 1200.0;
+/// The pixels a month's name needs ("September 2027"; the month zoom's
+/// "Sep 2027" six tenths of it): the month the chart opens in is named
+/// only when the next month's name is at least this far.
+const MONTH_ROOM: f64 = 100.0;
 
 /// Text escaped for SVG content and double-quoted attributes, as maud
 /// escapes everything else on the page.
@@ -411,7 +415,9 @@ fn draw(d: &Drawing<'_>) -> String {
     };
     let scale = Zoom::scale_of(ppd);
     // A short plan still fills the width: the calendar runs on.
-    let filled = ((d.width - LABEL_WIDTH) / ppd).ceil();
+    // Whole days that fit: never wider than the width asked, so the
+    // browser shows no scroll bar for a chart that fits.
+    let filled = ((d.width - LABEL_WIDTH) / ppd).floor();
     if filled > span {
         end = end + Days::new((filled - span) as u64);
     }
@@ -511,14 +517,34 @@ fn draw(d: &Drawing<'_>) -> String {
                 r#"<text class="tick" x="{}" y="36">{text}</text>"#,
                 x + 2.0,
             );
-            if scale != Zoom::Month && (day.day() == 1 || day == origin) {
-                let _ = write!(
+        }
+        // Every month is named where it begins, whatever weekday that is,
+        // and the month the chart opens in where there is room before the
+        // next one's name.
+        let next_month = day.with_day(1).unwrap_or(day) + Months::new(1);
+        let room = x_day(next_month) - x;
+        let needs = if scale == Zoom::Month {
+            MONTH_ROOM * 0.6
+        } else {
+            MONTH_ROOM
+        };
+        let named = day.day() == 1 || (day == origin && room >= needs);
+        if named {
+            let _ = match scale {
+                Zoom::Month if day.day() != 1 => write!(
+                    svg,
+                    r#"<text class="tick" x="{}" y="36">{}</text>"#,
+                    x + 2.0,
+                    day.format("%b %Y")
+                ),
+                Zoom::Month => Ok(()),
+                _ => write!(
                     svg,
                     r#"<text class="month" x="{}" y="16">{}</text>"#,
                     x + 2.0,
                     day.format("%B %Y")
-                );
-            }
+                ),
+            };
         }
         day = day + Days::new(1);
     }

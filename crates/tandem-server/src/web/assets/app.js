@@ -282,6 +282,23 @@
     if (control.type === "checkbox") return control.defaultChecked ? "true" : "false";
     return control.defaultValue;
   }
+  function shownValue(control) {
+    if (control.type === "checkbox") return control.checked ? "true" : "false";
+    return control.value;
+  }
+  // A value from the server, shown and taken as the one drawn (so it is
+  // not counted as this person's change).
+  function showValue(control, value) {
+    if (control.tagName === "SELECT") {
+      [...control.options].forEach((o) => (o.defaultSelected = o.value === value));
+      control.value = value;
+    } else if (control.type === "checkbox") {
+      control.defaultChecked = control.checked = value === "true";
+    } else {
+      control.defaultValue = value;
+      control.value = value;
+    }
+  }
   function storedText(value) {
     if (value === null || value === undefined) return "";
     if (Array.isArray(value)) return value.map(storedText).join(", ");
@@ -333,15 +350,28 @@
         toast("Not saved: what to correct is marked beside it.");
       } else if (response.status === 412 && form.dataset.current) {
         const current = await (await fetch(form.dataset.current, { credentials: "same-origin" })).json();
+        let kept = 0;
         for (const control of form.elements) {
-          if (!control.name || control.type === "hidden" || !(control.name in current)) continue;
+          if (!control.name || control.type === "hidden" || control.multiple || !(control.name in current)) continue;
           const now = storedText(current[control.name]);
-          if (now !== drawnValue(control) && !(control.multiple)) {
-            note(form, control, "Changed meanwhile to: " + (now || "nothing"), "merge");
+          const drawn = drawnValue(control);
+          if (now === drawn) continue;
+          const option = control.tagName === "SELECT" && [...control.options].find((o) => o.value === now);
+          const words = option ? option.textContent : now || "nothing";
+          if (shownValue(control) === drawn) {
+            // Not touched here: theirs is taken, so saving again keeps
+            // both changes instead of putting back what was drawn.
+            showValue(control, now);
+            note(form, control, "Taken from the change made meanwhile: " + words, "merge");
+          } else {
+            note(form, control, "Changed meanwhile to: " + words, "merge");
+            kept++;
           }
         }
         form.elements.version.value = current.version;
-        toast("Someone changed this meanwhile; their values are beside yours. Save again to keep yours.");
+        toast(kept
+          ? "Someone changed this meanwhile: their values are beside yours. Save again to keep yours."
+          : "Someone changed other fields meanwhile: their values are in the form now. Save again to add yours.");
       } else {
         toast(await problem(response));
       }
@@ -533,8 +563,27 @@
     const x = today.x1.baseVal.value - drawn + shown;
     if (x > wrap.clientWidth - 80) wrap.scrollLeft = x - shown - (wrap.clientWidth - shown) / 2;
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", toToday);
-  else toToday();
+  // The first view is drawn for a guessed width: where the chart is
+  // narrower than the room it has, it is drawn again for that room (and
+  // the address keeps the width, for refreshes and the zoom links).
+  function fillWidth() {
+    const wrap = document.querySelector(".gantt-wrap");
+    const chart = wrap && wrap.querySelector("svg.gantt");
+    if (!chart) return;
+    const url = new URL(location.href);
+    if (url.searchParams.has("width")) return;
+    const names = wrap.querySelector("svg.gantt-names");
+    const drawn = parseFloat(chart.getAttribute("width")) + (names ? parseFloat(names.getAttribute("width")) : 0);
+    const room = Math.round(wrap.clientWidth);
+    if (drawn >= room - parseFloat(chart.dataset.ppd) - 1) return;
+    url.searchParams.set("width", Math.max(320, room));
+    history.replaceState(history.state, "", url);
+    refresh(true);
+  }
+  function placeChart() { toToday(); fillWidth(); }
+  document.addEventListener("tandem:refreshed", toToday);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", placeChart);
+  else placeChart();
 
   // --- find anything: Ctrl/Cmd-K opens a palette over the search page's
   // results, read as one types --------------------------------------------
@@ -660,6 +709,8 @@
     cell.hidden = true;
     cell.after(control);
     control.focus();
+    // Typing replaces the value, as in a spreadsheet's cell.
+    if (control.tagName === "INPUT") control.select();
     let closed = false;
     const close = () => {
       if (closed) return;
@@ -669,12 +720,14 @@
     };
     control.addEventListener("blur", () => setTimeout(close, 0));
     control.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") { close(); cell.focus(); }
+      if (e.key === "Escape") { control.value = control.dataset.saved || ""; close(); cell.focus(); }
       if (e.key === "Enter" && control.tagName === "INPUT") { e.preventDefault(); control.blur(); }
     });
     control.addEventListener("tandem:saved", () => {
       cell.dataset.value = control.value;
-      const option = control.tagName === "SELECT" ? control.selectedOptions[0] : null;
+      const list = control.list;
+      const option = control.tagName === "SELECT" ? control.selectedOptions[0]
+        : list ? [...list.options].find((o) => o.value === control.value) : null;
       cell.textContent = option ? option.textContent : control.value ? control.value + (control.dataset.unit || "") : "—";
       const named = cell.getAttribute("aria-label");
       if (named) cell.setAttribute("aria-label", named.replace(/: [^:]*$/, ": " + cell.textContent));
@@ -696,6 +749,9 @@
     // Arrows in a closed select step through its options, each a change
     // event: save once it is settled (Enter or leaving it), not every step.
     if (control.dataset.stepping) return;
+    // A date or number field changes with every arrow and every finished
+    // part of a date: it saves when it is left (Enter leaves it).
+    if (control.tagName === "INPUT") return;
     save(control, field, row);
   });
   document.addEventListener("keydown", (event) => {
@@ -711,7 +767,8 @@
   });
   document.addEventListener("focusout", (event) => {
     const control = event.target;
-    if (!control.dataset || !control.dataset.stepping) return;
+    if (!control.dataset || !control.dataset.field) return;
+    if (!control.dataset.stepping && control.tagName !== "INPUT") return;
     delete control.dataset.stepping;
     const row = control.closest("[data-key][data-version]");
     if (row && control.value !== (control.dataset.saved || "")) save(control, control.dataset.field, row);
@@ -724,6 +781,15 @@
       case "id":
       case "number":
         return Number.isFinite(Number(value)) ? Number(value) : undefined;
+      case "person": {
+        // A name or part of one, as typed, is the one member it names.
+        if (value.includes("@")) return value;
+        const words = value.toLowerCase();
+        const list = document.getElementById(control.getAttribute("list"));
+        const found = [...(list ? list.options : [])].filter((o) =>
+          o.textContent.toLowerCase().includes(words) || o.value.toLowerCase().includes(words));
+        return found.length === 1 ? found[0].value : undefined;
+      }
       case "three-point": {
         const parts = value.split(/[\s/,;]+/).filter(Boolean).map(Number);
         if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n))) return undefined;
@@ -739,17 +805,20 @@
     changes[field] = fieldValue(control, value);
     if (changes[field] === undefined) {
       row.classList.add("failed");
-      toast(row.dataset.key + ": " + (control.dataset.kind === "three-point"
-        ? "Write a three-point estimate as optimistic / most likely / pessimistic working days, as 2 / 3 / 6."
-        : "Write a number."));
+      const hint = {
+        "three-point": "Write a three-point estimate as optimistic / most likely / pessimistic working days, as 2 / 3 / 6.",
+        person: "No one, or more than one member, is called “" + value + "”: type more of a name, or pick one from the list.",
+      }[control.dataset.kind] || "Write a number.";
+      toast(row.dataset.key + ": " + hint);
       return;
     }
+    if (control.dataset.kind === "person" && changes[field]) control.value = changes[field];
     if (field === "status" && value === "blocked" && control.dataset.saved !== "blocked") {
       const reason = window.prompt("Why is " + row.dataset.key + " blocked?");
       if (reason === null) { control.value = control.dataset.saved || ""; return; }
       changes.blocked_reason = reason;
     }
-    control.dataset.saved = value;
+    control.dataset.saved = control.value.trim();
     busy++;
     try {
       const response = await patchTask(row.dataset.key, row.dataset.version, changes);

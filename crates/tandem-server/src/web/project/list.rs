@@ -475,7 +475,7 @@ pub async fn list(
         @if writer {
             template #tpl-status { select aria-label="Status" { @for st in layout::STATUSES { option value=(st) { (layout::status_label(st)) } } } }
             template #tpl-priority { select aria-label="Priority" { @for p in layout::PRIORITIES { option value=(p) { (layout::priority_label(p)) } } } }
-            template #tpl-owner { input list="members" aria-label="Owner (email)" size="16"; }
+            template #tpl-owner { input list="members" aria-label="Owner (type a name)" data-kind="person" size="16"; }
             template #tpl-due_date { input type="date" aria-label="Due date"; }
             template #tpl-start_date { input type="date" aria-label="Start date"; }
             template #tpl-estimate_days { input type="number" min="0" step="0.25" aria-label="Estimate (working days)" data-kind="number" data-unit=" d" size="5"; }

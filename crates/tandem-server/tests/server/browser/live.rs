@@ -205,8 +205,10 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
         .unwrap();
     assert_eq!(kept.as_deref(), Some("Kept while refused"));
 
-    // Ben renames it meanwhile: Ana's save is refused (412), his title
-    // shows beside hers, and her second save keeps hers.
+    // Ben renames it and makes it urgent meanwhile: Ana's save is
+    // refused (412), his title shows beside hers, his priority (which
+    // she did not touch) is taken into her form, and her second save
+    // keeps her title and his priority.
     ana.execute(
         "document.querySelector('#t-due').value = '2027-03-20';",
         vec![],
@@ -216,6 +218,13 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
     ben.goto(&format!("{base}/w/demo/t/LAUNCH-8"))
         .await
         .unwrap();
+    wait_for(&ben, "#t-priority").await;
+    ben.execute(
+        "document.querySelector('#t-priority').value = 'urgent';",
+        vec![],
+    )
+    .await
+    .unwrap();
     submit_form(
         &ben,
         &[("#t-title", "Renamed by Ben")],
@@ -230,6 +239,12 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
         .await
         .unwrap();
     wait_for_text(&ana, "//span[contains(@class,'merge')]", "Renamed by Ben").await;
+    wait_for_text(
+        &ana,
+        "//span[contains(@class,'merge')]",
+        "Taken from the change made meanwhile: Urgent",
+    )
+    .await;
     ana.find(Locator::Css("form.task-form button.primary"))
         .await
         .unwrap()
@@ -240,6 +255,7 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
     let task = task_json(&ana, "LAUNCH-8").await;
     assert_eq!(task["title"], "Kept while refused", "{task}");
     assert_eq!(task["due_date"], "2027-03-20", "{task}");
+    assert_eq!(task["priority"], "urgent", "{task}");
     ana.close().await.unwrap();
     ben.close().await.unwrap();
     server.stop().await;

@@ -330,6 +330,45 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     assert!(placed["phase_id"].is_i64(), "{placed}");
     assert_ne!(placed["phase_id"], before["phase_id"], "{placed}");
 
+    // The owner cell takes a name, not an email.
+    let version = placed["version"].to_string();
+    click(&client, &format!("{row} button.cell[data-field=owner]")).await;
+    wait_for(&client, &format!("{row} input[data-field=owner]"))
+        .await
+        .send_keys("Okafor\u{E007}")
+        .await
+        .unwrap();
+    wait_for_new_version(&client, "LAUNCH-20", &version).await;
+    let owned = task_json(&client, "LAUNCH-20").await;
+    assert_eq!(owned["owner"]["email"], "ben@demo.tandem", "{owned}");
+    wait_for_text(&client, "//tr[@data-key='LAUNCH-20']", "Ben Okafor").await;
+
+    // Two arrows up in a date cell, then Enter: one save, of the date it
+    // settled on (each arrow changes the date).
+    let version = owned["version"].to_string();
+    client
+        .execute(
+            "document.querySelector(\"tr[data-key='LAUNCH-20'] button.cell[data-field=due_date]\").dataset.value = '2027-02-10';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, &format!("{row} button.cell[data-field=due_date]")).await;
+    let date = wait_for(&client, &format!("{row} input[data-field=due_date]")).await;
+    date.send_keys("\u{E013}").await.unwrap();
+    date.send_keys("\u{E013}").await.unwrap();
+    let settled = date.prop("value").await.unwrap().unwrap();
+    assert_ne!(settled, "2027-02-10");
+    date.send_keys("\u{E007}").await.unwrap();
+    wait_for_new_version(&client, "LAUNCH-20", &version).await;
+    let dated = task_json(&client, "LAUNCH-20").await;
+    assert_eq!(dated["due_date"], json!(settled), "{dated}");
+    assert_eq!(
+        dated["version"].as_i64(),
+        owned["version"].as_i64().map(|v| v + 1),
+        "one save for two arrows and Enter: {dated}"
+    );
+
     // The keyboard goes from row to row (j, k) and card to card (arrows).
     client
         .goto(&format!("{base}/w/demo/p/LAUNCH/list"))

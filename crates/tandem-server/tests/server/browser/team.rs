@@ -400,6 +400,7 @@ async fn a_team_plans_and_works_in_the_browser() {
         ("18-phone-my-work", "/w/demo/my", "section.bucket"),
         ("19-phone-board", "/w/demo/p/LAUNCH/board", ".board"),
         ("19-phone-task", "/w/demo/t/LAUNCH-3", "#t-title"),
+        ("19-phone-list", "/w/demo/p/LAUNCH/list", "table.tasks"),
         ("19-phone-risks", "/w/demo/p/LAUNCH/risks", "table.heat"),
         ("19-phone-plan", "/w/demo/p/LAUNCH/plan", "#h-levelling"),
         ("19-phone-search", "/w/demo/search?q=launch", "ol.results"),
@@ -418,6 +419,34 @@ async fn a_team_plans_and_works_in_the_browser() {
             "{name}: the page is wider than the phone ({overflow} px)"
         );
         look(&client, name).await;
+    }
+    // The task form's fields never run into each other, on a phone or
+    // on a desktop.
+    for width in [390, 760, 1440] {
+        client.set_window_size(width, 900).await.unwrap();
+        client
+            .goto(&format!("{base}/w/demo/t/LAUNCH-3"))
+            .await
+            .unwrap();
+        wait_for(&client, "#t-title").await;
+        let overlaps: Value = client
+            .execute(
+                "const boxes = [...document.querySelectorAll('.task-form .fields input, .task-form .fields select, .task-form .fields label')]
+                   .filter((e) => e.type !== 'hidden').map((e) => [e.id || e.htmlFor || e.name, e.getBoundingClientRect()]);
+                 const out = [];
+                 boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+                   if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1) out.push(a + ' / ' + b);
+                 }));
+                 return out;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            overlaps,
+            json!([]),
+            "task form fields overlap at {width} px"
+        );
     }
 
     // Signing out ends the session: pages send you to sign in again.

@@ -815,11 +815,26 @@ async fn the_timeline_fits_the_width_and_marks_due_dates() {
         svg_width(&fit)
     );
     // Month zoom still fills a wide screen rather than stopping short.
+    // Month zoom fills a wide screen to the day (3 px), and no wider.
     let month = page("/w/demo/p/LAUNCH/timeline?zoom=month&width=3000").await;
-    assert!(svg_width(&month) >= 3000.0, "{}", svg_width(&month));
+    let filled = svg_width(&month);
+    assert!((2997.0..=3000.0).contains(&filled), "{filled}");
     // Each dated task has its due-date flag.
     let week = page("/w/demo/p/LAUNCH/timeline").await;
     assert!(week.contains(r#"<g class="due"#), "due markers");
+    // Every month is named, whatever weekday it begins on.
+    let months: Vec<chrono::NaiveDate> = week
+        .split(r#"<text class="month""#)
+        .skip(1)
+        .map(|rest| {
+            let name = rest.split('>').nth(1).unwrap().split('<').next().unwrap();
+            chrono::NaiveDate::parse_from_str(&format!("1 {name}"), "%d %B %Y").unwrap()
+        })
+        .collect();
+    assert!(months.len() >= 3, "{months:?}");
+    for pair in months.windows(2) {
+        assert_eq!(pair[0] + chrono::Months::new(1), pair[1], "{months:?}");
+    }
     assert_eq!(
         ana.get("/w/demo/p/LAUNCH/timeline?width=5").await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
