@@ -274,7 +274,9 @@ async fn check_neighbours(
                 Some(format!("{} is not on the same board", other.key))
             }
             Ok(_) => None,
-            Err(StoreError::NotFound(_)) => Some(format!("no task {key}")),
+            Err(StoreError::NotFound(_)) => {
+                Some(format!("must be the key of a task you can open, not {key}"))
+            }
             Err(other) => return Err(other.into()),
         };
         if let Some(message) = problem {

@@ -134,7 +134,7 @@ impl ProjectFields {
             v.push("budget", "must be zero or more");
         }
         if self.ongoing && self.target_date.is_some() {
-            v.push("target_date", "an ongoing project has no target date");
+            v.push("target_date", "must be empty for an ongoing project");
         }
         v.into_result()
     }

@@ -204,7 +204,7 @@ impl TaskFields {
             } else if !(tp.optimistic <= tp.likely && tp.likely <= tp.pessimistic) {
                 v.push(
                     "three_point",
-                    "must satisfy optimistic <= likely <= pessimistic",
+                    "must run from optimistic to most likely to pessimistic, each no more than the next",
                 );
             }
         }

@@ -202,9 +202,20 @@ pub fn sentence(field: &str, message: &str) -> String {
         Some((row, name)) if row.contains('-') => (Some(row), name),
         _ => (None, field),
     };
-    // `work_week[0]`: the first of a list, counted from 1 as people do.
+    // `work_week[0]`: the week's Monday; another list's first, counted
+    // from 1 as people do.
     let name = match name.split_once('[') {
         Some((list, rest)) => match rest.trim_end_matches(']').parse::<usize>() {
+            Ok(index) if list == "work_week" && index < 7 => [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ][index]
+                .to_string(),
             Ok(index) => format!("{list} {}", index + 1),
             Err(_) => name.to_string(),
         },
@@ -774,7 +785,11 @@ mod tests {
         );
         assert_eq!(
             sentence("work_week[0]", "'9-5' is not like 08:00-12:00"),
-            "Work week 1: '9-5' is not like 08:00-12:00."
+            "Monday: '9-5' is not like 08:00-12:00."
+        );
+        assert_eq!(
+            sentence("members[2]", "must be an email address"),
+            "Members 3 must be an email address."
         );
     }
 }

@@ -168,7 +168,10 @@ impl DependencyStore for DbStore {
             match fetch_task_tx(tx, scope, key).await {
                 Ok(task) => Ok(Some(task)),
                 Err(StoreError::NotFound(_)) => {
-                    errors.push(FieldError::new(field, format!("no task {key}")));
+                    errors.push(FieldError::new(
+                        field,
+                        format!("must be the key of a task you can open, not {key}"),
+                    ));
                     Ok(None)
                 }
                 Err(e) => Err(e),

@@ -69,9 +69,10 @@ pub(super) async fn resolve_risk(
                 "tasks",
                 format!("{key} is not in this project"),
             )),
-            Err(StoreError::NotFound(_)) => {
-                errors.push(FieldError::new("tasks", format!("no task {key}")))
-            }
+            Err(StoreError::NotFound(_)) => errors.push(FieldError::new(
+                "tasks",
+                format!("must name tasks you can open by key, and {key} is none"),
+            )),
             Err(e) => return Err(e),
         }
     }

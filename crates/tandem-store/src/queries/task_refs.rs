@@ -156,9 +156,10 @@ pub(super) async fn resolve_task_refs(
                     parent_id = Some(parent.id);
                 }
             }
-            Err(StoreError::NotFound(_)) => {
-                errors.push(FieldError::new("parent", format!("no task {parent_key}")))
-            }
+            Err(StoreError::NotFound(_)) => errors.push(FieldError::new(
+                "parent",
+                format!("must be the key of a task you can open, not {parent_key}"),
+            )),
             Err(other) => return Err(other),
         }
     }

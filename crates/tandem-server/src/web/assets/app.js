@@ -40,7 +40,9 @@
   // "Due date must not be before start date."
   function sentence(field, message) {
     const words = (text) => text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (w) => w.replace(/_/g, " "));
-    const name = words(field.replace(/\[(\d+)\]/g, (_, i) => " " + (Number(i) + 1))).replace(/^./, (c) => c.toUpperCase());
+    const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const name = /^work_week\[[0-6]\]$/.test(field) ? days[Number(field[10])]
+      : words(field.replace(/\[(\d+)\]/g, (_, i) => " " + (Number(i) + 1))).replace(/^./, (c) => c.toUpperCase());
     const text = words(message);
     const joined = /^[a-z]/.test(text) ? name + " " + text : /^[A-Z]/.test(text) ? text : name + ": " + text;
     return /[.!?]$/.test(joined) ? joined : joined + ".";

@@ -692,7 +692,12 @@ async fn estimates_and_three_point_estimates_are_typed_in_the_list() {
         .send_keys("\u{E009}a\u{E000}7 / 3 / 2\u{E007}")
         .await
         .unwrap();
-    wait_for_text(&client, TOAST, "optimistic <= likely <= pessimistic").await;
+    wait_for_text(
+        &client,
+        TOAST,
+        "from optimistic to most likely to pessimistic",
+    )
+    .await;
     // Not three numbers: said so before anything is sent.
     click(
         &client,
