@@ -207,6 +207,7 @@ pub async fn timeline(
                 li { span.sw.sw-base {} "Baseline" } li { span.sw.sw-due {} "Due date" } li { span.sw.sw-today {} "Today" }
             }
         }
+        (baselines_bar(&viewer, &project.key, &baselines, baseline.as_ref().map(|b| b.id), zoom_value(zoom)))
         (warnings(&stored.warnings))
         @if total > WINDOW {
             nav.windows aria-label="Rows of the timeline" {
@@ -229,6 +230,59 @@ pub async fn timeline(
         }),
         content,
     ))
+}
+
+fn zoom_value(zoom: Zoom) -> &'static str {
+    match zoom {
+        Zoom::Day => "day",
+        Zoom::Week => "week",
+        Zoom::Month => "month",
+        Zoom::Fit => "fit",
+    }
+}
+
+/// Baselines where the bars are: which one the bars are compared with
+/// (applied as it is chosen), a new one saved from the schedule as it is,
+/// and the one shown deleted. Saving and deleting come back here.
+fn baselines_bar(
+    viewer: &Viewer,
+    key: &str,
+    baselines: &[tandem_domain::Baseline],
+    shown: Option<Id>,
+    zoom: &str,
+) -> Markup {
+    let url = |rest: &str| viewer.url(&format!("/p/{key}{rest}"));
+    html! {
+        div.baselines {
+            @if !baselines.is_empty() {
+                form.filters method="get" action=(url("/timeline")) {
+                    input type="hidden" name="zoom" value=(zoom);
+                    label for="tl-baseline" { "Compare with baseline" }
+                    select #tl-baseline name="baseline" {
+                        @for b in baselines {
+                            option value=(b.id) selected[shown == Some(b.id)] { (b.name) " (" (b.created_at.format("%-d %b %Y")) ")" }
+                        }
+                    }
+                    noscript { button type="submit" { "Compare" } }
+                }
+            }
+            @if viewer.can_write() {
+                form.inline-form method="post" action=(url("/baselines")) {
+                    input type="hidden" name="back" value="timeline";
+                    label for="tl-baseline-name" { "New baseline" }
+                    input #tl-baseline-name name="name" placeholder="e.g. Approved plan" required;
+                    button type="submit" { "Save baseline" }
+                }
+                @if let Some(b) = shown.and_then(|id| baselines.iter().find(|b| b.id == id)) {
+                    form.inline.confirm method="post" action=(url(&format!("/baselines/{}/delete", b.id)))
+                        data-confirm={ "Delete the baseline " (b.name) "?" } {
+                        input type="hidden" name="back" value="timeline";
+                        button.link type="submit" { "Delete baseline " (b.name) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Warnings the plan gives shown at most [`FEW_WARNINGS`] at a time: the

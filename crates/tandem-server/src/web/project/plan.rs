@@ -271,6 +271,7 @@ pub async fn create_baseline(
     let input = CreateBaseline {
         name: form.get("name").map(|n| n.trim().to_string()),
     };
+    let back = back_to(&form, &key);
     let result = crate::handlers::schedule::create_baseline(
         State(state.clone()),
         viewer.ctx.clone(),
@@ -278,11 +279,15 @@ pub async fn create_baseline(
         JsonBody::new(input),
     )
     .await;
-    answer(
-        &headers,
-        result,
-        &viewer.url(&format!("/p/{key}/plan#h-baselines")),
-    )
+    answer(&headers, result, &viewer.url(&back))
+}
+
+/// Where a baseline's form came from: the timeline, or the Plan tab.
+fn back_to(form: &FormPairs, key: &str) -> String {
+    match form.get("back") {
+        Some("timeline") => format!("/p/{key}/timeline"),
+        _ => format!("/p/{key}/plan#h-baselines"),
+    }
 }
 
 pub async fn delete_baseline(
@@ -290,7 +295,9 @@ pub async fn delete_baseline(
     viewer: Viewer,
     headers: HeaderMap,
     Path((ws, key, id)): Path<(String, String, String)>,
+    body: Bytes,
 ) -> Result<Response, WebError> {
+    let back = back_to(&FormPairs::parse(&body), &key);
     let result = crate::handlers::schedule::delete_baseline(
         State(state.clone()),
         viewer.ctx.clone(),
@@ -298,11 +305,7 @@ pub async fn delete_baseline(
     )
     .await
     .map(IntoResponse::into_response);
-    answer(
-        &headers,
-        result,
-        &viewer.url(&format!("/p/{key}/plan#h-baselines")),
-    )
+    answer(&headers, result, &viewer.url(&back))
 }
 
 /// `POST …/plan/level`: applies the levelling and shows what it did.

@@ -69,6 +69,21 @@ impl Browser {
         (response.status(), response.text().await.unwrap())
     }
 
+    /// Where a form post sends the browser on (its `303`'s location).
+    async fn posted_to(&self, path: &str, form: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        response.headers()["location"].to_str().unwrap().to_string()
+    }
+
     async fn task(&self, key: &str) -> Value {
         self.get(&format!("/api/v1/workspaces/demo/tasks/{key}"))
             .await

@@ -862,6 +862,45 @@ async fn baselines_the_forecast_and_levelling_from_the_plan_tab() {
     assert!(page.contains("baseline Signed off"), "{page}");
     let (status, _) = text("/w/demo/p/LAUNCH/timeline?baseline=999999".into()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The same from the timeline itself: saved, chosen, deleted, each
+    // coming back to the timeline.
+    let (_, page) = text("/w/demo/p/LAUNCH/timeline".into()).await;
+    assert!(page.contains(r#"id="tl-baseline-name""#), "{page}");
+    let back = ana
+        .posted_to(
+            "/w/demo/p/LAUNCH/baselines",
+            "name=From+the+timeline&back=timeline",
+        )
+        .await;
+    assert_eq!(back, "/w/demo/p/LAUNCH/timeline");
+    let from_timeline = ids_and(&ana, "/projects/LAUNCH/baselines", "name")
+        .await
+        .into_iter()
+        .find(|(_, name)| name == "From the timeline")
+        .unwrap()
+        .0;
+    let (_, page) = text(format!(
+        "/w/demo/p/LAUNCH/timeline?baseline={from_timeline}"
+    ))
+    .await;
+    assert!(
+        page.contains(&format!(r#"<option value="{from_timeline}" selected>"#)),
+        "{page}"
+    );
+    assert!(page.contains("Delete baseline From the timeline"), "{page}");
+    let back = ana
+        .posted_to(
+            &format!("/w/demo/p/LAUNCH/baselines/{from_timeline}/delete"),
+            "back=timeline",
+        )
+        .await;
+    assert_eq!(back, "/w/demo/p/LAUNCH/timeline");
+    assert!(
+        !ids_and(&ana, "/projects/LAUNCH/baselines", "name")
+            .await
+            .iter()
+            .any(|(id, _)| *id == from_timeline)
+    );
 
     // The forecast and the levelling preview, when asked for.
     let (status, page) = text("/w/demo/p/LAUNCH/plan?runs=200".into()).await;
