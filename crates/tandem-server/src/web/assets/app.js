@@ -178,6 +178,9 @@
       if (!response.ok) return;
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = doc.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
+      // Opened for an edit while the row was on its way: kept, and the
+      // page says it is stale.
+      if (row.contains(document.activeElement) || unsaved(row)) { hold(); return; }
       if (fresh) row.replaceWith(document.importNode(fresh, true));
       else row.remove();
     });
@@ -727,7 +730,8 @@
     });
     control.addEventListener("tandem:saved", () => {
       cell.dataset.value = control.value;
-      const list = control.list;
+      // By id: `control.list` is null once the control has left the page.
+      const list = control.getAttribute("list") && document.getElementById(control.getAttribute("list"));
       const option = control.tagName === "SELECT" ? control.selectedOptions[0]
         : list ? [...list.options].find((o) => o.value === control.value) : null;
       cell.textContent = option ? option.textContent : control.value ? control.value + (control.dataset.unit || "") : "—";
@@ -803,6 +807,7 @@
   }
   async function save(control, field, row) {
     const value = control.value.trim();
+    const previous = control.dataset.saved || "";
     const changes = {};
     changes[field] = fieldValue(control, value);
     if (changes[field] === undefined) {
@@ -833,6 +838,18 @@
         row.classList.add("saved");
         setTimeout(() => row.classList.remove("saved"), 1200);
         control.dispatchEvent(new Event("tandem:saved"));
+        // Said, with the way back to what it was (Undo).
+        const key = row.dataset.key;
+        const what = (control.getAttribute("aria-label") || field).replace(/ \(.*$/, "").split(":")[0];
+        toast(key + ": " + what + " saved.", {
+          undo: async () => {
+            const back = {};
+            back[field] = fieldValue(control, previous) ?? null;
+            const answer = await patchTask(key, row.dataset.version, back);
+            toast(answer.ok ? key + ": " + what + " is as it was." : key + ": " + (await problem(answer)));
+            if (!redrawRow(key)) soon();
+          },
+        });
       } else {
         row.classList.add("failed");
         toast(row.dataset.key + ": " + (await problem(response)));
@@ -1077,11 +1094,14 @@
         // A start past the due date: say so, and offer to move the due
         // date as well, which only the person may decide.
         if (response.status === 422 && /due date/i.test(text)) {
+          // Due when the moved bar now finishes, not on its first day.
+          const finish = shiftDate((bar.dataset.finish || bar.dataset.start).slice(0, 10), days);
+          const due = finish > start ? finish : start;
           toast(key + ": " + text, {
-            label: "Move the due date to " + start,
+            label: "Move the due date to " + due,
             act: async () => {
-              const both = await patchTask(key, bar.dataset.version, { start_date: start, due_date: start });
-              toast(both.ok ? key + " now starts and is due " + start + "." : key + ": " + (await problem(both)));
+              const both = await patchTask(key, bar.dataset.version, { start_date: start, due_date: due });
+              toast(both.ok ? key + " now starts " + start + " and is due " + due + "." : key + ": " + (await problem(both)));
               refresh();
             },
           });

@@ -342,6 +342,12 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     let owned = task_json(&client, "LAUNCH-20").await;
     assert_eq!(owned["owner"]["email"], "ben@demo.tandem", "{owned}");
     wait_for_text(&client, "//tr[@data-key='LAUNCH-20']", "Ben Okafor").await;
+    // Every inline save says so, with an Undo that puts the value back.
+    wait_for_text(&client, TOAST, "LAUNCH-20: Owner saved.").await;
+    click(&client, "#toast button.undo").await;
+    wait_for_text(&client, TOAST, "LAUNCH-20: Owner is as it was.").await;
+    let owned = task_json(&client, "LAUNCH-20").await;
+    assert_eq!(owned["owner"], placed["owner"], "{owned}");
 
     // Two arrows up in a date cell, then Enter: one save, of the date it
     // settled on (each arrow changes the date).

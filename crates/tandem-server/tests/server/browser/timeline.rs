@@ -154,7 +154,8 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     wait_for(&client, "g.bar[data-key=TL-2][data-start='2027-01-13']").await;
 
     // Past its due date the move is refused, and the person may move the
-    // due date with it.
+    // due date with it: to the day the moved bar finishes (Thursday and
+    // Friday, its two days).
     drag(&client, "g.bar[data-key=TL-1] rect", Err(100.0)).await;
     wait_for_text(&client, TOAST, "Due date must not be before start date").await;
     assert_eq!(task_json(&client, "TL-1").await["start_date"], "2027-01-11");
@@ -165,10 +166,15 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
         .click()
         .await
         .unwrap();
-    wait_for_text(&client, TOAST, "TL-1 now starts and is due 2027-01-21").await;
+    wait_for_text(
+        &client,
+        TOAST,
+        "TL-1 now starts 2027-01-21 and is due 2027-01-22",
+    )
+    .await;
     let survey = task_json(&client, "TL-1").await;
     assert_eq!(survey["start_date"], "2027-01-21", "{survey}");
-    assert_eq!(survey["due_date"], "2027-01-21", "{survey}");
+    assert_eq!(survey["due_date"], "2027-01-22", "{survey}");
 
     // On a phone the names stay at the left while the bars scroll.
     client.set_window_size(390, 844).await.unwrap();
