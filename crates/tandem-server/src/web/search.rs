@@ -69,13 +69,17 @@ pub async fn search(
         {
             tasks.insert(0, found);
         }
-        projects = store
+        let open: Vec<_> = store
             .open_projects(scope)
             .await?
             .into_iter()
             .map(|(p, _)| p)
+            .collect();
+        projects = open
+            .iter()
             .filter(|p| matches(&format!("{} {}", p.key, p.name), &words))
             .take(SHOWN)
+            .cloned()
             .collect();
         people = store
             .list_members(scope)
@@ -95,18 +99,26 @@ pub async fn search(
             .filter(|(name, _)| matches(name, &words))
             .map(|(name, path)| (name.to_string(), viewer.url(path)))
             .collect();
-        for p in &projects {
+        // A project's pages are found by the project's key or name, by
+        // the page's own name ("timeline": every project's), or both
+        // ("launch timeline").
+        for p in &open {
             for (tab, path) in [
+                ("Overview", ""),
                 ("List", "/list"),
                 ("Board", "/board"),
                 ("Timeline", "/timeline"),
+                ("Workload", "/workload"),
+                ("Risks", "/risks"),
                 ("Plan", "/plan"),
                 ("Settings", "/settings"),
             ] {
-                pages.push((
-                    format!("{} {tab}", p.key),
-                    viewer.url(&format!("/p/{}{path}", p.key)),
-                ));
+                if matches(&format!("{} {} {tab}", p.key, p.name), &words) {
+                    pages.push((
+                        format!("{} {tab}", p.key),
+                        viewer.url(&format!("/p/{}{path}", p.key)),
+                    ));
+                }
             }
         }
         pages.truncate(SHOWN);

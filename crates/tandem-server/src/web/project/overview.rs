@@ -140,13 +140,18 @@ pub async fn overview(
                     @for a in &activity {
                         li {
                             time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
-                            (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) " " (a.action) " " (a.entity_kind) " "
+                            strong { (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) } " "
+                            // "changed the due date and title of task X";
+                            // what a creation set is the object itself.
+                            @if a.action == "updated" && !a.changes.is_empty() {
+                                "changed the " (fields_in_words(&a.changes)) " of "
+                            } @else {
+                                (a.action) " "
+                            }
+                            (a.entity_kind) " "
                             @if a.entity_kind == tandem_domain::EntityKind::Task {
                                 a href=(viewer.url(&format!("/t/{}", a.entity_label))) { (a.entity_label) }
                             } @else { strong { (a.entity_label) } }
-                            @if !a.changes.is_empty() {
-                                span.muted { ": " (a.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(", ")) }
-                            }
                         }
                     }
                 }
@@ -160,4 +165,25 @@ pub async fn overview(
         nav(&project, Tab::Overview),
         content,
     ))
+}
+
+/// The fields a change touched, as a person lists them: "description,
+/// due date and title".
+fn fields_in_words(changes: &[tandem_domain::activity::FieldChange]) -> String {
+    let names: Vec<String> = changes
+        .iter()
+        .map(|c| match c.field.as_str() {
+            "work_week" => "working week".to_string(),
+            "phase_id" => "phase".to_string(),
+            "milestone_id" => "milestone".to_string(),
+            "three_point" => "three-point estimate".to_string(),
+            "percent_complete" => "% complete".to_string(),
+            field => field.replace('_', " "),
+        })
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

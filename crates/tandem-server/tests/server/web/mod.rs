@@ -732,6 +732,25 @@ async fn search_finds_tasks_projects_people_and_pages_the_viewer_may_open() {
     assert!(found.contains("ben@demo.tandem"), "{found}");
     let found = search(&ana, "workload").await;
     assert!(found.contains(r#"href="/w/demo/workload""#), "{found}");
+    // A project's page by its own name, alone or with the project's.
+    let found = search(&ana, "timeline").await;
+    assert!(
+        found.contains(r#"href="/w/demo/p/LAUNCH/timeline""#),
+        "{found}"
+    );
+    let found = search(&ana, "launch+risks").await;
+    assert!(
+        found.contains(r#"href="/w/demo/p/LAUNCH/risks""#),
+        "{found}"
+    );
+    assert!(
+        !found.contains(r#"href="/w/demo/p/LAUNCH/board""#),
+        "{found}"
+    );
+    // Gwen's pages are of the projects she may open.
+    let hers = search(&gwen, "board").await;
+    assert!(hers.contains(r#"href="/w/demo/p/LAUNCH/board""#), "{hers}");
+    assert!(!hers.contains(r#"href="/w/demo/p/OPS/board""#), "{hers}");
     let found = search(&ana, "zzzz").await;
     assert!(found.contains("Nothing matches"), "{found}");
     // Operations is not Gwen's to open (she is a guest on the launch):
@@ -794,6 +813,17 @@ async fn a_tasks_history_reads_as_sentences_with_names() {
         "{history}"
     );
     assert!(!history.contains("phase id"), "{history}");
+    // The project's feed says the same in one sentence, in words.
+    let overview = ana.get("/w/demo/p/LAUNCH").await.text().await.unwrap();
+    let feed = overview.split("id=\"h-activity\"").nth(1).unwrap();
+    assert!(
+        feed.contains("changed the owner, phase and status of task"),
+        "{feed}"
+    );
+    assert!(
+        !feed.contains("phase_id") && !feed.contains("due_date"),
+        "{feed}"
+    );
     server.stop().await;
 }
 
