@@ -51,6 +51,10 @@ pub struct BulkEditTasks {
         skip_serializing_if = "Option::is_none"
     )]
     pub milestone_id: Option<Option<Id>>,
+    /// Why the tasks are blocked, with `status: blocked` (ignored with
+    /// any other status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_reason: Option<String>,
 }
 
 /// A task as the caller read it.

@@ -104,12 +104,17 @@ pub struct BulkChange {
     pub phase_id: Option<Option<Id>>,
     /// A milestone of the tasks' project, or `Some(None)`.
     pub milestone_id: Option<Option<Id>>,
+    /// Why they are blocked, when the status set is blocked.
+    pub blocked_reason: Option<String>,
 }
 
 impl BulkChange {
     fn apply(&self, mut fields: TaskFields) -> TaskFields {
         if let Some(status) = self.status {
             fields.status = status;
+            if status == TaskStatus::Blocked && self.blocked_reason.is_some() {
+                fields.blocked_reason = self.blocked_reason.clone();
+            }
         }
         if let Some(priority) = self.priority {
             fields.priority = priority;

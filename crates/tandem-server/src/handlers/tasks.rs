@@ -504,6 +504,7 @@ fn bulk_input(b: BulkEditTasks) -> Result<(Vec<tasks::Seen>, tasks::BulkChange),
         due_date: b.due_date,
         phase_id: b.phase_id,
         milestone_id: b.milestone_id,
+        blocked_reason: b.blocked_reason.filter(|r| !r.trim().is_empty()),
     };
     v.finish(|| (seen, change))
 }

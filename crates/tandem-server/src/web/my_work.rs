@@ -296,6 +296,7 @@ const TASK_FIELDS: &[(&str, Kind)] = &[
     ("estimate_days", Kind::Number),
     ("parent", Kind::Optional),
     ("phase_id", Kind::Number),
+    ("blocked_reason", Kind::Optional),
 ];
 
 pub async fn create_task(

@@ -388,6 +388,17 @@ pub async fn edit_task(
     let form = FormPairs::parse(&body);
     let expected = form_version(&form)?;
     let result = async {
+        // The page asks why a task is blocked, as the list and the board do.
+        if form.get("status") == Some("blocked")
+            && form
+                .get("blocked_reason")
+                .is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(ApiError::field(
+                "blocked_reason",
+                "must say why the task is blocked",
+            ));
+        }
         let body = json_body::<UpdateTask>(&form, EDIT_FIELDS)?;
         crate::handlers::tasks::update_task(
             State(state.clone()),

@@ -37,6 +37,9 @@ pub(super) struct BulkEditArgs {
     /// KEY`), or "none".
     #[arg(long)]
     milestone: Option<String>,
+    /// Why the tasks are blocked, with --status blocked.
+    #[arg(long)]
+    blocked_reason: Option<String>,
 }
 
 /// An id flag: a number, or "none" (`Some(None)`).
@@ -123,6 +126,7 @@ pub(super) async fn bulk_edit(client: &Client, args: BulkEditArgs, as_json: bool
         due_date,
         phase_id,
         milestone_id,
+        blocked_reason: args.blocked_reason,
     };
     let tasks: Vec<TaskView> = client
         .send(

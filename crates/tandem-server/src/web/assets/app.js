@@ -471,6 +471,11 @@
       // only where it still holds what the edit wrote.
       event.preventDefault();
       const data = new FormData(form);
+      if (data.get("bulk_status") === "blocked" && !(data.get("bulk_blocked_reason") || "").trim()) {
+        const reason = window.prompt("Why are the selected tasks blocked?");
+        if (reason === null) return;
+        data.set("bulk_blocked_reason", reason);
+      }
       const keys = data.getAll("sel");
       const fields = { bulk_status: "status", bulk_priority: "priority", bulk_owner: "owner", bulk_due: "due_date", bulk_phase: "phase_id", bulk_milestone: "milestone_id" };
       const changed = Object.keys(fields).filter((name) => (data.get(name) || "").trim() !== "").map((name) => fields[name]);

@@ -142,6 +142,12 @@ pub async fn board(
                             input type="hidden" name="status" value=(status);
                             label.visually-hidden for={ "add-" (status) } { "Add a card to " (layout::status_label(status)) }
                             input id={ "add-" (status) } name="title" required maxlength="500" placeholder="+ Add a card" autocomplete="off";
+                            // A blocked card says why, as a card moved here does.
+                            @if status == TaskStatus::Blocked {
+                                label.visually-hidden for="add-blocked-reason" { "Why it is blocked" }
+                                input #add-blocked-reason name="blocked_reason" required maxlength="2000" placeholder="Blocked because…" autocomplete="off";
+                                button type="submit" { "Add" }
+                            }
                         }
                     }
                     ul.cards id={ "cards-" (status) } data-status=(status) data-shown=(column.cards.len()) aria-label=(layout::status_label(status)) {

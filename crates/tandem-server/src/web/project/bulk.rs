@@ -53,6 +53,16 @@ pub async fn bulk_edit(
         Some(Err(e)) => bad("status", e),
         None => {}
     }
+    // Blocked says why, for every task it blocks.
+    if change.status == Some(TaskStatus::Blocked) {
+        match bulk("blocked_reason") {
+            Some(reason) => change.blocked_reason = Some(reason.to_string()),
+            None => bad(
+                "blocked_reason",
+                "must say why the tasks are blocked".into(),
+            ),
+        }
+    }
     match bulk("priority").map(str::parse::<Priority>) {
         Some(Ok(p)) => change.priority = Some(p),
         Some(Err(e)) => bad("priority", e),

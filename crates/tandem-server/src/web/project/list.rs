@@ -417,6 +417,8 @@ pub async fn list(
                     legend { "Change the selected rows" }
                     label for="b-status" { "Status" }
                     select #b-status name="bulk_status" { option value="" { "—" } @for s in layout::STATUSES { option value=(s) { (layout::status_label(s)) } } }
+                    label for="b-blocked" { "Blocked because" }
+                    input #b-blocked name="bulk_blocked_reason" maxlength="2000" placeholder="when the status is Blocked";
                     label for="b-priority" { "Priority" }
                     select #b-priority name="bulk_priority" { option value="" { "—" } @for p in layout::PRIORITIES { option value=(p) { (layout::priority_label(p)) } } }
                     label for="b-owner" { "Owner" }

@@ -63,6 +63,23 @@ async fn tasks_are_edited_in_bulk_all_or_none() {
         let (_, one) = ana.get(&format!("{WS}/tasks/LAUNCH-1")).await;
         assert_eq!(one["priority"], "high");
 
+        // Blocked in bulk, with the reason each task keeps.
+        let (status, blocked) = mel
+            .post(
+                &bulk,
+                json!({
+                    "tasks": [{"key": "LAUNCH-1", "version": version_of(&one)}],
+                    "status": "blocked", "blocked_reason": "Waiting on legal"
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{blocked}");
+        assert_eq!(
+            blocked[0]["blocked_reason"], "Waiting on legal",
+            "{blocked}"
+        );
+        let (_, one) = ana.get(&format!("{WS}/tasks/LAUNCH-1")).await;
+
         // One task read at an old version: nothing changes, and the
         // answer names it.
         let before = fingerprint(&ana).await;

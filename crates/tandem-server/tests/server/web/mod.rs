@@ -238,6 +238,35 @@ async fn refused_forms_change_nothing() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(ana.task("LAUNCH-10").await["priority"], "low");
     assert_eq!(ana.task("LAUNCH-11").await["priority"], "low");
+    // Blocked in bulk says why, and each task keeps the reason.
+    let form = "sel=LAUNCH-10&sel=LAUNCH-11&bulk_status=blocked";
+    let (status, page) = ana.post("/w/demo/tasks/bulk", form, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("LAUNCH-10: blocked reason"), "{page}");
+    assert_ne!(ana.task("LAUNCH-10").await["status"], "blocked");
+    let form = "sel=LAUNCH-10&sel=LAUNCH-11&bulk_status=blocked&bulk_blocked_reason=Vendor+late";
+    let (status, page) = ana.post("/w/demo/tasks/bulk", form, &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    for key in ["LAUNCH-10", "LAUNCH-11"] {
+        let task = ana.task(key).await;
+        assert_eq!(task["status"], "blocked", "{task}");
+        assert_eq!(task["blocked_reason"], "Vendor late", "{task}");
+    }
+    // So does the task page.
+    let task = ana.task("LAUNCH-12").await;
+    let (status, page) = ana
+        .post(
+            "/w/demo/t/LAUNCH-12",
+            &format!(
+                "version={}&title=Held&status=blocked&blocked_reason=",
+                task["version"]
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Blocked reason must say why"), "{page}");
+    assert_eq!(ana.task("LAUNCH-12").await["version"], task["version"]);
 
     // A task form saved at an old version is refused, and says why.
     let task = ana.task("LAUNCH-12").await;
@@ -789,7 +818,7 @@ async fn a_tasks_history_reads_as_sentences_with_names() {
         .post(
             "/w/demo/t/LAUNCH-7",
             &format!(
-                "version={}&title={}&status=blocked&owner=eli%40demo.tandem&phase_id={}",
+                "version={}&title={}&status=blocked&blocked_reason=Waiting&owner=eli%40demo.tandem&phase_id={}",
                 task["version"],
                 task["title"].as_str().unwrap().replace(' ', "+"),
                 other_phase["id"]
@@ -817,7 +846,7 @@ async fn a_tasks_history_reads_as_sentences_with_names() {
     let overview = ana.get("/w/demo/p/LAUNCH").await.text().await.unwrap();
     let feed = overview.split("id=\"h-activity\"").nth(1).unwrap();
     assert!(
-        feed.contains("changed the owner, phase and status of task"),
+        feed.contains("changed the blocked reason, owner, phase and status of task"),
         "{feed}"
     );
     assert!(

@@ -84,6 +84,21 @@ fn tasks_are_edited_in_bulk_and_moved_from_the_terminal() {
     .unwrap();
     assert_eq!(answer[0]["key"], one);
     assert_eq!(answer[0]["due_date"], serde_json::Value::Null);
+    ok(
+        &config,
+        &[
+            "task",
+            "bulk-edit",
+            two,
+            "--status",
+            "blocked",
+            "--blocked-reason",
+            "Waiting on legal",
+        ],
+    );
+    let blocked = task_json(&config, two);
+    assert_eq!(blocked["status"], "blocked", "{blocked}");
+    assert_eq!(blocked["blocked_reason"], "Waiting on legal", "{blocked}");
 
     // Bad input: the command says what was wrong, exits non-zero, and
     // nothing changes.
