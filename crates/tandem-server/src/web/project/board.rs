@@ -63,6 +63,11 @@ pub async fn board(
     let scope = viewer.ctx.scope;
     let (project, access) = store.open_project(scope, &key).await?;
     let phases = store.list_phases(access).await?;
+    let milestones = store.list_milestones(access).await?;
+    let milestone_name = |id: Option<tandem_domain::Id>| {
+        id.and_then(|id| milestones.iter().find(|m| m.id == id))
+            .map_or("No milestone", |m| m.name.as_str())
+    };
     let phase_name = |id: Option<tandem_domain::Id>| {
         id.and_then(|id| phases.iter().find(|p| p.id == id))
             .map_or("No phase", |p| p.name.as_str())
@@ -167,6 +172,10 @@ pub async fn board(
                                     button.cell.phase type="button" data-field="phase_id" data-value=[t.phase_id]
                                         aria-label={ "Phase of " (t.key) ": " (phase_name(t.phase_id)) } { (phase_name(t.phase_id)) }
                                 }
+                                @if writer && !milestones.is_empty() {
+                                    button.cell.phase type="button" data-field="milestone_id" data-value=[t.milestone_id]
+                                        aria-label={ "Milestone of " (t.key) ": " (milestone_name(t.milestone_id)) } { (milestone_name(t.milestone_id)) }
+                                }
                             }
                         }
                     }
@@ -180,6 +189,9 @@ pub async fn board(
         }
         @if writer && !phases.is_empty() {
             template #tpl-phase_id { select aria-label="Phase" data-kind="id" { option value="" { "No phase" } @for p in &phases { option value=(p.id) { (p.name) } } } }
+        }
+        @if writer && !milestones.is_empty() {
+            template #tpl-milestone_id { select aria-label="Milestone" data-kind="id" { option value="" { "No milestone" } @for m in &milestones { option value=(m.id) { (m.name) } } } }
         }
         p #board-help.visually-hidden { "Arrow keys or j and k go from card to card. Press Space to pick up this card, arrow keys to move it, Space to drop it, Escape to cancel." }
     };

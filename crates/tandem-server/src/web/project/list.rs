@@ -50,12 +50,13 @@ fn rank<T: PartialEq>(all: &[T], value: &T) -> usize {
 
 /// The columns a list may show besides key and title, and what it shows
 /// when the address does not say (`cols`).
-const COLUMNS: [(&str, &str); 9] = [
+const COLUMNS: [(&str, &str); 10] = [
     ("status", "Status"),
     ("priority", "Priority"),
     ("owner", "Owner"),
     ("due", "Due"),
     ("phase", "Phase"),
+    ("milestone", "Milestone"),
     ("start", "Start"),
     ("estimate", "Estimate (days)"),
     ("three_point", "Three-point (O / M / P days)"),
@@ -97,7 +98,7 @@ pub async fn list(
         return Err(ApiError::field(
             "cols",
             format!(
-                "must name status, priority, owner, due, phase, start, estimate, three_point or variance (not {bad})"
+                "must name status, priority, owner, due, phase, milestone, start, estimate, three_point or variance (not {bad})"
             ),
         )
         .into());
@@ -156,6 +157,8 @@ pub async fn list(
     let phases = store.list_phases(access).await?;
     let milestones = store.list_milestones(access).await?;
     let phase_name: HashMap<Id, &str> = phases.iter().map(|p| (p.id, p.name.as_str())).collect();
+    let milestone_name: HashMap<Id, &str> =
+        milestones.iter().map(|m| (m.id, m.name.as_str())).collect();
     // The filters and the order go with the links to other pages.
     let kept = |leave: &[&str]| -> Vec<String> {
         ["q", "status", "owner", "phase", "sort", "group"]
@@ -293,6 +296,11 @@ pub async fn list(
     let today = today();
     let writer = viewer.can_write();
     let selected = |name: &str, value: &str| get(name) == Some(value);
+    let milestone_of = |t: &Task| {
+        t.milestone_id
+            .and_then(|id| milestone_name.get(&id).copied())
+            .unwrap_or("—")
+    };
     let phase_of = |t: &Task| {
         t.phase_id
             .and_then(|id| phase_name.get(&id).copied())
@@ -317,6 +325,7 @@ pub async fn list(
                         ("owner", true) => td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } },
                         ("due", true) => td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } },
                         ("phase", true) => td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } },
+                        ("milestone", true) => td { button.cell type="button" data-field="milestone_id" data-value=[t.milestone_id] { (milestone_of(t)) } },
                         ("start", true) => td { button.cell type="button" data-field="start_date" data-value=[t.start_date] { (t.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) } },
                         ("estimate", true) => td.num { button.cell type="button" data-field="estimate_days" data-value=[t.estimate_days] { (days(t.estimate_days)) } },
                         ("three_point", true) => td.num { button.cell type="button" data-field="three_point" data-value=(three_point(t)) { (three_point_label(t)) } },
@@ -327,6 +336,7 @@ pub async fn list(
                         ("owner", false) => td { (layout::person(t.owner.as_ref())) },
                         ("due", false) => td { (layout::due(t, today)) },
                         ("phase", false) => td { (phase_of(t)) },
+                        ("milestone", false) => td { (milestone_of(t)) },
                         ("variance", _) => td {
                             @match variance.get(&t.id) {
                                 Some(days) if *days > 0 => span.late title="Finishes after the baseline" { "+" (days) " d" },
@@ -483,6 +493,7 @@ pub async fn list(
             template #tpl-estimate_days { input type="number" min="0" step="0.25" aria-label="Estimate (working days)" data-kind="number" data-unit=" d" size="5"; }
             template #tpl-three_point { input aria-label="Three-point estimate: optimistic / most likely / pessimistic working days" placeholder="2 / 3 / 6" data-kind="three-point" data-unit=" d" size="10"; }
             template #tpl-phase_id { select aria-label="Phase" data-kind="id" { option value="" { "—" } @for p in &phases { option value=(p.id) { (p.name) } } } }
+            template #tpl-milestone_id { select aria-label="Milestone" data-kind="id" { option value="" { "—" } @for m in &milestones { option value=(m.id) { (m.name) } } } }
         }
             @if writer {
             section {

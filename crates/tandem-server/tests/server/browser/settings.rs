@@ -596,6 +596,25 @@ async fn a_card_is_put_into_a_phase_from_the_board() {
         after["status"], before["status"],
         "the card stays in its column"
     );
+    // And into a milestone, the same way.
+    click(
+        &client,
+        &format!("li.card[data-key='{key}'] button.cell[data-field=milestone_id]"),
+    )
+    .await;
+    let select = wait_for(&client, "li.card select[data-field=milestone_id]").await;
+    let chosen: Value = client
+        .execute(
+            "const s = document.querySelector('li.card select[data-field=milestone_id]'); const o = s.options[s.options.length - 1]; return [o.value, o.textContent]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (milestone, name) = (chosen[0].as_str().unwrap(), chosen[1].as_str().unwrap());
+    select.select_by_value(milestone).await.unwrap();
+    wait_for_text(&client, &format!("//li[@data-key='{key}']//button"), name).await;
+    let after = task_json(&client, &key).await;
+    assert_eq!(after["milestone_id"].to_string(), milestone, "{after}");
     // The count is the column's total, not the cards shown.
     let counts: Value = client
         .execute(

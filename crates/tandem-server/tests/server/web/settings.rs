@@ -794,6 +794,20 @@ async fn tasks_go_into_phases_from_the_list() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(ana.task("LAUNCH-10").await["phase_id"], Value::Null);
     assert_eq!(ana.task("LAUNCH-10").await["milestone_id"], milestone);
+    // A milestone column, edited in place as the phase is.
+    let page = ana
+        .get("/w/demo/p/LAUNCH/list?cols=milestone")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            r#"data-field="milestone_id" data-value="{milestone}""#
+        )),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="tpl-milestone_id""#), "{page}");
     server.stop().await;
 }
 
