@@ -93,10 +93,10 @@ pub async fn task_page(
                             div { label for="t-priority" { "Priority" }
                                 select #t-priority name="priority" { @for p in layout::PRIORITIES { option value=(p) selected[p == task.priority] { (layout::priority_label(p)) } } } }
                             div { label for="t-owner" { "Owner" }
-                                select #t-owner name="owner" { option value="" { "Unassigned" } @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } } } }
+                                select #t-owner name="owner" data-find { option value="" { "Unassigned" } @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } } } }
                             div { label for="t-collaborators" { "Collaborators " span.muted { "(Ctrl or ⌘ to pick several)" } }
                                 input type="hidden" name="collaborators" value="";
-                                select #t-collaborators name="collaborators" multiple size=(members.len().clamp(2, 5)) {
+                                select #t-collaborators name="collaborators" data-find multiple size=(members.len().clamp(2, 5)) {
                                     @for m in &members { option value=(m.user.email) selected[task.collaborators.iter().any(|c| c.id == m.user.id)] { (m.user.name) } }
                                 } }
                             div { label for="t-start" { "Start" } input #t-start name="start_date" type="date" value=[task.start_date]; }

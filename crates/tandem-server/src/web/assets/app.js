@@ -90,7 +90,7 @@
   // saved: swapping the page would throw it away.
   function unsaved(m) {
     return [...m.querySelectorAll("input, textarea, select")].some((f) => {
-      if (f.type === "hidden" || f.dataset.field || f.disabled) return false;
+      if (f.type === "hidden" || f.dataset.field || f.dataset.aid || f.disabled) return false;
       if (f.type === "checkbox" || f.type === "radio") return f.checked !== f.defaultChecked;
       if (f.tagName === "SELECT") {
         // Without a `selected` option a single select starts on its first.
@@ -186,6 +186,39 @@
     });
     return true;
   }
+
+  // --- a member found by any part of a name ------------------------------
+  // A box before each `select[data-find]` narrows its options to those
+  // whose name (or email) holds what is typed, and picks the first of a
+  // single choice: "Okafor" finds Ben. The box is a help, not a field: it
+  // is not sent, and what it holds does not hold a refresh back.
+  function findBoxes() {
+    document.querySelectorAll("select[data-find]").forEach((select) => {
+      const before = select.previousElementSibling;
+      if (before && before.dataset.aid) return;
+      const box = document.createElement("input");
+      box.type = "search";
+      box.className = "find-in";
+      box.dataset.aid = "1";
+      box.placeholder = "Type a name";
+      box.setAttribute("aria-label", "Find a member by name for " + ((select.labels[0] || {}).textContent || "this field").trim());
+      box.addEventListener("input", () => {
+        const words = box.value.trim().toLowerCase();
+        let first = null;
+        for (const option of select.options) {
+          const hit = !words || !option.value || option.textContent.toLowerCase().includes(words) || option.value.toLowerCase().includes(words);
+          option.hidden = !hit;
+          if (hit && option.value && !first) first = option;
+        }
+        if (!select.multiple && words && first) select.value = first.value;
+      });
+      box.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); select.focus(); } });
+      select.before(box);
+    });
+  }
+  document.addEventListener("tandem:refreshed", findBoxes);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", findBoxes);
+  else findBoxes();
 
   // --- filters apply as they are chosen ---------------------------------
   document.addEventListener("change", (event) => {
@@ -851,6 +884,11 @@
             const back = {};
             back[field] = fieldValue(control, previous) ?? null;
             const answer = await patchTask(key, row.dataset.version, back);
+            if (answer.ok) {
+              row.dataset.version = (await answer.json()).version;
+              const hidden = row.querySelector('input[type="hidden"][name^="v."]');
+              if (hidden) hidden.value = row.dataset.version;
+            }
             toast(answer.ok ? key + ": " + what + " is as it was." : key + ": " + (await problem(answer)));
             if (!redrawRow(key)) soon();
           },

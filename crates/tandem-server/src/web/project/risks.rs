@@ -107,7 +107,7 @@ pub async fn risks(
                     label for="r-i" { "Impact (1 negligible – 5 severe)" }
                     input #r-i name="impact" type="number" min="1" max="5" value="3" required;
                     label for="r-owner" { "Owner" }
-                    select #r-owner name="owner" { option value="" { "—" } @for m in &members { option value=(m.user.email) { (m.user.name) } } }
+                    select #r-owner name="owner" data-find { option value="" { "—" } @for m in &members { option value=(m.user.email) { (m.user.name) } } }
                     label for="r-mitigation" { "Mitigation" }
                     textarea #r-mitigation name="mitigation" rows="2" {}
                     button.primary type="submit" { "Add risk" }

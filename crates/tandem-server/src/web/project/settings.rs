@@ -42,7 +42,8 @@ fn role_label(role: StakeholderRole) -> &'static str {
 }
 
 /// A `<select>` of the workspace's members by name (their email is what
-/// the API takes), with "nobody" first.
+/// the API takes), with "nobody" first; the script puts a box before it
+/// that finds a member by any part of a name (`data-find`).
 pub(crate) fn member_select(
     id: &str,
     name: &str,
@@ -50,7 +51,7 @@ pub(crate) fn member_select(
     current: Option<&str>,
 ) -> Markup {
     html! {
-        select #(id) name=(name) {
+        select #(id) name=(name) data-find {
             option value="" { "—" }
             @for m in members {
                 option value=(m.user.email) selected[current == Some(m.user.email.as_str())] { (m.user.name) }

@@ -349,22 +349,19 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
     let owned = task_json(&client, "LAUNCH-20").await;
     assert_eq!(owned["owner"], placed["owner"], "{owned}");
 
-    // Two arrows up in a date cell, then Enter: one save, of the date it
-    // settled on (each arrow changes the date).
+    // Two arrows up in a date cell's year, then Enter: one save, of the
+    // date it settled on (each arrow changes the date).
     let version = owned["version"].to_string();
-    client
-        .execute(
-            "document.querySelector(\"tr[data-key='LAUNCH-20'] button.cell[data-field=due_date]\").dataset.value = '2027-02-10';",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let due = owned["due_date"].as_str().unwrap().to_string();
     click(&client, &format!("{row} button.cell[data-field=due_date]")).await;
     let date = wait_for(&client, &format!("{row} input[data-field=due_date]")).await;
-    date.send_keys("\u{E013}").await.unwrap();
-    date.send_keys("\u{E013}").await.unwrap();
+    // Month, day, year: two steps right, then up twice.
+    date.send_keys("\u{E014}\u{E014}\u{E013}\u{E013}")
+        .await
+        .unwrap();
     let settled = date.prop("value").await.unwrap().unwrap();
-    assert_ne!(settled, "2027-02-10");
+    let two_years_on = format!("{}{}", due[..4].parse::<i32>().unwrap() + 2, &due[4..]);
+    assert_eq!(settled, two_years_on);
     date.send_keys("\u{E007}").await.unwrap();
     wait_for_new_version(&client, "LAUNCH-20", &version).await;
     let dated = task_json(&client, "LAUNCH-20").await;
@@ -480,6 +477,35 @@ async fn an_arrowed_cell_saves_once_and_a_predecessor_is_found_by_title() {
         &format!("section[aria-labelledby=h-links] ul a[href$='/t/{key}']"),
     )
     .await;
+
+    // The owner found by a part of a name (not the first letters, not an
+    // email), and saved.
+    client
+        .goto(&format!("{base}/w/demo/t/LAUNCH-20"))
+        .await
+        .unwrap();
+    wait_for(&client, "#t-owner")
+        .await
+        .find(Locator::XPath("preceding-sibling::input[@type='search']"))
+        .await
+        .unwrap()
+        .send_keys("kafo")
+        .await
+        .unwrap();
+    let picked = client
+        .find(Locator::Css("#t-owner"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(picked.as_deref(), Some("ben@demo.tandem"));
+    click(&client, "form.task-form button.primary").await;
+    wait_for_text(&client, TOAST, "Saved.").await;
+    assert_eq!(
+        task_json(&client, "LAUNCH-20").await["owner"]["email"],
+        "ben@demo.tandem"
+    );
 
     client.close().await.unwrap();
     server.stop().await;

@@ -698,7 +698,7 @@ async fn quick_add_on_a_project_page_goes_to_that_project_and_people_are_picked_
     // Collaborators are picked from the members by name, several at once.
     let page = ana.get("/w/demo/t/LAUNCH-5").await.text().await.unwrap();
     assert!(
-        page.contains(r#"select id="t-collaborators" name="collaborators" multiple"#),
+        page.contains(r#"select id="t-collaborators" name="collaborators" data-find multiple"#),
         "{page}"
     );
     let task = ana.task("LAUNCH-5").await;
