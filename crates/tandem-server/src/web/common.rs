@@ -24,6 +24,10 @@ pub struct Viewer {
     pub workspaces: Vec<Membership>,
     /// The path and query of this page, to come back to.
     pub here: String,
+    /// The newest change in the store when a page began to be read (0
+    /// for a post): the page shows it and every change before it, so its
+    /// live updates skip those (`data-seen`).
+    pub seen: tandem_domain::Id,
 }
 
 impl Viewer {
@@ -70,11 +74,19 @@ impl FromRequestParts<AppState> for Viewer {
             .find(|m| m.workspace.id == ctx.scope.workspace_id)
             .cloned()
             .ok_or_else(|| WebError::Page(StatusCode::NOT_FOUND, "workspace not found".into()))?;
+        // Read before the page reads anything: a change after it is
+        // heard again, never missed.
+        let seen = if parts.method == axum::http::Method::GET {
+            state.store.last_event_id().await?
+        } else {
+            0
+        };
         Ok(Viewer {
             ctx,
             workspace,
             workspaces,
             here,
+            seen,
         })
     }
 }

@@ -171,7 +171,7 @@ pub fn page(
                         button type="submit" { "Sign out" }
                     }
                 }
-                main #main tabindex="-1" data-live=(viewer.here)
+                main #main tabindex="-1" data-live=(viewer.here) data-seen=(viewer.seen)
                     data-live-project=[project.as_ref().map(|p| p.key)]
                     data-live-kinds=(project.as_ref().map_or(section.live_kinds(), |p| p.tab.live_kinds())) {
                     @if let Some(p) = &project {

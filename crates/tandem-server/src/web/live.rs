@@ -173,6 +173,10 @@ struct Change<'a> {
     key: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     project: Option<&'a str>,
+    /// The event's place in the workspace's history: a page drawn after
+    /// it (its `data-seen` at least this) shows it already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<tandem_domain::Id>,
 }
 
 const RESYNC: Change<'static> = Change {
@@ -180,6 +184,7 @@ const RESYNC: Change<'static> = Change {
     action: None,
     key: None,
     project: None,
+    id: None,
 };
 
 impl OpenStream {
@@ -234,6 +239,7 @@ impl OpenStream {
             action: Some(&event.action),
             key,
             project,
+            id: Some(event.id),
         };
         serde_json::to_string(&change).ok()
     }

@@ -97,13 +97,13 @@ async fn settings_page(
         div.settings {
         section.card-panel aria-labelledby="h-profile" {
             h2 #h-profile { "Your profile" }
-            form.stacked method="post" action=(viewer.url("/settings/profile")) {
+            form.stacked.keeps method="post" action=(viewer.url("/settings/profile")) {
                 label for="me-name" { "Your name " span.muted { "(as everyone sees it; you sign in as " (viewer.user().email) ")" } }
                 input #me-name name="name" required maxlength="200" value=(viewer.user().name) autocomplete="name";
                 div { button type="submit" { "Save name" } }
             }
             h3 { "Password" }
-            form.stacked method="post" action=(viewer.url("/settings/password")) {
+            form.stacked.keeps method="post" action=(viewer.url("/settings/password")) {
                 label for="pw-current" { "Current password" }
                 input #pw-current name="current_password" type="password" required autocomplete="current-password";
                 label for="pw-new" { "New password " span.muted { "(at least 8 characters)" } }
@@ -117,7 +117,7 @@ async fn settings_page(
         @if manages {
             section.card-panel aria-labelledby="h-workspace" {
                 h2 #h-workspace { "Workspace" }
-                form.stacked method="post" action=(viewer.url("/settings/workspace")) {
+                form.stacked.keeps method="post" action=(viewer.url("/settings/workspace")) {
                     label for="ws-name" { "Name " span.muted { "(its address, /w/" (viewer.slug()) ", stays)" } }
                     input #ws-name name="name" required maxlength="200" value=(viewer.workspace.workspace.name);
                     div { button type="submit" { "Rename workspace" } }
@@ -134,7 +134,7 @@ async fn settings_page(
                     li #{ "member-" (id) } {
                         span.who { strong { (m.user.name) } " " span.muted { (m.user.email) } @if own { " " span.muted { "(you)" } } }
                         @if manages && !own {
-                            form.row-form method="post" action=(viewer.url(&format!("/members/{id}"))) {
+                            form.row-form.keeps method="post" action=(viewer.url(&format!("/members/{id}"))) {
                                 input type="hidden" name="version" value=(m.version);
                                 fieldset {
                                     legend.visually-hidden { "Role of " (m.user.name) }
@@ -147,7 +147,7 @@ async fn settings_page(
                             span.badge { (role_label(m.role)) }
                         }
                         @if manages || own {
-                            form.row-form method="post" action=(viewer.url(&format!("/members/{id}/hours"))) {
+                            form.row-form.keeps method="post" action=(viewer.url(&format!("/members/{id}/hours"))) {
                                 input type="hidden" name="version" value=(m.version);
                                 fieldset {
                                     legend.visually-hidden { "Hours a week of " (m.user.name) }
@@ -176,7 +176,7 @@ async fn settings_page(
                                 }
                             }
                             @if manages || own {
-                                form.inline-form method="post" action=(viewer.url(&format!("/members/{id}/time-off"))) {
+                                form.inline-form.keeps method="post" action=(viewer.url(&format!("/members/{id}/time-off"))) {
                                     label for={ "ta-from-" (id) } { "From" }
                                     input id={ "ta-from-" (id) } name="start_date" type="date" required;
                                     label for={ "ta-to-" (id) } { "To" }
@@ -201,7 +201,7 @@ async fn settings_page(
             section.card-panel aria-labelledby="h-invite" {
                 h2 #h-invite { "Invite someone" }
                 p.muted { "They join when they accept, in the app or with tandem invitation accept." }
-                form.inline-form method="post" action=(viewer.url("/members")) {
+                form.inline-form.keeps method="post" action=(viewer.url("/members")) {
                     label for="inv-email" { "Email" }
                     input #inv-email name="email" type="email" required maxlength="320";
                     label for="inv-role" { "Role" }

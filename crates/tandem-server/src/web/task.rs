@@ -160,7 +160,7 @@ pub async fn task_page(
                     @if successors.is_empty() { p.muted { "Nothing." } }
                     ul.plain { @for d in &successors { li { (link_line(&viewer, &d.successor, d, &task.key, writer, false)) } } }
                     @if writer {
-                        form.inline-form method="post" action={ (url) "/links" } {
+                        form.inline-form.keeps method="post" action={ (url) "/links" } {
                             label for="l-pred" { "Waits for " span.muted { "(a key, or type words of its title)" } }
                             input #l-pred name="predecessor" required size="24" list="task-search" autocomplete="off" data-task-search;
                             datalist #task-search {}

@@ -127,7 +127,15 @@
     if (editing() || (main() && main().dataset.extended)) { hold(); return true; }
     return false;
   }
+  // The newest change heard that the page may not show yet: a refresh
+  // that finds the page drawn after it (its `data-seen`) has nothing to do.
+  let heard = 0;
+  function shows(id) {
+    const m = main();
+    return !!(m && id && Number(m.dataset.seen || 0) >= id);
+  }
   async function refresh(force) {
+    if (!force && heard && shows(heard)) { pending = false; delete document.body.dataset.stale; return; }
     if (!force && held()) return;
     pending = false;
     const response = await fetch(location.href, { credentials: "same-origin" });
@@ -142,6 +150,7 @@
     const focusKey = focused && (focused.id || focused.dataset.key);
     const scrollers = [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].map((el) => [el.scrollLeft, el.scrollTop]);
     m.innerHTML = fresh.innerHTML;
+    m.dataset.seen = fresh.dataset.seen || m.dataset.seen || "0";
     [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].forEach((el, i) => {
       if (scrollers[i]) { el.scrollLeft = scrollers[i][0]; el.scrollTop = scrollers[i][1]; }
     });
@@ -266,6 +275,10 @@
       let change;
       try { change = JSON.parse(event.data); } catch (_) { change = { kind: "resync" }; }
       if (!concerns(change)) return;
+      // Already on the page (it was drawn after it, by this page's own
+      // save for one): nothing to fetch.
+      if (shows(change.id)) return;
+      heard = Math.max(heard, change.id || Number.MAX_SAFE_INTEGER);
       if (change.kind === "task" && change.key && redrawRow(change.key)) return;
       // A page grown by "more" windows would lose them to a whole refetch
       // of its first window: it says it is stale instead.
@@ -883,11 +896,15 @@
           undo: async () => {
             const back = {};
             back[field] = fieldValue(control, previous) ?? null;
-            const answer = await patchTask(key, row.dataset.version, back);
+            // The row as the page has it now: a live redraw may have
+            // swapped the one this save was made in.
+            const live = () => document.querySelector('[data-key="' + CSS.escape(key) + '"][data-version]') || row;
+            const answer = await patchTask(key, live().dataset.version, back);
             if (answer.ok) {
-              row.dataset.version = (await answer.json()).version;
-              const hidden = row.querySelector('input[type="hidden"][name^="v."]');
-              if (hidden) hidden.value = row.dataset.version;
+              const now = live();
+              now.dataset.version = (await answer.json()).version;
+              const hidden = now.querySelector('input[type="hidden"][name^="v."]');
+              if (hidden) hidden.value = now.dataset.version;
             }
             toast(answer.ok ? key + ": " + what + " is as it was." : key + ": " + (await problem(answer)));
             if (!redrawRow(key)) soon();

@@ -99,7 +99,7 @@ pub async fn risks(
         @if writes {
             section {
                 h2 { "Add a risk" }
-                form.stacked method="post" action=(viewer.url(&format!("/p/{}/risks", project.key))) {
+                form.stacked.keeps method="post" action=(viewer.url(&format!("/p/{}/risks", project.key))) {
                     label for="r-title" { "Risk" }
                     input #r-title name="title" required;
                     label for="r-p" { "Probability (1 rare – 5 almost certain)" }
@@ -159,7 +159,7 @@ fn risk_form(
     let id = |field: &str| format!("rk-{field}-{}", r.id);
     let tasks: Vec<&str> = r.tasks.iter().map(|t| t.key.as_str()).collect();
     html! {
-        form.stacked method="post" action=(viewer.url(&format!("/p/{key}/risks/{}", r.id))) {
+        form.stacked.keeps method="post" action=(viewer.url(&format!("/p/{key}/risks/{}", r.id))) {
             input type="hidden" name="version" value=(r.version);
             label for=(id("title")) { "Risk" }
             input id=(id("title")) name="title" required maxlength="200" value=(r.title);

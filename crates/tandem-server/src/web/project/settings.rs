@@ -157,7 +157,7 @@ pub async fn settings(
             ol.rows {
                 @for (i, p) in phases.iter().enumerate() {
                     li #{ "phase-" (p.id) } {
-                        form.row-form method="post" action=(url(&format!("/phases/{}", p.id))) {
+                        form.row-form.keeps method="post" action=(url(&format!("/phases/{}", p.id))) {
                             input type="hidden" name="version" value=(p.version);
                             fieldset disabled[!writes] {
                                 legend.visually-hidden { "Phase " (p.name) }
@@ -193,7 +193,7 @@ pub async fn settings(
                 }
             }
             @if writes {
-                form.inline-form method="post" action=(url("/phases")) {
+                form.inline-form.keeps method="post" action=(url("/phases")) {
                     label for="np-phase" { "New phase" }
                     input #np-phase name="name" required maxlength="200" placeholder="Design";
                     label for="np-phase-start" { "Start" }
@@ -211,7 +211,7 @@ pub async fn settings(
             ol.rows {
                 @for m in &milestones {
                     li #{ "milestone-" (m.id) } {
-                        form.row-form method="post" action=(url(&format!("/milestones/{}", m.id))) {
+                        form.row-form.keeps method="post" action=(url(&format!("/milestones/{}", m.id))) {
                             input type="hidden" name="version" value=(m.version);
                             fieldset disabled[!writes] {
                                 legend.visually-hidden { "Milestone " (m.name) }
@@ -240,7 +240,7 @@ pub async fn settings(
                 }
             }
             @if writes {
-                form.inline-form method="post" action=(url("/milestones")) {
+                form.inline-form.keeps method="post" action=(url("/milestones")) {
                     label for="nm-name" { "New milestone" }
                     input #nm-name name="name" required maxlength="200" placeholder="Beta ready";
                     label for="nm-date" { "Date" }
@@ -264,7 +264,7 @@ pub async fn settings(
                 @for s in &stakeholders {
                     li #{ "stakeholder-" (s.id) } {
                         span.who { strong { (s.name) } @if let Some(e) = &s.email { " " span.muted { (e) } } @if s.user.is_none() { " " span.muted { "(outside the workspace)" } } }
-                        form.row-form method="post" action=(url(&format!("/stakeholders/{}", s.id))) {
+                        form.row-form.keeps method="post" action=(url(&format!("/stakeholders/{}", s.id))) {
                             input type="hidden" name="version" value=(s.version);
                             fieldset disabled[!writes] {
                                 legend.visually-hidden { "Stakeholder " (s.name) }
@@ -286,7 +286,7 @@ pub async fn settings(
                 }
             }
             @if writes {
-                form.inline-form method="post" action=(url("/stakeholders")) {
+                form.inline-form.keeps method="post" action=(url("/stakeholders")) {
                     label for="ns-member" { "A member" }
                     (member_select("ns-member", "member", &members, None))
                     span.muted { "or someone outside:" }
@@ -306,7 +306,7 @@ pub async fn settings(
         section.card-panel aria-labelledby="h-calendar" {
             h2 #h-calendar { "Calendar" }
             p.muted { "The hours the plan schedules work in. A day's hours are periods like 08:00-12:00 13:00-17:00; empty is a day off." }
-            form.stacked method="post" action=(url("/calendar")) {
+            form.stacked.keeps method="post" action=(url("/calendar")) {
                 input type="hidden" name="version" value=(project.version);
                 fieldset disabled[!writes] {
                     legend.visually-hidden { "Working week" }
@@ -339,7 +339,7 @@ pub async fn settings(
                 }
             }
             @if writes {
-                form.inline-form method="post" action=(url("/calendar/exceptions")) {
+                form.inline-form.keeps method="post" action=(url("/calendar/exceptions")) {
                     label for="ce-name" { "Name" }
                     input #ce-name name="name" required maxlength="200" placeholder="Company holiday";
                     label for="ce-from" { "From" }

@@ -109,6 +109,32 @@ async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     click(&client, "button[aria-label='Delete Find a site']").await;
     client.accept_alert().await.unwrap();
     wait_for_phases(&client, &["Fit out"]).await;
+    // A refused phase is said beside its field, in words, and what was
+    // typed stays in the form.
+    client
+        .execute(
+            "const f = document.querySelector('section[aria-labelledby=h-phases] form.row-form');
+             f.elements.start_date.value = '2027-03-10'; f.elements.end_date.value = '2027-03-01';
+             f.requestSubmit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        "//section[@aria-labelledby='h-phases']//span[contains(@class,'refused')]",
+        "End date must not be before start date",
+    )
+    .await;
+    let kept: Value = client
+        .execute(
+            "return document.querySelector('section[aria-labelledby=h-phases] form.row-form').elements.end_date.value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, "2027-03-01");
+    client.refresh().await.unwrap();
 
     // The project's own fields, saved from the same page.
     let name = wait_for(&client, "#ps-name").await;
