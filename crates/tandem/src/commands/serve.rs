@@ -175,6 +175,10 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
             tandem_server::demo::DEMO_PASSWORD
         );
     }
+    // The handlers are in place before the listening line: an operator (or
+    // a supervisor) may signal the moment it appears, and a signal that
+    // found no handler would kill the process without draining.
+    let shutdown = shutdown_signal()?;
     outln!(
         "Tandem is listening on {scheme}://{address} ({} database)",
         store.backend()
@@ -183,21 +187,6 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         outln!("Metrics are at http://{}/metrics", metrics.local_addr()?);
     }
     tracing::info!(%address, backend = store.backend(), "listening");
-    let shutdown = async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("signal handler");
-            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = ctrl_c.await;
-        }
-        tracing::info!("shutting down");
-    };
     let options = ServeOptions {
         header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
         body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
@@ -216,4 +205,25 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
     .context("serving")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere). The handlers are
+/// registered when this is called, not when the future is first polled.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("handling SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("handling SIGTERM")?;
+    Ok(async move {
+        tokio::select! { _ = interrupt.recv() => {}, _ = terminate.recv() => {} }
+        tracing::info!("shutting down");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
 }
