@@ -67,6 +67,15 @@ pub struct PhaseOrder {
     pub phases: Option<Vec<Id>>,
 }
 
+/// The new order of a project's milestones: every milestone's id once,
+/// first first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneOrder {
+    #[schemars(required)]
+    pub milestones: Option<Vec<Id>>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PhaseView {
     pub id: Id,
@@ -153,6 +162,8 @@ pub struct MilestoneView {
     pub date: Option<NaiveDate>,
     pub description: Option<String>,
     pub phase_id: Option<Id>,
+    /// Its place among the project's milestones: 1, 2, 3, …
+    pub position: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressView>,
     pub version: i64,
@@ -166,6 +177,7 @@ impl From<Milestone> for MilestoneView {
             date: m.date,
             description: m.description,
             phase_id: m.phase_id,
+            position: m.position,
             progress: None,
             version: m.version,
         }

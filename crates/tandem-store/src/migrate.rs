@@ -108,6 +108,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "levellings applied, to take back",
         sql: include_str!("../migrations/sqlite/0018_levellings.sql"),
     },
+    Migration {
+        version: 19,
+        description: "milestones in an order of their own",
+        sql: include_str!("../migrations/sqlite/0019_milestone_order.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -200,6 +205,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 18,
         description: "levellings applied, to take back",
         sql: include_str!("../migrations/postgres/0018_levellings.sql"),
+    },
+    Migration {
+        version: 19,
+        description: "milestones in an order of their own",
+        sql: include_str!("../migrations/postgres/0019_milestone_order.sql"),
     },
 ];
 

@@ -119,7 +119,16 @@ pub trait ProjectStore: Send + Sync {
         project_id: Id,
         milestone: &MilestoneFields,
     ) -> Result<Milestone>;
+    /// The project's milestones in their order.
     async fn list_milestones(&self, project: ProjectAccess) -> Result<Vec<Milestone>>;
+    /// Puts the project's milestones in `order` (each of them once, first
+    /// first), as `reorder_phases` does phases.
+    async fn reorder_milestones(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        order: &[Id],
+    ) -> Result<Vec<Milestone>>;
     async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone>;
     async fn update_milestone(
         &self,

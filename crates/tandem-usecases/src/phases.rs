@@ -44,6 +44,19 @@ pub async fn reorder_phases(
         .await?)
 }
 
+/// Puts the milestones of the project `project_key` names in `order`.
+pub async fn reorder_milestones(
+    store: &dyn Store,
+    writer: &Writer,
+    project_key: &str,
+    order: &[Id],
+) -> Result<Vec<Milestone>> {
+    let project = store.get_project(*writer.scope(), project_key).await?;
+    Ok(store
+        .reorder_milestones(writer.scope(), project.id, order)
+        .await?)
+}
+
 pub async fn delete_phase(
     store: &dyn Store,
     writer: &Writer,

@@ -24,6 +24,8 @@ pub struct Milestone {
     pub date: Option<NaiveDate>,
     pub description: Option<String>,
     pub phase_id: Option<Id>,
+    /// Its place among its project's milestones: 1, 2, 3, …
+    pub position: i64,
     pub version: i64,
 }
 

@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(delete "/api/v1/workspaces/{ws}/phases/{id}", "Delete a phase", none(), none(), 204, delete_phase).if_match(),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Milestones with progress", none(), json::<Vec<MilestoneView>>(), 200, list_milestones),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/milestones", "Add a milestone", creating::<MilestoneInput>("CreateMilestone", &["name"]), json::<MilestoneView>(), 201, create_milestone).etag(),
+        route!(put "/api/v1/workspaces/{ws}/projects/{key}/milestones/order", "Put the project's milestones in this order (each once, first first): positions become 1, 2, 3, …", json::<MilestoneOrder>(), json::<Vec<MilestoneView>>(), 200, reorder_milestones),
         route!(patch "/api/v1/workspaces/{ws}/milestones/{id}", "Update a milestone", json::<MilestoneInput>(), json::<MilestoneView>(), 200, update_milestone).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/milestones/{id}", "Delete a milestone", none(), none(), 204, delete_milestone).if_match(),
     ]
@@ -89,6 +90,25 @@ pub async fn reorder_phases(
     })?;
     phases::reorder_phases(state.store.as_ref(), &writer, &key, &order).await?;
     list_phases(State(state), ctx, Path((String::new(), key))).await
+}
+
+pub async fn reorder_milestones(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<MilestoneOrder>,
+) -> ApiResult<Json<Vec<MilestoneView>>> {
+    let writer = ctx.actor().writer()?;
+    let order = body.into_domain(|b| {
+        b.milestones.ok_or_else(|| {
+            vec![FieldError::new(
+                "milestones",
+                "is required: every milestone's id, first first",
+            )]
+        })
+    })?;
+    phases::reorder_milestones(state.store.as_ref(), &writer, &key, &order).await?;
+    list_milestones(State(state), ctx, Path((String::new(), key))).await
 }
 
 pub async fn update_phase(

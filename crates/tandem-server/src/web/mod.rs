@@ -206,6 +206,10 @@ pub fn router() -> Router<AppState> {
             post(project::create_milestone),
         )
         .route(
+            "/w/{ws}/p/{key}/milestones/order",
+            post(project::reorder_milestones),
+        )
+        .route(
             "/w/{ws}/p/{key}/milestones/{id}",
             post(project::update_milestone),
         )

@@ -79,7 +79,7 @@ pub async fn task_page(
                 h2.task-title { span.key { (task.key) } " " (task.title) }
                 p { (layout::status_badge(task.status)) " " (layout::priority_badge(task.priority)) " "
                     @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
-                form.stacked.task-form.keeps method="post" action=(url)
+                form.stacked.task-form.keeps method="post" action=(url) data-key=(task.key)
                     data-current={ "/api/v1/workspaces/" (viewer.slug()) "/tasks/" (task.key) } {
                     input type="hidden" name="version" value=(task.version);
                     fieldset disabled[!writer] {

@@ -331,11 +331,12 @@ impl ProjectStore for DbStore {
                 .bind(project_id)
                 .fetch_all(self.reader())
                 .await?;
-        let milestone_ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM milestones WHERE project_id = $1 ORDER BY date, id")
-                .bind(project_id)
-                .fetch_all(self.reader())
-                .await?;
+        let milestone_ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM milestones WHERE project_id = $1 ORDER BY position, id",
+        )
+        .bind(project_id)
+        .fetch_all(self.reader())
+        .await?;
         let sum = |pick: &dyn Fn(Id, Id) -> bool| {
             let mut sums = RollupSums::default();
             for (phase, milestone, cell, _) in &cells {
@@ -473,25 +474,7 @@ impl ProjectStore for DbStore {
         let mut tx = self.write_tx().await?;
         lock_project_tx(&mut tx, project_id).await?;
         let phases = project_phases(&mut *tx, scope, project_id).await?;
-        let mut listed = order.to_vec();
-        listed.sort_unstable();
-        let mut wanted: Vec<Id> = phases.iter().map(|p| p.id).collect();
-        wanted.sort_unstable();
-        if listed != wanted {
-            let ids = |ids: &[Id]| ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", ");
-            return Err(StoreError::Invalid(vec![FieldError::new(
-                "phases",
-                format!(
-                    "must list each of the project's phases once ({}); got {}",
-                    ids(&wanted),
-                    if order.is_empty() {
-                        "none".to_string()
-                    } else {
-                        ids(order)
-                    }
-                ),
-            )]));
-        }
+        whole_order("phases", phases.iter().map(|p| p.id), order)?;
         // Each phase moved is written and recorded; the answer is the
         // phases as read, in their new places (no second read).
         let mut phases = phases;
@@ -569,8 +552,8 @@ impl ProjectStore for DbStore {
         let mut tx = self.write_tx().await?;
         phase_of_project(&mut tx, scope, milestone.phase_id, project_id).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description, position) \
+             VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(position), 0) + 1 FROM milestones WHERE project_id = $2)) RETURNING id",
         )
         .bind(scope.workspace_id)
         .bind(project_id)
@@ -598,12 +581,66 @@ impl ProjectStore for DbStore {
 
     async fn list_milestones(&self, access: ProjectAccess) -> Result<Vec<Milestone>> {
         let (scope, project_id) = (access.scope(), access.project_id());
-        let rows = sqlx::query("SELECT * FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY date, id")
+        let rows = sqlx::query("SELECT * FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id")
             .bind(scope.workspace_id)
             .bind(project_id)
             .fetch_all(self.reader())
             .await?;
         rows.iter().map(milestone_from_row).collect()
+    }
+
+    async fn reorder_milestones(
+        &self,
+        scope: WriteScope,
+        project_id: Id,
+        order: &[Id],
+    ) -> Result<Vec<Milestone>> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        lock_project_tx(&mut tx, project_id).await?;
+        let rows = sqlx::query(
+            "SELECT * FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY position, id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut milestones = rows
+            .iter()
+            .map(milestone_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        whole_order("milestones", milestones.iter().map(|m| m.id), order)?;
+        for milestone in &mut milestones {
+            let position = order.iter().position(|id| *id == milestone.id).unwrap_or(0) as i64 + 1;
+            if milestone.position == position {
+                continue;
+            }
+            sqlx::query("UPDATE milestones SET position = $1, version = version + 1 WHERE id = $2")
+                .bind(position)
+                .bind(milestone.id)
+                .execute(&mut *tx)
+                .await?;
+            let changes = activity::diff(
+                &position_snapshot(milestone.position),
+                &position_snapshot(position),
+            );
+            milestone.position = position;
+            milestone.version += 1;
+            record(
+                &mut tx,
+                scope,
+                Some(project_id),
+                EntityKind::Milestone,
+                milestone.id,
+                &milestone.name,
+                "updated",
+                &changes,
+            )
+            .await?;
+        }
+        milestones.sort_by_key(|m| m.position);
+        tx.commit().await?;
+        Ok(milestones)
     }
 
     async fn get_milestone(&self, scope: Scope, id: Id) -> Result<Milestone> {
@@ -686,4 +723,29 @@ impl ProjectStore for DbStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Refuses an `order` that is not each of `ids` once: a reorder names
+/// every item, so none is left in a place no one chose.
+fn whole_order(field: &str, ids: impl Iterator<Item = Id>, order: &[Id]) -> Result<()> {
+    let mut wanted: Vec<Id> = ids.collect();
+    wanted.sort_unstable();
+    let mut listed = order.to_vec();
+    listed.sort_unstable();
+    if listed == wanted {
+        return Ok(());
+    }
+    let ids = |ids: &[Id]| ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", ");
+    Err(StoreError::Invalid(vec![FieldError::new(
+        field,
+        format!(
+            "must list each of the project's {field} once ({}); got {}",
+            ids(&wanted),
+            if order.is_empty() {
+                "none".to_string()
+            } else {
+                ids(order)
+            }
+        ),
+    )]))
 }

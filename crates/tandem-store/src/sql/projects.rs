@@ -67,6 +67,11 @@ pub(crate) fn milestone_snapshot(f: &MilestoneFields) -> Map<String, Value> {
     }))
 }
 
+/// A milestone's place, as its history records a move.
+pub(crate) fn position_snapshot(position: i64) -> Map<String, Value> {
+    object(json!({ "position": position }))
+}
+
 pub(crate) fn project_from_row(row: &impl Columns) -> Result<Project> {
     Ok(Project {
         id: row.get("id")?,
@@ -111,6 +116,7 @@ pub(crate) fn milestone_from_row(row: &impl Columns) -> Result<Milestone> {
         date: row.get("date")?,
         description: row.get("description")?,
         phase_id: row.get("phase_id")?,
+        position: row.get("position")?,
         version: row.get("version")?,
     })
 }

@@ -100,6 +100,15 @@ pub(super) enum MilestoneCommand {
         /// The milestone's id (see `tandem milestone list KEY`).
         id: i64,
     },
+    /// Put a project's milestones in a new order: every milestone's id
+    /// once, first first (see `tandem milestone list KEY`).
+    Reorder {
+        /// The project's key.
+        key: String,
+        /// The ids of all the project's milestones, in their new order.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
 }
 
 /// The phase `id` of project `key` as its list shows it now: its version
@@ -330,21 +339,28 @@ pub(super) async fn milestone_command(
                     Ok(())
                 };
             }
-            let rows = milestones
-                .iter()
-                .map(|m| {
-                    vec![
-                        m.id.to_string(),
-                        m.name.clone(),
-                        or_dash(m.date),
-                        format!(
-                            "{:.0}%",
-                            m.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
-                        ),
-                    ]
-                })
-                .collect::<Vec<_>>();
-            table(&["id", "milestone", "date", "progress"], &rows);
+            print_milestones(&milestones);
+        }
+        MilestoneCommand::Reorder { key, ids } => {
+            let request = MilestoneOrder {
+                milestones: Some(ids),
+            };
+            let milestones: Vec<MilestoneView> = client
+                .send(
+                    Method::PUT,
+                    &client
+                        .ws_path(&format!("/projects/{key}/milestones/order"))
+                        .await?,
+                    Some(&request_body(&request)?),
+                )
+                .await?;
+            if as_json {
+                return {
+                    print_json(&milestones);
+                    Ok(())
+                };
+            }
+            print_milestones(&milestones);
         }
         MilestoneCommand::Edit {
             key,
@@ -395,4 +411,23 @@ pub(super) async fn milestone_command(
         }
     }
     Ok(())
+}
+
+/// A project's milestones as a table, in their order.
+fn print_milestones(milestones: &[MilestoneView]) {
+    let rows = milestones
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.to_string(),
+                m.name.clone(),
+                or_dash(m.date),
+                format!(
+                    "{:.0}%",
+                    m.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
+                ),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(&["id", "milestone", "date", "progress"], &rows);
 }

@@ -365,15 +365,63 @@
     control.setAttribute("aria-describedby", span.id);
     if (kind === "refused") control.setAttribute("aria-invalid", "true");
   }
+  // The fields a save changes, each with the value the page drew: what
+  // its Undo puts back.
+  function changed(form) {
+    const before = [];
+    for (const c of form.elements) {
+      if (!c.name || c.type === "hidden" || c.type === "submit" || c.disabled) continue;
+      if (c.multiple) {
+        const drawn = [...c.options].filter((o) => o.defaultSelected).map((o) => o.value);
+        const shown = [...c.selectedOptions].map((o) => o.value);
+        if (drawn.join("\n") !== shown.join("\n")) before.push({ name: c.name, values: drawn });
+      } else if (shownValue(c) !== drawnValue(c)) {
+        before.push({ name: c.name, values: [drawnValue(c)] });
+      }
+    }
+    return before;
+  }
+  // An edit taken back: the form as the page draws it now (the stored
+  // values and version, so a change made meanwhile is refused, not
+  // overwritten), with the fields the edit changed put back.
+  async function undoEdit(action, before) {
+    const form = document.querySelector('form[action="' + CSS.escape(action) + '"]');
+    if (!form) { toast("That is no longer on this page."); return; }
+    const fields = new FormData(form);
+    for (const { name, values } of before) {
+      const control = form.elements[name];
+      fields.delete(name);
+      if (control && control.type === "checkbox") {
+        if (values[0] === "true") fields.append(name, control.value || "true");
+      } else {
+        values.forEach((v) => fields.append(name, v));
+      }
+    }
+    busy++;
+    try {
+      const response = await postForm(action, fields);
+      toast(response.ok ? "Put back as it was." : await problem(response));
+    } finally {
+      idle();
+    }
+    await refresh(true);
+  }
   async function keepSave(form) {
     form.querySelectorAll(".field-note").forEach((n) => n.remove());
     form.querySelectorAll("[aria-invalid]").forEach((c) => c.removeAttribute("aria-invalid"));
+    // Only an edit of something stored (it has a version) is undone by
+    // saving again; a creation has its own delete.
+    const before = form.elements.version ? changed(form) : [];
+    const action = form.getAttribute("action");
+    const status = form.elements.status;
+    const done = status && status.value === "done" && before.some((c) => c.name === "status");
     busy++;
     try {
       const response = await postForm(form.action, new FormData(form));
       if (response.ok) {
         await refresh(true);
-        toast("Saved.");
+        const said = done && form.dataset.key ? form.dataset.key + " done." : "Saved.";
+        toast(said, before.length ? { undo: () => undoEdit(action, before) } : undefined);
         return;
       }
       if (response.status === 422) {
@@ -400,7 +448,14 @@
         if (first) first.focus();
         toast("Not saved: what to correct is marked beside it.");
       } else if (response.status === 412 && form.dataset.current) {
-        const current = await (await fetch(form.dataset.current, { credentials: "same-origin" })).json();
+        // An item of a list (a phase, a milestone) is read from the list.
+        const read = await (await fetch(form.dataset.current, { credentials: "same-origin" })).json();
+        const current = Array.isArray(read) ? read.find((item) => String(item.id) === form.dataset.currentId) : read;
+        if (!current) {
+          toast("Not saved: it was deleted meanwhile.");
+          await refresh(true);
+          return;
+        }
         let kept = 0;
         for (const control of form.elements) {
           if (!control.name || control.type === "hidden" || control.multiple || !(control.name in current)) continue;
@@ -703,23 +758,29 @@
   });
 
   // A task picked by its title: typing words asks the API's search and
-  // offers what it finds (key and title); a key typed in still works.
+  // offers what it finds (key and title); a key typed in still works. A
+  // box of several keys (comma-separated) searches with the words after
+  // its last comma, and a pick replaces those words alone.
   let searching;
   document.addEventListener("input", (event) => {
     const box = event.target;
     if (!box.matches || !box.matches("input[data-task-search]")) return;
-    const words = box.value.trim();
+    const many = "many" in box.dataset;
+    const cut = many ? box.value.lastIndexOf(",") + 1 : 0;
+    const kept = many && cut ? box.value.slice(0, cut) + " " : "";
+    const words = box.value.slice(cut).trim();
     const list = document.getElementById(box.getAttribute("list"));
     clearTimeout(searching);
     if (!list || words.length < 2 || /^[A-Za-z][A-Za-z0-9]*-\d+$/.test(words)) return;
     searching = setTimeout(async () => {
-      const url = "/api/v1/workspaces/" + ws() + "/tasks?limit=10&q=" + encodeURIComponent(words);
+      const within = box.dataset.project ? "&project=" + encodeURIComponent(box.dataset.project) : "";
+      const url = "/api/v1/workspaces/" + ws() + "/tasks?limit=10" + within + "&q=" + encodeURIComponent(words);
       const response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok) return;
       const page = await response.json();
       list.replaceChildren(...page.tasks.map((t) => {
         const option = document.createElement("option");
-        option.value = t.key;
+        option.value = kept + t.key;
         option.label = t.title;
         option.textContent = t.title;
         return option;

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use tandem_api::{
-    CreateCalendarException, MilestoneInput, PhaseInput, PhaseOrder, RiskInput, StakeholderInput,
-    UpdateProject,
+    CreateCalendarException, MilestoneInput, MilestoneOrder, PhaseInput, PhaseOrder, RiskInput,
+    StakeholderInput, UpdateProject,
 };
 
 use crate::AppState;
@@ -153,6 +153,14 @@ project_post!(
     &[("phases", Kind::Numbers)],
     "/settings#h-phases",
     |state, ctx, path, body, _if_match| phases::reorder_phases(State(state), ctx, path, body).await
+);
+project_post!(
+    reorder_milestones,
+    MilestoneOrder,
+    &[("milestones", Kind::Numbers)],
+    "/settings#h-milestones",
+    |state, ctx, path, body, _if_match| phases::reorder_milestones(State(state), ctx, path, body)
+        .await
 );
 project_post!(
     create_milestone,

@@ -159,7 +159,8 @@ fn risk_form(
     let id = |field: &str| format!("rk-{field}-{}", r.id);
     let tasks: Vec<&str> = r.tasks.iter().map(|t| t.key.as_str()).collect();
     html! {
-        form.stacked.keeps method="post" action=(viewer.url(&format!("/p/{key}/risks/{}", r.id))) {
+        form.stacked.keeps method="post" action=(viewer.url(&format!("/p/{key}/risks/{}", r.id)))
+            data-current={ "/api/v1/workspaces/" (viewer.slug()) "/risks/" (r.id) } {
             input type="hidden" name="version" value=(r.version);
             label for=(id("title")) { "Risk" }
             input id=(id("title")) name="title" required maxlength="200" value=(r.title);
@@ -183,8 +184,10 @@ fn risk_form(
             }
             label for=(id("mitigation")) { "Mitigation" }
             textarea id=(id("mitigation")) name="mitigation" rows="2" { (r.mitigation.as_deref().unwrap_or("")) }
-            label for=(id("tasks")) { "Tasks it threatens " span.muted { "(keys, comma-separated: " (key) "-4, " (key) "-9)" } }
-            input id=(id("tasks")) name="tasks" value=(tasks.join(", ")) autocomplete="off";
+            label for=(id("tasks")) { "Tasks it threatens " span.muted { "(keys, comma-separated: " (key) "-4, " (key) "-9; or type words of a title)" } }
+            input id=(id("tasks")) name="tasks" value=(tasks.join(", ")) autocomplete="off"
+                list=(id("found")) data-task-search data-many data-project=(key);
+            datalist id=(id("found")) {}
             @if !milestones.is_empty() {
                 label for=(id("milestones")) { "Milestones it threatens" }
                 select id=(id("milestones")) name="milestones" multiple size=(milestones.len().min(5)) {

@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
-use tandem_domain::{Id, Member, Phase, ProjectStatus, Stage, StakeholderRole};
+use tandem_domain::{Id, Member, ProjectStatus, Stage, StakeholderRole};
 
 use super::nav;
 use crate::AppState;
@@ -70,10 +70,10 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
-/// The ids of `phases` with the one at `from` moved to `to`: the order a
-/// Move up / Move down button asks for.
-fn moved(phases: &[Phase], from: usize, to: usize) -> Vec<Id> {
-    let mut ids: Vec<Id> = phases.iter().map(|p| p.id).collect();
+/// The ids of `items` (phases, milestones) with the one at `from` moved
+/// to `to`: the order a Move up / Move down button asks for.
+fn moved<T>(items: &[T], from: usize, to: usize, id_of: impl Fn(&T) -> Id) -> Vec<Id> {
+    let mut ids: Vec<Id> = items.iter().map(id_of).collect();
     let id = ids.remove(from);
     ids.insert(to, id);
     ids
@@ -157,7 +157,8 @@ pub async fn settings(
             ol.rows {
                 @for (i, p) in phases.iter().enumerate() {
                     li #{ "phase-" (p.id) } {
-                        form.row-form.keeps method="post" action=(url(&format!("/phases/{}", p.id))) {
+                        form.row-form.keeps method="post" action=(url(&format!("/phases/{}", p.id)))
+                            data-current={ "/api/v1/workspaces/" (viewer.slug()) "/projects/" (project.key) "/phases" } data-current-id=(p.id) {
                             input type="hidden" name="version" value=(p.version);
                             fieldset disabled[!writes] {
                                 legend.visually-hidden { "Phase " (p.name) }
@@ -173,13 +174,13 @@ pub async fn settings(
                         @if writes {
                             @if i > 0 {
                                 form.inline method="post" action=(url("/phases/order")) {
-                                    @for id in moved(&phases, i, i - 1) { input type="hidden" name="phases" value=(id); }
+                                    @for id in moved(&phases, i, i - 1, |p| p.id) { input type="hidden" name="phases" value=(id); }
                                     button.link type="submit" aria-label={ "Move " (p.name) " up" } { "↑" }
                                 }
                             }
                             @if i + 1 < phases.len() {
                                 form.inline method="post" action=(url("/phases/order")) {
-                                    @for id in moved(&phases, i, i + 1) { input type="hidden" name="phases" value=(id); }
+                                    @for id in moved(&phases, i, i + 1, |p| p.id) { input type="hidden" name="phases" value=(id); }
                                     button.link type="submit" aria-label={ "Move " (p.name) " down" } { "↓" }
                                 }
                             }
@@ -209,9 +210,10 @@ pub async fn settings(
             h2 #h-milestones { "Milestones" }
             @if milestones.is_empty() { p.muted { "No milestones yet." } }
             ol.rows {
-                @for m in &milestones {
+                @for (i, m) in milestones.iter().enumerate() {
                     li #{ "milestone-" (m.id) } {
-                        form.row-form.keeps method="post" action=(url(&format!("/milestones/{}", m.id))) {
+                        form.row-form.keeps method="post" action=(url(&format!("/milestones/{}", m.id)))
+                            data-current={ "/api/v1/workspaces/" (viewer.slug()) "/projects/" (project.key) "/milestones" } data-current-id=(m.id) {
                             input type="hidden" name="version" value=(m.version);
                             fieldset disabled[!writes] {
                                 legend.visually-hidden { "Milestone " (m.name) }
@@ -230,6 +232,18 @@ pub async fn settings(
                             }
                         }
                         @if writes {
+                            @if i > 0 {
+                                form.inline method="post" action=(url("/milestones/order")) {
+                                    @for id in moved(&milestones, i, i - 1, |m| m.id) { input type="hidden" name="milestones" value=(id); }
+                                    button.link type="submit" aria-label={ "Move " (m.name) " up" } { "↑" }
+                                }
+                            }
+                            @if i + 1 < milestones.len() {
+                                form.inline method="post" action=(url("/milestones/order")) {
+                                    @for id in moved(&milestones, i, i + 1, |m| m.id) { input type="hidden" name="milestones" value=(id); }
+                                    button.link type="submit" aria-label={ "Move " (m.name) " down" } { "↓" }
+                                }
+                            }
                             form.inline.confirm method="post" action=(url(&format!("/milestones/{}/delete", m.id)))
                                 data-confirm={ "Delete the milestone " (m.name) "? Its tasks stay." } {
                                 input type="hidden" name="version" value=(m.version);
@@ -264,7 +278,8 @@ pub async fn settings(
                 @for s in &stakeholders {
                     li #{ "stakeholder-" (s.id) } {
                         span.who { strong { (s.name) } @if let Some(e) = &s.email { " " span.muted { (e) } } @if s.user.is_none() { " " span.muted { "(outside the workspace)" } } }
-                        form.row-form.keeps method="post" action=(url(&format!("/stakeholders/{}", s.id))) {
+                        form.row-form.keeps method="post" action=(url(&format!("/stakeholders/{}", s.id)))
+                            data-current={ "/api/v1/workspaces/" (viewer.slug()) "/projects/" (project.key) "/stakeholders" } data-current-id=(s.id) {
                             input type="hidden" name="version" value=(s.version);
                             fieldset disabled[!writes] {
                                 legend.visually-hidden { "Stakeholder " (s.name) }

@@ -605,6 +605,149 @@ async fn a_bulk_edit_and_a_delete_are_taken_back_with_undo() {
     server.stop().await;
 }
 
+/// What the page's session reads from the API at `path` (under the
+/// workspace).
+async fn api_json(client: &Client, path: &str) -> Value {
+    client
+        .execute_async(
+            "const [path, done] = arguments;
+             fetch('/api/v1/workspaces/demo' + path).then(r => r.json()).then(done)",
+            vec![json!(path)],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_edit_is_undone_a_row_edited_meanwhile_is_merged_and_risk_tasks_are_found() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+
+    // Marked done on its page by mistake: the toast's Undo puts back the
+    // status it had.
+    client
+        .goto(&format!("{base}/w/demo/t/LAUNCH-20"))
+        .await
+        .unwrap();
+    wait_for(&client, "#t-status").await;
+    let was = task_json(&client, "LAUNCH-20").await["status"].clone();
+    assert_ne!(was, "done");
+    client
+        .execute(
+            "document.getElementById('t-status').value = 'done';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "form.task-form button.primary").await;
+    wait_for_text(&client, TOAST, "LAUNCH-20 done.").await;
+    assert_eq!(task_json(&client, "LAUNCH-20").await["status"], "done");
+    click(&client, "#toast button.undo").await;
+    wait_for_text(&client, TOAST, "Put back as it was.").await;
+    assert_eq!(task_json(&client, "LAUNCH-20").await["status"], was);
+
+    // A phase renamed here while someone else dates it: the save is
+    // refused, their end date is taken into the form, and saving again
+    // keeps both.
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/settings"))
+        .await
+        .unwrap();
+    let phases = api_json(&client, "/projects/LAUNCH/phases").await;
+    let phase = &phases[0];
+    let id = phase["id"].as_i64().unwrap();
+    let name = wait_for(&client, &format!("#ph-name-{id}")).await;
+    name.clear().await.unwrap();
+    name.send_keys("Renamed here").await.unwrap();
+    let answer: Value = client
+        .execute_async(
+            "const [id, version, done] = arguments;
+             fetch('/api/v1/workspaces/demo/phases/' + id, {method: 'PATCH',
+               headers: {'content-type': 'application/json', 'if-match': '\"' + version + '\"'},
+               body: JSON.stringify({end_date: '2027-05-31'})}).then(r => done(r.status))",
+            vec![json!(id), phase["version"].clone()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer, 200);
+    click(
+        &client,
+        &format!("#phase-{id} form.row-form button[type=submit]"),
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "//span[contains(@class,'merge')]",
+        "Taken from the change made meanwhile: 2027-05-31",
+    )
+    .await;
+    click(
+        &client,
+        &format!("#phase-{id} form.row-form button[type=submit]"),
+    )
+    .await;
+    wait_for_text(&client, TOAST, "Saved.").await;
+    let phases = api_json(&client, "/projects/LAUNCH/phases").await;
+    let saved = phases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap();
+    assert_eq!(saved["name"], "Renamed here", "{saved}");
+    assert_eq!(saved["end_date"], "2027-05-31", "{saved}");
+
+    // A task a risk threatens, found by words of its title after the
+    // keys already there; the keys kept, the one found added.
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/risks"))
+        .await
+        .unwrap();
+    let risks = api_json(&client, "/projects/LAUNCH/risks").await;
+    let risk = risks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Billing provider approval slips")
+        .unwrap()
+        .clone();
+    let rid = risk["id"].as_i64().unwrap();
+    click(&client, &format!("#risk-{rid} details.edit summary")).await;
+    let tasks = wait_for(&client, &format!("#rk-tasks-{rid}")).await;
+    tasks.send_keys(", positioning").await.unwrap();
+    let offered = wait_for(&client, &format!("#rk-found-{rid} option")).await;
+    let picked = offered.attr("value").await.unwrap().unwrap();
+    let label = offered.attr("label").await.unwrap().unwrap();
+    assert!(label.to_lowercase().contains("positioning"), "{label}");
+    let added = picked
+        .strip_prefix("LAUNCH-17, ")
+        .unwrap_or_else(|| panic!("the kept keys lead: {picked}"))
+        .to_string();
+    assert!(added.starts_with("LAUNCH-"), "{picked}");
+    tasks.clear().await.unwrap();
+    tasks.send_keys(&picked).await.unwrap();
+    click(&client, &format!("#risk-{rid} form.stacked button.primary")).await;
+    wait_for_text(&client, TOAST, "Saved.").await;
+    let mut linked: Vec<String> = api_json(&client, &format!("/risks/{rid}")).await["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap().to_string())
+        .collect();
+    linked.sort();
+    let mut wanted = vec!["LAUNCH-17".to_string(), added];
+    wanted.sort();
+    assert_eq!(linked, wanted);
+
+    client.close().await.unwrap();
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_card_is_put_into_a_phase_from_the_board() {
     let Some(driver) = chromedriver().await else {

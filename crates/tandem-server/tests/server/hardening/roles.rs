@@ -233,6 +233,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/p/{project}/settings")),
         post(format!("/w/acme/p/{project}/phases")),
         post(format!("/w/acme/p/{project}/phases/order")),
+        post(format!("/w/acme/p/{project}/milestones/order")),
         post(format!("/w/acme/p/{project}/milestones")),
         post(format!("/w/acme/p/{project}/stakeholders")),
         post(format!("/w/acme/p/{project}/views")),

@@ -252,6 +252,57 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
         Value::Null
     );
 
+    // A second milestone goes last, and is moved first with its button's
+    // order; an order that leaves one out is refused whole.
+    let (status, _) = ana
+        .post("/w/demo/p/DCM/milestones", "name=Cutover", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let racks = gate[0].0;
+    let cutover = ids_and(&ana, "/projects/DCM/milestones", "name").await[1].0;
+    let page = ana
+        .get("/w/demo/p/DCM/settings")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("aria-label=\"Move Cutover up\""), "{page}");
+    assert!(
+        page.contains("aria-label=\"Move Racks out down\""),
+        "{page}"
+    );
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/DCM/milestones/order",
+            &format!("milestones={cutover}&milestones={racks}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let order = ids_and(&ana, "/projects/DCM/milestones", "position").await;
+    assert_eq!(order, [(cutover, 1.into()), (racks, 2.into())]);
+    let (status, page) = ana
+        .post(
+            "/w/demo/p/DCM/milestones/order",
+            &format!("milestones={racks}"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("milestones"), "{page}");
+    assert_eq!(
+        ids_and(&ana, "/projects/DCM/milestones", "position").await,
+        order
+    );
+    let (status, _) = ana
+        .post(
+            &format!("/w/demo/p/DCM/milestones/{cutover}/delete"),
+            "version=2",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
     // Stakeholders: a member, someone outside, a new role, removed.
     let (status, _) = ana
         .post(

@@ -257,6 +257,33 @@ fn milestones_and_stakeholders_are_edited_and_removed_from_the_terminal() {
     }
     assert_eq!(json(&config, &["milestone", "list", "PARTS"]), before);
 
+    // A new milestone goes last; a reorder puts them in the order given,
+    // prints them as `milestone list` does, and a partial order is refused.
+    let gate = id_of(&json(&config, &["milestone", "add", "PARTS", "Gate"]));
+    let out = ok(
+        &config,
+        &["milestone", "reorder", "PARTS", &gate, &milestone],
+    );
+    let names: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(names, ["Gate", "Public"], "{out}");
+    let order: Vec<(String, i64)> = json(&config, &["milestone", "list", "PARTS"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (id_of(m), m["position"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(order, [(gate.clone(), 1), (milestone.clone(), 2)]);
+    let err = fails(&config, &["milestone", "reorder", "PARTS", &gate]);
+    assert!(err.contains("milestones"), "{err}");
+    let help = ok(&config, &["milestone", "reorder", "--help"]);
+    assert!(help.contains("every milestone's id"), "{help}");
+    let out = ok(&config, &["milestone", "delete", "PARTS", &gate]);
+    assert!(out.contains("Deleted milestone Gate"), "{out}");
+
     let out = ok(&config, &["milestone", "delete", "PARTS", &milestone]);
     assert_eq!(
         out.trim(),
