@@ -113,6 +113,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "milestones in an order of their own",
         sql: include_str!("../migrations/sqlite/0019_milestone_order.sql"),
     },
+    Migration {
+        version: 20,
+        description: "a project's tasks with their phases, from an index alone",
+        sql: include_str!("../migrations/sqlite/0020_task_phases_index.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -210,6 +215,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 19,
         description: "milestones in an order of their own",
         sql: include_str!("../migrations/postgres/0019_milestone_order.sql"),
+    },
+    Migration {
+        version: 20,
+        description: "a project's tasks with their phases, from an index alone",
+        sql: include_str!("../migrations/postgres/0020_task_phases_index.sql"),
     },
 ];
 
