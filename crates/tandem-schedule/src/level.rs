@@ -8,9 +8,10 @@
 //! instant its links allow (against the levelled dates of its
 //! predecessors) at which its owner is free for its whole duration. Time
 //! off is booked before anything else. Tasks with fixed dates (must start
-//! or finish on, an actual start) stay where they are, even if that
-//! overlaps. The result is a preview; nothing is changed until the caller
-//! applies it.
+//! or finish on, an actual start) and work already begun stay where they
+//! are, even if that overlaps; finished work books no one (it is behind
+//! its owner, not in their way). The result is a preview; nothing is
+//! changed until the caller applies it.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -62,7 +63,23 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
             .max()
             .unwrap_or(0),
     );
-    let owner = |t: usize| resources.owner.get(t).copied().flatten();
+    let finished = |t: usize| {
+        let task = &plan.tasks[t];
+        task.percent_complete >= 100 || task.actual_finish.is_some()
+    };
+    let begun = |t: usize| {
+        let task = &plan.tasks[t];
+        task.percent_complete > 0 || task.actual_start.is_some()
+    };
+    // Finished work occupies nobody.
+    let owner = |t: usize| {
+        resources
+            .owner
+            .get(t)
+            .copied()
+            .flatten()
+            .filter(|_| !finished(t))
+    };
     let duration = |t: usize| prepared.durations[t].max(0);
     let leaves: Vec<usize> = prepared.order.clone();
 
@@ -111,7 +128,8 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
     };
     while let Some((_, t)) = eligible.pop() {
         let d = duration(t);
-        let fixed = prepared.constraints[t].actual_start.is_some()
+        let fixed = begun(t)
+            || prepared.constraints[t].actual_start.is_some()
             || matches!(
                 prepared.constraints[t].kind,
                 Constraint::MustStartOn(_) | Constraint::MustFinishOn(_)
@@ -319,6 +337,27 @@ mod tests {
             }
             proptest::prop_assert!(result.finish_after >= result.finish_before);
         }
+    }
+
+    #[test]
+    fn work_done_or_begun_is_never_delayed_and_done_work_books_no_one() {
+        // T0 is done and T1 half done, both on the first days and both
+        // Ana's, as is T2 (not started): neither is moved, and T2 waits
+        // only for the work still to do (T1), not for T0's.
+        let mut p = plan(&[2, 2, 2], &[]);
+        p.tasks[0].percent_complete = 100;
+        p.tasks[1].percent_complete = 50;
+        let resources = Resources {
+            owner: vec![Some(0), Some(0), Some(0)],
+            time_off: vec![],
+        };
+        let result = level(&p, &resources).unwrap();
+        assert_eq!(result.start[0], result.start_before[0]);
+        assert_eq!(result.start[1], result.start_before[1]);
+        assert_eq!(result.delayed, [2]);
+        assert_eq!(result.start[2], result.finish[1]);
+        assert_eq!(result.overallocated_before, [2 * DAY]);
+        assert_eq!(result.overallocated_after, [0]);
     }
 
     #[test]

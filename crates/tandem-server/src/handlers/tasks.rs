@@ -377,9 +377,37 @@ pub async fn create_task(
     ctx: Ctx,
     body: JsonBody<CreateTask>,
 ) -> ApiResult<Response> {
+    create_task_before(State(state), ctx, body, None).await
+}
+
+/// [`create_task`], and then, for a card added at the top of a board's
+/// column, its place before the card `first` that was first there. The
+/// task is made either way: a place that cannot be taken (that card moved
+/// away meanwhile) leaves it last.
+pub async fn create_task_before(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<CreateTask>,
+    first: Option<String>,
+) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
     let task = body.into_domain(CreateTask::into_domain)?;
-    let task = tasks::create(state.store.as_ref(), &writer, task).await?;
+    let mut task = tasks::create(state.store.as_ref(), &writer, task).await?;
+    if let Some(first) = first {
+        let to = tasks::Move {
+            status: None,
+            blocked_reason: None,
+            after: None,
+            before: Some(first),
+            version: None,
+        };
+        match tasks::move_card(state.store.as_ref(), &writer, &task.key, &to).await {
+            Ok(placed) => task = placed,
+            Err(e) => {
+                tracing::info!(task = %task.key, error = %e, "a new card stays last in its column")
+            }
+        }
+    }
     Ok(versioned(
         StatusCode::CREATED,
         task.version,

@@ -166,7 +166,10 @@ pub fn router() -> Router<AppState> {
             get(project::settings).post(project::update_project),
         )
         .route("/w/{ws}/p/{key}/plan", get(project::plan))
-        .route("/w/{ws}/p/{key}/plan/level", post(project::apply_levelling))
+        .route(
+            "/w/{ws}/p/{key}/plan/level",
+            post(project::apply_levelling).get(project::levelling_preview),
+        )
         .route(
             "/w/{ws}/p/{key}/plan/level/undo",
             post(project::undo_levelling),

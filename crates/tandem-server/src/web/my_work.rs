@@ -171,8 +171,8 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
                                 td { a.key href=(viewer.url(&format!("/p/{}", p.key))) { (p.key) } }
                                 td { a href=(viewer.url(&format!("/p/{}", p.key))) { (p.name) } }
                                 td { (layout::person(p.owner.as_ref())) }
-                                td { (p.stage) }
-                                td { (p.status) }
+                                td { (super::project::stage_label(p.stage)) }
+                                td { (super::project::project_status_label(p.status)) }
                                 td { (layout::date(p.target_date, today)) }
                                 td { (layout::progress(progress.percent)) }
                             }
@@ -308,7 +308,17 @@ pub async fn create_task(
     let form = FormPairs::parse(&body);
     let result = async {
         let body = json_body::<CreateTask>(&form, TASK_FIELDS)?;
-        crate::handlers::tasks::create_task(State(state.clone()), viewer.ctx.clone(), body).await
+        let first = form
+            .get("first")
+            .filter(|k| !k.is_empty())
+            .map(str::to_string);
+        crate::handlers::tasks::create_task_before(
+            State(state.clone()),
+            viewer.ctx.clone(),
+            body,
+            first,
+        )
+        .await
     }
     .await;
     answer(&headers, result, &back(&headers, &viewer.url("/my")))

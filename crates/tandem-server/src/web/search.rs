@@ -88,32 +88,42 @@ pub async fn search(
             .filter(|m| matches(&format!("{} {}", m.user.name, m.user.email), &words))
             .take(SHOWN)
             .collect();
+        // Each page is found by its name and by what is done there
+        // ("password" finds Settings).
         let named = [
-            ("My Work", "/my"),
-            ("Projects", "/projects"),
-            ("Workload", "/workload"),
-            ("Settings", "/settings"),
+            ("My Work", "/my", "tasks inbox today"),
+            ("Projects", "/projects", "new project import"),
+            ("Workload", "/workload", "capacity hours people"),
+            (
+                "Settings",
+                "/settings",
+                "profile name password tokens api members roles invitations invite hours time off workspace",
+            ),
         ];
         pages = named
             .into_iter()
-            .filter(|(name, _)| matches(name, &words))
-            .map(|(name, path)| (name.to_string(), viewer.url(path)))
+            .filter(|(name, _, also)| matches(&format!("{name} {also}"), &words))
+            .map(|(name, path, _)| (name.to_string(), viewer.url(path)))
             .collect();
         // A project's pages are found by the project's key or name, by
         // the page's own name ("timeline": every project's), or both
         // ("launch timeline").
         for p in &open {
-            for (tab, path) in [
-                ("Overview", ""),
-                ("List", "/list"),
-                ("Board", "/board"),
-                ("Timeline", "/timeline"),
-                ("Workload", "/workload"),
-                ("Risks", "/risks"),
-                ("Plan", "/plan"),
-                ("Settings", "/settings"),
+            for (tab, path, also) in [
+                ("Overview", "", "health"),
+                ("List", "/list", "tasks views"),
+                ("Board", "/board", "kanban cards"),
+                ("Timeline", "/timeline", "gantt baselines"),
+                ("Workload", "/workload", ""),
+                ("Risks", "/risks", "register"),
+                ("Plan", "/plan", "forecast levelling export"),
+                (
+                    "Settings",
+                    "/settings",
+                    "phases milestones stakeholders calendar holidays archive delete",
+                ),
             ] {
-                if matches(&format!("{} {} {tab}", p.key, p.name), &words) {
+                if matches(&format!("{} {} {tab} {also}", p.key, p.name), &words) {
                     pages.push((
                         format!("{} {tab}", p.key),
                         viewer.url(&format!("/p/{}{path}", p.key)),
@@ -142,7 +152,7 @@ pub async fn search(
                         ol.results {
                             @for t in &tasks {
                                 li {
-                                    a data-result href=(viewer.url(&format!("/t/{}", t.key))) { span.key { (t.key) } " " (t.title) }
+                                    a data-result="task" href=(viewer.url(&format!("/t/{}", t.key))) { span.key { (t.key) } " " (t.title) }
                                     " " (layout::status_badge(t.status))
                                     @if let Some(owner) = &t.owner { " " span.muted { (owner.name) } }
                                 }
@@ -155,7 +165,7 @@ pub async fn search(
                         h2 #r-projects { "Projects" }
                         ol.results {
                             @for p in &projects {
-                                li { a data-result href=(viewer.url(&format!("/p/{}", p.key))) { span.key { (p.key) } " " (p.name) } @if p.archived_at.is_some() { " " span.muted { "(archived)" } } }
+                                li { a data-result="project" href=(viewer.url(&format!("/p/{}", p.key))) { span.key { (p.key) } " " (p.name) } @if p.archived_at.is_some() { " " span.muted { "(archived)" } } }
                             }
                         }
                     }
@@ -165,7 +175,7 @@ pub async fn search(
                         h2 #r-people { "People" }
                         ol.results {
                             @for m in &people {
-                                li { a data-result href=(viewer.url(&format!("/settings#member-{}", m.user.id))) { (m.user.name) " " span.muted { (m.user.email) } } }
+                                li { a data-result="person" href=(viewer.url(&format!("/settings#member-{}", m.user.id))) { (m.user.name) " " span.muted { (m.user.email) } } }
                             }
                         }
                     }
@@ -175,7 +185,7 @@ pub async fn search(
                         h2 #r-pages { "Pages" }
                         ol.results {
                             @for (name, href) in &pages {
-                                li { a data-result href=(href) { (name) } }
+                                li { a data-result="page" href=(href) { (name) } }
                             }
                         }
                     }

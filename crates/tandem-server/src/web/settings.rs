@@ -97,7 +97,7 @@ async fn settings_page(
         div.settings {
         section.card-panel aria-labelledby="h-profile" {
             h2 #h-profile { "Your profile" }
-            form.stacked.keeps method="post" action=(viewer.url("/settings/profile")) {
+            form.stacked.keeps method="post" action=(viewer.url("/settings/profile")) data-then=(viewer.url("/settings")) {
                 label for="me-name" { "Your name " span.muted { "(as everyone sees it; you sign in as " (viewer.user().email) ")" } }
                 input #me-name name="name" required maxlength="200" value=(viewer.user().name) autocomplete="name";
                 div { button type="submit" { "Save name" } }
@@ -117,7 +117,7 @@ async fn settings_page(
         @if manages {
             section.card-panel aria-labelledby="h-workspace" {
                 h2 #h-workspace { "Workspace" }
-                form.stacked.keeps method="post" action=(viewer.url("/settings/workspace")) {
+                form.stacked.keeps method="post" action=(viewer.url("/settings/workspace")) data-then=(viewer.url("/settings")) {
                     label for="ws-name" { "Name " span.muted { "(its address, /w/" (viewer.slug()) ", stays)" } }
                     input #ws-name name="name" required maxlength="200" value=(viewer.workspace.workspace.name);
                     div { button type="submit" { "Rename workspace" } }

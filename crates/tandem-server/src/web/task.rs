@@ -495,6 +495,10 @@ pub async fn add_link(
     form.0.retain(|(name, _)| name != "successor");
     form.0.push(("successor".into(), key.clone()));
     let result = async {
+        let typed = form.get("predecessor").unwrap_or("").trim().to_string();
+        let found = predecessor_named(&state, &viewer, &typed, &key).await?;
+        form.0.retain(|(name, _)| name != "predecessor");
+        form.0.push(("predecessor".into(), found));
         let body = json_body::<CreateDependency>(
             &form,
             &[
@@ -513,6 +517,52 @@ pub async fn add_link(
     }
     .await;
     answer(&headers, result, &viewer.url(&format!("/t/{key}")))
+}
+
+/// The key of the predecessor `typed` names: a key as it is, else words
+/// of a title that match exactly one other task the viewer may open, as
+/// a person types "positioning brief" rather than LAUNCH-3.
+async fn predecessor_named(
+    state: &AppState,
+    viewer: &Viewer,
+    typed: &str,
+    this: &str,
+) -> Result<String, ApiError> {
+    let looks_like_key = typed.split_once('-').is_some_and(|(project, number)| {
+        project.starts_with(|c: char| c.is_ascii_alphabetic())
+            && project.chars().all(|c| c.is_ascii_alphanumeric())
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
+    });
+    if typed.is_empty() || looks_like_key {
+        return Ok(typed.to_string());
+    }
+    let filter = TaskFilter {
+        text: Some(typed.to_string()),
+        limit: 3,
+        ..Default::default()
+    };
+    let page = state
+        .store
+        .list_tasks(viewer.ctx.scope, &filter)
+        .await
+        .map_err(ApiError::from)?;
+    let others: Vec<_> = page.tasks.iter().filter(|t| t.key != this).collect();
+    match others.as_slice() {
+        [only] => Ok(only.key.clone()),
+        [] => Err(ApiError::field(
+            "predecessor",
+            format!(
+                "No task you can open matches “{typed}”: type other words of its title, or its key."
+            ),
+        )),
+        _ => Err(ApiError::field(
+            "predecessor",
+            format!(
+                "More than one task matches “{typed}”: pick one from the list, or type more of its title."
+            ),
+        )),
+    }
 }
 
 /// `POST /w/{ws}/t/{key}/links/remove`: removes the link named by

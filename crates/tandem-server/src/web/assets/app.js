@@ -411,7 +411,7 @@
     form.querySelectorAll("[aria-invalid]").forEach((c) => c.removeAttribute("aria-invalid"));
     // Only an edit of something stored (it has a version) is undone by
     // saving again; a creation has its own delete.
-    const before = form.elements.version ? changed(form) : [];
+    const before = form.elements.version && !form.dataset.then ? changed(form) : [];
     const action = form.getAttribute("action");
     const status = form.elements.status;
     const done = status && status.value === "done" && before.some((c) => c.name === "status");
@@ -419,6 +419,14 @@
     try {
       const response = await postForm(form.action, new FormData(form));
       if (response.ok) {
+        // A form whose save changes more than the page's main content (a
+        // name in the header) or ends the page (a delete) goes on to its
+        // next page, which says it was saved.
+        if (form.dataset.then) {
+          document.cookie = "tandem_flash=saved; Path=/; SameSite=Lax";
+          location.href = form.dataset.then;
+          return;
+        }
         await refresh(true);
         const said = done && form.dataset.key ? form.dataset.key + " done." : "Saved.";
         toast(said, before.length ? { undo: () => undoEdit(action, before) } : undefined);
@@ -517,6 +525,7 @@
       });
       if (response.ok) {
         const project = await response.json();
+        document.cookie = "tandem_flash=saved; Path=/; SameSite=Lax";
         location.href = "/w/" + ws() + "/p/" + project.key + "/timeline";
       } else {
         toast(await problem(response));
@@ -714,7 +723,10 @@
     const response = await fetch("/w/" + ws() + "/search?q=" + encodeURIComponent(words), { credentials: "same-origin" });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-    const found = [...doc.querySelectorAll("#main a[data-result]")].slice(0, 12);
+    // Projects, pages and people first (a few at most), then tasks: a
+    // word that is a project's key finds the project before its tasks.
+    const all = [...doc.querySelectorAll("#main a[data-result]")];
+    const found = [...all.filter((a) => a.dataset.result !== "task"), ...all.filter((a) => a.dataset.result === "task")].slice(0, 12);
     list.replaceChildren(...found.map((a) => {
       const li = document.createElement("li");
       const link = document.createElement("a");

@@ -145,6 +145,9 @@ pub async fn board(
                         form.add-card method="post" action=(viewer.url("/tasks")) {
                             input type="hidden" name="project" value=(project.key);
                             input type="hidden" name="status" value=(status);
+                            // Added at the top, where it is typed: before
+                            // the column's first card.
+                            @if let Some(first) = column.cards.first() { input type="hidden" name="first" value=(first.key); }
                             label.visually-hidden for={ "add-" (status) } { "Add a card to " (layout::status_label(status)) }
                             input id={ "add-" (status) } name="title" required maxlength="500" placeholder="+ Add a card" autocomplete="off";
                             // A blocked card says why, as a card moved here does.

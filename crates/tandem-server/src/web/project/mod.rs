@@ -23,7 +23,9 @@ pub use board::{board, move_card};
 pub use bulk::bulk_edit;
 pub use list::list;
 pub use overview::overview;
-pub use plan::{apply_levelling, create_baseline, delete_baseline, plan, undo_levelling};
+pub use plan::{
+    apply_levelling, create_baseline, delete_baseline, levelling_preview, plan, undo_levelling,
+};
 pub use posts::*;
 pub use risks::{create_risk, risks};
 pub use settings::settings;

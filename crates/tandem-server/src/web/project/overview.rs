@@ -87,8 +87,8 @@ pub async fn overview(
                 p { span class={ "health h-" (health.as_str()) } { (health.label()) } }
                 @if !reasons.is_empty() { ul { @for r in &reasons { li { (r) } } } }
                 dl.facts {
-                    dt { "Stage" } dd { (project.stage) }
-                    dt { "Status" } dd { (project.status) }
+                    dt { "Stage" } dd { (super::stage_label(project.stage)) }
+                    dt { "Status" } dd { (super::project_status_label(project.status)) }
                     dt { "Outcome owner" } dd { (layout::person(project.owner.as_ref())) }
                     dt { "Start" } dd { (layout::date(project.start_date, today)) }
                     dt { "Target" } dd { (layout::date(project.target_date, today)) }

@@ -309,6 +309,18 @@ pub async fn delete_baseline(
 }
 
 /// `POST …/plan/level`: applies the levelling and shows what it did.
+/// `GET …/plan/level`: the address the applied levelling's page is left
+/// at, reloaded or bookmarked: the plan with a new levelling preview (a
+/// GET applies nothing).
+pub async fn levelling_preview(
+    state: State<AppState>,
+    viewer: Viewer,
+    path: Path<(String, String)>,
+) -> Result<Markup, WebError> {
+    let query = HashMap::from([("level".to_string(), "1".to_string())]);
+    plan(state, viewer, path, Query(query)).await
+}
+
 pub async fn apply_levelling(
     State(state): State<AppState>,
     viewer: Viewer,

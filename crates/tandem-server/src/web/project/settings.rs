@@ -394,7 +394,7 @@ pub async fn settings(
                 h2 #h-delete { "Delete this project" }
                 p { "Deleting " strong { (project.key) } " removes its tasks, phases, milestones, risks, baselines and history for good. "
                     "To stop work on it but keep it, set its status to Done or Cancelled instead." }
-                form.stacked method="post" action=(url("/delete")) {
+                form.stacked.keeps method="post" action=(url("/delete")) data-then=(viewer.url("/projects")) {
                     input type="hidden" name="version" value=(project.version);
                     label for="pd-confirm" { "Type the project's key, " strong { (project.key) } ", to confirm" }
                     input #pd-confirm name="confirm" required autocomplete="off" autocapitalize="characters";

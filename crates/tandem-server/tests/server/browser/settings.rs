@@ -702,6 +702,35 @@ async fn a_saved_edit_is_undone_a_row_edited_meanwhile_is_merged_and_risk_tasks_
     assert_eq!(saved["name"], "Renamed here", "{saved}");
     assert_eq!(saved["end_date"], "2027-05-31", "{saved}");
 
+    // Deleting with the wrong key typed is refused beside the box, on the
+    // same page, and the project stays.
+    // (Enter in the box: the last save's toast covers the button.)
+    wait_for(&client, "#pd-confirm")
+        .await
+        .send_keys("NOPE\u{E007}")
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "#pd-confirm[aria-invalid=true] + .field-note.refused",
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "//span[contains(@class,'refused')]",
+        "LAUNCH, to delete it",
+    )
+    .await;
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/p/LAUNCH/settings")
+    );
+    assert_eq!(api_json(&client, "/projects/LAUNCH").await["key"], "LAUNCH");
+
     // A task a risk threatens, found by words of its title after the
     // keys already there; the keys kept, the one found added.
     client

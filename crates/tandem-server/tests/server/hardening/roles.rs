@@ -224,6 +224,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get(format!("/w/acme/p/{project}/settings")),
         get(format!("/w/acme/p/{project}/plan")),
         get(format!("/w/acme/p/{project}/plan?runs=50&level=1")),
+        get(format!("/w/acme/p/{project}/plan/level")),
         get(format!("/w/acme/t/{task}")),
         post("/w/acme/quick".into()),
         post("/w/acme/tasks".into()),

@@ -971,3 +971,112 @@ async fn a_long_timeline_draws_a_window_of_rows_and_links_the_others() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_predecessor_is_named_by_words_of_its_title() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let found: Value = ana
+        .get("/api/v1/workspaces/demo/tasks?q=positioning+brief")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["tasks"].as_array().unwrap().len(), 1, "{found}");
+    let brief = found["tasks"][0]["key"].as_str().unwrap().to_string();
+
+    // Words that match one task link it, as its key would.
+    let to = ana
+        .posted_to(
+            "/w/demo/t/LAUNCH-20/links",
+            "predecessor=positioning+brief&type=fs&lag_days=0",
+        )
+        .await;
+    assert_eq!(to, "/w/demo/t/LAUNCH-20");
+    let page = ana.get("/w/demo/t/LAUNCH-20").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("href=\"/w/demo/t/{brief}\"")),
+        "{page}"
+    );
+
+    // Words that match none, or several, are refused in words, naming the
+    // field, and link nothing.
+    let links = |page: &str| page.matches("aria-label=\"Remove the link").count();
+    let before = links(&ana.get("/w/demo/t/LAUNCH-21").await.text().await.unwrap());
+    for (words, says) in [
+        ("zebra+quagga", "No task you can open matches"),
+        ("launch", "More than one task matches"),
+    ] {
+        let (status, body) = ana
+            .post(
+                "/w/demo/t/LAUNCH-21/links",
+                &format!("predecessor={words}&type=fs&lag_days=0"),
+                &[("x-tandem", "fetch")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body.contains("predecessor") && body.contains(says),
+            "{body}"
+        );
+    }
+    let page = ana.get("/w/demo/t/LAUNCH-21").await.text().await.unwrap();
+    assert_eq!(links(&page), before, "{page}");
+    server.stop().await;
+}
+
+/// The keys of a board column's cards, in the order the board shows them.
+fn column_keys(board: &str, status: &str) -> Vec<String> {
+    let start = board
+        .find(&format!("id=\"cards-{status}\""))
+        .unwrap_or_else(|| panic!("no column {status}"));
+    let column = &board[start..];
+    let column = &column[..column.find("</ul>").unwrap()];
+    column
+        .split("data-key=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_card_added_at_the_top_of_a_column_is_first_there() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let board = ana
+        .get("/w/demo/p/LAUNCH/board")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let before = column_keys(&board, "todo");
+    assert!(before.len() > 1, "{before:?}");
+    // The column's form names the card that is first.
+    assert!(
+        board.contains(&format!("name=\"first\" value=\"{}\"", before[0])),
+        "{board}"
+    );
+    let (status, body) = ana
+        .post(
+            "/w/demo/tasks",
+            &format!(
+                "project=LAUNCH&status=todo&first={}&title=On+top",
+                before[0]
+            ),
+            &[("x-tandem", "fetch")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let made: Value = serde_json::from_str(&body).unwrap();
+    let key = made["key"].as_str().unwrap();
+    let board = ana
+        .get("/w/demo/p/LAUNCH/board")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let after = column_keys(&board, "todo");
+    assert_eq!(after[0], key, "{after:?}");
+    assert_eq!(after[1..], before[..], "the others keep their order");
+    server.stop().await;
+}
