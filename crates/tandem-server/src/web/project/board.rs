@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::handlers::tasks::{format_cursor, parse_cursor};
 use crate::web::Viewer;
-use crate::web::common::{FormPairs, WebError, answer, back, form_version};
+use crate::web::common::{FormPairs, WebError, answer, back, encode, form_version};
 use crate::web::layout::{self, Section, Tab, page};
 use crate::web::my_work::today;
 
@@ -73,7 +73,11 @@ pub async fn board(
             .map_or("No phase", |p| p.name.as_str())
     };
     let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    // A status shows its column alone; "open", the columns of work not
+    // done (as the list's filter of the same name).
+    let open = get("status") == Some("open");
     let only: Option<TaskStatus> = get("status")
+        .filter(|_| !open)
         .map(|s| s.parse().map_err(|e: String| ApiError::field("status", e)))
         .transpose()?;
     let after = get("cursor")
@@ -83,11 +87,22 @@ pub async fn board(
         })
         .transpose()?;
     let filter = TaskFilter {
-        project: Some(project.key.clone()),
         order: TaskOrder::Board,
         limit: BOARD_PAGE,
-        ..Default::default()
+        ..super::list::shared_filter(&viewer, &project.key, &query)?
     };
+    // The filters the address holds, kept by the column's "more" links,
+    // the views bar and a view saved here.
+    let kept: Vec<String> = ["q", "status", "owner", "phase"]
+        .into_iter()
+        .filter_map(|name| get(name).map(|v| format!("{name}={}", encode(v))))
+        .collect();
+    let current_query = kept.join("&");
+    let narrowed: String = kept
+        .iter()
+        .filter(|pair| !pair.starts_with("status="))
+        .map(|pair| format!("&{pair}"))
+        .collect();
     let counts: HashMap<TaskStatus, u64> = store
         .count_tasks_by(scope, &filter, TaskGroup::Status)
         .await?
@@ -99,7 +114,10 @@ pub async fn board(
         .collect();
     let cancelled = counts.get(&TaskStatus::Cancelled).copied().unwrap_or(0);
     let mut columns = Vec::new();
-    for status in board_columns().filter(|s| only.is_none_or(|o| o == *s)) {
+    for status in board_columns()
+        .filter(|s| only.is_none_or(|o| o == *s))
+        .filter(|s| !open || !matches!(s, TaskStatus::Done))
+    {
         let count = counts.get(&status).copied().unwrap_or(0);
         let page = if count == 0 {
             tandem_store::TaskPage {
@@ -116,7 +134,7 @@ pub async fn board(
         };
         let more = page.next.map(|next| {
             viewer.url(&format!(
-                "/p/{}/board?status={status}&cursor={}",
+                "/p/{}/board?status={status}&cursor={}{narrowed}",
                 project.key,
                 format_cursor(TaskOrder::Board, &next)
             ))
@@ -130,9 +148,16 @@ pub async fn board(
     }
     let today = today();
     let writer = viewer.can_write();
+    let members = store.list_members(scope).await?;
+    let views = store.list_views(access).await?;
     let content = html! {
+        (super::list::views_nav(&viewer, &project.key, "board", &views, &current_query))
+        form.filters method="get" aria-label="Filter the board" {
+            (super::list::filter_fields(&query, &members, &phases))
+            button type="submit" { "Apply" }
+        }
         p.muted.board-help {
-            @if only.is_some() { a href=(viewer.url(&format!("/p/{}/board", project.key))) { "← The whole board" } " " }
+            @if only.is_some() { a href=(viewer.url(&format!("/p/{}/board?{}", project.key, narrowed.trim_start_matches('&')))) { "← The whole board" } " " }
             @if writer { "Drag cards between and within columns, or focus a card and press Space, move it with the arrow keys, and press Space again. " }
             @if cancelled > 0 && only.is_none() { (cancelled) " cancelled tasks are not shown." }
         }
@@ -196,6 +221,7 @@ pub async fn board(
         @if writer && !milestones.is_empty() {
             template #tpl-milestone_id { select aria-label="Milestone" data-kind="id" { option value="" { "No milestone" } @for m in &milestones { option value=(m.id) { (m.name) } } } }
         }
+        @if writer { (super::list::save_view(&viewer, &project.key, "board", &current_query, "Save these filters as a view:")) }
         p #board-help.visually-hidden { "Arrow keys or j and k go from card to card. Press Space to pick up this card, arrow keys to move it, Space to drop it, Escape to cancel." }
     };
     Ok(page(

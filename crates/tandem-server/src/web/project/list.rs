@@ -114,10 +114,7 @@ pub async fn list(
     };
     let shows = |column: &str| cols.contains(&column);
     let cols_pair = (!chosen.is_empty()).then(|| format!("cols={}", cols.join(",")));
-    let mut filter = TaskFilter {
-        project: Some(project.key.clone()),
-        ..Default::default()
-    };
+    let mut filter = shared_filter(&viewer, &project.key, &query)?;
     if let Some(status) = get("status") {
         match status {
             "open" => filter.open = true,
@@ -129,17 +126,6 @@ pub async fn list(
             }
         }
     }
-    filter.owner = crate::handlers::tasks::owner_filter(viewer.user().id, get("owner"))?;
-    filter.text = get("q").map(str::to_string);
-    filter.phase = match get("phase") {
-        None => None,
-        Some("none") => Some(None),
-        Some(id) => {
-            Some(Some(id.parse().map_err(|_| {
-                ApiError::field("phase", "must be a phase id")
-            })?))
-        }
-    };
     let sort = get("sort").unwrap_or("key");
     let Some(&(_, _, order)) = SORTS.iter().find(|(s, _, _)| *s == sort) else {
         return Err(ApiError::field(
@@ -295,7 +281,6 @@ pub async fn list(
     };
     let today = today();
     let writer = viewer.can_write();
-    let selected = |name: &str, value: &str| get(name) == Some(value);
     let milestone_of = |t: &Task| {
         t.milestone_id
             .and_then(|id| milestone_name.get(&id).copied())
@@ -351,45 +336,9 @@ pub async fn list(
         }
     };
     let content = html! {
-        @if !views.is_empty() {
-            nav.views aria-label="Saved views" {
-                span { "Views:" }
-                @for v in &views {
-                    span.view {
-                        a href=(viewer.url(&format!("/p/{}/list?{}", project.key, v.query))) aria-current=[(v.query == current_query).then_some("page")] { (v.name) }
-                        @if v.shared { " " span.muted { "(shared by " (v.owner.name) ")" } }
-                        @if writer && (v.owner.id == viewer.user().id || (v.shared && viewer.ctx.scope.role.can_manage_members())) {
-                            " "
-                            form method="post" action=(viewer.url(&format!("/p/{}/views/{}/delete", project.key, v.id))) {
-                                button.link type="submit" aria-label={ "Delete the view " (v.name) } { "×" }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (views_nav(&viewer, &project.key, "list", &views, &current_query))
         form.filters method="get" aria-label="Filter, sort and group" {
-            label for="f-q" { "Search" }
-            input #f-q name="q" type="search" value=[get("q")];
-            label for="f-status" { "Status" }
-            select #f-status name="status" {
-                option value="" { "Any" }
-                option value="open" selected[selected("status", "open")] { "Open" }
-                @for s in layout::STATUSES { option value=(s) selected[selected("status", s.as_str())] { (layout::status_label(s)) } }
-            }
-            label for="f-owner" { "Owner" }
-            select #f-owner name="owner" {
-                option value="" { "Anyone" }
-                option value="me" selected[selected("owner", "me")] { "Me" }
-                option value="none" selected[selected("owner", "none")] { "Unassigned" }
-                @for m in &members { option value=(m.user.email) selected[selected("owner", &m.user.email)] { (m.user.name) } }
-            }
-            label for="f-phase" { "Phase" }
-            select #f-phase name="phase" {
-                option value="" { "Any" }
-                option value="none" selected[selected("phase", "none")] { "No phase" }
-                @for p in &phases { option value=(p.id) selected[selected("phase", &p.id.to_string())] { (p.name) } }
-            }
+            (filter_fields(&query, &members, &phases))
             label for="f-sort" { "Sort by" }
             select #f-sort name="sort" {
                 @for (value, label, _) in SORTS { option value=(value) selected[sort == value] { (label) } }
@@ -467,15 +416,7 @@ pub async fn list(
                 }
             }
         }
-        @if writer {
-            form.save-view method="post" action=(viewer.url(&format!("/p/{}/views", project.key))) aria-label="Save this view" {
-                input type="hidden" name="query" value=(current_query);
-                label for="sv-name" { "Save these filters, sort, grouping and columns as a view:" }
-                input #sv-name name="name" required maxlength="80" placeholder="Name";
-                label { input type="checkbox" name="shared"; " Share with the project" }
-                button type="submit" { "Save view" }
-            }
-        }
+        @if writer { (save_view(&viewer, &project.key, "list", &current_query, "Save these filters, sort, grouping and columns as a view:")) }
         @for (i, g) in groups.iter().enumerate() {
             @if let Some(href) = &g.more {
                 @let target = if group == "none" { "#rows".to_string() } else { format!("#g-{i}") };
@@ -571,4 +512,116 @@ async fn variance_days(
             Some((b.task_id, (*now - b.finish.date()).num_days()))
         })
         .collect())
+}
+
+/// The filters a project's list and board share (`q`, `owner`, `phase`),
+/// as their addresses give them, over the project's tasks.
+pub(super) fn shared_filter(
+    viewer: &Viewer,
+    project_key: &str,
+    query: &HashMap<String, String>,
+) -> Result<TaskFilter, ApiError> {
+    let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    Ok(TaskFilter {
+        project: Some(project_key.to_string()),
+        owner: crate::handlers::tasks::owner_filter(viewer.user().id, get("owner"))?,
+        text: get("q").map(str::to_string),
+        phase: match get("phase") {
+            None => None,
+            Some("none") => Some(None),
+            Some(id) => {
+                Some(Some(id.parse().map_err(|_| {
+                    ApiError::field("phase", "must be a phase id")
+                })?))
+            }
+        },
+        ..Default::default()
+    })
+}
+
+/// The filter form's fields the list and board share: words, status,
+/// owner and phase, as the address has them.
+pub(super) fn filter_fields(
+    query: &HashMap<String, String>,
+    members: &[tandem_domain::Member],
+    phases: &[tandem_domain::Phase],
+) -> Markup {
+    let get = |name: &str| query.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let selected = |name: &str, value: &str| get(name) == Some(value);
+    html! {
+        label for="f-q" { "Search" }
+        input #f-q name="q" type="search" value=[get("q")];
+        label for="f-status" { "Status" }
+        select #f-status name="status" {
+            option value="" { "Any" }
+            option value="open" selected[selected("status", "open")] { "Open" }
+            @for s in layout::STATUSES { option value=(s) selected[selected("status", s.as_str())] { (layout::status_label(s)) } }
+        }
+        label for="f-owner" { "Owner" }
+        select #f-owner name="owner" {
+            option value="" { "Anyone" }
+            option value="me" selected[selected("owner", "me")] { "Me" }
+            option value="none" selected[selected("owner", "none")] { "Unassigned" }
+            @for m in members { option value=(m.user.email) selected[selected("owner", &m.user.email)] { (m.user.name) } }
+        }
+        label for="f-phase" { "Phase" }
+        select #f-phase name="phase" {
+            option value="" { "Any" }
+            option value="none" selected[selected("phase", "none")] { "No phase" }
+            @for p in phases { option value=(p.id) selected[selected("phase", &p.id.to_string())] { (p.name) } }
+        }
+    }
+}
+
+/// The project's saved views, each a link to `page` (the list or the
+/// board) with its query; the one shown is marked, and its maker (or an
+/// owner or admin, for a shared one) may delete it.
+pub(super) fn views_nav(
+    viewer: &Viewer,
+    project_key: &str,
+    page: &str,
+    views: &[tandem_domain::SavedView],
+    current_query: &str,
+) -> Markup {
+    let writer = viewer.can_write();
+    html! {
+        @if !views.is_empty() {
+            nav.views aria-label="Saved views" {
+                span { "Views:" }
+                @for v in views {
+                    span.view {
+                        a href=(viewer.url(&format!("/p/{project_key}/{page}?{}", v.query))) aria-current=[(v.query == current_query).then_some("page")] { (v.name) }
+                        @if v.shared { " " span.muted { "(shared by " (v.owner.name) ")" } }
+                        @if writer && (v.owner.id == viewer.user().id || (v.shared && viewer.ctx.scope.role.can_manage_members())) {
+                            " "
+                            form method="post" action=(viewer.url(&format!("/p/{project_key}/views/{}/delete", v.id))) {
+                                button.link type="submit" aria-label={ "Delete the view " (v.name) } { "×" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The form that saves what `page` (the list or the board) shows
+/// (`query`) as a view.
+pub(super) fn save_view(
+    viewer: &Viewer,
+    project_key: &str,
+    page: &str,
+    query: &str,
+    prompt: &str,
+) -> Markup {
+    html! {
+        form.save-view method="post" action=(viewer.url(&format!("/p/{project_key}/views"))) aria-label="Save this view" {
+            input type="hidden" name="query" value=(query);
+            input type="hidden" name="page" value=(page);
+            label for="sv-name" { (prompt) }
+            input #sv-name name="name" required maxlength="80" placeholder="Name";
+            label { input type="checkbox" name="shared"; " Share with the project" }
+            button type="submit" { "Save view" }
+        }
+    }
 }

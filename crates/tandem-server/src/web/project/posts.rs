@@ -390,8 +390,8 @@ const VIEW_FIELDS: &[(&str, Kind)] = &[
     ("shared", Kind::Flag),
 ];
 
-/// `POST /w/{ws}/p/{key}/views`: the list as it is, saved under a name;
-/// back to the list showing it.
+/// `POST /w/{ws}/p/{key}/views`: the list (or board) as it is, saved
+/// under a name; back to the page it was saved from, showing it.
 pub async fn create_view(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -399,11 +399,13 @@ pub async fn create_view(
     Path((ws, key)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let query = FormPairs::parse(&body)
-        .get("query")
-        .unwrap_or_default()
-        .to_string();
-    let to = viewer.url(&format!("/p/{key}/list?{query}"));
+    let form = FormPairs::parse(&body);
+    let query = form.get("query").unwrap_or_default().to_string();
+    let page = match form.get("page") {
+        Some("board") => "board",
+        _ => "list",
+    };
+    let to = viewer.url(&format!("/p/{key}/{page}?{query}"));
     let ctx = viewer.ctx.clone();
     forward(
         &headers,
@@ -427,7 +429,7 @@ pub async fn delete_view(
     Path((ws, key, id)): Path<(String, String, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let to = viewer.url(&format!("/p/{key}/list"));
+    let to = crate::web::common::back(&headers, &viewer.url(&format!("/p/{key}/list")));
     let ctx = viewer.ctx.clone();
     forward(&headers, &body, &[], &to, |_: NoInput, _| async move {
         views::delete_view(State(state), ctx, Path((ws, id)))

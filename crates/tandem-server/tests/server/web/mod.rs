@@ -1080,3 +1080,63 @@ async fn a_card_added_at_the_top_of_a_column_is_first_there() {
     assert_eq!(after[1..], before[..], "the others keep their order");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_board_is_filtered_and_saved_as_a_view_as_the_list_is() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let bens = "/w/demo/p/LAUNCH/board?owner=ben%40demo.tandem";
+    let board = ana.get(bens).await.text().await.unwrap();
+    assert!(board.contains("form class=\"filters\""), "{board}");
+    let labels: Vec<&str> = board
+        .split("<li class=\"card\"")
+        .skip(1)
+        .map(|card| {
+            let at = card.find("aria-label=\"").unwrap() + 12;
+            &card[at..at + card[at..].find('"').unwrap()]
+        })
+        .collect();
+    assert!(!labels.is_empty(), "{board}");
+    assert!(
+        labels.iter().all(|l| l.ends_with(", Ben Okafor")),
+        "{labels:?}"
+    );
+    let all = ana
+        .get("/w/demo/p/LAUNCH/board")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(all.matches("<li class=\"card\"").count() > labels.len());
+
+    // Open work: no Done column.
+    let open = ana
+        .get("/w/demo/p/LAUNCH/board?status=open")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(all.contains("id=\"cards-done\""));
+    assert!(!open.contains("id=\"cards-done\""), "{open}");
+
+    // Saved from the board, the view opens the board, marked as shown;
+    // the list offers it too, as a list.
+    let to = ana
+        .posted_to(
+            "/w/demo/p/LAUNCH/views",
+            "name=Ben%27s+cards&query=owner%3Dben%2540demo.tandem&page=board",
+        )
+        .await;
+    assert_eq!(to, bens);
+    let board = ana.get(bens).await.text().await.unwrap();
+    assert!(
+        board.contains(&format!("href=\"{bens}\" aria-current=\"page\"")),
+        "{board}"
+    );
+    let list = ana.get("/w/demo/p/LAUNCH/list").await.text().await.unwrap();
+    assert!(
+        list.contains("href=\"/w/demo/p/LAUNCH/list?owner=ben%40demo.tandem\""),
+        "{list}"
+    );
+    server.stop().await;
+}
