@@ -371,7 +371,15 @@ impl ProjectPlan {
             fingerprint: self.fingerprint(),
             computed_at,
             start: result.timeline.start_instant(result.start),
-            finish: result.timeline.finish_instant(result.finish),
+            // A plan with no work (no tasks, or milestones alone)
+            // finishes where it starts, not at the end of the working
+            // day before it, which is where a finish at its first minute
+            // falls.
+            finish: if result.finish > result.start {
+                result.timeline.finish_instant(result.finish)
+            } else {
+                result.timeline.start_instant(result.start)
+            },
             critical_path: result
                 .critical_path()
                 .into_iter()
@@ -637,6 +645,23 @@ mod tests {
         let mut constrained = tasks.clone();
         constrained[0].schedule.actual_start = Some(at(23, 8));
         assert_ne!(print(&constrained), print(&tasks));
+    }
+
+    /// Found in the browser: a new project starting on a Monday showed a
+    /// scheduled finish on the Friday before.
+    #[test]
+    fn a_plan_with_no_work_finishes_on_its_start() {
+        let mut project = sample_project();
+        project.start_date = NaiveDate::from_ymd_opt(2027, 1, 4);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let plan = project_plan(&project, &[], &[], &[], &HashMap::new(), today);
+        let result = tandem_schedule::cpm::schedule(&plan.plan).unwrap();
+        let stored = plan.stored(&result, chrono::DateTime::from_timestamp(0, 0).unwrap());
+        assert_eq!(
+            stored.finish.date(),
+            NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()
+        );
+        assert!(stored.finish >= stored.start, "{stored:?}");
     }
 
     /// Found in the browser: dragging one bar of a project without a start
