@@ -187,7 +187,7 @@ pub fn mspdi_project(
                 v.push(
                     "file",
                     format!(
-                        "task {} follows task {}, which is the project summary or not in the file",
+                        "says task {} follows task {}, which is the project summary or not in it",
                         t.uid, l.predecessor_uid
                     ),
                 );

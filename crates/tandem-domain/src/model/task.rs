@@ -200,7 +200,7 @@ impl TaskFields {
         if let Some(tp) = &self.three_point {
             let all = [tp.optimistic, tp.likely, tp.pessimistic];
             if all.iter().any(|x| !x.is_finite() || *x < 0.0) {
-                v.push("three_point", "estimates must be zero or more");
+                v.push("three_point", "must be zero or more days each");
             } else if !(tp.optimistic <= tp.likely && tp.likely <= tp.pessimistic) {
                 v.push(
                     "three_point",

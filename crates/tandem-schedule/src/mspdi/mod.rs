@@ -25,9 +25,11 @@ use crate::cpm::{Assignment, Constraint, Lag, LinkKind, LinkSpec, Plan, TaskSpec
 pub use reader::read;
 pub use writer::{ExportTask, write};
 
+/// Why a file was not read. Each message reads after the word "File"
+/// (the field it is shown beside): "File is not well-formed XML: …".
 #[derive(Debug, thiserror::Error)]
 pub enum MspdiError {
-    #[error("not well-formed XML: {0}")]
+    #[error("is not well-formed XML: {0}")]
     Xml(String),
     #[error("{field} of task {uid}: {message}")]
     Field {
@@ -35,9 +37,9 @@ pub enum MspdiError {
         field: &'static str,
         message: String,
     },
-    #[error("the file has no <StartDate> and no task with a start")]
+    #[error("has no <StartDate> and no task with a start")]
     NoStart,
-    #[error("task {task} has a predecessor {predecessor} that is not in the file")]
+    #[error("says task {task} follows task {predecessor}, which is not in it")]
     UnknownPredecessor { task: i64, predecessor: i64 },
 }
 

@@ -12,7 +12,7 @@ fn a_truncated_file_is_an_error_naming_where_it_ends() {
     let err = read("<Project><Tasks><Task><UID>1</UID>").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not well-formed XML: the file ends inside <Task>"
+        "is not well-formed XML: the file ends inside <Task>"
     );
 }
 

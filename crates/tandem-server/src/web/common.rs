@@ -233,6 +233,7 @@ pub fn sentence(field: &str, message: &str) -> String {
         },
         None => name.to_string(),
     };
+    let name = spoken_name(&name).map_or(name, str::to_string);
     let mut name = words(&name.replace('_', " "));
     if row.is_none()
         && let Some(first) = name.get(..1)
@@ -252,6 +253,20 @@ pub fn sentence(field: &str, message: &str) -> String {
         Some(row) => format!("{row}: {text}"),
         None => text,
     }
+}
+
+/// The fields whose names are not the words a person uses for them
+/// (the script's `sentence` has the same table).
+fn spoken_name(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "three_point" => "three-point estimate",
+        "estimate_days" => "estimate",
+        "effort_hours" => "effort",
+        "lag_days" => "lag",
+        "phase_id" => "phase",
+        "milestone_id" => "milestone",
+        _ => return None,
+    })
 }
 
 /// A page without the workspace shell: sign-in and errors.
@@ -802,6 +817,14 @@ mod tests {
         assert_eq!(
             sentence("members[2]", "must be an email address"),
             "Members 3 must be an email address."
+        );
+        assert_eq!(
+            sentence("three_point", "must run from optimistic to pessimistic"),
+            "Three-point estimate must run from optimistic to pessimistic."
+        );
+        assert_eq!(
+            sentence("LAUNCH-2.estimate_days", "must be zero or more"),
+            "LAUNCH-2: estimate must be zero or more."
         );
     }
 }

@@ -41,8 +41,13 @@
   function sentence(field, message) {
     const words = (text) => text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (w) => w.replace(/_/g, " "));
     const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    // As the server's `spoken_name`: fields people call something else.
+    const spoken = {
+      three_point: "three-point estimate", estimate_days: "estimate", effort_hours: "effort",
+      lag_days: "lag", phase_id: "phase", milestone_id: "milestone",
+    };
     const name = /^work_week\[[0-6]\]$/.test(field) ? days[Number(field[10])]
-      : words(field.replace(/\[(\d+)\]/g, (_, i) => " " + (Number(i) + 1))).replace(/^./, (c) => c.toUpperCase());
+      : words((Object.hasOwn(spoken, field) && spoken[field]) || field.replace(/\[(\d+)\]/g, (_, i) => " " + (Number(i) + 1))).replace(/^./, (c) => c.toUpperCase());
     const text = words(message);
     const joined = /^[a-z]/.test(text) ? name + " " + text : /^[A-Z]/.test(text) ? text : name + ": " + text;
     return /[.!?]$/.test(joined) ? joined : joined + ".";
@@ -1198,6 +1203,11 @@
     for (let i = Math.max(0, from); i <= to && i < work.length; i++) if (work[i] === "1") n++;
     return n;
   }
+  // A date as the pages write it: "Wed 25 Nov".
+  function spokenDate(iso) {
+    const date = new Date(iso.slice(0, 10) + "T00:00:00Z");
+    return date.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).replace(",", "");
+  }
   async function saved(bar, response, message, undo) {
     if (response.ok) {
       const task = await response.json();
@@ -1217,7 +1227,7 @@
     try {
       const response = await patchTask(key, bar.dataset.version, { start_date: start });
       if (response.ok) {
-        await saved(bar, response, key + " now starts no earlier than " + start + ".", async (version) => {
+        await saved(bar, response, key + " now starts no earlier than " + spokenDate(start) + ".", async (version) => {
           const back = await patchTask(key, version, { start_date: before });
           toast(back.ok ? key + " starts as it did." : key + ": " + (await problem(back)));
           refresh();
@@ -1231,10 +1241,10 @@
           const finish = shiftDate((bar.dataset.finish || bar.dataset.start).slice(0, 10), days);
           const due = finish > start ? finish : start;
           toast(key + ": " + text, {
-            label: "Move the due date to " + due,
+            label: "Move the due date to " + spokenDate(due),
             act: async () => {
               const both = await patchTask(key, bar.dataset.version, { start_date: start, due_date: due });
-              toast(both.ok ? key + " now starts " + start + " and is due " + due + "." : key + ": " + (await problem(both)));
+              toast(both.ok ? key + " now starts " + spokenDate(start) + " and is due " + spokenDate(due) + "." : key + ": " + (await problem(both)));
               refresh();
             },
           });

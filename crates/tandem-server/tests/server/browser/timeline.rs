@@ -107,7 +107,7 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     // Moved a week later (70 px at 10 px a day): the start moves, the due
     // date stays where it was.
     drag(&client, "g.bar[data-key=TL-1] rect", Err(70.0)).await;
-    wait_for_text(&client, TOAST, "TL-1 now starts no earlier than 2027-01-11").await;
+    wait_for_text(&client, TOAST, "TL-1 now starts no earlier than Mon 11 Jan").await;
     wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-11']").await;
     let survey = task_json(&client, "TL-1").await;
     assert_eq!(survey["start_date"], "2027-01-11", "{survey}");
@@ -169,7 +169,7 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     wait_for_text(
         &client,
         TOAST,
-        "TL-1 now starts 2027-01-21 and is due 2027-01-22",
+        "TL-1 now starts Thu 21 Jan and is due Fri 22 Jan",
     )
     .await;
     let survey = task_json(&client, "TL-1").await;

@@ -821,7 +821,7 @@ async fn tasks_go_into_phases_from_the_list() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("LAUNCH-10: phase id"), "{page}");
+    assert!(page.contains("LAUNCH-10: phase must"), "{page}");
     let (status, _) = ana
         .post(
             "/w/demo/tasks/bulk",
