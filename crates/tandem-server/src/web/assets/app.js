@@ -82,10 +82,21 @@
     });
   }
 
-  // A form saved without the script lands here with a cookie saying so.
+  // A form posted as a page (not saved in place) lands here with a
+  // cookie saying it was done; what was done, the page it was sent from
+  // noted (a delete says "Deleted.", not "Saved.").
+  const done = sessionStorage.getItem("tandem_said");
+  sessionStorage.removeItem("tandem_said");
   if (/(?:^|; )tandem_flash=saved(?:;|$)/.test(document.cookie)) {
     document.cookie = "tandem_flash=; Path=/; Max-Age=0; SameSite=Lax";
-    if (ws()) window.addEventListener("DOMContentLoaded", () => toast("Saved."));
+    if (ws()) window.addEventListener("DOMContentLoaded", () => toast(done || "Saved."));
+  }
+  function said(form) {
+    const action = form.getAttribute("action") || "";
+    const words = [[/\/delete$/, "Deleted."], [/\/remove$/, "Removed."], [/\/revoke$/, "Revoked."],
+      [/\/unarchive$/, "Taken out of the archive."], [/\/archive$/, "Archived."]];
+    const found = words.find(([pattern]) => pattern.test(action));
+    return found ? found[1] : "Saved.";
   }
 
   // --- live updates: refetch this page, swap its main content ------------
@@ -1393,5 +1404,10 @@
     } else if (event.key === "Enter") {
       location.href = "/w/" + ws() + "/t/" + bar.dataset.key;
     }
+  });
+  // Registered last: the handlers above have taken (prevented) the
+  // submits they save in place; what is left posts as a page.
+  document.addEventListener("submit", (event) => {
+    if (!event.defaultPrevented && event.target.method === "post") sessionStorage.setItem("tandem_said", said(event.target));
   });
 })();

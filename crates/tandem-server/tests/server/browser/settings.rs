@@ -109,6 +109,7 @@ async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     click(&client, "button[aria-label='Delete Find a site']").await;
     client.accept_alert().await.unwrap();
     wait_for_phases(&client, &["Fit out"]).await;
+    wait_for_text(&client, TOAST, "Deleted.").await;
     // A refused phase is said beside its field, in words, and what was
     // typed stays in the form.
     client
