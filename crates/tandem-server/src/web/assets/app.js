@@ -250,6 +250,33 @@
     const form = event.target.closest("form.filters");
     if (form && event.target.matches("select, input[type=checkbox]")) form.requestSubmit();
   });
+  // Words apply as they are typed, a moment after the last key: the
+  // address takes the filters and the page's content is drawn again in
+  // place, the caret staying in the box (a submit would take it away).
+  let typing;
+  document.addEventListener("input", (event) => {
+    const box = event.target;
+    if (!box.matches || !box.matches("form.filters input[type=search]")) return;
+    clearTimeout(typing);
+    typing = setTimeout(async () => {
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(box.form)) if (value !== "") params.append(name, value);
+      const url = new URL(box.form.getAttribute("action") || location.pathname, location.href);
+      url.search = params.toString();
+      history.replaceState(history.state, "", url);
+      const searched = box.value;
+      await refresh(true);
+      const again = document.getElementById(box.id);
+      if (!again || again === box) return;
+      // Typed on while the page was fetched: kept, and searched next.
+      if (box.value !== searched) {
+        again.value = box.value;
+        again.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      again.focus({ preventScroll: true });
+      again.setSelectionRange(again.value.length, again.value.length);
+    }, 300);
+  });
 
   // --- windows: "Show more" links append the next rows or cards ---------
   // The link is the next window's own page (it works without the script);

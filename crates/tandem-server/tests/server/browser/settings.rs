@@ -778,6 +778,94 @@ async fn a_saved_edit_is_undone_a_row_edited_meanwhile_is_merged_and_risk_tasks_
     server.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_apply_as_they_are_chosen_and_words_as_they_are_typed() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/list"))
+        .await
+        .unwrap();
+    let rows = |client: &Client| {
+        let client = client.clone();
+        async move {
+            let keys: Value = client
+                .execute(
+                    "return [...document.querySelectorAll('#rows tr[data-key]')].map(r => r.dataset.key)",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            keys.as_array().unwrap().len()
+        }
+    };
+    wait_for(&client, "#rows tr[data-key]").await;
+    let all = rows(&client).await;
+
+    // Words typed: after a moment the rows are the matching ones, the
+    // address says so, and the caret is still in the box.
+    wait_for(&client, "#f-q")
+        .await
+        .send_keys("positioning")
+        .await
+        .unwrap();
+    let deadline = Instant::now() + PATIENCE;
+    while !client
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("q=positioning")
+        || rows(&client).await == all
+    {
+        if Instant::now() > deadline {
+            failed(&client, "waited for the list to narrow to the words").await;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(rows(&client).await >= 1);
+    let focused: Value = client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "f-q");
+    // And a status chosen applies at once.
+    client
+        .execute(
+            "const s = document.getElementById('f-status'); s.value = 'done'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let deadline = Instant::now() + PATIENCE;
+    while !client
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("status=done")
+    {
+        if Instant::now() > deadline {
+            failed(&client, "waited for the status to apply").await;
+        }
+        tokio::task::yield_now().await;
+    }
+    let query = client.current_url().await.unwrap();
+    assert!(
+        query.query().unwrap_or("").contains("q=positioning"),
+        "{query}"
+    );
+    client.close().await.unwrap();
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_card_is_put_into_a_phase_from_the_board() {
     let Some(driver) = chromedriver().await else {
