@@ -91,6 +91,12 @@
     document.cookie = "tandem_flash=; Path=/; Max-Age=0; SameSite=Lax";
     if (ws()) window.addEventListener("DOMContentLoaded", () => toast(done || "Saved."));
   }
+  // On to `url`, which says the save was made, as after a form posted
+  // as a page.
+  function goOnSaved(url) {
+    document.cookie = "tandem_flash=saved; Path=/; SameSite=Lax";
+    location.href = url;
+  }
   function said(form) {
     const action = form.getAttribute("action") || "";
     const words = [[/\/delete$/, "Deleted."], [/\/remove$/, "Removed."], [/\/revoke$/, "Revoked."],
@@ -466,8 +472,7 @@
         // name in the header) or ends the page (a delete) goes on to its
         // next page, which says it was saved.
         if (form.dataset.then) {
-          document.cookie = "tandem_flash=saved; Path=/; SameSite=Lax";
-          location.href = form.dataset.then;
+          goOnSaved(form.dataset.then);
           return;
         }
         await refresh(true);
@@ -568,8 +573,7 @@
       });
       if (response.ok) {
         const project = await response.json();
-        document.cookie = "tandem_flash=saved; Path=/; SameSite=Lax";
-        location.href = "/w/" + ws() + "/p/" + project.key + "/timeline";
+        goOnSaved("/w/" + ws() + "/p/" + project.key + "/timeline");
       } else {
         toast(await problem(response));
       }

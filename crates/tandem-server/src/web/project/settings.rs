@@ -70,13 +70,30 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
-/// The ids of `items` (phases, milestones) with the one at `from` moved
-/// to `to`: the order a Move up / Move down button asks for.
-fn moved<T>(items: &[T], from: usize, to: usize, id_of: impl Fn(&T) -> Id) -> Vec<Id> {
-    let mut ids: Vec<Id> = items.iter().map(id_of).collect();
-    let id = ids.remove(from);
-    ids.insert(to, id);
-    ids
+/// The Move up and Move down buttons of the item at `i` of `ids` (a
+/// project's phases or milestones, posted as `field` to `action`): each
+/// posts the whole order with that item moved one place.
+fn move_buttons(action: &str, field: &str, ids: &[Id], i: usize, name: &str) -> Markup {
+    let moved = |to: usize| {
+        let mut order = ids.to_vec();
+        let id = order.remove(i);
+        order.insert(to, id);
+        order
+    };
+    html! {
+        @if i > 0 {
+            form.inline method="post" action=(action) {
+                @for id in moved(i - 1) { input type="hidden" name=(field) value=(id); }
+                button.link type="submit" aria-label={ "Move " (name) " up" } { "↑" }
+            }
+        }
+        @if i + 1 < ids.len() {
+            form.inline method="post" action=(action) {
+                @for id in moved(i + 1) { input type="hidden" name=(field) value=(id); }
+                button.link type="submit" aria-label={ "Move " (name) " down" } { "↓" }
+            }
+        }
+    }
 }
 
 pub async fn settings(
@@ -90,6 +107,8 @@ pub async fn settings(
     let members = store.list_members(scope).await?;
     let phases = store.list_phases(access).await?;
     let milestones = store.list_milestones(access).await?;
+    let phase_ids: Vec<Id> = phases.iter().map(|p| p.id).collect();
+    let milestone_ids: Vec<Id> = milestones.iter().map(|m| m.id).collect();
     let stakeholders = store.list_stakeholders(access).await?;
     let exceptions = store.list_calendar_exceptions(access).await?;
     let base = format!("/p/{}", project.key);
@@ -172,18 +191,7 @@ pub async fn settings(
                             }
                         }
                         @if writes {
-                            @if i > 0 {
-                                form.inline method="post" action=(url("/phases/order")) {
-                                    @for id in moved(&phases, i, i - 1, |p| p.id) { input type="hidden" name="phases" value=(id); }
-                                    button.link type="submit" aria-label={ "Move " (p.name) " up" } { "↑" }
-                                }
-                            }
-                            @if i + 1 < phases.len() {
-                                form.inline method="post" action=(url("/phases/order")) {
-                                    @for id in moved(&phases, i, i + 1, |p| p.id) { input type="hidden" name="phases" value=(id); }
-                                    button.link type="submit" aria-label={ "Move " (p.name) " down" } { "↓" }
-                                }
-                            }
+                            (move_buttons(&url("/phases/order"), "phases", &phase_ids, i, &p.name))
                             form.inline.confirm method="post" action=(url(&format!("/phases/{}/delete", p.id)))
                                 data-confirm={ "Delete the phase " (p.name) "? Its tasks stay, without a phase." } {
                                 input type="hidden" name="version" value=(p.version);
@@ -232,18 +240,7 @@ pub async fn settings(
                             }
                         }
                         @if writes {
-                            @if i > 0 {
-                                form.inline method="post" action=(url("/milestones/order")) {
-                                    @for id in moved(&milestones, i, i - 1, |m| m.id) { input type="hidden" name="milestones" value=(id); }
-                                    button.link type="submit" aria-label={ "Move " (m.name) " up" } { "↑" }
-                                }
-                            }
-                            @if i + 1 < milestones.len() {
-                                form.inline method="post" action=(url("/milestones/order")) {
-                                    @for id in moved(&milestones, i, i + 1, |m| m.id) { input type="hidden" name="milestones" value=(id); }
-                                    button.link type="submit" aria-label={ "Move " (m.name) " down" } { "↓" }
-                                }
-                            }
+                            (move_buttons(&url("/milestones/order"), "milestones", &milestone_ids, i, &m.name))
                             form.inline.confirm method="post" action=(url(&format!("/milestones/{}/delete", m.id)))
                                 data-confirm={ "Delete the milestone " (m.name) "? Its tasks stay." } {
                                 input type="hidden" name="version" value=(m.version);
