@@ -36,6 +36,8 @@ mod projects;
 mod risks;
 /// Stakeholders.
 mod stakeholders;
+/// A project's health and its status updates.
+mod status;
 /// Tasks.
 mod tasks;
 /// Saved views of a project's list.
@@ -55,6 +57,7 @@ pub use problem::*;
 pub use projects::*;
 pub use risks::*;
 pub use stakeholders::*;
+pub use status::*;
 pub use tasks::*;
 pub use views::*;
 pub use workspaces::*;

@@ -22,8 +22,10 @@ pub struct Problem {
     pub cycle: Option<Vec<String>>,
 }
 
+/// What `/healthz` answers: the server's and its database's state (not a
+/// project's health, which is `tandem_domain::Health`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Health {
+pub struct ServiceHealth {
     pub status: String,
     pub database: String,
     pub version: String,

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod calendar;
 pub mod dates;
 pub mod graph;
+pub mod health;
 pub mod interop;
 pub mod minutes;
 pub mod model;

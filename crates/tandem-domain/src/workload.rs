@@ -1,5 +1,5 @@
-//! Workload and health: how much work each person has in each week against
-//! what they can do, and whether a project is on track. Pure arithmetic
+//! Workload: how much work each person has in each week against what
+//! they can do. Pure arithmetic
 //! over plain values; the caller brings the tasks' planned dates (from the
 //! schedule where there is one) and people's capacity and time off.
 
@@ -122,75 +122,6 @@ pub fn weekly_load(
         .collect()
 }
 
-/// Whether a project is on track, and why not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
-    OnTrack,
-    AtRisk,
-    OffTrack,
-}
-
-impl Health {
-    pub fn label(self) -> &'static str {
-        match self {
-            Health::OnTrack => "On track",
-            Health::AtRisk => "At risk",
-            Health::OffTrack => "Off track",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Health::OnTrack => "on_track",
-            Health::AtRisk => "at_risk",
-            Health::OffTrack => "off_track",
-        }
-    }
-}
-
-/// What health is judged on.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HealthInput {
-    pub target: Option<NaiveDate>,
-    /// The scheduled finish.
-    pub finish: Option<NaiveDate>,
-    pub open_tasks: usize,
-    pub overdue_tasks: usize,
-    /// The highest probability × impact among open risks (1 to 25).
-    pub worst_risk: i64,
-}
-
-/// Off track when the schedule finishes after the target date; at risk
-/// when a fifth or more of the open work is overdue, any is overdue by the
-/// plan's own measure while a severe risk (15+) is open, or the severe risk
-/// alone; on track otherwise. Each verdict comes with its reasons.
-pub fn project_health(input: HealthInput) -> (Health, Vec<String>) {
-    let mut reasons = Vec::new();
-    if let (Some(target), Some(finish)) = (input.target, input.finish)
-        && finish > target
-    {
-        reasons.push(format!(
-            "the schedule finishes {finish}, {} days after the target {target}",
-            (finish - target).num_days()
-        ));
-        return (Health::OffTrack, reasons);
-    }
-    if input.open_tasks > 0 && input.overdue_tasks * 5 >= input.open_tasks {
-        reasons.push(format!(
-            "{} of {} open tasks are overdue",
-            input.overdue_tasks, input.open_tasks
-        ));
-    }
-    if input.worst_risk >= 15 {
-        reasons.push(format!("an open risk scores {} of 25", input.worst_risk));
-    }
-    if reasons.is_empty() {
-        (Health::OnTrack, reasons)
-    } else {
-        (Health::AtRisk, reasons)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,40 +194,5 @@ mod tests {
         assert_eq!(load[0].assigned, [10.0, 0.0, 2.0]);
         assert_eq!(load[0].after, 2.0 + 2.0);
         assert_eq!(load[0].total(), 10.0 + 16.0 + 4.0 + 2.0);
-    }
-
-    #[test]
-    fn health_verdicts() {
-        let base = HealthInput {
-            target: Some(day(30)),
-            finish: Some(day(27)),
-            open_tasks: 10,
-            overdue_tasks: 1,
-            worst_risk: 6,
-        };
-        assert_eq!(project_health(base).0, Health::OnTrack);
-        let late = HealthInput {
-            finish: Some(day(30) + Days::new(3)),
-            ..base
-        };
-        let (health, reasons) = project_health(late);
-        assert_eq!(health, Health::OffTrack);
-        assert!(reasons[0].contains("3 days after"));
-        assert_eq!(
-            project_health(HealthInput {
-                overdue_tasks: 2,
-                ..base
-            })
-            .0,
-            Health::AtRisk
-        );
-        assert_eq!(
-            project_health(HealthInput {
-                worst_risk: 16,
-                ..base
-            })
-            .0,
-            Health::AtRisk
-        );
     }
 }

@@ -15,7 +15,7 @@
 //! and its rescheduling is never served stale.
 
 use tandem_domain::*;
-use tandem_store::{Scope, Store, TaskFilter};
+use tandem_store::{ProjectAccess, Scope, Store, TaskFilter};
 use tandem_usecases::planning;
 
 use crate::error::ApiError;
@@ -38,8 +38,36 @@ pub(crate) async fn load_with_tasks(
     Ok(planning::load_with_tasks(store, scope, key, server_today()).await?)
 }
 
-fn server_today() -> chrono::NaiveDate {
+pub(crate) fn server_today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+/// The project's scheduled finish, as the stored schedule has it (what
+/// writes keep; no task is read), for pages and reads that may trail a
+/// write by the moment the rescheduler takes. A plan never scheduled yet
+/// is scheduled now; one the scheduler refuses has none.
+pub(crate) async fn scheduled_finish(
+    store: &dyn Store,
+    access: ProjectAccess,
+    key: &str,
+) -> ApiResult<Option<chrono::NaiveDate>> {
+    Ok(match store.stored_finish(access).await? {
+        Some(finish) => Some(finish.date()),
+        None => current_finish(store, access, key).await,
+    })
+}
+
+/// The finish of the plan as it is now, scheduled first if the stored
+/// schedule trails it: what a status update keeps of its moment.
+pub(crate) async fn current_finish(
+    store: &dyn Store,
+    access: ProjectAccess,
+    key: &str,
+) -> Option<chrono::NaiveDate> {
+    fresh_schedule(store, access.scope(), key, access)
+        .await
+        .ok()
+        .map(|stored| stored.finish.date())
 }
 
 /// Every task the filter selects, page after page.

@@ -196,6 +196,7 @@ pub fn table() -> Vec<Route> {
         phases::routes(),
         dependencies::routes(),
         stakeholders::routes(),
+        status::routes(),
         views::routes(),
         risks::routes(),
         schedule::routes(),

@@ -4,7 +4,7 @@
 //!
 //! [`Store`] is the sum of one trait per feature, each in its own module
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
-//! [`ProjectStore`], [`StakeholderStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
+//! [`ProjectStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
 //! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`]
 //! and [`EventStore`]. Callers hold a `dyn Store` and call any of them.
 //!
@@ -39,6 +39,7 @@ mod sql;
 mod sqlite;
 mod sqlite_reads;
 pub mod stakeholders;
+pub mod status_updates;
 pub mod tasks;
 pub mod views;
 pub mod workspaces;
@@ -58,6 +59,7 @@ pub use risks::RiskStore;
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
+pub use status_updates::StatusUpdateStore;
 pub use tandem_domain::Link;
 pub use tasks::{
     GroupKey, MAX_TASK_PAGE, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskGroup, TaskOrder,
@@ -177,6 +179,7 @@ pub trait Store:
     + WorkspaceStore
     + ProjectStore
     + StakeholderStore
+    + StatusUpdateStore
     + RiskStore
     + ViewStore
     + TaskStore

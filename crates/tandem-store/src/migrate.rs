@@ -118,6 +118,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "a project's tasks with their phases, from an index alone",
         sql: include_str!("../migrations/sqlite/0020_task_phases_index.sql"),
     },
+    Migration {
+        version: 21,
+        description: "status updates, and a baseline's finish kept with it",
+        sql: include_str!("../migrations/sqlite/0021_status_updates.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -220,6 +225,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 20,
         description: "a project's tasks with their phases, from an index alone",
         sql: include_str!("../migrations/postgres/0020_task_phases_index.sql"),
+    },
+    Migration {
+        version: 21,
+        description: "status updates, and a baseline's finish kept with it",
+        sql: include_str!("../migrations/postgres/0021_status_updates.sql"),
     },
 ];
 

@@ -185,6 +185,12 @@ pub trait PlanStore: Send + Sync {
     ) -> Result<Baseline>;
     /// The project's baselines, newest first, without their tasks.
     async fn list_baselines(&self, project: ProjectAccess) -> Result<Vec<Baseline>>;
+    /// The latest baseline's name and its last task's finish, kept with
+    /// it (a baseline of no task has none).
+    async fn latest_baseline_finish(
+        &self,
+        project: ProjectAccess,
+    ) -> Result<Option<(String, NaiveDateTime)>>;
     /// One baseline of the project, with its tasks.
     async fn get_baseline(&self, project: ProjectAccess, id: Id) -> Result<Baseline>;
     async fn delete_baseline(&self, scope: WriteScope, project_id: Id, id: Id) -> Result<()>;

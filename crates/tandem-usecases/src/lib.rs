@@ -36,6 +36,8 @@ pub mod projects;
 pub mod risks;
 /// A project's stakeholders.
 pub mod stakeholders;
+/// A project's derived health and the status updates its people post.
+pub mod status;
 /// Tasks: create, quick add, update, delete, bulk edit and board moves.
 pub mod tasks;
 /// Saved views of a project's list.

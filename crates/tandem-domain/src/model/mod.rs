@@ -21,6 +21,8 @@ mod risk;
 mod schedule;
 /// Stakeholders.
 mod stakeholder;
+/// Status updates.
+mod status_update;
 /// Tasks and how they are held in the plan.
 mod task;
 /// Keys, emails, slugs, tags and passwords.
@@ -39,6 +41,7 @@ pub use project::*;
 pub use risk::*;
 pub use schedule::*;
 pub use stakeholder::*;
+pub use status_update::*;
 pub use task::*;
 pub use values::*;
 pub use view::*;

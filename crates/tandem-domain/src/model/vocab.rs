@@ -168,8 +168,25 @@ vocabulary!(
         Stakeholder = "stakeholder",
         Risk = "risk",
         Baseline = "baseline",
+        StatusUpdate = "status_update",
     }
 );
+
+vocabulary!(
+    /// How a project is doing, worst last: as Tandem derives it from the
+    /// project's figures, or as the author of a status update judged it.
+    Health { OnTrack = "on_track", AtRisk = "at_risk", OffTrack = "off_track" }
+);
+
+impl Health {
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "On track",
+            Health::AtRisk => "At risk",
+            Health::OffTrack => "Off track",
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -32,6 +32,8 @@ pub(crate) mod risks;
 pub(crate) mod schedule;
 /// Stakeholders.
 pub(crate) mod stakeholders;
+/// A project's derived health and its status updates.
+pub(crate) mod status;
 /// Tasks, bulk edits and board moves.
 pub(crate) mod tasks;
 pub(crate) mod views;

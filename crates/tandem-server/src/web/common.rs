@@ -110,6 +110,12 @@ pub enum WebError {
     Api(ApiError),
 }
 
+impl From<tandem_usecases::Error> for WebError {
+    fn from(e: tandem_usecases::Error) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
 impl From<ApiError> for WebError {
     fn from(e: ApiError) -> Self {
         match e {

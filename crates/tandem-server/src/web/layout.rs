@@ -57,7 +57,7 @@ impl Tab {
     fn live_kinds(self) -> &'static str {
         match self {
             Tab::Overview => {
-                "project task phase milestone stakeholder risk dependency schedule baseline"
+                "project task phase milestone stakeholder risk dependency schedule baseline status_update"
             }
             Tab::List => "project task phase milestone",
             Tab::Board => "project task",

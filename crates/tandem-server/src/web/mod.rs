@@ -224,6 +224,10 @@ pub fn router() -> Router<AppState> {
             "/w/{ws}/p/{key}/stakeholders",
             post(project::create_stakeholder),
         )
+        .route(
+            "/w/{ws}/p/{key}/status-updates",
+            post(project::post_status_update),
+        )
         .route("/w/{ws}/p/{key}/views", post(project::create_view))
         .route(
             "/w/{ws}/p/{key}/views/{id}/delete",

@@ -28,6 +28,7 @@ mod risks;
 mod rollups;
 mod schedule_save;
 mod stakeholders;
+mod status_updates;
 mod task_list;
 mod task_refs;
 mod tasks;

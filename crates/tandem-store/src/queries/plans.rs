@@ -484,14 +484,15 @@ impl PlanStore for DbStore {
         let name = name.as_str();
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at) \
-             SELECT $1, id, $3, $4, $5 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
+            "INSERT INTO baselines (workspace_id, project_id, name, created_by, created_at, finish) \
+             SELECT $1, id, $3, $4, $5, $6 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
         )
         .bind(scope.workspace_id)
         .bind(project_id)
         .bind(name)
         .bind(scope.user_id)
         .bind(Utc::now())
+        .bind(local_time(tasks.iter().map(|t| t.finish).max()))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("project"))?;
@@ -526,6 +527,25 @@ impl PlanStore for DbStore {
         let baseline = fetch_baseline_tx(&mut tx, scope, project_id, id).await?;
         tx.commit().await?;
         Ok(baseline)
+    }
+
+    async fn latest_baseline_finish(
+        &self,
+        access: ProjectAccess,
+    ) -> Result<Option<(String, NaiveDateTime)>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT name, finish FROM baselines WHERE workspace_id = $1 AND project_id = $2 \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_optional(self.reader())
+        .await?;
+        match row {
+            Some((name, Some(finish))) => Ok(Some((name, minute(&finish)?))),
+            _ => Ok(None),
+        }
     }
 
     async fn list_baselines(&self, access: ProjectAccess) -> Result<Vec<Baseline>> {

@@ -31,6 +31,8 @@ mod schedule;
 mod serve;
 /// `tandem stakeholder`.
 mod stakeholder;
+/// `tandem status`.
+mod status;
 /// `tandem task`, and the paged task list other commands read.
 mod task;
 /// `tandem import` and `tandem export`.
@@ -56,6 +58,7 @@ use risk::RiskCommand;
 use schedule::ScheduleArgs;
 use serve::ServeArgs;
 use stakeholder::StakeholderCommand;
+use status::StatusCommand;
 use task::TaskCommand;
 use transfer::{ExportCommand, ImportCommand};
 use view::ViewCommand;
@@ -119,6 +122,11 @@ enum Command {
     /// Stakeholders of a project.
     #[command(subcommand)]
     Stakeholder(StakeholderCommand),
+    /// A project's health and its status updates: post one
+    /// (--health on-track, at-risk or off-track), list them, or see the
+    /// health Tandem derives and why.
+    #[command(subcommand)]
+    Status(StatusCommand),
     /// Add a task from one line, as the web's quick add reads it:
     /// tandem add "Write brief @ana #LAUNCH due fri !high"
     /// (@person by email, name or first name; #PROJECT key; due and a date
@@ -203,6 +211,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Stakeholder(command) => {
             stakeholder::stakeholder_command(client, command, as_json).await
         }
+        Command::Status(command) => status::status_command(client, command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,
         Command::Schedule(args @ ScheduleArgs { key: Some(_), .. }) => {

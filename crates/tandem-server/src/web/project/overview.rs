@@ -3,15 +3,16 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use maud::Markup as Html;
 use maud::{Markup, html};
-use tandem_domain::workload::{HealthInput, project_health};
-use tandem_domain::{Id, risk_level};
+use tandem_domain::{Health, Id, risk_level};
 use tandem_store::ActivityFilter;
+use tandem_usecases::status;
 
 use super::nav;
 use crate::AppState;
-use crate::planning::current_schedule;
+use crate::planning::scheduled_finish;
 use crate::web::Viewer;
 use crate::web::common::WebError;
 use crate::web::layout::{self, Section, Tab, page};
@@ -21,6 +22,7 @@ pub async fn overview(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((_, key)): Path<(String, String)>,
+    Query(query): super::Params,
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
@@ -31,15 +33,7 @@ pub async fn overview(
     // at a hundred tasks and at a million.
     let progress = store.project_progress(access).await?;
     let overdue = store.overdue_tasks(access, today).await?;
-    let finish = match store.stored_finish(access).await? {
-        Some(finish) => Some(finish.date()),
-        // Never scheduled yet (the rescheduler stores it after a write):
-        // compute it now; a plan the scheduler refuses has no finish.
-        None => current_schedule(store, scope, &key)
-            .await
-            .ok()
-            .map(|(_, stored)| stored.finish.date()),
-    };
+    let finish = scheduled_finish(store, access, &project.key).await?;
     let project_progress = progress.project;
     let milestones = store.list_milestones(access).await?;
     let milestone_progress: HashMap<Id, f64> = progress
@@ -68,13 +62,12 @@ pub async fn overview(
             )
         })
         .collect();
-    let (health, reasons) = project_health(HealthInput {
-        target: project.target_date,
-        finish,
-        open_tasks: progress.open_tasks,
-        overdue_tasks: overdue,
-        worst_risk: open_risks.iter().map(|r| r.score()).max().unwrap_or(0),
-    });
+    let now = status::project_health(store, &project, access, finish, today).await?;
+    let health = now.assessment.health;
+    let before: Option<Id> = query.get("before").and_then(|b| b.parse().ok());
+    let updates = status::history(store, access, before, UPDATES_SHOWN + 1).await?;
+    let older = (updates.len() > UPDATES_SHOWN).then(|| updates[UPDATES_SHOWN - 1].id);
+    let writer = viewer.can_write();
     let mut upcoming: Vec<_> = milestones
         .iter()
         .filter(|m| m.date.is_none_or(|d| d >= today))
@@ -84,8 +77,10 @@ pub async fn overview(
         div.overview {
             section.card-panel.health aria-labelledby="h-health" {
                 h2 #h-health { "Health" }
-                p { span class={ "health h-" (health.as_str()) } { (health.label()) } }
-                @if !reasons.is_empty() { ul { @for r in &reasons { li { (r) } } } }
+                p { (health_badge(health)) " " span.muted { "as Tandem judges it from the figures" } }
+                @if !now.assessment.reasons.is_empty() {
+                    ul.reasons { @for r in &now.assessment.reasons { li { (health_badge(r.health)) " " (r.text) } } }
+                }
                 dl.facts {
                     dt { "Stage" } dd { (super::stage_label(project.stage)) }
                     dt { "Status" } dd { (super::project_status_label(project.status)) }
@@ -95,6 +90,57 @@ pub async fn overview(
                     dt { "Scheduled finish" } dd { (layout::date(finish, today)) }
                     dt { "Progress" } dd { (layout::progress(project_progress.percent)) " " span.muted { (project_progress.done_tasks) " of " (project_progress.leaf_tasks) " tasks done" } }
                     dt { "Open / overdue" } dd { (progress.open_tasks) " / " (overdue) }
+                }
+            }
+            section.card-panel.wide aria-labelledby="h-updates" {
+                h2 #h-updates { "Status updates" }
+                @if now.update_due {
+                    p.update-due {
+                        @match &now.latest {
+                            Some(latest) => { "The latest update is from " (layout::date(Some(latest.created_at.date_naive()), today)) ": one is due each week." }
+                            None => { "No status update yet: one is due each week." }
+                        }
+                    }
+                }
+                @if writer {
+                    form.status-update method="post" action=(viewer.url(&format!("/p/{}/status-updates", project.key))) {
+                        fieldset {
+                            legend { "Health" }
+                            @for h in Health::ALL {
+                                label.choice {
+                                    input type="radio" name="health" value=(h) checked[*h == health];
+                                    (h.label())
+                                    @if *h == health { span.muted { " (suggested)" } }
+                                }
+                            }
+                        }
+                        label for="status-text" { "What happened, what is next, what is in the way" }
+                        textarea #status-text name="text" required maxlength="20000" rows="4" {}
+                        button type="submit" { "Post update" }
+                    }
+                }
+                @if updates.is_empty() { p.muted { "Nothing posted yet." } }
+                ol.updates {
+                    @for u in updates.iter().take(UPDATES_SHOWN) {
+                        li.update {
+                            p {
+                                (health_badge(u.health)) " "
+                                strong { (u.author.as_ref().map(|a| a.name.as_str()).unwrap_or("Someone")) } " "
+                                time datetime=(u.created_at.to_rfc3339()) { (u.created_at.format("%-d %b %Y")) }
+                            }
+                            div.update-text { (u.text) }
+                            p.muted.figures {
+                                (format!("{:.0}", u.figures.progress)) "% done · "
+                                "finish " (u.figures.scheduled_finish.map_or("unscheduled".to_string(), |d| d.format("%-d %b %Y").to_string()))
+                                @if let Some(slip) = u.figures.slip_days { @if slip > 0 { " (" (slip) " days after target)" } }
+                                " · " (u.figures.overdue_tasks) " overdue · " (u.figures.open_risks) " open risks"
+                                @if u.figures.derived_health != u.health { " · Tandem judged it " (u.figures.derived_health.label()) }
+                            }
+                        }
+                    }
+                }
+                @if let Some(older) = older {
+                    p { a href=(viewer.url(&format!("/p/{}?before={older}#h-updates", project.key))) { "Older updates" } }
                 }
             }
             section.card-panel aria-labelledby="h-objective" {
@@ -148,7 +194,7 @@ pub async fn overview(
                             } @else {
                                 (a.action) " "
                             }
-                            (a.entity_kind) " "
+                            (a.entity_kind.as_str().replace('_', " ")) " "
                             @if a.entity_kind == tandem_domain::EntityKind::Task {
                                 a href=(viewer.url(&format!("/t/{}", a.entity_label))) { (a.entity_label) }
                             } @else { strong { (a.entity_label) } }
@@ -165,6 +211,14 @@ pub async fn overview(
         nav(&project, Tab::Overview),
         content,
     ))
+}
+
+/// Status updates the overview shows before its "Older updates" link.
+const UPDATES_SHOWN: usize = 5;
+
+/// A health as a coloured word.
+fn health_badge(health: Health) -> Html {
+    html! { span class={ "health h-" (health.as_str()) } { (health.label()) } }
 }
 
 /// The fields a change touched, as a person lists them: "description,

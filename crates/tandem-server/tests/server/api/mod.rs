@@ -8,6 +8,7 @@ mod input;
 mod mspdi;
 mod paging;
 mod schedule;
+mod status;
 
 use crate::common::Server;
 use crate::common::api::*;

@@ -1055,3 +1055,44 @@ async fn estimates_and_three_point_estimates_are_typed_in_the_list() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_update_is_posted_from_the_overview_with_the_health_suggested() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH"))
+        .await
+        .unwrap();
+    // The health Tandem derives is the one chosen to begin with.
+    let derived = api_json(&client, "/projects/LAUNCH/health").await;
+    let suggested: Value = client
+        .execute(
+            "return document.querySelector('form.status-update input[name=health]:checked').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(suggested, derived["health"]);
+    look(&client, "overview-status").await;
+    click(&client, "form.status-update input[value=off_track]").await;
+    wait_for(&client, "#status-text")
+        .await
+        .send_keys("Vendor late.\nBuild starts a week later.")
+        .await
+        .unwrap();
+    click(&client, "form.status-update button[type=submit]").await;
+    wait_for_text(&client, "//ol[@class='updates']", "Vendor late.").await;
+    let list = api_json(&client, "/projects/LAUNCH/status-updates").await;
+    assert_eq!(list[0]["health"], "off_track", "{list}");
+    assert_eq!(list[0]["text"], "Vendor late.\nBuild starts a week later.");
+    assert_eq!(list[0]["author"]["email"], "ana@demo.tandem");
+    look(&client, "overview-status-posted").await;
+    client.close().await.unwrap();
+    server.stop().await;
+}

@@ -237,6 +237,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/p/{project}/milestones/order")),
         post(format!("/w/acme/p/{project}/milestones")),
         post(format!("/w/acme/p/{project}/stakeholders")),
+        post(format!("/w/acme/p/{project}/status-updates")),
         post(format!("/w/acme/p/{project}/views")),
         post(of("phases")),
         post(of("milestones")),

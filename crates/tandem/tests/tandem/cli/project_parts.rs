@@ -719,3 +719,68 @@ fn views_of_the_list_are_saved_listed_sorted_by_and_deleted_from_the_terminal() 
             .is_empty()
     );
 }
+
+#[test]
+fn status_updates_are_posted_and_listed_and_health_says_why() {
+    let (config, _server) = parts_server("status");
+    let health = json(&config, &["status", "health", "PARTS"]);
+    assert_eq!(health["health"], "on_track", "{health}");
+    assert_eq!(health["update_due"], true);
+
+    let first = json(
+        &config,
+        &[
+            "status",
+            "post",
+            "PARTS",
+            "--health",
+            "at-risk",
+            "--text",
+            "Kick-off slipped a week.",
+        ],
+    );
+    assert_eq!(first["health"], "at_risk", "{first}");
+    // Without --health: the health Tandem derives.
+    let second = json(
+        &config,
+        &["status", "post", "PARTS", "--text", "Back on plan."],
+    );
+    assert_eq!(second["health"], health["health"]);
+
+    let list = json(&config, &["status", "list", "PARTS"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    // Newest first, each with its health, text, author and time.
+    assert_eq!(list[0]["id"], second["id"]);
+    assert_eq!(list[1]["text"], "Kick-off slipped a week.");
+    assert_eq!(list[1]["author"]["email"], "ana@demo.tandem");
+    assert!(list[1]["created_at"].as_str().unwrap().starts_with("20"));
+
+    let table = ok(&config, &["status", "list", "PARTS"]);
+    assert!(
+        table.contains("At risk") && table.contains("Kick-off slipped"),
+        "{table}"
+    );
+    let said = ok(&config, &["status", "health", "PARTS"]);
+    assert!(said.starts_with("PARTS: On track"), "{said}");
+    assert!(said.contains("Latest update"), "{said}");
+
+    // Bad input: said, non-zero, nothing posted.
+    let err = fails(
+        &config,
+        &["status", "post", "PARTS", "--health", "fine", "--text", "x"],
+    );
+    assert!(
+        err.contains("--health") && err.contains("on_track"),
+        "{err}"
+    );
+    let err = fails(&config, &["status", "post", "PARTS", "--text", " "]);
+    assert!(err.contains("text"), "{err}");
+    assert_eq!(
+        json(&config, &["status", "list", "PARTS"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -1,0 +1,85 @@
+//! A project's status updates; the queries, compiled once per backend
+//! (see `mod.rs`).
+
+use tandem_domain::health::StatusFigures;
+
+use super::*;
+
+#[async_trait]
+impl StatusUpdateStore for DbStore {
+    async fn create_status_update(
+        &self,
+        scope: WriteScope,
+        access: ProjectAccess,
+        update: &StatusUpdateFields,
+        figures: &StatusFigures,
+    ) -> Result<StatusUpdate> {
+        let scope = *scope;
+        update.check().map_err(StoreError::Invalid)?;
+        let figures = serde_json::to_string(figures)
+            .map_err(|e| StoreError::Config(format!("status figures: {e}")))?;
+        let text = update.text.trim();
+        let mut tx = self.write_tx().await?;
+        // The project may have been deleted since it was opened: then
+        // nothing is inserted.
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO status_updates (workspace_id, project_id, author_id, health, body, figures, created_at) \
+             SELECT $1, id, $3, $4, $5, $6, $7 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(access.project_id())
+        .bind(scope.user_id)
+        .bind(update.health.as_str())
+        .bind(text)
+        .bind(figures)
+        .bind(Utc::now())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("project"))?;
+        let row = sqlx::query(&format!("{STATUS_UPDATE_SELECT} WHERE s.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let created = status_update_from_row(&row)?;
+        let changes = activity::created(&serde_json::Map::from_iter([
+            (
+                "health".to_string(),
+                serde_json::json!(update.health.as_str()),
+            ),
+            ("text".to_string(), serde_json::json!(text)),
+        ]));
+        record(
+            &mut tx,
+            scope,
+            Some(access.project_id()),
+            EntityKind::StatusUpdate,
+            id,
+            update.health.label(),
+            "posted",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn list_status_updates(
+        &self,
+        access: ProjectAccess,
+        before: Option<Id>,
+        limit: usize,
+    ) -> Result<Vec<StatusUpdate>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
+        let rows = sqlx::query(&format!(
+            "{STATUS_UPDATE_SELECT} WHERE s.workspace_id = $1 AND s.project_id = $2 AND s.id < $3 \
+             ORDER BY s.id DESC LIMIT $4"
+        ))
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit as i64)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(status_update_from_row).collect()
+    }
+}
