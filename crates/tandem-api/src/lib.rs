@@ -28,6 +28,8 @@ mod my_work;
 mod phases;
 /// Calendar exceptions, schedules, baselines, forecasts, levelling.
 mod planning;
+/// Portfolios and their tables.
+mod portfolios;
 /// Problem details and the health check.
 mod problem;
 /// Projects.
@@ -53,6 +55,7 @@ pub use dependencies::*;
 pub use my_work::*;
 pub use phases::*;
 pub use planning::*;
+pub use portfolios::*;
 pub use problem::*;
 pub use projects::*;
 pub use risks::*;

@@ -72,12 +72,21 @@ struct Args {
     /// per size is made on that server and dropped after.
     #[arg(long, value_delimiter = ',')]
     sizes: Vec<usize>,
+    /// Measure a portfolio's table (issue 13): `--projects` projects
+    /// sharing `--tasks` tasks, one portfolio of them all.
+    #[arg(long)]
+    portfolio: bool,
+    /// With `--portfolio`, how many projects.
+    #[arg(long, default_value_t = 200, requires = "portfolio")]
+    projects: usize,
 }
 
 /// The web pages in headless Chromium.
 mod browser;
 /// The outbox and live updates across nodes.
 mod live;
+/// A portfolio of many projects.
+mod portfolio;
 /// How the work grows with the size of the workspace.
 mod scale;
 /// The web pages' benchmark.
@@ -127,6 +136,15 @@ async fn main() -> Result<()> {
             .await
             .context("opening the database")?,
     );
+    if args.portfolio {
+        let portfolio_args = portfolio::PortfolioArgs {
+            projects: args.projects,
+            tasks: args.tasks,
+            requests: args.requests,
+            seed: args.seed,
+        };
+        return portfolio::run(store, portfolio_args).await;
+    }
     if args.web {
         let web_args = web::WebArgs {
             tasks: args.tasks,

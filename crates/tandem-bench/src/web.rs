@@ -90,48 +90,7 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
     };
     let pages: Vec<_> = pages.into_iter().filter(|(name, _)| wanted(name)).collect();
     for (name, path) in &pages {
-        let url = format!("{base}{path}");
-        let raw = http.get(&url).header("cookie", &cookie).send().await?;
-        if !raw.status().is_success() {
-            bail!("{path} answered {}", raw.status());
-        }
-        let raw_bytes = raw.bytes().await?.len();
-        let mut server = Vec::with_capacity(args.requests);
-        let mut client = Vec::with_capacity(args.requests);
-        let mut gzip_bytes = 0;
-        for i in 0..args.requests + 3 {
-            let sent = Instant::now();
-            let response = http
-                .get(&url)
-                .header("cookie", &cookie)
-                .header("accept-encoding", "gzip")
-                .send()
-                .await?;
-            let timing = response
-                .headers()
-                .get("server-timing")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("app;dur="))
-                .and_then(|v| v.parse::<f64>().ok());
-            let body = response.bytes().await?;
-            // The first three warm the caches and the connection.
-            if i >= 3 {
-                server.extend(timing);
-                client.push(sent.elapsed().as_secs_f64() * 1000.0);
-                gzip_bytes = body.len();
-            }
-        }
-        server.sort_by(f64::total_cmp);
-        client.sort_by(f64::total_cmp);
-        let pick = |v: &[f64], q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
-        println!(
-            "| {name} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
-            pick(&server, 0.5),
-            pick(&server, 0.95),
-            pick(&client, 0.5),
-            gzip_bytes as f64 / 1024.0,
-            raw_bytes as f64 / 1024.0
-        );
+        measure(&http, &base, &cookie, name, path, args.requests).await?;
     }
     if args.browser {
         crate::browser::run(crate::browser::BrowserArgs {
@@ -143,6 +102,63 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
         })
         .await?;
     }
+    Ok(())
+}
+
+/// Fetches `path` as a browser does, `requests` times after three that
+/// warm the caches, and prints its row: the server's time (its
+/// `Server-Timing`) p50 and p95, the client's p50, and the bytes gzipped
+/// and not.
+pub(crate) async fn measure(
+    http: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    name: &str,
+    path: &str,
+    requests: usize,
+) -> Result<()> {
+    let url = format!("{base}{path}");
+    let raw = http.get(&url).header("cookie", cookie).send().await?;
+    if !raw.status().is_success() {
+        bail!("{path} answered {}", raw.status());
+    }
+    let raw_bytes = raw.bytes().await?.len();
+    let mut server = Vec::with_capacity(requests);
+    let mut client = Vec::with_capacity(requests);
+    let mut gzip_bytes = 0;
+    for i in 0..requests + 3 {
+        let sent = Instant::now();
+        let response = http
+            .get(&url)
+            .header("cookie", cookie)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await?;
+        let timing = response
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("app;dur="))
+            .and_then(|v| v.parse::<f64>().ok());
+        let body = response.bytes().await?;
+        // The first three warm the caches and the connection.
+        if i >= 3 {
+            server.extend(timing);
+            client.push(sent.elapsed().as_secs_f64() * 1000.0);
+            gzip_bytes = body.len();
+        }
+    }
+    server.sort_by(f64::total_cmp);
+    client.sort_by(f64::total_cmp);
+    let pick = |v: &[f64], q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
+    println!(
+        "| {name} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
+        pick(&server, 0.5),
+        pick(&server, 0.95),
+        pick(&client, 0.5),
+        gzip_bytes as f64 / 1024.0,
+        raw_bytes as f64 / 1024.0
+    );
     Ok(())
 }
 

@@ -193,6 +193,7 @@ pub fn table() -> Vec<Route> {
         auth::routes(),
         workspaces::routes(),
         projects::routes(),
+        portfolios::routes(),
         phases::routes(),
         dependencies::routes(),
         stakeholders::routes(),

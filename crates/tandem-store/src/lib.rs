@@ -4,7 +4,7 @@
 //!
 //! [`Store`] is the sum of one trait per feature, each in its own module
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
-//! [`ProjectStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
+//! [`ProjectStore`], [`PortfolioStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
 //! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`]
 //! and [`EventStore`]. Callers hold a `dyn Store` and call any of them.
 //!
@@ -31,6 +31,7 @@ mod group_commit;
 pub mod imports;
 mod migrate;
 pub mod plans;
+pub mod portfolios;
 mod postgres;
 pub mod projects;
 pub mod risks;
@@ -53,6 +54,7 @@ pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use imports::ImportStore;
 pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
+pub use portfolios::PortfolioStore;
 pub use postgres::PgStore;
 pub use projects::{ProjectProgress, ProjectStore};
 pub use risks::RiskStore;
@@ -178,6 +180,7 @@ pub trait Store:
     AccountStore
     + WorkspaceStore
     + ProjectStore
+    + PortfolioStore
     + StakeholderStore
     + StatusUpdateStore
     + RiskStore

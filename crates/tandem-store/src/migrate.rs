@@ -123,6 +123,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "status updates, and a baseline's finish kept with it",
         sql: include_str!("../migrations/sqlite/0021_status_updates.sql"),
     },
+    Migration {
+        version: 22,
+        description: "portfolios of projects and of portfolios",
+        sql: include_str!("../migrations/sqlite/0022_portfolios.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -230,6 +235,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 21,
         description: "status updates, and a baseline's finish kept with it",
         sql: include_str!("../migrations/postgres/0021_status_updates.sql"),
+    },
+    Migration {
+        version: 22,
+        description: "portfolios of projects and of portfolios",
+        sql: include_str!("../migrations/postgres/0022_portfolios.sql"),
     },
 ];
 

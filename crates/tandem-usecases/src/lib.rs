@@ -30,6 +30,8 @@ pub mod phases;
 /// Levelling applied and Microsoft Project files imported, and a project
 /// read as a plan.
 pub mod planning;
+/// Portfolios of projects and their table.
+pub mod portfolios;
 /// Projects: create, update and delete.
 pub mod projects;
 /// A project's risk register.

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use tandem_domain::health::{self, Assessment, HealthInput, StatusFigures};
 use tandem_domain::{
-    FieldError, Health, Id, Project, RiskStatus, StatusUpdate, StatusUpdateFields,
+    FieldError, Health, Id, Project, RiskStatus, StatusUpdate, StatusUpdateFields, risk_level,
 };
 use tandem_store::{ProjectAccess, Store};
 
@@ -24,6 +24,12 @@ pub struct ProjectHealth {
     pub latest: Option<StatusUpdate>,
     /// No update yet, or the latest is older than the cadence.
     pub update_due: bool,
+    /// The first milestone from today on, by date: name and date.
+    pub next_milestone: Option<(String, NaiveDate)>,
+    /// Open risks at the register's "high" level (score 12 or more).
+    pub high_risks: usize,
+    /// Hours of work the progress is weighted by.
+    pub effort_hours: f64,
 }
 
 /// Judges the project `access` opens. `finish` is its scheduled finish
@@ -72,7 +78,18 @@ pub async fn project_health(
         risk_scores: &risk_scores,
         missed_milestones: &missed,
     };
+    let next_milestone = milestones
+        .iter()
+        .filter_map(|m| Some((m.date.filter(|d| *d >= today)?, m.name.as_str())))
+        .min()
+        .map(|(date, name)| (name.to_string(), date));
     Ok(ProjectHealth {
+        next_milestone,
+        high_risks: risk_scores
+            .iter()
+            .filter(|s| risk_level(**s) == "high")
+            .count(),
+        effort_hours: progress.project.total_weight_hours,
         assessment: health::assess(&input),
         figures: StatusFigures::new(&input, progress.project.percent, risk_scores.len()),
         update_due: health::update_due(latest.as_ref().map(|u| u.created_at.date_naive()), today),

@@ -13,6 +13,8 @@ mod dependency;
 mod patch;
 /// Phases and milestones.
 mod phase;
+/// Portfolios.
+mod portfolio;
 /// Projects.
 mod project;
 /// Risks.
@@ -37,6 +39,7 @@ mod workspace;
 pub use dependency::*;
 pub use patch::*;
 pub use phase::*;
+pub use portfolio::*;
 pub use project::*;
 pub use risk::*;
 pub use schedule::*;

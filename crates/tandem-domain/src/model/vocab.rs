@@ -169,6 +169,7 @@ vocabulary!(
         Risk = "risk",
         Baseline = "baseline",
         StatusUpdate = "status_update",
+        Portfolio = "portfolio",
     }
 );
 

@@ -24,6 +24,8 @@ pub(crate) mod mspdi;
 pub(crate) mod my_work;
 /// Phases and milestones.
 pub(crate) mod phases;
+/// Portfolios and their tables.
+pub(crate) mod portfolios;
 /// Projects.
 pub(crate) mod projects;
 /// The risk register.

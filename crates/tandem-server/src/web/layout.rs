@@ -15,6 +15,7 @@ use super::Viewer;
 pub enum Section {
     MyWork,
     Projects,
+    Portfolios,
     Workload,
     Settings,
     Search,
@@ -28,6 +29,9 @@ impl Section {
         match self {
             Section::MyWork => "task project member",
             Section::Projects => "project task schedule",
+            Section::Portfolios => {
+                "portfolio project task schedule status_update risk milestone baseline"
+            }
             Section::Workload => "task member schedule project",
             Section::Settings => "member",
             // Results are what was asked for; a change elsewhere does not
@@ -141,6 +145,7 @@ pub fn page(
                     nav.sections aria-label="Sections" {
                         (nav(Section::MyWork, "My Work", viewer.url("/my"), "m"))
                         (nav(Section::Projects, "Projects", viewer.url("/projects"), "p"))
+                        (nav(Section::Portfolios, "Portfolios", viewer.url("/portfolios"), "f"))
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
                         (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
                     }
@@ -206,6 +211,7 @@ pub fn page(
                         dt { kbd { "q" } } dd { "Quick add" }
                         dt { kbd { "g" } " " kbd { "m" } } dd { "My Work" }
                         dt { kbd { "g" } " " kbd { "p" } } dd { "Projects" }
+                        dt { kbd { "g" } " " kbd { "f" } } dd { "Portfolios" }
                         dt { kbd { "g" } " " kbd { "o l b t w r a s" } } dd { "Project overview, list, board, timeline, workload, risks, plan, settings" }
                         dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
                         dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }

@@ -17,6 +17,8 @@ mod layout;
 pub mod live;
 /// My Work, the projects index, and the quick-add and task forms.
 mod my_work;
+/// Portfolios: their list and a portfolio's table.
+mod portfolios;
 /// A project's overview, list, board and risks.
 mod project;
 /// Find anything: tasks, projects, people, pages.
@@ -113,6 +115,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/w/{ws}/projects",
             get(my_work::projects).post(my_work::create_project),
+        )
+        .route(
+            "/w/{ws}/portfolios",
+            get(portfolios::portfolios_page).post(portfolios::create_portfolio),
+        )
+        .route(
+            "/w/{ws}/portfolios/{id}",
+            get(portfolios::portfolio_page).post(portfolios::update_portfolio),
+        )
+        .route(
+            "/w/{ws}/portfolios/{id}/delete",
+            post(portfolios::delete_portfolio),
         )
         .route("/w/{ws}/workload", get(workload::workspace_workload))
         .route("/w/{ws}/search", get(search::search))

@@ -93,6 +93,7 @@ pub async fn search(
         let named = [
             ("My Work", "/my", "tasks inbox today"),
             ("Projects", "/projects", "new project import"),
+            ("Portfolios", "/portfolios", "programmes health pmo totals"),
             ("Workload", "/workload", "capacity hours people"),
             (
                 "Settings",
@@ -110,7 +111,7 @@ pub async fn search(
         // ("launch timeline").
         for p in &open {
             for (tab, path, also) in [
-                ("Overview", "", "health"),
+                ("Overview", "", "health status updates"),
                 ("List", "/list", "tasks views"),
                 ("Board", "/board", "kanban cards"),
                 ("Timeline", "/timeline", "gantt baselines"),

@@ -23,6 +23,7 @@ mod events;
 mod history;
 mod imports;
 mod plans;
+mod portfolios;
 mod projects;
 mod risks;
 mod rollups;

@@ -21,6 +21,8 @@ mod members;
 mod my_work;
 /// `tandem phase` and `tandem milestone`.
 mod phase;
+/// `tandem portfolio`.
+mod portfolio;
 /// `tandem project`.
 mod project;
 /// `tandem risk`.
@@ -53,6 +55,7 @@ use calendar::CalendarCommand;
 use dependency::DepCommand;
 use members::{InvitationCommand, MemberCommand};
 use phase::{MilestoneCommand, PhaseCommand};
+use portfolio::PortfolioCommand;
 use project::ProjectCommand;
 use risk::RiskCommand;
 use schedule::ScheduleArgs;
@@ -122,6 +125,10 @@ enum Command {
     /// Stakeholders of a project.
     #[command(subcommand)]
     Stakeholder(StakeholderCommand),
+    /// Portfolios: named sets of projects (and of portfolios) and the
+    /// table of one (health, progress, scheduled finish, slip).
+    #[command(subcommand)]
+    Portfolio(PortfolioCommand),
     /// A project's health and its status updates: post one
     /// (--health on-track, at-risk or off-track), list them, or see the
     /// health Tandem derives and why.
@@ -211,6 +218,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Stakeholder(command) => {
             stakeholder::stakeholder_command(client, command, as_json).await
         }
+        Command::Portfolio(command) => portfolio::portfolio_command(client, command, as_json).await,
         Command::Status(command) => status::status_command(client, command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,

@@ -7,6 +7,7 @@ mod calendars;
 mod input;
 mod mspdi;
 mod paging;
+mod portfolios;
 mod schedule;
 mod status;
 

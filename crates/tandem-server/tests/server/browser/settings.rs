@@ -1096,3 +1096,95 @@ async fn a_status_update_is_posted_from_the_overview_with_the_health_suggested()
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portfolio_is_made_in_the_browser_and_read_as_one_table() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/portfolios"))
+        .await
+        .unwrap();
+    wait_for(&client, "#nf-name")
+        .await
+        .send_keys("Everything")
+        .await
+        .unwrap();
+    // Every project of the workspace, ticked.
+    client
+        .execute(
+            "document.querySelectorAll('input[name=projects]').forEach(c => c.checked = true); return true",
+            vec![],
+        )
+        .await
+        .unwrap();
+    look(&client, "portfolios").await;
+    click(&client, "form.stacked button.primary").await;
+    wait_for_text(&client, "//table", "Everything").await;
+    let list = api_json(&client, "/portfolios").await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let table = api_json(&client, &format!("/portfolios/{id}")).await;
+    let keys = table["projects"].as_array().unwrap().len();
+    assert!(keys >= 2, "{table}");
+
+    // The table, grouped by health and sorted worst first.
+    client
+        .goto(&format!(
+            "{base}/w/demo/portfolios/{id}?sort=health&group=health"
+        ))
+        .await
+        .unwrap();
+    wait_for(&client, "table.portfolio tr.group").await;
+    let rows: Value = client
+        .execute(
+            "return document.querySelectorAll('table.portfolio tbody tr:not(.group)').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.as_u64().unwrap() as usize, keys);
+    let totals: Value = client
+        .execute(
+            "return document.querySelector('section.totals').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        totals
+            .as_str()
+            .unwrap()
+            .contains(&format!("{keys} projects")),
+        "{totals}"
+    );
+    look(&client, "portfolio-table").await;
+    client.set_window_size(390, 844).await.unwrap();
+    client.refresh().await.unwrap();
+    wait_for(&client, "table.portfolio").await;
+    let overflow: Value = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "the portfolio page is wider than the phone ({overflow} px): {}",
+        client
+            .execute(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')",
+                vec![],
+            )
+            .await
+            .unwrap()
+    );
+    look(&client, "portfolio-table-phone").await;
+    client.close().await.unwrap();
+    server.stop().await;
+}

@@ -99,6 +99,15 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
         .await),
     );
     reach.ids.insert(
+        "portfolios",
+        id(created(
+            ana,
+            &format!("{WS}/portfolios"),
+            json!({"name": format!("{key} portfolio"), "projects": [key]}),
+        )
+        .await),
+    );
+    reach.ids.insert(
         "baselines",
         id(created(ana, &format!("{p}/baselines"), json!({"name": "Plan"})).await),
     );

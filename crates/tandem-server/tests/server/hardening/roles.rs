@@ -211,6 +211,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get("/w/acme/projects".into()),
         get("/w/acme/workload".into()),
         get("/w/acme/settings".into()),
+        get("/w/acme/portfolios".into()),
+        get(format!("/w/acme/portfolios/{}", reach.ids["portfolios"])),
         // What search finds is what the caller may open, titles included.
         get("/w/acme/search?q=secret".into()),
         get("/w/acme/search?q=private".into()),
@@ -230,6 +232,13 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post("/w/acme/tasks".into()),
         post("/w/acme/tasks/bulk".into()),
         post("/w/acme/projects".into()),
+        post("/w/acme/portfolios".into()),
+        post(format!("/w/acme/portfolios/{}", reach.ids["portfolios"])),
+        // Without the page's version, nothing is deleted.
+        post(format!(
+            "/w/acme/portfolios/{}/delete",
+            reach.ids["portfolios"]
+        )),
         post(format!("/w/acme/p/{project}/risks")),
         post(format!("/w/acme/p/{project}/settings")),
         post(format!("/w/acme/p/{project}/phases")),
@@ -336,7 +345,8 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                     Who::Guest
                         if read
                             && (path.starts_with("/w/acme/p/")
-                                || path.starts_with("/w/acme/t/")) =>
+                                || path.starts_with("/w/acme/t/")
+                                || path.starts_with("/w/acme/portfolios/")) =>
                     {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }

@@ -784,3 +784,91 @@ fn status_updates_are_posted_and_listed_and_health_says_why() {
         2
     );
 }
+
+#[test]
+fn a_portfolio_is_made_shown_and_changed_from_the_terminal() {
+    let (config, _server) = parts_server("portfolio");
+    ok(
+        &config,
+        &["project", "edit", "PARTS", "--target", "2099-06-30"],
+    );
+    let made = json(
+        &config,
+        &[
+            "portfolio",
+            "add",
+            "Launches",
+            "--project",
+            "LAUNCH",
+            "--project",
+            "PARTS",
+        ],
+    );
+    assert_eq!(made["projects"], serde_json::json!(["LAUNCH", "PARTS"]));
+    let shown = json(&config, &["portfolio", "show", "Launches"]);
+    let projects = shown["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 2, "{shown}");
+    for p in projects {
+        // The contract's fields: percent, a health word, dates as days.
+        let progress = p["progress"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&progress), "{p}");
+        assert!(
+            ["on_track", "at_risk", "off_track"].contains(&p["health"].as_str().unwrap()),
+            "{p}"
+        );
+        if let Some(finish) = p["scheduled_finish"].as_str() {
+            assert_eq!(finish.len(), 10, "{p}");
+        }
+    }
+    let parts = projects.iter().find(|p| p["key"] == "PARTS").unwrap();
+    assert_eq!(parts["target_date"], "2099-06-30");
+
+    // A portfolio within another; a cycle refused, saying why.
+    ok(
+        &config,
+        &["portfolio", "add", "Company", "--portfolio", "Launches"],
+    );
+    let err = fails(
+        &config,
+        &[
+            "portfolio",
+            "edit",
+            "Launches",
+            "--add-portfolio",
+            "Company",
+        ],
+    );
+    assert!(
+        err.contains("portfolios") && err.contains("cannot hold itself"),
+        "{err}"
+    );
+    let out = ok(
+        &config,
+        &[
+            "portfolio",
+            "edit",
+            "Launches",
+            "--remove-project",
+            "LAUNCH",
+            "--name",
+            "Parts only",
+        ],
+    );
+    assert!(
+        out.contains("Updated portfolio Parts only") && out.contains("PARTS"),
+        "{out}"
+    );
+    let table = ok(&config, &["portfolio", "show", "Parts only"]);
+    assert!(
+        table.contains("PARTS") && table.contains("1 projects"),
+        "{table}"
+    );
+    let list = ok(&config, &["portfolio", "list"]);
+    assert!(
+        list.contains("Company") && list.contains("Parts only"),
+        "{list}"
+    );
+    ok(&config, &["portfolio", "delete", "Company"]);
+    let err = fails(&config, &["portfolio", "show", "Company"]);
+    assert!(err.contains("no portfolio named Company"), "{err}");
+}

@@ -1,0 +1,425 @@
+//! Portfolios in the web app: the list with a form for a new one, and a
+//! portfolio's table (a row per project the viewer may open, sortable
+//! and groupable, with totals) with its settings below. Every write is
+//! the API's own handler, through `common::forward`.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use tandem_domain::{Health, Id};
+use tandem_usecases::portfolios::{self, Row};
+
+use super::Viewer;
+use super::common::{Kind, WebError, forward};
+use super::layout::{self, Section, page};
+use super::my_work::today;
+use crate::AppState;
+use crate::extract::JsonBody;
+use crate::handlers;
+
+/// The fields of a portfolio's forms, as the API's `PortfolioInput`
+/// names them.
+const PORTFOLIO_FIELDS: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("owner", Kind::Optional),
+    ("projects", Kind::Texts),
+    ("portfolios", Kind::Numbers),
+];
+
+fn health_badge(health: Health) -> Markup {
+    html! { span class={ "health h-" (health.as_str()) } { (health.label()) } }
+}
+
+/// `GET /w/{ws}/portfolios`.
+pub async fn portfolios_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let seen = portfolios::list(store, scope).await?;
+    let writer = viewer.can_write();
+    let (members, projects) = if writer {
+        (
+            store.list_members(scope).await?,
+            store.open_projects(scope).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let content = html! {
+        @if seen.is_empty() { p.muted { "No portfolios yet: a portfolio gathers projects (and other portfolios) into one table of their health, progress and dates." } }
+        @else {
+            div.table-wrap tabindex="0" role="region" aria-label="Portfolios table" {
+                table.grid {
+                    caption.visually-hidden { "Portfolios" }
+                    thead { tr { th scope="col" { "Portfolio" } th scope="col" { "Owner" } th scope="col" { "Projects" } th scope="col" { "Portfolios in it" } } }
+                    tbody {
+                        @for s in &seen {
+                            tr {
+                                td { a href=(viewer.url(&format!("/portfolios/{}", s.portfolio.id))) { (s.portfolio.name) } }
+                                td { (layout::person(s.portfolio.owner.as_ref())) }
+                                td { (s.projects.len()) }
+                                td { @for (i, (_, name)) in s.children.iter().enumerate() { @if i > 0 { ", " } (name) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if writer {
+            section aria-labelledby="h-new-portfolio" {
+                h2 #h-new-portfolio { "New portfolio" }
+                form.stacked method="post" action=(viewer.url("/portfolios")) {
+                    (portfolio_fields(&viewer, None, &members, &projects, &seen, "nf"))
+                    div { button.primary type="submit" { "Create portfolio" } }
+                }
+            }
+        }
+    };
+    Ok(page(
+        &viewer,
+        "Portfolios",
+        Section::Portfolios,
+        None,
+        content,
+    ))
+}
+
+/// The fields of a portfolio's form: its name, owner, projects and the
+/// portfolios it holds; `current` is the one edited, if any.
+fn portfolio_fields(
+    viewer: &Viewer,
+    current: Option<&portfolios::Seen>,
+    members: &[tandem_domain::Member],
+    projects: &[(tandem_domain::Project, tandem_store::ProjectAccess)],
+    all: &[portfolios::Seen],
+    id: &str,
+) -> Markup {
+    let _ = viewer;
+    let own = current.map(|c| &c.portfolio);
+    let holds_project = |pid: Id| own.is_some_and(|p| p.project_ids.contains(&pid));
+    let holds_portfolio = |fid: Id| own.is_some_and(|p| p.child_ids.contains(&fid));
+    html! {
+        label for={ (id) "-name" } { "Name" }
+        input id={ (id) "-name" } name="name" required maxlength="200" value=[own.map(|p| p.name.as_str())];
+        label for={ (id) "-owner" } { "Owner" }
+        (crate::web::project::member_select(&format!("{id}-owner"), "owner", members, own.and_then(|p| p.owner.as_ref()).map(|o| o.email.as_str())))
+        fieldset.picks {
+            legend { "Projects" }
+            @for (p, _) in projects.iter().filter(|(p, _)| p.archived_at.is_none() || holds_project(p.id)) {
+                label.check { input type="checkbox" name="projects" value=(p.key) checked[holds_project(p.id)]; " " (p.key) " " span.muted { (p.name) } }
+            }
+        }
+        @let others: Vec<_> = all.iter().filter(|s| own.is_none_or(|p| p.id != s.portfolio.id)).collect();
+        @if !others.is_empty() {
+            fieldset.picks {
+                legend { "Portfolios it holds" }
+                @for s in others {
+                    label.check { input type="checkbox" name="portfolios" value=(s.portfolio.id) checked[holds_portfolio(s.portfolio.id)]; " " (s.portfolio.name) }
+                }
+            }
+        }
+    }
+}
+
+/// How the table may be ordered: a query value, its header and the order.
+const SORTS: &[(&str, &str)] = &[
+    ("key", "Project"),
+    ("health", "Health"),
+    ("progress", "Progress"),
+    ("target", "Target"),
+    ("finish", "Scheduled finish"),
+    ("slip", "Slip"),
+];
+
+fn sort_rows(rows: &mut [Row], by: &str) {
+    match by {
+        // Worst first.
+        "health" => rows.sort_by_key(|r| std::cmp::Reverse(r.health.assessment.health)),
+        "progress" => rows.sort_by(|a, b| {
+            a.health
+                .figures
+                .progress
+                .total_cmp(&b.health.figures.progress)
+        }),
+        "target" => rows.sort_by_key(|r| (r.project.target_date.is_none(), r.project.target_date)),
+        "finish" => rows.sort_by_key(|r| {
+            (
+                r.health.figures.scheduled_finish.is_none(),
+                r.health.figures.scheduled_finish,
+            )
+        }),
+        // Most late first.
+        "slip" => {
+            rows.sort_by_key(|r| std::cmp::Reverse(r.health.figures.slip_days.unwrap_or(i64::MIN)))
+        }
+        _ => rows.sort_by(|a, b| a.project.key.cmp(&b.project.key)),
+    }
+}
+
+/// What rows are grouped by: a query value and its label.
+const GROUPS: &[(&str, &str)] = &[
+    ("", "None"),
+    ("health", "Health"),
+    ("stage", "Stage"),
+    ("status", "Status"),
+    ("owner", "Owner"),
+];
+
+fn group_of(row: &Row, by: &str) -> String {
+    match by {
+        "health" => row.health.assessment.health.label().to_string(),
+        "stage" => crate::web::project::stage_label(row.project.stage).to_string(),
+        "status" => crate::web::project::project_status_label(row.project.status).to_string(),
+        "owner" => row
+            .project
+            .owner
+            .as_ref()
+            .map_or("No owner".to_string(), |o| o.name.clone()),
+        _ => String::new(),
+    }
+}
+
+/// `GET /w/{ws}/portfolios/{id}`: the table, its totals and settings.
+pub async fn portfolio_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_, id)): Path<(String, i64)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let scope = viewer.ctx.scope;
+    let seen = portfolios::get(store, scope, id).await?;
+    let (mut rows, totals) = handlers::portfolios::table(&state, &seen).await?;
+    let sort = query.get("sort").map(String::as_str).unwrap_or("key");
+    let group = query.get("group").map(String::as_str).unwrap_or("");
+    sort_rows(&mut rows, sort);
+    // Groups in the order their first row comes, rows sorted within.
+    let mut groups: Vec<(String, Vec<&Row>)> = Vec::new();
+    for row in &rows {
+        let name = group_of(row, group);
+        match groups.iter_mut().find(|(g, _)| *g == name) {
+            Some((_, members)) => members.push(row),
+            None => groups.push((name, vec![row])),
+        }
+    }
+    let writer = viewer.can_write();
+    let (members, projects, all) = if writer {
+        (
+            store.list_members(scope).await?,
+            store.open_projects(scope).await?,
+            portfolios::list(store, scope).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let today = today();
+    let base = format!("/portfolios/{id}");
+    let link = |s: &str, g: &str| {
+        let mut q = vec![];
+        if s != "key" {
+            q.push(format!("sort={s}"));
+        }
+        if !g.is_empty() {
+            q.push(format!("group={g}"));
+        }
+        viewer.url(&if q.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{}", q.join("&"))
+        })
+    };
+    let count = |h: Health| {
+        totals
+            .by_health
+            .iter()
+            .find(|(x, _)| *x == h)
+            .map_or(0, |(_, n)| *n)
+    };
+    let p = &seen.portfolio;
+    let content = html! {
+        p.muted {
+            "Owner: " (layout::person(p.owner.as_ref()))
+            @if !seen.children.is_empty() {
+                " · Holds "
+                @for (i, (cid, name)) in seen.children.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href=(viewer.url(&format!("/portfolios/{cid}"))) { (name) }
+                }
+            }
+        }
+        section.card-panel.totals aria-label="Totals" {
+            p {
+                strong { (totals.projects) } " projects · "
+                strong { (format!("{:.0}%", totals.progress)) } " done (weighted by effort) · "
+                (health_badge(Health::OnTrack)) " " (count(Health::OnTrack)) " "
+                (health_badge(Health::AtRisk)) " " (count(Health::AtRisk)) " "
+                (health_badge(Health::OffTrack)) " " (count(Health::OffTrack))
+                @if let Some(b) = totals.budget { " · budget " (format!("{b:.2}")) }
+            }
+        }
+        nav.views aria-label="Group by" {
+            "Group by: "
+            @for (value, label) in GROUPS {
+                a href=(link(sort, value)) aria-current=[(*value == group).then_some("true")] { (label) } " "
+            }
+        }
+        @if rows.is_empty() { p.muted { "No project of this portfolio is yours to see, or it has none yet." } }
+        @else {
+            div.table-wrap tabindex="0" role="region" aria-label="Portfolio table" {
+                table.grid.portfolio {
+                    caption.visually-hidden { (p.name) ": its projects" }
+                    thead {
+                        tr {
+                            @for (value, label) in SORTS.iter().take(1) {
+                                th scope="col" aria-sort=[(sort == *value).then_some("ascending")] { a href=(link(value, group)) { (label) } }
+                            }
+                            th scope="col" { "Owner" } th scope="col" { "Stage" } th scope="col" { "Status" }
+                            @for (value, label) in SORTS.iter().skip(1) {
+                                th scope="col" aria-sort=[(sort == *value).then_some("descending")] { a href=(link(value, group)) { (label) } }
+                            }
+                            th scope="col" { "Baseline slip" } th scope="col" { "Next milestone" } th scope="col" { "High risks" } th scope="col" { "Latest update" }
+                        }
+                    }
+                    @for (name, members) in &groups {
+                        tbody {
+                            @if !group.is_empty() { tr.group { th scope="rowgroup" colspan="14" { (name) " " span.count { (members.len()) } } } }
+                            @for r in members {
+                                @let f = &r.health.figures;
+                                tr {
+                                    td { a.key href=(viewer.url(&format!("/p/{}", r.project.key))) { (r.project.key) } " " (r.project.name) }
+                                    td { (layout::person(r.project.owner.as_ref())) }
+                                    td { (crate::web::project::stage_label(r.project.stage)) }
+                                    td { (crate::web::project::project_status_label(r.project.status)) }
+                                    td { (health_badge(r.health.assessment.health)) }
+                                    td { (layout::progress(f.progress)) }
+                                    td { (layout::date(r.project.target_date, today)) }
+                                    td { (layout::date(f.scheduled_finish, today)) }
+                                    td { @match f.slip_days { Some(d) if d > 0 => { span.late { "+" (d) "\u{a0}d" } } Some(d) => { (d) "\u{a0}d" } None => { "—" } } }
+                                    td { @match f.baseline_slip_days { Some(d) => { (d) "\u{a0}d" } None => { "—" } } }
+                                    td { @match &r.health.next_milestone { Some((n, d)) => { (n) " " (layout::date(Some(*d), today)) } None => { "—" } } }
+                                    td { (r.health.high_risks) }
+                                    td {
+                                        @match &r.health.latest {
+                                            Some(u) => { (health_badge(u.health)) " " time datetime=(u.created_at.to_rfc3339()) { (u.created_at.format("%-d %b")) } }
+                                            None => { span.muted { "none" } }
+                                        }
+                                        @if r.health.update_due { " " span.update-due { "due" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if writer {
+            details.portfolio-settings {
+                summary { "Change this portfolio" }
+                form.stacked method="post" action=(viewer.url(&format!("/portfolios/{id}"))) {
+                    input type="hidden" name="version" value=(p.version);
+                    (portfolio_fields(&viewer, Some(&seen), &members, &projects, &all, "ef"))
+                    div { button.primary type="submit" { "Save" } }
+                }
+                form.confirm method="post" action=(viewer.url(&format!("/portfolios/{id}/delete"))) data-confirm={ "Delete the portfolio " (p.name) "? Its projects stay." } {
+                    input type="hidden" name="version" value=(p.version);
+                    button.danger type="submit" { "Delete portfolio" }
+                }
+            }
+        }
+    };
+    Ok(page(&viewer, &p.name, Section::Portfolios, None, content))
+}
+
+/// `POST /w/{ws}/portfolios`.
+pub async fn create_portfolio(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(_): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url("/portfolios");
+    let ctx = viewer.ctx.clone();
+    forward(
+        &headers,
+        &body,
+        PORTFOLIO_FIELDS,
+        &to,
+        |input: JsonBody<tandem_api::PortfolioInput>, _| async move {
+            handlers::portfolios::create_portfolio(State(state), ctx, input).await
+        },
+    )
+    .await
+}
+
+/// `POST /w/{ws}/portfolios/{id}`: the whole form, at the version shown.
+pub async fn update_portfolio(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/portfolios/{id}"));
+    let ctx = viewer.ctx.clone();
+    forward(
+        &headers,
+        &body,
+        PORTFOLIO_FIELDS,
+        &to,
+        |input: JsonBody<tandem_api::PortfolioInput>, if_match| async move {
+            handlers::portfolios::update_portfolio(
+                State(state),
+                ctx,
+                Path((ws, id)),
+                if_match,
+                input,
+            )
+            .await
+        },
+    )
+    .await
+}
+
+/// `POST /w/{ws}/portfolios/{id}/delete`.
+pub async fn delete_portfolio(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    // Deleted only at the version the page showed: a form without one
+    // (not drawn by this page) deletes nothing.
+    // Who may not write hears so first.
+    if viewer.can_write()
+        && super::common::FormPairs::parse(&body)
+            .get("version")
+            .is_none()
+    {
+        return Err(WebError::Invalid(vec![tandem_domain::FieldError::new(
+            "version",
+            "is required: reload the page and delete again",
+        )]));
+    }
+    let to = viewer.url("/portfolios");
+    let ctx = viewer.ctx.clone();
+    forward(
+        &headers,
+        &body,
+        &[],
+        &to,
+        |_: JsonBody<serde_json::Value>, if_match| async move {
+            handlers::portfolios::delete_portfolio(State(state), ctx, Path((ws, id)), if_match)
+                .await
+                .map(IntoResponse::into_response)
+        },
+    )
+    .await
+}

@@ -1,0 +1,284 @@
+//! `tandem portfolio`: named sets of projects (and of portfolios), and
+//! the table of one.
+
+use anyhow::{Result, anyhow};
+use clap::Subcommand;
+use reqwest::Method;
+use tandem_api::*;
+
+use super::values::request_body;
+use crate::client::Client;
+use crate::output::{json as print_json, or_dash, outln, table};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum PortfolioCommand {
+    /// Create a portfolio.
+    Add {
+        name: String,
+        /// A project's key; repeat for more.
+        #[arg(long = "project")]
+        projects: Vec<String>,
+        /// A portfolio it holds, by name or id; repeat for more.
+        #[arg(long = "portfolio")]
+        portfolios: Vec<String>,
+        /// Its owner, a member's email.
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Every portfolio you may see.
+    List,
+    /// A portfolio's table: each project's owner, stage, status, health,
+    /// progress (percent), target date, scheduled finish, slip (days),
+    /// next milestone, open high risks; then the totals.
+    Show {
+        /// Its name or id.
+        name: String,
+    },
+    /// Rename a portfolio, change its owner, or add and remove projects
+    /// and portfolios.
+    Edit {
+        /// Its name or id.
+        name: String,
+        #[arg(long = "name")]
+        new_name: Option<String>,
+        /// A member's email, or "none".
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long = "add-project")]
+        add_projects: Vec<String>,
+        #[arg(long = "remove-project")]
+        remove_projects: Vec<String>,
+        /// By name or id.
+        #[arg(long = "add-portfolio")]
+        add_portfolios: Vec<String>,
+        /// By name or id.
+        #[arg(long = "remove-portfolio")]
+        remove_portfolios: Vec<String>,
+    },
+    /// Delete a portfolio; its projects stay.
+    Delete {
+        /// Its name or id.
+        name: String,
+    },
+}
+
+async fn all(client: &Client) -> Result<Vec<PortfolioSummaryView>> {
+    client
+        .send(Method::GET, &client.ws_path("/portfolios").await?, None)
+        .await
+}
+
+/// The portfolio a name (any case) or an id names.
+fn named<'a>(list: &'a [PortfolioSummaryView], name: &str) -> Result<&'a PortfolioSummaryView> {
+    list.iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()) || p.id.to_string() == name.trim())
+        .ok_or_else(|| anyhow!("no portfolio named {name} (see `tandem portfolio list`)"))
+}
+
+pub(super) async fn portfolio_command(
+    client: &Client,
+    command: PortfolioCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        PortfolioCommand::Add {
+            name,
+            projects,
+            portfolios,
+            owner,
+        } => {
+            let list = all(client).await?;
+            let children = portfolios
+                .iter()
+                .map(|p| named(&list, p).map(|p| p.id))
+                .collect::<Result<Vec<_>>>()?;
+            let request = PortfolioInput {
+                name: Some(name),
+                owner: owner.map(Some),
+                projects: Some(projects),
+                portfolios: Some(children),
+            };
+            let created: PortfolioSummaryView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/portfolios").await?,
+                    Some(&request_body(&request)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&created);
+            } else {
+                outln!(
+                    "Created portfolio {} (id {}) of {} projects",
+                    created.name,
+                    created.id,
+                    created.projects.len()
+                );
+            }
+        }
+        PortfolioCommand::List => {
+            let list = all(client).await?;
+            if as_json {
+                print_json(&list);
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.name.clone(),
+                        or_dash(p.owner.as_ref().map(|o| o.name.clone())),
+                        p.projects.join(", "),
+                        p.portfolios
+                            .iter()
+                            .map(|c| c.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ]
+                })
+                .collect();
+            table(&["id", "name", "owner", "projects", "portfolios"], &rows);
+        }
+        PortfolioCommand::Show { name } => {
+            let list = all(client).await?;
+            let id = named(&list, &name)?.id;
+            let view: PortfolioView = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/portfolios/{id}")).await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&view);
+                return Ok(());
+            }
+            let date = |d: Option<chrono::NaiveDate>| or_dash(d.map(|d| d.to_string()));
+            let rows: Vec<Vec<String>> = view
+                .projects
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.key.clone(),
+                        or_dash(p.owner.as_ref().map(|o| o.name.clone())),
+                        p.stage.to_string(),
+                        p.status.to_string(),
+                        p.health.label().to_string(),
+                        format!("{:.0}%", p.progress),
+                        date(p.target_date),
+                        date(p.scheduled_finish),
+                        or_dash(p.slip_days.map(|d| d.to_string())),
+                        or_dash(
+                            p.next_milestone
+                                .as_ref()
+                                .map(|m| format!("{} {}", m.name, m.date)),
+                        ),
+                        p.open_high_risks.to_string(),
+                    ]
+                })
+                .collect();
+            table(
+                &[
+                    "key",
+                    "owner",
+                    "stage",
+                    "status",
+                    "health",
+                    "progress",
+                    "target",
+                    "scheduled",
+                    "slip days",
+                    "next milestone",
+                    "high risks",
+                ],
+                &rows,
+            );
+            let t = &view.totals;
+            outln!(
+                "{}: {} projects, {:.0}% done (by effort), {} on track, {} at risk, {} off track{}",
+                view.name,
+                t.projects,
+                t.progress,
+                t.health.on_track,
+                t.health.at_risk,
+                t.health.off_track,
+                t.budget.map_or(String::new(), |b| format!(", budget {b}"))
+            );
+        }
+        PortfolioCommand::Edit {
+            name,
+            new_name,
+            owner,
+            add_projects,
+            remove_projects,
+            add_portfolios,
+            remove_portfolios,
+        } => {
+            let list = all(client).await?;
+            let current = named(&list, &name)?;
+            let mut projects = current.projects.clone();
+            for key in &add_projects {
+                if !projects.iter().any(|p| p.eq_ignore_ascii_case(key)) {
+                    projects.push(key.clone());
+                }
+            }
+            projects.retain(|p| !remove_projects.iter().any(|r| r.eq_ignore_ascii_case(p)));
+            let mut children: Vec<i64> = current.portfolios.iter().map(|c| c.id).collect();
+            for p in &add_portfolios {
+                let id = named(&list, p)?.id;
+                if !children.contains(&id) {
+                    children.push(id);
+                }
+            }
+            for p in &remove_portfolios {
+                let id = named(&list, p)?.id;
+                children.retain(|c| *c != id);
+            }
+            let request = PortfolioInput {
+                name: new_name,
+                owner: owner.map(|o| (!o.eq_ignore_ascii_case("none")).then_some(o)),
+                projects: Some(projects),
+                portfolios: Some(children),
+            };
+            let updated: PortfolioSummaryView = client
+                .send_if_match(
+                    Method::PATCH,
+                    &client
+                        .ws_path(&format!("/portfolios/{}", current.id))
+                        .await?,
+                    Some(&request_body(&request)?),
+                    current.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&updated);
+            } else {
+                outln!(
+                    "Updated portfolio {} (id {}): {}",
+                    updated.name,
+                    updated.id,
+                    updated.projects.join(", ")
+                );
+            }
+        }
+        PortfolioCommand::Delete { name } => {
+            let list = all(client).await?;
+            let current = named(&list, &name)?;
+            client
+                .send_if_match::<()>(
+                    Method::DELETE,
+                    &client
+                        .ws_path(&format!("/portfolios/{}", current.id))
+                        .await?,
+                    None,
+                    current.version,
+                )
+                .await?;
+            if !as_json {
+                outln!("Deleted portfolio {}", current.name);
+            }
+        }
+    }
+    Ok(())
+}
