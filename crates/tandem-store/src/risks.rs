@@ -16,6 +16,9 @@ pub trait RiskStore: Send + Sync {
         risk: &RiskFields,
     ) -> Result<Risk>;
     async fn list_risks(&self, project: ProjectAccess) -> Result<Vec<Risk>>;
+    /// The score (probability × impact) of each risk still open or being
+    /// mitigated, worst first: what health is judged on, in one read.
+    async fn open_risk_scores(&self, project: ProjectAccess) -> Result<Vec<i64>>;
     async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk>;
     async fn update_risk(
         &self,

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use chrono::NaiveDate;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use tandem_domain::{Health, Id, Portfolio, PortfolioFields, Project, portfolio_projects};
 use tandem_store::{Patch, ProjectAccess, Scope, Store, StoreError};
 
@@ -118,6 +119,9 @@ pub async fn find(store: &dyn Store, scope: Scope, name_or_id: &str) -> Result<S
         .ok_or_else(|| StoreError::NotFound("portfolio").into())
 }
 
+/// Projects whose figures are read at once for a portfolio's table.
+const PROJECTS_AT_ONCE: usize = 16;
+
 /// One project's row of a portfolio's table.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -152,15 +156,26 @@ where
     F: Fn(ProjectAccess, String) -> Fut,
     Fut: Future<Output = Option<NaiveDate>>,
 {
-    let mut rows = Vec::with_capacity(seen.projects.len());
-    for (project, access) in &seen.projects {
-        let finish = finish(*access, project.key.clone()).await;
-        let health = project_health(store, project, *access, finish, today).await?;
-        rows.push(Row {
-            project: project.clone(),
-            health,
-        });
-    }
+    // Each project's figures are a handful of small reads; several
+    // projects in flight keep the reader connections busy instead of
+    // waiting on one answer at a time.
+    let finish = &finish;
+    let reads: Vec<_> = seen
+        .projects
+        .iter()
+        .map(|(project, access)| async move {
+            let finish = finish(*access, project.key.clone()).await;
+            let health = project_health(store, project, *access, finish, today).await?;
+            Ok::<_, crate::Error>(Row {
+                project: project.clone(),
+                health,
+            })
+        })
+        .collect();
+    let rows: Vec<Row> = stream::iter(reads)
+        .buffered(PROJECTS_AT_ONCE)
+        .try_collect()
+        .await?;
     let totals = totals(&rows);
     Ok((rows, totals))
 }

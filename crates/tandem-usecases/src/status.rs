@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use tandem_domain::health::{self, Assessment, HealthInput, StatusFigures};
 use tandem_domain::{
-    FieldError, Health, Id, Project, RiskStatus, StatusUpdate, StatusUpdateFields, risk_level,
+    FieldError, Health, Id, Project, StatusUpdate, StatusUpdateFields, risk_level,
 };
 use tandem_store::{ProjectAccess, Store};
 
@@ -44,18 +44,13 @@ pub async fn project_health(
     let progress = store.project_progress(access).await?;
     let overdue = store.overdue_tasks(access, today).await?;
     let baseline = store.latest_baseline_finish(access).await?;
-    let risks = store.list_risks(access).await?;
+    let risk_scores = store.open_risk_scores(access).await?;
     let milestones = store.list_milestones(access).await?;
     let latest = store
         .list_status_updates(access, None, 1)
         .await?
         .into_iter()
         .next();
-    let risk_scores: Vec<i64> = risks
-        .iter()
-        .filter(|r| matches!(r.status, RiskStatus::Open | RiskStatus::Mitigating))
-        .map(|r| r.score())
-        .collect();
     // A milestone is missed when its date has passed and work in it is
     // still open; one with no work is the plan lint's concern.
     let missed: Vec<(&str, NaiveDate)> = milestones

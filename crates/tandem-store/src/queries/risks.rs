@@ -191,6 +191,18 @@ impl RiskStore for DbStore {
         Ok(risks)
     }
 
+    async fn open_risk_scores(&self, access: ProjectAccess) -> Result<Vec<i64>> {
+        let (scope, project_id) = (access.scope(), access.project_id());
+        Ok(sqlx::query_scalar(
+            "SELECT probability * impact FROM risks WHERE workspace_id = $1 AND project_id = $2 \
+             AND status IN ('open', 'mitigating') ORDER BY probability * impact DESC",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
     async fn get_risk(&self, scope: Scope, id: Id) -> Result<Risk> {
         let mut tx = self.read_tx().await?;
         let risk = fetch_risk_tx(&mut tx, scope, id).await?;
