@@ -18,7 +18,6 @@ pub struct StatusUpdateInput {
     pub health: Option<Health>,
     /// What happened, what is next, what is in the way: Markdown, up to
     /// 20,000 characters.
-    #[schemars(required)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }

@@ -469,11 +469,13 @@ fn named_field(message: &str) -> Option<&str> {
 /// serde's messages end with a position that means nothing in a JSON value.
 fn clean(message: &str) -> String {
     match message.strip_prefix("unknown field `") {
+        // serde says "expected `a`", "expected `a` or `b`" or "expected
+        // one of `a`, `b`, `c`", and "there are no fields" for none.
         Some(rest) => format!(
             "unknown field (allowed: {})",
-            rest.split_once("expected one of ")
-                .map(|x| x.1)
-                .unwrap_or("none")
+            rest.split_once("expected ")
+                .map(|x| x.1.trim_start_matches("one of ").replace(" or ", ", "))
+                .unwrap_or_else(|| "none".into())
                 .replace('`', "")
         ),
         None => message.replace('`', "'"),

@@ -107,18 +107,6 @@ pub async fn get(store: &dyn Store, scope: Scope, id: Id) -> Result<Seen> {
         .ok_or_else(|| StoreError::NotFound("portfolio").into())
 }
 
-/// The portfolio a name or an id names, as [`list`] shows it.
-pub async fn find(store: &dyn Store, scope: Scope, name_or_id: &str) -> Result<Seen> {
-    let wanted = name_or_id.trim();
-    list(store, scope)
-        .await?
-        .into_iter()
-        .find(|s| {
-            s.portfolio.name.eq_ignore_ascii_case(wanted) || s.portfolio.id.to_string() == wanted
-        })
-        .ok_or_else(|| StoreError::NotFound("portfolio").into())
-}
-
 /// Projects whose figures are read at once for a portfolio's table.
 const PROJECTS_AT_ONCE: usize = 16;
 

@@ -218,6 +218,12 @@ impl OpenStream {
         if event.workspace_id != self.scope.workspace_id {
             return None;
         }
+        // A portfolio may hold projects a guest may not open; that it
+        // changed is not theirs to hear (their pages read it again when
+        // a project of theirs changes).
+        if event.kind == "portfolio" && !self.scope.role.sees_all_projects() {
+            return None;
+        }
         let project = match event.project_id {
             Some(id) => {
                 if !self.projects.contains_key(&id) && self.load_projects().await.is_err() {

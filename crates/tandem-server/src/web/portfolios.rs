@@ -127,14 +127,17 @@ fn portfolio_fields(
     }
 }
 
-/// How the table may be ordered: a query value, its header and the order.
-const SORTS: &[(&str, &str)] = &[
-    ("key", "Project"),
-    ("health", "Health"),
-    ("progress", "Progress"),
-    ("target", "Target"),
-    ("finish", "Scheduled finish"),
-    ("slip", "Slip"),
+/// How the table may be ordered: a query value, its header, and the
+/// direction (`aria-sort`) it is ordered in.
+const SORTS: &[(&str, &str, &str)] = &[
+    ("key", "Project", "ascending"),
+    // Worst first.
+    ("health", "Health", "descending"),
+    ("progress", "Progress", "ascending"),
+    ("target", "Target", "ascending"),
+    ("finish", "Scheduled finish", "ascending"),
+    // Latest first.
+    ("slip", "Slip", "descending"),
 ];
 
 fn sort_rows(rows: &mut [Row], by: &str) {
@@ -255,7 +258,7 @@ pub async fn portfolio_page(
         }
         section.card-panel.totals aria-label="Totals" {
             p {
-                strong { (totals.projects) } " projects · "
+                strong { (totals.projects) } @if totals.projects == 1 { " project · " } @else { " projects · " }
                 strong { (format!("{:.0}%", totals.progress)) } " done (weighted by effort) · "
                 (health_badge(Health::OnTrack)) " " (count(Health::OnTrack)) " "
                 (health_badge(Health::AtRisk)) " " (count(Health::AtRisk)) " "
@@ -276,12 +279,12 @@ pub async fn portfolio_page(
                     caption.visually-hidden { (p.name) ": its projects" }
                     thead {
                         tr {
-                            @for (value, label) in SORTS.iter().take(1) {
-                                th scope="col" aria-sort=[(sort == *value).then_some("ascending")] { a href=(link(value, group)) { (label) } }
+                            @for (value, label, order) in SORTS.iter().take(1) {
+                                th scope="col" aria-sort=[(sort == *value).then_some(*order)] { a href=(link(value, group)) { (label) } }
                             }
                             th scope="col" { "Owner" } th scope="col" { "Stage" } th scope="col" { "Status" }
-                            @for (value, label) in SORTS.iter().skip(1) {
-                                th scope="col" aria-sort=[(sort == *value).then_some("descending")] { a href=(link(value, group)) { (label) } }
+                            @for (value, label, order) in SORTS.iter().skip(1) {
+                                th scope="col" aria-sort=[(sort == *value).then_some(*order)] { a href=(link(value, group)) { (label) } }
                             }
                             th scope="col" { "Baseline slip" } th scope="col" { "Next milestone" } th scope="col" { "High risks" } th scope="col" { "Latest update" }
                         }

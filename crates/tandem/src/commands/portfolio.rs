@@ -68,11 +68,45 @@ async fn all(client: &Client) -> Result<Vec<PortfolioSummaryView>> {
         .await
 }
 
-/// The portfolio a name (any case) or an id names.
+/// The portfolio `name` names: the one of that exact name, else the one
+/// of that id, else the one name it matches in another case; two such
+/// names are refused rather than one picked.
 fn named<'a>(list: &'a [PortfolioSummaryView], name: &str) -> Result<&'a PortfolioSummaryView> {
-    list.iter()
-        .find(|p| p.name.eq_ignore_ascii_case(name.trim()) || p.id.to_string() == name.trim())
-        .ok_or_else(|| anyhow!("no portfolio named {name} (see `tandem portfolio list`)"))
+    let wanted = name.trim();
+    if let Some(exact) = list.iter().find(|p| p.name == wanted) {
+        return Ok(exact);
+    }
+    if let Some(by_id) = list.iter().find(|p| p.id.to_string() == wanted) {
+        return Ok(by_id);
+    }
+    let alike: Vec<_> = list
+        .iter()
+        .filter(|p| p.name.eq_ignore_ascii_case(wanted))
+        .collect();
+    match alike.as_slice() {
+        [one] => Ok(one),
+        [] => Err(anyhow!(
+            "no portfolio named {name} (see `tandem portfolio list`)"
+        )),
+        several => Err(anyhow!(
+            "{} portfolios are named {name} in some case: give the exact name or the id ({})",
+            several.len(),
+            several
+                .iter()
+                .map(|p| format!("{} is {}", p.name, p.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// "1 project", "2 projects".
+fn count_projects(n: usize) -> String {
+    if n == 1 {
+        "1 project".into()
+    } else {
+        format!("{n} projects")
+    }
 }
 
 pub(super) async fn portfolio_command(
@@ -109,10 +143,10 @@ pub(super) async fn portfolio_command(
                 print_json(&created);
             } else {
                 outln!(
-                    "Created portfolio {} (id {}) of {} projects",
+                    "Created portfolio {} (id {}) of {}",
                     created.name,
                     created.id,
-                    created.projects.len()
+                    count_projects(created.projects.len())
                 );
             }
         }
@@ -196,9 +230,9 @@ pub(super) async fn portfolio_command(
             );
             let t = &view.totals;
             outln!(
-                "{}: {} projects, {:.0}% done (by effort), {} on track, {} at risk, {} off track{}",
+                "{}: {}, {:.0}% done (by effort), {} on track, {} at risk, {} off track{}",
                 view.name,
-                t.projects,
+                count_projects(t.projects),
                 t.progress,
                 t.health.on_track,
                 t.health.at_risk,

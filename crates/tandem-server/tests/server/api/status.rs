@@ -142,6 +142,12 @@ async fn health_says_why_and_an_update_keeps_the_figures_of_its_moment() {
             );
             assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
         }
+        let (status, problem) = ana.post(&updates, json!({"txt": "x"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(
+            problem.to_string().contains("allowed: health, text"),
+            "{problem}"
+        );
         let (status, problem) = ana.get(&format!("{updates}?limit=0")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         assert_eq!(problem["errors"][0]["field"], "limit");

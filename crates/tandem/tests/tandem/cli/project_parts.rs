@@ -860,8 +860,27 @@ fn a_portfolio_is_made_shown_and_changed_from_the_terminal() {
     );
     let table = ok(&config, &["portfolio", "show", "Parts only"]);
     assert!(
-        table.contains("PARTS") && table.contains("1 projects"),
+        table.contains("PARTS") && table.contains(": 1 project,"),
         "{table}"
+    );
+    // A name that is another portfolio's id: the name wins, the id still
+    // reaches the other.
+    let company = json(&config, &["portfolio", "show", "Company"]);
+    let company_id = company["id"].to_string();
+    let decoy = json(
+        &config,
+        &["portfolio", "add", &company_id, "--project", "LAUNCH"],
+    );
+    let shown = json(&config, &["portfolio", "show", &company_id]);
+    assert_eq!(shown["id"], decoy["id"], "{shown}");
+    ok(&config, &["portfolio", "delete", &company_id]);
+    let left = json(&config, &["portfolio", "list"]);
+    assert!(
+        left.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Company"),
+        "{left}"
     );
     let list = ok(&config, &["portfolio", "list"]);
     assert!(
