@@ -169,12 +169,15 @@ where
 }
 
 fn totals(rows: &[Row]) -> Totals {
-    let effort: f64 = rows.iter().map(|r| r.health.effort_hours).sum();
+    let effort: f64 = rows
+        .iter()
+        .map(|r| r.health.progress.project.total_weight_hours)
+        .sum();
     let progress = if rows.is_empty() {
         0.0
     } else if effort > 0.0 {
         rows.iter()
-            .map(|r| r.health.figures.progress * r.health.effort_hours)
+            .map(|r| r.health.figures.progress * r.health.progress.project.total_weight_hours)
             .sum::<f64>()
             / effort
     } else {

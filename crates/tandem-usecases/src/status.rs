@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use tandem_domain::health::{self, Assessment, HealthInput, StatusFigures};
 use tandem_domain::{
-    FieldError, Health, Id, Project, StatusUpdate, StatusUpdateFields, risk_level,
+    FieldError, Health, Id, Milestone, Project, StatusUpdate, StatusUpdateFields, risk_level,
 };
-use tandem_store::{ProjectAccess, Store};
+use tandem_store::{ProjectAccess, ProjectProgress, Store};
 
 use crate::{Error, Result, Writer};
 
@@ -28,8 +28,10 @@ pub struct ProjectHealth {
     pub next_milestone: Option<(String, NaiveDate)>,
     /// Open risks at the register's "high" level (score 12 or more).
     pub high_risks: usize,
-    /// Hours of work the progress is weighted by.
-    pub effort_hours: f64,
+    /// The roll-ups it was judged on, for callers that show them too.
+    pub progress: ProjectProgress,
+    /// The project's milestones, in their order.
+    pub milestones: Vec<Milestone>,
 }
 
 /// Judges the project `access` opens. `finish` is its scheduled finish
@@ -78,17 +80,20 @@ pub async fn project_health(
         .filter_map(|m| Some((m.date.filter(|d| *d >= today)?, m.name.as_str())))
         .min()
         .map(|(date, name)| (name.to_string(), date));
+    let assessment = health::assess(&input);
+    let figures = StatusFigures::new(&input, progress.project.percent, risk_scores.len());
     Ok(ProjectHealth {
         next_milestone,
         high_risks: risk_scores
             .iter()
             .filter(|s| risk_level(**s) == "high")
             .count(),
-        effort_hours: progress.project.total_weight_hours,
-        assessment: health::assess(&input),
-        figures: StatusFigures::new(&input, progress.project.percent, risk_scores.len()),
+        assessment,
+        figures,
         update_due: health::update_due(latest.as_ref().map(|u| u.created_at.date_naive()), today),
         latest,
+        progress,
+        milestones,
     })
 }
 

@@ -225,6 +225,11 @@ pub fn page(
     }
 }
 
+/// A project's health as a coloured word.
+pub fn health_badge(health: tandem_domain::Health) -> Markup {
+    html! { span class={ "health h-" (health.as_str()) } { (health.label()) } }
+}
+
 pub fn status_badge(status: TaskStatus) -> Markup {
     html! { span class={ "badge st-" (status) } { (status_label(status)) } }
 }

@@ -30,10 +30,6 @@ const PORTFOLIO_FIELDS: &[(&str, Kind)] = &[
     ("portfolios", Kind::Numbers),
 ];
 
-fn health_badge(health: Health) -> Markup {
-    html! { span class={ "health h-" (health.as_str()) } { (health.label()) } }
-}
-
 /// `GET /w/{ws}/portfolios`.
 pub async fn portfolios_page(
     State(state): State<AppState>,
@@ -260,9 +256,9 @@ pub async fn portfolio_page(
             p {
                 strong { (totals.projects) } @if totals.projects == 1 { " project · " } @else { " projects · " }
                 strong { (format!("{:.0}%", totals.progress)) } " done (weighted by effort) · "
-                (health_badge(Health::OnTrack)) " " (count(Health::OnTrack)) " "
-                (health_badge(Health::AtRisk)) " " (count(Health::AtRisk)) " "
-                (health_badge(Health::OffTrack)) " " (count(Health::OffTrack))
+                (layout::health_badge(Health::OnTrack)) " " (count(Health::OnTrack)) " "
+                (layout::health_badge(Health::AtRisk)) " " (count(Health::AtRisk)) " "
+                (layout::health_badge(Health::OffTrack)) " " (count(Health::OffTrack))
                 @if let Some(b) = totals.budget { " · budget " (format!("{b:.2}")) }
             }
         }
@@ -299,7 +295,7 @@ pub async fn portfolio_page(
                                     td { (layout::person(r.project.owner.as_ref())) }
                                     td { (crate::web::project::stage_label(r.project.stage)) }
                                     td { (crate::web::project::project_status_label(r.project.status)) }
-                                    td { (health_badge(r.health.assessment.health)) }
+                                    td { (layout::health_badge(r.health.assessment.health)) }
                                     td { (layout::progress(f.progress)) }
                                     td { (layout::date(r.project.target_date, today)) }
                                     td { (layout::date(f.scheduled_finish, today)) }
@@ -309,7 +305,7 @@ pub async fn portfolio_page(
                                     td { (r.health.high_risks) }
                                     td {
                                         @match &r.health.latest {
-                                            Some(u) => { (health_badge(u.health)) " " time datetime=(u.created_at.to_rfc3339()) { (u.created_at.format("%-d %b")) } }
+                                            Some(u) => { (layout::health_badge(u.health)) " " time datetime=(u.created_at.to_rfc3339()) { (u.created_at.format("%-d %b")) } }
                                             None => { span.muted { "none" } }
                                         }
                                         @if r.health.update_due { " " span.update-due { "due" } }

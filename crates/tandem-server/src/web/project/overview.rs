@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use maud::Markup as Html;
 use maud::{Markup, html};
 use tandem_domain::{Health, Id, risk_level};
 use tandem_store::ActivityFilter;
@@ -31,11 +30,13 @@ pub async fn overview(
     // Everything here is read from what writes keep (roll-ups, the stored
     // schedule), never from the project's tasks: the page costs the same
     // at a hundred tasks and at a million.
-    let progress = store.project_progress(access).await?;
-    let overdue = store.overdue_tasks(access, today).await?;
     let finish = scheduled_finish(store, access, &project.key).await?;
+    // The health's own reads: roll-ups, counts, milestones.
+    let now = status::project_health(store, &project, access, finish, today).await?;
+    let progress = &now.progress;
+    let overdue = now.figures.overdue_tasks;
     let project_progress = progress.project;
-    let milestones = store.list_milestones(access).await?;
+    let milestones = &now.milestones;
     let milestone_progress: HashMap<Id, f64> = progress
         .milestones
         .iter()
@@ -62,7 +63,6 @@ pub async fn overview(
             )
         })
         .collect();
-    let now = status::project_health(store, &project, access, finish, today).await?;
     let health = now.assessment.health;
     let before: Option<Id> = query.get("before").and_then(|b| b.parse().ok());
     let updates = status::history(store, access, before, UPDATES_SHOWN + 1).await?;
@@ -77,9 +77,9 @@ pub async fn overview(
         div.overview {
             section.card-panel.health aria-labelledby="h-health" {
                 h2 #h-health { "Health" }
-                p { (health_badge(health)) " " span.muted { "as Tandem judges it from the figures" } }
+                p { (layout::health_badge(health)) " " span.muted { "as Tandem judges it from the figures" } }
                 @if !now.assessment.reasons.is_empty() {
-                    ul.reasons { @for r in &now.assessment.reasons { li { (health_badge(r.health)) " " (r.text) } } }
+                    ul.reasons { @for r in &now.assessment.reasons { li { (layout::health_badge(r.health)) " " (r.text) } } }
                 }
                 dl.facts {
                     dt { "Stage" } dd { (super::stage_label(project.stage)) }
@@ -124,7 +124,7 @@ pub async fn overview(
                     @for u in updates.iter().take(UPDATES_SHOWN) {
                         li.update {
                             p {
-                                (health_badge(u.health)) " "
+                                (layout::health_badge(u.health)) " "
                                 strong { (u.author.as_ref().map(|a| a.name.as_str()).unwrap_or("Someone")) } " "
                                 time datetime=(u.created_at.to_rfc3339()) { (u.created_at.format("%-d %b %Y")) }
                             }
@@ -215,11 +215,6 @@ pub async fn overview(
 
 /// Status updates the overview shows before its "Older updates" link.
 const UPDATES_SHOWN: usize = 5;
-
-/// A health as a coloured word.
-fn health_badge(health: Health) -> Html {
-    html! { span class={ "health h-" (health.as_str()) } { (health.label()) } }
-}
 
 /// The fields a change touched, as a person lists them: "description,
 /// due date and title".
