@@ -22,6 +22,7 @@ mod bulk;
 mod common;
 /// Dependencies between tasks.
 mod dependencies;
+mod goals;
 /// The caller's open tasks by when they are due.
 mod my_work;
 /// Phases and milestones.
@@ -52,6 +53,7 @@ pub use auth::*;
 pub use bulk::*;
 pub use common::format_local;
 pub use dependencies::*;
+pub use goals::*;
 pub use my_work::*;
 pub use phases::*;
 pub use planning::*;

@@ -72,13 +72,17 @@ struct Args {
     /// per size is made on that server and dropped after.
     #[arg(long, value_delimiter = ',')]
     sizes: Vec<usize>,
-    /// Measure a portfolio's table (issue 13): `--projects` projects
-    /// sharing `--tasks` tasks, one portfolio of them all.
+    /// Measure a portfolio's table and a goal tree (issue 13):
+    /// `--projects` projects sharing `--tasks` tasks, one portfolio of
+    /// them all, `--goals` goals served by them.
     #[arg(long)]
     portfolio: bool,
     /// With `--portfolio`, how many projects.
     #[arg(long, default_value_t = 200, requires = "portfolio")]
     projects: usize,
+    /// With `--portfolio`, how many goals in the tree.
+    #[arg(long, default_value_t = 500, requires = "portfolio")]
+    goals: usize,
 }
 
 /// The web pages in headless Chromium.
@@ -141,6 +145,7 @@ async fn main() -> Result<()> {
             projects: args.projects,
             tasks: args.tasks,
             requests: args.requests,
+            goals: args.goals,
             seed: args.seed,
         };
         return portfolio::run(store, portfolio_args).await;

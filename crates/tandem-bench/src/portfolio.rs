@@ -3,6 +3,10 @@
 //! milestones and risks, and one portfolio of them all; then the
 //! portfolio's table, through the API and as the web page, read
 //! `--requests` times once the rescheduler has stored every schedule.
+//! The same workspace holds a tree of `--goals` goals (a tenth of them
+//! company and team goals measured by their sub-goals, the rest each
+//! served by a project and two of its tasks, every fifth with a key
+//! result), read as the API's list, one goal and the goals page.
 
 use std::time::Instant;
 
@@ -19,12 +23,13 @@ pub struct PortfolioArgs {
     pub projects: usize,
     pub tasks: usize,
     pub requests: usize,
+    pub goals: usize,
     pub seed: u64,
 }
 
 pub async fn run(store: std::sync::Arc<dyn Store>, args: PortfolioArgs) -> Result<()> {
     let seeded = Instant::now();
-    let id = seed(store.as_ref(), &args).await?;
+    let (id, goal) = seed(store.as_ref(), &args).await?;
     eprintln!(
         "seeded {} projects of {} tasks in {:.1} s",
         args.projects,
@@ -54,6 +59,15 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: PortfolioArgs) -> Resul
             format!("/w/bench/portfolios/{id}?sort=health&group=health"),
         ),
         ("Portfolios list", "/w/bench/portfolios".to_string()),
+        (
+            "Goal tree (API), every goal measured",
+            "/api/v1/workspaces/bench/goals".to_string(),
+        ),
+        (
+            "One goal (API)",
+            format!("/api/v1/workspaces/bench/goals/{goal}"),
+        ),
+        ("Goals page (the tree)", "/w/bench/goals".to_string()),
     ];
     for (name, path) in &pages {
         measure(&http, &base, &cookie, name, path, args.requests).await?;
@@ -103,8 +117,9 @@ async fn settle(http: &reqwest::Client, base: &str, cookie: &str, id: Id) -> Res
 }
 
 /// The projects, their milestones, risks and tasks (no links: each plan
-/// is its tasks from the project's start), and a portfolio of them all.
-async fn seed(store: &dyn Store, args: &PortfolioArgs) -> Result<Id> {
+/// is its tasks from the project's start), a portfolio of them all, and
+/// the goal tree: the portfolio's id and a leaf goal's.
+async fn seed(store: &dyn Store, args: &PortfolioArgs) -> Result<(Id, Id)> {
     let owner = crate::bench_workspace(store).await?;
     let writer = || owner.writer().expect("the bench works as an owner");
     let today = Local::now().date_naive();
@@ -182,10 +197,64 @@ async fn seed(store: &dyn Store, args: &PortfolioArgs) -> Result<Id> {
             &PortfolioFields {
                 name: "Everything".into(),
                 owner: Email::parse("person0@bench.example").ok(),
-                projects: keys,
+                projects: keys.clone(),
                 portfolios: Vec::new(),
             },
         )
         .await?;
-    Ok(portfolio.id)
+    let goal = seed_goals(store, &owner, args, &keys, per_project).await?;
+    Ok((portfolio.id, goal))
+}
+
+/// `args.goals` goals: company goals, team goals under them, and the
+/// rest under the teams, each served by a project and two of its tasks.
+async fn seed_goals(
+    store: &dyn Store,
+    owner: &tandem_store::Scope,
+    args: &PortfolioArgs,
+    keys: &[ProjectKey],
+    per_project: usize,
+) -> Result<Id> {
+    let writer = || owner.writer().expect("the bench works as an owner");
+    let year = Local::now().date_naive().format("%Y").to_string();
+    let period = Period::parse(&year).ok();
+    let upper = (args.goals / 10).max(1);
+    let companies = (upper / 10).max(1);
+    let mut ids: Vec<Id> = Vec::with_capacity(args.goals);
+    let mut last = 0;
+    for g in 0..args.goals {
+        let mut fields = GoalFields::new(format!("Goal {g}"));
+        fields.period = period;
+        fields.owner = Email::parse(&format!("person{}@bench.example", g % PEOPLE)).ok();
+        if g >= companies {
+            // Teams under companies; the rest under teams.
+            let parents = if g < upper { companies } else { upper };
+            fields.parent = Some(ids[g % parents]);
+        }
+        if g >= upper && !keys.is_empty() {
+            let key = &keys[g % keys.len()];
+            fields.projects = vec![key.clone()];
+            fields.measure = Some(GoalMeasure::Tasks);
+            fields.tasks = (0..2)
+                .map(|i| TaskKey::Project {
+                    project: key.as_str().to_string(),
+                    number: ((g * 2 + i) % per_project.max(1) + 1) as i64,
+                })
+                .collect();
+        }
+        let goal = store.create_goal(writer(), &fields).await?;
+        if g % 5 == 0 {
+            let kr = KeyResultFields {
+                name: "Teams onboarded".into(),
+                unit: Some("teams".into()),
+                start: 0.0,
+                target: 100.0,
+                current: (g % 100) as f64,
+            };
+            store.add_key_result(writer(), goal.id, None, &kr).await?;
+        }
+        ids.push(goal.id);
+        last = goal.id;
+    }
+    Ok(last)
 }

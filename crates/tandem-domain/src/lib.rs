@@ -9,6 +9,7 @@
 pub mod activity;
 pub mod calendar;
 pub mod dates;
+pub mod goals;
 pub mod graph;
 pub mod health;
 pub mod interop;

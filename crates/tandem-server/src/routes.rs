@@ -194,6 +194,7 @@ pub fn table() -> Vec<Route> {
         workspaces::routes(),
         projects::routes(),
         portfolios::routes(),
+        goals::routes(),
         phases::routes(),
         dependencies::routes(),
         stakeholders::routes(),

@@ -4,7 +4,7 @@
 //!
 //! [`Store`] is the sum of one trait per feature, each in its own module
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
-//! [`ProjectStore`], [`PortfolioStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
+//! [`ProjectStore`], [`PortfolioStore`], [`GoalStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
 //! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`]
 //! and [`EventStore`]. Callers hold a `dyn Store` and call any of them.
 //!
@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod activity;
 pub mod dependencies;
 pub mod events;
+pub mod goals;
 mod group_commit;
 pub mod imports;
 mod migrate;
@@ -52,6 +53,7 @@ pub use accounts::{AccountStore, ApiToken};
 pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
 pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
+pub use goals::{GoalStore, GoalTask};
 pub use imports::ImportStore;
 pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
 pub use portfolios::PortfolioStore;
@@ -181,6 +183,7 @@ pub trait Store:
     + WorkspaceStore
     + ProjectStore
     + PortfolioStore
+    + GoalStore
     + StakeholderStore
     + StatusUpdateStore
     + RiskStore

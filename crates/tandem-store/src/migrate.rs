@@ -128,6 +128,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "portfolios of projects and of portfolios",
         sql: include_str!("../migrations/sqlite/0022_portfolios.sql"),
     },
+    Migration {
+        version: 23,
+        description: "goals, their key results and what serves them",
+        sql: include_str!("../migrations/sqlite/0023_goals.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -240,6 +245,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 22,
         description: "portfolios of projects and of portfolios",
         sql: include_str!("../migrations/postgres/0022_portfolios.sql"),
+    },
+    Migration {
+        version: 23,
+        description: "goals, their key results and what serves them",
+        sql: include_str!("../migrations/postgres/0023_goals.sql"),
     },
 ];
 

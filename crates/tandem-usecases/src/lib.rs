@@ -20,6 +20,8 @@
 pub mod calendars;
 /// Links between tasks.
 pub mod dependencies;
+/// Goals, their key results and the tree of their progress.
+pub mod goals;
 /// Workspaces and their people: members, roles, invitations, hours and
 /// time off.
 pub mod members;

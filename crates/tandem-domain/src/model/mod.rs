@@ -9,6 +9,8 @@ pub type Id = i64;
 
 /// Dependencies between tasks.
 mod dependency;
+/// Goals, their periods and key results.
+mod goal;
 /// Absent, cleared or set: a field of a partial update.
 mod patch;
 /// Phases and milestones.
@@ -37,6 +39,7 @@ mod vocab;
 mod workspace;
 
 pub use dependency::*;
+pub use goal::*;
 pub use patch::*;
 pub use phase::*;
 pub use portfolio::*;

@@ -170,6 +170,7 @@ vocabulary!(
         Baseline = "baseline",
         StatusUpdate = "status_update",
         Portfolio = "portfolio",
+        Goal = "goal",
     }
 );
 
@@ -188,6 +189,43 @@ impl Health {
         }
     }
 }
+
+vocabulary!(
+    /// Where a goal stands: derived from its progress and its period,
+    /// unless its owner says otherwise (the last three only they can say
+    /// early; "achieved" and "missed" are also derived at the end).
+    GoalStatus {
+        OnTrack = "on_track",
+        AtRisk = "at_risk",
+        OffTrack = "off_track",
+        Achieved = "achieved",
+        Missed = "missed",
+        Dropped = "dropped",
+    }
+);
+
+impl GoalStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalStatus::OnTrack => "On track",
+            GoalStatus::AtRisk => "At risk",
+            GoalStatus::OffTrack => "Off track",
+            GoalStatus::Achieved => "Achieved",
+            GoalStatus::Missed => "Missed",
+            GoalStatus::Dropped => "Dropped",
+        }
+    }
+}
+
+vocabulary!(
+    /// What a goal's progress is measured by.
+    GoalMeasure {
+        KeyResults = "key_results",
+        SubGoals = "sub_goals",
+        Projects = "projects",
+        Tasks = "tasks",
+    }
+);
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ pub(crate) mod auth;
 pub(crate) mod calendars;
 /// Links between tasks.
 pub(crate) mod dependencies;
+pub(crate) mod goals;
 /// The health check.
 pub(crate) mod health;
 /// Microsoft Project XML import and export.

@@ -16,6 +16,7 @@ pub enum Section {
     MyWork,
     Projects,
     Portfolios,
+    Goals,
     Workload,
     Settings,
     Search,
@@ -32,6 +33,7 @@ impl Section {
             Section::Portfolios => {
                 "portfolio project task schedule status_update risk milestone baseline"
             }
+            Section::Goals => "goal project task",
             Section::Workload => "task member schedule project",
             Section::Settings => "member",
             // Results are what was asked for; a change elsewhere does not
@@ -146,6 +148,7 @@ pub fn page(
                         (nav(Section::MyWork, "My Work", viewer.url("/my"), "m"))
                         (nav(Section::Projects, "Projects", viewer.url("/projects"), "p"))
                         (nav(Section::Portfolios, "Portfolios", viewer.url("/portfolios"), "f"))
+                        (nav(Section::Goals, "Goals", viewer.url("/goals"), "g"))
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
                         (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
                     }
@@ -212,6 +215,7 @@ pub fn page(
                         dt { kbd { "g" } " " kbd { "m" } } dd { "My Work" }
                         dt { kbd { "g" } " " kbd { "p" } } dd { "Projects" }
                         dt { kbd { "g" } " " kbd { "f" } } dd { "Portfolios" }
+                        dt { kbd { "g" } " " kbd { "g" } } dd { "Goals" }
                         dt { kbd { "g" } " " kbd { "o l b t w r a s" } } dd { "Project overview, list, board, timeline, workload, risks, plan, settings" }
                         dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
                         dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }

@@ -221,7 +221,10 @@ impl OpenStream {
         // A portfolio may hold projects a guest may not open; that it
         // changed is not theirs to hear (their pages read it again when
         // a project of theirs changes).
-        if event.kind == "portfolio" && !self.scope.role.sees_all_projects() {
+        // So may a goal.
+        if matches!(event.kind.as_str(), "portfolio" | "goal")
+            && !self.scope.role.sees_all_projects()
+        {
             return None;
         }
         let project = match event.project_id {

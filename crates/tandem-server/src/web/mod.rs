@@ -11,6 +11,8 @@
 
 /// Sign-in, sign-out and the form and error plumbing every page shares.
 mod common;
+/// Goals: the tree and a goal's page.
+mod goals;
 /// The page shell: header, workspace switcher, quick add, project tabs.
 mod layout;
 /// Server-sent events: every write in a workspace tells its open pages.
@@ -115,6 +117,27 @@ pub fn router() -> Router<AppState> {
         .route(
             "/w/{ws}/projects",
             get(my_work::projects).post(my_work::create_project),
+        )
+        .route(
+            "/w/{ws}/goals",
+            get(goals::goals_page).post(goals::create_goal),
+        )
+        .route(
+            "/w/{ws}/goals/{id}",
+            get(goals::goal_page).post(goals::update_goal),
+        )
+        .route("/w/{ws}/goals/{id}/delete", post(goals::delete_goal))
+        .route(
+            "/w/{ws}/goals/{id}/key-results",
+            post(goals::add_key_result),
+        )
+        .route(
+            "/w/{ws}/goals/{id}/key-results/{kr}",
+            post(goals::update_key_result),
+        )
+        .route(
+            "/w/{ws}/goals/{id}/key-results/{kr}/delete",
+            post(goals::delete_key_result),
         )
         .route(
             "/w/{ws}/portfolios",

@@ -31,7 +31,14 @@ pub async fn workspace_home(viewer: Viewer) -> Redirect {
 }
 
 /// One task as a row of a to-do list: tick it off, open it.
-pub fn todo_row(viewer: &Viewer, task: &Task, today: chrono::NaiveDate) -> Markup {
+/// A task as a line of a to-do list; `serves` names the goals it serves
+/// (id and title), shown after its due date.
+pub fn todo_row(
+    viewer: &Viewer,
+    task: &Task,
+    today: chrono::NaiveDate,
+    serves: &[(tandem_domain::Id, String)],
+) -> Markup {
     let done = task.status.is_closed();
     html! {
         li.todo.done[done] data-key=(task.key) data-status=(task.status) {
@@ -51,6 +58,9 @@ pub fn todo_row(viewer: &Viewer, task: &Task, today: chrono::NaiveDate) -> Marku
                 (layout::priority_badge(task.priority))
                 @if task.status != TaskStatus::Todo { (layout::status_badge(task.status)) }
                 (layout::due(task, today))
+                @for (id, title) in serves {
+                    a.goal-tag href=(viewer.url(&format!("/goals/{id}"))) title="A goal this task serves" { "◎ " (title) }
+                }
             }
         }
     }
@@ -97,6 +107,10 @@ pub async fn my_work(
         })
     };
     let invitations = common::waiting_invitations(&state, viewer.user()).await?;
+    let goals = tandem_usecases::goals::list(store, scope, today).await?;
+    let serves = |task: &Task| {
+        tandem_usecases::goals::served_by(&goals, task.id, task.project.as_ref().map(|p| p.id))
+    };
     let total: u64 = buckets.iter().map(|b| b.count).sum();
     let content = html! {
         (common::invitations_block(&invitations))
@@ -112,7 +126,7 @@ pub async fn my_work(
                 @if b.tasks.is_empty() {
                     p.muted { @if after.is_some() { "Nothing more here." } @else { "Nothing here." } }
                 } @else {
-                    ul.todos { @for task in &b.tasks { (todo_row(&viewer, task, today)) } }
+                    ul.todos { @for task in &b.tasks { (todo_row(&viewer, task, today, &serves(task))) } }
                 }
                 @if let Some(href) = more(b) {
                     p.more {

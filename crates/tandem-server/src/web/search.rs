@@ -94,6 +94,7 @@ pub async fn search(
             ("My Work", "/my", "tasks inbox today"),
             ("Projects", "/projects", "new project import"),
             ("Portfolios", "/portfolios", "programmes health pmo totals"),
+            ("Goals", "/goals", "okr objectives key results targets"),
             ("Workload", "/workload", "capacity hours people"),
             (
                 "Settings",

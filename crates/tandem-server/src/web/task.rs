@@ -64,6 +64,11 @@ pub async fn task_page(
         None => (Vec::new(), Vec::new()),
     };
     let today = today();
+    let served = tandem_usecases::goals::served_by(
+        &tandem_usecases::goals::list(store, scope, today).await?,
+        task.id,
+        task.project.as_ref().map(|p| p.id),
+    );
     let writer = viewer.can_write();
     let url = viewer.url(&format!("/t/{}", task.key));
     let predecessors: Vec<_> = links.iter().filter(|d| d.successor.id == task.id).collect();
@@ -79,6 +84,9 @@ pub async fn task_page(
                 h2.task-title { span.key { (task.key) } " " (task.title) }
                 p { (layout::status_badge(task.status)) " " (layout::priority_badge(task.priority)) " "
                     @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
+                @if !served.is_empty() {
+                    p.serves { "Serves " @for (i, (gid, title)) in served.iter().enumerate() { @if i > 0 { ", " } a href=(viewer.url(&format!("/goals/{gid}"))) { (title) } } }
+                }
                 form.stacked.task-form.keeps method="post" action=(url) data-key=(task.key)
                     data-current={ "/api/v1/workspaces/" (viewer.slug()) "/tasks/" (task.key) } {
                     input type="hidden" name="version" value=(task.version);
@@ -140,7 +148,7 @@ pub async fn task_page(
             aside.task-side {
                 section aria-labelledby="h-sub" {
                     h2 #h-sub { "Subtasks " span.count { (subtasks.len()) } }
-                    ul.todos { @for t in &subtasks { (super::my_work::todo_row(&viewer, t, today)) } }
+                    ul.todos { @for t in &subtasks { (super::my_work::todo_row(&viewer, t, today, &[])) } }
                     @if writer && task.project.is_some() {
                         form.inline-form method="post" action=(viewer.url("/tasks")) {
                             input type="hidden" name="project" value=[task.project.as_ref().map(|p| p.key.as_str())];

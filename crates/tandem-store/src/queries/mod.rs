@@ -20,6 +20,7 @@ mod accounts;
 mod board;
 mod dependencies;
 mod events;
+mod goals;
 mod history;
 mod imports;
 mod plans;

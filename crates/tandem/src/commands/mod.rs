@@ -15,6 +15,8 @@ mod board;
 mod calendar;
 /// `tandem dep`, and lags as the CLI writes them.
 mod dependency;
+/// `tandem goal`.
+mod goal;
 /// `tandem member` and `tandem invitation`.
 mod members;
 /// `tandem add` and `tandem my`.
@@ -53,6 +55,7 @@ use auth::{LoginArgs, TokenCommand};
 use baseline::BaselineCommand;
 use calendar::CalendarCommand;
 use dependency::DepCommand;
+use goal::GoalCommand;
 use members::{InvitationCommand, MemberCommand};
 use phase::{MilestoneCommand, PhaseCommand};
 use portfolio::PortfolioCommand;
@@ -129,6 +132,11 @@ enum Command {
     /// table of one (health, progress, scheduled finish, slip).
     #[command(subcommand)]
     Portfolio(PortfolioCommand),
+    /// Goals: a tree of them (company, team, personal), each measured by
+    /// key results, sub-goals, or the projects and tasks serving it, with
+    /// progress (percent) and status computed.
+    #[command(subcommand)]
+    Goal(GoalCommand),
     /// A project's health and its status updates: post one
     /// (--health on-track, at-risk or off-track), list them, or see the
     /// health Tandem derives and why.
@@ -219,6 +227,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             stakeholder::stakeholder_command(client, command, as_json).await
         }
         Command::Portfolio(command) => portfolio::portfolio_command(client, command, as_json).await,
+        Command::Goal(command) => goal::goal_command(client, command, as_json).await,
         Command::Status(command) => status::status_command(client, command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,

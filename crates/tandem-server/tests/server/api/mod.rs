@@ -4,6 +4,7 @@
 mod access;
 mod bulk;
 mod calendars;
+mod goals;
 mod input;
 mod mspdi;
 mod paging;

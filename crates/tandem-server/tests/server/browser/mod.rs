@@ -11,6 +11,7 @@
 //! fails the tests instead. `TANDEM_CHROMIUM` and `TANDEM_CHROMEDRIVER`
 //! override the paths (Debian's by default).
 
+mod goals;
 mod live;
 mod settings;
 mod team;
@@ -353,6 +354,34 @@ async fn sign_in(client: &Client, base: &str, email: &str) {
             .path()
             .ends_with("/w/demo/my")
     );
+}
+
+/// Clicks what `css` finds; found again if a live refresh replaced it
+/// between finding and clicking.
+async fn click(client: &Client, css: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match wait_for(client, css).await.click().await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
+                    && Instant::now() < deadline => {}
+            Err(e) => failed(client, &format!("clicking {css}: {e}")).await,
+        }
+    }
+}
+
+/// What the page's session reads from the API at `path` (under the
+/// workspace).
+async fn api_json(client: &Client, path: &str) -> Value {
+    client
+        .execute_async(
+            "const [path, done] = arguments;
+             fetch('/api/v1/workspaces/demo' + path).then(r => r.json()).then(done)",
+            vec![json!(path)],
+        )
+        .await
+        .unwrap()
 }
 
 async fn submit_form(client: &Client, fields: &[(&str, &str)], button: &str) {

@@ -31,21 +31,6 @@ async fn wait_for_phases(client: &Client, names: &[&str]) {
     }
 }
 
-/// Clicks what `css` finds; found again if a live refresh replaced it
-/// between finding and clicking.
-async fn click(client: &Client, css: &str) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        match wait_for(client, css).await.click().await {
-            Ok(()) => return,
-            Err(fantoccini::error::CmdError::Standard(e))
-                if e.error == fantoccini::error::ErrorStatus::StaleElementReference
-                    && Instant::now() < deadline => {}
-            Err(e) => failed(client, &format!("clicking {css}: {e}")).await,
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     let Some(driver) = chromedriver().await else {
@@ -604,19 +589,6 @@ async fn a_bulk_edit_and_a_delete_are_taken_back_with_undo() {
     assert_eq!(gone["status"], 404, "{gone}");
     client.close().await.unwrap();
     server.stop().await;
-}
-
-/// What the page's session reads from the API at `path` (under the
-/// workspace).
-async fn api_json(client: &Client, path: &str) -> Value {
-    client
-        .execute_async(
-            "const [path, done] = arguments;
-             fetch('/api/v1/workspaces/demo' + path).then(r => r.json()).then(done)",
-            vec![json!(path)],
-        )
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

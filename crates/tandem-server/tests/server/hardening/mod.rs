@@ -107,6 +107,22 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
         )
         .await),
     );
+    let goal = created(
+        ana,
+        &format!("{WS}/goals"),
+        json!({"title": format!("{key} goal"), "projects": [key], "tasks": [format!("{key}-1")]}),
+    )
+    .await;
+    reach.ids.insert("goals", id(goal.clone()));
+    let with_kr = created(
+        ana,
+        &format!("{WS}/goals/{}/key-results", goal["id"]),
+        json!({"name": format!("{key} result"), "start": 0, "target": 10}),
+    )
+    .await;
+    reach
+        .ids
+        .insert("key-results", id(with_kr["key_results"][0].clone()));
     reach.ids.insert(
         "baselines",
         id(created(ana, &format!("{p}/baselines"), json!({"name": "Plan"})).await),

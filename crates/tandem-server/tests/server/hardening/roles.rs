@@ -16,6 +16,7 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{key}" => reach.project.clone(),
             "{predecessor}" => reach.tasks[0].clone(),
             "{successor}" => reach.tasks[1].clone(),
+            "{kr}" => reach.ids["key-results"].to_string(),
             "{user_id}" => world.mel_id.to_string(),
             "{id}" => match before {
                 "time-off" => world.time_off_id.to_string(),
@@ -213,6 +214,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get("/w/acme/settings".into()),
         get("/w/acme/portfolios".into()),
         get(format!("/w/acme/portfolios/{}", reach.ids["portfolios"])),
+        get("/w/acme/goals".into()),
+        get(format!("/w/acme/goals/{}", reach.ids["goals"])),
         // What search finds is what the caller may open, titles included.
         get("/w/acme/search?q=secret".into()),
         get("/w/acme/search?q=private".into()),
@@ -238,6 +241,18 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!(
             "/w/acme/portfolios/{}/delete",
             reach.ids["portfolios"]
+        )),
+        post("/w/acme/goals".into()),
+        post(format!("/w/acme/goals/{}", reach.ids["goals"])),
+        post(format!("/w/acme/goals/{}/delete", reach.ids["goals"])),
+        post(format!("/w/acme/goals/{}/key-results", reach.ids["goals"])),
+        post(format!(
+            "/w/acme/goals/{}/key-results/{}",
+            reach.ids["goals"], reach.ids["key-results"]
+        )),
+        post(format!(
+            "/w/acme/goals/{}/key-results/{}/delete",
+            reach.ids["goals"], reach.ids["key-results"]
         )),
         post(format!("/w/acme/p/{project}/risks")),
         post(format!("/w/acme/p/{project}/settings")),
@@ -346,7 +361,8 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         if read
                             && (path.starts_with("/w/acme/p/")
                                 || path.starts_with("/w/acme/t/")
-                                || path.starts_with("/w/acme/portfolios/")) =>
+                                || path.starts_with("/w/acme/portfolios/")
+                                || path.starts_with("/w/acme/goals/")) =>
                     {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }

@@ -891,3 +891,168 @@ fn a_portfolio_is_made_shown_and_changed_from_the_terminal() {
     let err = fails(&config, &["portfolio", "show", "Company"]);
     assert!(err.contains("no portfolio named Company"), "{err}");
 }
+
+#[test]
+fn goals_are_set_measured_and_linked_from_the_terminal() {
+    let (config, _server) = parts_server("goals");
+    let company = json(
+        &config,
+        &[
+            "goal",
+            "add",
+            "Win the mid-market",
+            "--period",
+            "2027",
+            "--owner",
+            "ana@demo.tandem",
+        ],
+    );
+    let company_id = id_of(&company);
+    assert_eq!(company["period"]["label"], "2027");
+    let team = json(
+        &config,
+        &[
+            "goal",
+            "add",
+            "Happier customers",
+            "--parent",
+            &company_id,
+            "--period",
+            "2027-01-01..2027-06-30",
+        ],
+    );
+    assert_eq!(team["parent"]["id"], company["id"]);
+    assert_eq!(team["period"]["label"], "2027-H1");
+
+    // A key result, then its current value: progress follows.
+    ok(
+        &config,
+        &[
+            "goal",
+            "kr",
+            "add",
+            "Happier customers",
+            "NPS",
+            "--start",
+            "30",
+            "--target",
+            "50",
+            "--unit",
+            "points",
+        ],
+    );
+    ok(
+        &config,
+        &["goal", "kr", "set", "Happier customers", "NPS", "45"],
+    );
+    let shown = json(&config, &["goal", "show", &id_of(&team)]);
+    assert_eq!(shown["progress"], 75.0, "{shown}");
+    assert_eq!(shown["status"], "on_track");
+    assert_eq!(shown["key_results"][0]["current"], 45.0);
+    // A metric meant to fall, and a negative value typed as such.
+    ok(
+        &config,
+        &[
+            "goal",
+            "kr",
+            "add",
+            "Happier customers",
+            "Churn",
+            "--start",
+            "5",
+            "--target",
+            "-1",
+        ],
+    );
+    ok(
+        &config,
+        &["goal", "kr", "set", "Happier customers", "churn", "2"],
+    );
+    let shown = json(&config, &["goal", "show", "Happier customers"]);
+    assert_eq!(shown["key_results"][1]["progress"], 50.0, "{shown}");
+    assert_eq!(shown["progress"], 62.5, "{shown}");
+
+    // Projects, tasks and goals serve a goal.
+    let ship = json(&config, &["goal", "add", "Ship Parts"]);
+    ok(
+        &config,
+        &["goal", "link", "Ship Parts", "--project", "PARTS"],
+    );
+    ok(
+        &config,
+        &["goal", "link", "Ship Parts", "--task", "LAUNCH-1"],
+    );
+    let linked = json(
+        &config,
+        &["goal", "link", &company_id, "--goal", &id_of(&ship)],
+    );
+    assert_eq!(linked["goals"].as_array().unwrap().len(), 2, "{linked}");
+    let shown = json(&config, &["goal", "show", "Ship Parts"]);
+    assert_eq!(shown["projects"][0]["key"], "PARTS");
+    assert_eq!(shown["tasks"][0]["key"], "LAUNCH-1");
+    let progress = shown["progress"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&progress), "{shown}");
+    // The company goal weighs its sub-goals equally.
+    let top = json(&config, &["goal", "show", "Win the mid-market"]);
+    let expected = (75.0 + 50.0) / 2.0 / 2.0 + progress / 2.0;
+    assert!(
+        (top["progress"].as_f64().unwrap() - expected).abs() < 0.1,
+        "{top}"
+    );
+
+    // The tree, sub-goals under their parent.
+    let list = ok(&config, &["goal", "list"]);
+    let at = |title: &str| list.find(title).unwrap_or_else(|| panic!("{list}"));
+    assert!(
+        at("Win the mid-market") < at("  Happier customers"),
+        "{list}"
+    );
+    // A cycle and bad values are refused, saying what was wrong.
+    let err = fails(
+        &config,
+        &[
+            "goal",
+            "edit",
+            "Win the mid-market",
+            "--parent",
+            "Ship Parts",
+        ],
+    );
+    assert!(err.contains("parent") && err.contains("ancestor"), "{err}");
+    let err = fails(&config, &["goal", "add", "X", "--period", "2027-H3"]);
+    assert!(err.contains("period"), "{err}");
+    let err = fails(
+        &config,
+        &["goal", "edit", "Ship Parts", "--status", "great"],
+    );
+    assert!(err.contains("on_track") && err.contains("derived"), "{err}");
+    let err = fails(&config, &["goal", "kr", "set", "Ship Parts", "NPS", "3"]);
+    assert!(err.contains("no key result NPS"), "{err}");
+
+    // Set by hand, then derived again; unlinked; deleted.
+    let edited = json(
+        &config,
+        &["goal", "edit", "Ship Parts", "--status", "at-risk"],
+    );
+    assert_eq!(edited["status"], "at_risk");
+    let edited = json(
+        &config,
+        &["goal", "edit", "Ship Parts", "--status", "derived"],
+    );
+    assert_eq!(edited["status_set"], false);
+    let unlinked = json(
+        &config,
+        &["goal", "unlink", "Ship Parts", "--project", "PARTS"],
+    );
+    assert_eq!(unlinked["projects"], serde_json::json!([]));
+    ok(&config, &["goal", "delete", "Win the mid-market"]);
+    let all = json(&config, &["goal", "list"]);
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["parent"].is_null()),
+        "{all}"
+    );
+}

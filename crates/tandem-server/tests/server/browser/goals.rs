@@ -1,0 +1,141 @@
+//! Goals in the browser: a tree made from the goals page, a goal served by
+//! a project and measured by a key result set in place, and the goal shown
+//! where its work is (the task page, My Work), on a desktop and a phone.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+
+    client.goto(&format!("{base}/w/demo/goals")).await.unwrap();
+    submit_form(
+        &client,
+        &[("#ng-title", "Grow the business"), ("#ng-period", "2027")],
+        "form.stacked button.primary",
+    )
+    .await;
+    wait_for_text(&client, "//table", "Grow the business").await;
+    let company = api_json(&client, "/goals").await[0]["id"].as_i64().unwrap();
+
+    // A sub-goal, under the first.
+    wait_for(&client, "#ng-title")
+        .await
+        .send_keys("Launch Tandem Cloud")
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.getElementById('ng-parent').value = arguments[0]; return true",
+            vec![json!(company.to_string())],
+        )
+        .await
+        .unwrap();
+    click(&client, "form.stacked button.primary").await;
+    wait_for_text(&client, "//table", "Launch Tandem Cloud").await;
+    let goals = api_json(&client, "/goals").await;
+    let launch = goals
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["title"] == "Launch Tandem Cloud")
+        .unwrap()
+        .clone();
+    assert_eq!(launch["parent"]["id"], company, "{launch}");
+    look(&client, "goals").await;
+
+    // Served by LAUNCH, from the goal's settings.
+    let id = launch["id"].as_i64().unwrap();
+    client
+        .goto(&format!("{base}/w/demo/goals/{id}"))
+        .await
+        .unwrap();
+    click(&client, "details.goal-settings summary").await;
+    click(
+        &client,
+        "details.goal-settings input[name=projects][value=LAUNCH]",
+    )
+    .await;
+    click(&client, "details.goal-settings form.stacked button.primary").await;
+    wait_for_text(&client, "//section[@aria-labelledby='h-serving']", "LAUNCH").await;
+    let served = api_json(&client, &format!("/goals/{id}")).await;
+    assert_eq!(served["projects"][0]["key"], "LAUNCH", "{served}");
+    assert_eq!(served["measured_by"], "projects");
+
+    // A key result, added and then set in place: it measures the goal now.
+    click(&client, "details.add-kr summary").await;
+    submit_form(
+        &client,
+        &[
+            ("#kr-name", "Paying teams"),
+            ("#kr-start", "0"),
+            ("#kr-target", "200"),
+        ],
+        "details.add-kr button.primary",
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "//section[@aria-labelledby='h-krs']//table",
+        "Paying teams",
+    )
+    .await;
+    let kr = api_json(&client, &format!("/goals/{id}")).await["key_results"][0]["id"]
+        .as_i64()
+        .unwrap();
+    submit_form(
+        &client,
+        &[(&format!("#kr-{kr}"), "50")],
+        "section[aria-labelledby=h-krs] form.inline button",
+    )
+    .await;
+    wait_for_text(&client, "//section[@aria-labelledby='h-progress']", "25 %").await;
+    let measured = api_json(&client, &format!("/goals/{id}")).await;
+    assert_eq!(measured["progress"], 25.0, "{measured}");
+    assert_eq!(measured["measured_by"], "key_results");
+    look(&client, "goal").await;
+
+    // The work shows the goal it serves.
+    client
+        .goto(&format!("{base}/w/demo/t/LAUNCH-1"))
+        .await
+        .unwrap();
+    wait_for_text(&client, "//p[@class='serves']", "Launch Tandem Cloud").await;
+    client.goto(&format!("{base}/w/demo/my")).await.unwrap();
+    wait_for_text(&client, "//a[@class='goal-tag']", "Launch Tandem Cloud").await;
+
+    // The tree on a phone: nothing wider than the screen.
+    client.set_window_size(390, 844).await.unwrap();
+    client
+        .goto(&format!("{base}/w/demo/goals/{id}"))
+        .await
+        .unwrap();
+    wait_for(&client, "section[aria-labelledby=h-krs]").await;
+    let overflow: Value = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "the goal page is wider than the phone ({overflow} px): {}",
+        client
+            .execute(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')",
+                vec![],
+            )
+            .await
+            .unwrap()
+    );
+    look(&client, "goal-phone").await;
+    client.close().await.unwrap();
+    server.stop().await;
+}
