@@ -171,3 +171,43 @@ pub struct PortfolioView {
     pub totals: PortfolioTotals,
     pub version: i64,
 }
+
+/// A milestone on the timeline across projects.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MilestoneAcrossView {
+    pub id: Id,
+    /// Its project's key.
+    pub project: String,
+    pub project_name: String,
+    pub name: String,
+    /// The date planned for it.
+    pub date: Option<NaiveDate>,
+    /// The latest scheduled finish of its tasks, from the stored schedule;
+    /// `null` while none of its tasks is scheduled.
+    pub scheduled: Option<NaiveDate>,
+    /// Calendar days `scheduled` is after `date`.
+    pub slip_days: Option<i64>,
+}
+
+/// A dependency between tasks of two projects on the timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CrossDependencyView {
+    pub id: Id,
+    #[serde(rename = "type")]
+    pub kind: tandem_domain::DependencyKind,
+    /// The task that comes first, by key, and its milestone's id.
+    pub predecessor: String,
+    pub predecessor_title: String,
+    pub predecessor_milestone: Option<Id>,
+    pub successor: String,
+    pub successor_title: String,
+    pub successor_milestone: Option<Id>,
+}
+
+/// Every milestone the caller may see (of the workspace or a
+/// portfolio), by date, and the dependencies between their projects.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MilestoneTimelineView {
+    pub milestones: Vec<MilestoneAcrossView>,
+    pub dependencies: Vec<CrossDependencyView>,
+}

@@ -195,6 +195,7 @@ pub fn table() -> Vec<Route> {
         projects::routes(),
         portfolios::routes(),
         goals::routes(),
+        milestones::routes(),
         phases::routes(),
         dependencies::routes(),
         stakeholders::routes(),

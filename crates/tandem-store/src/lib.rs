@@ -58,7 +58,7 @@ pub use imports::ImportStore;
 pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
 pub use portfolios::PortfolioStore;
 pub use postgres::PgStore;
-pub use projects::{ProjectProgress, ProjectStore};
+pub use projects::{CrossLink, ProjectProgress, ProjectStore};
 pub use risks::RiskStore;
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;

@@ -25,6 +25,20 @@ pub struct ProjectProgress {
     pub open_tasks: usize,
 }
 
+/// A dependency whose two tasks are in different projects, with each
+/// end's project and milestone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossLink {
+    pub id: Id,
+    pub kind: tandem_domain::DependencyKind,
+    pub predecessor: tandem_domain::TaskRef,
+    pub predecessor_project: Id,
+    pub predecessor_milestone: Option<Id>,
+    pub successor: tandem_domain::TaskRef,
+    pub successor_project: Id,
+    pub successor_milestone: Option<Id>,
+}
+
 /// Projects, their phases and milestones, and their progress.
 #[async_trait]
 pub trait ProjectStore: Send + Sync {
@@ -123,6 +137,17 @@ pub trait ProjectStore: Send + Sync {
     async fn list_milestones(&self, project: ProjectAccess) -> Result<Vec<Milestone>>;
     /// Puts the project's milestones in `order` (each of them once, first
     /// first), as `reorder_phases` does phases.
+    /// Every milestone of the workspace, each with its scheduled date:
+    /// the latest finish of its tasks in the stored schedules (`None`
+    /// while none of its tasks is scheduled). Which projects the reader
+    /// may open is the caller's to apply.
+    async fn workspace_milestones(
+        &self,
+        scope: Scope,
+    ) -> Result<Vec<(Milestone, Option<NaiveDate>)>>;
+    /// Every dependency of the workspace between tasks of two projects.
+    /// Which projects the reader may open is the caller's to apply.
+    async fn cross_project_links(&self, scope: Scope) -> Result<Vec<CrossLink>>;
     async fn reorder_milestones(
         &self,
         scope: WriteScope,

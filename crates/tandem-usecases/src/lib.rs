@@ -25,6 +25,8 @@ pub mod goals;
 /// Workspaces and their people: members, roles, invitations, hours and
 /// time off.
 pub mod members;
+/// Milestones across projects, with the dependencies between them.
+pub mod milestones;
 /// A person's open tasks by when they are due, a page at a time.
 pub mod my_work;
 /// A project's phases and milestones.

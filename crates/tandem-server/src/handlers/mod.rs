@@ -19,6 +19,7 @@ pub(crate) mod dependencies;
 pub(crate) mod goals;
 /// The health check.
 pub(crate) mod health;
+pub(crate) mod milestones;
 /// Microsoft Project XML import and export.
 pub(crate) mod mspdi;
 /// My Work: the caller's open tasks by when they are due.

@@ -17,6 +17,8 @@ mod goals;
 mod layout;
 /// Server-sent events: every write in a workspace tells its open pages.
 pub mod live;
+/// Milestones across projects: one timeline.
+mod milestones;
 /// My Work, the projects index, and the quick-add and task forms.
 mod my_work;
 /// Portfolios: their list and a portfolio's table.
@@ -118,6 +120,7 @@ pub fn router() -> Router<AppState> {
             "/w/{ws}/projects",
             get(my_work::projects).post(my_work::create_project),
         )
+        .route("/w/{ws}/milestones", get(milestones::milestones_page))
         .route(
             "/w/{ws}/goals",
             get(goals::goals_page).post(goals::create_goal),

@@ -48,6 +48,7 @@ pub async fn portfolios_page(
         (Vec::new(), Vec::new())
     };
     let content = html! {
+        p { a href=(viewer.url("/milestones")) { "Milestones across every project" } }
         @if seen.is_empty() { p.muted { "No portfolios yet: a portfolio gathers projects (and other portfolios) into one table of their health, progress and dates." } }
         @else {
             div.table-wrap tabindex="0" role="region" aria-label="Portfolios table" {
@@ -252,6 +253,7 @@ pub async fn portfolio_page(
                 }
             }
         }
+        p { a href=(viewer.url(&format!("/milestones?portfolio={id}"))) { "This portfolio's milestones on one timeline" } }
         section.card-panel.totals aria-label="Totals" {
             p {
                 strong { (totals.projects) } @if totals.projects == 1 { " project · " } @else { " projects · " }

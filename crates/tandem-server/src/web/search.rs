@@ -95,6 +95,11 @@ pub async fn search(
             ("Projects", "/projects", "new project import"),
             ("Portfolios", "/portfolios", "programmes health pmo totals"),
             ("Goals", "/goals", "okr objectives key results targets"),
+            (
+                "Milestones across projects",
+                "/milestones",
+                "timeline roadmap gates dates",
+            ),
             ("Workload", "/workload", "capacity hours people"),
             (
                 "Settings",

@@ -589,6 +589,49 @@ impl ProjectStore for DbStore {
         rows.iter().map(milestone_from_row).collect()
     }
 
+    async fn workspace_milestones(
+        &self,
+        scope: Scope,
+    ) -> Result<Vec<(Milestone, Option<NaiveDate>)>> {
+        let rows = sqlx::query(
+            "SELECT m.*, f.finish AS scheduled FROM milestones m \
+             LEFT JOIN (SELECT t.milestone_id, MAX(s.early_finish) AS finish FROM tasks t \
+                JOIN task_schedules s ON s.task_id = t.id \
+                WHERE t.milestone_id IN (SELECT id FROM milestones WHERE workspace_id = $1) \
+                GROUP BY t.milestone_id) f ON f.milestone_id = m.id \
+             WHERE m.workspace_id = $1 ORDER BY m.project_id, m.position, m.id",
+        )
+        .bind(scope.workspace_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let scheduled: Option<&str> = row.text_opt("scheduled")?;
+                Ok((
+                    milestone_from_row(row)?,
+                    parse_local_time(scheduled)?.map(|t| t.date()),
+                ))
+            })
+            .collect()
+    }
+
+    async fn cross_project_links(&self, scope: Scope) -> Result<Vec<CrossLink>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.kind, a.id AS a_id, a.number AS a_number, pa.key AS a_key, a.title AS a_title, \
+             a.project_id AS a_project, a.milestone_id AS a_milestone, \
+             b.id AS b_id, b.number AS b_number, pb.key AS b_key, b.title AS b_title, \
+             b.project_id AS b_project, b.milestone_id AS b_milestone \
+             FROM dependencies d JOIN tasks a ON a.id = d.predecessor_id \
+             JOIN tasks b ON b.id = d.successor_id \
+             JOIN projects pa ON pa.id = a.project_id JOIN projects pb ON pb.id = b.project_id \
+             WHERE d.workspace_id = $1 AND a.project_id <> b.project_id ORDER BY d.id",
+        )
+        .bind(scope.workspace_id)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(cross_link_from_row).collect()
+    }
+
     async fn reorder_milestones(
         &self,
         scope: WriteScope,

@@ -120,3 +120,34 @@ pub(crate) fn milestone_from_row(row: &impl Columns) -> Result<Milestone> {
         version: row.get("version")?,
     })
 }
+
+/// A dependency between two projects' tasks, from
+/// `ProjectStore::cross_project_links`' row.
+pub(crate) fn cross_link_from_row(row: &impl Columns) -> Result<crate::CrossLink> {
+    let end = |side: &str| -> Result<(tandem_domain::TaskRef, i64, Option<i64>)> {
+        let key: String = row.get(&format!("{side}_key"))?;
+        let number: i64 = row.get(&format!("{side}_number"))?;
+        let id: i64 = row.get(&format!("{side}_id"))?;
+        Ok((
+            tandem_domain::TaskRef {
+                id,
+                key: tandem_domain::TaskKey::format(Some(&key), number, id),
+                title: row.get(&format!("{side}_title"))?,
+            },
+            row.get(&format!("{side}_project"))?,
+            row.get(&format!("{side}_milestone"))?,
+        ))
+    };
+    let (predecessor, predecessor_project, predecessor_milestone) = end("a")?;
+    let (successor, successor_project, successor_milestone) = end("b")?;
+    Ok(crate::CrossLink {
+        id: row.get("id")?,
+        kind: super::vocab(row.text("kind")?)?,
+        predecessor,
+        predecessor_project,
+        predecessor_milestone,
+        successor,
+        successor_project,
+        successor_milestone,
+    })
+}

@@ -132,6 +132,15 @@ enum Command {
     /// table of one (health, progress, scheduled finish, slip).
     #[command(subcommand)]
     Portfolio(PortfolioCommand),
+    /// Every milestone across projects (of the workspace, or of a
+    /// portfolio's projects): its project, planned date, the date the
+    /// schedule gives it and the slip in days; then the dependencies
+    /// between tasks of two projects.
+    Milestones {
+        /// Only this portfolio's projects (its name or id).
+        #[arg(long)]
+        portfolio: Option<String>,
+    },
     /// Goals: a tree of them (company, team, personal), each measured by
     /// key results, sub-goals, or the projects and tasks serving it, with
     /// progress (percent) and status computed.
@@ -228,6 +237,9 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         }
         Command::Portfolio(command) => portfolio::portfolio_command(client, command, as_json).await,
         Command::Goal(command) => goal::goal_command(client, command, as_json).await,
+        Command::Milestones { portfolio } => {
+            portfolio::milestones(client, portfolio.as_deref(), as_json).await
+        }
         Command::Status(command) => status::status_command(client, command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,

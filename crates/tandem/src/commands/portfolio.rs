@@ -316,3 +316,60 @@ pub(super) async fn portfolio_command(
     }
     Ok(())
 }
+
+/// `tandem milestones`: with `--json`, the milestones alone (each with
+/// `project`, `name`, `date` and `scheduled`).
+pub(super) async fn milestones(
+    client: &Client,
+    portfolio: Option<&str>,
+    as_json: bool,
+) -> Result<()> {
+    let query = match portfolio {
+        Some(name) => format!("?portfolio={}", named(&all(client).await?, name)?.id),
+        None => String::new(),
+    };
+    let timeline: MilestoneTimelineView = client
+        .send(
+            Method::GET,
+            &client.ws_path(&format!("/milestones{query}")).await?,
+            None,
+        )
+        .await?;
+    if as_json {
+        print_json(&timeline.milestones);
+        return Ok(());
+    }
+    let date = |d: Option<chrono::NaiveDate>| or_dash(d.map(|d| d.to_string()));
+    let rows: Vec<Vec<String>> = timeline
+        .milestones
+        .iter()
+        .map(|m| {
+            vec![
+                m.project.clone(),
+                m.name.clone(),
+                date(m.date),
+                date(m.scheduled),
+                or_dash(m.slip_days.map(|d| d.to_string())),
+            ]
+        })
+        .collect();
+    table(
+        &["project", "milestone", "planned", "scheduled", "slip days"],
+        &rows,
+    );
+    if !timeline.dependencies.is_empty() {
+        outln!();
+        outln!("Dependencies between projects:");
+        for d in &timeline.dependencies {
+            outln!(
+                "  {} {} -> {} {} ({})",
+                d.predecessor,
+                d.predecessor_title,
+                d.successor,
+                d.successor_title,
+                d.kind.as_str().to_uppercase()
+            );
+        }
+    }
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod bulk;
 mod calendars;
 mod goals;
 mod input;
+mod milestones;
 mod mspdi;
 mod paging;
 mod portfolios;

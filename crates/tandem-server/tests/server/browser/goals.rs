@@ -1,6 +1,7 @@
 //! Goals in the browser: a tree made from the goals page, a goal served by
 //! a project and measured by a key result set in place, and the goal shown
-//! where its work is (the task page, My Work), on a desktop and a phone.
+//! where its work is (the task page, My Work), on a desktop and a phone;
+//! and the milestones of every project on one timeline.
 
 use super::*;
 
@@ -110,7 +111,17 @@ async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
     client.goto(&format!("{base}/w/demo/my")).await.unwrap();
     wait_for_text(&client, "//a[@class='goal-tag']", "Launch Tandem Cloud").await;
 
-    // The tree on a phone: nothing wider than the screen.
+    // Every milestone across projects, on one timeline drawn by the
+    // server.
+    client
+        .goto(&format!("{base}/w/demo/milestones"))
+        .await
+        .unwrap();
+    wait_for(&client, "div.milestone-chart svg g.milestone").await;
+    wait_for_text(&client, "//table", "LAUNCH").await;
+    look(&client, "milestones").await;
+
+    // The goal on a phone: nothing wider than the screen.
     client.set_window_size(390, 844).await.unwrap();
     client
         .goto(&format!("{base}/w/demo/goals/{id}"))

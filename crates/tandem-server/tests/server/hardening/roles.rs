@@ -215,6 +215,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get("/w/acme/portfolios".into()),
         get(format!("/w/acme/portfolios/{}", reach.ids["portfolios"])),
         get("/w/acme/goals".into()),
+        get("/w/acme/milestones".into()),
         get(format!("/w/acme/goals/{}", reach.ids["goals"])),
         // What search finds is what the caller may open, titles included.
         get("/w/acme/search?q=secret".into()),

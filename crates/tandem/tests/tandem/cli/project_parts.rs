@@ -1056,3 +1056,52 @@ fn goals_are_set_measured_and_linked_from_the_terminal() {
         "{all}"
     );
 }
+
+#[test]
+fn milestones_across_projects_are_listed_with_their_scheduled_dates() {
+    let (config, _server) = parts_server("milestones");
+    // The schedule is stored once read.
+    ok(&config, &["schedule", "LAUNCH"]);
+    ok(
+        &config,
+        &[
+            "milestone",
+            "add",
+            "PARTS",
+            "Parts ready",
+            "--date",
+            "2031-03-03",
+        ],
+    );
+    let all = json(&config, &["milestones"]);
+    let all = all.as_array().unwrap();
+    assert!(all.len() >= 2, "{all:?}");
+    for m in all {
+        for field in ["project", "name", "date", "scheduled"] {
+            assert!(m.get(field).is_some(), "{field} missing: {m}");
+        }
+    }
+    assert!(
+        all.iter()
+            .any(|m| m["project"] == "LAUNCH"
+                && m["scheduled"].as_str().is_some_and(|d| d.len() == 10)),
+        "{all:?}"
+    );
+    let parts = all.iter().find(|m| m["name"] == "Parts ready").unwrap();
+    assert_eq!(parts["project"], "PARTS");
+    assert_eq!(parts["date"], "2031-03-03");
+    // A portfolio's alone.
+    ok(
+        &config,
+        &["portfolio", "add", "Parts only", "--project", "PARTS"],
+    );
+    let only = json(&config, &["milestones", "--portfolio", "Parts only"]);
+    assert_eq!(only.as_array().unwrap().len(), 1, "{only}");
+    let table = ok(&config, &["milestones"]);
+    assert!(
+        table.contains("PLANNED") && table.contains("Parts ready"),
+        "{table}"
+    );
+    let err = fails(&config, &["milestones", "--portfolio", "Nope"]);
+    assert!(err.contains("no portfolio named Nope"), "{err}");
+}
