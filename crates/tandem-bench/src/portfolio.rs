@@ -6,7 +6,8 @@
 //! The same workspace holds a tree of `--goals` goals (a tenth of them
 //! company and team goals measured by their sub-goals, the rest each
 //! served by a project and two of its tasks, every fifth with a key
-//! result), read as the API's list, one goal and the goals page.
+//! result), read as the API's list, one goal and the goals page; and
+//! the milestones of all 200 projects (600) on one timeline.
 
 use std::time::Instant;
 
@@ -68,6 +69,14 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: PortfolioArgs) -> Resul
             format!("/api/v1/workspaces/bench/goals/{goal}"),
         ),
         ("Goals page (the tree)", "/w/bench/goals".to_string()),
+        (
+            "Milestones across projects (API)",
+            format!("/api/v1/workspaces/bench/milestones?portfolio={id}"),
+        ),
+        (
+            "Milestones timeline page",
+            "/w/bench/milestones".to_string(),
+        ),
     ];
     for (name, path) in &pages {
         measure(&http, &base, &cookie, name, path, args.requests).await?;
