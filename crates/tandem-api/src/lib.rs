@@ -35,6 +35,7 @@ mod portfolios;
 mod problem;
 /// Projects.
 mod projects;
+mod reports;
 /// The risk register.
 mod risks;
 /// Stakeholders.
@@ -60,6 +61,7 @@ pub use planning::*;
 pub use portfolios::*;
 pub use problem::*;
 pub use projects::*;
+pub use reports::*;
 pub use risks::*;
 pub use stakeholders::*;
 pub use status::*;

@@ -196,6 +196,7 @@ pub fn table() -> Vec<Route> {
         portfolios::routes(),
         goals::routes(),
         milestones::routes(),
+        reports::routes(),
         phases::routes(),
         dependencies::routes(),
         stakeholders::routes(),

@@ -170,6 +170,16 @@ pub struct TaskPage {
 /// Tasks, project and personal, and their places on the board.
 #[async_trait]
 pub trait TaskStore: Send + Sync {
+    /// The dates a report needs of the leaf tasks of `projects` (of those
+    /// owned by `owner` alone, when given): created, first in progress
+    /// (from the history), done or cancelled, and the effort weight.
+    /// Which projects the reader may open is the caller's to apply.
+    async fn report_tasks(
+        &self,
+        scope: Scope,
+        projects: &[Id],
+        owner: Option<Id>,
+    ) -> Result<Vec<tandem_domain::reports::ReportTask>>;
     async fn create_task(&self, scope: WriteScope, task: &NewTask) -> Result<Task>;
     /// Creates many tasks in one project in one transaction: all or none.
     /// Returns their keys in order.

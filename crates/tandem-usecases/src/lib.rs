@@ -38,6 +38,8 @@ pub mod planning;
 pub mod portfolios;
 /// Projects: create, update and delete.
 pub mod projects;
+/// Reports over a period: burn-up, burn-down, throughput, cycle time.
+pub mod reports;
 /// A project's risk register.
 pub mod risks;
 /// A project's stakeholders.

@@ -30,6 +30,7 @@ pub(crate) mod phases;
 pub(crate) mod portfolios;
 /// Projects.
 pub(crate) mod projects;
+pub(crate) mod reports;
 /// The risk register.
 pub(crate) mod risks;
 /// Schedules, baselines, the forecast and levelling.

@@ -17,6 +17,7 @@ pub enum Section {
     Projects,
     Portfolios,
     Goals,
+    Reports,
     Workload,
     Settings,
     Search,
@@ -34,6 +35,9 @@ impl Section {
                 "portfolio project task schedule status_update risk milestone baseline"
             }
             Section::Goals => "goal project task",
+            // A report is of a period's history; a change now does not
+            // redraw it under the reader.
+            Section::Reports => "",
             Section::Workload => "task member schedule project",
             Section::Settings => "member",
             // Results are what was asked for; a change elsewhere does not
@@ -149,6 +153,7 @@ pub fn page(
                         (nav(Section::Projects, "Projects", viewer.url("/projects"), "p"))
                         (nav(Section::Portfolios, "Portfolios", viewer.url("/portfolios"), "f"))
                         (nav(Section::Goals, "Goals", viewer.url("/goals"), "g"))
+                        (nav(Section::Reports, "Reports", viewer.url("/reports"), "e"))
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
                         (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
                     }
@@ -216,6 +221,7 @@ pub fn page(
                         dt { kbd { "g" } " " kbd { "p" } } dd { "Projects" }
                         dt { kbd { "g" } " " kbd { "f" } } dd { "Portfolios" }
                         dt { kbd { "g" } " " kbd { "g" } } dd { "Goals" }
+                        dt { kbd { "g" } " " kbd { "e" } } dd { "Reports" }
                         dt { kbd { "g" } " " kbd { "o l b t w r a s" } } dd { "Project overview, list, board, timeline, workload, risks, plan, settings" }
                         dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
                         dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }

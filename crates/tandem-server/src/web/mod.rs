@@ -25,6 +25,8 @@ mod my_work;
 mod portfolios;
 /// A project's overview, list, board and risks.
 mod project;
+/// Reports: burn-up, burn-down, throughput, cycle time; the status report.
+mod reports;
 /// Find anything: tasks, projects, people, pages.
 mod search;
 /// The workspace's people and the viewer's API tokens.
@@ -121,6 +123,8 @@ pub fn router() -> Router<AppState> {
             get(my_work::projects).post(my_work::create_project),
         )
         .route("/w/{ws}/milestones", get(milestones::milestones_page))
+        .route("/w/{ws}/reports", get(reports::reports_page))
+        .route("/w/{ws}/reports.md", get(reports::report_markdown))
         .route(
             "/w/{ws}/goals",
             get(goals::goals_page).post(goals::create_goal),

@@ -318,8 +318,88 @@ pub(super) fn push_task_row(
         .push_bind(local_time(f.schedule.actual_finish));
 }
 
+/// A task's row for a report: id, status, created, completed, effort,
+/// estimate.
+type ReportRow = (
+    i64,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<f64>,
+    Option<f64>,
+);
+
 #[async_trait]
 impl TaskStore for DbStore {
+    async fn report_tasks(
+        &self,
+        scope: Scope,
+        projects: &[Id],
+        owner: Option<Id>,
+    ) -> Result<Vec<tandem_domain::reports::ReportTask>> {
+        use tandem_domain::reports::ReportTask;
+        if projects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT t.id, t.status, t.created_at, t.completed_at, t.effort_hours, t.estimate_days \
+             FROM tasks t WHERE t.workspace_id = ",
+        );
+        qb.push_bind(scope.workspace_id);
+        qb.push(" AND t.project_id IN (");
+        let mut list = qb.separated(", ");
+        for id in projects {
+            list.push_bind(*id);
+        }
+        qb.push(") AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id)");
+        if let Some(owner) = owner {
+            qb.push(" AND t.owner_id = ");
+            qb.push_bind(owner);
+        }
+        let rows: Vec<ReportRow> = qb.build_query_as().fetch_all(self.reader()).await?;
+        // When each first went in progress: the earliest change of its
+        // history to that status (a task made in progress counts from
+        // its making).
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT entity_id, MIN(at) FROM activity WHERE workspace_id = ",
+        );
+        qb.push_bind(scope.workspace_id);
+        qb.push(" AND entity_kind = 'task' AND changes LIKE '%\"after\":\"in_progress\"%' AND project_id IN (");
+        let mut list = qb.separated(", ");
+        for id in projects {
+            list.push_bind(*id);
+        }
+        qb.push(") GROUP BY entity_id");
+        let started: HashMap<Id, DateTime<Utc>> = qb
+            .build_query_as::<(i64, DateTime<Utc>)>()
+            .fetch_all(self.reader())
+            .await?
+            .into_iter()
+            .collect();
+        rows.into_iter()
+            .map(|(id, status, created, completed, effort, estimate)| {
+                let status: TaskStatus = vocab(&status)?;
+                let closed = completed.map(|c: DateTime<Utc>| c.date_naive());
+                Ok(ReportTask {
+                    created: created.date_naive(),
+                    started: started.get(&id).map(|s| s.date_naive()),
+                    done: closed.filter(|_| status == TaskStatus::Done),
+                    cancelled: closed.filter(|_| status == TaskStatus::Cancelled),
+                    hours: tandem_domain::rollup::weight_hours(
+                        &tandem_domain::rollup::ProgressInput {
+                            id,
+                            parent_id: None,
+                            status,
+                            percent_complete: 0,
+                            effort_hours: effort,
+                            estimate_days: estimate,
+                        },
+                    ),
+                })
+            })
+            .collect()
+    }
+
     async fn create_task(&self, scope: WriteScope, task: &NewTask) -> Result<Task> {
         let scope = *scope;
         // The savepoint opens with the first statement: one trip to

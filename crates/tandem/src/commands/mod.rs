@@ -141,6 +141,24 @@ enum Command {
         #[arg(long)]
         portfolio: Option<String>,
     },
+    /// A report over a period (twelve weeks to today unless told): week
+    /// by week, tasks in scope, done and remaining (by count and hours),
+    /// tasks done each week, and cycle times in days (in progress to
+    /// done); a project's health. --markdown prints the status report.
+    Report {
+        #[command(flatten)]
+        of: portfolio::ReportOf,
+        /// The period's first day, YYYY-MM-DD or date words (twelve weeks
+        /// before --to unless given).
+        #[arg(long)]
+        from: Option<String>,
+        /// Its last day (today unless given); at most 104 weeks.
+        #[arg(long)]
+        to: Option<String>,
+        /// Print the status report as Markdown.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Goals: a tree of them (company, team, personal), each measured by
     /// key results, sub-goals, or the projects and tasks serving it, with
     /// progress (percent) and status computed.
@@ -237,6 +255,12 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         }
         Command::Portfolio(command) => portfolio::portfolio_command(client, command, as_json).await,
         Command::Goal(command) => goal::goal_command(client, command, as_json).await,
+        Command::Report {
+            of,
+            from,
+            to,
+            markdown,
+        } => portfolio::report(client, of, from, to, markdown, as_json).await,
         Command::Milestones { portfolio } => {
             portfolio::milestones(client, portfolio.as_deref(), as_json).await
         }

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use reqwest::Method;
 use tandem_api::*;
 
-use super::values::request_body;
+use super::values::{date_value, encode, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -372,4 +372,108 @@ pub(super) async fn milestones(
         }
     }
     Ok(())
+}
+
+/// `tandem report`: a period's burn-up, burn-down, throughput and cycle
+/// times for a project, a portfolio or a person; `--markdown` prints the
+/// status report as Markdown.
+pub(super) async fn report(
+    client: &Client,
+    of: ReportOf,
+    from: Option<String>,
+    to: Option<String>,
+    markdown: bool,
+    as_json: bool,
+) -> Result<()> {
+    let mut query = match (of.project, of.portfolio, of.person) {
+        (Some(key), _, _) => vec![format!("project={}", encode(&key))],
+        (_, Some(name), _) => vec![format!(
+            "portfolio={}",
+            named(&all(client).await?, &name)?.id
+        )],
+        (_, _, Some(email)) => vec![format!("person={}", encode(&email))],
+        // Your own work.
+        _ => Vec::new(),
+    };
+    for (flag, value) in [("from", from), ("to", to)] {
+        if let Some(text) = value
+            && let Some(day) = date_value(flag, &text)?
+        {
+            query.push(format!("{flag}={day}"));
+        }
+    }
+    let view: ReportView = client
+        .send(
+            Method::GET,
+            &client
+                .ws_path(&format!("/reports?{}", query.join("&")))
+                .await?,
+            None,
+        )
+        .await?;
+    if as_json {
+        print_json(&view);
+        return Ok(());
+    }
+    if markdown {
+        outln!("{}", view.markdown().trim_end());
+        return Ok(());
+    }
+    outln!("{}: {} to {}", view.subject, view.from, view.to);
+    if let Some(h) = &view.health {
+        outln!("Health: {}", h.health.label());
+        for r in &h.reasons {
+            outln!("  - {}", r.text);
+        }
+    }
+    let rows: Vec<Vec<String>> = view
+        .weeks
+        .iter()
+        .map(|w| {
+            vec![
+                w.start.to_string(),
+                w.scope_tasks.to_string(),
+                w.done_tasks.to_string(),
+                w.remaining_tasks.to_string(),
+                format!("{:.1}", w.remaining_hours),
+                w.throughput.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "week of",
+            "scope",
+            "done",
+            "remaining",
+            "remaining hours",
+            "done that week",
+        ],
+        &rows,
+    );
+    let c = &view.cycle_time;
+    let days = |d: Option<i64>| d.map_or("-".to_string(), |d| format!("{d} days"));
+    outln!(
+        "Cycle time (in progress to done) of {} tasks: median {}, 85th percentile {}; {} done without being in progress",
+        c.tasks,
+        days(c.median_days),
+        days(c.p85_days),
+        c.never_started
+    );
+    Ok(())
+}
+
+/// What a report is about: one of these, or your own work.
+#[derive(Debug, clap::Args)]
+#[group(required = false, multiple = false)]
+pub(super) struct ReportOf {
+    /// A project, by key.
+    #[arg(long)]
+    project: Option<String>,
+    /// A portfolio, by name or id.
+    #[arg(long)]
+    portfolio: Option<String>,
+    /// A person, by email: their tasks in the projects you may open.
+    #[arg(long)]
+    person: Option<String>,
 }

@@ -150,3 +150,71 @@ async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_is_drawn_by_the_server_and_downloaded_as_markdown() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/reports"))
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.getElementById('r-of').value = 'project:LAUNCH'; return true",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "form.report-form button").await;
+    wait_for_text(&client, "//h2", "Status report: LAUNCH").await;
+    let charts: Value = client
+        .execute(
+            "return document.querySelectorAll('figure.chart svg').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(charts, json!(6));
+    let markdown: Value = client
+        .execute_async(
+            "const done = arguments[0];
+             fetch(document.querySelector('a[download]').href).then(r => r.text()).then(done)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let markdown = markdown.as_str().unwrap();
+    assert!(
+        markdown.starts_with("# Status report: LAUNCH") && markdown.contains("## Weeks"),
+        "{markdown}"
+    );
+    look(&client, "report").await;
+
+    // A person's report, and the page on a phone.
+    client.set_window_size(390, 844).await.unwrap();
+    client
+        .goto(&format!("{base}/w/demo/reports?person=ben@demo.tandem"))
+        .await
+        .unwrap();
+    wait_for(&client, "figure.chart svg rect.bar").await;
+    let overflow: Value = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "the report is wider than the phone ({overflow} px)"
+    );
+    look(&client, "report-phone").await;
+    client.close().await.unwrap();
+    server.stop().await;
+}

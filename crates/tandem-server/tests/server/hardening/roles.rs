@@ -216,6 +216,9 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get(format!("/w/acme/portfolios/{}", reach.ids["portfolios"])),
         get("/w/acme/goals".into()),
         get("/w/acme/milestones".into()),
+        get("/w/acme/reports".into()),
+        get(format!("/w/acme/reports?project={project}")),
+        get(format!("/w/acme/reports.md?project={project}")),
         get(format!("/w/acme/goals/{}", reach.ids["goals"])),
         // What search finds is what the caller may open, titles included.
         get("/w/acme/search?q=secret".into()),
@@ -363,7 +366,8 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                             && (path.starts_with("/w/acme/p/")
                                 || path.starts_with("/w/acme/t/")
                                 || path.starts_with("/w/acme/portfolios/")
-                                || path.starts_with("/w/acme/goals/")) =>
+                                || path.starts_with("/w/acme/goals/")
+                                || path.contains("?project=")) =>
                     {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
                     }

@@ -1059,7 +1059,7 @@ fn goals_are_set_measured_and_linked_from_the_terminal() {
 
 #[test]
 fn milestones_across_projects_are_listed_with_their_scheduled_dates() {
-    let (config, _server) = parts_server("milestones");
+    let (config, _server) = parts_server("milestones-across");
     // The schedule is stored once read.
     ok(&config, &["schedule", "LAUNCH"]);
     ok(
@@ -1104,4 +1104,68 @@ fn milestones_across_projects_are_listed_with_their_scheduled_dates() {
     );
     let err = fails(&config, &["milestones", "--portfolio", "Nope"]);
     assert!(err.contains("no portfolio named Nope"), "{err}");
+}
+
+#[test]
+fn a_report_is_printed_as_a_table_as_json_and_as_markdown() {
+    let (config, _server) = parts_server("report");
+    ok(
+        &config,
+        &[
+            "task",
+            "add",
+            "Cut",
+            "--project",
+            "PARTS",
+            "--status",
+            "done",
+        ],
+    );
+    ok(&config, &["task", "add", "Drill", "--project", "PARTS"]);
+    let r = json(&config, &["report", "--project", "PARTS"]);
+    assert_eq!(r["weeks"].as_array().unwrap().len(), 12, "{r}");
+    let now = r["weeks"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (now["scope_tasks"].as_u64(), now["done_tasks"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let md = ok(&config, &["report", "--project", "PARTS", "--markdown"]);
+    assert!(
+        md.starts_with("# Status report: PARTS Parts") && md.contains("| scope | 2 |"),
+        "{md}"
+    );
+    let table = ok(
+        &config,
+        &[
+            "report",
+            "--person",
+            "ana@demo.tandem",
+            "--from",
+            "2026-01-05",
+            "--to",
+            "2026-01-18",
+        ],
+    );
+    assert!(
+        table.contains("2026-01-12") && table.contains("Cycle time"),
+        "{table}"
+    );
+    let err = fails(
+        &config,
+        &[
+            "report",
+            "--project",
+            "PARTS",
+            "--from",
+            "2027-02-01",
+            "--to",
+            "2027-01-01",
+        ],
+    );
+    assert!(err.contains("from") && err.contains("after"), "{err}");
+    let err = fails(
+        &config,
+        &["report", "--project", "PARTS", "--person", "x@y.z"],
+    );
+    assert!(err.contains("cannot be used with"), "{err}");
 }
