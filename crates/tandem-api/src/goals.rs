@@ -46,7 +46,7 @@ pub struct GoalInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent: Option<Option<Id>>,
-    /// The owner's word on its status; `null` lets Tandem derive it.
+    /// Its status set by hand; `null` lets Tandem derive it.
     #[serde(
         default,
         deserialize_with = "double_option",
@@ -259,10 +259,10 @@ pub struct GoalView {
     pub measured_by: Option<GoalMeasure>,
     /// The measure its owner chose; `null`: the first it has.
     pub measure: Option<GoalMeasure>,
-    /// Its owner's word where given, else `derived_status`.
+    /// As set by hand where it is, else `derived_status`.
     pub status: GoalStatus,
     pub derived_status: GoalStatus,
-    /// Whether `status` is its owner's word rather than derived.
+    /// Whether `status` was set by hand rather than derived.
     pub status_set: bool,
     /// Why Tandem derives what it does.
     pub reasons: Vec<String>,

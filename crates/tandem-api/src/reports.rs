@@ -72,18 +72,43 @@ pub struct ReportView {
     pub health: Option<ReportHealthView>,
 }
 
+/// Text as Markdown shows it literally: on one line, without HTML, with
+/// its table bars and emphasis marks escaped.
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '*' | '_' | '`' | '[' | ']' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl ReportView {
     /// The status report as Markdown: what it is about, its health and
     /// why (a project's), the period's figures, the weeks and the cycle
     /// times.
     pub fn markdown(&self) -> String {
         let mut md = String::new();
-        let _ = writeln!(md, "# Status report: {}\n", self.subject);
+        let _ = writeln!(md, "# Status report: {}\n", literal(&self.subject));
         let _ = writeln!(md, "{} to {}\n", self.from, self.to);
         if let Some(h) = &self.health {
             let _ = writeln!(md, "## Health: {}\n", h.health.label());
             for r in &h.reasons {
-                let _ = writeln!(md, "- {} ({})", r.text, r.health.label().to_lowercase());
+                let _ = writeln!(
+                    md,
+                    "- {} ({})",
+                    literal(&r.text),
+                    r.health.label().to_lowercase()
+                );
             }
             if let Some(u) = &h.latest_update {
                 let _ = writeln!(
@@ -91,7 +116,7 @@ impl ReportView {
                     "\nLatest update ({}, {}): {}",
                     u.created_at.format("%Y-%m-%d"),
                     u.health.label().to_lowercase(),
-                    u.text.replace('\n', " ")
+                    literal(&u.text)
                 );
             }
             md.push('\n');
@@ -109,12 +134,19 @@ impl ReportView {
             );
         }
         let _ = writeln!(md, "| done in the period | {} | |", self.done_in_period);
+        let tasks = |n: usize| {
+            if n == 1 {
+                "1 task".to_string()
+            } else {
+                format!("{n} tasks")
+            }
+        };
         let c = &self.cycle_time;
         let days = |d: Option<i64>| d.map_or("—".to_string(), |d| format!("{d} days"));
         let _ = writeln!(
             md,
-            "\nCycle time (in progress → done) of {} tasks: median {}, 85th percentile {}; {} done without being in progress.\n",
-            c.tasks,
+            "\nCycle time (in progress → done) of {}: median {}, 85th percentile {}; {} done without being in progress.\n",
+            tasks(c.tasks),
             days(c.median_days),
             days(c.p85_days),
             c.never_started
@@ -137,5 +169,18 @@ impl ReportView {
             );
         }
         md
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn names_are_shown_as_typed_not_as_markup() {
+        assert_eq!(
+            literal("<img src=x> [a](b) | c\nd"),
+            "&lt;img src=x&gt; \\[a\\](b) \\| c d"
+        );
     }
 }

@@ -54,7 +54,8 @@ pub fn key_result_percent(kr: &KeyResult) -> f64 {
     if span == 0.0 || !span.is_finite() {
         return if kr.current == kr.target { 100.0 } else { 0.0 };
     }
-    ((kr.current - kr.start) / span * 100.0).clamp(0.0, 100.0)
+    // Adding 0.0 turns a -0.0 (no move on a falling metric) into 0.
+    ((kr.current - kr.start) / span * 100.0).clamp(0.0, 100.0) + 0.0
 }
 
 /// The weighted mean of `parts`; each counts the same where no weight is
@@ -77,7 +78,7 @@ fn mean(parts: &[Part]) -> Option<f64> {
             .sum::<f64>()
             / parts.len() as f64
     };
-    Some(value.clamp(0.0, 100.0))
+    Some(value.clamp(0.0, 100.0) + 0.0)
 }
 
 /// Every goal's progress. A goal's sub-goals are the goals naming it as
@@ -166,15 +167,23 @@ pub const OFF_TRACK_BEHIND: f64 = 25.0;
 
 /// Judges a goal on `today`: achieved when all is done; missed when its
 /// period has ended short of that; otherwise by how far progress trails
-/// the share of the period gone.
+/// the share of the period gone. A goal nothing measures yet
+/// (`measured` false) is not judged.
 pub fn assess(
     percent: f64,
+    measured: bool,
     period: Option<Period>,
     today: NaiveDate,
     said: Option<GoalStatus>,
 ) -> GoalAssessment {
     let mut reasons = Vec::new();
-    let derived = if percent >= 99.95 {
+    let derived = if !measured {
+        reasons.push(
+            "nothing measures it yet: add a key result, a sub-goal, a project or a task"
+                .to_string(),
+        );
+        GoalStatus::OnTrack
+    } else if percent >= 99.95 {
         reasons.push("all of it is done".to_string());
         GoalStatus::Achieved
     } else {
@@ -213,7 +222,7 @@ pub fn assess(
         reasons.insert(
             0,
             format!(
-                "set to {} by its owner (Tandem would say {})",
+                "set to {} by hand (Tandem would say {})",
                 s.label().to_lowercase(),
                 derived.label().to_lowercase()
             ),
@@ -267,6 +276,8 @@ mod tests {
         assert_eq!(key_result_percent(&kr(10.0, 2.0, 4.0)), 75.0);
         assert_eq!(key_result_percent(&kr(0.0, 10.0, 14.0)), 100.0);
         assert_eq!(key_result_percent(&kr(0.0, 10.0, -3.0)), 0.0);
+        // Not moved yet on a falling metric: 0, not -0.
+        assert!(key_result_percent(&kr(40.0, 25.0, 40.0)).is_sign_positive());
     }
 
     #[test]
@@ -295,17 +306,29 @@ mod tests {
     #[test]
     fn status_follows_progress_against_the_time_gone() {
         let h1 = Period::parse("2027-H1").unwrap();
-        let on = |p, today| assess(p, Some(h1), d(today), None).status;
+        let on = |p, today| assess(p, true, Some(h1), d(today), None).status;
         assert_eq!(on(50.0, "2027-03-31"), GoalStatus::OnTrack);
         assert_eq!(on(35.0, "2027-03-31"), GoalStatus::AtRisk);
         assert_eq!(on(20.0, "2027-03-31"), GoalStatus::OffTrack);
         assert_eq!(on(0.0, "2026-12-01"), GoalStatus::OnTrack);
         assert_eq!(on(90.0, "2027-07-01"), GoalStatus::Missed);
         assert_eq!(on(100.0, "2027-07-01"), GoalStatus::Achieved);
-        let said = assess(20.0, Some(h1), d("2027-03-31"), Some(GoalStatus::Dropped));
+        let said = assess(
+            20.0,
+            true,
+            Some(h1),
+            d("2027-03-31"),
+            Some(GoalStatus::Dropped),
+        );
         assert_eq!(said.status, GoalStatus::Dropped);
         assert_eq!(said.derived, GoalStatus::OffTrack);
-        assert!(said.reasons[0].contains("owner"), "{:?}", said.reasons);
+        assert!(said.reasons[0].contains("by hand"), "{:?}", said.reasons);
+        let fresh = assess(0.0, false, Some(h1), d("2027-07-01"), None);
+        assert_eq!(
+            fresh.status,
+            GoalStatus::OnTrack,
+            "nothing measures it: {fresh:?}"
+        );
     }
 
     /// A forest of goals: each names as parent only an earlier one.

@@ -3,10 +3,10 @@
 //! measures it (`tandem_domain::goals`) and the projects' kept roll-ups.
 //!
 //! What a reader sees is only what they may open: a guest sees the goals
-//! served by a project or task of a project shared with them (and the
-//! goals above those), and of each only such projects and tasks, names
-//! included. A goal's progress and status are the goal's own, the same
-//! for every reader.
+//! served by a project or task of a project shared with them, and of
+//! each only such projects and tasks (and sub-goals), names included. A
+//! goal's progress and status are the goal's own, the same for every
+//! reader.
 
 use std::collections::{HashMap, HashSet};
 
@@ -188,7 +188,13 @@ pub async fn list(store: &dyn Store, scope: Scope, today: NaiveDate) -> Result<V
             Seen {
                 progress: m.percent,
                 measure: m.measure,
-                assessment: goals::assess(m.percent, g.period, today, g.status),
+                assessment: goals::assess(
+                    m.percent,
+                    m.measure.is_some(),
+                    g.period,
+                    today,
+                    g.status,
+                ),
                 parent: g
                     .parent_id
                     .filter(|p| shown.contains(p))
@@ -214,38 +220,27 @@ pub async fn list(store: &dyn Store, scope: Scope, today: NaiveDate) -> Result<V
 }
 
 /// The goals a reader may see: all for those who see every project; for
-/// a guest, those served by a project or task they may open, and every
-/// goal above one of those.
+/// a guest, those served by a project or task they may open. A goal above
+/// such a goal is not theirs to read: its description and key results may
+/// be about work they may not see.
 fn visible(
     all: &[Goal],
     tasks_of: &HashMap<Id, Vec<GoalTask>>,
     open: &HashMap<Id, Project>,
     sees_all: bool,
 ) -> HashSet<Id> {
-    if sees_all {
-        return all.iter().map(|g| g.id).collect();
-    }
-    let parent: HashMap<Id, Option<Id>> = all.iter().map(|g| (g.id, g.parent_id)).collect();
-    let mut shown = HashSet::new();
-    for g in all {
-        let served = g.project_ids.iter().any(|p| open.contains_key(p))
-            || tasks_of
-                .get(&g.id)
-                .into_iter()
-                .flatten()
-                .any(|t| open.contains_key(&t.project_id));
-        if !served {
-            continue;
-        }
-        let mut at = Some(g.id);
-        while let Some(id) = at {
-            if !shown.insert(id) {
-                break;
-            }
-            at = parent.get(&id).copied().flatten();
-        }
-    }
-    shown
+    all.iter()
+        .filter(|g| {
+            sees_all
+                || g.project_ids.iter().any(|p| open.contains_key(p))
+                || tasks_of
+                    .get(&g.id)
+                    .into_iter()
+                    .flatten()
+                    .any(|t| open.contains_key(&t.project_id))
+        })
+        .map(|g| g.id)
+        .collect()
 }
 
 /// The goal `id`, as [`list`] shows it.

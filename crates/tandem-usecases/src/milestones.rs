@@ -48,6 +48,8 @@ pub async fn across(store: &dyn Store, scope: Scope, portfolio: Option<Id>) -> R
         .into_iter()
         .map(|(p, _)| (p.id, p))
         .collect();
+    // An archived project's plan is out of the picture.
+    open.retain(|_, p| p.archived_at.is_none());
     if let Some(id) = portfolio {
         let seen = crate::portfolios::get(store, scope, id).await?;
         let held: HashSet<Id> = seen.projects.iter().map(|(p, _)| p.id).collect();

@@ -44,29 +44,39 @@ impl Report {
     }
 }
 
-/// The period a report covers: `to` defaults to `today`, `from` to the
-/// Monday that makes twelve whole weeks; a period longer than two years
-/// is refused.
+/// The period a report covers, in whole weeks, Monday to Sunday: `to`
+/// defaults to `today`, `from` to eleven weeks before its week (twelve in
+/// all); each is taken to its week's first or last day. More than
+/// [`MAX_WEEKS`] weeks, or a day outside the dates Tandem takes, is
+/// refused.
 pub fn period(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate)> {
+    let mut v = tandem_domain::Validation::new();
+    tandem_domain::validate::check_date(from, "from", &mut v);
+    tandem_domain::validate::check_date(to, "to", &mut v);
+    v.into_result().map_err(Error::Invalid)?;
     let to = to.unwrap_or(today);
-    let from = from.unwrap_or_else(|| reports::week_start(to) - Days::new((DEFAULT_WEEKS - 1) * 7));
-    if from > to {
+    let last = reports::week_start(to) + Days::new(6);
+    let first = match from {
+        Some(from) => reports::week_start(from),
+        None => reports::week_start(to) - Days::new((DEFAULT_WEEKS - 1) * 7),
+    };
+    if first > last {
         return Err(Error::Invalid(vec![FieldError::new(
             "from",
             "must not be after to",
         )]));
     }
-    if (to - from).num_days() > MAX_WEEKS * 7 {
+    if (last - first).num_days() + 1 > MAX_WEEKS * 7 {
         return Err(Error::Invalid(vec![FieldError::new(
             "from",
             format!("a report covers at most {MAX_WEEKS} weeks"),
         )]));
     }
-    Ok((from, to))
+    Ok((first, last))
 }
 
 pub async fn build(

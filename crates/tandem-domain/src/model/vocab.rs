@@ -191,9 +191,9 @@ impl Health {
 }
 
 vocabulary!(
-    /// Where a goal stands: derived from its progress and its period,
-    /// unless its owner says otherwise (the last three only they can say
-    /// early; "achieved" and "missed" are also derived at the end).
+    /// Where a goal stands: derived from its progress and its period, unless
+    /// a member sets it by hand ("dropped" only ever is; "achieved" and
+    /// "missed" are also derived, at 100 % and at the period's end).
     GoalStatus {
         OnTrack = "on_track",
         AtRisk = "at_risk",

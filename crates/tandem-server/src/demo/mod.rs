@@ -1,12 +1,14 @@
 //! The demo workspace `tandem serve --demo` loads once: a product launch
 //! planned with phases, milestones, dependencies of all four types, risks
-//! and stakeholders; an ongoing operations project; and personal tasks.
+//! and stakeholders; an ongoing operations project; personal tasks; and
+//! a tree of goals the projects and some tasks serve.
 //! It goes through the same store calls as the API, so it obeys every rule.
 //!
 //! One module per thing it seeds: the people and their workspace, the
-//! launch project (its task table apart), and the operations project with
-//! personal tasks. This module only orders them.
+//! launch project (its task table apart), the operations project with
+//! personal tasks, and the goals. This module only orders them.
 
+mod goals;
 mod launch;
 mod launch_tasks;
 mod others;
@@ -52,6 +54,7 @@ pub async fn load(
     let start = next_monday(today) - Days::new(21);
     launch::seed(store, owner, start, today).await?;
     others::seed(store, owner, start, today).await?;
+    goals::seed(store, owner, today).await?;
     Ok(Some(DemoInfo {
         emails: people::PEOPLE
             .iter()

@@ -16,8 +16,13 @@ use crate::routes::*;
 const TIMELINE_OF: &[Param] = &[Param {
     name: "portfolio",
     description: "Only the milestones of this portfolio's projects (its id)",
-    schema: id_schema,
+    schema: portfolio_schema,
 }];
+
+/// A portfolio's id, or empty for none (a form's "every project").
+fn portfolio_schema() -> serde_json::Value {
+    or_empty(id_schema())
+}
 
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {

@@ -32,7 +32,7 @@ const REPORT_OF: &[Param] = &[
     Param {
         name: "portfolio",
         description: "A portfolio's id: the report of its projects",
-        schema: id_schema,
+        schema: portfolio_schema,
     },
     Param {
         name: "person",
@@ -50,6 +50,11 @@ const REPORT_OF: &[Param] = &[
         schema: text,
     },
 ];
+
+/// A portfolio's id, or empty for none (a form's "every project").
+fn portfolio_schema() -> serde_json::Value {
+    or_empty(id_schema())
+}
 
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {

@@ -145,7 +145,7 @@ fn chart(timeline: &milestones::Timeline, today: NaiveDate) -> Markup {
     html! {
         div.milestone-chart {
             svg viewBox=(format!("0 0 {WIDTH} {height:.0}")) role="img" aria-labelledby="ms-chart-title" {
-                title #ms-chart-title { "Milestones across " (rows.len()) " projects, planned and scheduled" }
+                title #ms-chart-title { "Milestones across " (rows.len()) @if rows.len() == 1 { " project" } @else { " projects" } ", planned and scheduled" }
                 defs {
                     marker #arrow viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse" {
                         path d="M0 0 L10 5 L0 10 z" class="arrow-head" {}

@@ -106,6 +106,15 @@ fn urlencode(v: &str) -> String {
         .collect()
 }
 
+/// "1 task", "3 tasks".
+fn tasks(n: usize) -> String {
+    if n == 1 {
+        "1 task".into()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
 fn report_body(r: &ReportView, markdown: &str) -> Markup {
     let labels: Vec<String> = r
         .weeks
@@ -128,11 +137,11 @@ fn report_body(r: &ReportView, markdown: &str) -> Markup {
             }
             @if let Some(w) = last {
                 dl.facts {
-                    dt { "Scope" } dd { (w.scope_tasks) " tasks, " (format!("{:.0}", w.scope_hours)) " h" }
-                    dt { "Done" } dd { (w.done_tasks) " tasks, " (format!("{:.0}", w.done_hours)) " h" }
-                    dt { "Remaining" } dd { (w.remaining_tasks) " tasks, " (format!("{:.0}", w.remaining_hours)) " h" }
-                    dt { "Done in the period" } dd { (r.done_in_period) " tasks" }
-                    dt { "Cycle time" } dd { "median " (days(c.median_days)) ", 85th percentile " (days(c.p85_days)) " (" (c.tasks) " tasks; " (c.never_started) " done without being in progress)" }
+                    dt { "Scope" } dd { (tasks(w.scope_tasks)) ", " (format!("{:.0}", w.scope_hours)) " h" }
+                    dt { "Done" } dd { (tasks(w.done_tasks)) ", " (format!("{:.0}", w.done_hours)) " h" }
+                    dt { "Remaining" } dd { (tasks(w.remaining_tasks)) ", " (format!("{:.0}", w.remaining_hours)) " h" }
+                    dt { "Done in the period" } dd { (tasks(r.done_in_period)) }
+                    dt { "Cycle time" } dd { "median " (days(c.median_days)) ", 85th percentile " (days(c.p85_days)) " (" (tasks(c.tasks)) "; " (c.never_started) " done without being in progress)" }
                 }
             }
         }
@@ -171,11 +180,13 @@ fn report_body(r: &ReportView, markdown: &str) -> Markup {
 /// A scale's top: the largest value rounded up to a round number.
 fn top_of(values: impl Iterator<Item = f64>) -> f64 {
     let max = values.fold(0.0f64, f64::max);
-    if max <= 0.0 {
-        return 1.0;
+    if max <= 2.0 {
+        return 2.0;
     }
     let step = 10f64.powf(max.log10().floor());
-    (max / step).ceil() * step
+    // An even number of steps, so the middle line is a whole number too.
+    let steps = (max / step).ceil();
+    (steps + steps % 2.0) * step
 }
 
 fn axes(top: f64, labels: &[String], x: &dyn Fn(usize) -> f64) -> Markup {

@@ -319,7 +319,7 @@ pub(super) fn push_task_row(
 }
 
 /// A task's row for a report: id, status, created, completed, effort,
-/// estimate.
+/// estimate, actual start and finish.
 type ReportRow = (
     i64,
     String,
@@ -327,6 +327,8 @@ type ReportRow = (
     Option<DateTime<Utc>>,
     Option<f64>,
     Option<f64>,
+    Option<String>,
+    Option<String>,
 );
 
 #[async_trait]
@@ -342,8 +344,8 @@ impl TaskStore for DbStore {
             return Ok(Vec::new());
         }
         let mut qb = QueryBuilder::<Db>::new(
-            "SELECT t.id, t.status, t.created_at, t.completed_at, t.effort_hours, t.estimate_days \
-             FROM tasks t WHERE t.workspace_id = ",
+            "SELECT t.id, t.status, t.created_at, t.completed_at, t.effort_hours, t.estimate_days, \
+             t.actual_start, t.actual_finish FROM tasks t WHERE t.workspace_id = ",
         );
         qb.push_bind(scope.workspace_id);
         qb.push(" AND t.project_id IN (");
@@ -377,26 +379,44 @@ impl TaskStore for DbStore {
             .into_iter()
             .collect();
         rows.into_iter()
-            .map(|(id, status, created, completed, effort, estimate)| {
-                let status: TaskStatus = vocab(&status)?;
-                let closed = completed.map(|c: DateTime<Utc>| c.date_naive());
-                Ok(ReportTask {
-                    created: created.date_naive(),
-                    started: started.get(&id).map(|s| s.date_naive()),
-                    done: closed.filter(|_| status == TaskStatus::Done),
-                    cancelled: closed.filter(|_| status == TaskStatus::Cancelled),
-                    hours: tandem_domain::rollup::weight_hours(
-                        &tandem_domain::rollup::ProgressInput {
-                            id,
-                            parent_id: None,
-                            status,
-                            percent_complete: 0,
-                            effort_hours: effort,
-                            estimate_days: estimate,
-                        },
-                    ),
-                })
-            })
+            .map(
+                |(
+                    id,
+                    status,
+                    created,
+                    completed,
+                    effort,
+                    estimate,
+                    actual_start,
+                    actual_finish,
+                )| {
+                    let status: TaskStatus = vocab(&status)?;
+                    // The actual dates typed for the plan, where given, are
+                    // when the work really began and ended.
+                    let actual_start = parse_local_time(actual_start.as_deref())?.map(|t| t.date());
+                    let actual_finish =
+                        parse_local_time(actual_finish.as_deref())?.map(|t| t.date());
+                    let closed = actual_finish
+                        .filter(|_| status == TaskStatus::Done)
+                        .or(completed.map(|c: DateTime<Utc>| c.date_naive()));
+                    Ok(ReportTask {
+                        created: created.date_naive(),
+                        started: actual_start.or(started.get(&id).map(|s| s.date_naive())),
+                        done: closed.filter(|_| status == TaskStatus::Done),
+                        cancelled: closed.filter(|_| status == TaskStatus::Cancelled),
+                        hours: tandem_domain::rollup::weight_hours(
+                            &tandem_domain::rollup::ProgressInput {
+                                id,
+                                parent_id: None,
+                                status,
+                                percent_complete: 0,
+                                effort_hours: effort,
+                                estimate_days: estimate,
+                            },
+                        ),
+                    })
+                },
+            )
             .collect()
     }
 

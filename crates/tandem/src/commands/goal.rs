@@ -30,7 +30,7 @@ pub(super) enum GoalCommand {
         description: Option<String>,
         /// How much it counts in its parent's progress, 0 to 1000
         /// (default 1).
-        #[arg(long)]
+        #[arg(long, value_parser = finite)]
         weight: Option<f64>,
         /// A project serving it, by key; repeat for more.
         #[arg(long = "project")]
@@ -77,7 +77,7 @@ pub(super) enum GoalCommand {
         #[arg(long)]
         measure: Option<String>,
         /// Its weight in its parent's progress, 0 to 1000.
-        #[arg(long)]
+        #[arg(long, value_parser = finite)]
         weight: Option<f64>,
     },
     /// Delete a goal and its key results; its sub-goals move to the top.
@@ -115,7 +115,8 @@ pub(super) struct LinkTarget {
     /// A task, by key (KEY-12).
     #[arg(long)]
     task: Option<String>,
-    /// Another goal, by id or title: it becomes a sub-goal.
+    /// Another goal, by id or title: linked, it becomes a sub-goal;
+    /// unlinked, a top-level goal.
     #[arg(long)]
     goal: Option<String>,
 }
@@ -128,17 +129,17 @@ pub(super) enum KeyResultCommand {
         goal: String,
         name: String,
         /// Where the metric stands as the goal is set.
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = finite)]
         start: f64,
         /// Where it should be by the end of the period (below START for a
         /// metric meant to fall).
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = finite)]
         target: f64,
         /// What it is counted in: %, customers, ms…
         #[arg(long)]
         unit: Option<String>,
         /// Where it stands now (START unless given).
-        #[arg(long, allow_negative_numbers = true)]
+        #[arg(long, allow_negative_numbers = true, value_parser = finite)]
         current: Option<f64>,
     },
     /// Set a key result's current value.
@@ -147,7 +148,7 @@ pub(super) enum KeyResultCommand {
         goal: String,
         /// The key result's name.
         name: String,
-        #[arg(allow_negative_numbers = true)]
+        #[arg(allow_negative_numbers = true, value_parser = finite)]
         value: f64,
     },
     /// Delete a key result.
@@ -172,8 +173,21 @@ fn named<'a>(list: &'a [GoalView], name: &str) -> Result<&'a GoalView> {
     if let Some(by_id) = list.iter().find(|g| g.id.to_string() == wanted) {
         return Ok(by_id);
     }
-    if let Some(exact) = list.iter().find(|g| g.title == wanted) {
-        return Ok(exact);
+    let exact: Vec<_> = list.iter().filter(|g| g.title == wanted).collect();
+    match exact.as_slice() {
+        [one] => return Ok(one),
+        [] => {}
+        several => {
+            return Err(anyhow!(
+                "{} goals are titled {name}: give the id ({})",
+                several.len(),
+                several
+                    .iter()
+                    .map(|g| g.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
     }
     let alike: Vec<_> = list
         .iter()
@@ -191,6 +205,16 @@ fn named<'a>(list: &'a [GoalView], name: &str) -> Result<&'a GoalView> {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+    }
+}
+
+/// A number that is one: NaN and infinities are refused, as JSON has no
+/// way to send them.
+fn finite(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        Ok(_) => Err("must be a finite number".into()),
+        Err(_) => Err(format!("{text} is not a number")),
     }
 }
 

@@ -151,8 +151,9 @@ async fn goals_roll_up_what_serves_them_and_show_a_guest_only_their_part() {
             "{top}"
         );
 
-        // The guest sees the goals LAUNCH serves and those above them;
-        // of a goal also served by HIDDEN, only LAUNCH and its task.
+        // The guest sees the goals LAUNCH or its tasks serve, not those
+        // above them; of a goal also served by HIDDEN, only LAUNCH and its
+        // task.
         let seen = goals(&gus).await;
         let titles: Vec<&str> = seen
             .as_array()
@@ -160,17 +161,17 @@ async fn goals_roll_up_what_serves_them_and_show_a_guest_only_their_part() {
             .iter()
             .map(|g| g["title"].as_str().unwrap())
             .collect();
-        assert_eq!(
-            titles,
-            ["Mixed goal", "Ship the launch", "Win the mid-market"],
-            "{seen}"
-        );
+        assert_eq!(titles, ["Mixed goal", "Ship the launch"], "{seen}");
         let text = seen.to_string();
         assert!(
             !text.contains("HIDDEN") && !text.contains("Hidden") && !text.contains("Secret"),
             "{seen}"
         );
         assert!(!text.contains("Happier"), "a sub-goal not theirs: {seen}");
+        assert!(!text.contains("mid-market"), "a goal above theirs: {seen}");
+        assert_eq!(find(&seen, "Ship the launch")["parent"], Value::Null);
+        let (status, _) = gus.get(&format!("{WS}/goals/{}", company["id"])).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = gus.get(&format!("{WS}/goals/{}", secret["id"])).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = gus

@@ -99,6 +99,17 @@ async fn a_report_counts_scope_done_and_cycle_times_of_what_the_reader_may_open(
             ))
             .await;
         assert_eq!(r["from"], "2026-01-05");
+        assert_eq!(r["to"], "2026-01-18");
+        // A period is taken in whole weeks, Monday to Sunday.
+        let (_, r) = ana
+            .get(&format!(
+                "{WS}/reports?project=LAUNCH&from=2026-01-07&to=2026-01-13"
+            ))
+            .await;
+        assert_eq!(
+            (r["from"].as_str(), r["to"].as_str()),
+            (Some("2026-01-05"), Some("2026-01-18"))
+        );
         assert_eq!(r["weeks"].as_array().unwrap().len(), 2, "{r}");
         let (_, r) = ana
             .get(&format!("{WS}/reports?portfolio={}", both["id"]))
@@ -111,6 +122,10 @@ async fn a_report_counts_scope_done_and_cycle_times_of_what_the_reader_may_open(
             ("project=LAUNCH&from=2027-02-01&to=2027-01-01", "from"),
             ("project=LAUNCH&from=2020-01-01&to=2027-01-01", "from"),
             ("person=nobody", "person"),
+            ("project=LAUNCH&to=%2B262142-12-31", "to"),
+            ("project=LAUNCH&from=-262143-01-01", "from"),
+            ("project=LAUNCH&to=9999-12-31", "to"),
+            ("project=LAUNCH&from=2024-12-02&to=2026-11-30", "from"),
             ("portfolio=x", "portfolio"),
         ] {
             let (status, problem) = ana.get(&format!("{WS}/reports?{query}")).await;

@@ -18,17 +18,25 @@ async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
     client.goto(&format!("{base}/w/demo/goals")).await.unwrap();
     submit_form(
         &client,
-        &[("#ng-title", "Grow the business"), ("#ng-period", "2027")],
+        &[("#ng-title", "Open the EU market"), ("#ng-period", "2027")],
         "form.stacked button.primary",
     )
     .await;
-    wait_for_text(&client, "//table", "Grow the business").await;
-    let company = api_json(&client, "/goals").await[0]["id"].as_i64().unwrap();
+    wait_for_text(&client, "//table", "Open the EU market").await;
+    let company = api_json(&client, "/goals")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["title"] == "Open the EU market")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
 
     // A sub-goal, under the first.
     wait_for(&client, "#ng-title")
         .await
-        .send_keys("Launch Tandem Cloud")
+        .send_keys("Open the Frankfurt region")
         .await
         .unwrap();
     client
@@ -39,13 +47,13 @@ async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
         .await
         .unwrap();
     click(&client, "form.stacked button.primary").await;
-    wait_for_text(&client, "//table", "Launch Tandem Cloud").await;
+    wait_for_text(&client, "//table", "Open the Frankfurt region").await;
     let goals = api_json(&client, "/goals").await;
     let launch = goals
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["title"] == "Launch Tandem Cloud")
+        .find(|g| g["title"] == "Open the Frankfurt region")
         .unwrap()
         .clone();
     assert_eq!(launch["parent"]["id"], company, "{launch}");
@@ -107,9 +115,14 @@ async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
         .goto(&format!("{base}/w/demo/t/LAUNCH-1"))
         .await
         .unwrap();
-    wait_for_text(&client, "//p[@class='serves']", "Launch Tandem Cloud").await;
+    wait_for_text(&client, "//p[@class='serves']", "Open the Frankfurt region").await;
     client.goto(&format!("{base}/w/demo/my")).await.unwrap();
-    wait_for_text(&client, "//a[@class='goal-tag']", "Launch Tandem Cloud").await;
+    wait_for_text(
+        &client,
+        "//a[@class='goal-tag']",
+        "Open the Frankfurt region",
+    )
+    .await;
 
     // Every milestone across projects, on one timeline drawn by the
     // server.

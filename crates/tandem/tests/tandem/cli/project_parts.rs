@@ -895,6 +895,7 @@ fn a_portfolio_is_made_shown_and_changed_from_the_terminal() {
 #[test]
 fn goals_are_set_measured_and_linked_from_the_terminal() {
     let (config, _server) = parts_server("goals");
+    let demo = json(&config, &["goal", "list"]).as_array().unwrap().len();
     let company = json(
         &config,
         &[
@@ -1028,6 +1029,15 @@ fn goals_are_set_measured_and_linked_from_the_terminal() {
     assert!(err.contains("on_track") && err.contains("derived"), "{err}");
     let err = fails(&config, &["goal", "kr", "set", "Ship Parts", "NPS", "3"]);
     assert!(err.contains("no key result NPS"), "{err}");
+    let err = fails(
+        &config,
+        &["goal", "kr", "set", "Happier customers", "NPS", "NaN"],
+    );
+    assert!(err.contains("finite"), "{err}");
+    ok(&config, &["goal", "add", "Twin"]);
+    ok(&config, &["goal", "add", "Twin"]);
+    let err = fails(&config, &["goal", "show", "Twin"]);
+    assert!(err.contains("2 goals are titled Twin"), "{err}");
 
     // Set by hand, then derived again; unlinked; deleted.
     let edited = json(
@@ -1047,14 +1057,15 @@ fn goals_are_set_measured_and_linked_from_the_terminal() {
     assert_eq!(unlinked["projects"], serde_json::json!([]));
     ok(&config, &["goal", "delete", "Win the mid-market"]);
     let all = json(&config, &["goal", "list"]);
-    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
-    assert!(
-        all.as_array()
-            .unwrap()
-            .iter()
-            .all(|g| g["parent"].is_null()),
-        "{all}"
-    );
+    let ours: Vec<&Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| ["Happier customers", "Ship Parts"].contains(&g["title"].as_str().unwrap()))
+        .collect();
+    assert_eq!(all.as_array().unwrap().len(), demo + 4, "{all}");
+    assert_eq!(ours.len(), 2, "{all}");
+    assert!(ours.iter().all(|g| g["parent"].is_null()), "{all}");
 }
 
 #[test]
