@@ -120,6 +120,19 @@ pub struct KeyResult {
     pub updated_at: DateTime<Utc>,
 }
 
+impl KeyResult {
+    /// Its fields as an input, for a partial update.
+    pub fn fields(&self) -> KeyResultFields {
+        KeyResultFields {
+            name: self.name.clone(),
+            unit: self.unit.clone(),
+            start: self.start,
+            target: self.target,
+            current: self.current,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyResultFields {
     pub name: String,

@@ -798,6 +798,19 @@ pub fn refused(headers: &HeaderMap, e: ApiError) -> WebError {
     }
 }
 
+/// A form without the version it was drawn at changes nothing: the
+/// forms that change or delete a versioned object always carry one, so
+/// one without (not drawn by a page) is refused, after the role check.
+pub fn require_version(viewer: &Viewer, body: &Bytes) -> Result<(), WebError> {
+    if viewer.can_write() && FormPairs::parse(body).get("version").is_none() {
+        return Err(WebError::Invalid(vec![FieldError::new(
+            "version",
+            "is required: reload the page and try again",
+        )]));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::sentence;

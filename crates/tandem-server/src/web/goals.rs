@@ -17,7 +17,7 @@ use tandem_store::ProjectAccess;
 use tandem_usecases::goals::{self, Seen};
 
 use super::Viewer;
-use super::common::{FormPairs, Kind, WebError, forward};
+use super::common::{Kind, WebError, forward, require_version};
 use super::layout::{self, Section, page};
 use super::my_work::today;
 use crate::AppState;
@@ -363,18 +363,6 @@ pub async fn goal_page(
         }
     };
     Ok(page(&viewer, &g.title, Section::Goals, None, content))
-}
-
-/// A form without the version it was drawn at changes nothing: the
-/// forms of these pages always carry one.
-fn require_version(viewer: &Viewer, body: &Bytes) -> Result<(), WebError> {
-    if viewer.can_write() && FormPairs::parse(body).get("version").is_none() {
-        return Err(WebError::Invalid(vec![tandem_domain::FieldError::new(
-            "version",
-            "is required: reload the page and try again",
-        )]));
-    }
-    Ok(())
 }
 
 /// `POST /w/{ws}/goals`.

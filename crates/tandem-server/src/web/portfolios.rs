@@ -398,17 +398,7 @@ pub async fn delete_portfolio(
 ) -> Result<Response, WebError> {
     // Deleted only at the version the page showed: a form without one
     // (not drawn by this page) deletes nothing.
-    // Who may not write hears so first.
-    if viewer.can_write()
-        && super::common::FormPairs::parse(&body)
-            .get("version")
-            .is_none()
-    {
-        return Err(WebError::Invalid(vec![tandem_domain::FieldError::new(
-            "version",
-            "is required: reload the page and delete again",
-        )]));
-    }
+    super::common::require_version(&viewer, &body)?;
     let to = viewer.url("/portfolios");
     let ctx = viewer.ctx.clone();
     forward(

@@ -451,13 +451,7 @@ impl GoalStore for DbStore {
             .iter()
             .find(|k| k.id == key_result_id)
             .ok_or(StoreError::NotFound("key result"))?;
-        let before = KeyResultFields {
-            name: kr.name.clone(),
-            unit: kr.unit.clone(),
-            start: kr.start,
-            target: kr.target,
-            current: kr.current,
-        };
+        let before = kr.fields();
         let fields = patched(change, before.clone())?;
         fields.check().map_err(StoreError::Invalid)?;
         let name = fields.name.trim();
@@ -512,13 +506,7 @@ impl GoalStore for DbStore {
             .execute(&mut *tx)
             .await?;
         let updated = fetch_goal_tx(&mut tx, scope, id).await?;
-        let mut changes = activity::deleted(&key_result_snapshot(&KeyResultFields {
-            name: kr.name.clone(),
-            unit: kr.unit.clone(),
-            start: kr.start,
-            target: kr.target,
-            current: kr.current,
-        }));
+        let mut changes = activity::deleted(&key_result_snapshot(&kr.fields()));
         for c in &mut changes {
             c.field = format!("key result {}: {}", kr.name, c.field);
         }

@@ -32,27 +32,7 @@ async fn goals_roll_up_what_serves_them_and_show_a_guest_only_their_part() {
         let ana = Api::login(&server.base, "ana").await;
         let gus = Api::login(&server.base, "gus").await;
         plan(&ana).await;
-        let (status, _) = ana
-            .post(
-                &format!("{WS}/projects"),
-                json!({"key": "HIDDEN", "name": "Hidden plan"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED);
-        let (status, _) = ana
-            .post(
-                &format!("{WS}/tasks"),
-                json!({"project": "HIDDEN", "title": "Secret step"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED);
-        let (status, _) = ana
-            .post(
-                &format!("{WS}/projects/LAUNCH/stakeholders"),
-                json!({"member": "gus@x.org", "role": "informed"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED);
+        hidden_beside(&ana, json!({"title": "Secret step"})).await;
 
         let company = goal(
             &ana,

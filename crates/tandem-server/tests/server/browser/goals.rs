@@ -141,24 +141,7 @@ async fn a_goal_tree_is_made_measured_and_seen_from_the_work_it_serves() {
         .await
         .unwrap();
     wait_for(&client, "section[aria-labelledby=h-krs]").await;
-    let overflow: Value = client
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "the goal page is wider than the phone ({overflow} px): {}",
-        client
-            .execute(
-                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')",
-                vec![],
-            )
-            .await
-            .unwrap()
-    );
+    fits_width(&client, "the goal page on a phone").await;
     look(&client, "goal-phone").await;
     client.close().await.unwrap();
     server.stop().await;
@@ -216,17 +199,7 @@ async fn a_report_is_drawn_by_the_server_and_downloaded_as_markdown() {
         .await
         .unwrap();
     wait_for(&client, "figure.chart svg rect.bar").await;
-    let overflow: Value = client
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "the report is wider than the phone ({overflow} px)"
-    );
+    fits_width(&client, "the report on a phone").await;
     look(&client, "report-phone").await;
     client.close().await.unwrap();
     server.stop().await;

@@ -384,6 +384,32 @@ async fn api_json(client: &Client, path: &str) -> Value {
         .unwrap()
 }
 
+/// Fails unless the page fits the window's width: nothing makes it scroll
+/// sideways. Says which elements stick out, outermost first.
+async fn fits_width(client: &Client, what: &str) {
+    let overflow: Value = client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if overflow.as_i64().unwrap_or(0) > 0 {
+        let outermost = client
+            .execute(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        failed(
+            client,
+            &format!("{what} is wider than the window ({overflow} px): {outermost}"),
+        )
+        .await;
+    }
+}
+
 async fn submit_form(client: &Client, fields: &[(&str, &str)], button: &str) {
     for (css, value) in fields {
         let input = client.find(Locator::Css(css)).await.unwrap();

@@ -1138,24 +1138,7 @@ async fn a_portfolio_is_made_in_the_browser_and_read_as_one_table() {
     client.set_window_size(390, 844).await.unwrap();
     client.refresh().await.unwrap();
     wait_for(&client, "table.portfolio").await;
-    let overflow: Value = client
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "the portfolio page is wider than the phone ({overflow} px): {}",
-        client
-            .execute(
-                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')",
-                vec![],
-            )
-            .await
-            .unwrap()
-    );
+    fits_width(&client, "the portfolio page on a phone").await;
     look(&client, "portfolio-table-phone").await;
     client.close().await.unwrap();
     server.stop().await;

@@ -180,6 +180,28 @@ pub async fn plan(ana: &Api) {
     }
 }
 
+/// Beside LAUNCH (shared with Gus, the guest, as informed): HIDDEN, not
+/// shared, with one task made from `task` (its project set).
+pub async fn hidden_beside(ana: &Api, mut task: Value) {
+    let (status, body) = ana
+        .post(
+            &format!("{WS}/projects"),
+            json!({"key": "HIDDEN", "name": "Hidden plan"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    task["project"] = json!("HIDDEN");
+    let (status, body) = ana.post(&format!("{WS}/tasks"), task).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = ana
+        .post(
+            &format!("{WS}/projects/LAUNCH/stakeholders"),
+            json!({"member": "gus@x.org", "role": "informed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
 /// What the database holds, as seen by the owner: every write leaves a
 /// trace in the history, so an unchanged history means nothing was written.
 pub async fn fingerprint(ana: &Api) -> Value {
