@@ -252,15 +252,36 @@ pub async fn get(store: &dyn Store, scope: Scope, id: Id, today: NaiveDate) -> R
         .ok_or_else(|| StoreError::NotFound("goal").into())
 }
 
+/// The goals the reader may see, unmeasured: what a page that only names
+/// the goals a task serves needs. No roll-up is read, and for those who
+/// see every project nothing but the goals themselves.
+pub async fn visible_goals(store: &dyn Store, scope: Scope) -> Result<Vec<Goal>> {
+    let all = store.list_goals(scope).await?;
+    if all.is_empty() || scope.role.sees_all_projects() {
+        return Ok(all);
+    }
+    let mut tasks_of: HashMap<Id, Vec<GoalTask>> = HashMap::new();
+    for t in store.goal_tasks(scope).await? {
+        tasks_of.entry(t.goal_id).or_default().push(t);
+    }
+    let open: HashMap<Id, Project> = store
+        .open_projects(scope)
+        .await?
+        .into_iter()
+        .map(|(p, _)| (p.id, p))
+        .collect();
+    let shown = visible(&all, &tasks_of, &open, false);
+    Ok(all.into_iter().filter(|g| shown.contains(&g.id)).collect())
+}
+
 /// The goals a task serves, directly or through its project, of those the
-/// reader may see (`goals`, from [`list`]): id and title.
-pub fn served_by(goals: &[Seen], task_id: Id, project_id: Option<Id>) -> Vec<(Id, String)> {
+/// reader may see (`goals`, from [`visible_goals`]): id and title.
+pub fn served_by(goals: &[Goal], task_id: Id, project_id: Option<Id>) -> Vec<(Id, String)> {
     goals
         .iter()
-        .filter(|s| {
-            s.goal.task_ids.contains(&task_id)
-                || project_id.is_some_and(|p| s.goal.project_ids.contains(&p))
+        .filter(|g| {
+            g.task_ids.contains(&task_id) || project_id.is_some_and(|p| g.project_ids.contains(&p))
         })
-        .map(|s| (s.goal.id, s.goal.title.clone()))
+        .map(|g| (g.id, g.title.clone()))
         .collect()
 }

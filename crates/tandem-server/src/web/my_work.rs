@@ -107,7 +107,7 @@ pub async fn my_work(
         })
     };
     let invitations = common::waiting_invitations(&state, viewer.user()).await?;
-    let goals = tandem_usecases::goals::list(store, scope, today).await?;
+    let goals = tandem_usecases::goals::visible_goals(store, scope).await?;
     let serves = |task: &Task| {
         tandem_usecases::goals::served_by(&goals, task.id, task.project.as_ref().map(|p| p.id))
     };

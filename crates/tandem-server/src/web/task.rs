@@ -65,7 +65,7 @@ pub async fn task_page(
     };
     let today = today();
     let served = tandem_usecases::goals::served_by(
-        &tandem_usecases::goals::list(store, scope, today).await?,
+        &tandem_usecases::goals::visible_goals(store, scope).await?,
         task.id,
         task.project.as_ref().map(|p| p.id),
     );

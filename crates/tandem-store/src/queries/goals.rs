@@ -11,14 +11,6 @@ const PROJECTS_SERVING: &str = "SELECT l.goal_id, l.project_id FROM goal_project
 const TASKS_SERVING: &str = "SELECT l.goal_id, l.task_id FROM goal_tasks l \
     JOIN goals g ON g.id = l.goal_id WHERE g.workspace_id = $1 AND ($2 = 0 OR g.id = $2) ORDER BY l.goal_id, l.position";
 
-fn grouped(rows: Vec<(i64, i64)>) -> HashMap<Id, Vec<Id>> {
-    let mut by: HashMap<Id, Vec<Id>> = HashMap::new();
-    for (goal, item) in rows {
-        by.entry(goal).or_default().push(item);
-    }
-    by
-}
-
 /// Every goal of the workspace (or only goal `only`) with its key results
 /// and links.
 async fn goals_of(tx: &mut Tx, workspace_id: Id, only: Option<Id>) -> Result<Vec<Goal>> {

@@ -95,6 +95,16 @@ impl SqlSink for QueryBuilder<'_, Db> {
     }
 }
 
+/// Rows of (holder, item) as each holder's items, in the rows' order: what
+/// a portfolio or a goal holds, read for the whole workspace at once.
+pub(super) fn grouped(rows: Vec<(i64, i64)>) -> HashMap<Id, Vec<Id>> {
+    let mut by: HashMap<Id, Vec<Id>> = HashMap::new();
+    for (holder, item) in rows {
+        by.entry(holder).or_default().push(item);
+    }
+    by
+}
+
 /// Takes the project's write lock (see the backends'
 /// `PROJECT_LOCK`); `true` when one was taken, so what was
 /// read before must be read again.

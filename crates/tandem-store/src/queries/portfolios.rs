@@ -13,14 +13,6 @@ const PROJECTS_HELD: &str = "SELECT i.portfolio_id, i.project_id FROM portfolio_
 const PORTFOLIOS_HELD: &str = "SELECT i.portfolio_id, i.child_id FROM portfolio_children i \
     JOIN portfolios f ON f.id = i.portfolio_id WHERE f.workspace_id = $1 ORDER BY i.portfolio_id, i.position";
 
-fn grouped(rows: Vec<(i64, i64)>) -> HashMap<Id, Vec<Id>> {
-    let mut by: HashMap<Id, Vec<Id>> = HashMap::new();
-    for (parent, item) in rows {
-        by.entry(parent).or_default().push(item);
-    }
-    by
-}
-
 async fn holdings_tx(tx: &mut Tx, workspace_id: Id) -> Result<Holdings> {
     let projects: Vec<(i64, i64)> = sqlx::query_as(PROJECTS_HELD)
         .bind(workspace_id)

@@ -449,6 +449,7 @@ pub(super) async fn goal_command(
 
 /// Goals in tree order with their depth.
 fn tree(list: &[GoalView]) -> Vec<(usize, &GoalView)> {
+    let by_id: std::collections::HashMap<i64, &GoalView> = list.iter().map(|g| (g.id, g)).collect();
     let mut out = Vec::new();
     let mut stack: Vec<(usize, &GoalView)> = list
         .iter()
@@ -456,13 +457,14 @@ fn tree(list: &[GoalView]) -> Vec<(usize, &GoalView)> {
         .rev()
         .map(|g| (0, g))
         .collect();
+    let mut seen = std::collections::HashSet::new();
     while let Some((depth, g)) = stack.pop() {
-        if out.iter().any(|(_, o): &(usize, &GoalView)| o.id == g.id) {
+        if !seen.insert(g.id) {
             continue;
         }
         out.push((depth, g));
         for c in g.goals.iter().rev() {
-            if let Some(child) = list.iter().find(|x| x.id == c.id) {
+            if let Some(child) = by_id.get(&c.id) {
                 stack.push((depth + 1, child));
             }
         }
