@@ -53,6 +53,12 @@ pub struct CreateProject {
     /// end): work not done is scheduled after it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_date: Option<String>,
+    /// How often a status update is expected, in days: 0 (none
+    /// expected) to 365; 7 (weekly) when left out. A project whose latest
+    /// update is older is flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 365))]
+    pub update_cadence_days: Option<i64>,
 }
 
 /// The working week a request asks for, on top of `current`.
@@ -100,6 +106,9 @@ impl CreateProject {
                 WorkWeek::default(),
             ),
             status_date: local_time(&mut v, "status_date", self.status_date.as_deref(), 17),
+            update_cadence_days: self
+                .update_cadence_days
+                .unwrap_or(health::UPDATE_CADENCE_DAYS),
         };
         v.merge(fields.check());
         v.finish(|| NewProject {
@@ -172,6 +181,12 @@ pub struct UpdateProject {
         skip_serializing_if = "Option::is_none"
     )]
     pub status_date: Option<Option<String>>,
+    /// How often a status update is expected, in days: 0 (none
+    /// expected) to 365. A project whose latest
+    /// update is older is flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 365))]
+    pub update_cadence_days: Option<i64>,
 }
 
 impl UpdateProject {
@@ -204,6 +219,9 @@ impl UpdateProject {
                 Some(None) => None,
                 Some(Some(text)) => local_time(&mut v, "status_date", Some(&text), 17),
             },
+            update_cadence_days: self
+                .update_cadence_days
+                .unwrap_or(current.update_cadence_days),
         };
         v.merge(fields.check());
         v.finish(|| fields)
@@ -250,6 +268,8 @@ pub struct ProjectView {
     pub hours_per_day: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_date: Option<String>,
+    /// How often a status update is expected, in days; 0 expects none.
+    pub update_cadence_days: i64,
     /// Rolled up from the leaf tasks; present on single-project reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressView>,
@@ -281,6 +301,7 @@ impl From<Project> for ProjectView {
             work_week: p.work_week.texts(),
             hours_per_day: p.work_week.hours_per_day,
             status_date: p.status_date.map(format_local),
+            update_cadence_days: p.update_cadence_days,
             progress: None,
             archived_at: p.archived_at,
             version: p.version,

@@ -47,7 +47,7 @@ pub struct CycleTimeView {
     pub buckets: Vec<CycleBucketView>,
 }
 
-/// A project's health, in a project's report.
+/// A project's or a portfolio's health, in its report.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ReportHealthView {
     pub health: Health,
@@ -68,7 +68,7 @@ pub struct ReportView {
     /// Tasks done in the period.
     pub done_in_period: usize,
     pub cycle_time: CycleTimeView,
-    /// A project's report only.
+    /// A project's or a portfolio's report only.
     pub health: Option<ReportHealthView>,
 }
 

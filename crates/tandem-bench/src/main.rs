@@ -574,6 +574,7 @@ pub(crate) fn bench_project(key: &str, name: &str) -> Result<NewProject> {
             ongoing: true,
             work_week: WorkWeek::default(),
             status_date: None,
+            update_cadence_days: 7,
         },
     })
 }

@@ -59,6 +59,10 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: PortfolioArgs) -> Resul
             "Portfolio page, grouped by health",
             format!("/w/bench/portfolios/{id}?sort=health&group=health"),
         ),
+        (
+            "Portfolio health (API), proposed for an update",
+            format!("/api/v1/workspaces/bench/portfolios/{id}/health"),
+        ),
         ("Portfolios list", "/w/bench/portfolios".to_string()),
         (
             "Goal tree (API), every goal measured",
@@ -67,6 +71,10 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: PortfolioArgs) -> Resul
         (
             "One goal (API)",
             format!("/api/v1/workspaces/bench/goals/{goal}"),
+        ),
+        (
+            "One goal's health (API), proposed for an update",
+            format!("/api/v1/workspaces/bench/goals/{goal}/health"),
         ),
         ("Goals page (the tree)", "/w/bench/goals".to_string()),
         (
@@ -156,6 +164,7 @@ async fn seed(store: &dyn Store, args: &PortfolioArgs) -> Result<(Id, Id)> {
                         ongoing: false,
                         work_week: WorkWeek::default(),
                         status_date: None,
+                        update_cadence_days: 7,
                     },
                 },
             )

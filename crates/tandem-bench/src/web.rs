@@ -238,6 +238,7 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
                     ongoing: false,
                     work_week: WorkWeek::default(),
                     status_date: None,
+                    update_cadence_days: 7,
                 },
             },
         )

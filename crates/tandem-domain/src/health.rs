@@ -23,8 +23,11 @@ pub const BASELINE_SLIP_OFF_TRACK_DAYS: i64 = 10;
 /// The lowest risk score (probability × impact, 1 to 25) that puts a
 /// project at risk while the risk is open.
 pub const SEVERE_RISK_SCORE: i64 = 15;
-/// How often a project is expected to post a status update, in days.
+/// How often a project is expected to post a status update, in days,
+/// unless it says otherwise.
 pub const UPDATE_CADENCE_DAYS: i64 = 7;
+/// The longest cadence a project may set, in days.
+pub const MAX_UPDATE_CADENCE_DAYS: i64 = 365;
 
 /// What health is judged on, read from what writes keep and from the
 /// stored schedule.
@@ -148,19 +151,15 @@ pub fn assess(input: &HealthInput<'_>) -> Assessment {
     // Worst first; as found within the same weight.
     reasons.sort_by_key(|r| std::cmp::Reverse(r.health));
     Assessment {
-        health: reasons
-            .iter()
-            .map(|r| r.health)
-            .max()
-            .unwrap_or(Health::OnTrack),
+        health: verdict(&reasons),
         reasons,
     }
 }
 
 /// Whether a project's status update is due: none was ever posted, or the
-/// latest is older than the cadence.
-pub fn update_due(latest: Option<NaiveDate>, today: NaiveDate) -> bool {
-    latest.is_none_or(|posted| (today - posted).num_days() > UPDATE_CADENCE_DAYS)
+/// latest is older than its cadence (`cadence_days`; 0 expects none).
+pub fn update_due(latest: Option<NaiveDate>, today: NaiveDate, cadence_days: i64) -> bool {
+    cadence_days > 0 && latest.is_none_or(|posted| (today - posted).num_days() > cadence_days)
 }
 
 /// The figures of a project when a status update was written, kept with
@@ -207,6 +206,119 @@ impl StatusFigures {
     }
 }
 
+impl StatusFigures {
+    /// The figures of several projects taken together, as a portfolio or
+    /// a goal keeps them: counts add up; the finish and the target are
+    /// the latest of them; the slips are the worst project's. `progress`
+    /// and the verdict are the whole's own.
+    pub fn combined<'a>(
+        parts: impl IntoIterator<Item = &'a StatusFigures>,
+        progress: f64,
+        derived_health: Health,
+    ) -> StatusFigures {
+        let mut all = StatusFigures {
+            progress,
+            scheduled_finish: None,
+            target_date: None,
+            slip_days: None,
+            baseline_slip_days: None,
+            open_tasks: 0,
+            overdue_tasks: 0,
+            open_risks: 0,
+            missed_milestones: 0,
+            derived_health,
+        };
+        for f in parts {
+            all.scheduled_finish = all.scheduled_finish.max(f.scheduled_finish);
+            all.target_date = all.target_date.max(f.target_date);
+            all.slip_days = worst(all.slip_days, f.slip_days);
+            all.baseline_slip_days = worst(all.baseline_slip_days, f.baseline_slip_days);
+            all.open_tasks += f.open_tasks;
+            all.overdue_tasks += f.overdue_tasks;
+            all.open_risks += f.open_risks;
+            all.missed_milestones += f.missed_milestones;
+        }
+        all
+    }
+}
+
+fn worst(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// One project's verdict, as a portfolio or a goal weighs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProjectVerdict<'a> {
+    pub name: &'a str,
+    pub health: Health,
+}
+
+/// What the health of several projects says of the whole they make up.
+/// Off track when a quarter or more of them are; at risk when any is
+/// off track or a quarter or more are at risk; fewer at risk are named
+/// and leave the whole on track.
+pub fn assess_projects(projects: &[ProjectVerdict<'_>]) -> Vec<Reason> {
+    let n = projects.len();
+    let named = |health: Health| -> Vec<&str> {
+        projects
+            .iter()
+            .filter(|p| p.health == health)
+            .map(|p| p.name)
+            .collect()
+    };
+    let mut reasons = Vec::new();
+    let (off, at) = (named(Health::OffTrack), named(Health::AtRisk));
+    if !off.is_empty() {
+        reasons.push(Reason {
+            health: if off.len() * 4 >= n {
+                Health::OffTrack
+            } else {
+                Health::AtRisk
+            },
+            text: format!("{} off track: {}.", of_projects(off.len(), n), list(&off)),
+        });
+    }
+    if !at.is_empty() {
+        reasons.push(Reason {
+            health: if at.len() * 4 >= n {
+                Health::AtRisk
+            } else {
+                Health::OnTrack
+            },
+            text: format!("{} at risk: {}.", of_projects(at.len(), n), list(&at)),
+        });
+    }
+    reasons
+}
+
+/// The verdict of a set of reasons: the worst of them.
+pub fn verdict(reasons: &[Reason]) -> Health {
+    reasons
+        .iter()
+        .map(|r| r.health)
+        .max()
+        .unwrap_or(Health::OnTrack)
+}
+
+fn of_projects(some: usize, all: usize) -> String {
+    let verb = if some == 1 { "is" } else { "are" };
+    let noun = if all == 1 { "project" } else { "projects" };
+    format!("{some} of {all} {noun} {verb}")
+}
+
+/// Names, at most five of them, and how many more.
+fn list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let shown = names[..names.len().min(SHOWN)].join(", ");
+    match names.len().saturating_sub(SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
 fn days(n: i64) -> String {
     if n == 1 {
         "1 day".into()
@@ -230,6 +342,64 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn a_portfolio_is_judged_on_the_share_of_its_projects_in_trouble() {
+        let p = |name, health| ProjectVerdict { name, health };
+        let calm = [
+            p("A", Health::OnTrack),
+            p("B", Health::AtRisk),
+            p("C", Health::OnTrack),
+            p("D", Health::OnTrack),
+            p("E", Health::OnTrack),
+        ];
+        let reasons = assess_projects(&calm);
+        assert_eq!(verdict(&reasons), Health::OnTrack);
+        assert_eq!(reasons[0].text, "1 of 5 projects is at risk: B.");
+        let one_off = [
+            p("A", Health::OffTrack),
+            p("B", Health::OnTrack),
+            p("C", Health::OnTrack),
+            p("D", Health::OnTrack),
+            p("E", Health::OnTrack),
+        ];
+        assert_eq!(verdict(&assess_projects(&one_off)), Health::AtRisk);
+        let many_off = [
+            p("A", Health::OffTrack),
+            p("B", Health::OffTrack),
+            p("C", Health::OnTrack),
+        ];
+        let reasons = assess_projects(&many_off);
+        assert_eq!(verdict(&reasons), Health::OffTrack);
+        assert_eq!(reasons[0].text, "2 of 3 projects are off track: A, B.");
+        assert!(assess_projects(&[]).is_empty());
+        let names: Vec<String> = (0..8).map(|i| format!("P{i}")).collect();
+        let eight: Vec<_> = names.iter().map(|n| p(n, Health::OffTrack)).collect();
+        assert!(assess_projects(&eight)[0].text.ends_with("P4 and 3 more."));
+    }
+
+    #[test]
+    fn combined_figures_add_counts_and_keep_the_latest_dates_and_worst_slips() {
+        let one = StatusFigures::new(&base(), 50.0, 2);
+        let late = StatusFigures::new(
+            &HealthInput {
+                finish: Some(day(30) + chrono::Days::new(4)),
+                overdue_tasks: 3,
+                ..base()
+            },
+            10.0,
+            1,
+        );
+        let all = StatusFigures::combined([&one, &late], 30.0, Health::AtRisk);
+        assert_eq!(all.open_tasks, 80);
+        assert_eq!(all.overdue_tasks, 3);
+        assert_eq!(all.open_risks, 3);
+        assert_eq!(all.slip_days, Some(4));
+        assert_eq!(all.scheduled_finish, late.scheduled_finish);
+        assert_eq!((all.progress, all.derived_health), (30.0, Health::AtRisk));
+        let none = StatusFigures::combined([], 0.0, Health::OnTrack);
+        assert_eq!((none.slip_days, none.open_tasks), (None, 0));
     }
 
     fn base() -> HealthInput<'static> {
@@ -324,9 +494,11 @@ mod tests {
 
     #[test]
     fn an_update_is_due_after_a_week_or_when_there_is_none() {
-        assert!(update_due(None, day(16)));
-        assert!(!update_due(Some(day(9)), day(16)));
-        assert!(update_due(Some(day(8)), day(16)));
+        assert!(update_due(None, day(16), 7));
+        assert!(!update_due(Some(day(9)), day(16), 7));
+        assert!(update_due(Some(day(8)), day(16), 7));
+        assert!(!update_due(Some(day(8)), day(16), 14));
+        assert!(!update_due(None, day(16), 0), "no cadence, nothing due");
     }
 
     proptest! {

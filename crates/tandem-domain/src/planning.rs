@@ -621,6 +621,7 @@ mod tests {
             ongoing: false,
             work_week: WorkWeek::default(),
             status_date: None,
+            update_cadence_days: 7,
             archived_at: None,
             version: 1,
             created_at: DateTime::<Utc>::default(),

@@ -58,12 +58,12 @@ pub use imports::ImportStore;
 pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
 pub use portfolios::PortfolioStore;
 pub use postgres::PgStore;
-pub use projects::{CrossLink, ProjectProgress, ProjectStore};
+pub use projects::{CrossLink, HealthReads, ProjectProgress, ProjectStore};
 pub use risks::RiskStore;
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
-pub use status_updates::StatusUpdateStore;
+pub use status_updates::{StatusUpdateStore, UpdateOn};
 pub use tandem_domain::Link;
 pub use tasks::{
     GroupKey, MAX_TASK_PAGE, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskGroup, TaskOrder,

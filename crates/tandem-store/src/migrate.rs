@@ -133,6 +133,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "goals, their key results and what serves them",
         sql: include_str!("../migrations/sqlite/0023_goals.sql"),
     },
+    Migration {
+        version: 24,
+        description: "status updates on portfolios and goals; a project's update cadence",
+        sql: include_str!("../migrations/sqlite/0024_updates_everywhere.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -250,6 +255,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 23,
         description: "goals, their key results and what serves them",
         sql: include_str!("../migrations/postgres/0023_goals.sql"),
+    },
+    Migration {
+        version: 24,
+        description: "status updates on portfolios and goals; a project's update cadence",
+        sql: include_str!("../migrations/postgres/0024_updates_everywhere.sql"),
     },
 ];
 

@@ -6,23 +6,45 @@
 //! ([`crate::PlanStore`]) or a project arriving from a file
 //! ([`crate::ImportStore`]).
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::rollup::Progress;
 use tandem_domain::{
     Id, Milestone, MilestoneFields, NewProject, Phase, PhaseFields, Project, ProjectFields,
+    StatusUpdate,
 };
 
 use crate::{AdminScope, Patch, ProjectAccess, Result, Scope, WriteScope};
 
 /// Progress of a project, and of each of its phases and milestones.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectProgress {
     pub project: Progress,
     pub phases: Vec<(Id, Progress)>,
     pub milestones: Vec<(Id, Progress)>,
     /// Tasks neither done nor cancelled, parents included.
     pub open_tasks: usize,
+}
+
+/// Everything a project's health is judged on, as writes keep it: read
+/// for many projects at once by [`ProjectStore::health_reads`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HealthReads {
+    pub progress: ProjectProgress,
+    /// Open tasks due before the day asked about.
+    pub overdue_tasks: usize,
+    /// The latest baseline's name and finish, if it has a finish.
+    pub baseline: Option<(String, NaiveDateTime)>,
+    /// The score of each open risk, highest first.
+    pub risk_scores: Vec<i64>,
+    /// In their order.
+    pub milestones: Vec<Milestone>,
+    pub latest_update: Option<StatusUpdate>,
+    /// The stored schedule's finish; `None` when the plan was never
+    /// scheduled.
+    pub stored_finish: Option<NaiveDateTime>,
 }
 
 /// A dependency whose two tasks are in different projects, with each
@@ -93,6 +115,14 @@ pub trait ProjectStore: Send + Sync {
     async fn project_progress(&self, project: ProjectAccess) -> Result<ProjectProgress>;
     /// Open tasks due before `today`.
     async fn overdue_tasks(&self, project: ProjectAccess, today: NaiveDate) -> Result<usize>;
+    /// What the health of each of `projects` is judged on (see
+    /// [`HealthReads`]), in a handful of queries whatever their number: a
+    /// portfolio's table reads its projects' at once.
+    async fn health_reads(
+        &self,
+        projects: &[ProjectAccess],
+        today: NaiveDate,
+    ) -> Result<HashMap<Id, HealthReads>>;
 
     // Phases.
     async fn create_phase(

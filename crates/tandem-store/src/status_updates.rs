@@ -1,14 +1,33 @@
-//! A project's status updates: its health in its people's words, each
-//! with the figures of the moment it was written. Kept, never edited: the
-//! history is the point.
+//! Status updates of projects, portfolios and goals: their health in
+//! their people's words, each with the figures of the moment it was
+//! written. Kept, never edited: the history is the point.
 
 use async_trait::async_trait;
 use tandem_domain::health::StatusFigures;
-use tandem_domain::{Id, StatusUpdate, StatusUpdateFields};
+use tandem_domain::{Id, StatusUpdate, StatusUpdateFields, UpdateSubject};
 
-use crate::{ProjectAccess, Result, WriteScope};
+use crate::{ProjectAccess, Result, Scope, WriteScope};
 
-/// The status updates of a project.
+/// What an update is posted on or read from: a project as the caller
+/// opened it, or a portfolio or goal the caller was found to see.
+#[derive(Debug, Clone, Copy)]
+pub enum UpdateOn {
+    Project(ProjectAccess),
+    Portfolio(Id),
+    Goal(Id),
+}
+
+impl UpdateOn {
+    pub fn subject(&self) -> UpdateSubject {
+        match self {
+            UpdateOn::Project(access) => UpdateSubject::Project(access.project_id()),
+            UpdateOn::Portfolio(id) => UpdateSubject::Portfolio(*id),
+            UpdateOn::Goal(id) => UpdateSubject::Goal(*id),
+        }
+    }
+}
+
+/// The status updates of projects, portfolios and goals.
 #[async_trait]
 pub trait StatusUpdateStore: Send + Sync {
     /// Posts an update as the scope's user, with the figures the caller
@@ -16,7 +35,7 @@ pub trait StatusUpdateStore: Send + Sync {
     async fn create_status_update(
         &self,
         scope: WriteScope,
-        project: ProjectAccess,
+        on: UpdateOn,
         update: &StatusUpdateFields,
         figures: &StatusFigures,
     ) -> Result<StatusUpdate>;
@@ -24,7 +43,8 @@ pub trait StatusUpdateStore: Send + Sync {
     /// when it is given.
     async fn list_status_updates(
         &self,
-        project: ProjectAccess,
+        scope: Scope,
+        on: UpdateOn,
         before: Option<Id>,
         limit: usize,
     ) -> Result<Vec<StatusUpdate>>;

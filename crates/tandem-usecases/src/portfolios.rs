@@ -11,11 +11,10 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 use chrono::NaiveDate;
-use futures_util::stream::{self, StreamExt, TryStreamExt};
 use tandem_domain::{Health, Id, Portfolio, PortfolioFields, Project, portfolio_projects};
 use tandem_store::{Patch, ProjectAccess, Scope, Store, StoreError};
 
-use crate::status::{ProjectHealth, project_health};
+use crate::status::{ProjectHealth, judge};
 use crate::{Result, Writer};
 
 pub async fn create(
@@ -107,9 +106,6 @@ pub async fn get(store: &dyn Store, scope: Scope, id: Id) -> Result<Seen> {
         .ok_or_else(|| StoreError::NotFound("portfolio").into())
 }
 
-/// Projects whose figures are read at once for a portfolio's table.
-const PROJECTS_AT_ONCE: usize = 16;
-
 /// One project's row of a portfolio's table.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -131,9 +127,10 @@ pub struct Totals {
 }
 
 /// The table of a portfolio: a row per project the reader may open, from
-/// what writes keep and the stored schedules (`finish` gives a project's
-/// scheduled finish; no project is rescheduled for this read unless its
-/// plan was never scheduled).
+/// what writes keep and the stored schedules, each figure read once for
+/// all the projects (`finish` gives the scheduled finish of a project
+/// whose plan was never scheduled; no other is rescheduled for this
+/// read).
 pub async fn table<F, Fut>(
     store: &dyn Store,
     seen: &Seen,
@@ -144,26 +141,20 @@ where
     F: Fn(ProjectAccess, String) -> Fut,
     Fut: Future<Output = Option<NaiveDate>>,
 {
-    // Each project's figures are a handful of small reads; several
-    // projects in flight keep the reader connections busy instead of
-    // waiting on one answer at a time.
-    let finish = &finish;
-    let reads: Vec<_> = seen
-        .projects
-        .iter()
-        .map(|(project, access)| async move {
-            let finish = finish(*access, project.key.clone()).await;
-            let health = project_health(store, project, *access, finish, today).await?;
-            Ok::<_, crate::Error>(Row {
-                project: project.clone(),
-                health,
-            })
-        })
-        .collect();
-    let rows: Vec<Row> = stream::iter(reads)
-        .buffered(PROJECTS_AT_ONCE)
-        .try_collect()
-        .await?;
+    let accesses: Vec<ProjectAccess> = seen.projects.iter().map(|(_, a)| *a).collect();
+    let mut reads = store.health_reads(&accesses, today).await?;
+    let mut rows = Vec::with_capacity(seen.projects.len());
+    for (project, access) in &seen.projects {
+        let read = reads.remove(&project.id).unwrap_or_default();
+        let scheduled = match read.stored_finish {
+            Some(stored) => Some(stored.date()),
+            None => finish(*access, project.key.clone()).await,
+        };
+        rows.push(Row {
+            project: project.clone(),
+            health: judge(project, read, scheduled, today),
+        });
+    }
     let totals = totals(&rows);
     Ok((rows, totals))
 }

@@ -1,16 +1,21 @@
-//! A project's health as Tandem derives it, and the status updates its
-//! people post: the figures both are judged on are read here, once, from
-//! what writes keep (roll-ups, counts, the latest baseline's finish) and
-//! the scheduled finish the caller brings, never from every task.
+//! The health of a project, a portfolio or a goal as Tandem derives it,
+//! and the status updates their people post: the figures both are judged
+//! on are read here, once, from what writes keep (roll-ups, counts, the
+//! latest baseline's finish) and the scheduled finish the caller brings,
+//! never from every task.
+
+use std::future::Future;
 
 use chrono::NaiveDate;
-use tandem_domain::health::{self, Assessment, HealthInput, StatusFigures};
+use tandem_domain::health::{self, Assessment, HealthInput, ProjectVerdict, Reason, StatusFigures};
 use tandem_domain::{
-    FieldError, Health, Id, Milestone, Project, StatusUpdate, StatusUpdateFields, risk_level,
+    FieldError, GoalStatus, Health, Id, Milestone, Project, StatusUpdate, StatusUpdateFields,
+    risk_level,
 };
-use tandem_store::{ProjectAccess, ProjectProgress, Store};
+use tandem_store::{HealthReads, ProjectAccess, ProjectProgress, Scope, Store, UpdateOn};
 
-use crate::{Error, Result, Writer};
+use crate::portfolios::Row;
+use crate::{Error, Result, Writer, goals, portfolios};
 
 /// Updates a page of the history shows at most.
 pub const MAX_UPDATES_PAGE: usize = 100;
@@ -43,16 +48,30 @@ pub async fn project_health(
     finish: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<ProjectHealth> {
-    let progress = store.project_progress(access).await?;
-    let overdue = store.overdue_tasks(access, today).await?;
-    let baseline = store.latest_baseline_finish(access).await?;
-    let risk_scores = store.open_risk_scores(access).await?;
-    let milestones = store.list_milestones(access).await?;
-    let latest = store
-        .list_status_updates(access, None, 1)
+    let reads = store
+        .health_reads(&[access], today)
         .await?
-        .into_iter()
-        .next();
+        .remove(&access.project_id())
+        .unwrap_or_default();
+    Ok(judge(project, reads, finish, today))
+}
+
+/// Judges a project on what was read of it and its scheduled finish.
+pub fn judge(
+    project: &Project,
+    reads: HealthReads,
+    finish: Option<NaiveDate>,
+    today: NaiveDate,
+) -> ProjectHealth {
+    let HealthReads {
+        progress,
+        overdue_tasks: overdue,
+        baseline,
+        risk_scores,
+        milestones,
+        latest_update: latest,
+        stored_finish: _,
+    } = reads;
     // A milestone is missed when its date has passed and work in it is
     // still open; one with no work is the plan lint's concern.
     let missed: Vec<(&str, NaiveDate)> = milestones
@@ -82,7 +101,7 @@ pub async fn project_health(
         .map(|(date, name)| (name.to_string(), date));
     let assessment = health::assess(&input);
     let figures = StatusFigures::new(&input, progress.project.percent, risk_scores.len());
-    Ok(ProjectHealth {
+    ProjectHealth {
         next_milestone,
         high_risks: risk_scores
             .iter()
@@ -90,11 +109,15 @@ pub async fn project_health(
             .count(),
         assessment,
         figures,
-        update_due: health::update_due(latest.as_ref().map(|u| u.created_at.date_naive()), today),
+        update_due: health::update_due(
+            latest.as_ref().map(|u| u.created_at.date_naive()),
+            today,
+            project.update_cadence_days,
+        ),
         latest,
         progress,
         milestones,
-    })
+    }
 }
 
 /// Posts a status update on the project `key` names, keeping the figures
@@ -112,19 +135,210 @@ pub async fn post(
     let now = project_health(store, &project, access, finish, today).await?;
     let fields = fields(now.assessment.health).map_err(Error::Invalid)?;
     Ok(store
-        .create_status_update(writer.scope(), access, &fields, &now.figures)
+        .create_status_update(
+            writer.scope(),
+            UpdateOn::Project(access),
+            &fields,
+            &now.figures,
+        )
         .await?)
 }
 
-/// The project's updates, newest first, `limit` of them (at most
-/// [`MAX_UPDATES_PAGE`]) older than `before`.
+/// The updates of what `on` names, newest first, `limit` of them (at most
+/// [`MAX_UPDATES_PAGE`]) older than `before`. The caller has found that
+/// the reader sees it. A guest reads none of a portfolio's or a goal's:
+/// written of the whole, with the whole's figures, they may name and
+/// count projects the guest may not open.
 pub async fn history(
     store: &dyn Store,
-    access: ProjectAccess,
+    scope: Scope,
+    on: UpdateOn,
     before: Option<Id>,
     limit: usize,
 ) -> Result<Vec<StatusUpdate>> {
+    if !matches!(on, UpdateOn::Project(_)) && !scope.role.sees_all_projects() {
+        return Ok(Vec::new());
+    }
     Ok(store
-        .list_status_updates(access, before, limit.clamp(1, MAX_UPDATES_PAGE))
+        .list_status_updates(scope, on, before, limit.clamp(1, MAX_UPDATES_PAGE))
+        .await?)
+}
+
+/// Where a portfolio or a goal stands: the verdict Tandem proposes and
+/// why, the figures of its projects taken together, and its people's
+/// latest word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub assessment: Assessment,
+    pub figures: StatusFigures,
+    pub latest: Option<StatusUpdate>,
+}
+
+/// Judges a portfolio on its table: the share of its projects in
+/// trouble, with their figures added up.
+pub fn portfolio_assessment(rows: &[Row], progress: f64) -> (Assessment, StatusFigures) {
+    let verdicts: Vec<ProjectVerdict> = rows
+        .iter()
+        .map(|r| ProjectVerdict {
+            name: &r.project.key,
+            health: r.health.assessment.health,
+        })
+        .collect();
+    let reasons = health::assess_projects(&verdicts);
+    let verdict = health::verdict(&reasons);
+    let figures =
+        StatusFigures::combined(rows.iter().map(|r| &r.health.figures), progress, verdict);
+    (
+        Assessment {
+            health: verdict,
+            reasons,
+        },
+        figures,
+    )
+}
+
+/// Where the portfolio `id` stands for the reader, from its table (see
+/// [`portfolios::table`] for `finish`).
+pub async fn portfolio_standing<F, Fut>(
+    store: &dyn Store,
+    scope: Scope,
+    id: Id,
+    today: NaiveDate,
+    finish: F,
+) -> Result<Standing>
+where
+    F: Fn(ProjectAccess, String) -> Fut,
+    Fut: Future<Output = Option<NaiveDate>>,
+{
+    let seen = portfolios::get(store, scope, id).await?;
+    let (rows, totals) = portfolios::table(store, &seen, today, finish).await?;
+    let (assessment, figures) = portfolio_assessment(&rows, totals.progress);
+    let latest = latest(store, scope, UpdateOn::Portfolio(id)).await?;
+    Ok(Standing {
+        assessment,
+        figures,
+        latest,
+    })
+}
+
+/// The health a goal's status stands for.
+pub fn goal_health(status: GoalStatus) -> Health {
+    match status {
+        GoalStatus::OnTrack | GoalStatus::Achieved | GoalStatus::Dropped => Health::OnTrack,
+        GoalStatus::AtRisk => Health::AtRisk,
+        GoalStatus::OffTrack | GoalStatus::Missed => Health::OffTrack,
+    }
+}
+
+/// Where the goal `id` stands for the reader: its derived status and its
+/// reasons, what its projects' health says, and whether their work is
+/// scheduled past the goal's period. The figures are those projects'
+/// added up, with the goal's own progress and its period's end as the
+/// target.
+pub async fn goal_standing<F, Fut>(
+    store: &dyn Store,
+    scope: Scope,
+    id: Id,
+    today: NaiveDate,
+    finish: F,
+) -> Result<Standing>
+where
+    F: Fn(ProjectAccess, String) -> Fut,
+    Fut: Future<Output = Option<NaiveDate>>,
+{
+    let seen = goals::get(store, scope, id, today).await?;
+    goal_standing_of(store, scope, &seen, today, finish).await
+}
+
+/// [`goal_standing`] of a goal already read.
+pub async fn goal_standing_of<F, Fut>(
+    store: &dyn Store,
+    scope: Scope,
+    seen: &goals::Seen,
+    today: NaiveDate,
+    finish: F,
+) -> Result<Standing>
+where
+    F: Fn(ProjectAccess, String) -> Fut,
+    Fut: Future<Output = Option<NaiveDate>>,
+{
+    let id = seen.goal.id;
+    let mut rows = Vec::with_capacity(seen.projects.len());
+    for (project, _) in &seen.projects {
+        let (project, access) = store.open_project(scope, &project.key).await?;
+        let finish = finish(access, project.key.clone()).await;
+        let health = project_health(store, &project, access, finish, today).await?;
+        rows.push(Row { project, health });
+    }
+    let mut reasons: Vec<Reason> = seen
+        .assessment
+        .reasons
+        .iter()
+        .map(|text| Reason {
+            health: goal_health(seen.assessment.derived),
+            text: sentence(text),
+        })
+        .collect();
+    let (projects, mut figures) = portfolio_assessment(&rows, seen.progress);
+    reasons.extend(projects.reasons);
+    let end = seen.goal.period.map(|p| p.end);
+    figures.target_date = end;
+    figures.slip_days = end
+        .zip(figures.scheduled_finish)
+        .map(|(end, finish)| (finish - end).num_days());
+    if let (Some(end), Some(finish)) = (end, figures.scheduled_finish)
+        && finish > end
+        && seen.progress < 99.95
+    {
+        reasons.push(Reason {
+            health: Health::AtRisk,
+            text: format!(
+                "The work serving it is scheduled to finish {finish}, {} days after its period ends ({end}).",
+                (finish - end).num_days()
+            ),
+        });
+    }
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.health));
+    let verdict = health::verdict(&reasons);
+    figures.derived_health = verdict;
+    let latest = latest(store, scope, UpdateOn::Goal(id)).await?;
+    Ok(Standing {
+        assessment: Assessment {
+            health: verdict,
+            reasons,
+        },
+        figures,
+        latest,
+    })
+}
+
+/// A goal's reason ("its period ends…") as a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().to_string());
+    let mut s = first.unwrap_or_default() + chars.as_str();
+    if !s.ends_with('.') {
+        s.push('.');
+    }
+    s
+}
+
+async fn latest(store: &dyn Store, scope: Scope, on: UpdateOn) -> Result<Option<StatusUpdate>> {
+    Ok(history(store, scope, on, None, 1).await?.into_iter().next())
+}
+
+/// Posts a status update on the portfolio or goal `on` names, keeping
+/// the figures of `now` (its [`Standing`], read for the writer) with it.
+/// `fields` makes the update from the health derived now.
+pub async fn post_above(
+    store: &dyn Store,
+    writer: &Writer,
+    on: UpdateOn,
+    now: &Standing,
+    fields: impl FnOnce(Health) -> std::result::Result<StatusUpdateFields, Vec<FieldError>>,
+) -> Result<StatusUpdate> {
+    let fields = fields(now.assessment.health).map_err(Error::Invalid)?;
+    Ok(store
+        .create_status_update(writer.scope(), on, &fields, &now.figures)
         .await?)
 }

@@ -24,6 +24,9 @@ pub struct Project {
     pub ongoing: bool,
     pub work_week: WorkWeek,
     pub status_date: Option<NaiveDateTime>,
+    /// How often its people are expected to post a status update, in
+    /// days; 0 expects none.
+    pub update_cadence_days: i64,
     /// When it was archived: out of the projects index and the pickers,
     /// still readable, until it is unarchived.
     pub archived_at: Option<DateTime<Utc>>,
@@ -51,6 +54,7 @@ impl Project {
             ongoing: self.ongoing,
             work_week: self.work_week.clone(),
             status_date: self.status_date,
+            update_cadence_days: self.update_cadence_days,
         }
     }
 }
@@ -82,6 +86,9 @@ pub struct ProjectFields {
     /// When progress was last reported: work not done is scheduled after
     /// it. None: the plan as planned.
     pub status_date: Option<NaiveDateTime>,
+    /// How often a status update is expected, in days (0 to 365; 0
+    /// expects none).
+    pub update_cadence_days: i64,
 }
 
 impl ProjectFields {
@@ -102,6 +109,7 @@ impl ProjectFields {
             ongoing: false,
             work_week: WorkWeek::default(),
             status_date: None,
+            update_cadence_days: crate::health::UPDATE_CADENCE_DAYS,
         }
     }
 
@@ -132,6 +140,12 @@ impl ProjectFields {
             && (!budget.is_finite() || budget < 0.0)
         {
             v.push("budget", "must be zero or more");
+        }
+        if !(0..=crate::health::MAX_UPDATE_CADENCE_DAYS).contains(&self.update_cadence_days) {
+            v.push(
+                "update_cadence_days",
+                "must be from 0 (no updates expected) to 365 days",
+            );
         }
         if self.ongoing && self.target_date.is_some() {
             v.push("target_date", "must be empty for an ongoing project");
@@ -166,8 +180,10 @@ mod tests {
             ongoing: true,
             work_week: WorkWeek::default(),
             status_date: None,
+            update_cadence_days: 400,
         };
         let errors = fields.check().unwrap_err();
-        assert_eq!(errors.len(), 2);
+        assert_eq!(errors.len(), 3);
+        assert!(errors.iter().any(|e| e.field == "update_cadence_days"));
     }
 }

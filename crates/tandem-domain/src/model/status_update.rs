@@ -1,5 +1,5 @@
-//! Status updates: what a project's people say of how it is going, with
-//! the figures of that moment.
+//! Status updates: what the people of a project, a portfolio or a goal
+//! say of how it is going, with the figures of that moment.
 
 use chrono::{DateTime, Utc};
 
@@ -10,10 +10,18 @@ use crate::validate::{FieldError, Validation, required_text};
 /// The longest text an update may have, in characters.
 pub const STATUS_TEXT_MAX: usize = 20_000;
 
+/// What a status update is posted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UpdateSubject {
+    Project(Id),
+    Portfolio(Id),
+    Goal(Id),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusUpdate {
     pub id: Id,
-    pub project_id: Id,
+    pub subject: UpdateSubject,
     /// Who posted it; `None` once they were removed from the instance.
     pub author: Option<UserRef>,
     /// The author's verdict, which may differ from the derived one in

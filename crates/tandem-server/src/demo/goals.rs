@@ -1,7 +1,8 @@
 //! The demo's goals: a company goal for this half-year measured by three
 //! team goals under it (one served by the launch, two by key results),
 //! and a personal goal served by two of the launch's tasks, so the goal
-//! tree, My Work and the task pages have something to show.
+//! tree, My Work and the task pages have something to show; and a
+//! portfolio of both projects, for the portfolio table.
 
 use chrono::{Datelike, NaiveDate};
 use tandem_domain::*;
@@ -85,5 +86,16 @@ pub(super) async fn seed(
     pricing.parent = Some(launch.id);
     pricing.tasks = vec![task("LAUNCH", 5), task("LAUNCH", 16)];
     store.create_goal(owner, &pricing).await?;
+    store
+        .create_portfolio(
+            owner,
+            &PortfolioFields {
+                name: "Everything we run".into(),
+                owner: Some(person("ana")),
+                projects: vec![key("LAUNCH"), key("OPS")],
+                portfolios: Vec::new(),
+            },
+        )
+        .await?;
     Ok(())
 }

@@ -95,6 +95,7 @@ pub(super) async fn seed(
                 ongoing: false,
                 work_week: WorkWeek::default(),
                 status_date: None,
+                update_cadence_days: 7,
             },
         })
         .await?;

@@ -35,6 +35,8 @@ pub(super) async fn seed(
                     ongoing: true,
                     work_week: WorkWeek::default(),
                     status_date: None,
+                    // Steady work: its people write every two weeks.
+                    update_cadence_days: 14,
                 },
             },
         )

@@ -9,6 +9,7 @@ use serde_json::Value;
 use tandem_api::*;
 use tandem_domain::Email;
 use tandem_domain::reports::CYCLE_BUCKETS;
+use tandem_store::UpdateOn;
 use tandem_usecases::reports::{self, Report, Subject};
 use tandem_usecases::status;
 
@@ -100,7 +101,8 @@ pub(crate) fn read_query(
     Ok((subject, date("from")?, date("to")?))
 }
 
-/// A report and, for a project, its health, as the API shows them.
+/// A report and, for a project or a portfolio, its health, as the API
+/// shows them.
 pub(crate) async fn report_view(
     state: &AppState,
     ctx: &Ctx,
@@ -119,10 +121,23 @@ pub(crate) async fn report_view(
             Some(ReportHealthView {
                 health: now.assessment.health,
                 reasons: now.assessment.reasons,
-                latest_update: now.latest.map(|u| StatusUpdateView::new(u, &project.key)),
+                latest_update: now
+                    .latest
+                    .map(|u| StatusUpdateView::new(u, Some(&project.key))),
             })
         }
-        None => None,
+        None => match subject {
+            Subject::Portfolio(id) => {
+                let now =
+                    super::status::standing(state, ctx.scope, UpdateOn::Portfolio(id)).await?;
+                Some(ReportHealthView {
+                    health: now.assessment.health,
+                    reasons: now.assessment.reasons,
+                    latest_update: now.latest.map(|u| StatusUpdateView::new(u, None)),
+                })
+            }
+            _ => None,
+        },
     };
     let kind = match subject {
         Subject::Project(_) => "project",

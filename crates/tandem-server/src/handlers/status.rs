@@ -1,4 +1,5 @@
-//! A project's health, as Tandem derives it, and its status updates.
+//! The health of a project, a portfolio or a goal, as Tandem derives it,
+//! and their status updates.
 
 use std::collections::HashMap;
 
@@ -6,7 +7,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use tandem_api::*;
-use tandem_usecases::status;
+use tandem_domain::Id;
+use tandem_store::{Scope, UpdateOn};
+use tandem_usecases::status::{self, Standing};
 
 use super::ApiResult;
 use crate::AppState;
@@ -38,6 +41,12 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/health", "The project's health as derived from its figures, the reasons, and its latest status update", none(), json::<ProjectHealthView>(), 200, project_health),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/status-updates", "The project's status updates, newest first", none(), json::<Vec<StatusUpdateView>>(), 200, list_status_updates).query(UPDATES_PAGE),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/status-updates", "Post a status update (health left out: the derived one)", creating::<StatusUpdateInput>("PostStatusUpdate", &["text"]), json::<StatusUpdateView>(), 201, post_status_update),
+        route!(get "/api/v1/workspaces/{ws}/portfolios/{id}/health", "The portfolio's health as derived from its projects', the reasons, and its latest status update", none(), json::<StandingView>(), 200, portfolio_health),
+        route!(get "/api/v1/workspaces/{ws}/portfolios/{id}/status-updates", "The portfolio's status updates, newest first", none(), json::<Vec<StatusUpdateView>>(), 200, list_portfolio_updates).query(UPDATES_PAGE),
+        route!(post "/api/v1/workspaces/{ws}/portfolios/{id}/status-updates", "Post a status update on a portfolio (health left out: the derived one)", creating::<StatusUpdateInput>("PostPortfolioStatusUpdate", &["text"]), json::<StatusUpdateView>(), 201, post_portfolio_update),
+        route!(get "/api/v1/workspaces/{ws}/goals/{id}/health", "The goal's health as derived from its status and its projects', the reasons, and its latest status update", none(), json::<StandingView>(), 200, goal_health),
+        route!(get "/api/v1/workspaces/{ws}/goals/{id}/status-updates", "The goal's status updates, newest first", none(), json::<Vec<StatusUpdateView>>(), 200, list_goal_updates).query(UPDATES_PAGE),
+        route!(post "/api/v1/workspaces/{ws}/goals/{id}/status-updates", "Post a status update on a goal (health left out: the derived one)", creating::<StatusUpdateInput>("PostGoalStatusUpdate", &["text"]), json::<StatusUpdateView>(), 201, post_goal_update),
     ]
 }
 
@@ -55,19 +64,16 @@ pub async fn project_health(
         health: now.assessment.health,
         reasons: now.assessment.reasons,
         figures: now.figures,
-        latest_update: now.latest.map(|u| StatusUpdateView::new(u, &project.key)),
+        latest_update: now
+            .latest
+            .map(|u| StatusUpdateView::new(u, Some(&project.key))),
         update_due: now.update_due,
+        update_cadence_days: project.update_cadence_days,
     }))
 }
 
-pub async fn list_status_updates(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, key)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Vec<StatusUpdateView>>> {
-    let store = state.store.as_ref();
-    let (project, access) = store.open_project(ctx.scope, &key).await?;
+/// The `before` and `limit` of a page of updates.
+fn page(query: &HashMap<String, String>) -> ApiResult<(Option<Id>, usize)> {
     let before = query
         .get("before")
         .map(|b| {
@@ -85,11 +91,24 @@ pub async fn list_status_updates(
         })
         .transpose()?
         .unwrap_or(20);
-    let updates = status::history(store, access, before, limit).await?;
+    Ok((before, limit))
+}
+
+pub async fn list_status_updates(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<StatusUpdateView>>> {
+    let store = state.store.as_ref();
+    let (project, access) = store.open_project(ctx.scope, &key).await?;
+    let (before, limit) = page(&query)?;
+    let updates =
+        status::history(store, ctx.scope, UpdateOn::Project(access), before, limit).await?;
     Ok(Json(
         updates
             .into_iter()
-            .map(|u| StatusUpdateView::new(u, &project.key))
+            .map(|u| StatusUpdateView::new(u, Some(&project.key)))
             .collect(),
     ))
 }
@@ -115,6 +134,152 @@ pub async fn post_status_update(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(StatusUpdateView::new(update, &project.key)),
+        Json(StatusUpdateView::new(update, Some(&project.key))),
     ))
+}
+
+/// Where the portfolio or goal `on` names stands for the reader; one
+/// they may not see is not found.
+pub(crate) async fn standing(state: &AppState, scope: Scope, on: UpdateOn) -> ApiResult<Standing> {
+    let store = state.store.as_ref();
+    let finish = |access, key: String| async move {
+        scheduled_finish(store, access, &key).await.ok().flatten()
+    };
+    Ok(match on {
+        UpdateOn::Portfolio(id) => {
+            status::portfolio_standing(store, scope, id, server_today(), finish).await?
+        }
+        UpdateOn::Goal(id) => {
+            status::goal_standing(store, scope, id, server_today(), finish).await?
+        }
+        UpdateOn::Project(_) => unreachable!("a project's health is project_health"),
+    })
+}
+
+/// Where a goal already read stands for the reader.
+pub(crate) async fn goal_standing_of(
+    state: &AppState,
+    scope: Scope,
+    seen: &tandem_usecases::goals::Seen,
+) -> ApiResult<Standing> {
+    let store = state.store.as_ref();
+    let finish = |access, key: String| async move {
+        scheduled_finish(store, access, &key).await.ok().flatten()
+    };
+    Ok(status::goal_standing_of(store, scope, seen, server_today(), finish).await?)
+}
+
+fn standing_view(now: Standing) -> StandingView {
+    StandingView {
+        health: now.assessment.health,
+        reasons: now.assessment.reasons,
+        figures: now.figures,
+        latest_update: now.latest.map(|u| StatusUpdateView::new(u, None)),
+    }
+}
+
+pub async fn portfolio_health(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> ApiResult<Json<StandingView>> {
+    let now = standing(&state, ctx.scope, UpdateOn::Portfolio(id)).await?;
+    Ok(Json(standing_view(now)))
+}
+
+pub async fn goal_health(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> ApiResult<Json<StandingView>> {
+    let now = standing(&state, ctx.scope, UpdateOn::Goal(id)).await?;
+    Ok(Json(standing_view(now)))
+}
+
+/// The updates of a portfolio or goal the reader sees.
+async fn list_above(
+    state: &AppState,
+    scope: Scope,
+    on: UpdateOn,
+    query: &HashMap<String, String>,
+) -> ApiResult<Json<Vec<StatusUpdateView>>> {
+    let store = state.store.as_ref();
+    let (before, limit) = page(query)?;
+    // Whether the reader sees it: a guest sees only those holding or
+    // served by a project shared with them.
+    match on {
+        UpdateOn::Portfolio(id) => {
+            tandem_usecases::portfolios::get(store, scope, id).await?;
+        }
+        UpdateOn::Goal(id) => {
+            tandem_usecases::goals::visible_goals(store, scope)
+                .await?
+                .iter()
+                .find(|g| g.id == id)
+                .ok_or(tandem_store::StoreError::NotFound("goal"))?;
+        }
+        UpdateOn::Project(_) => unreachable!("a project's updates are list_status_updates"),
+    }
+    let updates = status::history(store, scope, on, before, limit).await?;
+    Ok(Json(
+        updates
+            .into_iter()
+            .map(|u| StatusUpdateView::new(u, None))
+            .collect(),
+    ))
+}
+
+pub async fn list_portfolio_updates(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<StatusUpdateView>>> {
+    list_above(&state, ctx.scope, UpdateOn::Portfolio(id), &query).await
+}
+
+pub async fn list_goal_updates(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<StatusUpdateView>>> {
+    list_above(&state, ctx.scope, UpdateOn::Goal(id), &query).await
+}
+
+/// Posts an update on a portfolio or goal, with the figures of now.
+pub(crate) async fn post_above(
+    state: &AppState,
+    ctx: &Ctx,
+    on: UpdateOn,
+    body: JsonBody<StatusUpdateInput>,
+) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
+    let writer = ctx.actor().writer()?;
+    let now = standing(state, ctx.scope, on).await?;
+    let update = status::post_above(state.store.as_ref(), &writer, on, &now, |derived| {
+        body.to_patch(|b| b.into_fields(derived))
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StatusUpdateView::new(update, None)),
+    ))
+}
+
+pub async fn post_portfolio_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    body: JsonBody<StatusUpdateInput>,
+) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
+    post_above(&state, &ctx, UpdateOn::Portfolio(id), body).await
+}
+
+pub async fn post_goal_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    body: JsonBody<StatusUpdateInput>,
+) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
+    post_above(&state, &ctx, UpdateOn::Goal(id), body).await
 }

@@ -7,19 +7,20 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_domain::goals::key_result_percent;
 use tandem_domain::{GoalMeasure, GoalStatus, Id, Member, Project};
-use tandem_store::ProjectAccess;
+use tandem_store::{ProjectAccess, UpdateOn};
 use tandem_usecases::goals::{self, Seen};
 
 use super::Viewer;
 use super::common::{Kind, WebError, forward, require_version};
 use super::layout::{self, Section, page};
 use super::my_work::today;
+use super::{markdown, status};
 use crate::AppState;
 use crate::extract::JsonBody;
 use crate::handlers;
@@ -217,10 +218,12 @@ pub async fn goal_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((_, id)): Path<(String, i64)>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let today = today();
+    let before = query.get("before");
     let all = goals::list(store, scope, today).await?;
     let s = all.iter().find(|s| s.goal.id == id).ok_or_else(|| {
         WebError::Page(axum::http::StatusCode::NOT_FOUND, "Goal not found".into())
@@ -237,6 +240,22 @@ pub async fn goal_page(
     };
     let by_id: HashMap<Id, &Seen> = all.iter().map(|s| (s.goal.id, s)).collect();
     let base = format!("/goals/{id}");
+    // Its status updates are its members' (see `status::history`).
+    let updates = if scope.role.sees_all_projects() {
+        let now = crate::handlers::status::goal_standing_of(&state, scope, s).await?;
+        let query_before = before.and_then(|b| b.parse().ok());
+        let updates = tandem_usecases::status::history(
+            store,
+            scope,
+            UpdateOn::Goal(id),
+            query_before,
+            status::UPDATES_SHOWN + 1,
+        )
+        .await?;
+        Some((now, updates))
+    } else {
+        None
+    };
     let content = html! {
         p.muted {
             (status_badge(s.assessment.status))
@@ -256,7 +275,7 @@ pub async fn goal_page(
             }
             ul.reasons { @for r in &s.assessment.reasons { li { (r) } } }
         }
-        @if let Some(d) = &g.description { section aria-label="Description" { p.update-text { (d) } } }
+        @if let Some(d) = &g.description { section aria-label="Description" { div.update-text { (markdown::render(d)) } } }
         section aria-labelledby="h-krs" {
             h2 #h-krs { "Key results" }
             @if g.key_results.is_empty() { p.muted { "None yet." } }
@@ -346,6 +365,16 @@ pub async fn goal_page(
                     li { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " (t.title) " " (layout::status_badge(t.status)) }
                 }
             }
+        }
+        @if let Some((now, updates)) = &updates {
+            (status::section(status::Updates {
+                proposal: &now.assessment,
+                reasons: true,
+                action: writer.then(|| viewer.url(&format!("{base}/status-updates"))),
+                due: None,
+                updates,
+                page: viewer.url(&base),
+            }))
         }
         @if writer {
             details.goal-settings {

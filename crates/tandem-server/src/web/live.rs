@@ -221,10 +221,10 @@ impl OpenStream {
         // A portfolio may hold projects a guest may not open; that it
         // changed is not theirs to hear (their pages read it again when
         // a project of theirs changes).
-        // So may a goal.
-        if matches!(event.kind.as_str(), "portfolio" | "goal")
-            && !self.scope.role.sees_all_projects()
-        {
+        // So may a goal, and so may either's status updates.
+        let above_projects = matches!(event.kind.as_str(), "portfolio" | "goal")
+            || (event.kind == "status_update" && event.project_id.is_none());
+        if above_projects && !self.scope.role.sees_all_projects() {
             return None;
         }
         let project = match event.project_id {

@@ -17,6 +17,8 @@ mod goals;
 mod layout;
 /// Server-sent events: every write in a workspace tells its open pages.
 pub mod live;
+/// Markdown people write, rendered safe for a page.
+mod markdown;
 /// Milestones across projects: one timeline.
 mod milestones;
 /// My Work, the projects index, and the quick-add and task forms.
@@ -31,6 +33,8 @@ mod reports;
 mod search;
 /// The workspace's people and the viewer's API tokens.
 mod settings;
+/// The status updates section of projects, portfolios and goals.
+mod status;
 /// The task page.
 mod task;
 /// The timeline: a Gantt chart drawn as SVG from the stored schedule.
@@ -134,6 +138,14 @@ pub fn router() -> Router<AppState> {
             get(goals::goal_page).post(goals::update_goal),
         )
         .route("/w/{ws}/goals/{id}/delete", post(goals::delete_goal))
+        .route(
+            "/w/{ws}/goals/{id}/status-updates",
+            post(status::post_goal_update),
+        )
+        .route(
+            "/w/{ws}/portfolios/{id}/status-updates",
+            post(status::post_portfolio_update),
+        )
         .route(
             "/w/{ws}/goals/{id}/key-results",
             post(goals::add_key_result),

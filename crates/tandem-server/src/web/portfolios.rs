@@ -11,12 +11,14 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_domain::{Health, Id};
+use tandem_store::UpdateOn;
 use tandem_usecases::portfolios::{self, Row};
 
 use super::Viewer;
 use super::common::{Kind, WebError, forward};
 use super::layout::{self, Section, page};
 use super::my_work::today;
+use super::status;
 use crate::AppState;
 use crate::extract::JsonBody;
 use crate::handlers;
@@ -38,6 +40,17 @@ pub async fn portfolios_page(
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let seen = portfolios::list(store, scope).await?;
+    // Each portfolio's latest word (none for a guest: see
+    // `status::history`).
+    let mut latest = HashMap::new();
+    for s in &seen {
+        let id = s.portfolio.id;
+        let last = tandem_usecases::status::history(store, scope, UpdateOn::Portfolio(id), None, 1)
+            .await?
+            .pop();
+        latest.insert(id, last);
+    }
+    let today = today();
     let writer = viewer.can_write();
     let (members, projects) = if writer {
         (
@@ -54,7 +67,7 @@ pub async fn portfolios_page(
             div.table-wrap tabindex="0" role="region" aria-label="Portfolios table" {
                 table.grid {
                     caption.visually-hidden { "Portfolios" }
-                    thead { tr { th scope="col" { "Portfolio" } th scope="col" { "Owner" } th scope="col" { "Projects" } th scope="col" { "Portfolios in it" } } }
+                    thead { tr { th scope="col" { "Portfolio" } th scope="col" { "Owner" } th scope="col" { "Projects" } th scope="col" { "Portfolios in it" } th scope="col" { "Latest update" } } }
                     tbody {
                         @for s in &seen {
                             tr {
@@ -62,6 +75,12 @@ pub async fn portfolios_page(
                                 td { (layout::person(s.portfolio.owner.as_ref())) }
                                 td { (s.projects.len()) }
                                 td { @for (i, (_, name)) in s.children.iter().enumerate() { @if i > 0 { ", " } (name) } }
+                                td {
+                                    @match latest.get(&s.portfolio.id).and_then(Option::as_ref) {
+                                        Some(u) => { (layout::health_badge(u.health)) " " (layout::date(Some(u.created_at.date_naive()), today)) }
+                                        None => { span.muted { "none" } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -242,6 +261,16 @@ pub async fn portfolio_page(
             .map_or(0, |(_, n)| *n)
     };
     let p = &seen.portfolio;
+    let (proposal, _) = tandem_usecases::status::portfolio_assessment(&rows, totals.progress);
+    let before: Option<Id> = query.get("before").and_then(|b| b.parse().ok());
+    let updates = tandem_usecases::status::history(
+        store,
+        scope,
+        UpdateOn::Portfolio(id),
+        before,
+        status::UPDATES_SHOWN + 1,
+    )
+    .await?;
     let content = html! {
         p.muted {
             "Owner: " (layout::person(p.owner.as_ref()))
@@ -318,6 +347,16 @@ pub async fn portfolio_page(
                     }
                 }
             }
+        }
+        @if scope.role.sees_all_projects() {
+            (status::section(status::Updates {
+                proposal: &proposal,
+                reasons: true,
+                action: writer.then(|| viewer.url(&format!("/portfolios/{id}/status-updates"))),
+                due: None,
+                updates: &updates,
+                page: viewer.url(&base),
+            }))
         }
         @if writer {
             details.portfolio-settings {

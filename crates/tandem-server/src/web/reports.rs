@@ -132,7 +132,8 @@ fn report_body(r: &ReportView, markdown: &str) -> Markup {
                 p { "Health: " (layout::health_badge(h.health)) }
                 ul.reasons { @for reason in &h.reasons { li { (reason.text) } } }
                 @if let Some(u) = &h.latest_update {
-                    p { "Latest update, " (u.created_at.format("%-d %b %Y")) ": " span.update-text { (u.text) } }
+                    p { "Latest update, " (u.created_at.format("%-d %b %Y")) ", " (u.health.label().to_lowercase()) ":" }
+                    div.update-text { (super::markdown::render(&u.text)) }
                 }
             }
             @if let Some(w) = last {

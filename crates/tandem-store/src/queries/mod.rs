@@ -21,6 +21,7 @@ mod board;
 mod dependencies;
 mod events;
 mod goals;
+mod health;
 mod history;
 mod imports;
 mod plans;

@@ -36,8 +36,9 @@ pub(super) async fn insert_project_tx(
     let now = Utc::now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO projects (workspace_id, key, name, objective, scope_in, scope_out, owner_id, status, stage, \
-         start_date, target_date, budget, ongoing, created_at, updated_at, work_week, hours_per_day) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16) RETURNING id",
+         start_date, target_date, budget, ongoing, created_at, updated_at, work_week, hours_per_day, status_date, \
+         update_cadence_days) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(scope.workspace_id)
     .bind(project.key.as_str())
@@ -56,6 +57,7 @@ pub(super) async fn insert_project_tx(
     .bind(work_week_text(&f.work_week))
     .bind(f.work_week.hours_per_day)
     .bind(local_time(f.status_date))
+    .bind(f.update_cadence_days)
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| match unique_to_conflict(e, "a project with this key") {
@@ -204,7 +206,8 @@ impl ProjectStore for DbStore {
         let updated = sqlx::query(
             "UPDATE projects SET name = $1, objective = $2, scope_in = $3, scope_out = $4, owner_id = $5, status = $6, \
              stage = $7, start_date = $8, target_date = $9, budget = $10, ongoing = $11, updated_at = $12, \
-             work_week = $15, hours_per_day = $16, status_date = $17, version = version + 1 WHERE id = $13 AND version = $14",
+             work_week = $15, hours_per_day = $16, status_date = $17, update_cadence_days = $18, version = version + 1 \
+             WHERE id = $13 AND version = $14",
         )
         .bind(&f.name)
         .bind(&f.objective)
@@ -223,6 +226,7 @@ impl ProjectStore for DbStore {
         .bind(work_week_text(&f.work_week))
         .bind(f.work_week.hours_per_day)
         .bind(local_time(f.status_date))
+        .bind(f.update_cadence_days)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -337,27 +341,19 @@ impl ProjectStore for DbStore {
         .bind(project_id)
         .fetch_all(self.reader())
         .await?;
-        let sum = |pick: &dyn Fn(Id, Id) -> bool| {
-            let mut sums = RollupSums::default();
-            for (phase, milestone, cell, _) in &cells {
-                if pick(*phase, *milestone) {
-                    sums.add(cell);
-                }
-            }
-            sums.progress()
-        };
-        Ok(ProjectProgress {
-            project: sum(&|_, _| true),
-            phases: phase_ids
-                .iter()
-                .map(|&id| (id, sum(&|phase, _| phase == id)))
-                .collect(),
-            milestones: milestone_ids
-                .iter()
-                .map(|&id| (id, sum(&|_, milestone| milestone == id)))
-                .collect(),
-            open_tasks: cells.iter().map(|c| c.3).sum::<i64>().max(0) as usize,
-        })
+        Ok(super::health::progress_of(
+            &cells,
+            &phase_ids,
+            &milestone_ids,
+        ))
+    }
+
+    async fn health_reads(
+        &self,
+        projects: &[ProjectAccess],
+        today: NaiveDate,
+    ) -> Result<HashMap<Id, HealthReads>> {
+        super::health::health_reads(self, projects, today).await
     }
 
     async fn overdue_tasks(&self, access: ProjectAccess, today: NaiveDate) -> Result<usize> {

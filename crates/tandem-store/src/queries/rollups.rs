@@ -294,12 +294,12 @@ pub(super) enum FoldColumn {
     Milestone,
 }
 
-const CELL_SELECT: &str = "SELECT project_id, phase_id, milestone_id, leaf_tasks, done_tasks, \
+pub(super) const CELL_SELECT: &str = "SELECT project_id, phase_id, milestone_id, leaf_tasks, done_tasks, \
     weight_mh, done_mh_pct, open_tasks FROM rollup_cells";
 
-type CellRow = (Id, Id, Id, i64, i64, i64, i64, i64);
+pub(super) type CellRow = (Id, Id, Id, i64, i64, i64, i64, i64);
 
-fn cell_from_row(row: CellRow) -> (Cell, RollupSums, i64) {
+pub(super) fn cell_from_row(row: CellRow) -> (Cell, RollupSums, i64) {
     let (project, phase, milestone, leaf, done, weight, done_pct, open) = row;
     let sums = RollupSums {
         leaf_tasks: leaf,

@@ -1,5 +1,5 @@
-//! A project's status updates; the queries, compiled once per backend
-//! (see `mod.rs`).
+//! Status updates of projects, portfolios and goals; the queries,
+//! compiled once per backend (see `mod.rs`).
 
 use tandem_domain::health::StatusFigures;
 
@@ -10,7 +10,7 @@ impl StatusUpdateStore for DbStore {
     async fn create_status_update(
         &self,
         scope: WriteScope,
-        access: ProjectAccess,
+        on: UpdateOn,
         update: &StatusUpdateFields,
         figures: &StatusFigures,
     ) -> Result<StatusUpdate> {
@@ -19,15 +19,26 @@ impl StatusUpdateStore for DbStore {
         let figures = serde_json::to_string(figures)
             .map_err(|e| StoreError::Config(format!("status figures: {e}")))?;
         let text = update.text.trim();
+        let (column, table, what, subject_id, project_id) = match on {
+            UpdateOn::Project(access) => (
+                "project_id",
+                "projects",
+                "project",
+                access.project_id(),
+                Some(access.project_id()),
+            ),
+            UpdateOn::Portfolio(id) => ("portfolio_id", "portfolios", "portfolio", id, None),
+            UpdateOn::Goal(id) => ("goal_id", "goals", "goal", id, None),
+        };
         let mut tx = self.write_tx().await?;
-        // The project may have been deleted since it was opened: then
-        // nothing is inserted.
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO status_updates (workspace_id, project_id, author_id, health, body, figures, created_at) \
-             SELECT $1, id, $3, $4, $5, $6, $7 FROM projects WHERE id = $2 AND workspace_id = $1 RETURNING id",
-        )
+        // What it is posted on may have been deleted since it was read:
+        // then nothing is inserted.
+        let id: i64 = sqlx::query_scalar(&format!(
+            "INSERT INTO status_updates (workspace_id, {column}, author_id, health, body, figures, created_at) \
+             SELECT $1, id, $3, $4, $5, $6, $7 FROM {table} WHERE id = $2 AND workspace_id = $1 RETURNING id",
+        ))
         .bind(scope.workspace_id)
-        .bind(access.project_id())
+        .bind(subject_id)
         .bind(scope.user_id)
         .bind(update.health.as_str())
         .bind(text)
@@ -35,7 +46,7 @@ impl StatusUpdateStore for DbStore {
         .bind(Utc::now())
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound("project"))?;
+        .ok_or(StoreError::NotFound(what))?;
         let row = sqlx::query(&format!("{STATUS_UPDATE_SELECT} WHERE s.id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
@@ -47,11 +58,12 @@ impl StatusUpdateStore for DbStore {
                 serde_json::json!(update.health.as_str()),
             ),
             ("text".to_string(), serde_json::json!(text)),
+            (what.to_string(), serde_json::json!(subject_id)),
         ]));
         record(
             &mut tx,
             scope,
-            Some(access.project_id()),
+            project_id,
             EntityKind::StatusUpdate,
             id,
             update.health.label(),
@@ -65,17 +77,22 @@ impl StatusUpdateStore for DbStore {
 
     async fn list_status_updates(
         &self,
-        access: ProjectAccess,
+        scope: Scope,
+        on: UpdateOn,
         before: Option<Id>,
         limit: usize,
     ) -> Result<Vec<StatusUpdate>> {
-        let (scope, project_id) = (access.scope(), access.project_id());
+        let (column, id) = match on {
+            UpdateOn::Project(access) => ("project_id", access.project_id()),
+            UpdateOn::Portfolio(id) => ("portfolio_id", id),
+            UpdateOn::Goal(id) => ("goal_id", id),
+        };
         let rows = sqlx::query(&format!(
-            "{STATUS_UPDATE_SELECT} WHERE s.workspace_id = $1 AND s.project_id = $2 AND s.id < $3 \
+            "{STATUS_UPDATE_SELECT} WHERE s.workspace_id = $1 AND s.{column} = $2 AND s.id < $3 \
              ORDER BY s.id DESC LIMIT $4"
         ))
         .bind(scope.workspace_id)
-        .bind(project_id)
+        .bind(id)
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit as i64)
         .fetch_all(self.reader())

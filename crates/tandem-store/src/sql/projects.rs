@@ -11,7 +11,7 @@ use crate::Result;
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
     p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at, \
-    p.work_week, p.hours_per_day, p.status_date, p.archived_at \
+    p.work_week, p.hours_per_day, p.status_date, p.update_cadence_days, p.archived_at \
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 /// A working week as stored: seven days of hours joined by `|`.
@@ -51,6 +51,7 @@ pub(crate) fn project_snapshot(f: &ProjectFields) -> Map<String, Value> {
         "work_week": f.work_week.texts(),
         "hours_per_day": f.work_week.hours_per_day,
         "status_date": local_time(f.status_date),
+        "update_cadence_days": f.update_cadence_days,
     }))
 }
 
@@ -89,6 +90,7 @@ pub(crate) fn project_from_row(row: &impl Columns) -> Result<Project> {
         ongoing: row.get("ongoing")?,
         work_week: work_week_from(row.get("work_week")?, row.get("hours_per_day")?)?,
         status_date: parse_local_time(row.text_opt("status_date")?)?,
+        update_cadence_days: row.get("update_cadence_days")?,
         archived_at: row.get("archived_at")?,
         version: row.get("version")?,
         created_at: row.get("created_at")?,

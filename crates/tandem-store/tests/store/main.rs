@@ -119,6 +119,7 @@ fn project(key: &str) -> NewProject {
             ongoing: false,
             work_week: WorkWeek::default(),
             status_date: None,
+            update_cadence_days: 7,
         },
     }
 }

@@ -208,6 +208,11 @@ fn named<'a>(list: &'a [GoalView], name: &str) -> Result<&'a GoalView> {
     }
 }
 
+/// The id of the goal `name` names (see [`named`]).
+pub(super) async fn goal_id(client: &Client, name: &str) -> Result<i64> {
+    Ok(named(&all(client).await?, name)?.id)
+}
+
 /// A number that is one: NaN and infinities are refused, as JSON has no
 /// way to send them.
 fn finite(text: &str) -> Result<f64, String> {

@@ -100,6 +100,11 @@ fn named<'a>(list: &'a [PortfolioSummaryView], name: &str) -> Result<&'a Portfol
     }
 }
 
+/// The id of the portfolio `name` names (see [`named`]).
+pub(super) async fn portfolio_id(client: &Client, name: &str) -> Result<i64> {
+    Ok(named(&all(client).await?, name)?.id)
+}
+
 /// "1 project", "2 projects".
 fn count_projects(n: usize) -> String {
     if n == 1 {

@@ -110,6 +110,28 @@ pub(super) struct ProjectFlags {
     /// YYYY-MM-DDTHH:MM; "none" to clear): work not done moves after it.
     #[arg(long)]
     status_date: Option<String>,
+    /// How often a status update is expected: weekly (the default),
+    /// biweekly, monthly, none, or a number of days (0 to 365). A project
+    /// whose latest update is older is flagged as due.
+    #[arg(long, value_parser = cadence_days)]
+    update_cadence: Option<i64>,
+}
+
+/// The --update-cadence flag, in days.
+fn cadence_days(text: &str) -> Result<i64, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "weekly" => Ok(7),
+        "biweekly" | "fortnightly" => Ok(14),
+        "monthly" => Ok(30),
+        "none" | "never" => Ok(0),
+        other => other
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (0..=365).contains(d))
+            .ok_or_else(|| {
+                format!("{text}: give weekly, biweekly, monthly, none, or 0 to 365 days")
+            }),
+    }
 }
 
 /// The fields the flags set, as a partial update: a flag not given leaves
@@ -153,6 +175,7 @@ fn project_update(name: Option<String>, flags: &ProjectFlags) -> Result<UpdatePr
             .as_deref()
             .map(|d| when_value("status-date", d))
             .transpose()?,
+        update_cadence_days: flags.update_cadence,
     })
 }
 
@@ -189,6 +212,14 @@ fn print_project(p: &ProjectView) {
         }
     );
     outln!("  budget      {}", or_dash(p.budget));
+    outln!(
+        "  updates     {}",
+        match p.update_cadence_days {
+            0 => "none expected".to_string(),
+            7 => "weekly".to_string(),
+            n => format!("every {n} days"),
+        }
+    );
     if let Some(progress) = &p.progress {
         outln!(
             "  progress    {:.1}% of {} tasks ({} done)",
@@ -223,6 +254,7 @@ pub(super) async fn project_command(
                 work_week: fields.work_week,
                 hours_per_day: fields.hours_per_day,
                 status_date: fields.status_date.flatten(),
+                update_cadence_days: fields.update_cadence_days,
             };
             let project: ProjectView = client
                 .send(

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use maud::{Markup, html};
-use tandem_domain::{Health, Id, risk_level};
-use tandem_store::ActivityFilter;
+use tandem_domain::{Id, risk_level};
+use tandem_store::{ActivityFilter, UpdateOn};
 use tandem_usecases::status;
 
 use super::nav;
@@ -16,6 +16,7 @@ use crate::web::Viewer;
 use crate::web::common::WebError;
 use crate::web::layout::{self, Section, Tab, page};
 use crate::web::my_work::today;
+use crate::web::status::{self as updates_section, UPDATES_SHOWN};
 
 pub async fn overview(
     State(state): State<AppState>,
@@ -65,8 +66,14 @@ pub async fn overview(
         .collect();
     let health = now.assessment.health;
     let before: Option<Id> = query.get("before").and_then(|b| b.parse().ok());
-    let updates = status::history(store, access, before, UPDATES_SHOWN + 1).await?;
-    let older = (updates.len() > UPDATES_SHOWN).then(|| updates[UPDATES_SHOWN - 1].id);
+    let updates = status::history(
+        store,
+        scope,
+        UpdateOn::Project(access),
+        before,
+        UPDATES_SHOWN + 1,
+    )
+    .await?;
     let writer = viewer.can_write();
     let mut upcoming: Vec<_> = milestones
         .iter()
@@ -92,57 +99,14 @@ pub async fn overview(
                     dt { "Open / overdue" } dd { (progress.open_tasks) " / " (overdue) }
                 }
             }
-            section.card-panel.wide aria-labelledby="h-updates" {
-                h2 #h-updates { "Status updates" }
-                @if now.update_due {
-                    p.update-due {
-                        @match &now.latest {
-                            Some(latest) => { "The latest update is from " (layout::date(Some(latest.created_at.date_naive()), today)) ": one is due each week." }
-                            None => { "No status update yet: one is due each week." }
-                        }
-                    }
-                }
-                @if writer {
-                    form.status-update method="post" action=(viewer.url(&format!("/p/{}/status-updates", project.key))) {
-                        fieldset {
-                            legend { "Health" }
-                            @for h in Health::ALL {
-                                label.choice {
-                                    input type="radio" name="health" value=(h) checked[*h == health];
-                                    (h.label())
-                                    @if *h == health { span.muted { " (suggested)" } }
-                                }
-                            }
-                        }
-                        label for="status-text" { "What happened, what is next, what is in the way" }
-                        textarea #status-text name="text" required maxlength="20000" rows="4" {}
-                        button type="submit" { "Post update" }
-                    }
-                }
-                @if updates.is_empty() { p.muted { "Nothing posted yet." } }
-                ol.updates {
-                    @for u in updates.iter().take(UPDATES_SHOWN) {
-                        li.update {
-                            p {
-                                (layout::health_badge(u.health)) " "
-                                strong { (u.author.as_ref().map(|a| a.name.as_str()).unwrap_or("Someone")) } " "
-                                time datetime=(u.created_at.to_rfc3339()) { (u.created_at.format("%-d %b %Y")) }
-                            }
-                            div.update-text { (u.text) }
-                            p.muted.figures {
-                                (format!("{:.0}", u.figures.progress)) "% done · "
-                                "finish " (u.figures.scheduled_finish.map_or("unscheduled".to_string(), |d| d.format("%-d %b %Y").to_string()))
-                                @if let Some(slip) = u.figures.slip_days { @if slip > 0 { " (" (slip) " days after target)" } }
-                                " · " (u.figures.overdue_tasks) " overdue · " (u.figures.open_risks) " open risks"
-                                @if u.figures.derived_health != u.health { " · Tandem judged it " (u.figures.derived_health.label()) }
-                            }
-                        }
-                    }
-                }
-                @if let Some(older) = older {
-                    p { a href=(viewer.url(&format!("/p/{}?before={older}#h-updates", project.key))) { "Older updates" } }
-                }
-            }
+            (updates_section::section(updates_section::Updates {
+                proposal: &now.assessment,
+                reasons: false,
+                action: writer.then(|| viewer.url(&format!("/p/{}/status-updates", project.key))),
+                due: now.update_due.then(|| updates_section::due_note(now.latest.as_ref().map(|u| u.created_at.date_naive()), today, project.update_cadence_days)),
+                updates: &updates,
+                page: viewer.url(&format!("/p/{}", project.key)),
+            }))
             section.card-panel aria-labelledby="h-objective" {
                 h2 #h-objective { "Objective" }
                 p { (project.objective.as_deref().unwrap_or("No objective written yet.")) }
@@ -212,9 +176,6 @@ pub async fn overview(
         content,
     ))
 }
-
-/// Status updates the overview shows before its "Older updates" link.
-const UPDATES_SHOWN: usize = 5;
 
 /// The fields a change touched, as a person lists them: "description,
 /// due date and title".

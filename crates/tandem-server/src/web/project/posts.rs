@@ -38,6 +38,7 @@ pub(crate) const PROJECT_FIELDS: &[(&str, Kind)] = &[
     ("target_date", Kind::Optional),
     ("budget", Kind::Number),
     ("ongoing", Kind::Flag),
+    ("update_cadence_days", Kind::Number),
 ];
 
 const CALENDAR_FIELDS: &[(&str, Kind)] =

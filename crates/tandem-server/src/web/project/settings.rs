@@ -165,6 +165,16 @@ pub async fn settings(
                         input #ps-ongoing name="ongoing" type="checkbox" value="true" checked[project.ongoing];
                         " Ongoing work " span.muted { "(no finish: operations, support)" }
                     }
+                    label for="ps-cadence" { "Status updates expected " span.muted { "(flagged as due when the latest is older)" } }
+                    select #ps-cadence name="update_cadence_days" {
+                        @let cadences = [(7, "Weekly"), (14, "Every two weeks"), (30, "Monthly"), (0, "None expected")];
+                        @for (days, label) in cadences {
+                            option value=(days) selected[project.update_cadence_days == days] { (label) }
+                        }
+                        @if !cadences.iter().any(|(d, _)| *d == project.update_cadence_days) {
+                            option value=(project.update_cadence_days) selected { "Every " (project.update_cadence_days) " days" }
+                        }
+                    }
                     @if writes { div { button.primary type="submit" { "Save project" } } }
                 }
             }

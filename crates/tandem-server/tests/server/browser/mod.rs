@@ -14,6 +14,7 @@
 mod goals;
 mod live;
 mod settings;
+mod status;
 mod team;
 mod timeline;
 

@@ -114,6 +114,18 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
     )
     .await;
     reach.ids.insert("goals", id(goal.clone()));
+    // Updates written of the whole: a guest reads none of them.
+    for on in [
+        format!("{WS}/portfolios/{}", reach.ids["portfolios"]),
+        format!("{WS}/goals/{}", goal["id"]),
+    ] {
+        created(
+            ana,
+            &format!("{on}/status-updates"),
+            json!({"text": format!("{key} is on its way")}),
+        )
+        .await;
+    }
     let with_kr = created(
         ana,
         &format!("{WS}/goals/{}/key-results", goal["id"]),

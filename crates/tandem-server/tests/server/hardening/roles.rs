@@ -249,6 +249,14 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post("/w/acme/goals".into()),
         post(format!("/w/acme/goals/{}", reach.ids["goals"])),
         post(format!("/w/acme/goals/{}/delete", reach.ids["goals"])),
+        post(format!(
+            "/w/acme/goals/{}/status-updates",
+            reach.ids["goals"]
+        )),
+        post(format!(
+            "/w/acme/portfolios/{}/status-updates",
+            reach.ids["portfolios"]
+        )),
         post(format!("/w/acme/goals/{}/key-results", reach.ids["goals"])),
         post(format!(
             "/w/acme/goals/{}/key-results/{}",

@@ -1,5 +1,6 @@
 //! The built `tandem` binary against a real `tandem serve` process.
 
+mod above_projects;
 mod board;
 mod invitations;
 mod my_work;
