@@ -4,8 +4,8 @@
 //! page's results as someone types, so there is one search, not two.
 //!
 //! Tasks come from the store's text search (its index, the viewer's
-//! visibility); projects and people are matched here, among the ones the
-//! viewer may see.
+//! visibility); projects, people, goals and portfolios are matched here,
+//! among the ones the viewer may see.
 
 use std::collections::HashMap;
 
@@ -136,6 +136,24 @@ pub async fn search(
                         viewer.url(&format!("/p/{}{path}", p.key)),
                     ));
                 }
+            }
+        }
+        // Goals and portfolios, by title and name, of those the viewer
+        // may see.
+        for g in tandem_usecases::goals::visible_goals(store, scope).await? {
+            if matches(&format!("goal {}", g.title), &words) {
+                pages.push((
+                    format!("Goal: {}", g.title),
+                    viewer.url(&format!("/goals/{}", g.id)),
+                ));
+            }
+        }
+        for s in tandem_usecases::portfolios::list(store, scope).await? {
+            if matches(&format!("portfolio {}", s.portfolio.name), &words) {
+                pages.push((
+                    format!("Portfolio: {}", s.portfolio.name),
+                    viewer.url(&format!("/portfolios/{}", s.portfolio.id)),
+                ));
             }
         }
         pages.truncate(SHOWN);

@@ -793,6 +793,20 @@ async fn search_finds_tasks_projects_people_and_pages_the_viewer_may_open() {
     );
     let hers = search(&gwen, "operations").await;
     assert!(!hers.contains(r#"href="/w/demo/p/OPS""#), "{hers}");
+    // Goals and portfolios by title: only OPS serves the reliability
+    // goal, so Gwen does not find it, titles included.
+    let found = search(&ana, "reliable").await;
+    assert!(
+        found.contains("Goal: Keep the service reliable")
+            && found.contains(r#"href="/w/demo/goals/"#),
+        "{found}"
+    );
+    let hers = search(&gwen, "reliable").await;
+    assert!(!hers.contains("Keep the service reliable"), "{hers}");
+    let hers = search(&gwen, "cloud").await;
+    assert!(hers.contains("Goal: Launch Tandem Cloud"), "{hers}");
+    let found = search(&ana, "everything").await;
+    assert!(found.contains("Portfolio: Everything we run"), "{found}");
     server.stop().await;
 }
 

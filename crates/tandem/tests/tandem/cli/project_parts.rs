@@ -9,10 +9,14 @@ use super::*;
 /// The demo server, signed in as Ana (a workspace owner), with a new
 /// project PARTS of its own so that nothing of the demo's data matters.
 pub(super) fn parts_server(name: &str) -> (PathBuf, ServerProcess) {
-    let dir = temp_dir(name);
-    let database = format!("sqlite://{}", dir.join("parts.db").display());
-    let config = dir.join("config");
-    let server = serve_demo(&database, &config);
+    let database = format!("sqlite://{}", temp_dir(name).join("parts.db").display());
+    parts_server_on(name, &database)
+}
+
+/// [`parts_server`] on `database`.
+pub(super) fn parts_server_on(name: &str, database: &str) -> (PathBuf, ServerProcess) {
+    let config = temp_dir(name).join("config");
+    let server = serve_demo(database, &config);
     ok(&config, &["project", "add", "PARTS", "--name", "Parts"]);
     (config, server)
 }
