@@ -44,8 +44,8 @@ pub trait GoalStore: Send + Sync {
         expected_version: Option<i64>,
         change: Patch<'_, GoalFields>,
     ) -> Result<Goal>;
-    /// Deletes a goal and its key results; its sub-goals move up to the
-    /// top of the tree.
+    /// Deletes a goal and its key results; its sub-goals move up to its
+    /// parent (to the top, for a goal at the top).
     async fn delete_goal(
         &self,
         scope: WriteScope,

@@ -22,7 +22,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/goals", "Create a goal", creating::<GoalInput>("CreateGoal", &["title"]), json::<GoalView>(), 201, create_goal).etag(),
         route!(get "/api/v1/workspaces/{ws}/goals/{id}", "A goal: its progress, status and why, key results, and what serves it", none(), json::<GoalView>(), 200, get_goal).etag(),
         route!(patch "/api/v1/workspaces/{ws}/goals/{id}", "Change a goal, its parent, or what serves it", json::<GoalInput>(), json::<GoalView>(), 200, update_goal).if_match().etag(),
-        route!(delete "/api/v1/workspaces/{ws}/goals/{id}", "Delete a goal and its key results (its sub-goals move to the top)", none(), none(), 204, delete_goal).if_match(),
+        route!(delete "/api/v1/workspaces/{ws}/goals/{id}", "Delete a goal and its key results (its sub-goals move up to its parent)", none(), none(), 204, delete_goal).if_match(),
         route!(post "/api/v1/workspaces/{ws}/goals/{id}/key-results", "Add a key result to a goal", creating::<KeyResultInput>("CreateKeyResult", &["name", "start", "target"]), json::<GoalView>(), 201, add_key_result).if_match().etag(),
         route!(patch "/api/v1/workspaces/{ws}/goals/{id}/key-results/{kr}", "Change a key result, or set its current value", json::<KeyResultInput>(), json::<GoalView>(), 200, update_key_result).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/goals/{id}/key-results/{kr}", "Delete a key result", none(), json::<GoalView>(), 200, delete_key_result).if_match().etag(),

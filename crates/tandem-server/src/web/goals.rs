@@ -384,7 +384,7 @@ pub async fn goal_page(
                     (goal_fields(Some(s), &members, &all, &projects, "eg"))
                     div { button.primary type="submit" { "Save" } }
                 }
-                form.confirm method="post" action=(viewer.url(&format!("{base}/delete"))) data-confirm={ "Delete the goal " (g.title) "? Its sub-goals move to the top." } {
+                form.confirm method="post" action=(viewer.url(&format!("{base}/delete"))) data-confirm={ "Delete the goal " (g.title) "? Its sub-goals move up a level." } {
                     input type="hidden" name="version" value=(g.version);
                     button.danger type="submit" { "Delete goal" }
                 }

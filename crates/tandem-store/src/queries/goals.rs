@@ -367,13 +367,13 @@ impl GoalStore for DbStore {
         let current = fetch_goal_tx(&mut tx, scope, id).await?;
         check_version(expected_version, current.version)?;
         let fields = goal_fields_tx(&mut tx, scope, &current).await?;
-        // Its sub-goals move up; each is changed, so each has a new version.
-        sqlx::query(
-            "UPDATE goals SET parent_id = NULL, version = version + 1 WHERE parent_id = $1",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        // Its sub-goals move up to its parent; each is changed, so each
+        // has a new version.
+        sqlx::query("UPDATE goals SET parent_id = $2, version = version + 1 WHERE parent_id = $1")
+            .bind(id)
+            .bind(current.parent_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM goals WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -80,7 +80,8 @@ pub(super) enum GoalCommand {
         #[arg(long, value_parser = finite)]
         weight: Option<f64>,
     },
-    /// Delete a goal and its key results; its sub-goals move to the top.
+    /// Delete a goal and its key results; its sub-goals move up to its
+    /// parent.
     Delete {
         /// Its id or title.
         goal: String,

@@ -224,6 +224,31 @@ async fn goals_roll_up_what_serves_them_and_show_a_guest_only_their_part() {
         assert_eq!(status, StatusCode::PRECONDITION_FAILED);
         assert_eq!(goals(&ana).await, before, "a refused write changed nothing");
 
+        // A goal deleted from the middle of the tree hands its sub-goals
+        // to its own parent.
+        let middle = goal(&ana, json!({"title": "Middle", "parent": company["id"]})).await;
+        let leaf = goal(&ana, json!({"title": "Leaf", "parent": middle["id"]})).await;
+        let (status, _) = ana
+            .call_with(
+                Method::DELETE,
+                &format!("{WS}/goals/{}", middle["id"]),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, leaf) = ana.get(&format!("{WS}/goals/{}", leaf["id"])).await;
+        assert_eq!(leaf["parent"]["id"], company["id"], "{leaf}");
+        let (status, _) = ana
+            .call_with(
+                Method::DELETE,
+                &format!("{WS}/goals/{}", leaf["id"]),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+
         // Deleted, its sub-goals move to the top; its key results go.
         let (status, _) = ana
             .call_with(
