@@ -217,7 +217,8 @@ impl StatusFigures {
         derived_health: Health,
     ) -> StatusFigures {
         let mut all = StatusFigures {
-            progress,
+            // As a project's: to a tenth of a percent.
+            progress: (progress * 10.0).round() / 10.0,
             scheduled_finish: None,
             target_date: None,
             slip_days: None,

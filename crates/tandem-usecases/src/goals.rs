@@ -11,6 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use futures_util::future::try_join4;
 use tandem_domain::goals::{self, GoalAssessment, GoalInput, Part, key_result_percent};
 use tandem_domain::rollup::Progress;
 use tandem_domain::{Goal, GoalFields, GoalMeasure, Id, KeyResultFields, Project, TaskStatus};
@@ -120,18 +121,19 @@ fn task_part(t: &GoalTask) -> Option<Part> {
 
 /// Every goal the reader may see, by title, measured on `today`.
 pub async fn list(store: &dyn Store, scope: Scope, today: NaiveDate) -> Result<Vec<Seen>> {
-    let all = store.list_goals(scope).await?;
+    // Four reads that do not wait on each other, on four of the reader's
+    // connections at once.
+    let (all, tasks, progress, open) = try_join4(
+        store.list_goals(scope),
+        store.goal_tasks(scope),
+        store.projects_progress(scope),
+        store.open_projects(scope),
+    )
+    .await?;
     if all.is_empty() {
         return Ok(Vec::new());
     }
-    let tasks = store.goal_tasks(scope).await?;
-    let progress = store.projects_progress(scope).await?;
-    let open: HashMap<Id, Project> = store
-        .open_projects(scope)
-        .await?
-        .into_iter()
-        .map(|(p, _)| (p.id, p))
-        .collect();
+    let open: HashMap<Id, Project> = open.into_iter().map(|(p, _)| (p.id, p)).collect();
     let mut tasks_of: HashMap<Id, Vec<GoalTask>> = HashMap::new();
     for t in tasks {
         tasks_of.entry(t.goal_id).or_default().push(t);

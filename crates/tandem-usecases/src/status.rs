@@ -9,8 +9,8 @@ use std::future::Future;
 use chrono::NaiveDate;
 use tandem_domain::health::{self, Assessment, HealthInput, ProjectVerdict, Reason, StatusFigures};
 use tandem_domain::{
-    FieldError, GoalStatus, Health, Id, Milestone, Project, StatusUpdate, StatusUpdateFields,
-    risk_level,
+    FieldError, GoalStatus, Health, Id, Milestone, Project, ProjectStatus, StatusUpdate,
+    StatusUpdateFields, risk_level,
 };
 use tandem_store::{HealthReads, ProjectAccess, ProjectProgress, Scope, Store, UpdateOn};
 
@@ -109,11 +109,17 @@ pub fn judge(
             .count(),
         assessment,
         figures,
-        update_due: health::update_due(
-            latest.as_ref().map(|u| u.created_at.date_naive()),
-            today,
-            project.update_cadence_days,
-        ),
+        // A project done, cancelled or archived owes no more updates.
+        update_due: project.archived_at.is_none()
+            && !matches!(
+                project.status,
+                ProjectStatus::Done | ProjectStatus::Cancelled
+            )
+            && health::update_due(
+                latest.as_ref().map(|u| u.created_at.date_naive()),
+                today,
+                project.update_cadence_days,
+            ),
         latest,
         progress,
         milestones,
@@ -186,8 +192,21 @@ pub fn portfolio_assessment(rows: &[Row], progress: f64) -> (Assessment, StatusF
         .collect();
     let reasons = health::assess_projects(&verdicts);
     let verdict = health::verdict(&reasons);
-    let figures =
+    let mut figures =
         StatusFigures::combined(rows.iter().map(|r| &r.health.figures), progress, verdict);
+    // An ongoing project has no finish to speak of: its dates and slips
+    // stay out of the whole's.
+    let dated = StatusFigures::combined(
+        rows.iter()
+            .filter(|r| !r.project.ongoing)
+            .map(|r| &r.health.figures),
+        progress,
+        verdict,
+    );
+    figures.scheduled_finish = dated.scheduled_finish;
+    figures.target_date = dated.target_date;
+    figures.slip_days = dated.slip_days;
+    figures.baseline_slip_days = dated.baseline_slip_days;
     (
         Assessment {
             health: verdict,
@@ -270,17 +289,25 @@ where
         let health = project_health(store, &project, access, finish, today).await?;
         rows.push(Row { project, health });
     }
+    // The owner's word, where given, leads: it is what the goal's page
+    // says of it.
+    let status = seen.assessment.status;
     let mut reasons: Vec<Reason> = seen
         .assessment
         .reasons
         .iter()
         .map(|text| Reason {
-            health: goal_health(seen.assessment.derived),
+            health: goal_health(status),
             text: sentence(text),
         })
         .collect();
+    // A goal achieved or dropped is settled: its projects' trouble is
+    // theirs, not the goal's.
+    let settled = matches!(status, GoalStatus::Achieved | GoalStatus::Dropped);
     let (projects, mut figures) = portfolio_assessment(&rows, seen.progress);
-    reasons.extend(projects.reasons);
+    if !settled {
+        reasons.extend(projects.reasons);
+    }
     let end = seen.goal.period.map(|p| p.end);
     figures.target_date = end;
     figures.slip_days = end
@@ -288,6 +315,7 @@ where
         .map(|(end, finish)| (finish - end).num_days());
     if let (Some(end), Some(finish)) = (end, figures.scheduled_finish)
         && finish > end
+        && !settled
         && seen.progress < 99.95
     {
         reasons.push(Reason {

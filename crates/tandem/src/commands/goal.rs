@@ -209,9 +209,11 @@ fn named<'a>(list: &'a [GoalView], name: &str) -> Result<&'a GoalView> {
     }
 }
 
-/// The id of the goal `name` names (see [`named`]).
-pub(super) async fn goal_id(client: &Client, name: &str) -> Result<i64> {
-    Ok(named(&all(client).await?, name)?.id)
+/// The id and title of the goal `name` names (see [`named`]).
+pub(super) async fn goal_id(client: &Client, name: &str) -> Result<(i64, String)> {
+    let list = all(client).await?;
+    let found = named(&list, name)?;
+    Ok((found.id, found.title.clone()))
 }
 
 /// A number that is one: NaN and infinities are refused, as JSON has no

@@ -100,9 +100,11 @@ fn named<'a>(list: &'a [PortfolioSummaryView], name: &str) -> Result<&'a Portfol
     }
 }
 
-/// The id of the portfolio `name` names (see [`named`]).
-pub(super) async fn portfolio_id(client: &Client, name: &str) -> Result<i64> {
-    Ok(named(&all(client).await?, name)?.id)
+/// The id and name of the portfolio `name` names (see [`named`]).
+pub(super) async fn portfolio_id(client: &Client, name: &str) -> Result<(i64, String)> {
+    let list = all(client).await?;
+    let found = named(&list, name)?;
+    Ok((found.id, found.name.clone()))
 }
 
 /// "1 project", "2 projects".

@@ -30,12 +30,12 @@ impl On {
         Ok(match (&self.key, &self.portfolio, &self.goal) {
             (Some(key), _, _) => (format!("/projects/{key}"), key.clone()),
             (_, Some(name), _) => {
-                let id = super::portfolio::portfolio_id(client, name).await?;
+                let (id, name) = super::portfolio::portfolio_id(client, name).await?;
                 (format!("/portfolios/{id}"), format!("portfolio {name}"))
             }
             (_, _, Some(name)) => {
-                let id = super::goal::goal_id(client, name).await?;
-                (format!("/goals/{id}"), format!("goal {name}"))
+                let (id, title) = super::goal::goal_id(client, name).await?;
+                (format!("/goals/{id}"), format!("goal {title}"))
             }
             _ => unreachable!("clap requires one"),
         })

@@ -283,6 +283,13 @@ async fn portfolios_and_goals_take_updates_judged_on_their_projects() {
         assert_eq!(posted["health"], "off_track");
         let (_, list) = gus.get(&format!("{on_goal}/status-updates")).await;
         assert_eq!(list, json!([]), "a guest reads no goal's updates");
+        // Its owner calls it achieved: the owner's word leads, and the
+        // projects' trouble is no longer the goal's.
+        let (status, settled) = ana.patch(&on_goal, json!({"status": "achieved"})).await;
+        assert_eq!(status, StatusCode::OK, "{settled}");
+        let (_, now) = ana.get(&format!("{on_goal}/health")).await;
+        assert_eq!(now["health"], "on_track", "{now}");
+        assert!(!now["reasons"].to_string().contains("LAUNCH"), "{now}");
 
         // Refusals name the field and write nothing; what is not there
         // is not found.
@@ -330,6 +337,16 @@ async fn a_project_sets_how_often_it_owes_an_update() {
         assert_eq!(changed["update_cadence_days"], 0);
         let (_, now) = ana.get(&health).await;
         assert_eq!(now["update_due"], false, "none expected, none due: {now}");
+        // A project done owes no more updates, whatever its cadence.
+        let (status, _) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH"),
+                json!({"update_cadence_days": 7, "status": "done"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, done) = ana.get(&health).await;
+        assert_eq!(done["update_due"], false, "{done}");
         let before = fingerprint(&ana).await;
         for wrong in [json!(400), json!(-1), json!("weekly")] {
             let (status, problem) = ana
