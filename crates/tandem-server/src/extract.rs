@@ -332,7 +332,9 @@ impl<T> JsonBody<T> {
 
 impl<T: Clone> JsonBody<T> {
     /// As [`JsonBody::to_domain`], with the errors as field errors: what a
-    /// store [`Patch`](tandem_store::Patch) answers.
+    /// store [`Patch`](tandem_store::Patch) answers. A body that is not
+    /// readable at all would become a field error here too, so a handler
+    /// calls [`JsonBody::check`] first: too large is 413, not JSON 415.
     pub fn to_patch<D>(
         &self,
         convert: impl FnOnce(T) -> Result<D, Vec<FieldError>>,

@@ -139,6 +139,7 @@ pub async fn update_goal(
     body: JsonBody<GoalInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let updated = goals::update(state.store.as_ref(), &writer, id, expected, &change).await?;
     let seen = seen(&state, &ctx, updated.id).await?;
@@ -179,6 +180,7 @@ pub async fn update_key_result(
     body: JsonBody<KeyResultInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let updated =
         goals::update_key_result(state.store.as_ref(), &writer, id, kr, expected, &change).await?;

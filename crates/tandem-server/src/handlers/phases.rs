@@ -119,6 +119,7 @@ pub async fn update_phase(
     body: JsonBody<PhaseInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let store = state.store.as_ref();
     let phase = phases::update_phase(store, &writer, id, expected, &change).await?;
@@ -185,6 +186,7 @@ pub async fn update_milestone(
     body: JsonBody<MilestoneInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let store = state.store.as_ref();
     let milestone = phases::update_milestone(store, &writer, id, expected, &change).await?;

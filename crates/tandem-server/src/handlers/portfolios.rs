@@ -163,6 +163,7 @@ pub async fn update_portfolio(
     body: JsonBody<PortfolioInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let store = state.store.as_ref();
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let updated = portfolios::update(store, &writer, id, expected, &change).await?;

@@ -161,6 +161,7 @@ pub async fn update_project(
     body: JsonBody<UpdateProject>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let project = projects::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
     let (project, access) = state

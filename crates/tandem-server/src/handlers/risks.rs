@@ -77,6 +77,7 @@ pub async fn update_risk(
     body: JsonBody<RiskInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let risk = risks::update(state.store.as_ref(), &writer, id, expected, &change).await?;
     Ok(versioned(

@@ -63,6 +63,7 @@ pub async fn update_stakeholder(
     body: JsonBody<StakeholderInput>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(Some(current)));
     let stakeholder =
         stakeholders::update(state.store.as_ref(), &writer, id, expected, &change).await?;

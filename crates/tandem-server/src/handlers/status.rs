@@ -120,6 +120,7 @@ pub async fn post_status_update(
     body: JsonBody<StatusUpdateInput>,
 ) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let store = state.store.as_ref();
     let (project, access) = store.open_project(ctx.scope, &key).await?;
     let finish = current_finish(store, access, &project.key).await;
@@ -255,6 +256,7 @@ pub(crate) async fn post_above(
     body: JsonBody<StatusUpdateInput>,
 ) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let now = standing(state, ctx.scope, on).await?;
     let update = status::post_above(state.store.as_ref(), &writer, on, &now, |derived| {
         body.to_patch(|b| b.into_fields(derived))

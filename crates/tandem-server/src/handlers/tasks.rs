@@ -462,6 +462,7 @@ pub async fn update_task(
     body: JsonBody<UpdateTask>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
+    body.check()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let task = tasks::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
     Ok(versioned(

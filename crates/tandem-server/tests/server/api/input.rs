@@ -100,6 +100,20 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
             (
                 Method::PATCH,
                 format!("{WS}/tasks/LAUNCH-1"),
+                json!({"title": big}),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &[],
+            ),
+            (
+                Method::POST,
+                format!("{WS}/projects/LAUNCH/status-updates"),
+                json!({"text": big}),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &[],
+            ),
+            (
+                Method::PATCH,
+                format!("{WS}/tasks/LAUNCH-1"),
                 json!({"status": "finished", "colour": "red"}),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &["status", "colour"],
@@ -305,6 +319,16 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing() {
             .post(format!("{}{WS}/tasks", server.base))
             .bearer_auth(ana.token.as_ref().unwrap())
             .body("title=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        // So is a change in another type than JSON.
+        let response = reqwest::Client::new()
+            .patch(format!("{}{WS}/projects/LAUNCH", server.base))
+            .bearer_auth(ana.token.as_ref().unwrap())
+            .header("content-type", "text/plain")
+            .body(r#"{"name": "x"}"#)
             .send()
             .await
             .unwrap();
