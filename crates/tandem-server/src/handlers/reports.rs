@@ -9,7 +9,6 @@ use serde_json::Value;
 use tandem_api::*;
 use tandem_domain::Email;
 use tandem_domain::reports::CYCLE_BUCKETS;
-use tandem_store::UpdateOn;
 use tandem_usecases::reports::{self, Report, Subject};
 use tandem_usecases::status;
 
@@ -129,7 +128,8 @@ pub(crate) async fn report_view(
         None => match subject {
             Subject::Portfolio(id) => {
                 let now =
-                    super::status::standing(state, ctx.scope, UpdateOn::Portfolio(id)).await?;
+                    super::status::standing(state, ctx.scope, super::status::Above::Portfolio(id))
+                        .await?;
                 Some(ReportHealthView {
                     health: now.assessment.health,
                     reasons: now.assessment.reasons,

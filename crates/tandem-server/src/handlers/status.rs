@@ -139,21 +139,34 @@ pub async fn post_status_update(
     ))
 }
 
+/// What above projects takes a status update: a portfolio or a goal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Above {
+    Portfolio(Id),
+    Goal(Id),
+}
+
+impl Above {
+    fn on(self) -> UpdateOn {
+        match self {
+            Above::Portfolio(id) => UpdateOn::Portfolio(id),
+            Above::Goal(id) => UpdateOn::Goal(id),
+        }
+    }
+}
+
 /// Where the portfolio or goal `on` names stands for the reader; one
 /// they may not see is not found.
-pub(crate) async fn standing(state: &AppState, scope: Scope, on: UpdateOn) -> ApiResult<Standing> {
+pub(crate) async fn standing(state: &AppState, scope: Scope, on: Above) -> ApiResult<Standing> {
     let store = state.store.as_ref();
     let finish = |access, key: String| async move {
         scheduled_finish(store, access, &key).await.ok().flatten()
     };
     Ok(match on {
-        UpdateOn::Portfolio(id) => {
+        Above::Portfolio(id) => {
             status::portfolio_standing(store, scope, id, server_today(), finish).await?
         }
-        UpdateOn::Goal(id) => {
-            status::goal_standing(store, scope, id, server_today(), finish).await?
-        }
-        UpdateOn::Project(_) => unreachable!("a project's health is project_health"),
+        Above::Goal(id) => status::goal_standing(store, scope, id, server_today(), finish).await?,
     })
 }
 
@@ -184,7 +197,7 @@ pub async fn portfolio_health(
     ctx: Ctx,
     Path((_, id)): Path<(String, i64)>,
 ) -> ApiResult<Json<StandingView>> {
-    let now = standing(&state, ctx.scope, UpdateOn::Portfolio(id)).await?;
+    let now = standing(&state, ctx.scope, Above::Portfolio(id)).await?;
     Ok(Json(standing_view(now)))
 }
 
@@ -193,7 +206,7 @@ pub async fn goal_health(
     ctx: Ctx,
     Path((_, id)): Path<(String, i64)>,
 ) -> ApiResult<Json<StandingView>> {
-    let now = standing(&state, ctx.scope, UpdateOn::Goal(id)).await?;
+    let now = standing(&state, ctx.scope, Above::Goal(id)).await?;
     Ok(Json(standing_view(now)))
 }
 
@@ -201,7 +214,7 @@ pub async fn goal_health(
 async fn list_above(
     state: &AppState,
     scope: Scope,
-    on: UpdateOn,
+    on: Above,
     query: &HashMap<String, String>,
 ) -> ApiResult<Json<Vec<StatusUpdateView>>> {
     let store = state.store.as_ref();
@@ -209,19 +222,18 @@ async fn list_above(
     // Whether the reader sees it: a guest sees only those holding or
     // served by a project shared with them.
     match on {
-        UpdateOn::Portfolio(id) => {
+        Above::Portfolio(id) => {
             tandem_usecases::portfolios::get(store, scope, id).await?;
         }
-        UpdateOn::Goal(id) => {
+        Above::Goal(id) => {
             tandem_usecases::goals::visible_goals(store, scope)
                 .await?
                 .iter()
                 .find(|g| g.id == id)
                 .ok_or(tandem_store::StoreError::NotFound("goal"))?;
         }
-        UpdateOn::Project(_) => unreachable!("a project's updates are list_status_updates"),
     }
-    let updates = status::history(store, scope, on, before, limit).await?;
+    let updates = status::history(store, scope, on.on(), before, limit).await?;
     Ok(Json(
         updates
             .into_iter()
@@ -236,7 +248,7 @@ pub async fn list_portfolio_updates(
     Path((_, id)): Path<(String, i64)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Vec<StatusUpdateView>>> {
-    list_above(&state, ctx.scope, UpdateOn::Portfolio(id), &query).await
+    list_above(&state, ctx.scope, Above::Portfolio(id), &query).await
 }
 
 pub async fn list_goal_updates(
@@ -245,20 +257,20 @@ pub async fn list_goal_updates(
     Path((_, id)): Path<(String, i64)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Vec<StatusUpdateView>>> {
-    list_above(&state, ctx.scope, UpdateOn::Goal(id), &query).await
+    list_above(&state, ctx.scope, Above::Goal(id), &query).await
 }
 
 /// Posts an update on a portfolio or goal, with the figures of now.
 pub(crate) async fn post_above(
     state: &AppState,
     ctx: &Ctx,
-    on: UpdateOn,
+    on: Above,
     body: JsonBody<StatusUpdateInput>,
 ) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
     let writer = ctx.actor().writer()?;
     body.check()?;
     let now = standing(state, ctx.scope, on).await?;
-    let update = status::post_above(state.store.as_ref(), &writer, on, &now, |derived| {
+    let update = status::post_above(state.store.as_ref(), &writer, on.on(), &now, |derived| {
         body.to_patch(|b| b.into_fields(derived))
     })
     .await?;
@@ -274,7 +286,7 @@ pub async fn post_portfolio_update(
     Path((_, id)): Path<(String, i64)>,
     body: JsonBody<StatusUpdateInput>,
 ) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
-    post_above(&state, &ctx, UpdateOn::Portfolio(id), body).await
+    post_above(&state, &ctx, Above::Portfolio(id), body).await
 }
 
 pub async fn post_goal_update(
@@ -283,5 +295,5 @@ pub async fn post_goal_update(
     Path((_, id)): Path<(String, i64)>,
     body: JsonBody<StatusUpdateInput>,
 ) -> ApiResult<(StatusCode, Json<StatusUpdateView>)> {
-    post_above(&state, &ctx, UpdateOn::Goal(id), body).await
+    post_above(&state, &ctx, Above::Goal(id), body).await
 }

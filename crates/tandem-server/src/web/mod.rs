@@ -282,7 +282,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/w/{ws}/p/{key}/status-updates",
-            post(project::post_status_update),
+            post(status::post_project_update),
         )
         .route("/w/{ws}/p/{key}/views", post(project::create_view))
         .route(

@@ -1,9 +1,8 @@
 //! The status updates section a project's overview, a portfolio's page
 //! and a goal's page share: the due note, the form with Tandem's
 //! proposal preselected (and, where the page does not list them already,
-//! its reasons), and the history with each update's figures. The posts
-//! of a portfolio's and a goal's form are here too; a project's is with
-//! the project's other posts.
+//! its reasons), and the history with each update's figures; and the
+//! form's posts of all three.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -12,14 +11,14 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_domain::health::{Assessment, StatusFigures};
 use tandem_domain::{Health, Id, StatusUpdate};
-use tandem_store::UpdateOn;
 
 use super::Viewer;
 use super::common::{Kind, WebError, forward};
 use super::layout;
 use super::markdown;
-use crate::AppState;
 use crate::extract::JsonBody;
+use crate::handlers::status::Above;
+use crate::{AppState, handlers};
 
 /// Status updates a page shows before its "Older updates" link.
 pub const UPDATES_SHOWN: usize = 5;
@@ -133,26 +132,42 @@ pub fn due_note(
     }
 }
 
-async fn post(
-    state: AppState,
-    viewer: Viewer,
+/// A status update's form post, handed to the API's handler `call`.
+async fn post<Fut>(
     headers: HeaderMap,
-    on: UpdateOn,
     to: String,
     body: Bytes,
-) -> Result<Response, WebError> {
-    let ctx = viewer.ctx.clone();
+    call: impl FnOnce(JsonBody<tandem_api::StatusUpdateInput>) -> Fut,
+) -> Result<Response, WebError>
+where
+    Fut: std::future::Future<Output = Result<Response, crate::error::ApiError>>,
+{
     forward(
         &headers,
         &body,
         &[("health", Kind::Optional), ("text", Kind::Text)],
         &to,
-        |input: JsonBody<tandem_api::StatusUpdateInput>, _| async move {
-            crate::handlers::status::post_above(&state, &ctx, on, input)
-                .await
-                .map(IntoResponse::into_response)
-        },
+        |input, _| call(input),
     )
+    .await
+}
+
+/// `POST /w/{ws}/p/{key}/status-updates`: a health left as Tandem
+/// suggests it is sent as chosen, one left out is the derived one.
+pub async fn post_project_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/p/{key}#h-updates"));
+    let ctx = viewer.ctx;
+    post(headers, to, body, |input| async move {
+        handlers::status::post_status_update(State(state), ctx, Path((ws, key)), input)
+            .await
+            .map(IntoResponse::into_response)
+    })
     .await
 }
 
@@ -165,7 +180,13 @@ pub async fn post_portfolio_update(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let to = viewer.url(&format!("/portfolios/{id}#h-updates"));
-    post(state, viewer, headers, UpdateOn::Portfolio(id), to, body).await
+    let ctx = viewer.ctx;
+    post(headers, to, body, |input| async move {
+        handlers::status::post_above(&state, &ctx, Above::Portfolio(id), input)
+            .await
+            .map(IntoResponse::into_response)
+    })
+    .await
 }
 
 /// `POST /w/{ws}/goals/{id}/status-updates`.
@@ -177,5 +198,11 @@ pub async fn post_goal_update(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let to = viewer.url(&format!("/goals/{id}#h-updates"));
-    post(state, viewer, headers, UpdateOn::Goal(id), to, body).await
+    let ctx = viewer.ctx;
+    post(headers, to, body, |input| async move {
+        handlers::status::post_above(&state, &ctx, Above::Goal(id), input)
+            .await
+            .map(IntoResponse::into_response)
+    })
+    .await
 }

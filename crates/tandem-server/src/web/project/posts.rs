@@ -439,28 +439,3 @@ pub async fn delete_view(
     })
     .await
 }
-
-/// `POST …/status-updates`: a status update; a health left as Tandem
-/// suggests it is sent as chosen, one left out is the derived one.
-pub async fn post_status_update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path((ws, key)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let to = viewer.url(&format!("/p/{key}#h-updates"));
-    let ctx = viewer.ctx.clone();
-    forward(
-        &headers,
-        &body,
-        &[("health", Kind::Optional), ("text", Kind::Text)],
-        &to,
-        |input: JsonBody<tandem_api::StatusUpdateInput>, _| async move {
-            crate::handlers::status::post_status_update(State(state), ctx, Path((ws, key)), input)
-                .await
-                .map(IntoResponse::into_response)
-        },
-    )
-    .await
-}
