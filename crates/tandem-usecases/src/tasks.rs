@@ -162,7 +162,7 @@ pub async fn bulk_edit(
                 });
             }
             let fields = change.apply(task.fields());
-            if let Err(broken) = fields.check() {
+            if let Err(broken) = fields.check_change(Some(&task.fields())) {
                 errors.extend(
                     broken
                         .into_iter()
@@ -236,7 +236,7 @@ pub async fn move_card(store: &dyn Store, writer: &Writer, key: &str, to: &Move)
             fields.blocked_reason = (!reason.is_empty()).then(|| reason.to_string());
         }
         fields.normalize();
-        fields.check()?;
+        fields.check_change(Some(&current.fields()))?;
         let written = store
             .move_task(
                 scope,

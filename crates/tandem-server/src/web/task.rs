@@ -81,11 +81,16 @@ pub async fn task_page(
     let content = html! {
         div.task-page {
             div.task-main {
-                h2.task-title { span.key { (task.key) } " " (task.title) }
-                p { (layout::status_badge(task.status)) " " (layout::priority_badge(task.priority)) " "
-                    @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
-                @if !served.is_empty() {
-                    p.serves { "Serves " @for (i, (gid, title)) in served.iter().enumerate() { @if i > 0 { ", " } a href=(viewer.url(&format!("/goals/{gid}"))) { (title) } } }
+                // Drawn again by the script while the form below holds
+                // an edit, so it never tells of an older task than the
+                // form does.
+                div data-region="task-head" {
+                    h2.task-title { span.key { (task.key) } " " (task.title) }
+                    p { (layout::status_badge(task.status)) " " (layout::priority_badge(task.priority)) " "
+                        @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
+                    @if !served.is_empty() {
+                        p.serves { "Serves " @for (i, (gid, title)) in served.iter().enumerate() { @if i > 0 { ", " } a href=(viewer.url(&format!("/goals/{gid}"))) { (title) } } }
+                    }
                 }
                 form.stacked.task-form.keeps method="post" action=(url) data-key=(task.key)
                     data-current={ "/api/v1/workspaces/" (viewer.slug()) "/tasks/" (task.key) } {
@@ -186,7 +191,7 @@ pub async fn task_page(
                         // The script holds the delete back for a few
                         // seconds with an Undo; without it, the post asks
                         // nothing more.
-                        form.delete-task method="post" action={ (url) "/delete" } data-key=(task.key)
+                        form.delete-task.held method="post" action={ (url) "/delete" } data-name=(task.key)
                             data-then=(project.as_ref().map_or_else(|| viewer.url("/my"), |p| viewer.url(&format!("/p/{}/list", p.key)))) {
                             input type="hidden" name="version" value=(task.version);
                             p.muted { "Deletes the task and its subtasks, with their links." }

@@ -721,12 +721,13 @@ fn draw(d: &Drawing<'_>) -> String {
                     let start = s.early_start.date();
                     let _ = write!(
                         svg,
-                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}" data-finish="{finish}" data-set-start="{set_start}" data-estimate="{estimate}"><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>"#,
+                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}" data-finish="{finish}" data-set-start="{set_start}" data-due="{due}" data-estimate="{estimate}"><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>"#,
                         y + 5.0,
                         key = task.key,
                         v = task.version,
                         finish = s.early_finish.date(),
                         set_start = task.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                        due = task.due_date.map(|d| d.to_string()).unwrap_or_default(),
                         estimate = task
                             .estimate_days
                             .map(|e| e.to_string())

@@ -146,8 +146,26 @@
   }
   function held() {
     if (busy > 0) { pending = true; return true; }
-    if (editing() || (main() && main().dataset.extended)) { hold(); return true; }
+    if (editing() || (main() && main().dataset.extended)) {
+      hold();
+      redrawRegions();
+      return true;
+    }
     return false;
+  }
+  // The parts of a page that hold no edit (a task's heading and badges,
+  // marked `data-region`) are drawn again while a form is being edited,
+  // so they never tell of an older state than the form has merged.
+  async function redrawRegions() {
+    const m = main();
+    if (!m || !m.querySelector("[data-region]")) return;
+    const response = await fetch(location.href, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const region of main().querySelectorAll("[data-region]")) {
+      const fresh = doc.querySelector('[data-region="' + CSS.escape(region.dataset.region) + '"]');
+      if (fresh && !region.contains(document.activeElement) && !unsaved(region)) region.replaceWith(fresh);
+    }
   }
   // The newest change heard that the page may not show yet: a refresh
   // that finds the page drawn after it (its `data-seen`) has nothing to do.
@@ -531,6 +549,7 @@
           }
         }
         form.elements.version.value = current.version;
+        redrawRegions();
         toast(kept
           ? "Someone changed this meanwhile: their values are beside yours. Save again to keep yours."
           : "Someone changed other fields meanwhile: their values are in the form now. Save again to add yours.");
@@ -540,6 +559,64 @@
     } finally {
       idle();
     }
+  }
+
+  // A delete held back: nothing is deleted while its Undo shows; then
+  // (or when the page is left first) it is sent. A task's page goes on
+  // to `data-then`; a row of a list (a phase, a milestone, a
+  // stakeholder) is hidden meanwhile, and no live change draws it back.
+  function holdDelete(form) {
+    const name = form.dataset.name;
+    const gone = form.dataset.gone || "deleted";
+    const row = form.dataset.then ? null : form.closest("li");
+    const m = main();
+    const send = () => fetch(form.action, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-tandem": "fetch" },
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+      keepalive: true,
+    });
+    const hide = (on) => {
+      if (row) row.hidden = on;
+      else if (m) m.toggleAttribute("inert", on);
+      if (on) document.body.dataset.deleting = name;
+      else delete document.body.dataset.deleting;
+    };
+    let undone = false;
+    const leaving = () => { if (!undone) send(); };
+    window.addEventListener("pagehide", leaving);
+    hide(true);
+    busy++;
+    toast(name + " will be " + gone + ".", {
+      undo: async () => {
+        undone = true;
+        window.removeEventListener("pagehide", leaving);
+        hide(false);
+        idle();
+        toast(name + " kept.");
+      },
+    });
+    setTimeout(async () => {
+      if (undone) return;
+      undone = true;
+      window.removeEventListener("pagehide", leaving);
+      const response = await send();
+      if (response.ok && !row) {
+        document.cookie = "tandem_flash=saved; Path=/; Max-Age=60; SameSite=Lax";
+        location.href = form.dataset.then;
+        return;
+      }
+      if (response.ok) {
+        row.remove();
+        delete document.body.dataset.deleting;
+        toast(name + " " + gone + ".");
+      } else {
+        hide(false);
+        toast(name + ": " + (await problem(response)));
+      }
+      idle();
+    }, 8000);
   }
 
   // --- forms that save in place ------------------------------------------
@@ -579,47 +656,9 @@
       }
       return;
     }
-    if (form.matches("form.delete-task")) {
-      // Held back: nothing is deleted while the Undo shows; then (or when
-      // the page is left first) the delete is sent, and the page moves on.
+    if (form.matches("form.held")) {
       event.preventDefault();
-      const key = form.dataset.key;
-      const m = main();
-      const send = () => fetch(form.action, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-tandem": "fetch" },
-        body: new URLSearchParams(new FormData(form)),
-        credentials: "same-origin",
-        keepalive: true,
-      });
-      let undone = false;
-      const leaving = () => { if (!undone) send(); };
-      window.addEventListener("pagehide", leaving);
-      if (m) m.setAttribute("inert", "");
-      document.body.dataset.deleting = key;
-      toast(key + " will be deleted.", {
-        undo: async () => {
-          undone = true;
-          window.removeEventListener("pagehide", leaving);
-          if (m) m.removeAttribute("inert");
-          delete document.body.dataset.deleting;
-          toast(key + " kept.");
-        },
-      });
-      setTimeout(async () => {
-        if (undone) return;
-        undone = true;
-        window.removeEventListener("pagehide", leaving);
-        const response = await send();
-        if (response.ok) {
-          document.cookie = "tandem_flash=saved; Path=/; Max-Age=60; SameSite=Lax";
-          location.href = form.dataset.then;
-        } else {
-          if (m) m.removeAttribute("inert");
-          delete document.body.dataset.deleting;
-          toast(key + ": " + (await problem(response)));
-        }
-      }, 8000);
+      holdDelete(form);
       return;
     }
     if (form.id === "list-form") {
@@ -1259,41 +1298,25 @@
     }
   }
   // Moving changes the start alone: the due date is a commitment the
-  // schedule is measured against, never dragged along with it.
+  // schedule is measured against, never dragged along with it. Work
+  // moved past it is late, and said so; moving the due date is the
+  // person's own decision, on the task.
   async function moveBar(bar, days) {
     if (!days) return;
     const key = bar.dataset.key;
     const start = shiftDate(bar.dataset.start, days);
+    const finish = shiftDate((bar.dataset.finish || bar.dataset.start).slice(0, 10), days);
+    const due = bar.dataset.due;
+    const late = due && finish > due ? ", after its due date " + spokenDate(due) : "";
     const before = bar.dataset.setStart || null;
     busy++;
     try {
       const response = await patchTask(key, bar.dataset.version, { start_date: start });
-      if (response.ok) {
-        await saved(bar, response, key + " now starts no earlier than " + spokenDate(start) + ".", async (version) => {
-          const back = await patchTask(key, version, { start_date: before });
-          toast(back.ok ? key + " starts as it did." : key + ": " + (await problem(back)));
-          refresh();
-        });
-      } else {
-        const text = await problem(response);
-        // A start past the due date: say so, and offer to move the due
-        // date as well, which only the person may decide.
-        if (response.status === 422 && /due date/i.test(text)) {
-          // Due when the moved bar now finishes, not on its first day.
-          const finish = shiftDate((bar.dataset.finish || bar.dataset.start).slice(0, 10), days);
-          const due = finish > start ? finish : start;
-          toast(key + ": " + text, {
-            label: "Move the due date to " + spokenDate(due),
-            act: async () => {
-              const both = await patchTask(key, bar.dataset.version, { start_date: start, due_date: due });
-              toast(both.ok ? key + " now starts " + spokenDate(start) + " and is due " + spokenDate(due) + "." : key + ": " + (await problem(both)));
-              refresh();
-            },
-          });
-        } else {
-          toast(key + ": " + text);
-        }
-      }
+      await saved(bar, response, key + " now starts no earlier than " + spokenDate(start) + late + ".", async (version) => {
+        const back = await patchTask(key, version, { start_date: before });
+        toast(back.ok ? key + " starts as it did." : key + ": " + (await problem(back)));
+        refresh();
+      });
     } finally {
       idle();
     }

@@ -202,8 +202,10 @@ pub async fn settings(
                         }
                         @if writes {
                             (move_buttons(&url("/phases/order"), "phases", &phase_ids, i, &p.name))
-                            form.inline.confirm method="post" action=(url(&format!("/phases/{}/delete", p.id)))
-                                data-confirm={ "Delete the phase " (p.name) "? Its tasks stay, without a phase." } {
+                            // Held back with an Undo by the script; its
+                            // tasks stay, without a phase.
+                            form.inline.held method="post" action=(url(&format!("/phases/{}/delete", p.id)))
+                                data-name={ "The phase " (p.name) } {
                                 input type="hidden" name="version" value=(p.version);
                                 button.link type="submit" aria-label={ "Delete " (p.name) } { "Delete" }
                             }
@@ -251,8 +253,8 @@ pub async fn settings(
                         }
                         @if writes {
                             (move_buttons(&url("/milestones/order"), "milestones", &milestone_ids, i, &m.name))
-                            form.inline.confirm method="post" action=(url(&format!("/milestones/{}/delete", m.id)))
-                                data-confirm={ "Delete the milestone " (m.name) "? Its tasks stay." } {
+                            form.inline.held method="post" action=(url(&format!("/milestones/{}/delete", m.id)))
+                                data-name={ "The milestone " (m.name) } {
                                 input type="hidden" name="version" value=(m.version);
                                 button.link type="submit" aria-label={ "Delete " (m.name) } { "Delete" }
                             }
@@ -298,8 +300,8 @@ pub async fn settings(
                             }
                         }
                         @if writes {
-                            form.inline.confirm method="post" action=(url(&format!("/stakeholders/{}/delete", s.id)))
-                                data-confirm={ "Remove " (s.name) " from the stakeholders?" } {
+                            form.inline.held method="post" action=(url(&format!("/stakeholders/{}/delete", s.id)))
+                                data-name=(s.name) data-gone="removed from the stakeholders" {
                                 input type="hidden" name="version" value=(s.version);
                                 button.link type="submit" aria-label={ "Remove " (s.name) } { "Remove" }
                             }

@@ -521,3 +521,48 @@ async fn a_task_is_added_from_one_line() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn work_slips_past_its_due_date_but_no_due_date_is_set_before_its_start() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+        let (status, task) = ana
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": "Survey", "start_date": "2027-01-04", "due_date": "2027-01-15"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{task}");
+        let path = format!("{WS}/tasks/{}", task["key"].as_str().unwrap());
+        // The start moved past the due date: a late task, not a refusal.
+        let (status, moved) = ana.patch(&path, json!({"start_date": "2027-01-20"})).await;
+        assert_eq!(status, StatusCode::OK, "{moved}");
+        assert_eq!(moved["due_date"], "2027-01-15");
+        // Saved again with both dates as they are, as a form posts them.
+        let (status, again) = ana
+            .patch(
+                &path,
+                json!({"title": "Survey the site", "start_date": "2027-01-20", "due_date": "2027-01-15"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        // Its schedule says it finishes after its due date.
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        let warnings = schedule["warnings"].to_string();
+        assert!(
+            warnings.contains("finishes after its due date"),
+            "{schedule}"
+        );
+        // A due date set before the start is refused, naming it; nothing
+        // changes.
+        let (status, problem) = ana.patch(&path, json!({"due_date": "2027-01-18"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "due_date", "{problem}");
+        let (_, kept) = ana.get(&path).await;
+        assert_eq!(kept["due_date"], "2027-01-15");
+        assert_eq!(kept["version"], again["version"]);
+    }
+}

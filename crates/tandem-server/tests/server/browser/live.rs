@@ -245,6 +245,15 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
         "Taken from the change made meanwhile: Urgent",
     )
     .await;
+    // The heading above her form tells of the task as it now is, not as
+    // her page was first drawn.
+    wait_for_text(
+        &ana,
+        "//h2[contains(@class,'task-title')]",
+        "Renamed by Ben",
+    )
+    .await;
+    wait_for_text(&ana, "//div[@data-region='task-head']//span", "Urgent").await;
     ana.find(Locator::Css("form.task-form button.primary"))
         .await
         .unwrap()

@@ -1,5 +1,5 @@
 //! A project set up in the browser: its key suggested from its name, its
-//! phases added, moved and deleted (after a confirmation), its fields
+//! phases added, moved and deleted (with an Undo), its fields
 //! changed, on a desktop's width and a phone's.
 
 use super::*;
@@ -91,10 +91,23 @@ async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     wait_for_phases(&client, &["Find a site", "Fit out"]).await;
     click(&client, "button[aria-label='Move Fit out up']").await;
     wait_for_phases(&client, &["Fit out", "Find a site"]).await;
+    // A delete is held back while its Undo shows: taken back, the phase
+    // stays; let go, it is deleted.
     click(&client, "button[aria-label='Delete Find a site']").await;
-    client.accept_alert().await.unwrap();
+    wait_for_text(&client, TOAST, "The phase Find a site will be deleted.").await;
+    wait_for(&client, "li[hidden] input[value='Find a site']").await;
+    click(&client, "#toast button.undo").await;
+    wait_for_text(&client, TOAST, "The phase Find a site kept.").await;
+    wait_for_phases(&client, &["Fit out", "Find a site"]).await;
+    let phases = api_json(&client, "/projects/OM/phases").await;
+    assert_eq!(phases.as_array().map(Vec::len), Some(2), "{phases}");
+    click(&client, "button[aria-label='Delete Find a site']").await;
+    wait_for_text(&client, TOAST, "The phase Find a site deleted.").await;
+    let phases = api_json(&client, "/projects/OM/phases").await;
+    assert_eq!(phases[0]["name"], "Fit out", "{phases}");
+    assert_eq!(phases.as_array().map(Vec::len), Some(1), "{phases}");
+    client.refresh().await.unwrap();
     wait_for_phases(&client, &["Fit out"]).await;
-    wait_for_text(&client, TOAST, "Deleted.").await;
     // A refused phase is said beside its field, in words, and what was
     // typed stays in the form.
     client

@@ -153,28 +153,24 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     // TL-1 ends on Tuesday 12 January, so TL-2 starts the day after.
     wait_for(&client, "g.bar[data-key=TL-2][data-start='2027-01-13']").await;
 
-    // Past its due date the move is refused, and the person may move the
-    // due date with it: to the day the moved bar finishes (Thursday and
-    // Friday, its two days).
+    // A late task still moves: past its due date the start moves alone,
+    // the due date stays the commitment it was, and its flag turns red.
     drag(&client, "g.bar[data-key=TL-1] rect", Err(100.0)).await;
-    wait_for_text(&client, TOAST, "Due date must not be before start date").await;
-    assert_eq!(task_json(&client, "TL-1").await["start_date"], "2027-01-11");
-    client
-        .find(Locator::Css("#toast button.act"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
     wait_for_text(
         &client,
         TOAST,
-        "TL-1 now starts Thu 21 Jan and is due Fri 22 Jan",
+        "TL-1 now starts no earlier than Thu 21 Jan, after its due date Fri 15 Jan",
     )
     .await;
     let survey = task_json(&client, "TL-1").await;
     assert_eq!(survey["start_date"], "2027-01-21", "{survey}");
-    assert_eq!(survey["due_date"], "2027-01-22", "{survey}");
+    assert_eq!(survey["due_date"], "2027-01-15", "{survey}");
+    wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-21']").await;
+    wait_for(&client, "g.due.late").await;
+    // And again, from where it is now late.
+    drag(&client, "g.bar[data-key=TL-1] rect", Err(10.0)).await;
+    wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-22']").await;
+    assert_eq!(task_json(&client, "TL-1").await["due_date"], "2027-01-15");
 
     // On a phone the names stay at the left while the bars scroll.
     client.set_window_size(390, 844).await.unwrap();
