@@ -35,6 +35,8 @@ mod portfolios;
 mod problem;
 /// Projects.
 mod projects;
+/// Recurrence rules tried before saving.
+mod recurrence;
 mod reports;
 /// The risk register.
 mod risks;
@@ -61,6 +63,7 @@ pub use planning::*;
 pub use portfolios::*;
 pub use problem::*;
 pub use projects::*;
+pub use recurrence::*;
 pub use reports::*;
 pub use risks::*;
 pub use stakeholders::*;

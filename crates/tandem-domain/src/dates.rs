@@ -160,7 +160,7 @@ fn next_on_or_after(today: NaiveDate, weekday: Weekday) -> NaiveDate {
     today + Days::new(ahead as u64)
 }
 
-fn weekday(word: &str) -> Option<Weekday> {
+pub(crate) fn weekday(word: &str) -> Option<Weekday> {
     Some(match word {
         "mon" | "monday" => Weekday::Mon,
         "tue" | "tues" | "tuesday" => Weekday::Tue,

@@ -17,6 +17,7 @@ pub mod minutes;
 pub mod model;
 pub mod planning;
 pub mod quick;
+pub mod recurrence;
 pub mod reports;
 pub mod rollup;
 pub mod validate;

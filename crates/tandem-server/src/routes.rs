@@ -197,6 +197,7 @@ pub fn table() -> Vec<Route> {
         goals::routes(),
         milestones::routes(),
         reports::routes(),
+        recurrence::routes(),
         phases::routes(),
         dependencies::routes(),
         stakeholders::routes(),

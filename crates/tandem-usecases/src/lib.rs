@@ -38,6 +38,8 @@ pub mod planning;
 pub mod portfolios;
 /// Projects: create, update and delete.
 pub mod projects;
+/// Recurrence rules tried before saving.
+pub mod recurrence;
 /// Reports over a period: burn-up, burn-down, throughput, cycle time.
 pub mod reports;
 /// A project's risk register.

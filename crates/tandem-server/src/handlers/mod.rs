@@ -30,6 +30,8 @@ pub(crate) mod phases;
 pub(crate) mod portfolios;
 /// Projects.
 pub(crate) mod projects;
+/// Recurrence rules tried before saving.
+pub(crate) mod recurrence;
 pub(crate) mod reports;
 /// The risk register.
 pub(crate) mod risks;

@@ -27,6 +27,8 @@ mod phase;
 mod portfolio;
 /// `tandem project`.
 mod project;
+/// `tandem repeat`: recurrence rules tried before saving.
+mod repeat;
 /// `tandem risk`.
 mod risk;
 /// `tandem schedule`, `tandem forecast` and `tandem level`.
@@ -169,6 +171,10 @@ enum Command {
     /// health Tandem derives and why.
     #[command(subcommand)]
     Status(StatusCommand),
+    /// Recurrence rules: the dates a rule gives, before a recurring task
+    /// is made with it.
+    #[command(subcommand)]
+    Repeat(repeat::RepeatCommand),
     /// Add a task from one line, as the web's quick add reads it:
     /// tandem add "Write brief @ana #LAUNCH due fri !high"
     /// (@person by email, name or first name; #PROJECT key; due and a date
@@ -231,6 +237,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Schedule(ScheduleArgs {
             mspdi: Some(path), ..
         }) => schedule::schedule_file(&path, as_json),
+        Command::Repeat(command) if !repeat::needs_server(&command) => {
+            repeat::repeat_command(None, command, as_json).await
+        }
         command => {
             let client = Client::from_env(cli.workspace)?;
             client_command(&client, command, as_json).await
@@ -265,6 +274,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             portfolio::milestones(client, portfolio.as_deref(), as_json).await
         }
         Command::Status(command) => status::status_command(client, command, as_json).await,
+        Command::Repeat(command) => repeat::repeat_command(Some(client), command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,
         Command::Schedule(args @ ScheduleArgs { key: Some(_), .. }) => {

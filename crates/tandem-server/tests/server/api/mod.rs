@@ -10,6 +10,7 @@ mod milestones;
 mod mspdi;
 mod paging;
 mod portfolios;
+mod recurrence;
 mod reports;
 mod schedule;
 mod status;

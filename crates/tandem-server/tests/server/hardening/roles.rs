@@ -28,7 +28,13 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
         };
         out.push(value);
     }
-    out.join("/")
+    let mut concrete = out.join("/");
+    // A route whose object is named in its query: a rule's preview on a
+    // project's working days.
+    if path.ends_with("/recurrences/preview") {
+        concrete.push_str(&format!("?rule=weekly&project={}", reach.project));
+    }
+    concrete
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,9 +162,10 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
         for route in &routes {
             // Personal and workspace-wide routes have one reach; project
             // objects are tried in the guest's reach and out of it.
-            let project_object = ["{key}", "{id}", "{predecessor}"]
+            let project_object = (["{key}", "{id}", "{predecessor}"]
                 .iter()
                 .any(|p| route.path.contains(p))
+                || route.path.ends_with("/recurrences/preview"))
                 && !route.path.contains("time-off")
                 && !route.path.contains("tokens")
                 && !route.path.contains("invitations");

@@ -7,6 +7,7 @@ mod my_work;
 mod planning;
 mod profile;
 mod project_parts;
+mod repeat;
 mod serve;
 mod team;
 

@@ -1,0 +1,114 @@
+//! `tandem repeat`: recurrence rules tried before a series is made. A
+//! rule alone is expanded here, without a server (as `schedule --mspdi`
+//! schedules a file); on a project's working days the server is asked,
+//! since it keeps the project's calendar.
+
+use anyhow::{Result, anyhow, bail};
+use clap::Subcommand;
+use reqwest::Method;
+use tandem_api::RecurrencePreviewView;
+use tandem_domain::calendar::WorkWeek;
+use tandem_domain::recurrence::{Landing, Rule};
+
+use super::values::{date_value, encode, today};
+use crate::client::Client;
+use crate::output::{json as print_json, outln};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum RepeatCommand {
+    /// The first dates a rule gives, one a line (YYYY-MM-DD); the rule
+    /// in words goes to standard error. RULE is an RFC 5545 RRULE value
+    /// ("FREQ=MONTHLY;BYDAY=1MO") or plain words: "daily", "every 3
+    /// days", "every weekday", "every 2 weeks on tue, thu", "monthly on
+    /// the 15th", "monthly on the last fri", "first monday of each
+    /// month", "monthly on the last weekday", "yearly on mar 15", with
+    /// "until 2027-06-30" or "10 times" at the end.
+    Preview {
+        rule: String,
+        /// The series' first day (YYYY-MM-DD or date words; today when
+        /// not given): the first date is on or after it.
+        #[arg(long)]
+        from: Option<String>,
+        /// How many dates, 1 to 100.
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+        /// Land the dates on this project's working days and holidays
+        /// (asks the server); Monday to Friday otherwise.
+        #[arg(long)]
+        project: Option<String>,
+        /// A date on a day off: as-is (the default), skip, or next (the
+        /// next working day).
+        #[arg(long, default_value = "as-is")]
+        working_days: String,
+    },
+}
+
+/// Whether this command needs a server: only to read a project's
+/// calendar.
+pub(super) fn needs_server(command: &RepeatCommand) -> bool {
+    match command {
+        RepeatCommand::Preview { project, .. } => project.is_some(),
+    }
+}
+
+pub(super) async fn repeat_command(
+    client: Option<&Client>,
+    command: RepeatCommand,
+    as_json: bool,
+) -> Result<()> {
+    match command {
+        RepeatCommand::Preview {
+            rule,
+            from,
+            count,
+            project,
+            working_days,
+        } => {
+            if !(1..=100).contains(&count) {
+                bail!("--count: must be 1 to 100");
+            }
+            let landing = Landing::parse(&working_days)
+                .map_err(|e| anyhow!("--working-days: {e} (as-is, skip, next)"))?;
+            let from = match &from {
+                Some(text) => date_value("from", text)?.unwrap_or_else(today),
+                None => today(),
+            };
+            let view = match (client, project) {
+                (Some(client), Some(project)) => {
+                    let path = format!(
+                        "/recurrences/preview?rule={}&from={from}&count={count}&project={}&landing={}",
+                        encode(&rule),
+                        encode(&project),
+                        landing.as_str()
+                    );
+                    client
+                        .send::<RecurrencePreviewView>(
+                            Method::GET,
+                            &client.ws_path(&path).await?,
+                            None,
+                        )
+                        .await?
+                }
+                _ => {
+                    let parsed = Rule::parse(&rule).map_err(|e| anyhow!("rule {e}"))?;
+                    let week = WorkWeek::default().calendar(&[]);
+                    let dates =
+                        parsed.dates(from, &[], landing, |d| !week.periods(d).is_empty(), count);
+                    RecurrencePreviewView::new(&parsed, dates)
+                }
+            };
+            if as_json {
+                print_json(&view);
+                return Ok(());
+            }
+            eprintln!("{} ({})", view.words, view.rule);
+            for date in &view.dates {
+                outln!("{date}");
+            }
+            if view.dates.is_empty() {
+                eprintln!("This rule gives no date from {from}.");
+            }
+            Ok(())
+        }
+    }
+}
