@@ -275,7 +275,6 @@ pub struct UpdateTask {
 
 impl UpdateTask {
     pub fn apply(self, current: TaskFields) -> Result<TaskFields, Vec<FieldError>> {
-        let before = current.clone();
         let mut v = Validation::new();
         let title = match self.title {
             Some(title) => validate::required_text(Some(&title), "title", 500, &mut v),
@@ -338,7 +337,7 @@ impl UpdateTask {
             },
             blocked_reason: Patch::from_option(self.blocked_reason).apply(current.blocked_reason),
         };
-        v.merge(fields.check_change(Some(&before)));
+        v.merge(fields.check());
         v.finish(|| fields)
     }
 }

@@ -139,7 +139,7 @@ impl BulkChange {
 /// saw: all or none. A task that is missing or hidden from the caller is
 /// not found; one changed since it was seen refuses the whole edit
 /// ([`Error::StaleInBatch`]); a task the change would break is named by
-/// its place, `tasks[2].due_date`. Answers every task named, in order,
+/// its place, `tasks[2].blocked_reason`. Answers every task named, in order,
 /// as it now is (tasks the change leaves as they were are not written).
 pub async fn bulk_edit(
     store: &dyn Store,
@@ -162,7 +162,7 @@ pub async fn bulk_edit(
                 });
             }
             let fields = change.apply(task.fields());
-            if let Err(broken) = fields.check_change(Some(&task.fields())) {
+            if let Err(broken) = fields.check() {
                 errors.extend(
                     broken
                         .into_iter()
@@ -236,7 +236,7 @@ pub async fn move_card(store: &dyn Store, writer: &Writer, key: &str, to: &Move)
             fields.blocked_reason = (!reason.is_empty()).then(|| reason.to_string());
         }
         fields.normalize();
-        fields.check_change(Some(&current.fields()))?;
+        fields.check()?;
         let written = store
             .move_task(
                 scope,

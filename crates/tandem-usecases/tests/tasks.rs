@@ -142,7 +142,7 @@ async fn a_bulk_edit_writes_every_task_or_none() {
         }
         assert_eq!(read("LAUNCH-1").await, one);
 
-        // A change that breaks one task's rules names it by its place.
+        // A change that breaks the tasks' rules names each by its place.
         let start = NaiveDate::from_ymd_opt(2027, 6, 1).unwrap();
         let change_start = |current: TaskFields| {
             Ok(TaskFields {
@@ -153,13 +153,21 @@ async fn a_bulk_edit_writes_every_task_or_none() {
         let three = tasks::update(store, &writer, "LAUNCH-3", None, &change_start)
             .await
             .unwrap();
-        let early = BulkChange {
-            due_date: Some(Some(NaiveDate::from_ymd_opt(2027, 5, 3).unwrap())),
+        let too_long = BulkChange {
+            status: Some(TaskStatus::Blocked),
+            blocked_reason: Some("why ".repeat(600)),
             ..Default::default()
         };
-        let refused = tasks::bulk_edit(store, &writer, &[seen(&one), seen(&three)], &early).await;
+        let refused =
+            tasks::bulk_edit(store, &writer, &[seen(&one), seen(&three)], &too_long).await;
         match refused {
-            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "tasks[1].due_date"),
+            Err(Error::Invalid(errors)) => {
+                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(
+                    fields,
+                    ["tasks[0].blocked_reason", "tasks[1].blocked_reason"]
+                );
+            }
             other => panic!("expected invalid input, got {other:?}"),
         }
         assert_eq!(read("LAUNCH-1").await, one);

@@ -173,19 +173,12 @@ impl TaskFields {
         }
     }
 
-    /// The rules of a new task: [`TaskFields::check_change`] from
-    /// nothing, so both of its dates are the person's word now.
+    /// The rules of a task's fields. A due date is a commitment, as
+    /// Microsoft Project's deadline is, not the task's end: work may
+    /// start or finish after it (a start moved on the timeline, a plan
+    /// that runs late), which the schedule and the pages show as late
+    /// rather than refuse.
     pub fn check(&self) -> Result<(), Vec<FieldError>> {
-        self.check_change(None)
-    }
-
-    /// The rules of these fields as a change of `before` (none: a new
-    /// task). A due date is a commitment, as Microsoft Project's deadline
-    /// is: a due date set before the start is refused, but work that
-    /// slips past a due date already set (its start moved on a timeline,
-    /// a plan that runs late) is a missed due date the schedule shows,
-    /// not a refusal.
-    pub fn check_change(&self, before: Option<&TaskFields>) -> Result<(), Vec<FieldError>> {
         let mut v = Validation::new();
         required_text(Some(&self.title), "title", 500, &mut v);
         if let Some(description) = &self.description {
@@ -196,13 +189,6 @@ impl TaskFields {
         }
         check_date(self.start_date, "start_date", &mut v);
         check_date(self.due_date, "due_date", &mut v);
-        let due_set = before.is_none_or(|b| b.due_date != self.due_date);
-        if let (Some(start), Some(due)) = (self.start_date, self.due_date)
-            && due < start
-            && due_set
-        {
-            v.push("due_date", "must not be before start_date");
-        }
         for (field, value) in [
             ("estimate_days", self.estimate_days),
             ("effort_hours", self.effort_hours),
@@ -273,7 +259,7 @@ mod tests {
         let mut fields = TaskFields::titled("  ");
         fields.percent_complete = 120;
         fields.start_date = NaiveDate::from_ymd_opt(2026, 5, 2);
-        fields.due_date = NaiveDate::from_ymd_opt(2026, 5, 1);
+        fields.due_date = NaiveDate::from_ymd_opt(2300, 5, 1);
         fields.three_point = Some(ThreePoint {
             optimistic: 3.0,
             likely: 2.0,
@@ -288,26 +274,11 @@ mod tests {
     }
 
     #[test]
-    fn work_may_slip_past_a_due_date_but_no_due_date_is_set_before_the_start() {
-        let day = |d| NaiveDate::from_ymd_opt(2027, 1, d);
-        let mut before = TaskFields::titled("Survey");
-        before.start_date = day(4);
-        before.due_date = day(15);
-        let mut moved = before.clone();
-        moved.start_date = day(20);
-        assert_eq!(moved.check_change(Some(&before)), Ok(()));
-        // Everything else changed with it, the due date untouched: still
-        // a slip.
-        let mut renamed = moved.clone();
-        renamed.title = "Survey the site".into();
-        assert_eq!(renamed.check_change(Some(&moved)), Ok(()));
-        // The same dates typed anew, or a due date moved before the start,
-        // are the person's word, and refused.
-        assert!(moved.check().is_err());
-        let mut due_earlier = moved.clone();
-        due_earlier.due_date = day(18);
-        let refused = due_earlier.check_change(Some(&moved)).unwrap_err();
-        assert_eq!(refused[0].field, "due_date");
+    fn work_may_start_after_its_due_date() {
+        let mut fields = TaskFields::titled("Survey");
+        fields.start_date = NaiveDate::from_ymd_opt(2027, 1, 20);
+        fields.due_date = NaiveDate::from_ymd_opt(2027, 1, 15);
+        assert_eq!(fields.check(), Ok(()));
     }
 
     #[test]

@@ -197,8 +197,8 @@ fn error_body(message: &str, errors: &[FieldError]) -> Markup {
     }
 }
 
-/// A refused field as a person reads it: "Due date must not be before
-/// start date." The API's names (`due_date`, `tasks[1].due_date`) become
+/// A refused field as a person reads it: "End date must not be before
+/// start date." The API's names (`end_date`, `tasks[1].due_date`) become
 /// words; a row's key leads ("LAUNCH-10: due date …"); a message that is
 /// a sentence already stands alone.
 pub fn sentence(field: &str, message: &str) -> String {

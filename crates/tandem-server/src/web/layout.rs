@@ -223,6 +223,7 @@ pub fn page(
                         dt { kbd { "g" } " " kbd { "g" } } dd { "Goals" }
                         dt { kbd { "g" } " " kbd { "e" } } dd { "Reports" }
                         dt { kbd { "g" } " " kbd { "o l b t w r a s" } } dd { "Project overview, list, board, timeline, workload, risks, plan, settings" }
+                        dt { kbd { "j" } " " kbd { "k" } } dd { "In a list or on a board: the next or previous row or card (from anywhere on the page: the first)" }
                         dt { kbd { "Space" } } dd { "On a board card: pick up, then arrows to move, Space to drop, Escape to cancel" }
                         dt { kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: move it a day earlier or later" }
                         dt { kbd { "Shift" } "+" kbd { "←" } " " kbd { "→" } } dd { "On a timeline bar: a working day shorter or longer" }
@@ -302,9 +303,25 @@ pub fn person(user: Option<&UserRef>) -> Markup {
     }
 }
 
-/// A task's due date, marked late only while the task is open.
+/// A task's due date, marked late while the task is open and the date
+/// has passed, or the task starts after it.
 pub fn due(task: &tandem_domain::Task, today: NaiveDate) -> Markup {
-    dated(task.due_date, today, !task.status.is_closed())
+    let open = !task.status.is_closed();
+    let starts_after = match (task.start_date, task.due_date) {
+        (Some(start), Some(due)) => open && start > due,
+        _ => false,
+    };
+    if starts_after {
+        return html! {
+            span.late title="Starts after its due date" { (dated(task.due_date, today, false)) }
+        };
+    }
+    dated(task.due_date, today, open)
+}
+
+/// A date as people read it, never marked late (a start).
+pub fn day(day: Option<NaiveDate>, today: NaiveDate) -> Markup {
+    dated(day, today, false)
 }
 
 /// A date as people read it ("Fri 20 Nov"), with the year only when it is

@@ -88,6 +88,9 @@ pub async fn task_page(
                     h2.task-title { span.key { (task.key) } " " (task.title) }
                     p { (layout::status_badge(task.status)) " " (layout::priority_badge(task.priority)) " "
                         @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
+                    @if let (Some(start), Some(due)) = (task.start_date, task.due_date) && start > due && !task.status.is_closed() {
+                        p.late { "Starts after its due date (" (layout::date(Some(due), today)) "): it will be late." }
+                    }
                     @if !served.is_empty() {
                         p.serves { "Serves " @for (i, (gid, title)) in served.iter().enumerate() { @if i > 0 { ", " } a href=(viewer.url(&format!("/goals/{gid}"))) { (title) } } }
                     }

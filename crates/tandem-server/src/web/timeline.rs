@@ -757,11 +757,13 @@ fn draw(d: &Drawing<'_>) -> String {
                     svg.push_str("</g>");
                 }
                 // The due date, at the end of its day: red where the
-                // schedule finishes after it.
+                // schedule finishes after it, or it has passed with the
+                // work not done.
                 if let Some(due) = task.due_date
                     && !s.summary
                 {
-                    let late = if s.early_finish.date() > due {
+                    let passed = due < d.today && !task.status.is_closed();
+                    let late = if s.early_finish.date() > due || passed {
                         " late"
                     } else {
                         ""

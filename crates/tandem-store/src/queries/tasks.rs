@@ -168,9 +168,7 @@ pub(super) async fn update_task_tx(
 ) -> Result<Task> {
     let mut fields = fields;
     fields.normalize();
-    fields
-        .check_change(Some(&current.fields()))
-        .map_err(StoreError::Invalid)?;
+    fields.check().map_err(StoreError::Invalid)?;
     let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
     let present = (current.id, current.parent.as_ref().map(|p| p.id));
     let refs = resolve_task_refs(

@@ -37,7 +37,7 @@
   }
 
   // A refused field in words, as the server's error page writes it:
-  // "Due date must not be before start date."
+  // "End date must not be before start date."
   function sentence(field, message) {
     const words = (text) => text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (w) => w.replace(/_/g, " "));
     const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -54,6 +54,8 @@
   }
 
   async function problem(response) {
+    // A version met another: said as a person would, not as the API.
+    if (response.status === 412) return "Someone changed this meanwhile: look again and retry.";
     try {
       const body = await response.json();
       if (body.errors && body.errors.length) return body.errors.map((e) => sentence(e.field, e.message)).join(" ");
@@ -87,9 +89,15 @@
   // noted (a delete says "Deleted.", not "Saved.").
   const done = sessionStorage.getItem("tandem_said");
   sessionStorage.removeItem("tandem_said");
-  if (/(?:^|; )tandem_flash=saved(?:;|$)/.test(document.cookie)) {
-    document.cookie = "tandem_flash=; Path=/; Max-Age=0; SameSite=Lax";
-    if (ws()) window.addEventListener("DOMContentLoaded", () => toast(done || "Saved."));
+  // A held delete sent as its page was left (a form posted as a page, a
+  // link followed) is said here.
+  const heldGone = sessionStorage.getItem("tandem_held");
+  sessionStorage.removeItem("tandem_held");
+  const flashed = /(?:^|; )tandem_flash=saved(?:;|$)/.test(document.cookie);
+  if (flashed) document.cookie = "tandem_flash=; Path=/; Max-Age=0; SameSite=Lax";
+  if ((flashed || heldGone) && ws()) {
+    const words = [flashed ? done || "Saved." : "", heldGone || ""].filter(Boolean).join(" ");
+    window.addEventListener("DOMContentLoaded", () => toast(words));
   }
   // On to `url`, which says the save was made, as after a form posted
   // as a page.
@@ -162,6 +170,8 @@
     const response = await fetch(location.href, { credentials: "same-origin" });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    // The tab's title names the task as the heading does.
+    if (doc.title) document.title = doc.title;
     for (const region of main().querySelectorAll("[data-region]")) {
       const fresh = doc.querySelector('[data-region="' + CSS.escape(region.dataset.region) + '"]');
       if (fresh && !region.contains(document.activeElement) && !unsaved(region)) region.replaceWith(fresh);
@@ -190,6 +200,7 @@
     const focusKey = focused && (focused.id || focused.dataset.key);
     const scrollers = [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].map((el) => [el.scrollLeft, el.scrollTop]);
     m.innerHTML = fresh.innerHTML;
+    hideHeld();
     m.dataset.seen = fresh.dataset.seen || m.dataset.seen || "0";
     [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].forEach((el, i) => {
       if (scrollers[i]) { el.scrollLeft = scrollers[i][0]; el.scrollTop = scrollers[i][1]; }
@@ -384,6 +395,11 @@
     } else if (event.key === "?") {
       const help = document.getElementById("help");
       if (help && help.showModal) { event.preventDefault(); help.showModal(); }
+    } else if ((event.key === "j" || event.key === "k") && !(t.closest && t.closest("tr[data-key]"))) {
+      // From anywhere else on a list or board, j or k starts at its
+      // first row or card.
+      const first = document.querySelector("table.tasks tr[data-key] a.key, li.card[tabindex]");
+      if (first) { event.preventDefault(); first.focus(); }
     }
   });
 
@@ -564,59 +580,94 @@
   // A delete held back: nothing is deleted while its Undo shows; then
   // (or when the page is left first) it is sent. A task's page goes on
   // to `data-then`; a row of a list (a phase, a milestone, a
-  // stakeholder) is hidden meanwhile, and no live change draws it back.
+  // stakeholder) stays hidden meanwhile, through any redraw of the page
+  // (`hideHeld`). A second delete sends the first at once: its Undo left
+  // with its toast.
+  const holding = new Map();
+  function heldRow(action) {
+    const form = document.querySelector('form.held[action="' + CSS.escape(action) + '"]');
+    return form && !form.dataset.then ? form.closest("li") : null;
+  }
+  function hideHeld() {
+    for (const action of holding.keys()) {
+      const row = heldRow(action);
+      if (row) row.hidden = true;
+    }
+  }
   function holdDelete(form) {
+    for (const now of [...holding.values()]) now(true);
+    const action = form.getAttribute("action");
     const name = form.dataset.name;
     const gone = form.dataset.gone || "deleted";
-    const row = form.dataset.then ? null : form.closest("li");
+    const page = !!form.dataset.then;
+    const body = new URLSearchParams(new FormData(form));
     const m = main();
     const send = () => fetch(form.action, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-tandem": "fetch" },
-      body: new URLSearchParams(new FormData(form)),
+      body,
       credentials: "same-origin",
       keepalive: true,
     });
     const hide = (on) => {
+      if (page && m) m.toggleAttribute("inert", on);
+      const row = heldRow(action);
       if (row) row.hidden = on;
-      else if (m) m.toggleAttribute("inert", on);
       if (on) document.body.dataset.deleting = name;
       else delete document.body.dataset.deleting;
     };
-    let undone = false;
-    const leaving = () => { if (!undone) send(); };
+    let settled = false;
+    let timer = 0;
+    const leaving = () => {
+      if (settled) return;
+      send();
+      sessionStorage.setItem("tandem_held", name + " " + gone + ".");
+    };
+    const settle = () => {
+      settled = true;
+      holding.delete(action);
+      clearTimeout(timer);
+      window.removeEventListener("pagehide", leaving);
+    };
+    const go = async (quiet) => {
+      if (settled) return;
+      settle();
+      const response = await send();
+      if (response.ok && page) {
+        sessionStorage.setItem("tandem_said", name + " " + gone + ".");
+        goOnSaved(form.dataset.then);
+        return;
+      }
+      if (response.ok) {
+        const row = heldRow(action);
+        if (row) row.remove();
+        delete document.body.dataset.deleting;
+        if (!quiet) toast(name + " " + gone + ".");
+      } else {
+        hide(false);
+        toast(response.status === 412
+          ? name + " was changed meanwhile, so it was not " + gone + ": look again, and retry if you still mean it."
+          : name + ": " + (await problem(response)));
+      }
+      idle();
+    };
     window.addEventListener("pagehide", leaving);
+    holding.set(action, go);
     hide(true);
     busy++;
     toast(name + " will be " + gone + ".", {
       undo: async () => {
-        undone = true;
-        window.removeEventListener("pagehide", leaving);
+        if (settled) return;
+        settle();
         hide(false);
         idle();
         toast(name + " kept.");
       },
     });
-    setTimeout(async () => {
-      if (undone) return;
-      undone = true;
-      window.removeEventListener("pagehide", leaving);
-      const response = await send();
-      if (response.ok && !row) {
-        document.cookie = "tandem_flash=saved; Path=/; Max-Age=60; SameSite=Lax";
-        location.href = form.dataset.then;
-        return;
-      }
-      if (response.ok) {
-        row.remove();
-        delete document.body.dataset.deleting;
-        toast(name + " " + gone + ".");
-      } else {
-        hide(false);
-        toast(name + ": " + (await problem(response)));
-      }
-      idle();
-    }, 8000);
+    timer = setTimeout(() => go(false), 8000);
+    // Focus leaves the hidden button for the way back.
+    const undo = document.querySelector("#toast button.undo");
+    if (undo) undo.focus();
   }
 
   // --- forms that save in place ------------------------------------------
@@ -921,6 +972,7 @@
     control.value = cell.dataset.value || "";
     control.dataset.field = cell.dataset.field;
     control.dataset.saved = control.value;
+    control.cell = cell;
     cell.hidden = true;
     cell.after(control);
     control.focus();
@@ -944,7 +996,10 @@
       const list = control.getAttribute("list") && document.getElementById(control.getAttribute("list"));
       const option = control.tagName === "SELECT" ? control.selectedOptions[0]
         : list ? [...list.options].find((o) => o.value === control.value) : null;
-      cell.textContent = option ? option.textContent : control.value ? control.value + (control.dataset.unit || "") : "—";
+      cell.textContent = option ? option.textContent
+        : !control.value ? "—"
+        : control.type === "date" ? spokenDate(control.value)
+        : control.value + (control.dataset.unit || "");
       const named = cell.getAttribute("aria-label");
       if (named) cell.setAttribute("aria-label", named.replace(/: [^:]*$/, ": " + cell.textContent));
       close();
@@ -1015,6 +1070,25 @@
         return value;
     }
   }
+  // A refused cell opens again holding what was typed, the reason beside
+  // it, as a refused form keeps its fields.
+  function reopen(control, value, why) {
+    const cell = control.cell;
+    if (!cell || !cell.isConnected) return;
+    if (!cell.hidden) cell.click();
+    const again = cell.nextElementSibling;
+    if (!again || again.dataset.field !== control.dataset.field) return;
+    again.value = value;
+    again.setAttribute("aria-invalid", "true");
+    const note = document.createElement("span");
+    note.className = "field-note refused";
+    note.id = "refused-" + control.dataset.field + "-" + (cell.closest("[data-key]") || {dataset: {}}).dataset.key;
+    note.textContent = why;
+    again.setAttribute("aria-describedby", note.id);
+    again.after(note);
+    again.addEventListener("blur", () => setTimeout(() => note.remove(), 0));
+    again.focus();
+  }
   async function save(control, field, row) {
     const value = control.value.trim();
     const previous = control.dataset.saved || "";
@@ -1027,6 +1101,7 @@
         person: "No one, or more than one member, is called “" + value + "”: type more of a name, or pick one from the list.",
       }[control.dataset.kind] || "Write a number.";
       toast(row.dataset.key + ": " + hint);
+      reopen(control, value, hint);
       return;
     }
     if (control.dataset.kind === "person" && changes[field]) control.value = changes[field];
@@ -1071,8 +1146,10 @@
         });
       } else {
         row.classList.add("failed");
-        toast(row.dataset.key + ": " + (await problem(response)));
+        const why = await problem(response);
+        toast(row.dataset.key + ": " + why);
         if (response.status === 412) soon();
+        else reopen(control, value, why);
       }
     } finally {
       idle();
@@ -1284,6 +1361,15 @@
     for (let i = Math.max(0, from); i <= to && i < work.length; i++) if (work[i] === "1") n++;
     return n;
   }
+  // The working day nearest `iso` going `direction` (+1 later, -1
+  // earlier), as the chart's calendar has it; `iso` itself when worked
+  // or beyond the chart.
+  function workingDay(svg, iso, direction) {
+    const work = svg.dataset.work || "";
+    let i = dayIndex(svg, iso);
+    while (i >= 0 && i < work.length && work[i] === "0") i += direction;
+    return i >= 0 && i < work.length ? shiftDate(svg.dataset.origin, i) : iso;
+  }
   // A date as the pages write it: "Wed 25 Nov".
   function spokenDate(iso) {
     const date = new Date(iso.slice(0, 10) + "T00:00:00Z");
@@ -1304,8 +1390,10 @@
   async function moveBar(bar, days) {
     if (!days) return;
     const key = bar.dataset.key;
-    const start = shiftDate(bar.dataset.start, days);
-    const finish = shiftDate((bar.dataset.finish || bar.dataset.start).slice(0, 10), days);
+    // A start on a day off would be drawn on the next working day: it is
+    // put on the working day the move was heading for.
+    const start = workingDay(bar.ownerSVGElement, shiftDate(bar.dataset.start, days), days < 0 ? -1 : 1);
+    const finish = shiftDate((bar.dataset.finish || bar.dataset.start).slice(0, 10), dayIndex(bar.ownerSVGElement, start) - dayIndex(bar.ownerSVGElement, bar.dataset.start));
     const due = bar.dataset.due;
     const late = due && finish > due ? ", after its due date " + spokenDate(due) : "";
     const before = bar.dataset.setStart || null;
@@ -1322,6 +1410,28 @@
     }
     // The plan is the server's: draw it again from the new schedule.
     refresh();
+  }
+  // Presses in quick succession make one change: the bar follows each,
+  // and the change is saved once the keys rest (each its own save would
+  // meet the version the one before it wrote).
+  function pressBar(bar, step, grow) {
+    const ppd = parseFloat(bar.ownerSVGElement.dataset.ppd);
+    if (bar.pressed && bar.pressed.grow !== grow) return;
+    if (!bar.pressed) {
+      const rect = bar.querySelector("rect");
+      bar.pressed = { days: 0, grow, rect, width: parseFloat(rect.getAttribute("width")) };
+      busy++;
+    }
+    const pressed = bar.pressed;
+    pressed.days += step;
+    if (grow) pressed.rect.setAttribute("width", Math.max(3, pressed.width + pressed.days * ppd));
+    else bar.setAttribute("transform", "translate(" + pressed.days * ppd + " 0)");
+    clearTimeout(pressed.timer);
+    pressed.timer = setTimeout(() => {
+      bar.pressed = null;
+      if (grow) lengthen(bar, pressed.days); else moveBar(bar, pressed.days);
+      idle();
+    }, 400);
   }
   // A new length in working days: the bar's (its estimate, else the
   // working days it spans) changed by the working days its end moved.
@@ -1453,8 +1563,7 @@
     if (!bar) return;
     if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
       event.preventDefault();
-      const step = event.key === "ArrowLeft" ? -1 : 1;
-      if (event.shiftKey) lengthen(bar, step); else moveBar(bar, step);
+      pressBar(bar, event.key === "ArrowLeft" ? -1 : 1, event.shiftKey);
     } else if (event.key === "Enter") {
       location.href = "/w/" + ws() + "/t/" + bar.dataset.key;
     }

@@ -311,7 +311,7 @@ pub async fn list(
                         ("due", true) => td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } },
                         ("phase", true) => td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } },
                         ("milestone", true) => td { button.cell type="button" data-field="milestone_id" data-value=[t.milestone_id] { (milestone_of(t)) } },
-                        ("start", true) => td { button.cell type="button" data-field="start_date" data-value=[t.start_date] { (t.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) } },
+                        ("start", true) => td { button.cell type="button" data-field="start_date" data-value=[t.start_date] { (layout::day(t.start_date, today)) } },
                         ("estimate", true) => td.num { button.cell type="button" data-field="estimate_days" data-value=[t.estimate_days] { (days(t.estimate_days)) } },
                         ("three_point", true) => td.num { button.cell type="button" data-field="three_point" data-value=(three_point(t)) { (three_point_label(t)) } },
                         ("estimate", false) => td.num { (days(t.estimate_days)) },

@@ -172,13 +172,15 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
         .await
         .unwrap();
 
-    // Due before start: refused, said beside the due date, nothing lost.
+    // A three-point estimate out of order: refused, said beside it,
+    // nothing lost.
     let title = wait_for(&ana, "#t-title").await;
     title.clear().await.unwrap();
     title.send_keys("Kept while refused").await.unwrap();
     ana.execute(
-        "document.querySelector('#t-start').value = '2027-03-10';
-         document.querySelector('#t-due').value = '2027-03-01';",
+        "document.querySelector('#t-tp-o').value = '3';
+         document.querySelector('#t-tp-l').value = '2';
+         document.querySelector('#t-tp-p').value = '6';",
         vec![],
     )
     .await
@@ -189,11 +191,11 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
         .click()
         .await
         .unwrap();
-    wait_for(&ana, "#t-due[aria-invalid=true] + .field-note.refused").await;
+    wait_for(&ana, "#t-tp-o[aria-invalid=true] + .field-note.refused").await;
     wait_for_text(
         &ana,
         "//span[contains(@class,'refused')]",
-        "Due date must not be before",
+        "Three-point estimate must run from optimistic",
     )
     .await;
     let kept = ana
@@ -209,12 +211,9 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
     // refused (412), his title shows beside hers, his priority (which
     // she did not touch) is taken into her form, and her second save
     // keeps her title and his priority.
-    ana.execute(
-        "document.querySelector('#t-due').value = '2027-03-20';",
-        vec![],
-    )
-    .await
-    .unwrap();
+    ana.execute("document.querySelector('#t-tp-o').value = '1';", vec![])
+        .await
+        .unwrap();
     ben.goto(&format!("{base}/w/demo/t/LAUNCH-8"))
         .await
         .unwrap();
@@ -263,7 +262,7 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
     wait_for_text(&ana, TOAST, "Saved.").await;
     let task = task_json(&ana, "LAUNCH-8").await;
     assert_eq!(task["title"], "Kept while refused", "{task}");
-    assert_eq!(task["due_date"], "2027-03-20", "{task}");
+    assert_eq!(task["three_point"]["optimistic"], 1.0, "{task}");
     assert_eq!(task["priority"], "urgent", "{task}");
     ana.close().await.unwrap();
     ben.close().await.unwrap();

@@ -102,12 +102,29 @@ async fn a_project_is_set_up_found_and_imported_in_the_browser() {
     let phases = api_json(&client, "/projects/OM/phases").await;
     assert_eq!(phases.as_array().map(Vec::len), Some(2), "{phases}");
     click(&client, "button[aria-label='Delete Find a site']").await;
+    // Another row saved meanwhile draws the page again: the phase held
+    // for deletion stays hidden, and goes when its time is up.
+    client
+        .execute(
+            "const f = [...document.querySelectorAll('section[aria-labelledby=h-phases] form.row-form')]
+                .find(f => f.elements.name.value === 'Fit out');
+             f.elements.name.value = 'Fit out and move in';
+             f.requestSubmit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "section[aria-labelledby=h-phases] input[value='Fit out and move in']",
+    )
+    .await;
+    wait_for(&client, "li[hidden] input[value='Find a site']").await;
     wait_for_text(&client, TOAST, "The phase Find a site deleted.").await;
+    wait_for_phases(&client, &["Fit out and move in"]).await;
     let phases = api_json(&client, "/projects/OM/phases").await;
-    assert_eq!(phases[0]["name"], "Fit out", "{phases}");
+    assert_eq!(phases[0]["name"], "Fit out and move in", "{phases}");
     assert_eq!(phases.as_array().map(Vec::len), Some(1), "{phases}");
-    client.refresh().await.unwrap();
-    wait_for_phases(&client, &["Fit out"]).await;
     // A refused phase is said beside its field, in words, and what was
     // typed stays in the form.
     client
@@ -1021,13 +1038,22 @@ async fn estimates_and_three_point_estimates_are_typed_in_the_list() {
         "from optimistic to most likely to pessimistic",
     )
     .await;
-    // Not three numbers: said so before anything is sent.
-    click(
+    // The cell opens again with what was typed, the reason beside it.
+    wait_for(
         &client,
-        &format!("{row} button.cell[data-field=three_point]"),
+        &format!("{row} input[data-field=three_point][aria-invalid=true] + .field-note.refused"),
     )
     .await;
-    let input = wait_for(&client, &format!("{row} input[data-field=three_point]")).await;
+    let input = wait_for(
+        &client,
+        &format!("{row} input[data-field=three_point][aria-invalid=true]"),
+    )
+    .await;
+    assert_eq!(
+        input.prop("value").await.unwrap().as_deref(),
+        Some("7 / 3 / 2")
+    );
+    // Not three numbers: said so before anything is sent.
     input
         .send_keys("\u{E009}a\u{E000}about a week\u{E007}")
         .await

@@ -170,7 +170,48 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     // And again, from where it is now late.
     drag(&client, "g.bar[data-key=TL-1] rect", Err(10.0)).await;
     wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-22']").await;
-    assert_eq!(task_json(&client, "TL-1").await["due_date"], "2027-01-15");
+    let before = task_json(&client, "TL-1").await;
+    assert_eq!(before["due_date"], "2027-01-15");
+    // Three quick presses of → are one move of three days, one save:
+    // from Friday the 22nd, Monday the 25th.
+    client
+        .execute(
+            "document.querySelector('g.bar[data-key=TL-1]').focus()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut keys = KeyActions::new("keyboard".into());
+    for _ in 0..3 {
+        keys = keys
+            .then(KeyAction::Down { value: '\u{E014}' })
+            .then(KeyAction::Up { value: '\u{E014}' });
+    }
+    client.perform_actions(keys).await.unwrap();
+    client.release_actions().await.unwrap();
+    wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-25']").await;
+    let after = task_json(&client, "TL-1").await;
+    assert_eq!(after["start_date"], "2027-01-25", "{after}");
+    assert_eq!(
+        after["version"].as_i64(),
+        before["version"].as_i64().map(|v| v + 1)
+    );
+    // A move that ends on a weekend starts on the working day it was
+    // heading for: one day back from Monday is Friday.
+    keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: '\u{E012}' })
+        .then(KeyAction::Up { value: '\u{E012}' });
+    client
+        .execute(
+            "document.querySelector('g.bar[data-key=TL-1]').focus()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client.perform_actions(keys).await.unwrap();
+    client.release_actions().await.unwrap();
+    wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-22']").await;
+    assert_eq!(task_json(&client, "TL-1").await["start_date"], "2027-01-22");
 
     // On a phone the names stay at the left while the bars scroll.
     client.set_window_size(390, 844).await.unwrap();

@@ -1154,3 +1154,85 @@ async fn the_board_is_filtered_and_saved_as_a_view_as_the_list_is() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn work_past_its_due_date_or_starting_after_it_is_shown_late() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let today = chrono::Local::now().date_naive();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks",
+            &format!("title=Overdue+survey&project=LAUNCH&due_date={}", day(-3)),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = ana
+        .post(
+            "/w/demo/tasks",
+            &format!(
+                "title=Slipped+report&project=LAUNCH&start_date={}&due_date={}",
+                day(20),
+                day(10)
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page: Value = ana
+        .get("/api/v1/workspaces/demo/tasks?project=LAUNCH&q=overdue+survey")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let overdue = page["tasks"][0]["key"].as_str().unwrap().to_string();
+    let page: Value = ana
+        .get("/api/v1/workspaces/demo/tasks?project=LAUNCH&q=slipped+report")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slipped = page["tasks"][0]["key"].as_str().unwrap().to_string();
+
+    // The timeline's flag is red for a due date passed with the work
+    // open, and for work scheduled past its due date.
+    let timeline = ana
+        .get("/w/demo/p/LAUNCH/timeline?zoom=fit")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for key in [&overdue, &slipped] {
+        assert!(
+            timeline.contains(&format!(r#"<g class="due late"><title>{key} due"#)),
+            "{key}'s flag is red"
+        );
+    }
+    // The task page says it starts after it is due; the list marks its
+    // due date.
+    let task = ana
+        .get(&format!("/w/demo/t/{slipped}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(task.contains("Starts after its due date"), "{task}");
+    let list = ana
+        .get("/w/demo/p/LAUNCH/list?cols=due,start&sort=due")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = list
+        .split(&format!(r#"data-key="{slipped}""#))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap();
+    assert!(
+        row.contains(r#"<span class="late" title="Starts after its due date">"#),
+        "{row}"
+    );
+    server.stop().await;
+}
