@@ -107,7 +107,7 @@
   }
   function said(form) {
     const action = form.getAttribute("action") || "";
-    const words = [[/\/delete$/, "Deleted."], [/\/remove$/, "Removed."], [/\/revoke$/, "Revoked."],
+    const words = [[/\/plan\/level$/, "Levelling applied."], [/\/plan\/level\/undo$/, "Levelling taken back."], [/\/delete$/, "Deleted."], [/\/remove$/, "Removed."], [/\/revoke$/, "Revoked."],
       [/\/unarchive$/, "Taken out of the archive."], [/\/archive$/, "Archived."]];
     const found = words.find(([pattern]) => pattern.test(action));
     return found ? found[1] : "Saved.";

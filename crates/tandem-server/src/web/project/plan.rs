@@ -348,14 +348,23 @@ pub async fn apply_levelling(
                     p { a href=(viewer.url(&format!("/p/{key}/timeline"))) { "See the timeline" } " · " a href=(viewer.url(&format!("/p/{key}/plan"))) { "Back to the plan" } }
                 }
             };
-            Ok(page(
+            let mut response = page(
                 &viewer,
                 "Levelling applied",
                 Section::Projects,
                 nav(&project, Tab::Plan),
                 content,
             )
-            .into_response())
+            .into_response();
+            // The page says what was done, as a page a form goes on to
+            // does ("Levelling applied." in the toast).
+            response.headers_mut().insert(
+                axum::http::header::SET_COOKIE,
+                axum::http::HeaderValue::from_static(
+                    "tandem_flash=saved; Path=/; Max-Age=60; SameSite=Lax",
+                ),
+            );
+            Ok(response)
         }
         other => answer(
             &headers,

@@ -190,6 +190,14 @@ async fn a_project_is_set_up_found_and_imported_in_the_browser() {
         .unwrap();
     wait_for(&client, "#h-levelling").await;
     look(&client, "27-plan").await;
+    // Applied and taken back, each said in a toast.
+    click(&client, "form[action$='/plan/level'] button").await;
+    client.accept_alert().await.unwrap();
+    wait_for(&client, "#h-levelled").await;
+    wait_for_text(&client, TOAST, "Levelling applied.").await;
+    click(&client, "form[action$='/plan/level/undo'] button").await;
+    client.accept_alert().await.unwrap();
+    wait_for_text(&client, TOAST, "Levelling taken back.").await;
     client
         .goto(&format!("{base}/w/demo/settings"))
         .await
