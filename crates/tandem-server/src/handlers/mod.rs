@@ -64,3 +64,36 @@ pub(crate) fn versioned<T: Serialize>(status: StatusCode, version: i64, body: T)
     }
     response
 }
+
+/// A request's query as a handler reads it: every parameter the route
+/// does not list is refused by name, with the ones it allows; a value
+/// left empty reads as absent.
+pub(crate) struct QueryParams<'a> {
+    query: &'a std::collections::HashMap<String, String>,
+}
+
+impl<'a> QueryParams<'a> {
+    pub(crate) fn read(
+        query: &'a std::collections::HashMap<String, String>,
+        allowed: &[&str],
+        v: &mut tandem_domain::Validation,
+    ) -> Self {
+        for name in query.keys() {
+            if !allowed.contains(&name.as_str()) {
+                v.push(
+                    name,
+                    format!("unknown query parameter (allowed: {})", allowed.join(", ")),
+                );
+            }
+        }
+        QueryParams { query }
+    }
+
+    /// `name`'s value, unless absent or empty.
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
+        self.query
+            .get(name)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+}

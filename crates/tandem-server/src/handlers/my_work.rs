@@ -15,8 +15,8 @@ use tandem_domain::dates::Bucket;
 use tandem_store::TaskOrder;
 use tandem_usecases::my_work::{self, BUCKET_PAGE, BucketPage};
 
-use super::ApiResult;
 use super::tasks::{format_cursor, parse_cursor};
+use super::{ApiResult, QueryParams};
 use crate::AppState;
 use crate::extract::Ctx;
 use crate::routes::*;
@@ -60,20 +60,8 @@ pub async fn my_work(
 ) -> ApiResult<Json<MyWork>> {
     let mut v = Validation::new();
     let allowed: Vec<&str> = MY_WORK_QUERY.iter().map(|p| p.name).collect();
-    for name in query.keys() {
-        if !allowed.contains(&name.as_str()) {
-            v.push(
-                name,
-                format!("unknown query parameter (allowed: {})", allowed.join(", ")),
-            );
-        }
-    }
-    let get = |name: &str| {
-        query
-            .get(name)
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
-    };
+    let params = QueryParams::read(&query, &allowed, &mut v);
+    let get = |name: &str| params.get(name);
     let today = match get("today") {
         None => crate::web::today(),
         Some(day) => v

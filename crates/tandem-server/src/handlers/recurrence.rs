@@ -11,7 +11,7 @@ use tandem_domain::Validation;
 use tandem_domain::recurrence::Landing;
 use tandem_usecases::recurrence::{self, Ask, MAX_PREVIEW};
 
-use super::ApiResult;
+use super::{ApiResult, QueryParams};
 use crate::AppState;
 use crate::extract::Ctx;
 use crate::routes::*;
@@ -60,20 +60,8 @@ pub async fn preview(
 ) -> ApiResult<Json<RecurrencePreviewView>> {
     let mut v = Validation::new();
     let allowed: Vec<&str> = PREVIEW_QUERY.iter().map(|p| p.name).collect();
-    for name in query.keys() {
-        if !allowed.contains(&name.as_str()) {
-            v.push(
-                name,
-                format!("unknown query parameter (allowed: {})", allowed.join(", ")),
-            );
-        }
-    }
-    let get = |name: &str| {
-        query
-            .get(name)
-            .map(String::as_str)
-            .filter(|s| !s.trim().is_empty())
-    };
+    let params = QueryParams::read(&query, &allowed, &mut v);
+    let get = |name: &str| params.get(name);
     let rule = get("rule").unwrap_or_default().to_string();
     let from = match get("from").map(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d")) {
         None => crate::web::today(),

@@ -16,7 +16,7 @@ use tandem_store::{ActivityFilter, OwnerFilter, SortValue, TaskCursor, TaskFilte
 use tandem_usecases::tasks;
 
 use super::activity::activity_view;
-use super::{ApiResult, versioned};
+use super::{ApiResult, QueryParams, versioned};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Ctx, IfMatch, JsonBody};
@@ -155,23 +155,8 @@ async fn task_filter(
     query: &HashMap<String, String>,
 ) -> ApiResult<TaskFilter> {
     let mut v = Validation::new();
-    for name in query.keys() {
-        if !TASK_QUERY.contains(&name.as_str()) {
-            v.push(
-                name,
-                format!(
-                    "unknown query parameter (allowed: {})",
-                    TASK_QUERY.join(", ")
-                ),
-            );
-        }
-    }
-    let get = |name: &str| {
-        query
-            .get(name)
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
-    };
+    let params = QueryParams::read(query, TASK_QUERY, &mut v);
+    let get = |name: &str| params.get(name);
     let list = |v: &mut Validation, name: &str| -> Vec<String> {
         let _ = v;
         get(name)

@@ -68,6 +68,27 @@ async fn drag(client: &Client, from: &str, to: Result<&str, f64>) {
     }
 }
 
+/// Presses `key` `times` on a task's bar, quickly. (WebDriver types only
+/// into HTML elements: the bar is focused by script, the keys pressed on
+/// the keyboard.)
+async fn press_on_bar(client: &Client, task: &str, key: char, times: usize) {
+    client
+        .execute(
+            &format!("document.querySelector('g.bar[data-key={task}]').focus()"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut keys = KeyActions::new("keyboard".into());
+    for _ in 0..times {
+        keys = keys
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+    }
+    client.perform_actions(keys).await.unwrap();
+    client.release_actions().await.unwrap();
+}
+
 #[tokio::test]
 async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     let Some(driver) = chromedriver().await else {
@@ -174,21 +195,7 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     assert_eq!(before["due_date"], "2027-01-15");
     // Three quick presses of → are one move of three days, one save:
     // from Friday the 22nd, Monday the 25th.
-    client
-        .execute(
-            "document.querySelector('g.bar[data-key=TL-1]').focus()",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let mut keys = KeyActions::new("keyboard".into());
-    for _ in 0..3 {
-        keys = keys
-            .then(KeyAction::Down { value: '\u{E014}' })
-            .then(KeyAction::Up { value: '\u{E014}' });
-    }
-    client.perform_actions(keys).await.unwrap();
-    client.release_actions().await.unwrap();
+    press_on_bar(&client, "TL-1", '\u{E014}', 3).await;
     wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-25']").await;
     let after = task_json(&client, "TL-1").await;
     assert_eq!(after["start_date"], "2027-01-25", "{after}");
@@ -198,18 +205,7 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     );
     // A move that ends on a weekend starts on the working day it was
     // heading for: one day back from Monday is Friday.
-    keys = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: '\u{E012}' })
-        .then(KeyAction::Up { value: '\u{E012}' });
-    client
-        .execute(
-            "document.querySelector('g.bar[data-key=TL-1]').focus()",
-            vec![],
-        )
-        .await
-        .unwrap();
-    client.perform_actions(keys).await.unwrap();
-    client.release_actions().await.unwrap();
+    press_on_bar(&client, "TL-1", '\u{E012}', 1).await;
     wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-22']").await;
     assert_eq!(task_json(&client, "TL-1").await["start_date"], "2027-01-22");
 
