@@ -252,7 +252,9 @@ async fn settings_page(
                     }
                 }
             }
-            form.inline-form method="post" action=(viewer.url("/settings/tokens")) {
+            // The script shows the new secret in place, so the page's
+            // address stays its own and a reload makes no second token.
+            form.inline-form.token-new method="post" action=(viewer.url("/settings/tokens")) {
                 label for="tok-name" { "New token's name" }
                 input #tok-name name="name" required maxlength="100" placeholder="laptop CLI";
                 button type="submit" { "Create token" }

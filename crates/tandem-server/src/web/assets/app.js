@@ -201,6 +201,7 @@
     const scrollers = [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].map((el) => [el.scrollLeft, el.scrollTop]);
     m.innerHTML = fresh.innerHTML;
     hideHeld();
+    showNewToken();
     m.dataset.seen = fresh.dataset.seen || m.dataset.seen || "0";
     [...m.querySelectorAll(".gantt-wrap, .board, .table-wrap")].forEach((el, i) => {
       if (scrollers[i]) { el.scrollLeft = scrollers[i][0]; el.scrollTop = scrollers[i][1]; }
@@ -583,6 +584,31 @@
   // stakeholder) stays hidden meanwhile, through any redraw of the page
   // (`hideHeld`). A second delete sends the first at once: its Undo left
   // with its toast.
+  // A token just created, shown once above the list (and again after any
+  // redraw of the page, until the page is left).
+  let newToken = null;
+  function showNewToken() {
+    const intro = newToken && !document.getElementById("new-token")
+      && document.querySelector("section[aria-labelledby=h-tokens] > p.muted");
+    if (!intro) return;
+    const panel = document.createElement("div");
+    panel.className = "alert created";
+    panel.setAttribute("role", "status");
+    const said = document.createElement("p");
+    const name = document.createElement("strong");
+    name.textContent = newToken.name;
+    said.append("Token ", name, " created. Copy it now; it is not shown again.");
+    const label = document.createElement("label");
+    label.htmlFor = "new-token";
+    label.textContent = "Your new token";
+    const input = document.createElement("input");
+    input.id = "new-token";
+    input.readOnly = true;
+    input.autocomplete = "off";
+    input.value = newToken.token || "";
+    panel.append(said, label, input);
+    intro.after(panel);
+  }
   const holding = new Map();
   function heldRow(action) {
     const form = document.querySelector('form.held[action="' + CSS.escape(action) + '"]');
@@ -704,6 +730,22 @@
         goOnSaved("/w/" + ws() + "/p/" + project.key + "/timeline");
       } else {
         toast(await problem(response));
+      }
+      return;
+    }
+    if (form.matches("form.token-new")) {
+      event.preventDefault();
+      busy++;
+      try {
+        const response = await postForm(form.action, new FormData(form));
+        if (!response.ok) { toast(await problem(response)); return; }
+        newToken = await response.json();
+        await refresh(true);
+        const input = document.getElementById("new-token");
+        if (input) { input.focus(); input.select(); }
+        toast("Token " + newToken.name + " created.");
+      } finally {
+        idle();
       }
       return;
     }

@@ -1074,3 +1074,54 @@ async fn estimates_and_three_point_estimates_are_typed_in_the_list() {
     client.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_new_token_is_shown_once_in_place_and_a_reload_makes_no_other() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ben@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/settings"))
+        .await
+        .unwrap();
+    submit_form(
+        &client,
+        &[("#tok-name", "laptop CLI")],
+        "form.token-new button",
+    )
+    .await;
+    let secret = wait_for(&client, "#new-token").await;
+    wait_for_text(&client, TOAST, "Token laptop CLI created.").await;
+    let value = secret.prop("value").await.unwrap().unwrap_or_default();
+    assert!(value.len() > 20, "{value}");
+    // The address is still the page's own: a reload shows the list, with
+    // the one token, and no secret.
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/w/demo/settings"),
+        "{}",
+        client.current_url().await.unwrap()
+    );
+    client.refresh().await.unwrap();
+    wait_for(&client, "#tok-name").await;
+    let names: Value = client
+        .execute(
+            "return [...document.querySelectorAll('section[aria-labelledby=h-tokens] li strong')].map(s => s.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(names, json!(["laptop CLI"]));
+    assert!(client.find(Locator::Css("#new-token")).await.is_err());
+    look(&client, "28-tokens").await;
+    client.close().await.unwrap();
+    server.stop().await;
+}
