@@ -83,6 +83,10 @@ pub struct CreateTask {
     pub tags: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
+    /// Makes it a recurring task, its first occurrence on its due date
+    /// (required then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<crate::RepeatInput>,
 }
 
 fn emails(v: &mut Validation, field: &str, list: &[String]) -> Vec<Email> {
@@ -163,6 +167,25 @@ impl CreateTask {
         };
         v.merge(fields.check());
         v.finish(|| NewTask { project, fields })
+    }
+
+    /// [`CreateTask::into_domain`], and the series it starts when it
+    /// repeats; every bad field of both at once.
+    pub fn into_domain_repeating(
+        mut self,
+    ) -> Result<(NewTask, Option<tandem_domain::recurrence::Series>), Vec<FieldError>> {
+        let repeat = self.repeat.take();
+        let due = self.due_date;
+        let mut v = Validation::new();
+        let task = v.take_all(self.into_domain());
+        let series = repeat.and_then(|r| v.take_all(r.into_series("repeat")));
+        if series.is_some() && due.is_none() {
+            v.push(
+                "due_date",
+                "is required for a task that repeats: it is the first date",
+            );
+        }
+        v.finish(|| (task.expect("a task when nothing was refused"), series))
     }
 }
 
@@ -377,6 +400,23 @@ pub struct TaskView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The series the task is an occurrence of: on a single task's
+    /// reads and writes; lists leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<crate::RecurrenceView>,
+}
+
+impl TaskView {
+    /// The view of a task with the series it belongs to.
+    pub fn with_recurrence(
+        task: Task,
+        recurrence: Option<tandem_domain::recurrence::Recurrence>,
+    ) -> Self {
+        TaskView {
+            recurrence: recurrence.map(Into::into),
+            ..task.into()
+        }
+    }
 }
 
 impl From<Task> for TaskView {
@@ -415,6 +455,7 @@ impl From<Task> for TaskView {
             created_at: t.created_at,
             updated_at: t.updated_at,
             completed_at: t.completed_at,
+            recurrence: None,
         }
     }
 }

@@ -67,6 +67,17 @@ impl Validation {
         }
     }
 
+    /// The value of a checked result, its errors kept with the rest.
+    pub fn take_all<T>(&mut self, checked: Result<T, Vec<FieldError>>) -> Option<T> {
+        match checked {
+            Ok(value) => Some(value),
+            Err(errors) => {
+                self.errors.extend(errors);
+                None
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

@@ -4,7 +4,7 @@
 //!
 //! [`Store`] is the sum of one trait per feature, each in its own module
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
-//! [`ProjectStore`], [`PortfolioStore`], [`GoalStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`],
+//! [`ProjectStore`], [`PortfolioStore`], [`GoalStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`], [`RecurrenceStore`],
 //! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`]
 //! and [`EventStore`]. Callers hold a `dyn Store` and call any of them.
 //!
@@ -35,6 +35,7 @@ pub mod plans;
 pub mod portfolios;
 mod postgres;
 pub mod projects;
+pub mod recurrences;
 pub mod risks;
 mod scope;
 mod sql;
@@ -59,6 +60,7 @@ pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, T
 pub use portfolios::PortfolioStore;
 pub use postgres::PgStore;
 pub use projects::{CrossLink, HealthReads, ProjectProgress, ProjectStore};
+pub use recurrences::RecurrenceStore;
 pub use risks::RiskStore;
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;
@@ -189,6 +191,7 @@ pub trait Store:
     + RiskStore
     + ViewStore
     + TaskStore
+    + RecurrenceStore
     + DependencyStore
     + PlanStore
     + ImportStore

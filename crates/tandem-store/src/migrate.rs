@@ -138,6 +138,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "status updates on portfolios and goals; a project's update cadence",
         sql: include_str!("../migrations/sqlite/0024_updates_everywhere.sql"),
     },
+    Migration {
+        version: 25,
+        description: "recurring tasks: series and the dates they made",
+        sql: include_str!("../migrations/sqlite/0025_recurrences.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -260,6 +265,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 24,
         description: "status updates on portfolios and goals; a project's update cadence",
         sql: include_str!("../migrations/postgres/0024_updates_everywhere.sql"),
+    },
+    Migration {
+        version: 25,
+        description: "recurring tasks: series and the dates they made",
+        sql: include_str!("../migrations/postgres/0025_recurrences.sql"),
     },
 ];
 

@@ -1,13 +1,14 @@
-//! Recurrence rules as a user tries them before saving: the dates a rule
-//! gives from a day, on a project's working days when asked.
+//! Recurring tasks: a rule tried before saving (its dates from a day, on
+//! a project's working days when asked), a task made to repeat, its
+//! series ended, and the occurrences fixed schedules owe (the job's).
 
 use chrono::NaiveDate;
-use tandem_domain::Validation;
 use tandem_domain::calendar::WorkWeek;
-use tandem_domain::recurrence::{Landing, Rule};
+use tandem_domain::recurrence::{Landing, Recurrence, Rule, Series};
+use tandem_domain::{Email, FieldError, NewTask, Task, Validation};
 use tandem_store::{Scope, Store};
 
-use crate::Result;
+use crate::{Error, Result, Writer};
 
 /// What a preview asks: a rule as typed, from a day, how many dates, and
 /// whose working days they land on (none: Monday to Friday).
@@ -55,4 +56,58 @@ pub async fn preview(store: &dyn Store, scope: Scope, ask: &Ask) -> Result<Previ
         ask.count,
     );
     Ok(Preview { rule, dates })
+}
+
+/// Creates a task that repeats as `series` says, from its due date; a
+/// personal task is the caller's, as [`crate::tasks::create`] makes it.
+pub async fn create(
+    store: &dyn Store,
+    writer: &Writer,
+    mut task: NewTask,
+    series: &Series,
+) -> Result<(Task, Recurrence)> {
+    if task.fields.due_date.is_none() {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "due_date",
+            "is required for a task that repeats: it is the first date",
+        )]));
+    }
+    if task.project.is_none() && task.fields.owner.is_none() {
+        task.fields.owner = Email::parse(&writer.user().email).ok();
+    }
+    Ok(store
+        .create_recurring_task(writer.scope(), &task, series)
+        .await?)
+}
+
+/// Ends the series of the task `key`: the occurrences made stay, no
+/// other comes.
+pub async fn stop(store: &dyn Store, writer: &Writer, key: &str) -> Result<Recurrence> {
+    Ok(store.end_recurrence(writer.scope(), key).await?)
+}
+
+/// The most series one pass of [`generate`] reads.
+pub const GENERATE_BATCH: usize = 500;
+
+/// Makes every occurrence the series on a fixed schedule owe by `today`,
+/// of every workspace: the background job's one pass, and the catch-up
+/// after a server was down. Each date once however many nodes run it.
+/// The keys of the tasks made.
+pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>> {
+    let mut made = Vec::new();
+    loop {
+        let owing = store.recurrences_owing(today, GENERATE_BATCH).await?;
+        if owing.is_empty() {
+            return Ok(made);
+        }
+        let before = made.len();
+        for id in &owing {
+            made.extend(store.make_occurrences(*id, today).await?);
+        }
+        // A pass that made nothing (another node made them) ends here;
+        // what it left owing is ended by `make_occurrences`.
+        if made.len() == before && owing.len() < GENERATE_BATCH {
+            return Ok(made);
+        }
+    }
 }

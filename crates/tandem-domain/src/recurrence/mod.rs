@@ -17,7 +17,7 @@ use rrule::{RRule, RRuleSet, Tz, Unvalidated};
 mod series;
 mod words;
 
-pub use series::{Mode, Reuse, Series};
+pub use series::{Mode, Recurrence, Reuse, Series};
 use words::{Parts, words};
 
 /// The most occurrences a preview or a catch-up asks for at once.

@@ -80,7 +80,34 @@ pub struct Series {
     pub except: Vec<NaiveDate>,
 }
 
+/// A series as kept: the task it began with is one of its occurrences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recurrence {
+    pub id: crate::Id,
+    pub series: Series,
+    /// Ended by hand, or by its rule: no occurrence after those made.
+    pub ended: bool,
+    /// The newest date it made an occurrence for.
+    pub last_on: NaiveDate,
+}
+
 impl Series {
+    /// Dates with no occurrence, as kept: ISO dates, comma-separated.
+    pub fn except_text(&self) -> String {
+        self.except
+            .iter()
+            .map(NaiveDate::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// [`Series::except_text`] read back; what is not a date is dropped.
+    pub fn parse_except(text: &str) -> Vec<NaiveDate> {
+        text.split(',')
+            .filter_map(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            .collect()
+    }
+
     /// On a fixed schedule, the occurrences to make on `today`: every
     /// date of the rule up to today not `made` yet (so none is skipped
     /// while nothing ran), and the first date after today, so the next

@@ -107,6 +107,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/quick", "Add a task from one line: 'Write brief @ana #WEB due fri !high' (title, @person, #PROJECT, due DATE WORDS, !priority)", json::<QuickAdd>(), json::<TaskView>(), 201, quick_add).etag(),
         route!(post "/api/v1/workspaces/{ws}/tasks/bulk", "Set status, priority, owner or due date on several tasks, each at the version read: all or none (409 when one changed since)", json::<BulkEditTasks>(), json::<Vec<TaskView>>(), 200, bulk_edit_tasks),
         route!(get "/api/v1/workspaces/{ws}/tasks/{key}", "A task", none(), json::<TaskView>(), 200, get_task).etag(),
+        route!(post "/api/v1/workspaces/{ws}/tasks/{key}/repeat/end", "End the series of a recurring task: the occurrences made stay, no other comes; 404 if it does not repeat", none(), json::<RecurrenceView>(), 200, end_repeat),
         route!(patch "/api/v1/workspaces/{ws}/tasks/{key}", "Update a task", json::<UpdateTask>(), json::<TaskView>(), 200, update_task).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/tasks/{key}", "Delete a task and its subtasks", none(), none(), 204, delete_task).if_match(),
         route!(post "/api/v1/workspaces/{ws}/tasks/{key}/move", "Move a task on its project's board: into the column of `status`, between the cards `after` and `before`", json::<MoveTask>(), json::<TaskView>(), 200, move_task).if_match().etag(),
@@ -376,8 +377,19 @@ pub async fn create_task_before(
     first: Option<String>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
-    let task = body.into_domain(CreateTask::into_domain)?;
-    let mut task = tasks::create(state.store.as_ref(), &writer, task).await?;
+    let (task, series) = body.into_domain(CreateTask::into_domain_repeating)?;
+    let (mut task, recurrence) = match series {
+        Some(series) => {
+            let (task, recurrence) =
+                tandem_usecases::recurrence::create(state.store.as_ref(), &writer, task, &series)
+                    .await?;
+            (task, Some(recurrence))
+        }
+        None => (
+            tasks::create(state.store.as_ref(), &writer, task).await?,
+            None,
+        ),
+    };
     if let Some(first) = first {
         let to = tasks::Move {
             status: None,
@@ -396,7 +408,7 @@ pub async fn create_task_before(
     Ok(versioned(
         StatusCode::CREATED,
         task.version,
-        TaskView::from(task),
+        TaskView::with_recurrence(task, recurrence),
     ))
 }
 
@@ -432,11 +444,23 @@ pub async fn get_task(
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let task = state.store.get_task(ctx.scope, &key).await?;
+    let recurrence = state.store.recurrence_of(ctx.scope, &task.key).await?;
     Ok(versioned(
         StatusCode::OK,
         task.version,
-        TaskView::from(task),
+        TaskView::with_recurrence(task, recurrence),
     ))
+}
+
+/// Ends the series of a recurring task: the occurrences made stay.
+pub async fn end_repeat(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<RecurrenceView>> {
+    let writer = ctx.actor().writer()?;
+    let ended = tandem_usecases::recurrence::stop(state.store.as_ref(), &writer, &key).await?;
+    Ok(Json(ended.into()))
 }
 
 pub async fn update_task(
@@ -450,10 +474,11 @@ pub async fn update_task(
     body.check()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let task = tasks::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
+    let recurrence = state.store.recurrence_of(ctx.scope, &task.key).await?;
     Ok(versioned(
         StatusCode::OK,
         task.version,
-        TaskView::from(task),
+        TaskView::with_recurrence(task, recurrence),
     ))
 }
 

@@ -1,5 +1,6 @@
 //! Background work: the outbox's once-only consumers (the rescheduler)
-//! and the periodic jobs (the purge), started together, counted in the
+//! and the periodic jobs (the purge; the occurrences recurring tasks
+//! owe), started together, counted in the
 //! [`Metrics`] one unit of work at a time, and stopped together at
 //! shutdown, each after the unit it is doing.
 //!
@@ -14,6 +15,7 @@
 //! `web::live`, which every node runs for its own pages).
 
 mod purge;
+mod recurrences;
 mod rescheduler;
 
 use std::future::Future;
@@ -30,6 +32,7 @@ use crate::metrics::Metrics;
 /// Starts every background job of this node.
 pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
     rescheduler::start(store.clone(), jobs);
+    recurrences::start(store.clone(), jobs);
     purge::start(store, jobs);
 }
 

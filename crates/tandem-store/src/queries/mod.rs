@@ -27,6 +27,7 @@ mod imports;
 mod plans;
 mod portfolios;
 mod projects;
+mod recurrences;
 mod risks;
 mod rollups;
 mod schedule_save;

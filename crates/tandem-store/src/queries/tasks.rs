@@ -255,7 +255,16 @@ pub(super) async fn update_task_tx(
         &changes,
     );
     let collaborators = !fields.collaborators.is_empty();
-    run_and_fetch_task(&mut *tx, batch, scope, &current.key, collaborators).await
+    let updated = run_and_fetch_task(&mut *tx, batch, scope, &current.key, collaborators).await?;
+    // An occurrence of a series, closed: the next one comes now (or, for
+    // a series that reopens, this task is it).
+    if !current.status.is_closed()
+        && updated.status.is_closed()
+        && recurrences::follow_closed_tx(&mut *tx, scope, &updated).await?
+    {
+        return fetch_task_tx(&mut *tx, scope, &current.key).await;
+    }
+    Ok(updated)
 }
 
 /// A new task's row: its fields and what the store resolved.

@@ -1,4 +1,5 @@
-//! `tandem repeat`: recurrence rules tried before a series is made. A
+//! `tandem repeat`: recurrence rules tried before a series is made, and a
+//! series ended. A
 //! rule alone is expanded here, without a server (as `schedule --mspdi`
 //! schedules a file); on a project's working days the server is asked,
 //! since it keeps the project's calendar.
@@ -6,7 +7,7 @@
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use reqwest::Method;
-use tandem_api::RecurrencePreviewView;
+use tandem_api::{RecurrencePreviewView, RecurrenceView};
 use tandem_domain::calendar::WorkWeek;
 use tandem_domain::recurrence::{Landing, Rule};
 
@@ -41,6 +42,9 @@ pub(super) enum RepeatCommand {
         #[arg(long, default_value = "as-is")]
         working_days: String,
     },
+    /// End a recurring task's series: the occurrences made stay, no other
+    /// comes. KEY is any of its occurrences.
+    End { key: String },
 }
 
 /// Whether this command needs a server: only to read a project's
@@ -48,6 +52,7 @@ pub(super) enum RepeatCommand {
 pub(super) fn needs_server(command: &RepeatCommand) -> bool {
     match command {
         RepeatCommand::Preview { project, .. } => project.is_some(),
+        RepeatCommand::End { .. } => true,
     }
 }
 
@@ -107,6 +112,26 @@ pub(super) async fn repeat_command(
             }
             if view.dates.is_empty() {
                 eprintln!("This rule gives no date from {from}.");
+            }
+            Ok(())
+        }
+        RepeatCommand::End { key } => {
+            let client =
+                client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
+            let ended: RecurrenceView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/tasks/{key}/repeat/end")).await?,
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&ended);
+            } else {
+                outln!(
+                    "{key} repeats no more ({}); the occurrences made stay.",
+                    ended.words
+                );
             }
             Ok(())
         }

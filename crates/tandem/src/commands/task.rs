@@ -24,6 +24,8 @@ pub(super) enum TaskCommand {
         project: Option<String>,
         #[command(flatten)]
         fields: TaskFlags,
+        #[command(flatten)]
+        repeat: RepeatFlags,
     },
     /// List tasks.
     List {
@@ -70,6 +72,50 @@ pub(super) enum TaskCommand {
     BulkEdit(super::board::BulkEditArgs),
     /// Move a task on its project's board: to another column, between two cards.
     Move(super::board::MoveArgs),
+}
+
+/// How a new task repeats.
+#[derive(Debug, Args)]
+pub(super) struct RepeatFlags {
+    /// Make it a recurring task, its first occurrence on --due (required
+    /// then): an RFC 5545 RRULE value ("FREQ=MONTHLY;BYDAY=1MO") or plain
+    /// words ("every 2 weeks on tue, thu", "monthly on the last fri",
+    /// "every weekday"); `tandem repeat preview RULE` shows its dates.
+    #[arg(long)]
+    repeat: Option<String>,
+    /// When the next occurrence comes: schedule (on the rule's dates,
+    /// whether or not the last one was done) or after-done (the rule
+    /// counted from the day the last one was done).
+    #[arg(long, requires = "repeat", value_parser = ["schedule", "after-done"])]
+    repeat_mode: Option<String>,
+    /// What an occurrence is: new (a task of its own, the default) or
+    /// reopen (the same task opened again with the next date).
+    #[arg(long, requires = "repeat", value_parser = ["new", "reopen"])]
+    repeat_reuse: Option<String>,
+    /// An occurrence on a day off of the project: as-is (the default),
+    /// skip, or next (the next working day).
+    #[arg(long, requires = "repeat", value_parser = ["as-is", "skip", "next"])]
+    working_days: Option<String>,
+}
+
+impl RepeatFlags {
+    fn input(&self) -> Option<RepeatInput> {
+        self.repeat.as_ref().map(|rule| RepeatInput {
+            rule: Some(rule.clone()),
+            mode: self.repeat_mode.as_ref().map(|m| m.replace('-', "_")),
+            reuse: self.repeat_reuse.as_ref().map(|r| {
+                if r == "new" {
+                    "new_task".into()
+                } else {
+                    r.clone()
+                }
+            }),
+            landing: self.working_days.as_ref().map(|w| match w.as_str() {
+                "next" => "next_working_day".into(),
+                other => other.replace('-', "_"),
+            }),
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -274,6 +320,7 @@ pub(super) async fn task_command(
             title,
             project,
             fields,
+            repeat,
         } => {
             let fields = task_update(None, &fields)?;
             let request = CreateTask {
@@ -299,6 +346,7 @@ pub(super) async fn task_command(
                 milestone_id: None,
                 tags: fields.tags,
                 blocked_reason: fields.blocked_reason.flatten(),
+                repeat: repeat.input(),
             };
             let task: TaskView = client
                 .send(
@@ -310,7 +358,15 @@ pub(super) async fn task_command(
             if as_json {
                 print_json(&task)
             } else {
-                outln!("Created {}  {}", task.key, task.title)
+                outln!("Created {}  {}", task.key, task.title);
+                if let Some(r) = &task.recurrence {
+                    outln!(
+                        "  repeats     {} ({}), from {}",
+                        r.words,
+                        r.rule,
+                        r.starts_on
+                    );
+                }
             }
         }
         TaskCommand::List {
@@ -395,6 +451,20 @@ pub(super) async fn task_command(
                 or_dash(task.start_date),
                 or_dash(task.due_date)
             );
+            if let Some(r) = &task.recurrence {
+                outln!(
+                    "  repeats     {} ({}; {}, {}){}",
+                    r.words,
+                    r.rule,
+                    r.mode.replace('_', " "),
+                    if r.reuse == "reopen" {
+                        "reopened"
+                    } else {
+                        "a new task each time"
+                    },
+                    if r.ended { ", ended" } else { "" }
+                );
+            }
             outln!(
                 "  estimate    {} days, {} hours, {}% complete",
                 or_dash(task.estimate_days),
@@ -501,8 +571,16 @@ pub(super) async fn task_command(
                 .await?;
             if as_json {
                 print_json(&task)
-            } else {
+            } else if task.status == TaskStatus::Done {
                 outln!("Done: {}  {}", task.key, task.title)
+            } else {
+                // A series that reopens it: done, and open again.
+                outln!(
+                    "Done: {}  {}; it repeats, due {} next",
+                    task.key,
+                    task.title,
+                    or_dash(task.due_date)
+                )
             }
         }
     }

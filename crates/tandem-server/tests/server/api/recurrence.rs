@@ -93,3 +93,103 @@ async fn a_rule_gives_its_dates_on_the_projects_working_days() {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn a_recurring_task_is_made_closed_into_its_next_and_ended() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let gus = Api::login(&server.base, "gus").await;
+        plan(&ana).await;
+        let before = fingerprint(&ana).await;
+        // Refused, naming the field, and nothing made.
+        for (body, field) in [
+            (
+                json!({"project": "LAUNCH", "title": "Drill", "repeat": {"rule": "weekly"}}),
+                "due_date",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "Drill", "due_date": "2027-01-04", "repeat": {"rule": "every blue moon"}}),
+                "repeat.rule",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "Drill", "due_date": "2027-01-04", "repeat": {}}),
+                "repeat.rule",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "Drill", "due_date": "2027-01-04", "repeat": {"rule": "weekly", "mode": "often"}}),
+                "repeat.mode",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "Drill", "due_date": "2027-01-04", "repeat": {"rule": "weekly", "reuse": "twice"}}),
+                "repeat.reuse",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "Drill", "due_date": "2027-01-04", "repeat": {"rule": "weekly", "colour": "red"}}),
+                "repeat",
+            ),
+        ] {
+            let (status, problem) = ana.post(&format!("{WS}/tasks"), body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert!(
+                problem["errors"].to_string().contains(field),
+                "{body}: {problem}"
+            );
+        }
+        assert_eq!(fingerprint(&ana).await, before);
+
+        let (status, drill) = ana
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": "Drill", "due_date": "2027-01-04",
+                       "repeat": {"rule": "first monday of each month", "landing": "next_working_day"}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{drill}");
+        assert_eq!(drill["recurrence"]["rule"], "FREQ=MONTHLY;BYDAY=1MO");
+        assert_eq!(drill["recurrence"]["words"], "Every month on the first Mon");
+        assert_eq!(drill["recurrence"]["mode"], "schedule");
+        assert_eq!(drill["recurrence"]["starts_on"], "2027-01-04");
+        let key = drill["key"].as_str().unwrap().to_string();
+        let (_, shown) = ana.get(&format!("{WS}/tasks/{key}")).await;
+        assert_eq!(shown["recurrence"]["id"], drill["recurrence"]["id"]);
+        // Lists leave the series out.
+        let (_, page) = ana.get(&format!("{WS}/tasks?project=LAUNCH&q=drill")).await;
+        assert!(page["tasks"][0].get("recurrence").is_none(), "{page}");
+
+        // Done: the next occurrence is a task of its own.
+        let (status, _) = ana
+            .patch(&format!("{WS}/tasks/{key}"), json!({"status": "done"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, page) = ana
+            .get(&format!("{WS}/tasks?project=LAUNCH&q=drill&status=todo"))
+            .await;
+        let open = page["tasks"].as_array().unwrap();
+        assert_eq!(open.len(), 1, "{page}");
+        assert_eq!(open[0]["due_date"], "2027-02-01");
+        let next = open[0]["key"].as_str().unwrap().to_string();
+        assert_ne!(next, key);
+
+        // A guest may not end it; the owner may, once it repeats.
+        let end = |k: &str| format!("{WS}/tasks/{k}/repeat/end");
+        let (status, _) = gus.post(&end(&next), json!(null)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, ended) = ana.post(&end(&next), json!(null)).await;
+        assert_eq!(status, StatusCode::OK, "{ended}");
+        assert_eq!(ended["ended"], true);
+        let (status, _) = ana.post(&end("LAUNCH-1"), json!(null)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        ana.patch(&format!("{WS}/tasks/{next}"), json!({"status": "done"}))
+            .await;
+        let (_, page) = ana
+            .get(&format!("{WS}/tasks?project=LAUNCH&q=drill&status=todo"))
+            .await;
+        assert!(page["tasks"].as_array().unwrap().is_empty(), "{page}");
+    }
+}

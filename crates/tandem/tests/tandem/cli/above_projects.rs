@@ -10,7 +10,7 @@ use super::*;
 /// A demo server on each database: SQLite, and PostgreSQL when
 /// `TANDEM_TEST_POSTGRES_URL` names a server. Each is signed in as Ana,
 /// with a project PARTS of its own.
-fn parts_servers(name: &str) -> Vec<(PathBuf, ServerProcess)> {
+pub(super) fn parts_servers(name: &str) -> Vec<(PathBuf, ServerProcess)> {
     let mut servers = vec![parts_server(name)];
     if let Some(admin) = tandem_store::testing::postgres_url() {
         let database = tokio::runtime::Runtime::new()

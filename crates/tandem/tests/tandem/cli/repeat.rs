@@ -1,7 +1,7 @@
 //! `tandem repeat preview`: a rule's dates, one a line, without a server;
 //! on a project's working days through one.
 
-use super::project_parts::parts_server;
+use super::project_parts::{json, parts_server};
 use super::*;
 
 #[test]
@@ -109,4 +109,125 @@ fn a_rule_lands_on_a_projects_working_days_through_the_server() {
         &["repeat", "preview", "daily", "--project", "NOPE"],
     );
     assert!(said.to_lowercase().contains("not found"), "{said}");
+}
+
+#[test]
+fn a_recurring_task_done_leaves_one_open_occurrence_on_its_next_date() {
+    for (config, _server) in super::above_projects::parts_servers("repeat-task") {
+        let made = ok(
+            &config,
+            &[
+                "task",
+                "add",
+                "Restore drill",
+                "--project",
+                "PARTS",
+                "--due",
+                "2027-01-04",
+                "--repeat",
+                "FREQ=MONTHLY;BYDAY=1MO",
+            ],
+        );
+        assert!(made.contains("Every month on the first Mon"), "{made}");
+        let key = made.split_whitespace().nth(1).unwrap().to_string();
+        ok(&config, &["task", "done", &key]);
+        let open = |config: &std::path::Path| -> Vec<(String, String)> {
+            let list = json(config, &["task", "list", "--project", "PARTS"]);
+            list.as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["title"] == "Restore drill" && t["status"] != "done")
+                .map(|t| {
+                    (
+                        t["key"].as_str().unwrap().to_string(),
+                        t["due_date"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        let next = open(&config);
+        assert_eq!(next.len(), 1, "{next:?}");
+        assert_eq!(next[0].1, "2027-02-01");
+        // The occurrence shows its series; ended, a series makes no more.
+        let shown = ok(&config, &["task", "show", &next[0].0]);
+        assert!(
+            shown.contains("repeats     Every month on the first Mon"),
+            "{shown}"
+        );
+        ok(&config, &["repeat", "end", &next[0].0]);
+        ok(&config, &["task", "done", &next[0].0]);
+        assert!(open(&config).is_empty());
+
+        // After completion, reopened: the same task, due two weeks on.
+        let made = ok(
+            &config,
+            &[
+                "task",
+                "add",
+                "Pay invoices",
+                "--project",
+                "PARTS",
+                "--due",
+                "2027-01-15",
+                "--repeat",
+                "every 2 weeks",
+                "--repeat-mode",
+                "after-done",
+                "--repeat-reuse",
+                "reopen",
+            ],
+        );
+        let key = made.split_whitespace().nth(1).unwrap().to_string();
+        let again = json(&config, &["task", "done", &key]);
+        assert_eq!(again["key"], key.as_str());
+        assert_eq!(again["status"], "todo");
+        let today = chrono::Local::now().date_naive();
+        assert_eq!(
+            again["due_date"],
+            (today + chrono::Days::new(14)).to_string()
+        );
+
+        // What is wrong is said, and nothing is made.
+        let said = fails(
+            &config,
+            &[
+                "task",
+                "add",
+                "Undated",
+                "--project",
+                "PARTS",
+                "--repeat",
+                "daily",
+            ],
+        );
+        assert!(said.contains("due_date"), "{said}");
+        let said = fails(
+            &config,
+            &[
+                "task",
+                "add",
+                "Odd",
+                "--project",
+                "PARTS",
+                "--due",
+                "2027-01-04",
+                "--repeat",
+                "every blue moon",
+            ],
+        );
+        assert!(
+            said.contains("repeat.rule") && said.contains("\"blue\""),
+            "{said}"
+        );
+        let said = fails(
+            &config,
+            &["task", "add", "Plain", "--repeat-mode", "schedule"],
+        );
+        assert!(said.contains("--repeat"), "{said}");
+        let list = json(&config, &["task", "list", "--project", "PARTS"]);
+        assert!(
+            !list.to_string().contains("Undated") && !list.to_string().contains("\"Odd\""),
+            "{list}"
+        );
+    }
 }

@@ -1,0 +1,393 @@
+//! Recurring tasks: series and the occurrences they make; the queries,
+//! compiled once per backend (see `mod.rs`).
+
+use std::collections::BTreeSet;
+
+use tandem_domain::calendar::WorkWeek;
+use tandem_domain::recurrence::{Landing, Mode, Recurrence, Reuse, Rule, Series};
+
+use super::*;
+
+const RECURRENCE_SELECT: &str = "SELECT id, workspace_id, project_id, created_by, rule, mode, reuse, \
+    landing, starts_on, except_dates, last_on, ended FROM recurrences";
+
+fn recurrence_from_row(row: &impl Columns) -> Result<Recurrence> {
+    let word = |e: String| decode_error(format!("stored series: {e}"));
+    Ok(Recurrence {
+        id: row.get("id")?,
+        series: Series {
+            rule: Rule::parse(row.text("rule")?).map_err(word)?,
+            mode: Mode::parse(row.text("mode")?).map_err(word)?,
+            reuse: Reuse::parse(row.text("reuse")?).map_err(word)?,
+            landing: Landing::parse(row.text("landing")?).map_err(word)?,
+            starts_on: row.get("starts_on")?,
+            except: Series::parse_except(row.text("except_dates")?),
+        },
+        ended: row.get("ended")?,
+        last_on: row.get("last_on")?,
+    })
+}
+
+/// Whether a day is worked, for an occurrence of a task to land on: its
+/// project's week and holidays, or Monday to Friday for a personal task.
+async fn working_days_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    task: &Task,
+) -> Result<Box<dyn Fn(NaiveDate) -> bool + Send>> {
+    let Some(project) = &task.project else {
+        let calendar = WorkWeek::default().calendar(&[]);
+        return Ok(Box::new(move |day| !calendar.periods(day).is_empty()));
+    };
+    let week = fetch_project_tx(&mut *tx, scope, &project.key)
+        .await?
+        .work_week;
+    let rows = sqlx::query(
+        "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
+         WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let exceptions = rows
+        .iter()
+        .map(exception_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let calendar = week.calendar(&exceptions);
+    Ok(Box::new(move |day| !calendar.periods(day).is_empty()))
+}
+
+/// Takes `date` for series `id`; `false` when it was taken already (by
+/// another node, or before a restart), so nothing more is made of it.
+async fn take_date_tx(tx: &mut Tx, id: Id, date: NaiveDate) -> Result<bool> {
+    let taken = sqlx::query(
+        "INSERT INTO occurrences (recurrence_id, occurs_on) VALUES ($1, $2) \
+         ON CONFLICT (recurrence_id, occurs_on) DO NOTHING",
+    )
+    .bind(id)
+    .bind(date)
+    .execute(&mut **tx)
+    .await?;
+    if taken.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE recurrences SET last_on = $2 WHERE id = $1 AND last_on < $2")
+        .bind(id)
+        .bind(date)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// The occurrence of series `id` on `date` made of `template` (its
+/// latest occurrence): a new task like it, or the same task opened again,
+/// as the series says. Its start keeps its distance to the due date.
+async fn make_occurrence_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    recurrence: &Recurrence,
+    template: &Task,
+    date: NaiveDate,
+) -> Result<String> {
+    let mut fields = template.fields();
+    fields.start_date = match (template.start_date, template.due_date) {
+        (Some(start), Some(due)) => date.checked_sub_signed(due - start),
+        _ => None,
+    };
+    fields.due_date = Some(date);
+    fields.status = TaskStatus::Todo;
+    fields.percent_complete = 0;
+    fields.blocked_reason = None;
+    fields.schedule.actual_start = None;
+    fields.schedule.actual_finish = None;
+    let (task_id, key) = match recurrence.series.reuse {
+        Reuse::Reopen => {
+            let current = locked_task_tx(&mut *tx, scope, &template.key).await?;
+            // Opening it again is an update like any other (history,
+            // roll-ups, events); it closes nothing, so it follows nothing.
+            let opened = Box::pin(update_task_tx(&mut *tx, scope, current, fields)).await?;
+            (opened.id, opened.key)
+        }
+        Reuse::NewTask => {
+            let project = match &template.project {
+                Some(p) => Some(fetch_project_tx(&mut *tx, scope, &p.key).await?),
+                None => None,
+            };
+            let mut batch = Batch::default();
+            let made = insert_task_tx(
+                &mut *tx,
+                scope,
+                project.as_ref(),
+                &fields,
+                Owner::ToLookUp,
+                &mut batch,
+            )
+            .await?;
+            batch.run(&mut *tx).await?;
+            sqlx::query("UPDATE tasks SET recurrence_id = $1 WHERE id = $2")
+                .bind(recurrence.id)
+                .bind(made.0)
+                .execute(&mut **tx)
+                .await?;
+            made
+        }
+    };
+    sqlx::query("UPDATE occurrences SET task_id = $3 WHERE recurrence_id = $1 AND occurs_on = $2")
+        .bind(recurrence.id)
+        .bind(date)
+        .bind(task_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(key)
+}
+
+/// The series of the task `task_id` in this transaction, if any.
+async fn recurrence_of_task_tx(tx: &mut Tx, task_id: Id) -> Result<Option<Recurrence>> {
+    let row = sqlx::query(&format!(
+        "{RECURRENCE_SELECT} WHERE id = (SELECT recurrence_id FROM tasks WHERE id = $1)"
+    ))
+    .bind(task_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(recurrence_from_row).transpose()
+}
+
+/// After the task `closed` was done or cancelled: the occurrence that
+/// follows it, if its series has one (and the date is not taken yet).
+/// `true` when that occurrence is `closed` itself, opened again.
+pub(super) async fn follow_closed_tx(tx: &mut Tx, scope: Scope, closed: &Task) -> Result<bool> {
+    let Some(recurrence) = recurrence_of_task_tx(&mut *tx, closed.id).await? else {
+        return Ok(false);
+    };
+    if recurrence.ended {
+        return Ok(false);
+    }
+    let occurrence: Option<NaiveDate> = sqlx::query_scalar(
+        "SELECT MAX(occurs_on) FROM occurrences WHERE recurrence_id = $1 AND task_id = $2",
+    )
+    .bind(recurrence.id)
+    .bind(closed.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let Some(occurrence) = occurrence.or(closed.due_date) else {
+        return Ok(false);
+    };
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM occurrences WHERE recurrence_id = $1")
+        .bind(recurrence.id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let working = working_days_tx(&mut *tx, scope, closed).await?;
+    let done_on = chrono::Local::now().date_naive();
+    let next = recurrence
+        .series
+        .after_done(occurrence, done_on, made as usize, working);
+    let Some(next) = next else {
+        return Ok(false);
+    };
+    if !take_date_tx(&mut *tx, recurrence.id, next).await? {
+        return Ok(false);
+    }
+    make_occurrence_tx(&mut *tx, scope, &recurrence, closed, next).await?;
+    Ok(recurrence.series.reuse == Reuse::Reopen)
+}
+
+#[async_trait]
+impl RecurrenceStore for DbStore {
+    async fn create_recurring_task(
+        &self,
+        scope: WriteScope,
+        task: &NewTask,
+        series: &Series,
+    ) -> Result<(Task, Recurrence)> {
+        let scope = *scope;
+        let Some(starts_on) = task.fields.due_date else {
+            return Err(StoreError::invalid(
+                "due_date",
+                "is required for a task that repeats: it is the first date",
+            ));
+        };
+        let mut tx = self.write_tx().await?;
+        let project = match &task.project {
+            Some(key) => Some(project_for_task(&mut tx, scope, key.as_str()).await?),
+            None => None,
+        };
+        let mut batch = Batch::default();
+        let (task_id, key) = insert_task_tx(
+            &mut tx,
+            scope,
+            project.as_ref(),
+            &task.fields,
+            Owner::ToLookUp,
+            &mut batch,
+        )
+        .await?;
+        batch.run(&mut tx).await?;
+        let series = Series {
+            starts_on,
+            ..series.clone()
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO recurrences (workspace_id, project_id, created_by, rule, mode, reuse, landing, \
+             starts_on, except_dates, last_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10) RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(project.as_ref().map(|p| p.id))
+        .bind(scope.user_id)
+        .bind(series.rule.as_str())
+        .bind(series.mode.as_str())
+        .bind(series.reuse.as_str())
+        .bind(series.landing.as_str())
+        .bind(starts_on)
+        .bind(series.except_text())
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE tasks SET recurrence_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(task_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(starts_on)
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+        let collaborators = !task.fields.collaborators.is_empty();
+        let task =
+            run_and_fetch_task(&mut tx, Batch::default(), scope, &key, collaborators).await?;
+        tx.commit().await?;
+        Ok((
+            task,
+            Recurrence {
+                id,
+                series,
+                ended: false,
+                last_on: starts_on,
+            },
+        ))
+    }
+
+    async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>> {
+        let mut tx = self.read_tx().await?;
+        let task = fetch_task_tx(&mut tx, scope, key).await?;
+        recurrence_of_task_tx(&mut tx, task.id).await
+    }
+
+    async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let task = locked_task_tx(&mut tx, scope, key).await?;
+        let Some(mut recurrence) = recurrence_of_task_tx(&mut tx, task.id).await? else {
+            return Err(StoreError::NotFound("series"));
+        };
+        sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1")
+            .bind(recurrence.id)
+            .bind(true)
+            .execute(&mut *tx)
+            .await?;
+        let mut batch = Batch::default();
+        record_in(
+            &mut batch,
+            scope,
+            task.project.as_ref().map(|p| p.id),
+            EntityKind::Task,
+            task.id,
+            &task.key,
+            "updated",
+            &[FieldChange {
+                field: "repeat".into(),
+                before: serde_json::Value::String(recurrence.series.rule.describe()),
+                after: serde_json::Value::Null,
+            }],
+        );
+        batch.run(&mut tx).await?;
+        tx.commit().await?;
+        recurrence.ended = true;
+        Ok(recurrence)
+    }
+
+    async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM recurrences WHERE mode = 'schedule' AND NOT ended AND last_on <= $1 \
+             ORDER BY last_on, id LIMIT $2",
+        )
+        .bind(today)
+        .bind(limit as i64)
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    async fn make_occurrences(&self, id: Id, today: NaiveDate) -> Result<Vec<String>> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!("{RECURRENCE_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("series"))?;
+        let recurrence = recurrence_from_row(&row)?;
+        // The job acts for whoever made the series, in its workspace.
+        let scope = Scope {
+            workspace_id: Columns::get(&row, "workspace_id")?,
+            user_id: Columns::get(&row, "created_by")?,
+            role: Role::Member,
+        };
+        if recurrence.ended || recurrence.series.mode != Mode::Schedule {
+            return Ok(Vec::new());
+        }
+        let template: Option<i64> = sqlx::query_scalar(
+            "SELECT task_id FROM occurrences WHERE recurrence_id = $1 AND task_id IS NOT NULL \
+             ORDER BY occurs_on DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(template) = template else {
+            // Every occurrence made was deleted: nothing to make one like.
+            return Ok(Vec::new());
+        };
+        let key = task_key_by_id_tx(&mut tx, template).await?;
+        let template = fetch_task_tx(&mut tx, scope, &key).await?;
+        let made: BTreeSet<NaiveDate> =
+            sqlx::query_scalar("SELECT occurs_on FROM occurrences WHERE recurrence_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
+        let working = working_days_tx(&mut tx, scope, &template).await?;
+        let due = recurrence.series.due(&made, today, working);
+        let mut keys = Vec::new();
+        for date in due {
+            if take_date_tx(&mut tx, id, date).await? {
+                keys.push(make_occurrence_tx(&mut tx, scope, &recurrence, &template, date).await?);
+            }
+        }
+        // Owing nothing more (an ended rule), it is not asked again.
+        if keys.is_empty() {
+            sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1 AND last_on <= $3")
+                .bind(id)
+                .bind(true)
+                .bind(today)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(keys)
+    }
+}
+
+/// A task's key by its id, in this transaction.
+async fn task_key_by_id_tx(tx: &mut Tx, id: Id) -> Result<String> {
+    let (project, number): (Option<String>, i64) = sqlx::query_as(
+        "SELECT p.key, t.number FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(TaskKey::format(project.as_deref(), number, id))
+}

@@ -1,0 +1,38 @@
+//! Recurring tasks: a task made with a series, the series it belongs to,
+//! ending one, and the occurrences a fixed schedule owes (for the job that
+//! makes them). An occurrence done makes the next one in the same
+//! transaction as the update that closes it (`TaskStore::update_task`).
+//!
+//! Not here: when the dates come (the domain's `recurrence::Series`).
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use tandem_domain::recurrence::{Recurrence, Series};
+use tandem_domain::{Id, NewTask, Task};
+
+use crate::{Result, Scope, WriteScope};
+
+#[async_trait]
+pub trait RecurrenceStore: Send + Sync {
+    /// Creates a task that repeats as `series` says, its first occurrence
+    /// on the task's due date (required; `series.starts_on` is taken from
+    /// it): the task and its series in one transaction.
+    async fn create_recurring_task(
+        &self,
+        scope: WriteScope,
+        task: &NewTask,
+        series: &Series,
+    ) -> Result<(Task, Recurrence)>;
+    /// The series the task `key` belongs to, if any, when the caller may
+    /// open the task.
+    async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>>;
+    /// Ends the series of the task `key`: no occurrence after those made.
+    async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence>;
+    /// Series on a fixed schedule, of every workspace, that owe an
+    /// occurrence by `today`: at most `limit` ids, the longest owing first.
+    async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>>;
+    /// Makes the occurrences series `id` owes by `today` (each date once,
+    /// whoever else makes them at the same time): the keys of the tasks
+    /// made.
+    async fn make_occurrences(&self, id: Id, today: NaiveDate) -> Result<Vec<String>>;
+}

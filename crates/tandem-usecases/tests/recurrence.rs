@@ -1,0 +1,251 @@
+//! Recurring tasks through the use cases, on a real SQLite file and (when
+//! `TANDEM_TEST_POSTGRES_URL` is set) PostgreSQL: the next occurrence when
+//! one is done, each mode and reuse, the job's catch-up after downtime,
+//! and two nodes making the same dates at once.
+
+use chrono::{Days, Local, NaiveDate};
+use tandem_domain::recurrence::{Landing, Mode, Reuse, Rule, Series};
+use tandem_domain::{
+    Email, NewProject, NewTask, ProjectFields, ProjectKey, Role, Slug, Task, TaskFields, TaskStatus,
+};
+use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
+use tandem_store::{Scope, Store, TaskFilter};
+use tandem_usecases::{Actor, projects, recurrence, tasks};
+
+struct World {
+    url: String,
+    store: Box<dyn Store>,
+    owner: Actor,
+}
+
+async fn worlds() -> Vec<World> {
+    let mut urls = vec![fresh_sqlite_url()];
+    match postgres_url() {
+        Some(admin) => urls.push(fresh_postgres_database(&admin).await.unwrap()),
+        None => eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped"),
+    }
+    let mut worlds = Vec::new();
+    for url in urls {
+        let store = tandem_store::open(&url).await.unwrap();
+        let email = Email::parse("ana@x.org").unwrap();
+        let ana = store
+            .create_user(&email, "Ana", "not a hash")
+            .await
+            .unwrap();
+        let ws = store
+            .create_workspace(&Slug::parse("acme").unwrap(), "Acme", Some(ana.id))
+            .await
+            .unwrap();
+        let owner = Actor {
+            user: ana.clone(),
+            scope: Scope {
+                workspace_id: ws.id,
+                user_id: ana.id,
+                role: Role::Owner,
+            },
+        };
+        projects::create(
+            store.as_ref(),
+            &owner.writer().unwrap(),
+            &NewProject {
+                key: ProjectKey::parse("OPS").unwrap(),
+                fields: ProjectFields::named("Operations"),
+            },
+        )
+        .await
+        .unwrap();
+        worlds.push(World { url, store, owner });
+    }
+    worlds
+}
+
+fn series(rule: &str, mode: Mode, reuse: Reuse) -> Series {
+    Series {
+        rule: Rule::parse(rule).unwrap(),
+        mode,
+        reuse,
+        landing: Landing::AsIs,
+        starts_on: NaiveDate::default(),
+        except: Vec::new(),
+    }
+}
+
+async fn repeating(world: &World, title: &str, due: NaiveDate, series: &Series) -> Task {
+    let mut fields = TaskFields::titled(title);
+    fields.due_date = Some(due);
+    let task = NewTask {
+        project: Some(ProjectKey::parse("OPS").unwrap()),
+        fields,
+    };
+    recurrence::create(
+        world.store.as_ref(),
+        &world.owner.writer().unwrap(),
+        task,
+        series,
+    )
+    .await
+    .unwrap()
+    .0
+}
+
+async fn done(world: &World, key: &str) -> Task {
+    let close = |current: TaskFields| {
+        Ok(TaskFields {
+            status: TaskStatus::Done,
+            ..current
+        })
+    };
+    tasks::update(
+        world.store.as_ref(),
+        &world.owner.writer().unwrap(),
+        key,
+        None,
+        &close,
+    )
+    .await
+    .unwrap()
+}
+
+/// The open tasks of OPS titled `title`: their due dates, in order.
+async fn open_dates(world: &World, title: &str) -> Vec<NaiveDate> {
+    let filter = TaskFilter {
+        project: Some("OPS".into()),
+        limit: 500,
+        ..TaskFilter::default()
+    };
+    let page = world
+        .store
+        .list_tasks(world.owner.scope, &filter)
+        .await
+        .unwrap();
+    let mut dates: Vec<_> = page
+        .tasks
+        .iter()
+        .filter(|t| t.title == title && !t.status.is_closed())
+        .filter_map(|t| t.due_date)
+        .collect();
+    dates.sort();
+    dates
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[tokio::test]
+async fn an_occurrence_done_leaves_the_next_one_open() {
+    for world in worlds().await {
+        // On a fixed schedule, a new task each time.
+        let monthly = series("FREQ=MONTHLY;BYDAY=1MO", Mode::Schedule, Reuse::NewTask);
+        let first = repeating(&world, "Restore drill", d(2027, 1, 4), &monthly).await;
+        let kept = world
+            .store
+            .recurrence_of(world.owner.scope, &first.key)
+            .await
+            .unwrap()
+            .expect("a series");
+        assert_eq!(kept.series.starts_on, d(2027, 1, 4));
+        let closed = done(&world, &first.key).await;
+        assert_eq!(closed.status, TaskStatus::Done);
+        assert_eq!(open_dates(&world, "Restore drill").await, [d(2027, 2, 1)]);
+        // Done again: the next, and the first stays done with its history.
+        let filter = TaskFilter {
+            project: Some("OPS".into()),
+            limit: 500,
+            ..TaskFilter::default()
+        };
+        let page = world
+            .store
+            .list_tasks(world.owner.scope, &filter)
+            .await
+            .unwrap();
+        let second = page
+            .tasks
+            .iter()
+            .find(|t| t.due_date == Some(d(2027, 2, 1)))
+            .unwrap()
+            .clone();
+        assert_ne!(second.key, first.key);
+        done(&world, &second.key).await;
+        assert_eq!(open_dates(&world, "Restore drill").await, [d(2027, 3, 1)]);
+
+        // After completion, the same task opened again: two weeks from
+        // the day it was done.
+        let fortnight = series("every 2 weeks", Mode::AfterDone, Reuse::Reopen);
+        let review = repeating(&world, "Access review", d(2027, 1, 4), &fortnight).await;
+        let again = done(&world, &review.key).await;
+        let today = Local::now().date_naive();
+        assert_eq!(again.key, review.key);
+        assert_eq!(again.status, TaskStatus::Todo);
+        assert_eq!(again.due_date, Some(today + Days::new(14)));
+        assert_eq!(
+            open_dates(&world, "Access review").await,
+            [today + Days::new(14)]
+        );
+
+        // Ended, a series makes nothing more.
+        let writer = world.owner.writer().unwrap();
+        let ended = recurrence::stop(world.store.as_ref(), &writer, &review.key)
+            .await
+            .unwrap();
+        assert!(ended.ended);
+        let closed = done(&world, &review.key).await;
+        assert_eq!(closed.status, TaskStatus::Done);
+        assert!(open_dates(&world, "Access review").await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_repeating_task_needs_its_first_date() {
+    for world in worlds().await {
+        let writer = world.owner.writer().unwrap();
+        let task = NewTask {
+            project: Some(ProjectKey::parse("OPS").unwrap()),
+            fields: TaskFields::titled("Undated"),
+        };
+        let weekly = series("weekly", Mode::Schedule, Reuse::NewTask);
+        let refused = recurrence::create(world.store.as_ref(), &writer, task, &weekly).await;
+        match refused {
+            Err(tandem_usecases::Error::Invalid(errors)) => assert_eq!(errors[0].field, "due_date"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(open_dates(&world, "Undated").await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
+    for world in worlds().await {
+        let today = Local::now().date_naive();
+        // Weekly from three weeks ago: the server was down since.
+        let weekly = series("weekly", Mode::Schedule, Reuse::NewTask);
+        let start = today - Days::new(21);
+        repeating(&world, "Check backups", start, &weekly).await;
+        // Two makers at once: on PostgreSQL a second node on the same
+        // database; on SQLite (one node) a second job of the same server.
+        let second_node;
+        let other: &dyn Store = if world.url.starts_with("postgres") {
+            second_node = tandem_store::open(&world.url).await.unwrap();
+            second_node.as_ref()
+        } else {
+            world.store.as_ref()
+        };
+        let (one, two) = tokio::join!(
+            recurrence::generate(world.store.as_ref(), today),
+            recurrence::generate(other, today),
+        );
+        let made = one.unwrap().len() + two.unwrap().len();
+        let expected: Vec<_> = (0..=4).map(|w| start + Days::new(7 * w)).collect();
+        // The three weeks missed, today's, and the next ahead: once each.
+        assert_eq!(made, 4, "{:?}", open_dates(&world, "Check backups").await);
+        assert_eq!(open_dates(&world, "Check backups").await, expected);
+        // Run again, nothing more until the next is due.
+        assert!(
+            recurrence::generate(world.store.as_ref(), today)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(open_dates(&world, "Check backups").await.len(), 5);
+    }
+}
