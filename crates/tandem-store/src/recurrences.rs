@@ -23,6 +23,15 @@ pub trait RecurrenceStore: Send + Sync {
         task: &NewTask,
         series: &Series,
     ) -> Result<(Task, Recurrence)>;
+    /// Makes the task `key` repeat as `series` says, from its due date
+    /// (required), the task its first occurrence; refused for a task that
+    /// repeats already.
+    async fn start_recurrence(
+        &self,
+        scope: WriteScope,
+        key: &str,
+        series: &Series,
+    ) -> Result<Recurrence>;
     /// The series the task `key` belongs to, if any, when the caller may
     /// open the task.
     async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>>;

@@ -80,6 +80,17 @@ pub async fn create(
         .await?)
 }
 
+/// Makes the task `key` repeat from its due date, the task its first
+/// occurrence.
+pub async fn start(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+    series: &Series,
+) -> Result<Recurrence> {
+    Ok(store.start_recurrence(writer.scope(), key, series).await?)
+}
+
 /// Ends the series of the task `key`: the occurrences made stay, no
 /// other comes.
 pub async fn stop(store: &dyn Store, writer: &Writer, key: &str) -> Result<Recurrence> {

@@ -107,6 +107,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/quick", "Add a task from one line: 'Write brief @ana #WEB due fri !high' (title, @person, #PROJECT, due DATE WORDS, !priority)", json::<QuickAdd>(), json::<TaskView>(), 201, quick_add).etag(),
         route!(post "/api/v1/workspaces/{ws}/tasks/bulk", "Set status, priority, owner or due date on several tasks, each at the version read: all or none (409 when one changed since)", json::<BulkEditTasks>(), json::<Vec<TaskView>>(), 200, bulk_edit_tasks),
         route!(get "/api/v1/workspaces/{ws}/tasks/{key}", "A task", none(), json::<TaskView>(), 200, get_task).etag(),
+        route!(post "/api/v1/workspaces/{ws}/tasks/{key}/repeat", "Make the task repeat from its due date (required), the task its first occurrence; 409 if it repeats already", json::<RepeatInput>(), json::<RecurrenceView>(), 201, start_repeat),
         route!(post "/api/v1/workspaces/{ws}/tasks/{key}/repeat/end", "End the series of a recurring task: the occurrences made stay, no other comes; 404 if it does not repeat", none(), json::<RecurrenceView>(), 200, end_repeat),
         route!(patch "/api/v1/workspaces/{ws}/tasks/{key}", "Update a task", json::<UpdateTask>(), json::<TaskView>(), 200, update_task).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/tasks/{key}", "Delete a task and its subtasks", none(), none(), 204, delete_task).if_match(),
@@ -450,6 +451,23 @@ pub async fn get_task(
         task.version,
         TaskView::with_recurrence(task, recurrence),
     ))
+}
+
+/// Makes a task repeat from its due date.
+pub async fn start_repeat(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<RepeatInput>,
+) -> ApiResult<Response> {
+    let writer = ctx.actor().writer()?;
+    let series = body.into_domain(|r| r.into_series("repeat"))?;
+    let started =
+        tandem_usecases::recurrence::start(state.store.as_ref(), &writer, &key, &series).await?;
+    Ok(axum::response::IntoResponse::into_response((
+        StatusCode::CREATED,
+        Json(RecurrenceView::from(started)),
+    )))
 }
 
 /// Ends the series of a recurring task: the occurrences made stay.

@@ -42,6 +42,7 @@ pub async fn task_page(
     )
     .await?;
     let links = store.task_dependencies(scope, &task.key).await?;
+    let recurrence = store.recurrence_of(scope, &task.key).await?;
     let history = store
         .list_activity(
             scope,
@@ -188,6 +189,7 @@ pub async fn task_page(
                         }
                     }
                 }
+                (repeat_section(&viewer, &task, recurrence.as_ref(), writer))
                 @if writer {
                     section aria-labelledby="h-delete" {
                         h2 #h-delete { "Delete" }
@@ -606,4 +608,119 @@ pub async fn remove_link(
     .await
     .map(IntoResponse::into_response);
     answer(&headers, result, &viewer.url(&format!("/t/{key}")))
+}
+
+/// How a recurring task repeats, with the way to stop it; for a task that
+/// does not, the form that makes it repeat, its next dates shown as the
+/// rule is typed.
+fn repeat_section(
+    viewer: &Viewer,
+    task: &tandem_domain::Task,
+    recurrence: Option<&tandem_domain::recurrence::Recurrence>,
+    writer: bool,
+) -> Markup {
+    use tandem_domain::recurrence::{Landing, Mode, Reuse};
+    let url = viewer.url(&format!("/t/{}", task.key));
+    let preview = format!(
+        "/api/v1/workspaces/{}/recurrences/preview?count=5&from={}{}",
+        viewer.slug(),
+        task.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        task.project
+            .as_ref()
+            .map(|p| format!("&project={}", p.key))
+            .unwrap_or_default()
+    );
+    html! {
+        section aria-labelledby="h-repeat" {
+            h2 #h-repeat { "Repeats" }
+            @match recurrence {
+                Some(r) => {
+                    p.repeats {
+                        strong { (r.series.rule.describe()) }
+                        " from " (layout::date(Some(r.series.starts_on), today()))
+                        ", " (match r.series.mode { Mode::Schedule => "on its dates, done or not", Mode::AfterDone => "counted from the day the last one was done" })
+                        "; " (match r.series.reuse { Reuse::NewTask => "each time a new task", Reuse::Reopen => "this task, opened again" })
+                        (match r.series.landing { Landing::AsIs => "", Landing::Skip => "; none on days off", Landing::NextWorkingDay => "; on the next working day when one falls on a day off" })
+                        "."
+                    }
+                    @if r.ended {
+                        p.muted { "Ended: no occurrence comes after those made." }
+                    } @else if writer {
+                        form.inline-form.keeps method="post" action={ (url) "/repeat/end" } {
+                            button type="submit" { "Stop repeating" }
+                        }
+                    }
+                }
+                None if writer => {
+                    form.stacked.keeps.repeat-form method="post" action={ (url) "/repeat" } {
+                        label for="r-rule" { "Rule " span.muted { "(“every 2 weeks on tue, thu”, “monthly on the last fri”, “every weekday”, or an RRULE)" } }
+                        input #r-rule name="rule" required autocomplete="off" data-preview=(preview);
+                        output #r-dates for="r-rule" aria-live="polite" {
+                            @if task.due_date.is_none() { "It repeats from its due date: give it one first." }
+                        }
+                        label for="r-mode" { "Next one" }
+                        select #r-mode name="mode" {
+                            option value="schedule" { "On its dates, done or not" }
+                            option value="after_done" { "Counted from the day the last one was done" }
+                        }
+                        label for="r-reuse" { "Each occurrence" }
+                        select #r-reuse name="reuse" {
+                            option value="new_task" { "A new task" }
+                            option value="reopen" { "This task, opened again" }
+                        }
+                        label for="r-landing" { "On a day off" }
+                        select #r-landing name="landing" {
+                            option value="as_is" { "Keep the date" }
+                            option value="next_working_day" { "Move to the next working day" }
+                            option value="skip" { "Skip it" }
+                        }
+                        button type="submit" { "Repeat" }
+                    }
+                }
+                None => { p.muted { "Does not repeat." } }
+            }
+        }
+    }
+}
+
+/// `POST /w/{ws}/t/{key}/repeat`: the task repeats from its due date.
+pub async fn start_repeat(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/t/{key}#h-repeat"));
+    let ctx = viewer.ctx.clone();
+    super::common::forward(
+        &headers,
+        &body,
+        &[
+            ("rule", Kind::Text),
+            ("mode", Kind::Optional),
+            ("reuse", Kind::Optional),
+            ("landing", Kind::Optional),
+        ],
+        &to,
+        |input, _| async move {
+            crate::handlers::tasks::start_repeat(State(state), ctx, Path((ws, key)), input).await
+        },
+    )
+    .await
+}
+
+/// `POST /w/{ws}/t/{key}/repeat/end`: its series makes no more.
+pub async fn end_repeat(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/t/{key}#h-repeat"));
+    let result =
+        crate::handlers::tasks::end_repeat(State(state), viewer.ctx.clone(), Path((ws, key)))
+            .await
+            .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
 }

@@ -142,6 +142,56 @@ async fn make_occurrence_tx(
     Ok(key)
 }
 
+/// Keeps a new series from `starts_on`, the task `task_id` its first
+/// occurrence.
+async fn insert_series_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Option<Id>,
+    task_id: Id,
+    series: &Series,
+    starts_on: NaiveDate,
+) -> Result<Recurrence> {
+    let series = Series {
+        starts_on,
+        ..series.clone()
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO recurrences (workspace_id, project_id, created_by, rule, mode, reuse, landing, \
+         starts_on, except_dates, last_on, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10) RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .bind(scope.user_id)
+    .bind(series.rule.as_str())
+    .bind(series.mode.as_str())
+    .bind(series.reuse.as_str())
+    .bind(series.landing.as_str())
+    .bind(starts_on)
+    .bind(series.except_text())
+    .bind(Utc::now())
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE tasks SET recurrence_id = $1 WHERE id = $2")
+        .bind(id)
+        .bind(task_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO occurrences (recurrence_id, occurs_on, task_id) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(starts_on)
+        .bind(task_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Recurrence {
+        id,
+        series,
+        ended: false,
+        last_on: starts_on,
+    })
+}
+
 /// The series of the task `task_id` in this transaction, if any.
 async fn recurrence_of_task_tx(tx: &mut Tx, task_id: Id) -> Result<Option<Recurrence>> {
     let row = sqlx::query(&format!(
@@ -223,53 +273,70 @@ impl RecurrenceStore for DbStore {
         )
         .await?;
         batch.run(&mut tx).await?;
-        let series = Series {
+        let recurrence = insert_series_tx(
+            &mut tx,
+            scope,
+            project.as_ref().map(|p| p.id),
+            task_id,
+            series,
             starts_on,
-            ..series.clone()
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO recurrences (workspace_id, project_id, created_by, rule, mode, reuse, landing, \
-             starts_on, except_dates, last_on, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10) RETURNING id",
         )
-        .bind(scope.workspace_id)
-        .bind(project.as_ref().map(|p| p.id))
-        .bind(scope.user_id)
-        .bind(series.rule.as_str())
-        .bind(series.mode.as_str())
-        .bind(series.reuse.as_str())
-        .bind(series.landing.as_str())
-        .bind(starts_on)
-        .bind(series.except_text())
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE tasks SET recurrence_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(task_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(starts_on)
-        .bind(task_id)
-        .execute(&mut *tx)
         .await?;
         let collaborators = !task.fields.collaborators.is_empty();
         let task =
             run_and_fetch_task(&mut tx, Batch::default(), scope, &key, collaborators).await?;
         tx.commit().await?;
-        Ok((
-            task,
-            Recurrence {
-                id,
-                series,
-                ended: false,
-                last_on: starts_on,
-            },
-        ))
+        Ok((task, recurrence))
+    }
+
+    async fn start_recurrence(
+        &self,
+        scope: WriteScope,
+        key: &str,
+        series: &Series,
+    ) -> Result<Recurrence> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let task = locked_task_tx(&mut tx, scope, key).await?;
+        let Some(starts_on) = task.due_date else {
+            return Err(StoreError::invalid(
+                "due_date",
+                "is required for a task that repeats: it is the first date",
+            ));
+        };
+        if recurrence_of_task_tx(&mut tx, task.id).await?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{} repeats already: end its series first",
+                task.key
+            )));
+        }
+        let recurrence = insert_series_tx(
+            &mut tx,
+            scope,
+            task.project.as_ref().map(|p| p.id),
+            task.id,
+            series,
+            starts_on,
+        )
+        .await?;
+        let mut batch = Batch::default();
+        record_in(
+            &mut batch,
+            scope,
+            task.project.as_ref().map(|p| p.id),
+            EntityKind::Task,
+            task.id,
+            &task.key,
+            "updated",
+            &[FieldChange {
+                field: "repeat".into(),
+                before: serde_json::Value::Null,
+                after: serde_json::Value::String(recurrence.series.rule.describe()),
+            }],
+        );
+        batch.run(&mut tx).await?;
+        tx.commit().await?;
+        Ok(recurrence)
     }
 
     async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>> {

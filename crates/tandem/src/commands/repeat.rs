@@ -7,11 +7,11 @@
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use reqwest::Method;
-use tandem_api::{RecurrencePreviewView, RecurrenceView};
+use tandem_api::{RecurrencePreviewView, RecurrenceView, RepeatInput};
 use tandem_domain::calendar::WorkWeek;
 use tandem_domain::recurrence::{Landing, Rule};
 
-use super::values::{date_value, encode, today};
+use super::values::{date_value, encode, request_body, today};
 use crate::client::Client;
 use crate::output::{json as print_json, outln};
 
@@ -42,6 +42,25 @@ pub(super) enum RepeatCommand {
         #[arg(long, default_value = "as-is")]
         working_days: String,
     },
+    /// Make a task repeat from its due date, the task its first
+    /// occurrence. RULE as for preview.
+    Start {
+        key: String,
+        rule: String,
+        /// When the next occurrence comes: schedule (on the rule's
+        /// dates, whether or not the last one was done) or after-done
+        /// (counted from the day the last one was done).
+        #[arg(long, default_value = "schedule", value_parser = ["schedule", "after-done"])]
+        mode: String,
+        /// What an occurrence is: new (a task of its own) or reopen (the
+        /// same task opened again with the next date).
+        #[arg(long, default_value = "new", value_parser = ["new", "reopen"])]
+        reuse: String,
+        /// An occurrence on a day off of the project: as-is, skip, or
+        /// next (the next working day).
+        #[arg(long, default_value = "as-is", value_parser = ["as-is", "skip", "next"])]
+        working_days: String,
+    },
     /// End a recurring task's series: the occurrences made stay, no other
     /// comes. KEY is any of its occurrences.
     End { key: String },
@@ -52,7 +71,7 @@ pub(super) enum RepeatCommand {
 pub(super) fn needs_server(command: &RepeatCommand) -> bool {
     match command {
         RepeatCommand::Preview { project, .. } => project.is_some(),
-        RepeatCommand::End { .. } => true,
+        RepeatCommand::Start { .. } | RepeatCommand::End { .. } => true,
     }
 }
 
@@ -112,6 +131,47 @@ pub(super) async fn repeat_command(
             }
             if view.dates.is_empty() {
                 eprintln!("This rule gives no date from {from}.");
+            }
+            Ok(())
+        }
+        RepeatCommand::Start {
+            key,
+            rule,
+            mode,
+            reuse,
+            working_days,
+        } => {
+            let client =
+                client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
+            let input = RepeatInput {
+                rule: Some(rule),
+                mode: Some(mode.replace('-', "_")),
+                reuse: Some(if reuse == "new" {
+                    "new_task".into()
+                } else {
+                    reuse
+                }),
+                landing: Some(match working_days.as_str() {
+                    "next" => "next_working_day".into(),
+                    other => other.replace('-', "_"),
+                }),
+            };
+            let started: RecurrenceView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/tasks/{key}/repeat")).await?,
+                    Some(&request_body(&input)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&started);
+            } else {
+                outln!(
+                    "{key} repeats: {} ({}), from {}",
+                    started.words,
+                    started.rule,
+                    started.starts_on
+                );
             }
             Ok(())
         }

@@ -979,6 +979,35 @@
     }, 150);
   });
 
+  // A repeat rule's next dates, shown as it is typed (and as its day-off
+  // choice changes), or what is not understood in it.
+  let previewing;
+  async function previewRule(form) {
+    const box = form.querySelector("input[data-preview]");
+    const out = form.querySelector("output");
+    if (!box || !out) return;
+    const rule = box.value.trim();
+    if (!rule) { out.textContent = ""; return; }
+    const landing = form.elements.landing ? form.elements.landing.value : "as_is";
+    const response = await fetch(box.dataset.preview + "&landing=" + landing + "&rule=" + encodeURIComponent(rule), { credentials: "same-origin" });
+    if (box.value.trim() !== rule) return;
+    if (!response.ok) { out.textContent = await problem(response); return; }
+    const preview = await response.json();
+    out.textContent = preview.dates.length
+      ? preview.words + ": " + preview.dates.map(spokenDate).join(", ") + "…"
+      : preview.words + ": no date.";
+  }
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest && event.target.closest("form.repeat-form");
+    if (!form || !event.target.matches("input[data-preview]")) return;
+    clearTimeout(previewing);
+    previewing = setTimeout(() => previewRule(form), 200);
+  });
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest && event.target.closest("form.repeat-form");
+    if (form && event.target.name === "landing") previewRule(form);
+  });
+
   // A new project's key, suggested from its name until the key is typed
   // in: a word's first letters, or several words' initials, not a key the
   // projects table already shows.

@@ -185,6 +185,28 @@ async fn a_recurring_task_is_made_closed_into_its_next_and_ended() {
         assert_eq!(ended["ended"], true);
         let (status, _) = ana.post(&end("LAUNCH-1"), json!(null)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        // A task made to repeat later: from its due date, once.
+        let start = format!("{WS}/tasks/LAUNCH-1/repeat");
+        ana.patch(&format!("{WS}/tasks/LAUNCH-1"), json!({"due_date": null}))
+            .await;
+        let (status, problem) = ana.post(&start, json!({"rule": "weekly"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "due_date", "{problem}");
+        ana.patch(
+            &format!("{WS}/tasks/LAUNCH-1"),
+            json!({"due_date": "2027-03-01"}),
+        )
+        .await;
+        let (status, started) = ana
+            .post(&start, json!({"rule": "weekly", "reuse": "reopen"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{started}");
+        assert_eq!(started["starts_on"], "2027-03-01");
+        assert_eq!(started["reuse"], "reopen");
+        let (status, _) = ana.post(&start, json!({"rule": "weekly"})).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, _) = gus.post(&start, json!({"rule": "weekly"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
         ana.patch(&format!("{WS}/tasks/{next}"), json!({"status": "done"}))
             .await;
         let (_, page) = ana

@@ -13,6 +13,7 @@
 
 mod goals;
 mod live;
+mod repeat;
 mod settings;
 mod status;
 mod team;
@@ -374,6 +375,22 @@ async fn click(client: &Client, css: &str) {
 
 /// What the page's session reads from the API at `path` (under the
 /// workspace).
+/// Sends `body` to the API with the page's session; the answer's status
+/// and body.
+async fn api(client: &Client, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let answer = client
+        .execute_async(
+            "const [method, path, body, done] = arguments;
+             const init = body === null ? {method} : {method, headers: {'content-type': 'application/json'}, body: JSON.stringify(body)};
+             fetch('/api/v1/workspaces/demo' + path, init)
+               .then(async r => done([r.status, await r.json().catch(() => null)]))",
+            vec![json!(method), json!(path), body],
+        )
+        .await
+        .unwrap();
+    (answer[0].as_u64().unwrap() as u16, answer[1].clone())
+}
+
 async fn api_json(client: &Client, path: &str) -> Value {
     client
         .execute_async(

@@ -1,27 +1,10 @@
 //! The timeline edited with the pointer, as a planner works a Gantt
-//! chart: a bar moved (its start alone; past its due date only when the
-//! person says so), a bar's end dragged to change its length, a ring
+//! chart: a bar moved (its start alone, even past its due date), a bar's end dragged to change its length, a ring
 //! dragged onto another bar to link them; and the names column that stays
 //! in view on a phone.
 
 use super::*;
 use fantoccini::actions::{KeyAction, KeyActions};
-
-/// Sends `body` to the API with the page's session; the answer's status
-/// and body.
-async fn api(client: &Client, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let answer = client
-        .execute_async(
-            "const [method, path, body, done] = arguments;
-             const init = body === null ? {method} : {method, headers: {'content-type': 'application/json'}, body: JSON.stringify(body)};
-             fetch('/api/v1/workspaces/demo' + path, init)
-               .then(async r => done([r.status, await r.json().catch(() => null)]))",
-            vec![json!(method), json!(path), body],
-        )
-        .await
-        .unwrap();
-    (answer[0].as_u64().unwrap() as u16, answer[1].clone())
-}
 
 /// Drags from the middle of what `from` finds by `dx` pixels, or onto
 /// the middle of what `to` finds; found again if a live refresh replaced

@@ -315,6 +315,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/t/{task}/move")),
         post(format!("/w/acme/t/{task}/links")),
         post(format!("/w/acme/t/{task}/links/remove")),
+        post(format!("/w/acme/t/{task}/repeat")),
+        post(format!("/w/acme/t/{task}/repeat/end")),
         post("/w/acme/settings/profile".into()),
         post("/w/acme/settings/password".into()),
         post("/w/acme/settings/workspace".into()),

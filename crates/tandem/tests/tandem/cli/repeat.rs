@@ -187,6 +187,40 @@ fn a_recurring_task_done_leaves_one_open_occurrence_on_its_next_date() {
             (today + chrono::Days::new(14)).to_string()
         );
 
+        // A task made to repeat after it was made.
+        let made = ok(
+            &config,
+            &[
+                "task",
+                "add",
+                "Water plants",
+                "--project",
+                "PARTS",
+                "--due",
+                "2027-01-05",
+            ],
+        );
+        let plants = made.split_whitespace().nth(1).unwrap().to_string();
+        let said = ok(
+            &config,
+            &[
+                "repeat",
+                "start",
+                &plants,
+                "every weekday",
+                "--working-days",
+                "next",
+            ],
+        );
+        assert!(said.contains("Every weekday"), "{said}");
+        let shown = json(&config, &["task", "show", &plants]);
+        assert_eq!(
+            shown["task"]["recurrence"]["landing"], "next_working_day",
+            "{shown}"
+        );
+        let said = fails(&config, &["repeat", "start", &plants, "daily"]);
+        assert!(said.contains("repeats already"), "{said}");
+
         // What is wrong is said, and nothing is made.
         let said = fails(
             &config,
