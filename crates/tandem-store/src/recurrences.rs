@@ -37,8 +37,10 @@ pub trait RecurrenceStore: Send + Sync {
     async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>>;
     /// Ends the series of the task `key`: no occurrence after those made.
     async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence>;
-    /// Series on a fixed schedule, of every workspace, that owe an
-    /// occurrence by `today`: at most `limit` ids, the longest owing first.
+    /// Series on a fixed schedule making a new task each time, of every
+    /// workspace, that owe an occurrence by `today`: at most `limit` ids,
+    /// the longest owing first. (A series that reopens its task moves on
+    /// when the task is done.)
     async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>>;
     /// Makes the occurrences series `id` owes by `today` (each date once,
     /// whoever else makes them at the same time): the keys of the tasks

@@ -115,9 +115,9 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
         for id in &owing {
             made.extend(store.make_occurrences(*id, today).await?);
         }
-        // A pass that made nothing (another node made them) ends here;
-        // what it left owing is ended by `make_occurrences`.
-        if made.len() == before && owing.len() < GENERATE_BATCH {
+        // A pass that made nothing (another node made them, or what was
+        // owed has ended) ends here, however many it read.
+        if made.len() == before {
             return Ok(made);
         }
     }

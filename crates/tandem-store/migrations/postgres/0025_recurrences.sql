@@ -19,7 +19,7 @@ CREATE TABLE recurrences (
     ended        BOOLEAN NOT NULL DEFAULT FALSE,
     created_at   TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX recurrences_owing ON recurrences (last_on) WHERE NOT ended AND mode = 'schedule';
+CREATE INDEX recurrences_owing ON recurrences (last_on);
 
 CREATE TABLE occurrences (
     recurrence_id BIGINT NOT NULL REFERENCES recurrences (id) ON DELETE CASCADE,

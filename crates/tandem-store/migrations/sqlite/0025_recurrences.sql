@@ -19,7 +19,7 @@ CREATE TABLE recurrences (
     ended        INTEGER NOT NULL DEFAULT 0,
     created_at   TEXT NOT NULL
 );
-CREATE INDEX recurrences_owing ON recurrences (last_on) WHERE ended = 0 AND mode = 'schedule';
+CREATE INDEX recurrences_owing ON recurrences (last_on);
 
 CREATE TABLE occurrences (
     recurrence_id INTEGER NOT NULL REFERENCES recurrences (id) ON DELETE CASCADE,

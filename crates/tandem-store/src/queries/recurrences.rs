@@ -380,7 +380,7 @@ impl RecurrenceStore for DbStore {
 
     async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>> {
         Ok(sqlx::query_scalar(
-            "SELECT id FROM recurrences WHERE mode = 'schedule' AND NOT ended AND last_on <= $1 \
+            "SELECT id FROM recurrences WHERE mode = 'schedule' AND reuse = 'new_task' AND NOT ended AND last_on <= $1 \
              ORDER BY last_on, id LIMIT $2",
         )
         .bind(today)
@@ -403,7 +403,13 @@ impl RecurrenceStore for DbStore {
             user_id: Columns::get(&row, "created_by")?,
             role: Role::Member,
         };
-        if recurrence.ended || recurrence.series.mode != Mode::Schedule {
+        // A series that reopens its one task moves on when that task is
+        // done, never by the calendar alone: the work would lose its
+        // state (in progress, overdue) to a date.
+        if recurrence.ended
+            || recurrence.series.mode != Mode::Schedule
+            || recurrence.series.reuse != Reuse::NewTask
+        {
             return Ok(Vec::new());
         }
         let template: Option<i64> = sqlx::query_scalar(
@@ -414,7 +420,14 @@ impl RecurrenceStore for DbStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(template) = template else {
-            // Every occurrence made was deleted: nothing to make one like.
+            // Every occurrence made was deleted: nothing to make one like,
+            // and the series is over.
+            sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1")
+                .bind(id)
+                .bind(true)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             return Ok(Vec::new());
         };
         let key = task_key_by_id_tx(&mut tx, template).await?;
