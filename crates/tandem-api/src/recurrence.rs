@@ -92,6 +92,22 @@ impl RepeatInput {
     }
 }
 
+impl RepeatInput {
+    /// A change of `current`: what is not given stays as it is.
+    pub fn over(self, current: &Series) -> Result<Series, Vec<FieldError>> {
+        let filled = RepeatInput {
+            rule: Some(self.rule.unwrap_or_else(|| current.rule.to_string())),
+            mode: Some(self.mode.unwrap_or_else(|| current.mode.as_str().into())),
+            reuse: Some(self.reuse.unwrap_or_else(|| current.reuse.as_str().into())),
+            landing: Some(
+                self.landing
+                    .unwrap_or_else(|| current.landing.as_str().into()),
+            ),
+        };
+        filled.into_series("repeat")
+    }
+}
+
 /// The series a recurring task is an occurrence of.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct RecurrenceView {

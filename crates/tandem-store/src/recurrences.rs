@@ -35,6 +35,16 @@ pub trait RecurrenceStore: Send + Sync {
     /// The series the task `key` belongs to, if any, when the caller may
     /// open the task.
     async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>>;
+    /// Changes the series of the task `key` for the occurrences still to
+    /// come ("this and following", counted from the newest made): its
+    /// rule, mode, reuse and landing become `change`'s, the rule starting
+    /// at that newest date; the occurrences made stay as they are.
+    async fn change_recurrence(
+        &self,
+        scope: WriteScope,
+        key: &str,
+        change: &Series,
+    ) -> Result<Recurrence>;
     /// Ends the series of the task `key`: no occurrence after those made.
     async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence>;
     /// Series on a fixed schedule making a new task each time, of every

@@ -91,6 +91,17 @@ pub async fn start(
     Ok(store.start_recurrence(writer.scope(), key, series).await?)
 }
 
+/// Changes the series of the task `key` for the occurrences still to
+/// come: those made stay, the next follows the new rule.
+pub async fn change(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+    series: &Series,
+) -> Result<Recurrence> {
+    Ok(store.change_recurrence(writer.scope(), key, series).await?)
+}
+
 /// Ends the series of the task `key`: the occurrences made stay, no
 /// other comes.
 pub async fn stop(store: &dyn Store, writer: &Writer, key: &str) -> Result<Recurrence> {

@@ -175,6 +175,18 @@ impl Rule {
     }
 }
 
+impl Rule {
+    /// The rule as a person would edit it: its words where they read back
+    /// as the same rule, its `RRULE` value else.
+    pub fn editable(&self) -> String {
+        let words = self.describe();
+        match Rule::parse(&words) {
+            Ok(same) if same == *self => words,
+            _ => self.0.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -386,8 +398,14 @@ mod tests {
             ),
             ("FREQ=YEARLY;BYWEEKNO=20", "FREQ=YEARLY;BYWEEKNO=20"),
         ] {
-            assert_eq!(Rule::parse(text).unwrap().describe(), words, "{text}");
+            let rule = Rule::parse(text).unwrap();
+            assert_eq!(rule.describe(), words, "{text}");
+            // What a form shows to edit reads back as the same rule.
+            assert_eq!(Rule::parse(&rule.editable()).unwrap(), rule, "{text}");
         }
+        // Words that would not read back: the RRULE is shown to edit.
+        let odd = Rule::parse("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1").unwrap();
+        assert_eq!(odd.editable(), "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1");
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/tasks/bulk", "Set status, priority, owner or due date on several tasks, each at the version read: all or none (409 when one changed since)", json::<BulkEditTasks>(), json::<Vec<TaskView>>(), 200, bulk_edit_tasks),
         route!(get "/api/v1/workspaces/{ws}/tasks/{key}", "A task", none(), json::<TaskView>(), 200, get_task).etag(),
         route!(post "/api/v1/workspaces/{ws}/tasks/{key}/repeat", "Make the task repeat from its due date (required), the task its first occurrence; 409 if it repeats already", json::<RepeatInput>(), json::<RecurrenceView>(), 201, start_repeat),
+        route!(patch "/api/v1/workspaces/{ws}/tasks/{key}/repeat", "Change the task's series for the occurrences still to come (this and following): those made stay; fields left out stay as they are; 404 if it does not repeat, 409 if its series has ended", json::<RepeatInput>(), json::<RecurrenceView>(), 200, change_repeat),
         route!(post "/api/v1/workspaces/{ws}/tasks/{key}/repeat/end", "End the series of a recurring task: the occurrences made stay, no other comes; 404 if it does not repeat", none(), json::<RecurrenceView>(), 200, end_repeat),
         route!(patch "/api/v1/workspaces/{ws}/tasks/{key}", "Update a task", json::<UpdateTask>(), json::<TaskView>(), 200, update_task).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/tasks/{key}", "Delete a task and its subtasks", none(), none(), 204, delete_task).if_match(),
@@ -468,6 +469,26 @@ pub async fn start_repeat(
         StatusCode::CREATED,
         Json(RecurrenceView::from(started)),
     )))
+}
+
+/// Changes a task's series for the occurrences still to come.
+pub async fn change_repeat(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+    body: JsonBody<RepeatInput>,
+) -> ApiResult<Json<RecurrenceView>> {
+    let writer = ctx.actor().writer()?;
+    body.check()?;
+    let current = state
+        .store
+        .recurrence_of(ctx.scope, &key)
+        .await?
+        .ok_or(tandem_store::StoreError::NotFound("series"))?;
+    let series = body.into_domain(|r| r.over(&current.series))?;
+    let changed =
+        tandem_usecases::recurrence::change(state.store.as_ref(), &writer, &key, &series).await?;
+    Ok(Json(changed.into()))
 }
 
 /// Ends the series of a recurring task: the occurrences made stay.

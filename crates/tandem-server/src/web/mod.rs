@@ -306,6 +306,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/t/{key}/move", post(project::move_card))
         .route("/w/{ws}/t/{key}/links", post(task::add_link))
         .route("/w/{ws}/t/{key}/repeat", post(task::start_repeat))
+        .route("/w/{ws}/t/{key}/repeat/change", post(task::change_repeat))
         .route("/w/{ws}/t/{key}/repeat/end", post(task::end_repeat))
         .route("/w/{ws}/t/{key}/links/remove", post(task::remove_link))
         .layer(axum::middleware::from_fn(common::same_origin))

@@ -610,9 +610,10 @@ pub async fn remove_link(
     answer(&headers, result, &viewer.url(&format!("/t/{key}")))
 }
 
-/// How a recurring task repeats, with the way to stop it; for a task that
-/// does not, the form that makes it repeat, its next dates shown as the
-/// rule is typed.
+/// How a recurring task repeats, with the ways to change it (from the
+/// next occurrence on) and to stop it; for a task that does not, the form
+/// that makes it repeat. Each form shows the rule's next dates as it is
+/// typed.
 fn repeat_section(
     viewer: &Viewer,
     task: &tandem_domain::Task,
@@ -621,15 +622,17 @@ fn repeat_section(
 ) -> Markup {
     use tandem_domain::recurrence::{Landing, Mode, Reuse};
     let url = viewer.url(&format!("/t/{}", task.key));
-    let preview = format!(
-        "/api/v1/workspaces/{}/recurrences/preview?count=5&from={}{}",
-        viewer.slug(),
-        task.due_date.map(|d| d.to_string()).unwrap_or_default(),
-        task.project
-            .as_ref()
-            .map(|p| format!("&project={}", p.key))
-            .unwrap_or_default()
-    );
+    let preview = |from: Option<chrono::NaiveDate>| {
+        format!(
+            "/api/v1/workspaces/{}/recurrences/preview?count=5&from={}{}",
+            viewer.slug(),
+            from.map(|d| d.to_string()).unwrap_or_default(),
+            task.project
+                .as_ref()
+                .map(|p| format!("&project={}", p.key))
+                .unwrap_or_default()
+        )
+    };
     html! {
         section aria-labelledby="h-repeat" {
             h2 #h-repeat { "Repeats" }
@@ -646,39 +649,63 @@ fn repeat_section(
                     @if r.ended {
                         p.muted { "Ended: no occurrence comes after those made." }
                     } @else if writer {
+                        details.repeat-change {
+                            summary { "Change it from the next occurrence on" }
+                            (repeat_form(&format!("{url}/repeat/change"), &preview(Some(r.last_on)), Some(&r.series), "Change"))
+                        }
                         form.inline-form.keeps method="post" action={ (url) "/repeat/end" } {
                             button type="submit" { "Stop repeating" }
                         }
                     }
                 }
                 None if writer => {
-                    form.stacked.keeps.repeat-form method="post" action={ (url) "/repeat" } {
-                        label for="r-rule" { "Rule " span.muted { "(“every 2 weeks on tue, thu”, “monthly on the last fri”, “every weekday”, or an RRULE)" } }
-                        input #r-rule name="rule" required autocomplete="off" data-preview=(preview);
-                        output #r-dates for="r-rule" aria-live="polite" {
-                            @if task.due_date.is_none() { "It repeats from its due date: give it one first." }
-                        }
-                        label for="r-mode" { "Next one" }
-                        select #r-mode name="mode" {
-                            option value="schedule" { "On its dates, done or not" }
-                            option value="after_done" { "Counted from the day the last one was done" }
-                        }
-                        label for="r-reuse" { "Each occurrence" }
-                        select #r-reuse name="reuse" {
-                            option value="new_task" { "A new task" }
-                            option value="reopen" { "This task, opened again" }
-                        }
-                        label for="r-landing" { "On a day off" }
-                        select #r-landing name="landing" {
-                            option value="as_is" { "Keep the date" }
-                            option value="next_working_day" { "Move to the next working day" }
-                            option value="skip" { "Skip it" }
-                        }
-                        button type="submit" { "Repeat" }
+                    @if task.due_date.is_none() {
+                        p.muted { "It repeats from its due date: give it one first." }
                     }
+                    (repeat_form(&format!("{url}/repeat"), &preview(task.due_date), None, "Repeat"))
                 }
                 None => { p.muted { "Does not repeat." } }
             }
+        }
+    }
+}
+
+/// A series' rule, its next one, each occurrence and its days off, as a
+/// form posting to `action`; drawn with `current`'s values when changing.
+fn repeat_form(
+    action: &str,
+    preview: &str,
+    current: Option<&tandem_domain::recurrence::Series>,
+    button: &str,
+) -> Markup {
+    use tandem_domain::recurrence::{Landing, Mode, Reuse};
+    let id = if current.is_some() { "rc" } else { "r" };
+    let mode = current.map(|c| c.mode).unwrap_or_default();
+    let reuse = current.map(|c| c.reuse).unwrap_or_default();
+    let landing = current.map(|c| c.landing).unwrap_or_default();
+    html! {
+        form.stacked.keeps.repeat-form method="post" action=(action) {
+            label for={ (id) "-rule" } { "Rule " span.muted { "(“every 2 weeks on tue, thu”, “monthly on the last fri”, “every weekday”, or an RRULE)" } }
+            input id={ (id) "-rule" } name="rule" required autocomplete="off" data-preview=(preview)
+                value=[current.map(|c| c.rule.editable())];
+            output id={ (id) "-dates" } for={ (id) "-rule" } aria-live="polite" {}
+            label for={ (id) "-mode" } { "Next one" }
+            select id={ (id) "-mode" } name="mode" {
+                option value="schedule" selected[mode == Mode::Schedule] { "On its dates, done or not" }
+                option value="after_done" selected[mode == Mode::AfterDone] { "Counted from the day the last one was done" }
+            }
+            label for={ (id) "-reuse" } { "Each occurrence" }
+            select id={ (id) "-reuse" } name="reuse" {
+                option value="new_task" selected[reuse == Reuse::NewTask] { "A new task" }
+                option value="reopen" selected[reuse == Reuse::Reopen] { "This task, opened again" }
+            }
+            label for={ (id) "-landing" } { "On a day off" }
+            select id={ (id) "-landing" } name="landing" {
+                option value="as_is" selected[landing == Landing::AsIs] { "Keep the date" }
+                option value="next_working_day" selected[landing == Landing::NextWorkingDay] { "Move to the next working day" }
+                option value="skip" selected[landing == Landing::Skip] { "Skip it" }
+            }
+            button type="submit" { (button) }
         }
     }
 }
@@ -705,6 +732,36 @@ pub async fn start_repeat(
         &to,
         |input, _| async move {
             crate::handlers::tasks::start_repeat(State(state), ctx, Path((ws, key)), input).await
+        },
+    )
+    .await
+}
+
+/// `POST /w/{ws}/t/{key}/repeat/change`: its series from the next
+/// occurrence on.
+pub async fn change_repeat(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/t/{key}#h-repeat"));
+    let ctx = viewer.ctx.clone();
+    super::common::forward(
+        &headers,
+        &body,
+        &[
+            ("rule", Kind::Text),
+            ("mode", Kind::Optional),
+            ("reuse", Kind::Optional),
+            ("landing", Kind::Optional),
+        ],
+        &to,
+        |input, _| async move {
+            crate::handlers::tasks::change_repeat(State(state), ctx, Path((ws, key)), input)
+                .await
+                .map(IntoResponse::into_response)
         },
     )
     .await

@@ -345,6 +345,61 @@ impl RecurrenceStore for DbStore {
         recurrence_of_task_tx(&mut tx, task.id).await
     }
 
+    async fn change_recurrence(
+        &self,
+        scope: WriteScope,
+        key: &str,
+        change: &Series,
+    ) -> Result<Recurrence> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let task = locked_task_tx(&mut tx, scope, key).await?;
+        let Some(before) = recurrence_of_task_tx(&mut tx, task.id).await? else {
+            return Err(StoreError::NotFound("series"));
+        };
+        if before.ended {
+            return Err(StoreError::Conflict(format!(
+                "the series of {} has ended: start a new one",
+                task.key
+            )));
+        }
+        let series = Series {
+            starts_on: before.last_on,
+            except: before.series.except.clone(),
+            ..change.clone()
+        };
+        sqlx::query(
+            "UPDATE recurrences SET rule = $2, mode = $3, reuse = $4, landing = $5, starts_on = $6 \
+             WHERE id = $1",
+        )
+        .bind(before.id)
+        .bind(series.rule.as_str())
+        .bind(series.mode.as_str())
+        .bind(series.reuse.as_str())
+        .bind(series.landing.as_str())
+        .bind(series.starts_on)
+        .execute(&mut *tx)
+        .await?;
+        let mut batch = Batch::default();
+        record_in(
+            &mut batch,
+            scope,
+            task.project.as_ref().map(|p| p.id),
+            EntityKind::Task,
+            task.id,
+            &task.key,
+            "updated",
+            &[FieldChange {
+                field: "repeat".into(),
+                before: serde_json::Value::String(before.series.rule.describe()),
+                after: serde_json::Value::String(series.rule.describe()),
+            }],
+        );
+        batch.run(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Recurrence { series, ..before })
+    }
+
     async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence> {
         let scope = *scope;
         let mut tx = self.write_tx().await?;

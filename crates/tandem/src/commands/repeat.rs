@@ -61,9 +61,45 @@ pub(super) enum RepeatCommand {
         #[arg(long, default_value = "as-is", value_parser = ["as-is", "skip", "next"])]
         working_days: String,
     },
+    /// Change a recurring task's series for the occurrences still to come
+    /// (this and following): those made stay; what is not given stays as
+    /// it is. KEY is any of its occurrences.
+    Edit {
+        key: String,
+        /// The new rule, as for preview.
+        #[arg(long)]
+        rule: Option<String>,
+        /// schedule or after-done.
+        #[arg(long, value_parser = ["schedule", "after-done"])]
+        mode: Option<String>,
+        /// new or reopen.
+        #[arg(long, value_parser = ["new", "reopen"])]
+        reuse: Option<String>,
+        /// as-is, skip or next.
+        #[arg(long, value_parser = ["as-is", "skip", "next"])]
+        working_days: Option<String>,
+    },
     /// End a recurring task's series: the occurrences made stay, no other
     /// comes. KEY is any of its occurrences.
     End { key: String },
+}
+
+/// The flags' words as the API spells them.
+fn repeat_input(
+    rule: Option<String>,
+    mode: Option<String>,
+    reuse: Option<String>,
+    working_days: Option<String>,
+) -> RepeatInput {
+    RepeatInput {
+        rule,
+        mode: mode.map(|m| m.replace('-', "_")),
+        reuse: reuse.map(|r| if r == "new" { "new_task".into() } else { r }),
+        landing: working_days.map(|w| match w.as_str() {
+            "next" => "next_working_day".into(),
+            other => other.replace('-', "_"),
+        }),
+    }
 }
 
 /// Whether this command needs a server: only to read a project's
@@ -71,7 +107,9 @@ pub(super) enum RepeatCommand {
 pub(super) fn needs_server(command: &RepeatCommand) -> bool {
     match command {
         RepeatCommand::Preview { project, .. } => project.is_some(),
-        RepeatCommand::Start { .. } | RepeatCommand::End { .. } => true,
+        RepeatCommand::Start { .. } | RepeatCommand::Edit { .. } | RepeatCommand::End { .. } => {
+            true
+        }
     }
 }
 
@@ -143,19 +181,7 @@ pub(super) async fn repeat_command(
         } => {
             let client =
                 client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
-            let input = RepeatInput {
-                rule: Some(rule),
-                mode: Some(mode.replace('-', "_")),
-                reuse: Some(if reuse == "new" {
-                    "new_task".into()
-                } else {
-                    reuse
-                }),
-                landing: Some(match working_days.as_str() {
-                    "next" => "next_working_day".into(),
-                    other => other.replace('-', "_"),
-                }),
-            };
+            let input = repeat_input(Some(rule), Some(mode), Some(reuse), Some(working_days));
             let started: RecurrenceView = client
                 .send(
                     Method::POST,
@@ -171,6 +197,39 @@ pub(super) async fn repeat_command(
                     started.words,
                     started.rule,
                     started.starts_on
+                );
+            }
+            Ok(())
+        }
+        RepeatCommand::Edit {
+            key,
+            rule,
+            mode,
+            reuse,
+            working_days,
+        } => {
+            let client =
+                client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
+            let changed: RecurrenceView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/tasks/{key}/repeat")).await?,
+                    Some(&request_body(&repeat_input(
+                        rule,
+                        mode,
+                        reuse,
+                        working_days,
+                    ))?),
+                )
+                .await?;
+            if as_json {
+                print_json(&changed);
+            } else {
+                outln!(
+                    "{key}'s series from {} on: {} ({})",
+                    changed.starts_on,
+                    changed.words,
+                    changed.rule
                 );
             }
             Ok(())

@@ -176,6 +176,36 @@ async fn a_recurring_task_is_made_closed_into_its_next_and_ended() {
         let next = open[0]["key"].as_str().unwrap().to_string();
         assert_ne!(next, key);
 
+        // Changed from the next occurrence on: the one made stays, the one
+        // after follows the new rule; what is left out stays.
+        let change = format!("{WS}/tasks/{next}/repeat");
+        let (status, changed) = ana
+            .patch(&change, json!({"rule": "every 2 weeks on mon"}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!(changed["rule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO");
+        assert_eq!(changed["starts_on"], "2027-02-01");
+        assert_eq!(changed["landing"], "next_working_day");
+        let (status, problem) = ana.patch(&change, json!({"mode": "sometimes"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "repeat.mode", "{problem}");
+        let (status, _) = ana
+            .patch(&format!("{WS}/tasks/{next}"), json!({"status": "done"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, page) = ana
+            .get(&format!("{WS}/tasks?project=LAUNCH&q=drill&status=todo"))
+            .await;
+        assert_eq!(page["tasks"][0]["due_date"], "2027-02-15", "{page}");
+        let next = page["tasks"][0]["key"].as_str().unwrap().to_string();
+        let (status, _) = ana
+            .patch(
+                &format!("{WS}/tasks/LAUNCH-2/repeat"),
+                json!({"rule": "daily"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
         // A guest may not end it; the owner may, once it repeats.
         let end = |k: &str| format!("{WS}/tasks/{k}/repeat/end");
         let (status, _) = gus.post(&end(&next), json!(null)).await;
@@ -183,6 +213,13 @@ async fn a_recurring_task_is_made_closed_into_its_next_and_ended() {
         let (status, ended) = ana.post(&end(&next), json!(null)).await;
         assert_eq!(status, StatusCode::OK, "{ended}");
         assert_eq!(ended["ended"], true);
+        let (status, _) = ana
+            .patch(
+                &format!("{WS}/tasks/{next}/repeat"),
+                json!({"rule": "daily"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
         let (status, _) = ana.post(&end("LAUNCH-1"), json!(null)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         // A task made to repeat later: from its due date, once.

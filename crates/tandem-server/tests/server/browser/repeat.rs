@@ -1,6 +1,7 @@
 //! A task made to repeat from its page: the rule's next dates shown as it
 //! is typed, what is not understood said, the series shown once made, the
-//! next occurrence there when one is done, and the series stopped.
+//! next occurrence there when one is done, the series changed from the
+//! next occurrence on, and stopped.
 
 use super::*;
 
@@ -66,6 +67,25 @@ async fn a_task_is_made_to_repeat_from_its_page() {
         .filter(|t| t["due_date"] == "2027-02-01")
         .collect();
     assert_eq!(open.len(), 1, "{page}");
+
+    // Changed from the next occurrence on, the form drawn with the rule
+    // in words.
+    let shown = wait_for(&client, "#rc-rule").await;
+    assert_eq!(
+        shown.prop("value").await.unwrap().as_deref(),
+        Some("Every month on the first Mon")
+    );
+    click(&client, "details.repeat-change summary").await;
+    shown.clear().await.unwrap();
+    shown.send_keys("every 2 weeks on mon").await.unwrap();
+    wait_for_text(&client, "//output[@id='rc-dates']", "Every 2 weeks on Mon:").await;
+    click(&client, "details.repeat-change button[type=submit]").await;
+    wait_for_text(&client, "//p[@class='repeats']", "Every 2 weeks on Mon").await;
+    let changed = task_json(&client, &key).await;
+    assert_eq!(
+        changed["recurrence"]["rule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        "{changed}"
+    );
 
     // Stopped from the page: said, and nothing more comes.
     click(&client, "form[action$='/repeat/end'] button").await;

@@ -316,6 +316,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/t/{task}/links")),
         post(format!("/w/acme/t/{task}/links/remove")),
         post(format!("/w/acme/t/{task}/repeat")),
+        post(format!("/w/acme/t/{task}/repeat/change")),
         post(format!("/w/acme/t/{task}/repeat/end")),
         post("/w/acme/settings/profile".into()),
         post("/w/acme/settings/password".into()),

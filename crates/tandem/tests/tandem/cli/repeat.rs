@@ -220,6 +220,20 @@ fn a_recurring_task_done_leaves_one_open_occurrence_on_its_next_date() {
         );
         let said = fails(&config, &["repeat", "start", &plants, "daily"]);
         assert!(said.contains("repeats already"), "{said}");
+        let said = ok(
+            &config,
+            &["repeat", "edit", &plants, "--rule", "every 2 weeks on tue"],
+        );
+        assert!(said.contains("Every 2 weeks on Tue"), "{said}");
+        let shown = json(&config, &["task", "show", &plants]);
+        assert_eq!(
+            shown["task"]["recurrence"]["rule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            "{shown}"
+        );
+        assert_eq!(
+            shown["task"]["recurrence"]["landing"], "next_working_day",
+            "{shown}"
+        );
 
         // What is wrong is said, and nothing is made.
         let said = fails(
