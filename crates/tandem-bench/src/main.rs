@@ -83,6 +83,11 @@ struct Args {
     /// With `--portfolio`, how many goals in the tree.
     #[arg(long, default_value_t = 500, requires = "portfolio")]
     goals: usize,
+    /// Measure recurring tasks (issue 14): this many series on a fixed
+    /// schedule, each owing today's occurrence, made by one pass of the
+    /// job.
+    #[arg(long)]
+    recurrences: Option<usize>,
 }
 
 /// The web pages in headless Chromium.
@@ -91,6 +96,8 @@ mod browser;
 mod live;
 /// A portfolio of many projects.
 mod portfolio;
+/// Recurring tasks made by the job.
+mod recurrences;
 /// How the work grows with the size of the workspace.
 mod scale;
 /// The web pages' benchmark.
@@ -140,6 +147,9 @@ async fn main() -> Result<()> {
             .await
             .context("opening the database")?,
     );
+    if let Some(series) = args.recurrences {
+        return recurrences::run(store, series).await;
+    }
     if args.portfolio {
         let portfolio_args = portfolio::PortfolioArgs {
             projects: args.projects,

@@ -52,8 +52,8 @@ pub trait RecurrenceStore: Send + Sync {
     /// the longest owing first. (A series that reopens its task moves on
     /// when the task is done.)
     async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>>;
-    /// Makes the occurrences series `id` owes by `today` (each date once,
-    /// whoever else makes them at the same time): the keys of the tasks
-    /// made.
-    async fn make_occurrences(&self, id: Id, today: NaiveDate) -> Result<Vec<String>>;
+    /// Makes the occurrences the series `ids` owe by `today`, in one
+    /// transaction (each date once, whoever else makes them at the same
+    /// time): the keys of the tasks made.
+    async fn make_occurrences(&self, ids: &[Id], today: NaiveDate) -> Result<Vec<String>>;
 }

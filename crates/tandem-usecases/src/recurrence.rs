@@ -123,8 +123,23 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
             return Ok(made);
         }
         let before = made.len();
-        for id in &owing {
-            made.extend(store.make_occurrences(*id, today).await?);
+        // A transaction per hundred series: one sync for them all, and
+        // other writes wait no more than a hundred series' work.
+        for ids in owing.chunks(100) {
+            match store.make_occurrences(ids, today).await {
+                Ok(keys) => made.extend(keys),
+                // One series that cannot be made (its maker's access
+                // gone, a row deleted meanwhile) must not hold up the
+                // others: each alone, and those that fail are left for
+                // the next pass.
+                Err(_) => {
+                    for id in ids {
+                        if let Ok(keys) = store.make_occurrences(&[*id], today).await {
+                            made.extend(keys);
+                        }
+                    }
+                }
+            }
         }
         // A pass that made nothing (another node made them, or what was
         // owed has ended) ends here, however many it read.

@@ -444,76 +444,87 @@ impl RecurrenceStore for DbStore {
         .await?)
     }
 
-    async fn make_occurrences(&self, id: Id, today: NaiveDate) -> Result<Vec<String>> {
-        let mut tx = self.write_tx().await?;
-        let row = sqlx::query(&format!("{RECURRENCE_SELECT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("series"))?;
-        let recurrence = recurrence_from_row(&row)?;
-        // The job acts for whoever made the series, in its workspace.
-        let scope = Scope {
-            workspace_id: Columns::get(&row, "workspace_id")?,
-            user_id: Columns::get(&row, "created_by")?,
-            role: Role::Member,
-        };
-        // A series that reopens its one task moves on when that task is
-        // done, never by the calendar alone: the work would lose its
-        // state (in progress, overdue) to a date.
-        if recurrence.ended
-            || recurrence.series.mode != Mode::Schedule
-            || recurrence.series.reuse != Reuse::NewTask
-        {
-            return Ok(Vec::new());
-        }
-        let template: Option<i64> = sqlx::query_scalar(
-            "SELECT task_id FROM occurrences WHERE recurrence_id = $1 AND task_id IS NOT NULL \
-             ORDER BY occurs_on DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(template) = template else {
-            // Every occurrence made was deleted: nothing to make one like,
-            // and the series is over.
-            sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1")
-                .bind(id)
-                .bind(true)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            return Ok(Vec::new());
-        };
-        let key = task_key_by_id_tx(&mut tx, template).await?;
-        let template = fetch_task_tx(&mut tx, scope, &key).await?;
-        let made: BTreeSet<NaiveDate> =
-            sqlx::query_scalar("SELECT occurs_on FROM occurrences WHERE recurrence_id = $1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .collect();
-        let working = working_days_tx(&mut tx, scope, &template).await?;
-        let due = recurrence.series.due(&made, today, working);
+    async fn make_occurrences(&self, ids: &[Id], today: NaiveDate) -> Result<Vec<String>> {
+        // One transaction for the batch: a commit (and its sync) per
+        // series was most of the job's time. Nodes take the series in
+        // the same order, so their locks never cross.
+        let mut tx = self.write_tx_alone().await?;
         let mut keys = Vec::new();
-        for date in due {
-            if take_date_tx(&mut tx, id, date).await? {
-                keys.push(make_occurrence_tx(&mut tx, scope, &recurrence, &template, date).await?);
-            }
-        }
-        // Owing nothing more (an ended rule), it is not asked again.
-        if keys.is_empty() {
-            sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1 AND last_on <= $3")
-                .bind(id)
-                .bind(true)
-                .bind(today)
-                .execute(&mut *tx)
-                .await?;
+        for id in ids {
+            keys.extend(make_occurrences_tx(&mut tx, *id, today).await?);
         }
         tx.commit().await?;
         Ok(keys)
     }
+}
+
+/// The occurrences series `id` owes by `today`, made in this transaction.
+async fn make_occurrences_tx(tx: &mut Tx, id: Id, today: NaiveDate) -> Result<Vec<String>> {
+    let row = sqlx::query(&format!("{RECURRENCE_SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("series"))?;
+    let recurrence = recurrence_from_row(&row)?;
+    // The job acts for whoever made the series, in its workspace.
+    let scope = Scope {
+        workspace_id: Columns::get(&row, "workspace_id")?,
+        user_id: Columns::get(&row, "created_by")?,
+        role: Role::Member,
+    };
+    // A series that reopens its one task moves on when that task is
+    // done, never by the calendar alone: the work would lose its
+    // state (in progress, overdue) to a date.
+    if recurrence.ended
+        || recurrence.series.mode != Mode::Schedule
+        || recurrence.series.reuse != Reuse::NewTask
+    {
+        return Ok(Vec::new());
+    }
+    let template: Option<i64> = sqlx::query_scalar(
+        "SELECT task_id FROM occurrences WHERE recurrence_id = $1 AND task_id IS NOT NULL \
+         ORDER BY occurs_on DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(template) = template else {
+        // Every occurrence made was deleted: nothing to make one like,
+        // and the series is over.
+        sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1")
+            .bind(id)
+            .bind(true)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(Vec::new());
+    };
+    let key = task_key_by_id_tx(&mut *tx, template).await?;
+    let template = fetch_task_tx(&mut *tx, scope, &key).await?;
+    let made: BTreeSet<NaiveDate> =
+        sqlx::query_scalar("SELECT occurs_on FROM occurrences WHERE recurrence_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .collect();
+    let working = working_days_tx(&mut *tx, scope, &template).await?;
+    let due = recurrence.series.due(&made, today, working);
+    let mut keys = Vec::new();
+    for date in due {
+        if take_date_tx(&mut *tx, id, date).await? {
+            keys.push(make_occurrence_tx(&mut *tx, scope, &recurrence, &template, date).await?);
+        }
+    }
+    // Owing nothing more (an ended rule), it is not asked again.
+    if keys.is_empty() {
+        sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1 AND last_on <= $3")
+            .bind(id)
+            .bind(true)
+            .bind(today)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(keys)
 }
 
 /// A task's key by its id, in this transaction.

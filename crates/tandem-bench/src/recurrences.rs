@@ -1,0 +1,76 @@
+//! The recurring-task benchmark of issue 14: `--recurrences N` series on
+//! a fixed schedule ("weekly", each a new task), each made a week ago so
+//! that today's occurrence (and, as every fixed schedule keeps one, the
+//! next one ahead) is owed; then one pass of the job that makes them
+//! (`tandem_usecases::recurrence::generate`, what every node runs each
+//! minute), timed, and a second pass that finds nothing owed.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::{Days, Local};
+use tandem_domain::recurrence::{Landing, Mode, Reuse, Rule, Series};
+use tandem_domain::*;
+use tandem_store::Store;
+
+pub async fn run(store: Arc<dyn Store>, count: usize) -> Result<()> {
+    let owner = crate::bench_workspace(store.as_ref()).await?;
+    let writer = || owner.writer().expect("the bench works as an owner");
+    let key = ProjectKey::parse("REC").map_err(anyhow::Error::msg)?;
+    store
+        .create_project(
+            writer(),
+            &NewProject {
+                key: key.clone(),
+                fields: ProjectFields::named("Routines"),
+            },
+        )
+        .await?;
+    let today = Local::now().date_naive();
+    let series = Series {
+        rule: Rule::parse("weekly").map_err(anyhow::Error::msg)?,
+        mode: Mode::Schedule,
+        reuse: Reuse::NewTask,
+        landing: Landing::AsIs,
+        starts_on: today,
+        except: Vec::new(),
+    };
+    let seeded = Instant::now();
+    for i in 0..count {
+        let mut fields = TaskFields::titled(format!("Routine {i}"));
+        fields.due_date = Some(today - Days::new(7));
+        fields.owner = Email::parse(&format!("person{}@bench.example", i % crate::PEOPLE)).ok();
+        let task = NewTask {
+            project: Some(key.clone()),
+            fields,
+        };
+        store
+            .create_recurring_task(writer(), &task, &series)
+            .await?;
+    }
+    eprintln!(
+        "seeded {count} recurring tasks in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let made = tandem_usecases::recurrence::generate(store.as_ref(), today).await?;
+    let first = started.elapsed();
+    let started = Instant::now();
+    let again = tandem_usecases::recurrence::generate(store.as_ref(), today).await?;
+    let second = started.elapsed();
+    println!("| pass of the job | series | occurrences made | seconds | per occurrence ms |");
+    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| first: today's and the next owed | {count} | {} | {:.2} | {:.3} |",
+        made.len(),
+        first.as_secs_f64(),
+        first.as_secs_f64() * 1000.0 / made.len().max(1) as f64
+    );
+    println!(
+        "| second: nothing owed | {count} | {} | {:.3} | |",
+        again.len(),
+        second.as_secs_f64()
+    );
+    Ok(())
+}
