@@ -710,6 +710,14 @@ fn repeat_form(
     }
 }
 
+/// The repeat form's fields, as the API's `RepeatInput` names them.
+const REPEAT_FIELDS: &[(&str, Kind)] = &[
+    ("rule", Kind::Text),
+    ("mode", Kind::Optional),
+    ("reuse", Kind::Optional),
+    ("landing", Kind::Optional),
+];
+
 /// `POST /w/{ws}/t/{key}/repeat`: the task repeats from its due date.
 pub async fn start_repeat(
     State(state): State<AppState>,
@@ -720,20 +728,9 @@ pub async fn start_repeat(
 ) -> Result<Response, WebError> {
     let to = viewer.url(&format!("/t/{key}#h-repeat"));
     let ctx = viewer.ctx.clone();
-    super::common::forward(
-        &headers,
-        &body,
-        &[
-            ("rule", Kind::Text),
-            ("mode", Kind::Optional),
-            ("reuse", Kind::Optional),
-            ("landing", Kind::Optional),
-        ],
-        &to,
-        |input, _| async move {
-            crate::handlers::tasks::start_repeat(State(state), ctx, Path((ws, key)), input).await
-        },
-    )
+    super::common::forward(&headers, &body, REPEAT_FIELDS, &to, |input, _| async move {
+        crate::handlers::tasks::start_repeat(State(state), ctx, Path((ws, key)), input).await
+    })
     .await
 }
 
@@ -748,22 +745,11 @@ pub async fn change_repeat(
 ) -> Result<Response, WebError> {
     let to = viewer.url(&format!("/t/{key}#h-repeat"));
     let ctx = viewer.ctx.clone();
-    super::common::forward(
-        &headers,
-        &body,
-        &[
-            ("rule", Kind::Text),
-            ("mode", Kind::Optional),
-            ("reuse", Kind::Optional),
-            ("landing", Kind::Optional),
-        ],
-        &to,
-        |input, _| async move {
-            crate::handlers::tasks::change_repeat(State(state), ctx, Path((ws, key)), input)
-                .await
-                .map(IntoResponse::into_response)
-        },
-    )
+    super::common::forward(&headers, &body, REPEAT_FIELDS, &to, |input, _| async move {
+        crate::handlers::tasks::change_repeat(State(state), ctx, Path((ws, key)), input)
+            .await
+            .map(IntoResponse::into_response)
+    })
     .await
 }
 
