@@ -32,9 +32,9 @@ pub trait RecurrenceStore: Send + Sync {
         key: &str,
         series: &Series,
     ) -> Result<Recurrence>;
-    /// The series the task `key` belongs to, if any, when the caller may
-    /// open the task.
-    async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>>;
+    /// The series `task` (read in `scope`, so the caller may open it)
+    /// belongs to, if any.
+    async fn recurrence_of(&self, scope: Scope, task: &Task) -> Result<Option<Recurrence>>;
     /// Changes the series of the task `key` for the occurrences still to
     /// come ("this and following", counted from the newest made): its
     /// rule, mode, reuse and landing become `change`'s, the rule starting

@@ -140,7 +140,7 @@ async fn an_occurrence_done_leaves_the_next_one_open() {
         let first = repeating(&world, "Restore drill", d(2027, 1, 4), &monthly).await;
         let kept = world
             .store
-            .recurrence_of(world.owner.scope, &first.key)
+            .recurrence_of(world.owner.scope, &first)
             .await
             .unwrap()
             .expect("a series");

@@ -446,7 +446,7 @@ pub async fn get_task(
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let task = state.store.get_task(ctx.scope, &key).await?;
-    let recurrence = state.store.recurrence_of(ctx.scope, &task.key).await?;
+    let recurrence = state.store.recurrence_of(ctx.scope, &task).await?;
     Ok(versioned(
         StatusCode::OK,
         task.version,
@@ -480,9 +480,10 @@ pub async fn change_repeat(
 ) -> ApiResult<Json<RecurrenceView>> {
     let writer = ctx.actor().writer()?;
     body.check()?;
+    let task = state.store.get_task(ctx.scope, &key).await?;
     let current = state
         .store
-        .recurrence_of(ctx.scope, &key)
+        .recurrence_of(ctx.scope, &task)
         .await?
         .ok_or(tandem_store::StoreError::NotFound("series"))?;
     let series = body.into_domain(|r| r.over(&current.series))?;
@@ -513,7 +514,7 @@ pub async fn update_task(
     body.check()?;
     let change = |current| body.to_patch(|b| b.apply(current));
     let task = tasks::update(state.store.as_ref(), &writer, &key, expected, &change).await?;
-    let recurrence = state.store.recurrence_of(ctx.scope, &task.key).await?;
+    let recurrence = state.store.recurrence_of(ctx.scope, &task).await?;
     Ok(versioned(
         StatusCode::OK,
         task.version,

@@ -42,7 +42,7 @@ pub async fn task_page(
     )
     .await?;
     let links = store.task_dependencies(scope, &task.key).await?;
-    let recurrence = store.recurrence_of(scope, &task.key).await?;
+    let recurrence = store.recurrence_of(scope, &task).await?;
     let history = store
         .list_activity(
             scope,

@@ -131,14 +131,11 @@ impl PlanStore for DbStore {
         access: ProjectAccess,
     ) -> Result<Vec<CalendarException>> {
         let (scope, project_id) = (access.scope(), access.project_id());
-        let rows = sqlx::query(
-            "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
-             WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .fetch_all(self.reader())
-        .await?;
+        let rows = sqlx::query(CALENDAR_EXCEPTIONS)
+            .bind(scope.workspace_id)
+            .bind(project_id)
+            .fetch_all(self.reader())
+            .await?;
         rows.iter().map(exception_from_row).collect()
     }
 

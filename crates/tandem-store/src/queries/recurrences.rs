@@ -28,34 +28,32 @@ fn recurrence_from_row(row: &impl Columns) -> Result<Recurrence> {
     })
 }
 
-/// Whether a day is worked, for an occurrence of a task to land on: its
-/// project's week and holidays, or Monday to Friday for a personal task.
-async fn working_days_tx(
-    tx: &mut Tx,
-    scope: Scope,
-    task: &Task,
-) -> Result<Box<dyn Fn(NaiveDate) -> bool + Send>> {
+/// Whether a day is worked, for an occurrence of a task to land on.
+type Working = Box<dyn Fn(NaiveDate) -> bool + Send>;
+
+/// A task's project (none for a personal task), read once for both what
+/// an occurrence needs of it: its working week and holidays (Monday to
+/// Friday for a personal task), and the project a new occurrence goes in.
+async fn home_tx(tx: &mut Tx, scope: Scope, task: &Task) -> Result<(Option<Project>, Working)> {
     let Some(project) = &task.project else {
         let calendar = WorkWeek::default().calendar(&[]);
-        return Ok(Box::new(move |day| !calendar.periods(day).is_empty()));
+        return Ok((None, Box::new(move |day| !calendar.periods(day).is_empty())));
     };
-    let week = fetch_project_tx(&mut *tx, scope, &project.key)
-        .await?
-        .work_week;
-    let rows = sqlx::query(
-        "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
-         WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id",
-    )
-    .bind(scope.workspace_id)
-    .bind(project.id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let project = fetch_project_tx(&mut *tx, scope, &project.key).await?;
+    let rows = sqlx::query(CALENDAR_EXCEPTIONS)
+        .bind(scope.workspace_id)
+        .bind(project.id)
+        .fetch_all(&mut **tx)
+        .await?;
     let exceptions = rows
         .iter()
         .map(exception_from_row)
         .collect::<Result<Vec<_>>>()?;
-    let calendar = week.calendar(&exceptions);
-    Ok(Box::new(move |day| !calendar.periods(day).is_empty()))
+    let calendar = project.work_week.calendar(&exceptions);
+    Ok((
+        Some(project),
+        Box::new(move |day| !calendar.periods(day).is_empty()),
+    ))
 }
 
 /// Takes `date` for series `id`; `false` when it was taken already (by
@@ -86,6 +84,7 @@ async fn take_date_tx(tx: &mut Tx, id: Id, date: NaiveDate) -> Result<bool> {
 async fn make_occurrence_tx(
     tx: &mut Tx,
     scope: Scope,
+    project: Option<&Project>,
     recurrence: &Recurrence,
     template: &Task,
     date: NaiveDate,
@@ -110,15 +109,11 @@ async fn make_occurrence_tx(
             (opened.id, opened.key)
         }
         Reuse::NewTask => {
-            let project = match &template.project {
-                Some(p) => Some(fetch_project_tx(&mut *tx, scope, &p.key).await?),
-                None => None,
-            };
             let mut batch = Batch::default();
             let made = insert_task_tx(
                 &mut *tx,
                 scope,
-                project.as_ref(),
+                project,
                 &fields,
                 Owner::ToLookUp,
                 &mut batch,
@@ -227,7 +222,7 @@ pub(super) async fn follow_closed_tx(tx: &mut Tx, scope: Scope, closed: &Task) -
         .bind(recurrence.id)
         .fetch_one(&mut **tx)
         .await?;
-    let working = working_days_tx(&mut *tx, scope, closed).await?;
+    let (project, working) = home_tx(&mut *tx, scope, closed).await?;
     let done_on = chrono::Local::now().date_naive();
     let next = recurrence
         .series
@@ -238,7 +233,7 @@ pub(super) async fn follow_closed_tx(tx: &mut Tx, scope: Scope, closed: &Task) -
     if !take_date_tx(&mut *tx, recurrence.id, next).await? {
         return Ok(false);
     }
-    make_occurrence_tx(&mut *tx, scope, &recurrence, closed, next).await?;
+    make_occurrence_tx(&mut *tx, scope, project.as_ref(), &recurrence, closed, next).await?;
     Ok(recurrence.series.reuse == Reuse::Reopen)
 }
 
@@ -339,10 +334,18 @@ impl RecurrenceStore for DbStore {
         Ok(recurrence)
     }
 
-    async fn recurrence_of(&self, scope: Scope, key: &str) -> Result<Option<Recurrence>> {
-        let mut tx = self.read_tx().await?;
-        let task = fetch_task_tx(&mut tx, scope, key).await?;
-        recurrence_of_task_tx(&mut tx, task.id).await
+    async fn recurrence_of(&self, scope: Scope, task: &Task) -> Result<Option<Recurrence>> {
+        // The task was read in this scope already: its series is read by
+        // its id alone, confined to the workspace.
+        let row = sqlx::query(&format!(
+            "{RECURRENCE_SELECT} WHERE workspace_id = $2 \
+             AND id = (SELECT recurrence_id FROM tasks WHERE id = $1)"
+        ))
+        .bind(task.id)
+        .bind(scope.workspace_id)
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(recurrence_from_row).transpose()
     }
 
     async fn change_recurrence(
@@ -507,12 +510,22 @@ async fn make_occurrences_tx(tx: &mut Tx, id: Id, today: NaiveDate) -> Result<Ve
             .await?
             .into_iter()
             .collect();
-    let working = working_days_tx(&mut *tx, scope, &template).await?;
+    let (project, working) = home_tx(&mut *tx, scope, &template).await?;
     let due = recurrence.series.due(&made, today, working);
     let mut keys = Vec::new();
     for date in due {
         if take_date_tx(&mut *tx, id, date).await? {
-            keys.push(make_occurrence_tx(&mut *tx, scope, &recurrence, &template, date).await?);
+            keys.push(
+                make_occurrence_tx(
+                    &mut *tx,
+                    scope,
+                    project.as_ref(),
+                    &recurrence,
+                    &template,
+                    date,
+                )
+                .await?,
+            );
         }
     }
     // Owing nothing more (an ended rule), it is not asked again.

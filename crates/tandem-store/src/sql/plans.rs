@@ -74,6 +74,11 @@ pub(crate) fn row_task_name(
     })
 }
 
+/// A project's calendar exceptions (`$1` the workspace, `$2` the
+/// project), as [`exception_from_row`] reads them, in date order.
+pub(crate) const CALENDAR_EXCEPTIONS: &str = "SELECT id, name, start_date, end_date, hours FROM calendar_exceptions \
+     WHERE workspace_id = $1 AND project_id = $2 ORDER BY start_date, id";
+
 pub(crate) fn exception_from_row(row: &impl Columns) -> Result<CalendarException> {
     let hours: String = row.get("hours")?;
     Ok(CalendarException {
