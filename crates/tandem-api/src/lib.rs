@@ -48,6 +48,8 @@ mod status;
 mod tasks;
 /// Saved views of a project's list.
 mod views;
+/// Webhooks and their deliveries.
+mod webhooks;
 /// Workspaces, members and invitations.
 mod workspaces;
 
@@ -70,6 +72,7 @@ pub use stakeholders::*;
 pub use status::*;
 pub use tasks::*;
 pub use views::*;
+pub use webhooks::*;
 pub use workspaces::*;
 
 #[cfg(test)]

@@ -88,6 +88,11 @@ struct Args {
     /// job.
     #[arg(long)]
     recurrences: Option<usize>,
+    /// Measure webhooks (issue 14): what an active webhook adds to a
+    /// write, and this many deliveries sent from the outbox to a
+    /// receiver on loopback.
+    #[arg(long)]
+    webhooks: Option<usize>,
 }
 
 /// The web pages in headless Chromium.
@@ -102,6 +107,8 @@ mod recurrences;
 mod scale;
 /// The web pages' benchmark.
 mod web;
+/// Webhook deliveries from the outbox.
+mod webhooks;
 
 pub(crate) const PEOPLE: usize = 20;
 pub(crate) const PASSWORD: &str = "benchmark-password";
@@ -149,6 +156,9 @@ async fn main() -> Result<()> {
     );
     if let Some(series) = args.recurrences {
         return recurrences::run(store, series).await;
+    }
+    if let Some(count) = args.webhooks {
+        return webhooks::run(store, &database, count).await;
     }
     if args.portfolio {
         let portfolio_args = portfolio::PortfolioArgs {

@@ -21,6 +21,7 @@ pub mod recurrence;
 pub mod reports;
 pub mod rollup;
 pub mod validate;
+pub mod webhooks;
 pub mod workload;
 
 pub use model::*;

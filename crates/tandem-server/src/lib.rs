@@ -38,6 +38,8 @@ pub mod throttle;
 pub mod tls;
 /// The web pages, server-rendered, and their live updates.
 pub mod web;
+/// Webhook deliveries on the wire: their body, signature and client.
+pub mod webhooks;
 
 pub use serving::{BODY_MIN_RATE, ServeOptions};
 
@@ -61,6 +63,9 @@ pub struct AppState {
     pub live: web::live::Live,
     pub throttle: throttle::SignInThrottle,
     pub metrics: metrics::Metrics,
+    pub webhooks: webhooks::WebhookOptions,
+    /// Wakes this node's webhook sender for a delivery asked for by hand.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The application: its router, ready to serve, and what shutdown stops.
@@ -76,15 +81,23 @@ pub struct App {
 /// The whole application. Starts the background jobs, so it must be
 /// called within a tokio runtime.
 pub fn app(store: Arc<dyn Store>) -> App {
+    app_with(store, webhooks::WebhookOptions::default())
+}
+
+/// [`app`] with how webhooks are delivered.
+pub fn app_with(store: Arc<dyn Store>, webhooks: webhooks::WebhookOptions) -> App {
     let metrics = metrics::Metrics::new();
     let jobs = jobs::Jobs::new(metrics.clone());
-    jobs::start(store.clone(), &jobs);
+    let webhook_wake = Arc::new(tokio::sync::Notify::new());
+    jobs::start(store.clone(), &jobs, webhooks, webhook_wake.clone());
     let live = web::live::Live::new();
     let state = AppState {
         store,
         live: live.clone(),
         throttle: throttle::SignInThrottle::new(),
         metrics: metrics.clone(),
+        webhooks,
+        webhook_wake,
     };
     let api = routes::router().layer(axum::middleware::from_fn(extract::api_same_origin));
     let router = web::router()
@@ -314,6 +327,7 @@ pub struct Server {
     pub tls: Option<tls::Tls>,
     /// Where `/metrics` is served (never on `listener`); none by default.
     pub metrics_listener: Option<TcpListener>,
+    pub webhooks: webhooks::WebhookOptions,
 }
 
 impl Server {
@@ -324,6 +338,7 @@ impl Server {
             options: ServeOptions::default(),
             tls: None,
             metrics_listener: None,
+            webhooks: webhooks::WebhookOptions::default(),
         }
     }
 
@@ -335,7 +350,7 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = app(self.store.clone());
+        let app = app_with(self.store.clone(), self.webhooks);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let stop = Arc::new(stop);
         let live = app.live.clone();

@@ -194,6 +194,7 @@ pub fn table() -> Vec<Route> {
         workspaces::routes(),
         projects::routes(),
         portfolios::routes(),
+        webhooks::routes(),
         goals::routes(),
         milestones::routes(),
         reports::routes(),

@@ -45,6 +45,10 @@ pub struct Event {
     pub key: String,
     pub actor_id: Option<Id>,
     pub at: DateTime<Utc>,
+    /// The fields a change touched, by name (never by value); empty for
+    /// anything but an update.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
 }
 
 impl Event {
@@ -62,6 +66,7 @@ impl Event {
             key: String::new(),
             actor_id: None,
             at: Utc::now(),
+            fields: Vec::new(),
         }
     }
 
@@ -80,6 +85,9 @@ pub struct Delivery {
 
 /// The consumer that recomputes project schedules.
 pub const RESCHEDULER: &str = "rescheduler";
+
+/// The consumer that turns events into webhook deliveries.
+pub const WEBHOOKS: &str = "webhooks";
 
 /// Whether the rescheduler needs to hear of events of this kind: what
 /// feeds a project's plan, and a member's availability (effort-estimated
@@ -161,6 +169,10 @@ pub(crate) fn event_from_row(row: &impl Columns) -> Result<Event> {
         key: row.get("object_key")?,
         actor_id: row.get("actor_id")?,
         at: row.get("at")?,
+        fields: row
+            .get::<Option<String>>("fields")?
+            .map(|text| text.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }
 

@@ -5,8 +5,8 @@
 //! [`Store`] is the sum of one trait per feature, each in its own module
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
 //! [`ProjectStore`], [`PortfolioStore`], [`GoalStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`], [`RecurrenceStore`],
-//! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`]
-//! and [`EventStore`]. Callers hold a `dyn Store` and call any of them.
+//! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`],
+//! [`EventStore`] and [`WebhookStore`]. Callers hold a `dyn Store` and call any of them.
 //!
 //! The traits are in domain terms: they take the domain's parsed inputs and
 //! return domain entities. Every call that touches a workspace takes a
@@ -45,6 +45,7 @@ pub mod stakeholders;
 pub mod status_updates;
 pub mod tasks;
 pub mod views;
+pub mod webhooks;
 pub mod workspaces;
 
 use async_trait::async_trait;
@@ -72,6 +73,7 @@ pub use tasks::{
     TaskPage, TaskStore,
 };
 pub use views::ViewStore;
+pub use webhooks::{Webhook, WebhookDelivery, WebhookFields, WebhookStore};
 pub use workspaces::{Invitation, Membership, WorkspaceStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +199,7 @@ pub trait Store:
     + ImportStore
     + ActivityStore
     + EventStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

@@ -143,6 +143,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "recurring tasks: series and the dates they made",
         sql: include_str!("../migrations/sqlite/0025_recurrences.sql"),
     },
+    Migration {
+        version: 26,
+        description: "webhooks and their deliveries; the fields an event's change touched",
+        sql: include_str!("../migrations/sqlite/0026_webhooks.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -270,6 +275,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 25,
         description: "recurring tasks: series and the dates they made",
         sql: include_str!("../migrations/postgres/0025_recurrences.sql"),
+    },
+    Migration {
+        version: 26,
+        description: "webhooks and their deliveries; the fields an event's change touched",
+        sql: include_str!("../migrations/postgres/0026_webhooks.sql"),
     },
 ];
 

@@ -312,8 +312,10 @@ mod backend {
     }
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "sqlite";
-    /// The id the write's last `INSERT INTO events` gave its row.
-    pub(super) const LAST_EVENT_ID: &str = "last_insert_rowid()";
+    /// The id the write's last `INSERT INTO events` gave its row: the
+    /// newest, since one connection writes at a time. Not
+    /// `last_insert_rowid()`, which an event's first delivery changes.
+    pub(super) const LAST_EVENT_ID: &str = "(SELECT MAX(id) FROM events)";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
     /// What comes after a task's start ($3 = 1) or its finish ($3 = 0) in

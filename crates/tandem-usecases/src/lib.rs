@@ -52,6 +52,8 @@ pub mod status;
 pub mod tasks;
 /// Saved views of a project's list.
 pub mod views;
+/// Webhooks: subscriptions, their delivery log, and deliveries by hand.
+pub mod webhooks;
 
 use tandem_domain::{FieldError, Id, UserRef};
 use tandem_store::{AdminScope, Scope, StoreError, WriteScope};

@@ -44,6 +44,8 @@ pub(crate) mod status;
 /// Tasks, bulk edits and board moves.
 pub(crate) mod tasks;
 pub(crate) mod views;
+/// Webhooks, their deliveries, redelivery and pings.
+pub(crate) mod webhooks;
 /// Workspaces, members, invitations, availability and time off.
 pub(crate) mod workspaces;
 

@@ -1,6 +1,6 @@
-//! Background work: the outbox's once-only consumers (the rescheduler)
-//! and the periodic jobs (the purge; the occurrences recurring tasks
-//! owe), started together, counted in the
+//! Background work: the outbox's once-only consumers (the rescheduler;
+//! webhooks' queuer, and their sender) and the periodic jobs (the purge;
+//! the occurrences recurring tasks owe), started together, counted in the
 //! [`Metrics`] one unit of work at a time, and stopped together at
 //! shutdown, each after the unit it is doing.
 //!
@@ -17,6 +17,7 @@
 mod purge;
 mod recurrences;
 mod rescheduler;
+mod webhooks;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -30,9 +31,16 @@ use tandem_store::Store;
 use crate::metrics::Metrics;
 
 /// Starts every background job of this node.
-pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
+/// `webhook_wake` tells the webhook sender of deliveries queued by hand.
+pub fn start(
+    store: Arc<dyn Store>,
+    jobs: &Jobs,
+    webhooks: crate::webhooks::WebhookOptions,
+    webhook_wake: Arc<tokio::sync::Notify>,
+) {
     rescheduler::start(store.clone(), jobs);
     recurrences::start(store.clone(), jobs);
+    webhooks::start(store.clone(), jobs, webhooks, webhook_wake);
     purge::start(store, jobs);
 }
 

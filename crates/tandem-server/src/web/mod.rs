@@ -39,6 +39,8 @@ mod status;
 mod task;
 /// The timeline: a Gantt chart drawn as SVG from the stored schedule.
 mod timeline;
+/// The webhooks page: webhooks, their deliveries, redelivery and pings.
+mod webhooks;
 /// People × weeks: assigned effort against capacity.
 mod workload;
 
@@ -180,6 +182,27 @@ pub fn router() -> Router<AppState> {
             post(settings::rename_workspace),
         )
         .route("/w/{ws}/settings/tokens", post(settings::create_token))
+        .route(
+            "/w/{ws}/settings/webhooks",
+            get(webhooks::webhooks_page).post(webhooks::add_webhook),
+        )
+        .route(
+            "/w/{ws}/settings/webhooks/{id}",
+            post(webhooks::change_webhook),
+        )
+        .route(
+            "/w/{ws}/settings/webhooks/{id}/active",
+            post(webhooks::set_active),
+        )
+        .route(
+            "/w/{ws}/settings/webhooks/{id}/delete",
+            post(webhooks::delete_webhook),
+        )
+        .route("/w/{ws}/settings/webhooks/{id}/ping", post(webhooks::ping))
+        .route(
+            "/w/{ws}/settings/webhooks/{id}/deliveries/{delivery}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route(
             "/w/{ws}/settings/tokens/{id}/revoke",
             post(settings::revoke_token),

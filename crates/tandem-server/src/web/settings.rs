@@ -122,6 +122,7 @@ async fn settings_page(
                     input #ws-name name="name" required maxlength="200" value=(viewer.workspace.workspace.name);
                     div { button type="submit" { "Rename workspace" } }
                 }
+                p { a href=(viewer.url("/settings/webhooks")) { "Webhooks" } span.muted { ": the workspace's events sent to other tools as they happen, signed." } }
             }
         }
         section.card-panel aria-labelledby="h-members" {

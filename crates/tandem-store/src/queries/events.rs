@@ -7,6 +7,9 @@ use super::*;
 /// Adds an event to the write's batch, with a delivery for each once-only
 /// consumer that needs it, and (PostgreSQL) the word to every node that is
 /// sent at commit.
+// An event's parts, each a column of its row; a struct would be built
+// only to be taken apart again (as `record`'s).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn emit(
     batch: &mut Batch,
     workspace_id: Id,
@@ -15,6 +18,7 @@ pub(super) fn emit(
     action: &str,
     key: &str,
     actor_id: Option<Id>,
+    fields: &[&str],
 ) {
     let reschedules = crate::events::reschedules(kind, action, project_id);
     // The plan changed: a stored schedule stamped with the version before
@@ -43,8 +47,8 @@ pub(super) fn emit(
     };
     batch
         .push(
-            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8))",
+            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8), $9)",
         )
         .bind(workspace_id)
         .bind(project_id)
@@ -53,12 +57,17 @@ pub(super) fn emit(
         .bind(key.to_string())
         .bind(actor_id)
         .bind(Utc::now())
-        .bind(versioned);
+        .bind(versioned)
+        .bind((!fields.is_empty()).then(|| fields.join(",")));
     if reschedules {
         batch
             .push(&DELIVERY_INSERT)
             .bind(crate::events::RESCHEDULER);
     }
+    // Webhooks hear of every event of a workspace that has one: whether
+    // an event concerns a subscription is the consumer's to decide, and
+    // a workspace without webhooks pays one indexed read a write.
+    batch.push(&WEBHOOK_DELIVERY_INSERT).bind(workspace_id);
     if let Some(notify) = DbStore::NOTIFY {
         batch.push(notify);
     }
@@ -69,8 +78,17 @@ static DELIVERY_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
     format!("INSERT INTO event_deliveries (consumer, event_id) VALUES ($1, {LAST_EVENT_ID})")
 });
 
-pub(super) const EVENT_COLUMNS: &str =
-    "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at";
+/// The webhooks' delivery of the event the write inserted last, when its
+/// workspace has an active webhook.
+static WEBHOOK_DELIVERY_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO event_deliveries (consumer, event_id) SELECT '{}', {LAST_EVENT_ID} \
+         WHERE EXISTS (SELECT 1 FROM webhooks WHERE workspace_id = $1 AND active)",
+        crate::events::WEBHOOKS,
+    )
+});
+
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at, e.fields";
 
 /// [`EventStore::events_after`](crate::events::EventStore::events_after)
 /// on a pool, for the SQLite feed's own task.

@@ -343,6 +343,7 @@ pub(super) async fn move_staged(store: &DbStore, staging: Id, scope: Scope) -> R
             "imported",
             &key,
             Some(scope.user_id),
+            &[],
         );
         batch.run(&mut tx).await?;
     }

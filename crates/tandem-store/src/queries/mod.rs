@@ -37,6 +37,7 @@ mod task_list;
 mod task_refs;
 mod tasks;
 mod views;
+mod webhooks;
 mod workspaces;
 
 // Each backend reads through a different few of these.
@@ -206,6 +207,13 @@ pub(super) fn record_in(
         action,
         &key,
         Some(scope.user_id),
+        // What a creation or a deletion "changed" is everything; only an
+        // update's fields tell which.
+        &if action == "updated" {
+            changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        },
     );
 }
 

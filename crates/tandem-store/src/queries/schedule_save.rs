@@ -163,6 +163,7 @@ async fn computed(mut tx: Tx, scope: Scope, project_id: Id) -> Result<()> {
         "computed",
         &project_id.to_string(),
         None,
+        &[],
     );
     batch.run(&mut tx).await?;
     tx.commit().await?;

@@ -18,6 +18,7 @@ mod rollups;
 mod sessions;
 mod statistics;
 mod story;
+mod webhooks;
 
 use chrono::NaiveDate;
 use tandem_domain::*;

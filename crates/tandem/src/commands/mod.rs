@@ -47,6 +47,8 @@ mod transfer;
 mod values;
 /// `tandem view`.
 mod view;
+/// `tandem webhook`.
+mod webhook;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -175,6 +177,10 @@ enum Command {
     /// is made with it.
     #[command(subcommand)]
     Repeat(repeat::RepeatCommand),
+    /// Webhooks: the workspace's events POSTed to an address, signed;
+    /// their deliveries, redelivery and pings (owners and admins).
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
     /// Add a task from one line, as the web's quick add reads it:
     /// tandem add "Write brief @ana #LAUNCH due fri !high"
     /// (@person by email, name or first name; #PROJECT key; due and a date
@@ -240,6 +246,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Repeat(command) if !repeat::needs_server(&command) => {
             repeat::repeat_command(None, command, as_json).await
         }
+        Command::Webhook(webhook::WebhookCommand::Events) => {
+            webhook::events(as_json);
+            Ok(())
+        }
         command => {
             let client = Client::from_env(cli.workspace)?;
             client_command(&client, command, as_json).await
@@ -275,6 +285,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         }
         Command::Status(command) => status::status_command(client, command, as_json).await,
         Command::Repeat(command) => repeat::repeat_command(Some(client), command, as_json).await,
+        Command::Webhook(command) => webhook::webhook_command(client, command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,
         Command::Schedule(args @ ScheduleArgs { key: Some(_), .. }) => {

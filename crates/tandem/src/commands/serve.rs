@@ -103,6 +103,12 @@ pub(super) struct ServeArgs {
         default_value = "text"
     )]
     log_format: String,
+    /// Deliver webhooks to private, loopback and link-local addresses
+    /// too (a receiver on this host or network). Off by default: a
+    /// webhook is a request the server makes for a user, and it should
+    /// not reach what the user cannot.
+    #[arg(long, env = "TANDEM_ALLOW_PRIVATE_WEBHOOKS")]
+    allow_private_webhooks: bool,
 }
 
 /// A timeout flag: whole seconds, at least one, at most a day.
@@ -198,6 +204,10 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         options,
         tls,
         metrics_listener,
+        webhooks: tandem_server::webhooks::WebhookOptions {
+            allow_private: args.allow_private_webhooks,
+            ..Default::default()
+        },
         ..tandem_server::Server::new(store, listener)
     }
     .run(shutdown)

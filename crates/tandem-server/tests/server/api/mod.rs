@@ -14,6 +14,7 @@ mod recurrence;
 mod reports;
 mod schedule;
 mod status;
+mod webhooks;
 
 use crate::common::Server;
 use crate::common::api::*;

@@ -18,6 +18,7 @@ mod settings;
 mod status;
 mod team;
 mod timeline;
+mod webhooks;
 
 use crate::common::Server;
 use std::io::Write;

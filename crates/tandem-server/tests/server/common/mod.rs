@@ -3,10 +3,13 @@
 
 /// The JSON API's test client and shared world.
 pub mod api;
+/// A webhook receiver on loopback.
+pub mod receiver;
 
 use std::sync::Arc;
 
 use tandem_server::ServeOptions;
+use tandem_server::webhooks::WebhookOptions;
 use tandem_store::Store;
 use tandem_store::testing::fresh_sqlite_url;
 use tokio::sync::oneshot;
@@ -38,6 +41,14 @@ impl Server {
         Server::serving_with(store, &url, options).await
     }
 
+    /// A server over a fresh SQLite file with the demo workspace loaded
+    /// that delivers webhooks as `webhooks` says.
+    pub async fn with_demo_webhooks(webhooks: WebhookOptions) -> Server {
+        let server = Server::with_demo().await;
+        let url = server.stop().await;
+        Server::with_webhooks(&url, webhooks).await
+    }
+
     /// A server over a fresh SQLite file with the demo workspace loaded,
     /// with these timeouts and connection cap.
     pub async fn with_demo_and(options: ServeOptions) -> Server {
@@ -51,16 +62,37 @@ impl Server {
         Server::serving_with(store, &url, options).await
     }
 
+    /// A server over the database at `url` that delivers webhooks as
+    /// `webhooks` says.
+    pub async fn with_webhooks(url: &str, webhooks: WebhookOptions) -> Server {
+        let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
+        Server::serving_as(store, url, ServeOptions::default(), webhooks).await
+    }
+
     async fn serving(store: Arc<dyn Store>, url: &str) -> Server {
         Server::serving_with(store, url, ServeOptions::default()).await
     }
 
     async fn serving_with(store: Arc<dyn Store>, url: &str, options: ServeOptions) -> Server {
+        Server::serving_as(store, url, options, WebhookOptions::default()).await
+    }
+
+    async fn serving_as(
+        store: Arc<dyn Store>,
+        url: &str,
+        options: ServeOptions,
+        webhooks: WebhookOptions,
+    ) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let done = tokio::spawn(async move {
-            tandem_server::serve_with(store, listener, options, async {
+            tandem_server::Server {
+                options,
+                webhooks,
+                ..tandem_server::Server::new(store, listener)
+            }
+            .run(async {
                 stopped.await.ok();
             })
             .await

@@ -34,6 +34,19 @@ struct World {
     token_id: i64,
     /// An open invitation of the workspace, for someone without an account.
     invitation_id: i64,
+    /// A webhook of every event, made before everything else, so its
+    /// deliveries tell of all of it; and one of its deliveries.
+    webhook_id: i64,
+    delivery_id: i64,
+}
+
+/// The servers `world` is made on deliver webhooks to loopback, where the
+/// world's webhook refuses connections at once.
+fn on_loopback() -> tandem_server::webhooks::WebhookOptions {
+    tandem_server::webhooks::WebhookOptions {
+        allow_private: true,
+        ..Default::default()
+    }
 }
 
 /// Titles and keys each caller must never read, whatever they ask.
@@ -146,6 +159,13 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
 /// personal task each for Mel and Ana, both linked into LAUNCH, as is
 /// SECRET-1.
 async fn world(ana: &Api, mel: &Api) -> World {
+    let webhook = created(
+        ana,
+        &format!("{WS}/webhooks"),
+        json!({"url": "http://127.0.0.1:9/hook", "secret": "world", "events": ["*"]}),
+    )
+    .await;
+    let webhook_id = webhook["id"].as_i64().unwrap();
     plan(ana).await;
     let launch = furnish(
         ana,
@@ -216,7 +236,13 @@ async fn world(ana: &Api, mel: &Api) -> World {
         )
         .await
         .1;
+    let (status, ping) = ana
+        .post(&format!("{WS}/webhooks/{webhook_id}/ping"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{ping}");
     World {
+        webhook_id,
+        delivery_id: ping["id"].as_i64().unwrap(),
         invitation_id: invitation["id"].as_i64().unwrap(),
         launch,
         secret,

@@ -18,7 +18,9 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{successor}" => reach.tasks[1].clone(),
             "{kr}" => reach.ids["key-results"].to_string(),
             "{user_id}" => world.mel_id.to_string(),
+            "{delivery}" => world.delivery_id.to_string(),
             "{id}" => match before {
+                "webhooks" => world.webhook_id.to_string(),
                 "time-off" => world.time_off_id.to_string(),
                 "invitations" => world.invitation_id.to_string(),
                 "tokens" => world.token_id.to_string(),
@@ -84,6 +86,7 @@ fn owners_and_admins_only(method: &str, path: &str) -> bool {
         || (method == "patch" && path == "/api/v1/workspaces/{ws}")
         || path.ends_with("/projects/{key}/archive")
         || path.ends_with("/projects/{key}/unarchive")
+        || path.contains("/webhooks")
 }
 
 /// The status a caller gets from one route, checked against the roles.
@@ -108,7 +111,7 @@ fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: Stat
             matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
             "{what}"
         ),
-        Who::Guest if read && !path.contains("/invitations") => {
+        Who::Guest if read && !path.contains("/invitations") && !path.contains("/webhooks") => {
             assert_eq!(status, StatusCode::OK, "{what}")
         }
         Who::Guest => assert_eq!(status, StatusCode::FORBIDDEN, "{what}"),
@@ -135,7 +138,7 @@ fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: Stat
 async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
     for url in databases().await {
         seed(&url).await;
-        let server = Server::start(&url).await;
+        let server = Server::with_webhooks(&url, on_loopback()).await;
         let ana = Api::login(&server.base, "ana").await;
         let mel = Api::login(&server.base, "mel").await;
         let world = world(&ana, &mel).await;
@@ -168,7 +171,8 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
                 || route.path.ends_with("/recurrences/preview"))
                 && !route.path.contains("time-off")
                 && !route.path.contains("tokens")
-                && !route.path.contains("invitations");
+                && !route.path.contains("invitations")
+                && !route.path.contains("webhooks");
             let reaches: Vec<(&Reach, bool)> = if project_object {
                 vec![(&world.launch, true), (&world.secret, false)]
             } else {
@@ -322,6 +326,26 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post("/w/acme/settings/password".into()),
         post("/w/acme/settings/workspace".into()),
         post("/w/acme/settings/tokens".into()),
+        get("/w/acme/settings/webhooks".into()),
+        post("/w/acme/settings/webhooks".into()),
+        post(format!("/w/acme/settings/webhooks/{}", world.webhook_id)),
+        post(format!(
+            "/w/acme/settings/webhooks/{}/active",
+            world.webhook_id
+        )),
+        // Without the page's version, nothing is deleted.
+        post(format!(
+            "/w/acme/settings/webhooks/{}/delete",
+            world.webhook_id
+        )),
+        post(format!(
+            "/w/acme/settings/webhooks/{}/ping",
+            world.webhook_id
+        )),
+        post(format!(
+            "/w/acme/settings/webhooks/{}/deliveries/{}/redeliver",
+            world.webhook_id, world.delivery_id
+        )),
         post(format!("/w/acme/settings/tokens/{}/revoke", world.token_id)),
         post("/w/acme/members".into()),
         // Nobody's id: a role change or removal that finds no one, rather
@@ -344,7 +368,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
 async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
     let url = tandem_store::testing::fresh_sqlite_url();
     seed(&url).await;
-    let server = Server::start(&url).await;
+    let server = Server::with_webhooks(&url, on_loopback()).await;
     let ana = Api::login(&server.base, "ana").await;
     let mel = Api::login(&server.base, "mel").await;
     let world = world(&ana, &mel).await;
@@ -375,6 +399,11 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                     // Someone else's invitation is nobody's business.
                     _ if path.starts_with("/invitations/") => {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+                    }
+                    // Webhooks send the whole workspace out: owners and
+                    // admins only.
+                    Who::Guest | Who::Member if path.starts_with("/w/acme/settings/webhooks") => {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
                     }
                     Who::Guest if read && in_reach => {
                         assert_eq!(status, StatusCode::OK, "{what}")
@@ -431,7 +460,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
 async fn links_name_only_tasks_the_caller_may_open() {
     for url in databases().await {
         seed(&url).await;
-        let server = Server::start(&url).await;
+        let server = Server::with_webhooks(&url, on_loopback()).await;
         let ana = Api::login(&server.base, "ana").await;
         let mel = Api::login(&server.base, "mel").await;
         world(&ana, &mel).await;

@@ -10,6 +10,7 @@ mod project_parts;
 mod repeat;
 mod serve;
 mod team;
+mod webhooks;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,11 @@ fn serve_with(database: &str, dir: &Path, flags: &[&str]) -> ServerProcess {
 /// Starts `tandem serve --demo` on a free port and signs Ana in with
 /// `config`; the server stops when dropped.
 fn serve_demo(database: &str, config: &Path) -> ServerProcess {
+    serve_demo_with(database, config, &[])
+}
+
+/// `serve_demo` with more flags.
+fn serve_demo_with(database: &str, config: &Path, flags: &[&str]) -> ServerProcess {
     let mut child = Command::new(BIN)
         .args([
             "serve",
@@ -78,6 +84,7 @@ fn serve_demo(database: &str, config: &Path) -> ServerProcess {
             "--database",
             database,
         ])
+        .args(flags)
         .env("TANDEM_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()

@@ -1,0 +1,48 @@
+-- Webhooks: a workspace's subscriptions to event kinds, and each delivery
+-- of an event to one of them. A delivery keeps the body it sends, so a
+-- retry or a redelivery sends the same bytes with the same signature.
+-- The partial unique index is what keeps a consumer that ran twice (a
+-- node that died after enqueueing) from sending an event twice.
+CREATE TABLE webhooks (
+    id             BIGSERIAL PRIMARY KEY,
+    workspace_id   BIGINT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    url            TEXT NOT NULL,
+    secret         TEXT NOT NULL,
+    -- Comma-separated event names, or '*' for every one.
+    events         TEXT NOT NULL,
+    active         BOOLEAN NOT NULL DEFAULT TRUE,
+    -- Why it was turned off by Tandem (repeated failure), if it was.
+    disabled_reason TEXT,
+    failures_in_a_row BIGINT NOT NULL DEFAULT 0,
+    created_by     BIGINT NOT NULL REFERENCES users (id),
+    created_at     TIMESTAMPTZ NOT NULL,
+    version        BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX webhooks_workspace ON webhooks (workspace_id);
+
+CREATE TABLE webhook_deliveries (
+    id             BIGSERIAL PRIMARY KEY,
+    webhook_id     BIGINT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    event_id       BIGINT,
+    event          TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    -- pending, delivered or failed (every attempt made).
+    status         TEXT NOT NULL,
+    attempts       BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMPTZ NOT NULL,
+    claimed_until  TIMESTAMPTZ,
+    response_code  BIGINT,
+    error          TEXT,
+    duration_ms    BIGINT,
+    redelivery_of  BIGINT REFERENCES webhook_deliveries (id) ON DELETE SET NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    last_attempt_at TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries (webhook_id, event_id)
+    WHERE redelivery_of IS NULL AND event_id IS NOT NULL;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, id);
+
+-- Which fields a change touched, by name (never by value): a webhook's
+-- `task.status_changed` and `milestone.reached` are told from them.
+ALTER TABLE events ADD COLUMN fields TEXT;
