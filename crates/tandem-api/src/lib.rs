@@ -46,6 +46,8 @@ mod stakeholders;
 mod status;
 /// Tasks.
 mod tasks;
+/// Templates.
+mod templates;
 /// Saved views of a project's list.
 mod views;
 /// Webhooks and their deliveries.
@@ -71,6 +73,7 @@ pub use risks::*;
 pub use stakeholders::*;
 pub use status::*;
 pub use tasks::*;
+pub use templates::*;
 pub use views::*;
 pub use webhooks::*;
 pub use workspaces::*;

@@ -9,6 +9,7 @@ use tandem_domain::rollup::Progress;
 use tandem_domain::validate::optional_text;
 use tandem_domain::*;
 
+use crate::TemplateRef;
 use crate::common::{
     double_option, email_field, format_local, local_time, patch_email, patch_text,
 };
@@ -59,6 +60,20 @@ pub struct CreateProject {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 365))]
     pub update_cadence_days: Option<i64>,
+    /// Make it from this template (a starter's name or the workspace's):
+    /// its phases, milestones, tasks, links, risks and stakeholders, dated
+    /// from `start_date` (today when left out). With a template, only
+    /// `key`, `name`, `owner`, `start_date`, `template_version` and `roles`
+    /// may be given; the rest comes from the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The template's version (its newest when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_version: Option<i64>,
+    /// Who fills each of the template's roles: role name → member email.
+    /// A role left out leaves its work unassigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// The working week a request asks for, on top of `current`.
@@ -110,6 +125,14 @@ impl CreateProject {
                 .update_cadence_days
                 .unwrap_or(health::UPDATE_CADENCE_DAYS),
         };
+        for (field, given) in [
+            ("template_version", self.template_version.is_some()),
+            ("roles", self.roles.is_some()),
+        ] {
+            if given {
+                v.push(field, "is only for a project made from a template");
+            }
+        }
         v.merge(fields.check());
         v.finish(|| NewProject {
             key: key.expect("checked"),
@@ -277,6 +300,8 @@ pub struct ProjectView {
     /// is unarchived); null while it is not.
     #[serde(default)]
     pub archived_at: Option<DateTime<Utc>>,
+    /// The template it was made from, with that template's version.
+    pub template: Option<TemplateRef>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -304,6 +329,9 @@ impl From<Project> for ProjectView {
             update_cadence_days: p.update_cadence_days,
             progress: None,
             archived_at: p.archived_at,
+            template: p
+                .template
+                .map(|(name, version)| TemplateRef { name, version }),
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,

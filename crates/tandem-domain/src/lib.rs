@@ -20,6 +20,7 @@ pub mod quick;
 pub mod recurrence;
 pub mod reports;
 pub mod rollup;
+pub mod templates;
 pub mod validate;
 pub mod webhooks;
 pub mod workload;

@@ -606,6 +606,7 @@ mod tests {
 
     fn sample_project() -> Project {
         Project {
+            template: None,
             id: 1,
             key: "P".into(),
             name: "P".into(),

@@ -195,6 +195,7 @@ pub fn table() -> Vec<Route> {
         projects::routes(),
         portfolios::routes(),
         webhooks::routes(),
+        templates::routes(),
         goals::routes(),
         milestones::routes(),
         reports::routes(),

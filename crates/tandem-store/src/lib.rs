@@ -6,7 +6,7 @@
 //! with the types it speaks in: [`AccountStore`], [`WorkspaceStore`],
 //! [`ProjectStore`], [`PortfolioStore`], [`GoalStore`], [`StakeholderStore`], [`StatusUpdateStore`], [`RiskStore`], [`ViewStore`], [`TaskStore`], [`RecurrenceStore`],
 //! [`DependencyStore`], [`PlanStore`], [`ImportStore`], [`ActivityStore`],
-//! [`EventStore`] and [`WebhookStore`]. Callers hold a `dyn Store` and call any of them.
+//! [`EventStore`], [`WebhookStore`] and [`TemplateStore`]. Callers hold a `dyn Store` and call any of them.
 //!
 //! The traits are in domain terms: they take the domain's parsed inputs and
 //! return domain entities. Every call that touches a workspace takes a
@@ -44,6 +44,7 @@ mod sqlite_reads;
 pub mod stakeholders;
 pub mod status_updates;
 pub mod tasks;
+pub mod templates;
 pub mod views;
 pub mod webhooks;
 pub mod workspaces;
@@ -72,6 +73,7 @@ pub use tasks::{
     GroupKey, MAX_TASK_PAGE, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskGroup, TaskOrder,
     TaskPage, TaskStore,
 };
+pub use templates::{Template, TemplateStore};
 pub use views::ViewStore;
 pub use webhooks::{Webhook, WebhookDelivery, WebhookFields, WebhookStore};
 pub use workspaces::{Invitation, Membership, WorkspaceStore};
@@ -200,6 +202,7 @@ pub trait Store:
     + ActivityStore
     + EventStore
     + WebhookStore
+    + TemplateStore
     + Send
     + Sync
     + 'static

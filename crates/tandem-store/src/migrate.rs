@@ -148,6 +148,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "webhooks and their deliveries; the fields an event's change touched",
         sql: include_str!("../migrations/sqlite/0026_webhooks.sql"),
     },
+    Migration {
+        version: 27,
+        description: "templates in versions; the template a project was made from",
+        sql: include_str!("../migrations/sqlite/0027_templates.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -280,6 +285,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 26,
         description: "webhooks and their deliveries; the fields an event's change touched",
         sql: include_str!("../migrations/postgres/0026_webhooks.sql"),
+    },
+    Migration {
+        version: 27,
+        description: "templates in versions; the template a project was made from",
+        sql: include_str!("../migrations/postgres/0027_templates.sql"),
     },
 ];
 

@@ -50,6 +50,9 @@ pub mod stakeholders;
 pub mod status;
 /// Tasks: create, quick add, update, delete, bulk edit and board moves.
 pub mod tasks;
+/// Templates: a project saved as one, the starters, a project made from
+/// one.
+pub mod templates;
 /// Saved views of a project's list.
 pub mod views;
 /// Webhooks: subscriptions, their delivery log, and deliveries by hand.

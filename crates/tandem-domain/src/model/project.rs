@@ -30,6 +30,8 @@ pub struct Project {
     /// When it was archived: out of the projects index and the pickers,
     /// still readable, until it is unarchived.
     pub archived_at: Option<DateTime<Utc>>,
+    /// The template it was made from, and that template's version.
+    pub template: Option<(String, i64)>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -43,6 +43,8 @@ pub(crate) mod stakeholders;
 pub(crate) mod status;
 /// Tasks, bulk edits and board moves.
 pub(crate) mod tasks;
+/// Templates: the starters, a project saved as one.
+pub(crate) mod templates;
 pub(crate) mod views;
 /// Webhooks, their deliveries, redelivery and pings.
 pub(crate) mod webhooks;

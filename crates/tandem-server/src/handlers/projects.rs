@@ -125,8 +125,24 @@ pub async fn create_project(
     body: JsonBody<CreateProject>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
-    let project = body.into_domain(CreateProject::into_domain)?;
-    let project = projects::create(state.store.as_ref(), &writer, &project).await?;
+    enum Asked {
+        Plain(tandem_domain::NewProject),
+        FromTemplate(tandem_usecases::templates::Use),
+    }
+    let today = crate::planning::server_today();
+    let asked = body.into_domain(|b| match b.template.clone() {
+        None => CreateProject::into_domain(b).map(Asked::Plain),
+        Some(template) => {
+            super::templates::template_use(b, template, today).map(Asked::FromTemplate)
+        }
+    })?;
+    let store = state.store.as_ref();
+    let project = match &asked {
+        Asked::Plain(project) => projects::create(store, &writer, project).await?,
+        Asked::FromTemplate(ask) => {
+            tandem_usecases::templates::create_project(store, &writer, ask).await?
+        }
+    };
     let (project, access) = state
         .store
         .open_project(*writer.scope(), &project.key)

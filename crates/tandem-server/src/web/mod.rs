@@ -37,6 +37,8 @@ mod settings;
 mod status;
 /// The task page.
 mod task;
+/// The templates page, and saving a project as a template.
+mod templates;
 /// The timeline: a Gantt chart drawn as SVG from the stored schedule.
 mod timeline;
 /// The webhooks page: webhooks, their deliveries, redelivery and pings.
@@ -182,6 +184,13 @@ pub fn router() -> Router<AppState> {
             post(settings::rename_workspace),
         )
         .route("/w/{ws}/settings/tokens", post(settings::create_token))
+        .route("/w/{ws}/templates", get(templates::templates_page))
+        .route("/w/{ws}/templates/use", post(templates::use_template))
+        .route(
+            "/w/{ws}/templates/{name}/delete",
+            post(templates::delete_template),
+        )
+        .route("/w/{ws}/p/{key}/template", post(templates::save_template))
         .route(
             "/w/{ws}/settings/webhooks",
             get(webhooks::webhooks_page).post(webhooks::add_webhook),

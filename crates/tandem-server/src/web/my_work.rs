@@ -226,6 +226,7 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<M
         @if viewer.can_write() {
             section {
                 h2 { "New project" }
+                p { a href=(viewer.url("/templates")) { "Start from a template" } span.muted { ": a product launch, a client onboarding, a quarter's planning, or one saved from your projects." } }
                 form.stacked.new-project method="post" action=(viewer.url("/projects")) {
                     label for="np-name" { "Name" }
                     input #np-name name="name" required maxlength="200";

@@ -36,6 +36,7 @@ mod status_updates;
 mod task_list;
 mod task_refs;
 mod tasks;
+mod templates;
 mod views;
 mod webhooks;
 mod workspaces;

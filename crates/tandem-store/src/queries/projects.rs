@@ -145,6 +145,76 @@ pub(super) async fn fetch_milestone_tx(tx: &mut Tx, scope: Scope, id: Id) -> Res
     milestone_from_row(&row)
 }
 
+/// Adds a phase (checked) to a project, with its history row: its id.
+pub(super) async fn insert_phase_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Id,
+    phase: &PhaseFields,
+) -> Result<Id> {
+    // Position 0 (none asked for) puts the new phase after the last.
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO phases (workspace_id, project_id, name, position, start_date, end_date) \
+         VALUES ($1, $2, $3, CASE WHEN $4 > 0 THEN $4 \
+             ELSE (SELECT COALESCE(MAX(position), 0) + 1 FROM phases WHERE project_id = $2) END, $5, $6) \
+         RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .bind(phase.name.trim())
+    .bind(phase.position)
+    .bind(phase.start_date)
+    .bind(phase.end_date)
+    .fetch_one(&mut **tx)
+    .await?;
+    record(
+        tx,
+        scope,
+        Some(project_id),
+        EntityKind::Phase,
+        id,
+        &phase.name,
+        "created",
+        &activity::created(&phase_snapshot(phase)),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Adds a milestone (checked) to a project, with its history row: its id.
+pub(super) async fn insert_milestone_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Id,
+    milestone: &MilestoneFields,
+) -> Result<Id> {
+    phase_of_project(tx, scope, milestone.phase_id, project_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description, position) \
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(position), 0) + 1 FROM milestones WHERE project_id = $2)) RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .bind(milestone.phase_id)
+    .bind(milestone.name.trim())
+    .bind(milestone.date)
+    .bind(&milestone.description)
+    .fetch_one(&mut **tx)
+    .await?;
+    record(
+        tx,
+        scope,
+        Some(project_id),
+        EntityKind::Milestone,
+        id,
+        &milestone.name,
+        "created",
+        &activity::created(&milestone_snapshot(milestone)),
+    )
+    .await?;
+    Ok(id)
+}
+
 #[async_trait]
 impl ProjectStore for DbStore {
     async fn create_project(&self, scope: WriteScope, project: &NewProject) -> Result<Project> {
@@ -376,32 +446,7 @@ impl ProjectStore for DbStore {
         let scope = *scope;
         phase.check().map_err(StoreError::Invalid)?;
         let mut tx = self.write_tx().await?;
-        // Position 0 (none asked for) puts the new phase after the last.
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO phases (workspace_id, project_id, name, position, start_date, end_date) \
-             VALUES ($1, $2, $3, CASE WHEN $4 > 0 THEN $4 \
-                 ELSE (SELECT COALESCE(MAX(position), 0) + 1 FROM phases WHERE project_id = $2) END, $5, $6) \
-             RETURNING id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .bind(phase.name.trim())
-        .bind(phase.position)
-        .bind(phase.start_date)
-        .bind(phase.end_date)
-        .fetch_one(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            scope,
-            Some(project_id),
-            EntityKind::Phase,
-            id,
-            &phase.name,
-            "created",
-            &activity::created(&phase_snapshot(phase)),
-        )
-        .await?;
+        let id = insert_phase_tx(&mut tx, scope, project_id, phase).await?;
         let phase = fetch_phase_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(phase)
@@ -546,30 +591,7 @@ impl ProjectStore for DbStore {
         let scope = *scope;
         milestone.check().map_err(StoreError::Invalid)?;
         let mut tx = self.write_tx().await?;
-        phase_of_project(&mut tx, scope, milestone.phase_id, project_id).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description, position) \
-             VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(position), 0) + 1 FROM milestones WHERE project_id = $2)) RETURNING id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .bind(milestone.phase_id)
-        .bind(milestone.name.trim())
-        .bind(milestone.date)
-        .bind(&milestone.description)
-        .fetch_one(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            scope,
-            Some(project_id),
-            EntityKind::Milestone,
-            id,
-            &milestone.name,
-            "created",
-            &activity::created(&milestone_snapshot(milestone)),
-        )
-        .await?;
+        let id = insert_milestone_tx(&mut tx, scope, project_id, milestone).await?;
         let milestone = fetch_milestone_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(milestone)

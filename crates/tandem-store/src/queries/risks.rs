@@ -129,6 +129,47 @@ pub(super) async fn write_risk_links(
     Ok(())
 }
 
+/// Adds a risk (checked) to a project, with its links and history row:
+/// its id.
+pub(super) async fn insert_risk_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Id,
+    risk: &RiskFields,
+) -> Result<Id> {
+    let (owner_id, task_ids) = resolve_risk(tx, scope, project_id, risk).await?;
+    let now = Utc::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO risks (workspace_id, project_id, title, description, probability, impact, owner_id, mitigation, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .bind(risk.title.trim())
+    .bind(&risk.description)
+    .bind(risk.probability)
+    .bind(risk.impact)
+    .bind(owner_id)
+    .bind(&risk.mitigation)
+    .bind(risk.status.as_str())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    write_risk_links(tx, id, &task_ids, &risk.milestone_ids).await?;
+    record(
+        tx,
+        scope,
+        Some(project_id),
+        EntityKind::Risk,
+        id,
+        &risk.title,
+        "created",
+        &activity::created(&risk_snapshot(risk)),
+    )
+    .await?;
+    Ok(id)
+}
+
 #[async_trait]
 impl RiskStore for DbStore {
     async fn create_risk(
@@ -140,36 +181,7 @@ impl RiskStore for DbStore {
         let scope = *scope;
         risk.check().map_err(StoreError::Invalid)?;
         let mut tx = self.write_tx().await?;
-        let (owner_id, task_ids) = resolve_risk(&mut tx, scope, project_id, risk).await?;
-        let now = Utc::now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO risks (workspace_id, project_id, title, description, probability, impact, owner_id, mitigation, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .bind(risk.title.trim())
-        .bind(&risk.description)
-        .bind(risk.probability)
-        .bind(risk.impact)
-        .bind(owner_id)
-        .bind(&risk.mitigation)
-        .bind(risk.status.as_str())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        write_risk_links(&mut tx, id, &task_ids, &risk.milestone_ids).await?;
-        record(
-            &mut tx,
-            scope,
-            Some(project_id),
-            EntityKind::Risk,
-            id,
-            &risk.title,
-            "created",
-            &activity::created(&risk_snapshot(risk)),
-        )
-        .await?;
+        let id = insert_risk_tx(&mut tx, scope, project_id, risk).await?;
         let risk = fetch_risk_tx(&mut tx, scope, id).await?;
         tx.commit().await?;
         Ok(risk)

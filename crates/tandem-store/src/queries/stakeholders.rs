@@ -18,6 +18,41 @@ pub(super) async fn fetch_stakeholder_tx(tx: &mut Tx, scope: Scope, id: Id) -> R
     stakeholder_from_row(&row)
 }
 
+/// Adds a stakeholder (checked) to a project, with its history row: its
+/// id.
+pub(super) async fn insert_stakeholder_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Id,
+    stakeholder: &StakeholderFields,
+) -> Result<Id> {
+    let user_id = optional_member(tx, scope, stakeholder.member.as_ref(), "member").await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO stakeholders (workspace_id, project_id, user_id, name, email, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(scope.workspace_id)
+    .bind(project_id)
+    .bind(user_id)
+    .bind(stakeholder.name.as_deref().map(str::trim))
+    .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
+    .bind(stakeholder.role.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    let created = fetch_stakeholder_tx(tx, scope, id).await?;
+    record(
+        tx,
+        scope,
+        Some(project_id),
+        EntityKind::Stakeholder,
+        id,
+        &created.name,
+        "created",
+        &activity::created(&stakeholder_snapshot(stakeholder)),
+    )
+    .await?;
+    Ok(id)
+}
+
 #[async_trait]
 impl StakeholderStore for DbStore {
     async fn create_stakeholder(
@@ -29,31 +64,8 @@ impl StakeholderStore for DbStore {
         let scope = *scope;
         stakeholder.check().map_err(StoreError::Invalid)?;
         let mut tx = self.write_tx().await?;
-        let user_id =
-            optional_member(&mut tx, scope, stakeholder.member.as_ref(), "member").await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO stakeholders (workspace_id, project_id, user_id, name, email, role) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .bind(user_id)
-        .bind(stakeholder.name.as_deref().map(str::trim))
-        .bind(stakeholder.email.as_ref().map(|e| e.as_str()))
-        .bind(stakeholder.role.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_stakeholder_tx(&mut tx, scope, project_id, stakeholder).await?;
         let created = fetch_stakeholder_tx(&mut tx, scope, id).await?;
-        record(
-            &mut tx,
-            scope,
-            Some(project_id),
-            EntityKind::Stakeholder,
-            id,
-            &created.name,
-            "created",
-            &activity::created(&stakeholder_snapshot(stakeholder)),
-        )
-        .await?;
         tx.commit().await?;
         Ok(created)
     }

@@ -11,7 +11,8 @@ use crate::Result;
 pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective, p.scope_in, \
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
     p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at, \
-    p.work_week, p.hours_per_day, p.status_date, p.update_cadence_days, p.archived_at \
+    p.work_week, p.hours_per_day, p.status_date, p.update_cadence_days, p.archived_at, \
+    p.template_name, p.template_version \
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 /// A working week as stored: seven days of hours joined by `|`.
@@ -92,6 +93,13 @@ pub(crate) fn project_from_row(row: &impl Columns) -> Result<Project> {
         status_date: parse_local_time(row.text_opt("status_date")?)?,
         update_cadence_days: row.get("update_cadence_days")?,
         archived_at: row.get("archived_at")?,
+        template: match row.get::<Option<String>>("template_name")? {
+            Some(name) => Some((
+                name,
+                row.get::<Option<i64>>("template_version")?.unwrap_or(1),
+            )),
+            None => None,
+        },
         version: row.get("version")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,

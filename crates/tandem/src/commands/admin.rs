@@ -24,6 +24,7 @@ pub(super) enum AdminWorkspace {
     /// Create a workspace.
     Add {
         slug: String,
+        /// The workspace's name.
         #[arg(long)]
         name: String,
         #[arg(
@@ -40,6 +41,7 @@ pub(super) enum AdminUser {
     /// Create a user (or reuse one with this email) and add them to a workspace.
     Add {
         email: String,
+        /// The person's name as everyone sees it.
         #[arg(long)]
         name: String,
         #[arg(long)]

@@ -13,8 +13,11 @@ use crate::output::{json as print_json, or_dash, outln, table};
 
 #[derive(Debug, Args)]
 pub(super) struct LoginArgs {
+    /// The server's address, as `tandem serve` prints it
+    /// (http://127.0.0.1:8080).
     #[arg(long)]
     server: String,
+    /// The email you sign in with.
     #[arg(long)]
     email: String,
     /// Read the password from standard input.
@@ -152,6 +155,7 @@ pub(super) enum ProfileCommand {
     Show,
     /// Change your name, as everyone sees it (your email stays).
     Edit {
+        /// Your name as everyone sees it.
         #[arg(long)]
         name: String,
     },

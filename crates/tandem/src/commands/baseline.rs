@@ -15,6 +15,7 @@ pub(super) enum BaselineCommand {
     /// Save the project's current schedule as a baseline.
     Save {
         key: String,
+        /// What to call it (default: "Baseline N", N its number).
         #[arg(long)]
         name: Option<String>,
     },

@@ -52,6 +52,7 @@ pub(super) enum GoalCommand {
     Edit {
         /// Its id or title.
         goal: String,
+        /// Its new title.
         #[arg(long)]
         title: Option<String>,
         /// Markdown, or "none".

@@ -21,11 +21,13 @@ pub(super) enum MemberCommand {
     /// Record time off: levelling keeps their work off those days.
     Away {
         email: String,
+        /// The first day away: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d).
         #[arg(long)]
         from: String,
         /// The last day away (default: the first).
         #[arg(long)]
         to: Option<String>,
+        /// Why, in a few words (shown to the team).
         #[arg(long)]
         note: Option<String>,
     },

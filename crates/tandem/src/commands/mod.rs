@@ -41,6 +41,8 @@ mod stakeholder;
 mod status;
 /// `tandem task`, and the paged task list other commands read.
 mod task;
+/// `tandem template`.
+mod template;
 /// `tandem import` and `tandem export`.
 mod transfer;
 /// Flag text to request values (dates, "none"), shared by the modules.
@@ -181,6 +183,11 @@ enum Command {
     /// their deliveries, redelivery and pings (owners and admins).
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),
+    /// Templates: save a project as one, list them (three starters and
+    /// the workspace's own), show one; a project is made from one with
+    /// `tandem project add KEY --name NAME --template NAME --start DATE`.
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
     /// Add a task from one line, as the web's quick add reads it:
     /// tandem add "Write brief @ana #LAUNCH due fri !high"
     /// (@person by email, name or first name; #PROJECT key; due and a date
@@ -286,6 +293,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Status(command) => status::status_command(client, command, as_json).await,
         Command::Repeat(command) => repeat::repeat_command(Some(client), command, as_json).await,
         Command::Webhook(command) => webhook::webhook_command(client, command, as_json).await,
+        Command::Template(command) => template::template_command(client, command, as_json).await,
         Command::Add { text } => my_work::quick_add(client, text, as_json).await,
         Command::My(args) => my_work::my(client, args, as_json).await,
         Command::Schedule(args @ ScheduleArgs { key: Some(_), .. }) => {

@@ -12,15 +12,21 @@ use crate::output::{json as print_json, or_dash, outln, table};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum PhaseCommand {
+    /// Add a phase to a project (its last).
     Add {
+        /// The project's key.
         key: String,
         name: String,
+        /// Its first day: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d).
         #[arg(long)]
         start: Option<String>,
+        /// Its last day: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d).
         #[arg(long)]
         end: Option<String>,
     },
+    /// A project's phases, in order, with their dates and tasks.
     List {
+        /// The project's key.
         key: String,
     },
     /// Change a phase's name or dates ("none" clears a date).
@@ -62,13 +68,18 @@ pub(super) enum PhaseCommand {
 
 #[derive(Debug, Subcommand)]
 pub(super) enum MilestoneCommand {
+    /// Add a milestone to a project.
     Add {
+        /// The project's key.
         key: String,
         name: String,
+        /// The date it is planned for: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d).
         #[arg(long)]
         date: Option<String>,
     },
+    /// A project's milestones, with their planned and scheduled dates.
     List {
+        /// The project's key.
         key: String,
     },
     /// Change a milestone's name, date, description or phase ("none" clears

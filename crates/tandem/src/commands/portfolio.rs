@@ -39,13 +39,16 @@ pub(super) enum PortfolioCommand {
     Edit {
         /// Its name or id.
         name: String,
+        /// Its new name.
         #[arg(long = "name")]
         new_name: Option<String>,
         /// A member's email, or "none".
         #[arg(long)]
         owner: Option<String>,
+        /// A project's key to add; repeat for several.
         #[arg(long = "add-project")]
         add_projects: Vec<String>,
+        /// A project's key to take out; repeat for several.
         #[arg(long = "remove-project")]
         remove_projects: Vec<String>,
         /// By name or id.

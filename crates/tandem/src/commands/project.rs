@@ -13,11 +13,28 @@ use crate::output::{json as print_json, or_dash, outln, table};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ProjectCommand {
-    /// Create a project.
+    /// Create a project, empty or from a template (see `tandem template
+    /// list`): with --template, its phases, milestones, tasks, links,
+    /// risks and stakeholders, dated from --start.
     Add {
         key: String,
+        /// The project's name.
         #[arg(long)]
         name: String,
+        /// Make it from this template: a starter ("Product launch",
+        /// "Client onboarding", "Quarterly planning") or the workspace's
+        /// own. With it, only --start, --owner, --role and
+        /// --template-version may be given.
+        #[arg(long)]
+        template: Option<String>,
+        /// The template's version (its newest when not given).
+        #[arg(long, requires = "template")]
+        template_version: Option<i64>,
+        /// Who fills one of the template's roles, as ROLE=EMAIL
+        /// ("Designer=ana@acme.example"); repeat for several. A role not
+        /// given leaves its work unassigned.
+        #[arg(long = "role", requires = "template", value_name = "ROLE=EMAIL")]
+        roles: Vec<String>,
         #[command(flatten)]
         fields: ProjectFlags,
     },
@@ -32,6 +49,7 @@ pub(super) enum ProjectCommand {
     /// Change a project's fields ("none" clears a field).
     Edit {
         key: String,
+        /// The project's new name.
         #[arg(long)]
         name: Option<String>,
         #[command(flatten)]
@@ -77,23 +95,31 @@ pub(super) enum Archived {
 
 #[derive(Debug, Args)]
 pub(super) struct ProjectFlags {
+    /// The outcome it is for, in a sentence ("none" to clear).
     #[arg(long)]
     objective: Option<String>,
     /// The outcome owner's email.
     #[arg(long)]
     owner: Option<String>,
+    /// When work starts: a date: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d); "none" to clear.
     #[arg(long)]
     start: Option<String>,
+    /// The date it should finish by: a date: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d); "none" to clear.
     #[arg(long)]
     target: Option<String>,
+    /// proposed, active, on-hold, done or cancelled.
     #[arg(long)]
     status: Option<String>,
+    /// initiation, planning, execution or closing.
     #[arg(long)]
     stage: Option<String>,
+    /// The budget, a number in the workspace's currency ("none" to clear).
     #[arg(long)]
     budget: Option<String>,
+    /// What is in scope, in words ("none" to clear).
     #[arg(long)]
     scope_in: Option<String>,
+    /// What is out of scope, in words ("none" to clear).
     #[arg(long)]
     scope_out: Option<String>,
     /// An ongoing process with no end date.
@@ -212,6 +238,9 @@ fn print_project(p: &ProjectView) {
         }
     );
     outln!("  budget      {}", or_dash(p.budget));
+    if let Some(t) = &p.template {
+        outln!("  template    {} (version {})", t.name, t.version);
+    }
     outln!(
         "  updates     {}",
         match p.update_cadence_days {
@@ -236,9 +265,33 @@ pub(super) async fn project_command(
     as_json: bool,
 ) -> Result<()> {
     match command {
-        ProjectCommand::Add { key, name, fields } => {
+        ProjectCommand::Add {
+            key,
+            name,
+            template,
+            template_version,
+            roles,
+            fields,
+        } => {
             let fields = project_update(None, &fields)?;
+            let roles = if template.is_some() {
+                let mut people = std::collections::BTreeMap::new();
+                for pair in &roles {
+                    let Some((role, email)) = pair.split_once('=') else {
+                        anyhow::bail!(
+                            "--role: '{pair}' is not ROLE=EMAIL (\"Designer=ana@acme.example\")"
+                        );
+                    };
+                    people.insert(role.trim().to_string(), email.trim().to_string());
+                }
+                Some(people)
+            } else {
+                None
+            };
             let request = CreateProject {
+                template,
+                template_version,
+                roles,
                 key: Some(key),
                 name: Some(name),
                 objective: fields.objective.flatten(),

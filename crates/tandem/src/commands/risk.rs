@@ -15,12 +15,16 @@ pub(super) enum RiskCommand {
     Add {
         key: String,
         title: String,
-        #[arg(long)]
+        /// 1 (rare) to 5 (almost certain).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5))]
         probability: i64,
-        #[arg(long)]
+        /// 1 (negligible) to 5 (severe).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5))]
         impact: i64,
+        /// What is done to make it less likely or less severe.
         #[arg(long)]
         mitigation: Option<String>,
+        /// The owner's email (a workspace member).
         #[arg(long)]
         owner: Option<String>,
     },

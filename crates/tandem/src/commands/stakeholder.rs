@@ -13,13 +13,19 @@ use crate::output::{json as print_json, or_dash, outln, table};
 pub(super) enum StakeholderCommand {
     /// Add a member (--member EMAIL) or an external person (--name, --email).
     Add {
+        /// The project's key.
         key: String,
+        /// sponsor, approver, contributor or informed (a guest member
+        /// who is a stakeholder sees the project).
         #[arg(long)]
         role: String,
+        /// A workspace member, by email.
         #[arg(long)]
         member: Option<String>,
+        /// Someone outside the workspace: their name (with --email).
         #[arg(long)]
         name: Option<String>,
+        /// Someone outside the workspace: their email.
         #[arg(long)]
         email: Option<String>,
     },

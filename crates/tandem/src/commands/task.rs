@@ -20,6 +20,8 @@ pub(super) enum TaskCommand {
     /// Create a task (without --project, a personal task).
     Add {
         title: String,
+        /// The project's key (LAUNCH); without it, a personal task only
+        /// its owner and creator see.
         #[arg(long)]
         project: Option<String>,
         #[command(flatten)]
@@ -29,16 +31,24 @@ pub(super) enum TaskCommand {
     },
     /// List tasks.
     List {
+        /// Only this project's tasks (its key).
         #[arg(long)]
         project: Option<String>,
+        /// Only tasks this person owns (an email), or "none" for
+        /// unassigned ones.
         #[arg(long, conflicts_with = "mine")]
         owner: Option<String>,
+        /// Only tasks I own.
         #[arg(long)]
         mine: bool,
+        /// Only tasks in these statuses, separated by commas: backlog,
+        /// todo, in-progress, blocked, in-review, done or cancelled.
         #[arg(long)]
         status: Option<String>,
+        /// Only tasks of these priorities, separated by commas: urgent, high, medium, low or none.
         #[arg(long)]
         priority: Option<String>,
+        /// Only tasks with this tag.
         #[arg(long)]
         tag: Option<String>,
         /// Words, each the beginning of a word in the title or
@@ -61,6 +71,7 @@ pub(super) enum TaskCommand {
     /// Change a task's fields ("none" clears a field).
     Edit {
         key: String,
+        /// The new title.
         #[arg(long)]
         title: Option<String>,
         #[command(flatten)]
@@ -123,12 +134,17 @@ pub(super) struct TaskFlags {
     /// The owner's email.
     #[arg(long)]
     owner: Option<String>,
+    /// The due date (a deadline: work may run past it, shown late):
+    /// YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d); "none" to clear.
     #[arg(long)]
     due: Option<String>,
+    /// The start date: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d); "none" to clear.
     #[arg(long)]
     start: Option<String>,
+    /// urgent, high, medium, low or none.
     #[arg(long)]
     priority: Option<String>,
+    /// backlog, todo, in-progress, blocked, in-review, done or cancelled.
     #[arg(long)]
     status: Option<String>,
     /// Duration estimate: 3d, 4h, 2w.
@@ -141,16 +157,19 @@ pub(super) struct TaskFlags {
     /// pessimistic working days, as "2/3/6" ("none" to clear).
     #[arg(long)]
     three_point: Option<String>,
+    /// Percent complete, 0 to 100.
     #[arg(long)]
     percent: Option<i64>,
     /// The parent task's key.
     #[arg(long)]
     parent: Option<String>,
+    /// The description, in Markdown ("none" to clear).
     #[arg(long)]
     description: Option<String>,
     /// A tag; repeat for several (replaces the list).
     #[arg(long = "tag")]
     tags: Vec<String>,
+    /// Why it is blocked (with --status blocked; "none" to clear).
     #[arg(long)]
     blocked_reason: Option<String>,
     /// asap, alap, snet, snlt, fnet, fnlt, mso or mfo ("none" to clear).

@@ -60,7 +60,10 @@ pub(super) fn text_value(text: &str) -> Option<String> {
 /// read as loosely as the domain reads it ("In progress" is in_progress),
 /// so that a wrong one is named by its flag before anything is sent.
 pub(super) fn choice<T: FromStr<Err = String>>(flag: &str, text: &str) -> Result<T> {
-    text.parse().map_err(|e| anyhow!("--{flag}: {e}"))
+    // The domain names its words as the API spells them (on_track); the
+    // command line writes them with hyphens, as its help does.
+    text.parse()
+        .map_err(|e: String| anyhow!("--{flag}: {}", e.replace('_', "-")))
 }
 
 /// The JSON body of an API request type. The request types leave out what

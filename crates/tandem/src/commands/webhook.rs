@@ -43,8 +43,10 @@ pub(super) enum WebhookCommand {
     /// Change a webhook: what is not given stays as it is.
     Edit {
         id: i64,
+        /// The new address (http or https).
         #[arg(long)]
         url: Option<String>,
+        /// The new secret deliveries are signed with.
         #[arg(long)]
         secret: Option<String>,
         /// Comma-separated event names, or * for all.

@@ -114,6 +114,9 @@ pub async fn overview(
                 p { (project.scope_in.as_deref().unwrap_or("—")) }
                 h3 { "Out of scope" }
                 p { (project.scope_out.as_deref().unwrap_or("—")) }
+                @if let Some((name, version)) = &project.template {
+                    p.muted { "Made from the template " a href=(viewer.url("/templates")) { (name) } " (version " (version) ")." }
+                }
             }
             section.card-panel aria-labelledby="h-milestones" {
                 h2 #h-milestones { "Next milestones" }

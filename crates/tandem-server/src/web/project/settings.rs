@@ -377,6 +377,19 @@ pub async fn settings(
             }
         }
 
+        @if viewer.can_write() {
+            section.card-panel aria-labelledby="h-save-template" {
+                h2 #h-save-template { "Save as a template" }
+                p.muted { "Its phases, milestones, tasks with estimates and links, risks and stakeholders, dated from its start; owners become roles. Saving under a name again adds a version." }
+                form.stacked method="post" action=(url("/template")) {
+                    label for="st-name" { "Template name" }
+                    input #st-name name="name" required maxlength="100" value={ (project.name) " playbook" };
+                    label for="st-description" { "What it is for " span.muted { "(optional)" } }
+                    input #st-description name="description" maxlength="500";
+                    div { button type="submit" { "Save as template" } }
+                }
+            }
+        }
         @if viewer.can_manage_members() {
             section.card-panel aria-labelledby="h-archive" {
                 @match project.archived_at {

@@ -14,6 +14,7 @@ mod recurrence;
 mod reports;
 mod schedule;
 mod status;
+mod templates;
 mod webhooks;
 
 use crate::common::Server;

@@ -17,6 +17,7 @@ mod repeat;
 mod settings;
 mod status;
 mod team;
+mod templates;
 mod timeline;
 mod webhooks;
 

@@ -236,6 +236,14 @@ async fn world(ana: &Api, mel: &Api) -> World {
         )
         .await
         .1;
+    // A template of SECRET: its titles are SECRET's, so a guest never
+    // sees it, in a list or a page.
+    created(
+        ana,
+        &format!("{WS}/templates"),
+        json!({"project": "SECRET", "name": "Hidden playbook"}),
+    )
+    .await;
     let (status, ping) = ana
         .post(&format!("{WS}/webhooks/{webhook_id}/ping"), json!({}))
         .await;

@@ -19,6 +19,8 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{kr}" => reach.ids["key-results"].to_string(),
             "{user_id}" => world.mel_id.to_string(),
             "{delivery}" => world.delivery_id.to_string(),
+            // A starter: everyone may read it, nobody delete it.
+            "{name}" => "Client%20onboarding".to_string(),
             "{id}" => match before {
                 "webhooks" => world.webhook_id.to_string(),
                 "time-off" => world.time_off_id.to_string(),
@@ -327,6 +329,10 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post("/w/acme/settings/workspace".into()),
         post("/w/acme/settings/tokens".into()),
         get("/w/acme/settings/webhooks".into()),
+        get("/w/acme/templates".into()),
+        post("/w/acme/templates/use".into()),
+        post("/w/acme/templates/Client%20onboarding/delete".into()),
+        post(format!("/w/acme/p/{project}/template")),
         post("/w/acme/settings/webhooks".into()),
         post(format!("/w/acme/settings/webhooks/{}", world.webhook_id)),
         post(format!(

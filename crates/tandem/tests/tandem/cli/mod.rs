@@ -10,6 +10,7 @@ mod project_parts;
 mod repeat;
 mod serve;
 mod team;
+mod templates;
 mod webhooks;
 
 use std::io::Write;
