@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tandem_domain::recurrence::{Landing, Mode, Recurrence, Reuse, Rule, Series};
-use tandem_domain::{FieldError, Id, Validation};
+use tandem_domain::{FieldError, Id, Validation, validate};
 
 /// What a rule gives: the rule as RFC 5545 writes it, in words, and its
 /// next dates.
@@ -27,6 +27,9 @@ impl RecurrencePreviewView {
         }
     }
 }
+
+/// The most dates a series may skip.
+pub const MAX_SKIPPED: usize = 366;
 
 /// How a task repeats.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -54,6 +57,10 @@ pub struct RepeatInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^(as_is|skip|next_working_day)$"))]
     pub landing: Option<String>,
+    /// Dates no occurrence comes on (RFC 5545's EXDATE): a holiday, a week
+    /// away. Given, it replaces the list; `[]` empties it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip: Option<Vec<NaiveDate>>,
 }
 
 impl RepeatInput {
@@ -81,13 +88,22 @@ impl RepeatInput {
             Some(l) => v.take(&field("landing"), Landing::parse(l)),
             None => Some(Landing::default()),
         };
+        let mut except = self.skip.unwrap_or_default();
+        except.sort();
+        except.dedup();
+        for day in &except {
+            validate::check_date(Some(*day), &field("skip"), &mut v);
+        }
+        if except.len() > MAX_SKIPPED {
+            v.push(&field("skip"), format!("at most {MAX_SKIPPED} dates"));
+        }
         v.finish(|| Series {
             rule: rule.expect("a rule when none was refused"),
             mode: mode.unwrap_or_default(),
             reuse: reuse.unwrap_or_default(),
             landing: landing.unwrap_or_default(),
             starts_on: NaiveDate::default(),
-            except: Vec::new(),
+            except,
         })
     }
 }
@@ -103,6 +119,7 @@ impl RepeatInput {
                 self.landing
                     .unwrap_or_else(|| current.landing.as_str().into()),
             ),
+            skip: Some(self.skip.unwrap_or_else(|| current.except.clone())),
         };
         filled.into_series("repeat")
     }
@@ -128,6 +145,8 @@ pub struct RecurrenceView {
     pub last_on: NaiveDate,
     /// No occurrence comes after those made.
     pub ended: bool,
+    /// Dates no occurrence comes on.
+    pub skip: Vec<NaiveDate>,
 }
 
 impl From<Recurrence> for RecurrenceView {
@@ -142,6 +161,7 @@ impl From<Recurrence> for RecurrenceView {
             starts_on: r.series.starts_on,
             last_on: r.last_on,
             ended: r.ended,
+            skip: r.series.except.clone(),
         }
     }
 }

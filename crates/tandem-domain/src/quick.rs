@@ -1,6 +1,8 @@
 //! The quick-add language: one line such as `Write brief @ana #LAUNCH due
 //! fri !high` becomes a task's title, owner, project, due date and
-//! priority. Words that are none of those make up the title, in order.
+//! priority, and `every monday` (or `daily`, `weekly`, `monthly on the
+//! 15th`, …) a recurrence rule. Words that are none of those make up the
+//! title, in order.
 //!
 //! Parsing is pure; finding who `@ana` is takes the workspace's members as
 //! plain values ([`resolve_person`]).
@@ -9,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::dates::parse_date;
 use crate::model::{Priority, ProjectKey, UserRef};
+use crate::recurrence::Rule;
 use crate::validate::{FieldError, Validation};
 
 /// A parsed quick-add line, before `@person` is resolved.
@@ -20,6 +23,8 @@ pub struct QuickAdd {
     pub project: Option<ProjectKey>,
     pub due: Option<NaiveDate>,
     pub priority: Option<Priority>,
+    /// How it repeats, when the line said so (`every 2 weeks on mon`).
+    pub repeat: Option<Rule>,
 }
 
 /// Parses a quick-add line. `due` takes the longest run of up to three
@@ -36,6 +41,7 @@ pub fn parse_quick_add(text: &str, today: NaiveDate) -> Result<QuickAdd, Vec<Fie
         project: None,
         due: None,
         priority: None,
+        repeat: None,
     };
     let mut i = 0;
     while i < words.len() {
@@ -74,6 +80,26 @@ pub fn parse_quick_add(text: &str, today: NaiveDate) -> Result<QuickAdd, Vec<Fie
                 // amount").
                 None => title.push(word),
             }
+        } else if quick.repeat.is_none() && starts_rule(word) {
+            // The longest run of words up to the next marker that reads
+            // as a rule; none does, and the word is the title's ("Review
+            // every PR").
+            let end = words[i..]
+                .iter()
+                .position(|w| is_marker(w))
+                .map_or(words.len(), |p| i + p);
+            let longest = (i..=end).rev().find_map(|stop| {
+                Rule::parse(&words[i - 1..stop].join(" "))
+                    .ok()
+                    .map(|r| (stop, r))
+            });
+            match longest {
+                Some((stop, rule)) => {
+                    quick.repeat = Some(rule);
+                    i = stop;
+                }
+                None => title.push(word),
+            }
         } else {
             title.push(word);
         }
@@ -88,6 +114,19 @@ pub fn parse_quick_add(text: &str, today: NaiveDate) -> Result<QuickAdd, Vec<Fie
         v.push("title", "must be at most 500 characters");
     }
     v.finish(|| quick)
+}
+
+/// A word a recurrence rule begins with.
+fn starts_rule(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "every" | "daily" | "weekly" | "monthly" | "yearly" | "annually"
+    )
+}
+
+/// A word that begins another part of the line.
+fn is_marker(word: &str) -> bool {
+    word.starts_with(['@', '#', '!']) || word.eq_ignore_ascii_case("due")
 }
 
 fn priority(level: &str) -> Option<Priority> {
@@ -209,6 +248,39 @@ mod tests {
         check(
             "Pay the due amount",
             ("Pay the due amount", None, None, None, None),
+        );
+    }
+
+    #[test]
+    fn a_rule_in_the_line_makes_it_repeat() {
+        let rule = |text: &str| {
+            let quick = parse_quick_add(text, today()).unwrap();
+            (
+                quick.title,
+                quick.repeat.map(|r| r.to_string()),
+                quick.project.map(|p| p.as_str().to_string()),
+            )
+        };
+        assert_eq!(
+            rule("Water plants #OPS every 2 weeks on tue, thu due mon"),
+            (
+                "Water plants".into(),
+                Some("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH".into()),
+                Some("OPS".into())
+            )
+        );
+        assert_eq!(
+            rule("Pay rent monthly on the 1st @ana").1.as_deref(),
+            Some("FREQ=MONTHLY;BYMONTHDAY=1")
+        );
+        assert_eq!(
+            rule("Backup drill every weekday").1.as_deref(),
+            Some("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")
+        );
+        // Words that read as no rule stay in the title.
+        assert_eq!(
+            rule("Review every PR before lunch"),
+            ("Review every PR before lunch".into(), None, None)
         );
     }
 

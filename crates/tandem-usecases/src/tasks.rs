@@ -31,7 +31,13 @@ pub struct QuickLine {
 /// Creates a task from one line (`Write brief @ana #LAUNCH due fri
 /// !high`): `@person` is a member of the workspace, by email, name or
 /// first name.
-pub async fn quick_add(store: &dyn Store, writer: &Writer, line: QuickLine) -> Result<Task> {
+/// Adds the task a quick-add line describes; with the series it starts
+/// when the line said how it repeats.
+pub async fn quick_add(
+    store: &dyn Store,
+    writer: &Writer,
+    line: QuickLine,
+) -> Result<(Task, Option<tandem_domain::recurrence::Recurrence>)> {
     let quick = parse_quick_add(&line.text, line.today)?;
     let owner = match &quick.person {
         Some(name) => {
@@ -48,12 +54,39 @@ pub async fn quick_add(store: &dyn Store, writer: &Writer, line: QuickLine) -> R
     fields.owner = owner;
     fields.due_date = quick.due;
     fields.priority = quick.priority.unwrap_or(Priority::None);
+    // A line that says how it repeats starts its series on its due date,
+    // or else on the rule's first date from today.
+    if let Some(rule) = &quick.repeat
+        && fields.due_date.is_none()
+    {
+        fields.due_date = rule
+            .dates(line.today, &[], Default::default(), |_| true, 1)
+            .first()
+            .copied();
+        if fields.due_date.is_none() {
+            v.push("repeat", "this rule gives no date from today");
+        }
+    }
     v.merge(fields.check());
     let task = v.finish(|| NewTask {
         project: quick.project,
         fields,
     })?;
-    create(store, writer, task).await
+    match quick.repeat {
+        Some(rule) => {
+            let series = tandem_domain::recurrence::Series {
+                rule,
+                mode: Default::default(),
+                reuse: Default::default(),
+                landing: Default::default(),
+                starts_on: line.today,
+                except: Vec::new(),
+            };
+            let (task, series) = crate::recurrence::create(store, writer, task, &series).await?;
+            Ok((task, Some(series)))
+        }
+        None => Ok((create(store, writer, task).await?, None)),
+    }
 }
 
 /// Changes a task: `change` makes the new fields of the current ones, and

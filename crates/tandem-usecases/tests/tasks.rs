@@ -285,19 +285,33 @@ async fn a_task_is_added_from_one_line() {
             text: text.into(),
             today,
         };
-        let task = tasks::quick_add(store, &writer, line("Ship it @mel #launch due fri !high"))
-            .await
-            .unwrap();
+        let (task, _) =
+            tasks::quick_add(store, &writer, line("Ship it @mel #launch due fri !high"))
+                .await
+                .unwrap();
         assert_eq!(task.title, "Ship it");
         assert_eq!(task.project.unwrap().key, "LAUNCH");
         assert_eq!(task.owner.unwrap().email, "mel@x.org");
         assert_eq!(task.due_date, NaiveDate::from_ymd_opt(2026, 12, 4));
         assert_eq!(task.priority, Priority::High);
         // Without a project, the caller's own.
-        let task = tasks::quick_add(store, &writer, line("Buy stamps"))
+        let (task, series) = tasks::quick_add(store, &writer, line("Buy stamps"))
             .await
             .unwrap();
         assert_eq!(task.owner.unwrap().email, "ana@x.org");
+        assert!(series.is_none());
+        // Saying how it repeats starts a series, on the rule's first date
+        // when no due date is given (2 December 2026 is a Wednesday).
+        let (task, series) =
+            tasks::quick_add(store, &writer, line("Water plants #launch every fri"))
+                .await
+                .unwrap();
+        assert_eq!(task.title, "Water plants");
+        assert_eq!(task.due_date, NaiveDate::from_ymd_opt(2026, 12, 4));
+        assert_eq!(
+            series.unwrap().series.rule.to_string(),
+            "FREQ=WEEKLY;BYDAY=FR"
+        );
         for (text, field) in [("Call @nobody", "owner"), ("   ", "title")] {
             match tasks::quick_add(store, &writer, line(text)).await {
                 Err(Error::Invalid(errors)) => {

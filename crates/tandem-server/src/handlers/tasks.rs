@@ -432,11 +432,11 @@ pub async fn quick_add(
         text,
         today: chrono::Local::now().date_naive(),
     };
-    let task = tasks::quick_add(state.store.as_ref(), &writer, line).await?;
+    let (task, recurrence) = tasks::quick_add(state.store.as_ref(), &writer, line).await?;
     Ok(versioned(
         StatusCode::CREATED,
         task.version,
-        TaskView::from(task),
+        TaskView::with_recurrence(task, recurrence),
     ))
 }
 

@@ -27,6 +27,8 @@ mod my_work;
 mod portfolios;
 /// A project's overview, list, board and risks.
 mod project;
+/// A task's "Repeats" section and its forms.
+mod repeat;
 /// Reports: burn-up, burn-down, throughput, cycle time; the status report.
 mod reports;
 /// Find anything: tasks, projects, people, pages.
@@ -337,9 +339,10 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/t/{key}/delete", post(task::delete_task))
         .route("/w/{ws}/t/{key}/move", post(project::move_card))
         .route("/w/{ws}/t/{key}/links", post(task::add_link))
-        .route("/w/{ws}/t/{key}/repeat", post(task::start_repeat))
-        .route("/w/{ws}/t/{key}/repeat/change", post(task::change_repeat))
-        .route("/w/{ws}/t/{key}/repeat/end", post(task::end_repeat))
+        .route("/w/{ws}/t/{key}/repeat", post(repeat::start_repeat))
+        .route("/w/{ws}/t/{key}/repeat/change", post(repeat::change_repeat))
+        .route("/w/{ws}/t/{key}/repeat/end", post(repeat::end_repeat))
+        .route("/w/{ws}/t/{key}/repeat/skip", post(repeat::skip_repeat))
         .route("/w/{ws}/t/{key}/links/remove", post(task::remove_link))
         .layer(axum::middleware::from_fn(common::same_origin))
 }

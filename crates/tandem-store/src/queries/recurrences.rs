@@ -368,12 +368,11 @@ impl RecurrenceStore for DbStore {
         }
         let series = Series {
             starts_on: before.last_on,
-            except: before.series.except.clone(),
             ..change.clone()
         };
         sqlx::query(
-            "UPDATE recurrences SET rule = $2, mode = $3, reuse = $4, landing = $5, starts_on = $6 \
-             WHERE id = $1",
+            "UPDATE recurrences SET rule = $2, mode = $3, reuse = $4, landing = $5, starts_on = $6, \
+             except_dates = $7 WHERE id = $1",
         )
         .bind(before.id)
         .bind(series.rule.as_str())
@@ -381,6 +380,7 @@ impl RecurrenceStore for DbStore {
         .bind(series.reuse.as_str())
         .bind(series.landing.as_str())
         .bind(series.starts_on)
+        .bind(series.except_text())
         .execute(&mut *tx)
         .await?;
         let mut batch = Batch::default();

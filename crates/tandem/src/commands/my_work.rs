@@ -31,6 +31,9 @@ pub(super) async fn quick_add(client: &Client, text: String, as_json: bool) -> R
             details.push(format!("due {due}"));
         }
         details.push(format!("{} priority", task.priority));
+        if let Some(series) = &task.recurrence {
+            details.push(format!("repeats {}", series.words.to_lowercase()));
+        }
         outln!(
             "Created {}  {}  ({})",
             task.key,

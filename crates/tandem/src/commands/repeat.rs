@@ -5,9 +5,10 @@
 //! since it keeps the project's calendar.
 
 use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDate;
 use clap::Subcommand;
 use reqwest::Method;
-use tandem_api::{RecurrencePreviewView, RecurrenceView, RepeatInput};
+use tandem_api::{RecurrencePreviewView, RecurrenceView, RepeatInput, TaskView};
 use tandem_domain::calendar::WorkWeek;
 use tandem_domain::recurrence::{Landing, Rule};
 
@@ -78,6 +79,19 @@ pub(super) enum RepeatCommand {
         /// as-is, skip or next.
         #[arg(long, value_parser = ["as-is", "skip", "next"])]
         working_days: Option<String>,
+        /// The dates to skip, separated by commas (replaces the list), or
+        /// "none".
+        #[arg(long)]
+        skip: Option<String>,
+    },
+    /// Skip dates of a recurring task's series (RFC 5545's EXDATE): no
+    /// occurrence comes on them; the others stay where they are. KEY is
+    /// any of its occurrences.
+    Skip {
+        key: String,
+        /// Dates: YYYY-MM-DD or date words (next mon); one or more.
+        #[arg(required = true)]
+        dates: Vec<String>,
     },
     /// End a recurring task's series: the occurrences made stay, no other
     /// comes. KEY is any of its occurrences.
@@ -85,13 +99,15 @@ pub(super) enum RepeatCommand {
 }
 
 /// The flags' words as the API spells them.
-fn repeat_input(
+pub(super) fn repeat_input(
     rule: Option<String>,
     mode: Option<String>,
     reuse: Option<String>,
     working_days: Option<String>,
+    skip: Option<Vec<NaiveDate>>,
 ) -> RepeatInput {
     RepeatInput {
+        skip,
         rule,
         mode: mode.map(|m| m.replace('-', "_")),
         reuse: reuse.map(|r| if r == "new" { "new_task".into() } else { r }),
@@ -102,14 +118,27 @@ fn repeat_input(
     }
 }
 
+/// Dates as typed (YYYY-MM-DD or date words), each one a date.
+fn skip_dates<'a>(texts: impl Iterator<Item = &'a str>) -> Result<Vec<NaiveDate>> {
+    let mut days = Vec::new();
+    for text in texts {
+        match date_value("skip", text.trim())? {
+            Some(day) => days.push(day),
+            None => bail!("--skip: a date to skip is needed, not '{text}'"),
+        }
+    }
+    Ok(days)
+}
+
 /// Whether this command needs a server: only to read a project's
 /// calendar.
 pub(super) fn needs_server(command: &RepeatCommand) -> bool {
     match command {
         RepeatCommand::Preview { project, .. } => project.is_some(),
-        RepeatCommand::Start { .. } | RepeatCommand::Edit { .. } | RepeatCommand::End { .. } => {
-            true
-        }
+        RepeatCommand::Start { .. }
+        | RepeatCommand::Edit { .. }
+        | RepeatCommand::Skip { .. }
+        | RepeatCommand::End { .. } => true,
     }
 }
 
@@ -181,7 +210,13 @@ pub(super) async fn repeat_command(
         } => {
             let client =
                 client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
-            let input = repeat_input(Some(rule), Some(mode), Some(reuse), Some(working_days));
+            let input = repeat_input(
+                Some(rule),
+                Some(mode),
+                Some(reuse),
+                Some(working_days),
+                None,
+            );
             let started: RecurrenceView = client
                 .send(
                     Method::POST,
@@ -207,9 +242,15 @@ pub(super) async fn repeat_command(
             mode,
             reuse,
             working_days,
+            skip,
         } => {
             let client =
                 client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
+            let skip = match skip.as_deref() {
+                None => None,
+                Some("none") => Some(Vec::new()),
+                Some(list) => Some(skip_dates(list.split(','))?),
+            };
             let changed: RecurrenceView = client
                 .send(
                     Method::PATCH,
@@ -219,6 +260,7 @@ pub(super) async fn repeat_command(
                         mode,
                         reuse,
                         working_days,
+                        skip,
                     ))?),
                 )
                 .await?;
@@ -230,6 +272,45 @@ pub(super) async fn repeat_command(
                     changed.starts_on,
                     changed.words,
                     changed.rule
+                );
+            }
+            Ok(())
+        }
+        RepeatCommand::Skip { key, dates } => {
+            let client =
+                client.ok_or_else(|| anyhow!("no server: sign in first (tandem login)"))?;
+            let task: TaskView = client
+                .send(
+                    Method::GET,
+                    &client.ws_path(&format!("/tasks/{key}")).await?,
+                    None,
+                )
+                .await?;
+            let Some(series) = task.recurrence else {
+                bail!("{key} does not repeat");
+            };
+            let mut skip = series.skip.clone();
+            skip.extend(skip_dates(dates.iter().map(String::as_str))?);
+            let changed: RecurrenceView = client
+                .send(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/tasks/{key}/repeat")).await?,
+                    Some(&request_body(&repeat_input(
+                        None,
+                        None,
+                        None,
+                        None,
+                        Some(skip),
+                    ))?),
+                )
+                .await?;
+            if as_json {
+                print_json(&changed);
+            } else {
+                let days: Vec<String> = changed.skip.iter().map(|d| d.to_string()).collect();
+                outln!(
+                    "{key}'s series skips {}; its next dates come around them.",
+                    days.join(", ")
                 );
             }
             Ok(())

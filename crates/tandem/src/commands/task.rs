@@ -111,20 +111,14 @@ pub(super) struct RepeatFlags {
 
 impl RepeatFlags {
     fn input(&self) -> Option<RepeatInput> {
-        self.repeat.as_ref().map(|rule| RepeatInput {
-            rule: Some(rule.clone()),
-            mode: self.repeat_mode.as_ref().map(|m| m.replace('-', "_")),
-            reuse: self.repeat_reuse.as_ref().map(|r| {
-                if r == "new" {
-                    "new_task".into()
-                } else {
-                    r.clone()
-                }
-            }),
-            landing: self.working_days.as_ref().map(|w| match w.as_str() {
-                "next" => "next_working_day".into(),
-                other => other.replace('-', "_"),
-            }),
+        self.repeat.as_ref().map(|rule| {
+            super::repeat::repeat_input(
+                Some(rule.clone()),
+                self.repeat_mode.clone(),
+                self.repeat_reuse.clone(),
+                self.working_days.clone(),
+                None,
+            )
         })
     }
 }

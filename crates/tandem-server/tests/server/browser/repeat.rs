@@ -87,6 +87,37 @@ async fn a_task_is_made_to_repeat_from_its_page() {
         "{changed}"
     );
 
+    // A date skipped from the page, listed, and taken back.
+    client
+        .execute(
+            "document.querySelector('#repeat-skip').value = '2031-03-03'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "form[action$='/repeat/skip'] button[type=submit]").await;
+    wait_for_text(&client, "//section[@aria-labelledby='h-repeat']", "Skips").await;
+    let skipping = task_json(&client, &key).await;
+    assert_eq!(
+        skipping["recurrence"]["skip"],
+        json!(["2031-03-03"]),
+        "{skipping}"
+    );
+    look(&client, "repeat-skips").await;
+    // The page this one is left for has no mark: its heading shows once
+    // the form's answer is drawn.
+    client
+        .execute(
+            "document.querySelector('#h-repeat').dataset.old = '1'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "button[aria-label='Stop skipping 2031-03-03']").await;
+    wait_for(&client, "#h-repeat:not([data-old])").await;
+    let skipping = task_json(&client, &key).await;
+    assert_eq!(skipping["recurrence"]["skip"], json!([]), "{skipping}");
+
     // Stopped from the page: said, and nothing more comes.
     click(&client, "form[action$='/repeat/end'] button").await;
     wait_for_text(&client, "//section[@aria-labelledby='h-repeat']", "Ended").await;

@@ -279,3 +279,51 @@ fn a_recurring_task_done_leaves_one_open_occurrence_on_its_next_date() {
         );
     }
 }
+
+#[test]
+fn a_skipped_date_makes_no_occurrence_and_the_next_comes_after_it() {
+    let (config, _server) = parts_server("repeat-skip");
+    let made = json(
+        &config,
+        &[
+            "task",
+            "add",
+            "Standup notes",
+            "--project",
+            "PARTS",
+            "--due",
+            "2027-01-04",
+            "--repeat",
+            "weekly",
+        ],
+    );
+    let key = made["key"].as_str().unwrap().to_string();
+    let skipped = ok(
+        &config,
+        &["repeat", "skip", &key, "2027-01-11", "2027-01-25"],
+    );
+    assert!(skipped.contains("2027-01-11, 2027-01-25"), "{skipped}");
+    ok(&config, &["task", "done", &key]);
+    let list = json(&config, &["task", "list", "--project", "PARTS"]);
+    let open: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["title"] == "Standup notes" && t["status"] != "done")
+        .map(|t| t["due_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(open, ["2027-01-18"]);
+    // The list replaced, then emptied.
+    let changed = json(&config, &["repeat", "edit", &key, "--skip", "2027-02-01"]);
+    assert_eq!(changed["skip"], serde_json::json!(["2027-02-01"]));
+    let changed = json(&config, &["repeat", "edit", &key, "--skip", "none"]);
+    assert_eq!(changed["skip"], serde_json::json!([]));
+    let said = fails(&config, &["repeat", "skip", &key, "someday"]);
+    assert!(said.contains("skip"), "{said}");
+    // One line says how it repeats.
+    let added = ok(&config, &["add", "Check the backups #PARTS every weekday"]);
+    assert!(
+        added.contains("Check the backups") && added.contains("repeats every weekday"),
+        "{added}"
+    );
+}
