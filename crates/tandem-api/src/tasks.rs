@@ -87,6 +87,15 @@ pub struct CreateTask {
     /// (required then).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat: Option<crate::RepeatInput>,
+    /// Adds it from this task template, with its subtasks, their dates
+    /// around `due_date`. With a template, only `title` (empty keeps the
+    /// template's), `project`, `owner`, `due_date` and `template_version`
+    /// may be given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The task template's version (its newest when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_version: Option<i64>,
 }
 
 fn emails(v: &mut Validation, field: &str, list: &[String]) -> Vec<Email> {
@@ -121,6 +130,14 @@ fn three_point(tp: ThreePointView) -> ThreePoint {
 impl CreateTask {
     pub fn into_domain(self) -> Result<NewTask, Vec<FieldError>> {
         let mut v = Validation::new();
+        for (field, given) in [
+            ("template", self.template.is_some()),
+            ("template_version", self.template_version.is_some()),
+        ] {
+            if given {
+                v.push(field, "is only for a task added from a task template");
+            }
+        }
         let project = self
             .project
             .as_deref()

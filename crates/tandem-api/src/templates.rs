@@ -113,3 +113,41 @@ pub struct TemplateVersionView {
     pub created_by: Option<UserRef>,
     pub created_at: Option<DateTime<Utc>>,
 }
+
+/// Save a task and its subtasks as a task template.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveTaskTemplate {
+    /// The task's key.
+    #[schemars(required)]
+    pub task: Option<String>,
+    /// The template's name; saving under a name again adds a version.
+    #[schemars(required)]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A task template: a task and its subtasks.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TaskTemplateView {
+    pub name: String,
+    pub version: i64,
+    pub description: Option<String>,
+    /// The task it was saved from.
+    pub source_task: Option<String>,
+    pub created_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    /// The top task first, then its subtasks, each after its parent.
+    pub tasks: Vec<TaskTemplateTaskView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TaskTemplateTaskView {
+    pub title: String,
+    /// Its parent's place in `tasks`.
+    pub parent: Option<usize>,
+    pub estimate_days: Option<f64>,
+    /// Its due date, in calendar days from the top task's.
+    pub due_offset_days: Option<i64>,
+}

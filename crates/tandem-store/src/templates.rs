@@ -8,8 +8,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use tandem_domain::templates::ProjectPlan;
-use tandem_domain::{Id, Project, UserRef};
+use tandem_domain::templates::{PlannedTask, ProjectPlan};
+use tandem_domain::{Id, Project, Task, UserRef};
 
 use crate::{Result, Scope, WriteScope};
 
@@ -77,4 +77,13 @@ pub trait TemplateStore: Send + Sync {
         plan: &ProjectPlan,
         template: (&str, i64),
     ) -> Result<Project>;
+    /// Adds a task and its subtasks (`tasks[0]` the top one, parents by
+    /// place) to `project` (none: personal tasks), in one transaction:
+    /// the top task as it now is.
+    async fn create_task_tree(
+        &self,
+        scope: WriteScope,
+        project: Option<&str>,
+        tasks: &[PlannedTask],
+    ) -> Result<Task>;
 }

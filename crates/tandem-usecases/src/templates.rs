@@ -12,9 +12,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tandem_domain::templates::{self, Instance, ProjectTemplate, STARTERS, Source};
+use tandem_domain::templates::{self, Instance, ProjectTemplate, STARTERS, Source, TaskTemplate};
 use tandem_domain::{Email, FieldError, Project, ProjectKey, UserRef, Validation};
-use tandem_store::templates::{PROJECT, Template};
+use tandem_store::templates::{PROJECT, TASK, Template};
 use tandem_store::{Scope, Store, StoreError};
 
 use crate::{Error, Result, Writer};
@@ -290,5 +290,157 @@ pub async fn create_project(store: &dyn Store, writer: &Writer, ask: &Use) -> Re
     )?;
     Ok(store
         .create_project_from_plan(writer.scope(), &plan, (&found.name, found.version))
+        .await?)
+}
+
+/// A task template as listed.
+#[derive(Debug, Clone)]
+pub struct ListedTask {
+    pub name: String,
+    pub version: i64,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub created_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    pub template: TaskTemplate,
+}
+
+fn listed_task(t: &Template) -> Result<ListedTask> {
+    Ok(ListedTask {
+        name: t.name.clone(),
+        version: t.version,
+        description: t.description.clone(),
+        source: t.source.clone(),
+        created_by: t.created_by.clone(),
+        created_at: t.created_at,
+        template: serde_json::from_str(&t.body).map_err(|e| {
+            Error::Store(StoreError::Config(format!(
+                "task template {} version {} does not read: {e}",
+                t.name, t.version
+            )))
+        })?,
+    })
+}
+
+/// The workspace's task templates by name; a guest sees none (they hold
+/// the titles of the tasks they were saved from).
+pub async fn list_task_templates(store: &dyn Store, scope: Scope) -> Result<Vec<ListedTask>> {
+    if !scope.role.sees_all_projects() {
+        return Ok(Vec::new());
+    }
+    let mut all = Vec::new();
+    for t in store.list_templates(scope).await? {
+        if t.kind == TASK {
+            all.push(listed_task(&t)?);
+        }
+    }
+    Ok(all)
+}
+
+pub async fn get_task_template(
+    store: &dyn Store,
+    scope: Scope,
+    name: &str,
+    version: Option<i64>,
+) -> Result<ListedTask> {
+    if !scope.role.sees_all_projects() {
+        return Err(StoreError::NotFound("task template").into());
+    }
+    listed_task(&store.get_template(scope, TASK, name, version).await?)
+}
+
+/// Saves task `key` with its subtasks (all levels) as task template
+/// `name`: its first version, or the next one of that name.
+pub async fn save_task(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+    name: &str,
+    description: Option<&str>,
+) -> Result<ListedTask> {
+    let scope = *writer.scope();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_LIMIT {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "name",
+            format!("give the template a name of 1 to {NAME_LIMIT} characters"),
+        )]));
+    }
+    let top = store.get_task(scope, key).await?;
+    let mut tasks = vec![(top.key.clone(), top.fields())];
+    let mut parents = vec![top.id];
+    while let Some(parent) = parents.pop() {
+        let filter = tandem_store::TaskFilter {
+            parent: Some(parent),
+            ..Default::default()
+        };
+        for child in crate::planning::all_tasks(store, scope, filter).await? {
+            parents.push(child.id);
+            tasks.push((child.key.clone(), child.fields()));
+        }
+    }
+    let mut template = templates::capture_task(&tasks);
+    template.description = description
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string);
+    let body = serde_json::to_string(&template)
+        .map_err(|e| Error::Store(StoreError::Config(format!("writing a template: {e}"))))?;
+    let saved = store
+        .save_template(
+            writer.scope(),
+            name,
+            TASK,
+            template.description.as_deref(),
+            &body,
+            Some(&top.key),
+        )
+        .await?;
+    listed_task(&saved)
+}
+
+pub async fn delete_task_template(store: &dyn Store, writer: &Writer, name: &str) -> Result<()> {
+    Ok(store.delete_template(writer.scope(), TASK, name).await?)
+}
+
+/// What adding a task from a task template asks.
+#[derive(Debug, Clone)]
+pub struct AddTask {
+    pub template: String,
+    pub version: Option<i64>,
+    /// The project's key; none for a personal task.
+    pub project: Option<String>,
+    /// The top task's title; empty keeps the template's.
+    pub title: String,
+    pub due: Option<NaiveDate>,
+    pub owner: Option<Email>,
+}
+
+/// Adds a task and its subtasks from a task template, in one
+/// transaction: the top task.
+pub async fn add_task(
+    store: &dyn Store,
+    writer: &Writer,
+    ask: &AddTask,
+) -> Result<tandem_domain::Task> {
+    let found = get_task_template(store, *writer.scope(), &ask.template, ask.version)
+        .await
+        .map_err(|e| match e {
+            Error::Store(StoreError::NotFound(_)) => Error::Invalid(vec![FieldError::new(
+                "template",
+                format!("no task template {}", ask.template),
+            )]),
+            other => other,
+        })?;
+    let owner = ask.owner.clone().or_else(|| {
+        // A personal task is its maker's.
+        ask.project
+            .is_none()
+            .then(|| Email::parse(&writer.user().email).ok())
+            .flatten()
+    });
+    let tasks = templates::plan_task(&found.template, &ask.title, ask.due, owner);
+    Ok(store
+        .create_task_tree(writer.scope(), ask.project.as_deref(), &tasks)
         .await?)
 }

@@ -510,3 +510,96 @@ pub fn span(t: &ProjectTemplate) -> i64 {
 
 #[cfg(test)]
 mod tests;
+
+/// A task with its subtasks, kept to add again: the top task first, each
+/// subtask naming its parent by place; its dates as calendar days from
+/// the top task's due date.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaskTemplate {
+    #[serde(default)]
+    pub description: Option<String>,
+    pub tasks: Vec<TaskPart>,
+}
+
+/// A task and its subtasks (`tasks[0]` the top one, each with its key and
+/// fields, parents by key) as a task template. Owners, statuses and
+/// progress stay behind: whoever adds it owns it.
+pub fn capture_task(tasks: &[(String, TaskFields)]) -> TaskTemplate {
+    let anchor = tasks.first().and_then(|(_, t)| t.due_date);
+    let offset = |d: Option<NaiveDate>| match (d, anchor) {
+        (Some(d), Some(a)) => Some((d - a).num_days()),
+        _ => None,
+    };
+    let place = |key: &str| tasks.iter().position(|(k, _)| k == key);
+    TaskTemplate {
+        description: None,
+        tasks: tasks
+            .iter()
+            .enumerate()
+            .map(|(i, (_, t))| TaskPart {
+                title: t.title.clone(),
+                description: t.description.clone(),
+                priority: t.priority,
+                estimate_days: t.estimate_days,
+                effort_hours: t.effort_hours,
+                start: offset(t.start_date),
+                due: offset(t.due_date),
+                constraint: None,
+                parent: if i == 0 {
+                    None
+                } else {
+                    t.parent.as_deref().and_then(place)
+                },
+                phase: None,
+                milestone: None,
+                role: None,
+                tags: t.tags.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The tasks a task template makes: the top one titled `title` (the
+/// template's own title when empty), due `due` with its subtasks' dates
+/// around it, owned by `owner`.
+pub fn plan_task(
+    template: &TaskTemplate,
+    title: &str,
+    due: Option<NaiveDate>,
+    owner: Option<Email>,
+) -> Vec<PlannedTask> {
+    let day = |offset: Option<i64>| match (offset, due) {
+        (Some(o), Some(d)) => d.checked_add_signed(chrono::Duration::days(o)),
+        _ => None,
+    };
+    template
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut fields = TaskFields::titled(if i == 0 && !title.trim().is_empty() {
+                title.trim().to_string()
+            } else {
+                t.title.clone()
+            });
+            fields.description = t.description.clone();
+            fields.priority = t.priority;
+            fields.estimate_days = t.estimate_days;
+            fields.effort_hours = t.effort_hours;
+            fields.start_date = day(t.start);
+            fields.due_date = if i == 0 {
+                due.or(day(t.due))
+            } else {
+                day(t.due)
+            };
+            fields.owner = owner.clone();
+            fields.tags = t.tags.clone();
+            PlannedTask {
+                fields,
+                parent: t.parent.filter(|p| *p < i),
+                phase: None,
+                milestone: None,
+            }
+        })
+        .collect()
+}

@@ -169,3 +169,43 @@ fn a_captured_plan_made_again_is_the_same_plan_shifted() {
     assert_eq!(made.tasks[1].parent, Some(0));
     assert_eq!(made.dependencies[0].lag_days, 1.0);
 }
+
+#[test]
+fn a_task_and_its_subtasks_are_added_again_around_a_new_due_date() {
+    let mut top = TaskFields::titled("Monthly close");
+    top.due_date = Some(day("2027-01-29"));
+    top.owner = Some(Email::parse("ana@x.org").unwrap());
+    let mut first = TaskFields::titled("Reconcile accounts");
+    first.parent = Some("FIN-1".into());
+    first.due_date = Some(day("2027-01-27"));
+    first.estimate_days = Some(1.0);
+    let mut second = TaskFields::titled("Check invoices");
+    second.parent = Some("FIN-2".into());
+    let template = capture_task(&[
+        ("FIN-1".into(), top),
+        ("FIN-2".into(), first),
+        ("FIN-3".into(), second),
+    ]);
+    assert_eq!(template.tasks[1].due, Some(-2));
+    assert_eq!(template.tasks[2].parent, Some(1));
+    let made = plan_task(
+        &template,
+        "February close",
+        Some(day("2027-02-26")),
+        Some(Email::parse("ben@x.org").unwrap()),
+    );
+    assert_eq!(made[0].fields.title, "February close");
+    assert_eq!(made[0].fields.due_date, Some(day("2027-02-26")));
+    assert_eq!(made[1].fields.due_date, Some(day("2027-02-24")));
+    assert_eq!(made[1].parent, Some(0));
+    assert_eq!(made[2].parent, Some(1));
+    assert!(
+        made.iter()
+            .all(|t| t.fields.owner.as_ref().unwrap().as_str() == "ben@x.org")
+    );
+    // No title given: the template's.
+    assert_eq!(
+        plan_task(&template, " ", None, None)[0].fields.title,
+        "Monthly close"
+    );
+}

@@ -379,7 +379,22 @@ pub async fn create_task_before(
     first: Option<String>,
 ) -> ApiResult<Response> {
     let writer = ctx.actor().writer()?;
-    let (task, series) = body.into_domain(CreateTask::into_domain_repeating)?;
+    let asked = body.into_domain(|b| match b.template.clone() {
+        None => CreateTask::into_domain_repeating(b).map(Ok),
+        Some(name) => super::templates::task_template_use(b, name).map(Err),
+    })?;
+    let (task, series) = match asked {
+        Ok(plain) => plain,
+        Err(ask) => {
+            let task =
+                tandem_usecases::templates::add_task(state.store.as_ref(), &writer, &ask).await?;
+            return Ok(versioned(
+                StatusCode::CREATED,
+                task.version,
+                TaskView::from(task),
+            ));
+        }
+    };
     let (mut task, recurrence) = match series {
         Some(series) => {
             let (task, recurrence) =

@@ -32,6 +32,10 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/templates", "Save a project as a template (a new version when the name is taken): dates become working days from its start, owners roles", creating::<SaveTemplate>("CreateTemplate", &["project", "name"]), json::<TemplateView>(), 201, save_template),
         route!(get "/api/v1/workspaces/{ws}/templates/{name}", "A template with its phases, milestones, tasks, risks and versions", none(), json::<TemplateView>(), 200, get_template).query(VERSION_QUERY),
         route!(delete "/api/v1/workspaces/{ws}/templates/{name}", "Delete a template and its versions (projects made from it keep its name)", none(), none(), 204, delete_template),
+        route!(get "/api/v1/workspaces/{ws}/task-templates", "Task templates: a task and its subtasks to add again (a guest sees none)", none(), json::<Vec<TaskTemplateView>>(), 200, list_task_templates),
+        route!(post "/api/v1/workspaces/{ws}/task-templates", "Save a task and its subtasks as a task template (a new version when the name is taken); add one with POST /tasks and `template`", creating::<SaveTaskTemplate>("CreateTaskTemplate", &["task", "name"]), json::<TaskTemplateView>(), 201, save_task_template),
+        route!(get "/api/v1/workspaces/{ws}/task-templates/{name}", "A task template", none(), json::<TaskTemplateView>(), 200, get_task_template).query(VERSION_QUERY),
+        route!(delete "/api/v1/workspaces/{ws}/task-templates/{name}", "Delete a task template and its versions", none(), none(), 204, delete_task_template),
     ]
 }
 
@@ -190,6 +194,162 @@ pub async fn delete_template(
     let writer = ctx.actor().writer()?;
     templates::delete(state.store.as_ref(), &writer, &name).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) fn task_view(t: &tandem_usecases::templates::ListedTask) -> TaskTemplateView {
+    TaskTemplateView {
+        name: t.name.clone(),
+        version: t.version,
+        description: t.description.clone(),
+        source_task: t.source.clone(),
+        created_by: t.created_by.clone(),
+        created_at: t.created_at,
+        tasks: t
+            .template
+            .tasks
+            .iter()
+            .map(|task| TaskTemplateTaskView {
+                title: task.title.clone(),
+                parent: task.parent,
+                estimate_days: task.estimate_days,
+                due_offset_days: task.due,
+            })
+            .collect(),
+    }
+}
+
+pub async fn list_task_templates(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<TaskTemplateView>>> {
+    let all = templates::list_task_templates(state.store.as_ref(), ctx.scope).await?;
+    Ok(Json(all.iter().map(task_view).collect()))
+}
+
+pub async fn save_task_template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<SaveTaskTemplate>,
+) -> ApiResult<(StatusCode, Json<TaskTemplateView>)> {
+    let writer = ctx.actor().writer()?;
+    let (task, name, description) = body.into_domain(|b| {
+        let mut v = Validation::new();
+        if b.task.is_none() {
+            v.push("task", "is required");
+        }
+        if b.name.is_none() {
+            v.push("name", "is required");
+        }
+        v.finish(|| {
+            (
+                b.task.unwrap_or_default(),
+                b.name.unwrap_or_default(),
+                b.description,
+            )
+        })
+    })?;
+    let saved = templates::save_task(
+        state.store.as_ref(),
+        &writer,
+        &task,
+        &name,
+        description.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(task_view(&saved))))
+}
+
+pub async fn get_task_template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, name)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<TaskTemplateView>> {
+    let mut v = Validation::new();
+    let params = QueryParams::read(&query, &["version"], &mut v);
+    let version = match params.get("version").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(n)) if n >= 1 => Some(n),
+        Some(_) => {
+            v.push("version", "must be a whole number from 1");
+            None
+        }
+    };
+    v.into_result().map_err(ApiError::Invalid)?;
+    let found =
+        templates::get_task_template(state.store.as_ref(), ctx.scope, &name, version).await?;
+    Ok(Json(task_view(&found)))
+}
+
+pub async fn delete_task_template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, name)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let writer = ctx.actor().writer()?;
+    templates::delete_task_template(state.store.as_ref(), &writer, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /tasks` with a task template: what it asks, checked. With one
+/// only the title, project, owner, due date and version may be given.
+pub(crate) fn task_template_use(
+    b: CreateTask,
+    template: String,
+) -> Result<tandem_usecases::templates::AddTask, Vec<FieldError>> {
+    let mut v = Validation::new();
+    let owner = b
+        .owner
+        .as_deref()
+        .and_then(|e| v.take("owner", Email::parse(e)));
+    let project = match b.project.as_deref() {
+        Some(key) => v
+            .take("project", ProjectKey::parse(key))
+            .map(|k| k.as_str().to_string()),
+        None => None,
+    };
+    let title = b.title.clone().unwrap_or_default();
+    if title.chars().count() > 500 {
+        v.push("title", "must be at most 500 characters");
+    }
+    validate::check_date(b.due_date, "due_date", &mut v);
+    let from_template = [
+        ("description", b.description.is_some()),
+        ("collaborators", b.collaborators.is_some()),
+        ("status", b.status.is_some()),
+        ("priority", b.priority.is_some()),
+        ("start_date", b.start_date.is_some()),
+        ("estimate_days", b.estimate_days.is_some()),
+        ("effort_hours", b.effort_hours.is_some()),
+        ("three_point", b.three_point.is_some()),
+        ("percent_complete", b.percent_complete.is_some()),
+        ("constraint_type", b.constraint_type.is_some()),
+        ("constraint_date", b.constraint_date.is_some()),
+        ("actual_start", b.actual_start.is_some()),
+        ("actual_finish", b.actual_finish.is_some()),
+        ("parent", b.parent.is_some()),
+        ("phase_id", b.phase_id.is_some()),
+        ("milestone_id", b.milestone_id.is_some()),
+        ("tags", b.tags.is_some()),
+        ("blocked_reason", b.blocked_reason.is_some()),
+        ("repeat", b.repeat.is_some()),
+    ];
+    for (field, given) in from_template {
+        if given {
+            v.push(
+                field,
+                "comes from the task template; change it once the task is added",
+            );
+        }
+    }
+    v.finish(|| tandem_usecases::templates::AddTask {
+        template,
+        version: b.template_version,
+        project,
+        title,
+        due: b.due_date,
+        owner,
+    })
 }
 
 /// `POST /projects` with a template: what it asks, checked. With a

@@ -189,6 +189,18 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/templates", get(templates::templates_page))
         .route("/w/{ws}/templates/use", post(templates::use_template))
         .route(
+            "/w/{ws}/templates/use-task",
+            post(templates::use_task_template),
+        )
+        .route(
+            "/w/{ws}/templates/tasks/{name}/delete",
+            post(templates::delete_task_template),
+        )
+        .route(
+            "/w/{ws}/t/{key}/template",
+            post(templates::save_task_template),
+        )
+        .route(
             "/w/{ws}/templates/{name}/delete",
             post(templates::delete_template),
         )

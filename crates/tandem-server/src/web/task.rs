@@ -190,6 +190,16 @@ pub async fn task_page(
                     }
                 }
                 (super::repeat::repeat_section(&viewer, &task, recurrence.as_ref(), writer))
+                @if writer && viewer.ctx.scope.role.sees_all_projects() {
+                    section aria-labelledby="h-task-template" {
+                        h2 #h-task-template { "Save as a task template" }
+                        form.inline-form method="post" action={ (url) "/template" } {
+                            label for="tt-name" { "Name " span.muted { "(with its subtasks; add it again from Templates)" } }
+                            input #tt-name name="name" required maxlength="100" value=(task.title);
+                            button type="submit" { "Save" }
+                        }
+                    }
+                }
                 @if writer {
                     section aria-labelledby="h-delete" {
                         h2 #h-delete { "Delete" }

@@ -25,6 +25,8 @@ pub async fn templates_page(
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let all = tandem_usecases::templates::list(store, scope).await?;
+    let task_templates = tandem_usecases::templates::list_task_templates(store, scope).await?;
+    let projects = store.project_keys(scope).await?;
     let members = store.list_members(scope).await?;
     let today = super::today();
     let content = html! {
@@ -112,13 +114,141 @@ pub async fn templates_page(
                 @if !t.starter && viewer.can_write() {
                     form.inline.confirm method="post" action=(viewer.url(&format!("/templates/{}/delete", urlencode(&t.name))))
                         data-confirm={ "Delete the template " (t.name) " and its versions? Projects made from it stay." } {
-                        button.link type="submit" aria-label={ "Delete the template " (t.name) } { "Delete template" }
+                        button.link type="submit" aria-label={ "Delete template " (t.name) } { "Delete template" }
+                    }
+                }
+            }
+        }
+        @if !task_templates.is_empty() {
+            h2 { "Task templates" }
+            p.muted { "A task with its subtasks, to add again: save one from a task's page." }
+            @for (i, t) in task_templates.iter().enumerate() {
+                @let id = format!("ttpl-{i}");
+                section.card-panel.template aria-labelledby={ (id) "-h" } {
+                    h3 #{ (id) "-h" } { (t.name) " " span.badge { "Version " (t.version) } }
+                    @if let Some(d) = &t.description { p { (d) } }
+                    ol { @for task in &t.template.tasks { li { (task.title) } } }
+                    @if viewer.can_write() {
+                        form.stacked.use-task-template method="post" action=(viewer.url("/templates/use-task")) {
+                            input type="hidden" name="template" value=(t.name);
+                            div.pair {
+                                div {
+                                    label for={ (id) "-title" } { "Title " span.muted { "(empty keeps the template's)" } }
+                                    input id={ (id) "-title" } name="title" maxlength="500";
+                                }
+                                div {
+                                    label for={ (id) "-project" } { "Project" }
+                                    select id={ (id) "-project" } name="project" {
+                                        option value="" { "None (a personal task)" }
+                                        @for (_, key) in &projects { option value=(key) { (key) } }
+                                    }
+                                }
+                                div {
+                                    label for={ (id) "-due" } { "Due" }
+                                    input id={ (id) "-due" } name="due_date" type="date";
+                                }
+                            }
+                            div { button.primary type="submit" { "Add " (t.name) } }
+                        }
+                        form.inline.confirm method="post" action=(viewer.url(&format!("/templates/tasks/{}/delete", urlencode(&t.name))))
+                            data-confirm={ "Delete the task template " (t.name) "?" } {
+                            button.link type="submit" aria-label={ "Delete task template " (t.name) } { "Delete task template" }
+                        }
                     }
                 }
             }
         }
     };
     Ok(page(&viewer, "Templates", Section::Projects, None, content))
+}
+
+/// `POST /w/{ws}/templates/use-task`: a task and its subtasks from a task
+/// template, then the task's page.
+pub async fn use_task_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let text = |name: &str| {
+        form.get(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let input = tandem_api::CreateTask {
+        title: Some(text("title").unwrap_or_default()),
+        project: text("project"),
+        due_date: text("due_date").and_then(|d| d.parse().ok()),
+        template: text("template"),
+        ..Default::default()
+    };
+    let made =
+        crate::handlers::tasks::create_task(State(state), viewer.ctx.clone(), JsonBody::new(input))
+            .await;
+    let made = match made {
+        Ok(response) => response,
+        Err(e) => return Err(refused(&headers, e)),
+    };
+    if super::common::from_script(&headers) {
+        return Ok(made);
+    }
+    let bytes = axum::body::to_bytes(made.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    let key = serde_json::from_slice::<tandem_api::TaskView>(&bytes)
+        .map(|t| t.key)
+        .unwrap_or_default();
+    Ok(axum::response::Redirect::to(&viewer.url(&format!("/t/{key}"))).into_response())
+}
+
+/// `POST /w/{ws}/t/{key}/template`: the task and its subtasks saved as a
+/// task template.
+pub async fn save_task_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((_, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let input = tandem_api::SaveTaskTemplate {
+        task: Some(key),
+        name: form.get("name").map(|n| n.trim().to_string()),
+        description: None,
+    };
+    let result = crate::handlers::templates::save_task_template(
+        State(state),
+        viewer.ctx.clone(),
+        JsonBody::new(input),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url("/templates"))
+}
+
+/// `POST /w/{ws}/templates/tasks/{name}/delete`.
+pub async fn delete_task_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, name)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    if !viewer.can_write() {
+        return Err(refused(
+            &headers,
+            crate::error::ApiError::Forbidden("guests have read-only access".into()),
+        ));
+    }
+    let result = crate::handlers::templates::delete_task_template(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, name)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url("/templates"))
 }
 
 /// A name in a path.

@@ -1,7 +1,7 @@
 //! Templates and projects made from them; the queries, compiled once per
 //! backend (see `mod.rs`).
 
-use tandem_domain::templates::ProjectPlan;
+use tandem_domain::templates::{PlannedTask, ProjectPlan};
 
 use crate::templates::{Template, TemplateStore};
 
@@ -296,5 +296,54 @@ impl TemplateStore for DbStore {
         let project = fetch_project_tx(&mut tx, scope, key).await?;
         tx.commit().await?;
         Ok(project)
+    }
+
+    async fn create_task_tree(
+        &self,
+        scope: WriteScope,
+        project: Option<&str>,
+        tasks: &[PlannedTask],
+    ) -> Result<Task> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let project = match project {
+            Some(key) => Some(fetch_project_tx(&mut tx, scope, key).await?),
+            None => None,
+        };
+        let mut made: Vec<(Id, String)> = Vec::with_capacity(tasks.len());
+        let mut batch = Batch::default();
+        for (i, planned) in tasks.iter().enumerate() {
+            let mut fields = planned.fields.clone();
+            fields.parent = planned
+                .parent
+                .and_then(|p| made.get(p))
+                .map(|(_, key)| key.clone());
+            let task = insert_task_tx(
+                &mut tx,
+                scope,
+                project.as_ref(),
+                &fields,
+                Owner::ToLookUp,
+                &mut batch,
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(errors) => StoreError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|e| FieldError::new(format!("tasks[{i}].{}", e.field), e.message))
+                        .collect(),
+                ),
+                other => other,
+            })?;
+            made.push(task);
+        }
+        let Some((_, top)) = made.first().cloned() else {
+            return Err(StoreError::invalid("tasks", "a task template holds a task"));
+        };
+        batch.run(&mut tx).await?;
+        let task = fetch_task_tx(&mut tx, scope, &top).await?;
+        tx.commit().await?;
+        Ok(task)
     }
 }

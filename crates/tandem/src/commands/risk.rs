@@ -16,10 +16,10 @@ pub(super) enum RiskCommand {
         key: String,
         title: String,
         /// 1 (rare) to 5 (almost certain).
-        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5))]
+        #[arg(long)]
         probability: i64,
         /// 1 (negligible) to 5 (severe).
-        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=5))]
+        #[arg(long)]
         impact: i64,
         /// What is done to make it less likely or less severe.
         #[arg(long)]

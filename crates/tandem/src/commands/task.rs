@@ -24,6 +24,12 @@ pub(super) enum TaskCommand {
         /// its owner and creator see.
         #[arg(long)]
         project: Option<String>,
+        /// Add it from this task template (see `tandem template tasks`),
+        /// with its subtasks, their due dates around --due; with it only
+        /// --project, --owner and --due may be given ("" as TITLE keeps
+        /// the template's).
+        #[arg(long)]
+        template: Option<String>,
         #[command(flatten)]
         fields: TaskFlags,
         #[command(flatten)]
@@ -332,8 +338,45 @@ pub(super) async fn task_command(
         TaskCommand::Add {
             title,
             project,
+            template: Some(template),
+            fields,
+            ..
+        } => {
+            let fields = task_update(None, &fields)?;
+            let request = CreateTask {
+                title: Some(title),
+                project,
+                owner: fields.owner.flatten(),
+                due_date: fields.due_date.flatten(),
+                template: Some(template),
+                ..Default::default()
+            };
+            let task: TaskView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/tasks").await?,
+                    Some(&request_body(&request)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&task);
+            } else {
+                outln!(
+                    "Created {}  {} with its subtasks{}",
+                    task.key,
+                    task.title,
+                    task.due_date
+                        .map(|d| format!(", due {d}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        TaskCommand::Add {
+            title,
+            project,
             fields,
             repeat,
+            template: None,
         } => {
             let fields = task_update(None, &fields)?;
             let request = CreateTask {
@@ -360,6 +403,8 @@ pub(super) async fn task_command(
                 tags: fields.tags,
                 blocked_reason: fields.blocked_reason.flatten(),
                 repeat: repeat.input(),
+                template: None,
+                template_version: None,
             };
             let task: TaskView = client
                 .send(

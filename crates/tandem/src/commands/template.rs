@@ -6,7 +6,9 @@
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use reqwest::Method;
-use tandem_api::{SaveTemplate, TemplateSummaryView, TemplateView};
+use tandem_api::{
+    SaveTaskTemplate, SaveTemplate, TaskTemplateView, TemplateSummaryView, TemplateView,
+};
 
 use super::values::{encode, request_body};
 use crate::client::Client;
@@ -45,6 +47,24 @@ pub(super) enum TemplateCommand {
     },
     /// Delete a template and all its versions (the starters stay).
     Rm { name: String },
+    /// Save a task and its subtasks (all levels) as a task template, to
+    /// add again with `tandem task add TITLE --template NAME`: their
+    /// titles, descriptions, estimates, priorities and tags, due dates as
+    /// days from the top task's.
+    SaveTask {
+        /// The task's key (LAUNCH-12).
+        key: String,
+        /// The task template's name.
+        #[arg(long)]
+        name: String,
+        /// What it is for, in a sentence.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// The task templates, each with its tasks.
+    Tasks,
+    /// Delete a task template and all its versions.
+    RmTask { name: String },
 }
 
 pub(super) async fn template_command(
@@ -222,6 +242,77 @@ pub(super) async fn template_command(
                         })
                         .collect::<Vec<_>>(),
                 );
+            }
+        }
+        TemplateCommand::SaveTask {
+            key,
+            name,
+            description,
+        } => {
+            let request = SaveTaskTemplate {
+                task: Some(key.clone()),
+                name: Some(name),
+                description,
+            };
+            let saved: TaskTemplateView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path("/task-templates").await?,
+                    Some(&request_body(&request)?),
+                )
+                .await?;
+            if as_json {
+                print_json(&saved);
+            } else {
+                outln!(
+                    "Saved {key} as task template {} (version {}): {} tasks.",
+                    saved.name,
+                    saved.version,
+                    saved.tasks.len()
+                );
+            }
+        }
+        TemplateCommand::Tasks => {
+            let all: Vec<TaskTemplateView> = client
+                .send(Method::GET, &client.ws_path("/task-templates").await?, None)
+                .await?;
+            if as_json {
+                print_json(&all);
+            } else if all.is_empty() {
+                outln!(
+                    "No task templates: save one with tandem template save-task KEY --name NAME."
+                );
+            } else {
+                let rows: Vec<Vec<String>> = all
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            t.name.clone(),
+                            format!("v{}", t.version),
+                            t.tasks
+                                .iter()
+                                .map(|task| task.title.clone())
+                                .collect::<Vec<_>>()
+                                .join(" · "),
+                            or_dash(t.source_task.as_deref()),
+                        ]
+                    })
+                    .collect();
+                table(&["NAME", "VERSION", "TASKS", "FROM"], &rows);
+            }
+        }
+        TemplateCommand::RmTask { name } => {
+            client
+                .send::<serde_json::Value>(
+                    Method::DELETE,
+                    &client
+                        .ws_path(&format!("/task-templates/{}", encode(&name)))
+                        .await?,
+                    None,
+                )
+                .await?;
+            if !as_json {
+                outln!("Deleted task template {name}.");
             }
         }
         TemplateCommand::Rm { name } => {

@@ -320,3 +320,114 @@ async fn a_project_saved_as_a_template_is_made_again_shifted_with_the_same_criti
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_task_with_its_subtasks_is_saved_and_added_again() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let gus = Api::login(&server.base, "gus").await;
+        plan(&ana).await;
+        let (_, top) = ana
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": "Month-end close", "due_date": "2027-01-29", "tags": ["finance"]}),
+            )
+            .await;
+        let top_key = top["key"].as_str().unwrap();
+        for (title, due) in [
+            ("Reconcile accounts", "2027-01-27"),
+            ("Send invoices", "2027-01-28"),
+        ] {
+            let (status, body) = ana
+                .post(
+                    &format!("{WS}/tasks"),
+                    json!({"project": "LAUNCH", "title": title, "parent": top_key, "due_date": due, "estimate_days": 1}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let (status, saved) = ana
+            .post(
+                &format!("{WS}/task-templates"),
+                json!({"task": top_key, "name": "Close the month"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{saved}");
+        assert_eq!(saved["tasks"].as_array().unwrap().len(), 3);
+        assert_eq!(saved["tasks"][1]["due_offset_days"], -2);
+
+        // Added again, due a month on, owned by Mel.
+        let (status, added) = ana
+            .post(
+                &format!("{WS}/tasks"),
+                json!({"project": "LAUNCH", "title": "February close", "template": "close the month",
+                       "due_date": "2027-02-26", "owner": "mel@x.org"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{added}");
+        assert_eq!(added["title"], "February close");
+        assert_eq!(added["tags"], json!(["finance"]));
+        let (_, subtasks) = ana
+            .get(&format!(
+                "{WS}/tasks?parent={}&sort=id",
+                added["key"].as_str().unwrap()
+            ))
+            .await;
+        let subtasks = subtasks["tasks"].as_array().unwrap();
+        let got: Vec<(&str, &str, &str)> = subtasks
+            .iter()
+            .map(|t| {
+                (
+                    t["title"].as_str().unwrap(),
+                    t["due_date"].as_str().unwrap(),
+                    t["owner"]["email"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Reconcile accounts", "2027-02-24", "mel@x.org"),
+                ("Send invoices", "2027-02-25", "mel@x.org")
+            ]
+        );
+
+        // A guest neither reads nor uses them; what else is given with a
+        // template is refused by name.
+        let (_, none) = gus.get(&format!("{WS}/task-templates")).await;
+        assert_eq!(none, json!([]));
+        for (body, field) in [
+            (
+                json!({"project": "LAUNCH", "title": "x", "template": "Nope"}),
+                "template",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "x", "template": "Close the month", "priority": "high"}),
+                "priority",
+            ),
+            (
+                json!({"project": "LAUNCH", "title": "x", "template_version": 2}),
+                "template_version",
+            ),
+        ] {
+            let (status, problem) = ana.post(&format!("{WS}/tasks"), body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        }
+        let (status, _) = ana
+            .call(
+                Method::DELETE,
+                &format!("{WS}/task-templates/Close%20the%20month"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        server.stop().await;
+    }
+}

@@ -76,6 +76,8 @@ async fn a_task_is_made_to_repeat_from_its_page() {
         Some("Every month on the first Mon")
     );
     click(&client, "details.repeat-change summary").await;
+    // Found again: a live redraw of the page may have replaced it.
+    let shown = wait_for(&client, "#rc-rule").await;
     shown.clear().await.unwrap();
     shown.send_keys("every 2 weeks on mon").await.unwrap();
     wait_for_text(&client, "//output[@id='rc-dates']", "Every 2 weeks on Mon:").await;

@@ -72,6 +72,47 @@ async fn a_project_is_made_from_a_starter_and_saved_as_a_template() {
     let all = api_json(&client, "/templates").await;
     assert_eq!(all[3]["name"], "Onboarding, our way", "{all}");
     assert_eq!(all[3]["source_project"], "GLX");
+
+    // A task of it saved as a task template from its page, then added to
+    // LAUNCH from the templates page.
+    client
+        .goto(&format!("{base}/w/demo/t/GLX-1"))
+        .await
+        .unwrap();
+    let name = wait_for(&client, "#tt-name").await;
+    name.clear().await.unwrap();
+    name.send_keys("Welcome pack").await.unwrap();
+    click(
+        &client,
+        "form[action='/w/demo/t/GLX-1/template'] button[type=submit]",
+    )
+    .await;
+    wait_for_text(&client, "//main", "Task templates").await;
+    wait_for(&client, "#ttpl-0-title")
+        .await
+        .send_keys("Welcome Initech")
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.querySelector('#ttpl-0-project').value = 'LAUNCH'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    look(&client, "task-templates").await;
+    click(&client, "form.use-task-template button[type=submit]").await;
+    wait_for_text(&client, "//main", "Welcome Initech").await;
+    let key = client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(key.starts_with("LAUNCH-"), "{key}");
     client.close().await.unwrap();
     server.stop().await;
 }

@@ -244,6 +244,12 @@ async fn world(ana: &Api, mel: &Api) -> World {
         json!({"project": "SECRET", "name": "Hidden playbook"}),
     )
     .await;
+    created(
+        ana,
+        &format!("{WS}/task-templates"),
+        json!({"task": "SECRET-1", "name": "Hidden steps"}),
+    )
+    .await;
     let (status, ping) = ana
         .post(&format!("{WS}/webhooks/{webhook_id}/ping"), json!({}))
         .await;

@@ -19,7 +19,9 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{kr}" => reach.ids["key-results"].to_string(),
             "{user_id}" => world.mel_id.to_string(),
             "{delivery}" => world.delivery_id.to_string(),
-            // A starter: everyone may read it, nobody delete it.
+            // The world's task template (SECRET's steps); for a project
+            // template, a starter: everyone may read it, nobody delete it.
+            "{name}" if before == "task-templates" => "Hidden%20steps".to_string(),
             "{name}" => "Client%20onboarding".to_string(),
             "{id}" => match before {
                 "webhooks" => world.webhook_id.to_string(),
@@ -113,6 +115,11 @@ fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: Stat
             matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
             "{what}"
         ),
+        // Task templates hold the titles they were saved from: a guest
+        // has none to read.
+        Who::Guest if read && path.ends_with("/task-templates/{name}") => {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+        }
         Who::Guest if read && !path.contains("/invitations") && !path.contains("/webhooks") => {
             assert_eq!(status, StatusCode::OK, "{what}")
         }
@@ -331,6 +338,9 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get("/w/acme/settings/webhooks".into()),
         get("/w/acme/templates".into()),
         post("/w/acme/templates/use".into()),
+        post("/w/acme/templates/use-task".into()),
+        post(format!("/w/acme/t/{task}/template")),
+        post("/w/acme/templates/tasks/Hidden%20steps/delete".into()),
         post("/w/acme/templates/Client%20onboarding/delete".into()),
         post(format!("/w/acme/p/{project}/template")),
         post("/w/acme/settings/webhooks".into()),

@@ -73,7 +73,7 @@ fn status_updates_are_posted_and_listed_and_health_says_why() {
             &["status", "post", "PARTS", "--health", "fine", "--text", "x"],
         );
         assert!(
-            err.contains("--health") && err.contains("on_track"),
+            err.contains("--health") && err.contains("on-track"),
             "{err}"
         );
         let err = fails(&config, &["status", "post", "PARTS", "--text", " "]);

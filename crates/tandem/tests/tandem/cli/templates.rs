@@ -141,6 +141,68 @@ fn a_project_saved_as_a_template_is_made_again_from_a_new_start() {
             &["template", "save", "LAUNCH", "--name", "Product launch"],
         );
         assert!(said.contains("starter"), "{said}");
+        // A task and its subtasks, saved and added again.
+        let top = json(
+            &config,
+            &[
+                "task",
+                "add",
+                "Close the month",
+                "--project",
+                "PARTS",
+                "--due",
+                "2027-01-29",
+            ],
+        );
+        let top = top["key"].as_str().unwrap().to_string();
+        ok(
+            &config,
+            &[
+                "task",
+                "add",
+                "Reconcile",
+                "--project",
+                "PARTS",
+                "--parent",
+                &top,
+                "--due",
+                "2027-01-27",
+            ],
+        );
+        let saved = ok(
+            &config,
+            &["template", "save-task", &top, "--name", "Month end"],
+        );
+        assert!(saved.contains("Month end (version 1): 2 tasks"), "{saved}");
+        assert!(ok(&config, &["template", "tasks"]).contains("Close the month · Reconcile"));
+        let added = json(
+            &config,
+            &[
+                "task",
+                "add",
+                "February close",
+                "--template",
+                "Month end",
+                "--project",
+                "PARTS",
+                "--due",
+                "2027-02-26",
+            ],
+        );
+        assert_eq!(added["title"], "February close");
+        let subtasks = json(
+            &config,
+            &["task", "list", "--project", "PARTS", "--limit", "1000"],
+        );
+        let reconcile: Vec<&str> = subtasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["title"] == "Reconcile")
+            .map(|t| t["due_date"].as_str().unwrap())
+            .collect();
+        assert_eq!(reconcile, ["2027-01-27", "2027-02-24"]);
+        ok(&config, &["template", "rm-task", "Month end"]);
         ok(&config, &["template", "rm", "Launch playbook"]);
         assert!(!ok(&config, &["template", "list"]).contains("Launch playbook"));
     }
