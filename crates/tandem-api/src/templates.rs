@@ -19,10 +19,8 @@ pub struct TemplateRef {
 #[serde(deny_unknown_fields)]
 pub struct SaveTemplate {
     /// The project's key.
-    #[schemars(required)]
     pub project: Option<String>,
     /// The template's name; saving under a name again adds a version.
-    #[schemars(required)]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -119,10 +117,8 @@ pub struct TemplateVersionView {
 #[serde(deny_unknown_fields)]
 pub struct SaveTaskTemplate {
     /// The task's key.
-    #[schemars(required)]
     pub task: Option<String>,
     /// The template's name; saving under a name again adds a version.
-    #[schemars(required)]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -154,6 +154,12 @@ pub fn is_public(ip: IpAddr) -> bool {
                 let [c, d] = s[7].to_be_bytes();
                 return is_public_v4(Ipv4Addr::new(a, b, c, d));
             }
+            // 6to4 (2002::/16) reaches the IPv4 address in its next 32 bits.
+            if s[0] == 0x2002 {
+                let [a, b] = s[1].to_be_bytes();
+                let [c, d] = s[2].to_be_bytes();
+                return is_public_v4(Ipv4Addr::new(a, b, c, d));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
@@ -161,6 +167,9 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (s[0] & 0xffc0) == 0xfe80 // link-local
                 || (s[0] & 0xffc0) == 0xfec0 // site-local (deprecated)
                 || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || (s[0] == 0x2001 && s[1] == 0) // Teredo: tunnels to any address
+                || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1) // local NAT64
+                || s[0..4] == [0x100, 0, 0, 0] // discard
                 || v6 == Ipv6Addr::from_bits(1)
                 || s[0..6] == [0, 0, 0, 0, 0, 0]) // IPv4-compatible
         }
@@ -186,9 +195,9 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 /// How many times a delivery is tried before it is marked failed.
 pub const ATTEMPTS: u32 = 8;
 
-/// A webhook is turned off after this many failed attempts in a row with
-/// no success between: some four deliveries that never got through.
-pub const DISABLE_AFTER: u32 = 30;
+/// A webhook is turned off after this many deliveries in a row failed
+/// every attempt (about an hour of retries each), with no success between.
+pub const DISABLE_AFTER: u32 = 3;
 
 /// How long after its `attempt`-th failed try (from 1) a delivery is tried
 /// again, or `None` when that was the last: `base`, then twice as long
@@ -274,6 +283,11 @@ mod tests {
             "::ffff:127.0.0.1",
             "64:ff9b::a00:1",
             "2001:db8::1",
+            "2002:7f00:1::",
+            "2001:0:7f00:1::",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "64:ff9b:1::7f00:1",
+            "100::1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
@@ -282,6 +296,7 @@ mod tests {
             "8.8.8.8",
             "2606:4700:4700::1111",
             "64:ff9b::808:808",
+            "2002:808:808::1",
         ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }

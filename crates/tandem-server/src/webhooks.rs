@@ -213,7 +213,8 @@ impl Sender {
             duration: started.elapsed(),
         };
         // A name goes through the resolver; an address written in the URL
-        // does not, so it is checked here.
+        // does not, so it is checked here, read as the client reads it
+        // (`0x7f.1` is 127.0.0.1).
         match tandem_usecases::webhooks::parse_url(url) {
             Err(e) => return failed(e),
             Ok((_, host, _)) => {

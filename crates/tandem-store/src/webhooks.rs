@@ -95,8 +95,16 @@ pub struct NewDelivery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueDelivery {
     pub delivery: WebhookDelivery,
+    pub workspace_id: Id,
     pub url: String,
     pub secret: String,
+}
+
+/// What a sender has in flight and will not take more of now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Busy {
+    pub webhooks: Vec<Id>,
+    pub workspaces: Vec<Id>,
 }
 
 /// How one attempt went.
@@ -173,13 +181,18 @@ pub trait WebhookStore: Send + Sync {
     /// were new.
     async fn queue_deliveries(&self, deliveries: &[NewDelivery]) -> Result<u64>;
     /// Claims up to `limit` pending deliveries of active webhooks due by
-    /// `now` that nobody holds, for `lease`. Soonest due first.
+    /// `now` that nobody holds, for `lease`, none of the webhooks or
+    /// workspaces in `busy` (this node's, at their share). Soonest due
+    /// first.
     async fn claim_webhook_deliveries(
         &self,
         limit: usize,
         lease: Duration,
         now: DateTime<Utc>,
+        busy: &Busy,
     ) -> Result<Vec<DueDelivery>>;
+    /// Gives claimed deliveries back, untried, for any node to take.
+    async fn release_webhook_deliveries(&self, ids: &[Id]) -> Result<()>;
     /// Records an attempt of a claimed delivery: delivered, to be tried
     /// again at `retry_at`, or failed. Failures in a row past
     /// [`tandem_domain::webhooks::DISABLE_AFTER`] turn its webhook off.

@@ -37,6 +37,33 @@ pub struct Listed {
 /// The longest template name.
 const NAME_LIMIT: usize = 100;
 
+/// Refuses a change to template `name` (a new version, or deleting it)
+/// by someone other than who made it, unless they manage the workspace:
+/// a template others build projects from is not anyone's to replace.
+async fn must_own(store: &dyn Store, writer: &Writer, kind: &str, name: &str) -> Result<()> {
+    let scope = *writer.scope();
+    let first = match store.get_template(scope, kind, name, Some(1)).await {
+        Ok(first) => first,
+        Err(StoreError::NotFound(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let made_it = first
+        .created_by
+        .as_ref()
+        .is_some_and(|u| u.id == writer.user().id);
+    if made_it || scope.role.can_manage_members() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!(
+            "{} made the template {}: only they and the workspace's owners and admins change or delete it",
+            first
+                .created_by
+                .map_or_else(|| "someone else".to_string(), |u| u.name),
+            first.name
+        )))
+    }
+}
+
 fn listed(t: &Template) -> Result<Listed> {
     Ok(Listed {
         name: t.name.clone(),
@@ -163,6 +190,7 @@ pub async fn save(store: &dyn Store, writer: &Writer, save: &Save) -> Result<Lis
         }
     }
     v.into_result()?;
+    must_own(store, writer, PROJECT, name).await?;
     let (project, access) = store.open_project(scope, &save.project).await?;
     let tasks = crate::planning::project_tasks(store, scope, &project.key).await?;
     let phases = store.list_phases(access).await?;
@@ -243,6 +271,7 @@ pub async fn delete(store: &dyn Store, writer: &Writer, name: &str) -> Result<()
             "a starter template is part of Tandem and cannot be deleted",
         )]));
     }
+    must_own(store, writer, PROJECT, name).await?;
     Ok(store.delete_template(writer.scope(), PROJECT, name).await?)
 }
 
@@ -366,6 +395,7 @@ pub async fn save_task(
             format!("give the template a name of 1 to {NAME_LIMIT} characters"),
         )]));
     }
+    must_own(store, writer, TASK, name).await?;
     let top = store.get_task(scope, key).await?;
     let mut tasks = vec![(top.key.clone(), top.fields())];
     let mut parents = vec![top.id];
@@ -400,6 +430,7 @@ pub async fn save_task(
 }
 
 pub async fn delete_task_template(store: &dyn Store, writer: &Writer, name: &str) -> Result<()> {
+    must_own(store, writer, TASK, name).await?;
     Ok(store.delete_template(writer.scope(), TASK, name).await?)
 }
 

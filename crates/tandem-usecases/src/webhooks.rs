@@ -25,6 +25,10 @@ use crate::{Admin, Error, Result};
 /// The longest target address accepted.
 const URL_LIMIT: usize = 2048;
 
+/// The most webhooks a workspace has (GitHub allows a repository as
+/// many): each costs every write of the workspace a delivery.
+pub const MAX_WEBHOOKS: usize = 20;
+
 /// The longest secret accepted.
 const SECRET_LIMIT: usize = 256;
 
@@ -52,6 +56,12 @@ pub async fn add(
     allow_private: bool,
 ) -> Result<Webhook> {
     let fields = checked(&new.url, &new.secret, &new.events, true, allow_private).await?;
+    if store.list_webhooks(admin.scope()).await?.len() >= MAX_WEBHOOKS {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "url",
+            format!("a workspace has at most {MAX_WEBHOOKS} webhooks: remove one first"),
+        )]));
+    }
     Ok(store.create_webhook(admin.scope(), &fields).await?)
 }
 
@@ -131,7 +141,8 @@ pub async fn delivery(
 }
 
 /// Queues delivery `delivery_id` of webhook `id` again: the same event and
-/// body (so the same signature), as a new delivery of its own.
+/// body (signed with the webhook's secret as it is now), as a new delivery
+/// of its own.
 pub async fn redeliver(
     store: &dyn Store,
     admin: &Admin,
@@ -171,8 +182,12 @@ async fn checked(
 ) -> Result<WebhookFields> {
     let mut v = Validation::new();
     let url = v.take("url", parse_url(url));
-    let secret = secret.trim();
-    if secret.is_empty() {
+    if !secret.trim().is_empty() && secret.trim() != secret {
+        // Kept exactly as given, so the receiver's check matches: spaces
+        // around it would be kept too, and are surely a slip.
+        v.push("secret", "must not begin or end with spaces");
+    }
+    if secret.trim().is_empty() {
         v.push(
             "secret",
             "give a secret: every delivery is signed with it, so the receiver can tell it is Tandem's",
@@ -203,52 +218,42 @@ async fn checked(
     })
 }
 
-/// An `http` or `https` address with a host and no credentials: the
-/// address as written, its host, and its port.
+/// An `http` or `https` address with a host and no credentials, read as
+/// the HTTP client will read it (WHATWG): the address as written, its
+/// host (an IP address in its usual form when it is one, however it was
+/// spelled: `0x7f.1` is 127.0.0.1), and its port.
 pub fn parse_url(text: &str) -> Result<(String, String, u16), String> {
     let text = text.trim();
     if text.len() > URL_LIMIT {
         return Err(format!("must be at most {URL_LIMIT} characters"));
     }
-    let (scheme, rest) = text.split_once("://").ok_or_else(|| {
-        format!("'{text}' is not an address: give one like https://example.com/hooks/tandem")
+    // The parser would drop or encode these silently: refused instead, so
+    // what is sent is what was written.
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not hold spaces, tabs or line breaks".into());
+    }
+    let url = url::Url::parse(text).map_err(|e| {
+        format!("'{text}' is not an address ({e}): give one like https://example.com/hooks/tandem")
     })?;
-    let default_port = match scheme.to_ascii_lowercase().as_str() {
-        "https" => 443,
-        "http" => 80,
-        _ => return Err(format!("must be an http or https address, not {scheme}")),
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "must be an http or https address, not {}",
+            url.scheme()
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
         return Err("must not hold a user name or password: the secret signs each delivery".into());
     }
-    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
-        let (host, after) = bracketed
-            .split_once(']')
-            .ok_or("an IPv6 address must be closed with ]")?;
-        (host, after.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
+    let host = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        Some(url::Host::Domain(name)) if !name.is_empty() => name.trim_end_matches('.').to_string(),
+        _ => return Err(format!("'{text}' has no host")),
     };
-    let port = match port {
-        None => default_port,
-        Some(text) => text
-            .parse::<u16>()
-            .ok()
-            .filter(|p| *p > 0)
-            .ok_or_else(|| format!("'{text}' is not a port"))?,
-    };
-    if host.is_empty()
-        || !host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
-    {
-        return Err(format!("'{authority}' is not a host name or address"));
-    }
-    Ok((text.to_string(), host.to_ascii_lowercase(), port))
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| format!("'{text}' has no port"))?;
+    Ok((text.to_string(), host, port))
 }
 
 /// Refuses a host that is, or resolves to, an address off the public

@@ -1,18 +1,47 @@
 //! A project's plan taken as a template: its dates counted in working
 //! days from its start, its owners turned into roles.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
 use super::{
     LinkPart, MilestonePart, PhasePart, ProjectTemplate, RiskPart, StakeholderPart, TaskPart,
-    working_days_between,
+    add_working_days, working_days_between,
 };
 use crate::model::{
     DependencyKind, Email, LagFormat, MilestoneFields, PhaseFields, ProjectFields, RiskFields,
-    StakeholderRole, TaskFields,
+    StakeholderRole, TaskFields, TaskStatus,
 };
+
+type SourceTask<'a> = &'a (String, &'a TaskFields, Option<String>);
+
+/// `tasks` with every parent before its children, otherwise in order; a
+/// parent not among them (left behind) makes its child a top task.
+fn parents_first<'a>(tasks: Vec<SourceTask<'a>>) -> Vec<SourceTask<'a>> {
+    let keys: HashSet<&str> = tasks.iter().map(|(k, _, _)| k.as_str()).collect();
+    let mut placed: HashSet<&str> = HashSet::new();
+    let mut out = Vec::with_capacity(tasks.len());
+    let mut left = tasks;
+    while !left.is_empty() {
+        let before = left.len();
+        let (ready, waiting): (Vec<SourceTask<'a>>, Vec<SourceTask<'a>>) = left
+            .into_iter()
+            .partition(|(_, t, _)| match t.parent.as_deref() {
+                Some(p) if keys.contains(p) => placed.contains(p),
+                _ => true,
+            });
+        placed.extend(ready.iter().map(|(k, _, _)| k.as_str()));
+        out.extend(ready);
+        left = waiting;
+        // Parents always end (a task is never its own ancestor); should
+        // they not, the rest go as they are.
+        if left.len() == before {
+            out.append(&mut left);
+        }
+    }
+    out
+}
 
 /// What a project's plan is, read back as one (for [`capture`]).
 #[derive(Debug, Clone, Default)]
@@ -46,9 +75,14 @@ pub fn capture(source: &Source<'_>) -> ProjectTemplate {
         .unwrap_or_else(|| ProjectFields::named(""));
     let week = fields.work_week.calendar(&[]);
     let works = |d: NaiveDate| !week.periods(d).is_empty();
-    let start = fields
-        .start_date
-        .unwrap_or_else(|| earliest(source).unwrap_or_default());
+    // Counted from the first working day, as a project made from it is.
+    let start = add_working_days(
+        fields
+            .start_date
+            .unwrap_or_else(|| earliest(source).unwrap_or_default()),
+        0,
+        works,
+    );
     let offset = |d: Option<NaiveDate>| d.map(|d| working_days_between(start, d, works));
     let mut roles: Vec<String> = Vec::new();
     let mut role_of = |email: &Email| -> usize {
@@ -94,12 +128,22 @@ pub fn capture(source: &Source<'_>) -> ProjectTemplate {
             phase: phase_index(m.phase_id),
         })
         .collect();
-    let task_index = |key: &str| source.tasks.iter().position(|(k, _, _)| k == key);
+    // Parents before their children, whatever order the tasks were made
+    // in (a subtask made first and given its parent later); a cancelled
+    // task is work not done, and stays behind.
+    let ordered = parents_first(
+        source
+            .tasks
+            .iter()
+            .filter(|(_, t, _)| t.status != TaskStatus::Cancelled)
+            .collect(),
+    );
+    let task_index = |key: &str| ordered.iter().position(|(k, _, _)| k == key);
     let milestone_index = |id: Option<crate::Id>| {
         id.and_then(|id| source.milestones.iter().position(|(mid, _)| *mid == id))
     };
     let mut tasks = Vec::with_capacity(source.tasks.len());
-    for (_, t, _) in &source.tasks {
+    for (_, t, _) in &ordered {
         tasks.push(TaskPart {
             title: t.title.clone(),
             description: t.description.clone(),

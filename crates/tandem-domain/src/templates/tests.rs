@@ -209,3 +209,47 @@ fn a_task_and_its_subtasks_are_added_again_around_a_new_due_date() {
         "Monthly close"
     );
 }
+
+#[test]
+fn a_child_made_before_its_parent_and_a_weekend_start_come_out_right() {
+    // Saturday 9 January 2027; the work begins on Monday.
+    let mut fields = ProjectFields::named("Sat");
+    fields.start_date = Some(day("2027-01-09"));
+    let mut child = TaskFields::titled("Child");
+    child.parent = Some("S-2".into());
+    child.due_date = Some(day("2027-01-11"));
+    let parent = TaskFields::titled("Parent");
+    let mut dropped = TaskFields::titled("Dropped");
+    dropped.status = TaskStatus::Cancelled;
+    let source = Source {
+        fields: Some(&fields),
+        tasks: vec![
+            ("S-1".into(), &child, None),
+            ("S-2".into(), &parent, None),
+            ("S-3".into(), &dropped, None),
+        ],
+        ..Default::default()
+    };
+    let template = capture(&source);
+    let titles: Vec<&str> = template.tasks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Parent", "Child"],
+        "parents first, cancelled work left"
+    );
+    assert_eq!(template.tasks[1].parent, Some(0));
+    assert_eq!(template.tasks[1].due, Some(0));
+    let made = plan(
+        &template,
+        &Instance {
+            key: ProjectKey::parse("SAT").unwrap(),
+            name: "Again".into(),
+            start: day("2027-01-09"),
+            owner: None,
+            people: HashMap::new(),
+        },
+    )
+    .unwrap();
+    assert_eq!(made.tasks[1].fields.due_date, Some(day("2027-01-11")));
+    assert_eq!(made.tasks[1].parent, Some(0));
+}

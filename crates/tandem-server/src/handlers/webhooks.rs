@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 use tandem_api::{WebhookDeliveryView, WebhookInput, WebhookView};
-use tandem_domain::{FieldError, Id, Validation};
+use tandem_domain::{Id, Validation};
 use tandem_store::{Webhook, WebhookDelivery};
 use tandem_usecases::webhooks::{self, Change, LOG_PAGE, New};
 
@@ -42,7 +42,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(delete "/api/v1/workspaces/{ws}/webhooks/{id}", "Delete a webhook and its delivery log", none(), none(), 204, delete_webhook).if_match(),
         route!(get "/api/v1/workspaces/{ws}/webhooks/{id}/deliveries", "A webhook's deliveries, newest first: event, status, attempts, the last answer", none(), json::<Vec<WebhookDeliveryView>>(), 200, list_deliveries).query(LOG_QUERY),
         route!(get "/api/v1/workspaces/{ws}/webhooks/{id}/deliveries/{delivery}", "One delivery, with the body it sends", none(), json::<WebhookDeliveryView>(), 200, get_delivery),
-        route!(post "/api/v1/workspaces/{ws}/webhooks/{id}/deliveries/{delivery}/redeliver", "Send a delivery again: the same body and signature, as a new delivery", none(), json::<WebhookDeliveryView>(), 202, redeliver),
+        route!(post "/api/v1/workspaces/{ws}/webhooks/{id}/deliveries/{delivery}/redeliver", "Send a delivery again: the same body (signed with the current secret), as a new delivery", none(), json::<WebhookDeliveryView>(), 202, redeliver),
         route!(post "/api/v1/workspaces/{ws}/webhooks/{id}/ping", "Send a ping event to try the webhook", none(), json::<WebhookDeliveryView>(), 202, ping),
     ]
 }
@@ -75,6 +75,14 @@ pub(crate) fn delivery_view(d: &WebhookDelivery, with_body: bool) -> WebhookDeli
         created_at: d.created_at,
         last_attempt_at: d.last_attempt_at,
         body: with_body.then(|| serde_json::from_str(&d.body).unwrap_or(json!(d.body))),
+    }
+}
+
+/// Refuses an event name holding a comma: the list is the API's, not a
+/// text to split.
+fn check_events(events: Option<&Vec<String>>, v: &mut Validation) {
+    if events.is_some_and(|e| e.iter().any(|name| name.contains(','))) {
+        v.push("events", "name one event per item of the list");
     }
 }
 
@@ -117,6 +125,7 @@ pub async fn create_webhook(
     let admin = ctx.actor().admin()?;
     let new = body.into_domain(|b| {
         let mut v = Validation::new();
+        check_events(b.events.as_ref(), &mut v);
         for (field, given) in [
             ("url", b.url.is_some()),
             ("secret", b.secret.is_some()),
@@ -164,7 +173,11 @@ pub async fn update_webhook(
     body: JsonBody<WebhookInput>,
 ) -> ApiResult<Response> {
     let admin = ctx.actor().admin()?;
-    let change = body.into_domain(|b| Ok::<_, Vec<FieldError>>(change_of(b)))?;
+    let change = body.into_domain(|b| {
+        let mut v = Validation::new();
+        check_events(b.events.as_ref(), &mut v);
+        v.finish(|| change_of(b))
+    })?;
     let updated = webhooks::update(
         state.store.as_ref(),
         &admin,

@@ -1,8 +1,10 @@
 //! Webhooks' two loops. The queuer is the outbox's consumer: it turns each
 //! event of a workspace with webhooks into a delivery for every webhook
 //! subscribed to it, with the body read once (`crate::webhooks::body_of`).
-//! The sender claims due deliveries, posts them a few at a time, and
-//! records each attempt: delivered, tried again later, or failed.
+//! The sender keeps up to sixteen attempts in flight, one per webhook and
+//! four per workspace at most, so a receiver that hangs holds back its
+//! own deliveries only; it records each attempt: delivered, tried again
+//! later, or failed.
 //!
 //! Both claim under a lease, so each event is queued and each attempt
 //! made by one node; a node that dies leaves its claims to another when
@@ -16,12 +18,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use futures_util::StreamExt;
 use tandem_domain::webhooks::{events_of, retry_after, wants};
 use tandem_domain::{Id, Role, UserRef};
-use tandem_store::webhooks::{Attempt, DueDelivery, NewDelivery};
+use tandem_store::webhooks::{Attempt, Busy, DueDelivery, NewDelivery};
 use tandem_store::{Delivery, Scope, Store, Webhook};
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
 
 use super::Jobs;
 use crate::webhooks::{Sender, WebhookOptions, body_of};
@@ -29,8 +31,12 @@ use crate::webhooks::{Sender, WebhookOptions, body_of};
 /// Outbox events claimed at once.
 const BATCH: usize = 200;
 
-/// Deliveries claimed at once, and sent at once at most.
-const SENDING: usize = 16;
+/// Attempts in flight at once on a node.
+const SLOTS: usize = 16;
+
+/// Attempts in flight at once for one workspace: its slow receivers take
+/// no more of the node than this.
+const PER_WORKSPACE: usize = 4;
 
 /// Longer than a batch takes (reads of a few hundred objects; attempts of
 /// at most the client's timeout each).
@@ -95,37 +101,106 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs, options: WebhookOptions, send_w
     let worker = jobs.clone();
     let sender = Sender::new(options);
     jobs.spawn(move |mut stopping| async move {
+        let mut flying: JoinSet<(Id, Id)> = JoinSet::new();
+        let mut per_webhook: HashMap<Id, usize> = HashMap::new();
+        let mut per_workspace: HashMap<Id, usize> = HashMap::new();
         loop {
-            while !stopping.is_set() {
-                let sent = worker
-                    .unit(
-                        "webhook_send",
-                        send_batch(store.as_ref(), &sender, options),
-                        Result::is_ok,
-                    )
-                    .await;
-                match sent {
-                    Ok(0) => break,
-                    Ok(_) => continue,
+            // Fill the free slots: one attempt per webhook at a time (its
+            // deliveries go out in order), a few per workspace, so a slow
+            // receiver holds its own deliveries back and no one else's.
+            while flying.len() < SLOTS && !stopping.is_set() {
+                let busy = Busy {
+                    webhooks: per_webhook.keys().copied().collect(),
+                    workspaces: per_workspace
+                        .iter()
+                        .filter(|(_, n)| **n >= PER_WORKSPACE)
+                        .map(|(id, _)| *id)
+                        .collect(),
+                };
+                let due = match store
+                    .claim_webhook_deliveries(SLOTS - flying.len(), LEASE, Utc::now(), &busy)
+                    .await
+                {
+                    Ok(due) => due,
                     Err(e) => {
-                        tracing::warn!(error = %e, "sending webhook deliveries");
+                        tracing::warn!(error = %e, "claiming webhook deliveries");
                         break;
                     }
+                };
+                if due.is_empty() {
+                    break;
+                }
+                let mut spare = Vec::new();
+                for d in due {
+                    let on_hook = per_webhook
+                        .get(&d.delivery.webhook_id)
+                        .copied()
+                        .unwrap_or(0);
+                    let in_workspace = per_workspace.get(&d.workspace_id).copied().unwrap_or(0);
+                    if on_hook > 0 || in_workspace >= PER_WORKSPACE {
+                        spare.push(d.delivery.id);
+                        continue;
+                    }
+                    *per_webhook.entry(d.delivery.webhook_id).or_default() += 1;
+                    *per_workspace.entry(d.workspace_id).or_default() += 1;
+                    let (store, sender, worker) = (store.clone(), sender.clone(), worker.clone());
+                    let ids = (d.delivery.webhook_id, d.workspace_id);
+                    flying.spawn(async move {
+                        let sent = worker
+                            .unit(
+                                "webhook_send",
+                                attempt(store.as_ref(), &sender, options, d),
+                                Result::is_ok,
+                            )
+                            .await;
+                        if let Err(e) = sent {
+                            tracing::warn!(error = %e, "recording a webhook delivery");
+                        }
+                        ids
+                    });
+                }
+                if let Err(e) = store.release_webhook_deliveries(&spare).await {
+                    tracing::warn!(error = %e, "giving webhook deliveries back");
+                }
+                if !spare.is_empty() {
+                    // What is left is held back by the shares; the next
+                    // attempt to finish makes room.
+                    break;
                 }
             }
-            // Until the soonest retry, a sweep, or word of new deliveries.
+            // Until an attempt ends, the soonest retry, a sweep, or word
+            // of new deliveries; at shutdown, after those in flight.
             let rest = match store.next_webhook_attempt().await {
                 Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or_default().min(SWEEP),
                 _ => SWEEP,
             };
             tokio::select! {
                 biased;
-                () = stopping.wait() => return,
+                () = stopping.wait() => {
+                    while flying.join_next().await.is_some() {}
+                    return;
+                }
+                Some(done) = flying.join_next(), if !flying.is_empty() => {
+                    if let Ok((webhook, workspace)) = done {
+                        release(&mut per_webhook, webhook);
+                        release(&mut per_workspace, workspace);
+                    }
+                }
                 _ = send_wake.notified() => {}
                 () = tokio::time::sleep(rest) => {}
             }
         }
     });
+}
+
+/// One attempt fewer in flight for `id`.
+fn release(counts: &mut HashMap<Id, usize>, id: Id) {
+    if let Some(n) = counts.get_mut(&id) {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(&id);
+        }
+    }
 }
 
 /// Claims a batch of the outbox's events for webhooks and queues their
@@ -206,26 +281,6 @@ async fn deliveries_of(
         }));
     }
     Ok(out)
-}
-
-/// Claims due deliveries, sends them at once, and records how each went;
-/// how many were claimed.
-async fn send_batch(
-    store: &dyn Store,
-    sender: &Sender,
-    options: WebhookOptions,
-) -> tandem_store::Result<usize> {
-    let due = store
-        .claim_webhook_deliveries(SENDING, LEASE, Utc::now())
-        .await?;
-    let count = due.len();
-    let results: Vec<tandem_store::Result<()>> = futures_util::stream::iter(due)
-        .map(|due| attempt(store, sender, options, due))
-        .buffer_unordered(SENDING)
-        .collect()
-        .await;
-    results.into_iter().collect::<tandem_store::Result<()>>()?;
-    Ok(count)
 }
 
 async fn attempt(

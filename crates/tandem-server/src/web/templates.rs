@@ -177,10 +177,20 @@ pub async fn use_task_template(
             .filter(|v| !v.is_empty())
             .map(str::to_string)
     };
+    let due_date = match text("due_date").map(|d| d.parse::<chrono::NaiveDate>()) {
+        None => None,
+        Some(Ok(day)) => Some(day),
+        Some(Err(_)) => {
+            return Err(refused(
+                &headers,
+                crate::error::ApiError::field("due_date", "must be a date, YYYY-MM-DD"),
+            ));
+        }
+    };
     let input = tandem_api::CreateTask {
         title: Some(text("title").unwrap_or_default()),
         project: text("project"),
-        due_date: text("due_date").and_then(|d| d.parse().ok()),
+        due_date,
         template: text("template"),
         ..Default::default()
     };
@@ -287,13 +297,34 @@ pub async fn use_template(
         .collect();
     let key = text("key").map(|k| k.to_ascii_uppercase());
     let template = text("template");
+    // What does not read is said, not taken for today or the newest.
+    let start_date = match text("start_date").map(|d| d.parse::<chrono::NaiveDate>()) {
+        None => None,
+        Some(Ok(day)) => Some(day),
+        Some(Err(_)) => {
+            return Err(refused(
+                &headers,
+                crate::error::ApiError::field("start_date", "must be a date, YYYY-MM-DD"),
+            ));
+        }
+    };
+    let template_version = match text("template_version").map(|v| v.parse::<i64>()) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => {
+            return Err(refused(
+                &headers,
+                crate::error::ApiError::field("template_version", "must be a whole number"),
+            ));
+        }
+    };
     let input = CreateProject {
         key: key.clone(),
         name: text("name"),
         owner: text("owner"),
-        start_date: text("start_date").and_then(|d| d.parse().ok()),
+        start_date,
         roles: template.is_some().then_some(roles),
-        template_version: text("template_version").and_then(|v| v.parse().ok()),
+        template_version,
         template,
         ..Default::default()
     };

@@ -77,7 +77,7 @@ pub async fn webhooks_page(
                 "Tandem POSTs each event you pick to the address as JSON: its " code { "event" }
                 " and the object (a task with its " code { "key" } "). Each body is signed: "
                 code { "X-Tandem-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>" }
-                ", as GitHub signs its webhooks. A failed delivery is tried again 8 times, waiting twice as long each time; 30 failures in a row turn the webhook off."
+                ", as GitHub signs its webhooks. A failed delivery is tried again 8 times, waiting twice as long each time; three deliveries in a row that fail every attempt turn the webhook off."
                 @if !state.webhooks.allow_private {
                     " Addresses on private or loopback networks are refused: this server runs without --allow-private-webhooks."
                 }

@@ -2,7 +2,8 @@
 -- of an event to one of them. A delivery keeps the body it sends, so a
 -- retry or a redelivery sends the same bytes with the same signature.
 -- The partial unique index is what keeps a consumer that ran twice (a
--- node that died after enqueueing) from sending an event twice.
+-- node that died after enqueueing) from sending an event twice (an event
+-- may be two: task.updated and task.status_changed).
 CREATE TABLE webhooks (
     id             INTEGER PRIMARY KEY,
     workspace_id   INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
@@ -14,6 +15,8 @@ CREATE TABLE webhooks (
     -- Why it was turned off by Tandem (repeated failure), if it was.
     disabled_reason TEXT,
     failures_in_a_row INTEGER NOT NULL DEFAULT 0,
+    -- Deliveries in a row that failed every attempt: three turn it off.
+    given_up_in_a_row INTEGER NOT NULL DEFAULT 0,
     created_by     INTEGER NOT NULL REFERENCES users (id),
     created_at     TEXT NOT NULL,
     version        INTEGER NOT NULL DEFAULT 1
@@ -38,7 +41,7 @@ CREATE TABLE webhook_deliveries (
     created_at     TEXT NOT NULL,
     last_attempt_at TEXT
 );
-CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries (webhook_id, event_id)
+CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries (webhook_id, event_id, event)
     WHERE redelivery_of IS NULL AND event_id IS NOT NULL;
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, id);

@@ -2,7 +2,7 @@
 //! (see `mod.rs`).
 
 use crate::webhooks::{
-    Attempt, DELIVERED, DueDelivery, FAILED, NewDelivery, PENDING, Webhook, WebhookDelivery,
+    Attempt, Busy, DELIVERED, DueDelivery, FAILED, NewDelivery, PENDING, Webhook, WebhookDelivery,
     WebhookFields, WebhookStore,
 };
 
@@ -143,6 +143,7 @@ impl WebhookStore for DbStore {
             "UPDATE webhooks SET url = $1, secret = $2, events = $3, active = $4, \
              disabled_reason = CASE WHEN $4 THEN NULL ELSE disabled_reason END, \
              failures_in_a_row = CASE WHEN $5 THEN 0 ELSE failures_in_a_row END, \
+             given_up_in_a_row = CASE WHEN $5 THEN 0 ELSE given_up_in_a_row END, \
              version = version + 1 WHERE id = $6",
         )
         .bind(&fields.url)
@@ -282,7 +283,7 @@ impl WebhookStore for DbStore {
                     .push_bind(now);
             });
             insert.push(
-                " ON CONFLICT (webhook_id, event_id) WHERE redelivery_of IS NULL AND event_id IS NOT NULL DO NOTHING",
+                " ON CONFLICT (webhook_id, event_id, event) WHERE redelivery_of IS NULL AND event_id IS NOT NULL DO NOTHING",
             );
             queued += insert.build().execute(self.writer()).await?.rows_affected();
         }
@@ -294,23 +295,39 @@ impl WebhookStore for DbStore {
         limit: usize,
         lease: std::time::Duration,
         now: DateTime<Utc>,
+        busy: &Busy,
     ) -> Result<Vec<DueDelivery>> {
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
         retry_transient(|| async {
             let mut tx = self.write_tx().await?;
-            let claimed: Vec<i64> = sqlx::query_scalar(&format!(
-                "SELECT id FROM webhook_deliveries \
-                 WHERE status = $1 AND next_attempt_at <= $2 \
-                 AND (claimed_until IS NULL OR claimed_until < $2) \
-                 AND webhook_id IN (SELECT id FROM webhooks WHERE active) \
-                 ORDER BY next_attempt_at, id LIMIT $3{}",
-                DbStore::SKIP_LOCKED
-            ))
-            .bind(PENDING)
-            .bind(now)
-            .bind(limit as i64)
-            .fetch_all(&mut *tx)
-            .await?;
+            let mut pick = QueryBuilder::<Db>::new("SELECT id FROM webhook_deliveries WHERE status = ");
+            pick.push_bind(PENDING)
+                .push(" AND next_attempt_at <= ")
+                .push_bind(now)
+                .push(" AND (claimed_until IS NULL OR claimed_until < ")
+                .push_bind(now)
+                .push(") AND webhook_id IN (SELECT id FROM webhooks WHERE active");
+            if !busy.workspaces.is_empty() {
+                pick.push(" AND workspace_id NOT IN (");
+                let mut ids = pick.separated(", ");
+                for id in &busy.workspaces {
+                    ids.push_bind(*id);
+                }
+                pick.push(")");
+            }
+            pick.push(")");
+            if !busy.webhooks.is_empty() {
+                pick.push(" AND webhook_id NOT IN (");
+                let mut ids = pick.separated(", ");
+                for id in &busy.webhooks {
+                    ids.push_bind(*id);
+                }
+                pick.push(")");
+            }
+            pick.push(" ORDER BY next_attempt_at, id LIMIT ")
+                .push_bind(limit as i64)
+                .push(DbStore::SKIP_LOCKED);
+            let claimed: Vec<i64> = pick.build_query_scalar().fetch_all(&mut *tx).await?;
             if claimed.is_empty() {
                 tx.commit().await?;
                 return Ok(Vec::new());
@@ -325,7 +342,7 @@ impl WebhookStore for DbStore {
             update.push(")");
             update.build().execute(&mut *tx).await?;
             let mut select = QueryBuilder::<Db>::new(format!(
-                "SELECT {DELIVERY_COLUMNS}, w.url, w.secret FROM webhook_deliveries d \
+                "SELECT {DELIVERY_COLUMNS}, w.url, w.secret, w.workspace_id FROM webhook_deliveries d \
                  JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN ("
             ));
             let mut ids = select.separated(", ");
@@ -339,6 +356,7 @@ impl WebhookStore for DbStore {
                 .map(|row| {
                     Ok(DueDelivery {
                         delivery: delivery_from_row(row)?,
+                        workspace_id: Columns::get(row, "workspace_id")?,
                         url: Columns::get(row, "url")?,
                         secret: Columns::get(row, "secret")?,
                     })
@@ -346,6 +364,22 @@ impl WebhookStore for DbStore {
                 .collect()
         })
         .await
+    }
+
+    async fn release_webhook_deliveries(&self, ids: &[Id]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut update = QueryBuilder::<Db>::new(
+            "UPDATE webhook_deliveries SET claimed_until = NULL WHERE id IN (",
+        );
+        let mut list = update.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        update.push(")");
+        update.build().execute(self.writer()).await?;
+        Ok(())
     }
 
     async fn finish_webhook_delivery(
@@ -381,27 +415,34 @@ impl WebhookStore for DbStore {
         };
         if attempt.succeeded() {
             sqlx::query(
-                "UPDATE webhooks SET failures_in_a_row = 0 WHERE id = $1 AND failures_in_a_row > 0",
+                "UPDATE webhooks SET failures_in_a_row = 0, given_up_in_a_row = 0 \
+                 WHERE id = $1 AND (failures_in_a_row > 0 OR given_up_in_a_row > 0)",
             )
             .bind(webhook_id)
             .execute(&mut *tx)
             .await?;
         } else {
+            // Turned off only after whole deliveries failed, every attempt
+            // of each: a burst of events during a short outage is retried,
+            // not the end of the webhook.
             let limit = tandem_domain::webhooks::DISABLE_AFTER as i64;
+            let given_up = i64::from(attempt.retry_at.is_none());
             let reason = format!(
-                "Turned off after {limit} failed attempts in a row; the last: {}",
+                "Turned off after {limit} deliveries in a row failed every attempt; the last: {}",
                 attempt.error.as_deref().unwrap_or("no answer")
             );
             sqlx::query(
                 "UPDATE webhooks SET failures_in_a_row = failures_in_a_row + 1, \
-                 active = CASE WHEN failures_in_a_row + 1 >= $1 THEN FALSE ELSE active END, \
-                 disabled_reason = CASE WHEN failures_in_a_row + 1 >= $1 THEN $2 ELSE disabled_reason END, \
-                 version = CASE WHEN failures_in_a_row + 1 >= $1 THEN version + 1 ELSE version END \
+                 given_up_in_a_row = given_up_in_a_row + $4, \
+                 active = CASE WHEN given_up_in_a_row + $4 >= $1 THEN FALSE ELSE active END, \
+                 disabled_reason = CASE WHEN given_up_in_a_row + $4 >= $1 THEN $2 ELSE disabled_reason END, \
+                 version = CASE WHEN given_up_in_a_row + $4 >= $1 AND active THEN version + 1 ELSE version END \
                  WHERE id = $3",
             )
             .bind(limit)
             .bind(reason)
             .bind(webhook_id)
+            .bind(given_up)
             .execute(&mut *tx)
             .await?;
         }

@@ -1,7 +1,7 @@
 //! Webhooks in the store: the outbox hears of a workspace's events only
 //! once it has a webhook; queueing an event twice queues it once; a due
-//! delivery is claimed by one caller; attempts are recorded, and failures
-//! in a row turn the webhook off.
+//! delivery is claimed by one caller; attempts are recorded, and a few
+//! deliveries in a row that failed every attempt turn the webhook off.
 
 use chrono::{Duration as Days, Utc};
 use tandem_domain::webhooks::DISABLE_AFTER;
@@ -79,14 +79,14 @@ async fn deliveries_are_queued_once_claimed_once_and_failures_turn_a_webhook_off
         // Claimed by one caller until its lease ends.
         let now = Utc::now();
         let due = store
-            .claim_webhook_deliveries(10, LEASE, now)
+            .claim_webhook_deliveries(10, LEASE, now, &Default::default())
             .await
             .unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].url, "https://example.org/hook");
         assert!(
             store
-                .claim_webhook_deliveries(10, LEASE, now)
+                .claim_webhook_deliveries(10, LEASE, now, &Default::default())
                 .await
                 .unwrap()
                 .is_empty()
@@ -105,7 +105,7 @@ async fn deliveries_are_queued_once_claimed_once_and_failures_turn_a_webhook_off
         // Not due yet; due an hour on.
         assert!(
             store
-                .claim_webhook_deliveries(10, LEASE, Utc::now())
+                .claim_webhook_deliveries(10, LEASE, Utc::now(), &Default::default())
                 .await
                 .unwrap()
                 .is_empty()
@@ -113,22 +113,31 @@ async fn deliveries_are_queued_once_claimed_once_and_failures_turn_a_webhook_off
         let later = Utc::now() + Days::seconds(3601);
         assert_eq!(
             store
-                .claim_webhook_deliveries(10, LEASE, later)
+                .claim_webhook_deliveries(10, LEASE, later, &Default::default())
                 .await
                 .unwrap()
                 .len(),
             1
         );
 
-        // Failure after failure: off once there are DISABLE_AFTER in a row.
-        for n in 2..=DISABLE_AFTER {
+        // Attempts that will be tried again never turn it off, however many.
+        for _ in 0..40 {
+            store
+                .finish_webhook_delivery(id, &failed(Some(3600)), Utc::now())
+                .await
+                .unwrap();
+        }
+        let still = store.get_webhook(admin, hook.id).await.unwrap();
+        assert!(still.active);
+        assert_eq!(still.failures_in_a_row, 41);
+        // Deliveries that failed every attempt do, DISABLE_AFTER in a row.
+        for n in 1..=DISABLE_AFTER {
             store
                 .finish_webhook_delivery(id, &failed(None), Utc::now())
                 .await
                 .unwrap();
             let now = store.get_webhook(admin, hook.id).await.unwrap();
-            assert_eq!(now.failures_in_a_row, n as i64);
-            assert_eq!(now.active, n < DISABLE_AFTER, "after {n} failures");
+            assert_eq!(now.active, n < DISABLE_AFTER, "after {n} given up");
         }
         let off = store.get_webhook(admin, hook.id).await.unwrap();
         assert!(off.disabled_reason.as_deref().unwrap().contains("500"));

@@ -17,7 +17,8 @@ pub(super) enum WebhookCommand {
     /// `event` and the object (a task with its `key`), signed in the
     /// header X-Tandem-Signature-256: sha256=<hex of HMAC-SHA256(SECRET,
     /// body)>. A failed delivery is tried again 8 times in all, waiting
-    /// twice as long each time; 30 failures in a row turn the webhook
+    /// twice as long each time; three deliveries in a row that fail every
+    /// attempt turn the webhook
     /// off. An address on a private or loopback network is refused
     /// unless the server runs with --allow-private-webhooks.
     Add {
@@ -58,8 +59,8 @@ pub(super) enum WebhookCommand {
     },
     /// Delete a webhook and its delivery log.
     Remove { id: i64 },
-    /// Send a delivery again: the same body and signature, as a new
-    /// delivery.
+    /// Send a delivery again: the same body, signed with the current
+    /// secret, as a new delivery.
     Redeliver { id: i64, delivery: i64 },
     /// Send a ping event to try a webhook.
     Ping { id: i64 },

@@ -190,6 +190,23 @@ async fn a_project_saved_as_a_template_is_made_again_shifted_with_the_same_criti
         assert_eq!(old["source_project"], "SRC");
         let (_, project) = ana.get(&format!("{WS}/projects/NEW")).await;
         assert_eq!(project["template"]["version"], 1);
+        // Ana's template is not Mel's to replace or delete; an admin's.
+        let mel = Api::login(&server.base, "mel").await;
+        let (status, _) = mel
+            .post(
+                &format!("{WS}/templates"),
+                json!({"project": "SRC", "name": "ship a thing"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = mel
+            .call(
+                Method::DELETE,
+                &format!("{WS}/templates/Ship%20a%20thing"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
 
         // The starters are there for everyone; a guest sees only them.
         let (_, all) = ana.get(&format!("{WS}/templates")).await;

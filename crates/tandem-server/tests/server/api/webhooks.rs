@@ -358,3 +358,51 @@ async fn an_event_written_while_the_server_was_down_is_delivered_when_it_starts(
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_change_that_is_two_events_is_delivered_as_both() {
+    let url = fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::with_webhooks(&url, loopback()).await;
+    let mut receiver = Receiver::start().await;
+    let ada = Api::login(&server.base, "ada").await;
+    let (status, hook) = ada
+        .post(
+            &format!("{WS}/webhooks"),
+            json!({"url": receiver.url, "secret": SECRET, "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hook}");
+    plan(&ada).await;
+    let (status, _) = ada
+        .patch(
+            &format!("{WS}/tasks/LAUNCH-1"),
+            json!({"status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Whatever else the plan sent first, the status change comes as both
+    // names, with the same event id.
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let got = receiver.next().await;
+        let body = got.json();
+        if body["task"]["key"] == "LAUNCH-1" && body["changed"] == json!(["status"]) {
+            seen.push((got.event.clone(), body["id"].clone()));
+        }
+    }
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(seen[0].0, "task.status_changed");
+    assert_eq!(seen[1].0, "task.updated");
+    assert_eq!(seen[0].1, seen[1].1);
+    // Secrets are kept as given, so spaces around one are refused.
+    let (status, problem) = ada
+        .post(
+            &format!("{WS}/webhooks"),
+            json!({"url": receiver.url, "secret": " padded ", "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "secret");
+    server.stop().await;
+}

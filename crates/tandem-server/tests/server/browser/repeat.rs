@@ -75,11 +75,31 @@ async fn a_task_is_made_to_repeat_from_its_page() {
         shown.prop("value").await.unwrap().as_deref(),
         Some("Every month on the first Mon")
     );
-    click(&client, "details.repeat-change summary").await;
-    // Found again: a live redraw of the page may have replaced it.
-    let shown = wait_for(&client, "#rc-rule").await;
-    shown.clear().await.unwrap();
-    shown.send_keys("every 2 weeks on mon").await.unwrap();
+    // A live redraw (the schedule computed after the occurrence was made)
+    // may replace the section, closed, between opening it and typing;
+    // once something is typed the page waits for it. So: opened and
+    // typed into again until the typing lands.
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        client
+            .execute(
+                "document.querySelector('details.repeat-change').open = true",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let shown = wait_for(&client, "#rc-rule").await;
+        let typed = match shown.clear().await {
+            Ok(()) => shown.send_keys("every 2 weeks on mon").await,
+            Err(e) => Err(e),
+        };
+        match typed {
+            Ok(()) => break,
+            Err(e) if tries < 5 => eprintln!("typing again after a redraw: {e}"),
+            Err(e) => failed(&client, &format!("typing the new rule: {e}")).await,
+        }
+    }
     wait_for_text(&client, "//output[@id='rc-dates']", "Every 2 weeks on Mon:").await;
     click(&client, "details.repeat-change button[type=submit]").await;
     wait_for_text(&client, "//p[@class='repeats']", "Every 2 weeks on Mon").await;
