@@ -1,10 +1,10 @@
 //! Webhooks' two loops. The queuer is the outbox's consumer: it turns each
 //! event of a workspace with webhooks into a delivery for every webhook
 //! subscribed to it, with the body read once (`crate::webhooks::body_of`).
-//! The sender keeps up to sixteen attempts in flight, one per webhook and
-//! four per workspace at most, so a receiver that hangs holds back its
-//! own deliveries only; it records each attempt: delivered, tried again
-//! later, or failed.
+//! The sender keeps up to 32 attempts in flight, eight per webhook and per
+//! workspace at most, so a receiver that hangs holds back its own
+//! workspace's deliveries only; it records each attempt: delivered, tried
+//! again later, or failed.
 //!
 //! Both claim under a lease, so each event is queued and each attempt
 //! made by one node; a node that dies leaves its claims to another when
@@ -13,9 +13,9 @@
 //! webhook deliveries are written: nothing acknowledged is lost to a
 //! crash or a restart.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tandem_domain::webhooks::{events_of, retry_after, wants};
@@ -31,12 +31,15 @@ use crate::webhooks::{Sender, WebhookOptions, body_of};
 /// Outbox events claimed at once.
 const BATCH: usize = 200;
 
-/// Attempts in flight at once on a node.
-const SLOTS: usize = 16;
+/// Attempts in flight at once on a node (they wait on the network, not
+/// the CPU).
+const SLOTS: usize = 32;
 
-/// Attempts in flight at once for one workspace: its slow receivers take
-/// no more of the node than this.
-const PER_WORKSPACE: usize = 4;
+/// Attempts in flight at once for one workspace, and for one webhook: a
+/// workspace's slow receivers take no more of the node than this, and a
+/// busy one still gets several at a time.
+const PER_WORKSPACE: usize = 8;
+const PER_WEBHOOK: usize = 8;
 
 /// Longer than a batch takes (reads of a few hundred objects; attempts of
 /// at most the client's timeout each).
@@ -102,23 +105,36 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs, options: WebhookOptions, send_w
     let sender = Sender::new(options);
     jobs.spawn(move |mut stopping| async move {
         let mut flying: JoinSet<(Id, Id)> = JoinSet::new();
-        let mut per_webhook: HashMap<Id, usize> = HashMap::new();
-        let mut per_workspace: HashMap<Id, usize> = HashMap::new();
+        let mut shares = Shares::default();
+        // Claimed and waiting for their webhook's or workspace's share:
+        // started as room comes, given back if they wait too long.
+        let mut waiting: VecDeque<(DueDelivery, Instant)> = VecDeque::new();
         loop {
-            // Fill the free slots: one attempt per webhook at a time (its
-            // deliveries go out in order), a few per workspace, so a slow
-            // receiver holds its own deliveries back and no one else's.
+            let mut claimed_more = true;
             while flying.len() < SLOTS && !stopping.is_set() {
-                let busy = Busy {
-                    webhooks: per_webhook.keys().copied().collect(),
-                    workspaces: per_workspace
-                        .iter()
-                        .filter(|(_, n)| **n >= PER_WORKSPACE)
-                        .map(|(id, _)| *id)
-                        .collect(),
-                };
+                // Those waiting first, in order, as their shares allow.
+                if let Some(i) = waiting.iter().position(|(d, _)| shares.has_room(d)) {
+                    let (d, _) = waiting.remove(i).expect("a position found");
+                    shares.take(&d);
+                    launch(&mut flying, &store, &sender, &worker, options, d);
+                    continue;
+                }
+                // Claims come a batch at a time: a quarter of the slots
+                // free, or none in flight.
+                let free = SLOTS - flying.len();
+                if !claimed_more
+                    || waiting.len() >= SLOTS
+                    || (free < SLOTS / 4 && !flying.is_empty())
+                {
+                    break;
+                }
                 let due = match store
-                    .claim_webhook_deliveries(SLOTS - flying.len(), LEASE, Utc::now(), &busy)
+                    .claim_webhook_deliveries(
+                        SLOTS - flying.len(),
+                        LEASE,
+                        Utc::now(),
+                        &shares.busy(),
+                    )
                     .await
                 {
                     Ok(due) => due,
@@ -127,69 +143,133 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs, options: WebhookOptions, send_w
                         break;
                     }
                 };
-                if due.is_empty() {
-                    break;
-                }
-                let mut spare = Vec::new();
-                for d in due {
-                    let on_hook = per_webhook
-                        .get(&d.delivery.webhook_id)
-                        .copied()
-                        .unwrap_or(0);
-                    let in_workspace = per_workspace.get(&d.workspace_id).copied().unwrap_or(0);
-                    if on_hook > 0 || in_workspace >= PER_WORKSPACE {
-                        spare.push(d.delivery.id);
-                        continue;
-                    }
-                    *per_webhook.entry(d.delivery.webhook_id).or_default() += 1;
-                    *per_workspace.entry(d.workspace_id).or_default() += 1;
-                    let (store, sender, worker) = (store.clone(), sender.clone(), worker.clone());
-                    let ids = (d.delivery.webhook_id, d.workspace_id);
-                    flying.spawn(async move {
-                        let sent = worker
-                            .unit(
-                                "webhook_send",
-                                attempt(store.as_ref(), &sender, options, d),
-                                Result::is_ok,
-                            )
-                            .await;
-                        if let Err(e) = sent {
-                            tracing::warn!(error = %e, "recording a webhook delivery");
-                        }
-                        ids
-                    });
-                }
-                if let Err(e) = store.release_webhook_deliveries(&spare).await {
+                claimed_more = !due.is_empty();
+                let now = Instant::now();
+                waiting.extend(due.into_iter().map(|d| (d, now)));
+            }
+            // A claim held too long would lapse to another node while it
+            // still waits here: given back before that.
+            let stale: Vec<Id> = waiting
+                .iter()
+                .filter(|(_, since)| since.elapsed() > LEASE / 2)
+                .map(|(d, _)| d.delivery.id)
+                .collect();
+            if !stale.is_empty() {
+                waiting.retain(|(d, _)| !stale.contains(&d.delivery.id));
+                if let Err(e) = store.release_webhook_deliveries(&stale).await {
                     tracing::warn!(error = %e, "giving webhook deliveries back");
-                }
-                if !spare.is_empty() {
-                    // What is left is held back by the shares; the next
-                    // attempt to finish makes room.
-                    break;
                 }
             }
             // Until an attempt ends, the soonest retry, a sweep, or word
-            // of new deliveries; at shutdown, after those in flight.
-            let rest = match store.next_webhook_attempt().await {
-                Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or_default().min(SWEEP),
-                _ => SWEEP,
+            // of new deliveries; at shutdown, after those in flight, with
+            // those waiting given back.
+            let rest = if flying.is_empty() && waiting.is_empty() {
+                match store.next_webhook_attempt().await {
+                    Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or_default().min(SWEEP),
+                    _ => SWEEP,
+                }
+            } else {
+                SWEEP
             };
             tokio::select! {
                 biased;
                 () = stopping.wait() => {
+                    let left: Vec<Id> = waiting.iter().map(|(d, _)| d.delivery.id).collect();
+                    if let Err(e) = store.release_webhook_deliveries(&left).await {
+                        tracing::warn!(error = %e, "giving webhook deliveries back");
+                    }
                     while flying.join_next().await.is_some() {}
                     return;
                 }
                 Some(done) = flying.join_next(), if !flying.is_empty() => {
-                    if let Ok((webhook, workspace)) = done {
-                        release(&mut per_webhook, webhook);
-                        release(&mut per_workspace, workspace);
+                    if let Ok(ids) = done {
+                        shares.give_back(ids);
+                    }
+                    // And every other that ended meanwhile.
+                    while let Some(done) = flying.try_join_next() {
+                        if let Ok(ids) = done {
+                            shares.give_back(ids);
+                        }
                     }
                 }
                 _ = send_wake.notified() => {}
                 () = tokio::time::sleep(rest) => {}
             }
         }
+    });
+}
+
+/// The attempts in flight per webhook and per workspace.
+#[derive(Default)]
+struct Shares {
+    per_webhook: HashMap<Id, usize>,
+    per_workspace: HashMap<Id, usize>,
+}
+
+impl Shares {
+    fn has_room(&self, d: &DueDelivery) -> bool {
+        self.per_webhook
+            .get(&d.delivery.webhook_id)
+            .copied()
+            .unwrap_or(0)
+            < PER_WEBHOOK
+            && self
+                .per_workspace
+                .get(&d.workspace_id)
+                .copied()
+                .unwrap_or(0)
+                < PER_WORKSPACE
+    }
+
+    fn take(&mut self, d: &DueDelivery) {
+        *self.per_webhook.entry(d.delivery.webhook_id).or_default() += 1;
+        *self.per_workspace.entry(d.workspace_id).or_default() += 1;
+    }
+
+    fn give_back(&mut self, (webhook, workspace): (Id, Id)) {
+        release(&mut self.per_webhook, webhook);
+        release(&mut self.per_workspace, workspace);
+    }
+
+    /// Those at their share: the next claim leaves them out.
+    fn busy(&self) -> Busy {
+        let full = |counts: &HashMap<Id, usize>, cap: usize| {
+            counts
+                .iter()
+                .filter(|(_, n)| **n >= cap)
+                .map(|(id, _)| *id)
+                .collect()
+        };
+        Busy {
+            webhooks: full(&self.per_webhook, PER_WEBHOOK),
+            workspaces: full(&self.per_workspace, PER_WORKSPACE),
+        }
+    }
+}
+
+/// Sends `d` in the background; its webhook and workspace when done.
+fn launch(
+    flying: &mut JoinSet<(Id, Id)>,
+    store: &Arc<dyn Store>,
+    sender: &Sender,
+    worker: &Jobs,
+    options: WebhookOptions,
+    d: DueDelivery,
+) {
+    let (store, sender, worker) = (store.clone(), sender.clone(), worker.clone());
+    let ids = (d.delivery.webhook_id, d.workspace_id);
+    flying.spawn(async move {
+        let sent = worker
+            .unit(
+                "webhook_send",
+                attempt(store.as_ref(), &sender, options, d),
+                Result::is_ok,
+            )
+            .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "recording a webhook delivery");
+        }
+        ids
     });
 }
 

@@ -245,12 +245,6 @@ pub async fn delete_task_template(
     headers: HeaderMap,
     Path((ws, name)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    if !viewer.can_write() {
-        return Err(refused(
-            &headers,
-            crate::error::ApiError::Forbidden("guests have read-only access".into()),
-        ));
-    }
     let result = crate::handlers::templates::delete_task_template(
         State(state),
         viewer.ctx.clone(),
@@ -374,12 +368,6 @@ pub async fn delete_template(
     headers: HeaderMap,
     Path((ws, name)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    if !viewer.can_write() {
-        return Err(refused(
-            &headers,
-            crate::error::ApiError::Forbidden("guests have read-only access".into()),
-        ));
-    }
     let result = crate::handlers::templates::delete_template(
         State(state),
         viewer.ctx.clone(),
