@@ -263,7 +263,7 @@ pub fn router() -> Router<AppState> {
 /// slugs, project and task keys) text.
 fn path_parameter(name: &str) -> Value {
     let schema = match name {
-        "id" | "user_id" | "kr" => id_schema(),
+        "id" | "user_id" | "kr" | "delivery" => id_schema(),
         _ => json!({"type": "string"}),
     };
     json!({"name": name, "in": "path", "required": true, "schema": schema})
