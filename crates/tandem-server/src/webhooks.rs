@@ -70,15 +70,29 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     hex
 }
 
-/// Reads what a delivery tells of, as the whole workspace sees it: the
-/// object under its kind's name, the envelope around it.
-pub async fn body_of(
-    store: &dyn Store,
+/// What an event tells of, as the whole workspace sees it: the object as
+/// the API shows it, or (deleted, or of a kind the API does not show one
+/// at a time) its key or id. Read once however many names the event is.
+pub async fn object_of(store: &dyn Store, event: &Event) -> Value {
+    let object = match event.action.as_str() {
+        "deleted" => None,
+        _ => read_object(store, event).await,
+    };
+    object.unwrap_or_else(|| match event.kind.as_str() {
+        "task" | "project" => json!({"key": event.key}),
+        _ => json!({"id": event.key.parse::<Id>().ok()}),
+    })
+}
+
+/// A delivery's body: the envelope around `object` (see [`object_of`]),
+/// under its kind's name.
+pub fn body_of(
     event: &Event,
     name: &str,
     workspace: &str,
     project_key: Option<&str>,
     actor: Option<&UserRef>,
+    object: &Value,
 ) -> Value {
     let mut body = Map::new();
     body.insert("event".into(), json!(name));
@@ -96,21 +110,13 @@ pub async fn body_of(
     if !event.fields.is_empty() {
         body.insert("changed".into(), json!(event.fields));
     }
-    let object = match event.action.as_str() {
-        "deleted" => None,
-        _ => object_of(store, event).await,
-    };
-    let object = object.unwrap_or_else(|| match event.kind.as_str() {
-        "task" | "project" => json!({"key": event.key}),
-        _ => json!({"id": event.key.parse::<Id>().ok()}),
-    });
-    body.insert(event.kind.clone(), object);
+    body.insert(event.kind.clone(), object.clone());
     Value::Object(body)
 }
 
 /// The object as the API shows it, if it still is and is of a kind the
 /// API shows one at a time.
-async fn object_of(store: &dyn Store, event: &Event) -> Option<Value> {
+async fn read_object(store: &dyn Store, event: &Event) -> Option<Value> {
     // The whole workspace, whoever's change it was: webhooks are managed
     // by its owners and admins, who see every project. Personal tasks
     // never get here (the job skips them).

@@ -133,22 +133,38 @@ pub async fn get(
 }
 
 /// Every version of a template, newest first.
-pub async fn versions(store: &dyn Store, scope: Scope, name: &str) -> Result<Vec<Listed>> {
-    if let Some(found) = starter(name) {
-        return Ok(vec![found]);
+/// A version of a template, without what it holds.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub version: i64,
+    pub source: Option<String>,
+    pub created_by: Option<UserRef>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+pub async fn versions(store: &dyn Store, scope: Scope, name: &str) -> Result<Vec<Version>> {
+    if starter(name).is_some() {
+        return Ok(vec![Version {
+            version: 1,
+            source: None,
+            created_by: None,
+            created_at: None,
+        }]);
     }
     if !scope.role.sees_all_projects() {
         return Err(StoreError::NotFound("template").into());
     }
-    let mut out = Vec::new();
-    for version in store.template_versions(scope, PROJECT, name).await? {
-        out.push(listed(
-            &store
-                .get_template(scope, PROJECT, name, Some(version.version))
-                .await?,
-        )?);
-    }
-    Ok(out)
+    Ok(store
+        .template_versions(scope, PROJECT, name)
+        .await?
+        .into_iter()
+        .map(|t| Version {
+            version: t.version,
+            source: t.source,
+            created_by: t.created_by,
+            created_at: Some(t.created_at),
+        })
+        .collect())
 }
 
 /// What saving a project as a template asks.

@@ -58,7 +58,7 @@ pub(crate) fn summary(t: &Listed) -> TemplateSummaryView {
     }
 }
 
-pub(crate) fn view(t: &Listed, versions: &[Listed]) -> TemplateView {
+pub(crate) fn view(t: &Listed, versions: &[templates::Version]) -> TemplateView {
     let b: &ProjectTemplate = &t.template;
     let role = |r: Option<usize>| r.and_then(|r| b.roles.get(r)).cloned();
     let phase = |p: Option<usize>| p.and_then(|p| b.phases.get(p)).map(|p| p.name.clone());
@@ -128,6 +128,22 @@ pub(crate) fn view(t: &Listed, versions: &[Listed]) -> TemplateView {
     }
 }
 
+/// The `version` a read asks for: its newest when none.
+fn version_asked(query: &HashMap<String, String>) -> Result<Option<i64>, ApiError> {
+    let mut v = Validation::new();
+    let params = QueryParams::read(query, &["version"], &mut v);
+    let version = match params.get("version").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(n)) if n >= 1 => Some(n),
+        Some(_) => {
+            v.push("version", "must be a whole number from 1");
+            None
+        }
+    };
+    v.into_result().map_err(ApiError::Invalid)?;
+    Ok(version)
+}
+
 pub async fn list_templates(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -169,17 +185,7 @@ pub async fn get_template(
     Path((_, name)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<TemplateView>> {
-    let mut v = Validation::new();
-    let params = QueryParams::read(&query, &["version"], &mut v);
-    let version = match params.get("version").map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(n)) if n >= 1 => Some(n),
-        Some(_) => {
-            v.push("version", "must be a whole number from 1");
-            None
-        }
-    };
-    v.into_result().map_err(ApiError::Invalid)?;
+    let version = version_asked(&query)?;
     let store = state.store.as_ref();
     let found = templates::get(store, ctx.scope, &name, version).await?;
     let versions = templates::versions(store, ctx.scope, &found.name).await?;
@@ -265,17 +271,7 @@ pub async fn get_task_template(
     Path((_, name)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<TaskTemplateView>> {
-    let mut v = Validation::new();
-    let params = QueryParams::read(&query, &["version"], &mut v);
-    let version = match params.get("version").map(str::parse::<i64>) {
-        None => None,
-        Some(Ok(n)) if n >= 1 => Some(n),
-        Some(_) => {
-            v.push("version", "must be a whole number from 1");
-            None
-        }
-    };
-    v.into_result().map_err(ApiError::Invalid)?;
+    let version = version_asked(&query)?;
     let found =
         templates::get_task_template(state.store.as_ref(), ctx.scope, &name, version).await?;
     Ok(Json(task_view(&found)))

@@ -26,7 +26,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use super::Jobs;
-use crate::webhooks::{Sender, WebhookOptions, body_of};
+use crate::webhooks::{Sender, WebhookOptions, body_of, object_of};
 
 /// Outbox events claimed at once.
 const BATCH: usize = 200;
@@ -323,6 +323,7 @@ async fn deliveries_of(
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
+    let mut object = None;
     for name in events_of(&event.kind, &event.action, &event.fields) {
         let subscribed: Vec<&Webhook> = webhooks
             .iter()
@@ -343,15 +344,20 @@ async fn deliveries_of(
         let actor = event
             .actor_id
             .and_then(|id| people[&event.workspace_id].iter().find(|u| u.id == id));
+        if object.is_none() {
+            object = Some(object_of(store, event).await);
+        }
+        let Some(read) = object.as_ref() else {
+            continue;
+        };
         let body = body_of(
-            store,
             event,
             name,
             &first.workspace,
             claimed.project_key.as_deref(),
             actor,
+            read,
         )
-        .await
         .to_string();
         out.extend(subscribed.iter().map(|w| NewDelivery {
             webhook_id: w.id,
