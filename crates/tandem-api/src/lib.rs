@@ -14,6 +14,8 @@
 
 /// The history of an object.
 mod activity;
+/// Approvals and their answers.
+mod approvals;
 /// Signing in, the caller, personal tokens.
 mod auth;
 /// Bulk edits and board moves of tasks.
@@ -56,6 +58,7 @@ mod webhooks;
 mod workspaces;
 
 pub use activity::*;
+pub use approvals::*;
 pub use auth::*;
 pub use bulk::*;
 pub use common::format_local;

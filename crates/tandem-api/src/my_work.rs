@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::TaskView;
+use crate::{ApprovalView, TaskView};
 
 /// The caller's open tasks by when they are due: every bucket's count,
 /// and a page of each, first due first.
@@ -16,6 +16,9 @@ pub struct MyWork {
     /// Overdue, today, this week, later (with the tasks that have no due
     /// date last), in that order; only the one asked for when `bucket` was.
     pub buckets: Vec<MyWorkBucket>,
+    /// Approvals waiting for the caller's answer, newest first.
+    #[serde(default)]
+    pub approvals: Vec<ApprovalView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

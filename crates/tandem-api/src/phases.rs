@@ -125,6 +125,15 @@ pub struct MilestoneInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub phase_id: Option<Option<Id>>,
+    /// The day it was reached; null to mark it not reached. A milestone
+    /// whose latest approval waits, asks for changes or was rejected
+    /// cannot be marked reached.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reached: Option<Option<NaiveDate>>,
 }
 
 impl MilestoneInput {
@@ -149,6 +158,8 @@ impl MilestoneInput {
             ),
             phase_id: Patch::from_option(self.phase_id)
                 .apply(current.as_ref().and_then(|c| c.phase_id)),
+            reached: Patch::from_option(self.reached)
+                .apply(current.as_ref().and_then(|c| c.reached)),
         };
         v.merge(fields.check());
         v.finish(|| fields)
@@ -162,6 +173,8 @@ pub struct MilestoneView {
     pub date: Option<NaiveDate>,
     pub description: Option<String>,
     pub phase_id: Option<Id>,
+    /// The day it was marked reached, if it was.
+    pub reached: Option<NaiveDate>,
     /// Its place among the project's milestones: 1, 2, 3, …
     pub position: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +190,7 @@ impl From<Milestone> for MilestoneView {
             date: m.date,
             description: m.description,
             phase_id: m.phase_id,
+            reached: m.reached,
             position: m.position,
             progress: None,
             version: m.version,

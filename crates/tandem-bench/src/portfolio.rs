@@ -175,6 +175,7 @@ async fn seed(store: &dyn Store, args: &PortfolioArgs) -> Result<(Id, Id)> {
                 date: Some(today + Days::new(40 * m as u64 + rng.gen_range(0..30))),
                 description: None,
                 phase_id: None,
+                reached: None,
             };
             store
                 .create_milestone(writer(), project.id, &fields)

@@ -290,6 +290,7 @@ async fn seed(store: &dyn Store, tasks: usize, seed: u64) -> Result<()> {
             date: Some(today + Days::new(30 * i as u64 + 10)),
             description: None,
             phase_id: Some(phases[i.min(phases.len() - 1)]),
+            reached: None,
         };
         store
             .create_milestone(

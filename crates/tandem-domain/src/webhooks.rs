@@ -29,6 +29,10 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("project.deleted", "a project was deleted"),
     ("milestone.created", "a milestone was added"),
     ("milestone.updated", "a milestone changed"),
+    (
+        "milestone.reached",
+        "a milestone was marked reached (sent with milestone.updated)",
+    ),
     ("milestone.deleted", "a milestone was deleted"),
     ("phase.created", "a phase was added"),
     ("phase.updated", "a phase changed"),
@@ -45,6 +49,19 @@ pub const EVENTS: &[(&str, &str)] = &[
         "status_update.posted",
         "a status update was posted on a project, portfolio or goal",
     ),
+    (
+        "approval.requested",
+        "an approval was asked for, or asked for again after changes",
+    ),
+    (
+        "approval.answered",
+        "an approver answered and others still have to",
+    ),
+    (
+        "approval.decided",
+        "an approval was approved, rejected or sent back for changes",
+    ),
+    ("approval.cancelled", "an approval was withdrawn"),
     ("member.joined", "someone joined the workspace"),
     ("member.updated", "a member's role or hours changed"),
     (
@@ -120,6 +137,7 @@ pub fn events_of(kind: &str, action: &str, fields: &[String]) -> Vec<&'static st
             .find(|(name, _)| *name == wanted)
             .map(|(name, _)| *name)
     };
+    let original = action;
     let action = match (kind, action) {
         ("project", "imported") => "created",
         ("project", "archived" | "unarchived") => "updated",
@@ -127,11 +145,16 @@ pub fn events_of(kind: &str, action: &str, fields: &[String]) -> Vec<&'static st
         ("member", "deleted") => "left",
         ("member", "time off added" | "time off removed") => "updated",
         (_, "moved" | "reordered") => "updated",
+        ("milestone", "reached") => "updated",
+        ("approval", "resubmitted") => "requested",
         _ => action,
     };
     let mut out: Vec<&'static str> = name(&format!("{kind}.{action}")).into_iter().collect();
     if (kind, action) == ("task", "updated") && touched("status") {
         out.extend(name("task.status_changed"));
+    }
+    if (kind, original) == ("milestone", "reached") {
+        out.extend(name("milestone.reached"));
     }
     out
 }
@@ -260,6 +283,15 @@ mod tests {
         // changed by anyone.
         assert!(events_of("member", "invited", &[]).is_empty());
         assert!(events_of("schedule", "computed", &[]).is_empty());
+        assert_eq!(
+            events_of("milestone", "reached", &fields(&["reached"])),
+            ["milestone.updated", "milestone.reached"]
+        );
+        assert_eq!(
+            events_of("approval", "resubmitted", &[]),
+            ["approval.requested"]
+        );
+        assert_eq!(events_of("approval", "decided", &[]), ["approval.decided"]);
         assert!(events_of("baseline", "created", &[]).is_empty());
     }
 

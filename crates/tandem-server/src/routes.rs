@@ -196,6 +196,7 @@ pub fn table() -> Vec<Route> {
         portfolios::routes(),
         webhooks::routes(),
         templates::routes(),
+        approvals::routes(),
         goals::routes(),
         milestones::routes(),
         reports::routes(),

@@ -151,6 +151,10 @@ async fn read_object(store: &dyn Store, event: &Event) -> Option<Value> {
             .get_stakeholder(scope, id()?)
             .await
             .map(|s| json!(tandem_api::StakeholderView::from(s))),
+        "approval" => store
+            .get_approval(scope, id()?)
+            .await
+            .map(|a| json!(tandem_api::ApprovalView::from(a))),
         _ => return None,
     };
     match read {

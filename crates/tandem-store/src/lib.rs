@@ -25,6 +25,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod approvals;
 pub mod dependencies;
 pub mod events;
 pub mod goals;
@@ -54,6 +55,7 @@ use tandem_domain::FieldError;
 
 pub use accounts::{AccountStore, ApiToken};
 pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
+pub use approvals::{ApprovalFilter, ApprovalStore};
 pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use goals::{GoalStore, GoalTask};
@@ -203,6 +205,7 @@ pub trait Store:
     + EventStore
     + WebhookStore
     + TemplateStore
+    + ApprovalStore
     + Send
     + Sync
     + 'static

@@ -153,6 +153,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "templates in versions; the template a project was made from",
         sql: include_str!("../migrations/sqlite/0027_templates.sql"),
     },
+    Migration {
+        version: 28,
+        description: "approvals and their answers; the day a milestone was reached",
+        sql: include_str!("../migrations/sqlite/0028_approvals.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -290,6 +295,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 27,
         description: "templates in versions; the template a project was made from",
         sql: include_str!("../migrations/postgres/0027_templates.sql"),
+    },
+    Migration {
+        version: 28,
+        description: "approvals and their answers; the day a milestone was reached",
+        sql: include_str!("../migrations/postgres/0028_approvals.sql"),
     },
 ];
 

@@ -16,6 +16,8 @@
 //! read a request body after the check (a guest hears 403 whatever they
 //! sent) but cannot write without it.
 
+/// Approvals: asked, answered, resubmitted, withdrawn.
+pub mod approvals;
 /// A project's calendar exceptions.
 pub mod calendars;
 /// Links between tasks.

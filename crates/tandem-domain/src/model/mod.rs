@@ -7,6 +7,8 @@ pub use crate::calendar::WorkWeek;
 
 pub type Id = i64;
 
+/// Approvals of a task, a milestone or a project's stage change.
+mod approval;
 /// Dependencies between tasks.
 mod dependency;
 /// Goals, their periods and key results.
@@ -38,6 +40,7 @@ mod vocab;
 /// Users, workspaces, members and time off.
 mod workspace;
 
+pub use approval::*;
 pub use dependency::*;
 pub use goal::*;
 pub use patch::*;

@@ -24,6 +24,8 @@ pub struct Milestone {
     pub date: Option<NaiveDate>,
     pub description: Option<String>,
     pub phase_id: Option<Id>,
+    /// The day it was marked reached, if it was.
+    pub reached: Option<NaiveDate>,
     /// Its place among its project's milestones: 1, 2, 3, …
     pub position: i64,
     pub version: i64,
@@ -47,6 +49,7 @@ impl Milestone {
             date: self.date,
             description: self.description.clone(),
             phase_id: self.phase_id,
+            reached: self.reached,
         }
     }
 }
@@ -90,6 +93,9 @@ pub struct MilestoneFields {
     pub date: Option<NaiveDate>,
     pub description: Option<String>,
     pub phase_id: Option<Id>,
+    /// The day it was reached; a milestone whose approval waits or was
+    /// rejected cannot be marked reached (`approval::gate_refusal`).
+    pub reached: Option<NaiveDate>,
 }
 
 impl MilestoneFields {
@@ -98,6 +104,7 @@ impl MilestoneFields {
         required_text(Some(&self.name), "name", 200, &mut v);
         optional_text(self.description.as_deref(), "description", 10_000, &mut v);
         check_date(self.date, "date", &mut v);
+        check_date(self.reached, "reached", &mut v);
         v.into_result()
     }
 }

@@ -152,6 +152,33 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where an approval stands: waiting for answers, sent back with
+    /// changes asked for, or decided (approved, rejected), or withdrawn.
+    ApprovalState {
+        Pending = "pending",
+        ChangesRequested = "changes_requested",
+        Approved = "approved",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+    }
+);
+
+impl ApprovalState {
+    /// Approved, rejected and cancelled approvals take no more answers.
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            ApprovalState::Approved | ApprovalState::Rejected | ApprovalState::Cancelled
+        )
+    }
+}
+
+vocabulary!(
+    /// One approver's answer.
+    Decision { Approve = "approve", RequestChanges = "request_changes", Reject = "reject" }
+);
+
+vocabulary!(
     RiskStatus { Open = "open", Mitigating = "mitigating", Closed = "closed", Occurred = "occurred" }
 );
 
@@ -171,6 +198,7 @@ vocabulary!(
         StatusUpdate = "status_update",
         Portfolio = "portfolio",
         Goal = "goal",
+        Approval = "approval",
     }
 );
 

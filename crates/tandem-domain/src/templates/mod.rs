@@ -342,6 +342,7 @@ pub fn plan(
                     date: day(m.date),
                     description: m.description.clone(),
                     phase_id: None,
+                    reached: None,
                 },
                 m.phase,
             )

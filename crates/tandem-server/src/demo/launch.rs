@@ -143,6 +143,7 @@ pub(super) async fn seed(
                     date: Some(add_working_days(start, offset)),
                     description: None,
                     phase_id: Some(phases[phase].id),
+                    reached: None,
                 },
             )
             .await?;

@@ -10,6 +10,8 @@
 
 /// A project's rows of the activity history.
 pub(crate) mod activity;
+/// Approvals and their answers.
+pub(crate) mod approvals;
 /// Sign-in, sessions, the caller and their API tokens.
 pub(crate) mod auth;
 /// A project's calendar exceptions.

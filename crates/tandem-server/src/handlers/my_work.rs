@@ -12,7 +12,7 @@ use serde_json::json;
 use tandem_api::{MyWork, MyWorkBucket};
 use tandem_domain::Validation;
 use tandem_domain::dates::Bucket;
-use tandem_store::TaskOrder;
+use tandem_store::{ApprovalFilter, TaskOrder};
 use tandem_usecases::my_work::{self, BUCKET_PAGE, BucketPage};
 
 use super::tasks::{format_cursor, parse_cursor};
@@ -102,9 +102,15 @@ pub async fn my_work(
         Some(bucket) => vec![my_work::bucket(store, ctx.scope, today, bucket, after, limit).await?],
         None => my_work::my_work(store, ctx.scope, today, limit).await?,
     };
+    let waiting = ApprovalFilter {
+        waiting_for: Some(ctx.scope.user_id),
+        ..ApprovalFilter::default()
+    };
+    let approvals = store.list_approvals(ctx.scope, &waiting).await?;
     Ok(Json(MyWork {
         today,
         buckets: buckets.into_iter().map(bucket_view).collect(),
+        approvals: approvals.into_iter().map(Into::into).collect(),
     }))
 }
 

@@ -29,7 +29,7 @@ impl Section {
     /// only; a project's pages go by their tab's.
     fn live_kinds(self) -> &'static str {
         match self {
-            Section::MyWork => "task project member",
+            Section::MyWork => "task project member approval",
             Section::Projects => "project task schedule",
             Section::Portfolios => {
                 "portfolio project task schedule status_update risk milestone baseline"

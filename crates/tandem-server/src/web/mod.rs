@@ -9,6 +9,8 @@
 //! module is not a second API: anything a script needs beyond a page and a
 //! form post, it asks `/api/v1` for.
 
+/// Approvals: the list, one approval and its answer forms, the request form.
+mod approvals;
 /// Sign-in, sign-out and the form and error plumbing every page shares.
 mod common;
 /// Goals: the tree and a goal's page.
@@ -133,6 +135,23 @@ pub fn router() -> Router<AppState> {
             get(my_work::projects).post(my_work::create_project),
         )
         .route("/w/{ws}/milestones", get(milestones::milestones_page))
+        .route(
+            "/w/{ws}/approvals",
+            get(approvals::approvals_page).post(approvals::request),
+        )
+        .route("/w/{ws}/approvals/{id}", get(approvals::approval_page))
+        .route(
+            "/w/{ws}/approvals/{id}/answer",
+            post(approvals::answer_approval),
+        )
+        .route(
+            "/w/{ws}/approvals/{id}/resubmit",
+            post(approvals::resubmit_approval),
+        )
+        .route(
+            "/w/{ws}/approvals/{id}/cancel",
+            post(approvals::cancel_approval),
+        )
         .route("/w/{ws}/reports", get(reports::reports_page))
         .route("/w/{ws}/reports.md", get(reports::report_markdown))
         .route(

@@ -112,8 +112,20 @@ pub async fn my_work(
         tandem_usecases::goals::served_by(&goals, task.id, task.project.as_ref().map(|p| p.id))
     };
     let total: u64 = buckets.iter().map(|b| b.count).sum();
+    let waiting = tandem_store::ApprovalFilter {
+        waiting_for: Some(scope.user_id),
+        ..Default::default()
+    };
+    let approvals = store.list_approvals(scope, &waiting).await?;
     let content = html! {
         (common::invitations_block(&invitations))
+        @if !approvals.is_empty() && only.is_none() {
+            section.bucket aria-labelledby="b-approvals" {
+                h2 #b-approvals { "Waiting for your approval " span.count { (approvals.len()) } }
+                (super::approvals::approval_table(&viewer, "Approvals waiting for your answer", &approvals))
+                p { a href=(viewer.url("/approvals")) { "All approvals" } }
+            }
+        }
         @if only.is_some() {
             p.lede { a href=(viewer.url("/my")) { "← All of My Work" } }
         } @else {

@@ -43,6 +43,16 @@ pub async fn task_page(
     .await?;
     let links = store.task_dependencies(scope, &task.key).await?;
     let recurrence = store.recurrence_of(scope, &task).await?;
+    let approvals = match &task.project {
+        Some(_) => {
+            let filter = tandem_store::ApprovalFilter {
+                task: Some(task.key.clone()),
+                ..Default::default()
+            };
+            store.list_approvals(scope, &filter).await?
+        }
+        None => Vec::new(),
+    };
     let history = store
         .list_activity(
             scope,
@@ -190,6 +200,7 @@ pub async fn task_page(
                     }
                 }
                 (super::repeat::repeat_section(&viewer, &task, recurrence.as_ref(), writer))
+                @if project.is_some() { (super::approvals::task_section(&viewer, &task.key, &approvals, &members)) }
                 @if writer && viewer.ctx.scope.role.sees_all_projects() {
                     section aria-labelledby="h-task-template" {
                         h2 #h-task-template { "Save as a task template" }

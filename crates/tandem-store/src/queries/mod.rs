@@ -17,6 +17,7 @@
 //! and their associated consts), or the migrations (`migrate.rs`).
 
 mod accounts;
+mod approvals;
 mod board;
 mod dependencies;
 mod events;
@@ -51,6 +52,7 @@ pub(crate) use plans::{sqlx_plan_task_rows, sqlx_schedule_rows};
 #[allow(unused_imports)]
 pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
+use approvals::latest_milestone_approval;
 use board::*;
 use dependencies::{cycle_keys, order_after};
 use events::*;
@@ -210,7 +212,7 @@ pub(super) fn record_in(
         Some(scope.user_id),
         // What a creation or a deletion "changed" is everything; only an
         // update's fields tell which.
-        &if action == "updated" {
+        &if matches!(action, "updated" | "reached") {
             changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>()
         } else {
             Vec::new()

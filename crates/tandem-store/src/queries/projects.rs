@@ -190,8 +190,8 @@ pub(super) async fn insert_milestone_tx(
 ) -> Result<Id> {
     phase_of_project(tx, scope, milestone.phase_id, project_id).await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description, position) \
-         VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(position), 0) + 1 FROM milestones WHERE project_id = $2)) RETURNING id",
+        "INSERT INTO milestones (workspace_id, project_id, phase_id, name, date, description, reached, position) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(position), 0) + 1 FROM milestones WHERE project_id = $2)) RETURNING id",
     )
     .bind(scope.workspace_id)
     .bind(project_id)
@@ -199,6 +199,7 @@ pub(super) async fn insert_milestone_tx(
     .bind(milestone.name.trim())
     .bind(milestone.date)
     .bind(&milestone.description)
+    .bind(milestone.reached)
     .fetch_one(&mut **tx)
     .await?;
     record(
@@ -728,11 +729,16 @@ impl ProjectStore for DbStore {
         let milestone = &patched(change, current.fields())?;
         milestone.check().map_err(StoreError::Invalid)?;
         phase_of_project(&mut tx, scope, milestone.phase_id, current.project_id).await?;
-        sqlx::query("UPDATE milestones SET name = $1, date = $2, description = $3, phase_id = $4, version = version + 1 WHERE id = $5")
+        let reaching = current.reached.is_none() && milestone.reached.is_some();
+        if reaching && let Some(why) = gate_refusal(latest_milestone_approval(&mut tx, id).await?) {
+            return Err(StoreError::invalid("reached", why));
+        }
+        sqlx::query("UPDATE milestones SET name = $1, date = $2, description = $3, phase_id = $4, reached = $5, version = version + 1 WHERE id = $6")
             .bind(milestone.name.trim())
             .bind(milestone.date)
             .bind(&milestone.description)
             .bind(milestone.phase_id)
+            .bind(milestone.reached)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -745,7 +751,7 @@ impl ProjectStore for DbStore {
             EntityKind::Milestone,
             id,
             &milestone.name,
-            "updated",
+            if reaching { "reached" } else { "updated" },
             &changes,
         )
         .await?;

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod activity;
+mod approvals;
 mod clauses;
 mod dependencies;
 mod goals;
@@ -28,6 +29,7 @@ mod workspaces;
 
 pub(crate) use accounts::*;
 pub(crate) use activity::*;
+pub(crate) use approvals::*;
 pub(crate) use clauses::*;
 pub(crate) use dependencies::*;
 pub(crate) use goals::*;

@@ -66,6 +66,7 @@ pub(crate) fn phase_snapshot(f: &PhaseFields) -> Map<String, Value> {
 pub(crate) fn milestone_snapshot(f: &MilestoneFields) -> Map<String, Value> {
     object(json!({
         "name": f.name, "date": date(f.date), "description": f.description, "phase_id": f.phase_id,
+        "reached": date(f.reached),
     }))
 }
 
@@ -126,6 +127,7 @@ pub(crate) fn milestone_from_row(row: &impl Columns) -> Result<Milestone> {
         date: row.get("date")?,
         description: row.get("description")?,
         phase_id: row.get("phase_id")?,
+        reached: row.get("reached")?,
         position: row.get("position")?,
         version: row.get("version")?,
     })

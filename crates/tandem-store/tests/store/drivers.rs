@@ -199,6 +199,7 @@ async fn the_task_list_and_a_single_task_read_every_field_alike() {
                     date: NaiveDate::from_ymd_opt(2026, 11, 20),
                     description: Some("First outside users".into()),
                     phase_id: Some(phase.id),
+                    reached: None,
                 },
             )
             .await

@@ -108,6 +108,7 @@ async fn milestones_go_last_and_are_reordered_whole_or_not_at_all() {
             date: date.map(|d| d.parse().unwrap()),
             description: None,
             phase_id: None,
+            reached: None,
         };
         // Added in an order their dates do not follow: a new one goes
         // last, whatever its date, until someone moves it.

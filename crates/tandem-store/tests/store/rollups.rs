@@ -209,6 +209,7 @@ async fn kept_roll_ups_equal_roll_ups_made_afresh_after_random_writes() {
                         date: NaiveDate::from_ymd_opt(2026, 12, 1 + n as u32),
                         description: None,
                         phase_id: None,
+                        reached: None,
                     },
                 )
                 .await

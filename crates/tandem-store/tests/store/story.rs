@@ -407,6 +407,7 @@ async fn storage_story() {
                     date: NaiveDate::from_ymd_opt(2026, 12, 1),
                     description: None,
                     phase_id: Some(phase.id),
+                    reached: None,
                 },
             )
             .await

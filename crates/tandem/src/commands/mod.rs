@@ -5,6 +5,8 @@
 
 /// `tandem admin`: bootstrapping a database without a server.
 mod admin;
+/// `tandem approval`.
+mod approval;
 /// `tandem login` and `tandem token`.
 mod auth;
 /// `tandem baseline`.
@@ -57,6 +59,7 @@ use clap::{Parser, Subcommand};
 
 use crate::client::Client;
 use admin::AdminCommand;
+use approval::ApprovalCommand;
 use auth::{LoginArgs, TokenCommand};
 use baseline::BaselineCommand;
 use calendar::CalendarCommand;
@@ -128,6 +131,10 @@ enum Command {
     /// Milestones of a project.
     #[command(subcommand)]
     Milestone(MilestoneCommand),
+    /// Approvals: ask for one on a task, a milestone or a project's stage
+    /// change; approve, request changes or reject.
+    #[command(subcommand)]
+    Approval(ApprovalCommand),
     /// Saved views of a project's list.
     #[command(subcommand)]
     View(ViewCommand),
@@ -273,6 +280,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Task(command) => task::task_command(client, command, as_json).await,
         Command::Dep(command) => dependency::dep_command(client, command, as_json).await,
         Command::Risk(command) => risk::risk_command(client, command, as_json).await,
+        Command::Approval(command) => approval::approval_command(client, command, as_json).await,
         Command::Phase(command) => phase::phase_command(client, command, as_json).await,
         Command::Milestone(command) => phase::milestone_command(client, command, as_json).await,
         Command::View(command) => view::view_command(client, command, as_json).await,

@@ -107,6 +107,11 @@ pub(super) async fn my(client: &Client, args: MyArgs, as_json: bool) -> Result<(
         print_json(&work);
         return Ok(());
     }
+    if !work.approvals.is_empty() {
+        outln!("Waiting for your approval ({})", work.approvals.len());
+        super::approval::print_approvals(&work.approvals);
+        outln!();
+    }
     if work.buckets.iter().all(|b| b.count == 0) {
         outln!("Nothing open is assigned to you.");
         return Ok(());

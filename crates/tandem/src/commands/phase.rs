@@ -103,6 +103,22 @@ pub(super) enum MilestoneCommand {
         /// or "none" for no phase.
         #[arg(long)]
         phase: Option<String>,
+        /// The day it was reached (YYYY-MM-DD or a date word), or "none"
+        /// to mark it not reached.
+        #[arg(long)]
+        reached: Option<String>,
+    },
+    /// Mark a milestone reached. Refused while its latest approval waits,
+    /// asks for changes or was rejected (see `tandem approval`).
+    Reach {
+        /// The project's key.
+        key: String,
+        /// The milestone's id (see `tandem milestone list KEY`).
+        id: i64,
+        /// The day it was reached: YYYY-MM-DD or a date word; today when
+        /// left out.
+        #[arg(long)]
+        on: Option<String>,
     },
     /// Delete a milestone; its tasks stay in the project, at no milestone.
     Delete {
@@ -380,16 +396,23 @@ pub(super) async fn milestone_command(
             date,
             description,
             phase,
+            reached,
         } => {
             let request = MilestoneInput {
                 name,
                 date: date.as_deref().map(|d| date_value("date", d)).transpose()?,
                 description: description.as_deref().map(text_value),
                 phase_id: phase.as_deref().map(phase_value).transpose()?,
+                reached: reached
+                    .as_deref()
+                    .map(|d| date_value("reached", d))
+                    .transpose()?,
             };
             let body = request_body(&request)?;
             if body.as_object().is_some_and(|fields| fields.is_empty()) {
-                bail!("nothing to change: give --name, --date, --description or --phase");
+                bail!(
+                    "nothing to change: give --name, --date, --description, --phase or --reached"
+                );
             }
             let current = listed_milestone(client, &key, id).await?;
             let milestone: MilestoneView = client
@@ -404,6 +427,35 @@ pub(super) async fn milestone_command(
                 print_json(&milestone)
             } else {
                 outln!("Updated milestone {} (id {})", milestone.name, milestone.id)
+            }
+        }
+        MilestoneCommand::Reach { key, id, on } => {
+            let day = date_value("on", on.as_deref().unwrap_or("today"))?;
+            if day.is_none() {
+                bail!("--on: give the day it was reached (YYYY-MM-DD or a date word)");
+            }
+            let request = MilestoneInput {
+                reached: Some(day),
+                ..MilestoneInput::default()
+            };
+            let current = listed_milestone(client, &key, id).await?;
+            let milestone: MilestoneView = client
+                .send_if_match(
+                    Method::PATCH,
+                    &client.ws_path(&format!("/milestones/{id}")).await?,
+                    Some(&request_body(&request)?),
+                    current.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&milestone)
+            } else {
+                outln!(
+                    "Milestone {} (id {}) reached on {}",
+                    milestone.name,
+                    milestone.id,
+                    or_dash(milestone.reached)
+                )
             }
         }
         MilestoneCommand::Delete { key, id } => {
@@ -437,8 +489,9 @@ fn print_milestones(milestones: &[MilestoneView]) {
                     "{:.0}%",
                     m.progress.as_ref().map(|x| x.percent).unwrap_or(0.0)
                 ),
+                or_dash(m.reached),
             ]
         })
         .collect::<Vec<_>>();
-    table(&["id", "milestone", "date", "progress"], &rows);
+    table(&["id", "milestone", "date", "progress", "reached"], &rows);
 }

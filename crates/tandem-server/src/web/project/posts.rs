@@ -62,6 +62,7 @@ const MILESTONE_FIELDS: &[(&str, Kind)] = &[
     ("date", Kind::Optional),
     ("description", Kind::Optional),
     ("phase_id", Kind::Number),
+    ("reached", Kind::Optional),
 ];
 
 const STAKEHOLDER_FIELDS: &[(&str, Kind)] = &[

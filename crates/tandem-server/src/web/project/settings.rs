@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
-use tandem_domain::{Id, Member, ProjectStatus, Stage, StakeholderRole};
+use tandem_domain::{ApprovalState, Id, Member, ProjectStatus, Stage, StakeholderRole, SubjectRef};
 
 use super::nav;
 use crate::AppState;
@@ -44,6 +44,16 @@ fn role_label(role: StakeholderRole) -> &'static str {
 /// A `<select>` of the workspace's members by name (their email is what
 /// the API takes), with "nobody" first; the script puts a box before it
 /// that finds a member by any part of a name (`data-find`).
+fn approval_state_label(state: ApprovalState) -> &'static str {
+    match state {
+        ApprovalState::Pending => "waiting for its approvers",
+        ApprovalState::ChangesRequested => "changes asked for",
+        ApprovalState::Approved => "approved",
+        ApprovalState::Rejected => "rejected: request a new approval",
+        ApprovalState::Cancelled => "withdrawn",
+    }
+}
+
 pub(crate) fn member_select(
     id: &str,
     name: &str,
@@ -111,6 +121,25 @@ pub async fn settings(
     let milestone_ids: Vec<Id> = milestones.iter().map(|m| m.id).collect();
     let stakeholders = store.list_stakeholders(access).await?;
     let exceptions = store.list_calendar_exceptions(access).await?;
+    let approvals = store
+        .list_approvals(
+            scope,
+            &tandem_store::ApprovalFilter {
+                project: Some(project.key.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    // Newest first: a milestone's gate is its latest approval not withdrawn.
+    let gate_of = |id: Id| {
+        approvals.iter().find(|a| {
+            a.state != ApprovalState::Cancelled
+                && matches!(a.subject, SubjectRef::Milestone { id: of, .. } if of == id)
+        })
+    };
+    let open_stage = approvals
+        .iter()
+        .find(|a| matches!(a.subject, SubjectRef::Stage(_)) && !a.state.is_closed());
     let base = format!("/p/{}", project.key);
     let url = |rest: &str| viewer.url(&format!("{base}{rest}"));
     let writes = viewer.can_write();
@@ -226,6 +255,19 @@ pub async fn settings(
             }
         }
 
+        section.card-panel aria-labelledby="h-stage-gate" {
+            h2 #h-stage-gate { "Stage gate" }
+            p.muted { "The project is in the " (project.stage) " stage. A move asked for here is made when every approver approves." }
+            @if let Some(a) = open_stage {
+                p.gate {
+                    a href=(viewer.url(&format!("/approvals/{}", a.id))) { "Approval #" (a.id) }
+                    " of " (a.subject.describe()) ": " (approval_state_label(a.state))
+                }
+            } @else if writes {
+                (crate::web::approvals::request_form(&viewer, "sg", &[("project", project.key.clone())], true, &members))
+            }
+        }
+
         section.card-panel aria-labelledby="h-milestones" {
             h2 #h-milestones { "Milestones" }
             @if milestones.is_empty() { p.muted { "No milestones yet." } }
@@ -248,8 +290,20 @@ pub async fn settings(
                                 }
                                 label for={ "ms-desc-" (m.id) } { "Description" }
                                 input id={ "ms-desc-" (m.id) } name="description" maxlength="2000" value=(m.description.as_deref().unwrap_or(""));
+                                label for={ "ms-reached-" (m.id) } { "Reached" }
+                                input id={ "ms-reached-" (m.id) } name="reached" type="date" value=(date(m.reached));
                                 @if writes { button type="submit" { "Save" } }
                             }
+                        }
+                        @let gate = gate_of(m.id);
+                        @if let Some(a) = gate {
+                            p.gate {
+                                a href=(viewer.url(&format!("/approvals/{}", a.id))) { "Approval #" (a.id) }
+                                ": " (approval_state_label(a.state))
+                            }
+                        }
+                        @if writes && m.reached.is_none() && gate.is_none_or(|a| a.state.is_closed()) {
+                            (crate::web::approvals::request_form(&viewer, &format!("ma-{}", m.id), &[("milestone", m.id.to_string())], false, &members))
                         }
                         @if writes {
                             (move_buttons(&url("/milestones/order"), "milestones", &milestone_ids, i, &m.name))

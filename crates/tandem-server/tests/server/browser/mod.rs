@@ -11,6 +11,7 @@
 //! fails the tests instead. `TANDEM_CHROMIUM` and `TANDEM_CHROMEDRIVER`
 //! override the paths (Debian's by default).
 
+mod approvals;
 mod goals;
 mod live;
 mod repeat;

@@ -167,7 +167,7 @@ async fn world(ana: &Api, mel: &Api) -> World {
     .await;
     let webhook_id = webhook["id"].as_i64().unwrap();
     plan(ana).await;
-    let launch = furnish(
+    let mut launch = furnish(
         ana,
         "LAUNCH",
         json!({"member": "gus@x.org", "role": "informed"}),
@@ -194,7 +194,7 @@ async fn world(ana: &Api, mel: &Api) -> World {
         json!({"predecessor": "SECRET-1", "successor": "SECRET-2"}),
     )
     .await;
-    let secret = furnish(
+    let mut secret = furnish(
         ana,
         "SECRET",
         json!({"name": "Sam Secret", "role": "sponsor"}),
@@ -207,6 +207,19 @@ async fn world(ana: &Api, mel: &Api) -> World {
         json!({"predecessor": "SECRET-1", "successor": "LAUNCH-1"}),
     )
     .await;
+    // Asked by Mel, so a member may resubmit or withdraw it; of each
+    // project's first task, whose title a guest must not read in SECRET.
+    for reach in [&mut launch, &mut secret] {
+        let approval = created(
+            mel,
+            &format!("{WS}/approvals"),
+            json!({"task": reach.tasks[0], "approvers": ["ana@x.org"], "note": "Sign off"}),
+        )
+        .await;
+        reach
+            .ids
+            .insert("approvals", approval["id"].as_i64().unwrap());
+    }
     let mine = created(mel, &format!("{WS}/tasks"), json!({"title": MEL_PRIVATE})).await;
     created(
         mel,

@@ -258,6 +258,22 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get(format!("/w/acme/p/{project}/plan?runs=50&level=1")),
         get(format!("/w/acme/p/{project}/plan/level")),
         get(format!("/w/acme/t/{task}")),
+        get("/w/acme/approvals".into()),
+        get(format!("/w/acme/approvals/{}", reach.ids["approvals"])),
+        post("/w/acme/approvals".into()),
+        post(format!(
+            "/w/acme/approvals/{}/answer",
+            reach.ids["approvals"]
+        )),
+        // Without the page's version, nothing is resubmitted or withdrawn.
+        post(format!(
+            "/w/acme/approvals/{}/resubmit",
+            reach.ids["approvals"]
+        )),
+        post(format!(
+            "/w/acme/approvals/{}/cancel",
+            reach.ids["approvals"]
+        )),
         post("/w/acme/quick".into()),
         post("/w/acme/tasks".into()),
         post("/w/acme/tasks/bulk".into()),
@@ -431,6 +447,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         if read
                             && (path.starts_with("/w/acme/p/")
                                 || path.starts_with("/w/acme/t/")
+                                || path.starts_with("/w/acme/approvals/")
                                 || path.starts_with("/w/acme/portfolios/")
                                 || path.starts_with("/w/acme/goals/")
                                 || path.contains("?project=")) =>

@@ -1,6 +1,7 @@
 //! The built `tandem` binary against a real `tandem serve` process.
 
 mod above_projects;
+mod approvals;
 mod board;
 mod invitations;
 mod my_work;
