@@ -16,4 +16,7 @@ pub struct ActivityView {
     pub entity_label: String,
     pub action: String,
     pub changes: Vec<FieldChange>,
+    /// The automation rule that made the change, by name, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }

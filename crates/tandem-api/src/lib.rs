@@ -18,6 +18,8 @@ mod activity;
 mod approvals;
 /// Signing in, the caller, personal tokens.
 mod auth;
+/// Automation rules, their runs and dry runs.
+mod automation;
 /// Bulk edits and board moves of tasks.
 mod bulk;
 /// Helpers the features' request types share.
@@ -60,6 +62,7 @@ mod workspaces;
 pub use activity::*;
 pub use approvals::*;
 pub use auth::*;
+pub use automation::*;
 pub use bulk::*;
 pub use common::format_local;
 pub use dependencies::*;

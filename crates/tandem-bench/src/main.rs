@@ -93,6 +93,10 @@ struct Args {
     /// receiver on loopback.
     #[arg(long)]
     webhooks: Option<usize>,
+    /// Measure automation (issue 14): this many rules on one project, and
+    /// what they add to a task update and to the job's work per event.
+    #[arg(long)]
+    rules: Option<usize>,
 }
 
 /// The web pages in headless Chromium.
@@ -103,6 +107,8 @@ mod live;
 mod portfolio;
 /// Recurring tasks made by the job.
 mod recurrences;
+/// Automation rules decided on each write.
+mod rules;
 /// How the work grows with the size of the workspace.
 mod scale;
 /// The web pages' benchmark.
@@ -156,6 +162,9 @@ async fn main() -> Result<()> {
     );
     if let Some(series) = args.recurrences {
         return recurrences::run(store, series).await;
+    }
+    if let Some(count) = args.rules {
+        return rules::run(store, count).await;
     }
     if let Some(count) = args.webhooks {
         return webhooks::run(store, &database, count).await;

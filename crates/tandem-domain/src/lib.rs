@@ -7,6 +7,7 @@
 //! Serialization of the API lives in `tandem-api`; storage in `tandem-store`.
 
 pub mod activity;
+pub mod automation;
 pub mod calendar;
 pub mod dates;
 pub mod goals;

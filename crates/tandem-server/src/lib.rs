@@ -6,6 +6,8 @@
 
 /// Passwords, sessions and API tokens.
 pub mod auth;
+/// Running automation rules: on the outbox's events and on the clock.
+pub mod automation;
 /// The demo workspace `serve --demo` loads.
 pub mod demo;
 /// The API's error type and its problem-details responses.

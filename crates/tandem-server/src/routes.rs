@@ -197,6 +197,7 @@ pub fn table() -> Vec<Route> {
         webhooks::routes(),
         templates::routes(),
         approvals::routes(),
+        automation::routes(),
         goals::routes(),
         milestones::routes(),
         reports::routes(),

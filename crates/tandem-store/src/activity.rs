@@ -22,6 +22,8 @@ pub struct ActivityEntry {
     pub entity_label: String,
     pub action: String,
     pub changes: Vec<FieldChange>,
+    /// The automation rule that made the change, by name, if one did.
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

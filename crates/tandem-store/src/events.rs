@@ -49,6 +49,16 @@ pub struct Event {
     /// anything but an update.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    /// The automation rule whose action this change was, if one's was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<Id>,
+    /// How deep a chain of rules' changes this is: 0 for a person's.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub depth: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 impl Event {
@@ -67,6 +77,8 @@ impl Event {
             actor_id: None,
             at: Utc::now(),
             fields: Vec::new(),
+            rule_id: None,
+            depth: 0,
         }
     }
 
@@ -88,6 +100,9 @@ pub const RESCHEDULER: &str = "rescheduler";
 
 /// The consumer that turns events into webhook deliveries.
 pub const WEBHOOKS: &str = "webhooks";
+
+/// The consumer that runs automation rules.
+pub const AUTOMATION: &str = "automation";
 
 /// Whether the rescheduler needs to hear of events of this kind: what
 /// feeds a project's plan, and a member's availability (effort-estimated
@@ -173,6 +188,8 @@ pub(crate) fn event_from_row(row: &impl Columns) -> Result<Event> {
             .get::<Option<String>>("fields")?
             .map(|text| text.split(',').map(str::to_string).collect())
             .unwrap_or_default(),
+        rule_id: row.get("rule_id")?,
+        depth: row.get("depth")?,
     })
 }
 

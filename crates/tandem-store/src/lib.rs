@@ -38,6 +38,7 @@ mod postgres;
 pub mod projects;
 pub mod recurrences;
 pub mod risks;
+pub mod rules;
 mod scope;
 mod sql;
 mod sqlite;
@@ -66,6 +67,7 @@ pub use postgres::PgStore;
 pub use projects::{CrossLink, HealthReads, ProjectProgress, ProjectStore};
 pub use recurrences::RecurrenceStore;
 pub use risks::RiskStore;
+pub use rules::{RuleMark, RuleRun, RuleStore, as_rule};
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
@@ -206,6 +208,7 @@ pub trait Store:
     + WebhookStore
     + TemplateStore
     + ApprovalStore
+    + RuleStore
     + Send
     + Sync
     + 'static

@@ -158,6 +158,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "approvals and their answers; the day a milestone was reached",
         sql: include_str!("../migrations/sqlite/0028_approvals.sql"),
     },
+    Migration {
+        version: 29,
+        description: "automation rules and their runs; the rule behind an event and a history row",
+        sql: include_str!("../migrations/sqlite/0029_rules.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -300,6 +305,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 28,
         description: "approvals and their answers; the day a milestone was reached",
         sql: include_str!("../migrations/postgres/0028_approvals.sql"),
+    },
+    Migration {
+        version: 29,
+        description: "automation rules and their runs; the rule behind an event and a history row",
+        sql: include_str!("../migrations/postgres/0029_rules.sql"),
     },
 ];
 

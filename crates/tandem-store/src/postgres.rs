@@ -99,7 +99,7 @@ impl PgStore {
     const NOTIFY: Option<&'static str> = Some(
         "SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
          'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
-         'actor_id', actor_id, 'at', at)::text) FROM events \
+         'actor_id', actor_id, 'at', at, 'rule_id', rule_id, 'depth', depth)::text) FROM events \
          WHERE id = (SELECT currval(pg_get_serial_sequence('events', 'id')))",
     );
     /// Of several nodes claiming deliveries at once, each takes rows the

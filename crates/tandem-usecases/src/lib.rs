@@ -18,6 +18,8 @@
 
 /// Approvals: asked, answered, resubmitted, withdrawn.
 pub mod approvals;
+/// Automation rules: who keeps them, and a rule's dry run.
+pub mod automation;
 /// A project's calendar exceptions.
 pub mod calendars;
 /// Links between tasks.

@@ -199,6 +199,7 @@ vocabulary!(
         Portfolio = "portfolio",
         Goal = "goal",
         Approval = "approval",
+        Rule = "rule",
     }
 );
 

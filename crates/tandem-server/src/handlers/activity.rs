@@ -36,6 +36,7 @@ pub(crate) fn activity_view(a: tandem_store::ActivityEntry) -> ActivityView {
         entity_label: a.entity_label,
         action: a.action,
         changes: a.changes,
+        rule: a.rule,
     }
 }
 

@@ -14,6 +14,8 @@ pub(crate) mod activity;
 pub(crate) mod approvals;
 /// Sign-in, sessions, the caller and their API tokens.
 pub(crate) mod auth;
+/// Automation rules, their runs and dry runs.
+pub(crate) mod automation;
 /// A project's calendar exceptions.
 pub(crate) mod calendars;
 /// Links between tasks.

@@ -1,5 +1,5 @@
 //! Background work: the outbox's once-only consumers (the rescheduler;
-//! webhooks' queuer, and their sender) and the periodic jobs (the purge;
+//! webhooks' queuer, and their sender; automation rules) and the periodic jobs (the purge;
 //! the occurrences recurring tasks owe), started together, counted in the
 //! [`Metrics`] one unit of work at a time, and stopped together at
 //! shutdown, each after the unit it is doing.
@@ -14,6 +14,7 @@
 //! What is not here: deciding what a write means for a page (that is
 //! `web::live`, which every node runs for its own pages).
 
+mod automation;
 mod purge;
 mod recurrences;
 mod rescheduler;
@@ -40,6 +41,7 @@ pub fn start(
 ) {
     rescheduler::start(store.clone(), jobs);
     recurrences::start(store.clone(), jobs);
+    automation::start(store.clone(), jobs, webhook_wake.clone());
     webhooks::start(store.clone(), jobs, webhooks, webhook_wake);
     purge::start(store, jobs);
 }

@@ -33,6 +33,8 @@ mod project;
 mod repeat;
 /// Reports: burn-up, burn-down, throughput, cycle time; the status report.
 mod reports;
+/// Automation rules: the list with runs, the form in words, a dry run.
+mod rules;
 /// Find anything: tasks, projects, people, pages.
 mod search;
 /// The workspace's people and the viewer's API tokens.
@@ -140,6 +142,13 @@ pub fn router() -> Router<AppState> {
             get(approvals::approvals_page).post(approvals::request),
         )
         .route("/w/{ws}/approvals/{id}", get(approvals::approval_page))
+        .route(
+            "/w/{ws}/rules",
+            get(rules::rules_page).post(rules::add_rule),
+        )
+        .route("/w/{ws}/rules/dry-run", post(rules::dry_run))
+        .route("/w/{ws}/rules/{id}/state", post(rules::set_state))
+        .route("/w/{ws}/rules/{id}/delete", post(rules::delete_rule))
         .route(
             "/w/{ws}/approvals/{id}/answer",
             post(approvals::answer_approval),

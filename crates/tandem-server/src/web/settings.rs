@@ -123,6 +123,7 @@ async fn settings_page(
                     div { button type="submit" { "Rename workspace" } }
                 }
                 p { a href=(viewer.url("/settings/webhooks")) { "Webhooks" } span.muted { ": the workspace's events sent to other tools as they happen, signed." } }
+                p { a href=(viewer.url("/rules")) { "Automation" } span.muted { ": rules that act on tasks when something happens, in plain words." } }
             }
         }
         section.card-panel aria-labelledby="h-members" {

@@ -232,6 +232,7 @@ pub async fn task_page(
                             li {
                                 time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
                                 strong { (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) } " "
+                                @if let Some(rule) = &a.rule { span.muted { "(rule " (rule) ") " } }
                                 @if a.action == "updated" && !a.changes.is_empty() {
                                     @let said = Names { members: &members, phases: &phases, milestones: &milestones };
                                     @if let [only] = a.changes.as_slice() {

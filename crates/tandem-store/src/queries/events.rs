@@ -21,6 +21,7 @@ pub(super) fn emit(
     fields: &[&str],
 ) {
     let reschedules = crate::events::reschedules(kind, action, project_id);
+    let mark = crate::rules::current_mark();
     // The plan changed: a stored schedule stamped with the version before
     // is no longer current. A change to a person's hours changes every
     // plan of the workspace. The event keeps the version a project's
@@ -47,8 +48,8 @@ pub(super) fn emit(
     };
     batch
         .push(
-            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8), $9)",
+            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8), $9, $10, $11)",
         )
         .bind(workspace_id)
         .bind(project_id)
@@ -58,7 +59,9 @@ pub(super) fn emit(
         .bind(actor_id)
         .bind(Utc::now())
         .bind(versioned)
-        .bind((!fields.is_empty()).then(|| fields.join(",")));
+        .bind((!fields.is_empty()).then(|| fields.join(",")))
+        .bind(mark.as_ref().map(|m| m.rule_id))
+        .bind(mark.as_ref().map_or(0, |m| m.depth));
     if reschedules {
         batch
             .push(&DELIVERY_INSERT)
@@ -68,6 +71,9 @@ pub(super) fn emit(
     // an event concerns a subscription is the consumer's to decide, and
     // a workspace without webhooks pays one indexed read a write.
     batch.push(&WEBHOOK_DELIVERY_INSERT).bind(workspace_id);
+    // Automation hears every event of a workspace with an enabled rule,
+    // a chain of rules' changes too (it records where it stops).
+    batch.push(&AUTOMATION_DELIVERY_INSERT).bind(workspace_id);
     if let Some(notify) = DbStore::NOTIFY {
         batch.push(notify);
     }
@@ -88,7 +94,17 @@ static WEBHOOK_DELIVERY_INSERT: std::sync::LazyLock<String> = std::sync::LazyLoc
     )
 });
 
-pub(super) const EVENT_COLUMNS: &str = "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at, e.fields";
+/// Automation's delivery of the event the write inserted last, when its
+/// workspace has an enabled rule.
+static AUTOMATION_DELIVERY_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO event_deliveries (consumer, event_id) SELECT '{}', {LAST_EVENT_ID} \
+         WHERE EXISTS (SELECT 1 FROM rules WHERE workspace_id = $1 AND enabled)",
+        crate::events::AUTOMATION,
+    )
+});
+
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.workspace_id, e.project_id, e.kind, e.action, e.object_key, e.actor_id, e.at, e.fields, e.rule_id, e.depth";
 
 /// [`EventStore::events_after`](crate::events::EventStore::events_after)
 /// on a pool, for the SQLite feed's own task.

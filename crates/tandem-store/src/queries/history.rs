@@ -12,7 +12,7 @@ impl ActivityStore for DbStore {
     ) -> Result<Vec<ActivityEntry>> {
         let mut qb = QueryBuilder::<Db>::new(
             "SELECT a.id, a.actor_id, u.email AS actor_email, u.name AS actor_name, a.at, a.entity_kind, a.entity_id, \
-             a.entity_label, a.action, a.changes FROM activity a LEFT JOIN users u ON u.id = a.actor_id WHERE a.workspace_id = ",
+             a.entity_label, a.action, a.changes, a.rule_name FROM activity a LEFT JOIN users u ON u.id = a.actor_id WHERE a.workspace_id = ",
         );
         qb.push_bind(scope.workspace_id);
         if !scope.role.sees_all_projects() {

@@ -31,6 +31,7 @@ mod projects;
 mod recurrences;
 mod risks;
 mod rollups;
+mod rules;
 mod schedule_save;
 mod stakeholders;
 mod status_updates;
@@ -184,8 +185,8 @@ pub(super) fn record_in(
 ) {
     batch
         .push(
-            "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes, rule_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(scope.workspace_id)
         .bind(project_id)
@@ -195,7 +196,8 @@ pub(super) fn record_in(
         .bind(entity_id)
         .bind(label.to_string())
         .bind(action.to_string())
-        .bind(changes_json(changes));
+        .bind(changes_json(changes))
+        .bind(crate::rules::current_mark().map(|m| m.name));
     // Titles stay out of events: tasks, projects and
     // workspaces go by key, everything else by number.
     let key = match kind {

@@ -14,5 +14,6 @@ pub(crate) fn activity_from_row(row: &impl Columns) -> Result<ActivityEntry> {
         entity_label: row.get("entity_label")?,
         action: row.get("action")?,
         changes: serde_json::from_str(&changes).map_err(|e| decode_error(e.to_string()))?,
+        rule: row.get("rule_name")?,
     })
 }

@@ -33,6 +33,8 @@ mod project;
 mod repeat;
 /// `tandem risk`.
 mod risk;
+/// `tandem rule`.
+mod rule;
 /// `tandem schedule`, `tandem forecast` and `tandem level`.
 mod schedule;
 /// `tandem serve`.
@@ -70,6 +72,7 @@ use phase::{MilestoneCommand, PhaseCommand};
 use portfolio::PortfolioCommand;
 use project::ProjectCommand;
 use risk::RiskCommand;
+use rule::RuleCommand;
 use schedule::ScheduleArgs;
 use serve::ServeArgs;
 use stakeholder::StakeholderCommand;
@@ -135,6 +138,10 @@ enum Command {
     /// change; approve, request changes or reject.
     #[command(subcommand)]
     Approval(ApprovalCommand),
+    /// Automation rules: when something happens to a task (or on the
+    /// clock), if its fields hold, do something; in plain words.
+    #[command(subcommand)]
+    Rule(RuleCommand),
     /// Saved views of a project's list.
     #[command(subcommand)]
     View(ViewCommand),
@@ -281,6 +288,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Dep(command) => dependency::dep_command(client, command, as_json).await,
         Command::Risk(command) => risk::risk_command(client, command, as_json).await,
         Command::Approval(command) => approval::approval_command(client, command, as_json).await,
+        Command::Rule(command) => rule::rule_command(client, command, as_json).await,
         Command::Phase(command) => phase::phase_command(client, command, as_json).await,
         Command::Milestone(command) => phase::milestone_command(client, command, as_json).await,
         Command::View(command) => view::view_command(client, command, as_json).await,

@@ -154,6 +154,7 @@ pub async fn overview(
                         li {
                             time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
                             strong { (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) } " "
+                                @if let Some(rule) = &a.rule { span.muted { "(rule " (rule) ") " } }
                             // "changed the due date and title of task X";
                             // what a creation set is the object itself.
                             @if a.action == "updated" && !a.changes.is_empty() {

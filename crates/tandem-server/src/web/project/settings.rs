@@ -257,6 +257,7 @@ pub async fn settings(
 
         section.card-panel aria-labelledby="h-stage-gate" {
             h2 #h-stage-gate { "Stage gate" }
+            p { a href=(viewer.url("/rules")) { "Automation rules" } span.muted { ": act on this project's tasks when something happens." } }
             p.muted { "The project is in the " (project.stage) " stage. A move asked for here is made when every approver approves." }
             @if let Some(a) = open_stage {
                 p.gate {

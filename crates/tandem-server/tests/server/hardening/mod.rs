@@ -219,6 +219,20 @@ async fn world(ana: &Api, mel: &Api) -> World {
         reach
             .ids
             .insert("approvals", approval["id"].as_i64().unwrap());
+        // A rule that never fires; SECRET's name a guest must not read.
+        let name = if reach.project == "SECRET" {
+            "Secret plan rule"
+        } else {
+            "Launch rule"
+        };
+        let rule = created(
+            ana,
+            &format!("{WS}/rules"),
+            json!({"name": name, "project": reach.project, "when": "milestone 999999 reached",
+                   "then": ["create task: Never"]}),
+        )
+        .await;
+        reach.ids.insert("rules", rule["id"].as_i64().unwrap());
     }
     let mine = created(mel, &format!("{WS}/tasks"), json!({"title": MEL_PRIVATE})).await;
     created(

@@ -9,6 +9,7 @@ mod planning;
 mod profile;
 mod project_parts;
 mod repeat;
+mod rules;
 mod serve;
 mod team;
 mod templates;
