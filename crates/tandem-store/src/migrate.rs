@@ -163,6 +163,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "automation rules and their runs; the rule behind an event and a history row",
         sql: include_str!("../migrations/sqlite/0029_rules.sql"),
     },
+    Migration {
+        version: 30,
+        description: "an index of the tasks of each recurring series",
+        sql: include_str!("../migrations/sqlite/0030_tasks_recurrence.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -310,6 +315,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 29,
         description: "automation rules and their runs; the rule behind an event and a history row",
         sql: include_str!("../migrations/postgres/0029_rules.sql"),
+    },
+    Migration {
+        version: 30,
+        description: "an index of the tasks of each recurring series",
+        sql: include_str!("../migrations/postgres/0030_tasks_recurrence.sql"),
     },
 ];
 

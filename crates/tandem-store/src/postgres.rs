@@ -96,6 +96,12 @@ impl PgStore {
     /// id is a scalar subquery, computed once: compared to `currval(…)`
     /// itself, a volatile call, the row is found by a scan of every event
     /// (a create took 10 ms instead of 4 at 1,000 tasks).
+    /// [`Self::NOTIFY`] of several events, their ids after `WHERE id IN`.
+    const NOTIFY_EVENTS: Option<&'static str> = Some(
+        "SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
+         'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
+         'actor_id', actor_id, 'at', at, 'rule_id', rule_id, 'depth', depth)::text) FROM events",
+    );
     const NOTIFY: Option<&'static str> = Some(
         "SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
          'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
@@ -105,6 +111,8 @@ impl PgStore {
     /// Of several nodes claiming deliveries at once, each takes rows the
     /// others do not hold instead of queueing behind them.
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    /// A row read to be changed by this write, held until it ends.
+    const ROW_LOCK: &'static str = " FOR UPDATE";
     /// Tables changed by a tenth of their rows (or 50) since their last
     /// analysis. The counters are the server's own, kept whether or not
     /// autovacuum runs.

@@ -123,7 +123,10 @@ impl SqliteStore {
     const TASK_LOCK: Option<&'static str> = None;
     /// One process: the feed reads the table itself (see [`Self::feed`]).
     const NOTIFY: Option<&'static str> = None;
+    const NOTIFY_EVENTS: Option<&'static str> = None;
     const SKIP_LOCKED: &'static str = "";
+    /// One writer: a row read in a write is the writer's already.
+    const ROW_LOCK: &'static str = "";
     /// No statistics (see `Store::refresh_statistics`).
     const STALE_STATISTICS: Option<&'static str> = None;
     const ANALYZES: bool = false;

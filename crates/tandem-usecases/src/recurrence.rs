@@ -125,7 +125,7 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
         let before = made.len();
         // A transaction per hundred series: one sync for them all, and
         // other writes wait no more than a hundred series' work.
-        for ids in owing.chunks(100) {
+        for ids in owing.chunks(GENERATE_BATCH) {
             match store.make_occurrences(ids, today).await {
                 Ok(keys) => made.extend(keys),
                 // One series that cannot be made (its maker's access

@@ -220,7 +220,22 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         // Weekly from three weeks ago: the server was down since.
         let weekly = series("weekly", Mode::Schedule, Reuse::NewTask);
         let start = today - Days::new(21);
-        repeating(&world, "Check backups", start, &weekly).await;
+        let mut fields = TaskFields::titled("Check backups");
+        fields.due_date = Some(start);
+        fields.owner = Some(Email::parse("ana@x.org").unwrap());
+        fields.tags = vec!["ops".into()];
+        fields.estimate_days = Some(0.5);
+        recurrence::create(
+            world.store.as_ref(),
+            &world.owner.writer().unwrap(),
+            NewTask {
+                project: Some(ProjectKey::parse("OPS").unwrap()),
+                fields,
+            },
+            &weekly,
+        )
+        .await
+        .unwrap();
         // Two makers at once: on PostgreSQL a second node on the same
         // database; on SQLite (one node) a second job of the same server.
         let second_node;
@@ -236,6 +251,37 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         );
         let made = one.unwrap().len() + two.unwrap().len();
         let expected: Vec<_> = (0..=4).map(|w| start + Days::new(7 * w)).collect();
+        // Each occurrence is made like the first: its owner and tags kept,
+        // counted in the project's roll-ups as a task created by hand is.
+        let filter = TaskFilter {
+            project: Some("OPS".into()),
+            limit: 500,
+            ..TaskFilter::default()
+        };
+        let page = world
+            .store
+            .list_tasks(world.owner.scope, &filter)
+            .await
+            .unwrap();
+        for task in page.tasks.iter().filter(|t| t.title == "Check backups") {
+            assert_eq!(
+                task.owner.as_ref().map(|o| o.email.as_str()),
+                Some("ana@x.org"),
+                "{}",
+                task.key
+            );
+            assert_eq!(task.tags, ["ops"], "{}", task.key);
+            assert_eq!(task.estimate_days, Some(0.5), "{}", task.key);
+        }
+        let (_, access) = world
+            .store
+            .open_project(world.owner.scope, "OPS")
+            .await
+            .unwrap();
+        let progress = world.store.project_progress(access).await.unwrap();
+        assert_eq!(progress.open_tasks, 5, "{progress:?}");
+        assert_eq!(progress.project.leaf_tasks, 5, "{progress:?}");
+        assert_eq!(progress.project.total_weight_hours, 20.0, "{progress:?}");
         // The three weeks missed, today's, and the next ahead: once each.
         assert_eq!(made, 4, "{:?}", open_dates(&world, "Check backups").await);
         assert_eq!(open_dates(&world, "Check backups").await, expected);

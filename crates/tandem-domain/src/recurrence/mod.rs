@@ -131,6 +131,35 @@ impl Rule {
         days
     }
 
+    /// [`Rule::dates`] up to `through` and the first one after it, read
+    /// lazily: a series' dates to come are not expanded to find today's
+    /// (the rule's own bound, 400 years or 20,000 dates, holds).
+    pub fn dates_through(
+        &self,
+        from: NaiveDate,
+        except: &[NaiveDate],
+        landing: Landing,
+        working: impl Fn(NaiveDate) -> bool,
+        through: NaiveDate,
+    ) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = Vec::new();
+        for day in self
+            .iter(from, except)
+            .filter_map(|day| landing.land(day, &working))
+        {
+            // No cap on the dates before `through`: a daily series years
+            // old still reaches today (what is owed is capped by the
+            // caller, against what was made).
+            if days.last().is_none_or(|last| *last < day) {
+                days.push(day);
+                if day > through {
+                    break;
+                }
+            }
+        }
+        days
+    }
+
     /// The first day this rule gives after `after` (from `from`, the
     /// series' start), as [`Rule::dates`] lands it.
     pub fn next_after(

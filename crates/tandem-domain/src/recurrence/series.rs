@@ -123,13 +123,9 @@ impl Series {
             return Vec::new();
         }
         let mut due = Vec::new();
-        let dates = self.rule.dates(
-            self.starts_on,
-            &self.except,
-            self.landing,
-            working,
-            MAX_OCCURRENCES,
-        );
+        let dates =
+            self.rule
+                .dates_through(self.starts_on, &self.except, self.landing, working, today);
         for date in dates {
             if !made.contains(&date) {
                 due.push(date);
@@ -221,6 +217,22 @@ mod tests {
         assert_eq!(
             weekly.after_done(d(2027, 2, 8), d(2027, 1, 30), made.len(), |_| true),
             Some(d(2027, 2, 15))
+        );
+    }
+
+    #[test]
+    fn a_daily_series_years_old_still_reaches_today() {
+        let daily = series("daily", Mode::Schedule, d(2023, 1, 1));
+        let made: BTreeSet<NaiveDate> = daily
+            .rule
+            .dates_through(d(2023, 1, 1), &[], Landing::AsIs, |_| true, d(2027, 1, 4))
+            .into_iter()
+            .filter(|day| *day < d(2027, 1, 4))
+            .collect();
+        assert!(made.len() > MAX_OCCURRENCES, "{}", made.len());
+        assert_eq!(
+            daily.due(&made, d(2027, 1, 4), |_| true),
+            [d(2027, 1, 4), d(2027, 1, 5)]
         );
     }
 

@@ -90,7 +90,9 @@ pub async fn list_approvals(
         v.take(
             "milestone",
             m.parse::<i64>()
-                .map_err(|_| "must be a milestone's id".to_string()),
+                .ok()
+                .filter(|id| *id >= 1)
+                .ok_or_else(|| "must be a milestone's id (1 or more)".to_string()),
         )
     });
     let approval_state = params

@@ -294,3 +294,132 @@ impl crate::events::EventStore for DbStore {
         self.feed()
     }
 }
+
+/// A task a write created, for [`record_created_tasks`].
+pub(super) struct Created {
+    pub(super) scope: Scope,
+    pub(super) project_id: Option<Id>,
+    pub(super) task_id: Id,
+    pub(super) key: String,
+    pub(super) changes: String,
+}
+
+/// The history rows, events and deliveries of many created tasks, as
+/// [`record_in`] writes one's, in a few multi-row statements: for a job
+/// that makes thousands (recurring tasks' occurrences), where a
+/// statement a row was most of its time. Each project's plan version
+/// moves on once.
+pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Result<()> {
+    if created.is_empty() {
+        return Ok(());
+    }
+    let mark = crate::rules::current_mark();
+    let now = Utc::now();
+    let mut projects: Vec<Id> = created.iter().filter_map(|c| c.project_id).collect();
+    projects.sort_unstable();
+    projects.dedup();
+    if !projects.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new(
+            "UPDATE projects SET plan_version = plan_version + 1 WHERE id IN (",
+        );
+        let mut list = qb.separated(", ");
+        for id in &projects {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut **tx).await?;
+    }
+    for chunk in created.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes, rule_name) ",
+        );
+        qb.push_values(chunk, |mut b, c| {
+            b.push_bind(c.scope.workspace_id)
+                .push_bind(c.project_id)
+                .push_bind(c.scope.user_id)
+                .push_bind(now)
+                .push_bind(EntityKind::Task.as_str())
+                .push_bind(c.task_id)
+                .push_bind(c.key.clone())
+                .push_bind("created")
+                .push_bind(c.changes.clone())
+                .push_bind(mark.as_ref().map(|m| m.name.clone()));
+        });
+        qb.build().execute(&mut **tx).await?;
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) ",
+        );
+        qb.push_values(chunk, |mut b, c| {
+            b.push_bind(c.scope.workspace_id)
+                .push_bind(c.project_id)
+                .push_bind("task")
+                .push_bind("created")
+                .push_bind(c.key.clone())
+                .push_bind(c.scope.user_id)
+                .push_bind(now)
+                .push("(SELECT plan_version FROM projects WHERE id = ")
+                .push_bind_unseparated(c.project_id)
+                .push_unseparated(")")
+                .push_bind(None::<String>)
+                .push_bind(mark.as_ref().map(|m| m.rule_id))
+                .push_bind(mark.as_ref().map_or(0, |m| m.depth));
+        });
+        qb.push(" RETURNING id, project_id");
+        let events: Vec<(i64, Option<i64>)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+        let ids = |only_projects: bool| {
+            events
+                .iter()
+                .filter(|(_, p)| !only_projects || p.is_some())
+                .map(|(id, _)| *id)
+                .collect::<Vec<_>>()
+        };
+        let deliveries = |consumer: &str, ids: &[Id], condition: &str| {
+            let mut qb = QueryBuilder::<Db>::new(format!(
+                "INSERT INTO event_deliveries (consumer, event_id) SELECT '{consumer}', e.id FROM events e WHERE e.id IN ("
+            ));
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            qb.push(condition);
+            qb
+        };
+        // A project's task created feeds its plan; a personal one no plan.
+        let planned = ids(true);
+        if !planned.is_empty() {
+            deliveries(crate::events::RESCHEDULER, &planned, "")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
+        let all = ids(false);
+        deliveries(
+            crate::events::WEBHOOKS,
+            &all,
+            " AND EXISTS (SELECT 1 FROM webhooks w WHERE w.workspace_id = e.workspace_id AND w.active)",
+        )
+        .build()
+        .execute(&mut **tx)
+        .await?;
+        deliveries(
+            crate::events::AUTOMATION,
+            &all,
+            " AND EXISTS (SELECT 1 FROM rules r WHERE r.workspace_id = e.workspace_id AND r.enabled)",
+        )
+        .build()
+        .execute(&mut **tx)
+        .await?;
+        if let Some(notify) = DbStore::NOTIFY_EVENTS {
+            let mut qb = QueryBuilder::<Db>::new(notify);
+            qb.push(" WHERE id IN (");
+            let mut list = qb.separated(", ");
+            for id in &all {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build().execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}

@@ -59,6 +59,15 @@ async fn home_tx(tx: &mut Tx, scope: Scope, task: &Task) -> Result<(Option<Proje
 /// Takes `date` for series `id`; `false` when it was taken already (by
 /// another node, or before a restart), so nothing more is made of it.
 async fn take_date_tx(tx: &mut Tx, id: Id, date: NaiveDate) -> Result<bool> {
+    // The job holds the series it makes occurrences of: wait for it, and
+    // find its dates taken.
+    sqlx::query(&format!(
+        "SELECT id FROM recurrences WHERE id = $1{}",
+        DbStore::ROW_LOCK
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let taken = sqlx::query(
         "INSERT INTO occurrences (recurrence_id, occurs_on) VALUES ($1, $2) \
          ON CONFLICT (recurrence_id, occurs_on) DO NOTHING",
@@ -89,17 +98,7 @@ async fn make_occurrence_tx(
     template: &Task,
     date: NaiveDate,
 ) -> Result<String> {
-    let mut fields = template.fields();
-    fields.start_date = match (template.start_date, template.due_date) {
-        (Some(start), Some(due)) => date.checked_sub_signed(due - start),
-        _ => None,
-    };
-    fields.due_date = Some(date);
-    fields.status = TaskStatus::Todo;
-    fields.percent_complete = 0;
-    fields.blocked_reason = None;
-    fields.schedule.actual_start = None;
-    fields.schedule.actual_finish = None;
+    let fields = occurrence_fields(template, date);
     let (task_id, key) = match recurrence.series.reuse {
         Reuse::Reopen => {
             let current = locked_task_tx(&mut *tx, scope, &template.key).await?;
@@ -448,105 +447,367 @@ impl RecurrenceStore for DbStore {
     }
 
     async fn make_occurrences(&self, ids: &[Id], today: NaiveDate) -> Result<Vec<String>> {
-        // One transaction for the batch: a commit (and its sync) per
-        // series was most of the job's time. Nodes take the series in
-        // the same order, so their locks never cross.
+        // One transaction for the batch, its reads and writes a few
+        // statements each for all its series (a statement per series, or
+        // per occurrence, was most of the job's time). Nodes take the
+        // series in the same order, so their locks never cross.
         let mut tx = self.write_tx_alone().await?;
-        let mut keys = Vec::new();
-        for id in ids {
-            keys.extend(make_occurrences_tx(&mut tx, *id, today).await?);
-        }
+        let keys = make_occurrences_tx(&mut tx, ids, today).await?;
         tx.commit().await?;
         Ok(keys)
     }
 }
 
-/// The occurrences series `id` owes by `today`, made in this transaction.
-async fn make_occurrences_tx(tx: &mut Tx, id: Id, today: NaiveDate) -> Result<Vec<String>> {
-    let row = sqlx::query(&format!("{RECURRENCE_SELECT} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound("series"))?;
-    let recurrence = recurrence_from_row(&row)?;
-    // The job acts for whoever made the series, in its workspace.
-    let scope = Scope {
-        workspace_id: Columns::get(&row, "workspace_id")?,
-        user_id: Columns::get(&row, "created_by")?,
-        role: Role::Member,
-    };
-    // A series that reopens its one task moves on when that task is
-    // done, never by the calendar alone: the work would lose its
-    // state (in progress, overdue) to a date.
-    if recurrence.ended
-        || recurrence.series.mode != Mode::Schedule
-        || recurrence.series.reuse != Reuse::NewTask
-    {
+/// `(...)` of binds, for `IN`.
+fn push_ids(qb: &mut QueryBuilder<'_, Db>, ids: impl IntoIterator<Item = Id>) {
+    qb.push("(");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    qb.push(")");
+}
+
+/// One occurrence to make: its series, date and the task it is made like.
+struct Owed<'a> {
+    series: &'a Recurrence,
+    scope: Scope,
+    template: &'a Task,
+    date: NaiveDate,
+}
+
+/// The occurrences series `ids` owe by `today`, made in this transaction:
+/// each series, its latest occurrence, the dates it made and its
+/// project's calendar read once for all; the dates taken in one
+/// statement (the primary key keeps another node from taking one twice);
+/// the tasks inserted a project at a time, with their tags,
+/// collaborators, history, events and roll-ups in one batch.
+async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Result<Vec<String>> {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let template: Option<i64> = sqlx::query_scalar(
-        "SELECT task_id FROM occurrences WHERE recurrence_id = $1 AND task_id IS NOT NULL \
-         ORDER BY occurs_on DESC LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(template) = template else {
-        // Every occurrence made was deleted: nothing to make one like,
-        // and the series is over.
-        sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1")
-            .bind(id)
-            .bind(true)
-            .execute(&mut **tx)
-            .await?;
+    // The series held for this transaction; another node's are skipped
+    // (it makes theirs), so what they made is read as it stays.
+    let mut qb = QueryBuilder::<Db>::new(RECURRENCE_SELECT);
+    qb.push(" WHERE id IN ");
+    push_ids(&mut qb, ids.iter().copied());
+    qb.push(" ORDER BY id");
+    qb.push(DbStore::SKIP_LOCKED);
+    let rows = qb.build().fetch_all(&mut **tx).await?;
+    let mut series = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let recurrence = recurrence_from_row(row)?;
+        // A series that reopens its one task moves on when that task is
+        // done, never by the calendar alone: the work would lose its
+        // state (in progress, overdue) to a date.
+        if recurrence.ended
+            || recurrence.series.mode != Mode::Schedule
+            || recurrence.series.reuse != Reuse::NewTask
+        {
+            continue;
+        }
+        // The job acts for whoever made the series, in its workspace.
+        let scope = Scope {
+            workspace_id: Columns::get(row, "workspace_id")?,
+            user_id: Columns::get(row, "created_by")?,
+            role: Role::Member,
+        };
+        series.push((recurrence, scope));
+    }
+    if series.is_empty() {
         return Ok(Vec::new());
-    };
-    let key = task_key_by_id_tx(&mut *tx, template).await?;
-    let template = fetch_task_tx(&mut *tx, scope, &key).await?;
-    let made: BTreeSet<NaiveDate> =
-        sqlx::query_scalar("SELECT occurs_on FROM occurrences WHERE recurrence_id = $1")
-            .bind(id)
+    }
+    let live: Vec<Id> = series.iter().map(|(r, _)| r.id).collect();
+    // Each series' latest occurrence that still has its task, and every
+    // date it made.
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT o.recurrence_id, o.task_id FROM occurrences o WHERE o.task_id IS NOT NULL AND o.recurrence_id IN ",
+    );
+    push_ids(&mut qb, live.iter().copied());
+    qb.push(
+        " AND o.occurs_on = (SELECT MAX(l.occurs_on) FROM occurrences l \
+         WHERE l.recurrence_id = o.recurrence_id AND l.task_id IS NOT NULL)",
+    );
+    let latest: HashMap<Id, Id> = qb
+        .build_query_as::<(i64, i64)>()
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect();
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT recurrence_id, occurs_on FROM occurrences WHERE recurrence_id IN ",
+    );
+    push_ids(&mut qb, live.iter().copied());
+    let mut made: HashMap<Id, BTreeSet<NaiveDate>> = HashMap::new();
+    for (id, day) in qb
+        .build_query_as::<(i64, NaiveDate)>()
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        made.entry(id).or_default().insert(day);
+    }
+    // Every occurrence made was deleted: nothing to make one like, and
+    // the series is over.
+    let orphans: Vec<Id> = live
+        .iter()
+        .copied()
+        .filter(|id| !latest.contains_key(id))
+        .collect();
+    if !orphans.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE recurrences SET ended = ");
+        qb.push_bind(true);
+        qb.push(" WHERE id IN ");
+        push_ids(&mut qb, orphans);
+        qb.build().execute(&mut **tx).await?;
+    }
+    let mut templates: HashMap<Id, Task> = HashMap::new();
+    if !latest.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+        qb.push(" WHERE t.id IN ");
+        push_ids(&mut qb, latest.values().copied());
+        let mut tasks = qb
+            .build()
             .fetch_all(&mut **tx)
             .await?
-            .into_iter()
-            .collect();
-    let (project, working) = home_tx(&mut *tx, scope, &template).await?;
-    let due = recurrence.series.due(&made, today, working);
-    let mut keys = Vec::new();
-    for date in due {
-        if take_date_tx(&mut *tx, id, date).await? {
-            keys.push(
-                make_occurrence_tx(
-                    &mut *tx,
-                    scope,
-                    project.as_ref(),
-                    &recurrence,
-                    &template,
-                    date,
-                )
-                .await?,
-            );
+            .iter()
+            .map(task_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        fill_tasks(&mut *tx, &mut tasks).await?;
+        templates = tasks.into_iter().map(|t| (t.id, t)).collect();
+    }
+    // The projects the occurrences go in, and their calendars, once each.
+    let mut homes: HashMap<Option<Id>, (Option<Project>, Working)> = HashMap::new();
+    let mut owed: Vec<Owed> = Vec::new();
+    for (recurrence, scope) in &series {
+        let Some(template) = latest.get(&recurrence.id).and_then(|id| templates.get(id)) else {
+            continue;
+        };
+        // A personal task is its owner's and maker's alone.
+        if template.project.is_none()
+            && template.owner.as_ref().map(|o| o.id) != Some(scope.user_id)
+            && template.created_by.as_ref().map(|c| c.id) != Some(scope.user_id)
+        {
+            continue;
+        }
+        let home = template.project.as_ref().map(|p| p.id);
+        if let std::collections::hash_map::Entry::Vacant(slot) = homes.entry(home) {
+            slot.insert(home_tx(&mut *tx, *scope, template).await?);
+        }
+        let (_, working) = &homes[&home];
+        let empty = BTreeSet::new();
+        let dates = made.get(&recurrence.id).unwrap_or(&empty);
+        for date in recurrence.series.due(dates, today, working) {
+            owed.push(Owed {
+                series: recurrence,
+                scope: *scope,
+                template,
+                date,
+            });
         }
     }
-    // Owing nothing more (an ended rule), it is not asked again.
-    if keys.is_empty() {
-        sqlx::query("UPDATE recurrences SET ended = $2 WHERE id = $1 AND last_on <= $3")
-            .bind(id)
-            .bind(true)
-            .bind(today)
-            .execute(&mut **tx)
-            .await?;
+    // Owners and collaborators who have left are left off.
+    let mut members: BTreeSet<(Id, Id)> = BTreeSet::new();
+    let people: BTreeSet<Id> = owed
+        .iter()
+        .flat_map(|o| {
+            o.template
+                .owner
+                .iter()
+                .chain(&o.template.collaborators)
+                .map(|u| u.id)
+        })
+        .collect();
+    if !people.is_empty() {
+        let mut qb =
+            QueryBuilder::<Db>::new("SELECT workspace_id, user_id FROM members WHERE user_id IN ");
+        push_ids(&mut qb, people);
+        members.extend(
+            qb.build_query_as::<(i64, i64)>()
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+    }
+    let now = Utc::now();
+    let mut keys = Vec::with_capacity(owed.len());
+    let mut made_tasks: Vec<(Id, Id, NaiveDate)> = Vec::with_capacity(owed.len());
+    // A project at a time: its numbers taken in one statement.
+    let mut by_home: Vec<(Option<Id>, Vec<&Owed>)> = Vec::new();
+    for o in &owed {
+        let home = o.template.project.as_ref().map(|p| p.id);
+        match by_home.iter_mut().find(|(h, _)| *h == home) {
+            Some((_, list)) => list.push(o),
+            None => by_home.push((home, vec![o])),
+        }
+    }
+    for (home, list) in by_home {
+        let project = homes[&home].0.as_ref();
+        for chunk in list.chunks(500) {
+            let first = match project {
+                Some(p) => take_task_numbers(tx, p.id, chunk.len()).await?,
+                None => 0,
+            };
+            let fields: Vec<TaskFields> = chunk
+                .iter()
+                .map(|o| occurrence_fields(o.template, o.date))
+                .collect();
+            let member = |o: &Owed, id: Id| members.contains(&(o.scope.workspace_id, id));
+            let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+            qb.push_values(
+                chunk.iter().zip(&fields).enumerate(),
+                |mut b, (i, (o, f))| {
+                    let row = TaskRowValues {
+                        project_id: home,
+                        number: Some(if project.is_some() {
+                            first + i as i64
+                        } else {
+                            0
+                        }),
+                        fields: f,
+                        owner_id: o
+                            .template
+                            .owner
+                            .as_ref()
+                            .map(|u| u.id)
+                            .filter(|id| member(o, *id)),
+                        parent_id: o.template.parent.as_ref().map(|p| p.id),
+                        now,
+                    };
+                    push_task_row(&mut b, o.scope, &row);
+                },
+            );
+            qb.push(" RETURNING id, number");
+            let rows: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+            // Personal tasks are all number 0: those, one at a time.
+            let ids: Vec<Id> = if project.is_some() {
+                let by_number: HashMap<i64, i64> = rows.iter().map(|(id, n)| (*n, *id)).collect();
+                (0..chunk.len())
+                    .map(|i| by_number.get(&(first + i as i64)).copied())
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        StoreError::Conflict("an occurrence's number was taken".into())
+                    })?
+            } else {
+                rows.iter().map(|(id, _)| *id).collect()
+            };
+            let mut batch = Batch::default();
+            let mut history = Vec::with_capacity(chunk.len());
+            for ((o, f), (id, number)) in chunk.iter().zip(&fields).zip(ids.iter().zip(first..)) {
+                let number = if project.is_some() { number } else { 0 };
+                let key = TaskKey::format(project.map(|p| p.key.as_str()), number, *id);
+                let owner = o
+                    .template
+                    .owner
+                    .as_ref()
+                    .map(|u| u.id)
+                    .filter(|u| member(o, *u));
+                let collaborators: Vec<Id> = o
+                    .template
+                    .collaborators
+                    .iter()
+                    .map(|u| u.id)
+                    .filter(|u| member(o, *u))
+                    .collect();
+                push_task_sets(
+                    &mut batch,
+                    o.scope,
+                    *id,
+                    TaskSets::Fresh,
+                    &f.tags,
+                    &collaborators,
+                );
+                batch.rollups.add_created(Contribution::created(
+                    o.scope.workspace_id,
+                    home,
+                    owner,
+                    f,
+                ));
+                history.push(Created {
+                    scope: o.scope,
+                    project_id: home,
+                    task_id: *id,
+                    key: key.clone(),
+                    changes: changes_json(&activity::created(&task_snapshot(f))),
+                });
+                made_tasks.push((*id, o.series.id, o.date));
+                keys.push(key);
+                // SQLite runs a batch as one command, and each statement
+                // of a command is read from the text after the one before:
+                // a command of thousands of statements spends its time
+                // copying that text. A few dozen at a time.
+                if keys.len() % 25 == 0 {
+                    batch.flush(&mut *tx).await?;
+                }
+            }
+            batch.run(&mut *tx).await?;
+            record_created_tasks(tx, &history).await?;
+        }
+    }
+    // Each new task linked to its series, and each date to its task.
+    // A join with the rows' values, not a CASE of them: PostgreSQL
+    // tries each WHEN of a CASE in turn for every row.
+    for chunk in made_tasks.chunks(500) {
+        // Each date taken with its task: the series are held, so none
+        // was taken meanwhile; one that was would leave a task twice, and
+        // undoes the whole batch instead.
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO occurrences (recurrence_id, occurs_on, task_id) ");
+        qb.push_values(chunk, |mut b, (task, series, date)| {
+            b.push_bind(*series).push_bind(*date).push_bind(*task);
+        });
+        qb.push(" ON CONFLICT (recurrence_id, occurs_on) DO NOTHING");
+        let inserted = qb.build().execute(&mut **tx).await?.rows_affected();
+        if inserted != chunk.len() as u64 {
+            return Err(StoreError::Conflict(
+                "a recurring task's date was taken while its occurrence was made".into(),
+            ));
+        }
+        let mut qb = QueryBuilder::<Db>::new("UPDATE tasks SET recurrence_id = v.column2 FROM (");
+        qb.push_values(chunk, |mut b, (task, series, _)| {
+            b.push_bind(*task).push_bind(*series);
+        });
+        qb.push(") AS v WHERE tasks.id = v.column1");
+        qb.build().execute(&mut **tx).await?;
+    }
+    // Each series' last date moves on; one that owed nothing (an ended
+    // rule) is not asked again.
+    let mut qb = QueryBuilder::<Db>::new(
+        "UPDATE recurrences SET last_on = (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id) \
+         WHERE id IN ",
+    );
+    push_ids(&mut qb, live.iter().copied());
+    qb.push(" AND last_on < (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id)");
+    qb.build().execute(&mut **tx).await?;
+    let idle: Vec<Id> = live
+        .iter()
+        .copied()
+        .filter(|id| latest.contains_key(id) && !made_tasks.iter().any(|(_, s, _)| s == id))
+        .collect();
+    if !idle.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE recurrences SET ended = ");
+        qb.push_bind(true);
+        qb.push(" WHERE last_on <= ");
+        qb.push_bind(today);
+        qb.push(" AND id IN ");
+        push_ids(&mut qb, idle);
+        qb.build().execute(&mut **tx).await?;
     }
     Ok(keys)
 }
 
-/// A task's key by its id, in this transaction.
-async fn task_key_by_id_tx(tx: &mut Tx, id: Id) -> Result<String> {
-    let (project, number): (Option<String>, i64) = sqlx::query_as(
-        "SELECT p.key, t.number FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE t.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(TaskKey::format(project.as_deref(), number, id))
+/// An occurrence on `date` made like `template`: its start keeps its
+/// distance to the due date; its progress starts again.
+fn occurrence_fields(template: &Task, date: NaiveDate) -> TaskFields {
+    let mut fields = template.fields();
+    fields.start_date = match (template.start_date, template.due_date) {
+        (Some(start), Some(due)) => date.checked_sub_signed(due - start),
+        _ => None,
+    };
+    fields.due_date = Some(date);
+    fields.status = TaskStatus::Todo;
+    fields.percent_complete = 0;
+    fields.blocked_reason = None;
+    fields.schedule.actual_start = None;
+    fields.schedule.actual_finish = None;
+    fields.normalize();
+    fields
 }

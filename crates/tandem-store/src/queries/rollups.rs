@@ -211,6 +211,13 @@ pub(super) struct RollupDelta {
 }
 
 impl RollupDelta {
+    /// Adds what a task made in this write contributes, where no task it
+    /// changes needs watching (a new leaf under a parent with subtasks
+    /// already, or none).
+    pub(super) fn add_created(&mut self, created: Contribution) {
+        self.after.push(created);
+    }
+
     pub(super) fn write(self, batch: &mut Batch) {
         if !self.before.is_empty() || !self.after.is_empty() {
             apply(batch, &self.before, &self.after);

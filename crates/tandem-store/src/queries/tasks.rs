@@ -47,7 +47,7 @@ async fn project_and_member_tx(
 }
 
 /// The next `count` numbers of the project's tasks, taken: the first.
-async fn take_task_numbers(tx: &mut Tx, project_id: Id, count: usize) -> Result<i64> {
+pub(super) async fn take_task_numbers(tx: &mut Tx, project_id: Id, count: usize) -> Result<i64> {
     let count = i64::try_from(count).unwrap_or(i64::MAX);
     let last: i64 = sqlx::query_scalar(
         "UPDATE projects SET next_task_number = next_task_number + $2 WHERE id = $1 \
