@@ -97,6 +97,9 @@ pub async fn rule_runs(
     Path((_, id)): Path<(String, Id)>,
 ) -> ApiResult<Json<Vec<RuleRunView>>> {
     let runs = state.store.rule_runs(ctx.scope, id).await?;
+    // What a run did may name what a guest may not open (a project it
+    // made): a guest sees that it ran, and how it went.
+    let guest = !ctx.scope.role.sees_all_projects();
     Ok(Json(
         runs.into_iter()
             .map(|r| RuleRunView {
@@ -104,7 +107,7 @@ pub async fn rule_runs(
                 at: r.at,
                 object: r.object,
                 outcome: r.outcome,
-                detail: r.detail,
+                detail: if guest { None } else { r.detail },
             })
             .collect(),
     ))

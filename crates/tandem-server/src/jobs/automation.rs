@@ -25,19 +25,7 @@ const EVERY: Duration = Duration::from_secs(60);
 
 /// `webhook_wake` tells the webhook sender of what rules queued for it.
 pub fn start(store: Arc<dyn Store>, jobs: &Jobs, webhook_wake: Arc<Notify>) {
-    let wake = Arc::new(Notify::new());
-    let waker = wake.clone();
-    let mut feed = store.event_feed();
-    tokio::spawn(async move {
-        loop {
-            match feed.recv().await {
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    waker.notify_one()
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-            }
-        }
-    });
+    let wake = super::woken_by_feed(&store);
     let (worker, events_store, sent) = (jobs.clone(), store.clone(), webhook_wake.clone());
     jobs.spawn(move |mut stopping| async move {
         let cache = RuleCache::default();

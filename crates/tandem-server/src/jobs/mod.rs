@@ -46,6 +46,25 @@ pub fn start(
     purge::start(store, jobs);
 }
 
+/// A wake-up each time the store's feed tells of an event (or of events
+/// missed): what an outbox consumer waits on besides its sweep.
+fn woken_by_feed(store: &Arc<dyn Store>) -> Arc<tokio::sync::Notify> {
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let waker = wake.clone();
+    let mut feed = store.event_feed();
+    tokio::spawn(async move {
+        loop {
+            match feed.recv().await {
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    waker.notify_one()
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
+    wake
+}
+
 /// The jobs of one server.
 #[derive(Clone)]
 pub struct Jobs {

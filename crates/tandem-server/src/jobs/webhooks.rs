@@ -50,19 +50,7 @@ const LEASE: Duration = Duration::from_secs(120);
 const SWEEP: Duration = Duration::from_secs(5);
 
 pub fn start(store: Arc<dyn Store>, jobs: &Jobs, options: WebhookOptions, send_wake: Arc<Notify>) {
-    let queue_wake = Arc::new(Notify::new());
-    let waker = queue_wake.clone();
-    let mut feed = store.event_feed();
-    tokio::spawn(async move {
-        loop {
-            match feed.recv().await {
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    waker.notify_one()
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-            }
-        }
-    });
+    let queue_wake = super::woken_by_feed(&store);
 
     let (worker, queuer_store, sent_wake) = (jobs.clone(), store.clone(), send_wake.clone());
     jobs.spawn(move |mut stopping| async move {

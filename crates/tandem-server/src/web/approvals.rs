@@ -14,10 +14,10 @@ use tandem_domain::{Approval, ApprovalState, Decision, Member, Role, SubjectRef}
 use tandem_store::ApprovalFilter;
 
 use super::Viewer;
-use super::common::{FormPairs, Kind, WebError, answer, back, forward};
+use super::common::{Kind, WebError, answer, back, forward};
 use super::layout::{Section, page};
 use crate::AppState;
-use crate::extract::{IfMatch, JsonBody};
+use crate::extract::JsonBody;
 
 /// How many recent approvals of the viewer's projects the page lists.
 const RECENT: usize = 30;
@@ -361,11 +361,8 @@ async fn act(
     body: Bytes,
     resubmit: bool,
 ) -> Result<Response, WebError> {
-    super::common::require_version(&viewer, &body)?;
-    let expected = FormPairs::parse(&body)
-        .get("version")
-        .and_then(|v| v.parse().ok());
-    let (ctx, path, if_match) = (viewer.ctx.clone(), Path((ws, id)), IfMatch(expected));
+    let if_match = super::common::form_if_match(&viewer, &body)?;
+    let (ctx, path) = (viewer.ctx.clone(), Path((ws, id)));
     let result = if resubmit {
         crate::handlers::approvals::resubmit_approval(State(state), ctx, path, if_match).await
     } else {

@@ -811,6 +811,17 @@ pub fn require_version(viewer: &Viewer, body: &Bytes) -> Result<(), WebError> {
     Ok(())
 }
 
+/// [`require_version`], and the version the form was drawn at, as the
+/// `If-Match` of the API handler it goes to.
+pub fn form_if_match(viewer: &Viewer, body: &Bytes) -> Result<IfMatch, WebError> {
+    require_version(viewer, body)?;
+    Ok(IfMatch(
+        FormPairs::parse(body)
+            .get("version")
+            .and_then(|v| v.parse().ok()),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::sentence;

@@ -16,7 +16,7 @@ use super::common::{FormPairs, WebError, answer, refused};
 use super::layout::{Section, page};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{IfMatch, JsonBody};
+use crate::extract::JsonBody;
 
 /// Runs shown under each rule.
 const RUNS: usize = 5;
@@ -129,7 +129,8 @@ async fn draw(
                             @for r in runs {
                                 li {
                                     (r.at.format("%-d %b %H:%M")) " · " (r.object) " · " strong { (r.outcome) }
-                                    @if let Some(d) = &r.detail { " · " span.muted { (d) } }
+                                    // What a run did may name what a guest may not open.
+                                    @if let (Some(d), true) = (&r.detail, viewer.ctx.scope.role.sees_all_projects()) { " · " span.muted { (d) } }
                                 }
                             }
                         }
@@ -191,9 +192,8 @@ pub async fn set_state(
     Path((ws, id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    super::common::require_version(&viewer, &body)?;
+    let if_match = super::common::form_if_match(&viewer, &body)?;
     let form = FormPairs::parse(&body);
-    let expected = form.get("version").and_then(|v| v.parse().ok());
     let enabled = form.get("enabled") == Some("true");
     let bytes = serde_json::to_vec(&json!({ "enabled": enabled })).unwrap_or_default();
     let input = crate::extract::parse_collecting::<RuleInput>(&bytes)
@@ -203,7 +203,7 @@ pub async fn set_state(
         State(state),
         viewer.ctx.clone(),
         Path((ws, id)),
-        IfMatch(expected),
+        if_match,
         input,
     )
     .await
@@ -218,15 +218,12 @@ pub async fn delete_rule(
     Path((ws, id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    super::common::require_version(&viewer, &body)?;
-    let expected = FormPairs::parse(&body)
-        .get("version")
-        .and_then(|v| v.parse().ok());
+    let if_match = super::common::form_if_match(&viewer, &body)?;
     let result = crate::handlers::automation::delete_rule(
         State(state),
         viewer.ctx.clone(),
         Path((ws, id)),
-        IfMatch(expected),
+        if_match,
     )
     .await
     .map(IntoResponse::into_response);

@@ -18,7 +18,7 @@ use super::common::{FormPairs, Kind, WebError, answer, forward, refused};
 use super::layout::{Section, page};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Ctx, IfMatch, JsonBody};
+use crate::extract::{Ctx, JsonBody};
 
 /// Deliveries shown a webhook.
 const SHOWN: usize = 20;
@@ -294,15 +294,12 @@ pub async fn delete_webhook(
     body: Bytes,
 ) -> Result<Response, WebError> {
     must_manage(&viewer).map_err(|e| refused(&headers, e))?;
-    super::common::require_version(&viewer, &body)?;
-    let expected = FormPairs::parse(&body)
-        .get("version")
-        .and_then(|v| v.parse().ok());
+    let if_match = super::common::form_if_match(&viewer, &body)?;
     let result = crate::handlers::webhooks::delete_webhook(
         State(state),
         viewer.ctx.clone(),
         Path((ws, id)),
-        IfMatch(expected),
+        if_match,
     )
     .await
     .map(IntoResponse::into_response);

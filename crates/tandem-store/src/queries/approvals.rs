@@ -169,9 +169,10 @@ async fn resolve_approvers(
         .bind(project_id)
         .fetch_all(&mut **tx)
         .await?;
+        // Nobody approves what they asked for.
         let mut unique = Vec::new();
         for id in ids {
-            if !unique.contains(&id) {
+            if !unique.contains(&id) && id != scope.user_id {
                 unique.push(id);
             }
         }
@@ -180,7 +181,7 @@ async fn resolve_approvers(
             return Err(StoreError::invalid(
                 "approvers",
                 "name at least one: the project has no stakeholder with the approver role \
-                 who is a member (guests do not answer approvals)",
+                 who is a member, other than you (guests do not answer approvals)",
             ));
         }
         return Ok(unique);
@@ -204,6 +205,10 @@ async fn resolve_approvers(
             Some((_, role)) if role == Role::Guest.as_str() => errors.push(FieldError::new(
                 "approvers",
                 format!("{email} is a guest, and guests do not answer approvals"),
+            )),
+            Some((id, _)) if id == scope.user_id => errors.push(FieldError::new(
+                "approvers",
+                format!("{email} is you: nobody approves what they asked for"),
             )),
             Some((id, _)) => ids.push(id),
         }

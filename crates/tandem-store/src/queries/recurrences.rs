@@ -486,8 +486,20 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // The series held for this transaction; another node's are skipped
-    // (it makes theirs), so what they made is read as it stays.
+    // Writers of a project queue in one order, the project's lock
+    // first (a task closed into its next occurrence takes its project's,
+    // then its series'): the projects' locks, in order of id, then the
+    // series held for this transaction; another node's are skipped (it
+    // makes theirs), so what they made is read as it stays.
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT DISTINCT project_id FROM recurrences WHERE project_id IS NOT NULL AND id IN ",
+    );
+    push_ids(&mut qb, ids.iter().copied());
+    let mut projects: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
+    projects.sort_unstable();
+    for project in projects {
+        lock_project_tx(tx, project).await?;
+    }
     let mut qb = QueryBuilder::<Db>::new(RECURRENCE_SELECT);
     qb.push(" WHERE id IN ");
     push_ids(&mut qb, ids.iter().copied());
@@ -641,7 +653,10 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
     }
     for (home, list) in by_home {
         let project = homes[&home].0.as_ref();
-        for chunk in list.chunks(500) {
+        // Personal tasks are all number 0, told apart only by their ids,
+        // which RETURNING gives in no promised order: one at a time.
+        let size = if project.is_some() { 500 } else { 1 };
+        for chunk in list.chunks(size) {
             let first = match project {
                 Some(p) => take_task_numbers(tx, p.id, chunk.len()).await?,
                 None => 0,
@@ -677,7 +692,6 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
             );
             qb.push(" RETURNING id, number");
             let rows: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut **tx).await?;
-            // Personal tasks are all number 0: those, one at a time.
             let ids: Vec<Id> = if project.is_some() {
                 let by_number: HashMap<i64, i64> = rows.iter().map(|(id, n)| (*n, *id)).collect();
                 (0..chunk.len())

@@ -203,13 +203,16 @@ impl RuleStore for DbStore {
         let project_id = rule_project(&mut tx, scope, rule).await?;
         sqlx::query(
             "UPDATE rules SET project_id = $1, name = $2, enabled = $3, trigger_kind = $4, definition = $5, \
-             version = version + 1 WHERE id = $6",
+             created_by = $6, version = version + 1 WHERE id = $7",
         )
         .bind(project_id)
         .bind(rule.name.trim())
         .bind(rule.enabled)
         .bind(trigger_kind(&rule.trigger))
         .bind(definition_of(rule))
+        // A rule acts as whoever last wrote it: what it does is theirs,
+        // never another's under their name and role.
+        .bind(scope.user_id)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -318,6 +321,18 @@ impl RuleStore for DbStore {
     }
 
     async fn start_run(&self, rule_id: Id, object: &str, fire_key: &str) -> Result<Option<Id>> {
+        // Read first: the clock's rules ask again each minute of every
+        // task still due, and a write each would keep SQLite's one
+        // writer busy for nothing.
+        let ran: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM rule_runs WHERE rule_id = $1 AND fire_key = $2")
+                .bind(rule_id)
+                .bind(fire_key)
+                .fetch_optional(self.reader())
+                .await?;
+        if ran.is_some() {
+            return Ok(None);
+        }
         let mut tx = self.write_tx().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO rule_runs (rule_id, at, object, outcome, fire_key) VALUES ($1, $2, $3, 'running', $4) \

@@ -268,6 +268,11 @@ async fn a_stage_change_is_made_when_approved_and_bad_requests_change_nothing() 
                 json!({"task": "LAUNCH-1", "approvers": ["not an email"]}),
                 "approvers",
             ),
+            // Nobody approves what they asked for.
+            (
+                json!({"task": "LAUNCH-1", "approvers": ["ana@x.org"]}),
+                "approvers",
+            ),
         ] {
             let (status, problem) = ana.post(&format!("{WS}/approvals"), body.clone()).await;
             assert_eq!(

@@ -82,6 +82,19 @@ async fn rules_act_on_changes_as_their_rule_and_never_loop() {
         let (_, runs) = ana.get(&format!("{WS}/rules/{id}/runs")).await;
         assert_eq!(runs[0]["outcome"], "done", "{runs}");
         assert_eq!(runs[0]["object"], "LAUNCH-1");
+        assert!(
+            runs[0]["detail"].as_str().unwrap().contains("owner"),
+            "{runs}"
+        );
+        // What a run did may name what a guest may not open: not to a guest.
+        ana.post(
+            &format!("{WS}/projects/LAUNCH/stakeholders"),
+            json!({"member": "gus@x.org", "role": "informed"}),
+        )
+        .await;
+        let (_, seen) = gus.get(&format!("{WS}/rules/{id}/runs")).await;
+        assert_eq!(seen[0]["outcome"], "done", "{seen}");
+        assert!(seen[0]["detail"].is_null(), "{seen}");
         // A condition that fails: nothing happens to a done task.
         let (_, done) = mel
             .patch(&format!("{WS}/tasks/LAUNCH-2"), json!({"status": "done"}))
@@ -243,12 +256,14 @@ async fn rules_act_on_changes_as_their_rule_and_never_loop() {
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        // Turned off, a rule does nothing.
-        let (status, off) = ana
+        // Turned off by Mel, it acts as Mel from now on: a rule acts as
+        // whoever last wrote it, never as another under their name.
+        let (status, off) = mel
             .patch(&format!("{WS}/rules/{id}"), json!({"enabled": false}))
             .await;
         assert_eq!(status, StatusCode::OK, "{off}");
         assert_eq!(off["enabled"], false);
+        assert_eq!(off["created_by"]["email"], "mel@x.org", "{off}");
         server.stop().await;
     }
 }
@@ -302,6 +317,8 @@ async fn the_clock_and_a_milestone_set_rules_off_once() {
         let url = server.stop().await;
         let server = Server::start(&url).await;
         let ana = Api::login(&server.base, "ana").await;
+        // Its two writes: the priority, then the approval asked.
+        rule_change(&mut feed, overdue["id"].as_i64().unwrap()).await;
         rule_change(&mut feed, overdue["id"].as_i64().unwrap()).await;
         let two = task(&ana, "LAUNCH-2").await;
         assert_eq!(two["priority"], "urgent", "{two}");
