@@ -368,6 +368,27 @@ impl RuleStore for DbStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        // Told as an event (no history row: the run is its own record),
+        // so a page showing the rule, or a test, hears that it ended.
+        let home: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT workspace_id, project_id FROM rules WHERE id = $1")
+                .bind(rule_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((workspace_id, project_id)) = home {
+            let mut batch = Batch::default();
+            emit(
+                &mut batch,
+                workspace_id,
+                project_id,
+                EntityKind::Rule.as_str(),
+                "ran",
+                &rule_id.to_string(),
+                None,
+                &[],
+            );
+            batch.run(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

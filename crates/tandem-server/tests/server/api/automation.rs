@@ -26,6 +26,24 @@ async fn rule_change(
     .unwrap_or_else(|_| panic!("rule {id} changed nothing within 30 s"));
 }
 
+/// Waits on the feed for a run of rule `id` to end (its `ran` event).
+async fn rule_ran(
+    feed: &mut tokio::sync::broadcast::Receiver<tandem_store::events::Event>,
+    id: i64,
+) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match feed.recv().await {
+                Ok(e) if e.kind == "rule" && e.action == "ran" && e.key == id.to_string() => return,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("the feed ended: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no run of rule {id} ended within 30 s"));
+}
+
 async fn rule(ana: &Api, body: Value) -> Value {
     let (status, rule) = ana.post(&format!("{WS}/rules"), body).await;
     assert_eq!(status, StatusCode::CREATED, "{rule}");
@@ -66,6 +84,7 @@ async fn rules_act_on_changes_as_their_rule_and_never_loop() {
         )
         .await;
         rule_change(&mut feed, id).await;
+        rule_ran(&mut feed, id).await;
         let one = task(&ana, "LAUNCH-1").await;
         assert_eq!(one["owner"]["email"], "ada@x.org", "{one}");
         assert_eq!(one["status"], "in_progress");
@@ -319,7 +338,7 @@ async fn the_clock_and_a_milestone_set_rules_off_once() {
         let ana = Api::login(&server.base, "ana").await;
         // Its two writes: the priority, then the approval asked.
         rule_change(&mut feed, overdue["id"].as_i64().unwrap()).await;
-        rule_change(&mut feed, overdue["id"].as_i64().unwrap()).await;
+        rule_ran(&mut feed, overdue["id"].as_i64().unwrap()).await;
         let two = task(&ana, "LAUNCH-2").await;
         assert_eq!(two["priority"], "urgent", "{two}");
         let (_, approvals) = ana.get(&format!("{WS}/approvals?task=LAUNCH-2")).await;
