@@ -152,17 +152,7 @@ pub struct RuleView {
 
 impl From<Rule> for RuleView {
     fn from(r: Rule) -> Self {
-        let mut description = format!("When {}", automation::describe_trigger(&r.trigger));
-        if !r.conditions.is_empty() {
-            let c: Vec<String> = r
-                .conditions
-                .iter()
-                .map(automation::describe_condition)
-                .collect();
-            description.push_str(&format!(", if {}", c.join(" and ")));
-        }
-        let a: Vec<String> = r.actions.iter().map(automation::describe_action).collect();
-        description.push_str(&format!(": {}.", a.join(", then ")));
+        let description = automation::describe_rule(&r.trigger, &r.conditions, &r.actions);
         RuleView {
             id: r.id,
             name: r.name,

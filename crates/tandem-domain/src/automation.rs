@@ -705,6 +705,18 @@ pub fn describe_trigger(t: &Trigger) -> String {
     }
 }
 
+/// A whole rule in words: "When …, if … and …: …, then …."
+pub fn describe_rule(trigger: &Trigger, conditions: &[Condition], actions: &[Action]) -> String {
+    let mut text = format!("When {}", describe_trigger(trigger));
+    if !conditions.is_empty() {
+        let c: Vec<String> = conditions.iter().map(describe_condition).collect();
+        text.push_str(&format!(", if {}", c.join(" and ")));
+    }
+    let a: Vec<String> = actions.iter().map(describe_action).collect();
+    text.push_str(&format!(": {}.", a.join(", then ")));
+    text
+}
+
 pub fn describe_condition(c: &Condition) -> String {
     match &c.value {
         Some(value) => format!("{} {} {value}", c.field.as_str(), op_words(c.op)),

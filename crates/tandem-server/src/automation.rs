@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use serde_json::json;
 use tandem_domain::automation::{
-    self, Action, Field, MAX_DEPTH, Rule, Trigger, conditions_hold, due_value, fires_on,
+    Action, Field, MAX_DEPTH, Rule, Trigger, conditions_hold, due_value, fires_on,
 };
 use tandem_domain::{
     ApprovalRequest, ApprovalSubject, Email, Id, NewTask, ProjectKey, Role, Task, TaskFields,
@@ -569,24 +569,4 @@ async fn free_key(store: &dyn Store, scope: Scope, prefix: &str) -> Result<Strin
         .map(|n| format!("{prefix}{n}"))
         .find(|key| !taken.contains(key))
         .ok_or_else(|| format!("create project: every key {prefix}1 to {prefix}9999 is taken"))
-}
-
-/// In words, for the API's and the pages' description of a rule.
-pub fn describe(rule: &Rule) -> String {
-    let mut text = format!("When {}", automation::describe_trigger(&rule.trigger));
-    if !rule.conditions.is_empty() {
-        let c: Vec<String> = rule
-            .conditions
-            .iter()
-            .map(automation::describe_condition)
-            .collect();
-        text.push_str(&format!(", if {}", c.join(" and ")));
-    }
-    let a: Vec<String> = rule
-        .actions
-        .iter()
-        .map(automation::describe_action)
-        .collect();
-    text.push_str(&format!(": {}.", a.join(", then ")));
-    text
 }
