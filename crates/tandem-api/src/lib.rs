@@ -22,6 +22,7 @@ mod auth;
 mod automation;
 /// Bulk edits and board moves of tasks.
 mod bulk;
+mod comments;
 /// Helpers the features' request types share.
 mod common;
 /// Dependencies between tasks.
@@ -64,6 +65,7 @@ pub use approvals::*;
 pub use auth::*;
 pub use automation::*;
 pub use bulk::*;
+pub use comments::*;
 pub use common::format_local;
 pub use dependencies::*;
 pub use goals::*;

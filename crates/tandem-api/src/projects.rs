@@ -302,6 +302,11 @@ pub struct ProjectView {
     pub archived_at: Option<DateTime<Utc>>,
     /// The template it was made from, with that template's version.
     pub template: Option<TemplateRef>,
+    /// The health Tandem last judged it to be in (`on_track`, `at_risk`,
+    /// `off_track`), kept as its figures change; null until first judged.
+    /// `GET /projects/{key}/health` judges it now, with the reasons.
+    #[serde(default)]
+    pub health: Option<Health>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -332,6 +337,7 @@ impl From<Project> for ProjectView {
             template: p
                 .template
                 .map(|(name, version)| TemplateRef { name, version }),
+            health: p.health,
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,

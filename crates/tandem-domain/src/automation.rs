@@ -211,6 +211,10 @@ pub enum Action {
     /// Sends the task (or project) to one of the workspace's webhooks as
     /// the event `rule.fired`, signed and retried as its other events.
     CallWebhook { webhook: Id },
+    /// Comments on the task (or, for a trigger about a project, on the
+    /// project), in Markdown, as the rule's last writer under the rule's
+    /// name.
+    Comment { text: String },
 }
 
 /// A rule as written, before its project is found.
@@ -345,6 +349,19 @@ impl RuleFields {
                         && key_prefix.chars().all(|c| c.is_ascii_alphabetic());
                     if !ok {
                         v.push("actions", "create project: a key prefix of 1 to 6 letters");
+                    }
+                }
+                Action::Comment { text } => {
+                    if let Err(errors) = crate::check_comment_body(text) {
+                        for e in errors {
+                            v.push("actions", format!("comment: {}", e.message));
+                        }
+                    }
+                    if self.project.is_none() && !self.trigger.is_about_a_task() {
+                        v.push(
+                            "actions",
+                            "comment: a workspace rule without a task has nothing to comment on",
+                        );
                     }
                 }
                 Action::RequestApproval { approvers } => {
@@ -607,10 +624,16 @@ pub fn parse_condition(text: &str) -> Result<Condition, String> {
 /// An action from words: `owner=ben@x.org`, `status=in_progress`,
 /// `due=+3`, `phase=4`, `tag=urgent`, `create task: Title`, `create task
 /// from TEMPLATE`, `create project ONB from TEMPLATE`, `request approval`
-/// (`from a@x.org, b@x.org`), `webhook 3`.
+/// (`from a@x.org, b@x.org`), `webhook 3`, `comment: Text`.
 pub fn parse_action(text: &str) -> Result<Action, String> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
+    if lower.starts_with("comment") && t["comment".len()..].trim_start().starts_with(':') {
+        let said = t["comment".len()..].trim_start()[1..].trim();
+        return Ok(Action::Comment {
+            text: said.to_string(),
+        });
+    }
     if let Some(rest) = lower.strip_prefix("create task from ") {
         let start = t.len() - rest.len();
         return Ok(Action::CreateTask {
@@ -749,6 +772,7 @@ pub fn describe_action(a: &Action) -> String {
             format!("request an approval from {}", approvers.join(", "))
         }
         Action::CallWebhook { webhook } => format!("call webhook {webhook}"),
+        Action::Comment { text } => format!("comment \"{text}\""),
     }
 }
 
@@ -859,6 +883,12 @@ mod tests {
             Action::CreateProject {
                 template: "Client onboarding".into(),
                 key_prefix: "ONB".into()
+            }
+        );
+        assert_eq!(
+            parse_action("Comment: Please add the **numbers**").unwrap(),
+            Action::Comment {
+                text: "Please add the **numbers**".into()
             }
         );
         assert_eq!(

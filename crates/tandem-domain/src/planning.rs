@@ -624,6 +624,7 @@ mod tests {
             status_date: None,
             update_cadence_days: 7,
             archived_at: None,
+            health: None,
             version: 1,
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),

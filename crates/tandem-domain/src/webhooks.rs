@@ -27,6 +27,10 @@ pub const EVENTS: &[(&str, &str)] = &[
         "a project's fields changed, or it was archived or restored",
     ),
     ("project.deleted", "a project was deleted"),
+    (
+        "project.health_changed",
+        "the health Tandem judges a project to be in changed (on track, at risk, off track), as its schedule, overdue work, milestones or risks moved",
+    ),
     ("milestone.created", "a milestone was added"),
     ("milestone.updated", "a milestone changed"),
     (
@@ -62,6 +66,15 @@ pub const EVENTS: &[(&str, &str)] = &[
         "an approval was approved, rejected or sent back for changes",
     ),
     ("approval.cancelled", "an approval was withdrawn"),
+    (
+        "comment.created",
+        "a comment was added to a task, a project, a milestone or a risk (a reply too)",
+    ),
+    ("comment.updated", "a comment's text was edited"),
+    (
+        "comment.deleted",
+        "a comment was deleted (its place in its thread stays)",
+    ),
     ("member.joined", "someone joined the workspace"),
     ("member.updated", "a member's role or hours changed"),
     (
@@ -147,6 +160,7 @@ pub fn events_of(kind: &str, action: &str, fields: &[String]) -> Vec<&'static st
         (_, "moved" | "reordered") => "updated",
         ("milestone", "reached") => "updated",
         ("approval", "resubmitted") => "requested",
+        ("project", "health changed") => "health_changed",
         _ => action,
     };
     let mut out: Vec<&'static str> = name(&format!("{kind}.{action}")).into_iter().collect();
@@ -292,7 +306,15 @@ mod tests {
             ["approval.requested"]
         );
         assert_eq!(events_of("approval", "decided", &[]), ["approval.decided"]);
+        assert_eq!(events_of("comment", "created", &[]), ["comment.created"]);
+        // A reaction redraws pages; it is nobody's news.
+        assert!(events_of("comment", "reacted", &[]).is_empty());
         assert!(events_of("baseline", "created", &[]).is_empty());
+        // A judgement of health is not an edit of the project.
+        assert_eq!(
+            events_of("project", "health changed", &fields(&["health"])),
+            ["project.health_changed"]
+        );
     }
 
     #[test]

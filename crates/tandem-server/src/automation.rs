@@ -18,8 +18,8 @@ use tandem_domain::automation::{
     Action, Field, MAX_DEPTH, Rule, Trigger, conditions_hold, due_value, fires_on,
 };
 use tandem_domain::{
-    ApprovalRequest, ApprovalSubject, Email, Id, NewTask, ProjectKey, Role, Task, TaskFields,
-    TaskStatus,
+    ApprovalRequest, ApprovalSubject, CommentOn, Email, Id, NewComment, NewTask, ProjectKey, Role,
+    Task, TaskFields, TaskStatus,
 };
 use tandem_store::events::Event;
 use tandem_store::{RuleMark, Scope, Store, StoreError, TaskFilter, as_rule};
@@ -478,6 +478,27 @@ async fn apply(
                 .await
                 .map_err(said)?;
                 done.push(format!("requested approval #{}", approval.id));
+            }
+            Action::Comment { text } => {
+                let on = match (on, &project) {
+                    (Target::Task(task), _) => CommentOn::Task(task.key.clone()),
+                    (Target::Project(_), Some(key)) => CommentOn::Project(key.clone()),
+                    (Target::Project(_), None) => {
+                        return Err("comment: nothing to comment on".into());
+                    }
+                };
+                let comment = tandem_usecases::comments::add(
+                    store,
+                    &writer,
+                    &NewComment {
+                        on,
+                        parent: None,
+                        body: text.clone(),
+                    },
+                )
+                .await
+                .map_err(said)?;
+                done.push(format!("commented #{}", comment.id));
             }
             Action::CallWebhook { webhook } => {
                 let admin = actor.admin().map_err(|e| e.to_string())?;

@@ -197,6 +197,7 @@ pub fn table() -> Vec<Route> {
         webhooks::routes(),
         templates::routes(),
         approvals::routes(),
+        comments::routes(),
         automation::routes(),
         goals::routes(),
         milestones::routes(),

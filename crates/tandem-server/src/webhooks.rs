@@ -155,6 +155,10 @@ async fn read_object(store: &dyn Store, event: &Event) -> Option<Value> {
             .get_approval(scope, id()?)
             .await
             .map(|a| json!(tandem_api::ApprovalView::from(a))),
+        "comment" => store
+            .get_comment(scope, id()?)
+            .await
+            .map(|c| json!(tandem_api::CommentView::from(c))),
         _ => return None,
     };
     match read {

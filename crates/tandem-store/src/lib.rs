@@ -26,6 +26,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod approvals;
+pub mod comments;
 pub mod dependencies;
 pub mod events;
 pub mod goals;
@@ -57,6 +58,7 @@ use tandem_domain::FieldError;
 pub use accounts::{AccountStore, ApiToken};
 pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
 pub use approvals::{ApprovalFilter, ApprovalStore};
+pub use comments::{COMMENT_PAGE, CommentStore};
 pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use goals::{GoalStore, GoalTask};
@@ -208,6 +210,7 @@ pub trait Store:
     + WebhookStore
     + TemplateStore
     + ApprovalStore
+    + CommentStore
     + RuleStore
     + Send
     + Sync

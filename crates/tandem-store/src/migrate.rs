@@ -168,6 +168,16 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "an index of the tasks of each recurring series",
         sql: include_str!("../migrations/sqlite/0030_tasks_recurrence.sql"),
     },
+    Migration {
+        version: 31,
+        description: "the health last judged of each project",
+        sql: include_str!("../migrations/sqlite/0031_project_health.sql"),
+    },
+    Migration {
+        version: 32,
+        description: "comments, the texts their edits replaced, and reactions",
+        sql: include_str!("../migrations/sqlite/0032_comments.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -320,6 +330,16 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 30,
         description: "an index of the tasks of each recurring series",
         sql: include_str!("../migrations/postgres/0030_tasks_recurrence.sql"),
+    },
+    Migration {
+        version: 31,
+        description: "the health last judged of each project",
+        sql: include_str!("../migrations/postgres/0031_project_health.sql"),
+    },
+    Migration {
+        version: 32,
+        description: "comments, the texts their edits replaced, and reactions",
+        sql: include_str!("../migrations/postgres/0032_comments.sql"),
     },
 ];
 

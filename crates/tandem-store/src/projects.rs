@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::rollup::Progress;
 use tandem_domain::{
-    Id, Milestone, MilestoneFields, NewProject, Phase, PhaseFields, Project, ProjectFields,
+    Health, Id, Milestone, MilestoneFields, NewProject, Phase, PhaseFields, Project, ProjectFields,
     StatusUpdate,
 };
 
@@ -123,6 +123,15 @@ pub trait ProjectStore: Send + Sync {
         projects: &[ProjectAccess],
         today: NaiveDate,
     ) -> Result<HashMap<Id, HealthReads>>;
+    /// Keeps `health` as the health Tandem judged the project to be in.
+    /// A change from the kept one is written to its history, by nobody,
+    /// and is an event (`health changed`): once, however many nodes judge
+    /// at the same moment. The first judgement is kept without either.
+    /// Whether it was a change.
+    /// Every project not archived, of every workspace, as (workspace,
+    /// project): what the judge of health looks at when the day changes.
+    async fn projects_to_judge(&self) -> Result<Vec<(Id, Id)>>;
+    async fn note_health(&self, project: ProjectAccess, health: Health) -> Result<bool>;
 
     // Phases.
     async fn create_phase(

@@ -22,6 +22,7 @@ pub mod approvals;
 pub mod automation;
 /// A project's calendar exceptions.
 pub mod calendars;
+pub mod comments;
 /// Links between tasks.
 pub mod dependencies;
 /// Goals, their key results and the tree of their progress.

@@ -126,6 +126,42 @@ pub fn judge(
     }
 }
 
+/// Judges each of `projects` (the workspace's, as its owners see them)
+/// now and keeps the verdict (`ProjectStore::note_health`): the key and
+/// new health of each whose health changed. `finish` gives the scheduled
+/// finish of a plan never scheduled. Archived projects are left as they
+/// were last judged.
+pub async fn note_health<F, Fut>(
+    store: &dyn Store,
+    projects: &[(Project, ProjectAccess)],
+    today: NaiveDate,
+    finish: F,
+) -> Result<Vec<(String, Health)>>
+where
+    F: Fn(ProjectAccess, String) -> Fut,
+    Fut: Future<Output = Option<NaiveDate>>,
+{
+    let projects: Vec<&(Project, ProjectAccess)> = projects
+        .iter()
+        .filter(|(p, _)| p.archived_at.is_none())
+        .collect();
+    let accesses: Vec<ProjectAccess> = projects.iter().map(|(_, a)| *a).collect();
+    let mut reads = store.health_reads(&accesses, today).await?;
+    let mut changed = Vec::new();
+    for (project, access) in projects {
+        let read = reads.remove(&project.id).unwrap_or_default();
+        let scheduled = match read.stored_finish {
+            Some(stored) => Some(stored.date()),
+            None => finish(*access, project.key.clone()).await,
+        };
+        let health = judge(project, read, scheduled, today).assessment.health;
+        if project.health != Some(health) && store.note_health(*access, health).await? {
+            changed.push((project.key.clone(), health));
+        }
+    }
+    Ok(changed)
+}
+
 /// Posts a status update on the project `key` names, keeping the figures
 /// of this moment with it. `fields` makes the update from the health
 /// derived now (what stands in for a verdict the author left out).

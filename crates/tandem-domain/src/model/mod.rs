@@ -9,12 +9,16 @@ pub type Id = i64;
 
 /// Approvals of a task, a milestone or a project's stage change.
 mod approval;
+/// Comments, their threads, edits and reactions.
+mod comment;
 /// Dependencies between tasks.
 mod dependency;
 /// Goals, their periods and key results.
 mod goal;
 /// Absent, cleared or set: a field of a partial update.
 mod patch;
+/// Inbox items and mentions.
+mod notification;
 /// Phases and milestones.
 mod phase;
 /// Portfolios.
@@ -41,8 +45,10 @@ mod vocab;
 mod workspace;
 
 pub use approval::*;
+pub use comment::*;
 pub use dependency::*;
 pub use goal::*;
+pub use notification::*;
 pub use patch::*;
 pub use phase::*;
 pub use portfolio::*;

@@ -32,6 +32,9 @@ pub struct Project {
     pub archived_at: Option<DateTime<Utc>>,
     /// The template it was made from, and that template's version.
     pub template: Option<(String, i64)>,
+    /// The health Tandem last judged it to be in, from its figures (see
+    /// `health`); `None` until first judged.
+    pub health: Option<Health>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -200,8 +200,69 @@ vocabulary!(
         Goal = "goal",
         Approval = "approval",
         Rule = "rule",
+        Comment = "comment",
     }
 );
+
+vocabulary!(
+    /// A reaction to a comment: one of a few, as chat tools offer.
+    Reaction {
+        ThumbsUp = "thumbs_up",
+        ThumbsDown = "thumbs_down",
+        Heart = "heart",
+        Tada = "tada",
+        Laugh = "laugh",
+        Eyes = "eyes",
+        Rocket = "rocket",
+        Confused = "confused",
+    }
+);
+
+vocabulary!(
+    /// Why something is in a person's inbox.
+    NotificationKind {
+        Mention = "mention",
+        Assigned = "assigned",
+        Comment = "comment",
+        Approval = "approval",
+        Status = "status",
+        DueSoon = "due_soon",
+        Overdue = "overdue",
+        Rule = "rule",
+    }
+);
+
+impl NotificationKind {
+    /// As a person's inbox and settings say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            NotificationKind::Mention => "Mentions of you",
+            NotificationKind::Assigned => "Work assigned to you",
+            NotificationKind::Comment => "Comments on what you follow",
+            NotificationKind::Approval => "Approvals asked of you and decided",
+            NotificationKind::Status => "Status changes of what you follow",
+            NotificationKind::DueSoon => "Your work due tomorrow",
+            NotificationKind::Overdue => "Your work overdue",
+            NotificationKind::Rule => "Automation rules' messages",
+        }
+    }
+}
+
+impl Reaction {
+    /// As a page shows it.
+    pub fn emoji(self) -> &'static str {
+        match self {
+            Reaction::ThumbsUp => "👍",
+            Reaction::ThumbsDown => "👎",
+            Reaction::Heart => "❤️",
+            Reaction::Tada => "🎉",
+            Reaction::Laugh => "😄",
+            Reaction::Eyes => "👀",
+            Reaction::Rocket => "🚀",
+            Reaction::Confused => "😕",
+        }
+    }
+}
 
 vocabulary!(
     /// How a project is doing, worst last: as Tandem derives it from the

@@ -18,6 +18,7 @@ pub(crate) mod auth;
 pub(crate) mod automation;
 /// A project's calendar exceptions.
 pub(crate) mod calendars;
+pub(crate) mod comments;
 /// Links between tasks.
 pub(crate) mod dependencies;
 pub(crate) mod goals;

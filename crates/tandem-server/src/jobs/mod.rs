@@ -1,6 +1,7 @@
 //! Background work: the outbox's once-only consumers (the rescheduler;
-//! webhooks' queuer, and their sender; automation rules) and the periodic jobs (the purge;
-//! the occurrences recurring tasks owe), started together, counted in the
+//! webhooks' queuer, and their sender; automation rules), the judge of
+//! project health, and the periodic jobs (the purge; the occurrences
+//! recurring tasks owe), started together, counted in the
 //! [`Metrics`] one unit of work at a time, and stopped together at
 //! shutdown, each after the unit it is doing.
 //!
@@ -15,6 +16,7 @@
 //! `web::live`, which every node runs for its own pages).
 
 mod automation;
+mod health;
 mod purge;
 mod recurrences;
 mod rescheduler;
@@ -42,6 +44,7 @@ pub fn start(
     rescheduler::start(store.clone(), jobs);
     recurrences::start(store.clone(), jobs);
     automation::start(store.clone(), jobs, webhook_wake.clone());
+    health::start(store.clone(), jobs);
     webhooks::start(store.clone(), jobs, webhooks, webhook_wake);
     purge::start(store, jobs);
 }

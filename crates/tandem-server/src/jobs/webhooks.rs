@@ -306,8 +306,9 @@ async fn deliveries_of(
     people: &mut HashMap<Id, Vec<UserRef>>,
 ) -> tandem_store::Result<Vec<NewDelivery>> {
     let event = &claimed.event;
-    // A personal task is its owner's alone.
-    if event.kind == "task" && event.project_id.is_none() {
+    // A personal task is its owner's alone, and so is talk on it; a
+    // goal's talk is not told either (goals have no events of their own).
+    if matches!(event.kind.as_str(), "task" | "comment") && event.project_id.is_none() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();

@@ -240,6 +240,15 @@ pub async fn goal_page(
     };
     let by_id: HashMap<Id, &Seen> = all.iter().map(|s| (s.goal.id, s)).collect();
     let base = format!("/goals/{id}");
+    // A goal's talk is the whole workspace's, as its updates are.
+    let comments = match scope.role.sees_all_projects() {
+        true => Some(
+            store
+                .list_comments(scope, &tandem_domain::CommentOn::Goal(id))
+                .await?,
+        ),
+        false => None,
+    };
     // Its status updates are its members' (see `status::history`).
     let updates = if scope.role.sees_all_projects() {
         let now = crate::handlers::status::goal_standing_of(&state, scope, s).await?;
@@ -375,6 +384,9 @@ pub async fn goal_page(
                 updates,
                 page: viewer.url(&base),
             }))
+        }
+        @if let Some(comments) = &comments {
+            (crate::web::comments::section(&viewer, &tandem_domain::CommentOn::Goal(id), comments))
         }
         @if writer {
             details.goal-settings {

@@ -34,7 +34,7 @@ impl Section {
             Section::Portfolios => {
                 "portfolio project task schedule status_update risk milestone baseline"
             }
-            Section::Goals => "goal project task",
+            Section::Goals => "goal project task comment",
             // A report is of a period's history; a change now does not
             // redraw it under the reader.
             Section::Reports => "",
@@ -58,6 +58,8 @@ pub enum Tab {
     Risks,
     Plan,
     Settings,
+    /// A task of the project: under its list, with its comments.
+    Task,
 }
 
 impl Tab {
@@ -67,7 +69,7 @@ impl Tab {
     fn live_kinds(self) -> &'static str {
         match self {
             Tab::Overview => {
-                "project task phase milestone stakeholder risk dependency schedule baseline status_update"
+                "project task phase milestone stakeholder risk dependency schedule baseline status_update comment"
             }
             Tab::List => "project task phase milestone",
             Tab::Board => "project task",
@@ -76,6 +78,7 @@ impl Tab {
             Tab::Risks => "project risk task milestone",
             Tab::Plan => "baseline",
             Tab::Settings => "project phase milestone stakeholder",
+            Tab::Task => "project task phase milestone approval comment",
         }
     }
 
@@ -193,7 +196,7 @@ pub fn page(
                             nav.tabs aria-label="Project views" {
                                 @for (tab, label, path, key) in Tab::ALL {
                                     a href=(viewer.url(&format!("/p/{}{path}", p.key))) data-key=(key)
-                                        aria-current=[(tab == p.tab).then_some("page")] { (label) }
+                                        aria-current=[(tab == p.tab || (tab, p.tab) == (Tab::List, Tab::Task)).then_some("page")] { (label) }
                                 }
                             }
                         }

@@ -222,8 +222,11 @@ impl OpenStream {
         // changed is not theirs to hear (their pages read it again when
         // a project of theirs changes).
         // So may a goal, and so may either's status updates.
+        // And so may a goal's comments (or a personal task's, which is
+        // nobody else's).
         let above_projects = matches!(event.kind.as_str(), "portfolio" | "goal")
-            || (event.kind == "status_update" && event.project_id.is_none());
+            || (matches!(event.kind.as_str(), "status_update" | "comment")
+                && event.project_id.is_none());
         if above_projects && !self.scope.role.sees_all_projects() {
             return None;
         }

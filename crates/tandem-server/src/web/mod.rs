@@ -11,6 +11,7 @@
 
 /// Approvals: the list, one approval and its answer forms, the request form.
 mod approvals;
+mod comments;
 /// Sign-in, sign-out and the form and error plumbing every page shares.
 mod common;
 /// Goals: the tree and a goal's page.
@@ -142,6 +143,11 @@ pub fn router() -> Router<AppState> {
             get(approvals::approvals_page).post(approvals::request),
         )
         .route("/w/{ws}/approvals/{id}", get(approvals::approval_page))
+        .route("/w/{ws}/comments", post(comments::add))
+        .route("/w/{ws}/comments/{id}/edit", post(comments::edit))
+        .route("/w/{ws}/comments/{id}/delete", post(comments::delete))
+        .route("/w/{ws}/comments/{id}/react", post(comments::react))
+        .route("/w/{ws}/discuss", get(comments::discuss_page))
         .route(
             "/w/{ws}/rules",
             get(rules::rules_page).post(rules::add_rule),

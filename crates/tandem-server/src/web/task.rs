@@ -63,6 +63,8 @@ pub async fn task_page(
             },
         )
         .await?;
+    let comment_on = tandem_domain::CommentOn::Task(task.key.clone());
+    let comments = store.list_comments(scope, &comment_on).await?;
     let members = store.list_members(scope).await?;
     let (phases, milestones) = match &project {
         Some(p) => {
@@ -201,6 +203,7 @@ pub async fn task_page(
                 }
                 (super::repeat::repeat_section(&viewer, &task, recurrence.as_ref(), writer))
                 @if project.is_some() { (super::approvals::task_section(&viewer, &task.key, &approvals, &members)) }
+                (super::comments::section(&viewer, &comment_on, &comments))
                 @if writer && viewer.ctx.scope.role.sees_all_projects() {
                     section aria-labelledby="h-task-template" {
                         h2 #h-task-template { "Save as a task template" }
@@ -257,7 +260,7 @@ pub async fn task_page(
         // A task's page names its project; the project's own pages say
         // whether it is archived.
         archived: false,
-        tab: Tab::List,
+        tab: Tab::Task,
     });
     let section = if nav.is_some() {
         Section::Projects

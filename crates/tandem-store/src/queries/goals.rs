@@ -61,7 +61,7 @@ async fn goals_of(tx: &mut Tx, workspace_id: Id, only: Option<Id>) -> Result<Vec
         .collect()
 }
 
-async fn fetch_goal_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Goal> {
+pub(super) async fn fetch_goal_tx(tx: &mut Tx, scope: Scope, id: Id) -> Result<Goal> {
     goals_of(tx, scope.workspace_id, Some(id))
         .await?
         .pop()

@@ -19,6 +19,7 @@
 mod accounts;
 mod approvals;
 mod board;
+mod comments;
 mod dependencies;
 mod events;
 mod goals;
@@ -171,6 +172,12 @@ pub(super) async fn record(
     batch.run(tx).await
 }
 
+/// Who a write is by: user 0 is Tandem itself (a judgement of health),
+/// which is nobody's.
+fn actor_of(scope: Scope) -> Option<Id> {
+    (scope.user_id != 0).then_some(scope.user_id)
+}
+
 /// [`record`] as statements of a batch the write runs with its others.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn record_in(
@@ -190,7 +197,7 @@ pub(super) fn record_in(
         )
         .bind(scope.workspace_id)
         .bind(project_id)
-        .bind(scope.user_id)
+        .bind(actor_of(scope))
         .bind(Utc::now())
         .bind(kind.as_str())
         .bind(entity_id)
@@ -211,10 +218,10 @@ pub(super) fn record_in(
         kind.as_str(),
         action,
         &key,
-        Some(scope.user_id),
+        actor_of(scope),
         // What a creation or a deletion "changed" is everything; only an
         // update's fields tell which.
-        &if matches!(action, "updated" | "reached") {
+        &if matches!(action, "updated" | "reached" | "health changed") {
             changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>()
         } else {
             Vec::new()

@@ -427,6 +427,61 @@ impl ProjectStore for DbStore {
         super::health::health_reads(self, projects, today).await
     }
 
+    async fn projects_to_judge(&self) -> Result<Vec<(Id, Id)>> {
+        Ok(sqlx::query_as(
+            "SELECT workspace_id, id FROM projects WHERE archived_at IS NULL ORDER BY workspace_id, id",
+        )
+        .fetch_all(self.reader())
+        .await?)
+    }
+
+    async fn note_health(&self, access: ProjectAccess, health: Health) -> Result<bool> {
+        let mut tx = self.write_tx().await?;
+        // Judges on other nodes wait here and then find the change made.
+        lock_project_tx(&mut tx, access.project_id()).await?;
+        let (key, kept): (String, Option<String>) =
+            sqlx::query_as("SELECT key, health FROM projects WHERE id = $1")
+                .bind(access.project_id())
+                .fetch_one(&mut *tx)
+                .await?;
+        if kept.as_deref() == Some(health.as_str()) {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        // Not an edit of the project: its version stays, and nobody's
+        // If-Match is made stale by a judgement.
+        sqlx::query("UPDATE projects SET health = $1 WHERE id = $2")
+            .bind(health.as_str())
+            .bind(access.project_id())
+            .execute(&mut *tx)
+            .await?;
+        let changed = kept.is_some();
+        if let Some(before) = kept {
+            let change = FieldChange {
+                field: "health".into(),
+                before: before.into(),
+                after: health.as_str().into(),
+            };
+            let nobody = Scope {
+                user_id: 0,
+                ..access.scope()
+            };
+            record(
+                &mut tx,
+                nobody,
+                Some(access.project_id()),
+                EntityKind::Project,
+                access.project_id(),
+                &key,
+                "health changed",
+                &[change],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     async fn overdue_tasks(&self, access: ProjectAccess, today: NaiveDate) -> Result<usize> {
         let overdue: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(open_tasks) AS BIGINT) FROM project_open_due WHERE project_id = $1 AND due_date < $2",

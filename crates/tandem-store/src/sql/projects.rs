@@ -12,7 +12,7 @@ pub(crate) const PROJECT_SELECT: &str = "SELECT p.id, p.key, p.name, p.objective
     p.scope_out, p.owner_id, o.email AS owner_email, o.name AS owner_name, p.status, p.stage, \
     p.start_date, p.target_date, p.budget, p.ongoing, p.version, p.created_at, p.updated_at, \
     p.work_week, p.hours_per_day, p.status_date, p.update_cadence_days, p.archived_at, \
-    p.template_name, p.template_version \
+    p.template_name, p.template_version, p.health \
     FROM projects p LEFT JOIN users o ON o.id = p.owner_id";
 
 /// A working week as stored: seven days of hours joined by `|`.
@@ -101,6 +101,7 @@ pub(crate) fn project_from_row(row: &impl Columns) -> Result<Project> {
             )),
             None => None,
         },
+        health: row.text_opt("health")?.map(vocab).transpose()?,
         version: row.get("version")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,

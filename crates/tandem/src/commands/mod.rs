@@ -15,6 +15,7 @@ mod baseline;
 mod board;
 /// `tandem calendar`.
 mod calendar;
+mod comment;
 /// `tandem dep`, and lags as the CLI writes them.
 mod dependency;
 /// `tandem goal`.
@@ -65,6 +66,7 @@ use approval::ApprovalCommand;
 use auth::{LoginArgs, TokenCommand};
 use baseline::BaselineCommand;
 use calendar::CalendarCommand;
+use comment::CommentCommand;
 use dependency::DepCommand;
 use goal::GoalCommand;
 use members::{InvitationCommand, MemberCommand};
@@ -138,6 +140,10 @@ enum Command {
     /// change; approve, request changes or reject.
     #[command(subcommand)]
     Approval(ApprovalCommand),
+    /// Comments on a task, a project, a milestone, a risk or a goal:
+    /// Markdown, threads one reply deep, edits kept, reactions.
+    #[command(subcommand)]
+    Comment(CommentCommand),
     /// Automation rules: when something happens to a task (or on the
     /// clock), if its fields hold, do something; in plain words.
     #[command(subcommand)]
@@ -288,6 +294,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Dep(command) => dependency::dep_command(client, command, as_json).await,
         Command::Risk(command) => risk::risk_command(client, command, as_json).await,
         Command::Approval(command) => approval::approval_command(client, command, as_json).await,
+        Command::Comment(command) => comment::comment_command(client, command, as_json).await,
         Command::Rule(command) => rule::rule_command(client, command, as_json).await,
         Command::Phase(command) => phase::phase_command(client, command, as_json).await,
         Command::Milestone(command) => phase::milestone_command(client, command, as_json).await,

@@ -38,7 +38,8 @@ pub(super) enum RuleCommand {
         /// or none, status, priority, due=+N days or a date, phase=ID,
         /// milestone=ID, tag=NAME adds it), "create task: TITLE", "create
         /// task from TEMPLATE", "create project PREFIX from TEMPLATE",
-        /// "request approval [from EMAILS]", "webhook ID".
+        /// "request approval [from EMAILS]", "comment: TEXT" (Markdown, on
+        /// the task or the project), "webhook ID".
         #[arg(long = "then", required = true)]
         actions: Vec<String>,
         /// Save it turned off.

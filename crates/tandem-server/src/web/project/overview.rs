@@ -45,6 +45,8 @@ pub async fn overview(
         .collect();
     let risks = store.list_risks(access).await?;
     let stakeholders = store.list_stakeholders(access).await?;
+    let comment_on = tandem_domain::CommentOn::Project(project.key.clone());
+    let comments = store.list_comments(scope, &comment_on).await?;
     let activity = store
         .list_activity(
             scope,
@@ -151,7 +153,12 @@ pub async fn overview(
                 @if activity.is_empty() { p.muted { "Nothing yet." } }
                 ol.activity {
                     @for a in &activity {
-                        li {
+                        @if let Some((was, now)) = health_change(a) {
+                            li {
+                                time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
+                                "Tandem judged the project " strong { (now) } " (it was " (was) ")"
+                            }
+                        } @else { li {
                             time datetime=(a.at.to_rfc3339()) { (a.at.format("%-d %b %H:%M")) } " "
                             strong { (a.actor.as_ref().map(|u| u.name.as_str()).unwrap_or("Someone")) } " "
                                 @if let Some(rule) = &a.rule { span.muted { "(rule " (rule) ") " } }
@@ -166,10 +173,11 @@ pub async fn overview(
                             @if a.entity_kind == tandem_domain::EntityKind::Task {
                                 a href=(viewer.url(&format!("/t/{}", a.entity_label))) { (a.entity_label) }
                             } @else { strong { (a.entity_label) } }
-                        }
+                        } }
                     }
                 }
             }
+            div.card-panel.wide { (crate::web::comments::section(&viewer, &comment_on, &comments)) }
         }
     };
     Ok(page(
@@ -179,6 +187,21 @@ pub async fn overview(
         nav(&project, Tab::Overview),
         content,
     ))
+}
+
+/// A judgement of the project's health, as its labels: what it was and
+/// what it is. `None` for anything else.
+fn health_change(a: &tandem_store::ActivityEntry) -> Option<(&'static str, &'static str)> {
+    if a.action != "health changed" {
+        return None;
+    }
+    let change = a.changes.iter().find(|c| c.field == "health")?;
+    let label = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|s| s.parse::<tandem_domain::Health>().ok())
+            .map(|h| h.label())
+    };
+    Some((label(&change.before)?, label(&change.after)?))
 }
 
 /// The fields a change touched, as a person lists them: "description,

@@ -68,7 +68,7 @@ pub async fn risks(
                 div.table-wrap tabindex="0" role="region" aria-label="Risk register" {
                     table.grid {
                         caption.visually-hidden { "Risks, highest score first" }
-                        thead { tr { th scope="col" { "Score" } th scope="col" { "Risk" } th scope="col" { "P × I" } th scope="col" { "Owner" } th scope="col" { "Status" } th scope="col" { "Mitigation" } th scope="col" { "Linked to" } } }
+                        thead { tr { th scope="col" { "Score" } th scope="col" { "Risk" } th scope="col" { "P × I" } th scope="col" { "Owner" } th scope="col" { "Status" } th scope="col" { "Mitigation" } th scope="col" { "Linked to" } th scope="col" { "Talk" } } }
                         tbody {
                             @for r in &risks {
                                 tr id={ "risk-" (r.id) } class=[(r.status == RiskStatus::Closed).then_some("closed")] {
@@ -89,6 +89,7 @@ pub async fn risks(
                                         @for t in &r.tasks { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " }
                                         @for m in milestones.iter().filter(|m| r.milestone_ids.contains(&m.id)) { span.tag { "◆ " (m.name) } " " }
                                     }
+                                    td { a href=(crate::web::comments::thread_url(&viewer, &tandem_domain::CommentOn::Risk(r.id))) aria-label={ "Comments on " (r.title) } { "Comments" } }
                                 }
                             }
                         }

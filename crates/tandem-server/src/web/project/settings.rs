@@ -303,6 +303,7 @@ pub async fn settings(
                                 ": " (approval_state_label(a.state))
                             }
                         }
+                        p { a href=(crate::web::comments::thread_url(&viewer, &tandem_domain::CommentOn::Milestone(m.id))) aria-label={ "Comments on milestone " (m.name) } { "Comments" } }
                         @if writes && m.reached.is_none() && gate.is_none_or(|a| a.state.is_closed()) {
                             (crate::web::approvals::request_form(&viewer, &format!("ma-{}", m.id), &[("milestone", m.id.to_string())], false, &members))
                         }

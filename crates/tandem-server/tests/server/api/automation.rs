@@ -371,3 +371,63 @@ async fn the_clock_and_a_milestone_set_rules_off_once() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_rule_comments_under_its_name() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let watcher = tandem_store::open(&url).await.unwrap();
+        let mut feed = watcher.event_feed();
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        plan(&ana).await;
+        let done = rule(
+            &ana,
+            json!({"name": "Log hours", "project": "LAUNCH", "when": "status=done",
+                   "then": ["comment: Thanks! Please **log the hours** you spent."]}),
+        )
+        .await;
+        assert_eq!(
+            done["description"],
+            "When a task's status becomes done: comment \"Thanks! Please **log the hours** you spent.\"."
+        );
+        let id = done["id"].as_i64().unwrap();
+        mel.patch(&format!("{WS}/tasks/LAUNCH-2"), json!({"status": "done"}))
+            .await;
+        rule_ran(&mut feed, id).await;
+        let (_, comments) = mel.get(&format!("{WS}/comments?task=LAUNCH-2")).await;
+        assert_eq!(
+            comments[0]["body"], "Thanks! Please **log the hours** you spent.",
+            "{comments}"
+        );
+        // Written as its last writer; its history row names the rule.
+        assert_eq!(comments[0]["author"]["email"], "ana@x.org");
+        let (_, history) = ana.get(&format!("{WS}/projects/LAUNCH/activity")).await;
+        let by_rule = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["entity_kind"] == "comment")
+            .expect("the comment in the project's history");
+        assert_eq!(by_rule["rule"], "Log hours", "{by_rule}");
+        // A workspace rule about a project's dates has no task or project
+        // to comment on: refused when it is written.
+        let (status, problem) = ana
+            .post(
+                &format!("{WS}/rules"),
+                json!({"name": "Weekly nudge", "when": "every monday",
+                       "then": ["comment: Update your tasks"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("comment"),
+            "{problem}"
+        );
+        server.stop().await;
+    }
+}

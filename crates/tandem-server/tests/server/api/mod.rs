@@ -6,6 +6,7 @@ mod approvals;
 mod automation;
 mod bulk;
 mod calendars;
+mod comments;
 mod goals;
 mod input;
 mod milestones;

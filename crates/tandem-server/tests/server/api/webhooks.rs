@@ -406,3 +406,95 @@ async fn a_change_that_is_two_events_is_delivered_as_both() {
     assert_eq!(problem["errors"][0]["field"], "secret");
     server.stop().await;
 }
+
+/// Waits for the next delivery of `project.health_changed`.
+async fn health_changed(receiver: &mut Receiver) -> Value {
+    loop {
+        let got = receiver.next().await;
+        if got.event == "project.health_changed" {
+            return got.json();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_change_of_a_projects_health_is_told_once_by_nobody() {
+    for url in databases().await {
+        seed(&url).await;
+        // On PostgreSQL two nodes judge every change; each change of
+        // health is told once. (SQLite has one process.)
+        let server = Server::with_webhooks(&url, loopback()).await;
+        let other = match url.starts_with("postgres") {
+            true => Some(Server::with_webhooks(&url, loopback()).await),
+            false => None,
+        };
+        let mut receiver = Receiver::start().await;
+        let ada = Api::login(&server.base, "ada").await;
+        let (status, hook) = ada
+            .post(
+                &format!("{WS}/webhooks"),
+                json!({"url": receiver.url, "secret": SECRET, "events": ["project.health_changed"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{hook}");
+        plan(&ada).await;
+        let (_, before) = ada.get(&format!("{WS}/projects/LAUNCH")).await;
+        assert_eq!(before["health"], "on_track", "{before}");
+
+        // A severe open risk puts the project at risk.
+        let (status, risk) = ada
+            .post(
+                &format!("{WS}/projects/LAUNCH/risks"),
+                json!({"title": "Vendor may fold", "probability": 5, "impact": 4}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{risk}");
+        let body = health_changed(&mut receiver).await;
+        assert_eq!(body["project"]["key"], "LAUNCH", "{body}");
+        assert_eq!(body["project"]["health"], "at_risk", "{body}");
+        assert_eq!(body["changed"], json!(["health"]));
+        assert!(body["actor"].is_null(), "a judgement is nobody's: {body}");
+        // A judgement is not an edit: nobody's If-Match goes stale.
+        let (_, after) = ada.get(&format!("{WS}/projects/LAUNCH")).await;
+        assert_eq!(after["health"], "at_risk");
+        assert_eq!(after["version"], before["version"]);
+
+        // Closing the risk puts it back on track: the second change.
+        let (status, closed) = ada
+            .patch(
+                &format!("{WS}/risks/{}", risk["id"]),
+                json!({"status": "closed"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{closed}");
+        let body = health_changed(&mut receiver).await;
+        assert_eq!(body["project"]["health"], "on_track", "{body}");
+
+        // Each change is one row of the project's history, whichever
+        // node judged it; the ping sent after them finds no third.
+        settle(&ada, hook["id"].as_i64().unwrap(), &mut receiver).await;
+        let (_, history) = ada.get(&format!("{WS}/projects/LAUNCH/activity")).await;
+        let judged: Vec<&Value> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["action"] == "health changed")
+            .collect();
+        assert_eq!(judged.len(), 2, "{history}");
+        assert!(judged.iter().all(|h| h["actor"].is_null()), "{history}");
+        let (_, log) = ada
+            .get(&format!("{WS}/webhooks/{}/deliveries", hook["id"]))
+            .await;
+        let told = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["event"] == "project.health_changed")
+            .count();
+        assert_eq!(told, 2, "{log}");
+        if let Some(other) = other {
+            other.stop().await;
+        }
+        server.stop().await;
+    }
+}

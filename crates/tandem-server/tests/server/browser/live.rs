@@ -268,3 +268,69 @@ async fn a_refused_save_keeps_what_was_typed_and_shows_why_beside_it() {
     ben.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comment_shows_on_the_open_page_of_another() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let (ana, ben) = (browser(&driver).await, browser(&driver).await);
+    let base = server.base.clone();
+    sign_in(&ana, &base, "ana@demo.tandem").await;
+    sign_in(&ben, &base, "ben@demo.tandem").await;
+
+    // Ben reads the task; Ana comments on it from her own page.
+    ben.goto(&format!("{base}/w/demo/t/LAUNCH-3"))
+        .await
+        .unwrap();
+    wait_for(&ben, "body[data-live=on] #comments").await;
+    let marker = ben
+        .execute("window.tandemMark = 'same page'; return 1", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!(1));
+    ana.goto(&format!("{base}/w/demo/t/LAUNCH-3"))
+        .await
+        .unwrap();
+    wait_for(&ana, "#comment-new").await;
+    submit_form(
+        &ana,
+        &[("#comment-new", "Is the **brief** final? <b>raw</b>")],
+        "form.comment-form button",
+    )
+    .await;
+    // On Ben's page without a reload: Markdown drawn, HTML shown as text.
+    wait_for_text(&ben, "//section[@id='comments']", "Is the brief final?").await;
+    let drawn = wait_for(&ben, "#comments .markdown strong").await;
+    assert_eq!(drawn.text().await.unwrap(), "brief");
+    wait_for_text(&ben, "//section[@id='comments']", "<b>raw</b>").await;
+    let same = ben
+        .execute("return window.tandemMark || null", vec![])
+        .await
+        .unwrap();
+    assert_eq!(same, json!("same page"), "the thread grew without a reload");
+    // Ben answers in the thread; the page he reads is checked as a screen
+    // reader's user needs it.
+    ben.find(Locator::Css("#comments details.reply summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let reply = wait_for(&ben, "#comments details.reply textarea").await;
+    reply.send_keys("Yes, signed off").await.unwrap();
+    ben.find(Locator::Css("#comments details.reply button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&ben, "#comments ol.replies article.comment").await;
+    look(&ben, "comments").await;
+    wait_for_text(&ana, "//section[@id='comments']", "Yes, signed off").await;
+
+    ana.close().await.unwrap();
+    ben.close().await.unwrap();
+    server.stop().await;
+}

@@ -233,6 +233,22 @@ async fn world(ana: &Api, mel: &Api) -> World {
         )
         .await;
         reach.ids.insert("rules", rule["id"].as_i64().unwrap());
+        // Mel's, so a member's delete reaches the version check; in
+        // SECRET, words a guest must not read.
+        let text = if reach.project == "SECRET" {
+            "The Secret plan slips"
+        } else {
+            "Brief is ready for review"
+        };
+        let comment = created(
+            mel,
+            &format!("{WS}/comments"),
+            json!({"task": reach.tasks[0], "body": text}),
+        )
+        .await;
+        reach
+            .ids
+            .insert("comments", comment["id"].as_i64().unwrap());
     }
     let mine = created(mel, &format!("{WS}/tasks"), json!({"title": MEL_PRIVATE})).await;
     created(

@@ -17,6 +17,7 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{predecessor}" => reach.tasks[0].clone(),
             "{successor}" => reach.tasks[1].clone(),
             "{kr}" => reach.ids["key-results"].to_string(),
+            "{reaction}" => "heart".to_string(),
             "{user_id}" => world.mel_id.to_string(),
             "{delivery}" => world.delivery_id.to_string(),
             // The world's task template (SECRET's steps); for a project
@@ -39,6 +40,10 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
     // project's working days.
     if path.ends_with("/recurrences/preview") {
         concrete.push_str(&format!("?rule=weekly&project={}", reach.project));
+    }
+    // The comments on the reach's first task.
+    if path.ends_with("/comments") {
+        concrete.push_str(&format!("?task={}", reach.tasks[0]));
     }
     concrete
 }
@@ -180,7 +185,8 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
             let project_object = (["{key}", "{id}", "{predecessor}"]
                 .iter()
                 .any(|p| route.path.contains(p))
-                || route.path.ends_with("/recurrences/preview"))
+                || route.path.ends_with("/recurrences/preview")
+                || route.path.ends_with("/comments"))
                 && !route.path.contains("time-off")
                 && !route.path.contains("tokens")
                 && !route.path.contains("invitations")
@@ -258,6 +264,16 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get(format!("/w/acme/p/{project}/plan?runs=50&level=1")),
         get(format!("/w/acme/p/{project}/plan/level")),
         get(format!("/w/acme/t/{task}")),
+        get(format!("/w/acme/discuss?risk={}", reach.ids["risks"])),
+        get(format!(
+            "/w/acme/discuss?milestone={}",
+            reach.ids["milestones"]
+        )),
+        post("/w/acme/comments".into()),
+        // Without the page's version, nothing is edited or deleted.
+        post(format!("/w/acme/comments/{}/edit", reach.ids["comments"])),
+        post(format!("/w/acme/comments/{}/delete", reach.ids["comments"])),
+        post(format!("/w/acme/comments/{}/react", reach.ids["comments"])),
         get("/w/acme/approvals".into()),
         get(format!("/w/acme/approvals/{}", reach.ids["approvals"])),
         post("/w/acme/approvals".into()),
@@ -448,6 +464,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                             && (path.starts_with("/w/acme/p/")
                                 || path.starts_with("/w/acme/t/")
                                 || path.starts_with("/w/acme/approvals/")
+                                || path.starts_with("/w/acme/discuss")
                                 || path.starts_with("/w/acme/portfolios/")
                                 || path.starts_with("/w/acme/goals/")
                                 || path.contains("?project=")) =>

@@ -8,7 +8,7 @@ use super::project_parts::json;
 use super::*;
 
 /// A second terminal signed in to the same server as `email`.
-fn signed_in(url: &str, name: &str, email: &str) -> PathBuf {
+pub(super) fn signed_in(url: &str, name: &str, email: &str) -> PathBuf {
     let config = temp_dir(name).join("config");
     let out = tandem(
         &config,

@@ -3,6 +3,7 @@
 mod above_projects;
 mod approvals;
 mod board;
+mod comments;
 mod invitations;
 mod my_work;
 mod planning;

@@ -1,0 +1,187 @@
+//! Comments over the API: on a task, a project, a milestone, a risk or a
+//! goal; replies, edits (with what they replaced), deletion, reactions.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+use tandem_api::*;
+use tandem_domain::{Reaction, Validation};
+use tandem_usecases::comments;
+
+use super::{ApiResult, QueryParams, versioned};
+use crate::AppState;
+use crate::extract::{Ctx, IfMatch, JsonBody};
+use crate::routes::*;
+
+fn id_schema() -> serde_json::Value {
+    or_empty(json!({"type": "integer", "minimum": 1}))
+}
+
+const LIST_QUERY: &[Param] = &[
+    Param {
+        name: "task",
+        description: "The comments on this task (its key)",
+        schema: query_text,
+    },
+    Param {
+        name: "project",
+        description: "The comments on this project itself (its key)",
+        schema: query_text,
+    },
+    Param {
+        name: "milestone",
+        description: "The comments on this milestone (its id)",
+        schema: id_schema,
+    },
+    Param {
+        name: "risk",
+        description: "The comments on this risk (its id)",
+        schema: id_schema,
+    },
+    Param {
+        name: "goal",
+        description: "The comments on this goal (its id)",
+        schema: id_schema,
+    },
+];
+
+/// This feature's rows of the route table.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route!(get "/api/v1/workspaces/{ws}/comments", "The comments on one task, project, milestone, risk or goal (name exactly one): each thread's first comment, oldest first, followed by its replies (at most 500)", none(), json::<Vec<CommentView>>(), 200, list_comments).query(LIST_QUERY),
+        route!(post "/api/v1/workspaces/{ws}/comments", "Comment on a task, a project, a milestone, a risk or a goal, or reply in a thread (Markdown)", json::<CommentInput>(), json::<CommentView>(), 201, add_comment).etag(),
+        route!(get "/api/v1/workspaces/{ws}/comments/{id}", "A comment", none(), json::<CommentView>(), 200, get_comment).etag(),
+        route!(patch "/api/v1/workspaces/{ws}/comments/{id}", "Edit a comment (its author only); the text it replaces is kept", json::<CommentEditBody>(), json::<CommentView>(), 200, edit_comment).if_match().etag(),
+        route!(delete "/api/v1/workspaces/{ws}/comments/{id}", "Delete a comment (its author, owners, admins): its words and reactions go, its place in its thread stays", none(), none(), 204, delete_comment).if_match(),
+        route!(get "/api/v1/workspaces/{ws}/comments/{id}/edits", "What a comment said before each edit, oldest first", none(), json::<Vec<CommentEditView>>(), 200, comment_edits),
+        route!(post "/api/v1/workspaces/{ws}/comments/{id}/reactions", "React to a comment: thumbs_up, thumbs_down, heart, tada, laugh, eyes, rocket or confused", json::<ReactionBody>(), json::<CommentView>(), 200, add_reaction),
+        route!(delete "/api/v1/workspaces/{ws}/comments/{id}/reactions/{reaction}", "Take back the caller's reaction", none(), json::<CommentView>(), 200, remove_reaction),
+    ]
+}
+
+fn id_param(v: &mut Validation, name: &str, text: Option<&str>) -> Option<i64> {
+    text.and_then(|t| {
+        v.take(
+            name,
+            t.parse::<i64>()
+                .ok()
+                .filter(|id| *id >= 1)
+                .ok_or_else(|| format!("must be a {name}'s id (1 or more)")),
+        )
+    })
+}
+
+pub async fn list_comments(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<CommentView>>> {
+    let mut v = Validation::new();
+    let allowed: Vec<&str> = LIST_QUERY.iter().map(|p| p.name).collect();
+    let params = QueryParams::read(&query, &allowed, &mut v);
+    let asked = CommentQuery {
+        task: params.get("task").map(str::to_string),
+        project: params.get("project").map(str::to_string),
+        milestone: id_param(&mut v, "milestone", params.get("milestone")),
+        risk: id_param(&mut v, "risk", params.get("risk")),
+        goal: id_param(&mut v, "goal", params.get("goal")),
+    };
+    v.into_result()?;
+    let on = asked.into_on()?;
+    let list = state.store.list_comments(ctx.scope, &on).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+pub async fn add_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: JsonBody<CommentInput>,
+) -> ApiResult<Response> {
+    let writer = ctx.actor().writer()?;
+    let new = body.into_domain(|b| b.into_new())?;
+    let comment = comments::add(state.store.as_ref(), &writer, &new).await?;
+    Ok(versioned(
+        StatusCode::CREATED,
+        comment.version,
+        CommentView::from(comment),
+    ))
+}
+
+pub async fn get_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> ApiResult<Response> {
+    let comment = state.store.get_comment(ctx.scope, id).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        comment.version,
+        CommentView::from(comment),
+    ))
+}
+
+pub async fn edit_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<CommentEditBody>,
+) -> ApiResult<Response> {
+    let writer = ctx.actor().writer()?;
+    let text = body.into_domain(|b| b.into_body())?;
+    let comment = comments::edit(state.store.as_ref(), &writer, id, expected, &text).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        comment.version,
+        CommentView::from(comment),
+    ))
+}
+
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+) -> ApiResult<StatusCode> {
+    let writer = ctx.actor().writer()?;
+    comments::delete(state.store.as_ref(), &writer, id, expected).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn comment_edits(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> ApiResult<Json<Vec<CommentEditView>>> {
+    let edits = state.store.comment_edits(ctx.scope, id).await?;
+    Ok(Json(edits.into_iter().map(Into::into).collect()))
+}
+
+pub async fn add_reaction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    body: JsonBody<ReactionBody>,
+) -> ApiResult<Json<CommentView>> {
+    let writer = ctx.actor().writer()?;
+    let reaction = body.into_domain(|b| b.into_reaction())?;
+    let comment = comments::react(state.store.as_ref(), &writer, id, reaction, true).await?;
+    Ok(Json(comment.into()))
+}
+
+pub async fn remove_reaction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id, reaction)): Path<(String, i64, String)>,
+) -> ApiResult<Json<CommentView>> {
+    let writer = ctx.actor().writer()?;
+    let reaction = reaction
+        .parse::<Reaction>()
+        .map_err(|e| vec![tandem_domain::FieldError::new("reaction", e)])?;
+    let comment = comments::react(state.store.as_ref(), &writer, id, reaction, false).await?;
+    Ok(Json(comment.into()))
+}

@@ -1,0 +1,95 @@
+//! `tandem comment`: a thread on a task from two terminals, edits kept,
+//! reactions, and refusals that say what was wrong, on SQLite and
+//! PostgreSQL.
+
+use super::approvals::signed_in;
+use super::project_parts::json;
+use super::*;
+
+#[test]
+fn people_talk_on_a_task_from_their_terminals() {
+    for (n, (ana, server)) in super::above_projects::parts_servers("comments")
+        .into_iter()
+        .enumerate()
+    {
+        let ben = signed_in(&server.url, &format!("comments-ben-{n}"), "ben@demo.tandem");
+        let said = ok(
+            &ana,
+            &["comment", "add", "LAUNCH-3", "Is the *brief* final?"],
+        );
+        assert!(said.starts_with("Commented #"), "{said}");
+        let list = json(&ana, &["comment", "list", "LAUNCH-3"]);
+        let first = list.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(first["author"]["email"], "ana@demo.tandem", "{first}");
+        assert_eq!(first["body"], "Is the *brief* final?");
+        assert!(first["created_at"].is_string());
+        let id = first["id"].to_string();
+
+        // Ben answers in the thread, from standard input.
+        let out = tandem(
+            &ben,
+            &["comment", "add", "LAUNCH-3", "-", "--reply-to", &id],
+            Some("Yes.\n\nSigned off on Monday."),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let list = json(&ben, &["comment", "list", "LAUNCH-3"]);
+        let reply = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["parent"] == first["id"])
+            .expect("the reply in the thread");
+        assert_eq!(reply["author"]["email"], "ben@demo.tandem");
+        assert_eq!(reply["body"], "Yes.\n\nSigned off on Monday.");
+        // The terminal shows the reply under what it answers.
+        let shown = ok(&ana, &["comment", "list", "LAUNCH-3"]);
+        let asked_at = shown.find("Is the *brief* final?").unwrap();
+        let answered_at = shown.find("    #").expect("an indented reply");
+        assert!(answered_at > asked_at, "{shown}");
+
+        // Edits keep what they replaced; reactions are counted.
+        ok(&ana, &["comment", "edit", &id, "Is the brief final now?"]);
+        ok(&ben, &["comment", "react", &id, "thumbs-up"]);
+        let shown = json(&ana, &["comment", "show", &id]);
+        assert_eq!(shown["comment"]["body"], "Is the brief final now?");
+        assert_eq!(shown["edits"][0]["body"], "Is the *brief* final?");
+        assert_eq!(shown["comment"]["reactions"][0]["count"], 1);
+        // Only the author edits; nothing changes.
+        let refused = fails(&ben, &["comment", "edit", &id, "Mine now"]);
+        assert!(refused.contains("author"), "{refused}");
+
+        // On a project, by key; on a risk, by flag.
+        ok(&ana, &["comment", "add", "LAUNCH", "Kick-off went well"]);
+        let on_project = json(&ana, &["comment", "list", "LAUNCH"]);
+        assert_eq!(on_project[0]["on"]["kind"], "project", "{on_project}");
+
+        // Refusals name what was wrong and exit non-zero.
+        let blank = fails(&ana, &["comment", "add", "LAUNCH-3", "  "]);
+        assert!(blank.contains("body"), "{blank}");
+        let nowhere = fails(&ana, &["comment", "add", "NOPE-1", "Hello"]);
+        assert!(nowhere.contains("not found"), "{nowhere}");
+        let both = fails(&ana, &["comment", "add", "LAUNCH-3", "x", "--risk", "1"]);
+        assert!(both.contains("once"), "{both}");
+        let reaction = fails(&ana, &["comment", "react", &id, "party"]);
+        assert!(reaction.contains("thumbs_up"), "{reaction}");
+        let list = json(&ana, &["comment", "list", "LAUNCH-3"]);
+        assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+
+        // The author deletes; the thread keeps its place.
+        ok(&ana, &["comment", "rm", &id]);
+        let list = json(&ana, &["comment", "list", "LAUNCH-3"]);
+        let gone = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == first["id"])
+            .unwrap();
+        assert_eq!(gone["deleted"], true);
+        assert!(gone["body"].is_null());
+        drop(server);
+    }
+}
