@@ -30,6 +30,7 @@ mod dependencies;
 mod goals;
 /// The caller's open tasks by when they are due.
 mod my_work;
+mod notifications;
 /// Phases and milestones.
 mod phases;
 /// Calendar exceptions, schedules, baselines, forecasts, levelling.
@@ -70,6 +71,7 @@ pub use common::format_local;
 pub use dependencies::*;
 pub use goals::*;
 pub use my_work::*;
+pub use notifications::*;
 pub use phases::*;
 pub use planning::*;
 pub use portfolios::*;

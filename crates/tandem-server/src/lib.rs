@@ -22,6 +22,8 @@ pub(crate) mod handlers;
 pub mod jobs;
 /// The Prometheus metrics and their `/metrics` router.
 pub mod metrics;
+/// Who is told of what: the notifications events and the clock make.
+pub mod notices;
 /// Request ids, the request span and log line, and the log's format.
 pub mod observe;
 /// Schedules of Tandem's projects: a project read as a plan and its stored

@@ -198,6 +198,7 @@ pub fn table() -> Vec<Route> {
         templates::routes(),
         approvals::routes(),
         comments::routes(),
+        notifications::routes(),
         automation::routes(),
         goals::routes(),
         milestones::routes(),

@@ -21,6 +21,8 @@ pub trait CommentStore: Send + Sync {
     /// may not open `on`.
     async fn list_comments(&self, scope: Scope, on: &CommentOn) -> Result<Vec<Comment>>;
     async fn get_comment(&self, scope: Scope, id: Id) -> Result<Comment>;
+    /// Whether the caller may open what a comment would be on.
+    async fn may_open(&self, scope: Scope, on: &CommentOn) -> Result<bool>;
     /// Adds a comment as the caller; a reply to a reply joins its thread.
     async fn add_comment(&self, scope: WriteScope, comment: &NewComment) -> Result<Comment>;
     /// Replaces the text, keeping the one replaced. The author only.

@@ -2,7 +2,7 @@
 //! and how consumers read it.
 //!
 //! Two kinds of consumer read events. Those that must act once however
-//! many nodes run (the rescheduler; later notifications, automation and
+//! many nodes run (the rescheduler, notifications, automation and
 //! webhooks) get a delivery row per event, written with it, and claim
 //! deliveries under a lease ([`EventStore::claim_deliveries`]): PostgreSQL
 //! skips rows another node holds (`FOR UPDATE SKIP LOCKED`), SQLite has
@@ -103,6 +103,23 @@ pub const WEBHOOKS: &str = "webhooks";
 
 /// The consumer that runs automation rules.
 pub const AUTOMATION: &str = "automation";
+
+/// The consumer that fills people's inboxes.
+pub const NOTIFICATIONS: &str = "notifications";
+
+/// Whether an event may tell someone something: a comment (mentions,
+/// followers), a task made or given to someone or whose status moved, an
+/// approval asked or decided, a project's status or health.
+pub fn notifies(kind: &str, action: &str, fields: &[&str]) -> bool {
+    match (kind, action) {
+        ("comment", "created") | ("task", "created") => true,
+        ("task", "updated") => fields.iter().any(|f| matches!(*f, "owner" | "status")),
+        ("approval", "requested" | "resubmitted" | "decided") => true,
+        ("project", "health changed") => true,
+        ("project", "updated") => fields.contains(&"status"),
+        _ => false,
+    }
+}
 
 /// Whether the rescheduler needs to hear of events of this kind: what
 /// feeds a project's plan, and a member's availability (effort-estimated

@@ -33,6 +33,7 @@ pub mod goals;
 mod group_commit;
 pub mod imports;
 mod migrate;
+pub mod notifications;
 pub mod plans;
 pub mod portfolios;
 mod postgres;
@@ -63,6 +64,9 @@ pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use goals::{GoalStore, GoalTask};
 pub use imports::ImportStore;
+pub use notifications::{
+    DueWork, Following, INBOX_PAGE, InboxFilter, NewNotification, NotificationStore, Preference,
+};
 pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
 pub use portfolios::PortfolioStore;
 pub use postgres::PgStore;
@@ -211,6 +215,7 @@ pub trait Store:
     + TemplateStore
     + ApprovalStore
     + CommentStore
+    + NotificationStore
     + RuleStore
     + Send
     + Sync

@@ -178,6 +178,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "comments, the texts their edits replaced, and reactions",
         sql: include_str!("../migrations/sqlite/0032_comments.sql"),
     },
+    Migration {
+        version: 33,
+        description: "notifications, follows and what each person wants to hear of",
+        sql: include_str!("../migrations/sqlite/0033_notifications.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -340,6 +345,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 32,
         description: "comments, the texts their edits replaced, and reactions",
         sql: include_str!("../migrations/postgres/0032_comments.sql"),
+    },
+    Migration {
+        version: 33,
+        description: "notifications, follows and what each person wants to hear of",
+        sql: include_str!("../migrations/postgres/0033_notifications.sql"),
     },
 ];
 

@@ -77,6 +77,21 @@ pub struct CommentSubject {
     pub project_id: Option<Id>,
 }
 
+impl CommentSubject {
+    /// The subject as a caller names it.
+    pub fn on(&self) -> Option<CommentOn> {
+        let id = || self.key.parse::<Id>().ok();
+        Some(match self.kind {
+            EntityKind::Task => CommentOn::Task(self.key.clone()),
+            EntityKind::Project => CommentOn::Project(self.key.clone()),
+            EntityKind::Milestone => CommentOn::Milestone(id()?),
+            EntityKind::Risk => CommentOn::Risk(id()?),
+            EntityKind::Goal => CommentOn::Goal(id()?),
+            _ => return None,
+        })
+    }
+}
+
 /// How many people reacted one way, and whether the reader is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReactionCount {

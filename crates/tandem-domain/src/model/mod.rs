@@ -15,10 +15,10 @@ mod comment;
 mod dependency;
 /// Goals, their periods and key results.
 mod goal;
-/// Absent, cleared or set: a field of a partial update.
-mod patch;
 /// Inbox items and mentions.
 mod notification;
+/// Absent, cleared or set: a field of a partial update.
+mod patch;
 /// Phases and milestones.
 mod phase;
 /// Portfolios.

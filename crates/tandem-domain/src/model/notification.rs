@@ -70,7 +70,8 @@ pub fn mentions(body: &str, members: &[Mentionable]) -> Vec<Id> {
         if c == '`' {
             in_code = !in_code;
         }
-        let starts_word = previous.is_none_or(|p| !(p.is_alphanumeric() || p == '.' || p == '_' || p == '-'));
+        let starts_word =
+            previous.is_none_or(|p| !(p.is_alphanumeric() || p == '.' || p == '_' || p == '-'));
         previous = Some(c);
         if c != '@' || in_code || !starts_word {
             continue;
@@ -80,7 +81,11 @@ pub fn mentions(body: &str, members: &[Mentionable]) -> Vec<Id> {
         for m in members {
             let local = m.email.split('@').next().unwrap_or_default().to_lowercase();
             let name = m.name.to_lowercase();
-            let first = name.split_whitespace().next().unwrap_or_default().to_string();
+            let first = name
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             let first_is_unique = members
                 .iter()
                 .filter(|o| o.name.to_lowercase().split_whitespace().next() == Some(first.as_str()))
@@ -92,11 +97,14 @@ pub fn mentions(body: &str, members: &[Mentionable]) -> Vec<Id> {
             }
             for candidate in names.iter().filter(|n| !n.is_empty()) {
                 if let Some(after) = rest.strip_prefix(candidate.as_str()) {
-                    let ends = after
-                        .chars()
-                        .next()
-                        .is_none_or(|n| !(n.is_alphanumeric() || matches!(n, '_' | '-' | '@'))
-                            && !(n == '.' && after[1..].starts_with(|c: char| c.is_alphanumeric())));
+                    // A handle goes on through letters, digits, `_`, `-`,
+                    // `@`, and a `.` with more after it (`ben.okafor`).
+                    let goes_on = |n: char| {
+                        n.is_alphanumeric()
+                            || matches!(n, '_' | '-' | '@')
+                            || (n == '.' && after[1..].starts_with(|c: char| c.is_alphanumeric()))
+                    };
+                    let ends = after.chars().next().is_none_or(|n| !goes_on(n));
                     if ends && best.is_none_or(|(len, _)| candidate.len() > len) {
                         best = Some((candidate.len(), m.id));
                     }

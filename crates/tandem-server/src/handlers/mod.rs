@@ -29,6 +29,7 @@ pub(crate) mod milestones;
 pub(crate) mod mspdi;
 /// My Work: the caller's open tasks by when they are due.
 pub(crate) mod my_work;
+pub(crate) mod notifications;
 /// Phases and milestones.
 pub(crate) mod phases;
 /// Portfolios and their tables.

@@ -17,6 +17,7 @@
 
 mod automation;
 mod health;
+mod notifications;
 mod purge;
 mod recurrences;
 mod rescheduler;
@@ -45,6 +46,7 @@ pub fn start(
     recurrences::start(store.clone(), jobs);
     automation::start(store.clone(), jobs, webhook_wake.clone());
     health::start(store.clone(), jobs);
+    notifications::start(store.clone(), jobs);
     webhooks::start(store.clone(), jobs, webhooks, webhook_wake);
     purge::start(store, jobs);
 }

@@ -21,7 +21,7 @@ use super::{Viewer, markdown};
 use crate::AppState;
 
 /// The form field that names what a thread is on, and its value.
-fn field_of(on: &CommentOn) -> (&'static str, String) {
+pub fn field_of(on: &CommentOn) -> (&'static str, String) {
     match on {
         CommentOn::Task(key) => ("task", key.clone()),
         CommentOn::Project(key) => ("project", key.clone()),
@@ -31,14 +31,32 @@ fn field_of(on: &CommentOn) -> (&'static str, String) {
     }
 }
 
+/// The thread of `on` as the viewer may read it, with whether they follow
+/// it: what every page with a thread shows.
+pub async fn thread(
+    store: &dyn tandem_store::Store,
+    viewer: &Viewer,
+    on: &CommentOn,
+) -> Result<Markup, WebError> {
+    let comments = store.list_comments(viewer.ctx.scope, on).await?;
+    let following = store.following(viewer.ctx.scope, on).await?;
+    Ok(section(viewer, on, &comments, following))
+}
+
 /// The thread of `on`: every comment with its replies, the forms to
 /// answer, edit, delete and react, and the one to add a comment.
-pub fn section(viewer: &Viewer, on: &CommentOn, comments: &[Comment]) -> Markup {
+fn section(
+    viewer: &Viewer,
+    on: &CommentOn,
+    comments: &[Comment],
+    following: tandem_store::Following,
+) -> Markup {
     let (name, value) = field_of(on);
     let said = comments.iter().filter(|c| c.deleted_at.is_none()).count();
     html! {
         section #comments aria-labelledby="h-comments" {
             h2 #h-comments { "Comments " span.count { (said) } }
+            (super::inbox::follow_form(viewer, on, following))
             @if comments.is_empty() { p.muted { "No comments yet." } }
             ol.comments {
                 @for c in comments.iter().filter(|c| c.parent_id.is_none()) {
@@ -353,11 +371,11 @@ pub async fn discuss_page(
             .into());
         }
     };
-    let comments = store.list_comments(scope, &on).await?;
+    let thread = thread(store, &viewer, &on).await?;
     let content = html! {
         h1 { (title) }
         p { a href=(back_to) { "Back to where it is planned" } }
-        (section(&viewer, &on, &comments))
+        (thread)
     };
     let kind = match on.kind() {
         EntityKind::Goal => Section::Goals,

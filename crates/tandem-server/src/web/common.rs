@@ -28,6 +28,8 @@ pub struct Viewer {
     /// for a post): the page shows it and every change before it, so its
     /// live updates skip those (`data-seen`).
     pub seen: tandem_domain::Id,
+    /// Unread notifications in this workspace (0 for a post).
+    pub unread: usize,
 }
 
 impl Viewer {
@@ -76,10 +78,13 @@ impl FromRequestParts<AppState> for Viewer {
             .ok_or_else(|| WebError::Page(StatusCode::NOT_FOUND, "workspace not found".into()))?;
         // Read before the page reads anything: a change after it is
         // heard again, never missed.
-        let seen = if parts.method == axum::http::Method::GET {
-            state.store.last_event_id().await?
+        let (seen, unread) = if parts.method == axum::http::Method::GET {
+            (
+                state.store.last_event_id().await?,
+                state.store.unread_count(ctx.scope).await?,
+            )
         } else {
-            0
+            (0, 0)
         };
         Ok(Viewer {
             ctx,
@@ -87,6 +92,7 @@ impl FromRequestParts<AppState> for Viewer {
             workspaces,
             here,
             seen,
+            unread,
         })
     }
 }

@@ -241,10 +241,9 @@ pub async fn goal_page(
     let by_id: HashMap<Id, &Seen> = all.iter().map(|s| (s.goal.id, s)).collect();
     let base = format!("/goals/{id}");
     // A goal's talk is the whole workspace's, as its updates are.
-    let comments = match scope.role.sees_all_projects() {
+    let thread = match scope.role.sees_all_projects() {
         true => Some(
-            store
-                .list_comments(scope, &tandem_domain::CommentOn::Goal(id))
+            crate::web::comments::thread(store, &viewer, &tandem_domain::CommentOn::Goal(id))
                 .await?,
         ),
         false => None,
@@ -385,9 +384,7 @@ pub async fn goal_page(
                 page: viewer.url(&base),
             }))
         }
-        @if let Some(comments) = &comments {
-            (crate::web::comments::section(&viewer, &tandem_domain::CommentOn::Goal(id), comments))
-        }
+        @if let Some(thread) = &thread { (thread) }
         @if writer {
             details.goal-settings {
                 summary { "Change this goal" }

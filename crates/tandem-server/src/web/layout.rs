@@ -21,6 +21,7 @@ pub enum Section {
     Workload,
     Settings,
     Search,
+    Inbox,
 }
 
 impl Section {
@@ -43,6 +44,9 @@ impl Section {
             // Results are what was asked for; a change elsewhere does not
             // re-run the search under the reader.
             Section::Search => "",
+            // A new notification of the reader's own (no one else's is
+            // passed on), and talk that may have been deleted meanwhile.
+            Section::Inbox => "inbox comment",
         }
     }
 }
@@ -159,6 +163,10 @@ pub fn page(
                         (nav(Section::Reports, "Reports", viewer.url("/reports"), "e"))
                         (nav(Section::Workload, "Workload", viewer.url("/workload"), "w"))
                         (nav(Section::Settings, "Settings", viewer.url("/settings"), "s"))
+                        a href=(viewer.url("/inbox")) data-key="i" aria-current=[(Section::Inbox == section).then_some("page")] {
+                            "Inbox"
+                            @if viewer.unread > 0 { " " span.badge.unread aria-label={ (viewer.unread) " unread" } { (viewer.unread) } }
+                        }
                     }
                     form.find role="search" aria-label="Search the workspace" method="get" action=(viewer.url("/search")) {
                         label.visually-hidden for="find" { "Search" }

@@ -218,6 +218,10 @@ impl OpenStream {
         if event.workspace_id != self.scope.workspace_id {
             return None;
         }
+        // An inbox is its person's alone.
+        if event.kind == "inbox" && event.key != self.scope.user_id.to_string() {
+            return None;
+        }
         // A portfolio may hold projects a guest may not open; that it
         // changed is not theirs to hear (their pages read it again when
         // a project of theirs changes).

@@ -16,6 +16,7 @@ mod comments;
 mod common;
 /// Goals: the tree and a goal's page.
 mod goals;
+mod inbox;
 /// The page shell: header, workspace switcher, quick add, project tabs.
 mod layout;
 /// Server-sent events: every write in a workspace tells its open pages.
@@ -148,6 +149,14 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/comments/{id}/delete", post(comments::delete))
         .route("/w/{ws}/comments/{id}/react", post(comments::react))
         .route("/w/{ws}/discuss", get(comments::discuss_page))
+        .route("/w/{ws}/inbox", get(inbox::inbox_page))
+        .route("/w/{ws}/inbox/read", post(inbox::mark_read))
+        .route("/w/{ws}/inbox/archive", post(inbox::archive))
+        .route("/w/{ws}/follows", post(inbox::follow))
+        .route(
+            "/w/{ws}/settings/notifications",
+            post(inbox::save_preferences),
+        )
         .route(
             "/w/{ws}/rules",
             get(rules::rules_page).post(rules::add_rule),

@@ -91,6 +91,7 @@ async fn settings_page(
         })
         .collect();
     let tokens = store.list_api_tokens(viewer.user().id).await?;
+    let preferences = super::inbox::preferences_section(state, viewer).await?;
     let me = viewer.user().id;
     let today = today();
     let content = html! {
@@ -226,6 +227,7 @@ async fn settings_page(
                 }
             }
         }
+        (preferences)
         section.card-panel aria-labelledby="h-tokens" {
             h2 #h-tokens { "Your API tokens" }
             p.muted { "For the command line and scripts: send one as Authorization: Bearer …. A token acts as you, in every workspace you are in." }

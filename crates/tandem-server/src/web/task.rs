@@ -63,8 +63,12 @@ pub async fn task_page(
             },
         )
         .await?;
-    let comment_on = tandem_domain::CommentOn::Task(task.key.clone());
-    let comments = store.list_comments(scope, &comment_on).await?;
+    let thread = super::comments::thread(
+        store,
+        &viewer,
+        &tandem_domain::CommentOn::Task(task.key.clone()),
+    )
+    .await?;
     let members = store.list_members(scope).await?;
     let (phases, milestones) = match &project {
         Some(p) => {
@@ -203,7 +207,7 @@ pub async fn task_page(
                 }
                 (super::repeat::repeat_section(&viewer, &task, recurrence.as_ref(), writer))
                 @if project.is_some() { (super::approvals::task_section(&viewer, &task.key, &approvals, &members)) }
-                (super::comments::section(&viewer, &comment_on, &comments))
+                (thread)
                 @if writer && viewer.ctx.scope.role.sees_all_projects() {
                     section aria-labelledby="h-task-template" {
                         h2 #h-task-template { "Save as a task template" }

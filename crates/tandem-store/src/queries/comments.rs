@@ -20,14 +20,14 @@ const COMMENT_SELECT: &str = "SELECT c.id, c.subject_kind, c.project_id, c.paren
 
 /// A subject resolved: its kind, the column that names it, its id, its
 /// key or number, and its project.
-struct Resolved {
-    subject: CommentSubject,
-    column: &'static str,
-    id: Id,
+pub(super) struct Resolved {
+    pub(super) subject: CommentSubject,
+    pub(super) column: &'static str,
+    pub(super) id: Id,
 }
 
 /// Opens what a comment is on as the caller: not found when they may not.
-async fn resolve(tx: &mut Tx, scope: Scope, on: &CommentOn) -> Result<Resolved> {
+pub(super) async fn resolve(tx: &mut Tx, scope: Scope, on: &CommentOn) -> Result<Resolved> {
     let kind = on.kind();
     Ok(match on {
         CommentOn::Task(key) => {
@@ -253,6 +253,17 @@ impl CommentStore for DbStore {
         let comment = fetch_comment_tx(&mut tx, scope, id, false).await?;
         tx.commit().await?;
         Ok(comment)
+    }
+
+    async fn may_open(&self, scope: Scope, on: &CommentOn) -> Result<bool> {
+        let mut tx = self.read_tx().await?;
+        let open = match resolve(&mut tx, scope, on).await {
+            Ok(_) => true,
+            Err(StoreError::NotFound(_)) => false,
+            Err(e) => return Err(e),
+        };
+        tx.commit().await?;
+        Ok(open)
     }
 
     async fn add_comment(&self, scope: WriteScope, new: &NewComment) -> Result<Comment> {

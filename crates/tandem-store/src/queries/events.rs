@@ -67,6 +67,11 @@ pub(super) fn emit(
             .push(&DELIVERY_INSERT)
             .bind(crate::events::RESCHEDULER);
     }
+    if crate::events::notifies(kind, action, fields) {
+        batch
+            .push(&DELIVERY_INSERT)
+            .bind(crate::events::NOTIFICATIONS);
+    }
     // Webhooks hear of every event of a workspace that has one: whether
     // an event concerns a subscription is the consumer's to decide, and
     // a workspace without webhooks pays one indexed read a write.

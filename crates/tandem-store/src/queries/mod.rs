@@ -26,6 +26,7 @@ mod goals;
 mod health;
 mod history;
 mod imports;
+mod notifications;
 mod plans;
 mod portfolios;
 mod projects;

@@ -20,6 +20,7 @@ mod comment;
 mod dependency;
 /// `tandem goal`.
 mod goal;
+mod inbox;
 /// `tandem member` and `tandem invitation`.
 mod members;
 /// `tandem add` and `tandem my`.
@@ -144,6 +145,15 @@ enum Command {
     /// Markdown, threads one reply deep, edits kept, reactions.
     #[command(subcommand)]
     Comment(CommentCommand),
+    /// Your notifications: mentions, work assigned to you, comments and
+    /// status changes on what you follow, approvals, work due tomorrow or
+    /// overdue; mark them read, archive them; which kinds you hear of.
+    Inbox(inbox::InboxArgs),
+    /// Follow a task, project, milestone, risk or goal: its comments and
+    /// status changes reach your inbox.
+    Follow(inbox::FollowArgs),
+    /// Stop following it.
+    Unfollow(inbox::FollowArgs),
     /// Automation rules: when something happens to a task (or on the
     /// clock), if its fields hold, do something; in plain words.
     #[command(subcommand)]
@@ -295,6 +305,9 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Risk(command) => risk::risk_command(client, command, as_json).await,
         Command::Approval(command) => approval::approval_command(client, command, as_json).await,
         Command::Comment(command) => comment::comment_command(client, command, as_json).await,
+        Command::Inbox(args) => inbox::inbox_command(client, args, as_json).await,
+        Command::Follow(args) => inbox::follow_command(client, args, true, as_json).await,
+        Command::Unfollow(args) => inbox::follow_command(client, args, false, as_json).await,
         Command::Rule(command) => rule::rule_command(client, command, as_json).await,
         Command::Phase(command) => phase::phase_command(client, command, as_json).await,
         Command::Milestone(command) => phase::milestone_command(client, command, as_json).await,

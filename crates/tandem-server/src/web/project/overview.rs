@@ -45,8 +45,12 @@ pub async fn overview(
         .collect();
     let risks = store.list_risks(access).await?;
     let stakeholders = store.list_stakeholders(access).await?;
-    let comment_on = tandem_domain::CommentOn::Project(project.key.clone());
-    let comments = store.list_comments(scope, &comment_on).await?;
+    let thread = crate::web::comments::thread(
+        store,
+        &viewer,
+        &tandem_domain::CommentOn::Project(project.key.clone()),
+    )
+    .await?;
     let activity = store
         .list_activity(
             scope,
@@ -177,7 +181,7 @@ pub async fn overview(
                     }
                 }
             }
-            div.card-panel.wide { (crate::web::comments::section(&viewer, &comment_on, &comments)) }
+            div.card-panel.wide { (thread) }
         }
     };
     Ok(page(

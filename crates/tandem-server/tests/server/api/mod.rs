@@ -11,6 +11,7 @@ mod goals;
 mod input;
 mod milestones;
 mod mspdi;
+mod notifications;
 mod paging;
 mod portfolios;
 mod recurrence;

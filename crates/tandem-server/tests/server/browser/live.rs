@@ -334,3 +334,59 @@ async fn a_comment_shows_on_the_open_page_of_another() {
     ben.close().await.unwrap();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_reaches_the_open_inbox_of_the_one_mentioned() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let (ana, ben) = (browser(&driver).await, browser(&driver).await);
+    let base = server.base.clone();
+    sign_in(&ana, &base, "ana@demo.tandem").await;
+    sign_in(&ben, &base, "ben@demo.tandem").await;
+
+    // Ben reads everything first, and keeps his inbox open.
+    ben.goto(&format!("{base}/w/demo/inbox")).await.unwrap();
+    wait_for(&ben, "body[data-live=on]").await;
+    if let Ok(all_read) = ben
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Mark all read']",
+        ))
+        .await
+    {
+        all_read.click().await.unwrap();
+        wait_for_text(&ben, "//main", "Nothing new.").await;
+    }
+    wait_for(&ben, "body[data-live=on]").await;
+    look(&ben, "inbox-empty").await;
+
+    // Ana mentions him on a task; his open inbox shows it.
+    ana.goto(&format!("{base}/w/demo/t/LAUNCH-3"))
+        .await
+        .unwrap();
+    wait_for(&ana, "#comment-new").await;
+    submit_form(
+        &ana,
+        &[("#comment-new", "@ben can you size this?")],
+        "form.comment-form button",
+    )
+    .await;
+    wait_for_text(&ben, "//ol[contains(@class,'inbox')]", "mentioned you on").await;
+    look(&ben, "inbox").await;
+    // Its link leads to the comment on the task's page.
+    ben.find(Locator::Css("ol.inbox li a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&ben, "//section[@id='comments']", "can you size this?").await;
+    let url = ben.current_url().await.unwrap();
+    assert!(url.path().ends_with("/t/LAUNCH-3"), "{url}");
+    assert!(url.fragment().is_some_and(|f| f.starts_with("comment-")));
+
+    ana.close().await.unwrap();
+    ben.close().await.unwrap();
+    server.stop().await;
+}

@@ -147,6 +147,10 @@ impl Api {
     pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::PATCH, path, Some(body)).await
     }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(body)).await
+    }
 }
 
 pub const WS: &str = "/api/v1/workspaces/acme";
@@ -209,10 +213,8 @@ pub async fn fingerprint(ana: &Api) -> Value {
     let (_, tasks) = ana.get(&format!("{WS}/tasks?limit=500")).await;
     // Tandem's own judgements of the project's health come in the
     // background, whenever its figures moved: not anyone's write.
-    let written = history.as_array().map(|a| {
-        a.iter()
-            .filter(|h| h["action"] != "health changed")
-            .count()
-    });
+    let written = history
+        .as_array()
+        .map(|a| a.iter().filter(|h| h["action"] != "health changed").count());
     json!({"history": written, "tasks": tasks["tasks"]})
 }

@@ -235,10 +235,11 @@ async fn world(ana: &Api, mel: &Api) -> World {
         reach.ids.insert("rules", rule["id"].as_i64().unwrap());
         // Mel's, so a member's delete reaches the version check; in
         // SECRET, words a guest must not read.
+        // Both mention the guest, who may be told only of LAUNCH's.
         let text = if reach.project == "SECRET" {
-            "The Secret plan slips"
+            "The Secret plan slips, @gus"
         } else {
-            "Brief is ready for review"
+            "Brief is ready for review, @gus"
         };
         let comment = created(
             mel,

@@ -41,8 +41,8 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
     if path.ends_with("/recurrences/preview") {
         concrete.push_str(&format!("?rule=weekly&project={}", reach.project));
     }
-    // The comments on the reach's first task.
-    if path.ends_with("/comments") {
+    // The comments on the reach's first task; whether one follows it.
+    if path.ends_with("/comments") || path.ends_with("/follows") {
         concrete.push_str(&format!("?task={}", reach.tasks[0]));
     }
     concrete
@@ -119,6 +119,17 @@ fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: Stat
         Who::Foreign if in_workspace => assert_eq!(status, StatusCode::NOT_FOUND, "{what}"),
         Who::Foreign => {}
         Who::Guest if !in_workspace => {}
+        // One's own inbox and what one follows are one's own to manage,
+        // a guest's too, about what they may open.
+        // (A write names its object in its body, here none.)
+        Who::Guest
+            if (in_reach || !read) && (path.contains("/inbox") || path.ends_with("/follows")) =>
+        {
+            assert!(
+                !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                "{what}"
+            )
+        }
         Who::Guest if !in_reach => assert!(
             matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
             "{what}"
@@ -186,7 +197,8 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
                 .iter()
                 .any(|p| route.path.contains(p))
                 || route.path.ends_with("/recurrences/preview")
-                || route.path.ends_with("/comments"))
+                || route.path.ends_with("/comments")
+                || route.path.ends_with("/follows"))
                 && !route.path.contains("time-off")
                 && !route.path.contains("tokens")
                 && !route.path.contains("invitations")
@@ -270,6 +282,12 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
             reach.ids["milestones"]
         )),
         post("/w/acme/comments".into()),
+        get("/w/acme/inbox".into()),
+        get("/w/acme/inbox?show=archived".into()),
+        post("/w/acme/inbox/read".into()),
+        post("/w/acme/inbox/archive".into()),
+        post("/w/acme/follows".into()),
+        post("/w/acme/settings/notifications".into()),
         // Without the page's version, nothing is edited or deleted.
         post(format!("/w/acme/comments/{}/edit", reach.ids["comments"])),
         post(format!("/w/acme/comments/{}/delete", reach.ids["comments"])),
@@ -455,6 +473,15 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                     // admins only.
                     Who::Guest | Who::Member if path.starts_with("/w/acme/settings/webhooks") => {
                         assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
+                    }
+                    // One's inbox and follows are one's own, a guest's too.
+                    Who::Guest
+                        if path.starts_with("/w/acme/inbox") || path == "/w/acme/follows" =>
+                    {
+                        assert!(
+                            !matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                            "{what}"
+                        )
                     }
                     Who::Guest if read && in_reach => {
                         assert_eq!(status, StatusCode::OK, "{what}")

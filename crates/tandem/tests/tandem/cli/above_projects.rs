@@ -4,20 +4,34 @@
 
 use serde_json::Value;
 
-use super::project_parts::{id_of, json, parts_server, parts_server_on};
+use super::project_parts::{id_of, json, parts_server_on};
 use super::*;
 
 /// A demo server on each database: SQLite, and PostgreSQL when
 /// `TANDEM_TEST_POSTGRES_URL` names a server. Each is signed in as Ana,
 /// with a project PARTS of its own.
 pub(super) fn parts_servers(name: &str) -> Vec<(PathBuf, ServerProcess)> {
-    let mut servers = vec![parts_server(name)];
+    parts_servers_on_databases(name)
+        .into_iter()
+        .map(|(config, server, _)| (config, server))
+        .collect()
+}
+
+/// [`parts_servers`], with each one's database URL, for a test that
+/// watches the database's own event feed.
+pub(super) fn parts_servers_on_databases(name: &str) -> Vec<(PathBuf, ServerProcess, String)> {
+    let sqlite = format!("sqlite://{}", temp_dir(name).join("parts.db").display());
+    let mut servers = vec![{
+        let (config, server) = parts_server_on(name, &sqlite);
+        (config, server, sqlite)
+    }];
     if let Some(admin) = tandem_store::testing::postgres_url() {
         let database = tokio::runtime::Runtime::new()
             .unwrap()
             .block_on(tandem_store::testing::fresh_postgres_database(&admin))
             .expect("a fresh PostgreSQL database");
-        servers.push(parts_server_on(&format!("{name}-pg"), &database));
+        let (config, server) = parts_server_on(&format!("{name}-pg"), &database);
+        servers.push((config, server, database));
     }
     servers
 }

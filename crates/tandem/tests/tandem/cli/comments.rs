@@ -93,3 +93,91 @@ fn people_talk_on_a_task_from_their_terminals() {
         drop(server);
     }
 }
+
+/// Waits on the database's own event feed until user `id`'s inbox grew.
+async fn told(feed: &mut tokio::sync::broadcast::Receiver<tandem_store::events::Event>, id: i64) {
+    tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            match feed.recv().await {
+                Ok(e) if e.kind == "inbox" && e.key == id.to_string() => return,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("the feed ended: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("user {id} was told nothing within 30 s"));
+}
+
+#[test]
+fn a_mention_reaches_the_inbox_of_the_one_mentioned() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for (n, (ana, server, database)) in super::above_projects::parts_servers_on_databases("inbox")
+        .into_iter()
+        .enumerate()
+    {
+        let ben = signed_in(&server.url, &format!("inbox-ben-{n}"), "ben@demo.tandem");
+        let chloe = signed_in(
+            &server.url,
+            &format!("inbox-chloe-{n}"),
+            "chloe@demo.tandem",
+        );
+        let ben_id = json(&ben, &["profile", "show"])["user"]["id"]
+            .as_i64()
+            .unwrap();
+        let chloe_id = json(&chloe, &["profile", "show"])["user"]["id"]
+            .as_i64()
+            .unwrap();
+        // A store of the test's own on the server's database: its feed
+        // hears what the server's jobs commit.
+        let (watcher, mut feed) = runtime.block_on(async {
+            let store = tandem_store::open(&database).await.unwrap();
+            let feed = store.event_feed();
+            (store, feed)
+        });
+        // Ben by the part of his email before the @, Chloe by her name.
+        ok(
+            &ana,
+            &[
+                "comment",
+                "add",
+                "LAUNCH-3",
+                "@ben and @Chloé Martin: is it sized?",
+            ],
+        );
+        runtime.block_on(told(&mut feed, ben_id));
+        runtime.block_on(told(&mut feed, chloe_id));
+        for (who, config) in [("ben", &ben), ("chloe", &chloe)] {
+            let inbox = json(config, &["inbox"]);
+            let mention = inbox
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["kind"] == "mention")
+                .unwrap_or_else(|| panic!("{who} was not told: {inbox}"));
+            assert_eq!(mention["object"]["key"], "LAUNCH-3", "{mention}");
+            assert_eq!(mention["object"]["kind"], "task");
+            assert_eq!(mention["read"], false);
+        }
+        // Read, they are no longer unread; the terminal says how many are.
+        let first = json(&ben, &["inbox", "--unread"])[0]["id"].clone();
+        let id = first.to_string();
+        let said = ok(&ben, &["inbox", "read", &id]);
+        assert!(said.ends_with("unread\n"), "{said}");
+        let unread = json(&ben, &["inbox", "--unread"]);
+        assert!(
+            unread.as_array().unwrap().iter().all(|n| n["id"] != first),
+            "{unread}"
+        );
+        // Preferences name their kinds; a wrong one is refused.
+        let settings = ok(&ben, &["inbox", "settings", "--off", "due-soon"]);
+        assert!(settings.contains("due-soon"), "{settings}");
+        let refused = fails(&ben, &["inbox", "settings", "--off", "gossip"]);
+        assert!(refused.contains("mention"), "{refused}");
+        ok(&ben, &["unfollow", "LAUNCH-3"]);
+        let followed = json(&ben, &["follow", "LAUNCH-3"]);
+        assert_eq!(followed["following"], true);
+        drop(watcher);
+        drop(server);
+    }
+}
