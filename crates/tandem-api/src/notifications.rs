@@ -170,7 +170,7 @@ pub struct FollowView {
     pub chosen: bool,
 }
 
-/// What a person wants to hear of one kind of notification.
+/// Whether a person keeps one kind of notification in their inbox.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PreferenceView {
     pub kind: NotificationKind,
@@ -178,8 +178,6 @@ pub struct PreferenceView {
     pub label: String,
     /// Kept in the inbox.
     pub inbox: bool,
-    /// Sent by email, in a digest, when the server sends email.
-    pub email: bool,
 }
 
 /// A change to what the caller wants to hear of one kind.
@@ -190,10 +188,9 @@ pub struct PreferenceInput {
     /// rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// `false`: not kept in the inbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbox: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
 }
 
 /// Changes to what the caller wants to hear of, kind by kind.

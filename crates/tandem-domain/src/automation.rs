@@ -215,7 +215,17 @@ pub enum Action {
     /// project), in Markdown, as the rule's last writer under the rule's
     /// name.
     Comment { text: String },
+    /// Tells people in their inbox: members by email, `owner` (the task's
+    /// owner, or the project's) or `followers` (of the task, or of the
+    /// project); each only if they may open what it is about.
+    Notify {
+        people: Vec<String>,
+        message: String,
+    },
 }
+
+/// The longest message a rule's notification carries.
+pub const MAX_NOTIFY_MESSAGE: usize = 500;
 
 /// A rule as written, before its project is found.
 #[derive(Debug, Clone, PartialEq)]
@@ -349,6 +359,38 @@ impl RuleFields {
                         && key_prefix.chars().all(|c| c.is_ascii_alphabetic());
                     if !ok {
                         v.push("actions", "create project: a key prefix of 1 to 6 letters");
+                    }
+                }
+                Action::Notify { people, message } => {
+                    if people.is_empty() {
+                        v.push(
+                            "actions",
+                            "notify: name who to tell: owner, followers or members' emails",
+                        );
+                    }
+                    for who in people {
+                        if !matches!(who.as_str(), "owner" | "followers")
+                            && let Err(e) = Email::parse(who)
+                        {
+                            v.push(
+                                "actions",
+                                format!("notify: {who}: {e} (or owner, or followers)"),
+                            );
+                        }
+                    }
+                    if message.trim().is_empty() {
+                        v.push("actions", "notify: say what: notify PEOPLE: MESSAGE");
+                    } else if message.chars().count() > MAX_NOTIFY_MESSAGE {
+                        v.push(
+                            "actions",
+                            format!("notify: a message of at most {MAX_NOTIFY_MESSAGE} characters"),
+                        );
+                    }
+                    if self.project.is_none() && !self.trigger.is_about_a_task() {
+                        v.push(
+                            "actions",
+                            "notify: a workspace rule without a task has nothing to tell of",
+                        );
                     }
                 }
                 Action::Comment { text } => {
@@ -624,10 +666,24 @@ pub fn parse_condition(text: &str) -> Result<Condition, String> {
 /// An action from words: `owner=ben@x.org`, `status=in_progress`,
 /// `due=+3`, `phase=4`, `tag=urgent`, `create task: Title`, `create task
 /// from TEMPLATE`, `create project ONB from TEMPLATE`, `request approval`
-/// (`from a@x.org, b@x.org`), `webhook 3`, `comment: Text`.
+/// (`from a@x.org, b@x.org`), `webhook 3`, `comment: Text`, `notify
+/// owner, ben@x.org: Text`.
 pub fn parse_action(text: &str) -> Result<Action, String> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
+    if lower.starts_with("notify ") {
+        let Some((people, message)) = t["notify ".len()..].split_once(':') else {
+            return Err("notify PEOPLE: MESSAGE (owner, followers or emails)".into());
+        };
+        return Ok(Action::Notify {
+            people: people
+                .split([',', ' '])
+                .map(|p| p.trim().to_lowercase())
+                .filter(|p| !p.is_empty() && p != "and")
+                .collect(),
+            message: message.trim().to_string(),
+        });
+    }
     if lower.starts_with("comment") && t["comment".len()..].trim_start().starts_with(':') {
         let said = t["comment".len()..].trim_start()[1..].trim();
         return Ok(Action::Comment {
@@ -773,6 +829,9 @@ pub fn describe_action(a: &Action) -> String {
         }
         Action::CallWebhook { webhook } => format!("call webhook {webhook}"),
         Action::Comment { text } => format!("comment \"{text}\""),
+        Action::Notify { people, message } => {
+            format!("notify {}: \"{message}\"", people.join(", "))
+        }
     }
 }
 
@@ -885,6 +944,14 @@ mod tests {
                 key_prefix: "ONB".into()
             }
         );
+        assert_eq!(
+            parse_action("notify owner and Ben@x.org: Please update the estimate").unwrap(),
+            Action::Notify {
+                people: vec!["owner".into(), "ben@x.org".into()],
+                message: "Please update the estimate".into()
+            }
+        );
+        assert!(parse_action("notify owner").is_err());
         assert_eq!(
             parse_action("Comment: Please add the **numbers**").unwrap(),
             Action::Comment {

@@ -313,7 +313,13 @@ async fn run(
                 name: rule.name.clone(),
                 depth,
             };
-            as_rule(mark, apply(store, &actor, rule, &on, today)).await
+            let run = Run {
+                rule,
+                on: &on,
+                fire_key,
+                today,
+            };
+            as_rule(mark, apply(store, &actor, run)).await
         }
     };
     match outcome {
@@ -355,15 +361,24 @@ async fn maker(
     }))
 }
 
+/// One run of a rule: on what, why (its fire key, once per run), and the
+/// day it runs.
+struct Run<'a> {
+    rule: &'a Rule,
+    on: &'a Target,
+    fire_key: &'a str,
+    today: NaiveDate,
+}
+
 /// Makes the rule's actions: the fields set together in one update, then
 /// the rest in order. What was done, or why it stopped.
-async fn apply(
-    store: &dyn Store,
-    actor: &Actor,
-    rule: &Rule,
-    on: &Target,
-    today: NaiveDate,
-) -> Result<Vec<String>, String> {
+async fn apply(store: &dyn Store, actor: &Actor, run: Run<'_>) -> Result<Vec<String>, String> {
+    let Run {
+        rule,
+        on,
+        fire_key,
+        today,
+    } = run;
     let writer = actor.writer().map_err(|e| e.to_string())?;
     let mut done = Vec::new();
     let sets: Vec<(Field, &str)> = rule
@@ -478,6 +493,29 @@ async fn apply(
                 .await
                 .map_err(said)?;
                 done.push(format!("requested approval #{}", approval.id));
+            }
+            Action::Notify { people, message } => {
+                let about = match (on, &project) {
+                    (Target::Task(task), _) => CommentOn::Task(task.key.clone()),
+                    (Target::Project(_), Some(key)) => CommentOn::Project(key.clone()),
+                    (Target::Project(_), None) => {
+                        return Err("notify: nothing to tell of".into());
+                    }
+                };
+                let told = crate::notices::of_rule(
+                    store,
+                    actor,
+                    crate::notices::RuleNotice {
+                        rule: rule.id,
+                        fire_key,
+                        on: &about,
+                        people,
+                        message,
+                    },
+                )
+                .await
+                .map_err(|e| said(e.into()))?;
+                done.push(format!("told {told} people"));
             }
             Action::Comment { text } => {
                 let on = match (on, &project) {

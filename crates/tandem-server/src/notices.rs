@@ -371,3 +371,72 @@ pub async fn of_the_day(
     }
     Ok(items)
 }
+
+/// A rule's notification: what it is about, who, and what it says.
+pub struct RuleNotice<'a> {
+    pub rule: Id,
+    /// The run's fire key: each person is told once per run.
+    pub fire_key: &'a str,
+    pub on: &'a CommentOn,
+    /// Emails, `owner` or `followers`.
+    pub people: &'a [String],
+    pub message: &'a str,
+}
+
+/// Tells the people a rule names (`actor` is the rule's last writer, who
+/// it speaks as): how many were told. Someone who may not open what it is
+/// about, or is not a member, is passed over.
+pub async fn of_rule(
+    store: &dyn Store,
+    actor: &tandem_usecases::Actor,
+    notice: RuleNotice<'_>,
+) -> tandem_store::Result<usize> {
+    let workspace_id = actor.scope.workspace_id;
+    let ws = whole(workspace_id);
+    let mut people = People::default();
+    let mut users: Vec<Id> = Vec::new();
+    for who in notice.people {
+        match who.as_str() {
+            "owner" => {
+                let owner = match notice.on {
+                    CommentOn::Task(key) => store.get_task(ws, key).await?.owner,
+                    CommentOn::Project(key) => store.get_project(ws, key).await?.owner,
+                    _ => None,
+                };
+                users.extend(owner.map(|o| o.id));
+            }
+            "followers" => users.extend(store.followers(ws, notice.on).await?),
+            email => users.extend(
+                people
+                    .of(store, workspace_id)
+                    .await?
+                    .iter()
+                    .filter(|m| m.user.email.eq_ignore_ascii_case(email))
+                    .map(|m| m.user.id),
+            ),
+        }
+    }
+    users.sort_unstable();
+    users.dedup();
+    let mut items = Vec::new();
+    for user in users {
+        let Some(scope) = people.scope(store, workspace_id, user).await? else {
+            continue;
+        };
+        if !store.may_open(scope, notice.on).await? {
+            continue;
+        }
+        items.push(NewNotification {
+            workspace_id,
+            user_id: user,
+            kind: NotificationKind::Rule,
+            once_key: format!("rule:{}:{}", notice.rule, notice.fire_key),
+            on: notice.on.clone(),
+            comment_id: None,
+            approval_id: None,
+            actor_id: Some(actor.user.id),
+            note: Some(notice.message.to_string()),
+        });
+    }
+    store.notify(&items).await
+}

@@ -42,12 +42,11 @@ pub struct InboxFilter {
 /// The most items one inbox page holds.
 pub const INBOX_PAGE: usize = 200;
 
-/// A person's wish for one kind of notification.
+/// Whether a person keeps one kind of notification in their inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Preference {
     pub kind: NotificationKind,
     pub inbox: bool,
-    pub email: bool,
 }
 
 /// Why someone follows something, or does not.

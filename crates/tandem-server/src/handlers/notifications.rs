@@ -81,8 +81,8 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/inbox/archive", "Archive notifications (they are read), or bring them back", json::<ArchiveBody>(), json::<InboxCount>(), 200, archive),
         route!(get "/api/v1/workspaces/{ws}/follows", "Whether the caller follows a task, project, milestone, risk or goal (name one), and whether they chose to", none(), json::<FollowView>(), 200, following).query(FOLLOW_QUERY),
         route!(put "/api/v1/workspaces/{ws}/follows", "Follow a task, project, milestone, risk or goal (comments and status changes on it reach the inbox), or stop", json::<FollowInput>(), json::<FollowView>(), 200, follow),
-        route!(get "/api/v1/me/notifications", "Which kinds of notification the caller keeps in the inbox and gets by email", none(), json::<Vec<PreferenceView>>(), 200, preferences),
-        route!(put "/api/v1/me/notifications", "Turn kinds of notification on or off, in the inbox or by email", json::<PreferencesInput>(), json::<Vec<PreferenceView>>(), 200, set_preferences),
+        route!(get "/api/v1/me/notifications", "Which kinds of notification the caller keeps in the inbox", none(), json::<Vec<PreferenceView>>(), 200, preferences),
+        route!(put "/api/v1/me/notifications", "Turn kinds of notification on or off in the caller's inbox", json::<PreferencesInput>(), json::<Vec<PreferenceView>>(), 200, set_preferences),
     ]
 }
 
@@ -225,7 +225,6 @@ fn preference_views(list: Vec<Preference>) -> Vec<PreferenceView> {
             kind: p.kind,
             label: p.kind.label().to_string(),
             inbox: p.inbox,
-            email: p.email,
         })
         .collect()
 }
@@ -248,14 +247,14 @@ pub async fn set_preferences(
         let Some(list) = input.preferences.filter(|l| !l.is_empty()) else {
             return Err(vec![tandem_domain::FieldError::new(
                 "preferences",
-                "is required: a list of {kind, inbox, email}",
+                "is required: a list of {kind, inbox}",
             )]);
         };
         let mut errors = Vec::new();
         let mut kinds = Vec::new();
         for (i, item) in list.iter().enumerate() {
             match item.kind() {
-                Ok(kind) => kinds.push((kind, item.inbox, item.email)),
+                Ok(kind) => kinds.push((kind, item.inbox)),
                 Err(e) => errors.extend(e.into_iter().map(|mut f| {
                     f.field = format!("preferences.{i}.{}", f.field);
                     f
@@ -271,20 +270,15 @@ pub async fn set_preferences(
     let current = state.store.preferences(user.id).await?;
     let wanted: Vec<Preference> = asked
         .into_iter()
-        .map(|(kind, inbox, email)| {
+        .map(|(kind, inbox)| {
             let now = current
                 .iter()
                 .find(|p| p.kind == kind)
                 .copied()
-                .unwrap_or(Preference {
-                    kind,
-                    inbox: true,
-                    email: true,
-                });
+                .unwrap_or(Preference { kind, inbox: true });
             Preference {
                 kind,
                 inbox: inbox.unwrap_or(now.inbox),
-                email: email.unwrap_or(now.email),
             }
         })
         .collect();

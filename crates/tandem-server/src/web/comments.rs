@@ -40,8 +40,32 @@ pub async fn thread(
 ) -> Result<Markup, WebError> {
     let comments = store.list_comments(viewer.ctx.scope, on).await?;
     let following = store.following(viewer.ctx.scope, on).await?;
-    Ok(section(viewer, on, &comments, following))
+    // The tasks the thread names (`#KEY-12`) that the reader may open,
+    // with their titles; at most a page's worth looked up.
+    let mut keys: Vec<String> = Vec::new();
+    for body in comments.iter().filter_map(|c| c.body.as_deref()) {
+        for key in markdown::task_refs(body) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    let mut refs = markdown::TaskRefs::new();
+    for key in keys.into_iter().take(MAX_REFS) {
+        match store.get_task(viewer.ctx.scope, &key).await {
+            Ok(task) => {
+                let url = viewer.url(&format!("/t/{}", task.key));
+                refs.insert(key, (url, task.title));
+            }
+            Err(tandem_store::StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(section(viewer, on, &comments, following, &refs))
 }
+
+/// The most `#KEY-12` references a thread's page looks up.
+const MAX_REFS: usize = 50;
 
 /// The thread of `on`: every comment with its replies, the forms to
 /// answer, edit, delete and react, and the one to add a comment.
@@ -50,6 +74,7 @@ fn section(
     on: &CommentOn,
     comments: &[Comment],
     following: tandem_store::Following,
+    refs: &markdown::TaskRefs,
 ) -> Markup {
     let (name, value) = field_of(on);
     let said = comments.iter().filter(|c| c.deleted_at.is_none()).count();
@@ -61,11 +86,11 @@ fn section(
             ol.comments {
                 @for c in comments.iter().filter(|c| c.parent_id.is_none()) {
                     li {
-                        (comment(viewer, c))
+                        (comment(viewer, c, refs))
                         @let replies: Vec<&Comment> = comments.iter().filter(|r| r.parent_id == Some(c.id)).collect();
                         @if !replies.is_empty() {
                             ol.replies {
-                                @for r in replies { li { (comment(viewer, r)) } }
+                                @for r in replies { li { (comment(viewer, r, refs)) } }
                             }
                         }
                         @if viewer.can_write() && c.deleted_at.is_none() {
@@ -101,7 +126,7 @@ fn write_form(viewer: &Viewer, name: &str, value: &str, parent: Option<Id>) -> M
     }
 }
 
-fn comment(viewer: &Viewer, c: &Comment) -> Markup {
+fn comment(viewer: &Viewer, c: &Comment, refs: &markdown::TaskRefs) -> Markup {
     let me = viewer.ctx.scope.user_id;
     let mine = c.author.as_ref().is_some_and(|a| a.id == me);
     let moderator = viewer.ctx.scope.role.can_manage_members();
@@ -113,7 +138,7 @@ fn comment(viewer: &Viewer, c: &Comment) -> Markup {
                 @if c.edited_at.is_some() { " " span.muted { "(edited)" } }
             }
             @match &c.body {
-                Some(body) => { div.markdown { (markdown::render(body)) } }
+                Some(body) => { div.markdown { (markdown::render_with(body, refs)) } }
                 None => { p.muted { "This comment was deleted." } }
             }
             @if c.deleted_at.is_none() {

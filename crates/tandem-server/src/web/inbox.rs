@@ -223,7 +223,7 @@ pub fn follow_form(viewer: &Viewer, on: &CommentOn, following: Following) -> Mar
     }
 }
 
-/// The settings section: each kind, in the inbox and by email.
+/// The settings section: each kind, kept in the inbox or not.
 pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Markup, WebError> {
     let preferences = state.store.preferences(viewer.user().id).await?;
     Ok(html! {
@@ -231,8 +231,8 @@ pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Ma
             h2 #h-notifications { "What you hear of" }
             form method="post" action=(viewer.url("/settings/notifications")) {
                 table.grid {
-                    caption.visually-hidden { "Kinds of notification, in your inbox and by email" }
-                    thead { tr { th scope="col" { "Notification" } th scope="col" { "Inbox" } th scope="col" { "Email" } } }
+                    caption.visually-hidden { "Kinds of notification kept in your inbox" }
+                    thead { tr { th scope="col" { "Notification" } th scope="col" { "In your inbox" } } }
                     tbody {
                         @for p in &preferences {
                             tr {
@@ -240,10 +240,6 @@ pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Ma
                                 td {
                                     input type="checkbox" id={"in-" (p.kind.as_str())} name={"inbox." (p.kind.as_str())} checked[p.inbox]
                                         aria-label={ (p.kind.label()) " in your inbox" };
-                                }
-                                td {
-                                    input type="checkbox" id={"em-" (p.kind.as_str())} name={"email." (p.kind.as_str())} checked[p.email]
-                                        aria-label={ (p.kind.label()) " by email" };
                                 }
                             }
                         }
@@ -255,8 +251,8 @@ pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Ma
     })
 }
 
-/// `POST /w/{ws}/settings/notifications`: every kind's two checkboxes
-/// (an unchecked one is absent).
+/// `POST /w/{ws}/settings/notifications`: every kind's checkbox (an
+/// unchecked one is absent).
 pub async fn save_preferences(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -269,7 +265,6 @@ pub async fn save_preferences(
         .map(|kind| PreferenceInput {
             kind: Some(kind.as_str().to_string()),
             inbox: Some(form.get(&format!("inbox.{}", kind.as_str())).is_some()),
-            email: Some(form.get(&format!("email.{}", kind.as_str())).is_some()),
         })
         .collect();
     let input = JsonBody::new(PreferencesInput {

@@ -89,7 +89,7 @@ async fn draw(
                     input #rule-when name="when" required value=(value("when")) placeholder="priority=urgent";
                     label for="rule-if" { "If " span.muted { "(a condition a line, all must hold: status!=done, tag=web, owner empty, title~launch)" } }
                     textarea #rule-if name="if" rows="2" { (value("if")) }
-                    label for="rule-then" { "Then " span.muted { "(an action a line: owner=EMAIL, status=in_progress, due=+3, tag=hot, create task: TITLE, create task from TEMPLATE, create project PREFIX from TEMPLATE, request approval, comment: TEXT, webhook ID)" } }
+                    label for="rule-then" { "Then " span.muted { "(an action a line: owner=EMAIL, status=in_progress, due=+3, tag=hot, create task: TITLE, create task from TEMPLATE, create project PREFIX from TEMPLATE, request approval, comment: TEXT, notify owner, followers or EMAILS: TEXT, webhook ID)" } }
                     textarea #rule-then name="then" rows="3" required { (value("then")) }
                     div.actions {
                         button type="submit" { "Save rule" }

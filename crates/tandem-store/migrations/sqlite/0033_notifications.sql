@@ -42,11 +42,10 @@ CREATE TABLE follows (
     PRIMARY KEY (user_id, subject_key)
 );
 
--- What each person wants to hear of, by kind; no row is yes.
+-- Which kinds each person keeps in their inbox; no row is yes.
 CREATE TABLE notification_prefs (
     user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     kind          TEXT NOT NULL,
     inbox         INTEGER NOT NULL,
-    email         INTEGER NOT NULL,
     PRIMARY KEY (user_id, kind)
 );

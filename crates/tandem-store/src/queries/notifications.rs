@@ -366,19 +366,18 @@ impl NotificationStore for DbStore {
     }
 
     async fn preferences(&self, user_id: Id) -> Result<Vec<Preference>> {
-        let rows: Vec<(String, bool, bool)> =
-            sqlx::query_as("SELECT kind, inbox, email FROM notification_prefs WHERE user_id = $1")
+        let rows: Vec<(String, bool)> =
+            sqlx::query_as("SELECT kind, inbox FROM notification_prefs WHERE user_id = $1")
                 .bind(user_id)
                 .fetch_all(self.reader())
                 .await?;
         Ok(NotificationKind::ALL
             .iter()
             .map(|kind| {
-                let stored = rows.iter().find(|(k, _, _)| k == kind.as_str());
+                let stored = rows.iter().find(|(k, _)| k == kind.as_str());
                 Preference {
                     kind: *kind,
-                    inbox: stored.is_none_or(|(_, inbox, _)| *inbox),
-                    email: stored.is_none_or(|(_, _, email)| *email),
+                    inbox: stored.is_none_or(|(_, inbox)| *inbox),
                 }
             })
             .collect())
@@ -388,13 +387,12 @@ impl NotificationStore for DbStore {
         let mut tx = self.write_tx().await?;
         for preference in preferences {
             sqlx::query(
-                "INSERT INTO notification_prefs (user_id, kind, inbox, email) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (user_id, kind) DO UPDATE SET inbox = excluded.inbox, email = excluded.email",
+                "INSERT INTO notification_prefs (user_id, kind, inbox) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id, kind) DO UPDATE SET inbox = excluded.inbox",
             )
             .bind(user_id)
             .bind(preference.kind.as_str())
             .bind(preference.inbox)
-            .bind(preference.email)
             .execute(&mut *tx)
             .await?;
         }

@@ -126,6 +126,19 @@ async fn every_write_leaves_an_event_in_its_transaction_and_a_refused_one_none()
             (0, None)
         );
 
+        // Notifications are owed every task created (who it was given
+        // to is theirs to read): handled too, nothing is left owed.
+        let told = store
+            .claim_deliveries(tandem_store::events::NOTIFICATIONS, 100, LEASE)
+            .await
+            .unwrap();
+        assert_eq!(told.len(), 2, "{}", store.backend());
+        let told: Vec<Id> = told.iter().map(|d| d.event.id).collect();
+        store
+            .complete_deliveries(tandem_store::events::NOTIFICATIONS, &told)
+            .await
+            .unwrap();
+
         // Handled events older than the cut are purged; the rest stay.
         let later = chrono::Utc::now() + chrono::Duration::seconds(1);
         assert!(store.purge_events(later).await.unwrap() >= 3);

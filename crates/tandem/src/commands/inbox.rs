@@ -48,9 +48,9 @@ enum InboxCommand {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
-    /// Which kinds you keep in the inbox and get by email; --off and --on
-    /// change them. Kinds: mention, assigned, comment, approval, status,
-    /// due-soon, overdue, rule.
+    /// Which kinds you keep in the inbox; --off and --on change them.
+    /// Kinds: mention, assigned, comment, approval, status, due-soon,
+    /// overdue, rule.
     Settings {
         /// Stop keeping this kind in the inbox (repeat for more).
         #[arg(long)]
@@ -58,12 +58,6 @@ enum InboxCommand {
         /// Keep this kind in the inbox again.
         #[arg(long)]
         on: Vec<String>,
-        /// Stop sending this kind by email.
-        #[arg(long)]
-        email_off: Vec<String>,
-        /// Send this kind by email again.
-        #[arg(long)]
-        email_on: Vec<String>,
     },
 }
 
@@ -195,26 +189,16 @@ pub(super) async fn inbox_command(client: &Client, args: InboxArgs, as_json: boo
             };
             mark(client, "archive", &request_body(&body)?).await?
         }
-        Some(InboxCommand::Settings {
-            off,
-            on,
-            email_off,
-            email_on,
-        }) => {
+        Some(InboxCommand::Settings { off, on }) => {
             let mut changes: Vec<PreferenceInput> = Vec::new();
-            let mut change = |words: Vec<String>, inbox: Option<bool>, email: Option<bool>| {
+            for (words, inbox) in [(off, false), (on, true)] {
                 for word in words {
                     changes.push(PreferenceInput {
                         kind: Some(kind_of(&word)),
-                        inbox,
-                        email,
+                        inbox: Some(inbox),
                     });
                 }
-            };
-            change(off, Some(false), None);
-            change(on, Some(true), None);
-            change(email_off, None, Some(false));
-            change(email_on, None, Some(true));
+            }
             let list: Vec<PreferenceView> = if changes.is_empty() {
                 client
                     .send(Method::GET, "/api/v1/me/notifications", None)
@@ -242,11 +226,10 @@ pub(super) async fn inbox_command(client: &Client, args: InboxArgs, as_json: boo
                             p.kind.as_str().replace('_', "-"),
                             p.label.clone(),
                             yes(p.inbox),
-                            yes(p.email),
                         ]
                     })
                     .collect::<Vec<_>>();
-                table(&["kind", "what", "inbox", "email"], &rows);
+                table(&["kind", "what", "inbox"], &rows);
             }
             return Ok(());
         }

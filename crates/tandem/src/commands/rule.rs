@@ -39,7 +39,8 @@ pub(super) enum RuleCommand {
         /// milestone=ID, tag=NAME adds it), "create task: TITLE", "create
         /// task from TEMPLATE", "create project PREFIX from TEMPLATE",
         /// "request approval [from EMAILS]", "comment: TEXT" (Markdown, on
-        /// the task or the project), "webhook ID".
+        /// the task or the project), "notify PEOPLE: TEXT" (owner,
+        /// followers or emails, in their inbox), "webhook ID".
         #[arg(long = "then", required = true)]
         actions: Vec<String>,
         /// Save it turned off.

@@ -431,3 +431,70 @@ async fn a_rule_comments_under_its_name() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_rule_tells_people_in_their_inbox() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let watcher = tandem_store::open(&url).await.unwrap();
+        let mut feed = watcher.event_feed();
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        let ada = Api::login(&server.base, "ada").await;
+        let gus = Api::login(&server.base, "gus").await;
+        plan(&ana).await;
+        hidden_beside(&ana, json!({"title": "Hidden work"})).await;
+        // Urgent work: its owner and Ada hear of it; Gus is named too,
+        // and hears of LAUNCH's (shared with him), never of HIDDEN's.
+        let urgent = rule(
+            &ana,
+            json!({"name": "Urgent alert", "when": "priority=urgent",
+                   "then": ["notify owner, ada@x.org, gus@x.org: Urgent now, please look today"]}),
+        )
+        .await;
+        assert_eq!(
+            urgent["description"],
+            "When a task's priority becomes urgent: notify owner, ada@x.org, gus@x.org: \"Urgent now, please look today\"."
+        );
+        let id = urgent["id"].as_i64().unwrap();
+        ana.patch(
+            &format!("{WS}/tasks/HIDDEN-1"),
+            json!({"priority": "urgent"}),
+        )
+        .await;
+        rule_ran(&mut feed, id).await;
+        ana.patch(
+            &format!("{WS}/tasks/LAUNCH-1"),
+            json!({"priority": "urgent"}),
+        )
+        .await;
+        rule_ran(&mut feed, id).await;
+        for who in [&mel, &ada, &gus] {
+            let (_, inbox) = who.get(&format!("{WS}/inbox")).await;
+            let told: Vec<&Value> = inbox
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == "rule")
+                .collect();
+            let keys: Vec<&Value> = told.iter().map(|n| &n["object"]["key"]).collect();
+            if std::ptr::eq(who, &gus) {
+                assert_eq!(keys, [&json!("LAUNCH-1")], "{inbox}");
+            } else {
+                assert!(keys.contains(&&json!("LAUNCH-1")), "{inbox}");
+            }
+            assert_eq!(told[0]["note"], "Urgent now, please look today");
+            assert_eq!(told[0]["actor"]["email"], "ana@x.org");
+        }
+        // A rule that tells nobody in words is refused.
+        let (status, problem) = ana
+            .post(
+                &format!("{WS}/rules"),
+                json!({"name": "Mute", "when": "created", "then": ["notify owner:   "]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        server.stop().await;
+    }
+}

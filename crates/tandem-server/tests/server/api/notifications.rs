@@ -225,7 +225,6 @@ async fn people_are_told_what_concerns_them_once_and_only_what_they_may_open() {
             .find(|p| p["kind"] == "mention")
             .unwrap();
         assert_eq!(mention["inbox"], false);
-        assert_eq!(mention["email"], true);
         let (status, problem) = ana
             .put(
                 "/api/v1/me/notifications",

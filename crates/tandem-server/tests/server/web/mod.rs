@@ -4,6 +4,7 @@
 //! stream. The browser's own behaviour is in `browser`.
 
 mod approvals;
+mod comments;
 mod rules;
 mod settings;
 mod views;
