@@ -117,10 +117,20 @@ pub const GENERATE_BATCH: usize = 500;
 /// The keys of the tasks made.
 pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>> {
     let mut made = Vec::new();
+    let mut fresh_at = 0;
     loop {
+        // Thousands of tasks at once (a first day, a catch-up) leave the
+        // planner's picture of the tables behind: PostgreSQL then checks
+        // each date's task by reading the whole table, until statistics
+        // catch up (autovacuum may be off; the hourly refresh is an hour
+        // away). Refreshed as the pass goes.
+        if made.len() >= fresh_at + REFRESH_AFTER {
+            store.refresh_statistics().await?;
+            fresh_at = made.len();
+        }
         let owing = store.recurrences_owing(today, GENERATE_BATCH).await?;
         if owing.is_empty() {
-            return Ok(made);
+            return finished(store, made, fresh_at).await;
         }
         let before = made.len();
         // A transaction per hundred series: one sync for them all, and
@@ -144,7 +154,18 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
         // A pass that made nothing (another node made them, or what was
         // owed has ended) ends here, however many it read.
         if made.len() == before {
-            return Ok(made);
+            return finished(store, made, fresh_at).await;
         }
     }
 }
+
+/// A pass that made many leaves the statistics fresh for the next.
+async fn finished(store: &dyn Store, made: Vec<String>, fresh_at: usize) -> Result<Vec<String>> {
+    if made.len() >= REFRESH_AFTER && made.len() > fresh_at {
+        store.refresh_statistics().await?;
+    }
+    Ok(made)
+}
+
+/// Occurrences made after which the planner's statistics are refreshed.
+const REFRESH_AFTER: usize = 1_000;

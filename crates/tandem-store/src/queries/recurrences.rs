@@ -666,7 +666,16 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
                 .map(|o| occurrence_fields(o.template, o.date))
                 .collect();
             let member = |o: &Owed, id: Id| members.contains(&(o.scope.workspace_id, id));
-            let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+            // Each task linked to its series as it is made: an update
+            // after would write every row, and every index of tasks, twice.
+            let insert = format!(
+                "{}, recurrence_id) ",
+                TASK_INSERT
+                    .trim_end()
+                    .strip_suffix(')')
+                    .expect("a column list")
+            );
+            let mut qb = QueryBuilder::<Db>::new(insert);
             qb.push_values(
                 chunk.iter().zip(&fields).enumerate(),
                 |mut b, (i, (o, f))| {
@@ -688,6 +697,7 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
                         now,
                     };
                     push_task_row(&mut b, o.scope, &row);
+                    b.push_bind(o.series.id);
                 },
             );
             qb.push(" RETURNING id, number");
@@ -756,9 +766,7 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
             record_created_tasks(tx, &history).await?;
         }
     }
-    // Each new task linked to its series, and each date to its task.
-    // A join with the rows' values, not a CASE of them: PostgreSQL
-    // tries each WHEN of a CASE in turn for every row.
+    // Each date with its task.
     for chunk in made_tasks.chunks(500) {
         // Each date taken with its task: the series are held, so none
         // was taken meanwhile; one that was would leave a task twice, and
@@ -775,12 +783,6 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
                 "a recurring task's date was taken while its occurrence was made".into(),
             ));
         }
-        let mut qb = QueryBuilder::<Db>::new("UPDATE tasks SET recurrence_id = v.column2 FROM (");
-        qb.push_values(chunk, |mut b, (task, series, _)| {
-            b.push_bind(*task).push_bind(*series);
-        });
-        qb.push(") AS v WHERE tasks.id = v.column1");
-        qb.build().execute(&mut **tx).await?;
     }
     // Each series' last date moves on; one that owed nothing (an ended
     // rule) is not asked again.
