@@ -67,17 +67,6 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-fn yes(v: &mut Validation, name: &str, value: Option<&str>) -> bool {
-    match value {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            v.push(name, "must be true or false");
-            false
-        }
-    }
-}
-
 pub async fn list_approvals(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -98,8 +87,8 @@ pub async fn list_approvals(
     let approval_state = params
         .get("state")
         .and_then(|s| v.take("state", s.parse::<ApprovalState>()));
-    let mine = yes(&mut v, "mine", params.get("mine"));
-    let requested_by_me = yes(&mut v, "requested_by_me", params.get("requested_by_me"));
+    let mine = params.flag("mine", &mut v);
+    let requested_by_me = params.flag("requested_by_me", &mut v);
     v.into_result()?;
     let filter = ApprovalFilter {
         project: params.get("project").map(str::to_string),

@@ -63,18 +63,6 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-fn id_param(v: &mut Validation, name: &str, text: Option<&str>) -> Option<i64> {
-    text.and_then(|t| {
-        v.take(
-            name,
-            t.parse::<i64>()
-                .ok()
-                .filter(|id| *id >= 1)
-                .ok_or_else(|| format!("must be a {name}'s id (1 or more)")),
-        )
-    })
-}
-
 pub async fn list_comments(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -86,9 +74,9 @@ pub async fn list_comments(
     let asked = CommentQuery {
         task: params.get("task").map(str::to_string),
         project: params.get("project").map(str::to_string),
-        milestone: id_param(&mut v, "milestone", params.get("milestone")),
-        risk: id_param(&mut v, "risk", params.get("risk")),
-        goal: id_param(&mut v, "goal", params.get("goal")),
+        milestone: params.id("milestone", &mut v),
+        risk: params.id("risk", &mut v),
+        goal: params.id("goal", &mut v),
     };
     v.into_result()?;
     let on = asked.into_on()?;

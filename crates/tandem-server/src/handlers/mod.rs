@@ -106,4 +106,31 @@ impl<'a> QueryParams<'a> {
             .map(String::as_str)
             .filter(|s| !s.is_empty())
     }
+
+    /// `name` as `true` or `false` (absent is false); anything else is
+    /// refused in `v`.
+    pub(crate) fn flag(&self, name: &str, v: &mut tandem_domain::Validation) -> bool {
+        match self.get(name) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                v.push(name, "must be true or false");
+                false
+            }
+        }
+    }
+
+    /// `name` as the id of one (1 or more); anything else is refused in
+    /// `v`.
+    pub(crate) fn id(&self, name: &str, v: &mut tandem_domain::Validation) -> Option<i64> {
+        self.get(name).and_then(|text| {
+            v.take(
+                name,
+                text.parse::<i64>()
+                    .ok()
+                    .filter(|id| *id >= 1)
+                    .ok_or_else(|| format!("must be a {name}'s id (1 or more)")),
+            )
+        })
+    }
 }

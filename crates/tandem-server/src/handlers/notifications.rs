@@ -86,17 +86,6 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-fn yes(v: &mut Validation, name: &str, value: Option<&str>) -> bool {
-    match value {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            v.push(name, "must be true or false");
-            false
-        }
-    }
-}
-
 pub async fn inbox(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -106,8 +95,8 @@ pub async fn inbox(
     let allowed: Vec<&str> = INBOX_QUERY.iter().map(|p| p.name).collect();
     let params = QueryParams::read(&query, &allowed, &mut v);
     let filter = InboxFilter {
-        unread: yes(&mut v, "unread", params.get("unread")),
-        archived: yes(&mut v, "archived", params.get("archived")),
+        unread: params.flag("unread", &mut v),
+        archived: params.flag("archived", &mut v),
         before: params.get("before").and_then(|b| {
             v.take(
                 "before",
@@ -183,23 +172,12 @@ pub async fn following(
     let mut v = Validation::new();
     let allowed: Vec<&str> = FOLLOW_QUERY.iter().map(|p| p.name).collect();
     let params = QueryParams::read(&query, &allowed, &mut v);
-    let mut id = |name: &str| {
-        params.get(name).and_then(|t| {
-            v.take(
-                name,
-                t.parse::<i64>()
-                    .ok()
-                    .filter(|id| *id >= 1)
-                    .ok_or_else(|| format!("must be a {name}'s id (1 or more)")),
-            )
-        })
-    };
     let asked = CommentQuery {
         task: params.get("task").map(str::to_string),
         project: params.get("project").map(str::to_string),
-        milestone: id("milestone"),
-        risk: id("risk"),
-        goal: id("goal"),
+        milestone: params.id("milestone", &mut v),
+        risk: params.id("risk", &mut v),
+        goal: params.id("goal", &mut v),
     };
     v.into_result()?;
     let on = asked.into_on()?;
