@@ -50,6 +50,19 @@ pub struct InvitationView {
     pub created_at: DateTime<Utc>,
     /// After this it can no longer be accepted.
     pub expires_at: DateTime<Utc>,
+    /// Its link, given once, to whoever invited: the invited person opens
+    /// it signed in with the invited email (`/invitations/accept?token=…`,
+    /// on this server), or gives its token to `POST /api/v1/invitations/accept`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// An invitation's token, from its link, to accept it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

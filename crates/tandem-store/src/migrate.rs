@@ -183,6 +183,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "notifications, follows and what each person wants to hear of",
         sql: include_str!("../migrations/sqlite/0033_notifications.sql"),
     },
+    Migration {
+        version: 34,
+        description: "an invitation's link",
+        sql: include_str!("../migrations/sqlite/0034_invitation_links.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -350,6 +355,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 33,
         description: "notifications, follows and what each person wants to hear of",
         sql: include_str!("../migrations/postgres/0033_notifications.sql"),
+    },
+    Migration {
+        version: 34,
+        description: "an invitation's link",
+        sql: include_str!("../migrations/postgres/0034_invitation_links.sql"),
     },
 ];
 

@@ -81,12 +81,23 @@ pub trait WorkspaceStore: Send + Sync {
     // answers the same whether the email has an account or not.
     /// Invites `email` with `role` (owners and admins; only owners invite
     /// owners). A second invitation of the same email replaces the first.
+    /// `token_hash` is the hash of its link's secret.
     async fn create_invitation(
         &self,
         scope: AdminScope,
         email: &Email,
         role: Role,
         expires_at: DateTime<Utc>,
+        token_hash: &str,
+    ) -> Result<Invitation>;
+    /// The open, unexpired invitation whose link's secret hashes to
+    /// `token_hash`, if it is addressed to `user`'s email; not found
+    /// otherwise (which of the three is not said).
+    async fn invitation_by_token(
+        &self,
+        user: &UserRef,
+        token_hash: &str,
+        now: DateTime<Utc>,
     ) -> Result<Invitation>;
     /// The workspace's open invitations, expired ones included.
     async fn list_invitations(&self, scope: Scope) -> Result<Vec<Invitation>>;

@@ -21,19 +21,21 @@ pub async fn create_workspace(
     Ok(store.create_workspace(slug, name, Some(user.id)).await?)
 }
 
-/// Invites `email` with `role`, open for [`INVITATION_DAYS`] from `now`.
-/// The answer is the same whether the email has an account, so an
-/// inviter cannot use it to find out who uses Tandem.
+/// Invites `email` with `role`, open for [`INVITATION_DAYS`] from `now`;
+/// `token_hash` is the hash of its link's secret (which the caller shows
+/// the inviter once). The answer is the same whether the email has an
+/// account, so an inviter cannot use it to find out who uses Tandem.
 pub async fn invite(
     store: &dyn Store,
     admin: &Admin,
     email: &Email,
     role: Role,
     now: DateTime<Utc>,
+    token_hash: &str,
 ) -> Result<Invitation> {
     let expires_at = now + Duration::days(INVITATION_DAYS);
     Ok(store
-        .create_invitation(admin.scope(), email, role, expires_at)
+        .create_invitation(admin.scope(), email, role, expires_at, token_hash)
         .await?)
 }
 

@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/invitations", "The workspace's open invitations (owners and admins)", none(), json::<Vec<InvitationView>>(), 200, list_invitations),
         route!(delete "/api/v1/workspaces/{ws}/invitations/{id}", "Withdraw an invitation (owners and admins)", none(), none(), 204, delete_invitation),
         route!(get "/api/v1/invitations", "Invitations waiting for the caller", none(), json::<Vec<InvitationView>>(), 200, my_invitations),
+        route!(post "/api/v1/invitations/accept", "Accept the invitation whose link's token is given, signed in with the invited email", json::<AcceptInvitation>(), json::<WorkspaceView>(), 200, accept_invitation_link),
         route!(post "/api/v1/invitations/{id}/accept", "Accept an invitation: join its workspace with its role", none(), json::<WorkspaceView>(), 200, accept_invitation),
         route!(delete "/api/v1/invitations/{id}", "Decline an invitation", none(), none(), 204, decline_invitation),
         route!(patch "/api/v1/workspaces/{ws}/members/{user_id}", "Change a member's role", json::<UpdateMember>(), json::<MemberView>(), 200, update_member).if_match().etag(),
@@ -105,7 +106,13 @@ fn invitation_view(i: tandem_store::Invitation) -> InvitationView {
         invited_by: i.invited_by,
         created_at: i.created_at,
         expires_at: i.expires_at,
+        link: None,
     }
+}
+
+/// A new invitation's link: the page that accepts it, with its secret.
+pub(crate) fn invitation_link(token: &str) -> String {
+    format!("/invitations/accept?token={token}")
 }
 
 /// Adding someone invites them: nobody joins a workspace without saying
@@ -122,9 +129,22 @@ pub async fn add_member(
         let email = v.take("email", Email::parse(&b.email));
         v.finish(|| (email.expect("checked"), b.role))
     })?;
-    let invitation =
-        members::invite(state.store.as_ref(), &admin, &email, role, Utc::now()).await?;
-    Ok((StatusCode::ACCEPTED, Json(invitation_view(invitation))).into_response())
+    // No email is sent: the link goes to the inviter, once.
+    let token = crate::auth::new_secret("tdi_");
+    let invitation = members::invite(
+        state.store.as_ref(),
+        &admin,
+        &email,
+        role,
+        Utc::now(),
+        &crate::extract::hash_secret(&token),
+    )
+    .await?;
+    let view = InvitationView {
+        link: Some(invitation_link(&token)),
+        ..invitation_view(invitation)
+    };
+    Ok((StatusCode::ACCEPTED, Json(view)).into_response())
 }
 
 pub async fn list_invitations(
@@ -154,6 +174,36 @@ pub async fn my_invitations(
     let email = Email::parse(&user.email).map_err(|e| ApiError::Internal(e.to_string()))?;
     let invitations = state.store.invitations_for(&email, Utc::now()).await?;
     Ok(Json(invitations.into_iter().map(invitation_view).collect()))
+}
+
+/// The invitation whose link holds `token`, for the caller.
+pub(crate) async fn invitation_of_link(
+    state: &AppState,
+    user: &tandem_domain::UserRef,
+    token: &str,
+) -> ApiResult<tandem_store::Invitation> {
+    Ok(state
+        .store
+        .invitation_by_token(user, &crate::extract::hash_secret(token.trim()), Utc::now())
+        .await?)
+}
+
+/// Accepts the invitation whose link's token is given: the caller must be
+/// signed in with the invited email.
+pub async fn accept_invitation_link(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    body: JsonBody<AcceptInvitation>,
+) -> ApiResult<Json<WorkspaceView>> {
+    let token = body.into_domain(|b| match b.token.filter(|t| !t.trim().is_empty()) {
+        Some(token) => Ok(token),
+        None => Err(vec![tandem_domain::FieldError::new(
+            "token",
+            "is required: the token of the invitation's link",
+        )]),
+    })?;
+    let invitation = invitation_of_link(&state, &user, &token).await?;
+    accept_invitation(State(state), Caller(user), Path(invitation.id)).await
 }
 
 pub async fn accept_invitation(

@@ -580,6 +580,52 @@ pub fn invitations_block(invitations: &[tandem_store::Invitation]) -> Markup {
     }
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct LinkQuery {
+    token: Option<String>,
+}
+
+/// `GET /invitations/accept?token=…`: an invitation's link. Signed in with
+/// the invited email, it shows the invitation with its buttons; anyone
+/// else, and a link expired, withdrawn or mistyped, is told the same.
+pub async fn invitation_link(
+    State(state): State<AppState>,
+    caller: Result<crate::extract::Caller, ApiError>,
+    uri: axum::http::Uri,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, WebError> {
+    let here = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let crate::extract::Caller(user) = caller.map_err(|_| WebError::SignIn(here))?;
+    let token = query.token.unwrap_or_default();
+    let found = crate::handlers::workspaces::invitation_of_link(&state, &user, &token).await;
+    let invitations = match found {
+        Ok(invitation) => vec![invitation],
+        Err(ApiError::NotFound(_)) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let status = match invitations.is_empty() {
+        true => StatusCode::NOT_FOUND,
+        false => StatusCode::OK,
+    };
+    Ok((status, bare_page(
+        "Invitation · Tandem",
+        html! {
+            h1 { "Invitation" }
+            @if invitations.is_empty() {
+                p { "This link invites nobody signed in as " (user.email) ": it may have expired or been withdrawn, or be meant for another email. Ask whoever invited you for a new one." }
+                p { a href="/" { "Go on to Tandem" } }
+            } @else {
+                p { "Signed in as " (user.email) "." }
+                (invitations_block(&invitations))
+            }
+        },
+    ))
+    .into_response())
+}
+
 /// `POST /invitations/{id}/accept`: joins, then opens the workspace.
 pub async fn accept_invitation(
     State(state): State<AppState>,

@@ -105,6 +105,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(common::home))
         .route("/signin", get(common::signin_page).post(common::signin))
         .route("/signout", post(common::signout))
+        .route("/invitations/accept", get(common::invitation_link))
         .route("/invitations/{id}/accept", post(common::accept_invitation))
         .route(
             "/invitations/{id}/decline",

@@ -62,15 +62,28 @@ fn role_select(id: &str, current: Role) -> Markup {
 }
 
 pub async fn settings(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
-    settings_page(&state, &viewer, None).await
+    settings_page(&state, &viewer, Shown::Nothing).await
+}
+
+/// What a page just made shows once: a token's secret, an invitation's
+/// link.
+enum Shown {
+    Nothing,
+    Token(TokenView),
+    Invitation(tandem_api::InvitationView),
 }
 
 /// The page, with a token just created shown once above the list.
 async fn settings_page(
     state: &AppState,
     viewer: &Viewer,
-    new_token: Option<TokenView>,
+    shown: Shown,
 ) -> Result<Markup, WebError> {
+    let (new_token, new_invitation) = match shown {
+        Shown::Nothing => (None, None),
+        Shown::Token(token) => (Some(token), None),
+        Shown::Invitation(invitation) => (None, Some(invitation)),
+    };
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
     let members = store.list_members(scope).await?;
@@ -203,7 +216,15 @@ async fn settings_page(
         @if manages {
             section.card-panel aria-labelledby="h-invite" {
                 h2 #h-invite { "Invite someone" }
-                p.muted { "They join when they accept, in the app or with tandem invitation accept." }
+                p.muted { "No email is sent: you get a link to give them. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept)." }
+                @if let Some(i) = &new_invitation {
+                    @if let Some(link) = &i.link {
+                        div.notice role="status" {
+                            p { "Give " strong { (i.email) } " this link; it is shown only now:" }
+                            p { a #invitation-link href=(link) { (link) } }
+                        }
+                    }
+                }
                 form.inline-form.keeps method="post" action=(viewer.url("/members")) {
                     label for="inv-email" { "Email" }
                     input #inv-email name="email" type="email" required maxlength="320";
@@ -297,8 +318,11 @@ pub async fn create_token(
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
         .await
         .unwrap_or_default();
-    let token: Option<TokenView> = serde_json::from_slice(&bytes).ok();
-    Ok(settings_page(&state, &viewer, token).await?.into_response())
+    let shown = match serde_json::from_slice::<TokenView>(&bytes) {
+        Ok(token) => Shown::Token(token),
+        Err(_) => Shown::Nothing,
+    };
+    Ok(settings_page(&state, &viewer, shown).await?.into_response())
 }
 
 pub async fn revoke_token(
@@ -404,19 +428,26 @@ pub async fn invite(
     body: Bytes,
 ) -> Result<Response, WebError> {
     must_manage(&viewer).map_err(|e| refused(&headers, e))?;
-    let to = viewer.url("/settings#h-invite");
-    let ctx = viewer.ctx.clone();
+    let form = FormPairs::parse(&body);
     let fields = [("email", Kind::Text), ("role", Kind::Text)];
-    forward(
-        &headers,
-        &body,
-        &fields,
-        &to,
-        |input: JsonBody<AddMember>, _| async move {
-            crate::handlers::workspaces::add_member(State(state), ctx, input).await
-        },
-    )
-    .await
+    let input =
+        super::common::json_body::<AddMember>(&form, &fields).map_err(|e| refused(&headers, e))?;
+    let made =
+        crate::handlers::workspaces::add_member(State(state.clone()), viewer.ctx.clone(), input)
+            .await
+            .map_err(|e| refused(&headers, e))?;
+    if super::common::from_script(&headers) {
+        return Ok(made);
+    }
+    // The link is shown once, on the page the form answers with.
+    let bytes = axum::body::to_bytes(made.into_body(), 1 << 16)
+        .await
+        .unwrap_or_default();
+    let shown = match serde_json::from_slice::<tandem_api::InvitationView>(&bytes) {
+        Ok(invitation) => Shown::Invitation(invitation),
+        Err(_) => Shown::Nothing,
+    };
+    Ok(settings_page(&state, &viewer, shown).await?.into_response())
 }
 
 pub async fn withdraw_invitation(

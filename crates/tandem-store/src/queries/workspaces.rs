@@ -429,6 +429,7 @@ impl WorkspaceStore for DbStore {
         email: &Email,
         role: Role,
         expires_at: DateTime<Utc>,
+        token_hash: &str,
     ) -> Result<crate::Invitation> {
         let scope = *scope;
         check_member_change(scope, Role::Guest, Some(role))?;
@@ -450,8 +451,8 @@ impl WorkspaceStore for DbStore {
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO invitations (workspace_id, email, role, invited_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO invitations (workspace_id, email, role, invited_by, created_at, expires_at, token_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(scope.workspace_id)
         .bind(email.as_str())
@@ -459,6 +460,7 @@ impl WorkspaceStore for DbStore {
         .bind(scope.user_id)
         .bind(Utc::now())
         .bind(expires_at)
+        .bind(token_hash)
         .fetch_one(&mut *tx)
         .await?;
         let changes = activity::created(&serde_json::Map::from_iter([(
@@ -507,6 +509,30 @@ impl WorkspaceStore for DbStore {
             return Err(StoreError::NotFound("invitation"));
         }
         Ok(())
+    }
+
+    async fn invitation_by_token(
+        &self,
+        user: &UserRef,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::Invitation> {
+        let row = sqlx::query(&format!(
+            "{INVITATION_SELECT} WHERE i.token_hash = $1 AND i.expires_at > $2"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.reader())
+        .await?;
+        let invitation = match row {
+            Some(row) => invitation_from_row(&row)?,
+            None => return Err(StoreError::NotFound("invitation")),
+        };
+        // Someone else's link finds nothing, as a wrong one does.
+        if !invitation.email.as_str().eq_ignore_ascii_case(&user.email) {
+            return Err(StoreError::NotFound("invitation"));
+        }
+        Ok(invitation)
     }
 
     async fn invitations_for(

@@ -33,8 +33,9 @@ pub(super) enum MemberCommand {
     },
     /// A member's time off.
     TimeOff { email: String },
-    /// Invite a person by email; they join when they accept
-    /// (`tandem invitation accept ID`). Owners and admins.
+    /// Invite a person by email; prints the invitation's link (no email is
+    /// sent; it is shown only now): they open it signed in with that email,
+    /// or run `tandem invitation accept TOKEN`. Owners and admins.
     Invite {
         email: String,
         /// The role they join with: owner (owners only), admin, member or guest.
@@ -51,8 +52,9 @@ pub(super) enum MemberCommand {
 pub(super) enum InvitationCommand {
     /// Invitations waiting for you, in any workspace.
     List,
-    /// Accept an invitation: join its workspace with its role.
-    Accept { id: i64 },
+    /// Accept an invitation: join its workspace with its role. Give its
+    /// link, the token in it, or its id from `tandem invitation list`.
+    Accept { invitation: String },
     /// Decline an invitation.
     Decline { id: i64 },
 }
@@ -93,14 +95,30 @@ pub(super) async fn invitation_command(
                 .await?;
             print_invitations(&list, as_json);
         }
-        InvitationCommand::Accept { id } => {
-            let joined: WorkspaceView = client
-                .send(
-                    Method::POST,
-                    &format!("/api/v1/invitations/{id}/accept"),
-                    None,
-                )
-                .await?;
+        InvitationCommand::Accept { invitation } => {
+            let joined: WorkspaceView = match invitation.trim().parse::<i64>() {
+                Ok(id) => {
+                    client
+                        .send(
+                            Method::POST,
+                            &format!("/api/v1/invitations/{id}/accept"),
+                            None,
+                        )
+                        .await?
+                }
+                Err(_) => {
+                    // A whole link, or the token in it.
+                    let token = invitation
+                        .rsplit_once("token=")
+                        .map_or(invitation.trim(), |(_, token)| token.trim());
+                    let body = request_body(&AcceptInvitation {
+                        token: Some(token.to_string()),
+                    })?;
+                    client
+                        .send(Method::POST, "/api/v1/invitations/accept", Some(&body))
+                        .await?
+                }
+            };
             if as_json {
                 print_json(&joined);
             } else {
@@ -147,18 +165,32 @@ pub(super) async fn member_command(
                     Some(&request_body(&request)?),
                 )
                 .await?;
+            // The link on this server, as the invited person opens it.
+            let link = invitation
+                .link
+                .as_ref()
+                .map(|path| format!("{}{path}", client.server.trim_end_matches('/')));
             if as_json {
-                print_json(&invitation);
+                let mut shown = serde_json::to_value(&invitation)?;
+                shown["link"] = serde_json::json!(link);
+                print_json(&shown);
             } else {
                 outln!(
-                    "Invited {} to {} as {} (invitation {}, open until {}); they join with: tandem invitation accept {}",
+                    "Invited {} to {} as {} (invitation {}, open until {}). No email is sent; give them this link, shown only now:",
                     invitation.email,
                     invitation.workspace,
                     invitation.role,
                     invitation.id,
                     invitation.expires_at.format("%Y-%m-%d"),
-                    invitation.id
                 );
+                if let Some(link) = &link {
+                    outln!("{link}");
+                    let token = link.rsplit_once("token=").map_or("", |(_, t)| t);
+                    outln!(
+                        "They open it signed in as {}, or run: tandem invitation accept {token}",
+                        invitation.email
+                    );
+                }
             }
             return Ok(());
         }

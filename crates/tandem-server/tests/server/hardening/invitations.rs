@@ -149,6 +149,19 @@ async fn an_invitation_is_accepted_in_the_web_app() {
         page.contains("Acme</strong> invites you as member"),
         "{page}"
     );
+    // Its link opens it for Zoe, and for nobody else.
+    let link = invite["link"].as_str().expect("a link, given once");
+    assert!(link.starts_with("/invitations/accept?token=tdi_"), "{link}");
+    let (status, page) = zoe.get(link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("invites you as member"), "{page}");
+    let mel = Browser::sign_in(&server.base, "mel").await;
+    let (status, page) = mel.get(link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("Acme"), "{page}");
+    // The workspace's list never shows a link again.
+    let (_, open) = ana.get(&format!("{WS}/invitations")).await;
+    assert!(open[0].get("link").is_none(), "{open}");
     let id = invite["id"].as_i64().unwrap();
     let response = zoe
         .request(Method::POST, &format!("/invitations/{id}/accept"))

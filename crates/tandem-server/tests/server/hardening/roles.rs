@@ -429,6 +429,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         )),
         post(format!("/w/acme/invitations/{invitation}/withdraw")),
         post(format!("/invitations/{invitation}/accept")),
+        // A link that invites nobody says so, to everyone.
+        get("/invitations/accept?token=tdi_nothing".into()),
         post(format!("/invitations/{invitation}/decline")),
     ]
 }

@@ -2,42 +2,39 @@
 
 use super::*;
 
-#[test]
-fn a_person_joins_a_workspace_by_accepting_an_invitation() {
-    let dir = temp_dir("invite");
-    let database = format!("sqlite://{}", dir.join("invite.db").display());
-    let ana = dir.join("ana");
-    let server = serve_demo(&database, &ana);
-    // Someone with an account in a workspace of their own, made offline.
+/// Someone with an account in a workspace of their own, made offline,
+/// signed in from a terminal of their own.
+fn sign_up(dir: &Path, ana: &Path, database: &str, server: &str, email: &str) -> PathBuf {
+    let slug = email.split('@').next().unwrap().replace('.', "-");
     ok(
-        &ana,
+        ana,
         &[
             "admin",
             "workspace",
             "add",
-            "solo",
+            &slug,
             "--name",
             "Solo",
             "--database",
-            &database,
+            database,
         ],
     );
     let out = tandem(
-        &ana,
+        ana,
         &[
             "admin",
             "user",
             "add",
-            "newcomer@x.org",
+            email,
             "--name",
             "Newcomer",
             "--workspace",
-            "solo",
+            &slug,
             "--role",
             "owner",
             "--password-stdin",
             "--database",
-            &database,
+            database,
         ],
         Some("a long password"),
     );
@@ -46,6 +43,34 @@ fn a_person_joins_a_workspace_by_accepting_an_invitation() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let config = dir.join(&slug);
+    let out = tandem(
+        &config,
+        &[
+            "login",
+            "--server",
+            server,
+            "--email",
+            email,
+            "--password-stdin",
+        ],
+        Some("a long password"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    config
+}
+
+#[test]
+fn a_person_joins_a_workspace_by_accepting_an_invitation() {
+    let dir = temp_dir("invite");
+    let database = format!("sqlite://{}", dir.join("invite.db").display());
+    let ana = dir.join("ana");
+    let server = serve_demo(&database, &ana);
+    let newcomer = sign_up(&dir, &ana, &database, &server.url, "newcomer@x.org");
     let invited = ok(
         &ana,
         &["member", "invite", "newcomer@x.org", "--role", "guest"],
@@ -57,24 +82,6 @@ fn a_person_joins_a_workspace_by_accepting_an_invitation() {
     assert!(ok(&ana, &["member", "invitations"]).contains("newcomer@x.org"));
     assert!(fails(&ana, &["member", "invite", "x@x.org", "--role", "boss"]).contains("boss"));
 
-    let newcomer = dir.join("newcomer");
-    let out = tandem(
-        &newcomer,
-        &[
-            "login",
-            "--server",
-            &server.url,
-            "--email",
-            "newcomer@x.org",
-            "--password-stdin",
-        ],
-        Some("a long password"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let waiting: serde_json::Value =
         serde_json::from_str(&ok(&newcomer, &["--json", "invitation", "list"])).unwrap();
     assert_eq!(waiting[0]["workspace"], "demo");
@@ -90,5 +97,44 @@ fn a_person_joins_a_workspace_by_accepting_an_invitation() {
     assert_eq!(projects.as_array().unwrap().len(), 0);
     assert!(ok(&ana, &["member", "list"]).contains("newcomer@x.org"));
     assert!(!ok(&ana, &["member", "invitations"]).contains("newcomer@x.org"));
+    drop(server);
+}
+
+#[test]
+fn an_invitation_link_is_accepted_by_the_one_invited_only() {
+    let dir = temp_dir("invite-link");
+    let database = format!("sqlite://{}", dir.join("invite.db").display());
+    let ana = dir.join("ana");
+    let server = serve_demo(&database, &ana);
+    let newcomer = sign_up(&dir, &ana, &database, &server.url, "new.comer@x.org");
+    let stranger = sign_up(&dir, &ana, &database, &server.url, "stranger@x.org");
+
+    // The link is printed once, on this server.
+    let invited = ok(
+        &ana,
+        &["member", "invite", "new.comer@x.org", "--role", "member"],
+    );
+    let link = invited
+        .lines()
+        .find(|l| l.starts_with(&server.url) && l.contains("/invitations/accept?token="))
+        .unwrap_or_else(|| panic!("no link in {invited}"))
+        .to_string();
+    let token = link.rsplit_once("token=").unwrap().1.to_string();
+    assert!(invited.contains(&format!("tandem invitation accept {token}")));
+    // Nobody else's link to use: not even told it exists.
+    let refused = fails(&stranger, &["invitation", "accept", &token]);
+    assert!(refused.contains("not found"), "{refused}");
+    assert!(fails(&newcomer, &["invitation", "accept", "tdi_0000"]).contains("not found"));
+
+    // The invited person, with the token (or the whole link), joins.
+    let joined = ok(&newcomer, &["invitation", "accept", &token]);
+    assert!(
+        joined.contains("Joined") && joined.contains("as member"),
+        "{joined}"
+    );
+    assert!(ok(&ana, &["member", "list"]).contains("new.comer@x.org"));
+    assert!(!ok(&ana, &["member", "list"]).contains("stranger@x.org"));
+    // Accepted, the link is spent.
+    assert!(fails(&newcomer, &["invitation", "accept", &link]).contains("not found"));
     drop(server);
 }
