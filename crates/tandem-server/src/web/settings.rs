@@ -225,7 +225,8 @@ async fn settings_page(
                         }
                     }
                 }
-                form.inline-form.keeps method="post" action=(viewer.url("/members")) {
+                // A plain post: the page that answers shows the new link once.
+                form.inline-form method="post" action=(viewer.url("/members")) {
                     label for="inv-email" { "Email" }
                     input #inv-email name="email" type="email" required maxlength="320";
                     label for="inv-role" { "Role" }

@@ -570,14 +570,21 @@ async fn the_workspace_settings_page_manages_people_and_tokens() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = ana
+    // The page that answers shows the invitation's link, once.
+    let (status, page) = ana
         .post(
             "/w/demo/members",
             "email=new%40example.com&role=member",
             &[],
         )
         .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("/invitations/accept?token=tdi_") && page.contains("shown only now"),
+        "{page}"
+    );
+    let again = ana.get("/w/demo/settings").await.text().await.unwrap();
+    assert!(!again.contains("/invitations/accept?token="), "shown once");
     let open: Value = ana
         .get("/api/v1/workspaces/demo/invitations")
         .await
