@@ -146,10 +146,8 @@ where
     let mut rows = Vec::with_capacity(seen.projects.len());
     for (project, access) in &seen.projects {
         let read = reads.remove(&project.id).unwrap_or_default();
-        let scheduled = match read.stored_finish {
-            Some(stored) => Some(stored.date()),
-            None => finish(*access, project.key.clone()).await,
-        };
+        let scheduled =
+            crate::status::scheduled_finish(&read, *access, &project.key, &finish).await;
         rows.push(Row {
             project: project.clone(),
             health: judge(project, read, scheduled, today),

@@ -150,16 +150,31 @@ where
     let mut changed = Vec::new();
     for (project, access) in projects {
         let read = reads.remove(&project.id).unwrap_or_default();
-        let scheduled = match read.stored_finish {
-            Some(stored) => Some(stored.date()),
-            None => finish(*access, project.key.clone()).await,
-        };
+        let scheduled = scheduled_finish(&read, *access, &project.key, &finish).await;
         let health = judge(project, read, scheduled, today).assessment.health;
         if project.health != Some(health) && store.note_health(*access, health).await? {
             changed.push((project.key.clone(), health));
         }
     }
     Ok(changed)
+}
+
+/// A project's scheduled finish: the stored schedule's, or for a plan
+/// never scheduled, what `finish` gives.
+pub(crate) async fn scheduled_finish<F, Fut>(
+    read: &HealthReads,
+    access: ProjectAccess,
+    key: &str,
+    finish: &F,
+) -> Option<NaiveDate>
+where
+    F: Fn(ProjectAccess, String) -> Fut,
+    Fut: Future<Output = Option<NaiveDate>>,
+{
+    match read.stored_finish {
+        Some(stored) => Some(stored.date()),
+        None => finish(access, key.to_string()).await,
+    }
 }
 
 /// Posts a status update on the project `key` names, keeping the figures

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 use tandem_api::*;
-use tandem_domain::{Reaction, Validation};
+use tandem_domain::{CommentOn, Reaction, Validation};
 use tandem_usecases::comments;
 
 use super::{ApiResult, QueryParams, versioned};
@@ -21,38 +21,56 @@ fn id_schema() -> serde_json::Value {
     or_empty(json!({"type": "integer", "minimum": 1}))
 }
 
-const LIST_QUERY: &[Param] = &[
+/// What a thread is on, named in a query by exactly one of these: the
+/// comments' list and whether one follows it read it the same way.
+pub(crate) const SUBJECT_QUERY: &[Param] = &[
     Param {
         name: "task",
-        description: "The comments on this task (its key)",
+        description: "A task (its key)",
         schema: query_text,
     },
     Param {
         name: "project",
-        description: "The comments on this project itself (its key)",
+        description: "A project itself (its key)",
         schema: query_text,
     },
     Param {
         name: "milestone",
-        description: "The comments on this milestone (its id)",
+        description: "A milestone (its id)",
         schema: id_schema,
     },
     Param {
         name: "risk",
-        description: "The comments on this risk (its id)",
+        description: "A risk (its id)",
         schema: id_schema,
     },
     Param {
         name: "goal",
-        description: "The comments on this goal (its id)",
+        description: "A goal (its id)",
         schema: id_schema,
     },
 ];
 
+/// The subject a query of [`SUBJECT_QUERY`] names; every fault said.
+pub(crate) fn subject_in(query: &HashMap<String, String>) -> ApiResult<CommentOn> {
+    let mut v = Validation::new();
+    let allowed: Vec<&str> = SUBJECT_QUERY.iter().map(|p| p.name).collect();
+    let params = QueryParams::read(query, &allowed, &mut v);
+    let asked = CommentQuery {
+        task: params.get("task").map(str::to_string),
+        project: params.get("project").map(str::to_string),
+        milestone: params.id("milestone", &mut v),
+        risk: params.id("risk", &mut v),
+        goal: params.id("goal", &mut v),
+    };
+    v.into_result()?;
+    Ok(asked.into_on()?)
+}
+
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route!(get "/api/v1/workspaces/{ws}/comments", "The comments on one task, project, milestone, risk or goal (name exactly one): each thread's first comment, oldest first, followed by its replies (at most 500)", none(), json::<Vec<CommentView>>(), 200, list_comments).query(LIST_QUERY),
+        route!(get "/api/v1/workspaces/{ws}/comments", "The comments on one task, project, milestone, risk or goal (name exactly one): each thread's first comment, oldest first, followed by its replies (at most 500)", none(), json::<Vec<CommentView>>(), 200, list_comments).query(SUBJECT_QUERY),
         route!(post "/api/v1/workspaces/{ws}/comments", "Comment on a task, a project, a milestone, a risk or a goal, or reply in a thread (Markdown)", json::<CommentInput>(), json::<CommentView>(), 201, add_comment).etag(),
         route!(get "/api/v1/workspaces/{ws}/comments/{id}", "A comment", none(), json::<CommentView>(), 200, get_comment).etag(),
         route!(patch "/api/v1/workspaces/{ws}/comments/{id}", "Edit a comment (its author only); the text it replaces is kept", json::<CommentEditBody>(), json::<CommentView>(), 200, edit_comment).if_match().etag(),
@@ -68,18 +86,7 @@ pub async fn list_comments(
     ctx: Ctx,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Vec<CommentView>>> {
-    let mut v = Validation::new();
-    let allowed: Vec<&str> = LIST_QUERY.iter().map(|p| p.name).collect();
-    let params = QueryParams::read(&query, &allowed, &mut v);
-    let asked = CommentQuery {
-        task: params.get("task").map(str::to_string),
-        project: params.get("project").map(str::to_string),
-        milestone: params.id("milestone", &mut v),
-        risk: params.id("risk", &mut v),
-        goal: params.id("goal", &mut v),
-    };
-    v.into_result()?;
-    let on = asked.into_on()?;
+    let on = subject_in(&query)?;
     let list = state.store.list_comments(ctx.scope, &on).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }

@@ -40,38 +40,6 @@ const INBOX_QUERY: &[Param] = &[
     },
 ];
 
-fn follow_schema() -> serde_json::Value {
-    or_empty(json!({"type": "integer", "minimum": 1}))
-}
-
-const FOLLOW_QUERY: &[Param] = &[
-    Param {
-        name: "task",
-        description: "A task (its key)",
-        schema: query_text,
-    },
-    Param {
-        name: "project",
-        description: "A project (its key)",
-        schema: query_text,
-    },
-    Param {
-        name: "milestone",
-        description: "A milestone (its id)",
-        schema: follow_schema,
-    },
-    Param {
-        name: "risk",
-        description: "A risk (its id)",
-        schema: follow_schema,
-    },
-    Param {
-        name: "goal",
-        description: "A goal (its id)",
-        schema: follow_schema,
-    },
-];
-
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
@@ -79,7 +47,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/inbox/count", "How many of the caller's notifications are unread", none(), json::<InboxCount>(), 200, inbox_count),
         route!(post "/api/v1/workspaces/{ws}/inbox/read", "Mark notifications read or unread (ids, or all)", json::<MarkRead>(), json::<InboxCount>(), 200, mark_read),
         route!(post "/api/v1/workspaces/{ws}/inbox/archive", "Archive notifications (they are read), or bring them back", json::<ArchiveBody>(), json::<InboxCount>(), 200, archive),
-        route!(get "/api/v1/workspaces/{ws}/follows", "Whether the caller follows a task, project, milestone, risk or goal (name one), and whether they chose to", none(), json::<FollowView>(), 200, following).query(FOLLOW_QUERY),
+        route!(get "/api/v1/workspaces/{ws}/follows", "Whether the caller follows a task, project, milestone, risk or goal (name one), and whether they chose to", none(), json::<FollowView>(), 200, following).query(super::comments::SUBJECT_QUERY),
         route!(put "/api/v1/workspaces/{ws}/follows", "Follow a task, project, milestone, risk or goal (comments and status changes on it reach the inbox), or stop", json::<FollowInput>(), json::<FollowView>(), 200, follow),
         route!(get "/api/v1/me/notifications", "Which kinds of notification the caller keeps in the inbox", none(), json::<Vec<PreferenceView>>(), 200, preferences),
         route!(put "/api/v1/me/notifications", "Turn kinds of notification on or off in the caller's inbox", json::<PreferencesInput>(), json::<Vec<PreferenceView>>(), 200, set_preferences),
@@ -169,18 +137,7 @@ pub async fn following(
     ctx: Ctx,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<FollowView>> {
-    let mut v = Validation::new();
-    let allowed: Vec<&str> = FOLLOW_QUERY.iter().map(|p| p.name).collect();
-    let params = QueryParams::read(&query, &allowed, &mut v);
-    let asked = CommentQuery {
-        task: params.get("task").map(str::to_string),
-        project: params.get("project").map(str::to_string),
-        milestone: params.id("milestone", &mut v),
-        risk: params.id("risk", &mut v),
-        goal: params.id("goal", &mut v),
-    };
-    v.into_result()?;
-    let on = asked.into_on()?;
+    let on = super::comments::subject_in(&query)?;
     Ok(Json(follow_view(
         state.store.following(ctx.scope, &on).await?,
     )))

@@ -208,6 +208,16 @@ fn reaction_button(
     }
 }
 
+/// The form fields that name what a thread is on (as [`field_of`] writes
+/// them): a comment's form and a follow button's read them the same way.
+pub const SUBJECT_FIELDS: [(&str, Kind); 5] = [
+    ("task", Kind::Optional),
+    ("project", Kind::Optional),
+    ("milestone", Kind::Number),
+    ("risk", Kind::Number),
+    ("goal", Kind::Number),
+];
+
 /// Where a comment's thread is drawn: its subject's page.
 pub fn thread_url(viewer: &Viewer, on: &CommentOn) -> String {
     match on {
@@ -232,14 +242,10 @@ pub async fn add(
         &headers,
         &body,
         &[
-            ("task", Kind::Optional),
-            ("project", Kind::Optional),
-            ("milestone", Kind::Number),
-            ("risk", Kind::Number),
-            ("goal", Kind::Number),
-            ("parent", Kind::Number),
-            ("body", Kind::Text),
-        ],
+            SUBJECT_FIELDS.as_slice(),
+            &[("parent", Kind::Number), ("body", Kind::Text)],
+        ]
+        .concat(),
         &to,
         |input: crate::extract::JsonBody<CommentInput>, _| async move {
             crate::handlers::comments::add_comment(State(state), ctx, input).await

@@ -187,13 +187,10 @@ pub async fn follow(
         &headers,
         &body,
         &[
-            ("task", Kind::Optional),
-            ("project", Kind::Optional),
-            ("milestone", Kind::Number),
-            ("risk", Kind::Number),
-            ("goal", Kind::Number),
-            ("following", Kind::Flag),
-        ],
+            comments::SUBJECT_FIELDS.as_slice(),
+            &[("following", Kind::Flag)],
+        ]
+        .concat(),
         &to,
         |input: JsonBody<FollowInput>, _| async move {
             crate::handlers::notifications::follow(State(state), ctx, input)
