@@ -46,6 +46,8 @@ mod recurrence;
 mod reports;
 /// The risk register.
 mod risks;
+/// A search's hits.
+mod search;
 /// Stakeholders.
 mod stakeholders;
 /// A project's health and its status updates.
@@ -80,6 +82,7 @@ pub use projects::*;
 pub use recurrence::*;
 pub use reports::*;
 pub use risks::*;
+pub use search::*;
 pub use stakeholders::*;
 pub use status::*;
 pub use tasks::*;

@@ -97,6 +97,10 @@ struct Args {
     /// what they add to a task update and to the job's work per event.
     #[arg(long)]
     rules: Option<usize>,
+    /// Measure the workspace's search (issue 15): this many tasks with
+    /// half as many comments, `--requests` searches of each kind.
+    #[arg(long)]
+    search: Option<usize>,
 }
 
 /// The web pages in headless Chromium.
@@ -111,6 +115,8 @@ mod recurrences;
 mod rules;
 /// How the work grows with the size of the workspace.
 mod scale;
+/// The workspace's search over many tasks and comments.
+mod search;
 /// The web pages' benchmark.
 mod web;
 /// Webhook deliveries from the outbox.
@@ -165,6 +171,9 @@ async fn main() -> Result<()> {
     }
     if let Some(count) = args.rules {
         return rules::run(store, count).await;
+    }
+    if let Some(tasks) = args.search {
+        return search::run(store, &database, tasks, args.requests, args.seed).await;
     }
     if let Some(count) = args.webhooks {
         return webhooks::run(store, &database, count).await;

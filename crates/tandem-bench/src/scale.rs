@@ -268,7 +268,7 @@ async fn measure_size(
 }
 
 /// Waits until the rescheduler has no event left to handle; its seconds.
-async fn caught_up(store: &dyn Store) -> Result<f64> {
+pub(crate) async fn caught_up(store: &dyn Store) -> Result<f64> {
     let started = Instant::now();
     loop {
         let (backlog, _) = store

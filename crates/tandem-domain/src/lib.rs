@@ -21,6 +21,7 @@ pub mod quick;
 pub mod recurrence;
 pub mod reports;
 pub mod rollup;
+pub mod search;
 pub mod templates;
 pub mod validate;
 pub mod webhooks;

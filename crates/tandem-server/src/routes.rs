@@ -199,6 +199,7 @@ pub fn table() -> Vec<Route> {
         approvals::routes(),
         comments::routes(),
         notifications::routes(),
+        search::routes(),
         automation::routes(),
         goals::routes(),
         milestones::routes(),

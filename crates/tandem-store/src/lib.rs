@@ -42,6 +42,7 @@ pub mod recurrences;
 pub mod risks;
 pub mod rules;
 mod scope;
+pub mod search;
 mod sql;
 mod sqlite;
 mod sqlite_reads;
@@ -75,10 +76,12 @@ pub use recurrences::RecurrenceStore;
 pub use risks::RiskStore;
 pub use rules::{RuleMark, RuleRun, RuleStore, as_rule};
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
+pub use search::{SEARCH_LIMIT, SearchQuery, SearchStore};
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
 pub use status_updates::{StatusUpdateStore, UpdateOn};
 pub use tandem_domain::Link;
+pub use tandem_domain::search::SearchHit;
 pub use tasks::{
     GroupKey, MAX_TASK_PAGE, OwnerFilter, SortValue, TaskCursor, TaskFilter, TaskGroup, TaskOrder,
     TaskPage, TaskStore,
@@ -216,6 +219,7 @@ pub trait Store:
     + ApprovalStore
     + CommentStore
     + NotificationStore
+    + SearchStore
     + RuleStore
     + Send
     + Sync

@@ -188,6 +188,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "an invitation's link",
         sql: include_str!("../migrations/sqlite/0034_invitation_links.sql"),
     },
+    Migration {
+        version: 35,
+        description: "one search across the workspace",
+        sql: include_str!("../migrations/sqlite/0035_search.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -360,6 +365,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 34,
         description: "an invitation's link",
         sql: include_str!("../migrations/postgres/0034_invitation_links.sql"),
+    },
+    Migration {
+        version: 35,
+        description: "one search across the workspace",
+        sql: include_str!("../migrations/postgres/0035_search.sql"),
     },
 ];
 

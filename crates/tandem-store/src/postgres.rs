@@ -333,6 +333,25 @@ mod backend {
              SELECT id FROM m LIMIT $3",
         ),
     };
+    /// Ranking by `ts_rank` over the weighted words (title A, text B,
+    /// migration 35), divided by the log of the text's length so a long
+    /// text does not win by length alone.
+    pub(super) const RANK_TASKS: crate::sql::Ranked = crate::sql::Ranked {
+        from: "tasks t",
+        condition: (" AND t.search @@ to_tsquery('simple', ", ")"),
+        score: (
+            "CAST(ts_rank(t.search, to_tsquery('simple', ",
+            Some("), 1) AS DOUBLE PRECISION)"),
+        ),
+    };
+    pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
+        from: "search_entries e",
+        condition: (" AND e.search @@ to_tsquery('simple', ", ")"),
+        score: (
+            "CAST(ts_rank(e.search, to_tsquery('simple', ",
+            Some("), 1) AS DOUBLE PRECISION)"),
+        ),
+    };
 }
 
 // The same file is this backend's module and the other's, on purpose: one

@@ -343,6 +343,17 @@ mod backend {
         // The page reads the index itself, in id order: no probe.
         probe: None,
     };
+    /// Ranking by FTS5's BM25, the title weighing four times the text.
+    pub(super) const RANK_TASKS: crate::sql::Ranked = crate::sql::Ranked {
+        from: "tasks_fts JOIN tasks t ON t.id = tasks_fts.rowid",
+        condition: (" AND tasks_fts MATCH ", ""),
+        score: ("-bm25(tasks_fts, 4.0, 1.0)", None),
+    };
+    pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
+        from: "search_fts JOIN search_entries e ON e.id = search_fts.rowid",
+        condition: (" AND search_fts MATCH ", ""),
+        score: ("-bm25(search_fts, 4.0, 1.0)", None),
+    };
 }
 
 // The same file is this backend's module and the other's, on purpose: one

@@ -49,6 +49,8 @@ pub mod recurrence;
 pub mod reports;
 /// A project's risk register.
 pub mod risks;
+/// One ranked search across the workspace, its matches marked.
+pub mod search;
 /// A project's stakeholders.
 pub mod stakeholders;
 /// A project's derived health and the status updates its people post.

@@ -219,6 +219,17 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What a search finds: the kinds of object it reads words from.
+    SearchKind {
+        Task = "task",
+        Project = "project",
+        Comment = "comment",
+        Goal = "goal",
+        Risk = "risk",
+    }
+);
+
+vocabulary!(
     /// Why something is in a person's inbox.
     NotificationKind {
         Mention = "mention",

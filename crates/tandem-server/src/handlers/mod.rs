@@ -43,6 +43,8 @@ pub(crate) mod reports;
 pub(crate) mod risks;
 /// Schedules, baselines, the forecast and levelling.
 pub(crate) mod schedule;
+/// One ranked search across the workspace.
+pub(crate) mod search;
 /// Stakeholders.
 pub(crate) mod stakeholders;
 /// A project's derived health and its status updates.

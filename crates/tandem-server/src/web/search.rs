@@ -3,15 +3,18 @@
 //! form); the command palette (Ctrl/Cmd-K, in `app.js`) reads the same
 //! page's results as someone types, so there is one search, not two.
 //!
-//! Tasks come from the store's text search (its index, the viewer's
-//! visibility); projects, people, goals and portfolios are matched here,
-//! among the ones the viewer may see.
+//! Tasks, projects, comments, goals and risks come ranked from the
+//! workspace's search (`tandem_usecases::search`, the same the API and
+//! the CLI read), with their matched words marked; people, portfolios
+//! and pages are matched here, among the ones the viewer may see.
 
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use maud::{Markup, html};
-use tandem_store::TaskFilter;
+use tandem_domain::search::{Found, Span};
+use tandem_domain::{SearchKind, TaskStatus};
+use tandem_usecases::search::{self as finder, Ask};
 
 use super::Viewer;
 use super::common::WebError;
@@ -47,40 +50,38 @@ pub async fn search(
         .split_whitespace()
         .map(str::to_string)
         .collect();
-    let (mut tasks, mut projects, mut people, mut pages) =
+    let kind = query.get("kind").and_then(|k| k.parse::<SearchKind>().ok());
+    let status = query
+        .get("status")
+        .and_then(|k| k.parse::<TaskStatus>().ok());
+    let project = query.get("project").filter(|p| !p.is_empty()).cloned();
+    let mine = query.get("mine").is_some_and(|m| m == "1");
+    let (mut hits, mut refused, mut people, mut pages) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let open: Vec<_> = store
+        .open_projects(scope)
+        .await?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     if !words.is_empty() {
-        tasks = store
-            .list_tasks(
-                scope,
-                &TaskFilter {
-                    text: Some(q.clone()),
-                    limit: SHOWN,
-                    ..Default::default()
-                },
-            )
-            .await?
-            .tasks;
-        // A key typed whole (LAUNCH-12, TASK-3) finds its task even where
-        // the words do not; other searches do not ask.
-        if tandem_domain::TaskKey::parse(&q).is_ok()
-            && let Ok(found) = store.get_task(scope, &q).await
-            && !tasks.iter().any(|t| t.id == found.id)
-        {
-            tasks.insert(0, found);
+        let ask = Ask {
+            q: q.clone(),
+            kinds: kind.into_iter().collect(),
+            project: project.clone(),
+            owner: mine.then(|| "me".to_string()),
+            status,
+            limit: Some(SHOWN),
+        };
+        // Punctuation alone is no word to rank by; pages and people may
+        // still match it.
+        if !tandem_domain::search::search_words(&q).is_empty() {
+            match finder::search(store, scope, &ask).await {
+                Ok(found) => hits = found,
+                Err(tandem_usecases::Error::Invalid(errors)) => refused = errors,
+                Err(other) => return Err(other.into()),
+            }
         }
-        let open: Vec<_> = store
-            .open_projects(scope)
-            .await?
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
-        projects = open
-            .iter()
-            .filter(|p| matches(&format!("{} {}", p.key, p.name), &words))
-            .take(SHOWN)
-            .cloned()
-            .collect();
         people = store
             .list_members(scope)
             .await?
@@ -138,16 +139,8 @@ pub async fn search(
                 }
             }
         }
-        // Goals and portfolios, by title and name, of those the viewer
-        // may see.
-        for g in tandem_usecases::goals::visible_goals(store, scope).await? {
-            if matches(&format!("goal {}", g.title), &words) {
-                pages.push((
-                    format!("Goal: {}", g.title),
-                    viewer.url(&format!("/goals/{}", g.id)),
-                ));
-            }
-        }
+        // Portfolios by name, of those the viewer may see (goals are in
+        // the ranked hits).
         for s in tandem_usecases::portfolios::list(store, scope).await? {
             if matches(&format!("portfolio {}", s.portfolio.name), &words) {
                 pages.push((
@@ -158,12 +151,37 @@ pub async fn search(
         }
         pages.truncate(SHOWN);
     }
-    let found = tasks.len() + projects.len() + people.len() + pages.len();
+    let found = hits.len() + people.len() + pages.len();
     let content = html! {
         form.search-page role="search" aria-label="Search again" method="get" action=(viewer.url("/search")) {
             label.visually-hidden for="search-q" { "Search" }
-            input #search-q name="q" type="search" value=(q) autocomplete="off" placeholder="Tasks, projects, people, pages";
+            input #search-q name="q" type="search" value=(q) autocomplete="off" placeholder="Tasks, projects, comments, goals, risks, people, pages";
+            label for="search-kind" { "Kind" }
+            select #search-kind name="kind" {
+                option value="" { "Everything" }
+                @for k in SearchKind::ALL {
+                    option value=(k.as_str()) selected[kind == Some(*k)] { (kind_label(*k)) }
+                }
+            }
+            label for="search-project" { "Project" }
+            select #search-project name="project" {
+                option value="" { "Any" }
+                @for p in &open {
+                    option value=(p.key) selected[project.as_deref() == Some(p.key.as_str())] { (p.key) " " (p.name) }
+                }
+            }
+            label for="search-status" { "Task status" }
+            select #search-status name="status" {
+                option value="" { "Any" }
+                @for st in TaskStatus::ALL {
+                    option value=(st.as_str()) selected[status == Some(*st)] { (layout::status_label(*st)) }
+                }
+            }
+            label { input type="checkbox" name="mine" value="1" checked[mine]; " Mine" }
             button type="submit" { "Search" }
+        }
+        @for e in &refused {
+            p.error role="alert" { (e.field) ": " (e.message) }
         }
         @if words.is_empty() {
             p.muted { "Type words of a title, a key (LAUNCH-12), a project or a person. Ctrl K (⌘ K) opens this anywhere." }
@@ -171,26 +189,12 @@ pub async fn search(
             p { "Nothing matches " strong { (q) } "." }
         } @else {
             div.results {
-                @if !tasks.is_empty() {
-                    section aria-labelledby="r-tasks" {
-                        h2 #r-tasks { "Tasks" }
-                        ol.results {
-                            @for t in &tasks {
-                                li {
-                                    a data-result="task" href=(viewer.url(&format!("/t/{}", t.key))) { span.key { (t.key) } " " (t.title) }
-                                    " " (layout::status_badge(t.status))
-                                    @if let Some(owner) = &t.owner { " " span.muted { (owner.name) } }
-                                }
-                            }
-                        }
-                    }
-                }
-                @if !projects.is_empty() {
-                    section aria-labelledby="r-projects" {
-                        h2 #r-projects { "Projects" }
-                        ol.results {
-                            @for p in &projects {
-                                li { a data-result="project" href=(viewer.url(&format!("/p/{}", p.key))) { span.key { (p.key) } " " (p.name) } @if p.archived_at.is_some() { " " span.muted { "(archived)" } } }
+                @if !hits.is_empty() {
+                    section aria-labelledby="r-found" {
+                        h2 #r-found { "Found" }
+                        ol.results.hits {
+                            @for f in &hits {
+                                li { (hit(&viewer, f)) }
                             }
                         }
                     }
@@ -219,6 +223,84 @@ pub async fn search(
         }
     };
     Ok(page(&viewer, "Search", Section::Search, None, content))
+}
+
+fn kind_label(kind: SearchKind) -> &'static str {
+    match kind {
+        SearchKind::Task => "Tasks",
+        SearchKind::Project => "Projects",
+        SearchKind::Comment => "Comments",
+        SearchKind::Goal => "Goals",
+        SearchKind::Risk => "Risks",
+    }
+}
+
+/// Text with its matched words in `mark`.
+fn marked(spans: &[Span]) -> Markup {
+    html! {
+        @for s in spans {
+            @if s.matched { mark { (s.text) } } @else { (s.text) }
+        }
+    }
+}
+
+/// Where a hit opens.
+fn hit_url(viewer: &Viewer, found: &Found) -> String {
+    let hit = &found.hit;
+    match hit.kind {
+        SearchKind::Task | SearchKind::Project => {
+            let key = hit.key.as_deref().unwrap_or_default();
+            let path = if hit.kind == SearchKind::Task {
+                "t"
+            } else {
+                "p"
+            };
+            viewer.url(&format!("/{path}/{key}"))
+        }
+        SearchKind::Goal => viewer.url(&format!("/goals/{}", hit.id)),
+        SearchKind::Risk => viewer.url(&format!("/discuss?risk={}", hit.id)),
+        SearchKind::Comment => match hit.on.as_ref().and_then(|on| on.on()) {
+            Some(on) => {
+                let thread = super::comments::thread_url(viewer, &on);
+                let page = thread.split('#').next().unwrap_or_default();
+                format!("{page}#comment-{}", hit.id)
+            }
+            None => viewer.url("/search"),
+        },
+    }
+}
+
+/// One ranked hit: what it is, its title with the matches marked, and
+/// the stretch of its text that matched.
+fn hit(viewer: &Viewer, found: &Found) -> Markup {
+    let hit = &found.hit;
+    let kind = match hit.kind {
+        SearchKind::Task => "Task",
+        SearchKind::Project => "Project",
+        SearchKind::Comment => "Comment",
+        SearchKind::Goal => "Goal",
+        SearchKind::Risk => "Risk",
+    };
+    html! {
+        a data-result=(hit.kind.as_str()) href=(hit_url(viewer, found)) {
+            span.muted { (kind) " " }
+            @if hit.kind == SearchKind::Comment {
+                @if let Some(on) = &hit.on { "on " span.key { (on.key) } " " }
+            } @else if let Some(key) = &hit.key {
+                @if hit.kind == SearchKind::Task { span.key { (key) } " " }
+            }
+            (marked(&found.title))
+        }
+        @if hit.kind == SearchKind::Task {
+            @if let Some(st) = hit.status.as_deref().and_then(|s| s.parse::<TaskStatus>().ok()) {
+                " " (layout::status_badge(st))
+            }
+        }
+        @if let Some(owner) = &hit.owner { " " span.muted { (owner.name) } }
+        @if let Some(snippet) = &found.snippet {
+            p.snippet { (marked(snippet)) }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -143,6 +143,28 @@ fn comment_from_row(row: &impl Columns) -> Result<Comment> {
 }
 
 /// Fills each comment's reactions, as `reader` sees them.
+/// What each of these comments is on, by comment id (a search's hits).
+pub(super) async fn comment_subjects(
+    tx: &mut Tx,
+    ids: &[Id],
+) -> Result<HashMap<Id, CommentSubject>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = QueryBuilder::<Db>::new(format!("{COMMENT_SELECT} WHERE c.id IN ("));
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+    q.build()
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|row| Ok((Columns::get(row, "id")?, comment_from_row(row)?.on)))
+        .collect()
+}
+
 async fn fill_reactions(tx: &mut Tx, reader: Id, comments: &mut [Comment]) -> Result<()> {
     if comments.is_empty() {
         return Ok(());

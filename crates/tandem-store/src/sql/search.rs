@@ -77,17 +77,38 @@ impl TextMatch {
     }
 }
 
-/// A search reads at most this many words.
-const SEARCH_WORDS: usize = 8;
-
-/// The words of a search: its runs of letters and digits, lowercased.
-/// Anything else (quotes, operators, punctuation) only separates words,
-/// as it does in the text both backends index. None: no text filter.
+/// The words of a search (`tandem_domain::search::search_words`); none: no text
+/// filter.
 pub(crate) fn search_words(text: Option<&str>) -> Vec<String> {
-    text.unwrap_or_default()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(SEARCH_WORDS)
-        .map(str::to_lowercase)
-        .collect()
+    tandem_domain::search::search_words(text.unwrap_or_default())
+}
+
+/// How a backend ranks what matches a search, for one index: the tasks'
+/// (`t`) or the search entries' (`e`).
+#[derive(Debug)]
+pub(crate) struct Ranked {
+    /// The index joined to its rows.
+    pub from: &'static str,
+    /// The condition, before and after the search's parameter
+    /// ([`TextMatch::query`]).
+    pub condition: (&'static str, &'static str),
+    /// The score, higher better: before and, where the expression takes
+    /// the search's parameter too, after it.
+    pub score: (&'static str, Option<&'static str>),
+}
+
+impl Ranked {
+    pub(crate) fn push_score(&self, q: &mut impl SqlSink, query: &str) {
+        q.sql(self.score.0);
+        if let Some(after) = self.score.1 {
+            q.text(query.to_string());
+            q.sql(after);
+        }
+    }
+
+    pub(crate) fn push_condition(&self, q: &mut impl SqlSink, query: &str) {
+        q.sql(self.condition.0);
+        q.text(query.to_string());
+        q.sql(self.condition.1);
+    }
 }

@@ -15,6 +15,7 @@ mod paging;
 mod phases;
 mod planning;
 mod rollups;
+mod search;
 mod sessions;
 mod statistics;
 mod story;

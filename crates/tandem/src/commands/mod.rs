@@ -39,6 +39,8 @@ mod risk;
 mod rule;
 /// `tandem schedule`, `tandem forecast` and `tandem level`.
 mod schedule;
+/// `tandem search`.
+mod search;
 /// `tandem serve`.
 mod serve;
 /// `tandem stakeholder`.
@@ -149,6 +151,9 @@ enum Command {
     /// status changes on what you follow, approvals, work due tomorrow or
     /// overdue; mark them read, archive them; which kinds you hear of.
     Inbox(inbox::InboxArgs),
+    /// Search tasks, projects, comments, goals and risks: best first,
+    /// only what you may open, matched words marked.
+    Search(search::SearchArgs),
     /// Follow a task, project, milestone, risk or goal: its comments and
     /// status changes reach your inbox.
     Follow(inbox::FollowArgs),
@@ -306,6 +311,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Approval(command) => approval::approval_command(client, command, as_json).await,
         Command::Comment(command) => comment::comment_command(client, command, as_json).await,
         Command::Inbox(args) => inbox::inbox_command(client, args, as_json).await,
+        Command::Search(args) => search::search_command(client, args, as_json).await,
         Command::Follow(args) => inbox::follow_command(client, args, true, as_json).await,
         Command::Unfollow(args) => inbox::follow_command(client, args, false, as_json).await,
         Command::Rule(command) => rule::rule_command(client, command, as_json).await,

@@ -902,10 +902,10 @@
     const response = await fetch("/w/" + ws() + "/search?q=" + encodeURIComponent(words), { credentials: "same-origin" });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-    // Projects, pages and people first (a few at most), then tasks: a
-    // word that is a project's key finds the project before its tasks.
-    const all = [...doc.querySelectorAll("#main a[data-result]")];
-    const found = [...all.filter((a) => a.dataset.result !== "task"), ...all.filter((a) => a.dataset.result === "task")].slice(0, 12);
+    // In the page's order: the ranked hits (a project whose key or name
+    // was typed ranks above its tasks, its title weighing most), then
+    // people, then pages.
+    const found = [...doc.querySelectorAll("#main a[data-result]")].slice(0, 12);
     list.replaceChildren(...found.map((a) => {
       const li = document.createElement("li");
       const link = document.createElement("a");

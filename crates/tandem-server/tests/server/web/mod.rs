@@ -800,14 +800,14 @@ async fn search_finds_tasks_projects_people_and_pages_the_viewer_may_open() {
     // goal, so Gwen does not find it, titles included.
     let found = search(&ana, "reliable").await;
     assert!(
-        found.contains("Goal: Keep the service reliable")
-            && found.contains(r#"href="/w/demo/goals/"#),
+        found.contains("Keep the service <mark>reliable</mark>")
+            && found.contains(r#"data-result="goal" href="/w/demo/goals/"#),
         "{found}"
     );
     let hers = search(&gwen, "reliable").await;
     assert!(!hers.contains("Keep the service reliable"), "{hers}");
     let hers = search(&gwen, "cloud").await;
-    assert!(hers.contains("Goal: Launch Tandem Cloud"), "{hers}");
+    assert!(hers.contains("Launch Tandem <mark>Cloud</mark>"), "{hers}");
     let found = search(&ana, "everything").await;
     assert!(found.contains("Portfolio: Everything we run"), "{found}");
     server.stop().await;

@@ -11,6 +11,7 @@ mod profile;
 mod project_parts;
 mod repeat;
 mod rules;
+mod search;
 mod serve;
 mod team;
 mod templates;

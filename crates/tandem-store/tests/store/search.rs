@@ -1,0 +1,296 @@
+//! The workspace's search (migration 35): one ranked list over tasks,
+//! projects, comments, goals and risks, with the title weighing above the
+//! text; only what the caller may open; filters by kind, project, owner
+//! and status; and every write (rename, edit, delete) seen by the next
+//! search, because the index is written in the write's own transaction.
+
+use tandem_store::{SearchHit, SearchQuery};
+
+use super::*;
+
+fn query(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.into(),
+        limit: 50,
+        ..Default::default()
+    }
+}
+
+async fn found(store: &dyn Store, scope: Scope, query: &SearchQuery) -> Vec<String> {
+    store
+        .search(scope, query)
+        .await
+        .unwrap()
+        .iter()
+        .map(named)
+        .collect()
+}
+
+/// A hit as "kind: title", a comment's with what it is on.
+fn named(hit: &SearchHit) -> String {
+    match &hit.on {
+        Some(on) => format!("{}: {} ({})", hit.kind, hit.title, on.key),
+        None => format!("{}: {}", hit.kind, hit.title),
+    }
+}
+
+fn risk(title: &str, mitigation: &str) -> RiskFields {
+    RiskFields {
+        title: title.into(),
+        description: None,
+        probability: 3,
+        impact: 4,
+        owner: None,
+        mitigation: Some(mitigation.into()),
+        status: RiskStatus::Open,
+        task_keys: Vec::new(),
+        milestone_ids: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn one_search_ranks_every_kind_and_shows_only_what_the_caller_may_open() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let (ana, ben) = (w.owner.writer().unwrap(), w.member.writer().unwrap());
+        let alpha = store.create_project(ana, &project("ALPHA")).await.unwrap();
+        let mut in_title = task(Some("ALPHA"), "Rocket launch checklist");
+        in_title.fields.description = Some("Before the countdown".into());
+        let in_title = store.create_task(ana, &in_title).await.unwrap();
+        let mut in_text = task(Some("ALPHA"), "Order supplies");
+        in_text.fields.description = Some("Fuel for the rocket, and snacks".into());
+        store.create_task(ana, &in_text).await.unwrap();
+        store
+            .add_comment(
+                ana,
+                &NewComment {
+                    on: CommentOn::Task(in_title.key.clone()),
+                    parent: None,
+                    body: "The **rocket** needs a second check".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .create_risk(ana, alpha.id, &risk("Rocket engine delay", "Order spares"))
+            .await
+            .unwrap();
+        let mut goal = GoalFields::new("Sell more rockets");
+        goal.description = Some("Every rocket counts".into());
+        store.create_goal(ana, &goal).await.unwrap();
+        // Ben's own task, and a comment on it: his alone.
+        let personal = store
+            .create_task(ben, &task(None, "Rocket model for my desk"))
+            .await
+            .unwrap();
+        store
+            .add_comment(
+                ben,
+                &NewComment {
+                    on: CommentOn::Task(personal.key.clone()),
+                    parent: None,
+                    body: "rocket glue".into(),
+                },
+            )
+            .await
+            .unwrap();
+        // Another workspace's rocket.
+        let mut zed = project("ZED");
+        zed.fields.owner = None;
+        store
+            .create_project(w.other.writer().unwrap(), &zed)
+            .await
+            .unwrap();
+        store
+            .create_task(w.other.writer().unwrap(), &task(Some("ZED"), "Rocket"))
+            .await
+            .unwrap();
+
+        let hits = found(store, w.owner, &query("rocket")).await;
+        assert_eq!(hits.len(), 5, "{backend}: {hits:?}");
+        for expected in [
+            "task: Rocket launch checklist",
+            "task: Order supplies",
+            "comment: Rocket launch checklist (ALPHA-1)",
+            "risk: Rocket engine delay",
+        ] {
+            assert!(hits.contains(&expected.to_string()), "{backend}: {hits:?}");
+        }
+        // "rockets" begins with "rocket": a goal's title matches too.
+        assert!(hits.contains(&"goal: Sell more rockets".to_string()));
+        // A word in the title weighs above the same word in a text.
+        let position = |title: &str| hits.iter().position(|h| h == title).unwrap();
+        assert!(
+            position("task: Rocket launch checklist") < position("task: Order supplies"),
+            "{backend}: {hits:?}"
+        );
+
+        // Ben, a member, sees the project's and his own, and the goal.
+        let bens = found(store, w.member, &query("rocket")).await;
+        assert_eq!(bens.len(), 7, "{backend}: {bens:?}");
+        assert!(bens.contains(&format!(
+            "comment: Rocket model for my desk ({})",
+            personal.key
+        )));
+        // Gus, a guest of no project, finds nothing: no task, no comment,
+        // no risk, no goal, not even the project's name.
+        assert!(found(store, w.guest, &query("rocket")).await.is_empty());
+        assert!(found(store, w.guest, &query("alpha")).await.is_empty());
+        assert_eq!(
+            found(store, w.owner, &query("alpha")).await,
+            ["project: Project ALPHA"]
+        );
+
+        // Filters.
+        let comments = SearchQuery {
+            kinds: vec![SearchKind::Comment],
+            ..query("rocket")
+        };
+        assert_eq!(
+            found(store, w.owner, &comments).await,
+            ["comment: Rocket launch checklist (ALPHA-1)"]
+        );
+        let todo = SearchQuery {
+            status: Some(TaskStatus::Todo),
+            ..query("rocket")
+        };
+        let todo = found(store, w.owner, &todo).await;
+        assert!(todo.iter().all(|h| h.starts_with("task: ")), "{todo:?}");
+        assert_eq!(todo.len(), 2, "{backend}: {todo:?}");
+        let mine = SearchQuery {
+            owner: Some(w.member.user_id),
+            ..query("rocket")
+        };
+        // Ben wrote one comment and owns no task of ALPHA.
+        let bens = found(store, w.member, &mine).await;
+        assert!(
+            bens.contains(&format!(
+                "comment: Rocket model for my desk ({})",
+                personal.key
+            )),
+            "{backend}: {bens:?}"
+        );
+        assert!(
+            !bens.iter().any(|h| h.contains("ALPHA")),
+            "{backend}: {bens:?}"
+        );
+        let in_alpha = SearchQuery {
+            project: Some("ALPHA".into()),
+            ..query("rocket")
+        };
+        assert_eq!(found(store, w.owner, &in_alpha).await.len(), 4, "{backend}");
+        // Two words must both begin words of a hit.
+        assert_eq!(
+            found(store, w.owner, &query("rock eng")).await,
+            ["risk: Rocket engine delay"]
+        );
+        // Quotes, stars and brackets are nobody's syntax: only words.
+        assert_eq!(
+            found(store, w.owner, &query("\"rock\" (eng*")).await,
+            ["risk: Rocket engine delay"]
+        );
+        assert!(found(store, w.owner, &query("\"*) : (")).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn every_write_is_seen_by_the_next_search() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let ana = w.owner.writer().unwrap();
+        let beta = store.create_project(ana, &project("BETA")).await.unwrap();
+        let t = store
+            .create_task(ana, &task(Some("BETA"), "Draft the brief"))
+            .await
+            .unwrap();
+        let comment = store
+            .add_comment(
+                ana,
+                &NewComment {
+                    on: CommentOn::Task(t.key.clone()),
+                    parent: None,
+                    body: "walrus sighting".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let r = store
+            .create_risk(ana, beta.id, &risk("Penguin strike", "Bring fish"))
+            .await
+            .unwrap();
+        assert_eq!(found(store, w.owner, &query("walrus")).await.len(), 1);
+        assert_eq!(
+            found(store, w.owner, &query("fish")).await,
+            ["risk: Penguin strike"]
+        );
+
+        store
+            .edit_comment(ana, comment.id, None, "narwhal sighting")
+            .await
+            .unwrap();
+        assert!(
+            found(store, w.owner, &query("walrus")).await.is_empty(),
+            "{backend}"
+        );
+        assert_eq!(found(store, w.owner, &query("narwhal")).await.len(), 1);
+        store.delete_comment(ana, comment.id, None).await.unwrap();
+        assert!(
+            found(store, w.owner, &query("narwhal")).await.is_empty(),
+            "{backend}"
+        );
+
+        store.delete_risk(ana, r.id, None).await.unwrap();
+        assert!(
+            found(store, w.owner, &query("penguin")).await.is_empty(),
+            "{backend}"
+        );
+
+        let renamed = TaskFields::titled("Final brief");
+        store
+            .update_task(ana, &t.key, None, &|_| Ok(renamed.clone()))
+            .await
+            .unwrap();
+        assert!(
+            found(store, w.owner, &query("draft")).await.is_empty(),
+            "{backend}"
+        );
+        assert_eq!(
+            found(store, w.owner, &query("final")).await,
+            ["task: Final brief"]
+        );
+
+        // Deleting the project takes everything of it out of the search.
+        store
+            .add_comment(
+                ana,
+                &NewComment {
+                    on: CommentOn::Project("BETA".into()),
+                    parent: None,
+                    body: "orca".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(found(store, w.owner, &query("orca")).await.len(), 1);
+        store
+            .delete_project(w.owner.admin().unwrap(), "BETA", None)
+            .await
+            .unwrap();
+        assert!(
+            found(store, w.owner, &query("orca")).await.is_empty(),
+            "{backend}"
+        );
+        assert!(
+            found(store, w.owner, &query("beta")).await.is_empty(),
+            "{backend}"
+        );
+        assert!(
+            found(store, w.owner, &query("final")).await.is_empty(),
+            "{backend}"
+        );
+    }
+}
