@@ -16,6 +16,8 @@
 mod activity;
 /// Approvals and their answers.
 mod approvals;
+/// Files attached to tasks, projects and comments.
+mod attachments;
 /// Signing in, the caller, personal tokens.
 mod auth;
 /// Automation rules, their runs and dry runs.
@@ -65,6 +67,7 @@ mod workspaces;
 
 pub use activity::*;
 pub use approvals::*;
+pub use attachments::*;
 pub use auth::*;
 pub use automation::*;
 pub use bulk::*;

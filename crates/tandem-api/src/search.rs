@@ -20,13 +20,14 @@ pub struct HighlightView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHitView {
-    /// task, project, comment, goal or risk.
+    /// task, project, comment, goal, risk or attachment.
     pub kind: SearchKind,
     /// The object's id (a task's, a comment's…).
     pub id: Id,
     /// A task's or a project's key; null for the other kinds.
     pub key: Option<String>,
-    /// Its title or name; for a comment, the title of what it is on.
+    /// Its title or name (a file's name); for a comment, the title of
+    /// what it is on.
     pub title: String,
     /// The project it belongs to (its key), if any.
     pub project: Option<String>,
@@ -34,7 +35,7 @@ pub struct SearchHitView {
     pub status: Option<String>,
     /// Its owner; a comment's author.
     pub owner: Option<UserRef>,
-    /// What a comment is on; null for the other kinds.
+    /// What a comment or an attachment is on; null for the other kinds.
     pub on: Option<CommentOnView>,
     /// How well it matches, higher better; comparable within one search.
     pub score: f64,

@@ -172,7 +172,11 @@ impl IntoResponse for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",
                 "Request body too large",
-                Some(format!("the limit is {} bytes", crate::BODY_LIMIT_BYTES)),
+                Some(format!(
+                    "the limit is {} bytes, {} for a file attached",
+                    crate::BODY_LIMIT_BYTES,
+                    crate::ATTACHMENT_LIMIT_BYTES
+                )),
                 vec![],
                 None,
             ),
@@ -286,9 +290,10 @@ pub async fn problems_only(
             "payload-too-large",
             "Request body too large",
             Some(format!(
-                "the limit is {} bytes, {} for a Microsoft Project file",
+                "the limit is {} bytes, {} for a Microsoft Project file, {} for a file attached",
                 crate::BODY_LIMIT_BYTES,
-                crate::IMPORT_LIMIT_BYTES
+                crate::IMPORT_LIMIT_BYTES,
+                crate::ATTACHMENT_LIMIT_BYTES
             )),
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (

@@ -61,6 +61,9 @@ pub const BODY_LIMIT_BYTES: usize = 256 * 1024;
 /// 50,000 tasks).
 pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
 
+/// The largest attachment's body: the domain's limit on a file.
+pub const ATTACHMENT_LIMIT_BYTES: usize = tandem_domain::MAX_ATTACHMENT_BYTES;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -249,10 +252,13 @@ async fn security_headers(
     if personal && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
+    // A handler's own policy is a stricter one (a downloaded file's).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -32,9 +32,12 @@ pub enum Body {
     },
     /// A Microsoft Project XML file.
     Xml,
+    /// A file of any type, as it is.
+    File,
 }
 
 /// A query parameter an operation reads.
+#[derive(Clone, Copy)]
 pub struct Param {
     pub name: &'static str,
     pub description: &'static str,
@@ -127,6 +130,10 @@ pub(crate) fn xml() -> Body {
     Body::Xml
 }
 
+pub(crate) fn file() -> Body {
+    Body::File
+}
+
 macro_rules! route {
     ($method:ident $path:literal, $summary:literal, $req:expr, $resp:expr, $status:literal, $handler:path) => {
         $crate::routes::Route {
@@ -200,6 +207,7 @@ pub fn table() -> Vec<Route> {
         comments::routes(),
         notifications::routes(),
         search::routes(),
+        attachments::routes(),
         automation::routes(),
         goals::routes(),
         milestones::routes(),
@@ -328,6 +336,9 @@ fn content(body: Body, generator: &mut SchemaGenerator) -> Option<Value> {
         Body::Xml => Some(json!({"application/xml": {
             "schema": {"type": "string", "format": "binary"},
             "example": MSPDI_EXAMPLE,
+        }})),
+        Body::File => Some(json!({"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"},
         }})),
     }
 }

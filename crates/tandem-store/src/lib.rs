@@ -26,6 +26,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod approvals;
+pub mod attachments;
 pub mod comments;
 pub mod dependencies;
 pub mod events;
@@ -60,6 +61,7 @@ use tandem_domain::FieldError;
 pub use accounts::{AccountStore, ApiToken};
 pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
 pub use approvals::{ApprovalFilter, ApprovalStore};
+pub use attachments::AttachmentStore;
 pub use comments::{COMMENT_PAGE, CommentStore};
 pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
@@ -220,6 +222,7 @@ pub trait Store:
     + CommentStore
     + NotificationStore
     + SearchStore
+    + AttachmentStore
     + RuleStore
     + Send
     + Sync

@@ -193,6 +193,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "one search across the workspace",
         sql: include_str!("../migrations/sqlite/0035_search.sql"),
     },
+    Migration {
+        version: 36,
+        description: "files attached, their bytes once per content",
+        sql: include_str!("../migrations/sqlite/0036_attachments.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -370,6 +375,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 35,
         description: "one search across the workspace",
         sql: include_str!("../migrations/postgres/0035_search.sql"),
+    },
+    Migration {
+        version: 36,
+        description: "files attached, their bytes once per content",
+        sql: include_str!("../migrations/postgres/0036_attachments.sql"),
     },
 ];
 

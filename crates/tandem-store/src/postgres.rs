@@ -321,6 +321,7 @@ mod backend {
         source: None,
         condition: (" AND t.search @@ to_tsquery('simple', ", ")"),
         term: ("", ":*"),
+        exact: ("", ""),
         and: " & ",
         // PostgreSQL estimates a prefix search at a fixed share of the
         // rows, rare or not, and reads a page of one by walking the tasks
@@ -336,19 +337,24 @@ mod backend {
     /// Ranking by `ts_rank` over the weighted words (title A, text B,
     /// migration 35), divided by the log of the text's length so a long
     /// text does not win by length alone.
+    /// Scored outside the window, so only the window's rows are.
     pub(super) const RANK_TASKS: crate::sql::Ranked = crate::sql::Ranked {
         from: "tasks t",
         condition: (" AND t.search @@ to_tsquery('simple', ", ")"),
+        newest: "t.id",
+        window: "t.search",
         score: (
-            "CAST(ts_rank(t.search, to_tsquery('simple', ",
+            "CAST(ts_rank(w.rank_input, to_tsquery('simple', ",
             Some("), 1) AS DOUBLE PRECISION)"),
         ),
     };
     pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
         from: "search_entries e",
         condition: (" AND e.search @@ to_tsquery('simple', ", ")"),
+        newest: "e.id",
+        window: "e.search",
         score: (
-            "CAST(ts_rank(e.search, to_tsquery('simple', ",
+            "CAST(ts_rank(w.rank_input, to_tsquery('simple', ",
             Some("), 1) AS DOUBLE PRECISION)"),
         ),
     };

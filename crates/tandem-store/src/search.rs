@@ -1,5 +1,5 @@
 //! One ranked search across a workspace: tasks, projects, comments,
-//! goals and risks, by the words of their titles and texts, best first,
+//! goals, risks and files (the newest version of each document), by the words of their titles and texts, best first,
 //! only what the caller may open. Each backend keeps its own full-text
 //! index (SQLite FTS5, PostgreSQL `tsvector` with GIN), written in the
 //! transaction of the change it follows.
@@ -20,7 +20,8 @@ pub const SEARCH_LIMIT: usize = 100;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchQuery {
     /// Typed text; its words ([`tandem_domain::search::search_words`])
-    /// must all begin words of a hit, in its title or its text.
+    /// must all be words of a hit, in its title or its text, the last
+    /// the beginning of one.
     pub text: String,
     /// The kinds to look in; none: every kind.
     pub kinds: Vec<SearchKind>,

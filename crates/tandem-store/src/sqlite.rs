@@ -339,20 +339,26 @@ mod backend {
         source: Some(("tasks_fts", "tasks_fts.rowid")),
         condition: (" AND tasks_fts MATCH ", ""),
         term: ("\"", "\"*"),
+        exact: ("\"", "\""),
         and: " AND ",
         // The page reads the index itself, in id order: no probe.
         probe: None,
     };
-    /// Ranking by FTS5's BM25, the title weighing four times the text.
+    /// Ranking by FTS5's BM25, the title weighing four times the text,
+    /// scored in the window where the match is at hand.
     pub(super) const RANK_TASKS: crate::sql::Ranked = crate::sql::Ranked {
         from: "tasks_fts JOIN tasks t ON t.id = tasks_fts.rowid",
         condition: (" AND tasks_fts MATCH ", ""),
-        score: ("-bm25(tasks_fts, 4.0, 1.0)", None),
+        newest: "tasks_fts.rowid",
+        window: "-bm25(tasks_fts, 4.0, 1.0)",
+        score: ("w.rank_input", None),
     };
     pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
         from: "search_fts JOIN search_entries e ON e.id = search_fts.rowid",
         condition: (" AND search_fts MATCH ", ""),
-        score: ("-bm25(search_fts, 4.0, 1.0)", None),
+        newest: "search_fts.rowid",
+        window: "-bm25(search_fts, 4.0, 1.0)",
+        score: ("w.rank_input", None),
     };
 }
 

@@ -18,6 +18,8 @@
 
 /// Approvals: asked, answered, resubmitted, withdrawn.
 pub mod approvals;
+/// Files attached to tasks, projects and comments.
+pub mod attachments;
 /// Automation rules: who keeps them, and a rule's dry run.
 pub mod automation;
 /// A project's calendar exceptions.

@@ -224,6 +224,12 @@ impl Client {
 
     /// Reads an answer that is not JSON (an exported file) as text.
     pub async fn get_text(&self, path: &str) -> Result<String> {
+        let bytes = self.get_bytes(path).await?;
+        String::from_utf8(bytes).context("the server's answer is not UTF-8 text")
+    }
+
+    /// Reads an answer that is not JSON (a file) as it is.
+    pub async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
         let response = self
             .request(Method::GET, path)
             .send()
@@ -234,7 +240,7 @@ impl Client {
         if !status.is_success() {
             return Err(failure(status, &bytes));
         }
-        String::from_utf8(bytes.to_vec()).context("the server's answer is not UTF-8 text")
+        Ok(bytes.to_vec())
     }
 
     /// The workspace to act in: the flag, `TANDEM_WORKSPACE`, the config, or

@@ -9,6 +9,8 @@ pub type Id = i64;
 
 /// Approvals of a task, a milestone or a project's stage change.
 mod approval;
+/// Files attached to tasks, projects and comments.
+mod attachment;
 /// Comments, their threads, edits and reactions.
 mod comment;
 /// Dependencies between tasks.
@@ -45,6 +47,7 @@ mod vocab;
 mod workspace;
 
 pub use approval::*;
+pub use attachment::*;
 pub use comment::*;
 pub use dependency::*;
 pub use goal::*;

@@ -201,6 +201,7 @@ vocabulary!(
         Approval = "approval",
         Rule = "rule",
         Comment = "comment",
+        Attachment = "attachment",
     }
 );
 
@@ -226,6 +227,7 @@ vocabulary!(
         Comment = "comment",
         Goal = "goal",
         Risk = "risk",
+        Attachment = "attachment",
     }
 );
 

@@ -12,6 +12,8 @@
 pub(crate) mod activity;
 /// Approvals and their answers.
 pub(crate) mod approvals;
+/// Files attached to tasks, projects and comments.
+pub(crate) mod attachments;
 /// Sign-in, sessions, the caller and their API tokens.
 pub(crate) mod auth;
 /// Automation rules, their runs and dry runs.

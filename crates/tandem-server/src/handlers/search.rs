@@ -18,7 +18,7 @@ use crate::routes::*;
 const SEARCH_QUERY: &[Param] = &[
     Param {
         name: "q",
-        description: "The words to look for (required): every one must begin a word of the title or the text, case and accents aside; punctuation only separates words",
+        description: "The words to look for (required): every one must be a word of the title or the text, the last may be the beginning of one (as it is being typed), case and accents aside; punctuation only separates words",
         schema: query_text,
     },
     Param {
@@ -55,7 +55,7 @@ fn json_enum(words: impl IntoIterator<Item = &'static str>) -> serde_json::Value
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route!(get "/api/v1/workspaces/{ws}/search", "Search tasks, projects, comments, goals and risks: best first, only what the caller may open, each hit with its matches marked", none(), json::<Vec<SearchHitView>>(), 200, search_workspace).query(SEARCH_QUERY),
+        route!(get "/api/v1/workspaces/{ws}/search", "Search tasks, projects, comments, goals, risks and files (by name; a plain or Markdown text by its words too): best first, only what the caller may open, each hit with its matches marked", none(), json::<Vec<SearchHitView>>(), 200, search_workspace).query(SEARCH_QUERY),
     ]
 }
 

@@ -11,6 +11,8 @@
 
 /// Approvals: the list, one approval and its answer forms, the request form.
 mod approvals;
+/// Files on task pages and project overviews.
+mod attachments;
 mod comments;
 /// Sign-in, sign-out and the form and error plumbing every page shares.
 mod common;
@@ -145,6 +147,15 @@ pub fn router() -> Router<AppState> {
             get(approvals::approvals_page).post(approvals::request),
         )
         .route("/w/{ws}/approvals/{id}", get(approvals::approval_page))
+        .route(
+            "/w/{ws}/files",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
+                // The file and the form's few fields around it.
+                crate::ATTACHMENT_LIMIT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/w/{ws}/files/{id}", get(attachments::get))
+        .route("/w/{ws}/files/{id}/delete", post(attachments::delete))
         .route("/w/{ws}/comments", post(comments::add))
         .route("/w/{ws}/comments/{id}/edit", post(comments::edit))
         .route("/w/{ws}/comments/{id}/delete", post(comments::delete))

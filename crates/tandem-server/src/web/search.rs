@@ -3,7 +3,7 @@
 //! form); the command palette (Ctrl/Cmd-K, in `app.js`) reads the same
 //! page's results as someone types, so there is one search, not two.
 //!
-//! Tasks, projects, comments, goals and risks come ranked from the
+//! Tasks, projects, comments, goals, risks and files come ranked from the
 //! workspace's search (`tandem_usecases::search`, the same the API and
 //! the CLI read), with their matched words marked; people, portfolios
 //! and pages are matched here, among the ones the viewer may see.
@@ -155,7 +155,7 @@ pub async fn search(
     let content = html! {
         form.search-page role="search" aria-label="Search again" method="get" action=(viewer.url("/search")) {
             label.visually-hidden for="search-q" { "Search" }
-            input #search-q name="q" type="search" value=(q) autocomplete="off" placeholder="Tasks, projects, comments, goals, risks, people, pages";
+            input #search-q name="q" type="search" value=(q) autocomplete="off" placeholder="Tasks, projects, comments, goals, risks, files, people, pages";
             label for="search-kind" { "Kind" }
             select #search-kind name="kind" {
                 option value="" { "Everything" }
@@ -232,6 +232,7 @@ fn kind_label(kind: SearchKind) -> &'static str {
         SearchKind::Comment => "Comments",
         SearchKind::Goal => "Goals",
         SearchKind::Risk => "Risks",
+        SearchKind::Attachment => "Files",
     }
 }
 
@@ -259,6 +260,17 @@ fn hit_url(viewer: &Viewer, found: &Found) -> String {
         }
         SearchKind::Goal => viewer.url(&format!("/goals/{}", hit.id)),
         SearchKind::Risk => viewer.url(&format!("/discuss?risk={}", hit.id)),
+        // A file's place on its task or project page; on a comment, the
+        // file itself.
+        SearchKind::Attachment => match hit.on.as_ref() {
+            Some(on) if on.kind == tandem_domain::EntityKind::Task => {
+                viewer.url(&format!("/t/{}#file-{}", on.key, hit.id))
+            }
+            Some(on) if on.kind == tandem_domain::EntityKind::Project => {
+                viewer.url(&format!("/p/{}#file-{}", on.key, hit.id))
+            }
+            _ => viewer.url(&format!("/files/{}", hit.id)),
+        },
         SearchKind::Comment => match hit.on.as_ref().and_then(|on| on.on()) {
             Some(on) => {
                 let thread = super::comments::thread_url(viewer, &on);
@@ -280,11 +292,12 @@ fn hit(viewer: &Viewer, found: &Found) -> Markup {
         SearchKind::Comment => "Comment",
         SearchKind::Goal => "Goal",
         SearchKind::Risk => "Risk",
+        SearchKind::Attachment => "File",
     };
     html! {
         a data-result=(hit.kind.as_str()) href=(hit_url(viewer, found)) {
             span.muted { (kind) " " }
-            @if hit.kind == SearchKind::Comment {
+            @if matches!(hit.kind, SearchKind::Comment | SearchKind::Attachment) {
                 @if let Some(on) = &hit.on { "on " span.key { (on.key) } " " }
             } @else if let Some(key) = &hit.key {
                 @if hit.kind == SearchKind::Task { span.key { (key) } " " }

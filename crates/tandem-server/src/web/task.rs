@@ -69,6 +69,12 @@ pub async fn task_page(
         &tandem_domain::CommentOn::Task(task.key.clone()),
     )
     .await?;
+    let files = super::attachments::files(
+        store,
+        &viewer,
+        &tandem_domain::AttachedTo::Task(task.key.clone()),
+    )
+    .await?;
     let members = store.list_members(scope).await?;
     let (phases, milestones) = match &project {
         Some(p) => {
@@ -207,6 +213,7 @@ pub async fn task_page(
                 }
                 (super::repeat::repeat_section(&viewer, &task, recurrence.as_ref(), writer))
                 @if project.is_some() { (super::approvals::task_section(&viewer, &task.key, &approvals, &members)) }
+                (files)
                 (thread)
                 @if writer && viewer.ctx.scope.role.sees_all_projects() {
                     section aria-labelledby="h-task-template" {

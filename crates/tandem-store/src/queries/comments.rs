@@ -200,7 +200,12 @@ async fn fill_reactions(tx: &mut Tx, reader: Id, comments: &mut [Comment]) -> Re
 
 /// The comment `id` in the caller's workspace, if they may open what it
 /// is on; locked for a write when `lock` is set.
-async fn fetch_comment_tx(tx: &mut Tx, scope: Scope, id: Id, lock: bool) -> Result<Comment> {
+pub(super) async fn fetch_comment_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    id: Id,
+    lock: bool,
+) -> Result<Comment> {
     if lock {
         sqlx::query(&format!(
             "SELECT id FROM comments WHERE id = $1{}",

@@ -18,6 +18,7 @@
 
 mod accounts;
 mod approvals;
+mod attachments;
 mod board;
 mod comments;
 mod dependencies;

@@ -1,7 +1,8 @@
 //! The workspace's search (`SearchStore`): the tasks' index and the
-//! search entries' (migration 35) ranked together in one query, then what
-//! the hits show read for those few; compiled once per backend (see
-//! `mod.rs`).
+//! search entries' (migration 35) ranked together in one query, each
+//! index's newest matches the caller may open (`RANK_WINDOW`) scored,
+//! then what the hits show read for those few; compiled once per backend
+//! (see `mod.rs`).
 
 use super::comments::comment_subjects;
 use super::*;
@@ -16,7 +17,7 @@ impl SearchStore for DbStore {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        let text = TEXT_MATCH.query(&words);
+        let text = TEXT_MATCH.ranked_query(&words);
         let wants = |kind: SearchKind| query.kinds.is_empty() || query.kinds.contains(&kind);
         let tasks = wants(SearchKind::Task);
         // A status is a task's: other kinds have none to match.
@@ -30,9 +31,11 @@ impl SearchStore for DbStore {
         }
         let mut q = QueryBuilder::<Db>::new("SELECT kind, id, score FROM (");
         if tasks {
-            q.push("SELECT 'task' AS kind, t.id AS id, ");
+            q.push("SELECT w.kind, w.id, ");
             RANK_TASKS.push_score(&mut q, &text);
-            q.push(" AS score FROM ");
+            q.push(" AS score FROM (SELECT 'task' AS kind, t.id AS id, ");
+            q.push(RANK_TASKS.window);
+            q.push(" AS rank_input FROM ");
             q.push(RANK_TASKS.from);
             q.push(" WHERE 1 = 1");
             RANK_TASKS.push_condition(&mut q, &text);
@@ -48,14 +51,17 @@ impl SearchStore for DbStore {
                 q.push(" AND t.status = ");
                 q.push_bind(status.as_str());
             }
+            push_window(&mut q, RANK_TASKS.newest);
         }
         if !entries.is_empty() {
             if tasks {
                 q.push(" UNION ALL ");
             }
-            q.push("SELECT e.kind AS kind, e.id AS id, ");
+            q.push("SELECT w.kind, w.id, ");
             RANK_ENTRIES.push_score(&mut q, &text);
-            q.push(" AS score FROM ");
+            q.push(" AS score FROM (SELECT e.kind AS kind, e.id AS id, ");
+            q.push(RANK_ENTRIES.window);
+            q.push(" AS rank_input FROM ");
             q.push(RANK_ENTRIES.from);
             q.push(" WHERE e.workspace_id = ");
             q.push_bind(scope.workspace_id);
@@ -76,6 +82,7 @@ impl SearchStore for DbStore {
                 q.push(" AND e.owner_id = ");
                 q.push_bind(owner);
             }
+            push_window(&mut q, RANK_ENTRIES.newest);
         }
         q.push(") hits ORDER BY score DESC, id LIMIT ");
         q.push_bind(limit as i64);
@@ -109,6 +116,15 @@ impl SearchStore for DbStore {
             })
             .collect())
     }
+}
+
+/// Ends a window of an index's matches: the newest [`RANK_WINDOW`].
+fn push_window(q: &mut QueryBuilder<'_, Db>, newest: &str) {
+    q.push(" ORDER BY ");
+    q.push(newest);
+    q.push(" DESC LIMIT ");
+    q.push_bind(RANK_WINDOW);
+    q.push(") w");
 }
 
 /// Who may open a search entry: the project's people for what belongs to
@@ -181,11 +197,13 @@ async fn entry_hits(tx: &mut Tx, ids: &[Id]) -> Result<Vec<(Id, SearchHit)>> {
     }
     let mut q = QueryBuilder::<Db>::new(
         "SELECT e.id AS entry_id, e.kind, \
-         COALESCE(e.project_ref, e.goal_ref, e.risk_ref, e.comment_ref) AS id, \
-         e.title, e.body, p.key AS project_key, e.owner_id, u.email AS owner_email, \
+         COALESCE(e.project_ref, e.goal_ref, e.risk_ref, e.comment_ref, e.attachment_ref) AS id, \
+         e.title, e.body, e.project_id, p.key AS project_key, e.owner_id, u.email AS owner_email, \
          u.name AS owner_name, COALESCE(pr.status, g.status, r.status) AS status, \
          pr.name AS project_name, \
-         COALESCE(ct.title, cp.name, cm.name, cr.title, cg.title) AS subject_title \
+         COALESCE(ct.title, cp.name, cm.name, cr.title, cg.title) AS subject_title, \
+         fa.task_id AS file_task_id, ft.number AS file_task_number, \
+         ftp.key AS file_task_project, fp.key AS file_project_key, fa.comment_id AS file_comment_id \
          FROM search_entries e LEFT JOIN projects p ON p.id = e.project_id \
          LEFT JOIN users u ON u.id = e.owner_id \
          LEFT JOIN projects pr ON pr.id = e.project_ref \
@@ -194,6 +212,9 @@ async fn entry_hits(tx: &mut Tx, ids: &[Id]) -> Result<Vec<(Id, SearchHit)>> {
          LEFT JOIN tasks ct ON ct.id = c.task_id LEFT JOIN projects cp ON cp.id = c.on_project \
          LEFT JOIN milestones cm ON cm.id = c.milestone_id \
          LEFT JOIN risks cr ON cr.id = c.risk_id LEFT JOIN goals cg ON cg.id = c.goal_id \
+         LEFT JOIN attachments fa ON fa.id = e.attachment_ref \
+         LEFT JOIN tasks ft ON ft.id = fa.task_id LEFT JOIN projects ftp ON ftp.id = ft.project_id \
+         LEFT JOIN projects fp ON fp.id = fa.on_project \
          WHERE e.id",
     );
     push_ids(&mut q, ids);
@@ -207,6 +228,33 @@ async fn entry_hits(tx: &mut Tx, ids: &[Id]) -> Result<Vec<(Id, SearchHit)>> {
     rows.iter()
         .map(|row| entry_hit(row, &mut subjects))
         .collect()
+}
+
+/// What a file found is attached to.
+fn file_subject(row: &impl Columns) -> Result<CommentSubject> {
+    let project_id = row.get("project_id")?;
+    let (kind, key) = if let Some(task) = row.get::<Option<Id>>("file_task_id")? {
+        let number = row
+            .get::<Option<i64>>("file_task_number")?
+            .unwrap_or_default();
+        let project = row.get::<Option<String>>("file_task_project")?;
+        (
+            EntityKind::Task,
+            TaskKey::format(project.as_deref(), number, task),
+        )
+    } else if let Some(key) = row.get::<Option<String>>("file_project_key")? {
+        (EntityKind::Project, key)
+    } else {
+        let comment = row
+            .get::<Option<Id>>("file_comment_id")?
+            .unwrap_or_default();
+        (EntityKind::Comment, comment.to_string())
+    };
+    Ok(CommentSubject {
+        kind,
+        key,
+        project_id,
+    })
 }
 
 fn entry_hit(
@@ -225,6 +273,7 @@ fn entry_hit(
                 .unwrap_or_default(),
             subjects.remove(&id),
         ),
+        SearchKind::Attachment => (None, row.get("title")?, Some(file_subject(row)?)),
         _ => (None, row.get("title")?, None),
     };
     Ok((

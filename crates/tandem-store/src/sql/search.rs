@@ -56,6 +56,8 @@ pub(crate) struct TextMatch {
     pub condition: (&'static str, &'static str),
     /// What makes a word a prefix term: before and after it.
     pub term: (&'static str, &'static str),
+    /// What makes a word a whole-word term: before and after it.
+    pub exact: (&'static str, &'static str),
     /// What joins the terms so that every one must match.
     pub and: &'static str,
     /// A query of at most `$3` ids of workspace `$1`'s tasks matching the
@@ -66,6 +68,28 @@ pub(crate) struct TextMatch {
 }
 
 impl TextMatch {
+    /// A ranked search's parameter: the words typed whole, the last as a
+    /// prefix, for it may still be being typed ("launch pl" finds
+    /// "Launch plan"). Whole words read their matches newest first and
+    /// stop; a prefix reads every word it begins (FTS5 merges them
+    /// whole), which a common one makes slow.
+    pub(crate) fn ranked_query(&self, words: &[String]) -> String {
+        let (before, after) = self.exact;
+        let (last_before, last_after) = self.term;
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| {
+                if i + 1 == words.len() {
+                    format!("{last_before}{word}{last_after}")
+                } else {
+                    format!("{before}{word}{after}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(self.and)
+    }
+
     /// The search's parameter: every word as a prefix term.
     pub(crate) fn query(&self, words: &[String]) -> String {
         let (before, after) = self.term;
@@ -83,8 +107,16 @@ pub(crate) fn search_words(text: Option<&str>) -> Vec<String> {
     tandem_domain::search::search_words(text.unwrap_or_default())
 }
 
+/// How many of a search's newest matches, per index, are ranked. A word
+/// in a fifth of a million tasks would otherwise be scored a fifth of a
+/// million times (half a second on SQLite); the newest five hundred are
+/// read in the index's own order and stop there. A search with fewer
+/// matches is ranked whole.
+pub(crate) const RANK_WINDOW: i64 = 500;
+
 /// How a backend ranks what matches a search, for one index: the tasks'
-/// (`t`) or the search entries' (`e`).
+/// (`t`) or the search entries' (`e`). The newest matches the caller may
+/// open ([`RANK_WINDOW`]) are read in a window `w`, then scored.
 #[derive(Debug)]
 pub(crate) struct Ranked {
     /// The index joined to its rows.
@@ -92,8 +124,15 @@ pub(crate) struct Ranked {
     /// The condition, before and after the search's parameter
     /// ([`TextMatch::query`]).
     pub condition: (&'static str, &'static str),
-    /// The score, higher better: before and, where the expression takes
-    /// the search's parameter too, after it.
+    /// The column whose order, descending, is newest first, read from
+    /// the index without sorting.
+    pub newest: &'static str,
+    /// What the window keeps for the score (as `rank_input`), where the
+    /// score is read in it (FTS5's `bm25` needs its match at hand).
+    pub window: &'static str,
+    /// The score over the window's `w.rank_input`, higher better: before
+    /// and, where the expression takes the search's parameter too, after
+    /// it.
     pub score: (&'static str, Option<&'static str>),
 }
 

@@ -181,14 +181,20 @@ async fn one_search_ranks_every_kind_and_shows_only_what_the_caller_may_open() {
             ..query("rocket")
         };
         assert_eq!(found(store, w.owner, &in_alpha).await.len(), 4, "{backend}");
-        // Two words must both begin words of a hit.
+        // Every word must be in a hit: whole, but the last, which may
+        // still be being typed.
         assert_eq!(
-            found(store, w.owner, &query("rock eng")).await,
+            found(store, w.owner, &query("rocket eng")).await,
             ["risk: Rocket engine delay"]
+        );
+        assert!(
+            found(store, w.owner, &query("rock engine"))
+                .await
+                .is_empty()
         );
         // Quotes, stars and brackets are nobody's syntax: only words.
         assert_eq!(
-            found(store, w.owner, &query("\"rock\" (eng*")).await,
+            found(store, w.owner, &query("\"rocket\" (eng*")).await,
             ["risk: Rocket engine delay"]
         );
         assert!(found(store, w.owner, &query("\"*) : (")).await.is_empty());

@@ -7,6 +7,8 @@
 mod admin;
 /// `tandem approval`.
 mod approval;
+/// `tandem attach` and `tandem attachment`.
+mod attachment;
 /// `tandem login` and `tandem token`.
 mod auth;
 /// `tandem baseline`.
@@ -151,7 +153,13 @@ enum Command {
     /// status changes on what you follow, approvals, work due tomorrow or
     /// overdue; mark them read, archive them; which kinds you hear of.
     Inbox(inbox::InboxArgs),
-    /// Search tasks, projects, comments, goals and risks: best first,
+    /// Attach a file to a task, a project or a comment (50 MiB at most);
+    /// a name attached again is that document's next version.
+    Attach(attachment::AttachArgs),
+    /// Files attached: list them, get one's bytes, show, remove.
+    #[command(subcommand)]
+    Attachment(attachment::AttachmentCommand),
+    /// Search tasks, projects, comments, goals, risks and files: best first,
     /// only what you may open, matched words marked.
     Search(search::SearchArgs),
     /// Follow a task, project, milestone, risk or goal: its comments and
@@ -312,6 +320,10 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Comment(command) => comment::comment_command(client, command, as_json).await,
         Command::Inbox(args) => inbox::inbox_command(client, args, as_json).await,
         Command::Search(args) => search::search_command(client, args, as_json).await,
+        Command::Attach(args) => attachment::attach_command(client, args, as_json).await,
+        Command::Attachment(command) => {
+            attachment::attachment_command(client, command, as_json).await
+        }
         Command::Follow(args) => inbox::follow_command(client, args, true, as_json).await,
         Command::Unfollow(args) => inbox::follow_command(client, args, false, as_json).await,
         Command::Rule(command) => rule::rule_command(client, command, as_json).await,

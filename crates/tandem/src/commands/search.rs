@@ -13,13 +13,14 @@ use crate::output::{json as print_json, outln};
 
 #[derive(Debug, Args)]
 pub(super) struct SearchArgs {
-    /// The words to look for: every one must begin a word of a title or
-    /// a text ("lau pla" finds "Launch plan"), case and accents aside. A
-    /// task's key (LAUNCH-12) finds that task first.
+    /// The words to look for: every one must be a word of a title or a
+    /// text, the last may be the beginning of one ("launch pl" finds
+    /// "Launch plan"), case and accents aside. A task's key (LAUNCH-12)
+    /// finds that task first.
     #[arg(required = true, num_args = 1..)]
     words: Vec<String>,
     /// Kinds to look in, comma-separated: task, project, comment, goal,
-    /// risk (all unless given).
+    /// risk, attachment (all unless given).
     #[arg(long)]
     kind: Option<String>,
     /// Only what belongs to this project (its key).

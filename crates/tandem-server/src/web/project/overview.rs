@@ -51,6 +51,12 @@ pub async fn overview(
         &tandem_domain::CommentOn::Project(project.key.clone()),
     )
     .await?;
+    let files = crate::web::attachments::files(
+        store,
+        &viewer,
+        &tandem_domain::AttachedTo::Project(project.key.clone()),
+    )
+    .await?;
     let activity = store
         .list_activity(
             scope,
@@ -181,6 +187,7 @@ pub async fn overview(
                     }
                 }
             }
+            div.card-panel.wide { (files) }
             div.card-panel.wide { (thread) }
         }
     };

@@ -3,6 +3,7 @@
 
 mod access;
 mod approvals;
+mod attachments;
 mod automation;
 mod bulk;
 mod calendars;

@@ -250,6 +250,32 @@ async fn world(ana: &Api, mel: &Api) -> World {
         reach
             .ids
             .insert("comments", comment["id"].as_i64().unwrap());
+        // Mel's file on the first task, so a member may remove it; its
+        // name in SECRET a guest must not read.
+        let name = if reach.project == "SECRET" {
+            "Secret plan notes.txt"
+        } else {
+            "Brief notes.txt"
+        };
+        let response = mel
+            .http
+            .post(format!(
+                "{}{WS}/attachments?task={}&name={}",
+                mel.base,
+                reach.tasks[0],
+                name.replace(' ', "%20")
+            ))
+            .bearer_auth(mel.token.as_deref().unwrap())
+            .header("content-type", "text/plain")
+            .body(format!("{name}: the words of the file"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let file: Value = response.json().await.unwrap();
+        reach
+            .ids
+            .insert("attachments", file["id"].as_i64().unwrap());
     }
     let mine = created(mel, &format!("{WS}/tasks"), json!({"title": MEL_PRIVATE})).await;
     created(

@@ -46,8 +46,9 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
     if path.ends_with("/search") {
         concrete.push_str("?q=secret");
     }
-    // The comments on the reach's first task; whether one follows it.
-    if path.ends_with("/comments") || path.ends_with("/follows") {
+    // The comments on the reach's first task; whether one follows it;
+    // its files.
+    if path.ends_with("/comments") || path.ends_with("/follows") || path.ends_with("/attachments") {
         concrete.push_str(&format!("?task={}", reach.tasks[0]));
     }
     concrete
@@ -203,7 +204,8 @@ async fn every_route_answers_each_role_and_shows_only_what_it_may_open() {
                 .any(|p| route.path.contains(p))
                 || route.path.ends_with("/recurrences/preview")
                 || route.path.ends_with("/comments")
-                || route.path.ends_with("/follows"))
+                || route.path.ends_with("/follows")
+                || route.path.ends_with("/attachments"))
                 && !route.path.contains("time-off")
                 && !route.path.contains("tokens")
                 && !route.path.contains("invitations")
@@ -287,6 +289,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
             reach.ids["milestones"]
         )),
         post("/w/acme/comments".into()),
+        get(format!("/w/acme/files/{}", reach.ids["attachments"])),
+        post("/w/acme/files".into()),
         get("/w/acme/inbox".into()),
         get("/w/acme/inbox?show=archived".into()),
         post("/w/acme/inbox/read".into()),
@@ -437,6 +441,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         // A link that invites nobody says so, to everyone.
         get("/invitations/accept?token=tdi_nothing".into()),
         post(format!("/invitations/{invitation}/decline")),
+        // Last: it removes the file the reads above open.
+        post(format!("/w/acme/files/{}/delete", reach.ids["attachments"])),
     ]
 }
 
@@ -499,6 +505,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                                 || path.starts_with("/w/acme/t/")
                                 || path.starts_with("/w/acme/approvals/")
                                 || path.starts_with("/w/acme/discuss")
+                                || path.starts_with("/w/acme/files/")
                                 || path.starts_with("/w/acme/portfolios/")
                                 || path.starts_with("/w/acme/goals/")
                                 || path.contains("?project=")) =>

@@ -1239,3 +1239,82 @@ async fn work_past_its_due_date_or_starting_after_it_is_shown_late() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_file_is_attached_from_a_task_page_previewed_and_removed() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let page = ana.get("/w/demo/t/LAUNCH-3").await.text().await.unwrap();
+    assert!(page.contains(r#"enctype="multipart/form-data""#), "{page}");
+    assert!(page.contains("No files yet."), "{page}");
+
+    // What a browser sends for the page's form: the subject's field and
+    // the file, as multipart/form-data.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
+    let boundary = "----tandem-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"task\"\r\n\r\nLAUNCH-3\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\fakepath\\\\mock-up.png\"\r\n\
+         Content-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(png);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = ana
+        .http
+        .post(format!("{}/w/demo/files", server.base))
+        .header("cookie", &ana.cookie)
+        .header("referer", format!("{}/w/demo/t/LAUNCH-3", server.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let to = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/w/demo/t/LAUNCH-3#file-"), "{to}");
+    let id = to.rsplit('-').next().unwrap().to_string();
+
+    // The page lists it, the picture previewed; its link serves it inline.
+    let page = ana.get("/w/demo/t/LAUNCH-3").await.text().await.unwrap();
+    assert!(page.contains("mock-up.png"), "{page}");
+    assert!(
+        page.contains(&format!(r#"<img src="/w/demo/files/{id}""#)),
+        "{page}"
+    );
+    let file = ana.get(&format!("/w/demo/files/{id}")).await;
+    assert_eq!(file.headers()["content-type"], "image/png");
+    assert!(
+        file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;")
+    );
+    assert_eq!(file.bytes().await.unwrap().to_vec(), png);
+
+    // Gwen, a guest, sees it and may not attach or remove.
+    let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
+    let hers = gwen.get("/w/demo/t/LAUNCH-3").await.text().await.unwrap();
+    assert!(hers.contains("mock-up.png"), "{hers}");
+    assert!(!hers.contains(r#"enctype="multipart/form-data""#), "{hers}");
+    let (status, _) = gwen
+        .post(&format!("/w/demo/files/{id}/delete"), "", &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Ana removes it.
+    let to = ana
+        .posted_to(&format!("/w/demo/files/{id}/delete"), "")
+        .await;
+    assert!(to.starts_with("/w/demo"), "{to}");
+    let page = ana.get("/w/demo/t/LAUNCH-3").await.text().await.unwrap();
+    assert!(!page.contains("mock-up.png"), "{page}");
+    assert_eq!(
+        ana.get(&format!("/w/demo/files/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    server.stop().await;
+}

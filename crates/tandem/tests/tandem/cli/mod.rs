@@ -2,6 +2,7 @@
 
 mod above_projects;
 mod approvals;
+mod attachments;
 mod board;
 mod comments;
 mod invitations;
