@@ -178,6 +178,9 @@ pub struct PreferenceView {
     pub label: String,
     /// Kept in the inbox.
     pub inbox: bool,
+    /// Mailed too, in a digest, where the server sends email (of those
+    /// kept in the inbox).
+    pub email: bool,
 }
 
 /// A change to what the caller wants to hear of one kind.
@@ -191,6 +194,9 @@ pub struct PreferenceInput {
     /// `false`: not kept in the inbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbox: Option<bool>,
+    /// `false`: not mailed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<bool>,
 }
 
 /// Changes to what the caller wants to hear of, kind by kind.

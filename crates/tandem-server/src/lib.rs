@@ -93,10 +93,19 @@ pub fn app(store: Arc<dyn Store>) -> App {
 
 /// [`app`] with how webhooks are delivered.
 pub fn app_with(store: Arc<dyn Store>, webhooks: webhooks::WebhookOptions) -> App {
+    app_mailing(store, webhooks, None)
+}
+
+/// [`app_with`] with how email is sent, if it is.
+pub fn app_mailing(
+    store: Arc<dyn Store>,
+    webhooks: webhooks::WebhookOptions,
+    mail: Option<jobs::mail::MailOptions>,
+) -> App {
     let metrics = metrics::Metrics::new();
     let jobs = jobs::Jobs::new(metrics.clone());
     let webhook_wake = Arc::new(tokio::sync::Notify::new());
-    jobs::start(store.clone(), &jobs, webhooks, webhook_wake.clone());
+    jobs::start(store.clone(), &jobs, webhooks, webhook_wake.clone(), mail);
     let live = web::live::Live::new();
     let state = AppState {
         store,
@@ -338,6 +347,8 @@ pub struct Server {
     /// Where `/metrics` is served (never on `listener`); none by default.
     pub metrics_listener: Option<TcpListener>,
     pub webhooks: webhooks::WebhookOptions,
+    /// How email is sent (`--smtp-url`); none: it is not.
+    pub mail: Option<jobs::mail::MailOptions>,
 }
 
 impl Server {
@@ -349,6 +360,7 @@ impl Server {
             tls: None,
             metrics_listener: None,
             webhooks: webhooks::WebhookOptions::default(),
+            mail: None,
         }
     }
 
@@ -360,7 +372,7 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = app_with(self.store.clone(), self.webhooks);
+        let app = app_mailing(self.store.clone(), self.webhooks, self.mail.clone());
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let stop = Arc::new(stop);
         let live = app.live.clone();

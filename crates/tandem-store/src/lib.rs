@@ -68,7 +68,8 @@ pub use events::{Delivery, Event, EventStore};
 pub use goals::{GoalStore, GoalTask};
 pub use imports::ImportStore;
 pub use notifications::{
-    DueWork, Following, INBOX_PAGE, InboxFilter, NewNotification, NotificationStore, Preference,
+    DueWork, Following, INBOX_PAGE, InboxFilter, MailRecipient, NewNotification, NotificationStore,
+    Preference,
 };
 pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
 pub use portfolios::PortfolioStore;

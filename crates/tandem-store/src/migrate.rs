@@ -198,6 +198,16 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "files attached, their bytes once per content",
         sql: include_str!("../migrations/sqlite/0036_attachments.sql"),
     },
+    Migration {
+        version: 37,
+        description: "notifications by email",
+        sql: include_str!("../migrations/sqlite/0037_email.sql"),
+    },
+    Migration {
+        version: 38,
+        description: "search prefixes of two and three characters",
+        sql: include_str!("../migrations/sqlite/0038_search_prefixes.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -380,6 +390,16 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 36,
         description: "files attached, their bytes once per content",
         sql: include_str!("../migrations/postgres/0036_attachments.sql"),
+    },
+    Migration {
+        version: 37,
+        description: "notifications by email",
+        sql: include_str!("../migrations/postgres/0037_email.sql"),
+    },
+    Migration {
+        version: 38,
+        description: "search prefixes of two and three characters",
+        sql: include_str!("../migrations/postgres/0038_search_prefixes.sql"),
     },
 ];
 

@@ -8,7 +8,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use tandem_domain::{CommentOn, Id, Notification, NotificationKind};
+use tandem_domain::{CommentOn, Id, Notification, NotificationKind, UserRef};
 
 use crate::{Result, Scope};
 
@@ -47,6 +47,29 @@ pub const INBOX_PAGE: usize = 200;
 pub struct Preference {
     pub kind: NotificationKind,
     pub inbox: bool,
+    /// Mailed too (in a digest), when the server sends email.
+    pub email: bool,
+}
+
+/// A person with notifications to mail, in one workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailRecipient {
+    pub user: UserRef,
+    pub workspace_id: Id,
+    pub workspace_slug: String,
+    pub workspace_name: String,
+    pub role: tandem_domain::Role,
+}
+
+impl MailRecipient {
+    /// The person, as themselves in the workspace: what they may open.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            workspace_id: self.workspace_id,
+            user_id: self.user.id,
+            role: self.role,
+        }
+    }
 }
 
 /// Why someone follows something, or does not.
@@ -104,4 +127,28 @@ pub trait NotificationStore: Send + Sync {
     async fn set_preferences(&self, user_id: Id, preferences: &[Preference]) -> Result<()>;
     /// Open tasks with an owner due on `day`, of every workspace.
     async fn due_on(&self, day: NaiveDate) -> Result<Vec<DueWork>>;
+    /// Everyone with notifications not mailed yet, with each workspace
+    /// they are a member of that has some.
+    async fn unmailed_recipients(&self) -> Result<Vec<MailRecipient>>;
+    /// A person's notifications to mail, oldest first: not mailed yet, of
+    /// the kinds they want by email, about what they may open now; and
+    /// the newest id looked at, up to which [`Self::mark_mailed`] marks.
+    async fn mail_digest(&self, scope: Scope) -> Result<(Vec<Notification>, Id)>;
+    /// Marks the person's notifications up to `up_to` mailed; their open
+    /// pages hear an `emailed` event.
+    async fn mark_mailed(&self, scope: Scope, up_to: Id) -> Result<()>;
+    /// The token of the link that stops one kind of email to a person:
+    /// `fresh_token` the first time it is asked for.
+    async fn unsubscribe_link(
+        &self,
+        user_id: Id,
+        kind: NotificationKind,
+        fresh_token: &str,
+    ) -> Result<String>;
+    /// Whose, and which kind, a link's token stops; with `stop`, stops it.
+    async fn unsubscribe(
+        &self,
+        token: &str,
+        stop: bool,
+    ) -> Result<Option<(UserRef, NotificationKind)>>;
 }

@@ -49,8 +49,8 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/inbox/archive", "Archive notifications (they are read), or bring them back", json::<ArchiveBody>(), json::<InboxCount>(), 200, archive),
         route!(get "/api/v1/workspaces/{ws}/follows", "Whether the caller follows a task, project, milestone, risk or goal (name one), and whether they chose to", none(), json::<FollowView>(), 200, following).query(super::comments::SUBJECT_QUERY),
         route!(put "/api/v1/workspaces/{ws}/follows", "Follow a task, project, milestone, risk or goal (comments and status changes on it reach the inbox), or stop", json::<FollowInput>(), json::<FollowView>(), 200, follow),
-        route!(get "/api/v1/me/notifications", "Which kinds of notification the caller keeps in the inbox", none(), json::<Vec<PreferenceView>>(), 200, preferences),
-        route!(put "/api/v1/me/notifications", "Turn kinds of notification on or off in the caller's inbox", json::<PreferencesInput>(), json::<Vec<PreferenceView>>(), 200, set_preferences),
+        route!(get "/api/v1/me/notifications", "Which kinds of notification the caller keeps in the inbox, and which are mailed (in a digest, where the server sends email)", none(), json::<Vec<PreferenceView>>(), 200, preferences),
+        route!(put "/api/v1/me/notifications", "Turn kinds of notification on or off in the caller's inbox, or by email", json::<PreferencesInput>(), json::<Vec<PreferenceView>>(), 200, set_preferences),
     ]
 }
 
@@ -160,6 +160,7 @@ fn preference_views(list: Vec<Preference>) -> Vec<PreferenceView> {
             kind: p.kind,
             label: p.kind.label().to_string(),
             inbox: p.inbox,
+            email: p.email,
         })
         .collect()
 }
@@ -182,14 +183,14 @@ pub async fn set_preferences(
         let Some(list) = input.preferences.filter(|l| !l.is_empty()) else {
             return Err(vec![tandem_domain::FieldError::new(
                 "preferences",
-                "is required: a list of {kind, inbox}",
+                "is required: a list of {kind, inbox, email}",
             )]);
         };
         let mut errors = Vec::new();
         let mut kinds = Vec::new();
         for (i, item) in list.iter().enumerate() {
             match item.kind() {
-                Ok(kind) => kinds.push((kind, item.inbox)),
+                Ok(kind) => kinds.push((kind, item.inbox, item.email)),
                 Err(e) => errors.extend(e.into_iter().map(|mut f| {
                     f.field = format!("preferences.{i}.{}", f.field);
                     f
@@ -205,15 +206,20 @@ pub async fn set_preferences(
     let current = state.store.preferences(user.id).await?;
     let wanted: Vec<Preference> = asked
         .into_iter()
-        .map(|(kind, inbox)| {
+        .map(|(kind, inbox, email)| {
             let now = current
                 .iter()
                 .find(|p| p.kind == kind)
                 .copied()
-                .unwrap_or(Preference { kind, inbox: true });
+                .unwrap_or(Preference {
+                    kind,
+                    inbox: true,
+                    email: true,
+                });
             Preference {
                 kind,
                 inbox: inbox.unwrap_or(now.inbox),
+                email: email.unwrap_or(now.email),
             }
         })
         .collect();

@@ -17,6 +17,8 @@
 
 mod automation;
 mod health;
+/// Email digests, where the server sends email.
+pub mod mail;
 mod notifications;
 mod purge;
 mod recurrences;
@@ -41,7 +43,11 @@ pub fn start(
     jobs: &Jobs,
     webhooks: crate::webhooks::WebhookOptions,
     webhook_wake: Arc<tokio::sync::Notify>,
+    mail: Option<mail::MailOptions>,
 ) {
+    if let Some(mail) = mail {
+        mail::start(store.clone(), jobs, mail);
+    }
     rescheduler::start(store.clone(), jobs);
     recurrences::start(store.clone(), jobs);
     automation::start(store.clone(), jobs, webhook_wake.clone());

@@ -220,7 +220,8 @@ pub fn follow_form(viewer: &Viewer, on: &CommentOn, following: Following) -> Mar
     }
 }
 
-/// The settings section: each kind, kept in the inbox or not.
+/// The settings section: each kind, kept in the inbox or not, mailed or
+/// not.
 pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Markup, WebError> {
     let preferences = state.store.preferences(viewer.user().id).await?;
     Ok(html! {
@@ -228,8 +229,8 @@ pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Ma
             h2 #h-notifications { "What you hear of" }
             form method="post" action=(viewer.url("/settings/notifications")) {
                 table.grid {
-                    caption.visually-hidden { "Kinds of notification kept in your inbox" }
-                    thead { tr { th scope="col" { "Notification" } th scope="col" { "In your inbox" } } }
+                    caption.visually-hidden { "Kinds of notification kept in your inbox, and mailed" }
+                    thead { tr { th scope="col" { "Notification" } th scope="col" { "In your inbox" } th scope="col" { "By email" } } }
                     tbody {
                         @for p in &preferences {
                             tr {
@@ -238,10 +239,15 @@ pub async fn preferences_section(state: &AppState, viewer: &Viewer) -> Result<Ma
                                     input type="checkbox" id={"in-" (p.kind.as_str())} name={"inbox." (p.kind.as_str())} checked[p.inbox]
                                         aria-label={ (p.kind.label()) " in your inbox" };
                                 }
+                                td {
+                                    input type="checkbox" id={"mail-" (p.kind.as_str())} name={"email." (p.kind.as_str())} checked[p.email]
+                                        aria-label={ (p.kind.label()) " by email" };
+                                }
                             }
                         }
                     }
                 }
+                p.muted { "Emails come as one digest now and then, when this server sends email; each has a link that stops its kind." }
                 button type="submit" { "Save" }
             }
         }
@@ -262,6 +268,7 @@ pub async fn save_preferences(
         .map(|kind| PreferenceInput {
             kind: Some(kind.as_str().to_string()),
             inbox: Some(form.get(&format!("inbox.{}", kind.as_str())).is_some()),
+            email: Some(form.get(&format!("email.{}", kind.as_str())).is_some()),
         })
         .collect();
     let input = JsonBody::new(PreferencesInput {

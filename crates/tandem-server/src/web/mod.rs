@@ -51,6 +51,8 @@ mod task;
 mod templates;
 /// The timeline: a Gantt chart drawn as SVG from the stored schedule.
 mod timeline;
+/// The link in an email that stops one kind of email.
+mod unsubscribe;
 /// The webhooks page: webhooks, their deliveries, redelivery and pings.
 mod webhooks;
 /// People × weeks: assigned effort against capacity.
@@ -108,6 +110,10 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(common::signin_page).post(common::signin))
         .route("/signout", post(common::signout))
         .route("/invitations/accept", get(common::invitation_link))
+        .route(
+            "/unsubscribe",
+            get(unsubscribe::page).post(unsubscribe::stop),
+        )
         .route("/invitations/{id}/accept", post(common::accept_invitation))
         .route(
             "/invitations/{id}/decline",

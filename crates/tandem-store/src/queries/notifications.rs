@@ -366,18 +366,19 @@ impl NotificationStore for DbStore {
     }
 
     async fn preferences(&self, user_id: Id) -> Result<Vec<Preference>> {
-        let rows: Vec<(String, bool)> =
-            sqlx::query_as("SELECT kind, inbox FROM notification_prefs WHERE user_id = $1")
+        let rows: Vec<(String, bool, bool)> =
+            sqlx::query_as("SELECT kind, inbox, email FROM notification_prefs WHERE user_id = $1")
                 .bind(user_id)
                 .fetch_all(self.reader())
                 .await?;
         Ok(NotificationKind::ALL
             .iter()
             .map(|kind| {
-                let stored = rows.iter().find(|(k, _)| k == kind.as_str());
+                let stored = rows.iter().find(|(k, ..)| k == kind.as_str());
                 Preference {
                     kind: *kind,
-                    inbox: stored.is_none_or(|(_, inbox)| *inbox),
+                    inbox: stored.is_none_or(|(_, inbox, _)| *inbox),
+                    email: stored.is_none_or(|(.., email)| *email),
                 }
             })
             .collect())
@@ -387,12 +388,13 @@ impl NotificationStore for DbStore {
         let mut tx = self.write_tx().await?;
         for preference in preferences {
             sqlx::query(
-                "INSERT INTO notification_prefs (user_id, kind, inbox) VALUES ($1, $2, $3) \
-                 ON CONFLICT (user_id, kind) DO UPDATE SET inbox = excluded.inbox",
+                "INSERT INTO notification_prefs (user_id, kind, inbox, email) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, kind) DO UPDATE SET inbox = excluded.inbox, email = excluded.email",
             )
             .bind(user_id)
             .bind(preference.kind.as_str())
             .bind(preference.inbox)
+            .bind(preference.email)
             .execute(&mut *tx)
             .await?;
         }
@@ -419,5 +421,160 @@ impl NotificationStore for DbStore {
                 due,
             })
             .collect())
+    }
+
+    async fn unmailed_recipients(&self) -> Result<Vec<MailRecipient>> {
+        let rows: Vec<(Id, String, String, Id, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name, w.id, w.slug, w.name, m.role FROM \
+             (SELECT DISTINCT user_id, workspace_id FROM notifications WHERE emailed_at IS NULL) p \
+             JOIN users u ON u.id = p.user_id JOIN workspaces w ON w.id = p.workspace_id \
+             JOIN members m ON m.user_id = p.user_id AND m.workspace_id = p.workspace_id \
+             ORDER BY u.id, w.id",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.into_iter()
+            .map(
+                |(id, email, name, workspace_id, slug, workspace_name, role)| {
+                    Ok(MailRecipient {
+                        user: UserRef { id, email, name },
+                        workspace_id,
+                        workspace_slug: slug,
+                        workspace_name,
+                        role: vocab(&role)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    async fn mail_digest(&self, scope: Scope) -> Result<(Vec<Notification>, Id)> {
+        let mut tx = self.read_tx().await?;
+        let (up_to,): (Option<Id>,) = sqlx::query_as(
+            "SELECT MAX(id) FROM notifications \
+             WHERE user_id = $1 AND workspace_id = $2 AND emailed_at IS NULL",
+        )
+        .bind(scope.user_id)
+        .bind(scope.workspace_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let Some(up_to) = up_to else {
+            tx.commit().await?;
+            return Ok((Vec::new(), 0));
+        };
+        let mut qb = QueryBuilder::<Db>::new(INBOX_SELECT);
+        qb.push(" WHERE n.user_id = ");
+        qb.push_bind(scope.user_id);
+        qb.push(" AND n.workspace_id = ");
+        qb.push_bind(scope.workspace_id);
+        qb.push(" AND n.emailed_at IS NULL AND n.archived_at IS NULL AND n.id <= ");
+        qb.push_bind(up_to);
+        // The kinds the person wants by email (all, unless they said).
+        qb.push(
+            " AND COALESCE((SELECT np.email FROM notification_prefs np \
+             WHERE np.user_id = n.user_id AND np.kind = n.kind), TRUE)",
+        );
+        push_inbox_visibility(&mut qb, scope);
+        qb.push(" ORDER BY n.id LIMIT ");
+        qb.push_bind(crate::INBOX_PAGE as i64);
+        let rows = qb.build().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        let items = rows
+            .iter()
+            .map(notification_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        // A digest holds a page at most: what is past it waits for the
+        // next, not marked.
+        let up_to = match items.len() {
+            n if n == crate::INBOX_PAGE => items.last().map(|n| n.id).unwrap_or(up_to),
+            _ => up_to,
+        };
+        Ok((items, up_to))
+    }
+
+    async fn mark_mailed(&self, scope: Scope, up_to: Id) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE notifications SET emailed_at = $1 \
+             WHERE user_id = $2 AND workspace_id = $3 AND emailed_at IS NULL AND id <= $4",
+        )
+        .bind(Utc::now())
+        .bind(scope.user_id)
+        .bind(scope.workspace_id)
+        .bind(up_to)
+        .execute(&mut *tx)
+        .await?;
+        let mut batch = Batch::default();
+        emit(
+            &mut batch,
+            scope.workspace_id,
+            None,
+            "inbox",
+            "emailed",
+            &scope.user_id.to_string(),
+            None,
+            &[],
+        );
+        batch.run(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unsubscribe_link(
+        &self,
+        user_id: Id,
+        kind: NotificationKind,
+        fresh_token: &str,
+    ) -> Result<String> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO unsubscribe_links (token, user_id, kind) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, kind) DO NOTHING",
+        )
+        .bind(fresh_token)
+        .bind(user_id)
+        .bind(kind.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let (token,): (String,) =
+            sqlx::query_as("SELECT token FROM unsubscribe_links WHERE user_id = $1 AND kind = $2")
+                .bind(user_id)
+                .bind(kind.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    async fn unsubscribe(
+        &self,
+        token: &str,
+        stop: bool,
+    ) -> Result<Option<(UserRef, NotificationKind)>> {
+        let mut tx = self.write_tx().await?;
+        let row: Option<(Id, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.email, u.name, l.kind FROM unsubscribe_links l \
+             JOIN users u ON u.id = l.user_id WHERE l.token = $1",
+        )
+        .bind(token)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, email, name, kind)) = row else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let kind: NotificationKind = vocab(&kind)?;
+        if stop {
+            sqlx::query(
+                "INSERT INTO notification_prefs (user_id, kind, inbox, email) VALUES ($1, $2, TRUE, FALSE) \
+                 ON CONFLICT (user_id, kind) DO UPDATE SET email = FALSE",
+            )
+            .bind(id)
+            .bind(kind.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Some((UserRef { id, email, name }, kind)))
     }
 }

@@ -48,9 +48,9 @@ enum InboxCommand {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
-    /// Which kinds you keep in the inbox; --off and --on change them.
-    /// Kinds: mention, assigned, comment, approval, status, due-soon,
-    /// overdue, rule.
+    /// Which kinds you keep in the inbox and get by email; --off, --on,
+    /// --email-off and --email-on change them. Kinds: mention, assigned,
+    /// comment, approval, status, due-soon, overdue, rule.
     Settings {
         /// Stop keeping this kind in the inbox (repeat for more).
         #[arg(long)]
@@ -58,6 +58,13 @@ enum InboxCommand {
         /// Keep this kind in the inbox again.
         #[arg(long)]
         on: Vec<String>,
+        /// Stop mailing this kind (repeat for more); the server mails a
+        /// digest when it runs with --smtp-url.
+        #[arg(long)]
+        email_off: Vec<String>,
+        /// Mail this kind again.
+        #[arg(long)]
+        email_on: Vec<String>,
     },
 }
 
@@ -189,13 +196,28 @@ pub(super) async fn inbox_command(client: &Client, args: InboxArgs, as_json: boo
             };
             mark(client, "archive", &request_body(&body)?).await?
         }
-        Some(InboxCommand::Settings { off, on }) => {
+        Some(InboxCommand::Settings {
+            off,
+            on,
+            email_off,
+            email_on,
+        }) => {
             let mut changes: Vec<PreferenceInput> = Vec::new();
             for (words, inbox) in [(off, false), (on, true)] {
                 for word in words {
                     changes.push(PreferenceInput {
                         kind: Some(kind_of(&word)),
                         inbox: Some(inbox),
+                        email: None,
+                    });
+                }
+            }
+            for (words, email) in [(email_off, false), (email_on, true)] {
+                for word in words {
+                    changes.push(PreferenceInput {
+                        kind: Some(kind_of(&word)),
+                        inbox: None,
+                        email: Some(email),
                     });
                 }
             }
@@ -226,10 +248,11 @@ pub(super) async fn inbox_command(client: &Client, args: InboxArgs, as_json: boo
                             p.kind.as_str().replace('_', "-"),
                             p.label.clone(),
                             yes(p.inbox),
+                            yes(p.email),
                         ]
                     })
                     .collect::<Vec<_>>();
-                table(&["kind", "what", "inbox"], &rows);
+                table(&["kind", "what", "inbox", "email"], &rows);
             }
             return Ok(());
         }

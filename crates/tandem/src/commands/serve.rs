@@ -109,6 +109,39 @@ pub(super) struct ServeArgs {
     /// not reach what the user cannot.
     #[arg(long, env = "TANDEM_ALLOW_PRIVATE_WEBHOOKS")]
     allow_private_webhooks: bool,
+    /// Mail notifications through this SMTP relay, smtp://HOST:PORT (off
+    /// by default): one digest per person and workspace every
+    /// --mail-digest-minutes, each kind with a one-click unsubscribe.
+    #[arg(long, env = "TANDEM_SMTP_URL", value_name = "URL", value_parser = smtp_relay)]
+    smtp_url: Option<(String, u16)>,
+    /// The sender of the emails.
+    #[arg(
+        long,
+        env = "TANDEM_MAIL_FROM",
+        default_value = "Tandem <tandem@localhost>"
+    )]
+    mail_from: String,
+    /// Where people reach this server, for the links in emails (default:
+    /// the address it listens on).
+    #[arg(long, env = "TANDEM_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// Minutes between email digests (1 to 1440).
+    #[arg(
+        long,
+        env = "TANDEM_MAIL_DIGEST_MINUTES",
+        value_name = "MINUTES",
+        default_value_t = 15,
+        value_parser = clap::value_parser!(u64).range(1..=1440)
+    )]
+    mail_digest_minutes: u64,
+    /// Seconds between email digests instead (for tests and trials).
+    #[arg(long, hide = true, value_name = "SECONDS")]
+    mail_digest_seconds: Option<u64>,
+}
+
+/// `--smtp-url`: smtp://HOST:PORT.
+fn smtp_relay(text: &str) -> std::result::Result<(String, u16), String> {
+    tandem_server::jobs::mail::MailOptions::relay(text)
 }
 
 /// A timeout flag: whole seconds, at least one, at most a day.
@@ -208,6 +241,24 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
             allow_private: args.allow_private_webhooks,
             ..Default::default()
         },
+        mail: args
+            .smtp_url
+            .map(|(host, port)| tandem_server::jobs::mail::MailOptions {
+                host,
+                port,
+                from: args.mail_from.clone(),
+                public_url: args
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("{scheme}://{address}"))
+                    .trim_end_matches('/')
+                    .to_string(),
+                every: std::time::Duration::from_secs(
+                    args.mail_digest_seconds
+                        .unwrap_or(args.mail_digest_minutes * 60)
+                        .max(1),
+                ),
+            }),
         ..tandem_server::Server::new(store, listener)
     }
     .run(shutdown)

@@ -69,6 +69,36 @@ impl Server {
         Server::serving_as(store, url, ServeOptions::default(), webhooks).await
     }
 
+    /// A server over the database at `url` that mails notifications as
+    /// `mail` says, given the server's own address (for the links).
+    pub async fn with_mail(
+        url: &str,
+        mail: impl FnOnce(&str) -> tandem_server::jobs::mail::MailOptions,
+    ) -> Server {
+        let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mail = mail(&base);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let done = tokio::spawn(async move {
+            tandem_server::Server {
+                mail: Some(mail),
+                ..tandem_server::Server::new(store, listener)
+            }
+            .run(async {
+                stopped.await.ok();
+            })
+            .await
+            .unwrap();
+        });
+        Server {
+            base,
+            url: url.to_string(),
+            stop: Some(stop),
+            done,
+        }
+    }
+
     async fn serving(store: Arc<dyn Store>, url: &str) -> Server {
         Server::serving_with(store, url, ServeOptions::default()).await
     }

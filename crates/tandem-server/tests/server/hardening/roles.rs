@@ -440,6 +440,10 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/invitations/{invitation}/accept")),
         // A link that invites nobody says so, to everyone.
         get("/invitations/accept?token=tdi_nothing".into()),
+        // A link that stops no email says so, to everyone; none
+        // needs a session.
+        get("/unsubscribe?token=tdu_nothing".into()),
+        post("/unsubscribe?token=tdu_nothing".into()),
         post(format!("/invitations/{invitation}/decline")),
         // Last: it removes the file the reads above open.
         post(format!("/w/acme/files/{}/delete", reach.ids["attachments"])),
@@ -474,6 +478,9 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                 let what = format!("{who:?} {method} {path} → {status}");
                 assert!(!status.is_server_error(), "{what}");
                 match who {
+                    _ if path.starts_with("/unsubscribe") => {
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+                    }
                     Who::Anonymous => assert_eq!(status, StatusCode::SEE_OTHER, "{what}"),
                     // The workspace's address leads to My Work.
                     _ if path == "/w/acme" && status == StatusCode::SEE_OTHER => {}

@@ -1,0 +1,303 @@
+//! Email through a real SMTP server on loopback (aiosmtpd, from PyPI in
+//! the virtual environment `.ci/run` makes; `TANDEM_TEST_PYTHON`): one
+//! digest per person, to the right people, holding what was told since
+//! the last; the one-click unsubscribe stops that kind and only it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use tandem_server::jobs::mail::MailOptions;
+
+use super::*;
+
+/// An SMTP server keeping each message it is given as a file of `dir`,
+/// until dropped.
+struct Smtpd {
+    child: Child,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Smtpd {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const SMTPD: &str = "\
+import sys
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+c = Controller(Mailbox(sys.argv[1]), hostname='127.0.0.1', port=int(sys.argv[2]))
+c.start()
+print('ready', flush=True)
+sys.stdin.read()
+c.stop()
+";
+
+/// aiosmtpd, started and listening; none (the test skipped) where no
+/// Python with it was named and the default has none.
+fn smtpd() -> Option<Smtpd> {
+    let python = std::env::var("TANDEM_TEST_PYTHON").ok();
+    let required = python.is_some();
+    let python = python.unwrap_or_else(|| "python3".into());
+    let has = Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        assert!(!required, "{python} has no aiosmtpd");
+        eprintln!("skipped: {python} has no aiosmtpd (set TANDEM_TEST_PYTHON)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("tandem-mail-{}-{port}", std::process::id()));
+    let mut child = Command::new(&python)
+        .args(["-c", SMTPD, dir.to_str().unwrap(), &port.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready", "aiosmtpd did not start");
+    child.stdin.as_mut().unwrap().flush().unwrap();
+    Some(Smtpd { child, port, dir })
+}
+
+/// Every message received so far: its headers (names lowercased) and
+/// body.
+fn received(dir: &std::path::Path) -> Vec<(Vec<(String, String)>, String)> {
+    let mut messages = Vec::new();
+    for sub in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let text = text.replace("\r\n", "\n");
+            let (head, body) = text.split_once("\n\n").unwrap();
+            let mut headers: Vec<(String, String)> = Vec::new();
+            for line in head.lines() {
+                if line.starts_with([' ', '\t']) {
+                    if let Some(last) = headers.last_mut() {
+                        last.1.push_str(line.trim_start());
+                    }
+                } else if let Some((name, value)) = line.split_once(':') {
+                    headers.push((name.to_lowercase(), value.trim().to_string()));
+                }
+            }
+            // Soft line breaks of quoted-printable, if the body was so.
+            messages.push((headers, body.replace("=\n", "").replace("=3D", "=")));
+        }
+    }
+    messages
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default()
+}
+
+/// Waits, on the store's feed, until user `id`'s digest was mailed.
+async fn mailed(feed: &mut tokio::sync::broadcast::Receiver<tandem_store::events::Event>, id: i64) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match feed.recv().await {
+                Ok(e) if e.action == "emailed" && e.key == id.to_string() => return,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("the feed ended: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("nothing was mailed to user {id} within 30 s"));
+}
+
+async fn told(feed: &mut tokio::sync::broadcast::Receiver<tandem_store::events::Event>, id: i64) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match feed.recv().await {
+                Ok(e) if e.kind == "inbox" && e.action == "notified" && e.key == id.to_string() => {
+                    return;
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("the feed ended: {e}"),
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("user {id} was told nothing within 30 s"));
+}
+
+async fn id_of(api: &Api) -> i64 {
+    api.get("/api/v1/me").await.1["user"]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_digest_per_person_goes_out_by_smtp_and_its_link_stops_that_kind() {
+    let Some(smtp) = smtpd() else { return };
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let watcher = tandem_store::open(&url).await.unwrap();
+    let mut feed = watcher.event_feed();
+
+    // Told before the server mails: two mentions of Ana, one of Ada.
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    let mel = Api::login(&server.base, "mel").await;
+    let ada = Api::login(&server.base, "ada").await;
+    // (Signed in again on the server that mails, below.)
+    let (ana_id, ada_id, mel_id) = (id_of(&ana).await, id_of(&ada).await, id_of(&mel).await);
+    plan(&ana).await;
+    for (body, told_to) in [
+        ("@ana the brief is ready", vec![ana_id]),
+        ("@ana @ada and the design too", vec![ana_id, ada_id]),
+    ] {
+        let (status, c) = mel
+            .post(
+                &format!("{WS}/comments"),
+                json!({"task": "LAUNCH-1", "body": body}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{c}");
+        for id in told_to {
+            told(&mut feed, id).await;
+        }
+    }
+    let url = server.stop().await;
+
+    // The server that mails: the first digest goes out at once.
+    let port = smtp.port;
+    let server = Server::with_mail(&url, |base| MailOptions {
+        host: "127.0.0.1".into(),
+        port,
+        from: "Tandem <tandem@x.org>".into(),
+        public_url: base.to_string(),
+        every: Duration::from_secs(1),
+    })
+    .await;
+    for id in [ana_id, ada_id, mel_id] {
+        mailed(&mut feed, id).await;
+    }
+    let ana = Api::login(&server.base, "ana").await;
+    let mel = Api::login(&server.base, "mel").await;
+    let messages = received(&smtp.dir);
+    let to_ana: Vec<_> = messages
+        .iter()
+        .filter(|(h, _)| header(h, "to").contains("ana@x.org"))
+        .collect();
+    let to_ada: Vec<_> = messages
+        .iter()
+        .filter(|(h, _)| header(h, "to").contains("ada@x.org"))
+        .collect();
+    assert_eq!(to_ana.len(), 1, "one digest for Ana: {messages:?}");
+    assert_eq!(to_ada.len(), 1, "one digest for Ada: {messages:?}");
+    // Mel hears of the work Ana gave her; Gus, of nothing.
+    let to_mel: Vec<_> = messages
+        .iter()
+        .filter(|(h, _)| header(h, "to").contains("mel@x.org"))
+        .collect();
+    assert_eq!(to_mel.len(), 1, "{messages:?}");
+    assert_eq!(to_mel[0].1.matches("Work assigned to you").count(), 3);
+    assert_eq!(messages.len(), 3, "nobody else is mailed: {messages:?}");
+    assert!(to_ada[0].1.contains("Mentions of you"));
+    let (headers, body) = to_ana[0];
+    assert!(
+        header(headers, "subject").contains(" new in "),
+        "{headers:?}"
+    );
+    assert_eq!(body.matches("Mentions of you").count(), 2, "{body}");
+    assert!(
+        body.contains(&format!("{}/w/acme/t/LAUNCH-1#comment-", server.base)),
+        "{body}"
+    );
+    // The body's own unsubscribe link, and the header's one click.
+    let link = header(headers, "list-unsubscribe")
+        .trim_matches(['<', '>'])
+        .to_string();
+    assert!(
+        link.starts_with(&format!("{}/unsubscribe?token=", server.base)),
+        "{headers:?}"
+    );
+    assert!(body.contains(&link), "{body}");
+    assert_eq!(
+        header(headers, "list-unsubscribe-post"),
+        "List-Unsubscribe=One-Click"
+    );
+
+    // Opening the link changes nothing; its one-click POST stops mentions.
+    let http = reqwest::Client::new();
+    let page = http.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("mentions of you"));
+    let (_, prefs) = ana.get("/api/v1/me/notifications").await;
+    assert_eq!(prefs[0]["kind"], "mention");
+    assert_eq!(prefs[0]["email"], true, "{prefs}");
+    let stopped = http
+        .post(&link)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.status(), StatusCode::OK);
+    let (_, prefs) = ana.get("/api/v1/me/notifications").await;
+    assert_eq!(prefs[0]["email"], false, "{prefs}");
+    assert_eq!(prefs[0]["inbox"], true, "still in the inbox: {prefs}");
+    let nothing = http
+        .post(format!("{}/unsubscribe?token=tdu_nothing", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nothing.status(), StatusCode::NOT_FOUND);
+
+    // Mentioned again and given work: only the work is mailed.
+    mel.post(
+        &format!("{WS}/comments"),
+        json!({"task": "LAUNCH-2", "body": "@ana once more"}),
+    )
+    .await;
+    let (status, body) = mel
+        .patch(
+            &format!("{WS}/tasks/LAUNCH-3"),
+            json!({"owner": "ana@x.org"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    loop {
+        mailed(&mut feed, ana_id).await;
+        let later: Vec<_> = received(&smtp.dir)
+            .into_iter()
+            .filter(|(h, _)| header(h, "to").contains("ana@x.org"))
+            .collect();
+        assert!(
+            later
+                .iter()
+                .skip(1)
+                .all(|(_, b)| !b.contains("Mentions of you")),
+            "a stopped kind was mailed: {later:?}"
+        );
+        if later
+            .iter()
+            .any(|(_, b)| b.contains("Work assigned to you"))
+        {
+            break;
+        }
+    }
+    server.stop().await;
+}
