@@ -21,17 +21,10 @@ use crate::AppState;
 use crate::extract::Ctx;
 use crate::routes::*;
 
+/// A task or a project, as a thread's subject is named; or a comment.
 const SUBJECT: &[Param] = &[
-    Param {
-        name: "task",
-        description: "A task (its key)",
-        schema: query_text,
-    },
-    Param {
-        name: "project",
-        description: "A project itself (its key)",
-        schema: query_text,
-    },
+    super::comments::SUBJECT_QUERY[0],
+    super::comments::SUBJECT_QUERY[1],
     Param {
         name: "comment",
         description: "A comment (its id)",

@@ -76,27 +76,14 @@ impl Server {
         mail: impl FnOnce(&str) -> tandem_server::jobs::mail::MailOptions,
     ) -> Server {
         let store: Arc<dyn Store> = Arc::from(tandem_store::open(url).await.unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let mail = mail(&base);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let done = tokio::spawn(async move {
-            tandem_server::Server {
-                mail: Some(mail),
-                ..tandem_server::Server::new(store, listener)
-            }
-            .run(async {
-                stopped.await.ok();
-            })
-            .await
-            .unwrap();
-        });
-        Server {
-            base,
-            url: url.to_string(),
-            stop: Some(stop),
-            done,
-        }
+        Server::serving_mailing(
+            store,
+            url,
+            ServeOptions::default(),
+            WebhookOptions::default(),
+            |base| Some(mail(base)),
+        )
+        .await
     }
 
     async fn serving(store: Arc<dyn Store>, url: &str) -> Server {
@@ -113,13 +100,25 @@ impl Server {
         options: ServeOptions,
         webhooks: WebhookOptions,
     ) -> Server {
+        Server::serving_mailing(store, url, options, webhooks, |_| None).await
+    }
+
+    async fn serving_mailing(
+        store: Arc<dyn Store>,
+        url: &str,
+        options: ServeOptions,
+        webhooks: WebhookOptions,
+        mail: impl FnOnce(&str) -> Option<tandem_server::jobs::mail::MailOptions>,
+    ) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let mail = mail(&base);
         let (stop, stopped) = oneshot::channel::<()>();
         let done = tokio::spawn(async move {
             tandem_server::Server {
                 options,
                 webhooks,
+                mail,
                 ..tandem_server::Server::new(store, listener)
             }
             .run(async {
