@@ -300,3 +300,56 @@ async fn every_write_is_seen_by_the_next_search() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_word_in_more_tasks_than_a_window_is_ranked_among_its_newest() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let ana = w.owner.writer().unwrap();
+        store.create_project(ana, &project("MANY")).await.unwrap();
+        // 700 tasks say "walrus"; the oldest also says "tusk".
+        let mut fields = vec![TaskFields::titled("Walrus tusk")];
+        fields.extend((1..700).map(|i| TaskFields::titled(format!("Walrus {i}"))));
+        store.import_tasks(ana, "MANY", &fields).await.unwrap();
+        store.refresh_statistics().await.unwrap();
+        let hits = store
+            .search(
+                w.owner,
+                &SearchQuery {
+                    limit: 100,
+                    ..query("walrus")
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(hits.len(), 100, "{backend}");
+        assert!(
+            hits.iter().all(|h| h.title.starts_with("Walrus")),
+            "{backend}"
+        );
+        // Among the newest: none of the oldest hundred.
+        let oldest: Vec<&str> = hits
+            .iter()
+            .map(|h| h.title.as_str())
+            .filter(|t| {
+                t.trim_start_matches("Walrus ")
+                    .parse::<u32>()
+                    .is_ok_and(|n| n < 100)
+            })
+            .collect();
+        assert!(oldest.is_empty(), "{backend}: {oldest:?}");
+        // Two words together are rare again, found wherever they are.
+        assert_eq!(
+            found(store, w.owner, &query("walrus tusk")).await,
+            ["task: Walrus tusk"],
+            "{backend}"
+        );
+        // A guest of no project sees none of them, common or not.
+        assert!(
+            found(store, w.guest, &query("walrus")).await.is_empty(),
+            "{backend}"
+        );
+    }
+}
