@@ -337,13 +337,7 @@ mod backend {
     /// Ranking by `ts_rank` over the weighted words (title A, text B,
     /// migration 35), divided by the log of the text's length so a long
     /// text does not win by length alone.
-    /// Scored outside the window, so only the window's rows are. A GIN
-    /// index gives every match before any, in no order: a word in a
-    /// sixth of a million tasks took 470 ms to window. So a search counts
-    /// its matches first, up to a window's worth, from the index alone;
-    /// with more, it reads the tasks newest first by their key and tests
-    /// each (`COALESCE` keeps the planner off the GIN index), stopping at
-    /// a window: common words are found within a few thousand rows.
+    /// Scored outside the window, so only the window's rows are.
     pub(super) const RANK_TASKS: crate::sql::Ranked = crate::sql::Ranked {
         from: "tasks t",
         condition: (" AND t.search @@ to_tsquery('simple', ", ")"),
@@ -353,14 +347,6 @@ mod backend {
             "CAST(ts_rank(w.rank_input, to_tsquery('simple', ",
             Some("), 1) AS DOUBLE PRECISION)"),
         ),
-        common: Some((
-            "SELECT COUNT(*) FROM (SELECT 1 FROM tasks \
-             WHERE workspace_id = $1 AND search @@ to_tsquery('simple', $2) LIMIT $3) m",
-            (
-                " AND COALESCE(t.search, ''::tsvector) @@ to_tsquery('simple', ",
-                ")",
-            ),
-        )),
     };
     pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
         from: "search_entries e",
@@ -371,14 +357,6 @@ mod backend {
             "CAST(ts_rank(w.rank_input, to_tsquery('simple', ",
             Some("), 1) AS DOUBLE PRECISION)"),
         ),
-        common: Some((
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search_entries \
-             WHERE workspace_id = $1 AND search @@ to_tsquery('simple', $2) LIMIT $3) m",
-            (
-                " AND COALESCE(e.search, ''::tsvector) @@ to_tsquery('simple', ",
-                ")",
-            ),
-        )),
     };
 }
 

@@ -352,8 +352,6 @@ mod backend {
         newest: "tasks_fts.rowid",
         window: "-bm25(tasks_fts, 4.0, 1.0)",
         score: ("w.rank_input", None),
-        // FTS5 reads matches newest first, and stops.
-        common: None,
     };
     pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
         from: "search_fts JOIN search_entries e ON e.id = search_fts.rowid",
@@ -361,7 +359,6 @@ mod backend {
         newest: "search_fts.rowid",
         window: "-bm25(search_fts, 4.0, 1.0)",
         score: ("w.rank_input", None),
-        common: None,
     };
 }
 

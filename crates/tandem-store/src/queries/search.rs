@@ -29,10 +29,6 @@ impl SearchStore for DbStore {
         if !tasks && entries.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.read_tx().await?;
-        let common_tasks = tasks && is_common(&mut tx, &RANK_TASKS, scope, &text).await?;
-        let common_entries =
-            !entries.is_empty() && is_common(&mut tx, &RANK_ENTRIES, scope, &text).await?;
         let mut q = QueryBuilder::<Db>::new("SELECT kind, id, score FROM (");
         if tasks {
             q.push("SELECT w.kind, w.id, ");
@@ -42,7 +38,7 @@ impl SearchStore for DbStore {
             q.push(" AS rank_input FROM ");
             q.push(RANK_TASKS.from);
             q.push(" WHERE 1 = 1");
-            RANK_TASKS.push_condition(&mut q, &text, common_tasks);
+            RANK_TASKS.push_condition(&mut q, &text);
             push_task_visibility(&mut q, scope);
             if let Some(project) = &query.project {
                 push_project_id(&mut q, " AND t.project_id = ", scope, project);
@@ -69,7 +65,7 @@ impl SearchStore for DbStore {
             q.push(RANK_ENTRIES.from);
             q.push(" WHERE e.workspace_id = ");
             q.push_bind(scope.workspace_id);
-            RANK_ENTRIES.push_condition(&mut q, &text, common_entries);
+            RANK_ENTRIES.push_condition(&mut q, &text);
             if entries.len() < SearchKind::ALL.len() - 1 {
                 q.push(" AND e.kind IN (");
                 let mut list = q.separated(", ");
@@ -91,6 +87,7 @@ impl SearchStore for DbStore {
         q.push(") hits ORDER BY score DESC, id LIMIT ");
         q.push_bind(limit as i64);
 
+        let mut tx = self.read_tx().await?;
         let ranked: Vec<(String, i64, f64)> = q.build_query_as().fetch_all(&mut *tx).await?;
         let task_ids: Vec<Id> = ranked
             .iter()
@@ -119,21 +116,6 @@ impl SearchStore for DbStore {
             })
             .collect())
     }
-}
-
-/// Whether the search has more matches in the workspace than a window,
-/// where the backend must know (`Ranked::common`).
-async fn is_common(tx: &mut Tx, ranked: &Ranked, scope: Scope, text: &str) -> Result<bool> {
-    let Some((count, _)) = ranked.common else {
-        return Ok(false);
-    };
-    let (matches,): (i64,) = sqlx::query_as(count)
-        .bind(scope.workspace_id)
-        .bind(text)
-        .bind(RANK_WINDOW + 1)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(matches > RANK_WINDOW)
 }
 
 /// Ends a window of an index's matches: the newest [`RANK_WINDOW`].

@@ -134,12 +134,6 @@ pub(crate) struct Ranked {
     /// and, where the expression takes the search's parameter too, after
     /// it.
     pub score: (&'static str, Option<&'static str>),
-    /// For a backend whose text index gives its matches in no order: how
-    /// many matches of the search's parameter (`$2`) workspace `$1` has,
-    /// up to `$3`, counted from the index; and the condition that reads
-    /// the matches newest first without the index, for a search with
-    /// more than a window of them.
-    pub common: Option<(&'static str, (&'static str, &'static str))>,
 }
 
 impl Ranked {
@@ -151,13 +145,9 @@ impl Ranked {
         }
     }
 
-    pub(crate) fn push_condition(&self, q: &mut impl SqlSink, query: &str, common: bool) {
-        let condition = match self.common {
-            Some((_, unindexed)) if common => unindexed,
-            _ => self.condition,
-        };
-        q.sql(condition.0);
+    pub(crate) fn push_condition(&self, q: &mut impl SqlSink, query: &str) {
+        q.sql(self.condition.0);
         q.text(query.to_string());
-        q.sql(condition.1);
+        q.sql(self.condition.1);
     }
 }
