@@ -61,7 +61,18 @@ pub async fn thread(
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(section(viewer, on, &comments, following, &refs))
+    // Whom the forms offer to mention: the members who see every
+    // project (a guest is told only of what they may open).
+    let people: Vec<tandem_domain::Member> = match viewer.can_write() {
+        true => store
+            .list_members(viewer.ctx.scope)
+            .await?
+            .into_iter()
+            .filter(|m| m.role.sees_all_projects())
+            .collect(),
+        false => Vec::new(),
+    };
+    Ok(section(viewer, on, &comments, following, &refs, &people))
 }
 
 /// The most `#KEY-12` references a thread's page looks up.
@@ -75,6 +86,7 @@ fn section(
     comments: &[Comment],
     following: tandem_store::Following,
     refs: &markdown::TaskRefs,
+    people: &[tandem_domain::Member],
 ) -> Markup {
     let (name, value) = field_of(on);
     let said = comments.iter().filter(|c| c.deleted_at.is_none()).count();
@@ -96,20 +108,26 @@ fn section(
                         @if viewer.can_write() && c.deleted_at.is_none() {
                             details.reply {
                                 summary { "Reply" }
-                                (write_form(viewer, name, &value, Some(c.id)))
+                                (write_form(viewer, name, &value, Some(c.id), people))
                             }
                         }
                     }
                 }
             }
             @if viewer.can_write() {
-                (write_form(viewer, name, &value, None))
+                (write_form(viewer, name, &value, None, people))
             }
         }
     }
 }
 
-fn write_form(viewer: &Viewer, name: &str, value: &str, parent: Option<Id>) -> Markup {
+fn write_form(
+    viewer: &Viewer,
+    name: &str,
+    value: &str,
+    parent: Option<Id>,
+    people: &[tandem_domain::Member],
+) -> Markup {
     let id = match parent {
         Some(p) => format!("reply-{p}"),
         None => "comment-new".into(),
@@ -120,7 +138,21 @@ fn write_form(viewer: &Viewer, name: &str, value: &str, parent: Option<Id>) -> M
             @if let Some(parent) = parent { input type="hidden" name="parent" value=(parent); }
             label for=(id) { @if parent.is_some() { "Your reply" } @else { "Add a comment" } }
             textarea #(id) name="body" rows="3" required maxlength="20000"
-                placeholder="Markdown: **bold**, _italic_, - lists, [links](https://…)" {}
+                placeholder="Markdown: **bold**, _italic_, - lists, [links](https://…); @name tells someone" {}
+            @if !people.is_empty() {
+                // The picker puts "@handle " where the text's cursor is
+                // (app.js); typing @ and a name does the same without it.
+                span.mention-picker {
+                    label for={ (id) "-mention" } { "Mention" }
+                    select #{ (id) "-mention" } data-mention=(id) {
+                        option value="" { "Someone…" }
+                        @for m in people {
+                            @let handle = m.user.email.split('@').next().unwrap_or_default();
+                            option value=(handle) { (m.user.name) " (@" (handle) ")" }
+                        }
+                    }
+                }
+            }
             button type="submit" { @if parent.is_some() { "Reply" } @else { "Comment" } }
         }
     }

@@ -884,6 +884,22 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", placeChart);
   else placeChart();
 
+  // A comment form's mention picker: "@handle " at the text's cursor.
+  document.addEventListener("change", (event) => {
+    const picker = event.target.closest && event.target.closest("select[data-mention]");
+    if (!picker || !picker.value) return;
+    const area = document.getElementById(picker.dataset.mention);
+    if (!area) return;
+    const at = area.selectionStart ?? area.value.length;
+    const before = area.value.slice(0, at);
+    const gap = before && !/\s$/.test(before) ? " " : "";
+    const words = gap + "@" + picker.value + " ";
+    area.value = before + words + area.value.slice(area.selectionEnd ?? at);
+    picker.value = "";
+    area.focus();
+    area.setSelectionRange(at + words.length, at + words.length);
+  });
+
   // --- find anything: Ctrl/Cmd-K opens a palette over the search page's
   // results, read as one types --------------------------------------------
   const palette = () => document.getElementById("palette");

@@ -366,12 +366,26 @@ async fn a_mention_reaches_the_open_inbox_of_the_one_mentioned() {
         .await
         .unwrap();
     wait_for(&ana, "#comment-new").await;
-    submit_form(
-        &ana,
-        &[("#comment-new", "@ben can you size this?")],
-        "form.comment-form button",
-    )
-    .await;
+    // She picks him from the form's mention picker, which writes
+    // "@ben " where her text ends.
+    let text = ana.find(Locator::Css("#comment-new")).await.unwrap();
+    text.send_keys("can you size this?").await.unwrap();
+    ana.find(Locator::Css("#comment-new-mention"))
+        .await
+        .unwrap()
+        .select_by_value("ben")
+        .await
+        .unwrap();
+    assert_eq!(
+        text.prop("value").await.unwrap().as_deref(),
+        Some("can you size this? @ben ")
+    );
+    ana.find(Locator::Css("form.comment-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&ben, "//ol[contains(@class,'inbox')]", "mentioned you on").await;
     look(&ben, "inbox").await;
     // Its link leads to the comment on the task's page.
