@@ -32,8 +32,10 @@ pub enum Body {
     },
     /// A Microsoft Project XML file.
     Xml,
-    /// A file of any type, as it is.
+    /// A file of any type, as it is, sent.
     File,
+    /// A file answered with its own type (whatever it was kept as).
+    Download,
 }
 
 /// A query parameter an operation reads.
@@ -132,6 +134,10 @@ pub(crate) fn xml() -> Body {
 
 pub(crate) fn file() -> Body {
     Body::File
+}
+
+pub(crate) fn download() -> Body {
+    Body::Download
 }
 
 macro_rules! route {
@@ -338,6 +344,9 @@ fn content(body: Body, generator: &mut SchemaGenerator) -> Option<Value> {
             "example": MSPDI_EXAMPLE,
         }})),
         Body::File => Some(json!({"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"},
+        }})),
+        Body::Download => Some(json!({"*/*": {
             "schema": {"type": "string", "format": "binary"},
         }})),
     }

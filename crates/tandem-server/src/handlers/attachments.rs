@@ -73,7 +73,7 @@ pub(crate) fn routes() -> Vec<Route> {
             .body_limit(crate::ATTACHMENT_LIMIT_BYTES),
         route!(get "/api/v1/workspaces/{ws}/attachments", "The files on a task, a project or a comment (name exactly one): by name, each name's newest version first", none(), json::<Vec<AttachmentView>>(), 200, list_attachments).query(SUBJECT),
         route!(get "/api/v1/workspaces/{ws}/attachments/{id}", "An attachment's details", none(), json::<AttachmentView>(), 200, get_attachment),
-        route!(get "/api/v1/workspaces/{ws}/attachments/{id}/content", "An attachment's bytes: a download (Content-Disposition: attachment, nosniff), a PNG, JPEG, GIF or WebP image inline", none(), file(), 200, attachment_content),
+        route!(get "/api/v1/workspaces/{ws}/attachments/{id}/content", "An attachment's bytes: a download (Content-Disposition: attachment, nosniff), a PNG, JPEG, GIF or WebP image inline; its type is the one it was kept as", none(), crate::routes::download(), 200, attachment_content),
         route!(delete "/api/v1/workspaces/{ws}/attachments/{id}", "Remove an attachment (whoever attached it, owners, admins)", none(), none(), 204, delete_attachment),
     ]
 }
