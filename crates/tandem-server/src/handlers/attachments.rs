@@ -173,15 +173,9 @@ fn disposition(inline: bool, name: &str) -> String {
             }
         })
         .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    // A kept name has no path separators (`tandem_domain::file_name`),
+    // so the query value's encoding serves (RFC 8187 attr-chars).
+    let encoded = crate::web::common::encode(name);
     if ascii == name {
         format!("{how}; filename=\"{ascii}\"")
     } else {

@@ -21,6 +21,8 @@ use lettre::message::{Mailbox, header::Header};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tandem_domain::{EntityKind, Notification, NotificationKind};
+
+use crate::web::inbox::object_path;
 use tandem_store::{MailRecipient, Store};
 
 use super::Jobs;
@@ -138,21 +140,6 @@ fn kinds_of(items: &[Notification]) -> Vec<NotificationKind> {
         .copied()
         .filter(|kind| items.iter().any(|n| n.kind == *kind))
         .collect()
-}
-
-/// Where a notification's object is, from the workspace's address.
-pub(crate) fn object_path(n: &Notification) -> String {
-    let at = n
-        .comment_id
-        .map(|c| format!("#comment-{c}"))
-        .unwrap_or_default();
-    match n.object.kind {
-        EntityKind::Task => format!("/t/{}{at}", n.object.key),
-        EntityKind::Project => format!("/p/{}{at}", n.object.key),
-        EntityKind::Milestone => format!("/discuss?milestone={}{at}", n.object.key),
-        EntityKind::Risk => format!("/discuss?risk={}{at}", n.object.key),
-        _ => format!("/goals/{}{at}", n.object.key),
-    }
 }
 
 /// `List-Unsubscribe`: where one click stops this kind (RFC 2369).

@@ -25,16 +25,22 @@ pub struct InboxQuery {
 
 /// Where a notification leads: its object's page, at the comment.
 fn link(viewer: &Viewer, n: &Notification) -> String {
+    viewer.url(&object_path(n))
+}
+
+/// [`link`] from the workspace's address, which an email prefixes with
+/// the server's public one (`jobs::mail`).
+pub(crate) fn object_path(n: &Notification) -> String {
     let at = n
         .comment_id
         .map(|c| format!("#comment-{c}"))
         .unwrap_or_default();
     match n.object.kind {
-        EntityKind::Task => viewer.url(&format!("/t/{}{at}", n.object.key)),
-        EntityKind::Project => viewer.url(&format!("/p/{}{at}", n.object.key)),
-        EntityKind::Milestone => viewer.url(&format!("/discuss?milestone={}{at}", n.object.key)),
-        EntityKind::Risk => viewer.url(&format!("/discuss?risk={}{at}", n.object.key)),
-        _ => viewer.url(&format!("/goals/{}{at}", n.object.key)),
+        EntityKind::Task => format!("/t/{}{at}", n.object.key),
+        EntityKind::Project => format!("/p/{}{at}", n.object.key),
+        EntityKind::Milestone => format!("/discuss?milestone={}{at}", n.object.key),
+        EntityKind::Risk => format!("/discuss?risk={}{at}", n.object.key),
+        _ => format!("/goals/{}{at}", n.object.key),
     }
 }
 

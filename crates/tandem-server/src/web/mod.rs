@@ -15,10 +15,10 @@ mod approvals;
 mod attachments;
 mod comments;
 /// Sign-in, sign-out and the form and error plumbing every page shares.
-mod common;
+pub(crate) mod common;
 /// Goals: the tree and a goal's page.
 mod goals;
-mod inbox;
+pub(crate) mod inbox;
 /// The page shell: header, workspace switcher, quick add, project tabs.
 mod layout;
 /// Server-sent events: every write in a workspace tells its open pages.
