@@ -535,6 +535,34 @@ impl Summary {
     }
 }
 
+/// A server of a store on a loopback port, until stopped.
+pub(crate) struct Serving {
+    pub base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Serving {
+    pub(crate) async fn start(store: Arc<dyn Store>) -> Result<Serving> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let done = tokio::spawn(async move {
+            let _ = tandem_server::serve(store, listener, async move {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        Ok(Serving { base, stop, done })
+    }
+
+    /// Stops it; returns once it has.
+    pub(crate) async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.done.await;
+    }
+}
+
 /// An API token of person0's, through the sign-in a script would use.
 pub(crate) async fn token(http: &reqwest::Client, base: &str) -> Result<String> {
     let login = http

@@ -127,16 +127,8 @@ async fn measure_size(
     args: &ScaleArgs,
     memory: &mut Phases,
 ) -> Result<Vec<(&'static str, String)>> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let server_store = store.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let _ = tandem_server::serve(server_store, listener, async move {
-            let _ = stopped.await;
-        })
-        .await;
-    });
+    let server = crate::Serving::start(store.clone()).await?;
+    let base = server.base.clone();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
@@ -262,8 +254,7 @@ async fn measure_size(
         format!("{:.0}", memory.overall.max(kb("VmHWM")?) / 1024.0),
     ));
     memory.end("peak RSS MB (resident before): 50 creates and their rescheduling")?;
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
     Ok(figures)
 }
 

@@ -102,16 +102,8 @@ pub async fn run(
         None => seed_bench(store.as_ref(), database, tasks, &words, &mut rng).await?,
     };
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let server_store = store.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let _ = tandem_server::serve(server_store, listener, async move {
-            let _ = stopped.await;
-        })
-        .await;
-    });
+    let server = crate::Serving::start(store.clone()).await?;
+    let base = server.base.clone();
     let http = reqwest::Client::new();
     let token = crate::token(&http, &base).await?;
     let waited = crate::scale::caught_up(store.as_ref()).await?;
@@ -155,8 +147,7 @@ pub async fn run(
     }
     let (p50, p95) = percentiles(&mut creates);
     println!("| create a task (indexed in its transaction) | {p50:.1} | {p95:.1} | |");
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
     Ok(())
 }
 
