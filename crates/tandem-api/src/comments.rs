@@ -1,4 +1,5 @@
-//! Comments on a task, a project, a milestone, a risk or a goal; their
+//! Comments on a task, a project, a milestone, a risk, a goal or a status
+//! update; their
 //! threads (one reply deep), edits and reactions. Bodies are Markdown,
 //! returned as written for the caller to render.
 
@@ -7,13 +8,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tandem_domain::*;
 
-/// What a comment is on, from the five ways of naming it: exactly one.
+/// What a comment is on, from the six ways of naming it: exactly one.
 fn target(
     task: Option<String>,
     project: Option<String>,
     milestone: Option<Id>,
     risk: Option<Id>,
     goal: Option<Id>,
+    status_update: Option<Id>,
     v: &mut Validation,
 ) -> Option<CommentOn> {
     let mut named = Vec::new();
@@ -26,19 +28,20 @@ fn target(
     named.extend(milestone.map(CommentOn::Milestone));
     named.extend(risk.map(CommentOn::Risk));
     named.extend(goal.map(CommentOn::Goal));
+    named.extend(status_update.map(CommentOn::StatusUpdate));
     match named.len() {
         1 => named.pop(),
         0 => {
             v.push(
                 "task",
-                "name what the comment is on: task, project, milestone, risk or goal",
+                "name what the comment is on: task, project, milestone, risk, goal or status_update",
             );
             None
         }
         _ => {
             v.push(
                 "task",
-                "name one of task, project, milestone, risk or goal, not several",
+                "name one of task, project, milestone, risk, goal or status_update, not several",
             );
             None
         }
@@ -46,7 +49,7 @@ fn target(
 }
 
 /// A comment to add, on exactly one of `task`, `project`, `milestone`,
-/// `risk` or `goal`.
+/// `risk`, `goal` or `status_update`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentInput {
@@ -65,6 +68,9 @@ pub struct CommentInput {
     /// A goal's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<Id>,
+    /// A status update's id (of a project, a portfolio or a goal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_update: Option<Id>,
     /// The comment this answers; a reply to a reply joins its thread
     /// (threads are one level deep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +89,7 @@ impl CommentInput {
             self.milestone,
             self.risk,
             self.goal,
+            self.status_update,
             &mut v,
         );
         let body = self.body.unwrap_or_default();
@@ -109,6 +116,8 @@ pub struct CommentQuery {
     pub risk: Option<Id>,
     /// A goal's id.
     pub goal: Option<Id>,
+    /// A status update's id.
+    pub status_update: Option<Id>,
 }
 
 impl CommentQuery {
@@ -120,6 +129,7 @@ impl CommentQuery {
             self.milestone,
             self.risk,
             self.goal,
+            self.status_update,
             &mut v,
         );
         v.finish(|| on.expect("a subject when nothing was refused"))

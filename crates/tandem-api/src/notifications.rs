@@ -128,7 +128,8 @@ impl ArchiveBody {
     }
 }
 
-/// Follows one task, project, milestone, risk or goal, or stops.
+/// Follows one task, project, milestone, risk, goal or status update, or
+/// stops.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowInput {
@@ -142,6 +143,8 @@ pub struct FollowInput {
     pub risk: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_update: Option<Id>,
     /// `false` stops following (default `true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following: Option<bool>,
@@ -155,6 +158,7 @@ impl FollowInput {
             milestone: self.milestone,
             risk: self.risk,
             goal: self.goal,
+            status_update: self.status_update,
         }
         .into_on()?;
         Ok((on, self.following.unwrap_or(true)))

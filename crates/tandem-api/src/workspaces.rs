@@ -55,6 +55,10 @@ pub struct InvitationView {
     /// on this server), or gives its token to `POST /api/v1/invitations/accept`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// Whether the link was mailed to the invited email as well (the
+    /// server sends email when it runs with `--smtp-url`).
+    #[serde(default)]
+    pub mailed: bool,
 }
 
 /// An invitation's token, from its link, to accept it.
@@ -69,6 +73,50 @@ pub struct AcceptInvitation {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
     pub role: Role,
+}
+
+/// Deactivating a member: whom their open project tasks go to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateMember {
+    /// Another member's email: their open project tasks become this
+    /// person's. Left out, the tasks stay theirs, flagged as the work of
+    /// someone deactivated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reassign_to: Option<String>,
+}
+
+/// A deactivated member: out of the workspace, with the role they get
+/// back when reactivated.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct DeactivatedMemberView {
+    pub user: UserRef,
+    pub role: Role,
+    pub deactivated_at: DateTime<Utc>,
+    pub deactivated_by: Option<UserRef>,
+    /// Open project tasks still theirs.
+    pub open_tasks: usize,
+}
+
+impl From<DeactivatedMember> for DeactivatedMemberView {
+    fn from(m: DeactivatedMember) -> Self {
+        DeactivatedMemberView {
+            user: m.user,
+            role: m.role,
+            deactivated_at: m.deactivated_at,
+            deactivated_by: m.deactivated_by,
+            open_tasks: m.open_tasks,
+        }
+    }
+}
+
+/// What a deactivation did: the member, and their open project tasks,
+/// handed on or kept in their name (by key).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct DeactivationView {
+    pub member: DeactivatedMemberView,
+    pub reassigned: Vec<String>,
+    pub kept: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

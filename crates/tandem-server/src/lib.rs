@@ -73,6 +73,8 @@ pub struct AppState {
     pub webhooks: webhooks::WebhookOptions,
     /// Wakes this node's webhook sender for a delivery asked for by hand.
     pub webhook_wake: Arc<tokio::sync::Notify>,
+    /// How email is sent (`--smtp-url`); none: it is not.
+    pub mail: Option<jobs::mail::MailOptions>,
 }
 
 /// The application: its router, ready to serve, and what shutdown stops.
@@ -105,7 +107,13 @@ pub fn app_mailing(
     let metrics = metrics::Metrics::new();
     let jobs = jobs::Jobs::new(metrics.clone());
     let webhook_wake = Arc::new(tokio::sync::Notify::new());
-    jobs::start(store.clone(), &jobs, webhooks, webhook_wake.clone(), mail);
+    jobs::start(
+        store.clone(),
+        &jobs,
+        webhooks,
+        webhook_wake.clone(),
+        mail.clone(),
+    );
     let live = web::live::Live::new();
     let state = AppState {
         store,
@@ -114,6 +122,7 @@ pub fn app_mailing(
         metrics: metrics.clone(),
         webhooks,
         webhook_wake,
+        mail,
     };
     let api = routes::router().layer(axum::middleware::from_fn(extract::api_same_origin));
     let router = web::router()

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use tandem_domain::{
-    ApprovalState, CommentOn, Id, Mentionable, NotificationKind, Role, SubjectRef, mentions,
+    ApprovalState, CommentOn, Id, Mentionable, NotificationKind, Role, SubjectRef, UpdateSubject,
+    mentions,
 };
 use tandem_store::events::Event;
 use tandem_store::{Following, NewNotification, Scope, Store, StoreError};
@@ -293,6 +294,43 @@ pub async fn of_event(
                         )
                         .await?;
                 }
+            }
+        }
+        ("status_update", "posted") => {
+            // Whoever follows the project or the goal hears of its update;
+            // a portfolio has no followers.
+            let Some(update) = found(store.get_status_update(ws, id.unwrap_or_default()).await)?
+            else {
+                return Ok(Vec::new());
+            };
+            let followed = match update.subject {
+                UpdateSubject::Project(project_id) => store
+                    .project_keys(ws)
+                    .await?
+                    .into_iter()
+                    .find(|(id, _)| *id == project_id)
+                    .map(|(_, key)| CommentOn::Project(key)),
+                UpdateSubject::Goal(goal_id) => Some(CommentOn::Goal(goal_id)),
+                UpdateSubject::Portfolio(_) => None,
+            };
+            let Some(followed) = followed else {
+                return Ok(Vec::new());
+            };
+            let on = CommentOn::StatusUpdate(update.id);
+            let note = Some(format!("posted an update: {}", update.health.label()));
+            for user in store.followers(ws, &followed).await? {
+                telling
+                    .tell(
+                        store,
+                        people,
+                        user,
+                        NotificationKind::Status,
+                        &on,
+                        None,
+                        None,
+                        note.clone(),
+                    )
+                    .await?;
             }
         }
         ("project", action) => {

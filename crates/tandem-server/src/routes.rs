@@ -204,6 +204,7 @@ pub fn table() -> Vec<Route> {
     [
         health::routes(),
         auth::routes(),
+        avatars::routes(),
         workspaces::routes(),
         projects::routes(),
         portfolios::routes(),

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tandem_domain::{Email, Id, UserRef};
 
-use crate::{Membership, Result};
+use crate::{Membership, Result, Scope};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiToken {
@@ -17,6 +17,15 @@ pub struct ApiToken {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A person's picture as stored, and its version (which changes with it,
+/// for caches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Avatar {
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub version: i64,
 }
 
 /// Users, sign-in sessions and API tokens. Secrets arrive hashed: the
@@ -63,4 +72,13 @@ pub trait AccountStore: Send + Sync {
         slug: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(UserRef, Membership)>>;
+    /// Sets the user's picture (its type already checked).
+    async fn set_avatar(&self, user_id: Id, content_type: &str, content: &[u8]) -> Result<()>;
+    /// Takes the user's picture away: their initials stand in again.
+    async fn remove_avatar(&self, user_id: Id) -> Result<()>;
+    /// User `user_id` as a reader in `scope` may see them (a member of
+    /// the workspace, or one deactivated: their name stays on their
+    /// history), with their picture if they have one; not found for
+    /// anyone else.
+    async fn avatar_of(&self, scope: Scope, user_id: Id) -> Result<(UserRef, Option<Avatar>)>;
 }

@@ -109,13 +109,14 @@ pub const NOTIFICATIONS: &str = "notifications";
 
 /// Whether an event may tell someone something: a comment (mentions,
 /// followers), a task made or given to someone or whose status moved, an
-/// approval asked or decided, a project's status or health.
+/// approval asked or decided, a project's status or health, an update
+/// posted.
 pub fn notifies(kind: &str, action: &str, fields: &[&str]) -> bool {
     match (kind, action) {
         ("comment", "created") | ("task", "created") => true,
         ("task", "updated") => fields.iter().any(|f| matches!(*f, "owner" | "status")),
         ("approval", "requested" | "resubmitted" | "decided") => true,
-        ("project", "health changed") => true,
+        ("project", "health changed") | ("status_update", "posted") => true,
         ("project", "updated") => fields.contains(&"status"),
         _ => false,
     }
@@ -129,7 +130,13 @@ pub fn reschedules(kind: &str, action: &str, project_id: Option<Id>) -> bool {
         Some(_) => matches!(kind, "task" | "dependency" | "project"),
         // A member's hours feed every plan of the workspace, and one who
         // leaves takes theirs away.
-        None => kind == "member" && matches!(action, "updated" | "deleted"),
+        None => {
+            kind == "member"
+                && matches!(
+                    action,
+                    "updated" | "deleted" | "deactivated" | "reactivated"
+                )
+        }
     }
 }
 

@@ -58,7 +58,7 @@ pub mod workspaces;
 use async_trait::async_trait;
 use tandem_domain::FieldError;
 
-pub use accounts::{AccountStore, ApiToken};
+pub use accounts::{AccountStore, ApiToken, Avatar};
 pub use activity::{ActivityEntry, ActivityFilter, ActivityStore};
 pub use approvals::{ApprovalFilter, ApprovalStore};
 pub use attachments::AttachmentStore;

@@ -208,6 +208,21 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "search prefixes of two and three characters",
         sql: include_str!("../migrations/sqlite/0038_search_prefixes.sql"),
     },
+    Migration {
+        version: 39,
+        description: "comments on status updates",
+        sql: include_str!("../migrations/sqlite/0039_comments_on_updates.sql"),
+    },
+    Migration {
+        version: 40,
+        description: "deactivated members",
+        sql: include_str!("../migrations/sqlite/0040_deactivated_members.sql"),
+    },
+    Migration {
+        version: 41,
+        description: "avatars",
+        sql: include_str!("../migrations/sqlite/0041_avatars.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -401,6 +416,21 @@ pub(crate) const POSTGRES: &[Migration] = &[
         description: "search prefixes of two and three characters",
         sql: include_str!("../migrations/postgres/0038_search_prefixes.sql"),
     },
+    Migration {
+        version: 39,
+        description: "comments on status updates",
+        sql: include_str!("../migrations/postgres/0039_comments_on_updates.sql"),
+    },
+    Migration {
+        version: 40,
+        description: "deactivated members",
+        sql: include_str!("../migrations/postgres/0040_deactivated_members.sql"),
+    },
+    Migration {
+        version: 41,
+        description: "avatars",
+        sql: include_str!("../migrations/postgres/0041_avatars.sql"),
+    },
 ];
 
 /// The bookkeeping table as this binary creates it. Databases created
@@ -482,11 +512,39 @@ pub(crate) fn plan<'m>(
 /// the pool type, the lock and the column query differ. Everything happens
 /// in one transaction (both backends have transactional DDL), so a refused
 /// or failed start leaves the database as it found it.
+///
+/// With `keys_off`, foreign keys are not enforced while the migrations run
+/// and are checked, all of them, before the commit: SQLite changes a
+/// table's constraints only by building the table anew, and dropping the
+/// old one would otherwise cascade to every row that refers to it (SQLite's
+/// own procedure for "other kinds of table schema changes"). The pragma is
+/// a no-op inside a transaction, so it is set on the connection around it.
 macro_rules! migrator {
-    ($db:ty, $migrations:expr, $lock:expr, $has_checksum:expr) => {
+    ($db:ty, $migrations:expr, $lock:expr, $has_checksum:expr, $keys_off:expr) => {
         pub(crate) async fn run_migrations(pool: &sqlx::Pool<$db>) -> crate::Result<()> {
+            let mut conn = pool.acquire().await?;
+            if $keys_off {
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            let outcome = migrate_on(&mut conn).await;
+            if $keys_off
+                && sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await
+                    .is_err()
+            {
+                // Back to the pool with its keys enforced, or not at all.
+                conn.detach();
+            }
+            outcome
+        }
+
+        async fn migrate_on(conn: &mut sqlx::pool::PoolConnection<$db>) -> crate::Result<()> {
             use crate::migrate::{CREATE_TABLE, checksum, plan};
-            let mut tx = pool.begin().await?;
+            use sqlx::Connection as _;
+            let mut tx = conn.begin().await?;
             if let Some(lock) = $lock {
                 // Several nodes starting at once migrate one at a time.
                 sqlx::query(lock).execute(&mut *tx).await?;
@@ -529,6 +587,18 @@ macro_rules! migrator {
                 .bind(checksum(migration.sql))
                 .execute(&mut *tx)
                 .await?;
+            }
+            if $keys_off {
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if !broken.is_empty() {
+                    return Err(crate::StoreError::Config(format!(
+                        "the migrations would leave {} rows referring to rows that do not exist; \
+                         nothing was changed",
+                        broken.len()
+                    )));
+                }
             }
             tx.commit().await?;
             Ok(())

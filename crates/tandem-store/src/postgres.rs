@@ -285,7 +285,8 @@ crate::migrate::migrator!(
     sqlx::Postgres,
     crate::migrate::POSTGRES,
     Some("SELECT pg_advisory_xact_lock(7230)"),
-    crate::migrate::POSTGRES_HAS_CHECKSUM
+    crate::migrate::POSTGRES_HAS_CHECKSUM,
+    false
 );
 /// What the shared queries are compiled for here.
 mod backend {

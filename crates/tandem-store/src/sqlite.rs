@@ -301,7 +301,8 @@ crate::migrate::migrator!(
     sqlx::Sqlite,
     crate::migrate::SQLITE,
     None::<&str>,
-    crate::migrate::SQLITE_HAS_CHECKSUM
+    crate::migrate::SQLITE_HAS_CHECKSUM,
+    true
 );
 /// What the shared queries are compiled for here.
 mod backend {

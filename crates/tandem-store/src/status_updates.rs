@@ -39,6 +39,9 @@ pub trait StatusUpdateStore: Send + Sync {
         update: &StatusUpdateFields,
         figures: &StatusFigures,
     ) -> Result<StatusUpdate>;
+    /// The update `id`, if the caller may read it (a guest only a
+    /// project's they may open); not found otherwise.
+    async fn get_status_update(&self, scope: Scope, id: Id) -> Result<StatusUpdate>;
     /// Newest first: at most `limit`, those older than `before` (an id)
     /// when it is given.
     async fn list_status_updates(

@@ -6,7 +6,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use tandem_domain::{Email, Id, Member, Role, Slug, TimeOff, UserRef, Workspace};
+use tandem_domain::{
+    DeactivatedMember, Email, Id, Member, Role, Slug, TimeOff, UserRef, Workspace,
+};
 
 use crate::{AdminScope, Result, Scope, WriteScope};
 
@@ -54,6 +56,18 @@ pub trait WorkspaceStore: Send + Sync {
         expected_version: Option<i64>,
     ) -> Result<Member>;
     async fn remove_member(&self, scope: AdminScope, user_id: Id) -> Result<()>;
+    /// Deactivates member `user_id`: out of the workspace, as a removal
+    /// is, with their role and hours kept to bring them back. The last
+    /// owner stays; only an owner deactivates an owner.
+    async fn deactivate_member(&self, scope: AdminScope, user_id: Id) -> Result<DeactivatedMember>;
+    /// Brings a deactivated member back with the role and hours they had.
+    async fn reactivate_member(&self, scope: AdminScope, user_id: Id) -> Result<Member>;
+    /// The deactivated members, by name, with the open project tasks
+    /// each still owns.
+    async fn deactivated_members(&self, scope: AdminScope) -> Result<Vec<DeactivatedMember>>;
+    /// The open project tasks `user_id` owns in the workspace (a personal
+    /// task is theirs alone): keys and versions, oldest first.
+    async fn open_work_of(&self, scope: AdminScope, user_id: Id) -> Result<Vec<(String, i64)>>;
 
     // Availability: what the workload view plans with.
     /// Sets how many hours a week a member works.

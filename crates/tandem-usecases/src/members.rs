@@ -1,12 +1,16 @@
 //! What a user does to a workspace and its people: create a workspace,
 //! invite someone (nobody joins without saying yes), answer an invitation,
-//! change a member's role, hours a week and time off, remove a member.
+//! change a member's role, hours a week and time off, deactivate a member
+//! (handing their work on) and bring them back, remove a member.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use tandem_domain::{Email, Id, Member, Role, Slug, TimeOff, UserRef, Workspace};
+use tandem_domain::{
+    DeactivatedMember, Email, FieldError, Id, Member, Role, Slug, TimeOff, UserRef, Workspace,
+};
 use tandem_store::{Invitation, Membership, Store};
 
-use crate::{Admin, MemberWriter, Result};
+use crate::tasks::{BulkChange, Seen, bulk_edit};
+use crate::{Actor, Admin, Error, MemberWriter, Result};
 
 /// How long an invitation waits for its answer.
 pub const INVITATION_DAYS: i64 = 14;
@@ -76,6 +80,96 @@ pub async fn remove(store: &dyn Store, admin: &Admin, user_id: Id) -> Result<()>
     Ok(store.remove_member(admin.scope(), user_id).await?)
 }
 
+/// A member deactivated, and what became of their open project work:
+/// handed on (by key), or kept in their name for someone to pick up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deactivation {
+    pub member: DeactivatedMember,
+    pub reassigned: Vec<String>,
+    pub kept: Vec<String>,
+}
+
+/// How many tasks one write hands on.
+const HAND_ON_BATCH: usize = 200;
+
+/// Deactivates member `user_id` (owners and admins): they no longer open
+/// the workspace, are given work or mentioned; their history keeps their
+/// name. Their open project tasks go to `reassign_to`, another member, or
+/// else stay theirs, flagged wherever their owner is shown.
+pub async fn deactivate(
+    store: &dyn Store,
+    actor: &Actor,
+    user_id: Id,
+    reassign_to: Option<&Email>,
+) -> Result<Deactivation> {
+    let admin = actor.admin()?;
+    let writer = actor.writer()?;
+    let members = store.list_members(*admin.scope()).await?;
+    if !members.iter().any(|m| m.user.id == user_id) {
+        return Err(tandem_store::StoreError::NotFound("member").into());
+    }
+    let heir = match reassign_to {
+        None => None,
+        Some(email) => match members
+            .iter()
+            .find(|m| m.user.id != user_id && m.user.email.eq_ignore_ascii_case(email.as_str()))
+        {
+            Some(_) => Some(email.clone()),
+            None => {
+                return Err(Error::Invalid(vec![FieldError::new(
+                    "reassign_to",
+                    format!("{email} is not another member of the workspace"),
+                )]));
+            }
+        },
+    };
+    let work = store.open_work_of(admin.scope(), user_id).await?;
+    // Deactivated first: a refusal (the last owner, an admin and an
+    // owner) leaves their work where it was.
+    let member = store.deactivate_member(admin.scope(), user_id).await?;
+    let keys: Vec<String> = work.into_iter().map(|(key, _)| key).collect();
+    let Some(heir) = heir else {
+        return Ok(Deactivation {
+            member,
+            reassigned: Vec::new(),
+            kept: keys,
+        });
+    };
+    let change = BulkChange {
+        owner: Some(Some(heir)),
+        ..BulkChange::default()
+    };
+    for batch in keys.chunks(HAND_ON_BATCH) {
+        // Whatever each is now: an edit meanwhile is not undone.
+        let seen: Vec<Seen> = batch
+            .iter()
+            .map(|key| Seen {
+                key: key.clone(),
+                version: None,
+            })
+            .collect();
+        bulk_edit(store, &writer, &seen, &change).await?;
+    }
+    let mut member = member;
+    member.open_tasks = 0;
+    Ok(Deactivation {
+        member,
+        reassigned: keys,
+        kept: Vec::new(),
+    })
+}
+
+/// Brings a deactivated member back with the role and hours they had.
+pub async fn reactivate(store: &dyn Store, admin: &Admin, user_id: Id) -> Result<Member> {
+    Ok(store.reactivate_member(admin.scope(), user_id).await?)
+}
+
+/// The deactivated members (owners and admins), with their open work
+/// counted.
+pub async fn deactivated(store: &dyn Store, admin: &Admin) -> Result<Vec<DeactivatedMember>> {
+    Ok(store.deactivated_members(admin.scope()).await?)
+}
+
 /// Sets how many hours a week the member works.
 pub async fn set_capacity(
     store: &dyn Store,
@@ -105,4 +199,16 @@ pub async fn remove_time_off(store: &dyn Store, member: &MemberWriter, id: Id) -
     Ok(store
         .delete_time_off(member.scope(), member.member(), id)
         .await?)
+}
+
+/// Sets `user`'s picture: a PNG, JPEG, GIF or WebP of at most 512 KiB
+/// (refused on the field `avatar` otherwise).
+pub async fn set_avatar(store: &dyn Store, user: &UserRef, bytes: &[u8]) -> Result<()> {
+    let kind = tandem_domain::avatar_type(bytes).map_err(|e| Error::Invalid(vec![e]))?;
+    Ok(store.set_avatar(user.id, kind, bytes).await?)
+}
+
+/// Takes `user`'s picture away: their initials stand in again.
+pub async fn remove_avatar(store: &dyn Store, user: &UserRef) -> Result<()> {
+    Ok(store.remove_avatar(user.id).await?)
 }

@@ -199,7 +199,8 @@ impl Client {
         }
     }
 
-    /// Sends a body that is not JSON (a file), and reads a JSON answer.
+    /// Sends a body that is not JSON (a file), and reads a JSON answer
+    /// (null when there is none).
     pub async fn send_file<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -219,7 +220,8 @@ impl Client {
         if !status.is_success() {
             return Err(failure(status, &bytes));
         }
-        serde_json::from_slice(&bytes).context("the server's answer has an unexpected shape")
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        serde_json::from_slice(bytes).context("the server's answer has an unexpected shape")
     }
 
     /// Reads an answer that is not JSON (an exported file) as text.

@@ -244,11 +244,67 @@ pub fn shown_inline(content_type: &str) -> bool {
     )
 }
 
+/// The largest picture a person may use as their avatar.
+pub const MAX_AVATAR_BYTES: usize = 512 * 1024;
+
+/// An avatar's type, from its bytes alone: a PNG, JPEG, GIF or WebP
+/// picture within [`MAX_AVATAR_BYTES`]; anything else (an SVG, a page
+/// named .png) is refused on the field `avatar`.
+pub fn avatar_type(bytes: &[u8]) -> Result<&'static str, FieldError> {
+    if bytes.is_empty() {
+        return Err(FieldError::new("avatar", "is empty: give a picture"));
+    }
+    if bytes.len() > MAX_AVATAR_BYTES {
+        return Err(FieldError::new(
+            "avatar",
+            format!(
+                "is {} KiB; an avatar is at most {} KiB",
+                bytes.len().div_ceil(1024),
+                MAX_AVATAR_BYTES / 1024
+            ),
+        ));
+    }
+    match sniffed(bytes) {
+        Some(kind) if shown_inline(kind) => Ok(kind),
+        _ => Err(FieldError::new(
+            "avatar",
+            "must be a PNG, JPEG, GIF or WebP picture",
+        )),
+    }
+}
+
+/// A person's initials, as their avatar shows them until they choose a
+/// picture: the first letters of their first two words.
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    #[test]
+    fn an_avatar_is_a_small_picture_and_nothing_else() {
+        assert_eq!(avatar_type(PNG).unwrap(), "image/png");
+        for bad in [
+            &b""[..],
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>",
+            b"%PDF-1.7",
+        ] {
+            assert_eq!(avatar_type(bad).unwrap_err().field, "avatar");
+        }
+        let big = [PNG, &vec![0u8; MAX_AVATAR_BYTES]].concat();
+        assert!(avatar_type(&big).unwrap_err().message.contains("KiB"));
+        assert_eq!(initials("Ana María López"), "AM");
+        assert_eq!(initials("  zoë "), "Z");
+        assert_eq!(initials(""), "");
+    }
 
     #[test]
     fn a_name_is_the_last_segment_of_a_path() {

@@ -1,5 +1,5 @@
-//! Comments: what people say on a task, a project, a milestone, a risk or
-//! a goal, in Markdown, in threads one reply deep, with reactions; an
+//! Comments: what people say on a task, a project, a milestone, a risk,
+//! a goal or a status update, in Markdown, in threads one reply deep, with reactions; an
 //! edit keeps the text it replaced, and a deletion keeps the comment's
 //! place in its thread without its words.
 //!
@@ -25,6 +25,8 @@ pub enum CommentOn {
     Milestone(Id),
     Risk(Id),
     Goal(Id),
+    /// A status update of a project, a portfolio or a goal, by id.
+    StatusUpdate(Id),
 }
 
 impl CommentOn {
@@ -35,6 +37,7 @@ impl CommentOn {
             CommentOn::Milestone(_) => EntityKind::Milestone,
             CommentOn::Risk(_) => EntityKind::Risk,
             CommentOn::Goal(_) => EntityKind::Goal,
+            CommentOn::StatusUpdate(_) => EntityKind::StatusUpdate,
         }
     }
 }
@@ -87,6 +90,7 @@ impl CommentSubject {
             EntityKind::Milestone => CommentOn::Milestone(id()?),
             EntityKind::Risk => CommentOn::Risk(id()?),
             EntityKind::Goal => CommentOn::Goal(id()?),
+            EntityKind::StatusUpdate => CommentOn::StatusUpdate(id()?),
             _ => return None,
         })
     }

@@ -242,6 +242,7 @@ vocabulary!(
         DueSoon = "due_soon",
         Overdue = "overdue",
         Rule = "rule",
+        Invitation = "invitation",
     }
 );
 
@@ -257,6 +258,7 @@ impl NotificationKind {
             NotificationKind::DueSoon => "Your work due tomorrow",
             NotificationKind::Overdue => "Your work overdue",
             NotificationKind::Rule => "Automation rules' messages",
+            NotificationKind::Invitation => "Invitations to a workspace",
         }
     }
 }

@@ -35,6 +35,20 @@ pub struct Member {
     pub version: i64,
 }
 
+/// A member deactivated: no longer in the workspace (they do not open it,
+/// are not given work or mentioned), with what they were, so they can be
+/// brought back; their history and their work keep their name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeactivatedMember {
+    pub user: UserRef,
+    /// The role they had, and get back when reactivated.
+    pub role: Role,
+    pub deactivated_at: DateTime<Utc>,
+    pub deactivated_by: Option<UserRef>,
+    /// Open project tasks still theirs: work to hand on.
+    pub open_tasks: usize,
+}
+
 /// Days a member is away (inclusive).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeOff {

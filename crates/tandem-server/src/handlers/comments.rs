@@ -49,6 +49,11 @@ pub(crate) const SUBJECT_QUERY: &[Param] = &[
         description: "A goal (its id)",
         schema: id_schema,
     },
+    Param {
+        name: "status_update",
+        description: "A status update of a project, a portfolio or a goal (its id)",
+        schema: id_schema,
+    },
 ];
 
 /// The subject a query of [`SUBJECT_QUERY`] names; every fault said.
@@ -62,6 +67,7 @@ pub(crate) fn subject_in(query: &HashMap<String, String>) -> ApiResult<CommentOn
         milestone: params.id("milestone", &mut v),
         risk: params.id("risk", &mut v),
         goal: params.id("goal", &mut v),
+        status_update: params.id("status_update", &mut v),
     };
     v.into_result()?;
     Ok(asked.into_on()?)
@@ -70,8 +76,8 @@ pub(crate) fn subject_in(query: &HashMap<String, String>) -> ApiResult<CommentOn
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route!(get "/api/v1/workspaces/{ws}/comments", "The comments on one task, project, milestone, risk or goal (name exactly one): each thread's first comment, oldest first, followed by its replies (at most 500)", none(), json::<Vec<CommentView>>(), 200, list_comments).query(SUBJECT_QUERY),
-        route!(post "/api/v1/workspaces/{ws}/comments", "Comment on a task, a project, a milestone, a risk or a goal, or reply in a thread (Markdown)", json::<CommentInput>(), json::<CommentView>(), 201, add_comment).etag(),
+        route!(get "/api/v1/workspaces/{ws}/comments", "The comments on one task, project, milestone, risk, goal or status update (name exactly one): each thread's first comment, oldest first, followed by its replies (at most 500)", none(), json::<Vec<CommentView>>(), 200, list_comments).query(SUBJECT_QUERY),
+        route!(post "/api/v1/workspaces/{ws}/comments", "Comment on a task, a project, a milestone, a risk, a goal or a status update, or reply in a thread (Markdown)", json::<CommentInput>(), json::<CommentView>(), 201, add_comment).etag(),
         route!(get "/api/v1/workspaces/{ws}/comments/{id}", "A comment", none(), json::<CommentView>(), 200, get_comment).etag(),
         route!(patch "/api/v1/workspaces/{ws}/comments/{id}", "Edit a comment (its author only); the text it replaces is kept", json::<CommentEditBody>(), json::<CommentView>(), 200, edit_comment).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/comments/{id}", "Delete a comment (its author, owners, admins): its words and reactions go, its place in its thread stays", none(), none(), 204, delete_comment).if_match(),

@@ -18,6 +18,8 @@ pub(crate) mod attachments;
 pub(crate) mod auth;
 /// Automation rules, their runs and dry runs.
 pub(crate) mod automation;
+/// People's pictures, or their initials.
+pub(crate) mod avatars;
 /// A project's calendar exceptions.
 pub(crate) mod calendars;
 pub(crate) mod comments;

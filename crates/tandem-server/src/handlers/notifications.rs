@@ -47,8 +47,8 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/inbox/count", "How many of the caller's notifications are unread", none(), json::<InboxCount>(), 200, inbox_count),
         route!(post "/api/v1/workspaces/{ws}/inbox/read", "Mark notifications read or unread (ids, or all)", json::<MarkRead>(), json::<InboxCount>(), 200, mark_read),
         route!(post "/api/v1/workspaces/{ws}/inbox/archive", "Archive notifications (they are read), or bring them back", json::<ArchiveBody>(), json::<InboxCount>(), 200, archive),
-        route!(get "/api/v1/workspaces/{ws}/follows", "Whether the caller follows a task, project, milestone, risk or goal (name one), and whether they chose to", none(), json::<FollowView>(), 200, following).query(super::comments::SUBJECT_QUERY),
-        route!(put "/api/v1/workspaces/{ws}/follows", "Follow a task, project, milestone, risk or goal (comments and status changes on it reach the inbox), or stop", json::<FollowInput>(), json::<FollowView>(), 200, follow),
+        route!(get "/api/v1/workspaces/{ws}/follows", "Whether the caller follows a task, project, milestone, risk, goal or status update (name one), and whether they chose to", none(), json::<FollowView>(), 200, following).query(super::comments::SUBJECT_QUERY),
+        route!(put "/api/v1/workspaces/{ws}/follows", "Follow a task, project, milestone, risk, goal or status update (comments and status changes on it reach the inbox), or stop", json::<FollowInput>(), json::<FollowView>(), 200, follow),
         route!(get "/api/v1/me/notifications", "Which kinds of notification the caller keeps in the inbox, and which are mailed (in a digest, where the server sends email)", none(), json::<Vec<PreferenceView>>(), 200, preferences),
         route!(put "/api/v1/me/notifications", "Turn kinds of notification on or off in the caller's inbox, or by email", json::<PreferencesInput>(), json::<Vec<PreferenceView>>(), 200, set_preferences),
     ]

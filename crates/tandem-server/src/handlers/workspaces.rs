@@ -31,6 +31,9 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(delete "/api/v1/invitations/{id}", "Decline an invitation", none(), none(), 204, decline_invitation),
         route!(patch "/api/v1/workspaces/{ws}/members/{user_id}", "Change a member's role", json::<UpdateMember>(), json::<MemberView>(), 200, update_member).if_match().etag(),
         route!(delete "/api/v1/workspaces/{ws}/members/{user_id}", "Remove a member", none(), none(), 204, remove_member),
+        route!(get "/api/v1/workspaces/{ws}/members/deactivated", "Deactivated members, with their open project tasks counted (owners and admins)", none(), json::<Vec<DeactivatedMemberView>>(), 200, deactivated_members),
+        route!(post "/api/v1/workspaces/{ws}/members/{user_id}/deactivate", "Deactivate a member (owners and admins): they no longer open the workspace and are not given work; their history stays. Their open project tasks go to `reassign_to`, or stay theirs, flagged", json::<DeactivateMember>(), json::<DeactivationView>(), 200, deactivate_member),
+        route!(post "/api/v1/workspaces/{ws}/members/{user_id}/reactivate", "Bring a deactivated member back with the role and hours they had (owners and admins)", none(), json::<MemberView>(), 200, reactivate_member),
         route!(patch "/api/v1/workspaces/{ws}/members/{user_id}/availability", "Set a member's hours a week (the member, owners and admins)", json::<UpdateAvailability>(), json::<MemberView>(), 200, update_availability).if_match().etag(),
         route!(get "/api/v1/workspaces/{ws}/members/{user_id}/time-off", "A member's time off", none(), json::<Vec<TimeOffView>>(), 200, list_time_off),
         route!(post "/api/v1/workspaces/{ws}/members/{user_id}/time-off", "Add time off; levelling keeps work off those days", json::<CreateTimeOff>(), json::<TimeOffView>(), 201, create_time_off),
@@ -107,6 +110,7 @@ fn invitation_view(i: tandem_store::Invitation) -> InvitationView {
         created_at: i.created_at,
         expires_at: i.expires_at,
         link: None,
+        mailed: false,
     }
 }
 
@@ -129,7 +133,8 @@ pub async fn add_member(
         let email = v.take("email", Email::parse(&b.email));
         v.finish(|| (email.expect("checked"), b.role))
     })?;
-    // No email is sent: the link goes to the inviter, once.
+    // The link goes to the inviter, once; and by email too when the
+    // server sends email.
     let token = crate::auth::new_secret("tdi_");
     let invitation = members::invite(
         state.store.as_ref(),
@@ -140,8 +145,20 @@ pub async fn add_member(
         &crate::extract::hash_secret(&token),
     )
     .await?;
+    let link = invitation_link(&token);
+    let mailed = match &state.mail {
+        Some(mail) => match crate::jobs::mail::send_invitation(mail, &invitation, &link).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, invitation = invitation.id, "mailing an invitation");
+                false
+            }
+        },
+        None => false,
+    };
     let view = InvitationView {
-        link: Some(invitation_link(&token)),
+        link: Some(link),
+        mailed,
         ..invitation_view(invitation)
     };
     Ok((StatusCode::ACCEPTED, Json(view)).into_response())
@@ -314,6 +331,50 @@ pub async fn delete_time_off(
     let id = path_id(&id, "time off")?;
     members::remove_time_off(state.store.as_ref(), &writer, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn deactivated_members(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> ApiResult<Json<Vec<DeactivatedMemberView>>> {
+    let admin = ctx.actor().admin()?;
+    let list = members::deactivated(state.store.as_ref(), &admin).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+pub async fn deactivate_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    body: JsonBody<DeactivateMember>,
+) -> ApiResult<Json<DeactivationView>> {
+    let heir = body.into_domain(|b| {
+        let mut v = Validation::new();
+        let heir = b
+            .reassign_to
+            .as_deref()
+            .and_then(|email| v.take("reassign_to", Email::parse(email)));
+        v.finish(|| heir)
+    })?;
+    let done =
+        members::deactivate(state.store.as_ref(), &ctx.actor(), user_id, heir.as_ref()).await?;
+    state.live.access_changed();
+    Ok(Json(DeactivationView {
+        member: done.member.into(),
+        reassigned: done.reassigned,
+        kept: done.kept,
+    }))
+}
+
+pub async fn reactivate_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+) -> ApiResult<Json<MemberView>> {
+    let admin = ctx.actor().admin()?;
+    let member = members::reactivate(state.store.as_ref(), &admin, user_id).await?;
+    state.live.access_changed();
+    Ok(Json(member.into()))
 }
 
 pub async fn remove_member(

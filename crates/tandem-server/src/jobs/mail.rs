@@ -11,6 +11,10 @@
 //! comment. Each kind's message carries a link that stops that kind at
 //! one click (RFC 8058).
 //!
+//! An invitation's link is mailed at once, by the node that made it
+//! ([`send_invitation`]): its secret is never stored, so no job could
+//! send it later.
+//!
 //! Not here: who is told of what (`notices`), or the inbox (the store).
 
 use std::sync::Arc;
@@ -103,11 +107,7 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs, options: MailOptions) {
 /// many were sent. A message that fails leaves its notifications for the
 /// next run.
 async fn send_digests(store: &dyn Store, options: &MailOptions) -> anyhow::Result<usize> {
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&options.host)
-        .port(options.port)
-        .hello_name(ClientId::Domain("tandem".into()))
-        .timeout(Some(Duration::from_secs(30)))
-        .build();
+    let transport = transport(options, Duration::from_secs(30));
     let mut sent = 0;
     for recipient in store.unmailed_recipients().await? {
         let (items, up_to) = store.mail_digest(recipient.scope()).await?;
@@ -131,6 +131,49 @@ async fn send_digests(store: &dyn Store, options: &MailOptions) -> anyhow::Resul
         store.mark_mailed(recipient.scope(), up_to).await?;
     }
     Ok(sent)
+}
+
+fn transport(options: &MailOptions, timeout: Duration) -> AsyncSmtpTransport<Tokio1Executor> {
+    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&options.host)
+        .port(options.port)
+        .hello_name(ClientId::Domain("tandem".into()))
+        .timeout(Some(timeout))
+        .build()
+}
+
+/// Mails invitation `invitation` its link (`path` on this server): the
+/// inviter waits for it, so the relay gets ten seconds.
+pub async fn send_invitation(
+    options: &MailOptions,
+    invitation: &tandem_store::Invitation,
+    path: &str,
+) -> anyhow::Result<()> {
+    let inviter = invitation
+        .invited_by
+        .as_ref()
+        .map(|u| u.name.as_str())
+        .unwrap_or("Someone");
+    let workspace = &invitation.workspace.name;
+    let text = format!(
+        "Hello,\n\n{inviter} invites you to {workspace} on Tandem, as {}.\n\n\
+         Open this link signed in with {} to accept or decline:\n{}{path}\n\n\
+         No account yet? Ask {inviter} for one, or sign up with this address; the \
+         invitation waits until {}.\n",
+        invitation.role.as_str(),
+        invitation.email.as_str(),
+        options.public_url,
+        invitation.expires_at.format("%-d %B %Y"),
+    );
+    let message = Message::builder()
+        .from(options.from.parse()?)
+        .to(invitation.email.as_str().parse()?)
+        .subject(format!("{inviter} invites you to {workspace} on Tandem"))
+        .header(ContentType::TEXT_PLAIN)
+        .body(text)?;
+    transport(options, Duration::from_secs(10))
+        .send(message)
+        .await?;
+    Ok(())
 }
 
 /// The kinds of these notifications, each once, in the vocabulary's order.

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_api::{CommentEditBody, CommentInput, ReactionBody};
-use tandem_domain::{Comment, CommentOn, EntityKind, Id, Reaction};
+use tandem_domain::{Comment, CommentOn, Id, Reaction, UpdateSubject};
 
 use super::common::{Kind, WebError, answer, back, forward};
 use super::layout::{Section, page};
@@ -28,6 +28,7 @@ pub fn field_of(on: &CommentOn) -> (&'static str, String) {
         CommentOn::Milestone(id) => ("milestone", id.to_string()),
         CommentOn::Risk(id) => ("risk", id.to_string()),
         CommentOn::Goal(id) => ("goal", id.to_string()),
+        CommentOn::StatusUpdate(id) => ("status_update", id.to_string()),
     }
 }
 
@@ -242,12 +243,13 @@ fn reaction_button(
 
 /// The form fields that name what a thread is on (as [`field_of`] writes
 /// them): a comment's form and a follow button's read them the same way.
-pub const SUBJECT_FIELDS: [(&str, Kind); 5] = [
+pub const SUBJECT_FIELDS: [(&str, Kind); 6] = [
     ("task", Kind::Optional),
     ("project", Kind::Optional),
     ("milestone", Kind::Number),
     ("risk", Kind::Number),
     ("goal", Kind::Number),
+    ("status_update", Kind::Number),
 ];
 
 /// Where a comment's thread is drawn: its subject's page.
@@ -258,6 +260,7 @@ pub fn thread_url(viewer: &Viewer, on: &CommentOn) -> String {
         CommentOn::Milestone(id) => viewer.url(&format!("/discuss?milestone={id}")),
         CommentOn::Risk(id) => viewer.url(&format!("/discuss?risk={id}")),
         CommentOn::Goal(id) => viewer.url(&format!("/goals/{id}#comments")),
+        CommentOn::StatusUpdate(id) => viewer.url(&format!("/discuss?update={id}")),
     }
 }
 
@@ -383,10 +386,12 @@ pub struct DiscussQuery {
     milestone: Option<Id>,
     risk: Option<Id>,
     goal: Option<Id>,
+    update: Option<Id>,
 }
 
-/// `GET /w/{ws}/discuss?risk=ID` (or `milestone`): the thread of
-/// something that has no page of its own, under its name. (A goal's is
+/// `GET /w/{ws}/discuss?risk=ID` (or `milestone`, or `update`): the
+/// thread of something that has no page of its own, under its name (an
+/// update's under its words). (A goal's is
 /// on its page; this one draws it too, for a link that names it.)
 pub async fn discuss_page(
     State(state): State<AppState>,
@@ -395,8 +400,29 @@ pub async fn discuss_page(
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let (on, title, back_to) = match (query.milestone, query.risk, query.goal) {
-        (Some(id), None, None) => {
+    let mut shown = None;
+    let (on, title, back_to) = match (query.milestone, query.risk, query.goal, query.update) {
+        (None, None, None, Some(id)) => {
+            let u = store.get_status_update(scope, id).await?;
+            let (what, back_to) = match u.subject {
+                UpdateSubject::Project(project_id) => {
+                    let key = project_key_of(&state, scope, project_id).await?;
+                    (key.clone(), viewer.url(&format!("/p/{key}#h-updates")))
+                }
+                UpdateSubject::Portfolio(id) => (
+                    "the portfolio".to_string(),
+                    viewer.url(&format!("/portfolios/{id}#h-updates")),
+                ),
+                UpdateSubject::Goal(id) => (
+                    "the goal".to_string(),
+                    viewer.url(&format!("/goals/{id}#h-updates")),
+                ),
+            };
+            let title = format!("Update on {what} of {}", u.created_at.format("%-d %b %Y"));
+            shown = Some(u);
+            (CommentOn::StatusUpdate(id), title, back_to)
+        }
+        (Some(id), None, None, None) => {
             let m = store.get_milestone(scope, id).await?;
             let key = project_key_of(&state, scope, m.project_id).await?;
             (
@@ -405,7 +431,7 @@ pub async fn discuss_page(
                 viewer.url(&format!("/p/{key}/settings")),
             )
         }
-        (None, Some(id), None) => {
+        (None, Some(id), None, None) => {
             let r = store.get_risk(scope, id).await?;
             let key = project_key_of(&state, scope, r.project_id).await?;
             (
@@ -414,7 +440,7 @@ pub async fn discuss_page(
                 viewer.url(&format!("/p/{key}/risks")),
             )
         }
-        (None, None, Some(id)) => {
+        (None, None, Some(id), None) => {
             let goals = tandem_usecases::goals::visible_goals(store, scope).await?;
             let goal = goals
                 .iter()
@@ -429,7 +455,7 @@ pub async fn discuss_page(
         _ => {
             return Err(crate::error::ApiError::field(
                 "risk",
-                "name one milestone, risk or goal to discuss",
+                "name one milestone, risk, goal or update to discuss",
             )
             .into());
         }
@@ -438,10 +464,12 @@ pub async fn discuss_page(
     let content = html! {
         h1 { (title) }
         p { a href=(back_to) { "Back to where it is planned" } }
+        @if let Some(u) = &shown { ol.updates { (super::status::update(u, None)) } }
         (thread)
     };
-    let kind = match on.kind() {
-        EntityKind::Goal => Section::Goals,
+    let kind = match (&on, shown.as_ref().map(|u| &u.subject)) {
+        (_, Some(UpdateSubject::Goal(_))) | (CommentOn::Goal(_), _) => Section::Goals,
+        (_, Some(UpdateSubject::Portfolio(_))) => Section::Portfolios,
         _ => Section::Projects,
     };
     Ok(page(&viewer, &title, kind, None, content))

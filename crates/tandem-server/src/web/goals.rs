@@ -382,6 +382,7 @@ pub async fn goal_page(
                 due: None,
                 updates,
                 page: viewer.url(&base),
+                discuss: viewer.url("/discuss"),
             }))
         }
         @if let Some(thread) = &thread { (thread) }

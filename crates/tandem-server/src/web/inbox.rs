@@ -40,6 +40,9 @@ pub(crate) fn object_path(n: &Notification) -> String {
         EntityKind::Project => format!("/p/{}{at}", n.object.key),
         EntityKind::Milestone => format!("/discuss?milestone={}{at}", n.object.key),
         EntityKind::Risk => format!("/discuss?risk={}{at}", n.object.key),
+        EntityKind::StatusUpdate => format!("/discuss?update={}{at}", n.object.key),
+        // Where the invitations waiting for the reader are answered.
+        EntityKind::Workspace => "/inbox#invitations".to_string(),
         _ => format!("/goals/{}{at}", n.object.key),
     }
 }
@@ -54,6 +57,7 @@ fn why(n: &Notification) -> &'static str {
         NotificationKind::DueSoon => "due tomorrow:",
         NotificationKind::Overdue => "overdue:",
         NotificationKind::Rule => "a rule says, of",
+        NotificationKind::Invitation => "invited you to",
     }
 }
 
@@ -72,6 +76,8 @@ pub async fn inbox_page(
         limit: tandem_store::INBOX_PAGE,
     };
     let items = state.store.inbox(viewer.ctx.scope, &filter).await?;
+    // Invitations are answered here as on My work.
+    let invitations = super::common::waiting_invitations(&state, viewer.user()).await?;
     let tabs = [
         ("unread", "Unread"),
         ("all", "All"),
@@ -85,9 +91,10 @@ pub async fn inbox_page(
             }
         }
         p.muted {
-            "Mentions, work given to you, comments and status changes on what you follow, approvals and work falling due. "
+            "Mentions, work given to you, comments and status changes on what you follow, approvals, work falling due and invitations. "
             a href=(viewer.url("/settings#h-notifications")) { "Choose what you hear of" } "."
         }
+        (super::common::invitations_block(&invitations))
         @if show != "archived" && items.iter().any(|n| n.read_at.is_none()) {
             form.inline method="post" action=(viewer.url("/inbox/read")) {
                 input type="hidden" name="all" value="true";

@@ -314,6 +314,17 @@ pub fn person(user: Option<&UserRef>) -> Markup {
     }
 }
 
+/// Whether `owner` is no longer among the workspace's `members`
+/// (deactivated or removed): their work is flagged wherever it shows.
+pub fn gone(owner: &UserRef, members: &[tandem_domain::Member]) -> bool {
+    !members.iter().any(|m| m.user.id == owner.id)
+}
+
+/// The flag on the work of someone no longer a member.
+pub fn gone_flag() -> Markup {
+    html! { " " span.badge.warn title="Deactivated or removed: hand this work on" { "no longer a member" } }
+}
+
 /// A task's due date, marked late while the task is open and the date
 /// has passed, or the task starts after it.
 pub fn due(task: &tandem_domain::Task, today: NaiveDate) -> Markup {

@@ -241,6 +241,19 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/search", get(search::search))
         .route("/w/{ws}/settings", get(settings::settings))
         .route("/w/{ws}/settings/profile", post(settings::update_profile))
+        .route(
+            "/w/{ws}/settings/avatar",
+            post(settings::set_avatar).layer(axum::extract::DefaultBodyLimit::max(
+                // The picture and the form around it: one too big is told
+                // its size rather than cut off.
+                tandem_domain::MAX_AVATAR_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/w/{ws}/settings/avatar/delete",
+            post(settings::remove_avatar),
+        )
+        .route("/w/{ws}/avatars/{user_id}", get(settings::avatar))
         .route("/w/{ws}/settings/password", post(settings::change_password))
         .route(
             "/w/{ws}/settings/workspace",
@@ -295,8 +308,12 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/members/{user_id}", post(settings::change_role))
         .route("/w/{ws}/members/{user_id}/hours", post(settings::set_hours))
         .route(
-            "/w/{ws}/members/{user_id}/remove",
-            post(settings::remove_member),
+            "/w/{ws}/members/{user_id}/deactivate",
+            post(settings::deactivate_member),
+        )
+        .route(
+            "/w/{ws}/members/{user_id}/reactivate",
+            post(settings::reactivate_member),
         )
         .route(
             "/w/{ws}/members/{user_id}/time-off",

@@ -356,6 +356,7 @@ pub async fn portfolio_page(
                 due: None,
                 updates: &updates,
                 page: viewer.url(&base),
+                discuss: viewer.url("/discuss"),
             }))
         }
         @if writer {

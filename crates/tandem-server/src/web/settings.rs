@@ -79,6 +79,7 @@ async fn settings_page(
     viewer: &Viewer,
     shown: Shown,
 ) -> Result<Markup, WebError> {
+    let mails = state.mail.is_some();
     let (new_token, new_invitation) = match shown {
         Shown::Nothing => (None, None),
         Shown::Token(token) => (Some(token), None),
@@ -92,6 +93,10 @@ async fn settings_page(
         store.list_invitations(scope).await?
     } else {
         Vec::new()
+    };
+    let deactivated = match scope.admin() {
+        Some(admin) => store.deactivated_members(admin).await?,
+        None => Vec::new(),
     };
     let all_time_off = store.list_time_off(scope, None).await?;
     let time_off: Vec<Vec<&tandem_domain::TimeOff>> = members
@@ -115,6 +120,18 @@ async fn settings_page(
                 label for="me-name" { "Your name " span.muted { "(as everyone sees it; you sign in as " (viewer.user().email) ")" } }
                 input #me-name name="name" required maxlength="200" value=(viewer.user().name) autocomplete="name";
                 div { button type="submit" { "Save name" } }
+            }
+            h3 { "Picture" }
+            div.avatar-row {
+                img.avatar-large src=(viewer.url(&format!("/avatars/{}", viewer.user().id))) alt="Your picture" width="64" height="64";
+                form.stacked method="post" enctype="multipart/form-data" action=(viewer.url("/settings/avatar")) {
+                    label for="me-avatar" { "A picture " span.muted { "(PNG, JPEG, GIF or WebP, 512 KiB at most; your initials stand in without one)" } }
+                    input #me-avatar name="avatar" type="file" required accept="image/png,image/jpeg,image/gif,image/webp";
+                    div { button type="submit" { "Use this picture" } }
+                }
+                form.inline method="post" action=(viewer.url("/settings/avatar/delete")) {
+                    button.link type="submit" { "Use my initials" }
+                }
             }
             h3 { "Password" }
             form.stacked.keeps method="post" action=(viewer.url("/settings/password")) {
@@ -148,7 +165,7 @@ async fn settings_page(
                     @let id = m.user.id;
                     @let own = id == me;
                     li #{ "member-" (id) } {
-                        span.who { strong { (m.user.name) } " " span.muted { (m.user.email) } @if own { " " span.muted { "(you)" } } }
+                        span.who { img.person-face src=(viewer.url(&format!("/avatars/{id}"))) alt="" width="24" height="24"; strong { (m.user.name) } " " span.muted { (m.user.email) } @if own { " " span.muted { "(you)" } } }
                         @if manages && !own {
                             form.row-form.keeps method="post" action=(viewer.url(&format!("/members/{id}"))) {
                                 input type="hidden" name="version" value=(m.version);
@@ -204,9 +221,37 @@ async fn settings_page(
                             }
                         }
                         @if manages && !own {
-                            form.inline.confirm method="post" action=(viewer.url(&format!("/members/{id}/remove")))
-                                data-confirm={ "Remove " (m.user.name) " from the workspace? Their tasks stay, without an owner." } {
-                                button.link type="submit" aria-label={ "Remove " (m.user.name) } { "Remove" }
+                            form.inline-form.confirm method="post" action=(viewer.url(&format!("/members/{id}/deactivate")))
+                                data-confirm={ "Deactivate " (m.user.name) "? They will no longer open the workspace; their history stays." } {
+                                label for={ "dz-" (id) } { "Their open tasks" }
+                                select id={ "dz-" (id) } name="reassign_to" {
+                                    option value="" { "stay theirs, flagged" }
+                                    @for other in members.iter().filter(|o| o.user.id != id) {
+                                        option value=(other.user.email) { "go to " (other.user.name) }
+                                    }
+                                }
+                                button type="submit" aria-label={ "Deactivate " (m.user.name) } { "Deactivate" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !deactivated.is_empty() {
+            section.card-panel aria-labelledby="h-deactivated" {
+                h2 #h-deactivated { "Deactivated" }
+                p.muted { "They no longer open the workspace. Their history keeps their name; open tasks still theirs are flagged where they show." }
+                ul.plain {
+                    @for d in &deactivated {
+                        li {
+                            strong { (d.user.name) } " " span.muted { (d.user.email) } " · was " (role_label(d.role))
+                            " · since " (layout::date(Some(d.deactivated_at.date_naive()), today))
+                            @if d.open_tasks > 0 {
+                                " · " strong { (d.open_tasks) " open tasks still theirs" }
+                            }
+                            " "
+                            form.inline method="post" action=(viewer.url(&format!("/members/{}/reactivate", d.user.id))) {
+                                button type="submit" aria-label={ "Reactivate " (d.user.name) } { "Reactivate" }
                             }
                         }
                     }
@@ -216,11 +261,19 @@ async fn settings_page(
         @if manages {
             section.card-panel aria-labelledby="h-invite" {
                 h2 #h-invite { "Invite someone" }
-                p.muted { "No email is sent: you get a link to give them. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept)." }
+                @if mails {
+                    p.muted { "They get the invitation's link by email, and you see it once here too. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept)." }
+                } @else {
+                    p.muted { "No email is sent: you get a link to give them. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept)." }
+                }
                 @if let Some(i) = &new_invitation {
                     @if let Some(link) = &i.link {
                         div.notice role="status" {
-                            p { "Give " strong { (i.email) } " this link; it is shown only now:" }
+                            @if i.mailed {
+                                p { "Mailed to " strong { (i.email) } ". The link, shown only now:" }
+                            } @else {
+                                p { "Give " strong { (i.email) } " this link; it is shown only now:" }
+                            }
                             p { a #invitation-link href=(link) { (link) } }
                         }
                     }
@@ -340,6 +393,69 @@ pub async fn revoke_token(
     .await
     .map(IntoResponse::into_response);
     answer(&headers, result, &viewer.url("/settings#h-tokens"))
+}
+
+/// `POST /w/{ws}/settings/avatar`: the picture of a multipart form.
+pub async fn set_avatar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let unreadable = |e: String| {
+        WebError::Invalid(vec![tandem_domain::FieldError::new(
+            "avatar",
+            format!("could not be read: {e}"),
+        )])
+    };
+    let mut form = form.map_err(|e| unreadable(e.to_string()))?;
+    let mut picture = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| unreadable(e.to_string()))?
+    {
+        if field.name() == Some("avatar") {
+            picture = Some(field.bytes().await.map_err(|e| unreadable(e.to_string()))?);
+        }
+    }
+    let picture = picture.unwrap_or_default();
+    let result =
+        tandem_usecases::members::set_avatar(state.store.as_ref(), viewer.user(), &picture)
+            .await
+            .map(|()| axum::http::StatusCode::NO_CONTENT.into_response())
+            .map_err(crate::error::ApiError::from);
+    answer(&headers, result, &viewer.url("/settings#h-profile"))
+}
+
+/// `POST /w/{ws}/settings/avatar/delete`: back to the initials.
+pub async fn remove_avatar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let result = tandem_usecases::members::remove_avatar(state.store.as_ref(), viewer.user())
+        .await
+        .map(|()| axum::http::StatusCode::NO_CONTENT.into_response())
+        .map_err(crate::error::ApiError::from);
+    answer(&headers, result, &viewer.url("/settings#h-profile"))
+}
+
+/// `GET /w/{ws}/avatars/{user_id}`: a member's picture or initials, as
+/// the API answers it.
+pub async fn avatar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    Ok(crate::handlers::avatars::avatar(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, user_id)),
+        headers,
+    )
+    .await?)
 }
 
 pub async fn update_profile(
@@ -527,13 +643,40 @@ pub async fn set_hours(
     .await
 }
 
-pub async fn remove_member(
+/// `POST /w/{ws}/members/{user_id}/deactivate`: out of the workspace,
+/// their open tasks handed on to `reassign_to` or kept, flagged.
+pub async fn deactivate_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let input = super::common::json_body::<tandem_api::DeactivateMember>(
+        &form,
+        &[("reassign_to", Kind::Optional)],
+    )
+    .map_err(|e| refused(&headers, e))?;
+    let result = crate::handlers::workspaces::deactivate_member(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, user_id)),
+        input,
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &viewer.url("/settings#h-members"))
+}
+
+/// `POST /w/{ws}/members/{user_id}/reactivate`.
+pub async fn reactivate_member(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
     Path((ws, user_id)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
-    let result = crate::handlers::workspaces::remove_member(
+    let result = crate::handlers::workspaces::reactivate_member(
         State(state.clone()),
         viewer.ctx.clone(),
         Path((ws, user_id)),

@@ -36,6 +36,9 @@ pub struct Updates<'a> {
     pub updates: &'a [StatusUpdate],
     /// The page itself, for the "Older updates" link.
     pub page: String,
+    /// The discussion page, `/w/{ws}/discuss`: each update links to its
+    /// thread there.
+    pub discuss: String,
 }
 
 pub fn section(s: Updates<'_>) -> Markup {
@@ -70,7 +73,7 @@ pub fn section(s: Updates<'_>) -> Markup {
             }
             @if s.updates.is_empty() { p.muted { "Nothing posted yet." } }
             ol.updates {
-                @for u in s.updates.iter().take(UPDATES_SHOWN) { (update(u)) }
+                @for u in s.updates.iter().take(UPDATES_SHOWN) { (update(u, Some(&s.discuss))) }
             }
             @if let Some(older) = older {
                 p { a href={ (s.page) "?before=" (older) "#h-updates" } { "Older updates" } }
@@ -79,9 +82,10 @@ pub fn section(s: Updates<'_>) -> Markup {
     }
 }
 
-/// One update: its verdict, author and day, its text, and the figures it
-/// was written on.
-pub fn update(u: &StatusUpdate) -> Markup {
+/// One update: its verdict, author and day, its text, the figures it
+/// was written on, and a link to its comments when `discuss` names their
+/// page.
+pub fn update(u: &StatusUpdate, discuss: Option<&str>) -> Markup {
     html! {
         li.update {
             p {
@@ -91,6 +95,9 @@ pub fn update(u: &StatusUpdate) -> Markup {
             }
             div.update-text { (markdown::render(&u.text)) }
             p.muted.figures { (figures(&u.figures)) @if u.figures.derived_health != u.health { " · Tandem judged it " (u.figures.derived_health.label()) } }
+            @if let Some(discuss) = discuss {
+                p { a href={ (discuss) "?update=" (u.id) } { "Comments on this update" } }
+            }
         }
     }
 }

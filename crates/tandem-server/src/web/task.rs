@@ -132,7 +132,16 @@ pub async fn task_page(
                             div { label for="t-priority" { "Priority" }
                                 select #t-priority name="priority" { @for p in layout::PRIORITIES { option value=(p) selected[p == task.priority] { (layout::priority_label(p)) } } } }
                             div { label for="t-owner" { "Owner" }
-                                select #t-owner name="owner" data-find { option value="" { "Unassigned" } @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } } } }
+                                select #t-owner name="owner" data-find {
+                                    option value="" { "Unassigned" }
+                                    // Kept as it is unless someone chooses: a former member stays the owner, flagged.
+                                    @if let Some(o) = task.owner.as_ref().filter(|o| layout::gone(o, &members)) {
+                                        option value=(o.email) selected { (o.name) " (no longer a member)" }
+                                    }
+                                    @for m in &members { option value=(m.user.email) selected[task.owner.as_ref().is_some_and(|o| o.id == m.user.id)] { (m.user.name) } }
+                                }
+                                @if let Some(o) = task.owner.as_ref().filter(|o| layout::gone(o, &members)) { (layout::gone_flag()) span.visually-hidden { (o.name) } }
+                            }
                             div { label for="t-collaborators" { "Collaborators " span.muted { "(Ctrl or ⌘ to pick several)" } }
                                 input type="hidden" name="collaborators" value="";
                                 select #t-collaborators name="collaborators" data-find multiple size=(members.len().clamp(2, 5)) {

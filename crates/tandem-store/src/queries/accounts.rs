@@ -2,6 +2,7 @@
 //! (see `mod.rs`).
 
 use super::*;
+use crate::accounts::Avatar;
 
 #[async_trait]
 impl AccountStore for DbStore {
@@ -195,5 +196,53 @@ impl AccountStore for DbStore {
         qb.push(")");
         let row = qb.build().fetch_optional(self.reader()).await?;
         row.as_ref().map(credential_from_row).transpose()
+    }
+
+    async fn set_avatar(&self, user_id: Id, content_type: &str, content: &[u8]) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO avatars (user_id, content_type, content, version, updated_at) \
+             VALUES ($1, $2, $3, 1, $4) ON CONFLICT (user_id) DO UPDATE SET \
+             content_type = excluded.content_type, content = excluded.content, \
+             version = avatars.version + 1, updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(content_type)
+        .bind(content)
+        .bind(Utc::now())
+        .execute(self.writer())
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_avatar(&self, user_id: Id) -> Result<()> {
+        sqlx::query("DELETE FROM avatars WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    async fn avatar_of(&self, scope: Scope, user_id: Id) -> Result<(UserRef, Option<Avatar>)> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, a.content_type, a.content, a.version FROM users u \
+             LEFT JOIN avatars a ON a.user_id = u.id WHERE u.id = $1 AND (\
+             EXISTS (SELECT 1 FROM members m WHERE m.workspace_id = $2 AND m.user_id = u.id) \
+             OR EXISTS (SELECT 1 FROM deactivated_members d WHERE d.workspace_id = $2 AND d.user_id = u.id))",
+        )
+        .bind(user_id)
+        .bind(scope.workspace_id)
+        .fetch_optional(self.reader())
+        .await?
+        .ok_or(StoreError::NotFound("member"))?;
+        let user = user_from_row(&row)?;
+        let avatar = match Columns::get::<Option<String>>(&row, "content_type")? {
+            Some(content_type) => Some(Avatar {
+                content_type,
+                content: Columns::get(&row, "content")?,
+                version: Columns::get(&row, "version")?,
+            }),
+            None => None,
+        };
+        Ok((user, avatar))
     }
 }

@@ -7,13 +7,15 @@ use tandem_domain::{
 
 use super::goals::fetch_goal_tx;
 use super::risks::fetch_risk_tx;
+use super::status_updates::fetch_status_update_tx;
 use super::*;
 use crate::comments::{COMMENT_PAGE, CommentStore};
 
 const COMMENT_SELECT: &str = "SELECT c.id, c.subject_kind, c.project_id, c.parent_id, \
     c.author_id, u.email AS author_email, u.name AS author_name, c.body, c.created_at, \
     c.edited_at, c.deleted_at, c.version, c.task_id, t.number AS task_number, \
-    tp.key AS task_project_key, p.key AS project_key, c.milestone_id, c.risk_id, c.goal_id \
+    tp.key AS task_project_key, p.key AS project_key, c.milestone_id, c.risk_id, c.goal_id, \
+    c.status_update_id \
     FROM comments c LEFT JOIN users u ON u.id = c.author_id \
     LEFT JOIN tasks t ON t.id = c.task_id LEFT JOIN projects tp ON tp.id = t.project_id \
     LEFT JOIN projects p ON p.id = c.on_project";
@@ -94,6 +96,18 @@ pub(super) async fn resolve(tx: &mut Tx, scope: Scope, on: &CommentOn) -> Result
                 id: *id,
             }
         }
+        CommentOn::StatusUpdate(id) => {
+            let project_id = fetch_status_update_tx(tx, scope, *id).await?.1;
+            Resolved {
+                subject: CommentSubject {
+                    kind,
+                    key: id.to_string(),
+                    project_id,
+                },
+                column: "status_update_id",
+                id: *id,
+            }
+        }
     })
 }
 
@@ -114,6 +128,7 @@ fn subject_of(row: &impl Columns) -> Result<CommentOn> {
         EntityKind::Milestone => CommentOn::Milestone(id("milestone_id")?),
         EntityKind::Risk => CommentOn::Risk(id("risk_id")?),
         EntityKind::Goal => CommentOn::Goal(id("goal_id")?),
+        EntityKind::StatusUpdate => CommentOn::StatusUpdate(id("status_update_id")?),
         other => return Err(StoreError::Config(format!("a comment on a {other}"))),
     })
 }
@@ -122,7 +137,10 @@ fn comment_from_row(row: &impl Columns) -> Result<Comment> {
     let on = subject_of(row)?;
     let key = match &on {
         CommentOn::Task(key) | CommentOn::Project(key) => key.clone(),
-        CommentOn::Milestone(id) | CommentOn::Risk(id) | CommentOn::Goal(id) => id.to_string(),
+        CommentOn::Milestone(id)
+        | CommentOn::Risk(id)
+        | CommentOn::Goal(id)
+        | CommentOn::StatusUpdate(id) => id.to_string(),
     };
     Ok(Comment {
         id: row.get("id")?,

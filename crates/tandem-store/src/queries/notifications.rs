@@ -27,16 +27,27 @@ const INBOX_SELECT: &str = "SELECT n.id, n.kind, n.subject_kind, n.comment_id, n
     n.created_at, n.read_at, n.archived_at, n.actor_id, u.email AS actor_email, u.name AS actor_name, \
     n.task_id, t.number AS task_number, t.title AS task_title, tp.key AS task_project_key, \
     p.key AS project_key, p.name AS project_name, n.milestone_id, m.name AS milestone_name, \
-    n.risk_id, r.title AS risk_title, n.goal_id, g.title AS goal_title, np.key AS in_project \
+    n.risk_id, r.title AS risk_title, n.goal_id, g.title AS goal_title, np.key AS in_project, \
+    n.status_update_id, su.body AS update_body, nw.slug AS workspace_slug, nw.name AS workspace_name \
     FROM notifications n LEFT JOIN users u ON u.id = n.actor_id \
+    JOIN workspaces nw ON nw.id = n.workspace_id \
     LEFT JOIN tasks t ON t.id = n.task_id LEFT JOIN projects tp ON tp.id = t.project_id \
     LEFT JOIN projects p ON p.id = n.on_project LEFT JOIN milestones m ON m.id = n.milestone_id \
     LEFT JOIN risks r ON r.id = n.risk_id LEFT JOIN goals g ON g.id = n.goal_id \
+    LEFT JOIN status_updates su ON su.id = n.status_update_id \
     LEFT JOIN projects np ON np.id = n.project_id";
 
+/// The reader's inbox in this workspace, with the invitations to join
+/// others (addressed to the reader, they are no workspace's secret).
+fn push_workspace_inbox(qb: &mut QueryBuilder<'_, Db>, alias: &str, scope: Scope) {
+    qb.push(format!(" AND ({alias}workspace_id = "));
+    qb.push_bind(scope.workspace_id);
+    qb.push(format!(" OR {alias}kind = 'invitation')"));
+}
+
 /// Only what the reader may open now: a project's things while they may
-/// open the project, a personal task while it is theirs, a goal unless
-/// they are a guest.
+/// open the project, a personal task while it is theirs, a goal or the
+/// update of a portfolio or a goal unless they are a guest.
 fn push_inbox_visibility(qb: &mut QueryBuilder<'_, Db>, scope: Scope) {
     qb.push(" AND (n.task_id IS NULL OR t.project_id IS NOT NULL OR t.owner_id = ");
     qb.push_bind(scope.user_id);
@@ -44,9 +55,20 @@ fn push_inbox_visibility(qb: &mut QueryBuilder<'_, Db>, scope: Scope) {
     qb.push_bind(scope.user_id);
     qb.push(")");
     if !scope.role.sees_all_projects() {
-        qb.push(" AND n.goal_id IS NULL AND (n.project_id IS NULL OR n.project_id IN (SELECT project_id FROM stakeholders WHERE user_id = ");
+        qb.push(" AND n.goal_id IS NULL AND (n.status_update_id IS NULL OR n.project_id IS NOT NULL) \
+                 AND (n.project_id IS NULL OR n.project_id IN (SELECT project_id FROM stakeholders WHERE user_id = ");
         qb.push_bind(scope.user_id);
         qb.push("))");
+    }
+}
+
+/// An update has no title: its first line stands for it, cut short.
+fn update_title(body: &str) -> String {
+    const MOST: usize = 80;
+    let line = body.lines().next().unwrap_or_default().trim();
+    match line.char_indices().nth(MOST) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_string(),
     }
 }
 
@@ -73,6 +95,11 @@ fn notification_from_row(row: &impl Columns) -> Result<Notification> {
         EntityKind::Project => (text("project_key")?, text("project_name")?),
         EntityKind::Milestone => (number("milestone_id")?, text("milestone_name")?),
         EntityKind::Risk => (number("risk_id")?, text("risk_title")?),
+        EntityKind::Workspace => (text("workspace_slug")?, text("workspace_name")?),
+        EntityKind::StatusUpdate => (
+            number("status_update_id")?,
+            update_title(&text("update_body")?),
+        ),
         _ => (number("goal_id")?, text("goal_title")?),
     };
     Ok(Notification {
@@ -117,6 +144,10 @@ async fn inferred_followers(tx: &mut Tx, resolved: &Resolved) -> Result<Vec<Id>>
             "SELECT owner_id FROM risks WHERE id = $1 \
              UNION SELECT p.owner_id FROM risks r JOIN projects p ON p.id = r.project_id WHERE r.id = $1 \
              UNION SELECT author_id FROM comments WHERE risk_id = $1"
+        }
+        EntityKind::StatusUpdate => {
+            "SELECT author_id FROM status_updates WHERE id = $1 \
+             UNION SELECT author_id FROM comments WHERE status_update_id = $1"
         }
         _ => {
             "SELECT owner_id FROM goals WHERE id = $1 \
@@ -209,8 +240,7 @@ impl NotificationStore for DbStore {
         let mut qb = QueryBuilder::<Db>::new(INBOX_SELECT);
         qb.push(" WHERE n.user_id = ");
         qb.push_bind(scope.user_id);
-        qb.push(" AND n.workspace_id = ");
-        qb.push_bind(scope.workspace_id);
+        push_workspace_inbox(&mut qb, "n.", scope);
         qb.push(if filter.archived {
             " AND n.archived_at IS NOT NULL"
         } else {
@@ -235,8 +265,7 @@ impl NotificationStore for DbStore {
             "SELECT COUNT(*) FROM notifications n LEFT JOIN tasks t ON t.id = n.task_id WHERE n.user_id = ",
         );
         qb.push_bind(scope.user_id);
-        qb.push(" AND n.workspace_id = ");
-        qb.push_bind(scope.workspace_id);
+        push_workspace_inbox(&mut qb, "n.", scope);
         qb.push(" AND n.read_at IS NULL AND n.archived_at IS NULL");
         push_inbox_visibility(&mut qb, scope);
         let (count,): (i64,) = qb.build_query_as().fetch_one(self.reader()).await?;
@@ -249,8 +278,7 @@ impl NotificationStore for DbStore {
         qb.push_bind(read.then(Utc::now));
         qb.push(" WHERE user_id = ");
         qb.push_bind(scope.user_id);
-        qb.push(" AND workspace_id = ");
-        qb.push_bind(scope.workspace_id);
+        push_workspace_inbox(&mut qb, "", scope);
         qb.push(if read {
             " AND read_at IS NULL"
         } else {
@@ -288,8 +316,7 @@ impl NotificationStore for DbStore {
         }
         qb.push(" WHERE user_id = ");
         qb.push_bind(scope.user_id);
-        qb.push(" AND workspace_id = ");
-        qb.push_bind(scope.workspace_id);
+        push_workspace_inbox(&mut qb, "", scope);
         qb.push(if archived {
             " AND archived_at IS NULL"
         } else {

@@ -5,6 +5,33 @@ use tandem_domain::health::StatusFigures;
 
 use super::*;
 
+/// The status update `id` and its project, if the caller may read it: a
+/// project's while they may open the project, a portfolio's or a goal's
+/// unless they are a guest (as the updates' history decides).
+pub(super) async fn fetch_status_update_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    id: Id,
+) -> Result<(StatusUpdate, Option<Id>)> {
+    let mut qb = QueryBuilder::<Db>::new(format!("{STATUS_UPDATE_SELECT} WHERE s.id = "));
+    qb.push_bind(id);
+    qb.push(" AND s.workspace_id = ");
+    qb.push_bind(scope.workspace_id);
+    if !scope.role.sees_all_projects() {
+        qb.push(" AND s.project_id IS NOT NULL");
+        push_project_visibility(&mut qb, "s.project_id", scope);
+    }
+    let row = qb
+        .build()
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("status update"))?;
+    Ok((
+        status_update_from_row(&row)?,
+        Columns::get(&row, "project_id")?,
+    ))
+}
+
 #[async_trait]
 impl StatusUpdateStore for DbStore {
     async fn create_status_update(
@@ -73,6 +100,13 @@ impl StatusUpdateStore for DbStore {
         .await?;
         tx.commit().await?;
         Ok(created)
+    }
+
+    async fn get_status_update(&self, scope: Scope, id: Id) -> Result<StatusUpdate> {
+        let mut tx = self.read_tx().await?;
+        let (update, _) = fetch_status_update_tx(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(update)
     }
 
     async fn list_status_updates(

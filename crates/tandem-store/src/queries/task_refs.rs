@@ -70,7 +70,8 @@ pub(super) enum Owner {
 
 /// Resolves a task's references (people, parent, phase,
 /// milestone) in its project, collecting every failure. `task` is the
-/// task written and its present parent, for an edit.
+/// task written and its present parent, for an edit; `present` are the
+/// collaborators it has, who stay even if no longer members.
 pub(super) async fn resolve_task_refs(
     tx: &mut Tx,
     scope: Scope,
@@ -78,6 +79,7 @@ pub(super) async fn resolve_task_refs(
     task: Option<(Id, Option<Id>)>,
     fields: &TaskFields,
     owner: Owner,
+    present: &[tandem_domain::UserRef],
 ) -> Result<TaskRefs> {
     let mut errors = Vec::new();
     let mut take = |result: Result<Id>| -> Result<Option<Id>> {
@@ -99,7 +101,12 @@ pub(super) async fn resolve_task_refs(
     };
     let mut collaborator_ids = Vec::new();
     for email in &fields.collaborators {
-        if let Some(id) = take(member_id(tx, scope, email, "collaborators").await)? {
+        let kept = present
+            .iter()
+            .find(|u| u.email.eq_ignore_ascii_case(email.as_str()));
+        if let Some(user) = kept {
+            collaborator_ids.push(user.id);
+        } else if let Some(id) = take(member_id(tx, scope, email, "collaborators").await)? {
             collaborator_ids.push(id);
         }
     }

@@ -102,6 +102,7 @@ async fn insert_numbered_task_tx(
         None,
         &fields,
         owner,
+        &[],
     )
     .await?;
     let watch = RollupWatch::before(tx, refs.parent_id).await?;
@@ -171,13 +172,23 @@ pub(super) async fn update_task_tx(
     fields.check().map_err(StoreError::Invalid)?;
     let project = current.project.as_ref().map(|p| (p.id, p.key.as_str()));
     let present = (current.id, current.parent.as_ref().map(|p| p.id));
+    // An owner kept as they were stays, member or not any more: the work
+    // of someone deactivated or removed is still edited, and handed on
+    // when someone chooses.
+    let kept = match (&fields.owner, &current.owner) {
+        (Some(email), Some(owner)) if email.as_str().eq_ignore_ascii_case(&owner.email) => {
+            Owner::LookedUp(Some(owner.id))
+        }
+        _ => Owner::ToLookUp,
+    };
     let refs = resolve_task_refs(
         &mut *tx,
         scope,
         project,
         Some(present),
         &fields,
-        Owner::ToLookUp,
+        kept,
+        &current.collaborators,
     )
     .await?;
     let now = Utc::now();

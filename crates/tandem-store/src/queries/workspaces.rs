@@ -45,6 +45,61 @@ pub(super) async fn fetch_invitation_tx(
     invitation_from_row(&row)
 }
 
+/// The once-key of the notice of invitation `id`.
+fn invitation_notice(id: Id) -> String {
+    format!("invitation:{id}")
+}
+
+/// A withdrawn, replaced or declined invitation leaves no notice to
+/// answer.
+async fn forget_invitation_notice(tx: &mut Tx, id: Id) -> Result<()> {
+    sqlx::query("DELETE FROM notifications WHERE kind = 'invitation' AND once_key = $1")
+        .bind(invitation_notice(id))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A task still to do: neither done nor cancelled.
+const OPEN: &str = "t.status NOT IN ('done', 'cancelled')";
+
+/// The workspace's deactivated members (or the one `user_id` names), by
+/// name, with their open project tasks counted.
+async fn deactivated_tx(
+    tx: &mut Tx,
+    workspace_id: Id,
+    user_id: Option<Id>,
+) -> Result<Vec<DeactivatedMember>> {
+    let rows = sqlx::query(&format!(
+        "SELECT d.user_id, u.email, u.name, d.role, d.deactivated_at, d.deactivated_by, \
+         b.email AS by_email, b.name AS by_name, \
+         (SELECT COUNT(*) FROM tasks t WHERE t.workspace_id = d.workspace_id \
+          AND t.owner_id = d.user_id AND t.project_id IS NOT NULL AND {OPEN}) AS open_tasks \
+         FROM deactivated_members d JOIN users u ON u.id = d.user_id \
+         LEFT JOIN users b ON b.id = d.deactivated_by \
+         WHERE d.workspace_id = $1 AND ($2 IS NULL OR d.user_id = $2) ORDER BY u.name, u.id"
+    ))
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(DeactivatedMember {
+                user: UserRef {
+                    id: Columns::get(row, "user_id")?,
+                    email: Columns::get(row, "email")?,
+                    name: Columns::get(row, "name")?,
+                },
+                role: vocab(row.text("role")?)?,
+                deactivated_at: Columns::get(row, "deactivated_at")?,
+                deactivated_by: user_ref(row, "deactivated_by", "by_email", "by_name")?,
+                open_tasks: Columns::get::<i64>(row, "open_tasks")?.max(0) as usize,
+            })
+        })
+        .collect()
+}
+
 #[async_trait]
 impl WorkspaceStore for DbStore {
     async fn create_workspace(
@@ -293,6 +348,134 @@ impl WorkspaceStore for DbStore {
         Ok(())
     }
 
+    async fn deactivate_member(&self, scope: AdminScope, user_id: Id) -> Result<DeactivatedMember> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        check_member_change(scope, member.role, None)?;
+        if member.role == Role::Owner
+            && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
+        {
+            return Err(StoreError::Conflict(
+                "a workspace keeps at least one owner".into(),
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO deactivated_members (workspace_id, user_id, role, capacity_hours, deactivated_at, deactivated_by) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role, \
+             capacity_hours = excluded.capacity_hours, deactivated_at = excluded.deactivated_at, \
+             deactivated_by = excluded.deactivated_by",
+        )
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .bind(member.role.as_str())
+        .bind(member.capacity_hours)
+        .bind(Utc::now())
+        .bind(scope.user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let changes = vec![FieldChange {
+            field: "role".into(),
+            before: member.role.as_str().into(),
+            after: serde_json::Value::Null,
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "deactivated",
+            &changes,
+        )
+        .await?;
+        let mut rows = deactivated_tx(&mut tx, scope.workspace_id, Some(user_id)).await?;
+        tx.commit().await?;
+        rows.pop().ok_or(StoreError::NotFound("member"))
+    }
+
+    async fn reactivate_member(&self, scope: AdminScope, user_id: Id) -> Result<Member> {
+        let scope = *scope;
+        let mut tx = self.write_tx().await?;
+        let row: Option<(String, f64)> = sqlx::query_as(
+            "SELECT role, capacity_hours FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((role, hours)) = row else {
+            return Err(StoreError::NotFound("deactivated member"));
+        };
+        let role: Role = vocab(&role)?;
+        check_member_change(scope, Role::Guest, Some(role))?;
+        sqlx::query("DELETE FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2")
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        // Back as they were, unless they came back another way meanwhile
+        // (an invitation accepted): then as they are.
+        sqlx::query(
+            "INSERT INTO members (workspace_id, user_id, role, capacity_hours) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (workspace_id, user_id) DO NOTHING",
+        )
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .bind(role.as_str())
+        .bind(hours)
+        .execute(&mut *tx)
+        .await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        let changes = vec![FieldChange {
+            field: "role".into(),
+            before: serde_json::Value::Null,
+            after: member.role.as_str().into(),
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &member.user.email,
+            "reactivated",
+            &changes,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    async fn deactivated_members(&self, scope: AdminScope) -> Result<Vec<DeactivatedMember>> {
+        let mut tx = self.read_tx().await?;
+        let rows = deactivated_tx(&mut tx, scope.workspace_id, None).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    async fn open_work_of(&self, scope: AdminScope, user_id: Id) -> Result<Vec<(String, i64)>> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT p.key, t.number, t.version FROM tasks t JOIN projects p ON p.id = t.project_id \
+             WHERE t.workspace_id = $1 AND t.owner_id = $2 AND {OPEN} ORDER BY t.id"
+        ))
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, number, version)| (format!("{key}-{number}"), version))
+            .collect())
+    }
+
     async fn set_member_capacity(
         &self,
         scope: WriteScope,
@@ -445,11 +628,16 @@ impl WorkspaceStore for DbStore {
             // Who is a member the inviter sees anyway.
             return Err(StoreError::Conflict(format!("{email} is already a member")));
         }
-        sqlx::query("DELETE FROM invitations WHERE workspace_id = $1 AND email = $2")
-            .bind(scope.workspace_id)
-            .bind(email.as_str())
-            .execute(&mut *tx)
-            .await?;
+        let replaced: Vec<(Id,)> = sqlx::query_as(
+            "DELETE FROM invitations WHERE workspace_id = $1 AND email = $2 RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(email.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        for (old,) in replaced {
+            forget_invitation_notice(&mut tx, old).await?;
+        }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO invitations (workspace_id, email, role, invited_by, created_at, expires_at, token_hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -478,6 +666,24 @@ impl WorkspaceStore for DbStore {
             &changes,
         )
         .await?;
+        // Someone with an account hears of it in their inbox, whichever
+        // workspace they read it in; the inviter is told the same either
+        // way.
+        sqlx::query(
+            "INSERT INTO notifications (workspace_id, user_id, kind, once_key, subject_kind, actor_id, note, created_at) \
+             SELECT $1, u.id, 'invitation', $2, 'workspace', $3, $4, $5 FROM users u \
+             WHERE u.email = $6 AND NOT EXISTS (SELECT 1 FROM notification_prefs np \
+                 WHERE np.user_id = u.id AND np.kind = 'invitation' AND NOT np.inbox) \
+             ON CONFLICT (user_id, once_key) DO NOTHING",
+        )
+        .bind(scope.workspace_id)
+        .bind(invitation_notice(id))
+        .bind(scope.user_id)
+        .bind(format!("as {}", role.as_str()))
+        .bind(Utc::now())
+        .bind(email.as_str())
+        .execute(&mut *tx)
+        .await?;
         let invitation = fetch_invitation_tx(&mut tx, "i.id = $1", id).await?;
         tx.commit().await?;
         Ok(invitation)
@@ -500,14 +706,17 @@ impl WorkspaceStore for DbStore {
                 "only owners and admins manage members".into(),
             ));
         }
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("DELETE FROM invitations WHERE id = $1 AND workspace_id = $2")
             .bind(id)
             .bind(scope.workspace_id)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("invitation"));
         }
+        forget_invitation_notice(&mut tx, id).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -568,6 +777,22 @@ impl WorkspaceStore for DbStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2")
+            .bind(invitation.workspace.id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        // Answered: its notice is read and put away, kept as history.
+        let now_at = Utc::now();
+        sqlx::query(
+            "UPDATE notifications SET read_at = COALESCE(read_at, $1), archived_at = COALESCE(archived_at, $1) \
+             WHERE user_id = $2 AND once_key = $3",
+        )
+        .bind(now_at)
+        .bind(user.id)
+        .bind(invitation_notice(id))
+        .execute(&mut *tx)
+        .await?;
         let joined =
             sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
                 .bind(invitation.workspace.id)
@@ -616,14 +841,17 @@ impl WorkspaceStore for DbStore {
     }
 
     async fn decline_invitation(&self, user: &UserRef, id: Id) -> Result<()> {
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("DELETE FROM invitations WHERE id = $1 AND email = $2")
             .bind(id)
             .bind(user.email.to_lowercase())
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("invitation"));
         }
+        forget_invitation_notice(&mut tx, id).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -510,3 +510,74 @@ async fn the_search_and_tag_backfill_finds_what_was_there() {
         );
     }
 }
+
+/// SQLite builds the comments table anew in migration 39 (its check of
+/// one subject changed): what refers to a comment (its earlier words,
+/// reactions, files, search entry) stays, because the runner does not
+/// enforce foreign keys while it migrates. On PostgreSQL the table is
+/// altered in place; the test holds there too.
+#[tokio::test]
+async fn building_the_comments_table_anew_keeps_what_refers_to_them() {
+    for db in Database::all().await {
+        db.migrate_to(38).await;
+        db.execute(
+            "INSERT INTO workspaces (id, slug, name, created_at) VALUES (1, 'acme', 'Acme', '2026-11-01T00:00:00Z'); \
+             INSERT INTO users (id, email, name, created_at) VALUES (1, 'ana@x.org', 'Ana', '2026-11-01T00:00:00Z'); \
+             INSERT INTO members (workspace_id, user_id, role) VALUES (1, 1, 'owner'); \
+             INSERT INTO tasks (id, workspace_id, number, title, status, priority, owner_id, created_by, created_at, updated_at) \
+                 VALUES (1, 1, 1, 'Call the bank', 'todo', 'none', 1, 1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z'); \
+             INSERT INTO comments (id, workspace_id, subject_kind, task_id, author_id, body, created_at, edited_at) \
+                 VALUES (1, 1, 'task', 1, 1, 'Ask about overdraft fees', '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z'); \
+             INSERT INTO comment_edits (comment_id, body, replaced_at) VALUES (1, 'Ask about fees', '2026-11-03T00:00:00Z'); \
+             INSERT INTO comment_reactions (comment_id, user_id, reaction) VALUES (1, 1, 'heart'); \
+             INSERT INTO blobs (hash, size, content, created_at) VALUES ('h1', 2, NULL, '2026-11-02T00:00:00Z'); \
+             INSERT INTO attachments (workspace_id, subject_kind, comment_id, name, version, content_type, size, hash, created_at) \
+                 VALUES (1, 'comment', 1, 'statement.pdf', 1, 'application/pdf', 2, 'h1', '2026-11-02T00:00:00Z');",
+        )
+        .await;
+        let store = tandem_store::open(db.url()).await.unwrap();
+        let scope = tandem_store::Scope {
+            workspace_id: 1,
+            user_id: 1,
+            role: tandem_domain::Role::Owner,
+        };
+        let comment = store.get_comment(scope, 1).await.unwrap();
+        assert_eq!(
+            comment.body.as_deref(),
+            Some("Ask about overdraft fees"),
+            "{}",
+            db.backend()
+        );
+        assert_eq!(comment.reactions.len(), 1, "{}", db.backend());
+        let edits = store.comment_edits(scope, 1).await.unwrap();
+        assert_eq!(edits.len(), 1, "{}", db.backend());
+        let files = store
+            .list_attachments(scope, &tandem_domain::AttachedTo::Comment(1))
+            .await
+            .unwrap();
+        assert_eq!(files.len(), 1, "{}", db.backend());
+        let found = store
+            .search(
+                scope,
+                &tandem_store::SearchQuery {
+                    text: "overdraft".into(),
+                    ..tandem_store::SearchQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "{}: {found:?}", db.backend());
+        // And a comment on a status update is now possible.
+        store
+            .add_comment(
+                scope.writer().unwrap(),
+                &tandem_domain::NewComment {
+                    on: tandem_domain::CommentOn::StatusUpdate(1),
+                    parent: None,
+                    body: "None yet".into(),
+                },
+            )
+            .await
+            .expect_err("no update 1: not found");
+    }
+}

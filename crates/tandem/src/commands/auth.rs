@@ -167,6 +167,16 @@ pub(super) enum ProfileCommand {
         #[arg(long)]
         passwords_stdin: bool,
     },
+    /// Set your picture (a PNG, JPEG, GIF or WebP file of at most 512
+    /// KiB), or with --remove go back to your initials.
+    Avatar {
+        /// The picture.
+        #[arg(required_unless_present = "remove")]
+        file: Option<std::path::PathBuf>,
+        /// Take your picture away.
+        #[arg(long, conflicts_with = "file")]
+        remove: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,6 +226,31 @@ pub(super) async fn profile_command(
                 outln!("Your name is now {}", me.user.name);
             }
         }
+        ProfileCommand::Avatar { file, remove } => match file {
+            Some(file) if !remove => {
+                let bytes =
+                    std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                client
+                    .send_file::<serde_json::Value>(
+                        Method::PUT,
+                        "/api/v1/me/avatar",
+                        "application/octet-stream",
+                        bytes,
+                    )
+                    .await?;
+                if !as_json {
+                    outln!("Your picture is set");
+                }
+            }
+            _ => {
+                client
+                    .send_raw(Method::DELETE, "/api/v1/me/avatar", None, &[])
+                    .await?;
+                if !as_json {
+                    outln!("Your initials stand in for a picture again");
+                }
+            }
+        },
         ProfileCommand::Password { passwords_stdin } => {
             if !passwords_stdin {
                 bail!(

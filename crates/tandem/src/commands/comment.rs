@@ -1,5 +1,6 @@
 //! `tandem comment`: say something on a task, a project, a milestone, a
-//! risk or a goal; reply, edit, delete, react; read a thread.
+//! risk, a goal or a status update; reply, edit, delete, react; read a
+//! thread.
 
 use std::io::Read;
 
@@ -16,19 +17,26 @@ use crate::output::{json as print_json, outln};
 #[derive(Debug, Args)]
 pub(super) struct On {
     /// A milestone's id (see `tandem milestone list KEY`), instead of a key.
-    #[arg(long, conflicts_with_all = ["risk", "goal"])]
+    #[arg(long, conflicts_with_all = ["risk", "goal", "update"])]
     milestone: Option<i64>,
     /// A risk's id (see `tandem risk list KEY`), instead of a key.
-    #[arg(long, conflicts_with = "goal")]
+    #[arg(long, conflicts_with_all = ["goal", "update"])]
     risk: Option<i64>,
     /// A goal's id (see `tandem goal list`), instead of a key.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "update")]
     goal: Option<i64>,
+    /// A status update's id (see `tandem status list KEY`),
+    /// instead of a key.
+    #[arg(long)]
+    update: Option<i64>,
 }
 
 impl On {
     fn by_flag(&self) -> bool {
-        self.milestone.is_some() || self.risk.is_some() || self.goal.is_some()
+        self.milestone.is_some()
+            || self.risk.is_some()
+            || self.goal.is_some()
+            || self.update.is_some()
     }
 
     /// The subject's fields of a request: `key` is a task's (LAUNCH-12,
@@ -37,7 +45,9 @@ impl On {
         let mut fields = Vec::new();
         match key {
             Some(_) if self.by_flag() => {
-                bail!("name what the comment is on once: a key, or --milestone, --risk or --goal")
+                bail!(
+                    "name what the comment is on once: a key, or --milestone, --risk, --goal or --update"
+                )
             }
             Some(key) if tandem_domain::TaskKey::parse(key).is_ok() => {
                 fields.push(("task", key.to_string()))
@@ -53,6 +63,7 @@ impl On {
                     ("milestone", self.milestone),
                     ("risk", self.risk),
                     ("goal", self.goal),
+                    ("status_update", self.update),
                 ];
                 for (name, id) in flags {
                     if let Some(id) = id {
@@ -61,7 +72,7 @@ impl On {
                 }
                 if fields.is_empty() {
                     bail!(
-                        "name what the comment is on: a task's key (LAUNCH-12), a project's (LAUNCH), or --milestone, --risk or --goal"
+                        "name what the comment is on: a task's key (LAUNCH-12), a project's (LAUNCH), or --milestone, --risk, --goal or --update"
                     );
                 }
             }
@@ -72,12 +83,12 @@ impl On {
 
 #[derive(Debug, Subcommand)]
 pub(super) enum CommentCommand {
-    /// Comment on a task or a project (by key), or a milestone, a risk or
-    /// a goal (by flag). The text is Markdown; `-` reads it from standard
+    /// Comment on a task or a project (by key), or a milestone, a risk, a
+    /// goal or a status update (by flag). The text is Markdown; `-` reads it from standard
     /// input. `tandem comment add LAUNCH-12 "Looks good"`.
     Add {
         /// The key, then the text; or only the text with --milestone,
-        /// --risk or --goal.
+        /// --risk, --goal or --update.
         #[arg(num_args = 1..=2, required = true, value_names = ["KEY", "TEXT"])]
         args: Vec<String>,
         #[command(flatten)]
@@ -86,10 +97,11 @@ pub(super) enum CommentCommand {
         #[arg(long)]
         reply_to: Option<i64>,
     },
-    /// The comments on a task, a project, a milestone, a risk or a goal:
-    /// threads oldest first, each with its replies.
+    /// The comments on a task, a project, a milestone, a risk, a goal or a
+    /// status update: threads oldest first, each with its replies.
     List {
-        /// A task's or a project's key; or --milestone, --risk or --goal.
+        /// A task's or a project's key; or --milestone, --risk, --goal or
+        /// --update.
         key: Option<String>,
         #[command(flatten)]
         on: On,
@@ -170,7 +182,8 @@ pub(super) async fn comment_command(
                     "project" => input.project = Some(value),
                     "milestone" => input.milestone = value.parse().ok(),
                     "risk" => input.risk = value.parse().ok(),
-                    _ => input.goal = value.parse().ok(),
+                    "goal" => input.goal = value.parse().ok(),
+                    _ => input.status_update = value.parse().ok(),
                 }
             }
             let comment: CommentView = client

@@ -74,14 +74,18 @@ pub(super) struct FollowArgs {
     /// A task's key (LAUNCH-12) or a project's (LAUNCH).
     key: Option<String>,
     /// A milestone's id, instead of a key.
-    #[arg(long, conflicts_with_all = ["key", "risk", "goal"])]
+    #[arg(long, conflicts_with_all = ["key", "risk", "goal", "update"])]
     milestone: Option<i64>,
     /// A risk's id, instead of a key.
-    #[arg(long, conflicts_with_all = ["key", "goal"])]
+    #[arg(long, conflicts_with_all = ["key", "goal", "update"])]
     risk: Option<i64>,
     /// A goal's id, instead of a key.
-    #[arg(long, conflicts_with = "key")]
+    #[arg(long, conflicts_with_all = ["key", "update"])]
     goal: Option<i64>,
+    /// A status update's id (see `tandem status list KEY`), instead of a
+    /// key.
+    #[arg(long, conflicts_with = "key")]
+    update: Option<i64>,
 }
 
 impl FollowArgs {
@@ -90,6 +94,7 @@ impl FollowArgs {
             milestone: self.milestone,
             risk: self.risk,
             goal: self.goal,
+            status_update: self.update,
             following: Some(following),
             ..FollowInput::default()
         };
@@ -101,9 +106,13 @@ impl FollowArgs {
             Some(key) => {
                 bail!("'{key}' is neither a task's key (LAUNCH-12) nor a project's (LAUNCH)")
             }
-            None if self.milestone.is_none() && self.risk.is_none() && self.goal.is_none() => {
+            None if self.milestone.is_none()
+                && self.risk.is_none()
+                && self.goal.is_none()
+                && self.update.is_none() =>
+            {
                 bail!(
-                    "name what to follow: a task's key, a project's, or --milestone, --risk or --goal"
+                    "name what to follow: a task's key, a project's, or --milestone, --risk, --goal or --update"
                 )
             }
             None => {}

@@ -33,9 +33,10 @@ pub(super) enum MemberCommand {
     },
     /// A member's time off.
     TimeOff { email: String },
-    /// Invite a person by email; prints the invitation's link (no email is
-    /// sent; it is shown only now): they open it signed in with that email,
-    /// or run `tandem invitation accept TOKEN`. Owners and admins.
+    /// Invite a person by email; prints the invitation's link (shown only
+    /// now, and mailed to them when the server sends email): they open it
+    /// signed in with that email, or run `tandem invitation accept TOKEN`.
+    /// Owners and admins.
     Invite {
         email: String,
         /// The role they join with: owner (owners only), admin, member or guest.
@@ -44,6 +45,22 @@ pub(super) enum MemberCommand {
     },
     /// The workspace's open invitations (owners and admins).
     Invitations,
+    /// Deactivate a member (owners and admins): they no longer open the
+    /// workspace or are given work; their history keeps their name. Their
+    /// open project tasks go to --reassign-to, or stay theirs, flagged.
+    Deactivate {
+        email: String,
+        /// Another member's email: their open project tasks become this
+        /// person's.
+        #[arg(long)]
+        reassign_to: Option<String>,
+    },
+    /// Bring a deactivated member back with the role and hours they had
+    /// (owners and admins).
+    Reactivate { email: String },
+    /// Deactivated members and the open project tasks still theirs
+    /// (owners and admins).
+    Deactivated,
     /// Withdraw an invitation by its id (owners and admins).
     Uninvite { id: i64 },
 }
@@ -175,8 +192,12 @@ pub(super) async fn member_command(
                 shown["link"] = serde_json::json!(link);
                 print_json(&shown);
             } else {
+                let how = match invitation.mailed {
+                    true => "It was mailed to them; here is the link, shown only now:",
+                    false => "No email was sent; give them this link, shown only now:",
+                };
                 outln!(
-                    "Invited {} to {} as {} (invitation {}, open until {}). No email is sent; give them this link, shown only now:",
+                    "Invited {} to {} as {} (invitation {}, open until {}). {how}",
                     invitation.email,
                     invitation.workspace,
                     invitation.role,
@@ -199,6 +220,58 @@ pub(super) async fn member_command(
                 .send(Method::GET, &client.ws_path("/invitations").await?, None)
                 .await?;
             print_invitations(&list, as_json);
+            return Ok(());
+        }
+        MemberCommand::Deactivated | MemberCommand::Reactivate { .. } => {
+            let list: Vec<DeactivatedMemberView> = client
+                .send(
+                    Method::GET,
+                    &client.ws_path("/members/deactivated").await?,
+                    None,
+                )
+                .await?;
+            if let MemberCommand::Reactivate { email } = &command {
+                let id = list
+                    .iter()
+                    .find(|m| m.user.email.eq_ignore_ascii_case(email))
+                    .map(|m| m.user.id)
+                    .ok_or_else(|| {
+                        anyhow!("{email} is not a deactivated member of this workspace")
+                    })?;
+                let member: MemberView = client
+                    .send(
+                        Method::POST,
+                        &client.ws_path(&format!("/members/{id}/reactivate")).await?,
+                        None,
+                    )
+                    .await?;
+                if as_json {
+                    print_json(&member);
+                } else {
+                    outln!("{} is back, as {}", member.user.email, member.role);
+                }
+                return Ok(());
+            }
+            if as_json {
+                print_json(&list);
+                return Ok(());
+            }
+            let rows = list
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.user.email.clone(),
+                        m.user.name.clone(),
+                        m.role.to_string(),
+                        m.deactivated_at.format("%Y-%m-%d").to_string(),
+                        m.open_tasks.to_string(),
+                    ]
+                })
+                .collect::<Vec<_>>();
+            table(
+                &["email", "name", "role", "deactivated", "open tasks"],
+                &rows,
+            );
             return Ok(());
         }
         MemberCommand::Uninvite { id } => {
@@ -322,8 +395,35 @@ pub(super) async fn member_command(
                 .collect::<Vec<_>>();
             table(&["id", "from", "to", "note"], &rows);
         }
+        MemberCommand::Deactivate { email, reassign_to } => {
+            let id = id_of(&email)?;
+            let done: DeactivationView = client
+                .send(
+                    Method::POST,
+                    &client.ws_path(&format!("/members/{id}/deactivate")).await?,
+                    Some(&request_body(&DeactivateMember {
+                        reassign_to: reassign_to.clone(),
+                    })?),
+                )
+                .await?;
+            if as_json {
+                print_json(&done);
+            } else {
+                outln!("Deactivated {email}");
+                match (&reassign_to, done.reassigned.len(), done.kept.len()) {
+                    (_, 0, 0) => outln!("They had no open project tasks."),
+                    (Some(heir), n, _) => outln!("{n} open tasks are now {heir}'s."),
+                    (None, _, n) => outln!(
+                        "{n} open tasks stay theirs, flagged: {} (hand them on with tandem task edit KEY --owner EMAIL)",
+                        done.kept.join(", ")
+                    ),
+                }
+            }
+        }
         MemberCommand::Invite { .. }
         | MemberCommand::Invitations
+        | MemberCommand::Deactivated
+        | MemberCommand::Reactivate { .. }
         | MemberCommand::Uninvite { .. } => {
             unreachable!("answered above")
         }

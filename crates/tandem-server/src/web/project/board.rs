@@ -192,7 +192,10 @@ pub async fn board(
                                 span.meta {
                                     (layout::priority_badge(t.priority))
                                     (layout::due(t, today))
-                                    @if let Some(o) = &t.owner { span.avatar title=(o.name) aria-label={ "Owner " (o.name) } { (initials(&o.name)) } }
+                                    @if let Some(o) = &t.owner {
+                                        span.avatar title=(o.name) aria-label={ "Owner " (o.name) } { (initials(&o.name)) }
+                                        @if layout::gone(o, &members) { (layout::gone_flag()) }
+                                    }
                                 }
                                 // A card goes into a phase here, as a list
                                 // row does: the list's inline edit.

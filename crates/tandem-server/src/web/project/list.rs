@@ -307,7 +307,7 @@ pub async fn list(
                         // Click to edit: app.js swaps the button for a control.
                         ("status", true) => td { button.cell type="button" data-field="status" data-value=(t.status) { (layout::status_label(t.status)) } },
                         ("priority", true) => td { button.cell type="button" data-field="priority" data-value=(t.priority) { (layout::priority_label(t.priority)) } },
-                        ("owner", true) => td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } },
+                        ("owner", true) => td { button.cell type="button" data-field="owner" data-value=(t.owner.as_ref().map(|u| u.email.as_str()).unwrap_or("")) { (t.owner.as_ref().map(|u| u.name.as_str()).unwrap_or("—")) } @if let Some(o) = t.owner.as_ref().filter(|o| layout::gone(o, &members)) { (layout::gone_flag()) span.visually-hidden { (o.name) } } },
                         ("due", true) => td { button.cell type="button" data-field="due_date" data-value=[t.due_date] { (layout::due(t, today)) } },
                         ("phase", true) => td { button.cell type="button" data-field="phase_id" data-value=[t.phase_id] { (phase_of(t)) } },
                         ("milestone", true) => td { button.cell type="button" data-field="milestone_id" data-value=[t.milestone_id] { (milestone_of(t)) } },
@@ -318,7 +318,7 @@ pub async fn list(
                         ("three_point", false) => td.num { (three_point_label(t)) },
                         ("status", false) => td { (layout::status_badge(t.status)) },
                         ("priority", false) => td { (layout::priority_badge(t.priority)) },
-                        ("owner", false) => td { (layout::person(t.owner.as_ref())) },
+                        ("owner", false) => td { (layout::person(t.owner.as_ref())) @if t.owner.as_ref().is_some_and(|o| layout::gone(o, &members)) { (layout::gone_flag()) } },
                         ("due", false) => td { (layout::due(t, today)) },
                         ("phase", false) => td { (phase_of(t)) },
                         ("milestone", false) => td { (milestone_of(t)) },

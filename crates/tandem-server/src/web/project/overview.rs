@@ -118,6 +118,7 @@ pub async fn overview(
                 due: now.update_due.then(|| updates_section::due_note(now.latest.as_ref().map(|u| u.created_at.date_naive()), today, project.update_cadence_days)),
                 updates: &updates,
                 page: viewer.url(&format!("/p/{}", project.key)),
+                discuss: viewer.url("/discuss"),
             }))
             section.card-panel aria-labelledby="h-objective" {
                 h2 #h-objective { "Objective" }

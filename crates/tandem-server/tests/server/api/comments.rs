@@ -215,11 +215,27 @@ async fn comments_thread_edit_react_and_stay_with_what_they_are_on() {
                 json!({"title": "Grow", "period": "2026"}),
             )
             .await;
+        let (status, project_update) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/status-updates"),
+                json!({"health": "at_risk", "text": "Vendor late"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{project_update}");
+        let (status, goal_update) = ana
+            .post(
+                &format!("{WS}/goals/{}/status-updates", goal["id"]),
+                json!({"health": "on_track", "text": "Growing"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{goal_update}");
         for (field, value) in [
             ("project", json!("LAUNCH")),
             ("milestone", milestone["id"].clone()),
             ("risk", risk["id"].clone()),
             ("goal", goal["id"].clone()),
+            ("status_update", project_update["id"].clone()),
+            ("status_update", goal_update["id"].clone()),
         ] {
             let made = comment(
                 &mel,
@@ -255,6 +271,28 @@ async fn comments_thread_edit_react_and_stay_with_what_they_are_on() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(!body.to_string().contains("Hush"));
         let (status, _) = thread(&gus, &format!("goal={}", goal["id"])).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // An update's talk goes with what it is posted on.
+        let (status, list) = thread(&gus, &format!("status_update={}", project_update["id"])).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        assert_eq!(list[0]["body"], "On the status_update");
+        let (status, body) = thread(&gus, &format!("status_update={}", goal_update["id"])).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(!body.to_string().contains("On the status_update"));
+        let (_, hidden_update) = ana
+            .post(
+                &format!("{WS}/projects/HIDDEN/status-updates"),
+                json!({"health": "on_track", "text": "Quiet"}),
+            )
+            .await;
+        comment(
+            &ana,
+            json!({"status_update": hidden_update["id"], "body": "Shh"}),
+        )
+        .await;
+        let (status, _) = thread(&gus, &format!("status_update={}", hidden_update["id"])).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = thread(&ana, "status_update=999999").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         // A personal task's talk is its owner's.
         let (_, mine) = mel

@@ -309,3 +309,46 @@ async fn a_digest_per_person_goes_out_by_smtp_and_its_link_stops_that_kind() {
     }
     server.stop().await;
 }
+
+/// An invitation's link is mailed at once to the email invited, and the
+/// answer says so; the inviter still sees the link, once.
+#[tokio::test]
+async fn an_invitation_is_mailed_with_its_link() {
+    let Some(smtp) = smtpd() else { return };
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let port = smtp.port;
+    let server = Server::with_mail(&url, |base| MailOptions {
+        host: "127.0.0.1".into(),
+        port,
+        from: "Tandem <tandem@x.org>".into(),
+        public_url: base.to_string(),
+        every: Duration::from_secs(3600),
+    })
+    .await;
+    let ana = Api::login(&server.base, "ana").await;
+    let (status, invitation) = ana
+        .post(
+            &format!("{WS}/members"),
+            json!({"email": "zoe@x.org", "role": "member"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{invitation}");
+    assert_eq!(invitation["mailed"], true, "{invitation}");
+    let link = invitation["link"].as_str().unwrap();
+    // Sent before the answer came: it is there now.
+    let messages = received(&smtp.dir);
+    let to_zoe: Vec<_> = messages
+        .values()
+        .filter(|(h, _)| header(h, "to").contains("zoe@x.org"))
+        .collect();
+    assert_eq!(to_zoe.len(), 1, "{messages:?}");
+    let (headers, body) = to_zoe[0];
+    assert!(
+        header(headers, "subject").contains("invites you to"),
+        "{headers:?}"
+    );
+    assert!(body.contains(&format!("{}{link}", server.base)), "{body}");
+    assert!(body.contains("as member"), "{body}");
+    server.stop().await;
+}

@@ -210,6 +210,36 @@ async fn people_are_told_what_concerns_them_once_and_only_what_they_may_open() {
         let (status, _) = gus.get(&format!("{WS}/follows?task=HIDDEN-1")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
+        // An update posted on a followed project tells its followers; its
+        // author follows the talk on it.
+        let (status, _) = mel
+            .put(&format!("{WS}/follows"), json!({"project": "LAUNCH"}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, update) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/status-updates"),
+                json!({"health": "at_risk", "text": "Vendor late\nMore below"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{update}");
+        told(&mut feed, mel_id).await;
+        let items = inbox(&mel).await;
+        assert_eq!(items[0]["kind"], "status", "{items:?}");
+        assert_eq!(
+            items[0]["object"],
+            json!({"kind": "status_update", "key": update["id"].to_string(), "title": "Vendor late", "project": "LAUNCH"})
+        );
+        mel.post(
+            &format!("{WS}/comments"),
+            json!({"status_update": update["id"], "body": "Which vendor?"}),
+        )
+        .await;
+        told(&mut feed, ana_id).await;
+        let items = inbox(&ana).await;
+        assert_eq!(items[0]["kind"], "comment", "{items:?}");
+        assert_eq!(items[0]["object"]["kind"], "status_update");
+
         // Preferences: a kind turned off is not kept.
         let (status, prefs) = ana
             .put(

@@ -48,6 +48,23 @@ async fn adding_a_person_invites_them_and_says_nothing_of_their_account() {
         let (_, waiting) = zoe.get("/api/v1/invitations").await;
         assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");
         assert_eq!(waiting[0]["workspace"], "acme");
+        // Her inbox, in the workspace she is in, tells her of it.
+        let invitations_in = |list: &Value| -> Vec<Value> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == "invitation")
+                .cloned()
+                .collect()
+        };
+        let (status, inbox) = zoe.get("/api/v1/workspaces/other/inbox").await;
+        assert_eq!(status, StatusCode::OK, "{inbox}");
+        let told = invitations_in(&inbox);
+        assert_eq!(told.len(), 1, "{inbox}");
+        assert_eq!(told[0]["object"]["kind"], "workspace");
+        assert_eq!(told[0]["object"]["key"], "acme");
+        assert_eq!(told[0]["read"], false);
+        assert_eq!(told[0]["note"], "as member");
         // Nobody else can accept or decline it.
         let mel = Api::login(&server.base, "mel").await;
         let id = zoe_invite["id"].as_i64().unwrap();
@@ -76,6 +93,13 @@ async fn adding_a_person_invites_them_and_says_nothing_of_their_account() {
         assert_eq!(status, StatusCode::OK);
         let (_, waiting) = zoe.get("/api/v1/invitations").await;
         assert_eq!(waiting.as_array().unwrap().len(), 0);
+        // Answered, its notice is put away.
+        let (_, inbox) = zoe.get("/api/v1/workspaces/other/inbox").await;
+        assert!(invitations_in(&inbox).is_empty(), "{inbox}");
+        let (_, archived) = zoe
+            .get("/api/v1/workspaces/other/inbox?archived=true")
+            .await;
+        assert_eq!(invitations_in(&archived).len(), 1, "{archived}");
         // A member is not invited again.
         let (status, _) = ana
             .post(&members, json!({"email": "zoe@x.org", "role": "admin"}))
@@ -117,10 +141,14 @@ async fn adding_a_person_invites_them_and_says_nothing_of_their_account() {
             .await;
         assert_eq!(status, StatusCode::ACCEPTED);
         let id = invite["id"].as_i64().unwrap();
+        let (_, inbox) = mel.get(&format!("{WS}/inbox")).await;
+        assert_eq!(invitations_in(&inbox).len(), 1, "{inbox}");
         let (status, _) = mel
             .call(Method::DELETE, &format!("/api/v1/invitations/{id}"), None)
             .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, inbox) = mel.get(&format!("{WS}/inbox")).await;
+        assert!(invitations_in(&inbox).is_empty(), "declined: {inbox}");
         let (status, _) = mel.get("/api/v1/workspaces/other/projects").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "declined: no member");
         let (_, waiting) = mel.get("/api/v1/invitations").await;

@@ -139,6 +139,20 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
         )
         .await;
     }
+    // A project's update, and talk on it: a guest reads neither of
+    // SECRET's.
+    let (said, asked) = match key {
+        "SECRET" => ("The Secret plan is late", "Why is the Secret plan late?"),
+        _ => ("Launch is on time", "Will it stay on time?"),
+    };
+    let update = id(created(ana, &format!("{p}/status-updates"), json!({"text": said})).await);
+    reach.ids.insert("status-updates", update);
+    created(
+        ana,
+        &format!("{WS}/comments"),
+        json!({"status_update": update, "body": asked}),
+    )
+    .await;
     let with_kr = created(
         ana,
         &format!("{WS}/goals/{}/key-results", goal["id"]),

@@ -691,10 +691,14 @@ async fn the_workspace_settings_page_manages_people_and_tokens() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(time_off(me_chloe).await.as_array().unwrap().len(), before);
 
-    // Removing someone.
+    // Deactivating someone, their work kept and flagged; then back.
     let (eli, _) = member(&ana, "eli@demo.tandem").await;
     let (status, _) = ana
-        .post(&format!("/w/demo/members/{eli}/remove"), "", &[])
+        .post(
+            &format!("/w/demo/members/{eli}/deactivate"),
+            "reassign_to=",
+            &[],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let members: Value = ana
@@ -707,6 +711,47 @@ async fn the_workspace_settings_page_manages_people_and_tokens() {
         !members.to_string().contains("eli@demo.tandem"),
         "{members}"
     );
+    let page = ana.get("/w/demo/settings").await.text().await.unwrap();
+    let listed = page.find("h-deactivated").expect("a Deactivated section");
+    assert!(page[listed..].contains("eli@demo.tandem"), "{page}");
+    // Their work shows flagged, and its page keeps them as its owner.
+    let hits: Value = ana
+        .get("/api/v1/workspaces/demo/search?q=Landing+page+design&kind=task")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = hits[0]["key"].as_str().unwrap().to_string();
+    let task_page = ana
+        .get(&format!("/w/demo/t/{key}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(task_page.contains("no longer a member"), "{task_page}");
+    assert!(
+        task_page.contains(r#"<option value="eli@demo.tandem" selected>"#),
+        "the owner is kept as it is: {task_page}"
+    );
+    let project = key.split('-').next().unwrap();
+    let list = ana
+        .get(&format!("/w/demo/p/{project}/list"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("no longer a member"), "{list}");
+    let (status, _) = ana
+        .post(&format!("/w/demo/members/{eli}/reactivate"), "", &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let members: Value = ana
+        .get("/api/v1/workspaces/demo/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(members.to_string().contains("eli@demo.tandem"), "{members}");
     server.stop().await;
 }
 

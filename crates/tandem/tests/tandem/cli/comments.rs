@@ -66,6 +66,29 @@ fn people_talk_on_a_task_from_their_terminals() {
         ok(&ana, &["comment", "add", "LAUNCH", "Kick-off went well"]);
         let on_project = json(&ana, &["comment", "list", "LAUNCH"]);
         assert_eq!(on_project[0]["on"]["kind"], "project", "{on_project}");
+        // On a status update, by flag with the id `status post` gave.
+        let update = json(
+            &ana,
+            &[
+                "status",
+                "post",
+                "LAUNCH",
+                "--health",
+                "at-risk",
+                "--text",
+                "Vendor is late",
+            ],
+        );
+        let update_id = update["id"].to_string();
+        ok(
+            &ben,
+            &["comment", "add", "--update", &update_id, "Which vendor?"],
+        );
+        let on_update = json(&ana, &["comment", "list", "--update", &update_id]);
+        assert_eq!(on_update[0]["on"]["kind"], "status_update", "{on_update}");
+        assert_eq!(on_update[0]["body"], "Which vendor?");
+        let missing = fails(&ana, &["comment", "list", "--update", "999999"]);
+        assert!(missing.contains("not found"), "{missing}");
 
         // Refusals name what was wrong and exit non-zero.
         let blank = fails(&ana, &["comment", "add", "LAUNCH-3", "  "]);

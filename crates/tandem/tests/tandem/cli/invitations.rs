@@ -85,6 +85,11 @@ fn a_person_joins_a_workspace_by_accepting_an_invitation() {
     let waiting: serde_json::Value =
         serde_json::from_str(&ok(&newcomer, &["--json", "invitation", "list"])).unwrap();
     assert_eq!(waiting[0]["workspace"], "demo");
+    // Their inbox, in the workspace they are in, tells them of it.
+    let inbox: serde_json::Value =
+        serde_json::from_str(&ok(&newcomer, &["--json", "inbox"])).unwrap();
+    assert_eq!(inbox[0]["kind"], "invitation", "{inbox}");
+    assert_eq!(inbox[0]["object"]["key"], "demo");
     let id = waiting[0]["id"].to_string();
     let joined = ok(&newcomer, &["invitation", "accept", &id]);
     assert!(
@@ -97,6 +102,32 @@ fn a_person_joins_a_workspace_by_accepting_an_invitation() {
     assert_eq!(projects.as_array().unwrap().len(), 0);
     assert!(ok(&ana, &["member", "list"]).contains("newcomer@x.org"));
     assert!(!ok(&ana, &["member", "invitations"]).contains("newcomer@x.org"));
+
+    // Deactivated, they are out until brought back with their role.
+    let gone = ok(&ana, &["member", "deactivate", "newcomer@x.org"]);
+    assert!(gone.contains("Deactivated newcomer@x.org"), "{gone}");
+    assert!(!ok(&ana, &["member", "list"]).contains("newcomer@x.org"));
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&ana, &["--json", "member", "deactivated"])).unwrap();
+    assert_eq!(listed[0]["user"]["email"], "newcomer@x.org", "{listed}");
+    assert_eq!(listed[0]["role"], "guest");
+    let refused = fails(&newcomer, &["-w", "demo", "project", "list"]);
+    assert!(refused.contains("not found"), "{refused}");
+    let wrong = fails(
+        &ana,
+        &[
+            "member",
+            "deactivate",
+            "ben@demo.tandem",
+            "--reassign-to",
+            "nobody@x.org",
+        ],
+    );
+    assert!(wrong.contains("reassign_to"), "{wrong}");
+    assert!(ok(&ana, &["member", "list"]).contains("ben@demo.tandem"));
+    let back = ok(&ana, &["member", "reactivate", "newcomer@x.org"]);
+    assert!(back.contains("is back, as guest"), "{back}");
+    assert!(ok(&ana, &["member", "list"]).contains("newcomer@x.org"));
     drop(server);
 }
 

@@ -18,6 +18,24 @@ fn a_person_renames_themselves_changes_their_password_and_renames_the_workspace(
     assert!(shown.contains("Ana López <ana@demo.tandem>"), "{shown}");
     assert!(shown.contains("owner"), "{shown}");
 
+    // A picture: a small raster image, or the initials again.
+    let png = dir.join("me.png");
+    std::fs::write(
+        &png,
+        [&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], &[1u8; 64]].concat(),
+    )
+    .unwrap();
+    let svg = dir.join("me.svg");
+    std::fs::write(&svg, "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+    assert!(ok(&config, &["profile", "avatar", png.to_str().unwrap()]).contains("picture is set"));
+    let refused = fails(&config, &["profile", "avatar", svg.to_str().unwrap()]);
+    assert!(
+        refused.contains("avatar") && refused.contains("PNG"),
+        "{refused}"
+    );
+    assert!(ok(&config, &["profile", "avatar", "--remove"]).contains("initials"));
+    assert!(fails(&config, &["profile", "avatar"]).contains("FILE"));
+
     // Passwords: two lines on standard input, or it says what it wants.
     let err = fails(&config, &["profile", "password"]);
     assert!(err.contains("--passwords-stdin"), "{err}");
