@@ -28,6 +28,8 @@ pub enum ApiError {
     },
     /// A person holds as many live-update streams as one may.
     TooManyStreams,
+    /// A service Tandem relies on (the blob store) did not answer.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -53,6 +55,7 @@ impl From<StoreError> for ApiError {
             StoreError::Cycle(keys) => ApiError::Cycle(keys),
             StoreError::VersionMismatch { current } => ApiError::PreconditionFailed { current },
             StoreError::Forbidden(message) => ApiError::Forbidden(message),
+            StoreError::Unavailable(cause) => ApiError::Unavailable(cause),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -215,6 +218,20 @@ impl IntoResponse for ApiError {
                 vec![],
                 None,
             ),
+            ApiError::Unavailable(cause) => {
+                tracing::error!(%cause, "a service did not answer");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "A service Tandem relies on did not answer",
+                    Some(
+                        "the file store did not answer; nothing was changed, try again shortly"
+                            .into(),
+                    ),
+                    vec![],
+                    None,
+                )
+            }
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (

@@ -4,6 +4,7 @@
 //! under a name its subject already has is that document's next version.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use tandem_domain::{AttachedTo, Attachment, Id, NewAttachment};
 
 use crate::{Result, Scope, WriteScope};
@@ -21,4 +22,9 @@ pub trait AttachmentStore: Send + Sync {
     async fn attachment_content(&self, scope: Scope, id: Id) -> Result<(Attachment, Vec<u8>)>;
     /// Removes one version; its bytes go when nothing else holds them.
     async fn delete_attachment(&self, scope: WriteScope, id: Id) -> Result<()>;
+    /// Removes the content no attachment names, kept before
+    /// `older_than` (uploads younger than that may be about to be
+    /// recorded): rows of the database, and objects of the bucket when
+    /// there is one. How many went.
+    async fn sweep_blobs(&self, older_than: DateTime<Utc>) -> Result<usize>;
 }

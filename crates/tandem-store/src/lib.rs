@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod activity;
 pub mod approvals;
 pub mod attachments;
+pub mod blobs;
 pub mod comments;
 pub mod dependencies;
 pub mod events;
@@ -120,6 +121,10 @@ pub enum StoreError {
     Database(sqlx::Error),
     #[error("configuration: {0}")]
     Config(String),
+    /// A service the store relies on (the blob store) did not answer;
+    /// trying again later may work. Nothing was changed.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl StoreError {
@@ -341,10 +346,23 @@ pub mod testing {
 /// Opens the store a URL names: `sqlite://PATH` (created on first use) or
 /// `postgres://…`. Anything else is refused rather than guessed at.
 pub async fn open(url: &str) -> Result<Box<dyn Store>> {
+    open_with(url, None).await
+}
+
+/// [`open`], with attachments' bytes kept in `blobs` (a bucket) rather
+/// than in the database; files kept in the database before stay there.
+pub async fn open_with(
+    url: &str,
+    blobs: Option<std::sync::Arc<dyn blobs::BlobStore>>,
+) -> Result<Box<dyn Store>> {
     if url.starts_with("sqlite:") {
-        Ok(Box::new(SqliteStore::open(url).await?))
+        let mut store = SqliteStore::open(url).await?;
+        store.blobs = blobs;
+        Ok(Box::new(store))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Box::new(PgStore::open(url).await?))
+        let mut store = PgStore::open(url).await?;
+        store.blobs = blobs;
+        Ok(Box::new(store))
     } else {
         Err(StoreError::Config(format!(
             "unsupported database URL '{url}': use sqlite://PATH or postgres://…"

@@ -22,6 +22,8 @@ pub struct PgStore {
     /// The newest event when the store opened: the feed starts after it,
     /// as SQLite's does, however late its listening connection is up.
     feed_start: i64,
+    /// Where attachments' bytes go when not in the database.
+    pub(crate) blobs: Option<std::sync::Arc<dyn crate::blobs::BlobStore>>,
 }
 
 impl PgStore {
@@ -41,7 +43,12 @@ impl PgStore {
             pool,
             feed: std::sync::OnceLock::new(),
             feed_start: feed_start.unwrap_or(0),
+            blobs: None,
         })
+    }
+
+    fn blobs(&self) -> Option<&dyn crate::blobs::BlobStore> {
+        self.blobs.as_deref()
     }
 
     fn reader(&self) -> &PgPool {

@@ -34,6 +34,8 @@ pub struct SqliteStore {
     /// The newest event when the store opened: the feed tells what
     /// comes after.
     feed_start: i64,
+    /// Where attachments' bytes go when not in the database.
+    pub(crate) blobs: Option<Arc<dyn crate::blobs::BlobStore>>,
 }
 
 impl SqliteStore {
@@ -75,7 +77,12 @@ impl SqliteStore {
             lists,
             feed: std::sync::OnceLock::new(),
             feed_start,
+            blobs: None,
         })
+    }
+
+    fn blobs(&self) -> Option<&dyn crate::blobs::BlobStore> {
+        self.blobs.as_deref()
     }
 
     fn reader(&self) -> &SqlitePool {

@@ -1,5 +1,7 @@
 //! The periodic jobs, each run by whichever node claims it: the hourly
-//! purge of expired sessions, abandoned imports and handled events, and
+//! purge of expired sessions, abandoned imports, handled events and the
+//! content no attached file names any more (in the database or the
+//! bucket), and
 //! the refresh of the database's planner statistics every ten minutes.
 
 use std::sync::Arc;
@@ -88,6 +90,16 @@ async fn purge(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> bool {
         Err(e) => {
             ok = false;
             tracing::warn!(error = %e, "could not purge abandoned imports")
+        }
+    }
+    // An upload is recorded within seconds of being kept; an hour leaves
+    // any in flight alone.
+    match store.sweep_blobs(now - chrono::Duration::hours(1)).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "swept the content of files no longer attached"),
+        Err(e) => {
+            ok = false;
+            tracing::warn!(error = %e, "could not sweep unattached content")
         }
     }
     match store.purge_events(now - chrono::Duration::days(7)).await {

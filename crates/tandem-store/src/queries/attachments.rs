@@ -114,6 +114,20 @@ impl AttachmentStore for DbStore {
     async fn attach(&self, scope: WriteScope, new: &NewAttachment) -> Result<Attachment> {
         let scope = *scope;
         let hash = format!("{:x}", Sha256::digest(&new.bytes));
+        let inline = match self.blobs() {
+            None => Some(&new.bytes),
+            Some(blobs) => {
+                // Into the bucket before the write, and only for whoever
+                // may attach there; outside the transaction, so the
+                // upload holds no lock. A write that fails after leaves an
+                // object no row names, which the sweep removes.
+                let mut tx = self.read_tx().await?;
+                open_subject(&mut tx, scope, &new.to).await?;
+                tx.commit().await?;
+                blobs.put(&hash, new.bytes.clone()).await?;
+                None
+            }
+        };
         let mut tx = self.write_tx().await?;
         let (column, subject, project_id) = open_subject(&mut tx, scope, &new.to).await?;
         let now = Utc::now();
@@ -124,7 +138,7 @@ impl AttachmentStore for DbStore {
         )
         .bind(&hash)
         .bind(new.bytes.len() as i64)
-        .bind(&new.bytes)
+        .bind(inline)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -198,12 +212,16 @@ impl AttachmentStore for DbStore {
                 .fetch_one(&mut *tx)
                 .await?;
         tx.commit().await?;
-        let content = content.ok_or_else(|| {
-            StoreError::Config(format!(
-                "the bytes of {} are not in the database",
-                attachment.sha256
-            ))
-        })?;
+        let content = match (content, self.blobs()) {
+            (Some(bytes), _) => bytes,
+            (None, Some(blobs)) => blobs.get(&attachment.sha256).await?,
+            (None, None) => {
+                return Err(StoreError::Config(format!(
+                    "the bytes of {} are in a blob store this server was not started with (--blob-store)",
+                    attachment.sha256
+                )));
+            }
+        };
         Ok((attachment, content))
     }
 
@@ -221,6 +239,10 @@ impl AttachmentStore for DbStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // Bytes in the database go with their last attachment; bytes in a
+        // bucket are left for the sweep (`sweep_blobs`): deleted now, they
+        // could take the content of an upload of the same file that is
+        // just being recorded.
         sqlx::query(
             "DELETE FROM blobs WHERE hash = $1 \
              AND NOT EXISTS (SELECT 1 FROM attachments WHERE hash = $1)",
@@ -241,5 +263,37 @@ impl AttachmentStore for DbStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn sweep_blobs(&self, older_than: DateTime<Utc>) -> Result<usize> {
+        // Content no file names any more (its subject deleted with a task,
+        // a project, a comment, a workspace).
+        let mut swept = sqlx::query(
+            "DELETE FROM blobs WHERE created_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.hash = blobs.hash)",
+        )
+        .bind(older_than)
+        .execute(self.writer())
+        .await?
+        .rows_affected() as usize;
+        let Some(blobs) = self.blobs() else {
+            return Ok(swept);
+        };
+        for batch in blobs.list_older(older_than).await?.chunks(500) {
+            let mut qb = QueryBuilder::<Db>::new("SELECT hash FROM blobs WHERE hash IN (");
+            let mut list = qb.separated(", ");
+            for hash in batch {
+                list.push_bind(hash.as_str());
+            }
+            qb.push(")");
+            let named: Vec<(String,)> = qb.build_query_as().fetch_all(self.reader()).await?;
+            for hash in batch {
+                if !named.iter().any(|(h,)| h == hash) {
+                    blobs.delete(hash).await?;
+                    swept += 1;
+                }
+            }
+        }
+        Ok(swept)
     }
 }

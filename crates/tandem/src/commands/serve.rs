@@ -25,6 +25,30 @@ pub(super) struct ServeArgs {
     /// Load the demo workspace (once).
     #[arg(long)]
     demo: bool,
+    /// Keep attached files' bytes in an S3-compatible bucket,
+    /// s3://BUCKET or s3://BUCKET/PREFIX, rather than in the database:
+    /// for several nodes. Credentials come from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY. Files kept in the database before stay
+    /// there.
+    #[arg(long, env = "TANDEM_BLOB_STORE", value_name = "URL")]
+    blob_store: Option<String>,
+    /// The bucket's server when it is not AWS (MinIO, Ceph…), e.g.
+    /// http://127.0.0.1:9000.
+    #[arg(
+        long,
+        env = "TANDEM_BLOB_ENDPOINT",
+        value_name = "URL",
+        requires = "blob_store"
+    )]
+    blob_endpoint: Option<String>,
+    /// The bucket's region (AWS_REGION otherwise; us-east-1 by default).
+    #[arg(
+        long,
+        env = "TANDEM_BLOB_REGION",
+        value_name = "REGION",
+        requires = "blob_store"
+    )]
+    blob_region: Option<String>,
     /// Seconds a client has to send a request's headers, from connecting
     /// or from the request's first byte.
     #[arg(
@@ -171,8 +195,26 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         (Some(cert), Some(key)) => Some(tandem_server::tls::Tls::from_pem_files(cert, key)?),
         _ => None,
     };
+    let blobs: Option<Arc<dyn tandem_store::blobs::BlobStore>> = match &args.blob_store {
+        None => None,
+        Some(url) => {
+            let bucket = tandem_store::blobs::Bucket::new(&tandem_store::blobs::BucketOptions {
+                url: url.clone(),
+                endpoint: args.blob_endpoint.clone(),
+                region: args.blob_region.clone(),
+                ..Default::default()
+            })?;
+            // Refused now rather than at the first upload.
+            use tandem_store::blobs::BlobStore as _;
+            bucket
+                .check()
+                .await
+                .with_context(|| format!("reaching the blob store {url}"))?;
+            Some(Arc::new(bucket))
+        }
+    };
     let store: Arc<dyn tandem_store::Store> = Arc::from(
-        tandem_store::open(&args.database)
+        tandem_store::open_with(&args.database, blobs)
             .await
             .with_context(|| format!("opening the database {}", args.database))?,
     );

@@ -3,6 +3,8 @@
 //! are never pages, the size limit refused cleanly, and what a guest may
 //! open.
 
+use std::sync::Arc;
+
 use super::*;
 
 /// Uploads `bytes` as `name` onto `subject` (a query: `task=LAUNCH-1`).
@@ -260,5 +262,171 @@ async fn files_come_back_as_they_went_in_and_are_never_served_as_pages() {
             .to_vec();
         assert_eq!(kept, bytes);
         server.stop().await;
+    }
+}
+
+/// moto's S3 server on loopback (from PyPI in `.ci/run`'s virtual
+/// environment, `TANDEM_TEST_PYTHON`), until dropped.
+struct Moto {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const MOTO: &str = "\
+import sys
+from moto.server import ThreadedMotoServer
+s = ThreadedMotoServer(ip_address='127.0.0.1', port=int(sys.argv[1]), verbose=False)
+s.start()
+print('ready', flush=True)
+sys.stdin.read()
+s.stop()
+";
+
+/// moto, listening; none (the test skipped) where no Python with it was
+/// named and the default has none.
+fn moto() -> Option<Moto> {
+    use std::io::BufRead;
+    let python = std::env::var("TANDEM_TEST_PYTHON").ok();
+    let required = python.is_some();
+    let python = python.unwrap_or_else(|| "python3".into());
+    let has = std::process::Command::new(&python)
+        .args(["-c", "import moto.server"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        assert!(!required, "{python} has no moto");
+        eprintln!("skipped: {python} has no moto (set TANDEM_TEST_PYTHON)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", MOTO, &port.to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready", "moto did not start");
+    Some(Moto { child, port })
+}
+
+/// With `--blob-store`, a file's bytes go to the bucket and only its
+/// record to the database; they come back the same; a bucket that does
+/// not answer refuses the upload and records nothing; content no file
+/// names is swept from the bucket.
+#[tokio::test]
+async fn files_kept_in_an_s3_bucket_come_back_the_same_and_are_swept() {
+    let Some(moto) = moto() else { return };
+    let s3 = format!("http://127.0.0.1:{}", moto.port);
+    let http = reqwest::Client::new();
+    // The bucket (moto takes requests unsigned).
+    let made = http.put(format!("{s3}/files")).send().await.unwrap();
+    assert!(made.status().is_success(), "{made:?}");
+    let bucket = |endpoint: &str| {
+        let bucket = tandem_store::blobs::Bucket::new(&tandem_store::blobs::BucketOptions {
+            url: "s3://files/tandem".into(),
+            endpoint: Some(endpoint.to_string()),
+            region: Some("us-east-1".into()),
+            access_key_id: Some("test".into()),
+            secret_access_key: Some("test".into()),
+        })
+        .unwrap();
+        let bucket: Arc<dyn tandem_store::blobs::BlobStore> = Arc::new(bucket);
+        bucket
+    };
+    for url in databases().await {
+        seed(&url).await;
+        let store: Arc<dyn tandem_store::Store> = Arc::from(
+            tandem_store::open_with(&url, Some(bucket(&s3)))
+                .await
+                .unwrap(),
+        );
+        let server = Server::with_store(store.clone(), &url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        plan(&ana).await;
+
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let (status, file) = upload(&ana, "task=LAUNCH-1", "scan.bin", None, bytes.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{file}");
+        let back = content(&ana, &file["id"]).await;
+        assert_eq!(back.status(), StatusCode::OK);
+        assert_eq!(back.bytes().await.unwrap().to_vec(), bytes);
+        // In the bucket, under its hash; not in the database.
+        let hash = file["sha256"].as_str().unwrap().to_string();
+        // (Read signed, as a node would; moto refuses anonymous reads.)
+        let kept = bucket(&s3);
+        assert_eq!(kept.get(&hash).await.unwrap(), bytes);
+        let inline = database_says(
+            &url,
+            &format!("SELECT COUNT(*) FROM blobs WHERE hash = '{hash}' AND content IS NULL"),
+        )
+        .await;
+        assert_eq!(inline, 1, "the row names the content, the bucket holds it");
+
+        // Removed, the content is swept once no file names it.
+        let (status, _) = ana
+            .call(
+                Method::DELETE,
+                &format!("{WS}/attachments/{}", file["id"]),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let swept = store
+            .sweep_blobs(chrono::Utc::now() + chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(swept >= 1, "{swept}");
+        let gone = kept.get(&hash).await.unwrap_err();
+        assert!(gone.to_string().contains("not found"), "{gone}");
+        server.stop().await;
+
+        // A bucket that does not answer: refused, nothing recorded.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let nowhere = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let store: Arc<dyn tandem_store::Store> = Arc::from(
+            tandem_store::open_with(&url, Some(bucket(&nowhere)))
+                .await
+                .unwrap(),
+        );
+        let server = Server::with_store(store, &url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let (status, problem) =
+            upload(&ana, "task=LAUNCH-1", "late.txt", None, b"late".to_vec()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+        let (_, list) = ana.get(&format!("{WS}/attachments?task=LAUNCH-1")).await;
+        assert_eq!(list, json!([]), "nothing was recorded");
+        server.stop().await;
+    }
+}
+
+/// One number the database answers, read apart from the store.
+async fn database_says(url: &str, sql: &str) -> i64 {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
     }
 }

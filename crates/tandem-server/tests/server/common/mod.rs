@@ -86,6 +86,12 @@ impl Server {
         .await
     }
 
+    /// A server over `store`, opened by the test (on the database at
+    /// `url`) as it needs it.
+    pub async fn with_store(store: Arc<dyn Store>, url: &str) -> Server {
+        Server::serving(store, url).await
+    }
+
     async fn serving(store: Arc<dyn Store>, url: &str) -> Server {
         Server::serving_with(store, url, ServeOptions::default()).await
     }
