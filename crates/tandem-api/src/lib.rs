@@ -50,6 +50,8 @@ mod reports;
 mod risks;
 /// A search's hits.
 mod search;
+/// Is it a task or a project.
+mod signals;
 /// Stakeholders.
 mod stakeholders;
 /// A project's health and its status updates.
@@ -86,6 +88,7 @@ pub use recurrence::*;
 pub use reports::*;
 pub use risks::*;
 pub use search::*;
+pub use signals::*;
 pub use stakeholders::*;
 pub use status::*;
 pub use tasks::*;

@@ -22,6 +22,7 @@ pub mod recurrence;
 pub mod reports;
 pub mod rollup;
 pub mod search;
+pub mod signals;
 pub mod templates;
 pub mod validate;
 pub mod webhooks;

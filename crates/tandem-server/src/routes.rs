@@ -214,6 +214,7 @@ pub fn table() -> Vec<Route> {
         comments::routes(),
         notifications::routes(),
         search::routes(),
+        signals::routes(),
         attachments::routes(),
         automation::routes(),
         goals::routes(),

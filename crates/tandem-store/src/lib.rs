@@ -45,6 +45,7 @@ pub mod risks;
 pub mod rules;
 mod scope;
 pub mod search;
+pub mod signals;
 mod sql;
 mod sqlite;
 mod sqlite_reads;
@@ -81,6 +82,7 @@ pub use risks::RiskStore;
 pub use rules::{RuleMark, RuleRun, RuleStore, as_rule};
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use search::{SEARCH_LIMIT, SearchQuery, SearchStore};
+pub use signals::SignalStore;
 pub use sqlite::SqliteStore;
 pub use stakeholders::StakeholderStore;
 pub use status_updates::{StatusUpdateStore, UpdateOn};
@@ -228,6 +230,7 @@ pub trait Store:
     + CommentStore
     + NotificationStore
     + SearchStore
+    + SignalStore
     + AttachmentStore
     + RuleStore
     + Send

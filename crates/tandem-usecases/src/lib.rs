@@ -53,6 +53,8 @@ pub mod reports;
 pub mod risks;
 /// One ranked search across the workspace, its matches marked.
 pub mod search;
+/// Is it a task or a project.
+pub mod signals;
 /// A project's stakeholders.
 pub mod stakeholders;
 /// A project's derived health and the status updates its people post.

@@ -351,3 +351,35 @@ mod tests {
         assert!(err.contains("urgent"), "{err}");
     }
 }
+
+vocabulary!(
+    /// What work behaves like: a task or a project (`crate::signals`).
+    WorkLevel { Task = "task", Project = "project" }
+);
+
+vocabulary!(
+    /// Why a task behaves like a project: it spans two working weeks or
+    /// more, involves three people or more, needs an approval, is linked
+    /// to two pieces of other work or more, has five subtasks or more (or
+    /// three spread over two people), or takes two person-weeks or more.
+    TaskSignal {
+        SpansWeeks = "spans_weeks",
+        SeveralPeople = "several_people",
+        NeedsApproval = "needs_approval",
+        DependsOnOtherWork = "depends_on_other_work",
+        ManySteps = "many_steps",
+        LargeEffort = "large_effort",
+    }
+);
+
+vocabulary!(
+    /// Why a project could be a task: one person owns it and its work, it
+    /// takes a working week at most, nothing in it is linked, it has no
+    /// milestone.
+    ProjectSignal {
+        OnePerson = "one_person",
+        FewDays = "few_days",
+        NoLinks = "no_links",
+        NoMilestones = "no_milestones",
+    }
+);

@@ -49,6 +49,8 @@ pub(crate) mod risks;
 pub(crate) mod schedule;
 /// One ranked search across the workspace.
 pub(crate) mod search;
+/// Is it a task or a project.
+pub(crate) mod signals;
 /// Stakeholders.
 pub(crate) mod stakeholders;
 /// A project's derived health and its status updates.

@@ -76,6 +76,8 @@ pub async fn task_page(
     )
     .await?;
     let members = store.list_members(scope).await?;
+    // Said only when it holds: ordinary work is not nagged about.
+    let (_, behaves) = tandem_usecases::signals::task(store, scope, &task.key).await?;
     let (phases, milestones) = match &project {
         Some(p) => {
             let (_, access) = store.open_project(scope, &p.key).await?;
@@ -113,6 +115,13 @@ pub async fn task_page(
                         @if let Some(p) = &task.parent { "Subtask of " a href=(viewer.url(&format!("/t/{}", p.key))) { (p.key) " " (p.title) } } }
                     @if let (Some(start), Some(due)) = (task.start_date, task.due_date) && start > due && !task.status.is_closed() {
                         p.late { "Starts after its due date (" (layout::date(Some(due), today)) "): it will be late." }
+                    }
+                    @if behaves.verdict == tandem_domain::WorkLevel::Project {
+                        p.signals role="note" {
+                            strong { "This behaves like a project: " }
+                            @for (i, s) in behaves.signals.iter().enumerate() { @if i > 0 { ", " } "it " (s.label()) }
+                            ". Phases, milestones and links would serve it better than subtasks."
+                        }
                     }
                     @if !served.is_empty() {
                         p.serves { "Serves " @for (i, (gid, title)) in served.iter().enumerate() { @if i > 0 { ", " } a href=(viewer.url(&format!("/goals/{gid}"))) { (title) } } }

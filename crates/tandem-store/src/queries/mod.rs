@@ -37,6 +37,7 @@ mod rollups;
 mod rules;
 mod schedule_save;
 mod search;
+mod signals;
 mod stakeholders;
 mod status_updates;
 mod task_list;

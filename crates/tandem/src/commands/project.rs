@@ -46,6 +46,10 @@ pub(super) enum ProjectCommand {
     },
     /// Show a project with its progress, phases, milestones and risks.
     Show { key: String },
+    /// Whether the project could be a task: the signals that hold
+    /// (one_person, few_days, no_links, no_milestones; all four make a
+    /// task) and the verdict, task or project.
+    Signals { key: String },
     /// Change a project's fields ("none" clears a field).
     Edit {
         key: String,
@@ -364,6 +368,11 @@ pub(super) async fn project_command(
                 &["key", "name", "status", "stage", "owner", "target"],
                 &rows,
             );
+        }
+        ProjectCommand::Signals { key } => {
+            let path = client.ws_path(&format!("/projects/{key}/signals")).await?;
+            let view: SignalsView = client.send(Method::GET, &path, None).await?;
+            super::task::print_signals(&key, &view, as_json);
         }
         ProjectCommand::Show { key } => {
             let base = client.ws_path(&format!("/projects/{key}")).await?;

@@ -74,6 +74,11 @@ pub(super) enum TaskCommand {
     },
     /// Show a task with its links and history.
     Show { key: String },
+    /// Whether the task behaves like a project: the signals that hold
+    /// (spans_weeks, several_people, needs_approval,
+    /// depends_on_other_work, many_steps, large_effort; three make a
+    /// project) and the verdict, task or project.
+    Signals { key: String },
     /// Change a task's fields ("none" clears a field).
     Edit {
         key: String,
@@ -465,6 +470,11 @@ pub(super) async fn task_command(
                 &tasks.iter().map(task_row).collect::<Vec<_>>(),
             );
         }
+        TaskCommand::Signals { key } => {
+            let path = client.ws_path(&format!("/tasks/{key}/signals")).await?;
+            let view: SignalsView = client.send(Method::GET, &path, None).await?;
+            print_signals(&key, &view, as_json);
+        }
         TaskCommand::Show { key } => {
             let base = client.ws_path(&format!("/tasks/{key}")).await?;
             let task: TaskView = client.send(Method::GET, &base, None).await?;
@@ -643,4 +653,19 @@ pub(super) async fn task_command(
         }
     }
     Ok(())
+}
+
+/// A task's or a project's signals: the verdict and why.
+pub(super) fn print_signals(name: &str, view: &SignalsView, as_json: bool) {
+    if as_json {
+        print_json(view);
+        return;
+    }
+    outln!("{name} behaves like a {}", view.verdict);
+    if view.reasons.is_empty() {
+        outln!("No signal holds.");
+    }
+    for reason in &view.reasons {
+        outln!("  {reason}");
+    }
 }

@@ -86,6 +86,7 @@ pub async fn overview(
         UPDATES_SHOWN + 1,
     )
     .await?;
+    let could_be_a_task = tandem_usecases::signals::project(store, scope, &project.key).await?;
     let writer = viewer.can_write();
     let mut upcoming: Vec<_> = milestones
         .iter()
@@ -94,6 +95,13 @@ pub async fn overview(
     upcoming.sort_by_key(|m| (m.date.is_none(), m.date));
     let content = html! {
         div.overview {
+            @if could_be_a_task.verdict == tandem_domain::WorkLevel::Task {
+                p.signals.wide role="note" {
+                    strong { "This could be a task: " }
+                    @for (i, s) in could_be_a_task.signals.iter().enumerate() { @if i > 0 { ", " } (s.label()) }
+                    ". A project's phases, updates and health may be more than it needs."
+                }
+            }
             section.card-panel.health aria-labelledby="h-health" {
                 h2 #h-health { "Health" }
                 p { (layout::health_badge(health)) " " span.muted { "as Tandem judges it from the figures" } }

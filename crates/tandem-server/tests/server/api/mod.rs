@@ -20,6 +20,7 @@ mod portfolios;
 mod recurrence;
 mod reports;
 mod schedule;
+mod signals;
 mod status;
 mod templates;
 mod webhooks;

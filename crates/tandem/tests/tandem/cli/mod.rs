@@ -14,6 +14,7 @@ mod repeat;
 mod rules;
 mod search;
 mod serve;
+mod signals;
 mod team;
 mod templates;
 mod webhooks;
