@@ -47,6 +47,14 @@ pub struct MailOptions {
 }
 
 impl MailOptions {
+    /// Whether `from` is an address a message may come from:
+    /// `Name <user@host>` or `user@host`.
+    pub fn sender(from: &str) -> Result<(), String> {
+        from.parse::<Mailbox>()
+            .map(drop)
+            .map_err(|e| format!("'{from}' is not an email address a message may come from ({e})"))
+    }
+
     /// Reads `smtp://host:port` (port 25 when left out).
     pub fn relay(url: &str) -> Result<(String, u16), String> {
         let rest = url
@@ -287,6 +295,15 @@ fn digest(
 #[cfg(test)]
 mod tests {
     use super::MailOptions;
+
+    #[test]
+    fn a_sender_is_an_address() {
+        assert!(MailOptions::sender("Tandem <tandem@example.org>").is_ok());
+        assert!(MailOptions::sender("tandem@example.org").is_ok());
+        for bad in ["", "tandem", "Tandem <nowhere>", "a@b@c"] {
+            assert!(MailOptions::sender(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn an_smtp_url_is_a_host_and_a_port() {

@@ -142,7 +142,8 @@ pub(super) struct ServeArgs {
     #[arg(
         long,
         env = "TANDEM_MAIL_FROM",
-        default_value = "Tandem <tandem@localhost>"
+        default_value = "Tandem <tandem@localhost>",
+        value_parser = mail_from
     )]
     mail_from: String,
     /// Where people reach this server, for the links in emails (default:
@@ -166,6 +167,12 @@ pub(super) struct ServeArgs {
 /// `--smtp-url`: smtp://HOST:PORT.
 fn smtp_relay(text: &str) -> std::result::Result<(String, u16), String> {
     tandem_server::jobs::mail::MailOptions::relay(text)
+}
+
+/// `--mail-from`: an address a message may come from, checked at start
+/// rather than at the first digest.
+fn mail_from(text: &str) -> std::result::Result<String, String> {
+    tandem_server::jobs::mail::MailOptions::sender(text).map(|()| text.to_string())
 }
 
 /// A timeout flag: whole seconds, at least one, at most a day.
