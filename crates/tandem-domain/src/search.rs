@@ -86,8 +86,9 @@ pub struct Span {
     pub matched: bool,
 }
 
-/// `text` cut where the words of the search match: every word of the
-/// text that begins with one of `words`, case aside, is a matched span
+/// `text` cut where the words of the search match, case aside, as the
+/// index matches them: a word of the text that is one of `words`, or
+/// begins with the last of them (the one being typed), is a matched span
 /// (only the part the search typed).
 pub fn highlight(text: &str, words: &[String]) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
@@ -185,7 +186,9 @@ fn matched_len(piece: &str, words: &[String]) -> usize {
         return 0;
     }
     let mut best = 0;
-    for word in words {
+    for (i, word) in words.iter().enumerate() {
+        // Only the last word is a prefix; the others match whole words.
+        let prefix = i + 1 == words.len();
         let mut chars = piece.char_indices();
         let mut end = 0;
         let mut all = true;
@@ -200,7 +203,7 @@ fn matched_len(piece: &str, words: &[String]) -> usize {
                 }
             }
         }
-        if all && end > best {
+        if all && end > best && (prefix || end == piece.len()) {
             best = end;
         }
     }
@@ -240,8 +243,14 @@ mod tests {
 
     #[test]
     fn the_beginnings_of_words_are_marked_case_aside() {
-        let spans = highlight("Product launch: LAUNCHING the plan", &words("lau plan"));
-        assert_eq!(marked(&spans), "Product [lau]nch: [LAU]NCHING the [plan]");
+        let spans = highlight("Product launch: LAUNCHING the plan", &words("launch pla"));
+        assert_eq!(marked(&spans), "Product [launch]: LAUNCHING the [pla]n");
+        // A word before the last matches whole words only, as the index
+        // does: "lau" does not find "launch" unless it is typed last.
+        assert_eq!(
+            marked(&highlight("launch plan", &words("lau plan"))),
+            "launch [plan]"
+        );
         // Inside a word is no match, as in the index.
         assert_eq!(marked(&highlight("relaunch", &words("launch"))), "relaunch");
         assert_eq!(
