@@ -60,6 +60,42 @@ async fn forget_invitation_notice(tx: &mut Tx, id: Id) -> Result<()> {
     Ok(())
 }
 
+/// Takes member `user_id` out of the workspace (removed or deactivated,
+/// as `action` records it): only owners and admins, only an owner for an
+/// owner, and never the last owner.
+async fn leave_tx(tx: &mut Tx, scope: Scope, user_id: Id, action: &str) -> Result<()> {
+    let member = fetch_member_tx(tx, scope.workspace_id, user_id).await?;
+    check_member_change(scope, member.role, None)?;
+    if member.role == Role::Owner
+        && member_count_with_role(tx, scope.workspace_id, Role::Owner).await? <= 1
+    {
+        return Err(StoreError::Conflict(
+            "a workspace keeps at least one owner".into(),
+        ));
+    }
+    sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    let changes = vec![FieldChange {
+        field: "role".into(),
+        before: member.role.as_str().into(),
+        after: serde_json::Value::Null,
+    }];
+    record(
+        tx,
+        scope,
+        None,
+        EntityKind::Member,
+        user_id,
+        &member.user.email,
+        action,
+        &changes,
+    )
+    .await
+}
+
 /// A task still to do: neither done nor cancelled.
 const OPEN: &str = "t.status NOT IN ('done', 'cancelled')";
 
@@ -314,36 +350,7 @@ impl WorkspaceStore for DbStore {
     async fn remove_member(&self, scope: AdminScope, user_id: Id) -> Result<()> {
         let scope = *scope;
         let mut tx = self.write_tx().await?;
-        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-        check_member_change(scope, member.role, None)?;
-        if member.role == Role::Owner
-            && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
-        {
-            return Err(StoreError::Conflict(
-                "a workspace keeps at least one owner".into(),
-            ));
-        }
-        sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
-            .bind(scope.workspace_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let changes = vec![FieldChange {
-            field: "role".into(),
-            before: member.role.as_str().into(),
-            after: serde_json::Value::Null,
-        }];
-        record(
-            &mut tx,
-            scope,
-            None,
-            EntityKind::Member,
-            user_id,
-            &member.user.email,
-            "deleted",
-            &changes,
-        )
-        .await?;
+        leave_tx(&mut tx, scope, user_id, "deleted").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -352,14 +359,6 @@ impl WorkspaceStore for DbStore {
         let scope = *scope;
         let mut tx = self.write_tx().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-        check_member_change(scope, member.role, None)?;
-        if member.role == Role::Owner
-            && member_count_with_role(&mut tx, scope.workspace_id, Role::Owner).await? <= 1
-        {
-            return Err(StoreError::Conflict(
-                "a workspace keeps at least one owner".into(),
-            ));
-        }
         sqlx::query(
             "INSERT INTO deactivated_members (workspace_id, user_id, role, capacity_hours, deactivated_at, deactivated_by) \
              VALUES ($1, $2, $3, $4, $5, $6) \
@@ -375,27 +374,9 @@ impl WorkspaceStore for DbStore {
         .bind(scope.user_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM members WHERE workspace_id = $1 AND user_id = $2")
-            .bind(scope.workspace_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let changes = vec![FieldChange {
-            field: "role".into(),
-            before: member.role.as_str().into(),
-            after: serde_json::Value::Null,
-        }];
-        record(
-            &mut tx,
-            scope,
-            None,
-            EntityKind::Member,
-            user_id,
-            &member.user.email,
-            "deactivated",
-            &changes,
-        )
-        .await?;
+        // Refused (the last owner, an admin and an owner): the
+        // transaction goes, the row above with it.
+        leave_tx(&mut tx, scope, user_id, "deactivated").await?;
         let mut rows = deactivated_tx(&mut tx, scope.workspace_id, Some(user_id)).await?;
         tx.commit().await?;
         rows.pop().ok_or(StoreError::NotFound("member"))

@@ -266,20 +266,7 @@ async fn files_come_back_as_they_went_in_and_are_never_served_as_pages() {
 }
 
 /// moto's S3 server on loopback (from PyPI in `.ci/run`'s virtual
-/// environment, `TANDEM_TEST_PYTHON`), until dropped.
-struct Moto {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// environment), until dropped.
 const MOTO: &str = "\
 import sys
 from moto.server import ThreadedMotoServer
@@ -290,48 +277,15 @@ sys.stdin.read()
 s.stop()
 ";
 
-/// moto, listening; none (the test skipped) where no Python with it was
-/// named and the default has none.
-fn moto() -> Option<Moto> {
-    use std::io::BufRead;
-    let python = std::env::var("TANDEM_TEST_PYTHON").ok();
-    let required = python.is_some();
-    let python = python.unwrap_or_else(|| "python3".into());
-    let has = std::process::Command::new(&python)
-        .args(["-c", "import moto.server"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has {
-        assert!(!required, "{python} has no moto");
-        eprintln!("skipped: {python} has no moto (set TANDEM_TEST_PYTHON)");
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = std::process::Command::new(&python)
-        .args(["-c", MOTO, &port.to_string()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready", "moto did not start");
-    Some(Moto { child, port })
-}
-
 /// With `--blob-store`, a file's bytes go to the bucket and only its
 /// record to the database; they come back the same; a bucket that does
 /// not answer refuses the upload and records nothing; content no file
 /// names is swept from the bucket.
 #[tokio::test]
 async fn files_kept_in_an_s3_bucket_come_back_the_same_and_are_swept() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = crate::common::python::PythonService::start("moto.server", MOTO, &[]) else {
+        return;
+    };
     let s3 = format!("http://127.0.0.1:{}", moto.port);
     let http = reqwest::Client::new();
     // The bucket (moto takes requests unsigned).

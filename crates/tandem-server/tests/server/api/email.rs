@@ -3,35 +3,27 @@
 //! digest per person, to the right people, holding what was told since
 //! the last; the one-click unsubscribe stops that kind and only it.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use tandem_server::jobs::mail::MailOptions;
 
 use super::*;
+use crate::common::python::PythonService;
 
 /// An SMTP server keeping each message it is given as a file of `dir`,
 /// until dropped.
 struct Smtpd {
-    child: Child,
+    // Stops the server when the mailbox is dropped.
+    _service: PythonService,
     port: u16,
     dir: std::path::PathBuf,
-}
-
-impl Drop for Smtpd {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 const SMTPD: &str = "\
 import sys
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
-c = Controller(Mailbox(sys.argv[1]), hostname='127.0.0.1', port=int(sys.argv[2]))
+c = Controller(Mailbox(sys.argv[2]), hostname='127.0.0.1', port=int(sys.argv[1]))
 c.start()
 print('ready', flush=True)
 sys.stdin.read()
@@ -41,38 +33,21 @@ c.stop()
 /// aiosmtpd, started and listening; none (the test skipped) where no
 /// Python with it was named and the default has none.
 fn smtpd() -> Option<Smtpd> {
-    let python = std::env::var("TANDEM_TEST_PYTHON").ok();
-    let required = python.is_some();
-    let python = python.unwrap_or_else(|| "python3".into());
-    let has = Command::new(&python)
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has {
-        assert!(!required, "{python} has no aiosmtpd");
-        eprintln!("skipped: {python} has no aiosmtpd (set TANDEM_TEST_PYTHON)");
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = std::env::temp_dir().join(format!("tandem-mail-{}-{port}", std::process::id()));
-    let mut child = Command::new(&python)
-        .args(["-c", SMTPD, dir.to_str().unwrap(), &port.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready", "aiosmtpd did not start");
-    child.stdin.as_mut().unwrap().flush().unwrap();
-    Some(Smtpd { child, port, dir })
+    let dir = std::env::temp_dir().join(format!(
+        "tandem-mail-{}-{}",
+        std::process::id(),
+        NEXT_MAILBOX.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let service = PythonService::start("aiosmtpd", SMTPD, &[dir.to_str().unwrap()])?;
+    Some(Smtpd {
+        port: service.port,
+        _service: service,
+        dir,
+    })
 }
+
+/// Each server of this process its own mailbox.
+static NEXT_MAILBOX: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A message received: its headers (names lowercased) and body.
 type Received = (Vec<(String, String)>, String);

@@ -3,6 +3,8 @@
 
 /// The JSON API's test client and shared world.
 pub mod api;
+/// Test services written in Python (SMTP, S3).
+pub mod python;
 /// A webhook receiver on loopback.
 pub mod receiver;
 
