@@ -162,8 +162,8 @@ enum Command {
     /// Search tasks, projects, comments, goals, risks and files: best first,
     /// only what you may open, matched words marked.
     Search(search::SearchArgs),
-    /// Follow a task, project, milestone, risk or goal: its comments and
-    /// status changes reach your inbox.
+    /// Follow a task, project, milestone, risk, goal or status update:
+    /// its comments and status changes reach your inbox.
     Follow(inbox::FollowArgs),
     /// Stop following it.
     Unfollow(inbox::FollowArgs),

@@ -139,3 +139,44 @@ async fn a_thread_is_held_on_a_tasks_page() {
     assert!(shown.contains("Thanks"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_status_update_has_its_thread_on_the_discuss_page() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/LAUNCH/status-updates",
+            &form(&[("health", "at_risk"), ("text", "The vendor is late")]),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let updates: Value = ana
+        .get("/api/v1/workspaces/demo/projects/LAUNCH/status-updates?limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = updates[0]["id"].to_string();
+    // The overview links each update to its thread.
+    let overview = page(&ana, "/w/demo/p/LAUNCH").await;
+    let link = format!("/w/demo/discuss?update={id}");
+    assert!(overview.contains(&link), "{overview}");
+    // Said on the discuss page, under the update it is about.
+    let referer = format!("{}{link}", server.base);
+    let (status, _) = ana
+        .post(
+            "/w/demo/comments",
+            &form(&[("status_update", &id), ("body", "Which vendor?")]),
+            &[("referer", &referer)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let shown = page(&ana, &link).await;
+    assert!(shown.contains("The vendor is late"), "{shown}");
+    assert!(shown.contains("Which vendor?"), "{shown}");
+    // A guest of the project reads it too.
+    assert!(page(&gwen, &link).await.contains("Which vendor?"));
+}
