@@ -3,24 +3,16 @@
 
 use tandem_domain::signals::{Verdict, project_verdict, task_verdict};
 use tandem_domain::{ProjectSignal, Task, TaskSignal};
-use tandem_store::{Scope, Store};
+use tandem_store::{ProjectAccess, Store};
 
 use crate::Result;
 
-/// The task `key` as the caller may open it, and whether it behaves like
-/// a project.
-pub async fn task(
-    store: &dyn Store,
-    scope: Scope,
-    key: &str,
-) -> Result<(Task, Verdict<TaskSignal>)> {
-    let (task, facts) = store.task_facts(scope, key).await?;
-    Ok((task, task_verdict(&facts)))
+/// Whether `task`, as the caller read it, behaves like a project.
+pub async fn task(store: &dyn Store, task: &Task) -> Result<Verdict<TaskSignal>> {
+    Ok(task_verdict(&store.task_facts(task).await?))
 }
 
-/// Whether the project `key` could be a task.
-pub async fn project(store: &dyn Store, scope: Scope, key: &str) -> Result<Verdict<ProjectSignal>> {
-    let (_, access) = store.open_project(scope, key).await?;
-    let facts = store.project_facts(access).await?;
-    Ok(project_verdict(&facts))
+/// Whether the project the caller opened could be a task.
+pub async fn project(store: &dyn Store, access: ProjectAccess) -> Result<Verdict<ProjectSignal>> {
+    Ok(project_verdict(&store.project_facts(access).await?))
 }

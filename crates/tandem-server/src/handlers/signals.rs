@@ -23,7 +23,9 @@ pub async fn task_signals(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<SignalsView>> {
-    let (_, v) = signals::task(state.store.as_ref(), ctx.scope, &key).await?;
+    let store = state.store.as_ref();
+    let task = store.get_task(ctx.scope, &key).await?;
+    let v = signals::task(store, &task).await?;
     Ok(Json(SignalsView {
         signals: v.signals.iter().map(|s| s.as_str().to_string()).collect(),
         reasons: v.signals.iter().map(|s| s.label().to_string()).collect(),
@@ -36,7 +38,9 @@ pub async fn project_signals(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Json<SignalsView>> {
-    let v = signals::project(state.store.as_ref(), ctx.scope, &key).await?;
+    let store = state.store.as_ref();
+    let (_, access) = store.open_project(ctx.scope, &key).await?;
+    let v = signals::project(store, access).await?;
     Ok(Json(SignalsView {
         signals: v.signals.iter().map(|s| s.as_str().to_string()).collect(),
         reasons: v.signals.iter().map(|s| s.label().to_string()).collect(),

@@ -77,7 +77,7 @@ pub async fn task_page(
     .await?;
     let members = store.list_members(scope).await?;
     // Said only when it holds: ordinary work is not nagged about.
-    let (_, behaves) = tandem_usecases::signals::task(store, scope, &task.key).await?;
+    let behaves = tandem_usecases::signals::task(store, &task).await?;
     let (phases, milestones) = match &project {
         Some(p) => {
             let (_, access) = store.open_project(scope, &p.key).await?;

@@ -432,6 +432,11 @@ pub(super) async fn analyze_after_bulk(store: &DbStore, tables: &str) -> Result<
     Ok(())
 }
 
+/// A task still to do, neither done nor cancelled (`TaskStatus::is_closed`),
+/// as a condition on its `status`: prefixed with a table's alias where
+/// the query has several.
+pub(super) const OPEN_TASK: &str = "status NOT IN ('done', 'cancelled')";
+
 /// The id of the member of the caller's workspace whose email this is.
 pub(super) fn push_member_by_email(qb: &mut QueryBuilder<'_, Db>, scope: Scope, email: &Email) {
     qb.push("SELECT u.id FROM users u JOIN members m ON m.user_id = u.id AND m.workspace_id = ");

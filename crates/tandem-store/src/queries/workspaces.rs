@@ -96,9 +96,6 @@ async fn leave_tx(tx: &mut Tx, scope: Scope, user_id: Id, action: &str) -> Resul
     .await
 }
 
-/// A task still to do: neither done nor cancelled.
-const OPEN: &str = "t.status NOT IN ('done', 'cancelled')";
-
 /// The workspace's deactivated members (or the one `user_id` names), by
 /// name, with their open project tasks counted.
 async fn deactivated_tx(
@@ -110,7 +107,7 @@ async fn deactivated_tx(
         "SELECT d.user_id, u.email, u.name, d.role, d.deactivated_at, d.deactivated_by, \
          b.email AS by_email, b.name AS by_name, \
          (SELECT COUNT(*) FROM tasks t WHERE t.workspace_id = d.workspace_id \
-          AND t.owner_id = d.user_id AND t.project_id IS NOT NULL AND {OPEN}) AS open_tasks \
+          AND t.owner_id = d.user_id AND t.project_id IS NOT NULL AND t.{OPEN_TASK}) AS open_tasks \
          FROM deactivated_members d JOIN users u ON u.id = d.user_id \
          LEFT JOIN users b ON b.id = d.deactivated_by \
          WHERE d.workspace_id = $1 AND ($2 IS NULL OR d.user_id = $2) ORDER BY u.name, u.id"
@@ -445,7 +442,7 @@ impl WorkspaceStore for DbStore {
     async fn open_work_of(&self, scope: AdminScope, user_id: Id) -> Result<Vec<(String, i64)>> {
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
             "SELECT p.key, t.number, t.version FROM tasks t JOIN projects p ON p.id = t.project_id \
-             WHERE t.workspace_id = $1 AND t.owner_id = $2 AND {OPEN} ORDER BY t.id"
+             WHERE t.workspace_id = $1 AND t.owner_id = $2 AND t.{OPEN_TASK} ORDER BY t.id"
         ))
         .bind(scope.workspace_id)
         .bind(user_id)

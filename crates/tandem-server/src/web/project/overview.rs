@@ -86,7 +86,7 @@ pub async fn overview(
         UPDATES_SHOWN + 1,
     )
     .await?;
-    let could_be_a_task = tandem_usecases::signals::project(store, scope, &project.key).await?;
+    let could_be_a_task = tandem_usecases::signals::project(store, access).await?;
     let writer = viewer.can_write();
     let mut upcoming: Vec<_> = milestones
         .iter()
