@@ -9,9 +9,11 @@
 //! Not here: reading the facts (the store) or showing the verdict (the
 //! pages say it only when it is not what the thing already is).
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 
 use crate::model::{ProjectSignal, TaskSignal, WorkLevel};
+use crate::templates::working_days_between;
+use crate::workload::is_weekday;
 
 /// What a task holds, as the signals read it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,17 +61,8 @@ pub fn weekdays_between(start: NaiveDate, end: NaiveDate) -> i64 {
     if end < start {
         return 0;
     }
-    let days = (end - start).num_days() + 1;
-    let weeks = days / 7;
-    let mut count = weeks * 5;
-    let mut day = start + chrono::Duration::days(weeks * 7);
-    while day <= end {
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-            count += 1;
-        }
-        day += chrono::Duration::days(1);
-    }
-    count
+    // The templates' count leaves the first day out.
+    i64::from(is_weekday(start)) + working_days_between(start, end, is_weekday)
 }
 
 /// Two working weeks.

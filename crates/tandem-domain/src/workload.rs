@@ -51,7 +51,8 @@ impl PersonLoad {
     }
 }
 
-fn is_weekday(day: NaiveDate) -> bool {
+/// Monday to Friday.
+pub(crate) fn is_weekday(day: NaiveDate) -> bool {
     day.weekday().num_days_from_monday() < 5
 }
 

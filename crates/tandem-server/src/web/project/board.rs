@@ -30,14 +30,6 @@ fn board_columns() -> impl Iterator<Item = TaskStatus> {
         .filter(|s| *s != TaskStatus::Cancelled)
 }
 
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .collect::<String>()
-        .to_uppercase()
-}
-
 /// Cards each column shows before its "more" link.
 const BOARD_PAGE: usize = 50;
 
@@ -193,7 +185,7 @@ pub async fn board(
                                     (layout::priority_badge(t.priority))
                                     (layout::due(t, today))
                                     @if let Some(o) = &t.owner {
-                                        span.avatar title=(o.name) aria-label={ "Owner " (o.name) } { (initials(&o.name)) }
+                                        span.avatar title=(o.name) aria-label={ "Owner " (o.name) } { (tandem_domain::initials(&o.name)) }
                                         @if layout::gone(o, &members) { (layout::gone_flag()) }
                                     }
                                 }
