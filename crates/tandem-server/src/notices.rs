@@ -113,6 +113,34 @@ impl Telling<'_> {
         });
         Ok(())
     }
+
+    /// [`Self::tell`] each of `users` of the same thing.
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_each(
+        &mut self,
+        store: &dyn Store,
+        people: &mut People,
+        users: Vec<Id>,
+        kind: NotificationKind,
+        on: &CommentOn,
+        comment_id: Option<Id>,
+        note: Option<String>,
+    ) -> tandem_store::Result<()> {
+        for user in users {
+            self.tell(
+                store,
+                people,
+                user,
+                kind,
+                on,
+                comment_id,
+                None,
+                note.clone(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// What an approval is about, as a thread would name it.
@@ -187,20 +215,18 @@ pub async fn of_event(
                     store.follow(scope, &on, true).await?;
                 }
             }
-            for user in store.followers(ws, &on).await? {
-                telling
-                    .tell(
-                        store,
-                        people,
-                        user,
-                        NotificationKind::Comment,
-                        &on,
-                        Some(comment.id),
-                        None,
-                        None,
-                    )
-                    .await?;
-            }
+            let followers = store.followers(ws, &on).await?;
+            telling
+                .tell_each(
+                    store,
+                    people,
+                    followers,
+                    NotificationKind::Comment,
+                    &on,
+                    Some(comment.id),
+                    None,
+                )
+                .await?;
         }
         ("task", "created" | "updated") => {
             // A personal task is read as the one who wrote it.
@@ -236,20 +262,17 @@ pub async fn of_event(
                     Some(_) => store.followers(ws, &on).await?,
                     None => task.owner.iter().map(|o| o.id).collect(),
                 };
-                for user in followers {
-                    telling
-                        .tell(
-                            store,
-                            people,
-                            user,
-                            NotificationKind::Status,
-                            &on,
-                            None,
-                            None,
-                            note.clone(),
-                        )
-                        .await?;
-                }
+                telling
+                    .tell_each(
+                        store,
+                        people,
+                        followers,
+                        NotificationKind::Status,
+                        &on,
+                        None,
+                        note,
+                    )
+                    .await?;
             }
         }
         ("approval", action) => {
@@ -318,20 +341,18 @@ pub async fn of_event(
             };
             let on = CommentOn::StatusUpdate(update.id);
             let note = Some(format!("posted an update: {}", update.health.label()));
-            for user in store.followers(ws, &followed).await? {
-                telling
-                    .tell(
-                        store,
-                        people,
-                        user,
-                        NotificationKind::Status,
-                        &on,
-                        None,
-                        None,
-                        note.clone(),
-                    )
-                    .await?;
-            }
+            let followers = store.followers(ws, &followed).await?;
+            telling
+                .tell_each(
+                    store,
+                    people,
+                    followers,
+                    NotificationKind::Status,
+                    &on,
+                    None,
+                    note,
+                )
+                .await?;
         }
         ("project", action) => {
             let Some(project) = found(store.get_project(ws, &event.key).await)? else {
@@ -345,20 +366,18 @@ pub async fn of_event(
                 _ => format!("status: {}", project.status.as_str().replace('_', " ")),
             };
             let on = CommentOn::Project(project.key.clone());
-            for user in store.followers(ws, &on).await? {
-                telling
-                    .tell(
-                        store,
-                        people,
-                        user,
-                        NotificationKind::Status,
-                        &on,
-                        None,
-                        None,
-                        Some(note.clone()),
-                    )
-                    .await?;
-            }
+            let followers = store.followers(ws, &on).await?;
+            telling
+                .tell_each(
+                    store,
+                    people,
+                    followers,
+                    NotificationKind::Status,
+                    &on,
+                    None,
+                    Some(note),
+                )
+                .await?;
         }
         _ => {}
     }
