@@ -144,19 +144,21 @@ pub(crate) fn download(attachment: &Attachment, bytes: Vec<u8>) -> Response {
     let kind = HeaderValue::from_str(&attachment.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, kind);
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Even opened directly, nothing in it runs or loads.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
+    sandbox(headers);
     if let Ok(disposition) = HeaderValue::from_str(&disposition(inline, &attachment.name)) {
         headers.insert(header::CONTENT_DISPOSITION, disposition);
     }
     response
+}
+
+/// Bytes someone uploaded, as a browser must hold them: even opened
+/// directly, nothing in them runs or loads (`nosniff` comes with every
+/// answer, `security_headers`; this policy replaces the pages' one).
+pub(crate) fn sandbox(headers: &mut axum::http::HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
 }
 
 /// `attachment` (or `inline`) with the name as ASCII and, when it is not

@@ -2,7 +2,7 @@
 //! of a workspace they are (or were) in sees it: the picture they chose,
 //! or their initials drawn on a colour of their own.
 //!
-//! Served as the files are (`nosniff`, a sandbox policy): a picture is
+//! Served as the files are (`attachments::sandbox`): a picture is
 //! only ever one of the raster types `avatar_type` accepts, and the
 //! initials' SVG is written here, its one text escaped.
 
@@ -97,14 +97,7 @@ pub(crate) fn picture_response(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
-    );
+    super::attachments::sandbox(headers);
     response
 }
 
