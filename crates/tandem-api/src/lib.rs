@@ -30,6 +30,8 @@ mod common;
 /// Dependencies between tasks.
 mod dependencies;
 mod goals;
+/// Is it a task or a project.
+mod lint;
 /// The caller's open tasks by when they are due.
 mod my_work;
 mod notifications;
@@ -50,7 +52,6 @@ mod reports;
 mod risks;
 /// A search's hits.
 mod search;
-/// Is it a task or a project.
 mod signals;
 /// Stakeholders.
 mod stakeholders;
@@ -77,6 +78,7 @@ pub use comments::*;
 pub use common::format_local;
 pub use dependencies::*;
 pub use goals::*;
+pub use lint::*;
 pub use my_work::*;
 pub use notifications::*;
 pub use phases::*;

@@ -72,6 +72,11 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
             "/w/bench/p/WEB/list?status=todo&sort=due".to_string(),
         ),
         ("Plan (baselines)", "/w/bench/p/WEB/plan".to_string()),
+        ("Plan lint", "/w/bench/p/WEB/lint".to_string()),
+        (
+            "Plan lint (API)",
+            "/api/v1/workspaces/bench/projects/WEB/lint".to_string(),
+        ),
         ("Project settings", "/w/bench/p/WEB/settings".to_string()),
         ("Workspace settings", "/w/bench/settings".to_string()),
         (

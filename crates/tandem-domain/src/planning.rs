@@ -55,6 +55,8 @@ pub struct PlanTask {
     pub percent_complete: i64,
     /// Not the schedule's: where the timeline draws the task.
     pub phase_id: Option<Id>,
+    /// Not the schedule's: the milestone it leads to, for the plan lint.
+    pub milestone_id: Option<Id>,
     pub schedule: TaskScheduling,
 }
 
@@ -73,6 +75,7 @@ impl From<&Task> for PlanTask {
             three_point: t.three_point.clone(),
             percent_complete: t.percent_complete,
             phase_id: t.phase_id,
+            milestone_id: t.milestone_id,
             schedule: t.schedule,
         }
     }

@@ -126,12 +126,14 @@ pub fn project_verdict(f: &ProjectFacts) -> Verdict<ProjectSignal> {
             verdict: WorkLevel::Project,
         };
     }
-    let days = span(f.start, f.finish).unwrap_or(f.estimate_days);
+    // Neither dated nor estimated, its length is unknown, not short: a
+    // list of unestimated work is no evidence of a few days.
+    let days = span(f.start, f.finish).or((f.estimate_days > 0.0).then_some(f.estimate_days));
     let mut signals = Vec::new();
     if f.people <= 1 {
         signals.push(ProjectSignal::OnePerson);
     }
-    if days <= FEW_DAYS {
+    if days.is_some_and(|d| d <= FEW_DAYS) {
         signals.push(ProjectSignal::FewDays);
     }
     if f.links == 0 {

@@ -6,7 +6,8 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::dates::start_of_week;
-use crate::model::{Id, TimeOff};
+use crate::model::{Id, TaskSchedule, TimeOff};
+use crate::planning::PlanTask;
 
 /// Work on someone's plate: `hours` of effort spread evenly over the
 /// weekdays from `start` to `finish` (inclusive).
@@ -54,6 +55,32 @@ impl PersonLoad {
 /// Monday to Friday.
 pub(crate) fn is_weekday(day: NaiveDate) -> bool {
     day.weekday().num_days_from_monday() < 5
+}
+
+/// Where and how much: the hours left of a task, on its scheduled dates
+/// (or its own), or `None` when it has no dates at all.
+pub fn assignment(task: &PlanTask, schedule: Option<&TaskSchedule>) -> Option<Assignment> {
+    let person = task.owner_id?;
+    let hours = task
+        .effort_hours
+        .or(task.estimate_days.map(|d| d * crate::rollup::HOURS_PER_DAY))
+        .unwrap_or(0.0)
+        * (100 - task.percent_complete).max(0) as f64
+        / 100.0;
+    let (start, finish) = match schedule.filter(|s| !s.summary) {
+        Some(s) => (s.early_start.date(), s.early_finish.date()),
+        None => match (task.start_date, task.due_date) {
+            (Some(s), Some(f)) => (s, f),
+            (Some(d), None) | (None, Some(d)) => (d, d),
+            (None, None) => return None,
+        },
+    };
+    Some(Assignment {
+        person,
+        start,
+        finish,
+        hours,
+    })
 }
 
 /// Loads of `people` (id, hours a week) over `weeks` weeks from the week of

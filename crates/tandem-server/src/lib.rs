@@ -20,6 +20,8 @@ pub(crate) mod handlers;
 /// Background work: the outbox's once-only consumers and periodic jobs,
 /// started and stopped together.
 pub mod jobs;
+/// A project's plan lint, read and judged for both adapters.
+pub(crate) mod lint;
 /// The Prometheus metrics and their `/metrics` router.
 pub mod metrics;
 /// Who is told of what: the notifications events and the clock make.
@@ -44,6 +46,8 @@ pub mod tls;
 pub mod web;
 /// Webhook deliveries on the wire: their body, signature and client.
 pub mod webhooks;
+/// Everyone's open work across projects, for the workload and the lint.
+pub(crate) mod workload;
 
 pub use serving::{BODY_MIN_RATE, ServeOptions};
 

@@ -215,6 +215,7 @@ pub fn table() -> Vec<Route> {
         notifications::routes(),
         search::routes(),
         signals::routes(),
+        lint::routes(),
         attachments::routes(),
         automation::routes(),
         goals::routes(),

@@ -34,6 +34,7 @@ pub mod events;
 pub mod goals;
 mod group_commit;
 pub mod imports;
+pub mod lint;
 mod migrate;
 pub mod notifications;
 pub mod plans;
@@ -69,6 +70,7 @@ pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use goals::{GoalStore, GoalTask};
 pub use imports::ImportStore;
+pub use lint::LintStore;
 pub use notifications::{
     DueWork, Following, INBOX_PAGE, InboxFilter, MailRecipient, NewNotification, NotificationStore,
     Preference,
@@ -231,6 +233,7 @@ pub trait Store:
     + NotificationStore
     + SearchStore
     + SignalStore
+    + LintStore
     + AttachmentStore
     + RuleStore
     + Send

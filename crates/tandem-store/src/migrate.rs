@@ -223,6 +223,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "avatars",
         sql: include_str!("../migrations/sqlite/0041_avatars.sql"),
     },
+    Migration {
+        version: 42,
+        description: "lint rules off",
+        sql: include_str!("../migrations/sqlite/0042_lint_rules_off.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -430,6 +435,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 41,
         description: "avatars",
         sql: include_str!("../migrations/postgres/0041_avatars.sql"),
+    },
+    Migration {
+        version: 42,
+        description: "lint rules off",
+        sql: include_str!("../migrations/postgres/0042_lint_rules_off.sql"),
     },
 ];
 

@@ -248,9 +248,10 @@ pub(crate) fn read_plan_tasks(
             actual_start: row.get(15).map_err(driver)?,
             actual_finish: row.get(16).map_err(driver)?,
             phase_id: row.get(17).map_err(driver)?,
+            milestone_id: row.get(18).map_err(driver)?,
         };
         let key = row
-            .get_ref(18)
+            .get_ref(19)
             .and_then(|v| Ok(v.as_str()?))
             .map_err(driver)?;
         tasks.push(columns.into_plan_task(key)?);

@@ -61,6 +61,7 @@ pub enum Tab {
     Workload,
     Risks,
     Plan,
+    Lint,
     Settings,
     /// A task of the project: under its list, with its comments.
     Task,
@@ -81,12 +82,15 @@ impl Tab {
             Tab::Workload => "project task member schedule",
             Tab::Risks => "project risk task milestone",
             Tab::Plan => "baseline",
+            Tab::Lint => {
+                "project task phase milestone dependency schedule risk status_update member"
+            }
             Tab::Settings => "project phase milestone stakeholder",
             Tab::Task => "project task phase milestone approval comment",
         }
     }
 
-    const ALL: [(Tab, &'static str, &'static str, &'static str); 8] = [
+    const ALL: [(Tab, &'static str, &'static str, &'static str); 9] = [
         (Tab::Overview, "Overview", "", "o"),
         (Tab::List, "List", "/list", "l"),
         (Tab::Board, "Board", "/board", "b"),
@@ -94,6 +98,7 @@ impl Tab {
         (Tab::Workload, "Workload", "/workload", "w"),
         (Tab::Risks, "Risks", "/risks", "r"),
         (Tab::Plan, "Plan", "/plan", "a"),
+        (Tab::Lint, "Lint", "/lint", "n"),
         (Tab::Settings, "Settings", "/settings", "s"),
     ];
 }

@@ -346,6 +346,15 @@ pub fn router() -> Router<AppState> {
             get(project::settings).post(project::update_project),
         )
         .route("/w/{ws}/p/{key}/plan", get(project::plan))
+        .route("/w/{ws}/p/{key}/lint", get(project::lint_page))
+        .route(
+            "/w/{ws}/p/{key}/lint/rules/{rule}",
+            post(project::switch_lint_rule),
+        )
+        .route(
+            "/w/{ws}/p/{key}/lint/{rule}/fix",
+            post(project::fix_lint_finding),
+        )
         .route(
             "/w/{ws}/p/{key}/plan/level",
             post(project::apply_levelling).get(project::levelling_preview),

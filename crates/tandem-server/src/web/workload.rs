@@ -12,9 +12,8 @@ use axum::extract::{Path, Query, State};
 use chrono::{Days, NaiveDate};
 use maud::{Markup, html};
 use tandem_domain::planning::PlanTask;
-use tandem_domain::workload::{Assignment, weekly_load};
+use tandem_domain::workload::{assignment, weekly_load};
 use tandem_domain::{Id, TaskSchedule};
-use tandem_store::TaskFilter;
 
 use super::Viewer;
 use super::common::WebError;
@@ -22,7 +21,7 @@ use super::layout::{ProjectNav, Section, Tab, page};
 use super::my_work::today;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::planning::{all_tasks, fresh_schedule};
+use crate::planning::fresh_schedule;
 
 type Params = Query<HashMap<String, String>>;
 
@@ -45,39 +44,8 @@ pub async fn workspace_workload(
     let weeks = weeks_asked(&query)?;
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    // What the workload needs of each task is what the plan reads of it
-    // (owner, hours, percent, dates), read per project the viewer may
-    // open; tasks of no project are read whole, there are few.
-    let mut tasks: Vec<PlanTask> = all_tasks(
-        store,
-        scope,
-        TaskFilter {
-            open: true,
-            personal: true,
-            ..Default::default()
-        },
-    )
-    .await?
-    .iter()
-    .map(PlanTask::from)
-    .collect();
-    let mut schedules: HashMap<Id, TaskSchedule> = HashMap::new();
-    for (project, access) in store.open_projects(scope).await? {
-        let open = open_plan_tasks(store, access).await?;
-        if open.is_empty() {
-            continue;
-        }
-        tasks.extend(open);
-        // The schedule as of the plan now, as the project's own workload
-        // reads it: a stored copy the rescheduler has not caught up with
-        // yet is brought up to date or recomputed, so the two pages agree
-        // whoever looked first. A plan the scheduler refuses falls back
-        // to its tasks' dates.
-        if let Ok(current) = fresh_schedule(store, scope, &project.key, access).await {
-            schedules.extend(current.tasks.into_iter().map(|s| (s.task_id, s)));
-        }
-    }
-    let content = render(&state, &viewer, &tasks, &schedules, weeks, None).await?;
+    let work = crate::workload::open_work(store, scope, None).await?;
+    let content = render(&state, &viewer, &work.tasks, &work.schedules, weeks, None).await?;
     Ok(page(&viewer, "Workload", Section::Workload, None, content))
 }
 
@@ -129,34 +97,6 @@ async fn open_plan_tasks(
     let mut tasks = store.plan_tasks(access).await.map_err(ApiError::from)?;
     tasks.retain(|t| !t.status.is_closed());
     Ok(tasks)
-}
-
-/// Where and how much: the hours left of a task, on its scheduled dates
-/// (or its own), or `None` when it has no dates at all.
-fn assignment(task: &PlanTask, schedule: Option<&TaskSchedule>) -> Option<Assignment> {
-    let person = task.owner_id?;
-    let hours = task
-        .effort_hours
-        .or(task
-            .estimate_days
-            .map(|d| d * tandem_domain::rollup::HOURS_PER_DAY))
-        .unwrap_or(0.0)
-        * (100 - task.percent_complete).max(0) as f64
-        / 100.0;
-    let (start, finish) = match schedule.filter(|s| !s.summary) {
-        Some(s) => (s.early_start.date(), s.early_finish.date()),
-        None => match (task.start_date, task.due_date) {
-            (Some(s), Some(f)) => (s, f),
-            (Some(d), None) | (None, Some(d)) => (d, d),
-            (None, None) => return None,
-        },
-    };
-    Some(Assignment {
-        person,
-        start,
-        finish,
-        hours,
-    })
 }
 
 async fn render(

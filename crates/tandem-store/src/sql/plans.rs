@@ -243,7 +243,7 @@ pub(crate) fn baseline_name(name: &str) -> Result<String> {
 pub(crate) const PLAN_TASK_SELECT: &str = "SELECT t.id, t.number, t.status, t.parent_id, \
     t.owner_id, t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, \
     t.likely_days, t.pessimistic_days, t.percent_complete, t.constraint_type, t.constraint_date, \
-    t.actual_start, t.actual_finish, t.phase_id, p.key \
+    t.actual_start, t.actual_finish, t.phase_id, t.milestone_id, p.key \
     FROM tasks t JOIN projects p ON p.id = t.project_id \
     WHERE p.workspace_id = $1 AND t.project_id = $2 ORDER BY t.number";
 
@@ -268,6 +268,7 @@ pub(crate) struct PlanTaskRow {
     pub actual_start: Option<String>,
     pub actual_finish: Option<String>,
     pub phase_id: Option<Id>,
+    pub milestone_id: Option<Id>,
 }
 
 impl PlanTaskRow {
@@ -289,6 +290,7 @@ impl PlanTaskRow {
             ),
             percent_complete: self.percent_complete,
             phase_id: self.phase_id,
+            milestone_id: self.milestone_id,
             schedule: task_scheduling(
                 self.constraint_type.as_deref(),
                 self.constraint_date.as_deref(),
@@ -321,7 +323,8 @@ pub(crate) fn plan_task_row(row: &impl Columns) -> Result<(PlanTaskRow, &str)> {
             actual_start: row.at(15)?,
             actual_finish: row.at(16)?,
             phase_id: row.at(17)?,
+            milestone_id: row.at(18)?,
         },
-        row.text_at(18)?,
+        row.text_at(19)?,
     ))
 }

@@ -23,6 +23,8 @@ mod dependency;
 /// `tandem goal`.
 mod goal;
 mod inbox;
+/// `tandem lint`.
+mod lint;
 /// `tandem member` and `tandem invitation`.
 mod members;
 /// `tandem add` and `tandem my`.
@@ -162,6 +164,13 @@ enum Command {
     /// Search tasks, projects, comments, goals, risks and files: best first,
     /// only what you may open, matched words marked.
     Search(search::SearchArgs),
+    /// Lint a project's plan: a flat list, overhead on simple work, no
+    /// outcome owner, unowned or unestimated work, risks without
+    /// mitigation, milestones before their work, constraints that only
+    /// delay, people booked past their hours, a stale status, tasks in no
+    /// phase; worst first, with why and the fix. Switch rules off per
+    /// project, or let Tandem make a fix.
+    Lint(lint::LintArgs),
     /// Follow a task, project, milestone, risk, goal or status update:
     /// its comments and status changes reach your inbox.
     Follow(inbox::FollowArgs),
@@ -320,6 +329,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Comment(command) => comment::comment_command(client, command, as_json).await,
         Command::Inbox(args) => inbox::inbox_command(client, args, as_json).await,
         Command::Search(args) => search::search_command(client, args, as_json).await,
+        Command::Lint(args) => lint::lint_command(client, args, as_json).await,
         Command::Attach(args) => attachment::attach_command(client, args, as_json).await,
         Command::Attachment(command) => {
             attachment::attachment_command(client, command, as_json).await

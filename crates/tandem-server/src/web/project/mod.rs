@@ -6,6 +6,7 @@
 
 mod board;
 mod bulk;
+mod lint;
 mod list;
 mod overview;
 mod plan;
@@ -21,6 +22,7 @@ use crate::web::layout::{ProjectNav, Tab};
 
 pub use board::{board, move_card};
 pub use bulk::bulk_edit;
+pub use lint::{fix_lint_finding, lint_page, switch_lint_rule};
 pub use list::list;
 pub use overview::overview;
 pub use plan::{

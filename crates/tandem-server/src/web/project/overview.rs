@@ -1,5 +1,5 @@
-//! A project's overview page: its health, progress, schedule dates, open
-//! risks, milestones and recent activity, read-only.
+//! A project's overview page: its health, progress, schedule dates, plan
+//! lint, open risks, milestones and recent activity, read-only.
 
 use std::collections::HashMap;
 
@@ -18,6 +18,10 @@ use crate::web::layout::{self, Section, Tab, page};
 use crate::web::my_work::today;
 use crate::web::status::{self as updates_section, UPDATES_SHOWN};
 
+/// Open tasks up to which the overview lints the plan itself (about
+/// 50 ms at 10,000; see docs/benchmarks.md).
+const LINT_ON_OVERVIEW_TASKS: usize = 20_000;
+
 pub async fn overview(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -28,9 +32,10 @@ pub async fn overview(
     let scope = viewer.ctx.scope;
     let today = today();
     let (project, access) = store.open_project(scope, &key).await?;
-    // Everything here is read from what writes keep (roll-ups, the stored
-    // schedule), never from the project's tasks: the page costs the same
-    // at a hundred tasks and at a million.
+    // Everything here but the lint is read from what writes keep
+    // (roll-ups, the stored schedule), never from the project's tasks; the
+    // lint is left to its page past LINT_ON_OVERVIEW_TASKS, so the page
+    // costs the same at a hundred thousand tasks and at a million.
     let finish = scheduled_finish(store, access, &project.key).await?;
     // The health's own reads: roll-ups, counts, milestones.
     let now = status::project_health(store, &project, access, finish, today).await?;
@@ -87,6 +92,13 @@ pub async fn overview(
     )
     .await?;
     let could_be_a_task = tandem_usecases::signals::project(store, access).await?;
+    // The lint reads every task of the plan: shown here while that is
+    // cheap, behind its own page beyond.
+    let lint = if progress.open_tasks <= LINT_ON_OVERVIEW_TASKS {
+        Some(crate::lint::lint_project(store, scope, &project.key).await?)
+    } else {
+        None
+    };
     let writer = viewer.can_write();
     let mut upcoming: Vec<_> = milestones
         .iter()
@@ -128,6 +140,13 @@ pub async fn overview(
                 page: viewer.url(&format!("/p/{}", project.key)),
                 discuss: viewer.url("/discuss"),
             }))
+            @match &lint {
+                Some(linted) => (super::lint::summary(&viewer, linted)),
+                None => section.card-panel aria-labelledby="h-lint" {
+                    h2 #h-lint { "Plan lint" }
+                    p { a href=(viewer.url(&format!("/p/{}/lint", project.key))) { "Lint this plan" } }
+                },
+            }
             section.card-panel aria-labelledby="h-objective" {
                 h2 #h-objective { "Objective" }
                 p { (project.objective.as_deref().unwrap_or("No objective written yet.")) }

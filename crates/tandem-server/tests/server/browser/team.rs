@@ -361,6 +361,7 @@ async fn a_team_plans_and_works_in_the_browser() {
         ("15-workload", "/w/demo/workload", "table.workload"),
         ("16-risks", "/w/demo/p/LAUNCH/risks", "table.heat"),
         ("17-task", "/w/demo/t/LAUNCH-5", "form.task-form"),
+        ("17-lint", "/w/demo/p/LAUNCH/lint", "#h-rules"),
     ];
     for (name, path, ready) in pages {
         client.goto(&format!("{base}{path}")).await.unwrap();
@@ -403,6 +404,7 @@ async fn a_team_plans_and_works_in_the_browser() {
         ("19-phone-list", "/w/demo/p/LAUNCH/list", "table.tasks"),
         ("19-phone-risks", "/w/demo/p/LAUNCH/risks", "table.heat"),
         ("19-phone-plan", "/w/demo/p/LAUNCH/plan", "#h-levelling"),
+        ("19-phone-lint", "/w/demo/p/LAUNCH/lint", "#h-rules"),
         ("19-phone-search", "/w/demo/search?q=launch", "ol.results"),
     ] {
         client.goto(&format!("{base}{path}")).await.unwrap();

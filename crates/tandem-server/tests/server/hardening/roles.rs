@@ -18,6 +18,9 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             "{successor}" => reach.tasks[1].clone(),
             "{kr}" => reach.ids["key-results"].to_string(),
             "{reaction}" => "heart".to_string(),
+            // A lint rule without a fix: switching it needs `on`, and the
+            // role check comes first.
+            "{rule}" => "stale-status".to_string(),
             // Deactivating Mel would leave the rest of the routes without
             // their member: nobody is deactivated here (the members test
             // does it), and the role check comes first.
@@ -294,6 +297,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get(format!("/w/acme/p/{project}/plan")),
         get(format!("/w/acme/p/{project}/plan?runs=50&level=1")),
         get(format!("/w/acme/p/{project}/plan/level")),
+        get(format!("/w/acme/p/{project}/lint")),
         get(format!("/w/acme/t/{task}")),
         get(format!("/w/acme/discuss?risk={}", reach.ids["risks"])),
         get(format!(
@@ -379,6 +383,8 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(of("risks")),
         post(format!("/w/acme/p/{project}/plan/level")),
         post(format!("/w/acme/p/{project}/plan/level/undo")),
+        post(format!("/w/acme/p/{project}/lint/rules/stale-status")),
+        post(format!("/w/acme/p/{project}/lint/stale-status/fix")),
         post(format!("/w/acme/p/{project}/baselines")),
         post(format!(
             "/w/acme/p/{project}/baselines/{}/delete",

@@ -5,6 +5,7 @@
 
 mod approvals;
 mod comments;
+mod lint;
 mod rules;
 mod settings;
 mod views;

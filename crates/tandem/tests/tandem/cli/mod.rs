@@ -6,6 +6,7 @@ mod attachments;
 mod board;
 mod comments;
 mod invitations;
+mod lint;
 mod my_work;
 mod planning;
 mod profile;

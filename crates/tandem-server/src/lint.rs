@@ -1,0 +1,205 @@
+//! A project's plan lint as both adapters show it: the plan, its current
+//! schedule, its people's loads across every project and the rules it
+//! switched off are read here, and judged by `tandem_domain::lint`; the
+//! fixes Tandem can make are `tandem_usecases::lint`'s.
+
+use std::collections::HashSet;
+
+use chrono::{Days, NaiveDate};
+use tandem_domain::lint::{Finding, FixAction, LintInput, LintRule, Overbooked, lint};
+use tandem_domain::workload::{assignment, weekly_load};
+use tandem_domain::{Id, Project};
+use tandem_store::{Scope, Store, UpdateOn};
+use tandem_usecases::{Writer, signals};
+
+use crate::error::ApiError;
+use crate::planning::{fresh_schedule, server_today};
+use crate::workload::open_work;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Weeks ahead the over-allocation rule looks at: the workload page's.
+const WEEKS: usize = 8;
+/// Hours over capacity in a week that still count as full: a rounding,
+/// not an overbooking.
+const SLACK_HOURS: f64 = 0.5;
+
+/// A project's findings, and the rules it switched off.
+pub(crate) struct Linted {
+    pub project: Project,
+    pub findings: Vec<Finding>,
+    pub off: Vec<LintRule>,
+}
+
+/// Lints the project `key` as `scope` may see it.
+pub(crate) async fn lint_project(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Linted> {
+    let today = server_today();
+    let (project, access) = store.open_project(scope, key).await?;
+    // A plan the scheduler refuses has no schedule; its due dates stand in.
+    let schedule = fresh_schedule(store, scope, &project.key, access)
+        .await
+        .ok();
+    let tasks = store.plan_tasks(access).await?;
+    let links: Vec<(Id, Id)> = store
+        .project_links(access)
+        .await?
+        .iter()
+        .map(|l| (l.predecessor_id, l.successor_id))
+        .collect();
+    let phases = store.list_phases(access).await?.len();
+    let milestones = store.list_milestones(access).await?;
+    let risks = store.list_risks(access).await?;
+    let levelled: HashSet<Id> = store
+        .last_levelling(access)
+        .await?
+        .filter(|l| l.undone_at.is_none())
+        .map(|l| l.tasks.iter().map(|t| t.task_id).collect())
+        .unwrap_or_default();
+    let verdict = signals::project(store, access).await?;
+    let latest_update = store
+        .list_status_updates(scope, UpdateOn::Project(access), None, 1)
+        .await?
+        .first()
+        .map(|u| u.created_at.date_naive());
+    let off = store.lint_rules_off(access).await?;
+    let overbooked = if off.contains(&LintRule::OverAllocation) {
+        Vec::new()
+    } else {
+        overbooked(store, scope, &project, &tasks, schedule.as_ref(), today).await?
+    };
+    let findings = lint(&LintInput {
+        today,
+        project: &project,
+        tasks: &tasks,
+        links: &links,
+        phases,
+        milestones: &milestones,
+        risks: &risks,
+        schedule: schedule.as_ref(),
+        levelled: &levelled,
+        signals: &verdict,
+        latest_update,
+        overbooked: &overbooked,
+        off: &off,
+    });
+    Ok(Linted {
+        project,
+        findings,
+        off,
+    })
+}
+
+/// The people who own open work in this project and are booked past
+/// their hours in a week ahead, across every project: each at their
+/// worst week.
+async fn overbooked(
+    store: &dyn Store,
+    scope: Scope,
+    project: &Project,
+    tasks: &[tandem_domain::planning::PlanTask],
+    schedule: Option<&tandem_domain::StoredSchedule>,
+    today: NaiveDate,
+) -> ApiResult<Vec<Overbooked>> {
+    let here: HashSet<Id> = tasks
+        .iter()
+        .filter(|t| !t.status.is_closed())
+        .filter_map(|t| t.owner_id)
+        .collect();
+    if here.is_empty() {
+        return Ok(Vec::new());
+    }
+    let work = open_work(store, scope, Some((project.id, tasks, schedule))).await?;
+    let members = store.list_members(scope).await?;
+    let people: Vec<(Id, f64)> = members
+        .iter()
+        .filter(|m| here.contains(&m.user.id))
+        .map(|m| (m.user.id, m.capacity_hours))
+        .collect();
+    let time_off = store.list_time_off(scope, None).await?;
+    // Parents are the sum of their subtasks: only leaves carry work.
+    let parents: HashSet<Id> = work.tasks.iter().filter_map(|t| t.parent_id).collect();
+    let assignments: Vec<_> = work
+        .tasks
+        .iter()
+        .filter(|t| !parents.contains(&t.id) && t.owner_id.is_some_and(|o| here.contains(&o)))
+        .filter_map(|t| assignment(t, work.schedules.get(&t.id)))
+        .collect();
+    let monday = tandem_domain::dates::start_of_week(today);
+    let mut found = Vec::new();
+    for load in weekly_load(&people, &time_off, &assignments, today, WEEKS) {
+        let worst = (0..WEEKS)
+            .filter(|&w| load.assigned[w] > load.capacity[w].max(0.0) + SLACK_HOURS)
+            .max_by(|&a, &b| {
+                (load.assigned[a] - load.capacity[a])
+                    .total_cmp(&(load.assigned[b] - load.capacity[b]))
+            });
+        let Some(week) = worst else { continue };
+        let name = members
+            .iter()
+            .find(|m| m.user.id == load.person)
+            .map(|m| m.user.name.clone())
+            .unwrap_or_default();
+        found.push(Overbooked {
+            person: load.person,
+            name,
+            week: monday + Days::new(7 * week as u64),
+            assigned: load.assigned[week],
+            capacity: load.capacity[week].max(0.0),
+        });
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found)
+}
+
+/// Makes the fix of `rule`'s finding in the project `key`, as it stands
+/// now: what was done, in words. A rule with nothing to fix, or no fix
+/// Tandem can make, is refused by name (`rule`).
+pub(crate) async fn fix(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+    rule: LintRule,
+) -> ApiResult<String> {
+    let linted = lint_project(store, *writer.scope(), key).await?;
+    let Some(finding) = linted.findings.iter().find(|f| f.rule == rule) else {
+        return Err(ApiError::field(
+            "rule",
+            format!("{rule} finds nothing in {key} now"),
+        ));
+    };
+    match finding.action {
+        Some(FixAction::ClearConstraints) => {
+            let cleared =
+                tandem_usecases::lint::clear_constraints(store, writer, &finding.targets).await?;
+            Ok(format!(
+                "cleared the start-no-earlier-than date of {cleared} {}",
+                if cleared == 1 { "task" } else { "tasks" }
+            ))
+        }
+        Some(FixAction::MoveMilestone) => {
+            let mut moved = Vec::new();
+            // One finding per milestone: each moves to its own work's finish.
+            for f in linted.findings.iter().filter(|f| f.rule == rule) {
+                let (Some(date), Some(milestone)) = (f.fix_date, f.objects.first()) else {
+                    continue;
+                };
+                tandem_usecases::lint::move_milestone(store, writer, milestone.id, date).await?;
+                moved.push(format!(
+                    "{} to {date}",
+                    milestone.name.as_deref().unwrap_or("milestone")
+                ));
+            }
+            Ok(format!("moved {}", moved.join(", ")))
+        }
+        None => Err(ApiError::field(
+            "rule",
+            format!(
+                "{rule} has no fix Tandem can make; {}",
+                finding
+                    .fix
+                    .as_deref()
+                    .unwrap_or("it takes a person's judgement")
+            ),
+        )),
+    }
+}
