@@ -114,6 +114,11 @@ pub struct ScheduleView {
     /// Keys of the critical leaf tasks, in start order; empty on a page
     /// (`?limit=`), whose rows say which are critical.
     pub critical_path: Vec<String>,
+    /// The critical path as the chains of links it is made of, each in
+    /// order, every step a link that exists; critical tasks no link joins
+    /// are chains of one. Empty on a page, as `critical_path` is.
+    #[serde(default)]
+    pub critical_chains: Vec<Vec<String>>,
     /// Each task's row, in the order of the tasks' ids; empty in the
     /// compact form (`?form=compact`), which has `rows` instead.
     pub tasks: Vec<ScheduledTaskView>,
@@ -207,6 +212,14 @@ pub struct ForecastView {
     pub milestones: Vec<(String, PercentilesView)>,
     /// Tasks by criticality index, highest first.
     pub criticality: Vec<CriticalityView>,
+    /// Tasks whose three-point estimate lets them vary, of `tasks`, the
+    /// work that could (not summaries, milestones or finished work).
+    pub uncertain_tasks: usize,
+    pub tasks: usize,
+    /// Said when the spread means little: no task uncertain (P50 = P80 =
+    /// P95), or fewer than one in four.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

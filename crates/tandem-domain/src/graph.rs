@@ -1,6 +1,8 @@
-//! Rules of the dependency graph: a new link must not close a cycle.
+//! Rules of the dependency graph: a new link must not close a cycle; the
+//! critical path read as the chains of links it really is.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::Hash;
 
 use crate::model::Id;
 
@@ -152,6 +154,46 @@ pub fn parent_cycle(parent_of: &HashMap<Id, Id>, task: Id, parent: Id) -> bool {
         at = parent_of.get(&current).copied();
     }
     false
+}
+
+/// The critical tasks (`in_order`, by start) as chains of linked tasks:
+/// each chain follows links (predecessor, successor) between critical
+/// tasks, so every step of a chain is a link that exists. Critical tasks
+/// no link joins stand as chains of their own, and a task with two
+/// critical successors continues into the first to start; the other
+/// begins a chain. Every critical task is in exactly one chain.
+pub fn critical_chains<T: Copy + Eq + Hash>(in_order: &[T], links: &[(T, T)]) -> Vec<Vec<T>> {
+    let position: HashMap<T, usize> = in_order.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let mut next: HashMap<T, Vec<T>> = HashMap::new();
+    for (before, after) in links {
+        if position.contains_key(before) && position.contains_key(after) {
+            next.entry(*before).or_default().push(*after);
+        }
+    }
+    for successors in next.values_mut() {
+        successors.sort_by_key(|t| position[t]);
+    }
+    let mut used: HashSet<T> = HashSet::new();
+    let mut chains = Vec::new();
+    // In start order, the first task not yet in a chain has every
+    // critical predecessor placed already: it heads the next chain.
+    for &head in in_order {
+        if !used.insert(head) {
+            continue;
+        }
+        let mut chain = vec![head];
+        let mut at = head;
+        while let Some(&step) = next
+            .get(&at)
+            .and_then(|successors| successors.iter().find(|t| !used.contains(*t)))
+        {
+            used.insert(step);
+            chain.push(step);
+            at = step;
+        }
+        chains.push(chain);
+    }
+    chains
 }
 
 #[cfg(test)]
@@ -334,5 +376,23 @@ mod tests {
             }
         }
         seen == indegree.len()
+    }
+
+    #[test]
+    fn a_critical_path_reads_as_chains_of_real_links() {
+        // 1 → 2 → 4 and 3 → 4, all critical; 5 critical with no link; 6
+        // linked to 2 but not critical.
+        let order = [1, 3, 2, 5, 4];
+        let links = [(1, 2), (2, 4), (3, 4), (2, 6)];
+        assert_eq!(
+            critical_chains(&order, &links),
+            vec![vec![1, 2, 4], vec![3], vec![5]]
+        );
+        // A branch: 1 leads to both 2 and 3; the first to start continues.
+        assert_eq!(
+            critical_chains(&[1, 3, 2], &[(1, 2), (1, 3)]),
+            vec![vec![1, 3], vec![2]]
+        );
+        assert!(critical_chains::<i64>(&[], &[]).is_empty());
     }
 }

@@ -219,6 +219,28 @@ fn plan_from(
     }
 }
 
+/// What a forecast should say of its own spread: with no task uncertain
+/// (a three-point estimate whose optimistic and pessimistic differ) every
+/// run is the plan and P50 = P80 = P95 says nothing; with few, the spread
+/// is narrower than it will be. `tasks` counts the work that could vary:
+/// not summaries, milestones or finished work.
+pub fn forecast_warning(uncertain: usize, tasks: usize) -> Option<String> {
+    if tasks == 0 {
+        return None;
+    }
+    if uncertain == 0 {
+        return Some(format!(
+            "No task has a three-point estimate, so every run is the plan: P50, P80 and P95 are all the planned finish. Give the uncertain ones of its {tasks} {} optimistic, likely and pessimistic days.",
+            if tasks == 1 { "task" } else { "tasks" }
+        ));
+    }
+    (uncertain * 4 < tasks).then(|| {
+        format!(
+            "Only {uncertain} of {tasks} tasks have a three-point estimate; the others count as certain, so the real spread is wider than this."
+        )
+    })
+}
+
 /// Tasks created or changed in a project, scheduled on their own against
 /// the stored schedule of the plan before them: the rows to write, the
 /// rows to remove (tasks cancelled), and the fingerprint of the plan as it

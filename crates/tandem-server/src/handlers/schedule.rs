@@ -179,16 +179,30 @@ pub async fn project_schedule(
         .map(|b| b.tasks.iter().map(|t| (t.task_id, *t)).collect())
         .unwrap_or_default();
     let names: HashMap<Id, TaskName> = names.into_iter().map(|t| (t.id, t)).collect();
-    let critical_path = stored
-        .critical_path
-        .iter()
-        .map(|id| names.get(id).map(|t| t.key.clone()).unwrap_or_default())
-        .collect();
+    let key_of = |id: &Id| names.get(id).map(|t| t.key.clone()).unwrap_or_default();
+    let critical_path = stored.critical_path.iter().map(key_of).collect();
+    // The path's tasks joined by the links that join them, not by arrows
+    // that suggest links that do not exist.
+    let critical_chains = if stored.critical_path.is_empty() {
+        Vec::new()
+    } else {
+        let links: Vec<(Id, Id)> = store
+            .project_links(access)
+            .await?
+            .iter()
+            .map(|l| (l.predecessor_id, l.successor_id))
+            .collect();
+        tandem_domain::graph::critical_chains(&stored.critical_path, &links)
+            .iter()
+            .map(|chain| chain.iter().map(key_of).collect())
+            .collect()
+    };
     let answer = ScheduleAnswer {
         start: local(stored.start),
         finish: local(stored.finish),
         computed_at: stored.computed_at,
         critical_path,
+        critical_chains,
         compact,
         rows: stored.tasks,
         names,
@@ -212,6 +226,7 @@ struct ScheduleAnswer {
     finish: String,
     computed_at: chrono::DateTime<chrono::Utc>,
     critical_path: Vec<String>,
+    critical_chains: Vec<Vec<String>>,
     /// The compact form: `rows` instead of `tasks`.
     compact: bool,
     rows: Vec<TaskSchedule>,
@@ -280,6 +295,7 @@ impl ScheduleAnswer {
             finish: self.finish.clone(),
             computed_at: self.computed_at,
             critical_path: self.critical_path.clone(),
+            critical_chains: self.critical_chains.clone(),
             tasks: each(!self.compact).map(|s| self.task(s)).collect(),
             rows: each(self.compact).map(|s| self.compact_row(s)).collect(),
             next_cursor: self.next_cursor.clone(),
@@ -305,11 +321,12 @@ impl<T: serde::Serialize> serde::Serialize for Each<'_, T> {
 impl serde::Serialize for ScheduleAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ScheduleView", 10)?;
+        let mut out = serializer.serialize_struct("ScheduleView", 11)?;
         out.serialize_field("start", &self.start)?;
         out.serialize_field("finish", &self.finish)?;
         out.serialize_field("computed_at", &self.computed_at)?;
         out.serialize_field("critical_path", &self.critical_path)?;
+        out.serialize_field("critical_chains", &self.critical_chains)?;
         if self.compact {
             out.serialize_field("tasks", &[(); 0])?;
             match self.rows.is_empty() {
@@ -578,7 +595,27 @@ fn forecast_view(
         })
         .collect();
     criticality.sort_by(|a, b| b.index.total_cmp(&a.index).then_with(|| a.key.cmp(&b.key)));
+    let could_vary: Vec<usize> = (0..planned.plan.tasks.len())
+        .filter(|&i| {
+            let task = &planned.plan.tasks[i];
+            !prepared.is_summary(i)
+                && !task.milestone
+                && task.actual_finish.is_none()
+                && task.percent_complete < 100
+        })
+        .collect();
+    let uncertain = could_vary
+        .iter()
+        .filter(|&&i| {
+            planned.estimates[i]
+                .as_ref()
+                .is_some_and(|e| e.pessimistic > e.optimistic)
+        })
+        .count();
     Ok(ForecastView {
+        uncertain_tasks: uncertain,
+        tasks: could_vary.len(),
+        warning: tandem_domain::planning::forecast_warning(uncertain, could_vary.len()),
         runs: result.runs,
         seed,
         planned_finish: local(t.finish_instant(result.planned_finish)),
@@ -738,6 +775,7 @@ mod tests {
             finish: local(at(26, 17)),
             computed_at: chrono::Utc::now(),
             critical_path: vec!["P-1".into()],
+            critical_chains: vec![vec!["P-1".into()]],
             compact,
             rows,
             names,

@@ -114,12 +114,17 @@ pub(super) fn schedule_file(path: &std::path::Path, as_json: bool) -> Result<()>
         "\nFinish: {}",
         format(result.timeline.finish_instant(result.finish))
     );
-    let path: Vec<&str> = result
-        .critical_path()
+    let links: Vec<(usize, usize)> = plan
+        .links
         .iter()
-        .map(|&i| plan.tasks[i].name.as_str())
+        .map(|l| (l.predecessor, l.successor))
         .collect();
-    outln!("Critical path: {}", path.join(" → "));
+    let chains: Vec<Vec<String>> =
+        tandem_domain::graph::critical_chains(&result.critical_path(), &links)
+            .iter()
+            .map(|chain| chain.iter().map(|&i| plan.tasks[i].name.clone()).collect())
+            .collect();
+    print_critical_chains(&chains);
     for diagnostic in &result.diagnostics {
         match diagnostic {
             tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => eprintln!(
@@ -255,9 +260,7 @@ pub(super) async fn schedule_project(
             );
         }
     }
-    if !schedule.critical_path.is_empty() {
-        outln!("Critical path: {}", schedule.critical_path.join(" → "));
-    }
+    print_critical_chains(&schedule.critical_chains);
     for warning in &schedule.warnings {
         eprintln!("warning: {warning}");
     }
@@ -292,6 +295,9 @@ pub(super) async fn forecast(
         forecast.seed,
         forecast.planned_finish
     );
+    if let Some(warning) = &forecast.warning {
+        outln!("warning: {warning}");
+    }
     let mut rows = vec![vec![
         key.to_string(),
         forecast.finish.p50.clone(),
@@ -418,4 +424,22 @@ pub(super) async fn undo_level(client: &Client, key: &str, as_json: bool) -> Res
         },
     );
     Ok(())
+}
+
+/// The critical path as its chains of links: an arrow only where a link
+/// is, so tasks that no link joins are never drawn as if one did.
+fn print_critical_chains(chains: &[Vec<String>]) {
+    match chains {
+        [] => {}
+        [one] => outln!("Critical path: {}", one.join(" → ")),
+        many => {
+            outln!(
+                "Critical path: {} chains, no link between them:",
+                many.len()
+            );
+            for chain in many {
+                outln!("  {}", chain.join(" → "));
+            }
+        }
+    }
 }

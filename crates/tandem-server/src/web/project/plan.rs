@@ -114,6 +114,7 @@ pub async fn plan(
                 button type="submit" { "Run forecast" }
             }
             @if let Some(f) = &forecast {
+                @if let Some(warning) = &f.warning { p.update-due role="note" { (warning) } }
                 dl.facts {
                     dt { "Planned finish" } dd { (when(&f.planned_finish)) }
                     dt { abbr title="Half the runs finish by then" { "P50" } } dd { (when(&f.finish.p50)) }

@@ -29,6 +29,10 @@ async fn a_project_schedule_has_its_critical_path_and_slack() {
             schedule["critical_path"],
             json!(["LAUNCH-1", "LAUNCH-2", "LAUNCH-3"])
         );
+        assert_eq!(
+            schedule["critical_chains"],
+            json!([["LAUNCH-1", "LAUNCH-2", "LAUNCH-3"]])
+        );
         assert_eq!(schedule["start"], "2026-11-23T08:00");
         assert_eq!(schedule["finish"], "2026-11-25T17:00");
         let side = schedule["tasks"]
@@ -52,6 +56,13 @@ async fn a_project_schedule_has_its_critical_path_and_slack() {
         .await;
         let (_, changed) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
         assert_eq!(changed["finish"], "2026-11-26T17:00", "{changed}");
+        // Now the side task alone is critical: a chain of its own, never
+        // an arrow from a task no link joins it to.
+        assert_eq!(
+            changed["critical_chains"],
+            json!([["LAUNCH-4"]]),
+            "{changed}"
+        );
         let (_, again) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
         assert_eq!(again, changed);
         // Pages of it, full and compact, visit every task once, in order.
@@ -72,6 +83,26 @@ async fn forecast_and_levelling_previews() {
         json!({"start_date": "2026-11-23"}),
     )
     .await;
+    // Without a three-point estimate every run is the plan: said, not
+    // printed as a spread.
+    let (status, certain) = ana
+        .get(&format!("{WS}/projects/LAUNCH/forecast?runs=200"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{certain}");
+    assert_eq!(
+        (
+            certain["uncertain_tasks"].as_u64(),
+            certain["tasks"].as_u64()
+        ),
+        (Some(0), Some(3))
+    );
+    assert_eq!(certain["finish"]["p50"], certain["finish"]["p95"]);
+    assert!(
+        certain["warning"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("No task has a three-point estimate")),
+        "{certain}"
+    );
     // The three chained tasks are all Mel's; a fourth, unlinked, is Mel's too.
     for key in ["LAUNCH-1", "LAUNCH-2", "LAUNCH-3"] {
         let (status, body) = ana
@@ -87,6 +118,14 @@ async fn forecast_and_levelling_previews() {
         .await;
     assert_eq!(status, StatusCode::OK, "{forecast}");
     assert_eq!(forecast["runs"], 1000);
+    assert_eq!(
+        (
+            forecast["uncertain_tasks"].as_u64(),
+            forecast["tasks"].as_u64()
+        ),
+        (Some(3), Some(4))
+    );
+    assert!(forecast.get("warning").is_none(), "{forecast}");
     let (p50, p80, p95) = (
         forecast["finish"]["p50"].as_str().unwrap(),
         forecast["finish"]["p80"].as_str().unwrap(),

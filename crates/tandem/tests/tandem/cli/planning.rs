@@ -158,6 +158,25 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
         "the same seed gives the same forecast"
     );
     assert!(fails(&config, &["forecast", "LAUNCH", "--runs", "0"]).contains("runs"));
+    // A plan of certain estimates is said to be one, not given a spread.
+    ok(&config, &["project", "add", "SURE", "--name", "Sure"]);
+    ok(
+        &config,
+        &[
+            "task",
+            "add",
+            "Only step",
+            "--project",
+            "SURE",
+            "--estimate",
+            "2d",
+        ],
+    );
+    let certain = ok(&config, &["forecast", "SURE", "--runs", "50"]);
+    assert!(
+        certain.contains("warning: No task has a three-point estimate"),
+        "{certain}"
+    );
 
     let preview = ok(&config, &["level", "LAUNCH"]);
     assert!(preview.contains("OVERBOOKED BEFORE"), "{preview}");
