@@ -200,8 +200,11 @@ pub struct LintInput<'a> {
     pub today: NaiveDate,
     pub project: &'a Project,
     pub tasks: &'a [PlanTask],
-    /// The project's links, as (predecessor, successor) task ids; a link
-    /// to another project's task counts too.
+    /// Whether any of the project's tasks has a link.
+    pub linked: bool,
+    /// The links (predecessor, successor) into the tasks held by a
+    /// start-no-earlier-than constraint: all the lint reads of the
+    /// network.
     pub links: &'a [(Id, Id)],
     pub phases: usize,
     pub milestones: &'a [Milestone],
@@ -242,7 +245,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
         ProjectStatus::Done | ProjectStatus::Cancelled
     ) || input.project.archived_at.is_some();
     let planned = !input.project.ongoing
-        && (!input.links.is_empty()
+        && (input.linked
             || input.project.start_date.is_some()
             || input.project.target_date.is_some()
             || !input.milestones.is_empty());
@@ -251,7 +254,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
         && input.tasks.len() >= FLAT_LIST_TASKS
         && input.phases == 0
         && input.milestones.is_empty()
-        && input.links.is_empty()
+        && !input.linked
     {
         found.push(finding(
             LintRule::FlatList,
@@ -525,6 +528,23 @@ fn milestones_before_their_work(
     }
 }
 
+/// The tasks whose links into them the lint reads: those a
+/// start-no-earlier-than constraint may hold back.
+pub fn constrained(tasks: &[PlanTask]) -> Vec<Id> {
+    tasks
+        .iter()
+        .filter(|t| held_back(t))
+        .map(|t| t.id)
+        .collect()
+}
+
+/// Not started, and starting no earlier than a date of its own.
+fn held_back(t: &PlanTask) -> bool {
+    !t.status.is_closed()
+        && t.schedule.actual_start.is_none()
+        && t.schedule.constraint_type == Some(ConstraintType::Snet)
+}
+
 /// Start-no-earlier-than constraints that hold a task not yet started
 /// after the day its links and the plan's start would let it begin.
 fn dangling_constraints(input: &LintInput<'_>, found: &mut Vec<Finding>) {
@@ -541,11 +561,7 @@ fn dangling_constraints(input: &LintInput<'_>, found: &mut Vec<Finding>) {
         predecessors.entry(*after).or_default().push(*before);
     }
     let mut held: Vec<(&PlanTask, bool)> = Vec::new();
-    for t in input.tasks.iter().filter(|t| {
-        !t.status.is_closed()
-            && t.schedule.actual_start.is_none()
-            && t.schedule.constraint_type == Some(ConstraintType::Snet)
-    }) {
+    for t in input.tasks.iter().filter(|t| held_back(t)) {
         let (Some(date), Some((start, _))) = (t.schedule.constraint_date, scheduled.get(&t.id))
         else {
             continue;

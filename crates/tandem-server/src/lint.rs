@@ -35,33 +35,36 @@ pub(crate) struct Linted {
 pub(crate) async fn lint_project(store: &dyn Store, scope: Scope, key: &str) -> ApiResult<Linted> {
     let today = server_today();
     let (project, access) = store.open_project(scope, key).await?;
-    // A plan the scheduler refuses has no schedule; its due dates stand in.
-    let schedule = fresh_schedule(store, scope, &project.key, access)
-        .await
-        .ok();
-    let tasks = store.plan_tasks(access).await?;
-    let links: Vec<(Id, Id)> = store
-        .project_links(access)
-        .await?
-        .iter()
-        .map(|l| (l.predecessor_id, l.successor_id))
-        .collect();
-    let phases = store.list_phases(access).await?.len();
-    let milestones = store.list_milestones(access).await?;
-    let risks = store.list_risks(access).await?;
-    let levelled: HashSet<Id> = store
-        .last_levelling(access)
-        .await?
+    // The plan's tasks are the long read; the rest is read beside it.
+    let (schedule, tasks, phases, milestones, risks, levelling, verdict, updates, off) = tokio::try_join!(
+        // A plan the scheduler refuses has no schedule; its due dates
+        // stand in.
+        async {
+            Ok(fresh_schedule(store, scope, &project.key, access)
+                .await
+                .ok())
+        },
+        async { Ok::<_, ApiError>(store.plan_tasks(access).await?) },
+        async { Ok(store.list_phases(access).await?.len()) },
+        async { Ok(store.list_milestones(access).await?) },
+        async { Ok(store.list_risks(access).await?) },
+        async { Ok(store.last_levelling(access).await?) },
+        async { Ok(signals::project(store, access).await?) },
+        async {
+            Ok(store
+                .list_status_updates(scope, UpdateOn::Project(access), None, 1)
+                .await?)
+        },
+        async { Ok(store.lint_rules_off(access).await?) },
+    )?;
+    let (linked, links) = store
+        .lint_links(access, &tandem_domain::lint::constrained(&tasks))
+        .await?;
+    let levelled: HashSet<Id> = levelling
         .filter(|l| l.undone_at.is_none())
         .map(|l| l.tasks.iter().map(|t| t.task_id).collect())
         .unwrap_or_default();
-    let verdict = signals::project(store, access).await?;
-    let latest_update = store
-        .list_status_updates(scope, UpdateOn::Project(access), None, 1)
-        .await?
-        .first()
-        .map(|u| u.created_at.date_naive());
-    let off = store.lint_rules_off(access).await?;
+    let latest_update = updates.first().map(|u| u.created_at.date_naive());
     let overbooked = if off.contains(&LintRule::OverAllocation) {
         Vec::new()
     } else {
@@ -71,6 +74,7 @@ pub(crate) async fn lint_project(store: &dyn Store, scope: Scope, key: &str) -> 
         today,
         project: &project,
         tasks: &tasks,
+        linked,
         links: &links,
         phases,
         milestones: &milestones,

@@ -184,6 +184,7 @@ impl Plan {
             today: day(9),
             project: &self.project,
             tasks: &self.tasks,
+            linked: !self.links.is_empty(),
             links: &self.links,
             phases: self.phases,
             milestones: &self.milestones,
