@@ -51,7 +51,8 @@ pub struct CreateProject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_per_day: Option<f64>,
     /// When progress was last reported, `YYYY-MM-DDTHH:MM` or a date (its
-    /// end): work not done is scheduled after it.
+    /// end): work not done is scheduled after it. Without one, an active
+    /// project's open work is scheduled from today, never in the past.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_date: Option<String>,
     /// How often a status update is expected, in days: 0 (none

@@ -96,8 +96,11 @@ pub fn mspdi_project(
             start_date: file.start.map(|s| s.date()),
             work_week,
             // Project keeps a status date but does not schedule by it
-            // unless asked to; neither does the import (`named` leaves it
-            // unset).
+            // unless asked to; the import keeps the file's dates too. An
+            // active project's open work is otherwise planned from today
+            // (`planning::status_date`); a status date at the plan's start
+            // moves nothing, and clearing it plans the rest from today.
+            status_date: file.start,
             ..ProjectFields::named(name.chars().take(200).collect::<String>())
         },
         key,

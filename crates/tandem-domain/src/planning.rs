@@ -31,8 +31,8 @@ use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Sched
 
 use crate::calendar::CalendarException;
 use crate::model::{
-    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Project, ScheduleBasis,
-    StoredSchedule, Task, TaskSchedule, TaskScheduling, TaskStatus, ThreePoint,
+    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Project, ProjectStatus,
+    ScheduleBasis, StoredSchedule, Task, TaskSchedule, TaskScheduling, TaskStatus, ThreePoint,
 };
 
 /// A task as the plan reads it: what decides its place in the schedule
@@ -112,14 +112,34 @@ pub fn project_plan(
             .min()
             .map_or(today, |earliest| earliest.min(today))
     });
+    let start = start_of_day(start);
     plan_from(
         project,
         exceptions,
         &planned,
         links,
         capacity,
-        start_of_day(start),
+        start,
+        status_date(project, start, today),
     )
+}
+
+/// The status date a project's plan is scheduled with: its own, or, for an
+/// active project that began before today, the start of today, as
+/// Microsoft Project's "reschedule uncompleted work to start after": work
+/// not yet done is never planned in the past, so an ongoing project does
+/// not show its open work on one past day with a finish already gone.
+/// A proposed, paused, done or cancelled project keeps the dates it was
+/// planned with.
+pub fn status_date(
+    project: &Project,
+    plan_start: chrono::NaiveDateTime,
+    today: NaiveDate,
+) -> Option<chrono::NaiveDateTime> {
+    project.status_date.or_else(|| {
+        (project.status == ProjectStatus::Active && plan_start.date() < today)
+            .then(|| start_of_day(today))
+    })
 }
 
 /// [`project_plan`] of these tasks (none cancelled) from a start already
@@ -131,6 +151,7 @@ fn plan_from(
     links: &[Link],
     capacity: &HashMap<Id, f64>,
     start: chrono::NaiveDateTime,
+    status_date: Option<chrono::NaiveDateTime>,
 ) -> ProjectPlan {
     let calendar = project.work_week.calendar(exceptions);
     let minutes_per_day = calendar.minutes_per_day as f64;
@@ -197,7 +218,7 @@ fn plan_from(
             calendar,
             calendars: Vec::new(),
             start,
-            status_date: project.status_date,
+            status_date,
             tasks: specs,
             links,
         },
@@ -253,6 +274,15 @@ pub struct Beside {
     pub removed: Vec<Id>,
 }
 
+/// What [`beside`] reads of the stored schedule it adds to: its
+/// fingerprint, what it was scheduled against, and its warnings.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredHead<'a> {
+    pub fingerprint: &'a str,
+    pub basis: ScheduleBasis,
+    pub warnings: &'a [String],
+}
+
 /// Schedules tasks new to the project's plan or changed in it (`changed`:
 /// each as it is now, with its row in the stored schedule if it had one)
 /// against the plan's stored schedule (its `fingerprint`, `basis` and
@@ -275,10 +305,14 @@ pub fn beside(
     exceptions: &[CalendarException],
     changed: &[(PlanTask, Option<TaskSchedule>)],
     capacity: &HashMap<Id, f64>,
-    fingerprint: &str,
-    basis: ScheduleBasis,
-    warnings: &[String],
+    stored: StoredHead<'_>,
+    today: NaiveDate,
 ) -> Option<Beside> {
+    let StoredHead {
+        fingerprint,
+        basis,
+        warnings,
+    } = stored;
     let mut digest = u64::from_str_radix(fingerprint, 16).ok()?;
     let named = |t: &PlanTask| {
         warnings
@@ -317,6 +351,7 @@ pub fn beside(
         &[],
         capacity,
         basis.plan_start,
+        status_date(project, basis.plan_start, today),
     );
     let result = tandem_schedule::schedule_beside(&plan.plan, basis.late_from).ok()?;
     let fits = result.finish == basis.late_from && result.late_from == basis.late_from;
@@ -654,6 +689,42 @@ mod tests {
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),
         }
+    }
+
+    #[test]
+    fn open_work_of_an_active_project_is_planned_from_today_not_in_the_past() {
+        // Begun on Monday the 23rd; today is Wednesday, December 2nd.
+        let mut project = sample_project();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let mut done = task(1);
+        done.status = TaskStatus::Done;
+        done.schedule.actual_start = Some(at(23, 8));
+        done.schedule.actual_finish = Some(at(23, 17));
+        let tasks = planned(&[done, task(2)]);
+        let first_start = |project: &Project| {
+            let plan = project_plan(project, &[], &tasks, &[], &HashMap::new(), today);
+            let result = tandem_schedule::schedule(&plan.plan).unwrap();
+            (plan.plan.status_date, result.instants(1)[0])
+        };
+        let december = |day: u32, hour: u32| {
+            NaiveDate::from_ymd_opt(2026, 12, day)
+                .unwrap()
+                .and_hms_opt(hour, 0, 0)
+                .unwrap()
+        };
+        let (status, open) = first_start(&project);
+        assert_eq!(status, Some(december(2, 0)));
+        assert_eq!(open, december(2, 8), "open work starts today");
+        // Its own status date rules, as does a plan not under way.
+        project.status_date = Some(at(23, 8));
+        assert_eq!(first_start(&project), (Some(at(23, 8)), at(23, 8)));
+        project.status_date = None;
+        project.status = crate::model::ProjectStatus::Proposed;
+        assert_eq!(first_start(&project), (None, at(23, 8)));
+        // A project that starts later has nothing in the past to move.
+        project.status = crate::model::ProjectStatus::Active;
+        project.start_date = NaiveDate::from_ymd_opt(2026, 12, 7);
+        assert_eq!(first_start(&project).0, None);
     }
 
     #[test]

@@ -234,9 +234,12 @@ pub async fn catch_up_schedule(
         &exceptions,
         &changed,
         &capacity,
-        &head.fingerprint,
-        head.basis,
-        &head.warnings,
+        tandem_domain::planning::StoredHead {
+            fingerprint: &head.fingerprint,
+            basis: head.basis,
+            warnings: &head.warnings,
+        },
+        today,
     ) else {
         return Ok(false);
     };

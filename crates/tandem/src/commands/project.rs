@@ -138,6 +138,7 @@ pub(super) struct ProjectFlags {
     hours_per_day: Option<f64>,
     /// When progress was last reported (a date, a date word, or
     /// YYYY-MM-DDTHH:MM; "none" to clear): work not done moves after it.
+    /// Without one, an active project's open work is planned from today.
     #[arg(long)]
     status_date: Option<String>,
     /// How often a status update is expected: weekly (the default),

@@ -36,6 +36,7 @@ pub(crate) const PROJECT_FIELDS: &[(&str, Kind)] = &[
     ("status", Kind::Optional),
     ("start_date", Kind::Optional),
     ("target_date", Kind::Optional),
+    ("status_date", Kind::Optional),
     ("budget", Kind::Number),
     ("ongoing", Kind::Flag),
     ("update_cadence_days", Kind::Number),

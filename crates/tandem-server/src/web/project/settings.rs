@@ -187,6 +187,9 @@ pub async fn settings(
                             input #ps-target name="target_date" type="date" value=(date(project.target_date));
                         }
                     }
+                    label for="ps-status-date" { "Status date " span.muted { "(work not done is planned after it; empty: from today while the project is active)" } }
+                    input #ps-status-date name="status_date" type="datetime-local"
+                        value=(project.status_date.map(|d| d.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
                     label for="ps-budget" { "Budget " span.muted { "(in the workspace's currency; empty for none)" } }
                     input #ps-budget name="budget" type="number" min="0" step="0.01" inputmode="decimal"
                         value=(project.budget.map(|b| b.to_string()).unwrap_or_default());

@@ -15,7 +15,7 @@ async fn a_project_calendar_with_holidays_moves_the_schedule() {
         let (status, project) = ana
             .patch(
                 &format!("{WS}/projects/LAUNCH"),
-                json!({"start_date": "2026-11-23", "work_week": [day, day, day, day, "", "", ""]}),
+                json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00", "work_week": [day, day, day, day, "", "", ""]}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{project}");
@@ -159,7 +159,7 @@ async fn part_time_capacity_and_time_off_shape_the_plan_and_levelling() {
         plan(&ana).await;
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         let (_, members) = ana.get(&format!("{WS}/members")).await;

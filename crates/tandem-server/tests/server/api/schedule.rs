@@ -1,5 +1,10 @@
 //! A project's schedule: the critical path, constraints and actuals, the
 //! stored schedule, baselines, forecasts and levelling.
+//!
+//! The plans here began on Monday 2026-11-23 and are read as of that day
+//! (their status date), so their dates are the same whenever the tests
+//! run; an active project without one plans its open work from today
+//! (`open_work_is_planned_from_today_when_no_status_date_says_otherwise`).
 
 use super::*;
 
@@ -20,7 +25,7 @@ async fn a_project_schedule_has_its_critical_path_and_slack() {
         assert_eq!(status, StatusCode::CREATED);
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         let (status, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
@@ -80,7 +85,7 @@ async fn forecast_and_levelling_previews() {
     plan(&ana).await;
     ana.patch(
         &format!("{WS}/projects/LAUNCH"),
-        json!({"start_date": "2026-11-23"}),
+        json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
     )
     .await;
     // Without a three-point estimate every run is the plan: said, not
@@ -176,7 +181,7 @@ async fn constraints_and_actuals_hold_in_the_schedule() {
         plan(&ana).await;
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         // LAUNCH-2 must start on Monday the 30th: LAUNCH-3 follows it.
@@ -348,7 +353,7 @@ async fn the_schedule_is_stored_and_recomputed_when_the_plan_changes() {
         // midnight.
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         let (status, first) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
@@ -398,7 +403,7 @@ async fn baselines_measure_variance() {
         plan(&ana).await;
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         let (status, milestone) = ana
@@ -545,7 +550,7 @@ async fn levelling_applied_removes_the_overallocation() {
         plan(&ana).await;
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         let (status, _) = ana
@@ -642,7 +647,7 @@ async fn a_levelling_is_taken_back_whole() {
         plan(&ana).await;
         ana.patch(
             &format!("{WS}/projects/LAUNCH"),
-            json!({"start_date": "2026-11-23"}),
+            json!({"start_date": "2026-11-23", "status_date": "2026-11-23T08:00"}),
         )
         .await;
         ana.post(
@@ -696,4 +701,62 @@ async fn a_levelling_is_taken_back_whole() {
         assert!(preview["standing"].is_null(), "{preview}");
         server.stop().await;
     }
+}
+
+#[tokio::test]
+async fn open_work_is_planned_from_today_when_no_status_date_says_otherwise() {
+    let url = fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let ana = Api::login(&server.base, "ana").await;
+    plan(&ana).await;
+    // Begun weeks ago; its first task done then, the rest not started.
+    ana.patch(
+        &format!("{WS}/projects/LAUNCH"),
+        json!({"start_date": "2026-11-02"}),
+    )
+    .await;
+    let (status, body) = ana
+        .patch(
+            &format!("{WS}/tasks/LAUNCH-1"),
+            json!({"status": "done", "actual_start": "2026-11-02T08:00", "actual_finish": "2026-11-02T17:00"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let today = chrono::Local::now().date_naive().to_string();
+    let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+    let row = |key: &str| {
+        schedule["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row("LAUNCH-1")["early_start"],
+        "2026-11-02T08:00",
+        "done work keeps its dates"
+    );
+    for key in ["LAUNCH-2", "LAUNCH-3"] {
+        let start = row(key)["early_start"].as_str().unwrap().to_string();
+        assert!(
+            start[..10] >= *today,
+            "{key} starts {start}, before today {today}"
+        );
+    }
+    assert!(
+        schedule["finish"].as_str().unwrap()[..10] >= *today,
+        "{schedule}"
+    );
+    // Its own status date puts the plan back as of that day.
+    ana.patch(
+        &format!("{WS}/projects/LAUNCH"),
+        json!({"status_date": "2026-11-02T17:00"}),
+    )
+    .await;
+    let (_, then) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+    assert_eq!(then["finish"], "2026-11-04T17:00", "{then}");
+    server.stop().await;
 }

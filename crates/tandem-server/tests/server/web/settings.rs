@@ -66,7 +66,8 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
     );
     let form = format!(
         "version={}&name=Data+centre+exit&objective=&scope_in=Servers+and+racks&scope_out=Desks\
-         &owner=&stage=execution&status=on_hold&start_date=2027-01-04&target_date=&budget=&ongoing=true",
+         &owner=&stage=execution&status=on_hold&start_date=2027-01-04&target_date=&budget=&ongoing=true\
+         &status_date=2027-01-15T17%3A00",
         dcm["version"]
     );
     let (status, _) = ana.post("/w/demo/p/DCM/settings", &form, &[]).await;
@@ -79,6 +80,14 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
     assert_eq!(changed["budget"], Value::Null);
     assert_eq!(changed["target_date"], Value::Null);
     assert_eq!(changed["ongoing"], true);
+    assert_eq!(changed["status_date"], "2027-01-15T17:00");
+    let page = ana
+        .get("/w/demo/p/DCM/settings")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"value="2027-01-15T17:00""#), "{page}");
     // The same form again, from the version it was drawn at: refused.
     let (status, page) = ana.post("/w/demo/p/DCM/settings", &form, &[]).await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
