@@ -6,14 +6,9 @@ schedule it with MPXJ (../shared/peers/mpxj/schedule.py --leaf-only) and with
 `tandem schedule --mspdi FILE --json`, and compare every leaf task's early and
 late start and finish and total slack in working time (Friday 17:00 and Monday
 08:00 are the same instant). Prints a summary line per plan and the first
-differences; exits non-zero if any plan differs beyond the documented
-deviations:
-
-  D1  MPXJ lets a start-to-finish successor start before the project start;
-      Tandem does not (nothing starts before the project start, whatever the
-      link; crates/tandem-schedule/src/cpm.rs, tested there). Differences on
-      such a task, or on the tasks that follow it by links, are reported as
-      D1 and not counted as failures.
+differences; exits non-zero if any plan differs. (What was deviation D1,
+MPXJ's start-to-finish successors starting before the project start, is gone:
+Tandem does the same since 2026-12-05, see docs/scheduling.md.)
 
 Needs MPXJ (see ../shared/peers/mpxj/README.md): PEERS_DIR/mpxj-venv with mpxj
 and JPype1, and a built `tandem` (cargo build --release -p tandem). Not a CI
@@ -106,29 +101,11 @@ def compare_file(path, label, show):
     work = Work(dt.date.fromisoformat(start) - dt.timedelta(days=400), holidays(xml))
     theirs = {r["uid"]: r for r in lines([PY, os.path.join(PEERS, "schedule.py"), path, "--leaf-only"])}
     ours = {r["uid"]: r for r in lines([TANDEM, "schedule", "--mspdi", path, "--json"])}
-    # D1: tasks MPXJ starts before the project start, and what follows them.
-    project_start = work.index(start + "T08:00")
-    successors = {}
-    for task in re.findall(r"<Task>(.*?)</Task>", xml, re.S):
-        uid = int(re.search(r"<UID>(\d+)</UID>", task).group(1))
-        for pred in re.findall(r"<PredecessorUID>(\d+)</PredecessorUID>", task):
-            successors.setdefault(int(pred), []).append(uid)
-    early = [u for u, m in theirs.items() if not m.get("summary") and work.index(m["early_start"]) < project_start]
-    d1, stack = set(), list(early)
-    while stack:
-        u = stack.pop()
-        if u not in d1:
-            d1.add(u)
-            stack.extend(successors.get(u, []))
-    diffs, deviations = [], 0
+    diffs = []
     for uid, m in theirs.items():
         if m.get("summary"):
             continue
         t = ours.get(uid)
-        if t is not None and uid in d1:
-            same = all(work.index(m[f]) == work.index(t[f]) for f in ("early_start", "early_finish", "late_start", "late_finish"))
-            deviations += 0 if same and round(m["total_slack_h"] * 60) == t["total_slack_minutes"] else 1
-            continue
         if t is None:
             diffs.append(f"uid {uid}: missing in Tandem")
             continue
@@ -140,7 +117,7 @@ def compare_file(path, label, show):
         if slack != t["total_slack_minutes"]:
             diffs.append(f"uid {uid} total slack: MPXJ {slack}, Tandem {t['total_slack_minutes']}")
     leaves = sum(1 for m in theirs.values() if not m.get("summary"))
-    print(f"{label}: {leaves} leaf tasks, {len(diffs)} differences, {deviations} by D1", flush=True)
+    print(f"{label}: {leaves} leaf tasks, {len(diffs)} differences", flush=True)
     for d in diffs[:show]:
         print("   ", d)
     return len(diffs)

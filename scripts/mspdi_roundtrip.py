@@ -6,7 +6,7 @@ For each generated plan (../shared/peers/mpxj/gen_project.py): start
 `tandem serve` on a fresh SQLite file, `tandem import mspdi` the plan,
 `tandem export mspdi` it, and compare MPXJ's schedule of the exported file with
 Tandem's (every leaf task's early and late start and finish and total slack,
-in working time, with compare_mpxj.py's rules and deviation D1). The API test
+in working time, with compare_mpxj.py's rules). The API test
 `microsoft_project_files_import_and_export` already shows that an exported
 file schedules in Tandem to the server's own dates; this closes the loop with
 MPXJ. Needs MPXJ and a release build, as compare_mpxj.py; not a CI step.

@@ -60,6 +60,7 @@ rules! {
     OverAllocation = "over-allocation": "Someone booked past their hours across all their projects will finish late somewhere, whatever each plan says.",
     StaleStatus = "stale-status": "Without a recent status update, the people who depend on the project read figures nobody has explained.",
     OrphanTask = "orphan-task": "Work in no phase of a phased plan shows in no phase's progress and is easy to forget.",
+    StartsBeforeProject = "starts-before-project": "A start-to-finish link can schedule its successor before the project begins; that is rarely meant, and usually a finish-to-start link read backwards.",
 }
 
 impl fmt::Display for LintRule {
@@ -424,6 +425,36 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
                     plural(orphans.len(), "task is", "tasks are")
                 ),
                 Some("Move each into the phase its work belongs to.".into()),
+            ));
+        }
+    }
+    if on(LintRule::StartsBeforeProject)
+        && let Some(schedule) = input.schedule
+    {
+        let early: HashSet<Id> = schedule
+            .tasks
+            .iter()
+            .filter(|s| !s.summary && s.early_start < schedule.start)
+            .map(|s| s.task_id)
+            .collect();
+        let before: Vec<&PlanTask> = input
+            .tasks
+            .iter()
+            .filter(|t| {
+                early.contains(&t.id) && !t.status.is_closed() && t.schedule.actual_start.is_none()
+            })
+            .collect();
+        if !before.is_empty() {
+            found.push(finding(
+                LintRule::StartsBeforeProject,
+                Severity::Warning,
+                before.iter().map(|t| LintObject::task(t)).collect(),
+                format!(
+                    "{} {} scheduled to start before the project does",
+                    before.len(),
+                    plural(before.len(), "task is", "tasks are")
+                ),
+                Some("Check the start-to-finish links into them (finish-to-start is usually meant), or start the project earlier.".into()),
             ));
         }
     }

@@ -513,3 +513,19 @@ fn a_constraint_on_a_day_off_still_holds_its_task_to_the_next_working_day() {
     p.schedule = Some(schedule(vec![scheduled(2, at(14, 8), at(14, 17))]));
     assert_eq!(p.only(LintRule::DanglingConstraints).count, 1);
 }
+
+#[test]
+fn work_scheduled_before_the_project_starts_is_pointed_out() {
+    let mut p = plan();
+    // The plan starts on Monday the 7th at 08:00; task 2 ends where task
+    // 1 starts, by a start-to-finish link, so it starts on Friday the 4th.
+    p.schedule = Some(schedule(vec![
+        scheduled(1, at(7, 8), at(7, 17)),
+        scheduled(2, at(4, 8), at(7, 8)),
+    ]));
+    let f = p.only(LintRule::StartsBeforeProject);
+    assert_eq!(f.objects[0].key.as_deref(), Some("ACME-2"));
+    // Started already, it is history.
+    p.tasks[1].schedule.actual_start = Some(at(4, 8));
+    assert_eq!(p.rules(), Vec::<LintRule>::new());
+}

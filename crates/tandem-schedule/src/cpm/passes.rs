@@ -136,7 +136,13 @@ impl<'a> Prepared<'a> {
                         matches!(e.kind, LinkKind::FinishToStart | LinkKind::FinishToFinish)
                     });
                 }
-                start = start.max(by_links);
+                // A start-to-finish successor may start before the project
+                // does, as Microsoft Project's scheduler in MPXJ has it; a
+                // finish-to-finish one is held at the project start.
+                start = match binding_link {
+                    Some(edge) if edge.kind == LinkKind::StartToFinish => by_links,
+                    _ => start.max(by_links),
+                };
                 let c = &constraints[t];
                 start = match c.kind {
                     Constraint::AsSoonAsPossible | Constraint::AsLateAsPossible => start,

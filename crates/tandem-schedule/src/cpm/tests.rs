@@ -111,7 +111,7 @@ fn work_not_done_is_scheduled_after_the_status_date() {
 }
 
 #[test]
-fn nothing_starts_before_the_project_start_whatever_the_link() {
+fn a_finish_to_finish_successor_is_held_at_the_project_start_a_start_to_finish_one_is_not() {
     use LinkKind::*;
     // A 5-day task finishing with a 1-day one (FF), and one that must
     // finish when a 1-day one starts (SF): both would start early.
@@ -121,7 +121,10 @@ fn nothing_starts_before_the_project_start_whatever_the_link() {
     ))
     .unwrap();
     assert_eq!(result.tasks[1].early_start, result.start);
-    assert_eq!(result.tasks[3].early_start, result.start);
+    // As Microsoft Project's scheduler in MPXJ: five days before the
+    // start of the task it finishes at.
+    assert_eq!(result.tasks[3].early_start, result.start - 5 * 480);
+    assert_eq!(result.tasks[3].early_finish, result.start);
 }
 
 #[test]
@@ -222,8 +225,12 @@ proptest! {
             };
             prop_assert!(holds, "{:?} broken", link);
         }
-        for d in &result.tasks {
-            prop_assert!(d.early_start >= result.start);
+        for (i, d) in result.tasks.iter().enumerate() {
+            // Only a start-to-finish successor starts before the project.
+            prop_assert!(
+                d.early_start >= result.start
+                    || p.links.iter().any(|l| l.successor == i && l.kind == LinkKind::StartToFinish)
+            );
             prop_assert!(d.late_start >= d.early_start, "no constraints, so no negative slack");
             prop_assert_eq!(d.total_slack, (d.late_start - d.early_start).min(d.late_finish - d.early_finish));
             prop_assert_eq!(d.critical, d.total_slack <= 0);

@@ -17,7 +17,7 @@ use crate::routes::*;
 /// This feature's rows of the route table.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route!(get "/api/v1/workspaces/{ws}/projects/{key}/lint", "The plan's findings, worst first: flat-list, overhead-on-simple-work, no-outcome-owner, unowned-tasks, risk-without-mitigation, milestone-before-its-work, unestimated-work, dangling-constraints, over-allocation, stale-status, orphan-task; and which rules are on", none(), json::<LintView>(), 200, project_lint),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/lint", "The plan's findings, worst first: flat-list, overhead-on-simple-work, no-outcome-owner, unowned-tasks, risk-without-mitigation, milestone-before-its-work, unestimated-work, dangling-constraints, over-allocation, stale-status, orphan-task, starts-before-project; and which rules are on", none(), json::<LintView>(), 200, project_lint),
         route!(put "/api/v1/workspaces/{ws}/projects/{key}/lint/rules/{rule}", "Switch a lint rule on or off for the project (anyone who may edit it); recorded in its history", json::<LintSwitch>(), json::<LintRuleView>(), 200, switch_rule),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/lint/{rule}/fix", "Make the fix of a finding Tandem can fix: dangling-constraints (clear the constraints, in one transaction) or milestone-before-its-work (move each milestone to its work's finish)", none(), json::<LintFixView>(), 200, fix_finding),
     ]

@@ -20,7 +20,7 @@ pub(super) struct LintArgs {
     /// overhead-on-simple-work, no-outcome-owner, unowned-tasks,
     /// risk-without-mitigation, milestone-before-its-work,
     /// unestimated-work, dangling-constraints, over-allocation,
-    /// stale-status, orphan-task.
+    /// stale-status, orphan-task, starts-before-project.
     #[arg(long, value_parser = rule)]
     off: Vec<LintRule>,
     /// Switch a rule back on (repeatable); the names are --off's.

@@ -168,7 +168,7 @@ enum Command {
     /// outcome owner, unowned or unestimated work, risks without
     /// mitigation, milestones before their work, constraints that only
     /// delay, people booked past their hours, a stale status, tasks in no
-    /// phase; worst first, with why and the fix. Switch rules off per
+    /// phase or before the project's start; worst first, with why and the fix. Switch rules off per
     /// project, or let Tandem make a fix.
     Lint(lint::LintArgs),
     /// Follow a task, project, milestone, risk, goal or status update:

@@ -90,7 +90,7 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
             finding(&found, "flat-list")["objects"][0]["kind"],
             "project"
         );
-        assert_eq!(found["rules"].as_array().unwrap().len(), 11);
+        assert_eq!(found["rules"].as_array().unwrap().len(), 12);
         assert!(
             found["rules"]
                 .as_array()
