@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::health;
@@ -40,6 +40,11 @@ macro_rules! rules {
                 match self { $(LintRule::$variant => $text),+ }
             }
 
+            /// Whether Tandem can make this rule's fix itself.
+            pub fn fixable(self) -> bool {
+                matches!(self, LintRule::DanglingConstraints | LintRule::MilestoneBeforeItsWork)
+            }
+
             /// Why a finding of this rule matters, in a sentence.
             pub fn why(self) -> &'static str {
                 match self { $(LintRule::$variant => $why),+ }
@@ -51,7 +56,7 @@ macro_rules! rules {
 rules! {
     FlatList = "flat-list": "A project run as a flat list of tasks hides its shape: nobody can see which work leads to which outcome, what waits on what, or when it will finish.",
     OverheadOnSimpleWork = "overhead-on-simple-work": "Project overhead (a plan, phases, status updates) on one person's few days costs more than the work; a task is enough.",
-    NoOutcomeOwner = "no-outcome-owner": "Tasks have owners, but without a project owner nobody answers for the outcome, and execution and outcome drift apart.",
+    NoOutcomeOwner = "no-outcome-owner": "Without a project owner nobody answers for the outcome, whoever owns each task, and execution and outcome drift apart.",
     UnownedTasks = "unowned-tasks": "Work with no owner in a dated plan is work nobody has agreed to do; the plan's dates assume someone will.",
     RiskWithoutMitigation = "risk-without-mitigation": "A high-scoring risk with no mitigation or no owner is a surprise already written down.",
     MilestoneBeforeItsWork = "milestone-before-its-work": "A milestone dated before its own work is scheduled to finish promises a date the plan cannot keep.",
@@ -203,10 +208,10 @@ pub struct LintInput<'a> {
     pub tasks: &'a [PlanTask],
     /// Whether any of the project's tasks has a link.
     pub linked: bool,
-    /// The links (predecessor, successor) into the tasks held by a
-    /// start-no-earlier-than constraint: all the lint reads of the
-    /// network.
-    pub links: &'a [(Id, Id)],
+    /// The tasks a start-no-earlier-than constraint of their own starts
+    /// later than the plan would without it
+    /// (`planning::delayed_by_constraints`).
+    pub delayed: &'a HashSet<Id>,
     pub phases: usize,
     pub milestones: &'a [Milestone],
     pub risks: &'a [Risk],
@@ -245,6 +250,11 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
         input.project.status,
         ProjectStatus::Done | ProjectStatus::Cancelled
     ) || input.project.archived_at.is_some();
+    // A plan that is over (done, cancelled or archived) has nothing left
+    // to put right.
+    if closed {
+        return found;
+    }
     let planned = !input.project.ongoing
         && (input.linked
             || input.project.start_date.is_some()
@@ -268,7 +278,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
             Some("Group the work into phases, mark the milestones it leads to, and link the tasks that wait on others.".into()),
         ));
     }
-    if on(LintRule::OverheadOnSimpleWork) && input.signals.verdict == WorkLevel::Task && !closed {
+    if on(LintRule::OverheadOnSimpleWork) && input.signals.verdict == WorkLevel::Task {
         found.push(finding(
             LintRule::OverheadOnSimpleWork,
             Severity::Info,
@@ -277,7 +287,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
             Some("Demote it to a task in another project or to a personal task.".into()),
         ));
     }
-    if on(LintRule::NoOutcomeOwner) && input.project.owner.is_none() && !closed {
+    if on(LintRule::NoOutcomeOwner) && input.project.owner.is_none() {
         found.push(finding(
             LintRule::NoOutcomeOwner,
             Severity::Warning,
@@ -340,7 +350,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
     if on(LintRule::MilestoneBeforeItsWork) {
         milestones_before_their_work(input, &parents, &mut found);
     }
-    if on(LintRule::UnestimatedWork) && !input.project.ongoing && !closed {
+    if on(LintRule::UnestimatedWork) && !input.project.ongoing {
         let unestimated: Vec<&PlanTask> = open_leaves()
             .filter(|t| {
                 t.estimate_days.is_none() && t.effort_hours.is_none() && t.three_point.is_none()
@@ -377,15 +387,19 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
                 Severity::Warning,
                 vec![LintObject::named("person", o.person, &o.name)],
                 format!(
-                    "{} is booked {:.0} h in the week of {} against {:.0} h, across all projects",
+                    "{} is booked {:.0} h in the week of {} against {:.0} h, across the projects you can see",
                     o.name, o.assigned, o.week, o.capacity
                 ),
                 Some("Level the work, hand some of it to someone else, or move its dates.".into()),
             ));
         }
     }
+    // A project younger than its cadence owes no update yet.
+    let new_project = input.latest_update.is_none()
+        && (input.today - input.project.created_at.date_naive()).num_days()
+            <= input.project.update_cadence_days;
     if on(LintRule::StaleStatus)
-        && !closed
+        && !new_project
         && health::update_due(
             input.latest_update,
             input.today,
@@ -544,10 +558,10 @@ fn milestones_before_their_work(
             Severity::Error,
             objects,
             format!(
-                "Milestone \u{201c}{}\u{201d} is dated {date}, but {} of its work {} after it, the last on {last}",
+                "Milestone \u{201c}{}\u{201d} is dated {date}, but {} of its {} after it, the last on {last}",
                 m.name,
                 late.len(),
-                plural(late.len(), "finishes", "finish"),
+                plural(late.len(), "tasks finishes", "tasks finish"),
             ),
             Some(format!(
                 "Move the milestone to {last}, or bring its work forward."
@@ -559,12 +573,13 @@ fn milestones_before_their_work(
     }
 }
 
-/// The tasks whose links into them the lint reads: those a
-/// start-no-earlier-than constraint may hold back.
-pub fn constrained(tasks: &[PlanTask]) -> Vec<Id> {
+/// The tasks a start-no-earlier-than constraint of their own may hold
+/// back: those the caller schedules without it to see whether it does,
+/// leaving out the ones of `levelled`, the standing levelling's.
+pub fn constrained(tasks: &[PlanTask], levelled: &HashSet<Id>) -> HashSet<Id> {
     tasks
         .iter()
-        .filter(|t| held_back(t))
+        .filter(|t| held_back(t) && !levelled.contains(&t.id))
         .map(|t| t.id)
         .collect()
 }
@@ -577,60 +592,28 @@ fn held_back(t: &PlanTask) -> bool {
 }
 
 /// Start-no-earlier-than constraints that hold a task not yet started
-/// after the day its links and the plan's start would let it begin.
+/// later than the plan would start it without them (`input.delayed`,
+/// found by scheduling the plan both ways), set by hand: those of the
+/// standing levelling are its own, taken back with it.
 fn dangling_constraints(input: &LintInput<'_>, found: &mut Vec<Finding>) {
-    let Some(schedule) = input.schedule else {
-        return;
-    };
-    let scheduled: HashMap<Id, (NaiveDateTime, NaiveDateTime)> = schedule
+    let held: Vec<&PlanTask> = input
         .tasks
         .iter()
-        .map(|s| (s.task_id, (s.early_start, s.early_finish)))
+        .filter(|t| {
+            held_back(t) && input.delayed.contains(&t.id) && !input.levelled.contains(&t.id)
+        })
         .collect();
-    let mut predecessors: HashMap<Id, Vec<Id>> = HashMap::new();
-    for (before, after) in input.links {
-        predecessors.entry(*after).or_default().push(*before);
-    }
-    let mut held: Vec<(&PlanTask, bool)> = Vec::new();
-    for t in input.tasks.iter().filter(|t| held_back(t)) {
-        let (Some(date), Some((start, _))) = (t.schedule.constraint_date, scheduled.get(&t.id))
-        else {
-            continue;
-        };
-        // The constraint decides the start when the task starts on it (or
-        // the next working day after it), and delays it only when nothing
-        // else would start it as late.
-        if start.date() < date.date() || date.date() <= schedule.start.date() {
-            continue;
-        }
-        let driven = predecessors
-            .get(&t.id)
-            .into_iter()
-            .flatten()
-            .filter_map(|p| scheduled.get(p).map(|(_, finish)| finish.date()))
-            .max();
-        if driven.is_some_and(|d| d >= date.date()) {
-            continue;
-        }
-        held.push((t, input.levelled.contains(&t.id)));
-    }
     if held.is_empty() {
         return;
     }
-    let by_levelling = held.iter().filter(|(_, l)| *l).count();
     let mut f = finding(
         LintRule::DanglingConstraints,
         Severity::Warning,
-        held.iter().map(|(t, _)| LintObject::task(t)).collect(),
+        held.iter().map(|t| LintObject::task(t)).collect(),
         format!(
-            "{} {} held back by a start-no-earlier-than date{}",
+            "{} {} held back by a start-no-earlier-than date that nothing else needs",
             held.len(),
             plural(held.len(), "task is", "tasks are"),
-            match by_levelling {
-                0 => String::new(),
-                n if n == held.len() => ", left by levelling".into(),
-                n => format!(" ({n} left by levelling)"),
-            }
         ),
         Some("Clear the constraints and let the links schedule the work.".into()),
     );

@@ -274,6 +274,44 @@ pub struct Beside {
     pub removed: Vec<Id>,
 }
 
+/// The tasks of `candidates` that their own start-no-earlier-than
+/// constraint starts later than the plan would start them without it:
+/// the plan scheduled as it is and with those constraints cleared (a
+/// task's start date still holds), start against start. None when the
+/// plan cannot be scheduled.
+pub fn delayed_by_constraints(
+    planned: &ProjectPlan,
+    tasks: &[PlanTask],
+    candidates: &std::collections::HashSet<Id>,
+) -> std::collections::HashSet<Id> {
+    let mut found = std::collections::HashSet::new();
+    if candidates.is_empty() {
+        return found;
+    }
+    let by_id: HashMap<Id, &PlanTask> = tasks.iter().map(|t| (t.id, t)).collect();
+    let mut without = planned.plan.clone();
+    for (i, id) in planned.task_ids.iter().enumerate() {
+        if let (true, Some(task)) = (candidates.contains(id), by_id.get(id)) {
+            let mut cleared = (*task).clone();
+            cleared.schedule.constraint_type = None;
+            cleared.schedule.constraint_date = None;
+            without.tasks[i].constraint = constraint(&cleared);
+        }
+    }
+    let (Ok(with), Ok(without)) = (
+        tandem_schedule::schedule(&planned.plan),
+        tandem_schedule::schedule(&without),
+    ) else {
+        return found;
+    };
+    for (i, id) in planned.task_ids.iter().enumerate() {
+        if candidates.contains(id) && without.tasks[i].early_start < with.tasks[i].early_start {
+            found.insert(*id);
+        }
+    }
+    found
+}
+
 /// What [`beside`] reads of the stored schedule it adds to: its
 /// fingerprint, what it was scheduled against, and its warnings.
 #[derive(Debug, Clone, Copy)]
@@ -725,6 +763,42 @@ mod tests {
         project.status = crate::model::ProjectStatus::Active;
         project.start_date = NaiveDate::from_ymd_opt(2026, 12, 7);
         assert_eq!(first_start(&project).0, None);
+    }
+
+    #[test]
+    fn a_constraint_delays_a_task_only_when_the_plan_would_start_it_sooner() {
+        let project = sample_project();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let snet = |day: u32| TaskScheduling {
+            constraint_type: Some(ConstraintType::Snet),
+            constraint_date: Some(at(day, 8)),
+            ..TaskScheduling::default()
+        };
+        // 1 runs Monday the 23rd. 2 follows it (Tuesday), 4 follows it two
+        // working days later (Thursday): each constrained to that very
+        // day. 3 has no link and waits for Friday; 5 for the start.
+        let mut tasks = vec![task(1), task(2), task(3), task(4), task(5)];
+        tasks[1].schedule = snet(24);
+        tasks[2].schedule = snet(27);
+        tasks[3].schedule = snet(26);
+        tasks[4].schedule = snet(23);
+        let link = |id: Id, successor: Id, lag_days: f64| Link {
+            id,
+            predecessor_id: 1,
+            successor_id: successor,
+            kind: DependencyKind::Fs,
+            lag_days,
+            lag_format: LagFormat::WorkingDays,
+            version: 1,
+        };
+        let links = [link(1, 2, 0.0), link(2, 4, 2.0)];
+        let plan_tasks = planned(&tasks);
+        let plan = project_plan(&project, &[], &plan_tasks, &links, &HashMap::new(), today);
+        let candidates = [2, 3, 4, 5].into_iter().collect();
+        assert_eq!(
+            delayed_by_constraints(&plan, &plan_tasks, &candidates),
+            [3].into_iter().collect()
+        );
     }
 
     #[test]

@@ -57,13 +57,30 @@ pub(crate) async fn lint_project(store: &dyn Store, scope: Scope, key: &str) -> 
         },
         async { Ok(store.lint_rules_off(access).await?) },
     )?;
-    let (linked, links) = store
-        .lint_links(access, &tandem_domain::lint::constrained(&tasks))
-        .await?;
+    let linked = store.project_linked(access).await?;
     let levelled: HashSet<Id> = levelling
         .filter(|l| l.undone_at.is_none())
         .map(|l| l.tasks.iter().map(|t| t.task_id).collect())
         .unwrap_or_default();
+    // Whether a constraint holds its task back is the plan's to say: it is
+    // scheduled with and without them, only when there are any.
+    let candidates = tandem_domain::lint::constrained(&tasks, &levelled);
+    let delayed = if candidates.is_empty() || off.contains(&LintRule::DanglingConstraints) {
+        HashSet::new()
+    } else {
+        match crate::planning::load(store, scope, &project.key).await {
+            Ok(loaded) => {
+                let planned = loaded.planned;
+                let tasks = tasks.clone();
+                tokio::task::spawn_blocking(move || {
+                    tandem_domain::planning::delayed_by_constraints(&planned, &tasks, &candidates)
+                })
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+            }
+            Err(_) => HashSet::new(),
+        }
+    };
     let latest_update = updates.first().map(|u| u.created_at.date_naive());
     let overbooked = if off.contains(&LintRule::OverAllocation) {
         Vec::new()
@@ -75,7 +92,7 @@ pub(crate) async fn lint_project(store: &dyn Store, scope: Scope, key: &str) -> 
         project: &project,
         tasks: &tasks,
         linked,
-        links: &links,
+        delayed: &delayed,
         phases,
         milestones: &milestones,
         risks: &risks,
@@ -164,7 +181,19 @@ pub(crate) async fn fix(
     key: &str,
     rule: LintRule,
 ) -> ApiResult<String> {
+    if !rule.fixable() {
+        return Err(ApiError::field(
+            "rule",
+            format!("{rule} has no fix Tandem can make; it takes a person's judgement"),
+        ));
+    }
     let linted = lint_project(store, *writer.scope(), key).await?;
+    if linted.off.contains(&rule) {
+        return Err(ApiError::field(
+            "rule",
+            format!("{rule} is switched off for {key}: switch it on to see and fix what it finds"),
+        ));
+    }
     let Some(finding) = linted.findings.iter().find(|f| f.rule == rule) else {
         return Err(ApiError::field(
             "rule",
@@ -197,13 +226,7 @@ pub(crate) async fn fix(
         }
         None => Err(ApiError::field(
             "rule",
-            format!(
-                "{rule} has no fix Tandem can make; {}",
-                finding
-                    .fix
-                    .as_deref()
-                    .unwrap_or("it takes a person's judgement")
-            ),
+            format!("{rule} has no fix Tandem can make"),
         )),
     }
 }

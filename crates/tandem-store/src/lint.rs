@@ -4,7 +4,6 @@
 //! history.
 
 use async_trait::async_trait;
-use tandem_domain::Id;
 use tandem_domain::lint::LintRule;
 
 use crate::{ProjectAccess, Result, WriteScope};
@@ -14,14 +13,9 @@ pub trait LintStore: Send + Sync {
     /// The rules the project the caller opened has switched off, in the
     /// rules' order.
     async fn lint_rules_off(&self, access: ProjectAccess) -> Result<Vec<LintRule>>;
-    /// Whether any task of the project has a link, and the links
-    /// (predecessor, successor) into `successors`: what the lint needs of
+    /// Whether any task of the project has a link: all the lint needs of
     /// a network it never reads whole.
-    async fn lint_links(
-        &self,
-        access: ProjectAccess,
-        successors: &[Id],
-    ) -> Result<(bool, Vec<(Id, Id)>)>;
+    async fn project_linked(&self, access: ProjectAccess) -> Result<bool>;
     /// Switches `rule` on or off for the project; `false` when it already
     /// was.
     async fn switch_lint_rule(

@@ -20,38 +20,14 @@ impl LintStore for DbStore {
         Ok(off)
     }
 
-    async fn lint_links(
-        &self,
-        access: ProjectAccess,
-        successors: &[Id],
-    ) -> Result<(bool, Vec<(Id, Id)>)> {
-        let any: bool = sqlx::query_scalar(
+    async fn project_linked(&self, access: ProjectAccess) -> Result<bool> {
+        Ok(sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM dependencies d JOIN tasks t ON t.id = d.successor_id \
              WHERE t.project_id = $1)",
         )
         .bind(access.project_id())
         .fetch_one(self.reader())
-        .await?;
-        let mut links = Vec::new();
-        if !any {
-            return Ok((false, links));
-        }
-        // A thousand at a time, under every backend's limit on parameters.
-        for chunk in successors.chunks(1000) {
-            let mut qb = QueryBuilder::<Db>::new(
-                "SELECT predecessor_id, successor_id FROM dependencies WHERE workspace_id = ",
-            );
-            qb.push_bind(access.scope().workspace_id);
-            qb.push(" AND successor_id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            qb.push(")");
-            let found: Vec<(Id, Id)> = qb.build_query_as().fetch_all(self.reader()).await?;
-            links.extend(found);
-        }
-        Ok((true, links))
+        .await?)
     }
 
     async fn switch_lint_rule(

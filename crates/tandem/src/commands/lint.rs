@@ -39,6 +39,9 @@ fn rule(name: &str) -> Result<LintRule, String> {
 }
 
 pub(super) async fn lint_command(client: &Client, args: LintArgs, as_json: bool) -> Result<()> {
+    if let Some(both) = args.off.iter().find(|rule| args.on.contains(rule)) {
+        anyhow::bail!("--off {both} and --on {both}: a rule is switched one way at a time");
+    }
     let project = client
         .ws_path(&format!("/projects/{}", encode(&args.key)))
         .await?;

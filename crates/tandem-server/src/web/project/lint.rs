@@ -150,7 +150,17 @@ pub async fn switch_lint_rule(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = FormPairs::parse(&body);
-    let on = form.get("on").map(|v| v == "true");
+    let on = match form.get("on") {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            return Err(WebError::Invalid(vec![tandem_domain::FieldError::new(
+                "on",
+                "must be true or false",
+            )]));
+        }
+    };
     let result = crate::handlers::lint::switch_rule(
         State(state.clone()),
         viewer.ctx.clone(),

@@ -46,7 +46,7 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
         let lint = format!("{WS}/projects/LINT/lint");
 
         // No owner, a start date, fifteen tasks nobody owns or estimated,
-        // no shape, no update.
+        // no shape; made today, it owes no status update yet.
         let (status, body) = ana
             .post(
                 &format!("{WS}/projects"),
@@ -74,7 +74,6 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
                     "no-outcome-owner",
                     "unowned-tasks",
                     "unestimated-work",
-                    "stale-status"
                 ]
                 .map(String::from)
             ),
@@ -221,12 +220,14 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
             .post(&format!("{lint}/orphan-task/fix"), json!({}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert!(
-            body["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("finds nothing")
-        );
+        let said = body["errors"][0]["message"].as_str().unwrap();
+        assert!(said.contains("has no fix"), "{said}");
+        let (status, body) = ana
+            .post(&format!("{lint}/milestone-before-its-work/fix"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let said = body["errors"][0]["message"].as_str().unwrap();
+        assert!(said.contains("finds nothing"), "{said}");
         let (status, body) = ana
             .post(&format!("{lint}/no-such-rule/fix"), json!({}))
             .await;
@@ -238,7 +239,7 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
                 .contains("orphan-task")
         );
         let (status, body) = ana
-            .put(&format!("{lint}/rules/stale-status"), json!({}))
+            .put(&format!("{lint}/rules/unestimated-work"), json!({}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["errors"][0]["field"], "on");
@@ -249,15 +250,18 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
 
         // Switched off, a rule says nothing; the history says who did it.
         let (status, switched) = ana
-            .put(&format!("{lint}/rules/stale-status"), json!({"on": false}))
+            .put(
+                &format!("{lint}/rules/unestimated-work"),
+                json!({"on": false}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{switched}");
         assert_eq!(
             switched,
-            json!({"rule": "stale-status", "on": false, "why": switched["why"]})
+            json!({"rule": "unestimated-work", "on": false, "why": switched["why"]})
         );
         let (_, found) = ana.get(&lint).await;
-        assert!(!rules(&found).contains("stale-status"), "{found}");
+        assert!(!rules(&found).contains("unestimated-work"), "{found}");
         let off: Vec<&Value> = found["rules"]
             .as_array()
             .unwrap()
@@ -265,14 +269,17 @@ async fn a_plans_mistakes_are_found_switched_off_and_fixed() {
             .filter(|r| r["on"] == false)
             .collect();
         assert_eq!(off.len(), 1);
-        assert_eq!(off[0]["rule"], "stale-status");
+        assert_eq!(off[0]["rule"], "unestimated-work");
         let (_, history) = ana.get(&format!("{WS}/projects/LINT/activity")).await;
         let switch = written(history.clone()).into_iter().next().unwrap();
         assert_eq!(switch["action"], "lint rule switched off", "{history}");
         // Back on, it speaks again.
-        ana.put(&format!("{lint}/rules/stale-status"), json!({"on": true}))
-            .await;
-        assert!(rules(&ana.get(&lint).await.1).contains("stale-status"));
+        ana.put(
+            &format!("{lint}/rules/unestimated-work"),
+            json!({"on": true}),
+        )
+        .await;
+        assert!(rules(&ana.get(&lint).await.1).contains("unestimated-work"));
 
         // A guest: a shared plan's findings, nothing else, no switch.
         let (status, _) = gus.get(&format!("{WS}/projects/LAUNCH/lint")).await;

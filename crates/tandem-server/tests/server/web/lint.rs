@@ -96,6 +96,17 @@ async fn findings_are_read_switched_and_fixed_from_the_pages() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("true or false"), "{page}");
+    // Nor does one that is neither.
+    for on in ["maybe", "1", "TRUE", ""] {
+        let (status, _) = ana
+            .post(
+                "/w/demo/p/LAUNCH/lint/rules/flat-list",
+                &format!("on={on}"),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "on={on}");
+    }
     let rules = lint(&ana).await["rules"].clone();
     assert!(
         rules.as_array().unwrap().iter().all(|r| r["on"] == true),

@@ -51,12 +51,7 @@ fn a_plan_is_linted_switched_and_fixed_from_the_terminal() {
             assert!(f["severity"].is_string() && f["objects"].is_array(), "{f}");
         }
         let named = rules(&found);
-        for rule in [
-            "unowned-tasks",
-            "unestimated-work",
-            "stale-status",
-            "dangling-constraints",
-        ] {
+        for rule in ["unowned-tasks", "unestimated-work", "dangling-constraints"] {
             assert!(named.contains(rule), "{rule} missing: {found}");
         }
         let unowned = found["findings"]
@@ -79,13 +74,16 @@ fn a_plan_is_linted_switched_and_fixed_from_the_terminal() {
         );
 
         // Switched off, a rule says nothing; the others still speak.
-        let quiet = json(&ana, &["lint", "LNT", "--off", "stale-status"]);
-        assert!(!rules(&quiet).contains("stale-status"), "{quiet}");
+        let quiet = json(&ana, &["lint", "LNT", "--off", "unestimated-work"]);
+        assert!(!rules(&quiet).contains("unestimated-work"), "{quiet}");
         assert!(rules(&quiet).contains("unowned-tasks"));
         let said = ok(&ana, &["lint", "LNT"]);
-        assert!(said.contains("Switched off here: stale-status."), "{said}");
-        let loud = json(&ana, &["lint", "LNT", "--on", "stale-status"]);
-        assert!(rules(&loud).contains("stale-status"), "{loud}");
+        assert!(
+            said.contains("Switched off here: unestimated-work."),
+            "{said}"
+        );
+        let loud = json(&ana, &["lint", "LNT", "--on", "unestimated-work"]);
+        assert!(rules(&loud).contains("unestimated-work"), "{loud}");
 
         // The fix Tandem can make.
         let said = ok(&ana, &["lint", "LNT", "--fix", "dangling-constraints"]);
@@ -104,6 +102,11 @@ fn a_plan_is_linted_switched_and_fixed_from_the_terminal() {
             wrong.contains("must be one of") && wrong.contains("orphan-task"),
             "{wrong}"
         );
+        let both = fails(
+            &ana,
+            &["lint", "LNT", "--off", "flat-list", "--on", "flat-list"],
+        );
+        assert!(both.contains("one way at a time"), "{both}");
         let no_fix = fails(&ana, &["lint", "LNT", "--fix", "unowned-tasks"]);
         assert!(no_fix.contains("has no fix"), "{no_fix}");
         let missing = fails(&ana, &["lint", "NOPE"]);
