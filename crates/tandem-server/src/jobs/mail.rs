@@ -22,6 +22,8 @@ use std::time::Duration;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, header::Header};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tandem_domain::{EntityKind, Notification, NotificationKind};
@@ -34,9 +36,8 @@ use super::Jobs;
 /// How the server sends email.
 #[derive(Debug, Clone)]
 pub struct MailOptions {
-    /// The SMTP relay: host and port (`--smtp-url smtp://host:port`).
-    pub host: String,
-    pub port: u16,
+    /// The SMTP relay (`--smtp-url`, `--smtp-ca-file`).
+    pub relay: Relay,
     /// The sender (`--mail-from`).
     pub from: String,
     /// Where people reach this server, for the links in a message
@@ -54,25 +55,142 @@ impl MailOptions {
             .map(drop)
             .map_err(|e| format!("'{from}' is not an email address a message may come from ({e})"))
     }
+}
 
-    /// Reads `smtp://host:port` (port 25 when left out).
-    pub fn relay(url: &str) -> Result<(String, u16), String> {
-        let rest = url
-            .strip_prefix("smtp://")
-            .ok_or_else(|| format!("'{url}' is not an smtp://host:port address"))?;
-        let rest = rest.trim_end_matches('/');
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((host, port)) => (
-                host,
-                port.parse::<u16>()
-                    .map_err(|_| format!("'{port}' is not a port (1 to 65535)"))?,
-            ),
-            None => (rest, 25),
+/// How a relay is spoken to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain SMTP (`smtp://`): a relay on this host or a trusted network.
+    None,
+    /// STARTTLS, required (`smtp://…?tls=starttls`): the message is never
+    /// sent in the clear.
+    StartTls,
+    /// TLS from the first byte (`smtps://`).
+    Tls,
+}
+
+/// An SMTP relay: where it is, how it is spoken to, who we are to it.
+#[derive(Clone, PartialEq)]
+pub struct Relay {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// The user and password it asks for (from the URL's user part).
+    pub credentials: Option<(String, String)>,
+    /// Roots trusted beside the system's, PEM (`--smtp-ca-file`): a relay
+    /// with a certificate of the organisation's own authority.
+    pub ca: Option<Vec<u8>>,
+}
+
+/// The password never reaches a log.
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("user", &self.credentials.as_ref().map(|(user, _)| user))
+            .field("ca", &self.ca.is_some())
+            .finish()
+    }
+}
+
+impl Relay {
+    /// Reads `smtp://[USER:PASSWORD@]HOST[:PORT][?tls=starttls]` (port 25,
+    /// or 587 with STARTTLS) or `smtps://[USER:PASSWORD@]HOST[:PORT]`
+    /// (port 465); the user and password percent-encoded as in any URL.
+    pub fn parse(text: &str) -> Result<Relay, String> {
+        let wrong = |why: &str| format!("'{}' is not an SMTP relay: {why}", redacted(text));
+        let url = url::Url::parse(text).map_err(|e| wrong(&e.to_string()))?;
+        let mut security = match url.scheme() {
+            "smtp" => Security::None,
+            "smtps" => Security::Tls,
+            _ => return Err(wrong("it must begin smtp:// or smtps://")),
         };
-        if host.is_empty() || port == 0 {
-            return Err(format!("'{url}' names no host and port"));
+        for (name, value) in url.query_pairs() {
+            match (name.as_ref(), value.as_ref(), security) {
+                ("tls", "starttls" | "required", Security::None | Security::StartTls) => {
+                    security = Security::StartTls
+                }
+                ("tls", _, Security::Tls) => {
+                    return Err(wrong("smtps:// is TLS already; ?tls= is for smtp://"));
+                }
+                ("tls", other, _) => {
+                    return Err(wrong(&format!("tls={other}: the one value is starttls")));
+                }
+                (other, ..) => return Err(wrong(&format!("unknown parameter {other}"))),
+            }
         }
-        Ok((host.to_string(), port))
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| wrong("it names no host"))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        if !matches!(url.path(), "" | "/") {
+            return Err(wrong("a relay has no path"));
+        }
+        let port = url.port().unwrap_or(match security {
+            Security::None => 25,
+            Security::StartTls => 587,
+            Security::Tls => 465,
+        });
+        if port == 0 {
+            return Err(wrong("port 0"));
+        }
+        let decoded = |part: &str| {
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8()
+                .map(|s| s.into_owned())
+                .map_err(|_| wrong("its user or password is not UTF-8"))
+        };
+        let credentials = match (url.username(), url.password()) {
+            ("", None) => None,
+            (user, Some(password)) if !user.is_empty() => {
+                Some((decoded(user)?, decoded(password)?))
+            }
+            _ => return Err(wrong("a user needs a password, as user:password@host")),
+        };
+        if credentials.is_some() && security == Security::None {
+            return Err(wrong(
+                "a password is never sent in the clear: use ?tls=starttls or smtps://",
+            ));
+        }
+        Ok(Relay {
+            host,
+            port,
+            security,
+            credentials,
+            ca: None,
+        })
+    }
+
+    /// Trusts the certificates of `pem` beside the system's roots; a file
+    /// holding none is refused.
+    pub fn trusting(mut self, pem: Vec<u8>) -> Result<Relay, String> {
+        // lettre reads a file without a certificate block as no roots at
+        // all: that is a wrong file, not an empty trust.
+        let has_certificate = std::str::from_utf8(&pem)
+            .is_ok_and(|text| text.contains("-----BEGIN CERTIFICATE-----"));
+        if !has_certificate {
+            return Err("the SMTP CA file holds no PEM certificate".into());
+        }
+        Certificate::from_pem(&pem)
+            .map_err(|e| format!("the SMTP CA file's certificate does not read ({e})"))?;
+        self.ca = Some(pem);
+        Ok(self)
+    }
+}
+
+/// A URL as a log may show it: the password left out.
+fn redacted(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -115,7 +233,7 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs, options: MailOptions) {
 /// many were sent. A message that fails leaves its notifications for the
 /// next run.
 async fn send_digests(store: &dyn Store, options: &MailOptions) -> anyhow::Result<usize> {
-    let transport = transport(options, Duration::from_secs(30));
+    let transport = transport(options, Duration::from_secs(30))?;
     let mut sent = 0;
     for recipient in store.unmailed_recipients().await? {
         let (items, up_to) = store.mail_digest(recipient.scope()).await?;
@@ -131,7 +249,7 @@ async fn send_digests(store: &dyn Store, options: &MailOptions) -> anyhow::Resul
                 ));
             }
             let message = digest(options, &recipient, &items, &links)?;
-            transport.send(message).await?;
+            bounded(Duration::from_secs(60), transport.send(message)).await?;
             sent += 1;
         }
         // What was not for email (a kind turned off, an object no longer
@@ -141,12 +259,30 @@ async fn send_digests(store: &dyn Store, options: &MailOptions) -> anyhow::Resul
     Ok(sent)
 }
 
-fn transport(options: &MailOptions, timeout: Duration) -> AsyncSmtpTransport<Tokio1Executor> {
-    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&options.host)
-        .port(options.port)
+fn transport(
+    options: &MailOptions,
+    timeout: Duration,
+) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let relay = &options.relay;
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&relay.host)
+        .port(relay.port)
         .hello_name(ClientId::Domain("tandem".into()))
-        .timeout(Some(timeout))
-        .build()
+        .timeout(Some(timeout));
+    if relay.security != Security::None {
+        let mut parameters = TlsParameters::builder(relay.host.clone());
+        if let Some(pem) = &relay.ca {
+            parameters = parameters.add_root_certificate(Certificate::from_pem(pem)?);
+        }
+        let parameters = parameters.build_rustls()?;
+        builder = builder.tls(match relay.security {
+            Security::Tls => Tls::Wrapper(parameters),
+            _ => Tls::Required(parameters),
+        });
+    }
+    if let Some((user, password)) = &relay.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(builder.build())
 }
 
 /// Mails invitation `invitation` its link (`path` on this server): the
@@ -178,10 +314,22 @@ pub async fn send_invitation(
         .subject(format!("{inviter} invites you to {workspace} on Tandem"))
         .header(ContentType::TEXT_PLAIN)
         .body(text)?;
-    transport(options, Duration::from_secs(10))
-        .send(message)
-        .await?;
+    let transport = transport(options, Duration::from_secs(10))?;
+    bounded(Duration::from_secs(15), transport.send(message)).await?;
     Ok(())
+}
+
+/// A send given at most `limit` in all: lettre's timeout covers each
+/// command, not a TLS handshake a relay never finishes (smtps:// to a
+/// plain port), which would hold the inviter's request for minutes.
+async fn bounded<T, E: std::error::Error + Send + Sync + 'static>(
+    limit: Duration,
+    send: impl std::future::Future<Output = Result<T, E>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout(limit, send).await {
+        Ok(sent) => Ok(sent?),
+        Err(_) => anyhow::bail!("the SMTP relay did not answer within {} s", limit.as_secs()),
+    }
 }
 
 /// The kinds of these notifications, each once, in the vocabulary's order.
@@ -294,7 +442,7 @@ fn digest(
 
 #[cfg(test)]
 mod tests {
-    use super::MailOptions;
+    use super::{MailOptions, Relay, Security};
 
     #[test]
     fn a_sender_is_an_address() {
@@ -306,17 +454,48 @@ mod tests {
     }
 
     #[test]
-    fn an_smtp_url_is_a_host_and_a_port() {
+    fn an_smtp_url_is_a_relay_with_its_security_and_credentials() {
+        let relay = |text: &str| Relay::parse(text).unwrap();
+        let plain = relay("smtp://127.0.0.1:2525");
         assert_eq!(
-            MailOptions::relay("smtp://127.0.0.1:2525").unwrap(),
-            ("127.0.0.1".into(), 2525)
+            (plain.host.as_str(), plain.port, plain.security),
+            ("127.0.0.1", 2525, Security::None)
+        );
+        assert_eq!(relay("smtp://mail.example.org").port, 25);
+        let submission = relay("smtp://tandem%40example.org:p%3Ass@mail.example.org?tls=starttls");
+        assert_eq!(
+            (submission.port, submission.security),
+            (587, Security::StartTls)
         );
         assert_eq!(
-            MailOptions::relay("smtp://mail.example.org").unwrap(),
-            ("mail.example.org".into(), 25)
+            submission.credentials,
+            Some(("tandem@example.org".into(), "p:ss".into()))
         );
-        for bad in ["http://x:25", "smtp://:25", "smtp://x:port", "smtp://x:0"] {
-            assert!(MailOptions::relay(bad).is_err(), "{bad}");
+        let wrapped = relay("smtps://u:p@mail.example.org");
+        assert_eq!((wrapped.port, wrapped.security), (465, Security::Tls));
+        assert_eq!(relay("smtp://[::1]:2525").host, "::1");
+        for bad in [
+            "http://x:25",
+            "smtp://:25",
+            "smtp://x:port",
+            "smtp://x:0",
+            "smtp://x?tls=maybe",
+            "smtps://x?tls=starttls",
+            "smtp://x?colour=red",
+            "smtp://x/path",
+            "smtp://user@x?tls=starttls",
+        ] {
+            assert!(Relay::parse(bad).is_err(), "{bad}");
         }
+        // A password is never sent in the clear, nor shown.
+        let clear = Relay::parse("smtp://u:secret@x").unwrap_err();
+        assert!(clear.contains("never sent in the clear"), "{clear}");
+        assert!(!clear.contains("secret"), "{clear}");
+        assert!(!format!("{submission:?}").contains("p:ss"));
+        assert!(
+            relay("smtp://x")
+                .trusting(b"not a certificate".to_vec())
+                .is_err()
+        );
     }
 }

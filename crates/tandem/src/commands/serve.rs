@@ -133,11 +133,24 @@ pub(super) struct ServeArgs {
     /// not reach what the user cannot.
     #[arg(long, env = "TANDEM_ALLOW_PRIVATE_WEBHOOKS")]
     allow_private_webhooks: bool,
-    /// Mail notifications through this SMTP relay, smtp://HOST:PORT (off
-    /// by default): one digest per person and workspace every
-    /// --mail-digest-minutes, each kind with a one-click unsubscribe.
+    /// Mail notifications through this SMTP relay (off by default): one
+    /// digest per person and workspace every --mail-digest-minutes, each
+    /// kind with a one-click unsubscribe. smtp://HOST[:PORT] in the clear
+    /// (port 25); smtp://USER:PASSWORD@HOST[:PORT]?tls=starttls with
+    /// STARTTLS required (port 587); smtps://USER:PASSWORD@HOST[:PORT]
+    /// over TLS (port 465). A password is only sent over TLS; give it in
+    /// TANDEM_SMTP_URL rather than on the command line.
     #[arg(long, env = "TANDEM_SMTP_URL", value_name = "URL", value_parser = smtp_relay)]
-    smtp_url: Option<(String, u16)>,
+    smtp_url: Option<tandem_server::jobs::mail::Relay>,
+    /// A PEM file of certificate authorities to trust for the SMTP relay
+    /// beside the system's (a relay with a certificate of your own CA).
+    #[arg(
+        long,
+        env = "TANDEM_SMTP_CA_FILE",
+        value_name = "PATH",
+        requires = "smtp_url"
+    )]
+    smtp_ca_file: Option<std::path::PathBuf>,
     /// The sender of the emails.
     #[arg(
         long,
@@ -164,9 +177,9 @@ pub(super) struct ServeArgs {
     mail_digest_seconds: Option<u64>,
 }
 
-/// `--smtp-url`: smtp://HOST:PORT.
-fn smtp_relay(text: &str) -> std::result::Result<(String, u16), String> {
-    tandem_server::jobs::mail::MailOptions::relay(text)
+/// `--smtp-url`: the relay, its security and credentials.
+fn smtp_relay(text: &str) -> std::result::Result<tandem_server::jobs::mail::Relay, String> {
+    tandem_server::jobs::mail::Relay::parse(text)
 }
 
 /// `--mail-from`: an address a message may come from, checked at start
@@ -282,6 +295,18 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         max_connections: args.max_connections,
         shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
     };
+    let relay = match (args.smtp_url.clone(), &args.smtp_ca_file) {
+        (Some(relay), Some(path)) => {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("reading --smtp-ca-file {}", path.display()))?;
+            Some(
+                relay
+                    .trusting(pem)
+                    .map_err(|e| anyhow::anyhow!("--smtp-ca-file {}: {e}", path.display()))?,
+            )
+        }
+        (relay, _) => relay,
+    };
     tandem_server::Server {
         options,
         tls,
@@ -290,24 +315,21 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
             allow_private: args.allow_private_webhooks,
             ..Default::default()
         },
-        mail: args
-            .smtp_url
-            .map(|(host, port)| tandem_server::jobs::mail::MailOptions {
-                host,
-                port,
-                from: args.mail_from.clone(),
-                public_url: args
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("{scheme}://{address}"))
-                    .trim_end_matches('/')
-                    .to_string(),
-                every: std::time::Duration::from_secs(
-                    args.mail_digest_seconds
-                        .unwrap_or(args.mail_digest_minutes * 60)
-                        .max(1),
-                ),
-            }),
+        mail: relay.map(|relay| tandem_server::jobs::mail::MailOptions {
+            relay,
+            from: args.mail_from.clone(),
+            public_url: args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("{scheme}://{address}"))
+                .trim_end_matches('/')
+                .to_string(),
+            every: std::time::Duration::from_secs(
+                args.mail_digest_seconds
+                    .unwrap_or(args.mail_digest_minutes * 60)
+                    .max(1),
+            ),
+        }),
         ..tandem_server::Server::new(store, listener)
     }
     .run(shutdown)
