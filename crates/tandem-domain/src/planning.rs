@@ -25,7 +25,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tandem_schedule::calendar::Timeline;
 use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Schedule, TaskSpec};
 
@@ -276,13 +276,14 @@ pub struct Beside {
 
 /// The tasks of `candidates` that their own start-no-earlier-than
 /// constraint starts later than the plan would start them without it:
-/// the plan scheduled as it is and with those constraints cleared (a
-/// task's start date still holds), start against start. None when the
-/// plan cannot be scheduled.
+/// the plan scheduled with those constraints cleared (a task's start date
+/// still holds), its starts against `current`, the plan's schedule as it
+/// stands. None when the plan cannot be scheduled.
 pub fn delayed_by_constraints(
     planned: &ProjectPlan,
     tasks: &[PlanTask],
     candidates: &std::collections::HashSet<Id>,
+    current: &StoredSchedule,
 ) -> std::collections::HashSet<Id> {
     let mut found = std::collections::HashSet::new();
     if candidates.is_empty() {
@@ -298,14 +299,19 @@ pub fn delayed_by_constraints(
             without.tasks[i].constraint = constraint(&cleared);
         }
     }
-    let (Ok(with), Ok(without)) = (
-        tandem_schedule::schedule(&planned.plan),
-        tandem_schedule::schedule(&without),
-    ) else {
+    let Ok(without) = tandem_schedule::schedule(&without) else {
         return found;
     };
+    let starts: HashMap<Id, NaiveDateTime> = current
+        .tasks
+        .iter()
+        .filter(|s| candidates.contains(&s.task_id))
+        .map(|s| (s.task_id, s.early_start))
+        .collect();
     for (i, id) in planned.task_ids.iter().enumerate() {
-        if candidates.contains(id) && without.tasks[i].early_start < with.tasks[i].early_start {
+        if let Some(start) = starts.get(id)
+            && without.instants(i)[0] < *start
+        {
             found.insert(*id);
         }
     }
@@ -794,9 +800,10 @@ mod tests {
         let links = [link(1, 2, 0.0), link(2, 4, 2.0)];
         let plan_tasks = planned(&tasks);
         let plan = project_plan(&project, &[], &plan_tasks, &links, &HashMap::new(), today);
+        let current = plan.stored(&tandem_schedule::schedule(&plan.plan).unwrap(), Utc::now());
         let candidates = [2, 3, 4, 5].into_iter().collect();
         assert_eq!(
-            delayed_by_constraints(&plan, &plan_tasks, &candidates),
+            delayed_by_constraints(&plan, &plan_tasks, &candidates, &current),
             [3].into_iter().collect()
         );
     }

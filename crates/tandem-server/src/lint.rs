@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use chrono::{Days, NaiveDate};
 use tandem_domain::lint::{Finding, FixAction, LintInput, LintRule, Overbooked, lint};
-use tandem_domain::workload::{assignment, weekly_load};
+use tandem_domain::workload::weekly_load;
 use tandem_domain::{Id, Project};
 use tandem_store::{Scope, Store, UpdateOn};
 use tandem_usecases::{Writer, signals};
@@ -65,21 +65,29 @@ pub(crate) async fn lint_project(store: &dyn Store, scope: Scope, key: &str) -> 
     // Whether a constraint holds its task back is the plan's to say: it is
     // scheduled with and without them, only when there are any.
     let candidates = tandem_domain::lint::constrained(&tasks, &levelled);
-    let delayed = if candidates.is_empty() || off.contains(&LintRule::DanglingConstraints) {
-        HashSet::new()
-    } else {
-        match crate::planning::load(store, scope, &project.key).await {
-            Ok(loaded) => {
-                let planned = loaded.planned;
-                let tasks = tasks.clone();
-                tokio::task::spawn_blocking(move || {
-                    tandem_domain::planning::delayed_by_constraints(&planned, &tasks, &candidates)
-                })
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-            }
-            Err(_) => HashSet::new(),
+    let delayed = match &schedule {
+        Some(current)
+            if !candidates.is_empty() && !off.contains(&LintRule::DanglingConstraints) =>
+        {
+            // The tasks in hand, planned without reading them again; the
+            // schedule as it stands is the plan's with the constraints.
+            let planned = tandem_usecases::planning::plan_of_tasks(
+                store, scope, &project, access, &tasks, today,
+            )
+            .await?;
+            let (tasks, current) = (tasks.clone(), current.clone());
+            tokio::task::spawn_blocking(move || {
+                tandem_domain::planning::delayed_by_constraints(
+                    &planned,
+                    &tasks,
+                    &candidates,
+                    &current,
+                )
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
         }
+        _ => HashSet::new(),
     };
     let latest_update = updates.first().map(|u| u.created_at.date_naive());
     let overbooked = if off.contains(&LintRule::OverAllocation) {
@@ -137,14 +145,8 @@ async fn overbooked(
         .map(|m| (m.user.id, m.capacity_hours))
         .collect();
     let time_off = store.list_time_off(scope, None).await?;
-    // Parents are the sum of their subtasks: only leaves carry work.
-    let parents: HashSet<Id> = work.tasks.iter().filter_map(|t| t.parent_id).collect();
-    let assignments: Vec<_> = work
-        .tasks
-        .iter()
-        .filter(|t| !parents.contains(&t.id) && t.owner_id.is_some_and(|o| here.contains(&o)))
-        .filter_map(|t| assignment(t, work.schedules.get(&t.id)))
-        .collect();
+    let (assignments, _) =
+        crate::workload::assignments(&work.tasks, &work.schedules, |owner| here.contains(&owner));
     let monday = tandem_domain::dates::start_of_week(today);
     let mut found = Vec::new();
     for load in weekly_load(&people, &time_off, &assignments, today, WEEKS) {

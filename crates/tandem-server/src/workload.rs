@@ -3,9 +3,10 @@
 //! schedule: what the workload page draws and the plan lint's
 //! over-allocation reads. The arithmetic is `tandem_domain::workload`'s.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tandem_domain::planning::PlanTask;
+use tandem_domain::workload::{Assignment, assignment};
 use tandem_domain::{Id, StoredSchedule, TaskSchedule};
 use tandem_store::{Scope, Store, TaskFilter};
 
@@ -75,4 +76,32 @@ pub(crate) async fn open_work(
         work.add(tasks, schedule.as_ref());
     }
     Ok(work)
+}
+
+/// The work of `tasks` placed on the weeks: each leaf's hours on its
+/// scheduled dates (or its own), for the owners `counted` keeps; and, per
+/// owner, how many of their tasks have no date to place them on. Parents
+/// are the sum of their subtasks: only leaves carry work.
+pub(crate) fn assignments(
+    tasks: &[PlanTask],
+    schedules: &HashMap<Id, TaskSchedule>,
+    counted: impl Fn(Id) -> bool,
+) -> (Vec<Assignment>, HashMap<Id, usize>) {
+    let parents: HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
+    let mut undated: HashMap<Id, usize> = HashMap::new();
+    let mut placed = Vec::new();
+    for task in tasks
+        .iter()
+        .filter(|t| !parents.contains(&t.id) && t.owner_id.is_some_and(&counted))
+    {
+        match assignment(task, schedules.get(&task.id)) {
+            Some(a) => placed.push(a),
+            None => {
+                *undated
+                    .entry(task.owner_id.unwrap_or_default())
+                    .or_default() += 1
+            }
+        }
+    }
+    (placed, undated)
 }

@@ -104,7 +104,41 @@ async fn plan_of(
     stamp: PlanStamp,
     tasks: &[PlanTask],
 ) -> Result<Loaded> {
-    let today = stamp.planned_on;
+    let (dependencies, planned) =
+        links_and_plan(store, scope, &project, access, tasks, stamp.planned_on).await?;
+    Ok(Loaded {
+        project,
+        access,
+        stamp,
+        dependencies,
+        planned,
+    })
+}
+
+/// The plan of the project's tasks the caller read already (all of
+/// them), from `today`: its links, calendar and people are read, no task
+/// again.
+pub async fn plan_of_tasks(
+    store: &dyn Store,
+    scope: Scope,
+    project: &Project,
+    access: ProjectAccess,
+    tasks: &[PlanTask],
+    today: NaiveDate,
+) -> Result<ProjectPlan> {
+    Ok(links_and_plan(store, scope, project, access, tasks, today)
+        .await?
+        .1)
+}
+
+async fn links_and_plan(
+    store: &dyn Store,
+    scope: Scope,
+    project: &Project,
+    access: ProjectAccess,
+    tasks: &[PlanTask],
+    today: NaiveDate,
+) -> Result<(Vec<Link>, ProjectPlan)> {
     // Links between the project's own tasks are all a plan uses.
     let dependencies = store.project_links(access).await?;
     let exceptions = store.list_calendar_exceptions(access).await?;
@@ -113,21 +147,8 @@ async fn plan_of(
         .iter()
         .map(|m| (m.user.id, m.capacity_hours))
         .collect();
-    let planned = project_plan(
-        &project,
-        &exceptions,
-        tasks,
-        &dependencies,
-        &capacity,
-        today,
-    );
-    Ok(Loaded {
-        project,
-        access,
-        stamp,
-        dependencies,
-        planned,
-    })
+    let planned = project_plan(project, &exceptions, tasks, &dependencies, &capacity, today);
+    Ok((dependencies, planned))
 }
 
 /// The most writes since a stored schedule that [`catch_up_schedule`]

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use chrono::{Days, NaiveDate};
 use maud::{Markup, html};
 use tandem_domain::planning::PlanTask;
-use tandem_domain::workload::{assignment, weekly_load};
+use tandem_domain::workload::weekly_load;
 use tandem_domain::{Id, TaskSchedule};
 
 use super::Viewer;
@@ -111,20 +111,7 @@ async fn render(
     let scope = viewer.ctx.scope;
     let members = store.list_members(scope).await?;
     let time_off = store.list_time_off(scope, None).await?;
-    // Parents are the sum of their subtasks: only leaves carry work.
-    let parents: std::collections::HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
-    let mut undated: HashMap<Id, usize> = HashMap::new();
-    let mut assignments = Vec::new();
-    for task in tasks.iter().filter(|t| !parents.contains(&t.id)) {
-        match assignment(task, schedules.get(&task.id)) {
-            Some(a) => assignments.push(a),
-            None => {
-                if let Some(owner) = task.owner_id {
-                    *undated.entry(owner).or_default() += 1;
-                }
-            }
-        }
-    }
+    let (assignments, undated) = crate::workload::assignments(tasks, schedules, |_| true);
     let today = today();
     let people: Vec<(Id, f64)> = members
         .iter()
