@@ -31,6 +31,7 @@ mod common;
 mod dependencies;
 mod goals;
 /// Is it a task or a project.
+mod levels;
 mod lint;
 /// The caller's open tasks by when they are due.
 mod my_work;
@@ -78,6 +79,7 @@ pub use comments::*;
 pub use common::format_local;
 pub use dependencies::*;
 pub use goals::*;
+pub use levels::*;
 pub use lint::*;
 pub use my_work::*;
 pub use notifications::*;

@@ -308,6 +308,10 @@ pub struct ProjectView {
     /// `GET /projects/{key}/health` judges it now, with the reasons.
     #[serde(default)]
     pub health: Option<Health>,
+    /// The task it was promoted from (its key), when the caller may open
+    /// it: present on single-project reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_from: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -339,6 +343,7 @@ impl From<Project> for ProjectView {
                 .template
                 .map(|(name, version)| TemplateRef { name, version }),
             health: p.health,
+            promoted_from: None,
             version: p.version,
             created_at: p.created_at,
             updated_at: p.updated_at,

@@ -421,6 +421,11 @@ pub struct TaskView {
     /// reads and writes; lists leave it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<crate::RecurrenceView>,
+    /// The project this task's work became when it was promoted (its key),
+    /// when the caller may open it: on a single task's reads; lists leave
+    /// it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_to: Option<String>,
 }
 
 impl TaskView {
@@ -473,6 +478,7 @@ impl From<Task> for TaskView {
             updated_at: t.updated_at,
             completed_at: t.completed_at,
             recurrence: None,
+            promoted_to: None,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod goals;
 pub mod graph;
 pub mod health;
 pub mod interop;
+pub mod levels;
 pub mod lint;
 pub mod minutes;
 pub mod model;

@@ -158,6 +158,12 @@ pub fn events_of(kind: &str, action: &str, fields: &[String]) -> Vec<&'static st
         ("member", "deleted") => "left",
         ("member", "time off added" | "time off removed") => "updated",
         (_, "moved" | "reordered") => "updated",
+        // Work changing level: the task stays (its work went or came
+        // back); a project made is `created` by its own record, and one
+        // demoted is gone.
+        ("task", "promoted" | "demoted") => "updated",
+        ("project", "promoted") => "updated",
+        ("project", "demoted") => "deleted",
         ("milestone", "reached") => "updated",
         ("approval", "resubmitted") => "requested",
         ("project", "health changed") => "health_changed",
@@ -285,6 +291,9 @@ mod tests {
         );
         assert_eq!(events_of("project", "imported", &[]), ["project.created"]);
         assert_eq!(events_of("project", "archived", &[]), ["project.updated"]);
+        assert_eq!(events_of("task", "promoted", &[]), ["task.updated"]);
+        assert_eq!(events_of("task", "moved", &[]), ["task.updated"]);
+        assert_eq!(events_of("project", "demoted", &[]), ["project.deleted"]);
         assert_eq!(
             events_of("member", "time off added", &[]),
             ["member.updated"]

@@ -216,6 +216,7 @@ pub fn table() -> Vec<Route> {
         search::routes(),
         signals::routes(),
         lint::routes(),
+        levels::routes(),
         attachments::routes(),
         automation::routes(),
         goals::routes(),

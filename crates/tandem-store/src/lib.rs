@@ -34,6 +34,7 @@ pub mod events;
 pub mod goals;
 mod group_commit;
 pub mod imports;
+pub mod levels;
 pub mod lint;
 mod migrate;
 pub mod notifications;
@@ -70,6 +71,7 @@ pub use dependencies::DependencyStore;
 pub use events::{Delivery, Event, EventStore};
 pub use goals::{GoalStore, GoalTask};
 pub use imports::ImportStore;
+pub use levels::{DemoteTo, Demoted, LevelStore, Promoted, Promotion};
 pub use lint::LintStore;
 pub use notifications::{
     DueWork, Following, INBOX_PAGE, InboxFilter, MailRecipient, NewNotification, NotificationStore,
@@ -234,6 +236,7 @@ pub trait Store:
     + SearchStore
     + SignalStore
     + LintStore
+    + LevelStore
     + AttachmentStore
     + RuleStore
     + Send

@@ -228,6 +228,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "lint rules off",
         sql: include_str!("../migrations/sqlite/0042_lint_rules_off.sql"),
     },
+    Migration {
+        version: 43,
+        description: "task and project levels",
+        sql: include_str!("../migrations/sqlite/0043_levels.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -440,6 +445,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 42,
         description: "lint rules off",
         sql: include_str!("../migrations/postgres/0042_lint_rules_off.sql"),
+    },
+    Migration {
+        version: 43,
+        description: "task and project levels",
+        sql: include_str!("../migrations/postgres/0043_levels.sql"),
     },
 ];
 

@@ -29,6 +29,8 @@ pub mod comments;
 pub mod dependencies;
 /// Goals, their key results and the tree of their progress.
 pub mod goals;
+/// Promoting a task to a project and demoting a project to a task.
+pub mod levels;
 /// The plan lint's fixes: dangling constraints cleared, milestones moved.
 pub mod lint;
 /// Workspaces and their people: members, roles, invitations, hours and

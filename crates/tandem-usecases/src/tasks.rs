@@ -8,7 +8,7 @@ use tandem_domain::validate::required_text;
 use tandem_domain::{
     Email, FieldError, Id, NewTask, Priority, Task, TaskFields, TaskStatus, Validation,
 };
-use tandem_store::{Patch, Store, StoreError};
+use tandem_store::{Patch, Scope, Store, StoreError};
 
 use crate::{ATTEMPTS, Error, Result, Writer};
 
@@ -325,5 +325,17 @@ async fn check_neighbours(
         Ok(())
     } else {
         Err(Error::Invalid(errors))
+    }
+}
+
+/// The task `key` names, or the one that had that key before it moved to
+/// another project (a promotion or demotion): a link to it still finds it.
+pub async fn get(store: &dyn Store, scope: Scope, key: &str) -> Result<Task> {
+    match store.get_task(scope, key).await {
+        Err(StoreError::NotFound(what)) => match store.moved_task_key(scope, key).await? {
+            Some(now) => Ok(store.get_task(scope, &now).await?),
+            None => Err(StoreError::NotFound(what).into()),
+        },
+        other => Ok(other?),
     }
 }

@@ -28,6 +28,7 @@ pub(crate) mod dependencies;
 pub(crate) mod goals;
 /// The health check.
 pub(crate) mod health;
+pub(crate) mod levels;
 pub(crate) mod lint;
 pub(crate) mod milestones;
 /// Microsoft Project XML import and export.

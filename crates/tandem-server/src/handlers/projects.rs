@@ -108,14 +108,22 @@ async fn set_archived(
     ))
 }
 
-async fn project_view(
+/// A single project as the API shows it: with its progress, and the
+/// task it was promoted from when the caller may open that.
+pub(crate) async fn project_view(
     state: &AppState,
     access: ProjectAccess,
     project: Project,
 ) -> ApiResult<ProjectView> {
-    let progress = state.store.project_progress(access).await?;
+    let (progress, origin) = tokio::try_join!(
+        state.store.project_progress(access),
+        state
+            .store
+            .promoted_from(access.scope(), access.project_id()),
+    )?;
     let mut view = ProjectView::from(project);
     view.progress = Some(progress.project.into());
+    view.promoted_from = origin.map(|t| t.key);
     Ok(view)
 }
 

@@ -460,13 +460,15 @@ pub async fn get_task(
     ctx: Ctx,
     Path((_, key)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let task = state.store.get_task(ctx.scope, &key).await?;
-    let recurrence = state.store.recurrence_of(ctx.scope, &task).await?;
-    Ok(versioned(
-        StatusCode::OK,
-        task.version,
-        TaskView::with_recurrence(task, recurrence),
-    ))
+    let store = state.store.as_ref();
+    let task = tasks::get(store, ctx.scope, &key).await?;
+    let (recurrence, promoted_to) = tokio::try_join!(
+        store.recurrence_of(ctx.scope, &task),
+        store.promoted_to(ctx.scope, task.id),
+    )?;
+    let mut view = TaskView::with_recurrence(task, recurrence);
+    view.promoted_to = promoted_to.map(|p| p.key);
+    Ok(versioned(StatusCode::OK, view.version, view))
 }
 
 /// Makes a task repeat from its due date.

@@ -21,6 +21,8 @@ mod goals;
 pub(crate) mod inbox;
 /// The page shell: header, workspace switcher, quick add, project tabs.
 mod layout;
+/// Promote a task, demote a project: the forms' posts.
+mod levels;
 /// Server-sent events: every write in a workspace tells its open pages.
 pub mod live;
 /// Markdown people write, rendered safe for a page.
@@ -369,6 +371,7 @@ pub fn router() -> Router<AppState> {
             post(project::delete_baseline),
         )
         .route("/w/{ws}/p/{key}/delete", post(project::delete_project))
+        .route("/w/{ws}/p/{key}/demote", post(levels::demote_project))
         .route("/w/{ws}/p/{key}/calendar", post(project::update_calendar))
         .route(
             "/w/{ws}/p/{key}/calendar/exceptions",
@@ -436,6 +439,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/w/{ws}/t/{key}/done", post(task::tick))
         .route("/w/{ws}/t/{key}/delete", post(task::delete_task))
+        .route("/w/{ws}/t/{key}/promote", post(levels::promote_task))
         .route("/w/{ws}/t/{key}/move", post(project::move_card))
         .route("/w/{ws}/t/{key}/links", post(task::add_link))
         .route("/w/{ws}/t/{key}/repeat", post(repeat::start_repeat))

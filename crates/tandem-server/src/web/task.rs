@@ -24,10 +24,16 @@ pub async fn task_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((_, key)): Path<(String, String)>,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     let store = state.store.as_ref();
     let scope = viewer.ctx.scope;
-    let task = store.get_task(scope, &key).await?;
+    let task = tandem_usecases::tasks::get(store, scope, &key).await?;
+    if !key.eq_ignore_ascii_case(&task.key) {
+        // A key the task had before it moved: its page is under its key now.
+        let to = viewer.url(&format!("/t/{}", task.key));
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
+    let promoted_to = store.promoted_to(scope, task.id).await?;
     let project = match &task.project {
         Some(p) => Some(store.get_project(scope, &p.key).await?),
         None => None,
@@ -121,7 +127,11 @@ pub async fn task_page(
                             strong { "This behaves like a project: " }
                             @for (i, s) in behaves.signals.iter().enumerate() { @if i > 0 { ", " } "it " (s.label()) }
                             ". Phases, milestones and links would serve it better than subtasks."
+                            @if writer && promoted_to.is_none() { " " a href="#h-promote" { "Promote it to a project" } }
                         }
+                    }
+                    @if let Some(p) = &promoted_to {
+                        p.promoted role="note" { "Promoted to project " a href=(viewer.url(&format!("/p/{}", p.key))) { (p.key) } ": its work continues there." }
                     }
                     @if !served.is_empty() {
                         p.serves { "Serves " @for (i, (gid, title)) in served.iter().enumerate() { @if i > 0 { ", " } a href=(viewer.url(&format!("/goals/{gid}"))) { (title) } } }
@@ -243,6 +253,20 @@ pub async fn task_page(
                         }
                     }
                 }
+                @if writer && promoted_to.is_none() {
+                    section aria-labelledby="h-promote" {
+                        h2 #h-promote { "Promote to a project" }
+                        form.stacked method="post" action={ (url) "/promote" } {
+                            input type="hidden" name="version" value=(task.version);
+                            p.muted { "Its subtasks become the project's tasks, with their owners, dates, estimates and links; its collaborators become stakeholders and its owner the outcome owner; its comments, files and history move to the project. " (task.key) " stays here, pointing at the project." }
+                            label for="pr-key" { "Project key " span.muted { "(2 to 10 capital letters or digits)" } }
+                            input #pr-key name="key" required maxlength="10" autocomplete="off" autocapitalize="characters" pattern="[A-Za-z][A-Za-z0-9]{1,9}";
+                            label for="pr-name" { "Name " span.muted { "(the task's title when left empty)" } }
+                            input #pr-name name="name" maxlength="200" placeholder=(task.title);
+                            div { button type="submit" { "Promote " (task.key) } }
+                        }
+                    }
+                }
                 @if writer {
                     section aria-labelledby="h-delete" {
                         h2 #h-delete { "Delete" }
@@ -296,7 +320,7 @@ pub async fn task_page(
     } else {
         Section::MyWork
     };
-    Ok(page(&viewer, &task.key, section, nav, content))
+    Ok(page(&viewer, &task.key, section, nav, content).into_response())
 }
 
 fn link_line(

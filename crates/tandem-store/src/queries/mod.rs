@@ -27,6 +27,7 @@ mod goals;
 mod health;
 mod history;
 mod imports;
+mod levels;
 mod lint;
 mod notifications;
 mod plans;

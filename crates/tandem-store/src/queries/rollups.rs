@@ -227,7 +227,7 @@ impl RollupDelta {
 
 /// The ids of a task and all of its subtasks, which its deletion takes
 /// with it.
-async fn subtree_ids(tx: &mut Tx, task_id: Id) -> Result<Vec<Id>> {
+pub(super) async fn subtree_ids(tx: &mut Tx, task_id: Id) -> Result<Vec<Id>> {
     Ok(sqlx::query_scalar(
         "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) \
          UNION ALL SELECT t.id FROM tasks t JOIN sub ON t.parent_id = sub.id) \

@@ -71,6 +71,30 @@ pub(super) enum ProjectCommand {
         /// The project's key.
         key: String,
     },
+    /// Demote a project to a task of another project (or a personal
+    /// task): its tasks become the task's subtasks, its member
+    /// stakeholders collaborators, its comments, files, history and goals
+    /// the task's, and the project is gone. A project promoted from a
+    /// task of that project goes back under that task. Refused while it
+    /// has phases, milestones, risks, status updates, baselines,
+    /// portfolios, outside stakeholders, calendar exceptions, automation
+    /// rules or stage approvals. Owners, admins and the project's owner.
+    Demote {
+        /// The project's key.
+        key: String,
+        /// The key of the project the task goes to.
+        #[arg(
+            long = "to-project",
+            value_name = "OTHER",
+            required_unless_present = "personal",
+            conflicts_with = "personal"
+        )]
+        to_project: Option<String>,
+        /// Make it one of your personal tasks instead (only when every
+        /// task of the project is yours or nobody's).
+        #[arg(long)]
+        personal: bool,
+    },
     /// Delete a project and all its work: tasks, phases, milestones, risks,
     /// stakeholders and baselines (workspace owners and admins only). There
     /// is no undo, so it asks for --yes.
@@ -225,6 +249,9 @@ fn print_project(p: &ProjectView) {
     outln!("  status      {} ({})", p.status, p.stage);
     if let Some(at) = p.archived_at {
         outln!("  archived    {}", at.format("%Y-%m-%d"));
+    }
+    if let Some(task) = &p.promoted_from {
+        outln!("  promoted from task {task}");
     }
     outln!(
         "  owner       {}",
@@ -468,6 +495,43 @@ pub(super) async fn project_command(
         }
         ProjectCommand::Archive { key } => set_archived(client, &key, true, as_json).await?,
         ProjectCommand::Unarchive { key } => set_archived(client, &key, false, as_json).await?,
+        ProjectCommand::Demote {
+            key,
+            to_project,
+            personal,
+        } => {
+            let path = client.ws_path(&format!("/projects/{key}")).await?;
+            let project: ProjectView = client.send(Method::GET, &path, None).await?;
+            let body = match to_project {
+                Some(other) => json!({"to_project": other}),
+                None => json!({"personal": personal}),
+            };
+            let done: DemotionView = client
+                .send_if_match(
+                    Method::POST,
+                    &format!("{path}/demote"),
+                    Some(&body),
+                    project.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&done);
+            } else {
+                outln!(
+                    "Demoted project {} to task {} ({}): {} {} under it{}",
+                    project.key,
+                    done.task.key,
+                    done.task.title,
+                    done.moved,
+                    if done.moved == 1 { "task" } else { "tasks" },
+                    if done.restored {
+                        ", back where it was promoted from"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
         ProjectCommand::Delete { key, yes } => {
             if !yes {
                 bail!("refusing to delete {key} and all its tasks without --yes");

@@ -79,6 +79,23 @@ pub(super) enum TaskCommand {
     /// depends_on_other_work, many_steps, large_effort; three make a
     /// project) and the verdict, task or project.
     Signals { key: String },
+    /// Promote a task to a project: its subtasks become the project's
+    /// tasks (hierarchy, owners, dates, estimates and links kept), its
+    /// collaborators stakeholders, its owner the outcome owner, its
+    /// comments, files and history the project's. The task stays where it
+    /// is, pointing at the project; `project demote` undoes it.
+    Promote {
+        /// The task, like WEB-12.
+        #[arg(value_name = "KEY-N")]
+        task: String,
+        /// The new project's key: 2 to 10 capital letters or digits,
+        /// starting with a letter.
+        #[arg(long = "key", value_name = "NEWKEY")]
+        new_key: String,
+        /// The project's name (the task's title when left out).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Change a task's fields ("none" clears a field).
     Edit {
         key: String,
@@ -475,9 +492,48 @@ pub(super) async fn task_command(
             let view: SignalsView = client.send(Method::GET, &path, None).await?;
             print_signals(&key, &view, as_json);
         }
+        TaskCommand::Promote {
+            task,
+            new_key,
+            name,
+        } => {
+            let path = client.ws_path(&format!("/tasks/{task}")).await?;
+            let current: TaskView = client.send(Method::GET, &path, None).await?;
+            let body = json!({"key": new_key, "name": name});
+            // Under its key now: an old key finds the task, not the route.
+            let path = client.ws_path(&format!("/tasks/{}", current.key)).await?;
+            let done: PromotionView = client
+                .send_if_match(
+                    Method::POST,
+                    &format!("{path}/promote"),
+                    Some(&body),
+                    current.version,
+                )
+                .await?;
+            if as_json {
+                print_json(&done);
+            } else {
+                outln!(
+                    "Promoted {} to project {} ({}): {} {} moved, {} {}",
+                    done.task.key,
+                    done.project.key,
+                    done.project.name,
+                    done.moved,
+                    if done.moved == 1 { "task" } else { "tasks" },
+                    done.stakeholders,
+                    if done.stakeholders == 1 {
+                        "stakeholder"
+                    } else {
+                        "stakeholders"
+                    }
+                );
+            }
+        }
         TaskCommand::Show { key } => {
             let base = client.ws_path(&format!("/tasks/{key}")).await?;
             let task: TaskView = client.send(Method::GET, &base, None).await?;
+            // A key the task had before it moved finds it under its new one.
+            let base = client.ws_path(&format!("/tasks/{}", task.key)).await?;
             let links: Vec<DependencyView> = client
                 .send(Method::GET, &format!("{base}/dependencies"), None)
                 .await?;
@@ -491,6 +547,9 @@ pub(super) async fn task_command(
                 };
             }
             outln!("{}  {}", task.key, task.title);
+            if let Some(project) = &task.promoted_to {
+                outln!("  promoted to project {project}");
+            }
             outln!(
                 "  status      {}{}",
                 task.status,

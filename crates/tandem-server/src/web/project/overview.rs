@@ -49,6 +49,7 @@ pub async fn overview(
         .map(|(id, p)| (*id, p.percent))
         .collect();
     let risks = store.list_risks(access).await?;
+    let origin = store.promoted_from(scope, project.id).await?;
     let stakeholders = store.list_stakeholders(access).await?;
     let thread = crate::web::comments::thread(
         store,
@@ -154,6 +155,9 @@ pub async fn overview(
                 p { (project.scope_in.as_deref().unwrap_or("—")) }
                 h3 { "Out of scope" }
                 p { (project.scope_out.as_deref().unwrap_or("—")) }
+                @if let Some(t) = &origin {
+                    p.muted { "Promoted from the task " a href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) " " (t.title) } "." }
+                }
                 @if let Some((name, version)) = &project.template {
                     p.muted { "Made from the template " a href=(viewer.url("/templates")) { (name) } " (version " (version) ")." }
                 }

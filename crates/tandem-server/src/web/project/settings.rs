@@ -143,6 +143,32 @@ pub async fn settings(
     let base = format!("/p/{}", project.key);
     let url = |rest: &str| viewer.url(&format!("{base}{rest}"));
     let writes = viewer.can_write();
+    // Who may demote it: who may delete it, and its outcome owner.
+    let may_demote = writes
+        && (viewer.can_manage_members()
+            || project
+                .owner
+                .as_ref()
+                .is_some_and(|o| o.id == scope.user_id));
+    let origin = store.promoted_from(scope, project.id).await?;
+    let origin_project =
+        origin
+            .as_ref()
+            .and_then(|t| match tandem_domain::TaskKey::parse(&t.key) {
+                Ok(tandem_domain::TaskKey::Project { project, .. }) => Some(project),
+                _ => None,
+            });
+    let others: Vec<(String, String)> = if may_demote {
+        store
+            .list_projects(scope)
+            .await?
+            .into_iter()
+            .filter(|p| p.id != project.id && p.archived_at.is_none())
+            .map(|p| (p.key, p.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let content = html! {
         div.settings {
@@ -446,6 +472,24 @@ pub async fn settings(
                     label for="st-description" { "What it is for " span.muted { "(optional)" } }
                     input #st-description name="description" maxlength="500";
                     div { button type="submit" { "Save as template" } }
+                }
+            }
+        }
+        @if may_demote {
+            section.card-panel aria-labelledby="h-demote" {
+                h2 #h-demote { "Make it a task" }
+                p { "For work that turned out smaller than a project: its tasks become the subtasks of one task, its member stakeholders that task's collaborators, and its comments, files, history and goals the task's; then the project leaves the list. "
+                    @if let Some(t) = &origin { "It was promoted from " a href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } "; made a task of that task's project, its work goes back under " (t.key) "." } }
+                p.muted { "Not while it has phases, milestones, risks, status updates, baselines, portfolios, stakeholders who are not members, calendar exceptions, automation rules or stage approvals: a task cannot hold them." }
+                form.stacked.confirm method="post" action=(url("/demote"))
+                    data-confirm={ "Make " (project.key) " a task? The project leaves the projects list." } {
+                    input type="hidden" name="version" value=(project.version);
+                    label for="pm-to" { "The task goes to" }
+                    select #pm-to name="to_project" {
+                        @for (k, n) in &others { option value=(k) selected[origin_project.as_deref() == Some(k.as_str())] { (k) " — " (n) } }
+                        option value="" { "My personal tasks" }
+                    }
+                    div { button type="submit" { "Make " (project.key) " a task" } }
                 }
             }
         }

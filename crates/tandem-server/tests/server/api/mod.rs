@@ -11,6 +11,7 @@ mod comments;
 mod email;
 mod goals;
 mod input;
+mod levels;
 mod lint;
 mod members;
 mod milestones;

@@ -109,6 +109,9 @@ fn owners_and_admins_only(method: &str, path: &str) -> bool {
         || path.starts_with("/api/v1/workspaces/{ws}/invitations")
         || (method == "delete" && path.ends_with("/projects/{key}"))
         || (method == "patch" && path == "/api/v1/workspaces/{ws}")
+        // Making a task of a project takes it off the list, as deleting
+        // does; its own owner may too, and no caller here owns one.
+        || path.ends_with("/projects/{key}/demote")
         || path.ends_with("/projects/{key}/archive")
         || path.ends_with("/projects/{key}/unarchive")
         || path.contains("/webhooks")
@@ -400,6 +403,9 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/p/{project}/unarchive")),
         // An empty form has no confirmation: the project stays.
         post(format!("/w/acme/p/{project}/delete")),
+        // Without the page's version, nothing is demoted or promoted.
+        post(format!("/w/acme/p/{project}/demote")),
+        post(format!("/w/acme/t/{task}/promote")),
         post(format!("{}/delete", of("phases"))),
         post(format!("{}/delete", of("milestones"))),
         post(format!("{}/delete", of("stakeholders"))),
@@ -562,7 +568,7 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                         assert_eq!(status, StatusCode::FORBIDDEN, "{what}")
                     }
                     Who::Member
-                        if ["delete", "archive", "unarchive"]
+                        if ["delete", "archive", "unarchive", "demote"]
                             .iter()
                             .any(|end| path.ends_with(&format!("/p/{}/{end}", reach.project))) =>
                     {

@@ -6,6 +6,7 @@ mod attachments;
 mod board;
 mod comments;
 mod invitations;
+mod levels;
 mod lint;
 mod my_work;
 mod planning;
