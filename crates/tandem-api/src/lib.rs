@@ -51,6 +51,7 @@ mod recurrence;
 mod reports;
 /// The risk register.
 mod risks;
+mod scenarios;
 /// A search's hits.
 mod search;
 mod signals;
@@ -91,6 +92,7 @@ pub use projects::*;
 pub use recurrence::*;
 pub use reports::*;
 pub use risks::*;
+pub use scenarios::*;
 pub use search::*;
 pub use signals::*;
 pub use stakeholders::*;

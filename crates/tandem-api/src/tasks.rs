@@ -112,7 +112,7 @@ fn tags(v: &mut Validation, list: &[String]) -> Vec<String> {
 
 /// Whether a bare constraint date means the start (08:00) or the end
 /// (17:00) of its working day.
-fn constraint_hour(kind: Option<ConstraintType>) -> u32 {
+pub(crate) fn constraint_hour(kind: Option<ConstraintType>) -> u32 {
     match kind {
         Some(ConstraintType::Fnet | ConstraintType::Fnlt | ConstraintType::Mfo) => 17,
         _ => 8,

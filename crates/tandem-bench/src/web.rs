@@ -97,6 +97,9 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: WebArgs) -> Result<()> 
     for (name, path) in &pages {
         measure(&http, &base, &cookie, name, path, args.requests).await?;
     }
+    if wanted("scenario") {
+        scenarios(&http, &base, &cookie, mid, args.requests).await?;
+    }
     if args.browser {
         crate::browser::run(crate::browser::BrowserArgs {
             base: &base,
@@ -163,6 +166,91 @@ pub(crate) async fn measure(
         pick(&client, 0.5),
         gzip_bytes as f64 / 1024.0,
         raw_bytes as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// What-if scenarios of WEB (issue 16): one created (the API's POST,
+/// each a new name), and one rescheduled after an edit (a task's estimate
+/// changed in the scenario, then the scenario compared with the plan,
+/// which schedules the plan with the change laid over it: the compare's
+/// time is the row's). Server times from `Server-Timing`.
+async fn scenarios(
+    http: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    mid: usize,
+    requests: usize,
+) -> Result<()> {
+    let api = format!("{base}/api/v1/workspaces/bench/projects/WEB/scenarios");
+    let timing = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("app;dur="))
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    let row = |name: &str, mut server: Vec<f64>, mut client: Vec<f64>| {
+        server.sort_by(f64::total_cmp);
+        client.sort_by(f64::total_cmp);
+        let pick = |v: &[f64], q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1} | | |",
+            pick(&server, 0.5),
+            pick(&server, 0.95),
+            pick(&client, 0.5)
+        );
+    };
+    let (mut server, mut client) = (Vec::new(), Vec::new());
+    for i in 0..requests + 3 {
+        let sent = Instant::now();
+        let response = http
+            .post(&api)
+            .header("cookie", cookie)
+            .json(&serde_json::json!({ "name": format!("bench {i}") }))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            bail!("creating a scenario answered {}", response.status());
+        }
+        if i >= 3 {
+            server.extend(timing(&response));
+            client.push(sent.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    row("Scenario created (API)", server, client);
+    let (mut server, mut client) = (Vec::new(), Vec::new());
+    for i in 0..requests + 3 {
+        let edited = http
+            .patch(format!("{api}/bench%200/tasks/WEB-{mid}"))
+            .header("cookie", cookie)
+            .json(&serde_json::json!({ "estimate_days": 2 + i % 7 }))
+            .send()
+            .await?;
+        if !edited.status().is_success() {
+            bail!("editing in a scenario answered {}", edited.status());
+        }
+        let sent = Instant::now();
+        let response = http
+            .get(format!("{api}/bench%200"))
+            .header("cookie", cookie)
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            bail!("comparing a scenario answered {}", response.status());
+        }
+        let t = timing(&response);
+        response.bytes().await?;
+        if i >= 3 {
+            server.extend(t);
+            client.push(sent.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    row(
+        "Scenario rescheduled after an edit (API compare)",
+        server,
+        client,
     );
     Ok(())
 }

@@ -137,6 +137,8 @@ pub struct DemoteBlockers {
     /// For a personal task only: goals it serves; a goal is served by
     /// projects and their tasks.
     pub goals: i64,
+    /// What-if scenarios of its plan.
+    pub scenarios: i64,
 }
 
 impl DemoteBlockers {
@@ -174,6 +176,7 @@ impl DemoteBlockers {
                 "tasks with approvals",
             ),
             (self.goals, "goal it serves", "goals it serves"),
+            (self.scenarios, "what-if scenario", "what-if scenarios"),
         ];
         let what: Vec<String> = counted
             .iter()

@@ -23,6 +23,7 @@ pub mod quick;
 pub mod recurrence;
 pub mod reports;
 pub mod rollup;
+pub mod scenarios;
 pub mod search;
 pub mod signals;
 pub mod templates;

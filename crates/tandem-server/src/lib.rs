@@ -34,6 +34,8 @@ pub mod planning;
 /// The route table, from which both the router and the OpenAPI document
 /// are built.
 pub mod routes;
+/// A scenario beside its project's plan.
+pub(crate) mod scenarios;
 /// The accept loop, and each connection's timeouts.
 mod serving;
 /// JSON answers serialized while they are sent.

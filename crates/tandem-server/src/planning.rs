@@ -191,7 +191,7 @@ pub(crate) async fn current_schedule_with_plan_tasks(
 }
 
 /// Microseconds: what PostgreSQL keeps, so a stored time reads back equal.
-fn read_now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn read_now() -> chrono::DateTime<chrono::Utc> {
     chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6)
 }
 

@@ -217,6 +217,7 @@ pub fn table() -> Vec<Route> {
         signals::routes(),
         lint::routes(),
         levels::routes(),
+        scenarios::routes(),
         attachments::routes(),
         automation::routes(),
         goals::routes(),

@@ -45,6 +45,7 @@ pub mod projects;
 pub mod recurrences;
 pub mod risks;
 pub mod rules;
+pub mod scenarios;
 mod scope;
 pub mod search;
 pub mod signals;
@@ -84,6 +85,7 @@ pub use projects::{CrossLink, HealthReads, ProjectProgress, ProjectStore};
 pub use recurrences::RecurrenceStore;
 pub use risks::RiskStore;
 pub use rules::{RuleMark, RuleRun, RuleStore, as_rule};
+pub use scenarios::{Applied, Scenario, ScenarioLink, ScenarioStore, ScenarioTask};
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use search::{SEARCH_LIMIT, SearchQuery, SearchStore};
 pub use signals::SignalStore;
@@ -237,6 +239,7 @@ pub trait Store:
     + SignalStore
     + LintStore
     + LevelStore
+    + ScenarioStore
     + AttachmentStore
     + RuleStore
     + Send

@@ -233,6 +233,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "task and project levels",
         sql: include_str!("../migrations/sqlite/0043_levels.sql"),
     },
+    Migration {
+        version: 44,
+        description: "what-if scenarios",
+        sql: include_str!("../migrations/sqlite/0044_scenarios.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -450,6 +455,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 43,
         description: "task and project levels",
         sql: include_str!("../migrations/postgres/0043_levels.sql"),
+    },
+    Migration {
+        version: 44,
+        description: "what-if scenarios",
+        sql: include_str!("../migrations/postgres/0044_scenarios.sql"),
     },
 ];
 

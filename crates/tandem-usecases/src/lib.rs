@@ -55,6 +55,8 @@ pub mod recurrence;
 pub mod reports;
 /// A project's risk register.
 pub mod risks;
+/// What-if scenarios of a project's plan.
+pub mod scenarios;
 /// One ranked search across the workspace, its matches marked.
 pub mod search;
 /// Is it a task or a project.

@@ -47,6 +47,7 @@ pub(crate) mod recurrence;
 pub(crate) mod reports;
 /// The risk register.
 pub(crate) mod risks;
+pub(crate) mod scenarios;
 /// Schedules, baselines, the forecast and levelling.
 pub(crate) mod schedule;
 /// One ranked search across the workspace.

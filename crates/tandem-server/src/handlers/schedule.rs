@@ -46,7 +46,7 @@ const SCHEDULE_QUERY: &[Param] = &[
 /// The most rows one page of a schedule holds.
 const MAX_SCHEDULE_PAGE: usize = 5000;
 
-const FORECAST_QUERY: &[Param] = &[
+pub(crate) const FORECAST_QUERY: &[Param] = &[
     Param {
         name: "runs",
         description: "Simulated runs (default 2000)",
@@ -529,6 +529,13 @@ pub async fn project_forecast(
     Path((_, key)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<ForecastView>> {
+    let (runs, seed) = forecast_params(&query)?;
+    let Loaded { planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
+    Ok(Json(run_forecast(planned, runs, seed).await?))
+}
+
+/// A forecast's `runs` (1 to 20,000; 2,000 when not given) and `seed`.
+pub(crate) fn forecast_params(query: &HashMap<String, String>) -> ApiResult<(usize, u64)> {
     let mut v = Validation::new();
     for name in query
         .keys()
@@ -559,13 +566,20 @@ pub async fn project_forecast(
             .unwrap_or(0),
     };
     v.into_result()?;
-    let Loaded { planned, .. } = load(state.store.as_ref(), ctx.scope, &key).await?;
+    Ok((runs, seed))
+}
+
+/// The forecast of a plan (the project's, or a scenario's).
+pub(crate) async fn run_forecast(
+    planned: tandem_domain::planning::ProjectPlan,
+    runs: usize,
+    seed: u64,
+) -> ApiResult<ForecastView> {
     // Thousands of schedules: seconds of CPU for a big plan, which must not
     // hold up the executor's threads that serve every other request.
-    let view = tokio::task::spawn_blocking(move || forecast_view(&planned, runs, seed))
+    tokio::task::spawn_blocking(move || forecast_view(&planned, runs, seed))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(view))
+        .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 fn forecast_view(

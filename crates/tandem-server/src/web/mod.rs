@@ -372,6 +372,27 @@ pub fn router() -> Router<AppState> {
         )
         .route("/w/{ws}/p/{key}/delete", post(project::delete_project))
         .route("/w/{ws}/p/{key}/demote", post(levels::demote_project))
+        .route("/w/{ws}/p/{key}/scenarios", post(project::create_scenario))
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}",
+            get(project::scenario_page),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/tasks",
+            post(project::change_task),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/links",
+            post(project::change_link),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/apply",
+            post(project::apply_scenario),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/delete",
+            post(project::discard_scenario),
+        )
         .route("/w/{ws}/p/{key}/calendar", post(project::update_calendar))
         .route(
             "/w/{ws}/p/{key}/calendar/exceptions",

@@ -147,6 +147,126 @@ async fn is_ancestor_tx(tx: &mut Tx, ancestor: Id, task: Id) -> Result<bool> {
     Ok(found.is_some())
 }
 
+/// Adds a link in the caller's transaction: the tasks found as the
+/// caller may open them, a summary and its own subtask refused, a cycle
+/// refused naming its tasks, the link recorded in history.
+pub(super) async fn insert_dependency_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    dependency: &NewDependency,
+) -> Result<Dependency> {
+    if let Some(lock) = DbStore::GRAPH_LOCK {
+        sqlx::query(lock)
+            .bind(scope.workspace_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut errors = Vec::new();
+    let mut find = async |field: &str, key: &str, tx: &mut Tx| -> Result<Option<Task>> {
+        match fetch_task_tx(tx, scope, key).await {
+            Ok(task) => Ok(Some(task)),
+            Err(StoreError::NotFound(_)) => {
+                errors.push(FieldError::new(
+                    field,
+                    format!("must be the key of a task you can open, not {key}"),
+                ));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    };
+    let pred = find("predecessor", &dependency.predecessor, &mut *tx).await?;
+    let succ = find("successor", &dependency.successor, &mut *tx).await?;
+    let (Some(pred), Some(succ)) = (pred, succ) else {
+        return Err(StoreError::Invalid(errors));
+    };
+    lock_projects_of(&mut *tx, [&pred, &succ]).await?;
+    // A summary task's dates are its subtasks': a link between them
+    // would make a task wait for itself (Microsoft Project refuses it
+    // too). Told apart from other cycles, which it also is.
+    for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
+        if is_ancestor_tx(&mut *tx, outer.id, inner.id).await? {
+            return Err(StoreError::invalid(
+                field,
+                format!(
+                    "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
+                    inner.key, outer.key
+                ),
+            ));
+        }
+    }
+    // Only what comes after the successor's start can close a cycle
+    // through the new link: that is read, not the workspace's graph.
+    let (links, parents) = order_after(&mut *tx, scope, Point::Start(succ.id)).await?;
+    if let Some(cycle) = cycle_through(&Order::new(&links, &parents), pred.id, succ.id) {
+        return Err(StoreError::Cycle(cycle_keys(&mut *tx, scope, cycle).await?));
+    }
+    let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(scope.workspace_id)
+        .bind(pred.id)
+        .bind(succ.id)
+        .bind(dependency.kind.as_str())
+        .bind(dependency.lag_days)
+        .bind(dependency.lag_format.as_str())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| unique_to_conflict(e, "a dependency between these tasks"))?;
+    let label = format!("{} → {}", pred.key, succ.key);
+    let changes = activity::created(&dependency_snapshot(
+        dependency.kind,
+        dependency.lag_days,
+        dependency.lag_format,
+    ));
+    record(
+        &mut *tx,
+        scope,
+        succ.project.as_ref().map(|p| p.id),
+        EntityKind::Dependency,
+        id,
+        &label,
+        "created",
+        &changes,
+    )
+    .await?;
+    let (dependency, _) = fetch_dependency_tx(&mut *tx, scope, &pred.key, &succ.key).await?;
+    Ok(dependency)
+}
+
+/// Takes a link away in the caller's transaction, recorded in history.
+pub(super) async fn delete_dependency_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    predecessor: &str,
+    successor: &str,
+) -> Result<()> {
+    let (current, project_id) =
+        fetch_dependency_tx(&mut *tx, scope, predecessor, successor).await?;
+    sqlx::query("DELETE FROM dependencies WHERE id = $1")
+        .bind(current.id)
+        .execute(&mut **tx)
+        .await?;
+    let label = format!("{} → {}", current.predecessor.key, current.successor.key);
+    let changes = activity::deleted(&dependency_snapshot(
+        current.kind,
+        current.lag_days,
+        current.lag_format,
+    ));
+    record(
+        &mut *tx,
+        scope,
+        project_id,
+        EntityKind::Dependency,
+        current.id,
+        &label,
+        "deleted",
+        &changes,
+    )
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl DependencyStore for DbStore {
     async fn create_dependency(
@@ -157,82 +277,7 @@ impl DependencyStore for DbStore {
         let scope = *scope;
         dependency.check().map_err(StoreError::Invalid)?;
         let mut tx = self.write_tx().await?;
-        if let Some(lock) = DbStore::GRAPH_LOCK {
-            sqlx::query(lock)
-                .bind(scope.workspace_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut errors = Vec::new();
-        let mut find = async |field: &str, key: &str, tx: &mut Tx| -> Result<Option<Task>> {
-            match fetch_task_tx(tx, scope, key).await {
-                Ok(task) => Ok(Some(task)),
-                Err(StoreError::NotFound(_)) => {
-                    errors.push(FieldError::new(
-                        field,
-                        format!("must be the key of a task you can open, not {key}"),
-                    ));
-                    Ok(None)
-                }
-                Err(e) => Err(e),
-            }
-        };
-        let pred = find("predecessor", &dependency.predecessor, &mut tx).await?;
-        let succ = find("successor", &dependency.successor, &mut tx).await?;
-        let (Some(pred), Some(succ)) = (pred, succ) else {
-            return Err(StoreError::Invalid(errors));
-        };
-        lock_projects_of(&mut tx, [&pred, &succ]).await?;
-        // A summary task's dates are its subtasks': a link between them
-        // would make a task wait for itself (Microsoft Project refuses it
-        // too). Told apart from other cycles, which it also is.
-        for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
-            if is_ancestor_tx(&mut tx, outer.id, inner.id).await? {
-                return Err(StoreError::invalid(
-                    field,
-                    format!(
-                        "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
-                        inner.key, outer.key
-                    ),
-                ));
-            }
-        }
-        // Only what comes after the successor's start can close a cycle
-        // through the new link: that is read, not the workspace's graph.
-        let (links, parents) = order_after(&mut tx, scope, Point::Start(succ.id)).await?;
-        if let Some(cycle) = cycle_through(&Order::new(&links, &parents), pred.id, succ.id) {
-            return Err(StoreError::Cycle(cycle_keys(&mut tx, scope, cycle).await?));
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO dependencies (workspace_id, predecessor_id, successor_id, kind, lag_days, lag_format) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(scope.workspace_id)
-        .bind(pred.id)
-        .bind(succ.id)
-        .bind(dependency.kind.as_str())
-        .bind(dependency.lag_days)
-        .bind(dependency.lag_format.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| unique_to_conflict(e, "a dependency between these tasks"))?;
-        let label = format!("{} → {}", pred.key, succ.key);
-        let changes = activity::created(&dependency_snapshot(
-            dependency.kind,
-            dependency.lag_days,
-            dependency.lag_format,
-        ));
-        record(
-            &mut tx,
-            scope,
-            succ.project.as_ref().map(|p| p.id),
-            EntityKind::Dependency,
-            id,
-            &label,
-            "created",
-            &changes,
-        )
-        .await?;
-        let (dependency, _) = fetch_dependency_tx(&mut tx, scope, &pred.key, &succ.key).await?;
+        let dependency = insert_dependency_tx(&mut tx, scope, dependency).await?;
         tx.commit().await?;
         Ok(dependency)
     }
@@ -323,29 +368,7 @@ impl DependencyStore for DbStore {
     ) -> Result<()> {
         let scope = *scope;
         let mut tx = self.write_tx().await?;
-        let (current, project_id) =
-            fetch_dependency_tx(&mut tx, scope, predecessor, successor).await?;
-        sqlx::query("DELETE FROM dependencies WHERE id = $1")
-            .bind(current.id)
-            .execute(&mut *tx)
-            .await?;
-        let label = format!("{} → {}", current.predecessor.key, current.successor.key);
-        let changes = activity::deleted(&dependency_snapshot(
-            current.kind,
-            current.lag_days,
-            current.lag_format,
-        ));
-        record(
-            &mut tx,
-            scope,
-            project_id,
-            EntityKind::Dependency,
-            current.id,
-            &label,
-            "deleted",
-            &changes,
-        )
-        .await?;
+        delete_dependency_tx(&mut tx, scope, predecessor, successor).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -200,6 +200,20 @@ async fn move_tasks_tx(
         );
     }
     batch.flush(tx).await?;
+    // A scenario changes its own project's tasks: what one held of a
+    // task that left is no longer its to change.
+    for sql in [
+        "DELETE FROM scenario_tasks WHERE task_id IN {list} \
+         AND scenario_id IN (SELECT id FROM scenarios WHERE $1 IS NULL OR project_id <> $1)",
+        "DELETE FROM scenario_links WHERE (predecessor_id IN {list} OR successor_id IN {list}) \
+         AND scenario_id IN (SELECT id FROM scenarios WHERE $1 IS NULL OR project_id <> $1)",
+    ] {
+        sqlx::query(&sql.replace("{list}", &list))
+            .persistent(false)
+            .bind(to_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     let mut qb = QueryBuilder::<Db>::new("DELETE FROM task_schedules WHERE task_id IN ");
     push_ids(&mut qb, ids);
     qb.build().execute(&mut **tx).await?;
@@ -256,7 +270,8 @@ async fn demote_blockers(
             AND NOT (COALESCE(owner_id = $3, FALSE) OR COALESCE(created_by = $3, FALSE))), \
          (SELECT COUNT(DISTINCT task_id) FROM approvals WHERE project_id = $1 AND $2 \
             AND task_id IS NOT NULL), \
-         (SELECT COUNT(*) FROM goal_projects WHERE project_id = $1 AND $2)",
+         (SELECT COUNT(*) FROM goal_projects WHERE project_id = $1 AND $2), \
+         (SELECT COUNT(*) FROM scenarios WHERE project_id = $1)",
     )
     .bind(project_id)
     .bind(personal)
@@ -279,6 +294,7 @@ async fn demote_blockers(
         others_tasks: n(11)?,
         task_approvals: n(12)?,
         goals: n(13)?,
+        scenarios: n(14)?,
     })
 }
 

@@ -37,6 +37,7 @@ mod recurrences;
 mod risks;
 mod rollups;
 mod rules;
+mod scenarios;
 mod schedule_save;
 mod search;
 mod signals;
@@ -62,7 +63,7 @@ pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
 use approvals::latest_milestone_approval;
 use board::*;
-use dependencies::{cycle_keys, order_after};
+use dependencies::{cycle_keys, delete_dependency_tx, insert_dependency_tx, order_after};
 use events::*;
 use projects::*;
 use rollups::*;

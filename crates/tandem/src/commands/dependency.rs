@@ -1,12 +1,12 @@
 //! `tandem dep`: links between tasks, and how the CLI reads and writes a
 //! lag.
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use reqwest::Method;
 use tandem_api::*;
-use tandem_domain::LagFormat;
 use tandem_domain::dates::parse_work_days;
+use tandem_domain::{DependencyKind, LagFormat};
 
 use super::values::{choice, request_body};
 use crate::client::Client;
@@ -24,9 +24,19 @@ pub(super) enum DepCommand {
         /// 1ew) or a percentage of the predecessor's duration (50%).
         #[arg(long, default_value = "0d", allow_hyphen_values = true)]
         lag: String,
+        /// Add it in this what-if scenario of the project only (see
+        /// `tandem scenario`); its lag in working time.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
     },
     /// Remove the link PRED → SUCC.
-    Rm { pred: String, succ: String },
+    Rm {
+        pred: String,
+        succ: String,
+        /// Take it away in this what-if scenario of the project only.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+    },
     /// A task's links, both ways.
     List { key: String },
 }
@@ -69,6 +79,32 @@ pub(super) async fn dep_command(client: &Client, command: DepCommand, as_json: b
             succ,
             kind,
             lag,
+            scenario: Some(name),
+        } => {
+            let (lag, format) = parse_lag(&lag).map_err(|e| anyhow!("--lag: {e}"))?;
+            if format != LagFormat::WorkingDays {
+                bail!("--lag: a scenario's lag is working time (2d, -1d, 4h, 1w)");
+            }
+            let body = serde_json::json!({
+                "predecessor": pred, "successor": succ,
+                "type": choice::<DependencyKind>("type", &kind)?, "lag_days": lag,
+            });
+            scenario_link(client, &succ, &name, body, as_json).await?;
+        }
+        DepCommand::Rm {
+            pred,
+            succ,
+            scenario: Some(name),
+        } => {
+            let body = serde_json::json!({"predecessor": pred, "successor": succ, "removed": true});
+            scenario_link(client, &succ, &name, body, as_json).await?;
+        }
+        DepCommand::Add {
+            pred,
+            succ,
+            kind,
+            lag,
+            scenario: None,
         } => {
             let (lag, format) = parse_lag(&lag).map_err(|e| anyhow!("--lag: {e}"))?;
             let request = CreateDependency {
@@ -97,7 +133,11 @@ pub(super) async fn dep_command(client: &Client, command: DepCommand, as_json: b
                 )
             }
         }
-        DepCommand::Rm { pred, succ } => {
+        DepCommand::Rm {
+            pred,
+            succ,
+            scenario: None,
+        } => {
             client
                 .send_raw(
                     Method::DELETE,
@@ -140,6 +180,45 @@ pub(super) async fn dep_command(client: &Client, command: DepCommand, as_json: b
                 })
                 .collect::<Vec<_>>();
             table(&["predecessor", "successor", "type", "lag (days)"], &rows);
+        }
+    }
+    Ok(())
+}
+
+/// A link added or taken away in a scenario of the successor's project.
+async fn scenario_link(
+    client: &Client,
+    succ: &str,
+    name: &str,
+    body: serde_json::Value,
+    as_json: bool,
+) -> Result<()> {
+    let project = super::scenario::project_of(succ)?;
+    let path = super::scenario::path(client, &project, Some(name)).await?;
+    let changed: ScenarioView = client
+        .send(Method::POST, &format!("{path}/links"), Some(&body))
+        .await?;
+    if as_json {
+        print_json(&changed);
+    } else {
+        let link = changed
+            .links
+            .iter()
+            .find(|l| l.successor.eq_ignore_ascii_case(succ));
+        match link {
+            Some(l) if l.removed => outln!(
+                "Took {} → {} away in scenario {} (the plan is untouched)",
+                l.predecessor,
+                l.successor,
+                changed.name
+            ),
+            Some(l) => outln!(
+                "Linked {} → {} in scenario {} (the plan is untouched)",
+                l.predecessor,
+                l.successor,
+                changed.name
+            ),
+            None => outln!("Changed scenario {}", changed.name),
         }
     }
     Ok(())

@@ -41,6 +41,8 @@ mod repeat;
 mod risk;
 /// `tandem rule`.
 mod rule;
+/// `tandem scenario`.
+mod scenario;
 /// `tandem schedule`, `tandem forecast` and `tandem level`.
 mod schedule;
 /// `tandem search`.
@@ -171,6 +173,12 @@ enum Command {
     /// phase or before the project's start; worst first, with why and the fix. Switch rules off per
     /// project, or let Tandem make a fix.
     Lint(lint::LintArgs),
+    /// What-if scenarios of a project's plan: branch it, change tasks and
+    /// links in the branch only (`task edit --scenario`, `dep add|rm
+    /// --scenario`), compare finishes, critical paths, milestones and
+    /// hours with the plan, then apply or discard it.
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
     /// Follow a task, project, milestone, risk, goal or status update:
     /// its comments and status changes reach your inbox.
     Follow(inbox::FollowArgs),
@@ -330,6 +338,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Inbox(args) => inbox::inbox_command(client, args, as_json).await,
         Command::Search(args) => search::search_command(client, args, as_json).await,
         Command::Lint(args) => lint::lint_command(client, args, as_json).await,
+        Command::Scenario(command) => scenario::run(client, command, as_json).await,
         Command::Attach(args) => attachment::attach_command(client, args, as_json).await,
         Command::Attachment(command) => {
             attachment::attachment_command(client, command, as_json).await
@@ -370,7 +379,7 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Import(command) => transfer::import(client, command, as_json).await,
         Command::Export(command) => transfer::export(client, command).await,
         Command::Forecast { key, runs, seed } => {
-            schedule::forecast(client, &key, runs, seed, as_json).await
+            schedule::forecast(client, &key, None, runs, seed, as_json).await
         }
         Command::Level {
             key, undo: true, ..

@@ -267,9 +267,11 @@ pub(super) async fn schedule_project(
     Ok(())
 }
 
+/// The forecast of a project's plan, or of one of its scenarios.
 pub(super) async fn forecast(
     client: &Client,
     key: &str,
+    scenario: Option<&str>,
     runs: Option<usize>,
     seed: Option<u64>,
     as_json: bool,
@@ -281,7 +283,11 @@ pub(super) async fn forecast(
     if let Some(seed) = seed {
         query.push(format!("seed={seed}"));
     }
-    let path = format!("/projects/{key}/forecast?{}", query.join("&"));
+    let of = match scenario {
+        Some(name) => format!("/projects/{key}/scenarios/{}", super::values::encode(name)),
+        None => format!("/projects/{key}"),
+    };
+    let path = format!("{of}/forecast?{}", query.join("&"));
     let forecast: ForecastView = client
         .send(Method::GET, &client.ws_path(&path).await?, None)
         .await?;

@@ -102,6 +102,12 @@ pub(super) enum TaskCommand {
         /// The new title.
         #[arg(long)]
         title: Option<String>,
+        /// Change the task in this what-if scenario of its project only
+        /// (see `tandem scenario`): the plan is untouched. A scenario
+        /// takes --estimate, --effort, --three-point, --start, --due,
+        /// --owner, --constraint and --constraint-date.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
         #[command(flatten)]
         fields: TaskFlags,
     },
@@ -665,10 +671,32 @@ pub(super) async fn task_command(
                 }
             }
         }
-        TaskCommand::Edit { key, title, fields } => {
+        TaskCommand::Edit {
+            key,
+            title,
+            scenario,
+            fields,
+        } => {
             let body = request_body(&task_update(title, &fields)?)?;
             if body.as_object().is_some_and(|fields| fields.is_empty()) {
                 bail!("nothing to change: give at least one field flag");
+            }
+            if let Some(name) = scenario {
+                let project = super::scenario::project_of(&key)?;
+                let path = super::scenario::path(client, &project, Some(&name)).await?;
+                let changed: ScenarioView = client
+                    .send(Method::PATCH, &format!("{path}/tasks/{key}"), Some(&body))
+                    .await?;
+                if as_json {
+                    print_json(&changed);
+                } else {
+                    outln!(
+                        "Changed {} in scenario {} (the plan is untouched)",
+                        key.to_uppercase(),
+                        changed.name
+                    );
+                }
+                return Ok(());
             }
             let task: TaskView = client
                 .send(

@@ -12,6 +12,7 @@ mod overview;
 mod plan;
 mod posts;
 mod risks;
+mod scenarios;
 mod settings;
 
 use std::collections::HashMap;
@@ -30,6 +31,9 @@ pub use plan::{
 };
 pub use posts::*;
 pub use risks::{create_risk, risks};
+pub use scenarios::{
+    apply_scenario, change_link, change_task, create_scenario, discard_scenario, scenario_page,
+};
 pub use settings::settings;
 pub(crate) use settings::{member_select, project_status_label, stage_label};
 

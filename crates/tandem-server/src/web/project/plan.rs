@@ -1,7 +1,8 @@
 //! A project's planning tools, the ones the API had and the pages did
 //! not: baselines (saved, compared on the timeline, deleted), the Monte
 //! Carlo forecast from three-point estimates, levelling by owner (preview,
-//! apply, take back) and the Microsoft Project file out.
+//! apply, take back), what-if scenarios (listed, branched; each one's
+//! page is `scenarios.rs`) and the Microsoft Project file out.
 //!
 //! The forecast and the levelling preview are computed when asked for
 //! (they cost a schedule run or thousands of them), not on every visit.
@@ -38,7 +39,13 @@ pub async fn plan(
     Query(query): Params,
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
-    let (project, _) = store.open_project(viewer.ctx.scope, &key).await?;
+    let (project, access) = store.open_project(viewer.ctx.scope, &key).await?;
+    let scenarios: Vec<tandem_api::ScenarioView> = store
+        .list_scenarios(access)
+        .await?
+        .iter()
+        .map(crate::scenarios::scenario_view)
+        .collect();
     let path = || Path((ws.clone(), key.clone()));
     let Json(baselines): Json<Vec<BaselineView>> =
         crate::handlers::schedule::list_baselines(State(state.clone()), viewer.ctx.clone(), path())
@@ -104,6 +111,8 @@ pub async fn plan(
                 }
             }
         }
+
+        (super::scenarios::section(&viewer, &project.key, &scenarios))
 
         section.card-panel aria-labelledby="h-forecast" {
             h2 #h-forecast { "Forecast" }

@@ -171,6 +171,15 @@ async fn a_promoted_task_becomes_a_project_and_its_demotion_puts_everything_back
             )
             .await;
         assert_eq!(status, StatusCode::OK);
+        // A scenario of LAUNCH changes a subtask that is about to leave.
+        made(&ana, "/projects/LAUNCH/scenarios", json!({"name": "Later"})).await;
+        let (status, body) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH/scenarios/Later/tasks/{}", subtasks[1]),
+                json!({"estimate_days": 9}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
         let mut before = Vec::new();
         for key in &subtasks {
             before.push((key.clone(), task(&ana, key).await, history(&ana, key).await));
@@ -276,6 +285,9 @@ async fn a_promoted_task_becomes_a_project_and_its_demotion_puts_everything_back
         assert_eq!(thread.as_array().unwrap().len(), 0, "{thread}");
         let (_, project_history) = ana.get(&format!("{WS}/projects/WEB/activity")).await;
         assert!(project_history.to_string().contains("\"promoted\""));
+        // LAUNCH's scenario no longer holds the task that left.
+        let (_, later) = ana.get(&format!("{WS}/projects/LAUNCH/scenarios")).await;
+        assert_eq!(later[0]["tasks"], json!([]), "{later}");
         let (status, files) = ana.get(&format!("{WS}/attachments?project=WEB")).await;
         assert_eq!(status, StatusCode::OK, "{files}");
         assert_eq!(files[0]["name"], "sitemap.txt", "{files}");

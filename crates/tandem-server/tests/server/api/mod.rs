@@ -21,6 +21,7 @@ mod paging;
 mod portfolios;
 mod recurrence;
 mod reports;
+mod scenarios;
 mod schedule;
 mod signals;
 mod status;

@@ -166,6 +166,16 @@ async fn furnish(ana: &Api, key: &str, stakeholder: Value, risk: &str) -> Reach 
         "baselines",
         id(created(ana, &format!("{p}/baselines"), json!({"name": "Plan"})).await),
     );
+    // A what-if scenario that changes a task: what it names is the
+    // project's, a guest out of reach reads none of it.
+    created(ana, &format!("{p}/scenarios"), json!({"name": "What if"})).await;
+    let (status, body) = ana
+        .patch(
+            &format!("{p}/scenarios/What%20if/tasks/{key}-1"),
+            json!({"estimate_days": 4}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     reach
 }
 

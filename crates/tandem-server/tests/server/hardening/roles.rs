@@ -30,6 +30,8 @@ fn concrete(path: &str, world: &World, reach: &Reach) -> String {
             // The world's task template (SECRET's steps); for a project
             // template, a starter: everyone may read it, nobody delete it.
             "{name}" if before == "task-templates" => "Hidden%20steps".to_string(),
+            "{name}" if before == "scenarios" => "What%20if".to_string(),
+            "{task}" => reach.tasks[0].clone(),
             "{name}" => "Client%20onboarding".to_string(),
             "{id}" => match before {
                 "webhooks" => world.webhook_id.to_string(),
@@ -388,6 +390,10 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/p/{project}/plan/level/undo")),
         post(format!("/w/acme/p/{project}/lint/rules/stale-status")),
         post(format!("/w/acme/p/{project}/lint/stale-status/fix")),
+        get(format!("/w/acme/p/{project}/scenarios/What%20if")),
+        post(format!("/w/acme/p/{project}/scenarios")),
+        post(format!("/w/acme/p/{project}/scenarios/What%20if/tasks")),
+        post(format!("/w/acme/p/{project}/scenarios/What%20if/links")),
         post(format!("/w/acme/p/{project}/baselines")),
         post(format!(
             "/w/acme/p/{project}/baselines/{}/delete",
@@ -474,6 +480,10 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         get("/unsubscribe?token=tdu_nothing".into()),
         post("/unsubscribe?token=tdu_nothing".into()),
         post(format!("/invitations/{invitation}/decline")),
+        // After the scenario's page was read: applying and discarding
+        // take it away.
+        post(format!("/w/acme/p/{project}/scenarios/What%20if/apply")),
+        post(format!("/w/acme/p/{project}/scenarios/What%20if/delete")),
         // Last: it removes the file the reads above open.
         post(format!("/w/acme/files/{}/delete", reach.ids["attachments"])),
     ]

@@ -8,6 +8,7 @@ mod comments;
 mod levels;
 mod lint;
 mod rules;
+mod scenarios;
 mod settings;
 mod views;
 

@@ -14,6 +14,7 @@ mod profile;
 mod project_parts;
 mod repeat;
 mod rules;
+mod scenarios;
 mod search;
 mod serve;
 mod signals;

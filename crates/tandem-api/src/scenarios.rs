@@ -1,0 +1,204 @@
+//! What-if scenarios of a project's plan: their changes, and how their
+//! schedule compares with the plan's.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tandem_domain::scenarios::{Edit, TaskEdit};
+use tandem_domain::{DependencyKind, FieldError, UserRef, Validation};
+
+use crate::UpdateTask;
+use crate::common::local_time;
+use crate::tasks::constraint_hour;
+
+/// A new scenario: a name free in the project.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateScenario {
+    #[schemars(required)]
+    pub name: Option<String>,
+}
+
+/// Which fields of a task a scenario may change: those that shape its
+/// dates.
+pub const SCENARIO_FIELDS: &str = "estimate_days, effort_hours, three_point, start_date, due_date, owner, constraint_type, constraint_date";
+
+/// A task's edit in a scenario from a task's patch (`PATCH …/tasks/{key}`
+/// takes the same body): only the fields that shape the plan, each set or
+/// cleared (null).
+pub fn scenario_edit(patch: UpdateTask) -> Result<TaskEdit, Vec<FieldError>> {
+    let mut v = Validation::new();
+    let other = [
+        ("title", patch.title.is_some()),
+        ("description", patch.description.is_some()),
+        ("collaborators", patch.collaborators.is_some()),
+        ("status", patch.status.is_some()),
+        ("priority", patch.priority.is_some()),
+        ("percent_complete", patch.percent_complete.is_some()),
+        ("actual_start", patch.actual_start.is_some()),
+        ("actual_finish", patch.actual_finish.is_some()),
+        ("parent", patch.parent.is_some()),
+        ("phase_id", patch.phase_id.is_some()),
+        ("milestone_id", patch.milestone_id.is_some()),
+        ("tags", patch.tags.is_some()),
+        ("blocked_reason", patch.blocked_reason.is_some()),
+    ];
+    for (field, given) in other {
+        if given {
+            v.push(
+                field,
+                format!("is not part of a scenario, which changes {SCENARIO_FIELDS}"),
+            );
+        }
+    }
+    fn edit<T>(patch: Option<Option<T>>) -> Option<Edit<T>> {
+        patch.map(|value| match value {
+            Some(v) => Edit::Set(v),
+            None => Edit::Clear,
+        })
+    }
+    let constraint_type = patch.constraint_type.flatten();
+    let constraint_date = match patch.constraint_date {
+        None => None,
+        Some(None) => Some(Edit::Clear),
+        Some(Some(text)) => local_time(
+            &mut v,
+            "constraint_date",
+            Some(&text),
+            constraint_hour(constraint_type),
+        )
+        .map(Edit::Set),
+    };
+    let result = TaskEdit {
+        estimate_days: edit(patch.estimate_days),
+        effort_hours: edit(patch.effort_hours),
+        three_point: edit(
+            patch
+                .three_point
+                .map(|tp| tp.map(|t| [t.optimistic, t.likely, t.pessimistic])),
+        ),
+        start_date: edit(patch.start_date),
+        due_date: edit(patch.due_date),
+        owner: edit(
+            patch
+                .owner
+                .map(|o| o.map(|email| email.trim().to_ascii_lowercase())),
+        ),
+        constraint_type: edit(patch.constraint_type),
+        constraint_date,
+    };
+    if result.is_empty() && v.is_empty() {
+        v.push(
+            "estimate_days",
+            format!("change at least one of {SCENARIO_FIELDS}"),
+        );
+    }
+    v.finish(|| result)
+}
+
+/// A link the scenario adds or, with `removed`, takes away: both ends
+/// tasks of the project.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioLinkInput {
+    #[schemars(required)]
+    pub predecessor: Option<String>,
+    #[schemars(required)]
+    pub successor: Option<String>,
+    /// fs (default), ss, ff or sf.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<DependencyKind>,
+    /// Working days, negative for a lead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag_days: Option<f64>,
+    /// True: the scenario takes this link away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioView {
+    pub name: String,
+    pub created_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+    /// The tasks it changes and how (each field set, or cleared: null).
+    pub tasks: Vec<ScenarioTaskView>,
+    pub links: Vec<ScenarioLinkView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioTaskView {
+    pub key: String,
+    pub title: String,
+    /// The fields it sets (a value) or clears (null).
+    pub changes: serde_json::Map<String, serde_json::Value>,
+    /// What the plan held of those fields when the scenario changed them:
+    /// applying is refused for a field the plan changed since (changing it
+    /// again in the scenario takes the plan's value as it is then).
+    pub plan_had: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioLinkView {
+    pub predecessor: String,
+    pub successor: String,
+    #[serde(rename = "type")]
+    pub kind: DependencyKind,
+    pub lag_days: f64,
+    pub removed: bool,
+}
+
+/// A scenario's schedule beside the plan's. Times are the project's
+/// local time, YYYY-MM-DDTHH:MM.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioComparisonView {
+    pub project: String,
+    pub scenario: ScenarioView,
+    pub plan_finish: String,
+    pub scenario_finish: String,
+    /// The latest baseline's finish, when the project has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_finish: Option<String>,
+    /// Tasks whose finish moved, the furthest first (at most 50).
+    pub moved: Vec<MovedTaskView>,
+    pub moved_count: usize,
+    /// Critical chains (linked tasks, in order), the plan's and the
+    /// scenario's.
+    pub plan_critical_chains: Vec<Vec<String>>,
+    pub scenario_critical_chains: Vec<Vec<String>>,
+    /// Each milestone's date and when its work finishes in each.
+    pub milestones: Vec<ScenarioMilestoneView>,
+    /// Open work each person owns, in hours, in each.
+    pub workload: Vec<ScenarioLoadView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MovedTaskView {
+    pub key: String,
+    pub plan_finish: String,
+    pub scenario_finish: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioMilestoneView {
+    pub name: String,
+    pub date: Option<chrono::NaiveDate>,
+    pub plan_work_finish: Option<String>,
+    pub scenario_work_finish: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioLoadView {
+    pub person: UserRef,
+    pub plan_hours: f64,
+    pub scenario_hours: f64,
+}
+
+/// What applying wrote.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioAppliedView {
+    pub name: String,
+    pub tasks: usize,
+    pub links: usize,
+}

@@ -1,0 +1,410 @@
+//! What-if scenarios (issue 16 item 4): a branch of a project's plan kept
+//! as the changes made to it (each task's edits, links added or taken
+//! away), never as a copy of the plan. A scenario's plan is the project's
+//! plan as it is now with its changes laid over it, so it costs its
+//! changes to keep and what a plan costs to schedule; applying it writes
+//! those changes to the tasks they were made on, refused where a task
+//! changed since. Pure: reading, scheduling and writing are the callers'.
+//!
+//! Not here: what a plan is (`planning`), or the comparison's schedules
+//! (`tandem-schedule`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::model::*;
+use crate::planning::PlanTask;
+use crate::validate::FieldError;
+
+/// One field's change: set to a value, or cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edit<T> {
+    Set(T),
+    Clear,
+}
+
+impl<T: Clone> Edit<T> {
+    fn value(&self) -> Option<T> {
+        match self {
+            Edit::Set(v) => Some(v.clone()),
+            Edit::Clear => None,
+        }
+    }
+}
+
+/// What a scenario changes of one task: the fields that shape its dates.
+/// A field left `None` is the plan's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate_days: Option<Edit<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort_hours: Option<Edit<f64>>,
+    /// Optimistic, most likely, pessimistic working days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_point: Option<Edit<[f64; 3]>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Edit<NaiveDate>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<Edit<NaiveDate>>,
+    /// The owner's email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Edit<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint_type: Option<Edit<ConstraintType>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint_date: Option<Edit<NaiveDateTime>>,
+}
+
+impl TaskEdit {
+    pub fn is_empty(&self) -> bool {
+        self.fields().is_empty()
+    }
+
+    /// The names of the fields it changes, in a fixed order.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("estimate_days", self.estimate_days.is_some()),
+            ("effort_hours", self.effort_hours.is_some()),
+            ("three_point", self.three_point.is_some()),
+            ("start_date", self.start_date.is_some()),
+            ("due_date", self.due_date.is_some()),
+            ("owner", self.owner.is_some()),
+            ("constraint_type", self.constraint_type.is_some()),
+            ("constraint_date", self.constraint_date.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| name)
+        .collect()
+    }
+
+    /// This edit with a later one laid over it: the later one's fields
+    /// win.
+    pub fn merged(mut self, later: TaskEdit) -> TaskEdit {
+        macro_rules! over {
+            ($($field:ident),*) => { $( if later.$field.is_some() { self.$field = later.$field; } )* };
+        }
+        over!(
+            estimate_days,
+            effort_hours,
+            three_point,
+            start_date,
+            due_date,
+            owner,
+            constraint_type,
+            constraint_date
+        );
+        self
+    }
+
+    /// The task's fields with this edit made: what applying the scenario
+    /// writes, checked by the task's own rules.
+    pub fn apply_to_fields(&self, fields: &mut TaskFields) -> Result<(), Vec<FieldError>> {
+        if let Some(e) = &self.estimate_days {
+            fields.estimate_days = e.value();
+        }
+        if let Some(e) = &self.effort_hours {
+            fields.effort_hours = e.value();
+        }
+        if let Some(e) = &self.three_point {
+            fields.three_point = e.value().map(|[o, l, p]| ThreePoint {
+                optimistic: o,
+                likely: l,
+                pessimistic: p,
+            });
+        }
+        if let Some(e) = &self.start_date {
+            fields.start_date = e.value();
+        }
+        if let Some(e) = &self.due_date {
+            fields.due_date = e.value();
+        }
+        if let Some(e) = &self.owner {
+            fields.owner = match e.value() {
+                Some(email) => {
+                    Some(Email::parse(&email).map_err(|m| vec![FieldError::new("owner", m)])?)
+                }
+                None => None,
+            };
+        }
+        if let Some(e) = &self.constraint_type {
+            fields.schedule.constraint_type = e.value();
+        }
+        if let Some(e) = &self.constraint_date {
+            fields.schedule.constraint_date = e.value();
+        }
+        fields.check()
+    }
+
+    /// What `fields` hold now of the fields this edit changes: the base a
+    /// later apply compares with, to tell whether the plan changed them
+    /// meanwhile.
+    pub fn base_in(&self, fields: &TaskFields) -> TaskEdit {
+        fn now<T>(value: Option<T>) -> Edit<T> {
+            value.map_or(Edit::Clear, Edit::Set)
+        }
+        let tp = fields
+            .three_point
+            .as_ref()
+            .map(|t| [t.optimistic, t.likely, t.pessimistic]);
+        TaskEdit {
+            estimate_days: self
+                .estimate_days
+                .as_ref()
+                .map(|_| now(fields.estimate_days)),
+            effort_hours: self.effort_hours.as_ref().map(|_| now(fields.effort_hours)),
+            three_point: self.three_point.as_ref().map(|_| now(tp)),
+            start_date: self.start_date.as_ref().map(|_| now(fields.start_date)),
+            due_date: self.due_date.as_ref().map(|_| now(fields.due_date)),
+            owner: self
+                .owner
+                .as_ref()
+                .map(|_| now(fields.owner.as_ref().map(|e| e.as_str().to_string()))),
+            constraint_type: self
+                .constraint_type
+                .as_ref()
+                .map(|_| now(fields.schedule.constraint_type)),
+            constraint_date: self
+                .constraint_date
+                .as_ref()
+                .map(|_| now(fields.schedule.constraint_date)),
+        }
+    }
+
+    /// The fields of this base that `fields` no longer hold: what the
+    /// plan changed since the scenario changed them.
+    pub fn changed_since(&self, fields: &TaskFields) -> Vec<&'static str> {
+        let now = self.base_in(fields);
+        let mut changed = Vec::new();
+        macro_rules! compare {
+            ($($field:ident),*) => { $( if self.$field != now.$field { changed.push(stringify!($field)); } )* };
+        }
+        compare!(
+            estimate_days,
+            effort_hours,
+            three_point,
+            start_date,
+            due_date,
+            owner,
+            constraint_type,
+            constraint_date
+        );
+        changed
+    }
+
+    /// The plan's task with this edit made; `owner_id` finds a member by
+    /// email.
+    pub fn apply_to_plan(&self, task: &mut PlanTask, owner_id: &impl Fn(&str) -> Option<Id>) {
+        if let Some(e) = &self.estimate_days {
+            task.estimate_days = e.value();
+        }
+        if let Some(e) = &self.effort_hours {
+            task.effort_hours = e.value();
+        }
+        if let Some(e) = &self.three_point {
+            task.three_point = e.value().map(|[o, l, p]| ThreePoint {
+                optimistic: o,
+                likely: l,
+                pessimistic: p,
+            });
+        }
+        if let Some(e) = &self.start_date {
+            task.start_date = e.value();
+        }
+        if let Some(e) = &self.due_date {
+            task.due_date = e.value();
+        }
+        if let Some(e) = &self.owner {
+            task.owner_id = e.value().and_then(|email| owner_id(&email));
+        }
+        if let Some(e) = &self.constraint_type {
+            task.schedule.constraint_type = e.value();
+        }
+        if let Some(e) = &self.constraint_date {
+            task.schedule.constraint_date = e.value();
+        }
+    }
+}
+
+/// A link a scenario adds, or (`removed`) takes away.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkEdit {
+    pub predecessor_id: Id,
+    pub successor_id: Id,
+    pub kind: DependencyKind,
+    pub lag_days: f64,
+    pub removed: bool,
+}
+
+/// The plan's tasks and links with a scenario's changes laid over them.
+pub fn lay_over(
+    tasks: &mut [PlanTask],
+    links: &mut Vec<Link>,
+    edits: &HashMap<Id, TaskEdit>,
+    link_edits: &[LinkEdit],
+    owner_id: &impl Fn(&str) -> Option<Id>,
+) {
+    for task in tasks.iter_mut() {
+        if let Some(edit) = edits.get(&task.id) {
+            edit.apply_to_plan(task, owner_id);
+        }
+    }
+    let removed: HashSet<(Id, Id)> = link_edits
+        .iter()
+        .filter(|l| l.removed)
+        .map(|l| (l.predecessor_id, l.successor_id))
+        .collect();
+    links.retain(|l| !removed.contains(&(l.predecessor_id, l.successor_id)));
+    for added in link_edits.iter().filter(|l| !l.removed) {
+        links.retain(|l| {
+            (l.predecessor_id, l.successor_id) != (added.predecessor_id, added.successor_id)
+        });
+        links.push(Link {
+            // Not a stored link: ids of links the plan has are positive.
+            id: -(links.len() as Id) - 1,
+            predecessor_id: added.predecessor_id,
+            successor_id: added.successor_id,
+            kind: added.kind,
+            lag_days: added.lag_days,
+            lag_format: LagFormat::WorkingDays,
+            version: 0,
+        });
+    }
+}
+
+/// A task whose finish moved, in working-day terms of the schedules.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
+    pub task_id: Id,
+    pub plan_finish: NaiveDateTime,
+    pub scenario_finish: NaiveDateTime,
+}
+
+/// A milestone's date as its work gives it: when its last task finishes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MilestoneDates {
+    pub milestone_id: Id,
+    pub plan: Option<NaiveDateTime>,
+    pub scenario: Option<NaiveDateTime>,
+}
+
+/// How the scenario's schedule differs from the plan's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub plan_finish: NaiveDateTime,
+    pub scenario_finish: NaiveDateTime,
+    /// Tasks whose finish moved, the furthest first; at most `limit`.
+    pub moved: Vec<Moved>,
+    /// How many tasks' finish moved in all.
+    pub moved_count: usize,
+    pub milestones: Vec<MilestoneDates>,
+}
+
+/// Compares two schedules of the same project's tasks.
+pub fn compare(
+    plan: &StoredSchedule,
+    scenario: &StoredSchedule,
+    milestone_of: &HashMap<Id, Id>,
+    limit: usize,
+) -> Comparison {
+    let plan_finish: HashMap<Id, NaiveDateTime> = plan
+        .tasks
+        .iter()
+        .map(|t| (t.task_id, t.early_finish))
+        .collect();
+    let mut moved: Vec<Moved> = scenario
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            let before = *plan_finish.get(&t.task_id)?;
+            (before != t.early_finish).then_some(Moved {
+                task_id: t.task_id,
+                plan_finish: before,
+                scenario_finish: t.early_finish,
+            })
+        })
+        .collect();
+    moved.sort_by_key(|m| {
+        (
+            std::cmp::Reverse((m.scenario_finish - m.plan_finish).num_minutes().abs()),
+            m.task_id,
+        )
+    });
+    let moved_count = moved.len();
+    moved.truncate(limit);
+    let last = |schedule: &StoredSchedule| {
+        let mut by: BTreeMap<Id, NaiveDateTime> = BTreeMap::new();
+        for t in &schedule.tasks {
+            if let Some(m) = milestone_of.get(&t.task_id) {
+                let at = by.entry(*m).or_insert(t.early_finish);
+                *at = (*at).max(t.early_finish);
+            }
+        }
+        by
+    };
+    let (in_plan, in_scenario) = (last(plan), last(scenario));
+    let ids: std::collections::BTreeSet<Id> =
+        in_plan.keys().chain(in_scenario.keys()).copied().collect();
+    Comparison {
+        plan_finish: plan.finish,
+        scenario_finish: scenario.finish,
+        moved,
+        moved_count,
+        milestones: ids
+            .into_iter()
+            .map(|id| MilestoneDates {
+                milestone_id: id,
+                plan: in_plan.get(&id).copied(),
+                scenario: in_scenario.get(&id).copied(),
+            })
+            .collect(),
+    }
+}
+
+/// Hours of open work each person owns in a plan: effort where given,
+/// else the estimate at `hours_per_day`.
+pub fn workload(tasks: &[PlanTask], hours_per_day: f64) -> BTreeMap<Id, f64> {
+    let parents: HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
+    let mut hours: BTreeMap<Id, f64> = BTreeMap::new();
+    for t in tasks {
+        if t.status.is_closed() || parents.contains(&t.id) {
+            continue;
+        }
+        if let Some(owner) = t.owner_id {
+            let h = t
+                .effort_hours
+                .or(t.estimate_days.map(|d| d * hours_per_day))
+                .unwrap_or(0.0);
+            *hours.entry(owner).or_default() +=
+                h * (100 - t.percent_complete.clamp(0, 100)) as f64 / 100.0;
+        }
+    }
+    hours
+}
+
+/// A scenario's name: 1 to 60 characters, no control characters, kept as
+/// typed (trimmed).
+pub fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("is required".into());
+    }
+    if name.chars().count() > 60 {
+        return Err("must be at most 60 characters".into());
+    }
+    if name.chars().any(char::is_control) || name.contains('/') {
+        return Err("must not hold control characters or '/'".into());
+    }
+    // A path segment of dots alone is the folder or its parent.
+    if name.chars().all(|c| c == '.') {
+        return Err("must not be dots alone".into());
+    }
+    Ok(name.to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,195 @@
+//! A scenario beside its project's plan: the plan's schedule as it stands
+//! (stored when current), the scenario's computed from the plan with its
+//! changes laid over, and what differs. Read by the API's handler and the
+//! scenario page alike.
+
+use std::collections::HashMap;
+
+use tandem_api::{
+    MovedTaskView, ScenarioComparisonView, ScenarioLinkView, ScenarioLoadView,
+    ScenarioMilestoneView, ScenarioTaskView, ScenarioView, format_local,
+};
+use tandem_domain::scenarios::{self, Edit, TaskEdit};
+use tandem_domain::{Id, StoredSchedule};
+use tandem_store::{Scenario, Scope, Store};
+use tandem_usecases::scenarios::{scenario_plan, schedule};
+
+use crate::error::ApiError;
+use crate::planning::{current_schedule_with_plan_tasks, read_now};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// How many moved tasks a comparison names.
+const MOVED_SHOWN: usize = 50;
+
+pub(crate) fn scenario_view(s: &Scenario) -> ScenarioView {
+    ScenarioView {
+        name: s.name.clone(),
+        created_by: s.created_by.clone(),
+        created_at: s.created_at,
+        version: s.version,
+        tasks: s
+            .tasks
+            .iter()
+            .map(|t| ScenarioTaskView {
+                key: t.key.clone(),
+                title: t.title.clone(),
+                changes: changes(&t.edit),
+                plan_had: changes(&t.base),
+            })
+            .collect(),
+        links: s
+            .links
+            .iter()
+            .map(|l| ScenarioLinkView {
+                predecessor: l.predecessor.1.clone(),
+                successor: l.successor.1.clone(),
+                kind: l.kind,
+                lag_days: l.lag_days,
+                removed: l.removed,
+            })
+            .collect(),
+    }
+}
+
+/// An edit as the fields it sets (their values) and clears (null).
+fn changes(edit: &TaskEdit) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{Value, json};
+    fn one<T: serde::Serialize>(e: &Edit<T>) -> Value {
+        match e {
+            Edit::Set(v) => json!(v),
+            Edit::Clear => Value::Null,
+        }
+    }
+    let mut map = serde_json::Map::new();
+    let mut put = |name: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            map.insert(name.to_string(), v);
+        }
+    };
+    put("estimate_days", edit.estimate_days.as_ref().map(one));
+    put("effort_hours", edit.effort_hours.as_ref().map(one));
+    put(
+        "three_point",
+        edit.three_point.as_ref().map(|e| match e {
+            Edit::Set([o, l, p]) => json!({"optimistic": o, "likely": l, "pessimistic": p}),
+            Edit::Clear => Value::Null,
+        }),
+    );
+    put("start_date", edit.start_date.as_ref().map(one));
+    put("due_date", edit.due_date.as_ref().map(one));
+    put("owner", edit.owner.as_ref().map(one));
+    put("constraint_type", edit.constraint_type.as_ref().map(one));
+    put(
+        "constraint_date",
+        edit.constraint_date.as_ref().map(|e| match e {
+            Edit::Set(at) => json!(format_local(*at)),
+            Edit::Clear => Value::Null,
+        }),
+    );
+    map
+}
+
+/// The scenario `name` of project `key` beside the plan.
+pub(crate) async fn compare(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    name: &str,
+) -> ApiResult<ScenarioComparisonView> {
+    let (loaded, tasks, plan) = current_schedule_with_plan_tasks(store, scope, key).await?;
+    let access = loaded.access;
+    let (scenario, milestones, members, baseline) = tokio::try_join!(
+        store.get_scenario(access, name),
+        store.list_milestones(access),
+        store.list_members(scope),
+        store.latest_baseline_finish(access),
+    )?;
+    let (planned, scenario_tasks, scenario_links) =
+        scenario_plan(store, scope, &loaded, &tasks, &scenario).await?;
+    let schedule_of_scenario: StoredSchedule = schedule(&planned, read_now())?;
+    let milestone_of: HashMap<Id, Id> = tasks
+        .iter()
+        .filter_map(|t| t.milestone_id.map(|m| (t.id, m)))
+        .collect();
+    let key_of: HashMap<Id, &str> = tasks.iter().map(|t| (t.id, t.key.as_str())).collect();
+    let compared = scenarios::compare(&plan, &schedule_of_scenario, &milestone_of, MOVED_SHOWN);
+    let chains = |schedule: &StoredSchedule, links: &[(Id, Id)]| -> Vec<Vec<String>> {
+        tandem_domain::graph::critical_chains(&schedule.critical_path, links)
+            .iter()
+            .map(|chain| {
+                chain
+                    .iter()
+                    .filter_map(|id| key_of.get(id).map(|k| k.to_string()))
+                    .collect()
+            })
+            .collect()
+    };
+    let plan_links: Vec<(Id, Id)> = loaded
+        .dependencies
+        .iter()
+        .map(|l| (l.predecessor_id, l.successor_id))
+        .collect();
+    let scenario_links: Vec<(Id, Id)> = scenario_links
+        .iter()
+        .map(|l| (l.predecessor_id, l.successor_id))
+        .collect();
+    let hours_per_day = loaded.project.work_week.hours_per_day;
+    let (plan_load, scenario_load) = (
+        scenarios::workload(&tasks, hours_per_day),
+        scenarios::workload(&scenario_tasks, hours_per_day),
+    );
+    let mut people: Vec<Id> = plan_load
+        .keys()
+        .chain(scenario_load.keys())
+        .copied()
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let round = |h: f64| (h * 10.0).round() / 10.0;
+    Ok(ScenarioComparisonView {
+        project: loaded.project.key.clone(),
+        scenario: scenario_view(&scenario),
+        plan_finish: format_local(compared.plan_finish),
+        scenario_finish: format_local(compared.scenario_finish),
+        baseline_finish: baseline.map(|(_, finish)| format_local(finish)),
+        moved: compared
+            .moved
+            .iter()
+            .map(|m| MovedTaskView {
+                key: key_of
+                    .get(&m.task_id)
+                    .map(|k| k.to_string())
+                    .unwrap_or_default(),
+                plan_finish: format_local(m.plan_finish),
+                scenario_finish: format_local(m.scenario_finish),
+            })
+            .collect(),
+        moved_count: compared.moved_count,
+        plan_critical_chains: chains(&plan, &plan_links),
+        scenario_critical_chains: chains(&schedule_of_scenario, &scenario_links),
+        milestones: milestones
+            .iter()
+            .map(|m| {
+                let dates = compared.milestones.iter().find(|d| d.milestone_id == m.id);
+                ScenarioMilestoneView {
+                    name: m.name.clone(),
+                    date: m.date,
+                    plan_work_finish: dates.and_then(|d| d.plan).map(format_local),
+                    scenario_work_finish: dates.and_then(|d| d.scenario).map(format_local),
+                }
+            })
+            .collect(),
+        workload: people
+            .into_iter()
+            .filter_map(|id| {
+                let member = members.iter().find(|m| m.user.id == id)?;
+                Some(ScenarioLoadView {
+                    person: member.user.clone(),
+                    plan_hours: round(plan_load.get(&id).copied().unwrap_or(0.0)),
+                    scenario_hours: round(scenario_load.get(&id).copied().unwrap_or(0.0)),
+                })
+            })
+            .collect(),
+    })
+}

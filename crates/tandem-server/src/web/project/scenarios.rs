@@ -1,0 +1,381 @@
+//! What-if scenarios in the pages: the plan page's list and the form that
+//! branches one; a scenario's page, beside the plan (finishes, moved
+//! tasks, both critical paths, milestones, hours), with the forms that
+//! change a task or a link in it only, apply it or discard it. Every post
+//! goes through the API's handlers.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use tandem_api::{CreateScenario, ForecastView, ScenarioLinkInput, ScenarioView, UpdateTask};
+
+use super::{Params, nav};
+use crate::AppState;
+use crate::extract::JsonBody;
+use crate::web::Viewer;
+use crate::web::common::{FormPairs, WebError, answer, refused};
+use crate::web::layout::{Section, Tab, page};
+
+/// `2027-01-18T17:00` as people read it.
+fn when(local: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M")
+        .map(|t| t.format("%a %-d %b %Y %H:%M").to_string())
+        .unwrap_or_else(|_| local.to_string())
+}
+
+fn encode(name: &str) -> String {
+    crate::web::common::encode(name)
+}
+
+/// The plan page's section: the scenarios, and the form that branches one.
+pub(super) fn section(viewer: &Viewer, project: &str, scenarios: &[ScenarioView]) -> Markup {
+    let url = |rest: &str| viewer.url(&format!("/p/{project}{rest}"));
+    html! {
+        section.card-panel aria-labelledby="h-scenarios" {
+            h2 #h-scenarios { "What-if scenarios" }
+            p.muted { "A scenario branches the plan: change estimates, dates, owners and links in it only, see its finish, critical path, milestones and hours beside the plan's, then apply it or discard it." }
+            @if scenarios.is_empty() { p.muted { "None yet." } }
+            ul.rows {
+                @for s in scenarios {
+                    li {
+                        a href=(url(&format!("/scenarios/{}", encode(&s.name)))) { strong { (s.name) } }
+                        " " span.muted { (s.tasks.len()) " task(s), " (s.links.len()) " link(s) changed" }
+                    }
+                }
+            }
+            @if viewer.can_write() {
+                form.inline-form method="post" action=(url("/scenarios")) {
+                    label for="sc-name" { "Name" }
+                    input #sc-name name="name" required maxlength="60" placeholder="Vendor two weeks late";
+                    button.primary type="submit" { "Branch the plan" }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /w/{ws}/p/{key}/scenarios/{name}`.
+pub async fn scenario_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((ws, key, name)): Path<(String, String, String)>,
+    Query(query): Params,
+) -> Result<Markup, WebError> {
+    let store = state.store.as_ref();
+    let (project, _) = store.open_project(viewer.ctx.scope, &key).await?;
+    let c = crate::scenarios::compare(store, viewer.ctx.scope, &key, &name).await?;
+    // Thousands of schedules: run when asked for, not on every visit.
+    let forecast: Option<ForecastView> = match query.get("runs") {
+        Some(runs) => {
+            let mut asked = std::collections::HashMap::new();
+            asked.insert("runs".to_string(), runs.clone());
+            let axum::Json(view) = crate::handlers::scenarios::forecast_scenario(
+                State(state.clone()),
+                viewer.ctx.clone(),
+                Path((ws, key.clone(), name.clone())),
+                Query(asked),
+            )
+            .await?;
+            Some(view)
+        }
+        None => None,
+    };
+    let base = format!("/p/{}/scenarios/{}", project.key, encode(&c.scenario.name));
+    let url = |rest: &str| viewer.url(&format!("{base}{rest}"));
+    let writes = viewer.can_write();
+    let later = c.scenario_finish > c.plan_finish;
+    let content = html! {
+        div.settings.plan {
+        section.card-panel aria-labelledby="h-scenario" {
+            h2 #h-scenario { "Scenario: " (c.scenario.name) }
+            p.muted { "The plan is untouched until the scenario is applied. " a href=(viewer.url(&format!("/p/{}/plan#h-scenarios", project.key))) { "All scenarios" } }
+            dl.facts {
+                dt { "Plan finishes" } dd { (when(&c.plan_finish)) }
+                dt { "Scenario finishes" } dd { (when(&c.scenario_finish))
+                    @if c.scenario_finish != c.plan_finish { " " span.muted { @if later { "(later)" } @else { "(sooner)" } } } }
+                @if let Some(b) = &c.baseline_finish { dt { "Baseline finishes" } dd { (when(b)) } }
+            }
+            h3 { "What it changes" }
+            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() { p.muted { "Nothing yet: change a task or a link below." } }
+            ul.rows {
+                @for t in &c.scenario.tasks {
+                    li { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " (t.title) ": "
+                        @for (i, (field, value)) in t.changes.iter().enumerate() { @if i > 0 { ", " } (field.replace('_', " ")) " " @if value.is_null() { "cleared" } @else { (value.to_string().trim_matches('"')) } } }
+                }
+                @for l in &c.scenario.links {
+                    li { @if l.removed { "Without the link " } @else { "With the link " } (l.predecessor) " → " (l.successor) " (" (l.kind.as_str().to_uppercase()) @if l.lag_days != 0.0 { ", " (format!("{:+}", l.lag_days)) "d" } ")" }
+                }
+            }
+        }
+        section.card-panel aria-labelledby="h-moved" {
+            h2 #h-moved { "Tasks that finish at another time " span.count { (c.moved_count) } }
+            @if c.moved.is_empty() { p.muted { "None." } } @else {
+                div.table-wrap tabindex="0" role="region" aria-label="Moved tasks" { table.grid {
+                    thead { tr { th scope="col" { "Task" } th scope="col" { "Plan" } th scope="col" { "Scenario" } } }
+                    tbody { @for m in &c.moved { tr { td { a.key href=(viewer.url(&format!("/t/{}", m.key))) { (m.key) } } td { (when(&m.plan_finish)) } td { (when(&m.scenario_finish)) } } } }
+                } }
+            }
+            h3 { "Critical path" }
+            div.fields {
+                div { h4 { "Plan" } @for chain in &c.plan_critical_chains { p { (chain.join(" → ")) } } }
+                div { h4 { "Scenario" } @for chain in &c.scenario_critical_chains { p { (chain.join(" → ")) } } }
+            }
+            @if !c.milestones.is_empty() {
+                div.table-wrap tabindex="0" role="region" aria-label="Milestones" { table.grid {
+                    caption { "Milestones: when their work finishes" }
+                    thead { tr { th scope="col" { "Milestone" } th scope="col" { "Dated" } th scope="col" { "Plan" } th scope="col" { "Scenario" } } }
+                    tbody { @for m in &c.milestones { tr { td { (m.name) } td { @if let Some(d) = m.date { (d) } @else { "—" } }
+                        td { (m.plan_work_finish.as_deref().map(when).unwrap_or_else(|| "—".into())) }
+                        td { (m.scenario_work_finish.as_deref().map(when).unwrap_or_else(|| "—".into())) } } } }
+                } }
+            }
+            @if !c.workload.is_empty() {
+                div.table-wrap tabindex="0" role="region" aria-label="Open hours" { table.grid {
+                    caption { "Open hours by person" }
+                    thead { tr { th scope="col" { "Person" } th scope="col" { "Plan" } th scope="col" { "Scenario" } } }
+                    tbody { @for w in &c.workload { tr { td { (w.person.name) } td { (w.plan_hours) } td { (w.scenario_hours) } } } }
+                } }
+            }
+        }
+        section.card-panel aria-labelledby="h-sc-forecast" {
+            h2 #h-sc-forecast { "Forecast of the scenario" }
+            @match &forecast {
+                None => {
+                    form.inline-form method="get" action=(url("")) {
+                        input type="hidden" name="runs" value="2000";
+                        button type="submit" { "Run 2,000 schedules" }
+                    }
+                }
+                Some(f) => {
+                    @if let Some(w) = &f.warning { p.late { (w) } }
+                    dl.facts {
+                        dt { "P50" } dd { (when(&f.finish.p50)) }
+                        dt { "P80" } dd { (when(&f.finish.p80)) }
+                        dt { "P95" } dd { (when(&f.finish.p95)) }
+                    }
+                    p.muted { (f.runs) " runs of the scenario's plan, each task's duration drawn from its three-point estimate." }
+                }
+            }
+        }
+        @if writes {
+            section.card-panel aria-labelledby="h-change" {
+                h2 #h-change { "Change a task in the scenario" }
+                p.muted { "Fields left empty stay as they are." }
+                form.stacked method="post" action=(url("/tasks")) {
+                    div.fields {
+                        div { label for="sc-task" { "Task key" } input #sc-task name="task" required placeholder={ (project.key) "-1" }; }
+                        div { label for="sc-estimate" { "Estimate (working days)" } input #sc-estimate name="estimate_days" type="number" step="any" min="0"; }
+                        div { label for="sc-start" { "Start" } input #sc-start name="start_date" type="date"; }
+                        div { label for="sc-due" { "Due" } input #sc-due name="due_date" type="date"; }
+                        div { label for="sc-owner" { "Owner's email" } input #sc-owner name="owner" type="email"; }
+                    }
+                    div { button.primary type="submit" { "Change in the scenario" } }
+                }
+                h3 { "A link" }
+                form.stacked method="post" action=(url("/links")) {
+                    div.fields {
+                        div { label for="sc-pred" { "Predecessor" } input #sc-pred name="predecessor" required; }
+                        div { label for="sc-succ" { "Successor" } input #sc-succ name="successor" required; }
+                        div { label for="sc-type" { "Type" } select #sc-type name="type" { @for k in ["fs", "ss", "ff", "sf"] { option value=(k) { (k.to_uppercase()) } } } }
+                        div { label for="sc-lag" { "Lag (working days)" } input #sc-lag name="lag_days" type="number" step="any" value="0"; }
+                        div { label for="sc-removed" { input #sc-removed name="removed" type="checkbox" value="true"; " Take this link away instead" } }
+                    }
+                    div { button type="submit" { "Change in the scenario" } }
+                }
+            }
+            section.card-panel aria-labelledby="h-apply" {
+                h2 #h-apply { "Apply or discard" }
+                p { "Applying writes these changes to the plan in one go; where the plan changed a field or link since the scenario changed it, that is named and nothing is written." }
+                form.inline.confirm method="post" action=(url("/apply")) data-confirm={ "Apply " (c.scenario.name) " to the plan?" } {
+                    input type="hidden" name="version" value=(c.scenario.version);
+                    button.primary type="submit" { "Apply to the plan" }
+                }
+                " "
+                form.inline.confirm method="post" action=(url("/delete")) data-confirm={ "Discard " (c.scenario.name) "?" } {
+                    button.danger type="submit" { "Discard" }
+                }
+            }
+        }
+        }
+    };
+    Ok(page(
+        &viewer,
+        &c.scenario.name,
+        Section::Projects,
+        nav(&project, Tab::Plan),
+        content,
+    ))
+}
+
+/// `POST /w/{ws}/p/{key}/scenarios`: on to the new scenario.
+pub async fn create_scenario(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let name = form.get("name").map(|n| n.trim().to_string());
+    let to = match &name {
+        Some(n) => viewer.url(&format!("/p/{key}/scenarios/{}", encode(n))),
+        None => viewer.url(&format!("/p/{key}/plan")),
+    };
+    let result = crate::handlers::scenarios::create_scenario(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key)),
+        JsonBody::new(CreateScenario { name }),
+    )
+    .await;
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/tasks`: the filled fields change the task in
+/// the scenario.
+pub async fn change_task(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let filled = |field: &str| form.get(field).map(str::trim).filter(|v| !v.is_empty());
+    let mut errors = Vec::new();
+    let estimate = match filled("estimate_days").map(str::parse::<f64>) {
+        None => None,
+        Some(Ok(days)) => Some(Some(days)),
+        Some(Err(_)) => {
+            errors.push(tandem_domain::FieldError::new(
+                "estimate_days",
+                "must be a number of days",
+            ));
+            None
+        }
+    };
+    let date = |field: &str, errors: &mut Vec<tandem_domain::FieldError>| match filled(field)
+        .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+    {
+        None => None,
+        Some(Ok(d)) => Some(Some(d)),
+        Some(Err(_)) => {
+            errors.push(tandem_domain::FieldError::new(
+                field,
+                "must be a date, YYYY-MM-DD",
+            ));
+            None
+        }
+    };
+    let start = date("start_date", &mut errors);
+    let due = date("due_date", &mut errors);
+    if !errors.is_empty() {
+        return Err(refused(&headers, crate::error::ApiError::Invalid(errors)));
+    }
+    let patch = UpdateTask {
+        estimate_days: estimate,
+        start_date: start,
+        due_date: due,
+        owner: filled("owner").map(|o| Some(o.to_string())),
+        ..Default::default()
+    };
+    let task = filled("task").unwrap_or_default().to_string();
+    let to = viewer.url(&format!("/p/{key}/scenarios/{}", encode(&name)));
+    let result = crate::handlers::scenarios::edit_task(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name, task)),
+        JsonBody::new(patch),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/links`.
+pub async fn change_link(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let filled = |field: &str| form.get(field).map(str::trim).filter(|v| !v.is_empty());
+    let lag = match filled("lag_days").map(str::parse::<f64>) {
+        None => None,
+        Some(Ok(lag)) => Some(lag),
+        Some(Err(_)) => {
+            return Err(refused(
+                &headers,
+                crate::error::ApiError::field("lag_days", "must be a number of working days"),
+            ));
+        }
+    };
+    let kind = match filled("type").map(str::parse::<tandem_domain::DependencyKind>) {
+        None => None,
+        Some(Ok(kind)) => Some(kind),
+        Some(Err(e)) => {
+            return Err(refused(&headers, crate::error::ApiError::field("type", e)));
+        }
+    };
+    let input = ScenarioLinkInput {
+        predecessor: filled("predecessor").map(str::to_string),
+        successor: filled("successor").map(str::to_string),
+        kind,
+        lag_days: lag,
+        removed: Some(filled("removed") == Some("true")),
+    };
+    let to = viewer.url(&format!("/p/{key}/scenarios/{}", encode(&name)));
+    let result = crate::handlers::scenarios::edit_link(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+        JsonBody::new(input),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/apply`: back to the plan page.
+pub async fn apply_scenario(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    // Only what the page showed is applied.
+    let if_match = crate::web::common::form_if_match(&viewer, &body)?;
+    let to = viewer.url(&format!("/p/{key}/plan#h-scenarios"));
+    let result = crate::handlers::scenarios::apply_scenario(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+        if_match,
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/delete`: back to the plan page.
+pub async fn discard_scenario(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/p/{key}/plan#h-scenarios"));
+    let result = crate::handlers::scenarios::discard_scenario(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}

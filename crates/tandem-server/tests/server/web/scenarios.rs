@@ -1,0 +1,132 @@
+//! What-if scenarios through the pages, without a script: branched from
+//! the plan page, a task and a link changed by form, the scenario's page
+//! beside the plan, then applied; another discarded.
+
+use super::*;
+
+async fn estimate(ana: &Browser, key: &str) -> Value {
+    let task: Value = ana
+        .get(&format!("/api/v1/workspaces/demo/tasks/{key}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    task["estimate_days"].clone()
+}
+
+#[tokio::test]
+async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
+    let server = Server::with_demo().await;
+    let ana = Browser::sign_in(&server.base, "ana@demo.tandem").await;
+    let gwen = Browser::sign_in(&server.base, "gwen@demo.tandem").await;
+    let plan = ana.get("/w/demo/p/LAUNCH/plan").await.text().await.unwrap();
+    assert!(plan.contains("What-if scenarios") && plan.contains("Branch the plan"));
+    assert_eq!(
+        ana.posted_to("/w/demo/p/LAUNCH/scenarios", "name=Late+vendor")
+            .await,
+        "/w/demo/p/LAUNCH/scenarios/Late%20vendor"
+    );
+    let before = estimate(&ana, "LAUNCH-9").await;
+    assert_eq!(
+        ana.posted_to(
+            "/w/demo/p/LAUNCH/scenarios/Late%20vendor/tasks",
+            "task=LAUNCH-9&estimate_days=20&start_date=&due_date=&owner="
+        )
+        .await,
+        "/w/demo/p/LAUNCH/scenarios/Late%20vendor"
+    );
+    ana.posted_to(
+        "/w/demo/p/LAUNCH/scenarios/Late%20vendor/links",
+        "predecessor=LAUNCH-9&successor=LAUNCH-25&type=fs&lag_days=0",
+    )
+    .await;
+    assert_eq!(
+        estimate(&ana, "LAUNCH-9").await,
+        before,
+        "the plan is untouched"
+    );
+    // A bad form is refused, naming the field, and changes nothing.
+    let (status, page) = ana
+        .post(
+            "/w/demo/p/LAUNCH/scenarios/Late%20vendor/tasks",
+            "task=LAUNCH-9&estimate_days=soon",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Estimate must be a number of days"), "{page}");
+
+    let page = ana
+        .get("/w/demo/p/LAUNCH/scenarios/Late%20vendor")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for shown in [
+        "Plan finishes",
+        "Scenario finishes",
+        "(later)",
+        "estimate days 20",
+        "With the link LAUNCH-9 → LAUNCH-25",
+        "Critical path",
+        "Open hours by person",
+        "Apply to the plan",
+    ] {
+        assert!(page.contains(shown), "{shown} is not on the page");
+    }
+    let forecast = ana
+        .get("/w/demo/p/LAUNCH/scenarios/Late%20vendor?runs=200")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        forecast.contains("P80") && forecast.contains("200 runs"),
+        "{forecast}"
+    );
+    // Gwen, a guest, reads it and is offered no change.
+    let seen = gwen
+        .get("/w/demo/p/LAUNCH/scenarios/Late%20vendor")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(seen.contains("Scenario finishes") && !seen.contains("Apply to the plan"));
+
+    // The page's version goes with the form: what it showed is applied.
+    let listed: Value = ana
+        .get("/api/v1/workspaces/demo/projects/LAUNCH/scenarios")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let version = listed[0]["version"].as_i64().unwrap();
+    let (status, _) = ana
+        .post(
+            "/w/demo/p/LAUNCH/scenarios/Late%20vendor/apply",
+            &format!("version={}", version - 1),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        ana.posted_to(
+            "/w/demo/p/LAUNCH/scenarios/Late%20vendor/apply",
+            &format!("version={version}")
+        )
+        .await,
+        "/w/demo/p/LAUNCH/plan#h-scenarios"
+    );
+    assert_eq!(estimate(&ana, "LAUNCH-9").await, serde_json::json!(20.0));
+
+    ana.posted_to("/w/demo/p/LAUNCH/scenarios", "name=Spare")
+        .await;
+    ana.posted_to("/w/demo/p/LAUNCH/scenarios/Spare/delete", "")
+        .await;
+    let plan = ana.get("/w/demo/p/LAUNCH/plan").await.text().await.unwrap();
+    assert!(
+        !plan.contains("Spare") && !plan.contains("Late vendor"),
+        "{plan}"
+    );
+    server.stop().await;
+}
