@@ -4,6 +4,7 @@
 //! scenario page alike.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tandem_api::{
     MovedTaskView, ScenarioComparisonView, ScenarioLinkView, ScenarioLoadView,
@@ -11,11 +12,11 @@ use tandem_api::{
 };
 use tandem_domain::scenarios::{self, Edit, TaskEdit};
 use tandem_domain::{Id, StoredSchedule};
-use tandem_store::{Scenario, Scope, Store};
-use tandem_usecases::scenarios::{scenario_plan, schedule};
+use tandem_store::{PlanStamp, Scenario, Scope, Store};
+use tandem_usecases::scenarios::{PlanRead, scenario_plan, schedule};
 
 use crate::error::ApiError;
-use crate::planning::{current_schedule_with_plan_tasks, read_now};
+use crate::planning::{current_schedule_with_plan_tasks, read_now, server_today};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -90,6 +91,58 @@ fn changes(edit: &TaskEdit) -> serde_json::Map<String, serde_json::Value> {
     map
 }
 
+/// The plans this process last read to compare scenarios with, by project
+/// and plan version: a scenario's edits leave the plan as it is, so a
+/// comparison after each edit reads the plan once, not once an edit. A
+/// change to the plan moves its version on, and the next comparison
+/// reads it again.
+mod seen {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use tandem_domain::planning::PlanTask;
+    use tandem_domain::{Id, Link, Project, StoredSchedule};
+    use tandem_store::{PlanStamp, Store};
+
+    pub(super) struct Seen {
+        pub project: Project,
+        pub tasks: Vec<PlanTask>,
+        pub links: Vec<Link>,
+        pub schedule: StoredSchedule,
+    }
+
+    /// A few plans: the projects someone is trying scenarios of now.
+    const KEPT: usize = 4;
+
+    type Entry = ((usize, Id), PlanStamp, Arc<Seen>);
+
+    fn cache() -> &'static Mutex<VecDeque<Entry>> {
+        static CACHE: OnceLock<Mutex<VecDeque<Entry>>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    fn key(store: &dyn Store, project_id: Id) -> (usize, Id) {
+        (store as *const dyn Store as *const () as usize, project_id)
+    }
+
+    pub(super) fn get(store: &dyn Store, project_id: Id, stamp: PlanStamp) -> Option<Arc<Seen>> {
+        let wanted = key(store, project_id);
+        let cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .iter()
+            .find(|(k, s, _)| *k == wanted && *s == stamp)
+            .map(|(_, _, seen)| seen.clone())
+    }
+
+    pub(super) fn put(store: &dyn Store, project_id: Id, stamp: PlanStamp, seen: Arc<Seen>) {
+        let wanted = key(store, project_id);
+        let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|(k, _, _)| *k != wanted);
+        cache.push_front((wanted, stamp, seen));
+        cache.truncate(KEPT);
+    }
+}
+
 /// The scenario `name` of project `key` beside the plan.
 pub(crate) async fn compare(
     store: &dyn Store,
@@ -97,23 +150,50 @@ pub(crate) async fn compare(
     key: &str,
     name: &str,
 ) -> ApiResult<ScenarioComparisonView> {
-    let (loaded, tasks, plan) = current_schedule_with_plan_tasks(store, scope, key).await?;
-    let access = loaded.access;
+    let (_, access) = store.open_project(scope, key).await?;
+    let stamp = PlanStamp {
+        version: store.plan_version(access).await?,
+        planned_on: server_today(),
+    };
+    let seen = match seen::get(store, access.project_id(), stamp) {
+        Some(seen) => seen,
+        None => {
+            let (loaded, tasks, schedule) =
+                current_schedule_with_plan_tasks(store, scope, key).await?;
+            let stamp = loaded.stamp;
+            let seen = Arc::new(seen::Seen {
+                project: loaded.project,
+                tasks,
+                links: loaded.dependencies,
+                schedule,
+            });
+            seen::put(store, access.project_id(), stamp, seen.clone());
+            seen
+        }
+    };
+    let (tasks, plan) = (&seen.tasks, &seen.schedule);
     let (scenario, milestones, members, baseline) = tokio::try_join!(
         store.get_scenario(access, name),
         store.list_milestones(access),
         store.list_members(scope),
         store.latest_baseline_finish(access),
     )?;
+    let read = PlanRead {
+        project: &seen.project,
+        access,
+        planned_on: stamp.planned_on,
+        tasks,
+        links: &seen.links,
+    };
     let (planned, scenario_tasks, scenario_links) =
-        scenario_plan(store, scope, &loaded, &tasks, &scenario).await?;
+        scenario_plan(store, read, &members, &scenario).await?;
     let schedule_of_scenario: StoredSchedule = schedule(&planned, read_now())?;
     let milestone_of: HashMap<Id, Id> = tasks
         .iter()
         .filter_map(|t| t.milestone_id.map(|m| (t.id, m)))
         .collect();
     let key_of: HashMap<Id, &str> = tasks.iter().map(|t| (t.id, t.key.as_str())).collect();
-    let compared = scenarios::compare(&plan, &schedule_of_scenario, &milestone_of, MOVED_SHOWN);
+    let compared = scenarios::compare(plan, &schedule_of_scenario, &milestone_of, MOVED_SHOWN);
     let chains = |schedule: &StoredSchedule, links: &[(Id, Id)]| -> Vec<Vec<String>> {
         tandem_domain::graph::critical_chains(&schedule.critical_path, links)
             .iter()
@@ -125,8 +205,8 @@ pub(crate) async fn compare(
             })
             .collect()
     };
-    let plan_links: Vec<(Id, Id)> = loaded
-        .dependencies
+    let plan_links: Vec<(Id, Id)> = seen
+        .links
         .iter()
         .map(|l| (l.predecessor_id, l.successor_id))
         .collect();
@@ -134,9 +214,9 @@ pub(crate) async fn compare(
         .iter()
         .map(|l| (l.predecessor_id, l.successor_id))
         .collect();
-    let hours_per_day = loaded.project.work_week.hours_per_day;
+    let hours_per_day = seen.project.work_week.hours_per_day;
     let (plan_load, scenario_load) = (
-        scenarios::workload(&tasks, hours_per_day),
+        scenarios::workload(tasks, hours_per_day),
         scenarios::workload(&scenario_tasks, hours_per_day),
     );
     let mut people: Vec<Id> = plan_load
@@ -148,7 +228,7 @@ pub(crate) async fn compare(
     people.dedup();
     let round = |h: f64| (h * 10.0).round() / 10.0;
     Ok(ScenarioComparisonView {
-        project: loaded.project.key.clone(),
+        project: seen.project.key.clone(),
         scenario: scenario_view(&scenario),
         plan_finish: format_local(compared.plan_finish),
         scenario_finish: format_local(compared.scenario_finish),
@@ -166,7 +246,7 @@ pub(crate) async fn compare(
             })
             .collect(),
         moved_count: compared.moved_count,
-        plan_critical_chains: chains(&plan, &plan_links),
+        plan_critical_chains: chains(plan, &plan_links),
         scenario_critical_chains: chains(&schedule_of_scenario, &scenario_links),
         milestones: milestones
             .iter()

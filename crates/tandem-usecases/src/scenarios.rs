@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use tandem_domain::planning::{PlanTask, ProjectPlan, project_plan};
 use tandem_domain::scenarios::{LinkEdit, TaskEdit, lay_over};
-use tandem_domain::{DependencyKind, Id, Link, StoredSchedule};
-use tandem_store::{Applied, ProjectAccess, Scenario, Scope, Store};
+use tandem_domain::{DependencyKind, Id, Link, Member, Project, StoredSchedule};
+use tandem_store::{Applied, ProjectAccess, Scenario, Store};
 
 use crate::planning::{Loaded, schedule_error};
 use crate::{Result, Writer};
@@ -83,17 +84,38 @@ pub async fn apply(
         .await?)
 }
 
-/// The scenario's plan: the project's (`loaded`, read with its `tasks`)
-/// with the scenario's changes laid over it; its tasks and links too.
+/// The project's plan as read (`loaded`, with its `tasks`), for
+/// [`scenario_plan`].
+pub struct PlanRead<'a> {
+    pub project: &'a Project,
+    pub access: ProjectAccess,
+    pub planned_on: NaiveDate,
+    pub tasks: &'a [PlanTask],
+    pub links: &'a [Link],
+}
+
+impl<'a> PlanRead<'a> {
+    pub fn of(loaded: &'a Loaded, tasks: &'a [PlanTask]) -> Self {
+        PlanRead {
+            project: &loaded.project,
+            access: loaded.access,
+            planned_on: loaded.stamp.planned_on,
+            tasks,
+            links: &loaded.dependencies,
+        }
+    }
+}
+
+/// The scenario's plan: the project's (`plan`) with the scenario's
+/// changes laid over it; its tasks and links too. `members`: the
+/// workspace's, read by the caller.
 pub async fn scenario_plan(
     store: &dyn Store,
-    scope: Scope,
-    loaded: &Loaded,
-    tasks: &[PlanTask],
+    plan: PlanRead<'_>,
+    members: &[Member],
     scenario: &Scenario,
 ) -> Result<(ProjectPlan, Vec<PlanTask>, Vec<Link>)> {
-    let members = store.list_members(scope).await?;
-    let exceptions = store.list_calendar_exceptions(loaded.access).await?;
+    let exceptions = store.list_calendar_exceptions(plan.access).await?;
     let by_email: HashMap<String, Id> = members
         .iter()
         .map(|m| (m.user.email.to_ascii_lowercase(), m.user.id))
@@ -118,17 +140,17 @@ pub async fn scenario_plan(
             removed: l.removed,
         })
         .collect();
-    let mut tasks = tasks.to_vec();
-    let mut links = loaded.dependencies.clone();
+    let mut tasks = plan.tasks.to_vec();
+    let mut links = plan.links.to_vec();
     let owner = |email: &str| by_email.get(&email.to_ascii_lowercase()).copied();
     lay_over(&mut tasks, &mut links, &edits, &link_edits, &owner);
     let planned = project_plan(
-        &loaded.project,
+        plan.project,
         &exceptions,
         &tasks,
         &links,
         &capacity,
-        loaded.stamp.planned_on,
+        plan.planned_on,
     );
     Ok((planned, tasks, links))
 }

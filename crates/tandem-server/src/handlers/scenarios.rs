@@ -163,9 +163,12 @@ pub async fn forecast_scenario(
         crate::planning::server_today(),
     )
     .await?;
-    let scenario = store.get_scenario(loaded.access, &name).await?;
-    let (planned, _, _) =
-        scenarios::scenario_plan(store, ctx.scope, &loaded, &tasks, &scenario).await?;
+    let (scenario, members) = tokio::try_join!(
+        store.get_scenario(loaded.access, &name),
+        store.list_members(ctx.scope),
+    )?;
+    let read = scenarios::PlanRead::of(&loaded, &tasks);
+    let (planned, _, _) = scenarios::scenario_plan(store, read, &members, &scenario).await?;
     Ok(Json(
         super::schedule::run_forecast(planned, runs, seed).await?,
     ))

@@ -120,6 +120,14 @@ async fn a_scenario_changes_nothing_until_applied_and_is_compared_with_the_plan(
             assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         }
 
+        // The plan changes (a day more on LAUNCH-1): both sides follow.
+        let (status, _) = ana
+            .patch(&format!("{WS}/tasks/LAUNCH-1"), json!({"estimate_days": 3}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, c) = ana.get(&format!("{SC}/Slip")).await;
+        assert_eq!(c["plan_finish"], "2026-12-15T17:00", "{c}");
+        assert_eq!(c["scenario_finish"], "2026-12-21T17:00", "{c}");
         // Applied: the plan has its changes, in one go, and it is gone.
         let (status, applied) = ana.post(&format!("{SC}/Slip/apply"), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{applied}");
