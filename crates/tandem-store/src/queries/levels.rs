@@ -318,6 +318,32 @@ fn file_clash(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The key the task that once had `key` has now, when the caller may
+/// open it: what every lookup of a task by key falls back on.
+pub(super) async fn moved_key_tx(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    scope: Scope,
+    key: &str,
+) -> Result<Option<String>> {
+    let Ok(TaskKey::Project { project, number }) = TaskKey::parse(key) else {
+        return Ok(None);
+    };
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT t.id, p.key, t.number FROM task_former_keys f \
+         JOIN tasks t ON t.id = f.task_id LEFT JOIN projects p ON p.id = t.project_id \
+         WHERE f.workspace_id = ",
+    );
+    qb.push_bind(scope.workspace_id);
+    qb.push(" AND f.project_key = ");
+    qb.push_bind(project);
+    qb.push(" AND f.number = ");
+    qb.push_bind(number);
+    push_task_visibility(&mut qb, scope);
+    let row: Option<(Id, Option<String>, i64)> =
+        qb.build_query_as().fetch_optional(&mut *conn).await?;
+    Ok(row.map(|(id, project_key, number)| TaskKey::format(project_key.as_deref(), number, id)))
+}
+
 #[async_trait]
 impl LevelStore for DbStore {
     async fn promote_task(
@@ -579,14 +605,22 @@ impl LevelStore for DbStore {
 
         // The task it was promoted from takes its work back, when it goes
         // back to where that task is.
-        let origin: Option<(Id, Option<Id>)> = sqlx::query_as(
-            "SELECT t.id, t.project_id FROM projects p JOIN tasks t ON t.id = p.promoted_from \
+        // A personal one, when it is the caller's (theirs to open).
+        let origin: Option<(Id, Option<Id>, bool)> = sqlx::query_as(
+            "SELECT t.id, t.project_id, \
+             (COALESCE(t.owner_id = $2, FALSE) OR COALESCE(t.created_by = $2, FALSE)) \
+             FROM projects p JOIN tasks t ON t.id = p.promoted_from \
              WHERE p.id = $1 AND t.promoted_to = p.id",
         )
         .bind(project.id)
+        .bind(scope.user_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let restored = origin.filter(|(_, project_id)| *project_id == to_id && to_id.is_some());
+        let restored = origin
+            .filter(|(_, project_id, callers)| {
+                *project_id == to_id && (to_id.is_some() || *callers)
+            })
+            .map(|(id, project_id, _)| (id, project_id));
 
         let ids: Vec<Id> =
             sqlx::query_scalar("SELECT id FROM tasks WHERE project_id = $1 ORDER BY number")
@@ -813,26 +847,7 @@ impl LevelStore for DbStore {
     }
 
     async fn moved_task_key(&self, scope: Scope, key: &str) -> Result<Option<String>> {
-        let Ok(TaskKey::Project { project, number }) = TaskKey::parse(key) else {
-            return Ok(None);
-        };
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT t.id, p.key, t.number FROM task_former_keys f \
-             JOIN tasks t ON t.id = f.task_id LEFT JOIN projects p ON p.id = t.project_id \
-             WHERE f.workspace_id = ",
-        );
-        qb.push_bind(scope.workspace_id);
-        qb.push(" AND f.project_key = ");
-        qb.push_bind(project);
-        qb.push(" AND f.number = ");
-        qb.push_bind(number);
-        push_task_visibility(&mut qb, scope);
-        let row: Option<(Id, Option<String>, i64)> =
-            qb.build_query_as().fetch_optional(self.reader()).await?;
-        Ok(
-            row.map(|(id, project_key, number)| {
-                TaskKey::format(project_key.as_deref(), number, id)
-            }),
-        )
+        let mut conn = self.reader().acquire().await?;
+        moved_key_tx(&mut conn, scope, key).await
     }
 }

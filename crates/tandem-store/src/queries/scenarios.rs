@@ -394,6 +394,45 @@ impl ScenarioStore for DbStore {
             ));
         }
         let base = plan_link_tx(&mut tx, pred.id, succ.id).await?;
+        // What the plan has already is no change: asked for, it takes the
+        // scenario's own change of the link back, or is refused.
+        let same = if removed {
+            base.is_none()
+        } else {
+            base.is_some_and(|(k, lag)| k == kind && lag == lag_days)
+        };
+        if same {
+            let undone = sqlx::query(
+                "DELETE FROM scenario_links WHERE scenario_id = $1 AND predecessor_id = $2 \
+                 AND successor_id = $3",
+            )
+            .bind(scenario.id)
+            .bind(pred.id)
+            .bind(succ.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if undone == 0 {
+                return Err(StoreError::invalid(
+                    "successor",
+                    if removed {
+                        format!(
+                            "the plan has no link {} → {} to take away",
+                            pred.key, succ.key
+                        )
+                    } else {
+                        format!(
+                            "the plan has the link {} → {} already, of this type and lag",
+                            pred.key, succ.key
+                        )
+                    },
+                ));
+            }
+            touch_tx(&mut tx, scenario.id).await?;
+            let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
+            tx.commit().await?;
+            return Ok(scenario);
+        }
         sqlx::query(
             "INSERT INTO scenario_links (scenario_id, predecessor_id, successor_id, kind, lag_days, removed, \
              base_kind, base_lag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \

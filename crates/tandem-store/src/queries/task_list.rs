@@ -165,8 +165,16 @@ pub(crate) fn task_select() -> &'static str {
     TASK_SELECT.as_str()
 }
 
+/// The task `key` names, or the one that had that key before it moved to
+/// another project (a link to it still finds it, to read or to write).
 pub(super) async fn fetch_task_tx(tx: &mut Tx, scope: Scope, key: &str) -> Result<Task> {
-    run_and_fetch_task(tx, Batch::default(), scope, key, true).await
+    match run_and_fetch_task(tx, Batch::default(), scope, key, true).await {
+        Err(StoreError::NotFound(what)) => match levels::moved_key_tx(tx, scope, key).await? {
+            Some(now) => run_and_fetch_task(tx, Batch::default(), scope, &now, true).await,
+            None => Err(StoreError::NotFound(what)),
+        },
+        other => other,
+    }
 }
 
 /// Runs a write's `batch` and reads the task `key` back in the same

@@ -194,6 +194,12 @@ async fn scenario_link(
     as_json: bool,
 ) -> Result<()> {
     let project = super::scenario::project_of(succ)?;
+    let pred = body["predecessor"].as_str().unwrap_or_default();
+    if super::scenario::project_of(pred)? != project {
+        bail!(
+            "{pred} and {succ} are of different projects: a scenario links tasks of its own project"
+        );
+    }
     let path = super::scenario::path(client, &project, Some(name)).await?;
     let changed: ScenarioView = client
         .send(Method::POST, &format!("{path}/links"), Some(&body))

@@ -505,6 +505,7 @@ pub(super) async fn task_command(
         } => {
             let path = client.ws_path(&format!("/tasks/{task}")).await?;
             let current: TaskView = client.send(Method::GET, &path, None).await?;
+            let personal = current.project.is_none();
             let body = json!({"key": new_key, "name": name});
             // Under its key now: an old key finds the task, not the route.
             let path = client.ws_path(&format!("/tasks/{}", current.key)).await?;
@@ -533,6 +534,12 @@ pub(super) async fn task_command(
                         "stakeholders"
                     }
                 );
+                if personal {
+                    outln!(
+                        "{} was a personal task; the project is seen by every member of the workspace.",
+                        done.task.key
+                    );
+                }
             }
         }
         TaskCommand::Show { key } => {

@@ -285,6 +285,23 @@ async fn a_promoted_task_becomes_a_project_and_its_demotion_puts_everything_back
         assert_eq!(thread.as_array().unwrap().len(), 0, "{thread}");
         let (_, project_history) = ana.get(&format!("{WS}/projects/WEB/activity")).await;
         assert!(project_history.to_string().contains("\"promoted\""));
+        // An old key finds its task to write to as well.
+        made(
+            &ana,
+            "/comments",
+            json!({"task": subtasks[1], "body": "Reached by its old key"}),
+        )
+        .await;
+        let (_, thread) = ana
+            .get(&format!(
+                "{WS}/comments?task={}",
+                task(&ana, &subtasks[1]).await["key"].as_str().unwrap()
+            ))
+            .await;
+        assert!(
+            thread.to_string().contains("Reached by its old key"),
+            "{thread}"
+        );
         // LAUNCH's scenario no longer holds the task that left.
         let (_, later) = ana.get(&format!("{WS}/projects/LAUNCH/scenarios")).await;
         assert_eq!(later[0]["tasks"], json!([]), "{later}");
@@ -645,6 +662,16 @@ async fn a_project_of_ones_own_work_becomes_a_personal_task_and_a_member_may_not
         assert_eq!(status, StatusCode::CREATED, "{again}");
         assert_eq!(again["moved"], 1);
         assert_eq!(task(&ana, "SOLO-1").await["title"], "Tidy the inbox");
+        // Made personal again, its work goes back under the same task.
+        let (status, back) = ana
+            .post(
+                &format!("{WS}/projects/SOLO/demote"),
+                json!({"personal": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{back}");
+        assert_eq!(back["restored"], true, "{back}");
+        assert_eq!(back["task"]["key"], json!(key));
         server.stop().await;
     }
 }

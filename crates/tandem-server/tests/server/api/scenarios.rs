@@ -305,6 +305,34 @@ async fn bad_scenario_input_is_refused_naming_the_field() {
         let (status, problem) = ana.get(&format!("{SC}/One")).await;
         assert!(status.is_client_error(), "{status}: {problem}");
         assert!(problem.to_string().contains("LAUNCH-1"), "{problem}");
+        // Taken away again, the link the scenario added is gone from it.
+        let (status, undone) = ana
+            .post(
+                &format!("{SC}/One/links"),
+                json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1", "removed": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{undone}");
+        assert_eq!(undone["links"], json!([]), "{undone}");
+        // What the plan has already, or has not, is no change.
+        for (body, said) in [
+            (
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-2"}),
+                "already",
+            ),
+            (
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-3", "removed": true}),
+                "no link",
+            ),
+        ] {
+            let (status, problem) = ana.post(&format!("{SC}/One/links"), body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {problem}"
+            );
+            assert!(problem.to_string().contains(said), "{body}: {problem}");
+        }
         // None of it touched the plan or the scenario's edits.
         let (_, one) = ana.get(SC).await;
         assert_eq!(one[0]["tasks"], json!([]), "{one}");
