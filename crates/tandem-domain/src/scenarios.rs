@@ -104,25 +104,14 @@ impl TaskEdit {
     /// The task's fields with this edit made: what applying the scenario
     /// writes, checked by the task's own rules.
     pub fn apply_to_fields(&self, fields: &mut TaskFields) -> Result<(), Vec<FieldError>> {
-        if let Some(e) = &self.estimate_days {
-            fields.estimate_days = e.value();
-        }
-        if let Some(e) = &self.effort_hours {
-            fields.effort_hours = e.value();
-        }
-        if let Some(e) = &self.three_point {
-            fields.three_point = e.value().map(|[o, l, p]| ThreePoint {
-                optimistic: o,
-                likely: l,
-                pessimistic: p,
-            });
-        }
-        if let Some(e) = &self.start_date {
-            fields.start_date = e.value();
-        }
-        if let Some(e) = &self.due_date {
-            fields.due_date = e.value();
-        }
+        self.lay_dates(Dates {
+            estimate_days: &mut fields.estimate_days,
+            effort_hours: &mut fields.effort_hours,
+            three_point: &mut fields.three_point,
+            start_date: &mut fields.start_date,
+            due_date: &mut fields.due_date,
+            schedule: &mut fields.schedule,
+        });
         if let Some(e) = &self.owner {
             fields.owner = match e.value() {
                 Some(email) => {
@@ -131,13 +120,37 @@ impl TaskEdit {
                 None => None,
             };
         }
+        fields.check()
+    }
+
+    /// The fields that shape a task's dates, set as this edit says: the
+    /// one place both a task's fields and the plan's task take them from.
+    fn lay_dates(&self, to: Dates<'_>) {
+        if let Some(e) = &self.estimate_days {
+            *to.estimate_days = e.value();
+        }
+        if let Some(e) = &self.effort_hours {
+            *to.effort_hours = e.value();
+        }
+        if let Some(e) = &self.three_point {
+            *to.three_point = e.value().map(|[o, l, p]| ThreePoint {
+                optimistic: o,
+                likely: l,
+                pessimistic: p,
+            });
+        }
+        if let Some(e) = &self.start_date {
+            *to.start_date = e.value();
+        }
+        if let Some(e) = &self.due_date {
+            *to.due_date = e.value();
+        }
         if let Some(e) = &self.constraint_type {
-            fields.schedule.constraint_type = e.value();
+            to.schedule.constraint_type = e.value();
         }
         if let Some(e) = &self.constraint_date {
-            fields.schedule.constraint_date = e.value();
+            to.schedule.constraint_date = e.value();
         }
-        fields.check()
     }
 
     /// What `fields` hold now of the fields this edit changes: the base a
@@ -199,35 +212,29 @@ impl TaskEdit {
     /// The plan's task with this edit made; `owner_id` finds a member by
     /// email.
     pub fn apply_to_plan(&self, task: &mut PlanTask, owner_id: &impl Fn(&str) -> Option<Id>) {
-        if let Some(e) = &self.estimate_days {
-            task.estimate_days = e.value();
-        }
-        if let Some(e) = &self.effort_hours {
-            task.effort_hours = e.value();
-        }
-        if let Some(e) = &self.three_point {
-            task.three_point = e.value().map(|[o, l, p]| ThreePoint {
-                optimistic: o,
-                likely: l,
-                pessimistic: p,
-            });
-        }
-        if let Some(e) = &self.start_date {
-            task.start_date = e.value();
-        }
-        if let Some(e) = &self.due_date {
-            task.due_date = e.value();
-        }
+        self.lay_dates(Dates {
+            estimate_days: &mut task.estimate_days,
+            effort_hours: &mut task.effort_hours,
+            three_point: &mut task.three_point,
+            start_date: &mut task.start_date,
+            due_date: &mut task.due_date,
+            schedule: &mut task.schedule,
+        });
         if let Some(e) = &self.owner {
             task.owner_id = e.value().and_then(|email| owner_id(&email));
         }
-        if let Some(e) = &self.constraint_type {
-            task.schedule.constraint_type = e.value();
-        }
-        if let Some(e) = &self.constraint_date {
-            task.schedule.constraint_date = e.value();
-        }
     }
+}
+
+/// Where [`TaskEdit::lay_dates`] writes: a task's fields or the plan's
+/// task, which keep the same values under the same names.
+struct Dates<'a> {
+    estimate_days: &'a mut Option<f64>,
+    effort_hours: &'a mut Option<f64>,
+    three_point: &'a mut Option<ThreePoint>,
+    start_date: &'a mut Option<NaiveDate>,
+    due_date: &'a mut Option<NaiveDate>,
+    schedule: &'a mut TaskScheduling,
 }
 
 /// A link a scenario adds, or (`removed`) takes away.
