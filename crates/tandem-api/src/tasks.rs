@@ -72,6 +72,12 @@ pub struct CreateTask {
     /// `YYYY-MM-DDTHH:MM`, or a date (17:00).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_finish: Option<String>,
+    /// `dated` keeps the start and due date as given (a manually
+    /// scheduled task in Microsoft Project); `scheduled` lets its links,
+    /// estimate and constraint place it; `auto` (the default) is dated
+    /// while it has a date and no link, subtask or constraint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<SchedulingMode>,
     /// The parent task's key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
@@ -175,6 +181,7 @@ impl CreateTask {
                     self.actual_finish.as_deref(),
                     17,
                 ),
+                mode: self.scheduling.unwrap_or_default(),
             },
             parent: self.parent.filter(|p| !p.trim().is_empty()),
             phase_id: self.phase_id,
@@ -285,6 +292,9 @@ pub struct UpdateTask {
         skip_serializing_if = "Option::is_none"
     )]
     pub actual_finish: Option<Option<String>>,
+    /// `dated`, `scheduled` or `auto` (see [`CreateTask::scheduling`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<SchedulingMode>,
     #[serde(
         default,
         deserialize_with = "double_option",
@@ -366,6 +376,7 @@ impl UpdateTask {
                         current.schedule.actual_finish,
                         17,
                     ),
+                    mode: self.scheduling.unwrap_or(current.schedule.mode),
                 }
             },
             parent: Patch::from_option(self.parent).apply(current.parent),
@@ -407,6 +418,13 @@ pub struct TaskView {
     pub actual_start: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_finish: Option<String>,
+    /// Whose dates rule it: `dated` (its own start and due date, kept as
+    /// given) or `scheduled` (placed by its links, estimate and
+    /// constraint in its project's plan).
+    pub scheduling: Scheduling,
+    /// What was chosen: `dated`, `scheduled`, or `auto` (dated while it
+    /// has a date and no link, subtask or constraint).
+    pub scheduling_mode: SchedulingMode,
     pub parent: Option<TaskRef>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
@@ -467,6 +485,8 @@ impl From<Task> for TaskView {
             constraint_date: t.schedule.constraint_date.map(format_local),
             actual_start: t.schedule.actual_start.map(format_local),
             actual_finish: t.schedule.actual_finish.map(format_local),
+            scheduling: t.scheduling,
+            scheduling_mode: t.schedule.mode,
             parent: t.parent,
             phase_id: t.phase_id,
             milestone_id: t.milestone_id,

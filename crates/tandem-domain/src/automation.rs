@@ -858,6 +858,7 @@ mod tests {
             three_point: None,
             percent_complete: 0,
             schedule: TaskScheduling::default(),
+            scheduling: crate::model::Scheduling::Scheduled,
             parent: None,
             phase_id: None,
             milestone_id: None,

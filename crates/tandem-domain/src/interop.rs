@@ -26,7 +26,7 @@ use tandem_schedule::mspdi::MspdiProject;
 use crate::calendar::{ExceptionFields, WorkWeek};
 use crate::model::{
     ConstraintType, DependencyKind, LagFormat, NewProject, Priority, ProjectFields, ProjectKey,
-    TaskFields, TaskScheduling, TaskStatus,
+    SchedulingMode, TaskFields, TaskScheduling, TaskStatus,
 };
 use crate::validate::{FieldError, Validation};
 
@@ -175,6 +175,8 @@ pub fn mspdi_project(
             actual_start: t.actual_start,
             // A finish without a start is Project's way of saying both.
             actual_finish: t.actual_finish.filter(|_| t.actual_start.is_some()),
+            // Project placed them; a deadline is not a finish to keep.
+            mode: SchedulingMode::Scheduled,
         };
         if let Some(b) = t.baseline {
             baseline.push((k, b.start, b.finish, b.duration_minutes));

@@ -5,6 +5,13 @@
 //!   working hours at the owner's share of a full week (capacity); without
 //!   either, one day. A task estimated at zero
 //!   is a milestone.
+//! - Two kinds of dates, as in Microsoft Project
+//!   ([`Scheduling`](crate::model::Scheduling)): a dated task keeps the
+//!   start and due date a person gave it (a manually scheduled task:
+//!   links, constraint and status date do not move it, and the plan's
+//!   finish counts it); a scheduled one is placed by the rest of this list.
+//!   Left to itself, a task with a start or due date and no link, subtask
+//!   or constraint is dated.
 //! - A task's explicit constraint (type and date) holds as in Microsoft
 //!   Project; without one, its start date is "start no earlier than". Its
 //!   due date is a deadline (it caps the late finish and is reported when
@@ -12,6 +19,10 @@
 //!   instead of bending the plan.
 //! - Actual start and finish fix the dates of work that has begun or
 //!   ended.
+//! - The owner's calendar shapes the dates of their work, as Microsoft
+//!   Project's resource calendars do: a task owned by someone away on
+//!   some days (time off) runs on the project's calendar without those
+//!   days, so it finishes later by what they are away.
 //! - Subtasks make their parent a summary. Cancelled tasks are left out,
 //!   with the links that touch them.
 //! - A three-point estimate (in days) feeds the forecast; the owner is the
@@ -27,12 +38,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use tandem_schedule::calendar::Timeline;
-use tandem_schedule::{Calendar, Constraint, Lag, LinkKind, LinkSpec, Plan, Schedule, TaskSpec};
+use tandem_schedule::{
+    Assignment, Calendar, Constraint, Fixed, Lag, LinkKind, LinkSpec, Plan, Schedule, TaskSpec,
+};
 
 use crate::calendar::CalendarException;
 use crate::model::{
-    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Project, ProjectStatus,
-    ScheduleBasis, StoredSchedule, Task, TaskSchedule, TaskScheduling, TaskStatus, ThreePoint,
+    BaselineTask, ConstraintType, DependencyKind, Id, LagFormat, Link, Member, Project,
+    ProjectStatus, ScheduleBasis, Scheduling, StoredSchedule, Task, TaskSchedule, TaskScheduling,
+    TaskStatus, ThreePoint, TimeOff,
 };
 
 /// A task as the plan reads it: what decides its place in the schedule
@@ -81,6 +95,48 @@ impl From<&Task> for PlanTask {
     }
 }
 
+/// The people who own a plan's work, as the plan reads them: how much of
+/// a week each works and the days each is away.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct People {
+    /// Hours a week (40 for full time).
+    pub capacity: HashMap<Id, f64>,
+    /// Days away, each range inclusive.
+    pub away: HashMap<Id, Vec<(NaiveDate, NaiveDate)>>,
+}
+
+impl People {
+    pub fn new(members: &[Member], time_off: &[TimeOff]) -> People {
+        let mut away: HashMap<Id, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+        for t in time_off {
+            away.entry(t.user_id).or_default().push((t.start, t.end));
+        }
+        for days in away.values_mut() {
+            days.sort_unstable();
+        }
+        People {
+            capacity: members
+                .iter()
+                .map(|m| (m.user.id, m.capacity_hours))
+                .collect(),
+            away,
+        }
+    }
+
+    /// `calendar` without the days `person` is away; None when they are
+    /// never away, and so work on it as it is.
+    pub fn calendar_of(&self, person: Id, calendar: &Calendar) -> Option<Calendar> {
+        let days = self.away.get(&person).filter(|d| !d.is_empty())?;
+        let mut own = calendar.clone();
+        for &(from, to) in days {
+            for day in from.iter_days().take_while(|d| *d <= to) {
+                own.exceptions.insert(day, Vec::new());
+            }
+        }
+        Some(own)
+    }
+}
+
 /// The plan, which task each of its entries is, each task's three-point
 /// estimate (for the forecast) and owner (for levelling).
 pub struct ProjectPlan {
@@ -90,15 +146,15 @@ pub struct ProjectPlan {
     pub owners: Vec<Option<Id>>,
 }
 
-/// `capacity` is each person's working hours a week; a task estimated by
-/// effort takes its owner effort ÷ (their share of the project's working
-/// week), so a half-time owner takes twice as long.
+/// A task estimated by effort takes its owner effort ÷ (their share of the
+/// project's working week, from `people`' capacity), so a half-time owner
+/// takes twice as long; and it runs on its owner's calendar.
 pub fn project_plan(
     project: &Project,
     exceptions: &[CalendarException],
     tasks: &[PlanTask],
     links: &[Link],
-    capacity: &HashMap<Id, f64>,
+    people: &People,
     today: NaiveDate,
 ) -> ProjectPlan {
     let planned: Vec<&PlanTask> = tasks
@@ -118,9 +174,20 @@ pub fn project_plan(
         exceptions,
         &planned,
         links,
-        capacity,
+        people,
         start,
         status_date(project, start, today),
+    )
+}
+
+/// Which dates rule the task in a plan where it is `tied` (linked, or
+/// with subtasks) or not.
+pub fn scheduling(task: &PlanTask, tied: bool) -> Scheduling {
+    Scheduling::of(
+        task.schedule.mode,
+        task.start_date.is_some() || task.due_date.is_some(),
+        tied,
+        task.schedule.constraint_type.is_some(),
     )
 }
 
@@ -149,7 +216,7 @@ fn plan_from(
     exceptions: &[CalendarException],
     tasks: &[&PlanTask],
     links: &[Link],
-    capacity: &HashMap<Id, f64>,
+    people: &People,
     start: chrono::NaiveDateTime,
     status_date: Option<chrono::NaiveDateTime>,
 ) -> ProjectPlan {
@@ -165,11 +232,27 @@ fn plan_from(
     // At least a twentieth, so no one's work takes forever.
     let units = |task: &PlanTask| {
         task.owner_id
-            .and_then(|o| capacity.get(&o))
+            .and_then(|o| people.capacity.get(&o))
             .map(|hours| (hours / week_hours).clamp(0.05, 1.0))
             .unwrap_or(1.0)
     };
     let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    // Owners who are away some days work on calendars of their own, in
+    // the order their first task comes; the rest on the project's.
+    let mut calendars: Vec<Calendar> = Vec::new();
+    let mut calendar_of: HashMap<Id, Option<usize>> = HashMap::new();
+    for owner in tasks.iter().filter_map(|t| t.owner_id) {
+        calendar_of.entry(owner).or_insert_with(|| {
+            let own = people.calendar_of(owner, &calendar)?;
+            calendars.push(own);
+            Some(calendars.len() - 1)
+        });
+    }
+    let parents: std::collections::HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
+    let linked: std::collections::HashSet<Id> = links
+        .iter()
+        .flat_map(|l| [l.predecessor_id, l.successor_id])
+        .collect();
     let specs = tasks
         .iter()
         .map(|t| {
@@ -186,6 +269,34 @@ fn plan_from(
             spec.percent_complete = t.percent_complete.clamp(0, 100) as u8;
             spec.actual_finish = t.schedule.actual_finish;
             spec.deadline = t.due_date.map(end_of_day);
+            let tied = linked.contains(&t.id) || parents.contains(&t.id);
+            if scheduling(t, tied) == Scheduling::Dated {
+                // Its due date is its finish, not a deadline to miss; one
+                // before its start leaves the finish to its estimate, and
+                // is missed.
+                let finish = t
+                    .due_date
+                    .filter(|due| t.start_date.is_none_or(|start| start <= *due));
+                spec.constraint = Constraint::AsSoonAsPossible;
+                if finish.is_some() {
+                    spec.deadline = None;
+                }
+                spec.fixed = Some(Fixed {
+                    start: t.start_date.map(start_of_day),
+                    finish: finish.map(end_of_day),
+                });
+            }
+            // A milestone is no one's work, and a summary's dates are its
+            // subtasks'.
+            let own = t
+                .owner_id
+                .and_then(|o| calendar_of.get(&o).copied().flatten());
+            if let Some(calendar) = own.filter(|_| duration > 0 && !parents.contains(&t.id)) {
+                spec.assignments.push(Assignment {
+                    calendar,
+                    minutes: duration,
+                });
+            }
             spec
         })
         .collect();
@@ -216,7 +327,7 @@ fn plan_from(
     ProjectPlan {
         plan: Plan {
             calendar,
-            calendars: Vec::new(),
+            calendars,
             start,
             status_date,
             tasks: specs,
@@ -348,7 +459,7 @@ pub fn beside(
     project: &Project,
     exceptions: &[CalendarException],
     changed: &[(PlanTask, Option<TaskSchedule>)],
-    capacity: &HashMap<Id, f64>,
+    people: &People,
     stored: StoredHead<'_>,
     today: NaiveDate,
 ) -> Option<Beside> {
@@ -393,7 +504,7 @@ pub fn beside(
         exceptions,
         &planned,
         &[],
-        capacity,
+        people,
         basis.plan_start,
         status_date(project, basis.plan_start, today),
     );
@@ -454,8 +565,13 @@ impl ProjectPlan {
             .iter()
             .map(|d| match d {
                 tandem_schedule::Diagnostic::ConstraintBreaksLink { task, predecessor } => format!(
-                    "{}'s constraint puts it before its link from {} allows",
+                    "{}'s {} it before its link from {} allows",
                     name(*task),
+                    if self.plan.tasks[*task].fixed.is_some() {
+                        "dates, kept as given, put"
+                    } else {
+                        "constraint puts"
+                    },
                     name(*predecessor)
                 ),
                 tandem_schedule::Diagnostic::BeyondHorizon { task } => format!(
@@ -501,6 +617,7 @@ impl ProjectPlan {
     /// Each task's row of a schedule of this plan.
     fn task_rows(&self, result: &Schedule) -> Vec<TaskSchedule> {
         let plan = &self.plan;
+        let digests = plan.task_digests();
         let mut linked = vec![false; plan.tasks.len()];
         for l in &plan.links {
             linked[l.predecessor] = true;
@@ -526,7 +643,7 @@ impl ProjectPlan {
                     summary: d.summary,
                     milestone: d.milestone,
                     // The digest's bits, as the databases keep signed integers.
-                    loose_digest: loose.then(|| plan.task_digest(i) as i64),
+                    loose_digest: loose.then(|| digests[i] as i64),
                 }
             })
             .collect()
@@ -633,6 +750,7 @@ mod tests {
             three_point: None,
             percent_complete: 0,
             schedule: TaskScheduling::default(),
+            scheduling: crate::model::Scheduling::Scheduled,
             parent: None,
             phase_id: None,
             milestone_id: None,
@@ -746,7 +864,7 @@ mod tests {
         done.schedule.actual_finish = Some(at(23, 17));
         let tasks = planned(&[done, task(2)]);
         let first_start = |project: &Project| {
-            let plan = project_plan(project, &[], &tasks, &[], &HashMap::new(), today);
+            let plan = project_plan(project, &[], &tasks, &[], &People::default(), today);
             let result = tandem_schedule::schedule(&plan.plan).unwrap();
             (plan.plan.status_date, result.instants(1)[0])
         };
@@ -769,6 +887,105 @@ mod tests {
         project.status = crate::model::ProjectStatus::Active;
         project.start_date = NaiveDate::from_ymd_opt(2026, 12, 7);
         assert_eq!(first_start(&project).0, None);
+    }
+
+    #[test]
+    fn work_runs_on_its_owners_calendar_and_days_away_push_it_later() {
+        // From Monday the 23rd. Ana (7) is away Tuesday and Wednesday;
+        // Ben (8) never is.
+        let project = sample_project();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let owned = |id: Id, owner: Id, days: f64| {
+            let mut t = task(id);
+            t.owner = Some(crate::model::UserRef {
+                id: owner,
+                email: format!("{owner}@x.test"),
+                name: format!("P{owner}"),
+            });
+            t.estimate_days = Some(days);
+            t
+        };
+        // 1: Ana's three days; 2: Ben's; 3: follows 1; 4: Ana's
+        // milestone; 5: Ana's summary of 6, Ben's day.
+        let mut tasks = vec![
+            owned(1, 7, 3.0),
+            owned(2, 8, 3.0),
+            task(3),
+            owned(4, 7, 0.0),
+            owned(5, 7, 1.0),
+            owned(6, 8, 1.0),
+        ];
+        tasks[5].parent = Some(crate::model::TaskRef {
+            id: 5,
+            key: "P-5".into(),
+            title: "Task 5".into(),
+        });
+        let links = [Link {
+            id: 1,
+            predecessor_id: 1,
+            successor_id: 3,
+            kind: DependencyKind::Fs,
+            lag_days: 0.0,
+            lag_format: LagFormat::WorkingDays,
+            version: 1,
+        }];
+        let away = People {
+            capacity: HashMap::new(),
+            away: [(7, vec![(day(24), day(25))])].into_iter().collect(),
+        };
+        let plan_tasks = planned(&tasks);
+        let finish = |people: &People| {
+            let plan = project_plan(&project, &[], &plan_tasks, &links, people, today);
+            let result = tandem_schedule::schedule(&plan.plan).unwrap();
+            let finishes: Vec<_> = (0..6).map(|i| result.instants(i)[1]).collect();
+            (plan.fingerprint(), finishes, result.instants(2)[0])
+        };
+        let (at_work, usual, follows) = finish(&People::default());
+        assert_eq!(usual[0], at(25, 17));
+        assert_eq!(follows, at(26, 8));
+        let (away_print, moved, follows_later) = finish(&away);
+        assert_eq!(moved[0], at(27, 17), "Monday, then Thursday and Friday");
+        assert_eq!(follows_later, at(30, 8), "its successor waits for it");
+        assert_eq!(moved[1], usual[1], "Ben's work is not Ana's");
+        assert_eq!(moved[3], usual[3], "a milestone is no one's work");
+        assert_eq!(moved[5], usual[5], "a summary rolls up, it is not worked");
+        assert_ne!(at_work, away_print, "a stored schedule goes stale");
+
+        // A task's part of the fingerprint is the same alone as in the
+        // whole plan, so a loose task rescheduled on its own (`beside`)
+        // keeps the stored fingerprint true.
+        let whole = project_plan(&project, &[], &plan_tasks, &links, &away, today);
+        let alone = project_plan(&project, &[], &plan_tasks[..1], &[], &away, today);
+        assert_eq!(whole.plan.task_digests()[0], alone.plan.task_digests()[0]);
+    }
+
+    #[test]
+    fn started_work_left_after_the_status_date_waits_for_its_owner() {
+        // Begun Monday the 23rd, half of four days done by Thursday the
+        // 26th, its owner away Friday: the two days left run Thursday
+        // and Monday (from its start, the four days would end Thursday).
+        let mut project = sample_project();
+        project.status_date = Some(at(26, 0));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut t = task(1);
+        t.owner = Some(crate::model::UserRef {
+            id: 7,
+            email: "7@x.test".into(),
+            name: "P7".into(),
+        });
+        t.estimate_days = Some(4.0);
+        t.status = TaskStatus::InProgress;
+        t.percent_complete = 50;
+        t.schedule.actual_start = Some(at(23, 8));
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let away = People {
+            capacity: HashMap::new(),
+            away: [(7, vec![(day(27), day(27))])].into_iter().collect(),
+        };
+        let plan = project_plan(&project, &[], &planned(&[t]), &[], &away, today);
+        let result = tandem_schedule::schedule(&plan.plan).unwrap();
+        assert_eq!(result.instants(0)[1], at(30, 17));
     }
 
     #[test]
@@ -799,7 +1016,14 @@ mod tests {
         };
         let links = [link(1, 2, 0.0), link(2, 4, 2.0)];
         let plan_tasks = planned(&tasks);
-        let plan = project_plan(&project, &[], &plan_tasks, &links, &HashMap::new(), today);
+        let plan = project_plan(
+            &project,
+            &[],
+            &plan_tasks,
+            &links,
+            &People::default(),
+            today,
+        );
         let current = plan.stored(&tandem_schedule::schedule(&plan.plan).unwrap(), Utc::now());
         let candidates = [2, 3, 4, 5].into_iter().collect();
         assert_eq!(
@@ -814,7 +1038,15 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let tasks = vec![task(1), task(2)];
         let print = |tasks: &[Task]| {
-            project_plan(&project, &[], &planned(tasks), &[], &HashMap::new(), today).fingerprint()
+            project_plan(
+                &project,
+                &[],
+                &planned(tasks),
+                &[],
+                &People::default(),
+                today,
+            )
+            .fingerprint()
         };
         assert_eq!(print(&tasks), print(&tasks.clone()));
         let mut changed = tasks.clone();
@@ -834,7 +1066,7 @@ mod tests {
         let mut project = sample_project();
         project.start_date = NaiveDate::from_ymd_opt(2027, 1, 4);
         let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
-        let plan = project_plan(&project, &[], &[], &[], &HashMap::new(), today);
+        let plan = project_plan(&project, &[], &[], &[], &People::default(), today);
         let result = tandem_schedule::cpm::schedule(&plan.plan).unwrap();
         let stored = plan.stored(&result, chrono::DateTime::from_timestamp(0, 0).unwrap());
         assert_eq!(
@@ -853,11 +1085,25 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let mut tasks = vec![task(1), task(2)];
         tasks[1].start_date = NaiveDate::from_ymd_opt(2026, 12, 2);
-        let plan = project_plan(&project, &[], &planned(&tasks), &[], &HashMap::new(), today);
+        let plan = project_plan(
+            &project,
+            &[],
+            &planned(&tasks),
+            &[],
+            &People::default(),
+            today,
+        );
         assert_eq!(plan.plan.start, at(23, 0));
         // An earlier start date still starts the plan earlier.
         tasks[1].start_date = NaiveDate::from_ymd_opt(2026, 11, 16);
-        let plan = project_plan(&project, &[], &planned(&tasks), &[], &HashMap::new(), today);
+        let plan = project_plan(
+            &project,
+            &[],
+            &planned(&tasks),
+            &[],
+            &People::default(),
+            today,
+        );
         assert_eq!(
             plan.plan.start.date(),
             NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()

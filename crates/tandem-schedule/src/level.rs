@@ -8,7 +8,7 @@
 //! instant its links allow (against the levelled dates of its
 //! predecessors) at which its owner is free for its whole duration. Time
 //! off is booked before anything else. Tasks with fixed dates (must start
-//! or finish on, an actual start) and work already begun stay where they
+//! or finish on, dates kept as given, an actual start) and work already begun stay where they
 //! are, even if that overlaps; finished work books no one (it is behind
 //! its owner, not in their way). The result is a preview; nothing is
 //! changed until the caller applies it.
@@ -130,6 +130,7 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
         let d = duration(t);
         let fixed = begun(t)
             || prepared.constraints[t].actual_start.is_some()
+            || prepared.constraints[t].fixed.is_some()
             || matches!(
                 prepared.constraints[t].kind,
                 Constraint::MustStartOn(_) | Constraint::MustFinishOn(_)

@@ -13,6 +13,6 @@ pub mod mspdi;
 
 pub use calendar::{Calendar, Period, Timeline};
 pub use cpm::{
-    Assignment, Constraint, Diagnostic, Lag, LinkKind, LinkSpec, Plan, Schedule, ScheduleError,
-    TaskDates, TaskSpec, schedule, schedule_beside,
+    Assignment, Constraint, Diagnostic, Fixed, Lag, LinkKind, LinkSpec, Plan, Schedule,
+    ScheduleError, TaskDates, TaskSpec, schedule, schedule_beside,
 };

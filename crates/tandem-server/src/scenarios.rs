@@ -172,10 +172,11 @@ pub(crate) async fn compare(
         }
     };
     let (tasks, plan) = (&seen.tasks, &seen.schedule);
-    let (scenario, milestones, members, baseline) = tokio::try_join!(
+    let (scenario, milestones, members, time_off, baseline) = tokio::try_join!(
         store.get_scenario(access, name),
         store.list_milestones(access),
         store.list_members(scope),
+        store.list_time_off(scope, None),
         store.latest_baseline_finish(access),
     )?;
     let read = PlanRead {
@@ -186,7 +187,7 @@ pub(crate) async fn compare(
         links: &seen.links,
     };
     let (planned, scenario_tasks, scenario_links) =
-        scenario_plan(store, read, &members, &scenario).await?;
+        scenario_plan(store, read, &members, &time_off, &scenario).await?;
     let schedule_of_scenario: StoredSchedule = schedule(&planned, read_now())?;
     let milestone_of: HashMap<Id, Id> = tasks
         .iter()

@@ -128,13 +128,18 @@ pub fn notifies(kind: &str, action: &str, fields: &[&str]) -> bool {
 pub fn reschedules(kind: &str, action: &str, project_id: Option<Id>) -> bool {
     match project_id {
         Some(_) => matches!(kind, "task" | "dependency" | "project"),
-        // A member's hours feed every plan of the workspace, and one who
-        // leaves takes theirs away.
+        // A member's hours and days away feed every plan of the
+        // workspace, and one who leaves takes theirs away.
         None => {
             kind == "member"
                 && matches!(
                     action,
-                    "updated" | "deleted" | "deactivated" | "reactivated"
+                    "updated"
+                        | "deleted"
+                        | "deactivated"
+                        | "reactivated"
+                        | "time off added"
+                        | "time off removed"
                 )
         }
     }

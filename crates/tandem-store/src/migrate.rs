@@ -238,6 +238,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "what-if scenarios",
         sql: include_str!("../migrations/sqlite/0044_scenarios.sql"),
     },
+    Migration {
+        version: 45,
+        description: "dated or scheduled tasks",
+        sql: include_str!("../migrations/sqlite/0045_task_scheduling.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -460,6 +465,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 44,
         description: "what-if scenarios",
         sql: include_str!("../migrations/postgres/0044_scenarios.sql"),
+    },
+    Migration {
+        version: 45,
+        description: "dated or scheduled tasks",
+        sql: include_str!("../migrations/postgres/0045_task_scheduling.sql"),
     },
 ];
 

@@ -152,6 +152,8 @@ fn task_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         constraint_date: row.get(34)?,
         actual_start: row.get(35)?,
         actual_finish: row.get(36)?,
+        scheduling: row.get(37)?,
+        tied: row.get(38)?,
     })
 }
 
@@ -249,6 +251,7 @@ pub(crate) fn read_plan_tasks(
             actual_finish: row.get(16).map_err(driver)?,
             phase_id: row.get(17).map_err(driver)?,
             milestone_id: row.get(18).map_err(driver)?,
+            scheduling: row.get(20).map_err(driver)?,
         };
         let key = row
             .get_ref(19)

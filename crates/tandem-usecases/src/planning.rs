@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use tandem_domain::planning::{PlanTask, ProjectPlan, project_plan};
+use tandem_domain::planning::{People, PlanTask, ProjectPlan, project_plan};
 use tandem_domain::{
     AppliedLevelling, Baseline, ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task,
     TaskFields, TimeOff, UserRef, Validation,
@@ -142,13 +142,16 @@ async fn links_and_plan(
     // Links between the project's own tasks are all a plan uses.
     let dependencies = store.project_links(access).await?;
     let exceptions = store.list_calendar_exceptions(access).await?;
-    let members = store.list_members(scope).await?;
-    let capacity: HashMap<Id, f64> = members
-        .iter()
-        .map(|m| (m.user.id, m.capacity_hours))
-        .collect();
-    let planned = project_plan(project, &exceptions, tasks, &dependencies, &capacity, today);
+    let people = plan_people(store, scope).await?;
+    let planned = project_plan(project, &exceptions, tasks, &dependencies, &people, today);
     Ok((dependencies, planned))
+}
+
+/// The workspace's people as plans read them: hours a week and time off.
+pub async fn plan_people(store: &dyn Store, scope: Scope) -> Result<People> {
+    let members = store.list_members(scope).await?;
+    let time_off = store.list_time_off(scope, None).await?;
+    Ok(People::new(&members, &time_off))
 }
 
 /// The most writes since a stored schedule that [`catch_up_schedule`]
@@ -244,17 +247,12 @@ pub async fn catch_up_schedule(
         .map(|t| (PlanTask::from(t), stored.remove(&t.id)))
         .collect();
     let exceptions = store.list_calendar_exceptions(access).await?;
-    let capacity: HashMap<Id, f64> = store
-        .list_members(scope)
-        .await?
-        .iter()
-        .map(|m| (m.user.id, m.capacity_hours))
-        .collect();
+    let people = plan_people(store, scope).await?;
     let Some(patch) = tandem_domain::planning::beside(
         &project,
         &exceptions,
         &changed,
-        &capacity,
+        &people,
         tandem_domain::planning::StoredHead {
             fingerprint: &head.fingerprint,
             basis: head.basis,

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
-use tandem_domain::planning::{PlanTask, ProjectPlan, project_plan};
+use tandem_domain::planning::{People, PlanTask, ProjectPlan, project_plan};
 use tandem_domain::scenarios::{LinkEdit, TaskEdit, lay_over};
-use tandem_domain::{DependencyKind, Id, Link, Member, Project, StoredSchedule};
+use tandem_domain::{DependencyKind, Id, Link, Member, Project, StoredSchedule, TimeOff};
 use tandem_store::{Applied, ProjectAccess, Scenario, Store};
 
 use crate::planning::{Loaded, schedule_error};
@@ -107,12 +107,13 @@ impl<'a> PlanRead<'a> {
 }
 
 /// The scenario's plan: the project's (`plan`) with the scenario's
-/// changes laid over it; its tasks and links too. `members`: the
-/// workspace's, read by the caller.
+/// changes laid over it; its tasks and links too. `members` and their
+/// `time_off`: the workspace's, read by the caller.
 pub async fn scenario_plan(
     store: &dyn Store,
     plan: PlanRead<'_>,
     members: &[Member],
+    time_off: &[TimeOff],
     scenario: &Scenario,
 ) -> Result<(ProjectPlan, Vec<PlanTask>, Vec<Link>)> {
     let exceptions = store.list_calendar_exceptions(plan.access).await?;
@@ -120,10 +121,7 @@ pub async fn scenario_plan(
         .iter()
         .map(|m| (m.user.email.to_ascii_lowercase(), m.user.id))
         .collect();
-    let capacity: HashMap<Id, f64> = members
-        .iter()
-        .map(|m| (m.user.id, m.capacity_hours))
-        .collect();
+    let people = People::new(members, time_off);
     let edits: HashMap<Id, TaskEdit> = scenario
         .tasks
         .iter()
@@ -149,7 +147,7 @@ pub async fn scenario_plan(
         &exceptions,
         &tasks,
         &links,
-        &capacity,
+        &people,
         plan.planned_on,
     );
     Ok((planned, tasks, links))

@@ -33,6 +33,7 @@ fn task() -> Task {
         three_point: None,
         percent_complete: 10,
         schedule: TaskScheduling::default(),
+        scheduling: crate::model::Scheduling::Scheduled,
         parent: None,
         phase_id: None,
         milestone_id: None,

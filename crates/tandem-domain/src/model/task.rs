@@ -33,6 +33,8 @@ pub struct Task {
     pub three_point: Option<ThreePoint>,
     pub percent_complete: i64,
     pub schedule: TaskScheduling,
+    /// Whose dates rule it, from `schedule.mode` and its shape as read.
+    pub scheduling: Scheduling,
     pub parent: Option<TaskRef>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
@@ -55,6 +57,8 @@ pub struct TaskScheduling {
     pub constraint_date: Option<NaiveDateTime>,
     pub actual_start: Option<NaiveDateTime>,
     pub actual_finish: Option<NaiveDateTime>,
+    /// Whether its own dates or the plan's rule it, as a person chose.
+    pub mode: SchedulingMode,
 }
 
 impl TaskScheduling {
@@ -212,6 +216,15 @@ impl TaskFields {
             v.push("percent_complete", "must be between 0 and 100");
         }
         self.schedule.check(&mut v);
+        if self.schedule.mode == SchedulingMode::Dated
+            && self.start_date.is_none()
+            && self.due_date.is_none()
+        {
+            v.push(
+                "scheduling",
+                "a dated task keeps its start or due date: give one, or choose scheduled or auto",
+            );
+        }
         if self.tags.len() > 50 {
             v.push("tags", "at most 50 tags");
         }

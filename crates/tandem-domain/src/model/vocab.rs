@@ -143,6 +143,43 @@ impl ConstraintType {
 }
 
 vocabulary!(
+    /// Which dates rule a task, as in Microsoft Project: its own, as a
+    /// person gave them (task management; Project's manually scheduled
+    /// task), or the plan's, from its links, estimate and constraint
+    /// (project management; auto scheduled).
+    Scheduling { Dated = "dated", Scheduled = "scheduled" }
+);
+
+vocabulary!(
+    /// What a person chose for a task's [`Scheduling`]: one of the two,
+    /// or `auto` to let the task's shape decide ([`Scheduling::of`]).
+    SchedulingMode { Auto = "auto", Dated = "dated", Scheduled = "scheduled" }
+);
+
+// The macro declares the enum, so `#[derive(Default)]` cannot mark a
+// variant of it.
+#[allow(clippy::derivable_impls)]
+impl Default for SchedulingMode {
+    fn default() -> Self {
+        SchedulingMode::Auto
+    }
+}
+
+impl Scheduling {
+    /// Which dates rule a task. Chosen, as chosen (a dated task needs a
+    /// date to keep). Left to `auto`: a task a person dated (a start or a
+    /// due date) that nothing ties into a plan (no link, no subtasks, no
+    /// constraint) keeps its dates; any other is scheduled.
+    pub fn of(mode: SchedulingMode, has_dates: bool, tied: bool, constrained: bool) -> Scheduling {
+        match mode {
+            SchedulingMode::Dated if has_dates => Scheduling::Dated,
+            SchedulingMode::Auto if has_dates && !tied && !constrained => Scheduling::Dated,
+            _ => Scheduling::Scheduled,
+        }
+    }
+}
+
+vocabulary!(
     StakeholderRole {
         Sponsor = "sponsor",
         Approver = "approver",

@@ -74,10 +74,25 @@ pub struct TaskSpec {
     /// Work done, 0 to 100; with a status date, what is left of a started
     /// task is scheduled after it.
     pub percent_complete: u8,
+    /// Dates a person gave the task (Microsoft Project's manually
+    /// scheduled task); None for a task the plan places.
+    pub fixed: Option<Fixed>,
     /// People working on the task on their own calendars. When present,
     /// the task finishes when the last of them does, as in Project; when
     /// absent, it lasts `duration` on the plan's calendar.
     pub assignments: Vec<Assignment>,
+}
+
+/// A task's own dates, kept as given: it starts at `start` (or its
+/// duration before `finish`) and finishes at `finish` (or its duration
+/// after `start`), whatever its links, constraint and the status date say;
+/// actual dates still rule. Its late dates are the plan's, so it has slack
+/// when what follows it can wait, and a link it starts before is reported
+/// as a constraint's would be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fixed {
+    pub start: Option<NaiveDateTime>,
+    pub finish: Option<NaiveDateTime>,
 }
 
 /// Work on a task by someone with a calendar of their own.
@@ -102,6 +117,7 @@ impl TaskSpec {
             actual_start: None,
             actual_finish: None,
             percent_complete: 0,
+            fixed: None,
             assignments: Vec::new(),
         }
     }
@@ -145,32 +161,15 @@ impl Plan {
         self.context_digest().wrapping_add(self.items_digest())
     }
 
-    /// The digest of the plan's calendars, start and status date: what
-    /// every task is scheduled on.
+    /// The digest of the plan's calendar, start and status date: what
+    /// every task is scheduled on. People's calendars are not in it but in
+    /// the digests of the tasks assigned to them, by content: a plan of a
+    /// few tasks scheduled beside the rest numbers its calendars its own
+    /// way, and a task's part must not depend on that.
     pub fn context_digest(&self) -> u64 {
-        fn calendar(c: &Calendar, h: &mut DefaultHasher) {
-            for day in &c.week {
-                day.len().hash(h);
-                for p in day {
-                    (p.start, p.end).hash(h);
-                }
-            }
-            for (date, periods) in &c.exceptions {
-                date.hash(h);
-                for p in periods {
-                    (p.start, p.end).hash(h);
-                }
-                periods.len().hash(h);
-            }
-            c.minutes_per_day.hash(h);
-        }
         // SipHash with fixed keys: deterministic across runs and nodes.
         let mut h = DefaultHasher::new();
-        calendar(&self.calendar, &mut h);
-        self.calendars.len().hash(&mut h);
-        for c in &self.calendars {
-            calendar(c, &mut h);
-        }
+        hash_calendar(&self.calendar, &mut h);
         (self.start, self.status_date).hash(&mut h);
         h.finish()
     }
@@ -178,14 +177,39 @@ impl Plan {
     /// The sum of the digests of the plan's tasks and links: the part of
     /// the fingerprint that tasks added to the plan add to.
     pub fn items_digest(&self) -> u64 {
-        let tasks = (0..self.tasks.len()).map(|i| self.task_digest(i));
+        let calendars = self.calendar_digests();
+        let tasks = (0..self.tasks.len()).map(|i| self.task_digest_with(i, &calendars));
         let links = (0..self.links.len()).map(|i| self.link_digest(i));
         tasks.chain(links).fold(0u64, u64::wrapping_add)
+    }
+
+    /// Each of [`Plan::calendars`]' digest, in order.
+    fn calendar_digests(&self) -> Vec<u64> {
+        self.calendars
+            .iter()
+            .map(|c| {
+                let mut h = DefaultHasher::new();
+                hash_calendar(c, &mut h);
+                h.finish()
+            })
+            .collect()
     }
 
     /// Task `i`'s part of the fingerprint: what a task leaving the plan
     /// takes out of it.
     pub fn task_digest(&self, i: usize) -> u64 {
+        self.task_digest_with(i, &self.calendar_digests())
+    }
+
+    /// Every task's [`Plan::task_digest`], in order.
+    pub fn task_digests(&self) -> Vec<u64> {
+        let calendars = self.calendar_digests();
+        (0..self.tasks.len())
+            .map(|i| self.task_digest_with(i, &calendars))
+            .collect()
+    }
+
+    fn task_digest_with(&self, i: usize, calendars: &[u64]) -> u64 {
         let uid = |i: usize| self.tasks.get(i).map(|t| t.uid);
         let t = &self.tasks[i];
         let mut h = DefaultHasher::new();
@@ -206,10 +230,11 @@ impl Plan {
             t.actual_start,
             t.actual_finish,
             t.percent_complete,
+            t.fixed,
         )
             .hash(&mut h);
         for a in &t.assignments {
-            (a.calendar, a.minutes).hash(&mut h);
+            (calendars.get(a.calendar), a.minutes).hash(&mut h);
         }
         t.assignments.len().hash(&mut h);
         h.finish()
@@ -229,6 +254,23 @@ impl Plan {
         }
         h.finish()
     }
+}
+
+fn hash_calendar(c: &Calendar, h: &mut DefaultHasher) {
+    for day in &c.week {
+        day.len().hash(h);
+        for p in day {
+            (p.start, p.end).hash(h);
+        }
+    }
+    for (date, periods) in &c.exceptions {
+        date.hash(h);
+        for p in periods {
+            (p.start, p.end).hash(h);
+        }
+        periods.len().hash(h);
+    }
+    c.minutes_per_day.hash(h);
 }
 
 /// Dates are working-minute indices on the plan's timeline.
@@ -391,6 +433,8 @@ pub(crate) struct WorkConstraint {
     pub(crate) actual_start: Option<i64>,
     pub(crate) actual_finish: Option<i64>,
     pub(crate) assigned: bool,
+    /// [`Fixed`]'s start and finish.
+    pub(crate) fixed: Option<(Option<i64>, Option<i64>)>,
 }
 
 impl WorkConstraint {
@@ -411,6 +455,10 @@ impl WorkConstraint {
             actual_start: task.actual_start.map(work),
             actual_finish: task.actual_finish.map(work),
             assigned: !task.assignments.is_empty(),
+            fixed: task
+                .fixed
+                .map(|f| (f.start.map(work), f.finish.map(work)))
+                .filter(|(start, finish)| start.is_some() || finish.is_some()),
         }
     }
 }

@@ -44,16 +44,30 @@ impl<'a> Prepared<'a> {
         let constraints = &self.constraints;
         let work = |instant: NaiveDateTime| timeline.to_work(instant);
         let duration = |t: usize| durations[t].max(0);
-        // The finish on the plan's calendar of work starting at `start` there.
-        let assigned_finish = |task: &TaskSpec, start: i64| -> Option<i64> {
+        // The finish on the plan's calendar of `percent` of the work
+        // starting at `start` there.
+        let assigned_finish = |task: &TaskSpec, start: i64, percent: i64| -> Option<i64> {
             task.assignments
                 .iter()
                 .filter_map(|a| {
                     let person = people.get(a.calendar)?;
                     let begin = person.to_work(timeline.start_instant(start));
-                    Some(timeline.to_work(person.finish_instant(begin + a.minutes.max(0))))
+                    let minutes = a.minutes.max(0) * percent / 100;
+                    Some(timeline.to_work(person.finish_instant(begin + minutes)))
                 })
                 .max()
+        };
+        // The first working minute on the plan's calendar, at or after
+        // `start`, at which one of the task's people works.
+        let assigned_start = |task: &TaskSpec, start: i64| -> Option<i64> {
+            task.assignments
+                .iter()
+                .filter_map(|a| {
+                    let person = people.get(a.calendar)?;
+                    let begin = person.to_work(timeline.start_instant(start));
+                    Some(timeline.to_work(person.start_instant(begin)))
+                })
+                .min()
         };
         let shift = |base: i64, edge: &Edge, from_finish: bool, sign: i64| -> i64 {
             if edge.elapsed {
@@ -153,8 +167,17 @@ impl<'a> Prepared<'a> {
                     Constraint::MustStartOn(_) => c.at,
                     Constraint::MustFinishOn(_) => c.at - d,
                 };
+                // Dates given by hand hold against links, constraint and
+                // status date, as in Project; actual dates hold over them.
+                let fixed_start = c.fixed.and_then(|f| match f {
+                    (Some(start), _) => Some(start),
+                    (None, Some(finish)) => Some(finish - d),
+                    (None, None) => None,
+                });
                 if let Some(actual) = c.actual_start {
                     start = actual;
+                } else if let Some(fixed) = fixed_start {
+                    start = fixed;
                 } else if let Some(status) = status
                     && c.actual_finish.is_none()
                     && !matches!(
@@ -165,6 +188,13 @@ impl<'a> Prepared<'a> {
                     // Work not started cannot start in the past.
                     start = start.max(status);
                 }
+                if c.assigned && c.actual_start.is_none() && fixed_start.is_none() {
+                    // Work begins when the first of its people is at work,
+                    // not on a day they are all away.
+                    if let Some(begin) = assigned_start(task, start) {
+                        start = start.max(begin);
+                    }
+                }
                 broken_link[t] = match binding_link {
                     Some(edge) if start < by_links => Some(match edge.from {
                         Source::Leaf(p) => p,
@@ -173,18 +203,24 @@ impl<'a> Prepared<'a> {
                     _ => None,
                 };
                 es[t] = start;
-                ef[t] = match c.actual_finish {
-                    Some(actual) => actual.max(start),
-                    None if c.assigned => assigned_finish(task, start).unwrap_or(start + d),
-                    None => match (status, c.actual_start) {
-                        // What is left of started work runs from the
-                        // status date when it is behind.
-                        (Some(status), Some(_)) => {
-                            let left = d * (100 - i64::from(task.percent_complete.min(100))) / 100;
-                            (start + d).max(status + left)
+                let fixed_finish = c.fixed.and_then(|f| f.1);
+                ef[t] = match (c.actual_finish, fixed_finish) {
+                    (Some(actual), _) => actual.max(start),
+                    (None, Some(finish)) => finish.max(start),
+                    (None, None) => {
+                        let left = 100 - i64::from(task.percent_complete.min(100));
+                        let finish = |from: i64, percent: i64| match c.assigned {
+                            true => assigned_finish(task, from, percent)
+                                .unwrap_or(from + d * percent / 100),
+                            false => from + d * percent / 100,
+                        };
+                        match (status, c.actual_start) {
+                            // What is left of started work runs from the
+                            // status date when it is behind.
+                            (Some(status), Some(_)) => finish(start, 100).max(finish(status, left)),
+                            _ => finish(start, 100),
                         }
-                        _ => start + d,
-                    },
+                    }
                 };
                 if round == 1 && (es[t], ef[t]) != before {
                     for &e in outgoing.get(t) {
@@ -207,8 +243,8 @@ impl<'a> Prepared<'a> {
             // Backward pass.
             for &t in order.iter().rev() {
                 // An assigned task's span on the plan's calendar is what it took
-                // in the forward pass.
-                let d = if constraints[t].assigned {
+                // in the forward pass, as is one with dates of its own.
+                let d = if constraints[t].assigned || constraints[t].fixed.is_some() {
                     ef[t] - es[t]
                 } else {
                     duration(t)

@@ -326,3 +326,107 @@ proptest! {
         }
     }
 }
+
+/// A person's days away on their own calendar, against what MPXJ's
+/// `MicrosoftScheduler` (16.10) gives for the same plan with a resource
+/// calendar: Ana away Tuesday 24th and Wednesday 25th, Ben never. Her
+/// three days run Monday, Thursday and Friday; her work that could start
+/// Tuesday waits for Thursday, and its late dates count back from there.
+#[test]
+fn work_on_a_persons_calendar_agrees_with_mpxj() {
+    use LinkKind::*;
+    let mut p = plan(
+        &[3, 3, 1, 2, 1],
+        &[(0, 2, FinishToStart, 0), (4, 3, FinishToStart, 0)],
+    );
+    let mut ana = Calendar::default();
+    for d in [24, 25] {
+        ana.exceptions
+            .insert(NaiveDate::from_ymd_opt(2026, 11, d).unwrap(), Vec::new());
+    }
+    p.calendars = vec![ana, Calendar::default()];
+    for (task, calendar) in [(0, 0), (1, 1), (3, 0), (4, 1)] {
+        p.tasks[task].assignments = vec![Assignment {
+            calendar,
+            minutes: p.tasks[task].duration,
+        }];
+    }
+    let result = schedule(&p).unwrap();
+    let at = |d: u32, h: u32| {
+        result
+            .timeline
+            .to_work(day(NaiveDate::from_ymd_opt(2026, 11, d).unwrap(), h))
+    };
+    // MPXJ's ES, EF, LS, LF; a finish at 17:00 is the same working
+    // instant as the next working day's 08:00.
+    let mpxj = [
+        [at(23, 8), at(27, 17), at(23, 8), at(27, 17)],
+        [at(23, 8), at(25, 17), at(26, 8), at(30, 17)],
+        [at(30, 8), at(30, 17), at(30, 8), at(30, 17)],
+        [at(26, 8), at(27, 17), at(27, 8), at(30, 17)],
+        [at(23, 8), at(23, 17), at(26, 8), at(26, 17)],
+    ];
+    for (i, expected) in mpxj.iter().enumerate() {
+        let d = result.tasks[i];
+        assert_eq!(
+            [d.early_start, d.early_finish, d.late_start, d.late_finish],
+            *expected,
+            "T{}",
+            i + 1
+        );
+    }
+    assert_eq!(result.tasks[0].total_slack, 0);
+    assert_eq!(result.tasks[3].total_slack, 480);
+}
+
+/// Dates given by hand (Project's manually scheduled tasks) hold against
+/// links and the status date; the finish of the plan counts them, and
+/// their late dates are the plan's.
+#[test]
+fn dates_given_by_hand_hold_and_count_in_the_finish() {
+    use LinkKind::*;
+    let mut p = plan(&[3, 2, 5, 1], &[(0, 3, FinishToStart, 0)]);
+    let date = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let end = |m: u32, d: u32| day(date(m, d), 23) + chrono::Duration::minutes(59);
+    // 1: due Friday December 4th; 2: Wednesday 25th to Thursday 26th (its
+    // five days of estimate do not count); 3: from Tuesday 24th, before
+    // its link from 0 allows.
+    p.tasks[1].fixed = Some(Fixed {
+        start: None,
+        finish: Some(end(12, 4)),
+    });
+    p.tasks[2].fixed = Some(Fixed {
+        start: Some(day(date(11, 25), 0)),
+        finish: Some(end(11, 26)),
+    });
+    p.tasks[3].fixed = Some(Fixed {
+        start: Some(day(date(11, 24), 0)),
+        finish: None,
+    });
+    p.status_date = Some(day(date(11, 30), 0));
+    let result = schedule(&p).unwrap();
+    let at = |m: u32, d: u32, h: u32| result.timeline.to_work(day(date(m, d), h));
+    let dates = |i: usize| (result.tasks[i].early_start, result.tasks[i].early_finish);
+    assert_eq!(
+        dates(0),
+        (at(11, 30, 8), at(12, 2, 17)),
+        "the status date moves it"
+    );
+    assert_eq!(dates(1), (at(12, 3, 8), at(12, 4, 17)));
+    assert_eq!(dates(2), (at(11, 25, 8), at(11, 26, 17)));
+    assert_eq!(dates(3), (at(11, 24, 8), at(11, 24, 17)));
+    assert_eq!(result.finish, at(12, 4, 17));
+    assert_eq!(result.tasks[1].total_slack, 0);
+    assert_eq!(
+        result.tasks[2].total_slack,
+        6 * 480,
+        "until the plan's finish"
+    );
+    assert_eq!(
+        result.diagnostics,
+        [Diagnostic::ConstraintBreaksLink {
+            task: 3,
+            predecessor: 0
+        }]
+    );
+}

@@ -139,6 +139,7 @@ impl MspdiProject {
             };
             specs.push(TaskSpec {
                 percent_complete: t.percent_complete.clamp(0, 100) as u8,
+                fixed: None,
                 assignments: Vec::new(),
                 uid: t.uid,
                 name: t.name.clone(),

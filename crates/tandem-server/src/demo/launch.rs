@@ -59,6 +59,9 @@ async fn plan_launch_dates(
         let mut fields = task.fields();
         fields.start_date = Some(early_start.date());
         fields.due_date = Some(late_finish.date().max(early_start.date()));
+        // Dates the plan gave, and the plan keeps placing: a loose task's
+        // slack stays slack, not a span it must fill.
+        fields.schedule.mode = SchedulingMode::Scheduled;
         store
             .update_task(
                 owner,

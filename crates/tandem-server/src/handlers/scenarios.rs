@@ -163,12 +163,14 @@ pub async fn forecast_scenario(
         crate::planning::server_today(),
     )
     .await?;
-    let (scenario, members) = tokio::try_join!(
+    let (scenario, members, time_off) = tokio::try_join!(
         store.get_scenario(loaded.access, &name),
         store.list_members(ctx.scope),
+        store.list_time_off(ctx.scope, None),
     )?;
     let read = scenarios::PlanRead::of(&loaded, &tasks);
-    let (planned, _, _) = scenarios::scenario_plan(store, read, &members, &scenario).await?;
+    let (planned, _, _) =
+        scenarios::scenario_plan(store, read, &members, &time_off, &scenario).await?;
     Ok(Json(
         super::schedule::run_forecast(planned, runs, seed).await?,
     ))

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_api::{CreateDependency, UpdateTask};
-use tandem_domain::{EntityKind, TaskStatus};
+use tandem_domain::{EntityKind, Scheduling, SchedulingMode, TaskStatus};
 use tandem_store::{ActivityFilter, TaskFilter};
 
 use super::Viewer;
@@ -168,6 +168,17 @@ pub async fn task_page(
                                 } }
                             div { label for="t-start" { "Start" } input #t-start name="start_date" type="date" value=[task.start_date]; }
                             div { label for="t-due" { "Due" } input #t-due name="due_date" type="date" value=[task.due_date]; }
+                            div { label for="t-scheduling" { "Dates" }
+                                select #t-scheduling name="scheduling" aria-describedby="t-scheduling-now" {
+                                    @for (mode, label) in [(SchedulingMode::Auto, "Auto"), (SchedulingMode::Dated, "Dated: kept as given"), (SchedulingMode::Scheduled, "Scheduled by the plan")] {
+                                        option value=(mode) selected[s.mode == mode] { (label) }
+                                    }
+                                }
+                                span #t-scheduling-now.muted { (match task.scheduling {
+                                    Scheduling::Dated => "Now dated: it keeps its start and due date; links and the status date do not move it.",
+                                    Scheduling::Scheduled => "Now scheduled: its links, estimate and constraint place it in the plan.",
+                                }) }
+                            }
                             div { label for="t-estimate" { "Estimate (working days)" } input #t-estimate name="estimate_days" type="number" step="any" min="0" value=[task.estimate_days]; }
                             fieldset.three-point {
                                 legend { "Three-point estimate " span.muted { "(working days, for the forecast)" } }
@@ -469,6 +480,7 @@ const EDIT_FIELDS: &[(&str, Kind)] = &[
     ("constraint_date", Kind::Optional),
     ("actual_start", Kind::Optional),
     ("actual_finish", Kind::Optional),
+    ("scheduling", Kind::Optional),
     ("blocked_reason", Kind::Optional),
 ];
 

@@ -19,7 +19,7 @@ use std::fmt::Write;
 use axum::extract::{Path, Query, State};
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 use maud::{Markup, PreEscaped, html};
-use tandem_domain::{Id, StoredSchedule, Task, TaskSchedule};
+use tandem_domain::{Id, Scheduling, StoredSchedule, Task, TaskSchedule};
 
 use super::Viewer;
 use super::common::WebError;
@@ -691,13 +691,18 @@ fn draw(d: &Drawing<'_>) -> String {
                 }
                 let (from, to) = (s.early_start.date(), s.early_finish.date());
                 let tip = format!(
-                    "{key} {title}: {} {} to {} {}, slack {} d{}",
+                    "{key} {title}: {} {} to {} {}, slack {} d{}{}",
                     from.day(),
                     MONTHS[from.month0() as usize],
                     to.day(),
                     MONTHS[to.month0() as usize],
                     tenths(s.total_slack as f64 / 480.0),
                     if s.critical { ", critical" } else { "" },
+                    if task.scheduling == Scheduling::Dated {
+                        ", dated: keeps its dates"
+                    } else {
+                        ""
+                    },
                     key = task.key,
                 );
                 if s.milestone {
@@ -721,13 +726,14 @@ fn draw(d: &Drawing<'_>) -> String {
                     let start = s.early_start.date();
                     let _ = write!(
                         svg,
-                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}" data-finish="{finish}" data-set-start="{set_start}" data-due="{due}" data-estimate="{estimate}"><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>"#,
+                        r#"<g class="bar{critical}" tabindex="0" role="button" data-key="{key}" data-version="{v}" data-start="{start}" data-finish="{finish}" data-set-start="{set_start}" data-due="{due}" data-estimate="{estimate}" data-scheduling="{scheduling}"><title>{tip}</title><rect x="{x0}" y="{}" width="{w}" height="14" rx="3"/>"#,
                         y + 5.0,
                         key = task.key,
                         v = task.version,
                         finish = s.early_finish.date(),
                         set_start = task.start_date.map(|d| d.to_string()).unwrap_or_default(),
                         due = task.due_date.map(|d| d.to_string()).unwrap_or_default(),
+                        scheduling = task.scheduling,
                         estimate = task
                             .estimate_days
                             .map(|e| e.to_string())

@@ -206,7 +206,8 @@ pub(super) async fn update_task_tx(
          due_date = $7, estimate_days = $8, effort_hours = $9, optimistic_days = $10, likely_days = $11, \
          pessimistic_days = $12, percent_complete = $13, parent_id = $14, phase_id = $15, milestone_id = $16, \
          blocked_reason = $17, updated_at = $18, completed_at = $19, constraint_type = $22, \
-         constraint_date = $23, actual_start = $24, actual_finish = $25, version = version + 1 \
+         constraint_date = $23, actual_start = $24, actual_finish = $25, scheduling = $26, \
+         version = version + 1 \
          WHERE id = $20 AND version = $21",
     )
     .bind(fields.title.trim())
@@ -234,6 +235,7 @@ pub(super) async fn update_task_tx(
     .bind(local_time(fields.schedule.constraint_date))
     .bind(local_time(fields.schedule.actual_start))
     .bind(local_time(fields.schedule.actual_finish))
+    .bind(fields.schedule.mode.as_str())
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -292,7 +294,8 @@ pub(super) struct TaskRowValues<'a> {
 pub(super) const TASK_INSERT: &str = "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, \
     status, priority, start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, \
     pessimistic_days, percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, \
-    created_at, updated_at, completed_at, constraint_type, constraint_date, actual_start, actual_finish) ";
+    created_at, updated_at, completed_at, constraint_type, constraint_date, actual_start, actual_finish, \
+    scheduling) ";
 
 /// Binds one row of [`TASK_INSERT`]: one task created through
 /// the API, or many in an import.
@@ -335,7 +338,8 @@ pub(super) fn push_task_row(
         .push_bind(f.schedule.constraint_type.map(|c| c.as_str()))
         .push_bind(local_time(f.schedule.constraint_date))
         .push_bind(local_time(f.schedule.actual_start))
-        .push_bind(local_time(f.schedule.actual_finish));
+        .push_bind(local_time(f.schedule.actual_finish))
+        .push_bind(f.schedule.mode.as_str());
 }
 
 /// A task's row for a report: id, status, created, completed, effort,

@@ -238,12 +238,12 @@ pub(crate) fn baseline_name(name: &str) -> Result<String> {
 }
 
 /// What the plan reads of each task of a project (`$1` the workspace, `$2`
-/// the project), last the project's key, in the order the backends fill
+/// the project), the project's key next to last, in the order the backends fill
 /// [`PlanTaskRow`] from. By the `(project, number)` index, without a sort.
 pub(crate) const PLAN_TASK_SELECT: &str = "SELECT t.id, t.number, t.status, t.parent_id, \
     t.owner_id, t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, \
     t.likely_days, t.pessimistic_days, t.percent_complete, t.constraint_type, t.constraint_date, \
-    t.actual_start, t.actual_finish, t.phase_id, t.milestone_id, p.key \
+    t.actual_start, t.actual_finish, t.phase_id, t.milestone_id, p.key, t.scheduling \
     FROM tasks t JOIN projects p ON p.id = t.project_id \
     WHERE p.workspace_id = $1 AND t.project_id = $2 ORDER BY t.number";
 
@@ -269,6 +269,7 @@ pub(crate) struct PlanTaskRow {
     pub actual_finish: Option<String>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
+    pub scheduling: String,
 }
 
 impl PlanTaskRow {
@@ -296,6 +297,7 @@ impl PlanTaskRow {
                 self.constraint_date.as_deref(),
                 self.actual_start.as_deref(),
                 self.actual_finish.as_deref(),
+                &self.scheduling,
             )?,
         })
     }
@@ -324,6 +326,7 @@ pub(crate) fn plan_task_row(row: &impl Columns) -> Result<(PlanTaskRow, &str)> {
             actual_finish: row.at(16)?,
             phase_id: row.at(17)?,
             milestone_id: row.at(18)?,
+            scheduling: row.at(20)?,
         },
         row.text_at(19)?,
     ))

@@ -17,7 +17,10 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
     pt.title AS parent_title, t.phase_id, t.milestone_id, t.blocked_reason, t.created_by, \
     c.email AS creator_email, c.name AS creator_name, t.version, t.created_at, t.updated_at, \
     t.completed_at, (SELECT {TAG_AGGREGATE} FROM task_tags tt WHERE tt.task_id = t.id) AS tags, \
-    t.constraint_type, t.constraint_date, t.actual_start, t.actual_finish \
+    t.constraint_type, t.constraint_date, t.actual_start, t.actual_finish, t.scheduling, \
+    (EXISTS (SELECT 1 FROM dependencies d WHERE d.predecessor_id = t.id) \
+    OR EXISTS (SELECT 1 FROM dependencies d WHERE d.successor_id = t.id) \
+    OR EXISTS (SELECT 1 FROM tasks ch WHERE ch.parent_id = t.id)) AS tied \
     FROM tasks t \
     LEFT JOIN projects p ON p.id = t.project_id \
     LEFT JOIN users o ON o.id = t.owner_id \

@@ -73,6 +73,9 @@ pub(crate) struct TaskRow {
     pub constraint_date: Option<String>,
     pub actual_start: Option<String>,
     pub actual_finish: Option<String>,
+    pub scheduling: String,
+    /// Linked to other tasks, or with subtasks.
+    pub tied: bool,
 }
 
 fn user(id: Option<i64>, email: Option<String>, name: Option<String>) -> Option<UserRef> {
@@ -105,12 +108,14 @@ pub(crate) fn task_scheduling(
     constraint_date: Option<&str>,
     actual_start: Option<&str>,
     actual_finish: Option<&str>,
+    mode: &str,
 ) -> crate::Result<tandem_domain::TaskScheduling> {
     Ok(tandem_domain::TaskScheduling {
         constraint_type: constraint_type.map(vocab).transpose()?,
         constraint_date: parse_local_time(constraint_date)?,
         actual_start: parse_local_time(actual_start)?,
         actual_finish: parse_local_time(actual_finish)?,
+        mode: vocab(mode)?,
     })
 }
 
@@ -143,7 +148,14 @@ impl TaskRow {
             self.constraint_date.as_deref(),
             self.actual_start.as_deref(),
             self.actual_finish.as_deref(),
+            &self.scheduling,
         )?;
+        let scheduling = tandem_domain::Scheduling::of(
+            schedule.mode,
+            self.start_date.is_some() || self.due_date.is_some(),
+            self.tied,
+            schedule.constraint_type.is_some(),
+        );
         Ok(Task {
             id: self.id,
             key: TaskKey::format(key, self.number, self.id),
@@ -165,6 +177,7 @@ impl TaskRow {
             three_point,
             percent_complete: self.percent_complete,
             schedule,
+            scheduling,
             parent,
             phase_id: self.phase_id,
             milestone_id: self.milestone_id,
@@ -222,6 +235,8 @@ pub(crate) fn task_row(row: &impl Columns) -> Result<TaskRow> {
         constraint_date: row.at(34)?,
         actual_start: row.at(35)?,
         actual_finish: row.at(36)?,
+        scheduling: row.at(37)?,
+        tied: row.at(38)?,
     })
 }
 

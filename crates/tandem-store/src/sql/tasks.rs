@@ -33,6 +33,7 @@ pub(crate) fn task_snapshot(f: &TaskFields) -> Map<String, Value> {
         "constraint_date": local_time(f.schedule.constraint_date),
         "actual_start": local_time(f.schedule.actual_start),
         "actual_finish": local_time(f.schedule.actual_finish),
+        "scheduling": f.schedule.mode.as_str(),
         "parent": f.parent,
         "phase_id": f.phase_id,
         "milestone_id": f.milestone_id,

@@ -44,6 +44,7 @@ fn everything(parent: &str, phase: Id, milestone: Id, status: TaskStatus) -> New
                 constraint_date: Some(on(4, 9, 30)),
                 actual_start: Some(on(4, 10, 15)),
                 actual_finish: (status == TaskStatus::Done).then(|| on(12, 16, 45)),
+                mode: SchedulingMode::Dated,
             },
             parent: Some(parent.to_string()),
             phase_id: Some(phase),
@@ -75,6 +76,7 @@ fn assert_same(listed: &Task, got: &Task) {
         three_point,
         percent_complete,
         schedule,
+        scheduling,
         parent,
         phase_id,
         milestone_id,
@@ -91,6 +93,7 @@ fn assert_same(listed: &Task, got: &Task) {
         constraint_date,
         actual_start,
         actual_finish,
+        mode,
     } = schedule;
     let k = key;
     assert_eq!(*id, got.id, "{k}: id");
@@ -156,6 +159,8 @@ fn assert_same(listed: &Task, got: &Task) {
         *actual_finish, got.schedule.actual_finish,
         "{k}: actual_finish"
     );
+    assert_eq!(*mode, got.schedule.mode, "{k}: scheduling mode");
+    assert_eq!(*scheduling, got.scheduling, "{k}: scheduling");
     assert_eq!(*parent, got.parent, "{k}: parent");
     assert_eq!(*phase_id, got.phase_id, "{k}: phase_id");
     assert_eq!(*milestone_id, got.milestone_id, "{k}: milestone_id");

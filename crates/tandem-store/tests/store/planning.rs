@@ -376,6 +376,7 @@ async fn the_plan_reads_every_task_of_the_project_as_it_is() {
             constraint_date: Some(at(27, 17)),
             actual_start: Some(at(23, 9)),
             actual_finish: None,
+            mode: SchedulingMode::Auto,
         };
         full.fields.parent = Some(plain.key.clone());
         store.create_task(writer, &full).await.unwrap();

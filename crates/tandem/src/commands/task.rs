@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use reqwest::Method;
 use serde_json::json;
 use tandem_api::*;
-use tandem_domain::TaskStatus;
 use tandem_domain::dates::parse_work_days;
+use tandem_domain::{Scheduling, SchedulingMode, TaskStatus};
 
 use super::dependency::lag_text;
 use super::values::{choice, date_value, encode, request_body, text_value, when_value};
@@ -212,6 +212,13 @@ pub(super) struct TaskFlags {
     /// When work really finished.
     #[arg(long)]
     actual_finish: Option<String>,
+    /// Whose dates rule the task: dated (keeps its start and due date as
+    /// given, like a manually scheduled task in Microsoft Project),
+    /// scheduled (its project's plan places it by links, estimate and
+    /// constraint) or auto (dated while it has a date and no link,
+    /// subtask or constraint; the default).
+    #[arg(long)]
+    scheduling: Option<String>,
 }
 
 /// The fields the flags set, as a partial update: a flag not given leaves
@@ -274,6 +281,11 @@ fn task_update(title: Option<String>, flags: &TaskFlags) -> Result<UpdateTask> {
             .actual_finish
             .as_deref()
             .map(|v| when_value("actual-finish", v))
+            .transpose()?,
+        scheduling: flags
+            .scheduling
+            .as_deref()
+            .map(|s| choice("scheduling", s))
             .transpose()?,
         ..UpdateTask::default()
     })
@@ -425,6 +437,7 @@ pub(super) async fn task_command(
                 constraint_date: fields.constraint_date.flatten(),
                 actual_start: fields.actual_start.flatten(),
                 actual_finish: fields.actual_finish.flatten(),
+                scheduling: fields.scheduling,
                 parent: fields.parent.flatten(),
                 phase_id: None,
                 milestone_id: None,
@@ -619,6 +632,18 @@ pub(super) async fn task_command(
                     tp.pessimistic
                 );
             }
+            outln!(
+                "  scheduling  {}{}",
+                match task.scheduling {
+                    Scheduling::Dated => "dated: keeps its start and due date",
+                    Scheduling::Scheduled => "scheduled: its plan's links and estimate place it",
+                },
+                if task.scheduling_mode == SchedulingMode::Auto {
+                    " (auto)"
+                } else {
+                    ""
+                }
+            );
             if let Some(kind) = task.constraint_type {
                 outln!(
                     "  constraint  {} {}",

@@ -1470,12 +1470,14 @@
       toast(bar.dataset.key + ": " + (await problem(response)));
     }
   }
-  // Moving changes the start alone: the due date is a commitment the
-  // schedule is measured against, never dragged along with it. Work
-  // moved past it is late, and said so; moving the due date is the
-  // person's own decision, on the task.
+  // Moving a scheduled task changes its start alone: the due date is a
+  // commitment the schedule is measured against, never dragged along
+  // with it. Work moved past it is late, and said so; moving the due date
+  // is the person's own decision, on the task. A dated task's dates are
+  // that decision: they move together.
   async function moveBar(bar, days) {
     if (!days) return;
+    if (bar.dataset.scheduling === "dated") return moveDates(bar, days);
     const key = bar.dataset.key;
     // A start on a day off would be drawn on the next working day: it is
     // put on the working day the move was heading for.
@@ -1498,6 +1500,30 @@
     // The plan is the server's: draw it again from the new schedule.
     refresh();
   }
+  // A dated task moved: the dates it was given, each by the same days,
+  // each onto the working day the move was heading for.
+  async function moveDates(bar, days) {
+    const svg = bar.ownerSVGElement;
+    const key = bar.dataset.key;
+    const direction = days < 0 ? -1 : 1;
+    const to = (iso) => (iso ? workingDay(svg, shiftDate(iso, days), direction) : null);
+    const before = { start_date: bar.dataset.setStart || null, due_date: bar.dataset.due || null };
+    const after = { start_date: to(before.start_date), due_date: to(before.due_date) };
+    const from = after.start_date || workingDay(svg, shiftDate(bar.dataset.start, days), direction);
+    const until = after.due_date || shiftDate(bar.dataset.finish.slice(0, 10), days);
+    busy++;
+    try {
+      const response = await patchTask(key, bar.dataset.version, after);
+      await saved(bar, response, key + " now runs " + spokenDate(from) + " to " + spokenDate(until) + ".", async (version) => {
+        const back = await patchTask(key, version, before);
+        toast(back.ok ? key + " keeps its dates as they were." : key + ": " + (await problem(back)));
+        refresh();
+      });
+    } finally {
+      idle();
+    }
+    refresh();
+  }
   // Presses in quick succession make one change: the bar follows each,
   // and the change is saved once the keys rest (each its own save would
   // meet the version the one before it wrote).
@@ -1516,7 +1542,9 @@
     clearTimeout(pressed.timer);
     pressed.timer = setTimeout(() => {
       bar.pressed = null;
-      if (grow) lengthen(bar, pressed.days); else moveBar(bar, pressed.days);
+      if (grow && bar.dataset.scheduling === "dated" && bar.dataset.due) moveDue(bar, pressed.days);
+      else if (grow) lengthen(bar, pressed.days);
+      else moveBar(bar, pressed.days);
       idle();
     }, 400);
   }
@@ -1524,6 +1552,7 @@
   // working days it spans) changed by the working days its end moved.
   function resizeBar(bar, days) {
     const svg = bar.ownerSVGElement;
+    if (bar.dataset.scheduling === "dated" && bar.dataset.due) return moveDue(bar, days);
     const end = dayIndex(svg, bar.dataset.finish);
     return lengthen(bar, days > 0 ? worked(svg, end + 1, end + days) : -worked(svg, end + days + 1, end));
   }
@@ -1545,6 +1574,31 @@
       await saved(bar, response, key + " now lasts " + estimate + " working day" + (estimate === 1 ? "" : "s") + ".", async (version) => {
         const back = await patchTask(key, version, { estimate_days: before });
         toast(back.ok ? key + " lasts as it did." : key + ": " + (await problem(back)));
+        refresh();
+      });
+    } finally {
+      idle();
+    }
+    refresh();
+  }
+  // A dated task's end is its due date: stretching the bar moves it.
+  async function moveDue(bar, days) {
+    const svg = bar.ownerSVGElement;
+    const key = bar.dataset.key;
+    const before = bar.dataset.due;
+    const due = workingDay(svg, shiftDate(before, days), days < 0 ? -1 : 1);
+    if (!days || due === before) { refresh(); return; }
+    if (bar.dataset.setStart && due < bar.dataset.setStart) {
+      toast(key + " must finish on or after its start, " + spokenDate(bar.dataset.setStart) + ".");
+      refresh();
+      return;
+    }
+    busy++;
+    try {
+      const response = await patchTask(key, bar.dataset.version, { due_date: due });
+      await saved(bar, response, key + " is now due " + spokenDate(due) + ".", async (version) => {
+        const back = await patchTask(key, version, { due_date: before });
+        toast(back.ok ? key + " is due as it was." : key + ": " + (await problem(back)));
         refresh();
       });
     } finally {

@@ -8,6 +8,7 @@ mod automation;
 mod bulk;
 mod calendars;
 mod comments;
+mod dated;
 mod email;
 mod goals;
 mod input;

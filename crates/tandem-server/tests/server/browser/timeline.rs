@@ -82,7 +82,8 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     let base = server.base.clone();
     sign_in(&client, &base, "ana@demo.tandem").await;
     // A plan that starts on a Monday: two tasks side by side, one with a
-    // due date.
+    // due date (and scheduled by the plan, so its due date is a
+    // commitment, not its finish); and a dated one, kept where it was put.
     let (status, body) = api(
         &client,
         "POST",
@@ -91,12 +92,16 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    for (title, estimate, due) in [("Survey", 2.0, Some("2027-01-15")), ("Report", 3.0, None)] {
+    for (title, estimate, due, scheduling) in [
+        ("Survey", 2.0, Some("2027-01-15"), "scheduled"),
+        ("Report", 3.0, None, "auto"),
+        ("Party", 1.0, Some("2027-01-08"), "auto"),
+    ] {
         let (status, body) = api(
             &client,
             "POST",
             "/tasks",
-            json!({"project": "TL", "title": title, "estimate_days": estimate, "due_date": due}),
+            json!({"project": "TL", "title": title, "estimate_days": estimate, "due_date": due, "scheduling": scheduling}),
         )
         .await;
         assert_eq!(status, 201, "{body}");
@@ -106,7 +111,20 @@ async fn bars_are_moved_resized_and_linked_with_the_pointer() {
         .await
         .unwrap();
     wait_for(&client, "g.bar[data-key=TL-1][data-start='2027-01-04']").await;
+    wait_for(
+        &client,
+        "g.bar[data-key=TL-3][data-start='2027-01-08'][data-scheduling=dated]",
+    )
+    .await;
     look(&client, "timeline-edit").await;
+
+    // The dated task moved a week on: its dates move together.
+    drag(&client, "g.bar[data-key=TL-3] rect", Err(70.0)).await;
+    wait_for_text(&client, TOAST, "TL-3 now runs Fri 15 Jan to Fri 15 Jan").await;
+    wait_for(&client, "g.bar[data-key=TL-3][data-start='2027-01-15']").await;
+    let party = task_json(&client, "TL-3").await;
+    assert_eq!(party["due_date"], "2027-01-15", "{party}");
+    assert_eq!(party["start_date"], Value::Null, "{party}");
 
     // Moved a week later (70 px at 10 px a day): the start moves, the due
     // date stays where it was.

@@ -5,6 +5,7 @@
 
 mod approvals;
 mod comments;
+mod dated;
 mod levels;
 mod lint;
 mod rules;

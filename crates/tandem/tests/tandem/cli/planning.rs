@@ -218,3 +218,72 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     assert!(fails(&config, &["baseline", "rm", "LAUNCH", &id]).contains("not found"));
     drop(server);
 }
+
+/// A task says whose dates rule it, and the terminal switches it.
+#[test]
+fn a_task_is_dated_or_scheduled_from_the_terminal() {
+    let (config, _server) = super::project_parts::parts_server("dated");
+    let json = |args: &[&str]| super::project_parts::json(&config, args);
+    let task = json(&[
+        "task",
+        "add",
+        "Launch party",
+        "--project",
+        "PARTS",
+        "--due",
+        "2026-12-18",
+        "--estimate",
+        "2d",
+    ]);
+    let key = task["key"].as_str().unwrap().to_string();
+    assert_eq!(task["scheduling"], "dated", "{task}");
+    let shown = ok(&config, &["task", "show", &key]);
+    assert!(
+        shown.contains("scheduling  dated: keeps its start and due date (auto)"),
+        "{shown}"
+    );
+    ok(
+        &config,
+        &["task", "edit", &key, "--scheduling", "scheduled"],
+    );
+    let shown = ok(&config, &["task", "show", &key]);
+    assert!(
+        shown.contains("scheduling  scheduled: its plan's links and estimate place it"),
+        "{shown}"
+    );
+    let task = json(&["task", "show", &key]);
+    assert_eq!(task["task"]["scheduling_mode"], "scheduled", "{task}");
+    let refused = fails(
+        &config,
+        &["task", "edit", &key, "--scheduling", "sometimes"],
+    );
+    assert!(
+        refused.contains("scheduling") && refused.contains("auto, dated, scheduled"),
+        "{refused}"
+    );
+    let refused = fails(
+        &config,
+        &[
+            "task",
+            "edit",
+            &key,
+            "--due",
+            "none",
+            "--scheduling",
+            "dated",
+        ],
+    );
+    assert!(
+        refused.contains("a dated task keeps its start or due date"),
+        "{refused}"
+    );
+    assert_eq!(
+        json(&["task", "show", &key])["task"]["due_date"],
+        "2026-12-18"
+    );
+    let help = ok(&config, &["task", "edit", "--help"]);
+    assert!(
+        help.contains("--scheduling") && help.contains("auto"),
+        "{help}"
+    );
+}
