@@ -236,6 +236,10 @@ pub struct LevelledTaskView {
     pub finish: String,
     /// Working days the levelling moved the task later.
     pub delayed_days: f64,
+    /// Working days of its own leveling delay: how much of the move is
+    /// levelling's choice for this task rather than its predecessors'
+    /// moves (0 for a task only pushed along by them).
+    pub levelling_delay_days: f64,
 }
 
 /// A preview: nothing is changed.
@@ -248,8 +252,8 @@ pub struct LevellingView {
     pub overallocations: Vec<OverallocationView>,
     /// The tasks levelling delays.
     pub delayed: Vec<LevelledTaskView>,
-    /// Whether the delays were written to the tasks (as "start no earlier
-    /// than" their levelled start), or this is only a preview.
+    /// Whether the delays were written to the tasks (as each one's
+    /// leveling delay), or this is only a preview.
     #[serde(default)]
     pub applied: bool,
     /// The newest levelling written to the project and not taken back:
@@ -267,8 +271,19 @@ pub struct AppliedLevellingView {
     /// When it was taken back; absent while it stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undone_at: Option<DateTime<Utc>>,
-    /// The keys of the tasks it delayed.
+    /// The keys of the tasks whose leveling delay it changed.
     pub tasks: Vec<String>,
+}
+
+/// What clearing a project's levelling did.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ClearedLevellingView {
+    /// The keys of the tasks whose leveling delay was taken away.
+    pub cleared: Vec<String>,
+    /// The clearing as recorded, which `POST …/levelling/undo` takes back;
+    /// absent when no task had a delay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levelling: Option<AppliedLevellingView>,
 }
 
 impl From<AppliedLevelling> for AppliedLevellingView {

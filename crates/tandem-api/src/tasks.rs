@@ -182,6 +182,7 @@ impl CreateTask {
                     17,
                 ),
                 mode: self.scheduling.unwrap_or_default(),
+                levelling_delay: 0,
             },
             parent: self.parent.filter(|p| !p.trim().is_empty()),
             phase_id: self.phase_id,
@@ -377,6 +378,8 @@ impl UpdateTask {
                         17,
                     ),
                     mode: self.scheduling.unwrap_or(current.schedule.mode),
+                    // Levelling's to set and clear, not an edit's.
+                    levelling_delay: current.schedule.levelling_delay,
                 }
             },
             parent: Patch::from_option(self.parent).apply(current.parent),
@@ -425,6 +428,11 @@ pub struct TaskView {
     /// What was chosen: `dated`, `scheduled`, or `auto` (dated while it
     /// has a date and no link, subtask or constraint).
     pub scheduling_mode: SchedulingMode,
+    /// Working hours levelling put its start off by, after its links and
+    /// constraint (Microsoft Project's leveling delay); 0 for none.
+    /// Levelling sets it and clearing levelling takes it away.
+    #[serde(default)]
+    pub levelling_delay_hours: f64,
     pub parent: Option<TaskRef>,
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
@@ -487,6 +495,7 @@ impl From<Task> for TaskView {
             actual_finish: t.schedule.actual_finish.map(format_local),
             scheduling: t.scheduling,
             scheduling_mode: t.schedule.mode,
+            levelling_delay_hours: t.schedule.levelling_delay as f64 / 60.0,
             parent: t.parent,
             phase_id: t.phase_id,
             milestone_id: t.milestone_id,

@@ -177,6 +177,7 @@ pub fn mspdi_project(
             actual_finish: t.actual_finish.filter(|_| t.actual_start.is_some()),
             // Project placed them; a deadline is not a finish to keep.
             mode: SchedulingMode::Scheduled,
+            levelling_delay: 0,
         };
         if let Some(b) = t.baseline {
             baseline.push((k, b.start, b.finish, b.duration_minutes));

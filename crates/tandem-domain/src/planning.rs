@@ -269,6 +269,7 @@ fn plan_from(
             spec.percent_complete = t.percent_complete.clamp(0, 100) as u8;
             spec.actual_finish = t.schedule.actual_finish;
             spec.deadline = t.due_date.map(end_of_day);
+            spec.levelling_delay = t.schedule.levelling_delay;
             let tied = linked.contains(&t.id) || parents.contains(&t.id);
             if scheduling(t, tied) == Scheduling::Dated {
                 // Its due date is its finish, not a deadline to miss; one

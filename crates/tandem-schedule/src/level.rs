@@ -43,6 +43,13 @@ pub struct Levelling {
     pub overallocated_after: Vec<i64>,
     /// Tasks the levelling moved later.
     pub delayed: Vec<usize>,
+    /// Per task, the working minutes between where its links (against
+    /// its levelled predecessors), constraint and the status date let it
+    /// start and where levelling put it: the leveling delay that, given to
+    /// the plan's [`TaskSpec::levelling_delay`](crate::TaskSpec), schedules
+    /// it where levelling did. A task pushed by a delayed predecessor alone
+    /// has none of its own.
+    pub delay: Vec<i64>,
 }
 
 pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleError> {
@@ -51,8 +58,24 @@ pub fn level(plan: &Plan, resources: &Resources) -> Result<Levelling, ScheduleEr
 
 /// As [`level`], on a plan already prepared.
 pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelling {
+    level_against(prepared, None, resources)
+}
+
+/// Levels `prepared`, a plan without leveling delays, and measures the
+/// result against `standing`, the same plan as it stands (with the delays
+/// of a levelling applied before): what was booked twice, the finish and
+/// each task's start before are the standing plan's, so a plan levelled
+/// already shows nothing left to move. Without `standing`, against
+/// `prepared` itself.
+pub fn level_against(
+    prepared: &Prepared<'_>,
+    standing: Option<&Prepared<'_>>,
+    resources: &Resources,
+) -> Levelling {
     let plan = prepared.plan;
     let before = prepared.run(&prepared.durations);
+    let shown = standing.map(|s| s.run(&s.durations));
+    let shown = shown.as_ref().unwrap_or(&before);
     let n = plan.tasks.len();
     let people = resources.time_off.len().max(
         resources
@@ -118,6 +141,7 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
     let mut start = vec![0i64; n];
     let mut finish = vec![0i64; n];
     let mut placed = vec![false; n];
+    let mut delay = vec![0i64; n];
     let timeline = &prepared.timeline;
     let shift = |base: i64, lag: i64, elapsed: bool, from_finish: bool| {
         if elapsed {
@@ -168,6 +192,7 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
             _ => earliest,
         };
         start[t] = at;
+        delay[t] = at - earliest;
         finish[t] = at + (before.tasks[t].early_finish - before.tasks[t].early_start).max(d);
         if let Some(person) = owner(t).filter(|_| d > 0) {
             let slot = busy[person].partition_point(|&(a, _)| a < at);
@@ -194,7 +219,7 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
         per_person.iter().map(|b| overlap(b)).collect::<Vec<_>>()
     };
     let overallocated_before =
-        bookings(&|t| (before.tasks[t].early_start, before.tasks[t].early_finish));
+        bookings(&|t| (shown.tasks[t].early_start, shown.tasks[t].early_finish));
     let overallocated_after = bookings(&|t| (start[t], finish[t]));
     let finish_after = leaves
         .iter()
@@ -205,17 +230,18 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
     let delayed = leaves
         .iter()
         .copied()
-        .filter(|&t| start[t] > before.tasks[t].early_start)
+        .filter(|&t| start[t] > shown.tasks[t].early_start)
         .collect();
     Levelling {
-        start_before: before.tasks.iter().map(|d| d.early_start).collect(),
+        start_before: shown.tasks.iter().map(|d| d.early_start).collect(),
         start,
         finish,
-        finish_before: before.finish,
+        finish_before: shown.finish,
         finish_after,
         overallocated_before,
         overallocated_after,
         delayed,
+        delay,
     }
 }
 
@@ -337,6 +363,16 @@ mod tests {
                 proptest::prop_assert!(result.start[b] >= result.finish[a]);
             }
             proptest::prop_assert!(result.finish_after >= result.finish_before);
+            // Given as leveling delays, the plan schedules each task where
+            // levelling put it.
+            let mut delayed = p.clone();
+            for (task, delay) in delayed.tasks.iter_mut().zip(&result.delay) {
+                task.levelling_delay = *delay;
+            }
+            let replay = crate::cpm::schedule(&delayed).unwrap();
+            for t in 0..n {
+                proptest::prop_assert_eq!(replay.tasks[t].early_start, result.start[t], "task {}", t);
+            }
         }
     }
 

@@ -243,6 +243,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "dated or scheduled tasks",
         sql: include_str!("../migrations/sqlite/0045_task_scheduling.sql"),
     },
+    Migration {
+        version: 46,
+        description: "levelling delay",
+        sql: include_str!("../migrations/sqlite/0046_levelling_delay.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -470,6 +475,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 45,
         description: "dated or scheduled tasks",
         sql: include_str!("../migrations/postgres/0045_task_scheduling.sql"),
+    },
+    Migration {
+        version: 46,
+        description: "levelling delay",
+        sql: include_str!("../migrations/postgres/0046_levelling_delay.sql"),
     },
 ];
 

@@ -154,6 +154,7 @@ fn task_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TaskRow> {
         actual_finish: row.get(36)?,
         scheduling: row.get(37)?,
         tied: row.get(38)?,
+        levelling_delay: row.get(39)?,
     })
 }
 
@@ -252,6 +253,7 @@ pub(crate) fn read_plan_tasks(
             phase_id: row.get(17).map_err(driver)?,
             milestone_id: row.get(18).map_err(driver)?,
             scheduling: row.get(20).map_err(driver)?,
+            levelling_delay: row.get(21).map_err(driver)?,
         };
         let key = row
             .get_ref(19)

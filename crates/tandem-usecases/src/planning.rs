@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::planning::{People, PlanTask, ProjectPlan, project_plan};
 use tandem_domain::{
-    AppliedLevelling, Baseline, ConstraintType, FieldError, Id, Link, Project, ProjectKey, Task,
-    TaskFields, TimeOff, UserRef, Validation,
+    AppliedLevelling, Baseline, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields,
+    TimeOff, UserRef, Validation,
 };
 use tandem_schedule::ScheduleError;
 use tandem_store::{PlanStamp, ProjectAccess, Scope, Store, StoreError, TaskFilter};
@@ -326,6 +326,9 @@ pub struct Levelled {
     pub minutes_per_day: i64,
     pub overallocations: Vec<Overallocation>,
     pub delayed: Vec<Delayed>,
+    /// Each task's leveling delay that schedules it where levelling put
+    /// it (working minutes), for the tasks that have one.
+    pub delays: HashMap<Id, i64>,
 }
 
 /// One owner's working minutes booked on more than one thing.
@@ -348,9 +351,20 @@ pub struct Delayed {
 }
 
 /// Levels the plan by task owner, keeping work off their time off;
-/// `tasks` are the plan's, for their owners' names.
+/// `tasks` are the plan's, for their owners' names. Levelling starts from
+/// the plan without the delays of any levelling before (as Project clears
+/// levelling before it levels).
 pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Levelled> {
-    let planned = &loaded.planned;
+    let mut cleared = loaded.planned.plan.clone();
+    for task in &mut cleared.tasks {
+        task.levelling_delay = 0;
+    }
+    let planned = &ProjectPlan {
+        plan: cleared,
+        task_ids: loaded.planned.task_ids.clone(),
+        estimates: Vec::new(),
+        owners: loaded.planned.owners.clone(),
+    };
     let mut people: Vec<UserRef> = Vec::new();
     let owner_index: Vec<Option<usize>> = planned
         .owners
@@ -392,7 +406,9 @@ pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Le
         owner: owner_index,
         time_off: people.iter().map(away).collect(),
     };
-    let result = tandem_schedule::level::level_prepared(&prepared, &resources);
+    let standing = tandem_schedule::cpm::Prepared::new(&loaded.planned.plan)
+        .map_err(|e| schedule_error(e, planned))?;
+    let result = tandem_schedule::level::level_against(&prepared, Some(&standing), &resources);
     let t = prepared.timeline();
     Ok(Levelled {
         project_key: loaded.project.key.clone(),
@@ -419,6 +435,13 @@ pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Le
                 finish: t.finish_instant(result.finish[i]),
                 delay_minutes: result.start[i] - result.start_before[i],
             })
+            .collect(),
+        delays: result
+            .delay
+            .iter()
+            .enumerate()
+            .filter(|&(_, &d)| d > 0)
+            .map(|(i, &d)| (planned.task_ids[i], d))
             .collect(),
     })
 }
@@ -450,11 +473,13 @@ async fn level_off_executor(
     .map_err(|e| Error::Schedule(format!("levelling stopped: {e}")))?
 }
 
-/// Levels the project and writes the result: each delayed task gets
-/// "start no earlier than" its levelled start, all in one transaction,
-/// with a record of what it replaced ([`undo_levelling`]). A
-/// task changed since the plan was read fails the whole write (a
-/// conflict), so nothing is levelled against a stale plan.
+/// Levels the project and writes the result: each task gets the
+/// leveling delay that puts it where levelling did (none for the rest,
+/// clearing an older levelling's), all in one transaction, with a record
+/// of what it replaced ([`undo_levelling`]). A task changed since the plan
+/// was read fails the whole write (a conflict), so nothing is levelled
+/// against a stale plan. No constraint is written: clearing levelling
+/// ([`clear_levelling`]) leaves the plan as its links and dates make it.
 pub async fn apply_levelling(
     store: &dyn Store,
     writer: &Writer,
@@ -466,22 +491,60 @@ pub async fn apply_levelling(
     let time_off = store.list_time_off(*scope, None).await?;
     let ((loaded, tasks), levelled) = level_off_executor(loaded, time_off).await?;
     let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
-    let updates: Vec<(String, i64, TaskFields)> = levelled
-        .delayed
+    let updates: Vec<(String, i64, TaskFields)> = loaded
+        .planned
+        .task_ids
         .iter()
-        .filter_map(|delayed| {
-            let task = by_id.get(&delayed.task_id)?;
-            let mut fields = task.fields();
-            fields.schedule.constraint_type = Some(ConstraintType::Snet);
-            fields.schedule.constraint_date = Some(delayed.start);
-            Some((task.key.clone(), task.version, fields))
+        .filter_map(|id| {
+            let task = by_id.get(id)?;
+            let delay = levelled.delays.get(id).copied().unwrap_or(0);
+            (task.schedule.levelling_delay != delay).then(|| {
+                let mut fields = task.fields();
+                fields.schedule.levelling_delay = delay;
+                (task.key.clone(), task.version, fields)
+            })
         })
         .collect();
+    Ok((
+        levelled,
+        write_levelling(store, writer, loaded.access, &updates).await?,
+    ))
+}
+
+/// Takes every leveling delay out of the project's plan (Project's "clear
+/// leveling"), recorded as a levelling so that an undo puts them back.
+/// None when no task had one.
+pub async fn clear_levelling(
+    store: &dyn Store,
+    writer: &Writer,
+    key: &str,
+) -> Result<Option<AppliedLevelling>> {
+    let (_, access) = store.open_project(*writer.scope(), key).await?;
+    let updates: Vec<(String, i64, TaskFields)> = project_tasks(store, *writer.scope(), key)
+        .await?
+        .into_iter()
+        .filter(|t| t.schedule.levelling_delay != 0)
+        .map(|t| {
+            let mut fields = t.fields();
+            fields.schedule.levelling_delay = 0;
+            (t.key, t.version, fields)
+        })
+        .collect();
+    write_levelling(store, writer, access, &updates).await
+}
+
+/// Writes a levelling's changes in one transaction; none for no changes.
+async fn write_levelling(
+    store: &dyn Store,
+    writer: &Writer,
+    access: ProjectAccess,
+    updates: &[(String, i64, TaskFields)],
+) -> Result<Option<AppliedLevelling>> {
     if updates.is_empty() {
-        return Ok((levelled, None));
+        return Ok(None);
     }
-    match store.apply_levelling(scope, loaded.access, &updates).await {
-        Ok(applied) => Ok((levelled, Some(applied))),
+    match store.apply_levelling(writer.scope(), access, updates).await {
+        Ok(applied) => Ok(Some(applied)),
         Err(StoreError::VersionMismatch { .. }) => Err(Error::Conflict(
             "a task changed while levelling; preview and apply again".into(),
         )),

@@ -30,8 +30,10 @@ pub struct AppliedLevelling {
     pub tasks: Vec<LevelledTask>,
 }
 
-/// A task a levelling delayed: the version the levelling wrote (an undo
-/// of a task changed since is refused) and the constraint it replaced.
+/// A task a levelling changed: the version the levelling wrote (an undo
+/// of a task changed since is refused) and what it replaced: its leveling
+/// delay, and (for levellings written before delays, as constraints) its
+/// constraint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LevelledTask {
     pub task_id: Id,
@@ -39,6 +41,9 @@ pub struct LevelledTask {
     pub version: i64,
     pub constraint_type: Option<ConstraintType>,
     pub constraint_date: Option<NaiveDateTime>,
+    /// Working minutes; levellings kept before delays have none.
+    #[serde(default)]
+    pub levelling_delay: i64,
 }
 
 /// A task's planned dates when the baseline was saved (local instants).

@@ -59,6 +59,10 @@ pub struct TaskScheduling {
     pub actual_finish: Option<NaiveDateTime>,
     /// Whether its own dates or the plan's rule it, as a person chose.
     pub mode: SchedulingMode,
+    /// Working minutes levelling put its start off by (Microsoft
+    /// Project's leveling delay); 0 for none. Levelling sets it, clearing
+    /// levelling takes it away.
+    pub levelling_delay: i64,
 }
 
 impl TaskScheduling {
@@ -66,6 +70,13 @@ impl TaskScheduling {
         check_date(self.constraint_date.map(|d| d.date()), "constraint_date", v);
         check_date(self.actual_start.map(|d| d.date()), "actual_start", v);
         check_date(self.actual_finish.map(|d| d.date()), "actual_finish", v);
+        // Ten years of eight-hour days is past any plan's horizon.
+        if !(0..=10 * 366 * 24 * 60).contains(&self.levelling_delay) {
+            v.push(
+                "levelling_delay",
+                "must be between 0 and ten years of working time",
+            );
+        }
         match (self.constraint_type, self.constraint_date) {
             (Some(kind), None) if kind.has_date() => v.push(
                 "constraint_date",

@@ -77,6 +77,10 @@ pub struct TaskSpec {
     /// Dates a person gave the task (Microsoft Project's manually
     /// scheduled task); None for a task the plan places.
     pub fixed: Option<Fixed>,
+    /// Working minutes levelling put off its start by, after its links,
+    /// constraint and the status date (Project's leveling delay); 0 for
+    /// none. Not for tasks with fixed dates or an actual start.
+    pub levelling_delay: i64,
     /// People working on the task on their own calendars. When present,
     /// the task finishes when the last of them does, as in Project; when
     /// absent, it lasts `duration` on the plan's calendar.
@@ -118,6 +122,7 @@ impl TaskSpec {
             actual_finish: None,
             percent_complete: 0,
             fixed: None,
+            levelling_delay: 0,
             assignments: Vec::new(),
         }
     }
@@ -231,6 +236,7 @@ impl Plan {
             t.actual_finish,
             t.percent_complete,
             t.fixed,
+            t.levelling_delay,
         )
             .hash(&mut h);
         for a in &t.assignments {
@@ -435,6 +441,8 @@ pub(crate) struct WorkConstraint {
     pub(crate) assigned: bool,
     /// [`Fixed`]'s start and finish.
     pub(crate) fixed: Option<(Option<i64>, Option<i64>)>,
+    /// [`TaskSpec::levelling_delay`], never negative.
+    pub(crate) delay: i64,
 }
 
 impl WorkConstraint {
@@ -459,6 +467,7 @@ impl WorkConstraint {
                 .fixed
                 .map(|f| (f.start.map(work), f.finish.map(work)))
                 .filter(|(start, finish)| start.is_some() || finish.is_some()),
+            delay: task.levelling_delay.max(0),
         }
     }
 }

@@ -188,6 +188,17 @@ impl<'a> Prepared<'a> {
                     // Work not started cannot start in the past.
                     start = start.max(status);
                 }
+                if c.actual_start.is_none()
+                    && fixed_start.is_none()
+                    && !matches!(
+                        c.kind,
+                        Constraint::MustStartOn(_) | Constraint::MustFinishOn(_)
+                    )
+                {
+                    // Levelling's delay, after everything else that holds
+                    // the task back (Project's leveling delay).
+                    start += c.delay;
+                }
                 if c.assigned && c.actual_start.is_none() && fixed_start.is_none() {
                     // Work begins when the first of its people is at work,
                     // not on a day they are all away.

@@ -430,3 +430,31 @@ fn dates_given_by_hand_hold_and_count_in_the_finish() {
         }]
     );
 }
+
+/// A levelling delay puts a task off after its links and the status date,
+/// and its successors follow; a task with a must-start date ignores it.
+#[test]
+fn a_levelling_delay_follows_links_and_the_status_date() {
+    use LinkKind::*;
+    let mut p = plan(
+        &[2, 1, 1, 1],
+        &[(0, 1, FinishToStart, 0), (1, 2, FinishToStart, 0)],
+    );
+    p.tasks[1].levelling_delay = 480;
+    p.tasks[3].levelling_delay = 480;
+    p.tasks[3].constraint = Constraint::MustStartOn(monday());
+    let result = schedule(&p).unwrap();
+    let s = result.start;
+    assert_eq!(
+        result.tasks[1].early_start,
+        s + 3 * 480,
+        "two days, then one of delay"
+    );
+    assert_eq!(result.tasks[2].early_start, s + 4 * 480);
+    assert_eq!(result.tasks[3].early_start, s);
+    // From a status date a day into the plan, the delay counts from it.
+    p.links.clear();
+    p.status_date = Some(day(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), 8));
+    let result = schedule(&p).unwrap();
+    assert_eq!(result.tasks[1].early_start, s + 2 * 480);
+}

@@ -140,6 +140,7 @@ impl MspdiProject {
             specs.push(TaskSpec {
                 percent_complete: t.percent_complete.clamp(0, 100) as u8,
                 fixed: None,
+                levelling_delay: 0,
                 assignments: Vec::new(),
                 uid: t.uid,
                 name: t.name.clone(),

@@ -68,8 +68,9 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(delete "/api/v1/workspaces/{ws}/projects/{key}/baselines/{id}", "Delete a baseline", none(), none(), 204, delete_baseline),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates", none(), json::<ForecastView>(), 200, project_forecast).query(FORECAST_QUERY),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner: delays, over-allocation before and after, finish cost", none(), json::<LevellingView>(), 200, project_levelling),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: delayed tasks start no earlier than their levelled start", none(), json::<LevellingView>(), 200, apply_levelling),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/undo", "Take back the newest levelling applied: each task it delayed gets its constraint back; 404 if none was applied, 409 if a task changed since or it was taken back already", none(), json::<AppliedLevellingView>(), 200, undo_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: each task gets the leveling delay that puts it where levelling did (an older levelling's delays are replaced)", none(), json::<LevellingView>(), 200, apply_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/clear", "Clear levelling: every task's leveling delay back to none, recorded so that levelling/undo puts them back", none(), json::<ClearedLevellingView>(), 200, clear_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/undo", "Take back the newest levelling applied or cleared: each task it changed gets back the leveling delay (or, for levellings before delays, the constraint) it had; 404 if none was applied, 409 if a task changed since or it was taken back already", none(), json::<AppliedLevellingView>(), 200, undo_levelling),
     ]
 }
 
@@ -679,6 +680,24 @@ pub async fn apply_levelling(
     Ok(Json(levelling_view(levelled, true, standing)))
 }
 
+/// Takes every leveling delay out of the project's plan (see
+/// [`planning::clear_levelling`]).
+pub async fn clear_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> ApiResult<Json<ClearedLevellingView>> {
+    let writer = ctx.actor().writer()?;
+    let cleared = planning::clear_levelling(state.store.as_ref(), &writer, &key).await?;
+    Ok(Json(ClearedLevellingView {
+        cleared: cleared
+            .iter()
+            .flat_map(|l| l.tasks.iter().map(|t| t.key.clone()))
+            .collect(),
+        levelling: cleared.map(Into::into),
+    }))
+}
+
 /// Takes back the project's newest levelling (see
 /// [`planning::undo_levelling`]): 404 if none was applied, 409 if it was
 /// taken back already or a task it delayed has changed since.
@@ -719,6 +738,10 @@ fn levelling_view(
                 start: local(d.start),
                 finish: local(d.finish),
                 delayed_days: days(d.delay_minutes, per_day),
+                levelling_delay_days: days(
+                    levelled.delays.get(&d.task_id).copied().unwrap_or(0),
+                    per_day,
+                ),
             })
             .collect(),
         applied,

@@ -365,6 +365,10 @@ pub fn router() -> Router<AppState> {
             "/w/{ws}/p/{key}/plan/level/undo",
             post(project::undo_levelling),
         )
+        .route(
+            "/w/{ws}/p/{key}/plan/level/clear",
+            post(project::clear_levelling),
+        )
         .route("/w/{ws}/p/{key}/baselines", post(project::create_baseline))
         .route(
             "/w/{ws}/p/{key}/baselines/{id}/delete",

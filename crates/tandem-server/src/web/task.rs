@@ -208,6 +208,12 @@ pub async fn task_page(
                             div { label for="t-constraint-date" { "Constraint date" } input #t-constraint-date name="constraint_date" type="datetime-local" value=[minutes(s.constraint_date)]; }
                             div { label for="t-actual-start" { "Actual start" } input #t-actual-start name="actual_start" type="datetime-local" value=[minutes(s.actual_start)]; }
                             div { label for="t-actual-finish" { "Actual finish" } input #t-actual-finish name="actual_finish" type="datetime-local" value=[minutes(s.actual_finish)]; }
+                            @if s.levelling_delay > 0 {
+                                p.muted {
+                                    "Levelling delays its start by " (format!("{:.1}", s.levelling_delay as f64 / 60.0)) " working hours. "
+                                    @if let Some(p) = &task.project { a href=(viewer.url(&format!("/p/{}/plan#h-levelling", p.key))) { "Clear levelling" } " takes it away." }
+                                }
+                            }
                         }
                         label for="t-blocked" { "Blocked because " span.muted { "(when blocked)" } }
                         input #t-blocked name="blocked_reason" value=[task.blocked_reason.as_deref()];

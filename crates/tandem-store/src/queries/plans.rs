@@ -612,6 +612,7 @@ impl PlanStore for DbStore {
                     version: written.version,
                     constraint_type: before.constraint_type,
                     constraint_date: before.constraint_date,
+                    levelling_delay: before.levelling_delay,
                 });
             }
             let json = serde_json::to_string(&tasks)
@@ -699,6 +700,7 @@ impl PlanStore for DbStore {
             let mut fields = current.fields();
             fields.schedule.constraint_type = levelled.constraint_type;
             fields.schedule.constraint_date = levelled.constraint_date;
+            fields.schedule.levelling_delay = levelled.levelling_delay;
             update_task_tx(&mut tx, scope, current, fields).await?;
         }
         if !changed.is_empty() {

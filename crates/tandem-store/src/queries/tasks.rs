@@ -207,6 +207,7 @@ pub(super) async fn update_task_tx(
          pessimistic_days = $12, percent_complete = $13, parent_id = $14, phase_id = $15, milestone_id = $16, \
          blocked_reason = $17, updated_at = $18, completed_at = $19, constraint_type = $22, \
          constraint_date = $23, actual_start = $24, actual_finish = $25, scheduling = $26, \
+         levelling_delay = $27, \
          version = version + 1 \
          WHERE id = $20 AND version = $21",
     )
@@ -236,6 +237,7 @@ pub(super) async fn update_task_tx(
     .bind(local_time(fields.schedule.actual_start))
     .bind(local_time(fields.schedule.actual_finish))
     .bind(fields.schedule.mode.as_str())
+    .bind(fields.schedule.levelling_delay)
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -295,7 +297,7 @@ pub(super) const TASK_INSERT: &str = "INSERT INTO tasks (workspace_id, project_i
     status, priority, start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, \
     pessimistic_days, percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, \
     created_at, updated_at, completed_at, constraint_type, constraint_date, actual_start, actual_finish, \
-    scheduling) ";
+    scheduling, levelling_delay) ";
 
 /// Binds one row of [`TASK_INSERT`]: one task created through
 /// the API, or many in an import.
@@ -339,7 +341,8 @@ pub(super) fn push_task_row(
         .push_bind(local_time(f.schedule.constraint_date))
         .push_bind(local_time(f.schedule.actual_start))
         .push_bind(local_time(f.schedule.actual_finish))
-        .push_bind(f.schedule.mode.as_str());
+        .push_bind(f.schedule.mode.as_str())
+        .push_bind(f.schedule.levelling_delay);
 }
 
 /// A task's row for a report: id, status, created, completed, effort,

@@ -243,7 +243,8 @@ pub(crate) fn baseline_name(name: &str) -> Result<String> {
 pub(crate) const PLAN_TASK_SELECT: &str = "SELECT t.id, t.number, t.status, t.parent_id, \
     t.owner_id, t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, \
     t.likely_days, t.pessimistic_days, t.percent_complete, t.constraint_type, t.constraint_date, \
-    t.actual_start, t.actual_finish, t.phase_id, t.milestone_id, p.key, t.scheduling \
+    t.actual_start, t.actual_finish, t.phase_id, t.milestone_id, p.key, t.scheduling, \
+    t.levelling_delay \
     FROM tasks t JOIN projects p ON p.id = t.project_id \
     WHERE p.workspace_id = $1 AND t.project_id = $2 ORDER BY t.number";
 
@@ -270,6 +271,7 @@ pub(crate) struct PlanTaskRow {
     pub phase_id: Option<Id>,
     pub milestone_id: Option<Id>,
     pub scheduling: String,
+    pub levelling_delay: i64,
 }
 
 impl PlanTaskRow {
@@ -298,6 +300,7 @@ impl PlanTaskRow {
                 self.actual_start.as_deref(),
                 self.actual_finish.as_deref(),
                 &self.scheduling,
+                self.levelling_delay,
             )?,
         })
     }
@@ -327,6 +330,7 @@ pub(crate) fn plan_task_row(row: &impl Columns) -> Result<(PlanTaskRow, &str)> {
             phase_id: row.at(17)?,
             milestone_id: row.at(18)?,
             scheduling: row.at(20)?,
+            levelling_delay: row.at(21)?,
         },
         row.text_at(19)?,
     ))

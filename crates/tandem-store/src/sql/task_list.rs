@@ -20,7 +20,7 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
     t.constraint_type, t.constraint_date, t.actual_start, t.actual_finish, t.scheduling, \
     (EXISTS (SELECT 1 FROM dependencies d WHERE d.predecessor_id = t.id) \
     OR EXISTS (SELECT 1 FROM dependencies d WHERE d.successor_id = t.id) \
-    OR EXISTS (SELECT 1 FROM tasks ch WHERE ch.parent_id = t.id)) AS tied \
+    OR EXISTS (SELECT 1 FROM tasks ch WHERE ch.parent_id = t.id)) AS tied, t.levelling_delay \
     FROM tasks t \
     LEFT JOIN projects p ON p.id = t.project_id \
     LEFT JOIN users o ON o.id = t.owner_id \

@@ -76,6 +76,7 @@ pub(crate) struct TaskRow {
     pub scheduling: String,
     /// Linked to other tasks, or with subtasks.
     pub tied: bool,
+    pub levelling_delay: i64,
 }
 
 fn user(id: Option<i64>, email: Option<String>, name: Option<String>) -> Option<UserRef> {
@@ -109,6 +110,7 @@ pub(crate) fn task_scheduling(
     actual_start: Option<&str>,
     actual_finish: Option<&str>,
     mode: &str,
+    levelling_delay: i64,
 ) -> crate::Result<tandem_domain::TaskScheduling> {
     Ok(tandem_domain::TaskScheduling {
         constraint_type: constraint_type.map(vocab).transpose()?,
@@ -116,6 +118,7 @@ pub(crate) fn task_scheduling(
         actual_start: parse_local_time(actual_start)?,
         actual_finish: parse_local_time(actual_finish)?,
         mode: vocab(mode)?,
+        levelling_delay,
     })
 }
 
@@ -149,6 +152,7 @@ impl TaskRow {
             self.actual_start.as_deref(),
             self.actual_finish.as_deref(),
             &self.scheduling,
+            self.levelling_delay,
         )?;
         let scheduling = tandem_domain::Scheduling::of(
             schedule.mode,
@@ -237,6 +241,7 @@ pub(crate) fn task_row(row: &impl Columns) -> Result<TaskRow> {
         actual_finish: row.at(36)?,
         scheduling: row.at(37)?,
         tied: row.at(38)?,
+        levelling_delay: row.at(39)?,
     })
 }
 

@@ -34,6 +34,7 @@ pub(crate) fn task_snapshot(f: &TaskFields) -> Map<String, Value> {
         "actual_start": local_time(f.schedule.actual_start),
         "actual_finish": local_time(f.schedule.actual_finish),
         "scheduling": f.schedule.mode.as_str(),
+        "levelling_delay": f.schedule.levelling_delay,
         "parent": f.parent,
         "phase_id": f.phase_id,
         "milestone_id": f.milestone_id,

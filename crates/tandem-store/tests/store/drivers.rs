@@ -45,6 +45,7 @@ fn everything(parent: &str, phase: Id, milestone: Id, status: TaskStatus) -> New
                 actual_start: Some(on(4, 10, 15)),
                 actual_finish: (status == TaskStatus::Done).then(|| on(12, 16, 45)),
                 mode: SchedulingMode::Dated,
+                levelling_delay: 960,
             },
             parent: Some(parent.to_string()),
             phase_id: Some(phase),
@@ -94,6 +95,7 @@ fn assert_same(listed: &Task, got: &Task) {
         actual_start,
         actual_finish,
         mode,
+        levelling_delay,
     } = schedule;
     let k = key;
     assert_eq!(*id, got.id, "{k}: id");
@@ -160,6 +162,10 @@ fn assert_same(listed: &Task, got: &Task) {
         "{k}: actual_finish"
     );
     assert_eq!(*mode, got.schedule.mode, "{k}: scheduling mode");
+    assert_eq!(
+        *levelling_delay, got.schedule.levelling_delay,
+        "{k}: levelling_delay"
+    );
     assert_eq!(*scheduling, got.scheduling, "{k}: scheduling");
     assert_eq!(*parent, got.parent, "{k}: parent");
     assert_eq!(*phase_id, got.phase_id, "{k}: phase_id");

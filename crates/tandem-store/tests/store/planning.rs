@@ -377,6 +377,7 @@ async fn the_plan_reads_every_task_of_the_project_as_it_is() {
             actual_start: Some(at(23, 9)),
             actual_finish: None,
             mode: SchedulingMode::Auto,
+            levelling_delay: 0,
         };
         full.fields.parent = Some(plain.key.clone());
         store.create_task(writer, &full).await.unwrap();

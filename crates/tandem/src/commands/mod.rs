@@ -287,15 +287,21 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
-    /// Level a project by task owner: a preview, --apply to write it, or
-    /// --undo to take back the levelling applied last.
+    /// Level a project by task owner: a preview, --apply to write it,
+    /// --clear to take every leveling delay away, or --undo to take back
+    /// the levelling applied or cleared last.
     Level {
         key: String,
-        /// Write the levelled starts to the tasks (as "start no earlier than").
-        #[arg(long, conflicts_with = "undo")]
+        /// Write the levelling: each task gets the leveling delay (working
+        /// time after its links and constraint) that puts it where
+        /// levelling did.
+        #[arg(long, conflicts_with_all = ["undo", "clear"])]
         apply: bool,
-        /// Give each task the newest levelling delayed the constraint it had
-        /// before; refused if one of them changed since.
+        /// Clear levelling: every task's leveling delay back to none.
+        #[arg(long, conflicts_with = "undo")]
+        clear: bool,
+        /// Give each task the newest levelling changed the leveling delay
+        /// it had before; refused if one of them changed since.
         #[arg(long)]
         undo: bool,
     },
@@ -384,6 +390,9 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Level {
             key, undo: true, ..
         } => schedule::undo_level(client, &key, as_json).await,
+        Command::Level {
+            key, clear: true, ..
+        } => schedule::clear_level(client, &key, as_json).await,
         Command::Level { key, apply, .. } => schedule::level(client, &key, apply, as_json).await,
         Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
             unreachable!("handled before")

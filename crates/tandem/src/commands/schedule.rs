@@ -381,7 +381,9 @@ pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool
         levelling.cost_days
     );
     if levelling.applied {
-        outln!("Applied: delayed tasks now start no earlier than their levelled start.");
+        outln!(
+            "Applied: each task levelling moves has its leveling delay; --clear takes them all away."
+        );
     } else if !levelling.delayed.is_empty() {
         outln!("A preview: run again with --apply to write it.");
     }
@@ -395,6 +397,41 @@ pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool
                 .map(|u| format!(" by {}", u.email))
                 .unwrap_or_default(),
             standing.tasks.join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn clear_level(client: &Client, key: &str, as_json: bool) -> Result<()> {
+    let cleared: ClearedLevellingView = client
+        .send(
+            Method::POST,
+            &client
+                .ws_path(&format!("/projects/{key}/levelling/clear"))
+                .await?,
+            Some(&json!({})),
+        )
+        .await?;
+    if as_json {
+        print_json(&cleared);
+        return Ok(());
+    }
+    if cleared.cleared.is_empty() {
+        outln!("No task of {key} has a leveling delay: nothing to clear.");
+    } else {
+        outln!(
+            "Levelling cleared: {} no longer {} a leveling delay (--undo puts {} back).",
+            cleared.cleared.join(", "),
+            if cleared.cleared.len() == 1 {
+                "has"
+            } else {
+                "have"
+            },
+            if cleared.cleared.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
         );
     }
     Ok(())
@@ -415,7 +452,7 @@ pub(super) async fn undo_level(client: &Client, key: &str, as_json: bool) -> Res
         return Ok(());
     }
     outln!(
-        "Levelling of {} taken back: {} {} the constraint {} before.",
+        "Levelling of {} taken back: {} {} the leveling delay {} before.",
         undone.applied_at.format("%Y-%m-%d %H:%M UTC"),
         undone.tasks.join(", "),
         if undone.tasks.len() == 1 {

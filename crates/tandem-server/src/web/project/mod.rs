@@ -27,7 +27,8 @@ pub use lint::{fix_lint_finding, lint_page, switch_lint_rule};
 pub use list::list;
 pub use overview::overview;
 pub use plan::{
-    apply_levelling, create_baseline, delete_baseline, levelling_preview, plan, undo_levelling,
+    apply_levelling, clear_levelling, create_baseline, delete_baseline, levelling_preview, plan,
+    undo_levelling,
 };
 pub use posts::*;
 pub use risks::{create_risk, risks};

@@ -149,7 +149,7 @@ pub async fn plan(
 
         section.card-panel aria-labelledby="h-levelling" {
             h2 #h-levelling { "Levelling" }
-            p.muted { "Moves tasks later so nobody is booked beyond their hours a week; applying it writes each delayed task's new start as \"start no earlier than\"." }
+            p.muted { "Moves tasks later so nobody is booked beyond their hours a week; applying it gives each task it moves a leveling delay (working time after its links and constraint), which clearing levelling takes away. Dates and constraints are left as they were." }
             @if let Some(applied) = &standing { (standing_levelling(&viewer, &project.key, applied)) }
             @match &levelling {
                 None => {
@@ -166,6 +166,12 @@ pub async fn plan(
                             button.primary type="submit" { "Apply levelling" }
                         }
                     }
+                }
+            }
+            @if writes {
+                form.inline.confirm method="post" action=(url("/plan/level/clear"))
+                    data-confirm="Take every task's leveling delay away? An undo puts them back." {
+                    button type="submit" { "Clear levelling" }
                 }
             }
         }
@@ -231,7 +237,7 @@ fn standing_levelling(viewer: &Viewer, key: &str, applied: &AppliedLevellingView
             p {
                 "Levelling applied " (applied.applied_at.format("%-d %b %Y %H:%M"))
                 @if let Some(by) = &applied.applied_by { " by " (by.name) }
-                " delayed " (count) " " (tasks) ": "
+                " changed the leveling delay of " (count) " " (tasks) ": "
                 @for (i, k) in applied.tasks.iter().take(12).enumerate() {
                     @if i > 0 { ", " }
                     a.key href=(viewer.url(&format!("/t/{k}"))) { (k) }
@@ -241,12 +247,33 @@ fn standing_levelling(viewer: &Viewer, key: &str, applied: &AppliedLevellingView
             }
             @if viewer.can_write() {
                 form.inline.confirm method="post" action=(viewer.url(&format!("/p/{key}/plan/level/undo")))
-                    data-confirm={ "Give the " (count) " " (tasks) " the constraints they had before the levelling?" } {
+                    data-confirm={ "Give the " (count) " " (tasks) " the leveling delays they had before?" } {
                     button type="submit" { "Undo levelling" }
                 }
             }
         }
     }
+}
+
+/// `POST …/plan/level/clear`: takes every leveling delay away.
+pub async fn clear_levelling(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let result = crate::handlers::schedule::clear_levelling(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path((ws, key.clone())),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(
+        &headers,
+        result,
+        &viewer.url(&format!("/p/{key}/plan#h-levelling")),
+    )
 }
 
 /// `POST …/plan/level/undo`: takes back the newest levelling.

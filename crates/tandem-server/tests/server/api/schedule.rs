@@ -577,13 +577,25 @@ async fn levelling_applied_removes_the_overallocation() {
         assert_eq!(status, StatusCode::OK, "{applied}");
         assert_eq!(applied["applied"], true);
         assert_eq!(applied["delayed"], preview["delayed"]);
+        // Written as leveling delays, not constraints: each task its own
+        // share of the move.
         for d in &delayed {
             let (_, task) = ana
                 .get(&format!("{WS}/tasks/{}", d["key"].as_str().unwrap()))
                 .await;
-            assert_eq!(task["constraint_type"], "snet", "{task}");
-            assert_eq!(task["constraint_date"], d["start"], "{task}");
+            assert!(task["constraint_type"].is_null(), "{task}");
+            assert_eq!(
+                task["levelling_delay_hours"].as_f64().unwrap(),
+                d["levelling_delay_days"].as_f64().unwrap() * 8.0,
+                "{task}"
+            );
         }
+        let keys: Vec<&str> = delayed
+            .iter()
+            .filter(|d| d["levelling_delay_days"].as_f64() > Some(0.0))
+            .map(|d| d["key"].as_str().unwrap())
+            .collect();
+        assert!(!keys.is_empty(), "{preview}");
         // The plan now is the levelled plan: nothing left to level, and the
         // schedule has the levelled dates.
         let (_, again) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
@@ -604,7 +616,6 @@ async fn levelling_applied_removes_the_overallocation() {
         }
 
         // The levelling stands until taken back, and says which tasks.
-        let keys: Vec<&str> = delayed.iter().map(|d| d["key"].as_str().unwrap()).collect();
         assert_eq!(applied["standing"]["tasks"], json!(keys), "{applied}");
         assert_eq!(again["standing"]["id"], applied["standing"]["id"]);
         assert_eq!(applied["standing"]["applied_by"]["email"], "ana@x.org");
@@ -624,7 +635,7 @@ async fn levelling_applied_removes_the_overallocation() {
         );
         for key in &keys {
             let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
-            assert_eq!(task["constraint_type"], "snet", "{task}");
+            assert!(task["levelling_delay_hours"].as_f64() > Some(0.0), "{task}");
         }
         // Refused, it still stands.
         let (_, latest) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
@@ -668,15 +679,18 @@ async fn a_levelling_is_taken_back_whole() {
             .as_array()
             .unwrap()
             .iter()
+            .filter(|d| d["levelling_delay_days"].as_f64() > Some(0.0))
             .map(|d| d["key"].as_str().unwrap().to_string())
             .collect();
         assert!(!keys.is_empty(), "{applied}");
         let mut before = Vec::new();
         for key in &keys {
             let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
-            assert_eq!(task["constraint_type"], "snet");
+            assert!(task["levelling_delay_hours"].as_f64() > Some(0.0), "{task}");
             before.push(task);
         }
+        let (_, levelled_schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_ne!(levelled_schedule["finish"], before_schedule["finish"]);
         let (status, undone) = ana
             .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
             .await;
@@ -685,8 +699,8 @@ async fn a_levelling_is_taken_back_whole() {
         assert!(undone["undone_at"].is_string(), "{undone}");
         for (key, was) in keys.iter().zip(&before) {
             let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
+            assert_eq!(task["levelling_delay_hours"], 0.0, "{task}");
             assert!(task["constraint_type"].is_null(), "{task}");
-            assert!(task["constraint_date"].is_null(), "{task}");
             assert!(task["version"].as_i64() > was["version"].as_i64());
         }
         // The schedule is the one before the levelling again.
@@ -699,6 +713,41 @@ async fn a_levelling_is_taken_back_whole() {
         assert_eq!(status, StatusCode::CONFLICT, "{problem}");
         let (_, preview) = ana.get(&format!("{WS}/projects/LAUNCH/levelling")).await;
         assert!(preview["standing"].is_null(), "{preview}");
+
+        // Levelled again, then cleared: every delay goes, nothing is left
+        // behind to hold work back, and the plan is the unlevelled one.
+        ana.post(&format!("{WS}/projects/LAUNCH/levelling"), json!({}))
+            .await;
+        let (status, cleared) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/clear"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{cleared}");
+        assert_eq!(cleared["cleared"], json!(keys), "{cleared}");
+        for key in &keys {
+            let (_, task) = ana.get(&format!("{WS}/tasks/{key}")).await;
+            assert_eq!(task["levelling_delay_hours"], 0.0, "{task}");
+            assert!(task["constraint_type"].is_null(), "{task}");
+        }
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(schedule["finish"], before_schedule["finish"]);
+        // Nothing left to clear; and the clearing is taken back like any
+        // levelling.
+        let (_, again) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/clear"), json!({}))
+            .await;
+        assert_eq!(again["cleared"], json!([]), "{again}");
+        assert!(again["levelling"].is_null(), "{again}");
+        let (status, undone) = ana
+            .post(&format!("{WS}/projects/LAUNCH/levelling/undo"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{undone}");
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(schedule["finish"], levelled_schedule["finish"]);
+        let mel = Api::login(&server.base, "gus").await;
+        let (status, _) = mel
+            .post(&format!("{WS}/projects/LAUNCH/levelling/clear"), json!({}))
+            .await;
+        assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND);
         server.stop().await;
     }
 }

@@ -388,6 +388,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(of("risks")),
         post(format!("/w/acme/p/{project}/plan/level")),
         post(format!("/w/acme/p/{project}/plan/level/undo")),
+        post(format!("/w/acme/p/{project}/plan/level/clear")),
         post(format!("/w/acme/p/{project}/lint/rules/stale-status")),
         post(format!("/w/acme/p/{project}/lint/stale-status/fix")),
         get(format!("/w/acme/p/{project}/scenarios/What%20if")),

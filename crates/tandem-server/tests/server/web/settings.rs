@@ -1058,6 +1058,27 @@ async fn baselines_the_forecast_and_levelling_from_the_plan_tab() {
     let (status, page) = ana.post("/w/demo/p/LAUNCH/plan/level/undo", "", &[]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{page}");
     assert!(page.contains("taken back already"), "{page}");
+    // Levelled again and cleared from the page: no delay is left, and the
+    // clearing is the levelling an undo takes back.
+    let (status, _) = ana.post("/w/demo/p/LAUNCH/plan/level", "", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(plan_delays(&ana).await > 0);
+    assert!(
+        text("/w/demo/p/LAUNCH/plan".into())
+            .await
+            .1
+            .contains("Clear levelling")
+    );
+    let (status, _) = gwen
+        .post("/w/demo/p/LAUNCH/plan/level/clear", "", &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ana.post("/w/demo/p/LAUNCH/plan/level/clear", "", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(plan_delays(&ana).await, 0);
+    let (status, _) = ana.post("/w/demo/p/LAUNCH/plan/level/undo", "", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(plan_delays(&ana).await > 0);
 
     let (status, _) = ana
         .post(
@@ -1074,4 +1095,20 @@ async fn baselines_the_forecast_and_levelling_from_the_plan_tab() {
             .any(|(id, _)| *id == signed)
     );
     server.stop().await;
+}
+
+/// How many of the launch's tasks have a leveling delay.
+async fn plan_delays(ana: &Browser) -> usize {
+    let page: Value = ana
+        .get("/api/v1/workspaces/demo/tasks?project=LAUNCH&limit=500")
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["levelling_delay_hours"].as_f64() > Some(0.0))
+        .count()
 }

@@ -205,6 +205,33 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     assert!(again["standing"].is_null(), "{again}");
     assert!(fails(&config, &["level", "LAUNCH", "--undo"]).contains("taken back already"));
     assert!(fails(&config, &["level", "LAUNCH", "--undo", "--apply"]).contains("--apply"));
+    // Levelled again, then cleared: no task keeps a leveling delay.
+    ok(&config, &["level", "LAUNCH", "--apply"]);
+    let delayed_key = levelling["delayed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["levelling_delay_days"].as_f64() > Some(0.0))
+        .expect("a task with a delay of its own")["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shown = json_of(&config, &["task", "show", &delayed_key]);
+    assert!(
+        shown["task"]["levelling_delay_hours"].as_f64() > Some(0.0),
+        "{shown}"
+    );
+    let cleared = ok(&config, &["level", "LAUNCH", "--clear"]);
+    assert!(
+        cleared.contains("Levelling cleared") && cleared.contains(&delayed_key),
+        "{cleared}"
+    );
+    let shown = json_of(&config, &["task", "show", &delayed_key]);
+    assert_eq!(shown["task"]["levelling_delay_hours"], 0.0, "{shown}");
+    let nothing = ok(&config, &["level", "LAUNCH", "--clear"]);
+    assert!(nothing.contains("nothing to clear"), "{nothing}");
+    let help = ok(&config, &["level", "--help"]);
+    assert!(help.contains("--clear"), "{help}");
 
     let id = list
         .lines()
@@ -286,4 +313,8 @@ fn a_task_is_dated_or_scheduled_from_the_terminal() {
         help.contains("--scheduling") && help.contains("auto"),
         "{help}"
     );
+}
+
+fn json_of(config: &Path, args: &[&str]) -> serde_json::Value {
+    super::project_parts::json(config, args)
 }
