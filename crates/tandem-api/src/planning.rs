@@ -275,6 +275,23 @@ pub struct AppliedLevellingView {
     pub tasks: Vec<String>,
 }
 
+/// Levelling across a workspace's active projects: each project's
+/// levelling, in the order they were levelled (earliest start first),
+/// each around its people's work in the others.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct WorkspaceLevellingView {
+    pub projects: Vec<ProjectLevellingView>,
+    /// Whether each project's levelling was written, or this is a preview.
+    pub applied: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectLevellingView {
+    /// The project's key.
+    pub project: String,
+    pub levelling: LevellingView,
+}
+
 /// What clearing a project's levelling did.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ClearedLevellingView {

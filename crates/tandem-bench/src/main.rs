@@ -101,10 +101,23 @@ struct Args {
     /// half as many comments, `--requests` searches of each kind.
     #[arg(long)]
     search: Option<usize>,
+    /// Measure levelling across projects (issue 16): this many active
+    /// projects of `--per-project` linked tasks over `--people` people,
+    /// levelled one after another.
+    #[arg(long)]
+    levelling: Option<usize>,
+    /// With `--levelling`, tasks per project.
+    #[arg(long, default_value_t = 500, requires = "levelling")]
+    per_project: usize,
+    /// With `--levelling`, people in the workspace (at least twenty).
+    #[arg(long, default_value_t = 50, requires = "levelling")]
+    people: usize,
 }
 
 /// The web pages in headless Chromium.
 mod browser;
+/// Levelling across many projects.
+mod levelling;
 /// The outbox and live updates across nodes.
 mod live;
 /// A portfolio of many projects.
@@ -171,6 +184,18 @@ async fn main() -> Result<()> {
     }
     if let Some(count) = args.rules {
         return rules::run(store, count).await;
+    }
+    if let Some(projects) = args.levelling {
+        return levelling::run(
+            store,
+            levelling::LevellingArgs {
+                projects,
+                per_project: args.per_project,
+                people: args.people.max(PEOPLE),
+                seed: args.seed,
+            },
+        )
+        .await;
     }
     if let Some(tasks) = args.search {
         return search::run(store, &database, tasks, args.requests, args.seed).await;

@@ -22,6 +22,7 @@ fn main() {
     let resources = Resources {
         owner: (0..plan.tasks.len()).map(|t| Some(t % people)).collect(),
         time_off: vec![Vec::new(); people],
+        elsewhere: Vec::new(),
     };
     let started = Instant::now();
     let result = level(&plan, &resources).expect("levels");

@@ -26,6 +26,11 @@ pub struct Resources {
     /// Per person, periods of time off as working-minute ranges
     /// `[from, to)` on the plan's timeline.
     pub time_off: Vec<Vec<(i64, i64)>>,
+    /// Per person, their work outside this plan (other projects), as
+    /// working-minute ranges on this plan's timeline: it stays where it
+    /// is, work here is placed around it, and what overlaps it counts as
+    /// booked twice.
+    pub elsewhere: Vec<Vec<(i64, i64)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +82,7 @@ pub fn level_against(
     let shown = standing.map(|s| s.run(&s.durations));
     let shown = shown.as_ref().unwrap_or(&before);
     let n = plan.tasks.len();
-    let people = resources.time_off.len().max(
+    let people = resources.time_off.len().max(resources.elsewhere.len()).max(
         resources
             .owner
             .iter()
@@ -110,7 +115,12 @@ pub fn level_against(
     let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
     for (person, off) in resources.time_off.iter().enumerate() {
         busy[person].extend(off.iter().copied().filter(|(a, b)| a < b));
-        busy[person].sort_unstable();
+    }
+    for (person, work) in resources.elsewhere.iter().enumerate() {
+        busy[person].extend(work.iter().copied().filter(|(a, b)| a < b));
+    }
+    for person in &mut busy {
+        person.sort_unstable();
     }
 
     // How many predecessors each leaf waits for (ordering edges).
@@ -210,6 +220,9 @@ pub fn level_against(
 
     let bookings = |starts: &dyn Fn(usize) -> (i64, i64)| {
         let mut per_person: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
+        for (person, work) in resources.elsewhere.iter().enumerate() {
+            per_person[person].extend(work.iter().copied().filter(|(a, b)| a < b));
+        }
         for &t in &leaves {
             if let Some(person) = owner(t).filter(|_| duration(t) > 0) {
                 let (a, _) = starts(t);
@@ -317,6 +330,7 @@ mod tests {
         let resources = Resources {
             owner: vec![Some(0), Some(0), Some(1)],
             time_off: vec![],
+            elsewhere: vec![],
         };
         let result = level(&p, &resources).unwrap();
         assert_eq!(result.overallocated_before, [2 * DAY, 0]);
@@ -339,6 +353,7 @@ mod tests {
         let resources = Resources {
             owner: vec![Some(0), Some(0), Some(1)],
             time_off: vec![],
+            elsewhere: vec![],
         };
         let result = level(&p, &resources).unwrap();
         assert_eq!(result.finish_after, result.finish_before);
@@ -356,7 +371,7 @@ mod tests {
             let n = days.len();
             let links: Vec<(usize, usize)> = raw_links.into_iter().filter(|&(a, b)| a < b && b < n).collect();
             let p = plan(&days, &links);
-            let resources = Resources { owner: owners[..n].to_vec(), time_off: vec![] };
+            let resources = Resources { owner: owners[..n].to_vec(), ..Resources::default() };
             let result = level(&p, &resources).unwrap();
             proptest::prop_assert!(result.overallocated_after.iter().all(|&m| m == 0), "{:?}", result.overallocated_after);
             for &(a, b) in &links {
@@ -387,6 +402,7 @@ mod tests {
         let resources = Resources {
             owner: vec![Some(0), Some(0), Some(0)],
             time_off: vec![],
+            elsewhere: vec![],
         };
         let result = level(&p, &resources).unwrap();
         assert_eq!(result.start[0], result.start_before[0]);
@@ -405,6 +421,7 @@ mod tests {
         let resources = Resources {
             owner: vec![Some(0)],
             time_off: vec![vec![(start, start + DAY)]],
+            elsewhere: vec![],
         };
         let result = level(&p, &resources).unwrap();
         assert_eq!(result.start[0], start + DAY);

@@ -329,6 +329,83 @@ pub struct Levelled {
     /// Each task's leveling delay that schedules it where levelling put
     /// it (working minutes), for the tasks that have one.
     pub delays: HashMap<Id, i64>,
+    /// Where the levelled plan books its people: what other projects'
+    /// levelling works around.
+    pub bookings: Vec<Booking>,
+}
+
+/// A person's work on a task from `start` to `finish`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Booking {
+    pub owner: Id,
+    pub start: NaiveDateTime,
+    pub finish: NaiveDateTime,
+}
+
+/// Each person's work in other projects, as bookings: what a project's
+/// levelling places its own work around.
+pub type Elsewhere = HashMap<Id, Vec<(NaiveDateTime, NaiveDateTime)>>;
+
+/// The bookings of every active project the caller may open, by project:
+/// each open task's scheduled dates, for its owner: the stored schedule's
+/// where it is current, else the plan's scheduled now (a plan the
+/// scheduler refuses books no one).
+pub async fn bookings_by_project(
+    store: &dyn Store,
+    scope: Scope,
+    today: NaiveDate,
+) -> Result<HashMap<Id, Vec<Booking>>> {
+    let mut all = HashMap::new();
+    for (project, access) in store.open_projects(scope).await? {
+        if project.status != tandem_domain::ProjectStatus::Active {
+            continue;
+        }
+        let stored = match store.schedule_is_current(access, today).await? {
+            true => store.stored_schedule(access).await?,
+            false => None,
+        };
+        let (tasks, schedule) = match stored {
+            Some(schedule) => (store.plan_tasks(access).await?, schedule),
+            None => {
+                let (loaded, tasks) =
+                    load_with_plan_tasks(store, scope, &project.key, today).await?;
+                let Ok(result) = tandem_schedule::schedule(&loaded.planned.plan) else {
+                    continue;
+                };
+                (tasks, loaded.planned.stored(&result, chrono::Utc::now()))
+            }
+        };
+        let owner_of: HashMap<Id, Id> = tasks
+            .iter()
+            .filter(|t| !t.status.is_closed() && t.percent_complete < 100)
+            .filter_map(|t| Some((t.id, t.owner_id?)))
+            .collect();
+        let bookings: Vec<Booking> = schedule
+            .tasks
+            .iter()
+            .filter(|row| !row.summary && !row.milestone)
+            .filter_map(|row| {
+                Some(Booking {
+                    owner: *owner_of.get(&row.task_id)?,
+                    start: row.early_start,
+                    finish: row.early_finish,
+                })
+            })
+            .collect();
+        all.insert(project.id, bookings);
+    }
+    Ok(all)
+}
+
+/// Everyone's work in the projects of `bookings` but `except`.
+pub fn elsewhere(bookings: &HashMap<Id, Vec<Booking>>, except: Id) -> Elsewhere {
+    let mut out: Elsewhere = HashMap::new();
+    for (_, list) in bookings.iter().filter(|(id, _)| **id != except) {
+        for b in list {
+            out.entry(b.owner).or_default().push((b.start, b.finish));
+        }
+    }
+    out
 }
 
 /// One owner's working minutes booked on more than one thing.
@@ -350,11 +427,17 @@ pub struct Delayed {
     pub delay_minutes: i64,
 }
 
-/// Levels the plan by task owner, keeping work off their time off;
-/// `tasks` are the plan's, for their owners' names. Levelling starts from
-/// the plan without the delays of any levelling before (as Project clears
-/// levelling before it levels).
-pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Levelled> {
+/// Levels the plan by task owner, keeping work off their time off and off
+/// their work in other projects (`elsewhere`), which counts in what they
+/// are booked beyond their hours; `tasks` are the plan's, for their
+/// owners' names. Levelling starts from the plan without the delays of
+/// any levelling before (as Project clears levelling before it levels).
+pub fn level(
+    loaded: &Loaded,
+    tasks: &[Task],
+    time_off: &[TimeOff],
+    elsewhere: &Elsewhere,
+) -> Result<Levelled> {
     let mut cleared = loaded.planned.plan.clone();
     for task in &mut cleared.tasks {
         task.levelling_delay = 0;
@@ -402,14 +485,42 @@ pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Le
             .filter(|(from, to)| from < to)
             .collect()
     };
+    let outside = |person: &UserRef| -> Vec<(i64, i64)> {
+        elsewhere
+            .get(&person.id)
+            .map(|work| {
+                work.iter()
+                    .map(|&(start, finish)| (timeline.to_work(start), timeline.to_work(finish)))
+                    .filter(|(from, to)| from < to)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let resources = tandem_schedule::level::Resources {
-        owner: owner_index,
+        owner: owner_index.clone(),
         time_off: people.iter().map(away).collect(),
+        elsewhere: people.iter().map(outside).collect(),
     };
     let standing = tandem_schedule::cpm::Prepared::new(&loaded.planned.plan)
         .map_err(|e| schedule_error(e, planned))?;
     let result = tandem_schedule::level::level_against(&prepared, Some(&standing), &resources);
     let t = prepared.timeline();
+    let bookings: Vec<Booking> = owner_index
+        .iter()
+        .enumerate()
+        .filter(|&(i, owner)| {
+            owner.is_some()
+                && !prepared.is_summary(i)
+                && result.finish[i] > result.start[i]
+                && planned.plan.tasks[i].percent_complete < 100
+                && planned.plan.tasks[i].actual_finish.is_none()
+        })
+        .map(|(i, owner)| Booking {
+            owner: people[owner.unwrap_or_default()].id,
+            start: t.start_instant(result.start[i]),
+            finish: t.finish_instant(result.finish[i]),
+        })
+        .collect();
     Ok(Levelled {
         project_key: loaded.project.key.clone(),
         finish_before: t.finish_instant(result.finish_before),
@@ -443,6 +554,7 @@ pub fn level(loaded: &Loaded, tasks: &[Task], time_off: &[TimeOff]) -> Result<Le
             .filter(|&(_, &d)| d > 0)
             .map(|(i, &d)| (planned.task_ids[i], d))
             .collect(),
+        bookings,
     })
 }
 
@@ -455,7 +567,11 @@ pub async fn preview_levelling(
 ) -> Result<Levelled> {
     let loaded = load_with_tasks(store, scope, key, today).await?;
     let time_off = store.list_time_off(scope, None).await?;
-    Ok(level_off_executor(loaded, time_off).await?.1)
+    let outside = elsewhere(
+        &bookings_by_project(store, scope, today).await?,
+        loaded.0.project.id,
+    );
+    Ok(level_off_executor(loaded, time_off, outside).await?.1)
 }
 
 /// [`level`] on a blocking thread: levelling a big plan is seconds of CPU,
@@ -464,9 +580,10 @@ pub async fn preview_levelling(
 async fn level_off_executor(
     loaded: (Loaded, Vec<Task>),
     time_off: Vec<TimeOff>,
+    elsewhere: Elsewhere,
 ) -> Result<((Loaded, Vec<Task>), Levelled)> {
     tokio::task::spawn_blocking(move || {
-        let levelled = level(&loaded.0, &loaded.1, &time_off)?;
+        let levelled = level(&loaded.0, &loaded.1, &time_off, &elsewhere)?;
         Ok((loaded, levelled))
     })
     .await
@@ -489,7 +606,23 @@ pub async fn apply_levelling(
     let scope = writer.scope();
     let loaded = load_with_tasks(store, *scope, key, today).await?;
     let time_off = store.list_time_off(*scope, None).await?;
-    let ((loaded, tasks), levelled) = level_off_executor(loaded, time_off).await?;
+    let outside = elsewhere(
+        &bookings_by_project(store, *scope, today).await?,
+        loaded.0.project.id,
+    );
+    let (levelled, applied) = level_and_write(store, writer, loaded, time_off, outside).await?;
+    Ok((levelled, applied))
+}
+
+/// Levels a project read already against `outside` and writes it.
+async fn level_and_write(
+    store: &dyn Store,
+    writer: &Writer,
+    loaded: (Loaded, Vec<Task>),
+    time_off: Vec<TimeOff>,
+    outside: Elsewhere,
+) -> Result<(Levelled, Option<AppliedLevelling>)> {
+    let ((loaded, tasks), levelled) = level_off_executor(loaded, time_off, outside).await?;
     let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = loaded
         .planned
@@ -509,6 +642,50 @@ pub async fn apply_levelling(
         levelled,
         write_levelling(store, writer, loaded.access, &updates).await?,
     ))
+}
+
+/// Levels every active project the caller may open, one after another,
+/// each around everyone's work in the projects levelled before it: a
+/// person booked in several projects is booked once. Earlier-starting
+/// projects go first (then by key) and keep their place; later ones give
+/// way, as lower-priority projects do in a shared resource pool. With a `writer`, each project's
+/// levelling is written as [`apply_levelling`] writes one (its own
+/// transaction and undo); without, a preview.
+pub async fn level_workspace(
+    store: &dyn Store,
+    scope: Scope,
+    writer: Option<&Writer>,
+    today: NaiveDate,
+) -> Result<Vec<(Levelled, Option<AppliedLevelling>)>> {
+    let mut bookings: HashMap<Id, Vec<Booking>> = HashMap::new();
+    let mut projects: Vec<Project> = store
+        .open_projects(scope)
+        .await?
+        .into_iter()
+        .map(|(project, _)| project)
+        .filter(|p| p.status == tandem_domain::ProjectStatus::Active)
+        .collect();
+    projects.sort_by(|a, b| (a.start_date, &a.key).cmp(&(b.start_date, &b.key)));
+    let time_off = store.list_time_off(scope, None).await?;
+    let mut out = Vec::with_capacity(projects.len());
+    for project in projects {
+        let loaded = load_with_tasks(store, scope, &project.key, today).await?;
+        let outside = elsewhere(&bookings, project.id);
+        let (levelled, applied) = match writer {
+            Some(writer) => {
+                level_and_write(store, writer, loaded, time_off.clone(), outside).await?
+            }
+            None => (
+                level_off_executor(loaded, time_off.clone(), outside)
+                    .await?
+                    .1,
+                None,
+            ),
+        };
+        bookings.insert(project.id, levelled.bookings.clone());
+        out.push((levelled, applied));
+    }
+    Ok(out)
 }
 
 /// Takes every leveling delay out of the project's plan (Project's "clear

@@ -240,6 +240,10 @@ pub fn router() -> Router<AppState> {
             post(portfolios::delete_portfolio),
         )
         .route("/w/{ws}/workload", get(workload::workspace_workload))
+        .route(
+            "/w/{ws}/workload/level",
+            post(workload::level_across_projects),
+        )
         .route("/w/{ws}/search", get(search::search))
         .route("/w/{ws}/settings", get(settings::settings))
         .route("/w/{ws}/settings/profile", post(settings::update_profile))

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use chrono::{Days, NaiveDate};
 use maud::{Markup, html};
+use tandem_api::WorkspaceLevellingView;
 use tandem_domain::planning::PlanTask;
 use tandem_domain::workload::weekly_load;
 use tandem_domain::{Id, TaskSchedule};
@@ -46,7 +47,87 @@ pub async fn workspace_workload(
     let scope = viewer.ctx.scope;
     let work = crate::workload::open_work(store, scope, None).await?;
     let content = render(&state, &viewer, &work.tasks, &work.schedules, weeks, None).await?;
+    let levelling = match query.contains_key("level") {
+        true => Some(
+            crate::handlers::schedule::workspace_levelling(
+                State(state.clone()),
+                viewer.ctx.clone(),
+                Path(viewer.slug().to_string()),
+            )
+            .await?
+            .0,
+        ),
+        false => None,
+    };
+    let content = html! {
+        (content)
+        (across_projects(&viewer, levelling.as_ref()))
+    };
     Ok(page(&viewer, "Workload", Section::Workload, None, content))
+}
+
+/// Levelling across every active project: a preview when asked for, and
+/// the button that writes it.
+fn across_projects(viewer: &Viewer, levelling: Option<&WorkspaceLevellingView>) -> Markup {
+    html! {
+        section.card-panel aria-labelledby="h-level-all" {
+            h2 #h-level-all { "Levelling across projects" }
+            p.muted { "Levels every active project one after another, earliest start first, each around its people's work in the others: someone booked in two projects at once is booked once. Each project's levelling is written as leveling delays, with its own undo on its Plan tab." }
+            @match levelling {
+                None => {
+                    form.inline-form method="get" action=(viewer.url("/workload")) {
+                        input type="hidden" name="level" value="1";
+                        button type="submit" { "Preview levelling across projects" }
+                    }
+                }
+                Some(all) => {
+                    div.table-wrap tabindex="0" role="region" aria-label="Levelling by project" { table.grid {
+                        caption { @if all.applied { "Levelled" } @else { "Would be levelled" } }
+                        thead { tr { th scope="col" { "Project" } th scope="col" { "Tasks delayed" } th scope="col" { "Hours booked twice, before" } th scope="col" { "After" } th scope="col" { "Finish" } } }
+                        tbody {
+                            @for p in &all.projects {
+                                @let l = &p.levelling;
+                                tr {
+                                    td { a.key href=(viewer.url(&format!("/p/{}/plan?level=1#h-levelling", p.project))) { (p.project) } }
+                                    td { (l.delayed.len()) }
+                                    td { (format!("{:.0}", l.overallocations.iter().map(|o| o.hours_before).sum::<f64>())) }
+                                    td { (format!("{:.0}", l.overallocations.iter().map(|o| o.hours_after).sum::<f64>())) }
+                                    td { (l.finish_before) " → " (l.finish_after) " " span.muted { "(" (format!("{:+.1}", l.cost_days)) " working days)" } }
+                                }
+                            }
+                        }
+                    } }
+                    @if viewer.can_write() && !all.applied && all.projects.iter().any(|p| !p.levelling.delayed.is_empty()) {
+                        form.inline.confirm method="post" action=(viewer.url("/workload/level"))
+                            data-confirm="Level every active project as previewed?" {
+                            button.primary type="submit" { "Apply levelling across projects" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /w/{ws}/workload/level`: levels every active project and shows
+/// what it did.
+pub async fn level_across_projects(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, WebError> {
+    let result = crate::handlers::schedule::apply_workspace_levelling(
+        State(state.clone()),
+        viewer.ctx.clone(),
+        Path(viewer.slug().to_string()),
+    )
+    .await
+    .map(axum::response::IntoResponse::into_response);
+    super::common::answer(
+        &headers,
+        result,
+        &viewer.url("/workload?level=1#h-level-all"),
+    )
 }
 
 pub async fn project_workload(

@@ -824,6 +824,8 @@ fn occurrence_fields(template: &Task, date: NaiveDate) -> TaskFields {
     fields.blocked_reason = None;
     fields.schedule.actual_start = None;
     fields.schedule.actual_finish = None;
+    // A levelling placed the one before; this one is not levelled yet.
+    fields.schedule.levelling_delay = 0;
     fields.normalize();
     fields
 }

@@ -287,11 +287,18 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
-    /// Level a project by task owner: a preview, --apply to write it,
-    /// --clear to take every leveling delay away, or --undo to take back
-    /// the levelling applied or cleared last.
+    /// Level a project by task owner, around its people's work in the
+    /// other active projects: a preview, --apply to write it, --clear to
+    /// take every leveling delay away, or --undo to take back the levelling
+    /// applied or cleared last. --all levels every active project, one
+    /// after another (earliest start first), each around the others.
     Level {
-        key: String,
+        /// The project's key (not with --all).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        key: Option<String>,
+        /// Every active project of the workspace, each around the others.
+        #[arg(long, conflicts_with_all = ["clear", "undo"])]
+        all: bool,
         /// Write the levelling: each task gets the leveling delay (working
         /// time after its links and constraint) that puts it where
         /// levelling did.
@@ -388,12 +395,24 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
             schedule::forecast(client, &key, None, runs, seed, as_json).await
         }
         Command::Level {
-            key, undo: true, ..
+            all: true, apply, ..
+        } => schedule::level_all(client, apply, as_json).await,
+        Command::Level {
+            key: Some(key),
+            undo: true,
+            ..
         } => schedule::undo_level(client, &key, as_json).await,
         Command::Level {
-            key, clear: true, ..
+            key: Some(key),
+            clear: true,
+            ..
         } => schedule::clear_level(client, &key, as_json).await,
-        Command::Level { key, apply, .. } => schedule::level(client, &key, apply, as_json).await,
+        Command::Level {
+            key: Some(key),
+            apply,
+            ..
+        } => schedule::level(client, &key, apply, as_json).await,
+        Command::Level { key: None, .. } => unreachable!("clap asks for a key without --all"),
         Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
             unreachable!("handled before")
         }

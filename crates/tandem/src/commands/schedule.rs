@@ -402,6 +402,50 @@ pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool
     Ok(())
 }
 
+pub(super) async fn level_all(client: &Client, apply: bool, as_json: bool) -> Result<()> {
+    let method = if apply { Method::POST } else { Method::GET };
+    let body = apply.then(|| json!({}));
+    let all: WorkspaceLevellingView = client
+        .send(method, &client.ws_path("/levelling").await?, body.as_ref())
+        .await?;
+    if as_json {
+        print_json(&all);
+        return Ok(());
+    }
+    let rows = all
+        .projects
+        .iter()
+        .map(|p| {
+            let l = &p.levelling;
+            let over = |f: fn(&OverallocationView) -> f64| {
+                format!("{:.1}h", l.overallocations.iter().map(f).sum::<f64>())
+            };
+            vec![
+                p.project.clone(),
+                l.delayed.len().to_string(),
+                over(|o| o.hours_before),
+                over(|o| o.hours_after),
+                format!(
+                    "{} → {} ({:+.2}d)",
+                    l.finish_before, l.finish_after, l.cost_days
+                ),
+            ]
+        })
+        .collect::<Vec<_>>();
+    table(
+        &["project", "delayed", "overbooked before", "after", "finish"],
+        &rows,
+    );
+    if all.applied {
+        outln!(
+            "Applied: each project's levelling is written; tandem level KEY --undo takes one back."
+        );
+    } else {
+        outln!("A preview: run again with --apply to write it.");
+    }
+    Ok(())
+}
+
 pub(super) async fn clear_level(client: &Client, key: &str, as_json: bool) -> Result<()> {
     let cleared: ClearedLevellingView = client
         .send(

@@ -262,17 +262,14 @@ pub async fn clear_levelling(
     headers: HeaderMap,
     Path((ws, key)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let result = crate::handlers::schedule::clear_levelling(
-        State(state.clone()),
-        viewer.ctx.clone(),
-        Path((ws, key.clone())),
-    )
-    .await
-    .map(IntoResponse::into_response);
-    answer(
+    let ctx = viewer.ctx.clone();
+    let path = Path((ws, key.clone()));
+    let result = crate::handlers::schedule::clear_levelling(State(state), ctx, path).await;
+    back_to_levelling(
         &headers,
-        result,
-        &viewer.url(&format!("/p/{key}/plan#h-levelling")),
+        &viewer,
+        &key,
+        result.map(IntoResponse::into_response),
     )
 }
 
@@ -283,15 +280,26 @@ pub async fn undo_levelling(
     headers: HeaderMap,
     Path((ws, key)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let result = crate::handlers::schedule::undo_levelling(
-        State(state.clone()),
-        viewer.ctx.clone(),
-        Path((ws, key.clone())),
-    )
-    .await
-    .map(IntoResponse::into_response);
-    answer(
+    let ctx = viewer.ctx.clone();
+    let path = Path((ws, key.clone()));
+    let result = crate::handlers::schedule::undo_levelling(State(state), ctx, path).await;
+    back_to_levelling(
         &headers,
+        &viewer,
+        &key,
+        result.map(IntoResponse::into_response),
+    )
+}
+
+/// A levelling form's answer: back to the plan's levelling section.
+fn back_to_levelling(
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    key: &str,
+    result: Result<Response, crate::error::ApiError>,
+) -> Result<Response, WebError> {
+    answer(
+        headers,
         result,
         &viewer.url(&format!("/p/{key}/plan#h-levelling")),
     )

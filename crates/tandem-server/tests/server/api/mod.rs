@@ -2,6 +2,7 @@
 //! (when `TANDEM_TEST_POSTGRES_URL` is set) PostgreSQL.
 
 mod access;
+mod across;
 mod approvals;
 mod attachments;
 mod automation;

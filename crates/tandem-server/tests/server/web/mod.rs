@@ -3,6 +3,7 @@
 //! refused, pages are compressed, and writes are announced on the event
 //! stream. The browser's own behaviour is in `browser`.
 
+mod across;
 mod approvals;
 mod comments;
 mod dated;

@@ -231,7 +231,26 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     let nothing = ok(&config, &["level", "LAUNCH", "--clear"]);
     assert!(nothing.contains("nothing to clear"), "{nothing}");
     let help = ok(&config, &["level", "--help"]);
-    assert!(help.contains("--clear"), "{help}");
+    assert!(help.contains("--clear") && help.contains("--all"), "{help}");
+    // Every active project, each around the others.
+    let all = ok(&config, &["level", "--all"]);
+    assert!(
+        all.contains("OVERBOOKED BEFORE") && all.contains("LAUNCH") && all.contains("--apply"),
+        "{all}"
+    );
+    let refused = fails(&config, &["level"]);
+    assert!(refused.contains("<KEY>"), "{refused}");
+    let applied = ok(&config, &["level", "--all", "--apply"]);
+    assert!(applied.contains("Applied"), "{applied}");
+    let again = json_of(&config, &["level", "--all"]);
+    assert!(
+        again["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["levelling"]["delayed"] == serde_json::json!([])),
+        "{again}"
+    );
 
     let id = list
         .lines()
