@@ -108,11 +108,6 @@ async fn seed(store: &dyn Store, args: &LevellingArgs) -> Result<tandem_store::S
         let tasks = (0..args.per_project)
             .map(|i| {
                 let mut fields = TaskFields::titled(format!("Step {i} of {p}"));
-                fields.owner = Email::parse(&format!(
-                    "person{}@bench.example",
-                    rng.gen_range(0..args.people)
-                ))
-                .ok();
                 fields.estimate_days = Some(rng.gen_range(1..=5) as f64);
                 fields
             })
@@ -136,7 +131,7 @@ async fn seed(store: &dyn Store, args: &LevellingArgs) -> Result<tandem_store::S
                 link(rng.gen_range(0..i - 5));
             }
         }
-        store
+        let imported = store
             .import_project(
                 owner.writer().expect("the bench works as an owner"),
                 &ProjectImport {
@@ -147,6 +142,24 @@ async fn seed(store: &dyn Store, args: &LevellingArgs) -> Result<tandem_store::S
                     baseline: Vec::new(),
                 },
             )
+            .await?;
+        // An import takes no owners: they are given in one write after.
+        let owned: Vec<(String, i64, TaskFields)> =
+            tandem_usecases::planning::project_tasks(store, owner, &imported.key)
+                .await?
+                .into_iter()
+                .map(|task| {
+                    let mut fields = task.fields();
+                    fields.owner = Email::parse(&format!(
+                        "person{}@bench.example",
+                        rng.gen_range(0..args.people)
+                    ))
+                    .ok();
+                    (task.key, task.version, fields)
+                })
+                .collect();
+        store
+            .update_tasks(owner.writer().expect("the bench works as an owner"), &owned)
             .await?;
     }
     Ok(owner)

@@ -218,18 +218,22 @@ pub fn level_against(
         }
     }
 
+    // Whether each person works elsewhere at a minute, not how often: how
+    // other projects book them twice is theirs to level.
+    let outside: Vec<Vec<(i64, i64)>> = resources.elsewhere.iter().map(|w| merged(w)).collect();
     let bookings = |starts: &dyn Fn(usize) -> (i64, i64)| {
         let mut per_person: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
-        for (person, work) in resources.elsewhere.iter().enumerate() {
-            per_person[person].extend(work.iter().copied().filter(|(a, b)| a < b));
-        }
         for &t in &leaves {
             if let Some(person) = owner(t).filter(|_| duration(t) > 0) {
                 let (a, _) = starts(t);
                 per_person[person].push((a, a + duration(t)));
             }
         }
-        per_person.iter().map(|b| overlap(b)).collect::<Vec<_>>()
+        per_person
+            .iter()
+            .enumerate()
+            .map(|(person, own)| overlap(own, outside.get(person).map_or(&[][..], |o| o)))
+            .collect::<Vec<_>>()
     };
     let overallocated_before =
         bookings(&|t| (shown.tasks[t].early_start, shown.tasks[t].early_finish));
@@ -274,22 +278,47 @@ fn first_free(bookings: &[(i64, i64)], from: i64, length: i64) -> i64 {
     at
 }
 
-/// Minutes during which more than one booking is running.
-fn overlap(bookings: &[(i64, i64)]) -> i64 {
-    let mut events: Vec<(i64, i32)> = bookings
+/// Minutes during which one of `own` runs beside another of them or
+/// beside `outside` (disjoint and sorted: work elsewhere).
+fn overlap(own: &[(i64, i64)], outside: &[(i64, i64)]) -> i64 {
+    let (Some(from), Some(to)) = (own.iter().map(|b| b.0).min(), own.iter().map(|b| b.1).max())
+    else {
+        return 0;
+    };
+    // (instant, change of own, change of outside)
+    let mut events: Vec<(i64, i32, i32)> = own
         .iter()
-        .flat_map(|&(a, b)| [(a, 1), (b, -1)])
+        .flat_map(|&(a, b)| [(a, 1, 0), (b, -1, 0)])
         .collect();
+    let first = outside.partition_point(|&(_, b)| b <= from);
+    for &(a, b) in outside[first..].iter().take_while(|&&(a, _)| a < to) {
+        events.extend([(a, 0, 1), (b, 0, -1)]);
+    }
     events.sort_unstable();
-    let (mut running, mut last, mut total) = (0i32, 0i64, 0i64);
-    for (at, change) in events {
-        if running > 1 {
+    let (mut mine, mut theirs, mut last, mut total) = (0i32, 0i32, 0i64, 0i64);
+    for (at, own_change, outside_change) in events {
+        if mine > 1 || (mine > 0 && theirs > 0) {
             total += at - last;
         }
-        running += change;
+        mine += own_change;
+        theirs += outside_change;
         last = at;
     }
     total
+}
+
+/// The union of bookings, as disjoint ranges in order.
+fn merged(bookings: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut sorted: Vec<(i64, i64)> = bookings.iter().copied().filter(|(a, b)| a < b).collect();
+    sorted.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(sorted.len());
+    for (a, b) in sorted {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -410,6 +439,33 @@ mod tests {
         assert_eq!(result.delayed, [2]);
         assert_eq!(result.start[2], result.finish[1]);
         assert_eq!(result.overallocated_before, [2 * DAY]);
+        assert_eq!(result.overallocated_after, [0]);
+    }
+
+    #[test]
+    fn booked_twice_counts_work_beside_work_here_or_elsewhere_once() {
+        // 5..10 beside each other, 12..15 beside work elsewhere; work
+        // elsewhere booked twice over (20..30) is not this plan's.
+        let outside = merged(&[(12, 20), (20, 30), (25, 28)]);
+        assert_eq!(outside, [(12, 30)]);
+        assert_eq!(overlap(&[(0, 10), (5, 15)], &outside), 8);
+        assert_eq!(overlap(&[], &outside), 0);
+        assert_eq!(overlap(&[(40, 50)], &outside), 0);
+    }
+
+    #[test]
+    fn work_elsewhere_is_worked_around_and_counted() {
+        let p = plan(&[2], &[]);
+        let start = crate::cpm::schedule(&p).unwrap().start;
+        // Booked elsewhere on the first day.
+        let resources = Resources {
+            owner: vec![Some(0)],
+            elsewhere: vec![vec![(start, start + DAY)]],
+            ..Resources::default()
+        };
+        let result = level(&p, &resources).unwrap();
+        assert_eq!(result.start[0], start + DAY);
+        assert_eq!(result.overallocated_before, [DAY]);
         assert_eq!(result.overallocated_after, [0]);
     }
 

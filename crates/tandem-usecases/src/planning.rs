@@ -429,12 +429,12 @@ pub struct Delayed {
 
 /// Levels the plan by task owner, keeping work off their time off and off
 /// their work in other projects (`elsewhere`), which counts in what they
-/// are booked beyond their hours; `tasks` are the plan's, for their
-/// owners' names. Levelling starts from the plan without the delays of
-/// any levelling before (as Project clears levelling before it levels).
+/// are booked beyond their hours; `names` are the owners as pages show
+/// them. Levelling starts from the plan without the delays of any
+/// levelling before (as Project clears levelling before it levels).
 pub fn level(
     loaded: &Loaded,
-    tasks: &[Task],
+    names: &HashMap<Id, UserRef>,
     time_off: &[TimeOff],
     elsewhere: &Elsewhere,
 ) -> Result<Levelled> {
@@ -454,10 +454,11 @@ pub fn level(
         .iter()
         .map(|owner| {
             let id = (*owner)?;
-            let user = tasks
-                .iter()
-                .find_map(|t| t.owner.as_ref().filter(|o| o.id == id))?
-                .clone();
+            let user = names.get(&id).cloned().unwrap_or_else(|| UserRef {
+                id,
+                email: String::new(),
+                name: "a former member".into(),
+            });
             Some(match people.iter().position(|p| p.id == id) {
                 Some(i) => i,
                 None => {
@@ -565,25 +566,48 @@ pub async fn preview_levelling(
     key: &str,
     today: NaiveDate,
 ) -> Result<Levelled> {
-    let loaded = load_with_tasks(store, scope, key, today).await?;
+    let (loaded, _) = load_with_plan_tasks(store, scope, key, today).await?;
     let time_off = store.list_time_off(scope, None).await?;
     let outside = elsewhere(
         &bookings_by_project(store, scope, today).await?,
-        loaded.0.project.id,
+        loaded.project.id,
     );
-    Ok(level_off_executor(loaded, time_off, outside).await?.1)
+    let names = member_names(store, scope).await?;
+    Ok(level_off_executor(loaded, names, time_off, outside.into())
+        .await?
+        .1)
+}
+
+/// The workspace's members by id, as pages name them.
+async fn member_names(store: &dyn Store, scope: Scope) -> Result<HashMap<Id, UserRef>> {
+    Ok(store
+        .list_members(scope)
+        .await?
+        .into_iter()
+        .map(|m| (m.user.id, m.user))
+        .collect())
+}
+
+/// The owners of `tasks` as they name them, over `names`: a former
+/// member's name stays on their tasks.
+fn with_owners(mut names: HashMap<Id, UserRef>, tasks: &[Task]) -> HashMap<Id, UserRef> {
+    for owner in tasks.iter().filter_map(|t| t.owner.as_ref()) {
+        names.entry(owner.id).or_insert_with(|| owner.clone());
+    }
+    names
 }
 
 /// [`level`] on a blocking thread: levelling a big plan is seconds of CPU,
 /// which must not hold up the executor's threads. Gives the plan back for
 /// the write that follows.
 async fn level_off_executor(
-    loaded: (Loaded, Vec<Task>),
+    loaded: Loaded,
+    names: HashMap<Id, UserRef>,
     time_off: Vec<TimeOff>,
-    elsewhere: Elsewhere,
-) -> Result<((Loaded, Vec<Task>), Levelled)> {
+    elsewhere: std::sync::Arc<Elsewhere>,
+) -> Result<(Loaded, Levelled)> {
     tokio::task::spawn_blocking(move || {
-        let levelled = level(&loaded.0, &loaded.1, &time_off, &elsewhere)?;
+        let levelled = level(&loaded, &names, &time_off, &elsewhere)?;
         Ok((loaded, levelled))
     })
     .await
@@ -610,7 +634,8 @@ pub async fn apply_levelling(
         &bookings_by_project(store, *scope, today).await?,
         loaded.0.project.id,
     );
-    let (levelled, applied) = level_and_write(store, writer, loaded, time_off, outside).await?;
+    let (levelled, applied) =
+        level_and_write(store, writer, loaded, time_off, outside.into()).await?;
     Ok((levelled, applied))
 }
 
@@ -620,9 +645,11 @@ async fn level_and_write(
     writer: &Writer,
     loaded: (Loaded, Vec<Task>),
     time_off: Vec<TimeOff>,
-    outside: Elsewhere,
+    outside: std::sync::Arc<Elsewhere>,
 ) -> Result<(Levelled, Option<AppliedLevelling>)> {
-    let ((loaded, tasks), levelled) = level_off_executor(loaded, time_off, outside).await?;
+    let (loaded, tasks) = loaded;
+    let names = with_owners(member_names(store, *writer.scope()).await?, &tasks);
+    let (loaded, levelled) = level_off_executor(loaded, names, time_off, outside).await?;
     let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
     let updates: Vec<(String, i64, TaskFields)> = loaded
         .planned
@@ -657,7 +684,8 @@ pub async fn level_workspace(
     writer: Option<&Writer>,
     today: NaiveDate,
 ) -> Result<Vec<(Levelled, Option<AppliedLevelling>)>> {
-    let mut bookings: HashMap<Id, Vec<Booking>> = HashMap::new();
+    // Everyone's work in the projects levelled so far.
+    let mut so_far = std::sync::Arc::new(Elsewhere::new());
     let mut projects: Vec<Project> = store
         .open_projects(scope)
         .await?
@@ -668,21 +696,25 @@ pub async fn level_workspace(
     projects.sort_by(|a, b| (a.start_date, &a.key).cmp(&(b.start_date, &b.key)));
     let time_off = store.list_time_off(scope, None).await?;
     let mut out = Vec::with_capacity(projects.len());
+    let names = member_names(store, scope).await?;
     for project in projects {
-        let loaded = load_with_tasks(store, scope, &project.key, today).await?;
-        let outside = elsewhere(&bookings, project.id);
+        let outside = so_far.clone();
         let (levelled, applied) = match writer {
             Some(writer) => {
+                let loaded = load_with_tasks(store, scope, &project.key, today).await?;
                 level_and_write(store, writer, loaded, time_off.clone(), outside).await?
             }
-            None => (
-                level_off_executor(loaded, time_off.clone(), outside)
-                    .await?
-                    .1,
-                None,
-            ),
+            None => {
+                let (loaded, _) = load_with_plan_tasks(store, scope, &project.key, today).await?;
+                let names = names.clone();
+                let levelled = level_off_executor(loaded, names, time_off.clone(), outside);
+                (levelled.await?.1, None)
+            }
         };
-        bookings.insert(project.id, levelled.bookings.clone());
+        let work = std::sync::Arc::make_mut(&mut so_far);
+        for b in &levelled.bookings {
+            work.entry(b.owner).or_default().push((b.start, b.finish));
+        }
         out.push((levelled, applied));
     }
     Ok(out)

@@ -13,12 +13,17 @@ pub(crate) const DEPENDENCY_SELECT: &str = "SELECT d.id, d.kind, d.lag_days, d.l
     JOIN tasks a ON a.id = d.predecessor_id LEFT JOIN projects ap ON ap.id = a.project_id \
     JOIN tasks b ON b.id = d.successor_id LEFT JOIN projects bp ON bp.id = b.project_id";
 
-/// The links between two tasks of a project ($1 workspace, $2 project):
-/// two joins on primary keys, six columns, for planning's hot path.
+/// The links between two tasks of a project ($1 workspace, $2 project),
+/// six columns, for planning's hot path: from the project's tasks to the
+/// links from each (the unique index's first column) to their successors.
+/// SQLite keeps a CROSS JOIN's order; left to itself, it read every link of
+/// the workspace by the workspace's index, or paired every two tasks of the
+/// project, 20 to 70 ms for a 500-task project among 100, against 2.
+/// PostgreSQL plans it as any join.
 pub(crate) const LINK_SELECT: &str = "SELECT d.id, d.predecessor_id, d.successor_id, d.kind, d.lag_days, \
-    d.lag_format, d.version FROM dependencies d JOIN tasks a ON a.id = d.predecessor_id \
-    JOIN tasks b ON b.id = d.successor_id \
-    WHERE d.workspace_id = $1 AND a.project_id = $2 AND b.project_id = $2 ORDER BY d.id";
+    d.lag_format, d.version FROM tasks a CROSS JOIN dependencies d CROSS JOIN tasks b \
+    WHERE a.workspace_id = $1 AND a.project_id = $2 AND d.predecessor_id = a.id \
+    AND b.id = d.successor_id AND b.project_id = $2 ORDER BY d.id";
 
 pub(crate) fn dependency_from_row(row: &impl Columns) -> Result<Dependency> {
     let end = |id: &str, number: &str, title: &str, project: &str| -> Result<TaskRef> {
