@@ -72,6 +72,9 @@ pub struct PlanTask {
     /// Not the schedule's: the milestone it leads to, for the plan lint.
     pub milestone_id: Option<Id>,
     pub schedule: TaskScheduling,
+    /// Not the schedule's: the version read, which a write of what the
+    /// plan decides (levelling's delays) is checked against.
+    pub version: i64,
 }
 
 impl From<&Task> for PlanTask {
@@ -91,6 +94,7 @@ impl From<&Task> for PlanTask {
             phase_id: t.phase_id,
             milestone_id: t.milestone_id,
             schedule: t.schedule,
+            version: t.version,
         }
     }
 }

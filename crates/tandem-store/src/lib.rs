@@ -78,7 +78,9 @@ pub use notifications::{
     DueWork, Following, INBOX_PAGE, InboxFilter, MailRecipient, NewNotification, NotificationStore,
     Preference,
 };
-pub use plans::{NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName};
+pub use plans::{
+    DelayChange, NamedSchedule, PlanChange, PlanStamp, PlanStore, ScheduleHead, TaskName,
+};
 pub use portfolios::PortfolioStore;
 pub use postgres::PgStore;
 pub use projects::{CrossLink, HealthReads, ProjectProgress, ProjectStore};

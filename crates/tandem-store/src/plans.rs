@@ -60,6 +60,17 @@ pub struct NamedSchedule {
     pub names: Vec<TaskName>,
 }
 
+/// A task's leveling delay as a levelling writes it: the task at the
+/// version read (`before` is what it held then) gets `delay`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelayChange {
+    pub task_id: Id,
+    pub key: String,
+    pub version: i64,
+    pub before: tandem_domain::TaskScheduling,
+    pub delay: i64,
+}
+
 #[async_trait]
 pub trait PlanStore: Send + Sync {
     // Working calendars: a project's working week is a field of the
@@ -196,14 +207,16 @@ pub trait PlanStore: Send + Sync {
     async fn delete_baseline(&self, scope: WriteScope, project_id: Id, id: Id) -> Result<()>;
 
     // Levelling written and taken back.
-    /// Writes a levelling: each task at the version it names, as
-    /// [`crate::TaskStore::update_tasks`] does, and a record of the
-    /// constraint each had before, in one transaction.
+    /// Writes a levelling: each task of the project, at the version it
+    /// names (else nothing is written: a version mismatch), gets its new
+    /// leveling delay; with a record of what each had before, and one
+    /// entry in the project's history, in one transaction. A bulk write:
+    /// a workspace's levelling changes tens of thousands of tasks.
     async fn apply_levelling(
         &self,
         scope: WriteScope,
         access: ProjectAccess,
-        updates: &[(String, i64, tandem_domain::TaskFields)],
+        changes: &[DelayChange],
     ) -> Result<AppliedLevelling>;
     /// The project's newest levelling, taken back or not.
     async fn last_levelling(&self, access: ProjectAccess) -> Result<Option<AppliedLevelling>>;

@@ -329,6 +329,8 @@ mod backend {
     pub(super) const LAST_EVENT_ID: &str = "(SELECT MAX(id) FROM events)";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
+    /// `crate::sql::LINK_SELECT`, as SQLite runs it.
+    pub(super) const LINK_SELECT: &str = crate::sql::LINK_SELECT;
     /// What comes after a task's start ($3 = 1) or its finish ($3 = 0) in
     /// the plan's order (`tandem_domain::graph::Point`), $2 the task, $1
     /// the workspace: SQLite takes one recursive SELECT per way on.

@@ -254,6 +254,7 @@ pub(crate) fn read_plan_tasks(
             milestone_id: row.get(18).map_err(driver)?,
             scheduling: row.get(20).map_err(driver)?,
             levelling_delay: row.get(21).map_err(driver)?,
+            version: row.get(22).map_err(driver)?,
         };
         let key = row
             .get_ref(19)

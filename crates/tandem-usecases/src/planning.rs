@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use tandem_domain::planning::{People, PlanTask, ProjectPlan, project_plan};
 use tandem_domain::{
-    AppliedLevelling, Baseline, FieldError, Id, Link, Project, ProjectKey, Task, TaskFields,
-    TimeOff, UserRef, Validation,
+    AppliedLevelling, Baseline, FieldError, Id, Link, Project, ProjectKey, Task, TimeOff, UserRef,
+    Validation,
 };
 use tandem_schedule::ScheduleError;
-use tandem_store::{PlanStamp, ProjectAccess, Scope, Store, StoreError, TaskFilter};
+use tandem_store::{DelayChange, PlanStamp, ProjectAccess, Scope, Store, StoreError, TaskFilter};
 
 use crate::{Error, Result, Writer};
 
@@ -588,15 +588,6 @@ async fn member_names(store: &dyn Store, scope: Scope) -> Result<HashMap<Id, Use
         .collect())
 }
 
-/// The owners of `tasks` as they name them, over `names`: a former
-/// member's name stays on their tasks.
-fn with_owners(mut names: HashMap<Id, UserRef>, tasks: &[Task]) -> HashMap<Id, UserRef> {
-    for owner in tasks.iter().filter_map(|t| t.owner.as_ref()) {
-        names.entry(owner.id).or_insert_with(|| owner.clone());
-    }
-    names
-}
-
 /// [`level`] on a blocking thread: levelling a big plan is seconds of CPU,
 /// which must not hold up the executor's threads. Gives the plan back for
 /// the write that follows.
@@ -628,47 +619,48 @@ pub async fn apply_levelling(
     today: NaiveDate,
 ) -> Result<(Levelled, Option<AppliedLevelling>)> {
     let scope = writer.scope();
-    let loaded = load_with_tasks(store, *scope, key, today).await?;
+    let loaded = load_with_plan_tasks(store, *scope, key, today).await?;
     let time_off = store.list_time_off(*scope, None).await?;
     let outside = elsewhere(
         &bookings_by_project(store, *scope, today).await?,
         loaded.0.project.id,
     );
-    let (levelled, applied) =
-        level_and_write(store, writer, loaded, time_off, outside.into()).await?;
-    Ok((levelled, applied))
+    let names = member_names(store, *scope).await?;
+    level_and_write(store, writer, loaded, names, time_off, outside.into()).await
 }
 
 /// Levels a project read already against `outside` and writes it.
 async fn level_and_write(
     store: &dyn Store,
     writer: &Writer,
-    loaded: (Loaded, Vec<Task>),
+    loaded: (Loaded, Vec<PlanTask>),
+    names: HashMap<Id, UserRef>,
     time_off: Vec<TimeOff>,
     outside: std::sync::Arc<Elsewhere>,
 ) -> Result<(Levelled, Option<AppliedLevelling>)> {
     let (loaded, tasks) = loaded;
-    let names = with_owners(member_names(store, *writer.scope()).await?, &tasks);
     let (loaded, levelled) = level_off_executor(loaded, names, time_off, outside).await?;
-    let by_id: HashMap<Id, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
-    let updates: Vec<(String, i64, TaskFields)> = loaded
-        .planned
-        .task_ids
+    let changes: Vec<DelayChange> = tasks
         .iter()
-        .filter_map(|id| {
-            let task = by_id.get(id)?;
-            let delay = levelled.delays.get(id).copied().unwrap_or(0);
-            (task.schedule.levelling_delay != delay).then(|| {
-                let mut fields = task.fields();
-                fields.schedule.levelling_delay = delay;
-                (task.key.clone(), task.version, fields)
-            })
+        .filter_map(|task| {
+            let delay = levelled.delays.get(&task.id).copied().unwrap_or(0);
+            (task.schedule.levelling_delay != delay).then(|| delay_change(task, delay))
         })
         .collect();
     Ok((
         levelled,
-        write_levelling(store, writer, loaded.access, &updates).await?,
+        write_levelling(store, writer, loaded.access, &changes).await?,
     ))
+}
+
+fn delay_change(task: &PlanTask, delay: i64) -> DelayChange {
+    DelayChange {
+        task_id: task.id,
+        key: task.key.clone(),
+        version: task.version,
+        before: task.schedule,
+        delay,
+    }
 }
 
 /// Levels every active project the caller may open, one after another,
@@ -701,8 +693,9 @@ pub async fn level_workspace(
         let outside = so_far.clone();
         let (levelled, applied) = match writer {
             Some(writer) => {
-                let loaded = load_with_tasks(store, scope, &project.key, today).await?;
-                level_and_write(store, writer, loaded, time_off.clone(), outside).await?
+                let loaded = load_with_plan_tasks(store, scope, &project.key, today).await?;
+                let names = names.clone();
+                level_and_write(store, writer, loaded, names, time_off.clone(), outside).await?
             }
             None => {
                 let (loaded, _) = load_with_plan_tasks(store, scope, &project.key, today).await?;
@@ -729,17 +722,14 @@ pub async fn clear_levelling(
     key: &str,
 ) -> Result<Option<AppliedLevelling>> {
     let (_, access) = store.open_project(*writer.scope(), key).await?;
-    let updates: Vec<(String, i64, TaskFields)> = project_tasks(store, *writer.scope(), key)
+    let changes: Vec<DelayChange> = store
+        .plan_tasks(access)
         .await?
-        .into_iter()
+        .iter()
         .filter(|t| t.schedule.levelling_delay != 0)
-        .map(|t| {
-            let mut fields = t.fields();
-            fields.schedule.levelling_delay = 0;
-            (t.key, t.version, fields)
-        })
+        .map(|t| delay_change(t, 0))
         .collect();
-    write_levelling(store, writer, access, &updates).await
+    write_levelling(store, writer, access, &changes).await
 }
 
 /// Writes a levelling's changes in one transaction; none for no changes.
@@ -747,12 +737,12 @@ async fn write_levelling(
     store: &dyn Store,
     writer: &Writer,
     access: ProjectAccess,
-    updates: &[(String, i64, TaskFields)],
+    changes: &[DelayChange],
 ) -> Result<Option<AppliedLevelling>> {
-    if updates.is_empty() {
+    if changes.is_empty() {
         return Ok(None);
     }
-    match store.apply_levelling(writer.scope(), access, updates).await {
+    match store.apply_levelling(writer.scope(), access, changes).await {
         Ok(applied) => Ok(Some(applied)),
         Err(StoreError::VersionMismatch { .. }) => Err(Error::Conflict(
             "a task changed while levelling; preview and apply again".into(),

@@ -67,6 +67,7 @@ fn task(id: Id) -> PlanTask {
         phase_id: None,
         milestone_id: None,
         schedule: TaskScheduling::default(),
+        version: 1,
     }
 }
 

@@ -25,6 +25,7 @@ fn plan_task(id: Id, owner: Option<Id>) -> PlanTask {
         phase_id: None,
         milestone_id: None,
         schedule: TaskScheduling::default(),
+        version: 1,
     }
 }
 

@@ -11,7 +11,7 @@ pub(crate) async fn sqlx_link_rows(
     scope: Scope,
     project_id: Id,
 ) -> Result<Vec<crate::Link>> {
-    let rows: Vec<LinkRow> = sqlx::query_as(crate::sql::LINK_SELECT)
+    let rows: Vec<LinkRow> = sqlx::query_as(LINK_SELECT)
         .bind(scope.workspace_id)
         .bind(project_id)
         .fetch_all(pool)

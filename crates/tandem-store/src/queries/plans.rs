@@ -592,7 +592,7 @@ impl PlanStore for DbStore {
         &self,
         scope: WriteScope,
         access: ProjectAccess,
-        updates: &[(String, i64, TaskFields)],
+        changes: &[crate::DelayChange],
     ) -> Result<AppliedLevelling> {
         let scope = *scope;
         if access.scope().workspace_id != scope.workspace_id {
@@ -600,21 +600,67 @@ impl PlanStore for DbStore {
         }
         retry_transient(|| async move {
             let mut tx = self.write_tx().await?;
-            let mut tasks = Vec::with_capacity(updates.len());
-            for (key, expected_version, fields) in updates {
-                let current = locked_task_tx(&mut tx, scope, key).await?;
-                check_version(Some(*expected_version), current.version)?;
-                let before = current.schedule;
-                let written = update_task_tx(&mut tx, scope, current, fields.clone()).await?;
-                tasks.push(LevelledTask {
-                    task_id: written.id,
-                    key: written.key,
-                    version: written.version,
-                    constraint_type: before.constraint_type,
-                    constraint_date: before.constraint_date,
-                    levelling_delay: before.levelling_delay,
-                });
+            let now = Utc::now();
+            // Rows of (id, version read, new delay), a chunk at a time; a
+            // row whose version moved is not matched, and the count says so.
+            for chunk in changes.chunks(300) {
+                let mut qb = QueryBuilder::<Db>::new(
+                    "UPDATE tasks SET levelling_delay = v.column3, version = tasks.version + 1, updated_at = ",
+                );
+                qb.push_bind(now).push(" FROM (VALUES ");
+                let mut rows = qb.separated(", ");
+                for c in chunk {
+                    rows.push("(")
+                        .push_bind_unseparated(c.task_id)
+                        .push_unseparated(", ")
+                        .push_bind_unseparated(c.version)
+                        .push_unseparated(", ")
+                        .push_bind_unseparated(c.delay)
+                        .push_unseparated(")");
+                }
+                qb.push(") AS v WHERE tasks.id = v.column1 AND tasks.version = v.column2 AND tasks.project_id = ")
+                    .push_bind(access.project_id());
+                let written = qb.build().execute(&mut *tx).await?.rows_affected();
+                if written != chunk.len() as u64 {
+                    return Err(StoreError::VersionMismatch { current: 0 });
+                }
             }
+            let tasks: Vec<LevelledTask> = changes
+                .iter()
+                .map(|c| LevelledTask {
+                    task_id: c.task_id,
+                    key: c.key.clone(),
+                    version: c.version + 1,
+                    constraint_type: c.before.constraint_type,
+                    constraint_date: c.before.constraint_date,
+                    levelling_delay: c.before.levelling_delay,
+                })
+                .collect();
+            let project_key: String = sqlx::query_scalar("SELECT key FROM projects WHERE id = $1")
+                .bind(access.project_id())
+                .fetch_one(&mut *tx)
+                .await?;
+            let delayed = changes.iter().filter(|c| c.delay > 0).count();
+            let change = FieldChange {
+                field: "levelling".into(),
+                before: serde_json::Value::Null,
+                after: serde_json::json!({
+                    "tasks": changes.len(),
+                    "delayed": delayed,
+                    "cleared": changes.len() - delayed,
+                }),
+            };
+            record(
+                &mut tx,
+                scope,
+                Some(access.project_id()),
+                EntityKind::Project,
+                access.project_id(),
+                &project_key,
+                "levelled",
+                &[change],
+            )
+            .await?;
             let json = serde_json::to_string(&tasks)
                 .map_err(|e| decode_error(format!("a levelling's tasks: {e}")))?;
             let id: i64 = sqlx::query_scalar(

@@ -244,7 +244,7 @@ pub(crate) const PLAN_TASK_SELECT: &str = "SELECT t.id, t.number, t.status, t.pa
     t.owner_id, t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, \
     t.likely_days, t.pessimistic_days, t.percent_complete, t.constraint_type, t.constraint_date, \
     t.actual_start, t.actual_finish, t.phase_id, t.milestone_id, p.key, t.scheduling, \
-    t.levelling_delay \
+    t.levelling_delay, t.version \
     FROM tasks t JOIN projects p ON p.id = t.project_id \
     WHERE p.workspace_id = $1 AND t.project_id = $2 ORDER BY t.number";
 
@@ -272,6 +272,7 @@ pub(crate) struct PlanTaskRow {
     pub milestone_id: Option<Id>,
     pub scheduling: String,
     pub levelling_delay: i64,
+    pub version: i64,
 }
 
 impl PlanTaskRow {
@@ -302,6 +303,7 @@ impl PlanTaskRow {
                 &self.scheduling,
                 self.levelling_delay,
             )?,
+            version: self.version,
         })
     }
 }
@@ -331,6 +333,7 @@ pub(crate) fn plan_task_row(row: &impl Columns) -> Result<(PlanTaskRow, &str)> {
             milestone_id: row.at(18)?,
             scheduling: row.at(20)?,
             levelling_delay: row.at(21)?,
+            version: row.at(22)?,
         },
         row.text_at(19)?,
     ))
