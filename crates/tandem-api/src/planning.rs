@@ -236,7 +236,7 @@ pub struct LevelledTaskView {
     pub finish: String,
     /// Working days the levelling moved the task later.
     pub delayed_days: f64,
-    /// Working days of its own leveling delay: how much of the move is
+    /// Working days of its own levelling delay: how much of the move is
     /// levelling's choice for this task rather than its predecessors'
     /// moves (0 for a task only pushed along by them).
     pub levelling_delay_days: f64,
@@ -253,7 +253,7 @@ pub struct LevellingView {
     /// The tasks levelling delays.
     pub delayed: Vec<LevelledTaskView>,
     /// Whether the delays were written to the tasks (as each one's
-    /// leveling delay), or this is only a preview.
+    /// levelling delay), or this is only a preview.
     #[serde(default)]
     pub applied: bool,
     /// The newest levelling written to the project and not taken back:
@@ -271,7 +271,7 @@ pub struct AppliedLevellingView {
     /// When it was taken back; absent while it stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undone_at: Option<DateTime<Utc>>,
-    /// The keys of the tasks whose leveling delay it changed.
+    /// The keys of the tasks whose levelling delay it changed.
     pub tasks: Vec<String>,
 }
 
@@ -295,7 +295,7 @@ pub struct ProjectLevellingView {
 /// What clearing a project's levelling did.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ClearedLevellingView {
-    /// The keys of the tasks whose leveling delay was taken away.
+    /// The keys of the tasks whose levelling delay was taken away.
     pub cleared: Vec<String>,
     /// The clearing as recorded, which `POST …/levelling/undo` takes back;
     /// absent when no task had a delay.

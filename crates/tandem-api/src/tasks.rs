@@ -429,7 +429,7 @@ pub struct TaskView {
     /// has a date and no link, subtask or constraint).
     pub scheduling_mode: SchedulingMode,
     /// Working hours levelling put its start off by, after its links and
-    /// constraint (Microsoft Project's leveling delay); 0 for none.
+    /// constraint (Microsoft Project's levelling delay); 0 for none.
     /// Levelling sets it and clearing levelling takes it away.
     #[serde(default)]
     pub levelling_delay_hours: f64,

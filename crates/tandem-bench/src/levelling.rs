@@ -3,7 +3,7 @@
 //! workspace, levelled one after another, each around the work of the
 //! ones levelled before it. Measures the preview (reading every plan,
 //! scheduling and levelling each) and the apply (the same, and writing
-//! each project's leveling delays in its own transaction).
+//! each project's levelling delays in its own transaction).
 
 use std::time::Instant;
 
@@ -70,7 +70,7 @@ pub async fn run(store: std::sync::Arc<dyn Store>, args: LevellingArgs) -> Resul
         .sum();
     previews.sort_by(f64::total_cmp);
     println!(
-        "{} projects × {} tasks × {} people: preview (read, schedule and level every project) {:.0} ms median of 3 ({:.0}–{:.0}); apply {:.0} ms, {} tasks given a leveling delay; {} tasks moved; hours booked twice, summed per project: {:.0} → {:.0}",
+        "{} projects × {} tasks × {} people: preview (read, schedule and level every project) {:.0} ms median of 3 ({:.0}–{:.0}); apply {:.0} ms, {} tasks given a levelling delay; {} tasks moved; hours booked twice, summed per project: {:.0} → {:.0}",
         args.projects,
         args.per_project,
         args.people,

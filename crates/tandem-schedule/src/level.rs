@@ -50,7 +50,7 @@ pub struct Levelling {
     pub delayed: Vec<usize>,
     /// Per task, the working minutes between where its links (against
     /// its levelled predecessors), constraint and the status date let it
-    /// start and where levelling put it: the leveling delay that, given to
+    /// start and where levelling put it: the levelling delay that, given to
     /// the plan's [`TaskSpec::levelling_delay`](crate::TaskSpec), schedules
     /// it where levelling did. A task pushed by a delayed predecessor alone
     /// has none of its own.
@@ -66,7 +66,7 @@ pub fn level_prepared(prepared: &Prepared<'_>, resources: &Resources) -> Levelli
     level_against(prepared, None, resources)
 }
 
-/// Levels `prepared`, a plan without leveling delays, and measures the
+/// Levels `prepared`, a plan without levelling delays, and measures the
 /// result against `standing`, the same plan as it stands (with the delays
 /// of a levelling applied before): what was booked twice, the finish and
 /// each task's start before are the standing plan's, so a plan levelled
@@ -407,7 +407,7 @@ mod tests {
                 proptest::prop_assert!(result.start[b] >= result.finish[a]);
             }
             proptest::prop_assert!(result.finish_after >= result.finish_before);
-            // Given as leveling delays, the plan schedules each task where
+            // Given as levelling delays, the plan schedules each task where
             // levelling put it.
             let mut delayed = p.clone();
             for (task, delay) in delayed.tasks.iter_mut().zip(&result.delay) {

@@ -60,7 +60,7 @@ pub struct NamedSchedule {
     pub names: Vec<TaskName>,
 }
 
-/// A task's leveling delay as a levelling writes it: the task at the
+/// A task's levelling delay as a levelling writes it: the task at the
 /// version read (`before` is what it held then) gets `delay`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DelayChange {
@@ -209,7 +209,7 @@ pub trait PlanStore: Send + Sync {
     // Levelling written and taken back.
     /// Writes a levelling: each task of the project, at the version it
     /// names (else nothing is written: a version mismatch), gets its new
-    /// leveling delay; with a record of what each had before, and one
+    /// levelling delay; with a record of what each had before, and one
     /// entry in the project's history, in one transaction. A bulk write:
     /// a workspace's levelling changes tens of thousands of tasks.
     async fn apply_levelling(

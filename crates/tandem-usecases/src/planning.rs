@@ -326,7 +326,7 @@ pub struct Levelled {
     pub minutes_per_day: i64,
     pub overallocations: Vec<Overallocation>,
     pub delayed: Vec<Delayed>,
-    /// Each task's leveling delay that schedules it where levelling put
+    /// Each task's levelling delay that schedules it where levelling put
     /// it (working minutes), for the tasks that have one.
     pub delays: HashMap<Id, i64>,
     /// Where the levelled plan books its people: what other projects'
@@ -606,7 +606,7 @@ async fn level_off_executor(
 }
 
 /// Levels the project and writes the result: each task gets the
-/// leveling delay that puts it where levelling did (none for the rest,
+/// levelling delay that puts it where levelling did (none for the rest,
 /// clearing an older levelling's), all in one transaction, with a record
 /// of what it replaced ([`undo_levelling`]). A task changed since the plan
 /// was read fails the whole write (a conflict), so nothing is levelled
@@ -713,8 +713,8 @@ pub async fn level_workspace(
     Ok(out)
 }
 
-/// Takes every leveling delay out of the project's plan (Project's "clear
-/// leveling"), recorded as a levelling so that an undo puts them back.
+/// Takes every levelling delay out of the project's plan (Project's "clear
+/// levelling"), recorded as a levelling so that an undo puts them back.
 /// None when no task had one.
 pub async fn clear_levelling(
     store: &dyn Store,

@@ -31,7 +31,7 @@ pub struct AppliedLevelling {
 }
 
 /// A task a levelling changed: the version the levelling wrote (an undo
-/// of a task changed since is refused) and what it replaced: its leveling
+/// of a task changed since is refused) and what it replaced: its levelling
 /// delay, and (for levellings written before delays, as constraints) its
 /// constraint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -60,7 +60,7 @@ pub struct TaskScheduling {
     /// Whether its own dates or the plan's rule it, as a person chose.
     pub mode: SchedulingMode,
     /// Working minutes levelling put its start off by (Microsoft
-    /// Project's leveling delay); 0 for none. Levelling sets it, clearing
+    /// Project's levelling delay); 0 for none. Levelling sets it, clearing
     /// levelling takes it away.
     pub levelling_delay: i64,
 }

@@ -78,7 +78,7 @@ pub struct TaskSpec {
     /// scheduled task); None for a task the plan places.
     pub fixed: Option<Fixed>,
     /// Working minutes levelling put off its start by, after its links,
-    /// constraint and the status date (Project's leveling delay); 0 for
+    /// constraint and the status date (Project's levelling delay); 0 for
     /// none. Not for tasks with fixed dates or an actual start.
     pub levelling_delay: i64,
     /// People working on the task on their own calendars. When present,

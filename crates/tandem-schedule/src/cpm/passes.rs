@@ -196,7 +196,7 @@ impl<'a> Prepared<'a> {
                     )
                 {
                     // Levelling's delay, after everything else that holds
-                    // the task back (Project's leveling delay).
+                    // the task back (Project's levelling delay).
                     start += c.delay;
                 }
                 if c.assigned && c.actual_start.is_none() && fixed_start.is_none() {

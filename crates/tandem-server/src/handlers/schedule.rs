@@ -68,11 +68,11 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(delete "/api/v1/workspaces/{ws}/projects/{key}/baselines/{id}", "Delete a baseline", none(), none(), 204, delete_baseline),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/forecast", "P50/P80/P95 finish and criticality from three-point estimates", none(), json::<ForecastView>(), 200, project_forecast).query(FORECAST_QUERY),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Preview of levelling by owner, around each owner's work in the workspace's other active projects: delays, over-allocation before and after (counting that work), finish cost", none(), json::<LevellingView>(), 200, project_levelling),
-        route!(get "/api/v1/workspaces/{ws}/levelling", "Preview of levelling across every active project, one after another (earliest start first), each around its people's work in the others", none(), json::<WorkspaceLevellingView>(), 200, workspace_levelling),
-        route!(post "/api/v1/workspaces/{ws}/levelling", "Level across every active project and apply: each project's levelling written as its own (leveling delays, its own undo)", none(), json::<WorkspaceLevellingView>(), 200, apply_workspace_levelling),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: each task gets the leveling delay that puts it where levelling did (an older levelling's delays are replaced)", none(), json::<LevellingView>(), 200, apply_levelling),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/clear", "Clear levelling: every task's leveling delay back to none, recorded so that levelling/undo puts them back", none(), json::<ClearedLevellingView>(), 200, clear_levelling),
-        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/undo", "Take back the newest levelling applied or cleared: each task it changed gets back the leveling delay (or, for levellings before delays, the constraint) it had; 404 if none was applied, 409 if a task changed since or it was taken back already", none(), json::<AppliedLevellingView>(), 200, undo_levelling),
+        route!(get "/api/v1/workspaces/{ws}/levelling", "Preview of levelling across every active project, one after another (earliest start first, then by key), each around its people's work in the projects levelled before it: the earlier keep their place", none(), json::<WorkspaceLevellingView>(), 200, workspace_levelling),
+        route!(post "/api/v1/workspaces/{ws}/levelling", "Level across every active project and apply: each project's levelling written as its own (levelling delays, its own undo)", none(), json::<WorkspaceLevellingView>(), 200, apply_workspace_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling", "Level by owner and apply: each task gets the levelling delay that puts it where levelling did (an older levelling's delays are replaced)", none(), json::<LevellingView>(), 200, apply_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/clear", "Clear levelling: every task's levelling delay back to none, recorded so that levelling/undo puts them back", none(), json::<ClearedLevellingView>(), 200, clear_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/levelling/undo", "Take back the newest levelling applied or cleared: each task it changed gets back the levelling delay (or, for levellings before delays, the constraint) it had; 404 if none was applied, 409 if a task changed since or it was taken back already", none(), json::<AppliedLevellingView>(), 200, undo_levelling),
     ]
 }
 
@@ -722,7 +722,7 @@ fn workspace_levelling_view(
     }
 }
 
-/// Takes every leveling delay out of the project's plan (see
+/// Takes every levelling delay out of the project's plan (see
 /// [`planning::clear_levelling`]).
 pub async fn clear_levelling(
     State(state): State<AppState>,

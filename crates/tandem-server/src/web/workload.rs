@@ -72,7 +72,7 @@ fn across_projects(viewer: &Viewer, levelling: Option<&WorkspaceLevellingView>) 
     html! {
         section.card-panel aria-labelledby="h-level-all" {
             h2 #h-level-all { "Levelling across projects" }
-            p.muted { "Levels every active project one after another, earliest start first, each around its people's work in the others: someone booked in two projects at once is booked once. Each project's levelling is written as leveling delays, with its own undo on its Plan tab." }
+            p.muted { "Levels every active project one after another, earliest start first, each around its people's work in the projects levelled before it: someone booked in two projects at once is booked once, and the earlier project keeps its place. Each project's levelling is written as levelling delays, with its own undo on its Plan tab." }
             @match levelling {
                 None => {
                     form.inline-form method="get" action=(viewer.url("/workload")) {

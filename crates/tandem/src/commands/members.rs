@@ -18,7 +18,8 @@ pub(super) enum MemberCommand {
     List,
     /// Set how many hours a week a member works (40 is full time).
     Capacity { email: String, hours: f64 },
-    /// Record time off: levelling keeps their work off those days.
+    /// Record time off: their work waits for them in the schedule, and
+    /// levelling keeps it off those days.
     Away {
         email: String,
         /// The first day away: YYYY-MM-DD or a date word (today, tomorrow, fri, next week, +3d).
@@ -31,8 +32,13 @@ pub(super) enum MemberCommand {
         #[arg(long)]
         note: Option<String>,
     },
-    /// A member's time off.
-    TimeOff { email: String },
+    /// A member's time off; with --rm ID, take that time off back.
+    TimeOff {
+        email: String,
+        /// The id of time off to take back (the first column of the list).
+        #[arg(long)]
+        rm: Option<i64>,
+    },
     /// Invite a person by email; prints the invitation's link (shown only
     /// now, and mailed to them when the server sends email): they open it
     /// signed in with that email, or run `tandem invitation accept TOKEN`.
@@ -369,7 +375,26 @@ pub(super) async fn member_command(
                 outln!("{email} is away {} → {}", away.start_date, away.end_date);
             }
         }
-        MemberCommand::TimeOff { email } => {
+        MemberCommand::TimeOff {
+            email,
+            rm: Some(off),
+        } => {
+            let id = id_of(&email)?;
+            client
+                .send_raw(
+                    Method::DELETE,
+                    &client
+                        .ws_path(&format!("/members/{id}/time-off/{off}"))
+                        .await?,
+                    None,
+                    &[],
+                )
+                .await?;
+            if !as_json {
+                outln!("Took back time off #{off} of {email}");
+            }
+        }
+        MemberCommand::TimeOff { email, rm: None } => {
             let id = id_of(&email)?;
             let list: Vec<TimeOffView> = client
                 .send(

@@ -289,25 +289,28 @@ enum Command {
     },
     /// Level a project by task owner, around its people's work in the
     /// other active projects: a preview, --apply to write it, --clear to
-    /// take every leveling delay away, or --undo to take back the levelling
-    /// applied or cleared last. --all levels every active project, one
-    /// after another (earliest start first), each around the others.
+    /// take every levelling delay away, or --undo to take back the levelling
+    /// applied or cleared last. --all (instead of a key) levels every
+    /// active project, one after another (earliest start first), each
+    /// around the work of those levelled before it: the earlier keep their
+    /// place.
     Level {
         /// The project's key (not with --all).
         #[arg(required_unless_present = "all", conflicts_with = "all")]
         key: Option<String>,
-        /// Every active project of the workspace, each around the others.
+        /// Every active project of the workspace, each around those
+        /// levelled before it.
         #[arg(long, conflicts_with_all = ["clear", "undo"])]
         all: bool,
-        /// Write the levelling: each task gets the leveling delay (working
+        /// Write the levelling: each task gets the levelling delay (working
         /// time after its links and constraint) that puts it where
         /// levelling did.
         #[arg(long, conflicts_with_all = ["undo", "clear"])]
         apply: bool,
-        /// Clear levelling: every task's leveling delay back to none.
+        /// Clear levelling: every task's levelling delay back to none.
         #[arg(long, conflicts_with = "undo")]
         clear: bool,
-        /// Give each task the newest levelling changed the leveling delay
+        /// Give each task the newest levelling changed the levelling delay
         /// it had before; refused if one of them changed since.
         #[arg(long)]
         undo: bool,

@@ -382,14 +382,14 @@ pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool
     );
     if levelling.applied {
         outln!(
-            "Applied: each task levelling moves has its leveling delay; --clear takes them all away."
+            "Applied: each task levelling moves has its levelling delay; --clear takes them all away."
         );
     } else if !levelling.delayed.is_empty() {
         outln!("A preview: run again with --apply to write it.");
     }
     if let Some(standing) = &levelling.standing {
         outln!(
-            "Levelling applied {}{} delayed {}: --undo takes it back.",
+            "Newest levelling ({}{}) changed the levelling delay of {}: --undo takes it back.",
             standing.applied_at.format("%Y-%m-%d %H:%M UTC"),
             standing
                 .applied_by
@@ -461,10 +461,10 @@ pub(super) async fn clear_level(client: &Client, key: &str, as_json: bool) -> Re
         return Ok(());
     }
     if cleared.cleared.is_empty() {
-        outln!("No task of {key} has a leveling delay: nothing to clear.");
+        outln!("No task of {key} has a levelling delay: nothing to clear.");
     } else {
         outln!(
-            "Levelling cleared: {} no longer {} a leveling delay (--undo puts {} back).",
+            "Levelling cleared: {} no longer {} a levelling delay (--undo puts {} back).",
             cleared.cleared.join(", "),
             if cleared.cleared.len() == 1 {
                 "has"
@@ -496,7 +496,7 @@ pub(super) async fn undo_level(client: &Client, key: &str, as_json: bool) -> Res
         return Ok(());
     }
     outln!(
-        "Levelling of {} taken back: {} {} the leveling delay {} before.",
+        "Levelling of {} taken back: {} {} the levelling delay {} before.",
         undone.applied_at.format("%Y-%m-%d %H:%M UTC"),
         undone.tasks.join(", "),
         if undone.tasks.len() == 1 {

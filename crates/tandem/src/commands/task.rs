@@ -644,6 +644,12 @@ pub(super) async fn task_command(
                     ""
                 }
             );
+            if task.levelling_delay_hours > 0.0 {
+                outln!(
+                    "  levelling   starts {:.1} working hours later (tandem level KEY --clear takes it away)",
+                    task.levelling_delay_hours
+                );
+            }
             if let Some(kind) = task.constraint_type {
                 outln!(
                     "  constraint  {} {}",

@@ -149,7 +149,7 @@ pub async fn plan(
 
         section.card-panel aria-labelledby="h-levelling" {
             h2 #h-levelling { "Levelling" }
-            p.muted { "Moves tasks later so nobody is booked beyond their hours a week; applying it gives each task it moves a leveling delay (working time after its links and constraint), which clearing levelling takes away. Dates and constraints are left as they were." }
+            p.muted { "Moves tasks later so nobody is booked beyond their hours a week; applying it gives each task it moves a levelling delay (working time after its links and constraint), which clearing levelling takes away. Dates and constraints are left as they were." }
             @if let Some(applied) = &standing { (standing_levelling(&viewer, &project.key, applied)) }
             @match &levelling {
                 None => {
@@ -170,7 +170,7 @@ pub async fn plan(
             }
             @if writes {
                 form.inline.confirm method="post" action=(url("/plan/level/clear"))
-                    data-confirm="Take every task's leveling delay away? An undo puts them back." {
+                    data-confirm="Take every task's levelling delay away? An undo puts them back." {
                     button type="submit" { "Clear levelling" }
                 }
             }
@@ -237,7 +237,7 @@ fn standing_levelling(viewer: &Viewer, key: &str, applied: &AppliedLevellingView
             p {
                 "Levelling applied " (applied.applied_at.format("%-d %b %Y %H:%M"))
                 @if let Some(by) = &applied.applied_by { " by " (by.name) }
-                " changed the leveling delay of " (count) " " (tasks) ": "
+                " changed the levelling delay of " (count) " " (tasks) ": "
                 @for (i, k) in applied.tasks.iter().take(12).enumerate() {
                     @if i > 0 { ", " }
                     a.key href=(viewer.url(&format!("/t/{k}"))) { (k) }
@@ -247,7 +247,7 @@ fn standing_levelling(viewer: &Viewer, key: &str, applied: &AppliedLevellingView
             }
             @if viewer.can_write() {
                 form.inline.confirm method="post" action=(viewer.url(&format!("/p/{key}/plan/level/undo")))
-                    data-confirm={ "Give the " (count) " " (tasks) " the leveling delays they had before?" } {
+                    data-confirm={ "Give the " (count) " " (tasks) " the levelling delays they had before?" } {
                     button type="submit" { "Undo levelling" }
                 }
             }
@@ -255,7 +255,7 @@ fn standing_levelling(viewer: &Viewer, key: &str, applied: &AppliedLevellingView
     }
 }
 
-/// `POST …/plan/level/clear`: takes every leveling delay away.
+/// `POST …/plan/level/clear`: takes every levelling delay away.
 pub async fn clear_levelling(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -577,7 +577,7 @@ async fn levelling_applied_removes_the_overallocation() {
         assert_eq!(status, StatusCode::OK, "{applied}");
         assert_eq!(applied["applied"], true);
         assert_eq!(applied["delayed"], preview["delayed"]);
-        // Written as leveling delays, not constraints: each task its own
+        // Written as levelling delays, not constraints: each task its own
         // share of the move.
         for d in &delayed {
             let (_, task) = ana

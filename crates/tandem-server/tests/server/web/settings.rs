@@ -1097,7 +1097,7 @@ async fn baselines_the_forecast_and_levelling_from_the_plan_tab() {
     server.stop().await;
 }
 
-/// How many of the launch's tasks have a leveling delay.
+/// How many of the launch's tasks have a levelling delay.
 async fn plan_delays(ana: &Browser) -> usize {
     let page: Value = ana
         .get("/api/v1/workspaces/demo/tasks?project=LAUNCH&limit=500")

@@ -205,7 +205,7 @@ fn a_project_owner_baselines_forecasts_and_levels_from_the_terminal() {
     assert!(again["standing"].is_null(), "{again}");
     assert!(fails(&config, &["level", "LAUNCH", "--undo"]).contains("taken back already"));
     assert!(fails(&config, &["level", "LAUNCH", "--undo", "--apply"]).contains("--apply"));
-    // Levelled again, then cleared: no task keeps a leveling delay.
+    // Levelled again, then cleared: no task keeps a levelling delay.
     ok(&config, &["level", "LAUNCH", "--apply"]);
     let delayed_key = levelling["delayed"]
         .as_array()
@@ -332,6 +332,52 @@ fn a_task_is_dated_or_scheduled_from_the_terminal() {
         help.contains("--scheduling") && help.contains("auto"),
         "{help}"
     );
+
+    // Time off, recorded and taken back from the terminal.
+    let said = ok(
+        &config,
+        &[
+            "member",
+            "away",
+            "ben@demo.tandem",
+            "--from",
+            "2027-03-01",
+            "--to",
+            "2027-03-03",
+        ],
+    );
+    assert!(said.contains("2027-03-01 → 2027-03-03"), "{said}");
+    let list = json(&["member", "time-off", "ben@demo.tandem"]);
+    let off = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["start_date"] == "2027-03-01")
+        .expect("the time off just recorded")["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let said = ok(
+        &config,
+        &["member", "time-off", "ben@demo.tandem", "--rm", &off],
+    );
+    assert!(
+        said.contains(&format!("Took back time off #{off}")),
+        "{said}"
+    );
+    let list = json(&["member", "time-off", "ben@demo.tandem"]);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["id"].as_i64().map(|i| i.to_string()) != Some(off.clone())),
+        "{list}"
+    );
+    let refused = fails(
+        &config,
+        &["member", "time-off", "ben@demo.tandem", "--rm", &off],
+    );
+    assert!(refused.to_lowercase().contains("not found"), "{refused}");
 }
 
 fn json_of(config: &Path, args: &[&str]) -> serde_json::Value {
