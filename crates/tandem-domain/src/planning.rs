@@ -187,12 +187,7 @@ pub fn project_plan(
 /// Which dates rule the task in a plan where it is `tied` (linked, or
 /// with subtasks) or not.
 pub fn scheduling(task: &PlanTask, tied: bool) -> Scheduling {
-    Scheduling::of(
-        task.schedule.mode,
-        task.start_date.is_some() || task.due_date.is_some(),
-        tied,
-        task.schedule.constraint_type.is_some(),
-    )
+    task.schedule.rule(task.start_date, task.due_date, tied)
 }
 
 /// The status date a project's plan is scheduled with: its own, or, for an

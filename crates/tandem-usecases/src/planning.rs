@@ -438,15 +438,30 @@ pub fn level(
     time_off: &[TimeOff],
     elsewhere: &Elsewhere,
 ) -> Result<Levelled> {
-    let mut cleared = loaded.planned.plan.clone();
-    for task in &mut cleared.tasks {
-        task.levelling_delay = 0;
-    }
-    let planned = &ProjectPlan {
-        plan: cleared,
-        task_ids: loaded.planned.task_ids.clone(),
-        estimates: Vec::new(),
-        owners: loaded.planned.owners.clone(),
+    // Only a plan levelled before differs from its cleared self: the rest
+    // is levelled and measured as it is, without a copy or a second
+    // preparation.
+    let levelled_before = loaded
+        .planned
+        .plan
+        .tasks
+        .iter()
+        .any(|t| t.levelling_delay != 0);
+    let cleared_plan;
+    let planned = if levelled_before {
+        let mut cleared = loaded.planned.plan.clone();
+        for task in &mut cleared.tasks {
+            task.levelling_delay = 0;
+        }
+        cleared_plan = ProjectPlan {
+            plan: cleared,
+            task_ids: loaded.planned.task_ids.clone(),
+            estimates: Vec::new(),
+            owners: loaded.planned.owners.clone(),
+        };
+        &cleared_plan
+    } else {
+        &loaded.planned
     };
     let mut people: Vec<UserRef> = Vec::new();
     let owner_index: Vec<Option<usize>> = planned
@@ -502,9 +517,14 @@ pub fn level(
         time_off: people.iter().map(away).collect(),
         elsewhere: people.iter().map(outside).collect(),
     };
-    let standing = tandem_schedule::cpm::Prepared::new(&loaded.planned.plan)
-        .map_err(|e| schedule_error(e, planned))?;
-    let result = tandem_schedule::level::level_against(&prepared, Some(&standing), &resources);
+    let standing = match levelled_before {
+        true => Some(
+            tandem_schedule::cpm::Prepared::new(&loaded.planned.plan)
+                .map_err(|e| schedule_error(e, planned))?,
+        ),
+        false => None,
+    };
+    let result = tandem_schedule::level::level_against(&prepared, standing.as_ref(), &resources);
     let t = prepared.timeline();
     let bookings: Vec<Booking> = owner_index
         .iter()

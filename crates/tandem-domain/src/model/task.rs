@@ -66,6 +66,17 @@ pub struct TaskScheduling {
 }
 
 impl TaskScheduling {
+    /// Which dates rule a task held so, dated from `start` to `due`, in a
+    /// plan where it is `tied` (linked, or with subtasks) or not.
+    pub fn rule(&self, start: Option<NaiveDate>, due: Option<NaiveDate>, tied: bool) -> Scheduling {
+        Scheduling::of(
+            self.mode,
+            start.is_some() || due.is_some(),
+            tied,
+            self.constraint_type.is_some(),
+        )
+    }
+
     fn check(&self, v: &mut Validation) {
         check_date(self.constraint_date.map(|d| d.date()), "constraint_date", v);
         check_date(self.actual_start.map(|d| d.date()), "actual_start", v);

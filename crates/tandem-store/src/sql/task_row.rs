@@ -154,12 +154,7 @@ impl TaskRow {
             &self.scheduling,
             self.levelling_delay,
         )?;
-        let scheduling = tandem_domain::Scheduling::of(
-            schedule.mode,
-            self.start_date.is_some() || self.due_date.is_some(),
-            self.tied,
-            schedule.constraint_type.is_some(),
-        );
+        let scheduling = schedule.rule(self.start_date, self.due_date, self.tied);
         Ok(Task {
             id: self.id,
             key: TaskKey::format(key, self.number, self.id),
