@@ -78,7 +78,7 @@ pub struct CreateProject {
 }
 
 /// The working week a request asks for, on top of `current`.
-fn work_week(
+pub(crate) fn work_week(
     v: &mut Validation,
     days: Option<Vec<String>>,
     hours_per_day: Option<f64>,

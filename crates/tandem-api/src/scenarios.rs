@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tandem_domain::scenarios::{Edit, TaskEdit};
-use tandem_domain::{DependencyKind, FieldError, UserRef, Validation};
+use tandem_domain::calendar::WorkWeek;
+use tandem_domain::scenarios::{CalendarEdit, Edit, TaskEdit};
+use tandem_domain::{DependencyKind, FieldError, Id, UserRef, Validation};
 
-use crate::UpdateTask;
 use crate::common::local_time;
 use crate::tasks::constraint_hour;
+use crate::{CalendarExceptionView, UpdateTask};
 
 /// A new scenario: a name free in the project.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -86,6 +87,8 @@ pub fn scenario_edit(patch: UpdateTask) -> Result<TaskEdit, Vec<FieldError>> {
         ),
         constraint_type: edit(patch.constraint_type),
         constraint_date,
+        // Levelling the scenario sets it, as levelling the plan does.
+        levelling_delay: None,
     };
     if result.is_empty() && v.is_empty() {
         v.push(
@@ -116,6 +119,91 @@ pub struct ScenarioLinkInput {
     pub removed: Option<bool>,
 }
 
+/// The working week in a scenario, on top of the scenario's (or, where
+/// it has none, the plan's): as a project's `work_week` and
+/// `hours_per_day`; `work_week: null` puts the plan's week back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioWeekInput {
+    /// Seven days of working hours, Monday first, e.g.
+    /// `"08:00-12:00 13:00-17:00"`; `""` is a day off. Null: the plan's
+    /// week again.
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub work_week: Option<Option<Vec<String>>>,
+    /// Hours in a day of estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_per_day: Option<f64>,
+}
+
+impl ScenarioWeekInput {
+    /// The week asked for on top of `current` (none: the plan's again).
+    pub fn week(self, current: WorkWeek) -> Result<Option<WorkWeek>, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let week = match self.work_week {
+            Some(None) => {
+                if self.hours_per_day.is_some() {
+                    v.push(
+                        "hours_per_day",
+                        "goes with a working week, not with putting the plan's back",
+                    );
+                }
+                None
+            }
+            days => {
+                if days.is_none() && self.hours_per_day.is_none() {
+                    v.push("work_week", "give a working week, hours_per_day, or null");
+                }
+                Some(crate::projects::work_week(
+                    &mut v,
+                    days.flatten(),
+                    self.hours_per_day,
+                    current,
+                ))
+            }
+        };
+        v.finish(|| week)
+    }
+}
+
+/// What a scenario changes of its project's calendar.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioCalendarView {
+    /// The working week in the scenario, Monday first; absent: the plan's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_week: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_per_day: Option<f64>,
+    /// Holidays and days of other hours it adds (ids below zero).
+    pub added: Vec<CalendarExceptionView>,
+    /// The plan's exceptions it takes away, by id.
+    pub removed: Vec<Id>,
+}
+
+impl From<&CalendarEdit> for ScenarioCalendarView {
+    fn from(c: &CalendarEdit) -> Self {
+        ScenarioCalendarView {
+            work_week: c.week.as_ref().map(|w| w.days.clone()),
+            hours_per_day: c.week.as_ref().map(|w| w.hours_per_day),
+            added: c
+                .added
+                .iter()
+                .map(|a| CalendarExceptionView {
+                    id: a.id,
+                    name: a.name.clone(),
+                    start_date: a.start,
+                    end_date: a.end,
+                    hours: a.hours.clone(),
+                })
+                .collect(),
+            removed: c.removed.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ScenarioView {
     pub name: String,
@@ -125,13 +213,17 @@ pub struct ScenarioView {
     /// The tasks it changes and how (each field set, or cleared: null).
     pub tasks: Vec<ScenarioTaskView>,
     pub links: Vec<ScenarioLinkView>,
+    /// What it changes of the project's calendar.
+    #[serde(default)]
+    pub calendar: ScenarioCalendarView,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ScenarioTaskView {
     pub key: String,
     pub title: String,
-    /// The fields it sets (a value) or clears (null).
+    /// The fields it sets (a value) or clears (null); levelling the
+    /// scenario sets `levelling_delay_hours` (working hours).
     pub changes: serde_json::Map<String, serde_json::Value>,
     /// What the plan held of those fields when the scenario changed them:
     /// applying is refused for a field the plan changed since (changing it
@@ -171,6 +263,32 @@ pub struct ScenarioComparisonView {
     pub milestones: Vec<ScenarioMilestoneView>,
     /// Open work each person owns, in hours, in each.
     pub workload: Vec<ScenarioLoadView>,
+    /// What the plan's work costs at completion: each task's work at its
+    /// owner's cost rate, in the workspace's currency; absent when nobody
+    /// who owns work has a rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_cost: Option<f64>,
+    /// The same of the scenario's plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_cost: Option<f64>,
+    /// The project's budget, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
+    /// What the plan changed since the scenario changed the same task
+    /// fields or links: applying is refused (409) while any is left;
+    /// changing it again in the scenario, or discarding it, settles it.
+    pub conflicts: Vec<ScenarioConflictView>,
+}
+
+/// A task field or link both the plan and the scenario changed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioConflictView {
+    /// `task`, `link` or `calendar` (the working week).
+    pub kind: String,
+    /// The task's key, or the link as `KEY-1 → KEY-2`.
+    pub object: String,
+    /// A task's fields the plan changed (empty for a link).
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -201,4 +319,7 @@ pub struct ScenarioAppliedView {
     pub name: String,
     pub tasks: usize,
     pub links: usize,
+    /// Changes to the calendar (the working week counts as one).
+    #[serde(default)]
+    pub calendar: usize,
 }

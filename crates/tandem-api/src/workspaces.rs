@@ -125,6 +125,10 @@ pub struct MemberView {
     pub role: Role,
     /// Hours a week they work.
     pub capacity_hours: f64,
+    /// What an hour of their work costs, in the workspace's currency:
+    /// shown to owners and admins only; absent when not costed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_rate: Option<f64>,
     pub version: i64,
 }
 
@@ -134,6 +138,7 @@ impl From<Member> for MemberView {
             user: m.user,
             role: m.role,
             capacity_hours: m.capacity_hours,
+            cost_rate: m.cost_rate,
             version: m.version,
         }
     }
@@ -145,6 +150,32 @@ pub struct UpdateAvailability {
     /// Hours a week (40 for full time).
     #[schemars(required)]
     pub capacity_hours: Option<f64>,
+}
+
+/// What an hour of a member's work costs (Microsoft Project's standard
+/// rate), in the workspace's currency; null: not costed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCostRate {
+    #[serde(
+        default,
+        deserialize_with = "crate::common::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(required)]
+    pub cost_rate: Option<Option<f64>>,
+}
+
+impl SetCostRate {
+    pub fn into_domain(self) -> Result<Option<f64>, Vec<FieldError>> {
+        match self.cost_rate {
+            None => Err(vec![FieldError::new(
+                "cost_rate",
+                "is required: an amount an hour, or null",
+            )]),
+            Some(rate) => tandem_domain::check_cost_rate(rate).map(|_| rate),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

@@ -57,6 +57,72 @@ pub struct TaskEdit {
     pub constraint_type: Option<Edit<ConstraintType>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint_date: Option<Edit<NaiveDateTime>>,
+    /// Working minutes levelling the scenario put the task's start off by
+    /// (a levelling delay, as levelling the plan writes one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levelling_delay: Option<Edit<i64>>,
+}
+
+/// What a task holds now of the fields a scenario may change, read from
+/// its fields or from the plan: what an edit's base is compared with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Held {
+    pub estimate_days: Option<f64>,
+    pub effort_hours: Option<f64>,
+    pub three_point: Option<[f64; 3]>,
+    pub start_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    /// The owner's email, in lower case.
+    pub owner: Option<String>,
+    pub constraint_type: Option<ConstraintType>,
+    pub constraint_date: Option<NaiveDateTime>,
+    pub levelling_delay: i64,
+}
+
+impl Held {
+    fn of(
+        dates: (Option<NaiveDate>, Option<NaiveDate>),
+        work: (Option<f64>, Option<f64>, Option<&ThreePoint>),
+        owner: Option<String>,
+        schedule: &TaskScheduling,
+    ) -> Held {
+        Held {
+            estimate_days: work.0,
+            effort_hours: work.1,
+            three_point: work.2.map(|t| [t.optimistic, t.likely, t.pessimistic]),
+            start_date: dates.0,
+            due_date: dates.1,
+            owner: owner.map(|e| e.to_ascii_lowercase()),
+            constraint_type: schedule.constraint_type,
+            constraint_date: schedule.constraint_date,
+            levelling_delay: schedule.levelling_delay,
+        }
+    }
+
+    /// The plan's task, whose owner's email is `owner`.
+    pub fn of_plan(task: &PlanTask, owner: Option<String>) -> Held {
+        Held::of(
+            (task.start_date, task.due_date),
+            (
+                task.estimate_days,
+                task.effort_hours,
+                task.three_point.as_ref(),
+            ),
+            owner,
+            &task.schedule,
+        )
+    }
+}
+
+impl From<&TaskFields> for Held {
+    fn from(f: &TaskFields) -> Held {
+        Held::of(
+            (f.start_date, f.due_date),
+            (f.estimate_days, f.effort_hours, f.three_point.as_ref()),
+            f.owner.as_ref().map(|e| e.as_str().to_string()),
+            &f.schedule,
+        )
+    }
 }
 
 impl TaskEdit {
@@ -75,6 +141,7 @@ impl TaskEdit {
             ("owner", self.owner.is_some()),
             ("constraint_type", self.constraint_type.is_some()),
             ("constraint_date", self.constraint_date.is_some()),
+            ("levelling_delay", self.levelling_delay.is_some()),
         ]
         .into_iter()
         .filter(|(_, changed)| *changed)
@@ -96,7 +163,8 @@ impl TaskEdit {
             due_date,
             owner,
             constraint_type,
-            constraint_date
+            constraint_date,
+            levelling_delay
         );
         self
     }
@@ -151,47 +219,36 @@ impl TaskEdit {
         if let Some(e) = &self.constraint_date {
             to.schedule.constraint_date = e.value();
         }
+        if let Some(e) = &self.levelling_delay {
+            to.schedule.levelling_delay = e.value().unwrap_or(0);
+        }
     }
 
-    /// What `fields` hold now of the fields this edit changes: the base a
-    /// later apply compares with, to tell whether the plan changed them
-    /// meanwhile.
-    pub fn base_in(&self, fields: &TaskFields) -> TaskEdit {
-        fn now<T>(value: Option<T>) -> Edit<T> {
-            value.map_or(Edit::Clear, Edit::Set)
+    /// What a task holds now (`held`) of the fields this edit changes:
+    /// the base a later apply compares with, to tell whether the plan
+    /// changed them meanwhile.
+    pub fn base_in(&self, held: &Held) -> TaskEdit {
+        fn now<T: Clone>(edit: &Option<Edit<T>>, value: &Option<T>) -> Option<Edit<T>> {
+            edit.as_ref()
+                .map(|_| value.clone().map_or(Edit::Clear, Edit::Set))
         }
-        let tp = fields
-            .three_point
-            .as_ref()
-            .map(|t| [t.optimistic, t.likely, t.pessimistic]);
         TaskEdit {
-            estimate_days: self
-                .estimate_days
-                .as_ref()
-                .map(|_| now(fields.estimate_days)),
-            effort_hours: self.effort_hours.as_ref().map(|_| now(fields.effort_hours)),
-            three_point: self.three_point.as_ref().map(|_| now(tp)),
-            start_date: self.start_date.as_ref().map(|_| now(fields.start_date)),
-            due_date: self.due_date.as_ref().map(|_| now(fields.due_date)),
-            owner: self
-                .owner
-                .as_ref()
-                .map(|_| now(fields.owner.as_ref().map(|e| e.as_str().to_string()))),
-            constraint_type: self
-                .constraint_type
-                .as_ref()
-                .map(|_| now(fields.schedule.constraint_type)),
-            constraint_date: self
-                .constraint_date
-                .as_ref()
-                .map(|_| now(fields.schedule.constraint_date)),
+            estimate_days: now(&self.estimate_days, &held.estimate_days),
+            effort_hours: now(&self.effort_hours, &held.effort_hours),
+            three_point: now(&self.three_point, &held.three_point),
+            start_date: now(&self.start_date, &held.start_date),
+            due_date: now(&self.due_date, &held.due_date),
+            owner: now(&self.owner, &held.owner),
+            constraint_type: now(&self.constraint_type, &held.constraint_type),
+            constraint_date: now(&self.constraint_date, &held.constraint_date),
+            levelling_delay: now(&self.levelling_delay, &Some(held.levelling_delay)),
         }
     }
 
-    /// The fields of this base that `fields` no longer hold: what the
-    /// plan changed since the scenario changed them.
-    pub fn changed_since(&self, fields: &TaskFields) -> Vec<&'static str> {
-        let now = self.base_in(fields);
+    /// The fields of this base that the task (`held`) no longer holds:
+    /// what the plan changed since the scenario changed them.
+    pub fn changed_since(&self, held: &Held) -> Vec<&'static str> {
+        let now = self.base_in(held);
         let mut changed = Vec::new();
         macro_rules! compare {
             ($($field:ident),*) => { $( if self.$field != now.$field { changed.push(stringify!($field)); } )* };
@@ -204,7 +261,8 @@ impl TaskEdit {
             due_date,
             owner,
             constraint_type,
-            constraint_date
+            constraint_date,
+            levelling_delay
         );
         changed
     }
@@ -393,6 +451,34 @@ pub fn workload(tasks: &[PlanTask], hours_per_day: f64) -> BTreeMap<Id, f64> {
     hours
 }
 
+/// What a plan's work costs at completion: each leaf task's work (effort
+/// where given, else the estimate at `hours_per_day`; a day of work for
+/// a task with neither, as the scheduler counts it) at its owner's rate,
+/// done work included, as Microsoft Project's cost of work. None when
+/// nobody who owns work has a rate.
+pub fn cost(
+    tasks: &[PlanTask],
+    hours_per_day: f64,
+    rate: impl Fn(Id) -> Option<f64>,
+) -> Option<f64> {
+    let parents: HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
+    let mut total = None;
+    for t in tasks {
+        if t.status == TaskStatus::Cancelled || parents.contains(&t.id) {
+            continue;
+        }
+        let Some(rate) = t.owner_id.and_then(&rate) else {
+            continue;
+        };
+        let hours = t
+            .effort_hours
+            .or(t.estimate_days.map(|d| d * hours_per_day))
+            .unwrap_or(hours_per_day);
+        *total.get_or_insert(0.0) += hours * rate;
+    }
+    total
+}
+
 /// A scenario's name: 1 to 60 characters, no control characters, kept as
 /// typed (trimmed).
 pub fn check_name(name: &str) -> Result<String, String> {
@@ -412,6 +498,9 @@ pub fn check_name(name: &str) -> Result<String, String> {
     }
     Ok(name.to_string())
 }
+
+mod calendar;
+pub use calendar::*;
 
 #[cfg(test)]
 mod tests;

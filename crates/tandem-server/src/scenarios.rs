@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tandem_api::{
-    MovedTaskView, ScenarioComparisonView, ScenarioLinkView, ScenarioLoadView,
-    ScenarioMilestoneView, ScenarioTaskView, ScenarioView, format_local,
+    MovedTaskView, ScenarioComparisonView, ScenarioConflictView, ScenarioLinkView,
+    ScenarioLoadView, ScenarioMilestoneView, ScenarioTaskView, ScenarioView, format_local,
 };
-use tandem_domain::scenarios::{self, Edit, TaskEdit};
-use tandem_domain::{Id, StoredSchedule};
+use tandem_domain::planning::PlanTask;
+use tandem_domain::scenarios::{self, Edit, Held, TaskEdit};
+use tandem_domain::{DependencyKind, Id, Link, Member, Project, StoredSchedule};
 use tandem_store::{PlanStamp, Scenario, Scope, Store};
 use tandem_usecases::scenarios::{PlanRead, scenario_plan, schedule};
 
@@ -50,6 +51,7 @@ pub(crate) fn scenario_view(s: &Scenario) -> ScenarioView {
                 removed: l.removed,
             })
             .collect(),
+        calendar: (&s.calendar).into(),
     }
 }
 
@@ -88,7 +90,69 @@ fn changes(edit: &TaskEdit) -> serde_json::Map<String, serde_json::Value> {
             Edit::Clear => Value::Null,
         }),
     );
+    put(
+        "levelling_delay_hours",
+        edit.levelling_delay.as_ref().map(|e| match e {
+            Edit::Set(minutes) => json!(*minutes as f64 / 60.0),
+            Edit::Clear => json!(0.0),
+        }),
+    );
     map
+}
+
+/// What the plan changed since the scenario changed the same fields or
+/// links: what applying would refuse, shown before anyone tries.
+fn conflicts(
+    scenario: &Scenario,
+    project: &Project,
+    tasks: &[PlanTask],
+    links: &[Link],
+    members: &[Member],
+) -> Vec<ScenarioConflictView> {
+    let by_id: HashMap<Id, &PlanTask> = tasks.iter().map(|t| (t.id, t)).collect();
+    let email: HashMap<Id, &str> = members
+        .iter()
+        .map(|m| (m.user.id, m.user.email.as_str()))
+        .collect();
+    let mut out: Vec<ScenarioConflictView> = scenario
+        .tasks
+        .iter()
+        .filter_map(|edited| {
+            let task = by_id.get(&edited.task_id)?;
+            let owner = task
+                .owner_id
+                .and_then(|id| email.get(&id).map(|e| e.to_string()));
+            let fields = edited.base.changed_since(&Held::of_plan(task, owner));
+            (!fields.is_empty()).then(|| ScenarioConflictView {
+                object: edited.key.clone(),
+                kind: "task".into(),
+                fields: fields.into_iter().map(String::from).collect(),
+            })
+        })
+        .collect();
+    let plan_link: HashMap<(Id, Id), (DependencyKind, f64)> = links
+        .iter()
+        .map(|l| ((l.predecessor_id, l.successor_id), (l.kind, l.lag_days)))
+        .collect();
+    if scenario.calendar.week_changed_since(&project.work_week) {
+        out.push(ScenarioConflictView {
+            object: "working week".into(),
+            kind: "calendar".into(),
+            fields: vec!["work_week".into()],
+        });
+    }
+    out.extend(
+        scenario
+            .links
+            .iter()
+            .filter(|l| plan_link.get(&(l.predecessor.0, l.successor.0)).copied() != l.base)
+            .map(|l| ScenarioConflictView {
+                object: format!("{} → {}", l.predecessor.1, l.successor.1),
+                kind: "link".into(),
+                fields: Vec::new(),
+            }),
+    );
+    out
 }
 
 /// The plans this process last read to compare scenarios with, by project
@@ -216,9 +280,14 @@ pub(crate) async fn compare(
         .map(|l| (l.predecessor_id, l.successor_id))
         .collect();
     let hours_per_day = seen.project.work_week.hours_per_day;
+    let scenario_hours_per_day = scenario
+        .calendar
+        .week
+        .as_ref()
+        .map_or(hours_per_day, |w| w.hours_per_day);
     let (plan_load, scenario_load) = (
         scenarios::workload(tasks, hours_per_day),
-        scenarios::workload(&scenario_tasks, hours_per_day),
+        scenarios::workload(&scenario_tasks, scenario_hours_per_day),
     );
     let mut people: Vec<Id> = plan_load
         .keys()
@@ -228,6 +297,14 @@ pub(crate) async fn compare(
     people.sort_unstable();
     people.dedup();
     let round = |h: f64| (h * 10.0).round() / 10.0;
+    let rate_of: HashMap<Id, f64> = members
+        .iter()
+        .filter_map(|m| Some((m.user.id, m.cost_rate?)))
+        .collect();
+    let rate = |id: Id| rate_of.get(&id).copied();
+    let cents = |amount: f64| (amount * 100.0).round() / 100.0;
+    let plan_cost = scenarios::cost(tasks, hours_per_day, rate).map(cents);
+    let scenario_cost = scenarios::cost(&scenario_tasks, scenario_hours_per_day, rate).map(cents);
     Ok(ScenarioComparisonView {
         project: seen.project.key.clone(),
         scenario: scenario_view(&scenario),
@@ -261,6 +338,10 @@ pub(crate) async fn compare(
                 }
             })
             .collect(),
+        plan_cost,
+        scenario_cost,
+        budget: seen.project.budget,
+        conflicts: conflicts(&scenario, &seen.project, tasks, &seen.links, &members),
         workload: people
             .into_iter()
             .filter_map(|id| {

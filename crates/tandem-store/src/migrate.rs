@@ -248,6 +248,16 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "levelling delay",
         sql: include_str!("../migrations/sqlite/0046_levelling_delay.sql"),
     },
+    Migration {
+        version: 47,
+        description: "scenario calendars",
+        sql: include_str!("../migrations/sqlite/0047_scenario_calendar.sql"),
+    },
+    Migration {
+        version: 48,
+        description: "cost rates",
+        sql: include_str!("../migrations/sqlite/0048_cost_rates.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -480,6 +490,16 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 46,
         description: "levelling delay",
         sql: include_str!("../migrations/postgres/0046_levelling_delay.sql"),
+    },
+    Migration {
+        version: 47,
+        description: "scenario calendars",
+        sql: include_str!("../migrations/postgres/0047_scenario_calendar.sql"),
+    },
+    Migration {
+        version: 48,
+        description: "cost rates",
+        sql: include_str!("../migrations/postgres/0048_cost_rates.sql"),
     },
 ];
 

@@ -1,12 +1,13 @@
 //! What-if scenarios of a project's plan, kept as their changes
 //! (`tandem_domain::scenarios`): the tasks' edits, each with the version
-//! of the task it was made on, and the links added or taken away.
+//! of the task it was made on, the links added or taken away, and its
+//! changes to the project's calendar.
 //! Applying one writes its changes in one transaction, refused while a
 //! task it edits changed since.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use tandem_domain::scenarios::TaskEdit;
+use tandem_domain::scenarios::{CalendarChange, CalendarEdit, TaskEdit};
 use tandem_domain::{DependencyKind, Id, UserRef};
 
 use crate::{ProjectAccess, Result, WriteScope};
@@ -21,6 +22,8 @@ pub struct Scenario {
     pub version: i64,
     pub tasks: Vec<ScenarioTask>,
     pub links: Vec<ScenarioLink>,
+    /// What it changes of the project's calendar.
+    pub calendar: CalendarEdit,
 }
 
 /// A task as a scenario changes it.
@@ -55,6 +58,8 @@ pub struct ScenarioLink {
 pub struct Applied {
     pub tasks: usize,
     pub links: usize,
+    /// Changes to the calendar: the working week counts as one.
+    pub calendar: usize,
 }
 
 #[async_trait]
@@ -76,15 +81,14 @@ pub trait ScenarioStore: Send + Sync {
         access: ProjectAccess,
         name: &str,
     ) -> Result<()>;
-    /// Lays `edit` over what the scenario already changes of the task
-    /// `key` (a task of the project).
-    async fn edit_scenario_task(
+    /// Lays each edit over what the scenario already changes of its task
+    /// (by key, a task of the project), all or none.
+    async fn edit_scenario_tasks(
         &self,
         writer: WriteScope,
         access: ProjectAccess,
         name: &str,
-        key: &str,
-        edit: &TaskEdit,
+        edits: &[(String, TaskEdit)],
     ) -> Result<Scenario>;
     /// Adds a link to the scenario, or (`removed`) takes one away; both
     /// ends tasks of the project.
@@ -99,6 +103,14 @@ pub trait ScenarioStore: Send + Sync {
         kind: DependencyKind,
         lag_days: f64,
         removed: bool,
+    ) -> Result<Scenario>;
+    /// Changes the project's calendar in the scenario only.
+    async fn edit_scenario_calendar(
+        &self,
+        writer: WriteScope,
+        access: ProjectAccess,
+        name: &str,
+        change: CalendarChange,
     ) -> Result<Scenario>;
     /// Writes the scenario's changes to the plan and discards it, in one
     /// transaction; refused (a conflict naming the tasks and fields, the

@@ -78,6 +78,14 @@ pub trait WorkspaceStore: Send + Sync {
         hours: f64,
         expected_version: Option<i64>,
     ) -> Result<Member>;
+    /// Sets what an hour of a member's work costs (none: not costed).
+    async fn set_member_cost_rate(
+        &self,
+        scope: AdminScope,
+        user_id: Id,
+        rate: Option<f64>,
+        expected_version: Option<i64>,
+    ) -> Result<Member>;
     /// Time off in the workspace, of one member or of everyone, by date.
     async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>>;
     async fn create_time_off(

@@ -76,6 +76,19 @@ pub async fn set_role(
         .await?)
 }
 
+/// Sets what an hour of a member's work costs (owners and admins).
+pub async fn set_cost_rate(
+    store: &dyn Store,
+    admin: &Admin,
+    user_id: Id,
+    rate: Option<f64>,
+    expected_version: Option<i64>,
+) -> Result<Member> {
+    Ok(store
+        .set_member_cost_rate(admin.scope(), user_id, rate, expected_version)
+        .await?)
+}
+
 pub async fn remove(store: &dyn Store, admin: &Admin, user_id: Id) -> Result<()> {
     Ok(store.remove_member(admin.scope(), user_id).await?)
 }

@@ -599,7 +599,7 @@ pub async fn preview_levelling(
 }
 
 /// The workspace's members by id, as pages name them.
-async fn member_names(store: &dyn Store, scope: Scope) -> Result<HashMap<Id, UserRef>> {
+pub(crate) async fn member_names(store: &dyn Store, scope: Scope) -> Result<HashMap<Id, UserRef>> {
     Ok(store
         .list_members(scope)
         .await?
@@ -611,7 +611,7 @@ async fn member_names(store: &dyn Store, scope: Scope) -> Result<HashMap<Id, Use
 /// [`level`] on a blocking thread: levelling a big plan is seconds of CPU,
 /// which must not hold up the executor's threads. Gives the plan back for
 /// the write that follows.
-async fn level_off_executor(
+pub(crate) async fn level_off_executor(
     loaded: Loaded,
     names: HashMap<Id, UserRef>,
     time_off: Vec<TimeOff>,

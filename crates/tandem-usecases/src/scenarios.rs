@@ -8,11 +8,14 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use tandem_domain::planning::{People, PlanTask, ProjectPlan, project_plan};
-use tandem_domain::scenarios::{LinkEdit, TaskEdit, lay_over};
+use tandem_domain::scenarios::{CalendarChange, Edit, LinkEdit, TaskEdit, lay_over};
 use tandem_domain::{DependencyKind, Id, Link, Member, Project, StoredSchedule, TimeOff};
-use tandem_store::{Applied, ProjectAccess, Scenario, Store};
+use tandem_store::{Applied, ProjectAccess, Scenario, Scope, Store};
 
-use crate::planning::{Loaded, schedule_error};
+use crate::planning::{
+    Levelled, Loaded, bookings_by_project, elsewhere, level_off_executor, load_with_plan_tasks,
+    schedule_error,
+};
 use crate::{Result, Writer};
 
 pub async fn create(
@@ -42,7 +45,24 @@ pub async fn edit_task(
     edit: &TaskEdit,
 ) -> Result<Scenario> {
     Ok(store
-        .edit_scenario_task(writer.scope(), access, name, key, edit)
+        .edit_scenario_tasks(
+            writer.scope(),
+            access,
+            name,
+            &[(key.to_string(), edit.clone())],
+        )
+        .await?)
+}
+
+pub async fn edit_calendar(
+    store: &dyn Store,
+    writer: &Writer,
+    access: ProjectAccess,
+    name: &str,
+    change: CalendarChange,
+) -> Result<Scenario> {
+    Ok(store
+        .edit_scenario_calendar(writer.scope(), access, name, change)
         .await?)
 }
 
@@ -84,6 +104,110 @@ pub async fn apply(
         .await?)
 }
 
+/// Levels the scenario's plan as levelling the project would (around its
+/// people's time off and their work in the workspace's other active
+/// projects), the plan untouched. With a `writer`, each task's levelling
+/// delay is written into the scenario (the plan's delays replaced where
+/// they differ); without, a preview.
+pub async fn level(
+    store: &dyn Store,
+    scope: Scope,
+    writer: Option<&Writer>,
+    key: &str,
+    name: &str,
+    today: NaiveDate,
+) -> Result<Levelled> {
+    let (loaded, tasks) = load_with_plan_tasks(store, scope, key, today).await?;
+    let (scenario, members, time_off) = tokio::try_join!(
+        store.get_scenario(loaded.access, name),
+        store.list_members(scope),
+        store.list_time_off(scope, None),
+    )?;
+    let (planned, laid, links) = scenario_plan(
+        store,
+        PlanRead::of(&loaded, &tasks),
+        &members,
+        &time_off,
+        &scenario,
+    )
+    .await?;
+    let outside = elsewhere(
+        &bookings_by_project(store, scope, today).await?,
+        loaded.project.id,
+    );
+    let names = members.into_iter().map(|m| (m.user.id, m.user)).collect();
+    let branch = Loaded {
+        project: loaded.project,
+        access: loaded.access,
+        stamp: loaded.stamp,
+        dependencies: links,
+        planned,
+    };
+    let (branch, levelled) = level_off_executor(branch, names, time_off, outside.into()).await?;
+    if let Some(writer) = writer {
+        let edits = delay_edits(&laid, |id| levelled.delays.get(&id).copied().unwrap_or(0));
+        if !edits.is_empty() {
+            store
+                .edit_scenario_tasks(writer.scope(), branch.access, &scenario.name, &edits)
+                .await?;
+        }
+    }
+    Ok(levelled)
+}
+
+/// Takes every levelling delay out of the scenario's plan (the plan's
+/// own delays too, in the scenario only).
+pub async fn clear_levelling(
+    store: &dyn Store,
+    writer: &Writer,
+    access: ProjectAccess,
+    name: &str,
+) -> Result<Scenario> {
+    let (scenario, tasks) =
+        tokio::try_join!(store.get_scenario(access, name), store.plan_tasks(access))?;
+    let delay_of: HashMap<Id, i64> = scenario
+        .tasks
+        .iter()
+        .filter_map(|t| match t.edit.levelling_delay? {
+            Edit::Set(d) => Some((t.task_id, d)),
+            Edit::Clear => Some((t.task_id, 0)),
+        })
+        .collect();
+    let laid: Vec<PlanTask> = tasks
+        .into_iter()
+        .map(|mut t| {
+            if let Some(d) = delay_of.get(&t.id) {
+                t.schedule.levelling_delay = *d;
+            }
+            t
+        })
+        .collect();
+    let edits = delay_edits(&laid, |_| 0);
+    if edits.is_empty() {
+        return Ok(scenario);
+    }
+    Ok(store
+        .edit_scenario_tasks(writer.scope(), access, &scenario.name, &edits)
+        .await?)
+}
+
+/// The edits that give each task of a scenario's plan (`laid`) the
+/// levelling delay `delay` says, where it has another.
+fn delay_edits(laid: &[PlanTask], delay: impl Fn(Id) -> i64) -> Vec<(String, TaskEdit)> {
+    laid.iter()
+        .filter(|t| t.schedule.levelling_delay != delay(t.id))
+        .map(|t| {
+            (
+                t.key.clone(),
+                TaskEdit {
+                    levelling_delay: Some(Edit::Set(delay(t.id))),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect()
+}
+
 /// The project's plan as read (`loaded`, with its `tasks`), for
 /// [`scenario_plan`].
 pub struct PlanRead<'a> {
@@ -116,7 +240,11 @@ pub async fn scenario_plan(
     time_off: &[TimeOff],
     scenario: &Scenario,
 ) -> Result<(ProjectPlan, Vec<PlanTask>, Vec<Link>)> {
-    let exceptions = store.list_calendar_exceptions(plan.access).await?;
+    let mut exceptions = store.list_calendar_exceptions(plan.access).await?;
+    let mut project = plan.project.clone();
+    scenario
+        .calendar
+        .lay_over(&mut project.work_week, &mut exceptions);
     let by_email: HashMap<String, Id> = members
         .iter()
         .map(|m| (m.user.email.to_ascii_lowercase(), m.user.id))
@@ -143,7 +271,7 @@ pub async fn scenario_plan(
     let owner = |email: &str| by_email.get(&email.to_ascii_lowercase()).copied();
     lay_over(&mut tasks, &mut links, &edits, &link_edits, &owner);
     let planned = project_plan(
-        plan.project,
+        &project,
         &exceptions,
         &tasks,
         &links,

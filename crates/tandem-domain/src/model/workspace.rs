@@ -32,6 +32,10 @@ pub struct Member {
     /// Hours a week they work (40 for full time); levelling and effort
     /// estimates go by it.
     pub capacity_hours: f64,
+    /// What an hour of their work costs, in the workspace's currency (as
+    /// a project's budget): Microsoft Project's standard rate. None: not
+    /// costed.
+    pub cost_rate: Option<f64>,
     pub version: i64,
 }
 
@@ -64,6 +68,20 @@ pub fn check_capacity(hours: f64) -> Result<(), Vec<FieldError>> {
     let mut v = Validation::new();
     if !hours.is_finite() || !(0.0..=168.0).contains(&hours) {
         v.push("capacity_hours", "must be between 0 and 168 hours a week");
+    }
+    v.into_result()
+}
+
+/// A cost rate must be an amount an hour, none below zero.
+pub fn check_cost_rate(rate: Option<f64>) -> Result<(), Vec<FieldError>> {
+    let mut v = Validation::new();
+    if let Some(rate) = rate
+        && (!rate.is_finite() || !(0.0..=1_000_000.0).contains(&rate))
+    {
+        v.push(
+            "cost_rate",
+            "must be an amount an hour between 0 and 1000000",
+        );
     }
     v.into_result()
 }

@@ -112,16 +112,50 @@ fn the_base_of_an_edit_tells_which_of_its_fields_the_plan_changed_since() {
         due_date: Some(Edit::Set(NaiveDate::from_ymd_opt(2026, 12, 18).unwrap())),
         ..Default::default()
     };
-    let base = edit.base_in(&fields);
+    let base = edit.base_in(&Held::from(&fields));
     assert_eq!(base.estimate_days, Some(Edit::Set(2.0)));
     assert_eq!(base.due_date, Some(Edit::Clear));
     assert_eq!(base.owner, None, "a field it does not change has no base");
-    assert!(base.changed_since(&fields).is_empty());
+    assert!(base.changed_since(&Held::from(&fields)).is_empty());
     // Another field changing in the plan is no conflict; one it changes is.
     fields.priority = Priority::High;
-    assert!(base.changed_since(&fields).is_empty());
+    assert!(base.changed_since(&Held::from(&fields)).is_empty());
     fields.estimate_days = Some(3.0);
-    assert_eq!(base.changed_since(&fields), ["estimate_days"]);
+    assert_eq!(base.changed_since(&Held::from(&fields)), ["estimate_days"]);
+    // The plan's task tells the same as the task's fields.
+    let mut task = plan_task(1, None);
+    task.estimate_days = Some(3.0);
+    assert_eq!(
+        base.changed_since(&Held::of_plan(&task, None)),
+        ["estimate_days"]
+    );
+    task.estimate_days = Some(2.0);
+    assert!(base.changed_since(&Held::of_plan(&task, None)).is_empty());
+}
+
+#[test]
+fn a_levelling_delay_is_laid_over_and_compared_like_any_field() {
+    let mut task = plan_task(1, None);
+    task.schedule.levelling_delay = 120;
+    let edit = TaskEdit {
+        levelling_delay: Some(Edit::Set(480)),
+        ..Default::default()
+    };
+    let base = edit.base_in(&Held::of_plan(&task, None));
+    assert_eq!(base.levelling_delay, Some(Edit::Set(120)));
+    assert_eq!(edit.fields(), ["levelling_delay"]);
+    let mut laid = task.clone();
+    edit.apply_to_plan(&mut laid, &|_| None);
+    assert_eq!(laid.schedule.levelling_delay, 480);
+    let mut fields = TaskFields::titled("Build");
+    edit.apply_to_fields(&mut fields).unwrap();
+    assert_eq!(fields.schedule.levelling_delay, 480);
+    // Levelling the plan again meanwhile is a change the scenario names.
+    task.schedule.levelling_delay = 0;
+    assert_eq!(
+        base.changed_since(&Held::of_plan(&task, None)),
+        ["levelling_delay"]
+    );
 }
 
 #[test]
@@ -208,4 +242,34 @@ fn names_are_checked() {
     assert!(check_name("a/b").is_err());
     assert!(check_name("..").is_err());
     assert!(check_name(&"x".repeat(61)).is_err());
+}
+
+#[test]
+fn cost_is_each_leaf_tasks_work_at_its_owners_rate() {
+    let rate = |id: Id| match id {
+        7 => Some(100.0),
+        8 => Some(50.0),
+        _ => None,
+    };
+    let mut tasks = vec![
+        plan_task(1, Some(7)),
+        plan_task(2, Some(8)),
+        plan_task(3, Some(9)),
+    ];
+    // Two days at 8 hours at 100, two at 50; nobody's rate for the third.
+    assert_eq!(cost(&tasks, 8.0, rate), Some(1600.0 + 800.0));
+    tasks[1].effort_hours = Some(4.0);
+    tasks[1].percent_complete = 100;
+    assert_eq!(
+        cost(&tasks, 8.0, rate),
+        Some(1600.0 + 200.0),
+        "done work costs too"
+    );
+    tasks[0].status = TaskStatus::Cancelled;
+    assert_eq!(cost(&tasks, 8.0, rate), Some(200.0));
+    // A summary's work is its subtasks'.
+    tasks[2].parent_id = Some(2);
+    tasks[2].owner_id = Some(7);
+    assert_eq!(cost(&tasks, 8.0, rate), Some(1600.0));
+    assert_eq!(cost(&tasks, 8.0, |_| None), None, "nobody costed");
 }

@@ -9,9 +9,11 @@ use std::collections::HashMap;
 
 use axum::extract::Query;
 use tandem_api::{
-    CreateScenario, ForecastView, ScenarioAppliedView, ScenarioComparisonView, ScenarioLinkInput,
-    ScenarioView, UpdateTask, scenario_edit,
+    CreateCalendarException, CreateScenario, ForecastView, LevellingView, ScenarioAppliedView,
+    ScenarioComparisonView, ScenarioLinkInput, ScenarioView, ScenarioWeekInput, UpdateTask,
+    scenario_edit,
 };
+use tandem_domain::scenarios::CalendarChange;
 use tandem_domain::{DependencyKind, FieldError};
 use tandem_usecases::scenarios;
 
@@ -28,6 +30,13 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios", "Branch the plan: a new, empty scenario (a name free in the project); the plan is untouched", json::<CreateScenario>(), json::<ScenarioView>(), 201, create_scenario),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}", "The scenario beside the plan: plan_finish and scenario_finish (YYYY-MM-DDTHH:MM), the latest baseline's finish, the tasks whose finish moved, both critical paths as chains, milestones' work and each person's open hours", none(), json::<ScenarioComparisonView>(), 200, compare_scenario),
         route!(get "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/forecast", "The Monte Carlo forecast of the scenario's plan, as the project's forecast (runs: 1 to 20000, default 2000; seed)", none(), json::<ForecastView>(), 200, forecast_scenario).query(super::schedule::FORECAST_QUERY),
+        route!(get "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/levelling", "Preview of levelling the scenario's plan by owner, as the project's levelling preview (around each owner's work in the other active projects); nothing is changed", none(), json::<LevellingView>(), 200, preview_scenario_levelling),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/levelling", "Level the scenario's plan: each task's levelling delay is changed in the scenario only (applying the scenario writes them to the plan)", none(), json::<LevellingView>(), 200, level_scenario),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/levelling/clear", "Clear levelling in the scenario: every task's levelling delay back to none there, the plan untouched", none(), json::<ScenarioView>(), 200, clear_scenario_levelling),
+        route!(patch "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/calendar", "Change the working week in the scenario only, on top of its own (or the plan's): work_week (seven days, Monday first, e.g. \"08:00-12:00 13:00-17:00\", \"\" for a day off) and hours_per_day; work_week null puts the plan's back", json::<ScenarioWeekInput>(), json::<ScenarioView>(), 200, edit_scenario_week),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/calendar/exceptions", "Add a holiday or days of other hours in the scenario only (its id is below zero)", json::<CreateCalendarException>(), json::<ScenarioView>(), 200, add_scenario_exception),
+        route!(delete "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/calendar/exceptions/{id}", "Take a calendar exception away in the scenario only: one of the plan's (its id), or one the scenario added (below zero)", none(), json::<ScenarioView>(), 200, remove_scenario_exception),
+        route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/calendar/exceptions/{id}/restore", "Put back, in the scenario, one of the plan's calendar exceptions it took away", none(), json::<ScenarioView>(), 200, restore_scenario_exception),
         route!(patch "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/tasks/{task}", "Change a task in the scenario only: the body of a task's PATCH, with the fields that shape the plan (estimate_days, effort_hours, three_point, start_date, due_date, owner, constraint_type, constraint_date); null clears one", json::<UpdateTask>(), json::<ScenarioView>(), 200, edit_task),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/links", "Add a link in the scenario only, or with removed: true take one away (both ends tasks of the project)", json::<ScenarioLinkInput>(), json::<ScenarioView>(), 200, edit_link),
         route!(post "/api/v1/workspaces/{ws}/projects/{key}/scenarios/{name}/apply", "Write the scenario's changes to the plan and discard it, in one transaction; refused (409, naming them) while the plan changed a field or link it changes since it did. If-Match: the scenario's version, to apply only what the caller saw", none(), json::<ScenarioAppliedView>(), 200, apply_scenario).if_match(),
@@ -134,6 +143,7 @@ pub async fn apply_scenario(
         name: name.trim().to_string(),
         tasks: applied.tasks,
         links: applied.links,
+        calendar: applied.calendar,
     }))
 }
 
@@ -174,4 +184,112 @@ pub async fn forecast_scenario(
     Ok(Json(
         super::schedule::run_forecast(planned, runs, seed).await?,
     ))
+}
+
+pub async fn preview_scenario_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name)): Path<(String, String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let today = crate::planning::server_today();
+    let store = state.store.as_ref();
+    let levelled = scenarios::level(store, ctx.scope, None, &key, &name, today).await?;
+    Ok(Json(super::schedule::levelling_view(levelled, false, None)))
+}
+
+pub async fn level_scenario(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name)): Path<(String, String, String)>,
+) -> ApiResult<Json<LevellingView>> {
+    let writer = ctx.actor().writer()?;
+    let today = crate::planning::server_today();
+    let store = state.store.as_ref();
+    let levelled = scenarios::level(store, ctx.scope, Some(&writer), &key, &name, today).await?;
+    Ok(Json(super::schedule::levelling_view(levelled, true, None)))
+}
+
+pub async fn clear_scenario_levelling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name)): Path<(String, String, String)>,
+) -> ApiResult<Json<ScenarioView>> {
+    let writer = ctx.actor().writer()?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
+    let cleared = scenarios::clear_levelling(state.store.as_ref(), &writer, access, &name).await?;
+    Ok(Json(scenario_view(&cleared)))
+}
+
+pub async fn edit_scenario_week(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name)): Path<(String, String, String)>,
+    body: JsonBody<ScenarioWeekInput>,
+) -> ApiResult<Json<ScenarioView>> {
+    let writer = ctx.actor().writer()?;
+    let store = state.store.as_ref();
+    let (project, access) = store.open_project(ctx.scope, &key).await?;
+    let scenario = store.get_scenario(access, &name).await?;
+    // On top of the week the scenario has: its own, or the plan's.
+    let current = scenario
+        .calendar
+        .week
+        .as_ref()
+        .and_then(|w| w.week())
+        .unwrap_or(project.work_week);
+    let week = body.into_domain(|b| b.week(current))?;
+    let changed =
+        scenarios::edit_calendar(store, &writer, access, &name, CalendarChange::Week(week)).await?;
+    Ok(Json(scenario_view(&changed)))
+}
+
+pub async fn add_scenario_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name)): Path<(String, String, String)>,
+    body: JsonBody<CreateCalendarException>,
+) -> ApiResult<Json<ScenarioView>> {
+    let writer = ctx.actor().writer()?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
+    let exception = body.into_domain(CreateCalendarException::into_domain)?;
+    let change = CalendarChange::Add(exception);
+    let changed =
+        scenarios::edit_calendar(state.store.as_ref(), &writer, access, &name, change).await?;
+    Ok(Json(scenario_view(&changed)))
+}
+
+pub async fn remove_scenario_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name, id)): Path<(String, String, String, String)>,
+) -> ApiResult<Json<ScenarioView>> {
+    exception_change(state, ctx, key, name, &id, CalendarChange::Remove).await
+}
+
+pub async fn restore_scenario_exception(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key, name, id)): Path<(String, String, String, String)>,
+) -> ApiResult<Json<ScenarioView>> {
+    exception_change(state, ctx, key, name, &id, CalendarChange::Restore).await
+}
+
+async fn exception_change(
+    state: AppState,
+    ctx: Ctx,
+    key: String,
+    name: String,
+    id: &str,
+    change: fn(tandem_domain::Id) -> CalendarChange,
+) -> ApiResult<Json<ScenarioView>> {
+    let writer = ctx.actor().writer()?;
+    // Below zero for one the scenario added: not a path id of the plan's.
+    let id: tandem_domain::Id = id
+        .trim()
+        .parse()
+        .map_err(|_| crate::error::ApiError::field("id", "must be a calendar exception's id"))?;
+    let (_, access) = state.store.open_project(ctx.scope, &key).await?;
+    let changed =
+        scenarios::edit_calendar(state.store.as_ref(), &writer, access, &name, change(id)).await?;
+    Ok(Json(scenario_view(&changed)))
 }

@@ -753,7 +753,7 @@ pub async fn undo_levelling(
     Ok(Json(undone.into()))
 }
 
-fn levelling_view(
+pub(crate) fn levelling_view(
     levelled: planning::Levelled,
     applied: bool,
     standing: Option<AppliedLevelling>,

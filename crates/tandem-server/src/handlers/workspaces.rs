@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route!(get "/api/v1/workspaces/{ws}/members/deactivated", "Deactivated members, with their open project tasks counted (owners and admins)", none(), json::<Vec<DeactivatedMemberView>>(), 200, deactivated_members),
         route!(post "/api/v1/workspaces/{ws}/members/{user_id}/deactivate", "Deactivate a member (owners and admins): they no longer open the workspace and are not given work; their history stays. Their open project tasks go to `reassign_to`, or stay theirs, flagged", json::<DeactivateMember>(), json::<DeactivationView>(), 200, deactivate_member),
         route!(post "/api/v1/workspaces/{ws}/members/{user_id}/reactivate", "Bring a deactivated member back with the role and hours they had (owners and admins)", none(), json::<MemberView>(), 200, reactivate_member),
+        route!(put "/api/v1/workspaces/{ws}/members/{user_id}/cost-rate", "Set what an hour of a member's work costs, in the workspace's currency, or null (owners and admins); scenarios compare their plans' cost by it", json::<SetCostRate>(), json::<MemberView>(), 200, set_cost_rate).if_match().etag(),
         route!(patch "/api/v1/workspaces/{ws}/members/{user_id}/availability", "Set a member's hours a week (the member, owners and admins)", json::<UpdateAvailability>(), json::<MemberView>(), 200, update_availability).if_match().etag(),
         route!(get "/api/v1/workspaces/{ws}/members/{user_id}/time-off", "A member's time off", none(), json::<Vec<TimeOffView>>(), 200, list_time_off),
         route!(post "/api/v1/workspaces/{ws}/members/{user_id}/time-off", "Add time off; levelling keeps work off those days", json::<CreateTimeOff>(), json::<TimeOffView>(), 201, create_time_off),
@@ -94,8 +95,37 @@ pub async fn list_members(
             .list_members(ctx.scope)
             .await?
             .into_iter()
-            .map(Into::into)
+            .map(|m| member_view(m, &ctx))
             .collect(),
+    ))
+}
+
+/// A member as the caller may see them: what their work costs is for
+/// owners and admins.
+fn member_view(member: tandem_domain::Member, ctx: &Ctx) -> MemberView {
+    let mut view = MemberView::from(member);
+    if ctx.admin().is_err() {
+        view.cost_rate = None;
+    }
+    view
+}
+
+/// Sets what an hour of a member's work costs (owners and admins).
+pub async fn set_cost_rate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, user_id)): Path<(String, i64)>,
+    IfMatch(expected): IfMatch,
+    body: JsonBody<SetCostRate>,
+) -> ApiResult<Response> {
+    let admin = ctx.actor().admin()?;
+    let rate = body.into_domain(SetCostRate::into_domain)?;
+    let member =
+        members::set_cost_rate(state.store.as_ref(), &admin, user_id, rate, expected).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        member.version,
+        MemberView::from(member),
     ))
 }
 
@@ -282,7 +312,7 @@ pub async fn update_availability(
     Ok(versioned(
         StatusCode::OK,
         member.version,
-        MemberView::from(member),
+        member_view(member, &ctx),
     ))
 }
 

@@ -313,6 +313,7 @@ pub fn router() -> Router<AppState> {
         .route("/w/{ws}/members", post(settings::invite))
         .route("/w/{ws}/members/{user_id}", post(settings::change_role))
         .route("/w/{ws}/members/{user_id}/hours", post(settings::set_hours))
+        .route("/w/{ws}/members/{user_id}/rate", post(settings::set_rate))
         .route(
             "/w/{ws}/members/{user_id}/deactivate",
             post(settings::deactivate_member),
@@ -392,6 +393,26 @@ pub fn router() -> Router<AppState> {
         .route(
             "/w/{ws}/p/{key}/scenarios/{name}/links",
             post(project::change_link),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/calendar/week",
+            post(project::change_scenario_week),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/calendar/exceptions",
+            post(project::add_scenario_exception),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/calendar/exceptions/{id}/{action}",
+            post(project::change_scenario_exception),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/levelling",
+            post(project::level_scenario),
+        )
+        .route(
+            "/w/{ws}/p/{key}/scenarios/{name}/levelling/clear",
+            post(project::clear_scenario_levelling),
         )
         .route(
             "/w/{ws}/p/{key}/scenarios/{name}/apply",

@@ -192,6 +192,17 @@ async fn settings_page(
                         } @else {
                             span.muted { (m.capacity_hours) " h a week" }
                         }
+                        @if manages {
+                            form.row-form.keeps method="post" action=(viewer.url(&format!("/members/{id}/rate"))) {
+                                input type="hidden" name="version" value=(m.version);
+                                fieldset {
+                                    legend.visually-hidden { "Cost rate of " (m.user.name) }
+                                    label for={ "mc-" (id) } { "Cost an hour" }
+                                    input id={ "mc-" (id) } name="cost_rate" type="number" min="0" step="any" placeholder="not costed" value=[m.cost_rate];
+                                    button type="submit" { "Save rate" }
+                                }
+                            }
+                        }
                         details.time-off {
                             summary { "Time off " span.count { (away.len()) } }
                             ul.plain {
@@ -641,6 +652,40 @@ pub async fn set_hours(
         },
     )
     .await
+}
+
+/// `POST /w/{ws}/members/{user_id}/rate`: what an hour of their work
+/// costs; empty for not costed.
+pub async fn set_rate(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, user_id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/settings#member-{user_id}"));
+    let form = FormPairs::parse(&body);
+    let rate = match form.get("cost_rate").map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<f64>().map_err(|_| {
+            refused(
+                &headers,
+                ApiError::field("cost_rate", "must be an amount an hour"),
+            )
+        })?),
+    };
+    let if_match = super::common::form_if_match(&viewer, &body)?;
+    let result = crate::handlers::workspaces::set_cost_rate(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, user_id)),
+        if_match,
+        JsonBody::new(tandem_api::SetCostRate {
+            cost_rate: Some(rate),
+        }),
+    )
+    .await;
+    answer(&headers, result, &to)
 }
 
 /// `POST /w/{ws}/members/{user_id}/deactivate`: out of the workspace,

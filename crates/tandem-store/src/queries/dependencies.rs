@@ -131,6 +131,25 @@ pub(super) async fn fetch_dependency_tx(
     Ok((dependency_from_row(&row)?, succ.project.map(|p| p.id)))
 }
 
+/// Refuses a link between a summary task and its own subtask: a
+/// summary's dates are its subtasks', so the link would make a task wait
+/// for itself (Microsoft Project refuses it too). Told apart from other
+/// cycles, which it also is.
+pub(super) async fn refuse_summary_link(tx: &mut Tx, pred: &Task, succ: &Task) -> Result<()> {
+    for (outer, inner, field) in [(pred, succ, "successor"), (succ, pred, "predecessor")] {
+        if is_ancestor_tx(&mut *tx, outer.id, inner.id).await? {
+            return Err(StoreError::invalid(
+                field,
+                format!(
+                    "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
+                    inner.key, outer.key
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Whether `ancestor` is `task`'s parent, or its parent's, and so on up.
 async fn is_ancestor_tx(tx: &mut Tx, ancestor: Id, task: Id) -> Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
@@ -181,20 +200,7 @@ pub(super) async fn insert_dependency_tx(
         return Err(StoreError::Invalid(errors));
     };
     lock_projects_of(&mut *tx, [&pred, &succ]).await?;
-    // A summary task's dates are its subtasks': a link between them
-    // would make a task wait for itself (Microsoft Project refuses it
-    // too). Told apart from other cycles, which it also is.
-    for (outer, inner, field) in [(&pred, &succ, "successor"), (&succ, &pred, "predecessor")] {
-        if is_ancestor_tx(&mut *tx, outer.id, inner.id).await? {
-            return Err(StoreError::invalid(
-                field,
-                format!(
-                    "{} is a subtask of {}: a summary task and its own subtasks cannot be linked",
-                    inner.key, outer.key
-                ),
-            ));
-        }
-    }
+    refuse_summary_link(&mut *tx, &pred, &succ).await?;
     // Only what comes after the successor's start can close a cycle
     // through the new link: that is read, not the workspace's graph.
     let (links, parents) = order_after(&mut *tx, scope, Point::Start(succ.id)).await?;

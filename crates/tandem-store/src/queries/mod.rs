@@ -63,7 +63,9 @@ pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
 use approvals::latest_milestone_approval;
 use board::*;
-use dependencies::{cycle_keys, delete_dependency_tx, insert_dependency_tx, order_after};
+use dependencies::{
+    cycle_keys, delete_dependency_tx, insert_dependency_tx, order_after, refuse_summary_link,
+};
 use events::*;
 use projects::*;
 use rollups::*;

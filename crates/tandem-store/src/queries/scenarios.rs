@@ -1,7 +1,8 @@
 //! What-if scenarios: kept, edited, applied, discarded; the queries,
 //! compiled once per backend (see `mod.rs`).
 
-use tandem_domain::scenarios::{TaskEdit, check_name};
+use tandem_domain::calendar::WorkWeek;
+use tandem_domain::scenarios::{CalendarChange, CalendarEdit, Held, TaskEdit, check_name};
 
 use super::*;
 use crate::scenarios::{Applied, Scenario, ScenarioLink, ScenarioStore, ScenarioTask};
@@ -41,7 +42,7 @@ async fn read_scenarios(
     name: Option<&str>,
 ) -> Result<Vec<Scenario>> {
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT s.id, s.name, s.created_at, s.version, u.id, u.email, u.name FROM scenarios s \
+        "SELECT s.id, s.name, s.created_at, s.version, u.id, u.email, u.name, s.calendar FROM scenarios s \
          LEFT JOIN users u ON u.id = s.created_by WHERE s.project_id = ",
     );
     qb.push_bind(project_id);
@@ -58,10 +59,13 @@ async fn read_scenarios(
         Option<Id>,
         Option<String>,
         Option<String>,
+        String,
     );
     let heads: Vec<Head> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(heads.len());
-    for (id, name, created_at, version, user_id, email, user_name) in heads {
+    for (id, name, created_at, version, user_id, email, user_name, calendar) in heads {
+        let calendar: CalendarEdit = serde_json::from_str(&calendar)
+            .map_err(|e| StoreError::Config(format!("a scenario's calendar: {e}")))?;
         // Only the project's own tasks: one that left it (a promotion)
         // is no part of its plan, nor for its readers to see.
         let rows: Vec<(Id, String, i64, String, String, String)> = sqlx::query_as(
@@ -129,6 +133,7 @@ async fn read_scenarios(
             version,
             tasks,
             links,
+            calendar,
         });
     }
     Ok(out)
@@ -174,6 +179,140 @@ async fn plan_link_tx(tx: &mut Tx, pred: Id, succ: Id) -> Result<Option<(Depende
             .map_err(|e: String| StoreError::Config(e))
     })
     .transpose()
+}
+
+/// Refuses a link the scenario adds (`pred` → `succ`) where the plan's
+/// links with the scenario's laid over them would close a cycle, or tie
+/// a summary task to its own subtask, as a link's own write refuses it:
+/// told when the scenario is edited, not first when it is compared.
+async fn refuse_scenario_cycle(
+    tx: &mut Tx,
+    scope: Scope,
+    scenario: &Scenario,
+    pred: &Task,
+    succ: &Task,
+) -> Result<()> {
+    refuse_summary_link(&mut *tx, pred, succ).await?;
+    // What comes after the new link's successor in the plan, and after
+    // each link the scenario adds (which the plan's order does not
+    // reach through): all that a cycle through the new link could pass.
+    let added: Vec<(Id, Id)> = scenario
+        .links
+        .iter()
+        .filter(|l| !l.removed)
+        .map(|l| (l.predecessor.0, l.successor.0))
+        .collect();
+    let mut links = Vec::new();
+    let mut parents = Vec::new();
+    let mut from: Vec<Id> = added.iter().map(|(_, b)| *b).collect();
+    from.push(succ.id);
+    from.sort_unstable();
+    from.dedup();
+    for start in from {
+        let (l, p) = order_after(&mut *tx, scope, Point::Start(start)).await?;
+        links.extend(l);
+        parents.extend(p);
+    }
+    let taken: std::collections::HashSet<(Id, Id)> = scenario
+        .links
+        .iter()
+        .filter(|l| l.removed)
+        .map(|l| (l.predecessor.0, l.successor.0))
+        .collect();
+    links.retain(|link| !taken.contains(link));
+    links.extend(added);
+    links.sort_unstable();
+    links.dedup();
+    parents.sort_unstable();
+    parents.dedup();
+    if let Some(cycle) = cycle_through(&Order::new(&links, &parents), pred.id, succ.id) {
+        return Err(StoreError::Cycle(cycle_keys(&mut *tx, scope, cycle).await?));
+    }
+    Ok(())
+}
+
+/// The project's working week and its calendar exceptions' ids now.
+async fn plan_calendar_tx(tx: &mut Tx, project_id: Id) -> Result<(WorkWeek, Vec<Id>)> {
+    let (text, hours_per_day): (String, f64) =
+        sqlx::query_as("SELECT work_week, hours_per_day FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let ids: Vec<Id> =
+        sqlx::query_scalar("SELECT id FROM calendar_exceptions WHERE project_id = $1")
+            .bind(project_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    Ok((work_week_from(text, hours_per_day)?, ids))
+}
+
+/// Writes the scenario's calendar to the project in the caller's
+/// transaction: its week (refused, a conflict, where the plan's changed
+/// since the scenario changed it), the exceptions it adds and those it
+/// takes away (gone meanwhile: what it wanted holds). Gives the history's
+/// changes.
+async fn apply_calendar_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project_id: Id,
+    calendar: &CalendarEdit,
+) -> Result<Vec<FieldChange>> {
+    let mut changes = Vec::new();
+    if let Some(week) = calendar.week.as_ref().and_then(|w| w.week()) {
+        let (now, _) = plan_calendar_tx(&mut *tx, project_id).await?;
+        sqlx::query(
+            "UPDATE projects SET work_week = $1, hours_per_day = $2, version = version + 1, \
+             updated_at = $3 WHERE id = $4",
+        )
+        .bind(work_week_text(&week))
+        .bind(week.hours_per_day)
+        .bind(Utc::now())
+        .bind(project_id)
+        .execute(&mut **tx)
+        .await?;
+        changes.push(FieldChange {
+            field: "work_week".into(),
+            before: serde_json::json!({"days": now.texts(), "hours_per_day": now.hours_per_day}),
+            after: serde_json::json!({"days": week.texts(), "hours_per_day": week.hours_per_day}),
+        });
+    }
+    for id in &calendar.removed {
+        let gone: Option<String> = sqlx::query_scalar(
+            "DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2 RETURNING name",
+        )
+        .bind(id)
+        .bind(project_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(name) = gone {
+            changes.push(FieldChange {
+                field: "calendar_exception".into(),
+                before: name.into(),
+                after: serde_json::Value::Null,
+            });
+        }
+    }
+    for added in &calendar.added {
+        sqlx::query(
+            "INSERT INTO calendar_exceptions (workspace_id, project_id, name, start_date, end_date, hours) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(scope.workspace_id)
+        .bind(project_id)
+        .bind(&added.name)
+        .bind(added.start)
+        .bind(added.end)
+        .bind(&added.hours)
+        .execute(&mut **tx)
+        .await?;
+        changes.push(FieldChange {
+            field: "calendar_exception".into(),
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"name": added.name, "start_date": added.start.to_string(),
+                                      "end_date": added.end.to_string(), "hours": added.hours}),
+        });
+    }
+    Ok(changes)
 }
 
 async fn touch_tx(tx: &mut Tx, scenario_id: Id) -> Result<()> {
@@ -303,59 +442,67 @@ impl ScenarioStore for DbStore {
         Ok(())
     }
 
-    async fn edit_scenario_task(
+    async fn edit_scenario_tasks(
         &self,
         writer: WriteScope,
         access: ProjectAccess,
         name: &str,
-        key: &str,
-        edit: &TaskEdit,
+        edits: &[(String, TaskEdit)],
     ) -> Result<Scenario> {
         same_workspace(writer, access)?;
         let project_id = access.project_id();
         let mut tx = self.write_tx().await?;
         lock_project_tx(&mut tx, project_id).await?;
         let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
-        let task = project_task_tx(&mut tx, *writer, project_id, key, "task").await?;
-        let before = scenario.tasks.iter().find(|t| t.task_id == task.id);
-        let merged = before
-            .map(|t| t.edit.clone())
-            .unwrap_or_default()
-            .merged(edit.clone());
-        // A field changed again takes the plan's value now as its base;
-        // the others keep theirs.
-        let base = before
-            .map(|t| t.base.clone())
-            .unwrap_or_default()
-            .merged(edit.base_in(&task.fields()));
-        // The task's own rules judge the edit now, not when it is applied.
-        let mut fields = task.fields();
-        merged
-            .apply_to_fields(&mut fields)
-            .map_err(StoreError::Invalid)?;
-        if let Some(owner) = &fields.owner
-            && !task
-                .owner
-                .as_ref()
-                .is_some_and(|o| o.email.eq_ignore_ascii_case(owner.as_str()))
-        {
-            member_id(&mut tx, *writer, owner, "owner").await?;
-        }
         let text = |edit: &TaskEdit| {
             serde_json::to_string(edit)
                 .map_err(|e| StoreError::Config(format!("a scenario's edit: {e}")))
         };
-        sqlx::query(
-            "INSERT INTO scenario_tasks (scenario_id, task_id, edit, base) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (scenario_id, task_id) DO UPDATE SET edit = excluded.edit, base = excluded.base",
-        )
-        .bind(scenario.id)
-        .bind(task.id)
-        .bind(text(&merged)?)
-        .bind(text(&base)?)
-        .execute(&mut *tx)
-        .await?;
+        for (key, edit) in edits {
+            let task = project_task_tx(&mut tx, *writer, project_id, key, "task").await?;
+            let before = scenario.tasks.iter().find(|t| t.task_id == task.id);
+            let merged = before
+                .map(|t| t.edit.clone())
+                .unwrap_or_default()
+                .merged(edit.clone());
+            // A field changed again takes the plan's value now as its
+            // base; the others keep theirs.
+            let base = before
+                .map(|t| t.base.clone())
+                .unwrap_or_default()
+                .merged(edit.base_in(&Held::from(&task.fields())));
+            // The task's own rules judge the edit now, not when it is
+            // applied. Of several tasks, the one at fault is named.
+            let mut fields = task.fields();
+            let named = |e: StoreError| match edits.len() {
+                1 => e,
+                _ => prefixed(e, key),
+            };
+            merged
+                .apply_to_fields(&mut fields)
+                .map_err(|errors| named(StoreError::Invalid(errors)))?;
+            if let Some(owner) = &fields.owner
+                && !task
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.email.eq_ignore_ascii_case(owner.as_str()))
+            {
+                member_id(&mut tx, *writer, owner, "owner")
+                    .await
+                    .map_err(named)?;
+            }
+            sqlx::query(
+                "INSERT INTO scenario_tasks (scenario_id, task_id, edit, base) \
+                 VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (scenario_id, task_id) DO UPDATE SET edit = excluded.edit, base = excluded.base",
+            )
+            .bind(scenario.id)
+            .bind(task.id)
+            .bind(text(&merged)?)
+            .bind(text(&base)?)
+            .execute(&mut *tx)
+            .await?;
+        }
         touch_tx(&mut tx, scenario.id).await?;
         let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
         tx.commit().await?;
@@ -392,6 +539,9 @@ impl ScenarioStore for DbStore {
                 "successor",
                 "a task cannot be linked to itself",
             ));
+        }
+        if !removed {
+            refuse_scenario_cycle(&mut tx, *writer, &scenario, &pred, &succ).await?;
         }
         let base = plan_link_tx(&mut tx, pred.id, succ.id).await?;
         // What the plan has already is no change: asked for, it takes the
@@ -456,6 +606,36 @@ impl ScenarioStore for DbStore {
         Ok(scenario)
     }
 
+    async fn edit_scenario_calendar(
+        &self,
+        writer: WriteScope,
+        access: ProjectAccess,
+        name: &str,
+        change: CalendarChange,
+    ) -> Result<Scenario> {
+        same_workspace(writer, access)?;
+        let project_id = access.project_id();
+        let mut tx = self.write_tx().await?;
+        lock_project_tx(&mut tx, project_id).await?;
+        let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
+        let (week, exceptions) = plan_calendar_tx(&mut tx, project_id).await?;
+        let mut calendar = scenario.calendar.clone();
+        calendar
+            .change(change, &week, &exceptions)
+            .map_err(|(field, message)| StoreError::invalid(field, message))?;
+        let text = serde_json::to_string(&calendar)
+            .map_err(|e| StoreError::Config(format!("a scenario's calendar: {e}")))?;
+        sqlx::query("UPDATE scenarios SET calendar = $1 WHERE id = $2")
+            .bind(text)
+            .bind(scenario.id)
+            .execute(&mut *tx)
+            .await?;
+        touch_tx(&mut tx, scenario.id).await?;
+        let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
+        tx.commit().await?;
+        Ok(scenario)
+    }
+
     async fn apply_scenario(
         &self,
         writer: WriteScope,
@@ -484,7 +664,7 @@ impl ScenarioStore for DbStore {
         let mut changed = Vec::new();
         for edited in &scenario.tasks {
             let task = fetch_task_tx(&mut tx, scope, &edited.key).await?;
-            let fields = edited.base.changed_since(&task.fields());
+            let fields = edited.base.changed_since(&Held::from(&task.fields()));
             if !fields.is_empty() {
                 changed.push(format!("{} ({})", edited.key, fields.join(", ")));
             }
@@ -496,6 +676,12 @@ impl ScenarioStore for DbStore {
                     "the link {} → {}",
                     link.predecessor.1, link.successor.1
                 ));
+            }
+        }
+        if scenario.calendar.week.is_some() {
+            let (week, _) = plan_calendar_tx(&mut tx, project_id).await?;
+            if scenario.calendar.week_changed_since(&week) {
+                changed.push("the project's working week".to_string());
             }
         }
         if !changed.is_empty() {
@@ -550,6 +736,8 @@ impl ScenarioStore for DbStore {
                 .await
                 .map_err(|e| prefixed(e, &what))?;
         }
+        let calendar = scenario.calendar.count();
+        let mut history = apply_calendar_tx(&mut tx, scope, project_id, &scenario.calendar).await?;
         sqlx::query("DELETE FROM scenarios WHERE id = $1")
             .bind(scenario.id)
             .execute(&mut *tx)
@@ -563,14 +751,25 @@ impl ScenarioStore for DbStore {
             project_id,
             &key,
             "scenario applied",
-            &[FieldChange {
-                field: "scenario".into(),
-                before: scenario.name.into(),
-                after: format!("{tasks} tasks, {links} links").into(),
-            }],
+            &{
+                history.insert(
+                    0,
+                    FieldChange {
+                        field: "scenario".into(),
+                        before: scenario.name.into(),
+                        after: format!("{tasks} tasks, {links} links, {calendar} calendar changes")
+                            .into(),
+                    },
+                );
+                history
+            },
         )
         .await?;
         tx.commit().await?;
-        Ok(Applied { tasks, links })
+        Ok(Applied {
+            tasks,
+            links,
+            calendar,
+        })
     }
 }

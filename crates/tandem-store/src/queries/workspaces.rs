@@ -17,7 +17,7 @@ pub(super) async fn member_count_with_role(
     )
 }
 
-pub(super) const MEMBER_SELECT: &str = "SELECT u.id, u.email, u.name, m.role, m.capacity_hours, m.version \
+pub(super) const MEMBER_SELECT: &str = "SELECT u.id, u.email, u.name, m.role, m.capacity_hours, m.cost_rate, m.version \
     FROM members m JOIN users u ON u.id = m.user_id";
 
 pub(super) async fn fetch_member_tx(tx: &mut Tx, workspace_id: Id, user_id: Id) -> Result<Member> {
@@ -357,11 +357,11 @@ impl WorkspaceStore for DbStore {
         let mut tx = self.write_tx().await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
         sqlx::query(
-            "INSERT INTO deactivated_members (workspace_id, user_id, role, capacity_hours, deactivated_at, deactivated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO deactivated_members (workspace_id, user_id, role, capacity_hours, deactivated_at, deactivated_by, cost_rate) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role, \
              capacity_hours = excluded.capacity_hours, deactivated_at = excluded.deactivated_at, \
-             deactivated_by = excluded.deactivated_by",
+             deactivated_by = excluded.deactivated_by, cost_rate = excluded.cost_rate",
         )
         .bind(scope.workspace_id)
         .bind(user_id)
@@ -369,6 +369,7 @@ impl WorkspaceStore for DbStore {
         .bind(member.capacity_hours)
         .bind(Utc::now())
         .bind(scope.user_id)
+        .bind(member.cost_rate)
         .execute(&mut *tx)
         .await?;
         // Refused (the last owner, an admin and an owner): the
@@ -382,14 +383,14 @@ impl WorkspaceStore for DbStore {
     async fn reactivate_member(&self, scope: AdminScope, user_id: Id) -> Result<Member> {
         let scope = *scope;
         let mut tx = self.write_tx().await?;
-        let row: Option<(String, f64)> = sqlx::query_as(
-            "SELECT role, capacity_hours FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2",
+        let row: Option<(String, f64, Option<f64>)> = sqlx::query_as(
+            "SELECT role, capacity_hours, cost_rate FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2",
         )
         .bind(scope.workspace_id)
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((role, hours)) = row else {
+        let Some((role, hours, rate)) = row else {
             return Err(StoreError::NotFound("deactivated member"));
         };
         let role: Role = vocab(&role)?;
@@ -402,13 +403,14 @@ impl WorkspaceStore for DbStore {
         // Back as they were, unless they came back another way meanwhile
         // (an invitation accepted): then as they are.
         sqlx::query(
-            "INSERT INTO members (workspace_id, user_id, role, capacity_hours) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO members (workspace_id, user_id, role, capacity_hours, cost_rate) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (workspace_id, user_id) DO NOTHING",
         )
         .bind(scope.workspace_id)
         .bind(user_id)
         .bind(role.as_str())
         .bind(hours)
+        .bind(rate)
         .execute(&mut *tx)
         .await?;
         let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
@@ -485,6 +487,47 @@ impl WorkspaceStore for DbStore {
             user_id,
             &current.user.email,
             "updated",
+            &changes,
+        )
+        .await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    async fn set_member_cost_rate(
+        &self,
+        scope: AdminScope,
+        user_id: Id,
+        rate: Option<f64>,
+        expected_version: Option<i64>,
+    ) -> Result<Member> {
+        let scope = *scope;
+        check_cost_rate(rate).map_err(StoreError::Invalid)?;
+        let mut tx = self.write_tx().await?;
+        let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query("UPDATE members SET cost_rate = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
+            .bind(rate)
+            .bind(scope.workspace_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let changes = [FieldChange {
+            field: "cost_rate".into(),
+            before: serde_json::json!(current.cost_rate),
+            after: serde_json::json!(rate),
+        }];
+        // Not "updated": a rate changes what work costs, not when it is
+        // done, so no plan is rescheduled.
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &current.user.email,
+            "cost rate changed",
             &changes,
         )
         .await?;

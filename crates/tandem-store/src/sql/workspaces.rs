@@ -21,6 +21,7 @@ pub(crate) fn member_from_row(row: &impl Columns) -> Result<Member> {
         },
         role: vocab(row.text("role")?)?,
         capacity_hours: row.get("capacity_hours")?,
+        cost_rate: row.get("cost_rate")?,
         version: row.get("version")?,
     })
 }

@@ -1,5 +1,5 @@
 //! `tandem calendar`: a project's working week and its exceptions
-//! (holidays, days of other hours).
+//! (holidays, days of other hours), the plan's or a scenario's.
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -26,11 +26,87 @@ pub(super) enum CalendarCommand {
         /// The hours worked on those days, e.g. "09:00-13:00".
         #[arg(long)]
         hours: Option<String>,
+        /// Add it in the project's scenario NAME only.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
     },
-    /// The project's working week and its exceptions.
-    List { key: String },
-    /// Remove an exception.
-    Rm { key: String, id: i64 },
+    /// The project's working week and its exceptions (with --scenario, as
+    /// the scenario has them).
+    List {
+        key: String,
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+    },
+    /// Remove an exception; with --scenario, take it away in the scenario
+    /// only (a plan's exception by its id, or one the scenario added, below
+    /// zero).
+    Rm {
+        key: String,
+        #[arg(allow_negative_numbers = true)]
+        id: i64,
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+    },
+    /// Put back, in the scenario, one of the plan's exceptions it took
+    /// away.
+    Restore {
+        key: String,
+        id: i64,
+        #[arg(long, value_name = "NAME")]
+        scenario: String,
+    },
+    /// Change the working week: the project's, or with --scenario the
+    /// scenario's only.
+    Week {
+        key: String,
+        /// Working hours of the seven days, Monday first, separated by
+        /// '|': "09:00-17:00|09:00-17:00|09:00-17:00|09:00-17:00|||" is a
+        /// four-day week; an empty day is a day off.
+        #[arg(long)]
+        work_week: Option<String>,
+        /// Hours in a day of estimate.
+        #[arg(long)]
+        hours_per_day: Option<f64>,
+        /// Change the week in the project's scenario NAME only.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// With --scenario: put the plan's week back in the scenario.
+        #[arg(long, requires = "scenario", conflicts_with_all = ["work_week", "hours_per_day"])]
+        plan_week: bool,
+    },
+}
+
+/// The seven days of a --work-week flag.
+fn week_days(text: &str) -> Vec<String> {
+    text.split('|').map(|day| day.trim().to_string()).collect()
+}
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// What a scenario changes of the calendar, as `calendar list` prints it.
+fn print_scenario_calendar(name: &str, c: &ScenarioCalendarView) {
+    if let Some(week) = &c.work_week {
+        outln!("In scenario {name}, the working week is:");
+        for (day, hours) in DAYS.iter().zip(week) {
+            outln!("  {day}  {}", if hours.is_empty() { "off" } else { hours });
+        }
+        if let Some(h) = c.hours_per_day {
+            outln!("  A day of estimate is {h} hours.");
+        }
+    }
+    for e in &c.added {
+        outln!(
+            "Scenario {name} adds #{} {} ({} → {}, {})",
+            e.id,
+            e.name,
+            e.start_date,
+            e.end_date,
+            if e.hours.is_empty() { "off" } else { &e.hours }
+        );
+    }
+    for id in &c.removed {
+        outln!("Scenario {name} takes away #{id}");
+    }
 }
 
 pub(super) async fn calendar_command(
@@ -45,6 +121,7 @@ pub(super) async fn calendar_command(
             from,
             to,
             hours,
+            scenario,
         } => {
             let request = CreateCalendarException {
                 name: Some(name),
@@ -56,6 +133,22 @@ pub(super) async fn calendar_command(
                     .flatten(),
                 hours,
             };
+            if let Some(name) = scenario {
+                let path = super::scenario::path(client, &key, Some(&name)).await?;
+                let changed: ScenarioView = client
+                    .send(
+                        Method::POST,
+                        &format!("{path}/calendar/exceptions"),
+                        Some(&request_body(&request)?),
+                    )
+                    .await?;
+                if as_json {
+                    print_json(&changed);
+                } else {
+                    print_scenario_calendar(&name, &changed.calendar);
+                }
+                return Ok(());
+            }
             let created: CalendarExceptionView = client
                 .send(
                     Method::POST,
@@ -77,7 +170,7 @@ pub(super) async fn calendar_command(
                 );
             }
         }
-        CalendarCommand::List { key } => {
+        CalendarCommand::List { key, scenario } => {
             let project: ProjectView = client
                 .send(
                     Method::GET,
@@ -94,16 +187,27 @@ pub(super) async fn calendar_command(
                     None,
                 )
                 .await?;
+            let changed = match &scenario {
+                Some(name) => {
+                    // The list, not the comparison: no schedule is needed.
+                    let path = super::scenario::path(client, &key, None).await?;
+                    let all: Vec<ScenarioView> = client.send(Method::GET, &path, None).await?;
+                    let found = all.into_iter().find(|s| s.name == name.trim());
+                    Some(
+                        found
+                            .ok_or_else(|| anyhow::anyhow!("scenario {name} of {key} not found"))?
+                            .calendar,
+                    )
+                }
+                None => None,
+            };
             if as_json {
                 print_json(
-                    &json!({"work_week": project.work_week, "hours_per_day": project.hours_per_day, "exceptions": exceptions}),
+                    &json!({"work_week": project.work_week, "hours_per_day": project.hours_per_day, "exceptions": exceptions, "scenario": changed}),
                 );
                 return Ok(());
             }
-            for (day, hours) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-                .iter()
-                .zip(&project.work_week)
-            {
+            for (day, hours) in DAYS.iter().zip(&project.work_week) {
                 outln!("{day}  {}", if hours.is_empty() { "off" } else { hours });
             }
             outln!("A day of estimate is {} hours.\n", project.hours_per_day);
@@ -124,8 +228,111 @@ pub(super) async fn calendar_command(
                 })
                 .collect::<Vec<_>>();
             table(&["id", "exception", "from", "to", "hours"], &rows);
+            if let (Some(name), Some(c)) = (&scenario, &changed) {
+                outln!();
+                print_scenario_calendar(name, c);
+            }
         }
-        CalendarCommand::Rm { key, id } => {
+        CalendarCommand::Rm {
+            key,
+            id,
+            scenario: Some(name),
+        } => {
+            let path = super::scenario::path(client, &key, Some(&name)).await?;
+            let changed: ScenarioView = client
+                .send(
+                    Method::DELETE,
+                    &format!("{path}/calendar/exceptions/{id}"),
+                    None,
+                )
+                .await?;
+            if as_json {
+                print_json(&changed);
+            } else {
+                outln!("Took #{id} away in scenario {name} of {key}");
+                print_scenario_calendar(&name, &changed.calendar);
+            }
+        }
+        CalendarCommand::Restore { key, id, scenario } => {
+            let path = super::scenario::path(client, &key, Some(&scenario)).await?;
+            let changed: ScenarioView = client
+                .send(
+                    Method::POST,
+                    &format!("{path}/calendar/exceptions/{id}/restore"),
+                    Some(&json!({})),
+                )
+                .await?;
+            if as_json {
+                print_json(&changed);
+            } else {
+                outln!("Put #{id} back in scenario {scenario} of {key}");
+                print_scenario_calendar(&scenario, &changed.calendar);
+            }
+        }
+        CalendarCommand::Week {
+            key,
+            work_week,
+            hours_per_day,
+            scenario,
+            plan_week,
+        } => {
+            if work_week.is_none() && hours_per_day.is_none() && !plan_week {
+                anyhow::bail!(
+                    "give --work-week, --hours-per-day, or (with --scenario) --plan-week"
+                );
+            }
+            let days = work_week.as_deref().map(week_days);
+            match scenario {
+                Some(name) => {
+                    let body = if plan_week {
+                        json!({"work_week": null})
+                    } else {
+                        request_body(&ScenarioWeekInput {
+                            work_week: days.map(Some),
+                            hours_per_day,
+                        })?
+                    };
+                    let path = super::scenario::path(client, &key, Some(&name)).await?;
+                    let changed: ScenarioView = client
+                        .send(Method::PATCH, &format!("{path}/calendar"), Some(&body))
+                        .await?;
+                    if as_json {
+                        print_json(&changed);
+                    } else if changed.calendar.work_week.is_none() {
+                        outln!("Scenario {name} of {key} works the plan's week.");
+                    } else {
+                        print_scenario_calendar(&name, &changed.calendar);
+                    }
+                }
+                None => {
+                    let update = UpdateProject {
+                        work_week: days,
+                        hours_per_day,
+                        ..Default::default()
+                    };
+                    let project: ProjectView = client
+                        .send(
+                            Method::PATCH,
+                            &client.ws_path(&format!("/projects/{key}")).await?,
+                            Some(&request_body(&update)?),
+                        )
+                        .await?;
+                    if as_json {
+                        print_json(&project);
+                    } else {
+                        for (day, hours) in DAYS.iter().zip(&project.work_week) {
+                            outln!("{day}  {}", if hours.is_empty() { "off" } else { hours });
+                        }
+                        outln!("A day of estimate is {} hours.", project.hours_per_day);
+                    }
+                }
+            }
+        }
+        CalendarCommand::Rm {
+            key,
+            id,
+            scenario: None,
+        } => {
             client
                 .send_raw(
                     Method::DELETE,

@@ -14,10 +14,19 @@ use crate::output::{json as print_json, or_dash, outln, table};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum MemberCommand {
-    /// Members, their roles and hours a week.
+    /// Members, their roles, hours a week and (to owners and admins)
+    /// cost rates.
     List,
     /// Set how many hours a week a member works (40 is full time).
     Capacity { email: String, hours: f64 },
+    /// Set what an hour of a member's work costs, in the workspace's
+    /// currency (as a project's budget), or "none" (owners and admins).
+    /// Scenarios compare their plans' cost by it.
+    Rate {
+        email: String,
+        /// An amount an hour, e.g. 85 or 62.5; "none" for not costed.
+        per_hour: String,
+    },
     /// Record time off: their work waits for them in the schedule, and
     /// levelling keeps it off those days.
     Away {
@@ -318,10 +327,35 @@ pub(super) async fn member_command(
                         m.user.name.clone(),
                         m.role.to_string(),
                         format!("{}h", m.capacity_hours),
+                        m.cost_rate.map(|r| format!("{r}/h")).unwrap_or_default(),
                     ]
                 })
                 .collect::<Vec<_>>();
-            table(&["email", "name", "role", "week"], &rows);
+            table(&["email", "name", "role", "week", "rate"], &rows);
+        }
+        MemberCommand::Rate { email, per_hour } => {
+            let rate = match per_hour.trim() {
+                none if none.eq_ignore_ascii_case("none") => None,
+                amount => Some(amount.parse::<f64>().map_err(|_| {
+                    anyhow!("{per_hour}: give an amount an hour, e.g. 85 or 62.5, or none")
+                })?),
+            };
+            let id = id_of(&email)?;
+            let member: MemberView = client
+                .send(
+                    Method::PUT,
+                    &client.ws_path(&format!("/members/{id}/cost-rate")).await?,
+                    Some(&serde_json::json!({ "cost_rate": rate })),
+                )
+                .await?;
+            if as_json {
+                print_json(&member);
+            } else {
+                match member.cost_rate {
+                    Some(rate) => outln!("An hour of {}'s work costs {rate}", member.user.email),
+                    None => outln!("{}'s work is not costed", member.user.email),
+                }
+            }
         }
         MemberCommand::Capacity { email, hours } => {
             let id = id_of(&email)?;

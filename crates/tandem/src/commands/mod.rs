@@ -293,7 +293,8 @@ enum Command {
     /// applied or cleared last. --all (instead of a key) levels every
     /// active project, one after another (earliest start first), each
     /// around the work of those levelled before it: the earlier keep their
-    /// place.
+    /// place. --scenario NAME levels a scenario's plan instead, the plan
+    /// untouched (--apply writes the delays into the scenario).
     Level {
         /// The project's key (not with --all).
         #[arg(required_unless_present = "all", conflicts_with = "all")]
@@ -314,6 +315,11 @@ enum Command {
         /// it had before; refused if one of them changed since.
         #[arg(long)]
         undo: bool,
+        /// Level the project's scenario NAME: a preview, --apply to change
+        /// its tasks' levelling delays in the scenario only, --clear to
+        /// take them all away there.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["all", "undo"])]
+        scenario: Option<String>,
     },
 }
 
@@ -408,13 +414,20 @@ async fn client_command(client: &Client, command: Command, as_json: bool) -> Res
         Command::Level {
             key: Some(key),
             clear: true,
+            scenario: Some(name),
+            ..
+        } => scenario::clear_level(client, &key, &name, as_json).await,
+        Command::Level {
+            key: Some(key),
+            clear: true,
             ..
         } => schedule::clear_level(client, &key, as_json).await,
         Command::Level {
             key: Some(key),
             apply,
+            scenario,
             ..
-        } => schedule::level(client, &key, apply, as_json).await,
+        } => schedule::level(client, &key, scenario.as_deref(), apply, as_json).await,
         Command::Level { key: None, .. } => unreachable!("clap asks for a key without --all"),
         Command::Serve(_) | Command::Admin(_) | Command::Login(_) | Command::Schedule(_) => {
             unreachable!("handled before")

@@ -1,6 +1,8 @@
 //! `tandem scenario`: what-if branches of a project's plan, compared with
 //! it, applied or discarded. Tasks and links change in a scenario through
-//! `task edit --scenario` and `dep add|rm --scenario`.
+//! `task edit --scenario` and `dep add|rm --scenario`, the calendar
+//! through `calendar … --scenario`, levelling through `level KEY
+//! --scenario NAME`.
 
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
@@ -16,14 +18,18 @@ use crate::output::{json as print_json, or_dash, outln};
 #[derive(Debug, Subcommand)]
 pub(super) enum ScenarioCommand {
     /// Branch a project's plan: a new scenario NAME, empty; the plan is
-    /// untouched. Change it with `task edit KEY-N --scenario NAME …` and
-    /// `dep add|rm … --scenario NAME`.
+    /// untouched. Change it with `task edit KEY-N --scenario NAME …`,
+    /// `dep add|rm … --scenario NAME`, `calendar week|add|rm KEY …
+    /// --scenario NAME` and `level KEY --scenario NAME --apply`.
     Add { key: String, name: String },
     /// The project's scenarios and what each changes.
     List { key: String },
     /// The scenario beside the plan: both finishes (YYYY-MM-DDTHH:MM), the
     /// latest baseline's, tasks whose finish moved, both critical paths,
-    /// milestones' work and each person's open hours.
+    /// milestones' work, each person's open hours, the cost of both (by
+    /// members' cost rates, beside the budget), and what the plan
+    /// changed meanwhile that the scenario changes too (apply is refused
+    /// until it is changed in the scenario again).
     Compare { key: String, name: String },
     /// The Monte Carlo forecast of the scenario's plan (P50/P80/P95
     /// finish), as `tandem forecast` gives the plan's.
@@ -67,6 +73,30 @@ pub(super) fn project_of(task: &str) -> Result<String> {
     }
 }
 
+/// `tandem level KEY --clear --scenario NAME`: every levelling delay taken
+/// out of the scenario's plan, the plan untouched.
+pub(super) async fn clear_level(
+    client: &Client,
+    key: &str,
+    name: &str,
+    as_json: bool,
+) -> Result<()> {
+    let cleared: ScenarioView = client
+        .send(
+            Method::POST,
+            &format!("{}/levelling/clear", path(client, key, Some(name)).await?),
+            Some(&json!({})),
+        )
+        .await?;
+    if as_json {
+        print_json(&cleared);
+    } else {
+        outln!("Levelling cleared in scenario {name} of {key}; the plan is untouched.");
+        print_scenario(&cleared);
+    }
+    Ok(())
+}
+
 fn print_scenario(s: &ScenarioView) {
     outln!(
         "{}  {} task{}, {} link{} changed",
@@ -99,6 +129,34 @@ fn print_scenario(s: &ScenarioView) {
             l.kind.as_str().to_uppercase(),
             l.lag_days
         );
+    }
+    let c = &s.calendar;
+    if let Some(week) = &c.work_week {
+        outln!(
+            "  working week: {} ({}h a day)",
+            week.iter()
+                .map(|d| if d.is_empty() { "off" } else { d.as_str() })
+                .collect::<Vec<_>>()
+                .join(" | "),
+            c.hours_per_day.unwrap_or(8.0)
+        );
+    }
+    for e in &c.added {
+        outln!(
+            "  + #{} {} ({} → {}{})",
+            e.id,
+            e.name,
+            e.start_date,
+            e.end_date,
+            if e.hours.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", e.hours)
+            }
+        );
+    }
+    for id in &c.removed {
+        outln!("  - calendar exception #{id}");
     }
 }
 
@@ -146,6 +204,17 @@ pub(super) async fn run(client: &Client, command: ScenarioCommand, as_json: bool
             if let Some(b) = &c.baseline_finish {
                 outln!("baseline      {b}");
             }
+            if c.plan_cost.is_some() || c.scenario_cost.is_some() {
+                let amount = |a: Option<f64>| a.map_or("—".to_string(), |a| format!("{a:.2}"));
+                outln!(
+                    "cost          {:<18} {}",
+                    amount(c.plan_cost),
+                    amount(c.scenario_cost)
+                );
+                if let Some(budget) = c.budget {
+                    outln!("budget        {budget:.2}");
+                }
+            }
             for m in &c.milestones {
                 outln!(
                     "{}  (dated {}): work finishes {} → {}",
@@ -166,6 +235,16 @@ pub(super) async fn run(client: &Client, command: ScenarioCommand, as_json: bool
                 outln!("critical path ({label}):");
                 for chain in chains {
                     outln!("  {}", chain.join(" → "));
+                }
+            }
+            if !c.conflicts.is_empty() {
+                outln!("\nchanged in the plan since the scenario changed them (apply is refused):");
+                for x in &c.conflicts {
+                    if x.fields.is_empty() {
+                        outln!("  the link {}", x.object);
+                    } else {
+                        outln!("  {} ({})", x.object, x.fields.join(", "));
+                    }
                 }
             }
             if !c.workload.is_empty() {
@@ -200,10 +279,11 @@ pub(super) async fn run(client: &Client, command: ScenarioCommand, as_json: bool
                 print_json(&done);
             } else {
                 outln!(
-                    "Applied scenario {} to {key}: {} task(s), {} link(s) changed",
+                    "Applied scenario {} to {key}: {} task(s), {} link(s), {} calendar change(s)",
                     done.name,
                     done.tasks,
-                    done.links
+                    done.links,
+                    done.calendar
                 );
             }
         }

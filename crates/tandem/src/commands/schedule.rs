@@ -330,18 +330,27 @@ pub(super) async fn forecast(
     Ok(())
 }
 
-pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool) -> Result<()> {
+pub(super) async fn level(
+    client: &Client,
+    key: &str,
+    scenario: Option<&str>,
+    apply: bool,
+    as_json: bool,
+) -> Result<()> {
     let method = if apply { Method::POST } else { Method::GET };
     let body = apply.then(|| json!({}));
-    let levelling: LevellingView = client
-        .send(
-            method,
-            &client
+    let path = match scenario {
+        Some(name) => format!(
+            "{}/levelling",
+            super::scenario::path(client, key, Some(name)).await?
+        ),
+        None => {
+            client
                 .ws_path(&format!("/projects/{key}/levelling"))
-                .await?,
-            body.as_ref(),
-        )
-        .await?;
+                .await?
+        }
+    };
+    let levelling: LevellingView = client.send(method, &path, body.as_ref()).await?;
     if as_json {
         print_json(&levelling);
         return Ok(());
@@ -380,7 +389,11 @@ pub(super) async fn level(client: &Client, key: &str, apply: bool, as_json: bool
         levelling.finish_after,
         levelling.cost_days
     );
-    if levelling.applied {
+    if let (true, Some(name)) = (levelling.applied, scenario) {
+        outln!(
+            "Levelled in scenario {name} only: `tandem scenario compare {key} {name}` shows it beside the plan; --clear --scenario {name} takes the delays away there."
+        );
+    } else if levelling.applied {
         outln!(
             "Applied: each task levelling moves has its levelling delay; --clear takes them all away."
         );

@@ -33,7 +33,10 @@ pub use plan::{
 pub use posts::*;
 pub use risks::{create_risk, risks};
 pub use scenarios::{
-    apply_scenario, change_link, change_task, create_scenario, discard_scenario, scenario_page,
+    add_exception as add_scenario_exception, apply_scenario,
+    change_exception as change_scenario_exception, change_link, change_task,
+    change_week as change_scenario_week, clear_scenario_levelling, create_scenario,
+    discard_scenario, level_scenario, scenario_page,
 };
 pub use settings::settings;
 pub(crate) use settings::{member_select, project_status_label, stage_label};

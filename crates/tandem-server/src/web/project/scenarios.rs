@@ -1,7 +1,8 @@
 //! What-if scenarios in the pages: the plan page's list and the form that
 //! branches one; a scenario's page, beside the plan (finishes, moved
 //! tasks, both critical paths, milestones, hours), with the forms that
-//! change a task or a link in it only, apply it or discard it. Every post
+//! change a task or a link in it only, level it, apply it or discard it.
+//! What the plan changed meanwhile is shown before applying. Every post
 //! goes through the API's handlers.
 
 use axum::body::Bytes;
@@ -9,7 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use tandem_api::{CreateScenario, ForecastView, ScenarioLinkInput, ScenarioView, UpdateTask};
+use tandem_api::{
+    CreateCalendarException, CreateScenario, ForecastView, ScenarioLinkInput, ScenarioView,
+    ScenarioWeekInput, UpdateTask,
+};
 
 use super::{Params, nav};
 use crate::AppState;
@@ -17,6 +21,11 @@ use crate::extract::JsonBody;
 use crate::web::Viewer;
 use crate::web::common::{FormPairs, WebError, answer, refused};
 use crate::web::layout::{Section, Tab, page};
+
+/// An amount in the workspace's currency, or a dash.
+fn money(amount: Option<f64>) -> String {
+    amount.map_or_else(|| "—".to_string(), |a| format!("{a:.2}"))
+}
 
 /// `2027-01-18T17:00` as people read it.
 fn when(local: &str) -> String {
@@ -35,7 +44,7 @@ pub(super) fn section(viewer: &Viewer, project: &str, scenarios: &[ScenarioView]
     html! {
         section.card-panel aria-labelledby="h-scenarios" {
             h2 #h-scenarios { "What-if scenarios" }
-            p.muted { "A scenario branches the plan: change estimates, dates, owners and links in it only, see its finish, critical path, milestones and hours beside the plan's, then apply it or discard it." }
+            p.muted { "A scenario branches the plan: change estimates, dates, owners, links, the calendar and levelling in it only, see its finish, critical path, milestones, hours and cost beside the plan's, then apply it or discard it." }
             @if scenarios.is_empty() { p.muted { "None yet." } }
             ul.rows {
                 @for s in scenarios {
@@ -64,8 +73,9 @@ pub async fn scenario_page(
     Query(query): Params,
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
-    let (project, _) = store.open_project(viewer.ctx.scope, &key).await?;
+    let (project, access) = store.open_project(viewer.ctx.scope, &key).await?;
     let c = crate::scenarios::compare(store, viewer.ctx.scope, &key, &name).await?;
+    let plan_exceptions = store.list_calendar_exceptions(access).await?;
     // Thousands of schedules: run when asked for, not on every visit.
     let forecast: Option<ForecastView> = match query.get("runs") {
         Some(runs) => {
@@ -96,6 +106,12 @@ pub async fn scenario_page(
                 dt { "Scenario finishes" } dd { (when(&c.scenario_finish))
                     @if c.scenario_finish != c.plan_finish { " " span.muted { @if later { "(later)" } @else { "(sooner)" } } } }
                 @if let Some(b) = &c.baseline_finish { dt { "Baseline finishes" } dd { (when(b)) } }
+                @if c.plan_cost.is_some() || c.scenario_cost.is_some() {
+                    dt { "Plan costs" } dd { (money(c.plan_cost)) }
+                    dt { "Scenario costs" } dd { (money(c.scenario_cost))
+                        @if let (Some(p), Some(s)) = (c.plan_cost, c.scenario_cost) { @if s != p { " " span.muted { "(" (format!("{:+.2}", s - p)) ")" } } } }
+                    @if let Some(b) = c.budget { dt { "Budget" } dd { (money(Some(b))) @if c.scenario_cost.is_some_and(|s| s > b) { " " span.late { "(the scenario costs more)" } } } }
+                }
             }
             h3 { "What it changes" }
             @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() { p.muted { "Nothing yet: change a task or a link below." } }
@@ -106,6 +122,25 @@ pub async fn scenario_page(
                 }
                 @for l in &c.scenario.links {
                     li { @if l.removed { "Without the link " } @else { "With the link " } (l.predecessor) " → " (l.successor) " (" (l.kind.as_str().to_uppercase()) @if l.lag_days != 0.0 { ", " (format!("{:+}", l.lag_days)) "d" } ")" }
+                }
+                @if let Some(week) = &c.scenario.calendar.work_week {
+                    li { "Working week: " (week_words(week)) @if let Some(h) = c.scenario.calendar.hours_per_day { ", " (h) " hours a day" } }
+                }
+                @for e in &c.scenario.calendar.added {
+                    li { "With " (e.name) " (" (e.start_date) @if e.end_date != e.start_date { " to " (e.end_date) } ", " @if e.hours.is_empty() { "no work" } @else { (e.hours) } ")" }
+                }
+                @for id in &c.scenario.calendar.removed {
+                    li { "Without " (plan_exceptions.iter().find(|e| e.id == *id).map_or_else(|| format!("exception #{id}"), |e| e.name.clone())) }
+                }
+            }
+            @if !c.conflicts.is_empty() {
+                div.notice.warning role="status" #sc-conflicts {
+                    p { strong { "Changed in the plan since the scenario changed them: " } "applying is refused until you change them in the scenario again, or discard it." }
+                    ul {
+                        @for x in &c.conflicts {
+                            li { @if x.fields.is_empty() { "The link " (x.object) } @else { (x.object) " (" (x.fields.iter().map(|f| f.replace('_', " ")).collect::<Vec<_>>().join(", ")) ")" } }
+                        }
+                    }
                 }
             }
         }
@@ -185,6 +220,67 @@ pub async fn scenario_page(
                     div { button type="submit" { "Change in the scenario" } }
                 }
             }
+            section.card-panel aria-labelledby="h-sc-calendar" {
+                h2 #h-sc-calendar { "Calendar in the scenario" }
+                p.muted { "The working week and holidays the scenario's plan is scheduled on; the plan's calendar is untouched." }
+                @let week = c.scenario.calendar.work_week.clone().unwrap_or_else(|| project.work_week.texts());
+                @let hours = c.scenario.calendar.hours_per_day.unwrap_or(project.work_week.hours_per_day);
+                form.stacked method="post" action=(url("/calendar/week")) {
+                    div.fields {
+                        @for (i, day) in DAY_NAMES.iter().enumerate() {
+                            div { label for={ "sc-day-" (i) } { (day) } input id={ "sc-day-" (i) } name={ "day" (i) } value=(week[i]) placeholder="off"; }
+                        }
+                        div { label for="sc-hpd" { "Hours in a day of estimate" } input #sc-hpd name="hours_per_day" type="number" step="any" min="0.5" max="24" value=(hours); }
+                    }
+                    div { button type="submit" { "Set the week in the scenario" } }
+                }
+                @if c.scenario.calendar.work_week.is_some() {
+                    form.inline method="post" action=(url("/calendar/week")) {
+                        input type="hidden" name="plan_week" value="true";
+                        button type="submit" { "The plan's week again" }
+                    }
+                }
+                h3 { "Holidays and days of other hours" }
+                @let added = &c.scenario.calendar.added;
+                @let removed = &c.scenario.calendar.removed;
+                @if plan_exceptions.is_empty() && added.is_empty() { p.muted { "None." } }
+                ul.rows {
+                    @for e in &plan_exceptions {
+                        li {
+                            @if removed.contains(&e.id) { s { (e.name) } " (taken away in the scenario) " }
+                            @else { (e.name) " " span.muted { (e.start) @if e.end != e.start { " to " (e.end) } } " " }
+                            form.inline method="post" action=(url(&format!("/calendar/exceptions/{}/{}", e.id, if removed.contains(&e.id) { "restore" } else { "delete" }))) {
+                                button type="submit" { @if removed.contains(&e.id) { "Put back" } @else { "Take away in the scenario" } }
+                            }
+                        }
+                    }
+                    @for e in added {
+                        li { (e.name) " " span.muted { (e.start_date) @if e.end_date != e.start_date { " to " (e.end_date) } " (the scenario's)" } " "
+                            form.inline method="post" action=(url(&format!("/calendar/exceptions/{}/delete", e.id))) { button type="submit" { "Remove" } }
+                        }
+                    }
+                }
+                form.stacked method="post" action=(url("/calendar/exceptions")) {
+                    div.fields {
+                        div { label for="sc-ex-name" { "Name" } input #sc-ex-name name="name" required maxlength="200" placeholder="Offsite"; }
+                        div { label for="sc-ex-from" { "From" } input #sc-ex-from name="start_date" type="date" required; }
+                        div { label for="sc-ex-to" { "To" } input #sc-ex-to name="end_date" type="date"; }
+                        div { label for="sc-ex-hours" { "Hours (empty: no work)" } input #sc-ex-hours name="hours" placeholder="09:00-13:00"; }
+                    }
+                    div { button type="submit" { "Add in the scenario" } }
+                }
+            }
+            section.card-panel aria-labelledby="h-sc-level" {
+                h2 #h-sc-level { "Levelling in the scenario" }
+                p.muted { "Levels the scenario's plan by owner, around their time off and their work in the other active projects, as levelling the plan does; the delays change in the scenario only." }
+                form.inline method="post" action=(url("/levelling")) {
+                    button type="submit" { "Level the scenario" }
+                }
+                " "
+                form.inline method="post" action=(url("/levelling/clear")) {
+                    button type="submit" { "Clear levelling in the scenario" }
+                }
+            }
             section.card-panel aria-labelledby="h-apply" {
                 h2 #h-apply { "Apply or discard" }
                 p { "Applying writes these changes to the plan in one go; where the plan changed a field or link since the scenario changed it, that is named and nothing is written." }
@@ -207,6 +303,32 @@ pub async fn scenario_page(
         nav(&project, Tab::Plan),
         content,
     ))
+}
+
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A week's hours in words: "Mon 08:00-12:00 13:00-17:00, …, Sat off".
+fn week_words(week: &[String]) -> String {
+    DAY_NAMES
+        .iter()
+        .zip(week)
+        .map(|(day, hours)| {
+            format!(
+                "{} {}",
+                &day[..3],
+                if hours.is_empty() { "off" } else { hours }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `POST /w/{ws}/p/{key}/scenarios`: on to the new scenario.
@@ -376,6 +498,176 @@ pub async fn discard_scenario(
         Path((ws, key, name)),
     )
     .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/levelling`: the scenario levelled, back to it.
+pub async fn level_scenario(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/p/{key}/scenarios/{}#h-scenario", encode(&name)));
+    let result = crate::handlers::scenarios::level_scenario(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/levelling/clear`: back to the scenario.
+pub async fn clear_scenario_levelling(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!("/p/{key}/scenarios/{}#h-scenario", encode(&name)));
+    let result = crate::handlers::scenarios::clear_scenario_levelling(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/calendar/week`: the week's form, or
+/// `plan_week` for the plan's again.
+pub async fn change_week(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let input = if form.get("plan_week") == Some("true") {
+        ScenarioWeekInput {
+            work_week: Some(None),
+            hours_per_day: None,
+        }
+    } else {
+        let days = (0..7)
+            .map(|i| {
+                form.get(&format!("day{i}"))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        let hours = match form.get("hours_per_day").map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match text.parse::<f64>() {
+                Ok(h) => Some(h),
+                Err(_) => {
+                    return Err(refused(
+                        &headers,
+                        crate::error::ApiError::field("hours_per_day", "must be a number of hours"),
+                    ));
+                }
+            },
+        };
+        ScenarioWeekInput {
+            work_week: Some(Some(days)),
+            hours_per_day: hours,
+        }
+    };
+    let to = viewer.url(&format!(
+        "/p/{key}/scenarios/{}#h-sc-calendar",
+        encode(&name)
+    ));
+    let result = crate::handlers::scenarios::edit_scenario_week(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+        JsonBody::new(input),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/calendar/exceptions`: a holiday or days of
+/// other hours, in the scenario.
+pub async fn add_exception(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let filled = |field: &str| form.get(field).map(str::trim).filter(|v| !v.is_empty());
+    let date = |field: &str| -> Result<Option<chrono::NaiveDate>, WebError> {
+        filled(field)
+            .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|_| {
+                refused(
+                    &headers,
+                    crate::error::ApiError::field(field, "must be a date, YYYY-MM-DD"),
+                )
+            })
+    };
+    let input = CreateCalendarException {
+        name: filled("name").map(str::to_string),
+        start_date: date("start_date")?,
+        end_date: date("end_date")?,
+        hours: filled("hours").map(str::to_string),
+    };
+    let to = viewer.url(&format!(
+        "/p/{key}/scenarios/{}#h-sc-calendar",
+        encode(&name)
+    ));
+    let result = crate::handlers::scenarios::add_scenario_exception(
+        State(state),
+        viewer.ctx.clone(),
+        Path((ws, key, name)),
+        JsonBody::new(input),
+    )
+    .await
+    .map(IntoResponse::into_response);
+    answer(&headers, result, &to)
+}
+
+/// `POST …/scenarios/{name}/calendar/exceptions/{id}/delete|restore`.
+pub async fn change_exception(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((ws, key, name, id, action)): Path<(String, String, String, String, String)>,
+) -> Result<Response, WebError> {
+    let to = viewer.url(&format!(
+        "/p/{key}/scenarios/{}#h-sc-calendar",
+        encode(&name)
+    ));
+    let path = Path((ws, key, name, id));
+    let result = match action.as_str() {
+        "restore" => {
+            crate::handlers::scenarios::restore_scenario_exception(
+                State(state),
+                viewer.ctx.clone(),
+                path,
+            )
+            .await
+        }
+        "delete" => {
+            crate::handlers::scenarios::remove_scenario_exception(
+                State(state),
+                viewer.ctx.clone(),
+                path,
+            )
+            .await
+        }
+        _ => return Err(crate::error::ApiError::NotFound("page".into()).into()),
+    }
     .map(IntoResponse::into_response);
     answer(&headers, result, &to)
 }

@@ -185,6 +185,13 @@ async fn applying_after_the_plan_changed_names_the_task_and_writes_nothing() {
             let (status, _) = mel.patch(&format!("{WS}/tasks/{key}"), body).await;
             assert_eq!(status, StatusCode::OK);
         }
+        // Shown before anyone applies: the comparison names it.
+        let (_, c) = ana.get(&format!("{SC}/Fast")).await;
+        assert_eq!(
+            c["conflicts"],
+            json!([{"kind": "task", "object": "LAUNCH-3", "fields": ["estimate_days"]}]),
+            "{c}"
+        );
         let (status, problem) = ana.post(&format!("{SC}/Fast/apply"), json!({})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{problem}");
         let detail = problem["detail"].as_str().unwrap();
@@ -233,6 +240,236 @@ async fn applying_after_the_plan_changed_names_the_task_and_writes_nothing() {
         assert_eq!(task(&ana, "LAUNCH-3").await["estimate_days"], 4.0);
         let (_, links) = ana.get(&format!("{WS}/tasks/LAUNCH-3/dependencies")).await;
         assert_eq!(links.as_array().unwrap().len(), 2, "{links}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        estimated(&ana).await;
+        // The plan has a holiday on Wednesday 9 December.
+        let (status, holiday) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+                json!({"name": "Closed", "start_date": "2026-12-09"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{holiday}");
+        let closed = holiday["id"].as_i64().unwrap();
+        ana.post(SC, json!({"name": "Weekend"})).await;
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        // 2 + 3 + 1 days from Monday 7 December, Wednesday off.
+        assert_eq!(c["plan_finish"], "2026-12-15T17:00", "{c}");
+
+        // Saturdays worked, the plan's holiday taken away and one of its
+        // own added (Thursday 10th): in the scenario only.
+        let (status, changed) = ana
+            .patch(
+                &format!("{SC}/Weekend/calendar"),
+                json!({"work_week": ["08:00-12:00 13:00-17:00", "08:00-12:00 13:00-17:00",
+                    "08:00-12:00 13:00-17:00", "08:00-12:00 13:00-17:00",
+                    "08:00-12:00 13:00-17:00", "08:00-12:00 13:00-17:00", ""]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!(
+            changed["calendar"]["work_week"][5],
+            "08:00-12:00 13:00-17:00"
+        );
+        let (status, changed) = ana
+            .call(
+                Method::DELETE,
+                &format!("{SC}/Weekend/calendar/exceptions/{closed}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!(changed["calendar"]["removed"], json!([closed]));
+        let (status, changed) = ana
+            .post(
+                &format!("{SC}/Weekend/calendar/exceptions"),
+                json!({"name": "Offsite", "start_date": "2026-12-10"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!(changed["calendar"]["added"][0]["id"], -1, "{changed}");
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        assert_eq!(c["plan_finish"], "2026-12-15T17:00", "{c}");
+        // Mon, Tue, Wed (no longer closed), Fri, Sat, Mon: Thursday off.
+        assert_eq!(c["scenario_finish"], "2026-12-14T17:00", "{c}");
+        let (_, plan) = ana.get(&format!("{WS}/projects/LAUNCH")).await;
+        assert_eq!(plan["work_week"][5], "", "the plan's week is untouched");
+        let (_, exceptions) = ana
+            .get(&format!("{WS}/projects/LAUNCH/calendar/exceptions"))
+            .await;
+        assert_eq!(exceptions.as_array().unwrap().len(), 1, "{exceptions}");
+
+        // Without the link LAUNCH-2 → LAUNCH-3, Mel owns two tasks at
+        // once: levelling the scenario delays one, in the scenario only.
+        ana.post(
+            &format!("{SC}/Weekend/links"),
+            json!({"predecessor": "LAUNCH-2", "successor": "LAUNCH-3", "removed": true}),
+        )
+        .await;
+        let (status, preview) = ana.get(&format!("{SC}/Weekend/levelling")).await;
+        assert_eq!(status, StatusCode::OK, "{preview}");
+        assert_eq!(preview["applied"], false);
+        assert_eq!(preview["delayed"][0]["key"], "LAUNCH-3", "{preview}");
+        let (_, unchanged) = ana.get(&format!("{SC}/Weekend")).await;
+        assert_eq!(unchanged["scenario"]["tasks"], json!([]), "a preview");
+        let (status, levelled) = ana
+            .post(&format!("{SC}/Weekend/levelling"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{levelled}");
+        assert_eq!(levelled["applied"], true);
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        let edits = c["scenario"]["tasks"].as_array().unwrap();
+        assert_eq!(edits.len(), 1, "{c}");
+        assert_eq!(edits[0]["key"], "LAUNCH-3");
+        assert!(
+            edits[0]["changes"]["levelling_delay_hours"]
+                .as_f64()
+                .unwrap()
+                > 0.0,
+            "{c}"
+        );
+        assert_eq!(task(&ana, "LAUNCH-3").await["levelling_delay_hours"], 0.0);
+        // Cleared in the scenario, the delay is none there.
+        let (status, cleared) = ana
+            .post(&format!("{SC}/Weekend/levelling/clear"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{cleared}");
+        assert_eq!(
+            cleared["tasks"][0]["changes"]["levelling_delay_hours"], 0.0,
+            "{cleared}"
+        );
+        ana.post(&format!("{SC}/Weekend/levelling"), json!({}))
+            .await;
+
+        // The plan's week changes meanwhile: shown, and apply refused.
+        let (status, _) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH"),
+                json!({"hours_per_day": 7}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        assert_eq!(c["conflicts"][0]["kind"], "calendar", "{c}");
+        let (status, problem) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("working week"));
+        assert_eq!(task(&ana, "LAUNCH-3").await["levelling_delay_hours"], 0.0);
+        // Changed again in the scenario, it is the scenario's choice.
+        let (status, _) = ana
+            .patch(
+                &format!("{SC}/Weekend/calendar"),
+                json!({"hours_per_day": 8}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        assert_eq!(c["conflicts"], json!([]), "{c}");
+        let (status, applied) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{applied}");
+        assert_eq!(applied["calendar"], 3, "{applied}");
+        let (_, plan) = ana.get(&format!("{WS}/projects/LAUNCH")).await;
+        assert_eq!(plan["work_week"][5], "08:00-12:00 13:00-17:00");
+        assert_eq!(plan["hours_per_day"], 8.0);
+        let (_, exceptions) = ana
+            .get(&format!("{WS}/projects/LAUNCH/calendar/exceptions"))
+            .await;
+        let names: Vec<&str> = exceptions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Offsite"]);
+        assert!(
+            task(&ana, "LAUNCH-3").await["levelling_delay_hours"]
+                .as_f64()
+                .unwrap()
+                > 0.0
+        );
+        // The plan scheduled now is what the scenario showed.
+        let (_, schedule) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(schedule["finish"], c["scenario_finish"], "{schedule}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_scenario_costs_its_work_at_its_owners_rates_beside_the_budget() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let mel = Api::login(&server.base, "mel").await;
+        estimated(&ana).await;
+        let (_, members) = ana.get(&format!("{WS}/members")).await;
+        let id_of = |email: &str| {
+            members
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["user"]["email"] == email)
+                .unwrap()["user"]["id"]
+                .clone()
+        };
+        let rate = |email: &str| format!("{WS}/members/{}/cost-rate", id_of(email));
+        // Rates are set by owners and admins, and seen by them only.
+        let (status, _) = mel.put(&rate("mel@x.org"), json!({"cost_rate": 500})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        for (email, amount) in [("mel@x.org", 100), ("ada@x.org", 50)] {
+            let (status, member) = ana.put(&rate(email), json!({"cost_rate": amount})).await;
+            assert_eq!(status, StatusCode::OK, "{member}");
+            assert_eq!(member["cost_rate"], amount as f64);
+        }
+        for (body, field) in [
+            (json!({}), "cost_rate"),
+            (json!({"cost_rate": -1}), "cost_rate"),
+        ] {
+            let (status, problem) = ana.put(&rate("ada@x.org"), body).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+            assert!(problem.to_string().contains(field), "{problem}");
+        }
+        let (_, seen) = mel.get(&format!("{WS}/members")).await;
+        assert!(!seen.to_string().contains("cost_rate"), "{seen}");
+        let (_, seen) = ana.get(&format!("{WS}/members")).await;
+        assert!(seen.to_string().contains("cost_rate"), "{seen}");
+        ana.patch(&format!("{WS}/projects/LAUNCH"), json!({"budget": 4000}))
+            .await;
+
+        // Ada, at half Mel's rate, does LAUNCH-2 in the scenario.
+        ana.post(SC, json!({"name": "Cheaper"})).await;
+        ana.patch(
+            &format!("{SC}/Cheaper/tasks/LAUNCH-2"),
+            json!({"owner": "ada@x.org"}),
+        )
+        .await;
+        let (_, c) = ana.get(&format!("{SC}/Cheaper")).await;
+        // Six days of eight hours at 100; then three of them at 50.
+        assert_eq!(c["plan_cost"], 4800.0, "{c}");
+        assert_eq!(c["scenario_cost"], 3600.0, "{c}");
+        assert_eq!(c["budget"], 4000.0, "{c}");
+        // A rate taken away is no cost; the plan is not rescheduled by it.
+        let (_, before) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        let (status, _) = ana
+            .put(&rate("ada@x.org"), json!({"cost_rate": null}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, c) = ana.get(&format!("{SC}/Cheaper")).await;
+        assert_eq!(c["scenario_cost"], 2400.0, "{c}");
+        let (_, after) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
+        assert_eq!(
+            before["computed_at"], after["computed_at"],
+            "not rescheduled"
+        );
         server.stop().await;
     }
 }
@@ -296,24 +533,97 @@ async fn bad_scenario_input_is_refused_naming_the_field() {
             );
             assert!(problem.to_string().contains(field), "{body}: {problem}");
         }
-        // A link closing a cycle is the scenario's to hear of, named.
-        ana.post(
-            &format!("{SC}/One/links"),
-            json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1"}),
-        )
-        .await;
-        let (status, problem) = ana.get(&format!("{SC}/One")).await;
-        assert!(status.is_client_error(), "{status}: {problem}");
-        assert!(problem.to_string().contains("LAUNCH-1"), "{problem}");
-        // Taken away again, the link the scenario added is gone from it.
-        let (status, undone) = ana
+        for (method, path, body, field) in [
+            (Method::PATCH, "calendar", json!({}), "work_week"),
+            (
+                Method::PATCH,
+                "calendar",
+                json!({"work_week": ["x"]}),
+                "work_week",
+            ),
+            (
+                Method::PATCH,
+                "calendar",
+                json!({"hours_per_day": -1}),
+                "hours_per_day",
+            ),
+            (
+                Method::POST,
+                "calendar/exceptions",
+                json!({"name": "Late", "start_date": "2026-12-10", "end_date": "2026-12-01"}),
+                "end_date",
+            ),
+            (
+                Method::POST,
+                "calendar/exceptions",
+                json!({"name": "No day"}),
+                "start_date",
+            ),
+            (Method::DELETE, "calendar/exceptions/-4", json!(null), "id"),
+            (
+                Method::DELETE,
+                "calendar/exceptions/999999",
+                json!(null),
+                "id",
+            ),
+            (Method::DELETE, "calendar/exceptions/x", json!(null), "id"),
+            (
+                Method::POST,
+                "calendar/exceptions/5/restore",
+                json!({}),
+                "id",
+            ),
+        ] {
+            let body = (!body.is_null()).then_some(body);
+            let (status, problem) = ana
+                .call(method, &format!("{SC}/One/{path}"), body.clone())
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {body:?}: {problem}"
+            );
+            assert!(problem.to_string().contains(field), "{path}: {problem}");
+        }
+        // A link closing a cycle is refused when it is added, named, as
+        // the plan's own link would be.
+        let cycle = json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1"});
+        let (status, problem) = ana.post(&format!("{SC}/One/links"), cycle.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        assert_eq!(problem["type"], "/problems/dependency-cycle", "{problem}");
+        assert!(problem.to_string().contains("LAUNCH-2"), "{problem}");
+        // With the plan's LAUNCH-2 → LAUNCH-3 taken away in the scenario,
+        // the same link closes nothing ...
+        let (status, body) = ana
             .post(
                 &format!("{SC}/One/links"),
-                json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1", "removed": true}),
+                json!({"predecessor": "LAUNCH-2", "successor": "LAUNCH-3", "removed": true}),
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{undone}");
-        assert_eq!(undone["links"], json!([]), "{undone}");
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = ana.post(&format!("{SC}/One/links"), cycle.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(ana.get(&format!("{SC}/One")).await.0, StatusCode::OK);
+        // ... and putting the plan's link back, through the link the
+        // scenario added, would close one.
+        let (status, problem) = ana
+            .post(
+                &format!("{SC}/One/links"),
+                json!({"predecessor": "LAUNCH-2", "successor": "LAUNCH-3"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        assert!(problem.to_string().contains("LAUNCH-1"), "{problem}");
+        // Taken away again, the links the scenario changed are gone from it.
+        for body in [
+            json!({"predecessor": "LAUNCH-3", "successor": "LAUNCH-1", "removed": true}),
+            json!({"predecessor": "LAUNCH-2", "successor": "LAUNCH-3"}),
+        ] {
+            let (status, undone) = ana.post(&format!("{SC}/One/links"), body).await;
+            assert_eq!(status, StatusCode::OK, "{undone}");
+        }
+        let (_, undone) = ana.get(SC).await;
+        assert_eq!(undone[0]["links"], json!([]), "{undone}");
         // What the plan has already, or has not, is no change.
         for (body, said) in [
             (

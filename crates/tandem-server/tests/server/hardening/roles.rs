@@ -100,7 +100,7 @@ fn assert_nothing_leaks(who: Who, what: &str, body: &str) {
     }
 }
 
-/// Writes only owners and admins may make: members and roles, and
+/// Writes only owners and admins may make: members, roles and rates, and
 /// deleting a whole project; and the list of deactivated members.
 fn owners_and_admins_only(method: &str, path: &str) -> bool {
     path.ends_with("/members")
@@ -108,6 +108,8 @@ fn owners_and_admins_only(method: &str, path: &str) -> bool {
         || path.ends_with("/members/deactivated")
         || path.ends_with("/members/{user_id}/deactivate")
         || path.ends_with("/members/{user_id}/reactivate")
+        // What a person's hour costs is for those who manage members.
+        || path.ends_with("/members/{user_id}/cost-rate")
         || path.starts_with("/api/v1/workspaces/{ws}/invitations")
         || (method == "delete" && path.ends_with("/projects/{key}"))
         || (method == "patch" && path == "/api/v1/workspaces/{ws}")
@@ -397,6 +399,24 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/p/{project}/scenarios")),
         post(format!("/w/acme/p/{project}/scenarios/What%20if/tasks")),
         post(format!("/w/acme/p/{project}/scenarios/What%20if/links")),
+        post(format!(
+            "/w/acme/p/{project}/scenarios/What%20if/calendar/week"
+        )),
+        post(format!(
+            "/w/acme/p/{project}/scenarios/What%20if/calendar/exceptions"
+        )),
+        post(format!(
+            "/w/acme/p/{project}/scenarios/What%20if/calendar/exceptions/{}/delete",
+            reach.ids["exceptions"]
+        )),
+        post(format!(
+            "/w/acme/p/{project}/scenarios/What%20if/calendar/exceptions/{}/restore",
+            reach.ids["exceptions"]
+        )),
+        post(format!("/w/acme/p/{project}/scenarios/What%20if/levelling")),
+        post(format!(
+            "/w/acme/p/{project}/scenarios/What%20if/levelling/clear"
+        )),
         post(format!("/w/acme/p/{project}/baselines")),
         post(format!(
             "/w/acme/p/{project}/baselines/{}/delete",
@@ -469,6 +489,7 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/w/acme/members/{NOBODY}/deactivate")),
         post(format!("/w/acme/members/{NOBODY}/reactivate")),
         post(format!("/w/acme/members/{mel}/hours")),
+        post(format!("/w/acme/members/{mel}/rate")),
         post(format!("/w/acme/members/{mel}/time-off")),
         post(format!(
             "/w/acme/members/{mel}/time-off/{}/delete",

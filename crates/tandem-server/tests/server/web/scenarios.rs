@@ -119,10 +119,101 @@ async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
     );
     assert_eq!(estimate(&ana, "LAUNCH-9").await, serde_json::json!(20.0));
 
+    // Another scenario: its calendar and levelling, from the page.
     ana.posted_to("/w/demo/p/LAUNCH/scenarios", "name=Spare")
         .await;
-    ana.posted_to("/w/demo/p/LAUNCH/scenarios/Spare/delete", "")
+    let spare = "/w/demo/p/LAUNCH/scenarios/Spare";
+    let page = ana.get(spare).await.text().await.unwrap();
+    for shown in [
+        "Calendar in the scenario",
+        "Set the week in the scenario",
+        "Add in the scenario",
+        "Level the scenario",
+    ] {
+        assert!(page.contains(shown), "{shown} is not on the page");
+    }
+    let week = "day0=09:00-17:00&day1=09:00-17:00&day2=09:00-17:00&day3=09:00-17:00\
+                &day4=&day5=&day6=&hours_per_day=8";
+    assert_eq!(
+        ana.posted_to(&format!("{spare}/calendar/week"), week).await,
+        format!("{spare}#h-sc-calendar")
+    );
+    ana.posted_to(
+        &format!("{spare}/calendar/exceptions"),
+        "name=Offsite&start_date=2027-01-05&end_date=&hours=",
+    )
+    .await;
+    let (status, page) = ana
+        .post(
+            &format!("{spare}/calendar/exceptions"),
+            "name=Backwards&start_date=2027-01-05&end_date=2027-01-01",
+            &[],
+        )
         .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    ana.posted_to(&format!("{spare}/levelling"), "").await;
+    // Everyone's work costed at 80 an hour, from the members' page: the
+    // scenario's cost shows beside the plan's.
+    let members: Value = ana
+        .get("/api/v1/workspaces/demo/members")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for m in members.as_array().unwrap() {
+        assert_eq!(
+            ana.posted_to(
+                &format!("/w/demo/members/{}/rate", m["user"]["id"]),
+                &format!("version={}&cost_rate=80", m["version"])
+            )
+            .await,
+            format!("/w/demo/settings#member-{}", m["user"]["id"])
+        );
+    }
+    let settings = ana.get("/w/demo/settings").await.text().await.unwrap();
+    assert!(settings.contains("Cost an hour"), "{settings}");
+    let gwen_sees = gwen.get("/w/demo/settings").await.text().await.unwrap();
+    assert!(!gwen_sees.contains("Cost an hour"));
+    let page = ana.get(spare).await.text().await.unwrap();
+    for shown in [
+        "Working week: Mon 09:00-17:00",
+        "Fri off",
+        "With Offsite (2027-01-05, no work)",
+        "The plan's week again",
+        "Plan costs",
+        "Scenario costs",
+    ] {
+        assert!(page.contains(shown), "{shown} is not on the page");
+    }
+    let project: Value = ana
+        .get("/api/v1/workspaces/demo/projects/LAUNCH")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(project["work_week"][4], "", "the plan still works Fridays");
+    // The plan changes what the scenario changes: the page says so.
+    let same_week: Vec<String> = project["work_week"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("work_week={}", d.as_str().unwrap().replace(' ', "+")))
+        .collect();
+    ana.posted_to(
+        "/w/demo/p/LAUNCH/calendar",
+        &format!(
+            "version={}&{}&hours_per_day=7.5",
+            project["version"],
+            same_week.join("&")
+        ),
+    )
+    .await;
+    let page = ana.get(spare).await.text().await.unwrap();
+    assert!(
+        page.contains("Changed in the plan since the scenario changed them"),
+        "{page}"
+    );
+    ana.posted_to(&format!("{spare}/delete"), "").await;
     let plan = ana.get("/w/demo/p/LAUNCH/plan").await.text().await.unwrap();
     assert!(
         !plan.contains("Spare") && !plan.contains("Late vendor"),

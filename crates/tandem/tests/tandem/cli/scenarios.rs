@@ -1,4 +1,5 @@
-//! `tandem scenario` and the `--scenario` of `task edit` and `dep add|rm`:
+//! `tandem scenario` and the `--scenario` of `task edit`, `dep add|rm`,
+//! `calendar` and `level`:
 //! a what-if branch of a plan from the terminal, on SQLite and
 //! PostgreSQL, compared, applied and discarded as the contract says.
 
@@ -123,6 +124,81 @@ fn a_scenario_is_branched_changed_compared_applied_and_removed() {
         ok(&ana, &["scenario", "add", "LAUNCH", "Spare"]);
         let listed = json(&ana, &["scenario", "list", "LAUNCH"]);
         assert_eq!(listed[0]["name"], "Spare", "{listed}");
+
+        // The calendar and levelling, in the scenario only.
+        let plan_week = json(&ana, &["calendar", "list", "LAUNCH"])["work_week"].clone();
+        let said = ok(
+            &ana,
+            &[
+                "calendar",
+                "week",
+                "LAUNCH",
+                "--scenario",
+                "Spare",
+                "--work-week",
+                "09:00-17:00|09:00-17:00|09:00-17:00|09:00-17:00|||",
+            ],
+        );
+        assert!(said.contains("Fri  off"), "{said}");
+        let added = json(
+            &ana,
+            &[
+                "calendar",
+                "add",
+                "LAUNCH",
+                "Offsite",
+                "--from",
+                "2027-01-05",
+                "--scenario",
+                "Spare",
+            ],
+        );
+        assert_eq!(added["calendar"]["added"][0]["id"], -1, "{added}");
+        let listed = ok(&ana, &["calendar", "list", "LAUNCH", "--scenario", "Spare"]);
+        assert!(
+            listed.contains("Scenario Spare adds #-1 Offsite"),
+            "{listed}"
+        );
+        let taken = ok(
+            &ana,
+            &["calendar", "rm", "LAUNCH", "-1", "--scenario", "Spare"],
+        );
+        assert!(taken.contains("Took #-1 away"), "{taken}");
+        let bad = fails(
+            &ana,
+            &["calendar", "rm", "LAUNCH", "-1", "--scenario", "Spare"],
+        );
+        assert!(bad.contains("adds no exception"), "{bad}");
+        assert_eq!(
+            json(&ana, &["calendar", "list", "LAUNCH"])["work_week"],
+            plan_week,
+            "the plan's week is untouched"
+        );
+        let preview = ok(&ana, &["level", "LAUNCH", "--scenario", "Spare"]);
+        assert!(preview.contains("Finish"), "{preview}");
+        let levelled = ok(&ana, &["level", "LAUNCH", "--scenario", "Spare", "--apply"]);
+        assert!(
+            levelled.contains("Levelled in scenario Spare only"),
+            "{levelled}"
+        );
+        let cleared = ok(&ana, &["level", "LAUNCH", "--scenario", "Spare", "--clear"]);
+        assert!(
+            cleared.contains("Levelling cleared in scenario Spare"),
+            "{cleared}"
+        );
+        // What work costs, by members' rates, beside the plan's.
+        let said = ok(&ana, &["member", "rate", "ben@demo.tandem", "85"]);
+        assert!(said.contains("costs 85"), "{said}");
+        let bad = fails(&ana, &["member", "rate", "ben@demo.tandem", "lots"]);
+        assert!(bad.contains("an amount an hour"), "{bad}");
+        assert!(ok(&ana, &["member", "list"]).contains("85/h"));
+        let words = ok(&ana, &["scenario", "compare", "LAUNCH", "Spare"]);
+        assert!(words.contains("working week: 09:00-17:00"), "{words}");
+        assert!(words.contains("cost "), "{words}");
+        let c = json(&ana, &["scenario", "compare", "LAUNCH", "Spare"]);
+        assert!(c["plan_cost"].as_f64().unwrap() > 0.0, "{c}");
+        let refused = fails(&ana, &["level", "--all", "--scenario", "Spare"]);
+        assert!(refused.contains("--scenario"), "{refused}");
         ok(&ana, &["scenario", "rm", "LAUNCH", "Spare"]);
         assert!(ok(&ana, &["scenario", "list", "LAUNCH"]).contains("no scenario"));
         drop(server);
