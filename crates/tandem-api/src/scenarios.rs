@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tandem_domain::calendar::WorkWeek;
-use tandem_domain::scenarios::{CalendarEdit, Edit, TaskEdit};
+use tandem_domain::scenarios::{CalendarChange, CalendarEdit, Edit, TaskEdit};
 use tandem_domain::{DependencyKind, FieldError, Id, UserRef, Validation};
 
 use crate::common::local_time;
@@ -140,10 +140,16 @@ pub struct ScenarioWeekInput {
 }
 
 impl ScenarioWeekInput {
-    /// The week asked for on top of `current` (none: the plan's again).
-    pub fn week(self, current: WorkWeek) -> Result<Option<WorkWeek>, Vec<FieldError>> {
+    /// The change asked for, checked as a week on top of `current` (the
+    /// scenario's week): the days and hours given, or the plan's week.
+    pub fn change(self, current: WorkWeek) -> Result<CalendarChange, Vec<FieldError>> {
         let mut v = Validation::new();
-        let week = match self.work_week {
+        if let Some(hours) = self.hours_per_day
+            && !hours.is_finite()
+        {
+            v.push("hours_per_day", "must be a number of hours");
+        }
+        let change = match self.work_week {
             Some(None) => {
                 if self.hours_per_day.is_some() {
                     v.push(
@@ -151,30 +157,36 @@ impl ScenarioWeekInput {
                         "goes with a working week, not with putting the plan's back",
                     );
                 }
-                None
+                CalendarChange::PlanWeek
             }
             days => {
                 if days.is_none() && self.hours_per_day.is_none() {
                     v.push("work_week", "give a working week, hours_per_day, or null");
                 }
-                Some(crate::projects::work_week(
+                let week = crate::projects::work_week(
                     &mut v,
-                    days.flatten(),
+                    days.clone().flatten(),
                     self.hours_per_day,
                     current,
-                ))
+                );
+                CalendarChange::Week {
+                    days: days.flatten().map(|_| week.texts()),
+                    hours_per_day: self.hours_per_day,
+                }
             }
         };
-        v.finish(|| week)
+        v.finish(|| change)
     }
 }
 
 /// What a scenario changes of its project's calendar.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ScenarioCalendarView {
-    /// The working week in the scenario, Monday first; absent: the plan's.
+    /// The working week's days in the scenario, Monday first; absent:
+    /// the plan's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_week: Option<Vec<String>>,
+    /// Hours in a day of estimate in the scenario; absent: the plan's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours_per_day: Option<f64>,
     /// Holidays and days of other hours it adds (ids below zero).
@@ -186,8 +198,8 @@ pub struct ScenarioCalendarView {
 impl From<&CalendarEdit> for ScenarioCalendarView {
     fn from(c: &CalendarEdit) -> Self {
         ScenarioCalendarView {
-            work_week: c.week.as_ref().map(|w| w.days.clone()),
-            hours_per_day: c.week.as_ref().map(|w| w.hours_per_day),
+            work_week: c.days.clone(),
+            hours_per_day: c.hours_per_day,
             added: c
                 .added
                 .iter()
@@ -199,7 +211,7 @@ impl From<&CalendarEdit> for ScenarioCalendarView {
                     hours: a.hours.clone(),
                 })
                 .collect(),
-            removed: c.removed.clone(),
+            removed: c.removed.iter().map(|r| r.id).collect(),
         }
     }
 }
@@ -265,12 +277,20 @@ pub struct ScenarioComparisonView {
     pub workload: Vec<ScenarioLoadView>,
     /// What the plan's work costs at completion: each task's work at its
     /// owner's cost rate, in the workspace's currency; absent when nobody
-    /// who owns work has a rate.
+    /// who owns work has a rate, and for callers who may not see rates
+    /// (all but owners and admins: a cost beside hours gives a rate away).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_cost: Option<f64>,
     /// The same of the scenario's plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_cost: Option<f64>,
+    /// Hours of the plan's work not in its cost: their owner has no rate,
+    /// or they have none. Given with `plan_cost`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_uncosted_hours: Option<f64>,
+    /// The same of the scenario's plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_uncosted_hours: Option<f64>,
     /// The project's budget, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<f64>,

@@ -451,6 +451,16 @@ pub fn workload(tasks: &[PlanTask], hours_per_day: f64) -> BTreeMap<Id, f64> {
     hours
 }
 
+/// What a plan's work costs at completion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    /// Each leaf task's work at its owner's rate.
+    pub amount: f64,
+    /// Hours of work whose owner has no rate, or that has no owner: not
+    /// in `amount`.
+    pub uncosted_hours: f64,
+}
+
 /// What a plan's work costs at completion: each leaf task's work (effort
 /// where given, else the estimate at `hours_per_day`; a day of work for
 /// a task with neither, as the scheduler counts it) at its owner's rate,
@@ -460,23 +470,29 @@ pub fn cost(
     tasks: &[PlanTask],
     hours_per_day: f64,
     rate: impl Fn(Id) -> Option<f64>,
-) -> Option<f64> {
+) -> Option<Cost> {
     let parents: HashSet<Id> = tasks.iter().filter_map(|t| t.parent_id).collect();
-    let mut total = None;
+    let (mut amount, mut uncosted, mut costed) = (0.0, 0.0, false);
     for t in tasks {
         if t.status == TaskStatus::Cancelled || parents.contains(&t.id) {
             continue;
         }
-        let Some(rate) = t.owner_id.and_then(&rate) else {
-            continue;
-        };
         let hours = t
             .effort_hours
             .or(t.estimate_days.map(|d| d * hours_per_day))
             .unwrap_or(hours_per_day);
-        *total.get_or_insert(0.0) += hours * rate;
+        match t.owner_id.and_then(&rate) {
+            Some(rate) => {
+                amount += hours * rate;
+                costed = true;
+            }
+            None => uncosted += hours,
+        }
     }
-    total
+    costed.then_some(Cost {
+        amount,
+        uncosted_hours: uncosted,
+    })
 }
 
 /// A scenario's name: 1 to 60 characters, no control characters, kept as

@@ -134,11 +134,12 @@ fn conflicts(
         .iter()
         .map(|l| ((l.predecessor_id, l.successor_id), (l.kind, l.lag_days)))
         .collect();
-    if scenario.calendar.week_changed_since(&project.work_week) {
+    let week = scenario.calendar.week_changed_since(&project.work_week);
+    if !week.is_empty() {
         out.push(ScenarioConflictView {
             object: "working week".into(),
             kind: "calendar".into(),
-            fields: vec!["work_week".into()],
+            fields: week.into_iter().map(String::from).collect(),
         });
     }
     out.extend(
@@ -280,11 +281,7 @@ pub(crate) async fn compare(
         .map(|l| (l.predecessor_id, l.successor_id))
         .collect();
     let hours_per_day = seen.project.work_week.hours_per_day;
-    let scenario_hours_per_day = scenario
-        .calendar
-        .week
-        .as_ref()
-        .map_or(hours_per_day, |w| w.hours_per_day);
+    let scenario_hours_per_day = scenario.calendar.hours_per_day.unwrap_or(hours_per_day);
     let (plan_load, scenario_load) = (
         scenarios::workload(tasks, hours_per_day),
         scenarios::workload(&scenario_tasks, scenario_hours_per_day),
@@ -303,8 +300,15 @@ pub(crate) async fn compare(
         .collect();
     let rate = |id: Id| rate_of.get(&id).copied();
     let cents = |amount: f64| (amount * 100.0).round() / 100.0;
-    let plan_cost = scenarios::cost(tasks, hours_per_day, rate).map(cents);
-    let scenario_cost = scenarios::cost(&scenario_tasks, scenario_hours_per_day, rate).map(cents);
+    // A cost beside hours gives away a rate: costs are for those who may
+    // see rates.
+    let costed = scope.role.can_manage_members();
+    let plan_cost = costed
+        .then(|| scenarios::cost(tasks, hours_per_day, rate))
+        .flatten();
+    let scenario_cost = costed
+        .then(|| scenarios::cost(&scenario_tasks, scenario_hours_per_day, rate))
+        .flatten();
     Ok(ScenarioComparisonView {
         project: seen.project.key.clone(),
         scenario: scenario_view(&scenario),
@@ -338,8 +342,10 @@ pub(crate) async fn compare(
                 }
             })
             .collect(),
-        plan_cost,
-        scenario_cost,
+        plan_cost: plan_cost.map(|c| cents(c.amount)),
+        scenario_cost: scenario_cost.map(|c| cents(c.amount)),
+        plan_uncosted_hours: plan_cost.map(|c| round(c.uncosted_hours)),
+        scenario_uncosted_hours: scenario_cost.map(|c| round(c.uncosted_hours)),
         budget: seen.project.budget,
         conflicts: conflicts(&scenario, &seen.project, tasks, &seen.links, &members),
         workload: people

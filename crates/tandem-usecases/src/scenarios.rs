@@ -145,7 +145,16 @@ pub async fn level(
     };
     let (branch, levelled) = level_off_executor(branch, names, time_off, outside.into()).await?;
     if let Some(writer) = writer {
-        let edits = delay_edits(&laid, |id| levelled.delays.get(&id).copied().unwrap_or(0));
+        // Every delay the levelling gives is the scenario's own, the
+        // plan's same delays too: the plan's levelling cleared or redone
+        // later is then a change the scenario names, not one it follows
+        // unseen.
+        let delay = |id| levelled.delays.get(&id).copied().unwrap_or(0);
+        let edits: Vec<(String, TaskEdit)> = laid
+            .iter()
+            .filter(|t| delay(t.id) != 0 || t.schedule.levelling_delay != 0)
+            .map(|t| (t.key.clone(), delay_edit(delay(t.id))))
+            .collect();
         if !edits.is_empty() {
             store
                 .edit_scenario_tasks(writer.scope(), branch.access, &scenario.name, &edits)
@@ -182,7 +191,11 @@ pub async fn clear_levelling(
             t
         })
         .collect();
-    let edits = delay_edits(&laid, |_| 0);
+    let edits: Vec<(String, TaskEdit)> = laid
+        .iter()
+        .filter(|t| t.schedule.levelling_delay != 0)
+        .map(|t| (t.key.clone(), delay_edit(0)))
+        .collect();
     if edits.is_empty() {
         return Ok(scenario);
     }
@@ -191,21 +204,11 @@ pub async fn clear_levelling(
         .await?)
 }
 
-/// The edits that give each task of a scenario's plan (`laid`) the
-/// levelling delay `delay` says, where it has another.
-fn delay_edits(laid: &[PlanTask], delay: impl Fn(Id) -> i64) -> Vec<(String, TaskEdit)> {
-    laid.iter()
-        .filter(|t| t.schedule.levelling_delay != delay(t.id))
-        .map(|t| {
-            (
-                t.key.clone(),
-                TaskEdit {
-                    levelling_delay: Some(Edit::Set(delay(t.id))),
-                    ..Default::default()
-                },
-            )
-        })
-        .collect()
+fn delay_edit(minutes: i64) -> TaskEdit {
+    TaskEdit {
+        levelling_delay: Some(Edit::Set(minutes)),
+        ..Default::default()
+    }
 }
 
 /// The project's plan as read (`loaded`, with its `tasks`), for

@@ -8,30 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{CalendarException, ExceptionFields, WorkWeek, format_hours, parse_hours};
 use crate::model::Id;
-use crate::validate::Validation;
-
-/// A working week as text: seven days' hours, Monday first
-/// (`08:00-12:00 13:00-17:00`, empty for a day off), and the hours in a
-/// day of estimate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WeekText {
-    pub days: Vec<String>,
-    pub hours_per_day: f64,
-}
-
-impl WeekText {
-    pub fn of(week: &WorkWeek) -> WeekText {
-        WeekText {
-            days: week.texts(),
-            hours_per_day: week.hours_per_day,
-        }
-    }
-
-    /// The week it writes; none if it no longer reads as one.
-    pub fn week(&self) -> Option<WorkWeek> {
-        WorkWeek::parse(&self.days, self.hours_per_day, &mut Validation::new())
-    }
-}
 
 /// An exception the scenario adds: its id is below zero, where the
 /// plan's are above.
@@ -59,8 +35,17 @@ impl AddedException {
 /// One change to a scenario's calendar, as a caller asks for it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CalendarChange {
-    /// The working week in the scenario; none: the plan's again.
-    Week(Option<WorkWeek>),
+    /// The working week's days (seven, Monday first, as
+    /// `08:00-12:00 13:00-17:00`, empty for a day off) and the hours in a
+    /// day of estimate, each where given, in the scenario; each given
+    /// takes the plan's value now as its base, as a task's field changed
+    /// again does. The caller checks that they make a week.
+    Week {
+        days: Option<Vec<String>>,
+        hours_per_day: Option<f64>,
+    },
+    /// The plan's week again.
+    PlanWeek,
     /// A holiday or days of other hours, in the scenario only.
     Add(ExceptionFields),
     /// Takes an exception away in the scenario: one of the plan's (its
@@ -70,56 +55,107 @@ pub enum CalendarChange {
     Restore(Id),
 }
 
-/// A scenario's changes to its project's calendar.
+/// One of the plan's exceptions a scenario takes away, as it was: an id
+/// the database hands out again names another exception, which the
+/// scenario does not take away.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedException {
+    pub id: Id,
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl RemovedException {
+    fn is(&self, e: &CalendarException) -> bool {
+        self.id == e.id && self.name == e.name && self.start == e.start && self.end == e.end
+    }
+}
+
+/// A scenario's changes to its project's calendar. The week's days and
+/// its hours per day are two changes, each with the plan's value when the
+/// scenario changed it, as a task's fields are: a scenario that changes
+/// the hours of a day of estimate leaves the days to the plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CalendarEdit {
-    /// The working week in the scenario; none: the plan's.
+    /// The seven days' hours in the scenario, Monday first
+    /// (`08:00-12:00 13:00-17:00`, empty for a day off); none: the plan's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub week: Option<WeekText>,
-    /// The plan's working week when the scenario changed it: applying is
-    /// refused if the plan's changed since.
+    pub days: Option<Vec<String>>,
+    /// The plan's days when the scenario changed them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_week: Option<WeekText>,
+    pub base_days: Option<Vec<String>>,
+    /// Hours in a day of estimate in the scenario; none: the plan's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_per_day: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_hours_per_day: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub added: Vec<AddedException>,
-    /// The plan's exceptions it takes away, by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub removed: Vec<Id>,
+    pub removed: Vec<RemovedException>,
 }
 
 impl CalendarEdit {
     pub fn is_empty(&self) -> bool {
-        self.week.is_none() && self.added.is_empty() && self.removed.is_empty()
+        self.count() == 0
     }
 
-    /// How many changes it makes: the week counts as one.
+    /// How many changes it makes: the days count as one, the hours per
+    /// day as another.
     pub fn count(&self) -> usize {
-        usize::from(self.week.is_some()) + self.added.len() + self.removed.len()
+        usize::from(self.days.is_some())
+            + usize::from(self.hours_per_day.is_some())
+            + self.added.len()
+            + self.removed.len()
+    }
+
+    /// The working week the scenario has, of the plan's `week`.
+    pub fn week(&self, week: &WorkWeek) -> WorkWeek {
+        let mut out = week.clone();
+        if let Some(days) = &self.days {
+            for (day, text) in out.days.iter_mut().zip(days) {
+                *day = parse_hours(text).unwrap_or_default();
+            }
+        }
+        if let Some(hours) = self.hours_per_day {
+            out.hours_per_day = hours;
+        }
+        out
     }
 
     /// Makes `change` on top of what it changes already. `plan_week` and
-    /// `plan_exceptions` (ids) are the project's now. An error is the
-    /// message for the field it names.
+    /// `plan_exceptions` are the project's now. An error is the message
+    /// for the field it names.
     pub fn change(
         &mut self,
         change: CalendarChange,
         plan_week: &WorkWeek,
-        plan_exceptions: &[Id],
+        plan_exceptions: &[CalendarException],
     ) -> Result<(), (&'static str, String)> {
         match change {
-            // The plan's own week again is no change; another takes the
-            // plan's now as its base, as a task's field changed again does.
-            CalendarChange::Week(None) => {
-                self.week = None;
-                self.base_week = None;
+            CalendarChange::PlanWeek => {
+                self.days = None;
+                self.base_days = None;
+                self.hours_per_day = None;
+                self.base_hours_per_day = None;
             }
-            CalendarChange::Week(Some(week)) if &week == plan_week => {
-                self.week = None;
-                self.base_week = None;
-            }
-            CalendarChange::Week(Some(week)) => {
-                self.week = Some(WeekText::of(&week));
-                self.base_week = Some(WeekText::of(plan_week));
+            // The plan's own value again is no change.
+            CalendarChange::Week {
+                days,
+                hours_per_day,
+            } => {
+                if let Some(days) = days {
+                    let plan_days = plan_week.texts();
+                    let same = days == plan_days;
+                    self.days = (!same).then_some(days);
+                    self.base_days = (!same).then_some(plan_days);
+                }
+                if let Some(hours) = hours_per_day {
+                    let same = hours == plan_week.hours_per_day;
+                    self.hours_per_day = (!same).then_some(hours);
+                    self.base_hours_per_day = (!same).then_some(plan_week.hours_per_day);
+                }
             }
             CalendarChange::Add(fields) => {
                 fields.check().map_err(|errors| {
@@ -145,17 +181,23 @@ impl CalendarEdit {
                 }
             }
             CalendarChange::Restore(id) => {
-                if !self.removed.contains(&id) {
+                if !self.removed.iter().any(|r| r.id == id) {
                     return Err(("id", format!("the scenario does not take #{id} away")));
                 }
-                self.removed.retain(|r| *r != id);
+                self.removed.retain(|r| r.id != id);
             }
             CalendarChange::Remove(id) => {
-                if !plan_exceptions.contains(&id) {
+                let Some(e) = plan_exceptions.iter().find(|e| e.id == id) else {
                     return Err(("id", format!("the plan's calendar has no exception #{id}")));
-                }
-                if !self.removed.contains(&id) {
-                    self.removed.push(id);
+                };
+                if !self.removed.iter().any(|r| r.is(e)) {
+                    self.removed.retain(|r| r.id != id);
+                    self.removed.push(RemovedException {
+                        id,
+                        name: e.name.clone(),
+                        start: e.start,
+                        end: e.end,
+                    });
                 }
             }
         }
@@ -165,10 +207,8 @@ impl CalendarEdit {
     /// The project's working week and exceptions as the scenario has
     /// them.
     pub fn lay_over(&self, week: &mut WorkWeek, exceptions: &mut Vec<CalendarException>) {
-        if let Some(changed) = self.week.as_ref().and_then(WeekText::week) {
-            *week = changed;
-        }
-        exceptions.retain(|e| !self.removed.contains(&e.id));
+        *week = self.week(week);
+        exceptions.retain(|e| !self.takes_away(e));
         exceptions.extend(self.added.iter().map(|a| CalendarException {
             id: a.id,
             name: a.name.clone(),
@@ -178,13 +218,23 @@ impl CalendarEdit {
         }));
     }
 
-    /// Whether the plan's working week changed since the scenario changed
-    /// it: what applying refuses.
-    pub fn week_changed_since(&self, plan_week: &WorkWeek) -> bool {
-        match (&self.week, &self.base_week) {
-            (Some(_), Some(base)) => base != &WeekText::of(plan_week),
-            _ => false,
+    /// Whether the scenario takes the plan's exception `e` away.
+    pub fn takes_away(&self, e: &CalendarException) -> bool {
+        self.removed.iter().any(|r| r.is(e))
+    }
+
+    /// What of the week the plan changed since the scenario changed it
+    /// (`work_week`, `hours_per_day`): what applying refuses.
+    pub fn week_changed_since(&self, plan_week: &WorkWeek) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.days.is_some() && self.base_days.as_ref() != Some(&plan_week.texts()) {
+            changed.push("work_week");
         }
+        if self.hours_per_day.is_some() && self.base_hours_per_day != Some(plan_week.hours_per_day)
+        {
+            changed.push("hours_per_day");
+        }
+        changed
     }
 }
 
@@ -215,27 +265,42 @@ mod tests {
         }
     }
 
+    fn closed(id: Id, name: &str, d: u32) -> CalendarException {
+        CalendarException {
+            id,
+            name: name.into(),
+            start: day(d),
+            end: day(d),
+            hours: Vec::new(),
+        }
+    }
+
     #[test]
     fn a_scenarios_calendar_is_laid_over_the_plans() {
         let plan_week = WorkWeek::default();
+        let plan = [closed(7, "Closed", 24)];
         let mut saturdays = WorkWeek::default();
         saturdays.days[5] = parse_hours("08:00-12:00").unwrap();
         let mut edit = CalendarEdit::default();
         edit.change(
-            CalendarChange::Week(Some(saturdays.clone())),
+            CalendarChange::Week {
+                days: Some(saturdays.texts()),
+                hours_per_day: None,
+            },
             &plan_week,
-            &[],
+            &plan,
         )
         .unwrap();
+        assert_eq!(edit.hours_per_day, None, "only the days changed");
         edit.change(
             CalendarChange::Add(holiday("Offsite", 10)),
             &plan_week,
-            &[7],
+            &plan,
         )
         .unwrap();
-        edit.change(CalendarChange::Add(holiday("Party", 18)), &plan_week, &[7])
+        edit.change(CalendarChange::Add(holiday("Party", 18)), &plan_week, &plan)
             .unwrap();
-        edit.change(CalendarChange::Remove(7), &plan_week, &[7])
+        edit.change(CalendarChange::Remove(7), &plan_week, &plan)
             .unwrap();
         assert_eq!(
             edit.added.iter().map(|a| a.id).collect::<Vec<_>>(),
@@ -246,78 +311,109 @@ mod tests {
         let text = serde_json::to_string(&edit).unwrap();
         assert_eq!(serde_json::from_str::<CalendarEdit>(&text).unwrap(), edit);
         let mut week = plan_week.clone();
-        let mut exceptions = vec![CalendarException {
-            id: 7,
-            name: "Closed".into(),
-            start: day(24),
-            end: day(24),
-            hours: Vec::new(),
-        }];
+        let mut exceptions = plan.to_vec();
         edit.lay_over(&mut week, &mut exceptions);
         assert_eq!(week, saturdays);
         let names: Vec<&str> = exceptions.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["Offsite", "Party"]);
+        // An id handed out again names another exception: not taken away.
+        let mut again = vec![closed(7, "New year", 31)];
+        edit.lay_over(&mut plan_week.clone(), &mut again);
+        assert_eq!(again[0].name, "New year");
         // The plan's exception put back, and taken away again.
-        edit.change(CalendarChange::Restore(7), &plan_week, &[7])
+        edit.change(CalendarChange::Restore(7), &plan_week, &plan)
             .unwrap();
         assert!(edit.removed.is_empty());
-        edit.change(CalendarChange::Remove(7), &plan_week, &[7])
+        edit.change(CalendarChange::Remove(7), &plan_week, &plan)
             .unwrap();
         // Its own addition taken back; a bad change changes nothing.
-        edit.change(CalendarChange::Remove(-1), &plan_week, &[7])
+        edit.change(CalendarChange::Remove(-1), &plan_week, &plan)
             .unwrap();
         let before = edit.clone();
-        assert_eq!(
-            edit.change(CalendarChange::Remove(-1), &plan_week, &[7])
-                .unwrap_err()
-                .0,
-            "id"
-        );
-        assert_eq!(
-            edit.change(CalendarChange::Remove(8), &plan_week, &[7])
-                .unwrap_err()
-                .0,
-            "id"
-        );
-        assert_eq!(
-            edit.change(CalendarChange::Restore(8), &plan_week, &[7])
-                .unwrap_err()
-                .0,
-            "id"
-        );
+        for bad in [
+            CalendarChange::Remove(-1),
+            CalendarChange::Remove(8),
+            CalendarChange::Restore(8),
+        ] {
+            assert_eq!(edit.change(bad, &plan_week, &plan).unwrap_err().0, "id");
+        }
         let mut backwards = holiday("Backwards", 10);
         backwards.end = day(9);
         assert!(
-            edit.change(CalendarChange::Add(backwards), &plan_week, &[7])
+            edit.change(CalendarChange::Add(backwards), &plan_week, &plan)
                 .is_err()
         );
         assert_eq!(edit, before);
         // The plan's week again is no change at all.
         edit.change(
-            CalendarChange::Week(Some(plan_week.clone())),
+            CalendarChange::Week {
+                days: Some(plan_week.texts()),
+                hours_per_day: Some(8.0),
+            },
             &plan_week,
-            &[7],
+            &plan,
         )
         .unwrap();
-        assert_eq!(edit.week, None);
-        assert_eq!(edit.base_week, None);
+        assert_eq!((edit.days.clone(), edit.base_days.clone()), (None, None));
     }
 
     #[test]
-    fn a_plan_week_changed_meanwhile_is_told() {
+    fn the_days_and_the_hours_of_a_day_are_changed_and_compared_apart() {
         let plan_week = WorkWeek::default();
-        let mut four_days = WorkWeek::default();
-        four_days.days[4] = Vec::new();
+        let mut longer = plan_week.clone();
+        longer.hours_per_day = 6.0;
+        let _ = &longer;
         let mut edit = CalendarEdit::default();
         edit.change(
-            CalendarChange::Week(Some(four_days.clone())),
+            CalendarChange::Week {
+                days: None,
+                hours_per_day: Some(longer.hours_per_day),
+            },
             &plan_week,
             &[],
         )
         .unwrap();
-        assert!(!edit.week_changed_since(&plan_week));
-        let mut longer = plan_week.clone();
-        longer.hours_per_day = 9.0;
-        assert!(edit.week_changed_since(&longer));
+        assert_eq!(edit.days, None);
+        assert_eq!(edit.hours_per_day, Some(6.0));
+        assert!(edit.week_changed_since(&plan_week).is_empty());
+        // The plan works Saturdays now: the scenario, which changes only
+        // the hours of a day, works them too, and nothing conflicts.
+        let mut saturdays = plan_week.clone();
+        saturdays.days[5] = parse_hours("09:00-13:00").unwrap();
+        assert!(edit.week_changed_since(&saturdays).is_empty());
+        assert_eq!(edit.week(&saturdays).days[5], saturdays.days[5]);
+        assert_eq!(edit.week(&saturdays).hours_per_day, 6.0);
+        // The plan's hours of a day change: that is named.
+        let mut seven = plan_week.clone();
+        seven.hours_per_day = 7.0;
+        assert_eq!(edit.week_changed_since(&seven), ["hours_per_day"]);
+        // Four days in the scenario; the plan's days change meanwhile.
+        let mut four = plan_week.clone();
+        four.days[4] = Vec::new();
+        four.hours_per_day = 6.0;
+        edit.change(
+            CalendarChange::Week {
+                days: Some(four.texts()),
+                hours_per_day: None,
+            },
+            &plan_week,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(edit.week_changed_since(&saturdays), ["work_week"]);
+        // Given again, the days take the plan's now as their base.
+        edit.change(
+            CalendarChange::Week {
+                days: Some(four.texts()),
+                hours_per_day: None,
+            },
+            &saturdays,
+            &[],
+        )
+        .unwrap();
+        assert!(edit.week_changed_since(&saturdays).is_empty());
+        edit.change(CalendarChange::PlanWeek, &plan_week, &[])
+            .unwrap();
+        assert!(edit.is_empty());
     }
 }

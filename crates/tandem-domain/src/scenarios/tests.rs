@@ -256,20 +256,19 @@ fn cost_is_each_leaf_tasks_work_at_its_owners_rate() {
         plan_task(2, Some(8)),
         plan_task(3, Some(9)),
     ];
-    // Two days at 8 hours at 100, two at 50; nobody's rate for the third.
-    assert_eq!(cost(&tasks, 8.0, rate), Some(1600.0 + 800.0));
+    let amount = |tasks: &[PlanTask]| cost(tasks, 8.0, rate).map(|c| c.amount);
+    // Two days at 8 hours at 100, two at 50; nobody's rate for the third,
+    // whose sixteen hours are told apart.
+    assert_eq!(amount(&tasks), Some(1600.0 + 800.0));
+    assert_eq!(cost(&tasks, 8.0, rate).unwrap().uncosted_hours, 16.0);
     tasks[1].effort_hours = Some(4.0);
     tasks[1].percent_complete = 100;
-    assert_eq!(
-        cost(&tasks, 8.0, rate),
-        Some(1600.0 + 200.0),
-        "done work costs too"
-    );
+    assert_eq!(amount(&tasks), Some(1600.0 + 200.0), "done work costs too");
     tasks[0].status = TaskStatus::Cancelled;
-    assert_eq!(cost(&tasks, 8.0, rate), Some(200.0));
+    assert_eq!(amount(&tasks), Some(200.0));
     // A summary's work is its subtasks'.
     tasks[2].parent_id = Some(2);
     tasks[2].owner_id = Some(7);
-    assert_eq!(cost(&tasks, 8.0, rate), Some(1600.0));
+    assert_eq!(amount(&tasks), Some(1600.0));
     assert_eq!(cost(&tasks, 8.0, |_| None), None, "nobody costed");
 }

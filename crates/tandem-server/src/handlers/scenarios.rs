@@ -231,15 +231,9 @@ pub async fn edit_scenario_week(
     let (project, access) = store.open_project(ctx.scope, &key).await?;
     let scenario = store.get_scenario(access, &name).await?;
     // On top of the week the scenario has: its own, or the plan's.
-    let current = scenario
-        .calendar
-        .week
-        .as_ref()
-        .and_then(|w| w.week())
-        .unwrap_or(project.work_week);
-    let week = body.into_domain(|b| b.week(current))?;
-    let changed =
-        scenarios::edit_calendar(store, &writer, access, &name, CalendarChange::Week(week)).await?;
+    let current = scenario.calendar.week(&project.work_week);
+    let change = body.into_domain(|b| b.change(current))?;
+    let changed = scenarios::edit_calendar(store, &writer, access, &name, change).await?;
     Ok(Json(scenario_view(&changed)))
 }
 

@@ -867,11 +867,8 @@ pub fn require_version(viewer: &Viewer, body: &Bytes) -> Result<(), WebError> {
 /// `If-Match` of the API handler it goes to.
 pub fn form_if_match(viewer: &Viewer, body: &Bytes) -> Result<IfMatch, WebError> {
     require_version(viewer, body)?;
-    Ok(IfMatch(
-        FormPairs::parse(body)
-            .get("version")
-            .and_then(|v| v.parse().ok()),
-    ))
+    // A version that is not a number matches nothing: never "any".
+    Ok(IfMatch(form_version(&FormPairs::parse(body))?))
 }
 
 #[cfg(test)]

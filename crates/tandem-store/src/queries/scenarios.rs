@@ -231,19 +231,27 @@ async fn refuse_scenario_cycle(
     Ok(())
 }
 
-/// The project's working week and its calendar exceptions' ids now.
-async fn plan_calendar_tx(tx: &mut Tx, project_id: Id) -> Result<(WorkWeek, Vec<Id>)> {
+/// The project's working week and its calendar exceptions now.
+async fn plan_calendar_tx(
+    tx: &mut Tx,
+    workspace_id: Id,
+    project_id: Id,
+) -> Result<(WorkWeek, Vec<CalendarException>)> {
     let (text, hours_per_day): (String, f64) =
         sqlx::query_as("SELECT work_week, hours_per_day FROM projects WHERE id = $1")
             .bind(project_id)
             .fetch_one(&mut **tx)
             .await?;
-    let ids: Vec<Id> =
-        sqlx::query_scalar("SELECT id FROM calendar_exceptions WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_all(&mut **tx)
-            .await?;
-    Ok((work_week_from(text, hours_per_day)?, ids))
+    let rows = sqlx::query(CALENDAR_EXCEPTIONS)
+        .bind(workspace_id)
+        .bind(project_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let exceptions = rows
+        .iter()
+        .map(exception_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    Ok((work_week_from(text, hours_per_day)?, exceptions))
 }
 
 /// Writes the scenario's calendar to the project in the caller's
@@ -258,8 +266,9 @@ async fn apply_calendar_tx(
     calendar: &CalendarEdit,
 ) -> Result<Vec<FieldChange>> {
     let mut changes = Vec::new();
-    if let Some(week) = calendar.week.as_ref().and_then(|w| w.week()) {
-        let (now, _) = plan_calendar_tx(&mut *tx, project_id).await?;
+    let (now, exceptions) = plan_calendar_tx(&mut *tx, scope.workspace_id, project_id).await?;
+    if calendar.days.is_some() || calendar.hours_per_day.is_some() {
+        let week = calendar.week(&now);
         sqlx::query(
             "UPDATE projects SET work_week = $1, hours_per_day = $2, version = version + 1, \
              updated_at = $3 WHERE id = $4",
@@ -276,21 +285,20 @@ async fn apply_calendar_tx(
             after: serde_json::json!({"days": week.texts(), "hours_per_day": week.hours_per_day}),
         });
     }
-    for id in &calendar.removed {
-        let gone: Option<String> = sqlx::query_scalar(
-            "DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2 RETURNING name",
-        )
-        .bind(id)
-        .bind(project_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(name) = gone {
-            changes.push(FieldChange {
-                field: "calendar_exception".into(),
-                before: name.into(),
-                after: serde_json::Value::Null,
-            });
-        }
+    // Gone meanwhile, what the scenario wanted holds; an id handed out
+    // again names another exception, which stays.
+    for gone in exceptions.iter().filter(|e| calendar.takes_away(e)) {
+        sqlx::query("DELETE FROM calendar_exceptions WHERE id = $1 AND project_id = $2")
+            .bind(gone.id)
+            .bind(project_id)
+            .execute(&mut **tx)
+            .await?;
+        changes.push(FieldChange {
+            field: "calendar_exception".into(),
+            before: serde_json::json!({"name": gone.name, "start_date": gone.start.to_string(),
+                                       "end_date": gone.end.to_string()}),
+            after: serde_json::Value::Null,
+        });
     }
     for added in &calendar.added {
         sqlx::query(
@@ -618,7 +626,7 @@ impl ScenarioStore for DbStore {
         let mut tx = self.write_tx().await?;
         lock_project_tx(&mut tx, project_id).await?;
         let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
-        let (week, exceptions) = plan_calendar_tx(&mut tx, project_id).await?;
+        let (week, exceptions) = plan_calendar_tx(&mut tx, writer.workspace_id, project_id).await?;
         let mut calendar = scenario.calendar.clone();
         calendar
             .change(change, &week, &exceptions)
@@ -678,11 +686,13 @@ impl ScenarioStore for DbStore {
                 ));
             }
         }
-        if scenario.calendar.week.is_some() {
-            let (week, _) = plan_calendar_tx(&mut tx, project_id).await?;
-            if scenario.calendar.week_changed_since(&week) {
-                changed.push("the project's working week".to_string());
-            }
+        let (week, _) = plan_calendar_tx(&mut tx, scope.workspace_id, project_id).await?;
+        let week_changed = scenario.calendar.week_changed_since(&week);
+        if !week_changed.is_empty() {
+            changed.push(format!(
+                "the project's working week ({})",
+                week_changed.join(", ")
+            ));
         }
         if !changed.is_empty() {
             return Err(StoreError::Conflict(format!(

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 use tandem_api::*;
 
-use super::values::{date_value, request_body};
+use super::values::{date_value, finite, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, outln, table};
 
@@ -33,7 +33,9 @@ pub(super) enum CalendarCommand {
     /// The project's working week and its exceptions (with --scenario, as
     /// the scenario has them).
     List {
+        /// The project's key.
         key: String,
+        /// Also what the project's scenario NAME changes of it.
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
     },
@@ -41,17 +43,24 @@ pub(super) enum CalendarCommand {
     /// only (a plan's exception by its id, or one the scenario added, below
     /// zero).
     Rm {
+        /// The project's key.
         key: String,
+        /// The exception's id, as `calendar list` shows it (below zero:
+        /// one a scenario added).
         #[arg(allow_negative_numbers = true)]
         id: i64,
+        /// Take it away in the project's scenario NAME only.
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
     },
     /// Put back, in the scenario, one of the plan's exceptions it took
     /// away.
     Restore {
+        /// The project's key.
         key: String,
+        /// The plan's exception's id, as `calendar list` shows it.
         id: i64,
+        /// The project's scenario that took it away.
         #[arg(long, value_name = "NAME")]
         scenario: String,
     },
@@ -64,8 +73,8 @@ pub(super) enum CalendarCommand {
         /// four-day week; an empty day is a day off.
         #[arg(long)]
         work_week: Option<String>,
-        /// Hours in a day of estimate.
-        #[arg(long)]
+        /// Hours in a day of estimate (0.5 to 24).
+        #[arg(long, value_parser = finite)]
         hours_per_day: Option<f64>,
         /// Change the week in the project's scenario NAME only.
         #[arg(long, value_name = "NAME")]
@@ -207,11 +216,30 @@ pub(super) async fn calendar_command(
                 );
                 return Ok(());
             }
-            for (day, hours) in DAYS.iter().zip(&project.work_week) {
+            // With a scenario, the calendar as the scenario has it.
+            let week = changed
+                .as_ref()
+                .and_then(|c| c.work_week.clone())
+                .unwrap_or(project.work_week.clone());
+            let per_day = changed
+                .as_ref()
+                .and_then(|c| c.hours_per_day)
+                .unwrap_or(project.hours_per_day);
+            if let Some(name) = &scenario {
+                outln!("The calendar of {key} in scenario {name}:");
+            }
+            for (day, hours) in DAYS.iter().zip(&week) {
                 outln!("{day}  {}", if hours.is_empty() { "off" } else { hours });
             }
-            outln!("A day of estimate is {} hours.\n", project.hours_per_day);
-            let rows = exceptions
+            outln!("A day of estimate is {per_day} hours.\n");
+            let mut shown: Vec<&CalendarExceptionView> = exceptions
+                .iter()
+                .filter(|e| !changed.as_ref().is_some_and(|c| c.removed.contains(&e.id)))
+                .collect();
+            if let Some(c) = &changed {
+                shown.extend(&c.added);
+            }
+            let rows = shown
                 .iter()
                 .map(|e| {
                     vec![
@@ -230,6 +258,7 @@ pub(super) async fn calendar_command(
             table(&["id", "exception", "from", "to", "hours"], &rows);
             if let (Some(name), Some(c)) = (&scenario, &changed) {
                 outln!();
+                outln!("What scenario {name} changes of the plan's:");
                 print_scenario_calendar(name, c);
             }
         }

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use reqwest::Method;
 use tandem_api::*;
 
-use super::values::request_body;
+use super::values::{finite, request_body};
 use crate::client::Client;
 use crate::output::{json as print_json, or_dash, outln, table};
 
@@ -215,16 +215,6 @@ pub(super) async fn goal_id(client: &Client, name: &str) -> Result<(i64, String)
     let list = all(client).await?;
     let found = named(&list, name)?;
     Ok((found.id, found.title.clone()))
-}
-
-/// A number that is one: NaN and infinities are refused, as JSON has no
-/// way to send them.
-fn finite(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(n) if n.is_finite() => Ok(n),
-        Ok(_) => Err("must be a finite number".into()),
-        Err(_) => Err(format!("{text} is not a number")),
-    }
 }
 
 /// "none" (any case) clears a field.

@@ -18,13 +18,19 @@ pub(super) enum MemberCommand {
     /// cost rates.
     List,
     /// Set how many hours a week a member works (40 is full time).
-    Capacity { email: String, hours: f64 },
+    Capacity {
+        email: String,
+        /// Hours a week, 0 to 168.
+        #[arg(value_parser = super::values::finite)]
+        hours: f64,
+    },
     /// Set what an hour of a member's work costs, in the workspace's
-    /// currency (as a project's budget), or "none" (owners and admins).
+    /// currency (the one budgets are in), or "none" (owners and admins).
     /// Scenarios compare their plans' cost by it.
     Rate {
         email: String,
-        /// An amount an hour, e.g. 85 or 62.5; "none" for not costed.
+        /// An amount an hour, 0 to 1000000, e.g. 85 or 62.5; "none" for
+        /// not costed.
         per_hour: String,
     },
     /// Record time off: their work waits for them in the schedule, and
@@ -331,12 +337,25 @@ pub(super) async fn member_command(
                     ]
                 })
                 .collect::<Vec<_>>();
-            table(&["email", "name", "role", "week", "rate"], &rows);
+            // Rates are shown to owners and admins: to others, no column
+            // that reads as "not costed".
+            if members.iter().any(|m| m.cost_rate.is_some()) {
+                table(&["email", "name", "role", "week", "rate"], &rows);
+            } else {
+                let rows: Vec<Vec<String>> = rows
+                    .into_iter()
+                    .map(|mut r| {
+                        r.pop();
+                        r
+                    })
+                    .collect();
+                table(&["email", "name", "role", "week"], &rows);
+            }
         }
         MemberCommand::Rate { email, per_hour } => {
             let rate = match per_hour.trim() {
                 none if none.eq_ignore_ascii_case("none") => None,
-                amount => Some(amount.parse::<f64>().map_err(|_| {
+                amount => Some(super::values::finite(amount).map_err(|_| {
                     anyhow!("{per_hour}: give an amount an hour, e.g. 85 or 62.5, or none")
                 })?),
             };

@@ -157,8 +157,8 @@ pub(super) struct ProjectFlags {
     /// "09:00-17:00|09:00-17:00|09:00-17:00|09:00-17:00|||" is a four-day week.
     #[arg(long)]
     work_week: Option<String>,
-    /// Hours in a day of estimate.
-    #[arg(long)]
+    /// Hours in a day of estimate (0.5 to 24).
+    #[arg(long, value_parser = super::values::finite)]
     hours_per_day: Option<f64>,
     /// When progress was last reported (a date, a date word, or
     /// YYYY-MM-DDTHH:MM; "none" to clear): work not done moves after it.

@@ -98,13 +98,20 @@ pub(super) async fn clear_level(
 }
 
 fn print_scenario(s: &ScenarioView) {
+    let c = &s.calendar;
+    let calendar_changes = usize::from(c.work_week.is_some())
+        + usize::from(c.hours_per_day.is_some())
+        + c.added.len()
+        + c.removed.len();
     outln!(
-        "{}  {} task{}, {} link{} changed",
+        "{}  {} task{}, {} link{}, {} calendar change{}",
         s.name,
         s.tasks.len(),
         if s.tasks.len() == 1 { "" } else { "s" },
         s.links.len(),
-        if s.links.len() == 1 { "" } else { "s" }
+        if s.links.len() == 1 { "" } else { "s" },
+        calendar_changes,
+        if calendar_changes == 1 { "" } else { "s" }
     );
     for t in &s.tasks {
         let changes: Vec<String> = t
@@ -130,16 +137,17 @@ fn print_scenario(s: &ScenarioView) {
             l.lag_days
         );
     }
-    let c = &s.calendar;
     if let Some(week) = &c.work_week {
         outln!(
-            "  working week: {} ({}h a day)",
+            "  working week: {}",
             week.iter()
                 .map(|d| if d.is_empty() { "off" } else { d.as_str() })
                 .collect::<Vec<_>>()
                 .join(" | "),
-            c.hours_per_day.unwrap_or(8.0)
         );
+    }
+    if let Some(hours) = c.hours_per_day {
+        outln!("  a day of estimate: {hours} hours");
     }
     for e in &c.added {
         outln!(
@@ -211,6 +219,11 @@ pub(super) async fn run(client: &Client, command: ScenarioCommand, as_json: bool
                     amount(c.plan_cost),
                     amount(c.scenario_cost)
                 );
+                if let Some(h) = c.scenario_uncosted_hours.filter(|h| *h > 0.0) {
+                    outln!(
+                        "not costed    {h} hours of the scenario's work (owners without a rate)"
+                    );
+                }
                 if let Some(budget) = c.budget {
                     outln!("budget        {budget:.2}");
                 }

@@ -179,7 +179,7 @@ pub(super) struct TaskFlags {
     #[arg(long)]
     estimate: Option<String>,
     /// Effort in hours.
-    #[arg(long)]
+    #[arg(long, value_parser = super::values::finite)]
     effort: Option<f64>,
     /// Three-point estimate for the forecast: optimistic / most likely /
     /// pessimistic working days, as "2/3/6" ("none" to clear).

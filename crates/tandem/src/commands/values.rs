@@ -84,3 +84,13 @@ pub(super) fn encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// A number that is one: NaN and infinities are refused, as JSON has no
+/// way to send them (they would go as null, which clears a field).
+pub(super) fn finite(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        Ok(_) => Err("must be a finite number".into()),
+        Err(_) => Err(format!("{text} is not a number")),
+    }
+}

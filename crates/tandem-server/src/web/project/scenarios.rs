@@ -22,6 +22,16 @@ use crate::web::Viewer;
 use crate::web::common::{FormPairs, WebError, answer, refused};
 use crate::web::layout::{Section, Tab, page};
 
+/// How many changes a scenario makes to the calendar: the days and the
+/// hours of a day count one each.
+fn calendar_changes(s: &ScenarioView) -> usize {
+    let c = &s.calendar;
+    usize::from(c.work_week.is_some())
+        + usize::from(c.hours_per_day.is_some())
+        + c.added.len()
+        + c.removed.len()
+}
+
 /// An amount in the workspace's currency, or a dash.
 fn money(amount: Option<f64>) -> String {
     amount.map_or_else(|| "—".to_string(), |a| format!("{a:.2}"))
@@ -50,7 +60,7 @@ pub(super) fn section(viewer: &Viewer, project: &str, scenarios: &[ScenarioView]
                 @for s in scenarios {
                     li {
                         a href=(url(&format!("/scenarios/{}", encode(&s.name)))) { strong { (s.name) } }
-                        " " span.muted { (s.tasks.len()) " task(s), " (s.links.len()) " link(s) changed" }
+                        " " span.muted { (s.tasks.len()) " task(s), " (s.links.len()) " link(s), " (calendar_changes(s)) " calendar change(s)" }
                     }
                 }
             }
@@ -74,7 +84,17 @@ pub async fn scenario_page(
 ) -> Result<Markup, WebError> {
     let store = state.store.as_ref();
     let (project, access) = store.open_project(viewer.ctx.scope, &key).await?;
-    let c = crate::scenarios::compare(store, viewer.ctx.scope, &key, &name).await?;
+    let c = match crate::scenarios::compare(store, viewer.ctx.scope, &key, &name).await {
+        Ok(c) => c,
+        // The plan closed a cycle with a link of the scenario's: the page
+        // says so and offers the way out, rather than no page at all.
+        Err(crate::error::ApiError::Cycle(keys)) => {
+            let scenario = store.get_scenario(access, &name).await?;
+            let view = crate::scenarios::scenario_view(&scenario);
+            return Ok(cycle_page(&viewer, &project, &view, &keys));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let plan_exceptions = store.list_calendar_exceptions(access).await?;
     // Thousands of schedules: run when asked for, not on every visit.
     let forecast: Option<ForecastView> = match query.get("runs") {
@@ -110,11 +130,14 @@ pub async fn scenario_page(
                     dt { "Plan costs" } dd { (money(c.plan_cost)) }
                     dt { "Scenario costs" } dd { (money(c.scenario_cost))
                         @if let (Some(p), Some(s)) = (c.plan_cost, c.scenario_cost) { @if s != p { " " span.muted { "(" (format!("{:+.2}", s - p)) ")" } } } }
+                    @if let Some(h) = c.scenario_uncosted_hours.filter(|h| *h > 0.0) {
+                        dt { "Not costed" } dd { (h) " hours of the scenario's work (owners without a rate, or none)" }
+                    }
                     @if let Some(b) = c.budget { dt { "Budget" } dd { (money(Some(b))) @if c.scenario_cost.is_some_and(|s| s > b) { " " span.late { "(the scenario costs more)" } } } }
                 }
             }
             h3 { "What it changes" }
-            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() { p.muted { "Nothing yet: change a task or a link below." } }
+            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() && calendar_changes(&c.scenario) == 0 { p.muted { "Nothing yet: change a task, a link or the calendar below." } }
             ul.rows {
                 @for t in &c.scenario.tasks {
                     li { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " (t.title) ": "
@@ -124,7 +147,10 @@ pub async fn scenario_page(
                     li { @if l.removed { "Without the link " } @else { "With the link " } (l.predecessor) " → " (l.successor) " (" (l.kind.as_str().to_uppercase()) @if l.lag_days != 0.0 { ", " (format!("{:+}", l.lag_days)) "d" } ")" }
                 }
                 @if let Some(week) = &c.scenario.calendar.work_week {
-                    li { "Working week: " (week_words(week)) @if let Some(h) = c.scenario.calendar.hours_per_day { ", " (h) " hours a day" } }
+                    li { "Working week: " (week_words(week)) }
+                }
+                @if let Some(h) = c.scenario.calendar.hours_per_day {
+                    li { "A day of estimate: " (h) " hours" }
                 }
                 @for e in &c.scenario.calendar.added {
                     li { "With " (e.name) " (" (e.start_date) @if e.end_date != e.start_date { " to " (e.end_date) } ", " @if e.hours.is_empty() { "no work" } @else { (e.hours) } ")" }
@@ -234,7 +260,7 @@ pub async fn scenario_page(
                     }
                     div { button type="submit" { "Set the week in the scenario" } }
                 }
-                @if c.scenario.calendar.work_week.is_some() {
+                @if c.scenario.calendar.work_week.is_some() || c.scenario.calendar.hours_per_day.is_some() {
                     form.inline method="post" action=(url("/calendar/week")) {
                         input type="hidden" name="plan_week" value="true";
                         button type="submit" { "The plan's week again" }
@@ -329,6 +355,55 @@ fn week_words(week: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A scenario whose links and the plan's close a cycle: it cannot be
+/// scheduled until a link is taken away, in it or in the plan.
+fn cycle_page(
+    viewer: &Viewer,
+    project: &tandem_domain::Project,
+    s: &ScenarioView,
+    cycle: &[String],
+) -> Markup {
+    let base = format!("/p/{}/scenarios/{}", project.key, encode(&s.name));
+    let url = |rest: &str| viewer.url(&format!("{base}{rest}"));
+    let content = html! {
+        div.settings.plan {
+        section.card-panel aria-labelledby="h-scenario" {
+            h2 #h-scenario { "Scenario: " (s.name) }
+            div.warning role="status" {
+                p { strong { "The scenario cannot be scheduled: " } "its links and the plan's close a cycle, " (cycle.join(" → ")) ". Take one of the scenario's links away below, or one of the plan's, or discard the scenario." }
+            }
+            h3 { "Its links" }
+            ul.rows {
+                @for l in &s.links {
+                    li { @if l.removed { "Without the link " } @else { "With the link " } (l.predecessor) " → " (l.successor) " "
+                        @if viewer.can_write() && !l.removed {
+                            form.inline method="post" action=(url("/links")) {
+                                input type="hidden" name="predecessor" value=(l.predecessor);
+                                input type="hidden" name="successor" value=(l.successor);
+                                input type="hidden" name="removed" value="true";
+                                button type="submit" { "Take it out of the scenario" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if viewer.can_write() {
+                form.inline.confirm method="post" action=(url("/delete")) data-confirm={ "Discard " (s.name) "?" } {
+                    button.danger type="submit" { "Discard" }
+                }
+            }
+        }
+        }
+    };
+    page(
+        viewer,
+        &s.name,
+        Section::Projects,
+        nav(project, Tab::Plan),
+        content,
+    )
 }
 
 /// `POST /w/{ws}/p/{key}/scenarios`: on to the new scenario.

@@ -267,12 +267,19 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
 
         // Saturdays worked, the plan's holiday taken away and one of its
         // own added (Thursday 10th): in the scenario only.
+        let changed_days = json!([
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            ""
+        ]);
         let (status, changed) = ana
             .patch(
                 &format!("{SC}/Weekend/calendar"),
-                json!({"work_week": ["08:00-12:00 13:00-17:00", "08:00-12:00 13:00-17:00",
-                    "08:00-12:00 13:00-17:00", "08:00-12:00 13:00-17:00",
-                    "08:00-12:00 13:00-17:00", "08:00-12:00 13:00-17:00", ""]}),
+                json!({"work_week": changed_days}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{changed}");
@@ -350,7 +357,8 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
         ana.post(&format!("{SC}/Weekend/levelling"), json!({}))
             .await;
 
-        // The plan's week changes meanwhile: shown, and apply refused.
+        // The plan's hours of a day change: the scenario changes the days
+        // only, so that is no conflict.
         let (status, _) = ana
             .patch(
                 &format!("{WS}/projects/LAUNCH"),
@@ -359,16 +367,44 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
             .await;
         assert_eq!(status, StatusCode::OK);
         let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
-        assert_eq!(c["conflicts"][0]["kind"], "calendar", "{c}");
+        assert_eq!(c["conflicts"], json!([]), "{c}");
+        ana.patch(
+            &format!("{WS}/projects/LAUNCH"),
+            json!({"hours_per_day": 8}),
+        )
+        .await;
+        // The plan's days change meanwhile: shown, and apply refused.
+        let plan_days = json!([
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "08:00-12:00 13:00-17:00",
+            "",
+            "09:00-13:00"
+        ]);
+        let (status, body) = ana
+            .patch(
+                &format!("{WS}/projects/LAUNCH"),
+                json!({"work_week": plan_days}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        assert_eq!(
+            c["conflicts"],
+            json!([{"kind": "calendar", "object": "working week", "fields": ["work_week"]}]),
+            "{c}"
+        );
         let (status, problem) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{problem}");
         assert!(problem["detail"].as_str().unwrap().contains("working week"));
         assert_eq!(task(&ana, "LAUNCH-3").await["levelling_delay_hours"], 0.0);
-        // Changed again in the scenario, it is the scenario's choice.
+        // Given again in the scenario, the days are the scenario's choice.
         let (status, _) = ana
             .patch(
                 &format!("{SC}/Weekend/calendar"),
-                json!({"hours_per_day": 8}),
+                json!({"work_week": changed_days}),
             )
             .await;
         assert_eq!(status, StatusCode::OK);
@@ -378,7 +414,7 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
         assert_eq!(status, StatusCode::OK, "{applied}");
         assert_eq!(applied["calendar"], 3, "{applied}");
         let (_, plan) = ana.get(&format!("{WS}/projects/LAUNCH")).await;
-        assert_eq!(plan["work_week"][5], "08:00-12:00 13:00-17:00");
+        assert_eq!(plan["work_week"], changed_days);
         assert_eq!(plan["hours_per_day"], 8.0);
         let (_, exceptions) = ana
             .get(&format!("{WS}/projects/LAUNCH/calendar/exceptions"))
@@ -457,6 +493,11 @@ async fn a_scenario_costs_its_work_at_its_owners_rates_beside_the_budget() {
         assert_eq!(c["plan_cost"], 4800.0, "{c}");
         assert_eq!(c["scenario_cost"], 3600.0, "{c}");
         assert_eq!(c["budget"], 4000.0, "{c}");
+        // A member sees hours, not what they cost: a cost beside hours
+        // would give a rate away.
+        let (_, seen) = mel.get(&format!("{SC}/Cheaper")).await;
+        assert!(seen.get("plan_cost").is_none(), "{seen}");
+        assert!(seen.get("scenario_cost").is_none(), "{seen}");
         // A rate taken away is no cost; the plan is not rescheduled by it.
         let (_, before) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
         let (status, _) = ana
@@ -465,6 +506,8 @@ async fn a_scenario_costs_its_work_at_its_owners_rates_beside_the_budget() {
         assert_eq!(status, StatusCode::OK);
         let (_, c) = ana.get(&format!("{SC}/Cheaper")).await;
         assert_eq!(c["scenario_cost"], 2400.0, "{c}");
+        assert_eq!(c["scenario_uncosted_hours"], 24.0, "Ada's, told apart: {c}");
+        assert_eq!(c["plan_uncosted_hours"], 0.0, "{c}");
         let (_, after) = ana.get(&format!("{WS}/projects/LAUNCH/schedule")).await;
         assert_eq!(
             before["computed_at"], after["computed_at"],

@@ -193,18 +193,27 @@ async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
         .unwrap();
     assert_ne!(project["work_week"][4], "", "the plan still works Fridays");
     // The plan changes what the scenario changes: the page says so.
-    let same_week: Vec<String> = project["work_week"]
+    let plan_week: Vec<String> = project["work_week"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("work_week={}", d.as_str().unwrap().replace(' ', "+")))
+        .enumerate()
+        .map(|(i, d)| {
+            // The plan works Saturday mornings now.
+            let d = if i == 5 {
+                "09:00-13:00"
+            } else {
+                d.as_str().unwrap()
+            };
+            format!("work_week={}", d.replace(' ', "+"))
+        })
         .collect();
     ana.posted_to(
         "/w/demo/p/LAUNCH/calendar",
         &format!(
             "version={}&{}&hours_per_day=7.5",
             project["version"],
-            same_week.join("&")
+            plan_week.join("&")
         ),
     )
     .await;
