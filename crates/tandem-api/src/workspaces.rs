@@ -153,7 +153,8 @@ pub struct UpdateAvailability {
 }
 
 /// What an hour of a member's work costs (Microsoft Project's standard
-/// rate), in the workspace's currency; null: not costed.
+/// rate), in the workspace's currency, 0 to 1000000; null: not costed.
+/// `cost_rate` must be given (422 without it).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetCostRate {
@@ -162,7 +163,6 @@ pub struct SetCostRate {
         deserialize_with = "crate::common::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schemars(required)]
     pub cost_rate: Option<Option<f64>>,
 }
 
