@@ -195,6 +195,17 @@ pub struct ScenarioCalendarView {
     pub removed: Vec<Id>,
 }
 
+impl ScenarioCalendarView {
+    /// How many changes it makes, as `CalendarEdit::count` counts them:
+    /// the days and the hours of a day one each.
+    pub fn changes(&self) -> usize {
+        usize::from(self.work_week.is_some())
+            + usize::from(self.hours_per_day.is_some())
+            + self.added.len()
+            + self.removed.len()
+    }
+}
+
 impl From<&CalendarEdit> for ScenarioCalendarView {
     fn from(c: &CalendarEdit) -> Self {
         ScenarioCalendarView {

@@ -109,25 +109,37 @@ fn conflicts(
     links: &[Link],
     members: &[Member],
 ) -> Vec<ScenarioConflictView> {
-    let by_id: HashMap<Id, &PlanTask> = tasks.iter().map(|t| (t.id, t)).collect();
+    // The plan's tasks the scenario edits, found in one pass: a
+    // comparison of a big plan with a few edits indexes the few.
+    let edited: HashMap<Id, (usize, &tandem_store::ScenarioTask)> = scenario
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.task_id, (i, t)))
+        .collect();
     let email: HashMap<Id, &str> = members
         .iter()
         .map(|m| (m.user.id, m.user.email.as_str()))
         .collect();
-    let mut out: Vec<ScenarioConflictView> = scenario
-        .tasks
+    let mut found: Vec<(usize, &tandem_store::ScenarioTask, Vec<&'static str>)> = tasks
         .iter()
-        .filter_map(|edited| {
-            let task = by_id.get(&edited.task_id)?;
+        .filter_map(|task| {
+            let &(at, edit) = edited.get(&task.id)?;
             let owner = task
                 .owner_id
                 .and_then(|id| email.get(&id).map(|e| e.to_string()));
-            let fields = edited.base.changed_since(&Held::of_plan(task, owner));
-            (!fields.is_empty()).then(|| ScenarioConflictView {
-                object: edited.key.clone(),
-                kind: "task".into(),
-                fields: fields.into_iter().map(String::from).collect(),
-            })
+            let fields = edit.base.changed_since(&Held::of_plan(task, owner));
+            (!fields.is_empty()).then_some((at, edit, fields))
+        })
+        .collect();
+    // In the scenario's order (by task number), as before.
+    found.sort_by_key(|(at, ..)| *at);
+    let mut out: Vec<ScenarioConflictView> = found
+        .into_iter()
+        .map(|(_, edit, fields)| ScenarioConflictView {
+            object: edit.key.clone(),
+            kind: "task".into(),
+            fields: fields.into_iter().map(String::from).collect(),
         })
         .collect();
     let plan_link: HashMap<(Id, Id), (DependencyKind, f64)> = links

@@ -323,12 +323,34 @@ async fn apply_calendar_tx(
     Ok(changes)
 }
 
-async fn touch_tx(tx: &mut Tx, scenario_id: Id) -> Result<()> {
+/// Ends an edit of `scenario`: its version moves on, and it is read back
+/// as the edit left it, in the same transaction, which is committed.
+async fn edited_tx(mut tx: Tx, project_id: Id, scenario: &Scenario) -> Result<Scenario> {
     sqlx::query("UPDATE scenarios SET version = version + 1 WHERE id = $1")
-        .bind(scenario_id)
-        .execute(&mut **tx)
+        .bind(scenario.id)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
+    tx.commit().await?;
+    Ok(scenario)
+}
+
+impl DbStore {
+    /// Starts a write of the project's scenario `name`: the project
+    /// locked (every writer of a project takes its lock first), the
+    /// scenario read.
+    async fn scenario_write_tx(
+        &self,
+        writer: WriteScope,
+        access: ProjectAccess,
+        name: &str,
+    ) -> Result<(Tx, Scenario)> {
+        same_workspace(writer, access)?;
+        let mut tx = self.write_tx().await?;
+        lock_project_tx(&mut tx, access.project_id()).await?;
+        let scenario = scenario_tx(&mut tx, access.project_id(), name.trim()).await?;
+        Ok((tx, scenario))
+    }
 }
 
 /// A refusal of one of the scenario's changes, named by its task or link.
@@ -421,11 +443,8 @@ impl ScenarioStore for DbStore {
         access: ProjectAccess,
         name: &str,
     ) -> Result<()> {
-        same_workspace(writer, access)?;
         let project_id = access.project_id();
-        let mut tx = self.write_tx().await?;
-        lock_project_tx(&mut tx, project_id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
+        let (mut tx, scenario) = self.scenario_write_tx(writer, access, name).await?;
         sqlx::query("DELETE FROM scenarios WHERE id = $1")
             .bind(scenario.id)
             .execute(&mut *tx)
@@ -457,11 +476,8 @@ impl ScenarioStore for DbStore {
         name: &str,
         edits: &[(String, TaskEdit)],
     ) -> Result<Scenario> {
-        same_workspace(writer, access)?;
         let project_id = access.project_id();
-        let mut tx = self.write_tx().await?;
-        lock_project_tx(&mut tx, project_id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
+        let (mut tx, scenario) = self.scenario_write_tx(writer, access, name).await?;
         let text = |edit: &TaskEdit| {
             serde_json::to_string(edit)
                 .map_err(|e| StoreError::Config(format!("a scenario's edit: {e}")))
@@ -511,10 +527,7 @@ impl ScenarioStore for DbStore {
             .execute(&mut *tx)
             .await?;
         }
-        touch_tx(&mut tx, scenario.id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
-        tx.commit().await?;
-        Ok(scenario)
+        edited_tx(tx, project_id, &scenario).await
     }
 
     async fn edit_scenario_link(
@@ -528,7 +541,6 @@ impl ScenarioStore for DbStore {
         lag_days: f64,
         removed: bool,
     ) -> Result<Scenario> {
-        same_workspace(writer, access)?;
         if !lag_days.is_finite() || lag_days.abs() > 3650.0 {
             return Err(StoreError::invalid(
                 "lag_days",
@@ -536,9 +548,7 @@ impl ScenarioStore for DbStore {
             ));
         }
         let project_id = access.project_id();
-        let mut tx = self.write_tx().await?;
-        lock_project_tx(&mut tx, project_id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
+        let (mut tx, scenario) = self.scenario_write_tx(writer, access, name).await?;
         let pred =
             project_task_tx(&mut tx, *writer, project_id, predecessor, "predecessor").await?;
         let succ = project_task_tx(&mut tx, *writer, project_id, successor, "successor").await?;
@@ -586,10 +596,7 @@ impl ScenarioStore for DbStore {
                     },
                 ));
             }
-            touch_tx(&mut tx, scenario.id).await?;
-            let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
-            tx.commit().await?;
-            return Ok(scenario);
+            return edited_tx(tx, project_id, &scenario).await;
         }
         sqlx::query(
             "INSERT INTO scenario_links (scenario_id, predecessor_id, successor_id, kind, lag_days, removed, \
@@ -608,10 +615,7 @@ impl ScenarioStore for DbStore {
         .bind(base.map(|(_, lag)| lag))
         .execute(&mut *tx)
         .await?;
-        touch_tx(&mut tx, scenario.id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
-        tx.commit().await?;
-        Ok(scenario)
+        edited_tx(tx, project_id, &scenario).await
     }
 
     async fn edit_scenario_calendar(
@@ -621,11 +625,8 @@ impl ScenarioStore for DbStore {
         name: &str,
         change: CalendarChange,
     ) -> Result<Scenario> {
-        same_workspace(writer, access)?;
         let project_id = access.project_id();
-        let mut tx = self.write_tx().await?;
-        lock_project_tx(&mut tx, project_id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, name.trim()).await?;
+        let (mut tx, scenario) = self.scenario_write_tx(writer, access, name).await?;
         let (week, exceptions) = plan_calendar_tx(&mut tx, writer.workspace_id, project_id).await?;
         let mut calendar = scenario.calendar.clone();
         calendar
@@ -638,10 +639,7 @@ impl ScenarioStore for DbStore {
             .bind(scenario.id)
             .execute(&mut *tx)
             .await?;
-        touch_tx(&mut tx, scenario.id).await?;
-        let scenario = scenario_tx(&mut tx, project_id, &scenario.name).await?;
-        tx.commit().await?;
-        Ok(scenario)
+        edited_tx(tx, project_id, &scenario).await
     }
 
     async fn apply_scenario(

@@ -463,36 +463,16 @@ impl WorkspaceStore for DbStore {
         hours: f64,
         expected_version: Option<i64>,
     ) -> Result<Member> {
-        let scope = *scope;
         check_capacity(hours).map_err(StoreError::Invalid)?;
-        let mut tx = self.write_tx().await?;
-        let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-        check_version(expected_version, current.version)?;
-        sqlx::query("UPDATE members SET capacity_hours = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
-            .bind(hours)
-            .bind(scope.workspace_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let changes = [FieldChange {
-            field: "capacity_hours".into(),
-            before: serde_json::json!(current.capacity_hours),
-            after: serde_json::json!(hours),
-        }];
-        record(
-            &mut tx,
-            scope,
-            None,
-            EntityKind::Member,
-            user_id,
-            &current.user.email,
-            "updated",
-            &changes,
-        )
-        .await?;
-        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-        tx.commit().await?;
-        Ok(member)
+        let change = MemberNumber {
+            column: "capacity_hours",
+            value: Some(hours),
+            before: |m| Some(m.capacity_hours),
+            // A person's hours shape every plan they work in.
+            action: "updated",
+        };
+        self.set_member_number(*scope, user_id, change, expected_version)
+            .await
     }
 
     async fn set_member_cost_rate(
@@ -502,38 +482,17 @@ impl WorkspaceStore for DbStore {
         rate: Option<f64>,
         expected_version: Option<i64>,
     ) -> Result<Member> {
-        let scope = *scope;
         check_cost_rate(rate).map_err(StoreError::Invalid)?;
-        let mut tx = self.write_tx().await?;
-        let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-        check_version(expected_version, current.version)?;
-        sqlx::query("UPDATE members SET cost_rate = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3")
-            .bind(rate)
-            .bind(scope.workspace_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let changes = [FieldChange {
-            field: "cost_rate".into(),
-            before: serde_json::json!(current.cost_rate),
-            after: serde_json::json!(rate),
-        }];
-        // Not "updated": a rate changes what work costs, not when it is
-        // done, so no plan is rescheduled.
-        record(
-            &mut tx,
-            scope,
-            None,
-            EntityKind::Member,
-            user_id,
-            &current.user.email,
-            "cost rate changed",
-            &changes,
-        )
-        .await?;
-        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
-        tx.commit().await?;
-        Ok(member)
+        let change = MemberNumber {
+            column: "cost_rate",
+            value: rate,
+            before: |m| m.cost_rate,
+            // Not "updated": a rate changes what work costs, not when it
+            // is done, so no plan is rescheduled.
+            action: "cost rate changed",
+        };
+        self.set_member_number(*scope, user_id, change, expected_version)
+            .await
     }
 
     async fn list_time_off(&self, scope: Scope, user_id: Option<Id>) -> Result<Vec<TimeOff>> {
@@ -874,5 +833,57 @@ impl WorkspaceStore for DbStore {
         forget_invitation_notice(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// One number of a member's set, with the history entry (`action`) that
+/// says so.
+struct MemberNumber {
+    /// A column of `members`, named by the code, never by a caller.
+    column: &'static str,
+    value: Option<f64>,
+    before: fn(&Member) -> Option<f64>,
+    action: &'static str,
+}
+
+impl DbStore {
+    async fn set_member_number(
+        &self,
+        scope: Scope,
+        user_id: Id,
+        change: MemberNumber,
+        expected_version: Option<i64>,
+    ) -> Result<Member> {
+        let mut tx = self.write_tx().await?;
+        let current = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        check_version(expected_version, current.version)?;
+        sqlx::query(&format!(
+            "UPDATE members SET {} = $1, version = version + 1 WHERE workspace_id = $2 AND user_id = $3",
+            change.column
+        ))
+        .bind(change.value)
+        .bind(scope.workspace_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let changes = [FieldChange {
+            field: change.column.into(),
+            before: serde_json::json!((change.before)(&current)),
+            after: serde_json::json!(change.value),
+        }];
+        record(
+            &mut tx,
+            scope,
+            None,
+            EntityKind::Member,
+            user_id,
+            &current.user.email,
+            change.action,
+            &changes,
+        )
+        .await?;
+        let member = fetch_member_tx(&mut tx, scope.workspace_id, user_id).await?;
+        tx.commit().await?;
+        Ok(member)
     }
 }

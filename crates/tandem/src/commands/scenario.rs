@@ -99,10 +99,7 @@ pub(super) async fn clear_level(
 
 fn print_scenario(s: &ScenarioView) {
     let c = &s.calendar;
-    let calendar_changes = usize::from(c.work_week.is_some())
-        + usize::from(c.hours_per_day.is_some())
-        + c.added.len()
-        + c.removed.len();
+    let calendar_changes = c.changes();
     outln!(
         "{}  {} task{}, {} link{}, {} calendar change{}",
         s.name,

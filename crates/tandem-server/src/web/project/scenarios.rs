@@ -22,16 +22,6 @@ use crate::web::Viewer;
 use crate::web::common::{FormPairs, WebError, answer, refused};
 use crate::web::layout::{Section, Tab, page};
 
-/// How many changes a scenario makes to the calendar: the days and the
-/// hours of a day count one each.
-fn calendar_changes(s: &ScenarioView) -> usize {
-    let c = &s.calendar;
-    usize::from(c.work_week.is_some())
-        + usize::from(c.hours_per_day.is_some())
-        + c.added.len()
-        + c.removed.len()
-}
-
 /// An amount in the workspace's currency, or a dash.
 fn money(amount: Option<f64>) -> String {
     amount.map_or_else(|| "—".to_string(), |a| format!("{a:.2}"))
@@ -60,7 +50,7 @@ pub(super) fn section(viewer: &Viewer, project: &str, scenarios: &[ScenarioView]
                 @for s in scenarios {
                     li {
                         a href=(url(&format!("/scenarios/{}", encode(&s.name)))) { strong { (s.name) } }
-                        " " span.muted { (s.tasks.len()) " task(s), " (s.links.len()) " link(s), " (calendar_changes(s)) " calendar change(s)" }
+                        " " span.muted { (s.tasks.len()) " task(s), " (s.links.len()) " link(s), " (s.calendar.changes()) " calendar change(s)" }
                     }
                 }
             }
@@ -137,7 +127,7 @@ pub async fn scenario_page(
                 }
             }
             h3 { "What it changes" }
-            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() && calendar_changes(&c.scenario) == 0 { p.muted { "Nothing yet: change a task, a link or the calendar below." } }
+            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() && c.scenario.calendar.changes() == 0 { p.muted { "Nothing yet: change a task, a link or the calendar below." } }
             ul.rows {
                 @for t in &c.scenario.tasks {
                     li { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " (t.title) ": "
