@@ -52,9 +52,78 @@ pub async fn load_with_plan_tasks(
     today: NaiveDate,
 ) -> Result<(Loaded, Vec<PlanTask>)> {
     let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
-    let tasks = store.plan_tasks(access).await?;
-    let loaded = plan_of(store, scope, project, access, stamp, &tasks).await?;
-    Ok((loaded, tasks))
+    // One round trip's wait for the five reads, not five: a plan read
+    // is mostly waiting where the database is over a network.
+    let (tasks, dependencies, exceptions, members, time_off) = tokio::try_join!(
+        store.plan_tasks(access),
+        store.project_links(access),
+        store.list_calendar_exceptions(access),
+        store.list_members(scope),
+        store.list_time_off(scope, None),
+    )?;
+    let people = People::new(&members, &time_off);
+    Ok(assemble(
+        project,
+        access,
+        stamp,
+        tasks,
+        dependencies,
+        &exceptions,
+        &people,
+    ))
+}
+
+/// [`load_with_plan_tasks`] with the workspace's people read already: a
+/// caller reading many plans of one workspace reads them once.
+async fn load_among(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+    people: &People,
+) -> Result<(Loaded, Vec<PlanTask>)> {
+    let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
+    let (tasks, dependencies, exceptions) = tokio::try_join!(
+        store.plan_tasks(access),
+        store.project_links(access),
+        store.list_calendar_exceptions(access),
+    )?;
+    Ok(assemble(
+        project,
+        access,
+        stamp,
+        tasks,
+        dependencies,
+        &exceptions,
+        people,
+    ))
+}
+
+fn assemble(
+    project: Project,
+    access: ProjectAccess,
+    stamp: PlanStamp,
+    tasks: Vec<PlanTask>,
+    dependencies: Vec<Link>,
+    exceptions: &[tandem_domain::calendar::CalendarException],
+    people: &People,
+) -> (Loaded, Vec<PlanTask>) {
+    let planned = project_plan(
+        &project,
+        exceptions,
+        &tasks,
+        &dependencies,
+        people,
+        stamp.planned_on,
+    );
+    let loaded = Loaded {
+        project,
+        access,
+        stamp,
+        dependencies,
+        planned,
+    };
+    (loaded, tasks)
 }
 
 /// [`load`], and every task of the project as a page shows it: one read
@@ -706,24 +775,46 @@ pub async fn level_workspace(
         .filter(|p| p.status == tandem_domain::ProjectStatus::Active)
         .collect();
     projects.sort_by(|a, b| (a.start_date, &a.key).cmp(&(b.start_date, &b.key)));
-    let time_off = store.list_time_off(scope, None).await?;
+    let (members, time_off) =
+        tokio::try_join!(store.list_members(scope), store.list_time_off(scope, None))?;
+    let people = People::new(&members, &time_off);
+    let names: HashMap<Id, UserRef> = members.into_iter().map(|m| (m.user.id, m.user)).collect();
     let mut out = Vec::with_capacity(projects.len());
-    let names = member_names(store, scope).await?;
-    for project in projects {
+    // Each project's plan is read while the one before it is levelled
+    // (and written): the reads are waits on the database, the levelling
+    // is CPU, and the next read needs nothing the levelling gives.
+    let mut next = match projects.first() {
+        Some(first) => Some(load_among(store, scope, &first.key, today, &people).await?),
+        None => None,
+    };
+    for following in projects.iter().skip(1).map(Some).chain([None]) {
+        let (loaded, tasks) = next.take().expect("read in the turn before");
         let outside = so_far.clone();
-        let (levelled, applied) = match writer {
-            Some(writer) => {
-                let loaded = load_with_plan_tasks(store, scope, &project.key, today).await?;
-                let names = names.clone();
-                level_and_write(store, writer, loaded, names, time_off.clone(), outside).await?
-            }
-            None => {
-                let (loaded, _) = load_with_plan_tasks(store, scope, &project.key, today).await?;
-                let names = names.clone();
-                let levelled = level_off_executor(loaded, names, time_off.clone(), outside);
-                (levelled.await?.1, None)
+        let names = names.clone();
+        let time_off = time_off.clone();
+        let level_this = async {
+            match writer {
+                Some(writer) => {
+                    level_and_write(store, writer, (loaded, tasks), names, time_off, outside).await
+                }
+                None => Ok((
+                    level_off_executor(loaded, names, time_off, outside)
+                        .await?
+                        .1,
+                    None,
+                )),
             }
         };
+        let read_next = async {
+            match following {
+                Some(project) => load_among(store, scope, &project.key, today, &people)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        };
+        let ((levelled, applied), read) = tokio::try_join!(level_this, read_next)?;
+        next = read;
         let work = std::sync::Arc::make_mut(&mut so_far);
         for b in &levelled.bookings {
             work.entry(b.owner).or_default().push((b.start, b.finish));
