@@ -51,26 +51,7 @@ pub async fn load_with_plan_tasks(
     key: &str,
     today: NaiveDate,
 ) -> Result<(Loaded, Vec<PlanTask>)> {
-    let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
-    // One round trip's wait for the five reads, not five: a plan read
-    // is mostly waiting where the database is over a network.
-    let (tasks, dependencies, exceptions, members, time_off) = tokio::try_join!(
-        store.plan_tasks(access),
-        store.project_links(access),
-        store.list_calendar_exceptions(access),
-        store.list_members(scope),
-        store.list_time_off(scope, None),
-    )?;
-    let people = People::new(&members, &time_off);
-    Ok(assemble(
-        project,
-        access,
-        stamp,
-        tasks,
-        dependencies,
-        &exceptions,
-        &people,
-    ))
+    read_plan(store, scope, key, today, plan_people(store, scope)).await
 }
 
 /// [`load_with_plan_tasks`] with the workspace's people read already: a
@@ -82,38 +63,36 @@ async fn load_among(
     today: NaiveDate,
     people: &People,
 ) -> Result<(Loaded, Vec<PlanTask>)> {
-    let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
-    let (tasks, dependencies, exceptions) = tokio::try_join!(
-        store.plan_tasks(access),
-        store.project_links(access),
-        store.list_calendar_exceptions(access),
-    )?;
-    Ok(assemble(
-        project,
-        access,
-        stamp,
-        tasks,
-        dependencies,
-        &exceptions,
-        people,
-    ))
+    read_plan(store, scope, key, today, std::future::ready(Ok(people))).await
 }
 
-fn assemble(
-    project: Project,
-    access: ProjectAccess,
-    stamp: PlanStamp,
-    tasks: Vec<PlanTask>,
-    dependencies: Vec<Link>,
-    exceptions: &[tandem_domain::calendar::CalendarException],
-    people: &People,
-) -> (Loaded, Vec<PlanTask>) {
+/// Reads a project's plan, its people from `people`. The reads after the
+/// plan version wait together, not one after another: a plan read is
+/// mostly waiting where the database is over a network. `people` is
+/// polled only after the version is read, as the rest: people's hours
+/// and time off are plan too.
+async fn read_plan<P: std::borrow::Borrow<People>>(
+    store: &dyn Store,
+    scope: Scope,
+    key: &str,
+    today: NaiveDate,
+    people: impl std::future::Future<Output = Result<P>>,
+) -> Result<(Loaded, Vec<PlanTask>)> {
+    let (project, access, stamp) = open_for_plan(store, scope, key, today).await?;
+    let reads = async {
+        Ok::<_, Error>(tokio::try_join!(
+            store.plan_tasks(access),
+            store.project_links(access),
+            store.list_calendar_exceptions(access),
+        )?)
+    };
+    let ((tasks, dependencies, exceptions), people) = tokio::try_join!(reads, people)?;
     let planned = project_plan(
         &project,
-        exceptions,
+        &exceptions,
         &tasks,
         &dependencies,
-        people,
+        people.borrow(),
         stamp.planned_on,
     );
     let loaded = Loaded {
@@ -123,7 +102,7 @@ fn assemble(
         dependencies,
         planned,
     };
-    (loaded, tasks)
+    Ok((loaded, tasks))
 }
 
 /// [`load`], and every task of the project as a page shows it: one read
@@ -218,8 +197,8 @@ async fn links_and_plan(
 
 /// The workspace's people as plans read them: hours a week and time off.
 pub async fn plan_people(store: &dyn Store, scope: Scope) -> Result<People> {
-    let members = store.list_members(scope).await?;
-    let time_off = store.list_time_off(scope, None).await?;
+    let (members, time_off) =
+        tokio::try_join!(store.list_members(scope), store.list_time_off(scope, None))?;
     Ok(People::new(&members, &time_off))
 }
 
@@ -787,8 +766,9 @@ pub async fn level_workspace(
         Some(first) => Some(load_among(store, scope, &first.key, today, &people).await?),
         None => None,
     };
-    for following in projects.iter().skip(1).map(Some).chain([None]) {
-        let (loaded, tasks) = next.take().expect("read in the turn before");
+    let mut rest = projects.iter().skip(1);
+    while let Some((loaded, tasks)) = next.take() {
+        let following = rest.next();
         let outside = so_far.clone();
         let names = names.clone();
         let time_off = time_off.clone();

@@ -34,6 +34,11 @@ async fn work_in_other_projects_counts_and_the_workspace_levels_as_one() {
         seed(&url).await;
         let server = Server::start(&url).await;
         let ana = Api::login(&server.base, "ana").await;
+        // With no active project there is nothing to level, and saying so
+        // is an answer, not a fault.
+        let (status, none) = ana.get(&format!("{WS}/levelling")).await;
+        assert_eq!(status, StatusCode::OK, "{none}");
+        assert_eq!(none["projects"], json!([]), "{none}");
         two_projects(&ana).await;
         // Each project alone has nothing to level; Mel is booked twice for
         // three days across the two.
