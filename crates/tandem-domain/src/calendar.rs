@@ -162,7 +162,8 @@ impl WorkWeek {
     }
 
     /// The scheduler's calendar: this week with the exceptions laid over
-    /// it (a later exception wins where two overlap).
+    /// it (a later exception wins where two overlap, which only an
+    /// imported file can make: [`overlapping`]).
     pub fn calendar(&self, exceptions: &[CalendarException]) -> Calendar {
         let mut calendar = Calendar {
             week: self.days.clone(),
@@ -181,6 +182,25 @@ impl WorkWeek {
     pub fn working_days(&self) -> usize {
         self.days.iter().filter(|d| !d.is_empty()).count()
     }
+}
+
+/// The first of `exceptions` sharing a day with `start`..=`end`. A
+/// calendar's exceptions do not overlap, as in Microsoft Project: where
+/// two did, which one a day follows would hang on their order.
+pub fn overlapping(
+    exceptions: &[CalendarException],
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Option<&CalendarException> {
+    exceptions.iter().find(|e| e.start <= end && start <= e.end)
+}
+
+/// What a new exception that overlaps `other` is told.
+pub fn overlap_message(other: &CalendarException) -> String {
+    format!(
+        "overlaps the exception \"{}\" ({} to {}): a day has one exception; change or remove that one",
+        other.name, other.start, other.end
+    )
 }
 
 /// Whether `date` is a working day of the week (exceptions aside).

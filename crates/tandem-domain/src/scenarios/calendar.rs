@@ -6,7 +6,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{CalendarException, ExceptionFields, WorkWeek, format_hours, parse_hours};
+use crate::calendar::{
+    CalendarException, ExceptionFields, WorkWeek, format_hours, overlap_message, overlapping,
+    parse_hours,
+};
 use crate::model::Id;
 
 /// An exception the scenario adds: its id is below zero, where the
@@ -164,6 +167,12 @@ impl CalendarEdit {
                         (field_name(&e.field), e.message)
                     })
                 })?;
+                let mut week = plan_week.clone();
+                let mut now = plan_exceptions.to_vec();
+                self.lay_over(&mut week, &mut now);
+                if let Some(other) = overlapping(&now, fields.start, fields.end) {
+                    return Err(("start_date", overlap_message(other)));
+                }
                 let id = self.added.iter().map(|a| a.id).min().unwrap_or(0).min(0) - 1;
                 self.added.push(AddedException {
                     id,
@@ -343,6 +352,21 @@ mod tests {
             edit.change(CalendarChange::Add(backwards), &plan_week, &plan)
                 .is_err()
         );
+        // A day has one exception: its own Party's, or the plan's unless
+        // the scenario takes that one away.
+        let (field, message) = edit
+            .change(CalendarChange::Add(holiday("Again", 18)), &plan_week, &plan)
+            .unwrap_err();
+        assert_eq!(field, "start_date");
+        assert!(message.contains("\"Party\""), "{message}");
+        let mut plan_closed = CalendarEdit::default();
+        let (field, _) = plan_closed
+            .change(CalendarChange::Add(holiday("Open", 24)), &plan_week, &plan)
+            .unwrap_err();
+        assert_eq!(field, "start_date");
+        edit.clone()
+            .change(CalendarChange::Add(holiday("Open", 24)), &plan_week, &plan)
+            .unwrap();
         assert_eq!(edit, before);
         // The plan's week again is no change at all.
         edit.change(

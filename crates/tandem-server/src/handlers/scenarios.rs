@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use axum::extract::Query;
 use tandem_api::{
-    CreateCalendarException, CreateScenario, ForecastView, LevellingView, ScenarioAppliedView,
-    ScenarioComparisonView, ScenarioLinkInput, ScenarioView, ScenarioWeekInput, UpdateTask,
-    scenario_edit,
+    CreateCalendarException, CreateScenario, ForecastView, LevellingView, SCENARIO_FIELDS,
+    ScenarioAppliedView, ScenarioComparisonView, ScenarioLinkInput, ScenarioView,
+    ScenarioWeekInput, UpdateTask, scenario_edit,
 };
 use tandem_domain::scenarios::CalendarChange;
 use tandem_domain::{DependencyKind, FieldError};
@@ -19,6 +19,7 @@ use tandem_usecases::scenarios;
 
 use super::ApiResult;
 use crate::AppState;
+use crate::error::ApiError;
 use crate::extract::{Ctx, IfMatch, JsonBody};
 use crate::routes::*;
 use crate::scenarios::{compare, scenario_view};
@@ -88,10 +89,28 @@ pub async fn edit_task(
 ) -> ApiResult<Json<ScenarioView>> {
     let writer = ctx.actor().writer()?;
     let (_, access) = state.store.open_project(ctx.scope, &key).await?;
-    let edit = body.into_domain(scenario_edit)?;
+    let edit = body
+        .into_domain(scenario_edit)
+        .map_err(unknown_is_not_in_a_scenario)?;
     let changed =
         scenarios::edit_task(state.store.as_ref(), &writer, access, &name, &task, &edit).await?;
     Ok(Json(scenario_view(&changed)))
+}
+
+/// The body is a task's patch, whose unknown-field message lists every
+/// field of a task: a scenario changes fewer, and says which.
+fn unknown_is_not_in_a_scenario(error: ApiError) -> ApiError {
+    match error {
+        ApiError::Invalid(mut errors) => {
+            for e in &mut errors {
+                if e.message.starts_with("unknown field") {
+                    e.message = format!("unknown field (a scenario changes {SCENARIO_FIELDS})");
+                }
+            }
+            ApiError::Invalid(errors)
+        }
+        other => other,
+    }
 }
 
 pub async fn edit_link(
@@ -281,7 +300,7 @@ async fn exception_change(
     let id: tandem_domain::Id = id
         .trim()
         .parse()
-        .map_err(|_| crate::error::ApiError::field("id", "must be a calendar exception's id"))?;
+        .map_err(|_| ApiError::field("id", "must be a calendar exception's id"))?;
     let (_, access) = state.store.open_project(ctx.scope, &key).await?;
     let changed =
         scenarios::edit_calendar(state.store.as_ref(), &writer, access, &name, change(id)).await?;

@@ -155,6 +155,25 @@ impl PlanStore for DbStore {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound("project"))?;
+        // Read under the project's lock, so two overlapping exceptions
+        // added at once cannot both find the calendar free.
+        lock_project_tx(&mut tx, project_id).await?;
+        let existing = sqlx::query(CALENDAR_EXCEPTIONS)
+            .bind(scope.workspace_id)
+            .bind(project_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(exception_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(other) =
+            tandem_domain::calendar::overlapping(&existing, exception.start, exception.end)
+        {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "start_date",
+                tandem_domain::calendar::overlap_message(other),
+            )]));
+        }
         let hours = tandem_domain::calendar::format_hours(&exception.hours);
         let row = sqlx::query(
             "INSERT INTO calendar_exceptions (workspace_id, project_id, name, start_date, end_date, hours) \

@@ -300,6 +300,23 @@ async fn apply_calendar_tx(
             after: serde_json::Value::Null,
         });
     }
+    // A day has one exception: one the plan added since, on a day the
+    // scenario gives another, is a conflict to settle first.
+    let staying: Vec<_> = exceptions
+        .iter()
+        .filter(|e| !calendar.takes_away(e))
+        .cloned()
+        .collect();
+    for added in &calendar.added {
+        if let Some(other) = tandem_domain::calendar::overlapping(&staying, added.start, added.end)
+        {
+            return Err(StoreError::Conflict(format!(
+                "the scenario's exception \"{}\" {}",
+                added.name,
+                tandem_domain::calendar::overlap_message(other)
+            )));
+        }
+    }
     for added in &calendar.added {
         sqlx::query(
             "INSERT INTO calendar_exceptions (workspace_id, project_id, name, start_date, end_date, hours) \

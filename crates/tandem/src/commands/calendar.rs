@@ -13,7 +13,8 @@ use crate::output::{json as print_json, outln, table};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum CalendarCommand {
-    /// Add a holiday (no work) or, with --hours, days of other hours.
+    /// Add a holiday (no work) or, with --hours, days of other hours. A day
+    /// has one exception: one overlapping another is refused, naming it.
     Add {
         key: String,
         name: String,

@@ -107,6 +107,11 @@ async fn a_project_calendar_with_holidays_moves_the_schedule() {
                 json!({"name": "x", "start_date": "2026-12-24", "hours": "late"}),
                 "hours",
             ),
+            // Founders' day is the 25th: a day has one exception.
+            (
+                json!({"name": "Long weekend", "start_date": "2026-11-24", "end_date": "2026-11-27"}),
+                "start_date",
+            ),
         ] {
             let (status, problem) = ana
                 .post(

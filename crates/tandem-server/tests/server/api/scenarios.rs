@@ -304,6 +304,16 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
             .await;
         assert_eq!(status, StatusCode::OK, "{changed}");
         assert_eq!(changed["calendar"]["added"][0]["id"], -1, "{changed}");
+        // A day has one exception: the Offsite has the 10th.
+        let (status, problem) = ana
+            .post(
+                &format!("{SC}/Weekend/calendar/exceptions"),
+                json!({"name": "Party", "start_date": "2026-12-08", "end_date": "2026-12-10"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "start_date", "{problem}");
+        assert!(problem.to_string().contains("Offsite"), "{problem}");
         let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
         assert_eq!(c["plan_finish"], "2026-12-15T17:00", "{c}");
         // Mon, Tue, Wed (no longer closed), Fri, Sat, Mon: Thursday off.
@@ -410,6 +420,31 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
         assert_eq!(status, StatusCode::OK);
         let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
         assert_eq!(c["conflicts"], json!([]), "{c}");
+        // The plan takes the Offsite's day meanwhile: a day has one
+        // exception, so apply is refused, naming both, and writes nothing.
+        let (status, board) = ana
+            .post(
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions"),
+                json!({"name": "Board day", "start_date": "2026-12-10"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{board}");
+        let (status, problem) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("Offsite") && detail.contains("Board day"),
+            "{detail}"
+        );
+        assert_eq!(task(&ana, "LAUNCH-3").await["levelling_delay_hours"], 0.0);
+        let (status, _) = ana
+            .call(
+                Method::DELETE,
+                &format!("{WS}/projects/LAUNCH/calendar/exceptions/{}", board["id"]),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
         let (status, applied) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{applied}");
         assert_eq!(applied["calendar"], 3, "{applied}");
@@ -557,6 +592,17 @@ async fn bad_scenario_input_is_refused_naming_the_field() {
             );
             assert!(problem.to_string().contains(field), "{body}: {problem}");
         }
+        // An unknown field is told what a scenario changes, not every
+        // field of a task.
+        let (status, problem) = ana
+            .patch(&format!("{SC}/One/tasks/LAUNCH-1"), json!({"bogus": 1}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        let unknown = &problem["errors"][0];
+        assert_eq!(unknown["field"], "bogus", "{problem}");
+        let message = unknown["message"].as_str().unwrap();
+        assert!(message.contains("constraint_date"), "{message}");
+        assert!(!message.contains("title"), "{message}");
         for (body, field) in [
             (json!({"predecessor": "LAUNCH-1"}), "successor"),
             (

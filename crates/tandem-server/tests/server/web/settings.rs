@@ -148,6 +148,16 @@ async fn a_project_is_set_up_and_changed_from_its_settings_page() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // A day has one exception: the form says which one has it.
+    let (status, page) = ana
+        .post(
+            "/w/demo/p/DCM/calendar/exceptions",
+            "name=Long+weekend&start_date=2027-02-11&end_date=2027-02-14&hours=",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Move day"), "{page}");
     let holidays = ids_and(&ana, "/projects/DCM/calendar/exceptions", "name").await;
     assert_eq!(holidays.len(), 1);
     let (status, _) = ana
