@@ -163,7 +163,7 @@ impl WorkWeek {
 
     /// The scheduler's calendar: this week with the exceptions laid over
     /// it (a later exception wins where two overlap, which only an
-    /// imported file can make: [`overlapping`]).
+    /// imported file or an older database brings: [`overlapping`]).
     pub fn calendar(&self, exceptions: &[CalendarException]) -> Calendar {
         let mut calendar = Calendar {
             week: self.days.clone(),

@@ -190,8 +190,13 @@ impl CalendarEdit {
                 }
             }
             CalendarChange::Restore(id) => {
-                if !self.removed.iter().any(|r| r.id == id) {
+                let Some(back) = self.removed.iter().find(|r| r.id == id) else {
                     return Err(("id", format!("the scenario does not take #{id} away")));
+                };
+                // What the scenario added on its days would share them.
+                let added: Vec<CalendarException> = self.added_exceptions().collect();
+                if let Some(other) = overlapping(&added, back.start, back.end) {
+                    return Err(("id", overlap_message(other)));
                 }
                 self.removed.retain(|r| r.id != id);
             }
@@ -218,13 +223,18 @@ impl CalendarEdit {
     pub fn lay_over(&self, week: &mut WorkWeek, exceptions: &mut Vec<CalendarException>) {
         *week = self.week(week);
         exceptions.retain(|e| !self.takes_away(e));
-        exceptions.extend(self.added.iter().map(|a| CalendarException {
+        exceptions.extend(self.added_exceptions());
+    }
+
+    /// The exceptions the scenario adds, as a calendar holds them.
+    fn added_exceptions(&self) -> impl Iterator<Item = CalendarException> + '_ {
+        self.added.iter().map(|a| CalendarException {
             id: a.id,
             name: a.name.clone(),
             start: a.start,
             end: a.end,
             hours: parse_hours(&a.hours).unwrap_or_default(),
-        }));
+        })
     }
 
     /// Whether the scenario takes the plan's exception `e` away.
@@ -364,9 +374,15 @@ mod tests {
             .change(CalendarChange::Add(holiday("Open", 24)), &plan_week, &plan)
             .unwrap_err();
         assert_eq!(field, "start_date");
-        edit.clone()
-            .change(CalendarChange::Add(holiday("Open", 24)), &plan_week, &plan)
+        let mut open = edit.clone();
+        open.change(CalendarChange::Add(holiday("Open", 24)), &plan_week, &plan)
             .unwrap();
+        // Nor does the plan's come back over the day the scenario gave.
+        let (field, message) = open
+            .change(CalendarChange::Restore(7), &plan_week, &plan)
+            .unwrap_err();
+        assert_eq!(field, "id");
+        assert!(message.contains("\"Open\""), "{message}");
         assert_eq!(edit, before);
         // The plan's week again is no change at all.
         edit.change(
