@@ -187,10 +187,15 @@ async fn links_and_plan(
     tasks: &[PlanTask],
     today: NaiveDate,
 ) -> Result<(Vec<Link>, ProjectPlan)> {
-    // Links between the project's own tasks are all a plan uses.
-    let dependencies = store.project_links(access).await?;
-    let exceptions = store.list_calendar_exceptions(access).await?;
-    let people = plan_people(store, scope).await?;
+    // Links between the project's own tasks are all a plan uses. The
+    // reads wait together, as `read_plan`'s do.
+    let links = async {
+        Ok::<_, Error>(tokio::try_join!(
+            store.project_links(access),
+            store.list_calendar_exceptions(access),
+        )?)
+    };
+    let ((dependencies, exceptions), people) = tokio::try_join!(links, plan_people(store, scope))?;
     let planned = project_plan(project, &exceptions, tasks, &dependencies, &people, today);
     Ok((dependencies, planned))
 }

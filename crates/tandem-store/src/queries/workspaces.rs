@@ -83,17 +83,7 @@ async fn leave_tx(tx: &mut Tx, scope: Scope, user_id: Id, action: &str) -> Resul
         before: member.role.as_str().into(),
         after: serde_json::Value::Null,
     }];
-    record(
-        tx,
-        scope,
-        None,
-        EntityKind::Member,
-        user_id,
-        &member.user.email,
-        action,
-        &changes,
-    )
-    .await
+    record_member(tx, scope, user_id, &member.user.email, action, &changes).await
 }
 
 /// The workspace's deactivated members (or the one `user_id` names), by
@@ -282,11 +272,9 @@ impl WorkspaceStore for DbStore {
             "role".to_string(),
             role.as_str().into(),
         )]));
-        record(
+        record_member(
             &mut tx,
             scope,
-            None,
-            EntityKind::Member,
             user_id,
             &member.user.email,
             "created",
@@ -328,11 +316,9 @@ impl WorkspaceStore for DbStore {
             before: member.role.as_str().into(),
             after: role.as_str().into(),
         }];
-        record(
+        record_member(
             &mut tx,
             scope,
-            None,
-            EntityKind::Member,
             user_id,
             &member.user.email,
             "updated",
@@ -419,11 +405,9 @@ impl WorkspaceStore for DbStore {
             before: serde_json::Value::Null,
             after: member.role.as_str().into(),
         }];
-        record(
+        record_member(
             &mut tx,
             scope,
-            None,
-            EntityKind::Member,
             user_id,
             &member.user.email,
             "reactivated",
@@ -536,11 +520,9 @@ impl WorkspaceStore for DbStore {
             "time_off".to_string(),
             serde_json::json!({"start_date": start.to_string(), "end_date": end.to_string(), "note": created.note}),
         )]);
-        record(
+        record_member(
             &mut tx,
             scope,
-            None,
-            EntityKind::Member,
             user_id,
             &member.user.email,
             "time off added",
@@ -571,11 +553,9 @@ impl WorkspaceStore for DbStore {
             before: serde_json::json!({"start_date": gone.start.to_string(), "end_date": gone.end.to_string()}),
             after: serde_json::Value::Null,
         }];
-        record(
+        record_member(
             &mut tx,
             scope,
-            None,
-            EntityKind::Member,
             user_id,
             &member.user.email,
             "time off removed",
@@ -635,17 +615,7 @@ impl WorkspaceStore for DbStore {
             "role".to_string(),
             role.as_str().into(),
         )]));
-        record(
-            &mut tx,
-            scope,
-            None,
-            EntityKind::Member,
-            id,
-            email.as_str(),
-            "invited",
-            &changes,
-        )
-        .await?;
+        record_member(&mut tx, scope, id, email.as_str(), "invited", &changes).await?;
         // Someone with an account hears of it in their inbox, whichever
         // workspace they read it in; the inviter is told the same either
         // way.
@@ -802,17 +772,7 @@ impl WorkspaceStore for DbStore {
             "role".to_string(),
             invitation.role.as_str().into(),
         )]));
-        record(
-            &mut tx,
-            scope,
-            None,
-            EntityKind::Member,
-            user.id,
-            &user.email,
-            "joined",
-            &changes,
-        )
-        .await?;
+        record_member(&mut tx, scope, user.id, &user.email, "joined", &changes).await?;
         tx.commit().await?;
         Ok(Membership {
             workspace: invitation.workspace,
@@ -871,11 +831,9 @@ impl DbStore {
             before: serde_json::json!((change.before)(&current)),
             after: serde_json::json!(change.value),
         }];
-        record(
+        record_member(
             &mut tx,
             scope,
-            None,
-            EntityKind::Member,
             user_id,
             &current.user.email,
             change.action,
@@ -886,4 +844,27 @@ impl DbStore {
         tx.commit().await?;
         Ok(member)
     }
+}
+
+/// Records a change to a member in the workspace's history, named by
+/// their email.
+async fn record_member(
+    tx: &mut Tx,
+    scope: Scope,
+    user_id: Id,
+    email: &str,
+    action: &str,
+    changes: &[FieldChange],
+) -> Result<()> {
+    record(
+        tx,
+        scope,
+        None,
+        EntityKind::Member,
+        user_id,
+        email,
+        action,
+        changes,
+    )
+    .await
 }
