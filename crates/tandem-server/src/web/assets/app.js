@@ -116,6 +116,20 @@
   // --- live updates: refetch this page, swap its main content ------------
   let pending = false;
   let busy = 0;
+  // A press not yet released holds a redraw back: a click is the press
+  // and the release on one element, and a page swapped between them
+  // turns it into a click on nothing (a cell that does not open). The
+  // release lets the refresh in after the click it makes, which may have
+  // opened an edit that holds it further.
+  let pressed = false;
+  document.addEventListener("pointerdown", () => { pressed = true; }, true);
+  const released = () => {
+    if (!pressed) return;
+    pressed = false;
+    if (pending) setTimeout(() => { if (pending) refresh(); }, 0);
+  };
+  document.addEventListener("pointerup", released, true);
+  document.addEventListener("pointercancel", released, true);
   // A form field that holds what the person typed or chose but has not
   // saved: swapping the page would throw it away.
   function unsaved(m) {
@@ -153,7 +167,7 @@
     if (busy === 0 && pending && !editing()) setTimeout(() => { if (pending) refresh(); }, 0);
   }
   function held() {
-    if (busy > 0) { pending = true; return true; }
+    if (busy > 0 || pressed) { pending = true; return true; }
     if (editing() || (main() && main().dataset.extended)) {
       hold();
       redrawRegions();
@@ -231,6 +245,7 @@
     const m = main();
     const row = m && m.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
     if (!row || !row.closest("#list-form")) return false;
+    if (pressed) { pending = true; return true; }
     if (row.contains(document.activeElement) || unsaved(row)) { hold(); return true; }
     const url = new URL(location.href);
     url.searchParams.set("only", key);
@@ -242,6 +257,7 @@
       // Opened for an edit while the row was on its way: kept, and the
       // page says it is stale.
       if (row.contains(document.activeElement) || unsaved(row)) { hold(); return; }
+      if (pressed) { pending = true; return; }
       if (fresh) row.replaceWith(document.importNode(fresh, true));
       else row.remove();
     });

@@ -404,3 +404,102 @@ async fn a_mention_reaches_the_open_inbox_of_the_one_mentioned() {
     ben.close().await.unwrap();
     server.stop().await;
 }
+
+/// A click is a press and a release on one element: a refresh that lands
+/// between them (let in by the press, which moves the focus) must not
+/// swap the cell away, or the click opens nothing.
+#[tokio::test]
+async fn a_cell_pressed_as_a_held_refresh_lands_still_opens() {
+    let Some(driver) = chromedriver().await else {
+        return;
+    };
+    let server = Server::with_demo().await;
+    let client = browser(&driver).await;
+    let base = server.base.clone();
+    sign_in(&client, &base, "ana@demo.tandem").await;
+    client
+        .goto(&format!("{base}/w/demo/p/LAUNCH/list?cols=status,estimate"))
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "body[data-live=on] button.cell[data-field=estimate_days]",
+    )
+    .await;
+    let keys: Value = client
+        .execute(
+            "return [...document.querySelectorAll('#list-form tr[data-key]')].slice(0, 2).map(r => r.dataset.key)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (first, second) = (keys[0].as_str().unwrap(), keys[1].as_str().unwrap());
+
+    // The second row holds the focus when its task is renamed elsewhere:
+    // the page holds that refresh back.
+    client
+        .execute(
+            &format!("document.querySelector('tr[data-key={second}] button.cell[data-field=status]').focus()"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let task = task_json(&client, second).await;
+    let renamed = client
+        .execute_async(
+            "const [key, version, done] = arguments;
+             fetch('/api/v1/workspaces/demo/tasks/' + key, {method: 'PATCH',
+                    headers: {'content-type': 'application/json', 'if-match': '\"' + version + '\"'},
+                    body: JSON.stringify({title: 'Renamed while a cell had the focus'})}).then(r => done(r.status))",
+            vec![json!(second), task["version"].clone()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed, json!(200));
+    wait_until_held(&client).await;
+
+    // A press on the first row's estimate moves the focus, which lets the
+    // held refresh go; the page is fetched again while the button is down.
+    let cell = wait_for(
+        &client,
+        &format!("tr[data-key={first}] button.cell[data-field=estimate_days]"),
+    )
+    .await;
+    let press = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: cell,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+        });
+    client.perform_actions(press).await.unwrap();
+    let fetched = client
+        .execute_async(
+            "const done = arguments[0]; fetch(location.href).then(r => r.text()).then(t => done(t.length > 0))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fetched, json!(true));
+    let release = MouseActions::new("mouse".into()).then(PointerAction::Up {
+        button: fantoccini::actions::MOUSE_BUTTON_LEFT,
+    });
+    client.perform_actions(release).await.unwrap();
+    client.release_actions().await.unwrap();
+
+    // The click opened the cell; typed and saved, the held refresh then
+    // shows the rename.
+    let input = wait_for(
+        &client,
+        &format!("tr[data-key={first}] input[data-field=estimate_days]"),
+    )
+    .await;
+    input.send_keys("\u{E009}a\u{E000}6\u{E007}").await.unwrap();
+    wait_for_text(&client, TASK_TABLE, "Renamed while a cell had the focus").await;
+    assert_eq!(task_json(&client, first).await["estimate_days"], 6.0);
+    client.close().await.unwrap();
+    server.stop().await;
+}
