@@ -513,9 +513,13 @@ pub fn beside(
     if !fits || !result.diagnostics.is_empty() || result.tasks.iter().any(|d| d.critical) {
         return None;
     }
+    let digests = plan.plan.task_digests();
     Some(Beside {
-        fingerprint: format!("{:016x}", digest.wrapping_add(plan.plan.items_digest())),
-        tasks: plan.task_rows(&result),
+        fingerprint: format!(
+            "{:016x}",
+            digest.wrapping_add(plan.plan.items_digest_with(&digests))
+        ),
+        tasks: plan.task_rows(&result, &digests),
         removed,
     })
 }
@@ -587,8 +591,14 @@ impl ProjectPlan {
 
     /// A schedule of this plan, in the form the store keeps.
     pub fn stored(&self, result: &Schedule, computed_at: DateTime<Utc>) -> StoredSchedule {
+        let digests = self.plan.task_digests();
         StoredSchedule {
-            fingerprint: self.fingerprint(),
+            fingerprint: format!(
+                "{:016x}",
+                self.plan
+                    .context_digest()
+                    .wrapping_add(self.plan.items_digest_with(&digests))
+            ),
             computed_at,
             start: result.timeline.start_instant(result.start),
             // A plan with no work (no tasks, or milestones alone)
@@ -606,7 +616,7 @@ impl ProjectPlan {
                 .map(|i| self.task_ids[i])
                 .collect(),
             warnings: self.warnings(result),
-            tasks: self.task_rows(result),
+            tasks: self.task_rows(result, &digests),
             basis: Some(ScheduleBasis {
                 plan_start: self.plan.start,
                 late_from: result.late_from,
@@ -614,10 +624,10 @@ impl ProjectPlan {
         }
     }
 
-    /// Each task's row of a schedule of this plan.
-    fn task_rows(&self, result: &Schedule) -> Vec<TaskSchedule> {
+    /// Each task's row of a schedule of this plan; `digests`, the plan's
+    /// [`Plan::task_digests`](tandem_schedule::Plan::task_digests).
+    fn task_rows(&self, result: &Schedule, digests: &[u64]) -> Vec<TaskSchedule> {
         let plan = &self.plan;
-        let digests = plan.task_digests();
         let mut linked = vec![false; plan.tasks.len()];
         for l in &plan.links {
             linked[l.predecessor] = true;

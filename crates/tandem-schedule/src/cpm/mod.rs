@@ -182,10 +182,20 @@ impl Plan {
     /// The sum of the digests of the plan's tasks and links: the part of
     /// the fingerprint that tasks added to the plan add to.
     pub fn items_digest(&self) -> u64 {
-        let calendars = self.calendar_digests();
-        let tasks = (0..self.tasks.len()).map(|i| self.task_digest_with(i, &calendars));
+        self.items_digest_with(&self.task_digests())
+    }
+
+    /// [`Plan::items_digest`] for a caller that has the tasks' digests
+    /// ([`Plan::task_digests`]) already: a schedule stored keeps them too,
+    /// and they are most of the cost.
+    pub fn items_digest_with(&self, task_digests: &[u64]) -> u64 {
+        debug_assert_eq!(task_digests.len(), self.tasks.len());
         let links = (0..self.links.len()).map(|i| self.link_digest(i));
-        tasks.chain(links).fold(0u64, u64::wrapping_add)
+        task_digests
+            .iter()
+            .copied()
+            .chain(links)
+            .fold(0u64, u64::wrapping_add)
     }
 
     /// Each of [`Plan::calendars`]' digest, in order.
