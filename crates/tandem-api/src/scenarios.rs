@@ -305,6 +305,16 @@ pub struct ScenarioComparisonView {
     /// The project's budget, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<f64>,
+    /// What the scheduler says of the scenario's plan and not of the
+    /// plan's, in words: a task that finishes after its due date, a
+    /// constraint that puts a task before its link allows, dates past the
+    /// sixty years a schedule covers (at most 50).
+    pub new_warnings: Vec<String>,
+    pub new_warnings_count: usize,
+    /// What it says of the plan's and no longer of the scenario's: what
+    /// the scenario settles (at most 50).
+    pub settled_warnings: Vec<String>,
+    pub settled_warnings_count: usize,
     /// What the plan changed since the scenario changed the same task
     /// fields or links: applying is refused (409) while any is left;
     /// changing it again in the scenario, or discarding it, settles it.

@@ -3,7 +3,7 @@
 //! changes laid over, and what differs. Read by the API's handler and the
 //! scenario page alike.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tandem_api::{
@@ -21,7 +21,7 @@ use crate::planning::{current_schedule_with_plan_tasks, read_now, server_today};
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// How many moved tasks a comparison names.
+/// How many moved tasks (and warnings of each kind) a comparison names.
 const MOVED_SHOWN: usize = 50;
 
 pub(crate) fn scenario_view(s: &Scenario) -> ScenarioView {
@@ -98,6 +98,16 @@ fn changes(edit: &TaskEdit) -> serde_json::Map<String, serde_json::Value> {
         }),
     );
     map
+}
+
+/// The warnings of `these` that `those` has not: the first
+/// [`MOVED_SHOWN`], and how many.
+fn warnings_only_in(these: &[String], those: &[String]) -> (Vec<String>, usize) {
+    let known: HashSet<&str> = those.iter().map(String::as_str).collect();
+    let mut only = these.iter().filter(|w| !known.contains(w.as_str()));
+    let shown: Vec<String> = only.by_ref().take(MOVED_SHOWN).cloned().collect();
+    let count = shown.len() + only.count();
+    (shown, count)
 }
 
 /// What the plan changed since the scenario changed the same fields or
@@ -272,6 +282,10 @@ pub(crate) async fn compare(
         .collect();
     let key_of: HashMap<Id, &str> = tasks.iter().map(|t| (t.id, t.key.as_str())).collect();
     let compared = scenarios::compare(plan, &schedule_of_scenario, &milestone_of, MOVED_SHOWN);
+    let (new_warnings, new_warnings_count) =
+        warnings_only_in(&schedule_of_scenario.warnings, &plan.warnings);
+    let (settled_warnings, settled_warnings_count) =
+        warnings_only_in(&plan.warnings, &schedule_of_scenario.warnings);
     let chains = |schedule: &StoredSchedule, links: &[(Id, Id)]| -> Vec<Vec<String>> {
         tandem_domain::graph::critical_chains(&schedule.critical_path, links)
             .iter()
@@ -359,6 +373,10 @@ pub(crate) async fn compare(
         plan_uncosted_hours: plan_cost.map(|c| round(c.uncosted_hours)),
         scenario_uncosted_hours: scenario_cost.map(|c| round(c.uncosted_hours)),
         budget: seen.project.budget,
+        new_warnings,
+        new_warnings_count,
+        settled_warnings,
+        settled_warnings_count,
         conflicts: conflicts(&scenario, &seen.project, tasks, &seen.links, &members),
         workload: people
             .into_iter()

@@ -27,7 +27,9 @@ pub(super) enum ScenarioCommand {
     /// The scenario beside the plan: both finishes (YYYY-MM-DDTHH:MM), the
     /// latest baseline's, tasks whose finish moved, both critical paths,
     /// milestones' work, each person's open hours, the cost of both (by
-    /// members' cost rates, beside the budget), and what the plan
+    /// members' cost rates, beside the budget), the scheduler's warnings
+    /// (a due date missed, a constraint not kept) the scenario brings or
+    /// settles, and what the plan
     /// changed meanwhile that the scenario changes too (apply is refused
     /// until it is changed in the scenario again).
     Compare { key: String, name: String },
@@ -245,6 +247,28 @@ pub(super) async fn run(client: &Client, command: ScenarioCommand, as_json: bool
                 outln!("critical path ({label}):");
                 for chain in chains {
                     outln!("  {}", chain.join(" → "));
+                }
+            }
+            for (said, shown, count) in [
+                (
+                    "warned of in the scenario, not in the plan",
+                    &c.new_warnings,
+                    c.new_warnings_count,
+                ),
+                (
+                    "warned of in the plan, settled in the scenario",
+                    &c.settled_warnings,
+                    c.settled_warnings_count,
+                ),
+            ] {
+                if count > 0 {
+                    outln!("\n{said} ({count}):");
+                    for w in shown {
+                        outln!("  {w}");
+                    }
+                    if count > shown.len() {
+                        outln!("  … and {} more", count - shown.len());
+                    }
                 }
             }
             if !c.conflicts.is_empty() {

@@ -168,6 +168,18 @@ pub async fn scenario_page(
                     tbody { @for m in &c.moved { tr { td { a.key href=(viewer.url(&format!("/t/{}", m.key))) { (m.key) } } td { (when(&m.plan_finish)) } td { (when(&m.scenario_finish)) } } } }
                 } }
             }
+            @for (id, said, shown, count) in [
+                ("sc-new-warnings", "Warned of in the scenario, not in the plan", &c.new_warnings, c.new_warnings_count),
+                ("sc-settled-warnings", "Warned of in the plan, settled in the scenario", &c.settled_warnings, c.settled_warnings_count),
+            ] {
+                @if count > 0 {
+                    h3 #(id) { (said) " " span.count { (count) } }
+                    ul.rows aria-labelledby=(id) {
+                        @for w in shown { li { (w) } }
+                        @if count > shown.len() { li.muted { "… and " (count - shown.len()) " more" } }
+                    }
+                }
+            }
             h3 { "Critical path" }
             div.fields {
                 div { h4 { "Plan" } @for chain in &c.plan_critical_chains { p { (chain.join(" → ")) } } }

@@ -553,6 +553,55 @@ async fn a_scenario_costs_its_work_at_its_owners_rates_beside_the_budget() {
 }
 
 #[tokio::test]
+async fn a_comparison_names_the_warnings_a_scenario_brings_and_settles() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        estimated(&ana).await;
+        // The plan: 2 + 3 + 1 days from Monday 7 December, LAUNCH-3 done on
+        // the 14th, due on the 11th.
+        let (status, body) = ana
+            .patch(
+                &format!("{WS}/tasks/LAUNCH-3"),
+                json!({"due_date": "2026-12-11"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ana.post(SC, json!({"name": "Quicker"})).await;
+        let (_, c) = ana.get(&format!("{SC}/Quicker")).await;
+        assert_eq!(c["new_warnings"], json!([]), "{c}");
+        assert_eq!(c["settled_warnings"], json!([]), "the same warning: {c}");
+
+        // One day for LAUNCH-2 brings LAUNCH-3 in on the 10th; LAUNCH-1,
+        // due the day it starts, now misses its date.
+        for (key, edit) in [
+            ("LAUNCH-2", json!({"estimate_days": 1})),
+            ("LAUNCH-1", json!({"due_date": "2026-12-07"})),
+        ] {
+            let (status, body) = ana.patch(&format!("{SC}/Quicker/tasks/{key}"), edit).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let (status, c) = ana.get(&format!("{SC}/Quicker")).await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+        assert_eq!(c["scenario_finish"], "2026-12-10T17:00", "{c}");
+        assert_eq!(
+            c["new_warnings"],
+            json!(["LAUNCH-1 finishes after its due date"]),
+            "{c}"
+        );
+        assert_eq!(c["new_warnings_count"], 1, "{c}");
+        assert_eq!(
+            c["settled_warnings"],
+            json!(["LAUNCH-3 finishes after its due date"]),
+            "{c}"
+        );
+        assert_eq!(c["settled_warnings_count"], 1, "{c}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn bad_scenario_input_is_refused_naming_the_field() {
     for url in databases().await {
         seed(&url).await;

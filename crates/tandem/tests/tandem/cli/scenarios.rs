@@ -59,6 +59,14 @@ fn a_scenario_is_branched_changed_compared_applied_and_removed() {
         );
         let words = ok(&ana, &["scenario", "compare", "LAUNCH", "Late vendor"]);
         assert!(words.contains("critical path (scenario)"), "{words}");
+        // Sixteen more days of work miss the demo's due date, which the plan meets.
+        let late = serde_json::json!("LAUNCH-9 finishes after its due date");
+        assert!(c["new_warnings"].as_array().unwrap().contains(&late), "{c}");
+        assert!(
+            words.contains("warned of in the scenario, not in the plan (")
+                && words.contains("  LAUNCH-9 finishes after its due date\n"),
+            "{words}"
+        );
 
         let f = json(
             &ana,
