@@ -315,21 +315,30 @@ pub struct ScenarioComparisonView {
     /// the scenario settles (at most 50).
     pub settled_warnings: Vec<String>,
     pub settled_warnings_count: usize,
-    /// What the plan changed since the scenario changed the same task
-    /// fields or links: applying is refused (409) while any is left;
-    /// changing it again in the scenario, or discarding it, settles it.
+    /// What applying would refuse: what the plan changed since the
+    /// scenario changed the same task fields, links or week (409), an
+    /// exception the scenario adds on a day the plan has one since (409),
+    /// an owner no longer a member (422). Changing it again in the
+    /// scenario, or discarding the scenario, settles it.
     pub conflicts: Vec<ScenarioConflictView>,
 }
 
-/// A task field or link both the plan and the scenario changed.
+/// What applying the scenario would refuse: a task field, link or the
+/// working week both the plan and the scenario changed, an exception the
+/// scenario adds on a day the plan has one since, an owner who is no
+/// longer a member.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ScenarioConflictView {
-    /// `task`, `link` or `calendar` (the working week).
+    /// `task`, `link` or `calendar` (the working week, or an exception).
     pub kind: String,
-    /// The task's key, or the link as `KEY-1 → KEY-2`.
+    /// The task's key, the link as `KEY-1 → KEY-2`, `working week`, or the
+    /// exception's name.
     pub object: String,
-    /// A task's fields the plan changed (empty for a link).
+    /// The fields in question (a task's as the scenario names them, the
+    /// week's, an exception's `start_date`; empty for a link).
     pub fields: Vec<String>,
+    /// Why, in words.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -10,8 +10,9 @@ use tandem_api::{
     MovedTaskView, ScenarioComparisonView, ScenarioConflictView, ScenarioLinkView,
     ScenarioLoadView, ScenarioMilestoneView, ScenarioTaskView, ScenarioView, format_local,
 };
+use tandem_domain::calendar::CalendarException;
 use tandem_domain::planning::PlanTask;
-use tandem_domain::scenarios::{self, Edit, Held, TaskEdit};
+use tandem_domain::scenarios::{self, CalendarEdit, Edit, Held, TaskEdit};
 use tandem_domain::{DependencyKind, Id, Link, Member, Project, StoredSchedule};
 use tandem_store::{PlanStamp, Scenario, Scope, Store};
 use tandem_usecases::scenarios::{PlanRead, scenario_plan, schedule};
@@ -110,13 +111,16 @@ fn warnings_only_in(these: &[String], those: &[String]) -> (Vec<String>, usize) 
     (shown, count)
 }
 
-/// What the plan changed since the scenario changed the same fields or
-/// links: what applying would refuse, shown before anyone tries.
+/// What applying would refuse, shown before anyone tries: what the plan
+/// changed since the scenario changed the same fields or links, an
+/// exception the scenario adds on a day the plan has one since
+/// (`exceptions`, the plan's now), an owner no longer among `members`.
 fn conflicts(
     scenario: &Scenario,
     project: &Project,
     tasks: &[PlanTask],
     links: &[Link],
+    exceptions: &[CalendarException],
     members: &[Member],
 ) -> Vec<ScenarioConflictView> {
     // The plan's tasks the scenario edits, found in one pass: a
@@ -144,14 +148,41 @@ fn conflicts(
         .collect();
     // In the scenario's order (by task number), as before.
     found.sort_by_key(|(at, ..)| *at);
+    // A task's fields as the scenario shows them.
+    let named = |field: &str| match field {
+        "levelling_delay" => "levelling_delay_hours".to_string(),
+        other => other.to_string(),
+    };
     let mut out: Vec<ScenarioConflictView> = found
         .into_iter()
-        .map(|(_, edit, fields)| ScenarioConflictView {
-            object: edit.key.clone(),
-            kind: "task".into(),
-            fields: fields.into_iter().map(String::from).collect(),
+        .map(|(_, edit, fields)| {
+            let fields: Vec<String> = fields.into_iter().map(named).collect();
+            ScenarioConflictView {
+                object: edit.key.clone(),
+                kind: "task".into(),
+                reason: format!(
+                    "the plan changed {} since the scenario changed it",
+                    fields.join(", ")
+                ),
+                fields,
+            }
         })
         .collect();
+    // An owner the scenario gives who has left the workspace since.
+    out.extend(scenario.tasks.iter().filter_map(|t| {
+        let Some(Edit::Set(owner)) = &t.edit.owner else {
+            return None;
+        };
+        let member = members
+            .iter()
+            .any(|m| m.user.email.eq_ignore_ascii_case(owner));
+        (!member).then(|| ScenarioConflictView {
+            kind: "task".into(),
+            object: t.key.clone(),
+            fields: vec!["owner".into()],
+            reason: format!("{owner} is not a member of this workspace"),
+        })
+    }));
     let plan_link: HashMap<(Id, Id), (DependencyKind, f64)> = links
         .iter()
         .map(|l| ((l.predecessor_id, l.successor_id), (l.kind, l.lag_days)))
@@ -161,7 +192,19 @@ fn conflicts(
         out.push(ScenarioConflictView {
             object: "working week".into(),
             kind: "calendar".into(),
+            reason: format!(
+                "the plan changed {} since the scenario changed it",
+                week.join(", ")
+            ),
             fields: week.into_iter().map(String::from).collect(),
+        });
+    }
+    if let Some((added, other)) = scenario.calendar.clash(exceptions) {
+        out.push(ScenarioConflictView {
+            kind: "calendar".into(),
+            object: added.name.clone(),
+            fields: vec!["start_date".into()],
+            reason: CalendarEdit::clash_message(added, other),
         });
     }
     out.extend(
@@ -173,6 +216,7 @@ fn conflicts(
                 object: format!("{} → {}", l.predecessor.1, l.successor.1),
                 kind: "link".into(),
                 fields: Vec::new(),
+                reason: "the plan changed this link since the scenario changed it".into(),
             }),
     );
     out
@@ -259,12 +303,13 @@ pub(crate) async fn compare(
         }
     };
     let (tasks, plan) = (&seen.tasks, &seen.schedule);
-    let (scenario, milestones, members, time_off, baseline) = tokio::try_join!(
+    let (scenario, milestones, members, time_off, baseline, exceptions) = tokio::try_join!(
         store.get_scenario(access, name),
         store.list_milestones(access),
         store.list_members(scope),
         store.list_time_off(scope, None),
         store.latest_baseline_finish(access),
+        store.list_calendar_exceptions(access),
     )?;
     let read = PlanRead {
         project: &seen.project,
@@ -377,7 +422,14 @@ pub(crate) async fn compare(
         new_warnings_count,
         settled_warnings,
         settled_warnings_count,
-        conflicts: conflicts(&scenario, &seen.project, tasks, &seen.links, &members),
+        conflicts: conflicts(
+            &scenario,
+            &seen.project,
+            tasks,
+            &seen.links,
+            &exceptions,
+            &members,
+        ),
         workload: people
             .into_iter()
             .filter_map(|id| {

@@ -237,6 +237,35 @@ impl CalendarEdit {
         })
     }
 
+    /// The first exception the scenario adds on a day where the plan's
+    /// calendar (`plan_exceptions`, as it is now) keeps one, and that one:
+    /// the plan took the day since, and a day has one exception, so
+    /// applying is refused until the scenario settles it.
+    pub fn clash<'a>(
+        &'a self,
+        plan_exceptions: &'a [CalendarException],
+    ) -> Option<(&'a AddedException, &'a CalendarException)> {
+        let staying: Vec<&CalendarException> = plan_exceptions
+            .iter()
+            .filter(|e| !self.takes_away(e))
+            .collect();
+        self.added.iter().find_map(|added| {
+            let other = staying
+                .iter()
+                .find(|e| e.start <= added.end && added.start <= e.end)?;
+            Some((added, *other))
+        })
+    }
+
+    /// What applying is told of a [`clash`](Self::clash).
+    pub fn clash_message(added: &AddedException, other: &CalendarException) -> String {
+        format!(
+            "the scenario's exception \"{}\" {}",
+            added.name,
+            overlap_message(other)
+        )
+    }
+
     /// Whether the scenario takes the plan's exception `e` away.
     pub fn takes_away(&self, e: &CalendarException) -> bool {
         self.removed.iter().any(|r| r.is(e))

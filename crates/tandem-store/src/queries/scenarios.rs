@@ -302,20 +302,10 @@ async fn apply_calendar_tx(
     }
     // A day has one exception: one the plan added since, on a day the
     // scenario gives another, is a conflict to settle first.
-    let staying: Vec<_> = exceptions
-        .iter()
-        .filter(|e| !calendar.takes_away(e))
-        .cloned()
-        .collect();
-    for added in &calendar.added {
-        if let Some(other) = tandem_domain::calendar::overlapping(&staying, added.start, added.end)
-        {
-            return Err(StoreError::Conflict(format!(
-                "the scenario's exception \"{}\" {}",
-                added.name,
-                tandem_domain::calendar::overlap_message(other)
-            )));
-        }
+    if let Some((added, other)) = calendar.clash(&exceptions) {
+        return Err(StoreError::Conflict(CalendarEdit::clash_message(
+            added, other,
+        )));
     }
     for added in &calendar.added {
         sqlx::query(

@@ -272,12 +272,13 @@ pub(super) async fn run(client: &Client, command: ScenarioCommand, as_json: bool
                 }
             }
             if !c.conflicts.is_empty() {
-                outln!("\nchanged in the plan since the scenario changed them (apply is refused):");
+                outln!(
+                    "\napply is refused until each is changed in the scenario again (or it is discarded):"
+                );
                 for x in &c.conflicts {
-                    if x.fields.is_empty() {
-                        outln!("  the link {}", x.object);
-                    } else {
-                        outln!("  {} ({})", x.object, x.fields.join(", "));
+                    match x.kind.as_str() {
+                        "link" => outln!("  the link {}: {}", x.object, x.reason),
+                        _ => outln!("  {}: {}", x.object, x.reason),
                     }
                 }
             }

@@ -533,8 +533,10 @@ fn print_critical_chains(chains: &[Vec<String>]) {
         [] => {}
         [one] => outln!("Critical path: {}", one.join(" → ")),
         many => {
+            // Chains may meet: where a critical task leads to two, the
+            // one that starts later begins a chain of its own.
             outln!(
-                "Critical path: {} chains, no link between them:",
+                "Critical path: {} chains of linked tasks (a task leading to two critical ones continues into the first to start; the other begins a chain):",
                 many.len()
             );
             for chain in many {

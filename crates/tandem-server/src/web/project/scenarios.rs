@@ -151,10 +151,10 @@ pub async fn scenario_page(
             }
             @if !c.conflicts.is_empty() {
                 div.notice.warning role="status" #sc-conflicts {
-                    p { strong { "Changed in the plan since the scenario changed them: " } "applying is refused until you change them in the scenario again, or discard it." }
+                    p { strong { "Applying is refused: " } "the plan changed what the scenario changes, or no longer allows it. Change each in the scenario again, or discard the scenario." }
                     ul {
                         @for x in &c.conflicts {
-                            li { @if x.fields.is_empty() { "The link " (x.object) } @else { (x.object) " (" (x.fields.iter().map(|f| f.replace('_', " ")).collect::<Vec<_>>().join(", ")) ")" } }
+                            li { @if x.kind == "link" { "The link " } (x.object) ": " (x.reason) }
                         }
                     }
                 }

@@ -189,7 +189,8 @@ async fn applying_after_the_plan_changed_names_the_task_and_writes_nothing() {
         let (_, c) = ana.get(&format!("{SC}/Fast")).await;
         assert_eq!(
             c["conflicts"],
-            json!([{"kind": "task", "object": "LAUNCH-3", "fields": ["estimate_days"]}]),
+            json!([{"kind": "task", "object": "LAUNCH-3", "fields": ["estimate_days"],
+                    "reason": "the plan changed estimate_days since the scenario changed it"}]),
             "{c}"
         );
         let (status, problem) = ana.post(&format!("{SC}/Fast/apply"), json!({})).await;
@@ -403,7 +404,8 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
         let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
         assert_eq!(
             c["conflicts"],
-            json!([{"kind": "calendar", "object": "working week", "fields": ["work_week"]}]),
+            json!([{"kind": "calendar", "object": "working week", "fields": ["work_week"],
+                    "reason": "the plan changed work_week since the scenario changed it"}]),
             "{c}"
         );
         let (status, problem) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
@@ -429,6 +431,22 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{board}");
+        // The comparison says so before anyone tries.
+        let (_, c) = ana.get(&format!("{SC}/Weekend")).await;
+        let clash = &c["conflicts"][0];
+        assert_eq!(
+            (&clash["kind"], &clash["object"], &clash["fields"]),
+            (
+                &json!("calendar"),
+                &json!("Offsite"),
+                &json!(["start_date"])
+            ),
+            "{c}"
+        );
+        assert!(
+            clash["reason"].as_str().unwrap().contains("Board day"),
+            "{c}"
+        );
         let (status, problem) = ana.post(&format!("{SC}/Weekend/apply"), json!({})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{problem}");
         let detail = problem["detail"].as_str().unwrap();
@@ -597,6 +615,51 @@ async fn a_comparison_names_the_warnings_a_scenario_brings_and_settles() {
             "{c}"
         );
         assert_eq!(c["settled_warnings_count"], 1, "{c}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_owner_who_left_since_is_named_before_applying_refuses_it() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        estimated(&ana).await;
+        ana.post(SC, json!({"name": "Handover"})).await;
+        let (status, body) = ana
+            .patch(
+                &format!("{SC}/Handover/tasks/LAUNCH-2"),
+                json!({"owner": "ada@x.org"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, c) = ana.get(&format!("{SC}/Handover")).await;
+        assert_eq!(c["conflicts"], json!([]), "{c}");
+        // Ada leaves the workspace meanwhile.
+        let (_, members) = ana.get(&format!("{WS}/members")).await;
+        let ada = members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["user"]["email"] == "ada@x.org")
+            .unwrap()["user"]["id"]
+            .clone();
+        let (status, body) = ana
+            .post(&format!("{WS}/members/{ada}/deactivate"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, c) = ana.get(&format!("{SC}/Handover")).await;
+        assert_eq!(
+            c["conflicts"],
+            json!([{"kind": "task", "object": "LAUNCH-2", "fields": ["owner"],
+                    "reason": "ada@x.org is not a member of this workspace"}]),
+            "{c}"
+        );
+        let (status, problem) = ana.post(&format!("{SC}/Handover/apply"), json!({})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(problem.to_string().contains("ada@x.org"), "{problem}");
+        assert_ne!(task(&ana, "LAUNCH-2").await["owner"]["email"], "ada@x.org");
         server.stop().await;
     }
 }

@@ -222,7 +222,7 @@ async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
     .await;
     let page = ana.get(spare).await.text().await.unwrap();
     assert!(
-        page.contains("Changed in the plan since the scenario changed them"),
+        page.contains("Applying is refused") && page.contains("working week: the plan changed"),
         "{page}"
     );
     ana.posted_to(&format!("{spare}/delete"), "").await;
