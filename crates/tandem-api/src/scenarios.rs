@@ -90,12 +90,9 @@ pub fn scenario_edit(patch: UpdateTask) -> Result<TaskEdit, Vec<FieldError>> {
         // Levelling the scenario sets it, as levelling the plan does.
         levelling_delay: None,
     };
-    if result.is_empty() && v.is_empty() {
-        v.push(
-            "estimate_days",
-            format!("change at least one of {SCENARIO_FIELDS}"),
-        );
-    }
+    // An edit that changes nothing is the caller's to refuse, once it
+    // knows the body's fields were all read: a field refused as
+    // unreadable leaves the edit empty too, and is the whole answer.
     v.finish(|| result)
 }
 

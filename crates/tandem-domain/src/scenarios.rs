@@ -495,8 +495,10 @@ pub fn cost(
     })
 }
 
-/// A scenario's name: 1 to 60 characters, no control characters, kept as
-/// typed (trimmed).
+/// A scenario's name: 1 to 60 characters, no control characters and
+/// nothing that shows nothing but a space (a zero-width space or joiner,
+/// a direction override: names that look alike are told apart by what
+/// shows), kept as typed (trimmed).
 pub fn check_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() {
@@ -507,6 +509,15 @@ pub fn check_name(name: &str) -> Result<String, String> {
     }
     if name.chars().any(char::is_control) || name.contains('/') {
         return Err("must not hold control characters or '/'".into());
+    }
+    if name
+        .chars()
+        .any(|c| c != ' ' && crate::validate::is_invisible(c))
+    {
+        return Err(
+            "must not hold characters that show nothing (zero-width spaces, direction marks; spaces are fine)"
+                .into(),
+        );
     }
     // A path segment of dots alone is the folder or its parent.
     if name.chars().all(|c| c == '.') {

@@ -242,6 +242,15 @@ fn names_are_checked() {
     assert!(check_name("a/b").is_err());
     assert!(check_name("..").is_err());
     assert!(check_name(&"x".repeat(61)).is_err());
+    // Lookalikes: a zero-width space, a right-to-left override, a
+    // no-break space between the words.
+    for lookalike in ["a\u{200B}b", "ab\u{202E}cd", "Late\u{00A0}vendor"] {
+        assert!(check_name(lookalike).is_err(), "{lookalike:?}");
+    }
+    assert_eq!(
+        check_name("Plan B, 2 weeks late").unwrap(),
+        "Plan B, 2 weeks late"
+    );
 }
 
 #[test]

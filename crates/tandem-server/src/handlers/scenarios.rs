@@ -92,6 +92,12 @@ pub async fn edit_task(
     let edit = body
         .into_domain(scenario_edit)
         .map_err(unknown_is_not_in_a_scenario)?;
+    if edit.is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "estimate_days",
+            format!("change at least one of {SCENARIO_FIELDS}"),
+        )]));
+    }
     let changed =
         scenarios::edit_task(state.store.as_ref(), &writer, access, &name, &task, &edit).await?;
     Ok(Json(scenario_view(&changed)))

@@ -678,6 +678,8 @@ async fn bad_scenario_input_is_refused_naming_the_field() {
             (json!({"name": "  "}), "name"),
             (json!({"name": "a/b"}), "name"),
             (json!({"name": "One"}), "name"),
+            // Looks like "One" with a space: a zero-width one.
+            (json!({"name": "On\u{200B}e"}), "name"),
         ] {
             let (status, problem) = ana.post(SC, body.clone()).await;
             assert_eq!(
@@ -704,6 +706,17 @@ async fn bad_scenario_input_is_refused_naming_the_field() {
             );
             assert!(problem.to_string().contains(field), "{body}: {problem}");
         }
+        // A date that is none is the whole answer: not also "change at
+        // least one field", which the unread date left the edit without.
+        let (status, problem) = ana
+            .patch(
+                &format!("{SC}/One/tasks/LAUNCH-1"),
+                json!({"due_date": "soon"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"].as_array().unwrap().len(), 1, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "due_date", "{problem}");
         // An unknown field is told what a scenario changes, not every
         // field of a task.
         let (status, problem) = ana
