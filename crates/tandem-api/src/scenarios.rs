@@ -236,6 +236,21 @@ pub struct ScenarioView {
     /// What it changes of the project's calendar.
     #[serde(default)]
     pub calendar: ScenarioCalendarView,
+    /// Its changes that went with tasks deleted from the plan since (a
+    /// task's edit, a link with a deleted task at one end): applying
+    /// writes the rest.
+    #[serde(default)]
+    pub lost: Vec<ScenarioLostView>,
+}
+
+/// A scenario's change that a task's deletion from the plan took with it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioLostView {
+    /// The deleted task's key, or the link as `KEY-1 → KEY-2`.
+    pub object: String,
+    /// The task's fields the scenario had changed (empty for a link).
+    pub fields: Vec<String>,
+    pub deleted_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use tandem_api::{
     MovedTaskView, ScenarioComparisonView, ScenarioConflictView, ScenarioLinkView,
-    ScenarioLoadView, ScenarioMilestoneView, ScenarioTaskView, ScenarioView, format_local,
+    ScenarioLoadView, ScenarioLostView, ScenarioMilestoneView, ScenarioTaskView, ScenarioView,
+    format_local,
 };
 use tandem_domain::calendar::CalendarException;
 use tandem_domain::planning::PlanTask;
@@ -53,6 +54,23 @@ pub(crate) fn scenario_view(s: &Scenario) -> ScenarioView {
             })
             .collect(),
         calendar: (&s.calendar).into(),
+        lost: s
+            .lost
+            .iter()
+            .map(|l| ScenarioLostView {
+                object: l.object.clone(),
+                fields: l.fields.iter().map(|f| shown_field(f)).collect(),
+                deleted_at: l.deleted_at,
+            })
+            .collect(),
+    }
+}
+
+/// A task's field as a scenario shows it: levelling in working hours.
+fn shown_field(field: &str) -> String {
+    match field {
+        "levelling_delay" => "levelling_delay_hours".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -148,15 +166,10 @@ fn conflicts(
         .collect();
     // In the scenario's order (by task number), as before.
     found.sort_by_key(|(at, ..)| *at);
-    // A task's fields as the scenario shows them.
-    let named = |field: &str| match field {
-        "levelling_delay" => "levelling_delay_hours".to_string(),
-        other => other.to_string(),
-    };
     let mut out: Vec<ScenarioConflictView> = found
         .into_iter()
         .map(|(_, edit, fields)| {
-            let fields: Vec<String> = fields.into_iter().map(named).collect();
+            let fields: Vec<String> = fields.into_iter().map(shown_field).collect();
             ScenarioConflictView {
                 object: edit.key.clone(),
                 kind: "task".into(),

@@ -87,7 +87,7 @@ pub use projects::{CrossLink, HealthReads, ProjectProgress, ProjectStore};
 pub use recurrences::RecurrenceStore;
 pub use risks::RiskStore;
 pub use rules::{RuleMark, RuleRun, RuleStore, as_rule};
-pub use scenarios::{Applied, Scenario, ScenarioLink, ScenarioStore, ScenarioTask};
+pub use scenarios::{Applied, LostChange, Scenario, ScenarioLink, ScenarioStore, ScenarioTask};
 pub use scope::{AdminScope, ProjectAccess, Scope, WriteScope};
 pub use search::{SEARCH_LIMIT, SearchQuery, SearchStore};
 pub use signals::SignalStore;

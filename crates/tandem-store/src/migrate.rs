@@ -258,6 +258,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "cost rates",
         sql: include_str!("../migrations/sqlite/0048_cost_rates.sql"),
     },
+    Migration {
+        version: 49,
+        description: "what a scenario lost with deleted tasks",
+        sql: include_str!("../migrations/sqlite/0049_scenario_lost.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -500,6 +505,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 48,
         description: "cost rates",
         sql: include_str!("../migrations/postgres/0048_cost_rates.sql"),
+    },
+    Migration {
+        version: 49,
+        description: "what a scenario lost with deleted tasks",
+        sql: include_str!("../migrations/postgres/0049_scenario_lost.sql"),
     },
 ];
 

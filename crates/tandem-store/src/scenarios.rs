@@ -24,6 +24,21 @@ pub struct Scenario {
     pub links: Vec<ScenarioLink>,
     /// What it changes of the project's calendar.
     pub calendar: CalendarEdit,
+    /// Its changes to tasks (and links) deleted from the plan since,
+    /// which went with them: said, not dropped in silence.
+    pub lost: Vec<LostChange>,
+}
+
+/// A scenario's change that a task's deletion from the plan took with
+/// it: the task's edit, or a link with the task at one end.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LostChange {
+    /// The task's key, or the link as `KEY-1 → KEY-2`.
+    pub object: String,
+    /// The task's fields the scenario changed (empty for a link).
+    #[serde(default)]
+    pub fields: Vec<String>,
+    pub deleted_at: DateTime<Utc>,
 }
 
 /// A task as a scenario changes it.

@@ -5,7 +5,7 @@ use tandem_domain::calendar::WorkWeek;
 use tandem_domain::scenarios::{CalendarChange, CalendarEdit, Held, TaskEdit, check_name};
 
 use super::*;
-use crate::scenarios::{Applied, Scenario, ScenarioLink, ScenarioStore, ScenarioTask};
+use crate::scenarios::{Applied, LostChange, Scenario, ScenarioLink, ScenarioStore, ScenarioTask};
 
 fn name_of(name: &str) -> Result<String> {
     check_name(name).map_err(|m| StoreError::invalid("name", m))
@@ -42,7 +42,7 @@ async fn read_scenarios(
     name: Option<&str>,
 ) -> Result<Vec<Scenario>> {
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT s.id, s.name, s.created_at, s.version, u.id, u.email, u.name, s.calendar FROM scenarios s \
+        "SELECT s.id, s.name, s.created_at, s.version, u.id, u.email, u.name, s.calendar, s.lost FROM scenarios s \
          LEFT JOIN users u ON u.id = s.created_by WHERE s.project_id = ",
     );
     qb.push_bind(project_id);
@@ -60,12 +60,15 @@ async fn read_scenarios(
         Option<String>,
         Option<String>,
         String,
+        String,
     );
     let heads: Vec<Head> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(heads.len());
-    for (id, name, created_at, version, user_id, email, user_name, calendar) in heads {
+    for (id, name, created_at, version, user_id, email, user_name, calendar, lost) in heads {
         let calendar: CalendarEdit = serde_json::from_str(&calendar)
             .map_err(|e| StoreError::Config(format!("a scenario's calendar: {e}")))?;
+        let lost: Vec<LostChange> = serde_json::from_str(&lost)
+            .map_err(|e| StoreError::Config(format!("a scenario's lost changes: {e}")))?;
         // Only the project's own tasks: one that left it (a promotion)
         // is no part of its plan, nor for its readers to see.
         let rows: Vec<(Id, String, i64, String, String, String)> = sqlx::query_as(
@@ -134,9 +137,72 @@ async fn read_scenarios(
             tasks,
             links,
             calendar,
+            lost,
         });
     }
     Ok(out)
+}
+
+/// Before task `task_id` and its subtasks are deleted: each scenario's
+/// changes to them (their edits, links with one of them at an end),
+/// which the deletion takes with it, are written into the scenario's
+/// `lost`, and the scenario's version moves on (what a reader saw of it
+/// is no longer what applying it writes).
+pub(super) async fn lose_with_task_tx(tx: &mut Tx, task_id: Id, at: DateTime<Utc>) -> Result<()> {
+    const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) \
+         UNION ALL SELECT t.id FROM tasks t JOIN sub ON t.parent_id = sub.id) ";
+    let edits: Vec<(Id, String, i64, String)> = sqlx::query_as(&format!(
+        "{SUBTREE}SELECT st.scenario_id, p.key, t.number, st.edit FROM scenario_tasks st \
+         JOIN sub ON sub.id = st.task_id JOIN tasks t ON t.id = st.task_id \
+         JOIN projects p ON p.id = t.project_id ORDER BY st.scenario_id, t.number"
+    ))
+    .bind(task_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let links: Vec<(Id, String, i64, i64)> = sqlx::query_as(&format!(
+        "{SUBTREE}SELECT l.scenario_id, p.key, a.number, b.number FROM scenario_links l \
+         JOIN tasks a ON a.id = l.predecessor_id JOIN tasks b ON b.id = l.successor_id \
+         JOIN projects p ON p.id = b.project_id \
+         WHERE l.predecessor_id IN (SELECT id FROM sub) OR l.successor_id IN (SELECT id FROM sub) \
+         ORDER BY l.scenario_id, a.number, b.number"
+    ))
+    .bind(task_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut by_scenario: std::collections::BTreeMap<Id, Vec<LostChange>> = Default::default();
+    for (scenario, key, number, edit) in edits {
+        let edit: TaskEdit = serde_json::from_str(&edit)
+            .map_err(|e| StoreError::Config(format!("a scenario's edit: {e}")))?;
+        by_scenario.entry(scenario).or_default().push(LostChange {
+            object: format!("{key}-{number}"),
+            fields: edit.fields().into_iter().map(String::from).collect(),
+            deleted_at: at,
+        });
+    }
+    for (scenario, key, a, b) in links {
+        by_scenario.entry(scenario).or_default().push(LostChange {
+            object: format!("{key}-{a} → {key}-{b}"),
+            fields: Vec::new(),
+            deleted_at: at,
+        });
+    }
+    for (scenario, more) in by_scenario {
+        let lost: String = sqlx::query_scalar("SELECT lost FROM scenarios WHERE id = $1")
+            .bind(scenario)
+            .fetch_one(&mut **tx)
+            .await?;
+        let mut lost: Vec<LostChange> = serde_json::from_str(&lost)
+            .map_err(|e| StoreError::Config(format!("a scenario's lost changes: {e}")))?;
+        lost.extend(more);
+        let lost = serde_json::to_string(&lost)
+            .map_err(|e| StoreError::Config(format!("a scenario's lost changes: {e}")))?;
+        sqlx::query("UPDATE scenarios SET lost = $1, version = version + 1 WHERE id = $2")
+            .bind(lost)
+            .bind(scenario)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn scenario_tx(tx: &mut Tx, project_id: Id, name: &str) -> Result<Scenario> {

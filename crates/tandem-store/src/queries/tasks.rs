@@ -668,6 +668,7 @@ impl TaskStore for DbStore {
             let current = locked_task_tx(&mut tx, scope, key).await?;
             check_version(expected_version, current.version)?;
             let watch = RollupWatch::before_deleting(&mut tx, &current).await?;
+            super::scenarios::lose_with_task_tx(&mut tx, current.id, Utc::now()).await?;
             sqlx::query("DELETE FROM tasks WHERE id = $1")
                 .bind(current.id)
                 .execute(&mut *tx)

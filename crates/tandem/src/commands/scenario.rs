@@ -136,6 +136,18 @@ fn print_scenario(s: &ScenarioView) {
             l.lag_days
         );
     }
+    for l in &s.lost {
+        outln!(
+            "  lost: {}{} went with a task deleted from the plan ({})",
+            l.object,
+            if l.fields.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", l.fields.join(", "))
+            },
+            l.deleted_at.format("%Y-%m-%d %H:%M UTC")
+        );
+    }
     if let Some(week) = &c.work_week {
         outln!(
             "  working week: {}",

@@ -113,6 +113,10 @@ pub(super) enum TaskCommand {
     },
     /// Mark a task done.
     Done { key: String },
+    /// Delete a task, and its subtasks with it. Its history stays in the
+    /// project's activity; a what-if scenario that changed it says what
+    /// it lost.
+    Rm { key: String },
     /// Set the same fields on several tasks at once: all or none.
     BulkEdit(super::board::BulkEditArgs),
     /// Move a task on its project's board: to another column, between two cards.
@@ -751,6 +755,16 @@ pub(super) async fn task_command(
         }
         TaskCommand::BulkEdit(args) => super::board::bulk_edit(client, args, as_json).await?,
         TaskCommand::Move(args) => super::board::move_task(client, args, as_json).await?,
+        TaskCommand::Rm { key } => {
+            let _: serde_json::Value = client
+                .send(
+                    Method::DELETE,
+                    &client.ws_path(&format!("/tasks/{key}")).await?,
+                    None,
+                )
+                .await?;
+            outln!("Deleted {key}.");
+        }
         TaskCommand::Done { key } => {
             let task: TaskView = client
                 .send(

@@ -127,7 +127,7 @@ pub async fn scenario_page(
                 }
             }
             h3 { "What it changes" }
-            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() && c.scenario.calendar.changes() == 0 { p.muted { "Nothing yet: change a task, a link or the calendar below." } }
+            @if c.scenario.tasks.is_empty() && c.scenario.links.is_empty() && c.scenario.calendar.changes() == 0 && c.scenario.lost.is_empty() { p.muted { "Nothing yet: change a task, a link or the calendar below." } }
             ul.rows {
                 @for t in &c.scenario.tasks {
                     li { a.key href=(viewer.url(&format!("/t/{}", t.key))) { (t.key) } " " (t.title) ": "
@@ -144,6 +144,9 @@ pub async fn scenario_page(
                 }
                 @for e in &c.scenario.calendar.added {
                     li { "With " (e.name) " (" (e.start_date) @if e.end_date != e.start_date { " to " (e.end_date) } ", " @if e.hours.is_empty() { "no work" } @else { (e.hours) } ")" }
+                }
+                @for l in &c.scenario.lost {
+                    li.late { (l.object) @if !l.fields.is_empty() { " (" (l.fields.iter().map(|f| f.replace('_', " ")).collect::<Vec<_>>().join(", ")) ")" } ": lost, deleted from the plan on " (l.deleted_at.format("%Y-%m-%d")) }
                 }
                 @for id in &c.scenario.calendar.removed {
                     li { "Without " (plan_exceptions.iter().find(|e| e.id == *id).map_or_else(|| format!("exception #{id}"), |e| e.name.clone())) }

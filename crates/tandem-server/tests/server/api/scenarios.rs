@@ -665,6 +665,71 @@ async fn an_owner_who_left_since_is_named_before_applying_refuses_it() {
 }
 
 #[tokio::test]
+async fn a_task_deleted_from_the_plan_takes_the_scenarios_change_with_it_and_says_so() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        estimated(&ana).await;
+        ana.post(SC, json!({"name": "Trim"})).await;
+        for (key, body) in [
+            ("LAUNCH-1", json!({"estimate_days": 1})),
+            (
+                "LAUNCH-3",
+                json!({"estimate_days": 4, "owner": "ada@x.org"}),
+            ),
+        ] {
+            let (status, body) = ana.patch(&format!("{SC}/Trim/tasks/{key}"), body).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let (status, seen) = ana
+            .post(
+                &format!("{SC}/Trim/links"),
+                json!({"predecessor": "LAUNCH-1", "successor": "LAUNCH-3", "type": "ss"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["lost"], json!([]), "{seen}");
+
+        let (status, _) = ana
+            .call(Method::DELETE, &format!("{WS}/tasks/LAUNCH-3"), None)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, c) = ana.get(&format!("{SC}/Trim")).await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+        let scenario = &c["scenario"];
+        let lost: Vec<(Value, Value)> = scenario["lost"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["object"].clone(), l["fields"].clone()))
+            .collect();
+        assert_eq!(
+            lost,
+            [
+                (json!("LAUNCH-3"), json!(["estimate_days", "owner"])),
+                (json!("LAUNCH-1 → LAUNCH-3"), json!([])),
+            ],
+            "{scenario}"
+        );
+        assert_eq!(scenario["tasks"].as_array().unwrap().len(), 1, "{scenario}");
+        assert_ne!(
+            scenario["version"], seen["version"],
+            "what was seen moved on"
+        );
+        // Applying writes what is left.
+        let (status, applied) = ana.post(&format!("{SC}/Trim/apply"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{applied}");
+        assert_eq!(
+            (applied["tasks"].clone(), applied["links"].clone()),
+            (json!(1), json!(0))
+        );
+        assert_eq!(task(&ana, "LAUNCH-1").await["estimate_days"], 1.0);
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn bad_scenario_input_is_refused_naming_the_field() {
     for url in databases().await {
         seed(&url).await;

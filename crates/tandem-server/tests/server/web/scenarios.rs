@@ -152,6 +152,27 @@ async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     ana.posted_to(&format!("{spare}/levelling"), "").await;
+    // A task the scenario changes, deleted from its page: the scenario's
+    // page says what went with it.
+    ana.posted_to(
+        &format!("{spare}/tasks"),
+        "task=LAUNCH-40&estimate_days=3&start_date=&due_date=&owner=",
+    )
+    .await;
+    let gone: Value = ana
+        .get("/api/v1/workspaces/demo/tasks/LAUNCH-40")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ana.posted_to(
+            "/w/demo/t/LAUNCH-40/delete",
+            &format!("version={}", gone["version"])
+        )
+        .await,
+        "/w/demo/p/LAUNCH/list"
+    );
     // Everyone's work costed at 80 an hour, from the members' page: the
     // scenario's cost shows beside the plan's.
     let members: Value = ana
@@ -182,6 +203,7 @@ async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
         "The plan's week again",
         "Plan costs",
         "Scenario costs",
+        "LAUNCH-40 (estimate days): lost, deleted from the plan on",
         // Four days a week, work misses due dates the plan meets.
         "Warned of in the scenario, not in the plan",
         "finishes after its due date</li>",

@@ -205,6 +205,34 @@ fn a_scenario_is_branched_changed_compared_applied_and_removed() {
         assert!(words.contains("cost "), "{words}");
         let c = json(&ana, &["scenario", "compare", "LAUNCH", "Spare"]);
         assert!(c["plan_cost"].as_f64().unwrap() > 0.0, "{c}");
+        // A task the scenario changes, deleted from the plan: the scenario
+        // says what went with it.
+        let made = json(&ana, &["task", "add", "Throwaway", "--project", "LAUNCH"]);
+        let throwaway = made["key"].as_str().unwrap().to_string();
+        ok(
+            &ana,
+            &[
+                "task",
+                "edit",
+                &throwaway,
+                "--scenario",
+                "Spare",
+                "--estimate",
+                "2d",
+            ],
+        );
+        assert_eq!(
+            ok(&ana, &["task", "rm", &throwaway]).trim(),
+            format!("Deleted {throwaway}.")
+        );
+        assert!(fails(&ana, &["task", "show", &throwaway]).contains("not found"));
+        let listed = ok(&ana, &["scenario", "list", "LAUNCH"]);
+        assert!(
+            listed.contains(&format!(
+                "lost: {throwaway} (estimate_days) went with a task deleted from the plan"
+            )),
+            "{listed}"
+        );
         let refused = fails(&ana, &["level", "--all", "--scenario", "Spare"]);
         assert!(refused.contains("--scenario"), "{refused}");
         ok(&ana, &["scenario", "rm", "LAUNCH", "Spare"]);
