@@ -216,8 +216,14 @@ pub struct ForecastView {
     /// work that could (not summaries, milestones or finished work).
     pub uncertain_tasks: usize,
     pub tasks: usize,
+    /// Tasks planned for a time outside their own three-point range (an
+    /// estimate changed, its three points not): every run draws from the
+    /// range instead, so the spread does not hold the plan.
+    #[serde(default)]
+    pub outside_range: Vec<String>,
     /// Said when the spread means little: no task uncertain (P50 = P80 =
-    /// P95), or fewer than one in four.
+    /// P95), or fewer than one in four; and which tasks are planned
+    /// outside their range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }

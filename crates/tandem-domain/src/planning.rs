@@ -373,6 +373,27 @@ pub fn forecast_warning(uncertain: usize, tasks: usize) -> Option<String> {
     })
 }
 
+/// What a forecast says of tasks planned outside their own three-point
+/// range (`keys`: a longer estimate given, its three points left as they
+/// were): each run draws their duration from the range, so the runs
+/// never take the planned time and the percentiles may fall before the
+/// planned finish.
+pub fn outside_range_warning(keys: &[String]) -> Option<String> {
+    const NAMED: usize = 5;
+    if keys.is_empty() {
+        return None;
+    }
+    let named = keys[..keys.len().min(NAMED)].join(", ");
+    let more = match keys.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Some(format!(
+        "{named}{more}: planned for a time outside {} three-point range, which every run draws from instead; bring the estimate and its three points together.",
+        if keys.len() == 1 { "its" } else { "their" }
+    ))
+}
+
 /// Tasks created or changed in a project, scheduled on their own against
 /// the stored schedule of the plan before them: the rows to write, the
 /// rows to remove (tasks cancelled), and the fingerprint of the plan as it
@@ -733,6 +754,24 @@ pub fn variance(
 mod tests {
     use super::*;
     use crate::model::{Priority, TaskScheduling, WorkWeek};
+
+    #[test]
+    fn tasks_planned_outside_their_range_are_named_five_at_most() {
+        assert_eq!(outside_range_warning(&[]), None);
+        let one = outside_range_warning(&["P-1".to_string()]).unwrap();
+        assert!(
+            one.starts_with("P-1: planned for a time outside its three-point range"),
+            "{one}"
+        );
+        let keys: Vec<String> = (1..=7).map(|i| format!("P-{i}")).collect();
+        let many = outside_range_warning(&keys).unwrap();
+        assert!(
+            many.starts_with(
+                "P-1, P-2, P-3, P-4, P-5 and 2 more: planned for a time outside their"
+            ),
+            "{many}"
+        );
+    }
 
     fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 11, day)

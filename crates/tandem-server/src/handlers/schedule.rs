@@ -629,10 +629,29 @@ fn forecast_view(
                 .is_some_and(|e| e.pessimistic > e.optimistic)
         })
         .count();
+    let outside_range: Vec<String> = could_vary
+        .iter()
+        .filter(|&&i| {
+            let planned_for = planned.plan.tasks[i].duration;
+            planned.estimates[i].as_ref().is_some_and(|e| {
+                e.pessimistic > e.optimistic
+                    && (planned_for < e.optimistic || planned_for > e.pessimistic)
+            })
+        })
+        .map(|&i| name(i))
+        .collect();
+    let warning = [
+        tandem_domain::planning::forecast_warning(uncertain, could_vary.len()),
+        tandem_domain::planning::outside_range_warning(&outside_range),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
     Ok(ForecastView {
         uncertain_tasks: uncertain,
         tasks: could_vary.len(),
-        warning: tandem_domain::planning::forecast_warning(uncertain, could_vary.len()),
+        outside_range,
+        warning: (!warning.is_empty()).then(|| warning.join(" ")),
         runs: result.runs,
         seed,
         planned_finish: local(t.finish_instant(result.planned_finish)),

@@ -146,6 +146,29 @@ async fn forecast_and_levelling_previews() {
         .get(&format!("{WS}/projects/LAUNCH/forecast?runs=1000&seed=3"))
         .await;
     assert_eq!(again, forecast, "the same seed gives the same forecast");
+    assert_eq!(forecast["outside_range"], json!([]), "{forecast}");
+    // A longer estimate in a scenario, its three points left at 1 / 2 / 5
+    // days: every run draws from those, which the forecast says.
+    let scenarios = format!("{WS}/projects/LAUNCH/scenarios");
+    ana.post(&scenarios, json!({"name": "Long"})).await;
+    let (status, body) = ana
+        .patch(
+            &format!("{scenarios}/Long/tasks/LAUNCH-2"),
+            json!({"estimate_days": 8}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, long) = ana
+        .get(&format!("{scenarios}/Long/forecast?runs=200"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{long}");
+    assert_eq!(long["outside_range"], json!(["LAUNCH-2"]), "{long}");
+    assert!(
+        long["warning"].as_str().is_some_and(
+            |w| w.starts_with("LAUNCH-2: planned for a time outside its three-point range")
+        ),
+        "{long}"
+    );
     let (status, problem) = ana
         .get(&format!("{WS}/projects/LAUNCH/forecast?runs=0&colour=red"))
         .await;
