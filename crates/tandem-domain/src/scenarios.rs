@@ -245,6 +245,53 @@ impl TaskEdit {
         }
     }
 
+    /// This edit, and its `base`, without the fields whose value is what
+    /// the task (`held`) holds now: a change to the plan's own value is no
+    /// change, and a field changed back to it leaves the scenario.
+    pub fn without_unchanged(&self, base: &TaskEdit, held: &Held) -> (TaskEdit, TaskEdit) {
+        let now = self.base_in(held);
+        let (mut edit, mut base) = (self.clone(), base.clone());
+        macro_rules! drop_same {
+            ($($field:ident),*) => { $(
+                if edit.$field.is_some() && edit.$field == now.$field {
+                    edit.$field = None;
+                    base.$field = None;
+                }
+            )* };
+        }
+        drop_same!(
+            estimate_days,
+            effort_hours,
+            three_point,
+            start_date,
+            due_date,
+            constraint_type,
+            constraint_date
+        );
+        // An email is the same in any case; no delay is a delay of 0.
+        let email = |e: &Option<Edit<String>>| {
+            e.as_ref().map(|e| match e {
+                Edit::Set(email) => Some(email.to_ascii_lowercase()),
+                Edit::Clear => None,
+            })
+        };
+        if edit.owner.is_some() && email(&edit.owner) == email(&now.owner) {
+            (edit.owner, base.owner) = (None, None);
+        }
+        let minutes = |e: &Option<Edit<i64>>| {
+            e.as_ref().map(|e| match e {
+                Edit::Set(m) => *m,
+                Edit::Clear => 0,
+            })
+        };
+        if edit.levelling_delay.is_some()
+            && minutes(&edit.levelling_delay) == minutes(&now.levelling_delay)
+        {
+            (edit.levelling_delay, base.levelling_delay) = (None, None);
+        }
+        (edit, base)
+    }
+
     /// The fields of this base that the task (`held`) no longer holds:
     /// what the plan changed since the scenario changed them.
     pub fn changed_since(&self, held: &Held) -> Vec<&'static str> {

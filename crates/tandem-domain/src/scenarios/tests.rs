@@ -281,3 +281,36 @@ fn cost_is_each_leaf_tasks_work_at_its_owners_rate() {
     assert_eq!(amount(&tasks), Some(1600.0));
     assert_eq!(cost(&tasks, 8.0, |_| None), None, "nobody costed");
 }
+
+#[test]
+fn what_the_task_holds_already_is_no_change() {
+    let held = Held {
+        estimate_days: Some(2.0),
+        owner: Some("ana@x.org".into()),
+        levelling_delay: 0,
+        ..Held::default()
+    };
+    let edit = TaskEdit {
+        estimate_days: Some(Edit::Set(2.0)),
+        effort_hours: Some(Edit::Set(6.0)),
+        owner: Some(Edit::Set("Ana@X.org".into())),
+        levelling_delay: Some(Edit::Clear),
+        ..TaskEdit::default()
+    };
+    let base = edit.base_in(&held);
+    let (left, base) = edit.without_unchanged(&base, &held);
+    assert_eq!(
+        left,
+        TaskEdit {
+            effort_hours: Some(Edit::Set(6.0)),
+            ..TaskEdit::default()
+        }
+    );
+    assert_eq!(base.fields(), ["effort_hours"]);
+    // Nothing but the plan's own values: nothing left.
+    let same = TaskEdit {
+        estimate_days: Some(Edit::Set(2.0)),
+        ..TaskEdit::default()
+    };
+    assert!(same.without_unchanged(&same, &held).0.is_empty());
+}

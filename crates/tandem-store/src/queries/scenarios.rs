@@ -564,10 +564,14 @@ impl ScenarioStore for DbStore {
                 .merged(edit.clone());
             // A field changed again takes the plan's value now as its
             // base; the others keep theirs.
+            let held = Held::from(&task.fields());
             let base = before
                 .map(|t| t.base.clone())
                 .unwrap_or_default()
-                .merged(edit.base_in(&Held::from(&task.fields())));
+                .merged(edit.base_in(&held));
+            // What the plan holds already is no change (a levelling that
+            // leaves a delay as the plan has it, a field set back).
+            let (merged, base) = merged.without_unchanged(&base, &held);
             // The task's own rules judge the edit now, not when it is
             // applied. Of several tasks, the one at fault is named.
             let mut fields = task.fields();
@@ -587,6 +591,14 @@ impl ScenarioStore for DbStore {
                 member_id(&mut tx, *writer, owner, "owner")
                     .await
                     .map_err(named)?;
+            }
+            if merged.is_empty() {
+                sqlx::query("DELETE FROM scenario_tasks WHERE scenario_id = $1 AND task_id = $2")
+                    .bind(scenario.id)
+                    .bind(task.id)
+                    .execute(&mut *tx)
+                    .await?;
+                continue;
             }
             sqlx::query(
                 "INSERT INTO scenario_tasks (scenario_id, task_id, edit, base) \

@@ -356,15 +356,13 @@ async fn a_scenario_levels_and_changes_its_calendar_leaving_the_plan_alone() {
             "{c}"
         );
         assert_eq!(task(&ana, "LAUNCH-3").await["levelling_delay_hours"], 0.0);
-        // Cleared in the scenario, the delay is none there.
+        // Cleared in the scenario, the delay is none there, as in the
+        // plan: no change is left to list.
         let (status, cleared) = ana
             .post(&format!("{SC}/Weekend/levelling/clear"), json!({}))
             .await;
         assert_eq!(status, StatusCode::OK, "{cleared}");
-        assert_eq!(
-            cleared["tasks"][0]["changes"]["levelling_delay_hours"], 0.0,
-            "{cleared}"
-        );
+        assert_eq!(cleared["tasks"], json!([]), "{cleared}");
         ana.post(&format!("{SC}/Weekend/levelling"), json!({}))
             .await;
 
@@ -770,6 +768,18 @@ async fn bad_scenario_input_is_refused_naming_the_field() {
                 "{body}: {problem}"
             );
             assert!(problem.to_string().contains(field), "{body}: {problem}");
+        }
+        // The plan's own value is no change, and a field set back to it
+        // leaves the scenario.
+        for (estimate, listed) in [(2, 0), (5, 1), (2, 0)] {
+            let (status, body) = ana
+                .patch(
+                    &format!("{SC}/One/tasks/LAUNCH-1"),
+                    json!({"estimate_days": estimate}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["tasks"].as_array().unwrap().len(), listed, "{body}");
         }
         // A date that is none is the whole answer: not also "change at
         // least one field", which the unread date left the edit without.
