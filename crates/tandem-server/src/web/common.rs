@@ -114,6 +114,8 @@ pub enum WebError {
     Invalid(Vec<FieldError>),
     /// For scripts: the API's problem details as they are.
     Api(ApiError),
+    /// A form refused, with the page it was sent from to go back to.
+    Refused(Box<WebError>, String),
 }
 
 impl From<tandem_usecases::Error> for WebError {
@@ -172,25 +174,36 @@ impl IntoResponse for WebError {
             WebError::SignIn(next) => {
                 Redirect::to(&format!("/signin?next={}", encode(&next))).into_response()
             }
+            WebError::Refused(error, back) => error.page(Some(&back)),
+            other => other.page(None),
+        }
+    }
+}
+
+impl WebError {
+    /// The error as a page, with a way `back` to the form's page.
+    fn page(self, back: Option<&str>) -> Response {
+        match self {
             WebError::Page(status, message) => (
                 status,
-                bare_page("Tandem: a problem", error_body(&message, &[])),
+                bare_page("Tandem: a problem", error_body(&message, &[], back)),
             )
                 .into_response(),
             WebError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 bare_page(
                     "Tandem: check the form",
-                    error_body("That did not save. Please correct:", &errors),
+                    error_body("That did not save. Please correct:", &errors, back),
                 ),
             )
                 .into_response(),
             WebError::Api(e) => e.into_response(),
+            WebError::SignIn(_) | WebError::Refused(..) => self.into_response(),
         }
     }
 }
 
-fn error_body(message: &str, errors: &[FieldError]) -> Markup {
+fn error_body(message: &str, errors: &[FieldError], back: Option<&str>) -> Markup {
     html! {
         h1 { "That did not work" }
         p role="alert" { (message) }
@@ -199,8 +212,22 @@ fn error_body(message: &str, errors: &[FieldError]) -> Markup {
                 @for e in errors { li { (sentence(&e.field, &e.message)) } }
             }
         }
-        p { a href="/" { "Home" } }
+        p {
+            @if let Some(back) = back { a href=(back) { "Back to the page" } " · " }
+            a href="/" { "Home" }
+        }
     }
+}
+
+/// The page a form was sent from (its `Referer`), as a path of this
+/// server: a link back to it never leads elsewhere.
+fn sent_from(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+    let uri: axum::http::Uri = referer.parse().ok()?;
+    let path = uri.path_and_query()?.as_str();
+    // "//host" and "/\host" are other servers to a browser.
+    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .then(|| path.to_string())
 }
 
 /// A refused field as a person reads it: "End date must not be before
@@ -844,9 +871,14 @@ where
 /// A failed form post: problem details for a script, an error page else.
 pub fn refused(headers: &HeaderMap, e: ApiError) -> WebError {
     if from_script(headers) {
-        WebError::Api(e)
-    } else {
-        e.into()
+        return WebError::Api(e);
+    }
+    let page: WebError = e.into();
+    match (sent_from(headers), page) {
+        (Some(back), page @ (WebError::Page(..) | WebError::Invalid(_))) => {
+            WebError::Refused(Box::new(page), back)
+        }
+        (_, page) => page,
     }
 }
 
@@ -873,7 +905,31 @@ pub fn form_if_match(viewer: &Viewer, body: &Bytes) -> Result<IfMatch, WebError>
 
 #[cfg(test)]
 mod tests {
-    use super::sentence;
+    use super::{sent_from, sentence};
+
+    #[test]
+    fn the_way_back_is_a_path_of_this_server() {
+        let from = |referer: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(axum::http::header::REFERER, referer.parse().unwrap());
+            sent_from(&headers)
+        };
+        assert_eq!(
+            from("http://127.0.0.1:8080/w/demo/p/LAUNCH/scenarios/Late%20vendor?runs=200")
+                .as_deref(),
+            Some("/w/demo/p/LAUNCH/scenarios/Late%20vendor?runs=200")
+        );
+        // Another server's page is a path here too: the link stays home.
+        assert_eq!(from("https://elsewhere.example/x").as_deref(), Some("/x"));
+        for away in [
+            "//elsewhere.example/x",
+            "/\\elsewhere.example",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(from(away), None, "{away}");
+        }
+        assert_eq!(sent_from(&axum::http::HeaderMap::new()), None);
+    }
 
     #[test]
     fn refusals_read_as_sentences() {

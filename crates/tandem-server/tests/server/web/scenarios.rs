@@ -101,14 +101,20 @@ async fn a_scenario_is_branched_changed_and_applied_from_the_pages() {
         .await
         .unwrap();
     let version = listed[0]["version"].as_i64().unwrap();
-    let (status, _) = ana
+    let page_url = format!("{}/w/demo/p/LAUNCH/scenarios/Late%20vendor", server.base);
+    let (status, page) = ana
         .post(
             "/w/demo/p/LAUNCH/scenarios/Late%20vendor/apply",
             &format!("version={}", version - 1),
-            &[],
+            &[("referer", page_url.as_str())],
         )
         .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    // The refusal leads back to the page the form was on.
+    assert!(
+        page.contains(r#"<a href="/w/demo/p/LAUNCH/scenarios/Late%20vendor">Back to the page</a>"#),
+        "{page}"
+    );
     assert_eq!(
         ana.posted_to(
             "/w/demo/p/LAUNCH/scenarios/Late%20vendor/apply",
