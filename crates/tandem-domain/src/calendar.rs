@@ -187,12 +187,14 @@ impl WorkWeek {
 /// The first of `exceptions` sharing a day with `start`..=`end`. A
 /// calendar's exceptions do not overlap, as in Microsoft Project: where
 /// two did, which one a day follows would hang on their order.
-pub fn overlapping(
-    exceptions: &[CalendarException],
+pub fn overlapping<'a>(
+    exceptions: impl IntoIterator<Item = &'a CalendarException>,
     start: NaiveDate,
     end: NaiveDate,
-) -> Option<&CalendarException> {
-    exceptions.iter().find(|e| e.start <= end && start <= e.end)
+) -> Option<&'a CalendarException> {
+    exceptions
+        .into_iter()
+        .find(|e| e.start <= end && start <= e.end)
 }
 
 /// What a new exception that overlaps `other` is told.

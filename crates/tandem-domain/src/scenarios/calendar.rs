@@ -245,15 +245,9 @@ impl CalendarEdit {
         &'a self,
         plan_exceptions: &'a [CalendarException],
     ) -> Option<(&'a AddedException, &'a CalendarException)> {
-        let staying: Vec<&CalendarException> = plan_exceptions
-            .iter()
-            .filter(|e| !self.takes_away(e))
-            .collect();
         self.added.iter().find_map(|added| {
-            let other = staying
-                .iter()
-                .find(|e| e.start <= added.end && added.start <= e.end)?;
-            Some((added, *other))
+            let staying = plan_exceptions.iter().filter(|e| !self.takes_away(e));
+            Some((added, overlapping(staying, added.start, added.end)?))
         })
     }
 

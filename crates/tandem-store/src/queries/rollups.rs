@@ -176,10 +176,10 @@ impl RollupWatch {
         Ok(RollupWatch { ids, before })
     }
 
-    /// Before deleting `task`: it and its subtasks go, and its parent may
-    /// become a leaf.
-    pub(super) async fn before_deleting(tx: &mut Tx, task: &Task) -> Result<Self> {
-        let mut ids = subtree_ids(tx, task.id).await?;
+    /// Before deleting `task`: it and its subtasks (`subtree`, from
+    /// [`subtree_ids`]) go, and its parent may become a leaf.
+    pub(super) async fn before_deleting(tx: &mut Tx, task: &Task, subtree: &[Id]) -> Result<Self> {
+        let mut ids = subtree.to_vec();
         ids.extend(task.parent.as_ref().map(|p| p.id));
         Self::before(tx, ids).await
     }

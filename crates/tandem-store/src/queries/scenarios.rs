@@ -143,32 +143,55 @@ async fn read_scenarios(
     Ok(out)
 }
 
-/// Before task `task_id` and its subtasks are deleted: each scenario's
-/// changes to them (their edits, links with one of them at an end),
-/// which the deletion takes with it, are written into the scenario's
-/// `lost`, and the scenario's version moves on (what a reader saw of it
-/// is no longer what applying it writes).
-pub(super) async fn lose_with_task_tx(tx: &mut Tx, task_id: Id, at: DateTime<Utc>) -> Result<()> {
-    const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) \
-         UNION ALL SELECT t.id FROM tasks t JOIN sub ON t.parent_id = sub.id) ";
-    let edits: Vec<(Id, String, i64, String)> = sqlx::query_as(&format!(
-        "{SUBTREE}SELECT st.scenario_id, p.key, t.number, st.edit FROM scenario_tasks st \
-         JOIN sub ON sub.id = st.task_id JOIN tasks t ON t.id = st.task_id \
-         JOIN projects p ON p.id = t.project_id ORDER BY st.scenario_id, t.number"
-    ))
-    .bind(task_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let links: Vec<(Id, String, i64, i64)> = sqlx::query_as(&format!(
-        "{SUBTREE}SELECT l.scenario_id, p.key, a.number, b.number FROM scenario_links l \
-         JOIN tasks a ON a.id = l.predecessor_id JOIN tasks b ON b.id = l.successor_id \
-         JOIN projects p ON p.id = b.project_id \
-         WHERE l.predecessor_id IN (SELECT id FROM sub) OR l.successor_id IN (SELECT id FROM sub) \
-         ORDER BY l.scenario_id, a.number, b.number"
-    ))
-    .bind(task_id)
-    .fetch_all(&mut **tx)
-    .await?;
+/// Before the tasks `ids` (a task and its subtasks) are deleted: each
+/// scenario's changes to them (their edits, links with one of them at an
+/// end), which the deletion takes with it, are written into the
+/// scenario's `lost`, and the scenario's version moves on (what a reader
+/// saw of it is no longer what applying it writes).
+pub(super) async fn lose_with_tasks_tx(tx: &mut Tx, ids: &[Id], at: DateTime<Utc>) -> Result<()> {
+    // (scenario, project key, task number, edit) and (scenario, project
+    // key, predecessor's number, successor's).
+    let mut edits: Vec<(Id, String, i64, String)> = Vec::new();
+    let mut links: Vec<(Id, String, i64, i64)> = Vec::new();
+    // Bounded statements: a task may have thousands of subtasks.
+    for chunk in ids.chunks(500) {
+        let among = |qb: &mut QueryBuilder<'_, Db>, column: &str| {
+            qb.push(format!("{column} IN ("));
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+        };
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT st.scenario_id, p.key, t.number, st.edit FROM scenario_tasks st \
+             JOIN tasks t ON t.id = st.task_id JOIN projects p ON p.id = t.project_id WHERE ",
+        );
+        among(&mut qb, "st.task_id");
+        edits.extend(
+            qb.build_query_as::<(Id, String, i64, String)>()
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT l.scenario_id, p.key, a.number, b.number FROM scenario_links l \
+             JOIN tasks a ON a.id = l.predecessor_id JOIN tasks b ON b.id = l.successor_id \
+             JOIN projects p ON p.id = b.project_id WHERE ",
+        );
+        among(&mut qb, "l.predecessor_id");
+        qb.push(" OR ");
+        among(&mut qb, "l.successor_id");
+        links.extend(
+            qb.build_query_as::<(Id, String, i64, i64)>()
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+    }
+    // By scenario, then task number; a link between two chunks is found
+    // twice.
+    edits.sort_by_key(|(scenario, _, number, _)| (*scenario, *number));
+    links.sort_by_key(|(scenario, _, a, b)| (*scenario, *a, *b));
+    links.dedup();
     let mut by_scenario: std::collections::BTreeMap<Id, Vec<LostChange>> = Default::default();
     for (scenario, key, number, edit) in edits {
         let edit: TaskEdit = serde_json::from_str(&edit)

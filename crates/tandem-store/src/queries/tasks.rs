@@ -667,8 +667,11 @@ impl TaskStore for DbStore {
             let mut tx = self.write_tx().await?;
             let current = locked_task_tx(&mut tx, scope, key).await?;
             check_version(expected_version, current.version)?;
-            let watch = RollupWatch::before_deleting(&mut tx, &current).await?;
-            super::scenarios::lose_with_task_tx(&mut tx, current.id, Utc::now()).await?;
+            // What the deletion takes with it, read once for the roll-ups
+            // and the scenarios that changed any of it.
+            let subtree = super::rollups::subtree_ids(&mut tx, current.id).await?;
+            let watch = RollupWatch::before_deleting(&mut tx, &current, &subtree).await?;
+            super::scenarios::lose_with_tasks_tx(&mut tx, &subtree, Utc::now()).await?;
             sqlx::query("DELETE FROM tasks WHERE id = $1")
                 .bind(current.id)
                 .execute(&mut *tx)
