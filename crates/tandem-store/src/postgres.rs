@@ -120,12 +120,13 @@ impl PgStore {
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     /// A row read to be changed by this write, held until it ends.
     const ROW_LOCK: &'static str = " FOR UPDATE";
-    /// Tables changed by a tenth of their rows (or 50) since their last
-    /// analysis. The counters are the server's own, kept whether or not
-    /// autovacuum runs.
+    /// Tables changed by at least `$2` of their rows (or `$1` rows) since
+    /// their last analysis (`crate::Staleness`). The counters are the
+    /// server's own, kept whether or not autovacuum runs.
     const STALE_STATISTICS: Option<&'static str> = Some(
         "SELECT relname::text FROM pg_stat_user_tables WHERE schemaname = current_schema() \
-         AND n_mod_since_analyze > GREATEST(50, n_live_tup / 10) ORDER BY relname",
+         AND n_mod_since_analyze > GREATEST(CAST($1 AS BIGINT), n_live_tup * CAST($2 AS DOUBLE PRECISION)) \
+         ORDER BY relname",
     );
     /// A bulk write (an import, a large batch of edits, a big schedule's
     /// save) analyses what it changed right after it: on a fresh database

@@ -114,7 +114,10 @@ async fn purge(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> bool {
 }
 
 async fn refresh_statistics(store: &dyn Store) -> bool {
-    match store.refresh_statistics().await {
+    match store
+        .refresh_statistics(tandem_store::Staleness::Changed)
+        .await
+    {
         Ok(tables) if tables.is_empty() => true,
         Ok(tables) => {
             tracing::info!(tables = %tables.join(", "), "refreshed planner statistics");

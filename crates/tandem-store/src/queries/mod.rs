@@ -493,11 +493,19 @@ impl Store for DbStore {
         Ok(())
     }
 
-    async fn refresh_statistics(&self) -> Result<Vec<String>> {
-        let Some(stale) = DbStore::STALE_STATISTICS else {
+    async fn refresh_statistics(&self, stale: crate::Staleness) -> Result<Vec<String>> {
+        let Some(query) = DbStore::STALE_STATISTICS else {
             return Ok(Vec::new());
         };
-        let tables: Vec<String> = sqlx::query_scalar(stale).fetch_all(self.writer()).await?;
+        let (rows, share) = match stale {
+            crate::Staleness::Changed => (50_i64, 0.1_f64),
+            crate::Staleness::Outgrown => (500, 0.5),
+        };
+        let tables: Vec<String> = sqlx::query_scalar(query)
+            .bind(rows)
+            .bind(share)
+            .fetch_all(self.writer())
+            .await?;
         for table in &tables {
             // Names from the catalogue, quoted as identifiers.
             sqlx::query(&format!("ANALYZE \"{}\"", table.replace('"', "\"\"")))

@@ -313,7 +313,10 @@ async fn a_word_in_more_tasks_than_a_window_is_ranked_among_its_newest() {
         let mut fields = vec![TaskFields::titled("Walrus tusk")];
         fields.extend((1..700).map(|i| TaskFields::titled(format!("Walrus {i}"))));
         store.import_tasks(ana, "MANY", &fields).await.unwrap();
-        store.refresh_statistics().await.unwrap();
+        store
+            .refresh_statistics(tandem_store::Staleness::Changed)
+            .await
+            .unwrap();
         let hits = store
             .search(
                 w.owner,

@@ -2,6 +2,7 @@
 //! analyses what it changed right away, and `refresh_statistics` analyses
 //! whatever changed much since, autovacuum or not.
 
+use sqlx::Connection;
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
 
 use super::*;
@@ -9,7 +10,13 @@ use super::*;
 #[tokio::test]
 async fn a_bulk_import_leaves_fresh_statistics_behind() {
     let sqlite = tandem_store::open(&fresh_sqlite_url()).await.unwrap();
-    assert!(sqlite.refresh_statistics().await.unwrap().is_empty());
+    assert!(
+        sqlite
+            .refresh_statistics(tandem_store::Staleness::Changed)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let Some(admin) = postgres_url() else {
         eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped");
         return;
@@ -88,7 +95,10 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
         "task_schedules was not analysed after a schedule of 1,200 rows was saved"
     );
     // Whatever it finds stale, it names real tables and analyses them.
-    let refreshed = store.refresh_statistics().await.unwrap();
+    let refreshed = store
+        .refresh_statistics(tandem_store::Staleness::Changed)
+        .await
+        .unwrap();
     for table in &refreshed {
         let known: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = $1 AND last_analyze IS NOT NULL",
@@ -100,4 +110,59 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
         assert_eq!(known, 1, "{table}");
     }
     raw.close().await;
+}
+
+/// A bulk writer mid-way refreshes only tables that outgrew their
+/// statistics; the hourly refresh takes any that changed by a tenth.
+#[tokio::test]
+async fn an_outgrown_table_is_refreshed_and_a_changed_one_waits_for_the_hour() {
+    let Some(admin) = postgres_url() else {
+        eprintln!("TANDEM_TEST_POSTGRES_URL is not set: PostgreSQL was skipped");
+        return;
+    };
+    let url = fresh_postgres_database(&admin).await.unwrap();
+    let store = tandem_store::open(&url).await.unwrap();
+    // One connection: the server takes a backend's counters from it at
+    // most once a second unless told to (`pg_stat_force_next_flush`, at
+    // the end of the statement that calls it).
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    async fn add_users(conn: &mut sqlx::PgConnection, from: i64, to: i64) {
+        sqlx::query(
+            "INSERT INTO users (email, name, created_at) \
+             SELECT 'u' || n || '@stats.example', 'U', now() FROM generate_series($1, $2) n",
+        )
+        .bind(from)
+        .bind(to)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        sqlx::query("SELECT pg_stat_force_next_flush()")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    add_users(&mut conn, 1, 1_000).await;
+    sqlx::query("ANALYZE users")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    // 300 more: a tenth changed, not half.
+    add_users(&mut conn, 1_001, 1_300).await;
+    let outgrown = store
+        .refresh_statistics(tandem_store::Staleness::Outgrown)
+        .await
+        .unwrap();
+    assert!(!outgrown.contains(&"users".to_string()), "{outgrown:?}");
+    let changed = store
+        .refresh_statistics(tandem_store::Staleness::Changed)
+        .await
+        .unwrap();
+    assert!(changed.contains(&"users".to_string()), "{changed:?}");
+    // 1,400 more after that analysis: more than half of the 2,700.
+    add_users(&mut conn, 1_301, 2_700).await;
+    let outgrown = store
+        .refresh_statistics(tandem_store::Staleness::Outgrown)
+        .await
+        .unwrap();
+    assert!(outgrown.contains(&"users".to_string()), "{outgrown:?}");
 }
