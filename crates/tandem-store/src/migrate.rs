@@ -263,6 +263,16 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "what a scenario lost with deleted tasks",
         sql: include_str!("../migrations/sqlite/0049_scenario_lost.sql"),
     },
+    Migration {
+        version: 50,
+        description: "task indexes of parents, phases and milestones kept for tasks that have one",
+        sql: include_str!("../migrations/sqlite/0050_partial_task_indexes.sql"),
+    },
+    Migration {
+        version: 51,
+        description: "half of each page of tasks left free for updates",
+        sql: include_str!("../migrations/sqlite/0051_tasks_fillfactor.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -510,6 +520,16 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 49,
         description: "what a scenario lost with deleted tasks",
         sql: include_str!("../migrations/postgres/0049_scenario_lost.sql"),
+    },
+    Migration {
+        version: 50,
+        description: "task indexes of parents, phases and milestones kept for tasks that have one",
+        sql: include_str!("../migrations/postgres/0050_partial_task_indexes.sql"),
+    },
+    Migration {
+        version: 51,
+        description: "half of each page of tasks left free for updates",
+        sql: include_str!("../migrations/postgres/0051_tasks_fillfactor.sql"),
     },
 ];
 

@@ -11,6 +11,7 @@ mod filters;
 mod import;
 mod migrations;
 mod orders;
+mod pages;
 mod paging;
 mod phases;
 mod planning;
