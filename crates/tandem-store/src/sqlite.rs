@@ -329,6 +329,13 @@ mod backend {
     pub(super) const LAST_EVENT_ID: &str = "(SELECT MAX(id) FROM events)";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
+    /// Rows of (`id`, `version`, `delay`) from one JSON parameter, `$1`
+    /// (see PostgreSQL's). Materialized, or SQLite reads the whole JSON
+    /// text again for each of the project's tasks (8.5 s instead of 0.8 s
+    /// for a workspace's levelling).
+    pub(super) const DELAY_ROWS: &str = "(SELECT json_extract(value, '$.id') AS id, \
+        json_extract(value, '$.version') AS version, json_extract(value, '$.delay') AS delay \
+        FROM json_each($1))";
     /// `crate::sql::LINK_SELECT`, as SQLite runs it.
     pub(super) const LINK_SELECT: &str = crate::sql::LINK_SELECT;
     /// What comes after a task's start ($3 = 1) or its finish ($3 = 0) in

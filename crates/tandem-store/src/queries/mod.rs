@@ -91,8 +91,8 @@ use crate::*;
 /// A read or write transaction of this backend (see its `write_tx`).
 pub(super) use super::backend::Tx;
 use super::backend::{
-    Db, DbStore, LAST_EVENT_ID, LINK_SELECT, NAME, ORDER_REACH, RANK_ENTRIES, RANK_TASKS,
-    TAG_AGGREGATE, TEXT_MATCH, opening,
+    DELAY_ROWS, Db, DbStore, LAST_EVENT_ID, LINK_SELECT, NAME, ORDER_REACH, RANK_ENTRIES,
+    RANK_TASKS, TAG_AGGREGATE, TEXT_MATCH, opening,
 };
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =

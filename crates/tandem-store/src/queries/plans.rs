@@ -620,29 +620,28 @@ impl PlanStore for DbStore {
         retry_transient(|| async move {
             let mut tx = self.write_tx().await?;
             let now = Utc::now();
-            // Rows of (id, version read, new delay), a chunk at a time; a
+            // Rows of (id, version read, new delay) as one JSON text; a
             // row whose version moved is not matched, and the count says so.
-            for chunk in changes.chunks(300) {
-                let mut qb = QueryBuilder::<Db>::new(
-                    "UPDATE tasks SET levelling_delay = v.column3, version = tasks.version + 1, updated_at = ",
-                );
-                qb.push_bind(now).push(" FROM (VALUES ");
-                let mut rows = qb.separated(", ");
-                for c in chunk {
-                    rows.push("(")
-                        .push_bind_unseparated(c.task_id)
-                        .push_unseparated(", ")
-                        .push_bind_unseparated(c.version)
-                        .push_unseparated(", ")
-                        .push_bind_unseparated(c.delay)
-                        .push_unseparated(")");
-                }
-                qb.push(") AS v WHERE tasks.id = v.column1 AND tasks.version = v.column2 AND tasks.project_id = ")
-                    .push_bind(access.project_id());
-                let written = qb.build().execute(&mut *tx).await?.rows_affected();
-                if written != chunk.len() as u64 {
-                    return Err(StoreError::VersionMismatch { current: 0 });
-                }
+            let rows = serde_json::Value::Array(
+                changes
+                    .iter()
+                    .map(|c| serde_json::json!({"id": c.task_id, "version": c.version, "delay": c.delay}))
+                    .collect(),
+            )
+            .to_string();
+            let written = sqlx::query(&format!(
+                "WITH v AS MATERIALIZED {DELAY_ROWS} \
+                 UPDATE tasks SET levelling_delay = v.delay, version = tasks.version + 1, updated_at = $2 \
+                 FROM v WHERE tasks.id = v.id AND tasks.version = v.version AND tasks.project_id = $3"
+            ))
+            .bind(rows)
+            .bind(now)
+            .bind(access.project_id())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if written != changes.len() as u64 {
+                return Err(StoreError::VersionMismatch { current: 0 });
             }
             let tasks: Vec<LevelledTask> = changes
                 .iter()

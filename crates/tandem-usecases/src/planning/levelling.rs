@@ -356,17 +356,23 @@ async fn level_and_write(
 ) -> Result<(Levelled, Option<AppliedLevelling>)> {
     let (loaded, tasks) = loaded;
     let (loaded, levelled) = level_off_executor(loaded, names, time_off, outside).await?;
-    let changes: Vec<DelayChange> = tasks
+    let changes = delay_changes(&tasks, &levelled);
+    Ok((
+        levelled,
+        write_levelling(store, writer, loaded.access, &changes).await?,
+    ))
+}
+
+/// What a levelling changes in the plan it levelled: each task whose
+/// levelling delay is not the one levelling gave it.
+fn delay_changes(tasks: &[PlanTask], levelled: &Levelled) -> Vec<DelayChange> {
+    tasks
         .iter()
         .filter_map(|task| {
             let delay = levelled.delays.get(&task.id).copied().unwrap_or(0);
             (task.schedule.levelling_delay != delay).then(|| delay_change(task, delay))
         })
-        .collect();
-    Ok((
-        levelled,
-        write_levelling(store, writer, loaded.access, &changes).await?,
-    ))
+        .collect()
 }
 
 fn delay_change(task: &PlanTask, delay: i64) -> DelayChange {
@@ -406,32 +412,38 @@ pub async fn level_workspace(
         tokio::try_join!(store.list_members(scope), store.list_time_off(scope, None))?;
     let people = People::new(&members, &time_off);
     let names: HashMap<Id, UserRef> = members.into_iter().map(|m| (m.user.id, m.user)).collect();
-    let mut out = Vec::with_capacity(projects.len());
-    // Each project's plan is read while the one before it is levelled
-    // (and written): the reads are waits on the database, the levelling
-    // is CPU, and the next read needs nothing the levelling gives.
+    let mut out: Vec<(Levelled, Option<AppliedLevelling>)> = Vec::with_capacity(projects.len());
+    // Three things at once, as a pipeline: the next project's plan is
+    // read, this one is levelled (CPU), and the one before it is written.
+    // None needs what the others give: a levelling needs the bookings of
+    // the projects levelled before it, not their writes, and each write is
+    // its project's own transaction. A write that fails (a task changed
+    // meanwhile) stops the pass there, as it would one at a time.
     let mut next = match projects.first() {
         Some(first) => Some(load_among(store, scope, &first.key, today, &people).await?),
         None => None,
     };
     let mut rest = projects.iter().skip(1);
+    // The project levelled last, by its place in `out`, and what it changes.
+    let mut unwritten: Option<(usize, ProjectAccess, Vec<DelayChange>)> = None;
+    let write = |pending: Option<(usize, ProjectAccess, Vec<DelayChange>)>| async move {
+        match (writer, pending) {
+            (Some(writer), Some((at, access, changes))) => Ok::<_, Error>(Some((
+                at,
+                write_levelling(store, writer, access, &changes).await?,
+            ))),
+            _ => Ok(None),
+        }
+    };
     while let Some((loaded, tasks)) = next.take() {
         let following = rest.next();
         let outside = so_far.clone();
         let names = names.clone();
         let time_off = time_off.clone();
         let level_this = async {
-            match writer {
-                Some(writer) => {
-                    level_and_write(store, writer, (loaded, tasks), names, time_off, outside).await
-                }
-                None => Ok((
-                    level_off_executor(loaded, names, time_off, outside)
-                        .await?
-                        .1,
-                    None,
-                )),
-            }
+            let (loaded, levelled) = level_off_executor(loaded, names, time_off, outside).await?;
+            let changes = delay_changes(&tasks, &levelled);
+            Ok::<_, Error>((loaded.access, levelled, changes))
         };
         let read_next = async {
             match following {
@@ -441,13 +453,21 @@ pub async fn level_workspace(
                 None => Ok(None),
             }
         };
-        let ((levelled, applied), read) = tokio::try_join!(level_this, read_next)?;
+        let ((access, levelled, changes), read, written) =
+            tokio::try_join!(level_this, read_next, write(unwritten.take()))?;
+        if let Some((at, applied)) = written {
+            out[at].1 = applied;
+        }
         next = read;
         let work = std::sync::Arc::make_mut(&mut so_far);
         for b in &levelled.bookings {
             work.entry(b.owner).or_default().push((b.start, b.finish));
         }
-        out.push((levelled, applied));
+        out.push((levelled, None));
+        unwritten = Some((out.len() - 1, access, changes));
+    }
+    if let Some((at, applied)) = write(unwritten).await? {
+        out[at].1 = applied;
     }
     Ok(out)
 }
