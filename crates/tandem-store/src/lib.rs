@@ -279,6 +279,17 @@ pub enum Staleness {
     Outgrown,
 }
 
+impl Staleness {
+    /// The rows, and the share of a table's rows, that must have changed
+    /// since its last analysis (whichever is more).
+    pub(crate) fn threshold(self) -> (i64, f64) {
+        match self {
+            Staleness::Changed => (50, 0.1),
+            Staleness::Outgrown => (500, 0.5),
+        }
+    }
+}
+
 /// Throwaway databases for tests of this crate and the crates above it;
 /// not part of the production API (the `testing` feature, which only
 /// dev-dependencies turn on).

@@ -497,10 +497,7 @@ impl Store for DbStore {
         let Some(query) = DbStore::STALE_STATISTICS else {
             return Ok(Vec::new());
         };
-        let (rows, share) = match stale {
-            crate::Staleness::Changed => (50_i64, 0.1_f64),
-            crate::Staleness::Outgrown => (500, 0.5),
-        };
+        let (rows, share) = stale.threshold();
         let tables: Vec<String> = sqlx::query_scalar(query)
             .bind(rows)
             .bind(share)

@@ -442,7 +442,8 @@ pub async fn level_workspace(
         let time_off = time_off.clone();
         let level_this = async {
             let (loaded, levelled) = level_off_executor(loaded, names, time_off, outside).await?;
-            let changes = delay_changes(&tasks, &levelled);
+            // A preview writes nothing, so has nothing to compare.
+            let changes = writer.map(|_| delay_changes(&tasks, &levelled));
             Ok::<_, Error>((loaded.access, levelled, changes))
         };
         let read_next = async {
@@ -464,7 +465,7 @@ pub async fn level_workspace(
             work.entry(b.owner).or_default().push((b.start, b.finish));
         }
         out.push((levelled, None));
-        unwritten = Some((out.len() - 1, access, changes));
+        unwritten = changes.map(|changes| (out.len() - 1, access, changes));
     }
     if let Some((at, applied)) = write(unwritten).await? {
         out[at].1 = applied;
