@@ -141,6 +141,9 @@ impl SqliteStore {
     /// of its time (50 µs against well under 1 µs of SQLite's work, on a
     /// two-core VM); one command may hold several statements.
     const ONE_COMMAND_BATCHES: bool = true;
+    /// No statement that changes rows may be a `WITH` clause; one command
+    /// holds a write's statements instead ([`Self::ONE_COMMAND_BATCHES`]).
+    const WITH_WRITES: bool = false;
 
     /// The event feed. One process writes this file, and its single writer
     /// commits events in id order, so reading past the last id seen misses

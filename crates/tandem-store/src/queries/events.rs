@@ -26,31 +26,48 @@ pub(super) fn emit(
     // is no longer current. A change to a person's hours changes every
     // plan of the workspace. The event keeps the version a project's
     // change made, so the changes since a stored schedule can be found.
-    // The project whose new version the event keeps, read back in SQL.
-    let versioned = match (reschedules, project_id) {
-        (false, _) => None,
+    let bump = match (reschedules, project_id) {
+        (false, _) => Bump::None,
+        // Once a write: its events all keep the version it made.
+        (true, Some(project_id)) if batch.versioned.contains(&project_id) => Bump::Done,
         (true, Some(project_id)) => {
-            // Once a write: its events all keep the version it made.
-            if !batch.versioned.contains(&project_id) {
+            batch.versioned.push(project_id);
+            Bump::Project
+        }
+        (true, None) => Bump::Workspace,
+    };
+    // The project whose new version the event keeps, read back in SQL.
+    let versioned = if reschedules { project_id } else { None };
+    // Once-only consumers that hear of every such event; webhooks and
+    // automation hear of every event of a workspace that has one (whether
+    // it concerns a subscription or rule is theirs to decide), and a
+    // workspace without them pays one indexed read a write.
+    let consumers: Vec<&str> = [
+        reschedules.then_some(crate::events::RESCHEDULER),
+        crate::events::notifies(kind, action, fields).then_some(crate::events::NOTIFICATIONS),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if DbStore::WITH_WRITES {
+        batch.push(&EVENT_WITH[bump as usize]);
+    } else {
+        match bump {
+            Bump::Project => {
                 batch
                     .push("UPDATE projects SET plan_version = plan_version + 1 WHERE id = $1")
                     .bind(project_id);
-                batch.versioned.push(project_id);
             }
-            Some(project_id)
+            Bump::Workspace => {
+                batch
+                    .push("UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1")
+                    .bind(workspace_id);
+            }
+            Bump::None | Bump::Done => {}
         }
-        (true, None) => {
-            batch
-                .push("UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1")
-                .bind(workspace_id);
-            None
-        }
-    };
+        batch.push(EVENT_INSERT);
+    }
     batch
-        .push(
-            "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8), $9, $10, $11)",
-        )
         .bind(workspace_id)
         .bind(project_id)
         .bind(kind.to_string())
@@ -62,27 +79,77 @@ pub(super) fn emit(
         .bind((!fields.is_empty()).then(|| fields.join(",")))
         .bind(mark.as_ref().map(|m| m.rule_id))
         .bind(mark.as_ref().map_or(0, |m| m.depth));
-    if reschedules {
-        batch
-            .push(&DELIVERY_INSERT)
-            .bind(crate::events::RESCHEDULER);
+    if DbStore::WITH_WRITES {
+        batch.bind(consumers.join(","));
+        return;
     }
-    if crate::events::notifies(kind, action, fields) {
-        batch
-            .push(&DELIVERY_INSERT)
-            .bind(crate::events::NOTIFICATIONS);
+    for consumer in consumers {
+        batch.push(&DELIVERY_INSERT).bind(consumer);
     }
-    // Webhooks hear of every event of a workspace that has one: whether
-    // an event concerns a subscription is the consumer's to decide, and
-    // a workspace without webhooks pays one indexed read a write.
     batch.push(&WEBHOOK_DELIVERY_INSERT).bind(workspace_id);
-    // Automation hears every event of a workspace with an enabled rule,
-    // a chain of rules' changes too (it records where it stops).
     batch.push(&AUTOMATION_DELIVERY_INSERT).bind(workspace_id);
     if let Some(notify) = DbStore::NOTIFY {
         batch.push(notify);
     }
 }
+
+/// Which plan versions an event moves on.
+#[derive(Clone, Copy)]
+enum Bump {
+    /// None: the event changes no plan, or the write moved its project's
+    /// version on already.
+    None,
+    Done,
+    /// Its project's.
+    Project,
+    /// Every project's of the workspace (a person's hours changed).
+    Workspace,
+}
+
+/// An event's row: $1 workspace, $2 project, $3 kind, $4 action, $5 key,
+/// $6 actor, $7 at, $8 the project whose plan version it keeps (none),
+/// $9 fields, $10 rule, $11 depth.
+const EVENT_INSERT: &str = "INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT plan_version FROM projects WHERE id = $8), $9, $10, $11)";
+
+/// [`EVENT_INSERT`] as one statement with all that goes with it, by
+/// [`Bump`]: the plan version moved on, the deliveries ($12, the
+/// once-only consumers, joined by commas, and webhooks' and automation's
+/// where the workspace has them) and the word to every node (`NOTIFY`,
+/// sent at commit). The clauses see the database as it was before the
+/// statement, so the version the event keeps is the one its own `UPDATE`
+/// returns.
+static EVENT_WITH: std::sync::LazyLock<[String; 4]> = std::sync::LazyLock::new(|| {
+    let statement = |bump: &str, version: &str| {
+        format!(
+            "WITH {bump}e AS (INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, {version}, $9, $10, $11) \
+             RETURNING id, workspace_id, project_id, kind, action, object_key, actor_id, at, rule_id, depth), \
+             d AS (INSERT INTO event_deliveries (consumer, event_id) \
+             SELECT c.consumer, e.id FROM e CROSS JOIN unnest(string_to_array(CAST($12 AS TEXT), ',')) AS c(consumer) \
+             UNION ALL SELECT '{webhooks}', e.id FROM e WHERE EXISTS (SELECT 1 FROM webhooks WHERE workspace_id = $1 AND active) \
+             UNION ALL SELECT '{automation}', e.id FROM e WHERE EXISTS (SELECT 1 FROM rules WHERE workspace_id = $1 AND enabled)) \
+             SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
+             'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
+             'actor_id', actor_id, 'at', at, 'rule_id', rule_id, 'depth', depth)::text) FROM e",
+            webhooks = crate::events::WEBHOOKS,
+            automation = crate::events::AUTOMATION,
+        )
+    };
+    let read = "(SELECT plan_version FROM projects WHERE id = $8)";
+    [
+        statement("", read),
+        statement("", read),
+        statement(
+            "v AS (UPDATE projects SET plan_version = plan_version + 1 WHERE id = $8 RETURNING plan_version), ",
+            "(SELECT plan_version FROM v)",
+        ),
+        statement(
+            "v AS (UPDATE projects SET plan_version = plan_version + 1 WHERE workspace_id = $1), ",
+            read,
+        ),
+    ]
+});
 
 /// A delivery of the event the write inserted last.
 static DELIVERY_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
