@@ -339,8 +339,6 @@ mod backend {
     pub(super) const DELAY_ROWS: &str = "(SELECT json_extract(value, '$.id') AS id, \
         json_extract(value, '$.version') AS version, json_extract(value, '$.delay') AS delay \
         FROM json_each($1))";
-    /// `crate::sql::LINK_SELECT`, as SQLite runs it.
-    pub(super) const LINK_SELECT: &str = crate::sql::LINK_SELECT;
     /// What comes after a task's start ($3 = 1) or its finish ($3 = 0) in
     /// the plan's order (`tandem_domain::graph::Point`), $2 the task, $1
     /// the workspace: SQLite takes one recursive SELECT per way on.

@@ -3,26 +3,11 @@
 
 use super::*;
 
-/// The links between a project's own tasks, through sqlx
-/// (SQLite reads them with its own driver instead).
-#[allow(dead_code)]
-pub(crate) async fn sqlx_link_rows(
-    pool: &sqlx::Pool<Db>,
-    scope: Scope,
-    project_id: Id,
-) -> Result<Vec<crate::Link>> {
-    let rows: Vec<LinkRow> = sqlx::query_as(LINK_SELECT)
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .fetch_all(pool)
-        .await?;
-    links_from(rows)
-}
+/// A link's columns: id, predecessor, successor, kind, lag, lag format
+/// and version.
+pub(crate) type LinkRow = (Id, Id, Id, String, f64, String, i64);
 
-/// A link's columns as `LINK_SELECT` reads them.
-pub(super) type LinkRow = (Id, Id, Id, String, f64, String, i64);
-
-pub(super) fn links_from(rows: Vec<LinkRow>) -> Result<Vec<crate::Link>> {
+pub(crate) fn links_from(rows: Vec<LinkRow>) -> Result<Vec<crate::Link>> {
     rows.into_iter()
         .map(
             |(id, predecessor_id, successor_id, kind, lag_days, lag_format, version)| {

@@ -53,7 +53,7 @@ mod workspaces;
 
 // Each backend reads through a different few of these.
 #[allow(unused_imports)]
-pub(crate) use dependencies::sqlx_link_rows;
+pub(crate) use dependencies::{LinkRow, links_from};
 #[allow(unused_imports)]
 pub(crate) use events::events_after;
 #[allow(unused_imports)]
@@ -91,8 +91,8 @@ use crate::*;
 /// A read or write transaction of this backend (see its `write_tx`).
 pub(super) use super::backend::Tx;
 use super::backend::{
-    DELAY_ROWS, Db, DbStore, LAST_EVENT_ID, LINK_SELECT, NAME, ORDER_REACH, RANK_ENTRIES,
-    RANK_TASKS, TAG_AGGREGATE, TEXT_MATCH, opening,
+    DELAY_ROWS, Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, RANK_ENTRIES, RANK_TASKS,
+    TAG_AGGREGATE, TEXT_MATCH, opening,
 };
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
