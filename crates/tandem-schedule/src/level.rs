@@ -111,17 +111,19 @@ pub fn level_against(
     let duration = |t: usize| prepared.durations[t].max(0);
     let leaves: Vec<usize> = prepared.order.clone();
 
-    // Bookings per person, kept sorted by start.
-    let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
-    for (person, off) in resources.time_off.iter().enumerate() {
-        busy[person].extend(off.iter().copied().filter(|(a, b)| a < b));
-    }
-    for (person, work) in resources.elsewhere.iter().enumerate() {
-        busy[person].extend(work.iter().copied().filter(|(a, b)| a < b));
-    }
-    for person in &mut busy {
-        person.sort_unstable();
-    }
+    // Whether each person works elsewhere at a minute, not how often: how
+    // other projects book them twice is theirs to level.
+    let outside: Vec<Vec<(i64, i64)>> = resources.elsewhere.iter().map(|w| merged(w)).collect();
+    // When each person is taken, as disjoint ranges in order: a free gap
+    // is found by a binary search, not a walk past every booking before it
+    // (a person's work elsewhere grows with each project levelled before).
+    let mut busy: Vec<Vec<(i64, i64)>> = (0..people)
+        .map(|person| {
+            let off = resources.time_off.get(person).map_or(&[][..], |o| o);
+            let work = outside.get(person).map_or(&[][..], |w| w);
+            merged(&[off, work].concat())
+        })
+        .collect();
 
     // How many predecessors each leaf waits for (ordering edges).
     let mut waiting = vec![0usize; n];
@@ -205,8 +207,7 @@ pub fn level_against(
         delay[t] = at - earliest;
         finish[t] = at + (before.tasks[t].early_finish - before.tasks[t].early_start).max(d);
         if let Some(person) = owner(t).filter(|_| d > 0) {
-            let slot = busy[person].partition_point(|&(a, _)| a < at);
-            busy[person].insert(slot, (at, at + d));
+            book(&mut busy[person], (at, at + d));
         }
         placed[t] = true;
         for &e in prepared.outgoing.get(t) {
@@ -218,9 +219,6 @@ pub fn level_against(
         }
     }
 
-    // Whether each person works elsewhere at a minute, not how often: how
-    // other projects book them twice is theirs to level.
-    let outside: Vec<Vec<(i64, i64)>> = resources.elsewhere.iter().map(|w| merged(w)).collect();
     let bookings = |starts: &dyn Fn(usize) -> (i64, i64)| {
         let mut per_person: Vec<Vec<(i64, i64)>> = vec![Vec::new(); people];
         for &t in &leaves {
@@ -263,19 +261,31 @@ pub fn level_against(
 }
 
 /// The earliest start at or after `from` of a free gap of `length` among
-/// sorted bookings.
+/// bookings that are disjoint and in order.
 fn first_free(bookings: &[(i64, i64)], from: i64, length: i64) -> i64 {
     let mut at = from;
-    for &(a, b) in bookings {
-        if b <= at {
-            continue;
-        }
+    let first = bookings.partition_point(|&(_, b)| b <= from);
+    for &(a, b) in &bookings[first..] {
         if a >= at + length {
             break;
         }
         at = at.max(b);
     }
     at
+}
+
+/// Adds `range` to bookings that are disjoint and in order, keeping them
+/// so: it is joined with every booking it overlaps or touches (a task
+/// with fixed dates may overlap work already booked).
+fn book(bookings: &mut Vec<(i64, i64)>, (from, to): (i64, i64)) {
+    let first = bookings.partition_point(|&(_, b)| b < from);
+    let past = bookings.partition_point(|&(a, _)| a <= to);
+    if first < past {
+        let joined = (from.min(bookings[first].0), to.max(bookings[past - 1].1));
+        bookings.splice(first..past, [joined]);
+    } else {
+        bookings.insert(first, (from, to));
+    }
 }
 
 /// Minutes during which one of `own` runs beside another of them or
@@ -329,6 +339,22 @@ mod tests {
     use chrono::NaiveDate;
 
     const DAY: i64 = 480;
+
+    #[test]
+    fn a_booking_joins_what_it_overlaps_or_touches_and_gaps_are_found_past_them() {
+        let mut busy = vec![(0, 10), (20, 30), (40, 50)];
+        // A task with fixed dates over two bookings and the gap between.
+        book(&mut busy, (25, 45));
+        assert_eq!(busy, vec![(0, 10), (20, 50)]);
+        book(&mut busy, (10, 20));
+        assert_eq!(busy, vec![(0, 50)]);
+        book(&mut busy, (60, 70));
+        assert_eq!(busy, vec![(0, 50), (60, 70)]);
+        assert_eq!(first_free(&busy, 0, 5), 50);
+        assert_eq!(first_free(&busy, 0, 15), 70);
+        assert_eq!(first_free(&busy, 52, 8), 52);
+        assert_eq!(first_free(&busy, 65, 1), 70);
+    }
 
     fn plan(days: &[i64], links: &[(usize, usize)]) -> Plan {
         Plan {

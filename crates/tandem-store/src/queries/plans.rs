@@ -654,10 +654,18 @@ impl PlanStore for DbStore {
                     levelling_delay: c.before.levelling_delay,
                 })
                 .collect();
-            let project_key: String = sqlx::query_scalar("SELECT key FROM projects WHERE id = $1")
-                .bind(access.project_id())
-                .fetch_one(&mut *tx)
-                .await?;
+            // The project's key for the history, and who applies it as the
+            // levelling will show them, in one read.
+            let head = sqlx::query(
+                "SELECT p.key, u.id AS applied_by, u.email AS applier_email, u.name AS applier_name \
+                 FROM projects p LEFT JOIN users u ON u.id = $2 WHERE p.id = $1",
+            )
+            .bind(access.project_id())
+            .bind(scope.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let project_key: String = head.try_get("key")?;
+            let applied_by = crate::sql::user_ref(&head, "applied_by", "applier_email", "applier_name")?;
             let delayed = changes.iter().filter(|c| c.delay > 0).count();
             let change = FieldChange {
                 field: "levelling".into(),
@@ -681,9 +689,11 @@ impl PlanStore for DbStore {
             .await?;
             let json = serde_json::to_string(&tasks)
                 .map_err(|e| decode_error(format!("a levelling's tasks: {e}")))?;
-            let id: i64 = sqlx::query_scalar(
+            // What was stored, from what is at hand: reading the row back
+            // parsed its tasks again, one more trip for the same values.
+            let (id, applied_at): (i64, chrono::DateTime<Utc>) = sqlx::query_as(
                 "INSERT INTO levellings (workspace_id, project_id, applied_by, applied_at, tasks) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id, applied_at",
             )
             .bind(scope.workspace_id)
             .bind(access.project_id())
@@ -692,9 +702,15 @@ impl PlanStore for DbStore {
             .bind(json)
             .fetch_one(&mut *tx)
             .await?;
-            let levelling = fetch_levelling_tx(&mut tx, id).await?;
             tx.commit().await?;
-            Ok(levelling)
+            Ok(AppliedLevelling {
+                id,
+                project_id: access.project_id(),
+                applied_by,
+                applied_at,
+                undone_at: None,
+                tasks,
+            })
         })
         .await
     }

@@ -398,8 +398,6 @@ pub async fn level_workspace(
     writer: Option<&Writer>,
     today: NaiveDate,
 ) -> Result<Vec<(Levelled, Option<AppliedLevelling>)>> {
-    // Everyone's work in the projects levelled so far.
-    let mut so_far = std::sync::Arc::new(Elsewhere::new());
     let mut projects: Vec<Project> = store
         .open_projects(scope)
         .await?
@@ -412,66 +410,79 @@ pub async fn level_workspace(
         tokio::try_join!(store.list_members(scope), store.list_time_off(scope, None))?;
     let people = People::new(&members, &time_off);
     let names: HashMap<Id, UserRef> = members.into_iter().map(|m| (m.user.id, m.user)).collect();
-    let mut out: Vec<(Levelled, Option<AppliedLevelling>)> = Vec::with_capacity(projects.len());
-    // Three things at once, as a pipeline: the next project's plan is
-    // read, this one is levelled (CPU), and the one before it is written.
-    // None needs what the others give: a levelling needs the bookings of
-    // the projects levelled before it, not their writes, and each write is
-    // its project's own transaction. A write that fails (a task changed
-    // meanwhile) stops the pass there, as it would one at a time.
-    let mut next = match projects.first() {
-        Some(first) => Some(load_among(store, scope, &first.key, today, &people).await?),
-        None => None,
-    };
-    let mut rest = projects.iter().skip(1);
-    // The project levelled last, by its place in `out`, and what it changes.
-    let mut unwritten: Option<(usize, ProjectAccess, Vec<DelayChange>)> = None;
-    let write = |pending: Option<(usize, ProjectAccess, Vec<DelayChange>)>| async move {
-        match (writer, pending) {
-            (Some(writer), Some((at, access, changes))) => Ok::<_, Error>(Some((
-                at,
-                write_levelling(store, writer, access, &changes).await?,
-            ))),
-            _ => Ok(None),
-        }
-    };
-    while let Some((loaded, tasks)) = next.take() {
-        let following = rest.next();
-        let outside = so_far.clone();
-        let names = names.clone();
-        let time_off = time_off.clone();
-        let level_this = async {
-            let (loaded, levelled) = level_off_executor(loaded, names, time_off, outside).await?;
-            // A preview writes nothing, so has nothing to compare.
-            let changes = writer.map(|_| delay_changes(&tasks, &levelled));
-            Ok::<_, Error>((loaded.access, levelled, changes))
-        };
-        let read_next = async {
-            match following {
-                Some(project) => load_among(store, scope, &project.key, today, &people)
-                    .await
-                    .map(Some),
-                None => Ok(None),
+    // Three things at once, each at its own pace: plans are read ahead,
+    // each is levelled in turn (CPU), and the levellings are written one
+    // after another. None needs what the others give: a levelling needs
+    // the bookings of the projects levelled before it, not their writes,
+    // and each write is its project's own transaction. Kept in step, a
+    // project's slow read or write held up the other two stages each
+    // time; apart, the pass takes as long as its slowest stage. A write
+    // that fails (a task changed meanwhile) stops the pass there, as it
+    // would one at a time: no later project is written.
+    let people = &people;
+    let count = projects.len();
+    let (read, mut to_level) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let reading = async move {
+        for project in &projects {
+            let plan = load_among(store, scope, &project.key, today, people).await?;
+            // Levelling is gone only when it failed: its error is the pass's.
+            if read.send(plan).await.is_err() {
+                break;
             }
-        };
-        let ((access, levelled, changes), read, written) =
-            tokio::try_join!(level_this, read_next, write(unwritten.take()))?;
-        if let Some((at, applied)) = written {
-            out[at].1 = applied;
         }
-        next = read;
-        let work = std::sync::Arc::make_mut(&mut so_far);
-        for b in &levelled.bookings {
-            work.entry(b.owner).or_default().push((b.start, b.finish));
+        Ok::<_, Error>(())
+    };
+    let (pending, mut to_write) =
+        tokio::sync::mpsc::channel::<(usize, ProjectAccess, Vec<DelayChange>)>(WRITE_QUEUE);
+    let levelling = async move {
+        // Everyone's work in the projects levelled so far.
+        let mut so_far = std::sync::Arc::new(Elsewhere::new());
+        let mut out: Vec<(Levelled, Option<AppliedLevelling>)> = Vec::with_capacity(count);
+        while let Some((loaded, tasks)) = to_level.recv().await {
+            let (loaded, levelled) =
+                level_off_executor(loaded, names.clone(), time_off.clone(), so_far.clone()).await?;
+            let work = std::sync::Arc::make_mut(&mut so_far);
+            for b in &levelled.bookings {
+                work.entry(b.owner).or_default().push((b.start, b.finish));
+            }
+            // A preview writes nothing, so has nothing to compare.
+            if writer.is_some() {
+                let changes = delay_changes(&tasks, &levelled);
+                // The writer is gone only when a write failed: its error
+                // is the pass's.
+                if pending
+                    .send((out.len(), loaded.access, changes))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            out.push((levelled, None));
         }
-        out.push((levelled, None));
-        unwritten = changes.map(|changes| (out.len() - 1, access, changes));
-    }
-    if let Some((at, applied)) = write(unwritten).await? {
+        Ok::<_, Error>(out)
+    };
+    let writing = async {
+        let mut written = Vec::new();
+        while let Some((at, access, changes)) = to_write.recv().await {
+            if let Some(writer) = writer {
+                written.push((at, write_levelling(store, writer, access, &changes).await?));
+            }
+        }
+        Ok::<_, Error>(written)
+    };
+    let ((), mut out, written) = tokio::try_join!(reading, levelling, writing)?;
+    for (at, applied) in written {
         out[at].1 = applied;
     }
     Ok(out)
 }
+
+/// Plans read ahead of the one being levelled: enough that a read is
+/// never waited for, few enough that memory stays a few plans'.
+const READ_AHEAD: usize = 1;
+/// Levellings waiting to be written, beyond which levelling waits.
+const WRITE_QUEUE: usize = 2;
 
 /// Takes every levelling delay out of the project's plan (Project's "clear
 /// levelling"), recorded as a levelling so that an undo puts them back.
