@@ -394,10 +394,17 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
             ));
         }
     }
-    // A project younger than its cadence owes no update yet.
+    // A project younger than its cadence owes no update yet. Its age runs
+    // from its start where that came first: a project made here today
+    // that has run since August (brought in, or written down late) owes
+    // one, as its health says.
+    let made = input.project.created_at.date_naive();
+    let since = input
+        .project
+        .start_date
+        .map_or(made, |start| start.min(made));
     let new_project = input.latest_update.is_none()
-        && (input.today - input.project.created_at.date_naive()).num_days()
-            <= input.project.update_cadence_days;
+        && (input.today - since).num_days() <= input.project.update_cadence_days;
     if on(LintRule::StaleStatus)
         && !new_project
         && health::update_due(

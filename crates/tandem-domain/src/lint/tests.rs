@@ -461,6 +461,10 @@ fn no_update_within_the_cadence_is_stale() {
     // A project younger than its cadence owes none yet.
     p.project.created_at = day(5).and_hms_opt(9, 0, 0).unwrap().and_utc();
     assert_eq!(p.rules(), Vec::<LintRule>::new());
+    // One made here lately that started long before does.
+    p.project.start_date = Some(day(1) - chrono::Days::new(30));
+    assert_eq!(p.only(LintRule::StaleStatus).rule, LintRule::StaleStatus);
+    p.project.start_date = Some(day(7));
     // Nor does one that expects none.
     p.project.created_at = day(1).and_hms_opt(9, 0, 0).unwrap().and_utc();
     assert_eq!(p.only(LintRule::StaleStatus).rule, LintRule::StaleStatus);
