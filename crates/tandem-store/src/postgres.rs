@@ -26,6 +26,15 @@ pub struct PgStore {
     pub(crate) blobs: Option<std::sync::Arc<dyn crate::blobs::BlobStore>>,
 }
 
+/// `NOTIFY` of each event row of the `FROM` that follows.
+macro_rules! notify_select {
+    () => {
+        "SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
+         'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
+         'actor_id', actor_id, 'at', at, 'rule_id', rule_id, 'depth', depth)::text)"
+    };
+}
+
 impl PgStore {
     pub async fn open(url: &str) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)
@@ -99,22 +108,13 @@ impl PgStore {
     /// Events reach every node as `NOTIFY` on this channel, sent in the
     /// write's transaction: PostgreSQL delivers it only if that commits.
     /// The payload is the event as the feed reads it (`Event`'s fields),
-    /// small (keys and numbers only), far below the 8,000-byte limit. The
-    /// id is a scalar subquery, computed once: compared to `currval(…)`
-    /// itself, a volatile call, the row is found by a scan of every event
-    /// (a create took 10 ms instead of 4 at 1,000 tasks).
-    /// [`Self::NOTIFY`] of several events, their ids after `WHERE id IN`.
-    const NOTIFY_EVENTS: Option<&'static str> = Some(
-        "SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
-         'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
-         'actor_id', actor_id, 'at', at, 'rule_id', rule_id, 'depth', depth)::text) FROM events",
-    );
-    const NOTIFY: Option<&'static str> = Some(
-        "SELECT pg_notify('tandem_events', json_build_object('id', id, 'workspace_id', workspace_id, \
-         'project_id', project_id, 'kind', kind, 'action', action, 'key', object_key, \
-         'actor_id', actor_id, 'at', at, 'rule_id', rule_id, 'depth', depth)::text) FROM events \
-         WHERE id = (SELECT currval(pg_get_serial_sequence('events', 'id')))",
-    );
+    /// small (keys and numbers only), far below the 8,000-byte limit.
+    /// This is the word of several events, their ids after `WHERE id IN`.
+    const NOTIFY_EVENTS: Option<&'static str> = Some(concat!(notify_select!(), " FROM events"));
+    /// The word of the one event the statement that emits it inserted,
+    /// its row returned as `e` (`emit`): nothing is read back from the
+    /// table (found by `currval(…)`, the row was a scan of every event).
+    const NOTIFY: Option<&'static str> = Some(concat!(notify_select!(), " FROM e"));
     /// Of several nodes claiming deliveries at once, each takes rows the
     /// others do not hold instead of queueing behind them.
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
@@ -428,9 +428,9 @@ mod tests {
     use super::PgStore;
     use crate::testing::{fresh_postgres_database, postgres_url};
 
-    /// The event a write tells the other nodes of is found by its key,
-    /// not by reading every event: compared with `currval(…)` directly, a
-    /// volatile call, it was a scan of the table on every write.
+    /// An event's statement (its plan version, row, deliveries and the
+    /// word to other nodes) reads nothing by a scan: the word was once a
+    /// scan of every event on every write, found by `currval(…)`.
     #[tokio::test]
     async fn the_event_to_notify_is_found_by_its_key() {
         let Some(admin) = postgres_url() else {
@@ -446,10 +446,17 @@ mod tests {
             .execute(&mut *tx)
             .await
             .unwrap();
-        let plan: Vec<String> = sqlx::query_scalar(&format!(
-            "EXPLAIN {}",
-            PgStore::NOTIFY.expect("PostgreSQL notifies")
-        ))
+        // The statement that moves its project's plan version on, the
+        // most it does; planned (not run) for one set of parameters.
+        let statement = &super::queries::EVENT_WITH[2];
+        sqlx::query(&format!("PREPARE emitted AS {statement}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let plan: Vec<String> = sqlx::query_scalar(
+            "EXPLAIN EXECUTE emitted(1, 1, 'task', 'updated', 'K-1', 1, now(), 1, 'status', \
+             NULL, 0, 'rescheduler')",
+        )
         .fetch_all(&mut *tx)
         .await
         .unwrap();

@@ -55,7 +55,7 @@ mod workspaces;
 #[allow(unused_imports)]
 pub(crate) use dependencies::{LinkRow, links_from};
 #[allow(unused_imports)]
-pub(crate) use events::events_after;
+pub(crate) use events::{EVENT_WITH, events_after};
 #[allow(unused_imports)]
 pub(crate) use plans::{sqlx_plan_task_rows, sqlx_schedule_rows};
 #[allow(unused_imports)]
