@@ -9,7 +9,10 @@ use super::{Search, SqlSink, TextMatch, push_project_id, push_task_visibility, s
 use crate::{OwnerFilter, Scope, SortValue, TaskCursor, TaskFilter, TaskOrder};
 
 /// The task query; `{TAG_AGGREGATE}` is each backend's function joining the
-/// tags with spaces (tags never contain whitespace).
+/// tags with spaces (tags never contain whitespace). The children's test
+/// names `parent_id IS NOT NULL` so that, for many tasks at once,
+/// PostgreSQL's hashed form of it reads the partial index of subtasks,
+/// not every task (15 of 22 ms for 500 tasks of 40,000).
 pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key AS project_key, t.number, t.title, \
     t.description, t.owner_id, o.email AS owner_email, o.name AS owner_name, t.status, t.priority, \
     t.start_date, t.due_date, t.estimate_days, t.effort_hours, t.optimistic_days, t.likely_days, \
@@ -20,7 +23,7 @@ pub(crate) const TASK_SELECT_TEMPLATE: &str = "SELECT t.id, t.project_id, p.key 
     t.constraint_type, t.constraint_date, t.actual_start, t.actual_finish, t.scheduling, \
     (EXISTS (SELECT 1 FROM dependencies d WHERE d.predecessor_id = t.id) \
     OR EXISTS (SELECT 1 FROM dependencies d WHERE d.successor_id = t.id) \
-    OR EXISTS (SELECT 1 FROM tasks ch WHERE ch.parent_id = t.id)) AS tied, t.levelling_delay \
+    OR EXISTS (SELECT 1 FROM tasks ch WHERE ch.parent_id = t.id AND ch.parent_id IS NOT NULL)) AS tied, t.levelling_delay \
     FROM tasks t \
     LEFT JOIN projects p ON p.id = t.project_id \
     LEFT JOIN users o ON o.id = t.owner_id \
