@@ -141,6 +141,9 @@ impl PgStore {
     /// one round trip instead of up to seven. Trips, not the server's work,
     /// were most of a short write's time once the two cores were busy.
     const WITH_WRITES: bool = true;
+    /// Many rows go in as one JSON parameter: a `VALUES` list of thousands
+    /// of parameters is taken apart and planned anew at each execution.
+    const JSON_ROWS: bool = true;
 
     /// The event feed: one listening connection per node, started by the
     /// first subscriber; once it listens it reads what was written since

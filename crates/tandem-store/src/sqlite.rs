@@ -144,6 +144,8 @@ impl SqliteStore {
     /// No statement that changes rows may be a `WITH` clause; one command
     /// holds a write's statements instead ([`Self::ONE_COMMAND_BATCHES`]).
     const WITH_WRITES: bool = false;
+    /// Many rows go in as a `VALUES` list, as they were measured.
+    const JSON_ROWS: bool = false;
 
     /// The event feed. One process writes this file, and its single writer
     /// commits events in id order, so reading past the last id seen misses

@@ -8,8 +8,9 @@ use tandem_domain::recurrence::{Landing, Mode, Reuse, Rule, Series};
 use tandem_domain::{
     Email, NewProject, NewTask, ProjectFields, ProjectKey, Role, Slug, Task, TaskFields, TaskStatus,
 };
+use tandem_store::events::RESCHEDULER;
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
-use tandem_store::{Scope, Store, TaskFilter};
+use tandem_store::{ActivityFilter, Scope, Store, TaskFilter};
 use tandem_usecases::{Actor, projects, recurrence, tasks};
 
 struct World {
@@ -245,11 +246,14 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         } else {
             world.store.as_ref()
         };
+        let events_before = world.store.last_event_id().await.unwrap();
         let (one, two) = tokio::join!(
             recurrence::generate(world.store.as_ref(), today),
             recurrence::generate(other, today),
         );
-        let made = one.unwrap().len() + two.unwrap().len();
+        let mut keys = one.unwrap();
+        keys.extend(two.unwrap());
+        let made = keys.len();
         let expected: Vec<_> = (0..=4).map(|w| start + Days::new(7 * w)).collect();
         // Each occurrence is made like the first: its owner and tags kept,
         // counted in the project's roll-ups as a task created by hand is.
@@ -285,6 +289,57 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         // The three weeks missed, today's, and the next ahead: once each.
         assert_eq!(made, 4, "{:?}", open_dates(&world, "Check backups").await);
         assert_eq!(open_dates(&world, "Check backups").await, expected);
+        // Each made as a task made by hand is: its history says it was
+        // created, an event says so (keeping the plan version it made),
+        // and the rescheduler hears of it.
+        keys.sort();
+        let (_, access) = world
+            .store
+            .open_project(world.owner.scope, "OPS")
+            .await
+            .unwrap();
+        let history = world
+            .store
+            .list_activity(
+                world.owner.scope,
+                &ActivityFilter {
+                    project_id: Some(access.project_id()),
+                    limit: 100,
+                    ..ActivityFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        let mut created: Vec<String> = history
+            .iter()
+            .filter(|e| e.action == "created" && keys.contains(&e.entity_label))
+            .map(|e| {
+                assert!(e.changes.iter().any(|c| c.field == "due_date"), "{e:?}");
+                assert_eq!(e.actor.as_ref().map(|a| a.id), Some(world.owner.user.id));
+                e.entity_label.clone()
+            })
+            .collect();
+        created.sort();
+        assert_eq!(created, keys);
+        let events = world.store.events_after(events_before, 100).await.unwrap();
+        let mut heard: Vec<String> = events
+            .iter()
+            .filter(|e| e.kind == "task" && e.action == "created")
+            .map(|e| e.key.clone())
+            .collect();
+        heard.sort();
+        assert_eq!(heard, keys);
+        let claimed = world
+            .store
+            .claim_deliveries(RESCHEDULER, 100, std::time::Duration::from_secs(60))
+            .await
+            .unwrap();
+        for event in events.iter().filter(|e| e.kind == "task") {
+            assert!(
+                claimed.iter().any(|d| d.event.id == event.id),
+                "{event:?} reaches the rescheduler"
+            );
+        }
         // Run again, nothing more until the next is due.
         assert!(
             recurrence::generate(world.store.as_ref(), today)

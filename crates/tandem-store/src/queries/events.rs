@@ -364,6 +364,38 @@ impl crate::events::EventStore for DbStore {
     }
 }
 
+/// [`record_created_tasks`] as one statement, where a backend takes
+/// writes as `WITH` clauses: $1 the tasks as a JSON array of rows, $2 the
+/// time, $3 the rule's name, $4 its id and $5 the depth (`rules::Mark`).
+/// Each project's plan version moves on once, and its events keep the
+/// new one; rows keep their order (`n`) so that the events' ids do.
+static CREATED_TASKS_WITH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH r AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST($1 AS JSON)) \
+         AS r(n BIGINT, workspace_id BIGINT, project_id BIGINT, actor_id BIGINT, task_id BIGINT, key TEXT, changes TEXT)), \
+         v AS (UPDATE projects SET plan_version = plan_version + 1 \
+         WHERE id IN (SELECT project_id FROM r) RETURNING id, plan_version), \
+         a AS (INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes, rule_name) \
+         SELECT workspace_id, project_id, actor_id, $2, '{task}', task_id, key, 'created', changes, $3 FROM r ORDER BY n), \
+         e AS (INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) \
+         SELECT r.workspace_id, r.project_id, 'task', 'created', r.key, r.actor_id, $2, v.plan_version, NULL, $4, $5 \
+         FROM r LEFT JOIN v ON v.id = r.project_id ORDER BY r.n \
+         RETURNING id, workspace_id, project_id, kind, action, object_key, actor_id, at, rule_id, depth), \
+         d AS (INSERT INTO event_deliveries (consumer, event_id) \
+         SELECT '{rescheduler}', e.id FROM e WHERE e.project_id IS NOT NULL \
+         UNION ALL SELECT '{webhooks}', e.id FROM e WHERE EXISTS \
+         (SELECT 1 FROM webhooks w WHERE w.workspace_id = e.workspace_id AND w.active) \
+         UNION ALL SELECT '{automation}', e.id FROM e WHERE EXISTS \
+         (SELECT 1 FROM rules x WHERE x.workspace_id = e.workspace_id AND x.enabled)) \
+         {notify}",
+        task = EntityKind::Task.as_str(),
+        rescheduler = crate::events::RESCHEDULER,
+        webhooks = crate::events::WEBHOOKS,
+        automation = crate::events::AUTOMATION,
+        notify = DbStore::NOTIFY.unwrap_or("SELECT 1"),
+    )
+});
+
 /// A task a write created, for [`record_created_tasks`].
 pub(super) struct Created {
     pub(super) scope: Scope,
@@ -384,6 +416,38 @@ pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Re
     }
     let mark = crate::rules::current_mark();
     let now = Utc::now();
+    if DbStore::WITH_WRITES {
+        // The rows as one JSON parameter: a VALUES list of thousands of
+        // parameters is taken apart and planned anew each time, and each
+        // row's own read of its plan version was most of that.
+        let rows = serde_json::Value::Array(
+            created
+                .iter()
+                .enumerate()
+                .map(|(n, c)| {
+                    serde_json::json!({
+                        "n": n,
+                        "workspace_id": c.scope.workspace_id,
+                        "project_id": c.project_id,
+                        "actor_id": c.scope.user_id,
+                        "task_id": c.task_id,
+                        "key": c.key,
+                        "changes": c.changes,
+                    })
+                })
+                .collect(),
+        )
+        .to_string();
+        sqlx::query(&CREATED_TASKS_WITH)
+            .bind(rows)
+            .bind(now)
+            .bind(mark.as_ref().map(|m| m.name.clone()))
+            .bind(mark.as_ref().map(|m| m.rule_id))
+            .bind(mark.as_ref().map_or(0, |m| m.depth))
+            .execute(&mut **tx)
+            .await?;
+        return Ok(());
+    }
     let mut projects: Vec<Id> = created.iter().filter_map(|c| c.project_id).collect();
     projects.sort_unstable();
     projects.dedup();

@@ -1,7 +1,7 @@
 //! Recurring tasks: series and the occurrences they make; the queries,
 //! compiled once per backend (see `mod.rs`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tandem_domain::calendar::WorkWeek;
 use tandem_domain::recurrence::{Landing, Mode, Recurrence, Reuse, Rule, Series};
@@ -530,34 +530,31 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
         return Ok(Vec::new());
     }
     let live: Vec<Id> = series.iter().map(|(r, _)| r.id).collect();
-    // Each series' latest occurrence that still has its task, and every
-    // date it made.
+    // Every date each series made, and its latest occurrence that still
+    // has its task (what the next is made like), in one read.
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT o.recurrence_id, o.task_id FROM occurrences o WHERE o.task_id IS NOT NULL AND o.recurrence_id IN ",
-    );
-    push_ids(&mut qb, live.iter().copied());
-    qb.push(
-        " AND o.occurs_on = (SELECT MAX(l.occurs_on) FROM occurrences l \
-         WHERE l.recurrence_id = o.recurrence_id AND l.task_id IS NOT NULL)",
-    );
-    let latest: HashMap<Id, Id> = qb
-        .build_query_as::<(i64, i64)>()
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .collect();
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT recurrence_id, occurs_on FROM occurrences WHERE recurrence_id IN ",
+        "SELECT recurrence_id, occurs_on, task_id FROM occurrences WHERE recurrence_id IN ",
     );
     push_ids(&mut qb, live.iter().copied());
     let mut made: HashMap<Id, BTreeSet<NaiveDate>> = HashMap::new();
-    for (id, day) in qb
-        .build_query_as::<(i64, NaiveDate)>()
+    let mut newest: HashMap<Id, (NaiveDate, Id)> = HashMap::new();
+    for (id, day, task) in qb
+        .build_query_as::<(i64, NaiveDate, Option<i64>)>()
         .fetch_all(&mut **tx)
         .await?
     {
         made.entry(id).or_default().insert(day);
+        if let Some(task) = task {
+            let slot = newest.entry(id).or_insert((day, task));
+            if day > slot.0 {
+                *slot = (day, task);
+            }
+        }
     }
+    let latest: HashMap<Id, Id> = newest
+        .into_iter()
+        .map(|(id, (_, task))| (id, task))
+        .collect();
     // Every occurrence made was deleted: nothing to make one like, and
     // the series is over.
     let orphans: Vec<Id> = live
@@ -668,40 +665,62 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
             let member = |o: &Owed, id: Id| members.contains(&(o.scope.workspace_id, id));
             // Each task linked to its series as it is made: an update
             // after would write every row, and every index of tasks, twice.
-            let insert = format!(
-                "{}, recurrence_id) ",
-                TASK_INSERT
-                    .trim_end()
-                    .strip_suffix(')')
-                    .expect("a column list")
-            );
-            let mut qb = QueryBuilder::<Db>::new(insert);
-            qb.push_values(
-                chunk.iter().zip(&fields).enumerate(),
-                |mut b, (i, (o, f))| {
-                    let row = TaskRowValues {
-                        project_id: home,
-                        number: Some(if project.is_some() {
-                            first + i as i64
-                        } else {
-                            0
-                        }),
-                        fields: f,
-                        owner_id: o
-                            .template
-                            .owner
-                            .as_ref()
-                            .map(|u| u.id)
-                            .filter(|id| member(o, *id)),
-                        parent_id: o.template.parent.as_ref().map(|p| p.id),
-                        now,
-                    };
-                    push_task_row(&mut b, o.scope, &row);
-                    b.push_bind(o.series.id);
-                },
-            );
-            qb.push(" RETURNING id, number");
-            let rows: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+            let row = rows_of(|i: usize, o: &Owed, f| TaskRowValues {
+                project_id: home,
+                number: Some(if project.is_some() {
+                    first + i as i64
+                } else {
+                    0
+                }),
+                fields: f,
+                owner_id: o
+                    .template
+                    .owner
+                    .as_ref()
+                    .map(|u| u.id)
+                    .filter(|id| member(o, *id)),
+                parent_id: o.template.parent.as_ref().map(|p| p.id),
+                now,
+            });
+            let rows: Vec<(i64, i64)> = if DbStore::JSON_ROWS {
+                // One JSON parameter, planned once (see
+                // `record_created_tasks`).
+                let json = serde_json::Value::Array(
+                    chunk
+                        .iter()
+                        .zip(&fields)
+                        .enumerate()
+                        .map(|(i, (o, f))| {
+                            let mut value = task_row_json(o.scope, &row(i, o, f));
+                            value["recurrence_id"] = serde_json::json!(o.series.id);
+                            value
+                        })
+                        .collect(),
+                )
+                .to_string();
+                sqlx::query_as(&OCCURRENCE_TASKS_INSERT)
+                    .bind(json)
+                    .fetch_all(&mut **tx)
+                    .await?
+            } else {
+                let insert = format!(
+                    "{}, recurrence_id) ",
+                    TASK_INSERT
+                        .trim_end()
+                        .strip_suffix(')')
+                        .expect("a column list")
+                );
+                let mut qb = QueryBuilder::<Db>::new(insert);
+                qb.push_values(
+                    chunk.iter().zip(&fields).enumerate(),
+                    |mut b, (i, (o, f))| {
+                        push_task_row(&mut b, o.scope, &row(i, o, f));
+                        b.push_bind(o.series.id);
+                    },
+                );
+                qb.push(" RETURNING id, number");
+                qb.build_query_as().fetch_all(&mut **tx).await?
+            };
             let ids: Vec<Id> = if project.is_some() {
                 let by_number: HashMap<i64, i64> = rows.iter().map(|(id, n)| (*n, *id)).collect();
                 (0..chunk.len())
@@ -771,28 +790,82 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
         // Each date taken with its task: the series are held, so none
         // was taken meanwhile; one that was would leave a task twice, and
         // undoes the whole batch instead.
-        let mut qb =
-            QueryBuilder::<Db>::new("INSERT INTO occurrences (recurrence_id, occurs_on, task_id) ");
-        qb.push_values(chunk, |mut b, (task, series, date)| {
-            b.push_bind(*series).push_bind(*date).push_bind(*task);
-        });
-        qb.push(" ON CONFLICT (recurrence_id, occurs_on) DO NOTHING");
-        let inserted = qb.build().execute(&mut **tx).await?.rows_affected();
+        let inserted = if DbStore::JSON_ROWS {
+            // One JSON parameter, planned once (see `record_created_tasks`).
+            let rows = serde_json::Value::Array(
+                chunk
+                    .iter()
+                    .map(|(task, series, date)| serde_json::json!([series, date, task]))
+                    .collect(),
+            )
+            .to_string();
+            sqlx::query(
+                "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) \
+                 SELECT CAST(r->>0 AS BIGINT), CAST(r->>1 AS DATE), CAST(r->>2 AS BIGINT) \
+                 FROM json_array_elements(CAST($1 AS JSON)) AS r \
+                 ON CONFLICT (recurrence_id, occurs_on) DO NOTHING",
+            )
+            .bind(rows)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        } else {
+            let mut qb = QueryBuilder::<Db>::new(
+                "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) ",
+            );
+            qb.push_values(chunk, |mut b, (task, series, date)| {
+                b.push_bind(*series).push_bind(*date).push_bind(*task);
+            });
+            qb.push(" ON CONFLICT (recurrence_id, occurs_on) DO NOTHING");
+            qb.build().execute(&mut **tx).await?.rows_affected()
+        };
         if inserted != chunk.len() as u64 {
             return Err(StoreError::Conflict(
                 "a recurring task's date was taken while its occurrence was made".into(),
             ));
         }
     }
-    // Each series' last date moves on; one that owed nothing (an ended
-    // rule) is not asked again.
-    let mut qb = QueryBuilder::<Db>::new(
-        "UPDATE recurrences SET last_on = (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id) \
-         WHERE id IN ",
-    );
-    push_ids(&mut qb, live.iter().copied());
-    qb.push(" AND last_on < (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id)");
-    qb.build().execute(&mut **tx).await?;
+    // Each series' last date moves on to the last it made; one that owed
+    // nothing (an ended rule) is not asked again.
+    if DbStore::JSON_ROWS {
+        // The dates are known here (the series are held): each series'
+        // newest, as one JSON parameter, instead of two reads of its
+        // dates a row.
+        let mut last: BTreeMap<Id, NaiveDate> = made
+            .iter()
+            .filter_map(|(id, dates)| dates.last().map(|day| (*id, *day)))
+            .collect();
+        for (_, id, day) in &made_tasks {
+            let slot = last.entry(*id).or_insert(*day);
+            *slot = (*slot).max(*day);
+        }
+        let moved: Vec<serde_json::Value> = series
+            .iter()
+            .filter_map(|(r, _)| {
+                last.get(&r.id)
+                    .filter(|day| **day > r.last_on)
+                    .map(|day| serde_json::json!([r.id, day]))
+            })
+            .collect();
+        if !moved.is_empty() {
+            sqlx::query(
+                "UPDATE recurrences SET last_on = CAST(r->>1 AS DATE) \
+                 FROM json_array_elements(CAST($1 AS JSON)) AS r \
+                 WHERE recurrences.id = CAST(r->>0 AS BIGINT)",
+            )
+            .bind(serde_json::Value::Array(moved).to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+    } else {
+        let mut qb = QueryBuilder::<Db>::new(
+            "UPDATE recurrences SET last_on = (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id) \
+             WHERE id IN ",
+        );
+        push_ids(&mut qb, live.iter().copied());
+        qb.push(" AND last_on < (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id)");
+        qb.build().execute(&mut **tx).await?;
+    }
     let idle: Vec<Id> = live
         .iter()
         .copied()
@@ -809,6 +882,35 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
     }
     Ok(keys)
 }
+
+/// A closure making an occurrence's row, its fields' lifetime named (a
+/// closure's own signature cannot say the row borrows from the fields).
+fn rows_of<F>(f: F) -> F
+where
+    F: for<'f> Fn(usize, &Owed, &'f TaskFields) -> TaskRowValues<'f>,
+{
+    f
+}
+
+/// Occurrences' tasks from one JSON parameter of rows (`JSON_ROWS`), each
+/// linked to its series: $1 the rows, in [`task_row_json`]'s form with
+/// `recurrence_id`.
+static OCCURRENCE_TASKS_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns = TASK_INSERT
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(columns, _)| columns)
+        .expect("a column list");
+    format!(
+        "{}, recurrence_id) SELECT {columns}, recurrence_id \
+         FROM json_to_recordset(CAST($1 AS JSON)) AS r({TASK_JSON_COLUMNS}, recurrence_id BIGINT) \
+         RETURNING id, number",
+        TASK_INSERT
+            .trim_end()
+            .strip_suffix(')')
+            .expect("a column list")
+    )
+});
 
 /// An occurrence on `date` made like `template`: its start keeps its
 /// distance to the due date; its progress starts again.

@@ -345,6 +345,57 @@ pub(super) fn push_task_row(
         .push_bind(f.schedule.levelling_delay);
 }
 
+/// [`TASK_INSERT`]'s columns with their types, for rows given as one
+/// JSON parameter (`json_to_recordset`, PostgreSQL's `JSON_ROWS`): each
+/// row an object keyed by column, made by [`task_row_json`].
+pub(super) const TASK_JSON_COLUMNS: &str = "workspace_id BIGINT, project_id BIGINT, number BIGINT, \
+    title TEXT, description TEXT, owner_id BIGINT, status TEXT, priority TEXT, start_date DATE, \
+    due_date DATE, estimate_days DOUBLE PRECISION, effort_hours DOUBLE PRECISION, \
+    optimistic_days DOUBLE PRECISION, likely_days DOUBLE PRECISION, pessimistic_days DOUBLE PRECISION, \
+    percent_complete BIGINT, parent_id BIGINT, phase_id BIGINT, milestone_id BIGINT, blocked_reason TEXT, \
+    created_by BIGINT, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, completed_at TIMESTAMPTZ, \
+    constraint_type TEXT, constraint_date TEXT, actual_start TEXT, actual_finish TEXT, scheduling TEXT, \
+    levelling_delay BIGINT";
+
+/// One row of [`TASK_INSERT`] as [`push_task_row`] binds it, as a JSON
+/// object keyed by [`TASK_JSON_COLUMNS`]; the number must be known.
+pub(super) fn task_row_json(scope: Scope, row: &TaskRowValues<'_>) -> serde_json::Value {
+    let f = row.fields;
+    let tp = f.three_point.as_ref();
+    serde_json::json!({
+        "workspace_id": scope.workspace_id,
+        "project_id": row.project_id,
+        "number": row.number,
+        "title": f.title.trim(),
+        "description": f.description,
+        "owner_id": row.owner_id,
+        "status": f.status.as_str(),
+        "priority": f.priority.as_str(),
+        "start_date": f.start_date,
+        "due_date": f.due_date,
+        "estimate_days": f.estimate_days,
+        "effort_hours": f.effort_hours,
+        "optimistic_days": tp.map(|t| t.optimistic),
+        "likely_days": tp.map(|t| t.likely),
+        "pessimistic_days": tp.map(|t| t.pessimistic),
+        "percent_complete": f.percent_complete,
+        "parent_id": row.parent_id,
+        "phase_id": f.phase_id,
+        "milestone_id": f.milestone_id,
+        "blocked_reason": f.blocked_reason,
+        "created_by": scope.user_id,
+        "created_at": row.now,
+        "updated_at": row.now,
+        "completed_at": f.status.is_closed().then_some(row.now),
+        "constraint_type": f.schedule.constraint_type.map(|c| c.as_str()),
+        "constraint_date": local_time(f.schedule.constraint_date),
+        "actual_start": local_time(f.schedule.actual_start),
+        "actual_finish": local_time(f.schedule.actual_finish),
+        "scheduling": f.schedule.mode.as_str(),
+        "levelling_delay": f.schedule.levelling_delay,
+    })
+}
+
 /// A task's row for a report: id, status, created, completed, effort,
 /// estimate, actual start and finish.
 type ReportRow = (
@@ -694,5 +745,52 @@ impl TaskStore for DbStore {
             Ok(())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON rows name the columns the insert lists, in its order, and
+    /// each row fills every one of them.
+    #[test]
+    fn the_json_columns_are_the_inserts() {
+        let listed = TASK_INSERT
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(columns, _)| columns)
+            .unwrap();
+        let listed: Vec<&str> = listed.split(',').map(str::trim).collect();
+        let typed: Vec<&str> = TASK_JSON_COLUMNS
+            .split(',')
+            .map(|c| c.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(typed, listed);
+        let fields = TaskFields::titled("Drill");
+        let row = TaskRowValues {
+            project_id: Some(1),
+            number: Some(7),
+            fields: &fields,
+            owner_id: None,
+            parent_id: None,
+            now: Utc::now(),
+        };
+        let scope = Scope {
+            workspace_id: 1,
+            user_id: 2,
+            role: Role::Member,
+        };
+        let json = task_row_json(scope, &row);
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut sorted = listed.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
     }
 }
