@@ -75,7 +75,7 @@ pub(super) async fn insert_imported_tasks_tx(
     let first_number = last_number - checked.len() as i64 + 1;
     // 28 values a row: 500 rows stay within both backends' limits.
     for (chunk_index, chunk) in checked.chunks(500).enumerate() {
-        let mut qb = QueryBuilder::<Db>::new(TASK_INSERT);
+        let mut qb = QueryBuilder::<Db>::new(TASK_INSERT.as_str());
         qb.push_values(chunk.iter().enumerate(), |mut b, (i, fields)| {
             let row = TaskRowValues {
                 project_id: Some(project.id),

@@ -703,13 +703,7 @@ async fn make_occurrences_tx(tx: &mut Tx, ids: &[Id], today: NaiveDate) -> Resul
                     .fetch_all(&mut **tx)
                     .await?
             } else {
-                let insert = format!(
-                    "{}, recurrence_id) ",
-                    TASK_INSERT
-                        .trim_end()
-                        .strip_suffix(')')
-                        .expect("a column list")
-                );
+                let insert = format!("INSERT INTO tasks ({}, recurrence_id) ", *TASK_COLUMN_LIST);
                 let mut qb = QueryBuilder::<Db>::new(insert);
                 qb.push_values(
                     chunk.iter().zip(&fields).enumerate(),
@@ -896,19 +890,12 @@ where
 /// linked to its series: $1 the rows, in [`task_row_json`]'s form with
 /// `recurrence_id`.
 static OCCURRENCE_TASKS_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let columns = TASK_INSERT
-        .split_once('(')
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map(|(columns, _)| columns)
-        .expect("a column list");
+    let columns = &*TASK_COLUMN_LIST;
     format!(
-        "{}, recurrence_id) SELECT {columns}, recurrence_id \
-         FROM json_to_recordset(CAST($1 AS JSON)) AS r({TASK_JSON_COLUMNS}, recurrence_id BIGINT) \
+        "INSERT INTO tasks ({columns}, recurrence_id) SELECT {columns}, recurrence_id \
+         FROM json_to_recordset(CAST($1 AS JSON)) AS r({}, recurrence_id BIGINT) \
          RETURNING id, number",
-        TASK_INSERT
-            .trim_end()
-            .strip_suffix(')')
-            .expect("a column list")
+        *TASK_JSON_COLUMNS
     )
 });
 

@@ -122,10 +122,10 @@ async fn insert_numbered_task_tx(
             );
             qb.push_bind(p.id);
             qb.push(";\n");
-            qb.push(TASK_INSERT);
+            qb.push(TASK_INSERT.as_str());
             qb
         }
-        _ => QueryBuilder::<Db>::new(TASK_INSERT),
+        _ => QueryBuilder::<Db>::new(TASK_INSERT.as_str()),
     };
     qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
     qb.push(" RETURNING id, number");
@@ -293,11 +293,52 @@ pub(super) struct TaskRowValues<'a> {
     pub(super) now: DateTime<Utc>,
 }
 
-pub(super) const TASK_INSERT: &str = "INSERT INTO tasks (workspace_id, project_id, number, title, description, owner_id, \
-    status, priority, start_date, due_date, estimate_days, effort_hours, optimistic_days, likely_days, \
-    pessimistic_days, percent_complete, parent_id, phase_id, milestone_id, blocked_reason, created_by, \
-    created_at, updated_at, completed_at, constraint_type, constraint_date, actual_start, actual_finish, \
-    scheduling, levelling_delay) ";
+/// The columns of a new task's row, in [`push_task_row`]'s order, with
+/// their types for rows given as JSON (`json_to_recordset`).
+const TASK_COLUMNS: [(&str, &str); 30] = [
+    ("workspace_id", "BIGINT"),
+    ("project_id", "BIGINT"),
+    ("number", "BIGINT"),
+    ("title", "TEXT"),
+    ("description", "TEXT"),
+    ("owner_id", "BIGINT"),
+    ("status", "TEXT"),
+    ("priority", "TEXT"),
+    ("start_date", "DATE"),
+    ("due_date", "DATE"),
+    ("estimate_days", "DOUBLE PRECISION"),
+    ("effort_hours", "DOUBLE PRECISION"),
+    ("optimistic_days", "DOUBLE PRECISION"),
+    ("likely_days", "DOUBLE PRECISION"),
+    ("pessimistic_days", "DOUBLE PRECISION"),
+    ("percent_complete", "BIGINT"),
+    ("parent_id", "BIGINT"),
+    ("phase_id", "BIGINT"),
+    ("milestone_id", "BIGINT"),
+    ("blocked_reason", "TEXT"),
+    ("created_by", "BIGINT"),
+    ("created_at", "TIMESTAMPTZ"),
+    ("updated_at", "TIMESTAMPTZ"),
+    ("completed_at", "TIMESTAMPTZ"),
+    ("constraint_type", "TEXT"),
+    ("constraint_date", "TEXT"),
+    ("actual_start", "TEXT"),
+    ("actual_finish", "TEXT"),
+    ("scheduling", "TEXT"),
+    ("levelling_delay", "BIGINT"),
+];
+
+/// [`TASK_COLUMNS`]' names, comma-separated.
+pub(super) static TASK_COLUMN_LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    TASK_COLUMNS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+pub(super) static TASK_INSERT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("INSERT INTO tasks ({}) ", *TASK_COLUMN_LIST));
 
 /// Binds one row of [`TASK_INSERT`]: one task created through
 /// the API, or many in an import.
@@ -345,24 +386,23 @@ pub(super) fn push_task_row(
         .push_bind(f.schedule.levelling_delay);
 }
 
-/// [`TASK_INSERT`]'s columns with their types, for rows given as one
-/// JSON parameter (`json_to_recordset`, PostgreSQL's `JSON_ROWS`): each
-/// row an object keyed by column, made by [`task_row_json`].
-pub(super) const TASK_JSON_COLUMNS: &str = "workspace_id BIGINT, project_id BIGINT, number BIGINT, \
-    title TEXT, description TEXT, owner_id BIGINT, status TEXT, priority TEXT, start_date DATE, \
-    due_date DATE, estimate_days DOUBLE PRECISION, effort_hours DOUBLE PRECISION, \
-    optimistic_days DOUBLE PRECISION, likely_days DOUBLE PRECISION, pessimistic_days DOUBLE PRECISION, \
-    percent_complete BIGINT, parent_id BIGINT, phase_id BIGINT, milestone_id BIGINT, blocked_reason TEXT, \
-    created_by BIGINT, created_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, completed_at TIMESTAMPTZ, \
-    constraint_type TEXT, constraint_date TEXT, actual_start TEXT, actual_finish TEXT, scheduling TEXT, \
-    levelling_delay BIGINT";
+/// [`TASK_COLUMNS`] with their types, the column definitions of rows
+/// given as one JSON parameter (PostgreSQL's `JSON_ROWS`): each row an
+/// object keyed by column, made by [`task_row_json`].
+pub(super) static TASK_JSON_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    TASK_COLUMNS
+        .iter()
+        .map(|(name, kind)| format!("{name} {kind}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
 
 /// One row of [`TASK_INSERT`] as [`push_task_row`] binds it, as a JSON
 /// object keyed by [`TASK_JSON_COLUMNS`]; the number must be known.
 pub(super) fn task_row_json(scope: Scope, row: &TaskRowValues<'_>) -> serde_json::Value {
     let f = row.fields;
     let tp = f.three_point.as_ref();
-    serde_json::json!({
+    let mut row = serde_json::json!({
         "workspace_id": scope.workspace_id,
         "project_id": row.project_id,
         "number": row.number,
@@ -387,13 +427,11 @@ pub(super) fn task_row_json(scope: Scope, row: &TaskRowValues<'_>) -> serde_json
         "created_at": row.now,
         "updated_at": row.now,
         "completed_at": f.status.is_closed().then_some(row.now),
-        "constraint_type": f.schedule.constraint_type.map(|c| c.as_str()),
-        "constraint_date": local_time(f.schedule.constraint_date),
-        "actual_start": local_time(f.schedule.actual_start),
-        "actual_finish": local_time(f.schedule.actual_finish),
-        "scheduling": f.schedule.mode.as_str(),
-        "levelling_delay": f.schedule.levelling_delay,
-    })
+    });
+    row.as_object_mut()
+        .expect("an object")
+        .extend(crate::sql::schedule_json(&f.schedule));
+    row
 }
 
 /// A task's row for a report: id, status, created, completed, effort,
