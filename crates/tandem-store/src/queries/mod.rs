@@ -30,6 +30,7 @@ mod imports;
 mod levels;
 mod lint;
 mod notifications;
+mod occurrences;
 mod plans;
 mod portfolios;
 mod projects;

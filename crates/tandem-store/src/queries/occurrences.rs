@@ -1,0 +1,458 @@
+//! The recurrence job's bulk making of occurrences: the dates a batch of
+//! series owes, made in one transaction a few statements at a time for
+//! all of them. Not here: a series itself, or the one occurrence that
+//! follows a task done (`recurrences.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use tandem_domain::recurrence::{Mode, Recurrence, Reuse};
+
+use super::recurrences::{
+    RECURRENCE_SELECT, Working, home_tx, occurrence_fields, recurrence_from_row,
+};
+use super::*;
+
+/// `(...)` of binds, for `IN`.
+fn push_ids(qb: &mut QueryBuilder<'_, Db>, ids: impl IntoIterator<Item = Id>) {
+    qb.push("(");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    qb.push(")");
+}
+
+/// One occurrence to make: its series, date and the task it is made like.
+struct Owed<'a> {
+    series: &'a Recurrence,
+    scope: Scope,
+    template: &'a Task,
+    date: NaiveDate,
+}
+
+/// The occurrences series `ids` owe by `today`, made in this transaction:
+/// each series, its latest occurrence, the dates it made and its
+/// project's calendar read once for all; the dates taken in one
+/// statement (the primary key keeps another node from taking one twice);
+/// the tasks inserted a project at a time, with their tags,
+/// collaborators, history, events and roll-ups in one batch.
+pub(super) async fn make_occurrences_tx(
+    tx: &mut Tx,
+    ids: &[Id],
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Writers of a project queue in one order, the project's lock
+    // first (a task closed into its next occurrence takes its project's,
+    // then its series'): the projects' locks, in order of id, then the
+    // series held for this transaction; another node's are skipped (it
+    // makes theirs), so what they made is read as it stays.
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT DISTINCT project_id FROM recurrences WHERE project_id IS NOT NULL AND id IN ",
+    );
+    push_ids(&mut qb, ids.iter().copied());
+    let mut projects: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
+    projects.sort_unstable();
+    for project in projects {
+        lock_project_tx(tx, project).await?;
+    }
+    let mut qb = QueryBuilder::<Db>::new(RECURRENCE_SELECT);
+    qb.push(" WHERE id IN ");
+    push_ids(&mut qb, ids.iter().copied());
+    qb.push(" ORDER BY id");
+    qb.push(DbStore::SKIP_LOCKED);
+    let rows = qb.build().fetch_all(&mut **tx).await?;
+    let mut series = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let recurrence = recurrence_from_row(row)?;
+        // A series that reopens its one task moves on when that task is
+        // done, never by the calendar alone: the work would lose its
+        // state (in progress, overdue) to a date.
+        if recurrence.ended
+            || recurrence.series.mode != Mode::Schedule
+            || recurrence.series.reuse != Reuse::NewTask
+        {
+            continue;
+        }
+        // The job acts for whoever made the series, in its workspace.
+        let scope = Scope {
+            workspace_id: Columns::get(row, "workspace_id")?,
+            user_id: Columns::get(row, "created_by")?,
+            role: Role::Member,
+        };
+        series.push((recurrence, scope));
+    }
+    if series.is_empty() {
+        return Ok(Vec::new());
+    }
+    let live: Vec<Id> = series.iter().map(|(r, _)| r.id).collect();
+    // Every date each series made, and its latest occurrence that still
+    // has its task (what the next is made like), in one read.
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT recurrence_id, occurs_on, task_id FROM occurrences WHERE recurrence_id IN ",
+    );
+    push_ids(&mut qb, live.iter().copied());
+    let mut made: HashMap<Id, BTreeSet<NaiveDate>> = HashMap::new();
+    let mut newest: HashMap<Id, (NaiveDate, Id)> = HashMap::new();
+    for (id, day, task) in qb
+        .build_query_as::<(i64, NaiveDate, Option<i64>)>()
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        made.entry(id).or_default().insert(day);
+        if let Some(task) = task {
+            let slot = newest.entry(id).or_insert((day, task));
+            if day > slot.0 {
+                *slot = (day, task);
+            }
+        }
+    }
+    let latest: HashMap<Id, Id> = newest
+        .into_iter()
+        .map(|(id, (_, task))| (id, task))
+        .collect();
+    // Every occurrence made was deleted: nothing to make one like, and
+    // the series is over.
+    let orphans: Vec<Id> = live
+        .iter()
+        .copied()
+        .filter(|id| !latest.contains_key(id))
+        .collect();
+    if !orphans.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE recurrences SET ended = ");
+        qb.push_bind(true);
+        qb.push(" WHERE id IN ");
+        push_ids(&mut qb, orphans);
+        qb.build().execute(&mut **tx).await?;
+    }
+    let mut templates: HashMap<Id, Task> = HashMap::new();
+    if !latest.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
+        qb.push(" WHERE t.id IN ");
+        push_ids(&mut qb, latest.values().copied());
+        let mut tasks = qb
+            .build()
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(task_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        fill_tasks(&mut *tx, &mut tasks).await?;
+        templates = tasks.into_iter().map(|t| (t.id, t)).collect();
+    }
+    // The projects the occurrences go in, and their calendars, once each.
+    let mut homes: HashMap<Option<Id>, (Option<Project>, Working)> = HashMap::new();
+    let mut owed: Vec<Owed> = Vec::new();
+    for (recurrence, scope) in &series {
+        let Some(template) = latest.get(&recurrence.id).and_then(|id| templates.get(id)) else {
+            continue;
+        };
+        // A personal task is its owner's and maker's alone.
+        if template.project.is_none()
+            && template.owner.as_ref().map(|o| o.id) != Some(scope.user_id)
+            && template.created_by.as_ref().map(|c| c.id) != Some(scope.user_id)
+        {
+            continue;
+        }
+        let home = template.project.as_ref().map(|p| p.id);
+        if let std::collections::hash_map::Entry::Vacant(slot) = homes.entry(home) {
+            slot.insert(home_tx(&mut *tx, *scope, template).await?);
+        }
+        let (_, working) = &homes[&home];
+        let empty = BTreeSet::new();
+        let dates = made.get(&recurrence.id).unwrap_or(&empty);
+        for date in recurrence.series.due(dates, today, working) {
+            owed.push(Owed {
+                series: recurrence,
+                scope: *scope,
+                template,
+                date,
+            });
+        }
+    }
+    // Owners and collaborators who have left are left off.
+    let mut members: BTreeSet<(Id, Id)> = BTreeSet::new();
+    let people: BTreeSet<Id> = owed
+        .iter()
+        .flat_map(|o| {
+            o.template
+                .owner
+                .iter()
+                .chain(&o.template.collaborators)
+                .map(|u| u.id)
+        })
+        .collect();
+    if !people.is_empty() {
+        let mut qb =
+            QueryBuilder::<Db>::new("SELECT workspace_id, user_id FROM members WHERE user_id IN ");
+        push_ids(&mut qb, people);
+        members.extend(
+            qb.build_query_as::<(i64, i64)>()
+                .fetch_all(&mut **tx)
+                .await?,
+        );
+    }
+    let now = Utc::now();
+    let mut keys = Vec::with_capacity(owed.len());
+    let mut made_tasks: Vec<(Id, Id, NaiveDate)> = Vec::with_capacity(owed.len());
+    // A project at a time: its numbers taken in one statement.
+    let mut by_home: Vec<(Option<Id>, Vec<&Owed>)> = Vec::new();
+    for o in &owed {
+        let home = o.template.project.as_ref().map(|p| p.id);
+        match by_home.iter_mut().find(|(h, _)| *h == home) {
+            Some((_, list)) => list.push(o),
+            None => by_home.push((home, vec![o])),
+        }
+    }
+    for (home, list) in by_home {
+        let project = homes[&home].0.as_ref();
+        // Personal tasks are all number 0, told apart only by their ids,
+        // which RETURNING gives in no promised order: one at a time.
+        let size = if project.is_some() { 500 } else { 1 };
+        for chunk in list.chunks(size) {
+            let first = match project {
+                Some(p) => take_task_numbers(tx, p.id, chunk.len()).await?,
+                None => 0,
+            };
+            let fields: Vec<TaskFields> = chunk
+                .iter()
+                .map(|o| occurrence_fields(o.template, o.date))
+                .collect();
+            let member = |o: &Owed, id: Id| members.contains(&(o.scope.workspace_id, id));
+            // Each task linked to its series as it is made: an update
+            // after would write every row, and every index of tasks, twice.
+            let row = rows_of(|i: usize, o: &Owed, f| TaskRowValues {
+                project_id: home,
+                number: Some(if project.is_some() {
+                    first + i as i64
+                } else {
+                    0
+                }),
+                fields: f,
+                owner_id: o
+                    .template
+                    .owner
+                    .as_ref()
+                    .map(|u| u.id)
+                    .filter(|id| member(o, *id)),
+                parent_id: o.template.parent.as_ref().map(|p| p.id),
+                now,
+            });
+            let rows: Vec<(i64, i64)> = if DbStore::JSON_ROWS {
+                // One JSON parameter, planned once (see
+                // `record_created_tasks`).
+                let json = serde_json::Value::Array(
+                    chunk
+                        .iter()
+                        .zip(&fields)
+                        .enumerate()
+                        .map(|(i, (o, f))| {
+                            let mut value = task_row_json(o.scope, &row(i, o, f));
+                            value["recurrence_id"] = serde_json::json!(o.series.id);
+                            value
+                        })
+                        .collect(),
+                )
+                .to_string();
+                sqlx::query_as(&OCCURRENCE_TASKS_INSERT)
+                    .bind(json)
+                    .fetch_all(&mut **tx)
+                    .await?
+            } else {
+                let insert = format!("INSERT INTO tasks ({}, recurrence_id) ", *TASK_COLUMN_LIST);
+                let mut qb = QueryBuilder::<Db>::new(insert);
+                qb.push_values(
+                    chunk.iter().zip(&fields).enumerate(),
+                    |mut b, (i, (o, f))| {
+                        push_task_row(&mut b, o.scope, &row(i, o, f));
+                        b.push_bind(o.series.id);
+                    },
+                );
+                qb.push(" RETURNING id, number");
+                qb.build_query_as().fetch_all(&mut **tx).await?
+            };
+            let ids: Vec<Id> = if project.is_some() {
+                let by_number: HashMap<i64, i64> = rows.iter().map(|(id, n)| (*n, *id)).collect();
+                (0..chunk.len())
+                    .map(|i| by_number.get(&(first + i as i64)).copied())
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        StoreError::Conflict("an occurrence's number was taken".into())
+                    })?
+            } else {
+                rows.iter().map(|(id, _)| *id).collect()
+            };
+            let mut batch = Batch::default();
+            let mut history = Vec::with_capacity(chunk.len());
+            for ((o, f), (id, number)) in chunk.iter().zip(&fields).zip(ids.iter().zip(first..)) {
+                let number = if project.is_some() { number } else { 0 };
+                let key = TaskKey::format(project.map(|p| p.key.as_str()), number, *id);
+                let owner = o
+                    .template
+                    .owner
+                    .as_ref()
+                    .map(|u| u.id)
+                    .filter(|u| member(o, *u));
+                let collaborators: Vec<Id> = o
+                    .template
+                    .collaborators
+                    .iter()
+                    .map(|u| u.id)
+                    .filter(|u| member(o, *u))
+                    .collect();
+                push_task_sets(
+                    &mut batch,
+                    o.scope,
+                    *id,
+                    TaskSets::Fresh,
+                    &f.tags,
+                    &collaborators,
+                );
+                batch.rollups.add_created(Contribution::created(
+                    o.scope.workspace_id,
+                    home,
+                    owner,
+                    f,
+                ));
+                history.push(Created {
+                    scope: o.scope,
+                    project_id: home,
+                    task_id: *id,
+                    key: key.clone(),
+                    changes: changes_json(&activity::created(&task_snapshot(f))),
+                });
+                made_tasks.push((*id, o.series.id, o.date));
+                keys.push(key);
+                // SQLite runs a batch as one command, and each statement
+                // of a command is read from the text after the one before:
+                // a command of thousands of statements spends its time
+                // copying that text. A few dozen at a time.
+                if keys.len() % 25 == 0 {
+                    batch.flush(&mut *tx).await?;
+                }
+            }
+            batch.run(&mut *tx).await?;
+            record_created_tasks(tx, &history).await?;
+        }
+    }
+    // Each date with its task.
+    for chunk in made_tasks.chunks(500) {
+        // Each date taken with its task: the series are held, so none
+        // was taken meanwhile; one that was would leave a task twice, and
+        // undoes the whole batch instead.
+        let inserted = if DbStore::JSON_ROWS {
+            // One JSON parameter, planned once (see `record_created_tasks`).
+            let rows = serde_json::Value::Array(
+                chunk
+                    .iter()
+                    .map(|(task, series, date)| serde_json::json!([series, date, task]))
+                    .collect(),
+            )
+            .to_string();
+            sqlx::query(
+                "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) \
+                 SELECT CAST(r->>0 AS BIGINT), CAST(r->>1 AS DATE), CAST(r->>2 AS BIGINT) \
+                 FROM json_array_elements(CAST($1 AS JSON)) AS r \
+                 ON CONFLICT (recurrence_id, occurs_on) DO NOTHING",
+            )
+            .bind(rows)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        } else {
+            let mut qb = QueryBuilder::<Db>::new(
+                "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) ",
+            );
+            qb.push_values(chunk, |mut b, (task, series, date)| {
+                b.push_bind(*series).push_bind(*date).push_bind(*task);
+            });
+            qb.push(" ON CONFLICT (recurrence_id, occurs_on) DO NOTHING");
+            qb.build().execute(&mut **tx).await?.rows_affected()
+        };
+        if inserted != chunk.len() as u64 {
+            return Err(StoreError::Conflict(
+                "a recurring task's date was taken while its occurrence was made".into(),
+            ));
+        }
+    }
+    // Each series' last date moves on to the last it made; one that owed
+    // nothing (an ended rule) is not asked again.
+    if DbStore::JSON_ROWS {
+        // The dates are known here (the series are held): each series'
+        // newest, as one JSON parameter, instead of two reads of its
+        // dates a row.
+        let mut last: BTreeMap<Id, NaiveDate> = made
+            .iter()
+            .filter_map(|(id, dates)| dates.last().map(|day| (*id, *day)))
+            .collect();
+        for (_, id, day) in &made_tasks {
+            let slot = last.entry(*id).or_insert(*day);
+            *slot = (*slot).max(*day);
+        }
+        let moved: Vec<serde_json::Value> = series
+            .iter()
+            .filter_map(|(r, _)| {
+                last.get(&r.id)
+                    .filter(|day| **day > r.last_on)
+                    .map(|day| serde_json::json!([r.id, day]))
+            })
+            .collect();
+        if !moved.is_empty() {
+            sqlx::query(
+                "UPDATE recurrences SET last_on = CAST(r->>1 AS DATE) \
+                 FROM json_array_elements(CAST($1 AS JSON)) AS r \
+                 WHERE recurrences.id = CAST(r->>0 AS BIGINT)",
+            )
+            .bind(serde_json::Value::Array(moved).to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+    } else {
+        let mut qb = QueryBuilder::<Db>::new(
+            "UPDATE recurrences SET last_on = (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id) \
+             WHERE id IN ",
+        );
+        push_ids(&mut qb, live.iter().copied());
+        qb.push(" AND last_on < (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id)");
+        qb.build().execute(&mut **tx).await?;
+    }
+    let idle: Vec<Id> = live
+        .iter()
+        .copied()
+        .filter(|id| latest.contains_key(id) && !made_tasks.iter().any(|(_, s, _)| s == id))
+        .collect();
+    if !idle.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE recurrences SET ended = ");
+        qb.push_bind(true);
+        qb.push(" WHERE last_on <= ");
+        qb.push_bind(today);
+        qb.push(" AND id IN ");
+        push_ids(&mut qb, idle);
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(keys)
+}
+
+/// A closure making an occurrence's row, its fields' lifetime named (a
+/// closure's own signature cannot say the row borrows from the fields).
+fn rows_of<F>(f: F) -> F
+where
+    F: for<'f> Fn(usize, &Owed, &'f TaskFields) -> TaskRowValues<'f>,
+{
+    f
+}
+
+/// Occurrences' tasks from one JSON parameter of rows (`JSON_ROWS`), each
+/// linked to its series: $1 the rows, in [`task_row_json`]'s form with
+/// `recurrence_id`.
+static OCCURRENCE_TASKS_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns = &*TASK_COLUMN_LIST;
+    format!(
+        "INSERT INTO tasks ({columns}, recurrence_id) SELECT {columns}, recurrence_id \
+         FROM json_to_recordset(CAST($1 AS JSON)) AS r({}, recurrence_id BIGINT) \
+         RETURNING id, number",
+        *TASK_JSON_COLUMNS
+    )
+});
