@@ -273,6 +273,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "half of each page of tasks left free for updates",
         sql: include_str!("../migrations/sqlite/0051_tasks_fillfactor.sql"),
     },
+    Migration {
+        version: 52,
+        description: "each searchable word's matches, newest first",
+        sql: include_str!("../migrations/sqlite/0052_search_words.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -530,6 +535,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 51,
         description: "half of each page of tasks left free for updates",
         sql: include_str!("../migrations/postgres/0051_tasks_fillfactor.sql"),
+    },
+    Migration {
+        version: 52,
+        description: "each searchable word's matches, newest first",
+        sql: include_str!("../migrations/postgres/0052_search_words.sql"),
     },
 ];
 

@@ -408,6 +408,29 @@ mod backend {
             Some("), 1) AS DOUBLE PRECISION)"),
         ),
     };
+    /// The index of words (migration 52): each word's matches newest
+    /// first, read in order and left once a window is full, where the GIN
+    /// index hands over every match of a word before any. The words that
+    /// begin with `$2` in workspace `$1`, at most `$3`: one step down the
+    /// index from each word to the next.
+    pub(super) const WORD_FORMS: Option<&str> = Some(
+        "WITH RECURSIVE f(word) AS ( \
+            (SELECT word FROM search_words WHERE workspace_id = $1 AND word >= $2 ORDER BY word LIMIT 1) \
+            UNION ALL \
+            SELECT (SELECT s.word FROM search_words s WHERE s.workspace_id = $1 AND s.word > f.word \
+                    ORDER BY s.word LIMIT 1) \
+            FROM f WHERE starts_with(f.word, $2)) \
+         SELECT word FROM f WHERE starts_with(word, $2) LIMIT $3",
+    );
+    /// How a search over the index of words is planned, for its own
+    /// transaction: its lists are merged in order, never hashed (a hash
+    /// reads a common word's list whole, and loses the order a window
+    /// stops on), and never split among workers (their start cost more
+    /// than the search on two cores).
+    pub(super) const WORD_PLAN: Option<&str> = Some(
+        "SELECT set_config('enable_hashjoin', 'off', TRUE), \
+         set_config('max_parallel_workers_per_gather', '0', TRUE)",
+    );
     pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
         from: "search_entries e",
         condition: (" AND e.search @@ to_tsquery('simple', ", ")"),

@@ -1,8 +1,9 @@
 //! One ranked search across a workspace: tasks, projects, comments,
 //! goals, risks and files (the newest version of each document), by the words of their titles and texts, best first,
 //! only what the caller may open. Each backend keeps its own full-text
-//! index (SQLite FTS5, PostgreSQL `tsvector` with GIN), written in the
-//! transaction of the change it follows.
+//! index (SQLite FTS5; PostgreSQL `tsvector` with GIN, and each word's
+//! matches newest first in `search_words`), written in the transaction
+//! of the change it follows.
 //!
 //! Not here: what a hit shows of its text (the domain's `search` module
 //! marks the matches), or a key typed whole (the use case looks it up).

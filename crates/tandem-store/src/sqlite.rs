@@ -373,6 +373,9 @@ mod backend {
         window: "-bm25(tasks_fts, 4.0, 1.0)",
         score: ("w.rank_input", None),
     };
+    /// FTS5 reads a word's matches newest first itself: no index of words.
+    pub(super) const WORD_FORMS: Option<&str> = None;
+    pub(super) const WORD_PLAN: Option<&str> = None;
     pub(super) const RANK_ENTRIES: crate::sql::Ranked = crate::sql::Ranked {
         from: "search_fts JOIN search_entries e ON e.id = search_fts.rowid",
         condition: (" AND search_fts MATCH ", ""),

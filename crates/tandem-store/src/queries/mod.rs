@@ -93,7 +93,7 @@ use crate::*;
 pub(super) use super::backend::Tx;
 use super::backend::{
     DELAY_ROWS, Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, RANK_ENTRIES, RANK_TASKS,
-    TAG_AGGREGATE, TEXT_MATCH, opening,
+    TAG_AGGREGATE, TEXT_MATCH, WORD_FORMS, WORD_PLAN, opening,
 };
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =

@@ -2,7 +2,9 @@
 //! search entries' (migration 35) ranked together in one query, each
 //! index's newest matches the caller may open (`RANK_WINDOW`) scored,
 //! then what the hits show read for those few; compiled once per backend
-//! (see `mod.rs`).
+//! (see `mod.rs`). Where the backend keeps an index of words in order
+//! (`WORD_FORMS`, PostgreSQL's migration 52), the matches are read from it
+//! newest first, and the full-text index only ranks them.
 
 use super::comments::comment_subjects;
 use super::*;
@@ -29,16 +31,31 @@ impl SearchStore for DbStore {
         if !tasks && entries.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = QueryBuilder::<Db>::new("SELECT kind, id, score FROM (");
+        let mut tx = self.read_tx().await?;
+        let forms = match WORD_FORMS {
+            Some(sql) => word_forms(&mut tx, sql, scope.workspace_id, &words).await?,
+            None => None,
+        };
+        if forms.as_ref().is_some_and(|forms| forms.groups.is_empty()) {
+            // No word begins with the last one: nothing matches.
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Db>::new("SELECT DISTINCT kind, id, score FROM (");
         if tasks {
             q.push("SELECT w.kind, w.id, ");
             RANK_TASKS.push_score(&mut q, &text);
             q.push(" AS score FROM (SELECT 'task' AS kind, t.id AS id, ");
             q.push(RANK_TASKS.window);
             q.push(" AS rank_input FROM ");
-            q.push(RANK_TASKS.from);
-            q.push(" WHERE 1 = 1");
-            RANK_TASKS.push_condition(&mut q, &text);
+            push_matches(
+                &mut q,
+                &RANK_TASKS,
+                forms.as_ref(),
+                scope.workspace_id,
+                true,
+                &text,
+            );
             push_task_visibility(&mut q, scope);
             if let Some(project) = &query.project {
                 push_project_id(&mut q, " AND t.project_id = ", scope, project);
@@ -51,7 +68,7 @@ impl SearchStore for DbStore {
                 q.push(" AND t.status = ");
                 q.push_bind(status.as_str());
             }
-            push_window(&mut q, RANK_TASKS.newest);
+            push_window(&mut q, &RANK_TASKS, forms.as_ref());
         }
         if !entries.is_empty() {
             if tasks {
@@ -62,10 +79,16 @@ impl SearchStore for DbStore {
             q.push(" AS score FROM (SELECT e.kind AS kind, e.id AS id, ");
             q.push(RANK_ENTRIES.window);
             q.push(" AS rank_input FROM ");
-            q.push(RANK_ENTRIES.from);
-            q.push(" WHERE e.workspace_id = ");
+            push_matches(
+                &mut q,
+                &RANK_ENTRIES,
+                forms.as_ref(),
+                scope.workspace_id,
+                false,
+                &text,
+            );
+            q.push(" AND e.workspace_id = ");
             q.push_bind(scope.workspace_id);
-            RANK_ENTRIES.push_condition(&mut q, &text);
             if entries.len() < SearchKind::ALL.len() - 1 {
                 q.push(" AND e.kind IN (");
                 let mut list = q.separated(", ");
@@ -82,13 +105,20 @@ impl SearchStore for DbStore {
                 q.push(" AND e.owner_id = ");
                 q.push_bind(owner);
             }
-            push_window(&mut q, RANK_ENTRIES.newest);
+            push_window(&mut q, &RANK_ENTRIES, forms.as_ref());
         }
         q.push(") hits ORDER BY score DESC, id LIMIT ");
         q.push_bind(limit as i64);
 
-        let mut tx = self.read_tx().await?;
-        let ranked: Vec<(String, i64, f64)> = q.build_query_as().fetch_all(&mut *tx).await?;
+        // Planned for its own words each time, not kept: a plan kept for
+        // any words reads the full-text index whole for every search
+        // (200 ms for a common word), and how to join the words' lists
+        // depends on how common each is.
+        let ranked: Vec<(String, i64, f64)> = q
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(&mut *tx)
+            .await?;
         let task_ids: Vec<Id> = ranked
             .iter()
             .filter(|(kind, ..)| kind == "task")
@@ -118,10 +148,187 @@ impl SearchStore for DbStore {
     }
 }
 
+/// A prefix that begins more words than this is matched by the
+/// full-text index instead of the index of words: each word it begins is
+/// one more list of the merge (a two-letter prefix begins hundreds).
+const WORD_FORMS_LIMIT: usize = 64;
+
+/// How many of a word's matches are counted to choose the word whose
+/// list drives a search of several words: a count reads the list. A word
+/// with fewer drives, and each of its matches is looked up in the other
+/// words' lists; past it, the lists are merged in order (the commoner
+/// the words, the sooner a window is full).
+const WORD_COUNT_LIMIT: i64 = 2_000;
+
+/// A search's words as the index of words (`WORD_FORMS`) reads them: for
+/// each word typed, the words of the index it stands for (itself, or for
+/// the last, every word it begins), the rarest first
+/// ([`WORD_COUNT_LIMIT`]). The first drives: its lists are read newest
+/// first, and each row is found in the others' lists, so a search stops
+/// once its window is full.
+struct Forms {
+    groups: Vec<Vec<String>>,
+    /// The first has fewer matches than [`WORD_COUNT_LIMIT`]: each is
+    /// looked up in the other lists rather than merged with them.
+    rare: bool,
+}
+
+/// The search's [`Forms`]; none where the last word is a single letter
+/// or begins more than [`WORD_FORMS_LIMIT`] words, for the full-text
+/// index to match it; no groups where no word begins with the last.
+async fn word_forms(
+    tx: &mut Tx,
+    sql: &str,
+    workspace: Id,
+    words: &[String],
+) -> Result<Option<Forms>> {
+    let Some((last, whole)) = words.split_last() else {
+        return Ok(None);
+    };
+    if last.chars().count() < 2 {
+        return Ok(None);
+    }
+    if let Some(plan) = WORD_PLAN {
+        sqlx::query(plan).execute(&mut **tx).await?;
+    }
+    let last: Vec<String> = sqlx::query_scalar(sql)
+        .bind(workspace)
+        .bind(last)
+        .bind(WORD_FORMS_LIMIT as i64 + 1)
+        .fetch_all(&mut **tx)
+        .await?;
+    if last.len() > WORD_FORMS_LIMIT {
+        return Ok(None);
+    }
+    if last.is_empty() {
+        return Ok(Some(Forms {
+            groups: Vec::new(),
+            rare: false,
+        }));
+    }
+    let mut groups = vec![last];
+    groups.extend(whole.iter().map(|word| vec![word.clone()]));
+    let mut rare = false;
+    if groups.len() > 1 {
+        let mut q = QueryBuilder::<Db>::new("SELECT ");
+        for (i, group) in groups.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(SELECT count(*) FROM (SELECT 1 FROM search_words WHERE workspace_id = ");
+            q.push_bind(workspace);
+            q.push(" AND word IN (");
+            let mut list = q.separated(", ");
+            for word in group {
+                list.push_bind(word.clone());
+            }
+            q.push(") LIMIT ");
+            q.push_bind(WORD_COUNT_LIMIT);
+            q.push(") c)");
+        }
+        let row = q.build().persistent(false).fetch_one(&mut **tx).await?;
+        let mut counted = Vec::with_capacity(groups.len());
+        for (i, group) in groups.into_iter().enumerate() {
+            counted.push((row.try_get::<i64, _>(i)?, group));
+        }
+        // Stable: among words past the limit, the last still drives.
+        counted.sort_by_key(|(count, _)| *count);
+        rare = counted[0].0 < WORD_COUNT_LIMIT;
+        groups = counted.into_iter().map(|(_, group)| group).collect();
+    }
+    Ok(Some(Forms { groups, rare }))
+}
+
+/// The rows of an index that match the search, joined to its table: from
+/// the full-text index, or the ids of the index of words that have every
+/// word (`of_task`: the tasks', else the search entries'), newest first.
+/// Ends in a `WHERE` for more conditions.
+fn push_matches(
+    q: &mut QueryBuilder<'_, Db>,
+    index: &Ranked,
+    forms: Option<&Forms>,
+    workspace: Id,
+    of_task: bool,
+    text: &str,
+) {
+    let rare = forms.is_some_and(|forms| forms.rare);
+    let Some((driver, others)) = forms.and_then(|forms| forms.groups.split_first()) else {
+        q.push(index.from);
+        q.push(" WHERE 1 = 1");
+        index.push_condition(q, text);
+        return;
+    };
+    let of = |q: &mut QueryBuilder<'_, Db>, column: &str, words: &[String]| {
+        q.push(column);
+        q.push("workspace_id = ");
+        q.push_bind(workspace);
+        q.push(" AND ");
+        q.push(column);
+        q.push("word IN (");
+        let mut list = q.separated(", ");
+        for word in words {
+            list.push_bind(word.clone());
+        }
+        q.push(") AND ");
+        q.push(column);
+        q.push(if of_task {
+            "of_task = TRUE"
+        } else {
+            "of_task = FALSE"
+        });
+    };
+    // One list per word the driver stands for, each in id order, merged.
+    // A row with two of them comes twice, side by side, and its hit once
+    // (the search's `DISTINCT`): made distinct here, the lists were read
+    // whole and hashed before the first row (64 ms for the commonest
+    // word).
+    q.push("(SELECT f.ref_id FROM (");
+    for (i, word) in driver.iter().enumerate() {
+        if i > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push("(SELECT ref_id FROM search_words WHERE ");
+        of(q, "", std::slice::from_ref(word));
+        q.push(" ORDER BY ref_id DESC)");
+    }
+    q.push(") f");
+    // In the other words' lists too: a rare driver's rows each looked up
+    // (a lateral lookup; planned freely, a common word's list was merged
+    // whole against a few hundred rows), else merged in the same order
+    // (`WORD_PLAN` rules out hashing, which reads every list whole).
+    for (i, group) in others.iter().enumerate().filter(|_| rare) {
+        q.push(" CROSS JOIN LATERAL (SELECT 1 FROM search_words s WHERE ");
+        of(q, "s.", group);
+        q.push(" AND s.ref_id = f.ref_id LIMIT 1) o");
+        q.push(i.to_string());
+    }
+    q.push(" WHERE 1 = 1");
+    for group in others.iter().filter(|_| !rare) {
+        q.push(" AND EXISTS (SELECT 1 FROM search_words s WHERE ");
+        of(q, "s.", group);
+        q.push(" AND s.ref_id = f.ref_id)");
+    }
+    // Each match's row read by its id, in the matches' order, until the
+    // window is full: planned as a join, a common word's matches were
+    // merged with a walk down every task (200,000 rows for 500).
+    let alias = index.newest.split('.').next().unwrap_or_default();
+    q.push(" ORDER BY f.ref_id DESC) m CROSS JOIN LATERAL (SELECT * FROM ");
+    q.push(index.from);
+    q.push(" WHERE ");
+    q.push(index.newest);
+    q.push(" = m.ref_id OFFSET 0) ");
+    q.push(alias);
+    q.push(" WHERE 1 = 1");
+}
+
 /// Ends a window of an index's matches: the newest [`RANK_WINDOW`].
-fn push_window(q: &mut QueryBuilder<'_, Db>, newest: &str) {
+fn push_window(q: &mut QueryBuilder<'_, Db>, index: &Ranked, forms: Option<&Forms>) {
     q.push(" ORDER BY ");
-    q.push(newest);
+    q.push(if forms.is_some() {
+        "m.ref_id"
+    } else {
+        index.newest
+    });
     q.push(" DESC LIMIT ");
     q.push_bind(RANK_WINDOW);
     q.push(") w");

@@ -17,6 +17,7 @@ mod phases;
 mod planning;
 mod rollups;
 mod search;
+mod search_words;
 mod sessions;
 mod statistics;
 mod story;

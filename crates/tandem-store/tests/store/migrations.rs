@@ -508,6 +508,38 @@ async fn the_search_and_tag_backfill_finds_what_was_there() {
             ["Their migrated brief"],
             "{backend}"
         );
+        // The workspace's search finds them too (on PostgreSQL, from the
+        // index of words migration 52 filled), each workspace its own.
+        let searched = |scope: Scope, words: &str| {
+            let store = &store;
+            let words = words.to_string();
+            async move {
+                let query = tandem_store::SearchQuery {
+                    text: words,
+                    limit: 10,
+                    ..Default::default()
+                };
+                let mut hits: Vec<String> = store
+                    .search(scope, &query)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|hit| hit.title)
+                    .collect();
+                hits.sort();
+                hits
+            }
+        };
+        assert_eq!(
+            searched(ana, "migrated").await,
+            ["Migrated brief", "Old budget"],
+            "{backend}"
+        );
+        assert_eq!(
+            searched(zoe, "migrated bri").await,
+            ["Their migrated brief"],
+            "{backend}"
+        );
     }
 }
 

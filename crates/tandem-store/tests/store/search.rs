@@ -356,3 +356,123 @@ async fn a_word_in_more_tasks_than_a_window_is_ranked_among_its_newest() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_last_word_is_the_beginning_of_words_however_many_it_begins() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let ana = w.owner.writer().unwrap();
+        store.create_project(ana, &project("PRE")).await.unwrap();
+        let mut fields = vec![
+            TaskFields::titled("Walrus count"),
+            TaskFields::titled("Walnut harvest"),
+            TaskFields::titled("Wall repair"),
+            TaskFields::titled("Kelp and kelpie"),
+            TaskFields::titled("Kelp forest"),
+        ];
+        // Seventy words beginning "zeta": more than a prefix is merged from
+        // (PostgreSQL then reads the full-text index).
+        fields.extend((0..70).map(|i| TaskFields::titled(format!("Zeta{i} drill"))));
+        store.import_tasks(ana, "PRE", &fields).await.unwrap();
+        let titles = |hits: Vec<String>| {
+            let mut hits = hits;
+            hits.sort();
+            hits
+        };
+        assert_eq!(
+            titles(found(store, w.owner, &query("wal")).await),
+            [
+                "task: Wall repair",
+                "task: Walnut harvest",
+                "task: Walrus count"
+            ],
+            "{backend}"
+        );
+        assert_eq!(
+            found(store, w.owner, &query("walr")).await,
+            ["task: Walrus count"],
+            "{backend}"
+        );
+        // A word before the last is whole: "wal" is no word of these.
+        assert!(
+            found(store, w.owner, &query("wal count")).await.is_empty(),
+            "{backend}"
+        );
+        assert_eq!(
+            found(store, w.owner, &query("walrus co")).await,
+            ["task: Walrus count"],
+            "{backend}"
+        );
+        assert_eq!(
+            found(store, w.owner, &query("w")).await.len(),
+            3,
+            "{backend}"
+        );
+        assert_eq!(
+            found(store, w.owner, &query("zeta")).await.len(),
+            50,
+            "{backend}: the query's limit"
+        );
+        let mut hits = found(store, w.owner, &query("drill zeta1")).await;
+        hits.sort();
+        let mut expected: Vec<String> = std::iter::once(1)
+            .chain(10..20)
+            .map(|i| format!("task: Zeta{i} drill"))
+            .collect();
+        expected.sort();
+        assert_eq!(hits, expected, "{backend}");
+        // Two words a prefix begins in one task: one hit, and the next
+        // hit still within the limit.
+        let two = SearchQuery {
+            limit: 2,
+            ..query("kelp")
+        };
+        assert_eq!(
+            titles(found(store, w.owner, &two).await),
+            ["task: Kelp and kelpie", "task: Kelp forest"],
+            "{backend}"
+        );
+        assert!(
+            found(store, w.owner, &query("zetaq")).await.is_empty(),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_common_words_find_the_tasks_that_have_both() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let ana = w.owner.writer().unwrap();
+        store.create_project(ana, &project("BOTH")).await.unwrap();
+        // Past the count that makes a word rare (2,000 on PostgreSQL):
+        // the words' lists are merged, not looked up.
+        let fields: Vec<TaskFields> = (0..2_200)
+            .map(|i| {
+                let other = if i < 2_100 { "beta" } else { "gamma" };
+                TaskFields::titled(format!("Alpha {other} {i}"))
+            })
+            .collect();
+        store.import_tasks(ana, "BOTH", &fields).await.unwrap();
+        store
+            .refresh_statistics(tandem_store::Staleness::Changed)
+            .await
+            .unwrap();
+        let hits = found(store, w.owner, &query("beta alph")).await;
+        assert_eq!(hits.len(), 50, "{backend}");
+        assert!(
+            hits.iter().all(|h| h.starts_with("task: Alpha beta ")),
+            "{backend}: {hits:?}"
+        );
+        let hits = found(store, w.owner, &query("alpha gam")).await;
+        assert_eq!(hits.len(), 50, "{backend}");
+        assert!(
+            hits.iter().all(|h| h.starts_with("task: Alpha gamma ")),
+            "{backend}: {hits:?}"
+        );
+    }
+}
