@@ -140,7 +140,14 @@ impl<'a> Prepared<'a> {
                         LinkKind::FinishToFinish => shift(pred_finish, &edge, true, 1) - d,
                         LinkKind::StartToFinish => shift(pred_start, &edge, false, 1) - d,
                     };
-                    if required_start > by_links {
+                    // On a tie, a link held at the project start binds
+                    // rather than a start-to-finish one, which is not:
+                    // which one came first must not decide whether the
+                    // task may start before the project.
+                    let holds = binding_link.is_some_and(|b: Edge| {
+                        b.kind == LinkKind::StartToFinish && edge.kind != LinkKind::StartToFinish
+                    });
+                    if required_start > by_links || (required_start == by_links && holds) {
                         by_links = required_start;
                         binding_link = Some(edge);
                     }
