@@ -22,25 +22,18 @@ CREATE TABLE search_words (
     PRIMARY KEY (workspace_id, word, of_task, ref_id)
 );
 
-CREATE FUNCTION search_words_of_new_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+-- New rows, of either table (`of_task` from the table's name).
+CREATE FUNCTION search_words_of_new_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO search_words (workspace_id, word, of_task, ref_id)
-    SELECT n.workspace_id, w.word, TRUE, n.id
+    SELECT n.workspace_id, w.word, TG_TABLE_NAME = 'tasks', n.id
     FROM new_rows n CROSS JOIN LATERAL unnest(tsvector_to_array(n.search)) AS w(word);
     RETURN NULL;
 END $$;
 CREATE TRIGGER search_words_of_new_tasks AFTER INSERT ON tasks
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_of_new_tasks();
-
-CREATE FUNCTION search_words_of_new_entries() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO search_words (workspace_id, word, of_task, ref_id)
-    SELECT n.workspace_id, w.word, FALSE, n.id
-    FROM new_rows n CROSS JOIN LATERAL unnest(tsvector_to_array(n.search)) AS w(word);
-    RETURN NULL;
-END $$;
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_of_new_rows();
 CREATE TRIGGER search_words_of_new_entries AFTER INSERT ON search_entries
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_of_new_entries();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_of_new_rows();
 
 -- A changed text: the words it lost go, the words it gained come. Fired
 -- only by an update that sets the text, and only when its words changed

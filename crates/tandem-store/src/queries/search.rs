@@ -48,7 +48,7 @@ impl SearchStore for DbStore {
             q.push(" AS score FROM (SELECT 'task' AS kind, t.id AS id, ");
             q.push(RANK_TASKS.window);
             q.push(" AS rank_input FROM ");
-            push_matches(
+            let newest = push_matches(
                 &mut q,
                 &RANK_TASKS,
                 forms.as_ref(),
@@ -68,7 +68,7 @@ impl SearchStore for DbStore {
                 q.push(" AND t.status = ");
                 q.push_bind(status.as_str());
             }
-            push_window(&mut q, &RANK_TASKS, forms.as_ref());
+            push_window(&mut q, newest);
         }
         if !entries.is_empty() {
             if tasks {
@@ -79,7 +79,7 @@ impl SearchStore for DbStore {
             q.push(" AS score FROM (SELECT e.kind AS kind, e.id AS id, ");
             q.push(RANK_ENTRIES.window);
             q.push(" AS rank_input FROM ");
-            push_matches(
+            let newest = push_matches(
                 &mut q,
                 &RANK_ENTRIES,
                 forms.as_ref(),
@@ -105,7 +105,7 @@ impl SearchStore for DbStore {
                 q.push(" AND e.owner_id = ");
                 q.push_bind(owner);
             }
-            push_window(&mut q, &RANK_ENTRIES, forms.as_ref());
+            push_window(&mut q, newest);
         }
         q.push(") hits ORDER BY score DESC, id LIMIT ");
         q.push_bind(limit as i64);
@@ -215,14 +215,9 @@ async fn word_forms(
             if i > 0 {
                 q.push(", ");
             }
-            q.push("(SELECT count(*) FROM (SELECT 1 FROM search_words WHERE workspace_id = ");
-            q.push_bind(workspace);
-            q.push(" AND word IN (");
-            let mut list = q.separated(", ");
-            for word in group {
-                list.push_bind(word.clone());
-            }
-            q.push(") LIMIT ");
+            q.push("(SELECT count(*) FROM (SELECT 1 FROM search_words WHERE ");
+            push_words(&mut q, "", workspace, group);
+            q.push(" LIMIT ");
             q.push_bind(WORD_COUNT_LIMIT);
             q.push(") c)");
         }
@@ -242,7 +237,8 @@ async fn word_forms(
 /// The rows of an index that match the search, joined to its table: from
 /// the full-text index, or the ids of the index of words that have every
 /// word (`of_task`: the tasks', else the search entries'), newest first.
-/// Ends in a `WHERE` for more conditions.
+/// Ends in a `WHERE` for more conditions; gives the column whose order,
+/// descending, is newest first, for the window ([`push_window`]).
 fn push_matches(
     q: &mut QueryBuilder<'_, Db>,
     index: &Ranked,
@@ -250,26 +246,17 @@ fn push_matches(
     workspace: Id,
     of_task: bool,
     text: &str,
-) {
+) -> &'static str {
     let rare = forms.is_some_and(|forms| forms.rare);
     let Some((driver, others)) = forms.and_then(|forms| forms.groups.split_first()) else {
         q.push(index.from);
         q.push(" WHERE 1 = 1");
         index.push_condition(q, text);
-        return;
+        return index.newest;
     };
     let of = |q: &mut QueryBuilder<'_, Db>, column: &str, words: &[String]| {
-        q.push(column);
-        q.push("workspace_id = ");
-        q.push_bind(workspace);
+        push_words(q, column, workspace, words);
         q.push(" AND ");
-        q.push(column);
-        q.push("word IN (");
-        let mut list = q.separated(", ");
-        for word in words {
-            list.push_bind(word.clone());
-        }
-        q.push(") AND ");
         q.push(column);
         q.push(if of_task {
             "of_task = TRUE"
@@ -319,16 +306,30 @@ fn push_matches(
     q.push(" = m.ref_id OFFSET 0) ");
     q.push(alias);
     q.push(" WHERE 1 = 1");
+    "m.ref_id"
 }
 
-/// Ends a window of an index's matches: the newest [`RANK_WINDOW`].
-fn push_window(q: &mut QueryBuilder<'_, Db>, index: &Ranked, forms: Option<&Forms>) {
+/// `{column}workspace_id = … AND {column}word IN (…)`: rows of the index
+/// of words of these words in the workspace.
+fn push_words(q: &mut QueryBuilder<'_, Db>, column: &str, workspace: Id, words: &[String]) {
+    q.push(column);
+    q.push("workspace_id = ");
+    q.push_bind(workspace);
+    q.push(" AND ");
+    q.push(column);
+    q.push("word IN (");
+    let mut list = q.separated(", ");
+    for word in words {
+        list.push_bind(word.clone());
+    }
+    q.push(")");
+}
+
+/// Ends a window of an index's matches: the newest [`RANK_WINDOW`] by
+/// `newest` (what [`push_matches`] gave).
+fn push_window(q: &mut QueryBuilder<'_, Db>, newest: &str) {
     q.push(" ORDER BY ");
-    q.push(if forms.is_some() {
-        "m.ref_id"
-    } else {
-        index.newest
-    });
+    q.push(newest);
     q.push(" DESC LIMIT ");
     q.push_bind(RANK_WINDOW);
     q.push(") w");
