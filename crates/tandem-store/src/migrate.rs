@@ -278,6 +278,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "each searchable word's matches, newest first",
         sql: include_str!("../migrations/sqlite/0052_search_words.sql"),
     },
+    Migration {
+        version: 53,
+        description: "each word's weight in its text, beside it",
+        sql: include_str!("../migrations/sqlite/0053_search_word_scores.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -540,6 +545,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 52,
         description: "each searchable word's matches, newest first",
         sql: include_str!("../migrations/postgres/0052_search_words.sql"),
+    },
+    Migration {
+        version: 53,
+        description: "each word's weight in its text, beside it",
+        sql: include_str!("../migrations/postgres/0053_search_word_scores.sql"),
     },
 ];
 

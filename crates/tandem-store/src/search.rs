@@ -2,8 +2,8 @@
 //! goals, risks and files (the newest version of each document), by the words of their titles and texts, best first,
 //! only what the caller may open. Each backend keeps its own full-text
 //! index (SQLite FTS5; PostgreSQL `tsvector` with GIN, and each word's
-//! matches newest first in `search_words`), written in the transaction
-//! of the change it follows.
+//! matches newest first in `search_words`, with its weight in the text),
+//! written in the transaction of the change it follows.
 //!
 //! Not here: what a hit shows of its text (the domain's `search` module
 //! marks the matches), or a key typed whole (the use case looks it up).

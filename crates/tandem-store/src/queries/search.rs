@@ -4,7 +4,10 @@
 //! then what the hits show read for those few; compiled once per backend
 //! (see `mod.rs`). Where the backend keeps an index of words in order
 //! (`WORD_FORMS`, PostgreSQL's migration 52), the matches are read from it
-//! newest first, and the full-text index only ranks them.
+//! newest first; with each word's weight beside it (migration 53) a search
+//! without filters is ranked there too, and only its best rows are read
+//! ([`scored_hits`]); otherwise the full-text index ranks the rows
+//! ([`rows_ranked`]).
 
 use super::comments::comment_subjects;
 use super::*;
@@ -41,84 +44,38 @@ impl SearchStore for DbStore {
             tx.commit().await?;
             return Ok(Vec::new());
         }
-        let mut q = QueryBuilder::<Db>::new("SELECT DISTINCT kind, id, score FROM (");
-        if tasks {
-            q.push("SELECT w.kind, w.id, ");
-            RANK_TASKS.push_score(&mut q, &text);
-            q.push(" AS score FROM (SELECT 'task' AS kind, t.id AS id, ");
-            q.push(RANK_TASKS.window);
-            q.push(" AS rank_input FROM ");
-            let newest = push_matches(
-                &mut q,
-                &RANK_TASKS,
-                forms.as_ref(),
-                scope.workspace_id,
-                true,
-                &text,
-            );
-            push_task_visibility(&mut q, scope);
-            if let Some(project) = &query.project {
-                push_project_id(&mut q, " AND t.project_id = ", scope, project);
+        // Without filters on the rows, the index of words ranks the
+        // windows by itself (migration 53).
+        let unfiltered = query.project.is_none()
+            && query.owner.is_none()
+            && query.status.is_none()
+            && (entries.is_empty() || entries.len() == SearchKind::ALL.len() - 1);
+        let scored = match &forms {
+            Some(forms) if unfiltered => {
+                let windows = Windows {
+                    tasks,
+                    entries: !entries.is_empty(),
+                };
+                scored_hits(&mut tx, scope, forms, windows, limit, &query.goals_seen).await?
             }
-            if let Some(owner) = query.owner {
-                q.push(" AND t.owner_id = ");
-                q.push_bind(owner);
+            _ => None,
+        };
+        let ranked = match scored {
+            Some(ranked) => ranked,
+            None => {
+                rows_ranked(
+                    &mut tx,
+                    scope,
+                    query,
+                    forms.as_ref(),
+                    &text,
+                    tasks,
+                    &entries,
+                    limit,
+                )
+                .await?
             }
-            if let Some(status) = query.status {
-                q.push(" AND t.status = ");
-                q.push_bind(status.as_str());
-            }
-            push_window(&mut q, newest);
-        }
-        if !entries.is_empty() {
-            if tasks {
-                q.push(" UNION ALL ");
-            }
-            q.push("SELECT w.kind, w.id, ");
-            RANK_ENTRIES.push_score(&mut q, &text);
-            q.push(" AS score FROM (SELECT e.kind AS kind, e.id AS id, ");
-            q.push(RANK_ENTRIES.window);
-            q.push(" AS rank_input FROM ");
-            let newest = push_matches(
-                &mut q,
-                &RANK_ENTRIES,
-                forms.as_ref(),
-                scope.workspace_id,
-                false,
-                &text,
-            );
-            q.push(" AND e.workspace_id = ");
-            q.push_bind(scope.workspace_id);
-            if entries.len() < SearchKind::ALL.len() - 1 {
-                q.push(" AND e.kind IN (");
-                let mut list = q.separated(", ");
-                for kind in &entries {
-                    list.push_bind(kind.as_str());
-                }
-                q.push(")");
-            }
-            push_entry_visibility(&mut q, scope, &query.goals_seen);
-            if let Some(project) = &query.project {
-                push_project_id(&mut q, " AND e.project_id = ", scope, project);
-            }
-            if let Some(owner) = query.owner {
-                q.push(" AND e.owner_id = ");
-                q.push_bind(owner);
-            }
-            push_window(&mut q, newest);
-        }
-        q.push(") hits ORDER BY score DESC, id LIMIT ");
-        q.push_bind(limit as i64);
-
-        // Planned for its own words each time, not kept: a plan kept for
-        // any words reads the full-text index whole for every search
-        // (200 ms for a common word), and how to join the words' lists
-        // depends on how common each is.
-        let ranked: Vec<(String, i64, f64)> = q
-            .build_query_as()
-            .persistent(false)
-            .fetch_all(&mut *tx)
-            .await?;
+        };
         let task_ids: Vec<Id> = ranked
             .iter()
             .filter(|(kind, ..)| kind == "task")
@@ -146,6 +103,95 @@ impl SearchStore for DbStore {
             })
             .collect())
     }
+}
+
+/// A search's ranked hits (kind, id, score), best first.
+type Ranking = Vec<(String, Id, f64)>;
+
+/// The search ranked over each index's newest matches the caller may
+/// open, scored by the backend's rank of their rows (`RANK_TASKS`,
+/// `RANK_ENTRIES`): every row of each window is read.
+#[allow(clippy::too_many_arguments)]
+async fn rows_ranked(
+    tx: &mut Tx,
+    scope: Scope,
+    query: &SearchQuery,
+    forms: Option<&Forms>,
+    text: &str,
+    tasks: bool,
+    entries: &[SearchKind],
+    limit: usize,
+) -> Result<Ranking> {
+    let mut q = QueryBuilder::<Db>::new("SELECT DISTINCT kind, id, score FROM (");
+    if tasks {
+        q.push("SELECT w.kind, w.id, ");
+        RANK_TASKS.push_score(&mut q, text);
+        q.push(" AS score FROM (SELECT 'task' AS kind, t.id AS id, ");
+        q.push(RANK_TASKS.window);
+        q.push(" AS rank_input FROM ");
+        let newest = push_matches(&mut q, &RANK_TASKS, forms, scope.workspace_id, true, text);
+        push_task_visibility(&mut q, scope);
+        if let Some(project) = &query.project {
+            push_project_id(&mut q, " AND t.project_id = ", scope, project);
+        }
+        if let Some(owner) = query.owner {
+            q.push(" AND t.owner_id = ");
+            q.push_bind(owner);
+        }
+        if let Some(status) = query.status {
+            q.push(" AND t.status = ");
+            q.push_bind(status.as_str());
+        }
+        push_window(&mut q, newest);
+    }
+    if !entries.is_empty() {
+        if tasks {
+            q.push(" UNION ALL ");
+        }
+        q.push("SELECT w.kind, w.id, ");
+        RANK_ENTRIES.push_score(&mut q, text);
+        q.push(" AS score FROM (SELECT e.kind AS kind, e.id AS id, ");
+        q.push(RANK_ENTRIES.window);
+        q.push(" AS rank_input FROM ");
+        let newest = push_matches(
+            &mut q,
+            &RANK_ENTRIES,
+            forms,
+            scope.workspace_id,
+            false,
+            text,
+        );
+        q.push(" AND e.workspace_id = ");
+        q.push_bind(scope.workspace_id);
+        if entries.len() < SearchKind::ALL.len() - 1 {
+            q.push(" AND e.kind IN (");
+            let mut list = q.separated(", ");
+            for kind in entries {
+                list.push_bind(kind.as_str());
+            }
+            q.push(")");
+        }
+        push_entry_visibility(&mut q, scope, &query.goals_seen);
+        if let Some(project) = &query.project {
+            push_project_id(&mut q, " AND e.project_id = ", scope, project);
+        }
+        if let Some(owner) = query.owner {
+            q.push(" AND e.owner_id = ");
+            q.push_bind(owner);
+        }
+        push_window(&mut q, newest);
+    }
+    q.push(") hits ORDER BY score DESC, id LIMIT ");
+    q.push_bind(limit as i64);
+
+    // Planned for its own words each time, not kept: a plan kept for
+    // any words reads the full-text index whole for every search
+    // (200 ms for a common word), and how to join the words' lists
+    // depends on how common each is.
+    Ok(q.build_query_as()
+        .persistent(false)
+        .fetch_all(&mut **tx)
+        .await?)
 }
 
 /// A prefix that begins more words than this is matched by the
@@ -255,30 +301,10 @@ fn push_matches(
         return index.newest;
     };
     let of = |q: &mut QueryBuilder<'_, Db>, column: &str, words: &[String]| {
-        push_words(q, column, workspace, words);
-        q.push(" AND ");
-        q.push(column);
-        q.push(if of_task {
-            "of_task = TRUE"
-        } else {
-            "of_task = FALSE"
-        });
+        push_list(q, column, workspace, words, of_task);
     };
-    // One list per word the driver stands for, each in id order, merged.
-    // A row with two of them comes twice, side by side, and its hit once
-    // (the search's `DISTINCT`): made distinct here, the lists were read
-    // whole and hashed before the first row (64 ms for the commonest
-    // word).
-    q.push("(SELECT f.ref_id FROM (");
-    for (i, word) in driver.iter().enumerate() {
-        if i > 0 {
-            q.push(" UNION ALL ");
-        }
-        q.push("(SELECT ref_id FROM search_words WHERE ");
-        of(q, "", std::slice::from_ref(word));
-        q.push(" ORDER BY ref_id DESC)");
-    }
-    q.push(") f");
+    q.push("(SELECT f.ref_id FROM ");
+    push_lists(q, driver, workspace, of_task, "ref_id");
     // In the other words' lists too: a rare driver's rows each looked up
     // (a lateral lookup; planned freely, a common word's list was merged
     // whole against a few hundred rows), else merged in the same order
@@ -307,6 +333,191 @@ fn push_matches(
     q.push(alias);
     q.push(" WHERE 1 = 1");
     "m.ref_id"
+}
+
+/// One list per word the driver stands for, each in id order, merged,
+/// as `f` of these columns. A row with two of them comes twice, side by
+/// side, and its hit once (the search's `DISTINCT`, or the window's
+/// grouping): made distinct here, the lists were read whole and hashed
+/// before the first row (64 ms for the commonest word).
+fn push_lists(
+    q: &mut QueryBuilder<'_, Db>,
+    driver: &[String],
+    workspace: Id,
+    of_task: bool,
+    columns: &str,
+) {
+    q.push("(");
+    for (i, word) in driver.iter().enumerate() {
+        if i > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push("(SELECT ");
+        q.push(columns);
+        q.push(" FROM search_words WHERE ");
+        push_list(q, "", workspace, std::slice::from_ref(word), of_task);
+        q.push(" ORDER BY ref_id DESC)");
+    }
+    q.push(") f");
+}
+
+/// [`push_words`] of one index: the tasks' (`of_task`) or the search
+/// entries'.
+fn push_list(
+    q: &mut QueryBuilder<'_, Db>,
+    column: &str,
+    workspace: Id,
+    words: &[String],
+    of_task: bool,
+) {
+    push_words(q, column, workspace, words);
+    q.push(" AND ");
+    q.push(column);
+    q.push(if of_task {
+        "of_task = TRUE"
+    } else {
+        "of_task = FALSE"
+    });
+}
+
+/// Which indexes a search reads.
+#[derive(Clone, Copy)]
+struct Windows {
+    tasks: bool,
+    entries: bool,
+}
+
+/// The search ranked from the index of words alone (migration 53): each
+/// index's newest [`RANK_WINDOW`] matches scored by their words' weights
+/// (a row's score the sum of each word's, a prefix its best form's), then
+/// rows read best first, for who may open them, until `limit` are found;
+/// only those few rows are read. None where a window was full and fewer
+/// than `limit` of it may be opened: older matches the caller may open
+/// would be missed, and [`rows_ranked`] reads the matches' rows instead.
+async fn scored_hits(
+    tx: &mut Tx,
+    scope: Scope,
+    forms: &Forms,
+    windows: Windows,
+    limit: usize,
+    goals_seen: &[Id],
+) -> Result<Option<Ranking>> {
+    let mut q = QueryBuilder::<Db>::new("WITH ");
+    if windows.tasks {
+        q.push("tw AS MATERIALIZED (");
+        push_scored_window(&mut q, forms, scope.workspace_id, true);
+        q.push(")");
+    }
+    if windows.entries {
+        if windows.tasks {
+            q.push(", ");
+        }
+        q.push("ew AS MATERIALIZED (");
+        push_scored_window(&mut q, forms, scope.workspace_id, false);
+        q.push(")");
+    }
+    // One row at least, for the windows' sizes.
+    q.push(" SELECT h.kind, h.id, h.score, ");
+    q.push(if windows.tasks {
+        "(SELECT count(*) FROM tw)"
+    } else {
+        "CAST(0 AS BIGINT)"
+    });
+    q.push(" AS tasks_read, ");
+    q.push(if windows.entries {
+        "(SELECT count(*) FROM ew)"
+    } else {
+        "CAST(0 AS BIGINT)"
+    });
+    q.push(" AS entries_read FROM (SELECT 1) n LEFT JOIN LATERAL (SELECT kind, id, score FROM (");
+    // Each window's matches best first, their rows read in that order
+    // until `limit` may be opened.
+    let best = "(SELECT ref_id, max(score) AS score FROM {w} GROUP BY ref_id ORDER BY 2 DESC, 1) c";
+    if windows.tasks {
+        q.push(
+            "(SELECT 'task' AS kind, t.id AS id, CAST(c.score AS DOUBLE PRECISION) AS score FROM ",
+        );
+        q.push(best.replace("{w}", "tw"));
+        q.push(" CROSS JOIN LATERAL (SELECT * FROM tasks t WHERE t.id = c.ref_id OFFSET 0) t WHERE 1 = 1");
+        push_task_visibility(&mut q, scope);
+        q.push(" ORDER BY c.score DESC, c.ref_id LIMIT ");
+        q.push_bind(limit as i64);
+        q.push(")");
+    }
+    if windows.entries {
+        if windows.tasks {
+            q.push(" UNION ALL ");
+        }
+        q.push(
+            "(SELECT e.kind AS kind, e.id AS id, CAST(c.score AS DOUBLE PRECISION) AS score FROM ",
+        );
+        q.push(best.replace("{w}", "ew"));
+        q.push(" CROSS JOIN LATERAL (SELECT * FROM search_entries e WHERE e.id = c.ref_id OFFSET 0) e WHERE e.workspace_id = ");
+        q.push_bind(scope.workspace_id);
+        push_entry_visibility(&mut q, scope, goals_seen);
+        q.push(" ORDER BY c.score DESC, c.ref_id LIMIT ");
+        q.push_bind(limit as i64);
+        q.push(")");
+    }
+    q.push(") hits ORDER BY score DESC, id LIMIT ");
+    q.push_bind(limit as i64);
+    q.push(") h ON TRUE");
+    // Planned for its own words, as the search by rows is.
+    let rows: Vec<ScoredRow> = q
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(&mut **tx)
+        .await?;
+    let full = rows
+        .first()
+        .is_some_and(|(.., tasks, entries)| *tasks == RANK_WINDOW || *entries == RANK_WINDOW);
+    let ranked: Ranking = rows
+        .into_iter()
+        .filter_map(|(kind, id, score, ..)| Some((kind?, id?, score?)))
+        .collect();
+    if full && ranked.len() < limit {
+        return Ok(None);
+    }
+    Ok(Some(ranked))
+}
+
+/// A row of [`scored_hits`]: a hit (kind, id, score), none where nothing
+/// may be opened, and the sizes of the tasks' and entries' windows.
+type ScoredRow = (Option<String>, Option<Id>, Option<f64>, i64, i64);
+
+/// A window of an index's matches, scored from the index of words: the
+/// newest [`RANK_WINDOW`] (`ref_id`, `score`) rows of the driver's lists
+/// that are in every other word's, each scored by the sum of its words'
+/// weights. A row with two forms of the driver comes twice.
+fn push_scored_window(q: &mut QueryBuilder<'_, Db>, forms: &Forms, workspace: Id, of_task: bool) {
+    let Some((driver, others)) = forms.groups.split_first() else {
+        return;
+    };
+    q.push("SELECT f.ref_id, f.score");
+    for i in 0..others.len() {
+        q.push(format!(" + o{i}.score"));
+    }
+    q.push(" AS score FROM ");
+    push_lists(q, driver, workspace, of_task, "ref_id, score");
+    // As `push_matches`: a rare driver's rows each looked up in the other
+    // lists, else the lists merged in order; each lookup gives the word's
+    // weight (its best form's).
+    for (i, group) in others.iter().enumerate() {
+        if forms.rare {
+            q.push(" CROSS JOIN LATERAL (SELECT s.score FROM search_words s WHERE ");
+            push_list(q, "s.", workspace, group, of_task);
+            q.push(" AND s.ref_id = f.ref_id ORDER BY s.score DESC LIMIT 1)");
+        } else {
+            // A row with two of the group's forms comes twice more.
+            q.push(format!(" JOIN search_words o{i} ON "));
+            push_list(q, &format!("o{i}."), workspace, group, of_task);
+            q.push(format!(" AND o{i}.ref_id = f.ref_id"));
+            continue;
+        }
+        q.push(format!(" o{i}"));
+    }
+    q.push(" ORDER BY f.ref_id DESC LIMIT ");
+    q.push_bind(RANK_WINDOW);
 }
 
 /// `{column}workspace_id = … AND {column}word IN (…)`: rows of the index

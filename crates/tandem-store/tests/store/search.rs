@@ -358,6 +358,92 @@ async fn a_word_in_more_tasks_than_a_window_is_ranked_among_its_newest() {
 }
 
 #[tokio::test]
+async fn words_in_the_title_rank_above_the_same_words_in_a_text() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let ana = w.owner.writer().unwrap();
+        store.create_project(ana, &project("RANK")).await.unwrap();
+        let fields = vec![
+            TaskFields {
+                description: Some("Rocket launch".into()),
+                ..TaskFields::titled("Plan")
+            },
+            TaskFields {
+                description: Some("Launch window".into()),
+                ..TaskFields::titled("Rocket")
+            },
+            TaskFields::titled("Launch rocket"),
+            TaskFields::titled("Rocket fuel"),
+        ];
+        store.import_tasks(ana, "RANK", &fields).await.unwrap();
+        assert_eq!(
+            found(store, w.owner, &query("rocket launch")).await,
+            ["task: Launch rocket", "task: Rocket", "task: Plan"],
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_guest_finds_older_matches_behind_a_window_of_newer_ones_it_may_not_open() {
+    for store in backends().await {
+        let store = store.as_ref();
+        let backend = store.backend();
+        let w = world(store).await;
+        let ana = w.owner.writer().unwrap();
+        let seen = store.create_project(ana, &project("SEEN")).await.unwrap();
+        store.create_project(ana, &project("HIDDEN")).await.unwrap();
+        store
+            .create_stakeholder(
+                ana,
+                seen.id,
+                &StakeholderFields {
+                    member: Some(Email::parse("gus@example.org").unwrap()),
+                    name: None,
+                    email: None,
+                    role: StakeholderRole::Informed,
+                },
+            )
+            .await
+            .unwrap();
+        // Gus's three, then more newer ones than a window holds that he
+        // may not open: ranked from the window alone he would find none.
+        let mine: Vec<TaskFields> = (0..3)
+            .map(|i| TaskFields::titled(format!("Beacon check {i}")))
+            .collect();
+        store.import_tasks(ana, "SEEN", &mine).await.unwrap();
+        let hidden: Vec<TaskFields> = (0..600)
+            .map(|i| TaskFields::titled(format!("Beacon {i}")))
+            .collect();
+        store.import_tasks(ana, "HIDDEN", &hidden).await.unwrap();
+        store
+            .refresh_statistics(tandem_store::Staleness::Changed)
+            .await
+            .unwrap();
+        let mut hits = found(store, w.guest, &query("beacon")).await;
+        hits.sort();
+        assert_eq!(
+            hits,
+            [
+                "task: Beacon check 0",
+                "task: Beacon check 1",
+                "task: Beacon check 2"
+            ],
+            "{backend}"
+        );
+        // The owner, who may open them all, gets a full page of the newest.
+        let hits = found(store, w.owner, &query("beacon")).await;
+        assert_eq!(hits.len(), 50, "{backend}");
+        assert!(
+            hits.iter().all(|h| !h.starts_with("task: Beacon check")),
+            "{backend}: {hits:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_last_word_is_the_beginning_of_words_however_many_it_begins() {
     for store in backends().await {
         let store = store.as_ref();

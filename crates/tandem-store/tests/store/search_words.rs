@@ -1,5 +1,6 @@
-//! PostgreSQL's index of words (migration 52): every lexeme of every
-//! task's and search entry's text, and nothing else, whatever wrote it.
+//! PostgreSQL's index of words (migrations 52 and 53): every lexeme of
+//! every task's and search entry's text with its weight in that text, and
+//! nothing else, whatever wrote it.
 
 use sqlx::Connection;
 use tandem_store::testing::{fresh_postgres_database, postgres_url};
@@ -7,13 +8,15 @@ use tandem_store::testing::{fresh_postgres_database, postgres_url};
 use super::*;
 
 /// What the index of words holds that the texts do not, and the other
-/// way round.
+/// way round: a word's weight that its text no longer gives is both.
 async fn differences(conn: &mut sqlx::PgConnection) -> (i64, i64) {
-    const TEXTS: &str = "SELECT t.workspace_id, w, TRUE, t.id FROM tasks t, \
+    const TEXTS: &str = "SELECT t.workspace_id, w, TRUE, t.id, \
+        ts_rank(t.search, to_tsquery('simple', w), 1) FROM tasks t, \
         unnest(tsvector_to_array(t.search)) w \
-        UNION ALL SELECT e.workspace_id, w, FALSE, e.id FROM search_entries e, \
+        UNION ALL SELECT e.workspace_id, w, FALSE, e.id, \
+        ts_rank(e.search, to_tsquery('simple', w), 1) FROM search_entries e, \
         unnest(tsvector_to_array(e.search)) w";
-    const WORDS: &str = "SELECT workspace_id, word, of_task, ref_id FROM search_words";
+    const WORDS: &str = "SELECT workspace_id, word, of_task, ref_id, score FROM search_words";
     let extra: i64 = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM ({WORDS} EXCEPT ALL ({TEXTS})) x"
     ))
