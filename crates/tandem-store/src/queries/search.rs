@@ -499,9 +499,11 @@ fn push_scored_window(q: &mut QueryBuilder<'_, Db>, forms: &Forms, workspace: Id
     }
     q.push(" AS score FROM ");
     push_lists(q, driver, workspace, of_task, "ref_id, score");
-    // As `push_matches`: a rare driver's rows each looked up in the other
-    // lists, else the lists merged in order; each lookup gives the word's
-    // weight (its best form's).
+    // A rare driver's rows each looked up in the other lists, as in
+    // `push_matches`; otherwise joined, for the planner to merge the
+    // lists in order or look up the driver's rows in the others, by how
+    // common each word is (its statistics know the common words well).
+    // Each gives the word's weight (its best form's, where a row has two).
     for (i, group) in others.iter().enumerate() {
         if forms.rare {
             q.push(" CROSS JOIN LATERAL (SELECT s.score FROM search_words s WHERE ");
