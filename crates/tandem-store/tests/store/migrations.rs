@@ -509,7 +509,8 @@ async fn the_search_and_tag_backfill_finds_what_was_there() {
             "{backend}"
         );
         // The workspace's search finds them too (on PostgreSQL, from the
-        // index of words migration 52 filled), each workspace its own.
+        // index of words migrations 52 and 53 filled and weighed), each
+        // workspace its own.
         let searched = |scope: Scope, words: &str| {
             let store = &store;
             let words = words.to_string();
