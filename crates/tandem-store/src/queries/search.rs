@@ -300,25 +300,18 @@ fn push_matches(
         index.push_condition(q, text);
         return index.newest;
     };
-    let of = |q: &mut QueryBuilder<'_, Db>, column: &str, words: &[String]| {
-        push_list(q, column, workspace, words, of_task);
-    };
     q.push("(SELECT f.ref_id FROM ");
     push_lists(q, driver, workspace, of_task, "ref_id");
-    // In the other words' lists too: a rare driver's rows each looked up
-    // (a lateral lookup; planned freely, a common word's list was merged
-    // whole against a few hundred rows), else merged in the same order
-    // (`WORD_PLAN` rules out hashing, which reads every list whole).
+    // In the other words' lists too: a rare driver's rows each looked up,
+    // else merged in the same order (`WORD_PLAN` rules out hashing, which
+    // reads every list whole).
     for (i, group) in others.iter().enumerate().filter(|_| rare) {
-        q.push(" CROSS JOIN LATERAL (SELECT 1 FROM search_words s WHERE ");
-        of(q, "s.", group);
-        q.push(" AND s.ref_id = f.ref_id LIMIT 1) o");
-        q.push(i.to_string());
+        push_lookup(q, i, group, workspace, of_task);
     }
     q.push(" WHERE 1 = 1");
     for group in others.iter().filter(|_| !rare) {
         q.push(" AND EXISTS (SELECT 1 FROM search_words s WHERE ");
-        of(q, "s.", group);
+        push_list(q, "s.", workspace, group, of_task);
         q.push(" AND s.ref_id = f.ref_id)");
     }
     // Each match's row read by its id, in the matches' order, until the
@@ -333,6 +326,24 @@ fn push_matches(
     q.push(alias);
     q.push(" WHERE 1 = 1");
     "m.ref_id"
+}
+
+/// A driver's row (`f`) looked up in the list of another word, `o{i}`,
+/// with that word's weight (its best form's): a lateral lookup, for a
+/// rare driver (planned freely, a common word's list was merged whole
+/// against a few hundred rows). No row where the word is not there.
+fn push_lookup(
+    q: &mut QueryBuilder<'_, Db>,
+    i: usize,
+    group: &[String],
+    workspace: Id,
+    of_task: bool,
+) {
+    q.push(" CROSS JOIN LATERAL (SELECT s.score FROM search_words s WHERE ");
+    push_list(q, "s.", workspace, group, of_task);
+    q.push(format!(
+        " AND s.ref_id = f.ref_id ORDER BY s.score DESC LIMIT 1) o{i}"
+    ));
 }
 
 /// One list per word the driver stands for, each in id order, merged,
@@ -402,59 +413,56 @@ async fn scored_hits(
     limit: usize,
     goals_seen: &[Id],
 ) -> Result<Option<Ranking>> {
+    // Each index read: its window's name, whether of tasks, and its rows.
+    let read: Vec<(&str, bool, &Ranked)> = [
+        (windows.tasks, ("tw", true, &RANK_TASKS)),
+        (windows.entries, ("ew", false, &RANK_ENTRIES)),
+    ]
+    .into_iter()
+    .filter_map(|(wanted, index)| wanted.then_some(index))
+    .collect();
     let mut q = QueryBuilder::<Db>::new("WITH ");
-    if windows.tasks {
-        q.push("tw AS MATERIALIZED (");
-        push_scored_window(&mut q, forms, scope.workspace_id, true);
-        q.push(")");
-    }
-    if windows.entries {
-        if windows.tasks {
+    for (i, (window, of_task, _)) in read.iter().enumerate() {
+        if i > 0 {
             q.push(", ");
         }
-        q.push("ew AS MATERIALIZED (");
-        push_scored_window(&mut q, forms, scope.workspace_id, false);
+        q.push(format!("{window} AS MATERIALIZED ("));
+        push_scored_window(&mut q, forms, scope.workspace_id, *of_task);
         q.push(")");
     }
     // One row at least, for the windows' sizes.
-    q.push(" SELECT h.kind, h.id, h.score, ");
-    q.push(if windows.tasks {
-        "(SELECT count(*) FROM tw)"
-    } else {
-        "CAST(0 AS BIGINT)"
-    });
-    q.push(" AS tasks_read, ");
-    q.push(if windows.entries {
-        "(SELECT count(*) FROM ew)"
-    } else {
-        "CAST(0 AS BIGINT)"
-    });
-    q.push(" AS entries_read FROM (SELECT 1) n LEFT JOIN LATERAL (SELECT kind, id, score FROM (");
+    q.push(" SELECT h.kind, h.id, h.score");
+    for (wanted, window) in [(windows.tasks, "tw"), (windows.entries, "ew")] {
+        q.push(if wanted {
+            format!(", (SELECT count(*) FROM {window})")
+        } else {
+            ", CAST(0 AS BIGINT)".to_string()
+        });
+    }
+    q.push(" FROM (SELECT 1) n LEFT JOIN LATERAL (SELECT kind, id, score FROM (");
     // Each window's matches best first, their rows read in that order
     // until `limit` may be opened.
-    let best = "(SELECT ref_id, max(score) AS score FROM {w} GROUP BY ref_id ORDER BY 2 DESC, 1) c";
-    if windows.tasks {
-        q.push(
-            "(SELECT 'task' AS kind, t.id AS id, CAST(c.score AS DOUBLE PRECISION) AS score FROM ",
-        );
-        q.push(best.replace("{w}", "tw"));
-        q.push(" CROSS JOIN LATERAL (SELECT * FROM tasks t WHERE t.id = c.ref_id OFFSET 0) t WHERE 1 = 1");
-        push_task_visibility(&mut q, scope);
-        q.push(" ORDER BY c.score DESC, c.ref_id LIMIT ");
-        q.push_bind(limit as i64);
-        q.push(")");
-    }
-    if windows.entries {
-        if windows.tasks {
+    for (i, (window, of_task, index)) in read.iter().enumerate() {
+        if i > 0 {
             q.push(" UNION ALL ");
         }
-        q.push(
-            "(SELECT e.kind AS kind, e.id AS id, CAST(c.score AS DOUBLE PRECISION) AS score FROM ",
-        );
-        q.push(best.replace("{w}", "ew"));
-        q.push(" CROSS JOIN LATERAL (SELECT * FROM search_entries e WHERE e.id = c.ref_id OFFSET 0) e WHERE e.workspace_id = ");
-        q.push_bind(scope.workspace_id);
-        push_entry_visibility(&mut q, scope, goals_seen);
+        let alias = index.newest.split('.').next().unwrap_or_default();
+        q.push(format!(
+            "(SELECT {}, {} AS id, CAST(c.score AS DOUBLE PRECISION) AS score \
+             FROM (SELECT ref_id, max(score) AS score FROM {window} GROUP BY ref_id ORDER BY 2 DESC, 1) c \
+             CROSS JOIN LATERAL (SELECT * FROM {} WHERE {} = c.ref_id OFFSET 0) {alias} WHERE 1 = 1",
+            if *of_task { "'task' AS kind" } else { "e.kind AS kind" },
+            index.newest,
+            index.from,
+            index.newest,
+        ));
+        if *of_task {
+            push_task_visibility(&mut q, scope);
+        } else {
+            q.push(" AND e.workspace_id = ");
+            q.push_bind(scope.workspace_id);
+            push_entry_visibility(&mut q, scope, goals_seen);
+        }
         q.push(" ORDER BY c.score DESC, c.ref_id LIMIT ");
         q.push_bind(limit as i64);
         q.push(")");
@@ -506,17 +514,13 @@ fn push_scored_window(q: &mut QueryBuilder<'_, Db>, forms: &Forms, workspace: Id
     // Each gives the word's weight (its best form's, where a row has two).
     for (i, group) in others.iter().enumerate() {
         if forms.rare {
-            q.push(" CROSS JOIN LATERAL (SELECT s.score FROM search_words s WHERE ");
-            push_list(q, "s.", workspace, group, of_task);
-            q.push(" AND s.ref_id = f.ref_id ORDER BY s.score DESC LIMIT 1)");
+            push_lookup(q, i, group, workspace, of_task);
         } else {
             // A row with two of the group's forms comes twice more.
             q.push(format!(" JOIN search_words o{i} ON "));
             push_list(q, &format!("o{i}."), workspace, group, of_task);
             q.push(format!(" AND o{i}.ref_id = f.ref_id"));
-            continue;
         }
-        q.push(format!(" o{i}"));
     }
     q.push(" ORDER BY f.ref_id DESC LIMIT ");
     q.push_bind(RANK_WINDOW);

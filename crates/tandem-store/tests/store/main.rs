@@ -128,6 +128,24 @@ fn project(key: &str) -> NewProject {
     }
 }
 
+/// Gus, the world's guest, made a stakeholder of the project, so that he
+/// may open it.
+async fn let_gus_in(store: &dyn Store, w: &World, project_id: Id) {
+    store
+        .create_stakeholder(
+            w.owner.writer().unwrap(),
+            project_id,
+            &StakeholderFields {
+                member: Some(Email::parse("gus@example.org").unwrap()),
+                name: None,
+                email: None,
+                role: StakeholderRole::Informed,
+            },
+        )
+        .await
+        .unwrap();
+}
+
 fn task(project: Option<&str>, title: &str) -> NewTask {
     NewTask {
         project: project.map(|k| ProjectKey::parse(k).unwrap()),

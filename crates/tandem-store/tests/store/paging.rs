@@ -209,19 +209,7 @@ async fn a_guest_pages_and_counts_only_the_projects_they_may_open() {
             .create_project(writer, &project("HIDDEN"))
             .await
             .unwrap();
-        store
-            .create_stakeholder(
-                writer,
-                seen.id,
-                &StakeholderFields {
-                    member: Some(Email::parse("gus@example.org").unwrap()),
-                    name: None,
-                    email: None,
-                    role: StakeholderRole::Informed,
-                },
-            )
-            .await
-            .unwrap();
+        let_gus_in(store, &w, seen.id).await;
         for (n, key) in ["SEEN", "HIDDEN", "SEEN"].iter().enumerate() {
             let mut fields = TaskFields::titled(format!("Gus {n}"));
             fields.owner = Some(Email::parse("gus@example.org").unwrap());

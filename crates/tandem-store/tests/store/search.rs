@@ -395,19 +395,7 @@ async fn a_guest_finds_older_matches_behind_a_window_of_newer_ones_it_may_not_op
         let ana = w.owner.writer().unwrap();
         let seen = store.create_project(ana, &project("SEEN")).await.unwrap();
         store.create_project(ana, &project("HIDDEN")).await.unwrap();
-        store
-            .create_stakeholder(
-                ana,
-                seen.id,
-                &StakeholderFields {
-                    member: Some(Email::parse("gus@example.org").unwrap()),
-                    name: None,
-                    email: None,
-                    role: StakeholderRole::Informed,
-                },
-            )
-            .await
-            .unwrap();
+        let_gus_in(store, &w, seen.id).await;
         // Gus's three, then more newer ones than a window holds that he
         // may not open: ranked from the window alone he would find none.
         let mine: Vec<TaskFields> = (0..3)

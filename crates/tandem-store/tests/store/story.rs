@@ -438,19 +438,7 @@ async fn storage_story() {
             store.get_task(w.guest, "LAUNCH-1").await,
             Err(StoreError::NotFound(_))
         ));
-        store
-            .create_stakeholder(
-                w.owner.writer().unwrap(),
-                launch.id,
-                &StakeholderFields {
-                    member: Some(Email::parse("gus@example.org").unwrap()),
-                    name: None,
-                    email: None,
-                    role: StakeholderRole::Informed,
-                },
-            )
-            .await
-            .unwrap();
+        let_gus_in(store, &w, launch.id).await;
         store
             .create_stakeholder(
                 w.owner.writer().unwrap(),
