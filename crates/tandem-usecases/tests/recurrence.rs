@@ -350,3 +350,38 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         assert_eq!(open_dates(&world, "Check backups").await.len(), 5);
     }
 }
+
+/// The job reads only the dates a series made from its last one on: when
+/// that occurrence's task was deleted, the next is made like an older
+/// one, and the deleted date is not made again.
+#[tokio::test]
+async fn a_series_whose_latest_task_was_deleted_goes_on_like_an_older_one() {
+    for world in worlds().await {
+        let today = Local::now().date_naive();
+        let start = today - Days::new(14);
+        let weekly = series("weekly", Mode::Schedule, Reuse::NewTask);
+        let first = repeating(&world, "Rotate keys", start, &weekly).await;
+        // The job a fortnight ago made the week after, ahead.
+        let ahead = recurrence::generate(world.store.as_ref(), start)
+            .await
+            .unwrap();
+        assert_eq!(ahead.len(), 1, "{ahead:?}");
+        tasks::delete(
+            world.store.as_ref(),
+            &world.owner.writer().unwrap(),
+            &ahead[0],
+            None,
+        )
+        .await
+        .unwrap();
+        let made = recurrence::generate(world.store.as_ref(), today)
+            .await
+            .unwrap();
+        assert_eq!(made.len(), 2, "{made:?}");
+        assert_eq!(
+            open_dates(&world, "Rotate keys").await,
+            [start, today, today + Days::new(7)]
+        );
+        assert_ne!(first.key, made[0]);
+    }
+}

@@ -113,9 +113,16 @@ impl Series {
     /// while nothing ran), and the first date after today, so the next
     /// occurrence is always there to see. Oldest first; at most
     /// [`MAX_OCCURRENCES`]. Nothing after completion counts here.
+    ///
+    /// Dates before `since` count as made: a kept series passes its last
+    /// date ([`Recurrence::last_on`]), before which every date was made
+    /// oldest first or passed over by a change (which starts the rule
+    /// again from it), so only the dates made from it on need reading,
+    /// however old the series.
     pub fn due(
         &self,
         made: &BTreeSet<NaiveDate>,
+        since: NaiveDate,
         today: NaiveDate,
         working: impl Fn(NaiveDate) -> bool,
     ) -> Vec<NaiveDate> {
@@ -127,7 +134,7 @@ impl Series {
             self.rule
                 .dates_through(self.starts_on, &self.except, self.landing, working, today);
         for date in dates {
-            if !made.contains(&date) {
+            if date >= since && !made.contains(&date) {
                 due.push(date);
             }
             if date > today || due.len() >= MAX_OCCURRENCES {
@@ -200,7 +207,7 @@ mod tests {
         let weekly = series("weekly on mon", Mode::Schedule, d(2027, 1, 4));
         let mut made = BTreeSet::from([d(2027, 1, 4)]);
         // Down for three weeks: the Mondays missed, and the next.
-        let due = weekly.due(&made, d(2027, 1, 27), |_| true);
+        let due = weekly.due(&made, weekly.starts_on, d(2027, 1, 27), |_| true);
         assert_eq!(
             due,
             [
@@ -211,8 +218,15 @@ mod tests {
             ]
         );
         made.extend(due);
-        assert!(weekly.due(&made, d(2027, 1, 29), |_| true).is_empty());
-        assert_eq!(weekly.due(&made, d(2027, 2, 1), |_| true), [d(2027, 2, 8)]);
+        assert!(
+            weekly
+                .due(&made, weekly.starts_on, d(2027, 1, 29), |_| true)
+                .is_empty()
+        );
+        assert_eq!(
+            weekly.due(&made, weekly.starts_on, d(2027, 2, 1), |_| true),
+            [d(2027, 2, 8)]
+        );
         // Done early: the next date after its own, not after today.
         assert_eq!(
             weekly.after_done(d(2027, 2, 8), d(2027, 1, 30), made.len(), |_| true),
@@ -231,7 +245,7 @@ mod tests {
             .collect();
         assert!(made.len() > MAX_OCCURRENCES, "{}", made.len());
         assert_eq!(
-            daily.due(&made, d(2027, 1, 4), |_| true),
+            daily.due(&made, daily.starts_on, d(2027, 1, 4), |_| true),
             [d(2027, 1, 4), d(2027, 1, 5)]
         );
     }
@@ -246,7 +260,7 @@ mod tests {
         // Nothing is made by the schedule.
         assert!(
             fortnight
-                .due(&BTreeSet::new(), d(2027, 3, 1), |_| true)
+                .due(&BTreeSet::new(), d(2027, 1, 4), d(2027, 3, 1), |_| true)
                 .is_empty()
         );
         // On working days: the 23rd is a Saturday.
@@ -274,7 +288,11 @@ mod tests {
     fn an_ended_series_makes_nothing_more() {
         let until = series("daily until 2027-01-03", Mode::Schedule, d(2027, 1, 1));
         let made = BTreeSet::from([d(2027, 1, 1), d(2027, 1, 2), d(2027, 1, 3)]);
-        assert!(until.due(&made, d(2027, 2, 1), |_| true).is_empty());
+        assert!(
+            until
+                .due(&made, until.starts_on, d(2027, 2, 1), |_| true)
+                .is_empty()
+        );
         assert_eq!(
             until.after_done(d(2027, 1, 3), d(2027, 1, 3), 3, |_| true),
             None
@@ -299,7 +317,12 @@ mod tests {
             let mut day = start;
             for gap in gaps {
                 day = day + chrono::Days::new(gap);
-                for date in s.due(&made, day, |_| true) {
+                let due = s.due(&made, start, day, |_| true);
+                // What the store reads: the dates from the last one made.
+                let last = made.last().copied().unwrap_or(start);
+                let since: BTreeSet<_> = made.range(last..).copied().collect();
+                prop_assert_eq!(&s.due(&since, last, day, |_| true), &due);
+                for date in due {
                     prop_assert!(made.insert(date), "{} twice", date);
                 }
             }

@@ -88,25 +88,58 @@ pub(super) async fn make_occurrences_tx(
         return Ok(Vec::new());
     }
     let live: Vec<Id> = series.iter().map(|(r, _)| r.id).collect();
-    // Every date each series made, and its latest occurrence that still
-    // has its task (what the next is made like), in one read.
+    // The dates each series made from its last date on (every one before
+    // it was made: `Series::due`), and its latest occurrence that still
+    // has its task (what the next is made like), in one read: a series'
+    // every date was read here, a year's dates of a daily series a day.
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT recurrence_id, occurs_on, task_id FROM occurrences WHERE recurrence_id IN ",
+        "SELECT o.recurrence_id, o.occurs_on, o.task_id FROM occurrences o \
+         JOIN recurrences r ON r.id = o.recurrence_id \
+         WHERE o.occurs_on >= r.last_on AND o.recurrence_id IN ",
     );
     push_ids(&mut qb, live.iter().copied());
     let mut made: HashMap<Id, BTreeSet<NaiveDate>> = HashMap::new();
     let mut newest: HashMap<Id, (NaiveDate, Id)> = HashMap::new();
+    fn keep_newest(
+        newest: &mut HashMap<Id, (NaiveDate, Id)>,
+        id: Id,
+        day: NaiveDate,
+        task: Option<Id>,
+    ) {
+        if let Some(task) = task {
+            let slot = newest.entry(id).or_insert((day, task));
+            if day > slot.0 {
+                *slot = (day, task);
+            }
+        }
+    }
     for (id, day, task) in qb
         .build_query_as::<(i64, NaiveDate, Option<i64>)>()
         .fetch_all(&mut **tx)
         .await?
     {
         made.entry(id).or_default().insert(day);
-        if let Some(task) = task {
-            let slot = newest.entry(id).or_insert((day, task));
-            if day > slot.0 {
-                *slot = (day, task);
-            }
+        keep_newest(&mut newest, id, day, task);
+    }
+    // Those whose recent occurrences' tasks were all deleted are made like
+    // an older one.
+    let older: Vec<Id> = live
+        .iter()
+        .copied()
+        .filter(|id| !newest.contains_key(id))
+        .collect();
+    if !older.is_empty() {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT recurrence_id, occurs_on, task_id FROM occurrences \
+             WHERE task_id IS NOT NULL AND recurrence_id IN ",
+        );
+        push_ids(&mut qb, older);
+        for (id, day, task) in qb
+            .build_query_as::<(i64, NaiveDate, Option<i64>)>()
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            keep_newest(&mut newest, id, day, task);
         }
     }
     let latest: HashMap<Id, Id> = newest
@@ -163,7 +196,10 @@ pub(super) async fn make_occurrences_tx(
         let (_, working) = &homes[&home];
         let empty = BTreeSet::new();
         let dates = made.get(&recurrence.id).unwrap_or(&empty);
-        for date in recurrence.series.due(dates, today, working) {
+        for date in recurrence
+            .series
+            .due(dates, recurrence.last_on, today, working)
+        {
             owed.push(Owed {
                 series: recurrence,
                 scope: *scope,
