@@ -283,6 +283,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "each word's weight in its text, beside it",
         sql: include_str!("../migrations/sqlite/0053_search_word_scores.sql"),
     },
+    Migration {
+        version: 54,
+        description: "beginnings of words up to eight characters as terms",
+        sql: include_str!("../migrations/sqlite/0054_search_longer_prefixes.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -550,6 +555,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 53,
         description: "each word's weight in its text, beside it",
         sql: include_str!("../migrations/postgres/0053_search_word_scores.sql"),
+    },
+    Migration {
+        version: 54,
+        description: "beginnings of words up to eight characters as terms",
+        sql: include_str!("../migrations/postgres/0054_search_longer_prefixes.sql"),
     },
 ];
 
