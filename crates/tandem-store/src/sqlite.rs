@@ -134,6 +134,8 @@ impl SqliteStore {
     const SKIP_LOCKED: &'static str = "";
     /// One writer: a row read in a write is the writer's already.
     const ROW_LOCK: &'static str = "";
+    /// SQLite reads a consumer's deliveries by the key already.
+    const QUEUE_PLAN: Option<&'static str> = None;
     /// No statistics (see `Store::refresh_statistics`).
     const STALE_STATISTICS: Option<&'static str> = None;
     const ANALYZES: bool = false;
