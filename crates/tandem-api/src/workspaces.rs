@@ -69,6 +69,21 @@ pub struct AcceptInvitation {
     pub token: Option<String>,
 }
 
+/// A person new to Tandem joining by an invitation's link: their account
+/// is made for the invited email, with this name and password.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinInvitation {
+    /// The token of the invitation's link (or the whole link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// At least 8 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {

@@ -134,6 +134,19 @@ pub trait WorkspaceStore: Send + Sync {
         id: Id,
         now: DateTime<Utc>,
     ) -> Result<Membership>;
+    /// Makes an account for the email the open, unexpired invitation
+    /// whose link's secret hashes to `token_hash` is addressed to, and
+    /// joins as it says, in one transaction: someone invited who has no
+    /// account yet. Not found for a wrong, spent or expired link; a
+    /// conflict where the email has an account (its owner signs in to
+    /// accept).
+    async fn join_as_new_user(
+        &self,
+        token_hash: &str,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(UserRef, Membership)>;
     /// Closes invitation `id` addressed to `user` without joining.
     async fn decline_invitation(&self, user: &UserRef, id: Id) -> Result<()>;
 }

@@ -58,6 +58,21 @@ pub async fn accept_invitation(
     Ok(store.accept_invitation(user, id, now).await?)
 }
 
+/// Someone invited who has no account yet: their account, made for the
+/// invited email, joins as the invitation whose link's secret hashes to
+/// `token_hash` says; nothing is kept if either cannot be done.
+pub async fn join_as_new_user(
+    store: &dyn Store,
+    token_hash: &str,
+    name: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(UserRef, Membership)> {
+    Ok(store
+        .join_as_new_user(token_hash, name, password_hash, now)
+        .await?)
+}
+
 pub async fn decline_invitation(store: &dyn Store, user: &UserRef, id: Id) -> Result<()> {
     Ok(store.decline_invitation(user, id).await?)
 }

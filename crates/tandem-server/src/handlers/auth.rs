@@ -22,6 +22,7 @@ const SESSION_DAYS: i64 = 30;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route!(post "/api/v1/auth/login", "Sign in with email and password; sets the session cookie", json::<LoginRequest>(), json::<Me>(), 200, login).public(),
+        route!(post "/api/v1/invitations/join", "Someone invited who has no account: make it for the invited email with this name and password, accept the invitation whose link's token is given, and sign in (sets the session cookie). 409 where the email has an account: sign in to accept", json::<JoinInvitation>(), json::<Me>(), 201, join_invitation).public(),
         route!(post "/api/v1/auth/logout", "Sign out of this browser session (its cookie, if any) and clear the cookie", none(), none(), 204, logout).public(),
         route!(get "/api/v1/me", "The caller and their workspaces", none(), json::<Me>(), 200, me),
         route!(patch "/api/v1/me", "Change the caller's name", json::<UpdateMe>(), json::<Me>(), 200, update_me),
@@ -83,6 +84,12 @@ pub(crate) async fn start_session(
         _ => return Err(ApiError::WrongCredentials),
     };
     throttle.succeeded(address, email.as_str());
+    let cookie = open_session(state, &user).await?;
+    Ok((user, cookie))
+}
+
+/// A new session of `user`: its `Set-Cookie` value.
+async fn open_session(state: &AppState, user: &UserRef) -> ApiResult<String> {
     let secret = auth::new_secret("tds_");
     state
         .store
@@ -92,11 +99,112 @@ pub(crate) async fn start_session(
             Utc::now() + Duration::days(SESSION_DAYS),
         )
         .await?;
-    let cookie = format!(
+    Ok(format!(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         SESSION_DAYS * 24 * 3600
-    );
-    Ok((user, cookie))
+    ))
+}
+
+/// Makes the account of someone invited who has none, joins them as the
+/// invitation says and opens their session: the user, their workspace
+/// and the `Set-Cookie` value. Shared by the API and the invitation's
+/// page. Each try is counted by the sign-in throttle (per address), as
+/// the password is hashed before the link is checked.
+pub(crate) async fn join_by_invitation(
+    state: &AppState,
+    request: JoinInvitation,
+    address: Option<std::net::IpAddr>,
+) -> ApiResult<(UserRef, WorkspaceView, String)> {
+    let (token, name, password) = {
+        let mut v = Validation::new();
+        let token = request
+            .token
+            .as_deref()
+            .map(invitation_token)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            v.push("token", "is required: the token of the invitation's link");
+        }
+        let name = validate::required_text(request.name.as_deref(), "name", 200, &mut v);
+        let password = match request.password {
+            Some(p) => match check_password(&p) {
+                Ok(()) => Some(p),
+                Err(e) => {
+                    v.push("password", e);
+                    None
+                }
+            },
+            None => {
+                v.push("password", "is required");
+                None
+            }
+        };
+        v.finish(|| {
+            (
+                token.unwrap_or_default(),
+                name,
+                password.unwrap_or_default(),
+            )
+        })
+        .map_err(ApiError::from)?
+    };
+    let throttle = &state.throttle;
+    throttle
+        .attempt(address, "invitation", std::time::Instant::now())
+        .map_err(|wait| ApiError::TooManyRequests {
+            retry_after: wait.as_secs().max(1),
+        })?;
+    let hash = {
+        let _turn = throttle.hashing_turn().await;
+        tokio::task::spawn_blocking(move || auth::hash_password(&password))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(ApiError::Internal)?
+    };
+    let (user, membership) = tandem_usecases::members::join_as_new_user(
+        state.store.as_ref(),
+        &hash_secret(&token),
+        &name,
+        &hash,
+        Utc::now(),
+    )
+    .await?;
+    throttle.succeeded(address, "invitation");
+    state.live.access_changed();
+    let cookie = open_session(state, &user).await?;
+    Ok((
+        user,
+        WorkspaceView {
+            slug: membership.workspace.slug,
+            name: membership.workspace.name,
+            role: membership.role,
+        },
+        cookie,
+    ))
+}
+
+/// The token of an invitation's link, given whole or alone.
+pub(crate) fn invitation_token(given: &str) -> &str {
+    given
+        .rsplit_once("token=")
+        .map_or(given, |(_, token)| token)
+        .trim()
+}
+
+pub async fn join_invitation(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    body: JsonBody<JoinInvitation>,
+) -> ApiResult<Response> {
+    let request = body.into_domain(Ok)?;
+    let (user, _, cookie) = join_by_invitation(&state, request, address).await?;
+    let me = me_of(&state, user).await?;
+    let mut response = (StatusCode::CREATED, Json(me)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }
 
 pub async fn login(

@@ -301,7 +301,7 @@ pub async fn send_invitation(
     let text = format!(
         "Hello,\n\n{inviter} invites you to {workspace} on Tandem, as {}.\n\n\
          Open this link signed in with {} to accept or decline:\n{}{path}\n\n\
-         No account yet? Ask {inviter} for one, or sign up with this address; the \
+         No account yet? The same link makes one for this address. The \
          invitation waits until {}.\n",
         invitation.role.as_str(),
         invitation.email.as_str(),

@@ -625,8 +625,13 @@ pub async fn invitation_link(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into());
-    let crate::extract::Caller(user) = caller.map_err(|_| WebError::SignIn(here))?;
     let token = query.token.unwrap_or_default();
+    // Nobody signed in: sign in to answer, or make an account for the
+    // invited email. The link is checked only when either is sent, so
+    // this page says nothing of it.
+    let Ok(crate::extract::Caller(user)) = caller else {
+        return Ok(join_form(&here, &token, "", None).into_response());
+    };
     let found = crate::handlers::workspaces::invitation_of_link(&state, &user, &token).await;
     let invitations = match found {
         Ok(invitation) => vec![invitation],
@@ -674,6 +679,94 @@ pub async fn decline_invitation(
     let caller = caller.map_err(|_| WebError::SignIn("/".into()))?;
     crate::handlers::workspaces::decline_invitation(State(state), caller, Path(id)).await?;
     Ok(Redirect::to("/").into_response())
+}
+
+/// An invitation's page for someone not signed in: a link to sign in and
+/// come back, and the form that makes an account for the invited email.
+fn join_form(here: &str, token: &str, name: &str, problem: Option<&str>) -> Markup {
+    bare_page(
+        "Invitation · Tandem",
+        html! {
+            div.signin {
+                h1 { "You are invited to Tandem" }
+                @if let Some(problem) = problem {
+                    p.alert role="alert" { (problem) }
+                }
+                p {
+                    "Have an account with the invited email? "
+                    a href={ "/signin?next=" (encode(here)) } { "Sign in to answer" }
+                    "."
+                }
+                h2 { "New here? Make your account" }
+                p.muted { "It is made for the email you were invited with." }
+                form method="post" action="/invitations/join" {
+                    input type="hidden" name="token" value=(token);
+                    label for="join-name" { "Your name" }
+                    input #join-name type="text" name="name" value=(name) autocomplete="name" required maxlength="200";
+                    label for="join-password" { "Password " span.muted { "(at least 8 characters)" } }
+                    input #join-password type="password" name="password" autocomplete="new-password" required minlength="8";
+                    button.primary type="submit" { "Join" }
+                }
+            }
+        },
+    )
+}
+
+/// `POST /invitations/join`: the account of someone invited who has none,
+/// made and signed in; then their workspace.
+pub async fn join_invitation(
+    State(state): State<AppState>,
+    crate::extract::ClientAddr(address): crate::extract::ClientAddr,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = FormPairs::parse(&body);
+    let token = form.get("token").unwrap_or("").to_string();
+    let name = form.get("name").unwrap_or("").to_string();
+    let here = format!("/invitations/accept?token={}", encode(&token));
+    let request = tandem_api::JoinInvitation {
+        token: Some(token.clone()),
+        name: Some(name.clone()),
+        password: form.get("password").map(str::to_string),
+    };
+    let problem = |status: StatusCode, text: &str| {
+        Ok((status, join_form(&here, &token, &name, Some(text))).into_response())
+    };
+    match crate::handlers::auth::join_by_invitation(&state, request, address).await {
+        Ok((_, workspace, cookie)) => {
+            let mut response = Redirect::to(&format!("/w/{}/my", workspace.slug)).into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(ApiError::Invalid(errors)) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(ApiError::NotFound(_)) => problem(
+            StatusCode::NOT_FOUND,
+            "This invitation's link may have expired, been withdrawn or been used. Ask whoever invited you for a new one.",
+        ),
+        Err(ApiError::Conflict(_)) => problem(
+            StatusCode::CONFLICT,
+            "The invited email has an account: sign in with it to answer.",
+        ),
+        Err(ApiError::TooManyRequests { retry_after }) => {
+            let minutes = retry_after.div_ceil(60);
+            problem(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many tries from here. Try again in {minutes} minute{}.",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -112,6 +112,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(common::signin_page).post(common::signin))
         .route("/signout", post(common::signout))
         .route("/invitations/accept", get(common::invitation_link))
+        .route("/invitations/join", post(common::join_invitation))
         .route(
             "/unsubscribe",
             get(unsubscribe::page).post(unsubscribe::stop),

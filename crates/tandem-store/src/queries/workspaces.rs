@@ -45,6 +45,64 @@ pub(super) async fn fetch_invitation_tx(
     invitation_from_row(&row)
 }
 
+/// Makes `user` a member as `invitation` says, in this transaction, and
+/// closes it (its notice read and put away); none where they were a
+/// member already.
+async fn join_tx(
+    tx: &mut Tx,
+    user: &UserRef,
+    invitation: &crate::Invitation,
+) -> Result<Option<Membership>> {
+    sqlx::query("DELETE FROM invitations WHERE id = $1")
+        .bind(invitation.id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2")
+        .bind(invitation.workspace.id)
+        .bind(user.id)
+        .execute(&mut **tx)
+        .await?;
+    // Answered: its notice is read and put away, kept as history.
+    let now_at = Utc::now();
+    sqlx::query(
+            "UPDATE notifications SET read_at = COALESCE(read_at, $1), archived_at = COALESCE(archived_at, $1) \
+             WHERE user_id = $2 AND once_key = $3",
+        )
+        .bind(now_at)
+        .bind(user.id)
+        .bind(invitation_notice(invitation.id))
+        .execute(&mut **tx)
+        .await?;
+    let joined =
+        sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
+            .bind(invitation.workspace.id)
+            .bind(user.id)
+            .bind(invitation.role.as_str())
+            .execute(&mut **tx)
+            .await;
+    match joined {
+        Ok(_) => {}
+        // Already a member (joined another way meanwhile):
+        // the invitation is spent, the membership stands.
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    let scope = Scope {
+        workspace_id: invitation.workspace.id,
+        user_id: user.id,
+        role: invitation.role,
+    };
+    let changes = activity::created(&serde_json::Map::from_iter([(
+        "role".to_string(),
+        invitation.role.as_str().into(),
+    )]));
+    record_member(tx, scope, user.id, &user.email, "joined", &changes).await?;
+    Ok(Some(Membership {
+        workspace: invitation.workspace.clone(),
+        role: invitation.role,
+    }))
+}
+
 /// The once-key of the notice of invitation `id`.
 fn invitation_notice(id: Id) -> String {
     format!("invitation:{id}")
@@ -723,61 +781,66 @@ impl WorkspaceStore for DbStore {
         {
             return Err(StoreError::NotFound("invitation"));
         }
-        sqlx::query("DELETE FROM invitations WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM deactivated_members WHERE workspace_id = $1 AND user_id = $2")
-            .bind(invitation.workspace.id)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        // Answered: its notice is read and put away, kept as history.
-        let now_at = Utc::now();
-        sqlx::query(
-            "UPDATE notifications SET read_at = COALESCE(read_at, $1), archived_at = COALESCE(archived_at, $1) \
-             WHERE user_id = $2 AND once_key = $3",
-        )
-        .bind(now_at)
-        .bind(user.id)
-        .bind(invitation_notice(id))
-        .execute(&mut *tx)
-        .await?;
-        let joined =
-            sqlx::query("INSERT INTO members (workspace_id, user_id, role) VALUES ($1, $2, $3)")
-                .bind(invitation.workspace.id)
-                .bind(user.id)
-                .bind(invitation.role.as_str())
-                .execute(&mut *tx)
-                .await;
-        match joined {
-            Ok(_) => {}
-            // Already a member (joined another way meanwhile):
-            // the invitation is spent, the membership stands.
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+        match join_tx(&mut tx, user, &invitation).await? {
+            Some(membership) => {
                 tx.commit().await?;
-                return self
-                    .membership(user.id, &invitation.workspace.slug)
-                    .await?
-                    .ok_or(StoreError::NotFound("invitation"));
+                Ok(membership)
             }
-            Err(e) => return Err(e.into()),
+            // Already a member (joined another way meanwhile): the
+            // invitation is spent, the membership stands.
+            None => {
+                tx.commit().await?;
+                self.membership(user.id, &invitation.workspace.slug)
+                    .await?
+                    .ok_or(StoreError::NotFound("invitation"))
+            }
         }
-        let scope = Scope {
-            workspace_id: invitation.workspace.id,
-            user_id: user.id,
-            role: invitation.role,
+    }
+
+    async fn join_as_new_user(
+        &self,
+        token_hash: &str,
+        name: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(UserRef, Membership)> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "{INVITATION_SELECT} WHERE i.token_hash = $1 AND i.expires_at > $2"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let invitation = match row {
+            Some(row) => invitation_from_row(&row)?,
+            None => return Err(StoreError::NotFound("invitation")),
         };
-        let changes = activity::created(&serde_json::Map::from_iter([(
-            "role".to_string(),
-            invitation.role.as_str().into(),
-        )]));
-        record_member(&mut tx, scope, user.id, &user.email, "joined", &changes).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(invitation.email.as_str())
+        .bind(name)
+        .bind(password_hash)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            unique_to_conflict(
+                e,
+                "an account with this email: sign in with it to accept the invitation",
+            )
+        })?;
+        let user = UserRef {
+            id,
+            email: invitation.email.as_str().to_string(),
+            name: name.to_string(),
+        };
+        let membership = join_tx(&mut tx, &user, &invitation)
+            .await?
+            .ok_or(StoreError::NotFound("invitation"))?;
         tx.commit().await?;
-        Ok(Membership {
-            workspace: invitation.workspace,
-            role: invitation.role,
-        })
+        Ok((user, membership))
     }
 
     async fn decline_invitation(&self, user: &UserRef, id: Id) -> Result<()> {

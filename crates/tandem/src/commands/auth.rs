@@ -25,6 +25,22 @@ pub(super) struct LoginArgs {
     password_stdin: bool,
 }
 
+#[derive(Debug, Args)]
+pub(super) struct JoinArgs {
+    /// The invitation's link, or the token in it.
+    invitation: String,
+    /// The server's address; taken from the link when the whole link is
+    /// given.
+    #[arg(long)]
+    server: Option<String>,
+    /// Your name, as others in the workspace will see it.
+    #[arg(long)]
+    name: String,
+    /// Read the password (at least 8 characters) from standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub(super) enum TokenCommand {
     /// Create a token and print it (shown once).
@@ -52,6 +68,47 @@ pub(super) async fn login(args: LoginArgs, workspace: Option<String>) -> Result<
             &[],
         )
         .await?;
+    keep_session(&client, args.server, me, &headers, workspace).await
+}
+
+/// Someone invited who has no account: makes it for the invited email,
+/// joins, and keeps a token as `login` does.
+pub(super) async fn join(args: JoinArgs, workspace: Option<String>) -> Result<()> {
+    if !args.password_stdin {
+        bail!("give the password on standard input with --password-stdin");
+    }
+    let server = match (&args.server, args.invitation.split_once("/invitations/")) {
+        (Some(server), _) => server.clone(),
+        (None, Some((origin, _))) if origin.starts_with("http") => origin.to_string(),
+        (None, _) => bail!("name the server with --server, or give the invitation's whole link"),
+    };
+    let password = read_password()?;
+    let client = Client::new(server.clone(), None, None)?;
+    let (_, me, headers) = client
+        .send_raw(
+            Method::POST,
+            "/api/v1/invitations/join",
+            Some(&request_body(&JoinInvitation {
+                token: Some(args.invitation),
+                name: Some(args.name),
+                password: Some(password),
+            })?),
+            &[],
+        )
+        .await?;
+    keep_session(&client, server, me, &headers, workspace).await
+}
+
+/// After signing in (`me` and its session's cookie in `headers`): an API
+/// token made with the session, the session ended, and the token, server
+/// and workspace kept for the commands that follow.
+async fn keep_session(
+    client: &Client,
+    server: String,
+    me: serde_json::Value,
+    headers: &reqwest::header::HeaderMap,
+    workspace: Option<String>,
+) -> Result<()> {
     let me: Me = serde_json::from_value(me).context("unexpected sign-in answer")?;
     let cookie = headers
         .get("set-cookie")
@@ -81,7 +138,7 @@ pub(super) async fn login(args: LoginArgs, workspace: Option<String>) -> Result<
         .await?;
     let workspace = workspace.or_else(|| me.workspaces.first().map(|w| w.slug.clone()));
     let mut config = load_config().unwrap_or_else(|_| Config::default());
-    config.server = Some(args.server);
+    config.server = Some(server);
     config.token = token.token;
     config.workspace = workspace.clone();
     save_config(&config)?;

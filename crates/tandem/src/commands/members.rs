@@ -95,6 +95,9 @@ pub(super) enum InvitationCommand {
     Accept { invitation: String },
     /// Decline an invitation.
     Decline { id: i64 },
+    /// New to Tandem: make your account for the invited email and accept
+    /// (no sign-in needed; you are signed in after).
+    Join(super::auth::JoinArgs),
 }
 
 fn print_invitations(invitations: &[InvitationView], as_json: bool) {
@@ -169,6 +172,7 @@ pub(super) async fn invitation_command(
                 );
             }
         }
+        InvitationCommand::Join(_) => unreachable!("handled before a client is made"),
         InvitationCommand::Decline { id } => {
             client
                 .send_raw(

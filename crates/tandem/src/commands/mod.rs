@@ -329,6 +329,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::serve(args).await,
         Command::Admin(command) => admin::admin(command, as_json).await,
         Command::Login(args) => auth::login(args, cli.workspace).await,
+        Command::Invitation(InvitationCommand::Join(args)) => auth::join(args, cli.workspace).await,
         Command::Schedule(ScheduleArgs {
             mspdi: Some(path), ..
         }) => schedule::schedule_file(&path, as_json),

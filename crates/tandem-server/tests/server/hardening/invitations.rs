@@ -204,3 +204,148 @@ async fn an_invitation_is_accepted_in_the_web_app() {
     assert!(!page.contains("invites you"));
     server.stop().await;
 }
+
+/// Someone invited who has no account makes it from the link, for the
+/// invited email only, and is a member at once; a link spent, wrong or
+/// for an email with an account makes nothing.
+#[tokio::test]
+async fn someone_invited_without_an_account_joins_by_the_link() {
+    for url in databases().await {
+        seed(&url).await;
+        let server = Server::start(&url).await;
+        let ana = Api::login(&server.base, "ana").await;
+        let nobody = Api {
+            http: reqwest::Client::new(),
+            base: server.base.clone(),
+            token: None,
+        };
+        let invite = |email: &'static str| {
+            let ana = &ana;
+            async move {
+                let (status, invite) = ana
+                    .post(
+                        &format!("{WS}/members"),
+                        json!({"email": email, "role": "member"}),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::ACCEPTED, "{invite}");
+                invite["link"].as_str().unwrap().to_string()
+            }
+        };
+        let join = "/api/v1/invitations/join";
+        let link = invite("nia@x.org").await;
+
+        // Bad input names its field and makes nothing.
+        let (status, body) = nobody
+            .post(
+                join,
+                json!({"token": link, "name": "Nia", "password": "short"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.to_string().contains("password"), "{body}");
+        let (status, body) = nobody
+            .post(
+                join,
+                json!({"token": "tdi_wrong", "name": "Nia", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+        // The whole link, as it was handed over.
+        let response = nobody
+            .http
+            .post(format!("{}{join}", server.base))
+            .json(&json!({"token": format!("{}{link}", server.base), "name": "Nia New", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let cookie = crate::common::session_cookie_of(&response);
+        let me: Value = response.json().await.unwrap();
+        assert_eq!(me["user"]["email"], "nia@x.org", "{me}");
+        assert_eq!(me["user"]["name"], "Nia New", "{me}");
+        assert_eq!(me["workspaces"][0]["slug"], "acme", "{me}");
+        assert_eq!(me["workspaces"][0]["role"], "member", "{me}");
+        // Signed in by it, and with the password from now on.
+        let response = nobody
+            .http
+            .get(format!("{}/api/v1/me", server.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let nia = Api::login(&server.base, "nia").await;
+        let (status, _) = nia.get(&format!("{WS}/projects")).await;
+        assert_eq!(status, StatusCode::OK);
+        // Spent.
+        let (status, _) = nobody
+            .post(
+                join,
+                json!({"token": link, "name": "Nia", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // An email with an account signs in to answer: nothing changes.
+        let link = invite("zoe@x.org").await;
+        let (status, body) = nobody
+            .post(
+                join,
+                json!({"token": link, "name": "Not Zoe", "password": "another password"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let zoe = Api::login(&server.base, "zoe").await;
+        let (_, waiting) = zoe.get("/api/v1/invitations").await;
+        assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");
+        let (_, me) = zoe.get("/api/v1/me").await;
+        assert_eq!(me["user"]["name"], "zoe", "{me}");
+
+        // In the web app: the link's page asks nothing of the link, and
+        // its form makes the account and opens the workspace.
+        let link = invite("ivo@x.org").await;
+        let web = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = web
+            .get(format!("{}{link}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        assert!(page.contains("Make your account"), "{page}");
+        assert!(!page.contains("Acme"), "{page}");
+        let token = link.rsplit_once("token=").unwrap().1;
+        let response = web
+            .post(format!("{}/invitations/join", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("token={token}&name=Ivo&password=short"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("at least 8"));
+        let response = web
+            .post(format!("{}/invitations/join", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("token={token}&name=Ivo&password={PASSWORD}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()["location"], "/w/acme/my");
+        let cookie = crate::common::session_cookie_of(&response);
+        let page = web
+            .get(format!("{}/w/acme/my", server.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        server.stop().await;
+    }
+}

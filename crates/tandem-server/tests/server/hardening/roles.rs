@@ -128,9 +128,11 @@ fn owners_and_admins_only(method: &str, path: &str) -> bool {
 fn check_status(who: Who, method: &str, path: &str, in_reach: bool, status: StatusCode) {
     let what = format!("{who:?} {method} {path} (in reach: {in_reach}) → {status}");
     assert!(!status.is_server_error(), "{what}");
+    // Joining by an invitation is for someone without an account: its
+    // link's token is its key (`hardening::invitations`).
     let public = matches!(
         path,
-        "/healthz" | "/api/v1/openapi.json" | "/api/v1/auth/login"
+        "/healthz" | "/api/v1/openapi.json" | "/api/v1/auth/login" | "/api/v1/invitations/join"
     );
     if public || path == "/api/v1/auth/logout" {
         return;
@@ -499,6 +501,9 @@ fn web_routes(reach: &Reach, world: &World) -> Vec<(&'static str, String, bool)>
         post(format!("/invitations/{invitation}/accept")),
         // A link that invites nobody says so, to everyone.
         get("/invitations/accept?token=tdi_nothing".into()),
+        // Joining by a link needs no session; a form without a name or
+        // password is sent back, to everyone.
+        post("/invitations/join".into()),
         // A link that stops no email says so, to everyone; none
         // needs a session.
         get("/unsubscribe?token=tdu_nothing".into()),
@@ -543,6 +548,14 @@ async fn every_page_answers_each_role_and_shows_only_what_it_may_open() {
                 match who {
                     _ if path.starts_with("/unsubscribe") => {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}")
+                    }
+                    _ if path == "/invitations/join" => {
+                        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}")
+                    }
+                    // Nobody signed in is offered to sign in or make an
+                    // account; the link is not looked at.
+                    Who::Anonymous if path.starts_with("/invitations/accept") => {
+                        assert_eq!(status, StatusCode::OK, "{what}")
                     }
                     Who::Anonymous => assert_eq!(status, StatusCode::SEE_OTHER, "{what}"),
                     // The workspace's address leads to My Work.

@@ -169,3 +169,79 @@ fn an_invitation_link_is_accepted_by_the_one_invited_only() {
     assert!(fails(&newcomer, &["invitation", "accept", &link]).contains("not found"));
     drop(server);
 }
+
+/// Someone new to Tandem joins from the link alone: their account is made
+/// for the invited email, and the terminal is signed in.
+#[test]
+fn someone_new_joins_by_the_invitation_link() {
+    let dir = temp_dir("invite-join");
+    let database = format!("sqlite://{}", dir.join("join.db").display());
+    let ana = dir.join("ana");
+    let server = serve_demo(&database, &ana);
+    let invited = ok(&ana, &["member", "invite", "nia@x.org", "--role", "member"]);
+    let link = invited
+        .split_whitespace()
+        .find(|word| word.contains("/invitations/accept?token="))
+        .expect("the link is printed")
+        .to_string();
+    let nia = dir.join("nia");
+    let join = |password: &str| {
+        tandem(
+            &nia,
+            &[
+                "invitation",
+                "join",
+                &link,
+                "--name",
+                "Nia New",
+                "--password-stdin",
+            ],
+            Some(password),
+        )
+    };
+    let short = join("short");
+    assert!(!short.status.success());
+    let said = String::from_utf8_lossy(&short.stderr);
+    assert!(
+        said.contains("password") && said.contains("at least 8"),
+        "{said}"
+    );
+    let out = join("a long password");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Signed in as Nia New (nia@x.org)"), "{said}");
+    assert!(said.contains("workspace demo"), "{said}");
+    // A member of the demo now, with the token the join kept.
+    let me: serde_json::Value =
+        serde_json::from_str(&ok(&nia, &["--json", "member", "list"])).unwrap();
+    assert!(me.to_string().contains("nia@x.org"), "{me}");
+    assert!(ok(&ana, &["member", "list"]).contains("nia@x.org"));
+    // The link is spent.
+    let again = join("a long password");
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("not found"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    // A bare token needs the server named.
+    let bare = tandem(
+        &dir.join("bare"),
+        &[
+            "invitation",
+            "join",
+            "tdi_x",
+            "--name",
+            "X",
+            "--password-stdin",
+        ],
+        Some("a long password"),
+    );
+    assert!(!bare.status.success());
+    assert!(String::from_utf8_lossy(&bare.stderr).contains("--server"));
+    drop(server);
+}
