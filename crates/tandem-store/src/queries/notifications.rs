@@ -39,6 +39,27 @@ const INBOX_SELECT: &str = "SELECT n.id, n.kind, n.subject_kind, n.comment_id, n
 
 /// The reader's inbox in this workspace, with the invitations to join
 /// others (addressed to the reader, they are no workspace's secret).
+/// Refuses ids that are not notifications of the caller's inbox here
+/// (mistyped, someone else's, another workspace's): nothing is changed,
+/// rather than some and a count that hides the rest.
+async fn check_own_notifications(tx: &mut Tx, scope: Scope, ids: &[Id]) -> Result<()> {
+    let wanted: std::collections::BTreeSet<Id> = ids.iter().copied().collect();
+    let mut qb = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM notifications WHERE user_id = ");
+    qb.push_bind(scope.user_id);
+    push_workspace_inbox(&mut qb, "", scope);
+    qb.push(" AND id IN (");
+    let mut list = qb.separated(", ");
+    for id in &wanted {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    let found: i64 = qb.build_query_scalar().fetch_one(&mut **tx).await?;
+    if found as usize != wanted.len() {
+        return Err(StoreError::NotFound("notification"));
+    }
+    Ok(())
+}
+
 fn push_workspace_inbox(qb: &mut QueryBuilder<'_, Db>, alias: &str, scope: Scope) {
     qb.push(format!(" AND ({alias}workspace_id = "));
     qb.push_bind(scope.workspace_id);
@@ -289,6 +310,7 @@ impl NotificationStore for DbStore {
                 tx.commit().await?;
                 return Ok(0);
             }
+            check_own_notifications(&mut tx, scope, ids).await?;
             qb.push(" AND id IN (");
             let mut list = qb.separated(", ");
             for id in ids {
@@ -306,6 +328,7 @@ impl NotificationStore for DbStore {
             return Ok(0);
         }
         let mut tx = self.write_tx().await?;
+        check_own_notifications(&mut tx, scope, ids).await?;
         let now = Utc::now();
         let mut qb = QueryBuilder::<Db>::new("UPDATE notifications SET archived_at = ");
         qb.push_bind(archived.then_some(now));

@@ -169,6 +169,22 @@ pub(super) async fn comment_command(
             on,
             reply_to,
         } => {
+            // One argument and no flag: what it is on was given, or the
+            // text was; either way the other is missing.
+            if let [only] = args.as_slice()
+                && !on.by_flag()
+            {
+                bail!(
+                    "give what the comment is on and its text: tandem comment add {} TEXT (a task's key, a project's, or --milestone, --risk, --goal or --update; TEXT - reads it from standard input)",
+                    if tandem_domain::TaskKey::parse(only).is_ok()
+                        || tandem_domain::ProjectKey::parse(only).is_ok()
+                    {
+                        only.as_str()
+                    } else {
+                        "KEY"
+                    }
+                );
+            }
             let text = text_of(args.pop().expect("one argument at least"))?;
             let fields = on.fields(args.first().map(String::as_str))?;
             let mut input = CommentInput {

@@ -156,16 +156,32 @@ async fn people_are_told_what_concerns_them_once_and_only_what_they_may_open() {
         assert_eq!(inbox(&ada).await.len(), items.len() - 1);
         let (_, archived) = ada.get(&format!("{WS}/inbox?archived=true")).await;
         assert_eq!(archived[0]["id"], first);
-        // Someone else's notification is not theirs to mark.
-        let (_, count) = mel
+        // Someone else's notification is not theirs to mark: not found,
+        // and nothing is changed, theirs named beside it neither.
+        let mel_unread = inbox_unread(&mel).await;
+        let mel_first = inbox(&mel).await[0]["id"].as_i64().unwrap();
+        let (status, problem) = mel
             .post(
                 &format!("{WS}/inbox/read"),
-                json!({"ids": [first], "read": false}),
+                json!({"ids": [mel_first, first], "read": false}),
             )
             .await;
-        assert_eq!(count["unread"].as_u64(), Some(inbox_unread(&mel).await));
+        assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+        let (status, _) = mel
+            .post(
+                &format!("{WS}/inbox/read"),
+                json!({"ids": [mel_first, first]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(inbox_unread(&mel).await, mel_unread);
+        let (status, _) = mel
+            .post(&format!("{WS}/inbox/archive"), json!({"ids": [first]}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let (_, still) = ada.get(&format!("{WS}/inbox?archived=true")).await;
         assert_eq!(still[0]["read"], true);
+        assert_eq!(still[0]["id"], first);
 
         // Unfollowing stops the comments; following starts them.
         let (_, f) = ana.get(&format!("{WS}/follows?task=LAUNCH-1")).await;

@@ -62,6 +62,9 @@ fn people_talk_on_a_task_from_their_terminals() {
         let refused = fails(&ben, &["comment", "edit", &id, "Mine now"]);
         assert!(refused.contains("author"), "{refused}");
 
+        // A key without its text says the text is missing.
+        let missing = fails(&ana, &["comment", "add", "LAUNCH-3"]);
+        assert!(missing.contains("comment add LAUNCH-3 TEXT"), "{missing}");
         // On a project, by key; on a risk, by flag.
         ok(&ana, &["comment", "add", "LAUNCH", "Kick-off went well"]);
         let on_project = json(&ana, &["comment", "list", "LAUNCH"]);
