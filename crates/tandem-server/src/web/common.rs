@@ -757,13 +757,17 @@ pub async fn join_invitation(
         ),
         Err(ApiError::TooManyRequests { retry_after }) => {
             let minutes = retry_after.div_ceil(60);
-            problem(
+            let mut response = problem(
                 StatusCode::TOO_MANY_REQUESTS,
                 &format!(
                     "Too many tries from here. Try again in {minutes} minute{}.",
                     if minutes == 1 { "" } else { "s" }
                 ),
-            )
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            Ok(response)
         }
         Err(other) => Err(other.into()),
     }

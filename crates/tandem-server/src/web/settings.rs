@@ -273,9 +273,9 @@ async fn settings_page(
             section.card-panel aria-labelledby="h-invite" {
                 h2 #h-invite { "Invite someone" }
                 @if mails {
-                    p.muted { "They get the invitation's link by email, and you see it once here too. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept)." }
+                    p.muted { "They get the invitation's link by email, and you see it once here too. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept); someone without an account makes it from the link." }
                 } @else {
-                    p.muted { "No email is sent: you get a link to give them. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept)." }
+                    p.muted { "No email is sent: you get a link to give them. They join when they open it signed in with that email and accept (or in the app, or with tandem invitation accept); someone without an account makes it from the link." }
                 }
                 @if let Some(i) = &new_invitation {
                     @if let Some(link) = &i.link {

@@ -825,11 +825,12 @@ impl WorkspaceStore for DbStore {
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| {
-            unique_to_conflict(
-                e,
-                "an account with this email: sign in with it to accept the invitation",
-            )
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(
+                "an account with the invited email exists: sign in with it to accept the invitation"
+                    .into(),
+            ),
+            _ => StoreError::from(e),
         })?;
         let user = UserRef {
             id,

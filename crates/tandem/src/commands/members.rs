@@ -56,8 +56,9 @@ pub(super) enum MemberCommand {
     },
     /// Invite a person by email; prints the invitation's link (shown only
     /// now, and mailed to them when the server sends email): they open it
-    /// signed in with that email, or run `tandem invitation accept TOKEN`.
-    /// Owners and admins.
+    /// signed in with that email, or run `tandem invitation accept TOKEN`;
+    /// someone without an account makes it with `tandem invitation join
+    /// LINK`. Owners and admins.
     Invite {
         email: String,
         /// The role they join with: owner (owners only), admin, member or guest.
@@ -235,6 +236,9 @@ pub(super) async fn member_command(
                     outln!(
                         "They open it signed in as {}, or run: tandem invitation accept {token}",
                         invitation.email
+                    );
+                    outln!(
+                        "New to Tandem? The link's page makes their account, or: tandem invitation join {link} --name NAME --password-stdin"
                     );
                 }
             }

@@ -297,6 +297,13 @@ async fn someone_invited_without_an_account_joins_by_the_link() {
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("an account with the invited email exists: sign in"),
+            "{body}"
+        );
         let zoe = Api::login(&server.base, "zoe").await;
         let (_, waiting) = zoe.get("/api/v1/invitations").await;
         assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");

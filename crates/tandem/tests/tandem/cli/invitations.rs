@@ -179,6 +179,7 @@ fn someone_new_joins_by_the_invitation_link() {
     let ana = dir.join("ana");
     let server = serve_demo(&database, &ana);
     let invited = ok(&ana, &["member", "invite", "nia@x.org", "--role", "member"]);
+    assert!(invited.contains("tandem invitation join http"), "{invited}");
     let link = invited
         .split_whitespace()
         .find(|word| word.contains("/invitations/accept?token="))
