@@ -39,11 +39,7 @@ async fn me_of(state: &AppState, user: UserRef) -> ApiResult<Me> {
         .memberships(user.id)
         .await?
         .into_iter()
-        .map(|m| WorkspaceView {
-            slug: m.workspace.slug,
-            name: m.workspace.name,
-            role: m.role,
-        })
+        .map(workspace_view)
         .collect();
     Ok(Me { user, workspaces })
 }
@@ -127,19 +123,7 @@ pub(crate) async fn join_by_invitation(
             v.push("token", "is required: the token of the invitation's link");
         }
         let name = validate::required_text(request.name.as_deref(), "name", 200, &mut v);
-        let password = match request.password {
-            Some(p) => match check_password(&p) {
-                Ok(()) => Some(p),
-                Err(e) => {
-                    v.push("password", e);
-                    None
-                }
-            },
-            None => {
-                v.push("password", "is required");
-                None
-            }
-        };
+        let password = new_password("password", request.password, &mut v);
         v.finish(|| {
             (
                 token.unwrap_or_default(),
@@ -173,15 +157,42 @@ pub(crate) async fn join_by_invitation(
     throttle.succeeded(address, "invitation");
     state.live.access_changed();
     let cookie = open_session(state, &user).await?;
-    Ok((
-        user,
-        WorkspaceView {
-            slug: membership.workspace.slug,
-            name: membership.workspace.name,
-            role: membership.role,
+    Ok((user, workspace_view(membership), cookie))
+}
+
+/// A workspace as one of its members sees it.
+pub(crate) fn workspace_view(membership: tandem_store::Membership) -> WorkspaceView {
+    WorkspaceView {
+        slug: membership.workspace.slug,
+        name: membership.workspace.name,
+        role: membership.role,
+    }
+}
+
+/// `response` that opens the session `cookie` names (`Set-Cookie`).
+pub(crate) fn with_session(mut response: Response, cookie: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A new password, checked (`field` names it), or none with the
+/// problem pushed.
+fn new_password(field: &str, given: Option<String>, v: &mut Validation) -> Option<String> {
+    match given {
+        Some(p) => match check_password(&p) {
+            Ok(()) => Some(p),
+            Err(e) => {
+                v.push(field, e);
+                None
+            }
         },
-        cookie,
-    ))
+        None => {
+            v.push(field, "is required");
+            None
+        }
+    }
 }
 
 /// The token of an invitation's link, given whole or alone.
@@ -200,11 +211,10 @@ pub async fn join_invitation(
     let request = body.into_domain(Ok)?;
     let (user, _, cookie) = join_by_invitation(&state, request, address).await?;
     let me = me_of(&state, user).await?;
-    let mut response = (StatusCode::CREATED, Json(me)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(with_session(
+        (StatusCode::CREATED, Json(me)).into_response(),
+        &cookie,
+    ))
 }
 
 pub async fn login(
@@ -215,11 +225,7 @@ pub async fn login(
     let request = body.into_domain(Ok)?;
     let (user, cookie) = start_session(&state, &request.email, &request.password, address).await?;
     let me = me_of(&state, user).await?;
-    let mut response = Json(me).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(with_session(Json(me).into_response(), &cookie))
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
@@ -282,19 +288,7 @@ pub async fn change_password(
                 None
             }
         };
-        let new = match b.new_password {
-            Some(p) => match check_password(&p) {
-                Ok(()) => Some(p),
-                Err(e) => {
-                    v.push("new_password", e);
-                    None
-                }
-            },
-            None => {
-                v.push("new_password", "is required");
-                None
-            }
-        };
+        let new = new_password("new_password", b.new_password, &mut v);
         v.finish(|| (current.unwrap_or_default(), new.unwrap_or_default()))
     })?;
     let email = Email::parse(&user.email).map_err(|e| ApiError::field("email", e))?;

@@ -261,11 +261,7 @@ pub async fn accept_invitation(
     let membership =
         members::accept_invitation(state.store.as_ref(), &user, id, Utc::now()).await?;
     state.live.access_changed();
-    Ok(Json(WorkspaceView {
-        slug: membership.workspace.slug,
-        name: membership.workspace.name,
-        role: membership.role,
-    }))
+    Ok(Json(super::auth::workspace_view(membership)))
 }
 
 pub async fn decline_invitation(

@@ -15,6 +15,7 @@ use tandem_store::Membership;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Ctx, IfMatch, JsonBody, SESSION_COOKIE, hash_secret, session_cookie};
+use crate::handlers::auth::with_session;
 
 /// A signed-in member looking at a workspace's pages.
 #[derive(Debug, Clone)]
@@ -712,6 +713,30 @@ fn join_form(here: &str, token: &str, name: &str, problem: Option<&str>) -> Mark
     )
 }
 
+/// A form's problems, field by field, on one line.
+fn field_problems(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How long `retry_after` seconds are, in whole minutes.
+fn minutes(retry_after: u64) -> String {
+    let minutes = retry_after.div_ceil(60);
+    format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+}
+
+/// `page` answering a throttled try: 429, and when to try again.
+fn too_many(retry_after: u64, page: Markup) -> Response {
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    response
+}
+
 /// `POST /invitations/join`: the account of someone invited who has none,
 /// made and signed in; then their workspace.
 pub async fn join_invitation(
@@ -728,25 +753,16 @@ pub async fn join_invitation(
         name: Some(name.clone()),
         password: form.get("password").map(str::to_string),
     };
-    let problem = |status: StatusCode, text: &str| {
-        Ok((status, join_form(&here, &token, &name, Some(text))).into_response())
-    };
+    let page = |text: &str| join_form(&here, &token, &name, Some(text));
+    let problem = |status: StatusCode, text: &str| Ok((status, page(text)).into_response());
     match crate::handlers::auth::join_by_invitation(&state, request, address).await {
-        Ok((_, workspace, cookie)) => {
-            let mut response = Redirect::to(&format!("/w/{}/my", workspace.slug)).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
+        Ok((_, workspace, cookie)) => Ok(with_session(
+            Redirect::to(&format!("/w/{}/my", workspace.slug)).into_response(),
+            &cookie,
+        )),
+        Err(ApiError::Invalid(errors)) => {
+            problem(StatusCode::UNPROCESSABLE_ENTITY, &field_problems(&errors))
         }
-        Err(ApiError::Invalid(errors)) => problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
         Err(ApiError::NotFound(_)) => problem(
             StatusCode::NOT_FOUND,
             "This invitation's link may have expired, been withdrawn or been used. Ask whoever invited you for a new one.",
@@ -755,20 +771,13 @@ pub async fn join_invitation(
             StatusCode::CONFLICT,
             "The invited email has an account: sign in with it to answer.",
         ),
-        Err(ApiError::TooManyRequests { retry_after }) => {
-            let minutes = retry_after.div_ceil(60);
-            let mut response = problem(
-                StatusCode::TOO_MANY_REQUESTS,
-                &format!(
-                    "Too many tries from here. Try again in {minutes} minute{}.",
-                    if minutes == 1 { "" } else { "s" }
-                ),
-            )?;
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            Ok(response)
-        }
+        Err(ApiError::TooManyRequests { retry_after }) => Ok(too_many(
+            retry_after,
+            page(&format!(
+                "Too many tries from here. Try again in {}.",
+                minutes(retry_after)
+            )),
+        )),
         Err(other) => Err(other.into()),
     }
 }
@@ -815,32 +824,18 @@ pub async fn signin(
     let email = form.get("email").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("").to_string();
     match crate::handlers::auth::start_session(&state, &email, &password, address).await {
-        Ok((_, cookie)) => {
-            let mut response = Redirect::to(&next).into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            Ok(response)
-        }
-        Err(ApiError::TooManyRequests { retry_after }) => {
-            let minutes = retry_after.div_ceil(60);
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                signin_form(
-                    &next,
-                    &email,
-                    Some(&format!(
-                        "Too many wrong passwords from here. Try again in {minutes} minute{}.",
-                        if minutes == 1 { "" } else { "s" }
-                    )),
-                ),
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            Ok(response)
-        }
+        Ok((_, cookie)) => Ok(with_session(Redirect::to(&next).into_response(), &cookie)),
+        Err(ApiError::TooManyRequests { retry_after }) => Ok(too_many(
+            retry_after,
+            signin_form(
+                &next,
+                &email,
+                Some(&format!(
+                    "Too many wrong passwords from here. Try again in {}.",
+                    minutes(retry_after)
+                )),
+            ),
+        )),
         Err(ApiError::WrongCredentials) => Ok((
             StatusCode::UNAUTHORIZED,
             signin_form(&next, &email, Some("Wrong email or password.")),
@@ -848,17 +843,7 @@ pub async fn signin(
             .into_response()),
         Err(ApiError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            signin_form(
-                &next,
-                &email,
-                Some(
-                    &errors
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            ),
+            signin_form(&next, &email, Some(&field_problems(&errors))),
         )
             .into_response()),
         Err(other) => Err(other.into()),

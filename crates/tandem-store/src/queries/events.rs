@@ -215,7 +215,7 @@ impl crate::events::EventStore for DbStore {
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
         retry_transient(|| async {
             let mut tx = self.write_tx().await?;
-            plan_by_key(&mut tx).await?;
+            plan_tx(&mut tx, DbStore::QUEUE_PLAN).await?;
             let claimed: Vec<i64> = sqlx::query_scalar(&format!(
                 "SELECT event_id FROM event_deliveries \
                  WHERE consumer = $1 AND (claimed_until IS NULL OR claimed_until < $2) \
@@ -282,7 +282,7 @@ impl crate::events::EventStore for DbStore {
         up_to: Id,
     ) -> Result<u64> {
         let mut tx = self.write_tx().await?;
-        plan_by_key(&mut tx).await?;
+        plan_tx(&mut tx, DbStore::QUEUE_PLAN).await?;
         let done = sqlx::query(
             "DELETE FROM event_deliveries WHERE consumer = $1 AND event_id <= $2 \
              AND EXISTS (SELECT 1 FROM events e WHERE e.id = event_deliveries.event_id AND e.project_id = $3)",
@@ -303,7 +303,7 @@ impl crate::events::EventStore for DbStore {
         now: DateTime<Utc>,
     ) -> Result<(u64, Option<std::time::Duration>)> {
         let mut tx = self.read_tx().await?;
-        plan_by_key(&mut tx).await?;
+        plan_tx(&mut tx, DbStore::QUEUE_PLAN).await?;
         let row = sqlx::query(
             "SELECT COUNT(*) AS pending, MIN(e.at) AS oldest FROM event_deliveries d \
              JOIN events e ON e.id = d.event_id WHERE d.consumer = $1",
@@ -560,15 +560,6 @@ pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Re
             qb.push(")");
             qb.build().execute(&mut **tx).await?;
         }
-    }
-    Ok(())
-}
-
-/// Plans this transaction's reads of the outbox by its key
-/// (`QUEUE_PLAN`).
-async fn plan_by_key(tx: &mut Tx) -> Result<()> {
-    if let Some(plan) = DbStore::QUEUE_PLAN {
-        sqlx::query(plan).execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -127,6 +127,16 @@ pub(super) fn grouped(rows: Vec<(i64, i64)>) -> HashMap<Id, Vec<Id>> {
 /// Takes the project's write lock (see the backends'
 /// `PROJECT_LOCK`); `true` when one was taken, so what was
 /// read before must be read again.
+/// Sets how the rest of this transaction is planned, where the backend
+/// says (`WORD_PLAN`, `QUEUE_PLAN`: `set_config(…, TRUE)` lasts until it
+/// ends).
+pub(super) async fn plan_tx(tx: &mut Tx, plan: Option<&str>) -> Result<()> {
+    if let Some(plan) = plan {
+        sqlx::query(plan).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn lock_project_tx(tx: &mut Tx, project_id: Id) -> Result<bool> {
     let Some(lock) = DbStore::PROJECT_LOCK else {
         return Ok(false);

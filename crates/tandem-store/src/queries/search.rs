@@ -234,9 +234,7 @@ async fn word_forms(
     if last.chars().count() < 2 {
         return Ok(None);
     }
-    if let Some(plan) = WORD_PLAN {
-        sqlx::query(plan).execute(&mut **tx).await?;
-    }
+    plan_tx(tx, WORD_PLAN).await?;
     let last: Vec<String> = sqlx::query_scalar(sql)
         .bind(workspace)
         .bind(last)

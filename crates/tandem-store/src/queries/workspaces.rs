@@ -103,6 +103,24 @@ async fn join_tx(
     }))
 }
 
+/// The open, unexpired invitation whose link's secret hashes to
+/// `token_hash`, whoever it is addressed to.
+async fn open_invitation_by_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<crate::Invitation> {
+    let row = sqlx::query(&format!(
+        "{INVITATION_SELECT} WHERE i.token_hash = $1 AND i.expires_at > $2"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("invitation"))?;
+    invitation_from_row(&row)
+}
+
 /// The once-key of the notice of invitation `id`.
 fn invitation_notice(id: Id) -> String {
     format!("invitation:{id}")
@@ -734,17 +752,9 @@ impl WorkspaceStore for DbStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<crate::Invitation> {
-        let row = sqlx::query(&format!(
-            "{INVITATION_SELECT} WHERE i.token_hash = $1 AND i.expires_at > $2"
-        ))
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(self.reader())
-        .await?;
-        let invitation = match row {
-            Some(row) => invitation_from_row(&row)?,
-            None => return Err(StoreError::NotFound("invitation")),
-        };
+        let mut tx = self.read_tx().await?;
+        let invitation = open_invitation_by_token(&mut tx, token_hash, now).await?;
+        tx.commit().await?;
         // Someone else's link finds nothing, as a wrong one does.
         if !invitation.email.as_str().eq_ignore_ascii_case(&user.email) {
             return Err(StoreError::NotFound("invitation"));
@@ -805,17 +815,7 @@ impl WorkspaceStore for DbStore {
         now: DateTime<Utc>,
     ) -> Result<(UserRef, Membership)> {
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query(&format!(
-            "{INVITATION_SELECT} WHERE i.token_hash = $1 AND i.expires_at > $2"
-        ))
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let invitation = match row {
-            Some(row) => invitation_from_row(&row)?,
-            None => return Err(StoreError::NotFound("invitation")),
-        };
+        let invitation = open_invitation_by_token(&mut tx, token_hash, now).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
