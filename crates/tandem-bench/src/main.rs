@@ -88,6 +88,10 @@ struct Args {
     /// job.
     #[arg(long)]
     recurrences: Option<usize>,
+    /// With `--recurrences`, how many projects the series are spread
+    /// over, in turn (a workspace's routines, a project a team).
+    #[arg(long, default_value_t = 20, requires = "recurrences")]
+    recurrence_projects: usize,
     /// Measure webhooks (issue 14): what an active webhook adds to a
     /// write, and this many deliveries sent from the outbox to a
     /// receiver on loopback.
@@ -180,7 +184,7 @@ async fn main() -> Result<()> {
             .context("opening the database")?,
     );
     if let Some(series) = args.recurrences {
-        return recurrences::run(store, series).await;
+        return recurrences::run(store, series, args.recurrence_projects).await;
     }
     if let Some(count) = args.rules {
         return rules::run(store, count).await;

@@ -1,5 +1,6 @@
 //! The recurring-task benchmark of issue 14: `--recurrences N` series on
-//! a fixed schedule ("weekly", each a new task), each made a week ago so
+//! a fixed schedule ("weekly", each a new task), spread in turn over
+//! `--recurrence-projects` projects, each made a week ago so
 //! that today's occurrence (and, as every fixed schedule keeps one, the
 //! next one ahead) is owed; then one pass of the job that makes them
 //! (`tandem_usecases::recurrence::generate`, what every node runs each
@@ -18,7 +19,7 @@ use tandem_domain::recurrence::{Landing, Mode, Reuse, Rule, Series};
 use tandem_domain::*;
 use tandem_store::Store;
 
-pub async fn run(store: Arc<dyn Store>, count: usize) -> Result<()> {
+pub async fn run(store: Arc<dyn Store>, count: usize, projects: usize) -> Result<()> {
     let today = Local::now().date_naive();
     let person0 = Email::parse("person0@bench.example").map_err(anyhow::Error::msg)?;
     if store.user_by_email(&person0).await?.is_some() {
@@ -26,16 +27,20 @@ pub async fn run(store: Arc<dyn Store>, count: usize) -> Result<()> {
     }
     let owner = crate::bench_workspace(store.as_ref()).await?;
     let writer = || owner.writer().expect("the bench works as an owner");
-    let key = ProjectKey::parse("REC").map_err(anyhow::Error::msg)?;
-    store
-        .create_project(
-            writer(),
-            &NewProject {
-                key: key.clone(),
-                fields: ProjectFields::named("Routines"),
-            },
-        )
-        .await?;
+    let mut keys = Vec::with_capacity(projects.max(1));
+    for p in 0..projects.max(1) {
+        let key = ProjectKey::parse(&format!("REC{p}")).map_err(anyhow::Error::msg)?;
+        store
+            .create_project(
+                writer(),
+                &NewProject {
+                    key: key.clone(),
+                    fields: ProjectFields::named(format!("Routines {p}")),
+                },
+            )
+            .await?;
+        keys.push(key);
+    }
     let series = Series {
         rule: Rule::parse("weekly").map_err(anyhow::Error::msg)?,
         mode: Mode::Schedule,
@@ -50,7 +55,7 @@ pub async fn run(store: Arc<dyn Store>, count: usize) -> Result<()> {
         fields.due_date = Some(today - Days::new(7));
         fields.owner = Email::parse(&format!("person{}@bench.example", i % crate::PEOPLE)).ok();
         let task = NewTask {
-            project: Some(key.clone()),
+            project: Some(keys[i % keys.len()].clone()),
             fields,
         };
         store

@@ -255,6 +255,11 @@ pub trait Store:
     /// How many writes shared how many commits since the store opened;
     /// `None` where the server groups commits itself (PostgreSQL).
     fn commits(&self) -> Option<CommitCounts>;
+    /// How many write transactions on different projects are worth
+    /// running at once for a job with many (the recurrence job): one
+    /// where a single writer commits everything (SQLite), else the cores
+    /// this node has, as a guess at the database server's.
+    fn parallel_writes(&self) -> usize;
     async fn ping(&self) -> Result<()>;
     /// Refreshes the query planner's statistics of the tables at least
     /// `stale` since they were last analysed, so plans never depend on

@@ -48,10 +48,15 @@ pub trait RecurrenceStore: Send + Sync {
     /// Ends the series of the task `key`: no occurrence after those made.
     async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence>;
     /// Series on a fixed schedule making a new task each time, of every
-    /// workspace, that owe an occurrence by `today`: at most `limit` ids,
-    /// the longest owing first. (A series that reopens its task moves on
-    /// when the task is done.)
-    async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>>;
+    /// workspace, that owe an occurrence by `today`: at most `limit`, the
+    /// longest owing first, each with its project (none: a personal
+    /// task's). (A series that reopens its task moves on when the task is
+    /// done.)
+    async fn recurrences_owing(
+        &self,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<(Id, Option<Id>)>>;
     /// Makes the occurrences the series `ids` owe by `today`, in one
     /// transaction (each date once, whoever else makes them at the same
     /// time): the keys of the tasks made.

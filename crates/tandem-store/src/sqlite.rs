@@ -148,6 +148,8 @@ impl SqliteStore {
     const WITH_WRITES: bool = false;
     /// Many rows go in as a `VALUES` list, as they were measured.
     const JSON_ROWS: bool = false;
+    /// One writer connection: writes queue whatever they change.
+    const CONCURRENT_WRITES: bool = false;
 
     /// The event feed. One process writes this file, and its single writer
     /// commits events in id order, so reading past the last id seen misses
@@ -334,6 +336,12 @@ mod backend {
     /// newest, since one connection writes at a time. Not
     /// `last_insert_rowid()`, which an event's first delivery changes.
     pub(super) const LAST_EVENT_ID: &str = "(SELECT MAX(id) FROM events)";
+    /// The dates each of a batch of series made from its last date on,
+    /// with their tasks; the ids follow as an `IN` list. SQLite looks
+    /// each series' up in the key (series, date).
+    pub(super) const SERIES_DATES_SINCE_LAST: &str = "SELECT o.recurrence_id, o.occurs_on, o.task_id FROM occurrences o \
+         JOIN recurrences r ON r.id = o.recurrence_id \
+         WHERE o.occurs_on >= r.last_on AND o.recurrence_id IN ";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
     /// Rows of (`id`, `version`, `delay`) from one JSON parameter, `$1`

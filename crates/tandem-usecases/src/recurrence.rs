@@ -2,10 +2,13 @@
 //! a project's working days when asked), a task made to repeat, its
 //! series ended, and the occurrences fixed schedules owe (the job's).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
+use futures_util::StreamExt;
 use tandem_domain::calendar::WorkWeek;
 use tandem_domain::recurrence::{Landing, Recurrence, Rule, Series};
-use tandem_domain::{Email, FieldError, NewTask, Task, Validation};
+use tandem_domain::{Email, FieldError, Id, NewTask, Task, Validation};
 use tandem_store::{Scope, Store};
 
 use crate::{Error, Result, Writer};
@@ -108,7 +111,8 @@ pub async fn stop(store: &dyn Store, writer: &Writer, key: &str) -> Result<Recur
     Ok(store.end_recurrence(writer.scope(), key).await?)
 }
 
-/// The most series one pass of [`generate`] reads.
+/// The most series one transaction of [`generate`] makes occurrences
+/// for.
 pub const GENERATE_BATCH: usize = 500;
 
 /// Makes every occurrence the series on a fixed schedule owe by `today`,
@@ -116,6 +120,10 @@ pub const GENERATE_BATCH: usize = 500;
 /// after a server was down. Each date once however many nodes run it.
 /// The keys of the tasks made.
 pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>> {
+    // Batches of different projects side by side where the database runs
+    // writes at once: the job's day is the server's work on its rows and
+    // indexes, a core's worth for each batch.
+    let ways = store.parallel_writes().max(1);
     let mut made = Vec::new();
     let mut fresh_at = 0;
     loop {
@@ -133,33 +141,67 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
                 .await?;
             fresh_at = made.len();
         }
-        let owing = store.recurrences_owing(today, GENERATE_BATCH).await?;
+        let owing = store
+            .recurrences_owing(today, GENERATE_BATCH * ways)
+            .await?;
         if owing.is_empty() {
             return finished(store, made, fresh_at).await;
         }
         let before = made.len();
-        // A transaction per hundred series: one sync for them all, and
-        // other writes wait no more than a hundred series' work.
-        for ids in owing.chunks(GENERATE_BATCH) {
-            match store.make_occurrences(ids, today).await {
-                Ok(keys) => made.extend(keys),
-                // One series that cannot be made (its maker's access
-                // gone, a row deleted meanwhile) must not hold up the
-                // others: each alone, and those that fail are left for
-                // the next pass.
-                Err(_) => {
-                    for id in ids {
-                        if let Ok(keys) = store.make_occurrences(&[*id], today).await {
-                            made.extend(keys);
-                        }
-                    }
-                }
-            }
+        let mut batches = futures_util::stream::iter(batches_by_project(owing))
+            .map(|ids| make_batch(store, ids, today))
+            .buffered(ways);
+        while let Some(keys) = batches.next().await {
+            made.extend(keys);
         }
         // A pass that made nothing (another node made them, or what was
         // owed has ended) ends here, however many it read.
         if made.len() == before {
             return finished(store, made, fresh_at).await;
+        }
+    }
+}
+
+/// The series owing, in batches of at most [`GENERATE_BATCH`] with each
+/// project's series together: a batch holds its projects' locks until it
+/// commits, so batches side by side then hold different ones instead of
+/// queueing behind each other.
+fn batches_by_project(owing: Vec<(Id, Option<Id>)>) -> Vec<Vec<Id>> {
+    let mut by_project: BTreeMap<Option<Id>, Vec<Id>> = BTreeMap::new();
+    for (id, project) in owing {
+        by_project.entry(project).or_default().push(id);
+    }
+    let mut batches = Vec::new();
+    let mut batch: Vec<Id> = Vec::new();
+    for ids in by_project.into_values() {
+        for chunk in ids.chunks(GENERATE_BATCH) {
+            if batch.len() + chunk.len() > GENERATE_BATCH {
+                batches.push(std::mem::take(&mut batch));
+            }
+            batch.extend_from_slice(chunk);
+        }
+    }
+    if !batch.is_empty() {
+        batches.push(batch);
+    }
+    batches
+}
+
+/// One transaction's occurrences; the keys made.
+async fn make_batch(store: &dyn Store, ids: Vec<Id>, today: NaiveDate) -> Vec<String> {
+    match store.make_occurrences(&ids, today).await {
+        Ok(keys) => keys,
+        // One series that cannot be made (its maker's access gone, a row
+        // deleted meanwhile) must not hold up the others: each alone, and
+        // those that fail are left for the next pass.
+        Err(_) => {
+            let mut keys = Vec::new();
+            for id in ids {
+                if let Ok(made) = store.make_occurrences(&[id], today).await {
+                    keys.extend(made);
+                }
+            }
+            keys
         }
     }
 }
@@ -176,3 +218,60 @@ async fn finished(store: &dyn Store, made: Vec<String>, fresh_at: usize) -> Resu
 
 /// Occurrences made after which the planner's statistics are refreshed.
 const REFRESH_AFTER: usize = 1_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_each_projects_series_together_and_stay_small() {
+        // Projects of 300, 300, 150 and 1,200 series, and 10 personal ones,
+        // owed in turn as the job reads them.
+        let sizes = [
+            (Some(1), 300),
+            (Some(2), 300),
+            (Some(3), 150),
+            (Some(4), 1200),
+            (None, 10),
+        ];
+        let mut owing = Vec::new();
+        let mut next = 0;
+        for round in 0..1200 {
+            for (project, size) in sizes {
+                if round < size {
+                    next += 1;
+                    owing.push((next, project));
+                }
+            }
+        }
+        let project_of: BTreeMap<Id, Option<Id>> = owing.iter().copied().collect();
+        let batches = batches_by_project(owing.clone());
+        let mut all: Vec<Id> = batches.concat();
+        all.sort_unstable();
+        assert_eq!(all, (1..=next).collect::<Vec<_>>(), "each series once");
+        assert!(
+            batches
+                .iter()
+                .all(|b| !b.is_empty() && b.len() <= GENERATE_BATCH)
+        );
+        // A project smaller than a batch is in one batch; a larger one
+        // fills batches of its own but for its last.
+        let batches_of = |project: Option<Id>| {
+            batches
+                .iter()
+                .filter(|b| b.iter().any(|id| project_of[id] == project))
+                .count()
+        };
+        assert_eq!(batches_of(Some(1)), 1);
+        assert_eq!(batches_of(Some(2)), 1);
+        assert_eq!(batches_of(Some(3)), 1);
+        assert_eq!(batches_of(Some(4)), 3);
+        assert_eq!(batches_of(None), 1);
+        assert_eq!(
+            batches.len(),
+            5,
+            "{:?}",
+            batches.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+    }
+}

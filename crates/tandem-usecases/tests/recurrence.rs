@@ -385,3 +385,113 @@ async fn a_series_whose_latest_task_was_deleted_goes_on_like_an_older_one() {
         assert_ne!(first.key, made[0]);
     }
 }
+
+/// More series than one transaction makes, in several projects: the job
+/// runs a batch per group of projects side by side (on PostgreSQL), two
+/// nodes at once, and each date is still made once, each project's numbers
+/// follow on without a gap, and the counts kept by each write (a project's
+/// open tasks, a person's by due date) add up.
+#[tokio::test]
+async fn many_projects_series_are_made_side_by_side_once_each() {
+    for world in worlds().await {
+        let today = Local::now().date_naive();
+        let writer = world.owner.writer().unwrap();
+        let keys = ["OPS", "FIN", "HR", "IT"];
+        for key in &keys[1..] {
+            projects::create(
+                world.store.as_ref(),
+                &writer,
+                &NewProject {
+                    key: ProjectKey::parse(key).unwrap(),
+                    fields: ProjectFields::named(format!("Team {key}")),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let weekly = series("weekly", Mode::Schedule, Reuse::NewTask);
+        let per_project = 150;
+        for i in 0..per_project * keys.len() {
+            let mut fields = TaskFields::titled(format!("Routine {i}"));
+            fields.due_date = Some(today - Days::new(7));
+            fields.owner = Some(Email::parse("ana@x.org").unwrap());
+            recurrence::create(
+                world.store.as_ref(),
+                &writer,
+                NewTask {
+                    project: Some(ProjectKey::parse(keys[i % keys.len()]).unwrap()),
+                    fields,
+                },
+                &weekly,
+            )
+            .await
+            .unwrap();
+        }
+        let second_node;
+        let other: &dyn Store = if world.url.starts_with("postgres") {
+            second_node = tandem_store::open(&world.url).await.unwrap();
+            second_node.as_ref()
+        } else {
+            world.store.as_ref()
+        };
+        let (one, two) = tokio::join!(
+            recurrence::generate(world.store.as_ref(), today),
+            recurrence::generate(other, today),
+        );
+        let made = one.unwrap().len() + two.unwrap().len();
+        // Today's and the next ahead, for each series.
+        assert_eq!(made, 2 * per_project * keys.len());
+        for key in keys {
+            let filter = TaskFilter {
+                project: Some(key.into()),
+                limit: 500,
+                ..TaskFilter::default()
+            };
+            let page = world
+                .store
+                .list_tasks(world.owner.scope, &filter)
+                .await
+                .unwrap();
+            let mut numbers: Vec<i64> = page
+                .tasks
+                .iter()
+                .map(|t| t.key.rsplit('-').next().unwrap().parse().unwrap())
+                .collect();
+            numbers.sort_unstable();
+            let all = 3 * per_project as i64;
+            assert_eq!(numbers, (1..=all).collect::<Vec<_>>(), "{key}");
+            let mut dates: Vec<(String, NaiveDate)> = page
+                .tasks
+                .iter()
+                .map(|t| (t.title.clone(), t.due_date.unwrap()))
+                .collect();
+            dates.sort();
+            dates.dedup();
+            assert_eq!(dates.len(), page.tasks.len(), "{key}: a date made twice");
+            let (_, access) = world
+                .store
+                .open_project(world.owner.scope, key)
+                .await
+                .unwrap();
+            let progress = world.store.project_progress(access).await.unwrap();
+            assert_eq!(progress.open_tasks, all as usize, "{key}: {progress:?}");
+        }
+        let mine = TaskFilter {
+            owner: Some(tandem_store::OwnerFilter::User(world.owner.scope.user_id)),
+            open: true,
+            ..TaskFilter::default()
+        };
+        let bands = world
+            .store
+            .count_tasks_by_due(world.owner.scope, &mine, &[today])
+            .await
+            .unwrap();
+        // Before today: the first tasks; today and after: the two made.
+        assert_eq!(
+            bands,
+            [per_project * keys.len(), 2 * per_project * keys.len()]
+                .map(|n| n as u64)
+                .to_vec()
+        );
+    }
+}

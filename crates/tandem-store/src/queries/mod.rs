@@ -93,7 +93,7 @@ use crate::*;
 pub(super) use super::backend::Tx;
 use super::backend::{
     DELAY_ROWS, Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, RANK_ENTRIES, RANK_TASKS,
-    TAG_AGGREGATE, TEXT_MATCH, WORD_FORMS, WORD_PLAN, opening,
+    SERIES_DATES_SINCE_LAST, TAG_AGGREGATE, TEXT_MATCH, WORD_FORMS, WORD_PLAN, opening,
 };
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =
@@ -497,6 +497,14 @@ impl Store for DbStore {
 
     fn commits(&self) -> Option<crate::CommitCounts> {
         self.commit_counts()
+    }
+
+    fn parallel_writes(&self) -> usize {
+        if DbStore::CONCURRENT_WRITES {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        } else {
+            1
+        }
     }
 
     async fn ping(&self) -> Result<()> {

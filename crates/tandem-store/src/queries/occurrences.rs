@@ -35,7 +35,7 @@ struct Owed<'a> {
 /// project's calendar read once for all; the dates taken in one
 /// statement (the primary key keeps another node from taking one twice);
 /// the tasks inserted a project at a time, with their tags,
-/// collaborators, history, events and roll-ups in one batch.
+/// collaborators, history and events in one batch; the roll-ups last.
 pub(super) async fn make_occurrences_tx(
     tx: &mut Tx,
     ids: &[Id],
@@ -92,11 +92,7 @@ pub(super) async fn make_occurrences_tx(
     // it was made: `Series::due`), and its latest occurrence that still
     // has its task (what the next is made like), in one read: a series'
     // every date was read here, a year's dates of a daily series a day.
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT o.recurrence_id, o.occurs_on, o.task_id FROM occurrences o \
-         JOIN recurrences r ON r.id = o.recurrence_id \
-         WHERE o.occurs_on >= r.last_on AND o.recurrence_id IN ",
-    );
+    let mut qb = QueryBuilder::<Db>::new(SERIES_DATES_SINCE_LAST);
     push_ids(&mut qb, live.iter().copied());
     let mut made: HashMap<Id, BTreeSet<NaiveDate>> = HashMap::new();
     let mut newest: HashMap<Id, (NaiveDate, Id)> = HashMap::new();
@@ -231,6 +227,11 @@ pub(super) async fn make_occurrences_tx(
         );
     }
     let now = Utc::now();
+    // The roll-ups last, just before the commit: their rows (a person's
+    // open tasks by date) are shared with the batches of other projects
+    // running beside this one, which would otherwise queue there for the
+    // rest of this transaction.
+    let mut rollups = Batch::default();
     let mut keys = Vec::with_capacity(owed.len());
     let mut made_tasks: Vec<(Id, Id, NaiveDate)> = Vec::with_capacity(owed.len());
     // A project at a time: its numbers taken in one statement.
@@ -346,7 +347,7 @@ pub(super) async fn make_occurrences_tx(
                     &f.tags,
                     &collaborators,
                 );
-                batch.rollups.add_created(Contribution::created(
+                rollups.rollups.add_created(Contribution::created(
                     o.scope.workspace_id,
                     home,
                     owner,
@@ -468,6 +469,7 @@ pub(super) async fn make_occurrences_tx(
         push_ids(&mut qb, idle);
         qb.build().execute(&mut **tx).await?;
     }
+    rollups.run(&mut *tx).await?;
     Ok(keys)
 }
 

@@ -439,9 +439,13 @@ impl RecurrenceStore for DbStore {
         Ok(recurrence)
     }
 
-    async fn recurrences_owing(&self, today: NaiveDate, limit: usize) -> Result<Vec<Id>> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM recurrences WHERE mode = 'schedule' AND reuse = 'new_task' AND NOT ended AND last_on <= $1 \
+    async fn recurrences_owing(
+        &self,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<(Id, Option<Id>)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, project_id FROM recurrences WHERE mode = 'schedule' AND reuse = 'new_task' AND NOT ended AND last_on <= $1 \
              ORDER BY last_on, id LIMIT $2",
         )
         .bind(today)
