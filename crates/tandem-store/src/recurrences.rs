@@ -49,8 +49,8 @@ pub trait RecurrenceStore: Send + Sync {
     async fn end_recurrence(&self, scope: WriteScope, key: &str) -> Result<Recurrence>;
     /// Series on a fixed schedule making a new task each time, of every
     /// workspace, that owe an occurrence by `today`: at most `limit`, the
-    /// longest owing first, each with its project (none: a personal
-    /// task's). (A series that reopens its task moves on when the task is
+    /// longest owing first and then a project's together, each with its
+    /// project (none: a personal task's). (A series that reopens its task moves on when the task is
     /// done.)
     async fn recurrences_owing(
         &self,

