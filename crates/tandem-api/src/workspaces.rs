@@ -76,11 +76,14 @@ pub struct AcceptInvitation {
 pub struct JoinInvitation {
     /// The token of the invitation's link (or the whole link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(required)]
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(required)]
     pub name: Option<String>,
     /// At least 8 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(required)]
     pub password: Option<String>,
 }
 

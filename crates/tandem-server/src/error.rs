@@ -25,6 +25,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     TooManyRequests {
         retry_after: u64,
+        /// What was tried too often, for the answer's detail ("wrong
+        /// passwords").
+        tries: &'static str,
     },
     /// A person holds as many live-update streams as one may.
     TooManyStreams,
@@ -191,13 +194,13 @@ impl IntoResponse for ApiError {
                 vec![],
                 None,
             ),
-            ApiError::TooManyRequests { retry_after } => {
+            ApiError::TooManyRequests { retry_after, tries } => {
                 let mut response = problem_response(Problem {
                     kind: "/problems/too-many-requests".into(),
                     title: "Too many attempts".into(),
                     status: StatusCode::TOO_MANY_REQUESTS.as_u16(),
                     detail: Some(format!(
-                        "too many wrong passwords from this address; try again in {retry_after} s"
+                        "too many {tries} from this address; try again in {retry_after} s"
                     )),
                     errors: vec![],
                     cycle: None,

@@ -272,7 +272,9 @@ async fn security_headers(
     let personal = extract::has_credential(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    // What a signed-in person reads stays out of shared and browser caches.
+    // What a signed-in person reads, and an answer that signs one in
+    // (its cookie), stay out of shared and browser caches.
+    let personal = personal || headers.contains_key(header::SET_COOKIE);
     if personal && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -61,6 +61,7 @@ pub(crate) async fn start_session(
         .attempt(address, email.as_str(), std::time::Instant::now())
         .map_err(|wait| ApiError::TooManyRequests {
             retry_after: wait.as_secs().max(1),
+            tries: "wrong passwords",
         })?;
     let found = state.store.credentials(&email).await?;
     let password = password.to_string();
@@ -138,6 +139,7 @@ pub(crate) async fn join_by_invitation(
         .attempt(address, "invitation", std::time::Instant::now())
         .map_err(|wait| ApiError::TooManyRequests {
             retry_after: wait.as_secs().max(1),
+            tries: "tries at joining",
         })?;
     let hash = {
         let _turn = throttle.hashing_turn().await;
@@ -297,6 +299,7 @@ pub async fn change_password(
         .attempt(address, email.as_str(), std::time::Instant::now())
         .map_err(|wait| ApiError::TooManyRequests {
             retry_after: wait.as_secs().max(1),
+            tries: "wrong passwords",
         })?;
     let (_, hash) = state
         .store

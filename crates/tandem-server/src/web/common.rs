@@ -771,7 +771,7 @@ pub async fn join_invitation(
             StatusCode::CONFLICT,
             "The invited email has an account: sign in with it to answer.",
         ),
-        Err(ApiError::TooManyRequests { retry_after }) => Ok(too_many(
+        Err(ApiError::TooManyRequests { retry_after, .. }) => Ok(too_many(
             retry_after,
             page(&format!(
                 "Too many tries from here. Try again in {}.",
@@ -825,7 +825,7 @@ pub async fn signin(
     let password = form.get("password").unwrap_or("").to_string();
     match crate::handlers::auth::start_session(&state, &email, &password, address).await {
         Ok((_, cookie)) => Ok(with_session(Redirect::to(&next).into_response(), &cookie)),
-        Err(ApiError::TooManyRequests { retry_after }) => Ok(too_many(
+        Err(ApiError::TooManyRequests { retry_after, .. }) => Ok(too_many(
             retry_after,
             signin_form(
                 &next,

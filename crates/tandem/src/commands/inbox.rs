@@ -299,7 +299,12 @@ fn print_inbox(list: &[NotificationView]) {
                 if n.read { "" } else { "●" }.to_string(),
                 n.kind.as_str().replace('_', " "),
                 object,
-                n.note.clone().unwrap_or_default(),
+                // A mention or a comment has no note: its comment says it.
+                n.note
+                    .clone()
+                    .or_else(|| n.comment.map(|id| format!("comment {id}")))
+                    .or_else(|| n.approval.map(|id| format!("approval {id}")))
+                    .unwrap_or_default(),
                 n.actor
                     .as_ref()
                     .map(|a| a.name.clone())

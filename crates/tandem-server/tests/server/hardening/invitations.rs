@@ -261,6 +261,8 @@ async fn someone_invited_without_an_account_joins_by_the_link() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
+        // An answer that signs someone in stays out of caches.
+        assert_eq!(response.headers()["cache-control"], "no-store");
         let cookie = crate::common::session_cookie_of(&response);
         let me: Value = response.json().await.unwrap();
         assert_eq!(me["user"]["email"], "nia@x.org", "{me}");

@@ -146,6 +146,33 @@ async fn sign_in_from(
         .unwrap()
 }
 
+/// Guessing invitation links is throttled like guessing passwords, and
+/// the answer says what was tried too often.
+#[tokio::test]
+async fn guessed_invitation_links_are_throttled_and_say_so() {
+    let url = tandem_store::testing::fresh_sqlite_url();
+    seed(&url).await;
+    let server = Server::start(&url).await;
+    let guesser = client_from([127, 0, 0, 7]);
+    let mut throttled = None;
+    for i in 0..50 {
+        let response = guesser
+            .post(format!("{}/api/v1/invitations/join", server.base))
+            .json(&json!({"token": format!("tdi_guess{i}"), "name": "Eve", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            throttled = Some(response.json::<Value>().await.unwrap());
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    let problem = throttled.expect("fifty guesses from one address were never throttled");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.starts_with("too many tries at joining"), "{problem}");
+}
+
 #[tokio::test]
 async fn wrong_passwords_are_throttled_without_locking_the_owner_out() {
     let url = tandem_store::testing::fresh_sqlite_url();

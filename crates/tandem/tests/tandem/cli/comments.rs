@@ -185,6 +185,19 @@ fn a_mention_reaches_the_inbox_of_the_one_mentioned() {
             assert_eq!(mention["object"]["kind"], "task");
             assert_eq!(mention["read"], false);
         }
+        // The table says which comment a mention is in.
+        let mention = json(&ben, &["inbox"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "mention")
+            .cloned()
+            .unwrap();
+        let table = ok(&ben, &["inbox"]);
+        assert!(
+            table.contains(&format!("comment {}", mention["comment"])),
+            "{table}"
+        );
         // Read, they are no longer unread; the terminal says how many are.
         let first = json(&ben, &["inbox", "--unread"])[0]["id"].clone();
         let id = first.to_string();
