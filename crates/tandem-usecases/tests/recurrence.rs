@@ -108,6 +108,26 @@ async fn done(world: &World, key: &str) -> Task {
 }
 
 /// The open tasks of OPS titled `title`: their due dates, in order.
+/// The job run by two makers at once: on PostgreSQL a second node on the
+/// same database; on SQLite (one node) a second job of the same server.
+/// The keys of the tasks both made.
+async fn generate_at_once_twice(world: &World, today: NaiveDate) -> Vec<String> {
+    let second_node;
+    let other: &dyn Store = if world.url.starts_with("postgres") {
+        second_node = tandem_store::open(&world.url).await.unwrap();
+        second_node.as_ref()
+    } else {
+        world.store.as_ref()
+    };
+    let (one, two) = tokio::join!(
+        recurrence::generate(world.store.as_ref(), today),
+        recurrence::generate(other, today),
+    );
+    let mut keys = one.unwrap();
+    keys.extend(two.unwrap());
+    keys
+}
+
 async fn open_dates(world: &World, title: &str) -> Vec<NaiveDate> {
     let filter = TaskFilter {
         project: Some("OPS".into()),
@@ -237,22 +257,8 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         )
         .await
         .unwrap();
-        // Two makers at once: on PostgreSQL a second node on the same
-        // database; on SQLite (one node) a second job of the same server.
-        let second_node;
-        let other: &dyn Store = if world.url.starts_with("postgres") {
-            second_node = tandem_store::open(&world.url).await.unwrap();
-            second_node.as_ref()
-        } else {
-            world.store.as_ref()
-        };
         let events_before = world.store.last_event_id().await.unwrap();
-        let (one, two) = tokio::join!(
-            recurrence::generate(world.store.as_ref(), today),
-            recurrence::generate(other, today),
-        );
-        let mut keys = one.unwrap();
-        keys.extend(two.unwrap());
+        let mut keys = generate_at_once_twice(&world, today).await;
         let made = keys.len();
         let expected: Vec<_> = (0..=4).map(|w| start + Days::new(7 * w)).collect();
         // Each occurrence is made like the first: its owner and tags kept,
@@ -443,19 +449,7 @@ async fn many_projects_series_are_made_side_by_side_once_each() {
         )
         .await
         .unwrap();
-        let second_node;
-        let other: &dyn Store = if world.url.starts_with("postgres") {
-            second_node = tandem_store::open(&world.url).await.unwrap();
-            second_node.as_ref()
-        } else {
-            world.store.as_ref()
-        };
-        let (one, two) = tokio::join!(
-            recurrence::generate(world.store.as_ref(), today),
-            recurrence::generate(other, today),
-        );
-        let mut made = one.unwrap();
-        made.extend(two.unwrap());
+        let made = generate_at_once_twice(&world, today).await;
         // Today's and the next ahead, for each series.
         assert_eq!(made.len(), 2 * (per_project * keys.len() + 1));
         let plants = world
