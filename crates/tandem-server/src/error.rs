@@ -40,6 +40,15 @@ impl ApiError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ApiError::Invalid(vec![FieldError::new(field, message)])
     }
+
+    /// A throttle's refusal: `tries` ("wrong passwords") were too many,
+    /// and the next is allowed after `wait` (a second at least).
+    pub fn throttled(tries: &'static str) -> impl FnOnce(std::time::Duration) -> Self {
+        move |wait| ApiError::TooManyRequests {
+            retry_after: wait.as_secs().max(1),
+            tries,
+        }
+    }
 }
 
 /// An object's id from a path: anything but a number names no object, so

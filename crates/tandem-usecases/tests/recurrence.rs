@@ -128,19 +128,24 @@ async fn generate_at_once_twice(world: &World, today: NaiveDate) -> Vec<String> 
     keys
 }
 
-async fn open_dates(world: &World, title: &str) -> Vec<NaiveDate> {
+/// The tasks of project `key` (at most 500), as its owner sees them.
+async fn project_tasks(world: &World, key: &str) -> Vec<Task> {
     let filter = TaskFilter {
-        project: Some("OPS".into()),
+        project: Some(key.into()),
         limit: 500,
         ..TaskFilter::default()
     };
-    let page = world
+    world
         .store
         .list_tasks(world.owner.scope, &filter)
         .await
-        .unwrap();
-    let mut dates: Vec<_> = page
+        .unwrap()
         .tasks
+}
+
+async fn open_dates(world: &World, title: &str) -> Vec<NaiveDate> {
+    let mut dates: Vec<_> = project_tasks(world, "OPS")
+        .await
         .iter()
         .filter(|t| t.title == title && !t.status.is_closed())
         .filter_map(|t| t.due_date)
@@ -170,18 +175,8 @@ async fn an_occurrence_done_leaves_the_next_one_open() {
         assert_eq!(closed.status, TaskStatus::Done);
         assert_eq!(open_dates(&world, "Restore drill").await, [d(2027, 2, 1)]);
         // Done again: the next, and the first stays done with its history.
-        let filter = TaskFilter {
-            project: Some("OPS".into()),
-            limit: 500,
-            ..TaskFilter::default()
-        };
-        let page = world
-            .store
-            .list_tasks(world.owner.scope, &filter)
+        let second = project_tasks(&world, "OPS")
             .await
-            .unwrap();
-        let second = page
-            .tasks
             .iter()
             .find(|t| t.due_date == Some(d(2027, 2, 1)))
             .unwrap()
@@ -263,17 +258,8 @@ async fn the_job_catches_up_and_two_nodes_make_each_date_once() {
         let expected: Vec<_> = (0..=4).map(|w| start + Days::new(7 * w)).collect();
         // Each occurrence is made like the first: its owner and tags kept,
         // counted in the project's roll-ups as a task created by hand is.
-        let filter = TaskFilter {
-            project: Some("OPS".into()),
-            limit: 500,
-            ..TaskFilter::default()
-        };
-        let page = world
-            .store
-            .list_tasks(world.owner.scope, &filter)
-            .await
-            .unwrap();
-        for task in page.tasks.iter().filter(|t| t.title == "Check backups") {
+        let tasks = project_tasks(&world, "OPS").await;
+        for task in tasks.iter().filter(|t| t.title == "Check backups") {
             assert_eq!(
                 task.owner.as_ref().map(|o| o.email.as_str()),
                 Some("ana@x.org"),
@@ -474,32 +460,21 @@ async fn many_projects_series_are_made_side_by_side_once_each() {
         );
         assert!(plants.tasks.iter().all(|t| t.project.is_none()));
         for key in keys {
-            let filter = TaskFilter {
-                project: Some(key.into()),
-                limit: 500,
-                ..TaskFilter::default()
-            };
-            let page = world
-                .store
-                .list_tasks(world.owner.scope, &filter)
-                .await
-                .unwrap();
-            let mut numbers: Vec<i64> = page
-                .tasks
+            let tasks = project_tasks(&world, key).await;
+            let mut numbers: Vec<i64> = tasks
                 .iter()
                 .map(|t| t.key.rsplit('-').next().unwrap().parse().unwrap())
                 .collect();
             numbers.sort_unstable();
             let all = 3 * per_project as i64;
             assert_eq!(numbers, (1..=all).collect::<Vec<_>>(), "{key}");
-            let mut dates: Vec<(String, NaiveDate)> = page
-                .tasks
+            let mut dates: Vec<(String, NaiveDate)> = tasks
                 .iter()
                 .map(|t| (t.title.clone(), t.due_date.unwrap()))
                 .collect();
             dates.sort();
             dates.dedup();
-            assert_eq!(dates.len(), page.tasks.len(), "{key}: a date made twice");
+            assert_eq!(dates.len(), tasks.len(), "{key}: a date made twice");
             let (_, access) = world
                 .store
                 .open_project(world.owner.scope, key)

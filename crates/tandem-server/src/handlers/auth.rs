@@ -59,10 +59,7 @@ pub(crate) async fn start_session(
     let throttle = &state.throttle;
     throttle
         .attempt(address, email.as_str(), std::time::Instant::now())
-        .map_err(|wait| ApiError::TooManyRequests {
-            retry_after: wait.as_secs().max(1),
-            tries: "wrong passwords",
-        })?;
+        .map_err(ApiError::throttled("wrong passwords"))?;
     let found = state.store.credentials(&email).await?;
     let password = password.to_string();
     let (hash, user) = match found {
@@ -137,10 +134,7 @@ pub(crate) async fn join_by_invitation(
     let throttle = &state.throttle;
     throttle
         .attempt(address, "invitation", std::time::Instant::now())
-        .map_err(|wait| ApiError::TooManyRequests {
-            retry_after: wait.as_secs().max(1),
-            tries: "tries at joining",
-        })?;
+        .map_err(ApiError::throttled("tries at joining"))?;
     let hash = {
         let _turn = throttle.hashing_turn().await;
         tokio::task::spawn_blocking(move || auth::hash_password(&password))
@@ -297,10 +291,7 @@ pub async fn change_password(
     let throttle = &state.throttle;
     throttle
         .attempt(address, email.as_str(), std::time::Instant::now())
-        .map_err(|wait| ApiError::TooManyRequests {
-            retry_after: wait.as_secs().max(1),
-            tries: "wrong passwords",
-        })?;
+        .map_err(ApiError::throttled("wrong passwords"))?;
     let (_, hash) = state
         .store
         .credentials(&email)

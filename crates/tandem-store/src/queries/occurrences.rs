@@ -239,15 +239,15 @@ pub(super) async fn make_occurrences_tx(
     // already), then the tasks of all projects 500 to a statement: a
     // batch holds several small projects' series, and a statement a
     // project would be most of such a batch.
-    let mut wanted: BTreeMap<Id, usize> = BTreeMap::new();
+    // Each project's count of occurrences, then its next number.
+    let mut next_number: BTreeMap<Id, i64> = BTreeMap::new();
     for o in &owed {
         if let Some(project) = &o.template.project {
-            *wanted.entry(project.id).or_default() += 1;
+            *next_number.entry(project.id).or_default() += 1;
         }
     }
-    let mut next_number: HashMap<Id, i64> = HashMap::new();
-    for (project, count) in wanted {
-        next_number.insert(project, take_task_numbers(tx, project, count).await?);
+    for (project, next) in next_number.iter_mut() {
+        *next = take_task_numbers(tx, *project, *next as usize).await?;
     }
     let mut in_projects: Vec<Numbered> = Vec::with_capacity(owed.len());
     let mut personal: Vec<Numbered> = Vec::new();
