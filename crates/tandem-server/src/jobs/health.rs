@@ -4,11 +4,12 @@
 //!
 //! Every node hears every event on the feed and judges the projects
 //! whose figures it may have moved (their tasks, links, milestones,
-//! risks, baselines, stored schedule); the store keeps a change once
-//! however many nodes judge it at the same moment. What moves with the
-//! clock alone (work falling overdue, a target or a milestone's date
-//! passing) is judged for every project on start and each hour after, by
-//! one node (`claim_job`).
+//! risks, baselines, stored schedule), at most twice a second, each
+//! judgement taking every change heard since the last; the store keeps
+//! a change once however many nodes judge it at the same moment. What
+//! moves with the clock alone (work falling overdue, a target or a
+//! milestone's date passing) is judged for every project on start and
+//! each hour after, by one node (`claim_job`).
 //!
 //! Not here: what health is (`tandem_domain::health`), or the figures it
 //! is judged on (`tandem_usecases::status`).
@@ -25,6 +26,14 @@ use super::Jobs;
 
 /// How often every project is judged, for what the clock moves.
 const EVERY: Duration = Duration::from_secs(3600);
+
+/// The least time between two judgements set off by changes. Health is
+/// judged on a project's every figure (ten reads), and a burst of edits
+/// judged once per change spent more of the database than the edits
+/// themselves (200 task creations: 177 judgements, each beside the next
+/// creation); paced, a burst is judged at its start and then at most
+/// twice a second, each run taking every change heard meanwhile.
+const PACE: Duration = Duration::from_millis(500);
 
 /// Projects named by events since the last run, by workspace; `None` in
 /// place of the set when events were missed and every project is judged.
@@ -78,6 +87,7 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
         // down.
         let mut hourly = tokio::time::interval(EVERY);
         hourly.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_run: Option<tokio::time::Instant> = None;
         loop {
             let mut everything = tokio::select! {
                 biased;
@@ -88,6 +98,14 @@ pub fn start(store: Arc<dyn Store>, jobs: &Jobs) {
                     store.claim_job("health", now, EVERY).await.unwrap_or(false)
                 }
             };
+            if let Some(last) = last_run {
+                tokio::select! {
+                    biased;
+                    () = stopping.wait() => return,
+                    () = tokio::time::sleep_until(last + PACE) => {}
+                }
+            }
+            last_run = Some(tokio::time::Instant::now());
             // Taken at once: events that arrive while this run judges wait
             // for the next, which serves them all.
             let projects = {

@@ -211,28 +211,13 @@ pub(super) fn record_in(
     action: &str,
     changes: &[FieldChange],
 ) {
-    batch
-        .push(
-            "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes, rule_name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(scope.workspace_id)
-        .bind(project_id)
-        .bind(actor_of(scope))
-        .bind(Utc::now())
-        .bind(kind.as_str())
-        .bind(entity_id)
-        .bind(label.to_string())
-        .bind(action.to_string())
-        .bind(changes_json(changes))
-        .bind(crate::rules::current_mark().map(|m| m.name));
     // Titles stay out of events: tasks, projects and
     // workspaces go by key, everything else by number.
     let key = match kind {
         EntityKind::Task | EntityKind::Project | EntityKind::Workspace => label.to_string(),
         _ => entity_id.to_string(),
     };
-    emit(
+    emit_recorded(
         batch,
         scope.workspace_id,
         project_id,
@@ -247,6 +232,11 @@ pub(super) fn record_in(
         } else {
             Vec::new()
         },
+        Some(HistoryRow {
+            entity_id,
+            label: label.to_string(),
+            changes: changes_json(changes),
+        }),
     );
 }
 

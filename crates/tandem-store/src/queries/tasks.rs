@@ -71,10 +71,11 @@ pub(super) async fn insert_task_tx(
     batch: &mut Batch,
 ) -> Result<(Id, String)> {
     let number = match project {
-        // Taken by the command that inserts the task, where one command
-        // may hold several statements: one trip to SQLite's connection
-        // thread fewer, which is what a short write costs there.
-        Some(_) if DbStore::ONE_COMMAND_BATCHES => None,
+        // Taken by the command that inserts the task: one trip to
+        // SQLite's connection thread fewer, which is what a short write
+        // costs there, and one to PostgreSQL (a `WITH` clause of the
+        // insert).
+        Some(_) if DbStore::ONE_COMMAND_BATCHES || DbStore::WITH_WRITES => None,
         Some(p) => Some(take_task_numbers(tx, p.id, 1).await?),
         None => Some(0),
     };
@@ -116,6 +117,15 @@ async fn insert_numbered_task_tx(
         now,
     };
     let mut qb = match (number, project) {
+        (None, Some(p)) if DbStore::WITH_WRITES => {
+            let mut qb = QueryBuilder::<Db>::new(
+                "WITH n AS (UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = ",
+            );
+            qb.push_bind(p.id);
+            qb.push(" RETURNING next_task_number) ");
+            qb.push(TASK_INSERT.as_str());
+            qb
+        }
         (None, Some(p)) => {
             let mut qb = QueryBuilder::<Db>::new(
                 "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = ",
@@ -285,7 +295,8 @@ pub(super) async fn update_task_tx(
 /// A new task's row: its fields and what the store resolved.
 pub(super) struct TaskRowValues<'a> {
     pub(super) project_id: Option<Id>,
-    /// `None`: the project's next, which the same command has just taken.
+    /// `None`: the project's next, which the same command has just taken
+    /// (on PostgreSQL, the insert's clause `n`).
     pub(super) number: Option<i64>,
     pub(super) fields: &'a TaskFields,
     pub(super) owner_id: Option<Id>,
@@ -352,6 +363,9 @@ pub(super) fn push_task_row(
     b.push_bind(scope.workspace_id).push_bind(row.project_id);
     match row.number {
         Some(number) => b.push_bind(number),
+        // The clause `n` of the insert took it; a clause's change is not
+        // seen by a read of the table in the same statement.
+        None if DbStore::WITH_WRITES => b.push("(SELECT next_task_number FROM n)"),
         None => b
             .push("(SELECT next_task_number FROM projects WHERE id = ")
             .push_bind_unseparated(row.project_id)
