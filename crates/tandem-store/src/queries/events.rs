@@ -456,7 +456,9 @@ impl crate::events::EventStore for DbStore {
 /// writes as `WITH` clauses: $1 the tasks as a JSON array of rows, $2 the
 /// time, $3 the rule's name, $4 its id and $5 the depth (`rules::Mark`).
 /// Each project's plan version moves on once, and its events keep the
-/// new one; rows keep their order (`n`) so that the events' ids do.
+/// new one; rows keep their order (`n`) so that the events' ids do. The
+/// rescheduler has one delivery a project, its last event: it serves a
+/// project's every event up to the one it was given.
 static CREATED_TASKS_WITH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH r AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST($1 AS JSON)) \
@@ -470,7 +472,7 @@ static CREATED_TASKS_WITH: std::sync::LazyLock<String> = std::sync::LazyLock::ne
          FROM r LEFT JOIN v ON v.id = r.project_id ORDER BY r.n \
          RETURNING id, workspace_id, project_id, kind, action, object_key, actor_id, at, rule_id, depth), \
          d AS (INSERT INTO event_deliveries (consumer, event_id) \
-         SELECT '{rescheduler}', e.id FROM e WHERE e.project_id IS NOT NULL \
+         SELECT '{rescheduler}', MAX(e.id) FROM e WHERE e.project_id IS NOT NULL GROUP BY e.project_id \
          UNION ALL SELECT '{webhooks}', e.id FROM e WHERE EXISTS \
          (SELECT 1 FROM webhooks w WHERE w.workspace_id = e.workspace_id AND w.active) \
          UNION ALL SELECT '{automation}', e.id FROM e WHERE EXISTS \
@@ -497,7 +499,7 @@ pub(super) struct Created {
 /// [`record_in`] writes one's, in a few multi-row statements: for a job
 /// that makes thousands (recurring tasks' occurrences), where a
 /// statement a row was most of its time. Each project's plan version
-/// moves on once.
+/// moves on once, and the rescheduler hears of each project once.
 pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Result<()> {
     if created.is_empty() {
         return Ok(());
@@ -606,8 +608,18 @@ pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Re
             qb.push(condition);
             qb
         };
-        // A project's task created feeds its plan; a personal one no plan.
-        let planned = ids(true);
+        // A project's task created feeds its plan; a personal one no
+        // plan. The rescheduler reads a delivery for its project and
+        // serves every event of it up to then: one a project.
+        let mut last_of_project: std::collections::BTreeMap<Id, Id> =
+            std::collections::BTreeMap::new();
+        for (id, project) in &events {
+            if let Some(project) = project {
+                let last = last_of_project.entry(*project).or_insert(*id);
+                *last = (*last).max(*id);
+            }
+        }
+        let planned: Vec<Id> = last_of_project.into_values().collect();
         if !planned.is_empty() {
             deliveries(crate::events::RESCHEDULER, &planned, "")
                 .build()
