@@ -41,6 +41,10 @@ pub(super) struct HistoryRow {
     pub(super) label: String,
     /// The changes as [`changes_json`] writes them.
     pub(super) changes: String,
+    /// Whether anyone may hear of the change ([`crate::events::notifies`]
+    /// still decides who): a task created for nobody is nobody's news, and
+    /// the notifications job would read it only to find no owner.
+    pub(super) news: bool,
 }
 
 /// [`emit`], with the history row of the change where there is one: on
@@ -82,7 +86,8 @@ pub(super) fn emit_recorded(
     // workspace without them pays one indexed read a write.
     let consumers: Vec<&str> = [
         reschedules.then_some(crate::events::RESCHEDULER),
-        crate::events::notifies(kind, action, fields).then_some(crate::events::NOTIFICATIONS),
+        (crate::events::notifies(kind, action, fields) && history.as_ref().is_none_or(|h| h.news))
+            .then_some(crate::events::NOTIFICATIONS),
     ]
     .into_iter()
     .flatten()

@@ -236,6 +236,10 @@ pub(super) fn record_in(
             entity_id,
             label: label.to_string(),
             changes: changes_json(changes),
+            // A creation lists the fields given: an owner, or nobody.
+            news: kind != EntityKind::Task
+                || action != "created"
+                || changes.iter().any(|c| c.field == "owner"),
         }),
     );
 }
