@@ -514,6 +514,7 @@ impl CommentStore for DbStore {
                 &id.to_string(),
                 Some(scope.user_id),
                 &[],
+                None,
             );
             batch.run(&mut tx).await?;
         }

@@ -4,35 +4,6 @@
 
 use super::*;
 
-/// Adds an event to the write's batch, with a delivery for each once-only
-/// consumer that needs it, and (PostgreSQL) the word to every node that is
-/// sent at commit.
-// An event's parts, each a column of its row; a struct would be built
-// only to be taken apart again (as `record`'s).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn emit(
-    batch: &mut Batch,
-    workspace_id: Id,
-    project_id: Option<Id>,
-    kind: &str,
-    action: &str,
-    key: &str,
-    actor_id: Option<Id>,
-    fields: &[&str],
-) {
-    emit_recorded(
-        batch,
-        workspace_id,
-        project_id,
-        kind,
-        action,
-        key,
-        actor_id,
-        fields,
-        None,
-    );
-}
-
 /// A row of an object's history that goes with an event ([`record_in`]):
 /// the rest of the row is the event's (workspace, project, actor, time,
 /// kind as the entity's, action).
@@ -47,11 +18,15 @@ pub(super) struct HistoryRow {
     pub(super) news: bool,
 }
 
-/// [`emit`], with the history row of the change where there is one: on
-/// PostgreSQL a clause of the event's own statement, one round trip
-/// fewer for every write that keeps history.
+/// Adds an event to the write's batch, with a delivery for each once-only
+/// consumer that needs it, and (PostgreSQL) the word to every node that is
+/// sent at commit; with the change's history row where it keeps one
+/// (`history`), on PostgreSQL a clause of the event's own statement, one
+/// round trip fewer for every write that keeps history.
+// An event's parts, each a column of its row; a struct would be built
+// only to be taken apart again (as `record`'s).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn emit_recorded(
+pub(super) fn emit(
     batch: &mut Batch,
     workspace_id: Id,
     project_id: Option<Id>,

@@ -344,6 +344,7 @@ pub(super) async fn move_staged(store: &DbStore, staging: Id, scope: Scope) -> R
             &key,
             Some(scope.user_id),
             &[],
+            None,
         );
         batch.run(&mut tx).await?;
     }

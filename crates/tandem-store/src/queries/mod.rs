@@ -217,7 +217,7 @@ pub(super) fn record_in(
         EntityKind::Task | EntityKind::Project | EntityKind::Workspace => label.to_string(),
         _ => entity_id.to_string(),
     };
-    emit_recorded(
+    emit(
         batch,
         scope.workspace_id,
         project_id,

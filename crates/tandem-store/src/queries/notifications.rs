@@ -250,6 +250,7 @@ impl NotificationStore for DbStore {
                 &user_id.to_string(),
                 None,
                 &[],
+                None,
             );
         }
         batch.run(&mut tx).await?;
@@ -564,6 +565,7 @@ impl NotificationStore for DbStore {
             &scope.user_id.to_string(),
             None,
             &[],
+            None,
         );
         batch.run(&mut tx).await?;
         tx.commit().await?;

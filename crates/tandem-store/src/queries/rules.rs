@@ -386,6 +386,7 @@ impl RuleStore for DbStore {
                 &rule_id.to_string(),
                 None,
                 &[],
+                None,
             );
             batch.run(&mut tx).await?;
         }

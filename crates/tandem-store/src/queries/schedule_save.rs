@@ -164,6 +164,7 @@ async fn computed(mut tx: Tx, scope: Scope, project_id: Id) -> Result<()> {
         &project_id.to_string(),
         None,
         &[],
+        None,
     );
     batch.run(&mut tx).await?;
     tx.commit().await?;
