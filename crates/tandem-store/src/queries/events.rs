@@ -67,7 +67,10 @@ pub(super) fn emit(
     .into_iter()
     .flatten()
     .collect();
-    let rule_name = mark.as_ref().map(|m| m.name.clone());
+    // The history row's: a write without one names no rule there.
+    let rule_name = history
+        .as_ref()
+        .and_then(|_| mark.as_ref().map(|m| m.name.clone()));
     if DbStore::WITH_WRITES {
         match history {
             Some(_) => batch.push(&RECORDED_EVENT_WITH[bump as usize]),

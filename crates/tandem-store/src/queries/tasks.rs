@@ -70,13 +70,12 @@ pub(super) async fn insert_task_tx(
     owner: Owner,
     batch: &mut Batch,
 ) -> Result<(Id, String)> {
+    // A project's next number is taken by the command that inserts the
+    // task (a statement before it on SQLite, a `WITH` clause of it on
+    // PostgreSQL): one round trip fewer, which is what a short write
+    // costs.
     let number = match project {
-        // Taken by the command that inserts the task: one trip to
-        // SQLite's connection thread fewer, which is what a short write
-        // costs there, and one to PostgreSQL (a `WITH` clause of the
-        // insert).
-        Some(_) if DbStore::ONE_COMMAND_BATCHES || DbStore::WITH_WRITES => None,
-        Some(p) => Some(take_task_numbers(tx, p.id, 1).await?),
+        Some(_) => None,
         None => Some(0),
     };
     insert_numbered_task_tx(tx, scope, project, fields, number, owner, batch).await
