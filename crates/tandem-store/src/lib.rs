@@ -263,9 +263,12 @@ pub trait Store:
     async fn ping(&self) -> Result<()>;
     /// Refreshes the query planner's statistics of the tables at least
     /// `stale` since they were last analysed, so plans never depend on
-    /// autovacuum being on; the names of the tables analysed. PostgreSQL
-    /// only: SQLite's hot queries are written so their plan needs no
-    /// statistics, and SQLite has none.
+    /// autovacuum being on; the names of the tables analysed. With
+    /// [`Staleness::Changed`] it also vacuums the tables autovacuum would
+    /// have: a freshly loaded table is read slowly until one has (every
+    /// row's commit looked up and its page written back on first read, no
+    /// page known all-visible). PostgreSQL only: SQLite's hot queries are
+    /// written so their plan needs no statistics, and SQLite has none.
     async fn refresh_statistics(&self, stale: Staleness) -> Result<Vec<String>>;
 }
 
@@ -274,7 +277,7 @@ pub trait Store:
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staleness {
     /// A tenth of its rows (or 50) changed since: autovacuum's own rule,
-    /// for the hourly refresh.
+    /// for the hourly refresh, which vacuums by autovacuum's rules too.
     Changed,
     /// Half its rows (or 500) changed since: it has about doubled, or
     /// was analysed nearly empty, and a plan made from that picture may
@@ -287,6 +290,13 @@ pub enum Staleness {
 impl Staleness {
     /// The rows, and the share of a table's rows, that must have changed
     /// since its last analysis (whichever is more).
+    /// Whether tables owed a vacuum get one as well: the hourly refresh
+    /// does, a bulk writer mid-way does not (a vacuum reads every page
+    /// written since the last, and every page of a GIN index).
+    pub(crate) fn vacuums(self) -> bool {
+        self == Staleness::Changed
+    }
+
     pub(crate) fn threshold(self) -> (i64, f64) {
         match self {
             Staleness::Changed => (50, 0.1),

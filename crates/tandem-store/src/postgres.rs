@@ -130,12 +130,18 @@ impl PgStore {
     const QUEUE_PLAN: Option<&'static str> =
         Some("SELECT set_config('enable_seqscan', 'off', TRUE)");
     /// Tables changed by at least `$2` of their rows (or `$1` rows) since
-    /// their last analysis (`crate::Staleness`). The counters are the
-    /// server's own, kept whether or not autovacuum runs.
+    /// their last analysis (`crate::Staleness`), and whether each is also
+    /// owed a vacuum where `$3` asks for them, by autovacuum's own default
+    /// rules (dead rows over 50 + a fifth, rows inserted since the last
+    /// vacuum over 1,000 + a fifth). The counters are the server's own,
+    /// kept whether or not autovacuum runs.
     const STALE_STATISTICS: Option<&'static str> = Some(
-        "SELECT relname::text FROM pg_stat_user_tables WHERE schemaname = current_schema() \
-         AND n_mod_since_analyze > GREATEST(CAST($1 AS BIGINT), n_live_tup * CAST($2 AS DOUBLE PRECISION)) \
-         ORDER BY relname",
+        "SELECT relname::text, vacuum FROM ( \
+           SELECT relname, n_mod_since_analyze > GREATEST(CAST($1 AS BIGINT), n_live_tup * CAST($2 AS DOUBLE PRECISION)) AS outdated, \
+                  CAST($3 AS BOOLEAN) AND (n_dead_tup > 50 + 0.2 * n_live_tup \
+                    OR n_ins_since_vacuum > 1000 + 0.2 * n_live_tup) AS vacuum \
+           FROM pg_stat_user_tables WHERE schemaname = current_schema()) t \
+         WHERE outdated OR vacuum ORDER BY relname",
     );
     /// A bulk write (an import, a large batch of edits, a big schedule's
     /// save) analyses what it changed right after it: on a fresh database

@@ -511,18 +511,23 @@ impl Store for DbStore {
             return Ok(Vec::new());
         };
         let (rows, share) = stale.threshold();
-        let tables: Vec<String> = sqlx::query_scalar(query)
+        let tables: Vec<(String, bool)> = sqlx::query_as(query)
             .bind(rows)
             .bind(share)
+            .bind(stale.vacuums())
             .fetch_all(self.writer())
             .await?;
-        for table in &tables {
+        for (table, vacuum) in &tables {
             // Names from the catalogue, quoted as identifiers.
-            sqlx::query(&format!("ANALYZE \"{}\"", table.replace('"', "\"\"")))
-                .execute(self.writer())
-                .await?;
+            let table = table.replace('"', "\"\"");
+            let command = if *vacuum {
+                format!("VACUUM (ANALYZE) \"{table}\"")
+            } else {
+                format!("ANALYZE \"{table}\"")
+            };
+            sqlx::query(&command).execute(self.writer()).await?;
         }
-        Ok(tables)
+        Ok(tables.into_iter().map(|(table, _)| table).collect())
     }
 }
 

@@ -1,6 +1,7 @@
 //! PostgreSQL's planner statistics are Tandem's to keep: a bulk write
 //! analyses what it changed right away, and `refresh_statistics` analyses
-//! whatever changed much since, autovacuum or not.
+//! whatever changed much since, and vacuums what autovacuum would have,
+//! autovacuum or not.
 
 use sqlx::Connection;
 use tandem_store::testing::{fresh_postgres_database, fresh_sqlite_url, postgres_url};
@@ -146,18 +147,35 @@ async fn an_outgrown_table_is_refreshed_and_a_changed_one_waits_for_the_hour() {
         .execute(&mut conn)
         .await
         .unwrap();
-    // 300 more: a tenth changed, not half.
+    // 300 more: a tenth changed, not half; and 1,300 rows inserted since
+    // the table was last vacuumed (never), over autovacuum's 1,000 and a
+    // fifth.
     add_users(&mut conn, 1_001, 1_300).await;
+    async fn vacuumed(conn: &mut sqlx::PgConnection) -> Option<chrono::DateTime<chrono::Utc>> {
+        sqlx::query_scalar("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'users'")
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    }
     let outgrown = store
         .refresh_statistics(tandem_store::Staleness::Outgrown)
         .await
         .unwrap();
     assert!(!outgrown.contains(&"users".to_string()), "{outgrown:?}");
+    assert_eq!(
+        vacuumed(&mut conn).await,
+        None,
+        "a bulk writer mid-way vacuumed"
+    );
     let changed = store
         .refresh_statistics(tandem_store::Staleness::Changed)
         .await
         .unwrap();
     assert!(changed.contains(&"users".to_string()), "{changed:?}");
+    assert!(
+        vacuumed(&mut conn).await.is_some(),
+        "the hourly refresh left a freshly filled table unvacuumed"
+    );
     // 1,400 more after that analysis: more than half of the 2,700.
     add_users(&mut conn, 1_301, 2_700).await;
     let outgrown = store
