@@ -277,7 +277,7 @@ pub trait Store:
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staleness {
     /// A tenth of its rows (or 50) changed since: autovacuum's own rule,
-    /// for the hourly refresh, which vacuums by autovacuum's rules too.
+    /// for the refresh every ten minutes, which vacuums by autovacuum's rules too.
     Changed,
     /// Half its rows (or 500) changed since: it has about doubled, or
     /// was analysed nearly empty, and a plan made from that picture may
@@ -290,7 +290,7 @@ pub enum Staleness {
 impl Staleness {
     /// The rows, and the share of a table's rows, that must have changed
     /// since its last analysis (whichever is more).
-    /// Whether tables owed a vacuum get one as well: the hourly refresh
+    /// Whether tables owed a vacuum get one as well: the periodic refresh
     /// does, a bulk writer mid-way does not (a vacuum reads every page
     /// written since the last, and every page of a GIN index).
     pub(crate) fn vacuums(self) -> bool {

@@ -2,7 +2,8 @@
 //! purge of expired sessions, abandoned imports, handled events and the
 //! content no attached file names any more (in the database or the
 //! bucket), and
-//! the refresh of the database's planner statistics every ten minutes.
+//! the refresh of the database's planner statistics (and vacuum, where
+//! autovacuum would have run) every ten minutes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,8 +27,9 @@ const PURGE: Job = Job {
     every: Duration::from_secs(3600),
 };
 
-/// Tables changed much since their last analysis are analysed again, so
-/// query plans never wait for autovacuum (which may be off).
+/// Tables changed much since their last analysis are analysed again, and
+/// those autovacuum would vacuum are vacuumed, so query plans and reads
+/// of freshly written pages never wait for autovacuum (which may be off).
 const STATISTICS: Job = Job {
     name: "statistics",
     every: Duration::from_secs(600),

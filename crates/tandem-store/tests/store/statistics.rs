@@ -114,7 +114,7 @@ async fn a_bulk_import_leaves_fresh_statistics_behind() {
 }
 
 /// A bulk writer mid-way refreshes only tables that outgrew their
-/// statistics; the hourly refresh takes any that changed by a tenth.
+/// statistics; the periodic refresh takes any that changed by a tenth.
 #[tokio::test]
 async fn an_outgrown_table_is_refreshed_and_a_changed_one_waits_for_the_hour() {
     let Some(admin) = postgres_url() else {
@@ -174,7 +174,7 @@ async fn an_outgrown_table_is_refreshed_and_a_changed_one_waits_for_the_hour() {
     assert!(changed.contains(&"users".to_string()), "{changed:?}");
     assert!(
         vacuumed(&mut conn).await.is_some(),
-        "the hourly refresh left a freshly filled table unvacuumed"
+        "the periodic refresh left a freshly filled table unvacuumed"
     );
     // 1,400 more after that analysis: more than half of the 2,700.
     add_users(&mut conn, 1_301, 2_700).await;
