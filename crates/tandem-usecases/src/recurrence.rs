@@ -130,7 +130,7 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
         // Thousands of tasks at once (a first day, a catch-up) leave the
         // planner's picture of the tables behind: PostgreSQL then checks
         // each date's task by reading the whole table, until statistics
-        // catch up (autovacuum may be off; the hourly refresh is an hour
+        // catch up (autovacuum may be off; the periodic refresh is minutes
         // away). Refreshed as the pass goes, only for the tables that
         // outgrew theirs: analysing each that changed by a tenth cost a
         // fifth of a day's pass (100 ms a table of 30,000 rows) and
