@@ -53,9 +53,21 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        // The writer's statement journals (what undoes one statement or
+        // savepoint of a transaction, every write here being a savepoint
+        // of a commit group) stay in memory rather than spilling to a
+        // file past 64 KiB; and the log is copied back into the database
+        // every 10,000 pages (40 MB) rather than 1,000, so a page that
+        // every commit changes (an index's last leaf) is written back
+        // once for many commits. A day of 10,000 recurring occurrences
+        // wrote 168,000 pages and took 1.29–1.48 s; 83,000 and 0.9–1.1 s.
+        let writer_options = options
+            .clone()
+            .pragma("temp_store", "MEMORY")
+            .pragma("wal_autocheckpoint", "10000");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(writer_options)
             .await?;
         run_migrations(&writer).await?;
         let feed_start: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM events")
