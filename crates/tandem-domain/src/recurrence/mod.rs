@@ -133,18 +133,23 @@ impl Rule {
 
     /// [`Rule::dates`] up to `through` and the first one after it, read
     /// lazily: a series' dates to come are not expanded to find today's
-    /// (the rule's own bound, 400 years or 20,000 dates, holds).
+    /// (the rule's own bound, 400 years or 20,000 dates, holds). Those
+    /// before `since` may be left out: where the rule allows, it is
+    /// expanded from a later start, so that a series' day costs the same
+    /// however old it is.
     pub fn dates_through(
         &self,
         from: NaiveDate,
         except: &[NaiveDate],
         landing: Landing,
         working: impl Fn(NaiveDate) -> bool,
+        since: NaiveDate,
         through: NaiveDate,
     ) -> Vec<NaiveDate> {
+        let start = self.rebased(from, landing.first_raw_date(since, &working));
         let mut days: Vec<NaiveDate> = Vec::new();
         for day in self
-            .iter(from, except)
+            .iter_from(start, from, except)
             .filter_map(|day| landing.land(day, &working))
         {
             // No cap on the dates before `through`: a daily series years
@@ -172,7 +177,8 @@ impl Rule {
     ) -> Option<NaiveDate> {
         // A date the rule gives by `after` is past even where it lands
         // later (its own occurrence, moved off a day off).
-        self.iter(from, except)
+        let start = self.rebased(from, after.succ_opt().unwrap_or(after));
+        self.iter_from(start, from, except)
             .filter(|day| *day > after)
             .filter_map(|day| landing.land(day, &working))
             .find(|day| *day > after)
@@ -182,7 +188,18 @@ impl Rule {
     /// 20 days) so that a rule that lands nowhere (every Saturday,
     /// skipped) ends.
     fn iter(&self, from: NaiveDate, except: &[NaiveDate]) -> impl Iterator<Item = NaiveDate> {
-        let mut text = format!("DTSTART:{}\nRRULE:{}", stamp(from), self.0);
+        self.iter_from(from, from, except)
+    }
+
+    /// [`Rule::iter`] of the series started on `from`, expanded from
+    /// `start` ([`Rule::rebased`]), its bounds still counted from `from`.
+    fn iter_from(
+        &self,
+        start: NaiveDate,
+        from: NaiveDate,
+        except: &[NaiveDate],
+    ) -> impl Iterator<Item = NaiveDate> {
+        let mut text = format!("DTSTART:{}\nRRULE:{}", stamp(start), self.0);
         for day in except {
             text.push_str(&format!("\nEXDATE:{}", stamp(*day)));
         }
@@ -192,6 +209,60 @@ impl Rule {
             .map(|at| at.date_naive())
             .take_while(move |day| day.year() <= from.year() + 400)
             .take(MAX_OCCURRENCES * 20)
+    }
+
+    /// The latest start, no later than `limit`, from which the rule gives
+    /// the same dates as from `from` (from that start on): `from` moved on
+    /// by whole intervals of the rule's frequency, which keeps both what
+    /// the rule counts its intervals from and the weekday, day of the
+    /// month or day of the year that fills in what it leaves out (every
+    /// week falls on the start's weekday). `from` itself where the rule
+    /// counts its dates (COUNT), or no such start exists.
+    fn rebased(&self, from: NaiveDate, limit: NaiveDate) -> NaiveDate {
+        if limit <= from || self.count().is_some() {
+            return from;
+        }
+        let interval: u32 = self
+            .part("INTERVAL")
+            .and_then(|n| n.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(1);
+        let shifted = |k: u32| -> Option<NaiveDate> {
+            let steps = k.checked_mul(interval)?;
+            match self.part("FREQ")? {
+                "DAILY" => from.checked_add_days(chrono::Days::new(steps.into())),
+                "WEEKLY" => from.checked_add_days(chrono::Days::new(u64::from(steps) * 7)),
+                // Only on the start's own day of the month: a later month
+                // without it (the 31st) is no start.
+                "MONTHLY" | "YEARLY" => {
+                    let months = if self.part("FREQ")? == "YEARLY" {
+                        steps.checked_mul(12)?
+                    } else {
+                        steps
+                    };
+                    let moved = from.checked_add_months(chrono::Months::new(months))?;
+                    (moved.day() == from.day()).then_some(moved)
+                }
+                _ => None,
+            }
+        };
+        let days = (limit - from).num_days().max(0) as u64;
+        let periods = match self.part("FREQ") {
+            Some("DAILY") => days / u64::from(interval),
+            Some("WEEKLY") => days / (7 * u64::from(interval)),
+            Some("MONTHLY") => months_between(from, limit) / u64::from(interval),
+            Some("YEARLY") => months_between(from, limit) / (12 * u64::from(interval)),
+            _ => 0,
+        };
+        let periods = u32::try_from(periods).unwrap_or(u32::MAX);
+        // A start whose day the month lacks moves back an interval; a
+        // dozen tries find one unless the rule is only ever on 29 February
+        // of a year a leap year never meets.
+        (0..12)
+            .filter_map(|back| periods.checked_sub(back))
+            .filter(|k| *k > 0)
+            .find_map(|k| shifted(k).filter(|start| *start <= limit))
+            .unwrap_or(from)
     }
 
     /// The rule in words, as pages and the CLI show it: "Every 2 weeks on
@@ -263,6 +334,30 @@ impl Landing {
         }
     }
 
+    /// The earliest date the rule may give and still land on `since` or
+    /// later: `since` itself unless occurrences move, else the day after
+    /// the last working day before it (a date from then on moves to
+    /// `since` or later), or a year and a day before it where no working
+    /// day is that near (a date lands at most 366 days on).
+    fn first_raw_date(self, since: NaiveDate, working: impl Fn(NaiveDate) -> bool) -> NaiveDate {
+        match self {
+            Landing::AsIs | Landing::Skip => since,
+            Landing::NextWorkingDay => {
+                let mut day = since;
+                for _ in 0..367 {
+                    let Some(before) = day.pred_opt() else {
+                        return day;
+                    };
+                    if working(before) {
+                        return day;
+                    }
+                    day = before;
+                }
+                day
+            }
+        }
+    }
+
     fn land(self, day: NaiveDate, working: impl Fn(NaiveDate) -> bool) -> Option<NaiveDate> {
         match self {
             Landing::AsIs => Some(day),
@@ -275,6 +370,15 @@ impl Landing {
                 .or(Some(day)),
         }
     }
+}
+
+/// Whole months from `from` to `to` (not before `from`), a month being
+/// from one day of the month to the same day of the next.
+fn months_between(from: NaiveDate, to: NaiveDate) -> u64 {
+    let months = (to.year() - from.year()) * 12 + to.month() as i32
+        - from.month() as i32
+        - i32::from(to.day() < from.day());
+    months.max(0) as u64
 }
 
 fn midnight(day: NaiveDate) -> chrono::DateTime<Tz> {
@@ -490,5 +594,77 @@ mod tests {
             ),
             [d(2027, 1, 1), d(2027, 1, 2)]
         );
+    }
+
+    #[test]
+    fn an_old_series_is_expanded_from_near_the_dates_asked_for() {
+        let daily = Rule::parse("every 3 days").unwrap();
+        let from = d(2020, 1, 1);
+        let start = daily.rebased(from, d(2026, 12, 7));
+        assert!(start > d(2026, 12, 3) && start <= d(2026, 12, 7), "{start}");
+        assert_eq!((start - from).num_days() % 3, 0);
+        // The 31st, every other month: a start on a month's 31st.
+        let odd = Rule::parse("FREQ=MONTHLY;INTERVAL=2").unwrap();
+        assert_eq!(odd.rebased(d(2025, 1, 31), d(2026, 12, 7)), d(2026, 7, 31));
+        // Counted dates are counted from the first.
+        let counted = Rule::parse("daily 5000 times").unwrap();
+        assert_eq!(counted.rebased(from, d(2026, 12, 7)), from);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Expanded from a later start or not, a rule gives the same dates
+        /// from `since` on, whatever its frequency, interval, month ends,
+        /// leap days, landing and days off.
+        #[test]
+        fn a_later_start_gives_the_same_dates(
+            rule in proptest::sample::select(vec![
+                "FREQ=DAILY", "FREQ=DAILY;INTERVAL=5", "FREQ=DAILY;INTERVAL=3;BYMONTH=1,7",
+                "FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=3;WKST=SU;BYDAY=MO,SU",
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                "FREQ=MONTHLY", "FREQ=MONTHLY;INTERVAL=2", "FREQ=MONTHLY;INTERVAL=5",
+                "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;INTERVAL=3;BYDAY=2MO",
+                "FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=MONTHLY;BYMONTHDAY=-1",
+                "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+                "FREQ=YEARLY", "FREQ=YEARLY;INTERVAL=2", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+                "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO", "FREQ=WEEKLY;UNTIL=20280301T235959Z",
+            ]),
+            start in 0u64..1500,
+            since in 0u64..2500,
+            ahead in 0u64..60,
+            landing in proptest::sample::select(Landing::ALL.to_vec()),
+            holidays in 0u64..1200,
+            holiday_days in 0u64..40,
+        ) {
+            let rule = Rule::parse(rule).unwrap();
+            let from = d(2024, 1, 1) + chrono::Days::new(start);
+            let since = from + chrono::Days::new(since);
+            let through = since + chrono::Days::new(ahead);
+            // Weekdays, but for a block of days off (a shutdown).
+            let off_from = d(2024, 1, 1) + chrono::Days::new(holidays);
+            let off_to = off_from + chrono::Days::new(holiday_days);
+            let working = |day: NaiveDate| {
+                day.weekday().num_days_from_monday() < 5 && !(off_from..off_to).contains(&day)
+            };
+            let except = [from + chrono::Days::new(7), since + chrono::Days::new(1)];
+            let later: Vec<NaiveDate> = rule
+                .dates_through(from, &except, landing, working, since, through)
+                .into_iter()
+                .filter(|day| *day >= since)
+                .collect();
+            let whole: Vec<NaiveDate> = rule
+                .dates_through(from, &except, landing, working, from, through)
+                .into_iter()
+                .filter(|day| *day >= since)
+                .collect();
+            proptest::prop_assert_eq!(later, whole);
+            let after = rule.next_after(from, since, &except, landing, working);
+            let whole_after = rule
+                .iter(from, &except)
+                .filter(|day| *day > since)
+                .filter_map(|day| landing.land(day, working))
+                .find(|day| *day > since);
+            proptest::prop_assert_eq!(after, whole_after);
+        }
     }
 }

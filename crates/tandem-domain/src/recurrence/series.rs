@@ -130,9 +130,14 @@ impl Series {
             return Vec::new();
         }
         let mut due = Vec::new();
-        let dates =
-            self.rule
-                .dates_through(self.starts_on, &self.except, self.landing, working, today);
+        let dates = self.rule.dates_through(
+            self.starts_on,
+            &self.except,
+            self.landing,
+            working,
+            since,
+            today,
+        );
         for date in dates {
             if date >= since && !made.contains(&date) {
                 due.push(date);
@@ -239,7 +244,14 @@ mod tests {
         let daily = series("daily", Mode::Schedule, d(2023, 1, 1));
         let made: BTreeSet<NaiveDate> = daily
             .rule
-            .dates_through(d(2023, 1, 1), &[], Landing::AsIs, |_| true, d(2027, 1, 4))
+            .dates_through(
+                d(2023, 1, 1),
+                &[],
+                Landing::AsIs,
+                |_| true,
+                d(2023, 1, 1),
+                d(2027, 1, 4),
+            )
             .into_iter()
             .filter(|day| *day < d(2027, 1, 4))
             .collect();
