@@ -257,8 +257,8 @@ pub trait Store:
     fn commits(&self) -> Option<CommitCounts>;
     /// How many write transactions on different projects are worth
     /// running at once for a job with many (the recurrence job): one
-    /// where a single writer commits everything (SQLite), else the cores
-    /// this node has (at least one), as a guess at the database server's.
+    /// where a single writer commits everything (SQLite), else one more
+    /// than the cores this node has, as a guess at the database server's.
     fn parallel_writes(&self) -> usize;
     async fn ping(&self) -> Result<()>;
     /// Refreshes the query planner's statistics of the tables at least

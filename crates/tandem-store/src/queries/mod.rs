@@ -495,7 +495,11 @@ impl Store for DbStore {
 
     fn parallel_writes(&self) -> usize {
         if DbStore::CONCURRENT_WRITES {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+            // One more than the cores: each batch leaves the server idle
+            // while the job reads its rows and makes the next statement's,
+            // and a third batch on two cores fills that (a day of 10,000
+            // occurrences 0.85-0.88 s against 0.94-1.03 s with two).
+            std::thread::available_parallelism().map_or(2, |n| n.get().min(8) + 1)
         } else {
             1
         }
