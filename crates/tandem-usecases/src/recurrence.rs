@@ -127,22 +127,8 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
     let mut made = Vec::new();
     let mut fresh_at = 0;
     loop {
-        // Thousands of tasks at once (a first day, a catch-up) leave the
-        // planner's picture of the tables behind: PostgreSQL then checks
-        // each date's task by reading the whole table, until statistics
-        // catch up (autovacuum may be off; the periodic refresh is minutes
-        // away). Refreshed as the pass goes, only for the tables that
-        // outgrew theirs: analysing each that changed by a tenth cost a
-        // fifth of a day's pass (100 ms a table of 30,000 rows) and
-        // changed no plan.
-        if made.len() >= fresh_at + REFRESH_AFTER {
-            store
-                .refresh_statistics(tandem_store::Staleness::Outgrown)
-                .await?;
-            fresh_at = made.len();
-        }
         let owing = store
-            .recurrences_owing(today, GENERATE_BATCH * ways)
+            .recurrences_owing(today, GENERATE_BATCH * ways * ROUND)
             .await?;
         if owing.is_empty() {
             return finished(store, made, fresh_at).await;
@@ -150,9 +136,24 @@ pub async fn generate(store: &dyn Store, today: NaiveDate) -> Result<Vec<String>
         let before = made.len();
         let mut batches = futures_util::stream::iter(batches_by_project(owing))
             .map(|ids| make_batch(store, ids, today))
-            .buffered(ways);
+            .buffer_unordered(ways);
         while let Some(keys) = batches.next().await {
             made.extend(keys);
+            // Thousands of tasks at once (a first day, a catch-up) leave
+            // the planner's picture of the tables behind: PostgreSQL then
+            // checks each date's task by reading the whole table, until
+            // statistics catch up (autovacuum may be off; the periodic
+            // refresh is minutes away). Refreshed as the pass goes, the
+            // other batches still running, only for the tables that
+            // outgrew theirs: analysing each that changed by a tenth cost
+            // a fifth of a day's pass (100 ms a table of 30,000 rows) and
+            // changed no plan.
+            if made.len() >= fresh_at + REFRESH_AFTER {
+                store
+                    .refresh_statistics(tandem_store::Staleness::Outgrown)
+                    .await?;
+                fresh_at = made.len();
+            }
         }
         // A pass that made nothing (another node made them, or what was
         // owed has ended) ends here, however many it read.
@@ -215,6 +216,10 @@ async fn finished(store: &dyn Store, made: Vec<String>, fresh_at: usize) -> Resu
     }
     Ok(made)
 }
+
+/// Batches read for each of the ways a pass runs at once: the last batch
+/// of a read leaves the others' cores idle until it commits.
+const ROUND: usize = 4;
 
 /// Occurrences made after which the planner's statistics are refreshed.
 const REFRESH_AFTER: usize = 1_000;
