@@ -277,7 +277,7 @@ pub trait Store:
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Staleness {
     /// A tenth of its rows (or 50) changed since: autovacuum's own rule,
-    /// for the refresh every ten minutes, which vacuums by autovacuum's rules too.
+    /// for the periodic refresh, which vacuums by autovacuum's rules too.
     Changed,
     /// Half its rows (or 500) changed since: it has about doubled, or
     /// was analysed nearly empty, and a plan made from that picture may
@@ -288,8 +288,6 @@ pub enum Staleness {
 }
 
 impl Staleness {
-    /// The rows, and the share of a table's rows, that must have changed
-    /// since its last analysis (whichever is more).
     /// Whether tables owed a vacuum get one as well: the periodic refresh
     /// does, a bulk writer mid-way does not (a vacuum reads every page
     /// written since the last, and every page of a GIN index).
@@ -297,6 +295,8 @@ impl Staleness {
         self == Staleness::Changed
     }
 
+    /// The rows, and the share of a table's rows, that must have changed
+    /// since its last analysis (whichever is more).
     pub(crate) fn threshold(self) -> (i64, f64) {
         match self {
             Staleness::Changed => (50, 0.1),

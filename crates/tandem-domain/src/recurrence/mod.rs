@@ -227,32 +227,29 @@ impl Rule {
             .and_then(|n| n.parse().ok())
             .filter(|n| *n > 0)
             .unwrap_or(1);
+        // An interval in days or in months, and how many whole ones fit
+        // between `from` and `limit`.
+        let (days, months) = match self.part("FREQ") {
+            Some("DAILY") => (interval, 0),
+            Some("WEEKLY") => (7 * interval, 0),
+            Some("MONTHLY") => (0, interval),
+            Some("YEARLY") => (0, 12 * interval),
+            _ => return from,
+        };
+        let periods = if days > 0 {
+            (limit - from).num_days().max(0) as u64 / u64::from(days)
+        } else {
+            months_between(from, limit) / u64::from(months)
+        };
         let shifted = |k: u32| -> Option<NaiveDate> {
-            let steps = k.checked_mul(interval)?;
-            match self.part("FREQ")? {
-                "DAILY" => from.checked_add_days(chrono::Days::new(steps.into())),
-                "WEEKLY" => from.checked_add_days(chrono::Days::new(u64::from(steps) * 7)),
+            if days > 0 {
+                from.checked_add_days(chrono::Days::new(u64::from(k) * u64::from(days)))
+            } else {
                 // Only on the start's own day of the month: a later month
                 // without it (the 31st) is no start.
-                "MONTHLY" | "YEARLY" => {
-                    let months = if self.part("FREQ")? == "YEARLY" {
-                        steps.checked_mul(12)?
-                    } else {
-                        steps
-                    };
-                    let moved = from.checked_add_months(chrono::Months::new(months))?;
-                    (moved.day() == from.day()).then_some(moved)
-                }
-                _ => None,
+                let moved = from.checked_add_months(chrono::Months::new(k.checked_mul(months)?))?;
+                (moved.day() == from.day()).then_some(moved)
             }
-        };
-        let days = (limit - from).num_days().max(0) as u64;
-        let periods = match self.part("FREQ") {
-            Some("DAILY") => days / u64::from(interval),
-            Some("WEEKLY") => days / (7 * u64::from(interval)),
-            Some("MONTHLY") => months_between(from, limit) / u64::from(interval),
-            Some("YEARLY") => months_between(from, limit) / (12 * u64::from(interval)),
-            _ => 0,
         };
         let periods = u32::try_from(periods).unwrap_or(u32::MAX);
         // A start whose day the month lacks moves back an interval; a
