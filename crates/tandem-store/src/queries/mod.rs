@@ -21,6 +21,7 @@ mod approvals;
 mod attachments;
 mod board;
 mod comments;
+mod created_tasks;
 mod dependencies;
 mod events;
 mod goals;
@@ -44,6 +45,7 @@ mod search;
 mod signals;
 mod stakeholders;
 mod status_updates;
+mod task_insert;
 mod task_list;
 mod task_refs;
 mod tasks;
@@ -64,12 +66,14 @@ pub(crate) use task_list::{sqlx_task_page_rows, task_select};
 
 use approvals::latest_milestone_approval;
 use board::*;
+use created_tasks::*;
 use dependencies::{
     cycle_keys, delete_dependency_tx, insert_dependency_tx, order_after, refuse_summary_link,
 };
 use events::*;
 use projects::*;
 use rollups::*;
+use task_insert::*;
 use task_list::*;
 use task_refs::*;
 use tasks::*;

@@ -1,0 +1,332 @@
+//! Writing a task's row: its columns, one row bound or many as a JSON
+//! parameter, the project's numbers taken, and the insert of one task
+//! with its tags, collaborators and history. Not here: what a task write
+//! checks and changes besides (`tasks.rs`), or many tasks' history at
+//! once (`created_tasks.rs`).
+
+use super::*;
+
+/// The next `count` numbers of the project's tasks, taken: the first.
+pub(super) async fn take_task_numbers(tx: &mut Tx, project_id: Id, count: usize) -> Result<i64> {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE projects SET next_task_number = next_task_number + $2 WHERE id = $1 \
+         RETURNING next_task_number",
+    )
+    .bind(project_id)
+    .bind(count)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(last - count + 1)
+}
+
+/// Inserts one task with its tags, collaborators and history row;
+/// returns its key.
+pub(super) async fn insert_task_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project: Option<&Project>,
+    fields: &TaskFields,
+    owner: Owner,
+    batch: &mut Batch,
+) -> Result<(Id, String)> {
+    // A project's next number is taken by the command that inserts the
+    // task (a statement before it on SQLite, a `WITH` clause of it on
+    // PostgreSQL): one round trip fewer, which is what a short write
+    // costs.
+    let number = match project {
+        Some(_) => None,
+        None => Some(0),
+    };
+    insert_numbered_task_tx(tx, scope, project, fields, number, owner, batch).await
+}
+
+/// [`insert_task_tx`] with the task's number already taken, or (`None`)
+/// taken by the insert itself.
+pub(super) async fn insert_numbered_task_tx(
+    tx: &mut Tx,
+    scope: Scope,
+    project: Option<&Project>,
+    fields: &TaskFields,
+    number: Option<i64>,
+    owner: Owner,
+    batch: &mut Batch,
+) -> Result<(Id, String)> {
+    let mut fields = fields.clone();
+    fields.normalize();
+    fields.check().map_err(StoreError::Invalid)?;
+    let refs = resolve_task_refs(
+        tx,
+        scope,
+        project.map(|p| (p.id, p.key.as_str())),
+        None,
+        &fields,
+        owner,
+        &[],
+    )
+    .await?;
+    let watch = RollupWatch::before(tx, refs.parent_id).await?;
+    let now = Utc::now();
+    let row = TaskRowValues {
+        project_id: project.map(|p| p.id),
+        number,
+        fields: &fields,
+        owner_id: refs.owner_id,
+        parent_id: refs.parent_id,
+        now,
+    };
+    let mut qb = match (number, project) {
+        (None, Some(p)) if DbStore::WITH_WRITES => {
+            let mut qb = QueryBuilder::<Db>::new(
+                "WITH n AS (UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = ",
+            );
+            qb.push_bind(p.id);
+            qb.push(" RETURNING next_task_number) ");
+            qb.push(TASK_INSERT.as_str());
+            qb
+        }
+        (None, Some(p)) => {
+            let mut qb = QueryBuilder::<Db>::new(
+                "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = ",
+            );
+            qb.push_bind(p.id);
+            qb.push(";\n");
+            qb.push(TASK_INSERT.as_str());
+            qb
+        }
+        _ => QueryBuilder::<Db>::new(TASK_INSERT.as_str()),
+    };
+    qb.push_values([row], |mut b, row| push_task_row(&mut b, scope, &row));
+    qb.push(" RETURNING id, number");
+    let (id, number): (i64, i64) = qb.build_query_as().fetch_one(&mut **tx).await?;
+    push_task_sets(
+        batch,
+        scope,
+        id,
+        TaskSets::Fresh,
+        &fields.tags,
+        &refs.collaborator_ids,
+    );
+    let created = Contribution::created(
+        scope.workspace_id,
+        project.map(|p| p.id),
+        refs.owner_id,
+        &fields,
+    );
+    watch.settle(tx, batch, Some(created)).await?;
+    let key = TaskKey::format(project.map(|p| p.key.as_str()), number, id);
+    record_in(
+        batch,
+        scope,
+        project.map(|p| p.id),
+        EntityKind::Task,
+        id,
+        &key,
+        "created",
+        &activity::created(&task_snapshot(&fields)),
+    );
+    Ok((id, key))
+}
+
+/// A new task's row: its fields and what the store resolved.
+pub(super) struct TaskRowValues<'a> {
+    pub(super) project_id: Option<Id>,
+    /// `None`: the project's next, which the same command has just taken
+    /// (on PostgreSQL, the insert's clause `n`).
+    pub(super) number: Option<i64>,
+    pub(super) fields: &'a TaskFields,
+    pub(super) owner_id: Option<Id>,
+    pub(super) parent_id: Option<Id>,
+    pub(super) now: DateTime<Utc>,
+}
+
+/// The columns of a new task's row, in [`push_task_row`]'s order, with
+/// their types for rows given as JSON (`json_to_recordset`).
+const TASK_COLUMNS: [(&str, &str); 30] = [
+    ("workspace_id", "BIGINT"),
+    ("project_id", "BIGINT"),
+    ("number", "BIGINT"),
+    ("title", "TEXT"),
+    ("description", "TEXT"),
+    ("owner_id", "BIGINT"),
+    ("status", "TEXT"),
+    ("priority", "TEXT"),
+    ("start_date", "DATE"),
+    ("due_date", "DATE"),
+    ("estimate_days", "DOUBLE PRECISION"),
+    ("effort_hours", "DOUBLE PRECISION"),
+    ("optimistic_days", "DOUBLE PRECISION"),
+    ("likely_days", "DOUBLE PRECISION"),
+    ("pessimistic_days", "DOUBLE PRECISION"),
+    ("percent_complete", "BIGINT"),
+    ("parent_id", "BIGINT"),
+    ("phase_id", "BIGINT"),
+    ("milestone_id", "BIGINT"),
+    ("blocked_reason", "TEXT"),
+    ("created_by", "BIGINT"),
+    ("created_at", "TIMESTAMPTZ"),
+    ("updated_at", "TIMESTAMPTZ"),
+    ("completed_at", "TIMESTAMPTZ"),
+    ("constraint_type", "TEXT"),
+    ("constraint_date", "TEXT"),
+    ("actual_start", "TEXT"),
+    ("actual_finish", "TEXT"),
+    ("scheduling", "TEXT"),
+    ("levelling_delay", "BIGINT"),
+];
+
+/// [`TASK_COLUMNS`]' names, comma-separated.
+pub(super) static TASK_COLUMN_LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    TASK_COLUMNS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+pub(super) static TASK_INSERT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("INSERT INTO tasks ({}) ", *TASK_COLUMN_LIST));
+
+/// Binds one row of [`TASK_INSERT`]: one task created through
+/// the API, or many in an import.
+pub(super) fn push_task_row(
+    b: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>,
+    scope: Scope,
+    row: &TaskRowValues<'_>,
+) {
+    let f = row.fields;
+    let tp = f.three_point.as_ref();
+    b.push_bind(scope.workspace_id).push_bind(row.project_id);
+    match row.number {
+        Some(number) => b.push_bind(number),
+        // The clause `n` of the insert took it; a clause's change is not
+        // seen by a read of the table in the same statement.
+        None if DbStore::WITH_WRITES => b.push("(SELECT next_task_number FROM n)"),
+        None => b
+            .push("(SELECT next_task_number FROM projects WHERE id = ")
+            .push_bind_unseparated(row.project_id)
+            .push_unseparated(")"),
+    };
+    b.push_bind(f.title.trim().to_string())
+        .push_bind(f.description.clone())
+        .push_bind(row.owner_id)
+        .push_bind(f.status.as_str())
+        .push_bind(f.priority.as_str())
+        .push_bind(f.start_date)
+        .push_bind(f.due_date)
+        .push_bind(f.estimate_days)
+        .push_bind(f.effort_hours)
+        .push_bind(tp.map(|t| t.optimistic))
+        .push_bind(tp.map(|t| t.likely))
+        .push_bind(tp.map(|t| t.pessimistic))
+        .push_bind(f.percent_complete)
+        .push_bind(row.parent_id)
+        .push_bind(f.phase_id)
+        .push_bind(f.milestone_id)
+        .push_bind(f.blocked_reason.clone())
+        .push_bind(scope.user_id)
+        .push_bind(row.now)
+        .push_bind(row.now)
+        .push_bind(f.status.is_closed().then_some(row.now))
+        .push_bind(f.schedule.constraint_type.map(|c| c.as_str()))
+        .push_bind(local_time(f.schedule.constraint_date))
+        .push_bind(local_time(f.schedule.actual_start))
+        .push_bind(local_time(f.schedule.actual_finish))
+        .push_bind(f.schedule.mode.as_str())
+        .push_bind(f.schedule.levelling_delay);
+}
+
+/// [`TASK_COLUMNS`] with their types, the column definitions of rows
+/// given as one JSON parameter (PostgreSQL's `JSON_ROWS`): each row an
+/// object keyed by column, made by [`task_row_json`].
+pub(super) static TASK_JSON_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    TASK_COLUMNS
+        .iter()
+        .map(|(name, kind)| format!("{name} {kind}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+/// One row of [`TASK_INSERT`] as [`push_task_row`] binds it, as a JSON
+/// object keyed by [`TASK_JSON_COLUMNS`]; the number must be known.
+pub(super) fn task_row_json(scope: Scope, row: &TaskRowValues<'_>) -> serde_json::Value {
+    let f = row.fields;
+    let tp = f.three_point.as_ref();
+    let mut row = serde_json::json!({
+        "workspace_id": scope.workspace_id,
+        "project_id": row.project_id,
+        "number": row.number,
+        "title": f.title.trim(),
+        "description": f.description,
+        "owner_id": row.owner_id,
+        "status": f.status.as_str(),
+        "priority": f.priority.as_str(),
+        "start_date": f.start_date,
+        "due_date": f.due_date,
+        "estimate_days": f.estimate_days,
+        "effort_hours": f.effort_hours,
+        "optimistic_days": tp.map(|t| t.optimistic),
+        "likely_days": tp.map(|t| t.likely),
+        "pessimistic_days": tp.map(|t| t.pessimistic),
+        "percent_complete": f.percent_complete,
+        "parent_id": row.parent_id,
+        "phase_id": f.phase_id,
+        "milestone_id": f.milestone_id,
+        "blocked_reason": f.blocked_reason,
+        "created_by": scope.user_id,
+        "created_at": row.now,
+        "updated_at": row.now,
+        "completed_at": f.status.is_closed().then_some(row.now),
+    });
+    row.as_object_mut()
+        .expect("an object")
+        .extend(crate::sql::schedule_json(&f.schedule));
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON rows name the columns the insert lists, in its order, and
+    /// each row fills every one of them.
+    #[test]
+    fn the_json_columns_are_the_inserts() {
+        let listed = TASK_INSERT
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(columns, _)| columns)
+            .unwrap();
+        let listed: Vec<&str> = listed.split(',').map(str::trim).collect();
+        let typed: Vec<&str> = TASK_JSON_COLUMNS
+            .split(',')
+            .map(|c| c.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(typed, listed);
+        let fields = TaskFields::titled("Drill");
+        let row = TaskRowValues {
+            project_id: Some(1),
+            number: Some(7),
+            fields: &fields,
+            owner_id: None,
+            parent_id: None,
+            now: Utc::now(),
+        };
+        let scope = Scope {
+            workspace_id: 1,
+            user_id: 2,
+            role: Role::Member,
+        };
+        let json = task_row_json(scope, &row);
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut sorted = listed.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
+    }
+}
