@@ -48,6 +48,19 @@ pub(super) struct Created {
     pub(super) changes: String,
 }
 
+/// A row of [`CREATED_TASKS_WITH`]'s `$1`, serialized from what it
+/// borrows (see `TaskRowJson`).
+#[derive(serde::Serialize)]
+struct CreatedRow<'a> {
+    n: usize,
+    workspace_id: Id,
+    project_id: Option<Id>,
+    actor_id: Id,
+    task_id: Id,
+    key: &'a str,
+    changes: &'a str,
+}
+
 /// The history rows, events and deliveries of many created tasks, as
 /// [`record_in`] writes one's, in a few multi-row statements: for a job
 /// that makes thousands (recurring tasks' occurrences), where a
@@ -63,24 +76,20 @@ pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Re
         // The rows as one JSON parameter: a VALUES list of thousands of
         // parameters is taken apart and planned anew each time, and each
         // row's own read of its plan version was most of that.
-        let rows = serde_json::Value::Array(
-            created
-                .iter()
-                .enumerate()
-                .map(|(n, c)| {
-                    serde_json::json!({
-                        "n": n,
-                        "workspace_id": c.scope.workspace_id,
-                        "project_id": c.project_id,
-                        "actor_id": c.scope.user_id,
-                        "task_id": c.task_id,
-                        "key": c.key,
-                        "changes": c.changes,
-                    })
-                })
-                .collect(),
-        )
-        .to_string();
+        let rows: Vec<CreatedRow> = created
+            .iter()
+            .enumerate()
+            .map(|(n, c)| CreatedRow {
+                n,
+                workspace_id: c.scope.workspace_id,
+                project_id: c.project_id,
+                actor_id: c.scope.user_id,
+                task_id: c.task_id,
+                key: &c.key,
+                changes: &c.changes,
+            })
+            .collect();
+        let rows = serde_json::to_string(&rows).expect("plain values serialize");
         sqlx::query(&CREATED_TASKS_WITH)
             .bind(rows)
             .bind(now)

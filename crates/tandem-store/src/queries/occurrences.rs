@@ -289,18 +289,16 @@ pub(super) async fn make_occurrences_tx(
         let rows: Vec<(i64, Option<i64>, i64)> = if DbStore::JSON_ROWS {
             // One JSON parameter, planned once (see
             // `record_created_tasks`).
-            let json = serde_json::Value::Array(
-                chunk
-                    .iter()
-                    .zip(&fields)
-                    .map(|(n, f)| {
-                        let mut value = task_row_json(n.0.scope, &row(n, f));
-                        value["recurrence_id"] = serde_json::json!(n.0.series.id);
-                        value
-                    })
-                    .collect(),
-            )
-            .to_string();
+            let rows: Vec<TaskRowJson> = chunk
+                .iter()
+                .zip(&fields)
+                .map(|(n, f)| {
+                    let mut json = TaskRowJson::new(n.0.scope, &row(n, f));
+                    json.recurrence_id = Some(n.0.series.id);
+                    json
+                })
+                .collect();
+            let json = serde_json::to_string(&rows).expect("plain values serialize");
             sqlx::query_as(&OCCURRENCE_TASKS_INSERT)
                 .bind(json)
                 .fetch_all(&mut **tx)
@@ -385,13 +383,11 @@ pub(super) async fn make_occurrences_tx(
         // undoes the whole batch instead.
         let inserted = if DbStore::JSON_ROWS {
             // One JSON parameter, planned once (see `record_created_tasks`).
-            let rows = serde_json::Value::Array(
-                chunk
-                    .iter()
-                    .map(|(task, series, date)| serde_json::json!([series, date, task]))
-                    .collect(),
-            )
-            .to_string();
+            let rows: Vec<(Id, NaiveDate, Id)> = chunk
+                .iter()
+                .map(|(task, series, date)| (*series, *date, *task))
+                .collect();
+            let rows = serde_json::to_string(&rows).expect("plain values serialize");
             sqlx::query(
                 "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) \
                  SELECT CAST(r->>0 AS BIGINT), CAST(r->>1 AS DATE), CAST(r->>2 AS BIGINT) \
@@ -432,12 +428,12 @@ pub(super) async fn make_occurrences_tx(
             let slot = last.entry(*id).or_insert(*day);
             *slot = (*slot).max(*day);
         }
-        let moved: Vec<serde_json::Value> = series
+        let moved: Vec<(Id, NaiveDate)> = series
             .iter()
             .filter_map(|(r, _)| {
                 last.get(&r.id)
                     .filter(|day| **day > r.last_on)
-                    .map(|day| serde_json::json!([r.id, day]))
+                    .map(|day| (r.id, *day))
             })
             .collect();
         if !moved.is_empty() {
@@ -446,7 +442,7 @@ pub(super) async fn make_occurrences_tx(
                  FROM json_array_elements(CAST($1 AS JSON)) AS r \
                  WHERE recurrences.id = CAST(r->>0 AS BIGINT)",
             )
-            .bind(serde_json::Value::Array(moved).to_string())
+            .bind(serde_json::to_string(&moved).expect("plain values serialize"))
             .execute(&mut **tx)
             .await?;
         }

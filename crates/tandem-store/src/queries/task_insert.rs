@@ -248,40 +248,87 @@ pub(super) static TASK_JSON_COLUMNS: std::sync::LazyLock<String> = std::sync::La
 });
 
 /// One row of [`TASK_INSERT`] as [`push_task_row`] binds it, as a JSON
-/// object keyed by [`TASK_JSON_COLUMNS`]; the number must be known.
-pub(super) fn task_row_json(scope: Scope, row: &TaskRowValues<'_>) -> serde_json::Value {
-    let f = row.fields;
-    let tp = f.three_point.as_ref();
-    let mut row = serde_json::json!({
-        "workspace_id": scope.workspace_id,
-        "project_id": row.project_id,
-        "number": row.number,
-        "title": f.title.trim(),
-        "description": f.description,
-        "owner_id": row.owner_id,
-        "status": f.status.as_str(),
-        "priority": f.priority.as_str(),
-        "start_date": f.start_date,
-        "due_date": f.due_date,
-        "estimate_days": f.estimate_days,
-        "effort_hours": f.effort_hours,
-        "optimistic_days": tp.map(|t| t.optimistic),
-        "likely_days": tp.map(|t| t.likely),
-        "pessimistic_days": tp.map(|t| t.pessimistic),
-        "percent_complete": f.percent_complete,
-        "parent_id": row.parent_id,
-        "phase_id": f.phase_id,
-        "milestone_id": f.milestone_id,
-        "blocked_reason": f.blocked_reason,
-        "created_by": scope.user_id,
-        "created_at": row.now,
-        "updated_at": row.now,
-        "completed_at": f.status.is_closed().then_some(row.now),
-    });
-    row.as_object_mut()
-        .expect("an object")
-        .extend(crate::sql::schedule_json(&f.schedule));
-    row
+/// object keyed by [`TASK_JSON_COLUMNS`] (made by [`TaskRowJson::new`]),
+/// serialized straight from the fields it borrows: a `serde_json::Value`
+/// a row built and sorted a map of thirty keys, a quarter of the
+/// recurring job's own time on its day.
+#[derive(serde::Serialize)]
+pub(super) struct TaskRowJson<'a> {
+    workspace_id: Id,
+    project_id: Option<Id>,
+    number: Option<i64>,
+    title: &'a str,
+    description: Option<&'a str>,
+    owner_id: Option<Id>,
+    status: &'static str,
+    priority: &'static str,
+    start_date: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    estimate_days: Option<f64>,
+    effort_hours: Option<f64>,
+    optimistic_days: Option<f64>,
+    likely_days: Option<f64>,
+    pessimistic_days: Option<f64>,
+    percent_complete: i64,
+    parent_id: Option<Id>,
+    phase_id: Option<Id>,
+    milestone_id: Option<Id>,
+    blocked_reason: Option<&'a str>,
+    created_by: Id,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    completed_at: Option<DateTime<Utc>>,
+    constraint_type: Option<&'static str>,
+    constraint_date: Option<String>,
+    actual_start: Option<String>,
+    actual_finish: Option<String>,
+    scheduling: &'static str,
+    levelling_delay: i64,
+    /// The series an occurrence is made for; not a column of every insert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) recurrence_id: Option<Id>,
+}
+
+impl<'a> TaskRowJson<'a> {
+    /// The row; the number must be known.
+    pub(super) fn new(scope: Scope, row: &TaskRowValues<'a>) -> Self {
+        let f = row.fields;
+        let tp = f.three_point.as_ref();
+        let s = &f.schedule;
+        TaskRowJson {
+            workspace_id: scope.workspace_id,
+            project_id: row.project_id,
+            number: row.number,
+            title: f.title.trim(),
+            description: f.description.as_deref(),
+            owner_id: row.owner_id,
+            status: f.status.as_str(),
+            priority: f.priority.as_str(),
+            start_date: f.start_date,
+            due_date: f.due_date,
+            estimate_days: f.estimate_days,
+            effort_hours: f.effort_hours,
+            optimistic_days: tp.map(|t| t.optimistic),
+            likely_days: tp.map(|t| t.likely),
+            pessimistic_days: tp.map(|t| t.pessimistic),
+            percent_complete: f.percent_complete,
+            parent_id: row.parent_id,
+            phase_id: f.phase_id,
+            milestone_id: f.milestone_id,
+            blocked_reason: f.blocked_reason.as_deref(),
+            created_by: scope.user_id,
+            created_at: row.now,
+            updated_at: row.now,
+            completed_at: f.status.is_closed().then_some(row.now),
+            constraint_type: s.constraint_type.map(|c| c.as_str()),
+            constraint_date: local_time(s.constraint_date),
+            actual_start: local_time(s.actual_start),
+            actual_finish: local_time(s.actual_finish),
+            scheduling: s.mode.as_str(),
+            levelling_delay: s.levelling_delay,
+            recurrence_id: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -317,7 +364,7 @@ mod tests {
             user_id: 2,
             role: Role::Member,
         };
-        let json = task_row_json(scope, &row);
+        let json = serde_json::to_value(TaskRowJson::new(scope, &row)).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
             .unwrap()
