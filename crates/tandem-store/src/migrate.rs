@@ -288,6 +288,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "beginnings of words up to eight characters as terms",
         sql: include_str!("../migrations/sqlite/0054_search_longer_prefixes.sql"),
     },
+    Migration {
+        version: 55,
+        description: "users kept; the job's rows' references checked a statement at a time",
+        sql: include_str!("../migrations/sqlite/0055_references_by_statement.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -560,6 +565,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 54,
         description: "beginnings of words up to eight characters as terms",
         sql: include_str!("../migrations/postgres/0054_search_longer_prefixes.sql"),
+    },
+    Migration {
+        version: 55,
+        description: "users kept; the job's rows' references checked a statement at a time",
+        sql: include_str!("../migrations/postgres/0055_references_by_statement.sql"),
     },
 ];
 

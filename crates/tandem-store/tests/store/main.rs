@@ -15,6 +15,7 @@ mod pages;
 mod paging;
 mod phases;
 mod planning;
+mod references;
 mod rollups;
 mod search;
 mod search_words;
