@@ -1,28 +1,33 @@
 -- The references of the rows the recurring job writes by the thousand
 -- (issue 14), checked once a statement for all its rows, where a foreign
 -- key checks each row with a query of its own: an occurrence made nine
--- such queries, and dropping the six moved here took a sixth off the
--- database's time on a day of 10,000 occurrences (docs/benchmarks.md).
+-- such queries, the largest share of the database's time on a day of
+-- 10,000 occurrences (docs/benchmarks.md). A statement's rows name few
+-- parents (one workspace, a few projects and people, a series each), and
+-- each is looked up once.
 --
--- Moved are only the references whose parents go by the rules below. A
--- task's or history row's workspace and project stay foreign keys: every
--- delete of a workspace or project cascades through them.
+-- What the foreign keys did when a parent went is done by statement
+-- triggers on the parents:
 --
 -- * A user is never deleted (a member leaves a workspace by being
 --   deactivated, migration 40), and now cannot be: tasks' owners and
 --   makers and the history's actors keep their user.
+-- * A workspace deleted takes its tasks and history, a project its tasks.
 -- * A series goes only with its project or workspace (a stopped series
 --   is `ended`); its dates go with it, and the tasks it made forget it.
 -- * A task deleted leaves its occurrence's date taken, with no task.
 --
--- A check holds the series and tasks it finds (`FOR KEY SHARE`, as a
--- foreign key's does), so a delete that comes after it waits for the
--- insert's commit, and the delete's cascade below then sees the new rows.
+-- A check holds the parents it finds (`FOR KEY SHARE`, as a foreign key's
+-- does), so a delete that comes after it waits for the insert's commit,
+-- and the delete's trigger below then sees the new rows.
 
-ALTER TABLE tasks DROP CONSTRAINT tasks_owner_id_fkey,
+ALTER TABLE tasks DROP CONSTRAINT tasks_workspace_id_fkey,
+    DROP CONSTRAINT tasks_project_id_fkey,
+    DROP CONSTRAINT tasks_owner_id_fkey,
     DROP CONSTRAINT tasks_created_by_fkey,
     DROP CONSTRAINT tasks_recurrence_id_fkey;
-ALTER TABLE activity DROP CONSTRAINT activity_actor_id_fkey;
+ALTER TABLE activity DROP CONSTRAINT activity_workspace_id_fkey,
+    DROP CONSTRAINT activity_actor_id_fkey;
 ALTER TABLE occurrences DROP CONSTRAINT occurrences_recurrence_id_fkey,
     DROP CONSTRAINT occurrences_task_id_fkey;
 
@@ -34,103 +39,97 @@ END $$;
 CREATE TRIGGER users_are_kept BEFORE DELETE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION users_are_kept();
 
--- Refused as a foreign key refuses a row whose parent is missing, with
--- the same SQLSTATE: `missing` of `child`'s rows name no `parent`.
-CREATE FUNCTION refuse_missing(child TEXT, parent TEXT, missing BIGINT) RETURNS void
+-- The rows of `parent` that `ids` name (nulls and repeats aside), held
+-- until the transaction ends; refused as a foreign key refuses a missing
+-- one, with the same SQLSTATE, when any is not there. Users are never
+-- deleted: nothing to hold.
+CREATE FUNCTION hold_parents(child TEXT, parent TEXT, ids BIGINT[]) RETURNS void
     LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'insert or update on table "%" refers to % % rows that do not exist',
-        child, missing, parent
-        USING ERRCODE = 'foreign_key_violation';
-END $$;
-
--- Each check holds the parents it finds and counts them against the
--- distinct references: one lookup a parent, where a foreign key makes
--- one a row (the users of a batch are a few, its series hundreds).
-CREATE FUNCTION task_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    wanted BIGINT;
+    wanted BIGINT[] := ARRAY(SELECT DISTINCT i FROM unnest(ids) AS i WHERE i IS NOT NULL);
     found_rows BIGINT;
 BEGIN
-    SELECT count(DISTINCT recurrence_id) INTO wanted FROM new_rows;
-    IF wanted > 0 THEN
-        PERFORM 1 FROM recurrences r WHERE r.id IN (SELECT recurrence_id FROM new_rows)
-        FOR KEY SHARE;
-        GET DIAGNOSTICS found_rows = ROW_COUNT;
-        IF found_rows < wanted THEN
-            PERFORM refuse_missing('tasks', 'recurrences', wanted - found_rows);
-        END IF;
+    IF cardinality(wanted) = 0 THEN
+        RETURN;
     END IF;
-    SELECT count(*) INTO wanted FROM
-        (SELECT owner_id AS id FROM new_rows UNION SELECT created_by FROM new_rows) x
-        WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x.id);
-    IF wanted > 0 THEN
-        PERFORM refuse_missing('tasks', 'users', wanted);
+    CASE parent
+    WHEN 'workspaces' THEN
+        PERFORM 1 FROM workspaces p WHERE p.id = ANY (wanted) FOR KEY SHARE;
+    WHEN 'projects' THEN
+        PERFORM 1 FROM projects p WHERE p.id = ANY (wanted) FOR KEY SHARE;
+    WHEN 'recurrences' THEN
+        PERFORM 1 FROM recurrences p WHERE p.id = ANY (wanted) FOR KEY SHARE;
+    WHEN 'tasks' THEN
+        PERFORM 1 FROM tasks p WHERE p.id = ANY (wanted) FOR KEY SHARE;
+    WHEN 'users' THEN
+        PERFORM 1 FROM users p WHERE p.id = ANY (wanted);
+    END CASE;
+    GET DIAGNOSTICS found_rows = ROW_COUNT;
+    IF found_rows < cardinality(wanted) THEN
+        RAISE EXCEPTION 'insert or update on table "%": % of the % it refers to do not exist',
+            child, cardinality(wanted) - found_rows, parent
+            USING ERRCODE = 'foreign_key_violation';
     END IF;
+END $$;
+
+CREATE FUNCTION task_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM hold_parents('tasks', 'workspaces', ARRAY(SELECT workspace_id FROM new_rows));
+    PERFORM hold_parents('tasks', 'projects', ARRAY(SELECT project_id FROM new_rows));
+    PERFORM hold_parents('tasks', 'recurrences', ARRAY(SELECT recurrence_id FROM new_rows));
+    PERFORM hold_parents('tasks', 'users',
+        ARRAY(SELECT owner_id FROM new_rows UNION SELECT created_by FROM new_rows));
     RETURN NULL;
 END $$;
 CREATE TRIGGER task_references_exist AFTER INSERT ON tasks
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION task_references_exist();
 
--- An update checks only the rows whose references it changed, as a
--- foreign key does: a schedule's save rewrites thousands of rows' dates,
--- and a statement's check would read them all.
+-- An update checks only the references it changed, as a foreign key
+-- does: a schedule's save rewrites thousands of rows' dates, and a
+-- parent's delete sets references to null while its cascades are still
+-- under way.
 CREATE FUNCTION task_references_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.recurrence_id IS NOT NULL THEN
-        PERFORM 1 FROM recurrences r WHERE r.id = NEW.recurrence_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('tasks', 'recurrences', 1);
-        END IF;
+    IF OLD.workspace_id IS DISTINCT FROM NEW.workspace_id THEN
+        PERFORM hold_parents('tasks', 'workspaces', ARRAY[NEW.workspace_id]);
     END IF;
-    IF EXISTS (SELECT 1 FROM (VALUES (NEW.owner_id), (NEW.created_by)) x(id)
-               WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = x.id)) THEN
-        PERFORM refuse_missing('tasks', 'users', 1);
+    IF OLD.project_id IS DISTINCT FROM NEW.project_id THEN
+        PERFORM hold_parents('tasks', 'projects', ARRAY[NEW.project_id]);
+    END IF;
+    IF OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
+        PERFORM hold_parents('tasks', 'recurrences', ARRAY[NEW.recurrence_id]);
+    END IF;
+    IF OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.created_by IS DISTINCT FROM NEW.created_by THEN
+        PERFORM hold_parents('tasks', 'users', ARRAY[NEW.owner_id, NEW.created_by]);
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER task_references_changed AFTER UPDATE OF owner_id, created_by, recurrence_id ON tasks
-    FOR EACH ROW WHEN (OLD.owner_id IS DISTINCT FROM NEW.owner_id
+CREATE TRIGGER task_references_changed
+    AFTER UPDATE OF workspace_id, project_id, owner_id, created_by, recurrence_id ON tasks
+    FOR EACH ROW WHEN (OLD.workspace_id IS DISTINCT FROM NEW.workspace_id
+        OR OLD.project_id IS DISTINCT FROM NEW.project_id
+        OR OLD.owner_id IS DISTINCT FROM NEW.owner_id
         OR OLD.created_by IS DISTINCT FROM NEW.created_by
         OR OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id)
     EXECUTE FUNCTION task_references_changed();
 
-CREATE FUNCTION activity_actors_exist() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    missing BIGINT;
+CREATE FUNCTION activity_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT count(*) INTO missing FROM (SELECT DISTINCT actor_id FROM new_rows) n
-        WHERE n.actor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = n.actor_id);
-    IF missing > 0 THEN
-        PERFORM refuse_missing('activity', 'users', missing);
-    END IF;
+    PERFORM hold_parents('activity', 'workspaces', ARRAY(SELECT workspace_id FROM new_rows));
+    PERFORM hold_parents('activity', 'users', ARRAY(SELECT actor_id FROM new_rows));
     RETURN NULL;
 END $$;
-CREATE TRIGGER activity_actors_exist AFTER INSERT ON activity
+CREATE TRIGGER activity_references_exist AFTER INSERT ON activity
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION activity_actors_exist();
--- The history is written, never rewritten: no update to check.
+    FOR EACH STATEMENT EXECUTE FUNCTION activity_references_exist();
+-- A task moved to another project moves its history's `project_id`, a
+-- plain number; the history's workspace and actor never change.
 
 CREATE FUNCTION occurrence_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    wanted BIGINT;
-    found_rows BIGINT;
 BEGIN
-    SELECT count(DISTINCT recurrence_id) INTO wanted FROM new_rows;
-    PERFORM 1 FROM recurrences r WHERE r.id IN (SELECT recurrence_id FROM new_rows) FOR KEY SHARE;
-    GET DIAGNOSTICS found_rows = ROW_COUNT;
-    IF found_rows < wanted THEN
-        PERFORM refuse_missing('occurrences', 'recurrences', wanted - found_rows);
-    END IF;
-    SELECT count(DISTINCT task_id) INTO wanted FROM new_rows;
-    IF wanted > 0 THEN
-        PERFORM 1 FROM tasks t WHERE t.id IN (SELECT task_id FROM new_rows) FOR KEY SHARE;
-        GET DIAGNOSTICS found_rows = ROW_COUNT;
-        IF found_rows < wanted THEN
-            PERFORM refuse_missing('occurrences', 'tasks', wanted - found_rows);
-        END IF;
-    END IF;
+    PERFORM hold_parents('occurrences', 'recurrences', ARRAY(SELECT recurrence_id FROM new_rows));
+    PERFORM hold_parents('occurrences', 'tasks', ARRAY(SELECT task_id FROM new_rows));
     RETURN NULL;
 END $$;
 CREATE TRIGGER occurrence_references_exist AFTER INSERT ON occurrences
@@ -139,15 +138,11 @@ CREATE TRIGGER occurrence_references_exist AFTER INSERT ON occurrences
 
 CREATE FUNCTION occurrence_references_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM recurrences r WHERE r.id = NEW.recurrence_id FOR KEY SHARE;
-    IF NOT FOUND THEN
-        PERFORM refuse_missing('occurrences', 'recurrences', 1);
+    IF OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
+        PERFORM hold_parents('occurrences', 'recurrences', ARRAY[NEW.recurrence_id]);
     END IF;
-    IF NEW.task_id IS NOT NULL THEN
-        PERFORM 1 FROM tasks t WHERE t.id = NEW.task_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('occurrences', 'tasks', 1);
-        END IF;
+    IF OLD.task_id IS DISTINCT FROM NEW.task_id THEN
+        PERFORM hold_parents('occurrences', 'tasks', ARRAY[NEW.task_id]);
     END IF;
     RETURN NULL;
 END $$;
@@ -157,6 +152,25 @@ CREATE TRIGGER occurrence_references_changed AFTER UPDATE OF recurrence_id, task
     EXECUTE FUNCTION occurrence_references_changed();
 
 -- What the foreign keys did when their parent went.
+CREATE FUNCTION workspaces_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM tasks t WHERE t.workspace_id IN (SELECT id FROM old_rows);
+    DELETE FROM activity a WHERE a.workspace_id IN (SELECT id FROM old_rows);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER workspaces_gone AFTER DELETE ON workspaces
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION workspaces_gone();
+
+CREATE FUNCTION projects_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM tasks t WHERE t.project_id IN (SELECT id FROM old_rows);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER projects_gone AFTER DELETE ON projects
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION projects_gone();
+
 CREATE FUNCTION recurrences_gone() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM occurrences o WHERE o.recurrence_id IN (SELECT id FROM old_rows);

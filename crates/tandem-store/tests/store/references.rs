@@ -137,26 +137,69 @@ async fn references_hold_and_their_parents_take_them_along() {
         for (what, column) in [
             ("a maker who is not a user", "created_by"),
             ("a series that is not there", "recurrence_id"),
+            ("a project that is not there", "project_id"),
         ] {
+            // The task copied, one reference made to name nothing.
+            let columns = [
+                "workspace_id",
+                "project_id",
+                "number",
+                "title",
+                "status",
+                "priority",
+                "created_at",
+                "updated_at",
+                "owner_id",
+                "created_by",
+                "recurrence_id",
+            ];
+            let values: Vec<String> = columns
+                .iter()
+                .map(|c| match *c {
+                    c if c == column => missing.to_string(),
+                    "number" => "number + 1000".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
             let copy = format!(
-                "INSERT INTO tasks (workspace_id, project_id, number, title, status, priority, \
-                 created_at, updated_at, {column}) \
-                 SELECT workspace_id, project_id, number + 1000, title, status, priority, \
-                 created_at, updated_at, {missing} FROM tasks WHERE id = {task}"
+                "INSERT INTO tasks ({}) SELECT {} FROM tasks WHERE id = {task}",
+                columns.join(", "),
+                values.join(", ")
             );
             refused_as_missing(raw.execute(&copy).await, what, backend);
         }
         refused_as_missing(
             raw.execute(&format!(
-                "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, \
-                 entity_id, entity_label, action, changes) \
-                 SELECT workspace_id, project_id, {missing}, at, entity_kind, entity_id, \
-                 entity_label, action, changes FROM activity WHERE entity_id = {task}"
+                "UPDATE tasks SET workspace_id = {missing} WHERE id = {task}"
             ))
             .await,
-            "a history row by someone who is not a user",
+            "a task moved to no workspace",
             backend,
         );
+        for (what, workspace, actor) in [
+            (
+                "a history row by someone who is not a user",
+                "workspace_id",
+                missing.to_string(),
+            ),
+            (
+                "a history row of no workspace",
+                &*missing.to_string(),
+                "actor_id".to_string(),
+            ),
+        ] {
+            refused_as_missing(
+                raw.execute(&format!(
+                    "INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, \
+                     entity_id, entity_label, action, changes) \
+                     SELECT {workspace}, project_id, {actor}, at, entity_kind, entity_id, \
+                     entity_label, action, changes FROM activity WHERE entity_id = {task}"
+                ))
+                .await,
+                what,
+                backend,
+            );
+        }
         let recurrence = series.id;
         for (what, values) in [
             (
@@ -214,6 +257,31 @@ async fn references_hold_and_their_parents_take_them_along() {
             Some(1),
             "{backend}: the series' first task"
         );
+
+        // A workspace deleted (an import's staging one is) takes its
+        // tasks, its personal ones too, and its history.
+        let elsewhere = w.other.workspace_id;
+        store
+            .create_task(
+                w.other.writer().unwrap(),
+                &NewTask {
+                    project: None,
+                    fields: TaskFields::titled("Zoe's own"),
+                },
+            )
+            .await
+            .unwrap();
+        for table in ["tasks", "activity"] {
+            let rows = format!("SELECT COUNT(*) FROM {table} WHERE workspace_id = {elsewhere}");
+            assert!(raw.number(&rows).await.unwrap() > 0, "{backend}: {table}");
+        }
+        raw.execute(&format!("DELETE FROM workspaces WHERE id = {elsewhere}"))
+            .await
+            .unwrap();
+        for table in ["tasks", "activity"] {
+            let rows = format!("SELECT COUNT(*) FROM {table} WHERE workspace_id = {elsewhere}");
+            assert_eq!(raw.number(&rows).await, Some(0), "{backend}: {table}");
+        }
 
         // The project deleted takes the other series, its dates and tasks.
         let others = format!(
