@@ -39,46 +39,41 @@ END $$;
 CREATE TRIGGER users_are_kept BEFORE DELETE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION users_are_kept();
 
--- The rows of `parent` that `ids` name (nulls and repeats aside), held
--- until the transaction ends; refused as a foreign key refuses a missing
--- one, with the same SQLSTATE, when any is not there. Users are never
--- deleted: nothing to hold.
-CREATE FUNCTION hold_parents(child TEXT, parent TEXT, ids BIGINT[]) RETURNS void
-    LANGUAGE plpgsql AS $$
-DECLARE
-    wanted BIGINT[] := ARRAY(SELECT DISTINCT i FROM unnest(ids) AS i WHERE i IS NOT NULL);
-    found_rows BIGINT;
+-- Refused as a foreign key refuses a row whose parent is missing, with
+-- the same SQLSTATE.
+CREATE FUNCTION refuse_missing(child TEXT, parent TEXT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF cardinality(wanted) = 0 THEN
-        RETURN;
-    END IF;
-    CASE parent
-    WHEN 'workspaces' THEN
-        PERFORM 1 FROM workspaces p WHERE p.id = ANY (wanted) FOR KEY SHARE;
-    WHEN 'projects' THEN
-        PERFORM 1 FROM projects p WHERE p.id = ANY (wanted) FOR KEY SHARE;
-    WHEN 'recurrences' THEN
-        PERFORM 1 FROM recurrences p WHERE p.id = ANY (wanted) FOR KEY SHARE;
-    WHEN 'tasks' THEN
-        PERFORM 1 FROM tasks p WHERE p.id = ANY (wanted) FOR KEY SHARE;
-    WHEN 'users' THEN
-        PERFORM 1 FROM users p WHERE p.id = ANY (wanted);
-    END CASE;
-    GET DIAGNOSTICS found_rows = ROW_COUNT;
-    IF found_rows < cardinality(wanted) THEN
-        RAISE EXCEPTION 'insert or update on table "%": % of the % it refers to do not exist',
-            child, cardinality(wanted) - found_rows, parent
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
+    RAISE EXCEPTION 'insert or update on table "%" refers to % that do not exist', child, parent
+        USING ERRCODE = 'foreign_key_violation';
 END $$;
 
+-- Each check is one query: it holds the distinct parents the statement's
+-- rows name (`FOR KEY SHARE`, each found once) and counts them. A query
+-- a parent, or a function a parent, cost a single task's insert more
+-- than the foreign keys' checks did. Users are never deleted: nothing
+-- to hold, only to find.
 CREATE FUNCTION task_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    missing TEXT;
 BEGIN
-    PERFORM hold_parents('tasks', 'workspaces', ARRAY(SELECT workspace_id FROM new_rows));
-    PERFORM hold_parents('tasks', 'projects', ARRAY(SELECT project_id FROM new_rows));
-    PERFORM hold_parents('tasks', 'recurrences', ARRAY(SELECT recurrence_id FROM new_rows));
-    PERFORM hold_parents('tasks', 'users',
-        ARRAY(SELECT owner_id FROM new_rows UNION SELECT created_by FROM new_rows));
+    SELECT CASE
+        WHEN (SELECT count(DISTINCT workspace_id) FROM new_rows) > (SELECT count(*) FROM
+            (SELECT FROM workspaces p WHERE p.id IN (SELECT workspace_id FROM new_rows)
+             FOR KEY SHARE) x) THEN 'workspaces'
+        WHEN (SELECT count(DISTINCT project_id) FROM new_rows) > (SELECT count(*) FROM
+            (SELECT FROM projects p WHERE p.id IN (SELECT project_id FROM new_rows)
+             FOR KEY SHARE) x) THEN 'projects'
+        WHEN (SELECT count(DISTINCT recurrence_id) FROM new_rows) > (SELECT count(*) FROM
+            (SELECT FROM recurrences p WHERE p.id IN (SELECT recurrence_id FROM new_rows)
+             FOR KEY SHARE) x) THEN 'recurrences'
+        WHEN EXISTS (SELECT FROM (SELECT owner_id AS id FROM new_rows
+                                  UNION SELECT created_by FROM new_rows) x
+            WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT FROM users u WHERE u.id = x.id))
+            THEN 'users'
+    END INTO missing;
+    IF missing IS NOT NULL THEN
+        PERFORM refuse_missing('tasks', missing);
+    END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER task_references_exist AFTER INSERT ON tasks
@@ -92,16 +87,26 @@ CREATE TRIGGER task_references_exist AFTER INSERT ON tasks
 CREATE FUNCTION task_references_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.workspace_id IS DISTINCT FROM NEW.workspace_id THEN
-        PERFORM hold_parents('tasks', 'workspaces', ARRAY[NEW.workspace_id]);
+        PERFORM FROM workspaces p WHERE p.id = NEW.workspace_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM refuse_missing('tasks', 'workspaces');
+        END IF;
     END IF;
-    IF OLD.project_id IS DISTINCT FROM NEW.project_id THEN
-        PERFORM hold_parents('tasks', 'projects', ARRAY[NEW.project_id]);
+    IF NEW.project_id IS NOT NULL AND OLD.project_id IS DISTINCT FROM NEW.project_id THEN
+        PERFORM FROM projects p WHERE p.id = NEW.project_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM refuse_missing('tasks', 'projects');
+        END IF;
     END IF;
-    IF OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
-        PERFORM hold_parents('tasks', 'recurrences', ARRAY[NEW.recurrence_id]);
+    IF NEW.recurrence_id IS NOT NULL AND OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
+        PERFORM FROM recurrences p WHERE p.id = NEW.recurrence_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM refuse_missing('tasks', 'recurrences');
+        END IF;
     END IF;
-    IF OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.created_by IS DISTINCT FROM NEW.created_by THEN
-        PERFORM hold_parents('tasks', 'users', ARRAY[NEW.owner_id, NEW.created_by]);
+    IF EXISTS (SELECT FROM (VALUES (NEW.owner_id), (NEW.created_by)) x(id)
+               WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT FROM users u WHERE u.id = x.id)) THEN
+        PERFORM refuse_missing('tasks', 'users');
     END IF;
     RETURN NULL;
 END $$;
@@ -115,9 +120,20 @@ CREATE TRIGGER task_references_changed
     EXECUTE FUNCTION task_references_changed();
 
 CREATE FUNCTION activity_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    missing TEXT;
 BEGIN
-    PERFORM hold_parents('activity', 'workspaces', ARRAY(SELECT workspace_id FROM new_rows));
-    PERFORM hold_parents('activity', 'users', ARRAY(SELECT actor_id FROM new_rows));
+    SELECT CASE
+        WHEN (SELECT count(DISTINCT workspace_id) FROM new_rows) > (SELECT count(*) FROM
+            (SELECT FROM workspaces p WHERE p.id IN (SELECT workspace_id FROM new_rows)
+             FOR KEY SHARE) x) THEN 'workspaces'
+        WHEN EXISTS (SELECT FROM (SELECT DISTINCT actor_id AS id FROM new_rows) x
+            WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT FROM users u WHERE u.id = x.id))
+            THEN 'users'
+    END INTO missing;
+    IF missing IS NOT NULL THEN
+        PERFORM refuse_missing('activity', missing);
+    END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER activity_references_exist AFTER INSERT ON activity
@@ -127,9 +143,20 @@ CREATE TRIGGER activity_references_exist AFTER INSERT ON activity
 -- plain number; the history's workspace and actor never change.
 
 CREATE FUNCTION occurrence_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    missing TEXT;
 BEGIN
-    PERFORM hold_parents('occurrences', 'recurrences', ARRAY(SELECT recurrence_id FROM new_rows));
-    PERFORM hold_parents('occurrences', 'tasks', ARRAY(SELECT task_id FROM new_rows));
+    SELECT CASE
+        WHEN (SELECT count(DISTINCT recurrence_id) FROM new_rows) > (SELECT count(*) FROM
+            (SELECT FROM recurrences p WHERE p.id IN (SELECT recurrence_id FROM new_rows)
+             FOR KEY SHARE) x) THEN 'recurrences'
+        WHEN (SELECT count(DISTINCT task_id) FROM new_rows) > (SELECT count(*) FROM
+            (SELECT FROM tasks p WHERE p.id IN (SELECT task_id FROM new_rows)
+             FOR KEY SHARE) x) THEN 'tasks'
+    END INTO missing;
+    IF missing IS NOT NULL THEN
+        PERFORM refuse_missing('occurrences', missing);
+    END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER occurrence_references_exist AFTER INSERT ON occurrences
@@ -139,10 +166,16 @@ CREATE TRIGGER occurrence_references_exist AFTER INSERT ON occurrences
 CREATE FUNCTION occurrence_references_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
-        PERFORM hold_parents('occurrences', 'recurrences', ARRAY[NEW.recurrence_id]);
+        PERFORM FROM recurrences p WHERE p.id = NEW.recurrence_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM refuse_missing('occurrences', 'recurrences');
+        END IF;
     END IF;
-    IF OLD.task_id IS DISTINCT FROM NEW.task_id THEN
-        PERFORM hold_parents('occurrences', 'tasks', ARRAY[NEW.task_id]);
+    IF NEW.task_id IS NOT NULL AND OLD.task_id IS DISTINCT FROM NEW.task_id THEN
+        PERFORM FROM tasks p WHERE p.id = NEW.task_id FOR KEY SHARE;
+        IF NOT FOUND THEN
+            PERFORM refuse_missing('occurrences', 'tasks');
+        END IF;
     END IF;
     RETURN NULL;
 END $$;
