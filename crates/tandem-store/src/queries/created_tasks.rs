@@ -49,7 +49,7 @@ pub(super) struct Created {
 }
 
 /// A row of [`CREATED_TASKS_WITH`]'s `$1`, serialized from what it
-/// borrows (see `TaskRowJson`).
+/// borrows (see `NewTaskRow`).
 #[derive(serde::Serialize)]
 struct CreatedRow<'a> {
     n: usize,

@@ -289,11 +289,11 @@ pub(super) async fn make_occurrences_tx(
         let rows: Vec<(i64, Option<i64>, i64)> = if DbStore::JSON_ROWS {
             // One JSON parameter, planned once (see
             // `record_created_tasks`).
-            let rows: Vec<TaskRowJson> = chunk
+            let rows: Vec<NewTaskRow> = chunk
                 .iter()
                 .zip(&fields)
                 .map(|(n, f)| {
-                    let mut json = TaskRowJson::new(n.0.scope, &row(n, f));
+                    let mut json = NewTaskRow::new(n.0.scope, &row(n, f));
                     json.recurrence_id = Some(n.0.series.id);
                     json
                 })
@@ -486,7 +486,7 @@ where
 }
 
 /// Occurrences' tasks from one JSON parameter of rows (`JSON_ROWS`), each
-/// linked to its series: $1 the rows, in [`task_row_json`]'s form with
+/// linked to its series: $1 the rows, each a [`NewTaskRow`] with
 /// `recurrence_id`.
 static OCCURRENCE_TASKS_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let columns = &*TASK_COLUMN_LIST;

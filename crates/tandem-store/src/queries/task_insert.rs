@@ -194,51 +194,50 @@ pub(super) fn push_task_row(
     scope: Scope,
     row: &TaskRowValues<'_>,
 ) {
-    let f = row.fields;
-    let tp = f.three_point.as_ref();
-    b.push_bind(scope.workspace_id).push_bind(row.project_id);
-    match row.number {
+    let r = NewTaskRow::new(scope, row);
+    b.push_bind(r.workspace_id).push_bind(r.project_id);
+    match r.number {
         Some(number) => b.push_bind(number),
         // The clause `n` of the insert took it; a clause's change is not
         // seen by a read of the table in the same statement.
         None if DbStore::WITH_WRITES => b.push("(SELECT next_task_number FROM n)"),
         None => b
             .push("(SELECT next_task_number FROM projects WHERE id = ")
-            .push_bind_unseparated(row.project_id)
+            .push_bind_unseparated(r.project_id)
             .push_unseparated(")"),
     };
-    b.push_bind(f.title.trim().to_string())
-        .push_bind(f.description.clone())
-        .push_bind(row.owner_id)
-        .push_bind(f.status.as_str())
-        .push_bind(f.priority.as_str())
-        .push_bind(f.start_date)
-        .push_bind(f.due_date)
-        .push_bind(f.estimate_days)
-        .push_bind(f.effort_hours)
-        .push_bind(tp.map(|t| t.optimistic))
-        .push_bind(tp.map(|t| t.likely))
-        .push_bind(tp.map(|t| t.pessimistic))
-        .push_bind(f.percent_complete)
-        .push_bind(row.parent_id)
-        .push_bind(f.phase_id)
-        .push_bind(f.milestone_id)
-        .push_bind(f.blocked_reason.clone())
-        .push_bind(scope.user_id)
-        .push_bind(row.now)
-        .push_bind(row.now)
-        .push_bind(f.status.is_closed().then_some(row.now))
-        .push_bind(f.schedule.constraint_type.map(|c| c.as_str()))
-        .push_bind(local_time(f.schedule.constraint_date))
-        .push_bind(local_time(f.schedule.actual_start))
-        .push_bind(local_time(f.schedule.actual_finish))
-        .push_bind(f.schedule.mode.as_str())
-        .push_bind(f.schedule.levelling_delay);
+    b.push_bind(r.title.to_owned())
+        .push_bind(r.description.map(str::to_owned))
+        .push_bind(r.owner_id)
+        .push_bind(r.status)
+        .push_bind(r.priority)
+        .push_bind(r.start_date)
+        .push_bind(r.due_date)
+        .push_bind(r.estimate_days)
+        .push_bind(r.effort_hours)
+        .push_bind(r.optimistic_days)
+        .push_bind(r.likely_days)
+        .push_bind(r.pessimistic_days)
+        .push_bind(r.percent_complete)
+        .push_bind(r.parent_id)
+        .push_bind(r.phase_id)
+        .push_bind(r.milestone_id)
+        .push_bind(r.blocked_reason.map(str::to_owned))
+        .push_bind(r.created_by)
+        .push_bind(r.created_at)
+        .push_bind(r.updated_at)
+        .push_bind(r.completed_at)
+        .push_bind(r.constraint_type)
+        .push_bind(r.constraint_date)
+        .push_bind(r.actual_start)
+        .push_bind(r.actual_finish)
+        .push_bind(r.scheduling)
+        .push_bind(r.levelling_delay);
 }
 
 /// [`TASK_COLUMNS`] with their types, the column definitions of rows
-/// given as one JSON parameter (PostgreSQL's `JSON_ROWS`): each row an
-/// object keyed by column, made by [`task_row_json`].
+/// given as one JSON parameter (PostgreSQL's `JSON_ROWS`): each row a
+/// [`NewTaskRow`] serialized, an object keyed by column.
 pub(super) static TASK_JSON_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     TASK_COLUMNS
         .iter()
@@ -247,13 +246,14 @@ pub(super) static TASK_JSON_COLUMNS: std::sync::LazyLock<String> = std::sync::La
         .join(", ")
 });
 
-/// One row of [`TASK_INSERT`] as [`push_task_row`] binds it, as a JSON
-/// object keyed by [`TASK_JSON_COLUMNS`] (made by [`TaskRowJson::new`]),
-/// serialized straight from the fields it borrows: a `serde_json::Value`
-/// a row built and sorted a map of thirty keys, a quarter of the
-/// recurring job's own time on its day.
+/// A new task's row: the values of [`TASK_COLUMNS`], in their order, from
+/// its fields and what the store resolved. [`push_task_row`] binds them
+/// one by one; serialized, they are one JSON row keyed by column
+/// ([`TASK_JSON_COLUMNS`]), written straight from the fields it borrows
+/// (a `serde_json::Value` a row built and sorted a map of thirty keys, a
+/// quarter of the recurring job's own time on its day).
 #[derive(serde::Serialize)]
-pub(super) struct TaskRowJson<'a> {
+pub(super) struct NewTaskRow<'a> {
     workspace_id: Id,
     project_id: Option<Id>,
     number: Option<i64>,
@@ -289,13 +289,13 @@ pub(super) struct TaskRowJson<'a> {
     pub(super) recurrence_id: Option<Id>,
 }
 
-impl<'a> TaskRowJson<'a> {
-    /// The row; the number must be known.
+impl<'a> NewTaskRow<'a> {
+    /// The row; without a number, the project's next (see [`push_task_row`]).
     pub(super) fn new(scope: Scope, row: &TaskRowValues<'a>) -> Self {
         let f = row.fields;
         let tp = f.three_point.as_ref();
         let s = &f.schedule;
-        TaskRowJson {
+        NewTaskRow {
             workspace_id: scope.workspace_id,
             project_id: row.project_id,
             number: row.number,
@@ -364,7 +364,7 @@ mod tests {
             user_id: 2,
             role: Role::Member,
         };
-        let json = serde_json::to_value(TaskRowJson::new(scope, &row)).unwrap();
+        let json = serde_json::to_value(NewTaskRow::new(scope, &row)).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
             .unwrap()
