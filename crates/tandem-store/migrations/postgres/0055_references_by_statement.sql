@@ -47,6 +47,33 @@ BEGIN
         USING ERRCODE = 'foreign_key_violation';
 END $$;
 
+-- One row's reference to `parent` changed to `ref_id`: held, or refused when
+-- missing. Updates change a reference seldom (a task moved, reassigned),
+-- so one call a reference is cheap here, where the inserts' statement
+-- checks below make one query for all of theirs.
+CREATE FUNCTION hold_parent(child TEXT, parent TEXT, ref_id BIGINT) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF ref_id IS NULL THEN
+        RETURN;
+    END IF;
+    CASE parent
+    WHEN 'workspaces' THEN
+        PERFORM FROM workspaces p WHERE p.id = ref_id FOR KEY SHARE;
+    WHEN 'projects' THEN
+        PERFORM FROM projects p WHERE p.id = ref_id FOR KEY SHARE;
+    WHEN 'recurrences' THEN
+        PERFORM FROM recurrences p WHERE p.id = ref_id FOR KEY SHARE;
+    WHEN 'tasks' THEN
+        PERFORM FROM tasks p WHERE p.id = ref_id FOR KEY SHARE;
+    WHEN 'users' THEN
+        PERFORM FROM users p WHERE p.id = ref_id;
+    END CASE;
+    IF NOT FOUND THEN
+        PERFORM refuse_missing(child, parent);
+    END IF;
+END $$;
+
 -- Each check is one query: it holds the distinct parents the statement's
 -- rows name (`FOR KEY SHARE`, each found once) and counts them. A query
 -- a parent, or a function a parent, cost a single task's insert more
@@ -87,26 +114,19 @@ CREATE TRIGGER task_references_exist AFTER INSERT ON tasks
 CREATE FUNCTION task_references_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.workspace_id IS DISTINCT FROM NEW.workspace_id THEN
-        PERFORM FROM workspaces p WHERE p.id = NEW.workspace_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('tasks', 'workspaces');
-        END IF;
+        PERFORM hold_parent('tasks', 'workspaces', NEW.workspace_id);
     END IF;
-    IF NEW.project_id IS NOT NULL AND OLD.project_id IS DISTINCT FROM NEW.project_id THEN
-        PERFORM FROM projects p WHERE p.id = NEW.project_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('tasks', 'projects');
-        END IF;
+    IF OLD.project_id IS DISTINCT FROM NEW.project_id THEN
+        PERFORM hold_parent('tasks', 'projects', NEW.project_id);
     END IF;
-    IF NEW.recurrence_id IS NOT NULL AND OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
-        PERFORM FROM recurrences p WHERE p.id = NEW.recurrence_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('tasks', 'recurrences');
-        END IF;
+    IF OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
+        PERFORM hold_parent('tasks', 'recurrences', NEW.recurrence_id);
     END IF;
-    IF EXISTS (SELECT FROM (VALUES (NEW.owner_id), (NEW.created_by)) x(id)
-               WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT FROM users u WHERE u.id = x.id)) THEN
-        PERFORM refuse_missing('tasks', 'users');
+    IF OLD.owner_id IS DISTINCT FROM NEW.owner_id THEN
+        PERFORM hold_parent('tasks', 'users', NEW.owner_id);
+    END IF;
+    IF OLD.created_by IS DISTINCT FROM NEW.created_by THEN
+        PERFORM hold_parent('tasks', 'users', NEW.created_by);
     END IF;
     RETURN NULL;
 END $$;
@@ -166,16 +186,10 @@ CREATE TRIGGER occurrence_references_exist AFTER INSERT ON occurrences
 CREATE FUNCTION occurrence_references_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.recurrence_id IS DISTINCT FROM NEW.recurrence_id THEN
-        PERFORM FROM recurrences p WHERE p.id = NEW.recurrence_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('occurrences', 'recurrences');
-        END IF;
+        PERFORM hold_parent('occurrences', 'recurrences', NEW.recurrence_id);
     END IF;
-    IF NEW.task_id IS NOT NULL AND OLD.task_id IS DISTINCT FROM NEW.task_id THEN
-        PERFORM FROM tasks p WHERE p.id = NEW.task_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            PERFORM refuse_missing('occurrences', 'tasks');
-        END IF;
+    IF OLD.task_id IS DISTINCT FROM NEW.task_id THEN
+        PERFORM hold_parent('occurrences', 'tasks', NEW.task_id);
     END IF;
     RETURN NULL;
 END $$;
