@@ -293,6 +293,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "users kept; the job's rows' references checked a statement at a time",
         sql: include_str!("../migrations/sqlite/0055_references_by_statement.sql"),
     },
+    Migration {
+        version: 56,
+        description: "reference checks read their statement's rows once and find parents by key",
+        sql: include_str!("../migrations/sqlite/0056_reference_checks_by_array.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -570,6 +575,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 55,
         description: "users kept; the job's rows' references checked a statement at a time",
         sql: include_str!("../migrations/postgres/0055_references_by_statement.sql"),
+    },
+    Migration {
+        version: 56,
+        description: "reference checks read their statement's rows once and find parents by key",
+        sql: include_str!("../migrations/postgres/0056_reference_checks_by_array.sql"),
     },
 ];
 

@@ -148,6 +148,8 @@ impl SqliteStore {
     const ROW_LOCK: &'static str = "";
     /// SQLite reads a consumer's deliveries by the key already.
     const QUEUE_PLAN: Option<&'static str> = None;
+    /// SQLite plans a prepared statement once already.
+    const JOB_PLAN: Option<&'static str> = None;
     /// No statistics (see `Store::refresh_statistics`).
     const STALE_STATISTICS: Option<&'static str> = None;
     const ANALYZES: bool = false;

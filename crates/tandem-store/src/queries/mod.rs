@@ -128,12 +128,9 @@ pub(super) fn grouped(rows: Vec<(i64, i64)>) -> HashMap<Id, Vec<Id>> {
     by
 }
 
-/// Takes the project's write lock (see the backends'
-/// `PROJECT_LOCK`); `true` when one was taken, so what was
-/// read before must be read again.
 /// Sets how the rest of this transaction is planned, where the backend
-/// says (`WORD_PLAN`, `QUEUE_PLAN`: `set_config(…, TRUE)` lasts until it
-/// ends).
+/// says (`WORD_PLAN`, `QUEUE_PLAN`, `JOB_PLAN`: `set_config(…, TRUE)`
+/// lasts until it ends).
 pub(super) async fn plan_tx(tx: &mut Tx, plan: Option<&str>) -> Result<()> {
     if let Some(plan) = plan {
         sqlx::query(plan).execute(&mut **tx).await?;
@@ -141,6 +138,9 @@ pub(super) async fn plan_tx(tx: &mut Tx, plan: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// Takes the project's write lock (see the backends'
+/// `PROJECT_LOCK`); `true` when one was taken, so what was
+/// read before must be read again.
 pub(super) async fn lock_project_tx(tx: &mut Tx, project_id: Id) -> Result<bool> {
     let Some(lock) = DbStore::PROJECT_LOCK else {
         return Ok(false);

@@ -465,6 +465,7 @@ impl RecurrenceStore for DbStore {
         // per occurrence, was most of the job's time). Nodes take the
         // series in the same order, so their locks never cross.
         let mut tx = self.write_tx_alone().await?;
+        plan_tx(&mut tx, DbStore::JOB_PLAN).await?;
         let keys = make_occurrences_tx(&mut tx, ids, today).await?;
         tx.commit().await?;
         Ok(keys)
