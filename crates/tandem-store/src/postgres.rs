@@ -379,6 +379,13 @@ mod backend {
     pub(super) fn opening(_: &mut Tx) -> &'static str {
         ""
     }
+    /// One column of many rows, as one array parameter: `unnest` deals
+    /// the rows out again. Sent in binary, read without a parse, where
+    /// JSON rows cost the server a parse of their text (about 80 MB/s):
+    /// 500 created tasks' history rows took json_to_recordset 9 ms.
+    pub(super) fn rows_column<T>(values: Vec<T>) -> Vec<T> {
+        values
+    }
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "postgres";
     /// The id the write's last `INSERT INTO events` gave its row.

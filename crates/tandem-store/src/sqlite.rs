@@ -344,6 +344,12 @@ mod backend {
     pub(super) fn opening(tx: &mut Tx) -> &'static str {
         tx.opening()
     }
+    /// One column of many rows as one parameter: a JSON array, which
+    /// `json_each` deals out again (SQLite has no array type). Its
+    /// statements bind rows one by one instead (`WITH_WRITES` is off).
+    pub(super) fn rows_column<T: serde::Serialize>(values: Vec<T>) -> String {
+        serde_json::to_string(&values).expect("plain values serialize")
+    }
     /// This backend's name for `Store::backend`.
     pub(super) const NAME: &str = "sqlite";
     /// The id the write's last `INSERT INTO events` gave its row: the

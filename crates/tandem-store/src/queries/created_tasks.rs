@@ -6,22 +6,24 @@
 use super::*;
 
 /// [`record_created_tasks`] as one statement, where a backend takes
-/// writes as `WITH` clauses: $1 the tasks as a JSON array of rows, $2 the
-/// time, $3 the rule's name, $4 its id and $5 the depth (`rules::Mark`).
+/// writes as `WITH` clauses: $1 to $6 the tasks' workspaces, projects,
+/// actors, ids, keys and changes, a column each (`rows_column`), $7 the
+/// time, $8 the rule's name, $9 its id and $10 the depth (`rules::Mark`).
 /// Each project's plan version moves on once, and its events keep the
 /// new one; rows keep their order (`n`) so that the events' ids do. The
 /// rescheduler has one delivery a project, its last event: it serves a
 /// project's every event up to the one it was given.
 static CREATED_TASKS_WITH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "WITH r AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST($1 AS JSON)) \
-         AS r(n BIGINT, workspace_id BIGINT, project_id BIGINT, actor_id BIGINT, task_id BIGINT, key TEXT, changes TEXT)), \
+        "WITH r AS MATERIALIZED (SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS BIGINT[]), \
+         CAST($3 AS BIGINT[]), CAST($4 AS BIGINT[]), CAST($5 AS TEXT[]), CAST($6 AS TEXT[])) WITH ORDINALITY \
+         AS r(workspace_id, project_id, actor_id, task_id, key, changes, n)), \
          v AS (UPDATE projects SET plan_version = plan_version + 1 \
          WHERE id IN (SELECT project_id FROM r) RETURNING id, plan_version), \
          a AS (INSERT INTO activity (workspace_id, project_id, actor_id, at, entity_kind, entity_id, entity_label, action, changes, rule_name) \
-         SELECT workspace_id, project_id, actor_id, $2, '{task}', task_id, key, 'created', changes, $3 FROM r ORDER BY n), \
+         SELECT workspace_id, project_id, actor_id, $7, '{task}', task_id, key, 'created', changes, $8 FROM r ORDER BY n), \
          e AS (INSERT INTO events (workspace_id, project_id, kind, action, object_key, actor_id, at, plan_version, fields, rule_id, depth) \
-         SELECT r.workspace_id, r.project_id, 'task', 'created', r.key, r.actor_id, $2, v.plan_version, NULL, $4, $5 \
+         SELECT r.workspace_id, r.project_id, 'task', 'created', r.key, r.actor_id, $7, v.plan_version, NULL, $9, $10 \
          FROM r LEFT JOIN v ON v.id = r.project_id ORDER BY r.n \
          RETURNING id, workspace_id, project_id, kind, action, object_key, actor_id, at, rule_id, depth), \
          d AS (INSERT INTO event_deliveries (consumer, event_id) \
@@ -48,19 +50,6 @@ pub(super) struct Created {
     pub(super) changes: String,
 }
 
-/// A row of [`CREATED_TASKS_WITH`]'s `$1`, serialized from what it
-/// borrows (see `NewTaskRow`).
-#[derive(serde::Serialize)]
-struct CreatedRow<'a> {
-    n: usize,
-    workspace_id: Id,
-    project_id: Option<Id>,
-    actor_id: Id,
-    task_id: Id,
-    key: &'a str,
-    changes: &'a str,
-}
-
 /// The history rows, events and deliveries of many created tasks, as
 /// [`record_in`] writes one's, in a few multi-row statements: for a job
 /// that makes thousands (recurring tasks' occurrences), where a
@@ -73,25 +62,24 @@ pub(super) async fn record_created_tasks(tx: &mut Tx, created: &[Created]) -> Re
     let mark = crate::rules::current_mark();
     let now = Utc::now();
     if DbStore::WITH_WRITES {
-        // The rows as one JSON parameter: a VALUES list of thousands of
+        // The rows as a parameter a column: a VALUES list of thousands of
         // parameters is taken apart and planned anew each time, and each
         // row's own read of its plan version was most of that.
-        let rows: Vec<CreatedRow> = created
-            .iter()
-            .enumerate()
-            .map(|(n, c)| CreatedRow {
-                n,
-                workspace_id: c.scope.workspace_id,
-                project_id: c.project_id,
-                actor_id: c.scope.user_id,
-                task_id: c.task_id,
-                key: &c.key,
-                changes: &c.changes,
-            })
-            .collect();
-        let rows = serde_json::to_string(&rows).expect("plain values serialize");
         sqlx::query(&CREATED_TASKS_WITH)
-            .bind(rows)
+            .bind(rows_column(
+                created.iter().map(|c| c.scope.workspace_id).collect(),
+            ))
+            .bind(rows_column(created.iter().map(|c| c.project_id).collect()))
+            .bind(rows_column(
+                created.iter().map(|c| c.scope.user_id).collect(),
+            ))
+            .bind(rows_column(created.iter().map(|c| c.task_id).collect()))
+            .bind(rows_column(
+                created.iter().map(|c| c.key.as_str()).collect(),
+            ))
+            .bind(rows_column(
+                created.iter().map(|c| c.changes.as_str()).collect(),
+            ))
             .bind(now)
             .bind(mark.as_ref().map(|m| m.name.clone()))
             .bind(mark.as_ref().map(|m| m.rule_id))

@@ -98,6 +98,7 @@ pub(super) use super::backend::Tx;
 use super::backend::{
     DELAY_ROWS, Db, DbStore, LAST_EVENT_ID, NAME, ORDER_REACH, RANK_ENTRIES, RANK_TASKS,
     SERIES_DATES_SINCE_LAST, TAG_AGGREGATE, TEXT_MATCH, WORD_FORMS, WORD_PLAN, opening,
+    rows_column,
 };
 
 pub(super) static TASK_SELECT: std::sync::LazyLock<String> =

@@ -287,8 +287,8 @@ pub(super) async fn make_occurrences_tx(
             now,
         });
         let rows: Vec<(i64, Option<i64>, i64)> = if DbStore::JSON_ROWS {
-            // One JSON parameter, planned once (see
-            // `record_created_tasks`).
+            // One JSON parameter, planned once (a `VALUES` list of
+            // parameters is planned anew each time).
             let rows: Vec<NewTaskRow> = chunk
                 .iter()
                 .zip(&fields)
@@ -382,7 +382,8 @@ pub(super) async fn make_occurrences_tx(
         // was taken meanwhile; one that was would leave a task twice, and
         // undoes the whole batch instead.
         let inserted = if DbStore::JSON_ROWS {
-            // One JSON parameter, planned once (see `record_created_tasks`).
+            // One JSON parameter, planned once (a `VALUES` list of
+            // parameters is planned anew each time).
             let rows: Vec<(Id, NaiveDate, Id)> = chunk
                 .iter()
                 .map(|(task, series, date)| (*series, *date, *task))
