@@ -166,7 +166,8 @@ impl PgStore {
     /// one round trip instead of up to seven. Trips, not the server's work,
     /// were most of a short write's time once the two cores were busy.
     const WITH_WRITES: bool = true;
-    /// Many rows go in as one JSON parameter: a `VALUES` list of thousands
+    /// Many rows go in as parameters that hold them all (one JSON text,
+    /// or an array a column, `rows_column`): a `VALUES` list of thousands
     /// of parameters is taken apart and planned anew at each execution.
     const JSON_ROWS: bool = true;
     /// Writes to different projects take different rows and run side by

@@ -287,20 +287,16 @@ pub(super) async fn make_occurrences_tx(
             now,
         });
         let rows: Vec<(i64, Option<i64>, i64)> = if DbStore::JSON_ROWS {
-            // One JSON parameter, planned once (a `VALUES` list of
+            // A parameter a column, planned once (a `VALUES` list of
             // parameters is planned anew each time).
-            let rows: Vec<NewTaskRow> = chunk
-                .iter()
-                .zip(&fields)
-                .map(|(n, f)| {
-                    let mut json = NewTaskRow::new(n.0.scope, &row(n, f));
-                    json.recurrence_id = Some(n.0.series.id);
-                    json
-                })
-                .collect();
-            let json = serde_json::to_string(&rows).expect("plain values serialize");
-            sqlx::query_as(&OCCURRENCE_TASKS_INSERT)
-                .bind(json)
+            let mut columns = NewTaskColumns::default();
+            for (n, f) in chunk.iter().zip(&fields) {
+                let mut row = NewTaskRow::new(n.0.scope, &row(n, f));
+                row.recurrence_id = Some(n.0.series.id);
+                columns.push(row);
+            }
+            columns
+                .bind(sqlx::query_as(&OCCURRENCE_TASKS_INSERT))
                 .fetch_all(&mut **tx)
                 .await?
         } else {
@@ -382,20 +378,15 @@ pub(super) async fn make_occurrences_tx(
         // was taken meanwhile; one that was would leave a task twice, and
         // undoes the whole batch instead.
         let inserted = if DbStore::JSON_ROWS {
-            // One JSON parameter, planned once (a `VALUES` list of
-            // parameters is planned anew each time).
-            let rows: Vec<(Id, NaiveDate, Id)> = chunk
-                .iter()
-                .map(|(task, series, date)| (*series, *date, *task))
-                .collect();
-            let rows = serde_json::to_string(&rows).expect("plain values serialize");
+            // A parameter a column, planned once.
             sqlx::query(
                 "INSERT INTO occurrences (recurrence_id, occurs_on, task_id) \
-                 SELECT CAST(r->>0 AS BIGINT), CAST(r->>1 AS DATE), CAST(r->>2 AS BIGINT) \
-                 FROM json_array_elements(CAST($1 AS JSON)) AS r \
+                 SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS DATE[]), CAST($3 AS BIGINT[])) \
                  ON CONFLICT (recurrence_id, occurs_on) DO NOTHING",
             )
-            .bind(rows)
+            .bind(rows_column(chunk.iter().map(|(_, series, _)| *series).collect()))
+            .bind(rows_column(chunk.iter().map(|(_, _, date)| *date).collect()))
+            .bind(rows_column(chunk.iter().map(|(task, _, _)| *task).collect()))
             .execute(&mut **tx)
             .await?
             .rows_affected()
@@ -419,7 +410,7 @@ pub(super) async fn make_occurrences_tx(
     // nothing (an ended rule) is not asked again.
     if DbStore::JSON_ROWS {
         // The dates are known here (the series are held): each series'
-        // newest, as one JSON parameter, instead of two reads of its
+        // newest, a parameter a column, instead of two reads of its
         // dates a row.
         let mut last: BTreeMap<Id, NaiveDate> = made
             .iter()
@@ -439,11 +430,12 @@ pub(super) async fn make_occurrences_tx(
             .collect();
         if !moved.is_empty() {
             sqlx::query(
-                "UPDATE recurrences SET last_on = CAST(r->>1 AS DATE) \
-                 FROM json_array_elements(CAST($1 AS JSON)) AS r \
-                 WHERE recurrences.id = CAST(r->>0 AS BIGINT)",
+                "UPDATE recurrences SET last_on = r.last_on \
+                 FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS DATE[])) AS r(id, last_on) \
+                 WHERE recurrences.id = r.id",
             )
-            .bind(serde_json::to_string(&moved).expect("plain values serialize"))
+            .bind(rows_column(moved.iter().map(|(id, _)| *id).collect()))
+            .bind(rows_column(moved.iter().map(|(_, day)| *day).collect()))
             .execute(&mut **tx)
             .await?;
         }
@@ -486,15 +478,12 @@ where
     f
 }
 
-/// Occurrences' tasks from one JSON parameter of rows (`JSON_ROWS`), each
-/// linked to its series: $1 the rows, each a [`NewTaskRow`] with
-/// `recurrence_id`.
+/// Occurrences' tasks, a parameter a column ([`NewTaskColumns`]), each
+/// linked to its series.
 static OCCURRENCE_TASKS_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let columns = &*TASK_COLUMN_LIST;
     format!(
-        "INSERT INTO tasks ({columns}, recurrence_id) SELECT {columns}, recurrence_id \
-         FROM json_to_recordset(CAST($1 AS JSON)) AS r({}, recurrence_id BIGINT) \
+        "INSERT INTO tasks ({}, recurrence_id) SELECT * FROM unnest({}) \
          RETURNING id, project_id, number",
-        *TASK_JSON_COLUMNS
+        *TASK_COLUMN_LIST, *TASK_COLUMN_ARRAYS
     )
 });
