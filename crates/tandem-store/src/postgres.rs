@@ -392,7 +392,7 @@ mod backend {
     /// The id the write's last `INSERT INTO events` gave its row.
     pub(super) const LAST_EVENT_ID: &str = "currval(pg_get_serial_sequence('events', 'id'))";
     /// The dates each of a batch of series made from its last date on,
-    /// with their tasks; the ids follow as an `IN` list. Each series'
+    /// with their tasks; the ids follow (`= ANY` of an array). Each series'
     /// dates found in the key (series, date), the subquery kept whole
     /// (`OFFSET 0`): flattened, the planner hashed the whole table of
     /// dates instead (8 ms at seven dates a series for 10,000 series,
@@ -400,7 +400,7 @@ mod backend {
     pub(super) const SERIES_DATES_SINCE_LAST: &str = "SELECT r.id, o.occurs_on, o.task_id \
         FROM recurrences r CROSS JOIN LATERAL (SELECT o.occurs_on, o.task_id FROM occurrences o \
             WHERE o.recurrence_id = r.id AND o.occurs_on >= r.last_on OFFSET 0) o \
-        WHERE r.id IN ";
+        WHERE r.id";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "string_agg(tt.tag, ' ')";
     /// Rows of (`id`, `version`, `delay`) from one JSON parameter, `$1`:

@@ -357,11 +357,11 @@ mod backend {
     /// `last_insert_rowid()`, which an event's first delivery changes.
     pub(super) const LAST_EVENT_ID: &str = "(SELECT MAX(id) FROM events)";
     /// The dates each of a batch of series made from its last date on,
-    /// with their tasks; the ids follow as an `IN` list. SQLite looks
+    /// with their tasks; the ids follow (an `IN` list). SQLite looks
     /// each series' up in the key (series, date).
     pub(super) const SERIES_DATES_SINCE_LAST: &str = "SELECT o.recurrence_id, o.occurs_on, o.task_id FROM occurrences o \
          JOIN recurrences r ON r.id = o.recurrence_id \
-         WHERE o.occurs_on >= r.last_on AND o.recurrence_id IN ";
+         WHERE o.occurs_on >= r.last_on AND o.recurrence_id";
     /// How this dialect joins a task's tags into one text.
     pub(super) const TAG_AGGREGATE: &str = "group_concat(tt.tag, ' ')";
     /// Rows of (`id`, `version`, `delay`) from one JSON parameter, `$1`

@@ -119,6 +119,26 @@ impl SqlSink for QueryBuilder<'_, Db> {
     }
 }
 
+/// ` IN (...)` of the ids bound, after a column; where rows go in as
+/// parameters that hold them all (`JSON_ROWS`), ` = ANY(...)` of one array
+/// instead: the recurring job's 500 ids were 500 parameters to bind (a
+/// millisecond for its template tasks' read), and the statement's text,
+/// so its plan, changed with the list's length. Callers skip empty lists.
+pub(super) fn push_ids(qb: &mut QueryBuilder<'_, Db>, ids: impl IntoIterator<Item = Id>) {
+    if DbStore::JSON_ROWS {
+        qb.push(" = ANY(");
+        qb.push_bind(rows_column(ids.into_iter().collect::<Vec<Id>>()));
+        qb.push(")");
+        return;
+    }
+    qb.push(" IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    qb.push(")");
+}
+
 /// Rows of (holder, item) as each holder's items, in the rows' order: what
 /// a portfolio or a goal holds, read for the whole workspace at once.
 pub(super) fn grouped(rows: Vec<(i64, i64)>) -> HashMap<Id, Vec<Id>> {

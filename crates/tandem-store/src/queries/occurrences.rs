@@ -12,16 +12,6 @@ use super::recurrences::{
 };
 use super::*;
 
-/// `(...)` of binds, for `IN`.
-fn push_ids(qb: &mut QueryBuilder<'_, Db>, ids: impl IntoIterator<Item = Id>) {
-    qb.push("(");
-    let mut list = qb.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    qb.push(")");
-}
-
 /// One occurrence to make: its series, date and the task it is made like.
 struct Owed<'a> {
     series: &'a Recurrence,
@@ -51,7 +41,7 @@ pub(super) async fn make_occurrences_tx(
     // series held for this transaction; another node's are skipped (it
     // makes theirs), so what they made is read as it stays.
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT DISTINCT project_id FROM recurrences WHERE project_id IS NOT NULL AND id IN ",
+        "SELECT DISTINCT project_id FROM recurrences WHERE project_id IS NOT NULL AND id",
     );
     push_ids(&mut qb, ids.iter().copied());
     let mut projects: Vec<i64> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
@@ -60,7 +50,7 @@ pub(super) async fn make_occurrences_tx(
         lock_project_tx(tx, project).await?;
     }
     let mut qb = QueryBuilder::<Db>::new(RECURRENCE_SELECT);
-    qb.push(" WHERE id IN ");
+    qb.push(" WHERE id");
     push_ids(&mut qb, ids.iter().copied());
     qb.push(" ORDER BY id");
     qb.push(DbStore::SKIP_LOCKED);
@@ -128,7 +118,7 @@ pub(super) async fn make_occurrences_tx(
     if !older.is_empty() {
         let mut qb = QueryBuilder::<Db>::new(
             "SELECT recurrence_id, occurs_on, task_id FROM occurrences \
-             WHERE task_id IS NOT NULL AND recurrence_id IN ",
+             WHERE task_id IS NOT NULL AND recurrence_id",
         );
         push_ids(&mut qb, older);
         for (id, day, task) in qb
@@ -153,14 +143,14 @@ pub(super) async fn make_occurrences_tx(
     if !orphans.is_empty() {
         let mut qb = QueryBuilder::<Db>::new("UPDATE recurrences SET ended = ");
         qb.push_bind(true);
-        qb.push(" WHERE id IN ");
+        qb.push(" WHERE id");
         push_ids(&mut qb, orphans);
         qb.build().execute(&mut **tx).await?;
     }
     let mut templates: HashMap<Id, Task> = HashMap::new();
     if !latest.is_empty() {
         let mut qb = QueryBuilder::<Db>::new(TASK_SELECT.as_str());
-        qb.push(" WHERE t.id IN ");
+        qb.push(" WHERE t.id");
         push_ids(&mut qb, latest.values().copied());
         let mut tasks = qb
             .build()
@@ -219,7 +209,7 @@ pub(super) async fn make_occurrences_tx(
         .collect();
     if !people.is_empty() {
         let mut qb =
-            QueryBuilder::<Db>::new("SELECT workspace_id, user_id FROM members WHERE user_id IN ");
+            QueryBuilder::<Db>::new("SELECT workspace_id, user_id FROM members WHERE user_id");
         push_ids(&mut qb, people);
         members.extend(
             qb.build_query_as::<(i64, i64)>()
@@ -442,7 +432,7 @@ pub(super) async fn make_occurrences_tx(
     } else {
         let mut qb = QueryBuilder::<Db>::new(
             "UPDATE recurrences SET last_on = (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id) \
-             WHERE id IN ",
+             WHERE id",
         );
         push_ids(&mut qb, live.iter().copied());
         qb.push(" AND last_on < (SELECT MAX(o.occurs_on) FROM occurrences o WHERE o.recurrence_id = recurrences.id)");
@@ -458,7 +448,7 @@ pub(super) async fn make_occurrences_tx(
         qb.push_bind(true);
         qb.push(" WHERE last_on <= ");
         qb.push_bind(today);
-        qb.push(" AND id IN ");
+        qb.push(" AND id");
         push_ids(&mut qb, idle);
         qb.build().execute(&mut **tx).await?;
     }

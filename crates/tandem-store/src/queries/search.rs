@@ -566,17 +566,8 @@ fn push_entry_visibility(q: &mut QueryBuilder<'_, Db>, scope: Scope, goals_seen:
         q.push(" OR (e.project_id IS NULL AND e.task_id IS NULL)");
     } else if !goals_seen.is_empty() {
         q.push(" OR (e.goal_ref");
-        push_ids(q, goals_seen);
+        push_ids(q, goals_seen.iter().copied());
         q.push(")");
-    }
-    q.push(")");
-}
-
-fn push_ids(q: &mut QueryBuilder<'_, Db>, ids: &[Id]) {
-    q.push(" IN (");
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
     }
     q.push(")");
 }
@@ -591,7 +582,7 @@ async fn task_hits(tx: &mut Tx, ids: &[Id]) -> Result<Vec<SearchHit>> {
          FROM tasks t LEFT JOIN projects p ON p.id = t.project_id \
          LEFT JOIN users u ON u.id = t.owner_id WHERE t.id",
     );
-    push_ids(&mut q, ids);
+    push_ids(&mut q, ids.iter().copied());
     let rows = q.build().fetch_all(&mut **tx).await?;
     rows.iter().map(task_hit).collect()
 }
@@ -640,7 +631,7 @@ async fn entry_hits(tx: &mut Tx, ids: &[Id]) -> Result<Vec<(Id, SearchHit)>> {
          LEFT JOIN projects fp ON fp.id = fa.on_project \
          WHERE e.id",
     );
-    push_ids(&mut q, ids);
+    push_ids(&mut q, ids.iter().copied());
     let rows = q.build().fetch_all(&mut **tx).await?;
     let comment_ids: Vec<Id> = rows
         .iter()

@@ -214,13 +214,10 @@ pub(super) async fn fill_tasks(
     }
     let index: HashMap<Id, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id IN (",
+        "SELECT tc.task_id, u.id, u.email, u.name FROM task_collaborators tc JOIN users u ON u.id = tc.user_id WHERE tc.task_id",
     );
-    let mut ids = qb.separated(", ");
-    for task in tasks.iter() {
-        ids.push_bind(task.id);
-    }
-    qb.push(") ORDER BY u.email");
+    push_ids(&mut qb, tasks.iter().map(|t| t.id));
+    qb.push(" ORDER BY u.email");
     for row in qb.build().fetch_all(&mut *conn).await? {
         let task_id: i64 = row.try_get("task_id")?;
         tasks[index[&task_id]]
