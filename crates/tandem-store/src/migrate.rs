@@ -298,6 +298,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         description: "reference checks read their statement's rows once and find parents by key",
         sql: include_str!("../migrations/sqlite/0056_reference_checks_by_array.sql"),
     },
+    Migration {
+        version: 57,
+        description: "a series' last date written in place",
+        sql: include_str!("../migrations/sqlite/0057_recurrences_updated_in_place.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -580,6 +585,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 56,
         description: "reference checks read their statement's rows once and find parents by key",
         sql: include_str!("../migrations/postgres/0056_reference_checks_by_array.sql"),
+    },
+    Migration {
+        version: 57,
+        description: "a series' last date written in place",
+        sql: include_str!("../migrations/postgres/0057_recurrences_updated_in_place.sql"),
     },
 ];
 
