@@ -184,7 +184,7 @@ async fn main() -> Result<()> {
             .context("opening the database")?,
     );
     if let Some(series) = args.recurrences {
-        return recurrences::run(store, series, args.recurrence_projects).await;
+        return recurrences::run(store, &database, series, args.recurrence_projects).await;
     }
     if let Some(count) = args.rules {
         return rules::run(store, count).await;

@@ -261,6 +261,11 @@ pub trait Store:
     /// than the cores this node has, as a guess at the database server's.
     fn parallel_writes(&self) -> usize;
     async fn ping(&self) -> Result<()>;
+    /// Closes the store's connections and waits for them to end: a
+    /// PostgreSQL connection hands the server its last counts of rows
+    /// changed as it ends (while it works, at most once a second), which
+    /// `refresh_statistics` reads. The store takes no queries after.
+    async fn close(&self);
     /// Refreshes the query planner's statistics of the tables at least
     /// `stale` since they were last analysed, so plans never depend on
     /// autovacuum being on; the names of the tables analysed. With

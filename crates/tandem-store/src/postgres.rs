@@ -272,7 +272,7 @@ impl PgStore {
         vec![crate::PoolStats::of("main", &self.pool)]
     }
 
-    pub async fn close(&self) {
+    async fn close_pools(&self) {
         self.pool.close().await;
     }
 
@@ -503,6 +503,7 @@ mod queries;
 #[cfg(test)]
 mod tests {
     use super::PgStore;
+    use crate::Store as _;
     use crate::testing::{fresh_postgres_database, postgres_url};
 
     /// An event's statement (its plan version, row, deliveries and the

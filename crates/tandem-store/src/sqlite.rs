@@ -277,7 +277,7 @@ impl SqliteStore {
     }
 
     /// Closes both pools, waiting for their connections to finish.
-    pub async fn close(&self) {
+    async fn close_pools(&self) {
         self.reader.close().await;
         self.writer.close().await;
     }

@@ -518,6 +518,10 @@ impl Store for DbStore {
         self.commit_counts()
     }
 
+    async fn close(&self) {
+        self.close_pools().await;
+    }
+
     fn parallel_writes(&self) -> usize {
         if DbStore::CONCURRENT_WRITES {
             // One more than the cores: each batch leaves the server idle
