@@ -235,44 +235,6 @@ pub(super) fn push_task_row(
         .push_bind(r.levelling_delay);
 }
 
-/// A new task's row: the values of [`TASK_COLUMNS`], in their order, from
-/// its fields and what the store resolved. [`push_task_row`] binds them
-/// one by one; many rows go in a column each ([`NewTaskColumns`]).
-pub(super) struct NewTaskRow<'a> {
-    workspace_id: Id,
-    project_id: Option<Id>,
-    number: Option<i64>,
-    title: &'a str,
-    description: Option<&'a str>,
-    owner_id: Option<Id>,
-    status: &'static str,
-    priority: &'static str,
-    start_date: Option<NaiveDate>,
-    due_date: Option<NaiveDate>,
-    estimate_days: Option<f64>,
-    effort_hours: Option<f64>,
-    optimistic_days: Option<f64>,
-    likely_days: Option<f64>,
-    pessimistic_days: Option<f64>,
-    percent_complete: i64,
-    parent_id: Option<Id>,
-    phase_id: Option<Id>,
-    milestone_id: Option<Id>,
-    blocked_reason: Option<&'a str>,
-    created_by: Id,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    completed_at: Option<DateTime<Utc>>,
-    constraint_type: Option<&'static str>,
-    constraint_date: Option<String>,
-    actual_start: Option<String>,
-    actual_finish: Option<String>,
-    scheduling: &'static str,
-    levelling_delay: i64,
-    /// The series an occurrence is made for; not a column of every insert.
-    pub(super) recurrence_id: Option<Id>,
-}
-
 impl<'a> NewTaskRow<'a> {
     /// The row; without a number, the project's next (see [`push_task_row`]).
     pub(super) fn new(scope: Scope, row: &TaskRowValues<'a>) -> Self {
@@ -315,11 +277,20 @@ impl<'a> NewTaskRow<'a> {
     }
 }
 
-/// Declares [`NewTaskColumns`] from one list of [`NewTaskRow`]'s fields:
-/// its columns, what fills them and what binds them come from the same
-/// names, in the same order.
+/// Declares [`NewTaskRow`] and [`NewTaskColumns`] from one list of
+/// fields: a row's values, the columns of many rows, what fills them and
+/// what binds them come from the same names, in the same order.
 macro_rules! new_task_columns {
     ($($name:ident: $kind:ty),* $(,)?) => {
+        /// A new task's row: the values of [`TASK_COLUMNS`], in their
+        /// order, from its fields and what the store resolved, then the
+        /// series an occurrence is made for (`recurrence_id`, not a column
+        /// of every insert). [`push_task_row`] binds them one by one; many
+        /// rows go in a column each ([`NewTaskColumns`]).
+        pub(super) struct NewTaskRow<'a> {
+            $(pub(super) $name: $kind,)*
+        }
+
         /// Many new tasks' rows a column each, each column one parameter
         /// ([`rows_column`]) that `unnest` deals out again: [`TASK_COLUMNS`]
         /// in their order, then `recurrence_id`. Sent in binary, read
